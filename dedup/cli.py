@@ -1,0 +1,128 @@
+"""The `dedup` command line. Commands stay thin: parse options, call a stage, print the outcome.
+
+Exit codes: 0 success; 1 internal error (a bug: please report it); 2 bad usage or input that cannot be
+used at all (missing input, unwritable or non-empty output, invalid config).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn
+
+from dedup import __version__
+from dedup.config import load_config
+from dedup.errors import DedupError
+from dedup.pipeline import Progress as PipelineProgress
+from dedup.pipeline import build as run_build
+
+app = typer.Typer(
+    help="Turn web-crawl dumps into a clean, deduplicated, citable research dataset.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+err = Console(stderr=True)
+
+
+class RichProgress(PipelineProgress):
+    """Input bytes done and documents per second, on stderr; silent when stderr is not a terminal."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.bar: Progress | None = None
+        self.docs = 0
+        self.t0 = time.perf_counter()
+
+    def start(self, total_bytes: int, n_files: int) -> None:
+        if not self.enabled:
+            return
+        self.bar = Progress(TextColumn("[bold]{task.description}"), BarColumn(), DownloadColumn(),
+                            TextColumn("{task.fields[docs]:,} docs · {task.fields[rate]:,.0f} docs/s"),
+                            TimeElapsedColumn(), console=err, transient=False)
+        self.task = self.bar.add_task(f"read+extract {n_files} file(s)", total=total_bytes, docs=0, rate=0.0)
+        self.bar.start()
+
+    def advance(self, nbytes: int, ndocs: int) -> None:
+        self.docs += ndocs
+        if self.bar is not None:
+            rate = self.docs / max(time.perf_counter() - self.t0, 1e-9)
+            self.bar.update(self.task, advance=nbytes, docs=self.docs, rate=rate)
+
+    def stage(self, name: str) -> None:
+        if self.bar is not None and name != "read+extract":
+            self.bar.update(self.task, description=name)
+
+    def stop(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+            self.bar = None
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"dedup {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[Optional[bool], typer.Option("--version", callback=_version, is_eager=True,
+                                                     help="Print the version and exit.")] = None,
+) -> None:
+    """dedup: read crawl dumps, extract text, remove duplicates, write Parquet."""
+
+
+@app.command()
+def build(
+    crawl: Annotated[list[str], typer.Argument(
+        help="Crawl dumps: WARC/WET/ARC files (gzip or plain), JSONL (.jsonl, .jsonl.gz, .jsonl.zst) or "
+             "Parquet files with id/url/html|text columns; folders (searched recursively) and globs too.",
+        show_default=False)],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder for the dataset (created).",
+                                      show_default=False)],
+    config: Annotated[Optional[Path], typer.Option(
+        "--config", "-c", help="TOML file with build settings (see docs/configuration.md).")] = None,
+    workers: Annotated[int, typer.Option(
+        help="Processes for reading and extraction (0 = one per CPU core).", min=0)] = 0,
+    shard_mb: Annotated[Optional[int], typer.Option(
+        help="Target uncompressed size of one data shard in MiB [default: 512].", min=1)] = None,
+    overwrite: Annotated[bool, typer.Option(
+        "--overwrite", help="Replace the output folder if it is not empty.")] = False,
+    progress: Annotated[Optional[bool], typer.Option(
+        "--progress/--no-progress", help="Show a progress bar [default: when stderr is a terminal].",
+        show_default=False)] = None,
+) -> None:
+    """Build a deduplicated dataset from crawl dumps into OUT (data/, duplicates/, rejects/, run.json).
+
+    Every input record ends in exactly one place: a canonical record in data/, a row in duplicates/
+    pointing at its canonical, or a row in rejects/ with the reason. Same inputs, same bytes out.
+    """
+    try:
+        cfg = load_config(config, shard_bytes=shard_mb * 1024 * 1024 if shard_mb else None)
+        n_workers = workers or os.cpu_count() or 1
+        show = sys.stderr.isatty() if progress is None else progress
+        summary = run_build(crawl, out, cfg, workers=n_workers, overwrite=overwrite, progress=RichProgress(show))
+    except DedupError as exc:
+        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        raise typer.Exit(exc.exit_code) from None
+    c = summary.counts
+    typer.echo(f"read {c['input_records']:,} records from {len(summary.inputs)} file(s) "
+               f"in {summary.timings_s['total']:.1f} s ({summary.timings_s['docs_per_s']:,.0f} docs/s)")
+    typer.echo(f"  canonical   {c['canonical']:>9,}  (in {c['clusters_with_copies']:,} clusters with copies)")
+    typer.echo(f"  duplicates  {c['duplicates']:>9,}")
+    typer.echo(f"  rejects     {c['rejects']:>9,}" + (
+        "  (" + ", ".join(f"{k}: {v}" for k, v in summary.rejects_by_reason.items()) + ")"
+        if summary.rejects_by_reason else ""))
+    typer.echo(f"  skipped     {c['skipped_records']:>9,}  non-page WARC records (request, metadata, warcinfo)")
+    typer.echo(f"wrote {out}/ (summary in {out}/run.json)")
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,307 @@
+"""extract: HTML (or plain text) -> ordered text blocks + page metadata.
+
+resiliparse (lexbor) does the parsing and the main-content judgement; we keep its block structure
+(one block per paragraph-level element) because repeated-block removal and licence evidence need it.
+Choice and measurements: docs/extraction.md.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html as html_lib
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from urllib.parse import urljoin, urlsplit
+
+from resiliparse.extract.html2text import extract_plain_text
+from resiliparse.parse.encoding import bytes_to_str, detect_encoding
+from resiliparse.parse.html import HTMLTree
+
+# A page whose main-content pass keeps less than this is re-extracted whole: short pages (a single
+# paragraph of news, a WET-like page) are often judged "no main content" by the heuristics.
+MIN_MAIN_CHARS = 50
+MAX_HTML_BYTES = 8 * 1024 * 1024  # larger payloads are truncated before parsing (logged as detail)
+
+
+@dataclass(slots=True)
+class Extracted:
+    blocks: list[str]
+    title: str | None = None
+    canonical_url: str | None = None
+    site_name: str | None = None
+    published_at: datetime | None = None
+    published_at_raw: str | None = None
+    published_at_source: str | None = None
+    jsonld: list[dict] = field(default_factory=list)
+    meta: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        return join_blocks(self.blocks)
+
+
+def join_blocks(blocks: list[str]) -> str:
+    return "\n\n".join(blocks)
+
+
+_BLANK_LINES = re.compile(r"\n[ \t\u00a0]*\n+")
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+
+
+def split_blocks(text: str) -> list[str]:
+    """Plain text -> blocks: paragraphs separated by blank lines, whitespace tidied, empties dropped."""
+    blocks = []
+    for part in _BLANK_LINES.split(text):
+        lines = [_SPACES.sub(" ", line).strip() for line in part.split("\n")]
+        block = "\n".join(line for line in lines if line)
+        if block:
+            blocks.append(block)
+    return blocks
+
+
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+def normalise_text(text: str) -> str:
+    """The exact-duplicate key text: NFKC, lower-case, every run of punctuation/space -> one space."""
+    return _NON_WORD.sub(" ", unicodedata.normalize("NFKC", text).lower()).strip()
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(normalise_text(text).encode("utf-8")).hexdigest()
+
+
+def decode_html(payload: bytes, declared_charset: str | None = None) -> str:
+    """Bytes -> str: the HTTP charset, else <meta charset>, else detection; never raises."""
+    encoding = None
+    if declared_charset:
+        try:
+            "".encode(declared_charset)
+            encoding = declared_charset
+        except LookupError:
+            encoding = None
+    if encoding is None:
+        encoding = detect_encoding(payload[:65536], from_html_meta=True) or "utf-8"
+    try:
+        # A page that says UTF-8 but holds a few bad bytes is UTF-8 with damage, not Windows-1252:
+        # no fallback there, replacement characters instead of mojibake.
+        if encoding.lower().replace("_", "-") in ("utf-8", "utf8"):
+            return bytes_to_str(payload, "utf-8", errors="replace", fallback_encodings=[])
+        return bytes_to_str(payload, encoding, errors="replace")
+    except (LookupError, UnicodeError):
+        return payload.decode("utf-8", errors="replace")
+
+
+def extract_html(html: str | bytes, url: str | None = None, charset: str | None = None) -> Extracted:
+    """The main text of an HTML page as blocks, plus metadata from <head> and JSON-LD."""
+    if isinstance(html, bytes):
+        html = decode_html(html[:MAX_HTML_BYTES], charset)
+    tree = HTMLTree.parse(html)
+    main = extract_plain_text(tree, main_content=True, alt_texts=False, list_bullets=False)
+    blocks = split_blocks(main)
+    if sum(len(b) for b in blocks) < MIN_MAIN_CHARS:
+        whole = split_blocks(extract_plain_text(tree, main_content=False, alt_texts=False, list_bullets=False))
+        if sum(len(b) for b in whole) > sum(len(b) for b in blocks):
+            blocks = whole
+    out = Extracted(blocks=blocks)
+    _read_head(html, tree, url, out)
+    return out
+
+
+def extract_plain(text: str) -> Extracted:
+    """Plain text (WET conversion records, JSONL `text`) -> blocks."""
+    return Extracted(blocks=split_blocks(text.replace("\r\n", "\n")))
+
+
+_TAG = re.compile(r"<(meta|link)\b([^>]*)>", re.I)
+_ATTR = re.compile(r"""([^\s=/>"']+)\s*(?:=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+)))?""")
+_JSONLD = re.compile(r"<script\b[^>]*application/ld\+json[^>]*>(.*?)</script\s*>", re.I | re.S)
+_TIME = re.compile(r"<time\b[^>]*\bdatetime\s*=\s*[\"']?([^\"'>]+)", re.I)
+_HEAD_END = re.compile(r"</head\s*>|<body\b", re.I)
+HEAD_SCAN_CHARS = 300_000
+
+
+def tag_attributes(attr_text: str) -> dict[str, str]:
+    """'name="x" content=\'y\' async' -> {'name': 'x', 'content': 'y', 'async': ''} (entities decoded)."""
+    attrs: dict[str, str] = {}
+    for m in _ATTR.finditer(attr_text):
+        key = m.group(1).lower()
+        if key not in attrs:
+            value = m.group(2) if m.group(2) is not None else m.group(3) if m.group(3) is not None else m.group(4)
+            attrs[key] = html_lib.unescape(value) if value else ""
+    return attrs
+
+
+def head_tags(html: str) -> list[tuple[str, dict[str, str]]]:
+    """<meta> and <link> tags of the document head, in order, as (tag, attributes).
+
+    A regular scan rather than DOM walking: resiliparse creates a Python wrapper per visited node
+    (~45 µs each), which made metadata cost more than main-text extraction.
+    """
+    end = _HEAD_END.search(html, 0, HEAD_SCAN_CHARS)
+    head = html[: end.start() if end else HEAD_SCAN_CHARS]
+    return [(m.group(1).lower(), tag_attributes(m.group(2))) for m in _TAG.finditer(head)]
+
+
+def _read_head(html: str, tree: HTMLTree, url: str | None, out: Extracted) -> None:
+    meta: dict[str, str] = {}
+    canonical = None
+    for tag, attrs in head_tags(html):
+        if tag == "meta":
+            key = (attrs.get("property") or attrs.get("name") or attrs.get("itemprop") or "").strip().lower()
+            content = attrs.get("content", "").strip()
+            if key and content and key not in meta:
+                meta[key] = content
+        elif canonical is None and "canonical" in attrs.get("rel", "").lower().split() and attrs.get("href"):
+            canonical = attrs["href"].strip()
+    out.meta = meta
+    canonical = canonical or meta.get("og:url")
+    if canonical:
+        out.canonical_url = urljoin(url, canonical) if url else canonical
+    out.jsonld = jsonld_objects(html)
+    article = next((o for o in out.jsonld if _is_article(o)), None)
+    title = meta.get("og:title") or (_str(article.get("headline")) if article else None)
+    if not title:
+        title = tree.title
+    if not title:
+        h1 = tree.document.query_selector("h1")
+        title = h1.text if h1 is not None else None
+    out.title = " ".join(title.split()) if title else None
+    site = meta.get("og:site_name")
+    if not site and article:
+        publisher = article.get("publisher")
+        if isinstance(publisher, dict):
+            site = _str(publisher.get("name"))
+    out.site_name = site
+    candidates = []
+    if article:
+        candidates.append(("jsonld", _str(article.get("datePublished"))))
+    for key in ("article:published_time", "og:published_time", "datepublished", "pubdate",
+                "publishdate", "date", "dc.date.issued", "dc.date", "sailthru.date", "parsely-pub-date"):
+        candidates.append(("meta", meta.get(key)))
+    time_match = _TIME.search(html)
+    if time_match:
+        candidates.append(("time_element", html_lib.unescape(time_match.group(1))))
+    for source, raw in candidates:
+        parsed = parse_published(raw)
+        if parsed is not None:
+            out.published_at, out.published_at_raw, out.published_at_source = parsed, raw.strip(), source
+            break
+
+
+def _str(value: object) -> str | None:
+    if isinstance(value, str) and value.strip():
+        return value.strip()
+    if isinstance(value, list) and value:
+        return _str(value[0])
+    return None
+
+
+_ARTICLE_TYPES = {"newsarticle", "article", "reportagenewsarticle", "blogposting", "analysisnewsarticle",
+                  "opinionnewsarticle", "webpage", "report", "liveblogposting"}
+
+
+def _is_article(obj: dict) -> bool:
+    types = obj.get("@type")
+    types = types if isinstance(types, list) else [types]
+    return any(isinstance(t, str) and t.lower() in _ARTICLE_TYPES for t in types)
+
+
+def jsonld_objects(html: str) -> list[dict]:
+    """Every JSON object in the page's ld+json scripts, @graph flattened; broken JSON is skipped."""
+    found: list[dict] = []
+    for m in _JSONLD.finditer(html):
+        try:
+            data = json.loads(m.group(1).strip())
+        except ValueError:
+            continue
+        stack = [data]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, list):
+                stack.extend(reversed(item))
+            elif isinstance(item, dict):
+                found.append(item)
+                if isinstance(item.get("@graph"), list):
+                    stack.extend(reversed(item["@graph"]))
+    # articles first, keeping document order otherwise
+    return sorted(found, key=lambda o: not _is_article(o))
+
+
+def parse_published(raw: str | None) -> datetime | None:
+    """An ISO 8601 date/time from markup -> aware UTC datetime; impossible values -> None."""
+    if not raw or not isinstance(raw, str):
+        return None
+    text = raw.strip()
+    if text.endswith(("Z", "z")):
+        text = text[:-1] + "+00:00"
+    # '2024-05-02T09:15:00+0200' -> '+02:00'
+    text = re.sub(r"([+-]\d{2})(\d{2})$", r"\1:\2", text)
+    try:
+        dt = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=timezone.utc)
+    if not 1990 <= dt.year <= 2100:
+        return None
+    return dt.astimezone(timezone.utc)
+
+
+def registered_domain(url: str | None) -> str | None:
+    """Host of the URL, lower-case, without port and a leading 'www.'."""
+    if not url:
+        return None
+    try:
+        host = urlsplit(url.strip()).hostname
+    except ValueError:
+        return None
+    if not host:
+        return None
+    host = host.lower().rstrip(".")
+    return host[4:] if host.startswith("www.") else host
+
+
+def extract_batch(batch: "pa.RecordBatch") -> "pa.RecordBatch":
+    """Stage function: a `raw` batch -> a `docs` batch (rejects carried along, new ones added)."""
+    import pyarrow as pa
+
+    from dedup.schema import schema
+
+    sch = schema("docs")
+    raw = batch.to_pydict()
+    cols: dict[str, list] = {f.name: [] for f in sch}
+    for i in range(batch.num_rows):
+        row = {k: raw[k][i] for k in ("doc_id", "url", "fetched_at", "source_file", "source_offset",
+                                      "warc_record_id", "reject_reason", "reject_detail")}
+        row["domain"] = registered_domain(row["url"])
+        if row["reject_reason"] is None:
+            row.update(_extract_row(raw["html"][i], raw["text"][i], row["url"], raw["charset"][i]))
+        for name, values in cols.items():
+            values.append(row.get(name))
+    return pa.RecordBatch.from_pydict(cols, schema=sch)
+
+
+def _extract_row(html: bytes | None, text: str | None, url: str | None, charset: str | None) -> dict:
+    try:
+        ex = extract_html(html, url, charset) if html is not None else extract_plain(text or "")
+    except Exception as exc:  # a parser failure on one page must not stop the run
+        return {"reject_reason": "extraction_failed", "reject_detail": f"{type(exc).__name__}: {exc}"}
+    if not ex.blocks:
+        return {"reject_reason": "no_text", "reject_detail": "extraction found no text on the page"}
+    body = ex.text
+    return {
+        "canonical_url": ex.canonical_url,
+        "title": ex.title,
+        "site_name": ex.site_name,
+        "published_at": ex.published_at,
+        "published_at_raw": ex.published_at_raw,
+        "published_at_source": ex.published_at_source,
+        "blocks": ex.blocks,
+        "text": body,
+        "n_chars": len(body),
+        "text_hash": text_hash(body),
+    }

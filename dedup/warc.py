@@ -1,0 +1,1075 @@
+"""Streaming, fault-tolerant reader of WARC 1.0/1.1 and ARC v1 container files.
+
+`iter_records(path)` yields one `RawRecord` per record and never raises for bad data: a damaged
+record comes out with `error` set to a short reason code, and the reader resynchronises on the next
+record (next gzip member, next ``WARC/1.`` line, next ARC header line). Files may be gzipped per
+record (the Common Crawl layout), gzipped as a whole, or plain; gzip is recognised by its magic
+bytes, never by the file name.
+
+Reason codes (`RawRecord.error`):
+
+==========================  =====================================================================
+``truncated_record``        the file (or its last gzip member) ends inside the record
+``truncated_gzip``          a gzip member is cut short after the records it holds were complete
+``gzip_error``              corrupt gzip data or non-gzip bytes between members; data is lost
+``bad_warc_header``         no ``WARC/`` record where one must start, or an unusable header block
+``bad_arc_header``          an ARC header line that cannot be parsed (length missing, negative...)
+``content_length_mismatch`` the record is not followed by the record separator: its
+                            Content-Length (or ARC length) is wrong, the payload is suspect
+``record_spans_gzip_members``  a record of a multi-member gzip file continues into the next member:
+                            the payload is complete, but ``offset`` cannot be used to re-read it
+``bad_http_header``         the block of an HTTP response record has no valid status line
+``bad_chunked_encoding``    the chunked transfer coding breaks off; payload is the raw body
+``bad_content_encoding``    gzip/deflate/br/zstd content coding cannot be decoded (or is
+                            unsupported); payload is the raw (still encoded) body
+``payload_too_large``       Content-Length (or the decoded body) exceeds ``max_payload``;
+                            payload is ``b''``
+``unknown_format``          the file starts with neither a WARC nor an ARC record
+``internal_error``          a bug in this reader; iteration stops (please report it)
+==========================  =====================================================================
+
+Leniency that is *not* an error, because real archives are full of it: bodies stored already
+de-chunked or decompressed while the HTTP headers still say ``Transfer-Encoding: chunked`` /
+``Content-Encoding: gzip`` (the body is used as stored), missing or extra blank lines between
+records, LF-only line ends, folded header lines, ``<...>`` around WARC-Target-URI and spaces in
+URLs (replaced by ``%20``, as browsers and warcio do).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import zlib
+from bisect import bisect_right
+from dataclasses import dataclass
+from typing import BinaryIO, Iterator
+
+__all__ = ["RawRecord", "iter_records", "sniff_container"]
+
+
+@dataclass(slots=True)
+class RawRecord:
+    """One container record. See the module docstring for the meaning of `error`."""
+
+    offset: int
+    record_type: str
+    headers: dict[str, str]
+    http_status: int | None
+    http_headers: dict[str, str] | None
+    payload: bytes
+    error: str | None = None
+    detail: str = ""
+
+
+# --- tuning -------------------------------------------------------------------------------------
+
+# Compressed bytes handed to zlib per call. zlib copies the input left over after a member ends
+# into `unused_data`, so big slices cost O(slice) per small member; small slices cost calls.
+_IN_SLICE = 16 * 1024
+# Bounds the output of one inflate call (a zip bomb must not be materialised in one go).
+_OUT_MAX = 4 * 1024 * 1024
+_RAW_READ = 1024 * 1024       # compressed bytes read from disk at a time
+_PLAIN_READ = 256 * 1024      # plain-file bytes read from disk at a time
+_MAX_HEADER = 1024 * 1024     # a WARC or HTTP header block larger than this is garbage
+_MAX_ARC_LINE = 64 * 1024     # an ARC header line longer than this is garbage
+
+_GZIP_MAGIC = b"\x1f\x8b"
+_GZIP_MAGIC3 = b"\x1f\x8b\x08"   # magic + deflate method: fewer false hits when resyncing
+_PADDING = b"\x00\r\n\t "        # tolerated between / after gzip members (block-aligned writers)
+
+_NL_RUN = re.compile(rb"[\r\n]*")
+_CRLF = (10, 13)
+_WS_RUN = re.compile(rb"[\r\n\t \x00]*")
+_CHUNK_LINE = re.compile(rb"[ \t]*([0-9A-Fa-f]{1,15})[ \t]*(?:;[^\n]*)?\r?\n")
+_URL_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:\S")
+
+
+# --- byte source --------------------------------------------------------------------------------
+
+class _Source:
+    """The file as one continuous byte stream: plain, or the concatenated output of gzip members.
+
+    Parsers read `buf[pos:]` directly (no per-call overhead on the hot path) and call `fill()` when
+    they need more. `base` is the stream position of `buf[0]`, so `base + pos` is a stable stream
+    position. When a gzip member is corrupt, `fill()` stops at the damage and sets `gap`; the parser
+    reports it and calls `resume()`, which continues at the next gzip member found on disk.
+    """
+
+    __slots__ = ("_f", "gz", "buf", "pos", "base", "gap", "eof", "truncated_member",
+                 "_raw", "_mv", "_rpos", "_raw_off", "_z", "_member_off", "_member_out",
+                 "_ustarts", "_moffs", "_resync_from", "_probing", "_pad_start")
+
+    def __init__(self, f: BinaryIO, gz: bool) -> None:
+        self._f = f
+        self.gz = gz
+        self.buf = b""
+        self.pos = 0
+        self.base = 0
+        self.gap: tuple[str, str, int] | None = None
+        self.eof = False
+        self.truncated_member: int | None = None
+        self._raw = b""
+        self._mv = memoryview(b"")
+        self._rpos = 0
+        self._raw_off = 0
+        self._z = None
+        self._member_off = 0
+        self._member_out = 0
+        # Stream positions where gzip members start, and their file offsets (for `offset_of`).
+        self._ustarts: list[int] = [0]
+        self._moffs: list[int] = [0]
+        self._resync_from = 0
+        self._probing = False
+        self._pad_start: int | None = None   # where a run of padding between members began
+
+    # -- public to the parsers --
+
+    def fill(self) -> bool:
+        """Append more data to `buf`; False at end of file or at a pending gap."""
+        if self.gap is not None or self.eof:
+            return False
+        if self.gz:
+            out = self._inflate()
+        else:
+            out = self._f.read(_PLAIN_READ)
+            if not out:
+                self.eof = True
+        if not out:
+            return False
+        buf = self.buf
+        pos = self.pos
+        if pos >= len(buf):
+            self.base += len(buf)
+            self.buf = out
+        else:
+            self.base += pos
+            self.buf = buf[pos:] + out
+        self.pos = 0
+        if len(self._ustarts) > 64:
+            self._prune_marks()
+        return True
+
+    def ensure(self, n: int) -> bool:
+        """Make at least n bytes available after `pos`, if the data has them."""
+        while len(self.buf) - self.pos < n:
+            if not self.fill():
+                return False
+        return True
+
+    def read(self, n: int) -> bytes:
+        """Up to n bytes; fewer only at end of file or at a gap."""
+        buf = self.buf
+        pos = self.pos
+        end = pos + n
+        if end <= len(buf):
+            self.pos = end
+            return buf[pos:end]
+        parts = [buf[pos:]]
+        got = len(buf) - pos
+        self.pos = len(buf)
+        while got < n and self.fill():
+            buf = self.buf
+            take = min(n - got, len(buf))
+            parts.append(buf[:take] if take < len(buf) else buf)
+            self.pos = take
+            got += take
+        return b"".join(parts)
+
+    def skip(self, n: int) -> int:
+        """Discard up to n bytes without keeping them; returns how many were skipped."""
+        got = 0
+        while True:
+            avail = len(self.buf) - self.pos
+            take = min(n - got, avail)
+            self.pos += take
+            got += take
+            if got >= n or not self.fill():
+                return got
+
+    def unread(self, data: bytes) -> None:
+        """Put bytes just read back in front of the stream (to rescan a record found bad)."""
+        self.base += self.pos - len(data)
+        self.buf = data + self.buf[self.pos:]
+        self.pos = 0
+
+    def offset_of(self, stream_pos: int) -> int:
+        """File offset of the gzip member holding `stream_pos` (plain files: the position)."""
+        if not self.gz:
+            return stream_pos
+        i = bisect_right(self._ustarts, stream_pos) - 1
+        return self._moffs[i] if i >= 0 else 0
+
+    def resume(self) -> None:
+        """Drop what is left before the gap and go on at the next gzip member after the damage."""
+        self.base += len(self.buf)
+        self.buf = b""
+        self.pos = 0
+        self.gap = None
+        self._z = None
+        self._seek_magic(self._resync_from)
+        self._probing = True
+
+    # -- gzip internals --
+
+    def _prune_marks(self) -> None:
+        i = bisect_right(self._ustarts, self.base) - 1
+        if i > 0:
+            del self._ustarts[:i]
+            del self._moffs[:i]
+
+    def _read_raw(self) -> bool:
+        chunk = self._f.read(_RAW_READ)
+        if not chunk:
+            return False
+        if self._rpos < len(self._raw):
+            # keep the unread tail (a gzip header split by the read boundary)
+            chunk = self._raw[self._rpos:] + chunk
+        self._raw_off += self._rpos
+        self._raw = chunk
+        self._mv = memoryview(chunk)
+        self._rpos = 0
+        return True
+
+    def _seek_magic(self, off: int) -> None:
+        """Position the compressed reader at the first gzip member magic at or after `off`."""
+        self._f.seek(off)
+        data_off = off          # file offset of data[0]
+        data = b""
+        while True:
+            chunk = self._f.read(_RAW_READ)
+            if not chunk:
+                break
+            data += chunk       # data holds at most 2 bytes from the previous chunk
+            i = data.find(_GZIP_MAGIC3)
+            if i >= 0:
+                self._raw, self._mv, self._rpos, self._raw_off = data, memoryview(data), i, data_off
+                return
+            keep = min(2, len(data))
+            data_off += len(data) - keep
+            data = data[len(data) - keep:]
+        self._raw, self._mv, self._rpos = b"", memoryview(b""), 0
+        self._raw_off = data_off + len(data)
+
+    def _set_gap(self, detail: str, member_off: int, resync_from: int) -> None:
+        self._z = None
+        self._resync_from = resync_from
+        if self._probing and self._member_out == 0:
+            # A false gzip magic found while resynchronising: keep scanning, the damage has
+            # already been reported.
+            self._seek_magic(resync_from)
+            return
+        self.gap = ("gzip_error", detail, member_off)
+
+    def _inflate(self) -> bytes:
+        while True:
+            if self._rpos >= len(self._raw) and not self._read_raw():
+                if self._z is not None and not self._probing:
+                    # The file ends inside a gzip member.
+                    self.truncated_member = self._member_off
+                    out = self._z.flush()
+                    self._z = None
+                    if out:
+                        return out
+                self._z = None
+                self.eof = True
+                return b""
+            if self._z is None:
+                if len(self._raw) - self._rpos < 3 and self._read_raw():
+                    continue
+                if not self._raw.startswith(_GZIP_MAGIC, self._rpos):
+                    m = _WS_RUN.match(self._raw, self._rpos)
+                    if m.end() > self._rpos:
+                        # padding between members: skip it, then look again
+                        if self._pad_start is None:
+                            self._pad_start = self._raw_off + self._rpos
+                        self._rpos = m.end()
+                        continue
+                    off = self._raw_off + self._rpos
+                    if self._pad_start is not None:
+                        off, self._pad_start = self._pad_start, None
+                    if self._probing:
+                        self._seek_magic(off)
+                        continue
+                    self.gap = ("gzip_error", f"non-gzip bytes at offset {off} "
+                                f"(expected a gzip member): {bytes(self._raw[self._rpos:self._rpos + 16])!r}",
+                                off)
+                    self._resync_from = off
+                    return b""
+                self._z = zlib.decompressobj(31)
+                self._pad_start = None
+                self._member_off = self._raw_off + self._rpos
+                self._member_out = 0
+                self._ustarts.append(self.base + len(self.buf))
+                self._moffs.append(self._member_off)
+            z = self._z
+            inp = self._mv[self._rpos:self._rpos + _IN_SLICE]
+            try:
+                out = z.decompress(inp, _OUT_MAX)
+            except zlib.error as exc:
+                self._set_gap(f"corrupt gzip member at offset {self._member_off}: {exc}",
+                              self._member_off, self._member_off + 1)
+                if self.gap is not None:
+                    return b""
+                continue
+            self._rpos += len(inp) - len(z.unconsumed_tail) - len(z.unused_data)
+            if z.eof:
+                self._z = None
+            if out:
+                self._member_out += len(out)
+                self._probing = False
+                return out
+
+
+def _open_source(f: BinaryIO) -> _Source:
+    head = f.read(2)
+    f.seek(0)
+    return _Source(f, head == _GZIP_MAGIC)
+
+
+# --- small helpers ------------------------------------------------------------------------------
+
+def _text(b: bytes) -> str:
+    # Headers are ASCII nearly always; UTF-8 covers WARC 1.1, latin-1 keeps any other byte.
+    try:
+        return b.decode("utf-8")
+    except UnicodeDecodeError:
+        return b.decode("latin-1")
+
+
+def _parse_fields(text: str) -> dict[str, str]:
+    """Header lines after the first line of `text` -> dict with lower-case keys.
+
+    Duplicated names are joined with ', ' (as HTTP allows), folded lines are unfolded and lines
+    without a colon are ignored. This runs twice per record, so the common shape (CRLF lines,
+    'Name: value', no duplicates) takes a lean path and anything else the careful one.
+    """
+    lines = text.split("\r\n")
+    if text.count("\n") != len(lines) - 1:
+        return _parse_fields_slow(text)   # LF-only or mixed line ends
+    del lines[0]
+    d = {}
+    for line in lines:
+        k, sep, v = line.partition(": ")
+        if not sep:
+            return _parse_fields_slow(text)
+        d[k.lower()] = v
+    if len(d) != len(lines) or ":" in (keys := "".join(d)) or " " in keys or "\t" in keys:
+        # a duplicate, a line without ': ', a continuation line or a name with blanks
+        return _parse_fields_slow(text)
+    return d
+
+
+def _parse_fields_slow(text: str) -> dict[str, str]:
+    d: dict[str, str] = {}
+    last = None
+    lines = text.split("\n")
+    del lines[0]
+    for line in lines:
+        line = line.rstrip("\r")
+        if not line:
+            continue
+        if line[0] in " \t":
+            if last is not None:
+                d[last] = (d[last] + " " + line.strip()).strip()
+            continue
+        name, sep, value = line.partition(":")
+        if not sep:
+            last = None
+            continue
+        key = name.strip().lower()
+        value = value.strip()
+        d[key] = d[key] + ", " + value if key in d else value
+        last = key
+    return d
+
+
+def _find_blank_line(buf: bytes, start: int, end: int) -> tuple[int, int]:
+    """Where the head in buf[start:end] ends: (end of its last line, bytes up to the body).
+
+    The head ends at the first blank line, with CRLF, LF-only or mixed line ends; the returned
+    end excludes the last line's terminator. (-1, 0) when there is no blank line.
+    """
+    k = buf.find(b"\n\r\n", start, end)
+    # bounded: an unbounded find of a pattern starting with a frequent byte is slow
+    j = buf.find(b"\n\n", start, k + 2 if k >= 0 else end)
+    if j >= 0:
+        if j > start and buf[j - 1] == 13:
+            return j - 1, 3
+        return j, 2
+    if k >= 0:
+        if k > start and buf[k - 1] == 13:
+            return k - 1, 4
+        return k, 3
+    return -1, 0
+
+
+def _clean_uri(v: str) -> str:
+    v = v.strip()
+    if v.startswith("<") and v.endswith(">"):
+        v = v[1:-1].strip()
+    if " " in v:
+        v = v.replace(" ", "%20")
+    return v
+
+
+def _preview(b: bytes, n: int = 40) -> str:
+    return repr(bytes(b[:n]))
+
+
+# --- HTTP ---------------------------------------------------------------------------------------
+
+def _parse_http(block: bytes) -> tuple[int, dict[str, str], int] | str:
+    """HTTP response head -> (status, headers, body start), or an error detail string."""
+    nl = block.find(b"\n", 0, 8192)
+    if block[8:9] == b" " and block[9:12].isdigit() and block.startswith(b"HTTP/") and nl > 11:
+        status = int(block[9:12])     # the usual 'HTTP/1.1 200 OK'
+    else:
+        line = block[:nl] if nl >= 0 else block[:200]
+        if not line.startswith(b"HTTP/"):
+            return f"no HTTP status line: {_preview(line)}"
+        parts = line.split(None, 2)
+        if len(parts) < 2 or not parts[1][:3].isdigit():
+            return f"bad HTTP status line: {_preview(line, 80)}"
+        status = int(parts[1][:3])
+        if nl < 0:
+            return status, {}, len(block)
+    he, seplen = _find_blank_line(block, nl, nl + _MAX_HEADER)
+    if he < 0:
+        # Head without the closing blank line (seen in revisit records): all of it is headers.
+        he, seplen = len(block), 0
+    return status, _parse_fields(_text(block[:he])), he + seplen
+
+
+def _looks_chunked(body: bytes) -> bool:
+    return _CHUNK_LINE.match(body) is not None
+
+
+def _dechunk(body: bytes) -> tuple[bytes, str | None]:
+    parts = []
+    pos = 0
+    n = len(body)
+    while True:
+        if pos >= n:
+            # Data ends at a chunk boundary without the last-chunk: accept what we have.
+            return b"".join(parts), None
+        m = _CHUNK_LINE.match(body, pos)
+        if m is None:
+            return body, f"bad chunk-size line at body offset {pos}: {_preview(body[pos:pos + 20])}"
+        size = int(m.group(1), 16)
+        if size == 0:
+            return b"".join(parts), None
+        start = m.end()
+        end = start + size
+        if end > n:
+            return body, (f"chunk of {size} bytes at body offset {pos} runs past the end "
+                          f"of the body ({n - start} bytes left)")
+        parts.append(body[start:end])
+        if body.startswith(b"\r\n", end):
+            pos = end + 2
+        elif body.startswith(b"\n", end):
+            pos = end + 1
+        elif end == n:
+            pos = end
+        else:
+            return body, f"chunk at body offset {pos} not followed by CRLF"
+
+
+def _inflate_body(body: bytes, wbits: int, limit: int) -> bytes | str:
+    d = zlib.decompressobj(wbits)
+    try:
+        out = d.decompress(body, limit + 1)
+    except zlib.error as exc:
+        return str(exc)
+    if len(out) > limit:
+        raise _TooLarge()
+    if not d.eof:
+        return "compressed body ends early"
+    return out
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _decode_coding(body: bytes, coding: str, limit: int, truncated_ok: bool) -> bytes | str:
+    """Undo one content coding; returns the decoded bytes or an error detail string."""
+    if coding in ("gzip", "x-gzip"):
+        if not body.startswith(_GZIP_MAGIC):
+            return body   # stored decoded by the crawler, header left as received
+        if truncated_ok:
+            d = zlib.decompressobj(31)
+            try:
+                out = d.decompress(body, limit + 1)
+            except zlib.error as exc:
+                return f"gzip: {exc}"
+            if len(out) > limit:
+                raise _TooLarge()
+            return out
+        r = _inflate_body(body, 31, limit)
+        return r if isinstance(r, bytes) else f"gzip: {r}"
+    if coding == "deflate":
+        if len(body) >= 2 and (body[0] & 0x0F) == 8 and ((body[0] << 8) | body[1]) % 31 == 0:
+            r = _inflate_body(body, 15, limit)
+            if isinstance(r, bytes):
+                return r
+        if body.lstrip()[:1] == b"<":
+            return body   # stored decoded
+        r = _inflate_body(body, -15, limit)
+        return r if isinstance(r, bytes) else f"deflate: {r}"
+    if coding == "br":
+        try:
+            import brotli  # type: ignore[import-not-found]
+        except ImportError:
+            return "Content-Encoding br: no brotli module installed"
+        try:
+            out = brotli.decompress(body)
+        except Exception as exc:   # brotli.error has no stable import path
+            return f"br: {exc}"
+        if len(out) > limit:
+            raise _TooLarge()
+        return out
+    if coding == "zstd":
+        try:
+            import zstandard
+        except ImportError:
+            return "Content-Encoding zstd: no zstandard module installed"
+        try:
+            with zstandard.ZstdDecompressor().stream_reader(body) as r:
+                out = r.read(limit + 1)
+        except zstandard.ZstdError as exc:
+            return f"zstd: {exc}"
+        if len(out) > limit:
+            raise _TooLarge()
+        return out
+    return f"unsupported Content-Encoding {coding!r}"
+
+
+def _http_payload(block: bytes, headers: dict[str, str], max_payload: int, cut: str | None = None
+                  ) -> tuple[int | None, dict[str, str] | None, bytes, str | None, str]:
+    """(http_status, http_headers, payload, error, detail) of an HTTP response block.
+
+    `cut` describes a block that the end of the file cut short. If the HTTP body is still complete
+    by its own Content-Length, the record is accepted (its length field was wrong, a known ARC
+    quirk after line-end conversion); otherwise the result is 'truncated_record'.
+    """
+    parsed = _parse_http(block)
+    if isinstance(parsed, str):
+        if cut is not None:
+            return None, None, block, "truncated_record", f"{cut}; {parsed}"
+        return None, None, block, "bad_http_header", parsed
+    status, hh, body_start = parsed
+    body = block[body_start:]
+    if cut is None and "transfer-encoding" not in hh and "content-encoding" not in hh:
+        return status, hh, body, None, ""
+    err: str | None = None
+    detail = ""
+    te = hh.get("transfer-encoding")
+    chunked = bool(te) and "chunked" in te.lower() and _looks_chunked(body)
+    if cut is not None:
+        cl = hh.get("content-length")
+        if not chunked and cl and cl.isascii() and cl.isdigit() and len(body) >= int(cl):
+            body = body[:int(cl)]
+            detail = f"{cut}, but the HTTP body is complete (Content-Length {cl}): length field wrong"
+        else:
+            err, detail = "truncated_record", cut
+    if chunked:
+        body, cerr = _dechunk(body)
+        if cerr:
+            return status, hh, body, err or "bad_chunked_encoding", (
+                f"{detail}; {cerr}" if err else cerr)
+    ce = hh.get("content-encoding")
+    if ce and body:
+        codings = [c for c in (x.strip().lower() for x in ce.split(",")) if c and c != "identity"]
+        # A crawler-truncated capture cannot end its gzip stream; it is a known state, not damage.
+        truncated_ok = "warc-truncated" in headers or err is not None
+        raw = body
+        try:
+            for coding in reversed(codings):
+                r = _decode_coding(body, coding, max_payload, truncated_ok)
+                if isinstance(r, str):
+                    return status, hh, raw, err or "bad_content_encoding", (
+                        f"{detail}; {r}" if err else r)
+                body = r
+        except _TooLarge:
+            return (status, hh, b"", "payload_too_large",
+                    f"decoded body larger than max_payload={max_payload}")
+    return status, hh, body, err, detail
+
+
+_HTTP_CT: dict[tuple[str, str | None], bool | None] = {}
+
+
+def _is_http_response(record_type: str, headers: dict[str, str], block: bytes) -> bool:
+    """Is the block an HTTP response? Decided by the Content-Type (memoised: a crawl has a
+    handful of distinct values), and by the block itself when the type does not say."""
+    ct = headers.get("content-type")
+    key = (record_type, ct)
+    verdict = _HTTP_CT.get(key, 0)
+    if verdict == 0:
+        if ct is None:
+            verdict = None if record_type in ("response", "revisit") else False
+        else:
+            low = ct.lower()
+            if "application/http" not in low:
+                verdict = False
+            elif "msgtype" in low:
+                verdict = "msgtype=response" in low.replace(" ", "").replace('"', "")
+            else:
+                verdict = None
+        if len(_HTTP_CT) < 1024:
+            _HTTP_CT[key] = verdict
+    if verdict is None:
+        return block.startswith(b"HTTP/")
+    return verdict
+
+
+# --- WARC ---------------------------------------------------------------------------------------
+
+def _skip_blank(src: _Source) -> bool:
+    """Skip CR/LF between records; True when positioned on a byte, False at EOF or a gap."""
+    while True:
+        buf = src.buf
+        pos = _NL_RUN.match(buf, src.pos).end()
+        src.pos = pos
+        if pos < len(buf):
+            return True
+        if not src.fill():
+            return False
+
+
+def _scan_to(src: _Source, marker: bytes) -> bool:
+    """Skip to the next line starting with `marker`; False at EOF or a gap."""
+    needle = b"\n" + marker
+    keep = len(needle) - 1
+    if src.ensure(len(marker)) and src.buf.startswith(marker, src.pos):
+        return True
+    while True:
+        buf = src.buf
+        i = buf.find(needle, src.pos)
+        if i >= 0:
+            src.pos = i + 1
+            return True
+        src.pos = max(src.pos, len(buf) - keep)
+        if not src.fill():
+            src.pos = len(src.buf)
+            return False
+
+
+def _trailer_ok(src: _Source, lookahead: bytes) -> bool:
+    """Does the record end here: blank line(s), then the next record or the end of the data?
+
+    Consumes the usual CRLF CRLF separator; other blank lines are left to `_skip_blank`.
+    """
+    buf = src.buf
+    pos = src.pos
+    if buf.startswith(b"\r\n\r\n", pos):
+        src.pos = pos + 4
+        return True
+    need = len(lookahead)
+    while True:
+        j = _NL_RUN.match(buf, src.pos).end()
+        if len(buf) - j >= need:
+            return buf.startswith(lookahead, j)
+        if not src.fill():
+            # end of the data (a gap is reported on its own): fine if only blank lines are left
+            buf = src.buf
+            return _NL_RUN.match(buf, src.pos).end() == len(buf)
+        buf = src.buf
+
+
+def _read_block(src: _Source, n: int, offset: int
+                ) -> tuple[bytes, str | None, str, str | None]:
+    """Read an n-byte record block -> (block, error, detail, cut).
+
+    `cut` is set (and error left None) when the end of the file cuts the block: whether that is
+    fatal depends on the payload (see `_http_payload`).
+    """
+    block = src.read(n)
+    if len(block) < n:
+        if src.gap is not None:
+            detail = (f"record cut by damaged gzip data after {len(block)} of {n} bytes: "
+                      + src.gap[1])
+            src.resume()
+            return block, "gzip_error", detail, None
+        cut = f"file ends after {len(block)} of {n} record bytes"
+        if src.truncated_member is not None:
+            cut += f" (gzip member at offset {src.truncated_member} is cut short)"
+            src.truncated_member = None
+        return block, None, "", cut
+    if src.gz and n:
+        end_member = src.offset_of(src.base + src.pos - 1)
+        if end_member != offset:
+            return block, "record_spans_gzip_members", (
+                f"record starts in the gzip member at offset {offset} and ends in the one at "
+                f"{end_member}; the payload is complete but the offset cannot re-read it"), None
+    return block, None, "", None
+
+
+def _make_record(offset: int, rtype: str, headers: dict[str, str], block: bytes, http: bool,
+                 err: str | None, detail: str, cut: str | None, max_payload: int) -> RawRecord:
+    if http:
+        status, hh, payload, herr, hdetail = _http_payload(block, headers, max_payload, cut)
+        if err is None:
+            err, detail = herr, hdetail
+        elif herr:
+            detail += f"; also {herr}: {hdetail}"
+        return RawRecord(offset, rtype, headers, status, hh, payload, err, detail)
+    if cut is not None:
+        err, detail = "truncated_record", cut
+    return RawRecord(offset, rtype, headers, None, None, block, err, detail)
+
+
+def _err(offset: int, code: str, detail: str, record_type: str = "unknown",
+         headers: dict[str, str] | None = None) -> RawRecord:
+    return RawRecord(offset, record_type, headers if headers is not None else {}, None, None,
+                     b"", code, detail)
+
+
+def _iter_warc(src: _Source, max_payload: int, unknown_start: bool) -> Iterator[RawRecord]:
+    # The common path (a whole record already in the buffer) is inlined: this loop runs once per
+    # record and Python call overhead is a visible share of the per-record cost.
+    scanning = False   # after damage: skip silently to the next 'WARC/1.' line
+    gz = src.gz
+    while True:
+        if scanning:
+            scanning = False
+            if not _scan_to(src, b"WARC/1."):
+                if src.gap is not None:
+                    src.resume()   # part of the damage already reported
+                    continue
+                return
+        # -- skip the blank lines between records
+        buf = src.buf
+        pos = src.pos
+        if (pos >= len(buf) or buf[pos] in _CRLF) and not _skip_blank(src):
+            if src.gap is not None:
+                code, detail, off = src.gap
+                yield _err(off, code, detail)
+                src.resume()
+                continue
+            if src.truncated_member is not None:
+                off = src.truncated_member
+                src.truncated_member = None
+                yield _err(off, "truncated_gzip",
+                           f"gzip member at offset {off} is cut short (its records were complete)")
+            return
+        buf = src.buf
+        pos = src.pos
+        start = src.base + pos
+        if gz:
+            # the common case: the record starts in the newest gzip member
+            offset = src._moffs[-1] if src._ustarts[-1] <= start else src.offset_of(start)
+        else:
+            offset = start
+
+        # -- header block
+        if not buf.startswith(b"WARC/", pos):
+            src.ensure(5)
+            buf, pos = src.buf, src.pos
+            if not buf.startswith(b"WARC/", pos):
+                if unknown_start and start == 0:
+                    code, what = "unknown_format", "the file is neither WARC nor ARC: starts with"
+                else:
+                    code, what = "bad_warc_header", f"expected a WARC record at stream position {start}, found"
+                unknown_start = False
+                yield _err(offset, code, f"{what} {_preview(buf[pos:pos + 40])}")
+                src.pos = pos + 1
+                scanning = True
+                continue
+        he, seplen = _find_blank_line(buf, pos, pos + _MAX_HEADER)
+        if he < 0:
+            he, seplen, buf, pos = _find_header_end(src)
+            if he < 0:
+                rec = _header_failure(src, offset, buf, pos)
+                if rec.error == "bad_warc_header":
+                    scanning = True
+                yield rec
+                continue
+        text = _text(buf[pos:he])
+        pos = he + seplen
+        src.pos = pos
+        headers = _parse_fields(text)
+        rtype = headers.get("warc-type")
+        rtype = rtype.lower() if rtype else "unknown"
+        uri = headers.get("warc-target-uri")
+        if uri is not None and (" " in uri or uri[:1] == "<"):
+            headers["warc-target-uri"] = _clean_uri(uri)
+        cl = headers.get("content-length")
+        if cl is None or not (cl.isascii() and cl.isdigit()):
+            yield _err(offset, "bad_warc_header",
+                       "missing Content-Length" if cl is None else f"bad Content-Length {cl!r}",
+                       rtype, headers)
+            scanning = True
+            continue
+        n = int(cl)
+
+        # -- block
+        if n > max_payload:
+            got = src.skip(n)
+            detail = f"Content-Length {n} > max_payload {max_payload}"
+            if got < n:
+                detail += f"; and the record is cut short ({got} of {n} bytes present)"
+            yield RawRecord(offset, rtype, headers, None, None, b"", "payload_too_large", detail)
+            if got < n:
+                if src.gap is not None:
+                    src.resume()
+                src.truncated_member = None
+            elif not _trailer_ok(src, b"WARC/"):
+                scanning = True
+            continue
+        end = pos + n
+        if end <= len(buf) and (not gz or src._ustarts[-1] <= start):
+            # whole block buffered, and no gzip member starts inside the record
+            block = buf[pos:end]
+            err = cut = None
+            detail = ""
+            if buf.startswith(b"\r\n\r\n", end):
+                src.pos = end + 4
+                trailer_ok = True
+            else:
+                src.pos = end
+                trailer_ok = _trailer_ok(src, b"WARC/")
+        else:
+            block, err, detail, cut = _read_block(src, n, offset)
+            trailer_ok = err == "gzip_error" or cut is not None or _trailer_ok(src, b"WARC/")
+        if not trailer_ok:
+            err = "content_length_mismatch"
+            detail = (f"Content-Length {n} does not end the record (followed by "
+                      f"{_preview(src.buf[src.pos:src.pos + 24], 24)}); the payload may be cut "
+                      "or hold extra bytes")
+            # Rescan from the start of the block: if Content-Length was too large, the next
+            # record starts inside it and would otherwise be lost without a trace.
+            src.unread(block)
+            scanning = True
+        if (block or rtype != "revisit") and _is_http_response(rtype, headers, block):
+            status, hh, payload, herr, hdetail = _http_payload(block, headers, max_payload, cut)
+            if err is None:
+                err, detail = herr, hdetail
+            elif herr:
+                detail += f"; also {herr}: {hdetail}"
+            yield RawRecord(offset, rtype, headers, status, hh, payload, err, detail)
+        elif cut is None:
+            yield RawRecord(offset, rtype, headers, None, None, block, err, detail)
+        else:
+            yield RawRecord(offset, rtype, headers, None, None, block, "truncated_record", cut)
+
+
+def _find_header_end(src: _Source) -> tuple[int, int, bytes, int]:
+    """Read on until the header block at `src.pos` ends -> (end, separator length, buf, pos)."""
+    buf, pos = src.buf, src.pos
+    while len(buf) - pos <= _MAX_HEADER:
+        searched = max(0, len(buf) - pos - 3)   # relative: fill() moves the buffer
+        if not src.fill():
+            break
+        buf, pos = src.buf, src.pos
+        he, seplen = _find_blank_line(buf, pos + searched, pos + _MAX_HEADER)
+        if he >= 0:
+            return he, seplen, buf, pos
+    return -1, 0, buf, pos
+
+
+def _header_failure(src: _Source, offset: int, buf: bytes, pos: int) -> RawRecord:
+    """The error record for a header block that does not end; leaves `src` past the damage."""
+    text = _text(buf[pos:pos + min(len(buf) - pos, 64 * 1024)])
+    headers = _parse_fields(text)
+    rtype = (headers.get("warc-type") or "unknown").lower()
+    if src.gap is not None:
+        detail = "header block cut by damaged gzip data: " + src.gap[1]
+        src.resume()
+        return _err(offset, "gzip_error", detail, rtype, headers)
+    if len(buf) - pos > _MAX_HEADER:
+        src.pos = pos + 1
+        return _err(offset, "bad_warc_header",
+                    f"no end of the WARC header block within {_MAX_HEADER} bytes", rtype, headers)
+    src.pos = len(buf)
+    src.truncated_member = None
+    return _err(offset, "truncated_record", "file ends inside the WARC header block",
+                rtype, headers)
+
+
+# --- ARC ----------------------------------------------------------------------------------------
+
+def _read_line(src: _Source) -> bytes:
+    """The next line without its line end (at most _MAX_ARC_LINE bytes are returned)."""
+    while True:
+        buf = src.buf
+        pos = src.pos
+        i = buf.find(b"\n", pos, pos + _MAX_ARC_LINE)
+        if i >= 0:
+            src.pos = i + 1
+            return buf[pos:i].rstrip(b"\r")
+        if len(buf) - pos >= _MAX_ARC_LINE:
+            src.pos = pos + _MAX_ARC_LINE
+            return buf[pos:src.pos]
+        if not src.fill():
+            src.pos = len(src.buf)
+            return src.buf[pos:]
+
+
+def _peek_line(src: _Source) -> bytes:
+    while True:
+        buf = src.buf
+        pos = src.pos
+        i = buf.find(b"\n", pos, pos + _MAX_ARC_LINE)
+        if i >= 0 or len(buf) - pos >= _MAX_ARC_LINE or not src.fill():
+            return buf[pos:i if i >= 0 else pos + _MAX_ARC_LINE].rstrip(b"\r")
+
+
+def _arc_fields(line: bytes, version: int) -> tuple[str, str, str, str, str] | None:
+    """An ARC header line -> (url, ip, date, content type, length), or None if it is not one.
+
+    Parsed from the right because URLs may contain spaces; the fallback finds the date token when
+    the content type has spaces too.
+    """
+    if not line or line[:1] in b" \t":
+        return None
+    text = _text(line.strip())
+    n_after = 2 if version == 1 else 7    # fields after the date: v1 type, length; v2 type..length
+    parts = text.rsplit(" ", n_after + 2)
+    if len(parts) == n_after + 3 and parts[2].isdigit() and len(parts[2]) >= 8:
+        url, ip, date = parts[0], parts[1], parts[2]
+        ctype = parts[3]
+    else:
+        tokens = text.split(" ")
+        for i in range(2, len(tokens) - 1):
+            t = tokens[i]
+            if t.isdigit() and 12 <= len(t) <= 18:
+                break
+        else:
+            return None
+        url, ip, date = " ".join(tokens[:i - 1]), tokens[i - 1], tokens[i]
+        ctype = " ".join(tokens[i + 1:-1]) if version == 1 else tokens[i + 1]
+        parts = tokens
+    if not _URL_SCHEME.match(url):
+        return None
+    return url, ip, date, ctype, parts[-1]
+
+
+def _arc_date(d: str) -> str | None:
+    if not d.isdigit() or len(d) < 8:
+        return None
+    d = d[:14].ljust(14, "0")
+    return f"{d[0:4]}-{d[4:6]}-{d[6:8]}T{d[8:10]}:{d[10:12]}:{d[12:14]}Z"
+
+
+def _iter_arc(src: _Source, max_payload: int) -> Iterator[RawRecord]:
+    version = 1
+    scanning = False   # after damage: skip lines silently until one parses as an ARC header
+    while True:
+        if not _skip_blank(src):
+            if src.gap is not None:
+                code, detail, off = src.gap
+                if not scanning:
+                    yield _err(off, code, detail)
+                src.resume()
+                scanning = False
+                continue
+            if src.truncated_member is not None:
+                off = src.truncated_member
+                src.truncated_member = None
+                yield _err(off, "truncated_gzip",
+                           f"gzip member at offset {off} is cut short (its records were complete)")
+            return
+        start = src.base + src.pos
+        offset = src.offset_of(start)
+        line = _read_line(src)
+        fields = _arc_fields(line, version)
+        if fields is None:
+            if not scanning:
+                yield _err(offset, "bad_arc_header",
+                           f"expected an ARC header line at stream position {start}, found "
+                           f"{_preview(line, 60)}")
+                scanning = True
+            continue
+        url, ip, date, ctype, length = fields
+        rtype = "arc_header" if url.startswith("filedesc:") else "response"
+        headers = {"warc-target-uri": _clean_uri(url), "warc-ip-address": ip,
+                   "content-type": ctype, "content-length": length}
+        iso = _arc_date(date)
+        if iso is not None:
+            headers["warc-date"] = iso
+        if not (length.isascii() and length.isdigit()):
+            yield _err(offset, "bad_arc_header", f"bad ARC record length {length!r}", rtype, headers)
+            scanning = True
+            continue
+        scanning = False
+        n = int(length)
+        if n > max_payload:
+            got = src.skip(n)
+            yield RawRecord(offset, rtype, headers, None, None, b"", "payload_too_large",
+                            f"ARC length {n} > max_payload {max_payload}")
+            if got < n:
+                if src.gap is not None:
+                    src.resume()
+                src.truncated_member = None
+            continue
+        block, err, detail, cut = _read_block(src, n, offset)
+        block_end = src.base + src.pos
+        if err != "gzip_error" and cut is None and _skip_blank(src):
+            nxt = _peek_line(src)
+            if _arc_fields(nxt, version) is None:
+                err = "content_length_mismatch"
+                detail = (f"ARC length {n} does not end the record (followed by "
+                          f"{_preview(nxt, 40)}); the payload may be cut or hold extra bytes")
+                # Rescan the block (with the blank lines skipped after it): if the length was
+                # too large, the next header line starts inside it.
+                src.unread(block + b"\n" * (src.base + src.pos - block_end))
+                scanning = True
+        if rtype == "arc_header" and block.split(None, 1)[:1] == [b"2"]:
+            version = 2
+        http = rtype != "arc_header" and block.startswith(b"HTTP/")
+        yield _make_record(offset, rtype, headers, block, http, err, detail, cut, max_payload)
+
+
+# --- entry points -------------------------------------------------------------------------------
+
+def _sniff_bytes(head: bytes) -> str:
+    head = head[_WS_RUN.match(head).end():]
+    if head.startswith(b"WARC/"):
+        return "warc"
+    if head.startswith(b"filedesc://"):
+        return "arc"
+    nl = head.find(b"\n")
+    if nl > 0 and _arc_fields(head[:nl].rstrip(b"\r"), 1) is not None:
+        return "arc"   # an ARC excerpt without its filedesc header
+    return "unknown"
+
+
+def sniff_container(path: str | os.PathLike) -> str:
+    """'warc', 'arc' or 'unknown', from the content (gunzipped first when it is gzip)."""
+    with open(path, "rb") as f:
+        head = f.read(64 * 1024)
+    if head.startswith(_GZIP_MAGIC):
+        d = zlib.decompressobj(31)
+        try:
+            head = d.decompress(head, 4096)
+        except zlib.error:
+            return "unknown"
+    return _sniff_bytes(head[:4096])
+
+
+def iter_records(path: str | os.PathLike, max_payload: int = 50 * 1024 * 1024) -> Iterator[RawRecord]:
+    """Yield every record of a WARC / WET / ARC file (plain, per-record gzip or whole-file gzip).
+
+    Opens the file at once, so a missing or unreadable path raises OSError here; from then on bad
+    data never raises: it yields records with `error` set and reading goes on after the damage.
+    """
+    f = open(path, "rb", buffering=0)
+    return _records(f, max_payload)
+
+
+def _records(f: BinaryIO, max_payload: int) -> Iterator[RawRecord]:
+    with f:
+        src = _open_source(f)
+        src.ensure(512)
+        kind = _sniff_bytes(src.buf[src.pos:src.pos + 4096])
+        try:
+            if kind == "arc":
+                yield from _iter_arc(src, max_payload)
+            else:
+                yield from _iter_warc(src, max_payload, kind == "unknown")
+        except (OSError, MemoryError):
+            raise
+        except Exception as exc:   # a reader bug must not kill the caller's run
+            yield _err(src.offset_of(src.base + src.pos), "internal_error",
+                       f"{type(exc).__name__}: {exc} (reading stopped here)")

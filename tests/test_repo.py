@@ -1,0 +1,47 @@
+"""The repository keeps its promises: the README quick start and .ci/run agree; schemas load."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from dedup.schema import fingerprint, parse_type, schema
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def quick_start_commands() -> list[str]:
+    readme = (REPO / "README.md").read_text("utf-8")
+    section = readme.split("## Quick start", 1)[1]
+    block = re.search(r"```\n(.*?)```", section, re.S).group(1)
+    return [line.strip() for line in block.splitlines() if line.strip()]
+
+
+def test_quick_start_is_two_commands_and_ci_runs_them():
+    commands = quick_start_commands()
+    assert len(commands) == 2
+    ci_lines = [l.strip() for l in (REPO / ".ci" / "run").read_text("utf-8").splitlines()]
+    for command in commands:
+        assert command in ci_lines, f"{command!r} is in the README quick start but not in .ci/run"
+
+
+def test_no_absolute_machine_paths_in_tracked_text():
+    bad = re.compile(r"/(work|root|home)/[A-Za-z]")
+    for path in list((REPO / "dedup").rglob("*.py")) + list((REPO / "docs").rglob("*.md")) + [REPO / "README.md"]:
+        assert not bad.search(path.read_text("utf-8")), path
+
+
+@pytest.mark.parametrize("name", ["raw", "docs", "documents", "duplicates", "rejects"])
+def test_schemas_load(name):
+    sch = schema(name)
+    assert sch.field("doc_id").nullable is False
+    assert len(fingerprint(sch)) == 16
+
+
+def test_parse_type_nested():
+    t = parse_type("list<struct<kind: string, value: string, confidence: float64>>")
+    assert str(t) == "list<item: struct<kind: string, value: string, confidence: double>>"
+    with pytest.raises(ValueError):
+        parse_type("decimal")

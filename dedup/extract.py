@@ -47,18 +47,20 @@ def join_blocks(blocks: list[str]) -> str:
     return "\n\n".join(blocks)
 
 
-_BLANK_LINES = re.compile(r"\n[ \t\u00a0]*\n+")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 
 
 def split_blocks(text: str) -> list[str]:
-    """Plain text -> blocks: paragraphs separated by blank lines, whitespace tidied, empties dropped."""
+    """Plain text -> blocks: one block per non-empty line, whitespace tidied.
+
+    Lines, not blank-line paragraphs: the extractor puts one paragraph-level element per line, and a
+    menu or a "most read" list is one line per item, so each item is counted (and removed) alone.
+    """
     blocks = []
-    for part in _BLANK_LINES.split(text):
-        lines = [_SPACES.sub(" ", line).strip() for line in part.split("\n")]
-        block = "\n".join(line for line in lines if line)
-        if block:
-            blocks.append(block)
+    for line in text.split("\n"):
+        line = _SPACES.sub(" ", line).strip()
+        if line:
+            blocks.append(line)
     return blocks
 
 
@@ -266,7 +268,8 @@ def registered_domain(url: str | None) -> str | None:
 
 
 def extract_batch(batch: "pa.RecordBatch") -> "pa.RecordBatch":
-    """Stage function: a `raw` batch -> a `docs` batch (rejects carried along, new ones added)."""
+    """Stage function: a `raw` batch -> a `docs` batch with `blocks` and metadata filled
+    (text columns are filled by the blocks stage); rejects carried along, new ones added."""
     import pyarrow as pa
 
     from dedup.schema import schema
@@ -292,7 +295,6 @@ def _extract_row(html: bytes | None, text: str | None, url: str | None, charset:
         return {"reject_reason": "extraction_failed", "reject_detail": f"{type(exc).__name__}: {exc}"}
     if not ex.blocks:
         return {"reject_reason": "no_text", "reject_detail": "extraction found no text on the page"}
-    body = ex.text
     return {
         "canonical_url": ex.canonical_url,
         "title": ex.title,
@@ -301,7 +303,4 @@ def _extract_row(html: bytes | None, text: str | None, url: str | None, charset:
         "published_at_raw": ex.published_at_raw,
         "published_at_source": ex.published_at_source,
         "blocks": ex.blocks,
-        "text": body,
-        "n_chars": len(body),
-        "text_hash": text_hash(body),
     }

@@ -66,17 +66,24 @@ Hash functions (``hash=``)
 * ``"sha1"``: datasketch's default ``sha1_hash32`` (bit-identical signatures to a plain
   ``datasketch.MinHash(num_perm, seed=seed)``).  SHA-1 is implemented in numba.
 * ``"murmur3_32"``: MurmurHash3_x86_32 with seed 0 (the ``mmh3.hash(data, 0, signed=False)``
-  function), implemented in numba; about 4x faster overall.  ``MinHasher.hashfunc()`` returns a
-  python-callable version to pass to ``datasketch.MinHash(hashfunc=...)``.
+  function), implemented in numba; about 3x faster overall than ``"sha1"``.
+  ``MinHasher.hashfunc()`` returns a python-callable version to pass to
+  ``datasketch.MinHash(hashfunc=...)``.
 
 Speed
 -----
-NFKC + lower-casing + UTF-8 encoding run in CPython (C code, ASCII texts skip NFKC); everything else
-(UTF-8 decoding, character classes, punctuation rule, word boundaries, shingle hashing, fmix,
-permutations and minima) runs in one numba kernel per batch, single-threaded (``nogil``, so callers
-may use threads).  Batches are bounded (``BATCH_DOCS`` documents or ``BATCH_BYTES`` bytes of text).
-Kernels are compiled on first use with ``cache=True``; where no cache directory is writable (a
-read-only install with no writable user cache), they are compiled without a cache instead.
+CPython only UTF-8-encodes each text.  One numba kernel per batch does the rest, single-threaded
+(``nogil``, so callers may use threads): UTF-8 decoding, NFKC + lower-casing one character at a
+time through look-up tables, character classes, the punctuation rule, word boundaries, shingle
+hashing, fmix, permutations and minima.  The per-character tables give exactly
+``unicodedata.normalize("NFKC", t).lower()`` unless the text holds a character whose normal form
+depends on its neighbours (combining marks, Hangul conjoining jamo, Indic two-part vowels, Greek
+capital sigma); such texts (the kernel flags them) are normalised by CPython first and run again:
+exact, about twice as slow per text.  Batches are bounded (``BATCH_DOCS`` texts or ``BATCH_BYTES``
+bytes).  The tables take ~0.3 s to build, once per process.  Kernels are compiled on first use
+(~10 s) with ``cache=True`` (later processes load them in ~1 s); where no cache directory is
+writable (read-only install, no writable user cache) they are compiled without a cache instead.
+A ``MinHasher`` holds no mutable state: one instance may serve several threads.
 """
 
 from __future__ import annotations
@@ -319,13 +326,16 @@ def _emit_cp(out, o, cp):
 
 
 @_jit
-def _normalise_doc(buf, s, e, nmap, exp_offs, exp_cps, cls, mapped, out, o0):
-    """Normalise the UTF-8 text buf[s:e] into out[o0:]; return the end of the output.
+def _normalise_doc(buf, s, e, nmap, exp_offs, exp_cps, cls, mapped, out, o0, sp):
+    """Normalise the UTF-8 text buf[s:e] into out[o0:]; return (end of the output, spaces).
 
     ``mapped``: apply NFKC + lower-casing per character through ``nmap`` (returns _NEEDS_PYTHON
     when a character needs context); otherwise the text is already ``NFKC(t).lower()``.
-    Returns _NO_ROOM if out is too small.
+    Returns _NO_ROOM if out is too small.  The positions of the spaces written (the word breaks)
+    go to sp[:spaces] when sp is larger than out, else they are not recorded.
     """
+    record = sp.size > out.size
+    nsp = 0
     cap = out.size
     o = o0
     i = s
@@ -334,17 +344,43 @@ def _normalise_doc(buf, s, e, nmap, exp_offs, exp_cps, cls, mapped, out, o0):
     held = -1  # a punctuation code point preceded by a word character, awaiting its right side
     while i < e:
         if o + 9 > cap:
-            return _NO_ROOM
+            return _NO_ROOM, 0
         b0 = np.int64(buf[_U64(i)])
         q = -1  # q < qe: code points of a multi-character form exp_cps[q:qe]; q = -1: just m
         qe = 0
-        if b0 < 0x80:  # ASCII: never context-dependent, never expands
-            i += 1
-            m = np.int64(nmap[_U64(b0)]) if mapped else b0
-            if cls[_U64(m)] == 0 and held < 0 and not pending_space:  # inside a word: hot path
+        if b0 < 0x80:  # ASCII: never context-dependent, never expands (nmap is the identity on
+            i += 1  # lower-case ASCII, so it serves pre-normalised text too)
+            m = np.int64(nmap[_U64(b0)])
+            c = cls[_U64(m)]
+            if c == 1:  # (ASCII has no format characters; punctuation takes the general path)
+                held = -1
+                pending_space = True
+                prev_word = False
+                continue
+            if c == 0:  # hot path: a word character and the rest of its ASCII run
+                if held >= 0:
+                    o = _emit_cp(out, o, held)
+                    held = -1
+                elif pending_space and o > o0:
+                    if record:
+                        sp[_U64(nsp)] = o
+                        nsp += 1
+                    out[_U64(o)] = 32
+                    o += 1
+                pending_space = False
                 out[_U64(o)] = m
                 o += 1
                 prev_word = True
+                while i < e and o + 9 <= cap:
+                    m = np.int64(buf[_U64(i)])
+                    if m >= 0x80:
+                        break
+                    m = np.int64(nmap[_U64(m)])
+                    if cls[_U64(m)] != 0:
+                        break
+                    out[_U64(o)] = m
+                    o += 1
+                    i += 1
                 continue
         else:
             if b0 < 0xE0:
@@ -368,7 +404,7 @@ def _normalise_doc(buf, s, e, nmap, exp_offs, exp_cps, cls, mapped, out, o0):
             if mapped:
                 m = np.int64(nmap[_U64(m)])
                 if m == -1:
-                    return _NEEDS_PYTHON
+                    return _NEEDS_PYTHON, 0
                 if m < -1:  # a multi-character form (ligature, ellipsis, fraction, ...)
                     q = exp_offs[_U64(-2 - m)]
                     qe = exp_offs[_U64(-1 - m)]
@@ -377,7 +413,7 @@ def _normalise_doc(buf, s, e, nmap, exp_offs, exp_cps, cls, mapped, out, o0):
                 if q >= qe:
                     break
                 if o + 9 > cap:
-                    return _NO_ROOM
+                    return _NO_ROOM, 0
                 m = np.int64(exp_cps[_U64(q)])
             q += 1
             c = cls[_U64(m)]
@@ -386,6 +422,9 @@ def _normalise_doc(buf, s, e, nmap, exp_offs, exp_cps, cls, mapped, out, o0):
                     o = _emit_cp(out, o, held)
                     held = -1
                 elif pending_space and o > o0:
+                    if record:
+                        sp[_U64(nsp)] = o
+                        nsp += 1
                     out[_U64(o)] = 32
                     o += 1
                 pending_space = False
@@ -414,7 +453,7 @@ def _normalise_doc(buf, s, e, nmap, exp_offs, exp_cps, cls, mapped, out, o0):
             # c == 2, a format character: deleted, invisible to its neighbours
             if q == 0:  # a single code point: done
                 break
-    return o
+    return o, nsp
 
 
 @_jit
@@ -425,10 +464,11 @@ def _normalise_batch(buf, offs, nmap, exp_offs, exp_cps, cls, mapped):
     out = np.empty(cap, np.uint8)
     out_offs = np.zeros(ndocs + 1, np.int64)
     status = np.zeros(ndocs, np.uint8)
+    no_sp = np.empty(0, np.int64)
     o = 0
     for d in range(ndocs):
         while True:
-            r = _normalise_doc(buf, offs[d], offs[d + 1], nmap, exp_offs, exp_cps, cls, mapped, out, o)
+            r, _ = _normalise_doc(buf, offs[d], offs[d + 1], nmap, exp_offs, exp_cps, cls, mapped, out, o, no_sp)
             if r != _NO_ROOM:
                 break
             bigger = np.empty(2 * out.size, np.uint8)
@@ -596,65 +636,86 @@ def _sha1_32(data, s, e, w):
 
 
 @_jit
-def _signatures_kernel(buf, offs, nmap, exp_offs, exp_cps, cls, mapped, unit, ngram, hkind, a, b, out, status):
-    """Signatures of a batch of UTF-8 texts buf[offs[d]:offs[d+1]] into out[d]; status[d] = 1 when
-    the text needs CPython's normaliser first (its row is then left unspecified)."""
+def _permute_min(a, b, hv, n, sig):
+    """sig[j] = min(sig[j], min over g < n of (a[j] * hv[g] + b[j]) mod 2**32), 4 hashes per pass."""
+    g = 0
+    while g + 4 <= n:
+        h1 = hv[_U64(g)]
+        h2 = hv[_U64(g + 1)]
+        h3 = hv[_U64(g + 2)]
+        h4 = hv[_U64(g + 3)]
+        for j in range(a.size):
+            aj = a[j]
+            bj = b[j]
+            m = min(min(_U32(aj * h1 + bj), _U32(aj * h2 + bj)), min(_U32(aj * h3 + bj), _U32(aj * h4 + bj)))
+            sig[j] = min(sig[j], m)
+        g += 4
+    while g < n:
+        h1 = hv[_U64(g)]
+        for j in range(a.size):
+            sig[j] = min(sig[j], _U32(a[j] * h1 + b[j]))
+        g += 1
+
+
+@_jit
+def _signatures_kernel(buf, offs, nmap, exp_offs, exp_cps, cls, mapped, unit, ngram, hkind, a, b, out, counts, status):
+    """Signatures of a batch of UTF-8 texts buf[offs[d]:offs[d+1]] into out[d] and their numbers of
+    shingles into counts[d]; status[d] = 1 when the text needs CPython's normaliser first (its row
+    is then left unspecified)."""
     ndocs = offs.size - 1
     maxlen = 0
     for d in range(ndocs):
         maxlen = max(maxlen, offs[d + 1] - offs[d])
     norm = np.empty(maxlen + 64, np.uint8)
-    starts = np.empty(norm.size + 2, np.int64)
-    ends = np.empty(norm.size + 2, np.int64)
+    sp = np.empty(norm.size + 2, np.int64)  # word unit: positions of the spaces; char unit: starts
+    hv = np.empty(norm.size + 2, np.uint32)  # the (fmix-ed) shingle hashes of one text
     w = np.empty(80, np.uint32)
     nperm = a.size
     sig = np.empty(nperm, np.uint32)
     for d in range(ndocs):
         while True:
-            length = _normalise_doc(buf, offs[d], offs[d + 1], nmap, exp_offs, exp_cps, cls, mapped, norm, 0)
+            length, k = _normalise_doc(buf, offs[d], offs[d + 1], nmap, exp_offs, exp_cps, cls, mapped, norm, 0, sp)
             if length != _NO_ROOM:
                 break
             norm = np.empty(2 * norm.size, np.uint8)
-            starts = np.empty(norm.size + 2, np.int64)
-            ends = np.empty(norm.size + 2, np.int64)
+            sp = np.empty(norm.size + 2, np.int64)
+            hv = np.empty(norm.size + 2, np.uint32)
         if length == _NEEDS_PYTHON:
             status[d] = 1
             continue
         status[d] = 0
+        counts[d] = 0
         for j in range(nperm):
             sig[j] = _U32(0xFFFFFFFF)
         if length > 0:
-            k = 0
-            if unit == 0:  # words: the spans between single spaces
-                starts[0] = 0
-                for i in range(length):
-                    if norm[_U64(i)] == 32:
-                        ends[_U64(k)] = i
-                        k += 1
-                        starts[_U64(k)] = i + 1
-                ends[_U64(k)] = length
+            # k units: words [sp[i-1] + 1, sp[i]) (sp[-1] = -1, sp[k-1] = length) or code points
+            # [sp[i], sp[i+1]) (sp[k] = length)
+            if unit == 0:
+                sp[_U64(k)] = length
                 k += 1
-            else:  # code points: the starts of UTF-8 sequences
+            else:
+                k = 0
                 for i in range(length):
                     if (norm[_U64(i)] & 0xC0) != 0x80:
-                        starts[_U64(k)] = i
+                        sp[_U64(k)] = i
                         k += 1
-                starts[_U64(k)] = length
+                sp[_U64(k)] = length
             count = k - ngram + 1 if k >= ngram else 1
+            counts[d] = count
             for g in range(count):
-                st = starts[_U64(g)]
                 last = min(g + ngram, k)
                 if unit == 0:
-                    en = ends[_U64(last - 1)]
+                    st = sp[_U64(g - 1)] + 1 if g > 0 else 0
+                    en = sp[_U64(last - 1)]
                 else:
-                    en = starts[_U64(last)]
+                    st = sp[_U64(g)]
+                    en = sp[_U64(last)]
                 if hkind == 0:
                     h = _sha1_32(norm, st, en, w)
                 else:
                     h = _murmur3_32(norm, st, en)
-                hv = _fmix32(h)
-                for j in range(nperm):
-                    sig[j] = min(sig[j], _U32(a[j] * hv + b[j]))
+                hv[_U64(g)] = _fmix32(h)
+            _permute_min(a, b, hv, count, sig)
         for j in range(nperm):
             out[d, j] = sig[j]
 
@@ -832,9 +893,10 @@ class MinHasher:
         """``shingles(text, self.ngram, self.unit)``."""
         return shingles(text, self.ngram, self.unit)
 
-    def _run(self, encoded: list[bytes], mapped: bool) -> tuple[np.ndarray, np.ndarray]:
+    def _run(self, encoded: list[bytes], mapped: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         t = _tables()
         out = np.empty((len(encoded), self.num_perm), dtype=np.uint32)
+        counts = np.zeros(len(encoded), dtype=np.int64)
         status = np.zeros(len(encoded), dtype=np.uint8)
         if encoded:
             buf, offs = _pack(encoded)
@@ -852,23 +914,21 @@ class MinHasher:
                 self._a,
                 self._b,
                 out,
+                counts,
                 status,
             )
-        return out, status
+        return out, counts, status
 
-    def _batch(self, texts: list[str], encoded: list[bytes]) -> np.ndarray:
-        out, status = self._run(encoded, True)
+    def _batch(self, texts: list[str], encoded: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
+        out, counts, status = self._run(encoded, True)
         redo = np.flatnonzero(status)
         if redo.size:  # combining marks, Hangul jamo, capital sigma...: CPython normalises first
-            out[redo], _ = self._run([_encode_normalised(texts[i]) for i in redo.tolist()], False)
-        return out
+            out[redo], counts[redo], _ = self._run([_encode_normalised(texts[i]) for i in redo.tolist()], False)
+        return out, counts
 
-    def iter_signatures(self, texts: Iterable[str]) -> Iterator[np.ndarray]:
-        """Signatures of ``texts`` in order, as consecutive (k, num_perm) uint32 blocks.
-
-        Reads at most ``BATCH_DOCS`` texts / ``BATCH_BYTES`` bytes ahead, so memory stays flat on
-        any stream length.
-        """
+    def iter_signatures_with_counts(self, texts: Iterable[str]) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """Like ``iter_signatures``, with the number of shingles of each text (int64):
+        ``len(shingles(text, ngram, unit))``, 0 for a text without words."""
         batch: list[str] = []
         encoded: list[bytes] = []
         size = 0
@@ -885,21 +945,37 @@ class MinHasher:
         if encoded:
             yield self._batch(batch, encoded)
 
+    def iter_signatures(self, texts: Iterable[str]) -> Iterator[np.ndarray]:
+        """Signatures of ``texts`` in order, as consecutive (k, num_perm) uint32 blocks.
+
+        Reads at most ``BATCH_DOCS`` texts / ``BATCH_BYTES`` bytes ahead, so memory stays flat on
+        any stream length.
+        """
+        for sigs, _ in self.iter_signatures_with_counts(texts):
+            yield sigs
+
+    def signatures_with_counts(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """``(signatures(texts), counts)``: counts[i] = ``len(shingles(texts[i], ngram, unit))``
+        (int64; 0 for an empty or punctuation-only text), at no extra cost."""
+        if isinstance(texts, str):
+            raise TypeError("signatures() takes a sequence of texts, not one str")
+        n = len(texts)
+        out = np.empty((n, self.num_perm), dtype=np.uint32)
+        counts = np.empty(n, dtype=np.int64)
+        row = 0
+        for sigs, cnt in self.iter_signatures_with_counts(texts):
+            out[row : row + len(sigs)] = sigs
+            counts[row : row + len(sigs)] = cnt
+            row += len(sigs)
+        return out, counts
+
     def signatures(self, texts: Sequence[str]) -> np.ndarray:
         """Signatures of ``texts``: uint32 array of shape (len(texts), num_perm).
 
         Row i equals datasketch's ``MinHash.hashvalues`` for ``shingles(texts[i])`` (affine32 stores
         uint32); an empty text gives the empty MinHash's values (all ``2**32 - 1``).
         """
-        if isinstance(texts, str):
-            raise TypeError("signatures() takes a sequence of texts, not one str")
-        n = len(texts)
-        out = np.empty((n, self.num_perm), dtype=np.uint32)
-        row = 0
-        for block in self.iter_signatures(texts):
-            out[row : row + len(block)] = block
-            row += len(block)
-        return out
+        return self.signatures_with_counts(texts)[0]
 
 
 def signatures_to_datasketch(

@@ -17,19 +17,23 @@ from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from dedup import __version__
-from dedup.cluster import exact_clusters
+from dedup.cluster import cluster_id_for, connected_components
 from dedup.config import BuildConfig
 from dedup.errors import OutputError
-from dedup.extract import extract_batch
+from dedup.blocks import SITE_CHROME, page_batch, site_chrome
+from dedup.extract import extract_batch, join_blocks, text_hash
+from dedup.minhash import MinHasher, normalise_for_shingles, s_curve
+from dedup.neardup import VerifyParams, candidate_edges, estimate, lsh_keys, verify
 from dedup.read import InputFile, expand_inputs, read_input
 from dedup.schema import schema
 from dedup.select import choose_canonical, provenance
-from dedup.write import BucketSpill, base_metadata, shard_count, to_schema, write_sharded
+from dedup.write import BucketSpill, base_metadata, shard_count, to_schema, write_parquet, write_sharded
 
 WORK = "_work"
 KEY_COLUMNS = ["doc_id", "url", "domain", "text_hash", "n_chars", "published_at", "fetched_at",
@@ -56,6 +60,7 @@ class RunSummary:
     inputs: list = field(default_factory=list)
     config: dict = field(default_factory=dict)
     versions: dict = field(default_factory=dict)
+    near_duplicates: dict = field(default_factory=dict)
 
     def to_json(self) -> str:
         return json.dumps(self.__dict__, indent=2, sort_keys=True, default=str) + "\n"
@@ -71,7 +76,7 @@ def extract_file(inp: InputFile, target: Path, max_payload: int, report=None) ->
     rows = 0
     with pq.ParquetWriter(tmp, sch, compression="zstd", compression_level=1) as writer:
         for raw in read_input(inp, stats, max_payload=max_payload):
-            docs = extract_batch(raw)
+            docs = page_batch(extract_batch(raw))
             writer.write_batch(docs)
             rows += docs.num_rows
             if report is not None:
@@ -128,16 +133,159 @@ def run_extract(inputs: list[InputFile], work: Path, workers: int, config: Build
 
 # ---------------------------------------------------------------- stage 2: cluster + select (global)
 
-def decide(work: Path, config: BuildConfig) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    """Returns (keys, decisions, provenance). keys has one row per input row, with the final doc_id."""
-    keys = pl.read_parquet(sorted((work / "docs").glob("*.parquet")), columns=KEY_COLUMNS)
+@dataclass
+class Decisions:
+    keys: pl.DataFrame  # one row per input row: final doc_id, reject reason, sort keys
+    decisions: pl.DataFrame  # one row per document that is not a reject
+    provenance: pl.DataFrame  # per canonical: the other copies
+    chrome: pl.DataFrame  # domain, block_key, pages, stories: removed across the site
+    report: dict  # figures for run.json
+
+
+def _iter_parts(work: Path, columns: list[str]):
+    for part in sorted((work / "docs").glob("*.parquet")):
+        yield pl.read_parquet(part, columns=columns)
+
+
+def _chrome_lookup(chrome: pl.DataFrame) -> dict[str, set[int]]:
+    lookup: dict[str, set[int]] = {}
+    for domain, key in chrome.select("domain", "block_key").iter_rows():
+        lookup.setdefault(domain, set()).add(key)
+    return lookup
+
+
+def final_blocks(blocks: list[str] | None, keys: list[int] | None, domain: str | None,
+                 chrome: dict[str, set[int]]) -> tuple[list[str], int, int]:
+    """Blocks left after the cross-site pass: (kept, removed count, removed chars)."""
+    if not blocks:
+        return [], 0, 0
+    drop = chrome.get(domain or "", set())
+    if not drop:
+        return blocks, 0, 0
+    kept = [b for b, k in zip(blocks, keys) if k not in drop]
+    removed = [b for b, k in zip(blocks, keys) if k in drop]
+    return kept, len(removed), sum(len(b) for b in removed)
+
+
+def _sign(work: Path, index: dict[str, int], n: int, hasher: MinHasher,
+          chrome: dict[str, set[int]] | None) -> tuple[np.ndarray, np.ndarray, dict[str, int]]:
+    """Signatures (n, num_perm) and shingle counts of every kept document, by global doc index."""
+    sigs = np.empty((n, hasher.num_perm), dtype=np.uint32)
+    sizes = np.zeros(n, dtype=np.int64)
+    removed_chars: dict[str, int] = {}
+    for part in _iter_parts(work, ["doc_id", "domain", "blocks", "block_keys", "reject_reason"]):
+        part = part.filter(pl.col("reject_reason").is_null())
+        ids, texts = [], []
+        for doc_id, domain, blocks, keys in part.select("doc_id", "domain", "blocks", "block_keys").iter_rows():
+            if doc_id not in index:
+                continue
+            if chrome is not None:
+                blocks, _, chars = final_blocks(blocks, keys, domain, chrome)
+                removed_chars[doc_id] = chars
+            ids.append(index[doc_id])
+            texts.append(join_blocks(blocks))
+        if not ids:
+            continue
+        rows = np.asarray(ids)
+        sigs[rows] = hasher.signatures(texts)
+        sizes[rows] = [max(1, len(normalise_for_shingles(t).split()) - hasher.ngram + 1) if t else 0 for t in texts]
+    return sigs, sizes, removed_chars
+
+
+def _near_dup_labels(sigs: np.ndarray, sizes: np.ndarray, config: BuildConfig) -> tuple[np.ndarray, dict]:
+    keys = lsh_keys(sigs, config.bands, config.rows)
+    src, dst, stats = candidate_edges(keys, config.hot_bucket_cap)
+    jac, contain = estimate(sigs, sizes, src, dst)
+    params = VerifyParams(config.verify_jaccard, config.verify_containment,
+                          config.verify_containment_min_jaccard, config.verify_min_shingles)
+    ok = verify(jac, contain, sizes, src, dst, params) & (sizes[src] > 0) & (sizes[dst] > 0)
+    labels = connected_components(len(sigs), src[ok], dst[ok])
+    report = {"candidate_edges": int(len(src)), "verified_edges": int(ok.sum()),
+              "buckets_with_copies": stats.buckets_multi, "largest_bucket": stats.largest_bucket,
+              "hot_buckets": stats.hot_buckets[:20], "hot_bucket_count": len(stats.hot_buckets)}
+    return labels, report
+
+
+def decide(work: Path, config: BuildConfig) -> Decisions:
+    keys = pl.concat(list(_iter_parts(work, KEY_COLUMNS)))
     keys = _resolve_repeated_ids(keys)
-    good = keys.filter(pl.col("reject_reason").is_null())
-    clusters = exact_clusters(good)
-    members = clusters.join(good.select("doc_id", "published_at", "fetched_at", "n_chars"), on="doc_id")
-    decisions = choose_canonical(members, config.canonical_policy)
+    good = keys.filter(pl.col("reject_reason").is_null()).sort("doc_id")
+    doc_ids = good["doc_id"].to_list()
+    index = {d: i for i, d in enumerate(doc_ids)}
+    n = len(doc_ids)
+    hasher = MinHasher(num_perm=config.num_perm, seed=config.seed, ngram=config.ngram,
+                       unit=config.shingle_unit, hash=config.hash)
+    report: dict = {"minhash": hasher.params, "lsh": {"bands": config.bands, "rows": config.rows,
+                                                      "s_curve": s_curve(config.bands, config.rows)}}
+    chrome = pl.DataFrame(schema={"domain": pl.String, "block_key": pl.Int64, "pages": pl.UInt32,
+                                  "stories": pl.UInt32})
+    lookup: dict[str, set[int]] | None = None
+    if config.site_chrome:
+        # pass 1: preliminary stories on the within-page text, to count blocks per story
+        sigs, sizes, _ = _sign(work, index, n, hasher, None)
+        story, report["pass1"] = _near_dup_labels(sigs, sizes, config)
+        occ = pl.concat([
+            p.filter(pl.col("reject_reason").is_null()).select("doc_id", "domain", "block_keys")
+            for p in _iter_parts(work, ["doc_id", "domain", "block_keys", "reject_reason"])
+        ]).join(pl.DataFrame({"doc_id": doc_ids, "story": story}), on="doc_id", how="inner")
+        occ = occ.explode("block_keys").rename({"block_keys": "block_key"}).drop_nulls("block_key").unique()
+        chrome = site_chrome(occ.with_columns(pl.col("domain").fill_null("")), config.site_min_stories)
+        lookup = _chrome_lookup(chrome)
+    sigs, sizes, removed_chars = _sign(work, index, n, hasher, lookup or {})
+    # a page that was nothing but site chrome has no text left: it becomes a reject
+    empty = [doc_ids[i] for i in np.flatnonzero(sizes == 0)]
+    if empty:
+        keys = keys.with_columns(
+            pl.when(pl.col("doc_id").is_in(empty)).then(pl.lit("no_text")).otherwise(pl.col("reject_reason"))
+            .alias("reject_reason"),
+            pl.when(pl.col("doc_id").is_in(empty)).then(pl.lit("every block was repeated site chrome"))
+            .otherwise(pl.col("reject_detail")).alias("reject_detail"),
+        )
+    labels, report["pass2"] = _near_dup_labels(sigs, sizes, config)
+    keep = sizes > 0
+    members = pl.DataFrame({"doc_id": doc_ids, "_label": labels, "_keep": keep}).filter("_keep")
+    members = members.with_columns(
+        pl.col("doc_id").min().over("_label").alias("_first"),
+        pl.len().over("_label").cast(pl.Int64).alias("cluster_size"),
+    )
+    firsts = members.select("_first").unique()
+    firsts = firsts.with_columns(pl.col("_first").map_elements(cluster_id_for, return_dtype=pl.String)
+                                 .alias("cluster_id"))
+    members = members.join(firsts, on="_first", how="left").join(
+        good.select("doc_id", "published_at", "fetched_at", "n_chars", "text_hash"), on="doc_id", how="left")
+    decisions = choose_canonical(members.with_columns(pl.lit(None, pl.String).alias("match")),
+                                 config.canonical_policy)
+    decisions = _similarity(decisions, members, sigs, index)
     prov = provenance(decisions, good)
-    return keys, decisions, prov
+    removed = pl.DataFrame({"doc_id": list(removed_chars), "site_chars_removed": list(removed_chars.values())},
+                           schema={"doc_id": pl.String, "site_chars_removed": pl.Int64})
+    decisions = decisions.join(removed, on="doc_id", how="left")
+    report["site_chrome_blocks"] = chrome.height
+    return Decisions(keys, decisions, prov, chrome, report)
+
+
+def _similarity(decisions: pl.DataFrame, members: pl.DataFrame, sigs: np.ndarray,
+                index: dict[str, int]) -> pl.DataFrame:
+    """Estimated Jaccard to the canonical for duplicate rows; match = exact when the texts are equal."""
+    dups = decisions.filter(~pl.col("is_canonical")).select("doc_id", "canonical_doc_id")
+    if dups.height == 0:
+        return decisions
+    a = np.asarray([index[d] for d in dups["doc_id"].to_list()])
+    b = np.asarray([index[d] for d in dups["canonical_doc_id"].to_list()])
+    sim = (sigs[a] == sigs[b]).mean(axis=1)
+    hashes = members.select("doc_id", "text_hash")
+    dups = dups.with_columns(pl.Series("_sim", sim)).join(hashes, on="doc_id").join(
+        hashes.rename({"doc_id": "canonical_doc_id", "text_hash": "_canon_hash"}), on="canonical_doc_id")
+    dups = dups.with_columns(
+        pl.when(pl.col("text_hash") == pl.col("_canon_hash")).then(pl.lit(1.0)).otherwise(pl.col("_sim"))
+        .alias("_sim"),
+        pl.when(pl.col("text_hash") == pl.col("_canon_hash")).then(pl.lit("exact")).otherwise(pl.lit("near"))
+        .alias("_match"),
+    ).select("doc_id", "_sim", "_match")
+    return decisions.join(dups, on="doc_id", how="left").with_columns(
+        pl.coalesce("_sim", "similarity_to_canonical").alias("similarity_to_canonical"),
+        pl.col("_match").alias("match"),
+    ).drop("_sim", "_match")
 
 
 def _resolve_repeated_ids(keys: pl.DataFrame) -> pl.DataFrame:
@@ -159,29 +307,29 @@ def _resolve_repeated_ids(keys: pl.DataFrame) -> pl.DataFrame:
 
 # ---------------------------------------------------------------- stage 3: write (apply)
 
-def apply_and_write(work: Path, stage_dir: Path, keys: pl.DataFrame, decisions: pl.DataFrame,
-                    prov: pl.DataFrame, config: BuildConfig) -> dict:
+def apply_and_write(work: Path, stage_dir: Path, dec: Decisions, config: BuildConfig) -> dict:
     row_key = ["source_file", "source_offset"]
+    keys, decisions = dec.keys, dec.decisions
     verdict = keys.select(*row_key, "doc_id", "reject_reason", "reject_detail").join(
         decisions, on="doc_id", how="left"
     )
     canon_bytes = int(keys.join(decisions.filter("is_canonical").select("doc_id"), on="doc_id")["n_chars"].sum() or 0)
-    n_data = shard_count(canon_bytes, config.shard_bytes)
-    n_dup = shard_count(decisions.filter(~pl.col("is_canonical")).height * 300, config.shard_bytes)
-    n_rej = 1
     spills = {
-        "data": BucketSpill(work / "spill" / "data", n_data, "documents"),
-        "duplicates": BucketSpill(work / "spill" / "duplicates", n_dup, "duplicates"),
-        "rejects": BucketSpill(work / "spill" / "rejects", n_rej, "rejects"),
+        "data": BucketSpill(work / "spill" / "data", shard_count(canon_bytes, config.shard_bytes), "documents"),
+        "duplicates": BucketSpill(work / "spill" / "duplicates",
+                                  shard_count(decisions.height * 300, config.shard_bytes), "duplicates"),
+        "rejects": BucketSpill(work / "spill" / "rejects", 1, "rejects"),
     }
+    lookup = _chrome_lookup(dec.chrome)
+    samples: dict[tuple[str, int], str] = {}
     for part in sorted((work / "docs").glob("*.parquet")):
         docs = pl.read_parquet(part).drop("doc_id", "reject_reason", "reject_detail")
         docs = docs.join(verdict, on=row_key, how="left")
-        canon = docs.filter(pl.col("is_canonical").fill_null(False)).join(prov, on="doc_id", how="left")
-        canon = canon.with_columns(pl.col("text_hash").alias("content_sha256"))
+        canon = docs.filter(pl.col("is_canonical").fill_null(False)).join(dec.provenance, on="doc_id", how="left")
+        canon = _final_text(canon, lookup, samples)
         spills["data"].add(to_schema(canon, "documents"))
         dups = docs.filter(pl.col("is_canonical").not_().fill_null(False))
-        spills["duplicates"].add(to_schema(dups.with_columns(pl.col("canonical_doc_id")), "duplicates"))
+        spills["duplicates"].add(to_schema(dups, "duplicates"))
         rej = docs.filter(pl.col("reject_reason").is_not_null()).rename(
             {"reject_reason": "reason", "reject_detail": "detail"})
         spills["rejects"].add(to_schema(rej, "rejects"))
@@ -191,7 +339,40 @@ def apply_and_write(work: Path, stage_dir: Path, keys: pl.DataFrame, decisions: 
         files = write_sharded(spills[name], stage_dir / name, prefix, kv | {"dedup.table": name},
                               config.row_group_bytes)
         outputs[name] = [{"file": p.relative_to(stage_dir).as_posix(), "rows": n} for p, n in files]
+    chrome = dec.chrome.with_columns(
+        pl.struct("domain", "block_key").map_elements(
+            lambda r: samples.get((r["domain"], r["block_key"])), return_dtype=pl.String).alias("sample_text"),
+        pl.lit(SITE_CHROME).alias("action"),
+    )
+    table = to_schema(chrome.sort("domain", "block_key"), "boilerplate")
+    (stage_dir / "boilerplate").mkdir()
+    path = stage_dir / "boilerplate" / "boilerplate-00000-of-00001.parquet"
+    write_parquet(table, path, kv | {"dedup.table": "boilerplate"}, config.row_group_bytes)
+    outputs["boilerplate"] = [{"file": path.relative_to(stage_dir).as_posix(), "rows": table.num_rows}]
     return outputs
+
+
+def _final_text(canon: pl.DataFrame, lookup: dict[str, set[int]], samples: dict) -> pl.DataFrame:
+    """Apply the cross-site decisions to canonical rows: text, n_chars, hash and removal counts."""
+    texts, n_chars, hashes, n_removed, chars_removed = [], [], [], [], []
+    for domain, blocks, keys, removed0, chars0 in canon.select(
+            "domain", "blocks", "block_keys", "blocks_removed", "boilerplate_chars_removed").iter_rows():
+        kept, removed, chars = final_blocks(blocks, keys, domain, lookup)
+        drop = lookup.get(domain or "", ())
+        for b, k in zip(blocks or (), keys or ()):
+            if k in drop and (samples.get((domain, k)) is None or b < samples[(domain, k)]):
+                samples[(domain, k)] = b
+        body = join_blocks(kept)
+        texts.append(body)
+        n_chars.append(len(body))
+        hashes.append(text_hash(body))
+        n_removed.append((removed0 or 0) + removed)
+        chars_removed.append((chars0 or 0) + chars)
+    return canon.with_columns(
+        pl.Series("text", texts, pl.String), pl.Series("n_chars", n_chars, pl.Int64),
+        pl.Series("content_sha256", hashes, pl.String), pl.Series("blocks_removed", n_removed, pl.Int64),
+        pl.Series("boilerplate_chars_removed", chars_removed, pl.Int64),
+    )
 
 
 # ---------------------------------------------------------------- the whole build
@@ -228,14 +409,15 @@ def build(inputs: list[str], out: Path, config: BuildConfig, *, workers: int = 1
         results = run_extract(files, work, workers, config, progress)
         t1 = time.perf_counter()
         progress.stage("cluster+select")
-        keys, decisions, prov = decide(work, config)
+        dec = decide(work, config)
         t2 = time.perf_counter()
         progress.stage("write")
-        outputs = apply_and_write(work, stage_dir, keys, decisions, prov, config)
+        outputs = apply_and_write(work, stage_dir, dec, config)
         t3 = time.perf_counter()
         progress.stop()
         shutil.rmtree(work)
-        _fill_summary(summary, files, results, keys, decisions, outputs, (t0, t1, t2, t3), workers)
+        _fill_summary(summary, files, results, dec.keys, dec.decisions, outputs, (t0, t1, t2, t3), workers)
+        summary.near_duplicates = dec.report
         (stage_dir / "run.json").write_text(summary.to_json(), "utf-8")
         if out.exists():
             shutil.rmtree(out)

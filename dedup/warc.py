@@ -49,7 +49,16 @@ __all__ = ["RawRecord", "iter_records", "sniff_container"]
 
 @dataclass(slots=True)
 class RawRecord:
-    """One container record. See the module docstring for the meaning of `error`."""
+    """One container record (or one stretch of damage). See the module docstring for `error`.
+
+    `offset`: plain files, where the record's first line starts; gzip files, the file offset of
+    the gzip member in which it starts (per-record gzip: seek there and inflate one member to get
+    the record back; whole-file gzip: 0 for every record, not a random-access point).
+    `headers`: WARC header fields with lower-case names (ARC: warc-target-uri, warc-ip-address,
+    warc-date as ISO 8601, content-type, content-length; never warc-record-id).
+    `detail` explains `error`; on a record accepted despite a quirk (an ARC length running past
+    the end of the file while the HTTP body is complete) it holds a note and `error` is None.
+    """
 
     offset: int
     record_type: str
@@ -75,11 +84,14 @@ _MAX_ARC_LINE = 64 * 1024     # an ARC header line longer than this is garbage
 
 _GZIP_MAGIC = b"\x1f\x8b"
 _GZIP_MAGIC3 = b"\x1f\x8b\x08"   # magic + deflate method: fewer false hits when resyncing
-_PADDING = b"\x00\r\n\t "        # tolerated between / after gzip members (block-aligned writers)
 
-_NL_RUN = re.compile(rb"[\r\n]*")
-_CRLF = (10, 13)
+_BLANK = (0, 9, 10, 13, 32)
+# Blank lines and NUL / space padding: tolerated between records and between gzip members
+# (block-aligned writers pad with NULs); they carry no data.
 _WS_RUN = re.compile(rb"[\r\n\t \x00]*")
+# Right after a record block only blank lines may come: bytes such as NULs there are more likely
+# the end of a block whose Content-Length is short.
+_NL_RUN = re.compile(rb"[\r\n]*")
 _CHUNK_LINE = re.compile(rb"[ \t]*([0-9A-Fa-f]{1,15})[ \t]*(?:;[^\n]*)?\r?\n")
 _URL_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:\S")
 
@@ -290,9 +302,9 @@ class _Source:
                     if self._probing:
                         self._seek_magic(off)
                         continue
-                    self.gap = ("gzip_error", f"non-gzip bytes at offset {off} "
-                                f"(expected a gzip member): {bytes(self._raw[self._rpos:self._rpos + 16])!r}",
-                                off)
+                    seen = bytes(self._raw[self._rpos:self._rpos + 16])
+                    detail = f"non-gzip bytes at offset {off} (expected a gzip member): {seen!r}"
+                    self.gap = ("gzip_error", detail, off)
                     self._resync_from = off
                     return b""
                 self._z = zlib.decompressobj(31)
@@ -344,8 +356,9 @@ def _parse_fields(text: str) -> dict[str, str]:
     'Name: value', no duplicates) takes a lean path and anything else the careful one.
     """
     lines = text.split("\r\n")
-    if text.count("\n") != len(lines) - 1:
-        return _parse_fields_slow(text)   # LF-only or mixed line ends
+    if (text.count("\n") != len(lines) - 1      # LF-only or mixed line ends
+            or ":  " in text or " \r\n" in text or "\t" in text or text.endswith(" ")):
+        return _parse_fields_slow(text)          # values to strip: cheaper to test than to do
     del lines[0]
     d = {}
     for line in lines:
@@ -418,13 +431,17 @@ def _preview(b: bytes, n: int = 40) -> str:
 
 # --- HTTP ---------------------------------------------------------------------------------------
 
-def _parse_http(block: bytes) -> tuple[int, dict[str, str], int] | str:
-    """HTTP response head -> (status, headers, body start), or an error detail string."""
-    nl = block.find(b"\n", 0, 8192)
-    if block[8:9] == b" " and block[9:12].isdigit() and block.startswith(b"HTTP/") and nl > 11:
-        status = int(block[9:12])     # the usual 'HTTP/1.1 200 OK'
+def _parse_http(buf: bytes, start: int, end: int) -> tuple[int, dict[str, str], int] | str:
+    """HTTP response head in buf[start:end] -> (status, headers, body start), or an error detail.
+
+    Works on the read buffer in place, so a record's block is copied once, as its body.
+    """
+    nl = buf.find(b"\n", start, min(end, start + 8192))
+    if (buf[start + 8:start + 9] == b" " and buf[start + 9:start + 12].isdigit()
+            and buf.startswith(b"HTTP/", start) and nl > start + 11):
+        status = int(buf[start + 9:start + 12])     # the usual 'HTTP/1.1 200 OK'
     else:
-        line = block[:nl] if nl >= 0 else block[:200]
+        line = buf[start:nl] if nl >= 0 else buf[start:min(end, start + 200)]
         if not line.startswith(b"HTTP/"):
             return f"no HTTP status line: {_preview(line)}"
         parts = line.split(None, 2)
@@ -432,12 +449,12 @@ def _parse_http(block: bytes) -> tuple[int, dict[str, str], int] | str:
             return f"bad HTTP status line: {_preview(line, 80)}"
         status = int(parts[1][:3])
         if nl < 0:
-            return status, {}, len(block)
-    he, seplen = _find_blank_line(block, nl, nl + _MAX_HEADER)
+            return status, {}, end
+    he, seplen = _find_blank_line(buf, nl, min(end, nl + _MAX_HEADER))
     if he < 0:
         # Head without the closing blank line (seen in revisit records): all of it is headers.
-        he, seplen = len(block), 0
-    return status, _parse_fields(_text(block[:he])), he + seplen
+        he, seplen = end, 0
+    return status, _parse_fields(_text(buf[start:he])), he + seplen
 
 
 def _looks_chunked(body: bytes) -> bool:
@@ -507,58 +524,68 @@ def _decode_coding(body: bytes, coding: str, limit: int, truncated_ok: bool) -> 
             return out
         r = _inflate_body(body, 31, limit)
         return r if isinstance(r, bytes) else f"gzip: {r}"
+    if coding in ("deflate", "br", "zstd") and body.lstrip()[:1] == b"<":
+        return body   # stored decoded by the crawler (these codings have no reliable magic)
     if coding == "deflate":
         if len(body) >= 2 and (body[0] & 0x0F) == 8 and ((body[0] << 8) | body[1]) % 31 == 0:
-            r = _inflate_body(body, 15, limit)
+            r = _inflate_body(body, 15, limit)      # zlib-wrapped, as the RFC says
             if isinstance(r, bytes):
                 return r
-        if body.lstrip()[:1] == b"<":
-            return body   # stored decoded
-        r = _inflate_body(body, -15, limit)
+        r = _inflate_body(body, -15, limit)         # raw deflate, as many servers send
         return r if isinstance(r, bytes) else f"deflate: {r}"
     if coding == "br":
         try:
-            import brotli  # type: ignore[import-not-found]
+            import brotli  # type: ignore[import-not-found]   # optional
         except ImportError:
             return "Content-Encoding br: no brotli module installed"
         try:
-            out = brotli.decompress(body)
-        except Exception as exc:   # brotli.error has no stable import path
+            d = brotli.Decompressor()
+            out = d.process(body, output_buffer_limit=limit + 1)
+        except Exception as exc:   # brotli.error: its import path differs between bindings
             return f"br: {exc}"
         if len(out) > limit:
             raise _TooLarge()
-        return out
+        return out if d.is_finished() or truncated_ok else "br: compressed body ends early"
     if coding == "zstd":
         try:
             import zstandard
         except ImportError:
             return "Content-Encoding zstd: no zstandard module installed"
+        parts = []
+        got = 0
         try:
-            with zstandard.ZstdDecompressor().stream_reader(body) as r:
-                out = r.read(limit + 1)
+            with zstandard.ZstdDecompressor().stream_reader(body) as reader:
+                while got <= limit:
+                    chunk = reader.read(1 << 20)
+                    if not chunk:
+                        break
+                    parts.append(chunk)
+                    got += len(chunk)
         except zstandard.ZstdError as exc:
             return f"zstd: {exc}"
-        if len(out) > limit:
+        if got > limit:
             raise _TooLarge()
-        return out
+        return b"".join(parts)
     return f"unsupported Content-Encoding {coding!r}"
 
 
-def _http_payload(block: bytes, headers: dict[str, str], max_payload: int, cut: str | None = None
+def _http_payload(buf: bytes, start: int, end: int, headers: dict[str, str], max_payload: int,
+                  cut: str | None = None
                   ) -> tuple[int | None, dict[str, str] | None, bytes, str | None, str]:
-    """(http_status, http_headers, payload, error, detail) of an HTTP response block.
+    """(http_status, http_headers, payload, error, detail) of the HTTP response in buf[start:end].
 
     `cut` describes a block that the end of the file cut short. If the HTTP body is still complete
     by its own Content-Length, the record is accepted (its length field was wrong, a known ARC
     quirk after line-end conversion); otherwise the result is 'truncated_record'.
     """
-    parsed = _parse_http(block)
+    parsed = _parse_http(buf, start, end)
     if isinstance(parsed, str):
+        block = buf[start:end]
         if cut is not None:
             return None, None, block, "truncated_record", f"{cut}; {parsed}"
         return None, None, block, "bad_http_header", parsed
     status, hh, body_start = parsed
-    body = block[body_start:]
+    body = buf[body_start:end]
     if cut is None and "transfer-encoding" not in hh and "content-encoding" not in hh:
         return status, hh, body, None, ""
     err: str | None = None
@@ -569,7 +596,8 @@ def _http_payload(block: bytes, headers: dict[str, str], max_payload: int, cut: 
         cl = hh.get("content-length")
         if not chunked and cl and cl.isascii() and cl.isdigit() and len(body) >= int(cl):
             body = body[:int(cl)]
-            detail = f"{cut}, but the HTTP body is complete (Content-Length {cl}): length field wrong"
+            detail = (f"{cut}, but the HTTP body is complete (Content-Length {cl}): "
+                      "the record length field is wrong")
         else:
             err, detail = "truncated_record", cut
     if chunked:
@@ -599,9 +627,9 @@ def _http_payload(block: bytes, headers: dict[str, str], max_payload: int, cut: 
 _HTTP_CT: dict[tuple[str, str | None], bool | None] = {}
 
 
-def _is_http_response(record_type: str, headers: dict[str, str], block: bytes) -> bool:
-    """Is the block an HTTP response? Decided by the Content-Type (memoised: a crawl has a
-    handful of distinct values), and by the block itself when the type does not say."""
+def _is_http_response(record_type: str, headers: dict[str, str], buf: bytes, pos: int) -> bool:
+    """Is the block at buf[pos:] an HTTP response? Decided by the Content-Type (memoised: a crawl
+    has a handful of distinct values), and by the block itself when the type does not say."""
     ct = headers.get("content-type")
     key = (record_type, ct)
     verdict = _HTTP_CT.get(key, 0)
@@ -619,17 +647,18 @@ def _is_http_response(record_type: str, headers: dict[str, str], block: bytes) -
         if len(_HTTP_CT) < 1024:
             _HTTP_CT[key] = verdict
     if verdict is None:
-        return block.startswith(b"HTTP/")
+        return buf.startswith(b"HTTP/", pos)
     return verdict
 
 
 # --- WARC ---------------------------------------------------------------------------------------
 
 def _skip_blank(src: _Source) -> bool:
-    """Skip CR/LF between records; True when positioned on a byte, False at EOF or a gap."""
+    """Skip blank lines (and NUL / space padding) between records; True when positioned on a
+    byte, False at EOF or a gap."""
     while True:
         buf = src.buf
-        pos = _NL_RUN.match(buf, src.pos).end()
+        pos = _WS_RUN.match(buf, src.pos).end()
         src.pos = pos
         if pos < len(buf):
             return True
@@ -708,7 +737,8 @@ def _read_block(src: _Source, n: int, offset: int
 def _make_record(offset: int, rtype: str, headers: dict[str, str], block: bytes, http: bool,
                  err: str | None, detail: str, cut: str | None, max_payload: int) -> RawRecord:
     if http:
-        status, hh, payload, herr, hdetail = _http_payload(block, headers, max_payload, cut)
+        status, hh, payload, herr, hdetail = _http_payload(block, 0, len(block), headers,
+                                                           max_payload, cut)
         if err is None:
             err, detail = herr, hdetail
         elif herr:
@@ -741,7 +771,10 @@ def _iter_warc(src: _Source, max_payload: int, unknown_start: bool) -> Iterator[
         # -- skip the blank lines between records
         buf = src.buf
         pos = src.pos
-        if (pos >= len(buf) or buf[pos] in _CRLF) and not _skip_blank(src):
+        if pos >= len(buf) and src.fill():   # per-record gzip: the next member starts the record
+            buf = src.buf
+            pos = src.pos
+        if (pos >= len(buf) or buf[pos] in _BLANK) and not _skip_blank(src):
             if src.gap is not None:
                 code, detail, off = src.gap
                 yield _err(off, code, detail)
@@ -770,7 +803,8 @@ def _iter_warc(src: _Source, max_payload: int, unknown_start: bool) -> Iterator[
                 if unknown_start and start == 0:
                     code, what = "unknown_format", "the file is neither WARC nor ARC: starts with"
                 else:
-                    code, what = "bad_warc_header", f"expected a WARC record at stream position {start}, found"
+                    code = "bad_warc_header"
+                    what = f"expected a WARC record at stream position {start}, found"
                 unknown_start = False
                 yield _err(offset, code, f"{what} {_preview(buf[pos:pos + 40])}")
                 src.pos = pos + 1
@@ -819,30 +853,31 @@ def _iter_warc(src: _Source, max_payload: int, unknown_start: bool) -> Iterator[
             continue
         end = pos + n
         if end <= len(buf) and (not gz or src._ustarts[-1] <= start):
-            # whole block buffered, and no gzip member starts inside the record
-            block = buf[pos:end]
-            err = cut = None
-            detail = ""
+            # whole block buffered, and no gzip member starts inside the record: parse in place
             if buf.startswith(b"\r\n\r\n", end):
                 src.pos = end + 4
-                trailer_ok = True
             else:
                 src.pos = end
-                trailer_ok = _trailer_ok(src, b"WARC/")
-        else:
-            block, err, detail, cut = _read_block(src, n, offset)
-            trailer_ok = err == "gzip_error" or cut is not None or _trailer_ok(src, b"WARC/")
-        if not trailer_ok:
-            err = "content_length_mismatch"
-            detail = (f"Content-Length {n} does not end the record (followed by "
-                      f"{_preview(src.buf[src.pos:src.pos + 24], 24)}); the payload may be cut "
-                      "or hold extra bytes")
-            # Rescan from the start of the block: if Content-Length was too large, the next
-            # record starts inside it and would otherwise be lost without a trace.
-            src.unread(block)
+                if not _trailer_ok(src, b"WARC/"):
+                    block = buf[pos:end]
+                    yield _mismatch(src, offset, rtype, headers, block, None, max_payload)
+                    scanning = True
+                    continue
+            if (n or rtype != "revisit") and _is_http_response(rtype, headers, buf, pos):
+                status, hh, payload, err, detail = _http_payload(buf, pos, end, headers,
+                                                                 max_payload)
+                yield RawRecord(offset, rtype, headers, status, hh, payload, err, detail)
+            else:
+                yield RawRecord(offset, rtype, headers, None, None, buf[pos:end], None, "")
+            continue
+        block, err, detail, cut = _read_block(src, n, offset)
+        if err != "gzip_error" and cut is None and not _trailer_ok(src, b"WARC/"):
+            yield _mismatch(src, offset, rtype, headers, block, err, max_payload)
             scanning = True
-        if (block or rtype != "revisit") and _is_http_response(rtype, headers, block):
-            status, hh, payload, herr, hdetail = _http_payload(block, headers, max_payload, cut)
+            continue
+        if (block or rtype != "revisit") and _is_http_response(rtype, headers, block, 0):
+            status, hh, payload, herr, hdetail = _http_payload(block, 0, len(block), headers,
+                                                               max_payload, cut)
             if err is None:
                 err, detail = herr, hdetail
             elif herr:
@@ -852,6 +887,25 @@ def _iter_warc(src: _Source, max_payload: int, unknown_start: bool) -> Iterator[
             yield RawRecord(offset, rtype, headers, None, None, block, err, detail)
         else:
             yield RawRecord(offset, rtype, headers, None, None, block, "truncated_record", cut)
+
+
+def _mismatch(src: _Source, offset: int, rtype: str, headers: dict[str, str], block: bytes,
+              err: str | None, max_payload: int) -> RawRecord:
+    """The record whose Content-Length does not end it; rewinds `src` to rescan its block."""
+    n = len(block)
+    detail = (f"Content-Length {n} does not end the record (followed by "
+              f"{_preview(src.buf[src.pos:src.pos + 24], 24)}); the payload may be cut "
+              "or hold extra bytes")
+    if err:
+        detail += f"; also {err}"
+    # Rescan from the start of the block: if Content-Length was too large, the next record
+    # starts inside it and would otherwise be lost without a trace.
+    src.unread(block)
+    if (block or rtype != "revisit") and _is_http_response(rtype, headers, block, 0):
+        status, hh, payload, _, _ = _http_payload(block, 0, n, headers, max_payload)
+        return RawRecord(offset, rtype, headers, status, hh, payload,
+                         "content_length_mismatch", detail)
+    return RawRecord(offset, rtype, headers, None, None, block, "content_length_mismatch", detail)
 
 
 def _find_header_end(src: _Source) -> tuple[int, int, bytes, int]:
@@ -989,7 +1043,8 @@ def _iter_arc(src: _Source, max_payload: int) -> Iterator[RawRecord]:
         if iso is not None:
             headers["warc-date"] = iso
         if not (length.isascii() and length.isdigit()):
-            yield _err(offset, "bad_arc_header", f"bad ARC record length {length!r}", rtype, headers)
+            yield _err(offset, "bad_arc_header", f"bad ARC record length {length!r}", rtype,
+                       headers)
             scanning = True
             continue
         scanning = False
@@ -1048,7 +1103,8 @@ def sniff_container(path: str | os.PathLike) -> str:
     return _sniff_bytes(head[:4096])
 
 
-def iter_records(path: str | os.PathLike, max_payload: int = 50 * 1024 * 1024) -> Iterator[RawRecord]:
+def iter_records(path: str | os.PathLike,
+                 max_payload: int = 50 * 1024 * 1024) -> Iterator[RawRecord]:
     """Yield every record of a WARC / WET / ARC file (plain, per-record gzip or whole-file gzip).
 
     Opens the file at once, so a missing or unreadable path raises OSError here; from then on bad

@@ -14,9 +14,9 @@ from dedup.extract import (decode_html, extract_html, extract_plain, normalise_t
                            registered_domain, split_blocks, text_hash)
 
 
-def test_split_blocks_keeps_paragraphs_and_drops_empties():
+def test_split_blocks_one_block_per_line_empties_dropped():
     text = "Title\n\n  First   para\nline two \n \n\n\nSecond\u00a0para\n\n   \n"
-    assert split_blocks(text) == ["Title", "First para\nline two", "Second para"]
+    assert split_blocks(text) == ["Title", "First para", "line two", "Second para"]
 
 
 def test_normalise_text_folds_case_punctuation_and_spaces():

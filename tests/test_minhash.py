@@ -116,13 +116,15 @@ def test_signature_equals_datasketch_other_params(text, n, unit, hash_):
 
 
 @settings(max_examples=30, deadline=None)
-@given(st.lists(texts, max_size=12))
-def test_batch_equals_one_by_one(batch):
-    h = hasher("murmur3_32")
-    sigs = h.signatures(batch)
-    assert sigs.shape == (len(batch), 128)
-    for text, row in zip(batch, sigs):
+@given(st.lists(texts, max_size=12), st.sampled_from(["word", "char"]))
+def test_batch_equals_one_by_one(batch, unit):
+    h = hasher("murmur3_32", unit=unit)
+    sigs, counts = h.signatures_with_counts(batch)
+    assert sigs.shape == (len(batch), 128) and counts.shape == (len(batch),)
+    np.testing.assert_array_equal(sigs, h.signatures(batch))
+    for text, row, count in zip(batch, sigs, counts):
         np.testing.assert_array_equal(row, h.signatures([text])[0])
+        assert count == len(h.shingles(text))
 
 
 def test_batches_of_bounded_size(monkeypatch):
@@ -139,7 +141,13 @@ def test_batches_of_bounded_size(monkeypatch):
 
 def test_output_growth_and_fallback_texts():
     # U+FDFA expands to 18 characters; capital sigma and combining marks take the CPython path.
-    docs = ["\ufdfa" * 300, "ΟΔΥΣΣΕΥΣ ΚΑΙ ΣΥ", "cafe\u0301 de\u0301ja\u0300 vu", "ﬁne " * 50 + "\u2026"]
+    docs = [
+        "\ufdfa" * 300,
+        "ΟΔΥΣΣΕΥΣ ΚΑΙ ΣΥ",
+        "cafe\u0301 de\u0301ja\u0300 vu",
+        "ﬁne " * 50 + "\u2026",
+        "lone\ud800surrogate",
+    ]
     for hash_ in mh.HASHES:
         h = hasher(hash_)
         sigs = h.signatures(docs)
@@ -147,6 +155,7 @@ def test_output_growth_and_fallback_texts():
             np.testing.assert_array_equal(row, datasketch_values(d, h, h.hashfunc()))
     assert mh.normalise_for_shingles("cafe\u0301") == mh.normalise_for_shingles("café") == "café"
     assert mh.normalise_for_shingles("ΟΔΥΣΣΕΥΣ") == "οδυσσευς"
+    assert mh.normalise_for_shingles("lone\ud800surrogate") == "lone surrogate"
 
 
 def test_real_texts_equal_datasketch():

@@ -1,0 +1,184 @@
+"""blocks: remove page chrome by repetition, within a page and across the pages of one site.
+
+Row logic (pure, `list[str] -> decisions`) lives here; the cross-page statistics are a polars
+group-by over (domain, block key) done by the pipeline. What counts as the same block: `block_key`,
+the block lower-cased with digits, punctuation and spacing folded, so `© 2023 Example Media` and
+`© 2024 Example Media` share a key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+
+_NON_WORD = re.compile(r"[\W_]+")
+_DIGITS = re.compile(r"\d+")
+_LETTER = re.compile(r"[^\W\d_]")
+
+# Reasons a block is removed (recorded per document and in the boilerplate table).
+REPEAT_IN_PAGE = "repeat_in_page"
+NO_LETTERS = "no_letters"
+DATE_LINE = "date_line"
+LABEL_LINE = "label_line"
+SITE_CHROME = "removed_site_chrome"
+STORY_CHROME = "cross_story_repeat"
+
+
+def block_norm(block: str) -> str:
+    """Case, digits (any number -> 0), punctuation and whitespace folded."""
+    text = unicodedata.normalize("NFKC", block).lower()
+    text = _DIGITS.sub("0", text)
+    return _NON_WORD.sub(" ", text).strip()
+
+
+def block_key(block: str) -> int:
+    """A signed 64-bit hash of `block_norm` (signed: it sorts and joins as a plain Int64 column)."""
+    digest = hashlib.blake2b(block_norm(block).encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "little", signed=True)
+
+
+# --------------------------------------------------------------------------- metadata lines
+
+_MONTHS = ("january february march april may june july august september october november december "
+           "jan feb mar apr jun jul aug sep sept oct nov dec")
+_WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun"
+_TIME_WORDS = ("am pm a m p m utc gmt est edt cst cdt mst mdt pst pdt bst cet cest ist jst aest aedt z t "
+               "published updated posted last modified on at by date time first am pm hrs h st nd rd th of "
+               "le la el de del am um uhr")
+_DATE_VOCAB = frozenset((_MONTHS + " " + _WEEKDAYS + " " + _TIME_WORDS).split())
+_LABEL = re.compile(r"^\s*(tags?|topics?|keywords?|filed under|categories|category|related topics|more on)\s*[:|]",
+                    re.I)
+
+
+def is_date_line(block: str) -> bool:
+    """A block that is only a date and/or time ('Saturday, 16 September 2023 05:58 PM EDT',
+    'Published September 18, 2023', '2023-58-16'): page metadata, not story text."""
+    words = block_norm(block).split()
+    if not words or len(words) > 14:
+        return False
+    has_number = any(w.isdigit() for w in words)
+    return has_number and all(w.isdigit() or w in _DATE_VOCAB for w in words)
+
+
+def is_label_line(block: str) -> bool:
+    """'Tags: a | b | c', 'Topics: ...', 'Filed under: ...': a labelled list of page metadata."""
+    return bool(_LABEL.match(block)) and len(block) < 400
+
+
+def has_letters(block: str) -> bool:
+    return bool(_LETTER.search(block))
+
+
+# --------------------------------------------------------------------------- within one page
+
+NEAR_REPEAT_MIN_TOKENS = 3
+NEAR_REPEAT_CONTAINMENT = 0.8
+
+
+@dataclass(frozen=True, slots=True)
+class BlockVerdict:
+    keep: bool
+    reason: str | None = None
+
+
+def within_page(blocks: list[str]) -> list[BlockVerdict]:
+    """Verdict per block from the page alone.
+
+    - a block that repeats an earlier block of the page (same key, or its tokens mostly inside an
+      earlier block's: 'Tags: a | b' then 'a, b') is dropped; the first occurrence stays in place
+      (the lead stays where the story has it; the summary that repeats it goes);
+    - blocks without a letter (comment counts, separators), date/time-only lines and labelled
+      metadata lists ('Tags: ...') are dropped.
+    """
+    verdicts: list[BlockVerdict] = []
+    seen_keys: set[str] = set()
+    earlier_tokens: list[set[str]] = []
+    for block in blocks:
+        norm = block_norm(block)
+        tokens = norm.split()
+        if not has_letters(block):
+            verdict = BlockVerdict(False, NO_LETTERS)
+        elif norm in seen_keys:
+            verdict = BlockVerdict(False, REPEAT_IN_PAGE)
+        elif len(tokens) >= NEAR_REPEAT_MIN_TOKENS and _near_repeat(tokens, earlier_tokens):
+            verdict = BlockVerdict(False, REPEAT_IN_PAGE)
+        elif is_date_line(block):
+            verdict = BlockVerdict(False, DATE_LINE)
+        elif is_label_line(block):
+            verdict = BlockVerdict(False, LABEL_LINE)
+        else:
+            verdict = BlockVerdict(True)
+        seen_keys.add(norm)
+        if len(tokens) >= NEAR_REPEAT_MIN_TOKENS:
+            earlier_tokens.append(set(tokens))
+        verdicts.append(verdict)
+    return verdicts
+
+
+def _near_repeat(tokens: list[str], earlier: list[set[str]]) -> bool:
+    mine = set(tokens)
+    need = NEAR_REPEAT_CONTAINMENT * len(mine)
+    for other in earlier:
+        # a near repeat has about the same size: a short line inside a long paragraph is not one
+        if len(other) <= 1.5 * len(mine) + 1 and len(mine & other) >= need:
+            return True
+    return False
+
+
+def apply_verdicts(blocks: list[str], verdicts: list[BlockVerdict]) -> tuple[list[str], int, int]:
+    """(kept blocks, number removed, characters removed)."""
+    kept = [b for b, v in zip(blocks, verdicts) if v.keep]
+    removed = [b for b, v in zip(blocks, verdicts) if not v.keep]
+    return kept, len(removed), sum(len(b) for b in removed)
+
+
+def page_batch(batch: "pa.RecordBatch") -> "pa.RecordBatch":
+    """Stage function over a `docs` batch: the within-page pass, block keys and the text columns."""
+    import pyarrow as pa
+
+    from dedup.extract import join_blocks, text_hash
+
+    cols = batch.to_pydict()
+    n = batch.num_rows
+    out = {k: [None] * n for k in ("blocks", "block_keys", "blocks_removed", "boilerplate_chars_removed",
+                                   "removed_reasons", "text", "n_chars", "text_hash")}
+    reasons, details = list(cols["reject_reason"]), list(cols["reject_detail"])
+    for i in range(n):
+        blocks = cols["blocks"][i]
+        if reasons[i] is not None or blocks is None:
+            continue
+        verdicts = within_page(blocks)
+        kept, n_removed, chars = apply_verdicts(blocks, verdicts)
+        out["removed_reasons"][i] = [v.reason for v in verdicts if not v.keep]
+        out["blocks_removed"][i], out["boilerplate_chars_removed"][i] = n_removed, chars
+        if not kept:
+            reasons[i], details[i] = "no_text", "every block of the page was page chrome (within-page pass)"
+            continue
+        body = join_blocks(kept)
+        out["blocks"][i], out["block_keys"][i] = kept, [block_key(b) for b in kept]
+        out["text"][i], out["n_chars"][i], out["text_hash"][i] = body, len(body), text_hash(body)
+    cols.update(out)
+    cols["reject_reason"], cols["reject_detail"] = reasons, details
+    return pa.RecordBatch.from_pydict(cols, schema=batch.schema)
+
+
+# --------------------------------------------------------------------------- across the pages of a site
+
+def site_chrome(occurrences: "pl.DataFrame", min_stories: int) -> "pl.DataFrame":
+    """Blocks repeated across the stories of one site.
+
+    occurrences: one row per (doc_id, domain, story, block_key) for kept blocks, where `story` is a
+    preliminary near-duplicate cluster. A block seen in at least `min_stories` different stories of
+    the same domain is chrome there: story text repeats only inside its own story (re-crawls, URL
+    variants, updates), so counting stories rather than pages keeps a story that a site ran five times.
+    A domain with fewer stories than that has no statistics: only the within-page pass applies.
+    Returns domain, block_key, pages, stories.
+    """
+    import polars as pl
+
+    per_block = occurrences.group_by("domain", "block_key").agg(
+        pl.col("doc_id").n_unique().alias("pages"), pl.col("story").n_unique().alias("stories")
+    )
+    return per_block.filter(pl.col("stories") >= min_stories).sort("domain", "block_key")

@@ -26,17 +26,33 @@ SITE_CHROME = "removed_site_chrome"
 STORY_CHROME = "cross_story_repeat"
 
 
+# ASCII fast path: one bytes.translate lower-cases, turns punctuation into spaces and digits into '0'
+_ASCII_TABLE = bytes(
+    ord("0") if chr(c).isdigit() else
+    ord(chr(c).lower()) if chr(c).isalpha() else
+    ord(" ") if not chr(c).isalnum() else c
+    for c in range(256)
+)
+_ZERO_RUNS = re.compile(rb"0+")
+
+
 def block_norm(block: str) -> str:
     """Case, digits (any number -> 0), punctuation and whitespace folded."""
+    if block.isascii():
+        folded = _ZERO_RUNS.sub(b"0", block.encode("ascii").translate(_ASCII_TABLE))
+        return " ".join(folded.decode("ascii").split())
     text = unicodedata.normalize("NFKC", block).lower()
     text = _DIGITS.sub("0", text)
     return _NON_WORD.sub(" ", text).strip()
 
 
+def key_of_norm(norm: str) -> int:
+    """A signed 64-bit hash of a normalised block (signed: a plain Int64 column in polars)."""
+    return int.from_bytes(hashlib.blake2b(norm.encode("utf-8"), digest_size=8).digest(), "little", signed=True)
+
+
 def block_key(block: str) -> int:
-    """A signed 64-bit hash of `block_norm` (signed: it sorts and joins as a plain Int64 column)."""
-    digest = hashlib.blake2b(block_norm(block).encode("utf-8"), digest_size=8).digest()
-    return int.from_bytes(digest, "little", signed=True)
+    return key_of_norm(block_norm(block))
 
 
 # --------------------------------------------------------------------------- metadata lines
@@ -52,10 +68,10 @@ _LABEL = re.compile(r"^\s*(tags?|topics?|keywords?|filed under|categories|catego
                     re.I)
 
 
-def is_date_line(block: str) -> bool:
+def is_date_line(block: str, norm: str | None = None) -> bool:
     """A block that is only a date and/or time ('Saturday, 16 September 2023 05:58 PM EDT',
     'Published September 18, 2023', '2023-58-16'): page metadata, not story text."""
-    words = block_norm(block).split()
+    words = (norm if norm is not None else block_norm(block)).split()
     if not words or len(words) > 14:
         return False
     has_number = any(w.isdigit() for w in words)
@@ -74,6 +90,7 @@ def has_letters(block: str) -> bool:
 # --------------------------------------------------------------------------- within one page
 
 NEAR_REPEAT_MIN_TOKENS = 3
+NEAR_REPEAT_MAX_TOKENS = 80  # longer repeats are caught by the exact key; saves the quadratic scan
 NEAR_REPEAT_CONTAINMENT = 0.8
 
 
@@ -83,7 +100,7 @@ class BlockVerdict:
     reason: str | None = None
 
 
-def within_page(blocks: list[str]) -> list[BlockVerdict]:
+def within_page(blocks: list[str], norms: list[str] | None = None) -> list[BlockVerdict]:
     """Verdict per block from the page alone.
 
     - a block that repeats an earlier block of the page (same key, or its tokens mostly inside an
@@ -95,26 +112,34 @@ def within_page(blocks: list[str]) -> list[BlockVerdict]:
     verdicts: list[BlockVerdict] = []
     seen_keys: set[str] = set()
     earlier_tokens: list[set[str]] = []
-    for block in blocks:
-        norm = block_norm(block)
+    norms = norms if norms is not None else [block_norm(b) for b in blocks]
+    for block, norm in zip(blocks, norms):
         tokens = norm.split()
+        short = NEAR_REPEAT_MIN_TOKENS <= len(tokens) <= NEAR_REPEAT_MAX_TOKENS
         if not has_letters(block):
-            verdict = BlockVerdict(False, NO_LETTERS)
+            verdict = KEEP_NOT_NO_LETTERS
         elif norm in seen_keys:
-            verdict = BlockVerdict(False, REPEAT_IN_PAGE)
-        elif len(tokens) >= NEAR_REPEAT_MIN_TOKENS and _near_repeat(tokens, earlier_tokens):
-            verdict = BlockVerdict(False, REPEAT_IN_PAGE)
-        elif is_date_line(block):
-            verdict = BlockVerdict(False, DATE_LINE)
+            verdict = KEEP_NOT_REPEAT
+        elif short and _near_repeat(tokens, earlier_tokens):
+            verdict = KEEP_NOT_REPEAT
+        elif is_date_line(block, norm):
+            verdict = KEEP_NOT_DATE
         elif is_label_line(block):
-            verdict = BlockVerdict(False, LABEL_LINE)
+            verdict = KEEP_NOT_LABEL
         else:
-            verdict = BlockVerdict(True)
+            verdict = KEEP
         seen_keys.add(norm)
-        if len(tokens) >= NEAR_REPEAT_MIN_TOKENS:
+        if short:
             earlier_tokens.append(set(tokens))
         verdicts.append(verdict)
     return verdicts
+
+
+KEEP = BlockVerdict(True)
+KEEP_NOT_NO_LETTERS = BlockVerdict(False, NO_LETTERS)
+KEEP_NOT_REPEAT = BlockVerdict(False, REPEAT_IN_PAGE)
+KEEP_NOT_DATE = BlockVerdict(False, DATE_LINE)
+KEEP_NOT_LABEL = BlockVerdict(False, LABEL_LINE)
 
 
 def _near_repeat(tokens: list[str], earlier: list[set[str]]) -> bool:
@@ -149,7 +174,8 @@ def page_batch(batch: "pa.RecordBatch") -> "pa.RecordBatch":
         blocks = cols["blocks"][i]
         if reasons[i] is not None or blocks is None:
             continue
-        verdicts = within_page(blocks)
+        norms = [block_norm(b) for b in blocks]
+        verdicts = within_page(blocks, norms)
         kept, n_removed, chars = apply_verdicts(blocks, verdicts)
         out["removed_reasons"][i] = [v.reason for v in verdicts if not v.keep]
         out["blocks_removed"][i], out["boilerplate_chars_removed"][i] = n_removed, chars
@@ -157,7 +183,8 @@ def page_batch(batch: "pa.RecordBatch") -> "pa.RecordBatch":
             reasons[i], details[i] = "no_text", "every block of the page was page chrome (within-page pass)"
             continue
         body = join_blocks(kept)
-        out["blocks"][i], out["block_keys"][i] = kept, [block_key(b) for b in kept]
+        out["blocks"][i] = kept
+        out["block_keys"][i] = [key_of_norm(nm) for nm, v in zip(norms, verdicts) if v.keep]
         out["text"][i], out["n_chars"][i], out["text_hash"][i] = body, len(body), text_hash(body)
     cols.update(out)
     cols["reject_reason"], cols["reject_detail"] = reasons, details

@@ -89,6 +89,9 @@ def build(
                                       show_default=False)],
     config: Annotated[Optional[Path], typer.Option(
         "--config", "-c", help="TOML file with build settings (see docs/configuration.md).")] = None,
+    preset: Annotated[Optional[str], typer.Option(
+        help="Parameter preset: 'news' (tuned for syndicated news) or 'fineweb' (the FineWeb reference "
+             "setting: word 5-grams, 14 bands x 8 rows) [default: news].", show_default=False)] = None,
     workers: Annotated[int, typer.Option(
         help="Processes for reading and extraction (0 = one per CPU core).", min=0)] = 0,
     shard_mb: Annotated[Optional[int], typer.Option(
@@ -105,7 +108,7 @@ def build(
     pointing at its canonical, or a row in rejects/ with the reason. Same inputs, same bytes out.
     """
     try:
-        cfg = load_config(config, shard_bytes=shard_mb * 1024 * 1024 if shard_mb else None)
+        cfg = load_config(config, preset=preset, shard_bytes=shard_mb * 1024 * 1024 if shard_mb else None)
         n_workers = workers or os.cpu_count() or 1
         show = sys.stderr.isatty() if progress is None else progress
         summary = run_build(crawl, out, cfg, workers=n_workers, overwrite=overwrite, progress=RichProgress(show))
@@ -122,6 +125,31 @@ def build(
         if summary.rejects_by_reason else ""))
     typer.echo(f"  skipped     {c['skipped_records']:>9,}  non-page WARC records (request, metadata, warcinfo)")
     typer.echo(f"wrote {out}/ (summary in {out}/run.json)")
+
+
+@app.command()
+def explain(
+    out: Annotated[Path, typer.Argument(help="The --out folder of a build.", show_default=False)],
+    doc_ids: Annotated[list[str], typer.Argument(help="One doc_id (where it ended and why) or two (why they "
+                                                      "were or were not clustered).", show_default=False)],
+) -> None:
+    """Explain the outcome for one document, or why two documents were or were not clustered."""
+    from dedup.explain import explain_pair, lookup
+
+    try:
+        if len(doc_ids) == 1:
+            row = lookup(out, doc_ids[0])
+            row.pop("text", None)
+            for key, value in row.items():
+                typer.echo(f"{key:>24}: {value}")
+        elif len(doc_ids) == 2:
+            for key, value in explain_pair(out, doc_ids[0], doc_ids[1]).items():
+                typer.echo(f"{key:>24}: {value}")
+        else:
+            raise typer.BadParameter("give one or two doc_ids")
+    except DedupError as exc:
+        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        raise typer.Exit(exc.exit_code) from None
 
 
 if __name__ == "__main__":

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 
 import numpy as np
-import polars as pl
 
 
 def connected_components(n_nodes: int, src: np.ndarray, dst: np.ndarray) -> np.ndarray:
@@ -33,26 +32,3 @@ def connected_components(n_nodes: int, src: np.ndarray, dst: np.ndarray) -> np.n
 def cluster_id_for(first_doc_id: str) -> str:
     """A cluster's id from its smallest member doc_id: stable under input order and sharding."""
     return "c" + hashlib.sha1(first_doc_id.encode("utf-8")).hexdigest()[:16]
-
-
-def exact_clusters(docs: pl.DataFrame) -> pl.DataFrame:
-    """Group documents whose normalised text is identical.
-
-    `docs` needs doc_id and text_hash; returns doc_id, cluster_id, cluster_size, match.
-    """
-    if docs.height == 0:
-        return pl.DataFrame(schema={"doc_id": pl.String, "cluster_id": pl.String,
-                                    "cluster_size": pl.Int64, "match": pl.String})
-    groups = docs.select("doc_id", "text_hash").with_columns(
-        pl.col("doc_id").min().over("text_hash").alias("first_doc_id"),
-        pl.len().over("text_hash").cast(pl.Int64).alias("cluster_size"),
-    )
-    firsts = groups.select("first_doc_id").unique()
-    ids = firsts.with_columns(
-        pl.col("first_doc_id").map_elements(cluster_id_for, return_dtype=pl.String).alias("cluster_id")
-    )
-    out = groups.join(ids, on="first_doc_id", how="left")
-    return out.select(
-        "doc_id", "cluster_id", "cluster_size",
-        pl.when(pl.col("cluster_size") > 1).then(pl.lit("exact")).otherwise(None).alias("match"),
-    )

@@ -27,9 +27,10 @@ The permutation scheme (datasketch 2.0.0 default, ``"affine32"``)
 5. Values are stored as ``uint32`` (datasketch stores affine32 hash values as uint32, not uint64 as
    its pre-2.0 ``legacy`` scheme did); an empty set's signature is ``2**32 - 1`` everywhere.
 
-datasketch's other schemes (``legacy``: ``(a*h + b) mod (2**61 - 1)`` truncated to 32 bits in
-uint64, with ``(a, b)`` drawn one pair at a time from the 61-bit range; ``affine64``: SHA-1 64-bit
-hash, 64-bit fmix and affine map in uint64) are not reproduced here.
+datasketch's other schemes are not reproduced here: ``legacy`` (before 2.0; no fmix,
+``((a*h + b) mod 2**64) mod (2**61 - 1)`` -- numpy uint64 arithmetic wraps before the modulo --
+keeping the low 32 bits, stored as uint64, with ``(a, b)`` drawn pair by pair from [1, 2**61 - 1)
+and [0, 2**61 - 1)) and ``affine64`` (``sha1_hash64``, 64-bit fmix and affine map in uint64).
 
 Normalisation (``normalise_for_shingles``)
 ------------------------------------------
@@ -81,7 +82,7 @@ depends on its neighbours (combining marks, Hangul conjoining jamo, Indic two-pa
 capital sigma); such texts (the kernel flags them) are normalised by CPython first and run again:
 exact, about twice as slow per text.  Batches are bounded (``BATCH_DOCS`` texts or ``BATCH_BYTES``
 bytes).  The tables take ~0.3 s to build, once per process.  Kernels are compiled on first use
-(~10 s) with ``cache=True`` (later processes load them in ~1 s); where no cache directory is
+(10-15 s) with ``cache=True`` (later processes load them in ~1 s); where no cache directory is
 writable (read-only install, no writable user cache) they are compiled without a cache instead.
 A ``MinHasher`` holds no mutable state: one instance may serve several threads.
 """
@@ -464,7 +465,7 @@ def _normalise_batch(buf, offs, nmap, exp_offs, exp_cps, cls, mapped):
     out = np.empty(cap, np.uint8)
     out_offs = np.zeros(ndocs + 1, np.int64)
     status = np.zeros(ndocs, np.uint8)
-    no_sp = np.empty(0, np.int64)
+    no_sp = np.empty(0, np.int32)
     o = 0
     for d in range(ndocs):
         while True:
@@ -667,7 +668,7 @@ def _signatures_kernel(buf, offs, nmap, exp_offs, exp_cps, cls, mapped, unit, ng
     for d in range(ndocs):
         maxlen = max(maxlen, offs[d + 1] - offs[d])
     norm = np.empty(maxlen + 64, np.uint8)
-    sp = np.empty(norm.size + 2, np.int64)  # word unit: positions of the spaces; char unit: starts
+    sp = np.empty(norm.size + 2, np.int32)  # word unit: positions of the spaces; char unit: starts
     hv = np.empty(norm.size + 2, np.uint32)  # the (fmix-ed) shingle hashes of one text
     w = np.empty(80, np.uint32)
     nperm = a.size
@@ -678,7 +679,7 @@ def _signatures_kernel(buf, offs, nmap, exp_offs, exp_cps, cls, mapped, unit, ng
             if length != _NO_ROOM:
                 break
             norm = np.empty(2 * norm.size, np.uint8)
-            sp = np.empty(norm.size + 2, np.int64)
+            sp = np.empty(norm.size + 2, np.int32)
             hv = np.empty(norm.size + 2, np.uint32)
         if length == _NEEDS_PYTHON:
             status[d] = 1
@@ -814,7 +815,7 @@ def affine32_permutations(num_perm: int, seed: int) -> np.ndarray:
     """datasketch 2.0.0's affine32 permutation parameters: uint32 array of shape (2, num_perm), [a, b]."""
     gen = np.random.RandomState(seed)
     a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
-    b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint64).astype(np.uint32)
+    b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
     perms = np.array([a, b], dtype=np.uint32)
     perms.setflags(write=False)
     return perms

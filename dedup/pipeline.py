@@ -28,12 +28,13 @@ from dedup.config import BuildConfig
 from dedup.errors import OutputError
 from dedup.blocks import SITE_CHROME, page_batch, site_chrome
 from dedup.extract import extract_batch, join_blocks, text_hash
-from dedup.minhash import MinHasher, normalise_for_shingles, s_curve
+from dedup.minhash import MinHasher, s_curve
 from dedup.neardup import VerifyParams, candidate_edges, estimate, lsh_keys, verify
 from dedup.read import InputFile, expand_inputs, read_input
 from dedup.schema import schema
 from dedup.select import choose_canonical, provenance
-from dedup.write import BucketSpill, base_metadata, shard_count, to_schema, write_parquet, write_sharded
+from dedup.write import (BucketSpill, base_metadata, bucket_of, shard_count, to_schema, write_parquet,
+                         write_sharded)
 
 WORK = "_work"
 KEY_COLUMNS = ["doc_id", "url", "domain", "text_hash", "n_chars", "published_at", "fetched_at",
@@ -140,6 +141,10 @@ class Decisions:
     provenance: pl.DataFrame  # per canonical: the other copies
     chrome: pl.DataFrame  # domain, block_key, pages, stories: removed across the site
     report: dict  # figures for run.json
+    doc_ids: list[str]  # sorted doc_ids of the documents signed; row i of sigs / sizes
+    sigs: np.ndarray
+    sizes: np.ndarray
+    hasher_params: dict
 
 
 def _iter_parts(work: Path, columns: list[str]):
@@ -187,8 +192,7 @@ def _sign(work: Path, index: dict[str, int], n: int, hasher: MinHasher,
         if not ids:
             continue
         rows = np.asarray(ids)
-        sigs[rows] = hasher.signatures(texts)
-        sizes[rows] = [max(1, len(normalise_for_shingles(t).split()) - hasher.ngram + 1) if t else 0 for t in texts]
+        sigs[rows], sizes[rows] = hasher.signatures_with_counts(texts)
     return sigs, sizes, removed_chars
 
 
@@ -261,7 +265,7 @@ def decide(work: Path, config: BuildConfig) -> Decisions:
                            schema={"doc_id": pl.String, "site_chars_removed": pl.Int64})
     decisions = decisions.join(removed, on="doc_id", how="left")
     report["site_chrome_blocks"] = chrome.height
-    return Decisions(keys, decisions, prov, chrome, report)
+    return Decisions(keys, decisions, prov, chrome, report, doc_ids, sigs, sizes, hasher.params)
 
 
 def _similarity(decisions: pl.DataFrame, members: pl.DataFrame, sigs: np.ndarray,
@@ -349,7 +353,34 @@ def apply_and_write(work: Path, stage_dir: Path, dec: Decisions, config: BuildCo
     path = stage_dir / "boilerplate" / "boilerplate-00000-of-00001.parquet"
     write_parquet(table, path, kv | {"dedup.table": "boilerplate"}, config.row_group_bytes)
     outputs["boilerplate"] = [{"file": path.relative_to(stage_dir).as_posix(), "rows": table.num_rows}]
+    outputs["signatures"] = _write_signatures(stage_dir, dec, config, kv)
     return outputs
+
+
+def _write_signatures(stage_dir: Path, dec: Decisions, config: BuildConfig, kv: dict) -> list[dict]:
+    """signatures/: one row per clustered document, shards by the same doc_id hash as the data."""
+    keep = dec.sizes > 0
+    ids = [d for d, k in zip(dec.doc_ids, keep) if k]
+    sigs = dec.sigs[keep]
+    frame = pl.DataFrame({"doc_id": ids, "n_shingles": dec.sizes[keep]}).join(
+        dec.decisions.select("doc_id", "cluster_id", "is_canonical"), on="doc_id", how="left")
+    flat = pa.array(sigs.reshape(-1), type=pa.uint32())
+    offsets = pa.array(np.arange(0, len(ids) * sigs.shape[1] + 1, sigs.shape[1], dtype=np.int32))
+    table = frame.to_arrow().append_column("signature", pa.ListArray.from_arrays(offsets, flat))
+    table = table.select([f.name for f in schema("signatures")]).cast(schema("signatures"))
+    meta = kv | {"dedup.table": "signatures"} | {f"dedup.minhash.{k}": str(v) for k, v in dec.hasher_params.items()} \
+        | {"dedup.lsh.bands": str(config.bands), "dedup.lsh.rows": str(config.rows)}
+    n = shard_count(table.nbytes, config.shard_bytes)
+    folder = stage_dir / "signatures"
+    folder.mkdir()
+    buckets = pa.array([bucket_of(d, n) for d in ids], type=pa.int32())
+    written = []
+    for b in range(n):
+        part = table.filter(pa.compute.equal(buckets, b)) if n > 1 else table
+        path = folder / f"signatures-{b:05d}-of-{n:05d}.parquet"
+        write_parquet(part, path, meta, config.row_group_bytes)
+        written.append({"file": path.relative_to(stage_dir).as_posix(), "rows": part.num_rows})
+    return written
 
 
 def _final_text(canon: pl.DataFrame, lookup: dict[str, set[int]], samples: dict) -> pl.DataFrame:

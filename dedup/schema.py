@@ -21,6 +21,7 @@ _SCALARS: dict[str, pa.DataType] = {
     "bool": pa.bool_(),
     "int32": pa.int32(),
     "int64": pa.int64(),
+    "uint32": pa.uint32(),
     "uint64": pa.uint64(),
     "float32": pa.float32(),
     "float64": pa.float64(),

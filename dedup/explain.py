@@ -40,6 +40,8 @@ def explain_pair(out: Path, a: str, b: str) -> dict:
     config = json.loads((out / "run.json").read_text("utf-8"))["config"]
     sig_rows = _scan(out, "signatures").filter(pl.col("doc_id").is_in([a, b])).collect()
     found = {r["doc_id"]: r for r in sig_rows.iter_rows(named=True)}
+    for d in found:
+        found[d]["cluster_id"] = lookup(out, d).get("cluster_id")
     for d in (a, b):
         if d not in found:
             where = lookup(out, d)["table"]

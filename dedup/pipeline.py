@@ -363,7 +363,7 @@ def _write_signatures(stage_dir: Path, dec: Decisions, config: BuildConfig, kv: 
     ids = [d for d, k in zip(dec.doc_ids, keep) if k]
     sigs = dec.sigs[keep]
     frame = pl.DataFrame({"doc_id": ids, "n_shingles": dec.sizes[keep]}).join(
-        dec.decisions.select("doc_id", "cluster_id", "is_canonical"), on="doc_id", how="left")
+        dec.decisions.select("doc_id", "is_canonical"), on="doc_id", how="left")
     flat = pa.array(sigs.reshape(-1), type=pa.uint32())
     offsets = pa.array(np.arange(0, len(ids) * sigs.shape[1] + 1, sigs.shape[1], dtype=np.int32))
     table = frame.to_arrow().append_column("signature", pa.ListArray.from_arrays(offsets, flat))

@@ -56,3 +56,25 @@ def test_bad_config_is_exit_2(tmp_path):
     cfg.write_text("no_such_key = 1\n")
     result = runner.invoke(app, ["build", str(crawl), "--out", str(tmp_path / "o"), "--config", str(cfg)])
     assert result.exit_code == 2 and "unknown config key" in result.output
+
+
+def test_explain_one_and_two_documents(tmp_path):
+    story = " ".join(f"word{i} of the long wire story about the harbour council vote" for i in range(40))
+    lines = [json.dumps({"id": "a", "url": "https://one.example/a", "text": story}),
+             json.dumps({"id": "b", "url": "https://two.example/b", "text": story + " An extra local line."}),
+             json.dumps({"id": "c", "url": "https://three.example/c", "text": "A different short notice entirely."})]
+    crawl = tmp_path / "c.jsonl"
+    crawl.write_text("\n".join(lines) + "\n")
+    out = tmp_path / "out"
+    assert runner.invoke(app, ["build", str(crawl), "--out", str(out), "--workers", "1"]).exit_code == 0
+    result = runner.invoke(app, ["explain", str(out), "a", "b"])
+    assert result.exit_code == 0, result.output
+    assert "same_cluster: True" in result.output and "edge accepted" in result.output
+    result = runner.invoke(app, ["explain", str(out), "b", "c"])  # both canonical: texts kept, exact measures
+    assert "same_cluster: False" in result.output and "exact_jaccard: 0.0" in result.output
+    result = runner.invoke(app, ["explain", str(out), "a", "c"])  # a is a duplicate row: estimates only
+    assert "not computed" in result.output
+    result = runner.invoke(app, ["explain", str(out), "b"])
+    assert result.exit_code == 0 and "table: " in result.output
+    result = runner.invoke(app, ["explain", str(out), "nope"])
+    assert result.exit_code == 2 and "not in" in result.output

@@ -45,6 +45,10 @@ class BuildConfig:
     # repeated blocks across a site (see dedup/blocks.py)
     site_chrome: bool = True
     site_min_stories: int = 3
+    # what counts as one story when counting blocks across a site (the preliminary, stricter clustering)
+    story_jaccard: float = 0.7
+    story_containment: float = 0.95
+    story_containment_min_jaccard: float = 0.5
     # output layout
     shard_bytes: int = 512 * MiB  # uncompressed bytes of text per data shard
     row_group_bytes: int = 96 * MiB  # uncompressed bytes per Parquet row group

@@ -196,12 +196,13 @@ def _sign(work: Path, index: dict[str, int], n: int, hasher: MinHasher,
     return sigs, sizes, removed_chars
 
 
-def _near_dup_labels(sigs: np.ndarray, sizes: np.ndarray, config: BuildConfig) -> tuple[np.ndarray, dict]:
+def _near_dup_labels(sigs: np.ndarray, sizes: np.ndarray, config: BuildConfig,
+                     params: VerifyParams | None = None) -> tuple[np.ndarray, dict]:
     keys = lsh_keys(sigs, config.bands, config.rows)
     src, dst, stats = candidate_edges(keys, config.hot_bucket_cap)
     jac, contain = estimate(sigs, sizes, src, dst)
-    params = VerifyParams(config.verify_jaccard, config.verify_containment,
-                          config.verify_containment_min_jaccard, config.verify_min_shingles)
+    params = params or VerifyParams(config.verify_jaccard, config.verify_containment,
+                                    config.verify_containment_min_jaccard, config.verify_min_shingles)
     ok = verify(jac, contain, sizes, src, dst, params) & (sizes[src] > 0) & (sizes[dst] > 0)
     labels = connected_components(len(sigs), src[ok], dst[ok])
     report = {"candidate_edges": int(len(src)), "verified_edges": int(ok.sum()),
@@ -227,7 +228,12 @@ def decide(work: Path, config: BuildConfig) -> Decisions:
     if config.site_chrome:
         # pass 1: preliminary stories on the within-page text, to count blocks per story
         sigs, sizes, _ = _sign(work, index, n, hasher, None)
-        story, report["pass1"] = _near_dup_labels(sigs, sizes, config)
+        # Stricter than the final clustering: only versions of one page (re-crawls, URL variants,
+        # updates) count as one story here. Pages that share a long template are not yet cleaned of
+        # it and look alike; merging them would hide the very repetition that marks the template.
+        strict = VerifyParams(config.story_jaccard, config.story_containment, config.story_containment_min_jaccard,
+                              config.verify_min_shingles)
+        story, report["pass1"] = _near_dup_labels(sigs, sizes, config, strict)
         occ = pl.concat([
             p.filter(pl.col("reject_reason").is_null()).select("doc_id", "domain", "block_keys")
             for p in _iter_parts(work, ["doc_id", "domain", "block_keys", "reject_reason"])
@@ -330,7 +336,8 @@ def apply_and_write(work: Path, stage_dir: Path, dec: Decisions, config: BuildCo
         docs = pl.read_parquet(part).drop("doc_id", "reject_reason", "reject_detail")
         docs = docs.join(verdict, on=row_key, how="left")
         canon = docs.filter(pl.col("is_canonical").fill_null(False)).join(dec.provenance, on="doc_id", how="left")
-        canon = _final_text(canon, lookup, samples)
+        _collect_samples(docs, lookup, samples)
+        canon = _final_text(canon, lookup)
         spills["data"].add(to_schema(canon, "documents"))
         dups = docs.filter(pl.col("is_canonical").not_().fill_null(False))
         spills["duplicates"].add(to_schema(dups, "duplicates"))
@@ -349,6 +356,7 @@ def apply_and_write(work: Path, stage_dir: Path, dec: Decisions, config: BuildCo
         pl.lit(SITE_CHROME).alias("action"),
     )
     table = to_schema(chrome.sort("domain", "block_key"), "boilerplate")
+    dec.report["boilerplate_top"] = _top_chrome(chrome)
     (stage_dir / "boilerplate").mkdir()
     path = stage_dir / "boilerplate" / "boilerplate-00000-of-00001.parquet"
     write_parquet(table, path, kv | {"dedup.table": "boilerplate"}, config.row_group_bytes)
@@ -383,16 +391,36 @@ def _write_signatures(stage_dir: Path, dec: Decisions, config: BuildConfig, kv: 
     return written
 
 
-def _final_text(canon: pl.DataFrame, lookup: dict[str, set[int]], samples: dict) -> pl.DataFrame:
+def _top_chrome(chrome: pl.DataFrame, per_site: int = 5, sites: int = 20) -> dict[str, list]:
+    """The most repeated removed blocks of the sites that lost the most blocks (for run.json)."""
+    if chrome.height == 0:
+        return {}
+    biggest = chrome.group_by("domain").agg(pl.len().alias("n")).sort(["n", "domain"], descending=[True, False])
+    top: dict[str, list] = {}
+    for domain in biggest.head(sites)["domain"].to_list():
+        rows = chrome.filter(pl.col("domain") == domain).sort(["pages", "block_key"], descending=[True, False])
+        top[domain] = [{"text": (r["sample_text"] or "")[:120], "pages": r["pages"], "stories": r["stories"]}
+                       for r in rows.head(per_site).iter_rows(named=True)]
+    return top
+
+
+def _collect_samples(docs: pl.DataFrame, lookup: dict[str, set[int]], samples: dict) -> None:
+    """One text per removed (domain, block): the smallest, so the choice does not depend on order."""
+    for domain, blocks, keys in docs.select("domain", "blocks", "block_keys").iter_rows():
+        drop = lookup.get(domain or "", ())
+        if not drop:
+            continue
+        for b, k in zip(blocks or (), keys or ()):
+            if k in drop and (samples.get((domain, k)) is None or b < samples[(domain, k)]):
+                samples[(domain, k)] = b
+
+
+def _final_text(canon: pl.DataFrame, lookup: dict[str, set[int]]) -> pl.DataFrame:
     """Apply the cross-site decisions to canonical rows: text, n_chars, hash and removal counts."""
     texts, n_chars, hashes, n_removed, chars_removed = [], [], [], [], []
     for domain, blocks, keys, removed0, chars0 in canon.select(
             "domain", "blocks", "block_keys", "blocks_removed", "boilerplate_chars_removed").iter_rows():
         kept, removed, chars = final_blocks(blocks, keys, domain, lookup)
-        drop = lookup.get(domain or "", ())
-        for b, k in zip(blocks or (), keys or ()):
-            if k in drop and (samples.get((domain, k)) is None or b < samples[(domain, k)]):
-                samples[(domain, k)] = b
         body = join_blocks(kept)
         texts.append(body)
         n_chars.append(len(body))

@@ -29,9 +29,13 @@ cross2                within-page + cross-site with ``site_min_stories = 2``
 P / R / F1 are means over pages, for all pages and for the pages of multi-page sites (a site is the
 domain the pipeline uses, ``dedup.extract.registered_domain(url)``; multi-page = >= 2 pages in the
 corpus). A page that ends as a reject (``no_text`` ...) scores as empty text (P = R = F1 = 0 unless the
-gold is empty too); a page merged into another page's cluster (a row in ``OUT/duplicates``) is scored
-with its canonical's text and listed under ``merges`` (the corpora hold distinct articles, so a merge is
-suspicious).
+gold is empty too). A page merged into another page's cluster (a row in ``OUT/duplicates``) has no text
+of its own in the dataset: it is scored with the text block removal leaves on it (``within_page`` and the
+build's cross-site table from ``OUT/boilerplate``; this reconstruction is checked to reproduce every
+canonical ``text`` exactly, see ``reconstruction`` in the JSON), listed under ``merges`` (the corpora hold
+distinct articles, so a merge is suspicious), and the all-page F1 with the canonical's text instead is
+printed under the table. Readability's hand-made lorem-ipsum fixtures (gold contains "lorem ipsum") are
+also summarised separately, since they repeat paragraphs on purpose.
 
 ``--syndication`` instead runs ``dedup build ../shared/bench/syndication-dev/crawl`` with the defaults
 and with ``site_chrome = false`` (and ``site_min_stories = 2``), reports the text P / R / F1 that
@@ -39,10 +43,11 @@ and with ``site_chrome = false`` (and ``site_min_stories = 2``), reports the tex
 crawl (``crawl-jsonl/*.jsonl.gz``) against ``labels/gold_text.jsonl``, averaged over the same docs that
 score.py scored (and over all labelled docs).
 
-``--worst N`` prints, per corpus, the N pages whose recall drops most from ``extract`` to ``cross2``
-(each removed block with the rule that removed it: the within-page reason from
+``--worst N`` prints, per corpus, the N pages whose recall drops most from ``extract`` to ``cross3`` and to
+``cross2`` (the recall each rule alone costs, and each removed block with the rule that removed it: the within-page reason from
 ``dedup.blocks.within_page``, or ``removed_site_chrome`` for the cross-site pass) and the N pages with the
-lowest ``cross3`` precision (the kept blocks that are not in the gold). A block is "in gold" when its
+lowest ``cross3`` precision (the kept blocks that are not in the gold, and how many of those also occur on
+another page of the same site). Hand-made lorem-ipsum fixtures are left out of these lists. A block is "in gold" when its
 normalised tokens occur as a contiguous run in the normalised gold.
 
 Usage::
@@ -107,6 +112,12 @@ class Page:
     text: dict[str, str] = field(default_factory=dict)  # variant -> kept text
     status: dict[str, str] = field(default_factory=dict)  # variant -> canonical | duplicate:<id> | reject:<reason>
     prf: dict[str, tuple[float, float, float]] = field(default_factory=dict)
+    canon_text: dict[str, str] = field(default_factory=dict)  # variant -> canonical's text, merged pages
+
+    @property
+    def synthetic(self) -> bool:
+        """A hand-made test page (readability's lorem-ipsum fixtures), not a real article."""
+        return "lorem ipsum" in self.gold.lower()
 
 
 # --------------------------------------------------------------------------------------------------
@@ -214,10 +225,15 @@ def summarise(pages: list[Page], variant: str) -> dict:
         return {k: _mean([p.prf[variant][i] for p in sel]) for i, k in enumerate(("P", "R", "F1"))}
 
     multi = [p for p in pages if p.multi]
+    real = [p for p in pages if not p.synthetic]
+    as_dataset = [token_prf(p.canon_text[variant], p.gold) if variant in p.canon_text else p.prf[variant]
+                  for p in pages]
     rejects = Counter(p.status[variant].split(":", 1)[1] for p in pages
                       if p.status.get(variant, "").startswith("reject:"))
     merged = sum(1 for p in pages if p.status.get(variant, "").startswith("duplicate:"))
-    return {"all": avg(pages), "multi": avg(multi), "pages": len(pages), "multi_pages": len(multi),
+    return {"all": avg(pages), "multi": avg(multi), "real": avg(real) if len(real) < len(pages) else None,
+            "as_dataset": {k: _mean([x[i] for x in as_dataset]) for i, k in enumerate(("P", "R", "F1"))},
+            "pages": len(pages), "multi_pages": len(multi),
             "rejects": sum(rejects.values()), "rejects_by_reason": dict(rejects), "merged": merged}
 
 
@@ -242,8 +258,12 @@ def bench_corpus(corpus: str, work: Path, log) -> tuple[dict, list[Page], dict]:
             if p.id in res["data"]:
                 p.text[variant], p.status[variant] = res["data"][p.id]["text"] or "", "canonical"
             elif p.id in res["dups"]:
+                # merged into another page's cluster: the dataset keeps no text of its own; score the
+                # text block removal leaves on this page (same rules, same cross-site table), and keep
+                # the canonical's text for the "as the dataset holds it" figure
                 canon = res["dups"][p.id]["canonical_doc_id"]
-                p.text[variant] = (res["data"].get(canon) or {}).get("text") or ""
+                p.text[variant] = "\n\n".join(b for b, r in block_trace(p, res["chrome"]) if r is None)
+                p.canon_text[variant] = (res["data"].get(canon) or {}).get("text") or ""
                 p.status[variant] = f"duplicate:{canon}"
             elif p.id in res["rejects"]:
                 p.text[variant], p.status[variant] = "", f"reject:{res['rejects'][p.id]['reason']}"
@@ -252,18 +272,23 @@ def bench_corpus(corpus: str, work: Path, log) -> tuple[dict, list[Page], dict]:
     for p in pages:
         for variant in VARIANTS:
             p.prf[variant] = token_prf(p.text[variant], p.gold)
-    merges = []
+    merges: dict[tuple[str, str], dict] = {}
+    url = {p.id: p.url for p in pages}
     for variant in BUILD_VARIANTS:
-        for doc_id, d in outputs[variant]["dups"].items():
-            merges.append({"variant": variant, "doc_id": doc_id, "canonical_doc_id": d["canonical_doc_id"],
-                           "similarity": d["similarity_to_canonical"], "match": d["match"]})
+        for doc_id, d in sorted(outputs[variant]["dups"].items()):
+            m = merges.setdefault((doc_id, d["canonical_doc_id"]), {
+                "doc_id": doc_id, "canonical_doc_id": d["canonical_doc_id"], "url": url.get(doc_id),
+                "canonical_url": url.get(d["canonical_doc_id"]), "variants": [], "similarity": {}})
+            m["variants"].append(variant)
+            m["similarity"][variant] = round(d["similarity_to_canonical"], 3)
     multi_domains = Counter(p.domain for p in pages if p.multi)
     result = {
         "corpus": CORPUS_FOLDERS[corpus],
         "variants": {v: summarise(pages, v) for v in VARIANTS},
         "multi_page_sites": dict(sorted(multi_domains.items())),
         "cross_site_blocks": {v: sum(len(s) for s in outputs[v]["chrome"].values()) for v in BUILD_VARIANTS},
-        "merges": merges,
+        "merges": list(merges.values()),
+        "synthetic_pages": sum(1 for p in pages if p.synthetic),
         "build_seconds": {k: round(t, 1) for k, t in timings.items()},
     }
     return result, pages, outputs
@@ -304,15 +329,43 @@ def _short(text: str, n: int = 160) -> str:
 
 
 def diagnose(corpus: str, pages: list[Page], outputs: dict, n: int) -> dict:
-    out: dict = {"recall_loss": [], "low_precision": []}
-    chrome2, chrome3 = outputs["cross2"]["chrome"], outputs["cross3"]["chrome"]
-    by_loss = sorted(pages, key=lambda p: p.prf["cross2"][1] - p.prf["extract"][1])
-    for p in by_loss[:n]:
-        loss = p.prf["extract"][1] - p.prf["cross2"][1]
+    out: dict = {"recall_loss": {}, "low_precision": []}
+    for variant in ("cross3", "cross2"):
+        out["recall_loss"][variant] = _recall_losses(pages, outputs, variant, n)
+    chrome3 = outputs["cross3"]["chrome"]
+    # block keys per domain -> pages, to tell surviving chrome that other pages of the site repeat
+    site_keys: dict[str, Counter] = {}
+    for p in pages:
+        if p.multi:
+            site_keys.setdefault(p.domain, Counter()).update(
+                {block_key(b) for b in extract_html(p.html, p.url).blocks})
+    by_p = sorted((p for p in pages if not p.synthetic), key=lambda p: p.prf["cross3"][0])
+    for p in by_p[:n]:
+        gold_norm = _norm_tokens(p.gold)
+        kept = [(b, _in_gold(b, gold_norm)) for b, r in block_trace(p, chrome3) if r is None]
+        not_gold = [b for b, g in kept if not g]
+        shared = [b for b in not_gold if site_keys.get(p.domain, Counter())[block_key(b)] >= 2]
+        out["low_precision"].append({
+            "id": p.id, "url": p.url, "multi": p.multi, "status_cross3": p.status["cross3"],
+            "P": {v: round(p.prf[v][0], 3) for v in VARIANTS},
+            "kept_blocks": len(kept), "kept_not_in_gold": len(not_gold),
+            "not_in_gold_tokens": sum(len(tokens(b)) for b in not_gold),
+            "not_in_gold_on_other_site_pages": len(shared),
+            "gold_tokens": len(tokens(p.gold)),
+            "examples": [_short(b, 120) for b in not_gold[:12]],
+        })
+    return out
+
+
+def _recall_losses(pages: list[Page], outputs: dict, variant: str, n: int) -> list[dict]:
+    res = []
+    real = [p for p in pages if not p.synthetic]  # lorem-ipsum fixtures repeat paragraphs on purpose
+    for p in sorted(real, key=lambda p: p.prf[variant][1] - p.prf["extract"][1])[:n]:
+        loss = p.prf["extract"][1] - p.prf[variant][1]
         if loss <= 0:
             break
         gold_norm = _norm_tokens(p.gold)
-        trace = block_trace(p, chrome2)
+        trace = block_trace(p, outputs[variant]["chrome"])
         removed = [{"reason": r, "in_gold": _in_gold(b, gold_norm), "tokens": len(tokens(b)), "text": _short(b)}
                    for b, r in trace if r is not None]
         # recall lost to each rule alone: drop only the blocks that rule removed
@@ -322,25 +375,45 @@ def diagnose(corpus: str, pages: list[Page], outputs: dict, n: int) -> dict:
             kept = "\n\n".join(b for b, r in trace if r != reason)
             by_reason[reason] = {"blocks": sum(1 for _, r in trace if r == reason),
                                  "recall_loss": round(base - token_prf(kept, p.gold)[1], 4)}
-        out["recall_loss"].append({"id": p.id, "url": p.url, "multi": p.multi,
-                                   "status_cross2": p.status["cross2"],
-                                   "R": {v: round(p.prf[v][1], 3) for v in VARIANTS},
-                                   "loss_by_reason": by_reason,
-                                   "removed": sorted(removed, key=lambda b: not b["in_gold"])})
-    by_p = sorted(pages, key=lambda p: p.prf["cross3"][0])
-    for p in by_p[:n]:
-        gold_norm = _norm_tokens(p.gold)
-        kept = [(b, _in_gold(b, gold_norm)) for b, r in block_trace(p, chrome3) if r is None]
-        not_gold = [b for b, g in kept if not g]
-        out["low_precision"].append({
-            "id": p.id, "url": p.url, "multi": p.multi, "status_cross3": p.status["cross3"],
-            "P": {v: round(p.prf[v][0], 3) for v in VARIANTS},
-            "kept_blocks": len(kept), "kept_not_in_gold": len(not_gold),
-            "not_in_gold_tokens": sum(len(tokens(b)) for b in not_gold),
-            "gold_tokens": len(tokens(p.gold)),
-            "examples": [_short(b, 120) for b in not_gold[:12]],
-        })
-    return out
+        res.append({"id": p.id, "url": p.url, "multi": p.multi, "status": p.status[variant],
+                    "R": {v: round(p.prf[v][1], 3) for v in VARIANTS},
+                    "loss_by_reason": by_reason,
+                    "removed": sorted(removed, key=lambda b: not b["in_gold"])})
+    return res
+
+
+def rule_effects(pages: list[Page], outputs: dict) -> dict:
+    """Each rule applied alone to the extractor's blocks: blocks it removes and the mean change of P and R
+    (all pages / multi-page sites), in the build's own verdicts (within_page + the cross-site tables)."""
+    acc: dict[str, dict] = {}
+    for p in pages:
+        base = p.prf["extract"]
+        traces = {v: block_trace(p, outputs[v]["chrome"]) for v in ("cross3", "cross2")}
+        rules: dict[str, list[str | None]] = {}
+        for b, r in traces["cross3"]:
+            for name in ("no_letters", "repeat_in_page", "date_line", "label_line"):
+                rules.setdefault(name, []).append(name if r == name else None)
+        for v in ("cross3", "cross2"):
+            name = f"{SITE_CHROME} ({'min 3' if v == 'cross3' else 'min 2'})"
+            rules[name] = [SITE_CHROME if r == SITE_CHROME else None for _, r in traces[v]]
+        blocks = [b for b, _ in traces["cross3"]]
+        for name, verdicts in rules.items():
+            a = acc.setdefault(name, {"blocks": 0, "pages_hit": 0, "dP": [], "dR": [], "dP_multi": [], "dR_multi": []})
+            n = sum(1 for r in verdicts if r)
+            if n:
+                kept = "\n\n".join(b for b, r in zip(blocks, verdicts) if not r)
+                pp, rr, _ = token_prf(kept, p.gold)
+            else:
+                pp, rr = base[0], base[1]
+            a["blocks"] += n
+            a["pages_hit"] += bool(n)
+            a["dP"].append(pp - base[0])
+            a["dR"].append(rr - base[1])
+            if p.multi:
+                a["dP_multi"].append(pp - base[0])
+                a["dR_multi"].append(rr - base[1])
+    return {name: {"blocks": a["blocks"], "pages_hit": a["pages_hit"],
+                   **{k: _mean(a[k]) for k in ("dP", "dR", "dP_multi", "dR_multi")}} for name, a in acc.items()}
 
 
 def check_reconstruction(pages: list[Page], outputs: dict) -> dict:
@@ -368,6 +441,10 @@ def _f(x: float | None) -> str:
     return "–" if x is None else f"{100 * x:.1f}"
 
 
+def _d(x: float | None) -> str:
+    return "–" if x is None else f"{100 * x:+.2f}"
+
+
 def table(result: dict) -> str:
     lines = [f"### {result['corpus']}", "",
              f"{result['variants']['extract']['pages']} pages; multi-page sites: "
@@ -383,20 +460,58 @@ def table(result: dict) -> str:
         lines.append(f"| {label} | {_f(s['all']['P'])} | {_f(s['all']['R'])} | {_f(s['all']['F1'])} | "
                      f"{_f(s['multi']['P'])} | {_f(s['multi']['R'])} | {_f(s['multi']['F1'])} | "
                      f"{s['pages']} | {rej} |")
-    merges = result["merges"]
     lines.append("")
+    synth = result["variants"]["extract"]["real"]
+    if synth is not None:
+        lines.append(f"Without the {result['synthetic_pages']} hand-made lorem-ipsum test pages (all-page P / R / F1): "
+                     + "; ".join(f"{VARIANTS[v][0]} {_f(s['real']['P'])} / {_f(s['real']['R'])} / "
+                                 f"{_f(s['real']['F1'])}" for v, s in result["variants"].items()) + ".")
+        lines.append("")
+    if "rules" in result:
+        lines += ["Each rule alone on the extractor's blocks (mean change in points; pages = pages it removes a block from):",
+                  "", "| rule | blocks | pages | ΔP all | ΔR all | ΔP multi | ΔR multi |",
+                  "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+        for name, r in result["rules"].items():
+            lines.append(f"| {name} | {r['blocks']} | {r['pages_hit']} | {_d(r['dP'])} | {_d(r['dR'])} | "
+                         f"{_d(r['dP_multi'])} | {_d(r['dR_multi'])} |")
+        lines.append("")
+    merges = result["merges"]
+    if merges:
+        lines.append("Merged pages are scored above with their own text after block removal; scored with their "
+                     "canonical's text (what the dataset holds), all-page F1 is: "
+                     + "; ".join(f"{VARIANTS[v][0]} {_f(result['variants'][v]['as_dataset']['F1'])}"
+                                 for v in BUILD_VARIANTS) + ".")
+        lines.append("")
     lines.append(f"Merges (rows in OUT/duplicates): {len(merges)}" + (":" if merges else "."))
     for m in merges:
-        lines.append(f"- {m['variant']}: {m['doc_id']} -> {m['canonical_doc_id']} "
-                     f"({m['match']}, similarity {m['similarity']:.2f})")
+        sims = ", ".join(f"{v} {x:.2f}" for v, x in m["similarity"].items())
+        lines.append(f"- {m['doc_id']} -> {m['canonical_doc_id']} ({m['url']} -> {m['canonical_url']}; "
+                     f"similarity {sims})")
     return "\n".join(lines)
 
 
 def diagnosis_text(corpus: str, diag: dict) -> str:
-    lines = [f"#### {corpus}: largest recall loss, extractor alone -> within + cross-site (min 2)"]
-    for d in diag["recall_loss"]:
+    lines = []
+    for variant, losses in diag["recall_loss"].items():
+        lines += _loss_lines(corpus, variant, losses)
+    lines.append(f"#### {corpus}: lowest precision, within + cross-site (min 3)")
+    for d in diag["low_precision"]:
+        pr = d["P"]
+        lines.append(f"- {d['id']} ({d['url']}, {'multi' if d['multi'] else 'single'}, {d['status_cross3']}): "
+                     f"P extract {pr['extract']:.3f}, within {pr['within']:.3f}, min3 {pr['cross3']:.3f}; "
+                     f"{d['kept_not_in_gold']}/{d['kept_blocks']} kept blocks not in gold "
+                     f"({d['not_in_gold_tokens']} tokens; gold {d['gold_tokens']} tokens; "
+                     f"{d['not_in_gold_on_other_site_pages']} of them also on another page of the site)")
+        for e in d["examples"]:
+            lines.append(f"    - {e!r}")
+    return "\n".join(lines)
+
+
+def _loss_lines(corpus: str, variant: str, losses: list[dict]) -> list[str]:
+    lines = [f"#### {corpus}: largest recall loss, extractor alone -> {VARIANTS[variant][0]}"]
+    for d in losses:
         r = d["R"]
-        lines.append(f"- {d['id']} ({d['url']}, {'multi' if d['multi'] else 'single'}, {d['status_cross2']}): "
+        lines.append(f"- {d['id']} ({d['url']}, {'multi' if d['multi'] else 'single'}, {d['status']}): "
                      f"R extract {r['extract']:.3f}, within {r['within']:.3f}, min3 {r['cross3']:.3f}, "
                      f"min2 {r['cross2']:.3f}")
         lines.append("    - recall lost per rule: " + ", ".join(
@@ -406,16 +521,7 @@ def diagnosis_text(corpus: str, diag: dict) -> str:
                          f"{b['text']!r}")
         if len(d["removed"]) > MAX_BLOCKS_SHOWN:
             lines.append(f"    - … {len(d['removed']) - MAX_BLOCKS_SHOWN} more removed blocks (see --json)")
-    lines.append(f"#### {corpus}: lowest precision, within + cross-site (min 3)")
-    for d in diag["low_precision"]:
-        pr = d["P"]
-        lines.append(f"- {d['id']} ({d['url']}, {'multi' if d['multi'] else 'single'}, {d['status_cross3']}): "
-                     f"P extract {pr['extract']:.3f}, within {pr['within']:.3f}, min3 {pr['cross3']:.3f}; "
-                     f"{d['kept_not_in_gold']}/{d['kept_blocks']} kept blocks not in gold "
-                     f"({d['not_in_gold_tokens']} tokens; gold {d['gold_tokens']} tokens)")
-        for e in d["examples"]:
-            lines.append(f"    - {e!r}")
-    return "\n".join(lines)
+    return lines
 
 
 # --------------------------------------------------------------------------------------------------
@@ -488,6 +594,24 @@ def syndication_table(res: dict) -> str:
 # --------------------------------------------------------------------------------------------------
 
 
+def code_state() -> dict:
+    """Which code was measured: HEAD, whether dedup/ differs from it, and a hash of dedup/*.py."""
+    import hashlib
+
+    def git(*args: str) -> str:
+        try:
+            return subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True).stdout.strip()
+        except OSError:
+            return ""
+
+    digest = hashlib.sha256()
+    for path in sorted((REPO / "dedup").rglob("*.py")):
+        digest.update(path.relative_to(REPO).as_posix().encode() + b"\0" + path.read_bytes())
+    return {"head": git("rev-parse", "--short", "HEAD"),
+            "dedup_uncommitted": bool(git("status", "--porcelain", "--", "dedup")),
+            "dedup_sha256": digest.hexdigest()[:16]}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--corpus", action="append", choices=sorted(CORPUS_FOLDERS),
@@ -508,10 +632,14 @@ def main(argv: list[str] | None = None) -> int:
         if not quiet:
             print(msg, flush=True)
 
+    state = code_state()
+    say(f"Code measured: HEAD {state['head']}"
+        + (" + uncommitted changes in dedup/" if state["dedup_uncommitted"] else "")
+        + f" (dedup/*.py sha256 {state['dedup_sha256']}).\n")
     with tempfile.TemporaryDirectory(prefix="bench_blocks-") as tmp:
         work = a.work or Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
-        results: dict = {}
+        results: dict = {"code": state}
         if a.syndication:
             results["syndication"] = bench_syndication(work, log)
             say(syndication_table(results["syndication"]))
@@ -519,6 +647,7 @@ def main(argv: list[str] | None = None) -> int:
             for corpus in a.corpus or list(CORPUS_FOLDERS):
                 result, pages, outputs = bench_corpus(corpus, work, log)
                 result["reconstruction"] = check_reconstruction(pages, outputs)
+                result["rules"] = rule_effects(pages, outputs)
                 if a.worst:
                     result["diagnosis"] = diagnose(corpus, pages, outputs, a.worst)
                 results[corpus] = result
@@ -527,6 +656,11 @@ def main(argv: list[str] | None = None) -> int:
                 if a.worst:
                     say(diagnosis_text(corpus, result["diagnosis"]))
                     say("")
+    after = code_state()
+    if after["dedup_sha256"] != state["dedup_sha256"]:
+        results["code_changed_during_run"] = after
+        log(f"WARNING: dedup/ changed while the benchmark ran ({state['dedup_sha256']} -> "
+            f"{after['dedup_sha256']}); rerun for consistent figures")
     if a.json:
         text = json.dumps(results, indent=2, ensure_ascii=False, default=str)
         if a.json == "-":

@@ -445,6 +445,28 @@ def test_block_norm_and_key_fold_years_case_punctuation_and_spacing():
     assert isinstance(key, int) and -2**63 <= key < 2**63
 
 
+def _norm_reference(block: str) -> str:
+    """The definition of `block_norm` (its general path): NFKC, lower, digit runs -> 0, [\\W_]+ -> space."""
+    import re
+    import unicodedata
+
+    text = re.sub(r"\d+", "0", unicodedata.normalize("NFKC", block).lower())
+    return re.sub(r"[\W_]+", " ", text).strip()
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(st.text(alphabet=st.characters(max_codepoint=127)), st.text()))
+def test_block_norm_fast_ascii_path_agrees_with_the_definition(block):
+    assert block_norm(block) == _norm_reference(block)
+
+
+def test_ascii_and_non_ascii_spellings_share_a_key():
+    # one goes through the ASCII fast path, the other through NFKC
+    assert block_key("Sign up - it's free") == block_key("Sign up \u2014 it\u2019s free")
+    assert block_key("All Rights Reserved") == block_key("All\u00a0Rights Reserved\u00a0")
+    assert block_key("Page 2023") == block_key("Page \u0662\u0660\u0662\u0663")  # Arabic-Indic digits
+
+
 @pytest.mark.parametrize("line", [
     "Saturday, 16 September 2023 05:58 PM EDT",
     "Saturday, 16 September 2023 05:58 PM",

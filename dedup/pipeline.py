@@ -29,7 +29,7 @@ from dedup.errors import OutputError
 from dedup.blocks import SITE_CHROME, page_batch, site_chrome
 from dedup.extract import extract_batch, join_blocks, text_hash
 from dedup.minhash import MinHasher, s_curve
-from dedup.neardup import VerifyParams, candidate_edges, estimate, lsh_keys, verify
+from dedup.neardup import VerifyParams, candidate_edges, drop_composite_edges, estimate, lsh_keys, verify
 from dedup.read import InputFile, expand_inputs, read_input
 from dedup.schema import schema
 from dedup.select import choose_canonical, provenance
@@ -204,10 +204,12 @@ def _near_dup_labels(sigs: np.ndarray, sizes: np.ndarray, config: BuildConfig,
     params = params or VerifyParams(config.verify_jaccard, config.verify_containment,
                                     config.verify_containment_min_jaccard, config.verify_min_shingles)
     ok = verify(jac, contain, sizes, src, dst, params) & (sizes[src] > 0) & (sizes[dst] > 0)
+    ok, composites = drop_composite_edges(sigs, sizes, src, dst, jac, ok, params)
     labels = connected_components(len(sigs), src[ok], dst[ok])
     report = {"candidate_edges": int(len(src)), "verified_edges": int(ok.sum()),
               "buckets_with_copies": stats.buckets_multi, "largest_bucket": stats.largest_bucket,
-              "hot_buckets": stats.hot_buckets[:20], "hot_bucket_count": len(stats.hot_buckets)}
+              "hot_buckets": stats.hot_buckets[:20], "hot_bucket_count": len(stats.hot_buckets),
+              "composite_pages": composites}
     return labels, report
 
 

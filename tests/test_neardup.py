@@ -274,10 +274,7 @@ def test_half_and_half_bridge_page_does_not_chain_two_stories(tmp_path):
     assert len(set(c.values())) == 3
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "a roundup page C = story A + story B in full is a verified match of both (A-C: containment 0.82, "
-    "J 0.38; B-C: containment 1.0, J 0.63), so the connected components chain "
-    "A-C-B into one cluster: with text records both A and B become duplicates of C (longest_text)"))
+# chain guard: dedup.neardup.drop_composite_edges (A-C was accepted by containment, B-C by Jaccard)
 def test_roundup_page_holding_two_whole_stories_does_not_chain_them(tmp_path):
     dec = bridge_build(tmp_path, STORY_A + STORY_B)
     c = cluster_of(dec)
@@ -290,10 +287,6 @@ def html_page(ws: list[str], published: str) -> str:
             f"</head><body><article><h1>Story</h1>{paras}</article></body></html>")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "consequence of the A-C-B chain with the default canonical policy (earliest_published first): A "
-    "(published first) is the canonical of the chained cluster, B and the roundup C become its "
-    "duplicates, and the dataset keeps no text of story B at all"))
 def test_a_chained_story_is_not_lost_from_the_dataset(tmp_path):
     records = [
         {"id": "A", "url": "https://wire-one.example/a", "html": html_page(STORY_A, "2023-09-01T10:00:00Z")},

@@ -1,0 +1,470 @@
+"""attribution: who wrote a story (the wire agency behind a syndicated copy), who published the page.
+
+Pure row logic: strings, lists and dicts in, plain values out. The pipeline calls
+`attribution_evidence` per document and `merge_cluster` per near-duplicate cluster (a copy that
+dropped the dateline and the credit line still belongs to the agency that its siblings name).
+
+Signals, strongest first (weights used by `attribution_evidence` to pick one agency per document):
+
+| kind              | where                                                  | weight |
+| ----------------- | ------------------------------------------------------ | ------ |
+| `dateline`        | `WASHINGTON (Reuters) -` at the start of an early block | 3      |
+| `copyright_line`  | `© 2023 Thomson/Reuters. All rights reserved.`         | 3      |
+| `domain`          | the page is on the agency's own domain                 | 3      |
+| `jsonld_*`        | JSON-LD author / sourceOrganization / copyrightHolder / isBasedOn / provider / publisher | 2 |
+| `byline`          | `By Jane Doe, Associated Press`, `Reuters Staff`, `AFP` | 2      |
+| `meta_author`     | `<meta name="author" content="Reuters">`               | 1      |
+| `reporting_line`  | `(Reporting by X; Editing by Y)` (Reuters house style) | 1      |
+
+Recognition is deliberately conservative: an agency *mentioned* in a sentence ("Reuters reported on
+Monday") is not evidence; only structural positions (dateline, credit/copyright line, byline, metadata)
+count, and the short, ambiguous acronyms (AP, PA) are matched case-sensitively and only where a wire
+credit stands (`(AP)` in a dateline, `AP Science Writer` in a byline, `© 2023 AP`). Photo credits
+(`AP Photo/Evan Vucci`, `Photo: Jane Doe/AFP`) license and credit the picture, not the story: skipped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from urllib.parse import urlsplit
+
+# canonical name -> the agency's full name
+AGENCIES: dict[str, str] = {
+    "Reuters": "Reuters",
+    "Associated Press": "The Associated Press",
+    "AFP": "Agence France-Presse",
+    "Bloomberg": "Bloomberg News",
+    "dpa": "Deutsche Presse-Agentur",
+    "Xinhua": "Xinhua News Agency",
+    "EFE": "Agencia EFE",
+    "ANSA": "Agenzia Nazionale Stampa Associata",
+    "PA Media": "PA Media",
+    "UPI": "United Press International",
+    "Kyodo": "Kyodo News",
+    "Yonhap": "Yonhap News Agency",
+}
+
+# registered domain (or a parent of it) -> canonical name
+AGENCY_DOMAINS: dict[str, str] = {
+    "reuters.com": "Reuters",
+    "apnews.com": "Associated Press",
+    "ap.org": "Associated Press",
+    "afp.com": "AFP",
+    "bloomberg.com": "Bloomberg",
+    "dpa.com": "dpa",
+    "xinhuanet.com": "Xinhua",
+    "news.cn": "Xinhua",
+    "efe.com": "EFE",
+    "ansa.it": "ANSA",
+    "pamediagroup.com": "PA Media",
+    "upi.com": "UPI",
+    "kyodonews.net": "Kyodo",
+    "yna.co.kr": "Yonhap",
+    "en.yna.co.kr": "Yonhap",
+}
+
+# The agency inside a dateline's parentheses: case-sensitive aliases.
+DATELINE_ALIASES: dict[str, str] = {
+    "AP": "Associated Press",
+    "Reuters": "Reuters",
+    "REUTERS": "Reuters",
+    "AFP": "AFP",
+    "dpa": "dpa",
+    "Xinhua": "Xinhua",
+    "EFE": "EFE",
+    "ANSA": "ANSA",
+    "PA": "PA Media",
+    "UPI": "UPI",
+    "Kyodo": "Kyodo",
+    "Yonhap": "Yonhap",
+    "Bloomberg": "Bloomberg",
+}
+# aliases that are also ordinary abbreviations ("AP" = access point, "PA" = Pennsylvania, public address):
+# in a dateline they need an upper-case place before them ("NEW YORK (AP) —").
+_AMBIGUOUS_DATELINE = {"AP", "PA"}
+
+# Names of the agencies as they stand in credit lines, bylines and metadata. Each pattern is matched
+# as a whole "holder" token sequence, case-sensitively unless marked (?i).
+_NAME_PATTERNS: list[tuple[str, str]] = [
+    (r"Thomson[ /]?Reuters|(?i:reuters)", "Reuters"),
+    (r"(?:The )?Associated Press|(?:THE )?ASSOCIATED PRESS", "Associated Press"),
+    (r"AFP|Agence France[- ]Presse|AGENCE FRANCE[- ]PRESSE", "AFP"),
+    (r"Bloomberg(?: (?:L\.?P\.?|News|Finance L\.?P\.?))?|BLOOMBERG", "Bloomberg"),
+    (r"dpa(?:[- ]infocom)?(?: GmbH)?|DPA|Deutsche Presse-Agentur", "dpa"),
+    (r"Xinhua(?: News Agency)?|XINHUA", "Xinhua"),
+    (r"(?:Agencia )?EFE", "EFE"),
+    (r"ANSA", "ANSA"),
+    (r"PA Media|(?:The )?Press Association|PA Wire", "PA Media"),
+    (r"UPI|United Press International|(?i:upi\.com)", "UPI"),
+    (r"Kyodo(?: News)?|KYODO", "Kyodo"),
+    (r"Yonhap(?: News Agency)?|YONHAP", "Yonhap"),
+]
+# "AP" alone only in credit positions (copyright holder, end of a byline)
+_AP_STRICT = re.compile(r"^(?:the )?AP$")
+_NAME_RES = [(re.compile(rf"(?:{p})"), a) for p, a in _NAME_PATTERNS]
+_NAME_FULL = [(re.compile(rf"^(?:{p})$"), a) for p, a in _NAME_PATTERNS]
+
+
+def _agency_name(text: str, allow_ap: bool = False) -> str | None:
+    """The agency when `text` (stripped) IS an agency's name (not merely contains one)."""
+    text = text.strip(" \t.,;:|-–—()[]\"'")
+    if not text:
+        return None
+    for rx, agency in _NAME_FULL:
+        if rx.match(text):
+            return agency
+    if allow_ap:
+        if _AP_STRICT.match(text):
+            return "Associated Press"
+        if text == "PA":
+            return "PA Media"
+    return None
+
+
+def _domain_agency(host: str | None) -> str | None:
+    if not host:
+        return None
+    host = host.lower().rstrip(".")
+    if "/" in host or ":" in host:
+        try:
+            host = urlsplit(host if "//" in host else "//" + host).hostname or ""
+        except ValueError:
+            return None
+    if host.startswith("www."):
+        host = host[4:]
+    while host:
+        if host in AGENCY_DOMAINS:
+            return AGENCY_DOMAINS[host]
+        _, _, host = host.partition(".")
+    return None
+
+
+# --------------------------------------------------------------------------------------------------
+# dateline
+
+_UP = "A-ZÀ-ÖØ-Þ"              # upper-case letters, Latin-1 range (diacritics: SÃO PAULO, ZÜRICH)
+_WORD_CHARS = r"\w.'’\-"
+# one word of a place: starts upper-case (WASHINGTON, Berlin, St., U.S., D'ALENE), or a lower-case
+# particle of a place name (Rio de Janeiro, Port of Spain)
+_PLACE_WORD = rf"(?:[{_UP}][{_WORD_CHARS}]*|de|da|do|dos|del|der|di|du|la|le|el|al|of|am|an|upon|on|sur|en)"
+_PLACE = rf"{_PLACE_WORD}(?:(?:,\s*|\s+){_PLACE_WORD}){{0,7}}"
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+_DATE = rf",?\s*{_MONTH}\s+\d{{1,2}}(?:,\s*\d{{4}})?"
+_DATELINE = re.compile(
+    rf"^(?P<place>{_PLACE}(?=[\s,]))?(?P<date>{_DATE})?\s*"
+    rf"\((?P<agency>{'|'.join(sorted(map(re.escape, DATELINE_ALIASES), key=len, reverse=True))})\)"
+    r"\s*(?:--|-|–|—)(?=\s|$|[^\-–—])"
+)
+_ALLCAPS_WORD = re.compile(rf"\b[{_UP}]{{2,}}\b")
+
+
+def dateline(block: str) -> tuple[str, str] | None:
+    """('WASHINGTON (Reuters)', 'Reuters') when the block starts with a wire dateline, else None.
+
+    Anchored at the start, case-sensitive: place words start upper-case (WASHINGTON, NEW YORK, Berlin
+    for dpa style, SPRINGFIELD, Ill.), an optional date (BEIJING, Sept. 16 (Xinhua) --), the agency in
+    parentheses from a case-sensitive alias table, then a dash (-, –, —, --). For the ambiguous aliases
+    AP and PA the place must contain an all-capitals word; Bloomberg's '(Bloomberg) --' needs no place.
+    """
+    if not block or "(" not in block[:120]:
+        return None
+    m = _DATELINE.match(block)
+    if m is None:
+        return None
+    alias = m.group("agency")
+    place = (m.group("place") or "").strip()
+    if alias in _AMBIGUOUS_DATELINE and not _ALLCAPS_WORD.search(place):
+        return None
+    text = block[: m.end("agency") + 1].strip()
+    return text, DATELINE_ALIASES[alias]
+
+
+# --------------------------------------------------------------------------------------------------
+# credit lines and bylines
+
+_COPYRIGHT_HEAD = re.compile(r"^\s*(?:©|\(c\)|&copy;|copyright\b|\(C\))", re.I)
+_COPY_MARKS = re.compile(r"©|\(c\)|&copy;|\bcopyright\b", re.I)
+_YEARS = re.compile(r"\b(?:19|20)\d{2}\b(?:\s*[-–]\s*(?:19|20)?\d{2,4})?")
+_ARR_TAIL = re.compile(r"\b(?:all|some) rights reserved\b.*$", re.I | re.S)
+_PHOTO_CREDIT = re.compile(
+    r"\b(?:photo|photos|photograph|image|picture|pictures|foto|video|illustration|graphic)s?\b\s*(?::|/|by\b|credit)"
+    r"|\bAP Photo\b|\bGetty\b|\bvia Getty\b|\bWikimedia\b|\bShutterstock\b|\bFile photo\b",
+    re.I,
+)
+_BY = re.compile(r"^\s*(?:by|von|par|por)\s+(?P<rest>.+)$", re.I)
+# "By JANE DOE AP Science Writer", "By Jane Doe, AP Business Writer"
+_AP_WRITER = re.compile(r"(?:^|[\s,])(?:AP|PA)\s+(?:[A-Z][a-z]+\s+){0,2}(?:Writer|Correspondent|Reporter|Editor)s?\b")
+_AP_TAIL = re.compile(r"(?:,|\||\s[-–—]|/)\s*(?:The\s+)?(AP|PA)\s*$")
+_REPORTING = re.compile(
+    r"^\s*\(?\s*(?:(?:Additional )?[Rr]eporting|Writing|Compiled) by\b.+?(?:;|\bEditing by\b|\bWriting by\b|\)\s*$)",
+    re.S,
+)
+_PERSON = re.compile(rf"^(?:[{_UP}][\w.'’\-]+\s+){{1,3}}[{_UP}][\w.'’\-]+$")
+_SPLIT_TAIL = re.compile(r"\s*(?:,|\||/|\s[-–—]\s)\s*")
+
+
+def _copyright_holder_text(text: str) -> str:
+    """'© 2023 Thomson/Reuters. All rights reserved.' -> 'Thomson/Reuters'."""
+    s = _ARR_TAIL.sub("", text)
+    s = re.split(r"\.\s+(?=[A-Z])", s, maxsplit=1)[0]  # drop following sentences ("This material may not...")
+    s = _COPY_MARKS.sub(" ", s)
+    s = _YEARS.sub(" ", s)
+    s = re.sub(r"[,:]\s*dpa:\S+", " ", s)  # dpa-infocom story ids ('dpa:230902-99-...')
+    return " ".join(s.split()).strip(" .,;:|-–—")
+
+
+def agency_from_credit(text: str) -> str | None:
+    """The agency named by a credit line, a copyright line or a byline; None when unsure.
+
+    Accepted shapes (short lines only): '© 2023 Thomson/Reuters', 'Copyright 2023 The Associated Press.
+    All rights reserved.', '© dpa-infocom, dpa:...', 'By Jane Doe, Associated Press', 'By JANE DOE AP
+    Science Writer', 'By Reuters', 'Reuters Staff', 'Jane Doe | Reuters', 'AFP' or 'Bloomberg News' as a
+    whole block, '(Reporting by X; Editing by Y)' (Reuters house style). Photo credits are not story
+    credits and give None.
+    """
+    if not text:
+        return None
+    text = " ".join(text.split())
+    if len(text) > 300 or _PHOTO_CREDIT.search(text):
+        return None
+    if _COPYRIGHT_HEAD.match(text) or (len(text) <= 200 and "©" in text):
+        holder = _copyright_holder_text(text)
+        if holder:
+            agency = _agency_name(holder, allow_ap=True)
+            if agency:
+                return agency
+            # '© 2023 Bloomberg L.P. and partners' / 'Copyright 2023 Reuters Limited'
+            first = re.split(r"\s+(?:and|&|Limited|Ltd\.?|Inc\.?|GmbH|S\.A\.|plc)\b", holder, maxsplit=1)[0]
+            if first != holder:
+                return _agency_name(first, allow_ap=True)
+        return None
+    if len(text) > 150:
+        return None
+    if _REPORTING.match(text):
+        return "Reuters"
+    m = _BY.match(text)
+    rest = m.group("rest") if m else text
+    agency = _agency_name(rest, allow_ap=bool(m))
+    if agency:
+        return agency
+    if re.fullmatch(r"(?i:reuters)\s+staff", rest.strip(" .")):
+        return "Reuters"
+    if _AP_WRITER.search(rest) and (m or _PERSON.match(rest.split(",")[0].strip()) or rest.isupper()):
+        return "PA Media" if re.search(r"(?:^|[\s,])PA\s", rest) else "Associated Press"
+    # 'Jane Doe, Associated Press' / 'Jane Doe | Reuters' / 'Jane Doe and John Roe, AFP'
+    parts = _SPLIT_TAIL.split(rest.strip())
+    if len(parts) >= 2:
+        tail = parts[-1]
+        agency = _agency_name(tail, allow_ap=True)
+        if agency and all(_is_person_list(p) for p in parts[:-1]):
+            return agency
+        if agency is None and tail.endswith(("Writer", "Correspondent")):
+            agency = _agency_name(re.sub(r"\s+(?:[A-Z][a-z]+\s+)?(?:Writer|Correspondent)$", "", tail), True)
+            if agency:
+                return agency
+    return None
+
+
+def _is_person_list(text: str) -> bool:
+    names = re.split(r"\s+(?:and|&|und|et|y)\s+|\s*,\s*", text.strip())
+    return bool(names) and all(_PERSON.match(n) or (n.isupper() and 1 <= len(n.split()) <= 4) for n in names if n)
+
+
+# --------------------------------------------------------------------------------------------------
+# JSON-LD
+
+_ARTICLE_TYPES = {"newsarticle", "article", "reportagenewsarticle", "blogposting", "analysisnewsarticle",
+                  "opinionnewsarticle", "report", "liveblogposting", "backgroundnewsarticle",
+                  "reviewnewsarticle", "askpublicnewsarticle", "socialmediaposting", "scholarlyarticle"}
+
+
+def _types(obj: dict) -> set[str]:
+    t = obj.get("@type")
+    t = t if isinstance(t, list) else [t]
+    return {x.lower() for x in t if isinstance(x, str)}
+
+
+def _names(value: object) -> list[tuple[str, str | None]]:
+    """JSON-LD person/organisation value(s) -> [(name, type or None)]; strings are names."""
+    out: list[tuple[str, str | None]] = []
+    items = value if isinstance(value, list) else [value]
+    for item in items:
+        if isinstance(item, str):
+            if item.strip():
+                out.append((" ".join(item.split()), None))
+        elif isinstance(item, dict):
+            name = item.get("name")
+            if isinstance(name, list):
+                name = next((n for n in name if isinstance(n, str)), None)
+            t = _types(item)
+            kind = "organization" if t & {"organization", "newsmediaorganization", "corporation"} else \
+                "person" if "person" in t else None
+            if isinstance(name, str) and name.strip():
+                out.append((" ".join(name.split()), kind))
+            elif isinstance(item.get("url"), str):
+                out.append((item["url"].strip(), kind))
+    return out
+
+
+def _value_agency(name: str) -> str | None:
+    if name.startswith(("http://", "https://", "//")) or re.match(r"^[\w.-]+\.[a-z]{2,}(/|$)", name):
+        return _domain_agency(name)
+    return _agency_name(name, allow_ap=True) or agency_from_credit(name)
+
+
+def jsonld_attribution(objects: list[dict]) -> dict:
+    """{'authors': [...], 'publisher': str|None, 'agency': str|None, 'evidence': [{kind, value, agency}]}.
+
+    Authors are kept whatever their type: persons AND organisations ('Reuters' as an Organization
+    author is exactly the wire signal that generic extractors drop). Only article-type objects are
+    read (the first one's publisher is the publisher); when the page has none, every object is read.
+    """
+    objects = [o for o in (objects or []) if isinstance(o, dict)]
+    articles = [o for o in objects if _types(o) & _ARTICLE_TYPES] or objects
+    authors: list[str] = []
+    publisher = None
+    evidence: list[dict] = []
+    for obj in articles:
+        for name, _kind in _names(obj.get("author")) + _names(obj.get("creator")):
+            if name not in authors and not name.startswith(("http://", "https://")):
+                authors.append(name)
+            agency = _value_agency(name)
+            if agency:
+                evidence.append({"kind": "jsonld_author", "value": name, "agency": agency})
+        if publisher is None:
+            pubs = _names(obj.get("publisher"))
+            if pubs and not pubs[0][0].startswith(("http://", "https://")):
+                publisher = pubs[0][0]
+        for key, kind in (("sourceOrganization", "jsonld_source_organization"),
+                          ("copyrightHolder", "jsonld_copyright_holder"),
+                          ("provider", "jsonld_provider"),
+                          ("publisher", "jsonld_publisher")):
+            for name, _kind in _names(obj.get(key)):
+                agency = _value_agency(name)
+                if agency:
+                    evidence.append({"kind": kind, "value": name, "agency": agency})
+        based = obj.get("isBasedOn") or obj.get("isBasedOnUrl")
+        for item in based if isinstance(based, list) else [based]:
+            if isinstance(item, str):
+                agency = _value_agency(item)
+                if agency:
+                    evidence.append({"kind": "jsonld_is_based_on", "value": item, "agency": agency})
+            elif isinstance(item, dict):
+                for sub in ("url", "@id"):
+                    if isinstance(item.get(sub), str) and _domain_agency(item[sub]):
+                        evidence.append({"kind": "jsonld_is_based_on", "value": item[sub],
+                                         "agency": _domain_agency(item[sub])})
+                        break
+                else:
+                    for name, _kind in _names(item.get("publisher")) + _names(item.get("author")):
+                        agency = _value_agency(name)
+                        if agency:
+                            evidence.append({"kind": "jsonld_is_based_on", "value": name, "agency": agency})
+    agency = _vote(evidence)
+    return {"authors": authors, "publisher": publisher, "agency": agency, "evidence": evidence}
+
+
+# --------------------------------------------------------------------------------------------------
+# per document
+
+DATELINE_BLOCKS = 6  # a dateline opens the first story paragraph: after headline / byline / time / note lines
+_WEIGHTS = {"dateline": 3, "copyright_line": 3, "domain": 3, "byline": 2, "meta_author": 1,
+            "reporting_line": 1}
+_META_AUTHOR_KEYS = ("author", "article:author", "dc.creator", "dcterms.creator", "byl", "sailthru.author",
+                     "parsely-author", "cxenseparse:author", "twitter:creator", "og:article:author")
+
+
+def _vote(evidence: list[dict]) -> str | None:
+    score: Counter[str] = Counter()
+    for e in evidence:
+        if e.get("agency"):
+            score[e["agency"]] += _WEIGHTS.get(e["kind"], 2)
+    if not score:
+        return None
+    best = max(score.values())
+    return sorted(a for a, s in score.items() if s == best)[0]
+
+
+def attribution_evidence(blocks: list[str], jsonld: list[dict], meta: dict[str, str],
+                         domain: str | None) -> dict:
+    """The agency behind one document, from its own visible and machine-readable evidence.
+
+    Returns {'original_source', 'attribution_evidence': [{'kind', 'value', 'agency'}], 'dateline',
+    'authors', 'publisher'}. original_source is the agency with the highest summed weight (table in
+    the module docstring; ties -> alphabetical); None when the page names no agency (its own
+    reporting, or a copy that dropped every credit: the cluster step decides those).
+    """
+    evidence: list[dict] = []
+    found_dateline = None
+    blocks = blocks or []
+    for block in blocks[:DATELINE_BLOCKS]:
+        d = dateline(block)
+        if d:
+            found_dateline = d[0]
+            evidence.append({"kind": "dateline", "value": d[0], "agency": d[1]})
+            break
+    for block in blocks:
+        if len(block) > 300:
+            continue
+        agency = agency_from_credit(block)
+        if agency:
+            kind = ("copyright_line" if _COPYRIGHT_HEAD.match(block) or "©" in block
+                    else "reporting_line" if _REPORTING.match(block) else "byline")
+            evidence.append({"kind": kind, "value": block, "agency": agency})
+    for key in _META_AUTHOR_KEYS:
+        value = (meta or {}).get(key)
+        if value:
+            agency = _agency_name(value, allow_ap=True) or agency_from_credit(value)
+            if agency:
+                evidence.append({"kind": "meta_author", "value": value, "agency": agency})
+    ld = jsonld_attribution(jsonld or [])
+    evidence.extend(ld["evidence"])
+    agency = _domain_agency(domain)
+    if agency:
+        evidence.append({"kind": "domain", "value": domain, "agency": agency})
+    return {
+        "original_source": _vote(evidence),
+        "attribution_evidence": evidence,
+        "dateline": found_dateline,
+        "authors": ld["authors"],
+        "publisher": ld["publisher"],
+    }
+
+
+def merge_cluster(agency_votes: list[str | None]) -> str | None:
+    """The cluster's agency: the most frequent non-null vote of its copies (ties -> alphabetical)."""
+    counts = Counter(v for v in agency_votes if v)
+    if not counts:
+        return None
+    best = max(counts.values())
+    return sorted(a for a, c in counts.items() if c == best)[0]
+
+
+def attribution_text(title: str | None, authors: list[str] | None, original_source: str | None,
+                     publisher: str | None, url: str | None, licence_spdx: str | None) -> str:
+    """A ready credit line:
+    '"Kim talks stronger ties with Russia" by Reuters, published by Newsmax (https://...), LicenseRef-all-rights-reserved'.
+
+    Person authors come first, the agency after them in parentheses ('by Jane Doe (Reuters)'); an author
+    that is the agency itself is not repeated; no author and no agency -> no 'by' part.
+    """
+    parts = [f'"{" ".join(title.split())}"' if title and title.strip() else '"Untitled"']
+    people = [a for a in (authors or []) if a and _agency_name(a, allow_ap=True) is None
+              and (publisher is None or a != publisher)]
+    if people and original_source:
+        parts.append(f"by {', '.join(people)} ({original_source})")
+    elif people:
+        parts.append(f"by {', '.join(people)}")
+    elif original_source:
+        parts.append(f"by {original_source}")
+    text = " ".join(parts)
+    if publisher and url:
+        text += f", published by {publisher} ({url})"
+    elif publisher:
+        text += f", published by {publisher}"
+    elif url:
+        text += f" ({url})"
+    if licence_spdx:
+        text += f", {licence_spdx}"
+    return text

@@ -8,8 +8,8 @@ Signals, strongest first (weights used by `attribution_evidence` to pick one age
 
 | kind              | where                                                  | weight |
 | ----------------- | ------------------------------------------------------ | ------ |
+| `copyright_line`  | `© 2023 Thomson/Reuters. All rights reserved.` (who owns the text) | 4 |
 | `dateline`        | `WASHINGTON (Reuters) -` at the start of an early block | 3      |
-| `copyright_line`  | `© 2023 Thomson/Reuters. All rights reserved.`         | 3      |
 | `domain`          | the page is on the agency's own domain                 | 3      |
 | `jsonld_*`        | JSON-LD author / sourceOrganization / copyrightHolder / isBasedOn / provider / publisher | 2 |
 | `byline`          | `By Jane Doe, Associated Press`, `Reuters Staff`, `AFP` | 2      |
@@ -248,7 +248,7 @@ def agency_from_credit(text: str) -> str | None:
     agency = _agency_name(rest, allow_ap=bool(m))
     if agency:
         return agency
-    if re.fullmatch(r"(?i:reuters)\s+staff", rest.strip(" .")):
+    if re.fullmatch(r"(?i:reuters\s+staff)", rest.strip(" .")):
         return "Reuters"
     if _AP_WRITER.search(rest) and (m or _PERSON.match(rest.split(",")[0].strip()) or rest.isupper()):
         return "PA Media" if re.search(r"(?:^|[\s,])PA\s", rest) else "Associated Press"
@@ -369,7 +369,7 @@ def jsonld_attribution(objects: list[dict]) -> dict:
 # per document
 
 DATELINE_BLOCKS = 6  # a dateline opens the first story paragraph: after headline / byline / time / note lines
-_WEIGHTS = {"dateline": 3, "copyright_line": 3, "domain": 3, "byline": 2, "meta_author": 1,
+_WEIGHTS = {"dateline": 3, "copyright_line": 4, "domain": 3, "byline": 2, "meta_author": 1,
             "reporting_line": 1}
 _META_AUTHOR_KEYS = ("author", "article:author", "dc.creator", "dcterms.creator", "byl", "sailthru.author",
                      "parsely-author", "cxenseparse:author", "twitter:creator", "og:article:author")
@@ -444,7 +444,8 @@ def merge_cluster(agency_votes: list[str | None]) -> str | None:
 def attribution_text(title: str | None, authors: list[str] | None, original_source: str | None,
                      publisher: str | None, url: str | None, licence_spdx: str | None) -> str:
     """A ready credit line:
-    '"Kim talks stronger ties with Russia" by Reuters, published by Newsmax (https://...), LicenseRef-all-rights-reserved'.
+    '"Kim talks stronger ties with Russia" by Reuters, published by Newsmax (https://...),
+    LicenseRef-all-rights-reserved' (one line).
 
     Person authors come first, the agency after them in parentheses ('by Jane Doe (Reuters)'); an author
     that is the agency itself is not repeated; no author and no agency -> no 'by' part.

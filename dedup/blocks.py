@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 
 _NON_WORD = re.compile(r"[\W_]+")
@@ -68,14 +69,24 @@ _LABEL = re.compile(r"^\s*(tags?|topics?|keywords?|filed under|categories|catego
                     re.I)
 
 
-def is_date_line(block: str, norm: str | None = None) -> bool:
+_YEAR = re.compile(r"^(19|20)\d\d$")
+_DATE_ANCHORS = frozenset((_MONTHS + " " + _WEEKDAYS + " am pm").split())
+
+
+def is_date_line(block: str) -> bool:
     """A block that is only a date and/or time ('Saturday, 16 September 2023 05:58 PM EDT',
-    'Published September 18, 2023', '2023-58-16'): page metadata, not story text."""
-    words = (norm if norm is not None else block_norm(block)).split()
+    'Published September 18, 2023', '2023-58-16'): page metadata, not story text. It needs a year,
+    a month or weekday name, or am/pm, so a line of plain numbers (table data) is not one."""
+    from dedup.extract import normalise_text
+
+    words = normalise_text(block).split()
     if not words or len(words) > 14:
         return False
+    if not all(w.isdigit() or w in _DATE_VOCAB for w in words):
+        return False
     has_number = any(w.isdigit() for w in words)
-    return has_number and all(w.isdigit() or w in _DATE_VOCAB for w in words)
+    anchored = any(_YEAR.match(w) or w in _DATE_ANCHORS for w in words)
+    return has_number and anchored
 
 
 def is_label_line(block: str) -> bool:
@@ -91,7 +102,9 @@ def has_letters(block: str) -> bool:
 
 NEAR_REPEAT_MIN_TOKENS = 3
 NEAR_REPEAT_MAX_TOKENS = 80  # longer repeats are caught by the exact key; saves the quadratic scan
-NEAR_REPEAT_CONTAINMENT = 0.8
+NEAR_REPEAT_CONTAINMENT = 0.9
+STRUCTURAL_REPEATS = 3  # a block seen this often in one page is structure (list items, Q&A, code)
+NO_LETTERS_MAX_CHARS = 6  # '138', '|', '•': counters and separators; longer numeric lines are data
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,46 +113,56 @@ class BlockVerdict:
     reason: str | None = None
 
 
-def within_page(blocks: list[str], norms: list[str] | None = None) -> list[BlockVerdict]:
+KEEP = BlockVerdict(True)
+DROP_NO_LETTERS = BlockVerdict(False, NO_LETTERS)
+DROP_REPEAT = BlockVerdict(False, REPEAT_IN_PAGE)
+DROP_DATE = BlockVerdict(False, DATE_LINE)
+DROP_LABEL = BlockVerdict(False, LABEL_LINE)
+
+
+def within_page(blocks: list[str]) -> list[BlockVerdict]:
     """Verdict per block from the page alone.
 
-    - a block that repeats an earlier block of the page (same key, or its tokens mostly inside an
-      earlier block's: 'Tags: a | b' then 'a, b') is dropped; the first occurrence stays in place
-      (the lead stays where the story has it; the summary that repeats it goes);
-    - blocks without a letter (comment counts, separators), date/time-only lines and labelled
+    - a block that appears exactly twice loses its second occurrence (the lead repeated as a
+      summary, a second footer); the first stays where the page has it. Blocks seen three times or
+      more are the page's own structure (list items, interview questions, code) and stay. A block
+      whose words are nearly all (90 %) in an earlier block of similar size is a near repeat
+      ('Tags: a | b' then 'a, b'; a date line with and without its time zone);
+    - tiny blocks without a letter (comment counts, separators), date/time-only lines and labelled
       metadata lists ('Tags: ...') are dropped.
+    Inside one page numbers count: 'Step 2' does not repeat 'Step 1'.
     """
+    from dedup.extract import normalise_text
+
+    # exact repeats: case and spacing folded only ('© Newsmax Media, Inc.' is not 'Newsmax Media, Inc.')
+    local = [" ".join(b.lower().split()) for b in blocks]
+    counts = Counter(local)
     verdicts: list[BlockVerdict] = []
-    seen_keys: set[str] = set()
+    seen: set[str] = set()
     earlier_tokens: list[set[str]] = []
-    norms = norms if norms is not None else [block_norm(b) for b in blocks]
-    for block, norm in zip(blocks, norms):
-        tokens = norm.split()
-        short = NEAR_REPEAT_MIN_TOKENS <= len(tokens) <= NEAR_REPEAT_MAX_TOKENS
-        if not has_letters(block):
-            verdict = KEEP_NOT_NO_LETTERS
-        elif norm in seen_keys:
-            verdict = KEEP_NOT_REPEAT
-        elif short and _near_repeat(tokens, earlier_tokens):
-            verdict = KEEP_NOT_REPEAT
-        elif is_date_line(block, norm):
-            verdict = KEEP_NOT_DATE
+    for block, key in zip(blocks, local):
+        tokens = normalise_text(block).split()
+        sized = NEAR_REPEAT_MIN_TOKENS <= len(tokens) <= NEAR_REPEAT_MAX_TOKENS
+        structural = counts[key] >= STRUCTURAL_REPEATS
+        if not has_letters(block) and len(block.strip()) <= NO_LETTERS_MAX_CHARS:
+            verdict = DROP_NO_LETTERS
+        elif structural:
+            verdict = KEEP
+        elif key in seen:
+            verdict = DROP_REPEAT
+        elif sized and _near_repeat(tokens, earlier_tokens):
+            verdict = DROP_REPEAT
+        elif is_date_line(block):
+            verdict = DROP_DATE
         elif is_label_line(block):
-            verdict = KEEP_NOT_LABEL
+            verdict = DROP_LABEL
         else:
             verdict = KEEP
-        seen_keys.add(norm)
-        if short:
+        seen.add(key)
+        if sized:
             earlier_tokens.append(set(tokens))
         verdicts.append(verdict)
     return verdicts
-
-
-KEEP = BlockVerdict(True)
-KEEP_NOT_NO_LETTERS = BlockVerdict(False, NO_LETTERS)
-KEEP_NOT_REPEAT = BlockVerdict(False, REPEAT_IN_PAGE)
-KEEP_NOT_DATE = BlockVerdict(False, DATE_LINE)
-KEEP_NOT_LABEL = BlockVerdict(False, LABEL_LINE)
 
 
 def _near_repeat(tokens: list[str], earlier: list[set[str]]) -> bool:
@@ -175,7 +198,7 @@ def page_batch(batch: "pa.RecordBatch") -> "pa.RecordBatch":
         if reasons[i] is not None or blocks is None:
             continue
         norms = [block_norm(b) for b in blocks]
-        verdicts = within_page(blocks, norms)
+        verdicts = within_page(blocks)
         kept, n_removed, chars = apply_verdicts(blocks, verdicts)
         out["removed_reasons"][i] = [v.reason for v in verdicts if not v.keep]
         out["blocks_removed"][i], out["boilerplate_chars_removed"][i] = n_removed, chars

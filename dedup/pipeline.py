@@ -27,7 +27,7 @@ from dedup.cluster import cluster_id_for, connected_components
 from dedup.config import BuildConfig
 from dedup.errors import OutputError
 from dedup.blocks import SITE_CHROME, page_batch, site_chrome
-from dedup.extract import extract_batch, join_blocks, text_hash
+from dedup.extract import extract_batch, join_blocks, normalise_text, text_hash
 from dedup.minhash import MinHasher, s_curve
 from dedup.neardup import VerifyParams, candidate_edges, drop_composite_edges, estimate, lsh_keys, verify
 from dedup.read import InputFile, expand_inputs, read_input
@@ -160,15 +160,19 @@ def _chrome_lookup(chrome: pl.DataFrame) -> dict[str, set[int]]:
 
 
 def final_blocks(blocks: list[str] | None, keys: list[int] | None, domain: str | None,
-                 chrome: dict[str, set[int]]) -> tuple[list[str], int, int]:
-    """Blocks left after the cross-site pass: (kept, removed count, removed chars)."""
+                 chrome: dict[str, set[int]], title: str | None = None) -> tuple[list[str], int, int]:
+    """Blocks left after the cross-site pass: (kept, removed count, removed chars).
+
+    The page's own headline stays even when the site lists it under 'related' on other pages."""
     if not blocks:
         return [], 0, 0
     drop = chrome.get(domain or "", set())
     if not drop:
         return blocks, 0, 0
-    kept = [b for b, k in zip(blocks, keys) if k not in drop]
-    removed = [b for b, k in zip(blocks, keys) if k in drop]
+    headline = normalise_text(title) if title and len(title.split()) >= 4 else None
+    gone = [k in drop and not (headline and normalise_text(b) == headline) for b, k in zip(blocks, keys)]
+    kept = [b for b, g in zip(blocks, gone) if not g]
+    removed = [b for b, g in zip(blocks, gone) if g]
     return kept, len(removed), sum(len(b) for b in removed)
 
 
@@ -178,14 +182,15 @@ def _sign(work: Path, index: dict[str, int], n: int, hasher: MinHasher,
     sigs = np.empty((n, hasher.num_perm), dtype=np.uint32)
     sizes = np.zeros(n, dtype=np.int64)
     removed_chars: dict[str, int] = {}
-    for part in _iter_parts(work, ["doc_id", "domain", "blocks", "block_keys", "reject_reason"]):
+    for part in _iter_parts(work, ["doc_id", "domain", "title", "blocks", "block_keys", "reject_reason"]):
         part = part.filter(pl.col("reject_reason").is_null())
         ids, texts = [], []
-        for doc_id, domain, blocks, keys in part.select("doc_id", "domain", "blocks", "block_keys").iter_rows():
+        for doc_id, domain, title, blocks, keys in part.select(
+                "doc_id", "domain", "title", "blocks", "block_keys").iter_rows():
             if doc_id not in index:
                 continue
             if chrome is not None:
-                blocks, _, chars = final_blocks(blocks, keys, domain, chrome)
+                blocks, _, chars = final_blocks(blocks, keys, domain, chrome, title)
                 removed_chars[doc_id] = chars
             ids.append(index[doc_id])
             texts.append(join_blocks(blocks))
@@ -420,9 +425,9 @@ def _collect_samples(docs: pl.DataFrame, lookup: dict[str, set[int]], samples: d
 def _final_text(canon: pl.DataFrame, lookup: dict[str, set[int]]) -> pl.DataFrame:
     """Apply the cross-site decisions to canonical rows: text, n_chars, hash and removal counts."""
     texts, n_chars, hashes, n_removed, chars_removed = [], [], [], [], []
-    for domain, blocks, keys, removed0, chars0 in canon.select(
-            "domain", "blocks", "block_keys", "blocks_removed", "boilerplate_chars_removed").iter_rows():
-        kept, removed, chars = final_blocks(blocks, keys, domain, lookup)
+    for domain, title, blocks, keys, removed0, chars0 in canon.select(
+            "domain", "title", "blocks", "block_keys", "blocks_removed", "boilerplate_chars_removed").iter_rows():
+        kept, removed, chars = final_blocks(blocks, keys, domain, lookup, title)
         body = join_blocks(kept)
         texts.append(body)
         n_chars.append(len(body))

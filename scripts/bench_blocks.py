@@ -44,18 +44,25 @@ crawl (``crawl-jsonl/*.jsonl.gz``) against ``labels/gold_text.jsonl``, averaged 
 score.py scored (and over all labelled docs).
 
 ``--worst N`` prints, per corpus, the N pages whose recall drops most from ``extract`` to ``cross3`` and to
-``cross2`` (the recall each rule alone costs, and each removed block with the rule that removed it: the within-page reason from
-``dedup.blocks.within_page``, or ``removed_site_chrome`` for the cross-site pass) and the N pages with the
-lowest ``cross3`` precision (the kept blocks that are not in the gold, and how many of those also occur on
-another page of the same site). Hand-made lorem-ipsum fixtures are left out of these lists. A block is "in gold" when its
-normalised tokens occur as a contiguous run in the normalised gold.
+``cross2`` (the recall each rule alone costs, and each removed block with the rule that removed it: the
+within-page reason from ``dedup.blocks.within_page``, or ``removed_site_chrome`` for the cross-site pass)
+and the N pages with the lowest ``cross3`` precision (the kept blocks that are not in the gold, and how
+many of those also occur on another page of the same site). Hand-made lorem-ipsum fixtures are left out
+of these lists. A block is "in gold" when its normalised tokens occur as a contiguous run in the
+normalised gold. Every corpus table is followed by each rule's effect applied alone (blocks removed,
+mean change of P and R).
 
 Usage::
 
     python scripts/bench_blocks.py                         # all three corpora, markdown tables
     python scripts/bench_blocks.py --corpus aeb --worst 5  # one corpus, with the diagnosis
     python scripts/bench_blocks.py --json results.json     # also write JSON (``--json`` alone: stdout)
-    python scripts/bench_blocks.py --syndication
+    python scripts/bench_blocks.py --syndication           # the syndication benchmark only
+    python scripts/bench_blocks.py --syndication --corpus aeb --corpus dragnet --corpus readability  # both
+
+The builds and the in-process extraction run on a frozen copy of ``dedup/`` and ``schemas/`` taken at
+start (the package is edited while benchmarks run); ``--no-snapshot`` measures the working tree. The
+code measured (HEAD, uncommitted changes, a hash of ``dedup/*.py``) is printed and kept in the JSON.
 """
 
 from __future__ import annotations
@@ -63,7 +70,9 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -76,8 +85,11 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 CORPORA = SHARED / "corpora"
 BENCH = SHARED / "bench"
-sys.path.insert(0, str(REPO))
+# The code measured: a frozen copy of dedup/ + schemas/ (made by main(); other people edit the package
+# while the benchmark runs), or the working tree with --no-snapshot.
+CODE = Path(os.environ.get("BENCH_BLOCKS_CODE") or REPO)
 sys.path.insert(0, str(REPO / "scripts"))
+sys.path.insert(0, str(CODE))
 
 from dedup.blocks import SITE_CHROME, block_key, within_page  # noqa: E402
 from dedup.evaluate import token_prf, tokens  # noqa: E402
@@ -184,8 +196,9 @@ def run_build(crawl: Path, out: Path, toml: str | None) -> float:
         cfg = out.parent / f"{out.name}.toml"
         cfg.write_text(toml, "utf-8")
         cmd += ["--config", str(cfg)]
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(CODE), os.environ.get("PYTHONPATH")])))
     t0 = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True)
+    proc = subprocess.run(cmd, cwd=CODE, env=env, capture_output=True, text=True)
     if proc.returncode != 0:
         raise SystemExit(f"dedup build failed ({proc.returncode}): {' '.join(cmd)}\n{proc.stderr[-3000:]}")
     return time.perf_counter() - t0
@@ -468,8 +481,8 @@ def table(result: dict) -> str:
                                  f"{_f(s['real']['F1'])}" for v, s in result["variants"].items()) + ".")
         lines.append("")
     if "rules" in result:
-        lines += ["Each rule alone on the extractor's blocks (mean change in points; pages = pages it removes a block from):",
-                  "", "| rule | blocks | pages | ΔP all | ΔR all | ΔP multi | ΔR multi |",
+        lines += ["Each rule alone on the extractor's blocks (mean change in points; "
+                  "pages = pages it removes a block from):", "", "| rule | blocks | pages | ΔP all | ΔR all | ΔP multi | ΔR multi |",
                   "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
         for name, r in result["rules"].items():
             lines.append(f"| {name} | {r['blocks']} | {r['pages_hit']} | {_d(r['dP'])} | {_d(r['dR'])} | "
@@ -605,24 +618,45 @@ def code_state() -> dict:
             return ""
 
     digest = hashlib.sha256()
-    for path in sorted((REPO / "dedup").rglob("*.py")):
-        digest.update(path.relative_to(REPO).as_posix().encode() + b"\0" + path.read_bytes())
-    return {"head": git("rev-parse", "--short", "HEAD"),
-            "dedup_uncommitted": bool(git("status", "--porcelain", "--", "dedup")),
-            "dedup_sha256": digest.hexdigest()[:16]}
+    for path in sorted((CODE / "dedup").rglob("*.py")):
+        digest.update(path.relative_to(CODE).as_posix().encode() + b"\0" + path.read_bytes())
+    return {"head": os.environ.get("BENCH_BLOCKS_HEAD") or git("rev-parse", "--short", "HEAD"),
+            "dedup_uncommitted": (os.environ.get("BENCH_BLOCKS_DIRTY") == "1" if "BENCH_BLOCKS_DIRTY" in os.environ
+                                  else bool(git("status", "--porcelain", "--", "dedup"))),
+            "dedup_sha256": digest.hexdigest()[:16], "snapshot": CODE != REPO}
+
+
+def run_on_snapshot(argv: list[str]) -> int:
+    """Copy dedup/ and schemas/ to a temporary folder and run this script again on that copy."""
+    state = code_state()
+    snap = Path(tempfile.mkdtemp(prefix="bench_blocks-code-"))
+    try:
+        ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+        shutil.copytree(REPO / "dedup", snap / "dedup", ignore=ignore)
+        shutil.copytree(REPO / "schemas", snap / "schemas", ignore=ignore)
+        env = dict(os.environ, BENCH_BLOCKS_CODE=str(snap), BENCH_BLOCKS_HEAD=state["head"],
+                   BENCH_BLOCKS_DIRTY="1" if state["dedup_uncommitted"] else "0")
+        return subprocess.run([sys.executable, str(Path(__file__).resolve()), *argv], env=env).returncode
+    finally:
+        shutil.rmtree(snap, ignore_errors=True)
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--corpus", action="append", choices=sorted(CORPUS_FOLDERS),
                     help="corpus to run (repeatable; default: all three)")
-    ap.add_argument("--syndication", action="store_true", help="run the syndication-dev benchmark instead")
+    ap.add_argument("--syndication", action="store_true",
+                    help="run the syndication-dev benchmark (instead of the corpora, unless --corpus is given)")
     ap.add_argument("--worst", type=int, default=0, metavar="N",
                     help="print the N pages with the largest recall loss and the lowest precision")
     ap.add_argument("--json", nargs="?", const="-", metavar="FILE",
                     help="write the results as JSON to FILE (or stdout, and no tables, without FILE)")
     ap.add_argument("--work", type=Path, help="keep crawls and outputs in this folder (default: a temp dir)")
+    ap.add_argument("--no-snapshot", action="store_true",
+                    help="measure the working tree as it is (default: a frozen copy of dedup/ and schemas/)")
     a = ap.parse_args(argv)
+    if not a.no_snapshot and "BENCH_BLOCKS_CODE" not in os.environ:
+        return run_on_snapshot(sys.argv[1:] if argv is None else argv)
     quiet = a.json == "-"
 
     def log(msg: str) -> None:
@@ -635,16 +669,18 @@ def main(argv: list[str] | None = None) -> int:
     state = code_state()
     say(f"Code measured: HEAD {state['head']}"
         + (" + uncommitted changes in dedup/" if state["dedup_uncommitted"] else "")
-        + f" (dedup/*.py sha256 {state['dedup_sha256']}).\n")
+        + f" (dedup/*.py sha256 {state['dedup_sha256']}{', frozen copy' if state['snapshot'] else ''}).\n")
     with tempfile.TemporaryDirectory(prefix="bench_blocks-") as tmp:
         work = a.work or Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
         results: dict = {"code": state}
+        corpora = a.corpus or ([] if a.syndication else list(CORPUS_FOLDERS))
         if a.syndication:
             results["syndication"] = bench_syndication(work, log)
             say(syndication_table(results["syndication"]))
-        else:
-            for corpus in a.corpus or list(CORPUS_FOLDERS):
+            say("")
+        if corpora:
+            for corpus in corpora:
                 result, pages, outputs = bench_corpus(corpus, work, log)
                 result["reconstruction"] = check_reconstruction(pages, outputs)
                 result["rules"] = rule_effects(pages, outputs)

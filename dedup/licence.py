@@ -1,0 +1,916 @@
+"""licence: the licence of a page's TEXT, from the evidence the page shows, with the evidence kept.
+
+Pure row logic (strings, lists and dicts in, plain values out). Three collectors feed one decision:
+
+* `html_licence_evidence(html)`: a scan of the raw HTML string (no DOM, no regex over the whole page):
+  `<link rel=license>` / `<meta name=license|dc.rights|dcterms.license|copyright>` in the head,
+  `<a rel=license>` and bare links to creativecommons.org anywhere, and copyright / all-rights-reserved
+  / CC notices in the footer (main-content extraction drops most footers: this scan is where the
+  site's own notice is found). Each item gets a location: head / footer / media / article / page.
+* `jsonld_licence_evidence(objects)`: JSON-LD `license`, `copyrightHolder`, `copyrightYear`,
+  `copyrightNotice`.
+* `text_licence_evidence(blocks, site_blocks)`: notices in the extracted text blocks, the wire
+  agency's copyright line in the story above all.
+
+`decide_licence(evidence)` applies the precedence documented on it; `copyright_fields` picks the holder,
+year and notice line. `licence_spdx` is never None: 'NOASSERTION' when nothing is known (openness is
+never inferred from silence).
+
+Evidence kinds and their confidence (how sure we are that the item is what its kind says, for its
+location; the decision picks the most confident item within a precedence level):
+
+| kind                  | what                                                          | confidence |
+| --------------------- | ------------------------------------------------------------- | ---------- |
+| `link_rel_license`    | `<link rel="license" href>` (head; elsewhere by location)    | 0.95       |
+| `a_rel_license`       | `<a rel="license" href>`: footer 0.9, page 0.8, media 0.9    | 0.8-0.9    |
+| `meta_license`        | `<meta name="license"/"dcterms.license" content=CC URL/name>` | 0.85       |
+| `jsonld_license`      | JSON-LD `license` of an article (media objects: location media) | 0.9      |
+| `cc_link`             | an `<a href>` to creativecommons.org without rel=license: footer 0.7, media 0.6, page/article 0.4 | 0.4-0.7 |
+| `cc_text`             | 'licensed under a Creative Commons Attribution 4.0 International License' | 0.75 (media 0.6) |
+| `cc_mention`          | a CC licence named in the story's prose, not about this page: recorded, decides nothing | 0.3 |
+| `licence_terms`       | a non-CC licence URL (a site's terms page): recorded, decides nothing | 0.3 |
+| `wire_copyright`      | a copyright line whose holder is a wire agency (AP, Reuters, ...), or a wire agency as JSON-LD copyrightHolder | 0.95 article, 0.9 page, 0.8 jsonld, 0.7 footer |
+| `all_rights_reserved` | a line with 'All rights reserved' (not a wire's)             | 0.85 footer, 0.8 other |
+| `copyright_notice`    | '© Holder' / 'Copyright 2023 Holder' / `<meta name=copyright>` / JSON-LD copyrightHolder | 0.6 |
+| `copyright_year`      | JSON-LD copyrightYear (for `copyright_fields` only)           | 0.5        |
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+from dataclasses import asdict, dataclass
+
+from dedup.attribution import agency_from_credit
+from dedup.extract import HEAD_SCAN_CHARS, tag_attributes
+
+ARR = "LicenseRef-all-rights-reserved"
+NOASSERTION = "NOASSERTION"
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    kind: str          # see the module docstring table
+    value: str         # the URL or the notice text
+    location: str      # 'head' | 'jsonld' | 'article' | 'footer' | 'media' | 'page'
+    confidence: float  # 0..1, per kind and location (module docstring)
+    spdx: str | None = None  # the SPDX id this item states (CC items), else None
+
+
+# --------------------------------------------------------------------------------------------------
+# Creative Commons URLs and names -> SPDX
+
+_CC_TYPES = {"by": "BY", "by-sa": "BY-SA", "by-nd": "BY-ND", "by-nc": "BY-NC", "by-nc-sa": "BY-NC-SA",
+             "by-nc-nd": "BY-NC-ND", "by-nd-nc": "BY-NC-ND", "sa": "SA"}
+_CC_VERSIONS = {"1.0", "2.0", "2.1", "2.5", "3.0", "4.0"}
+# Generic (unported / international) ids that exist in the SPDX list.
+_SPDX_GENERIC = ({f"CC-{t}-{v}" for t in ("BY", "BY-SA", "BY-ND", "BY-NC", "BY-NC-SA", "BY-NC-ND")
+                  for v in ("1.0", "2.0", "2.5", "3.0", "4.0")} | {"CC-SA-1.0"})
+# Jurisdiction ports that the SPDX list has (SPDX licence list 3.2x).
+_SPDX_PORTS = {
+    "CC-BY-2.5-AU", "CC-BY-3.0-AT", "CC-BY-3.0-AU", "CC-BY-3.0-DE", "CC-BY-3.0-IGO", "CC-BY-3.0-NL",
+    "CC-BY-3.0-US", "CC-BY-NC-3.0-DE", "CC-BY-NC-3.0-IGO", "CC-BY-NC-ND-3.0-DE", "CC-BY-NC-ND-3.0-IGO",
+    "CC-BY-NC-SA-2.0-DE", "CC-BY-NC-SA-2.0-FR", "CC-BY-NC-SA-2.0-UK", "CC-BY-NC-SA-3.0-DE",
+    "CC-BY-NC-SA-3.0-IGO", "CC-BY-ND-3.0-DE", "CC-BY-SA-2.0-UK", "CC-BY-SA-2.1-JP", "CC-BY-SA-3.0-AT",
+    "CC-BY-SA-3.0-DE", "CC-BY-SA-3.0-IGO",
+}
+_CC_URL = re.compile(
+    r"^(?:https?:)?//(?:www\.)?creativecommons\.org/"
+    r"(?:licenses/(?P<type>[a-z-]+)/(?P<version>\d\.\d)(?:/(?P<port>[a-z][a-z-]{1,11}))?"
+    r"|publicdomain/(?P<pd>zero|mark)/1\.0"
+    r"|licenses/(?P<pddc>publicdomain))"
+    r"(?:/(?:(?:deed|legalcode)(?:\.[a-z]{2,3}(?:[-_][a-z0-9]{2,4})?)?(?:\.txt|\.html?)?|rdf)?)?/?$"
+)
+_PORT_WORDS = {"deed", "legalcode", "rdf"}
+
+
+def cc_url_to_spdx(url: str) -> str | None:
+    """A creativecommons.org licence / public-domain URL -> its SPDX id, else None.
+
+    'https://creativecommons.org/licenses/by-sa/4.0/deed.de' -> 'CC-BY-SA-4.0';
+    '.../licenses/by/3.0/de/' -> 'CC-BY-3.0-DE'; a port that SPDX does not list ->
+    'LicenseRef-CC-BY-3.0-XX'; publicdomain/zero/1.0 -> 'CC0-1.0'; publicdomain/mark/1.0 -> 'CC-PDM-1.0';
+    licenses/publicdomain -> 'CC-PDDC'. Versionless or unknown paths -> None.
+    """
+    if not url or "creativecommons" not in url.lower():
+        return None
+    u = html_lib.unescape(url).strip().lower()
+    u = re.split(r"[?#\s]", u, maxsplit=1)[0]
+    if not u.startswith(("http:", "https:", "//")):
+        u = "//" + u
+    m = _CC_URL.match(u)
+    if m is None:
+        return None
+    if m.group("pd"):
+        return "CC0-1.0" if m.group("pd") == "zero" else "CC-PDM-1.0"
+    if m.group("pddc"):
+        return "CC-PDDC"
+    ctype = _CC_TYPES.get(m.group("type"))
+    version = m.group("version")
+    if ctype is None or version not in _CC_VERSIONS:
+        return None
+    port = m.group("port")
+    if port in _PORT_WORDS:
+        port = None
+    base = f"CC-{ctype}-{version}"
+    if port:
+        spdx = f"{base}-{port.upper()}"
+        return spdx if spdx in _SPDX_PORTS else f"LicenseRef-{spdx}"
+    return base if base in _SPDX_GENERIC else f"LicenseRef-{base}"
+
+
+_COUNTRY_PORTS = {"germany": "de", "austria": "at", "netherlands": "nl", "united states": "us",
+                  "australia": "au", "england and wales": "uk", "uk": "uk", "france": "fr", "japan": "jp",
+                  "igo": "igo", "spain": "es", "italy": "it", "switzerland": "ch", "brazil": "br",
+                  "new zealand": "nz", "canada": "ca", "ireland": "ie", "poland": "pl"}
+_CC_NAME = re.compile(
+    r"\bCreative\s+Commons\s+(?:\(CC\)\s+)?(?:license\s*[:\-]?\s*)?"
+    r"(?P<elems>Attribution(?:[\s\-–]*(?:Non-?Commercial|Share-?Alike|No-?Deriv(?:ative)?s?|No\s+Derivatives))*)"
+    r"(?:\s*\(CC[\s\-]BY[\w\s\-]*\))?"
+    r"\s*(?:licen[sc]e\s*)?(?P<version>\d\.\d)?"
+    r"(?:\s+(?P<scope>International|Unported|Generic|England and Wales|United States|New Zealand|IGO|[A-Z][a-z]+))?",
+    re.I,
+)
+_CC_ABBR = re.compile(
+    r"(?<![\w/])CC[\s\-]?(?P<elems>BY(?:[\s\-](?:NC|SA|ND))*)"
+    r"(?:[\s\-]+(?P<version>\d\.\d))?(?:[\s\-]+(?P<port>[A-Z]{2,3}))?\b"
+)
+_CC0 = re.compile(r"(?<![\w/])(?:CC0|CC[\s\-]Zero)(?:[\s\-]*1\.0)?\b|\bCreative\s+Commons\s+Zero\b", re.I)
+_PDM = re.compile(r"\bPublic\s+Domain\s+Mark\b", re.I)
+_CC_URL_IN_TEXT = re.compile(r"(?:https?:)?//(?:www\.)?creativecommons\.org/[\w./\-]+|creativecommons\.org/[\w./\-]+",
+                             re.I)
+
+
+def _elems_to_type(elems: str) -> str | None:
+    e = elems.lower()
+    nc = "noncommercial" in e.replace("-", "").replace(" ", "") or re.search(r"\bnc\b", e) is not None
+    sa = "sharealike" in e.replace("-", "").replace(" ", "") or re.search(r"\bsa\b", e) is not None
+    nd = "noderiv" in e.replace("-", "").replace(" ", "") or re.search(r"\bnd\b", e) is not None
+    if sa and nd:
+        return None
+    t = "by" + ("-nc" if nc else "") + ("-sa" if sa else "") + ("-nd" if nd else "")
+    return t
+
+
+def cc_text_to_spdx(text: str) -> str | None:
+    """A CC licence named in text -> SPDX: 'Creative Commons Attribution-ShareAlike 4.0 International
+    License' -> 'CC-BY-SA-4.0', 'CC BY-NC 2.0' -> 'CC-BY-NC-2.0', 'CC0' -> 'CC0-1.0', a creativecommons.org
+    URL written out -> as cc_url_to_spdx. A name without a version -> None (which version is unknown)."""
+    if not text:
+        return None
+    m = _CC_URL_IN_TEXT.search(text)
+    if m:
+        spdx = cc_url_to_spdx(m.group(0))
+        if spdx:
+            return spdx
+    if _CC0.search(text):
+        return "CC0-1.0"
+    if _PDM.search(text):
+        return "CC-PDM-1.0"
+    for rx in (_CC_NAME, _CC_ABBR):
+        for m in rx.finditer(text):
+            ctype = _elems_to_type(m.group("elems"))
+            version = m.group("version")
+            if not ctype or not version:
+                continue
+            port = None
+            if rx is _CC_NAME:
+                scope = (m.group("scope") or "").lower()
+                if scope and scope not in ("international", "unported", "generic"):
+                    port = _COUNTRY_PORTS.get(scope)  # unknown word ('4.0 License'): generic
+            else:
+                port = (m.group("port") or "").lower() or None
+                if port and port not in _COUNTRY_PORTS.values():
+                    port = None
+            url = f"https://creativecommons.org/licenses/{ctype}/{version}/" + (f"{port}/" if port else "")
+            spdx = cc_url_to_spdx(url)
+            if spdx:
+                return spdx
+    return None
+
+
+def licence_class(spdx: str) -> str:
+    """'open' (CC BY, BY-SA, CC0, PDM, PDDC), 'nc' (any NonCommercial), 'nd' (NoDerivatives without NC),
+    'all-rights-reserved', or 'noassertion' (NOASSERTION and anything unknown)."""
+    if not spdx:
+        return "noassertion"
+    s = spdx.upper()
+    if s == ARR.upper():
+        return "all-rights-reserved"
+    if s.startswith("LICENSEREF-"):
+        s = s[len("LICENSEREF-"):]
+    if s in ("CC0-1.0", "CC-PDM-1.0", "CC-PDDC"):
+        return "open"
+    if s.startswith("CC-"):
+        parts = s.split("-")
+        if "NC" in parts:
+            return "nc"
+        if "ND" in parts:
+            return "nd"
+        if len(parts) >= 2 and parts[1] in ("BY", "SA"):
+            return "open"
+    return "noassertion"
+
+
+# --------------------------------------------------------------------------------------------------
+# notices in text (shared by the HTML scan, JSON-LD copyrightNotice and the text blocks)
+
+_ARR_RE = re.compile(r"\ball\s+rights\s+reserved\b", re.I)
+# A copyright notice: starts with ©/(c)/&copy;, or 'Copyright' followed by ©, a year, 'by' or a
+# capitalised holder ('Copyright Newsmax Media'), never 'Copyright law in the EU ...'; or a short line with ©.
+_MARK_START = re.compile(r"^\W{0,3}(?:©|\(c\)|&copy;)", re.I)
+_WORD_START = re.compile(r"^\W{0,3}(?i:copyright)\s*(?:©|\((?i:c)\)|&copy;|(?:19|20)\d{2}\b|(?i:by)\b|[A-Z0-9])")
+_CC_SENTENCE = re.compile(
+    r"creative\s*commons|creativecommons\.org|(?<![\w/])CC[\s\-]?(?:BY|0\b|Zero)|public\s+domain\s+mark", re.I)
+# a CC sentence that licenses THIS page / site / work (in the body, a CC sentence may be about anything)
+_CC_SELF = re.compile(
+    r"\bthis\s+(?:work|article|story|content|post|page|site|website|text|piece|report|material)\b"
+    r"|\bcontent\s+(?:on|of)\s+this\b|\botherwise\s+noted\b|\brepublish|\breproduced?\s+under\b"
+    r"|\b(?:is|are)\s+(?:licen[sc]ed|available|published|distributed|released)\s+under\b|^\s*licen[sc]e\s*:",
+    re.I,
+)
+_MEDIA_TEXT = re.compile(
+    r"\b(?:photo|photos|photograph|image|images|picture|foto|video|illustration|graphic|map|chart)s?\b"
+    r"\s*(?::|/|by\b|credit|courtesy)"
+    r"|\bWikimedia\b|\bGetty Images\b|\bAP Photo\b|\bFlickr\b|\bShutterstock\b",
+    re.I,
+)
+MAX_NOTICE_CHARS = 300
+MEDIA_PREFIX_CHARS = 80  # a photo credit names itself early: 'Photo: ...', '... file photo. Photo: X / Wikimedia'
+
+
+def _is_copyright_line(text: str) -> bool:
+    text = text.lstrip()
+    return bool(_MARK_START.match(text) or _WORD_START.match(text)) or ("©" in text and len(text) <= 200)
+
+
+def _notice_evidence(text: str, location: str, wire_location: str | None = None) -> list[Evidence]:
+    """Classify one short text (a block, a footer paragraph, a meta/JSON-LD value) into evidence;
+    `wire_location` (default: `location`) is the location given to a wire agency's copyright line."""
+    text = " ".join(text.split())
+    if not text or len(text) > 1000:
+        return []
+    out: list[Evidence] = []
+    media = location == "media" or bool(_MEDIA_TEXT.search(text[:MEDIA_PREFIX_CHARS]))
+    loc = "media" if media else location
+    if _CC_SENTENCE.search(text):
+        spdx = cc_text_to_spdx(text)
+        if spdx:
+            if media:
+                out.append(Evidence("cc_text", text[:MAX_NOTICE_CHARS], loc, 0.6, spdx))
+            elif loc in ("footer", "head", "jsonld") or _CC_SELF.search(text):
+                out.append(Evidence("cc_text", text[:MAX_NOTICE_CHARS], loc, 0.75, spdx))
+            else:  # a CC licence named in the story's prose: recorded, decides nothing
+                out.append(Evidence("cc_mention", text[:MAX_NOTICE_CHARS], loc, 0.3, spdx))
+    if len(text) > MAX_NOTICE_CHARS:
+        return out
+    copyright_line = _is_copyright_line(text)
+    arr = bool(_ARR_RE.search(text))
+    if not (copyright_line or arr):
+        return out
+    agency = agency_from_credit(text) if copyright_line else None
+    if agency and not media:
+        wloc = wire_location or loc
+        conf = {"article": 0.95, "page": 0.9, "jsonld": 0.8}.get(wloc, 0.7)
+        out.append(Evidence("wire_copyright", text, wloc, conf))
+    elif arr:
+        out.append(Evidence("all_rights_reserved", text, loc, 0.85 if loc == "footer" else 0.8))
+    elif copyright_line:
+        out.append(Evidence("copyright_notice", text, loc, 0.6))
+    return out
+
+
+def text_licence_evidence(blocks: list[str], site_blocks: set[int] | None = None) -> list[Evidence]:
+    """Notices in the page's text blocks.
+
+    A copyright line whose holder is a wire agency ('© 2023 Thomson/Reuters. All rights reserved.',
+    'Copyright 2023 The Associated Press. All rights reserved.', '© Agence France-Presse') ->
+    'wire_copyright', location 'article', also when the block repeats across the site (a site that
+    runs several stories of one agency repeats the agency's line: it is still each story's notice).
+    Other '©' / 'Copyright' lines -> 'copyright_notice', lines with 'All rights reserved' ->
+    'all_rights_reserved', CC licence sentences -> 'cc_text' (with the SPDX id); location 'footer' when
+    the block's index is in `site_blocks` (blocks known to repeat across the site: the site's notice,
+    not the story's), 'media' for photo credits, else 'article'. Run it on the blocks BEFORE repeated-
+    block removal (which drops the site's notice and may drop a repeated wire line).
+    """
+    out: list[Evidence] = []
+    site_blocks = site_blocks or set()
+    for i, block in enumerate(blocks or []):
+        if not block:
+            continue
+        if not ("©" in block or "opyright" in block or "OPYRIGHT" in block or "eserved" in block
+                or "ESERVED" in block or "ommons" in block or "OMMONS" in block or "CC" in block
+                or "(c)" in block or "(C)" in block or "omain" in block):
+            continue
+        out.extend(_notice_evidence(block, "footer" if i in site_blocks else "article", "article"))
+    return out
+
+
+# --------------------------------------------------------------------------------------------------
+# raw HTML scan
+#
+# Speed. The scan searches a lower-cased copy of the page. str.lower() is slow on non-ASCII text, so the
+# page is turned into bytes whose offsets stay aligned with characters and lower-cased as bytes
+# (bytes.lower() folds ASCII A-Z only): ASCII and Latin-1 pages as 1 byte per character (a copy),
+# other pages as UTF-16-LE (2 bytes per character; a copy for most non-Latin-1 text; an ASCII needle
+# is looked for at even offsets only). Whole-document passes are few: one search for
+# 'creativecommons.org', a footer existence check from the end, and needle searches in the tail
+# region; locations are found per item, looking back a bounded window.
+
+_TAG_NAME = re.compile(r"<([a-z][a-z0-9:-]*)")
+_TAG_STRIP = re.compile(r"<[^>]*>")
+# a notice's paragraph starts after the last block-level tag before it and ends at the next one
+_START_RE = re.compile(r"</?(?:p|div|li|td|footer|section|small|address|h[1-6]|span|ul|ol|br|table|tr)\b[^>]*>")
+_END_RE = re.compile(r"</?(?:p|div|li|ul|ol|table|tr)\b|</(?:footer|section|small|td|address)\b")
+_MEDIA_WORDS = ("caption", "credit", "photo", "image")
+LOOKBACK_MEDIA = 3000     # characters to look back for an unclosed media container
+LOOKBACK_FOOTER = 40000   # ... for an unclosed footer / article container
+LOOKBACK_SKIP = 20000     # ... for a <script>/<style>/comment that may run into the footer region
+FOOTER_TAIL = 0.2         # the notice scan covers the last 20% of the document (and a <footer> before it)
+AROUND = 600              # a notice's paragraph is looked for within this many characters around it
+_ATTR_VALUE = re.compile(r"""\b(?:class|id)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
+_TAG_END_CHARS = (" ", ">", "\t", "\n", "\r", "/")
+
+
+def _attr_has(attrs: str, words: tuple[str, ...], exclude: tuple[str, ...] = ()) -> bool:
+    """Does a class= or id= attribute of this tag contain one of the words (and none of `exclude`: a
+    'footer-credits' block is the footer, not a photo credit)?"""
+    if "class" not in attrs and "id" not in attrs:
+        return False
+    for m in _ATTR_VALUE.finditer(attrs):
+        value = m.group(1) or m.group(2) or m.group(3) or ""
+        if any(w in value for w in words) and not any(x in value for x in exclude):
+            return True
+    return False
+
+
+_NEEDLE_CACHE: dict[tuple[str, int], bytes] = {}
+
+
+class _Page:
+    """The page as lower-cased bytes aligned with characters (see above), with search helpers.
+
+    Positions are byte offsets into `low` / `raw`; `w` is the bytes per character (1 or 2).
+    """
+
+    __slots__ = ("raw", "low", "w", "codec", "n", "head_end", "_needles", "_has_footer", "_skip_at",
+                 "_skip_spans")
+
+    def __init__(self, html: str):
+        if html.isascii():
+            self.codec, self.w = "latin-1", 1
+            self.raw = html.encode("latin-1")
+        else:
+            try:
+                self.raw = html.encode("latin-1")
+                self.codec, self.w = "latin-1", 1
+            except UnicodeEncodeError:
+                self.raw = html.encode("utf-16-le", "surrogatepass")
+                self.codec, self.w = "utf-16-le", 2
+        self.low = self.raw.lower()
+        self.n = len(self.low)
+        self._needles: dict[str, bytes] = {}
+        scan = HEAD_SCAN_CHARS * self.w
+        ends = [e for e in (self.find("</head", 0, scan), self.find("<body", 0, scan)) if e >= 0]
+        self.head_end = min(ends) if ends else 0
+        self._has_footer: bool | None = None
+        self._skip_at = -1
+        self._skip_spans: list[tuple[int, int]] | None = None
+
+    # -- searching (ASCII needles, lower-case) ---------------------------------------------------
+    def needle(self, text: str) -> bytes:
+        """The needle's bytes; in UTF-16 without its last (zero) byte: bytes.find skips by the needle's
+        last byte, and a zero there makes it crawl. `find`/`rfind` check the zero and the alignment."""
+        key = (text, self.w)
+        b = _NEEDLE_CACHE.get(key)
+        if b is None:
+            b = text.encode(self.codec)
+            b = _NEEDLE_CACHE[key] = b[:-1] if self.w == 2 else b
+        return b
+
+    def _ok(self, i: int, size: int) -> bool:
+        return not i & 1 and i + size < self.n and self.low[i + size] == 0
+
+    def find(self, text: str, start: int = 0, end: int | None = None) -> int:
+        if end is None:
+            end = self.n
+        if self.w == 1:
+            return self.low.find(_NEEDLE_CACHE.get((text, 1)) or self.needle(text), start, end)
+        nd = self.needle(text)
+        low, size = self.low, len(nd)
+        i = low.find(nd, start, end)
+        while i >= 0 and not self._ok(i, size):
+            i = low.find(nd, i + 1, end)
+        return i
+
+    def rfind(self, text: str, start: int = 0, end: int | None = None) -> int:
+        if end is None:
+            end = self.n
+        if self.w == 1:
+            return self.low.rfind(_NEEDLE_CACHE.get((text, 1)) or self.needle(text), start, end)
+        nd = self.needle(text)
+        low, size = self.low, len(nd)
+        i = low.rfind(nd, start, end)
+        while i >= 0 and not self._ok(i, size):
+            i = low.rfind(nd, start, i + size - 1)
+        return i
+
+    def count(self, text: str, start: int, end: int) -> int:
+        # (UTF-16: a misaligned match of a tag needle such as '</div' is as good as impossible)
+        return self.low.count(self.needle(text), start, end)
+
+    def text(self, start: int, end: int, lower: bool = False) -> str:
+        start -= start % self.w
+        end -= end % self.w
+        return (self.low if lower else self.raw)[start:end].decode(self.codec, "replace")
+
+    def chars(self, n: int) -> int:
+        return n * self.w
+
+    # -- structure ----------------------------------------------------------------------------------
+    def tag_at(self, lt: int) -> tuple[str, str, int] | None:
+        """(tag name, lower-cased attribute text, end offset of '>') of the tag opening at `lt`."""
+        gt = self.find(">", lt)
+        if gt < 0:
+            return None
+        text = self.text(lt, gt, lower=True)
+        m = _TAG_NAME.match(text)
+        if m is None:
+            return None
+        return m.group(1), text[m.end():], gt
+
+    def attrs(self, lt: int, gt: int) -> dict[str, str]:
+        text = self.text(lt, gt)
+        m = re.match(r"<[A-Za-z][A-Za-z0-9:-]*", text)
+        return tag_attributes(text[m.end():] if m else "")
+
+    def unclosed(self, tag: str, start: int, pos: int) -> bool:
+        """Is the element `tag` opened at `start` still open at `pos`? Closes of the same tag name
+        between them are balanced against later opens (nesting): exact for well-formed markup."""
+        open_end = self.find(">", start, pos)
+        if open_end < 0:
+            return True
+        closes = self.count("</" + tag, open_end, pos)
+        if closes == 0:
+            return True
+        opens = 0
+        needle = "<" + tag
+        step = self.chars(len(needle))
+        i = self.find(needle, open_end, pos)
+        while i >= 0:
+            if self.text(i + step, i + step + self.w) in _TAG_END_CHARS:
+                opens += 1
+            i = self.find(needle, i + self.w, pos)
+        return closes <= opens
+
+    def inside(self, pos: int, words: tuple[str, ...], tags: tuple[str, ...], window: int,
+               exclude: tuple[str, ...] = (), max_checks: int = 24) -> bool:
+        """Is `pos` inside an element whose tag name is in `tags`, or whose class/id contains a word?
+
+        Heuristic: walk back at most `window` characters over the occurrences of the words and tag
+        names; each occurrence that sits inside an opening tag is a candidate container; the nearest
+        candidate still open at `pos` (`unclosed`) answers yes. The item's own tag does not count.
+        """
+        lo = max(0, pos - self.chars(window))
+        candidates: list[int] = []
+        # a tag name that contains one of the words is found by that word's search already
+        needles = words + tuple("<" + t for t in tags if not any(w in t for w in words))
+        for needle in needles:
+            i = self.rfind(needle, lo, pos)
+            n = 0
+            while i >= 0 and n < 6:
+                candidates.append(i)
+                n += 1
+                i = self.rfind(needle, lo, i)
+        checks = 0
+        seen: set[int] = set()
+        for i in sorted(candidates, reverse=True):
+            lt = i if self.low[i:i + 1] == b"<" else self.rfind("<", lo, i)
+            if lt < 0 or lt in seen:
+                continue
+            seen.add(lt)
+            tag = self.tag_at(lt)
+            if tag is None or tag[2] < i or tag[2] > pos:  # the word is in text, not in an opening tag
+                continue
+            name, attr_text, _gt = tag
+            if not (name in tags or _attr_has(attr_text, words, exclude)):
+                continue
+            checks += 1
+            if self.unclosed(name, lt, pos):
+                return True
+            if checks >= max_checks:
+                break
+        return False
+
+    def has_footer(self) -> bool:
+        if self._has_footer is None:
+            self._has_footer = self.rfind("footer") >= 0  # from the end: found at once on most pages
+        return self._has_footer
+
+    def location(self, pos: int, article: bool = False) -> str:
+        """'media' inside figure/figcaption or a caption/credit/photo/image container (3,000 characters
+        back); 'footer' inside <footer> or a class/id 'footer' container (40,000 back); with `article`,
+        'article' inside <article>; else 'page'."""
+        if self.inside(pos, _MEDIA_WORDS, ("figcaption", "figure"), LOOKBACK_MEDIA, exclude=("footer",)):
+            return "media"
+        if self.has_footer() and self.inside(pos, ("footer",), ("footer",), LOOKBACK_FOOTER):
+            return "footer"
+        if article and self.inside(pos, (), ("article",), LOOKBACK_FOOTER):
+            return "article"
+        return "page"
+
+    def _collect_skips(self) -> list[tuple[int, int]]:
+        """<script>/<style>/comment spans from `_skip_at` to the end (and one opened before it,
+        looked for at most LOOKBACK_SKIP characters back)."""
+        start = self._skip_at
+        spans = []
+        for open_, close in (("<script", "</script"), ("<style", "</style"), ("<!--", "-->")):
+            o = self.rfind(open_, max(0, start - self.chars(LOOKBACK_SKIP)), start)
+            if o < 0:
+                o = self.find(open_, start)
+            while o >= 0:
+                c = self.find(close, o + self.chars(len(open_)))
+                end = self.n if c < 0 else c + self.chars(len(close))
+                if end > start:
+                    spans.append((o, end))
+                o = self.find(open_, end)
+        return spans
+
+    def skipped(self, pos: int) -> bool:
+        """Inside a tag's attributes, <script>, <style> or a comment?"""
+        lt = self.rfind("<", max(0, pos - self.chars(4000)), pos)
+        if lt >= 0 and self.find(">", lt, pos) < 0:
+            return True
+        if self._skip_spans is None:
+            self._skip_spans = self._collect_skips()
+        return any(a <= pos < b for a, b in self._skip_spans)
+
+    def text_around(self, pos: int) -> tuple[str, int, int]:
+        """The text of the paragraph-level element around `pos`, with its (approximate) span: the
+        window around `pos` is decoded once and cut at the nearest block-level tags."""
+        around = self.chars(AROUND)
+        lo, hi = max(0, pos - around), min(self.n, pos + around)
+        before = self.text(lo, pos)
+        after = self.text(pos, hi)
+        cut = 0
+        for m in _START_RE.finditer(before.lower()):
+            cut = m.end()
+        m = _END_RE.search(after.lower())
+        stop = m.start() if m else len(after)
+        text = _TAG_STRIP.sub(" ", before[cut:] + after[:stop])
+        start = pos - self.chars(len(before) - cut)
+        return " ".join(html_lib.unescape(text).split()), start, pos + self.chars(stop)
+
+
+_NOTICE_NEEDLES = ("©", "&copy", "&#169", "&#xa9", "copyright", "rights reserved", "creative commons")
+_LICENSE_META = {"license", "dc.rights", "dcterms.license", "dcterms.rights", "dc.license", "copyright",
+                 "rights", "dc.rights.license", "cc:license", "license:uri"}
+
+
+def html_licence_evidence(html: str) -> list[Evidence]:
+    """Licence evidence from the raw HTML: tags (link/a/meta) anywhere, and notices in the footer.
+
+    * `<link rel="license">` -> 'link_rel_license' ('head' before </head>), `<a rel="license">` ->
+      'a_rel_license', an `<a href>` to creativecommons.org without rel -> 'cc_link', `<meta
+      name="license"|"dc.rights"|"dcterms.license"|"copyright" content>` -> 'meta_license' (CC) or a
+      notice; in the head, a rel=license / license meta pointing elsewhere (a terms page) ->
+      'licence_terms' (recorded, decides nothing; in the body only creativecommons.org URLs are
+      looked for, which keeps the scan to one pass over the document).
+    * Notices (©, Copyright, All rights reserved, 'Creative Commons ...' sentences) in the last 20% of
+      the document, or after the last `<footer` if earlier: main-content extraction drops most footers,
+      so the site's own notice is looked for here; an in-story notice reaches `text_licence_evidence`
+      through the blocks.
+
+    Location heuristic: looking back from the item, the nearest opening tag still unclosed at the item
+    decides: <figure>/<figcaption> or a class/id containing caption|credit|photo|image (within 3,000
+    bytes, class/id containing 'footer' excepted) -> 'media'; <footer> or a class/id containing
+    'footer' (within 40,000 bytes) -> 'footer'; <article> -> 'article'; tags before </head> -> 'head';
+    else 'page', except that a notice in the tail region outside any of these counts as 'footer'.
+    Text inside <script>, <style>, comments or attribute values is ignored.
+    """
+    if not html:
+        return []
+    page = _Page(html)
+    out: list[Evidence] = []
+    seen: set[tuple[str, str, str]] = set()
+
+    def add(ev: Evidence) -> None:
+        key = (ev.kind, ev.value, ev.location)
+        if key not in seen:
+            seen.add(key)
+            out.append(ev)
+
+    # 1. tags with a creativecommons.org URL anywhere; in the head also tags carrying 'licen' (link
+    #    rel=license to anything, meta name=license), meta rights / copyright
+    #    (in the body only CC URLs are looked for: a rel=license to anything else decides nothing)
+    tag_starts: set[int] = set()
+    back = page.chars(4000)
+    for needle, stop in (("creativecommons.org", page.n), ("licen", page.head_end), ("rights", page.head_end),
+                         ("copyright", page.head_end)):
+        i = page.find(needle, 0, stop)
+        while i >= 0:
+            lt = page.rfind("<", max(0, i - back), i)
+            if lt >= 0 and lt not in tag_starts and page.find(">", lt, i) < 0:
+                tag_starts.add(lt)
+            i = page.find(needle, i + page.chars(len(needle)), stop)
+    for lt in sorted(tag_starts):
+        tag_info = page.tag_at(lt)
+        if tag_info is None or tag_info[0] not in ("link", "a", "meta"):
+            continue
+        tag, _attr_text, gt = tag_info
+        attrs = page.attrs(lt, gt)
+        in_head = lt < page.head_end
+        if tag == "meta":
+            key = (attrs.get("name") or attrs.get("property") or attrs.get("itemprop") or "").strip().lower()
+            content = (attrs.get("content") or "").strip()
+            if key not in _LICENSE_META or not content:
+                continue
+            loc = "head" if in_head else page.location(lt)
+            spdx = cc_url_to_spdx(content) or cc_text_to_spdx(content)
+            if spdx:
+                add(Evidence("meta_license", content, loc, 0.85, spdx))
+            elif key in ("copyright", "dc.rights", "dcterms.rights", "rights"):
+                text = content if _is_copyright_line(content) or _ARR_RE.search(content) else f"© {content}"
+                for ev in _notice_evidence(text, loc):
+                    add(ev)
+            elif content.startswith(("http://", "https://", "/")):
+                add(Evidence("licence_terms", content, loc, 0.3))
+            continue
+        href = (attrs.get("href") or "").strip()
+        rel = {r.split(":")[-1] for r in (attrs.get("rel") or "").lower().split()}
+        is_license = "license" in rel or "licence" in rel
+        spdx = cc_url_to_spdx(href)
+        if not is_license and spdx is None:
+            continue
+        if tag == "link":
+            loc = "head" if in_head else page.location(lt)
+            kind, conf = "link_rel_license", 0.95
+        else:
+            loc = page.location(lt)
+            if is_license:
+                kind, conf = "a_rel_license", {"footer": 0.9, "media": 0.9}.get(loc, 0.8)
+            else:
+                kind, conf = "cc_link", {"footer": 0.7, "media": 0.6}.get(loc, 0.4)
+        if spdx is None:  # rel=license to a site's own terms page
+            if href:
+                add(Evidence("licence_terms", href, loc, 0.3))
+        else:
+            add(Evidence(kind, href, loc, conf, spdx))
+
+    # 2. notices in the tail of the document (the footer)
+    region = int(page.n * (1 - FOOTER_TAIL))
+    region -= region % page.w
+    if page.has_footer():  # a <footer> element that opens before the tail: from its start
+        footer_open = page.rfind("<footer", max(page.head_end, region - page.chars(LOOKBACK_FOOTER)), region)
+        if footer_open >= 0:
+            region = footer_open
+    region = max(region, page.head_end)
+    page._skip_at = region  # script/style/comment spans are collected on the first hit
+    done: list[tuple[int, int]] = []
+    for needle in _NOTICE_NEEDLES:
+        i = page.find(needle, region)
+        hits = 0
+        while i >= 0 and hits < 30:
+            hits += 1
+            if not any(a <= i < b for a, b in done) and not page.skipped(i):
+                text, a, b = page.text_around(i)
+                done.append((min(a, i), max(b, i + page.chars(len(needle)))))
+                loc = page.location(i, article=True)
+                if loc == "page":
+                    loc = "footer"
+                for ev in _notice_evidence(text, loc):
+                    add(ev)
+            i = page.find(needle, i + page.chars(len(needle)))
+    return out
+
+
+# --------------------------------------------------------------------------------------------------
+# JSON-LD
+
+_MEDIA_TYPES = {"imageobject", "videoobject", "mediaobject", "audioobject", "photograph"}
+_JSONLD_ARTICLE_TYPES = {"newsarticle", "article", "reportagenewsarticle", "blogposting", "analysisnewsarticle",
+                         "opinionnewsarticle", "webpage", "report", "liveblogposting", "backgroundnewsarticle",
+                         "reviewnewsarticle", "socialmediaposting", "scholarlyarticle", "creativework",
+                         "website", "itempage"}
+
+
+def _types(obj: dict) -> set[str]:
+    t = obj.get("@type")
+    t = t if isinstance(t, list) else [t]
+    return {x.lower() for x in t if isinstance(x, str)}
+
+
+def _licence_values(value: object) -> list[str]:
+    out = []
+    for item in value if isinstance(value, list) else [value]:
+        if isinstance(item, str) and item.strip():
+            out.append(item.strip())
+        elif isinstance(item, dict):
+            for key in ("url", "@id", "name"):
+                if isinstance(item.get(key), str) and item[key].strip():
+                    out.append(item[key].strip())
+                    break
+    return out
+
+
+def _holder_names(value: object) -> list[str]:
+    out = []
+    for item in value if isinstance(value, list) else [value]:
+        if isinstance(item, str) and item.strip():
+            out.append(" ".join(item.split()))
+        elif isinstance(item, dict) and isinstance(item.get("name"), str) and item["name"].strip():
+            out.append(" ".join(item["name"].split()))
+    return out
+
+
+def jsonld_licence_evidence(objects: list[dict]) -> list[Evidence]:
+    """JSON-LD `license` (URL string, {"url": ...} or a list) -> 'jsonld_license' (location 'jsonld' on
+    article/page objects, 'media' on ImageObject/VideoObject and the media nested in an article);
+    a non-CC licence URL -> 'licence_terms'; `copyrightHolder` -> 'wire_copyright' when the holder is a
+    wire agency, else 'copyright_notice'; `copyrightNotice` -> classified like a text notice;
+    `copyrightYear` -> 'copyright_year'. All located 'jsonld' (or 'media')."""
+    out: list[Evidence] = []
+    work: list[tuple[dict, bool]] = []
+    for obj in objects or []:
+        if not isinstance(obj, dict):
+            continue
+        t = _types(obj)
+        media = bool(t & _MEDIA_TYPES)
+        if not media and not (t & _JSONLD_ARTICLE_TYPES):
+            continue
+        work.append((obj, media))
+        if not media:
+            for key in ("image", "video", "associatedMedia", "thumbnail"):
+                for sub in obj.get(key) if isinstance(obj.get(key), list) else [obj.get(key)]:
+                    if isinstance(sub, dict):
+                        work.append((sub, True))
+    for obj, media in work:
+        loc = "media" if media else "jsonld"
+        for value in _licence_values(obj.get("license")):
+            spdx = cc_url_to_spdx(value) or (None if value.startswith(("http", "/")) else cc_text_to_spdx(value))
+            if spdx:
+                out.append(Evidence("jsonld_license", value, loc, 0.9, spdx))
+            else:
+                out.append(Evidence("licence_terms", value, loc, 0.3))
+        if media:
+            continue
+        for name in _holder_names(obj.get("copyrightHolder")):
+            agency = agency_from_credit(f"© {name}")
+            if agency:
+                out.append(Evidence("wire_copyright", name, loc, 0.8))
+            else:
+                out.append(Evidence("copyright_notice", name, loc, 0.6))
+        year = obj.get("copyrightYear")
+        if isinstance(year, (int, str)) and re.fullmatch(r"\s*(?:19|20)\d{2}\s*", str(year)):
+            out.append(Evidence("copyright_year", str(year).strip(), loc, 0.5))
+        notice = obj.get("copyrightNotice")
+        if isinstance(notice, str) and notice.strip():
+            text = notice if _is_copyright_line(notice) or _ARR_RE.search(notice) else f"© {notice}"
+            out.extend(_notice_evidence(text, loc))
+    return out
+
+
+# --------------------------------------------------------------------------------------------------
+# decision
+
+_TEXT_CC_KINDS = {"link_rel_license", "a_rel_license", "meta_license", "jsonld_license", "cc_text"}
+_RULE1_LOCATIONS = {"article", "page", "jsonld"}
+
+
+def _norm(text: str) -> str:
+    return " ".join(re.sub(r"[\W_]+", " ", text.lower()).split())
+
+
+def decide_licence(evidence: list[Evidence]) -> dict:
+    """The licence of the page's text from all its evidence; most specific wins.
+
+    | rule | evidence                                                           | licence_spdx      | scope          |
+    | ---- | ------------------------------------------------------------------ | ----------------- | -------------- |
+    | 1    | `wire_copyright` in the article text (location article/page) or   | LicenseRef-all-   | article_text   |
+    |      | a wire agency as JSON-LD copyrightHolder: a wire story on a CC     | rights-reserved   |                |
+    |      | site is still the agency's                                         |                   |                |
+    | 2    | a CC licence for the page's text: `link_rel_license` (head, or     | that SPDX id      | page           |
+    |      | anywhere not media), `a_rel_license` not in media, `meta_license`, |                   |                |
+    |      | `jsonld_license` of the article, a `cc_text` sentence not on a     |                   |                |
+    |      | photo credit, a bare `cc_link` in the footer; several -> the most  |                   |                |
+    |      | confident                                                          |                   |                |
+    | 3    | `all_rights_reserved` / `copyright_notice` (footer, article, head, | LicenseRef-all-   | page           |
+    |      | JSON-LD copyrightHolder) or a wire notice in the site's footer     | rights-reserved   |                |
+    | 4    | only media-scoped CC evidence, or nothing                          | NOASSERTION       | media_only if  |
+    |      |                                                                    |                   | CC on media,   |
+    |      |                                                                    |                   | else None      |
+
+    Never openness from silence: a CC link on a photo credit never makes the text open, and a bare CC
+    link in the body (not footer) is recorded but decides nothing. `licence_conflict` is True when
+    evidence disagrees: a text-level CC licence together with a wire copyright or an explicit 'All
+    rights reserved' (a bare '©' line is not a conflict: CC works carry copyright notices), or two
+    text-level CC licences with different ids. All evidence is returned (`licence_evidence`).
+
+    A notice seen by the HTML scan in the site footer and again as a text block (extraction kept the
+    footer) is the footer's: the block copy is not taken for an in-story wire notice.
+    """
+    evidence = [e for e in (evidence or []) if isinstance(e, Evidence)]
+    footer_texts = {_norm(e.value) for e in evidence if e.location == "footer"}
+
+    wire = [e for e in evidence if e.kind == "wire_copyright" and e.location in _RULE1_LOCATIONS
+            and not (e.location != "jsonld" and _norm(e.value) in footer_texts)]
+    text_cc = [e for e in evidence if e.spdx and (
+        (e.kind in _TEXT_CC_KINDS and e.location != "media")
+        or (e.kind == "cc_link" and e.location == "footer"))]
+    media_cc = [e for e in evidence if e.spdx and e.location == "media"]
+    arr = [e for e in evidence if e.kind in ("all_rights_reserved", "copyright_notice")
+           or (e.kind == "wire_copyright" and e not in wire and e.location != "media")]
+    explicit_arr = [e for e in arr if e.kind == "all_rights_reserved" or e.kind == "wire_copyright"]
+
+    conflict = bool(text_cc and (wire or explicit_arr)) or len({e.spdx for e in text_cc}) > 1
+
+    url = None
+    if wire:
+        spdx, scope = ARR, "article_text"
+    elif text_cc:
+        best = max(text_cc, key=lambda e: e.confidence)
+        spdx, scope = best.spdx, "page"
+        url = best.value if best.value.startswith(("http", "//")) else None
+    elif arr:
+        spdx, scope = ARR, "page"
+    else:
+        spdx, scope = NOASSERTION, ("media_only" if media_cc else None)
+    return {
+        "licence_spdx": spdx,
+        "licence_class": licence_class(spdx),
+        "licence_scope": scope,
+        "licence_url": url,
+        "licence_evidence": [asdict(e) for e in evidence],
+        "licence_conflict": conflict,
+    }
+
+
+# --------------------------------------------------------------------------------------------------
+# copyright holder / year / notice
+
+_YEAR = re.compile(r"\b(19[5-9]\d|20\d{2})\b")
+_HOLDER_STRIP = re.compile(r"©|\(c\)|&copy;|\bcopyright\b", re.I)
+_YEAR_RANGE = re.compile(r"\b(?:19|20)\d{2}\b(?:\s*[-–]\s*(?:(?:19|20)\d{2}|\d{2}))?")
+
+
+def _holder(notice: str) -> str | None:
+    s = re.sub(r"\b(?:all|some) rights reserved\b.*$", "", notice, flags=re.I | re.S)
+    s = re.split(r"\.\s+(?=[A-Z])", s, maxsplit=1)[0]
+    s = _HOLDER_STRIP.sub(" ", s)
+    s = _YEAR_RANGE.sub(" ", s)
+    s = re.sub(r"[,:]\s*dpa:\S+", " ", s)
+    s = re.sub(r"(?<=\w)/(?=\w)", " ", s)  # 'Thomson/Reuters' -> 'Thomson Reuters'
+    s = " ".join(s.split()).strip(" .,;:|-–—")
+    if s.lower().startswith("by ") and len(s) > 3:  # 'Copyright by Jane Doe'
+        s = s[3:]
+    return s or None
+
+
+def _year(notice: str) -> int | None:
+    years = [int(y) for y in _YEAR.findall(notice)]
+    return max(years) if years else None
+
+
+def copyright_fields(blocks: list[str], evidence: list[Evidence]) -> dict:
+    """{'copyright_holder', 'copyright_year', 'copyright_notice'} of the TEXT.
+
+    The notice is chosen like the licence: an in-story wire notice first ('© 2023 Thomson/Reuters. All
+    rights reserved.' -> holder 'Thomson Reuters', year 2023), then a JSON-LD copyrightHolder (with its
+    copyrightYear), then an in-article notice, then the site's footer / head notice. When `evidence`
+    holds no notice the blocks are scanned. The holder is the notice without the ©/Copyright marks,
+    years and 'All rights reserved'; '/' between words becomes a space.
+    """
+    evidence = [e for e in (evidence or []) if isinstance(e, Evidence)]
+    notices = [e for e in evidence if e.kind in ("wire_copyright", "all_rights_reserved", "copyright_notice")
+               and e.location != "media"]
+    if not notices:
+        notices = [e for e in text_licence_evidence(blocks or [])
+                   if e.kind in ("wire_copyright", "all_rights_reserved", "copyright_notice")
+                   and e.location != "media"]
+    footer_texts = {_norm(e.value) for e in evidence if e.location == "footer"}
+
+    def rank(e: Evidence) -> tuple:
+        wire_story = e.kind == "wire_copyright" and e.location in _RULE1_LOCATIONS and not (
+            e.location != "jsonld" and _norm(e.value) in footer_texts)
+        loc_rank = {"article": 0, "page": 1, "jsonld": 2, "footer": 3, "head": 4}.get(e.location, 5)
+        if e.location == "article" and _norm(e.value) in footer_texts:
+            loc_rank = 3
+        has_holder = _holder(e.value) is not None and e.value.strip().lower() not in ("all rights reserved",
+                                                                                      "all rights reserved.")
+        return (0 if wire_story else 1, 0 if has_holder else 1, loc_rank,
+                0 if e.location != "jsonld" or e.kind != "wire_copyright" else 1)
+
+    chosen = min(notices, key=rank) if notices else None
+    if chosen is None:
+        return {"copyright_holder": None, "copyright_year": None, "copyright_notice": None}
+    if chosen.location == "jsonld" and chosen.kind in ("wire_copyright", "copyright_notice") \
+            and not _is_copyright_line(chosen.value):
+        holder = chosen.value
+        year_ev = next((e for e in evidence if e.kind == "copyright_year"), None)
+        year = int(year_ev.value) if year_ev else None
+    else:
+        holder = _holder(chosen.value)
+        year = _year(chosen.value)
+        if holder and holder.lower() in ("all rights reserved",):
+            holder = None
+    return {"copyright_holder": holder, "copyright_year": year, "copyright_notice": chosen.value}

@@ -219,7 +219,7 @@ def page_batch(batch: "pa.RecordBatch") -> "pa.RecordBatch":
 def site_chrome(occurrences: "pl.DataFrame", min_stories: int) -> "pl.DataFrame":
     """Blocks repeated across the stories of one site.
 
-    occurrences: one row per (doc_id, domain, story, block_key) for kept blocks, where `story` is a
+    occurrences: one row per (doc or doc_id, domain, story, block_key) for kept blocks, where `story` is a
     preliminary near-duplicate cluster. A block seen in at least `min_stories` different stories of
     the same domain is chrome there: story text repeats only inside its own story (re-crawls, URL
     variants, updates), so counting stories rather than pages keeps a story that a site ran five times.
@@ -228,7 +228,9 @@ def site_chrome(occurrences: "pl.DataFrame", min_stories: int) -> "pl.DataFrame"
     """
     import polars as pl
 
+    page = "doc" if "doc" in occurrences.columns else "doc_id"
     per_block = occurrences.group_by("domain", "block_key").agg(
-        pl.col("doc_id").n_unique().alias("pages"), pl.col("story").n_unique().alias("stories")
+        pl.col(page).n_unique().alias("pages"), pl.col("story").n_unique().alias("stories")
     )
-    return per_block.filter(pl.col("stories") >= min_stories).sort("domain", "block_key")
+    return (per_block.filter(pl.col("stories") >= min_stories)
+            .with_columns(pl.col("domain").cast(pl.String)).sort("domain", "block_key"))

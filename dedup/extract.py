@@ -273,8 +273,9 @@ def registered_domain(url: str | None) -> str | None:
 
 
 def extract_batch(batch: "pa.RecordBatch") -> "pa.RecordBatch":
-    """Stage function: a `raw` batch -> a `docs` batch with `blocks` and metadata filled
-    (text columns are filled by the blocks stage); rejects carried along, new ones added."""
+    """Stage function: a `raw` batch -> a `docs` batch with `blocks`, metadata and the page's own
+    licence and attribution evidence (text columns are filled by the blocks stage); rejects carried
+    along, new ones added."""
     import pyarrow as pa
 
     from dedup.schema import schema
@@ -287,20 +288,22 @@ def extract_batch(batch: "pa.RecordBatch") -> "pa.RecordBatch":
                                       "warc_record_id", "reject_reason", "reject_detail")}
         row["domain"] = registered_domain(row["url"])
         if row["reject_reason"] is None:
-            row.update(_extract_row(raw["html"][i], raw["text"][i], row["url"], raw["charset"][i]))
+            row.update(_extract_row(raw["html"][i], raw["text"][i], row["url"], raw["charset"][i], row["domain"]))
         for name, values in cols.items():
             values.append(row.get(name))
     return pa.RecordBatch.from_pydict(cols, schema=sch)
 
 
-def _extract_row(html: bytes | None, text: str | None, url: str | None, charset: str | None) -> dict:
+def _extract_row(html: bytes | None, text: str | None, url: str | None, charset: str | None,
+                 domain: str | None) -> dict:
     try:
-        ex = extract_html(html, url, charset) if html is not None else extract_plain(text or "")
+        page = decode_html(html[:MAX_HTML_BYTES], charset) if html is not None else None
+        ex = extract_html(page, url) if page is not None else extract_plain(text or "")
     except Exception as exc:  # a parser failure on one page must not stop the run
         return {"reject_reason": "extraction_failed", "reject_detail": f"{type(exc).__name__}: {exc}"}
     if not ex.blocks:
         return {"reject_reason": "no_text", "reject_detail": "extraction found no text on the page"}
-    return {
+    row = {
         "canonical_url": ex.canonical_url,
         "title": ex.title,
         "site_name": ex.site_name,
@@ -309,3 +312,25 @@ def _extract_row(html: bytes | None, text: str | None, url: str | None, charset:
         "published_at_source": ex.published_at_source,
         "blocks": ex.blocks,
     }
+    row.update(page_rights(page, ex, domain))
+    return row
+
+
+def page_rights(page: str | None, ex: Extracted, domain: str | None) -> dict:
+    """Licence and attribution from the page's own evidence: markup, JSON-LD and every extracted
+    block (before repeated-block removal, which may drop a wire credit line the licence needs)."""
+    from dedup.attribution import attribution_evidence
+    from dedup.licence import (copyright_fields, decide_licence, html_licence_evidence,
+                               jsonld_licence_evidence, text_licence_evidence)
+
+    evidence = (html_licence_evidence(page) if page else []) + jsonld_licence_evidence(ex.jsonld) \
+        + text_licence_evidence(ex.blocks)
+    row = decide_licence(evidence)
+    row.update(copyright_fields(ex.blocks, evidence))
+    attribution = attribution_evidence(ex.blocks, ex.jsonld, ex.meta, domain)
+    row["agency"] = attribution["original_source"]
+    row["attribution_evidence"] = attribution["attribution_evidence"]
+    row["dateline"] = attribution["dateline"]
+    row["authors"] = attribution["authors"]
+    row["publisher"] = attribution["publisher"] or ex.site_name
+    return row

@@ -323,6 +323,7 @@ _TAG_STRIP = re.compile(r"<[^>]*>")
 _START_RE = re.compile(r"</?(?:p|div|li|td|footer|section|small|address|h[1-6]|span|ul|ol|br|table|tr)\b[^>]*>")
 _END_RE = re.compile(r"</?(?:p|div|li|ul|ol|table|tr)\b|</(?:footer|section|small|td|address)\b")
 _MEDIA_WORDS = ("caption", "credit", "photo", "image")
+_ARTICLE_WORDS = ("article", "story", "post", "entry")
 LOOKBACK_MEDIA = 3000     # characters to look back for an unclosed media container
 LOOKBACK_FOOTER = 40000   # ... for an unclosed footer / article container
 LOOKBACK_SKIP = 20000     # ... for a <script>/<style>/comment that may run into the footer region
@@ -510,12 +511,13 @@ class _Page:
     def location(self, pos: int, article: bool = False) -> str:
         """'media' inside figure/figcaption or a caption/credit/photo/image container (3,000 characters
         back); 'footer' inside <footer> or a class/id 'footer' container (40,000 back); with `article`,
-        'article' inside <article>; else 'page'."""
+        'article' inside <article>, <main> or a class/id article|story|post|entry container; else
+        'page'."""
         if self.inside(pos, _MEDIA_WORDS, ("figcaption", "figure"), LOOKBACK_MEDIA, exclude=("footer",)):
             return "media"
         if self.has_footer() and self.inside(pos, ("footer",), ("footer",), LOOKBACK_FOOTER):
             return "footer"
-        if article and self.inside(pos, (), ("article",), LOOKBACK_FOOTER):
+        if article and self.inside(pos, _ARTICLE_WORDS, ("article", "main"), LOOKBACK_FOOTER):
             return "article"
         return "page"
 
@@ -583,9 +585,10 @@ def html_licence_evidence(html: str) -> list[Evidence]:
 
     Location heuristic: looking back from the item, the nearest opening tag still unclosed at the item
     decides: <figure>/<figcaption> or a class/id containing caption|credit|photo|image (within 3,000
-    bytes, class/id containing 'footer' excepted) -> 'media'; <footer> or a class/id containing
-    'footer' (within 40,000 bytes) -> 'footer'; <article> -> 'article'; tags before </head> -> 'head';
-    else 'page', except that a notice in the tail region outside any of these counts as 'footer'.
+    characters, class/id containing 'footer' excepted) -> 'media'; <footer> or a class/id containing
+    'footer' (within 40,000) -> 'footer'; tags before </head> -> 'head'; other tags -> 'page'. A
+    notice in the tail region inside <article>, <main> or a class/id article|story|post|entry
+    container -> 'article' (a short page's in-story wire line), outside all of these -> 'footer'.
     Text inside <script>, <style>, comments or attribute values is ignored.
     """
     if not html:
@@ -774,7 +777,7 @@ def jsonld_licence_evidence(objects: list[dict]) -> list[Evidence]:
 # decision
 
 _TEXT_CC_KINDS = {"link_rel_license", "a_rel_license", "meta_license", "jsonld_license", "cc_text"}
-_RULE1_LOCATIONS = {"article", "page", "jsonld"}
+_RULE1_LOCATIONS = {"article", "page"}  # the article text (HTML 'page' = in the body, outside any container)
 
 
 def _norm(text: str) -> str:
@@ -786,16 +789,16 @@ def decide_licence(evidence: list[Evidence]) -> dict:
 
     | rule | evidence                                                           | licence_spdx      | scope          |
     | ---- | ------------------------------------------------------------------ | ----------------- | -------------- |
-    | 1    | `wire_copyright` in the article text (location article/page) or   | LicenseRef-all-   | article_text   |
-    |      | a wire agency as JSON-LD copyrightHolder: a wire story on a CC     | rights-reserved   |                |
-    |      | site is still the agency's                                         |                   |                |
+    | 1    | `wire_copyright` in the article text (location article/page): a    | LicenseRef-all-   | article_text   |
+    |      | wire story on a CC site is still the agency's                      | rights-reserved   |                |
     | 2    | a CC licence for the page's text: `link_rel_license` (head, or     | that SPDX id      | page           |
     |      | anywhere not media), `a_rel_license` not in media, `meta_license`, |                   |                |
     |      | `jsonld_license` of the article, a `cc_text` sentence not on a     |                   |                |
     |      | photo credit, a bare `cc_link` in the footer; several -> the most  |                   |                |
     |      | confident                                                          |                   |                |
     | 3    | `all_rights_reserved` / `copyright_notice` (footer, article, head, | LicenseRef-all-   | page           |
-    |      | JSON-LD copyrightHolder) or a wire notice in the site's footer     | rights-reserved   |                |
+    |      | JSON-LD copyrightHolder), a wire notice in the site's footer, a    | rights-reserved   |                |
+    |      | wire agency as JSON-LD copyrightHolder (not in the text: rule 3)   |                   |                |
     | 4    | only media-scoped CC evidence, or nothing                          | NOASSERTION       | media_only if  |
     |      |                                                                    |                   | CC on media,   |
     |      |                                                                    |                   | else None      |
@@ -875,8 +878,9 @@ def copyright_fields(blocks: list[str], evidence: list[Evidence]) -> dict:
     """{'copyright_holder', 'copyright_year', 'copyright_notice'} of the TEXT.
 
     The notice is chosen like the licence: an in-story wire notice first ('© 2023 Thomson/Reuters. All
-    rights reserved.' -> holder 'Thomson Reuters', year 2023), then a JSON-LD copyrightHolder (with its
-    copyrightYear), then an in-article notice, then the site's footer / head notice. When `evidence`
+    rights reserved.' -> holder 'Thomson Reuters', year 2023), then any other wire agency notice (a
+    JSON-LD copyrightHolder, with its copyrightYear), then notices naming a holder: in the article,
+    JSON-LD, the site's footer, the head. When `evidence`
     holds no notice the blocks are scanned. The holder is the notice without the ©/Copyright marks,
     years and 'All rights reserved'; '/' between words becomes a space.
     """
@@ -890,15 +894,13 @@ def copyright_fields(blocks: list[str], evidence: list[Evidence]) -> dict:
     footer_texts = {_norm(e.value) for e in evidence if e.location == "footer"}
 
     def rank(e: Evidence) -> tuple:
-        wire_story = e.kind == "wire_copyright" and e.location in _RULE1_LOCATIONS and not (
-            e.location != "jsonld" and _norm(e.value) in footer_texts)
+        demoted = e.location != "jsonld" and _norm(e.value) in footer_texts
+        wire_story = e.kind == "wire_copyright" and e.location in _RULE1_LOCATIONS and not demoted
         loc_rank = {"article": 0, "page": 1, "jsonld": 2, "footer": 3, "head": 4}.get(e.location, 5)
-        if e.location == "article" and _norm(e.value) in footer_texts:
+        if e.location in ("article", "page") and demoted:
             loc_rank = 3
-        has_holder = _holder(e.value) is not None and e.value.strip().lower() not in ("all rights reserved",
-                                                                                      "all rights reserved.")
-        return (0 if wire_story else 1, 0 if has_holder else 1, loc_rank,
-                0 if e.location != "jsonld" or e.kind != "wire_copyright" else 1)
+        has_holder = _holder(e.value) is not None
+        return (0 if wire_story else 1, 0 if e.kind == "wire_copyright" else 1, 0 if has_holder else 1, loc_rank)
 
     chosen = min(notices, key=rank) if notices else None
     if chosen is None:

@@ -74,7 +74,7 @@ def candidate_edges(keys: np.ndarray, hot_cap: int = 1000) -> tuple[np.ndarray, 
 
 
 def estimate(sigs: np.ndarray, sizes: np.ndarray, src: np.ndarray, dst: np.ndarray,
-             chunk: int = 200_000) -> tuple[np.ndarray, np.ndarray]:
+             chunk: int = 32_768) -> tuple[np.ndarray, np.ndarray]:
     """Estimated Jaccard and containment (of the smaller doc in the larger) for each pair."""
     jac = np.empty(len(src), dtype=np.float64)
     for i in range(0, len(src), chunk):

@@ -38,7 +38,9 @@ from dedup.write import (BucketSpill, base_metadata, bucket_of, shard_count, to_
 
 WORK = "_work"
 KEY_COLUMNS = ["doc_id", "url", "domain", "text_hash", "n_chars", "published_at", "fetched_at",
-               "source_file", "source_offset", "reject_reason", "reject_detail"]
+               "source_file", "source_offset", "reject_reason", "reject_detail",
+               "agency", "dateline", "licence_spdx", "licence_scope",
+               "copyright_holder", "copyright_year", "copyright_notice"]
 
 
 @dataclass
@@ -147,9 +149,12 @@ class Decisions:
     hasher_params: dict
 
 
-def _iter_parts(work: Path, columns: list[str]):
+def _iter_parts(work: Path, columns: list[str] | None, batch_rows: int = 4096):
+    """The docs parts as polars frames of at most `batch_rows` rows: memory stays flat however
+    large one input file was."""
     for part in sorted((work / "docs").glob("*.parquet")):
-        yield pl.read_parquet(part, columns=columns)
+        for batch in pq.ParquetFile(part).iter_batches(batch_size=batch_rows, columns=columns):
+            yield pl.from_arrow(batch)
 
 
 def _chrome_lookup(chrome: pl.DataFrame) -> dict[str, set[int]]:
@@ -241,12 +246,17 @@ def decide(work: Path, config: BuildConfig) -> Decisions:
         strict = VerifyParams(config.story_jaccard, config.story_containment, config.story_containment_min_jaccard,
                               config.verify_min_shingles)
         story, report["pass1"] = _near_dup_labels(sigs, sizes, config, strict)
+        stories = pl.DataFrame({"doc_id": doc_ids, "doc": np.arange(n, dtype=np.int32), "story": story})
+        # one row per (doc, block), with the doc as a small integer: this table is the largest of the
+        # build (about 30 rows a page), so it holds no strings but the domain
         occ = pl.concat([
-            p.filter(pl.col("reject_reason").is_null()).select("doc_id", "domain", "block_keys")
+            p.filter(pl.col("reject_reason").is_null())
+            .join(stories, on="doc_id", how="inner")
+            .select("doc", "story", pl.col("domain").fill_null("").cast(pl.Categorical), "block_keys")
+            .explode("block_keys").rename({"block_keys": "block_key"}).drop_nulls("block_key").unique()
             for p in _iter_parts(work, ["doc_id", "domain", "block_keys", "reject_reason"])
-        ]).join(pl.DataFrame({"doc_id": doc_ids, "story": story}), on="doc_id", how="inner")
-        occ = occ.explode("block_keys").rename({"block_keys": "block_key"}).drop_nulls("block_key").unique()
-        chrome = site_chrome(occ.with_columns(pl.col("domain").fill_null("")), config.site_min_stories)
+        ])
+        chrome = site_chrome(occ, config.site_min_stories)
         lookup = _chrome_lookup(chrome)
     sigs, sizes, removed_chars = _sign(work, index, n, hasher, lookup or {})
     # a page that was nothing but site chrome has no text left: it becomes a reject
@@ -273,12 +283,36 @@ def decide(work: Path, config: BuildConfig) -> Decisions:
     decisions = choose_canonical(members.with_columns(pl.lit(None, pl.String).alias("match")),
                                  config.canonical_policy)
     decisions = _similarity(decisions, members, sigs, index)
+    decisions = decisions.join(cluster_rights(decisions, good), on="cluster_id", how="left")
     prov = provenance(decisions, good)
     removed = pl.DataFrame({"doc_id": list(removed_chars), "site_chars_removed": list(removed_chars.values())},
                            schema={"doc_id": pl.String, "site_chars_removed": pl.Int64})
     decisions = decisions.join(removed, on="doc_id", how="left")
     report["site_chrome_blocks"] = chrome.height
     return Decisions(keys, decisions, prov, chrome, report, doc_ids, sigs, sizes, hasher.params)
+
+
+def cluster_rights(decisions: pl.DataFrame, good: pl.DataFrame) -> pl.DataFrame:
+    """Per cluster, what its copies say together: the wire agency (most copies' own evidence; ties
+    alphabetical), the first dateline and wire copyright notice (by doc_id), and whether any copy
+    carries the agency's notice in the story (which makes the story's text all-rights-reserved)."""
+    m = decisions.select("doc_id", "cluster_id").join(good, on="doc_id", how="left").sort("doc_id")
+    votes = (m.drop_nulls("agency").group_by("cluster_id", "agency").agg(pl.len().alias("votes"))
+             .sort(["cluster_id", "votes", "agency"], descending=[False, True, False])
+             .group_by("cluster_id", maintain_order=True)
+             .agg(pl.col("agency").first().alias("cluster_agency"), pl.col("votes").first().alias("agency_votes")))
+    wire = m.filter(pl.col("licence_scope") == "article_text")
+    notices = wire.group_by("cluster_id", maintain_order=True).agg(
+        pl.col("doc_id").first().alias("wire_notice_doc_id"),
+        pl.col("copyright_holder").first().alias("cluster_copyright_holder"),
+        pl.col("copyright_year").first().alias("cluster_copyright_year"),
+        pl.col("copyright_notice").first().alias("cluster_copyright_notice"),
+    )
+    datelines = m.drop_nulls("dateline").group_by("cluster_id", maintain_order=True).agg(
+        pl.col("dateline").first().alias("cluster_dateline"))
+    base = decisions.select("cluster_id").unique()
+    return base.join(votes, on="cluster_id", how="left").join(notices, on="cluster_id", how="left") \
+        .join(datelines, on="cluster_id", how="left")
 
 
 def _similarity(decisions: pl.DataFrame, members: pl.DataFrame, sigs: np.ndarray,
@@ -339,14 +373,15 @@ def apply_and_write(work: Path, stage_dir: Path, dec: Decisions, config: BuildCo
     }
     lookup = _chrome_lookup(dec.chrome)
     samples: dict[tuple[str, int], str] = {}
-    for part in sorted((work / "docs").glob("*.parquet")):
-        docs = pl.read_parquet(part).drop("doc_id", "reject_reason", "reject_detail")
+    for docs in _iter_parts(work, None):
+        docs = docs.drop("doc_id", "reject_reason", "reject_detail")
         docs = docs.join(verdict, on=row_key, how="left")
         canon = docs.filter(pl.col("is_canonical").fill_null(False)).join(dec.provenance, on="doc_id", how="left")
         _collect_samples(docs, lookup, samples)
-        canon = _final_text(canon, lookup)
+        canon = _canonical_rights(_final_text(canon, lookup))
         spills["data"].add(to_schema(canon, "documents"))
-        dups = docs.filter(pl.col("is_canonical").not_().fill_null(False))
+        dups = docs.filter(pl.col("is_canonical").not_().fill_null(False)).with_columns(
+            pl.col("cluster_agency").alias("original_source"))
         spills["duplicates"].add(to_schema(dups, "duplicates"))
         rej = docs.filter(pl.col("reject_reason").is_not_null()).rename(
             {"reject_reason": "reason", "reject_detail": "detail"})
@@ -420,6 +455,57 @@ def _collect_samples(docs: pl.DataFrame, lookup: dict[str, set[int]], samples: d
         for b, k in zip(blocks or (), keys or ()):
             if k in drop and (samples.get((domain, k)) is None or b < samples[(domain, k)]):
                 samples[(domain, k)] = b
+
+
+def _canonical_rights(canon: pl.DataFrame) -> pl.DataFrame:
+    """Merge what the cluster knows onto the canonical record (decide: pipeline.cluster_rights).
+
+    - original_source: the cluster's agency; the vote is added to attribution_evidence;
+    - dateline and copyright notice: the record's own, else a copy's;
+    - licence: when a copy carries the wire agency's notice in the story and this record does not,
+      the story is still the agency's: all-rights-reserved, scope article_text, with the evidence
+      (and licence_conflict when the page itself claimed an open licence).
+    """
+    from dedup.attribution import attribution_text
+    from dedup.licence import ARR, licence_class
+
+    rows = canon.select("doc_id", "title", "url", "authors", "publisher", "licence_spdx", "licence_scope",
+                        "licence_url", "licence_evidence", "licence_conflict", "attribution_evidence",
+                        "cluster_agency", "agency_votes", "cluster_size", "wire_notice_doc_id").rows(named=True)
+    out: dict[str, list] = {k: [] for k in ("licence_spdx", "licence_class", "licence_scope", "licence_url",
+                                            "licence_evidence", "licence_conflict", "attribution_evidence",
+                                            "attribution_text")}
+    for r in rows:
+        spdx, scope, url, conflict = r["licence_spdx"], r["licence_scope"], r["licence_url"], r["licence_conflict"]
+        evidence = list(r["licence_evidence"] or [])
+        if r["wire_notice_doc_id"] and scope != "article_text":
+            evidence.append({"kind": "cluster_wire_copyright", "value": r["wire_notice_doc_id"],
+                             "location": "cluster", "confidence": 0.9, "spdx": ARR})
+            conflict = bool(conflict) or (spdx not in (ARR, "NOASSERTION"))
+            spdx, scope, url = ARR, "article_text", None
+        spdx = spdx or "NOASSERTION"
+        attribution = list(r["attribution_evidence"] or [])
+        if r["cluster_agency"] and (r["cluster_size"] or 1) > 1:
+            attribution.append({"kind": "cluster", "agency": r["cluster_agency"],
+                                "value": f"{r['agency_votes']} of {r['cluster_size']} copies name it"})
+        out["licence_spdx"].append(spdx)
+        out["licence_class"].append(licence_class(spdx))
+        out["licence_scope"].append(scope)
+        out["licence_url"].append(url)
+        out["licence_evidence"].append(evidence)
+        out["licence_conflict"].append(bool(conflict))
+        out["attribution_evidence"].append(attribution)
+        out["attribution_text"].append(attribution_text(r["title"], r["authors"], r["cluster_agency"],
+                                                        r["publisher"], r["url"], spdx))
+    sch = schema("documents")
+    return canon.with_columns(
+        [pl.Series(k, v, dtype=pl.from_arrow(pa.array([], type=sch.field(k).type)).dtype) for k, v in out.items()]
+        + [pl.col("cluster_agency").alias("original_source"),
+           pl.coalesce("dateline", "cluster_dateline").alias("dateline"),
+           pl.coalesce("copyright_holder", "cluster_copyright_holder").alias("copyright_holder"),
+           pl.coalesce("copyright_year", "cluster_copyright_year").alias("copyright_year"),
+           pl.coalesce("copyright_notice", "cluster_copyright_notice").alias("copyright_notice")]
+    )
 
 
 def _final_text(canon: pl.DataFrame, lookup: dict[str, set[int]]) -> pl.DataFrame:

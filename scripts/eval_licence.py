@@ -9,6 +9,8 @@ with ``labels/attribution.jsonl`` (``wire``):
 
 * wire accuracy on docs whose ``signals`` is non-empty (the agency is visible on the page), and on docs
   of the site's own reporting (``wire`` null: must stay null);
+* licence scope against the scope implied by the label's free-text ``evidence`` (a wire notice ->
+  article_text, CC only on an image credit -> media_only, no statement -> None, else page);
 * wire accuracy on ALL docs after ``merge_cluster`` over the gold clusters (``labels/clusters.jsonl``
   ``story_id``): an upper bound for the cluster step, which the pipeline runs on its own clusters.
 
@@ -54,6 +56,21 @@ def iter_docs(bench: Path):
                 yield json.loads(line)
 
 
+def expected_scope(evidence: str | None) -> str | None:
+    """The licence_scope that the bench's free-text `evidence` label implies ('?' when unknown)."""
+    if not evidence:
+        return "?"
+    if evidence.startswith("wire copyright notice"):
+        return "article_text"
+    if evidence.startswith("no statement for the text"):
+        return "media_only"
+    if evidence.startswith("no statement"):
+        return None
+    if evidence.startswith(("site footer", "page-level", "JSON-LD")):
+        return "page"
+    return "?"
+
+
 def table(counter: collections.Counter, title: str) -> str:
     rows = [f"{title}", "| gold | predicted | docs |", "| --- | --- | --- |"]
     for (gold, pred), n in sorted(counter.items(), key=lambda kv: -kv[1]):
@@ -87,6 +104,8 @@ def main() -> int:
     n_docs = 0
     conflicts = 0
     scopes: collections.Counter = collections.Counter()
+    scope_conf: collections.Counter = collections.Counter()
+    conflict_by_gold: collections.Counter = collections.Counter()
 
     for doc in iter_docs(bench):
         doc_id, html, url = doc["id"], doc["html"], doc.get("url")
@@ -109,6 +128,11 @@ def main() -> int:
         if gold_lic is not None:
             key = (gold_lic["licence"], decision["licence_spdx"])
             lic_conf[key] += 1
+            gold_scope = expected_scope(gold_lic.get("evidence"))
+            if gold_scope != "?":
+                scope_conf[(gold_scope, decision["licence_scope"])] += 1
+            if decision["licence_conflict"]:
+                conflict_by_gold[gold_lic.get("evidence")] += 1
             if key[0] != key[1] and len(lic_examples[key]) < args.examples:
                 lic_examples[key].append({"url": url, "gold_evidence": gold_lic.get("evidence"),
                                           "evidence": [(e.kind, e.location, e.value[:90]) for e in evidence]})
@@ -146,7 +170,9 @@ def main() -> int:
         "own_reporting_accuracy": acc(own_conf),
         "own_reporting_docs": sum(own_conf.values()),
         "wire_accuracy_all_after_gold_cluster_merge": acc(cluster_conf),
+        "licence_scope_accuracy": acc(scope_conf),
         "licence_conflicts": conflicts,
+        "licence_conflicts_by_gold_evidence": dict(conflict_by_gold),
         "licence_scopes": {str(k): v for k, v in scopes.items()},
         "html_scan_ms_median": 1000 * times[len(times) // 2],
         "html_scan_ms_p99": 1000 * times[int(len(times) * 0.99)],
@@ -158,6 +184,8 @@ def main() -> int:
         print(f"- {k}: {v:.4f}" if isinstance(v, float) else f"- {k}: {v}")
     print()
     print(table(lic_conf, "## licence (gold SPDX vs predicted)"))
+    print()
+    print(table(scope_conf, "## licence scope (implied by the gold evidence vs predicted)"))
     print()
     print(table(wire_conf, "## wire agency, docs with visible signals (gold vs predicted)"))
     print()

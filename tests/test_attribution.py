@@ -7,6 +7,8 @@ import json
 
 import pytest
 from conftest import shared_path
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dedup.attribution import (AGENCIES, AGENCY_DOMAINS, agency_from_credit, attribution_evidence,
                                attribution_text, dateline, jsonld_attribution, merge_cluster)
@@ -178,6 +180,15 @@ def test_attribution_evidence_sources():
     assert out["original_source"] is None and out["attribution_evidence"] == []
 
 
+def test_attribution_false_friends_on_a_page():
+    blocks = ["How to set up a hotspot", "By Jane Doe",
+              "Connect to the wireless (AP) access point, then open the router settings.",
+              "Reuters reported last year that the chip shortage would ease.",
+              "(AP Photo/Evan Vucci)", "Photo: John Roe / AFP", "© 2024 Gadget Weekly Media LLC. All rights reserved."]
+    out = attribution_evidence(blocks, [], {"author": "Jane Doe"}, "gadget-weekly.example")
+    assert out["original_source"] is None and out["attribution_evidence"] == [] and out["dateline"] is None
+
+
 def test_attribution_copyright_line_outweighs_a_dateline():
     blocks = ["MOSCOW (AP) — A cargo ship ...", "More text.", "© 2023 dpa GmbH. All rights reserved."]
     out = attribution_evidence(blocks, [], {}, None)
@@ -193,6 +204,19 @@ def test_attribution_evidence_jsonld_publisher():
     assert out["publisher"] == "Ashford Sentinel"
     assert out["authors"] == ["Associated Press"]
     assert {e["kind"] for e in out["attribution_evidence"]} == {"dateline", "byline", "jsonld_author"}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.text(max_size=60), st.sampled_from(
+    ["WASHINGTON (AP) —", "(Reuters) -", "© 2023 AFP", "By ", "Jane Doe", " | Reuters", ", AP", "(AP)"])),
+    max_size=8))
+def test_attribution_never_raises(parts):
+    text = "".join(parts)
+    dateline(text)
+    agency_from_credit(text)
+    out = attribution_evidence(parts, [{"@type": "NewsArticle", "author": text}], {"author": text}, text)
+    assert out["original_source"] is None or out["original_source"] in AGENCIES
+    attribution_text(text, parts, out["original_source"], text or None, text or None, None)
 
 
 def test_merge_cluster():

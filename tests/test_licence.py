@@ -9,6 +9,8 @@ import time
 
 import pytest
 from conftest import shared_path
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from dedup.extract import extract_html, split_blocks
 from dedup.licence import (ARR, NOASSERTION, Evidence, cc_text_to_spdx, cc_url_to_spdx, copyright_fields,
@@ -271,6 +273,23 @@ def test_html_scan_handles_garbage():
     assert isinstance(html_licence_evidence("<<<>>> © <a" * 100), list)
 
 
+_HTML_BITS = st.sampled_from(["<footer>", "</footer>", "<figure>", "</figcaption>", "<div class='photo-credit'>",
+                               "</div>", "<a rel='license' href='https://creativecommons.org/licenses/by/4.0/'>",
+                               "</a>", "© 2023 AP", "All rights reserved", "<script>", "</script>", "<!--", "-->",
+                               "<p>", "</p>", "<article>", "İ", "😀", "’", "Creative Commons Attribution 4.0",
+                               "<head>", "</head>", "<meta name='copyright' content='X'>", "<", ">", "\x00"])
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(_HTML_BITS, st.text(max_size=20)), max_size=40))
+def test_html_scan_never_raises_and_decides(parts):
+    html = "".join(parts)
+    ev = html_licence_evidence(html)
+    d = decide_licence(ev + text_licence_evidence(parts))
+    assert d["licence_spdx"] and d["licence_class"] in ("open", "nc", "nd", "all-rights-reserved", "noassertion")
+    copyright_fields(parts, ev)
+
+
 def test_html_scan_is_fast_on_a_100kb_page():
     para = "".join(f"<p>Paragraph {i} of the story, with words and a <a href='/x/{i}'>link</a>.</p>\n"
                    for i in range(1300))
@@ -311,7 +330,11 @@ def test_jsonld_copyright_holder_agency_is_wire():
     ev = jsonld_licence_evidence(objs)
     assert ("wire_copyright", "jsonld", None) in _kinds(ev)
     d = decide_licence(ev)
-    assert (d["licence_spdx"], d["licence_scope"]) == (ARR, "article_text")
+    # not in the article text: rule 3 (scope page); on a CC page it is a conflict
+    assert (d["licence_spdx"], d["licence_scope"]) == (ARR, "page")
+    cc = Evidence("link_rel_license", "https://creativecommons.org/licenses/by/4.0/", "head", 0.95, "CC-BY-4.0")
+    d = decide_licence(ev + [cc])
+    assert (d["licence_spdx"], d["licence_conflict"]) == ("CC-BY-4.0", True)
     assert copyright_fields([], ev) == {"copyright_holder": "Associated Press", "copyright_year": 2023,
                                         "copyright_notice": "Associated Press"}
 

@@ -469,3 +469,10 @@ def attribution_text(title: str | None, authors: list[str] | None, original_sour
     if licence_spdx:
         text += f", {licence_spdx}"
     return text
+
+
+def is_wire_notice(block: str) -> bool:
+    """A wire agency's copyright line ('© 2023 Thomson/Reuters. All rights reserved.'): part of the
+    story on every copy, so repetition across one site's stories does not make it site chrome."""
+    return len(block) <= 200 and bool(_COPYRIGHT_HEAD.match(block) or "©" in block) \
+        and agency_from_credit(block) is not None

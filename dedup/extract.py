@@ -13,7 +13,7 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from urllib.parse import urljoin, urlsplit
 
 from resiliparse.extract.html2text import extract_plain_text
@@ -258,6 +258,44 @@ def parse_published(raw: str | None) -> datetime | None:
     return dt.astimezone(timezone.utc)
 
 
+_MONTH_NAMES = {m: i + 1 for i, m in enumerate(
+    "january february march april may june july august september october november december".split())}
+_TZ_OFFSETS = {"UTC": 0, "GMT": 0, "Z": 0, "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7, "MDT": -6,
+               "PST": -8, "PDT": -7, "BST": 1, "CET": 1, "CEST": 2, "IST": 5.5, "JST": 9, "AEST": 10, "AEDT": 11}
+_MON = r"(?P<mon>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|" \
+       r"Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+_CLOCK = r"(?:,?\s+(?:at\s+)?(?P<h>\d{1,2}):(?P<mi>\d{2})\s*(?P<ampm>[AaPp]\.?[Mm]\.?)?)?(?:\s+(?P<tz>[A-Z]{1,4}))?"
+_DATE_LINE_PATTERNS = [
+    re.compile(rf"(?P<d>\d{{1,2}})\s+{_MON},?\s+(?P<y>\d{{4}}){_CLOCK}"),
+    re.compile(rf"{_MON}\s+(?P<d>\d{{1,2}}),?\s+(?P<y>\d{{4}}){_CLOCK}"),
+]
+
+
+def parse_date_line(block: str) -> datetime | None:
+    """The time a visible date line states ('Saturday, 16 September 2023 05:58 PM EDT',
+    'September 01, 2023 at 01:47 AM'), aware when it names a zone (else read as UTC); junk -> None."""
+    for pattern in _DATE_LINE_PATTERNS:
+        m = pattern.search(block)
+        if not m:
+            continue
+        month = next((v for k, v in _MONTH_NAMES.items() if k.startswith(m["mon"].lower().rstrip("."))), None)
+        hour, minute = int(m["h"] or 0), int(m["mi"] or 0)
+        if m["ampm"]:
+            hour = hour % 12 + (12 if m["ampm"].lower().startswith("p") else 0)
+        offset = _TZ_OFFSETS.get(m["tz"] or "UTC")
+        if offset is None:
+            offset = 0
+        try:
+            local = datetime(int(m["y"]), month, int(m["d"]), hour, minute,
+                             tzinfo=timezone(timedelta(hours=offset)))
+        except (ValueError, TypeError):
+            return None
+        if not 1990 <= local.year <= 2100:
+            return None
+        return local.astimezone(timezone.utc)
+    return None
+
+
 def registered_domain(url: str | None) -> str | None:
     """Host of the URL, lower-case, without port and a leading 'www.'."""
     if not url:
@@ -312,8 +350,22 @@ def _extract_row(html: bytes | None, text: str | None, url: str | None, charset:
         "published_at_source": ex.published_at_source,
         "blocks": ex.blocks,
     }
+    if ex.published_at is None:
+        _date_from_lines(ex, row)
     row.update(page_rights(page, ex, domain))
     return row
+
+
+def _date_from_lines(ex: Extracted, row: dict) -> None:
+    """No date in the markup: the first visible date line of the page (markup always wins)."""
+    from dedup.blocks import is_date_line
+
+    for block in ex.blocks[:25]:
+        if is_date_line(block):
+            parsed = parse_date_line(block)
+            if parsed is not None:
+                row.update(published_at=parsed, published_at_raw=block, published_at_source="date_line")
+                return
 
 
 def page_rights(page: str | None, ex: Extracted, domain: str | None) -> dict:
@@ -332,5 +384,5 @@ def page_rights(page: str | None, ex: Extracted, domain: str | None) -> dict:
     row["attribution_evidence"] = attribution["attribution_evidence"]
     row["dateline"] = attribution["dateline"]
     row["authors"] = attribution["authors"]
-    row["publisher"] = attribution["publisher"] or ex.site_name
+    row["publisher"] = attribution["publisher"] or ex.site_name or domain
     return row

@@ -26,6 +26,7 @@ from dedup import __version__
 from dedup.cluster import cluster_id_for, connected_components
 from dedup.config import BuildConfig
 from dedup.errors import OutputError
+from dedup.attribution import is_wire_notice
 from dedup.blocks import SITE_CHROME, page_batch, site_chrome
 from dedup.extract import extract_batch, join_blocks, normalise_text, text_hash
 from dedup.minhash import MinHasher, s_curve
@@ -168,14 +169,16 @@ def final_blocks(blocks: list[str] | None, keys: list[int] | None, domain: str |
                  chrome: dict[str, set[int]], title: str | None = None) -> tuple[list[str], int, int]:
     """Blocks left after the cross-site pass: (kept, removed count, removed chars).
 
-    The page's own headline stays even when the site lists it under 'related' on other pages."""
+    The page's own headline stays even when the site lists it under 'related' on other pages, and so
+    does a wire agency's copyright line (story text, not the site's)."""
     if not blocks:
         return [], 0, 0
     drop = chrome.get(domain or "", set())
     if not drop:
         return blocks, 0, 0
     headline = normalise_text(title) if title and len(title.split()) >= 4 else None
-    gone = [k in drop and not (headline and normalise_text(b) == headline) for b, k in zip(blocks, keys)]
+    gone = [k in drop and not (headline and normalise_text(b) == headline) and not is_wire_notice(b)
+            for b, k in zip(blocks, keys)]
     kept = [b for b, g in zip(blocks, gone) if not g]
     removed = [b for b, g in zip(blocks, gone) if g]
     return kept, len(removed), sum(len(b) for b in removed)
@@ -501,10 +504,11 @@ def _canonical_rights(canon: pl.DataFrame) -> pl.DataFrame:
     return canon.with_columns(
         [pl.Series(k, v, dtype=pl.from_arrow(pa.array([], type=sch.field(k).type)).dtype) for k, v in out.items()]
         + [pl.col("cluster_agency").alias("original_source"),
-           pl.coalesce("dateline", "cluster_dateline").alias("dateline"),
-           pl.coalesce("copyright_holder", "cluster_copyright_holder").alias("copyright_holder"),
-           pl.coalesce("copyright_year", "cluster_copyright_year").alias("copyright_year"),
-           pl.coalesce("copyright_notice", "cluster_copyright_notice").alias("copyright_notice")]
+           pl.coalesce("dateline", "cluster_dateline").alias("dateline")]
+        # the copyright of the TEXT: a copy's wire notice beats this page's own site notice
+        + [pl.when(pl.col("wire_notice_doc_id").is_not_null() & (pl.col("licence_scope").fill_null("") != "article_text"))
+           .then(pl.col(f"cluster_{c}")).otherwise(pl.coalesce(c, f"cluster_{c}")).alias(c)
+           for c in ("copyright_holder", "copyright_year", "copyright_notice")]
     )
 
 

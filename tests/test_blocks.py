@@ -335,10 +335,6 @@ def test_other_pages_of_the_site_keep_headline_and_story(newsmax_build):
         assert paragraphs(text) == [s["headline"], *s["story"]], s["headline"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "the wire's copyright line is counted as site chrome: when three stories of newsmax.com are Reuters "
-    "copy, `© 2023 Thomson/Reuters. All rights reserved.` is in 3 stories (>= site_min_stories) and is "
-    "removed from all of them, the seed included; the story's own licence notice is lost"))
 def test_wire_copyright_line_survives_when_the_site_runs_several_wire_stories(tmp_path):
     seed_text = shared_path("seed", "newsmax-reuters-page.txt").read_text("utf-8")
     records = [{"id": "nm-seed", "url": "https://www.newsmax.com/newsfront/kim-shoigu-russia/2023/09/16/id/1134",

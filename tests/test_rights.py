@@ -1,0 +1,88 @@
+"""Licence, attribution and published time end to end: the seed page yields the record its README
+describes; evidence from every copy reaches the canonical record."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+
+import polars as pl
+
+from conftest import shared_path
+
+from dedup.config import BuildConfig
+from dedup.pipeline import build
+
+
+def test_seed_page_record(tmp_path):
+    seed = shared_path("seed", "newsmax-reuters-page.txt").read_text("utf-8")
+    crawl = tmp_path / "crawl.jsonl"
+    crawl.write_text(json.dumps({"id": "seed", "url": "https://www.newsmax.com/world/globaltalk/kim-shoigu/2023/09/16/id/1134",
+                                 "text": seed}) + "\n")
+    build([str(crawl)], tmp_path / "out", BuildConfig(), workers=1)
+    row = pl.read_parquet(tmp_path / "out" / "data").row(0, named=True)
+    assert row["licence_spdx"] == "LicenseRef-all-rights-reserved" and row["licence_class"] == "all-rights-reserved"
+    assert row["licence_scope"] == "article_text"
+    assert row["copyright_holder"] == "Thomson Reuters" and row["copyright_year"] == 2023
+    assert row["original_source"] == "Reuters"
+    # the visible date line, with its zone (EDT = UTC-4); the garbled `2023-58-16` never wins
+    assert row["published_at"] == datetime(2023, 9, 16, 21, 58, tzinfo=timezone.utc)
+    assert row["published_at_raw"] == "Saturday, 16 September 2023 05:58 PM EDT"
+    assert row["published_at_source"] == "date_line"
+    assert row["publisher"] == "newsmax.com"  # a plain-text record names no site: the domain stands in
+    assert "© 2023 Thomson/Reuters. All rights reserved." in row["text"]
+    assert "Reuters" in row["attribution_text"]
+
+
+PAGE = """<html><head><title>{title}</title>
+<meta property="og:site_name" content="{site}">
+{licence}
+</head><body><article><h1>{title}</h1>
+{paragraphs}
+{credit}
+</article><footer><p>© 2024 {site} Media. All rights reserved.</p></footer></body></html>"""
+
+STORY = [
+    "The harbour authority approved a new ferry route between the two islands on Monday after a long public consultation.",
+    "Officials said the crossing would cut travel times by half for the thousands of commuters who use the old route every day.",
+    "Fishermen had opposed the plan for months, saying the larger vessels would disturb the breeding grounds near the southern reef.",
+    "The first sailings are planned for the spring, once the new landing stage at the northern quay has been inspected by engineers.",
+    "A spokesperson for the operator said fares would stay at the current level for at least the first two years of service.",
+]
+
+
+def page(site: str, dateline: str, credit: str, licence: str = "", keep: int = 5) -> str:
+    paragraphs = [f"<p>{dateline}{STORY[0]}</p>"] + [f"<p>{p}</p>" for p in STORY[1:keep]]
+    return PAGE.format(title="Ferry route approved", site=site, licence=licence,
+                       paragraphs="\n".join(paragraphs), credit=f"<p>{credit}</p>" if credit else "")
+
+
+def test_cluster_evidence_reaches_the_canonical(tmp_path):
+    cc = '<link rel="license" href="https://creativecommons.org/licenses/by/4.0/">'
+    records = [
+        # the copy with the dateline but no credit line, on a CC site: becomes canonical (longest)
+        {"id": "a", "url": "https://open-harbour.example/a",
+         "html": page("Open Harbour", "PORTSMOUTH (Reuters) - ", "", cc) + "<p>Extra local paragraph about the quay.</p>"},
+        # a trimmed copy that keeps the agency's copyright line
+        {"id": "b", "url": "https://coast-news.example/b",
+         "html": page("Coast News", "", "© 2024 Thomson Reuters. All rights reserved.", keep=4)},
+        {"id": "c", "url": "https://isle-times.example/c", "html": page("Isle Times", "", "", keep=4)},
+    ]
+    crawl = tmp_path / "c.jsonl"
+    crawl.write_text("\n".join(json.dumps(r) for r in records) + "\n")
+    build([str(crawl)], tmp_path / "out", BuildConfig(), workers=1)
+    data = pl.read_parquet(tmp_path / "out" / "data")
+    dups = pl.read_parquet(tmp_path / "out" / "duplicates")
+    assert data.height == 1 and dups.height == 2
+    canon = data.row(0, named=True)
+    assert canon["original_source"] == "Reuters"
+    assert canon["dateline"] == "PORTSMOUTH (Reuters)"
+    assert canon["copyright_holder"] == "Thomson Reuters"
+    # the page claims CC BY for its own text, but the story is the agency's: recorded as a conflict
+    assert canon["licence_spdx"] == "LicenseRef-all-rights-reserved" and canon["licence_conflict"]
+    kinds = {e["kind"] for e in canon["licence_evidence"]}
+    assert {"link_rel_license", "cluster_wire_copyright"} <= kinds
+    assert any(e["kind"] == "cluster" for e in canon["attribution_evidence"])
+    # every copy names the cluster's agency; each keeps its own page's licence
+    assert dups["original_source"].to_list() == ["Reuters", "Reuters"]
+    assert set(dups["licence_spdx"]) == {"LicenseRef-all-rights-reserved"}

@@ -122,6 +122,11 @@ def _agency_name(text: str, allow_ap: bool = False) -> str | None:
     return None
 
 
+def agency_of_domain(host: str | None) -> str | None:
+    """The agency whose own site this is ('www.reuters.com' -> 'Reuters'), else None."""
+    return _domain_agency(host)
+
+
 def _domain_agency(host: str | None) -> str | None:
     if not host:
         return None

@@ -96,6 +96,13 @@ def build(
         help="Processes for reading and extraction (0 = one per CPU core).", min=0)] = 0,
     shard_mb: Annotated[Optional[int], typer.Option(
         help="Target uncompressed size of one data shard in MiB [default: 512].", min=1)] = None,
+    licence: Annotated[Optional[str], typer.Option(
+        "--licence", help="Publish only records of these licence classes, comma-separated: open, nc, nd, "
+                          "all-rights-reserved, noassertion (the other clusters become rejects) [default: all].",
+        show_default=False)] = None,
+    withhold_text: Annotated[Optional[str], typer.Option(
+        "--withhold-text", help="Publish records of these licence classes without their text (URL, WARC file and "
+                                "offset kept for rehydration), comma-separated.", show_default=False)] = None,
     overwrite: Annotated[bool, typer.Option(
         "--overwrite", help="Replace the output folder if it is not empty.")] = False,
     progress: Annotated[Optional[bool], typer.Option(
@@ -108,7 +115,8 @@ def build(
     pointing at its canonical, or a row in rejects/ with the reason. Same inputs, same bytes out.
     """
     try:
-        cfg = load_config(config, preset=preset, shard_bytes=shard_mb * 1024 * 1024 if shard_mb else None)
+        cfg = load_config(config, preset=preset, shard_bytes=shard_mb * 1024 * 1024 if shard_mb else None,
+                          licence_classes=licence, withhold_text=withhold_text)
         n_workers = workers or os.cpu_count() or 1
         show = sys.stderr.isatty() if progress is None else progress
         summary = run_build(crawl, out, cfg, workers=n_workers, overwrite=overwrite, progress=RichProgress(show))

@@ -12,6 +12,7 @@ from dedup.errors import ConfigError
 from dedup.select import DEFAULT_POLICY, check_policy
 
 MiB = 1024 * 1024
+LICENCE_CLASSES = ("open", "nc", "nd", "all-rights-reserved", "noassertion")
 
 
 # Presets set defaults; a TOML file and CLI options override them key by key.
@@ -49,6 +50,9 @@ class BuildConfig:
     story_jaccard: float = 0.7
     story_containment: float = 0.95
     story_containment_min_jaccard: float = 0.5
+    # release choices by licence class (open, nc, nd, all-rights-reserved, noassertion)
+    licence_classes: tuple[str, ...] = ()  # publish only these classes (empty: all)
+    withhold_text: tuple[str, ...] = ()  # publish these classes as metadata-only rows (no text)
     # output layout
     shard_bytes: int = 512 * MiB  # uncompressed bytes of text per data shard
     row_group_bytes: int = 96 * MiB  # uncompressed bytes per Parquet row group
@@ -69,11 +73,18 @@ class BuildConfig:
         if self.row_group_bytes < 1024:
             raise ConfigError(f"row_group_bytes={self.row_group_bytes} is too small (at least 1024)")
         self.canonical_policy = check_policy(tuple(self.canonical_policy))
+        for key in ("licence_classes", "withhold_text"):
+            value = tuple(getattr(self, key))
+            unknown = sorted(set(value) - set(LICENCE_CLASSES))
+            if unknown:
+                raise ConfigError(f"{key}: unknown licence class(es) {unknown}; choose from {list(LICENCE_CLASSES)}")
+            setattr(self, key, value)
         return self
 
     def to_dict(self) -> dict:
         d = asdict(self)
-        d["canonical_policy"] = list(self.canonical_policy)
+        for key in ("canonical_policy", "licence_classes", "withhold_text"):
+            d[key] = list(getattr(self, key))
         return d
 
     def sha256(self) -> str:
@@ -104,6 +115,8 @@ def load_config(path: Path | None, **overrides: object) -> BuildConfig:
     unknown = sorted(set(values) - known)
     if unknown:
         raise ConfigError(f"unknown config key(s) {unknown}; known keys: {sorted(known)}")
-    if "canonical_policy" in values:
-        values["canonical_policy"] = tuple(values["canonical_policy"])  # type: ignore[arg-type]
+    for key in ("canonical_policy", "licence_classes", "withhold_text"):
+        if key in values:
+            raw = values[key]
+            values[key] = tuple(raw.split(",") if isinstance(raw, str) else raw)  # type: ignore[union-attr]
     return BuildConfig(**values).validate()  # type: ignore[arg-type]

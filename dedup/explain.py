@@ -19,7 +19,7 @@ from dedup.neardup import VerifyParams, estimate, lsh_keys, verify
 
 
 def _scan(out: Path, table: str) -> pl.LazyFrame:
-    files = sorted((out / table).glob("*.parquet"))
+    files = sorted((out / table).rglob("*.parquet"))
     if not files:
         raise InputError(f"{out}/{table}/ has no Parquet files: is {out} the --out folder of a dedup build?")
     return pl.scan_parquet(files)

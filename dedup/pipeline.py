@@ -26,7 +26,7 @@ from dedup import __version__
 from dedup.cluster import cluster_id_for, connected_components
 from dedup.config import BuildConfig
 from dedup.errors import OutputError
-from dedup.attribution import is_wire_notice
+from dedup.attribution import agency_of_domain, is_wire_notice
 from dedup.blocks import SITE_CHROME, page_batch, site_chrome
 from dedup.extract import extract_batch, join_blocks, normalise_text, text_hash
 from dedup.minhash import MinHasher, s_curve
@@ -40,7 +40,7 @@ from dedup.write import (BucketSpill, base_metadata, bucket_of, shard_count, to_
 WORK = "_work"
 KEY_COLUMNS = ["doc_id", "url", "domain", "text_hash", "n_chars", "published_at", "fetched_at",
                "source_file", "source_offset", "reject_reason", "reject_detail",
-               "agency", "dateline", "licence_spdx", "licence_scope",
+               "agency", "dateline", "licence_spdx", "licence_class", "licence_scope",
                "copyright_holder", "copyright_year", "copyright_notice"]
 
 
@@ -282,17 +282,52 @@ def decide(work: Path, config: BuildConfig) -> Decisions:
     firsts = firsts.with_columns(pl.col("_first").map_elements(cluster_id_for, return_dtype=pl.String)
                                  .alias("cluster_id"))
     members = members.join(firsts, on="_first", how="left").join(
-        good.select("doc_id", "published_at", "fetched_at", "n_chars", "text_hash"), on="doc_id", how="left")
+        good.select("doc_id", "published_at", "fetched_at", "n_chars", "text_hash",
+                    pl.col("domain").map_elements(lambda d: agency_of_domain(d) is not None, return_dtype=pl.Boolean)
+                    .alias("on_agency_domain")),
+        on="doc_id", how="left")
     decisions = choose_canonical(members.with_columns(pl.lit(None, pl.String).alias("match")),
                                  config.canonical_policy)
     decisions = _similarity(decisions, members, sigs, index)
     decisions = decisions.join(cluster_rights(decisions, good), on="cluster_id", how="left")
+    decisions, keys, report["licence_filter"] = _licence_choices(decisions, keys, good, config)
     prov = provenance(decisions, good)
     removed = pl.DataFrame({"doc_id": list(removed_chars), "site_chars_removed": list(removed_chars.values())},
                            schema={"doc_id": pl.String, "site_chars_removed": pl.Int64})
     decisions = decisions.join(removed, on="doc_id", how="left")
     report["site_chrome_blocks"] = chrome.height
     return Decisions(keys, decisions, prov, chrome, report, doc_ids, sigs, sizes, hasher.params)
+
+
+def _licence_choices(decisions: pl.DataFrame, keys: pl.DataFrame, good: pl.DataFrame,
+                     config: BuildConfig) -> tuple[pl.DataFrame, pl.DataFrame, dict]:
+    """The licence class of each cluster (its canonical's, after the cluster merge) decides where it
+    is published: data/<class>/, withheld text, or (not selected by --licence) rejects for the whole
+    cluster, so that no duplicate points at a canonical that is not published."""
+    own = good.select("doc_id", "licence_class", "licence_scope")
+    canon = decisions.filter("is_canonical").select("doc_id", "cluster_id", "wire_notice_doc_id").join(
+        own, on="doc_id", how="left").select(
+        "cluster_id",
+        pl.when(pl.col("wire_notice_doc_id").is_not_null() & (pl.col("licence_scope").fill_null("") != "article_text"))
+        .then(pl.lit("all-rights-reserved")).otherwise(pl.col("licence_class").fill_null("noassertion"))
+        .alias("publish_class"),
+    )
+    decisions = decisions.join(canon, on="cluster_id", how="left").with_columns(
+        pl.col("publish_class").is_in(list(config.withhold_text)).alias("withhold_text"))
+    report = {"classes": dict(sorted(Counter(canon["publish_class"].to_list()).items()))}
+    if not config.licence_classes:
+        return decisions, keys, report
+    dropped = decisions.filter(~pl.col("publish_class").is_in(list(config.licence_classes)))
+    ids = dropped["doc_id"]
+    detail = f"its cluster's licence class is not in --licence {','.join(config.licence_classes)}"
+    keys = keys.with_columns(
+        pl.when(pl.col("doc_id").is_in(ids)).then(pl.lit("licence_not_selected")).otherwise(pl.col("reject_reason"))
+        .alias("reject_reason"),
+        pl.when(pl.col("doc_id").is_in(ids)).then(pl.lit(detail)).otherwise(pl.col("reject_detail"))
+        .alias("reject_detail"),
+    )
+    report["not_selected_docs"] = dropped.height
+    return decisions.filter(~pl.col("doc_id").is_in(ids)), keys, report
 
 
 def cluster_rights(decisions: pl.DataFrame, good: pl.DataFrame) -> pl.DataFrame:
@@ -367,9 +402,11 @@ def apply_and_write(work: Path, stage_dir: Path, dec: Decisions, config: BuildCo
     verdict = keys.select(*row_key, "doc_id", "reject_reason", "reject_detail").join(
         decisions, on="doc_id", how="left"
     )
-    canon_bytes = int(keys.join(decisions.filter("is_canonical").select("doc_id"), on="doc_id")["n_chars"].sum() or 0)
+    class_bytes = dict(keys.join(decisions.filter("is_canonical").select("doc_id", "publish_class"), on="doc_id")
+                       .group_by("publish_class").agg(pl.col("n_chars").sum()).iter_rows())
+    data_spills = {cls: BucketSpill(work / "spill" / "data" / cls, shard_count(int(n or 0), config.shard_bytes),
+                                    "documents") for cls, n in sorted(class_bytes.items())}
     spills = {
-        "data": BucketSpill(work / "spill" / "data", shard_count(canon_bytes, config.shard_bytes), "documents"),
         "duplicates": BucketSpill(work / "spill" / "duplicates",
                                   shard_count(decisions.height * 300, config.shard_bytes), "duplicates"),
         "rejects": BucketSpill(work / "spill" / "rejects", 1, "rejects"),
@@ -381,8 +418,10 @@ def apply_and_write(work: Path, stage_dir: Path, dec: Decisions, config: BuildCo
         docs = docs.join(verdict, on=row_key, how="left")
         canon = docs.filter(pl.col("is_canonical").fill_null(False)).join(dec.provenance, on="doc_id", how="left")
         _collect_samples(docs, lookup, samples)
-        canon = _canonical_rights(_final_text(canon, lookup))
-        spills["data"].add(to_schema(canon, "documents"))
+        canon = _canonical_rights(_final_text(canon, lookup)).with_columns(
+            pl.when(pl.col("withhold_text")).then(None).otherwise(pl.col("text")).alias("text"))
+        for cls, spill in data_spills.items():
+            spill.add(to_schema(canon.filter(pl.col("publish_class") == cls), "documents"))
         dups = docs.filter(pl.col("is_canonical").not_().fill_null(False)).with_columns(
             pl.col("cluster_agency").alias("original_source"))
         spills["duplicates"].add(to_schema(dups, "duplicates"))
@@ -390,8 +429,13 @@ def apply_and_write(work: Path, stage_dir: Path, dec: Decisions, config: BuildCo
             {"reject_reason": "reason", "reject_detail": "detail"})
         spills["rejects"].add(to_schema(rej, "rejects"))
     kv = base_metadata(config.sha256())
-    outputs = {}
-    for name, prefix in (("data", "train"), ("duplicates", "duplicates"), ("rejects", "rejects")):
+    outputs = {"data": []}
+    for cls, spill in data_spills.items():
+        files = write_sharded(spill, stage_dir / "data" / cls, "train", kv | {"dedup.table": "data",
+                                                                             "dedup.licence_class": cls},
+                              config.row_group_bytes)
+        outputs["data"] += [{"file": p.relative_to(stage_dir).as_posix(), "rows": n} for p, n in files]
+    for name, prefix in (("duplicates", "duplicates"), ("rejects", "rejects")):
         files = write_sharded(spills[name], stage_dir / name, prefix, kv | {"dedup.table": name},
                               config.row_group_bytes)
         outputs[name] = [{"file": p.relative_to(stage_dir).as_posix(), "rows": n} for p, n in files]
@@ -412,7 +456,9 @@ def apply_and_write(work: Path, stage_dir: Path, dec: Decisions, config: BuildCo
 
 def _write_signatures(stage_dir: Path, dec: Decisions, config: BuildConfig, kv: dict) -> list[dict]:
     """signatures/: one row per clustered document, shards by the same doc_id hash as the data."""
-    keep = dec.sizes > 0
+    # documents that are published (in data/ or duplicates/): not rejects, not filtered out by licence
+    published = set(dec.decisions["doc_id"].to_list())
+    keep = np.asarray([s > 0 and d in published for d, s in zip(dec.doc_ids, dec.sizes)], dtype=bool)
     ids = [d for d, k in zip(dec.doc_ids, keep) if k]
     sigs = dec.sigs[keep]
     frame = pl.DataFrame({"doc_id": ids, "n_shingles": dec.sizes[keep]}).join(

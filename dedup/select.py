@@ -13,12 +13,13 @@ from dedup.errors import ConfigError
 
 # rule name -> (column, descending); nulls always sort last
 RULES: dict[str, tuple[str, bool]] = {
+    "agency_domain": ("on_agency_domain", True),  # the copy on the wire agency's own site
     "earliest_published": ("published_at", False),
     "earliest_fetched": ("fetched_at", False),
     "longest_text": ("n_chars", True),
     "smallest_doc_id": ("doc_id", False),
 }
-DEFAULT_POLICY = ("earliest_published", "longest_text", "earliest_fetched", "smallest_doc_id")
+DEFAULT_POLICY = ("agency_domain", "earliest_published", "longest_text", "earliest_fetched", "smallest_doc_id")
 
 
 def check_policy(policy: list[str] | tuple[str, ...]) -> tuple[str, ...]:

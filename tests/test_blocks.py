@@ -55,7 +55,7 @@ def write_jsonl(path: Path, records: list[dict]) -> Path:
 
 def build_out(inputs: list[Path], out: Path, **config) -> dict[str, pl.DataFrame]:
     build([str(p) for p in inputs], out, BuildConfig(**config), workers=1)
-    return {name: pl.read_parquet(sorted((out / name).glob("*.parquet")))
+    return {name: pl.read_parquet(sorted((out / name).rglob("*.parquet")))
             for name in ("data", "duplicates", "rejects")}
 
 

@@ -16,7 +16,7 @@ from dedup.pipeline import build
 
 
 def read_out(out: Path) -> dict[str, pl.DataFrame]:
-    return {name: pl.read_parquet(sorted((out / name).glob("*.parquet"))) for name in ("data", "duplicates", "rejects")}
+    return {name: pl.read_parquet(sorted((out / name).rglob("*.parquet"))) for name in ("data", "duplicates", "rejects")}
 
 
 def all_ids(tables: dict[str, pl.DataFrame]) -> list[str]:
@@ -57,7 +57,7 @@ def test_exact_duplicates_point_at_a_canonical(warc_build):
     assert (joined["cluster_id"] == joined["c2"]).all()
     multi = data.filter(pl.col("cluster_size") > 1)
     assert (multi["duplicate_doc_ids"].list.len() == multi["cluster_size"] - 1).all()
-    assert set(multi["canonical_reason"].unique()) <= {"earliest_published", "longest_text", "earliest_fetched",
+    assert set(multi["canonical_reason"].unique()) <= {"agency_domain", "earliest_published", "longest_text", "earliest_fetched",
                                                        "smallest_doc_id"}
     assert (data.filter(pl.col("cluster_size") == 1)["canonical_reason"] == "singleton").all()
 

@@ -69,7 +69,7 @@ def write_jsonl(path: Path, records: list[dict]) -> Path:
 def read_decisions(out: Path) -> pl.DataFrame:
     """doc_id, cluster_id, is_canonical, canonical_doc_id, canonical_reason for every document that is
     not a reject (canonical_reason: the cluster's, on every row)."""
-    data = pl.read_parquet(sorted((out / "data").glob("*.parquet")))
+    data = pl.read_parquet(sorted((out / "data").rglob("*.parquet")))
     dups = pl.read_parquet(sorted((out / "duplicates").glob("*.parquet")))
     reasons = data.select("cluster_id", "canonical_reason")
     return pl.concat([
@@ -296,7 +296,7 @@ def test_a_chained_story_is_not_lost_from_the_dataset(tmp_path):
     ]
     crawl = write_jsonl(tmp_path / "crawl.jsonl", records)
     build([str(crawl)], tmp_path / "out", BuildConfig(), workers=1)
-    data = pl.read_parquet(sorted((tmp_path / "out" / "data").glob("*.parquet")))
+    data = pl.read_parquet(sorted((tmp_path / "out" / "data").rglob("*.parquet")))
     kept = " ".join(data["text"].to_list())
     assert " ".join(STORY_A[:30]) in kept
     assert " ".join(STORY_B[:30]) in kept  # some copy of story B is in the dataset

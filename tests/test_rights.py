@@ -20,7 +20,7 @@ def test_seed_page_record(tmp_path):
     crawl.write_text(json.dumps({"id": "seed", "url": "https://www.newsmax.com/world/globaltalk/kim-shoigu/2023/09/16/id/1134",
                                  "text": seed}) + "\n")
     build([str(crawl)], tmp_path / "out", BuildConfig(), workers=1)
-    row = pl.read_parquet(tmp_path / "out" / "data").row(0, named=True)
+    row = pl.read_parquet(sorted((tmp_path / "out" / "data").rglob("*.parquet"))).row(0, named=True)
     assert row["licence_spdx"] == "LicenseRef-all-rights-reserved" and row["licence_class"] == "all-rights-reserved"
     assert row["licence_scope"] == "article_text"
     assert row["copyright_holder"] == "Thomson Reuters" and row["copyright_year"] == 2023
@@ -71,7 +71,7 @@ def test_cluster_evidence_reaches_the_canonical(tmp_path):
     crawl = tmp_path / "c.jsonl"
     crawl.write_text("\n".join(json.dumps(r) for r in records) + "\n")
     build([str(crawl)], tmp_path / "out", BuildConfig(), workers=1)
-    data = pl.read_parquet(tmp_path / "out" / "data")
+    data = pl.read_parquet(sorted((tmp_path / "out" / "data").rglob("*.parquet")))
     dups = pl.read_parquet(tmp_path / "out" / "duplicates")
     assert data.height == 1 and dups.height == 2
     canon = data.row(0, named=True)
@@ -86,3 +86,28 @@ def test_cluster_evidence_reaches_the_canonical(tmp_path):
     # every copy names the cluster's agency; each keeps its own page's licence
     assert dups["original_source"].to_list() == ["Reuters", "Reuters"]
     assert set(dups["licence_spdx"]) == {"LicenseRef-all-rights-reserved"}
+
+
+def test_licence_choices_on_the_sample_crawl(tmp_path):
+    from pathlib import Path
+
+    sample = Path(__file__).resolve().parents[1] / "samples" / "crawl"
+    out = tmp_path / "open-only"
+    summary = build([str(sample)], out, BuildConfig(licence_classes=("open",), withhold_text=()), workers=1)
+    assert summary.counts["accounting_ok"]
+    assert sorted(p.name for p in (out / "data").iterdir()) == ["open"]
+    data = pl.read_parquet(sorted((out / "data").rglob("*.parquet")))
+    assert set(data["licence_class"]) == {"open"} and data.height > 0
+    rejects = pl.read_parquet(sorted((out / "rejects").rglob("*.parquet")))
+    assert rejects.filter(pl.col("reason") == "licence_not_selected").height > 0
+    # no duplicate points at a canonical that was not published
+    dups = pl.read_parquet(sorted((out / "duplicates").rglob("*.parquet")))
+    assert set(dups["canonical_doc_id"]) <= set(data["doc_id"])
+
+    out = tmp_path / "withheld"
+    build([str(sample)], out, BuildConfig(withhold_text=("all-rights-reserved",)), workers=1)
+    arr = pl.read_parquet(sorted((out / "data" / "all-rights-reserved").rglob("*.parquet")))
+    assert arr.height > 0 and arr["text"].null_count() == arr.height
+    assert arr["url"].null_count() == 0 and arr["source_offset"].null_count() == 0
+    other = pl.read_parquet(sorted((out / "data" / "open").rglob("*.parquet")))
+    assert other["text"].null_count() == 0

@@ -318,7 +318,7 @@ def _licence_choices(decisions: pl.DataFrame, keys: pl.DataFrame, good: pl.DataF
     if not config.licence_classes:
         return decisions, keys, report
     dropped = decisions.filter(~pl.col("publish_class").is_in(list(config.licence_classes)))
-    ids = dropped["doc_id"]
+    ids = dropped["doc_id"].to_list()
     detail = f"its cluster's licence class is not in --licence {','.join(config.licence_classes)}"
     keys = keys.with_columns(
         pl.when(pl.col("doc_id").is_in(ids)).then(pl.lit("licence_not_selected")).otherwise(pl.col("reject_reason"))

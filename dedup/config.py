@@ -45,7 +45,7 @@ class BuildConfig:
     verify_min_shingles: int = 20
     # repeated blocks across a site (see dedup/blocks.py)
     site_chrome: bool = True
-    site_min_stories: int = 3
+    site_min_stories: int = 4
     # what counts as one story when counting blocks across a site (the preliminary, stricter clustering)
     story_jaccard: float = 0.7
     story_containment: float = 0.95

@@ -208,7 +208,7 @@ def _read_table(folder: Path, columns: list[str]) -> list[dict]:
     import pyarrow.parquet as pq
 
     rows: list[dict] = []
-    for path in sorted(folder.glob("*.parquet")):
+    for path in sorted(folder.rglob("*.parquet")):
         rows.extend(pq.read_table(path, columns=columns).to_pylist())
     return rows
 

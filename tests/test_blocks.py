@@ -559,7 +559,7 @@ SHARED_PARAGRAPH = (
 )
 # (headlines that differ in words: `block_key` folds digits, so 'Headline 1' / 'Headline 2' share a key)
 COURIER_HEADLINES = ["Ferry timetable changes anger commuters", "School board delays library vote",
-                     "Harvest festival returns to the square"]
+                     "Harvest festival returns to the square", "Council approves new cycle lanes downtown"]
 SITE_FOOTER = "Copyright Lakeside Daily Courier. Reproduction without written permission is prohibited."
 
 
@@ -586,7 +586,7 @@ def test_a_paragraph_on_many_sites_survives_and_one_sites_footer_goes(tmp_path):
         story = invented_story(i)
         body = [f"Headline number {i} about regional affairs", story[0], SHARED_PARAGRAPH, *story[1:]]
         records.append({"id": f"p{i}", "url": f"https://news{i}.example/story/{i}", "text": "\n".join(body)})
-    for i in range(3):  # three pages of one site with its footer
+    for i in range(len(COURIER_HEADLINES)):  # four pages (>= site_min_stories) of one site with its footer
         story = invented_story(100 + i)
         body = [COURIER_HEADLINES[i], *story, SITE_FOOTER]
         records.append({"id": f"c{i}", "url": f"https://www.lakeside-courier.example/local/{i}",
@@ -601,7 +601,7 @@ def test_a_paragraph_on_many_sites_survives_and_one_sites_footer_goes(tmp_path):
     for i in range(6):
         assert SHARED_PARAGRAPH in paragraphs(texts[f"p{i}"]), f"p{i}"
         assert paragraphs(texts[f"p{i}"])[2] == SHARED_PARAGRAPH
-    for i in range(3):
+    for i in range(len(COURIER_HEADLINES)):
         got = paragraphs(texts[f"c{i}"])
         assert SITE_FOOTER not in got
         assert got == [COURIER_HEADLINES[i], *invented_story(100 + i)]

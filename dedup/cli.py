@@ -1,7 +1,8 @@
 """The `dedup` command line. Commands stay thin: parse options, call a stage, print the outcome.
 
 Exit codes: 0 success; 1 internal error (a bug: please report it); 2 bad usage or input that cannot be
-used at all (missing input, unwritable or non-empty output, invalid config).
+used at all (missing input, unwritable or non-empty output, invalid config); 3 a release that does not
+verify (`dedup release`, `dedup verify`).
 """
 
 from __future__ import annotations
@@ -133,6 +134,46 @@ def build(
         if summary.rejects_by_reason else ""))
     typer.echo(f"  skipped     {c['skipped_records']:>9,}  non-page WARC records (request, metadata, warcinfo)")
     typer.echo(f"wrote {out}/ (summary in {out}/run.json)")
+
+
+@app.command()
+def release(
+    out: Annotated[Path, typer.Argument(help="The --out folder of a build.", show_default=False)],
+    name: Annotated[Optional[str], typer.Option(help="Dataset name [default: the folder name].")] = None,
+    version: Annotated[str, typer.Option(help="Release version (semver x.y.z).")] = "1.0.0",
+    url: Annotated[Optional[str], typer.Option(help="Where the release will be published (for Croissant).")] = None,
+) -> None:
+    """Package a build as a release: dataset card, Croissant metadata, manifest, licences, changelog,
+    SHA256SUMS; then verify it."""
+    from dedup.release import package, verify as verify_release
+
+    try:
+        package(out, name=name, version=version, url=url)
+    except DedupError as exc:
+        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        raise typer.Exit(exc.exit_code) from None
+    problems = verify_release(out)
+    for p in problems:
+        err.print(f"[red]problem:[/red] {p}", highlight=False)
+    if problems:
+        raise typer.Exit(3)
+    typer.echo(f"packaged and verified {out}/ (README.md, croissant.json, manifest.json, SHA256SUMS)")
+
+
+@app.command()
+def verify(
+    out: Annotated[Path, typer.Argument(help="A release folder (made by `dedup release`).", show_default=False)],
+) -> None:
+    """Re-check a release: checksums, schemas, row counts and the accounting invariant. Exit code 3
+    and one line per problem when anything is wrong."""
+    from dedup.release import verify as verify_release
+
+    problems = verify_release(out)
+    for p in problems:
+        err.print(f"[red]problem:[/red] {p}", highlight=False)
+    if problems:
+        raise typer.Exit(3)
+    typer.echo(f"{out}/ verifies: checksums, schemas, row counts and accounting hold")
 
 
 @app.command()

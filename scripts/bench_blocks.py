@@ -22,7 +22,8 @@ variant               what
 ====================  ===========================================================================
 extract               ``dedup.extract.extract_html(html, url).text``: no block removal (no build)
 within                ``site_chrome = false``: the within-page pass only
-cross3                defaults: within-page + cross-site (``site_min_stories = 3``)
+default               the defaults: within-page + cross-site (``site_min_stories = 4``)
+cross3                within-page + cross-site with ``site_min_stories = 3``
 cross2                within-page + cross-site with ``site_min_stories = 2``
 ====================  ===========================================================================
 
@@ -105,7 +106,8 @@ VARIANTS = {
     # name: (label, TOML text or None for "no build")
     "extract": ("extractor alone", None),
     "within": ("within-page", "site_chrome = false\n"),
-    "cross3": ("within + cross-site (min 3)", ""),
+    "default": ("within + cross-site (default: min 4)", ""),
+    "cross3": ("within + cross-site (min 3)", "site_min_stories = 3\n"),
     "cross2": ("within + cross-site (min 2)", "site_min_stories = 2\n"),
 }
 BUILD_VARIANTS = [v for v, (_, toml) in VARIANTS.items() if toml is not None]

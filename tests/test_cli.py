@@ -78,3 +78,18 @@ def test_explain_one_and_two_documents(tmp_path):
     assert result.exit_code == 0 and "table: " in result.output
     result = runner.invoke(app, ["explain", str(out), "nope"])
     assert result.exit_code == 2 and "not in" in result.output
+
+
+def test_release_and_verify_commands(tmp_path):
+    from pathlib import Path
+
+    sample = Path(__file__).resolve().parents[1] / "samples" / "crawl"
+    out = tmp_path / "rel"
+    assert runner.invoke(app, ["build", str(sample), "--out", str(out), "--workers", "1"]).exit_code == 0
+    result = runner.invoke(app, ["release", str(out), "--name", "sample-news", "--version", "1.0.0"])
+    assert result.exit_code == 0, result.output
+    assert (out / "croissant.json").exists() and (out / "SHA256SUMS").exists()
+    assert runner.invoke(app, ["verify", str(out)]).exit_code == 0
+    (out / "stray.parquet").write_bytes(b"not listed")
+    result = runner.invoke(app, ["verify", str(out)])
+    assert result.exit_code == 3 and "stray.parquet" in result.output

@@ -101,44 +101,53 @@ def lsh_keys(sigs: np.ndarray, bands: int, rows: int) -> np.ndarray:
     return band_keys(sigs, bands, rows)
 
 
-COMPOSITE_DISJOINT_JACCARD = 0.05
 COMPOSITE_MAX_NEIGHBOURS = 50
 
 
 def drop_composite_edges(sigs: np.ndarray, sizes: np.ndarray, src: np.ndarray, dst: np.ndarray,
                          jac: np.ndarray, ok: np.ndarray, p: VerifyParams) -> tuple[np.ndarray, int]:
-    """Chain guard: a page that *contains* two unrelated documents (a round-up holding story A and
-    story B) must not join them through containment. For each container whose smaller neighbours
-    (by any accepted edge) include two that share next to nothing (estimated Jaccard < 0.05), its
-    containment-only edges are dropped; it keeps its Jaccard edges, so it still joins the story it is
-    most like.
+    """Chain guard: one page must not join two unrelated stories through containment.
 
-    Truncated and trimmed copies of one story overlap each other (they share the lead), so a real
-    story's full text is never mistaken for a round-up. Returns (new mask, containers found).
+    - a page that *contains* two unrelated documents (a round-up holding story A and story B);
+    - a short page *contained in* two unrelated documents (a near-empty page that is mostly the
+      footer both share).
+    For such a hub, whose neighbours on the other side (by any accepted edge) include two that have
+    little in common (containment < 0.3), its containment-only edges are dropped; it keeps its
+    Jaccard edges, so it still joins the story it is most like. Truncated and trimmed copies of one
+    story match each other (they share the lead), so a real story is never mistaken for a hub.
+    Returns (new mask, hubs found).
     """
-    # every accepted edge, oriented from the smaller (contained) document to its container
     if not (ok & (jac < p.jaccard)).any():
         return ok, 0
     idx = np.flatnonzero(ok)
     small_is_src = sizes[src[idx]] <= sizes[dst[idx]]
-    container = np.where(small_is_src, dst[idx], src[idx])
-    contained = np.where(small_is_src, src[idx], dst[idx])
-    order = np.argsort(container, kind="stable")
-    container, contained, idx = container[order], contained[order], idx[order]
-    starts = np.flatnonzero(np.r_[True, container[1:] != container[:-1]])
-    ends = np.r_[starts[1:], len(container)]
+    larger = np.where(small_is_src, dst[idx], src[idx])
+    smaller = np.where(small_is_src, src[idx], dst[idx])
     keep = ok.copy()
     found = 0
-    for s, e in zip(starts, ends):
-        if e - s < 2 or not (jac[idx[s:e]] < p.jaccard).any():
-            continue
-        members = contained[s:e][:COMPOSITE_MAX_NEIGHBOURS]
-        block = sigs[members]
-        # pairwise estimated Jaccard among the contained documents
-        agree = (block[:, None, :] == block[None, :, :]).mean(axis=2)
-        np.fill_diagonal(agree, 1.0)
-        if (agree < COMPOSITE_DISJOINT_JACCARD).any():
-            weak = idx[s:e][jac[idx[s:e]] < p.jaccard]
-            keep[weak] = False
-            found += 1
+    for hub, other in ((larger, smaller), (smaller, larger)):
+        order = np.argsort(hub, kind="stable")
+        hubs, others, edges = hub[order], other[order], idx[order]
+        starts = np.flatnonzero(np.r_[True, hubs[1:] != hubs[:-1]])
+        ends = np.r_[starts[1:], len(hubs)]
+        for s, e in zip(starts, ends):
+            weak = edges[s:e][jac[edges[s:e]] < p.jaccard]
+            if e - s < 2 or not len(weak):
+                continue
+            if _has_unrelated_pair(sigs, sizes, others[s:e][:COMPOSITE_MAX_NEIGHBOURS], p):
+                keep[weak] = False
+                found += 1
     return keep, found
+
+
+UNRELATED_CONTAINMENT = 0.3
+
+
+def _has_unrelated_pair(sigs: np.ndarray, sizes: np.ndarray, nodes: np.ndarray, p: VerifyParams) -> bool:
+    """True when two of `nodes` have little in common: under 30 % of the smaller one's shingles in the
+    other. Any two copies of one story share far more (at least the lead), whatever their edits."""
+    if len(nodes) < 2:
+        return False
+    a, b = np.triu_indices(len(nodes), k=1)
+    _, contain = estimate(sigs, sizes, nodes[a], nodes[b])
+    return bool((contain < UNRELATED_CONTAINMENT).any())

@@ -73,13 +73,18 @@ _YEAR = re.compile(r"^(19|20)\d\d$")
 _DATE_ANCHORS = frozenset((_MONTHS + " " + _WEEKDAYS + " am pm").split())
 
 
-def is_date_line(block: str) -> bool:
+DATE_LINE_MAX_CHARS = 100
+
+
+def is_date_line(block: str, norm: str | None = None) -> bool:
     """A block that is only a date and/or time ('Saturday, 16 September 2023 05:58 PM EDT',
     'Published September 18, 2023', '2023-58-16'): page metadata, not story text. It needs a year,
     a month or weekday name, or am/pm, so a line of plain numbers (table data) is not one."""
+    if len(block) > DATE_LINE_MAX_CHARS or not any(c.isdigit() for c in block):
+        return False
     from dedup.extract import normalise_text
 
-    words = normalise_text(block).split()
+    words = (norm if norm is not None else normalise_text(block)).split()
     if not words or len(words) > 14:
         return False
     if not all(w.isdigit() or w in _DATE_VOCAB for w in words):
@@ -141,7 +146,8 @@ def within_page(blocks: list[str]) -> list[BlockVerdict]:
     seen: set[str] = set()
     earlier_tokens: list[set[str]] = []
     for block, key in zip(blocks, local):
-        tokens = normalise_text(block).split()
+        norm = normalise_text(block)
+        tokens = norm.split()
         sized = NEAR_REPEAT_MIN_TOKENS <= len(tokens) <= NEAR_REPEAT_MAX_TOKENS
         structural = counts[key] >= STRUCTURAL_REPEATS
         if not has_letters(block) and len(block.strip()) <= NO_LETTERS_MAX_CHARS:
@@ -152,7 +158,7 @@ def within_page(blocks: list[str]) -> list[BlockVerdict]:
             verdict = DROP_REPEAT
         elif sized and _near_repeat(tokens, earlier_tokens):
             verdict = DROP_REPEAT
-        elif is_date_line(block):
+        elif is_date_line(block, norm):
             verdict = DROP_DATE
         elif is_label_line(block):
             verdict = DROP_LABEL

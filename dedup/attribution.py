@@ -481,3 +481,22 @@ def is_wire_notice(block: str) -> bool:
     story on every copy, so repetition across one site's stories does not make it site chrome."""
     return len(block) <= 200 and bool(_COPYRIGHT_HEAD.match(block) or "©" in block) \
         and agency_from_credit(block) is not None
+
+
+BYLINE_BLOCKS = 8
+
+
+def byline_authors(blocks: list[str]) -> list[str]:
+    """Authors named by a visible byline near the top ('By Jane Doe and John Roe, Associated Press'
+    -> ['Jane Doe', 'John Roe', 'Associated Press']); organisation authors are kept, as a credit."""
+    for block in (blocks or [])[:BYLINE_BLOCKS]:
+        m = _BY.match(block)
+        if not m or len(block) > 150:
+            continue
+        rest = _AP_WRITER.sub("", m["rest"]).strip(" ,|-–—")
+        names = [n.strip(" .") for n in re.split(r"\s+(?:and|&|und|et|y)\s+|\s*[,|/]\s*", rest) if n.strip(" .")]
+        people = [n for n in names if _PERSON.match(n) or _agency_name(n, allow_ap=True)]
+        if people and len(people) == len(names):
+            return [AGENCIES.get(_agency_name(n, allow_ap=True) or "", n) if _agency_name(n, allow_ap=True) else n
+                    for n in people]
+    return []

@@ -152,11 +152,7 @@ def release(
     except DedupError as exc:
         err.print(f"[red]error:[/red] {exc}", highlight=False)
         raise typer.Exit(exc.exit_code) from None
-    problems = verify_release(out)
-    for p in problems:
-        err.print(f"[red]problem:[/red] {p}", highlight=False)
-    if problems:
-        raise typer.Exit(3)
+    _fail_on_problems(verify_release(out))
     typer.echo(f"packaged and verified {out}/ (README.md, croissant.json, manifest.json, SHA256SUMS)")
 
 
@@ -168,12 +164,16 @@ def verify(
     and one line per problem when anything is wrong."""
     from dedup.release import verify as verify_release
 
-    problems = verify_release(out)
-    for p in problems:
-        err.print(f"[red]problem:[/red] {p}", highlight=False)
+    _fail_on_problems(verify_release(out))
+    typer.echo(f"{out}/ verifies: checksums, schemas, row counts and accounting hold")
+
+
+def _fail_on_problems(problems: list[str]) -> None:
+    """One line per problem on stderr, then exit code 3."""
+    for problem in problems:
+        err.print(f"[red]problem:[/red] {problem}", highlight=False)
     if problems:
         raise typer.Exit(3)
-    typer.echo(f"{out}/ verifies: checksums, schemas, row counts and accounting hold")
 
 
 @app.command()

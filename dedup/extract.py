@@ -371,7 +371,7 @@ def _date_from_lines(ex: Extracted, row: dict) -> None:
 def page_rights(page: str | None, ex: Extracted, domain: str | None) -> dict:
     """Licence and attribution from the page's own evidence: markup, JSON-LD and every extracted
     block (before repeated-block removal, which may drop a wire credit line the licence needs)."""
-    from dedup.attribution import attribution_evidence
+    from dedup.attribution import attribution_evidence, byline_authors
     from dedup.licence import (copyright_fields, decide_licence, html_licence_evidence,
                                jsonld_licence_evidence, text_licence_evidence)
 
@@ -383,6 +383,6 @@ def page_rights(page: str | None, ex: Extracted, domain: str | None) -> dict:
     row["agency"] = attribution["original_source"]
     row["attribution_evidence"] = attribution["attribution_evidence"]
     row["dateline"] = attribution["dateline"]
-    row["authors"] = attribution["authors"]
+    row["authors"] = attribution["authors"] or byline_authors(ex.blocks)
     row["publisher"] = attribution["publisher"] or ex.site_name or domain
     return row

@@ -338,7 +338,8 @@ def cluster_rights(decisions: pl.DataFrame, good: pl.DataFrame) -> pl.DataFrame:
     votes = (m.drop_nulls("agency").group_by("cluster_id", "agency").agg(pl.len().alias("votes"))
              .sort(["cluster_id", "votes", "agency"], descending=[False, True, False])
              .group_by("cluster_id", maintain_order=True)
-             .agg(pl.col("agency").first().alias("cluster_agency"), pl.col("votes").first().alias("agency_votes")))
+             .agg(pl.col("agency").first().alias("cluster_agency"), pl.col("votes").first().alias("agency_votes"),
+                  pl.col("agency").sort().alias("cluster_agencies")))
     wire = m.filter(pl.col("licence_scope") == "article_text")
     notices = wire.group_by("cluster_id", maintain_order=True).agg(
         pl.col("doc_id").first().alias("wire_notice_doc_id"),
@@ -520,7 +521,8 @@ def _canonical_rights(canon: pl.DataFrame) -> pl.DataFrame:
 
     rows = canon.select("doc_id", "title", "url", "authors", "publisher", "licence_spdx", "licence_scope",
                         "licence_url", "licence_evidence", "licence_conflict", "attribution_evidence",
-                        "cluster_agency", "agency_votes", "cluster_size", "wire_notice_doc_id").rows(named=True)
+                        "cluster_agency", "agency_votes", "cluster_agencies", "cluster_size",
+                        "wire_notice_doc_id").rows(named=True)
     out: dict[str, list] = {k: [] for k in ("licence_spdx", "licence_class", "licence_scope", "licence_url",
                                             "licence_evidence", "licence_conflict", "attribution_evidence",
                                             "attribution_text")}
@@ -537,6 +539,10 @@ def _canonical_rights(canon: pl.DataFrame) -> pl.DataFrame:
         if r["cluster_agency"] and (r["cluster_size"] or 1) > 1:
             attribution.append({"kind": "cluster", "agency": r["cluster_agency"],
                                 "value": f"{r['agency_votes']} of {r['cluster_size']} copies name it"})
+            for other in r["cluster_agencies"] or ():
+                if other != r["cluster_agency"]:  # copies disagree: recorded, the majority stands
+                    attribution.append({"kind": "cluster_conflict", "agency": other,
+                                        "value": f"some copies name {other} instead"})
         out["licence_spdx"].append(spdx)
         out["licence_class"].append(licence_class(spdx))
         out["licence_scope"].append(scope)

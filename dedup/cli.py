@@ -168,6 +168,40 @@ def verify(
     typer.echo(f"{out}/ verifies: checksums, schemas, row counts and accounting hold")
 
 
+@app.command()
+def publish(
+    release: Annotated[Path, typer.Argument(help="A release folder (made by `dedup release`).", show_default=False)],
+    to: Annotated[str, typer.Option("--to", help="A local folder (a verified copy) or hf://datasets/OWNER/NAME "
+                                                 "(a Hugging Face dataset repository).", show_default=False)],
+    overwrite: Annotated[bool, typer.Option(
+        "--overwrite", help="Replace a non-empty local folder (local folders only).")] = False,
+    private: Annotated[bool, typer.Option(
+        "--private", help="Create the Hub repository as private (hf:// only; an existing one keeps its "
+                          "visibility).")] = False,
+) -> None:
+    """Publish a release after verifying it: copy it to a local folder (verified again there) or upload
+    it to a Hugging Face dataset repository (token from HF_TOKEN or `huggingface-cli login`)."""
+    from dedup.errors import ConfigError
+    from dedup.publish import parse_destination, publish_to_dir, publish_to_hub
+
+    try:
+        kind, where = parse_destination(to)
+        if kind == "hub":
+            if overwrite:
+                raise ConfigError("--overwrite applies to local folders only")
+            url = publish_to_hub(release, where, private=private)
+            typer.echo(f"published {release}/ to {url}")
+        else:
+            if private:
+                raise ConfigError("--private applies to hf:// destinations only")
+            publish_to_dir(release, Path(where), overwrite=overwrite)
+            typer.echo(f"published {release}/ to {where}/ (copy verified)")
+    except DedupError as exc:
+        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        _fail_on_problems(getattr(exc, "problems", []))  # a release that does not verify: exit code 3
+        raise typer.Exit(exc.exit_code) from None
+
+
 def _fail_on_problems(problems: list[str]) -> None:
     """One line per problem on stderr, then exit code 3."""
     for problem in problems:

@@ -30,6 +30,7 @@ import pyarrow.parquet as pq
 
 from dedup import __version__
 from dedup.errors import ReleaseError
+from dedup.report import write_report
 from dedup.schema import definition, fingerprint, schema as table_schema
 
 # Files written by `package`, in writing order; SHA256SUMS comes last and covers all the others.
@@ -949,6 +950,7 @@ def package(out: Path, *, name: str | None = None, version: str = "1.0.0", url: 
     if not _SEMVER.match(version):
         raise ReleaseError(f"version {version!r} is not a semantic version (MAJOR.MINOR.PATCH, e.g. 1.0.0)")
     name = name or out.resolve().name
+    write_report(out, name=name)  # report.html, before the manifest and SHA256SUMS so both cover it
     facts = _facts(out, name, version, url)
     manifest = _manifest(facts)
     _write(out / MANIFEST, _dumps(manifest))

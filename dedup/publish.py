@@ -1,0 +1,235 @@
+"""Publishing: put a verified release (made by `dedup release`) where others can use it.
+
+Two kinds of destination:
+  * a local folder: a real copy, made in a temporary sibling folder, verified there with
+    `dedup.release.verify`, then renamed into place (a half copy is never left behind);
+  * `hf://datasets/OWNER/NAME`: a Hugging Face dataset repository, through `huggingface_hub.HfApi`
+    (`create_repo(..., exist_ok=True)` then `upload_folder(...)`), with the token from HF_TOKEN or
+    huggingface_hub's own lookup (`huggingface-cli login` / `hf auth login`).
+
+The release is verified before anything is copied or uploaded; a release that does not verify raises
+`UnverifiedRelease` (a ReleaseError carrying the problems, CLI exit code 3).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import socket
+from pathlib import Path
+
+from dedup.errors import ConfigError, DedupError, OutputError, ReleaseError
+from dedup.release import CHANGELOG, MANIFEST, verify
+
+HUB_FORM = "hf://datasets/OWNER/NAME"
+NO_TOKEN = "no Hugging Face token: set HF_TOKEN or run `huggingface-cli login`"
+NO_HUB_LIBRARY = "publishing to the Hugging Face Hub needs huggingface_hub: pip install huggingface_hub"
+_HUB = re.compile(r"^hf://datasets/([A-Za-z0-9][A-Za-z0-9._-]*)/([A-Za-z0-9][A-Za-z0-9._-]*)/?$")
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+# Exception class names (anywhere in the MRO or the cause chain) that mean "the network is not there":
+# builtin ConnectionError, requests' ConnectionError/Timeout, httpx's ConnectError/TransportError...
+_NETWORK_NAMES = {"ConnectionError", "ConnectError", "ConnectTimeout", "ReadTimeout", "Timeout",
+                  "TimeoutException", "TransportError", "NetworkError", "OfflineModeIsEnabled",
+                  "MaxRetryError", "NewConnectionError", "NameResolutionError", "gaierror"}
+
+
+class UnverifiedRelease(ReleaseError):
+    """The release (or its copy) does not verify; `problems` lists what `dedup.release.verify` found."""
+
+    exit_code = 3
+
+    def __init__(self, message: str, problems: list[str]) -> None:
+        super().__init__(message)
+        self.problems = problems
+
+
+# --------------------------------------------------------------------------------------------------
+# destinations
+
+
+def parse_destination(text: str) -> tuple[str, str]:
+    """('hub', 'OWNER/NAME') for `hf://datasets/OWNER/NAME`, else ('dir', text) for a local folder.
+    Raises ConfigError for a malformed hf:// address or another URL scheme."""
+    text = text.strip()
+    if not text:
+        raise ConfigError(f"empty destination; give a folder or {HUB_FORM}")
+    if text.lower().startswith("hf://"):
+        m = _HUB.match(text)
+        if not m or ".." in text or m.group(2).endswith((".git", ".")):
+            raise ConfigError(f"bad Hugging Face address {text!r}: write it as {HUB_FORM} "
+                              "(e.g. hf://datasets/my-org/news-sample); only dataset repositories are supported")
+        return "hub", f"{m.group(1)}/{m.group(2)}"
+    if _SCHEME.match(text):
+        raise ConfigError(f"unsupported destination {text!r}: give a local folder or {HUB_FORM}")
+    return "dir", text
+
+
+def _require_verified(release: Path, what: str = "release") -> None:
+    problems = verify(release)
+    if problems:
+        raise UnverifiedRelease(f"{release}: the {what} does not verify ({len(problems)} problem(s)); "
+                                "fix them (`dedup verify`) before publishing", problems)
+
+
+def release_version(release: Path) -> str:
+    """The release's version: manifest.json `version`, else the first `## x.y.z` heading of CHANGELOG.md."""
+    try:
+        version = json.loads((release / MANIFEST).read_text("utf-8")).get("version")
+        if version:
+            return str(version)
+    except (OSError, ValueError, AttributeError):
+        pass
+    try:
+        for line in (release / CHANGELOG).read_text("utf-8").splitlines():
+            if line.startswith("## "):
+                return line[3:].strip()
+    except OSError:
+        pass
+    raise ReleaseError(f"{release}: no version in {MANIFEST} or {CHANGELOG}; package it with `dedup release`")
+
+
+# --------------------------------------------------------------------------------------------------
+# local folder
+
+
+def _inside(path: Path, other: Path) -> bool:
+    return path == other or other in path.parents
+
+
+def publish_to_dir(release: Path, dest: Path, overwrite: bool = False) -> Path:
+    """Copy the release to `dest` and return `dest`. The copy is made in a temporary sibling folder,
+    verified there, then renamed into place; on any failure nothing is left at or next to `dest` (an
+    existing `dest` is kept as it was). A non-empty `dest` is refused unless `overwrite`.
+    Raises UnverifiedRelease (release or copy does not verify) or OutputError (cannot write `dest`)."""
+    release, dest = Path(release), Path(dest)
+    _require_verified(release)
+    src, target = release.resolve(), dest.resolve()
+    if _inside(target, src) or _inside(src, target):
+        raise OutputError(f"--to {dest} overlaps the release {release}; choose a folder outside it")
+    if dest.exists() and not dest.is_dir():
+        raise OutputError(f"--to {dest} exists and is not a folder")
+    if dest.exists() and any(dest.iterdir()) and not overwrite:
+        raise OutputError(f"--to {dest} is not empty; choose another folder or pass --overwrite")
+
+    parent = target.parent
+    stage = parent / f".{target.name}.publish-{os.getpid()}"
+    old = parent / f".{target.name}.old-{os.getpid()}"
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        for leftover in (stage, old):
+            if leftover.exists():
+                shutil.rmtree(leftover)
+        shutil.copytree(src, stage)  # symlinks followed: a real copy
+    except OSError as exc:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise OutputError(f"cannot copy {release} to {parent}: {exc.strerror or exc}") from exc
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+    try:
+        problems = verify(stage)
+        if problems:
+            raise UnverifiedRelease(f"{dest}: the copy does not verify ({len(problems)} problem(s)); the "
+                                    "disk or the copy failed, nothing was published", problems)
+        if target.exists():
+            target.rename(old)
+            try:
+                stage.rename(target)
+            except OSError:
+                old.rename(target)  # put the previous folder back
+                raise
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            stage.rename(target)
+    except OSError as exc:
+        raise OutputError(f"cannot move the copy into {dest}: {exc.strerror or exc}") from exc
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)  # gone already after a successful rename
+    return dest
+
+
+# --------------------------------------------------------------------------------------------------
+# Hugging Face Hub
+
+
+def _import_hub():
+    try:
+        import huggingface_hub
+    except ImportError as exc:
+        raise OutputError(NO_HUB_LIBRARY) from exc
+    return huggingface_hub
+
+
+def _token(hub) -> str:
+    """HF_TOKEN, else huggingface_hub's own lookup (HF_TOKEN_PATH, the token saved by login)."""
+    token = os.environ.get("HF_TOKEN") or hub.get_token()
+    if not token:
+        raise OutputError(NO_TOKEN)
+    return token
+
+
+def _chain(exc: BaseException):
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        yield exc
+        exc = exc.__cause__ or exc.__context__
+
+
+def _is_network(exc: BaseException) -> bool:
+    for e in _chain(exc):
+        if isinstance(e, (ConnectionError, TimeoutError, socket.gaierror)):
+            return True
+        if any(c.__name__ in _NETWORK_NAMES for c in type(e).__mro__):
+            return True
+    return False
+
+
+def _status(exc: BaseException) -> int | None:
+    response = getattr(exc, "response", None)
+    return getattr(response, "status_code", None)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+def _hub_error(exc: Exception, repo_id: str) -> DedupError:
+    """One clear line for what huggingface_hub (or the network under it) raised."""
+    if any(type(e).__name__ == "LocalTokenNotFoundError" for e in _chain(exc)):
+        return OutputError(NO_TOKEN)
+    status = _status(exc)
+    if status in (401, 403):
+        return OutputError(f"the Hugging Face Hub refused the token for {repo_id} (HTTP {status}): use a token "
+                           "with write access (set HF_TOKEN or run `huggingface-cli login`)")
+    if _is_network(exc):
+        return OutputError(f"cannot reach the Hugging Face Hub ({type(exc).__name__}: {_first_line(exc)}): "
+                           "offline or no connection; check the network (and HF_HUB_OFFLINE) and try again")
+    return OutputError(f"publishing to hf://datasets/{repo_id} failed ({type(exc).__name__}: {_first_line(exc)})")
+
+
+def publish_to_hub(release: Path, repo_id: str, private: bool = False, api=None) -> str:
+    """Upload the release folder to the Hugging Face dataset repository `repo_id` (OWNER/NAME, created
+    when missing; `private` applies only on creation) with the commit message "dedup release VERSION",
+    and return the repository URL. `api` is an `huggingface_hub.HfApi`-like object (default: a new HfApi
+    with the token from HF_TOKEN or huggingface_hub's lookup). Raises UnverifiedRelease before any upload
+    when the release does not verify, OutputError for a missing token, no network or a refused upload."""
+    release = Path(release)
+    kind, repo = parse_destination(f"hf://datasets/{repo_id}")
+    _require_verified(release)
+    version = release_version(release)
+    if api is None:
+        hub = _import_hub()
+        api = hub.HfApi(token=_token(hub))
+    try:
+        url = api.create_repo(repo, repo_type="dataset", private=private, exist_ok=True)
+        api.upload_folder(folder_path=release, repo_id=repo, repo_type="dataset",
+                          commit_message=f"dedup release {version}")
+    except DedupError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - anything from the hub client becomes one line
+        raise _hub_error(exc, repo) from exc
+    return str(url) if isinstance(url, str) and url else f"https://huggingface.co/datasets/{repo}"

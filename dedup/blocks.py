@@ -13,6 +13,11 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # heavy imports only for annotations; the stage functions import them lazily
+    import polars as pl
+    import pyarrow as pa
 
 _NON_WORD = re.compile(r"[\W_]+")
 _DIGITS = re.compile(r"\d+")
@@ -188,7 +193,7 @@ def apply_verdicts(blocks: list[str], verdicts: list[BlockVerdict]) -> tuple[lis
     return kept, len(removed), sum(len(b) for b in removed)
 
 
-def page_batch(batch: "pa.RecordBatch") -> "pa.RecordBatch":
+def page_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
     """Stage function over a `docs` batch: the within-page pass, block keys and the text columns."""
     import pyarrow as pa
 
@@ -222,7 +227,7 @@ def page_batch(batch: "pa.RecordBatch") -> "pa.RecordBatch":
 
 # --------------------------------------------------------------------------- across the pages of a site
 
-def site_chrome(occurrences: "pl.DataFrame", min_stories: int) -> "pl.DataFrame":
+def site_chrome(occurrences: pl.DataFrame, min_stories: int) -> pl.DataFrame:
     """Blocks repeated across the stories of one site.
 
     occurrences: one row per (doc or doc_id, domain, story, block_key) for kept blocks, where `story` is a

@@ -13,12 +13,16 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from datetime import datetime, timedelta, timezone
 from urllib.parse import urljoin, urlsplit
 
 from resiliparse.extract.html2text import extract_plain_text
 from resiliparse.parse.encoding import bytes_to_str, detect_encoding
 from resiliparse.parse.html import HTMLTree
+
+if TYPE_CHECKING:  # heavy imports only for annotations; the stage functions import them lazily
+    import pyarrow as pa
 
 # A page whose main-content pass keeps less than this is re-extracted whole: short pages (a single
 # paragraph of news, a WET-like page) are often judged "no main content" by the heuristics.
@@ -310,7 +314,7 @@ def registered_domain(url: str | None) -> str | None:
     return host[4:] if host.startswith("www.") else host
 
 
-def extract_batch(batch: "pa.RecordBatch") -> "pa.RecordBatch":
+def extract_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
     """Stage function: a `raw` batch -> a `docs` batch with `blocks`, metadata and the page's own
     licence and attribution evidence (text columns are filled by the blocks stage); rejects carried
     along, new ones added."""

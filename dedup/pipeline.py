@@ -185,11 +185,11 @@ def final_blocks(blocks: list[str] | None, keys: list[int] | None, domain: str |
 
 
 def _sign(work: Path, index: dict[str, int], n: int, hasher: MinHasher,
-          chrome: dict[str, set[int]] | None) -> tuple[np.ndarray, np.ndarray, dict[str, int]]:
-    """Signatures (n, num_perm) and shingle counts of every kept document, by global doc index."""
+          chrome: dict[str, set[int]]) -> tuple[np.ndarray, np.ndarray]:
+    """Signatures (n, num_perm) and shingle counts of every kept document, by global doc index,
+    over its text after the cross-site pass (`chrome` empty: the within-page text)."""
     sigs = np.empty((n, hasher.num_perm), dtype=np.uint32)
     sizes = np.zeros(n, dtype=np.int64)
-    removed_chars: dict[str, int] = {}
     for part in _iter_parts(work, ["doc_id", "domain", "title", "blocks", "block_keys", "reject_reason"]):
         part = part.filter(pl.col("reject_reason").is_null())
         ids, texts = [], []
@@ -197,16 +197,12 @@ def _sign(work: Path, index: dict[str, int], n: int, hasher: MinHasher,
                 "doc_id", "domain", "title", "blocks", "block_keys").iter_rows():
             if doc_id not in index:
                 continue
-            if chrome is not None:
-                blocks, _, chars = final_blocks(blocks, keys, domain, chrome, title)
-                removed_chars[doc_id] = chars
             ids.append(index[doc_id])
-            texts.append(join_blocks(blocks))
-        if not ids:
-            continue
-        rows = np.asarray(ids)
-        sigs[rows], sizes[rows] = hasher.signatures_with_counts(texts)
-    return sigs, sizes, removed_chars
+            texts.append(join_blocks(final_blocks(blocks, keys, domain, chrome, title)[0]))
+        if ids:
+            rows = np.asarray(ids)
+            sigs[rows], sizes[rows] = hasher.signatures_with_counts(texts)
+    return sigs, sizes
 
 
 def _near_dup_labels(sigs: np.ndarray, sizes: np.ndarray, config: BuildConfig,
@@ -239,10 +235,10 @@ def decide(work: Path, config: BuildConfig) -> Decisions:
                                                       "s_curve": s_curve(config.bands, config.rows)}}
     chrome = pl.DataFrame(schema={"domain": pl.String, "block_key": pl.Int64, "pages": pl.UInt32,
                                   "stories": pl.UInt32})
-    lookup: dict[str, set[int]] | None = None
+    lookup: dict[str, set[int]] = {}
     if config.site_chrome:
         # pass 1: preliminary stories on the within-page text, to count blocks per story
-        sigs, sizes, _ = _sign(work, index, n, hasher, None)
+        sigs, sizes = _sign(work, index, n, hasher, {})
         # Stricter than the final clustering: only versions of one page (re-crawls, URL variants,
         # updates) count as one story here. Pages that share a long template are not yet cleaned of
         # it and look alike; merging them would hide the very repetition that marks the template.
@@ -261,7 +257,7 @@ def decide(work: Path, config: BuildConfig) -> Decisions:
         ])
         chrome = site_chrome(occ, config.site_min_stories)
         lookup = _chrome_lookup(chrome)
-    sigs, sizes, removed_chars = _sign(work, index, n, hasher, lookup or {})
+    sigs, sizes = _sign(work, index, n, hasher, lookup)
     # a page that was nothing but site chrome has no text left: it becomes a reject
     empty = [doc_ids[i] for i in np.flatnonzero(sizes == 0)]
     if empty:
@@ -286,15 +282,11 @@ def decide(work: Path, config: BuildConfig) -> Decisions:
                     pl.col("domain").map_elements(lambda d: agency_of_domain(d) is not None, return_dtype=pl.Boolean)
                     .alias("on_agency_domain")),
         on="doc_id", how="left")
-    decisions = choose_canonical(members.with_columns(pl.lit(None, pl.String).alias("match")),
-                                 config.canonical_policy)
+    decisions = choose_canonical(members, config.canonical_policy)
     decisions = _similarity(decisions, members, sigs, index)
     decisions = decisions.join(cluster_rights(decisions, good), on="cluster_id", how="left")
     decisions, keys, report["licence_filter"] = _licence_choices(decisions, keys, good, config)
     prov = provenance(decisions, good)
-    removed = pl.DataFrame({"doc_id": list(removed_chars), "site_chars_removed": list(removed_chars.values())},
-                           schema={"doc_id": pl.String, "site_chars_removed": pl.Int64})
-    decisions = decisions.join(removed, on="doc_id", how="left")
     report["site_chrome_blocks"] = chrome.height
     return Decisions(keys, decisions, prov, chrome, report, doc_ids, sigs, sizes, hasher.params)
 
@@ -356,26 +348,22 @@ def cluster_rights(decisions: pl.DataFrame, good: pl.DataFrame) -> pl.DataFrame:
 
 def _similarity(decisions: pl.DataFrame, members: pl.DataFrame, sigs: np.ndarray,
                 index: dict[str, int]) -> pl.DataFrame:
-    """Estimated Jaccard to the canonical for duplicate rows; match = exact when the texts are equal."""
+    """similarity_to_canonical and match on duplicate rows: exact (normalised texts equal, 1.0) or
+    near (the MinHash estimate of their Jaccard). Canonical rows get nulls."""
     dups = decisions.filter(~pl.col("is_canonical")).select("doc_id", "canonical_doc_id")
-    if dups.height == 0:
-        return decisions
-    a = np.asarray([index[d] for d in dups["doc_id"].to_list()])
-    b = np.asarray([index[d] for d in dups["canonical_doc_id"].to_list()])
-    sim = (sigs[a] == sigs[b]).mean(axis=1)
+    a = np.asarray([index[d] for d in dups["doc_id"].to_list()], dtype=np.int64)
+    b = np.asarray([index[d] for d in dups["canonical_doc_id"].to_list()], dtype=np.int64)
+    sim = (sigs[a] == sigs[b]).mean(axis=1) if len(a) else np.empty(0)
     hashes = members.select("doc_id", "text_hash")
-    dups = dups.with_columns(pl.Series("_sim", sim)).join(hashes, on="doc_id").join(
+    dups = dups.with_columns(pl.Series("_sim", sim, pl.Float64)).join(hashes, on="doc_id").join(
         hashes.rename({"doc_id": "canonical_doc_id", "text_hash": "_canon_hash"}), on="canonical_doc_id")
-    dups = dups.with_columns(
-        pl.when(pl.col("text_hash") == pl.col("_canon_hash")).then(pl.lit(1.0)).otherwise(pl.col("_sim"))
-        .alias("_sim"),
-        pl.when(pl.col("text_hash") == pl.col("_canon_hash")).then(pl.lit("exact")).otherwise(pl.lit("near"))
-        .alias("_match"),
-    ).select("doc_id", "_sim", "_match")
-    return decisions.join(dups, on="doc_id", how="left").with_columns(
-        pl.coalesce("_sim", "similarity_to_canonical").alias("similarity_to_canonical"),
-        pl.col("_match").alias("match"),
-    ).drop("_sim", "_match")
+    exact = pl.col("text_hash") == pl.col("_canon_hash")
+    dups = dups.select(
+        "doc_id",
+        pl.when(exact).then(pl.lit(1.0)).otherwise(pl.col("_sim")).alias("similarity_to_canonical"),
+        pl.when(exact).then(pl.lit("exact")).otherwise(pl.lit("near")).alias("match"),
+    )
+    return decisions.join(dups, on="doc_id", how="left")
 
 
 def _resolve_repeated_ids(keys: pl.DataFrame) -> pl.DataFrame:

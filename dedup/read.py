@@ -8,11 +8,8 @@ are counted in `stats`, not emitted.
 from __future__ import annotations
 
 import glob
-import gzip
 import hashlib
-import io
 import json
-import os
 import re
 import zlib
 from collections import Counter

@@ -488,7 +488,7 @@ def _card(facts: dict) -> str:
                  "state no publication time).")
     if fet0:
         s.append(f"- Fetched between {fet0} and {fet1} (UTC).")
-    s.append(f"- Wire agency named as the original source: "
+    s.append("- Wire agency named as the original source: "
              + (", ".join(f"{k} {_fmt(v)}" for k, v in facts["agencies"].items()) or "none")
              + f"; the site's own reporting: {_fmt(facts['own_reporting'])}.")
     if facts["text_withheld"]:

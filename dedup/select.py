@@ -31,10 +31,10 @@ def check_policy(policy: list[str] | tuple[str, ...]) -> tuple[str, ...]:
 
 
 def choose_canonical(members: pl.DataFrame, policy: tuple[str, ...] = DEFAULT_POLICY) -> pl.DataFrame:
-    """members: doc_id, cluster_id, cluster_size, match + the policy's columns, domain, url.
+    """members: doc_id, cluster_id, cluster_size + the policy's columns.
 
     Returns one row per doc_id: cluster_id, cluster_size, is_canonical, canonical_doc_id,
-    canonical_reason, similarity_to_canonical, match.
+    canonical_reason.
     """
     policy = check_policy(policy)
     keys = [RULES[r][0] for r in policy]
@@ -48,11 +48,9 @@ def choose_canonical(members: pl.DataFrame, policy: tuple[str, ...] = DEFAULT_PO
         "cluster_id", pl.col("doc_id").alias("canonical_doc_id")
     ).join(reasons, on="cluster_id", how="left")
     out = ranked.join(canon, on="cluster_id", how="left").with_columns(
-        (pl.col("_rank") == 0).alias("is_canonical"),
-        pl.when(pl.col("_rank") == 0).then(None).otherwise(pl.lit(1.0)).alias("similarity_to_canonical"),
-    )
+        (pl.col("_rank") == 0).alias("is_canonical"))
     return out.select("doc_id", "cluster_id", "cluster_size", "is_canonical", "canonical_doc_id",
-                      "canonical_reason", "similarity_to_canonical", "match")
+                      "canonical_reason")
 
 
 def _reasons(top2: pl.DataFrame, policy: tuple[str, ...]) -> pl.DataFrame:

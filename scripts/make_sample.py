@@ -1473,12 +1473,12 @@ def write_warc(name: str, recs: list[Rec], new_id: Ids) -> bytes:
     recs.sort(key=lambda r: (r.fetched, r.url or ""))
     out = bytearray()
     info_id = new_id()
-    info = (f"software: dedup sample generator (scripts/make_sample.py)\r\n"
-            f"format: WARC File Format 1.1\r\n"
-            f"isPartOf: dedup-sample-crawl\r\n"
-            f"description: Synthetic news crawl. Every site, person and story in it is invented.\r\n"
-            f"operator: dedup maintainers\r\n"
-            f"robots: obey\r\n").encode("utf-8")
+    info = ("software: dedup sample generator (scripts/make_sample.py)\r\n"
+            "format: WARC File Format 1.1\r\n"
+            "isPartOf: dedup-sample-crawl\r\n"
+            "description: Synthetic news crawl. Every site, person and story in it is invented.\r\n"
+            "operator: dedup maintainers\r\n"
+            "robots: obey\r\n").encode("utf-8")
     first_date = recs[0].fetched - timedelta(minutes=1)
     out += gzip_member(warc_record([
         ("WARC-Type", "warcinfo"), ("WARC-Date", warc_date(first_date)),

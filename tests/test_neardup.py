@@ -12,7 +12,6 @@ from pathlib import Path
 
 import numpy as np
 import polars as pl
-import pytest
 
 from dedup.cluster import cluster_id_for, connected_components
 from dedup.config import BuildConfig

@@ -31,7 +31,7 @@ import pyarrow.parquet as pq
 from dedup import __version__
 from dedup.errors import ReleaseError
 from dedup.report import write_report
-from dedup.schema import definition, fingerprint, schema as table_schema
+from dedup.schema import definition, fingerprint, plain_type, schema as table_schema
 
 # Files written by `package`, in writing order; SHA256SUMS comes last and covers all the others.
 CARD, CROISSANT, MANIFEST, LICENSES, CHANGELOG, SUMS = (
@@ -129,29 +129,12 @@ def _inspect(out: Path, rel: str) -> _File:
     try:
         pf = pq.ParquetFile(path)
         f.rows, f.row_groups = pf.metadata.num_rows, pf.metadata.num_row_groups
-        f.fingerprint = file_fingerprint(pf.schema_arrow)
+        f.fingerprint = fingerprint(pf.schema_arrow)
         meta = pf.schema_arrow.metadata or {}
         f.kv = {k.decode(): v.decode() for k, v in meta.items() if k.startswith(b"dedup.")}
     except Exception as exc:  # noqa: BLE001 - any unreadable file is reported, not raised
         f.error = f"{type(exc).__name__}: {exc}"
     return f
-
-
-def _plain_type(t: pa.DataType) -> pa.DataType:
-    """The type with list element fields named 'item' (Parquet names them 'element' on the way back)."""
-    if pa.types.is_list(t) or pa.types.is_large_list(t):
-        make = pa.list_ if pa.types.is_list(t) else pa.large_list
-        vf = t.value_field
-        return make(pa.field("item", _plain_type(vf.type), nullable=vf.nullable))
-    if pa.types.is_struct(t):
-        return pa.struct([pa.field(f.name, _plain_type(f.type), nullable=f.nullable) for f in t])
-    return t
-
-
-def file_fingerprint(sch: pa.Schema) -> str:
-    """dedup.schema.fingerprint of a schema read from a Parquet file, list element names normalised so
-    that a file written with schema S has the fingerprint of S."""
-    return fingerprint(pa.schema([pa.field(f.name, _plain_type(f.type), nullable=f.nullable) for f in sch]))
 
 
 def config_sha256(config: dict) -> str:
@@ -1062,7 +1045,7 @@ def verify(out: Path) -> list[str]:
         try:
             pf = pq.ParquetFile(out / rel)
             f.rows, f.row_groups = pf.metadata.num_rows, pf.metadata.num_row_groups
-            f.fingerprint = file_fingerprint(pf.schema_arrow)
+            f.fingerprint = fingerprint(pf.schema_arrow)
             meta = pf.schema_arrow.metadata or {}
             f.kv = {k.decode(): v.decode() for k, v in meta.items() if k.startswith(b"dedup.")}
         except Exception as exc:  # noqa: BLE001
@@ -1116,7 +1099,7 @@ def verify(out: Path) -> list[str]:
 
 
 def _schema_diff(have: pa.Schema, want: pa.Schema) -> str:
-    h = {f.name: pa.field(f.name, _plain_type(f.type), nullable=f.nullable) for f in have}
+    h = {f.name: pa.field(f.name, plain_type(f.type), nullable=f.nullable) for f in have}
     w = {f.name: f for f in want}
     parts = []
     missing = [n for n in w if n not in h]

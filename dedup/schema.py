@@ -83,9 +83,21 @@ def schema(name: str) -> pa.Schema:
     return pa.schema(fields, metadata={"dedup.schema": name, "dedup.schema_version": str(spec["version"])})
 
 
+def plain_type(t: pa.DataType) -> pa.DataType:
+    """The type with list element fields named 'item' (Parquet names them 'element' on the way back)."""
+    if pa.types.is_list(t) or pa.types.is_large_list(t):
+        make = pa.list_ if pa.types.is_list(t) else pa.large_list
+        vf = t.value_field
+        return make(pa.field("item", plain_type(vf.type), nullable=vf.nullable))
+    if pa.types.is_struct(t):
+        return pa.struct([pa.field(f.name, plain_type(f.type), nullable=f.nullable) for f in t])
+    return t
+
+
 def fingerprint(sch: pa.Schema) -> str:
-    """A short stable hash of field names and types (metadata ignored)."""
-    text = ";".join(f"{f.name}:{f.type}:{f.nullable}" for f in sch)
+    """A short stable hash of field names and types (metadata ignored); a schema read back from a
+    Parquet file has the fingerprint of the schema it was written with."""
+    text = ";".join(f"{f.name}:{plain_type(f.type)}:{f.nullable}" for f in sch)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 

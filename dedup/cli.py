@@ -106,6 +106,10 @@ def build(
                                 "offset kept for rehydration), comma-separated.", show_default=False)] = None,
     overwrite: Annotated[bool, typer.Option(
         "--overwrite", help="Replace the output folder if it is not empty.")] = False,
+    previous: Annotated[Optional[Path], typer.Option(
+        "--previous", help="A packaged release this build follows: its records are carried over with the same "
+                           "doc_ids and the crawl is deduplicated against them too (build settings must match).",
+        show_default=False)] = None,
     progress: Annotated[Optional[bool], typer.Option(
         "--progress/--no-progress", help="Show a progress bar [default: when stderr is a terminal].",
         show_default=False)] = None,
@@ -120,7 +124,8 @@ def build(
                           licence_classes=licence, withhold_text=withhold_text)
         n_workers = workers or os.cpu_count() or 1
         show = sys.stderr.isatty() if progress is None else progress
-        summary = run_build(crawl, out, cfg, workers=n_workers, overwrite=overwrite, progress=RichProgress(show))
+        summary = run_build(crawl, out, cfg, workers=n_workers, overwrite=overwrite, progress=RichProgress(show),
+                            previous=previous)
     except DedupError as exc:
         err.print(f"[red]error:[/red] {exc}", highlight=False)
         raise typer.Exit(exc.exit_code) from None
@@ -133,6 +138,11 @@ def build(
         "  (" + ", ".join(f"{k}: {v}" for k, v in summary.rejects_by_reason.items()) + ")"
         if summary.rejects_by_reason else ""))
     typer.echo(f"  skipped     {c['skipped_records']:>9,}  non-page WARC records (request, metadata, warcinfo)")
+    if summary.previous:
+        p = summary.previous
+        typer.echo(f"  against {p['name']} {p['version']}: {p['new_canonical']:,} new canonical, "
+                   f"{p['new_duplicates']:,} new duplicates ({p['new_duplicates_of_previous']:,} of previous "
+                   f"records), {p['demoted_canonical']:,} previous canonical demoted by a merge")
     typer.echo(f"wrote {out}/ (summary in {out}/run.json)")
 
 
@@ -140,7 +150,10 @@ def build(
 def release(
     out: Annotated[Path, typer.Argument(help="The --out folder of a build.", show_default=False)],
     name: Annotated[Optional[str], typer.Option(help="Dataset name [default: the folder name].")] = None,
-    version: Annotated[str, typer.Option(help="Release version (semver x.y.z).")] = "1.0.0",
+    version: Annotated[Optional[str], typer.Option(
+        help="Release version (semver x.y.z) [default: 1.0.0, or the previous release's version bumped: "
+             "major when records left data/, minor when records were added, else patch].",
+        show_default=False)] = None,
     url: Annotated[Optional[str], typer.Option(help="Where the release will be published (for Croissant).")] = None,
 ) -> None:
     """Package a build as a release: dataset card, Croissant metadata, manifest, licences, changelog,

@@ -14,6 +14,7 @@ import time
 from collections import Counter
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from multiprocessing import get_context
 from pathlib import Path
 
@@ -30,6 +31,7 @@ from dedup.attribution import agency_of_domain, is_wire_notice
 from dedup.blocks import SITE_CHROME, page_batch, site_chrome
 from dedup.extract import extract_batch, join_blocks, normalise_text, text_hash
 from dedup.minhash import MinHasher, s_curve
+from dedup.previous import Previous, load_previous
 from dedup.neardup import VerifyParams, candidate_edges, drop_composite_edges, estimate, lsh_keys, verify
 from dedup.read import InputFile, expand_inputs, read_input
 from dedup.schema import schema
@@ -65,6 +67,8 @@ class RunSummary:
     config: dict = field(default_factory=dict)
     versions: dict = field(default_factory=dict)
     near_duplicates: dict = field(default_factory=dict)
+    previous: dict = field(default_factory=dict)  # the release this one follows (dedup build --previous)
+    finished_at: str = ""
 
     def to_json(self) -> str:
         return json.dumps(self.__dict__, indent=2, sort_keys=True, default=str) + "\n"
@@ -148,6 +152,7 @@ class Decisions:
     sigs: np.ndarray
     sizes: np.ndarray
     hasher_params: dict
+    previous: Previous | None = None
 
 
 def _iter_parts(work: Path, columns: list[str] | None, batch_rows: int = 4096):
@@ -185,11 +190,12 @@ def final_blocks(blocks: list[str] | None, keys: list[int] | None, domain: str |
 
 
 def _sign(work: Path, index: dict[str, int], n: int, hasher: MinHasher,
-          chrome: dict[str, set[int]]) -> tuple[np.ndarray, np.ndarray]:
-    """Signatures (n, num_perm) and shingle counts of every kept document, by global doc index,
-    over its text after the cross-site pass (`chrome` empty: the within-page text)."""
+          chrome: dict[str, set[int]]) -> tuple[np.ndarray, np.ndarray, list[str | None]]:
+    """Signatures (n, num_perm), shingle counts and text hashes of every kept document, by global doc
+    index, over its text after the cross-site pass (`chrome` empty: the within-page text)."""
     sigs = np.empty((n, hasher.num_perm), dtype=np.uint32)
     sizes = np.zeros(n, dtype=np.int64)
+    hashes: list[str | None] = [None] * n
     for part in _iter_parts(work, ["doc_id", "domain", "title", "blocks", "block_keys", "reject_reason"]):
         part = part.filter(pl.col("reject_reason").is_null())
         ids, texts = [], []
@@ -199,36 +205,47 @@ def _sign(work: Path, index: dict[str, int], n: int, hasher: MinHasher,
                 continue
             ids.append(index[doc_id])
             texts.append(join_blocks(final_blocks(blocks, keys, domain, chrome, title)[0]))
+            hashes[ids[-1]] = text_hash(texts[-1])
         if ids:
             rows = np.asarray(ids)
             sigs[rows], sizes[rows] = hasher.signatures_with_counts(texts)
-    return sigs, sizes
+    return sigs, sizes, hashes
 
 
 def _near_dup_labels(sigs: np.ndarray, sizes: np.ndarray, config: BuildConfig,
-                     params: VerifyParams | None = None) -> tuple[np.ndarray, dict]:
+                     params: VerifyParams | None = None, *, previous: np.ndarray | None = None,
+                     membership: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, dict]:
+    """Components of the verified candidate graph. With a previous release: `previous` marks its
+    documents, whose relations stay as published (edges between two of them are ignored and
+    `membership` edges, each previous duplicate to its canonical, keep its clusters whole)."""
     keys = lsh_keys(sigs, config.bands, config.rows)
     src, dst, stats = candidate_edges(keys, config.hot_bucket_cap)
     jac, contain = estimate(sigs, sizes, src, dst)
     params = params or VerifyParams(config.verify_jaccard, config.verify_containment,
                                     config.verify_containment_min_jaccard, config.verify_min_shingles)
     ok = verify(jac, contain, sizes, src, dst, params) & (sizes[src] > 0) & (sizes[dst] > 0)
+    if previous is not None:
+        ok &= ~(previous[src] & previous[dst])
     ok, composites = drop_composite_edges(sigs, sizes, src, dst, jac, ok, params)
-    labels = connected_components(len(sigs), src[ok], dst[ok])
-    report = {"candidate_edges": int(len(src)), "verified_edges": int(ok.sum()),
+    n_candidates = len(src)
+    src, dst = src[ok], dst[ok]
+    if membership is not None:
+        src, dst = np.r_[src, membership[0]], np.r_[dst, membership[1]]
+    labels = connected_components(len(sigs), src, dst)
+    report = {"candidate_edges": int(n_candidates), "verified_edges": int(ok.sum()),
               "buckets_with_copies": stats.buckets_multi, "largest_bucket": stats.largest_bucket,
               "hot_buckets": stats.hot_buckets[:20], "hot_bucket_count": len(stats.hot_buckets),
               "composite_pages": composites}
     return labels, report
 
 
-def decide(work: Path, config: BuildConfig) -> Decisions:
+def decide(work: Path, config: BuildConfig, previous: Previous | None = None) -> Decisions:
     keys = pl.concat(list(_iter_parts(work, KEY_COLUMNS)))
-    keys = _resolve_repeated_ids(keys)
+    keys = _resolve_repeated_ids(keys, previous.all_ids if previous else None)
     good = keys.filter(pl.col("reject_reason").is_null()).sort("doc_id")
-    doc_ids = good["doc_id"].to_list()
-    index = {d: i for i, d in enumerate(doc_ids)}
-    n = len(doc_ids)
+    new_ids = good["doc_id"].to_list()
+    index = {d: i for i, d in enumerate(new_ids)}
+    n = len(new_ids)
     hasher = MinHasher(num_perm=config.num_perm, seed=config.seed, ngram=config.ngram,
                        unit=config.shingle_unit, hash=config.hash)
     report: dict = {"minhash": hasher.params, "lsh": {"bands": config.bands, "rows": config.rows,
@@ -238,14 +255,15 @@ def decide(work: Path, config: BuildConfig) -> Decisions:
     lookup: dict[str, set[int]] = {}
     if config.site_chrome:
         # pass 1: preliminary stories on the within-page text, to count blocks per story
-        sigs, sizes = _sign(work, index, n, hasher, {})
+        sigs, sizes, _ = _sign(work, index, n, hasher, {})
         # Stricter than the final clustering: only versions of one page (re-crawls, URL variants,
         # updates) count as one story here. Pages that share a long template are not yet cleaned of
         # it and look alike; merging them would hide the very repetition that marks the template.
         strict = VerifyParams(config.story_jaccard, config.story_containment, config.story_containment_min_jaccard,
                               config.verify_min_shingles)
         story, report["pass1"] = _near_dup_labels(sigs, sizes, config, strict)
-        stories = pl.DataFrame({"doc_id": doc_ids, "doc": np.arange(n, dtype=np.int32), "story": story})
+        stories = pl.DataFrame({"doc_id": new_ids, "doc": np.arange(n, dtype=np.int32), "story": story},
+                               schema={"doc_id": pl.String, "doc": pl.Int32, "story": pl.Int64})
         # one row per (doc, block), with the doc as a small integer: this table is the largest of the
         # build (about 30 rows a page), so it holds no strings but the domain
         occ = pl.concat([
@@ -255,11 +273,17 @@ def decide(work: Path, config: BuildConfig) -> Decisions:
             .explode("block_keys").rename({"block_keys": "block_key"}).drop_nulls("block_key").unique()
             for p in _iter_parts(work, ["doc_id", "domain", "block_keys", "reject_reason"])
         ])
-        chrome = site_chrome(occ, config.site_min_stories)
+        if previous is None:
+            chrome = site_chrome(occ, config.site_min_stories)
+        else:
+            chrome = _with_previous_chrome(site_chrome(occ, 1), previous.chrome, config.site_min_stories)
         lookup = _chrome_lookup(chrome)
-    sigs, sizes = _sign(work, index, n, hasher, lookup)
+    elif previous is not None:
+        chrome = previous.chrome.select(chrome.columns)
+        lookup = _chrome_lookup(chrome)
+    sigs, sizes, hashes = _sign(work, index, n, hasher, lookup)
     # a page that was nothing but site chrome has no text left: it becomes a reject
-    empty = [doc_ids[i] for i in np.flatnonzero(sizes == 0)]
+    empty = [new_ids[i] for i in np.flatnonzero(sizes == 0)]
     if empty:
         keys = keys.with_columns(
             pl.when(pl.col("doc_id").is_in(empty)).then(pl.lit("no_text")).otherwise(pl.col("reject_reason"))
@@ -267,9 +291,23 @@ def decide(work: Path, config: BuildConfig) -> Decisions:
             pl.when(pl.col("doc_id").is_in(empty)).then(pl.lit("every block was repeated site chrome"))
             .otherwise(pl.col("reject_detail")).alias("reject_detail"),
         )
-    labels, report["pass2"] = _near_dup_labels(sigs, sizes, config)
-    keep = sizes > 0
-    members = pl.DataFrame({"doc_id": doc_ids, "_label": labels, "_keep": keep}).filter("_keep")
+    doc_ids, old = new_ids, None
+    membership = None
+    if previous is not None:
+        doc_ids, sigs, sizes, hashes, old, membership = _with_previous_signatures(
+            previous, new_ids, sigs, sizes, hashes)
+        index = {d: i for i, d in enumerate(doc_ids)}
+    labels, report["pass2"] = _near_dup_labels(sigs, sizes, config, previous=old, membership=membership)
+    members = pl.DataFrame({"doc_id": doc_ids, "_label": labels, "_keep": sizes > 0},
+                           schema={"doc_id": pl.String, "_label": pl.Int64, "_keep": pl.Boolean}).filter("_keep")
+    hash_of = pl.DataFrame({"doc_id": doc_ids, "text_hash": hashes}, schema={"doc_id": pl.String,
+                                                                              "text_hash": pl.String})
+    locations = good.select("doc_id", "url", "domain")
+    touched = None
+    if previous is not None:
+        members, touched = _split_previous(members, previous, config)
+        locations = pl.concat([locations, previous.canon.select(locations.columns),
+                               previous.dups.select(locations.columns)])
     members = members.with_columns(
         pl.col("doc_id").min().over("_label").alias("_first"),
         pl.len().over("_label").cast(pl.Int64).alias("cluster_size"),
@@ -278,38 +316,52 @@ def decide(work: Path, config: BuildConfig) -> Decisions:
     firsts = firsts.with_columns(pl.col("_first").map_elements(cluster_id_for, return_dtype=pl.String)
                                  .alias("cluster_id"))
     members = members.join(firsts, on="_first", how="left").join(
-        good.select("doc_id", "published_at", "fetched_at", "n_chars", "text_hash",
+        good.select("doc_id", "published_at", "fetched_at", "n_chars",
                     pl.col("domain").map_elements(lambda d: agency_of_domain(d) is not None, return_dtype=pl.Boolean)
                     .alias("on_agency_domain")),
         on="doc_id", how="left")
-    decisions = choose_canonical(members, config.canonical_policy)
-    decisions = _similarity(decisions, members, sigs, index)
+    decisions = choose_canonical(members, config.canonical_policy).with_columns(
+        pl.lit(False).alias("is_previous"), pl.lit(False).alias("was_canonical"),
+        pl.lit(None, pl.String).alias("previous_class"), pl.lit(None, pl.String).alias("previous_agency"),
+        pl.lit(False).alias("merged"))
+    if touched is not None:
+        decisions = pl.concat([decisions, touched.select(decisions.columns)], how="vertical_relaxed")
+    decisions = _similarity(decisions, hash_of, sigs, index)
     decisions = decisions.join(cluster_rights(decisions, good), on="cluster_id", how="left")
+    if previous is not None:
+        decisions = _previous_rights(decisions, previous)
     decisions, keys, report["licence_filter"] = _licence_choices(decisions, keys, good, config)
-    prov = provenance(decisions, good)
+    prov = provenance(decisions, locations)
     report["site_chrome_blocks"] = chrome.height
-    return Decisions(keys, decisions, prov, chrome, report, doc_ids, sigs, sizes, hasher.params)
+    if previous is not None:
+        report["previous"] = _previous_report(previous, decisions)
+    return Decisions(keys, decisions, prov, chrome, report, doc_ids, sigs, sizes, hasher.params, previous)
 
 
 def _licence_choices(decisions: pl.DataFrame, keys: pl.DataFrame, good: pl.DataFrame,
                      config: BuildConfig) -> tuple[pl.DataFrame, pl.DataFrame, dict]:
     """The licence class of each cluster (its canonical's, after the cluster merge) decides where it
     is published: data/<class>/, withheld text, or (not selected by --licence) rejects for the whole
-    cluster, so that no duplicate points at a canonical that is not published."""
+    cluster, so that no duplicate points at a canonical that is not published. A cluster whose
+    canonical comes from the previous release keeps that release's class; its new copies follow it."""
     own = good.select("doc_id", "licence_class", "licence_scope")
-    canon = decisions.filter("is_canonical").select("doc_id", "cluster_id", "wire_notice_doc_id").join(
-        own, on="doc_id", how="left").select(
+    canon = decisions.filter("is_canonical").select("doc_id", "cluster_id", "wire_notice_doc_id",
+                                                    "previous_class").join(own, on="doc_id", how="left").select(
         "cluster_id",
-        pl.when(pl.col("wire_notice_doc_id").is_not_null() & (pl.col("licence_scope").fill_null("") != "article_text"))
-        .then(pl.lit("all-rights-reserved")).otherwise(pl.col("licence_class").fill_null("noassertion"))
-        .alias("publish_class"),
+        pl.coalesce(
+            "previous_class",
+            pl.when(pl.col("wire_notice_doc_id").is_not_null()
+                    & (pl.col("licence_scope").fill_null("") != "article_text"))
+            .then(pl.lit("all-rights-reserved")).otherwise(pl.col("licence_class").fill_null("noassertion")),
+        ).alias("publish_class"),
     )
     decisions = decisions.join(canon, on="cluster_id", how="left").with_columns(
         pl.col("publish_class").is_in(list(config.withhold_text)).alias("withhold_text"))
     report = {"classes": dict(sorted(Counter(canon["publish_class"].to_list()).items()))}
     if not config.licence_classes:
         return decisions, keys, report
-    dropped = decisions.filter(~pl.col("publish_class").is_in(list(config.licence_classes)))
+    # records of a previous release stay as published; only this build's documents are filtered
+    dropped = decisions.filter(~pl.col("publish_class").is_in(list(config.licence_classes)) & ~pl.col("is_previous"))
     ids = dropped["doc_id"].to_list()
     detail = f"its cluster's licence class is not in --licence {','.join(config.licence_classes)}"
     keys = keys.with_columns(
@@ -320,6 +372,116 @@ def _licence_choices(decisions: pl.DataFrame, keys: pl.DataFrame, good: pl.DataF
     )
     report["not_selected_docs"] = dropped.height
     return decisions.filter(~pl.col("doc_id").is_in(ids)), keys, report
+
+
+# ---------------------------------------------------------------- a previous release (--previous)
+
+def _with_previous_chrome(counts: pl.DataFrame, prior: pl.DataFrame, min_stories: int) -> pl.DataFrame:
+    """Site chrome from this crawl's block counts plus the previous release's boilerplate table: a
+    block that was chrome stays chrome, and its counts add to this crawl's."""
+    both = pl.concat([counts.select("domain", "block_key", "pages", "stories"),
+                      prior.select("domain", "block_key", "pages", "stories")], how="vertical_relaxed")
+    return (both.group_by("domain", "block_key").agg(pl.col("pages").sum().cast(pl.UInt32),
+                                                     pl.col("stories").sum().cast(pl.UInt32))
+            .filter(pl.col("stories") >= min_stories).sort("domain", "block_key"))
+
+
+def _with_previous_signatures(previous: Previous, new_ids: list[str], sigs: np.ndarray, sizes: np.ndarray,
+                              hashes: list) -> tuple:
+    """One signature table over the previous release's documents and this crawl's, by sorted doc_id
+    (the order a single build of both would use), with the previous clusters as membership edges."""
+    doc_ids = sorted(previous.doc_ids + new_ids)
+    index = {d: i for i, d in enumerate(doc_ids)}
+    at_new = np.asarray([index[d] for d in new_ids], dtype=np.int64)
+    at_old = np.asarray([index[d] for d in previous.doc_ids], dtype=np.int64)
+    all_sigs = np.empty((len(doc_ids), sigs.shape[1]), dtype=np.uint32)
+    all_sizes = np.zeros(len(doc_ids), dtype=np.int64)
+    all_sigs[at_new], all_sizes[at_new] = sigs, sizes
+    all_sigs[at_old], all_sizes[at_old] = previous.sigs, previous.sizes
+    all_hashes: list = [None] * len(doc_ids)
+    for i, h in zip(at_new, hashes):
+        all_hashes[i] = h
+    for d, h in previous.canon.select("doc_id", "content_sha256").iter_rows():
+        if d in index:
+            all_hashes[index[d]] = h
+    old = np.zeros(len(doc_ids), dtype=bool)
+    old[at_old] = True
+    pairs = [(index[d], index[c]) for d, c in previous.dups.select("doc_id", "canonical_doc_id").iter_rows()
+             if d in index and c in index]
+    membership = (np.asarray([a for a, _ in pairs], dtype=np.int64), np.asarray([b for _, b in pairs], dtype=np.int64))
+    return doc_ids, all_sigs, all_sizes, all_hashes, old, membership
+
+
+def _split_previous(members: pl.DataFrame, previous: Previous,
+                    config: BuildConfig) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Components -> (members of components with only new documents, decisions of the previous
+    clusters that new documents joined). Untouched previous clusters are in neither: they are
+    carried over as published. A touched cluster keeps its previous canonical and cluster_id; when
+    new documents bridge several previous clusters, the policy picks among their canonicals and the
+    others become duplicates (a removal from data/: a major version)."""
+    old = pl.concat([
+        previous.canon.select("doc_id", pl.col("cluster_id").alias("_old_cluster"), pl.lit(True).alias("was_canonical")),
+        previous.dups.select("doc_id", pl.col("cluster_id").alias("_old_cluster"), pl.lit(False).alias("was_canonical")),
+    ])
+    m = members.join(old, on="doc_id", how="left")
+    comp = m.group_by("_label").agg(pl.col("_old_cluster").drop_nulls().n_unique().alias("_n_old"),
+                                    pl.col("_old_cluster").is_null().any().alias("_has_new"),
+                                    pl.len().cast(pl.Int64).alias("cluster_size"))
+    m = m.join(comp, on="_label", how="left")
+    new_only = m.filter(pl.col("_n_old") == 0).select(members.columns)
+    t = m.filter((pl.col("_n_old") >= 1) & (pl.col("_has_new") | (pl.col("_n_old") > 1)))
+    info = previous.canon.select(
+        "doc_id", "published_at", "fetched_at", "n_chars",
+        pl.col("domain").map_elements(lambda d: agency_of_domain(d) is not None, return_dtype=pl.Boolean)
+        .alias("on_agency_domain"),
+        pl.col("cluster_id").alias("_win_cluster"), pl.col("canonical_reason").alias("_old_reason"),
+        pl.col("publish_class").alias("previous_class"), pl.col("original_source").alias("previous_agency"))
+    cands = t.filter(pl.col("was_canonical").fill_null(False)).select("doc_id", "_label", "cluster_size").join(
+        info, on="doc_id", how="left").with_columns(pl.col("_label").cast(pl.String).alias("cluster_id"))
+    ranked = choose_canonical(cands, config.canonical_policy)
+    winners = ranked.filter("is_canonical").select(
+        pl.col("cluster_id").cast(pl.Int64).alias("_label"), "canonical_doc_id",
+        pl.col("canonical_reason").alias("_merge_reason")).join(
+        info.select("doc_id", "_win_cluster", "_old_reason", "previous_class", "previous_agency"),
+        left_on="canonical_doc_id", right_on="doc_id", how="left")
+    touched = t.join(winners, on="_label", how="left").select(
+        "doc_id", pl.col("_win_cluster").alias("cluster_id"), "cluster_size",
+        (pl.col("doc_id") == pl.col("canonical_doc_id")).alias("is_canonical"), "canonical_doc_id",
+        pl.when(pl.col("_n_old") > 1).then(pl.col("_merge_reason")).otherwise(pl.col("_old_reason"))
+        .alias("canonical_reason"),
+        pl.col("_old_cluster").is_not_null().alias("is_previous"),
+        pl.col("was_canonical").fill_null(False), "previous_class", "previous_agency",
+        (pl.col("_n_old") > 1).alias("merged"),
+    )
+    return new_only, touched
+
+
+def _previous_rights(decisions: pl.DataFrame, previous: Previous) -> pl.DataFrame:
+    """New copies of a previous story take its canonical's agency (the published record stands)."""
+    return decisions.with_columns(pl.coalesce("previous_agency", "cluster_agency").alias("cluster_agency"))
+
+
+def _previous_report(previous: Previous, decisions: pl.DataFrame) -> dict:
+    new = decisions.filter(~pl.col("is_previous"))
+    prev_canon = set(previous.canon["doc_id"].to_list())
+    demoted = decisions.filter(pl.col("is_previous") & pl.col("was_canonical") & ~pl.col("is_canonical"))
+    touched = decisions.filter(pl.col("canonical_doc_id").is_in(list(prev_canon)))
+    return {
+        "path": previous.path.name, "name": previous.name, "version": previous.version,
+        "documents": len(previous.all_ids),
+        "new_canonical": int(new["is_canonical"].sum()),
+        "new_duplicates": int((~new["is_canonical"]).sum()),
+        "new_duplicates_of_previous": int(new.filter(~pl.col("is_canonical")
+                                                     & pl.col("canonical_doc_id").is_in(list(prev_canon))).height),
+        "previous_clusters_grown": int(touched["cluster_id"].n_unique()) if touched.height else 0,
+        "previous_clusters_merged": int(decisions.filter(pl.col("merged").fill_null(False))["cluster_id"].n_unique()),
+        "demoted_canonical": demoted.height,
+        "demoted_doc_ids": sorted(demoted["doc_id"].to_list())[:100],
+        "new_withheld": int(new.filter(pl.col("is_canonical") & pl.col("withhold_text"))
+                            .height) if "withhold_text" in new.columns else 0,
+        "counts": previous.run.get("counts", {}),
+        "changelog": previous.changelog,
+    }
 
 
 def cluster_rights(decisions: pl.DataFrame, good: pl.DataFrame) -> pl.DataFrame:
@@ -346,7 +508,7 @@ def cluster_rights(decisions: pl.DataFrame, good: pl.DataFrame) -> pl.DataFrame:
         .join(datelines, on="cluster_id", how="left")
 
 
-def _similarity(decisions: pl.DataFrame, members: pl.DataFrame, sigs: np.ndarray,
+def _similarity(decisions: pl.DataFrame, hashes: pl.DataFrame, sigs: np.ndarray,
                 index: dict[str, int]) -> pl.DataFrame:
     """similarity_to_canonical and match on duplicate rows: exact (normalised texts equal, 1.0) or
     near (the MinHash estimate of their Jaccard). Canonical rows get nulls."""
@@ -354,10 +516,9 @@ def _similarity(decisions: pl.DataFrame, members: pl.DataFrame, sigs: np.ndarray
     a = np.asarray([index[d] for d in dups["doc_id"].to_list()], dtype=np.int64)
     b = np.asarray([index[d] for d in dups["canonical_doc_id"].to_list()], dtype=np.int64)
     sim = (sigs[a] == sigs[b]).mean(axis=1) if len(a) else np.empty(0)
-    hashes = members.select("doc_id", "text_hash")
-    dups = dups.with_columns(pl.Series("_sim", sim, pl.Float64)).join(hashes, on="doc_id").join(
-        hashes.rename({"doc_id": "canonical_doc_id", "text_hash": "_canon_hash"}), on="canonical_doc_id")
-    exact = pl.col("text_hash") == pl.col("_canon_hash")
+    dups = dups.with_columns(pl.Series("_sim", sim, pl.Float64)).join(hashes, on="doc_id", how="left").join(
+        hashes.rename({"doc_id": "canonical_doc_id", "text_hash": "_canon_hash"}), on="canonical_doc_id", how="left")
+    exact = (pl.col("text_hash") == pl.col("_canon_hash")).fill_null(False)
     dups = dups.select(
         "doc_id",
         pl.when(exact).then(pl.lit(1.0)).otherwise(pl.col("_sim")).alias("similarity_to_canonical"),
@@ -366,21 +527,25 @@ def _similarity(decisions: pl.DataFrame, members: pl.DataFrame, sigs: np.ndarray
     return decisions.join(dups, on="doc_id", how="left")
 
 
-def _resolve_repeated_ids(keys: pl.DataFrame) -> pl.DataFrame:
+def _resolve_repeated_ids(keys: pl.DataFrame, previous_ids: set[str] | None = None) -> pl.DataFrame:
     """The same doc_id on two input records: the first (by file, offset) keeps it, later ones are
-    rejected under a derived id so that every doc_id still appears exactly once."""
+    rejected under a derived id so that every doc_id still appears exactly once. A doc_id already in
+    the previous release is taken: its record here is rejected the same way."""
     keys = keys.sort(["source_file", "source_offset"]).with_columns(
         pl.int_range(pl.len()).over("doc_id").alias("_seen")
     )
+    taken = keys["doc_id"].is_in(list(previous_ids or ()))
+    keys = keys.with_columns((pl.col("_seen") + taken.cast(pl.Int64)).alias("_seen"), taken.alias("_taken"))
     repeated = pl.col("_seen") > 0
     return keys.with_columns(
         pl.when(repeated).then(
             pl.format("{}#repeat:{}@{}", "doc_id", "source_file", "source_offset")
         ).otherwise(pl.col("doc_id")).alias("doc_id"),
         pl.when(repeated).then(pl.lit("repeated_doc_id")).otherwise(pl.col("reject_reason")).alias("reject_reason"),
-        pl.when(repeated).then(pl.format("doc_id {} was already read from an earlier record", "doc_id"))
+        pl.when(pl.col("_taken")).then(pl.format("doc_id {} is already in the previous release", "doc_id"))
+        .when(repeated).then(pl.format("doc_id {} was already read from an earlier record", "doc_id"))
         .otherwise(pl.col("reject_detail")).alias("reject_detail"),
-    ).drop("_seen")
+    ).drop("_seen", "_taken")
 
 
 # ---------------------------------------------------------------- stage 3: write (apply)
@@ -391,13 +556,17 @@ def apply_and_write(work: Path, stage_dir: Path, dec: Decisions, config: BuildCo
     verdict = keys.select(*row_key, "doc_id", "reject_reason", "reject_detail").join(
         decisions, on="doc_id", how="left"
     )
-    class_bytes = dict(keys.join(decisions.filter("is_canonical").select("doc_id", "publish_class"), on="doc_id")
-                       .group_by("publish_class").agg(pl.col("n_chars").sum()).iter_rows())
+    class_bytes = Counter(dict(keys.join(decisions.filter("is_canonical").select("doc_id", "publish_class"),
+                                         on="doc_id").group_by("publish_class").agg(pl.col("n_chars").sum()).iter_rows()))
+    n_dups = decisions.height
+    if dec.previous is not None:
+        class_bytes.update(dict(dec.previous.canon.group_by("publish_class").agg(pl.col("n_chars").sum()).iter_rows()))
+        n_dups += dec.previous.dups.height + dec.previous.canon.height
     data_spills = {cls: BucketSpill(work / "spill" / "data" / cls, shard_count(int(n or 0), config.shard_bytes),
                                     "documents") for cls, n in sorted(class_bytes.items())}
     spills = {
         "duplicates": BucketSpill(work / "spill" / "duplicates",
-                                  shard_count(decisions.height * 300, config.shard_bytes), "duplicates"),
+                                  shard_count(n_dups * 300, config.shard_bytes), "duplicates"),
         "rejects": BucketSpill(work / "spill" / "rejects", 1, "rejects"),
     }
     lookup = _chrome_lookup(dec.chrome)
@@ -417,6 +586,12 @@ def apply_and_write(work: Path, stage_dir: Path, dec: Decisions, config: BuildCo
         rej = docs.filter(pl.col("reject_reason").is_not_null()).rename(
             {"reject_reason": "reason", "reject_detail": "detail"})
         spills["rejects"].add(to_schema(rej, "rejects"))
+    if dec.previous is not None:
+        _carry_previous(dec, data_spills, spills["duplicates"], spills["rejects"])
+        for row in dec.previous.chrome.select("domain", "block_key", "sample_text").iter_rows():
+            key = (row[0], row[1])
+            if row[2] is not None and (samples.get(key) is None or row[2] < samples[key]):
+                samples[key] = row[2]
     kv = base_metadata(config.sha256())
     outputs = {"data": []}
     for cls, spill in data_spills.items():
@@ -443,15 +618,69 @@ def apply_and_write(work: Path, stage_dir: Path, dec: Decisions, config: BuildCo
     return outputs
 
 
+def _carry_previous(dec: Decisions, data_spills: dict[str, BucketSpill], dups: BucketSpill,
+                    rejects: BucketSpill) -> None:
+    """Rewrite the previous release's rows into this one: unchanged, except the clusters that new
+    documents joined (size, provenance) and canonicals demoted by a merge (now duplicates rows)."""
+    prev = dec.previous
+    assert prev is not None
+    changed = dec.decisions.filter("is_previous").select(
+        "doc_id", pl.col("cluster_id").alias("_cluster"), pl.col("cluster_size").alias("_size"),
+        "is_canonical", pl.col("canonical_doc_id").alias("_canonical"), pl.col("canonical_reason").alias("_reason"),
+        pl.col("similarity_to_canonical").alias("_sim"), pl.col("match").alias("_match"),
+        pl.col("cluster_agency").alias("_agency"))
+    prov = dec.provenance.rename({c: f"_{c}" for c in dec.provenance.columns if c != "doc_id"})
+    prov_cols = [c for c in dec.provenance.columns if c != "doc_id"]
+    for path in prev.files("data"):
+        parts = path.relative_to(prev.path / "data").parts
+        cls = parts[0] if len(parts) > 1 else "noassertion"
+        for batch in pq.ParquetFile(path).iter_batches(batch_size=4096):
+            rows = pl.from_arrow(batch).join(changed, on="doc_id", how="left").join(prov, on="doc_id", how="left")
+            hit = pl.col("is_canonical").is_not_null()
+            stay = rows.filter(pl.col("is_canonical").fill_null(True)).with_columns(
+                [pl.when(hit).then(pl.col(f"_{c}")).otherwise(pl.col(c)).alias(c) for c in prov_cols]
+                + [pl.when(hit).then(pl.col("_cluster")).otherwise(pl.col("cluster_id")).alias("cluster_id"),
+                   pl.when(hit).then(pl.col("_size")).otherwise(pl.col("cluster_size")).alias("cluster_size"),
+                   pl.when(hit).then(pl.col("_reason")).otherwise(pl.col("canonical_reason")).alias("canonical_reason")])
+            data_spills[cls].add(to_schema(stay, "documents"))
+            demoted = rows.filter(pl.col("is_canonical") == False).with_columns(  # noqa: E712
+                pl.col("_cluster").alias("cluster_id"), pl.col("_canonical").alias("canonical_doc_id"),
+                pl.col("_sim").alias("similarity_to_canonical"), pl.col("_match").alias("match"),
+                pl.col("_agency").alias("original_source"))
+            dups.add(to_schema(demoted, "duplicates"))
+    for path in prev.files("duplicates"):
+        for batch in pq.ParquetFile(path).iter_batches(batch_size=4096):
+            rows = pl.from_arrow(batch).join(changed, on="doc_id", how="left")
+            moved = pl.col("_canonical").is_not_null() & (pl.col("_canonical") != pl.col("canonical_doc_id"))
+            rows = rows.with_columns(
+                pl.when(moved).then(pl.col("_cluster")).otherwise(pl.col("cluster_id")).alias("cluster_id"),
+                pl.when(moved).then(pl.col("_canonical")).otherwise(pl.col("canonical_doc_id")).alias("canonical_doc_id"),
+                pl.when(moved).then(pl.col("_sim")).otherwise(pl.col("similarity_to_canonical"))
+                .alias("similarity_to_canonical"),
+                pl.when(moved).then(pl.col("_match")).otherwise(pl.col("match")).alias("match"),
+                pl.when(moved).then(pl.col("_agency")).otherwise(pl.col("original_source")).alias("original_source"))
+            dups.add(to_schema(rows, "duplicates"))
+    for path in prev.files("rejects"):
+        for batch in pq.ParquetFile(path).iter_batches(batch_size=4096):
+            rejects.add(pa.Table.from_batches([batch]).cast(schema("rejects")))
+
+
+
 def _write_signatures(stage_dir: Path, dec: Decisions, config: BuildConfig, kv: dict) -> list[dict]:
     """signatures/: one row per clustered document, shards by the same doc_id hash as the data."""
     # documents that are published (in data/ or duplicates/): not rejects, not filtered out by licence
-    published = set(dec.decisions["doc_id"].to_list())
-    keep = np.asarray([s > 0 and d in published for d, s in zip(dec.doc_ids, dec.sizes)], dtype=bool)
+    canonical = dict(dec.decisions.select("doc_id", "is_canonical").iter_rows())
+    if dec.previous is not None:  # carried over as published unless this build changed them
+        for d in dec.previous.canon["doc_id"].to_list():
+            canonical.setdefault(d, True)
+        for d in dec.previous.dups["doc_id"].to_list():
+            canonical.setdefault(d, False)
+    keep = np.asarray([s > 0 and d in canonical for d, s in zip(dec.doc_ids, dec.sizes)], dtype=bool)
     ids = [d for d, k in zip(dec.doc_ids, keep) if k]
     sigs = dec.sigs[keep]
-    frame = pl.DataFrame({"doc_id": ids, "n_shingles": dec.sizes[keep]}).join(
-        dec.decisions.select("doc_id", "is_canonical"), on="doc_id", how="left")
+    frame = pl.DataFrame({"doc_id": ids, "n_shingles": dec.sizes[keep],
+                          "is_canonical": [canonical[d] for d in ids]}, schema={
+        "doc_id": pl.String, "n_shingles": pl.Int64, "is_canonical": pl.Boolean})
     flat = pa.array(sigs.reshape(-1), type=pa.uint32())
     offsets = pa.array(np.arange(0, len(ids) * sigs.shape[1] + 1, sigs.shape[1], dtype=np.int32))
     table = frame.to_arrow().append_column("signature", pa.ListArray.from_arrays(offsets, flat))
@@ -592,9 +821,19 @@ def prepare_output(out: Path, overwrite: bool) -> Path:
 
 
 def build(inputs: list[str], out: Path, config: BuildConfig, *, workers: int = 1, overwrite: bool = False,
-          progress: Progress | None = None) -> RunSummary:
+          progress: Progress | None = None, previous: Path | None = None) -> RunSummary:
+    """Build the dataset of `inputs` into `out`. With `previous` (a packaged release), the output is its
+    next version: every previous record carried over with the same doc_id, new documents deduplicated
+    against it as well as among themselves."""
     progress = progress or Progress()
     files = expand_inputs(inputs)
+    prev = None
+    if previous is not None:
+        if Path(out).resolve() == Path(previous).resolve():
+            raise OutputError(f"--out {out} is the --previous release; write the next release to a new folder")
+        hasher = MinHasher(num_perm=config.num_perm, seed=config.seed, ngram=config.ngram,
+                           unit=config.shingle_unit, hash=config.hash)
+        prev = load_previous(Path(previous), hasher.params, config.bands, config.rows)
     stage_dir = prepare_output(out, overwrite)
     summary = RunSummary(config=config.to_dict())
     try:
@@ -605,14 +844,15 @@ def build(inputs: list[str], out: Path, config: BuildConfig, *, workers: int = 1
         results = run_extract(files, work, workers, config, progress)
         t1 = time.perf_counter()
         progress.stage("cluster+select")
-        dec = decide(work, config)
+        dec = decide(work, config, prev)
         t2 = time.perf_counter()
         progress.stage("write")
         outputs = apply_and_write(work, stage_dir, dec, config)
         t3 = time.perf_counter()
         progress.stop()
         shutil.rmtree(work)
-        _fill_summary(summary, files, results, dec.keys, dec.decisions, outputs, (t0, t1, t2, t3), workers)
+        _fill_summary(summary, files, results, dec.keys, outputs, (t0, t1, t2, t3), workers, stage_dir, prev)
+        summary.previous = dec.report.pop("previous", {})
         summary.near_duplicates = dec.report
         (stage_dir / "run.json").write_text(summary.to_json(), "utf-8")
         if out.exists():
@@ -626,29 +866,34 @@ def build(inputs: list[str], out: Path, config: BuildConfig, *, workers: int = 1
 
 
 def _fill_summary(summary: RunSummary, files: list[InputFile], results: list[dict], keys: pl.DataFrame,
-                  decisions: pl.DataFrame, outputs: dict, times: tuple, workers: int) -> None:
+                  outputs: dict, times: tuple, workers: int, stage_dir: Path, previous: Previous | None) -> None:
+    """Counts of the whole release (a previous release's records included), from the files written."""
     stats: Counter = Counter()
     for r in results:
         stats.update(r["stats"])
     rejects = keys.filter(pl.col("reject_reason").is_not_null())
-    by_reason = dict(sorted(Counter(rejects["reject_reason"].to_list()).items()))
+    by_reason = Counter(rejects["reject_reason"].to_list())
     n_rows = keys.height
-    n_canon = int(decisions["is_canonical"].sum())
-    n_dup = decisions.height - n_canon
+    skipped = stats.get("skipped", 0)
+    if previous is not None:
+        by_reason.update(previous.run.get("rejects_by_reason", {}))
+        n_rows += previous.run.get("counts", {}).get("input_records", 0)
+        skipped += previous.run.get("counts", {}).get("skipped_records", 0)
     written = {k: sum(f["rows"] for f in v) for k, v in outputs.items()}
+    sizes = pl.concat([pl.read_parquet(stage_dir / f["file"], columns=["cluster_size"]) for f in outputs["data"]]) \
+        if outputs["data"] else pl.DataFrame({"cluster_size": []}, schema={"cluster_size": pl.Int64})
     t0, t1, t2, t3 = times
     summary.counts = {
         "input_records": n_rows,
-        "canonical": n_canon,
-        "duplicates": n_dup,
-        "rejects": rejects.height,
-        "clusters": int(decisions["cluster_id"].n_unique()) if decisions.height else 0,
-        "clusters_with_copies": int(decisions.filter(pl.col("cluster_size") > 1)["cluster_id"].n_unique())
-        if decisions.height else 0,
-        "skipped_records": stats.get("skipped", 0),
+        "canonical": written.get("data", 0),
+        "duplicates": written.get("duplicates", 0),
+        "rejects": written.get("rejects", 0),
+        "clusters": written.get("data", 0),  # one canonical record per cluster
+        "clusters_with_copies": int((sizes["cluster_size"] > 1).sum()),
+        "skipped_records": skipped,
         "accounting_ok": written.get("data", 0) + written.get("duplicates", 0) + written.get("rejects", 0) == n_rows,
     }
-    summary.rejects_by_reason = by_reason
+    summary.rejects_by_reason = dict(sorted(by_reason.items()))
     summary.skipped_by_type = {k.split(".", 1)[1]: v for k, v in sorted(stats.items())
                                if k.startswith("records.") and k.split(".", 1)[1] in
                                ("request", "metadata", "warcinfo", "arc_header")}
@@ -656,8 +901,9 @@ def _fill_summary(summary: RunSummary, files: list[InputFile], results: list[dic
     elapsed = t3 - t0
     summary.timings_s = {"read_extract": round(t1 - t0, 3), "cluster_select": round(t2 - t1, 3),
                          "write": round(t3 - t2, 3), "total": round(elapsed, 3),
-                         "docs_per_s": round(n_rows / elapsed, 1) if elapsed > 0 else None,
+                         "docs_per_s": round(keys.height / elapsed, 1) if elapsed > 0 else None,
                          "workers": workers}
+    summary.finished_at = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     summary.inputs = [{"file": f.name, "format": f.format, "bytes": f.path.stat().st_size} for f in files]
     summary.versions = {"dedup": __version__, "python": platform.python_version(), "pyarrow": pa.__version__,
                         "polars": pl.__version__}

@@ -719,10 +719,43 @@ def _licenses(facts: dict) -> str:
 
 
 def _changelog(facts: dict) -> str:
-    counts, rows = facts["run"].get("counts", {}), facts["rows"]
+    run = facts["run"]
+    counts, rows = run.get("counts", {}), facts["rows"]
+    prev = run.get("previous") or {}
     s = ["# Changelog", "", f"## {facts['version']}", ""]
-    s.append(f"Release of {facts['name']} built by dedup {facts['run'].get('versions', {}).get('dedup', '?')} "
-             f"(config sha256 `{facts['config_sha256']}`). Counts are those of this build; no earlier release "
+    built = (f"built by dedup {run.get('versions', {}).get('dedup', '?')} "
+             f"(config sha256 `{facts['config_sha256']}`)")
+    if prev:
+        pc = prev.get("counts", {})
+        s.append(f"Next version of {prev.get('name')} {prev.get('version')}, {built}: a {required_bump(run)} "
+                 "version. Every record of the previous version is still here under the same `doc_id`; the new "
+                 "crawl was deduplicated against it and within itself.")
+        s.append("")
+        s.append(f"- Added: {_fmt(prev.get('new_canonical', 0))} canonical documents in `data/`"
+                 + (f" ({_fmt(prev.get('new_withheld', 0))} with their text withheld)" if prev.get("new_withheld") else "")
+                 + ".")
+        s.append(f"- Duplicates: {_fmt(prev.get('new_duplicates', 0))} new rows in `duplicates/`, "
+                 f"{_fmt(prev.get('new_duplicates_of_previous', 0))} of them copies of a story already published "
+                 f"(they point at its canonical record); {_fmt(prev.get('previous_clusters_grown', 0))} previous "
+                 "clusters gained copies (their `cluster_size` and `duplicate_*` columns changed).")
+        s.append(f"- Rejects: {_fmt(counts.get('rejects', 0) - pc.get('rejects', 0))} new rows in `rejects/`.")
+        demoted = prev.get("demoted_canonical", 0)
+        if demoted:
+            s.append(f"- Removed from `data/`: {_fmt(demoted)} previous canonical records, now rows of `duplicates/` "
+                     f"(new copies joined {_fmt(prev.get('previous_clusters_merged', 0))} previous clusters into one): "
+                     + ", ".join(f"`{d}`" for d in prev.get("demoted_doc_ids", [])[:20])
+                     + (" and more" if demoted > 20 else "") + ".")
+        else:
+            s.append("- Removed: none.")
+        s.append(f"- Totals: {_fmt(rows['data'])} canonical, {_fmt(rows['duplicates'])} duplicates, "
+                 f"{_fmt(rows['rejects'])} rejects from {_fmt(counts.get('input_records', 0))} input records.")
+        s.append("")
+        older = prev.get("changelog") or ""
+        older = re.sub(r"^# Changelog\s*\n", "", older).strip()
+        if older:
+            s += [older, ""]
+        return "\n".join(s)
+    s.append(f"Release of {facts['name']} {built}. Counts are those of this build; no earlier release "
              "was compared, so every canonical row is listed as added.")
     s.append("")
     s.append(f"- Added: {_fmt(rows['data'])} canonical documents in `data/`"
@@ -731,7 +764,7 @@ def _changelog(facts: dict) -> str:
     s.append(f"- Duplicates: {_fmt(rows['duplicates'])} rows in `duplicates/`"
              + (" (" + ", ".join(f"{k} {_fmt(v)}" for k, v in facts["match"].items()) + ")" if facts["match"] else "")
              + ".")
-    reasons = facts["run"].get("rejects_by_reason", {}) or facts["reject_reasons"]
+    reasons = run.get("rejects_by_reason", {}) or facts["reject_reasons"]
     s.append(f"- Rejects: {_fmt(rows['rejects'])} rows in `rejects/`"
              + (" (" + ", ".join(f"{k} {_fmt(v)}" for k, v in reasons.items()) + ")" if reasons else "") + ".")
     s.append(f"- Input records: {_fmt(counts.get('input_records', 0))}; skipped (no page): "
@@ -919,7 +952,50 @@ def _dumps(obj) -> str:
     return json.dumps(obj, indent=2, ensure_ascii=False) + "\n"
 
 
-def package(out: Path, *, name: str | None = None, version: str = "1.0.0", url: str | None = None) -> dict:
+def required_bump(run: dict) -> str | None:
+    """The semver part a release following `run['previous']` must bump (Croissant's rules): major when
+    records left data/ (a previous canonical became a duplicate), minor when records were added, patch
+    otherwise; None for a first release."""
+    prev = run.get("previous") or {}
+    if not prev:
+        return None
+    if prev.get("demoted_canonical", 0):
+        return "major"
+    added = run.get("counts", {}).get("input_records", 0) - prev.get("counts", {}).get("input_records", 0)
+    return "minor" if added > 0 else "patch"
+
+
+def _semver_tuple(version: str) -> tuple[int, int, int]:
+    m = _SEMVER.match(version)
+    if not m:
+        raise ReleaseError(f"version {version!r} is not a semantic version (MAJOR.MINOR.PATCH, e.g. 1.0.0)")
+    return int(m.group(1)), int(m.group(2)), int(m.group(3))
+
+
+def next_version(run: dict, version: str | None) -> str:
+    """The version to package: the one asked for (checked against the previous release), or the
+    previous version bumped as `required_bump` says, or 1.0.0 for a first release."""
+    bump = required_bump(run)
+    if bump is None:
+        version = version or "1.0.0"
+        _semver_tuple(version)
+        return version
+    prev = run["previous"].get("version") or "1.0.0"
+    major, minor, patch = _semver_tuple(prev)
+    want = {"major": (major + 1, 0, 0), "minor": (major, minor + 1, 0), "patch": (major, minor, patch + 1)}[bump]
+    if version is None:
+        return ".".join(map(str, want))
+    have = _semver_tuple(version)
+    if have < want:
+        why = {"major": f"{run['previous'].get('demoted_canonical')} record(s) left data/ (previous canonicals that "
+                        "became duplicates when clusters merged)",
+               "minor": "records were added", "patch": "it follows a previous release"}[bump]
+        raise ReleaseError(f"version {version} is too low: this release follows {prev} and {why}, so it needs a "
+                           f"{bump} bump (at least {'.'.join(map(str, want))}); omit --version to get it")
+    return version
+
+
+def package(out: Path, *, name: str | None = None, version: str | None = None, url: str | None = None) -> dict:
     """Write the release files into `out` (a `dedup build` output) and return the manifest.
 
     Writes README.md (dataset card), croissant.json, manifest.json, LICENSES.md, CHANGELOG.md and, last,
@@ -930,9 +1006,10 @@ def package(out: Path, *, name: str | None = None, version: str = "1.0.0", url: 
     out = Path(out)
     if not out.is_dir():
         raise ReleaseError(f"{out}: not a folder; give the output folder of `dedup build`")
-    if not _SEMVER.match(version):
+    if version is not None and not _SEMVER.match(version):
         raise ReleaseError(f"version {version!r} is not a semantic version (MAJOR.MINOR.PATCH, e.g. 1.0.0)")
-    name = name or out.resolve().name
+    version = next_version(_load_run(out), version)
+    name = name or (_load_run(out).get("previous") or {}).get("name") or out.resolve().name
     write_report(out, name=name)  # report.html, before the manifest and SHA256SUMS so both cover it
     facts = _facts(out, name, version, url)
     manifest = _manifest(facts)

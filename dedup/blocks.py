@@ -227,6 +227,18 @@ def page_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
 
 # --------------------------------------------------------------------------- across the pages of a site
 
+def occurrences(docs: pl.DataFrame, stories: pl.DataFrame) -> pl.DataFrame:
+    """`docs` rows (doc_id, domain, block_keys, reject_reason) -> one row per (doc, story, domain,
+    block_key) of the kept documents found in `stories` (doc_id, doc, story): the input of
+    `site_chrome`, built part by part by both engines."""
+    import polars as pl
+
+    return (docs.filter(pl.col("reject_reason").is_null())
+            .join(stories.select("doc_id", "doc", "story"), on="doc_id", how="inner")
+            .select("doc", "story", pl.col("domain").fill_null("").cast(pl.String), "block_keys")
+            .explode("block_keys").rename({"block_keys": "block_key"}).drop_nulls("block_key").unique())
+
+
 def site_chrome(occurrences: pl.DataFrame, min_stories: int) -> pl.DataFrame:
     """Blocks repeated across the stories of one site.
 

@@ -19,7 +19,8 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeE
 
 from dedup import __version__
 from dedup.config import load_config
-from dedup.errors import DedupError
+from dedup.errors import ConfigError, DedupError
+from dedup.pipeline import DaskOptions
 from dedup.pipeline import Progress as PipelineProgress
 from dedup.pipeline import build as run_build
 
@@ -110,6 +111,17 @@ def build(
         "--previous", help="A packaged release this build follows: its records are carried over with the same "
                            "doc_ids and the crawl is deduplicated against them too (build settings must match).",
         show_default=False)] = None,
+    engine: Annotated[str, typer.Option(
+        help="'embedded' (this machine: processes + polars) or 'dask' (a Dask cluster: docs/scale-out.md). "
+             "Both write the same bytes.")] = "embedded",
+    scheduler: Annotated[Optional[str], typer.Option(
+        help="--engine dask: address of a running Dask scheduler (tcp://HOST:8786), or 'threads' (no cluster) "
+             "[default: a LocalCluster of --workers workers on 127.0.0.1].", show_default=False)] = None,
+    dask_components: Annotated[str, typer.Option(
+        help="--engine dask: connected components 'gather'ed to this process, or 'star' rounds on Dask "
+             "(large-star/small-star), or 'auto' (gather up to 50M edges).")] = "auto",
+    dashboard: Annotated[bool, typer.Option(
+        "--dashboard", help="--engine dask: serve the LocalCluster's dashboard (on 127.0.0.1).")] = False,
     progress: Annotated[Optional[bool], typer.Option(
         "--progress/--no-progress", help="Show a progress bar [default: when stderr is a terminal].",
         show_default=False)] = None,
@@ -125,7 +137,7 @@ def build(
         n_workers = workers or os.cpu_count() or 1
         show = sys.stderr.isatty() if progress is None else progress
         summary = run_build(crawl, out, cfg, workers=n_workers, overwrite=overwrite, progress=RichProgress(show),
-                            previous=previous)
+                            previous=previous, dask=dask_options(engine, scheduler, dask_components, dashboard))
     except DedupError as exc:
         err.print(f"[red]error:[/red] {exc}", highlight=False)
         raise typer.Exit(exc.exit_code) from None
@@ -144,6 +156,19 @@ def build(
                    f"{p['new_duplicates']:,} new duplicates ({p['new_duplicates_of_previous']:,} of previous "
                    f"records), {p['demoted_canonical']:,} previous canonical demoted by a merge")
     typer.echo(f"wrote {out}/ (summary in {out}/run.json)")
+
+
+def dask_options(engine: str, scheduler: str | None, components: str, dashboard: bool) -> DaskOptions | None:
+    """--engine and the Dask options -> DaskOptions (None: the embedded engine), or ConfigError."""
+    if engine not in ("embedded", "dask"):
+        raise ConfigError(f"--engine {engine!r}: choose 'embedded' or 'dask'")
+    if components not in ("auto", "gather", "star"):
+        raise ConfigError(f"--dask-components {components!r}: choose auto, gather or star")
+    if engine == "embedded":
+        if scheduler or dashboard or components != "auto":
+            raise ConfigError("--scheduler, --dask-components and --dashboard need --engine dask")
+        return None
+    return DaskOptions(scheduler=scheduler, components=components, dashboard=dashboard)
 
 
 @app.command()
@@ -194,7 +219,6 @@ def publish(
 ) -> None:
     """Publish a release after verifying it: copy it to a local folder (verified again there) or upload
     it to a Hugging Face dataset repository (token from HF_TOKEN or `huggingface-cli login`)."""
-    from dedup.errors import ConfigError
     from dedup.publish import parse_destination, publish_to_dir, publish_to_hub
 
     try:

@@ -110,16 +110,33 @@ def extract_html(html: str | bytes, url: str | None = None, charset: str | None 
     if isinstance(html, bytes):
         html = decode_html(html[:MAX_HTML_BYTES], charset)
     tree = HTMLTree.parse(html)
-    # comments=False: reader comments are not the article (dragnet micro precision 0.53 -> 0.85)
-    main = extract_plain_text(tree, main_content=True, alt_texts=False, list_bullets=False, comments=False)
-    blocks = split_blocks(main)
-    if sum(len(b) for b in blocks) < MIN_MAIN_CHARS:
-        whole = split_blocks(extract_plain_text(tree, main_content=False, alt_texts=False, list_bullets=False))
-        if sum(len(b) for b in whole) > sum(len(b) for b in blocks):
-            blocks = whole
+    try:
+        # comments=False: reader comments are not the article (dragnet micro precision 0.53 -> 0.85)
+        main = extract_plain_text(tree, main_content=True, alt_texts=False, list_bullets=False, comments=False)
+        blocks = split_blocks(main)
+        if sum(len(b) for b in blocks) < MIN_MAIN_CHARS:
+            whole = split_blocks(extract_plain_text(tree, main_content=False, alt_texts=False, list_bullets=False))
+            if sum(len(b) for b in whole) > sum(len(b) for b in blocks):
+                blocks = whole
+        fallback_title = _tree_title(tree)
+    finally:
+        # resiliparse trees must be freed by the thread that made them (a PyO3 'unsendable' object):
+        # never leave one to a traceback or a garbage-collector pass on another thread (Dask workers)
+        del tree
     out = Extracted(blocks=blocks)
-    _read_head(html, tree, url, out)
+    _read_head(html, fallback_title, url, out)
     return out
+
+
+def _tree_title(tree: HTMLTree) -> str | None:
+    """<title>, else the first <h1>: the title when the head's metadata has none."""
+    if tree.title:
+        return tree.title
+    h1 = tree.document.query_selector("h1")
+    try:
+        return h1.text if h1 is not None else None
+    finally:
+        del h1
 
 
 def extract_plain(text: str) -> Extracted:
@@ -157,7 +174,7 @@ def head_tags(html: str) -> list[tuple[str, dict[str, str]]]:
     return [(m.group(1).lower(), tag_attributes(m.group(2))) for m in _TAG.finditer(head)]
 
 
-def _read_head(html: str, tree: HTMLTree, url: str | None, out: Extracted) -> None:
+def _read_head(html: str, fallback_title: str | None, url: str | None, out: Extracted) -> None:
     meta: dict[str, str] = {}
     canonical = None
     for tag, attrs in head_tags(html):
@@ -176,10 +193,7 @@ def _read_head(html: str, tree: HTMLTree, url: str | None, out: Extracted) -> No
     article = next((o for o in out.jsonld if _is_article(o)), None)
     title = meta.get("og:title") or (_str(article.get("headline")) if article else None)
     if not title:
-        title = tree.title
-    if not title:
-        h1 = tree.document.query_selector("h1")
-        title = h1.text if h1 is not None else None
+        title = fallback_title
     out.title = " ".join(title.split()) if title else None
     site = meta.get("og:site_name")
     if not site and article:

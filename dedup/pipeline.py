@@ -13,7 +13,10 @@ import shutil
 import time
 from collections import Counter
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
+from functools import partial
 from datetime import datetime, timezone
 from multiprocessing import get_context
 from pathlib import Path
@@ -28,12 +31,12 @@ from dedup.cluster import cluster_id_for, connected_components
 from dedup.config import BuildConfig
 from dedup.errors import OutputError
 from dedup.attribution import agency_of_domain, is_wire_notice
-from dedup.blocks import SITE_CHROME, page_batch, site_chrome
+from dedup.blocks import SITE_CHROME, occurrences, page_batch, site_chrome
 from dedup.extract import extract_batch, join_blocks, normalise_text, text_hash
 from dedup.minhash import MinHasher, s_curve
 from dedup.previous import Previous, load_previous
 from dedup.neardup import VerifyParams, candidate_edges, drop_composite_edges, estimate, lsh_keys, verify
-from dedup.read import InputFile, expand_inputs, read_input
+from dedup.read import InputFile, expand_inputs, positional_id, read_input
 from dedup.schema import schema
 from dedup.select import choose_canonical, provenance
 from dedup.write import (BucketSpill, base_metadata, bucket_of, shard_count, to_schema, write_parquet,
@@ -82,13 +85,26 @@ def extract_file(inp: InputFile, target: Path, max_payload: int, report=None) ->
     sch = schema("docs")
     tmp = target.with_name(target.name + ".tmp")
     rows = 0
+    last_offset = -1
     with pq.ParquetWriter(tmp, sch, compression="zstd", compression_level=1) as writer:
-        for raw in read_input(inp, stats, max_payload=max_payload):
-            docs = page_batch(extract_batch(raw))
-            writer.write_batch(docs)
-            rows += docs.num_rows
-            if report is not None:
-                report(docs.num_rows)
+        try:
+            for raw in read_input(inp, stats, max_payload=max_payload):
+                docs = page_batch(extract_batch(raw))
+                writer.write_batch(docs)
+                rows += docs.num_rows
+                offsets = [o for o in docs.column("source_offset").to_pylist() if o is not None]
+                last_offset = max([last_offset, *offsets])
+                if report is not None:
+                    report(docs.num_rows)
+        except Exception as exc:  # noqa: BLE001 - a bug on one file's data must not kill the run
+            # the rows written so far stay; the rest of the file is one reject row that says so
+            writer.write_table(pa.Table.from_pylist([{
+                "doc_id": positional_id(inp.name, last_offset + 1), "source_file": inp.name,
+                "source_offset": last_offset + 1, "reject_reason": "read_failed",
+                "reject_detail": f"{type(exc).__name__}: {exc}"[:300] + f"; records of this file after offset "
+                                 f"{last_offset} were not read (please report this as a dedup bug)"}], schema=sch))
+            rows += 1
+            stats["read_failed"] += 1
     os.replace(tmp, target)
     return {"rows": rows, "stats": dict(stats)}
 
@@ -109,11 +125,17 @@ def _extract_task(inp: InputFile, target: Path, max_payload: int) -> dict:
 
 
 def run_extract(inputs: list[InputFile], work: Path, workers: int, config: BuildConfig,
-                progress: Progress) -> list[dict]:
+                progress: Progress, dask: DaskOptions | None = None, client=None) -> list[dict]:
     (work / "docs").mkdir(parents=True, exist_ok=True)
     targets = [work / "docs" / f"part-{i:05d}.parquet" for i in range(len(inputs))]
     sizes = [inp.path.stat().st_size for inp in inputs]
     results: list[dict] = [{}] * len(inputs)
+    if dask is not None:
+        from dedup.engine import map_files
+
+        items = [(inp, targets[i], config.max_payload_bytes) for i, inp in enumerate(inputs)]
+        return map_files(client, extract_file, items, star=True,
+                         on_done=lambda i, r: progress.advance(sizes[i], r["rows"]))
     if workers <= 1 or len(inputs) == 1:
         for i, inp in enumerate(inputs):
             results[i] = extract_file(inp, targets[i], config.max_payload_bytes,
@@ -153,6 +175,33 @@ class Decisions:
     sizes: np.ndarray
     hasher_params: dict
     previous: Previous | None = None
+
+
+@dataclass(frozen=True)
+class DaskOptions:
+    """`dedup build --engine dask`: where to run (docs/scale-out.md). Not part of the config hash: the
+    engine never changes the output bytes."""
+    scheduler: str | None = None  # None: a LocalCluster on 127.0.0.1; "threads": no cluster; or an address
+    workers: int | None = None  # LocalCluster workers (or threads) [default: --workers]
+    components: str = "auto"  # connected components: auto, gather (to the client) or star (on Dask)
+    dashboard: bool = False
+
+
+@dataclass(frozen=True)
+class Steps:
+    """The cross-shard steps of `decide`. The embedded engine's by default; `dask_steps` swaps in the
+    Dask engine's (dedup/engine.py), which return the same results."""
+    candidate_edges: Callable = candidate_edges  # (band keys, hot cap) -> src, dst, stats
+    components: Callable = connected_components  # (n, src, dst) -> labels
+    site_chrome: Callable | None = None  # (docs parts, stories, min stories) -> chrome; None: in process
+
+
+def dask_steps(client, components: str = "auto") -> Steps:
+    from dedup import engine
+
+    return Steps(candidate_edges=partial(engine.candidate_edges_dask, client=client),
+                 components=partial(engine.components_dask, client=client, method=components),
+                 site_chrome=partial(engine.site_chrome_dask, client=client))
 
 
 def _iter_parts(work: Path, columns: list[str] | None, batch_rows: int = 4096):
@@ -214,12 +263,14 @@ def _sign(work: Path, index: dict[str, int], n: int, hasher: MinHasher,
 
 def _near_dup_labels(sigs: np.ndarray, sizes: np.ndarray, config: BuildConfig,
                      params: VerifyParams | None = None, *, previous: np.ndarray | None = None,
-                     membership: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, dict]:
+                     membership: tuple[np.ndarray, np.ndarray] | None = None,
+                     steps: Steps | None = None) -> tuple[np.ndarray, dict]:
     """Components of the verified candidate graph. With a previous release: `previous` marks its
     documents, whose relations stay as published (edges between two of them are ignored and
     `membership` edges, each previous duplicate to its canonical, keep its clusters whole)."""
+    steps = steps or Steps()
     keys = lsh_keys(sigs, config.bands, config.rows)
-    src, dst, stats = candidate_edges(keys, config.hot_bucket_cap)
+    src, dst, stats = steps.candidate_edges(keys, config.hot_bucket_cap)
     jac, contain = estimate(sigs, sizes, src, dst)
     params = params or VerifyParams(config.verify_jaccard, config.verify_containment,
                                     config.verify_containment_min_jaccard, config.verify_min_shingles)
@@ -231,7 +282,7 @@ def _near_dup_labels(sigs: np.ndarray, sizes: np.ndarray, config: BuildConfig,
     src, dst = src[ok], dst[ok]
     if membership is not None:
         src, dst = np.r_[src, membership[0]], np.r_[dst, membership[1]]
-    labels = connected_components(len(sigs), src, dst)
+    labels = steps.components(len(sigs), src, dst)
     report = {"candidate_edges": int(n_candidates), "verified_edges": int(ok.sum()),
               "buckets_with_copies": stats.buckets_multi, "largest_bucket": stats.largest_bucket,
               "hot_buckets": stats.hot_buckets[:20], "hot_bucket_count": len(stats.hot_buckets),
@@ -239,7 +290,8 @@ def _near_dup_labels(sigs: np.ndarray, sizes: np.ndarray, config: BuildConfig,
     return labels, report
 
 
-def decide(work: Path, config: BuildConfig, previous: Previous | None = None) -> Decisions:
+def decide(work: Path, config: BuildConfig, previous: Previous | None = None, steps: Steps | None = None) -> Decisions:
+    steps = steps or Steps()
     keys = pl.concat(list(_iter_parts(work, KEY_COLUMNS)))
     keys = _resolve_repeated_ids(keys, previous.all_ids if previous else None)
     good = keys.filter(pl.col("reject_reason").is_null()).sort("doc_id")
@@ -261,22 +313,21 @@ def decide(work: Path, config: BuildConfig, previous: Previous | None = None) ->
         # it and look alike; merging them would hide the very repetition that marks the template.
         strict = VerifyParams(config.story_jaccard, config.story_containment, config.story_containment_min_jaccard,
                               config.verify_min_shingles)
-        story, report["pass1"] = _near_dup_labels(sigs, sizes, config, strict)
+        story, report["pass1"] = _near_dup_labels(sigs, sizes, config, strict, steps=steps)
         stories = pl.DataFrame({"doc_id": new_ids, "doc": np.arange(n, dtype=np.int32), "story": story},
                                schema={"doc_id": pl.String, "doc": pl.Int32, "story": pl.Int64})
         # one row per (doc, block), with the doc as a small integer: this table is the largest of the
-        # build (about 30 rows a page), so it holds no strings but the domain
-        occ = pl.concat([
-            p.filter(pl.col("reject_reason").is_null())
-            .join(stories, on="doc_id", how="inner")
-            .select("doc", "story", pl.col("domain").fill_null("").cast(pl.Categorical), "block_keys")
-            .explode("block_keys").rename({"block_keys": "block_key"}).drop_nulls("block_key").unique()
-            for p in _iter_parts(work, ["doc_id", "domain", "block_keys", "reject_reason"])
-        ])
-        if previous is None:
-            chrome = site_chrome(occ, config.site_min_stories)
+        # build (about 30 rows a page), so it holds no strings but the domain (categorical)
+        min_stories = config.site_min_stories if previous is None else 1  # a previous release adds its counts
+        if steps.site_chrome is not None:
+            chrome = steps.site_chrome(sorted((work / "docs").glob("*.parquet")), stories, min_stories)
         else:
-            chrome = _with_previous_chrome(site_chrome(occ, 1), previous.chrome, config.site_min_stories)
+            occ = pl.concat([occurrences(p, stories).with_columns(pl.col("domain").cast(pl.Categorical))
+                             for p in _iter_parts(work, ["doc_id", "domain", "block_keys", "reject_reason"])])
+            chrome = site_chrome(occ, min_stories)
+            del occ
+        if previous is not None:
+            chrome = _with_previous_chrome(chrome, previous.chrome, config.site_min_stories)
         lookup = _chrome_lookup(chrome)
     elif previous is not None:
         chrome = previous.chrome.select(chrome.columns)
@@ -297,7 +348,8 @@ def decide(work: Path, config: BuildConfig, previous: Previous | None = None) ->
         doc_ids, sigs, sizes, hashes, old, membership = _with_previous_signatures(
             previous, new_ids, sigs, sizes, hashes)
         index = {d: i for i, d in enumerate(doc_ids)}
-    labels, report["pass2"] = _near_dup_labels(sigs, sizes, config, previous=old, membership=membership)
+    labels, report["pass2"] = _near_dup_labels(sigs, sizes, config, previous=old, membership=membership,
+                                               steps=steps)
     members = pl.DataFrame({"doc_id": doc_ids, "_label": labels, "_keep": sizes > 0},
                            schema={"doc_id": pl.String, "_label": pl.Int64, "_keep": pl.Boolean}).filter("_keep")
     hash_of = pl.DataFrame({"doc_id": doc_ids, "text_hash": hashes}, schema={"doc_id": pl.String,
@@ -802,6 +854,24 @@ def _final_text(canon: pl.DataFrame, lookup: dict[str, set[int]]) -> pl.DataFram
 
 # ---------------------------------------------------------------- the whole build
 
+def _peak_rss_mib(children: bool = False) -> float | None:
+    try:
+        import resource
+    except ImportError:  # not on Windows
+        return None
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN if children else resource.RUSAGE_SELF)
+    return round(usage.ru_maxrss / 1024, 1)  # KiB on Linux
+
+
+def _client(dask: DaskOptions | None, workers: int):
+    """The Dask client for the build (closed at the end), or nothing for the embedded engine."""
+    if dask is None:
+        return nullcontext(None)
+    from dedup.engine import open_client
+
+    return open_client(dask.scheduler, dask.workers or workers, dashboard=dask.dashboard)
+
+
 def prepare_output(out: Path, overwrite: bool) -> Path:
     """Check the output folder and make the staging folder next to it (renamed into place at the end)."""
     if out.exists() and not out.is_dir():
@@ -821,7 +891,8 @@ def prepare_output(out: Path, overwrite: bool) -> Path:
 
 
 def build(inputs: list[str], out: Path, config: BuildConfig, *, workers: int = 1, overwrite: bool = False,
-          progress: Progress | None = None, previous: Path | None = None) -> RunSummary:
+          progress: Progress | None = None, previous: Path | None = None,
+          dask: DaskOptions | None = None) -> RunSummary:
     """Build the dataset of `inputs` into `out`. With `previous` (a packaged release), the output is its
     next version: every previous record carried over with the same doc_id, new documents deduplicated
     against it as well as among themselves."""
@@ -840,18 +911,30 @@ def build(inputs: list[str], out: Path, config: BuildConfig, *, workers: int = 1
         work = stage_dir / WORK
         t0 = time.perf_counter()
         progress.start(sum(f.path.stat().st_size for f in files), len(files))
-        progress.stage("read+extract")
-        results = run_extract(files, work, workers, config, progress)
-        t1 = time.perf_counter()
-        progress.stage("cluster+select")
-        dec = decide(work, config, prev)
-        t2 = time.perf_counter()
+        with _client(dask, workers) as client:
+            progress.stage("read+extract")
+            results = run_extract(files, work, workers, config, progress, dask, client)
+            t1 = time.perf_counter()
+            memory = {"read_extract": _peak_rss_mib()}
+            progress.stage("cluster+select")
+            dec = decide(work, config, prev, dask_steps(client, dask.components) if dask else None)
+            t2 = time.perf_counter()
+            memory["cluster_select"] = _peak_rss_mib()
         progress.stage("write")
         outputs = apply_and_write(work, stage_dir, dec, config)
         t3 = time.perf_counter()
+        memory["write"] = _peak_rss_mib()
+        memory["extract_workers"] = _peak_rss_mib(children=True)
         progress.stop()
         shutil.rmtree(work)
         _fill_summary(summary, files, results, dec.keys, outputs, (t0, t1, t2, t3), workers, stage_dir, prev)
+        summary.timings_s["engine"] = "dask" if dask else "embedded"
+        # high-water marks of this process after each stage (the stage where it grows set the peak),
+        # and of the largest extract worker process (embedded engine; Dask workers report to Dask)
+        summary.timings_s["peak_rss_mib"] = memory
+        if dask:
+            summary.timings_s["dask"] = {"scheduler": dask.scheduler or "LocalCluster",
+                                         "workers": dask.workers or workers, "components": dask.components}
         summary.previous = dec.report.pop("previous", {})
         summary.near_duplicates = dec.report
         (stage_dir / "run.json").write_text(summary.to_json(), "utf-8")

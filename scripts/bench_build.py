@@ -25,20 +25,20 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 
 
-def peak_rss_tree(pid: int) -> int:
-    """Sum of RSS (bytes) of a process and its children, read from /proc."""
-    total = 0
-    pids = [pid]
+def _children(pid: int) -> list[int]:
     try:
-        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-        pids += [int(c) for c in children]
-        for c in children:
-            grand = Path(f"/proc/{c}/task/{c}/children")
-            if grand.exists():
-                pids += [int(g) for g in grand.read_text().split()]
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
     except OSError:
-        pass
-    for p in pids:
+        return []
+
+
+def peak_rss_tree(pid: int) -> int:
+    """Sum of RSS (bytes) of a process and all its descendants (extract workers, Dask nannies and
+    workers), read from /proc."""
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        todo += _children(p)
         try:
             for line in Path(f"/proc/{p}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
@@ -48,10 +48,10 @@ def peak_rss_tree(pid: int) -> int:
     return total
 
 
-def run(crawl: Path, workers: int, out: Path) -> dict:
+def run(crawl: Path, workers: int, out: Path, engine: str = "embedded") -> dict:
     shutil.rmtree(out, ignore_errors=True)
     cmd = [sys.executable, "-m", "dedup.cli", "build", str(crawl), "--out", str(out),
-           "--workers", str(workers), "--no-progress"]
+           "--workers", str(workers), "--no-progress", "--engine", engine]
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peak = 0
@@ -72,7 +72,7 @@ def run(crawl: Path, workers: int, out: Path) -> dict:
     summary = json.loads((out / "run.json").read_text())
     n = summary["counts"]["input_records"]
     in_bytes = sum(i["bytes"] for i in summary["inputs"])
-    return {"workers": workers, "docs": n, "wall_s": round(wall, 2), "docs_per_s": round(n / wall, 1),
+    return {"engine": engine, "workers": workers, "docs": n, "wall_s": round(wall, 2), "docs_per_s": round(n / wall, 1),
             "input_mb_per_s": round(in_bytes / wall / 1e6, 2), "peak_rss_mib": round(peak / 2**20, 1),
             "stage_s": summary["timings_s"]}
 
@@ -82,6 +82,8 @@ def main() -> None:
     ap.add_argument("--crawl", type=Path, default=SHARED / "bench" / "syndication-dev" / "crawl")
     ap.add_argument("--scale", type=int, help="generate an N-page scale crawl (WARC only) and use it")
     ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    ap.add_argument("--engines", nargs="+", default=["embedded"], choices=["embedded", "dask"],
+                    help="'dask' runs a LocalCluster of --workers workers on 127.0.0.1")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="dedup-bench-"))
@@ -92,18 +94,22 @@ def main() -> None:
             subprocess.run([sys.executable, str(gen), "--pages", str(args.scale), "--no-jsonl",
                             "--workers", "2", "--out", str(tmp / "scale")], check=True)
             crawl = tmp / "scale" / "crawl"
-        results = [run(crawl, w, tmp / f"out-{w}") for w in args.workers]
+        results = [run(crawl, w, tmp / f"out-{e}-{w}", e) for e in args.engines for w in args.workers]
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     if args.json:
         print(json.dumps(results))
         return
     print(f"crawl: {crawl}  (cores: {os.cpu_count()})")
-    print("| workers | docs | wall s | docs/s | input MB/s | peak RSS MiB |")
-    print("| --- | --- | --- | --- | --- | --- |")
+    base = {r["workers"]: r["wall_s"] for r in results if r["engine"] == "embedded"}
+    print("| engine | workers | docs | wall s | vs embedded | docs/s | input MB/s | peak RSS MiB (all processes) |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     for r in results:
-        print(f"| {r['workers']} | {r['docs']:,} | {r['wall_s']} | {r['docs_per_s']:,} | {r['input_mb_per_s']} | "
-              f"{r['peak_rss_mib']} |")
+        ratio = f"{r['wall_s'] / base[r['workers']]:.2f}x" if r["workers"] in base else "-"
+        print(f"| {r['engine']} | {r['workers']} | {r['docs']:,} | {r['wall_s']} | {ratio} | {r['docs_per_s']:,} | "
+              f"{r['input_mb_per_s']} | {r['peak_rss_mib']} |")
+    for r in results:
+        print(f"{r['engine']} {r['workers']}: stages {json.dumps(r['stage_s'])}")
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pytest
@@ -24,3 +25,9 @@ def bench_crawl() -> Path:
 @pytest.fixture(scope="session")
 def warc_samples() -> Path:
     return shared_path("corpora", "warc-samples")
+
+
+def parquet_hashes(out: Path) -> dict[str, str]:
+    """sha256 of every Parquet file under `out`, by relative path: 'same bytes out' in one value."""
+    return {p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(out.rglob("*.parquet"))}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gzip
-import hashlib
 import json
 from pathlib import Path
 
@@ -12,6 +11,8 @@ import pytest
 
 from dedup.config import BuildConfig
 from dedup.pipeline import build
+
+from conftest import parquet_hashes
 
 
 def read_out(out: Path) -> dict[str, pl.DataFrame]:
@@ -22,9 +23,7 @@ def all_ids(tables: dict[str, pl.DataFrame]) -> list[str]:
     return [d for t in tables.values() for d in t["doc_id"].to_list()]
 
 
-def file_hashes(out: Path) -> dict[str, str]:
-    return {p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(out.rglob("*.parquet"))}
+file_hashes = parquet_hashes
 
 
 @pytest.fixture(scope="module")

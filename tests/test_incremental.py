@@ -5,7 +5,6 @@ version B from the second against A, and B is compared with one build of the who
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 import subprocess
@@ -20,7 +19,7 @@ from dedup.errors import ConfigError, InputError, ReleaseError
 from dedup.pipeline import build
 from dedup.release import next_version, package, verify
 
-from conftest import REPO
+from conftest import REPO, parquet_hashes
 
 
 def _members(out: Path) -> pl.DataFrame:
@@ -115,11 +114,7 @@ def test_the_next_release_is_deterministic(halves, bench_crawl):
     files = sorted((bench_crawl / "crawl").glob("*.warc.gz"))[2:]
     again = halves["root"] / "B-again"
     build([str(f) for f in reversed(files)], again, load_config(None), workers=1, previous=halves["A"])
-
-    def digests(out: Path) -> dict[str, str]:
-        return {p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-                for p in sorted(out.rglob("*.parquet"))}
-    assert digests(again) == digests(halves["B"])
+    assert parquet_hashes(again) == parquet_hashes(halves["B"])
 
 
 def test_the_same_crawl_again_is_all_repeated_ids_and_a_minor_version(tmp_path):

@@ -14,9 +14,9 @@ import time
 from collections import Counter
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from collections.abc import Callable
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
-from functools import partial
+from functools import lru_cache, partial
 from datetime import datetime, timezone
 from multiprocessing import get_context
 from pathlib import Path
@@ -194,6 +194,30 @@ class Steps:
     candidate_edges: Callable = candidate_edges  # (band keys, hot cap) -> src, dst, stats
     components: Callable = connected_components  # (n, src, dst) -> labels
     site_chrome: Callable | None = None  # (docs parts, stories, min stories) -> chrome; None: in process
+    map: Callable = None  # (fn, [args tuples]) -> [fn(*args)] in order: per-part tasks (signing)
+
+    def __post_init__(self) -> None:
+        if self.map is None:
+            object.__setattr__(self, "map", serial_map)
+
+
+def serial_map(fn: Callable, items: list[tuple]) -> list:
+    return [fn(*item) for item in items]
+
+
+def _call(fn_and_args: tuple) -> object:
+    fn, args = fn_and_args
+    return fn(*args)
+
+
+@contextmanager
+def embedded_steps(workers: int):
+    """The embedded engine's steps: per-part tasks on a spawn process pool when workers > 1."""
+    if workers <= 1:
+        yield Steps()
+        return
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+        yield Steps(map=lambda fn, items: list(pool.map(_call, [(fn, item) for item in items])))
 
 
 def dask_steps(client, components: str = "auto") -> Steps:
@@ -201,7 +225,8 @@ def dask_steps(client, components: str = "auto") -> Steps:
 
     return Steps(candidate_edges=partial(engine.candidate_edges_dask, client=client),
                  components=partial(engine.components_dask, client=client, method=components),
-                 site_chrome=partial(engine.site_chrome_dask, client=client))
+                 site_chrome=partial(engine.site_chrome_dask, client=client),
+                 map=lambda fn, items: engine.map_files(client, fn, items, star=True))
 
 
 def _iter_parts(work: Path, columns: list[str] | None, batch_rows: int = 4096):
@@ -238,26 +263,56 @@ def final_blocks(blocks: list[str] | None, keys: list[int] | None, domain: str |
     return kept, len(removed), sum(len(b) for b in removed)
 
 
-def _sign(work: Path, index: dict[str, int], n: int, hasher: MinHasher,
-          chrome: dict[str, set[int]]) -> tuple[np.ndarray, np.ndarray, list[str | None]]:
-    """Signatures (n, num_perm), shingle counts and text hashes of every kept document, by global doc
-    index, over its text after the cross-site pass (`chrome` empty: the within-page text)."""
+@lru_cache(maxsize=4)
+def _hasher(params: tuple) -> MinHasher:
+    num_perm, seed, ngram, unit, hash_name = params
+    return MinHasher(num_perm=num_perm, seed=seed, ngram=ngram, unit=unit, hash=hash_name)
+
+
+def sign_part(part: Path, hasher_params: tuple, chrome: dict[str, set[int]],
+              with_hashes: bool) -> tuple[list[tuple[str, int]], np.ndarray, np.ndarray, list[str | None]]:
+    """One `docs` part -> (source_file, source_offset) of each kept row, its MinHash signature and
+    shingle count over its text after the cross-site pass (`chrome` empty: the within-page text), and
+    (`with_hashes`) that text's hash. A per-part task: both engines map it over the parts."""
+    hasher = _hasher(hasher_params)
+    at: list[tuple[str, int]] = []
+    texts: list[str] = []
+    hashes: list[str | None] = []
+    for batch in pq.ParquetFile(part).iter_batches(batch_size=4096, columns=[
+            "source_file", "source_offset", "domain", "title", "blocks", "block_keys", "text_hash",
+            "reject_reason"]):
+        frame = pl.from_arrow(batch).filter(pl.col("reject_reason").is_null())
+        for source, offset, domain, title, blocks, keys, own_hash in frame.select(
+                "source_file", "source_offset", "domain", "title", "blocks", "block_keys", "text_hash").iter_rows():
+            kept, removed, _ = final_blocks(blocks, keys, domain, chrome, title)
+            at.append((source, offset))
+            texts.append(join_blocks(kept))
+            # the within-page text's hash stands when the site pass removed nothing
+            hashes.append((own_hash if removed == 0 else text_hash(texts[-1])) if with_hashes else None)
+    if not texts:
+        return at, np.empty((0, hasher.num_perm), np.uint32), np.empty(0, np.int64), hashes
+    sigs, sizes = hasher.signatures_with_counts(texts)
+    return at, sigs, sizes, hashes
+
+
+def _sign(work: Path, index: dict[tuple[str, int], int], n: int, hasher: MinHasher, chrome: dict[str, set[int]],
+          steps: Steps, with_hashes: bool = False) -> tuple[np.ndarray, np.ndarray, list[str | None]]:
+    """Signatures (n, num_perm), shingle counts and text hashes of every kept document (`sign_part`
+    mapped over the parts). `index` maps a row's (source_file, source_offset) to its row here: by
+    position, not doc_id, so that a record rejected as a repeated doc_id never overwrites the
+    signature of the one that kept it."""
     sigs = np.empty((n, hasher.num_perm), dtype=np.uint32)
     sizes = np.zeros(n, dtype=np.int64)
     hashes: list[str | None] = [None] * n
-    for part in _iter_parts(work, ["doc_id", "domain", "title", "blocks", "block_keys", "reject_reason"]):
-        part = part.filter(pl.col("reject_reason").is_null())
-        ids, texts = [], []
-        for doc_id, domain, title, blocks, keys in part.select(
-                "doc_id", "domain", "title", "blocks", "block_keys").iter_rows():
-            if doc_id not in index:
-                continue
-            ids.append(index[doc_id])
-            texts.append(join_blocks(final_blocks(blocks, keys, domain, chrome, title)[0]))
-            hashes[ids[-1]] = text_hash(texts[-1])
-        if ids:
-            rows = np.asarray(ids)
-            sigs[rows], sizes[rows] = hasher.signatures_with_counts(texts)
+    params = (hasher.num_perm, hasher.seed, hasher.ngram, hasher.unit, hasher.hash)
+    parts = sorted((work / "docs").glob("*.parquet"))
+    for at, part_sigs, part_sizes, part_hashes in steps.map(sign_part, [(p, params, chrome, with_hashes)
+                                                                          for p in parts]):
+        rows = np.asarray([index.get(a, -1) for a in at], dtype=np.int64)
+        mine = rows >= 0
+        sigs[rows[mine]], sizes[rows[mine]] = part_sigs[mine], part_sizes[mine]
+        for i, h in zip(rows[mine], (h for h, m in zip(part_hashes, mine) if m)):
+            hashes[i] = h
     return sigs, sizes, hashes
 
 
@@ -297,6 +352,7 @@ def decide(work: Path, config: BuildConfig, previous: Previous | None = None, st
     good = keys.filter(pl.col("reject_reason").is_null()).sort("doc_id")
     new_ids = good["doc_id"].to_list()
     index = {d: i for i, d in enumerate(new_ids)}
+    at = {(f, o): i for i, (f, o) in enumerate(good.select("source_file", "source_offset").iter_rows())}
     n = len(new_ids)
     hasher = MinHasher(num_perm=config.num_perm, seed=config.seed, ngram=config.ngram,
                        unit=config.shingle_unit, hash=config.hash)
@@ -307,7 +363,7 @@ def decide(work: Path, config: BuildConfig, previous: Previous | None = None, st
     lookup: dict[str, set[int]] = {}
     if config.site_chrome:
         # pass 1: preliminary stories on the within-page text, to count blocks per story
-        sigs, sizes, _ = _sign(work, index, n, hasher, {})
+        sigs, sizes, _ = _sign(work, at, n, hasher, {}, steps)
         # Stricter than the final clustering: only versions of one page (re-crawls, URL variants,
         # updates) count as one story here. Pages that share a long template are not yet cleaned of
         # it and look alike; merging them would hide the very repetition that marks the template.
@@ -332,7 +388,8 @@ def decide(work: Path, config: BuildConfig, previous: Previous | None = None, st
     elif previous is not None:
         chrome = previous.chrome.select(chrome.columns)
         lookup = _chrome_lookup(chrome)
-    sigs, sizes, hashes = _sign(work, index, n, hasher, lookup)
+    sigs, sizes, hashes = _sign(work, at, n, hasher, lookup, steps, with_hashes=True)
+    del at
     # a page that was nothing but site chrome has no text left: it becomes a reject
     empty = [new_ids[i] for i in np.flatnonzero(sizes == 0)]
     if empty:
@@ -917,7 +974,8 @@ def build(inputs: list[str], out: Path, config: BuildConfig, *, workers: int = 1
             t1 = time.perf_counter()
             memory = {"read_extract": _peak_rss_mib()}
             progress.stage("cluster+select")
-            dec = decide(work, config, prev, dask_steps(client, dask.components) if dask else None)
+            with (nullcontext(dask_steps(client, dask.components)) if dask else embedded_steps(workers)) as steps:
+                dec = decide(work, config, prev, steps)
             t2 = time.perf_counter()
             memory["cluster_select"] = _peak_rss_mib()
         progress.stage("write")

@@ -160,6 +160,21 @@ def map_files(client: Client | None, fn: Callable[..., Any], items: list, *, ret
     return results
 
 
+def map_parts(client: Client | None, fn: Callable[..., Any], items: list[tuple]) -> list:
+    """`map_files` for per-part tasks whose arguments share a large lookup (the site-chrome table of the
+    signing pass): every dict argument goes to the workers once, not inside each task."""
+    shared: dict[int, Any] = {}
+
+    def share(arg: Any) -> Any:
+        if not isinstance(arg, dict):
+            return arg
+        if id(arg) not in shared:  # in a list: scatter would take a dict for {key: data, ...}
+            shared[id(arg)] = arg if client is None else client.scatter([arg], broadcast=True, hash=False)[0]
+        return shared[id(arg)]
+
+    return map_files(client, fn, [tuple(share(a) for a in item) for item in items], star=True)
+
+
 # ---------------------------------------------------------------- site chrome: block counts per site
 
 def _occurrences(part: Path, stories: pl.DataFrame) -> pd.DataFrame:

@@ -226,7 +226,7 @@ def dask_steps(client, components: str = "auto") -> Steps:
     return Steps(candidate_edges=partial(engine.candidate_edges_dask, client=client),
                  components=partial(engine.components_dask, client=client, method=components),
                  site_chrome=partial(engine.site_chrome_dask, client=client),
-                 map=lambda fn, items: engine.map_files(client, fn, items, star=True))
+                 map=partial(engine.map_parts, client))
 
 
 def _iter_parts(work: Path, columns: list[str] | None, batch_rows: int = 4096):

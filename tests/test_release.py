@@ -63,6 +63,20 @@ def release(built, tmp_path_factory) -> tuple[Path, dict]:
     return out, manifest
 
 
+@pytest.fixture(scope="module")
+def bench_release(bench_crawl, tmp_path_factory) -> tuple[Path, dict]:
+    """The release of the whole syndication crawl (issue 6's target), packaged."""
+    out = tmp_path_factory.mktemp("release") / "syndication-dev"
+    build([str(bench_crawl / "crawl")], out, BuildConfig(), workers=2)
+    return out, package(out, name="syndication-dev")
+
+
+@pytest.fixture(params=["sample", "syndication-dev"])
+def any_release(request) -> tuple[Path, dict]:
+    """The checks every release must pass, on the shipped sample and on the bench crawl."""
+    return request.getfixturevalue("release" if request.param == "sample" else "bench_release")
+
+
 @pytest.fixture()
 def copy(release, tmp_path) -> Path:
     """A fresh copy of the packaged release to tamper with."""
@@ -87,15 +101,15 @@ def test_package_writes_every_release_file_and_sums_cover_all_others(release):
     assert {CARD, MANIFEST, CROISSANT, LICENSES, CHANGELOG, "run.json"} <= set(paths)
 
 
-def test_sha256sum_check_passes_inside_the_folder(release):
+def test_sha256sum_check_passes_inside_the_folder(any_release):
     if shutil.which("sha256sum") is None:
         pytest.skip("sha256sum (GNU coreutils) is not installed")
-    done = subprocess.run(["sha256sum", "-c", "--strict", SUMS], cwd=release[0], capture_output=True, text=True)
+    done = subprocess.run(["sha256sum", "-c", "--strict", SUMS], cwd=any_release[0], capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
 
 
-def test_verify_accepts_the_fresh_release(release):
-    assert verify(release[0]) == []
+def test_verify_accepts_the_fresh_release(any_release):
+    assert verify(any_release[0]) == []
 
 
 def test_package_is_idempotent(copy):
@@ -304,9 +318,9 @@ def test_croissant_has_the_required_properties(release):
             "original_source"} <= columns
 
 
-def test_croissant_validates_without_warnings_and_loads_the_rows(release, caplog):
+def test_croissant_validates_without_warnings_and_loads_the_rows(any_release, caplog):
     mlc = pytest.importorskip("mlcroissant", reason="mlcroissant is not installed (pip install mlcroissant)")
-    out, manifest = release
+    out, manifest = any_release
     with caplog.at_level(logging.WARNING), warnings.catch_warnings(record=True) as raised:
         warnings.simplefilter("always")
         ds = mlc.Dataset(jsonld=str(out / CROISSANT))
@@ -330,22 +344,22 @@ def test_croissant_validates_without_warnings_and_loads_the_rows(release, caplog
 # --- loaders -------------------------------------------------------------------------------------
 
 
-def test_polars_reads_the_data(release):
-    out, _ = release
+def test_polars_reads_the_data(any_release):
+    out, _ = any_release
     ids = pl.scan_parquet(str(out / "data" / "**" / "*.parquet")).select("doc_id").collect()["doc_id"]
     assert ids.len() == len(set(ids.to_list())) and set(ids.to_list()) == data_ids(out)
 
 
-def test_pandas_reads_the_data(release):
+def test_pandas_reads_the_data(any_release):
     pd = pytest.importorskip("pandas", reason="pandas is not installed")
-    out, _ = release
+    out, _ = any_release
     frame = pd.read_parquet(out / "data", engine="pyarrow", columns=["doc_id"])
     assert len(frame) == len(data_ids(out)) and set(frame["doc_id"]) == data_ids(out)
 
 
-def test_duckdb_reads_the_data(release):
+def test_duckdb_reads_the_data(any_release):
     duckdb = pytest.importorskip("duckdb", reason="duckdb is not installed")
-    out, _ = release
+    out, _ = any_release
     glob = (out / "data" / "**" / "*.parquet").as_posix()
     count = duckdb.sql(f"select count(*) from read_parquet('{glob}')").fetchall()[0][0]
     ids = {row[0] for row in duckdb.sql(f"select doc_id from read_parquet('{glob}')").fetchall()}
@@ -362,8 +376,8 @@ def hf_datasets(monkeypatch):
     return datasets
 
 
-def test_hf_datasets_reads_the_data_dir_and_the_card_configs(release, hf_datasets, tmp_path):
-    out, _ = release
+def test_hf_datasets_reads_the_data_dir_and_the_card_configs(any_release, hf_datasets, tmp_path):
+    out, _ = any_release
     expected = data_ids(out)
     parquet = hf_datasets.load_dataset("parquet", data_dir=str(out / "data"), split="train",
                                        cache_dir=str(tmp_path / "cache"))

@@ -117,6 +117,17 @@ def test_the_next_release_is_deterministic(halves, bench_crawl):
     assert parquet_hashes(again) == parquet_hashes(halves["B"])
 
 
+def test_the_next_release_is_the_same_on_the_dask_engine(halves, bench_crawl):
+    pytest.importorskip("distributed", reason="the Dask engine needs `pip install -e '.[dask]'`")
+    from dedup.pipeline import DaskOptions
+
+    files = sorted((bench_crawl / "crawl").glob("*.warc.gz"))[2:]
+    on_dask = halves["root"] / "B-dask"
+    build([str(f) for f in files], on_dask, load_config(None), workers=2, previous=halves["A"],
+          dask=DaskOptions(scheduler="threads", workers=2))
+    assert parquet_hashes(on_dask) == parquet_hashes(halves["B"])
+
+
 def test_the_same_crawl_again_is_all_repeated_ids_and_a_minor_version(tmp_path):
     crawl = REPO / "samples" / "crawl"
     config = load_config(None)

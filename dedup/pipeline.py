@@ -659,7 +659,37 @@ def _resolve_repeated_ids(keys: pl.DataFrame, previous_ids: set[str] | None = No
 
 # ---------------------------------------------------------------- stage 3: write (apply)
 
-def apply_and_write(work: Path, stage_dir: Path, dec: Decisions, config: BuildConfig) -> dict:
+def apply_part(part: Path, verdict: pl.DataFrame, provenance: pl.DataFrame, lookup: dict[str, set[int]],
+               spill_root: Path, shards: dict, tag: str) -> dict[tuple[str, int], str]:
+    """Apply the decisions to one docs part: canonical rows (final text, merged rights) into the data
+    buckets of their licence class, duplicates and rejects into theirs. A per-part task: both engines
+    map it. Returns the smallest text of each removed (domain, block) seen, for boilerplate/."""
+    row_key = ["source_file", "source_offset"]
+    data = {cls: BucketSpill(spill_root / "data" / cls, n, "documents", tag) for cls, n in shards["data"].items()}
+    dups_spill = BucketSpill(spill_root / "duplicates", shards["duplicates"], "duplicates", tag)
+    rej_spill = BucketSpill(spill_root / "rejects", 1, "rejects", tag)
+    samples: dict[tuple[str, int], str] = {}
+    for batch in pq.ParquetFile(part).iter_batches(batch_size=4096):
+        docs = pl.from_arrow(batch).drop("doc_id", "reject_reason", "reject_detail")
+        docs = docs.join(verdict, on=row_key, how="left")
+        canon = docs.filter(pl.col("is_canonical").fill_null(False)).join(provenance, on="doc_id", how="left")
+        _collect_samples(docs, lookup, samples)
+        canon = _canonical_rights(_final_text(canon, lookup)).with_columns(
+            pl.when(pl.col("withhold_text")).then(None).otherwise(pl.col("text")).alias("text"))
+        for cls, spill in data.items():
+            spill.add(to_schema(canon.filter(pl.col("publish_class") == cls), "documents"))
+        dups = docs.filter(pl.col("is_canonical").not_().fill_null(False)).with_columns(
+            pl.col("cluster_agency").alias("original_source"))
+        dups_spill.add(to_schema(dups, "duplicates"))
+        rej = docs.filter(pl.col("reject_reason").is_not_null()).rename(
+            {"reject_reason": "reason", "reject_detail": "detail"})
+        rej_spill.add(to_schema(rej, "rejects"))
+    return samples
+
+
+def apply_and_write(work: Path, stage_dir: Path, dec: Decisions, config: BuildConfig,
+                    steps: Steps | None = None) -> dict:
+    steps = steps or Steps()
     row_key = ["source_file", "source_offset"]
     keys, decisions = dec.keys, dec.decisions
     verdict = keys.select(*row_key, "doc_id", "reject_reason", "reject_detail").join(
@@ -680,21 +710,19 @@ def apply_and_write(work: Path, stage_dir: Path, dec: Decisions, config: BuildCo
     }
     lookup = _chrome_lookup(dec.chrome)
     samples: dict[tuple[str, int], str] = {}
-    for docs in _iter_parts(work, None):
-        docs = docs.drop("doc_id", "reject_reason", "reject_detail")
-        docs = docs.join(verdict, on=row_key, how="left")
-        canon = docs.filter(pl.col("is_canonical").fill_null(False)).join(dec.provenance, on="doc_id", how="left")
-        _collect_samples(docs, lookup, samples)
-        canon = _canonical_rights(_final_text(canon, lookup)).with_columns(
-            pl.when(pl.col("withhold_text")).then(None).otherwise(pl.col("text")).alias("text"))
-        for cls, spill in data_spills.items():
-            spill.add(to_schema(canon.filter(pl.col("publish_class") == cls), "documents"))
-        dups = docs.filter(pl.col("is_canonical").not_().fill_null(False)).with_columns(
-            pl.col("cluster_agency").alias("original_source"))
-        spills["duplicates"].add(to_schema(dups, "duplicates"))
-        rej = docs.filter(pl.col("reject_reason").is_not_null()).rename(
-            {"reject_reason": "reason", "reject_detail": "detail"})
-        spills["rejects"].add(to_schema(rej, "rejects"))
+    # one task per docs part, each with the verdicts of its own records (parts and input files are one to one)
+    by_file = verdict.partition_by("source_file", as_dict=True, include_key=True)
+    shards = {"data": {cls: spill.n for cls, spill in data_spills.items()}, "duplicates": spills["duplicates"].n}
+    items = []
+    for i, part in enumerate(sorted((work / "docs").glob("*.parquet"))):
+        names = pl.read_parquet(part, columns=["source_file"])["source_file"].unique().sort().to_list()
+        mine = pl.concat([by_file[(n,)] for n in names if (n,) in by_file] or [verdict.clear()])
+        prov = dec.provenance.join(mine.select("doc_id"), on="doc_id", how="semi")
+        items.append((part, mine, prov, lookup, work / "spill", shards, f"{i:05d}-"))
+    for part_samples in steps.map(apply_part, items):
+        for key, text in part_samples.items():
+            if samples.get(key) is None or text < samples[key]:
+                samples[key] = text
     if dec.previous is not None:
         _carry_previous(dec, data_spills, spills["duplicates"], spills["rejects"])
         for row in dec.previous.chrome.select("domain", "block_key", "sample_text").iter_rows():
@@ -976,10 +1004,10 @@ def build(inputs: list[str], out: Path, config: BuildConfig, *, workers: int = 1
             progress.stage("cluster+select")
             with (nullcontext(dask_steps(client, dask.components)) if dask else embedded_steps(workers)) as steps:
                 dec = decide(work, config, prev, steps)
-            t2 = time.perf_counter()
-            memory["cluster_select"] = _peak_rss_mib()
-        progress.stage("write")
-        outputs = apply_and_write(work, stage_dir, dec, config)
+                t2 = time.perf_counter()
+                memory["cluster_select"] = _peak_rss_mib()
+                progress.stage("write")
+                outputs = apply_and_write(work, stage_dir, dec, config, steps)
         t3 = time.perf_counter()
         memory["write"] = _peak_rss_mib()
         memory["extract_workers"] = _peak_rss_mib(children=True)

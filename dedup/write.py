@@ -43,8 +43,9 @@ def to_schema(frame: pl.DataFrame, name: str) -> pa.Table:
 class BucketSpill:
     """Append tables into n buckets on disk (uncompressed Parquet pieces), then read bucket by bucket."""
 
-    def __init__(self, folder: Path, n_buckets: int, schema_name: str) -> None:
-        self.folder, self.n, self.schema_name = folder, n_buckets, schema_name
+    def __init__(self, folder: Path, n_buckets: int, schema_name: str, tag: str = "") -> None:
+        # `tag` names this writer's pieces: several tasks (one per docs part) can fill the same buckets
+        self.folder, self.n, self.schema_name, self.tag = folder, n_buckets, schema_name, tag
         self.pieces = 0
         folder.mkdir(parents=True, exist_ok=True)
 
@@ -58,7 +59,7 @@ class BucketSpill:
             if part.num_rows:
                 target = self.folder / f"b{b:05d}"
                 target.mkdir(exist_ok=True)
-                pq.write_table(part, target / f"p{self.pieces:06d}.parquet", compression="none")
+                pq.write_table(part, target / f"p{self.tag}{self.pieces:06d}.parquet", compression="none")
         self.pieces += 1
 
     def buckets(self) -> Iterable[tuple[int, pa.Table]]:

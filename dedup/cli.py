@@ -85,7 +85,8 @@ def main(
 def build(
     crawl: Annotated[list[str], typer.Argument(
         help="Crawl dumps: WARC/WET/ARC files (gzip or plain), JSONL (.jsonl, .jsonl.gz, .jsonl.zst) or "
-             "Parquet files with id/url/html|text columns; folders (searched recursively) and globs too.",
+             "Parquet files with id/url/html|text columns; folders (searched recursively) and globs too, "
+             "local or as fsspec URLs (s3://bucket/crawl/; needs s3fs).",
         show_default=False)],
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder for the dataset (created).",
                                       show_default=False)],
@@ -209,30 +210,36 @@ def verify(
 @app.command()
 def publish(
     release: Annotated[Path, typer.Argument(help="A release folder (made by `dedup release`).", show_default=False)],
-    to: Annotated[str, typer.Option("--to", help="A local folder (a verified copy) or hf://datasets/OWNER/NAME "
-                                                 "(a Hugging Face dataset repository).", show_default=False)],
+    to: Annotated[str, typer.Option("--to", help="A local folder (a verified copy), an object-store URL such as "
+                                                 "s3://bucket/prefix (fsspec; needs s3fs, gcsfs...) or "
+                                                 "hf://datasets/OWNER/NAME (a Hugging Face dataset repository).",
+                                            show_default=False)],
     overwrite: Annotated[bool, typer.Option(
-        "--overwrite", help="Replace a non-empty local folder (local folders only).")] = False,
+        "--overwrite", help="Replace a non-empty local folder or object-store prefix.")] = False,
     private: Annotated[bool, typer.Option(
         "--private", help="Create the Hub repository as private (hf:// only; an existing one keeps its "
                           "visibility).")] = False,
 ) -> None:
     """Publish a release after verifying it: copy it to a local folder (verified again there) or upload
     it to a Hugging Face dataset repository (token from HF_TOKEN or `huggingface-cli login`)."""
-    from dedup.publish import parse_destination, publish_to_dir, publish_to_hub
+    from dedup.publish import parse_destination, publish_to_dir, publish_to_hub, publish_to_store
 
     try:
         kind, where = parse_destination(to)
         if kind == "hub":
             if overwrite:
-                raise ConfigError("--overwrite applies to local folders only")
+                raise ConfigError("--overwrite applies to local folders and object stores only")
             url = publish_to_hub(release, where, private=private)
             typer.echo(f"published {release}/ to {url}")
         else:
             if private:
                 raise ConfigError("--private applies to hf:// destinations only")
-            publish_to_dir(release, Path(where), overwrite=overwrite)
-            typer.echo(f"published {release}/ to {where}/ (copy verified)")
+            if kind == "store":
+                publish_to_store(release, where, overwrite=overwrite)
+                typer.echo(f"published {release}/ to {where}/ (every object read back and checked)")
+            else:
+                publish_to_dir(release, Path(where), overwrite=overwrite)
+                typer.echo(f"published {release}/ to {where}/ (copy verified)")
     except DedupError as exc:
         err.print(f"[red]error:[/red] {exc}", highlight=False)
         _fail_on_problems(getattr(exc, "problems", []))  # a release that does not verify: exit code 3

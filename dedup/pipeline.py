@@ -26,7 +26,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from dedup import __version__
+from dedup import __version__, storage
 from dedup.cluster import cluster_id_for, connected_components
 from dedup.config import BuildConfig
 from dedup.errors import OutputError
@@ -102,7 +102,9 @@ def extract_file(inp: InputFile, target: Path, max_payload: int, report=None) ->
                 "doc_id": positional_id(inp.name, last_offset + 1), "source_file": inp.name,
                 "source_offset": last_offset + 1, "reject_reason": "read_failed",
                 "reject_detail": f"{type(exc).__name__}: {exc}"[:300] + f"; records of this file after offset "
-                                 f"{last_offset} were not read (please report this as a dedup bug)"}], schema=sch))
+                                 f"{last_offset} were not read " + (
+                                     "(an I/O error: check the storage and build again)" if isinstance(exc, OSError)
+                                     else "(please report this as a dedup bug)")}], schema=sch))
             rows += 1
             stats["read_failed"] += 1
     os.replace(tmp, target)
@@ -128,7 +130,7 @@ def run_extract(inputs: list[InputFile], work: Path, workers: int, config: Build
                 progress: Progress, dask: DaskOptions | None = None, client=None) -> list[dict]:
     (work / "docs").mkdir(parents=True, exist_ok=True)
     targets = [work / "docs" / f"part-{i:05d}.parquet" for i in range(len(inputs))]
-    sizes = [inp.path.stat().st_size for inp in inputs]
+    sizes = [storage.size(inp.path) for inp in inputs]
     results: list[dict] = [{}] * len(inputs)
     if dask is not None:
         from dedup.engine import map_files
@@ -659,12 +661,14 @@ def _resolve_repeated_ids(keys: pl.DataFrame, previous_ids: set[str] | None = No
 
 # ---------------------------------------------------------------- stage 3: write (apply)
 
-def apply_part(part: Path, verdict: pl.DataFrame, provenance: pl.DataFrame, lookup: dict[str, set[int]],
+def apply_part(part: Path, verdict_file: Path, provenance_file: Path, lookup: dict[str, set[int]],
                spill_root: Path, shards: dict, tag: str) -> dict[tuple[str, int], str]:
     """Apply the decisions to one docs part: canonical rows (final text, merged rights) into the data
     buckets of their licence class, duplicates and rejects into theirs. A per-part task: both engines
-    map it. Returns the smallest text of each removed (domain, block) seen, for boilerplate/."""
+    map it; its decisions come as files, so the client does not hold (or ship) a copy per task.
+    Returns the smallest text of each removed (domain, block) seen, for boilerplate/."""
     row_key = ["source_file", "source_offset"]
+    verdict, provenance = pl.read_parquet(verdict_file), pl.read_parquet(provenance_file)
     data = {cls: BucketSpill(spill_root / "data" / cls, n, "documents", tag) for cls, n in shards["data"].items()}
     dups_spill = BucketSpill(spill_root / "duplicates", shards["duplicates"], "duplicates", tag)
     rej_spill = BucketSpill(spill_root / "rejects", 1, "rejects", tag)
@@ -714,11 +718,16 @@ def apply_and_write(work: Path, stage_dir: Path, dec: Decisions, config: BuildCo
     by_file = verdict.partition_by("source_file", as_dict=True, include_key=True)
     shards = {"data": {cls: spill.n for cls, spill in data_spills.items()}, "duplicates": spills["duplicates"].n}
     items = []
+    (work / "verdicts").mkdir(exist_ok=True)
     for i, part in enumerate(sorted((work / "docs").glob("*.parquet"))):
         names = pl.read_parquet(part, columns=["source_file"])["source_file"].unique().sort().to_list()
-        mine = pl.concat([by_file[(n,)] for n in names if (n,) in by_file] or [verdict.clear()])
-        prov = dec.provenance.join(mine.select("doc_id"), on="doc_id", how="semi")
-        items.append((part, mine, prov, lookup, work / "spill", shards, f"{i:05d}-"))
+        mine = pl.concat([by_file.pop((n,)) for n in names if (n,) in by_file] or [verdict.clear()])
+        verdict_file, provenance_file = work / "verdicts" / f"{i:05d}.parquet", work / "verdicts" / f"{i:05d}-prov.parquet"
+        mine.write_parquet(verdict_file, compression="lz4")
+        dec.provenance.join(mine.select("doc_id"), on="doc_id", how="semi").write_parquet(
+            provenance_file, compression="lz4")
+        items.append((part, verdict_file, provenance_file, lookup, work / "spill", shards, f"{i:05d}-"))
+    del by_file, verdict
     for part_samples in steps.map(apply_part, items):
         for key, text in part_samples.items():
             if samples.get(key) is None or text < samples[key]:
@@ -995,7 +1004,7 @@ def build(inputs: list[str], out: Path, config: BuildConfig, *, workers: int = 1
     try:
         work = stage_dir / WORK
         t0 = time.perf_counter()
-        progress.start(sum(f.path.stat().st_size for f in files), len(files))
+        progress.start(sum(storage.size(f.path) for f in files), len(files))
         with _client(dask, workers) as client:
             progress.stage("read+extract")
             results = run_extract(files, work, workers, config, progress, dask, client)
@@ -1073,6 +1082,6 @@ def _fill_summary(summary: RunSummary, files: list[InputFile], results: list[dic
                          "docs_per_s": round(keys.height / elapsed, 1) if elapsed > 0 else None,
                          "workers": workers}
     summary.finished_at = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    summary.inputs = [{"file": f.name, "format": f.format, "bytes": f.path.stat().st_size} for f in files]
+    summary.inputs = [{"file": f.name, "format": f.format, "bytes": storage.size(f.path)} for f in files]
     summary.versions = {"dedup": __version__, "python": platform.python_version(), "pyarrow": pa.__version__,
                         "polars": pl.__version__}

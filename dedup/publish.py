@@ -1,8 +1,11 @@
 """Publishing: put a verified release (made by `dedup release`) where others can use it.
 
-Two kinds of destination:
+Three kinds of destination:
   * a local folder: a real copy, made in a temporary sibling folder, verified there with
     `dedup.release.verify`, then renamed into place (a half copy is never left behind);
+  * an object store through fsspec (s3://bucket/prefix, gs://, az://...): every file uploaded, read
+    back and checked against the release's SHA256SUMS, and SHA256SUMS uploaded last, so its presence
+    marks a complete copy (object stores have no rename);
   * `hf://datasets/OWNER/NAME`: a Hugging Face dataset repository, through `huggingface_hub.HfApi`
     (`create_repo(..., exist_ok=True)` then `upload_folder(...)`), with the token from HF_TOKEN or
     huggingface_hub's own lookup (`huggingface-cli login` / `hf auth login`).
@@ -17,11 +20,13 @@ import json
 import os
 import re
 import shutil
+import hashlib
 import socket
 from pathlib import Path
 
-from dedup.errors import ConfigError, DedupError, OutputError, ReleaseError
-from dedup.release import CHANGELOG, MANIFEST, verify
+from dedup import storage
+from dedup.errors import ConfigError, DedupError, InputError, OutputError, ReleaseError
+from dedup.release import CHANGELOG, MANIFEST, SUMS, verify
 
 HUB_FORM = "hf://datasets/OWNER/NAME"
 NO_TOKEN = "no Hugging Face token: set HF_TOKEN or run `huggingface-cli login`"
@@ -50,8 +55,9 @@ class UnverifiedRelease(ReleaseError):
 
 
 def parse_destination(text: str) -> tuple[str, str]:
-    """('hub', 'OWNER/NAME') for `hf://datasets/OWNER/NAME`, else ('dir', text) for a local folder.
-    Raises ConfigError for a malformed hf:// address or another URL scheme."""
+    """('hub', 'OWNER/NAME') for `hf://datasets/OWNER/NAME`, ('store', url) for another URL (an fsspec
+    object store: s3://, gs://, az://...), else ('dir', text) for a local folder.
+    Raises ConfigError for a malformed hf:// address."""
     text = text.strip()
     if not text:
         raise ConfigError(f"empty destination; give a folder or {HUB_FORM}")
@@ -62,7 +68,7 @@ def parse_destination(text: str) -> tuple[str, str]:
                               "(e.g. hf://datasets/my-org/news-sample); only dataset repositories are supported")
         return "hub", f"{m.group(1)}/{m.group(2)}"
     if _SCHEME.match(text):
-        raise ConfigError(f"unsupported destination {text!r}: give a local folder or {HUB_FORM}")
+        return "store", text.rstrip("/")
     return "dir", text
 
 
@@ -148,6 +154,59 @@ def publish_to_dir(release: Path, dest: Path, overwrite: bool = False) -> Path:
     finally:
         shutil.rmtree(stage, ignore_errors=True)  # gone already after a successful rename
     return dest
+
+
+# --------------------------------------------------------------------------------------------------
+# object stores (fsspec)
+
+
+def publish_to_store(release: Path, url: str, overwrite: bool = False) -> str:
+    """Upload the release under `url` (s3://bucket/prefix...) and return `url`. Every file is read back
+    and checked against SHA256SUMS; SHA256SUMS goes last, so a copy without it is incomplete. With
+    `overwrite`, objects under `url` that the release does not hold are deleted after the copy checks.
+    Raises UnverifiedRelease, ConfigError (unknown protocol, missing package) or OutputError."""
+    release = Path(release)
+    _require_verified(release)
+    try:
+        fs, root = storage._filesystem(url)
+    except InputError as exc:
+        raise ConfigError(str(exc)) from exc
+    root = root.rstrip("/")
+    files = sorted(p.relative_to(release).as_posix() for p in release.rglob("*") if p.is_file())
+    files.remove(SUMS)
+    sums = {rel.lstrip("*"): digest for digest, rel in
+            (line.split(maxsplit=1) for line in (release / SUMS).read_text("utf-8").splitlines() if line)}
+    try:
+        existing = fs.find(root) if fs.exists(root) else []
+        if existing and not overwrite:
+            raise OutputError(f"--to {url} already holds {len(existing)} object(s); choose another prefix "
+                              "or pass --overwrite")
+        if f"{root}/{SUMS}" in existing:
+            fs.rm(f"{root}/{SUMS}")  # from here on the old copy reads as incomplete
+        bad = []
+        for rel in files + [SUMS]:
+            fs.put_file(str(release / rel), f"{root}/{rel}")
+            if rel == SUMS:
+                continue
+            digest = hashlib.sha256()
+            with fs.open(f"{root}/{rel}", "rb") as fh:
+                while chunk := fh.read(1 << 20):
+                    digest.update(chunk)
+            if digest.hexdigest() != sums.get(rel):
+                bad.append(f"{rel}: the uploaded copy's sha256 differs from SHA256SUMS")
+                break  # SHA256SUMS is not uploaded: the copy stays marked incomplete
+        if bad:
+            raise UnverifiedRelease(f"{url}: the upload does not check ({len(bad)} problem(s)); "
+                                    f"{SUMS} was not uploaded, so the copy is marked incomplete", bad)
+        keep = {f"{root}/{rel}" for rel in files + [SUMS]}
+        for stale in sorted(set(fs.find(root)) - keep):  # what an overwritten older copy held
+            fs.rm(stale)
+    except DedupError:
+        raise
+    except (OSError, PermissionError) as exc:
+        raise OutputError(f"cannot upload to {url}: {type(exc).__name__}: {exc}; check the address and "
+                          "credentials") from exc
+    return url
 
 
 # --------------------------------------------------------------------------------------------------

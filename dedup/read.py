@@ -21,7 +21,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from dedup import warc
+from dedup import storage, warc
 from dedup.errors import InputError
 from dedup.schema import schema
 
@@ -36,14 +36,14 @@ TEXT_TYPES = frozenset({"text/plain"})
 
 @dataclass(frozen=True, slots=True)
 class InputFile:
-    path: Path
+    path: Path | str  # a local path, or an fsspec URL (str) such as s3://bucket/crawl/x.warc.gz
     name: str  # stable name written into source_file: relative to the argument it came from
     format: str  # warc | jsonl | parquet
 
 
-def detect_format(path: Path) -> str:
+def detect_format(path: Path | str) -> str:
     """By name for JSONL/Parquet; by content for the WARC family (names lie: `x.warc.gz.bad`)."""
-    name = path.name.lower()
+    name = storage.basename(path).lower()
     if name.endswith((".jsonl", ".jsonl.gz", ".jsonl.zst", ".json.gz", ".ndjson", ".ndjson.gz")):
         return "jsonl"
     if name.endswith(".parquet"):
@@ -55,12 +55,18 @@ def detect_format(path: Path) -> str:
 
 
 def expand_inputs(args: list[str]) -> list[InputFile]:
-    """Files, directories (recursive) or globs -> input files sorted by their stable name."""
+    """Files, directories (recursive) or globs -> input files sorted by their stable name. Each may be
+    a local path or an fsspec URL (s3://bucket/crawl/, gs://.../*.warc.gz): see dedup.storage."""
     found: dict[str, InputFile] = {}
     for arg in args:
-        matches: list[tuple[Path, str]] = []
+        matches: list[tuple[Path | str, str]] = []
         p = Path(arg)
-        if p.is_dir():
+        folder = False
+        if storage.is_url(arg):
+            found_urls, folder = storage.expand_url(arg)
+            matches.extend(found_urls)
+        elif p.is_dir():
+            folder = True
             for f in sorted(p.rglob("*")):
                 if f.is_file() and not f.name.startswith("."):
                     matches.append((f, f.relative_to(p).as_posix()))
@@ -74,11 +80,11 @@ def expand_inputs(args: list[str]) -> list[InputFile]:
         for path, name in matches:
             fmt = detect_format(path)
             if fmt == "unknown":
-                if p.is_dir():
+                if folder:
                     continue  # folders may hold READMEs, checksums...: only crawl files count
                 raise InputError(f"{path}: not a WARC/ARC, JSONL(.gz/.zst) or Parquet file")
             previous = found.get(name)
-            if previous is not None and previous.path.resolve() != path.resolve():
+            if previous is not None and not _same_file(previous.path, path):
                 raise InputError(
                     f"two inputs share the name {name!r} ({previous.path} and {path}); "
                     "rename one or pass their common parent folder instead"
@@ -87,6 +93,12 @@ def expand_inputs(args: list[str]) -> list[InputFile]:
     if not found:
         raise InputError(f"no crawl files found in {' '.join(args)}")
     return [found[k] for k in sorted(found)]
+
+
+def _same_file(a: Path | str, b: Path | str) -> bool:
+    if storage.is_url(a) or storage.is_url(b):
+        return a == b
+    return Path(a).resolve() == Path(b).resolve()
 
 
 def parse_timestamp(value: object) -> datetime | None:
@@ -264,8 +276,8 @@ def _decompressed_chunks(path: Path, chunk_size: int = 1 << 20) -> Iterator[byte
     Our own loop rather than gzip.open: gzip.open drops everything it decoded in the read call that
     hits a truncated end, so the complete lines before the cut would be lost.
     """
-    name = path.name.lower()
-    with open(path, "rb") as fh:
+    name = storage.basename(path).lower()
+    with storage.open_binary(path) as fh:
         if name.endswith(".zst"):
             import zstandard
 
@@ -414,7 +426,7 @@ def read_parquet(path: Path, source_name: str, stats: Counter | None = None) -> 
     """Parquet with the JSONL columns (`id`, `url`, `html` or `text`, optional `fetched_at`)."""
     stats = stats if stats is not None else Counter()
     try:
-        pf = pq.ParquetFile(path)
+        pf = pq.ParquetFile(storage.open_binary(path) if storage.is_url(path) else path)
     except (pa.ArrowInvalid, OSError) as exc:
         raise InputError(f"{path}: not a readable Parquet file ({exc})") from exc
     wanted = [c for c in ("id", "url", "html", "text", "fetched_at") if c in pf.schema_arrow.names]

@@ -44,6 +44,8 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from typing import BinaryIO, Iterator
 
+from dedup import storage
+
 __all__ = ["RawRecord", "iter_records", "sniff_container"]
 
 
@@ -1092,7 +1094,7 @@ def _sniff_bytes(head: bytes) -> str:
 
 def sniff_container(path: str | os.PathLike) -> str:
     """'warc', 'arc' or 'unknown', from the content (gunzipped first when it is gzip)."""
-    with open(path, "rb") as f:
+    with storage.open_binary(path) as f:
         head = f.read(64 * 1024)
     if head.startswith(_GZIP_MAGIC):
         d = zlib.decompressobj(31)
@@ -1110,7 +1112,8 @@ def iter_records(path: str | os.PathLike,
     Opens the file at once, so a missing or unreadable path raises OSError here; from then on bad
     data never raises: it yields records with `error` set and reading goes on after the damage.
     """
-    f = open(path, "rb", buffering=0)
+    # unbuffered locally (the reader buffers itself); an fsspec file (a URL) buffers on its own
+    f = storage.open_binary(path) if storage.is_url(path) else open(path, "rb", buffering=0)
     return _records(f, max_payload)
 
 

@@ -31,3 +31,29 @@ def parquet_hashes(out: Path) -> dict[str, str]:
     """sha256 of every Parquet file under `out`, by relative path: 'same bytes out' in one value."""
     return {p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(out.rglob("*.parquet"))}
+
+
+@pytest.fixture()
+def s3_endpoint(monkeypatch):
+    """A real S3 endpoint on 127.0.0.1 (moto's server; s3fs talks HTTP to it as to AWS), set up the way
+    a user points s3fs at a non-AWS store (MinIO, Ceph...): fsspec's FSSPEC_S3_* variables, read by every
+    process, worker processes included, and AWS credentials from the environment. Yields a boto3 client."""
+    pytest.importorskip("s3fs", reason="s3:// paths need s3fs (pip install -e '.[s3]')")
+    server_mod = pytest.importorskip("moto.server", reason="the S3 test server needs moto[server]")
+    import boto3
+    import fsspec
+
+    server = server_mod.ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    endpoint = f"http://{host}:{port}"
+    for name, value in {"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test",
+                        "AWS_DEFAULT_REGION": "us-east-1", "FSSPEC_S3_ENDPOINT_URL": endpoint}.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setitem(fsspec.config.conf, "s3", {"endpoint_url": endpoint})
+    fsspec.filesystem("s3").invalidate_cache()
+    try:
+        yield boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1")
+    finally:
+        fsspec.filesystem("s3").invalidate_cache()
+        server.stop()

@@ -69,9 +69,83 @@ def test_bad_hub_address_says_how_to_write_it(text):
         parse_destination(text)
 
 
-def test_other_url_schemes_are_refused():
-    with pytest.raises(ConfigError, match="local folder or hf://datasets/OWNER/NAME"):
-        parse_destination("s3://bucket/release")
+def test_other_urls_are_object_stores():
+    assert parse_destination("s3://bucket/releases/news/") == ("store", "s3://bucket/releases/news")
+    assert parse_destination("gs://b/x") == ("store", "gs://b/x")
+
+
+# --- object stores (fsspec) ------------------------------------------------------------------------
+
+
+def _store_files(fs, root: str) -> dict[str, bytes]:
+    return {p[len(root) + 1:]: fs.cat_file(p) for p in fs.find(root)}
+
+
+def test_publish_to_store_uploads_every_file_and_checks_it(release):
+    fsspec = pytest.importorskip("fsspec")
+    fs = fsspec.filesystem("memory")
+    url = publish.publish_to_store(release, "memory://releases/news-sample")
+    files = _store_files(fs, "/releases/news-sample")
+    assert files == {p.relative_to(release).as_posix(): p.read_bytes() for p in release.rglob("*") if p.is_file()}
+    # a copy made back from the store verifies like the release
+    back = Path(release.parent / "from-store")
+    for rel, data in files.items():
+        (back / rel).parent.mkdir(parents=True, exist_ok=True)
+        (back / rel).write_bytes(data)
+    assert url == "memory://releases/news-sample" and verify(back) == []
+    fs.rm("/releases", recursive=True)
+
+
+def test_publish_to_store_refuses_a_used_prefix_unless_overwrite(release):
+    fsspec = pytest.importorskip("fsspec")
+    fs = fsspec.filesystem("memory")
+    fs.pipe("/used/old/stale.txt", b"from an older copy")
+    with pytest.raises(OutputError, match="--overwrite"):
+        publish.publish_to_store(release, "memory://used/old")
+    publish.publish_to_store(release, "memory://used/old", overwrite=True)
+    files = _store_files(fs, "/used/old")
+    assert "stale.txt" not in files and "SHA256SUMS" in files
+    fs.rm("/used", recursive=True)
+
+
+def test_a_store_upload_that_does_not_read_back_leaves_no_checksums(release, monkeypatch):
+    fsspec = pytest.importorskip("fsspec")
+    fs = fsspec.filesystem("memory")
+    real_put = type(fs).put_file
+
+    def corrupting_put(self, lpath, rpath, **kw):
+        real_put(self, lpath, rpath, **kw)
+        if rpath.endswith("manifest.json"):
+            self.pipe_file(rpath, b"{}")  # a storage fault: the object is not what was sent
+    monkeypatch.setattr(type(fs), "put_file", corrupting_put)
+    with pytest.raises(UnverifiedRelease, match="marked incomplete") as info:
+        publish.publish_to_store(release, "memory://faulty/news")
+    assert "manifest.json" in info.value.problems[0]
+    assert not fs.exists("/faulty/news/SHA256SUMS")
+    fs.rm("/faulty", recursive=True)
+
+
+def test_publish_to_store_refuses_an_unverifiable_release(tampered):
+    pytest.importorskip("fsspec")
+    with pytest.raises(UnverifiedRelease):
+        publish.publish_to_store(tampered, "memory://never/x")
+
+
+def test_publish_to_an_unknown_protocol_says_what_to_do(release):
+    pytest.importorskip("fsspec")
+    with pytest.raises(ConfigError, match="fsspec URL"):
+        publish.publish_to_store(release, "nosuchprotocol://bucket/x")
+
+
+def test_cli_publish_to_s3(release, s3_endpoint):
+    s3_endpoint.create_bucket(Bucket="datasets")
+    result = runner.invoke(app, ["publish", str(release), "--to", "s3://datasets/news-sample/1.2.3"])
+    assert result.exit_code == 0, result.output
+    assert "read back and checked" in result.output
+    keys = {o["Key"] for o in s3_endpoint.list_objects_v2(Bucket="datasets")["Contents"]}
+    assert keys == {f"news-sample/1.2.3/{p.relative_to(release).as_posix()}" for p in release.rglob("*") if p.is_file()}
+    result = runner.invoke(app, ["publish", str(release), "--to", "s3://datasets/news-sample/1.2.3"])
+    assert result.exit_code == 2 and "--overwrite" in result.output
 
 
 def test_release_version_from_manifest_then_changelog(release, tmp_path):

@@ -1,0 +1,83 @@
+"""storage: where input bytes come from. A local path, or an fsspec URL (s3://, gs://, az://, https://,
+memory://...) for crawls kept in an object store; the readers only ever call `open_binary`.
+
+fsspec is imported only when a URL is given, so local builds need nothing more; a URL whose protocol
+has no installed implementation (s3fs for s3://, gcsfs for gs://, adlfs for az://) gets an InputError
+that names the package to install. Credentials come from each implementation's usual environment
+(AWS_* variables or ~/.aws for s3fs, and so on): dedup never sees or stores them.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from pathlib import Path
+from typing import BinaryIO
+
+from dedup.errors import InputError
+
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+_PROTOCOL_PACKAGES = {"s3": "s3fs", "s3a": "s3fs", "gs": "gcsfs", "gcs": "gcsfs", "az": "adlfs",
+                      "abfs": "adlfs", "abfss": "adlfs", "http": "aiohttp", "https": "aiohttp"}
+
+
+def is_url(path: str | Path) -> bool:
+    return isinstance(path, str) and bool(_URL.match(path))
+
+
+def basename(path: str | Path) -> str:
+    return posixpath.basename(path.rstrip("/")) if is_url(path) else Path(path).name
+
+
+def _filesystem(url: str):
+    """(fsspec filesystem, path inside it) for a URL, or an InputError saying what to install."""
+    protocol = url.split("://", 1)[0].lower()
+    try:
+        import fsspec
+    except ImportError as exc:
+        extra = _PROTOCOL_PACKAGES.get(protocol)
+        raise InputError(f"{url}: reading URLs needs fsspec (pip install fsspec{' ' + extra if extra else ''})") from exc
+    try:
+        return fsspec.core.url_to_fs(url)
+    except ImportError as exc:
+        package = _PROTOCOL_PACKAGES.get(protocol, f"the fsspec implementation of {protocol}://")
+        raise InputError(f"{url}: {protocol}:// needs {package} (pip install {package})") from exc
+    except ValueError as exc:   # fsspec: "Protocol not known"
+        raise InputError(f"{url}: {exc}; give a local path or an fsspec URL (s3://, gs://, az://, https://)") from exc
+
+
+def open_binary(path: str | Path) -> BinaryIO:
+    """A readable binary file: a local path through open(), a URL through fsspec."""
+    if not is_url(path):
+        return open(path, "rb")
+    fs, inner = _filesystem(path)
+    return fs.open(inner, "rb")
+
+
+def size(path: str | Path) -> int:
+    if not is_url(path):
+        return Path(path).stat().st_size
+    fs, inner = _filesystem(path)
+    return int(fs.size(inner) or 0)
+
+
+def expand_url(arg: str) -> tuple[list[tuple[str, str]], bool]:
+    """A URL naming a file, a folder (recursive) or a glob -> ([(file URL, stable name)] sorted, whether
+    it was a folder). Names are relative to the folder, or the file's base name, as for local inputs."""
+    fs, inner = _filesystem(arg)
+    protocol = arg.split("://", 1)[0]
+    def url_of(p: str) -> str:
+        return fs.unstrip_protocol(p) if hasattr(fs, "unstrip_protocol") else f"{protocol}://{p}"
+    try:
+        if fs.isdir(inner):
+            root = inner.rstrip("/")
+            files = sorted(p for p in fs.find(root) if not posixpath.basename(p).startswith("."))
+            return [(url_of(p), posixpath.relpath(p, root)) for p in files], True
+        if fs.isfile(inner):
+            return [(arg, basename(arg))], False
+        hits = sorted(p for p in fs.glob(inner) if fs.isfile(p))
+    except (OSError, PermissionError) as exc:
+        raise InputError(f"{arg}: cannot list ({type(exc).__name__}: {exc}); check the address and credentials") from exc
+    if not hits:
+        raise InputError(f"input not found: {arg!r} (give WARC/WET/ARC, JSONL or Parquet files, folders or globs)")
+    return [(url_of(p), posixpath.basename(p)) for p in hits], False

@@ -126,11 +126,10 @@ def _extract_task(inp: InputFile, target: Path, max_payload: int) -> dict:
     return extract_file(inp, target, max_payload, report)
 
 
-def run_extract(inputs: list[InputFile], work: Path, workers: int, config: BuildConfig,
+def run_extract(inputs: list[InputFile], sizes: list[int], work: Path, workers: int, config: BuildConfig,
                 progress: Progress, dask: DaskOptions | None = None, client=None) -> list[dict]:
     (work / "docs").mkdir(parents=True, exist_ok=True)
     targets = [work / "docs" / f"part-{i:05d}.parquet" for i in range(len(inputs))]
-    sizes = [storage.size(inp.path) for inp in inputs]
     results: list[dict] = [{}] * len(inputs)
     if dask is not None:
         from dedup.engine import map_files
@@ -1004,10 +1003,11 @@ def build(inputs: list[str], out: Path, config: BuildConfig, *, workers: int = 1
     try:
         work = stage_dir / WORK
         t0 = time.perf_counter()
-        progress.start(sum(storage.size(f.path) for f in files), len(files))
+        sizes = [storage.size(f.path) for f in files]  # once: for a URL each is a request
+        progress.start(sum(sizes), len(files))
         with _client(dask, workers) as client:
             progress.stage("read+extract")
-            results = run_extract(files, work, workers, config, progress, dask, client)
+            results = run_extract(files, sizes, work, workers, config, progress, dask, client)
             t1 = time.perf_counter()
             memory = {"read_extract": _peak_rss_mib()}
             progress.stage("cluster+select")
@@ -1022,7 +1022,7 @@ def build(inputs: list[str], out: Path, config: BuildConfig, *, workers: int = 1
         memory["extract_workers"] = _peak_rss_mib(children=True)
         progress.stop()
         shutil.rmtree(work)
-        _fill_summary(summary, files, results, dec.keys, outputs, (t0, t1, t2, t3), workers, stage_dir, prev)
+        _fill_summary(summary, files, sizes, results, dec.keys, outputs, (t0, t1, t2, t3), workers, stage_dir, prev)
         summary.timings_s["engine"] = "dask" if dask else "embedded"
         # high-water marks of this process after each stage (the stage where it grows set the peak),
         # and of the largest extract worker process (embedded engine; Dask workers report to Dask)
@@ -1043,7 +1043,7 @@ def build(inputs: list[str], out: Path, config: BuildConfig, *, workers: int = 1
     return summary
 
 
-def _fill_summary(summary: RunSummary, files: list[InputFile], results: list[dict], keys: pl.DataFrame,
+def _fill_summary(summary: RunSummary, files: list[InputFile], input_bytes: list[int], results: list[dict], keys: pl.DataFrame,
                   outputs: dict, times: tuple, workers: int, stage_dir: Path, previous: Previous | None) -> None:
     """Counts of the whole release (a previous release's records included), from the files written."""
     stats: Counter = Counter()
@@ -1082,6 +1082,6 @@ def _fill_summary(summary: RunSummary, files: list[InputFile], results: list[dic
                          "docs_per_s": round(keys.height / elapsed, 1) if elapsed > 0 else None,
                          "workers": workers}
     summary.finished_at = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    summary.inputs = [{"file": f.name, "format": f.format, "bytes": storage.size(f.path)} for f in files]
+    summary.inputs = [{"file": f.name, "format": f.format, "bytes": n} for f, n in zip(files, input_bytes)]
     summary.versions = {"dedup": __version__, "python": platform.python_version(), "pyarrow": pa.__version__,
                         "polars": pl.__version__}

@@ -20,13 +20,12 @@ import json
 import os
 import re
 import shutil
-import hashlib
 import socket
 from pathlib import Path
 
 from dedup import storage
 from dedup.errors import ConfigError, DedupError, InputError, OutputError, ReleaseError
-from dedup.release import CHANGELOG, MANIFEST, SUMS, verify
+from dedup.release import CHANGELOG, MANIFEST, SUMS, read_sums, sha256_stream, verify
 
 HUB_FORM = "hf://datasets/OWNER/NAME"
 NO_TOKEN = "no Hugging Face token: set HF_TOKEN or run `huggingface-cli login`"
@@ -168,14 +167,13 @@ def publish_to_store(release: Path, url: str, overwrite: bool = False) -> str:
     release = Path(release)
     _require_verified(release)
     try:
-        fs, root = storage._filesystem(url)
+        fs, root = storage.filesystem(url)
     except InputError as exc:
         raise ConfigError(str(exc)) from exc
     root = root.rstrip("/")
     files = sorted(p.relative_to(release).as_posix() for p in release.rglob("*") if p.is_file())
     files.remove(SUMS)
-    sums = {rel.lstrip("*"): digest for digest, rel in
-            (line.split(maxsplit=1) for line in (release / SUMS).read_text("utf-8").splitlines() if line)}
+    sums = read_sums(release, []) or {}  # the release verified: every line is well formed
     try:
         existing = fs.find(root) if fs.exists(root) else []
         if existing and not overwrite:
@@ -183,27 +181,20 @@ def publish_to_store(release: Path, url: str, overwrite: bool = False) -> str:
                               "or pass --overwrite")
         if f"{root}/{SUMS}" in existing:
             fs.rm(f"{root}/{SUMS}")  # from here on the old copy reads as incomplete
-        bad = []
-        for rel in files + [SUMS]:
+        for rel in files:
             fs.put_file(str(release / rel), f"{root}/{rel}")
-            if rel == SUMS:
-                continue
-            digest = hashlib.sha256()
             with fs.open(f"{root}/{rel}", "rb") as fh:
-                while chunk := fh.read(1 << 20):
-                    digest.update(chunk)
-            if digest.hexdigest() != sums.get(rel):
-                bad.append(f"{rel}: the uploaded copy's sha256 differs from SHA256SUMS")
-                break  # SHA256SUMS is not uploaded: the copy stays marked incomplete
-        if bad:
-            raise UnverifiedRelease(f"{url}: the upload does not check ({len(bad)} problem(s)); "
-                                    f"{SUMS} was not uploaded, so the copy is marked incomplete", bad)
+                if sha256_stream(fh) != sums.get(rel):  # SHA256SUMS is not uploaded: marked incomplete
+                    raise UnverifiedRelease(
+                        f"{url}: the upload does not check (1 problem(s)); {SUMS} was not uploaded, so the "
+                        "copy is marked incomplete", [f"{rel}: the uploaded copy's sha256 differs from SHA256SUMS"])
+        fs.put_file(str(release / SUMS), f"{root}/{SUMS}")  # last: its presence marks a complete copy
         keep = {f"{root}/{rel}" for rel in files + [SUMS]}
         for stale in sorted(set(fs.find(root)) - keep):  # what an overwritten older copy held
             fs.rm(stale)
     except DedupError:
         raise
-    except (OSError, PermissionError) as exc:
+    except OSError as exc:
         raise OutputError(f"cannot upload to {url}: {type(exc).__name__}: {exc}; check the address and "
                           "credentials") from exc
     return url

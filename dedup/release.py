@@ -95,10 +95,15 @@ class _File:
 
 
 def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
     with open(path, "rb") as f:
-        while chunk := f.read(1 << 20):
-            h.update(chunk)
+        return sha256_stream(f)
+
+
+def sha256_stream(f) -> str:
+    """sha256 of a readable binary file object (a local file, an fsspec object), read in 1 MiB chunks."""
+    h = hashlib.sha256()
+    while chunk := f.read(1 << 20):
+        h.update(chunk)
     return h.hexdigest()
 
 
@@ -1036,7 +1041,8 @@ def write_sums(out: Path) -> str:
 REPACKAGE = "run `dedup.release.package` on the folder again (the build's files are unchanged)"
 
 
-def _read_sums(out: Path, problems: list[str]) -> dict[str, str] | None:
+def read_sums(out: Path, problems: list[str]) -> dict[str, str] | None:
+    """SHA256SUMS as {relative path: sha256}; malformed lines are reported in `problems`."""
     path = out / SUMS
     if not path.is_file():
         problems.append(f"{SUMS}: missing; package the folder (dedup.release.package) to write it")
@@ -1076,7 +1082,7 @@ def verify(out: Path) -> list[str]:
     present_set = set(present)
 
     # 1. checksums
-    sums = _read_sums(out, problems)
+    sums = read_sums(out, problems)
     hashes: dict[str, str] = {}
     if sums is not None:
         for rel, expected in sorted(sums.items()):

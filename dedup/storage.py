@@ -29,7 +29,7 @@ def basename(path: str | Path) -> str:
     return posixpath.basename(path.rstrip("/")) if is_url(path) else Path(path).name
 
 
-def _filesystem(url: str):
+def filesystem(url: str):
     """(fsspec filesystem, path inside it) for a URL, or an InputError saying what to install."""
     protocol = url.split("://", 1)[0].lower()
     try:
@@ -50,24 +50,22 @@ def open_binary(path: str | Path) -> BinaryIO:
     """A readable binary file: a local path through open(), a URL through fsspec."""
     if not is_url(path):
         return open(path, "rb")
-    fs, inner = _filesystem(path)
+    fs, inner = filesystem(path)
     return fs.open(inner, "rb")
 
 
 def size(path: str | Path) -> int:
     if not is_url(path):
         return Path(path).stat().st_size
-    fs, inner = _filesystem(path)
+    fs, inner = filesystem(path)
     return int(fs.size(inner) or 0)
 
 
 def expand_url(arg: str) -> tuple[list[tuple[str, str]], bool]:
     """A URL naming a file, a folder (recursive) or a glob -> ([(file URL, stable name)] sorted, whether
     it was a folder). Names are relative to the folder, or the file's base name, as for local inputs."""
-    fs, inner = _filesystem(arg)
-    protocol = arg.split("://", 1)[0]
-    def url_of(p: str) -> str:
-        return fs.unstrip_protocol(p) if hasattr(fs, "unstrip_protocol") else f"{protocol}://{p}"
+    fs, inner = filesystem(arg)
+    url_of = fs.unstrip_protocol
     try:
         if fs.isdir(inner):
             root = inner.rstrip("/")
@@ -76,7 +74,7 @@ def expand_url(arg: str) -> tuple[list[tuple[str, str]], bool]:
         if fs.isfile(inner):
             return [(arg, basename(arg))], False
         hits = sorted(p for p in fs.glob(inner) if fs.isfile(p))
-    except (OSError, PermissionError) as exc:
+    except OSError as exc:
         raise InputError(f"{arg}: cannot list ({type(exc).__name__}: {exc}); check the address and credentials") from exc
     if not hits:
         raise InputError(f"input not found: {arg!r} (give WARC/WET/ARC, JSONL or Parquet files, folders or globs)")

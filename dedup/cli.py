@@ -184,7 +184,7 @@ def release(
 ) -> None:
     """Package a build as a release: dataset card, Croissant metadata, manifest, licences, changelog,
     SHA256SUMS; then verify it."""
-    from dedup.release import package, verify as verify_release
+    from dedup.release.package import package, verify as verify_release
 
     try:
         package(out, name=name, version=version, url=url)
@@ -201,7 +201,7 @@ def verify(
 ) -> None:
     """Re-check a release: checksums, schemas, row counts and the accounting invariant. Exit code 3
     and one line per problem when anything is wrong."""
-    from dedup.release import verify as verify_release
+    from dedup.release.package import verify as verify_release
 
     _fail_on_problems(verify_release(out))
     typer.echo(f"{out}/ verifies: checksums, schemas, row counts and accounting hold")
@@ -222,7 +222,7 @@ def publish(
 ) -> None:
     """Publish a release after verifying it: copy it to a local folder (verified again there) or upload
     it to a Hugging Face dataset repository (token from HF_TOKEN or `huggingface-cli login`)."""
-    from dedup.publish import parse_destination, publish_to_dir, publish_to_hub, publish_to_store
+    from dedup.release.publish import parse_destination, publish_to_dir, publish_to_hub, publish_to_store
 
     try:
         kind, where = parse_destination(to)
@@ -261,7 +261,7 @@ def explain(
                                                       "were or were not clustered).", show_default=False)],
 ) -> None:
     """Explain the outcome for one document, or why two documents were or were not clustered."""
-    from dedup.explain import explain_pair, lookup
+    from dedup.neardup.explain import explain_pair, lookup
 
     try:
         if len(doc_ids) == 1:

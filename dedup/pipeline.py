@@ -26,17 +26,19 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from dedup import __version__, storage
-from dedup.cluster import cluster_id_for, connected_components
+from dedup import __version__
+from dedup.sources import storage
+from dedup.neardup.cluster import cluster_id_for, connected_components
 from dedup.config import BuildConfig
 from dedup.errors import OutputError
-from dedup.attribution import agency_of_domain, is_wire_notice
-from dedup.blocks import SITE_CHROME, occurrences, page_batch, site_chrome
-from dedup.extract import extract_batch, join_blocks, normalise_text, text_hash
-from dedup.minhash import MinHasher, s_curve
+from dedup.rights.attribution import agency_of_domain, is_wire_notice
+from dedup.text.blocks import SITE_CHROME, occurrences, page_batch, site_chrome
+from dedup.text.extract import extract_batch
+from dedup.text.normalise import join_blocks, normalise_text, text_hash
+from dedup.neardup.minhash import MinHasher, s_curve
 from dedup.previous import Previous, load_previous
-from dedup.neardup import VerifyParams, candidate_edges, drop_composite_edges, estimate, lsh_keys, verify
-from dedup.read import InputFile, expand_inputs, positional_id, read_input
+from dedup.neardup.lsh import VerifyParams, candidate_edges, drop_composite_edges, estimate, lsh_keys, verify
+from dedup.sources.read import InputFile, expand_inputs, positional_id, read_input
 from dedup.schema import schema
 from dedup.select import choose_canonical, provenance
 from dedup.write import (BucketSpill, base_metadata, bucket_of, shard_count, to_schema, write_parquet,
@@ -132,7 +134,7 @@ def run_extract(inputs: list[InputFile], sizes: list[int], work: Path, workers: 
     targets = [work / "docs" / f"part-{i:05d}.parquet" for i in range(len(inputs))]
     results: list[dict] = [{}] * len(inputs)
     if dask is not None:
-        from dedup.engine import map_files
+        from dedup.engine.dask_engine import map_files
 
         items = [(inp, targets[i], config.max_payload_bytes) for i, inp in enumerate(inputs)]
         return map_files(client, extract_file, items, star=True,
@@ -222,7 +224,7 @@ def embedded_steps(workers: int):
 
 
 def dask_steps(client, components: str = "auto") -> Steps:
-    from dedup import engine
+    from dedup.engine import dask_engine as engine
 
     return Steps(candidate_edges=partial(engine.candidate_edges_dask, client=client),
                  components=partial(engine.components_dask, client=client, method=components),
@@ -878,8 +880,8 @@ def _canonical_rights(canon: pl.DataFrame) -> pl.DataFrame:
       the story is still the agency's: all-rights-reserved, scope article_text, with the evidence
       (and licence_conflict when the page itself claimed an open licence).
     """
-    from dedup.attribution import attribution_text
-    from dedup.licence import ARR, licence_class
+    from dedup.rights.attribution import attribution_text
+    from dedup.rights.licence import ARR, licence_class
 
     rows = canon.select("doc_id", "title", "url", "authors", "publisher", "licence_spdx", "licence_scope",
                         "licence_url", "licence_evidence", "licence_conflict", "attribution_evidence",
@@ -960,7 +962,7 @@ def _client(dask: DaskOptions | None, workers: int):
     """The Dask client for the build (closed at the end), or nothing for the embedded engine."""
     if dask is None:
         return nullcontext(None)
-    from dedup.engine import open_client
+    from dedup.engine.dask_engine import open_client
 
     return open_client(dask.scheduler, dask.workers or workers, dashboard=dask.dashboard)
 

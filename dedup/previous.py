@@ -62,7 +62,7 @@ def check_params(path: Path, kv: dict[str, str], params: dict, bands: int, rows:
 
 def load_previous(path: Path, params: dict, bands: int, rows: int, *, check: bool = True) -> Previous:
     """Read what the decisions need from a packaged release (checked with `dedup verify` first)."""
-    from dedup.release import MANIFEST, verify
+    from dedup.release.package import MANIFEST, verify
 
     path = Path(path)
     if not path.is_dir():

@@ -12,7 +12,7 @@ as in ``scripts/bench_extractors.py``):
   ``ehow-1..2``, ``videos-1..2`` keep their real URLs when all pages of the group share one host, else
   all get ``https://<group>.test/<folder>`` so that they share a domain),
 
-the script writes a JSONL crawl (``{"id", "url", "html"}``; html decoded with ``dedup.extract.decode_html``)
+the script writes a JSONL crawl (``{"id", "url", "html"}``; html decoded with ``dedup.text.extract.decode_html``)
 into a temporary folder, runs the real ``dedup build`` (``python -m dedup.cli build CRAWL --out OUT
 --no-progress --workers 1 [--config FILE]``) three ways and scores each page's kept text (the ``text`` of
 its canonical record in ``OUT/data``) against the gold with ``dedup.evaluate.token_prf``:
@@ -20,7 +20,7 @@ its canonical record in ``OUT/data``) against the gold with ``dedup.evaluate.tok
 ====================  ===========================================================================
 variant               what
 ====================  ===========================================================================
-extract               ``dedup.extract.extract_html(html, url).text``: no block removal (no build)
+extract               ``dedup.text.extract.extract_html(html, url).text``: no block removal (no build)
 within                ``site_chrome = false``: the within-page pass only
 default               the defaults: within-page + cross-site (``site_min_stories = 4``)
 cross3                within-page + cross-site with ``site_min_stories = 3``
@@ -28,7 +28,7 @@ cross2                within-page + cross-site with ``site_min_stories = 2``
 ====================  ===========================================================================
 
 P / R / F1 are means over pages, for all pages and for the pages of multi-page sites (a site is the
-domain the pipeline uses, ``dedup.extract.registered_domain(url)``; multi-page = >= 2 pages in the
+domain the pipeline uses, ``dedup.text.normalise.registered_domain(url)``; multi-page = >= 2 pages in the
 corpus). A page that ends as a reject (``no_text`` ...) scores as empty text (P = R = F1 = 0 unless the
 gold is empty too). A page merged into another page's cluster (a row in ``OUT/duplicates``) has no text
 of its own in the dataset: it is scored with the text block removal leaves on it (``within_page`` and the
@@ -46,7 +46,7 @@ score.py scored (and over all labelled docs).
 
 ``--worst N`` prints, per corpus, the N pages whose recall drops most from ``extract`` to ``cross3`` and to
 ``cross2`` (the recall each rule alone costs, and each removed block with the rule that removed it: the
-within-page reason from ``dedup.blocks.within_page``, or ``removed_site_chrome`` for the cross-site pass)
+within-page reason from ``dedup.text.blocks.within_page``, or ``removed_site_chrome`` for the cross-site pass)
 and the N pages with the lowest ``cross3`` precision (the kept blocks that are not in the gold, and how
 many of those also occur on another page of the same site). Hand-made lorem-ipsum fixtures are left out
 of these lists. A block is "in gold" when its normalised tokens occur as a contiguous run in the
@@ -92,9 +92,10 @@ CODE = Path(os.environ.get("BENCH_BLOCKS_CODE") or REPO)
 sys.path.insert(0, str(REPO / "scripts"))
 sys.path.insert(0, str(CODE))
 
-from dedup.blocks import SITE_CHROME, block_key, within_page  # noqa: E402
+from dedup.text.blocks import SITE_CHROME, block_key, within_page  # noqa: E402
 from dedup.evaluate import token_prf, tokens  # noqa: E402
-from dedup.extract import decode_html, extract_html, registered_domain  # noqa: E402
+from dedup.text.extract import decode_html, extract_html  # noqa: E402
+from dedup.text.normalise import registered_domain  # noqa: E402
 
 # name -> (folder, loader name in bench_extractors)
 CORPUS_FOLDERS = {

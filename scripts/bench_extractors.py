@@ -217,10 +217,10 @@ def _resiliparse(**kw) -> Callable[[str, str | None], str | None]:
 
 def _dedup() -> Callable[[str, str | None], str | None]:
     sys.path.insert(0, str(REPO))
-    import dedup.extract as mod  # noqa: PLC0415 - optional, being written now
+    import dedup.text.extract as mod  # noqa: PLC0415 - optional, being written now
 
     if not hasattr(mod, "extract_html"):
-        raise ImportError("dedup.extract has no extract_html")
+        raise ImportError("dedup.text.extract has no extract_html")
     fn = mod.extract_html
 
     def run(html: str, url: str | None) -> str | None:
@@ -244,7 +244,7 @@ EXTRACTORS: dict[str, tuple[str, Callable[[], Callable[[str, str | None], str | 
                               lambda: _resiliparse(main_content=True, preserve_formatting=False)),
     "resiliparse-full": ("extract_plain_text(html, main_content=False) (floor: all visible text)",
                          lambda: _resiliparse(main_content=False)),
-    "dedup": ("dedup.extract.extract_html(html, url).text (the project's own)", _dedup),
+    "dedup": ("dedup.text.extract.extract_html(html, url).text (the project's own)", _dedup),
 }
 
 # Parsers alone, to show how much of an extractor's time is the HTML parse.
@@ -551,7 +551,7 @@ def main(argv: list[str] | None = None) -> int:
     for name in names:
         try:
             fns[name] = EXTRACTORS[name][1]()
-        except Exception as exc:  # noqa: BLE001 - e.g. dedup.extract not written yet
+        except Exception as exc:  # noqa: BLE001 - e.g. dedup.text.extract not written yet
             skipped[name] = f"{type(exc).__name__}: {exc}"
             print(f"skipped {name}: {skipped[name]}", file=log)
     all_results = run_all(fns, corpora, args.repeat, args.warmup, log) if fns else {}

@@ -33,8 +33,8 @@ def make_signatures(n: int, num_perm: int = 128, seed: int = 7) -> tuple[np.ndar
 
 
 def run_dedup(sigs: np.ndarray) -> set[tuple[int, int]]:
-    from dedup.minhash import band_keys
-    from dedup.neardup import candidate_edges
+    from dedup.neardup.minhash import band_keys
+    from dedup.neardup.lsh import candidate_edges
 
     src, dst, _ = candidate_edges(band_keys(sigs, 64, 2))
     return set(zip(src.tolist(), dst.tolist()))
@@ -43,7 +43,7 @@ def run_dedup(sigs: np.ndarray) -> set[tuple[int, int]]:
 def run_datasketch(sigs: np.ndarray) -> set[tuple[int, int]]:
     from datasketch import MinHashLSH
 
-    from dedup.minhash import signatures_to_datasketch
+    from dedup.neardup.minhash import signatures_to_datasketch
 
     lsh = MinHashLSH(threshold=0.5, num_perm=sigs.shape[1])
     hashes = [signatures_to_datasketch(row) for row in sigs]

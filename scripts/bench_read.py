@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Throughput of dedup.warc.iter_records against warcio and fastwarc, in one run.
+"""Throughput of dedup.sources.warc.iter_records against warcio and fastwarc, in one run.
 
     python scripts/bench_read.py [FILE ...] [--repeat N] [--readers dedup,warcio,fastwarc]
 
@@ -27,7 +27,7 @@ from typing import Callable
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from dedup.warc import iter_records  # noqa: E402
+from dedup.sources.warc import iter_records  # noqa: E402
 
 DEFAULT_GLOB = str(REPO.parent / "shared" / "bench" / "syndication-dev" / "crawl" / "*.warc.gz")
 

@@ -1,4 +1,4 @@
-"""Benchmark MinHash signature throughput: dedup.minhash against datasketch and rensa.
+"""Benchmark MinHash signature throughput: dedup.neardup.minhash against datasketch and rensa.
 
 Documents: ~N (default 5,000) texts of ~500 words cut from real article text: the ``articleBody``
 of ``../shared/corpora/article-extraction-benchmark/ground-truth.json`` and the Dragnet gold texts
@@ -12,7 +12,7 @@ signature (seed 1) of its word 5-gram shingles, all on one core:
 
 * the process is pinned to one CPU (``--no-pin`` to disable), numba/rayon/BLAS thread pools are set
   to 1 before anything is imported, and time is CPU time (``time.process_time``, all threads);
-* the datasketch and rensa contenders get their shingles from ``dedup.minhash.shingles`` (so
+* the datasketch and rensa contenders get their shingles from ``dedup.neardup.minhash.shingles`` (so
   that they hash exactly the byte strings we do, which the equality check needs).  That helper uses
   our compiled normaliser, i.e. these contenders get a faster tokeniser than a pure-Python one:
   the ratios below are, if anything, in datasketch's and rensa's favour.  Its cost is included;
@@ -103,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
 
     import datasketch
 
-    from dedup import minhash as mh
+    from dedup.neardup import minhash as mh
 
     docs = make_docs(load_words(), args.docs, args.words)
     n, num_perm, seed = len(docs), args.num_perm, 1

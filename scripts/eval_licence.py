@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Evaluate dedup.licence and dedup.attribution on a labelled crawl (the syndication-dev bench layout).
+"""Evaluate dedup.rights.licence and dedup.rights.attribution on a labelled crawl (the syndication-dev bench layout).
 
 For every document of ``crawl-jsonl/*.jsonl.gz`` (fields id, url, html): ``extract_html`` gives blocks,
 JSON-LD and head meta; licence evidence = ``html_licence_evidence(html)`` + ``jsonld_licence_evidence``
@@ -36,10 +36,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from dedup.attribution import attribution_evidence, merge_cluster  # noqa: E402
-from dedup.extract import extract_html, registered_domain  # noqa: E402
-from dedup.licence import (decide_licence, html_licence_evidence, jsonld_licence_evidence,  # noqa: E402
-                           text_licence_evidence)
+from dedup.rights.attribution import attribution_evidence, merge_cluster  # noqa: E402
+from dedup.text.extract import extract_html  # noqa: E402
+from dedup.text.normalise import registered_domain  # noqa: E402
+from dedup.rights.licence import (decide_licence, html_licence_evidence, jsonld_licence_evidence,  # noqa: E402
+                                  text_licence_evidence)
 
 DEFAULT_BENCH = Path(__file__).resolve().parents[1].parent / "shared" / "bench" / "syndication-dev"
 

@@ -10,9 +10,9 @@ from conftest import shared_path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedup.attribution import (AGENCIES, AGENCY_DOMAINS, agency_from_credit, attribution_evidence,
-                               attribution_text, dateline, jsonld_attribution, merge_cluster)
-from dedup.extract import extract_html, registered_domain, split_blocks
+from dedup.rights.attribution import (AGENCIES, AGENCY_DOMAINS, agency_from_credit, attribution_evidence, attribution_text, dateline, jsonld_attribution, merge_cluster)
+from dedup.text.extract import extract_html
+from dedup.text.normalise import registered_domain, split_blocks
 
 
 def test_tables():
@@ -276,7 +276,7 @@ def test_bench_wire_accuracy_on_docs_with_signals(bench_crawl):
 
 
 def test_byline_authors_keep_people_and_organisations():
-    from dedup.attribution import byline_authors
+    from dedup.rights.attribution import byline_authors
 
     assert byline_authors(["Headline", "By Hannah Okafor, Associated Press"]) == ["Hannah Okafor", "The Associated Press"]
     assert byline_authors(["By Jane Doe and John Roe"]) == ["Jane Doe", "John Roe"]

@@ -1,4 +1,4 @@
-"""dedup.blocks and the cross-site pass of the pipeline: page chrome goes, story text stays.
+"""dedup.text.blocks and the cross-site pass of the pipeline: page chrome goes, story text stays.
 
 - the seed page alone (`within_page`), verdict by verdict;
 - the seed page crawled with four other pages of the same site (invented stories, the seed's chrome),
@@ -22,20 +22,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import shared_path
-from dedup.blocks import (
-    has_letters,
-    DATE_LINE,
-    LABEL_LINE,
-    NO_LETTERS,
-    REPEAT_IN_PAGE,
-    apply_verdicts,
-    block_key,
-    block_norm,
-    is_date_line,
-    is_label_line,
-    site_chrome,
-    within_page,
-)
+from dedup.text.blocks import (has_letters, DATE_LINE, LABEL_LINE, NO_LETTERS, REPEAT_IN_PAGE, apply_verdicts, block_key, block_norm, is_label_line, site_chrome, within_page)
+from dedup.text.dates import is_date_line
 from dedup.config import BuildConfig
 from dedup.pipeline import build, final_blocks
 

@@ -166,7 +166,7 @@ def test_signatures_load_into_datasketch(warc_build):
     import numpy as np
     import pyarrow.parquet as pq
 
-    from dedup.minhash import signatures_to_datasketch
+    from dedup.neardup.minhash import signatures_to_datasketch
 
     files = sorted((warc_build / "signatures").glob("*.parquet"))
     meta = pq.read_schema(files[0]).metadata

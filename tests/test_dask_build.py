@@ -1,6 +1,6 @@
 """`dedup build --engine dask`: the same bytes as the embedded engine, and its failure behaviour.
 
-Clusters listen on 127.0.0.1 only (dedup.engine.open_client)."""
+Clusters listen on 127.0.0.1 only (dedup.engine.dask_engine.open_client)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ pytest.importorskip("distributed", reason="the Dask engine needs `pip install -e
 from dedup import pipeline  # noqa: E402
 from dedup.cli import app  # noqa: E402
 from dedup.config import load_config  # noqa: E402
-from dedup.engine import map_files, open_client  # noqa: E402
+from dedup.engine.dask_engine import map_files, open_client  # noqa: E402
 from dedup.pipeline import DaskOptions, build  # noqa: E402
 
 from conftest import REPO, parquet_hashes  # noqa: E402

@@ -1,4 +1,4 @@
-"""dedup.engine: the Dask implementations of the cross-shard steps equal the embedded ones, exactly.
+"""dedup.engine.dask_engine: the Dask implementations of the cross-shard steps equal the embedded ones, exactly.
 
 - the cluster listens on 127.0.0.1 only; "threads" runs without one;
 - map_files runs the real per-file extract (two worker processes), results in input order;
@@ -24,18 +24,17 @@ from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
 from conftest import shared_path
-from dedup.blocks import site_chrome
-from dedup.cluster import connected_components
+from dedup.text.blocks import site_chrome
+from dedup.neardup.cluster import connected_components
 from dedup.config import BuildConfig
-from dedup.engine import (_star_components, candidate_edges_dask, components_dask, map_files, open_client,
-                          site_chrome_dask)
-from dedup.extract import join_blocks
-from dedup.minhash import MinHasher
-from dedup.neardup import VerifyParams, candidate_edges, estimate, lsh_keys, verify
+from dedup.engine.dask_engine import (_star_components, candidate_edges_dask, components_dask, map_files, open_client, site_chrome_dask)
+from dedup.text.normalise import join_blocks
+from dedup.neardup.minhash import MinHasher
+from dedup.neardup.lsh import VerifyParams, candidate_edges, estimate, lsh_keys, verify
 from dedup.pipeline import extract_file
-from dedup.read import expand_inputs
+from dedup.sources.read import expand_inputs
 
-# dedup.engine imports dask inside its functions: the module loads without it, the tests need it
+# dedup.engine.dask_engine imports dask inside its functions: the module loads without it, the tests need it
 pytest.importorskip("dask.dataframe", reason="the Dask engine needs dask[dataframe] (pip install dedup[dask])")
 pytest.importorskip("distributed", reason="the Dask engine needs dask[distributed] (pip install dedup[dask])")
 

@@ -10,8 +10,9 @@ from datetime import datetime, timezone
 from conftest import shared_path
 
 from dedup.evaluate import token_prf
-from dedup.extract import (decode_html, extract_html, extract_plain, normalise_text, parse_published,
-                           registered_domain, split_blocks, text_hash)
+from dedup.text.extract import decode_html, extract_html, extract_plain
+from dedup.text.normalise import normalise_text, registered_domain, split_blocks, text_hash
+from dedup.text.dates import parse_published
 
 
 def test_split_blocks_one_block_per_line_empties_dropped():

@@ -17,7 +17,7 @@ import pytest
 from dedup.config import load_config
 from dedup.errors import ConfigError, InputError, ReleaseError
 from dedup.pipeline import build
-from dedup.release import next_version, package, verify
+from dedup.release.package import next_version, package, verify
 
 from conftest import REPO, parquet_hashes
 

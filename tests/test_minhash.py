@@ -1,4 +1,4 @@
-"""dedup.minhash: signatures equal to datasketch 2.0.0's MinHash, normalisation, LSH helpers."""
+"""dedup.neardup.minhash: signatures equal to datasketch 2.0.0's MinHash, normalisation, LSH helpers."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dedup import minhash as mh
+from dedup.neardup import minhash as mh
 from dedup.errors import ConfigError
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"

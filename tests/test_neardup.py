@@ -1,4 +1,4 @@
-"""dedup.neardup and dedup.cluster: LSH candidates, verification, components, and the build end to end.
+"""dedup.neardup.lsh and dedup.neardup.cluster: LSH candidates, verification, components, and the build end to end.
 
 Texts are invented: word sequences drawn with a seeded RNG from a small news vocabulary (no real
 articles). Signatures are real (`MinHasher(num_perm=128, hash='murmur3_32')`, the build's default).
@@ -13,10 +13,10 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from dedup.cluster import cluster_id_for, connected_components
+from dedup.neardup.cluster import cluster_id_for, connected_components
 from dedup.config import BuildConfig
-from dedup.minhash import MinHasher
-from dedup.neardup import VerifyParams, candidate_edges, estimate, verify
+from dedup.neardup.minhash import MinHasher
+from dedup.neardup.lsh import VerifyParams, candidate_edges, estimate, verify
 from dedup.pipeline import build
 
 VOCAB = (
@@ -273,7 +273,7 @@ def test_half_and_half_bridge_page_does_not_chain_two_stories(tmp_path):
     assert len(set(c.values())) == 3
 
 
-# chain guard: dedup.neardup.drop_composite_edges (A-C was accepted by containment, B-C by Jaccard)
+# chain guard: dedup.neardup.lsh.drop_composite_edges (A-C was accepted by containment, B-C by Jaccard)
 def test_roundup_page_holding_two_whole_stories_does_not_chain_them(tmp_path):
     dec = bridge_build(tmp_path, STORY_A + STORY_B)
     c = cluster_of(dec)

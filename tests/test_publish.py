@@ -1,4 +1,4 @@
-"""dedup.publish: local copies (verified, atomic), Hub uploads through a fake HfApi (offline), addresses."""
+"""dedup.release.publish: local copies (verified, atomic), Hub uploads through a fake HfApi (offline), addresses."""
 
 from __future__ import annotations
 
@@ -10,14 +10,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import dedup.publish as publish
+import dedup.release.publish as publish
 from dedup.cli import app
 from dedup.config import BuildConfig
 from dedup.errors import ConfigError, OutputError, ReleaseError
 from dedup.pipeline import build
-from dedup.publish import (NO_TOKEN, UnverifiedRelease, parse_destination, publish_to_dir, publish_to_hub,
-                           release_version)
-from dedup.release import package, verify
+from dedup.release.publish import (NO_TOKEN, UnverifiedRelease, parse_destination, publish_to_dir, publish_to_hub, release_version)
+from dedup.release.package import package, verify
 
 REPO = Path(__file__).resolve().parents[1]
 runner = CliRunner()

@@ -13,7 +13,7 @@ import pytest
 import zstandard
 
 from dedup.errors import InputError
-from dedup.read import expand_inputs, parse_timestamp, read_input, read_jsonl, read_parquet, read_warc
+from dedup.sources.read import expand_inputs, parse_timestamp, read_input, read_jsonl, read_parquet, read_warc
 from dedup.schema import schema
 
 

@@ -21,8 +21,7 @@ import pytest
 from dedup.config import BuildConfig
 from dedup.errors import ReleaseError
 from dedup.pipeline import build
-from dedup.release import (CARD, CHANGELOG, CROISSANT, LICENSES, MANIFEST, RELEASE_FILES, SUMS, licence_choice,
-                           package, size_category, verify)
+from dedup.release.package import (CARD, CHANGELOG, CROISSANT, LICENSES, MANIFEST, RELEASE_FILES, SUMS, licence_choice, package, size_category, verify)
 from dedup.schema import fingerprint, schema
 
 REPO = Path(__file__).resolve().parents[1]

@@ -17,7 +17,7 @@ import pytest
 from dedup.config import BuildConfig
 from dedup.errors import ReleaseError
 from dedup.pipeline import build
-from dedup.report import REPORT, write_report
+from dedup.release.report import REPORT, write_report
 
 REPO = Path(__file__).resolve().parents[1]
 

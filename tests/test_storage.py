@@ -13,11 +13,11 @@ import pytest
 
 fsspec = pytest.importorskip("fsspec", reason="URL inputs need fsspec (installed with the test extra)")
 
-from dedup import storage  # noqa: E402
+from dedup.sources import storage  # noqa: E402
 from dedup.config import load_config  # noqa: E402
 from dedup.errors import InputError  # noqa: E402
 from dedup.pipeline import DaskOptions, build  # noqa: E402
-from dedup.read import expand_inputs, read_input  # noqa: E402
+from dedup.sources.read import expand_inputs, read_input  # noqa: E402
 
 from conftest import REPO, parquet_hashes  # noqa: E402
 

@@ -1,4 +1,4 @@
-"""dedup.warc: the streaming WARC / ARC reader, on real sample files and on damage made here."""
+"""dedup.sources.warc: the streaming WARC / ARC reader, on real sample files and on damage made here."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dedup.warc import RawRecord, iter_records, sniff_container
+from dedup.sources.warc import RawRecord, iter_records, sniff_container
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SAMPLES = SHARED / "corpora" / "warc-samples"

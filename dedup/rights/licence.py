@@ -41,8 +41,8 @@ import html as html_lib
 import re
 from dataclasses import asdict, dataclass
 
-from dedup.attribution import agency_from_credit
-from dedup.extract import HEAD_SCAN_CHARS, tag_attributes
+from dedup.rights.attribution import agency_from_credit
+from dedup.text.markup import HEAD_SCAN_CHARS, tag_attributes
 
 ARR = "LicenseRef-all-rights-reserved"
 NOASSERTION = "NOASSERTION"

@@ -44,7 +44,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from typing import BinaryIO, Iterator
 
-from dedup import storage
+from dedup.sources import storage
 
 __all__ = ["RawRecord", "iter_records", "sniff_container"]
 

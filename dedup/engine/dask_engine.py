@@ -1,15 +1,15 @@
 """Dask engine: the build's cross-shard steps on a Dask cluster, with results identical to the embedded ones.
 
 This is the only module of the package that imports dask or distributed, and it does so inside the
-functions: `import dedup.engine` works without them, and the embedded engine never pays for them.
+functions: `import dedup.engine.dask_engine` works without them, and the embedded engine never pays for them.
 
 - `open_client`: a loopback LocalCluster, an existing scheduler, or no cluster at all ("threads": dask's
   local threaded scheduler). Every function below takes the client, or None for the threaded scheduler.
 - `map_files`: one task per input file (the per-file extract), results in input order.
 - `site_chrome_dask`: block counts per (domain, block_key), shuffled on that pair; each shuffled partition
-  holds whole groups, so `dedup.blocks.site_chrome` itself runs on it.
+  holds whole groups, so `dedup.text.blocks.site_chrome` itself runs on it.
 - `candidate_edges_dask`: the (band, key, doc) table shuffled on (band, key); each partition holds whole
-  LSH buckets and emits their star + path edges as `dedup.neardup.candidate_edges` does.
+  LSH buckets and emits their star + path edges as `dedup.neardup.lsh.candidate_edges` does.
 - `components_dask`: gather the edges and solve in process, or large-star / small-star rounds on Dask
   DataFrames when the edge list is too large to gather.
 
@@ -32,9 +32,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import polars as pl
 
-from dedup.blocks import occurrences, site_chrome
-from dedup.cluster import connected_components
-from dedup.neardup import CandidateStats
+from dedup.text.blocks import occurrences, site_chrome
+from dedup.neardup.cluster import connected_components
+from dedup.neardup.lsh import CandidateStats
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -200,7 +200,7 @@ def _chrome_of(occ: pd.DataFrame, min_stories: int) -> pl.DataFrame:
 
 def site_chrome_dask(parts: list[Path], stories: pl.DataFrame, min_stories: int, client: Client | None,
                      partitions: int | None = None) -> pl.DataFrame:
-    """`dedup.blocks.site_chrome` over the occurrences of the `docs` parts, as a Dask shuffle.
+    """`dedup.text.blocks.site_chrome` over the occurrences of the `docs` parts, as a Dask shuffle.
 
     stories: doc_id, doc (int32 index), story, one row per signed document; small next to the
     occurrences, it is sent once to every worker and joined inside each part's task. The occurrences
@@ -272,7 +272,7 @@ def _bucket_edges(part: pd.DataFrame, hot_cap: int, n: int) -> tuple[np.ndarray,
 
 def candidate_edges_dask(keys: np.ndarray, hot_cap: int, client: Client | None,
                          partitions: int = 8) -> tuple[np.ndarray, np.ndarray, CandidateStats]:
-    """`dedup.neardup.candidate_edges(keys, hot_cap)` with the band buckets built by a Dask shuffle.
+    """`dedup.neardup.lsh.candidate_edges(keys, hot_cap)` with the band buckets built by a Dask shuffle.
 
     keys: (n_docs, bands) uint64 band keys. The (band, key, doc) table is cut into `partitions` row
     ranges, shuffled on (band, key) into `partitions` partitions, and each partition's buckets give
@@ -412,7 +412,7 @@ def _star_components(n_nodes: int, src: np.ndarray, dst: np.ndarray, client: Cli
 def components_dask(n_nodes: int, src: np.ndarray, dst: np.ndarray, client: Client | None,
                     method: str = "auto", gather_limit_edges: int = 50_000_000,
                     partitions: int = 8) -> np.ndarray:
-    """`dedup.cluster.connected_components`: the label of each node is the least node of its component.
+    """`dedup.neardup.cluster.connected_components`: the label of each node is the least node of its component.
 
     method "gather": solve the edge list in this process (the common case); "star": large-star /
     small-star rounds on Dask DataFrames of edges; "auto": gather up to `gather_limit_edges` edges.

@@ -14,8 +14,8 @@ import numpy as np
 import polars as pl
 
 from dedup.errors import InputError
-from dedup.minhash import shingles
-from dedup.neardup import VerifyParams, estimate, lsh_keys, verify
+from dedup.neardup.minhash import shingles
+from dedup.neardup.lsh import VerifyParams, estimate, lsh_keys, verify
 
 
 def _scan(out: Path, table: str) -> pl.LazyFrame:

@@ -13,11 +13,12 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # heavy imports only for annotations; the stage functions import them lazily
-    import polars as pl
-    import pyarrow as pa
+import polars as pl
+import pyarrow as pa
+
+from dedup.text.dates import is_date_line
+from dedup.text.normalise import join_blocks, normalise_text, text_hash
 
 _NON_WORD = re.compile(r"[\W_]+")
 _DIGITS = re.compile(r"\d+")
@@ -63,40 +64,8 @@ def block_key(block: str) -> int:
 
 # --------------------------------------------------------------------------- metadata lines
 
-_MONTHS = ("january february march april may june july august september october november december "
-           "jan feb mar apr jun jul aug sep sept oct nov dec")
-_WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun"
-_TIME_WORDS = ("am pm a m p m utc gmt est edt cst cdt mst mdt pst pdt bst cet cest ist jst aest aedt z t "
-               "published updated posted last modified on at by date time first am pm hrs h st nd rd th of "
-               "le la el de del am um uhr")
-_DATE_VOCAB = frozenset((_MONTHS + " " + _WEEKDAYS + " " + _TIME_WORDS).split())
 _LABEL = re.compile(r"^\s*(tags?|topics?|keywords?|filed under|categories|category|related topics|more on)\s*[:|]",
                     re.I)
-
-
-_YEAR = re.compile(r"^(19|20)\d\d$")
-_DATE_ANCHORS = frozenset((_MONTHS + " " + _WEEKDAYS + " am pm").split())
-
-
-DATE_LINE_MAX_CHARS = 100
-
-
-def is_date_line(block: str, norm: str | None = None) -> bool:
-    """A block that is only a date and/or time ('Saturday, 16 September 2023 05:58 PM EDT',
-    'Published September 18, 2023', '2023-58-16'): page metadata, not story text. It needs a year,
-    a month or weekday name, or am/pm, so a line of plain numbers (table data) is not one."""
-    if len(block) > DATE_LINE_MAX_CHARS or not any(c.isdigit() for c in block):
-        return False
-    from dedup.extract import normalise_text
-
-    words = (norm if norm is not None else normalise_text(block)).split()
-    if not words or len(words) > 14:
-        return False
-    if not all(w.isdigit() or w in _DATE_VOCAB for w in words):
-        return False
-    has_number = any(w.isdigit() for w in words)
-    anchored = any(_YEAR.match(w) or w in _DATE_ANCHORS for w in words)
-    return has_number and anchored
 
 
 def is_label_line(block: str) -> bool:
@@ -142,7 +111,6 @@ def within_page(blocks: list[str]) -> list[BlockVerdict]:
       metadata lists ('Tags: ...') are dropped.
     Inside one page numbers count: 'Step 2' does not repeat 'Step 1'.
     """
-    from dedup.extract import normalise_text
 
     # exact repeats: case and spacing folded only ('© Newsmax Media, Inc.' is not 'Newsmax Media, Inc.')
     local = [" ".join(b.lower().split()) for b in blocks]
@@ -195,9 +163,7 @@ def apply_verdicts(blocks: list[str], verdicts: list[BlockVerdict]) -> tuple[lis
 
 def page_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
     """Stage function over a `docs` batch: the within-page pass, block keys and the text columns."""
-    import pyarrow as pa
 
-    from dedup.extract import join_blocks, text_hash
 
     cols = batch.to_pydict()
     n = batch.num_rows
@@ -231,7 +197,6 @@ def occurrences(docs: pl.DataFrame, stories: pl.DataFrame) -> pl.DataFrame:
     """`docs` rows (doc_id, domain, block_keys, reject_reason) -> one row per (doc, story, domain,
     block_key) of the kept documents found in `stories` (doc_id, doc, story): the input of
     `site_chrome`, built part by part by both engines."""
-    import polars as pl
 
     return (docs.filter(pl.col("reject_reason").is_null())
             .join(stories.select("doc_id", "doc", "story"), on="doc_id", how="inner")
@@ -249,7 +214,6 @@ def site_chrome(occurrences: pl.DataFrame, min_stories: int) -> pl.DataFrame:
     A domain with fewer stories than that has no statistics: only the within-page pass applies.
     Returns domain, block_key, pages, stories.
     """
-    import polars as pl
 
     page = "doc" if "doc" in occurrences.columns else "doc_id"
     per_block = occurrences.group_by("domain", "block_key").agg(

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from dedup.minhash import band_keys
+from dedup.neardup.minhash import band_keys
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,7 +30,7 @@ import pyarrow.parquet as pq
 
 from dedup import __version__
 from dedup.errors import ReleaseError
-from dedup.report import write_report
+from dedup.release.report import write_report
 from dedup.schema import definition, fingerprint, plain_type, schema as table_schema
 
 # Files written by `package`, in writing order; SHA256SUMS comes last and covers all the others.
@@ -581,7 +581,7 @@ def _card(facts: dict) -> str:
     s.append("Language-model pre-training and evaluation on news text without repeated stories, studies of "
              "news syndication (which sites republish which wire stories: `duplicate_domains`, "
              "`original_source`), and deduplicating a later crawl against this one (`signatures/`, loadable "
-             "into datasketch's `MinHashLSH` with `dedup.minhash.signatures_to_datasketch`).")
+             "into datasketch's `MinHashLSH` with `dedup.neardup.minhash.signatures_to_datasketch`).")
     s.append("")
     s.append("Not suited for: facts about real events without checking the source (texts are as the sites "
              "published them), or any use that the licence of a record does not allow (see below).")
@@ -647,7 +647,7 @@ _DOCS = {  # meanings of columns whose schema entry has no "doc"
 
 
 def _spdx_class(spdx: str) -> str:
-    from dedup.licence import licence_class
+    from dedup.rights.licence import licence_class
 
     return licence_class(spdx)
 

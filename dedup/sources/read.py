@@ -21,7 +21,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from dedup import storage, warc
+from dedup.sources import storage, warc
 from dedup.errors import InputError
 from dedup.schema import schema
 
@@ -56,7 +56,7 @@ def detect_format(path: Path | str) -> str:
 
 def expand_inputs(args: list[str]) -> list[InputFile]:
     """Files, directories (recursive) or globs -> input files sorted by their stable name. Each may be
-    a local path or an fsspec URL (s3://bucket/crawl/, gs://.../*.warc.gz): see dedup.storage."""
+    a local path or an fsspec URL (s3://bucket/crawl/, gs://.../*.warc.gz): see dedup.sources.storage."""
     found: dict[str, InputFile] = {}
     for arg in args:
         matches: list[tuple[Path | str, str]] = []

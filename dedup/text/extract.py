@@ -7,22 +7,23 @@ Choice and measurements: docs/extraction.md.
 
 from __future__ import annotations
 
-import hashlib
 import html as html_lib
-import json
-import re
-import unicodedata
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
-from datetime import datetime, timedelta, timezone
-from urllib.parse import urljoin, urlsplit
+from datetime import datetime
+from urllib.parse import urljoin
 
+import pyarrow as pa
 from resiliparse.extract.html2text import extract_plain_text
 from resiliparse.parse.encoding import bytes_to_str, detect_encoding
 from resiliparse.parse.html import HTMLTree
 
-if TYPE_CHECKING:  # heavy imports only for annotations; the stage functions import them lazily
-    import pyarrow as pa
+from dedup.rights.attribution import attribution_evidence, byline_authors
+from dedup.rights.licence import (copyright_fields, decide_licence, html_licence_evidence, jsonld_licence_evidence,
+                                  text_licence_evidence)
+from dedup.schema import schema
+from dedup.text.dates import is_date_line, parse_date_line, parse_published
+from dedup.text.markup import TIME_DATETIME, first_str, head_tags, is_article, jsonld_objects
+from dedup.text.normalise import join_blocks, registered_domain, split_blocks
 
 # A page whose main-content pass keeps less than this is re-extracted whole: short pages (a single
 # paragraph of news, a WET-like page) are often judged "no main content" by the heuristics.
@@ -45,43 +46,6 @@ class Extracted:
     @property
     def text(self) -> str:
         return join_blocks(self.blocks)
-
-
-def join_blocks(blocks: list[str]) -> str:
-    return "\n\n".join(blocks)
-
-
-
-
-def split_blocks(text: str) -> list[str]:
-    """Plain text -> blocks: one block per non-empty line, whitespace tidied.
-
-    Lines, not blank-line paragraphs: the extractor puts one paragraph-level element per line, and a
-    menu or a "most read" list is one line per item, so each item is counted (and removed) alone.
-    """
-    blocks = []
-    for line in text.split("\n"):
-        line = " ".join(line.split())  # str.split() knows every Unicode space, and is faster than a regex
-        if line:
-            blocks.append(line)
-    return blocks
-
-
-_NON_WORD = re.compile(r"[\W_]+")
-
-
-_ASCII_FOLD = bytes(ord(chr(c).lower()) if chr(c).isalnum() else ord(" ") for c in range(128)) + bytes(range(128, 256))
-
-
-def normalise_text(text: str) -> str:
-    """The exact-duplicate key text: NFKC, lower-case, every run of punctuation/space -> one space."""
-    if text.isascii():  # the common case, ~10x faster than the regex
-        return " ".join(text.encode("ascii").translate(_ASCII_FOLD).decode("ascii").split())
-    return _NON_WORD.sub(" ", unicodedata.normalize("NFKC", text).lower()).strip()
-
-
-def text_hash(text: str) -> str:
-    return hashlib.sha256(normalise_text(text).encode("utf-8")).hexdigest()
 
 
 def decode_html(payload: bytes, declared_charset: str | None = None) -> str:
@@ -144,36 +108,6 @@ def extract_plain(text: str) -> Extracted:
     return Extracted(blocks=split_blocks(text.replace("\r\n", "\n")))
 
 
-_TAG = re.compile(r"<(meta|link)\b([^>]*)>", re.I)
-_ATTR = re.compile(r"""([^\s=/>"']+)\s*(?:=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+)))?""")
-_JSONLD = re.compile(r"<script\b[^>]*application/ld\+json[^>]*>(.*?)</script\s*>", re.I | re.S)
-_TIME = re.compile(r"<time\b[^>]*\bdatetime\s*=\s*[\"']?([^\"'>]+)", re.I)
-_HEAD_END = re.compile(r"</head\s*>|<body\b", re.I)
-HEAD_SCAN_CHARS = 300_000
-
-
-def tag_attributes(attr_text: str) -> dict[str, str]:
-    """'name="x" content=\'y\' async' -> {'name': 'x', 'content': 'y', 'async': ''} (entities decoded)."""
-    attrs: dict[str, str] = {}
-    for m in _ATTR.finditer(attr_text):
-        key = m.group(1).lower()
-        if key not in attrs:
-            value = m.group(2) if m.group(2) is not None else m.group(3) if m.group(3) is not None else m.group(4)
-            attrs[key] = html_lib.unescape(value) if value else ""
-    return attrs
-
-
-def head_tags(html: str) -> list[tuple[str, dict[str, str]]]:
-    """<meta> and <link> tags of the document head, in order, as (tag, attributes).
-
-    A regular scan rather than DOM walking: resiliparse creates a Python wrapper per visited node
-    (~45 µs each), which made metadata cost more than main-text extraction.
-    """
-    end = _HEAD_END.search(html, 0, HEAD_SCAN_CHARS)
-    head = html[: end.start() if end else HEAD_SCAN_CHARS]
-    return [(m.group(1).lower(), tag_attributes(m.group(2))) for m in _TAG.finditer(head)]
-
-
 def _read_head(html: str, fallback_title: str | None, url: str | None, out: Extracted) -> None:
     meta: dict[str, str] = {}
     canonical = None
@@ -190,8 +124,8 @@ def _read_head(html: str, fallback_title: str | None, url: str | None, out: Extr
     if canonical:
         out.canonical_url = urljoin(url, canonical) if url else canonical
     out.jsonld = jsonld_objects(html)
-    article = next((o for o in out.jsonld if _is_article(o)), None)
-    title = meta.get("og:title") or (_str(article.get("headline")) if article else None)
+    article = next((o for o in out.jsonld if is_article(o)), None)
+    title = meta.get("og:title") or (first_str(article.get("headline")) if article else None)
     if not title:
         title = fallback_title
     out.title = " ".join(title.split()) if title else None
@@ -199,15 +133,15 @@ def _read_head(html: str, fallback_title: str | None, url: str | None, out: Extr
     if not site and article:
         publisher = article.get("publisher")
         if isinstance(publisher, dict):
-            site = _str(publisher.get("name"))
+            site = first_str(publisher.get("name"))
     out.site_name = site
     candidates = []
     if article:
-        candidates.append(("jsonld", _str(article.get("datePublished"))))
+        candidates.append(("jsonld", first_str(article.get("datePublished"))))
     for key in ("article:published_time", "og:published_time", "datepublished", "pubdate",
                 "publishdate", "date", "dc.date.issued", "dc.date", "sailthru.date", "parsely-pub-date"):
         candidates.append(("meta", meta.get(key)))
-    time_match = _TIME.search(html)
+    time_match = TIME_DATETIME.search(html)
     if time_match:
         candidates.append(("time_element", html_lib.unescape(time_match.group(1))))
     for source, raw in candidates:
@@ -217,125 +151,10 @@ def _read_head(html: str, fallback_title: str | None, url: str | None, out: Extr
             break
 
 
-def _str(value: object) -> str | None:
-    if isinstance(value, str) and value.strip():
-        return value.strip()
-    if isinstance(value, list) and value:
-        return _str(value[0])
-    return None
-
-
-_ARTICLE_TYPES = {"newsarticle", "article", "reportagenewsarticle", "blogposting", "analysisnewsarticle",
-                  "opinionnewsarticle", "webpage", "report", "liveblogposting"}
-
-
-def _is_article(obj: dict) -> bool:
-    types = obj.get("@type")
-    types = types if isinstance(types, list) else [types]
-    return any(isinstance(t, str) and t.lower() in _ARTICLE_TYPES for t in types)
-
-
-def jsonld_objects(html: str) -> list[dict]:
-    """Every JSON object in the page's ld+json scripts, @graph flattened; broken JSON is skipped."""
-    found: list[dict] = []
-    for m in _JSONLD.finditer(html):
-        try:
-            data = json.loads(m.group(1).strip())
-        except ValueError:
-            continue
-        stack = [data]
-        while stack:
-            item = stack.pop()
-            if isinstance(item, list):
-                stack.extend(reversed(item))
-            elif isinstance(item, dict):
-                found.append(item)
-                if isinstance(item.get("@graph"), list):
-                    stack.extend(reversed(item["@graph"]))
-    # articles first, keeping document order otherwise
-    return sorted(found, key=lambda o: not _is_article(o))
-
-
-def parse_published(raw: str | None) -> datetime | None:
-    """An ISO 8601 date/time from markup -> aware UTC datetime; impossible values -> None."""
-    if not raw or not isinstance(raw, str):
-        return None
-    text = raw.strip()
-    if text.endswith(("Z", "z")):
-        text = text[:-1] + "+00:00"
-    # '2024-05-02T09:15:00+0200' -> '+02:00'
-    text = re.sub(r"([+-]\d{2})(\d{2})$", r"\1:\2", text)
-    try:
-        dt = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=timezone.utc)
-    if not 1990 <= dt.year <= 2100:
-        return None
-    return dt.astimezone(timezone.utc)
-
-
-_MONTH_NAMES = {m: i + 1 for i, m in enumerate(
-    "january february march april may june july august september october november december".split())}
-_TZ_OFFSETS = {"UTC": 0, "GMT": 0, "Z": 0, "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7, "MDT": -6,
-               "PST": -8, "PDT": -7, "BST": 1, "CET": 1, "CEST": 2, "IST": 5.5, "JST": 9, "AEST": 10, "AEDT": 11}
-_MON = r"(?P<mon>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|" \
-       r"Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
-_CLOCK = r"(?:,?\s+(?:at\s+)?(?P<h>\d{1,2}):(?P<mi>\d{2})\s*(?P<ampm>[AaPp]\.?[Mm]\.?)?)?(?:\s+(?P<tz>[A-Z]{1,4}))?"
-_DATE_LINE_PATTERNS = [
-    re.compile(rf"(?P<d>\d{{1,2}})\s+{_MON},?\s+(?P<y>\d{{4}}){_CLOCK}"),
-    re.compile(rf"{_MON}\s+(?P<d>\d{{1,2}}),?\s+(?P<y>\d{{4}}){_CLOCK}"),
-]
-
-
-def parse_date_line(block: str) -> datetime | None:
-    """The time a visible date line states ('Saturday, 16 September 2023 05:58 PM EDT',
-    'September 01, 2023 at 01:47 AM'), aware when it names a zone (else read as UTC); junk -> None."""
-    for pattern in _DATE_LINE_PATTERNS:
-        m = pattern.search(block)
-        if not m:
-            continue
-        month = next((v for k, v in _MONTH_NAMES.items() if k.startswith(m["mon"].lower().rstrip("."))), None)
-        hour, minute = int(m["h"] or 0), int(m["mi"] or 0)
-        if m["ampm"]:
-            hour = hour % 12 + (12 if m["ampm"].lower().startswith("p") else 0)
-        offset = _TZ_OFFSETS.get(m["tz"] or "UTC")
-        if offset is None:
-            offset = 0
-        try:
-            local = datetime(int(m["y"]), month, int(m["d"]), hour, minute,
-                             tzinfo=timezone(timedelta(hours=offset)))
-        except (ValueError, TypeError):
-            return None
-        if not 1990 <= local.year <= 2100:
-            return None
-        return local.astimezone(timezone.utc)
-    return None
-
-
-def registered_domain(url: str | None) -> str | None:
-    """Host of the URL, lower-case, without port and a leading 'www.'."""
-    if not url:
-        return None
-    try:
-        host = urlsplit(url.strip()).hostname
-    except ValueError:
-        return None
-    if not host:
-        return None
-    host = host.lower().rstrip(".")
-    return host[4:] if host.startswith("www.") else host
-
-
 def extract_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
     """Stage function: a `raw` batch -> a `docs` batch with `blocks`, metadata and the page's own
     licence and attribution evidence (text columns are filled by the blocks stage); rejects carried
     along, new ones added."""
-    import pyarrow as pa
-
-    from dedup.schema import schema
-
     sch = schema("docs")
     raw = batch.to_pydict()
     cols: dict[str, list] = {f.name: [] for f in sch}
@@ -376,8 +195,6 @@ def _extract_row(html: bytes | None, text: str | None, url: str | None, charset:
 
 def _date_from_lines(ex: Extracted, row: dict) -> None:
     """No date in the markup: the first visible date line of the page (markup always wins)."""
-    from dedup.blocks import is_date_line
-
     for block in ex.blocks[:25]:
         if is_date_line(block):
             parsed = parse_date_line(block)
@@ -389,10 +206,6 @@ def _date_from_lines(ex: Extracted, row: dict) -> None:
 def page_rights(page: str | None, ex: Extracted, domain: str | None) -> dict:
     """Licence and attribution from the page's own evidence: markup, JSON-LD and every extracted
     block (before repeated-block removal, which may drop a wire credit line the licence needs)."""
-    from dedup.attribution import attribution_evidence, byline_authors
-    from dedup.licence import (copyright_fields, decide_licence, html_licence_evidence,
-                               jsonld_licence_evidence, text_licence_evidence)
-
     evidence = (html_licence_evidence(page) if page else []) + jsonld_licence_evidence(ex.jsonld) \
         + text_licence_evidence(ex.blocks)
     row = decide_licence(evidence)

@@ -1,0 +1,1 @@
+"""Where per-part tasks and cross-part steps run: the embedded process pool or Dask."""

@@ -1,0 +1,1 @@
+"""Near-duplicates: MinHash signatures, LSH candidates and verification, connected components."""

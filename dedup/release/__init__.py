@@ -1,0 +1,1 @@
+"""Release packaging: card, manifest, checksums, Croissant, report, verify, publish."""

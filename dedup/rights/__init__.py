@@ -1,0 +1,1 @@
+"""Licence and attribution of a page, and of a cluster of copies."""

@@ -1,0 +1,1 @@
+"""Page text: normalisation (leaf), markup scanning, dates, extraction and repeated-block removal."""

@@ -182,12 +182,14 @@ def read_warc(path: Path, source_name: str, stats: Counter | None = None,
     """WARC 1.0/1.1, WET and ARC files, gzipped per record, whole or plain."""
     stats = stats if stats is not None else Counter()
     builder = _BatchBuilder()
+    taken = _Offsets()
     for rec in warc.iter_records(path, max_payload=max_payload):
         rtype = rec.record_type
         stats[f"records.{rtype}"] += 1
         if rtype in SKIPPED_WARC_TYPES and rec.error is None:
             stats["skipped"] += 1
             continue
+        rec.offset = taken.claim(rec.offset)
         headers = rec.headers
         record_id = headers.get("warc-record-id")
         url = headers.get("warc-target-uri")
@@ -218,6 +220,30 @@ def read_warc(path: Path, source_name: str, stats: Counter | None = None,
     batch = builder.flush()
     if batch is not None:
         yield batch
+
+
+class _Offsets:
+    """The offsets given out in one file: (source_file, source_offset) identifies a row in the build
+    (the stages join on it), so it must be unique per file. The WARC reader gives distinct offsets to
+    distinct records; a reject for damage reports where the damage is, which may be the offset of the
+    record read just before it from the same gzip member: such a row takes the next free offset."""
+
+    __slots__ = ("_seen", "_high")
+
+    def __init__(self) -> None:
+        self._seen: set[int] = set()
+        self._high = -1
+
+    def claim(self, offset: int) -> int:
+        """`offset`, or the first free one after it."""
+        if offset > self._high:
+            self._high = offset
+        elif offset in self._seen:
+            while offset in self._seen:
+                offset += 1
+            self._high = max(self._high, offset)
+        self._seen.add(offset)
+        return offset
 
 
 def _classify_warc_record(rec: warc.RawRecord, row: dict) -> tuple[str | None, str]:

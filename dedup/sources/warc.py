@@ -54,8 +54,11 @@ class RawRecord:
     """One container record (or one stretch of damage). See the module docstring for `error`.
 
     `offset`: plain files, where the record's first line starts; gzip files, the file offset of
-    the gzip member in which it starts (per-record gzip: seek there and inflate one member to get
-    the record back; whole-file gzip: 0 for every record, not a random-access point).
+    the gzip member in which it starts when it is the first record to start in that member
+    (per-record gzip: seek there and inflate one member to get the record back), else its position
+    in the decompressed stream (whole-file gzip: the records after the first; gunzip the file and
+    skip that many bytes). Records of one file never share an offset; error records for damage
+    give the file offset of the damage, which `dedup.sources.read` keeps unique per file.
     `headers`: WARC header fields with lower-case names (ARC: warc-target-uri, warc-ip-address,
     warc-date as ISO 8601, content-type, content-length; never warc-record-id).
     `detail` explains `error`; on a record accepted despite a quirk (an ARC length running past
@@ -109,7 +112,7 @@ class _Source:
     reports it and calls `resume()`, which continues at the next gzip member found on disk.
     """
 
-    __slots__ = ("_f", "gz", "buf", "pos", "base", "gap", "eof", "truncated_member",
+    __slots__ = ("_f", "gz", "buf", "pos", "base", "gap", "eof", "truncated_member", "last_member",
                  "_raw", "_mv", "_rpos", "_raw_off", "_z", "_member_off", "_member_out",
                  "_ustarts", "_moffs", "_resync_from", "_probing", "_pad_start")
 
@@ -122,6 +125,8 @@ class _Source:
         self.gap: tuple[str, str, int] | None = None
         self.eof = False
         self.truncated_member: int | None = None
+        # file offset of the gzip member in which the last record started (see `record_offset`)
+        self.last_member: int | None = None
         self._raw = b""
         self._mv = memoryview(b"")
         self._rpos = 0
@@ -213,6 +218,20 @@ class _Source:
         i = bisect_right(self._ustarts, stream_pos) - 1
         return self._moffs[i] if i >= 0 else 0
 
+    def record_offset(self, stream_pos: int) -> tuple[int, int]:
+        """(the offset to report for a record starting at `stream_pos`, the file offset of the gzip
+        member it starts in). Plain files: the position, twice. Gzip: the member's file offset for the
+        first record that starts in a member (seek there and inflate); a later record starting in the
+        same member (whole-file gzip, or a writer that packs records) gets its position in the
+        decompressed stream instead, so that no two records of a file share an offset."""
+        if not self.gz:
+            return stream_pos, stream_pos
+        member = self.offset_of(stream_pos)
+        if member == self.last_member:
+            return stream_pos, member
+        self.last_member = member
+        return member, member
+
     def resume(self) -> None:
         """Drop what is left before the gap and go on at the next gzip member after the damage."""
         self.base += len(self.buf)
@@ -263,6 +282,47 @@ class _Source:
             data = data[len(data) - keep:]
         self._raw, self._mv, self._rpos = b"", memoryview(b""), 0
         self._raw_off = data_off + len(data)
+
+    def _salvage(self, fail_at: int) -> bytes:
+        """The output that the failed inflate call (its input started at file offset `fail_at`) would
+        have given before the damage: zlib drops all of a call's output when the call fails, so a
+        wrong CRC alone would lose the last records of the member. The member is inflated again
+        from its start (the output already delivered skipped), then the failing slice one byte at a
+        time. Runs only on damage; leaves the file position anywhere (`resume` seeks)."""
+        delivered = self._member_out
+        produced = 0
+        parts: list[bytes] = []
+
+        def take(out: bytes) -> None:
+            nonlocal produced
+            if produced + len(out) > delivered:
+                parts.append(out[max(0, delivered - produced):])
+            produced += len(out)
+
+        f = self._f
+        z = zlib.decompressobj(31)
+        try:
+            f.seek(self._member_off)
+            pos = self._member_off
+            while pos < fail_at:
+                data = f.read(min(_RAW_READ, fail_at - pos))
+                if not data:
+                    break
+                pos += len(data)
+                while data:
+                    take(z.decompress(data, _OUT_MAX))
+                    data = z.unconsumed_tail
+            tail = f.read(_IN_SLICE)
+            for i in range(len(tail)):
+                data = tail[i:i + 1]
+                while data:
+                    take(z.decompress(data, _OUT_MAX))
+                    data = z.unconsumed_tail
+                if z.eof or produced - delivered > _OUT_MAX:
+                    break
+        except (zlib.error, OSError):
+            pass
+        return b"".join(parts)
 
     def _set_gap(self, detail: str, member_off: int, resync_from: int) -> None:
         self._z = None
@@ -320,24 +380,29 @@ class _Source:
             try:
                 out = z.decompress(inp, _OUT_MAX)
             except zlib.error as exc:
+                salvaged = b""
+                if "check" in str(exc):
+                    # only the CRC-32 or length check failed: the data inflated fine and was
+                    # dropped with the failing call; other damage inflates to garbage first
+                    salvaged = self._salvage(self._raw_off + self._rpos)
                 self._set_gap(f"corrupt gzip member at offset {self._member_off}: {exc}",
                               self._member_off, self._member_off + 1)
                 if self.gap is not None:
-                    return b""
+                    self._member_out += len(salvaged)
+                    return salvaged
                 continue
-            self._rpos += len(inp) - len(z.unconsumed_tail) - len(z.unused_data)
             if z.eof:
+                # The input after the member is in `unused_data`; zlib may ALSO leave it in
+                # `unconsumed_tail` when the output limit was reached in the same call (a member
+                # compressed more than _OUT_MAX / _IN_SLICE : 1), so subtract one, never both.
+                self._rpos += len(inp) - len(z.unused_data)
                 self._z = None
+            else:
+                self._rpos += len(inp) - len(z.unconsumed_tail)
             if out:
                 self._member_out += len(out)
                 self._probing = False
                 return out
-
-
-def _open_source(f: BinaryIO) -> _Source:
-    head = f.read(2)
-    f.seek(0)
-    return _Source(f, head == _GZIP_MAGIC)
 
 
 # --- small helpers ------------------------------------------------------------------------------
@@ -708,7 +773,7 @@ def _trailer_ok(src: _Source, lookahead: bytes) -> bool:
         buf = src.buf
 
 
-def _read_block(src: _Source, n: int, offset: int
+def _read_block(src: _Source, n: int, member: int
                 ) -> tuple[bytes, str | None, str, str | None]:
     """Read an n-byte record block -> (block, error, detail, cut).
 
@@ -729,9 +794,9 @@ def _read_block(src: _Source, n: int, offset: int
         return block, None, "", cut
     if src.gz and n:
         end_member = src.offset_of(src.base + src.pos - 1)
-        if end_member != offset:
+        if end_member != member:
             return block, "record_spans_gzip_members", (
-                f"record starts in the gzip member at offset {offset} and ends in the one at "
+                f"record starts in the gzip member at offset {member} and ends in the one at "
                 f"{end_member}; the payload is complete but the offset cannot re-read it"), None
     return block, None, "", None
 
@@ -792,10 +857,14 @@ def _iter_warc(src: _Source, max_payload: int, unknown_start: bool) -> Iterator[
         pos = src.pos
         start = src.base + pos
         if gz:
-            # the common case: the record starts in the newest gzip member
-            offset = src._moffs[-1] if src._ustarts[-1] <= start else src.offset_of(start)
+            # the common case: the record starts in the newest gzip member, the first one in it
+            member = src._moffs[-1] if src._ustarts[-1] <= start else src.offset_of(start)
+            if member == src.last_member:
+                offset = start   # not the member's first record: its decompressed stream position
+            else:
+                offset = src.last_member = member
         else:
-            offset = start
+            offset = member = start
 
         # -- header block
         if not buf.startswith(b"WARC/", pos):
@@ -872,7 +941,7 @@ def _iter_warc(src: _Source, max_payload: int, unknown_start: bool) -> Iterator[
             else:
                 yield RawRecord(offset, rtype, headers, None, None, buf[pos:end], None, "")
             continue
-        block, err, detail, cut = _read_block(src, n, offset)
+        block, err, detail, cut = _read_block(src, n, member)
         if err != "gzip_error" and cut is None and not _trailer_ok(src, b"WARC/"):
             yield _mismatch(src, offset, rtype, headers, block, err, max_payload)
             scanning = True
@@ -1027,7 +1096,7 @@ def _iter_arc(src: _Source, max_payload: int) -> Iterator[RawRecord]:
                            f"gzip member at offset {off} is cut short (its records were complete)")
             return
         start = src.base + src.pos
-        offset = src.offset_of(start)
+        offset, member = src.record_offset(start)
         line = _read_line(src)
         fields = _arc_fields(line, version)
         if fields is None:
@@ -1060,7 +1129,7 @@ def _iter_arc(src: _Source, max_payload: int) -> Iterator[RawRecord]:
                     src.resume()
                 src.truncated_member = None
             continue
-        block, err, detail, cut = _read_block(src, n, offset)
+        block, err, detail, cut = _read_block(src, n, member)
         block_end = src.base + src.pos
         if err != "gzip_error" and cut is None and _skip_blank(src):
             nxt = _peek_line(src)
@@ -1080,29 +1149,83 @@ def _iter_arc(src: _Source, max_payload: int) -> Iterator[RawRecord]:
 
 # --- entry points -------------------------------------------------------------------------------
 
-def _sniff_bytes(head: bytes) -> str:
-    head = head[_WS_RUN.match(head).end():]
-    if head.startswith(b"WARC/"):
-        return "warc"
-    if head.startswith(b"filedesc://"):
-        return "arc"
-    nl = head.find(b"\n")
-    if nl > 0 and _arc_fields(head[:nl].rstrip(b"\r"), 1) is not None:
-        return "arc"   # an ARC excerpt without its filedesc header
-    return "unknown"
+_SNIFF_RAW = 1024 * 1024   # raw bytes looked at to tell the container, past junk or damage
+_SNIFF_OUT = 8192          # decompressed bytes looked at per gzip member tried
+_SNIFF_MEMBERS = 64        # gzip member candidates tried before giving up
+_ARC_LINE_START = re.compile(rb"(?:^|\n)[A-Za-z][A-Za-z0-9+.\-]*:[^\s]")
+
+
+def _record_start(data: bytes) -> tuple[str, int]:
+    """The first WARC or ARC record start in `data` (at the start or the start of a line):
+    (kind, position), or ('unknown', -1)."""
+    lead = _WS_RUN.match(data).end()
+    if data.startswith(b"WARC/", lead):
+        return "warc", lead
+    kinds = []
+    w = data.find(b"WARC/1.", lead)
+    while w > lead and data[w - 1] != 10:
+        w = data.find(b"WARC/1.", w + 1)
+    if w >= 0:
+        kinds.append((w, "warc"))
+    # ARC: the filedesc header, or (an excerpt) a header line: URL IP date type length
+    for m in _ARC_LINE_START.finditer(data, lead, w if w >= 0 else len(data)):
+        at = m.start() + (data[m.start()] == 10)
+        if at < lead:
+            continue
+        nl = data.find(b"\n", at)
+        line = data[at:nl if nl >= 0 else len(data)].rstrip(b"\r")
+        if line.startswith(b"filedesc://") or _arc_fields(line, 1) is not None:
+            kinds.append((at, "arc"))
+            break
+    if not kinds:
+        return "unknown", -1
+    at, kind = min(kinds)
+    return kind, at
+
+
+def _inflate_prefix(data: bytes, at: int, limit: int) -> bytes:
+    """Up to `limit` bytes of the gzip member at `data[at:]`: what inflates before any damage."""
+    d = zlib.decompressobj(31)
+    out = []
+    got = 0
+    pos = at
+    while got < limit and pos < len(data) and not d.eof:
+        piece = data[pos:pos + 256]
+        pos += len(piece)
+        try:
+            chunk = d.decompress(d.unconsumed_tail + piece, limit - got)
+        except zlib.error:
+            break
+        out.append(chunk)
+        got += len(chunk)
+    return b"".join(out)
+
+
+def _sniff_head(head: bytes) -> tuple[str, bool]:
+    """(kind, gzip) of a file from its first bytes: 'warc', 'arc' or 'unknown', and whether to read
+    it as gzip. The first gzip member that inflates to a record, or the first record line in the
+    plain bytes, whichever comes first: a damaged first member or junk before the first record must
+    not hide the records after it."""
+    plain_kind, plain_at = _record_start(head)
+    i = head.find(_GZIP_MAGIC3)
+    tries = 0
+    while i >= 0 and (plain_at < 0 or i < plain_at) and tries < _SNIFF_MEMBERS:
+        kind, at = _record_start(_inflate_prefix(head, i, _SNIFF_OUT))
+        if kind != "unknown":
+            return kind, True
+        tries += 1
+        i = head.find(_GZIP_MAGIC3, i + 1)
+    if plain_kind != "unknown":
+        return plain_kind, False
+    return "unknown", head.startswith(_GZIP_MAGIC)
 
 
 def sniff_container(path: str | os.PathLike) -> str:
-    """'warc', 'arc' or 'unknown', from the content (gunzipped first when it is gzip)."""
+    """'warc', 'arc' or 'unknown', from the content (gunzipped first when it is gzip), looking past
+    junk bytes and damaged gzip members at the start (the first MiB)."""
     with storage.open_binary(path) as f:
-        head = f.read(64 * 1024)
-    if head.startswith(_GZIP_MAGIC):
-        d = zlib.decompressobj(31)
-        try:
-            head = d.decompress(head, 4096)
-        except zlib.error:
-            return "unknown"
-    return _sniff_bytes(head[:4096])
+        head = f.read(_SNIFF_RAW)
+    return _sniff_head(head)[0]
 
 
 def iter_records(path: str | os.PathLike,
@@ -1119,9 +1242,11 @@ def iter_records(path: str | os.PathLike,
 
 def _records(f: BinaryIO, max_payload: int) -> Iterator[RawRecord]:
     with f:
-        src = _open_source(f)
-        src.ensure(512)
-        kind = _sniff_bytes(src.buf[src.pos:src.pos + 4096])
+        head = f.read(_SNIFF_RAW)
+        f.seek(0)
+        kind, gz = _sniff_head(head)
+        del head
+        src = _Source(f, gz)
         try:
             if kind == "arc":
                 yield from _iter_arc(src, max_payload)

@@ -154,3 +154,60 @@ def test_highly_compressible_member_is_not_cut_short(tmp_path: Path) -> None:
     assert [(r.headers.get("warc-record-id"), r.error) for r in got] == [
         (rid(1), None), (rid(2), None), (rid(3), None)]
     assert len(got[1].payload) == len(body)
+
+
+# ---------------------------------------------------------------- 3. Content-Length beyond max_payload
+
+def arc_record(n: int, length: int | None = None) -> bytes:
+    block = http_response(page(n))
+    return (f"http://arc.test/{n} 10.0.0.1 20100102030405 text/html "
+            f"{len(block) if length is None else length}\n").encode() + block + b"\n"
+
+
+@pytest.mark.parametrize("layout", ["plain", "per-record", "whole"])
+def test_oversized_content_length_does_not_swallow_the_file(tmp_path: Path, layout: str) -> None:
+    recs = [warc_record(1), warc_record(2, content_length=10**9), warc_record(3), warc_record(4)]
+    data = {"plain": b"".join(recs), "whole": gzip.compress(b"".join(recs), mtime=0),
+            "per-record": b"".join(gzip.compress(r, mtime=0) for r in recs)}[layout]
+    path = tmp_path / ("x.warc" if layout == "plain" else "x.warc.gz")
+    path.write_bytes(data)
+    out = rows(path, max_payload=100_000)
+    assert kept(out) == [rid(1), rid(3), rid(4)]
+    assert [(r["doc_id"], r["reject_reason"]) for r in out if r["reject_reason"]] == [
+        (rid(2), "payload_too_large")]
+
+
+def test_oversized_arc_length_does_not_swallow_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "x.arc"
+    path.write_bytes(arc_record(1) + arc_record(2, length=10**9) + arc_record(3) + arc_record(4))
+    out = rows(path, max_payload=100_000)
+    assert [r["url"] for r in out if r["reject_reason"] is None] == [
+        "http://arc.test/1", "http://arc.test/3", "http://arc.test/4"]
+    assert reasons(out) == ["payload_too_large"]
+
+
+def test_a_real_oversized_record_is_still_skipped_unread(tmp_path: Path) -> None:
+    big = warc_record(2, http_response(b"<p>" + b"x" * 300_000 + b"</p>"))
+    for layout in ("plain", "gz"):
+        recs = [warc_record(1), big, warc_record(3)]
+        path = tmp_path / f"big-{layout}.warc"
+        path.write_bytes(b"".join(recs) if layout == "plain" else
+                         b"".join(gzip.compress(r, mtime=0) for r in recs))
+        out = rows(path, max_payload=100_000)
+        assert kept(out) == [rid(1), rid(3)]
+        assert [r["reject_detail"] for r in out if r["reject_reason"]] == [
+            f"Content-Length {len(http_response(b'<p>' + b'x' * 300_000 + b'</p>'))} > max_payload 100000"]
+
+
+@pytest.mark.parametrize("layout", ["plain", "per-record"])
+def test_too_large_content_length_cut_by_the_end_of_file_keeps_the_records_inside(
+        tmp_path: Path, layout: str) -> None:
+    # under max_payload, but running past the end of the file: records 3 and 4 sit inside it
+    recs = [warc_record(1), warc_record(2, content_length=100_000), warc_record(3), warc_record(4)]
+    path = tmp_path / "cut.warc.gz"
+    path.write_bytes(b"".join(recs) if layout == "plain" else
+                     b"".join(gzip.compress(r, mtime=0) for r in recs))
+    out = rows(path)
+    assert kept(out) == [rid(1), rid(3), rid(4)]
+    assert [(r["doc_id"], r["reject_reason"]) for r in out if r["reject_reason"]] == [
+        (rid(2), "content_length_mismatch")]

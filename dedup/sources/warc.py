@@ -211,6 +211,26 @@ class _Source:
         self.buf = data + self.buf[self.pos:]
         self.pos = 0
 
+    def checkpoint(self) -> tuple:
+        """The reader's state at `pos`, for `restore` to read the stream again from there (a record
+        skipped by its Content-Length that turns out not to end where it says)."""
+        return (self._f.tell(), self.buf[self.pos:], self.base + self.pos, self.gap, self.eof,
+                self.truncated_member, self.last_member, self._raw, self._rpos, self._raw_off,
+                None if self._z is None else self._z.copy(), self._member_off, self._member_out,
+                list(self._ustarts), list(self._moffs), self._resync_from, self._probing,
+                self._pad_start)
+
+    def restore(self, state: tuple) -> None:
+        """Go back to a `checkpoint`: the bytes after it are read (and inflated) again."""
+        (tell, self.buf, self.base, self.gap, self.eof, self.truncated_member, self.last_member,
+         self._raw, self._rpos, self._raw_off, z, self._member_off, self._member_out, ustarts,
+         moffs, self._resync_from, self._probing, self._pad_start) = state
+        self.pos = 0
+        self._f.seek(tell)
+        self._mv = memoryview(self._raw)
+        self._z = None if z is None else z.copy()   # the checkpoint stays usable
+        self._ustarts, self._moffs = list(ustarts), list(moffs)
+
     def offset_of(self, stream_pos: int) -> int:
         """File offset of the gzip member holding `stream_pos` (plain files: the position)."""
         if not self.gz:
@@ -910,17 +930,20 @@ def _iter_warc(src: _Source, max_payload: int, unknown_start: bool) -> Iterator[
 
         # -- block
         if n > max_payload:
+            # skipped unread; if the length does not end the record (wrong, or the file is cut),
+            # the bytes after the header are scanned again: records inside them must not vanish
+            mark = src.checkpoint()
             got = src.skip(n)
             detail = f"Content-Length {n} > max_payload {max_payload}"
-            if got < n:
-                detail += f"; and the record is cut short ({got} of {n} bytes present)"
-            yield RawRecord(offset, rtype, headers, None, None, b"", "payload_too_large", detail)
-            if got < n:
-                if src.gap is not None:
-                    src.resume()
-                src.truncated_member = None
-            elif not _trailer_ok(src, b"WARC/"):
-                scanning = True
+            if got == n and _trailer_ok(src, b"WARC/"):
+                yield RawRecord(offset, rtype, headers, None, None, b"", "payload_too_large", detail)
+                continue
+            detail += (f"; the record is cut short ({got} of {n} bytes present)" if got < n else
+                       "; and that length does not end the record")
+            src.restore(mark)
+            yield RawRecord(offset, rtype, headers, None, None, b"", "payload_too_large",
+                            detail + ": the bytes after its header were searched for records")
+            scanning = True
             continue
         end = pos + n
         if end <= len(buf) and (not gz or src._ustarts[-1] <= start):
@@ -946,6 +969,12 @@ def _iter_warc(src: _Source, max_payload: int, unknown_start: bool) -> Iterator[
             yield _mismatch(src, offset, rtype, headers, block, err, max_payload)
             scanning = True
             continue
+        if (cut is not None or err == "gzip_error") and b"\nWARC/1." in block:
+            # the end of the file or damage cut a block that holds the start of another record:
+            # its Content-Length is too large, the records inside the block must be read
+            yield _mismatch(src, offset, rtype, headers, block, err, max_payload, detail or cut)
+            scanning = True
+            continue
         if (block or rtype != "revisit") and _is_http_response(rtype, headers, block, 0):
             status, hh, payload, herr, hdetail = _http_payload(block, 0, len(block), headers,
                                                                max_payload, cut)
@@ -961,12 +990,16 @@ def _iter_warc(src: _Source, max_payload: int, unknown_start: bool) -> Iterator[
 
 
 def _mismatch(src: _Source, offset: int, rtype: str, headers: dict[str, str], block: bytes,
-              err: str | None, max_payload: int) -> RawRecord:
+              err: str | None, max_payload: int, cut: str = "") -> RawRecord:
     """The record whose Content-Length does not end it; rewinds `src` to rescan its block."""
     n = len(block)
-    detail = (f"Content-Length {n} does not end the record (followed by "
-              f"{_preview(src.buf[src.pos:src.pos + 24], 24)}); the payload may be cut "
-              "or hold extra bytes")
+    if cut:
+        detail = (f"{cut}, and the record holds the start of another one: its Content-Length "
+                  f"{headers.get('content-length')} is too large; the records inside were read")
+    else:
+        detail = (f"Content-Length {n} does not end the record (followed by "
+                  f"{_preview(src.buf[src.pos:src.pos + 24], 24)}); the payload may be cut "
+                  "or hold extra bytes")
     if err:
         detail += f"; also {err}"
     # Rescan from the start of the block: if Content-Length was too large, the next record
@@ -1070,6 +1103,16 @@ def _arc_fields(line: bytes, version: int) -> tuple[str, str, str, str, str] | N
     return url, ip, date, ctype, parts[-1]
 
 
+def _arc_header_inside(block: bytes, version: int) -> bool:
+    """Does a line inside `block` (not its first) parse as an ARC header line?"""
+    for m in _ARC_LINE_START.finditer(block, 1):
+        at = m.start() + 1
+        nl = block.find(b"\n", at)
+        if _arc_fields(block[at:nl if nl >= 0 else len(block)].rstrip(b"\r"), version):
+            return True
+    return False
+
+
 def _arc_date(d: str) -> str | None:
     if not d.isdigit() or len(d) < 8:
         return None
@@ -1121,17 +1164,35 @@ def _iter_arc(src: _Source, max_payload: int) -> Iterator[RawRecord]:
         scanning = False
         n = int(length)
         if n > max_payload:
+            mark = src.checkpoint()
             got = src.skip(n)
-            yield RawRecord(offset, rtype, headers, None, None, b"", "payload_too_large",
-                            f"ARC length {n} > max_payload {max_payload}")
-            if got < n:
-                if src.gap is not None:
-                    src.resume()
+            detail = f"ARC length {n} > max_payload {max_payload}"
+            if got == n and (not _skip_blank(src) and src.gap is None
+                             or src.gap is None and _arc_fields(_peek_line(src), version)):
+                yield RawRecord(offset, rtype, headers, None, None, b"", "payload_too_large",
+                                detail)
                 src.truncated_member = None
+                continue
+            src.restore(mark)
+            yield RawRecord(offset, rtype, headers, None, None, b"", "payload_too_large",
+                            detail + ("; the record is cut short" if got < n else
+                                      "; and that length does not end the record")
+                            + ": the bytes after its header line were searched for records")
+            scanning = True
             continue
         block, err, detail, cut = _read_block(src, n, member)
         block_end = src.base + src.pos
-        if err != "gzip_error" and cut is None and _skip_blank(src):
+        if (cut is not None or err == "gzip_error") and _arc_header_inside(block, version):
+            # the end of the file or damage cut a block that holds another record's header line:
+            # its length is too large; rescan the block
+            err, detail = "content_length_mismatch", (
+                f"{detail or cut}, and the record holds another ARC header line: its length {n} "
+                "is too large; the records inside were read")
+            cut = None
+            src.unread(block)
+            scanning = True
+            block = b""
+        elif err != "gzip_error" and cut is None and _skip_blank(src):
             nxt = _peek_line(src)
             if _arc_fields(nxt, version) is None:
                 err = "content_length_mismatch"

@@ -211,3 +211,254 @@ def test_too_large_content_length_cut_by_the_end_of_file_keeps_the_records_insid
     assert kept(out) == [rid(1), rid(3), rid(4)]
     assert [(r["doc_id"], r["reject_reason"]) for r in out if r["reject_reason"]] == [
         (rid(2), "content_length_mismatch")]
+
+
+# ---------------------------------------------------------------- 4. one bad value costs one record at most
+
+def test_warc_date_beyond_utc_keeps_the_record_and_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "dates.warc"
+    path.write_bytes(warc_record(1) + warc_record(2, date="9999-12-31T23:59:59-01:00")
+                     + warc_record(3, date="0001-01-01T00:00:00+01:00") + warc_record(4))
+    out = rows(path)
+    assert kept(out) == [rid(1), rid(2), rid(3), rid(4)]
+    assert [r["fetched_at"] is None for r in out] == [False, True, True, False]
+
+
+def test_jsonl_bad_values_cost_at_most_their_own_line(tmp_path: Path) -> None:
+    lines = [
+        jsonl_line(1),
+        jsonl_line(2, fetched_at="0001-01-01T00:00:00+01:00"),   # kept, date unknown
+        "[" * 100_000 + "]" * 100_000,                            # bad_json: nested too deep
+        '{"id": "doc-4", "views": ' + "7" * 5000 + ', "text": "four thousand digits"}',  # kept
+        json.dumps({"id": ["a", "list"], "text": "x"}),           # missing_id: not a string
+        jsonl_line(6, fetched_at={"nested": "object"}),          # kept, date unknown
+        jsonl_line(7),
+    ]
+    path = tmp_path / "bad-values.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    out = rows(path)
+    assert kept(out) == ["doc-1", "doc-2", "doc-4", "doc-6", "doc-7"]
+    assert reasons(out) == ["bad_json", "missing_id"]
+    assert "nested deeper" in out[2]["reject_detail"]
+    assert [r["source_offset"] for r in out] == list(range(7))
+
+
+def test_bad_charset_names_do_not_stop_the_file(tmp_path: Path) -> None:
+    def text_record(n: int, charset: str) -> bytes:
+        block = (b"HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=" + charset.encode()
+                 + b"\r\n\r\nplain text body %d" % n)
+        return warc_record(n, block)
+    path = tmp_path / "charsets.warc"
+    path.write_bytes(text_record(1, "rot13") + text_record(2, "base64") + text_record(3, "zlib")
+                     + text_record(4, "utf-8"))
+    out = rows(path)
+    assert kept(out) == [rid(1), rid(2), rid(3), rid(4)]
+    assert all(r["text"].startswith("plain text body") for r in out)
+
+
+# ---------------------------------------------------------------- 5. damaged .jsonl.gz / .jsonl.zst
+
+def _five_lines() -> bytes:
+    return "".join(jsonl_line(i) + "\n" for i in range(5)).encode()
+
+
+def test_jsonl_gz_with_only_the_crc_wrong_keeps_every_line(tmp_path: Path) -> None:
+    data = bytearray(gzip.compress(_five_lines(), mtime=0))
+    data[-8] ^= 0xFF
+    path = tmp_path / "crc.jsonl.gz"
+    path.write_bytes(bytes(data))
+    out = rows(path)
+    assert kept(out) == [f"doc-{i}" for i in range(5)]
+    assert reasons(out) == ["corrupt_file"]
+
+
+def test_jsonl_zst_with_only_the_checksum_wrong_keeps_every_line(tmp_path: Path) -> None:
+    zstandard = pytest.importorskip("zstandard")
+    data = bytearray(zstandard.ZstdCompressor(write_checksum=True).compress(_five_lines()))
+    data[-2] ^= 0xFF
+    path = tmp_path / "crc.jsonl.zst"
+    path.write_bytes(bytes(data))
+    out = rows(path)
+    assert kept(out) == [f"doc-{i}" for i in range(5)]
+    assert reasons(out) == ["corrupt_file"]
+
+
+@pytest.mark.parametrize("codec", ["gz", "zst"])
+def test_jsonl_cut_short_keeps_the_complete_lines(tmp_path: Path, codec: str) -> None:
+    zstandard = pytest.importorskip("zstandard")
+    body = "".join(jsonl_line(i) + "\n" for i in range(2000)).encode()   # zstd: many 128 KiB blocks
+    data = gzip.compress(body, mtime=0) if codec == "gz" else \
+        zstandard.ZstdCompressor(level=1).compress(body)
+    path = tmp_path / f"cut.jsonl.{codec}"
+    path.write_bytes(data[:len(data) * 3 // 4])
+    out = rows(path)
+    assert reasons(out) == ["truncated_file"]
+    good = kept(out)
+    assert good == [f"doc-{i}" for i in range(len(good))] and len(good) >= 1000
+    # every complete line in what decompresses from the cut file is kept (none is lost with the
+    # failing call), the partial last line is what the reject stands for
+    d = zlib_or_zstd_prefix(data[:len(data) * 3 // 4], codec)
+    assert len(good) == d.count(b"\n")
+
+
+def zlib_or_zstd_prefix(data: bytes, codec: str) -> bytes:
+    """Everything that decompresses from a cut-off stream (an independent count)."""
+    import zlib
+
+    if codec == "gz":
+        return zlib.decompressobj(31).decompress(data)
+    import zstandard
+
+    out = b""
+    obj = zstandard.ZstdDecompressor().decompressobj()
+    for i in range(len(data)):
+        out += obj.decompress(data[i:i + 1])
+    return out
+
+
+# ---------------------------------------------------------------- 6. damaged start of a WARC
+
+def _three_members() -> list[bytes]:
+    return [gzip.compress(warc_record(i), mtime=0) for i in (1, 2, 3)]
+
+
+@pytest.mark.parametrize("damage", ["first-member", "junk-byte"])
+def test_damaged_start_is_read_named_or_in_a_folder(tmp_path: Path, damage: str) -> None:
+    m1, m2, m3 = _three_members()
+    if damage == "first-member":
+        m1 = m1[:len(m1) // 2] + bytes(b ^ 0x5A for b in m1[len(m1) // 2:len(m1) // 2 + 6]) + m1[len(m1) // 2 + 6:]
+        data = m1 + m2 + m3
+        expect = [rid(2), rid(3)]
+    else:
+        data = b"x" + m1 + m2 + m3
+        expect = [rid(1), rid(2), rid(3)]
+    crawl = tmp_path / "crawl"
+    crawl.mkdir()
+    path = crawl / "damaged.warc.gz"
+    path.write_bytes(data)
+    (crawl / "README.md").write_text("notes, not crawl data")
+    assert [f.name for f in expand_inputs([str(path)])] == ["damaged.warc.gz"]     # no abort
+    assert [f.name for f in expand_inputs([str(crawl)])] == ["damaged.warc.gz"]    # not skipped
+    out = rows(path)
+    assert kept(out) == expect
+    # one reject for the damage (the garbled start of the member may read as a bad header first)
+    assert len(reasons(out)) == 1 and reasons(out)[0] in ("gzip_error", "bad_warc_header")
+
+
+def test_junk_before_a_plain_warc(tmp_path: Path) -> None:
+    path = tmp_path / "junk.warc"
+    path.write_bytes(b"\x00junk!" + warc_record(1) + warc_record(2))
+    assert detect_format(path) == "warc"
+    out = rows(path)
+    assert kept(out) == [rid(1), rid(2)]
+    assert reasons(out) == ["bad_warc_header"]
+
+
+def test_unreadable_crawl_file_is_an_unknown_format_reject(tmp_path: Path) -> None:
+    crawl = tmp_path / "crawl"
+    crawl.mkdir()
+    (crawl / "noise.warc.gz").write_bytes(bytes(range(256)) * 50)
+    (crawl / "SHA256SUMS").write_text("0" * 64 + "  noise.warc.gz\n")
+    found = expand_inputs([str(crawl)])
+    assert [f.name for f in found] == ["noise.warc.gz"]
+    out = rows(found[0].path, found[0].format)
+    assert reasons(out) == ["unknown_format"] and "WARC" in out[0]["reject_detail"]
+
+
+def test_damaged_sample_in_a_folder(tmp_path: Path, warc_samples: Path) -> None:
+    # the first member of a real sample damaged: its intact records are still read
+    data = bytearray((warc_samples / "warcio" / "example.warc.gz").read_bytes())
+    data[30:40] = b"\xff" * 10
+    crawl = tmp_path / "crawl"
+    crawl.mkdir()
+    (crawl / "example.warc.gz").write_bytes(bytes(data))
+    found = expand_inputs([str(crawl)])
+    assert [f.format for f in found] == ["warc"]
+    out = rows(found[0].path, found[0].format)
+    assert len(kept(out)) >= 1 and reasons(out)[0] == "gzip_error"
+
+
+# ---------------------------------------------------------------- 7. bounded JSONL / Parquet payloads
+
+def test_jsonl_line_longer_than_the_limit_is_skipped_and_the_next_read(tmp_path: Path) -> None:
+    huge = json.dumps({"id": "huge", "html": "<p>" + "x" * 300_000 + "</p>"})
+    big_field = json.dumps({"id": "big", "text": "y" * 120_000})
+    path = tmp_path / "long.jsonl"
+    path.write_text("\n".join([jsonl_line(1), huge, big_field, jsonl_line(4)]) + "\n")
+    out = rows(path, max_payload=100_000)
+    assert kept(out) == ["doc-1", "doc-4"]
+    assert reasons(out) == ["payload_too_large", "payload_too_large"]
+    assert "skipped unread" in out[1]["reject_detail"]
+    assert out[2]["doc_id"] == "big" and out[2]["text"] is None
+
+
+@pytest.mark.parametrize("codec", ["gz", "zst"])
+def test_jsonl_bomb_is_one_reject_not_a_memory_blowup(tmp_path: Path, codec: str) -> None:
+    zstandard = pytest.importorskip("zstandard")
+    # 64 MiB of zeros without a newline, then a good line: the reader keeps at most ~2x the limit
+    path = tmp_path / f"bomb.jsonl.{codec}"
+    if codec == "gz":
+        import zlib
+
+        c = zlib.compressobj(9, zlib.DEFLATED, 31)
+        data = b"".join(c.compress(b"\0" * (1 << 20)) for _ in range(64))
+        data += c.compress(b"\n" + jsonl_line(2).encode() + b"\n") + c.flush()
+    else:
+        c = zstandard.ZstdCompressor(level=3).compressobj()
+        data = b"".join(c.compress(b"\0" * (1 << 20)) for _ in range(64))
+        data += c.compress(b"\n" + jsonl_line(2).encode() + b"\n") + c.flush()
+    path.write_bytes(data)
+    from dedup.sources import read
+
+    seen = []
+    for item in read._iter_lines(path, 200_000):
+        seen.append(item if isinstance(item, int) else len(item))
+    assert seen[0] == 64 << 20 and len(seen) == 2
+    out = rows(path, max_payload=100_000)
+    assert reasons(out) == ["payload_too_large"] and kept(out) == ["doc-2"]
+
+
+def test_parquet_payload_cap_bad_utf8_and_bad_timestamps(tmp_path: Path) -> None:
+    ids = pa.array([b"p1", b"p\xff2", b"p3", b"p4"], pa.binary())
+    html = pa.array([b"<p>one</p>", b"<p>tw\xffo</p>", b"<p>" + b"x" * 200_000 + b"</p>", b"<p>four</p>"],
+                    pa.binary())
+    as_string = [pa.StringArray.from_buffers(len(a), a.buffers()[1], a.buffers()[2], a.buffers()[0])
+                 for a in (ids, html)]   # string columns holding invalid UTF-8, as some writers make
+    table = pa.table({"id": as_string[0], "html": as_string[1],
+                      "fetched_at": pa.array([0, 2**62, None, 10**12], pa.timestamp("ms"))})
+    path = tmp_path / "odd.parquet"
+    pq.write_table(table, path)
+    out = rows(path, max_payload=100_000)
+    assert kept(out) == ["p1", "p\ufffd2", "p4"]
+    assert reasons(out) == ["payload_too_large"] and out[2]["html"] is None
+    assert out[1]["fetched_at"] is None and out[0]["fetched_at"] is not None   # year 146 million
+
+
+# ---------------------------------------------------------------- 14. Parquet that cannot be read, symlinks
+
+def test_unreadable_parquet_is_a_reject_with_advice(tmp_path: Path) -> None:
+    table = pa.table({"id": [f"r{i}" for i in range(50)], "text": ["some text"] * 50})
+    good = tmp_path / "good.parquet"
+    pq.write_table(table, good)
+    cut = tmp_path / "cut.parquet"
+    cut.write_bytes(good.read_bytes()[: good.stat().st_size // 2])
+    out = rows(cut)
+    assert reasons(out) == ["corrupt_file"] and "re-fetch" in out[0]["reject_detail"]
+    notparquet = tmp_path / "text.parquet"
+    notparquet.write_text("id,text\n1,hello\n")
+    out = rows(notparquet)
+    assert reasons(out) == ["unknown_format"] and "not a Parquet file" in out[0]["reject_detail"]
+
+
+def test_symlinked_sub_folders_are_followed_once(tmp_path: Path) -> None:
+    store = tmp_path / "store" / "part"
+    store.mkdir(parents=True)
+    (store / "a.jsonl").write_text(jsonl_line(1) + "\n")
+    crawl = tmp_path / "crawl"
+    crawl.mkdir()
+    (crawl / "b.jsonl").write_text(jsonl_line(2) + "\n")
+    (crawl / "linked").symlink_to(store, target_is_directory=True)
+    (crawl / "again").symlink_to(store, target_is_directory=True)     # the same folder twice
+    (store / "loop").symlink_to(crawl, target_is_directory=True)      # and a loop back up
+    names = [f.name for f in expand_inputs([str(crawl)])]
+    assert names == ["again/a.jsonl", "b.jsonl"]

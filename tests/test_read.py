@@ -87,10 +87,11 @@ def test_parquet_input(tmp_path):
     assert got[2]["text"] == "three"
 
 
-def test_parquet_without_id_column_is_an_input_error(tmp_path):
-    pq.write_table(pa.table({"url": ["u"]}), tmp_path / "bad.parquet")
-    with pytest.raises(InputError, match="id"):
-        list(read_parquet(tmp_path / "bad.parquet", "bad.parquet"))
+def test_parquet_without_id_column_rejects_every_row(tmp_path):
+    pq.write_table(pa.table({"url": ["u", "v"]}), tmp_path / "bad.parquet")
+    got = rows(read_parquet(tmp_path / "bad.parquet", "bad.parquet"))
+    assert [r["reject_reason"] for r in got] == ["missing_id", "missing_id"]
+    assert "no `id` column" in got[0]["reject_detail"] and "url" in got[0]["reject_detail"]
 
 
 def test_expand_inputs_dirs_globs_and_errors(tmp_path):

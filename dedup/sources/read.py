@@ -10,7 +10,9 @@ from __future__ import annotations
 import glob
 import hashlib
 import json
+import os
 import re
+import sys
 import zlib
 from collections import Counter
 from collections.abc import Iterator
@@ -41,10 +43,18 @@ class InputFile:
     format: str  # warc | jsonl | parquet
 
 
+_JSONL_NAMES = (".jsonl", ".jsonl.gz", ".jsonl.zst", ".json.gz", ".json.zst", ".ndjson", ".ndjson.gz",
+                ".ndjson.zst")
+# Names of files that are meant as crawl data: in a folder, such a file whose content is not
+# recognised is read anyway (the reader reports `unknown_format`), never skipped in silence.
+_CRAWL_NAME = re.compile(r"\.(?:warc|arc|wet|wat)(?:\.|$)|\.(?:gz|zst|bz2|xz|lz4)$", re.I)
+
+
 def detect_format(path: Path | str) -> str:
-    """By name for JSONL/Parquet; by content for the WARC family (names lie: `x.warc.gz.bad`)."""
+    """By name for JSONL/Parquet; by content for the WARC family (names lie: `x.warc.gz.bad`),
+    looking past junk and damaged gzip members at the start; 'unknown' when nothing is found."""
     name = storage.basename(path).lower()
-    if name.endswith((".jsonl", ".jsonl.gz", ".jsonl.zst", ".json.gz", ".ndjson", ".ndjson.gz")):
+    if name.endswith(_JSONL_NAMES):
         return "jsonl"
     if name.endswith(".parquet"):
         return "parquet"
@@ -52,6 +62,12 @@ def detect_format(path: Path | str) -> str:
     if kind in ("warc", "arc"):
         return "warc"
     return "unknown"
+
+
+def looks_like_crawl_name(name: str) -> bool:
+    """Is this file name one of a crawl file (.warc, .arc.gz, .wet.gz, .jsonl.zst, .gz...)?"""
+    low = name.lower()
+    return bool(_CRAWL_NAME.search(low)) or low.endswith(_JSONL_NAMES + (".parquet",))
 
 
 def expand_inputs(args: list[str]) -> list[InputFile]:
@@ -67,9 +83,7 @@ def expand_inputs(args: list[str]) -> list[InputFile]:
             matches.extend(found_urls)
         elif p.is_dir():
             folder = True
-            for f in sorted(p.rglob("*")):
-                if f.is_file() and not f.name.startswith("."):
-                    matches.append((f, f.relative_to(p).as_posix()))
+            matches.extend(_folder_files(p))
         elif p.is_file():
             matches.append((p, p.name))
         else:
@@ -80,9 +94,12 @@ def expand_inputs(args: list[str]) -> list[InputFile]:
         for path, name in matches:
             fmt = detect_format(path)
             if fmt == "unknown":
-                if folder:
-                    continue  # folders may hold READMEs, checksums...: only crawl files count
-                raise InputError(f"{path}: not a WARC/ARC, JSONL(.gz/.zst) or Parquet file")
+                if not looks_like_crawl_name(storage.basename(path)):
+                    if folder:
+                        continue  # folders may hold READMEs, checksums...: only crawl files count
+                    raise InputError(f"{path}: not a WARC/ARC, JSONL(.gz/.zst) or Parquet file")
+                # named as crawl data but not recognised: read anyway, reported as unknown_format
+                fmt = "warc"
             previous = found.get(name)
             if previous is not None and not _same_file(previous.path, path):
                 raise InputError(
@@ -95,6 +112,36 @@ def expand_inputs(args: list[str]) -> list[InputFile]:
     return [found[k] for k in sorted(found)]
 
 
+def _folder_files(root: Path) -> list[tuple[Path, str]]:
+    """Files under `root` (hidden ones skipped) as (path, name relative to root), sorted by name.
+
+    Symlinked sub-folders are followed: a crawl is often assembled from links to where its parts
+    are stored. A folder already visited (a link back up the tree, or two links to one folder) is
+    not entered again, and a file reached twice counts once, under its first name."""
+    found: list[tuple[Path, str]] = []
+    seen_dirs: set[tuple[int, int]] = set()
+    for top, dirs, files in os.walk(root, followlinks=True):
+        st = os.stat(top)
+        if (st.st_dev, st.st_ino) in seen_dirs:
+            dirs[:] = []
+            continue
+        seen_dirs.add((st.st_dev, st.st_ino))
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for f in files:
+            path = Path(top) / f
+            if not f.startswith(".") and path.is_file():
+                found.append((path, path.relative_to(root).as_posix()))
+    found.sort(key=lambda item: item[1])
+    unique: list[tuple[Path, str]] = []
+    seen_files: set[tuple[int, int]] = set()
+    for path, name in found:
+        st = path.stat()
+        if (st.st_dev, st.st_ino) not in seen_files:
+            seen_files.add((st.st_dev, st.st_ino))
+            unique.append((path, name))
+    return unique
+
+
 def _same_file(a: Path | str, b: Path | str) -> bool:
     if storage.is_url(a) or storage.is_url(b):
         return a == b
@@ -102,14 +149,17 @@ def _same_file(a: Path | str, b: Path | str) -> bool:
 
 
 def parse_timestamp(value: object) -> datetime | None:
-    """ISO 8601 (with Z or an offset) or WARC 14-digit dates -> aware UTC datetime; junk -> None."""
+    """ISO 8601 (with Z or an offset) or WARC 14-digit dates -> aware UTC datetime; junk -> None.
+
+    A date that cannot be a UTC time (`9999-12-31T23:59:59-01:00` is in the year 10000) is junk
+    too: the record keeps its other fields, its date is unknown."""
     if value is None:
         return None
     if isinstance(value, datetime):
         dt = value
-    else:
-        text = str(value).strip()
-        if not text:
+    elif isinstance(value, (str, int)) and not isinstance(value, bool):
+        text = str(value).strip() if isinstance(value, str) or value < 10**15 else ""
+        if not text or len(text) > 64:
             return None
         try:
             if len(text) == 14 and text.isdigit():
@@ -118,9 +168,14 @@ def parse_timestamp(value: object) -> datetime | None:
                 dt = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
         except ValueError:
             return None
+    else:
+        return None
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=timezone.utc)
-    return dt.astimezone(timezone.utc)
+    try:
+        return dt.astimezone(timezone.utc)
+    except (OverflowError, ValueError):
+        return None
 
 
 def positional_id(source_name: str, offset: int) -> str:
@@ -172,9 +227,30 @@ class _BatchBuilder:
     def flush(self) -> pa.RecordBatch | None:
         if not self.cols["doc_id"]:
             return None
-        batch = pa.RecordBatch.from_pydict(self.cols, schema=self.schema)
+        try:
+            batch = pa.RecordBatch.from_pydict(self.cols, schema=self.schema)
+        except (pa.ArrowException, ValueError, TypeError, OverflowError):
+            batch = self._row_by_row()
         self._reset()
         return batch
+
+    def _row_by_row(self) -> pa.RecordBatch:
+        """A value Arrow refuses must cost its own row, not the batch: such a row becomes an
+        `internal_error` reject (a reader bug: the readers only emit storable values)."""
+        rows = [dict(zip(self.cols, values)) for values in zip(*self.cols.values())]
+        good: list[dict] = []
+        for row in rows:
+            try:
+                pa.RecordBatch.from_pylist([row], schema=self.schema)
+            except (pa.ArrowException, ValueError, TypeError, OverflowError) as exc:
+                row = {k: row.get(k) for k in ("doc_id", "source_file", "source_offset")} | {
+                    "reject_reason": "internal_error",
+                    "reject_detail": f"a value of this record cannot be stored ({type(exc).__name__}: "
+                                     f"{str(exc)[:200]}); this is a dedup bug: please report it"}
+                if not isinstance(row["doc_id"], str):
+                    row["doc_id"] = positional_id(str(row["source_file"]), int(row["source_offset"] or 0))
+            good.append(row)
+        return pa.RecordBatch.from_pylist(good, schema=self.schema)
 
 
 def read_warc(path: Path, source_name: str, stats: Counter | None = None,
@@ -190,36 +266,50 @@ def read_warc(path: Path, source_name: str, stats: Counter | None = None,
             stats["skipped"] += 1
             continue
         rec.offset = taken.claim(rec.offset)
-        headers = rec.headers
-        record_id = headers.get("warc-record-id")
-        url = headers.get("warc-target-uri")
-        if record_id:
-            doc_id = record_id
-        elif rtype == "response" and url and rec.error is None:
-            # ARC records carry no id: derive one from what identifies the capture.
-            key = f"{url}\0{headers.get('warc-date', '')}\0{len(rec.payload)}"
-            doc_id = "urn:arc:" + hashlib.sha1(key.encode()).hexdigest()
-        else:
-            doc_id = positional_id(source_name, rec.offset)
-        row: dict[str, object] = {
-            "doc_id": doc_id,
-            "url": url,
-            "fetched_at": parse_timestamp(headers.get("warc-date")),
-            "source_file": source_name,
-            "source_offset": rec.offset,
-            "warc_record_id": record_id,
-        }
-        reason, detail = _classify_warc_record(rec, row)
-        if reason:
-            row["reject_reason"], row["reject_detail"] = reason, detail
-            row.pop("html", None)
-            row.pop("text", None)
+        try:
+            row = _warc_row(rec, source_name)
+        except Exception as exc:  # noqa: BLE001 - a bug on one record must not cost the file's others
+            row = {"doc_id": rec.headers.get("warc-record-id") or positional_id(source_name, rec.offset),
+                   "source_file": source_name, "source_offset": rec.offset,
+                   "reject_reason": "internal_error",
+                   "reject_detail": f"{type(exc).__name__}: {str(exc)[:200]} (this is a dedup bug: "
+                                    "please report it; the file's other records were read)"}
         batch = builder.add(**row)
         if batch is not None:
             yield batch
     batch = builder.flush()
     if batch is not None:
         yield batch
+
+
+def _warc_row(rec: warc.RawRecord, source_name: str) -> dict[str, object]:
+    """One WARC/ARC record -> a `raw` row (a reject row when the record cannot be used)."""
+    rtype = rec.record_type
+    headers = rec.headers
+    record_id = headers.get("warc-record-id")
+    url = headers.get("warc-target-uri")
+    if record_id:
+        doc_id = record_id
+    elif rtype == "response" and url and rec.error is None:
+        # ARC records carry no id: derive one from what identifies the capture.
+        key = f"{url}\0{headers.get('warc-date', '')}\0{len(rec.payload)}"
+        doc_id = "urn:arc:" + hashlib.sha1(key.encode()).hexdigest()
+    else:
+        doc_id = positional_id(source_name, rec.offset)
+    row: dict[str, object] = {
+        "doc_id": doc_id,
+        "url": url,
+        "fetched_at": parse_timestamp(headers.get("warc-date")),
+        "source_file": source_name,
+        "source_offset": rec.offset,
+        "warc_record_id": record_id,
+    }
+    reason, detail = _classify_warc_record(rec, row)
+    if reason:
+        row["reject_reason"], row["reject_detail"] = reason, detail
+        row.pop("html", None)
+        row.pop("text", None)
+    return row
 
 
 class _Offsets:
@@ -274,10 +364,20 @@ def _classify_warc_record(rec: warc.RawRecord, row: dict) -> tuple[str | None, s
         row["html"] = payload
         return None, ""
     if media in TEXT_TYPES:
-        row["text"] = payload.decode(charset or "utf-8", errors="replace") if _known_codec(charset) \
-            else payload.decode("utf-8", errors="replace")
+        row["text"] = _decode_text(payload, charset)
         return None, ""
     return "non_html_payload", f"content type {media or 'unknown'}"
+
+
+def _decode_text(payload: bytes, charset: str | None) -> str:
+    """Plain-text bytes -> str by the declared charset when it is a text encoding, else UTF-8 with
+    replacement characters (a charset of 'rot13' or 'base64' names a codec that is not one)."""
+    if charset and _known_codec(charset):
+        try:
+            return valid_str(payload.decode(charset, errors="replace")) or ""
+        except (UnicodeError, LookupError, ValueError, TypeError):
+            pass
+    return payload.decode("utf-8", errors="replace")
 
 
 def _known_codec(name: str | None) -> bool:
@@ -286,87 +386,249 @@ def _known_codec(name: str | None) -> bool:
     try:
         import codecs
 
-        codecs.lookup(name)
-        return True
+        return codecs.lookup(name)._is_text_encoding  # bytes<->bytes codecs (zlib, hex) are not
     except LookupError:
         return False
 
 
 class TruncatedInput(Exception):
-    """The compressed stream ended early or is corrupt; the lines before the damage were delivered."""
+    """The compressed stream ended early (`truncated_file`) or is corrupt (`corrupt_file`); every
+    byte decoded before the damage was delivered first."""
+
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(detail)
+        self.reason = reason
 
 
-def _decompressed_chunks(path: Path, chunk_size: int = 1 << 20) -> Iterator[bytes]:
-    """Raw bytes of a plain, gzip (multi-member) or zstd file, chunk by chunk.
+_RAW_READ = 1 << 20      # compressed bytes read at a time
+_GZ_IN = 64 * 1024       # compressed bytes per inflate call
+_OUT_MAX = 1 << 20       # decompressed bytes per inflate call at most (a bomb is never materialised)
+# zstd has no output bound per call: its input is fed in slices small enough that even the densest
+# frame (a 3-byte block header per 128 KiB of output) stays near 32 MiB per call.
+_ZSTD_IN = 1024
+_PADDING = b"\x00\r\n\t "   # between gzip members / zstd frames and at the end: harmless
+_ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 
-    Our own loop rather than gzip.open: gzip.open drops everything it decoded in the read call that
-    hits a truncated end, so the complete lines before the cut would be lost.
+
+def _decompressed_chunks(path: Path | str) -> Iterator[bytes]:
+    """Raw bytes of a plain, gzip (multi-member) or zstd file, chunk by chunk, with bounded memory.
+
+    Compression is told by the magic bytes (names lie). Our own loops rather than gzip.open or a
+    zstd stream reader: those drop what they decoded in the call that meets damage (so a wrong
+    checksum alone lost every line), and the zstd stream reader says nothing at a cut-off frame.
     """
-    name = storage.basename(path).lower()
     with storage.open_binary(path) as fh:
-        if name.endswith(".zst"):
-            import zstandard
-
-            dctx = zstandard.ZstdDecompressor()
-            obj, fed = dctx.decompressobj(), False
-            while chunk := fh.read(chunk_size):
-                while chunk:
-                    try:
-                        out = obj.decompress(chunk)
-                    except zstandard.ZstdError as exc:
-                        raise TruncatedInput(f"corrupt zstd data: {exc}") from exc
-                    fed = True
-                    if out:
-                        yield out
-                    chunk = b""
-                    if obj.eof:  # a new frame may follow in the same chunk
-                        chunk = obj.unused_data
-                        obj, fed = dctx.decompressobj(), False
-            if fed and not obj.eof:
-                raise TruncatedInput("zstd stream ended inside a frame")
-            return
-        if not name.endswith(".gz"):
-            while chunk := fh.read(chunk_size):
+        head = fh.read(4)
+        fh.seek(0)
+        if head.startswith(b"\x1f\x8b"):
+            yield from _gzip_chunks(fh)
+        elif head == _ZSTD_MAGIC:
+            yield from _zstd_chunks(fh)
+        else:
+            while chunk := fh.read(_RAW_READ):
                 yield chunk
-            return
-        obj = zlib.decompressobj(wbits=31)
-        pending = b""
-        while True:
-            chunk = pending or fh.read(chunk_size)
-            pending = b""
-            if not chunk:
+
+
+class _Compressed:
+    """The compressed bytes of an open file as (unread view, file offset of its start)."""
+
+    __slots__ = ("fh", "view", "at")
+
+    def __init__(self, fh) -> None:
+        self.fh = fh
+        self.view = memoryview(b"")
+        self.at = 0
+
+    def more(self) -> bool:
+        """Read on when the view is used up; False at the end of the file."""
+        if len(self.view):
+            return True
+        data = self.fh.read(_RAW_READ)
+        self.view = memoryview(data)
+        return bool(data)
+
+    def consume(self, n: int) -> None:
+        self.view = self.view[n:]
+        self.at += n
+
+    def skip_padding(self) -> bool:
+        """Skip NUL / blank padding; True when a byte follows, False at the end of the file."""
+        while self.more():
+            data = bytes(self.view[:4096])
+            kept = len(data) - len(data.lstrip(_PADDING))
+            if kept < len(data):
+                self.consume(kept)
+                return True
+            self.consume(len(data))
+        return False
+
+    def peek(self, n: int) -> bytes:
+        while len(self.view) < n:
+            data = self.fh.read(_RAW_READ)
+            if not data:
                 break
+            self.view = memoryview(bytes(self.view) + data)
+        return bytes(self.view[:n])
+
+
+def _gzip_chunks(fh) -> Iterator[bytes]:
+    src = _Compressed(fh)
+    while src.skip_padding():
+        member = src.at
+        if src.peek(2) != b"\x1f\x8b":
+            raise TruncatedInput("corrupt_file", f"non-gzip bytes at offset {member} after the last "
+                                                  f"gzip member: {src.peek(16)!r}")
+        z = zlib.decompressobj(31)
+        delivered = 0
+        drain = False   # the output limit was reached: zlib may hold output with no input left
+        while not z.eof:
+            if not src.more() and not drain:
+                raise TruncatedInput("truncated_file", f"the file ends inside the gzip member at "
+                                                       f"offset {member}")
+            piece = src.view[:_GZ_IN]
             try:
-                out = obj.decompress(chunk)
+                out = z.decompress(piece, _OUT_MAX)
             except zlib.error as exc:
-                raise TruncatedInput(f"corrupt gzip data: {exc}") from exc
+                salvaged = _salvage(fh, member, src.at, delivered, _inflate_pieces)
+                if salvaged:
+                    yield salvaged
+                raise TruncatedInput("corrupt_file", f"corrupt gzip member at offset {member}: "
+                                                     f"{exc}") from exc
+            # after the end of the member, the rest of the input is in unused_data (and may be in
+            # unconsumed_tail as well when the output limit was reached in the same call)
+            src.consume(len(piece) - len(z.unused_data if z.eof else z.unconsumed_tail))
+            drain = len(out) == _OUT_MAX
             if out:
+                delivered += len(out)
                 yield out
-            if obj.eof:
-                pending = obj.unused_data
-                obj = zlib.decompressobj(wbits=31)
-                if not pending and not (pending := fh.read(chunk_size)):
-                    return
-        if not obj.eof:
-            raise TruncatedInput("gzip stream ended inside a member")
 
 
-def _iter_lines(path: Path) -> Iterator[bytes]:
-    tail = b""
+def _zstd_chunks(fh) -> Iterator[bytes]:
+    import zstandard
+
+    dctx = zstandard.ZstdDecompressor()
+    src = _Compressed(fh)
+    while src.skip_padding():
+        frame = src.at
+        obj = dctx.decompressobj()
+        delivered = 0
+        while not obj.eof:
+            if not src.more():
+                raise TruncatedInput("truncated_file", f"the file ends inside the zstd frame at "
+                                                       f"offset {frame}")
+            piece = src.view[:_ZSTD_IN]
+            try:
+                out = obj.decompress(piece)
+            except zstandard.ZstdError as exc:
+                salvaged = _salvage(fh, frame, src.at, delivered, _zstd_pieces)
+                if salvaged:
+                    yield salvaged
+                raise TruncatedInput("corrupt_file", f"corrupt zstd frame at offset {frame}: "
+                                                     f"{exc}") from exc
+            src.consume(len(piece) - (len(obj.unused_data) if obj.eof else 0))
+            if out:
+                delivered += len(out)
+                yield out
+
+
+def _inflate_pieces():
+    z = zlib.decompressobj(31)
+
+    def feed(piece: bytes) -> bytes:
+        out = [z.decompress(piece, _OUT_MAX)]
+        while z.unconsumed_tail:
+            out.append(z.decompress(z.unconsumed_tail, _OUT_MAX))
+        return b"".join(out)
+    return feed, lambda: z.eof
+
+
+def _zstd_pieces():
+    import zstandard
+
+    obj = zstandard.ZstdDecompressor().decompressobj()
+    return obj.decompress, lambda: obj.eof
+
+
+def _salvage(fh, start: int, fail_at: int, delivered: int, make) -> bytes:
+    """What the member (frame) at file offset `start` decodes to before its damage, beyond the
+    `delivered` bytes: the call that met the damage (its input began at `fail_at`) lost its
+    output. Decoded again from the start, then the failing slice one byte at a time. Only on
+    damage; reads the file from `start` again."""
+    feed, ended = make()
+    produced = 0
+    parts: list[bytes] = []
+
+    def take(out: bytes) -> None:
+        nonlocal produced
+        if produced + len(out) > delivered:
+            parts.append(out[max(0, delivered - produced):])
+        produced += len(out)
+
+    try:
+        fh.seek(start)
+        pos = start
+        while pos < fail_at:
+            data = fh.read(min(_ZSTD_IN, fail_at - pos))
+            if not data:
+                break
+            pos += len(data)
+            take(feed(data))
+        for byte in fh.read(_GZ_IN):
+            take(feed(bytes((byte,))))
+            if ended() or produced - delivered > 2 * _OUT_MAX:
+                break
+    except Exception:  # noqa: BLE001 - the damage itself: what came before it is in `parts`
+        pass
+    return b"".join(parts)
+
+
+def _iter_lines(path: Path | str, max_line: int) -> Iterator[bytes | int]:
+    """The lines of a (compressed) text file without their line ends; a line longer than `max_line`
+    bytes is skipped without being kept and comes out as its length (an int). Memory stays bounded
+    by `max_line` plus one decompressed chunk, whatever the file holds (10 GiB without a newline).
+    A TruncatedInput from the decompressor comes after every complete line before the damage."""
+    pending: list[bytes] = []
+    size = 0
+    skipping = False
     for chunk in _decompressed_chunks(path):
-        lines = (tail + chunk).split(b"\n")
-        tail = lines.pop()
-        yield from lines
-    if tail:
-        yield tail
+        parts = chunk.split(b"\n")
+        last = parts.pop()
+        for i, part in enumerate(parts):
+            if i == 0 and (pending or skipping):
+                size += len(part)
+                if skipping or size > max_line:
+                    yield size
+                else:
+                    pending.append(part)
+                    yield b"".join(pending)
+                pending, size, skipping = [], 0, False
+            elif len(part) > max_line:
+                yield len(part)
+            else:
+                yield part
+        size += len(last)
+        if skipping or size > max_line:
+            skipping, pending = True, []
+        elif last:
+            pending.append(last)
+    if skipping:
+        yield size
+    elif pending:
+        yield b"".join(pending)
 
 
-def read_jsonl(path: Path, source_name: str, stats: Counter | None = None) -> Iterator[pa.RecordBatch]:
-    """JSON lines with `id`, `url`, `html` or `text`, optional `fetched_at` (plain, .gz or .zst)."""
+def read_jsonl(path: Path, source_name: str, stats: Counter | None = None,
+               max_payload: int = 50 * 1024 * 1024) -> Iterator[pa.RecordBatch]:
+    """JSON lines with `id`, `url`, `html` or `text`, optional `fetched_at` (plain, .gz or .zst).
+
+    One row per non-blank line, `source_offset` its line number (0-based). A line longer than
+    twice `max_payload` (JSON escapes may double a page) is skipped unread, and an `html` / `text`
+    longer than `max_payload` bytes is not kept: both are `payload_too_large`, as in WARC files.
+    """
     stats = stats if stats is not None else Counter()
     builder = _BatchBuilder()
     line_no = -1
-    lines = _iter_lines(path)
+    lines = _iter_lines(path, max(2 * max_payload, 1024))
     while True:
         try:
             line = next(lines)
@@ -377,17 +639,32 @@ def read_jsonl(path: Path, source_name: str, stats: Counter | None = None) -> It
             stats["records.truncated"] += 1
             batch = builder.add(
                 doc_id=positional_id(source_name, line_no + 1), source_file=source_name,
-                source_offset=line_no + 1, reject_reason="truncated_file",
-                reject_detail=f"{exc} (after line {line_no + 1}); the lines before were read",
+                source_offset=line_no + 1, reject_reason=exc.reason,
+                reject_detail=f"{exc} (after line {line_no + 1}): the lines before were read, "
+                              "the rest of the file cannot be; re-fetch or re-compress the file",
             )
             if batch is not None:
                 yield batch
             break
         line_no += 1
-        if not line.strip():
+        if isinstance(line, int):
+            stats["records.jsonl"] += 1
+            row = {"doc_id": positional_id(source_name, line_no), "source_file": source_name,
+                   "source_offset": line_no, "reject_reason": "payload_too_large",
+                   "reject_detail": f"line {line_no + 1} is {line} bytes long, more than twice "
+                                    f"max_payload_bytes ({max_payload}): skipped unread"}
+        elif not line.strip():
             continue
-        stats["records.jsonl"] += 1
-        batch = builder.add(**_jsonl_row(line, source_name, line_no))
+        else:
+            stats["records.jsonl"] += 1
+            try:
+                row = _jsonl_row(line, source_name, line_no, max_payload)
+            except Exception as exc:  # noqa: BLE001 - a bug on one line must not cost the others
+                row = {"doc_id": positional_id(source_name, line_no), "source_file": source_name,
+                       "source_offset": line_no, "reject_reason": "internal_error",
+                       "reject_detail": f"line {line_no + 1}: {type(exc).__name__}: {str(exc)[:200]} "
+                                        "(this is a dedup bug: please report it)"}
+        batch = builder.add(**row)
         if batch is not None:
             yield batch
     batch = builder.flush()
@@ -395,18 +672,35 @@ def read_jsonl(path: Path, source_name: str, stats: Counter | None = None) -> It
         yield batch
 
 
-def _jsonl_row(line: bytes, source_name: str, line_no: int) -> dict:
+def _int_or_digits(text: str) -> int | str:
+    """JSON integers beyond Python's int-from-string limit stay their digits (a value of 4,300+
+    digits must not make the line unreadable)."""
+    limit = sys.get_int_max_str_digits()
+    return int(text) if not limit or len(text.lstrip("-")) <= limit else text
+
+
+def _jsonl_row(line: bytes, source_name: str, line_no: int, max_payload: int) -> dict:
     base = {"source_file": source_name, "source_offset": line_no}
+    # broken UTF-8 inside a line damages a few characters, not the record
+    text = line.decode("utf-8", errors="replace")
     try:
-        # broken UTF-8 inside a line damages a few characters, not the record
-        obj = json.loads(line.decode("utf-8", errors="replace"))
+        try:
+            obj = json.loads(text)
+        except json.JSONDecodeError:
+            raise
+        except ValueError:   # an integer literal too long for int(): keep its digits
+            obj = json.loads(text, parse_int=_int_or_digits)
     except json.JSONDecodeError as exc:
         return base | {"doc_id": positional_id(source_name, line_no), "reject_reason": "bad_json",
                        "reject_detail": f"line {line_no + 1}: {exc}"}
+    except RecursionError:
+        return base | {"doc_id": positional_id(source_name, line_no), "reject_reason": "bad_json",
+                       "reject_detail": f"line {line_no + 1}: JSON nested deeper than the parser "
+                                        f"allows ({sys.getrecursionlimit()} levels)"}
     if not isinstance(obj, dict):
         return base | {"doc_id": positional_id(source_name, line_no), "reject_reason": "bad_json",
                        "reject_detail": f"line {line_no + 1}: not a JSON object"}
-    return _object_row(obj, source_name, line_no)
+    return _object_row(obj, source_name, line_no, max_payload)
 
 
 def valid_str(value: object) -> str | None:
@@ -424,15 +718,29 @@ def valid_str(value: object) -> str | None:
 _SURROGATES = re.compile("[\ud800-\udfff]")
 
 
-def _object_row(obj: dict, source_name: str, position: int) -> dict:
+def _object_row(obj: dict, source_name: str, position: int, max_payload: int,
+                too_large: tuple[str, int] | None = None) -> dict:
+    """A JSONL object or Parquet row -> a `raw` row. `id` must be a string or an integer; `url` and
+    `fetched_at` that are unusable become null (the record is kept), an `html` / `text` larger than
+    `max_payload` bytes is rejected as `payload_too_large`."""
     row: dict[str, object] = {"source_file": source_name, "source_offset": position}
-    doc_id = valid_str(obj.get("id"))
-    row["url"] = valid_str(obj.get("url"))
+    raw_id = obj.get("id")
+    url = obj.get("url")
+    row["url"] = valid_str(url) if isinstance(url, str) else None
     row["fetched_at"] = parse_timestamp(obj.get("fetched_at"))
-    if doc_id is None or (isinstance(doc_id, str) and not doc_id.strip()):
+    if isinstance(raw_id, bool) or not isinstance(raw_id, (str, int)):
+        what = "record has no `id`" if raw_id is None else \
+            f"`id` is a JSON {type(raw_id).__name__}, not a string or an integer"
         return row | {"doc_id": positional_id(source_name, position), "reject_reason": "missing_id",
-                      "reject_detail": "record has no `id`"}
+                      "reject_detail": what}
+    doc_id = valid_str(raw_id)
+    if not doc_id or not doc_id.strip():
+        return row | {"doc_id": positional_id(source_name, position), "reject_reason": "missing_id",
+                      "reject_detail": "record has an empty `id`"}
     row["doc_id"] = doc_id
+    if too_large is not None:   # a Parquet value that was never loaded
+        return row | {"reject_reason": "payload_too_large",
+                      "reject_detail": f"{too_large[0]} of {too_large[1]} bytes > max_payload_bytes {max_payload}"}
     html, text = obj.get("html"), obj.get("text")
     if isinstance(html, str) and html.strip():
         row["html"] = html.encode("utf-8", errors="surrogatepass")
@@ -445,38 +753,152 @@ def _object_row(obj: dict, source_name: str, position: int) -> dict:
         row["content_type"] = "text/plain"
     else:
         row["reject_reason"], row["reject_detail"] = "empty_payload", "record has neither `html` nor `text`"
+        return row
+    size = len(row["html"]) if "html" in row else len(row["text"].encode("utf-8"))  # type: ignore[union-attr]
+    if size > max_payload:
+        row.pop("html", None)
+        row.pop("text", None)
+        row["reject_reason"], row["reject_detail"] = "payload_too_large", (
+            f"{'html' if 'html' in obj and isinstance(html, (str, bytes)) and html.strip() else 'text'} "
+            f"of {size} bytes > max_payload_bytes {max_payload}")
     return row
 
 
-def read_parquet(path: Path, source_name: str, stats: Counter | None = None) -> Iterator[pa.RecordBatch]:
-    """Parquet with the JSONL columns (`id`, `url`, `html` or `text`, optional `fetched_at`)."""
+_PARQUET_BATCH = 64   # rows per batch: bounded memory with pages of large documents
+
+
+def read_parquet(path: Path | str, source_name: str, stats: Counter | None = None,
+                 max_payload: int = 50 * 1024 * 1024) -> Iterator[pa.RecordBatch]:
+    """Parquet with the JSONL columns (`id`, `url`, `html` or `text`, optional `fetched_at`).
+
+    Never raises for bad data: a file that is not Parquet is one `unknown_format` reject, one that
+    cannot be opened one `corrupt_file` reject; without an `id` column every row is a `missing_id`
+    reject; a row group that cannot be decoded makes its unread rows `corrupt_file` rejects; broken
+    UTF-8 in a string column damages characters (U+FFFD), not rows.
+    """
     stats = stats if stats is not None else Counter()
-    try:
-        pf = pq.ParquetFile(storage.open_binary(path) if storage.is_url(path) else path)
-    except (pa.ArrowInvalid, OSError) as exc:
-        raise InputError(f"{path}: not a readable Parquet file ({exc})") from exc
-    wanted = [c for c in ("id", "url", "html", "text", "fetched_at") if c in pf.schema_arrow.names]
-    if "id" not in wanted:
-        raise InputError(f"{path}: Parquet input needs an `id` column (has {pf.schema_arrow.names})")
     builder = _BatchBuilder()
+
+    def reject(position: int, reason: str, detail: str) -> pa.RecordBatch | None:
+        stats["records.parquet"] += 1
+        return builder.add(doc_id=positional_id(source_name, position), source_file=source_name,
+                           source_offset=position, reject_reason=reason, reject_detail=detail)
+
+    try:
+        pf = pq.ParquetFile(storage.open_binary(path) if storage.is_url(path) else path,
+                            pre_buffer=False)
+        names = pf.schema_arrow.names
+        groups = [pf.metadata.row_group(i).num_rows for i in range(pf.metadata.num_row_groups)]
+    except (pa.ArrowException, OSError, ValueError, TypeError) as exc:
+        magic = _parquet_magic(path)
+        out = reject(0, "corrupt_file" if magic else "unknown_format",
+                     (f"a Parquet file that cannot be read ({type(exc).__name__}: {str(exc)[:200]}): "
+                      "it may be cut short or damaged; re-fetch or re-write it") if magic else
+                     (f"not a Parquet file ({str(exc)[:200]}); give WARC/ARC, JSONL(.gz/.zst) or "
+                      "Parquet files"))
+        if out is not None:
+            yield out
+        yield from _flushed(builder)
+        return
+    wanted = [c for c in ("id", "url", "html", "text", "fetched_at") if c in names]
     position = 0
-    for batch in pf.iter_batches(batch_size=256, columns=wanted):
-        for obj in batch.to_pylist():
-            stats["records.parquet"] += 1
-            out = builder.add(**_object_row(obj, source_name, position))
-            position += 1
+    if "id" not in wanted:
+        detail = (f"the Parquet file has no `id` column (its columns: {', '.join(names)[:300]}); add "
+                  "one with a stable id per row (a WARC-Record-ID, a URL + fetch time hash...)")
+        for position in range(sum(groups)):
+            out = reject(position, "missing_id", detail)
             if out is not None:
                 yield out
+        yield from _flushed(builder)
+        return
+    for group, n_rows in enumerate(groups):
+        done = 0
+        try:
+            for batch in pf.iter_batches(batch_size=_PARQUET_BATCH, row_groups=[group], columns=wanted):
+                for obj in _parquet_rows(batch, max_payload):
+                    stats["records.parquet"] += 1
+                    row = _object_row(obj, source_name, position, max_payload, obj.pop("_too_large", None))
+                    out = builder.add(**row)
+                    position += 1
+                    done += 1
+                    if out is not None:
+                        yield out
+        except (pa.ArrowException, OSError, ValueError) as exc:
+            detail = (f"row group {group} of the Parquet file cannot be decoded ({type(exc).__name__}: "
+                      f"{str(exc)[:200]}): its rows from here on are lost; re-fetch or re-write the file")
+            for _ in range(n_rows - done):
+                out = reject(position, "corrupt_file", detail)
+                position += 1
+                if out is not None:
+                    yield out
+    yield from _flushed(builder)
+
+
+def _flushed(builder: _BatchBuilder) -> Iterator[pa.RecordBatch]:
     out = builder.flush()
     if out is not None:
         yield out
 
 
+def _parquet_magic(path: Path | str) -> bool:
+    try:
+        with storage.open_binary(path) as fh:
+            return fh.read(4) == b"PAR1"
+    except OSError:
+        return False
+
+
+def _parquet_rows(batch: pa.RecordBatch, max_payload: int) -> Iterator[dict]:
+    """Rows of a batch as dicts. String columns are decoded here, with U+FFFD for broken UTF-8
+    (Arrow would raise for the whole batch); `html` / `text` values larger than `max_payload`
+    bytes are never turned into Python objects: the row gets `_too_large` (column, size)."""
+    columns: dict[str, list] = {}
+    too_large: dict[int, tuple[str, int]] = {}
+    for name, col in zip(batch.schema.names, batch.columns):
+        if pa.types.is_dictionary(col.type):
+            col = col.dictionary_decode()
+        if name in ("html", "text") and (pa.types.is_string(col.type) or pa.types.is_large_string(col.type)
+                                         or pa.types.is_binary(col.type) or pa.types.is_large_binary(col.type)):
+            sizes = pa.compute.binary_length(col).to_pylist()
+            big = [i for i, n in enumerate(sizes) if n is not None and n > max_payload]
+            for i in big:
+                too_large.setdefault(i, (name, sizes[i]))
+            if big:
+                mask = pa.array([i in too_large for i in range(len(col))])
+                col = pa.compute.if_else(mask, pa.scalar(None, col.type), col)
+        if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
+            raw = col.cast(pa.large_binary()).to_pylist()
+            columns[name] = [None if v is None else v.decode("utf-8", errors="replace") for v in raw]
+        else:
+            columns[name] = _safe_pylist(col)
+    for i in range(batch.num_rows):
+        row = {name: values[i] for name, values in columns.items()}
+        if i in too_large:
+            row["_too_large"] = too_large[i]
+        yield row
+
+
+def _safe_pylist(col: pa.Array) -> list:
+    """col.to_pylist(), with None for each value Python cannot hold (a timestamp out of range)."""
+    try:
+        return col.to_pylist()
+    except (pa.ArrowException, ValueError, OverflowError, TypeError):
+        out = []
+        for i in range(len(col)):
+            try:
+                out.append(col[i].as_py())
+            except (pa.ArrowException, ValueError, OverflowError, TypeError):
+                out.append(None)
+        return out
+
+
 def read_input(inp: InputFile, stats: Counter | None = None,
                max_payload: int = 50 * 1024 * 1024) -> Iterator[pa.RecordBatch]:
     """Any supported input file -> `raw` batches."""
-    if inp.format == "warc":
-        return read_warc(inp.path, inp.name, stats, max_payload=max_payload)
     if inp.format == "jsonl":
-        return read_jsonl(inp.path, inp.name, stats)
-    return read_parquet(inp.path, inp.name, stats)
+        return read_jsonl(inp.path, inp.name, stats, max_payload=max_payload)
+    if inp.format == "parquet":
+        return read_parquet(inp.path, inp.name, stats, max_payload=max_payload)
+    # WARC/WET/ARC, and a file whose content is not recognised: the WARC reader looks through
+    # all of it for records and reports `unknown_format` when there is none
+    return read_warc(inp.path, inp.name, stats, max_payload=max_payload)

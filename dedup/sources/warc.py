@@ -753,17 +753,21 @@ def _skip_blank(src: _Source) -> bool:
             return False
 
 
-def _scan_to(src: _Source, marker: bytes) -> bool:
-    """Skip to the next line starting with `marker`; False at EOF or a gap."""
-    needle = b"\n" + marker
-    keep = len(needle) - 1
-    if src.ensure(len(marker)) and src.buf.startswith(marker, src.pos):
+# Where a record may start after damage: a 'WARC/1.' line, or a WARC version line glued to junk
+# before it (a cut record running into the next header, a stray byte at the start of the file).
+_WARC_START = re.compile(rb"(?<=\n)WARC/1\.|WARC/1\.\d\r?\n")
+
+
+def _scan_to_warc(src: _Source) -> bool:
+    """Skip to the next WARC record start (`_WARC_START`); False at EOF or a gap."""
+    keep = 10
+    if src.ensure(7) and src.buf.startswith(b"WARC/1.", src.pos):
         return True
     while True:
         buf = src.buf
-        i = buf.find(needle, src.pos)
-        if i >= 0:
-            src.pos = i + 1
+        m = _WARC_START.search(buf, src.pos)
+        if m is not None and (m.end() < len(buf) or m.group().endswith(b"\n")):
+            src.pos = m.start()
             return True
         src.pos = max(src.pos, len(buf) - keep)
         if not src.fill():
@@ -850,7 +854,7 @@ def _iter_warc(src: _Source, max_payload: int, unknown_start: bool) -> Iterator[
     while True:
         if scanning:
             scanning = False
-            if not _scan_to(src, b"WARC/1."):
+            if not _scan_to_warc(src):
                 if src.gap is not None:
                     src.resume()   # part of the damage already reported
                     continue
@@ -891,8 +895,10 @@ def _iter_warc(src: _Source, max_payload: int, unknown_start: bool) -> Iterator[
             src.ensure(5)
             buf, pos = src.buf, src.pos
             if not buf.startswith(b"WARC/", pos):
-                if unknown_start and start == 0:
-                    code, what = "unknown_format", "the file is neither WARC nor ARC: starts with"
+                if unknown_start:
+                    code, what = "unknown_format", (
+                        "no WARC or ARC record found where the file starts (dedup reads WARC/WET/ARC, "
+                        "plain or gzip, JSONL(.gz/.zst) and Parquet); it starts with")
                 else:
                     code = "bad_warc_header"
                     what = f"expected a WARC record at stream position {start}, found"

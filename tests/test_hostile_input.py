@@ -462,3 +462,80 @@ def test_symlinked_sub_folders_are_followed_once(tmp_path: Path) -> None:
     (store / "loop").symlink_to(crawl, target_is_directory=True)      # and a loop back up
     names = [f.name for f in expand_inputs([str(crawl)])]
     assert names == ["again/a.jsonl", "b.jsonl"]
+
+
+# ---------------------------------------------------------------- 8. no page stalls a worker
+
+def _growth(fn, small: str, large: str) -> float:
+    """time(large) / time(small), the best of three runs each: a ratio measured in the same run
+    (linear work on 4x the input: ~4; quadratic: ~16)."""
+    import time
+
+    def best(arg: str) -> float:
+        times = []
+        for _ in range(3):
+            t = time.perf_counter()
+            fn(arg)
+            times.append(time.perf_counter() - t)
+        return min(times)
+    return best(large) / max(best(small), 1e-4)
+
+
+@pytest.mark.parametrize("unit", ["<meta ", "<link ", "<time ", "<script ",
+                                  '<script type="application/ld+json">{'])
+def test_markup_scans_are_linear_without_closing_brackets(unit: str) -> None:
+    from dedup.text.markup import head_tags, jsonld_objects, time_datetime
+
+    def scan(html: str) -> None:
+        head_tags(html)
+        jsonld_objects(html)
+        time_datetime(html)
+    small, large = ("<html><head>" + unit * (k // len(unit)) for k in (60_000, 240_000))
+    assert _growth(scan, small, large) < 9
+
+
+def test_markup_scans_find_what_the_patterns_found() -> None:
+    from dedup.text.markup import head_tags, jsonld_objects, time_datetime
+
+    html = ('<html><head><META name="a" content="1"><link rel="canonical" href="/x"><meta name=b>'
+            '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "H"}</script>'
+            '<script>var s = "<script type=\\"application/ld+json\\">";</script></head>'
+            '<body><time class="x">no</time><time data-datetime="1999" datetime="2024-05-06">x</time>'
+            '<script type="Application/LD+JSON">[{"@type": "Person"}]</script  ></body></html>')
+    assert head_tags(html) == [("meta", {"name": "a", "content": "1"}),
+                               ("link", {"rel": "canonical", "href": "/x"}), ("meta", {"name": "b"})]
+    assert [o["@type"] for o in jsonld_objects(html)] == ["NewsArticle", "Person"]
+    assert time_datetime(html) == "2024-05-06"
+    assert time_datetime("<time datetime='2020'") is None
+
+
+def test_deep_nesting_skips_main_content_extraction_and_stays_linear() -> None:
+    from dedup.text.extract import MAX_NESTING_COST, extract_html, nesting_cost
+
+    def nested(n: int) -> str:
+        return "<html><body>" + "<div>" * n + "<p>the only text</p>" + "</div>" * n + "</body></html>"
+    assert nesting_cost(nested(10_000)) > MAX_NESTING_COST
+    assert extract_html(nested(10_000)).blocks == ["the only text"]
+    assert _growth(extract_html, nested(4_000), nested(16_000)) < 9
+    # real pages are far below the limit (the largest of the shared corpora: ~21,600)
+    assert nesting_cost(nested(30)) == 465
+
+
+def test_extraction_budget_rejects_a_page_that_runs_too_long(monkeypatch) -> None:
+    import dedup.text.extract as extract
+
+    html = ("<html><body>" + "<p>© 2024 Someone. All rights reserved.</p>\n" * 30_000
+            + "</body></html>").encode()
+    monkeypatch.setattr(extract, "EXTRACT_BUDGET_S", 0.05)
+    row = extract._extract_row(html, None, "http://site.test/x", None, "site.test")
+    assert row["reject_reason"] == "extract_timeout"
+    monkeypatch.setattr(extract, "EXTRACT_BUDGET_S", 0)   # no budget: the page is extracted
+    assert extract._extract_row(html, None, "http://site.test/x", None, "site.test").get("reject_reason") is None
+
+
+def test_html_larger_than_extraction_reads_is_rejected_not_cut(monkeypatch) -> None:
+    import dedup.text.extract as extract
+
+    monkeypatch.setattr(extract, "MAX_HTML_BYTES", 1000)
+    row = extract._extract_row(page(1) * 20, None, "http://site.test/x", None, "site.test")
+    assert row["reject_reason"] == "html_too_large" and "cut short" in row["reject_detail"]

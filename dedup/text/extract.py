@@ -8,6 +8,10 @@ Choice and measurements: docs/extraction.md.
 from __future__ import annotations
 
 import html as html_lib
+import re
+import signal
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urljoin
@@ -22,13 +26,23 @@ from dedup.rights.licence import (copyright_fields, decide_licence, html_licence
                                   text_licence_evidence)
 from dedup.schema import schema
 from dedup.text.dates import is_date_line, parse_date_line, parse_published
-from dedup.text.markup import TIME_DATETIME, first_str, head_tags, is_article, jsonld_objects
+from dedup.text.markup import first_str, head_tags, is_article, jsonld_objects, time_datetime
 from dedup.text.normalise import join_blocks, registered_domain, split_blocks
 
 # A page whose main-content pass keeps less than this is re-extracted whole: short pages (a single
 # paragraph of news, a WET-like page) are often judged "no main content" by the heuristics.
 MIN_MAIN_CHARS = 50
-MAX_HTML_BYTES = 8 * 1024 * 1024  # larger payloads are truncated before parsing (logged as detail)
+# Larger HTML is not extracted: its text would be cut short (reject `html_too_large`).
+MAX_HTML_BYTES = 8 * 1024 * 1024
+# Main-content extraction (resiliparse, C code that no signal interrupts) costs about 1e-7 s per
+# <div>/<article> element times its nesting depth: 10,000 nested <div>s take minutes. A page whose
+# estimate (`nesting_cost`) is above this is extracted whole instead (main_content=False, linear):
+# ~0.5 s of main-content work at most; real pages stay below 1% of it (docs/extraction.md).
+MAX_NESTING_COST = 5_000_000
+# Wall-clock budget of one record's extraction and evidence scans (Python code, where a timer signal
+# can interrupt): a page that takes longer is rejected as `extract_timeout`. Enforced in the main
+# thread of a process (the embedded engine's workers, a serial build), not in Dask worker threads.
+EXTRACT_BUDGET_S = 5.0
 
 
 @dataclass(slots=True)
@@ -69,6 +83,24 @@ def decode_html(payload: bytes, declared_charset: str | None = None) -> str:
         return payload.decode("utf-8", errors="replace")
 
 
+_NESTING_TAG = re.compile(r"<(/?)(?:div|article)\b", re.I)
+
+
+def nesting_cost(html: str, limit: int = MAX_NESTING_COST) -> int:
+    """Sum over <div>/<article> start tags of their nesting depth (a linear scan; stops past `limit`):
+    what main-content extraction's time grows with."""
+    depth = cost = 0
+    for m in _NESTING_TAG.finditer(html):
+        if m.group(1):
+            depth = depth - 1 if depth else 0
+        else:
+            depth += 1
+            cost += depth
+            if cost > limit:
+                break
+    return cost
+
+
 def extract_html(html: str | bytes, url: str | None = None, charset: str | None = None) -> Extracted:
     """The main text of an HTML page as blocks, plus metadata from <head> and JSON-LD."""
     if isinstance(html, bytes):
@@ -76,7 +108,11 @@ def extract_html(html: str | bytes, url: str | None = None, charset: str | None 
     tree = HTMLTree.parse(html)
     try:
         # comments=False: reader comments are not the article (dragnet micro precision 0.53 -> 0.85)
-        main = extract_plain_text(tree, main_content=True, alt_texts=False, list_bullets=False, comments=False)
+        if nesting_cost(html) > MAX_NESTING_COST:
+            main = ""   # too deeply nested for main-content extraction: the whole page below
+        else:
+            main = extract_plain_text(tree, main_content=True, alt_texts=False, list_bullets=False,
+                                      comments=False)
         blocks = split_blocks(main)
         if sum(len(b) for b in blocks) < MIN_MAIN_CHARS:
             whole = split_blocks(extract_plain_text(tree, main_content=False, alt_texts=False, list_bullets=False))
@@ -141,9 +177,9 @@ def _read_head(html: str, fallback_title: str | None, url: str | None, out: Extr
     for key in ("article:published_time", "og:published_time", "datepublished", "pubdate",
                 "publishdate", "date", "dc.date.issued", "dc.date", "sailthru.date", "parsely-pub-date"):
         candidates.append(("meta", meta.get(key)))
-    time_match = TIME_DATETIME.search(html)
-    if time_match:
-        candidates.append(("time_element", html_lib.unescape(time_match.group(1))))
+    time_value = time_datetime(html)
+    if time_value:
+        candidates.append(("time_element", html_lib.unescape(time_value)))
     for source, raw in candidates:
         parsed = parse_published(raw)
         if parsed is not None:
@@ -169,13 +205,52 @@ def extract_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
     return pa.RecordBatch.from_pydict(cols, schema=sch)
 
 
+class ExtractTimeout(Exception):
+    """A record's extraction ran past EXTRACT_BUDGET_S."""
+
+
+@contextmanager
+def time_budget(seconds: float):
+    """Raise ExtractTimeout in the guarded code after `seconds` of wall-clock time (a SIGALRM timer);
+    a no-op where signals cannot be used (not the main thread, or no setitimer)."""
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread() \
+            or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def on_alarm(signum, frame):  # noqa: ARG001
+        raise ExtractTimeout()
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def _extract_row(html: bytes | None, text: str | None, url: str | None, charset: str | None,
                  domain: str | None) -> dict:
+    if html is not None and len(html) > MAX_HTML_BYTES:
+        return {"reject_reason": "html_too_large",
+                "reject_detail": f"HTML of {len(html)} bytes: extraction reads at most {MAX_HTML_BYTES}, "
+                                 "the page's text would be cut short"}
     try:
-        page = decode_html(html[:MAX_HTML_BYTES], charset) if html is not None else None
-        ex = extract_html(page, url) if page is not None else extract_plain(text or "")
+        with time_budget(EXTRACT_BUDGET_S):
+            return _extracted_row(html, text, url, charset, domain)
+    except ExtractTimeout:
+        return {"reject_reason": "extract_timeout",
+                "reject_detail": f"extracting this page took over {EXTRACT_BUDGET_S:g} s (pathological "
+                                 "markup or size); it was stopped"}
     except Exception as exc:  # a parser failure on one page must not stop the run
-        return {"reject_reason": "extraction_failed", "reject_detail": f"{type(exc).__name__}: {exc}"}
+        return {"reject_reason": "extraction_failed", "reject_detail": f"{type(exc).__name__}: {exc}"[:500]}
+
+
+def _extracted_row(html: bytes | None, text: str | None, url: str | None, charset: str | None,
+                   domain: str | None) -> dict:
+    page = decode_html(html, charset) if html is not None else None
+    ex = extract_html(page, url) if page is not None else extract_plain(text or "")
     if not ex.blocks:
         return {"reject_reason": "no_text", "reject_detail": "extraction found no text on the page"}
     row = {

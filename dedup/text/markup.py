@@ -11,10 +11,17 @@ import json
 import re
 
 
-_TAG = re.compile(r"<(meta|link)\b([^>]*)>", re.I)
+# Linear time on any page: a pattern like `<meta\b[^>]*>` rescans to the end of the text from every
+# '<meta' when no '>' follows (quadratic: minutes on a 1 MiB page of '<meta '). So only tag starts
+# are matched by regex; the end of each tag is found once with str.find, the scan goes on after
+# it, and stops when no '>' (or no '</script') is left anywhere.
+_TAG_START = re.compile(r"<(meta|link)\b", re.I)
 _ATTR = re.compile(r"""([^\s=/>"']+)\s*(?:=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+)))?""")
-_JSONLD = re.compile(r"<script\b[^>]*application/ld\+json[^>]*>(.*?)</script\s*>", re.I | re.S)
-TIME_DATETIME = re.compile(r"<time\b[^>]*\bdatetime\s*=\s*[\"']?([^\"'>]+)", re.I)
+_SCRIPT_START = re.compile(r"<script\b", re.I)
+_SCRIPT_END = re.compile(r"</script\s*>", re.I)
+_LD_JSON = re.compile(r"application/ld\+json", re.I)
+_TIME_START = re.compile(r"<time\b", re.I)
+_DATETIME_ATTR = re.compile(r"\bdatetime\s*=\s*[\"']?([^\"'>]+)", re.I)
 _HEAD_END = re.compile(r"</head\s*>|<body\b", re.I)
 HEAD_SCAN_CHARS = 300_000
 
@@ -38,7 +45,31 @@ def head_tags(html: str) -> list[tuple[str, dict[str, str]]]:
     """
     end = _HEAD_END.search(html, 0, HEAD_SCAN_CHARS)
     head = html[: end.start() if end else HEAD_SCAN_CHARS]
-    return [(m.group(1).lower(), tag_attributes(m.group(2))) for m in _TAG.finditer(head)]
+    tags = []
+    pos = 0
+    while (m := _TAG_START.search(head, pos)) is not None:
+        gt = head.find(">", m.end())
+        if gt < 0:
+            break
+        tags.append((m.group(1).lower(), tag_attributes(head[m.end():gt])))
+        pos = gt + 1
+    return tags
+
+
+def time_datetime(html: str) -> str | None:
+    """The datetime attribute of the first <time datetime=...> element, as written; linear time."""
+    pos = 0
+    while (m := _TIME_START.search(html, pos)) is not None:
+        gt = html.find(">", m.end())
+        if gt < 0:
+            return None
+        last = None
+        for last in _DATETIME_ATTR.finditer(html, m.end(), gt):
+            pass   # the last one in the tag, as `<time\b[^>]*\bdatetime...` (greedy) found it
+        if last is not None:
+            return last.group(1)
+        pos = gt + 1
+    return None
 
 
 def first_str(value: object) -> str | None:
@@ -59,13 +90,32 @@ def is_article(obj: dict) -> bool:
     return any(isinstance(t, str) and t.lower() in _ARTICLE_TYPES for t in types)
 
 
+def _ld_json_bodies(html: str) -> list[str]:
+    """The text of every <script type="application/ld+json"> element, in order; linear time."""
+    bodies = []
+    pos = 0
+    while (m := _SCRIPT_START.search(html, pos)) is not None:
+        gt = html.find(">", m.end())
+        if gt < 0:
+            break
+        if _LD_JSON.search(html, m.end(), gt) is None:
+            pos = gt + 1
+            continue
+        end = _SCRIPT_END.search(html, gt + 1)
+        if end is None:
+            break
+        bodies.append(html[gt + 1:end.start()])
+        pos = end.end()
+    return bodies
+
+
 def jsonld_objects(html: str) -> list[dict]:
     """Every JSON object in the page's ld+json scripts, @graph flattened; broken JSON is skipped."""
     found: list[dict] = []
-    for m in _JSONLD.finditer(html):
+    for body in _ld_json_bodies(html):
         try:
-            data = json.loads(m.group(1).strip())
-        except ValueError:
+            data = json.loads(body.strip())
+        except (ValueError, RecursionError):
             continue
         stack = [data]
         while stack:

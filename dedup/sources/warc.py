@@ -303,6 +303,43 @@ class _Source:
         self._raw, self._mv, self._rpos = b"", memoryview(b""), 0
         self._raw_off = data_off + len(data)
 
+    def _member_after(self, start: int) -> int | None:
+        """The file offset of the first sound gzip member at or after `start`: one that inflates
+        without error to its end, or (a large one) to a WARC/ARC record start. None if there is none.
+        Only called when the file ends inside a member; reads the rest of the file once."""
+        f = self._f
+        f.seek(start)
+        data = b""
+        at = start            # file offset of data[0]
+        while chunk := f.read(_RAW_READ):
+            data = data[-2:] + chunk
+            base = at - min(2, at - start)
+            i = data.find(_GZIP_MAGIC3)
+            while i >= 0:
+                if self._sound_member(base + i):
+                    return base + i
+                i = data.find(_GZIP_MAGIC3, i + 1)
+            at += len(chunk)
+        return None
+
+    def _sound_member(self, off: int) -> bool:
+        f = self._f
+        here = f.tell()
+        try:
+            f.seek(off)
+            piece = f.read(64 * 1024)
+        finally:
+            f.seek(here)
+        z = zlib.decompressobj(31)
+        try:
+            out = z.decompress(piece, 64 * 1024)
+        except zlib.error:
+            return False
+        if z.eof:
+            return True
+        head = out[_WS_RUN.match(out).end():]
+        return head.startswith((b"WARC/", b"filedesc://")) or _record_start(head[:4096])[1] == 0
+
     def _salvage(self, fail_at: int) -> bytes:
         """The output that the failed inflate call (its input started at file offset `fail_at`) would
         have given before the damage: zlib drops all of a call's output when the call fails, so a
@@ -359,9 +396,17 @@ class _Source:
             if self._rpos >= len(self._raw) and not self._read_raw():
                 if self._z is not None and not self._probing:
                     # The file ends inside a gzip member.
-                    self.truncated_member = self._member_off
                     out = self._z.flush()
                     self._z = None
+                    nxt = self._member_after(self._member_off + 1)
+                    if nxt is not None:
+                        # not the end: a member cut short took the sound members after it as
+                        # its own data (inside a stored block zlib copies them without a word)
+                        self.gap = ("gzip_error", f"the gzip member at offset {self._member_off} is "
+                                    f"cut short: the next member starts at offset {nxt}", self._member_off)
+                        self._resync_from = nxt
+                        return out
+                    self.truncated_member = self._member_off
                     if out:
                         return out
                 self._z = None
@@ -400,10 +445,11 @@ class _Source:
             try:
                 out = z.decompress(inp, _OUT_MAX)
             except zlib.error as exc:
+                # zlib drops the output of the failing call: get it back (a wrong CRC alone would
+                # cost the member's last records). Bytes just before damage may be garbage: a
+                # record that does not parse there is reported as gzip_error (`_records`).
                 salvaged = b""
-                if "check" in str(exc):
-                    # only the CRC-32 or length check failed: the data inflated fine and was
-                    # dropped with the failing call; other damage inflates to garbage first
+                if not (self._probing and self._member_out == 0):
                     salvaged = self._salvage(self._raw_off + self._rpos)
                 self._set_gap(f"corrupt gzip member at offset {self._member_off}: {exc}",
                               self._member_off, self._member_off + 1)
@@ -916,6 +962,16 @@ def _iter_warc(src: _Source, max_payload: int, unknown_start: bool) -> Iterator[
                     scanning = True
                 yield rec
                 continue
+        nxt = buf.find(b"WARC/1.", pos + 5, he)
+        if nxt >= 0 and (buf[nxt - 1] == 10 or _WARC_START.match(buf, nxt)):
+            # another record starts inside this header block: this one was cut short in its
+            # header (merging the two would swallow the next record)
+            headers = _parse_fields(_text(buf[pos:nxt]))
+            yield _err(offset, "bad_warc_header", "the header block is cut short: another record "
+                       f"starts inside it at stream position {src.base + nxt}",
+                       (headers.get("warc-type") or "unknown").lower(), headers)
+            src.pos = nxt
+            continue
         text = _text(buf[pos:he])
         pos = he + seplen
         src.pos = pos
@@ -1109,6 +1165,20 @@ def _arc_fields(line: bytes, version: int) -> tuple[str, str, str, str, str] | N
     return url, ip, date, ctype, parts[-1]
 
 
+_SCHEME_AT = re.compile(rb"[A-Za-z][A-Za-z0-9+.\-]*:")
+
+
+def _arc_header_in_line(line: bytes, version: int) -> tuple[int, tuple | None]:
+    """A header line glued after junk: (where it starts in `line`, its fields) or (-1, None)."""
+    for n, m in enumerate(_SCHEME_AT.finditer(line, 1)):
+        if n >= 64:
+            break
+        fields = _arc_fields(line[m.start():], version)
+        if fields is not None:
+            return m.start(), fields
+    return -1, None
+
+
 def _arc_header_inside(block: bytes, version: int) -> bool:
     """Does a line inside `block` (not its first) parse as an ARC header line?"""
     for m in _ARC_LINE_START.finditer(block, 1):
@@ -1149,12 +1219,16 @@ def _iter_arc(src: _Source, max_payload: int) -> Iterator[RawRecord]:
         line = _read_line(src)
         fields = _arc_fields(line, version)
         if fields is None:
+            at, fields = _arc_header_in_line(line, version)
             if not scanning:
                 yield _err(offset, "bad_arc_header",
                            f"expected an ARC header line at stream position {start}, found "
                            f"{_preview(line, 60)}")
+            if fields is None:
                 scanning = True
-            continue
+                continue
+            # junk glued before a header line: the record starts inside the line
+            offset, member = src.record_offset(start + at)
         url, ip, date, ctype, length = fields
         rtype = "arc_header" if url.startswith("filedesc:") else "response"
         headers = {"warc-target-uri": _clean_uri(url), "warc-ip-address": ip,
@@ -1315,10 +1389,14 @@ def _records(f: BinaryIO, max_payload: int) -> Iterator[RawRecord]:
         del head
         src = _Source(f, gz)
         try:
-            if kind == "arc":
-                yield from _iter_arc(src, max_payload)
-            else:
-                yield from _iter_warc(src, max_payload, kind == "unknown")
+            for rec in (_iter_arc(src, max_payload) if kind == "arc" else
+                        _iter_warc(src, max_payload, kind == "unknown")):
+                if rec.error is not None and rec.error != "gzip_error" and src.gap is not None:
+                    # the bytes it was read from end at damaged gzip data (and may be garbled
+                    # by it): the damage is the cause; the gap itself is then not reported again
+                    rec.detail = f"{src.gap[1]}; the record read before it: {rec.error}: {rec.detail}"
+                    rec.error = "gzip_error"
+                yield rec
         except (OSError, MemoryError):
             raise
         except Exception as exc:   # a reader bug must not kill the caller's run

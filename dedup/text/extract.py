@@ -11,6 +11,7 @@ import html as html_lib
 import re
 import signal
 import threading
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -212,9 +213,14 @@ class ExtractTimeout(Exception):
 @contextmanager
 def time_budget(seconds: float):
     """Raise ExtractTimeout in the guarded code after `seconds` of wall-clock time (a SIGALRM timer);
-    a no-op where signals cannot be used (not the main thread, or no setitimer)."""
+    a no-op where signals cannot be used (not the main thread, or no setitimer). A timer the caller
+    had set keeps running: if it is due first, it governs and no budget is set."""
     if seconds <= 0 or threading.current_thread() is not threading.main_thread() \
             or not hasattr(signal, "setitimer"):
+        yield
+        return
+    outer, interval = signal.getitimer(signal.ITIMER_REAL)
+    if outer and outer <= seconds:
         yield
         return
 
@@ -222,12 +228,15 @@ def time_budget(seconds: float):
         raise ExtractTimeout()
 
     previous = signal.signal(signal.SIGALRM, on_alarm)
+    start = time.monotonic()
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+        if outer:
+            signal.setitimer(signal.ITIMER_REAL, max(outer - (time.monotonic() - start), 0.001), interval)
 
 
 def _extract_row(html: bytes | None, text: str | None, url: str | None, charset: str | None,

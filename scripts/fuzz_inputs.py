@@ -1,0 +1,752 @@
+#!/usr/bin/env python3
+"""Seeded fuzzing of the input readers and extraction: never lose a record, never crash, never hang.
+
+    python scripts/fuzz_inputs.py [--variants N] [--seed S] [--builds K] [--bombs] [--workdir DIR]
+
+Seeds are small real files: the repo's samples/crawl (WARC, JSONL) and, when present,
+../shared/corpora/warc-samples (WARC, ARC, WET) and ../shared/bench/syndication-dev/crawl-jsonl,
+plus Parquet files made from the JSONL seeds. Each seed is cut into its records independently of
+dedup (warcio for WARC/ARC, lines for JSONL), and every variant is built from those records with
+one damage: bit flips, truncation, a wrong Content-Length, duplicated or missing headers, garbage
+between records or gzip members, bad UTF-8, deep JSON nesting, huge values, extreme dates, broken
+Parquet. The mutator knows which records it left intact (for a damaged compressed stream: the
+records an independent decoder gets back byte-exact before the damage). The oracle, for each
+variant run through `dedup.pipeline.extract_file` (read + extract + within-page pass):
+
+- no traceback, no `read_failed` / `internal_error` row (a bug caught by a safety net is a crash);
+- no variant over the time budget (a hang; each runs in a worker process that is killed then);
+- (source_file, source_offset) unique; every reject has a detail; Parquet: one row per row;
+- every intact record exactly once, with the outcome and text it has in the undamaged file.
+
+`--builds K` also runs `dedup build` on K folders of variants (accounting_ok, intact records in the
+output); `--bombs` measures the peak memory of reading a 10 GiB-expanding .jsonl.gz / .jsonl.zst,
+a 500 MB JSONL line and a WARC record of 10 GiB of gzip-compressed zeros (each in a fresh process).
+tests/test_fuzz_inputs.py runs a quick subset of the same variants in the default test run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import io
+import json
+import multiprocessing
+import random
+import sys
+import tempfile
+import time
+import traceback
+import zlib
+from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+HANG_S = 20.0            # a variant running longer than this is a hang
+CRASH_REASONS = {"read_failed", "internal_error"}
+
+
+# ---------------------------------------------------------------- seeds
+
+@dataclass
+class Seed:
+    """A real file cut into its records: WARC/ARC records as plain bytes (separator included), or
+    JSONL lines (without the newline)."""
+    name: str
+    kind: str                   # warc | arc | jsonl
+    records: list[bytes]
+
+
+def _warc_records(path: Path, limit: int) -> list[bytes]:
+    """The first `limit` records of a WARC/ARC file as plain bytes, cut by warcio (not by dedup)."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    data = path.read_bytes()
+    spans: list[tuple[int, int]] = []
+    with open(path, "rb") as f:
+        it = ArchiveIterator(f, arc2warc=True)
+        try:
+            for rec in it:
+                offset = it.get_record_offset()
+                it.read_to_end(rec)
+                spans.append((offset, it.get_record_length()))
+                if len(spans) > limit:
+                    break
+        except Exception:  # noqa: BLE001 - a deliberately broken sample: keep its clean prefix
+            pass
+    # a record runs to where the next one starts (separator lines included), so that joining the
+    # records gives the file back byte for byte
+    ends = [o for o, _ in spans[1:]] + [spans[-1][0] + spans[-1][1] if spans else 0]
+    records = []
+    for (offset, _), end in list(zip(spans, ends))[:limit]:
+        raw = data[offset:end]
+        records.append(gzip.decompress(raw) if raw.startswith(b"\x1f\x8b") else raw)
+    return records
+
+
+def seeds(shared: bool = True) -> list[Seed]:
+    """The seed files: the repo's samples always, ../shared's when present (and `shared`)."""
+    out = [Seed("sample-00000", "warc", _warc_records(REPO / "samples" / "crawl" / "sample-00000.warc.gz", 8))]
+    lines = gzip.decompress((REPO / "samples" / "crawl" / "sample-extra.jsonl.gz").read_bytes()).split(b"\n")
+    out.append(Seed("sample-extra", "jsonl", [line for line in lines if line.strip()][:12]))
+    samples = SHARED / "corpora" / "warc-samples"
+    if shared and samples.is_dir():
+        for rel, kind, limit in (("warcio/example.warc.gz", "warc", 10), ("warcio/example.arc", "arc", 10),
+                                 ("resiliparse/warcfile.warc.gz", "warc", 10),
+                                 ("whirlwind/whirlwind.warc.wet.gz", "warc", 10),
+                                 ("warcio/example-iana.org-chunked.warc", "warc", 10)):
+            recs = _warc_records(samples / rel, limit)
+            if kind == "arc" or len(recs) >= 2:
+                out.append(Seed(rel.replace("/", "_"), kind, recs))
+        jsonl = SHARED / "bench" / "syndication-dev" / "crawl-jsonl" / "part-00000.jsonl.gz"
+        if jsonl.is_file():
+            with gzip.open(jsonl) as f:
+                out.append(Seed("synd-jsonl", "jsonl", [f.readline().rstrip(b"\n") for _ in range(10)]))
+    return out
+
+
+# ---------------------------------------------------------------- variants
+
+@dataclass
+class Variant:
+    """One damaged file and what must come out of it."""
+    name: str
+    filename: str
+    data: bytes
+    seed: str
+    intact: list[int] = field(default_factory=list)   # indexes of the seed's records left intact
+    rows: int | None = None                           # Parquet: exactly this many rows
+    max_payload: int = 50 * 1024 * 1024
+    repeats_ids: bool = False                         # the damage repeats records (ids twice)
+
+
+def _flip(data: bytes, rng: random.Random, n: int, avoid_newline: bool = False) -> bytes:
+    b = bytearray(data)
+    for _ in range(n):
+        i = rng.randrange(len(b))
+        v = b[i] ^ (1 << rng.randrange(8))
+        if avoid_newline and (v == 10 or b[i] == 10):
+            continue
+        b[i] = v
+    return bytes(b)
+
+
+def _set_header(rec: bytes, name: bytes, value: bytes | None, duplicate: bool = False) -> bytes:
+    """Replace (value None: remove; duplicate: add a second line) a WARC header field of a record."""
+    head, sep, body = rec.partition(b"\r\n\r\n")
+    lines = head.split(b"\r\n")
+    out = []
+    for line in lines:
+        if line.lower().startswith(name.lower() + b":"):
+            if duplicate:
+                out.append(line)
+            if value is not None:
+                out.append(name + b": " + value)
+            continue
+        out.append(line)
+    return b"\r\n".join(out) + sep + body
+
+
+def _arc_length(rec: bytes, value: bytes) -> bytes:
+    line, nl, rest = rec.partition(b"\n")
+    parts = line.split(b" ")
+    return b" ".join(parts[:-1] + [value]) + nl + rest
+
+
+def _common_prefix(a: bytes, b: bytes) -> int:
+    n = min(len(a), len(b))
+    lo, hi = 0, n
+    while lo < hi:   # binary search on equal prefixes (bytes comparison is C speed)
+        mid = (lo + hi + 1) // 2
+        if a[:mid] == b[:mid]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def _decodable(data: bytes, codec: str) -> bytes:
+    """What an independent decoder gets from a damaged stream before its damage, byte by byte
+    (members / frames one after the other; padding between them skipped)."""
+    import zstandard
+
+    out = []
+    while data.strip(b"\0\r\n\t "):
+        data = data.lstrip(b"\0\r\n\t ")
+        d = zlib.decompressobj(31) if codec == "gz" else zstandard.ZstdDecompressor().decompressobj()
+        for i in range(len(data)):
+            try:
+                out.append(d.decompress(data[i:i + 1]))
+            except (zlib.error, zstandard.ZstdError):
+                return b"".join(out)
+            if d.eof:
+                data = data[i + 1:]
+                break
+        else:
+            return b"".join(out)   # the data ends inside a member
+    return b"".join(out)
+
+
+def _intact_in_prefix(records: list[bytes], prefix: int, sep: bytes, slack: int = 0) -> list[int]:
+    """Indexes of the records that lie wholly within the first `prefix` bytes of their concatenation
+    (`slack`: trailing bytes that may be cut without harm, a WARC record's closing blank lines)."""
+    intact, end = [], 0
+    for i, rec in enumerate(records):
+        end += len(rec) + len(sep)
+        if end - len(sep) - slack <= prefix:
+            intact.append(i)
+    return intact
+
+
+def warc_variants(seed: Seed, rng: random.Random) -> list[Variant]:
+    """Damaged versions of a WARC/ARC seed, in three layouts (plain, per-record gzip, whole gzip)."""
+    recs = seed.records
+    n = len(recs)
+    arc = seed.kind == "arc"
+    out: list[Variant] = []
+    ext = ".arc" if arc else ".warc"
+    allbut = lambda k: [i for i in range(n) if i != k]  # noqa: E731
+    # record-level damage to one record k (not the ARC file header: it sets the ARC version)
+    k = rng.randrange(1 if arc else 0, n)
+    damaged: list[tuple[str, bytes, list[int]]] = []
+    r = recs[k]
+    damaged.append(("flip", _flip(r, rng, rng.randint(1, 8)), allbut(k)))
+    damaged.append(("cut", r[:rng.randrange(1, len(r))], allbut(k)))
+    junk = bytes(rng.randrange(256) for _ in range(rng.randint(1, 300)))
+    # ARC: junk glued to the next header line would become part of its URL ('Bhttp://...'): the
+    # record is still read, under that URL, so the junk ends its own line here
+    damaged.append(("garbage-before", junk + (b"\n" if arc else b"") + r, list(range(n))))
+    damaged.append(("nul-padding", b"\0" * rng.randint(1, 600) + r, list(range(n))))
+    damaged.append(("bad-utf8", r.replace(b"\r\n", b"\r\nX-Junk: \xff\xfe\xc3\x28\r\n", 1), allbut(k)))
+    if arc:
+        for v in (b"0", b"-5", b"abc", b"99999999999", str(len(r) * 3).encode()):
+            damaged.append((f"length={v.decode()}", _arc_length(r, v), allbut(k)))
+    else:
+        cl_values = [b"0", b"1", b"-7", b"abc", b"99999999999", b"1" + b"0" * 30]
+        length = len(r.partition(b"\r\n\r\n")[2]) - 4
+        cl_values += [str(max(0, length + d)).encode() for d in (-50, -1, 1, 7, 1000)]
+        for v in cl_values:
+            damaged.append((f"content-length={v.decode()[:12]}", _set_header(r, b"Content-Length", v), allbut(k)))
+        damaged.append(("no-content-length", _set_header(r, b"Content-Length", None), allbut(k)))
+        damaged.append(("no-warc-type", _set_header(r, b"WARC-Type", None), allbut(k)))
+        damaged.append(("no-record-id", _set_header(r, b"WARC-Record-ID", None), allbut(k)))
+        damaged.append(("dup-content-length", _set_header(r, b"Content-Length", b"5", duplicate=True), allbut(k)))
+        damaged.append(("dup-record-id", _set_header(r, b"WARC-Record-ID", b"<urn:uuid:twice>",
+                                                     duplicate=True), allbut(k)))
+        damaged.append(("fake-record-in-payload",
+                        r + b"WARC/1.0\r\nWARC-Type: resource\r\nContent-Length: 3\r\n\r\nabc\r\n\r\n",
+                        list(range(n))))
+        for date in (b"9999-12-31T23:59:59-01:00", b"0001-01-01T00:00:00+01:00", b"99999999999999", b"\xff"):
+            damaged.append((f"date={date[:10]!r}", _set_header(r, b"WARC-Date", date), allbut(k)))
+    for name, rec, intact in damaged:
+        layout = rng.choice(["plain", "per-record"])
+        parts = recs[:k] + [rec] + recs[k + 1:]
+        if layout == "plain":
+            data = b"".join(parts)
+        else:
+            data = b"".join(gzip.compress(p, mtime=0) for p in parts)
+        out.append(Variant(f"{seed.name}/{layout}/rec{k}/{name}", f"f{ext}{'' if layout == 'plain' else '.gz'}",
+                           data, seed.name, intact))
+    # container-level damage
+    members = [gzip.compress(p, mtime=0) for p in recs]
+    m = rng.randrange(n)
+    before = b"".join(members[:m])
+    mem = members[m]
+    after = b"".join(members[m + 1:])
+    allbut_m = [i for i in range(n) if i != m]
+    out.append(Variant(f"{seed.name}/per-record/member{m}/flip", f"f{ext}.gz",
+                       before + _flip(mem, rng, rng.randint(1, 4)) + after, seed.name, allbut_m))
+    out.append(Variant(f"{seed.name}/per-record/member{m}/crc", f"f{ext}.gz",
+                       before + mem[:-8] + bytes(b ^ 0xFF for b in mem[-8:-4]) + mem[-4:] + after,
+                       seed.name, list(range(n))))   # only the checksum: the record inflates fine
+    out.append(Variant(f"{seed.name}/per-record/member{m}/cut", f"f{ext}.gz",
+                       before + mem[:rng.randrange(1, len(mem))] + after, seed.name, allbut_m))
+    out.append(Variant(f"{seed.name}/per-record/member{m}/garbage-after", f"f{ext}.gz",
+                       before + mem + bytes(rng.randrange(256) for _ in range(rng.randint(1, 64))) + after,
+                       seed.name, list(range(n))))
+    out.append(Variant(f"{seed.name}/per-record/junk-byte-first", f"f{ext}.gz",
+                       b"x" + b"".join(members), seed.name, list(range(n))))
+    cut = rng.randrange(1, len(before + mem + after))
+    out.append(Variant(f"{seed.name}/per-record/truncated@{cut}", f"f{ext}.gz", (before + mem + after)[:cut],
+                       seed.name, _intact_members(members, cut)))
+    plain = b"".join(recs)
+    whole = gzip.compress(plain, mtime=0)
+    slack = 0 if arc else 4   # a WARC record's closing CRLF CRLF may be cut at the end of a file
+    for name, data in (("whole/flip", _flip(whole, rng, rng.randint(1, 3))),
+                       ("whole/truncated", whole[:rng.randrange(10, len(whole))])):
+        prefix = _common_prefix(_decodable(data, "gz"), plain)
+        out.append(Variant(f"{seed.name}/{name}", f"f{ext}.gz", data, seed.name,
+                           _intact_in_prefix(recs, prefix, b"", slack)))
+    cut = rng.randrange(1, len(plain))
+    out.append(Variant(f"{seed.name}/plain/truncated@{cut}", f"f{ext}", plain[:cut], seed.name,
+                       _intact_in_prefix(recs, cut, b"", slack)))
+    # the max_payload cap: every record over it is a payload_too_large reject, the others intact
+    small = sorted(len(r) for r in recs)[len(recs) // 2]
+    out.append(Variant(f"{seed.name}/plain/max_payload={small}", f"f{ext}", plain, seed.name,
+                       [i for i, r in enumerate(recs) if len(r) < small - 2000], max_payload=small))
+    return out
+
+
+def _intact_members(members: list[bytes], cut: int) -> list[int]:
+    intact, end = [], 0
+    for i, mem in enumerate(members):
+        end += len(mem)
+        if end <= cut:
+            intact.append(i)
+    return intact
+
+
+def jsonl_variants(seed: Seed, rng: random.Random) -> list[Variant]:
+    """Damaged versions of a JSONL seed: one bad line (plain, .gz, .zst) or a damaged stream."""
+    import zstandard
+
+    lines = seed.records
+    n = len(lines)
+    k = rng.randrange(n)
+    try:
+        obj = json.loads(lines[k])
+        obj = obj if isinstance(obj, dict) else {}
+    except ValueError:
+        obj = {}
+    bad: list[tuple[str, bytes, bool]] = [   # (name, the damaged line, the line may still be kept)
+        ("flip", _flip(lines[k], rng, rng.randint(1, 6), avoid_newline=True), True),
+        ("cut", lines[k][:rng.randrange(1, len(lines[k]))], False),
+        ("deep-nesting", b"[" * 100_000 + b"]" * 100_000, False),
+        ("deep-value", json.dumps(obj | {"extra": None}).encode().replace(b"null", b"[" * 5000 + b"]" * 5000), False),
+        ("huge-int", json.dumps(obj).encode()[:-1] + b', "n": ' + b"9" * 20_000 + b"}", True),
+        ("bad-utf8", lines[k].replace(b'"', b'"\xff\xfe', 3), True),
+        ("lone-surrogate", json.dumps(obj | {"id": obj.get("id", "x") + "\ud800"}).encode(), True),
+        ("nan", json.dumps(obj | {"fetched_at": float("nan")}).encode(), True),
+        ("date-overflow", json.dumps(obj | {"fetched_at": "0001-01-01T00:00:00+01:00"}).encode(), True),
+        ("date-type", json.dumps(obj | {"fetched_at": [1, 2]}).encode(), True),
+        ("id-list", json.dumps(obj | {"id": [1]}).encode(), False),
+        ("id-int", json.dumps(obj | {"id": 10**30}).encode(), True),
+        ("no-id", json.dumps({k2: v for k2, v in obj.items() if k2 != "id"}).encode(), False),
+        ("html-number", json.dumps(obj | {"html": 5}).encode(), False),
+        ("not-object", b'"just a string"', False),
+        ("empty-object", b"{}", False),
+        ("huge-html", json.dumps(obj | {"html": "<p>" + "x" * 300_000 + "</p>"}).encode(), False),
+        ("nul-bytes", b"\0" * 100, False),
+    ]
+    out: list[Variant] = []
+    for name, line, _ in bad:
+        codec = rng.choice(["", ".gz", ".zst"])
+        data = b"\n".join(lines[:k] + [line] + lines[k + 1:]) + b"\n"
+        data = gzip.compress(data, mtime=0) if codec == ".gz" else \
+            zstandard.ZstdCompressor(level=3).compress(data) if codec == ".zst" else data
+        out.append(Variant(f"{seed.name}/line{k}/{name}{codec}", f"f.jsonl{codec}", data, seed.name,
+                           [i for i in range(n) if i != k], max_payload=200_000))
+    plain = b"\n".join(lines) + b"\n"
+    for codec in ("gz", "zst"):
+        packed = gzip.compress(plain, mtime=0) if codec == "gz" else \
+            zstandard.ZstdCompressor(level=3, write_checksum=True).compress(plain)
+        damaged = {"flip": _flip(packed, rng, rng.randint(1, 3)),
+                   "truncated": packed[:rng.randrange(5, len(packed))],
+                   "checksum": packed[:-8] + bytes(b ^ 0xFF for b in packed[-8:-4]) + packed[-4:]
+                   if codec == "gz" else packed[:-2] + bytes(b ^ 0xFF for b in packed[-2:]),
+                   "garbage-after": packed + b"garbage",
+                   "two-streams": packed + packed[:len(packed) // 2]}
+        for name, data in damaged.items():
+            got = _decodable(data, codec)
+            prefix = _common_prefix(got, plain)
+            out.append(Variant(f"{seed.name}/stream.{codec}/{name}", f"f.jsonl.{codec}", data, seed.name,
+                               _intact_in_prefix(lines, prefix, b"\n"), repeats_ids=name == "two-streams"))
+    return out
+
+
+def parquet_variants(seed: Seed, rng: random.Random) -> list[Variant]:
+    """Parquet files made from a JSONL seed's lines, with schema oddities and byte damage."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    objs = []
+    for line in seed.records:   # the seed's good lines (sample-extra also holds broken ones)
+        try:
+            obj = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(obj, dict) and isinstance(obj.get("id"), str) and isinstance(obj.get("html"), str):
+            objs.append(obj)
+    n = len(objs)
+
+    def table(**cols) -> bytes:
+        buf = io.BytesIO()
+        pq.write_table(pa.table(cols), buf, row_group_size=max(1, n // 3))
+        return buf.getvalue()
+    ids = [o.get("id") for o in objs]
+    html = [o.get("html") for o in objs]
+    urls = [o.get("url") for o in objs]
+    good = table(id=ids, url=urls, html=html)
+    out = [Variant(f"{seed.name}/parquet/clean", "f.parquet", good, seed.name, list(range(n)), rows=n)]
+    k = rng.randrange(n)
+    raw = pa.array([h.encode() if h else None for h in html], pa.binary())
+    bad = bytearray(html[k].encode())
+    bad[len(bad) // 2] = 0xFF
+    raw_bad = pa.array([bytes(bad) if i == k else (h.encode() if h else None) for i, h in enumerate(html)],
+                       pa.binary())
+    as_str = pa.StringArray.from_buffers(len(raw_bad), raw_bad.buffers()[1], raw_bad.buffers()[2],
+                                         raw_bad.buffers()[0])
+    allbut = [i for i in range(n) if i != k]
+    variants = {
+        "no-id": (table(url=urls, html=html), []),
+        "int-ids": (table(id=list(range(n)), html=html), []),
+        "binary-html": (table(id=ids, html=raw), list(range(n))),
+        "bad-utf8": (table(id=ids, html=as_str), allbut),
+        "null-id": (table(id=[None if i == k else v for i, v in enumerate(ids)], html=html), allbut),
+        "huge-html": (table(id=ids, html=[("<p>" + "x" * 300_000 + "</p>") if i == k else h
+                                          for i, h in enumerate(html)]), allbut),
+        "dates": (table(id=ids, html=html, fetched_at=pa.array([2**62 if i == k else 0 for i in range(n)],
+                                                                pa.timestamp("ms"))), allbut),
+    }
+    for name, (data, intact) in variants.items():
+        out.append(Variant(f"{seed.name}/parquet/{name}", "f.parquet", data, seed.name, intact, rows=n,
+                           max_payload=200_000))
+    for name, data in (("flip", _flip(good, rng, rng.randint(1, 10))),
+                       ("truncated", good[:rng.randrange(4, len(good))]), ("not-parquet", b"id,html\n1,x\n")):
+        try:
+            rows = pq.ParquetFile(io.BytesIO(data)).metadata.num_rows
+        except Exception:  # noqa: BLE001 - unreadable: one file-level reject
+            rows = 1
+        out.append(Variant(f"{seed.name}/parquet/{name}", "f.parquet", data, seed.name, [], rows=rows))
+    return out
+
+
+def variants_for(seed: Seed, rng: random.Random) -> list[Variant]:
+    if seed.kind == "jsonl":
+        return jsonl_variants(seed, rng) + parquet_variants(seed, rng)
+    return warc_variants(seed, rng)
+
+
+# ---------------------------------------------------------------- running and checking
+
+def baseline_file(seed: Seed) -> tuple[str, bytes]:
+    if seed.kind == "jsonl":
+        return "f.jsonl", b"\n".join(seed.records) + b"\n"
+    return f"f.{seed.kind}", b"".join(seed.records)
+
+
+def run_file(filename: str, data: bytes, max_payload: int) -> dict:
+    """Read + extract one file as a build would (`extract_file`); its docs rows, or the traceback."""
+    from dedup.pipeline import extract_file
+    from dedup.sources.read import expand_inputs
+    import pyarrow.parquet as pq
+
+    with tempfile.TemporaryDirectory(prefix="fuzz-") as tmp:
+        path = Path(tmp) / filename
+        path.write_bytes(data)
+        t = time.perf_counter()
+        try:
+            inp = expand_inputs([str(path)])[0]
+            result = extract_file(inp, Path(tmp) / "docs.parquet", max_payload)
+            rows = pq.read_table(Path(tmp) / "docs.parquet", columns=[
+                "doc_id", "source_file", "source_offset", "reject_reason", "reject_detail", "blocks"]).to_pylist()
+        except Exception:  # noqa: BLE001 - a crash is what we look for
+            return {"error": traceback.format_exc(limit=6), "elapsed": time.perf_counter() - t}
+        return {"rows": rows, "stats": result["stats"], "elapsed": time.perf_counter() - t}
+
+
+def row_key(kind: str, row: dict) -> str:
+    """What identifies a record's row across variants: the doc_id, or for JSONL the line number
+    (a line without a usable id gets a positional id that depends on the file name)."""
+    return f"line {row['source_offset']}" if kind == "jsonl" else row["doc_id"]
+
+
+def record_ids(seed: Seed, rows: list[dict]) -> dict[int, str]:
+    """Seed record index -> the key of the row its undamaged file gave it (records that make one)."""
+    # WARC/ARC rows come in record order, one per non-skipped record; JSONL rows carry the line
+    if seed.kind == "jsonl":
+        return {r["source_offset"]: row_key("jsonl", r) for r in rows}
+    ids = {}
+    want = [i for i, rec in enumerate(seed.records) if not _skipped_type(rec, seed.kind)]
+    for i, row in zip(want, rows):
+        ids[i] = row["doc_id"]
+    return ids
+
+
+def _skipped_type(rec: bytes, kind: str) -> bool:
+    if kind == "arc":
+        return rec.startswith(b"filedesc:")
+    head = rec.partition(b"\r\n\r\n")[0].lower()
+    for line in head.split(b"\r\n"):
+        if line.startswith(b"warc-type:"):
+            return line.split(b":", 1)[1].strip() in (b"request", b"metadata", b"warcinfo")
+    return False
+
+
+def check(variant: Variant, result: dict, baseline: dict[str, tuple], ids: dict[int, str], kind: str) -> dict:
+    """The oracle's verdict on one variant: counts of crash / hang / mismatch / lost records."""
+    verdict = Counter()
+    notes: list[str] = []
+    if "error" in result:
+        verdict["crash"] += 1
+        notes.append(result["error"].strip().splitlines()[-1])
+        return {"verdict": verdict, "notes": notes, "elapsed": result["elapsed"]}
+    if result["elapsed"] > HANG_S:
+        verdict["hang"] += 1
+    rows = result["rows"]
+    for r in rows:
+        if r["reject_reason"] in CRASH_REASONS:
+            verdict["crash"] += 1
+            notes.append(f"{r['reject_reason']}: {r['reject_detail'][:160]}")
+        if r["reject_reason"] is not None and not r["reject_detail"]:
+            verdict["mismatch"] += 1
+            notes.append(f"reject {r['reject_reason']} without a detail")
+        if r["reject_reason"] is None and not r["blocks"]:
+            verdict["mismatch"] += 1
+            notes.append(f"kept row {r['doc_id']} without text")
+    at = Counter((r["source_file"], r["source_offset"]) for r in rows)
+    if any(v > 1 for v in at.values()):
+        verdict["mismatch"] += 1
+        notes.append(f"repeated (source_file, source_offset): {[k for k, v in at.items() if v > 1][:3]}")
+    if variant.rows is not None and len(rows) != variant.rows:
+        verdict["mismatch"] += 1
+        notes.append(f"{len(rows)} rows for {variant.rows} Parquet rows")
+    by_id = Counter(row_key(kind, r) for r in rows)
+    outcome = {row_key(kind, r): (r["reject_reason"], tuple(r["blocks"] or ())) for r in rows}
+    for i in variant.intact:
+        doc_id = ids.get(i)
+        if doc_id is None:
+            continue   # a skipped record type (request, metadata, warcinfo): no row either way
+        if by_id[doc_id] == 0:
+            verdict["lost"] += 1
+            notes.append(f"intact record {i} ({doc_id}) is missing")
+        elif by_id[doc_id] > 1 and not variant.repeats_ids:
+            verdict["mismatch"] += 1
+            notes.append(f"intact record {i} ({doc_id}) came out {by_id[doc_id]} times")
+        elif outcome[doc_id] != baseline[doc_id]:
+            verdict["mismatch"] += 1
+            notes.append(f"intact record {i} ({doc_id}): {outcome[doc_id][0]} / {len(outcome[doc_id][1])} "
+                         f"blocks, undamaged {baseline[doc_id][0]} / {len(baseline[doc_id][1])}")
+    return {"verdict": verdict, "notes": notes, "elapsed": result["elapsed"]}
+
+
+def _run_variant(args: tuple[str, bytes, int]) -> dict:
+    return run_file(*args)
+
+
+class Runner:
+    """Runs variants in one worker process with a time limit (a stalled worker is killed and
+    replaced: the variant counts as a hang), or in this process (`isolate=False`)."""
+
+    def __init__(self, isolate: bool) -> None:
+        self.isolate = isolate
+        self.pool: ProcessPoolExecutor | None = None
+
+    def __call__(self, filename: str, data: bytes, max_payload: int) -> dict:
+        if not self.isolate:
+            return run_file(filename, data, max_payload)
+        if self.pool is None:
+            self.pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+        fut = self.pool.submit(_run_variant, (filename, data, max_payload))
+        try:
+            return fut.result(timeout=HANG_S * 3)
+        except FutureTimeout:
+            for proc in list(self.pool._processes.values()):   # kill the stalled worker only
+                proc.kill()
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool = None
+            return {"rows": [], "stats": {}, "elapsed": HANG_S * 3, "hung": True}
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown()
+
+
+def fuzz(n_per_seed: int, seed: int, isolate: bool, shared: bool = True, log=None) -> dict:
+    """Run `n_per_seed` rounds of variants for every seed; the summary figures and the failures."""
+    rng = random.Random(seed)
+    runner = Runner(isolate)
+    totals = Counter()
+    failures: list[dict] = []
+    slowest = (0.0, "")
+    try:
+        for s in seeds(shared):
+            name, data = baseline_file(s)
+            base = runner(name, data, 50 * 1024 * 1024)
+            if "error" in base or base.get("hung"):
+                raise RuntimeError(f"the undamaged seed {s.name} does not read: {base}")
+            ids = record_ids(s, base["rows"])
+            baseline = {row_key(s.kind, r): (r["reject_reason"], tuple(r["blocks"] or ())) for r in base["rows"]}
+            for _ in range(n_per_seed):
+                for v in variants_for(s, rng):
+                    result = runner(v.filename, v.data, v.max_payload)
+                    if result.get("hung"):
+                        got = {"verdict": Counter(hang=1), "notes": ["killed after the time limit"],
+                               "elapsed": result["elapsed"]}
+                    else:
+                        got = check(v, result, baseline, ids, s.kind)
+                    totals["variants"] += 1
+                    totals.update(got["verdict"])
+                    totals["intact_records"] += len([i for i in v.intact if i in ids])
+                    if got["elapsed"] > slowest[0]:
+                        slowest = (got["elapsed"], v.name)
+                    if got["verdict"]:
+                        failures.append({"variant": v.name, "verdict": dict(got["verdict"]), "notes": got["notes"][:5]})
+                        if log:
+                            log(f"FAIL {v.name}: {dict(got['verdict'])} {got['notes'][:3]}")
+    finally:
+        runner.close()
+    for key in ("crash", "hang", "mismatch", "lost"):
+        totals.setdefault(key, 0)
+    return {"totals": dict(totals), "slowest_s": round(slowest[0], 2), "slowest": slowest[1],
+            "failures": failures}
+
+
+# ---------------------------------------------------------------- builds and bombs
+
+def fuzz_builds(n_builds: int, seed: int, workdir: Path) -> dict:
+    """`dedup build` on folders of damaged files: exit without a traceback, accounting_ok, every
+    intact record in data/, duplicates/ or rejects/."""
+    import pyarrow.parquet as pq
+
+    from dedup.config import BuildConfig
+    from dedup.pipeline import build
+
+    rng = random.Random(seed)
+    all_seeds = seeds()
+    results = Counter()
+    for b in range(n_builds):
+        crawl = workdir / f"build-{b}" / "crawl"
+        crawl.mkdir(parents=True, exist_ok=True)
+        expect: set[str] = set()
+        for j, s in enumerate(rng.sample(all_seeds, min(4, len(all_seeds)))):
+            name, data = baseline_file(s)
+            base = run_file(name, data, 50 * 1024 * 1024)
+            ids = record_ids(s, base["rows"])
+            v = rng.choice(variants_for(s, rng))
+            (crawl / f"{j}-{v.filename}").write_bytes(v.data)
+            if v.max_payload == 50 * 1024 * 1024:
+                expect |= {ids[i] for i in v.intact if i in ids}
+        out = workdir / f"build-{b}" / "out"
+        try:
+            summary = build([str(crawl)], out, BuildConfig(), overwrite=True)
+        except Exception:  # noqa: BLE001
+            results["crash"] += 1
+            continue
+        results["builds"] += 1
+        found = Counter()
+        for table in ("data", "duplicates", "rejects"):
+            for f in (out / table).rglob("*.parquet"):
+                found.update(pq.read_table(f, columns=["doc_id"]).column("doc_id").to_pylist())
+        written = sum(found.values())
+        if not summary.counts.get("accounting_ok") or written != summary.counts["input_records"]:
+            results["accounting_mismatch"] += 1
+        results["lost"] += len({d for d in expect if found[d] == 0 and not any(
+            k.startswith(d + "#repeat:") for k in found)})
+    return dict(results)
+
+
+def _bomb_child(kind: str, path: str, queue) -> None:
+    import resource
+
+    from collections import Counter as C
+
+    from dedup.sources.read import InputFile, read_input
+
+    t = time.perf_counter()
+    reasons, rows = C(), 0
+    fmt = "warc" if kind == "warc" else "jsonl"
+    for batch in read_input(InputFile(path, Path(path).name, fmt), C()):
+        rows += batch.num_rows
+        reasons.update(r or "ok" for r in batch.column("reject_reason").to_pylist())
+    queue.put({"rows": rows, "reasons": dict(reasons), "seconds": round(time.perf_counter() - t, 1),
+               "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)})
+
+
+def make_bombs(workdir: Path) -> dict[str, Path]:
+    """The bomb files (cached in workdir): 10 GiB of zeros behind a newline-free .jsonl.gz and
+    .jsonl.zst, a 500 MB JSONL line, and a WARC record whose gzip member inflates to 10 GiB."""
+    import zstandard
+
+    workdir.mkdir(parents=True, exist_ok=True)
+    good = b'\n{"id": "after-the-bomb", "text": "still read"}\n'
+    paths = {"zeros-10GiB.jsonl.gz": workdir / "zeros-10GiB.jsonl.gz",
+             "zeros-10GiB.jsonl.zst": workdir / "zeros-10GiB.jsonl.zst",
+             "line-500MB.jsonl": workdir / "line-500MB.jsonl",
+             "zeros-10GiB.warc.gz": workdir / "zeros-10GiB.warc.gz"}
+    zeros = b"\0" * (1 << 24)
+    if not paths["zeros-10GiB.jsonl.gz"].exists():
+        c = zlib.compressobj(1, zlib.DEFLATED, 31)
+        with open(paths["zeros-10GiB.jsonl.gz"], "wb") as f:
+            for _ in range(640):
+                f.write(c.compress(zeros))
+            f.write(c.compress(good) + c.flush())
+    if not paths["zeros-10GiB.jsonl.zst"].exists():
+        with open(paths["zeros-10GiB.jsonl.zst"], "wb") as f:
+            with zstandard.ZstdCompressor(level=1).stream_writer(f) as w:
+                for _ in range(640):
+                    w.write(zeros)
+                w.write(good)
+    if not paths["line-500MB.jsonl"].exists():
+        with open(paths["line-500MB.jsonl"], "wb") as f:
+            f.write(b'{"id": "huge", "html": "<p>')
+            for _ in range(500):
+                f.write(b"x" * 1_000_000)
+            f.write(b'</p>"}' + good)
+    if not paths["zeros-10GiB.warc.gz"].exists():
+        size = 640 << 24
+        head = (f"WARC/1.0\r\nWARC-Type: resource\r\nWARC-Record-ID: <urn:uuid:bomb>\r\n"
+                f"WARC-Target-URI: http://bomb.test/\r\nContent-Type: text/html\r\n"
+                f"Content-Length: {size}\r\n\r\n").encode()
+        c = zlib.compressobj(1, zlib.DEFLATED, 31)
+        with open(paths["zeros-10GiB.warc.gz"], "wb") as f:
+            f.write(c.compress(head))
+            for _ in range(640):
+                f.write(c.compress(zeros))
+            f.write(c.compress(b"\r\n\r\n") + c.flush())
+            f.write(gzip.compress(b"WARC/1.0\r\nWARC-Type: resource\r\nWARC-Record-ID: <urn:uuid:after>\r\n"
+                                  b"WARC-Target-URI: http://bomb.test/after\r\nContent-Type: text/plain\r\n"
+                                  b"Content-Length: 10\r\n\r\nstill read\r\n\r\n", mtime=0))
+    return paths
+
+
+def bombs(workdir: Path) -> dict:
+    """Peak memory (RSS of a fresh process) and outcome of reading each bomb file."""
+    ctx = multiprocessing.get_context("spawn")
+    out = {}
+    for name, path in make_bombs(workdir).items():
+        queue = ctx.Queue()
+        proc = ctx.Process(target=_bomb_child, args=("warc" if name.endswith(".warc.gz") else "jsonl",
+                                                    str(path), queue))
+        proc.start()
+        proc.join(timeout=1800)
+        if proc.is_alive():
+            proc.kill()
+            out[name] = {"hang": True}
+            continue
+        out[name] = queue.get() if not queue.empty() else {"exitcode": proc.exitcode}
+        out[name]["compressed_mib"] = round(path.stat().st_size / 2**20, 1)
+    return out
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--variants", type=int, default=20, help="rounds of variants per seed (each ~40)")
+    ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--builds", type=int, default=0, help="also run dedup build on this many folders")
+    ap.add_argument("--bombs", action="store_true", help="measure peak memory on the bomb files")
+    ap.add_argument("--workdir", type=Path, default=None, help="for bombs and builds (default: a temp dir)")
+    args = ap.parse_args()
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="dedup-fuzz-"))
+    t = time.perf_counter()
+    report = fuzz(args.variants, args.seed, isolate=True, log=lambda m: print(m, file=sys.stderr, flush=True))
+    report["seconds"] = round(time.perf_counter() - t, 1)
+    if args.builds:
+        report["builds"] = fuzz_builds(args.builds, args.seed, workdir)
+    if args.bombs:
+        report["bombs"] = bombs(workdir)
+    report["failures"] = report["failures"][:50]
+    print(json.dumps(report, indent=2))
+    bad = sum(report["totals"][k] for k in ("crash", "hang", "mismatch", "lost"))
+    bad += sum(v for k, v in report.get("builds", {}).items() if k != "builds")
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -618,11 +618,15 @@ def fuzz_builds(n_builds: int, seed: int, workdir: Path) -> dict:
         for j, s in enumerate(rng.sample(all_seeds, min(4, len(all_seeds)))):
             name, data = baseline_file(s)
             base = run_file(name, data, 50 * 1024 * 1024)
+            doc_id = {row_key(s.kind, r): r["doc_id"] for r in base["rows"]}
             ids = record_ids(s, base["rows"])
             v = rng.choice(variants_for(s, rng))
             (crawl / f"{j}-{v.filename}").write_bytes(v.data)
-            if v.max_payload == 50 * 1024 * 1024:
-                expect |= {ids[i] for i in v.intact if i in ids}
+            if v.max_payload == 50 * 1024 * 1024 and not v.filename.endswith(".parquet"):
+                # (a JSONL line without an id has a positional one, named after its file: not
+                # expected by id; Parquet rows are checked by the accounting only)
+                expect |= {doc_id[ids[i]] for i in v.intact
+                           if i in ids and not doc_id[ids[i]].startswith("nodocid:")}
         out = workdir / f"build-{b}" / "out"
         try:
             summary = build([str(crawl)], out, BuildConfig(), overwrite=True)

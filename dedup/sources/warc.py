@@ -1309,7 +1309,7 @@ def _record_start(data: bytes) -> tuple[str, int]:
     if w >= 0:
         kinds.append((w, "warc"))
     # ARC: the filedesc header, or (an excerpt) a header line: URL IP date type length
-    for m in _ARC_LINE_START.finditer(data, lead, w if w >= 0 else len(data)):
+    for m in _ARC_LINE_START.finditer(data, lead, min(w if w >= 0 else len(data), lead + 65536)):
         at = m.start() + (data[m.start()] == 10)
         if at < lead:
             continue
@@ -1347,6 +1347,10 @@ def _sniff_head(head: bytes) -> tuple[str, bool]:
     it as gzip. The first gzip member that inflates to a record, or the first record line in the
     plain bytes, whichever comes first: a damaged first member or junk before the first record must
     not hide the records after it."""
+    if head.startswith(_GZIP_MAGIC3):   # the common case first: a sound first member
+        kind, _ = _record_start(_inflate_prefix(head, 0, _SNIFF_OUT))
+        if kind != "unknown":
+            return kind, True
     plain_kind, plain_at = _record_start(head)
     i = head.find(_GZIP_MAGIC3)
     tries = 0

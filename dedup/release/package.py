@@ -634,7 +634,7 @@ _DOCS = {  # meanings of columns whose schema entry has no "doc"
     "published_at_source": "where published_at came from: jsonld, meta, time_element",
     "fetched_at": "crawl time (WARC-Date or the input fetched_at, UTC)",
     "source_file": "input file the record came from, relative to the crawl folder",
-    "source_offset": "byte offset of the record (WARC/ARC), line (JSONL) or row (Parquet) in source_file",
+    "source_offset": "byte offset of the record or of its gzip member (WARC/ARC; a whole-file gzip: its offset in the decompressed stream), line (JSONL) or row (Parquet) in source_file",
     "warc_record_id": "WARC-Record-ID when the record came from a WARC file",
     "licence_class": "open, nc, nd, all-rights-reserved or noassertion",
     "publisher": "the site that published the page",

@@ -4,7 +4,13 @@
 record comes out with `error` set to a short reason code, and the reader resynchronises on the next
 record (next gzip member, next ``WARC/1.`` line, next ARC header line). Files may be gzipped per
 record (the Common Crawl layout), gzipped as a whole, or plain; gzip is recognised by its magic
-bytes, never by the file name.
+bytes, never by the file name, and past junk bytes or a damaged first member at the start.
+
+Nothing after damage is lost that can be read: what inflates before a gzip error is kept (zlib
+drops the output of the call that fails; it is inflated again); a Content-Length that does not end
+its record (too large, beyond ``max_payload``, past the end of the file) makes the reader scan the
+bytes after the header again; a header block holding the start of the next record is cut there; a
+member cut short that took the members after it as its data is followed by them.
 
 Reason codes (`RawRecord.error`):
 
@@ -12,6 +18,8 @@ Reason codes (`RawRecord.error`):
 ``truncated_record``        the file (or its last gzip member) ends inside the record
 ``truncated_gzip``          a gzip member is cut short after the records it holds were complete
 ``gzip_error``              corrupt gzip data or non-gzip bytes between members; data is lost
+                            (a record that does not parse from bytes just before the damage is
+                            reported as this too, the damage being the cause)
 ``bad_warc_header``         no ``WARC/`` record where one must start, or an unusable header block
 ``bad_arc_header``          an ARC header line that cannot be parsed (length missing, negative...)
 ``content_length_mismatch`` the record is not followed by the record separator: its
@@ -23,7 +31,8 @@ Reason codes (`RawRecord.error`):
 ``bad_content_encoding``    gzip/deflate/br/zstd content coding cannot be decoded (or is
                             unsupported); payload is the raw (still encoded) body
 ``payload_too_large``       Content-Length (or the decoded body) exceeds ``max_payload``;
-                            payload is ``b''``
+                            payload is ``b''`` (skipped unread; scanned again for records when
+                            the length does not end the record)
 ``unknown_format``          the file starts with neither a WARC nor an ARC record
 ``internal_error``          a bug in this reader; iteration stops (please report it)
 ==========================  =====================================================================

@@ -539,3 +539,41 @@ def test_html_larger_than_extraction_reads_is_rejected_not_cut(monkeypatch) -> N
     monkeypatch.setattr(extract, "MAX_HTML_BYTES", 1000)
     row = extract._extract_row(page(1) * 20, None, "http://site.test/x", None, "site.test")
     assert row["reject_reason"] == "html_too_large" and "cut short" in row["reject_detail"]
+
+
+def test_jsonl_line_of_millions_of_tiny_values_is_not_parsed(tmp_path: Path) -> None:
+    # 12 MB of '{},' would parse into ~300 MB of Python objects (90 MB: 2.2 GB): rejected unparsed
+    bomb = '{"id": "bomb", "junk": [' + "{}," * 4_000_000 + '{}], "text": "x"}'
+    big_page = json.dumps({"id": "page", "html": "<p>" + "A sentence, with {braces} and commas. " * 50_000
+                           + "</p>"})
+    path = tmp_path / "values.jsonl"
+    path.write_text("\n".join([bomb, big_page, jsonl_line(3)]) + "\n")
+    out = rows(path)
+    assert kept(out) == ["page", "doc-3"]
+    assert reasons(out) == ["bad_json"] and "JSON values" in out[0]["reject_detail"]
+
+
+def test_a_file_of_lying_content_lengths_reads_in_linear_time(tmp_path: Path) -> None:
+    # every record claims 40 MB (under max_payload) or 10^12 bytes: reading each claimed length
+    # in full, then again from the next record, would be quadratic in the file size
+    def lying(count: int, claim: int) -> bytes:   # records of one size: the file grows with count
+        return b"".join(warc_record(i, http_response(page(7)), content_length=claim) for i in range(count))
+
+    for claim in (40_000_000, 10**12):
+        small, large = tmp_path / f"lying-{claim}.warc", tmp_path / f"lying-{claim}-x4.warc"
+        small.write_bytes(lying(1000, claim))
+        large.write_bytes(lying(4000, claim))
+        out = rows(small)
+        assert len(out) == 1000 and {r["doc_id"] for r in out} == {rid(i) for i in range(1000)}
+        assert set(reasons(out)) <= {"content_length_mismatch", "payload_too_large"}
+        assert _growth(lambda p: rows(Path(p)), str(small), str(large)) < 9
+
+
+def test_a_body_of_millions_of_tiny_chunks_is_refused_quickly(tmp_path: Path) -> None:
+    body = b"1\r\nx\r\n" * 300_000 + b"0\r\n\r\n"
+    block = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nTransfer-Encoding: chunked\r\n\r\n" + body
+    path = tmp_path / "chunks.warc"
+    path.write_bytes(warc_record(1, block) + warc_record(2))
+    out = rows(path)
+    assert kept(out) == [rid(2)] and reasons(out) == ["bad_chunked_encoding"]
+    assert "chunks" in out[0]["reject_detail"]

@@ -679,8 +679,23 @@ def _int_or_digits(text: str) -> int | str:
     return int(text) if not limit or len(text.lstrip("-")) <= limit else text
 
 
+def _json_values(line: bytes) -> int:
+    """About how many JSON values a line holds (strings, containers, items), by counting bytes:
+    an upper bound for a page record, whose HTML is one string (quotes in it are escaped)."""
+    quotes = line.count(b'"') - line.count(b'\\"')
+    return quotes // 2 + line.count(b"{") + line.count(b"[") + line.count(b",")
+
+
 def _jsonl_row(line: bytes, source_name: str, line_no: int, max_payload: int) -> dict:
     base = {"source_file": source_name, "source_offset": line_no}
+    # Python objects cost ~30-60 bytes each: 90 MB of '{},' parse into 2.2 GB. A page record is a
+    # few strings (real pages: one value per 170 bytes at the median, per 10 at the densest seen);
+    # a long line holding more is not one, and is not parsed.
+    if len(line) > 1 << 20 and (values := _json_values(line)) > max(len(line) // 10, 4_000_000):
+        return base | {"doc_id": positional_id(source_name, line_no), "reject_reason": "bad_json",
+                       "reject_detail": f"line {line_no + 1}: {len(line)} bytes holding about {values} "
+                                        "JSON values, too many for a page record (an object with `id`, "
+                                        "`url` and `html` or `text`); not parsed"}
     # broken UTF-8 inside a line damages a few characters, not the record
     text = line.decode("utf-8", errors="replace")
     try:

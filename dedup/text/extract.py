@@ -44,6 +44,10 @@ MAX_NESTING_COST = 5_000_000
 # can interrupt): a page that takes longer is rejected as `extract_timeout`. Enforced in the main
 # thread of a process (the embedded engine's workers, a serial build), not in Dask worker threads.
 EXTRACT_BUDGET_S = 5.0
+# A page of more text blocks (non-empty lines) than this is rejected (`too_many_blocks`): a listing
+# or a dump, not an article, and every later stage works block by block (~40 us each in the
+# within-page pass alone). Articles have hundreds; a long book a few thousand paragraphs.
+MAX_BLOCKS = 50_000
 
 
 @dataclass(slots=True)
@@ -258,10 +262,14 @@ def _extract_row(html: bytes | None, text: str | None, url: str | None, charset:
 
 def _extracted_row(html: bytes | None, text: str | None, url: str | None, charset: str | None,
                    domain: str | None) -> dict:
+    if html is None and text and text.count("\n") > 4 * MAX_BLOCKS:
+        return _too_many_blocks(f"over {4 * MAX_BLOCKS} lines")   # not worth splitting
     page = decode_html(html, charset) if html is not None else None
     ex = extract_html(page, url) if page is not None else extract_plain(text or "")
     if not ex.blocks:
         return {"reject_reason": "no_text", "reject_detail": "extraction found no text on the page"}
+    if len(ex.blocks) > MAX_BLOCKS:
+        return _too_many_blocks(f"{len(ex.blocks)} text blocks")
     row = {
         "canonical_url": ex.canonical_url,
         "title": ex.title,
@@ -277,6 +285,12 @@ def _extracted_row(html: bytes | None, text: str | None, url: str | None, charse
     return row
 
 
+def _too_many_blocks(what: str) -> dict:
+    return {"reject_reason": "too_many_blocks",
+            "reject_detail": f"the page has {what}, more than the {MAX_BLOCKS} processed per page: a "
+                             "listing or a dump rather than an article"}
+
+
 def _date_from_lines(ex: Extracted, row: dict) -> None:
     """No date in the markup: the first visible date line of the page (markup always wins)."""
     for block in ex.blocks[:25]:
@@ -287,17 +301,33 @@ def _date_from_lines(ex: Extracted, row: dict) -> None:
                 return
 
 
+# Licence and attribution evidence is read from every block of a page, at ~0.15 ms a block: a
+# document of more blocks than these (a book, a 20,000-line listing) has its first and last blocks
+# scanned, where credits and notices sit, so that its size does not decide whether it is read at
+# all. No page of the shared corpora or the bench crawl comes near (the largest: a few hundred).
+RIGHTS_HEAD_BLOCKS = 2000
+RIGHTS_TAIL_BLOCKS = 500
+
+
+def rights_blocks(blocks: list[str]) -> list[str]:
+    """The blocks scanned for licence and attribution evidence (all but the middle of a huge page)."""
+    if len(blocks) <= RIGHTS_HEAD_BLOCKS + RIGHTS_TAIL_BLOCKS:
+        return blocks
+    return blocks[:RIGHTS_HEAD_BLOCKS] + blocks[-RIGHTS_TAIL_BLOCKS:]
+
+
 def page_rights(page: str | None, ex: Extracted, domain: str | None) -> dict:
     """Licence and attribution from the page's own evidence: markup, JSON-LD and every extracted
     block (before repeated-block removal, which may drop a wire credit line the licence needs)."""
+    blocks = rights_blocks(ex.blocks)
     evidence = (html_licence_evidence(page) if page else []) + jsonld_licence_evidence(ex.jsonld) \
-        + text_licence_evidence(ex.blocks)
+        + text_licence_evidence(blocks)
     row = decide_licence(evidence)
-    row.update(copyright_fields(ex.blocks, evidence))
-    attribution = attribution_evidence(ex.blocks, ex.jsonld, ex.meta, domain)
+    row.update(copyright_fields(blocks, evidence))
+    attribution = attribution_evidence(blocks, ex.jsonld, ex.meta, domain)
     row["agency"] = attribution["original_source"]
     row["attribution_evidence"] = attribution["attribution_evidence"]
     row["dateline"] = attribution["dateline"]
-    row["authors"] = attribution["authors"] or byline_authors(ex.blocks)
+    row["authors"] = attribution["authors"] or byline_authors(blocks)
     row["publisher"] = attribution["publisher"] or ex.site_name or domain
     return row

@@ -630,3 +630,18 @@ def test_a_page_of_too_many_blocks_is_rejected() -> None:
     assert row["reject_reason"] == "too_many_blocks"
     dump = "x\n" * (4 * MAX_BLOCKS + 1)   # not even split into lines
     assert _extract_row(None, dump, "http://site.test/y", None, "site.test")["reject_reason"] == "too_many_blocks"
+
+
+def test_a_file_of_lying_arc_lengths_reads_in_linear_time(tmp_path: Path) -> None:
+    def lying(count: int, claim: int) -> bytes:
+        block = http_response(page(7))
+        return b"".join(f"http://arc.test/{i} 10.0.0.1 20100102030405 text/html {claim}\n".encode()
+                        + block + b"\n" for i in range(count))
+
+    for claim in (40_000_000, 10**12):
+        small, large = tmp_path / f"lying-{claim}.arc", tmp_path / f"lying-{claim}-x4.arc"
+        small.write_bytes(lying(1000, claim))
+        large.write_bytes(lying(4000, claim))
+        out = rows(small)
+        assert sorted(r["url"] for r in out) == sorted(f"http://arc.test/{i}" for i in range(1000))
+        assert _growth(lambda p: rows(Path(p)), str(small), str(large)) < 10

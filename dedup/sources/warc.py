@@ -1236,6 +1236,32 @@ def _arc_header_in_line(line: bytes, version: int) -> tuple[int, tuple | None]:
     return -1, None
 
 
+def _arc_header_within(src: _Source, n: int, max_payload: int, version: int) -> int | None:
+    """Where the next ARC header line starts in the `n` bytes at `src.pos` (an index into
+    `src.buf`; None if not within them or within max_payload). Buffers what it looks at, consumes
+    nothing."""
+    limit = min(n, max_payload) + 1
+    searched = 0   # bytes after src.pos searched so far (relative: fill() moves the buffer)
+    while True:
+        buf, pos = src.buf, src.pos
+        avail = min(len(buf) - pos, limit)
+        done = avail
+        # from the line end before `pos`: a header line may start right at the block
+        for m in _ARC_LINE_START.finditer(buf, max(pos - 1, pos + searched - 1), pos + avail):
+            at = m.start() + 1
+            nl = buf.find(b"\n", at, at + _MAX_ARC_LINE)
+            if nl < 0 and at + _MAX_ARC_LINE > len(buf):
+                done = at - 1 - pos   # the line is not all read: look at it again after fill()
+                break
+            if _arc_fields(buf[at:nl if nl >= 0 else at + _MAX_ARC_LINE].rstrip(b"\r"), version):
+                return at
+        if avail >= limit and done >= avail:
+            return None
+        searched = max(done, 0)
+        if not src.fill():
+            return None
+
+
 def _arc_header_inside(block: bytes, version: int) -> bool:
     """Does a line inside `block` (not its first) parse as an ARC header line?"""
     for m in _ARC_LINE_START.finditer(block, 1):
@@ -1256,6 +1282,7 @@ def _arc_date(d: str) -> str | None:
 def _iter_arc(src: _Source, max_payload: int) -> Iterator[RawRecord]:
     version = 1
     scanning = False   # after damage: skip lines silently until one parses as an ARC header
+    distrust = False   # an ARC length in this file proved wrong: see `_iter_warc`
     while True:
         if not _skip_blank(src):
             if src.gap is not None:
@@ -1300,6 +1327,16 @@ def _iter_arc(src: _Source, max_payload: int) -> Iterator[RawRecord]:
             continue
         scanning = False
         n = int(length)
+        if distrust and n > _DISTRUST_MIN:
+            nxt = _arc_header_within(src, n, max_payload, version)
+            if nxt is not None:
+                into = nxt - src.pos
+                src.pos = nxt
+                yield _err(offset, "payload_too_large" if n > max_payload else "content_length_mismatch",
+                           f"ARC length {n}{' > max_payload ' + str(max_payload) if n > max_payload else ''}"
+                           f", but another ARC header line starts {into} bytes into the record (this "
+                           "file's lengths are not to be trusted): the record ends there", rtype, headers)
+                continue
         if n > max_payload:
             mark = src.checkpoint()
             got = src.skip(n)
@@ -1311,6 +1348,7 @@ def _iter_arc(src: _Source, max_payload: int) -> Iterator[RawRecord]:
                 src.truncated_member = None
                 continue
             src.restore(mark)
+            distrust = True
             yield RawRecord(offset, rtype, headers, None, None, b"", "payload_too_large",
                             detail + ("; the record is cut short" if got < n else
                                       "; and that length does not end the record")
@@ -1327,7 +1365,7 @@ def _iter_arc(src: _Source, max_payload: int) -> Iterator[RawRecord]:
                 "is too large; the records inside were read")
             cut = None
             src.unread(block)
-            scanning = True
+            scanning = distrust = True
             block = b""
         elif err != "gzip_error" and cut is None and _skip_blank(src):
             nxt = _peek_line(src)
@@ -1338,7 +1376,7 @@ def _iter_arc(src: _Source, max_payload: int) -> Iterator[RawRecord]:
                 # Rescan the block (with the blank lines skipped after it): if the length was
                 # too large, the next header line starts inside it.
                 src.unread(block + b"\n" * (src.base + src.pos - block_end))
-                scanning = True
+                scanning = distrust = True
         if rtype == "arc_header" and block.split(None, 1)[:1] == [b"2"]:
             version = 2
         http = rtype != "arc_header" and block.startswith(b"HTTP/")

@@ -35,6 +35,7 @@ class Counts:
         return self.canonical + self.duplicates + self.rejects == self.input_records
 
     def to_dict(self) -> dict[str, int | bool]:
+        """Plain JSON values, as run.json holds them."""
         return asdict(self) | {"accounting_ok": self.accounting_ok}
 
 
@@ -72,6 +73,7 @@ class RunReport:
     finished_at: str = ""
 
     def to_dict(self) -> dict[str, Any]:
+        """Plain JSON values, as run.json holds them."""
         out = {k: v for k, v in self.__dict__.items()}
         out["counts"] = self.counts.to_dict()
         out["outputs"] = {k: [asdict(f) for f in v] for k, v in self.outputs.items()}
@@ -79,9 +81,11 @@ class RunReport:
         return out
 
     def to_json(self) -> str:
+        """run.json's text."""
         return json.dumps(self.to_dict(), indent=2, sort_keys=True, default=str) + "\n"
 
     def write(self, folder: Path) -> Path:
+        """Write `folder/run.json`."""
         path = folder / RUN_JSON
         path.write_text(self.to_json(), "utf-8")
         return path
@@ -114,11 +118,10 @@ class RunReport:
         counts = raw.get("counts")
         if not isinstance(counts, dict):
             raise bad("no 'counts' object")
-        names = [f for f in Counts.__dataclass_fields__]
-        values = {}
-        for name in names:
+        values: dict[str, int] = {}
+        for name in Counts.__dataclass_fields__:
             value = counts.get(name, 0 if name == "skipped_records" else None)
-            if not _is_int(value):
+            if not isinstance(value, int) or not _is_int(value):
                 raise bad(f"counts.{name} is {value!r}, not a whole number")
             values[name] = value
         if "accounting_ok" in counts and counts["accounting_ok"] is not (

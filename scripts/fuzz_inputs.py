@@ -11,7 +11,7 @@ one damage: bit flips, truncation, a wrong Content-Length, duplicated or missing
 between records or gzip members, bad UTF-8, deep JSON nesting, huge values, extreme dates, broken
 Parquet. The mutator knows which records it left intact (for a damaged compressed stream: the
 records an independent decoder gets back byte-exact before the damage). The oracle, for each
-variant run through `dedup.pipeline.extract_file` (read + extract + within-page pass):
+variant run through `dedup.ingest.ingest_file` (read + extract + within-page pass):
 
 - no traceback, no `read_failed` / `internal_error` row (a bug caught by a safety net is a crash);
 - no variant over the time budget (a hang; each runs in a worker process that is killed then);
@@ -432,8 +432,8 @@ def baseline_file(seed: Seed) -> tuple[str, bytes]:
 
 
 def run_file(filename: str, data: bytes, max_payload: int) -> dict:
-    """Read + extract one file as a build would (`extract_file`); its docs rows, or the traceback."""
-    from dedup.pipeline import extract_file
+    """Read + extract one file as a build would (`ingest_file`); its docs rows, or the traceback."""
+    from dedup.ingest import ingest_file
     from dedup.sources.read import expand_inputs
     import pyarrow.parquet as pq
 
@@ -443,7 +443,7 @@ def run_file(filename: str, data: bytes, max_payload: int) -> dict:
         t = time.perf_counter()
         try:
             inp = expand_inputs([str(path)])[0]
-            result = extract_file(inp, Path(tmp) / "docs.parquet", max_payload)
+            result = ingest_file(inp, Path(tmp) / "docs.parquet", max_payload)
             rows = pq.read_table(Path(tmp) / "docs.parquet", columns=[
                 "doc_id", "source_file", "source_offset", "reject_reason", "reject_detail", "blocks"]).to_pylist()
         except Exception:  # noqa: BLE001 - a crash is what we look for
@@ -639,7 +639,7 @@ def fuzz_builds(n_builds: int, seed: int, workdir: Path) -> dict:
             for f in (out / table).rglob("*.parquet"):
                 found.update(pq.read_table(f, columns=["doc_id"]).column("doc_id").to_pylist())
         written = sum(found.values())
-        if not summary.counts.get("accounting_ok") or written != summary.counts["input_records"]:
+        if not summary.counts.accounting_ok or written != summary.counts.input_records:
             results["accounting_mismatch"] += 1
         results["lost"] += len({d for d in expect if found[d] == 0 and not any(
             k.startswith(d + "#repeat:") for k in found)})

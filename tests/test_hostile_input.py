@@ -131,15 +131,14 @@ def test_build_of_a_folder_with_whole_file_gzip(tmp_path: Path, warc_samples: Pa
     (crawl / "whole.warc.gz").write_bytes(
         gzip.compress((warc_samples / "warcio" / "example.warc").read_bytes(), mtime=0))
     (crawl / "pages.warc.gz").write_bytes(gzip.compress(b"".join(warc_record(i) for i in range(1, 6))))
-    summary = build([str(crawl)], tmp_path / "out", BuildConfig())
-    counts = summary.counts
-    assert counts["accounting_ok"], counts
+    counts = build([str(crawl)], tmp_path / "out", BuildConfig()).counts
+    assert counts.accounting_ok, counts
     data = pq.read_table(tmp_path / "out" / "data").to_pylist() if any(
         (tmp_path / "out" / "data").rglob("*.parquet")) else []
     dups = pq.read_table(tmp_path / "out" / "duplicates").to_pylist()
     rejects = pq.read_table(tmp_path / "out" / "rejects").to_pylist()
     ids = [r["doc_id"] for r in data + dups + rejects]
-    assert len(ids) == len(set(ids)) == counts["input_records"]
+    assert len(ids) == len(set(ids)) == counts.input_records
     assert {rid(i) for i in range(1, 6)} <= {r["doc_id"] for r in data + dups}
 
 

@@ -830,14 +830,17 @@ _DISTRUST_MIN = 64 * 1024   # shorter blocks are read as claimed: cheap, even wh
 def _record_start_within(src: _Source, n: int, max_payload: int) -> int | None:
     """Where the next WARC record starts in the `n` bytes at `src.pos` (an index into `src.buf`;
     None if not within them or within max_payload). Buffers what it looks at, consumes nothing."""
-    limit = min(n, max_payload) + 16
+    inside = min(n, max_payload)      # a start at or after the claimed end is the record's successor
+    limit = inside + 16               # (a version line needs a few bytes past its start to match)
     searched = 0
     while True:
         buf, pos = src.buf, src.pos
         avail = min(len(buf) - pos, limit)
         m = _WARC_START.search(buf, pos + max(0, searched - 12), pos + avail)
-        if m is not None:
+        if m is not None and m.start() < pos + inside:
             return m.start()
+        if m is not None:
+            return None
         if avail >= limit or not src.fill():
             return None
         searched = avail
@@ -1240,7 +1243,7 @@ def _arc_header_within(src: _Source, n: int, max_payload: int, version: int) -> 
     """Where the next ARC header line starts in the `n` bytes at `src.pos` (an index into
     `src.buf`; None if not within them or within max_payload). Buffers what it looks at, consumes
     nothing."""
-    limit = min(n, max_payload) + 1
+    limit = min(n, max_payload)   # a header line at or after the claimed end is the successor
     searched = 0   # bytes after src.pos searched so far (relative: fill() moves the buffer)
     while True:
         buf, pos = src.buf, src.pos

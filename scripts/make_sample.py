@@ -934,9 +934,7 @@ def write_warc(name: str, recs: list[Rec], new_id: Ids) -> bytes:
         rec.offset = len(out)
         if rec.corrupt:
             out += corrupt_gzip_member(record)
-            # the reader gets back what inflates before the damage: the record's header, so the
-            # reject carries its WARC-Record-ID
-            rec.doc_id = rid
+            rec.doc_id = positional_id(name, rec.offset)
             rec.label["warc_record_id"] = rid
         else:
             out += gzip_member(record)

@@ -288,7 +288,8 @@ def _warc_row(rec: warc.RawRecord, source_name: str) -> dict[str, object]:
     headers = rec.headers
     record_id = headers.get("warc-record-id")
     url = headers.get("warc-target-uri")
-    if record_id:
+    garbled = rec.error == "gzip_error"
+    if record_id and not garbled:
         doc_id = record_id
     elif rtype == "response" and url and rec.error is None:
         # ARC records carry no id: derive one from what identifies the capture.
@@ -304,6 +305,12 @@ def _warc_row(rec: warc.RawRecord, source_name: str) -> dict[str, object]:
         "source_offset": rec.offset,
         "warc_record_id": record_id,
     }
+    if garbled and record_id:
+        # read from bytes next to gzip damage: the header may be garbled (a flipped back-reference
+        # copies an earlier record's id), so the id stays in the detail and the row takes a
+        # positional one: it must not claim the id of a sound copy of the record elsewhere
+        row["warc_record_id"] = None
+        rec.detail = f"{rec.detail} (its header, as read: WARC-Record-ID {record_id[:200]})"
     reason, detail = _classify_warc_record(rec, row)
     if reason:
         row["reject_reason"], row["reject_detail"] = reason, detail

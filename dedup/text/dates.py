@@ -132,6 +132,7 @@ _WORD_DATE_DMY = re.compile(
 _WORD_DATE_MDY = re.compile(
     r"(?<![\w])(?P<mon>[^\W\d_]{3,10})\.?\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d\d)(?!\d)")
 _NUM_DATE_DMY = re.compile(r"(?<![\d.])(?P<d>[0-3]?\d)\.\s?(?P<m>[01]?\d)\.\s?(?P<y>(?:19|20)\d\d)(?![\d])")
+_NUM_DATE_DMY_SHORT = re.compile(r"(?<![\d.])(?P<d>[0-3]?\d)\.(?P<m>[01]?\d)\.(?P<y>\d\d)(?![\d.])")
 _NUM_DATE_SLASH = re.compile(r"(?<![\d/])(?P<a>[0-3]?\d)/(?P<b>[0-3]?\d)/(?P<y>(?:19|20)\d\d)(?![\d/])")
 _ISO_DATE = re.compile(
     r"(?<![\d])(?P<y>(?:19|20)\d\d)(?P<sep>[-/.])(?P<m>[01]\d)(?P=sep)(?P<d>[0-3]\d)"
@@ -189,10 +190,12 @@ def _make_date(y: int, m: int, d: int, clock: re.Match | None) -> tuple[datetime
     return local.astimezone(timezone.utc), clock is not None
 
 
-def find_dates(text: str, day_first: bool = True, limit: int = 8) -> list[TextDate]:
+def find_dates(text: str, day_first: bool = True, limit: int = 8, short_years: bool = False) -> list[TextDate]:
     """Every date the text states (at most `limit`, in text order), each with its clock time and zone
-    when one follows it. Numeric d/m/y vs m/d/y: unambiguous values decide, else `day_first`."""
-    if not text or _YEAR_ANYWHERE.search(text) is None:
+    when one follows it. Numeric d/m/y vs m/d/y: unambiguous values decide, else `day_first`.
+    `short_years`: also 'dd.mm.yy' (only where markup says the text is a date: in running text
+    '12.10.20' is as often a version number)."""
+    if not text or (_YEAR_ANYWHERE.search(text) is None and not short_years):
         return []
     found: list[tuple[int, int, int, int, int, re.Match | None, tuple[int, int] | None]] = []
     for m in _ISO_DATE.finditer(text):
@@ -204,6 +207,9 @@ def find_dates(text: str, day_first: bool = True, limit: int = 8) -> list[TextDa
                 found.append((m.start(), m.end(), int(m["y"]), month, int(m["d"]), None, None))
     for m in _NUM_DATE_DMY.finditer(text):
         found.append((m.start(), m.end(), int(m["y"]), int(m["m"]), int(m["d"]), None, None))
+    if short_years:
+        for m in _NUM_DATE_DMY_SHORT.finditer(text):
+            found.append((m.start(), m.end(), 2000 + int(m["y"]), int(m["m"]), int(m["d"]), None, None))
     for m in _NUM_DATE_SLASH.finditer(text):
         a, b = int(m["a"]), int(m["b"])
         day, month = (a, b) if (a > 12 or (day_first and b <= 12)) else (b, a)

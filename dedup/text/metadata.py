@@ -251,14 +251,18 @@ def _date_mark(html: str, lt: int) -> _DateMark | None:
         return None
     tag = m.group(1).lower()
     gt = html.find(">", m.end(), m.end() + 2000)
-    if gt < 0 or tag in ("script", "style", "link", "meta", "img", "source", "input"):
+    if gt < 0 or tag in ("script", "style", "link", "img", "source", "input"):
         return None
     attrs = tag_attributes(html[m.end():gt])
-    itemprop = attrs.get("itemprop", "").lower()
-    names = " ".join((attrs.get("class", ""), attrs.get("id", ""), itemprop)).lower()
-    if itemprop in ("datepublished", "datecreated") or re.search(r"publish|pubdate|posted|created|submitted", names):
+    # microdata (itemprop) and RDFa (property="schema:datePublished", "dc:date") name the date's role
+    prop = (attrs.get("itemprop") or attrs.get("property") or "").lower().rsplit(":", 1)[-1]
+    if tag == "meta" and not prop:
+        return None
+    names = " ".join((attrs.get("class", ""), attrs.get("id", ""), prop)).lower()
+    if prop in ("datepublished", "datecreated", "published_time") or re.search(
+            r"publish|pubdate|posted|created|submitted", names):
         role = "published"
-    elif itemprop == "datemodified" or re.search(r"updated|modified", names):
+    elif prop in ("datemodified", "modified_time") or re.search(r"updated|modified", names):
         role = "modified"
     elif re.search(r"date|datum|fecha|time", names) or "datetime" in attrs:
         role = "date"
@@ -431,19 +435,26 @@ _ROLE_WORDS = frozenset((
     "redakteur redakteurin redaktion chefredakteur chefredakteurin korrespondent korrespondentin autor autorin "
     "journaliste rédacteur rédactrice correspondant envoyé spécial special redactor redactora periodista "
     "corresponsal giornalista inviato columnist guest gastautor gastautorin blogger host anchor author writer "
-    "mitarbeiter volontär volontärin").split())
+    "mitarbeiter volontär volontärin rechtsanwalt rechtsanwältin anwalt attorney lawyer pressesprecher "
+    "pressesprecherin spokesperson spokesman spokeswoman").split())
 _NOT_A_NAME = frozenset((
     "admin administrator administrador redaktion redaction rédaction redazione redacción editorial editorial team "
     "staff team newsroom newsdesk news desk guest gast anonymous anonym unknown unbekannt home menu author authors "
     "autor autoren auteur by von posted published updated share comments comment read more mehr lesen login "
     "webmaster user guest author editor editors the editors our team support follow folgen suivre seguir "
-    "sponsored gesponsert anzeige advertisement werbung partner").split())
+    "sponsored gesponsert gesponserte anzeige advertisement advertorial werbung partner promoted inhalte content "
+    "paid").split())
 _ORG_WORDS = re.compile(
     r"\b(?:gmbh|ag|inc|ltd|llc|plc|s\.?a\.?|e\.\s?v|verlag|media|medien|news|online|magazin|magazine|zeitung|"
     r"redaktion|redaction|rédaction|redazione|redacción|newsroom|desk|tv|radio|press|presse|agency|agentur|"
     r"group|gruppe|association|verband|institut|institute|university|universität|department|ministry|"
     r"ministerium|blog|team|staff|online-redaktion|verein|stiftung|foundation|company|corporation|network|"
-    r"netzwerk|partei|party|club|society|gesellschaft|services|service|studio|official|editorial)\b", re.I)
+    r"netzwerk|partei|party|club|society|gesellschaft|services|service|studio|official|editorial|noticias|"
+    r"nachrichten|actualités|notizie|nieuws|wiki|kitchens?|küche|family|familie|abteilung|division|bureau|"
+    r"office|amt|feuerwehr|polizei|police|church|kirche|diakonie|caritas|stadt|gemeinde|city\s+of|council|"
+    r"school|schule|hospital|klinik|clinic|bank|shop|store|hotel|restaurant|museum|theater|theatre|"
+    r"festival|orchestra|orchester|chor|choir|verlagsgruppe|holding|labs?|software|systems|solutions|"
+    r"consulting|marketing|digital|communications?|kommunikation|pr)\b", re.I)
 _DOMAIN_LIKE = re.compile(r"\b[\w-]+\.(?:com|net|org|de|at|ch|fr|es|it|nl|be|uk|co|io|info|eu|cz|pl|ru|tv|fm)\b", re.I)
 _NAME_SPLIT = re.compile(r"\s*(?:;|\||,|&|/|·|•|\s(?:and|und|et|y|e|og|och|en|i|und\s+von)\s)\s*", re.I)
 _HAS_LETTER = re.compile(r"[^\W\d_]")
@@ -501,6 +512,8 @@ def parse_byline(text: str, site_names: tuple[str, ...] = ()) -> Byline:
                 if name not in organisations:
                     organisations.append(name)
                 continue
+            if name.isupper() and len(name) > 3:
+                name = name.title()  # 'JOE HILDEBRAND' -> 'Joe Hildebrand'
             if _is_person_name(name) and name not in people:
                 people.append(name)
     if any(" " in p for p in people):
@@ -511,21 +524,21 @@ def parse_byline(text: str, site_names: tuple[str, ...] = ()) -> Byline:
 
 def _strip_roles(part: str) -> str:
     words = part.split()
+    half = len(words) // 2
+    if half and len(words) % 2 == 0 and words[:half] == words[half:]:
+        words = words[:half]  # a name shown twice (a visible and a screen-reader copy)
     while words and words[-1].lower().strip(".,") in _ROLE_WORDS:
         words.pop()
     while words and words[0].lower().strip(".,") in _ROLE_WORDS and len(words) > 2:
         words.pop(0)
-    name = " ".join(words).strip(" .,:;-–—")
-    if name.isupper() and len(name) > 3:
-        name = name.title()
-    return name
+    return " ".join(words).strip(" .,:;-–—")
 
 
 def _is_organisation(name: str, site_keys: set[str]) -> bool:
     bare = re.sub(r"^(?:the|die|der|das|la|le|les|el|il|lo|de|het)\s+", "", name, flags=re.I)
     if _fold(bare) in site_keys or _fold(name) in site_keys:
         # a personal site is named after its author ('Wolfgang Michal' on wolfgangmichal.de)
-        return not (bare == name and len(name.split()) >= 2 and _is_person_name(name)
+        return not (bare == name and len(name.split()) >= 2 and _is_person_name(name) and not name.isupper()
                     and not _ORG_WORDS.search(name) and not _DOMAIN_LIKE.search(name))
     return bool(_ORG_WORDS.search(name) or _DOMAIN_LIKE.search(name))
 
@@ -683,8 +696,8 @@ def page_metadata(html: str | None, url: str | None = None, blocks: list[str] | 
     if canonical:
         md.canonical_url = urljoin(url, canonical) if url else canonical
     _decide_site_name(md, head, ld, url)
-    _decide_title(md, head, ld, body, blocks)
     _decide_authors(md, html, head, ld, body, blocks)
+    _decide_title(md, head, ld, body, blocks)
     _decide_dates(md, head, ld, body, blocks, url)
     return md
 
@@ -712,38 +725,44 @@ def _is_platform(name: str) -> bool:
 
 
 def _decide_site_name(md: PageMetadata, head: _Head, ld: _JsonLd, url: str | None) -> None:
-    candidates: list[tuple[str, str]] = []
-    for key in ("og:site_name",):
-        for value in head.meta.get(key, []):
-            candidates.append(("og_site_name", value))
-    if ld.article is not None:
-        for name, _kind in _ld_entities(ld.article.get("publisher"), ld.ids):
-            candidates.append(("jsonld_publisher", name))
+    candidates: list[tuple[str, str]] = [("og_site_name", v) for v in head.meta.get("og:site_name", [])]
+    for obj in (ld.article, ld.page):
+        if obj is not None:
+            candidates += [("jsonld_publisher", name) for name, _kind in _ld_entities(obj.get("publisher"), ld.ids)]
     if ld.website is not None and isinstance(ld.website.get("name"), str):
         candidates.append(("jsonld_website", ld.website["name"]))
-    if ld.page is not None:
-        for name, _kind in _ld_entities(ld.page.get("publisher"), ld.ids):
-            candidates.append(("jsonld_publisher", name))
     for key in _META_SITE_KEYS[1:]:
-        for value in head.meta.get(key, []):
-            candidates.append(("meta_" + key.replace(":", "_").replace(".", "_").replace("-", "_"), value))
-    host = _host(url)
+        source = "meta_" + re.sub(r"[:.-]", "_", key)
+        candidates += [(source, value) for value in head.meta.get(key, [])]
+    host = md.url_host
+    names = []
     for source, value in candidates:
         value = _clean_text(value)
         if not value or len(value) > 100 or value.startswith(("http://", "https://", "@")):
             continue
         if _is_platform(value) and not _fold(host).startswith(_fold(value)):
             continue  # 'Blogger' on someblog.blogspot.com: the platform, not the blog
-        md.site_name, md.site_name_source = _site_name_core(value, host), source
-        break
-    if md.site_name is None and head.html_title:
+        names.append((source, value))
+    if names:
+        source, value = names[0]
+        value = _site_name_core(value, host, head.html_title)
+        # 'Libération.fr' where another place calls the site 'Libération': the name without the host's ending
+        bare = re.sub(r"\.[a-z]{2,3}$", "", value, flags=re.I)
+        if bare != value and any(_fold(other) == _fold(bare) for _s, other in names[1:]):
+            value = bare
+        md.site_name, md.site_name_source = value, source
+    elif head.html_title:
         # '<title>Headline | Site</title>': the part that names the host
         parts = [p for p in _SEPARATORS.split(head.html_title) if p]
-        if len(parts) >= 2:
-            for part in (parts[-1], parts[0]):
-                if _names_host(part, host):
-                    md.site_name, md.site_name_source = part.strip(), "html_title"
-                    break
+        for part in (parts[-1], parts[0]) if len(parts) >= 2 else ():
+            if _names_host(part, host):
+                md.site_name, md.site_name_source = part.strip(), "html_title"
+                break
+    if md.site_name is None:
+        # the site's Twitter account, when it is the host's name ('@GitLab' on about.gitlab.com)
+        handle = next(iter(head.meta.get("twitter:site", [])), "").strip().lstrip("@")
+        if handle and _fold(handle) == _fold(_site_label(host)):
+            md.site_name, md.site_name_source = handle, "twitter_site"
     publisher = None
     if ld.article is not None:
         orgs = _ld_entities(ld.article.get("publisher"), ld.ids)
@@ -753,10 +772,12 @@ def _decide_site_name(md: PageMetadata, head: _Head, ld: _JsonLd, url: str | Non
     md.publisher = publisher or md.site_name
 
 
-def _site_name_core(value: str, host: str) -> str:
-    """'Aktuálně.cz - Víte, co se právě děje' -> 'Aktuálně.cz' (a tagline after the name that names the host)."""
+def _site_name_core(value: str, host: str, html_title: str | None) -> str:
+    """'Aktuálně.cz - Víte, co se právě děje' -> 'Aktuálně.cz': a tagline after a name that names the
+    host is dropped, unless the page's own <title> carries the name with its tagline."""
     parts = [p for p in re.split(r"\s+[|–—-]\s+|\s*[|•·]\s*", value) if p.strip()]
-    if len(parts) >= 2 and _names_host(parts[0], host) and not _names_host(parts[1], host):
+    if len(parts) >= 2 and _names_host(parts[0], host) and not _names_host(parts[1], host) \
+            and not (html_title and _fold(value) in _fold(html_title)):
         return parts[0].strip()
     return value
 
@@ -805,7 +826,7 @@ def _decide_title(md: PageMetadata, head: _Head, ld: _JsonLd, body: _Body, block
     # 2. a metadata title without the site's name
     if candidates:
         source, value = candidates[0]
-        stripped = _strip_site(value, site, [v for _s, v in candidates[1:]])
+        stripped = _strip_site(value, site, md.authors)
         md.title = stripped
         md.title_source = source if stripped == value else source + "_without_site"
         return
@@ -855,21 +876,21 @@ def _is_segment(part: str, whole: str, site: str | None = None, host: str = "") 
     return ok
 
 
-def _strip_site(title: str, site: str | None, others: list[str]) -> str:
+def _strip_site(title: str, site: str | None, authors: list[str]) -> str:
     """'Headline | Section | Site' -> 'Headline' when the page states the site name: the last (or
-    first) segment is dropped when it names the site, then short section segments with the same
-    separator next to it."""
+    first) segment is dropped when it names the site (or the page's author: 'Headline | Jane Doe'),
+    then short section segments with the same separator next to it."""
     parts = re.split(r"(\s+[|–—:•·»«~/]\s+|\s+-\s+|\s*\|\s*)", title)
     if len(parts) < 3:
         return title
     segments, seps = parts[0::2], [p.strip() for p in parts[1::2]]
-    key = _fold(site)
-    if not key:
+    keys = [k for k in [_fold(site)] + [_fold(a) for a in authors] if k]
+    if not keys:
         return title
 
     def names_site(seg: str) -> bool:
         k = _fold(seg)
-        return bool(k) and (k == key or (len(k) >= 4 and len(key) >= 4 and (k in key or key in k)))
+        return bool(k) and any(k == key or (len(k) >= 4 and len(key) >= 4 and (k in key or key in k)) for key in keys)
 
     if names_site(segments[-1]) and not names_site(segments[0]):
         kept = segments[:-1]
@@ -977,8 +998,12 @@ def _decide_authors(md: PageMetadata, html: str | None, head: _Head, ld: _JsonLd
                     last = other.pos
             break
     for block in blocks[:8]:
-        if len(block) <= 120 and _BY_PREFIX.match(block):
-            add("byline_text", block)
+        if len(block) <= 120:
+            # '05.02.2020 - Redaktion: Eberhard Fuhr': a date may open the byline
+            dates = find_dates(block, limit=1)
+            line = block[dates[0].end:].lstrip(" -–—|,·•:") if dates and dates[0].start <= 12 else block
+            if _BY_PREFIX.match(line):
+                add("byline_text", line)
     for kind in _AUTHOR_ORDER:
         entry = found.get(kind)
         if entry and entry.people:
@@ -1034,7 +1059,8 @@ def _evidence(kind: str, raw: object, day_first: bool, pos: int = -1) -> _DateEv
         except ValueError:
             day = at.date()
         return _DateEvidence(kind, raw, at, day, pos, _CLOCK.search(raw) is not None)
-    found = find_dates(raw, day_first, limit=1)
+    # an element that its markup calls a date may write the year short ('28.01.22')
+    found = find_dates(raw, day_first, limit=1, short_years=kind.startswith("markup"))
     if not found:
         return None
     return _DateEvidence(kind, raw, found[0].at, found[0].day, pos, found[0].has_time)

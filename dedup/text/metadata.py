@@ -319,7 +319,7 @@ def _scan_body(html: str, head_end: int, blocks: list[str]) -> _Body:
         if m.group(0)[1] in "hH":
             if len(h1) < MAX_H1:
                 close = _H1_END.search(html, gt + 1, gt + 1 + ELEMENT_TEXT_CHARS)
-                text = _clean_text(html[gt + 1:close.start()]) if close else ""
+                text = _headline_text(html[gt + 1:close.start()]) if close else ""
                 h1.append((m.start(), close.end() if close else gt + 1, text))
         elif len(times) < MAX_TIMES:
             times.append((m.start(), tag_attributes(html[m.end():gt])))
@@ -327,11 +327,46 @@ def _scan_body(html: str, head_end: int, blocks: list[str]) -> _Body:
             break
     window: list[tuple[int, str]] = []
     date_marks: list[_DateMark] = []
-    anchor = next(((s, e) for s, e, t in h1 if t), None) or _block_anchor(html, head_end, blocks)
+    anchor = next(((s, e) for s, e, t in h1 if t), None) or _block_anchor(html, head_end, blocks) \
+        or _h2_anchor(html, head_end)
     if anchor:
         window, date_marks = _read_window(html, max(head_end, anchor[0] - WINDOW_BEFORE), anchor,
                                           min(len(html), anchor[1] + WINDOW_AFTER))
     return _Body(h1, times, [], window, date_marks, anchor)
+
+
+_H2 = re.compile(r"<[hH]2(?=[\s>/])")
+_H2_END = re.compile(r"</[hH]2\s*>")
+
+
+_FIRST_CHILD = re.compile(r"\s*<([a-zA-Z][\w-]*)\b([^>]*)>")
+# a kicker over the headline inside the <h1> ('<span class="dachzeile">Olympische Spiele</span> Getränke ...')
+_KICKER = re.compile(r"kicker|dachzeile|topline|overline|roofline|eyebrow|subheadline|subtitle|pretitle|pre-title|"
+                     r"supertitle|superheadline|spitzmarke|rubric|label|category", re.I)
+
+
+def _headline_text(inner: str) -> str:
+    """The text of an <h1>, without the kicker its markup sets above the headline."""
+    m = _FIRST_CHILD.match(inner)
+    if m and _KICKER.search(m.group(2)):
+        close = inner.find(f"</{m.group(1)}", m.end())
+        if close > 0:
+            rest = _clean_text(inner[inner.find(">", close) + 1:])
+            if rest:
+                return rest
+    return _clean_text(inner)
+
+
+def _h2_anchor(html: str, start: int) -> tuple[int, int] | None:
+    """No <h1> and no block found: the first <h2> with text (a theme that gives posts <h2> titles)."""
+    for count, m in enumerate(_H2.finditer(html, start)):
+        gt = html.find(">", m.end(), m.end() + 2000)
+        close = _H2_END.search(html, gt + 1, gt + 1 + ELEMENT_TEXT_CHARS) if gt >= 0 else None
+        if close and _clean_text(html[gt + 1:close.start()]):
+            return m.start(), close.end()
+        if count >= 3:
+            break
+    return None
 
 
 def _block_anchor(html: str, start: int, blocks: list[str]) -> tuple[int, int] | None:
@@ -427,7 +462,11 @@ _BY_PREFIX = re.compile(
     r"(?:view\s+)?(?:all\s+)?(?:posts|articles|stories|beiträge|artikel)|alles|mehr)\s+)?"
     r"(?:by|von|par|por|door|di|av|af|from|de|da)\b\s*:?\s*"
     r"|^\s*(?:autor(?:in|en)?|author|authors|auteur|autore|text|texte|redakteur(?:in)?|redaktion|reporter|"
-    r"verfasser|writer|byline)\s*:\s*", re.I)
+    r"verfasser|writer|byline|interview|moderation|recherche)"
+    r"(?:\s*(?:&|\+|/|und|and|et|y)\s*(?:fotos?|photos?|bilder?|images?|video))?\s*:\s*", re.I)
+# 'Foto: Jane Doe' credits a picture, not the story
+_PICTURE_CREDIT = re.compile(r"^\s*(?:fotos?|photos?|photographs?|bilder?|images?|pictures?|video|grafik|"
+                             r"illustration|credit)\s*(?::|by\b|von\b|©)", re.I)
 _ROLE_WORDS = frozenset((
     "staff writer reporter correspondent editor editors contributor contributing columnist senior chief "
     "associate assistant managing deputy executive political science business sports health tech technology "
@@ -443,7 +482,8 @@ _NOT_A_NAME = frozenset((
     "autor autoren auteur by von posted published updated share comments comment read more mehr lesen login "
     "webmaster user guest author editor editors the editors our team support follow folgen suivre seguir "
     "sponsored gesponsert gesponserte anzeige advertisement advertorial werbung partner promoted inhalte content "
-    "paid").split())
+    "paid alle all artikel articles beiträge posts mehr more view profile profil min min. minuten minutes sek "
+    "lesezeit read text foto fotos photo photos bild video").split())
 _ORG_WORDS = re.compile(
     r"\b(?:gmbh|ag|inc|ltd|llc|plc|s\.?a\.?|e\.\s?v|verlag|media|medien|news|online|magazin|magazine|zeitung|"
     r"redaktion|redaction|rédaction|redazione|redacción|newsroom|desk|tv|radio|press|presse|agency|agentur|"
@@ -454,7 +494,7 @@ _ORG_WORDS = re.compile(
     r"office|amt|feuerwehr|polizei|police|church|kirche|diakonie|caritas|stadt|gemeinde|city\s+of|council|"
     r"school|schule|hospital|klinik|clinic|bank|shop|store|hotel|restaurant|museum|theater|theatre|"
     r"festival|orchestra|orchester|chor|choir|verlagsgruppe|holding|labs?|software|systems|solutions|"
-    r"consulting|marketing|digital|communications?|kommunikation|pr)\b", re.I)
+    r"consulting|marketing|digital|communications?|kommunikation|pr|illustrierte)\b", re.I)
 _DOMAIN_LIKE = re.compile(r"\b[\w-]+\.(?:com|net|org|de|at|ch|fr|es|it|nl|be|uk|co|io|info|eu|cz|pl|ru|tv|fm)\b", re.I)
 _NAME_SPLIT = re.compile(r"\s*(?:;|\||,|&|/|·|•|\s(?:and|und|et|y|e|og|och|en|i|und\s+von)\s)\s*", re.I)
 _HAS_LETTER = re.compile(r"[^\W\d_]")
@@ -470,6 +510,8 @@ class Byline:
 
 
 BYLINE_LINE_CHARS = 120  # a longer line is a sentence (an author's biography), not a byline
+BYLINE_LINE_WORDS = 10   # nor is a line of more words, dates and times aside
+BYLINE_PARTS = 5         # nor a line of more names and labels ('CSP / International / Photovoltaik / ...')
 
 
 def parse_byline(text: str, site_names: tuple[str, ...] = ()) -> Byline:
@@ -492,9 +534,14 @@ def parse_byline(text: str, site_names: tuple[str, ...] = ()) -> Byline:
         line = re.sub(r"\b(?:on|am|le|el|il|op|em|at|um|posted|published|updated|aktualisiert|"
                       r"veröffentlicht)\s*(?:\||$)", " | ", line, flags=re.I)
         line = re.sub(r"\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?|uhr|h)?", " | ", line, flags=re.I)
+        if len(re.findall(r"[^\W\d_][\w.'’-]*", line)) > BYLINE_LINE_WORDS or _PICTURE_CREDIT.match(line):
+            continue  # a sentence or a picture credit, not a byline
         for _ in range(2):
             line = _BY_PREFIX.sub("", line)
-        for part in _NAME_SPLIT.split(line):
+        parts = [p for p in _NAME_SPLIT.split(line) if _HAS_LETTER.search(p)]
+        if len(parts) > BYLINE_PARTS:
+            continue  # a list of topics or tags
+        for part in parts:
             part = part.strip(" \t.:-–—|,;·•\"'“”«»")
             if not part or not _HAS_LETTER.search(part):
                 continue
@@ -516,8 +563,9 @@ def parse_byline(text: str, site_names: tuple[str, ...] = ()) -> Byline:
                 name = name.title()  # 'JOE HILDEBRAND' -> 'Joe Hildebrand'
             if _is_person_name(name) and name not in people:
                 people.append(name)
-    if any(" " in p for p in people):
-        # 'Ben Silverman, Games': beside full names, a single word is a section or a role
+    if any(" " in p for p in people) or organisations or agencies:
+        # 'Ben Silverman, Games', 'hessenschau.de, Frankfurt, Germany': beside full names or an
+        # organisation, a single word is a section, a role or a place
         people = [p for p in people if " " in p]
     return Byline(people, agencies, organisations)
 
@@ -535,6 +583,8 @@ def _strip_roles(part: str) -> str:
 
 
 def _is_organisation(name: str, site_keys: set[str]) -> bool:
+    if " " not in name and name.isupper() and len(name) >= 3:
+        return True  # 'ARD', 'NDR': an acronym alone names an organisation, not a person
     bare = re.sub(r"^(?:the|die|der|das|la|le|les|el|il|lo|de|het)\s+", "", name, flags=re.I)
     if _fold(bare) in site_keys or _fold(name) in site_keys:
         # a personal site is named after its author ('Wolfgang Michal' on wolfgangmichal.de)
@@ -565,6 +615,8 @@ def _is_person_name(name: str) -> bool:
     if any(c in name for c in "!?=<>{}[]#*+:;\"“”|©®@/\\"):
         return False
     if any(w.lower().strip(".,") in _CALENDAR_WORDS for w in words):
+        return False
+    if not all(_HAS_LETTER.search(w) for w in words):
         return False
     if len(words) == 1 and len(name) > 3 and MONTHS.get(low) is not None:
         return False
@@ -698,7 +750,7 @@ def page_metadata(html: str | None, url: str | None = None, blocks: list[str] | 
     _decide_site_name(md, head, ld, url)
     _decide_authors(md, html, head, ld, body, blocks)
     _decide_title(md, head, ld, body, blocks)
-    _decide_dates(md, head, ld, body, blocks, url)
+    _decide_dates(md, html, head, ld, body, blocks, url)
     return md
 
 
@@ -823,7 +875,13 @@ def _decide_title(md: PageMetadata, head: _Head, ld: _JsonLd, body: _Body, block
             if _fold(h1) == _fold(value) or _is_segment(h1, value, site, md.url_host):
                 md.title, md.title_source = h1, "h1_in_" + source
                 return
-    # 2. a metadata title without the site's name
+    # 2. the page's only headline, when a metadata title is another wording of it (shares most of its words)
+    if len(h1_texts) == 1 and len(h1_texts[0].split()) >= 3 and candidates:
+        h1_words = set(_words(h1_texts[0]))
+        if any(len(h1_words & set(_words(v))) * 2 >= len(h1_words) for _s, v in candidates):
+            md.title, md.title_source = h1_texts[0], "h1"
+            return
+    # 3. a metadata title without the site's name
     if candidates:
         source, value = candidates[0]
         stripped = _strip_site(value, site, md.authors)
@@ -920,6 +978,43 @@ BYLINE_SPAN = 400  # author marks this close after the chosen one belong to the 
 HEADLINE_REGION = (-3000, 20000)  # where a byline stands, relative to the headline's start / end
 
 
+BYLINE_BLOCKS = 8  # a visible byline stands among the first blocks of the main content
+_MID_BY = re.compile(r"\s(?:by|von|par|por|door)\s+(?=\S)", re.I)
+_BYLINE_DATE_SEPARATORS = "-–—|·•/"
+
+
+def _byline_in_line(block: str) -> str | None:
+    """The byline a short visible line states: 'By Jane Doe', '05.02.2020 - Redaktion: Eberhard Fuhr',
+    'Posted in News by jdoe on August 3, 2019', '25.10.2022 - Reiner Nagel', 'Clara Löw, Siddharth
+    Prakash & Klaus Jacob'; None for anything else."""
+    if len(block) > 120:
+        return None
+    if _BY_PREFIX.match(block):
+        return block
+    dates = find_dates(block, limit=1)
+    if dates:
+        d = dates[0]
+        if d.start <= 12:  # a date opens the line: what follows it
+            rest = block[d.end:].lstrip(" ")
+            separated = rest[:1] in _BYLINE_DATE_SEPARATORS
+            rest = rest.lstrip(" -–—|,·•:/")
+            if _BY_PREFIX.match(rest):
+                return rest
+            parsed = parse_byline(rest)
+            if separated and parsed.people and all(" " in p for p in parsed.people) \
+                    and len(rest.split()) <= 4:
+                return rest
+        mid = _MID_BY.search(block)
+        if mid:  # 'Posted in News by jdoe on August 3, 2019': a meta line with a date
+            return block[mid.end():]
+        return None
+    parsed = parse_byline(block)
+    if len(parsed.people) >= 2 and all(" " in p for p in parsed.people) and not parsed.organisations \
+            and len(" ".join(parsed.people).split()) >= len(block.split()) - 2:
+        return block  # a line of several full names and nothing else
+    return None
+
+
 def _ordered_marks(marks: list[_AuthorMark], headline: tuple[int, int] | None) -> list[_AuthorMark]:
     """Author marks in the order to try them: those around the headline first (nearest first), then
     the rest in page order (a page without a headline: page order)."""
@@ -997,13 +1092,10 @@ def _decide_authors(md: PageMetadata, html: str | None, head: _Head, ld: _JsonLd
                     _merge_byline(entry, parse_byline(other.text, site_names))
                     last = other.pos
             break
-    for block in blocks[:8]:
-        if len(block) <= 120:
-            # '05.02.2020 - Redaktion: Eberhard Fuhr': a date may open the byline
-            dates = find_dates(block, limit=1)
-            line = block[dates[0].end:].lstrip(" -–—|,·•:") if dates and dates[0].start <= 12 else block
-            if _BY_PREFIX.match(line):
-                add("byline_text", line)
+    for block in blocks[:BYLINE_BLOCKS]:
+        line = _byline_in_line(block)
+        if line:
+            add("byline_text", line)
     for kind in _AUTHOR_ORDER:
         entry = found.get(kind)
         if entry and entry.people:
@@ -1020,12 +1112,18 @@ def _decide_authors(md: PageMetadata, html: str | None, head: _Head, ld: _JsonLd
 # --------------------------------------------------------------------------------------------------
 # dates
 
-_PUBLISHED_LABEL = re.compile(
-    r"\b(?:published|posted|publiziert|veröffentlicht|erschienen|erstellt|publié|publicado|pubblicato|"
-    r"gepubliceerd|date|datum|fecha|data)\b", re.I)
-_MODIFIED_LABEL = re.compile(
-    r"\b(?:update|updated|last\s+updated|modified|last\s+modified|aktualisiert|geändert|zuletzt|mis\s+à\s+jour|"
-    r"actualizado|actualización|aggiornato|bijgewerkt|atualizado|edited|revised)\b", re.I)
+_PUBLISHED_WORDS = (r"published|posted|publiziert|veröffentlicht|erschienen|erstellt|publié|publicado|pubblicato|"
+                    r"gepubliceerd|date|datum|fecha|data")
+_MODIFIED_WORDS = (r"update|updated|last\s+updated|modified|last\s+modified|aktualisiert|geändert|zuletzt\s+geändert|"
+                   r"letzte\s+änderung|mis\s+à\s+jour|actualizado|actualización|aggiornato|bijgewerkt|atualizado|"
+                   r"edited|revised")
+# a label just before the date on its line ('Published: March 3, 2020', 'Updated Jul 24, 2018'), not a
+# word of a compound ('Corona-Update 31.01.2022')
+_PUBLISHED_LABEL = re.compile(rf"(?<![\w-])(?:{_PUBLISHED_WORDS})(?:\s+(?:am|on|le|el|il|em|at|op))?\W*$", re.I)
+_MODIFIED_LABEL = re.compile(rf"(?<![\w-])(?:{_MODIFIED_WORDS})(?:\s+(?:am|on|le|el|il|em|at|op))?\W*$", re.I)
+# ... or a line of its own before the date's line ('Veröffentlicht am' / '28.01.2022 06:00')
+_PUBLISHED_LINE = re.compile(rf"^\W*(?:{_PUBLISHED_WORDS})(?:\s+(?:am|on|le|el|il|em|at|op))?\W*$", re.I)
+_MODIFIED_LINE = re.compile(rf"^\W*(?:{_MODIFIED_WORDS})(?:\s+(?:am|on|le|el|il|em|at|op))?\W*$", re.I)
 
 
 @dataclass(slots=True)
@@ -1066,7 +1164,7 @@ def _evidence(kind: str, raw: object, day_first: bool, pos: int = -1) -> _DateEv
     return _DateEvidence(kind, raw, found[0].at, found[0].day, pos, found[0].has_time)
 
 
-def _decide_dates(md: PageMetadata, head: _Head, ld: _JsonLd, body: _Body, blocks: list[str],
+def _decide_dates(md: PageMetadata, html: str | None, head: _Head, ld: _JsonLd, body: _Body, blocks: list[str],
                   url: str | None) -> None:
     lang = (head.lang or "").replace("_", "-")
     day_first = not lang.startswith("en") or lang in ("en-gb", "en-au", "en-in", "en-ie", "en-nz", "en-za")
@@ -1109,6 +1207,16 @@ def _decide_dates(md: PageMetadata, head: _Head, ld: _JsonLd, body: _Body, block
             add(modified, "markup_modified", mark.raw, mark.pos)
         else:
             add(published, "markup_date", mark.raw, mark.pos)
+    if html and not published:
+        # no date in the metadata or around the headline: microdata anywhere in the page
+        for needle in ("datePublished", "dateCreated"):
+            hit = html.find(needle, head.end)
+            lt = html.rfind("<", max(0, hit - 300), hit) if hit >= 0 else -1
+            if lt >= 0 and html.rfind(">", lt, hit) < 0:
+                mark = _date_mark(html, lt)
+                if mark is not None and mark.role == "published":
+                    add(published, "markup_published", mark.raw, mark.pos)
+                    break
     # visible date lines near the headline, then in the first blocks
     lines = [(pos, text) for pos, text in body.window] + [(-1, "")] + [(-1, b) for b in blocks[:12]]
     previous = ""
@@ -1116,19 +1224,18 @@ def _decide_dates(md: PageMetadata, head: _Head, ld: _JsonLd, body: _Body, block
         if not line:
             previous = ""
             continue
-        if len(line) <= DATE_LINE_CHARS:
-            for d in find_dates(line, day_first, limit=2):
-                if len((line[:d.start] + line[d.end:]).split()) > DATE_LINE_OTHER_WORDS:
-                    continue  # a date inside a sentence or a headline, not a date line
-                context = (line[:d.start] if d.start else previous)[-40:]
-                ev = _DateEvidence("date_line", line, d.at, d.day, pos, d.has_time)
-                if _MODIFIED_LABEL.search(context):
-                    ev.kind = "date_line_updated"
-                    modified.append(ev)
-                else:
-                    if _PUBLISHED_LABEL.search(context):
-                        ev.kind = "date_line_published"
-                    published.append(ev)
+        for d in find_dates(line[:DATE_LINE_CHARS], day_first, limit=2):
+            before = line[:d.start]
+            if len((before + line[d.end:]).split()) > DATE_LINE_OTHER_WORDS and len(before.split()) > 2:
+                continue  # a date inside a sentence or a headline, not a date line (one may open a paragraph)
+            ev = _DateEvidence("date_line", line[:DATE_LINE_CHARS], d.at, d.day, pos, d.has_time)
+            if _MODIFIED_LABEL.search(before) if before.strip() else _MODIFIED_LINE.match(previous):
+                ev.kind = "date_line_updated"
+                modified.append(ev)
+                continue
+            if _PUBLISHED_LABEL.search(before) if before.strip() else _PUBLISHED_LINE.match(previous):
+                ev.kind = "date_line_published"
+            published.append(ev)
         previous = line
     from_url = url_date(url)
     if from_url is not None:

@@ -1000,8 +1000,9 @@ def _join_segments(kept: list[str], parts: list[str]) -> str:
     return "".join(parts[:2 * len(kept) - 1]).strip()
 
 
-_AUTHOR_ORDER = ("jsonld", "itemprop_author", "meta", "rel_author", "byline_class", "author_class", "byline_text",
-                 "author_link")
+# authors evidence, strongest first (docs/metadata.md); the cluster merge ranks copies by it too
+AUTHOR_EVIDENCE_ORDER = ("jsonld", "itemprop_author", "meta", "rel_author", "byline_class", "author_class",
+                         "byline_text", "author_link")
 
 
 BYLINE_SPAN = 400  # author marks this close after the chosen one belong to the same byline
@@ -1130,12 +1131,12 @@ def _decide_authors(md: PageMetadata, html: str | None, head: _Head, ld: _JsonLd
             line = _byline_in_line(block)
             if line:
                 add("byline_text", line)
-    for kind in _AUTHOR_ORDER:
+    for kind in AUTHOR_EVIDENCE_ORDER:
         entry = found.get(kind)
         if entry and entry.people:
             md.authors, md.authors_source = entry.people[:10], kind
             break
-    for kind in _AUTHOR_ORDER:
+    for kind in AUTHOR_EVIDENCE_ORDER:
         entry = found.get(kind)
         if entry:
             md.author_agencies.extend(a for a in entry.agencies if a not in md.author_agencies)
@@ -1275,6 +1276,9 @@ def _decide_dates(md: PageMetadata, html: str | None, head: _Head, ld: _JsonLd, 
                 ev.kind = "date_line_published"
             published.append(ev)
         previous = line
+    if html and body.anchor and not published:
+        # nothing near the headline: a wider region, for dates its markup or a label calls published
+        _wide_region_dates(html, head.end, body.anchor, day_first, published, modified)
     from_url = url_date(url)
     if from_url is not None:
         published.append(_DateEvidence("url", url or "", from_url, from_url.date()))
@@ -1294,6 +1298,32 @@ def _decide_dates(md: PageMetadata, html: str | None, head: _Head, ld: _JsonLd, 
 
 
 _MODIFIED_ORDER = ("jsonld", "meta", "markup_modified", "date_line_updated")
+WIDE_REGION = (-3000, 25000)  # the second look, when nothing near the headline states a date
+
+
+def _wide_region_dates(html: str, head_end: int, anchor: tuple[int, int], day_first: bool,
+                       published: list[_DateEvidence], modified: list[_DateEvidence]) -> None:
+    """Dates that markup or a label names published (or updated) in a wider region around the headline:
+    an article footer ('Erschienen am: 01.11.2023'), a meta line far below the headline."""
+    lines, marks = _read_window(html, max(head_end, anchor[0] + WIDE_REGION[0]), anchor,
+                                min(len(html), anchor[1] + WIDE_REGION[1]))
+    for mark in marks:
+        ev = _evidence("markup_published" if mark.role == "published" else "markup_modified", mark.raw, day_first,
+                       mark.pos)
+        if ev is not None and mark.role in ("published", "modified"):
+            (published if mark.role == "published" else modified).append(ev)
+    previous = ""
+    for pos, line in lines:
+        for d in find_dates(line[:DATE_LINE_CHARS], day_first, limit=2):
+            before = line[:d.start]
+            labelled = before.strip()
+            if _PUBLISHED_LABEL.search(before) if labelled else _PUBLISHED_LINE.match(previous):
+                published.append(_DateEvidence("date_line_published", line[:DATE_LINE_CHARS], d.at, d.day, pos,
+                                               d.has_time))
+            elif _MODIFIED_LABEL.search(before) if labelled else _MODIFIED_LINE.match(previous):
+                modified.append(_DateEvidence("date_line_updated", line[:DATE_LINE_CHARS], d.at, d.day, pos,
+                                              d.has_time))
+        previous = line
 
 
 def _settled(published: list[_DateEvidence], modified: list[_DateEvidence]) -> bool:

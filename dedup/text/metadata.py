@@ -21,6 +21,7 @@ import html as html_lib
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date, datetime
 from urllib.parse import urljoin, urlsplit
 
@@ -65,9 +66,9 @@ class PageMetadata:
 # the head
 
 _HEAD_END = re.compile(r"</[hH][eE][aA][dD]\s*>|<[bB][oO][dD][yY][\s>]")
-# <meta>, <link>, <title> (character classes rather than alternatives: twice as fast in `re`; the name is
-# checked after the match)
-_HEAD_TAG = re.compile(r"<([mMlLtT][eEiI][tTnN][aAkKlL][eE]?)(?=[\s>/])([^>]*)>")
+# character classes rather than re.I: `re` finds the '<' prefix fast and checks four characters
+_META_TAG = re.compile(r"<[mM][eE][tT][aA](?=[\s>/])([^>]*)>")
+_TITLE_TAG = re.compile(r"<[tT][iI][tT][lL][eE](?=[\s>])[^>]*>")
 _TITLE_END = re.compile(r"</[tT][iI][tT][lL][eE]\s*>")
 _HTML_LANG = re.compile(r"<[hH][tT][mM][lL]\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})?)")
 HEAD_SCAN_CHARS = 300_000
@@ -88,30 +89,38 @@ def _read_head(html: str) -> _Head:
         end_match = _HEAD_END.search(html, 0, HEAD_SCAN_CHARS)
         end = end_match.start() if end_match else min(len(html), HEAD_SCAN_CHARS)
     meta: dict[str, list[str]] = {}
-    canonical = html_title = None
-    for m in _HEAD_TAG.finditer(html, 0, end):
-        tag = m.group(1).lower()
-        if tag not in ("meta", "link", "title") or (tag == "link" and "canonical" not in m.group(2).lower()):
+    for m in _META_TAG.finditer(html, 0, end):
+        attrs = tag_attributes(m.group(1))
+        content = attrs.get("content", "").strip()
+        if not content:
             continue
-        if tag == "title":
-            if html_title is None:
-                close = _TITLE_END.search(html, m.end(), m.end() + 3000)
-                if close:
-                    html_title = _clean_text(html[m.end():close.start()])
-            continue
-        attrs = tag_attributes(m.group(2))
-        if tag == "meta":
-            content = attrs.get("content", "").strip()
-            if not content:
-                continue
-            for key in {attrs.get("property", ""), attrs.get("name", ""), attrs.get("itemprop", "")}:
-                key = key.strip().lower()
-                if key:
-                    meta.setdefault(key, []).append(content)
-        elif canonical is None and "canonical" in attrs.get("rel", "").lower().split() and attrs.get("href"):
-            canonical = attrs["href"].strip()
+        for key in {attrs.get("property", ""), attrs.get("name", ""), attrs.get("itemprop", "")}:
+            key = key.strip().lower()
+            if key:
+                meta.setdefault(key, []).append(content)
+    html_title = None
+    title = _TITLE_TAG.search(html, 0, end)
+    if title:
+        close = _TITLE_END.search(html, title.end(), title.end() + 3000)
+        if close:
+            html_title = _clean_text(html[title.end():close.start()])
     lang_match = _HTML_LANG.search(html, 0, min(len(html), 5000))
-    return _Head(meta, canonical, html_title, lang_match.group(1).lower() if lang_match else None, end)
+    return _Head(meta, _canonical_link(html, end), html_title, lang_match.group(1).lower() if lang_match else None,
+                 end)
+
+
+def _canonical_link(html: str, end: int) -> str | None:
+    """The href of <link rel="canonical"> in the head (found by its word, not by reading every link)."""
+    pos = html.find("canonical", 0, end)
+    while pos >= 0:
+        lt = html.rfind("<", 0, pos)
+        if lt >= 0 and html[lt + 1:lt + 5].lower() == "link" and html.find(">", lt, pos) < 0:
+            gt = html.find(">", pos)
+            attrs = tag_attributes(html[lt + 5:gt if gt > 0 else end])
+            if "canonical" in attrs.get("rel", "").lower().split() and attrs.get("href"):
+                return attrs["href"].strip()
+        pos = html.find("canonical", pos + 9, end)
+    return None
 
 
 # --------------------------------------------------------------------------------------------------
@@ -127,12 +136,13 @@ def _clean_text(text: str) -> str:
         text = _TAG.sub(" ", text)
     if "&" in text:
         text = html_lib.unescape(text)
-    return _SPACES.sub(" ", text).strip()
+    return " ".join(text.split())
 
 
 _NOT_ALNUM = re.compile(r"[\W_]+")
 
 
+@lru_cache(maxsize=4096)
 def _fold(text: str | None) -> str:
     """Comparison key: accents stripped, case folded, only letters and digits."""
     if not text:
@@ -151,7 +161,7 @@ def _words(text: str | None) -> list[str]:
 # --------------------------------------------------------------------------------------------------
 # the body: headline, author markup, <time>, dates near the headline
 
-_H1_OR_TIME = re.compile(r"<(?:[hH]1|[tT][iI][mM][eE])(?=[\s>/])")
+_H1_OR_TIME = re.compile(r"<[hHtT][1iI](?=[\s>/]|[mM][eE][\s>/])")  # <h1 or <time (character classes: fast)
 _H1_END = re.compile(r"</[hH]1\s*>")
 _TAG_TOKEN = re.compile(r"<(/?)([a-zA-Z][\w:-]*)([^>]*)>|<!--.*?-->|<[/!?][^>]*>", re.S)
 _VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())
@@ -202,13 +212,9 @@ def _element_text(html: str, start: int, name: str, limit: int = ELEMENT_TEXT_CH
 
 
 
-_DATE_ROLE_WORDS = ("dat", "time", "publ", "posted", "creat", "upd", "modif", "fecha", "submit")
+_DATE_ROLE_WORDS = ("dat", "time", "publ", "posted", "creat", "upd", "modif")
 _SCRIPT_LIKE = re.compile(r"<(script|style|noscript|template|svg|select|button)\b[^>]*>.*?</\1\s*>|<!--.*?-->",
                           re.S | re.I)
-# block-level tags (opening or closing) start a new visible line
-_BLOCK_TAG_START = re.compile(r"<(?=/?(?:p|div|li|h[1-6]|br|hr|tr|td|th|dd|dt|ul|ol|table|section|article|header|"
-                              r"footer|figure|figcaption|blockquote|address|main|aside|nav)[\s>/])", re.I)
-
 
 @dataclass(slots=True)
 class _DateMark:
@@ -218,15 +224,16 @@ class _DateMark:
 
 
 def _visible_lines(fragment: str) -> list[str]:
-    """Visible text lines of a markup fragment: block-level tags start a line, inline tags join;
-    script, style and comments dropped."""
+    """Visible text lines of a markup fragment, one per text node (a date or a label split across
+    inline elements is rare; a label on the line before counts); script, style and comments dropped."""
     if "<" in fragment:
-        fragment = _SCRIPT_LIKE.sub(" ", fragment)
-        fragment = _BLOCK_TAG_START.sub("\n<", fragment)
-        fragment = _TAG.sub(" ", fragment)
+        if "<script" in fragment or "<style" in fragment or "<!--" in fragment or "<svg" in fragment \
+                or "<SCRIPT" in fragment or "<STYLE" in fragment:
+            fragment = _SCRIPT_LIKE.sub(" ", fragment)
+        fragment = _TAG.sub("\n", fragment)
     if "&" in fragment:
         fragment = html_lib.unescape(fragment)
-    return [line for line in (" ".join(part.split()) for part in fragment.split("\n")) if line]
+    return [" ".join(line.split()) for line in fragment.split("\n") if line and not line.isspace()]
 
 
 def _read_window(html: str, start: int, anchor: tuple[int, int], stop: int) -> tuple[list[tuple[int, str]],
@@ -237,15 +244,22 @@ def _read_window(html: str, start: int, anchor: tuple[int, int], stop: int) -> t
     after = _visible_lines(html[anchor[1]:stop])
     lines = [(anchor[0] - len(before) + i, line) for i, line in enumerate(before)]
     lines += [(anchor[1] + i, line) for i, line in enumerate(after)]
+    return lines, _date_marks(html, start, stop)
+
+
+def _date_marks(html: str, start: int, stop: int) -> list[_DateMark]:
+    """Elements in html[start:stop] whose markup says they hold a date, in page order."""
     marks: list[_DateMark] = []
     low = html[start:stop].lower()
     seen: set[int] = set()
     for word in _DATE_ROLE_WORDS:
         hit = low.find(word)
         while hit >= 0:
-            if word == "dat" and low.startswith("data-", hit) and not low.startswith("data-pub", hit):
-                hit = low.find(word, hit + 5)
-                continue  # a data-* attribute (data-src, data-id ...), not a date
+            if (word in ("dat", "time") and hit and low[hit - 1].isalpha()) or (
+                    word == "dat" and low.startswith("data-", hit) and not low.startswith("data-pub", hit)):
+                # inside a word ('candidate', 'runtime', 'datetime' found as 'dat') or a data-* attribute
+                hit = low.find(word, hit + len(word))
+                continue
             lt = low.rfind("<", 0, hit)
             if lt >= 0 and lt not in seen and low.rfind(">", lt, hit) < 0:
                 seen.add(lt)
@@ -254,7 +268,7 @@ def _read_window(html: str, start: int, anchor: tuple[int, int], stop: int) -> t
                     marks.append(mark)
             hit = low.find(word, hit + len(word))
     marks.sort(key=lambda m: m.pos)
-    return lines, marks
+    return marks
 
 
 def _date_mark(html: str, lt: int) -> _DateMark | None:
@@ -293,9 +307,42 @@ def _date_mark(html: str, lt: int) -> _DateMark | None:
 
 @dataclass(slots=True)
 class _AuthorMark:
+    """An element whose markup names it the author or the byline; its text is read when asked for
+    (most marks of a page are never tried)."""
+
     kind: str       # itemprop_author | rel_author | author_class | byline_class | author_link
-    text: str
     pos: int
+    html: str = field(default="", repr=False)
+    start_tag_end: int = 0
+    tag: str = ""
+    content: str | None = None   # the content attribute, for <meta itemprop="author">
+    person_item: bool = False    # itemprop=author itemscope: a Person item with a name property
+    _text: str | None = None
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            self._text = self._read_text()
+        return self._text
+
+    def _read_text(self) -> str:
+        html, gt, name = self.html, self.start_tag_end, self.tag
+        if self.content is not None:
+            return self.content
+        if self.person_item:
+            inner = _NAME_PROPERTY.search(html, gt + 1, gt + 1 + ELEMENT_TEXT_CHARS)
+            if inner:
+                inner_lt = html.rfind("<", gt + 1, inner.start())
+                inner_name = _TAG_NAME.match(html, inner_lt)
+                inner_gt = html.find(">", inner.end())
+                if inner_name and inner_gt > 0:
+                    inner_attrs = tag_attributes(html[inner_name.end():inner_gt])
+                    return inner_attrs.get("content") or _element_text(html, inner_gt + 1,
+                                                                      inner_name.group(1).lower())
+        return _element_text(html, gt + 1, name)
+
+
+_NAME_PROPERTY = re.compile(r"itemprop\s*=\s*[\"']?name\b")
 
 
 @dataclass(slots=True)
@@ -397,14 +444,14 @@ def _block_anchor(html: str, start: int, blocks: list[str]) -> tuple[int, int] |
 
 
 def _author_marks(html: str, start: int, anchor: tuple[int, int] | None) -> list[_AuthorMark]:
-    """Elements whose markup names them the author (anywhere) or the byline (around the headline),
+    """Elements whose markup names them the author or the byline (around the headline, else anywhere),
     in page order."""
     marks: list[_AuthorMark] = []
     seen: set[int] = set()
-    regions = [("uthor", start, len(html))]
-    if anchor is not None:
-        regions.append(("yline", max(start, anchor[0] + HEADLINE_REGION[0]),
-                        min(len(html), anchor[1] + HEADLINE_REGION[1])))
+    begin, stop = start, len(html)
+    if anchor is not None:  # around the headline (the byline, an author box below the story)
+        begin, stop = max(start, anchor[0] + HEADLINE_REGION[0]), min(len(html), anchor[1] + HEADLINE_REGION[1])
+    regions = [("uthor", begin, stop), ("yline", begin, stop)]
     for needle, begin, stop in regions:
         pos = html.find(needle, begin, stop)
         while pos >= 0 and len(marks) < MAX_AUTHOR_MARKS:
@@ -451,22 +498,8 @@ def _author_mark(html: str, lt: int) -> _AuthorMark | None:
         return None
     if any("comment" in (attrs.get(k) or "").lower() for k in ("class", "id")):
         return None
-    if kind == "itemprop_author" and "itemscope" in attrs:
-        # a Person item: its name property, else its text
-        text = _element_text(html, gt + 1, name)
-        inner = re.search(r"itemprop\s*=\s*[\"']?name\b", html[gt + 1:gt + 1 + ELEMENT_TEXT_CHARS])
-        if inner:
-            inner_lt = html.rfind("<", gt + 1, gt + 1 + inner.start())
-            inner_name = _TAG_NAME.match(html, inner_lt)
-            inner_gt = html.find(">", gt + 1 + inner.end())
-            if inner_name and inner_gt > 0:
-                inner_attrs = tag_attributes(html[inner_name.end():inner_gt])
-                text = inner_attrs.get("content") or _element_text(html, inner_gt + 1, inner_name.group(1).lower())
-        return _AuthorMark(kind, text, lt)
-    text = attrs.get("content") if name == "meta" else _element_text(html, gt + 1, name)
-    if not text:
-        return None
-    return _AuthorMark(kind, text, lt)
+    return _AuthorMark(kind, lt, html, gt, name, attrs.get("content") if name == "meta" else None,
+                       kind == "itemprop_author" and "itemscope" in attrs)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -500,17 +533,26 @@ _NOT_A_NAME = frozenset((
     "sponsored gesponsert gesponserte anzeige advertisement advertorial werbung partner promoted inhalte content "
     "paid alle all artikel articles beiträge posts mehr more view profile profil min min. minuten minutes sek "
     "lesezeit read text foto fotos photo photos bild video").split())
-_ORG_WORDS = re.compile(
-    r"\b(?:gmbh|ag|inc|ltd|llc|plc|s\.?a\.?|e\.\s?v|verlag|media|medien|news|online|magazin|magazine|zeitung|"
-    r"redaktion|redaction|rédaction|redazione|redacción|newsroom|desk|tv|radio|press|presse|agency|agentur|"
-    r"group|gruppe|association|verband|institut|institute|university|universität|department|ministry|"
-    r"ministerium|blog|team|staff|online-redaktion|verein|stiftung|foundation|company|corporation|network|"
-    r"netzwerk|partei|party|club|society|gesellschaft|services|service|studio|official|editorial|noticias|"
-    r"nachrichten|actualités|notizie|nieuws|wiki|kitchens?|küche|family|familie|abteilung|division|bureau|"
-    r"office|amt|feuerwehr|polizei|police|church|kirche|diakonie|caritas|stadt|gemeinde|city\s+of|council|"
-    r"school|schule|hospital|klinik|clinic|bank|shop|store|hotel|restaurant|museum|theater|theatre|"
-    r"festival|orchestra|orchester|chor|choir|verlagsgruppe|holding|labs?|software|systems|solutions|"
-    r"consulting|marketing|digital|communications?|kommunikation|pr|illustrierte)\b", re.I)
+# words that make a name an organisation's (a set lookup per word: a long alternation is slow in `re`)
+_ORG_WORDS = frozenset((
+    "gmbh ag inc ltd llc plc sa s.a. e.v. ev verlag media medien news online magazin magazine zeitung redaktion "
+    "redaction rédaction redazione redacción newsroom desk tv radio press presse agency agentur group gruppe "
+    "association verband institut institute university universität department ministry ministerium blog team "
+    "staff online-redaktion verein stiftung foundation company corporation network netzwerk partei party club "
+    "society gesellschaft services service studio official editorial noticias nachrichten actualités notizie "
+    "nieuws wiki kitchen kitchens küche family familie abteilung division bureau office amt feuerwehr polizei "
+    "police church kirche diakonie caritas stadt gemeinde council school schule hospital klinik clinic bank shop "
+    "store hotel restaurant museum theater theatre festival orchestra orchester chor choir verlagsgruppe holding "
+    "lab labs software systems solutions consulting marketing digital communication communications "
+    "kommunikation pr illustrierte").split())
+
+
+_ORG_ABBREVIATION = re.compile(r"\be\.\s?v\b|\bs\.\s?a\b|\bcity\s+of\b")
+
+
+def _has_org_word(name: str) -> bool:
+    low = name.lower()
+    return any(w in _ORG_WORDS for w in _WORD.findall(low)) or _ORG_ABBREVIATION.search(low) is not None
 _DOMAIN_LIKE = re.compile(r"\b[\w-]+\.(?:com|net|org|de|at|ch|fr|es|it|nl|be|uk|co|io|info|eu|cz|pl|ru|tv|fm)\b", re.I)
 _NAME_SPLIT = re.compile(r"\s*(?:;|\||,|&|/|·|•|\s(?:and|und|et|y|e|og|och|en|i|und\s+von)\s)\s*", re.I)
 _HAS_LETTER = re.compile(r"[^\W\d_]")
@@ -533,8 +575,9 @@ _CLOCK_TIME = re.compile(r"\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?|uhr|h)?", re.I)
 _DANGLING_WORD = re.compile(r"\b(?:on|am|le|el|il|op|em|at|um|posted|published|updated|aktualisiert|veröffentlicht)"
                             r"\s*(?:\||$)", re.I)
 _NAME_WORD = re.compile(r"[^\W\d_][\w.'’-]*")
-_AGENCY_HINT = re.compile(r"reuters|press|afp|bloomberg|dpa|xinhua|efe|ansa|upi|kyodo|yonhap|\bap\b|\bpa\b|"
-                          r"staff|writer|correspondent", re.I)
+# every wire agency's name holds one of these (dedup/rights/attribution.py): a cheap test before the full one
+_AGENCY_HINT = re.compile(r"reuters|press|presse|afp|agence|bloomberg|dpa|xinhua|efe|ansa|upi|united|kyodo|yonhap|"
+                          r"\bap\b|\bpa\b|staff|writer|correspondent", re.I)
 BYLINE_LINE_CHARS = 120  # a longer line is a sentence (an author's biography), not a byline
 BYLINE_LINE_WORDS = 10   # nor is a line of more words, dates and times aside
 BYLINE_PARTS = 5         # nor a line of more names and labels ('CSP / International / Photovoltaik / ...')
@@ -555,7 +598,8 @@ def parse_byline(text: str, site_names: tuple[str, ...] = ()) -> Byline:
     for line in [ln for ln in text.split("\n") if len(ln) <= BYLINE_LINE_CHARS][:3]:
         if _NOT_PLAIN.search(line):
             line = _URL_MAIL_HANDLE.sub(" ", line)
-            line = _BRACKETED.sub(lambda m: " | " + m.group(1) if agency_name(m.group(1)) else " ", line)
+            line = _BRACKETED.sub(lambda m: " | " + m.group(1) if _AGENCY_HINT.search(m.group(1))
+                                  and agency_name(m.group(1)) else " ", line)
             for d in reversed(find_dates(line)):
                 line = line[:d.start] + " | " + line[d.end:]
             line = _CLOCK_TIME.sub(" | ", line)
@@ -573,7 +617,7 @@ def parse_byline(text: str, site_names: tuple[str, ...] = ()) -> Byline:
                 continue
             for _ in range(2):
                 part = _BY_PREFIX.sub("", part).strip(" .:-–—")
-            agency = agency_name(part) or (agency_from_credit(part) if _AGENCY_HINT.search(part) else None)
+            agency = (agency_name(part) or agency_from_credit(part)) if _AGENCY_HINT.search(part) else None
             if agency:
                 if (part, agency) not in agencies:
                     agencies.append((part, agency))
@@ -618,8 +662,8 @@ def _is_organisation(name: str, site_keys: set[str]) -> bool:
     if _fold(bare) in site_keys or _fold(name) in site_keys:
         # a personal site is named after its author ('Wolfgang Michal' on wolfgangmichal.de)
         return not (bare == name and len(name.split()) >= 2 and _is_person_name(name) and not name.isupper()
-                    and not _ORG_WORDS.search(name) and not _DOMAIN_LIKE.search(name))
-    return bool(_ORG_WORDS.search(name) or _DOMAIN_LIKE.search(name))
+                    and not _has_org_word(name) and not _DOMAIN_LIKE.search(name))
+    return _has_org_word(name) or _DOMAIN_LIKE.search(name) is not None
 
 
 _PARTICLES = frozenset("von van der den de del della di da dos das du le la lo bin ibn al el y e zu ten ter af av "
@@ -628,6 +672,9 @@ _CALENDAR_WORDS = frozenset((
     "monday tuesday wednesday thursday friday saturday sunday montag dienstag mittwoch donnerstag freitag samstag "
     "sonntag lundi mardi mercredi jeudi vendredi samedi dimanche lunes martes miércoles jueves viernes sábado "
     "domingo today heute gestern yesterday").split())
+
+
+_BAD_NAME_CHAR = re.compile(r"[!?=<>{}\[\]#*+:;\"“”|©®@/\\]")
 
 
 def _is_person_name(name: str) -> bool:
@@ -641,7 +688,7 @@ def _is_person_name(name: str) -> bool:
     low = name.lower()
     if low in _NOT_A_NAME or all(w.lower() in _NOT_A_NAME | _ROLE_WORDS for w in words):
         return False
-    if any(c in name for c in "!?=<>{}[]#*+:;\"“”|©®@/\\"):
+    if _BAD_NAME_CHAR.search(name):
         return False
     if any(w.lower().strip(".,") in _CALENDAR_WORDS for w in words):
         return False
@@ -1006,7 +1053,7 @@ AUTHOR_EVIDENCE_ORDER = ("jsonld", "itemprop_author", "meta", "rel_author", "byl
 
 
 BYLINE_SPAN = 400  # author marks this close after the chosen one belong to the same byline
-HEADLINE_REGION = (-3000, 20000)  # where a byline stands, relative to the headline's start / end
+HEADLINE_REGION = (-3000, 40000)  # where a byline stands, relative to the headline's start / end
 
 
 BYLINE_BLOCKS = 8  # a visible byline stands among the first blocks of the main content
@@ -1263,6 +1310,9 @@ def _decide_dates(md: PageMetadata, html: str | None, head: _Head, ld: _JsonLd, 
         if not line:
             previous = ""
             continue
+        if "20" not in line and "19" not in line:  # no year: no date (find_dates needs one)
+            previous = line
+            continue
         for d in find_dates(line[:DATE_LINE_CHARS], day_first, limit=2):
             before = line[:d.start]
             if len((before + line[d.end:]).split()) > DATE_LINE_OTHER_WORDS and len(before.split()) > 2:
@@ -1276,9 +1326,6 @@ def _decide_dates(md: PageMetadata, html: str | None, head: _Head, ld: _JsonLd, 
                 ev.kind = "date_line_published"
             published.append(ev)
         previous = line
-    if html and body.anchor and not published:
-        # nothing near the headline: a wider region, for dates its markup or a label calls published
-        _wide_region_dates(html, head.end, body.anchor, day_first, published, modified)
     from_url = url_date(url)
     if from_url is not None:
         published.append(_DateEvidence("url", url or "", from_url, from_url.date()))
@@ -1298,34 +1345,6 @@ def _decide_dates(md: PageMetadata, html: str | None, head: _Head, ld: _JsonLd, 
 
 
 _MODIFIED_ORDER = ("jsonld", "meta", "markup_modified", "date_line_updated")
-WIDE_REGION = (-3000, 25000)  # the second look, when nothing near the headline states a date
-
-
-def _wide_region_dates(html: str, head_end: int, anchor: tuple[int, int], day_first: bool,
-                       published: list[_DateEvidence], modified: list[_DateEvidence]) -> None:
-    """Dates that markup or a label names published (or updated) in a wider region around the headline:
-    an article footer ('Erschienen am: 01.11.2023'), a meta line far below the headline."""
-    lines, marks = _read_window(html, max(head_end, anchor[0] + WIDE_REGION[0]), anchor,
-                                min(len(html), anchor[1] + WIDE_REGION[1]))
-    for mark in marks:
-        ev = _evidence("markup_published" if mark.role == "published" else "markup_modified", mark.raw, day_first,
-                       mark.pos)
-        if ev is not None and mark.role in ("published", "modified"):
-            (published if mark.role == "published" else modified).append(ev)
-    previous = ""
-    for pos, line in lines:
-        for d in find_dates(line[:DATE_LINE_CHARS], day_first, limit=2):
-            before = line[:d.start]
-            labelled = before.strip()
-            if _PUBLISHED_LABEL.search(before) if labelled else _PUBLISHED_LINE.match(previous):
-                published.append(_DateEvidence("date_line_published", line[:DATE_LINE_CHARS], d.at, d.day, pos,
-                                               d.has_time))
-            elif _MODIFIED_LABEL.search(before) if labelled else _MODIFIED_LINE.match(previous):
-                modified.append(_DateEvidence("date_line_updated", line[:DATE_LINE_CHARS], d.at, d.day, pos,
-                                              d.has_time))
-        previous = line
-
-
 def _settled(published: list[_DateEvidence], modified: list[_DateEvidence]) -> bool:
     """JSON-LD and meta tags agree on a published day that is not a stated update: no visible evidence
     could overrule them (docs/metadata.md), so the page's text need not be read for dates."""

@@ -223,6 +223,9 @@ class _DateMark:
     raw: str
 
 
+_INLINE_SPACE = re.compile(r"[^\S\n]+")
+
+
 def _visible_lines(fragment: str) -> list[str]:
     """Visible text lines of a markup fragment, one per text node (a date or a label split across
     inline elements is rare; a label on the line before counts); script, style and comments dropped."""
@@ -233,7 +236,8 @@ def _visible_lines(fragment: str) -> list[str]:
         fragment = _TAG.sub("\n", fragment)
     if "&" in fragment:
         fragment = html_lib.unescape(fragment)
-    return [" ".join(line.split()) for line in fragment.split("\n") if line and not line.isspace()]
+    fragment = _INLINE_SPACE.sub(" ", fragment)
+    return [line for line in map(str.strip, fragment.split("\n")) if line]
 
 
 def _read_window(html: str, start: int, anchor: tuple[int, int], stop: int) -> tuple[list[tuple[int, str]],
@@ -799,6 +803,7 @@ _META_PUBLISHED_KEYS = ("article:published_time", "og:article:published_time", "
 _META_MODIFIED_KEYS = ("article:modified_time", "og:updated_time", "og:article:modified_time", "datemodified",
                        "dc.date.modified", "dcterms.modified", "article.updated", "last-modified", "lastmod",
                        "modified_time", "article:modified", "dateupdate", "updated_time")
+_META_SITE_SOURCES = tuple((key, "meta_" + re.sub(r"[:.-]", "_", key)) for key in _META_SITE_KEYS[1:])
 PLATFORM_NAMES = frozenset(("blogger", "blogspot", "wordpress", "wordpresscom", "tumblr", "medium", "substack",
                             "wix", "jimdo", "weebly", "squarespace", "ghost", "livejournal", "typepad",
                             "over-blog", "overblog", "hatenablog", "pixnet", "naverblog", "blogger.com"))
@@ -860,9 +865,8 @@ def _decide_site_name(md: PageMetadata, head: _Head, ld: _JsonLd, url: str | Non
             candidates += [("jsonld_publisher", name) for name, _kind in _ld_entities(obj.get("publisher"), ld.ids)]
     if ld.website is not None and isinstance(ld.website.get("name"), str):
         candidates.append(("jsonld_website", ld.website["name"]))
-    for key in _META_SITE_KEYS[1:]:
-        source = "meta_" + re.sub(r"[:.-]", "_", key)
-        candidates += [(source, value) for value in head.meta.get(key, [])]
+    for key, source in _META_SITE_SOURCES:
+        candidates += [(source, value) for value in head.meta.get(key, ())]
     host = md.url_host
     names = []
     for source, value in candidates:
@@ -1262,12 +1266,13 @@ def _decide_dates(md: PageMetadata, html: str | None, head: _Head, ld: _JsonLd, 
         if obj is not None:
             add(published, "jsonld", first_str(obj.get("datePublished")) or first_str(obj.get("dateCreated")))
             add(modified, "jsonld", first_str(obj.get("dateModified")))
-    for key in _META_PUBLISHED_KEYS:
-        for value in head.meta.get(key, [])[:1]:
-            add(published, "meta_date" if key in _GENERIC_DATE_KEYS else "meta", value)
+    meta = head.meta
+    for key in _META_PUBLISHED_KEYS:  # in this order: the first key's value leads among meta tags
+        if key in meta:
+            add(published, "meta_date" if key in _GENERIC_DATE_KEYS else "meta", meta[key][0])
     for key in _META_MODIFIED_KEYS:
-        for value in head.meta.get(key, [])[:1]:
-            add(modified, "meta", value)
+        if key in meta:
+            add(modified, "meta", meta[key][0])
     anchor = body.anchor
     if html and not _settled(published, modified):
         _read_headline_region(html, head.end, body)

@@ -251,6 +251,26 @@ def test_broken_markup_and_no_markup():
     assert page_metadata(broken, "https://x.example/").jsonld == []
 
 
+def test_hostile_pages_are_read_in_linear_time():
+    """Pages built to make a careless scan quadratic: each is read in one pass (a quadratic scan of
+    these would take minutes, so a regression shows as a hung test) and still gives what it states."""
+    headline = "<html><head><title>T</title></head><body><h1>Harbour stays open</h1>"
+    pages = [
+        headline + "<" * 300_000,
+        headline + "<p>12 March 2020" + " " * 300_000 + "</p>",
+        headline + '<span class="author">by Jane Doe</span> author ' * 10_000,
+        headline + "<script>var a = 1;" * 10_000,
+        "<html><body>" + "<h1>x " * 30_000,
+        headline + '<time datetime="2020-01-01">x</time>' * 10_000,
+        "<html><head>" + '<meta name="author" content="Jane Doe">' * 10_000 + "</head><body><p>x</p>",
+        headline + "<p>Published 12 March 2020, " * 10_000,
+    ]
+    for html in pages:
+        md = page_metadata(html, "https://harbour.example/a", ["By Jane Doe"])
+        assert md.authors == ["Jane Doe"]
+    assert page_metadata(pages[1], "https://harbour.example/a").published_at == utc(2020, 3, 12)
+
+
 # ------------------------------------------------------------------------------------------------ real pages
 
 def _norm_words(text: str) -> list[str]:

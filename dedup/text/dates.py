@@ -122,8 +122,10 @@ for _number, _names in enumerate((
 
 _ZONE = r"(?P<tz>(?:UTC|GMT)(?:\s?[+-]\d{1,2}(?::?\d{2})?)?|[A-Z]{2,4}T|[+-]\d{2}:?\d{2}|MEZ|MESZ|Z)"
 # a clock after a date: ', 10:43', ' at 1:47 AM', ' um 11:43 Uhr', ' à 12h00', ' - 09:15 EDT'
+# (one run of spaces, then an optional separator and an optional word each with its own spaces: no two
+# space runs can trade characters, so a failing match stays linear)
 _CLOCK_AFTER = re.compile(
-    r"(?:\s*(?:,|\||-|–|—|/|·|•)?\s*(?:at|um|à|a\s+las|alle|om|às|kl\.?)?\s*)"
+    r"\s*(?:[,|/·•–—-]\s*)?(?:(?:at|um|à|a\s+las|alle|om|às|kl\.?)\s*)?"
     r"(?P<h>[012]?\d)[:.hH](?P<mi>[0-5]\d)(?::(?P<s>[0-5]\d))?\s*(?P<ampm>[AaPp]\.?\s?[Mm]\.?)?"
     rf"(?:\s*(?:Uhr|h|hrs|Hrs)\b)?(?:\s*{_ZONE})?")
 _WORD_DATE_DMY = re.compile(

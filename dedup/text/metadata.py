@@ -21,8 +21,8 @@ import html as html_lib
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
 from datetime import date, datetime
+from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
 from dedup.rights.attribution import agency_from_credit, agency_name
@@ -72,6 +72,8 @@ _TITLE_TAG = re.compile(r"<[tT][iI][tT][lL][eE](?=[\s>])[^>]*>")
 _TITLE_END = re.compile(r"</[tT][iI][tT][lL][eE]\s*>")
 _HTML_LANG = re.compile(r"<[hH][tT][mM][lL]\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})?)")
 HEAD_SCAN_CHARS = 300_000
+MAX_META_TAGS = 1000   # a real head has tens; a hostile one is read no further
+MAX_META_VALUES = 5    # values kept per meta key (several article:author tags, ...)
 
 
 @dataclass(slots=True)
@@ -89,15 +91,19 @@ def _read_head(html: str) -> _Head:
         end_match = _HEAD_END.search(html, 0, HEAD_SCAN_CHARS)
         end = end_match.start() if end_match else min(len(html), HEAD_SCAN_CHARS)
     meta: dict[str, list[str]] = {}
-    for m in _META_TAG.finditer(html, 0, end):
+    for count, m in enumerate(_META_TAG.finditer(html, 0, end)):
+        if count >= MAX_META_TAGS:
+            break
         attrs = tag_attributes(m.group(1))
         content = attrs.get("content", "").strip()
         if not content:
             continue
-        for key in {attrs.get("property", ""), attrs.get("name", ""), attrs.get("itemprop", "")}:
+        for key in dict.fromkeys((attrs.get("property", ""), attrs.get("name", ""), attrs.get("itemprop", ""))):
             key = key.strip().lower()
             if key:
-                meta.setdefault(key, []).append(content)
+                values = meta.setdefault(key, [])
+                if len(values) < MAX_META_VALUES:
+                    values.append(content)
     html_title = None
     title = _TITLE_TAG.search(html, 0, end)
     if title:
@@ -113,7 +119,7 @@ def _canonical_link(html: str, end: int) -> str | None:
     """The href of <link rel="canonical"> in the head (found by its word, not by reading every link)."""
     pos = html.find("canonical", 0, end)
     while pos >= 0:
-        lt = html.rfind("<", 0, pos)
+        lt = html.rfind("<", max(0, pos - 2000), pos)
         if lt >= 0 and html[lt + 1:lt + 5].lower() == "link" and html.find(">", lt, pos) < 0:
             gt = html.find(">", pos)
             attrs = tag_attributes(html[lt + 5:gt if gt > 0 else end])
@@ -211,10 +217,15 @@ def _element_text(html: str, start: int, name: str, limit: int = ELEMENT_TEXT_CH
     return "\n".join(line for line in lines if line)
 
 
-
+# words in the attributes of an element that holds a date (class="date", itemprop="datePublished", ...)
 _DATE_ROLE_WORDS = ("dat", "time", "publ", "posted", "creat", "upd", "modif")
+_PUBLISHED_ROLE = re.compile(r"publish|pubdate|posted|created|submitted")
+_MODIFIED_ROLE = re.compile(r"updated|modified")
+_PUBLISHED_TIME_ROLE = re.compile(r"publish|entry-date|created|posted")
+_DATE_ROLE = re.compile(r"date|datum|fecha|time")
 _SCRIPT_LIKE = re.compile(r"<(script|style|noscript|template|svg|select|button)\b[^>]*>.*?</\1\s*>|<!--.*?-->",
                           re.S | re.I)
+
 
 @dataclass(slots=True)
 class _DateMark:
@@ -289,12 +300,11 @@ def _date_mark(html: str, lt: int) -> _DateMark | None:
     if tag == "meta" and not prop:
         return None
     names = " ".join((attrs.get("class", ""), attrs.get("id", ""), prop)).lower()
-    if prop in ("datepublished", "datecreated", "published_time") or re.search(
-            r"publish|pubdate|posted|created|submitted", names):
+    if prop in ("datepublished", "datecreated", "published_time") or _PUBLISHED_ROLE.search(names):
         role = "published"
-    elif prop in ("datemodified", "modified_time") or re.search(r"updated|modified", names):
+    elif prop in ("datemodified", "modified_time") or _MODIFIED_ROLE.search(names):
         role = "modified"
-    elif re.search(r"date|datum|fecha|time", names) or "datetime" in attrs:
+    elif _DATE_ROLE.search(names) or "datetime" in attrs:
         role = "date"
     else:
         return None
@@ -539,24 +549,17 @@ _NOT_A_NAME = frozenset((
     "lesezeit read text foto fotos photo photos bild video").split())
 # words that make a name an organisation's (a set lookup per word: a long alternation is slow in `re`)
 _ORG_WORDS = frozenset((
-    "gmbh ag inc ltd llc plc sa s.a. e.v. ev verlag media medien news online magazin magazine zeitung redaktion "
+    "gmbh ag inc ltd llc plc sa ev verlag media medien news online magazin magazine zeitung redaktion "
     "redaction rédaction redazione redacción newsroom desk tv radio press presse agency agentur group gruppe "
     "association verband institut institute university universität department ministry ministerium blog team "
-    "staff online-redaktion verein stiftung foundation company corporation network netzwerk partei party club "
+    "staff verein stiftung foundation company corporation network netzwerk partei party club "
     "society gesellschaft services service studio official editorial noticias nachrichten actualités notizie "
     "nieuws wiki kitchen kitchens küche family familie abteilung division bureau office amt feuerwehr polizei "
     "police church kirche diakonie caritas stadt gemeinde council school schule hospital klinik clinic bank shop "
     "store hotel restaurant museum theater theatre festival orchestra orchester chor choir verlagsgruppe holding "
     "lab labs software systems solutions consulting marketing digital communication communications "
     "kommunikation pr illustrierte").split())
-
-
 _ORG_ABBREVIATION = re.compile(r"\be\.\s?v\b|\bs\.\s?a\b|\bcity\s+of\b")
-
-
-def _has_org_word(name: str) -> bool:
-    low = name.lower()
-    return any(w in _ORG_WORDS for w in _WORD.findall(low)) or _ORG_ABBREVIATION.search(low) is not None
 _DOMAIN_LIKE = re.compile(r"\b[\w-]+\.(?:com|net|org|de|at|ch|fr|es|it|nl|be|uk|co|io|info|eu|cz|pl|ru|tv|fm)\b", re.I)
 _NAME_SPLIT = re.compile(r"\s*(?:;|\||,|&|/|·|•|\s(?:and|und|et|y|e|og|och|en|i|und\s+von)\s)\s*", re.I)
 _HAS_LETTER = re.compile(r"[^\W\d_]")
@@ -657,6 +660,11 @@ def _strip_roles(part: str) -> str:
 
 
 _ARTICLE = re.compile(r"^(?:the|die|der|das|la|le|les|el|il|lo|de|het)\s+", re.I)
+
+
+def _has_org_word(name: str) -> bool:
+    low = name.lower()
+    return any(w in _ORG_WORDS for w in _WORD.findall(low)) or _ORG_ABBREVIATION.search(low) is not None
 
 
 def _is_organisation(name: str, site_keys: set[str]) -> bool:
@@ -792,8 +800,6 @@ _META_AUTHOR_KEYS = ("author", "article:author", "dc.creator", "dc:creator", "dc
                      "cxenseparse:author", "creator", "shareaholic:article_author_name", "authors")
 _META_SITE_KEYS = ("og:site_name", "application-name", "apple-mobile-web-app-title", "al:ios:app_name",
                    "publisher", "dc.publisher", "dcterms.publisher", "twitter:app:name:iphone")
-_META_TITLE_KEYS = ("og:title", "twitter:title", "dc.title", "dcterms.title", "parsely-title", "sailthru.title",
-                    "headline", "title")
 _META_PUBLISHED_KEYS = ("article:published_time", "og:article:published_time", "og:published_time",
                         "datepublished", "article.published", "published_time", "publish-date", "publishdate",
                         "publish_date", "pubdate", "dc.date.issued", "dcterms.issued", "dc.date.created",
@@ -831,7 +837,7 @@ def page_metadata(html: str | None, url: str | None = None, blocks: list[str] | 
         md.canonical_url = urljoin(url, canonical) if url and not absolute else canonical
     _decide_site_name(md, head, ld, url)
     _decide_authors(md, html, head, ld, body, blocks)
-    _decide_title(md, head, ld, body, blocks)
+    _decide_title(md, head, ld, body)
     _decide_dates(md, html, head, ld, body, blocks, url)
     return md
 
@@ -932,7 +938,7 @@ _GENERIC_TITLES = frozenset(_fold(t) for t in (
     "page not found", "skip to content", "zum inhalt springen", "main navigation", "hauptnavigation"))
 
 
-def _decide_title(md: PageMetadata, head: _Head, ld: _JsonLd, body: _Body, blocks: list[str]) -> None:
+def _decide_title(md: PageMetadata, head: _Head, ld: _JsonLd, body: _Body) -> None:
     candidates: list[tuple[str, str]] = []
     for key in ("og:title", "twitter:title"):
         for value in head.meta.get(key, [])[:1]:
@@ -971,8 +977,6 @@ def _decide_title(md: PageMetadata, head: _Head, ld: _JsonLd, body: _Body, block
         return
     if h1_texts:
         md.title, md.title_source = h1_texts[0], "h1"
-    elif blocks:
-        md.title, md.title_source = blocks[0][:300], "first_block"
 
 
 def _names_site(text: str, site: str | None, host: str) -> bool:
@@ -1054,13 +1058,10 @@ def _join_segments(kept: list[str], parts: list[str]) -> str:
 # authors evidence, strongest first (docs/metadata.md); the cluster merge ranks copies by it too
 AUTHOR_EVIDENCE_ORDER = ("jsonld", "itemprop_author", "meta", "rel_author", "byline_class", "author_class",
                          "byline_text", "author_link")
-
-
 BYLINE_SPAN = 400  # author marks this close after the chosen one belong to the same byline
 HEADLINE_REGION = (-3000, 40000)  # where a byline stands, relative to the headline's start / end
-
-
 BYLINE_BLOCKS = 8  # a visible byline stands among the first blocks of the main content
+_WRITTEN_BY = re.compile(r"written|verfasst|author|autor|auteur|escrito|scritto", re.I)
 _MID_BY = re.compile(r"\s(?:by|von|par|por|door)\s+(?=\S)", re.I)
 _BYLINE_DATE_SEPARATORS = "-–—|·•/"
 _NAMES_JOINED = re.compile(r"\w\s*(?:,|&|\s(?:and|und|et|y|e)\s)\s*[A-ZÀ-ÖØ-Þ]")
@@ -1127,13 +1128,7 @@ def _decide_authors(md: PageMetadata, html: str | None, head: _Head, ld: _JsonLd
     found: dict[str, Byline] = {}
 
     def add(kind: str, text: str) -> None:
-        parsed = parse_byline(text, site_names)
-        entry = found.setdefault(kind, Byline([], [], []))
-        for p in parsed.people:
-            if p not in entry.people:
-                entry.people.append(p)
-        entry.agencies.extend(a for a in parsed.agencies if a not in entry.agencies)
-        entry.organisations.extend(o for o in parsed.organisations if o not in entry.organisations)
+        _merge_byline(found.setdefault(kind, Byline([], [], [])), parse_byline(text, site_names))
 
     if ld.article is not None:
         for name, kind in _ld_entities(ld.article.get("author"), ld.ids) + \
@@ -1151,20 +1146,17 @@ def _decide_authors(md: PageMetadata, html: str | None, head: _Head, ld: _JsonLd
         for value in head.meta.get(key, []):
             if not value.startswith(("http://", "https://", "@")):
                 add("meta", value)
-    labels = head.meta.get("twitter:label1", []) + head.meta.get("twitter:label2", [])
-    for i, label in enumerate(("twitter:label1", "twitter:label2")):
-        for value in head.meta.get(label, []):
-            if re.search(r"written|verfasst|author|autor|auteur|escrito|scritto", value, re.I):
-                for data in head.meta.get(f"twitter:data{i + 1}", []):
-                    add("meta", data)
-    del labels
+    for i, label in enumerate(("twitter:label1", "twitter:label2")):  # Yoast: 'Written by' / 'Jane Doe'
+        if any(_WRITTEN_BY.search(value) for value in head.meta.get(label, ())):
+            for data in head.meta.get(f"twitter:data{i + 1}", ()):
+                add("meta", data)
     headline = body.anchor
     # author markup in the body is read only when the metadata names no person (it ranks below them)
     if html and not any(entry.people for entry in found.values()):
         body.authors = _author_marks(html, head.end, headline)
     for kind in ("itemprop_author", "rel_author", "byline_class", "author_class", "author_link"):
         marks = _ordered_marks([m for m in body.authors if m.kind == kind], headline)
-        for i, mark in enumerate(marks):
+        for mark in marks:
             parsed = parse_byline(mark.text, site_names)
             if not parsed.people:
                 continue
@@ -1280,9 +1272,9 @@ def _decide_dates(md: PageMetadata, html: str | None, head: _Head, ld: _JsonLd, 
     for pos, attrs in body.times:
         raw = attrs.get("datetime") or attrs.get("content")
         role = " ".join((attrs.get("class", ""), attrs.get("itemprop", ""), attrs.get("id", ""))).lower()
-        if "pubdate" in attrs or re.search(r"publish|entry-date|created|posted", role):
+        if "pubdate" in attrs or _PUBLISHED_TIME_ROLE.search(role):
             add(published, "markup_published", raw, pos)
-        elif re.search(r"modified|updated", role):
+        elif _MODIFIED_ROLE.search(role):
             add(modified, "markup_modified", raw, pos)
         elif anchor is not None and anchor[0] - WINDOW_BEFORE <= pos <= anchor[1] + WINDOW_AFTER:
             add(published, "time_element", raw, pos)
@@ -1350,6 +1342,8 @@ def _decide_dates(md: PageMetadata, html: str | None, head: _Head, ld: _JsonLd, 
 
 
 _MODIFIED_ORDER = ("jsonld", "meta", "markup_modified", "date_line_updated")
+
+
 def _settled(published: list[_DateEvidence], modified: list[_DateEvidence]) -> bool:
     """JSON-LD and meta tags agree on a published day that is not a stated update: no visible evidence
     could overrule them (docs/metadata.md), so the page's text need not be read for dates."""
@@ -1387,8 +1381,3 @@ def _choose_published(published: list[_DateEvidence], modified: list[_DateEviden
             and len(kinds_by_day[best_day]) > len(kinds_by_day[chosen.day]):
         return next(e for e in ordered if e.day == best_day), "agreement"
     return chosen, None
-
-
-def _text_date(raw: str, day_first: bool) -> datetime | None:
-    found = find_dates(raw, day_first, limit=1)
-    return found[0].at if found else None

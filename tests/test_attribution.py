@@ -262,7 +262,7 @@ def test_bench_wire_accuracy_on_docs_with_signals(bench_crawl):
         for line in f:
             doc = json.loads(line)
             ex = extract_html(doc["html"], doc["url"])
-            source = attribution_evidence(ex.blocks, ex.jsonld, ex.meta, registered_domain(doc["url"]))["original_source"]
+            source = attribution_evidence(ex.blocks, ex.metadata.jsonld, ex.metadata.meta, registered_domain(doc["url"]))["original_source"]
             gold = labels[doc["id"]]
             if gold["signals"]:
                 total += 1

@@ -38,39 +38,6 @@ class Extracted:
     def text(self) -> str:
         return join_blocks(self.blocks)
 
-    # the metadata fields most callers read, by their old names
-    @property
-    def title(self) -> str | None:
-        return self.metadata.title
-
-    @property
-    def site_name(self) -> str | None:
-        return self.metadata.site_name
-
-    @property
-    def canonical_url(self) -> str | None:
-        return self.metadata.canonical_url
-
-    @property
-    def published_at(self):
-        return self.metadata.published_at
-
-    @property
-    def published_at_raw(self) -> str | None:
-        return self.metadata.published_at_raw
-
-    @property
-    def published_at_source(self) -> str | None:
-        return self.metadata.published_at_source
-
-    @property
-    def jsonld(self) -> list[dict]:
-        return self.metadata.jsonld
-
-    @property
-    def meta(self) -> dict[str, str]:
-        return self.metadata.meta
-
 
 def decode_html(payload: bytes, declared_charset: str | None = None) -> str:
     """Bytes -> str: the HTTP charset, else <meta charset>, else detection; never raises."""
@@ -169,7 +136,7 @@ def _extract_row(html: bytes | None, text: str | None, url: str | None, charset:
 def page_rights(page: str | None, ex: Extracted, domain: str | None) -> dict:
     """Licence and attribution from the page's own evidence: markup, JSON-LD and every extracted
     block (before repeated-block removal, which may drop a wire credit line the licence needs)."""
-    evidence = (html_licence_evidence(page) if page else []) + jsonld_licence_evidence(ex.jsonld) \
+    evidence = (html_licence_evidence(page) if page else []) + jsonld_licence_evidence(ex.metadata.jsonld) \
         + text_licence_evidence(ex.blocks)
     row = decide_licence(evidence)
     row.update(copyright_fields(ex.blocks, evidence))

@@ -286,15 +286,29 @@ def _date_marks(html: str, start: int, stop: int) -> list[_DateMark]:
     return marks
 
 
-def _date_mark(html: str, lt: int) -> _DateMark | None:
+def _start_tag(html: str, lt: int, skip: frozenset[str]) -> tuple[str, int, dict[str, str]] | None:
+    """The start tag opening at `lt`: (its lower-case name, where its '>' stands, its attributes); None
+    for an end tag, a comment, a broken tag or a name in `skip`."""
     m = _TAG_NAME.match(html, lt)
     if m is None:
         return None
-    tag = m.group(1).lower()
-    gt = html.find(">", m.end(), m.end() + 2000)
-    if gt < 0 or tag in ("script", "style", "link", "img", "source", "input"):
+    name = m.group(1).lower()
+    gt = html.find(">", m.end(), m.end() + 3000)
+    if gt < 0 or name in skip:
         return None
-    attrs = tag_attributes(html[m.end():gt])
+    return name, gt, tag_attributes(html[m.end():gt])
+
+
+_NOT_DATE_TAGS = frozenset(("script", "style", "link", "img", "source", "input"))
+_NOT_AUTHOR_TAGS = frozenset(("script", "style", "link", "img", "meta", "input", "body", "html", "article", "main",
+                              "section"))
+
+
+def _date_mark(html: str, lt: int) -> _DateMark | None:
+    found = _start_tag(html, lt, _NOT_DATE_TAGS)
+    if found is None:
+        return None
+    tag, gt, attrs = found
     # microdata (itemprop) and RDFa (property="schema:datePublished", "dc:date") name the date's role
     prop = (attrs.get("itemprop") or attrs.get("property") or "").lower().rsplit(":", 1)[-1]
     if tag == "meta" and not prop:
@@ -482,16 +496,10 @@ def _author_marks(html: str, start: int, anchor: tuple[int, int] | None) -> list
 
 
 def _author_mark(html: str, lt: int) -> _AuthorMark | None:
-    name_match = _TAG_NAME.match(html, lt)
-    if name_match is None:
+    found = _start_tag(html, lt, _NOT_AUTHOR_TAGS)
+    if found is None:
         return None
-    name = name_match.group(1).lower()
-    if name in ("script", "style", "link", "img", "meta", "input", "body", "html", "article", "main", "section"):
-        return None
-    gt = html.find(">", name_match.end(), name_match.end() + 3000)
-    if gt < 0:
-        return None
-    attrs = tag_attributes(html[name_match.end():gt])
+    name, gt, attrs = found
     kind = None
     if "author" in attrs.get("rel", "").lower().split():
         kind = "rel_author"

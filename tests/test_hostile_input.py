@@ -480,32 +480,35 @@ def _growth(fn, small: str, large: str) -> float:
     return best(large) / max(best(small), 1e-4)
 
 
-@pytest.mark.parametrize("unit", ["<meta ", "<link ", "<time ", "<script ",
+@pytest.mark.parametrize("unit", ["<meta ", "<link ", "<title ", "<time ", "<script ", "<h1 ", "<!-- ",
                                   '<script type="application/ld+json">{'])
 def test_markup_scans_are_linear_without_closing_brackets(unit: str) -> None:
-    from dedup.text.markup import head_tags, jsonld_objects, time_datetime
+    from dedup.text.markup import head_tags, jsonld_objects
+    from dedup.text.metadata import page_metadata
 
     def scan(html: str) -> None:
         head_tags(html)
         jsonld_objects(html)
-        time_datetime(html)
+        page_metadata(html, "http://site.test/x", ["a block"])
     small, large = ("<html><head>" + unit * (k // len(unit)) for k in (60_000, 240_000))
     assert _growth(scan, small, large) < 10
 
 
 def test_markup_scans_find_what_the_patterns_found() -> None:
-    from dedup.text.markup import head_tags, jsonld_objects, time_datetime
+    from dedup.text.markup import head_tags, jsonld_objects
+    from dedup.text.metadata import page_metadata
 
     html = ('<html><head><META name="a" content="1"><link rel="canonical" href="/x"><meta name=b>'
+            '<meta property="og:site_name" content="Site"><title>The title</title>'
             '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "H"}</script>'
             '<script>var s = "<script type=\\"application/ld+json\\">";</script></head>'
-            '<body><time class="x">no</time><time data-datetime="1999" datetime="2024-05-06">x</time>'
-            '<script type="Application/LD+JSON">[{"@type": "Person"}]</script  ></body></html>')
-    assert head_tags(html) == [("meta", {"name": "a", "content": "1"}),
-                               ("link", {"rel": "canonical", "href": "/x"}), ("meta", {"name": "b"})]
+            '<body><script type="Application/LD+JSON">[{"@type": "Person"}]</script  ></body></html>')
+    assert head_tags(html)[:3] == [("meta", {"name": "a", "content": "1"}),
+                                   ("link", {"rel": "canonical", "href": "/x"}), ("meta", {"name": "b"})]
     assert [o["@type"] for o in jsonld_objects(html)] == ["NewsArticle", "Person"]
-    assert time_datetime(html) == "2024-05-06"
-    assert time_datetime("<time datetime='2020'") is None
+    md = page_metadata(html, "http://site.test/y", ["a block"])
+    assert md.html_title == "The title" and md.meta["a"] == "1" and md.site_name == "Site"
+    assert page_metadata("<html><head><title a", None, []).html_title is None
 
 
 def test_deep_nesting_skips_main_content_extraction_and_stays_linear() -> None:

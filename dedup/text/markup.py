@@ -20,8 +20,6 @@ _ATTR = re.compile(r"""([^\s=/>"']+)\s*(?:=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+)
 _SCRIPT_START = re.compile(r"<script\b", re.I)
 _SCRIPT_END = re.compile(r"</script\s*>", re.I)
 _LD_JSON = re.compile(r"application/ld\+json", re.I)
-_TIME_START = re.compile(r"<time\b", re.I)
-_DATETIME_ATTR = re.compile(r"\bdatetime\s*=\s*[\"']?([^\"'>]+)", re.I)
 _HEAD_END = re.compile(r"</head\s*>|<body\b", re.I)
 HEAD_SCAN_CHARS = 300_000
 
@@ -54,22 +52,6 @@ def head_tags(html: str) -> list[tuple[str, dict[str, str]]]:
         tags.append((m.group(1).lower(), tag_attributes(head[m.end():gt])))
         pos = gt + 1
     return tags
-
-
-def time_datetime(html: str) -> str | None:
-    """The datetime attribute of the first <time datetime=...> element, as written; linear time."""
-    pos = 0
-    while (m := _TIME_START.search(html, pos)) is not None:
-        gt = html.find(">", m.end())
-        if gt < 0:
-            return None
-        last = None
-        for last in _DATETIME_ATTR.finditer(html, m.end(), gt):
-            pass   # the last one in the tag, as `<time\b[^>]*\bdatetime...` (greedy) found it
-        if last is not None:
-            return last.group(1)
-        pos = gt + 1
-    return None
 
 
 def first_str(value: object) -> str | None:

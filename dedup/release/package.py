@@ -1038,14 +1038,14 @@ def write_sums(out: Path) -> str:
 # --------------------------------------------------------------------------------------------------
 # verify
 
-REPACKAGE = "run `dedup.release.package` on the folder again (the build's files are unchanged)"
+REPACKAGE = "run `dedup release OUT` on the folder again (the build's files are unchanged)"
 
 
 def read_sums(out: Path, problems: list[str]) -> dict[str, str] | None:
     """SHA256SUMS as {relative path: sha256}; malformed lines are reported in `problems`."""
     path = out / SUMS
     if not path.is_file():
-        problems.append(f"{SUMS}: missing; package the folder (dedup.release.package) to write it")
+        problems.append(f"{SUMS}: missing; package the folder with `dedup release {out}` to write it")
         return None
     sums: dict[str, str] = {}
     for i, line in enumerate(path.read_text("utf-8").splitlines(), 1):

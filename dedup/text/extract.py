@@ -22,7 +22,7 @@ from dedup.rights.licence import (copyright_fields, decide_licence, html_licence
                                   text_licence_evidence)
 from dedup.schema import schema
 from dedup.text.dates import is_date_line, parse_date_line, parse_published
-from dedup.text.markup import TIME_DATETIME, first_str, head_tags, is_article, jsonld_objects
+from dedup.text.markup import TIME_DATETIME, first_str, head_tags, is_article, jsonld_objects, page_type
 from dedup.text.normalise import join_blocks, registered_domain, split_blocks
 
 # A page whose main-content pass keeps less than this is re-extracted whole: short pages (a single
@@ -185,6 +185,7 @@ def _extract_row(html: bytes | None, text: str | None, url: str | None, charset:
         "published_at": ex.published_at,
         "published_at_raw": ex.published_at_raw,
         "published_at_source": ex.published_at_source,
+        "page_type": page_type(ex.jsonld),
         "blocks": ex.blocks,
     }
     if ex.published_at is None:

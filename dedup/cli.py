@@ -75,6 +75,8 @@ class RichProgress(PipelineProgress):
         self.current: str | None = None
         self.finished: list[str] = []
         self.n_files = 0
+        self.total_bytes = 0
+        self.unit = ""
 
     def start(self, total_bytes: int, n_files: int) -> None:
         """Open the display; ingest counts the input bytes of the build."""

@@ -216,15 +216,76 @@ def same_language(a: str | None, b: str | None) -> bool:
     return a is not None and b is not None and _SAME.get(a, a) == _SAME.get(b, b)
 
 
+def ingest_cost(crawl: list[str]) -> dict:
+    """CPU seconds (this process) of read + extract + within-page pass, and of identifying the kept
+    texts, over every page of the crawl files: what language identification adds to ingest."""
+    from dedup.sources.read import read_input
+    from dedup.text.blocks import page_batch
+    from dedup.text.extract import extract_batch
+    from dedup.text.language import language_batch
+    from dedup.sources.read import expand_inputs
+
+    rest = ident = 0.0
+    pages = 0
+    for inp in expand_inputs(crawl):
+        batches = read_input(inp, Counter(), max_payload=50 << 20)
+        while True:
+            t0 = time.process_time()
+            raw = next(batches, None)
+            if raw is None:
+                break
+            docs = page_batch(extract_batch(raw))
+            t1 = time.process_time()
+            docs = language_batch(docs)
+            t2 = time.process_time()
+            rest, ident = rest + t1 - t0, ident + t2 - t1
+            pages += docs.num_rows
+    return {"pages": pages, "ingest_ms_per_page": round(1000 * rest / pages, 2),
+            "identify_ms_per_page": round(1000 * ident / pages, 2), "share_of_ingest": round(ident / (rest + ident), 4)}
+
+
+def shingle_cost(shared: Path, repeat: int = 5) -> dict:
+    """Smallest CPU time of 5 runs: the English pages' kept texts (x20) signed by `sign_texts` with
+    their languages, and by the MinHasher directly: what choosing a unit per record costs English."""
+    from dedup.neardup.sign import hasher, sign_texts
+
+    texts = [kept_text(html, url) for page_id, html, url in pages(shared) if declared_language(html) == "en"]
+    texts = [t for t in texts if t.strip()] * 20
+    params = (128, 1, 5, "word", "murmur3_32")
+    direct = hasher(params)
+    direct.signatures_with_counts(texts[:10])  # compile or load the kernels first
+    best = {"minhasher_s": float("inf"), "sign_texts_s": float("inf")}
+    for _ in range(repeat):
+        t0 = time.process_time()
+        direct.signatures_with_counts(texts)
+        t1 = time.process_time()
+        sign_texts(texts, ["en"] * len(texts), params)
+        t2 = time.process_time()
+        best = {"minhasher_s": min(best["minhasher_s"], t1 - t0), "sign_texts_s": min(best["sign_texts_s"], t2 - t1)}
+    return {"texts": len(texts), **{k: round(v, 3) for k, v in best.items()},
+            "ratio": round(best["sign_texts_s"] / best["minhasher_s"], 3)}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--shared", type=Path, default=REPO.parent / "shared")
     ap.add_argument("--only", help="comma-separated candidate names")
     ap.add_argument("--max-chars", default="0", help="identify only the first N characters (0: all); several "
                                                       "comma-separated values are measured one after the other")
+    ap.add_argument("--ingest-cost", metavar="CRAWL", nargs="+",
+                    help="instead: CPU time of identification against the rest of ingest on these crawl files")
+    ap.add_argument("--shingle-cost", action="store_true",
+                    help="instead: CPU time of signing the English pages through sign_texts (a unit per record) "
+                         "against MinHasher directly (one unit for all)")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--show-errors", action="store_true")
     args = ap.parse_args()
+    if args.ingest_cost:
+        print(json.dumps(ingest_cost(args.ingest_cost)))
+        return
+    if args.shingle_cost:
+        print(json.dumps(shingle_cost(args.shingle_cost and args.shared)))
+        return
     found = candidates(set(args.only.split(",")) if args.only else None)
     pages_text = []
     for page_id, html, url in pages(args.shared):

@@ -20,7 +20,7 @@ import pyarrow.parquet as pq
 
 from dedup.neardup.minhash import MinHasher
 from dedup.text.blocks import final_blocks
-from dedup.text.language import identify, shingle_unit
+from dedup.text.language import identify, same_sample, shingle_unit
 from dedup.text.normalise import join_blocks, text_hash
 from dedup.schema import frame
 
@@ -63,9 +63,11 @@ def sign_part(part: Path, params: HasherParams, chrome: dict[str, set[int]],
             kept, removed, _ = final_blocks(blocks, keys, domain, chrome, title)
             at.append((source, offset))
             texts.append(join_blocks(kept))
-            # the within-page text's hash and language stand when the site pass removed nothing
+            # the within-page text's hash stands when the site pass removed nothing...
             hashes.append((own_hash if removed == 0 else text_hash(texts[-1])) if with_hashes else None)
-            languages.append((lang, score) if removed == 0 else identify(texts[-1]))
+            # and its language, unless the removed chrome changed what the identifier reads
+            same = removed == 0 or same_sample(join_blocks(blocks), texts[-1])
+            languages.append((lang, score) if same else identify(texts[-1]))
     sigs, sizes = sign_texts(texts, [lang for lang, _ in languages], params)
     return at, sigs, sizes, hashes, languages
 

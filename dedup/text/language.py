@@ -52,6 +52,12 @@ def identify(text: str | None) -> tuple[str | None, float | None]:
     return _ISO.get(code, code), round(float(best["score"]), SCORE_DIGITS)
 
 
+def same_sample(a: str, b: str) -> bool:
+    """Whether two texts give the identifier the same input (their first IDENTIFY_CHARS characters), so
+    the same answer: a text whose site chrome was removed below that point keeps its language."""
+    return a[:IDENTIFY_CHARS] == b[:IDENTIFY_CHARS]
+
+
 def shingle_unit(language: str | None, unit: str = "word") -> str:
     """The shingle unit of a record: characters for a language written without spaces, else the
     build's `shingle_unit`."""

@@ -13,6 +13,7 @@ from dedup.config import BuildConfig
 from dedup.ingest import ingest_file
 from dedup.neardup.minhash import kernels_cached
 from dedup.pipeline import STAGES, Progress, build
+from dedup.sources import read
 from dedup.sources.read import expand_inputs
 
 from conftest import REPO
@@ -46,24 +47,28 @@ class Recorder(Progress):
         self.calls.append(("note", message))
 
 
-def test_input_bytes_advance_within_a_warc_file(bench_crawl, tmp_path):
-    """Two WARC files of the labelled crawl as one (1,000 records, two read batches): the ingest task
-    reports the bytes its records reach after each batch, not only at the end."""
-    parts = sorted((bench_crawl / "crawl").glob("*.warc.gz"))[:2]
-    crawl = tmp_path / "joined.warc.gz"
-    crawl.write_bytes(b"".join(p.read_bytes() for p in parts))  # gzip members one after the other
+def test_input_bytes_advance_within_a_warc_file(tmp_path, monkeypatch):
+    """A WARC file of the sample crawl read in batches of 32 records: the ingest task reports the bytes
+    its records reach after each batch, not only at the end."""
+    monkeypatch.setattr(read, "BATCH_ROWS", 32)
+    crawl = REPO / "samples" / "crawl" / "sample-00000.warc.gz"
     reports: list[tuple[int, int]] = []
     (inp,) = expand_inputs([str(crawl)])
     result = ingest_file(inp, tmp_path / "part.parquet", 50 << 20, lambda rows, nbytes: reports.append((rows, nbytes)))
-    assert len(reports) >= 2 and all(nbytes > 0 for _, nbytes in reports)
+    assert len(reports) >= 3 and all(nbytes > 0 for _, nbytes in reports)
     assert sum(rows for rows, _ in reports) == result["rows"]
-    assert reports[0][1] < crawl.stat().st_size * 0.75  # the first batch did not claim the whole file
+    assert reports[0][1] < crawl.stat().st_size / 2  # the first batch did not claim the whole file
     assert sum(nbytes for _, nbytes in reports) <= crawl.stat().st_size
 
 
-def test_every_stage_reports_its_own_counts(tmp_path):
+def test_every_stage_reports_its_own_counts_and_a_cold_cache_is_announced(tmp_path, monkeypatch):
+    monkeypatch.setattr(pipeline, "kernels_cached", lambda: False)  # as on a first build
     bar = Recorder()
     build([str(REPO / "samples" / "crawl")], tmp_path / "out", BuildConfig(), workers=1, progress=bar)
+    notes = [c for c in bar.calls if c[0] == "note"]
+    assert notes and "compiling the MinHash kernels" in notes[0][1]
+    assert bar.calls.index(notes[0]) < bar.calls.index(("stage", "sign"))
+    assert kernels_cached()  # a build leaves the kernels in numba's cache: the next one is quiet
     stages = [c[1] for c in bar.calls if c[0] == "stage"]
     assert stages == list(STAGES)
     n_files = bar.calls[0][2]
@@ -96,13 +101,3 @@ def test_a_resumed_stage_is_reported_as_reused(tmp_path, monkeypatch):
     build([str(REPO / "samples" / "crawl")], out, BuildConfig(), workers=1, progress=bar)
     assert [c[1] for c in bar.calls if c[0] == "reused"] == list(STAGES[:STAGES.index("cluster")])
     assert [c[1] for c in bar.calls if c[0] == "stage"] == list(STAGES[STAGES.index("cluster"):])
-
-
-def test_a_cold_minhash_cache_is_announced(tmp_path, monkeypatch):
-    monkeypatch.setattr(pipeline, "kernels_cached", lambda: False)
-    bar = Recorder()
-    build([str(REPO / "samples" / "crawl")], tmp_path / "out", BuildConfig(), workers=1, progress=bar)
-    notes = [c for c in bar.calls if c[0] == "note"]
-    assert notes and "compiling the MinHash kernels" in notes[0][1]
-    assert bar.calls.index(notes[0]) < bar.calls.index(("stage", "sign"))
-    assert kernels_cached()  # a build leaves the kernels in numba's cache: the next one is quiet

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from typer.testing import CliRunner
 
 from dedup.cli import app
@@ -49,13 +50,15 @@ def test_unwritable_output_is_exit_2(tmp_path):
     assert "cannot write" in result.output
 
 
-def test_bad_config_is_exit_2(tmp_path):
+@pytest.mark.parametrize("toml, message", [("no_such_key = 1\n", "unknown config key"),
+                                           ("bands = 3\nrows = \n", "line 2, column 8")])  # invalid TOML: where
+def test_bad_config_is_exit_2(tmp_path, toml, message):
     crawl = tmp_path / "c.jsonl"
     crawl.write_text(json.dumps({"id": "1", "html": "<p>text</p>"}) + "\n")
     cfg = tmp_path / "c.toml"
-    cfg.write_text("no_such_key = 1\n")
+    cfg.write_text(toml)
     result = runner.invoke(app, ["build", str(crawl), "--out", str(tmp_path / "o"), "--config", str(cfg)])
-    assert result.exit_code == 2 and "unknown config key" in result.output
+    assert result.exit_code == 2 and message in result.output
 
 
 def test_explain_one_and_two_documents(tmp_path):
@@ -142,15 +145,6 @@ def test_verify_on_a_build_says_to_release_it(tmp_path):
     assert result.exit_code == 3
     assert f"run `dedup release {out}`" in " ".join(result.output.split())
     assert "dedup.release" not in result.output
-
-
-def test_an_invalid_toml_names_line_and_column(tmp_path):
-    crawl = tmp_path / "c.jsonl"
-    crawl.write_text(json.dumps({"id": "1", "html": "<p>text</p>"}) + "\n")
-    cfg = tmp_path / "c.toml"
-    cfg.write_text("bands = 3\nrows = \n")
-    result = runner.invoke(app, ["build", str(crawl), "--out", str(tmp_path / "o"), "--config", str(cfg)])
-    assert result.exit_code == 2 and "line 2, column 8" in result.output
 
 
 def test_interrupted_line_says_what_was_kept():

@@ -4,7 +4,6 @@ and a cold MinHash cache is announced."""
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import Path
 
 import pytest
 

@@ -27,7 +27,7 @@ from dedup.text.language import language_batch
 KEY_COLUMNS = ["doc_id", "url", "domain", "text_hash", "n_chars", "published_at", "fetched_at",
                "source_file", "source_offset", "reject_reason", "reject_detail",
                "agency", "dateline", "licence_spdx", "licence_class", "licence_scope",
-               "copyright_holder", "copyright_year", "copyright_notice"]
+               "copyright_holder", "copyright_year", "copyright_notice", "authors", "authors_source"]
 ROW_KEY = ["source_file", "source_offset"]  # the position of a row in its input: unique per input row
 
 

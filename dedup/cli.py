@@ -420,7 +420,7 @@ def _echo(text: str) -> None:
 def rehydrate(
     out: Annotated[Path, typer.Argument(metavar="OUT", help="A build or release made with --withhold-text.",
                                         show_default=False)],
-    crawl: Annotated[list[str], typer.Option("--crawl", metavar="CRAWL...", help=(
+    crawl: Annotated[list[str], typer.Option("--crawl", metavar="CRAWL", help=(
         "The crawl files the build read (files, folders or globs; repeat --crawl for several)."),
         show_default=False)],
     to: Annotated[Path, typer.Option("--to", metavar="DIR", help="Folder for the rehydrated data/ (created).",

@@ -24,6 +24,7 @@ from dedup.rights.licence import (copyright_fields, decide_licence, html_licence
                                   text_licence_evidence)
 from dedup.schema import schema
 from dedup.text.metadata import PageMetadata, page_metadata
+from dedup.text.markup import page_type
 from dedup.text.normalise import join_blocks, registered_domain, split_blocks
 
 # A page whose main-content pass keeps less than this is re-extracted whole: short pages (a single
@@ -219,6 +220,7 @@ def _extracted_row(html: bytes | None, text: str | None, url: str | None, charse
         "modified_at": md.modified_at,
         "modified_at_raw": md.modified_at_raw,
         "modified_at_source": md.modified_at_source,
+        "page_type": page_type(md.jsonld),
         "blocks": ex.blocks,
     }
     row.update(page_rights(page, ex, domain))

@@ -466,18 +466,20 @@ def test_symlinked_sub_folders_are_followed_once(tmp_path: Path) -> None:
 # ---------------------------------------------------------------- 8. no page stalls a worker
 
 def _growth(fn, small: str, large: str) -> float:
-    """time(large) / time(small), the best of three runs each: a ratio measured in the same run
-    (linear work on 4x the input: ~4; quadratic: ~16)."""
-    import time
+    """time(large) / time(small), each the best of three timings of enough calls to take 50 ms: a
+    ratio measured in the same run (linear work on 4x the input: ~4; quadratic: ~16)."""
+    import timeit
 
-    def best(arg: str) -> float:
-        times = []
-        for _ in range(3):
-            t = time.perf_counter()
-            fn(arg)
-            times.append(time.perf_counter() - t)
-        return min(times)
-    return best(large) / max(best(small), 1e-4)
+    def per_call(arg: str) -> float:
+        timer = timeit.Timer(lambda: fn(arg))
+        number = 1
+        while True:
+            took = timer.timeit(number)
+            if took >= 0.05:
+                break
+            number *= 2
+        return min([took] + timer.repeat(repeat=2, number=number)) / number
+    return per_call(large) / max(per_call(small), 1e-9)
 
 
 @pytest.mark.parametrize("unit", ["<meta ", "<link ", "<title ", "<time ", "<script ", "<h1 ", "<!-- ",

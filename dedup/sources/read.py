@@ -496,7 +496,8 @@ def _gzip_chunks(fh) -> Iterator[bytes]:
             try:
                 out = z.decompress(piece, _OUT_MAX)
             except zlib.error as exc:
-                salvaged = _salvage(fh, member, src.at, delivered, _inflate_pieces)
+                salvaged = warc.salvage(fh, member, src.at, delivered, warc.gzip_decoder(_OUT_MAX),
+                                        _RAW_READ, _GZ_IN, 2 * _OUT_MAX)
                 if salvaged:
                     yield salvaged
                 raise TruncatedInput("corrupt_file", f"corrupt gzip member at offset {member}: "
@@ -527,7 +528,8 @@ def _zstd_chunks(fh) -> Iterator[bytes]:
             try:
                 out = obj.decompress(piece)
             except zstandard.ZstdError as exc:
-                salvaged = _salvage(fh, frame, src.at, delivered, _zstd_pieces)
+                salvaged = warc.salvage(fh, frame, src.at, delivered, _zstd_decoder(), _ZSTD_IN,
+                                        _GZ_IN, 2 * _OUT_MAX)
                 if salvaged:
                     yield salvaged
                 raise TruncatedInput("corrupt_file", f"corrupt zstd frame at offset {frame}: "
@@ -538,55 +540,11 @@ def _zstd_chunks(fh) -> Iterator[bytes]:
                 yield out
 
 
-def _inflate_pieces():
-    z = zlib.decompressobj(31)
-
-    def feed(piece: bytes) -> bytes:
-        out = [z.decompress(piece, _OUT_MAX)]
-        while z.unconsumed_tail:
-            out.append(z.decompress(z.unconsumed_tail, _OUT_MAX))
-        return b"".join(out)
-    return feed, lambda: z.eof
-
-
-def _zstd_pieces():
+def _zstd_decoder() -> warc.Decoder:
     import zstandard
 
     obj = zstandard.ZstdDecompressor().decompressobj()
-    return obj.decompress, lambda: obj.eof
-
-
-def _salvage(fh, start: int, fail_at: int, delivered: int, make) -> bytes:
-    """What the member (frame) at file offset `start` decodes to before its damage, beyond the
-    `delivered` bytes: the call that met the damage (its input began at `fail_at`) lost its
-    output. Decoded again from the start, then the failing slice one byte at a time. Only on
-    damage; reads the file from `start` again."""
-    feed, ended = make()
-    produced = 0
-    parts: list[bytes] = []
-
-    def take(out: bytes) -> None:
-        nonlocal produced
-        if produced + len(out) > delivered:
-            parts.append(out[max(0, delivered - produced):])
-        produced += len(out)
-
-    try:
-        fh.seek(start)
-        pos = start
-        while pos < fail_at:
-            data = fh.read(min(_ZSTD_IN, fail_at - pos))
-            if not data:
-                break
-            pos += len(data)
-            take(feed(data))
-        for byte in fh.read(_GZ_IN):
-            take(feed(bytes((byte,))))
-            if ended() or produced - delivered > 2 * _OUT_MAX:
-                break
-    except Exception:  # noqa: BLE001 - the damage itself: what came before it is in `parts`
-        pass
-    return b"".join(parts)
+    return (lambda data: iter((obj.decompress(data),))), lambda: obj.eof
 
 
 def _iter_lines(path: Path | str, max_line: int) -> Iterator[bytes | int]:

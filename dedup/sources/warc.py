@@ -51,7 +51,7 @@ import re
 import zlib
 from bisect import bisect_right
 from dataclasses import dataclass
-from typing import BinaryIO, Iterator
+from typing import BinaryIO, Callable, Iterator
 
 from dedup.sources import storage
 
@@ -350,45 +350,10 @@ class _Source:
         return head.startswith((b"WARC/", b"filedesc://")) or _record_start(head[:4096])[1] == 0
 
     def _salvage(self, fail_at: int) -> bytes:
-        """The output that the failed inflate call (its input started at file offset `fail_at`) would
-        have given before the damage: zlib drops all of a call's output when the call fails, so a
-        wrong CRC alone would lose the last records of the member. The member is inflated again
-        from its start (the output already delivered skipped), then the failing slice one byte at a
-        time. Runs only on damage; leaves the file position anywhere (`resume` seeks)."""
-        delivered = self._member_out
-        produced = 0
-        parts: list[bytes] = []
-
-        def take(out: bytes) -> None:
-            nonlocal produced
-            if produced + len(out) > delivered:
-                parts.append(out[max(0, delivered - produced):])
-            produced += len(out)
-
-        f = self._f
-        z = zlib.decompressobj(31)
-        try:
-            f.seek(self._member_off)
-            pos = self._member_off
-            while pos < fail_at:
-                data = f.read(min(_RAW_READ, fail_at - pos))
-                if not data:
-                    break
-                pos += len(data)
-                while data:
-                    take(z.decompress(data, _OUT_MAX))
-                    data = z.unconsumed_tail
-            tail = f.read(_IN_SLICE)
-            for i in range(len(tail)):
-                data = tail[i:i + 1]
-                while data:
-                    take(z.decompress(data, _OUT_MAX))
-                    data = z.unconsumed_tail
-                if z.eof or produced - delivered > _OUT_MAX:
-                    break
-        except (zlib.error, OSError):
-            pass
-        return b"".join(parts)
+        """What the failed inflate call (its input started at file offset `fail_at`) would have
+        given before the damage (`salvage`); leaves the file position anywhere (`resume` seeks)."""
+        return salvage(self._f, self._member_off, fail_at, self._member_out, gzip_decoder(_OUT_MAX),
+                       _RAW_READ, _IN_SLICE, _OUT_MAX)
 
     def _set_gap(self, detail: str, member_off: int, resync_from: int) -> None:
         self._z = None
@@ -478,6 +443,59 @@ class _Source:
                 self._member_out += len(out)
                 self._probing = False
                 return out
+
+
+# --- damage -------------------------------------------------------------------------------------
+
+Decoder = tuple[Callable[[bytes], Iterator[bytes]], Callable[[], bool]]
+
+
+def gzip_decoder(out_max: int) -> Decoder:
+    """(feed, ended) of a gzip member: feed(bytes) yields its output in pieces of at most out_max."""
+    z = zlib.decompressobj(31)
+
+    def feed(data: bytes) -> Iterator[bytes]:
+        yield z.decompress(data, out_max)
+        while z.unconsumed_tail:
+            yield z.decompress(z.unconsumed_tail, out_max)
+    return feed, lambda: z.eof
+
+
+def salvage(f: BinaryIO, start: int, fail_at: int, delivered: int, decoder: Decoder, piece: int,
+            tail: int, out_cap: int) -> bytes:
+    """What the compressed member (frame) at file offset `start` decodes to before its damage, past
+    the `delivered` bytes. zlib and zstd drop all of a call's output when the call fails, so a wrong
+    checksum alone would lose the member's last records. The member is decoded again from its start
+    (`piece` bytes at a time, output before `delivered` dropped), then the failing slice, which began
+    at `fail_at`, one byte at a time (`tail` bytes at most, out_cap output at most). Runs only on
+    damage; reads the file again from `start` and leaves its position anywhere."""
+    feed, ended = decoder
+    produced = 0
+    parts: list[bytes] = []
+
+    def take(outs: Iterator[bytes]) -> None:
+        nonlocal produced
+        for out in outs:
+            if produced + len(out) > delivered:
+                parts.append(out[max(0, delivered - produced):])
+            produced += len(out)
+
+    try:
+        f.seek(start)
+        pos = start
+        while pos < fail_at:
+            data = f.read(min(piece, fail_at - pos))
+            if not data:
+                break
+            pos += len(data)
+            take(feed(data))
+        for byte in f.read(tail):
+            take(feed(bytes((byte,))))
+            if ended() or produced - delivered > out_cap:
+                break
+    except Exception:  # noqa: BLE001 - the damage itself: what came before it is in `parts`
+        pass
+    return b"".join(parts)
 
 
 # --- small helpers ------------------------------------------------------------------------------

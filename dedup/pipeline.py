@@ -32,7 +32,8 @@ from dedup.neardup.cluster import cluster_id_for, connected_components
 from dedup.config import BuildConfig
 from dedup.errors import OutputError
 from dedup.rights.attribution import agency_of_domain, is_wire_notice
-from dedup.text.blocks import SITE_CHROME, occurrences, page_batch, site_chrome
+from dedup.text.blocks import (CROSS_SITE, SITE_CHROME, STORY_CHROME, chrome_keys, cross_story_chrome, occurrences,
+                               page_batch, short_occurrences, site_chrome)
 from dedup.text.extract import extract_batch
 from dedup.text.normalise import join_blocks, normalise_text, text_hash
 from dedup.neardup.minhash import MinHasher, s_curve
@@ -255,7 +256,7 @@ def final_blocks(blocks: list[str] | None, keys: list[int] | None, domain: str |
     does a wire agency's copyright line (story text, not the site's)."""
     if not blocks:
         return [], 0, 0
-    drop = chrome.get(domain or "", set())
+    drop = chrome_keys(chrome, domain)
     if not drop:
         return blocks, 0, 0
     headline = normalise_text(title) if title and len(title.split()) >= 4 else None
@@ -385,6 +386,12 @@ def decide(work: Path, config: BuildConfig, previous: Previous | None = None, st
                              for p in _iter_parts(work, ["doc_id", "domain", "block_keys", "reject_reason"])])
             chrome = site_chrome(occ, min_stories)
             del occ
+        # short blocks in many different stories of different sites: chrome on every site (small: short
+        # blocks only, so counted in process for both engines)
+        short = pl.concat([short_occurrences(p, stories) for p in _iter_parts(
+            work, ["doc_id", "domain", "short_block_keys", "reject_reason"])])
+        chrome = pl.concat([chrome, cross_story_chrome(short).cast(chrome.schema)]).sort("domain", "block_key")
+        del short
         if previous is not None:
             chrome = _with_previous_chrome(chrome, previous.chrome, config.site_min_stories)
         lookup = _chrome_lookup(chrome)
@@ -753,7 +760,8 @@ def apply_and_write(work: Path, stage_dir: Path, dec: Decisions, config: BuildCo
     chrome = dec.chrome.with_columns(
         pl.struct("domain", "block_key").map_elements(
             lambda r: samples.get((r["domain"], r["block_key"])), return_dtype=pl.String).alias("sample_text"),
-        pl.lit(SITE_CHROME).alias("action"),
+        pl.when(pl.col("domain") == CROSS_SITE).then(pl.lit(STORY_CHROME)).otherwise(pl.lit(SITE_CHROME))
+        .alias("action"),
     )
     table = to_schema(chrome.sort("domain", "block_key"), "boilerplate")
     dec.report["boilerplate_top"] = _top_chrome(chrome)
@@ -862,13 +870,15 @@ def _top_chrome(chrome: pl.DataFrame, per_site: int = 5, sites: int = 20) -> dic
 
 def _collect_samples(docs: pl.DataFrame, lookup: dict[str, set[int]], samples: dict) -> None:
     """One text per removed (domain, block): the smallest, so the choice does not depend on order."""
+    cross = lookup.get(CROSS_SITE, set())
     for domain, blocks, keys in docs.select("domain", "blocks", "block_keys").iter_rows():
         drop = lookup.get(domain or "", ())
-        if not drop:
+        if not drop and not cross:
             continue
         for b, k in zip(blocks or (), keys or ()):
-            if k in drop and (samples.get((domain, k)) is None or b < samples[(domain, k)]):
-                samples[(domain, k)] = b
+            at = (domain, k) if k in drop else (CROSS_SITE, k) if k in cross else None
+            if at is not None and (samples.get(at) is None or b < samples[at]):
+                samples[at] = b
 
 
 def _canonical_rights(canon: pl.DataFrame) -> pl.DataFrame:

@@ -13,7 +13,6 @@ from datetime import datetime
 from urllib.parse import urljoin
 
 import pyarrow as pa
-from resiliparse.extract.html2text import extract_plain_text
 from resiliparse.parse.encoding import bytes_to_str, detect_encoding
 from resiliparse.parse.html import HTMLTree
 
@@ -21,6 +20,8 @@ from dedup.rights.attribution import attribution_evidence, byline_authors
 from dedup.rights.licence import (copyright_fields, decide_licence, html_licence_evidence, jsonld_licence_evidence,
                                   text_licence_evidence)
 from dedup.schema import schema
+from dedup.text.blockmodel import page_lines, story_probabilities
+from dedup.text.cleaning import choose_lines, heading_title, plain_lines
 from dedup.text.dates import is_date_line, parse_date_line, parse_published
 from dedup.text.markup import TIME_DATETIME, first_str, head_tags, is_article, jsonld_objects
 from dedup.text.normalise import join_blocks, registered_domain, split_blocks
@@ -42,6 +43,11 @@ class Extracted:
     published_at_source: str | None = None
     jsonld: list[dict] = field(default_factory=list)
     meta: dict[str, str] = field(default_factory=dict)
+    # lines the licence, attribution and date readers see: the kept blocks plus what the main-content
+    # pass had (a wire credit or a licence line in a footer is evidence even when it is not story text)
+    evidence_blocks: list[str] | None = None
+    removed_reasons: list[str] = field(default_factory=list)  # one per line the cleaning removed
+    removed_chars: int = 0
 
     @property
     def text(self) -> str:
@@ -75,19 +81,19 @@ def extract_html(html: str | bytes, url: str | None = None, charset: str | None 
         html = decode_html(html[:MAX_HTML_BYTES], charset)
     tree = HTMLTree.parse(html)
     try:
-        # comments=False: reader comments are not the article (dragnet micro precision 0.53 -> 0.85)
-        main = extract_plain_text(tree, main_content=True, alt_texts=False, list_bullets=False, comments=False)
-        blocks = split_blocks(main)
-        if sum(len(b) for b in blocks) < MIN_MAIN_CHARS:
-            whole = split_blocks(extract_plain_text(tree, main_content=False, alt_texts=False, list_bullets=False))
-            if sum(len(b) for b in whole) > sum(len(b) for b in blocks):
-                blocks = whole
+        # one parse, two extracts (whole page and resiliparse's main content), a verdict per line
+        lines, features, from_main = page_lines(tree)
         fallback_title = _tree_title(tree)
     finally:
         # resiliparse trees must be freed by the thread that made them (a PyO3 'unsendable' object):
         # never leave one to a traceback or a garbage-collector pass on another thread (Dask workers)
         del tree
-    out = Extracted(blocks=blocks)
+    # a page whose main content was (nearly) empty is taken whole, as it stands: only the guards apply
+    probs = story_probabilities(features) if from_main else [1.0] * len(lines)
+    choice = choose_lines(lines, probs, title=fallback_title)
+    blocks = choice.kept
+    out = Extracted(blocks=blocks, evidence_blocks=choice.evidence, removed_reasons=choice.reasons,
+                    removed_chars=choice.removed_chars)
     _read_head(html, fallback_title, url, out)
     return out
 
@@ -104,8 +110,12 @@ def _tree_title(tree: HTMLTree) -> str | None:
 
 
 def extract_plain(text: str) -> Extracted:
-    """Plain text (WET conversion records, JSONL `text`) -> blocks."""
-    return Extracted(blocks=split_blocks(text.replace("\r\n", "\n")))
+    """Plain text (WET conversion records, JSONL `text`) -> blocks: leaked markup and script lines
+    dropped, and the first line as the title when it reads as a heading."""
+    blocks = split_blocks(text.replace("\r\n", "\n"))
+    choice = plain_lines(blocks)
+    return Extracted(blocks=choice.kept, title=heading_title(choice.kept), evidence_blocks=choice.evidence,
+                     removed_reasons=choice.reasons, removed_chars=choice.removed_chars)
 
 
 def _read_head(html: str, fallback_title: str | None, url: str | None, out: Extracted) -> None:
@@ -186,6 +196,9 @@ def _extract_row(html: bytes | None, text: str | None, url: str | None, charset:
         "published_at_raw": ex.published_at_raw,
         "published_at_source": ex.published_at_source,
         "blocks": ex.blocks,
+        "blocks_removed": len(ex.removed_reasons),
+        "boilerplate_chars_removed": ex.removed_chars,
+        "removed_reasons": ex.removed_reasons,
     }
     if ex.published_at is None:
         _date_from_lines(ex, row)
@@ -195,7 +208,7 @@ def _extract_row(html: bytes | None, text: str | None, url: str | None, charset:
 
 def _date_from_lines(ex: Extracted, row: dict) -> None:
     """No date in the markup: the first visible date line of the page (markup always wins)."""
-    for block in ex.blocks[:25]:
+    for block in (ex.evidence_blocks or ex.blocks)[:25]:
         if is_date_line(block):
             parsed = parse_date_line(block)
             if parsed is not None:
@@ -206,14 +219,15 @@ def _date_from_lines(ex: Extracted, row: dict) -> None:
 def page_rights(page: str | None, ex: Extracted, domain: str | None) -> dict:
     """Licence and attribution from the page's own evidence: markup, JSON-LD and every extracted
     block (before repeated-block removal, which may drop a wire credit line the licence needs)."""
+    blocks = ex.evidence_blocks or ex.blocks
     evidence = (html_licence_evidence(page) if page else []) + jsonld_licence_evidence(ex.jsonld) \
-        + text_licence_evidence(ex.blocks)
+        + text_licence_evidence(blocks)
     row = decide_licence(evidence)
-    row.update(copyright_fields(ex.blocks, evidence))
-    attribution = attribution_evidence(ex.blocks, ex.jsonld, ex.meta, domain)
+    row.update(copyright_fields(blocks, evidence))
+    attribution = attribution_evidence(blocks, ex.jsonld, ex.meta, domain)
     row["agency"] = attribution["original_source"]
     row["attribution_evidence"] = attribution["attribution_evidence"]
     row["dateline"] = attribution["dateline"]
-    row["authors"] = attribution["authors"] or byline_authors(ex.blocks)
+    row["authors"] = attribution["authors"] or byline_authors(blocks)
     row["publisher"] = attribution["publisher"] or ex.site_name or domain
     return row

@@ -243,8 +243,8 @@ def short_occurrences(docs: pl.DataFrame, stories: pl.DataFrame) -> pl.DataFrame
             .explode("short_block_keys").rename({"short_block_keys": "block_key"}).drop_nulls("block_key").unique())
 
 
-CROSS_STORY_MIN_STORIES = 5
-CROSS_STORY_MIN_DOMAINS = 5
+CROSS_STORY_MIN_STORIES = 4
+CROSS_STORY_MIN_DOMAINS = 3
 
 
 def cross_story_chrome(short: pl.DataFrame, min_stories: int = CROSS_STORY_MIN_STORIES,

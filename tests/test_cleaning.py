@@ -15,8 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dedup.text.blockmodel import shipped_model
-from dedup.text.cleaning import (BLOCK_MODEL, CHROME_LABEL, MARKUP_LEAK, SCRIPT_LEAK, choose_lines, heading_title, is_markup_leak,
-                                 is_chrome_label, is_script_leak, plain_lines, site_names)
+from dedup.text.cleaning import (BLOCK_MODEL, CHROME_LABEL, MARKUP_LEAK, SCRIPT_LEAK, choose_lines, is_markup_leak,
+                                 is_chrome_label, is_link_bar, is_script_leak, plain_lines, site_names)
 from dedup.text.extract import extract_html, extract_plain
 from dedup.text.layout import Line, read_minimal_html
 
@@ -136,6 +136,13 @@ def test_chrome_labels_are_whole_lines_only():
         assert not is_chrome_label(line), line
 
 
+def test_link_bar_is_links_and_separators_only():
+    bar = read_minimal_html('<p><a href="/">Home</a> | <a href="/n">News</a> | <a href="/s">Sports</a></p>')[0]
+    prose = read_minimal_html('<p>The <a href="/a">mayor</a> met <a href="/b">the council</a> and '
+                              '<a href="/c">residents</a> on Tuesday.</p>')[0]
+    assert is_link_bar(bar) and not is_link_bar(prose)
+
+
 def test_site_name_from_the_title():
     assert site_names(f"{HEADLINE} | Millbrook Ledger") == {"millbrook ledger"}
     assert site_names("Millbrook Ledger - " + HEADLINE) == {"millbrook ledger"}
@@ -183,13 +190,11 @@ def test_read_minimal_html_tags_links_and_entities():
     assert got[5].link_chars == 0
 
 
-def test_text_only_input_drops_leaks_and_takes_its_heading_as_title():
-    ex = extract_plain(f"{HEADLINE}\n\n{STORY[0]}\n\ndocument.write('<img src=\"p.gif\">'); var x = 1;\n{STORY[1]}\n")
+def test_text_only_input_drops_leaks_and_widget_labels():
+    ex = extract_plain(f"{HEADLINE}\n\n{STORY[0]}\n\ndocument.write('<img src=\"p.gif\">'); var x = 1;\nAdvertisement\n"
+                       f"{STORY[1]}\n")
     assert ex.blocks == [HEADLINE, STORY[0], STORY[1]]
-    assert ex.title == HEADLINE
-    assert ex.removed_reasons == [SCRIPT_LEAK]
-    assert heading_title([STORY[0], STORY[1]]) is None  # a sentence is not a heading
-    assert heading_title([HEADLINE]) is None  # a one-line text has no heading
+    assert ex.removed_reasons == [SCRIPT_LEAK, CHROME_LABEL]
     assert plain_lines(["<br>"]).kept == ["<br>"]  # never empties a text on the guards alone
 
 

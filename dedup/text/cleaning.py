@@ -18,7 +18,8 @@ MARKUP_LEAK = "markup_leak"  # HTML emitted as text (a `<noscript>` body, escape
 SCRIPT_LEAK = "script_leak"  # JavaScript emitted as text (`document.write(...)`)
 CHROME_LABEL = "chrome_label"  # a whole line that is a widget's label ("Advertisement", "HIDE CAPTION")
 SITE_NAME = "site_name"  # the site's name on a line of its own (the masthead, a footer)
-GUARDS = (MARKUP_LEAK, SCRIPT_LEAK, CHROME_LABEL, SITE_NAME)  # verdicts no fallback overrides
+LINK_BAR = "link_bar"  # three or more links and nothing else but separators ("Top | Back | Print")
+GUARDS = (MARKUP_LEAK, SCRIPT_LEAK, CHROME_LABEL, SITE_NAME, LINK_BAR)  # verdicts no fallback overrides
 
 MIN_KEPT_CHARS = 50  # a page left with less than this falls back to the main-content lines, then all
 KEEP_THRESHOLD = 0.15  # chosen on held-out predictions (docs/extraction.md): mean recall within 1 point
@@ -121,6 +122,16 @@ class LineChoice:
     removed_chars: int = 0
 
 
+_BAR_SEPARATORS = re.compile(r"[\s|•·/»›,;:\-–—]+")
+
+
+def is_link_bar(line: Line) -> bool:
+    """At least three links and, besides their text, only separators: a navigation or tools bar."""
+    if line.links < 3:
+        return False
+    return len(_BAR_SEPARATORS.sub("", line.text)) <= line.link_chars
+
+
 def guard_reason(text: str, names: set[str] = frozenset()) -> str | None:
     """The guard a line fails whatever the model says: leaked markup or script, a widget label, the
     site's name on its own line. None for every other line."""
@@ -137,7 +148,8 @@ def choose_lines(lines: list[Line], probs: Sequence[float], threshold: float = K
     rejects (`guard_reason`; leaks only outside `<pre>`). A page the model would leave with under
     MIN_KEPT_CHARS keeps all its lines but the guarded ones: short pages are often misjudged."""
     names = site_names(title)
-    guards = [guard_reason(ln.text, names) if ln.tag != "pre" else None for ln in lines]
+    guards = [(LINK_BAR if is_link_bar(ln) else guard_reason(ln.text, names)) if ln.tag != "pre" else None
+              for ln in lines]
     verdicts = [g or (None if p >= threshold else BLOCK_MODEL) for g, p in zip(guards, probs)]
     if sum(len(ln.text) for ln, v in zip(lines, verdicts) if v is None) < MIN_KEPT_CHARS:
         verdicts = guards
@@ -155,18 +167,3 @@ def plain_lines(blocks: list[str]) -> LineChoice:
         return LineChoice(list(blocks), list(blocks))
     removed = [(b, v) for b, v in zip(blocks, verdicts) if v is not None]
     return LineChoice(kept, list(blocks), [v for _, v in removed], sum(len(b) for b, _ in removed))
-
-
-_HEADING_END = tuple(".,;:!?")
-
-
-def heading_title(blocks: list[str], max_words: int = 20) -> str | None:
-    """A title for text-only input: its first line, when that line reads as a heading (short, at
-    least two words, no sentence punctuation at its end, more than one line on the page)."""
-    if len(blocks) < 2:
-        return None
-    first = blocks[0].strip()
-    words = first.split()
-    if 2 <= len(words) <= max_words and not first.endswith(_HEADING_END) and any(c.isalpha() for c in first):
-        return first
-    return None

@@ -1,0 +1,166 @@
+"""run.json: the build's report, as typed records that write and load it.
+
+`dedup build` writes one `RunReport`; `dedup release`, `dedup verify`, `--previous` and the report page
+load it back with `RunReport.load`, which checks its shape and names what is wrong instead of failing
+later on a missing key. Free-form figure bags (`near_duplicates`, `timings_s`, `previous`) stay
+dictionaries: they are for people and plots, and nothing decides on them but the changelog.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from dedup.errors import ReleaseError
+
+RUN_JSON = "run.json"
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Where every input record went. `accounting_ok`: data + duplicates + rejects == input records."""
+
+    input_records: int
+    canonical: int
+    duplicates: int
+    rejects: int
+    clusters: int
+    clusters_with_copies: int
+    skipped_records: int = 0
+
+    @property
+    def accounting_ok(self) -> bool:
+        return self.canonical + self.duplicates + self.rejects == self.input_records
+
+    def to_dict(self) -> dict[str, int | bool]:
+        """Plain JSON values, as run.json holds them."""
+        return asdict(self) | {"accounting_ok": self.accounting_ok}
+
+
+@dataclass(frozen=True)
+class OutputFile:
+    """One Parquet file of the build, relative to the output folder, and its row count."""
+
+    file: str
+    rows: int
+
+
+@dataclass(frozen=True)
+class InputRecord:
+    """One input file of the build: its stable name, format and size in bytes."""
+
+    file: str
+    format: str
+    bytes: int
+
+
+@dataclass
+class RunReport:
+    """Everything `run.json` holds; `to_json` / `load` are exact inverses for the typed fields."""
+
+    counts: Counts
+    rejects_by_reason: dict[str, int] = field(default_factory=dict)
+    skipped_by_type: dict[str, int] = field(default_factory=dict)
+    outputs: dict[str, list[OutputFile]] = field(default_factory=dict)
+    timings_s: dict[str, Any] = field(default_factory=dict)
+    inputs: list[InputRecord] = field(default_factory=list)
+    config: dict[str, Any] = field(default_factory=dict)
+    versions: dict[str, str] = field(default_factory=dict)
+    near_duplicates: dict[str, Any] = field(default_factory=dict)
+    previous: dict[str, Any] = field(default_factory=dict)  # the release this one follows (--previous)
+    finished_at: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON values, as run.json holds them."""
+        out = {k: v for k, v in self.__dict__.items()}
+        out["counts"] = self.counts.to_dict()
+        out["outputs"] = {k: [asdict(f) for f in v] for k, v in self.outputs.items()}
+        out["inputs"] = [asdict(i) for i in self.inputs]
+        return out
+
+    def to_json(self) -> str:
+        """run.json's text."""
+        return json.dumps(self.to_dict(), indent=2, sort_keys=True, default=str) + "\n"
+
+    def write(self, folder: Path) -> Path:
+        """Write `folder/run.json`."""
+        path = folder / RUN_JSON
+        path.write_text(self.to_json(), "utf-8")
+        return path
+
+    @property
+    def dedup_version(self) -> str:
+        return str(self.versions.get("dedup", "?"))
+
+    @classmethod
+    def load(cls, folder: Path) -> RunReport:
+        """Read `folder/run.json`; a missing, malformed or incomplete file is a ReleaseError that says so."""
+        path = folder / RUN_JSON
+        if not path.is_file():
+            raise ReleaseError(f"{folder}: no {RUN_JSON}; this is not a folder written by `dedup build`")
+        try:
+            raw = json.loads(path.read_text("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise ReleaseError(f"{path}: not valid JSON ({exc}); rebuild the dataset with `dedup build`") from exc
+        return cls.from_dict(raw, where=str(path))
+
+    @classmethod
+    def from_dict(cls, raw: object, where: str = RUN_JSON) -> RunReport:
+        """A parsed run.json -> RunReport, checking the type of every typed field."""
+        def bad(what: str) -> ReleaseError:
+            return ReleaseError(f"{where}: {what}; the file was edited or damaged: rebuild the dataset "
+                                "with `dedup build` (or restore run.json from the release you published)")
+
+        if not isinstance(raw, dict):
+            raise bad("not a JSON object")
+        counts = raw.get("counts")
+        if not isinstance(counts, dict):
+            raise bad("no 'counts' object")
+        values: dict[str, int] = {}
+        for name in Counts.__dataclass_fields__:
+            value = counts.get(name, 0 if name == "skipped_records" else None)
+            if not isinstance(value, int) or not _is_int(value):
+                raise bad(f"counts.{name} is {value!r}, not a whole number")
+            values[name] = value
+        if "accounting_ok" in counts and counts["accounting_ok"] is not (
+                values["canonical"] + values["duplicates"] + values["rejects"] == values["input_records"]):
+            raise bad("counts.accounting_ok does not match the counts")
+        outputs: dict[str, list[OutputFile]] = {}
+        for table, files in _mapping(raw, "outputs", bad).items():
+            if not isinstance(files, list):
+                raise bad(f"outputs.{table} is not a list")
+            outputs[table] = []
+            for f in files:
+                if not (isinstance(f, dict) and isinstance(f.get("file"), str) and _is_int(f.get("rows"))):
+                    raise bad(f"outputs.{table} has an entry without 'file' and 'rows': {f!r}")
+                outputs[table].append(OutputFile(f["file"], f["rows"]))
+        inputs = []
+        for i in raw.get("inputs") or []:
+            if not (isinstance(i, dict) and isinstance(i.get("file"), str) and _is_int(i.get("bytes"))):
+                raise bad(f"inputs has an entry without 'file' and 'bytes': {i!r}")
+            inputs.append(InputRecord(i["file"], str(i.get("format", "")), i["bytes"]))
+        by_reason = _mapping(raw, "rejects_by_reason", bad)
+        skipped = _mapping(raw, "skipped_by_type", bad)
+        for key, mapping in (("rejects_by_reason", by_reason), ("skipped_by_type", skipped)):
+            if not all(_is_int(v) for v in mapping.values()):
+                raise bad(f"{key} has a value that is not a whole number")
+        return cls(counts=Counts(**values), rejects_by_reason=dict(by_reason), skipped_by_type=dict(skipped),
+                   outputs=outputs, timings_s=_mapping(raw, "timings_s", bad), inputs=inputs,
+                   config=_mapping(raw, "config", bad), versions=_mapping(raw, "versions", bad),
+                   near_duplicates=_mapping(raw, "near_duplicates", bad), previous=_mapping(raw, "previous", bad),
+                   finished_at=str(raw.get("finished_at") or ""))
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _mapping(raw: dict, key: str, bad) -> dict[str, Any]:
+    value = raw.get(key)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise bad(f"'{key}' is not an object")
+    return value

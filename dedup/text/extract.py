@@ -15,7 +15,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import pyarrow as pa
-from resiliparse.extract.html2text import extract_plain_text
 from resiliparse.parse.encoding import bytes_to_str, detect_encoding
 from resiliparse.parse.html import HTMLTree
 
@@ -23,13 +22,12 @@ from dedup.rights.attribution import attribution_evidence
 from dedup.rights.licence import (copyright_fields, decide_licence, html_licence_evidence, jsonld_licence_evidence,
                                   text_licence_evidence)
 from dedup.schema import schema
+from dedup.text.blockmodel import page_lines, story_probabilities
+from dedup.text.cleaning import choose_lines, plain_lines
 from dedup.text.metadata import PageMetadata, page_metadata
 from dedup.text.markup import page_type
 from dedup.text.normalise import join_blocks, registered_domain, split_blocks
 
-# A page whose main-content pass keeps less than this is re-extracted whole: short pages (a single
-# paragraph of news, a WET-like page) are often judged "no main content" by the heuristics.
-MIN_MAIN_CHARS = 50
 # Larger HTML is not extracted: its text would be cut short (reject `html_too_large`).
 MAX_HTML_BYTES = 8 * 1024 * 1024
 # Main-content extraction (resiliparse, C code that no signal interrupts) costs about 1e-7 s per
@@ -53,6 +51,11 @@ class Extracted:
 
     blocks: list[str]
     metadata: PageMetadata = field(default_factory=PageMetadata)
+    # lines the licence, attribution and date readers see: every main-content line, kept or not (a wire
+    # credit or a licence line in a footer is evidence even when it is not story text)
+    evidence_blocks: list[str] | None = None
+    removed_reasons: list[str] = field(default_factory=list)  # one per line the cleaning removed
+    removed_chars: int = 0
 
     @property
     def text(self) -> str:
@@ -104,28 +107,30 @@ def extract_html(html: str | bytes, url: str | None = None, charset: str | None 
         html = decode_html(html[:MAX_HTML_BYTES], charset)
     tree = HTMLTree.parse(html)
     try:
-        # comments=False: reader comments are not the article (dragnet micro precision 0.53 -> 0.85)
-        if nesting_cost(html) > MAX_NESTING_COST:
-            main = ""   # too deeply nested for main-content extraction: the whole page below
-        else:
-            main = extract_plain_text(tree, main_content=True, alt_texts=False, list_bullets=False,
-                                      comments=False)
-        blocks = split_blocks(main)
-        if sum(len(b) for b in blocks) < MIN_MAIN_CHARS:
-            whole = split_blocks(extract_plain_text(tree, main_content=False, alt_texts=False, list_bullets=False))
-            if sum(len(b) for b in whole) > sum(len(b) for b in blocks):
-                blocks = whole
+        # resiliparse's main content (comments=False: reader comments are not the article) with each
+        # line's tag and link text; a page whose main content is (nearly) empty is taken whole
+        # (a page nested too deeply for the main-content pass in reasonable time is taken whole)
+        lines, features, from_main = page_lines(tree, main_content=nesting_cost(html) <= MAX_NESTING_COST)
+        title = tree.title
     finally:
         # resiliparse trees must be freed by the thread that made them (a PyO3 'unsendable' object):
         # never leave one to a traceback or a garbage-collector pass on another thread (Dask workers)
         del tree
-    return Extracted(blocks=blocks, metadata=page_metadata(html, url, blocks))
+    # a page taken whole is kept as it stands: only the guards apply
+    probs = story_probabilities(features) if from_main else [1.0] * len(lines)
+    choice = choose_lines(lines, probs, title=title)
+    return Extracted(blocks=choice.kept, metadata=page_metadata(html, url, choice.evidence),
+                     evidence_blocks=choice.evidence, removed_reasons=choice.reasons,
+                     removed_chars=choice.removed_chars)
 
 
 def extract_plain(text: str, url: str | None = None) -> Extracted:
-    """Plain text (WET conversion records, JSONL `text`) -> blocks, with the byline and date lines they show."""
-    blocks = split_blocks(text.replace("\r\n", "\n"))
-    return Extracted(blocks=blocks, metadata=page_metadata(None, url, blocks))
+    """Plain text (WET conversion records, JSONL `text`) -> blocks (leaked markup and script lines and
+    widget labels dropped), with the byline and date lines they show."""
+    choice = plain_lines(split_blocks(text.replace("\r\n", "\n")))
+    return Extracted(blocks=choice.kept, metadata=page_metadata(None, url, choice.evidence),
+                     evidence_blocks=choice.evidence, removed_reasons=choice.reasons,
+                     removed_chars=choice.removed_chars)
 
 
 def extract_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
@@ -222,6 +227,9 @@ def _extracted_row(html: bytes | None, text: str | None, url: str | None, charse
         "modified_at_source": md.modified_at_source,
         "page_type": page_type(md.jsonld),
         "blocks": ex.blocks,
+        "blocks_removed": len(ex.removed_reasons),
+        "boilerplate_chars_removed": ex.removed_chars,
+        "removed_reasons": ex.removed_reasons,
     }
     row.update(page_rights(page, ex, domain))
     return row
@@ -251,7 +259,7 @@ def rights_blocks(blocks: list[str]) -> list[str]:
 def page_rights(page: str | None, ex: Extracted, domain: str | None) -> dict:
     """Licence and attribution from the page's own evidence: markup, JSON-LD and every extracted
     block (before repeated-block removal, which may drop a wire credit line the licence needs)."""
-    blocks = rights_blocks(ex.blocks)
+    blocks = rights_blocks(ex.evidence_blocks or ex.blocks)
     evidence = (html_licence_evidence(page) if page else []) + jsonld_licence_evidence(ex.metadata.jsonld) \
         + text_licence_evidence(blocks)
     row = decide_licence(evidence)

@@ -71,22 +71,35 @@ def shipped_model() -> TreeModel:
 MIN_MAIN_CHARS = 50  # a main-content pass that keeps less than this falls back to the whole page
 
 
-def page_lines(html: str | HTMLTree, title: str | None = None,
-               main_content: bool = True) -> tuple[list[Line], np.ndarray, bool]:
+class TooManyLines(ValueError):
+    """A page of more candidate lines than the caller's `max_lines`: not featurised (each line costs
+    ~30 us in the features and the trees; a listing of 100,000 lines would hold a worker for seconds)."""
+
+    def __init__(self, n: int) -> None:
+        super().__init__(f"{n} lines")
+        self.n = n
+
+
+def page_lines(html: str | HTMLTree, title: str | None = None, main_content: bool = True,
+               max_lines: int | None = None) -> tuple[list[Line], np.ndarray, bool]:
     """The page's candidate lines, their feature matrix, and whether they are the main-content pass's
     (False: it kept under MIN_MAIN_CHARS, so the whole page is returned: short pages, a single
     paragraph of news, are often judged to have no main content). `main_content=False` skips that
-    pass (a page nested too deeply for it: extract.nesting_cost)."""
+    pass (a page nested too deeply for it: extract.nesting_cost); past `max_lines` lines: TooManyLines."""
     tree = html if isinstance(html, HTMLTree) else HTMLTree.parse(html)
     if title is None:
         title = tree.title
     lines = read_minimal_html(extract_plain_text(tree, main_content=True, comments=False, **_OPTIONS)) \
         if main_content else []
     if sum(len(line.text) for line in lines) >= MIN_MAIN_CHARS:
+        if max_lines is not None and len(lines) > max_lines:
+            raise TooManyLines(len(lines))
         return lines, block_features(lines, title), True
     whole = read_minimal_html(extract_plain_text(tree, main_content=False, **_OPTIONS))
     if sum(len(line.text) for line in whole) > sum(len(line.text) for line in lines):
         lines = whole
+    if max_lines is not None and len(lines) > max_lines:
+        raise TooManyLines(len(lines))
     return lines, block_features(lines, title), False
 
 

@@ -22,7 +22,7 @@ from dedup.rights.attribution import attribution_evidence
 from dedup.rights.licence import (copyright_fields, decide_licence, html_licence_evidence, jsonld_licence_evidence,
                                   text_licence_evidence)
 from dedup.schema import schema
-from dedup.text.blockmodel import page_lines, story_probabilities
+from dedup.text.blockmodel import TooManyLines, page_lines, story_probabilities
 from dedup.text.cleaning import choose_lines, plain_lines
 from dedup.text.metadata import PageMetadata, page_metadata
 from dedup.text.markup import page_type
@@ -110,7 +110,8 @@ def extract_html(html: str | bytes, url: str | None = None, charset: str | None 
         # resiliparse's main content (comments=False: reader comments are not the article) with each
         # line's tag and link text; a page whose main content is (nearly) empty is taken whole
         # (a page nested too deeply for the main-content pass in reasonable time is taken whole)
-        lines, features, from_main = page_lines(tree, main_content=nesting_cost(html) <= MAX_NESTING_COST)
+        lines, features, from_main = page_lines(tree, main_content=nesting_cost(html) <= MAX_NESTING_COST,
+                                                max_lines=MAX_BLOCKS)
         title = tree.title
     finally:
         # resiliparse trees must be freed by the thread that made them (a PyO3 'unsendable' object):
@@ -127,7 +128,10 @@ def extract_html(html: str | bytes, url: str | None = None, charset: str | None 
 def extract_plain(text: str, url: str | None = None) -> Extracted:
     """Plain text (WET conversion records, JSONL `text`) -> blocks (leaked markup and script lines and
     widget labels dropped), with the byline and date lines they show."""
-    choice = plain_lines(split_blocks(text.replace("\r\n", "\n")))
+    blocks = split_blocks(text.replace("\r\n", "\n"))
+    if len(blocks) > MAX_BLOCKS:
+        raise TooManyLines(len(blocks))
+    choice = plain_lines(blocks)
     return Extracted(blocks=choice.kept, metadata=page_metadata(None, url, choice.evidence),
                      evidence_blocks=choice.evidence, removed_reasons=choice.reasons,
                      removed_chars=choice.removed_chars)
@@ -206,7 +210,10 @@ def _extracted_row(html: bytes | None, text: str | None, url: str | None, charse
     if html is None and text and text.count("\n") > 4 * MAX_BLOCKS:
         return _too_many_blocks(f"over {4 * MAX_BLOCKS} lines")   # not worth splitting
     page = decode_html(html, charset) if html is not None else None
-    ex = extract_html(page, url) if page is not None else extract_plain(text or "", url)
+    try:
+        ex = extract_html(page, url) if page is not None else extract_plain(text or "", url)
+    except TooManyLines as exc:
+        return _too_many_blocks(f"{exc.n} text lines")
     if not ex.blocks:
         return {"reject_reason": "no_text", "reject_detail": "extraction found no text on the page"}
     if len(ex.blocks) > MAX_BLOCKS:

@@ -184,7 +184,8 @@ def release(
 ) -> None:
     """Package a build as a release: dataset card, Croissant metadata, manifest, licences, changelog,
     SHA256SUMS; then verify it."""
-    from dedup.release.package import package, verify as verify_release
+    from dedup.release.package import package
+    from dedup.release.verify import verify as verify_release
 
     try:
         package(out, name=name, version=version, url=url)
@@ -201,7 +202,7 @@ def verify(
 ) -> None:
     """Re-check a release: checksums, schemas, row counts and the accounting invariant. Exit code 3
     and one line per problem when anything is wrong."""
-    from dedup.release.package import verify as verify_release
+    from dedup.release.verify import verify as verify_release
 
     _fail_on_problems(verify_release(out))
     typer.echo(f"{out}/ verifies: checksums, schemas, row counts and accounting hold")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from dedup.errors import ReleaseError
 
@@ -32,9 +32,11 @@ class Counts:
 
     @property
     def accounting_ok(self) -> bool:
+        """Every input record is in exactly one of data, duplicates and rejects."""
         return self.canonical + self.duplicates + self.rejects == self.input_records
 
     def to_dict(self) -> dict[str, int | bool]:
+        """The counts as run.json writes them, `accounting_ok` included."""
         return asdict(self) | {"accounting_ok": self.accounting_ok}
 
 
@@ -72,6 +74,7 @@ class RunReport:
     finished_at: str = ""
 
     def to_dict(self) -> dict[str, Any]:
+        """run.json as plain JSON values."""
         out = {k: v for k, v in self.__dict__.items()}
         out["counts"] = self.counts.to_dict()
         out["outputs"] = {k: [asdict(f) for f in v] for k, v in self.outputs.items()}
@@ -79,15 +82,18 @@ class RunReport:
         return out
 
     def to_json(self) -> str:
+        """run.json's text: indented, keys sorted, one final newline."""
         return json.dumps(self.to_dict(), indent=2, sort_keys=True, default=str) + "\n"
 
     def write(self, folder: Path) -> Path:
+        """Write `folder/run.json` and return its path."""
         path = folder / RUN_JSON
         path.write_text(self.to_json(), "utf-8")
         return path
 
     @property
     def dedup_version(self) -> str:
+        """The dedup version that built the folder ('?' when run.json does not say)."""
         return str(self.versions.get("dedup", "?"))
 
     @classmethod
@@ -115,7 +121,7 @@ class RunReport:
         if not isinstance(counts, dict):
             raise bad("no 'counts' object")
         names = [f for f in Counts.__dataclass_fields__]
-        values = {}
+        values: dict[str, int] = {}
         for name in names:
             value = counts.get(name, 0 if name == "skipped_records" else None)
             if not _is_int(value):
@@ -150,7 +156,7 @@ class RunReport:
                    finished_at=str(raw.get("finished_at") or ""))
 
 
-def _is_int(value: object) -> bool:
+def _is_int(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 

@@ -21,7 +21,10 @@ import pytest
 from dedup.config import BuildConfig
 from dedup.errors import ReleaseError
 from dedup.pipeline import build
-from dedup.release.package import (CARD, CHANGELOG, CROISSANT, LICENSES, MANIFEST, RELEASE_FILES, SUMS, licence_choice, package, size_category, verify)
+from dedup.release.card import licence_choice, size_category
+from dedup.release.files import CARD, CHANGELOG, CROISSANT, LICENSES, MANIFEST, RELEASE_FILES, SUMS
+from dedup.release.package import package
+from dedup.release.verify import verify
 from dedup.schema import fingerprint, schema
 
 REPO = Path(__file__).resolve().parents[1]

@@ -1,0 +1,84 @@
+"""`dedup release` and `dedup verify`: wall time and peak memory, against a baseline checkout in the same run.
+
+Each measurement runs the real CLI in a child process on a fresh copy of a build folder (so peak RSS is
+the child's own, from wait4), alternating the code under test and the baseline so that machine load
+hits both alike. Prints the median of each and the ratio to the baseline.
+
+    python scripts/bench_release.py --build OUT                         # this checkout only
+    python scripts/bench_release.py --build OUT --baseline-src DIR      # DIR: another checkout's root
+    python scripts/bench_release.py --build OUT --baseline-src DIR --repeat 5 --json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def run_cli(args: list[str], src: Path) -> tuple[float, int]:
+    """(wall seconds, peak RSS in MiB) of `python -m dedup.cli ARGS` with `src` first on the path."""
+    env = dict(os.environ, PYTHONPATH=str(src))
+    t0 = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "dedup.cli", *args], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - t0
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+        raise SystemExit(f"dedup {' '.join(args)} failed ({proc.returncode}): {err}")
+    return elapsed, usage.ru_maxrss // 1024  # ru_maxrss is in KiB on Linux
+
+
+def measure(build: Path, src: Path, scratch: Path) -> dict[str, float]:
+    """One `dedup release` and one `dedup verify` of a fresh copy of `build` with the code at `src`."""
+    target = scratch / build.name  # the same folder name for every copy: the default dataset name
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(build, target)
+    release_s, release_mib = run_cli(["release", str(target)], src)
+    verify_s, verify_mib = run_cli(["verify", str(target)], src)
+    shutil.rmtree(target)
+    return {"release_s": release_s, "release_peak_mib": release_mib, "verify_s": verify_s,
+            "verify_peak_mib": verify_mib}
+
+
+def main() -> None:
+    """Measure, print a table (or JSON) of medians and ratios to the baseline."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--build", type=Path, required=True, help="an unpackaged `dedup build` output folder")
+    parser.add_argument("--baseline-src", type=Path, help="root of another checkout to compare with")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    codes = {"current": REPO} | ({"baseline": args.baseline_src.resolve()} if args.baseline_src else {})
+    runs: dict[str, list[dict[str, float]]] = {k: [] for k in codes}
+    with tempfile.TemporaryDirectory(prefix="bench-release-") as tmp:
+        for _ in range(args.repeat):
+            for label, src in codes.items():
+                runs[label].append(measure(args.build.resolve(), src, Path(tmp)))
+    medians = {label: {k: statistics.median(r[k] for r in rs) for k in rs[0]} for label, rs in runs.items()}
+    ratios = ({k: round(medians["current"][k] / medians["baseline"][k], 3) for k in medians["current"]}
+              if "baseline" in medians else {})
+    if args.json:
+        print(json.dumps({"build": str(args.build), "repeat": args.repeat, "median": medians,
+                          "ratio_to_baseline": ratios}, indent=2))
+        return
+    for label, m in medians.items():
+        print(f"{label:>9}: release {m['release_s']:.2f} s, peak {m['release_peak_mib']:.0f} MiB; "
+              f"verify {m['verify_s']:.2f} s, peak {m['verify_peak_mib']:.0f} MiB")
+    if ratios:
+        print("    ratio: " + ", ".join(f"{k} {v}" for k, v in ratios.items()))
+
+
+if __name__ == "__main__":
+    main()

@@ -200,12 +200,18 @@ def release(
 def verify(
     out: Annotated[Path, typer.Argument(help="A release folder (made by `dedup release`).", show_default=False)],
 ) -> None:
-    """Re-check a release: checksums, schemas, row counts and the accounting invariant. Exit code 3
-    and one line per problem when anything is wrong."""
+    """Re-check a release: checksums, manifest, schemas, row counts and the accounting invariant. Exit
+    code 3 and one line per problem when anything is wrong; on success, the sha256 of SHA256SUMS to
+    compare with the one the publisher states."""
+    from dedup.release.files import SUMS, sha256_file
     from dedup.release.verify import verify as verify_release
 
+    if not out.is_dir():
+        err.print(f"[red]error:[/red] {out}: not a folder; give the folder of a packaged release", highlight=False)
+        raise typer.Exit(2)
     _fail_on_problems(verify_release(out))
-    typer.echo(f"{out}/ verifies: checksums, schemas, row counts and accounting hold")
+    typer.echo(f"{out}/ verifies: checksums, manifest, schemas, row counts and accounting hold; "
+               f"{SUMS} sha256 {sha256_file(out / SUMS)}")
 
 
 @app.command()

@@ -8,7 +8,6 @@ made in `pipeline.decide` and the carried rows rewritten in `pipeline.apply_and_
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -19,6 +18,7 @@ import pyarrow.parquet as pq
 
 from dedup.errors import ConfigError, InputError, ReleaseError
 from dedup.release.files import MANIFEST
+from dedup.release.manifest import load_manifest
 from dedup.release.verify import verify
 from dedup.run_report import RunReport
 
@@ -86,8 +86,8 @@ def load_previous(path: Path, params: dict, bands: int, rows: int, *, check: boo
         if problems:
             raise InputError(f"--previous {path} does not verify ({len(problems)} problem(s), first: "
                              f"{problems[0]}); run `dedup verify {path}` and restore it first")
-    manifest = json.loads((path / MANIFEST).read_text("utf-8"))
     try:
+        manifest = load_manifest(path)
         report = RunReport.load(path)
     except ReleaseError as exc:
         raise InputError(f"--previous {path}: {exc}") from exc
@@ -118,7 +118,7 @@ def load_previous(path: Path, params: dict, bands: int, rows: int, *, check: boo
                          for f in chrome_files]) if chrome_files else
               pl.DataFrame(schema={"domain": pl.String, "block_key": pl.Int64, "pages": pl.UInt32,
                                    "stories": pl.UInt32, "sample_text": pl.String}))
-    return Previous(path=path, name=manifest.get("name") or path.name, version=manifest.get("version") or "1.0.0",
+    return Previous(path=path, name=manifest.name, version=manifest.version,
                     report=report, changelog=changelog, doc_ids=sig["doc_id"].to_list(), sigs=sigs,
                     sizes=sig["n_shingles"].fill_null(0).to_numpy().astype(np.int64),
                     canon=canon, dups=dups,

@@ -2,7 +2,8 @@
 
 files      the folder: file names, hashes and the one Parquet inspection (`inspect_file`)
 facts      `ReleaseFacts`: everything the documents state, computed once from run.json and the files
-manifest   manifest.json and SHA256SUMS
+manifest   manifest.json and SHA256SUMS (written, and read back as a typed `Manifest`)
+markdown   Markdown writers; `inline` and `code` escape page data
 card       README.md (Hugging Face front matter and datasheet)
 licences   LICENSES.md
 changelog  CHANGELOG.md and the semver rules (`next_version`)

@@ -15,7 +15,7 @@ import polars as pl
 
 from dedup.release.facts import ReleaseFacts, count_values
 from dedup.release.files import CHANGELOG, CROISSANT, LICENSES, MANIFEST, SUMS
-from dedup.release.markdown import fmt, table, yaml_str
+from dedup.release.markdown import code, fmt, inline, table, yaml_str
 from dedup.schema import definition, fingerprint, schema as table_schema
 
 # SPDX id -> Hugging Face Hub licence id, for the ids the Hub lists (lower-case). Anything else is
@@ -141,11 +141,11 @@ def front_matter(facts: ReleaseFacts) -> str:
 def _intro(facts: ReleaseFacts) -> list[str]:
     run, rows = facts.run, facts.rows
     summary = (f"Version {facts.version}. A deduplicated dataset of news articles extracted from web-crawl dumps "
-               f"by `dedup build` (dedup {run.dedup_version}): {fmt(rows['data'])} canonical documents, one "
+               f"by `dedup build` (dedup {inline(run.dedup_version)}): {fmt(rows['data'])} canonical documents, one "
                f"per story, each with the provenance of its {fmt(rows['duplicates'])} copies in total, from "
                f"{fmt(run.counts.input_records)} input records. Every input record is accounted for in exactly "
                "one of `data/`, `duplicates/` and `rejects/`.")
-    return [f"# {facts.name}", "", summary, "", FILES, "", QUICK_LOAD, ""]
+    return [f"# {inline(facts.name)}", "", summary, "", FILES, "", QUICK_LOAD, ""]
 
 
 def _motivation(facts: ReleaseFacts) -> list[str]:
@@ -166,7 +166,7 @@ def _composition(facts: ReleaseFacts) -> list[str]:
                  "state no publication time).")
     if fet0:
         s.append(f"- Fetched between {fet0} and {fet1} (UTC).")
-    agencies = ", ".join(f"{k} {fmt(v)}" for k, v in facts.agencies.items()) or "none"
+    agencies = ", ".join(f"{inline(k)} {fmt(v)}" for k, v in facts.agencies.items()) or "none"
     s.append(f"- Wire agency named as the original source: {agencies}; the site's own reporting: "
              f"{fmt(facts.own_reporting)}.")
     if facts.text_withheld:
@@ -175,11 +175,11 @@ def _composition(facts: ReleaseFacts) -> list[str]:
     s += [NO_LANGUAGE, ""]
     if not facts.flat_data:
         s += ["Data files by licence class (one Hugging Face config per folder, `default` covers all):", "",
-              table(["folder", "files", "rows"], [[f"`{k}/`", v.files, v.rows] for k, v in facts.data_folders.items()]),
+              table(["folder", "files", "rows"], [[code(f"{k}/"), v.files, v.rows] for k, v in facts.data_folders.items()]),
               ""]
     if facts.top_domains:
         s += ["Domains with the most documents:", "",
-              table(["domain", "documents"], [[k, v] for k, v in facts.top_domains.items()]), ""]
+              table(["domain", "documents"], [[inline(k), v] for k, v in facts.top_domains.items()]), ""]
     docs_def = {f["name"]: f.get("doc", "") for f in definition("documents")["fields"]}
     documents = table_schema("documents")
     s += [f"Main columns of `data/` (all columns: `schemas/documents.json` in dedup; schema fingerprint "
@@ -194,10 +194,10 @@ def _collection(facts: ReleaseFacts) -> list[str]:
     run = facts.run
     inputs = run.inputs
     formats = count_values_of([i.format for i in inputs])
-    named = ", ".join(f"`{i.file}`" for i in inputs[:MAX_INPUTS_NAMED]) + (" ..." if len(inputs) > MAX_INPUTS_NAMED else "")
-    skipped = ", ".join(f"{k}: {v}" for k, v in run.skipped_by_type.items()) or "none"
+    named = ", ".join(code(i.file) for i in inputs[:MAX_INPUTS_NAMED]) + (" ..." if len(inputs) > MAX_INPUTS_NAMED else "")
+    skipped = ", ".join(f"{inline(k)}: {v}" for k, v in run.skipped_by_type.items()) or "none"
     read = (f"The build read {len(inputs)} input file(s) ("
-            + (", ".join(f"{v} {k}" for k, v in formats.items()) or "none")
+            + (", ".join(f"{v} {inline(k)}" for k, v in formats.items()) or "none")
             + f", {sum(i.bytes for i in inputs):,} bytes): {named}. {fmt(run.counts.input_records)} records "
             f"could be documents; {fmt(run.counts.skipped_records)} records carried no page and were skipped "
             f"({skipped}).")
@@ -213,7 +213,7 @@ def _preprocessing(facts: ReleaseFacts) -> list[str]:
     cfg, counts, rows, mh = facts.run.config, facts.run.counts, facts.rows, facts.minhash
     nd = facts.run.near_duplicates
     settings = [
-        ["preset", f"`{cfg.get('preset')}`"],
+        ["preset", code(str(cfg.get("preset")))],
         ["MinHash", f"{cfg.get('num_perm')} permutations, {cfg.get('shingle_unit')} {cfg.get('ngram')}-grams, "
                     f"seed {cfg.get('seed')}, hash {cfg.get('hash')}, scheme {mh.get('scheme', '?')}, "
                     f"normaliser {mh.get('normaliser', '?')} (signatures equal to datasketch "
@@ -229,15 +229,15 @@ def _preprocessing(facts: ReleaseFacts) -> list[str]:
                                          f"{cfg.get('story_containment_min_jaccard')}"],
         ["site chrome", (f"a block seen in >= {cfg.get('site_min_stories')} different stories of one domain "
                          "is removed on that domain") if cfg.get("site_chrome") else "off"],
-        ["canonical policy", " > ".join(f"`{p}`" for p in cfg.get("canonical_policy", []))],
-        ["licence classes published", ", ".join(cfg.get("licence_classes") or []) or "all"],
-        ["text withheld for", ", ".join(cfg.get("withhold_text") or []) or "none"],
+        ["canonical policy", " > ".join(code(p) for p in cfg.get("canonical_policy", []))],
+        ["licence classes published", inline(", ".join(cfg.get("licence_classes") or [])) or "all"],
+        ["text withheld for", inline(", ".join(cfg.get("withhold_text") or [])) or "none"],
     ]
     s = ["## Preprocessing", "",
          f"Settings of this build (`run.json` `config`, sha256 `{facts.config_sha256}`, the value every "
          "Parquet file carries as `dedup.config_sha256`):", "", table(["step", "setting"], settings), "",
          "Outcome:", ""]
-    matches = ", ".join(f"{k} {fmt(v)}" for k, v in facts.match.items()) or "none"
+    matches = ", ".join(f"{inline(k)} {fmt(v)}" for k, v in facts.match.items()) or "none"
     similarity = (f"; similarity to the canonical: min {facts.similarity_min}, median {facts.similarity_median}"
                   if facts.similarity_min is not None else "")
     s.append(f"- Canonical documents: {fmt(counts.canonical)}; duplicates: {fmt(counts.duplicates)} "
@@ -252,10 +252,10 @@ def _preprocessing(facts: ReleaseFacts) -> list[str]:
              f"{fmt(facts.boilerplate_domains)} domains (listed in `boilerplate/`); in the published "
              f"documents {fmt(facts.blocks_removed)} blocks ({fmt(facts.boilerplate_chars_removed)} "
              "characters) were removed as page chrome.")
-    reasons = ", ".join(f"`{k}` {fmt(v)}" for k, v in facts.canonical_reason.items()) or "none"
+    reasons = ", ".join(f"{code(k)} {fmt(v)}" for k, v in facts.canonical_reason.items()) or "none"
     s += [f"- Canonical record chosen by: {reasons}.", ""]
     if facts.reasons:
-        s += ["Rejects by reason:", "", table(["reason", "records"], [[f"`{k}`", v] for k, v in facts.reasons.items()]),
+        s += ["Rejects by reason:", "", table(["reason", "records"], [[code(k), v] for k, v in facts.reasons.items()]),
               ""]
     return s
 
@@ -268,11 +268,11 @@ def _distribution(facts: ReleaseFacts) -> list[str]:
     lic, _ = licence_choice(facts.spdx_data)
     s = ["## Distribution", ""]
     if lic != "other":
-        s.append(f"Every document in `data/` carries the licence `{next(iter(facts.spdx_data))}` "
+        s.append(f"Every document in `data/` carries the licence {code(next(iter(facts.spdx_data)))} "
                  f"(Hugging Face id `{lic}`).")
     else:
         s += ["The licence is per record (column `licence_spdx`); the mix in `data/`:", "",
-              table(["licence_spdx", "documents"], [[f"`{k}`", v] for k, v in facts.spdx_data.items()])]
+              table(["licence_spdx", "documents"], [[code(k), v] for k, v in facts.spdx_data.items()])]
     return s + ["", LICENCE_NOTES, "", LOADERS, ""]
 
 

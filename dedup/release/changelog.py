@@ -7,7 +7,7 @@ from pathlib import PurePosixPath
 
 from dedup.errors import ReleaseError
 from dedup.release.facts import ReleaseFacts
-from dedup.release.markdown import fmt
+from dedup.release.markdown import code, fmt, inline
 from dedup.run_report import RunReport
 
 SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$")
@@ -59,13 +59,13 @@ def next_version(run: RunReport, version: str | None) -> str:
 
 
 def _built(facts: ReleaseFacts) -> str:
-    return f"built by dedup {facts.run.dedup_version} (config sha256 `{facts.config_sha256}`)"
+    return f"built by dedup {inline(facts.run.dedup_version)} (config sha256 `{facts.config_sha256}`)"
 
 
 def _next_section(facts: ReleaseFacts) -> list[str]:
     """The section of a release that follows a previous one (run.json `previous`), then the older history."""
     run, rows, prev = facts.run, facts.rows, facts.run.previous
-    s = [f"Next version of {prev.get('name')} {prev.get('version')}, {_built(facts)}: a {required_bump(run)} "
+    s = [f"Next version of {inline(prev.get('name'))} {inline(prev.get('version'))}, {_built(facts)}: a {required_bump(run)} "
          "version. Every record of the previous version is still here under the same `doc_id`; the new "
          "crawl was deduplicated against it and within itself.", ""]
     withheld = f" ({fmt(prev.get('new_withheld', 0))} with their text withheld)" if prev.get("new_withheld") else ""
@@ -77,7 +77,7 @@ def _next_section(facts: ReleaseFacts) -> list[str]:
     s.append(f"- Rejects: {fmt(run.counts.rejects - prev.get('counts', {}).get('rejects', 0))} new rows in `rejects/`.")
     demoted = prev.get("demoted_canonical", 0)
     if demoted:
-        named = ", ".join(f"`{d}`" for d in prev.get("demoted_doc_ids", [])[:MAX_DEMOTED_NAMED])
+        named = ", ".join(code(d) for d in prev.get("demoted_doc_ids", [])[:MAX_DEMOTED_NAMED])
         s.append(f"- Removed from `data/`: {fmt(demoted)} previous canonical records, now rows of `duplicates/` "
                  f"(new copies joined {fmt(prev.get('previous_clusters_merged', 0))} previous clusters into one): "
                  + named + (" and more" if demoted > MAX_DEMOTED_NAMED else "") + ".")
@@ -94,10 +94,10 @@ def _first_section(facts: ReleaseFacts) -> list[str]:
     """The section of a first release: everything is added."""
     run, rows = facts.run, facts.rows
     folders = "" if facts.flat_data else " (" + ", ".join(
-        f"{PurePosixPath(k).name} {fmt(v.rows)}" for k, v in facts.data_folders.items()) + ")"
-    matches = (" (" + ", ".join(f"{k} {fmt(v)}" for k, v in facts.match.items()) + ")") if facts.match else ""
-    reasons = (" (" + ", ".join(f"{k} {fmt(v)}" for k, v in facts.reasons.items()) + ")") if facts.reasons else ""
-    return [f"Release of {facts.name} {_built(facts)}. Counts are those of this build; no earlier release "
+        f"{inline(PurePosixPath(k).name)} {fmt(v.rows)}" for k, v in facts.data_folders.items()) + ")"
+    matches = (" (" + ", ".join(f"{inline(k)} {fmt(v)}" for k, v in facts.match.items()) + ")") if facts.match else ""
+    reasons = (" (" + ", ".join(f"{inline(k)} {fmt(v)}" for k, v in facts.reasons.items()) + ")") if facts.reasons else ""
+    return [f"Release of {inline(facts.name)} {_built(facts)}. Counts are those of this build; no earlier release "
             "was compared, so every canonical row is listed as added.", "",
             f"- Added: {fmt(rows['data'])} canonical documents in `data/`{folders}.",
             f"- Duplicates: {fmt(rows['duplicates'])} rows in `duplicates/`{matches}.",

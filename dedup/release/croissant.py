@@ -24,6 +24,7 @@ from dedup.schema import definition, schema as table_schema
 CROISSANT_SPEC = "http://mlcommons.org/croissant/1.1"
 KEYWORDS = ["news", "deduplication", "web crawl", "text"]
 EPOCH_DATE = "1970-01-01"
+BIBTEX_ESCAPES = {"\\": "\\textbackslash{}", "{": "\\{", "}": "\\}"}
 
 CONTEXT = {
     "@language": "en",
@@ -158,11 +159,16 @@ def _record_set(rs_name: str, table: str, columns: list[str]) -> dict[str, Any]:
             "key": {"@id": f"{rs_name}/doc_id"}, "field": fields}
 
 
+def bibtex(value: str) -> str:
+    """Text inside a BibTeX braced field: backslashes and braces escaped, so the braces stay balanced."""
+    return "".join(BIBTEX_ESCAPES.get(c, c) for c in value)
+
+
 def cite_as(facts: ReleaseFacts) -> str:
     """A BibTeX entry for the release."""
     name, version = facts.name, facts.version
     return (f"@misc{{{re.sub(r'[^A-Za-z0-9]+', '_', name)}_{version.replace('.', '_')}, "
-            f"title = {{{name}}}, version = {{{version}}}, "
+            f"title = {{{bibtex(name)}}}, version = {{{version}}}, "
             f"note = {{Deduplicated news dataset built with dedup, config sha256 {facts.config_sha256}}}}}")
 
 

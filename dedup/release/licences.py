@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from dedup.release.facts import ReleaseFacts
-from dedup.release.markdown import fmt, table
+from dedup.release.markdown import code, fmt, inline, table
 from dedup.rights.licence import licence_class
 
 CLASS_MEANING = {
@@ -70,16 +70,16 @@ def _attribution(facts: ReleaseFacts) -> list[str]:
     if facts.cc_by_missing_credit:
         s += ["", f"{fmt(facts.cc_by_missing_credit)} {MISSING_CREDIT}"]
     s += ["", "Examples of credit lines:", ""]
-    s += [f"- {t}" for t in facts.cc_by_examples]
+    s += [f"- {inline(t, starts_line=True)}" for t in facts.cc_by_examples]
     return s + ["", ALL_CREDITS, ""]
 
 
 def render_licenses(facts: ReleaseFacts) -> str:
     """LICENSES.md of the release."""
     keys = sorted(set(facts.spdx_data) | set(facts.spdx_dups), key=_class_rank)
-    s = [f"# Licences of {facts.name} {facts.version}", "", INTRO, "",
+    s = [f"# Licences of {inline(facts.name)} {facts.version}", "", INTRO, "",
          table(["licence_spdx", "class", "documents (data/)", "copies (duplicates/)"],
-               [[f"`{k}`", licence_class(k), facts.spdx_data.get(k, 0), facts.spdx_dups.get(k, 0)] for k in keys]),
+               [[code(k), licence_class(k), facts.spdx_data.get(k, 0), facts.spdx_dups.get(k, 0)] for k in keys]),
          "", "## Licence classes", ""]
     present = {licence_class(k) for k in keys}
     s += [f"- `{cls}`: {CLASS_MEANING[cls]}." for cls in CLASS_ORDER if cls in present]

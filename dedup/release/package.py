@@ -33,6 +33,20 @@ def dumps(obj: Any) -> str:
     return json.dumps(obj, indent=2, ensure_ascii=False) + "\n"
 
 
+def refuse_empty(out: Path, run: RunReport) -> None:
+    """A build that kept no document has nothing to release: say why, with its counts (ReleaseError)."""
+    counts = run.counts
+    if counts.canonical:
+        return
+    fix = "check the inputs and the settings (--licence, --config) and build again"
+    if not counts.input_records:
+        raise ReleaseError(f"{out}: the build read no page records ({counts.skipped_records} records without a "
+                           f"page were skipped), so there is nothing to release; {fix}")
+    reasons = ", ".join(f"{k} {v}" for k, v in sorted(run.rejects_by_reason.items(), key=lambda kv: (-kv[1], kv[0])))
+    raise ReleaseError(f"{out}: the build kept no documents: all {counts.input_records} input records were "
+                       f"rejected ({reasons}; see rejects/), so there is nothing to release; {fix}")
+
+
 def package(out: Path, *, name: str | None = None, version: str | None = None,
             url: str | None = None) -> dict[str, Any]:
     """Write the release files into `out` (a `dedup build` output) and return the manifest.
@@ -48,6 +62,7 @@ def package(out: Path, *, name: str | None = None, version: str | None = None,
     if version is not None and not SEMVER.match(version):
         raise ReleaseError(f"version {version!r} is not a semantic version (MAJOR.MINOR.PATCH, e.g. 1.0.0)")
     run = RunReport.load(out)
+    refuse_empty(out, run)
     version = next_version(run, version)
     name = name or run.previous.get("name") or out.resolve().name
     write_report(out, name=name, run=run)  # report.html, before the manifest and SHA256SUMS so both cover it

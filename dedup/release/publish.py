@@ -16,7 +16,6 @@ The release is verified before anything is copied or uploaded; a release that do
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
@@ -27,7 +26,7 @@ from pathlib import Path
 from dedup.sources import storage
 from dedup.errors import ConfigError, DedupError, InputError, OutputError, ReleaseError
 from dedup.release.files import CHANGELOG, MANIFEST, SUMS, sha256_stream
-from dedup.release.manifest import read_sums
+from dedup.release.manifest import load_manifest, read_sums
 from dedup.release.verify import verify
 
 HUB_FORM = "hf://datasets/OWNER/NAME"
@@ -84,10 +83,8 @@ def _require_verified(release: Path, what: str = "release") -> None:
 def release_version(release: Path) -> str:
     """The release's version: manifest.json `version`, else the first `## x.y.z` heading of CHANGELOG.md."""
     try:
-        version = json.loads((release / MANIFEST).read_text("utf-8")).get("version")
-        if version:
-            return str(version)
-    except (OSError, ValueError, AttributeError):
+        return load_manifest(release).version
+    except (OSError, ReleaseError):
         pass
     try:
         for line in (release / CHANGELOG).read_text("utf-8").splitlines():

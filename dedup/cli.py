@@ -2,7 +2,7 @@
 
 Exit codes: 0 success; 1 internal error (a bug: please report it); 2 bad usage or input that cannot be
 used at all (missing input, unwritable or non-empty output, invalid config); 3 a release that does not
-verify (`dedup release`, `dedup verify`).
+verify (`dedup release`, `dedup verify`); 130 interrupted (Ctrl-C or SIGTERM: the work is kept and resumes).
 """
 
 from __future__ import annotations
@@ -20,9 +20,15 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeE
 from dedup import __version__
 from dedup.config import load_config
 from dedup.errors import ConfigError, DedupError
-from dedup.pipeline import DaskOptions
+from dedup.neardup.explain import explain_pair, lookup
+from dedup.release.files import SUMS, sha256_file
+from dedup.release.package import package
+from dedup.release.verify import verify as verify_release
+from dedup.release.publish import parse_destination, publish_to_dir, publish_to_hub, publish_to_store
+from dedup.pipeline import DaskOptions, Interrupted
 from dedup.pipeline import Progress as PipelineProgress
 from dedup.pipeline import build as run_build
+from dedup.workdir import staging_folder
 
 app = typer.Typer(
     help="Turn web-crawl dumps into a clean, deduplicated, citable research dataset.",
@@ -43,6 +49,7 @@ class RichProgress(PipelineProgress):
         self.t0 = time.perf_counter()
 
     def start(self, total_bytes: int, n_files: int) -> None:
+        """Open the bar for the input bytes of the build."""
         if not self.enabled:
             return
         self.bar = Progress(TextColumn("[bold]{task.description}"), BarColumn(), DownloadColumn(),
@@ -52,16 +59,19 @@ class RichProgress(PipelineProgress):
         self.bar.start()
 
     def advance(self, nbytes: int, ndocs: int) -> None:
+        """Count bytes and documents done."""
         self.docs += ndocs
         if self.bar is not None:
             rate = self.docs / max(time.perf_counter() - self.t0, 1e-9)
             self.bar.update(self.task, advance=nbytes, docs=self.docs, rate=rate)
 
     def stage(self, name: str) -> None:
+        """Show the stage now running."""
         if self.bar is not None and name != "read+extract":
             self.bar.update(self.task, description=name)
 
     def stop(self) -> None:
+        """Close the bar."""
         if self.bar is not None:
             self.bar.stop()
             self.bar = None
@@ -126,6 +136,9 @@ def build(
     progress: Annotated[Optional[bool], typer.Option(
         "--progress/--no-progress", help="Show a progress bar [default: when stderr is a terminal].",
         show_default=False)] = None,
+    resume: Annotated[bool, typer.Option(
+        "--resume/--fresh", help="Reuse the finished stages of an interrupted build of the same inputs and "
+                                 "settings (kept in .OUT.partial next to OUT), or start afresh.")] = True,
 ) -> None:
     """Build a deduplicated dataset from crawl dumps into OUT (data/, duplicates/, rejects/, run.json).
 
@@ -138,19 +151,26 @@ def build(
         n_workers = workers or os.cpu_count() or 1
         show = sys.stderr.isatty() if progress is None else progress
         summary = run_build(crawl, out, cfg, workers=n_workers, overwrite=overwrite, progress=RichProgress(show),
-                            previous=previous, dask=dask_options(engine, scheduler, dask_components, dashboard))
+                            previous=previous, dask=dask_options(engine, scheduler, dask_components, dashboard),
+                            resume=resume)
     except DedupError as exc:
         err.print(f"[red]error:[/red] {exc}", highlight=False)
         raise typer.Exit(exc.exit_code) from None
+    except (KeyboardInterrupt, Interrupted):
+        err.print(f"interrupted: the finished stages are kept in {staging_folder(out)}; run the same command "
+                  "again to resume (or add --fresh to start over)", highlight=False)
+        raise typer.Exit(130) from None
     c = summary.counts
-    typer.echo(f"read {c['input_records']:,} records from {len(summary.inputs)} file(s) "
-               f"in {summary.timings_s['total']:.1f} s ({summary.timings_s['docs_per_s']:,.0f} docs/s)")
-    typer.echo(f"  canonical   {c['canonical']:>9,}  (in {c['clusters_with_copies']:,} clusters with copies)")
-    typer.echo(f"  duplicates  {c['duplicates']:>9,}")
-    typer.echo(f"  rejects     {c['rejects']:>9,}" + (
+    resumed = summary.timings_s.get("resumed") or []
+    typer.echo(f"read {c.input_records:,} records from {len(summary.inputs)} file(s) "
+               f"in {summary.timings_s['total']:.1f} s ({summary.timings_s['docs_per_s'] or 0:,.0f} docs/s)"
+               + (f"; resumed after {resumed[-1]}" if resumed else ""))
+    typer.echo(f"  canonical   {c.canonical:>9,}  (in {c.clusters_with_copies:,} clusters with copies)")
+    typer.echo(f"  duplicates  {c.duplicates:>9,}")
+    typer.echo(f"  rejects     {c.rejects:>9,}" + (
         "  (" + ", ".join(f"{k}: {v}" for k, v in summary.rejects_by_reason.items()) + ")"
         if summary.rejects_by_reason else ""))
-    typer.echo(f"  skipped     {c['skipped_records']:>9,}  non-page WARC records (request, metadata, warcinfo)")
+    typer.echo(f"  skipped     {c.skipped_records:>9,}  non-page WARC records (request, metadata, warcinfo)")
     if summary.previous:
         p = summary.previous
         typer.echo(f"  against {p['name']} {p['version']}: {p['new_canonical']:,} new canonical, "
@@ -184,9 +204,6 @@ def release(
 ) -> None:
     """Package a build as a release: dataset card, Croissant metadata, manifest, licences, changelog,
     SHA256SUMS; then verify it."""
-    from dedup.release.package import package
-    from dedup.release.verify import verify as verify_release
-
     try:
         package(out, name=name, version=version, url=url)
     except DedupError as exc:
@@ -203,9 +220,6 @@ def verify(
     """Re-check a release: checksums, manifest, schemas, row counts and the accounting invariant. Exit
     code 3 and one line per problem when anything is wrong; on success, the sha256 of SHA256SUMS to
     compare with the one the publisher states."""
-    from dedup.release.files import SUMS, sha256_file
-    from dedup.release.verify import verify as verify_release
-
     if not out.is_dir():
         err.print(f"[red]error:[/red] {out}: not a folder; give the folder of a packaged release", highlight=False)
         raise typer.Exit(2)
@@ -229,8 +243,6 @@ def publish(
 ) -> None:
     """Publish a release after verifying it: copy it to a local folder (verified again there) or upload
     it to a Hugging Face dataset repository (token from HF_TOKEN or `huggingface-cli login`)."""
-    from dedup.release.publish import parse_destination, publish_to_dir, publish_to_hub, publish_to_store
-
     try:
         kind, where = parse_destination(to)
         if kind == "hub":
@@ -268,8 +280,6 @@ def explain(
                                                       "were or were not clustered).", show_default=False)],
 ) -> None:
     """Explain the outcome for one document, or why two documents were or were not clustered."""
-    from dedup.neardup.explain import explain_pair, lookup
-
     try:
         if len(doc_ids) == 1:
             row = lookup(out, doc_ids[0])

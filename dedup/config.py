@@ -1,4 +1,8 @@
-"""Build configuration: defaults, TOML overrides, and the hash saved with every output."""
+"""Build configuration: defaults, TOML overrides, and the hash saved with every output.
+
+`BuildConfig` is frozen and checks every value's type and range when it is made, so a wrong value in a
+TOML file is a `ConfigError` that names the key, never a traceback in the middle of a build.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +11,15 @@ import json
 import tomllib
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
+from typing import Any
 
 from dedup.errors import ConfigError
-from dedup.select import DEFAULT_POLICY, check_policy
+from dedup.select import DEFAULT_POLICY, RULES, check_policy
 
 MiB = 1024 * 1024
 LICENCE_CLASSES = ("open", "nc", "nd", "all-rights-reserved", "noassertion")
+SHINGLE_UNITS = ("word", "char")
+HASHES = ("sha1", "murmur3_32")  # dedup.neardup.minhash.HASHES: the shingle hashes it implements
 
 
 # Presets set defaults; a TOML file and CLI options override them key by key.
@@ -26,87 +33,144 @@ PRESETS: dict[str, dict[str, object]] = {
 }
 
 
-@dataclass(slots=True)
+def _range(lo: float | None = None, hi: float | None = None, why: str = "") -> dict[str, Any]:
+    return {"lo": lo, "hi": hi, "why": why}
+
+
+@dataclass(frozen=True, slots=True)
 class BuildConfig:
+    """Every setting that can change the output bytes (hashed into each output file's metadata)."""
+
     preset: str = "news"
     # near-duplicates: signatures (datasketch-compatible MinHash) and LSH
-    num_perm: int = 128
-    seed: int = 1
-    ngram: int = 5
+    num_perm: int = field(default=128, metadata=_range(1, 4096))
+    seed: int = field(default=1, metadata=_range(0, 2**32 - 1, "numpy seeds are 32-bit"))
+    ngram: int = field(default=5, metadata=_range(1, 64))
     shingle_unit: str = "word"
     hash: str = "murmur3_32"
-    bands: int = 64
-    rows: int = 2
-    hot_bucket_cap: int = 1000
-    # verification of candidate edges (see dedup/neardup.py)
-    verify_jaccard: float = 0.5
-    verify_containment: float = 0.75
-    verify_containment_min_jaccard: float = 0.1
-    verify_min_shingles: int = 20
-    # repeated blocks across a site (see dedup/blocks.py)
+    bands: int = field(default=64, metadata=_range(1, 4096))
+    rows: int = field(default=2, metadata=_range(1, 4096))
+    hot_bucket_cap: int = field(default=1000, metadata=_range(2, None, "a bucket needs two documents"))
+    # verification of candidate edges (see dedup/neardup/lsh.py)
+    verify_jaccard: float = field(default=0.5, metadata=_range(0.0, 1.0))
+    # above 1 no pair passes by containment (the fineweb preset: Jaccard only)
+    verify_containment: float = field(default=0.75, metadata=_range(0.0, 2.0))
+    verify_containment_min_jaccard: float = field(default=0.1, metadata=_range(0.0, 1.0))
+    verify_min_shingles: int = field(default=20, metadata=_range(0, None))
+    # repeated blocks across a site (see dedup/text/blocks.py)
     site_chrome: bool = True
-    site_min_stories: int = 4
+    site_min_stories: int = field(default=4, metadata=_range(2, None, "one story alone is not a repeat"))
     # what counts as one story when counting blocks across a site (the preliminary, stricter clustering)
-    story_jaccard: float = 0.7
-    story_containment: float = 0.95
-    story_containment_min_jaccard: float = 0.5
+    story_jaccard: float = field(default=0.7, metadata=_range(0.0, 1.0))
+    story_containment: float = field(default=0.95, metadata=_range(0.0, 2.0))
+    story_containment_min_jaccard: float = field(default=0.5, metadata=_range(0.0, 1.0))
     # release choices by licence class (open, nc, nd, all-rights-reserved, noassertion)
     licence_classes: tuple[str, ...] = ()  # publish only these classes (empty: all)
     withhold_text: tuple[str, ...] = ()  # publish these classes as metadata-only rows (no text)
     # output layout
-    shard_bytes: int = 512 * MiB  # uncompressed bytes of text per data shard
-    row_group_bytes: int = 96 * MiB  # uncompressed bytes per Parquet row group
+    shard_bytes: int = field(default=512 * MiB, metadata=_range(1024, None))  # uncompressed text per data shard
+    row_group_bytes: int = field(default=96 * MiB, metadata=_range(1024, None))  # uncompressed bytes per row group
     # canonical record policy (see dedup/select.py)
-    canonical_policy: tuple[str, ...] = field(default=DEFAULT_POLICY)
+    canonical_policy: tuple[str, ...] = DEFAULT_POLICY
     # reading
-    max_payload_bytes: int = 50 * MiB
+    max_payload_bytes: int = field(default=50 * MiB, metadata=_range(1024, None))
 
-    def validate(self) -> "BuildConfig":
-        if self.preset not in PRESETS:
-            raise ConfigError(f"unknown preset {self.preset!r}; choose from {sorted(PRESETS)}")
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            _check_value(f.name, getattr(self, f.name), f.type, f.metadata)
+        _choose("preset", self.preset, sorted(PRESETS))
+        _choose("shingle_unit", self.shingle_unit, SHINGLE_UNITS)
+        _choose("hash", self.hash, HASHES)
         if self.bands * self.rows > self.num_perm:
-            raise ConfigError(f"bands x rows = {self.bands * self.rows} exceeds num_perm = {self.num_perm}")
-        if self.shingle_unit not in ("word", "char"):
-            raise ConfigError(f"shingle_unit must be 'word' or 'char', not {self.shingle_unit!r}")
-        if self.shard_bytes < 1024:
-            raise ConfigError(f"shard_bytes={self.shard_bytes} is too small (at least 1024)")
-        if self.row_group_bytes < 1024:
-            raise ConfigError(f"row_group_bytes={self.row_group_bytes} is too small (at least 1024)")
-        self.canonical_policy = check_policy(tuple(self.canonical_policy))
+            raise ConfigError(f"bands x rows = {self.bands * self.rows} exceeds num_perm = {self.num_perm}; "
+                              "lower bands or rows, or raise num_perm")
+        object.__setattr__(self, "canonical_policy", check_policy(self.canonical_policy))
         for key in ("licence_classes", "withhold_text"):
-            value = tuple(getattr(self, key))
-            unknown = sorted(set(value) - set(LICENCE_CLASSES))
+            unknown = sorted(set(getattr(self, key)) - set(LICENCE_CLASSES))
             if unknown:
                 raise ConfigError(f"{key}: unknown licence class(es) {unknown}; choose from {list(LICENCE_CLASSES)}")
-            setattr(self, key, value)
-        return self
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
+        """The settings as plain JSON values (run.json's `config`)."""
         d = asdict(self)
         for key in ("canonical_policy", "licence_classes", "withhold_text"):
             d[key] = list(getattr(self, key))
         return d
 
     def sha256(self) -> str:
+        """The hash written into every output file's metadata (`dedup.config_sha256`)."""
         return hashlib.sha256(json.dumps(self.to_dict(), sort_keys=True).encode()).hexdigest()
+
+
+_TYPE_NAMES = {"int": "a whole number", "float": "a number", "bool": "true or false", "str": "a string",
+               "tuple[str, ...]": "a list of strings"}
+
+
+def _check_value(key: str, value: object, type_name: object, meta: Any) -> None:
+    """One field: the declared type (no silent coercion: "128" is not 128, "no" is not false) and range."""
+    kind = str(type_name)
+    ok = {
+        "int": isinstance(value, int) and not isinstance(value, bool),
+        "float": isinstance(value, (int, float)) and not isinstance(value, bool),
+        "bool": isinstance(value, bool),
+        "str": isinstance(value, str),
+        "tuple[str, ...]": isinstance(value, tuple) and all(isinstance(v, str) for v in value),
+    }.get(kind, True)
+    if not ok:
+        raise ConfigError(f"{key} = {value!r}: expected {_TYPE_NAMES.get(kind, kind)}, got {type(value).__name__}")
+    lo, hi = meta.get("lo"), meta.get("hi")
+    if (lo is not None and value < lo) or (hi is not None and value > hi):  # type: ignore[operator]
+        span = f"at least {lo}" if hi is None else f"between {lo} and {hi}"
+        why = f" ({meta['why']})" if meta.get("why") else ""
+        raise ConfigError(f"{key} = {value!r} is out of range: it must be {span}{why}")
+
+
+def _choose(key: str, value: str, choices: tuple[str, ...] | list[str]) -> None:
+    if value not in choices:
+        raise ConfigError(f"{key} = {value!r}: choose from {', '.join(choices)}")
+
+
+def _as_tuple(key: str, raw: object) -> tuple[str, ...]:
+    """A list option: a comma-separated string (CLI) or a TOML array of strings."""
+    if isinstance(raw, str):
+        return tuple(v.strip() for v in raw.split(",") if v.strip())
+    if isinstance(raw, (list, tuple)) and all(isinstance(v, str) for v in raw):
+        return tuple(raw)
+    raise ConfigError(f"{key} = {raw!r}: expected a list of names (e.g. {key} = [\"a\", \"b\"])"
+                      + (f"; rules: {', '.join(sorted(RULES))}" if key == "canonical_policy" else ""))
+
+
+def read_toml(path: Path) -> dict[str, object]:
+    """The settings of a TOML file (flat keys, or a [build] table); every failure is a ConfigError."""
+    path = Path(path)
+    if path.is_dir():
+        raise ConfigError(f"--config {path} is a folder; give the path of a TOML file")
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except FileNotFoundError as exc:
+        raise ConfigError(f"config file not found: {path}") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start}); save the file as UTF-8") from exc
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read it ({exc.strerror or exc})") from exc
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:  # its message ends with "(at line L, column C)"
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from exc
+    table = data.get("build", data)
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [build] must be a table of settings")
+    return dict(table)
 
 
 def load_config(path: Path | None, **overrides: object) -> BuildConfig:
     """Defaults <- TOML file (flat keys, or a [build] table) <- explicit overrides (non-None)."""
-    values: dict[str, object] = {}
-    file_values: dict[str, object] = {}
-    if path is not None:
-        try:
-            data = tomllib.loads(Path(path).read_text("utf-8"))
-        except FileNotFoundError as exc:
-            raise ConfigError(f"config file not found: {path}") from exc
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{path}: invalid TOML ({exc})") from exc
-        file_values = dict(data.get("build", data))
+    file_values = read_toml(path) if path is not None else {}
     explicit = {k: v for k, v in overrides.items() if v is not None}
-    preset = str(explicit.get("preset") or file_values.get("preset") or "news")
-    if preset not in PRESETS:
+    preset = explicit.get("preset") or file_values.get("preset") or "news"
+    if not isinstance(preset, str) or preset not in PRESETS:
         raise ConfigError(f"unknown preset {preset!r}; choose from {sorted(PRESETS)}")
+    values: dict[str, object] = {}
     values.update(PRESETS[preset])
     values.update(file_values)
     values.update(explicit)
@@ -117,6 +181,9 @@ def load_config(path: Path | None, **overrides: object) -> BuildConfig:
         raise ConfigError(f"unknown config key(s) {unknown}; known keys: {sorted(known)}")
     for key in ("canonical_policy", "licence_classes", "withhold_text"):
         if key in values:
-            raw = values[key]
-            values[key] = tuple(raw.split(",") if isinstance(raw, str) else raw)  # type: ignore[union-attr]
-    return BuildConfig(**values).validate()  # type: ignore[arg-type]
+            values[key] = _as_tuple(key, values[key])
+    for key, value in values.items():  # TOML has no float for 1: accept an integer where a number is asked
+        if str(BuildConfig.__dataclass_fields__[key].type) == "float" and isinstance(value, int) \
+                and not isinstance(value, bool):
+            values[key] = float(value)
+    return BuildConfig(**values)  # type: ignore[arg-type]

@@ -1,7 +1,9 @@
 """The errors dedup raises on purpose. Messages say how to fix the problem.
 
 Exit codes of the CLI (see README "Exit codes"):
-  0 success, 1 unexpected internal error, 2 bad usage (ConfigError, InputError, OutputError).
+  0 success, 1 internal error (a bug: InternalError, or any unexpected exception), 2 bad usage or input
+  (ConfigError, InputError, OutputError), 3 a release that does not verify (ReleaseError from verify),
+  130 interrupted (Ctrl-C, SIGTERM).
 """
 
 
@@ -25,3 +27,9 @@ class OutputError(DedupError):
 
 class ReleaseError(DedupError):
     """A release folder fails verification."""
+
+
+class InternalError(DedupError):
+    """dedup found its own result inconsistent (the accounting of records): a bug to report."""
+
+    exit_code = 1

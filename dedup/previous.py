@@ -2,8 +2,8 @@
 
 The next release is complete (it carries every record of the previous one) and stable: doc_ids never
 change, a previous canonical stays canonical unless two previous clusters merge, and new copies of a
-previous story point at its canonical. This module only reads the previous release; the decisions are
-made in `pipeline.decide` and the carried rows rewritten in `pipeline.apply_and_write`.
+previous story point at its canonical. `load_previous` reads the previous release, and the functions below join it to this build's decisions (stages select and rights) and carry its
+rows into the new output (stage write).
 """
 
 from __future__ import annotations
@@ -14,13 +14,18 @@ from typing import Any
 
 import numpy as np
 import polars as pl
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from dedup.errors import ConfigError, InputError, ReleaseError
+from dedup.neardup.sign import Signed
 from dedup.release.files import MANIFEST
 from dedup.release.manifest import load_manifest
 from dedup.release.verify import verify
 from dedup.run_report import RunReport
+from dedup.schema import frame, schema
+from dedup.select import choose_canonical, on_agency_domain
+from dedup.shards import BucketSpill, to_schema
 
 # documents columns the decisions need about previous canonical records
 CANON_COLUMNS = ["doc_id", "cluster_id", "cluster_size", "canonical_reason", "url", "domain", "published_at", "fetched_at",
@@ -30,7 +35,7 @@ DUP_COLUMNS = ["doc_id", "cluster_id", "canonical_doc_id", "url", "domain", "mat
 
 @dataclass
 class Previous:
-    """What a new build needs of the release it follows: its signatures, canonical rows, ids and chrome."""
+    """What a build needs of the release it follows: signatures, records, chrome, run.json."""
 
     path: Path
     name: str
@@ -124,3 +129,158 @@ def load_previous(path: Path, params: dict, bands: int, rows: int, *, check: boo
                     canon=canon, dups=dups,
                     all_ids=set(canon["doc_id"].to_list()) | set(dups["doc_id"].to_list()) | set(rejected),
                     chrome=chrome.with_columns(pl.col("pages").cast(pl.UInt32), pl.col("stories").cast(pl.UInt32)))
+
+
+# ---------------------------------------------------------------- decisions and rows against a previous release
+
+def with_previous_chrome(counts: pl.DataFrame, prior: pl.DataFrame, min_stories: int) -> pl.DataFrame:
+    """Site chrome from this crawl's block counts plus the previous release's boilerplate table: a
+    block that was chrome stays chrome, and its counts add to this crawl's."""
+    both = pl.concat([counts.select("domain", "block_key", "pages", "stories"),
+                      prior.select("domain", "block_key", "pages", "stories")], how="vertical_relaxed")
+    return (both.group_by("domain", "block_key").agg(pl.col("pages").sum().cast(pl.UInt32),
+                                                     pl.col("stories").sum().cast(pl.UInt32))
+            .filter(pl.col("stories") >= min_stories).sort("domain", "block_key"))
+
+
+def split_previous(members: pl.DataFrame, previous: Previous,
+                   policy: tuple[str, ...]) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Components -> (members of components with only new documents, decisions of the previous
+    clusters that new documents joined). Untouched previous clusters are in neither: they are
+    carried over as published. A touched cluster keeps its previous canonical and cluster_id; when
+    new documents bridge several previous clusters, the policy picks among their canonicals and the
+    others become duplicates (a removal from data/: a major version)."""
+    old = pl.concat([
+        previous.canon.select("doc_id", pl.col("cluster_id").alias("_old_cluster"), pl.lit(True).alias("was_canonical")),
+        previous.dups.select("doc_id", pl.col("cluster_id").alias("_old_cluster"), pl.lit(False).alias("was_canonical")),
+    ])
+    m = members.join(old, on="doc_id", how="left")
+    comp = m.group_by("_label").agg(pl.col("_old_cluster").drop_nulls().n_unique().alias("_n_old"),
+                                    pl.col("_old_cluster").is_null().any().alias("_has_new"),
+                                    pl.len().cast(pl.Int64).alias("cluster_size"))
+    m = m.join(comp, on="_label", how="left")
+    new_only = m.filter(pl.col("_n_old") == 0).select(members.columns)
+    t = m.filter((pl.col("_n_old") >= 1) & (pl.col("_has_new") | (pl.col("_n_old") > 1)))
+    info = previous.canon.select(
+        "doc_id", "published_at", "fetched_at", "n_chars",
+        on_agency_domain(),
+        pl.col("cluster_id").alias("_win_cluster"), pl.col("canonical_reason").alias("_old_reason"),
+        pl.col("publish_class").alias("previous_class"), pl.col("original_source").alias("previous_agency"))
+    cands = t.filter(pl.col("was_canonical").fill_null(False)).select("doc_id", "_label", "cluster_size").join(
+        info, on="doc_id", how="left").with_columns(pl.col("_label").cast(pl.String).alias("cluster_id"))
+    ranked = choose_canonical(cands, policy)
+    winners = ranked.filter("is_canonical").select(
+        pl.col("cluster_id").cast(pl.Int64).alias("_label"), "canonical_doc_id",
+        pl.col("canonical_reason").alias("_merge_reason")).join(
+        info.select("doc_id", "_win_cluster", "_old_reason", "previous_class", "previous_agency"),
+        left_on="canonical_doc_id", right_on="doc_id", how="left")
+    touched = t.join(winners, on="_label", how="left").select(
+        "doc_id", pl.col("_win_cluster").alias("cluster_id"), "cluster_size",
+        (pl.col("doc_id") == pl.col("canonical_doc_id")).alias("is_canonical"), "canonical_doc_id",
+        pl.when(pl.col("_n_old") > 1).then(pl.col("_merge_reason")).otherwise(pl.col("_old_reason"))
+        .alias("canonical_reason"),
+        pl.col("_old_cluster").is_not_null().alias("is_previous"),
+        pl.col("was_canonical").fill_null(False), "previous_class", "previous_agency",
+        (pl.col("_n_old") > 1).alias("merged"),
+    )
+    return new_only, touched
+
+
+def previous_rights(decisions: pl.DataFrame, previous: Previous) -> pl.DataFrame:
+    """New copies of a previous story take its canonical's agency (the published record stands)."""
+    return decisions.with_columns(pl.coalesce("previous_agency", "cluster_agency").alias("cluster_agency"))
+
+
+def previous_report(previous: Previous, decisions: pl.DataFrame) -> dict:
+    """Figures of this build against the previous release (run.json `previous`)."""
+    new = decisions.filter(~pl.col("is_previous"))
+    prev_canon = set(previous.canon["doc_id"].to_list())
+    demoted = decisions.filter(pl.col("is_previous") & pl.col("was_canonical") & ~pl.col("is_canonical"))
+    touched = decisions.filter(pl.col("canonical_doc_id").is_in(list(prev_canon)))
+    return {
+        "path": previous.path.name, "name": previous.name, "version": previous.version,
+        "documents": len(previous.all_ids),
+        "new_canonical": int(new["is_canonical"].sum()),
+        "new_duplicates": int((~new["is_canonical"]).sum()),
+        "new_duplicates_of_previous": int(new.filter(~pl.col("is_canonical")
+                                                     & pl.col("canonical_doc_id").is_in(list(prev_canon))).height),
+        "previous_clusters_grown": int(touched["cluster_id"].n_unique()) if touched.height else 0,
+        "previous_clusters_merged": int(decisions.filter(pl.col("merged").fill_null(False))["cluster_id"].n_unique()),
+        "demoted_canonical": demoted.height,
+        "demoted_doc_ids": sorted(demoted["doc_id"].to_list())[:100],
+        "new_withheld": int(new.filter(pl.col("is_canonical") & pl.col("withhold_text"))
+                            .height) if "withhold_text" in new.columns else 0,
+        "counts": previous.report.counts.to_dict(),
+        "changelog": previous.changelog,
+    }
+
+
+def carry_previous(prev: Previous, decisions: pl.DataFrame, provenance: pl.DataFrame,
+                   data_spills: dict[str, BucketSpill], dups: BucketSpill, rejects: BucketSpill) -> None:
+    """Rewrite the previous release's rows into this one: unchanged, except the clusters that new
+    documents joined (size, provenance) and canonicals demoted by a merge (now duplicates rows)."""
+    changed = decisions.filter("is_previous").select(
+        "doc_id", pl.col("cluster_id").alias("_cluster"), pl.col("cluster_size").alias("_size"),
+        "is_canonical", pl.col("canonical_doc_id").alias("_canonical"), pl.col("canonical_reason").alias("_reason"),
+        pl.col("similarity_to_canonical").alias("_sim"), pl.col("match").alias("_match"),
+        pl.col("cluster_agency").alias("_agency"))
+    prov = provenance.rename({c: f"_{c}" for c in provenance.columns if c != "doc_id"})
+    prov_cols = [c for c in provenance.columns if c != "doc_id"]
+    for path in prev.files("data"):
+        parts = path.relative_to(prev.path / "data").parts
+        cls = parts[0] if len(parts) > 1 else "noassertion"
+        for batch in pq.ParquetFile(path).iter_batches(batch_size=4096):
+            rows = frame(batch).join(changed, on="doc_id", how="left").join(prov, on="doc_id", how="left")
+            hit = pl.col("is_canonical").is_not_null()
+            stay = rows.filter(pl.col("is_canonical").fill_null(True)).with_columns(
+                [pl.when(hit).then(pl.col(f"_{c}")).otherwise(pl.col(c)).alias(c) for c in prov_cols]
+                + [pl.when(hit).then(pl.col("_cluster")).otherwise(pl.col("cluster_id")).alias("cluster_id"),
+                   pl.when(hit).then(pl.col("_size")).otherwise(pl.col("cluster_size")).alias("cluster_size"),
+                   pl.when(hit).then(pl.col("_reason")).otherwise(pl.col("canonical_reason")).alias("canonical_reason")])
+            data_spills[cls].add(to_schema(stay, "documents"))
+            demoted = rows.filter(pl.col("is_canonical") == False).with_columns(  # noqa: E712
+                pl.col("_cluster").alias("cluster_id"), pl.col("_canonical").alias("canonical_doc_id"),
+                pl.col("_sim").alias("similarity_to_canonical"), pl.col("_match").alias("match"),
+                pl.col("_agency").alias("original_source"))
+            dups.add(to_schema(demoted, "duplicates"))
+    for path in prev.files("duplicates"):
+        for batch in pq.ParquetFile(path).iter_batches(batch_size=4096):
+            rows = frame(batch).join(changed, on="doc_id", how="left")
+            moved = pl.col("_canonical").is_not_null() & (pl.col("_canonical") != pl.col("canonical_doc_id"))
+            rows = rows.with_columns(
+                pl.when(moved).then(pl.col("_cluster")).otherwise(pl.col("cluster_id")).alias("cluster_id"),
+                pl.when(moved).then(pl.col("_canonical")).otherwise(pl.col("canonical_doc_id")).alias("canonical_doc_id"),
+                pl.when(moved).then(pl.col("_sim")).otherwise(pl.col("similarity_to_canonical"))
+                .alias("similarity_to_canonical"),
+                pl.when(moved).then(pl.col("_match")).otherwise(pl.col("match")).alias("match"),
+                pl.when(moved).then(pl.col("_agency")).otherwise(pl.col("original_source")).alias("original_source"))
+            dups.add(to_schema(rows, "duplicates"))
+    for path in prev.files("rejects"):
+        for batch in pq.ParquetFile(path).iter_batches(batch_size=4096):
+            rejects.add(pa.Table.from_batches([batch]).cast(schema("rejects")))
+
+
+def with_previous_signatures(previous: Previous, new: Signed) -> tuple[Signed, np.ndarray, tuple[np.ndarray, np.ndarray]]:
+    """One signature table over the previous release's documents and this crawl's, by sorted doc_id
+    (the order a single build of both would use); a mask of the previous documents; and the previous
+    clusters as membership edges (each duplicate to its canonical)."""
+    doc_ids = sorted(previous.doc_ids + new.doc_ids)
+    index = {d: i for i, d in enumerate(doc_ids)}
+    at_new = np.asarray([index[d] for d in new.doc_ids], dtype=np.int64)
+    at_old = np.asarray([index[d] for d in previous.doc_ids], dtype=np.int64)
+    sigs = np.empty((len(doc_ids), new.sigs.shape[1]), dtype=np.uint32)
+    sizes = np.zeros(len(doc_ids), dtype=np.int64)
+    sigs[at_new], sizes[at_new] = new.sigs, new.sizes
+    sigs[at_old], sizes[at_old] = previous.sigs, previous.sizes
+    hashes: list[str | None] = [None] * len(doc_ids)
+    for i, h in zip(at_new, new.hashes):
+        hashes[i] = h
+    for d, h in previous.canon.select("doc_id", "content_sha256").iter_rows():
+        if d in index:
+            hashes[index[d]] = h
+    old = np.zeros(len(doc_ids), dtype=bool)
+    old[at_old] = True
+    pairs = [(index[d], index[c]) for d, c in previous.dups.select("doc_id", "canonical_doc_id").iter_rows()
+             if d in index and c in index]
+    membership = (np.asarray([a for a, _ in pairs], dtype=np.int64), np.asarray([b for _, b in pairs], dtype=np.int64))
+    return Signed(doc_ids, sigs, sizes, hashes), old, membership

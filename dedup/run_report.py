@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, TypeGuard
+from typing import Any
 
 from dedup.errors import ReleaseError
 
@@ -32,11 +32,10 @@ class Counts:
 
     @property
     def accounting_ok(self) -> bool:
-        """Every input record is in exactly one of data, duplicates and rejects."""
         return self.canonical + self.duplicates + self.rejects == self.input_records
 
     def to_dict(self) -> dict[str, int | bool]:
-        """The counts as run.json writes them, `accounting_ok` included."""
+        """Plain JSON values, as run.json holds them."""
         return asdict(self) | {"accounting_ok": self.accounting_ok}
 
 
@@ -74,7 +73,7 @@ class RunReport:
     finished_at: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        """run.json as plain JSON values."""
+        """Plain JSON values, as run.json holds them."""
         out = {k: v for k, v in self.__dict__.items()}
         out["counts"] = self.counts.to_dict()
         out["outputs"] = {k: [asdict(f) for f in v] for k, v in self.outputs.items()}
@@ -82,11 +81,11 @@ class RunReport:
         return out
 
     def to_json(self) -> str:
-        """run.json's text: indented, keys sorted, one final newline."""
+        """run.json's text."""
         return json.dumps(self.to_dict(), indent=2, sort_keys=True, default=str) + "\n"
 
     def write(self, folder: Path) -> Path:
-        """Write `folder/run.json` and return its path."""
+        """Write `folder/run.json`."""
         path = folder / RUN_JSON
         path.write_text(self.to_json(), "utf-8")
         return path
@@ -120,11 +119,10 @@ class RunReport:
         counts = raw.get("counts")
         if not isinstance(counts, dict):
             raise bad("no 'counts' object")
-        names = [f for f in Counts.__dataclass_fields__]
         values: dict[str, int] = {}
-        for name in names:
+        for name in Counts.__dataclass_fields__:
             value = counts.get(name, 0 if name == "skipped_records" else None)
-            if not _is_int(value):
+            if not isinstance(value, int) or not _is_int(value):
                 raise bad(f"counts.{name} is {value!r}, not a whole number")
             values[name] = value
         if "accounting_ok" in counts and counts["accounting_ok"] is not (
@@ -156,7 +154,7 @@ class RunReport:
                    finished_at=str(raw.get("finished_at") or ""))
 
 
-def _is_int(value: object) -> TypeGuard[int]:
+def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 

@@ -10,7 +10,9 @@ import json
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import cast
 
+import polars as pl
 import pyarrow as pa
 
 _SCALARS: dict[str, pa.DataType] = {
@@ -66,6 +68,7 @@ _CHECKOUT_SCHEMAS = Path(__file__).resolve().parents[1] / "schemas"
 
 @cache
 def definition(name: str) -> dict:
+    """The JSON definition of a schema in `schemas/` (columns, types, docs)."""
     path = _CHECKOUT_SCHEMAS / f"{name}.json"
     if path.is_file():
         return json.loads(path.read_text("utf-8"))
@@ -102,6 +105,7 @@ def fingerprint(sch: pa.Schema) -> str:
 
 
 def empty_table(name: str) -> pa.Table:
+    """A table with the named schema and no rows."""
     return schema(name).empty_table()
 
 
@@ -110,3 +114,8 @@ def table_from_rows(name: str, rows: list[dict]) -> pa.Table:
     sch = schema(name)
     columns = {f.name: [r.get(f.name) for r in rows] for f in sch}
     return pa.Table.from_pydict(columns, schema=sch)
+
+
+def frame(data: pa.RecordBatch | pa.Table) -> pl.DataFrame:
+    """Arrow data -> a polars DataFrame (`pl.from_arrow` is typed DataFrame | Series)."""
+    return cast(pl.DataFrame, pl.from_arrow(data))

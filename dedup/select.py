@@ -7,9 +7,12 @@ input order.
 
 from __future__ import annotations
 
+import numpy as np
 import polars as pl
 
 from dedup.errors import ConfigError
+from dedup.neardup.cluster import cluster_id_for
+from dedup.rights.attribution import agency_of_domain
 
 # rule name -> (column, descending); nulls always sort last
 RULES: dict[str, tuple[str, bool]] = {
@@ -23,6 +26,7 @@ DEFAULT_POLICY = ("agency_domain", "earliest_published", "longest_text", "earlie
 
 
 def check_policy(policy: list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    """A canonical policy with its rules checked and `smallest_doc_id` last."""
     unknown = [r for r in policy if r not in RULES]
     if unknown:
         raise ConfigError(f"unknown canonical rule(s) {unknown}; choose from {sorted(RULES)}")
@@ -86,3 +90,50 @@ def provenance(decisions: pl.DataFrame, docs: pl.DataFrame) -> pl.DataFrame:
     return decisions.filter(pl.col("is_canonical")).select("doc_id", "cluster_id").join(
         agg, on="cluster_id", how="left"
     ).select("doc_id", "duplicate_doc_ids", "duplicate_urls", "duplicate_domains")
+
+
+def on_agency_domain() -> pl.Expr:
+    """`domain` is a wire agency's own site (the `agency_domain` rule's column)."""
+    return pl.col("domain").map_elements(lambda d: agency_of_domain(d) is not None,
+                                         return_dtype=pl.Boolean).alias("on_agency_domain")
+
+
+def with_cluster_ids(members: pl.DataFrame) -> pl.DataFrame:
+    """members: doc_id, _label (component) -> + cluster_size and cluster_id (from the smallest doc_id)."""
+    members = members.with_columns(
+        pl.col("doc_id").min().over("_label").alias("_first"),
+        pl.len().over("_label").cast(pl.Int64).alias("cluster_size"),
+    )
+    firsts = members.select("_first").unique().with_columns(
+        pl.col("_first").map_elements(cluster_id_for, return_dtype=pl.String).alias("cluster_id"))
+    return members.join(firsts, on="_first", how="left")
+
+
+def decide_canonical(members: pl.DataFrame, good: pl.DataFrame, policy: tuple[str, ...]) -> pl.DataFrame:
+    """Components of this build's documents -> one decision row per document (`choose_canonical`), with
+    the columns a decision about a previous release's document also has (all false / null here)."""
+    members = with_cluster_ids(members).join(
+        good.select("doc_id", "published_at", "fetched_at", "n_chars", on_agency_domain()), on="doc_id", how="left")
+    return choose_canonical(members, policy).with_columns(
+        pl.lit(False).alias("is_previous"), pl.lit(False).alias("was_canonical"),
+        pl.lit(None, pl.String).alias("previous_class"), pl.lit(None, pl.String).alias("previous_agency"),
+        pl.lit(False).alias("merged"))
+
+
+def similarity(decisions: pl.DataFrame, hashes: pl.DataFrame, sigs: np.ndarray,
+               index: dict[str, int]) -> pl.DataFrame:
+    """similarity_to_canonical and match on duplicate rows: exact (normalised texts equal, 1.0) or
+    near (the MinHash estimate of their Jaccard). Canonical rows get nulls."""
+    dups = decisions.filter(~pl.col("is_canonical")).select("doc_id", "canonical_doc_id")
+    a = np.asarray([index[d] for d in dups["doc_id"].to_list()], dtype=np.int64)
+    b = np.asarray([index[d] for d in dups["canonical_doc_id"].to_list()], dtype=np.int64)
+    sim = (sigs[a] == sigs[b]).mean(axis=1) if len(a) else np.empty(0)
+    dups = dups.with_columns(pl.Series("_sim", sim, pl.Float64)).join(hashes, on="doc_id", how="left").join(
+        hashes.rename({"doc_id": "canonical_doc_id", "text_hash": "_canon_hash"}), on="canonical_doc_id", how="left")
+    exact = (pl.col("text_hash") == pl.col("_canon_hash")).fill_null(False)
+    dups = dups.select(
+        "doc_id",
+        pl.when(exact).then(pl.lit(1.0)).otherwise(pl.col("_sim")).alias("similarity_to_canonical"),
+        pl.when(exact).then(pl.lit("exact")).otherwise(pl.lit("near")).alias("match"),
+    )
+    return decisions.join(dups, on="doc_id", how="left")

@@ -25,7 +25,8 @@ from conftest import shared_path
 from dedup.text.blocks import (has_letters, DATE_LINE, LABEL_LINE, NO_LETTERS, REPEAT_IN_PAGE, apply_verdicts, block_key, block_norm, is_label_line, site_chrome, within_page)
 from dedup.text.dates import is_date_line
 from dedup.config import BuildConfig
-from dedup.pipeline import build, final_blocks
+from dedup.pipeline import build
+from dedup.text.blocks import final_blocks
 
 # ----------------------------------------------------------------------------------------- helpers
 

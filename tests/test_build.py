@@ -96,7 +96,7 @@ def test_repeated_doc_ids_are_rejected_not_lost(tmp_path):
     assert t["data"]["doc_id"].to_list() == ["same"]
     assert t["rejects"]["reason"].to_list() == ["repeated_doc_id"]
     assert t["rejects"]["doc_id"][0].startswith("same#repeat:")
-    assert summary.counts["accounting_ok"]
+    assert summary.counts.accounting_ok
 
 
 def test_sample_crawl_shows_every_outcome(tmp_path):
@@ -106,8 +106,8 @@ def test_sample_crawl_shows_every_outcome(tmp_path):
     out = tmp_path / "sample"
     summary = build([str(sample)], out, BuildConfig(), workers=1)
     c = summary.counts
-    assert c["accounting_ok"] and c["canonical"] > 0 and c["duplicates"] > 0 and c["rejects"] > 0
-    assert c["skipped_records"] > 0
+    assert c.accounting_ok and c.canonical > 0 and c.duplicates > 0 and c.rejects > 0
+    assert c.skipped_records > 0
     # golden: the sample's own labels (stories, expected rejects) — written by scripts/make_sample.py
     labels = [json.loads(l) for l in (sample.parent / "labels" / "labels.jsonl").open()]
     t = read_out(out)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dedup.config import PRESETS, load_config
+from dedup.config import BuildConfig, PRESETS, load_config
 from dedup.errors import ConfigError
 
 
@@ -37,6 +37,22 @@ def test_config_hash_changes_with_any_value():
     ("bands = 100\nrows = 2\n", "exceeds num_perm"),
     ('canonical_policy = ["coin_toss"]\n', "unknown canonical rule"),
     ("bands = [\n", "invalid TOML"),
+    # wrong types name the key, never a traceback (issue 13 case 9)
+    ('num_perm = "128"\n', r"num_perm = '128': expected a whole number"),
+    ('verify_jaccard = "high"\n', "verify_jaccard = 'high': expected a number"),
+    ("canonical_policy = 5\n", "canonical_policy = 5: expected a list"),
+    ('site_chrome = "no"\n', "site_chrome = 'no': expected true or false"),
+    ('site_min_stories = "four"\n', "site_min_stories = 'four': expected a whole number"),
+    ("shingle_unit = 3\n", "shingle_unit = 3: expected a string"),
+    ('licence_classes = [1]\n', "licence_classes"),
+    # nonsense values are refused with the allowed range
+    ("max_payload_bytes = -1\n", "max_payload_bytes = -1 is out of range: it must be at least 1024"),
+    ("verify_jaccard = 5.0\n", "verify_jaccard = 5.0 is out of range: it must be between 0.0 and 1.0"),
+    ("site_min_stories = 0\n", "site_min_stories = 0 is out of range"),
+    ("num_perm = 0\n", "num_perm = 0 is out of range"),
+    ('hash = "md5"\n', "hash = 'md5': choose from sha1, murmur3_32"),
+    ("[build]\nseed = -3\n", "seed = -3 is out of range"),
+    ("build = 3\n", r"\[build\] must be a table"),
 ])
 def test_bad_config_says_what_is_wrong(tmp_path, text, message):
     path = tmp_path / "bad.toml"
@@ -48,3 +64,40 @@ def test_bad_config_says_what_is_wrong(tmp_path, text, message):
 def test_every_preset_validates():
     for name in PRESETS:
         load_config(None, preset=name)
+
+
+def test_toml_error_gives_line_and_column(tmp_path):
+    path = tmp_path / "bad.toml"
+    path.write_text("num_perm = 128\nbands = = 3\n")
+    with pytest.raises(ConfigError, match=r"line 2, column"):
+        load_config(path)
+
+
+def test_non_utf8_toml_and_a_folder_are_config_errors(tmp_path):
+    path = tmp_path / "latin1.toml"
+    path.write_bytes('preset = "news" # caf\xe9\n'.encode("latin-1"))
+    with pytest.raises(ConfigError, match="not UTF-8"):
+        load_config(path)
+    with pytest.raises(ConfigError, match="is a folder"):
+        load_config(tmp_path)
+
+
+def test_config_is_frozen_and_checked_when_made():
+    config = BuildConfig()
+    with pytest.raises(AttributeError):
+        config.num_perm = 64  # type: ignore[misc]
+    with pytest.raises(ConfigError, match="num_perm"):
+        BuildConfig(num_perm="128")  # type: ignore[arg-type]
+    assert BuildConfig(verify_jaccard=1).verify_jaccard == 1  # an integer is a number
+
+
+def test_cli_config_errors_exit_2_with_the_key(tmp_path):
+    from typer.testing import CliRunner
+
+    from dedup.cli import app
+
+    path = tmp_path / "bad.toml"
+    path.write_text('num_perm = "128"\n')
+    result = CliRunner().invoke(app, ["build", str(tmp_path), "--out", str(tmp_path / "out"), "--config", str(path)])
+    assert result.exit_code == 2
+    assert "num_perm" in result.output

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 pytest.importorskip("distributed", reason="the Dask engine needs `pip install -e '.[dask]'`")
 
-from dedup import pipeline  # noqa: E402
+from dedup import ingest  # noqa: E402
 from dedup.cli import app  # noqa: E402
 from dedup.config import load_config  # noqa: E402
 from dedup.engine.dask_engine import map_files, open_client  # noqa: E402
@@ -72,7 +72,7 @@ def test_a_worker_that_dies_mid_task_is_retried(tmp_path):
 
 
 def test_a_file_whose_processing_fails_becomes_a_reject_row_not_a_failed_run(tmp_path, monkeypatch):
-    real = pipeline.page_batch
+    real = ingest.page_batch
     calls = {"n": 0}
 
     def flaky(batch):
@@ -81,10 +81,10 @@ def test_a_file_whose_processing_fails_becomes_a_reject_row_not_a_failed_run(tmp
             raise ValueError("simulated extractor bug")
         return real(batch)
 
-    monkeypatch.setattr(pipeline, "page_batch", flaky)
+    monkeypatch.setattr(ingest, "page_batch", flaky)
     crawl = REPO / "samples" / "crawl"
     summary = build([str(crawl)], tmp_path / "out", load_config(None), workers=1)
-    assert summary.counts["accounting_ok"]
+    assert summary.counts.accounting_ok
     assert summary.rejects_by_reason.get("read_failed") == 1
     import polars as pl
 

@@ -3,7 +3,7 @@
 - the cluster listens on 127.0.0.1 only; "threads" runs without one;
 - map_files runs the real per-file extract (two worker processes), results in input order;
 - site chrome and LSH candidates on real data: the sample crawl (and two files of the bench crawl when
-  ../shared is present) extracted, signed and clustered into preliminary stories as `decide` does;
+  ../shared is present) extracted, signed and clustered into preliminary stories by the build's own functions;
 - connected components, gathered and by large-star / small-star, on hand-made and random graphs;
 - the partition count and the scheduler never change a result.
 
@@ -24,15 +24,17 @@ from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
 from conftest import shared_path
-from dedup.text.blocks import site_chrome
-from dedup.neardup.cluster import connected_components
 from dedup.config import BuildConfig
-from dedup.engine.dask_engine import (_star_components, candidate_edges_dask, components_dask, map_files, open_client, site_chrome_dask)
-from dedup.text.normalise import join_blocks
-from dedup.neardup.minhash import MinHasher
-from dedup.neardup.lsh import VerifyParams, candidate_edges, estimate, lsh_keys, verify
-from dedup.pipeline import extract_file
+from dedup.engine.dask_engine import (_star_components, candidate_edges_dask, components_dask, map_files,
+                                      open_client, site_chrome_dask)
+from dedup.engine.steps import serial_map
+from dedup.ingest import ingest_file as extract_file
+from dedup.ingest import key_table
+from dedup.neardup.cluster import connected_components, near_dup_labels
+from dedup.neardup.lsh import VerifyParams, candidate_edges, lsh_keys
+from dedup.neardup.sign import hasher_params, sign_documents
 from dedup.sources.read import expand_inputs
+from dedup.text.blocks import count_site_chrome
 
 # dedup.engine.dask_engine imports dask inside its functions: the module loads without it, the tests need it
 pytest.importorskip("dask.dataframe", reason="the Dask engine needs dask[dataframe] (pip install dedup[dask])")
@@ -48,7 +50,7 @@ def client():
         yield c
 
 
-# ---------------------------------------------------------------- real data, prepared as decide does
+# ---------------------------------------------------------------- real data, prepared as the build does
 
 @dataclass
 class Crawl:
@@ -68,39 +70,22 @@ def extract_parts(paths: list[Path], work: Path) -> list[Path]:
 
 
 def prepare(parts: list[Path]) -> Crawl:
-    """Pass 1 of `pipeline.decide`: sign the within-page text of every kept doc (by sorted doc_id),
-    LSH, verify with the strict story thresholds, components = stories."""
+    """Pass 1 of the build (stage `stories`): the within-page text of every kept doc signed by sorted
+    doc_id, LSH, verified with the strict story thresholds; components = stories."""
     config = BuildConfig()
-    docs = pl.concat([pl.read_parquet(p, columns=["doc_id", "blocks", "reject_reason"]) for p in parts])
-    docs = docs.filter(pl.col("reject_reason").is_null()).unique("doc_id", keep="first").sort("doc_id")
-    hasher = MinHasher(num_perm=config.num_perm, seed=config.seed, ngram=config.ngram,
-                       unit=config.shingle_unit, hash=config.hash)
-    sigs, sizes = hasher.signatures_with_counts([join_blocks(b or []) for b in docs["blocks"].to_list()])
-    keys = lsh_keys(sigs, config.bands, config.rows)
-    src, dst, _ = candidate_edges(keys, config.hot_bucket_cap)
-    jac, contain = estimate(sigs, sizes, src, dst)
-    strict = VerifyParams(config.story_jaccard, config.story_containment, config.story_containment_min_jaccard,
-                          config.verify_min_shingles)
-    ok = verify(jac, contain, sizes, src, dst, strict) & (sizes[src] > 0) & (sizes[dst] > 0)
-    n = docs.height
-    stories = pl.DataFrame({"doc_id": docs["doc_id"], "doc": np.arange(n, dtype=np.int32),
-                            "story": connected_components(n, src[ok], dst[ok])},
+    good = key_table(parts).filter(pl.col("reject_reason").is_null()).sort("doc_id")
+    signed = sign_documents(parts, good, hasher_params(config), {}, serial_map)
+    story, _ = near_dup_labels(signed.sigs, signed.sizes, config.bands, config.rows, config.hot_bucket_cap,
+                               VerifyParams.for_stories(config))
+    n = len(signed.doc_ids)
+    stories = pl.DataFrame({"doc_id": signed.doc_ids, "doc": np.arange(n, dtype=np.int32), "story": story},
                            schema={"doc_id": pl.String, "doc": pl.Int32, "story": pl.Int64})
-    return Crawl(parts, stories, keys, config)
+    return Crawl(parts, stories, lsh_keys(signed.sigs, config.bands, config.rows), config)
 
 
 def embedded_chrome(crawl: Crawl, min_stories: int) -> pl.DataFrame:
-    """The occurrence table and site_chrome exactly as `pipeline.decide` computes them."""
-    occ = pl.concat([
-        pl.from_arrow(batch).filter(pl.col("reject_reason").is_null())
-        .join(crawl.stories, on="doc_id", how="inner")
-        .select("doc", "story", pl.col("domain").fill_null("").cast(pl.Categorical), "block_keys")
-        .explode("block_keys").rename({"block_keys": "block_key"}).drop_nulls("block_key").unique()
-        for part in crawl.parts
-        for batch in pq.ParquetFile(part).iter_batches(4096, columns=["doc_id", "domain", "block_keys",
-                                                                       "reject_reason"])
-    ])
-    return site_chrome(occ, min_stories)
+    """The embedded engine's site chrome (stage `site_chrome`)."""
+    return count_site_chrome(crawl.parts, crawl.stories, min_stories)
 
 
 @pytest.fixture(scope="module")

@@ -94,7 +94,7 @@ def test_licence_choices_on_the_sample_crawl(tmp_path):
     sample = Path(__file__).resolve().parents[1] / "samples" / "crawl"
     out = tmp_path / "open-only"
     summary = build([str(sample)], out, BuildConfig(licence_classes=("open",), withhold_text=()), workers=1)
-    assert summary.counts["accounting_ok"]
+    assert summary.counts.accounting_ok
     assert sorted(p.name for p in (out / "data").iterdir()) == ["open"]
     data = pl.read_parquet(sorted((out / "data").rglob("*.parquet")))
     assert set(data["licence_class"]) == {"open"} and data.height > 0

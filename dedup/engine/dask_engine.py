@@ -23,25 +23,30 @@ from __future__ import annotations
 import logging
 import os
 import uuid
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import as_completed as futures_completed
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import polars as pl
+import pyarrow.parquet as pq
 
-from dedup.text.blocks import occurrences, site_chrome
+from dedup.engine.steps import Steps
+from dedup.text.blocks import CHROME_SCHEMA, occurrences, site_chrome
 from dedup.neardup.cluster import connected_components
-from dedup.neardup.lsh import CandidateStats
+from dedup.neardup.lsh import BandFigures, CandidateStats, add_band, bucket_edges, pack_edges
+from dedup.schema import frame
 
 if TYPE_CHECKING:
     import pandas as pd
     from distributed import Client
 
 SHUFFLE = "tasks"  # p2p needs a distributed client; "tasks" also runs on the threaded scheduler
-CHROME_SCHEMA = {"domain": pl.String, "block_key": pl.Int64, "pages": pl.UInt32, "stories": pl.UInt32}
 
 
 # ---------------------------------------------------------------- cluster lifecycle
@@ -119,15 +124,13 @@ def map_files(client: Client | None, fn: Callable[..., Any], items: list, *, ret
         return []
     results: list = [None] * len(items)
     if client is None:
-        from concurrent.futures import ThreadPoolExecutor, as_completed
-
         import dask
 
         threads = dask.config.get("num_workers", None) or os.cpu_count() or 1
         with ThreadPoolExecutor(max_workers=min(len(items), threads)) as pool:
             pending = {pool.submit(fn, *(item if star else (item,))): i for i, item in enumerate(items)}
             try:
-                for fut in as_completed(pending):
+                for fut in futures_completed(pending):
                     i = pending[fut]
                     results[i] = fut.result()
                     if on_done is not None:
@@ -180,9 +183,7 @@ def map_parts(client: Client | None, fn: Callable[..., Any], items: list[tuple])
 def _occurrences(part: Path, stories: pl.DataFrame) -> pd.DataFrame:
     """One docs part -> one row per (doc, story, domain, block_key) of its kept documents, as
     `pipeline.decide` builds them for `site_chrome` (batch by batch, so memory stays flat)."""
-    import pyarrow.parquet as pq
-
-    frames = [occurrences(pl.from_arrow(batch), stories)
+    frames = [occurrences(frame(batch), stories)
               for batch in pq.ParquetFile(part).iter_batches(
                   batch_size=4096, columns=["doc_id", "domain", "block_keys", "reject_reason"])]
     return pl.concat([_occurrences_empty(stories), *frames]).to_pandas()
@@ -242,32 +243,24 @@ def _band_dtype(bands: int) -> str:
     return "int16" if bands < 2 ** 15 else "int32"
 
 
-def _bucket_edges(part: pd.DataFrame, hot_cap: int, n: int) -> tuple[np.ndarray, int, int, list, list]:
-    """Whole buckets -> (packed edges lo*n+hi, unique; buckets of 2+; largest of those; buckets above the
-    cap as (band, key, size); bands that have a bucket of 2+).
-
-    The same edges as `candidate_edges`: members in doc order, a star from the first member and a path
-    through the members that skips the (first, second) pair the star already has."""
+def _bucket_edges(part: pd.DataFrame, hot_cap: int, n: int) -> tuple[np.ndarray, list[tuple[int, BandFigures]]]:
+    """Whole buckets of some bands -> (packed edges lo*n+hi, unique; figures per band, in band order).
+    Each band's buckets go through `lsh.bucket_edges`, the rule the embedded engine uses."""
     band = part["band"].to_numpy()
     key = part["key"].to_numpy()
     doc = part["doc"].to_numpy().astype(np.int64)
-    if len(doc) == 0:
-        return np.empty(0, np.int64), 0, 0, [], []
-    order = np.lexsort((doc, key, band))
+    order = np.argsort(band, kind="stable")
     band, key, doc = band[order], key[order], doc[order]
-    is_first = np.r_[True, (band[1:] != band[:-1]) | (key[1:] != key[:-1])]
-    starts = np.flatnonzero(is_first)
-    sizes = np.diff(np.r_[starts, len(doc)])
-    multi = sizes > 1
-    member = np.repeat(multi, sizes) & ~is_first
-    first_of = np.repeat(doc[starts], sizes)
-    prev = np.r_[doc[0], doc[:-1]]
-    path = member & ~np.r_[False, is_first[:-1]]
-    packed = np.unique(np.concatenate([first_of[member] * n + doc[member], prev[path] * n + doc[path]]))
-    hot = np.flatnonzero(sizes > hot_cap)
-    hot_list = list(zip(band[starts[hot]].tolist(), key[starts[hot]].tolist(), sizes[hot].tolist()))
-    multi_bands = np.unique(band[starts[multi]]).tolist()
-    return packed, int(multi.sum()), int(sizes[multi].max(initial=0)), hot_list, multi_bands
+    starts = np.flatnonzero(np.r_[True, band[1:] != band[:-1]]) if len(band) else np.empty(0, np.int64)
+    ends = np.r_[starts[1:], len(band)]
+    srcs, dsts, per_band = [], [], []
+    for s, e in zip(starts, ends):
+        src, dst, figures = bucket_edges(key[s:e], doc[s:e], hot_cap)
+        srcs.append(src)
+        dsts.append(dst)
+        per_band.append((int(band[s]), figures))
+    lo, hi = pack_edges(srcs, dsts, n)
+    return lo * n + hi, per_band
 
 
 def candidate_edges_dask(keys: np.ndarray, hot_cap: int, client: Client | None,
@@ -296,15 +289,14 @@ def candidate_edges_dask(keys: np.ndarray, hot_cap: int, client: Client | None,
     shuffled = long.shuffle(on=["band", "key"], npartitions=partitions, shuffle_method=SHUFFLE)
     per_part = _compute(client, *[dask.delayed(_bucket_edges, pure=False)(p, hot_cap, n)
                                   for p in shuffled.to_delayed()])
-    multi_bands = {b for part in per_part for b in part[4]}
-    hot = []
-    for _, multi, largest, hot_part, _ in per_part:
-        stats.buckets_multi += multi
-        stats.largest_bucket = max(stats.largest_bucket, largest)
-        hot += hot_part
-    # the embedded function walks bands in order and each band's buckets by key; it only looks at a band
-    # that has a bucket of 2+ (matters only for a cap below 1, where single docs count as hot)
-    stats.hot_buckets = [(b, size) for b, _, size in sorted(hot) if b in multi_bands]
+    # a band's buckets are spread over the partitions: merge its figures, then fold them in band order
+    # as the embedded loop does
+    per_band: dict[int, BandFigures] = {}
+    for _, figures_of in per_part:
+        for b, figures in figures_of:
+            per_band[b] = per_band[b].merge(figures) if b in per_band else figures
+    for b in sorted(per_band):
+        add_band(stats, b, per_band[b])
     packed = np.unique(np.concatenate([p[0] for p in per_part]))
     if not len(packed):
         return empty, empty, stats
@@ -424,3 +416,22 @@ def components_dask(n_nodes: int, src: np.ndarray, dst: np.ndarray, client: Clie
     if method == "gather" or (method == "auto" and len(src) <= gather_limit_edges):
         return connected_components(n_nodes, src, dst)
     return _star_components(n_nodes, src, dst, client, partitions)[0]
+
+
+# ---------------------------------------------------------------- the engine's steps
+
+def steps(client: Client | None, components: str = "auto") -> Steps:
+    """The Dask engine's steps for a build (docs/scale-out.md): per-file and per-part tasks on the
+    cluster, site-chrome counts and LSH buckets as shuffles, components gathered or by star rounds."""
+    def files(fn: Callable[..., Any], items: list[tuple], on_done: Callable[[int, Any], None],
+              on_rows: Callable[[int], None]) -> list:
+        # a task's callback cannot reach this process: a file's rows are reported when it is done
+        def done(i: int, result: Any) -> None:
+            on_rows(result["rows"])
+            on_done(i, result)
+        return map_files(client, fn, [(*item, None) for item in items], star=True, on_done=done)
+
+    return Steps(map=partial(map_parts, client), map_files=files,
+                 candidate_edges=partial(candidate_edges_dask, client=client),
+                 components=partial(components_dask, client=client, method=components),
+                 site_chrome=partial(site_chrome_dask, client=client))

@@ -1,10 +1,14 @@
-"""cluster: matching documents -> connected components with deterministic cluster ids."""
+"""cluster: verified candidate edges -> connected components with deterministic cluster ids."""
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 
 import numpy as np
+
+from dedup.neardup.lsh import (CandidateStats, VerifyParams, candidate_edges, drop_composite_edges, estimate, lsh_keys,
+                               verify)
 
 
 def connected_components(n_nodes: int, src: np.ndarray, dst: np.ndarray) -> np.ndarray:
@@ -32,3 +36,35 @@ def connected_components(n_nodes: int, src: np.ndarray, dst: np.ndarray) -> np.n
 def cluster_id_for(first_doc_id: str) -> str:
     """A cluster's id from its smallest member doc_id: stable under input order and sharding."""
     return "c" + hashlib.sha1(first_doc_id.encode("utf-8")).hexdigest()[:16]
+
+
+CandidateEdges = Callable[[np.ndarray, int], tuple[np.ndarray, np.ndarray, CandidateStats]]
+Components = Callable[[int, np.ndarray, np.ndarray], np.ndarray]
+
+
+def near_dup_labels(sigs: np.ndarray, sizes: np.ndarray, bands: int, rows: int, hot_cap: int, params: VerifyParams,
+                    *, previous: np.ndarray | None = None, membership: tuple[np.ndarray, np.ndarray] | None = None,
+                    candidate_edges: CandidateEdges = candidate_edges,
+                    components: Components = connected_components) -> tuple[np.ndarray, dict]:
+    """Components of the verified candidate graph, and its figures for run.json.
+
+    With a previous release: `previous` marks its documents, whose relations stay as published (edges
+    between two of them are ignored, and `membership` edges, each previous duplicate to its canonical,
+    keep its clusters whole). The engine supplies `candidate_edges` and `components`."""
+    keys = lsh_keys(sigs, bands, rows)
+    src, dst, stats = candidate_edges(keys, hot_cap)
+    jac, contain = estimate(sigs, sizes, src, dst)
+    ok = verify(jac, contain, sizes, src, dst, params) & (sizes[src] > 0) & (sizes[dst] > 0)
+    if previous is not None:
+        ok &= ~(previous[src] & previous[dst])
+    ok, composites = drop_composite_edges(sigs, sizes, src, dst, jac, ok, params)
+    n_candidates = len(src)
+    src, dst = src[ok], dst[ok]
+    if membership is not None:
+        src, dst = np.r_[src, membership[0]], np.r_[dst, membership[1]]
+    labels = components(len(sigs), src, dst)
+    report = {"candidate_edges": int(n_candidates), "verified_edges": int(ok.sum()),
+              "buckets_with_copies": stats.buckets_multi, "largest_bucket": stats.largest_bucket,
+              "hot_buckets": stats.hot_buckets[:20], "hot_bucket_count": len(stats.hot_buckets),
+              "composite_pages": composites}
+    return labels, report

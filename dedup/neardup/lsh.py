@@ -11,22 +11,42 @@ where Jaccard does not; the guards keep pages that share only a little text apar
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from dedup.neardup.minhash import band_keys
 
+if TYPE_CHECKING:
+    from dedup.config import BuildConfig
+
 
 @dataclass(frozen=True, slots=True)
 class VerifyParams:
+    """When a candidate edge is accepted: by Jaccard, or by containment with guards."""
     jaccard: float = 0.5  # accept on estimated Jaccard alone at or above this
     containment: float = 0.75  # or on containment of the smaller doc in the larger...
     containment_min_jaccard: float = 0.1  # ...when Jaccard is at least this (guards tiny overlaps)
     min_shingles: int = 20  # containment only counts when the smaller doc has this many shingles
 
+    @classmethod
+    def for_clusters(cls, config: BuildConfig) -> VerifyParams:
+        """The final clustering's acceptance rule."""
+        return cls(config.verify_jaccard, config.verify_containment, config.verify_containment_min_jaccard,
+                   config.verify_min_shingles)
+
+    @classmethod
+    def for_stories(cls, config: BuildConfig) -> VerifyParams:
+        """Stricter, for counting blocks per story: only versions of one page (re-crawls, URL variants,
+        updates) count as one story. Pages that share a long template are not yet cleaned of it and look
+        alike; merging them would hide the very repetition that marks the template."""
+        return cls(config.story_jaccard, config.story_containment, config.story_containment_min_jaccard,
+                   config.verify_min_shingles)
+
 
 @dataclass(slots=True)
 class CandidateStats:
+    """What the LSH buckets looked like, for run.json."""
     bands: int = 0
     buckets_multi: int = 0
     largest_bucket: int = 0
@@ -34,41 +54,76 @@ class CandidateStats:
     edges: int = 0
 
 
+def bucket_edges(key: np.ndarray, doc: np.ndarray, hot_cap: int) -> tuple[np.ndarray, np.ndarray, BandFigures]:
+    """One band's rows (band key, doc) -> the candidate pairs (lo, hi) of its buckets, and its figures.
+
+    The rule both engines use: a bucket's members in doc order; a star from the first member to every
+    other, plus a path through the members that skips the (first, second) pair the star already has."""
+    if len(doc) == 0:
+        return np.empty(0, np.int64), np.empty(0, np.int64), BandFigures()
+    order = np.lexsort((doc, key))
+    key, doc = key[order], doc[order].astype(np.int64, copy=False)
+    is_first = np.r_[True, key[1:] != key[:-1]]
+    starts = np.flatnonzero(is_first)
+    sizes = np.diff(np.r_[starts, len(doc)])
+    multi = sizes > 1
+    hot = np.flatnonzero(sizes > hot_cap)
+    figures = BandFigures(int(multi.sum()), int(sizes.max()), list(zip(key[starts[hot]].tolist(), sizes[hot].tolist())))
+    if not multi.any():
+        return np.empty(0, np.int64), np.empty(0, np.int64), figures
+    member = np.repeat(multi, sizes) & ~is_first
+    first_of = np.repeat(doc[starts], sizes)
+    prev = np.r_[doc[0], doc[:-1]]
+    path = member & ~np.r_[False, is_first[:-1]]
+    src = np.concatenate([first_of[member], prev[path]])
+    dst = np.concatenate([doc[member], doc[path]])
+    return src, dst, figures
+
+
+@dataclass(frozen=True, slots=True)
+class BandFigures:
+    """What one band's buckets looked like: buckets of 2+, the largest, (key, size) of those above the cap."""
+
+    buckets_multi: int = 0
+    largest: int = 0
+    hot: list = field(default_factory=list)
+
+    def merge(self, other: BandFigures) -> BandFigures:
+        """The figures of one band whose buckets were counted in two places (the Dask shuffle)."""
+        return BandFigures(self.buckets_multi + other.buckets_multi, max(self.largest, other.largest),
+                           sorted(self.hot + other.hot))
+
+
+def add_band(stats: CandidateStats, band: int, figures: BandFigures) -> None:
+    """Fold one band's figures into the stats (bands in order, buckets by key); a band without a bucket
+    of 2+ counts for nothing (with a cap below 2 its single documents would be 'hot')."""
+    if figures.buckets_multi:
+        stats.buckets_multi += figures.buckets_multi
+        stats.largest_bucket = max(stats.largest_bucket, figures.largest)
+        stats.hot_buckets.extend((band, size) for _, size in figures.hot)
+
+
+def pack_edges(src: list[np.ndarray], dst: list[np.ndarray], n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs from many buckets -> unique (src, dst) with src < dst, sorted."""
+    if not src:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    a, b = np.concatenate(src).astype(np.int64), np.concatenate(dst).astype(np.int64)
+    packed = np.unique(np.minimum(a, b) * n + np.maximum(a, b))
+    return packed // n, packed % n
+
+
 def candidate_edges(keys: np.ndarray, hot_cap: int = 1000) -> tuple[np.ndarray, np.ndarray, CandidateStats]:
     """keys: (n_docs, bands) band keys. Returns unique (src, dst) pairs with src < dst, and stats."""
     n, bands = keys.shape
     stats = CandidateStats(bands=bands)
-    pairs: list[np.ndarray] = []
+    docs = np.arange(n, dtype=np.int64)
+    srcs, dsts = [], []
     for b in range(bands):
-        col = keys[:, b]
-        order = np.argsort(col, kind="stable")
-        sorted_keys = col[order]
-        starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
-        sizes = np.diff(np.r_[starts, n])
-        multi = sizes > 1
-        if not multi.any():
-            continue
-        stats.buckets_multi += int(multi.sum())
-        stats.largest_bucket = max(stats.largest_bucket, int(sizes.max()))
-        for s in np.flatnonzero(sizes > hot_cap):
-            stats.hot_buckets.append((b, int(sizes[s])))
-        # members that are not the first of their bucket
-        in_multi = np.repeat(multi, sizes)
-        is_first = np.zeros(n, dtype=bool)
-        is_first[starts] = True
-        member = in_multi & ~is_first
-        first_of = np.repeat(order[starts], sizes)  # the bucket's first doc, for each sorted position
-        star = np.stack([first_of[member], order[member]])
-        prev = np.r_[order[0], order[:-1]]
-        path_mask = member & ~np.r_[False, is_first[:-1]]  # skip the pair (first, second): already a star edge
-        path = np.stack([prev[path_mask], order[path_mask]])
-        pairs.extend([star, path])
-    if not pairs:
-        return np.empty(0, np.int64), np.empty(0, np.int64), stats
-    both = np.concatenate(pairs, axis=1).astype(np.int64)
-    lo, hi = np.minimum(both[0], both[1]), np.maximum(both[0], both[1])
-    packed = np.unique(lo * n + hi)
-    src, dst = packed // n, packed % n
+        src, dst, figures = bucket_edges(keys[:, b], docs, hot_cap)
+        add_band(stats, b, figures)
+        srcs.append(src)
+        dsts.append(dst)
+    src, dst = pack_edges(srcs, dsts, n)
     stats.edges = len(src)
     return src, dst, stats
 
@@ -98,6 +153,7 @@ def verify(jac: np.ndarray, contain: np.ndarray, sizes: np.ndarray, src: np.ndar
 
 
 def lsh_keys(sigs: np.ndarray, bands: int, rows: int) -> np.ndarray:
+    """Band keys of each signature: (n, bands) uint64."""
     return band_keys(sigs, bands, rows)
 
 

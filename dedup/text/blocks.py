@@ -13,12 +13,16 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 
 import polars as pl
 import pyarrow as pa
+import pyarrow.parquet as pq
 
+from dedup.rights.attribution import is_wire_notice
 from dedup.text.dates import is_date_line
 from dedup.text.normalise import join_blocks, normalise_text, text_hash
+from dedup.schema import frame
 
 _NON_WORD = re.compile(r"[\W_]+")
 _DIGITS = re.compile(r"\d+")
@@ -163,8 +167,6 @@ def apply_verdicts(blocks: list[str], verdicts: list[BlockVerdict]) -> tuple[lis
 
 def page_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
     """Stage function over a `docs` batch: the within-page pass, block keys and the text columns."""
-
-
     cols = batch.to_pydict()
     n = batch.num_rows
     out = {k: [None] * n for k in ("blocks", "block_keys", "blocks_removed", "boilerplate_chars_removed",
@@ -197,7 +199,6 @@ def occurrences(docs: pl.DataFrame, stories: pl.DataFrame) -> pl.DataFrame:
     """`docs` rows (doc_id, domain, block_keys, reject_reason) -> one row per (doc, story, domain,
     block_key) of the kept documents found in `stories` (doc_id, doc, story): the input of
     `site_chrome`, built part by part by both engines."""
-
     return (docs.filter(pl.col("reject_reason").is_null())
             .join(stories.select("doc_id", "doc", "story"), on="doc_id", how="inner")
             .select("doc", "story", pl.col("domain").fill_null("").cast(pl.String), "block_keys")
@@ -214,10 +215,59 @@ def site_chrome(occurrences: pl.DataFrame, min_stories: int) -> pl.DataFrame:
     A domain with fewer stories than that has no statistics: only the within-page pass applies.
     Returns domain, block_key, pages, stories.
     """
-
     page = "doc" if "doc" in occurrences.columns else "doc_id"
     per_block = occurrences.group_by("domain", "block_key").agg(
         pl.col(page).n_unique().alias("pages"), pl.col("story").n_unique().alias("stories")
     )
     return (per_block.filter(pl.col("stories") >= min_stories)
             .with_columns(pl.col("domain").cast(pl.String)).sort("domain", "block_key"))
+
+
+CHROME_SCHEMA = {"domain": pl.String, "block_key": pl.Int64, "pages": pl.UInt32, "stories": pl.UInt32}
+
+
+def no_chrome() -> pl.DataFrame:
+    """An empty chrome table (no site statistics: `site_chrome = false`, or nothing repeated)."""
+    return pl.DataFrame(schema=CHROME_SCHEMA)
+
+
+def count_site_chrome(parts: list[Path], stories: pl.DataFrame, min_stories: int) -> pl.DataFrame:
+    """`site_chrome` over every docs part, in this process: one (doc, block) table with the doc as a
+    small integer and the domain categorical, because it is the largest table of the build (about 30
+    rows a page)."""
+    frames = []
+    for part in parts:
+        for batch in pq.ParquetFile(part).iter_batches(
+                batch_size=4096, columns=["doc_id", "domain", "block_keys", "reject_reason"]):
+            frames.append(occurrences(frame(batch), stories)
+                          .with_columns(pl.col("domain").cast(pl.Categorical)))
+    if not frames:
+        return no_chrome()
+    return site_chrome(pl.concat(frames), min_stories)
+
+
+def chrome_lookup(chrome: pl.DataFrame) -> dict[str, set[int]]:
+    """The chrome table as {domain: {block_key, ...}}, for the per-row passes."""
+    lookup: dict[str, set[int]] = {}
+    for domain, key in chrome.select("domain", "block_key").iter_rows():
+        lookup.setdefault(domain, set()).add(key)
+    return lookup
+
+
+def final_blocks(blocks: list[str] | None, keys: list[int] | None, domain: str | None,
+                 chrome: dict[str, set[int]], title: str | None = None) -> tuple[list[str], int, int]:
+    """Blocks left after the cross-site pass: (kept, removed count, removed chars).
+
+    The page's own headline stays even when the site lists it under 'related' on other pages, and so
+    does a wire agency's copyright line (story text, not the site's)."""
+    if not blocks:
+        return [], 0, 0
+    drop = chrome.get(domain or "", set())
+    if not drop:
+        return blocks, 0, 0
+    headline = normalise_text(title) if title and len(title.split()) >= 4 else None
+    gone = [k in drop and not (headline and normalise_text(b) == headline) and not is_wire_notice(b)
+            for b, k in zip(blocks, keys or [None] * len(blocks))]
+    kept = [b for b, g in zip(blocks, gone) if not g]
+    removed = [b for b, g in zip(blocks, gone) if g]
+    return kept, len(removed), sum(len(b) for b in removed)

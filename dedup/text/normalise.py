@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 
 def join_blocks(blocks: list[str]) -> str:
+    """Blocks -> text: one blank line between blocks."""
     return "\n\n".join(blocks)
 
 
@@ -45,6 +46,7 @@ def normalise_text(text: str) -> str:
 
 
 def text_hash(text: str) -> str:
+    """sha256 of the normalised text: equal for texts that differ only in case, spacing or punctuation."""
     return hashlib.sha256(normalise_text(text).encode("utf-8")).hexdigest()
 
 

@@ -1,0 +1,109 @@
+"""The embedded engine: per-file and per-part tasks on a process pool of this machine.
+
+Workers are spawned, not forked (polars and Arrow thread pools do not survive a fork), and die with
+the build: on Linux each worker asks the kernel for SIGKILL when its parent dies, so a build killed
+with SIGKILL leaves no worker behind.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import signal
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from contextlib import contextmanager
+from multiprocessing import get_context
+from queue import Empty
+from typing import Any
+
+from dedup.engine.steps import Steps
+
+_QUEUE: Any = None
+_PR_SET_PDEATHSIG = 1
+
+
+def _init_worker(queue: Any, parent: int) -> None:
+    global _QUEUE
+    _QUEUE = queue
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle (it stops the pool)
+    try:  # Linux: die with the parent, whatever kills it
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: the pool's own shutdown is all there is
+        pass
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+def _report_rows(n: int) -> None:
+    if _QUEUE is not None:
+        _QUEUE.put(n)
+
+
+def _call(fn_and_args: tuple) -> Any:
+    fn, args = fn_and_args
+    return fn(*args)
+
+
+def _call_reporting(fn: Callable[..., Any], args: tuple) -> Any:
+    return fn(*args, _report_rows)
+
+
+@contextmanager
+def steps(workers: int) -> Iterator[Steps]:
+    """The embedded engine's steps: tasks on a spawn process pool of `workers` processes (in this
+    process when workers <= 1)."""
+    if workers <= 1:
+        yield Steps()
+        return
+    ctx = get_context("spawn")
+    queue = ctx.Queue()  # rows done, from the workers (a plain queue: no manager process to outlive us)
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
+                               initargs=(queue, os.getpid()))
+
+    def map_parts(fn: Callable[..., Any], items: list[tuple]) -> list:
+        return list(pool.map(_call, [(fn, item) for item in items]))
+
+    def map_files(fn: Callable[..., Any], items: list[tuple], on_done: Callable[[int, Any], None],
+                  on_rows: Callable[[int], None]) -> list:
+        results: list = [None] * len(items)
+        pending = {pool.submit(_call_reporting, fn, item): i for i, item in enumerate(items)}
+        try:
+            while pending:
+                done, _ = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)
+                _drain(queue, on_rows)
+                for fut in done:
+                    i = pending.pop(fut)
+                    results[i] = fut.result()
+                    on_done(i, results[i])
+            _drain(queue, on_rows)
+        finally:
+            for fut in pending:
+                fut.cancel()
+        return results
+
+    try:
+        yield Steps(map=map_parts, map_files=map_files)
+    except BaseException:
+        # cancel what has not started and stop what runs: an interrupted build must not wait for a file
+        workers_alive = list(getattr(pool, "_processes", {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for proc in workers_alive:
+            if proc.is_alive():
+                proc.terminate()
+        for proc in workers_alive:
+            proc.join(timeout=5)
+        raise
+    else:
+        pool.shutdown(wait=True)
+    finally:
+        queue.close()
+
+
+def _drain(queue: Any, on_rows: Callable[[int], None]) -> None:
+    while True:
+        try:
+            n = queue.get_nowait()
+        except Empty:
+            return
+        on_rows(n)

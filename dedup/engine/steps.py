@@ -1,0 +1,65 @@
+"""The seams between the stages and the engine that runs them.
+
+A stage calls `steps.map` for its per-part tasks and the cross-part functions below; the embedded
+engine fills them with a process pool and in-process numpy/polars (dedup/engine/embedded.py), the
+Dask engine with tasks and shuffles on a cluster (dedup/engine/dask_engine.py). Both return the same
+results, so the output bytes do not depend on the engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from dedup.neardup.cluster import CandidateEdges, Components, connected_components
+from dedup.neardup.lsh import candidate_edges
+from dedup.text.blocks import count_site_chrome
+
+TaskMap = Callable[[Callable[..., Any], list[tuple]], list]  # (fn, [args tuples]) -> [fn(*args)] in order
+SiteChrome = Callable[[list[Path], pl.DataFrame, int], pl.DataFrame]  # (docs parts, stories, min stories) -> chrome
+# (fn, [args tuples], on_done(i, result), on_rows(n)) -> results in order: the ingest's per-file tasks. `fn`
+# takes a `report(n_rows)` callback after its arguments; engines that can relay it pass one (on_rows is
+# then called as rows are produced), others pass None
+FileMap = Callable[[Callable[..., Any], list[tuple], Callable[[int, Any], None], Callable[[int], None]], list]
+
+
+def serial_map(fn: Callable[..., Any], items: list[tuple]) -> list:
+    """Per-part tasks one after the other, in this process."""
+    return [fn(*item) for item in items]
+
+
+def serial_files(fn: Callable[..., Any], items: list[tuple], on_done: Callable[[int, Any], None],
+                 on_rows: Callable[[int], None]) -> list:
+    """Per-file tasks one after the other, in this process."""
+    results = []
+    for i, item in enumerate(items):
+        results.append(fn(*item, on_rows))
+        on_done(i, results[-1])
+    return results
+
+
+@dataclass(frozen=True)
+class Steps:
+    """Where the per-part tasks and the cross-part steps of a build run. The defaults run everything
+    in this process; `embedded.steps` and `dask_engine.steps` swap in their own."""
+
+    map: TaskMap = serial_map
+    map_files: FileMap = serial_files
+    candidate_edges: CandidateEdges = candidate_edges  # (band keys, hot cap) -> src, dst, stats
+    components: Components = connected_components  # (n, src, dst) -> labels
+    site_chrome: SiteChrome = count_site_chrome
+
+
+@dataclass(frozen=True)
+class DaskOptions:
+    """`dedup build --engine dask`: where to run (docs/scale-out.md). Not part of the config hash: the
+    engine never changes the output bytes."""
+
+    scheduler: str | None = None  # None: a LocalCluster on 127.0.0.1; "threads": no cluster; or an address
+    workers: int | None = None  # LocalCluster workers (or threads) [default: --workers]
+    components: str = "auto"  # connected components: auto, gather (to the client) or star (on Dask)
+    dashboard: bool = False

@@ -1,0 +1,119 @@
+"""Ingest: each input file -> one `docs` Parquet part (read, extract, within-page blocks), and the
+key table that gives every input row its final identity.
+
+`ingest_file` is the per-file task both engines map; `key_table` is the first global step: the
+doc_id of every row, with a record read twice (the same id in two files, or already in the previous
+release) rejected under a derived id, so every doc_id appears exactly once in the outputs.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import polars as pl
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from dedup.schema import frame, schema
+from dedup.sources.read import InputFile, positional_id, read_input
+from dedup.text.blocks import page_batch
+from dedup.text.extract import extract_batch
+
+# the columns of `docs` that the global steps need (everything but the text and the rights evidence)
+KEY_COLUMNS = ["doc_id", "url", "domain", "text_hash", "n_chars", "published_at", "fetched_at",
+               "source_file", "source_offset", "reject_reason", "reject_detail",
+               "agency", "dateline", "licence_spdx", "licence_class", "licence_scope",
+               "copyright_holder", "copyright_year", "copyright_notice"]
+ROW_KEY = ["source_file", "source_offset"]  # the position of a row in its input: unique per input row
+
+
+def ingest_file(inp: InputFile, target: Path, max_payload: int,
+                report: Callable[[int], None] | None = None) -> dict:
+    """Read one input file and extract every record into a `docs` Parquet file (renamed into place when
+    complete). Returns {"rows": n, "stats": reader counters}."""
+    stats: Counter = Counter()
+    sch = schema("docs")
+    tmp = target.with_name(target.name + ".tmp")
+    rows = 0
+    last_offset = -1
+    with pq.ParquetWriter(tmp, sch, compression="zstd", compression_level=1) as writer:
+        batches = read_input(inp, stats, max_payload=max_payload)
+        while True:
+            try:
+                raw = next(batches, None)
+                if raw is None:
+                    break
+                docs = page_batch(extract_batch(raw))
+            except Exception as exc:  # noqa: BLE001 - a bug on one file's data must not kill the run
+                # the rows written so far stay; the rest of the file is one reject row that says so
+                writer.write_table(_read_failed(inp, last_offset, exc, sch))
+                rows += 1
+                stats["read_failed"] += 1
+                break
+            # outside the guard: a failed write is the output's problem (full disk), not the input's
+            writer.write_batch(docs)
+            rows += docs.num_rows
+            offsets = [o for o in docs.column("source_offset").to_pylist() if o is not None]
+            last_offset = max([last_offset, *offsets])
+            if report is not None:
+                report(docs.num_rows)
+    os.replace(tmp, target)
+    return {"rows": rows, "stats": dict(stats)}
+
+
+def _read_failed(inp: InputFile, last_offset: int, exc: Exception, sch: pa.Schema) -> pa.Table:
+    return pa.Table.from_pylist([{
+        "doc_id": positional_id(inp.name, last_offset + 1), "source_file": inp.name,
+        "source_offset": last_offset + 1, "reject_reason": "read_failed",
+        "reject_detail": f"{type(exc).__name__}: {exc}"[:300] + f"; records of this file after offset "
+                         f"{last_offset} were not read " + (
+                             "(an I/O error: check the storage and build again)" if isinstance(exc, OSError)
+                             else "(please report this as a dedup bug)")}], schema=sch)
+
+
+def iter_parts(parts: list[Path], columns: list[str] | None, batch_rows: int = 4096) -> Iterator[pl.DataFrame]:
+    """The docs parts as polars frames of at most `batch_rows` rows: memory stays flat however
+    large one input file was."""
+    for part in parts:
+        for batch in pq.ParquetFile(part).iter_batches(batch_size=batch_rows, columns=columns):
+            yield frame(batch)
+
+
+def key_table(parts: list[Path], previous_ids: set[str] | None = None) -> pl.DataFrame:
+    """One row per input row (KEY_COLUMNS) with its final doc_id (repeated ids resolved)."""
+    frames = list(iter_parts(parts, KEY_COLUMNS))
+    if not frames:  # no input had a page record (empty files, WARCs of request records only...)
+        sch = schema("docs")
+        frames = [frame(pa.table({c: pa.array([], sch.field(c).type) for c in KEY_COLUMNS}))]
+    return resolve_repeated_ids(pl.concat(frames), previous_ids)
+
+
+def resolve_repeated_ids(keys: pl.DataFrame, previous_ids: set[str] | None = None) -> pl.DataFrame:
+    """The same doc_id on two input records: the first (by file, offset) keeps it, later ones are
+    rejected under a derived id so that every doc_id still appears exactly once. A doc_id already in
+    the previous release is taken: its record here is rejected the same way."""
+    keys = keys.sort(ROW_KEY).with_columns(pl.int_range(pl.len()).over("doc_id").alias("_seen"))
+    taken = keys["doc_id"].is_in(list(previous_ids or ()))
+    keys = keys.with_columns((pl.col("_seen") + taken.cast(pl.Int64)).alias("_seen"), taken.alias("_taken"))
+    repeated = pl.col("_seen") > 0
+    return keys.with_columns(
+        pl.when(repeated).then(
+            pl.format("{}#repeat:{}@{}", "doc_id", "source_file", "source_offset")
+        ).otherwise(pl.col("doc_id")).alias("doc_id"),
+        pl.when(repeated).then(pl.lit("repeated_doc_id")).otherwise(pl.col("reject_reason")).alias("reject_reason"),
+        pl.when(pl.col("_taken")).then(pl.format("doc_id {} is already in the previous release", "doc_id"))
+        .when(repeated).then(pl.format("doc_id {} was already read from an earlier record", "doc_id"))
+        .otherwise(pl.col("reject_detail")).alias("reject_detail"),
+    ).drop("_seen", "_taken")
+
+
+def reject_where(keys: pl.DataFrame, doc_ids: list[str], reason: str, detail: str) -> pl.DataFrame:
+    """Mark these documents of the key table as rejects (a later stage found them unusable)."""
+    hit = pl.col("doc_id").is_in(doc_ids)
+    return keys.with_columns(
+        pl.when(hit).then(pl.lit(reason)).otherwise(pl.col("reject_reason")).alias("reject_reason"),
+        pl.when(hit).then(pl.lit(detail)).otherwise(pl.col("reject_detail")).alias("reject_detail"),
+    )

@@ -1,0 +1,136 @@
+"""Rights of a cluster: what its copies say together, merged onto the canonical record.
+
+Decide (the `rights` stage): per cluster the wire agency (the copies' vote, `attribution.merge_cluster`),
+the first dateline and wire copyright notice, and the licence class the cluster is published under.
+Apply (the `write` stage): `canonical_rights` puts the merged values on the canonical record.
+
+One rule lives here and nowhere else: when a copy carries the wire agency's copyright notice inside
+the story and the canonical's own page does not, the story is still the agency's: its text is
+all-rights-reserved (`WIRE_TEXT` marks those canonicals).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import polars as pl
+import pyarrow as pa
+
+from dedup.config import BuildConfig
+from dedup.rights.attribution import attribution_text, merge_cluster
+from dedup.rights.licence import ARR, NOASSERTION, licence_class
+from dedup.schema import schema
+
+# a copy's wire notice makes the canonical's text the agency's, unless its own page already says so
+WIRE_TEXT = "wire_text"
+_WIRE_TEXT_RULE = pl.col("wire_notice_doc_id").is_not_null() & (pl.col("licence_scope").fill_null("") != "article_text")
+
+
+def cluster_rights(decisions: pl.DataFrame, good: pl.DataFrame) -> pl.DataFrame:
+    """Per cluster, what its copies say together: the wire agency (`merge_cluster` over the copies' own
+    evidence), how many copies name it and every agency named, the first dateline and wire copyright
+    notice (by doc_id)."""
+    m = decisions.select("doc_id", "cluster_id").join(good, on="doc_id", how="left").sort("doc_id")
+    named = m.drop_nulls("agency").group_by("cluster_id", maintain_order=True).agg(pl.col("agency").alias("_named"))
+    agency = [merge_cluster(v) for v in named["_named"].to_list()]
+    votes = named.select(
+        "cluster_id",
+        pl.Series("cluster_agency", agency, pl.String),
+        pl.Series("agency_votes", [v.count(a) for v, a in zip(named["_named"].to_list(), agency)], pl.UInt32),
+        pl.Series("cluster_agencies", [sorted(set(v)) for v in named["_named"].to_list()], pl.List(pl.String)),
+    )
+    wire = m.filter(pl.col("licence_scope") == "article_text")
+    notices = wire.group_by("cluster_id", maintain_order=True).agg(
+        pl.col("doc_id").first().alias("wire_notice_doc_id"),
+        pl.col("copyright_holder").first().alias("cluster_copyright_holder"),
+        pl.col("copyright_year").first().alias("cluster_copyright_year"),
+        pl.col("copyright_notice").first().alias("cluster_copyright_notice"),
+    )
+    datelines = m.drop_nulls("dateline").group_by("cluster_id", maintain_order=True).agg(
+        pl.col("dateline").first().alias("cluster_dateline"))
+    base = decisions.select("cluster_id").unique()
+    return base.join(votes, on="cluster_id", how="left").join(notices, on="cluster_id", how="left") \
+        .join(datelines, on="cluster_id", how="left")
+
+
+def licence_choices(decisions: pl.DataFrame, good: pl.DataFrame,
+                    config: BuildConfig) -> tuple[pl.DataFrame, list[str], dict]:
+    """The licence class of each cluster (its canonical's, after the cluster merge) decides where it
+    is published: data/<class>/, withheld text, or (not selected by --licence) rejects for the whole
+    cluster, so that no duplicate points at a canonical that is not published. A cluster whose
+    canonical comes from the previous release keeps that release's class; its new copies follow it.
+
+    Returns (decisions of the published documents with `publish_class`, `withhold_text` and
+    `wire_text`; doc_ids not selected by --licence; figures)."""
+    own = good.select("doc_id", "licence_class", "licence_scope")
+    canon = decisions.filter("is_canonical").select("doc_id", "cluster_id", "wire_notice_doc_id",
+                                                    "previous_class").join(own, on="doc_id", how="left")
+    canon = canon.with_columns(_WIRE_TEXT_RULE.alias(WIRE_TEXT)).select(
+        "cluster_id", WIRE_TEXT,
+        pl.coalesce("previous_class",
+                    pl.when(pl.col(WIRE_TEXT)).then(pl.lit("all-rights-reserved"))
+                    .otherwise(pl.col("licence_class").fill_null("noassertion"))).alias("publish_class"),
+    )
+    decisions = decisions.join(canon, on="cluster_id", how="left").with_columns(
+        pl.col("publish_class").is_in(list(config.withhold_text)).alias("withhold_text"))
+    report: dict = {"classes": dict(sorted(Counter(canon["publish_class"].to_list()).items()))}
+    if not config.licence_classes:
+        return decisions, [], report
+    # records of a previous release stay as published; only this build's documents are filtered
+    dropped = decisions.filter(~pl.col("publish_class").is_in(list(config.licence_classes)) & ~pl.col("is_previous"))
+    report["not_selected_docs"] = dropped.height
+    ids = dropped["doc_id"].to_list()
+    return decisions.filter(~pl.col("doc_id").is_in(ids)), ids, report
+
+
+def canonical_rights(canon: pl.DataFrame) -> pl.DataFrame:
+    """Merge what the cluster knows onto the canonical records (decided by `cluster_rights`).
+
+    - original_source: the cluster's agency; the vote is added to attribution_evidence;
+    - dateline and copyright notice: the record's own, else a copy's;
+    - licence: when `wire_text` (a copy carries the agency's notice in the story and this page does
+      not), the story is still the agency's: all-rights-reserved, scope article_text, with the
+      evidence (and licence_conflict when the page itself claimed an open licence).
+    """
+    rows = canon.select("doc_id", "title", "url", "authors", "publisher", "licence_spdx", "licence_scope",
+                        "licence_url", "licence_evidence", "licence_conflict", "attribution_evidence",
+                        "cluster_agency", "agency_votes", "cluster_agencies", "cluster_size",
+                        "wire_notice_doc_id", WIRE_TEXT).rows(named=True)
+    out: dict[str, list] = {k: [] for k in ("licence_spdx", "licence_class", "licence_scope", "licence_url",
+                                            "licence_evidence", "licence_conflict", "attribution_evidence",
+                                            "attribution_text")}
+    for r in rows:
+        spdx, scope, url, conflict = r["licence_spdx"], r["licence_scope"], r["licence_url"], r["licence_conflict"]
+        evidence = list(r["licence_evidence"] or [])
+        if r[WIRE_TEXT]:
+            evidence.append({"kind": "cluster_wire_copyright", "value": r["wire_notice_doc_id"],
+                             "location": "cluster", "confidence": 0.9, "spdx": ARR})
+            conflict = bool(conflict) or (spdx not in (ARR, NOASSERTION))
+            spdx, scope, url = ARR, "article_text", None
+        spdx = spdx or NOASSERTION
+        attribution = list(r["attribution_evidence"] or [])
+        if r["cluster_agency"] and (r["cluster_size"] or 1) > 1:
+            attribution.append({"kind": "cluster", "agency": r["cluster_agency"],
+                                "value": f"{r['agency_votes']} of {r['cluster_size']} copies name it"})
+            for other in r["cluster_agencies"] or ():
+                if other != r["cluster_agency"]:  # copies disagree: recorded, the majority stands
+                    attribution.append({"kind": "cluster_conflict", "agency": other,
+                                        "value": f"some copies name {other} instead"})
+        out["licence_spdx"].append(spdx)
+        out["licence_class"].append(licence_class(spdx))
+        out["licence_scope"].append(scope)
+        out["licence_url"].append(url)
+        out["licence_evidence"].append(evidence)
+        out["licence_conflict"].append(bool(conflict))
+        out["attribution_evidence"].append(attribution)
+        out["attribution_text"].append(attribution_text(r["title"], r["authors"], r["cluster_agency"],
+                                                        r["publisher"], r["url"], spdx))
+    sch = schema("documents")
+    return canon.with_columns(
+        [pl.Series(k, v, dtype=pl.Series(pa.array([], type=sch.field(k).type)).dtype) for k, v in out.items()]
+        + [pl.col("cluster_agency").alias("original_source"),
+           pl.coalesce("dateline", "cluster_dateline").alias("dateline")]
+        # the copyright of the TEXT: a copy's wire notice beats this page's own site notice
+        + [pl.when(pl.col(WIRE_TEXT)).then(pl.col(f"cluster_{c}")).otherwise(pl.coalesce(c, f"cluster_{c}")).alias(c)
+           for c in ("copyright_holder", "copyright_year", "copyright_notice")]
+    )

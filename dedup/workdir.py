@@ -1,0 +1,178 @@
+"""The work folder of a build: where each stage leaves its Parquet output and its completion marker.
+
+A build writes into `.<OUT>.partial/` next to OUT and renames it into place only when every file is
+written. Inside it, `_work/` holds what the stages hand to each other; each finished stage leaves
+`_work/<stage>.done`, a JSON file with the build's fingerprint (inputs, config, previous release and
+dedup's own code) and the stage's figures for run.json. A build killed at any point is resumed by
+running the same command again: the stages whose marker carries the same fingerprint are not run
+again, and the others start over from their inputs, so a resumed build writes the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from dedup import __version__
+from dedup.errors import OutputError
+
+WORK = "_work"
+LOCK = "build.lock"
+
+
+@dataclass(frozen=True)
+class WorkDir:
+    """Paths of the stage outputs inside a build's staging folder."""
+
+    stage_dir: Path  # becomes OUT when the build is done
+
+    @property
+    def root(self) -> Path:
+        return self.stage_dir / WORK
+
+    @property
+    def docs(self) -> Path:
+        return self.root / "docs"
+
+    def doc_part(self, i: int) -> Path:
+        """The docs part of input file i."""
+        return self.docs / f"part-{i:05d}.parquet"
+
+    def doc_parts(self) -> list[Path]:
+        """Every docs part, in input order."""
+        return sorted(self.docs.glob("part-*.parquet"))
+
+    def table(self, name: str) -> Path:
+        """A stage's single-file output: keys, stories, chrome, signatures, clusters, decisions..."""
+        return self.root / f"{name}.parquet"
+
+    def folder(self, name: str) -> Path:
+        """A stage's folder output."""
+        return self.root / name
+
+    def prepare(self, fingerprint: str) -> None:
+        """Keep the work an earlier run of this same build left; drop any other."""
+        stamp = self.root / "fingerprint"
+        try:
+            same = stamp.read_text("utf-8") == fingerprint
+        except OSError:
+            same = False
+        if not same:
+            shutil.rmtree(self.root, ignore_errors=True)
+        self.root.mkdir(parents=True, exist_ok=True)
+        stamp.write_text(fingerprint, "utf-8")
+
+    def _marker(self, stage: str) -> Path:
+        return self.root / f"{stage}.done"
+
+    def finished(self, stage: str, fingerprint: str) -> dict[str, Any] | None:
+        """The figures a stage recorded when it finished under this fingerprint, else None."""
+        try:
+            marker = json.loads(self._marker(stage).read_text("utf-8"))
+        except (OSError, ValueError):
+            return None
+        if not isinstance(marker, dict) or marker.get("fingerprint") != fingerprint:
+            return None
+        figures = marker.get("figures")
+        return figures if isinstance(figures, dict) else {}
+
+    def mark_finished(self, stage: str, fingerprint: str, figures: dict[str, Any]) -> None:
+        """Written last, after the stage's files: a marker means every file before it is complete."""
+        tmp = self._marker(stage).with_suffix(".tmp")
+        tmp.write_text(json.dumps({"fingerprint": fingerprint, "figures": figures}, sort_keys=True,
+                                  default=str), "utf-8")
+        os.replace(tmp, self._marker(stage))
+
+    def forget_from(self, stages: tuple[str, ...], first: str) -> None:
+        """Drop the markers of `first` and every later stage: their inputs are about to change."""
+        for stage in stages[stages.index(first):]:
+            self._marker(stage).unlink(missing_ok=True)
+
+
+@cache
+def code_fingerprint() -> str:
+    """A hash of dedup's own source and schemas: a resumed build never mixes outputs of two versions."""
+    package = Path(__file__).resolve().parent
+    h = hashlib.sha256(__version__.encode())
+    for path in sorted([*package.rglob("*.py"), *package.rglob("*.json")]):
+        if "__pycache__" in path.parts:
+            continue
+        h.update(path.relative_to(package).as_posix().encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def build_fingerprint(inputs: list[tuple[str, int, int]], config_sha256: str, previous: str | None) -> str:
+    """What a build's work depends on: every input (name, size, modification time), the config, the
+    previous release (its SHA256SUMS) and the code. Engines and worker counts are not in it: they never
+    change the bytes."""
+    doc = {"inputs": inputs, "config": config_sha256, "previous": previous, "code": code_fingerprint()}
+    return hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()
+
+
+def staging_folder(out: Path) -> Path:
+    """`.<OUT>.partial` next to OUT: one per output folder, so a second run finds the first one's work."""
+    out = Path(out)
+    return out.resolve().parent / f".{out.name}.partial"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's live process
+        return True
+    return True
+
+
+def take_staging(out: Path, resume: bool) -> tuple[Path, bool]:
+    """The staging folder for OUT, locked by this process: (folder, whether earlier work is in it).
+
+    Another live build writing the same OUT is an OutputError. Work left by a dead build is kept
+    when `resume` (its markers decide what is reused) and removed otherwise; so are the per-process
+    staging folders of older dedup versions (`.<OUT>.partial-<pid>`) whose process is gone."""
+    stage = staging_folder(out)
+    parent = stage.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        for old in parent.glob(f".{Path(out).name}.partial-*"):
+            pid = old.name.rsplit("-", 1)[-1]
+            if pid.isdigit() and not _alive(int(pid)):
+                shutil.rmtree(old, ignore_errors=True)
+        had_work = False
+        if stage.is_symlink() or (stage.exists() and not stage.is_dir()):
+            raise OutputError(f"{stage} exists and is not a folder; remove it and build again")
+        if stage.exists():
+            holder = _lock_holder(stage)
+            if holder is not None and holder != os.getpid() and _alive(holder):
+                raise OutputError(f"another dedup build (process {holder}) is writing {out}; wait for it to "
+                                  f"finish or stop it, then build again")
+            if resume and (stage / WORK).is_dir():
+                had_work = True
+            else:
+                shutil.rmtree(stage)
+        stage.mkdir(exist_ok=True)
+        (stage / LOCK).write_text(str(os.getpid()), "utf-8")
+    except OSError as exc:
+        raise OutputError(f"cannot write under {parent}: {exc.strerror or exc}") from exc
+    return stage, had_work
+
+
+def _lock_holder(stage: Path) -> int | None:
+    try:
+        text = (stage / LOCK).read_text("utf-8").strip()
+    except OSError:
+        return None
+    return int(text) if text.isdigit() else None
+
+
+def release_lock(stage: Path) -> None:
+    """Let another build take this output folder."""
+    (stage / LOCK).unlink(missing_ok=True)

@@ -44,7 +44,7 @@ from dedup.errors import InternalError, OutputError
 from dedup.ingest import ingest_file, key_table, reject_where
 from dedup.neardup.cluster import near_dup_labels
 from dedup.neardup.lsh import VerifyParams
-from dedup.neardup.minhash import s_curve
+from dedup.neardup.minhash import kernels_cached, s_curve
 from dedup.neardup.sign import Signed, hasher, hasher_params, read_signed, sign_documents, write_signed
 from dedup.previous import (Previous, load_previous, previous_report, previous_rights, split_previous,
                             with_previous_chrome, with_previous_signatures)
@@ -70,10 +70,22 @@ class Progress:
         """The build starts: this many input bytes in this many files."""
 
     def advance(self, nbytes: int, ndocs: int) -> None:
-        """Input bytes finished and documents extracted since the last call."""
+        """Ingest: input bytes read and documents extracted since the last call."""
 
     def stage(self, name: str) -> None:
         """A stage starts."""
+
+    def reused(self, name: str) -> None:
+        """A stage an interrupted run of the same build finished is reused, not run."""
+
+    def total(self, n: int, unit: str) -> None:
+        """The running stage has n units of work (parts, documents...)."""
+
+    def step(self, n: int = 1) -> None:
+        """n units of the running stage are done."""
+
+    def note(self, message: str) -> None:
+        """A one-line notice (the MinHash kernels compiling on a cold cache)."""
 
     def stop(self) -> None:
         """The build ended (or failed)."""
@@ -101,6 +113,15 @@ class Build:
     @property
     def parts(self) -> list[Path]:
         return self.work.doc_parts()
+
+    def counted_map(self, unit: str = "parts") -> Callable[[Callable[..., Any], list[tuple]], Iterator]:
+        """The engine's per-part map, counting finished tasks as the running stage's progress."""
+        def run(fn: Callable[..., Any], items: list[tuple]) -> Iterator:
+            self.progress.total(len(items), unit)
+            for result in self.steps.map(fn, items):
+                self.progress.step()
+                yield result
+        return run
 
     def keys(self, name: str = "keys") -> pl.DataFrame:
         """A key table of the work folder: keys, keys-selected or keys-final."""
@@ -134,14 +155,23 @@ def stage_ingest(b: Build) -> dict[str, Any]:
         else:
             todo.append(i)
 
+    reported = [0] * len(b.files)  # input bytes already shown, per file (WARC offsets, as records are read)
+
+    def rows_read(j: int, rows: int, nbytes: int) -> None:
+        i = todo[j]
+        nbytes = max(0, min(nbytes, b.input_bytes[i] - reported[i]))
+        reported[i] += nbytes
+        b.progress.advance(nbytes, rows)
+
     def finished(j: int, result: dict) -> None:
         i = todo[j]
         _save_part_result(b.work.doc_part(i), result)
         results[i] = result
-        b.progress.advance(b.input_bytes[i], 0)
+        b.progress.advance(b.input_bytes[i] - reported[i], 0)
+        reported[i] = b.input_bytes[i]
 
     items = [(b.files[i], b.work.doc_part(i), b.config.max_payload_bytes) for i in todo]
-    b.steps.map_files(ingest_file, items, finished, lambda n: b.progress.advance(0, n))
+    b.steps.map_files(ingest_file, items, finished, rows_read)
     return {"files": results}
 
 
@@ -156,7 +186,8 @@ def stage_stories(b: Build) -> dict[str, Any]:
     if not b.config.site_chrome:
         return {}
     good = b.good()
-    signed = sign_documents(b.parts, good, hasher_params(b.config), {}, b.steps.map)
+    _announce_compilation(b)
+    signed = sign_documents(b.parts, good, hasher_params(b.config), {}, b.counted_map())
     story, report = near_dup_labels(signed.sigs, signed.sizes, b.config.bands, b.config.rows, b.config.hot_bucket_cap,
                                     VerifyParams.for_stories(b.config), candidate_edges=b.steps.candidate_edges,
                                     components=b.steps.components)
@@ -184,7 +215,8 @@ def stage_site_chrome(b: Build) -> dict[str, Any]:
 def stage_sign(b: Build) -> dict[str, Any]:
     """Signatures of every kept document's final text (after the cross-site pass)."""
     lookup = chrome_lookup(pl.read_parquet(b.work.table("chrome")))
-    signed = sign_documents(b.parts, b.good(), hasher_params(b.config), lookup, b.steps.map, with_hashes=True)
+    _announce_compilation(b)
+    signed = sign_documents(b.parts, b.good(), hasher_params(b.config), lookup, b.counted_map(), with_hashes=True)
     write_signed(signed, b.work.table("signatures"))
     return {}
 
@@ -261,7 +293,7 @@ def stage_write(b: Build) -> dict[str, Any]:
                                      pl.read_parquet(b.work.table("decisions")),
                                      pl.read_parquet(b.work.table("provenance")),
                                      pl.read_parquet(b.work.table("chrome")), signed, b.previous, b.config,
-                                     b.steps.map)
+                                     b.counted_map())
     return {"outputs": outputs, **figures}
 
 
@@ -334,6 +366,7 @@ def _run_stage(b: Build, name: str) -> dict[str, Any]:
     done = b.work.finished(name, b.fingerprint)
     if done is not None:
         b.resumed.append(name)
+        b.progress.reused(name)
         return done
     b.work.forget_from(STAGES, name)
     b.progress.stage(name)
@@ -407,6 +440,12 @@ def _engine(dask: DaskOptions | None, workers: int) -> Iterator[Steps]:
         yield dask_engine.steps(client, dask.components)
 
 
+def _announce_compilation(b: Build) -> None:
+    """Say so when the MinHash kernels are about to be compiled (a cold numba cache: 10-20 s once)."""
+    if not kernels_cached():
+        b.progress.note("compiling the MinHash kernels (once per dedup version: 10-20 s)")
+
+
 # ---------------------------------------------------------------- ingest bookkeeping
 
 def _part_result(part: Path) -> dict | None:
@@ -463,8 +502,10 @@ def _run_report(b: Build, figures: dict[str, dict[str, Any]], memory: dict[str, 
         skipped += previous.run.get("counts", {}).get("skipped_records", 0)
     outputs = {k: [OutputFile(f["file"], f["rows"]) for f in v] for k, v in figures["write"]["outputs"].items()}
     written = {k: sum(f.rows for f in v) for k, v in outputs.items()}
-    data = [pl.read_parquet(b.work.stage_dir / f.file, columns=["cluster_size"]) for f in outputs["data"]]
-    sizes = pl.concat(data)["cluster_size"] if data else pl.Series("cluster_size", [], pl.Int64)
+    data = [pl.read_parquet(b.work.stage_dir / f.file, columns=["cluster_size", "language"]) for f in outputs["data"]]
+    data = pl.concat(data) if data else pl.DataFrame(schema={"cluster_size": pl.Int64, "language": pl.String})
+    sizes = data["cluster_size"]
+    languages = Counter(lang or "und" for lang in data["language"].to_list())
     counts = Counts(input_records=n_rows, canonical=written.get("data", 0), duplicates=written.get("duplicates", 0),
                     rejects=written.get("rejects", 0), clusters=written.get("data", 0),
                     clusters_with_copies=int((sizes > 1).sum()), skipped_records=skipped)
@@ -500,5 +541,6 @@ def _run_report(b: Build, figures: dict[str, dict[str, Any]], memory: dict[str, 
         versions={"dedup": __version__, "python": platform.python_version(), "pyarrow": pa.__version__,
                   "polars": pl.__version__},
         near_duplicates=near, previous=figures["rights"].get("previous", {}),
+        languages=dict(sorted(languages.items(), key=lambda kv: (-kv[1], kv[0]))),
         finished_at=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"))
 

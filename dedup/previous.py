@@ -273,8 +273,11 @@ def with_previous_signatures(previous: Previous, new: Signed) -> tuple[Signed, n
     sigs[at_new], sizes[at_new] = new.sigs, new.sizes
     sigs[at_old], sizes[at_old] = previous.sigs, previous.sizes
     hashes: list[str | None] = [None] * len(doc_ids)
-    for i, h in zip(at_new, new.hashes):
-        hashes[i] = h
+    languages: list[str | None] = [None] * len(doc_ids)
+    scores: list[float | None] = [None] * len(doc_ids)
+    for i, h, lang, score in zip(at_new, new.hashes, new.languages or [None] * len(at_new),
+                                 new.language_scores or [None] * len(at_new)):
+        hashes[i], languages[i], scores[i] = h, lang, score
     for d, h in previous.canon.select("doc_id", "content_sha256").iter_rows():
         if d in index:
             hashes[index[d]] = h
@@ -283,4 +286,4 @@ def with_previous_signatures(previous: Previous, new: Signed) -> tuple[Signed, n
     pairs = [(index[d], index[c]) for d, c in previous.dups.select("doc_id", "canonical_doc_id").iter_rows()
              if d in index and c in index]
     membership = (np.asarray([a for a, _ in pairs], dtype=np.int64), np.asarray([b for _, b in pairs], dtype=np.int64))
-    return Signed(doc_ids, sigs, sizes, hashes), old, membership
+    return Signed(doc_ids, sigs, sizes, hashes, languages, scores), old, membership

@@ -27,6 +27,7 @@ from dedup.schema import frame, schema
 from dedup.shards import (BucketSpill, base_metadata, bucket_of, shard_count, to_schema, write_parquet,
                           write_sharded)
 from dedup.text.blocks import SITE_CHROME, chrome_lookup, final_blocks
+from dedup.text.language import shingle_unit
 from dedup.text.normalise import join_blocks, text_hash
 
 Outputs = dict[str, list[dict]]  # table -> [{"file": relative path, "rows": n}, ...]
@@ -43,7 +44,8 @@ def apply_part(part: Path, verdict_file: Path, provenance_file: Path, lookup: di
     rej_spill = BucketSpill(spill_root / "rejects", 1, "rejects", tag)
     samples: dict[tuple[str, int], str] = {}
     for batch in pq.ParquetFile(part).iter_batches(batch_size=4096):
-        docs = frame(batch).drop("doc_id", "reject_reason", "reject_detail")
+        # the verdict's language is that of the final text (the docs part holds the within-page text's)
+        docs = frame(batch).drop("doc_id", "reject_reason", "reject_detail", "language", "language_score")
         docs = docs.join(verdict, on=ROW_KEY, how="left")
         canon = docs.filter(pl.col("is_canonical").fill_null(False)).join(provenance, on="doc_id", how="left")
         collect_samples(docs, lookup, samples)
@@ -64,8 +66,11 @@ def write_outputs(parts: list[Path], work: Path, stage_dir: Path, keys: pl.DataF
                   provenance: pl.DataFrame, chrome: pl.DataFrame, signed: Signed, previous: Previous | None,
                   config: BuildConfig, run_map: Callable) -> tuple[Outputs, dict]:
     """Every output table of the build into `stage_dir`; (outputs, figures for run.json)."""
+    languages = pl.DataFrame({"doc_id": signed.doc_ids, "language": signed.languages or [None] * len(signed.doc_ids),
+                              "language_score": signed.language_scores or [None] * len(signed.doc_ids)},
+                             schema={"doc_id": pl.String, "language": pl.String, "language_score": pl.Float64})
     verdict = keys.select(*ROW_KEY, "doc_id", "reject_reason", "reject_detail").join(
-        decisions, on="doc_id", how="left")
+        decisions, on="doc_id", how="left").join(languages, on="doc_id", how="left")
     class_bytes = Counter(dict(keys.join(decisions.filter("is_canonical").select("doc_id", "publish_class"),
                                          on="doc_id").group_by("publish_class").agg(pl.col("n_chars").sum()).iter_rows()))
     n_dups = decisions.height
@@ -153,6 +158,10 @@ def write_signatures(stage_dir: Path, decisions: pl.DataFrame, signed: Signed, p
     minhash = hasher(hasher_params(config)).params  # its own description: scheme, datasketch version...
     meta = kv | {"dedup.table": "signatures"} | {f"dedup.minhash.{k}": str(v) for k, v in minhash.items()} \
         | {"dedup.lsh.bands": str(config.bands), "dedup.lsh.rows": str(config.rows)}
+    by_char = sorted({lang for lang, k in zip(signed.languages or [], keep) if k and lang is not None
+                      and shingle_unit(lang, config.shingle_unit) != config.shingle_unit})
+    if by_char:  # records of these languages were shingled by characters, the others by `unit`
+        meta["dedup.minhash.char_unit_languages"] = ",".join(by_char)
     n = shard_count(table.nbytes, config.shard_bytes)
     folder = stage_dir / "signatures"
     folder.mkdir()

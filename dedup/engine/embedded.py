@@ -13,11 +13,12 @@ import signal
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from contextlib import contextmanager
+from functools import partial
 from multiprocessing import get_context
 from queue import Empty
 from typing import Any
 
-from dedup.engine.steps import Steps
+from dedup.engine.steps import RowsRead, Steps
 
 _QUEUE: Any = None
 _PR_SET_PDEATHSIG = 1
@@ -35,9 +36,9 @@ def _init_worker(queue: Any, parent: int) -> None:
         os._exit(1)
 
 
-def _report_rows(n: int) -> None:
+def _report_rows(index: int, rows: int, nbytes: int) -> None:
     if _QUEUE is not None:
-        _QUEUE.put(n)
+        _QUEUE.put((index, rows, nbytes))
 
 
 def _call(fn_and_args: tuple) -> Any:
@@ -45,8 +46,8 @@ def _call(fn_and_args: tuple) -> Any:
     return fn(*args)
 
 
-def _call_reporting(fn: Callable[..., Any], args: tuple) -> Any:
-    return fn(*args, _report_rows)
+def _call_reporting(fn: Callable[..., Any], args: tuple, index: int) -> Any:
+    return fn(*args, partial(_report_rows, index))
 
 
 @contextmanager
@@ -61,13 +62,14 @@ def steps(workers: int) -> Iterator[Steps]:
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
                                initargs=(queue, os.getpid()))
 
-    def map_parts(fn: Callable[..., Any], items: list[tuple]) -> list:
-        return list(pool.map(_call, [(fn, item) for item in items]))
+    def map_parts(fn: Callable[..., Any], items: list[tuple]) -> Iterator:
+        # results in order, each as soon as it and those before it are done (the stage counts them)
+        return pool.map(_call, [(fn, item) for item in items])
 
     def map_files(fn: Callable[..., Any], items: list[tuple], on_done: Callable[[int, Any], None],
-                  on_rows: Callable[[int], None]) -> list:
+                  on_rows: RowsRead) -> list:
         results: list = [None] * len(items)
-        pending = {pool.submit(_call_reporting, fn, item): i for i, item in enumerate(items)}
+        pending = {pool.submit(_call_reporting, fn, item, i): i for i, item in enumerate(items)}
         try:
             while pending:
                 done, _ = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)
@@ -100,10 +102,10 @@ def steps(workers: int) -> Iterator[Steps]:
         queue.close()
 
 
-def _drain(queue: Any, on_rows: Callable[[int], None]) -> None:
+def _drain(queue: Any, on_rows: RowsRead) -> None:
     while True:
         try:
-            n = queue.get_nowait()
+            index, rows, nbytes = queue.get_nowait()
         except Empty:
             return
-        on_rows(n)
+        on_rows(index, rows, nbytes)

@@ -29,7 +29,8 @@ SIZE_BUCKETS = ((1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"), 
                 (10_000_000_000, "1B<n<10B"), (100_000_000_000, "10B<n<100B"), (1_000_000_000_000, "100B<n<1T"))
 HUB_TAGS = ["task_categories:", "- text-generation", "size_categories:"]
 HUB_ORIGIN = ["source_datasets:", "- original", "language_creators:", "- found", "annotations_creators:",
-              "- no-annotation", "tags:", "- news", "- deduplicated", "- web-crawl", "configs:"]
+              "- no-annotation", "tags:"]
+NEWS = "news articles"  # the genre (release/describe.genre) that gets the `news` tag
 # Columns of data/ the card describes (all columns: schemas/documents.json).
 MAIN_COLUMNS = ["doc_id", "cluster_id", "cluster_size", "canonical_reason", "url", "domain", "title", "text",
                 "published_at", "fetched_at", "licence_spdx", "licence_class", "original_source",
@@ -69,8 +70,10 @@ MOTIVATION = ("News crawls carry the same wire story republished by many sites, 
               "navigation, newsletter boxes and footers. This dataset keeps one canonical record per story, "
               "with the text of the article only and the list of every copy (doc_id, URL, domain), so that "
               "a model or a study sees each story once and can still trace where it was published.")
-NO_LANGUAGE = ("- Language: not recorded. `dedup` does not detect the language of a document and the "
-               "crawl does not state it, so the card declares no `language`.")
+NO_LANGUAGE = "- Language: not recorded (a build made before dedup identified languages)."
+LANGUAGES = "- Languages (the `language` column, identified on each record's text by fastText lid.176): "
+GENRE = ("of the records carry a dateline, a wire agency or news-article structured data (news when more "
+         "than half do).")
 EXTRACTION = ("Text is the main content of each HTML page (resiliparse), as ordered blocks; title, canonical "
               "URL, site name and publication time come from the page's metadata. The build does not fetch "
               "anything: the crawl dumps are the only source.")
@@ -125,7 +128,13 @@ def front_matter(facts: ReleaseFacts) -> str:
         details = f"Licence per record in the licence_spdx column: {mix}. See {LICENSES}."
         lines += [f"license_name: {yaml_str(lic_name)}", f"license_link: {LICENSES}",
                   f"license_details: {yaml_str(details)}"]
+    found = [lang for lang in facts.languages if lang != "und"]
+    if found:  # Hugging Face `language`: ISO 639-1/3 codes of the records' languages
+        lines += ["language:"] + [f"- {yaml_str(lang)}" for lang in found]
+        if len(found) > 1:
+            lines += ["multilinguality:", "- multilingual"]
     lines += [*HUB_TAGS, f"- {yaml_str(size_category(facts.rows['data']))}", *HUB_ORIGIN]
+    lines += (["- news"] if facts.genre[0] == NEWS else []) + ["- deduplicated", "- web-crawl", "configs:"]
     folders = facts.data_folders
     lines += ["- config_name: default", "  default: true", "  data_files:", "  - split: train", "    path:"]
     lines += [f"    - {yaml_str(v.glob)}" for v in folders.values()]
@@ -140,12 +149,17 @@ def front_matter(facts: ReleaseFacts) -> str:
 
 def _intro(facts: ReleaseFacts) -> list[str]:
     run, rows = facts.run, facts.rows
-    summary = (f"Version {facts.version}. A deduplicated dataset of news articles extracted from web-crawl dumps "
+    kind, news_share = facts.genre
+    summary = (f"Version {facts.version}. A deduplicated dataset of {kind} extracted from web-crawl dumps "
                f"by `dedup build` (dedup {inline(run.dedup_version)}): {fmt(rows['data'])} canonical documents, one "
                f"per story, each with the provenance of its {fmt(rows['duplicates'])} copies in total, from "
                f"{fmt(run.counts.input_records)} input records. Every input record is accounted for in exactly "
-               "one of `data/`, `duplicates/` and `rejects/`.")
-    return [f"# {inline(facts.name)}", "", summary, "", FILES, "", QUICK_LOAD, ""]
+               f"one of `data/`, `duplicates/` and `rejects/`. Described as {kind}: {news_share:.0%} {GENRE}")
+    s = [f"# {inline(facts.name)}", "", summary]
+    if not facts.name_given:
+        s += ["", f"The name {code(facts.name)} was chosen by dedup from the records (genre, main language, months "
+                  "fetched): no name was given to `dedup release --name`."]
+    return s + ["", FILES, "", QUICK_LOAD, ""]
 
 
 def _motivation(facts: ReleaseFacts) -> list[str]:
@@ -172,7 +186,11 @@ def _composition(facts: ReleaseFacts) -> list[str]:
     if facts.text_withheld:
         s.append(f"- {fmt(facts.text_withheld)} documents are published without their text (`text` is "
                  "null: their licence class was withheld at build time); their URL and provenance remain.")
-    s += [NO_LANGUAGE, ""]
+    if facts.languages:
+        s.append(LANGUAGES + ", ".join(f"{inline(k)} {fmt(v)}" for k, v in facts.languages.items()) + ".")
+    else:
+        s.append(NO_LANGUAGE)
+    s.append("")
     if not facts.flat_data:
         s += ["Data files by licence class (one Hugging Face config per folder, `default` covers all):", "",
               table(["folder", "files", "rows"], [[code(f"{k}/"), v.files, v.rows] for k, v in facts.data_folders.items()]),

@@ -22,7 +22,7 @@ from dedup.release.files import LICENSES, PARQUET_MEDIA_TYPE, TABLES
 from dedup.schema import definition, schema as table_schema
 
 CROISSANT_SPEC = "http://mlcommons.org/croissant/1.1"
-KEYWORDS = ["news", "deduplication", "web crawl", "text"]
+KEYWORDS = ["deduplication", "web crawl", "text"]  # and "news" for news articles (release/describe.genre)
 EPOCH_DATE = "1970-01-01"
 BIBTEX_ESCAPES = {"\\": "\\textbackslash{}", "{": "\\{", "}": "\\}"}
 
@@ -169,7 +169,7 @@ def cite_as(facts: ReleaseFacts) -> str:
     name, version = facts.name, facts.version
     return (f"@misc{{{re.sub(r'[^A-Za-z0-9]+', '_', name)}_{version.replace('.', '_')}, "
             f"title = {{{bibtex(name)}}}, version = {{{version}}}, "
-            f"note = {{Deduplicated news dataset built with dedup, config sha256 {facts.config_sha256}}}}}")
+            f"note = {{Deduplicated {facts.genre[0]} built with dedup, config sha256 {facts.config_sha256}}}}}")
 
 
 def render_croissant(facts: ReleaseFacts) -> dict[str, Any]:
@@ -187,7 +187,7 @@ def render_croissant(facts: ReleaseFacts) -> dict[str, Any]:
         "@type": "sc:Dataset",
         "conformsTo": CROISSANT_SPEC,
         "name": facts.name,
-        "description": (f"Deduplicated news articles from web-crawl dumps, built by dedup: {rows['data']} canonical "
+        "description": (f"Deduplicated {facts.genre[0]} from web-crawl dumps, built by dedup: {rows['data']} canonical "
                         f"documents (one per story, with the provenance of every copy), {rows['duplicates']} "
                         f"duplicate rows and {rows['rejects']} rejected input records. Licence per record in "
                         f"licence_spdx; see {LICENSES}."),
@@ -196,7 +196,7 @@ def render_croissant(facts: ReleaseFacts) -> dict[str, Any]:
         "license": croissant_license(facts.spdx_data),
         "datePublished": date_published(facts),
         "citeAs": cite_as(facts),
-        "keywords": KEYWORDS,
+        "keywords": (["news"] if facts.genre[0] == "news articles" else []) + KEYWORDS,
         "isAccessibleForFree": True,
         "distribution": distribution,
         "recordSet": record_sets,

@@ -18,13 +18,15 @@ from typing import Any
 import polars as pl
 
 from dedup.errors import ReleaseError
+from dedup.release.describe import genre, languages
 from dedup.release.files import (RELEASE_FILES, TABLES, FileInfo, all_files, inspect_file, null_count,
                                  read_columns, readable)
 from dedup.run_report import RunReport
 
 DATA_COLUMNS = ["doc_id", "domain", "published_at", "fetched_at", "n_chars", "licence_spdx", "licence_class",
                 "original_source", "canonical_reason", "cluster_size", "blocks_removed",
-                "boilerplate_chars_removed", "attribution_text"]
+                "boilerplate_chars_removed", "attribution_text", "dateline", "attribution_evidence", "language",
+                "page_type"]
 TOP_DOMAINS = 10
 CREDIT_EXAMPLES = 5
 
@@ -89,6 +91,9 @@ class ReleaseFacts:
     cc_by_missing_credit: int
     cc_by_examples: list[str]  # a few credit lines of CC BY documents, by doc_id
     minhash: Mapping[str, Any]  # MinHash and LSH parameters of signatures/
+    languages: Mapping[str, int]  # documents per language ('und': none identified), most frequent first
+    genre: tuple[str, float]  # ('news articles' or 'web pages', the share of records with a news signal)
+    name_given: bool  # False when dedup chose the name from the records (`describe.default_name`)
 
     @property
     def flat_data(self) -> bool:
@@ -166,7 +171,7 @@ def release_inputs(out: Path) -> list[FileInfo]:
 
 
 def collect_facts(out: Path, name: str, version: str, url: str | None, run: RunReport,
-                  files: list[FileInfo]) -> ReleaseFacts:
+                  files: list[FileInfo], *, name_given: bool = True) -> ReleaseFacts:
     """The facts of the build folder `out` whose files (`release_inputs`) and run.json are given.
 
     Raises ReleaseError for an unreadable Parquet file or a folder without data/ files."""
@@ -221,4 +226,7 @@ def collect_facts(out: Path, name: str, version: str, url: str | None, run: RunR
         cc_by_missing_credit=int(cc_by["attribution_text"].is_null().sum()) if cc_by.height else 0,
         cc_by_examples=cc_by.sort("doc_id")["attribution_text"].drop_nulls().to_list()[:CREDIT_EXAMPLES],
         minhash=_minhash(by_table, run),
+        languages=languages(data),
+        genre=genre(data),
+        name_given=name_given,
     )

@@ -20,8 +20,9 @@ from dedup.errors import ReleaseError
 from dedup.release.card import render_card
 from dedup.release.changelog import SEMVER, next_version, render_changelog
 from dedup.release.croissant import render_croissant
+from dedup.release.describe import NEWS_COLUMNS, default_name
 from dedup.release.facts import collect_facts, release_inputs
-from dedup.release.files import CARD, CHANGELOG, CROISSANT, LICENSES, MANIFEST
+from dedup.release.files import CARD, CHANGELOG, CROISSANT, LICENSES, MANIFEST, inspect_file, read_columns, readable
 from dedup.release.licences import render_licenses
 from dedup.release.manifest import build_manifest, write_sums, write_text
 from dedup.release.report import write_report
@@ -47,6 +48,13 @@ def refuse_empty(out: Path, run: RunReport) -> None:
                        f"rejected ({reasons}; see rejects/), so there is nothing to release; {fix}")
 
 
+def default_name_of(out: Path) -> str:
+    """The name dedup gives a release when none is given: what its records are (`describe.default_name`),
+    or the folder's name when data/ holds no file."""
+    data = [inspect_file(out, p.relative_to(out).as_posix(), sha256="") for p in sorted((out / "data").rglob("*.parquet"))]
+    return default_name(read_columns(out, readable(data), NEWS_COLUMNS)) if data else out.resolve().name
+
+
 def package(out: Path, *, name: str | None = None, version: str | None = None,
             url: str | None = None) -> dict[str, Any]:
     """Write the release files into `out` (a `dedup build` output) and return the manifest.
@@ -64,9 +72,10 @@ def package(out: Path, *, name: str | None = None, version: str | None = None,
     run = RunReport.load(out)
     refuse_empty(out, run)
     version = next_version(run, version)
-    name = name or run.previous.get("name") or out.resolve().name
+    name_given = bool(name or run.previous.get("name"))
+    name = name or run.previous.get("name") or default_name_of(out)
     write_report(out, name=name, run=run)  # report.html, before the manifest and SHA256SUMS so both cover it
-    facts = collect_facts(out, name, version, url, run, release_inputs(out))
+    facts = collect_facts(out, name, version, url, run, release_inputs(out), name_given=name_given)
     manifest = build_manifest(facts)
     write_text(out / MANIFEST, dumps(manifest))
     write_text(out / CROISSANT, dumps(render_croissant(facts)))

@@ -32,6 +32,7 @@ class Counts:
 
     @property
     def accounting_ok(self) -> bool:
+        """Every input record is in exactly one of data, duplicates and rejects."""
         return self.canonical + self.duplicates + self.rejects == self.input_records
 
     def to_dict(self) -> dict[str, int | bool]:

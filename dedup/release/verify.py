@@ -5,8 +5,8 @@ symbolic link or a FIFO is a problem and never opened); each file against SHA256
 SHA256SUMS agrees with it) against manifest.json and croissant.json, so one changed file is one problem
 naming the first record it contradicts; run.json and the manifest themselves (typed loaders: malformed
 is a named problem, never a traceback); every Parquet file (the `files.inspect_file` that `package`
-uses); then the rows: every doc_id once, the counts of run.json, duplicates pointing at a canonical,
-licence class and text length consistent with each row.
+uses); then the rows: every doc_id once, the counts of run.json, duplicates pointing at a canonical in
+their cluster, a licence class consistent with each row's licence and folder.
 
 What verify cannot see: a release rewritten and packaged again as a whole is consistent with itself.
 Its authenticity is the sha256 of SHA256SUMS, which `dedup verify` prints; compare it with the one the
@@ -21,11 +21,10 @@ import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any, cast
+from typing import Any
 
 import polars as pl
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from dedup.errors import ReleaseError
 from dedup.release.facts import config_sha256
@@ -394,20 +393,8 @@ def _licences(data: pl.DataFrame) -> list[str]:
     return problems
 
 
-def _text_lengths(out: Path, files: list[FileInfo]) -> list[str]:
-    """n_chars equals the length of the text (a text edited after the build), one file at a time."""
-    problems = []
-    for rel in readable(files):
-        table = pq.read_table(out / rel, columns=["doc_id", "text", "n_chars"])
-        frame = cast(pl.DataFrame, pl.from_arrow(table)).with_columns(pl.lit(rel).alias("_file"))
-        problems += _per_file(frame, pl.col("text").is_not_null()
-                              & (pl.col("text").str.len_chars().cast(pl.Int64) != pl.col("n_chars")),
-                              "whose text is not n_chars characters long (the text was edited)")
-    return problems
-
-
 def check_rows(out: Path, infos: dict[str, FileInfo], run: RunReport | None) -> list[str]:
-    """The rows: every doc_id once, the counts of run.json, references, licences and text lengths."""
+    """The rows: every doc_id once, the counts of run.json, references and licences."""
     by_table = {t: [f for f in infos.values() if f.table == t and f.fingerprint] for t in TABLES}
     matching = {t: [f for f in fs if f.fingerprint == fingerprint(table_schema(TABLES[t]))]
                 for t, fs in by_table.items()}
@@ -428,5 +415,4 @@ def check_rows(out: Path, infos: dict[str, FileInfo], run: RunReport | None) -> 
     problems += _references(out, frames, by_table["signatures"])
     # the row invariants read columns of the documents schema: only files that have it
     data = frames["data"].filter(pl.col("_file").is_in([f.path for f in matching["data"]]))
-    problems += _licences(data)
-    return problems + _text_lengths(out, matching["data"])
+    return problems + _licences(data)

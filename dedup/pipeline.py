@@ -53,7 +53,7 @@ from dedup.run_report import Counts, InputRecord, OutputFile, RunReport
 from dedup.select import decide_canonical, provenance, similarity
 from dedup.sources import storage
 from dedup.sources.read import InputFile, expand_inputs
-from dedup.text.blocks import chrome_lookup, no_chrome
+from dedup.text.blocks import chrome_lookup, count_cross_story_chrome, no_chrome
 from dedup.workdir import WorkDir, build_fingerprint, release_lock, take_staging
 from dedup.write import write_outputs
 
@@ -203,7 +203,12 @@ def stage_site_chrome(b: Build) -> dict[str, Any]:
     if config.site_chrome:
         # with a previous release every block counts: its own counts are added below
         min_stories = config.site_min_stories if previous is None else 1
-        chrome = b.steps.site_chrome(b.parts, pl.read_parquet(b.work.table("stories")), min_stories)
+        stories = pl.read_parquet(b.work.table("stories"))
+        chrome = b.steps.site_chrome(b.parts, stories, min_stories)
+        # short blocks in many different stories of different sites: chrome on every site (small: short
+        # blocks only, so counted in this process whatever the engine)
+        chrome = pl.concat([chrome, count_cross_story_chrome(b.parts, stories).cast(chrome.schema)]).sort(
+            "domain", "block_key")
         if previous is not None:
             chrome = with_previous_chrome(chrome, previous.chrome, config.site_min_stories)
     elif previous is not None:

@@ -26,7 +26,7 @@ from dedup.rights.merge import canonical_rights
 from dedup.schema import frame, schema
 from dedup.shards import (BucketSpill, base_metadata, bucket_of, shard_count, to_schema, write_parquet,
                           write_sharded)
-from dedup.text.blocks import SITE_CHROME, chrome_lookup, final_blocks
+from dedup.text.blocks import CROSS_SITE, SITE_CHROME, STORY_CHROME, chrome_lookup, final_blocks
 from dedup.text.language import shingle_unit
 from dedup.text.normalise import join_blocks, text_hash
 
@@ -126,7 +126,8 @@ def write_boilerplate(stage_dir: Path, chrome: pl.DataFrame, samples: dict[tuple
     chrome = chrome.with_columns(
         pl.struct("domain", "block_key").map_elements(
             lambda r: samples.get((r["domain"], r["block_key"])), return_dtype=pl.String).alias("sample_text"),
-        pl.lit(SITE_CHROME).alias("action"),
+        pl.when(pl.col("domain") == CROSS_SITE).then(pl.lit(STORY_CHROME)).otherwise(pl.lit(SITE_CHROME))
+        .alias("action"),
     )
     table = to_schema(chrome.sort("domain", "block_key"), "boilerplate")
     (stage_dir / "boilerplate").mkdir()
@@ -190,13 +191,15 @@ def top_chrome(chrome: pl.DataFrame, per_site: int = 5, sites: int = 20) -> dict
 
 def collect_samples(docs: pl.DataFrame, lookup: dict[str, set[int]], samples: dict) -> None:
     """One text per removed (domain, block): the smallest, so the choice does not depend on order."""
+    cross = lookup.get(CROSS_SITE, set())
     for domain, blocks, keys in docs.select("domain", "blocks", "block_keys").iter_rows():
         drop = lookup.get(domain or "", ())
-        if not drop:
+        if not drop and not cross:
             continue
         for b, k in zip(blocks or (), keys or ()):
-            if k in drop and (samples.get((domain, k)) is None or b < samples[(domain, k)]):
-                samples[(domain, k)] = b
+            at = (domain, k) if k in drop else (CROSS_SITE, k) if k in cross else None
+            if at is not None and (samples.get(at) is None or b < samples[at]):
+                samples[at] = b
 
 
 def final_text(canon: pl.DataFrame, lookup: dict[str, set[int]]) -> pl.DataFrame:

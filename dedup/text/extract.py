@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pyarrow as pa
-from resiliparse.extract.html2text import extract_plain_text
 from resiliparse.parse.encoding import bytes_to_str, detect_encoding
 from resiliparse.parse.html import HTMLTree
 
@@ -18,13 +17,12 @@ from dedup.rights.attribution import attribution_evidence
 from dedup.rights.licence import (copyright_fields, decide_licence, html_licence_evidence, jsonld_licence_evidence,
                                   text_licence_evidence)
 from dedup.schema import schema
+from dedup.text.blockmodel import page_lines, story_probabilities
+from dedup.text.cleaning import choose_lines, plain_lines
 from dedup.text.metadata import PageMetadata, page_metadata
 from dedup.text.markup import page_type
 from dedup.text.normalise import join_blocks, registered_domain, split_blocks
 
-# A page whose main-content pass keeps less than this is re-extracted whole: short pages (a single
-# paragraph of news, a WET-like page) are often judged "no main content" by the heuristics.
-MIN_MAIN_CHARS = 50
 MAX_HTML_BYTES = 8 * 1024 * 1024  # larger payloads are truncated before parsing (logged as detail)
 
 
@@ -34,6 +32,11 @@ class Extracted:
 
     blocks: list[str]
     metadata: PageMetadata = field(default_factory=PageMetadata)
+    # lines the licence, attribution and date readers see: every main-content line, kept or not (a wire
+    # credit or a licence line in a footer is evidence even when it is not story text)
+    evidence_blocks: list[str] | None = None
+    removed_reasons: list[str] = field(default_factory=list)  # one per line the cleaning removed
+    removed_chars: int = 0
 
     @property
     def text(self) -> str:
@@ -67,24 +70,29 @@ def extract_html(html: str | bytes, url: str | None = None, charset: str | None 
         html = decode_html(html[:MAX_HTML_BYTES], charset)
     tree = HTMLTree.parse(html)
     try:
-        # comments=False: reader comments are not the article (dragnet micro precision 0.53 -> 0.85)
-        main = extract_plain_text(tree, main_content=True, alt_texts=False, list_bullets=False, comments=False)
-        blocks = split_blocks(main)
-        if sum(len(b) for b in blocks) < MIN_MAIN_CHARS:
-            whole = split_blocks(extract_plain_text(tree, main_content=False, alt_texts=False, list_bullets=False))
-            if sum(len(b) for b in whole) > sum(len(b) for b in blocks):
-                blocks = whole
+        # resiliparse's main content (comments=False: reader comments are not the article) with each
+        # line's tag and link text; a page whose main content is (nearly) empty is taken whole
+        lines, features, from_main = page_lines(tree)
+        title = tree.title
     finally:
         # resiliparse trees must be freed by the thread that made them (a PyO3 'unsendable' object):
         # never leave one to a traceback or a garbage-collector pass on another thread (Dask workers)
         del tree
-    return Extracted(blocks=blocks, metadata=page_metadata(html, url, blocks))
+    # a page taken whole is kept as it stands: only the guards apply
+    probs = story_probabilities(features) if from_main else [1.0] * len(lines)
+    choice = choose_lines(lines, probs, title=title)
+    return Extracted(blocks=choice.kept, metadata=page_metadata(html, url, choice.evidence),
+                     evidence_blocks=choice.evidence, removed_reasons=choice.reasons,
+                     removed_chars=choice.removed_chars)
 
 
 def extract_plain(text: str, url: str | None = None) -> Extracted:
-    """Plain text (WET conversion records, JSONL `text`) -> blocks, with the byline and date lines they show."""
-    blocks = split_blocks(text.replace("\r\n", "\n"))
-    return Extracted(blocks=blocks, metadata=page_metadata(None, url, blocks))
+    """Plain text (WET conversion records, JSONL `text`) -> blocks (leaked markup and script lines and
+    widget labels dropped), with the byline and date lines they show."""
+    choice = plain_lines(split_blocks(text.replace("\r\n", "\n")))
+    return Extracted(blocks=choice.kept, metadata=page_metadata(None, url, choice.evidence),
+                     evidence_blocks=choice.evidence, removed_reasons=choice.reasons,
+                     removed_chars=choice.removed_chars)
 
 
 def extract_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
@@ -130,6 +138,9 @@ def _extract_row(html: bytes | None, text: str | None, url: str | None, charset:
         "modified_at_source": md.modified_at_source,
         "page_type": page_type(md.jsonld),
         "blocks": ex.blocks,
+        "blocks_removed": len(ex.removed_reasons),
+        "boilerplate_chars_removed": ex.removed_chars,
+        "removed_reasons": ex.removed_reasons,
     }
     row.update(page_rights(page, ex, domain))
     return row
@@ -138,12 +149,13 @@ def _extract_row(html: bytes | None, text: str | None, url: str | None, charset:
 def page_rights(page: str | None, ex: Extracted, domain: str | None) -> dict:
     """Licence and attribution from the page's own evidence: markup, JSON-LD and every extracted
     block (before repeated-block removal, which may drop a wire credit line the licence needs)."""
+    blocks = ex.evidence_blocks or ex.blocks
     evidence = (html_licence_evidence(page) if page else []) + jsonld_licence_evidence(ex.metadata.jsonld) \
-        + text_licence_evidence(ex.blocks)
+        + text_licence_evidence(blocks)
     row = decide_licence(evidence)
-    row.update(copyright_fields(ex.blocks, evidence))
+    row.update(copyright_fields(blocks, evidence))
     md = ex.metadata
-    attribution = attribution_evidence(ex.blocks, md.jsonld, md.meta, domain, md.author_agencies)
+    attribution = attribution_evidence(blocks, md.jsonld, md.meta, domain, md.author_agencies)
     row["agency"] = attribution["original_source"]
     row["attribution_evidence"] = attribution["attribution_evidence"]
     row["dateline"] = attribution["dateline"]

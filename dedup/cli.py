@@ -23,8 +23,9 @@ from dedup import __version__
 from dedup.config import load_config
 from dedup.errors import ConfigError, DedupError
 from dedup.neardup.explain import explain_pair, lookup
+from dedup.release.files import SUMS, sha256_file
 from dedup.release.package import package
-from dedup.release.package import verify as verify_release
+from dedup.release.verify import verify as verify_release
 from dedup.release.publish import parse_destination, publish_to_dir, publish_to_hub, publish_to_store
 from dedup.pipeline import DaskOptions, Interrupted
 from dedup.pipeline import Progress as PipelineProgress
@@ -296,19 +297,20 @@ def release(
     typer.echo(f"packaged and verified {out}/ (README.md, croissant.json, manifest.json, SHA256SUMS)")
 
 
-@app.command(short_help="Re-check a release: checksums, schemas, counts.")
+@app.command(short_help="Re-check a release: checksums, manifest, schemas, counts.")
 def verify(
     out: Annotated[Path, typer.Argument(metavar="OUT", help="A release folder (made by `dedup release`).",
                                         show_default=False)],
 ) -> None:
-    """Re-check a release: checksums, schemas, row counts and the accounting invariant. Exit code 3
-    and one line per problem when anything is wrong."""
-    if (out / "run.json").is_file() and not (out / "SHA256SUMS").exists() and not (out / "manifest.json").exists():
-        err.print(f"{out} is a build that was never released: run `dedup release {out}` to package it "
-                  "(the release is verified at the end)", highlight=False)
-        raise typer.Exit(3)
+    """Re-check a release: checksums, manifest, schemas, row counts and the accounting invariant. Exit
+    code 3 and one line per problem when anything is wrong (a build never released: run `dedup release`);
+    on success, the sha256 of SHA256SUMS to compare with the one the publisher states."""
+    if not out.is_dir():
+        err.print(f"[red]error:[/red] {out}: not a folder; give the folder of a packaged release", highlight=False)
+        raise typer.Exit(2)
     _fail_on_problems(verify_release(out))
-    typer.echo(f"{out}/ verifies: checksums, schemas, row counts and accounting hold")
+    typer.echo(f"{out}/ verifies: checksums, manifest, schemas, row counts and accounting hold; "
+               f"{SUMS} sha256 {sha256_file(out / SUMS)}")
 
 
 @app.command(short_help="Copy or upload a verified release.")

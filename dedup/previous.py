@@ -8,17 +8,21 @@ rows into the new output (stage write).
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 import numpy as np
 import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from dedup.errors import ConfigError, InputError
+from dedup.errors import ConfigError, InputError, ReleaseError
 from dedup.neardup.sign import Signed
+from dedup.release.files import MANIFEST
+from dedup.release.manifest import load_manifest
+from dedup.release.verify import verify
+from dedup.run_report import RunReport
 from dedup.schema import frame, schema
 from dedup.select import choose_canonical, on_agency_domain
 from dedup.shards import BucketSpill, to_schema
@@ -32,10 +36,11 @@ DUP_COLUMNS = ["doc_id", "cluster_id", "canonical_doc_id", "url", "domain", "mat
 @dataclass
 class Previous:
     """What a build needs of the release it follows: signatures, records, chrome, run.json."""
+
     path: Path
     name: str
     version: str
-    run: dict
+    report: RunReport  # its run.json
     changelog: str
     doc_ids: list[str]  # signed documents, sorted; row i of sigs / sizes
     sigs: np.ndarray
@@ -46,8 +51,13 @@ class Previous:
     chrome: pl.DataFrame  # boilerplate/: domain, block_key, pages, stories, sample_text
 
     def files(self, table: str) -> list[Path]:
-        """The Parquet files of one table of the previous release."""
+        """The Parquet files of one table of the previous release, sorted."""
         return sorted((self.path / table).rglob("*.parquet"))
+
+    @property
+    def run(self) -> dict[str, Any]:
+        """Its run.json as a plain dict (the figures `pipeline` copies into the new run.json)."""
+        return self.report.to_dict()
 
 
 def _kv(path: Path) -> dict[str, str]:
@@ -69,8 +79,6 @@ def check_params(path: Path, kv: dict[str, str], params: dict, bands: int, rows:
 
 def load_previous(path: Path, params: dict, bands: int, rows: int, *, check: bool = True) -> Previous:
     """Read what the decisions need from a packaged release (checked with `dedup verify` first)."""
-    from dedup.release.package import MANIFEST, verify
-
     path = Path(path)
     if not path.is_dir():
         raise InputError(f"--previous {path}: not a folder; give the folder of a packaged release")
@@ -83,8 +91,11 @@ def load_previous(path: Path, params: dict, bands: int, rows: int, *, check: boo
         if problems:
             raise InputError(f"--previous {path} does not verify ({len(problems)} problem(s), first: "
                              f"{problems[0]}); run `dedup verify {path}` and restore it first")
-    manifest = json.loads((path / MANIFEST).read_text("utf-8"))
-    run = json.loads((path / "run.json").read_text("utf-8"))
+    try:
+        manifest = load_manifest(path)
+        report = RunReport.load(path)
+    except ReleaseError as exc:
+        raise InputError(f"--previous {path}: {exc}") from exc
     changelog = (path / "CHANGELOG.md").read_text("utf-8") if (path / "CHANGELOG.md").is_file() else ""
 
     sig_files = sorted((path / "signatures").glob("*.parquet"))
@@ -112,8 +123,8 @@ def load_previous(path: Path, params: dict, bands: int, rows: int, *, check: boo
                          for f in chrome_files]) if chrome_files else
               pl.DataFrame(schema={"domain": pl.String, "block_key": pl.Int64, "pages": pl.UInt32,
                                    "stories": pl.UInt32, "sample_text": pl.String}))
-    return Previous(path=path, name=manifest.get("name") or path.name, version=manifest.get("version") or "1.0.0",
-                    run=run, changelog=changelog, doc_ids=sig["doc_id"].to_list(), sigs=sigs,
+    return Previous(path=path, name=manifest.name, version=manifest.version,
+                    report=report, changelog=changelog, doc_ids=sig["doc_id"].to_list(), sigs=sigs,
                     sizes=sig["n_shingles"].fill_null(0).to_numpy().astype(np.int64),
                     canon=canon, dups=dups,
                     all_ids=set(canon["doc_id"].to_list()) | set(dups["doc_id"].to_list()) | set(rejected),
@@ -199,7 +210,7 @@ def previous_report(previous: Previous, decisions: pl.DataFrame) -> dict:
         "demoted_doc_ids": sorted(demoted["doc_id"].to_list())[:100],
         "new_withheld": int(new.filter(pl.col("is_canonical") & pl.col("withhold_text"))
                             .height) if "withhold_text" in new.columns else 0,
-        "counts": previous.run.get("counts", {}),
+        "counts": previous.report.counts.to_dict(),
         "changelog": previous.changelog,
     }
 

@@ -32,6 +32,7 @@ class Counts:
 
     @property
     def accounting_ok(self) -> bool:
+        """Every input record is in exactly one of data, duplicates and rejects."""
         return self.canonical + self.duplicates + self.rejects == self.input_records
 
     def to_dict(self) -> dict[str, int | bool]:
@@ -93,6 +94,7 @@ class RunReport:
 
     @property
     def dedup_version(self) -> str:
+        """The dedup version that built the folder ('?' when run.json does not say)."""
         return str(self.versions.get("dedup", "?"))
 
     @classmethod

@@ -17,7 +17,10 @@ import pytest
 from dedup.config import load_config
 from dedup.errors import ConfigError, InputError, ReleaseError
 from dedup.pipeline import build
-from dedup.release.package import next_version, package, verify
+from dedup.release.changelog import next_version
+from dedup.release.package import package
+from dedup.release.verify import verify
+from dedup.run_report import Counts, RunReport
 
 from conftest import REPO, parquet_hashes
 
@@ -167,20 +170,27 @@ def test_previous_must_be_a_packaged_release_with_the_same_settings(tmp_path):
         build([str(crawl)], tmp_path / "z", load_config(None), previous=broken)
 
 
+def _run(input_records: int, previous: dict) -> RunReport:
+    """A run.json of `input_records` records (all rejects: only the total matters to the version rules)."""
+    counts = Counts(input_records=input_records, canonical=0, duplicates=0, rejects=input_records, clusters=0,
+                    clusters_with_copies=0)
+    return RunReport(counts=counts, previous=previous)
+
+
 def test_version_rules():
     prev = {"version": "1.2.3", "counts": {"input_records": 10}}
-    grow = {"counts": {"input_records": 20}, "previous": {**prev, "demoted_canonical": 0}}
+    grow = _run(20, {**prev, "demoted_canonical": 0})
     assert next_version(grow, None) == "1.3.0"
     assert next_version(grow, "2.0.0") == "2.0.0"
     with pytest.raises(ReleaseError, match="minor bump"):
         next_version(grow, "1.2.4")
-    removed = {"counts": {"input_records": 20}, "previous": {**prev, "demoted_canonical": 2}}
+    removed = _run(20, {**prev, "demoted_canonical": 2})
     assert next_version(removed, None) == "2.0.0"
     with pytest.raises(ReleaseError, match=r"2 record.*major bump"):
         next_version(removed, "1.9.0")
-    same = {"counts": {"input_records": 10}, "previous": {**prev, "demoted_canonical": 0}}
+    same = _run(10, {**prev, "demoted_canonical": 0})
     assert next_version(same, None) == "1.2.4"
-    assert next_version({"counts": {}}, None) == "1.0.0"
+    assert next_version(_run(0, {}), None) == "1.0.0"
 
 
 def test_a_new_page_that_joins_two_previous_clusters_merges_them_as_a_major_version(halves, tmp_path):

@@ -16,7 +16,8 @@ from dedup.config import BuildConfig
 from dedup.errors import ConfigError, OutputError, ReleaseError
 from dedup.pipeline import build
 from dedup.release.publish import (NO_TOKEN, UnverifiedRelease, parse_destination, publish_to_dir, publish_to_hub, release_version)
-from dedup.release.package import package, verify
+from dedup.release.package import package
+from dedup.release.verify import verify
 
 REPO = Path(__file__).resolve().parents[1]
 runner = CliRunner()

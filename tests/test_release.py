@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import fnmatch
 import hashlib
+import html
 import json
 import logging
+import os
 import re
 import shutil
 import subprocess
 import warnings
+from html.parser import HTMLParser
 from pathlib import Path
 
 import polars as pl
@@ -18,10 +21,16 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from typer.testing import CliRunner
+
+from dedup.cli import app
 from dedup.config import BuildConfig
-from dedup.errors import ReleaseError
+from dedup.errors import InputError, ReleaseError
 from dedup.pipeline import build
-from dedup.release.package import (CARD, CHANGELOG, CROISSANT, LICENSES, MANIFEST, RELEASE_FILES, SUMS, licence_choice, package, size_category, verify)
+from dedup.release.card import licence_choice, size_category
+from dedup.release.files import CARD, CHANGELOG, CROISSANT, LICENSES, MANIFEST, RELEASE_FILES, SUMS
+from dedup.release.package import package
+from dedup.release.verify import verify
 from dedup.schema import fingerprint, schema
 
 REPO = Path(__file__).resolve().parents[1]
@@ -211,6 +220,222 @@ def test_verify_names_duplicates_pointing_at_a_missing_canonical_and_repeated_id
     assert f"doc_id {dups.column('doc_id')[0].as_py()} appears 2 times" in text
 
 
+# --- verify: tampering past the checksums, damaged metadata, foreign files ------------------------
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def reseal(folder: Path, *, manifest: bool = False, croissant: bool = False) -> None:
+    """What a careful tamperer does after editing files: update the per-file hashes and sizes of
+    manifest.json and/or croissant.json, then rewrite SHA256SUMS over every file (written here with
+    hashlib, independently of dedup)."""
+    if manifest:
+        doc = json.loads((folder / MANIFEST).read_text("utf-8"))
+        for entry in doc["files"]:
+            path = folder / entry["path"]
+            entry.update(sha256=_sha256(path), bytes=path.stat().st_size)
+            if entry["path"].endswith(".parquet"):
+                entry.update(rows=pq.ParquetFile(path).metadata.num_rows)
+        (folder / MANIFEST).write_text(json.dumps(doc, indent=2), "utf-8")
+    if croissant:
+        doc = json.loads((folder / CROISSANT).read_text("utf-8"))
+        for item in doc["distribution"]:
+            if item["@type"] == "cr:FileObject":
+                path = folder / item["contentUrl"]
+                item.update(sha256=_sha256(path), contentSize=f"{path.stat().st_size} B")
+        (folder / CROISSANT).write_text(json.dumps(doc, indent=2), "utf-8")
+    files = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file() and p.name != SUMS)
+    (folder / SUMS).write_text("".join(f"{_sha256(folder / rel)}  {rel}\n" for rel in files))
+
+
+def edit_data(folder: Path, change) -> tuple[str, str]:
+    """Rewrite the first row of the largest data file with `change(row) -> row` (same rows, same schema
+    and metadata); returns (relative path, doc_id)."""
+    target = max(data_files(folder), key=lambda p: pq.ParquetFile(p).metadata.num_rows)
+    table = pq.read_table(target)
+    rows = table.to_pylist()
+    rows[0] = change(dict(rows[0]))
+    pq.write_table(pa.Table.from_pylist(rows, schema=table.schema), target, compression="zstd")
+    return target.relative_to(folder).as_posix(), rows[0]["doc_id"]
+
+
+def retitle(row: dict) -> dict:
+    return row | {"title": (row["title"] or "") + " (edited)"}
+
+
+def test_verify_checks_the_manifest_hash_of_every_file(copy):
+    rel, _ = edit_data(copy, retitle)
+    reseal(copy)  # SHA256SUMS re-summed over the edited file: it agrees, the manifest does not
+    problems = verify(copy)
+    assert any(p.startswith(f"{rel}: sha256") and MANIFEST in p for p in problems), problems
+
+
+def test_verify_checks_the_croissant_hashes(copy):
+    rel, _ = edit_data(copy, retitle)
+    reseal(copy, manifest=True)
+    problems = verify(copy)
+    assert any(p.startswith(f"{rel}: sha256") and CROISSANT in p for p in problems), problems
+
+
+def test_verify_names_an_edited_text_at_the_first_record_it_contradicts(copy):
+    """A text edited, SHA256SUMS and the manifest rewritten: croissant.json still holds the old hash."""
+    rel, _ = edit_data(copy, lambda row: row | {"text": row["text"] + " An added sentence."})
+    reseal(copy, manifest=True)
+    problems = verify(copy)
+    assert [p for p in problems if p.startswith(f"{rel}:")] == [p for p in problems if CROISSANT in p], problems
+    assert len(problems) == 1, problems
+
+
+def test_verify_names_a_licence_that_does_not_match_its_class(copy):
+    def relicense(row: dict) -> dict:
+        return row | {"licence_spdx": "CC-BY-4.0" if row["licence_class"] != "open" else "LicenseRef-all-rights-reserved"}
+    rel, doc_id = edit_data(copy, relicense)
+    reseal(copy, manifest=True, croissant=True)
+    problems = verify(copy)
+    assert any(p.startswith(f"{rel}:") and "licence_class" in p and doc_id in p for p in problems), problems
+
+
+def test_verify_names_a_data_file_swapped_for_another_builds(copy, bench_release):
+    """Another release's data file with the same row count, every checksum resealed: its doc_ids are not
+    the ones the signatures, duplicates and counts of this release account for."""
+    target = max(data_files(copy), key=lambda p: pq.ParquetFile(p).metadata.num_rows)
+    n = pq.ParquetFile(target).metadata.num_rows
+    other = next(p for p in data_files(bench_release[0]) if pq.ParquetFile(p).metadata.num_rows >= n)
+    table = pq.read_table(other).slice(0, n)
+    pq.write_table(table.replace_schema_metadata(pq.read_schema(target).metadata), target, compression="zstd")
+    reseal(copy, manifest=True, croissant=True)
+    text = "\n".join(verify(copy))
+    assert "have no row in data/" in text and "duplicate rows point at canonical_doc_id(s) not in data/" in text
+
+
+def _edit_run(folder: Path, change) -> None:
+    run = json.loads((folder / "run.json").read_text("utf-8"))
+    change(run)
+    (folder / "run.json").write_text(json.dumps(run, indent=2), "utf-8")
+    reseal(folder, manifest=True)
+
+
+def test_verify_without_counts_in_run_json_is_a_problem(copy):
+    _edit_run(copy, lambda run: run.pop("counts"))
+    problems = verify(copy)
+    assert any(p.startswith("run.json:") and "counts" in p for p in problems), problems
+
+
+def test_verify_compares_the_manifest_counts_with_run_json(copy):
+    def grow(run: dict) -> None:  # consistent with itself (accounting_ok holds), not with the files
+        run["counts"].update(canonical=run["counts"]["canonical"] + 1,
+                             input_records=run["counts"]["input_records"] + 1)
+    _edit_run(copy, grow)
+    text = "\n".join(verify(copy))
+    assert "data/: " in text and "run.json counts" in text
+    assert f"{MANIFEST}: counts" in text
+
+
+def test_verify_accepts_uppercase_checksums_as_sha256sum_does(copy):
+    sums = copy / SUMS
+    sums.write_text("".join(f"{h.upper()}  {rel}\n" for h, rel in
+                            (line.split("  ", 1) for line in sums.read_text("utf-8").splitlines())))
+    if shutil.which("sha256sum"):
+        assert subprocess.run(["sha256sum", "-c", "--quiet", SUMS], cwd=copy).returncode == 0
+    assert verify(copy) == []
+
+
+MANIFEST_DAMAGE = {
+    "a list": lambda m: [m],
+    "files not a list": lambda m: m | {"files": 5},
+    "a file entry not an object": lambda m: m | {"files": [1, *m["files"]]},
+    "a file entry without a hash": lambda m: m | {"files": [{"path": "run.json"}, *m["files"][1:]]},
+    "version banana": lambda m: m | {"version": "banana"},
+    "manifest_version 2": lambda m: m | {"manifest_version": 2},
+    "manifest_version banana": lambda m: m | {"manifest_version": "banana"},
+}
+
+
+@pytest.mark.parametrize("damage", MANIFEST_DAMAGE)
+def test_verify_names_a_malformed_manifest(copy, damage):
+    doc = json.loads((copy / MANIFEST).read_text("utf-8"))
+    (copy / MANIFEST).write_text(json.dumps(MANIFEST_DAMAGE[damage](doc)), "utf-8")
+    reseal(copy)
+    problems = verify(copy)
+    assert problems and any(p.startswith(f"{MANIFEST}:") for p in problems), problems
+
+
+@pytest.mark.parametrize("content", [b"[]", b'{"counts": "many"}', b"\xff\xfe not utf-8", b"{"])
+def test_verify_names_a_malformed_run_json(copy, content):
+    (copy / "run.json").write_bytes(content)
+    reseal(copy, manifest=True)
+    problems = verify(copy)
+    assert problems and any(p.startswith("run.json:") for p in problems), problems
+
+
+def test_verify_names_an_extra_file_added_to_the_checksums(copy):
+    (copy / "data" / "notes.txt").write_text("added after packaging\n")
+    reseal(copy)
+    assert any(p.startswith("data/notes.txt: not listed in manifest.json") for p in verify(copy))
+
+
+def test_verify_refuses_symbolic_links_and_special_files(copy, tmp_path):
+    target = data_files(copy)[0]
+    outside = tmp_path / "outside.parquet"
+    shutil.copy(target, outside)
+    target.unlink()
+    target.symlink_to(outside)  # same bytes: SHA256SUMS and the manifest still agree
+    rel = target.relative_to(copy).as_posix()
+    problems = verify(copy)
+    assert any(p.startswith(f"{rel}: a symbolic link") and "outside the release" in p for p in problems), problems
+
+    shutil.move(copy / "duplicates", tmp_path / "duplicates")
+    (copy / "duplicates").symlink_to(tmp_path / "duplicates", target_is_directory=True)
+    assert any(p.startswith("duplicates: a symbolic link") for p in verify(copy))
+
+    os.mkfifo(copy / "rejects" / "pipe")  # never opened: reading a FIFO would hang
+    assert any(p.startswith("rejects/pipe: not a regular file") for p in verify(copy))
+
+
+def test_verify_of_an_unreleased_build_says_to_run_dedup_release(built, copy):
+    assert verify(built) == [f"{built}: not a packaged release (no {SUMS}, {MANIFEST}, {CARD}...); "
+                             f"run `dedup release {built}` to package it"]
+    (copy / CARD).unlink()
+    problems = verify(copy)
+    assert problems == [f"{CARD}: missing; run `dedup release {copy}` to package the folder again "
+                        "(the build's files are unchanged)"]
+    assert not any("dedup.release" in p for p in verify(copy / "data"))
+
+
+def test_cli_verify_exit_codes_and_the_digest_it_prints(release, built, tmp_path):
+    out = release[0]
+    result = CliRunner().invoke(app, ["verify", str(out)])
+    assert result.exit_code == 0 and f"{SUMS} sha256 {_sha256(out / SUMS)}" in result.output
+    assert CliRunner().invoke(app, ["verify", str(tmp_path / "absent")]).exit_code == 2
+    result = CliRunner().invoke(app, ["verify", str(built)])
+    assert result.exit_code == 3 and "dedup release" in result.output and "dedup.release" not in result.output
+
+
+def test_a_tampered_release_is_refused_as_previous(copy, tmp_path):
+    edit_data(copy, retitle)
+    reseal(copy)
+    with pytest.raises(InputError, match="does not verify"):
+        build([str(REPO / "samples" / "crawl")], tmp_path / "next", BuildConfig(), workers=1, previous=copy)
+
+
+def test_a_build_without_documents_is_refused_with_the_reason(tmp_path):
+    """Every record rejected: `dedup release` says so, with the counts, instead of blaming the folder."""
+    crawl = tmp_path / "crawl"
+    crawl.mkdir()
+    (crawl / "pages.jsonl").write_text('{"id": "a", "url": "https://x.example/a", "html": "<html></html>"}\n'
+                                       '{"id": "b", "url": "https://x.example/b", "html": ""}\nnot json\n')
+    out = tmp_path / "out"
+    build([str(crawl)], out, BuildConfig(), workers=1)
+    message = ("the build kept no documents: all 3 input records were rejected (bad_json 1, empty_payload 1, "
+               "no_text 1; see rejects/), so there is nothing to release")
+    with pytest.raises(ReleaseError, match=re.escape(message)):
+        package(out)
+    result = CliRunner().invoke(app, ["release", str(out)])
+    assert result.exit_code == 2 and "nothing to release" in result.output
+
+
 # --- dataset card, licences, changelog -------------------------------------------------------------
 
 
@@ -296,6 +521,113 @@ def test_flat_data_layout(copy):
     croissant = json.loads((copy / CROISSANT).read_text("utf-8"))
     sets = {d["@id"]: d for d in croissant["distribution"] if d["@type"] == "cr:FileSet"}
     assert sets["data-parquet-files"]["includes"] == ["data/*.parquet"]
+
+
+# --- page data in the documents: escaped for Markdown and HTML -------------------------------------
+
+HOSTILE_TITLES = ["Evil <script>alert(1)</script> | `tick` [x](javascript:alert(2)) **b** _u_ $1 and $2",
+                  "# Heading\nsecond line <img src=x onerror=alert(3)> ~~gone~~",
+                  "- list ``` fence &amp; entity \\ backslash",
+                  "1. ordered | pipe ](javascript:alert(4)) <http://x.test> ![i](x.png)"]
+HOSTILE_HOSTS = ["<script>x.test", "a|b.test", "`t`.test", "*b*.test"]
+HOSTILE_FILE = "`x|<b>.jsonl"
+HOSTILE_NAME = "News <script>alert(9)</script> `n` | [x](javascript:alert(5)) }}{"
+
+
+class _Html(HTMLParser):
+    """Elements, link targets, table rows (cells per row) and the text of rendered Markdown."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[str] = []
+        self.hrefs: list[str] = []
+        self.rows: list[int] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        self.hrefs += [v or "" for k, v in attrs if k in ("href", "src")]
+        if tag == "tr":
+            self.rows.append(0)
+        elif tag in ("td", "th"):
+            self.rows[-1] += 1
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def render_markdown(text: str) -> _Html:
+    """Markdown as GitHub and the Hub render it: CommonMark with raw HTML allowed, GFM tables and
+    strikethrough (markdown-it-py, installed with rich)."""
+    markdown_it = pytest.importorskip("markdown_it", reason="markdown-it-py renders the Markdown")
+    md = markdown_it.MarkdownIt("commonmark").enable(["table", "strikethrough"])
+    page = _Html()
+    page.feed(md.render(text))
+    return page
+
+
+@pytest.fixture(scope="module")
+def hostile_release(release, tmp_path_factory) -> Path:
+    """A crawl of real article texts (the sample's) whose titles, hosts and file name carry Markdown and
+    HTML: every page is CC BY, so each title reaches the credit lines of LICENSES.md."""
+    texts = (pl.read_parquet(data_files(release[0]), columns=["doc_id", "text", "n_chars"])
+             .filter(pl.col("n_chars") > 1500).sort("doc_id")["text"].to_list())
+    root = tmp_path_factory.mktemp("hostile")
+    (root / "crawl").mkdir()
+    rows = []
+    for i, (text, title, host) in enumerate(zip(texts, HOSTILE_TITLES, HOSTILE_HOSTS)):
+        body = "".join(f"<p>{html.escape(p)}</p>" for p in text.split("\n") if p.strip())
+        page = (f'<html><head><title>{html.escape(title)}</title><link rel="license" '
+                f'href="https://creativecommons.org/licenses/by/4.0/"></head>'
+                f"<body><article><h1>{html.escape(title)}</h1>{body}</article></body></html>")
+        rows.append({"id": f"hostile-{i}", "url": f"http://{host}/story/{i}", "html": page,
+                     "fetched_at": "2024-05-01T00:00:00Z"})
+    (root / "crawl" / HOSTILE_FILE).write_text("".join(json.dumps(r) + "\n" for r in rows), "utf-8")
+    out = root / "release"
+    build([str(root / "crawl")], out, BuildConfig(), workers=1)
+    package(out, name=HOSTILE_NAME)
+    return out
+
+
+@pytest.mark.parametrize("document", [CARD, LICENSES, CHANGELOG])
+def test_page_data_is_escaped_in_the_documents(hostile_release, document):
+    raw = (hostile_release / document).read_text("utf-8")
+    body = raw.split("\n---\n", 1)[1] if document == CARD else raw
+    page = render_markdown(body)
+    assert not {"script", "img"} & set(page.tags), page.tags
+    assert not [h for h in page.hrefs if not h.startswith(("http://", "https://"))], page.hrefs
+    if document != CHANGELOG:  # the tables are there, their header and first row agree
+        assert page.rows and page.rows[0] == page.rows[1], page.rows
+    text = " ".join(page.text)
+    assert HOSTILE_NAME in text
+    if document == LICENSES:  # the credit lines show every CC BY title as the page gave it
+        data = pl.read_parquet(data_files(hostile_release), columns=["licence_spdx", "attribution_text"])
+        credits = data.filter(pl.col("licence_spdx").str.starts_with("CC-BY"))["attribution_text"]
+        assert len(credits) == 3
+        for credit in credits:
+            assert " ".join(credit.split()) in " ".join(text.split()), credit
+    if document == CARD:
+        assert HOSTILE_FILE in text
+        for host in ("<script>x.test", "a|b.test", "`t`.test"):
+            assert host in text
+
+
+def test_the_citation_keeps_its_braces_balanced(hostile_release):
+    cite = json.loads((hostile_release / CROISSANT).read_text("utf-8"))["citeAs"]
+    depth = 0
+    for i, c in enumerate(cite):
+        if c in "{}" and (i == 0 or cite[i - 1] != "\\"):
+            depth += 1 if c == "{" else -1
+            assert depth >= 0 and (depth > 0 or i == len(cite) - 1), cite
+    assert depth == 0, cite
+
+
+def test_tables_keep_their_shape_with_hostile_cells(hostile_release):
+    """Each table of the card has as many cells in every row as in its header."""
+    card = (hostile_release / CARD).read_text("utf-8").split("\n---\n", 1)[1]
+    for block in re.findall(r"(?:^\|.*\|\n)+", card, re.M):
+        page = render_markdown(block)
+        assert len(set(page.rows)) == 1, block
 
 
 # --- Croissant ------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 Three kinds of destination:
   * a local folder: a real copy, made in a temporary sibling folder, verified there with
-    `dedup.release.package.verify`, then renamed into place (a half copy is never left behind);
+    `dedup.release.verify.verify`, then renamed into place (a half copy is never left behind);
   * an object store through fsspec (s3://bucket/prefix, gs://, az://...): every file uploaded, read
     back and checked against the release's SHA256SUMS, and SHA256SUMS uploaded last, so its presence
     marks a complete copy (object stores have no rename);
@@ -16,16 +16,18 @@ The release is verified before anything is copied or uploaded; a release that do
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
 import socket
+from collections.abc import Iterator
 from pathlib import Path
 
 from dedup.sources import storage
 from dedup.errors import ConfigError, DedupError, InputError, OutputError, ReleaseError
-from dedup.release.package import CHANGELOG, MANIFEST, SUMS, read_sums, sha256_stream, verify
+from dedup.release.files import CHANGELOG, MANIFEST, SUMS, sha256_stream
+from dedup.release.manifest import load_manifest, read_sums
+from dedup.release.verify import verify
 
 HUB_FORM = "hf://datasets/OWNER/NAME"
 NO_TOKEN = "no Hugging Face token: set HF_TOKEN or run `huggingface-cli login`"
@@ -40,7 +42,7 @@ _NETWORK_NAMES = {"ConnectionError", "ConnectError", "ConnectTimeout", "ReadTime
 
 
 class UnverifiedRelease(ReleaseError):
-    """The release (or its copy) does not verify; `problems` lists what `dedup.release.package.verify` found."""
+    """The release (or its copy) does not verify; `problems` lists what `dedup.release.verify.verify` found."""
 
     exit_code = 3
 
@@ -81,10 +83,8 @@ def _require_verified(release: Path, what: str = "release") -> None:
 def release_version(release: Path) -> str:
     """The release's version: manifest.json `version`, else the first `## x.y.z` heading of CHANGELOG.md."""
     try:
-        version = json.loads((release / MANIFEST).read_text("utf-8")).get("version")
-        if version:
-            return str(version)
-    except (OSError, ValueError, AttributeError):
+        return load_manifest(release).version
+    except (OSError, ReleaseError):
         pass
     try:
         for line in (release / CHANGELOG).read_text("utf-8").splitlines():
@@ -220,7 +220,7 @@ def _token(hub) -> str:
     return token
 
 
-def _chain(exc: BaseException):
+def _chain(exc: BaseException | None) -> Iterator[BaseException]:
     seen = set()
     while exc is not None and id(exc) not in seen:
         seen.add(id(exc))

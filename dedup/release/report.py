@@ -13,13 +13,14 @@ by name).
 from __future__ import annotations
 
 import html
-import json
+from collections.abc import Sequence
 from pathlib import Path
 
 import polars as pl
-import pyarrow.parquet as pq
 
 from dedup.errors import ReleaseError
+from dedup.release.files import read_columns
+from dedup.run_report import RunReport
 
 REPORT = "report.html"
 TOP_STORIES = 15
@@ -47,23 +48,17 @@ def _n(value) -> str:
 
 def _read(out: Path, folder: str, columns: list[str]) -> pl.DataFrame:
     """The given columns of every Parquet file under out/folder (recursive, sorted); missing columns null."""
-    frames = []
     root = out / folder
+    frames = []
     for path in sorted(root.rglob("*.parquet")) if root.is_dir() else []:
         try:
-            have = set(pq.read_schema(path).names)
-            table = pq.read_table(path, columns=[c for c in columns if c in have])
+            frames.append(read_columns(out, [path.relative_to(out).as_posix()], columns))
         except Exception as exc:  # noqa: BLE001 - reported as the release's own error
             raise ReleaseError(f"{path}: cannot be read as Parquet ({type(exc).__name__}: {exc}); "
                                "rebuild the dataset") from exc
-        frame = pl.from_arrow(table) if table.num_columns else pl.DataFrame()
-        if not table.num_columns:
-            frame = pl.DataFrame({"_": [None] * table.num_rows})
-        frame = frame.with_columns([pl.lit(None).alias(c) for c in columns if c not in frame.columns])
-        frames.append(frame.select(columns))
     if not frames:
         return pl.DataFrame({c: [] for c in columns})
-    return pl.concat(frames, how="diagonal_relaxed")
+    return pl.concat(frames, how="vertical_relaxed").select(columns)
 
 
 def _counts(values, missing: str = "(none)") -> list[tuple[str, int]]:
@@ -78,7 +73,7 @@ def _counts(values, missing: str = "(none)") -> list[tuple[str, int]]:
 # charts (inline SVG)
 
 
-def _hbar(items: list[tuple[str, float]], *, colour: str = COLOURS["blue"], colours: dict | None = None,
+def _hbar(items: Sequence[tuple[str, float]], *, colour: str = COLOURS["blue"], colours: dict | None = None,
           unit: str = "", label_width: int = 230, width: int = 720) -> str:
     """Horizontal bar chart: one row per (label, value)."""
     if not items:
@@ -102,7 +97,7 @@ def _hbar(items: list[tuple[str, float]], *, colour: str = COLOURS["blue"], colo
     return "".join(parts)
 
 
-def _vbar(items: list[tuple[str, int]], *, colour: str = COLOURS["teal"], width: int = 720,
+def _vbar(items: Sequence[tuple[str, int]], *, colour: str = COLOURS["teal"], width: int = 720,
           height: int = 260, x_title: str = "", y_title: str = "") -> str:
     """Vertical bar chart with labelled bins."""
     if not items:
@@ -253,7 +248,7 @@ def _stories(data: pl.DataFrame) -> str:
             f'</tr></thead><tbody>{"".join(rows)}</tbody></table>')
 
 
-def _boilerplate(run: dict, boiler: pl.DataFrame, data: pl.DataFrame) -> tuple[str, str]:
+def _boilerplate(run: RunReport, boiler: pl.DataFrame, data: pl.DataFrame) -> tuple[str, str]:
     """(chart of distinct blocks per site, table of each site's most repeated blocks)."""
     per_site = dict(_counts(boiler["domain"].to_list())) if not boiler.is_empty() else {}
     removed: dict[str, int] = {}
@@ -261,7 +256,7 @@ def _boilerplate(run: dict, boiler: pl.DataFrame, data: pl.DataFrame) -> tuple[s
         for dom, n in data.select("domain", "blocks_removed").iter_rows():
             if dom:
                 removed[dom] = removed.get(dom, 0) + int(n or 0)
-    top_blocks = (run.get("near_duplicates") or {}).get("boilerplate_top") or {}
+    top_blocks = run.near_duplicates.get("boilerplate_top") or {}
     sites = set(per_site) | set(top_blocks)
     order = sorted(sites, key=lambda s: (-per_site.get(s, 0), -removed.get(s, 0), s))[:TOP_SITES]
     chart = _hbar([(s, per_site.get(s, 0)) for s in order], colour=COLOURS["amber"], unit=" blocks")
@@ -277,20 +272,15 @@ def _boilerplate(run: dict, boiler: pl.DataFrame, data: pl.DataFrame) -> tuple[s
     return chart, table
 
 
-def render(out: Path, *, name: str | None = None) -> str:
-    """The HTML of the report for the release folder `out` (titled `name`, default: the folder's name)."""
+def render(out: Path, *, name: str | None = None, run: RunReport | None = None) -> str:
+    """The HTML of the report for the release folder `out` (titled `name`, default: the folder's name);
+    `run` is the folder's run.json when the caller has loaded it already."""
     out = Path(out)
     name = name or out.resolve().name
-    run_path = out / "run.json"
-    if not run_path.is_file():
-        raise ReleaseError(f"{out}: no run.json; package a folder written by `dedup build`")
-    try:
-        run = json.loads(run_path.read_text("utf-8"))
-    except json.JSONDecodeError as exc:
-        raise ReleaseError(f"{run_path}: not valid JSON ({exc}); rebuild the dataset") from exc
+    run = run or RunReport.load(out)
     if not (out / "data").is_dir() or not any((out / "data").rglob("*.parquet")):
         raise ReleaseError(f"{out}: no Parquet files under data/; package a folder written by `dedup build`")
-    counts = run.get("counts") or {}
+    counts = run.counts
     data = _read(out, "data", ["doc_id", "cluster_id", "cluster_size", "url", "canonical_url", "domain", "title",
                                "licence_class", "original_source", "blocks_removed", "duplicate_domains",
                                "language"])
@@ -298,12 +288,8 @@ def render(out: Path, *, name: str | None = None) -> str:
     rejects = _read(out, "rejects", ["doc_id", "reason"])
     boiler = _read(out, "boilerplate", ["domain"])
 
-    canonical = counts.get("canonical", data.height)
-    n_dups = counts.get("duplicates", dups.height)
-    n_rej = counts.get("rejects", rejects.height)
-    clusters = counts.get("clusters", data.height)
-    inputs = counts.get("input_records", canonical + n_dups + n_rej)
-    with_copies = counts.get("clusters_with_copies")
+    canonical, n_dups, n_rej = counts.canonical, counts.duplicates, counts.rejects
+    clusters, inputs, with_copies = counts.clusters, counts.input_records, counts.clusters_with_copies
 
     def card(num, what, sub=""):
         return (f'<div class="card"><div class="num">{_e(_n(num))}</div><div class="what">{_e(what)}</div>'
@@ -311,11 +297,11 @@ def render(out: Path, *, name: str | None = None) -> str:
 
     pct = (lambda n: f"{100 * n / inputs:.1f}% of input") if inputs else (lambda n: "")
     cards = ('<div class="cards">'
-             + card(inputs, "input records", f"{_n(counts.get('skipped_records', 0))} non-page records skipped")
+             + card(inputs, "input records", f"{_n(counts.skipped_records)} non-page records skipped")
              + card(canonical, "canonical documents", pct(canonical))
              + card(n_dups, "duplicates", pct(n_dups))
              + card(n_rej, "rejects", pct(n_rej))
-             + card(clusters, "clusters", f"{_n(with_copies)} with copies" if with_copies is not None else "")
+             + card(clusters, "clusters", f"{_n(with_copies)} with copies")
              + "</div>")
 
     sizes = [int(s) for s in data["cluster_size"].fill_null(1).to_list()] if not data.is_empty() else []
@@ -336,11 +322,11 @@ def render(out: Path, *, name: str | None = None) -> str:
     if not rejects.is_empty():
         reasons = _counts(rejects["reason"].to_list(), "(unknown)")
     else:
-        reasons = sorted(((str(k), int(v)) for k, v in (run.get("rejects_by_reason") or {}).items()),
+        reasons = sorted(((str(k), int(v)) for k, v in run.rejects_by_reason.items()),
                          key=lambda kv: (-kv[1], kv[0]))
     reject_chart = _hbar(reasons[:TOP_BARS], colour=COLOURS["red"], label_width=170, width=540)
 
-    lsh = (run.get("near_duplicates") or {}).get("lsh") or {}
+    lsh = run.near_duplicates.get("lsh") or {}
     curve = [(float(p[0]), float(p[1])) for p in lsh.get("s_curve") or [] if len(p) >= 2]
     bands, rows_ = lsh.get("bands"), lsh.get("rows")
     threshold = (1 / bands) ** (1 / rows_) if bands and rows_ else None
@@ -348,8 +334,7 @@ def render(out: Path, *, name: str | None = None) -> str:
               "become a candidate pair (every candidate is then verified)." if bands and rows_ else
               "The chance that two documents with a given Jaccard similarity become a candidate pair.")
 
-    versions = run.get("versions") or {}
-    footer = (f"Built by dedup {versions.get('dedup', '')} from run.json and the Parquet files of this folder. "
+    footer = (f"Built by dedup {run.versions.get('dedup', '')} from run.json and the Parquet files of this folder. "
               "Self-contained: no scripts, no external resources.")
     body = (
         f"<header><h1>{_e(name)} — release report</h1>"
@@ -386,12 +371,12 @@ def render(out: Path, *, name: str | None = None) -> str:
             f"<body>{body}</body></html>\n")
 
 
-def write_report(out: Path, *, name: str | None = None) -> Path:
+def write_report(out: Path, *, name: str | None = None, run: RunReport | None = None) -> Path:
     """Write `out/report.html` for the release folder `out` and return its path. `name` titles the page
-    (default: the folder's name, as `dedup.release.package` does)."""
+    (default: the folder's name, as `dedup release` does); `run` is the folder's run.json if loaded."""
     out = Path(out)
     path = out / REPORT
-    text = render(out, name=name)
+    text = render(out, name=name, run=run)
     if not path.is_file() or path.read_text("utf-8") != text:
         path.write_text(text, "utf-8", newline="\n")
     return path

@@ -1,0 +1,307 @@
+"""README.md: the dataset card. Hugging Face front matter, then a datasheet filled from ReleaseFacts.
+
+The card is a list of sections (`SECTIONS`), each a function from the facts to its Markdown lines; the
+fixed prose is in the module constants below, so wording changes never touch the logic. Every value
+in the card comes from the facts: nothing is a placeholder.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from pathlib import PurePosixPath
+
+import polars as pl
+
+from dedup.release.facts import ReleaseFacts, count_values
+from dedup.release.files import CHANGELOG, CROISSANT, LICENSES, MANIFEST, SUMS
+from dedup.release.markdown import code, fmt, inline, table, yaml_str
+from dedup.schema import definition, fingerprint, schema as table_schema
+
+# SPDX id -> Hugging Face Hub licence id, for the ids the Hub lists (lower-case). Anything else is
+# `license: other` with `license_name` and `license_link: LICENSES.md`.
+HF_LICENCES = {s: s.lower() for s in (
+    "CC0-1.0", "CC-BY-2.0", "CC-BY-2.5", "CC-BY-3.0", "CC-BY-4.0", "CC-BY-SA-3.0", "CC-BY-SA-4.0",
+    "CC-BY-NC-2.0", "CC-BY-NC-3.0", "CC-BY-NC-4.0", "CC-BY-ND-4.0", "CC-BY-NC-ND-3.0", "CC-BY-NC-ND-4.0",
+    "CC-BY-NC-SA-2.0", "CC-BY-NC-SA-3.0", "CC-BY-NC-SA-4.0")}
+SIZE_BUCKETS = ((1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"), (1_000_000, "100K<n<1M"),
+                (10_000_000, "1M<n<10M"), (100_000_000, "10M<n<100M"), (1_000_000_000, "100M<n<1B"),
+                (10_000_000_000, "1B<n<10B"), (100_000_000_000, "10B<n<100B"), (1_000_000_000_000, "100B<n<1T"))
+HUB_TAGS = ["task_categories:", "- text-generation", "size_categories:"]
+HUB_ORIGIN = ["source_datasets:", "- original", "language_creators:", "- found", "annotations_creators:",
+              "- no-annotation", "tags:"]
+NEWS = "news articles"  # the genre (release/describe.genre) that gets the `news` tag
+# Columns of data/ the card describes (all columns: schemas/documents.json).
+MAIN_COLUMNS = ["doc_id", "cluster_id", "cluster_size", "canonical_reason", "url", "domain", "title", "text",
+                "published_at", "fetched_at", "licence_spdx", "licence_class", "original_source",
+                "attribution_text", "duplicate_doc_ids", "duplicate_urls"]
+COLUMN_DOCS = {  # meanings of columns whose schema entry has no "doc"
+    "doc_id": "the record's id: WARC-Record-ID or the input `id`",
+    "cluster_id": "deterministic id of the record's cluster (same for all copies)",
+    "canonical_doc_id": "doc_id of the cluster's canonical record in data/",
+    "url": "the page's URL (WARC-Target-URI or the input `url`)",
+    "canonical_url": "the page's <link rel=canonical> or og:url",
+    "domain": "host of the URL, lower-case, without a leading www.",
+    "title": "the page's headline",
+    "site_name": "og:site_name or the JSON-LD publisher name",
+    "text": "the main text: kept blocks joined by a blank line (null when withheld)",
+    "n_chars": "characters in text",
+    "published_at": "publication time (UTC)",
+    "published_at_raw": "the publication time as the page states it, with its offset",
+    "published_at_source": "where published_at came from: jsonld, meta, time_element",
+    "fetched_at": "crawl time (WARC-Date or the input fetched_at, UTC)",
+    "source_file": "input file the record came from, relative to the crawl folder",
+    "source_offset": "byte offset of the record or of its gzip member (WARC/ARC; a whole-file gzip: its offset in the decompressed stream), line (JSONL) or row (Parquet) in source_file",
+    "warc_record_id": "WARC-Record-ID when the record came from a WARC file",
+    "licence_class": "open, nc, nd, all-rights-reserved or noassertion",
+    "publisher": "the site that published the page",
+    "detail": "human-readable detail of the reject",
+}
+MAX_INPUTS_NAMED = 20
+
+FILES = ("Files: `data/` (the documents), `duplicates/` (one row per other copy, with its canonical), "
+         "`rejects/` (one row per unusable input record, with the reason), `boilerplate/` (blocks removed "
+         "as site chrome), `signatures/` (MinHash signatures), `run.json` (the build report), "
+         f"`{MANIFEST}` (every file with its size, hash, rows and schema), `{CROISSANT}` (Croissant 1.1), "
+         f"`{LICENSES}`, `{CHANGELOG}` and `{SUMS}`. Check the files with `sha256sum -c {SUMS}` inside "
+         "this folder.")
+QUICK_LOAD = "```python\nimport polars as pl\ndocs = pl.read_parquet(\"data/**/*.parquet\")\n```"
+MOTIVATION = ("News crawls carry the same wire story republished by many sites, and every page carries "
+              "navigation, newsletter boxes and footers. This dataset keeps one canonical record per story, "
+              "with the text of the article only and the list of every copy (doc_id, URL, domain), so that "
+              "a model or a study sees each story once and can still trace where it was published.")
+NO_LANGUAGE = "- Language: not recorded (a build made before dedup identified languages)."
+LANGUAGES = "- Languages (the `language` column, identified on each record's text by fastText lid.176): "
+GENRE = ("of the records carry a dateline, a wire agency or news-article structured data (news when more "
+         "than half do).")
+EXTRACTION = ("Text is the main content of each HTML page (resiliparse), as ordered blocks; title, canonical "
+              "URL, site name and publication time come from the page's metadata. The build does not fetch "
+              "anything: the crawl dumps are the only source.")
+USES = ("Language-model pre-training and evaluation on news text without repeated stories, studies of "
+        "news syndication (which sites republish which wire stories: `duplicate_domains`, "
+        "`original_source`), and deduplicating a later crawl against this one (`signatures/`, loadable "
+        "into datasketch's `MinHashLSH` with `dedup.neardup.minhash.signatures_to_datasketch`).")
+NOT_SUITED = ("Not suited for: facts about real events without checking the source (texts are as the sites "
+              "published them), or any use that the licence of a record does not allow (see below).")
+LICENCE_NOTES = (f"`{LICENSES}` explains each licence class, the attribution CC BY records need (the "
+                 "`attribution_text` column) and how to ask for a record to be removed. Rows whose class is "
+                 "`all-rights-reserved` or `noassertion` are not licensed by this release; `dedup build "
+                 "--licence open` keeps only openly licensed records and `--withhold-text` publishes a class "
+                 "without its text.")
+LOADERS = ("Load with polars (`pl.read_parquet(\"data/**/*.parquet\")`), pandas "
+           "(`pd.read_parquet(\"data/\")`), DuckDB (`select * from read_parquet('data/**/*.parquet')`), "
+           "Hugging Face `datasets` (`load_dataset(\"parquet\", data_dir=\"data\", split=\"train\")`, or this "
+           f"folder with the configs above) or any Croissant reader (`{CROISSANT}`, record set `documents`).")
+MAINTENANCE = ("`doc_id` (the WARC-Record-ID or the input `id`) is stable across releases; `cluster_id` is "
+               "derived from the smallest member doc_id. Each release states its changes in "
+               f"`{CHANGELOG}`; `{MANIFEST}` records the build settings, tool versions and the hash, rows and "
+               "schema of every file, so the same crawl and settings can be rebuilt and compared byte for "
+               "byte. Questions, errors and removal requests: open an issue in the repository that published "
+               "this release.")
+
+
+def size_category(n: int) -> str:
+    """The Hugging Face size bucket of n examples."""
+    for limit, label in SIZE_BUCKETS:
+        if n < limit:
+            return label
+    return "n>1T"
+
+
+def licence_choice(spdx_counts: Mapping[str, int]) -> tuple[str, str | None]:
+    """(HF `license` value, `license_name` or None): the Hub id when every data row has one licence
+    that the Hub lists, else ('other', a name for the mix)."""
+    ids = [k for k, v in spdx_counts.items() if v]
+    if len(ids) == 1 and ids[0] in HF_LICENCES:
+        return HF_LICENCES[ids[0]], None
+    if len(ids) == 1:
+        return "other", re.sub(r"[^a-z0-9.]+", "-", ids[0].lower()).strip("-")
+    return "other", "per-record-licences"
+
+
+def front_matter(facts: ReleaseFacts) -> str:
+    """The YAML front matter the Hugging Face Hub reads: licence, size, tags and one config per data folder."""
+    lic, lic_name = licence_choice(facts.spdx_data)
+    lines = ["---", f"pretty_name: {yaml_str(facts.name)}", f"license: {lic}"]
+    if lic_name:
+        mix = ", ".join(f"{k} ({v} rows)" for k, v in facts.spdx_data.items())
+        details = f"Licence per record in the licence_spdx column: {mix}. See {LICENSES}."
+        lines += [f"license_name: {yaml_str(lic_name)}", f"license_link: {LICENSES}",
+                  f"license_details: {yaml_str(details)}"]
+    found = [lang for lang in facts.languages if lang != "und"]
+    if found:  # Hugging Face `language`: ISO 639-1/3 codes of the records' languages
+        lines += ["language:"] + [f"- {yaml_str(lang)}" for lang in found]
+        if len(found) > 1:
+            lines += ["multilinguality:", "- multilingual"]
+    lines += [*HUB_TAGS, f"- {yaml_str(size_category(facts.rows['data']))}", *HUB_ORIGIN]
+    lines += (["- news"] if facts.genre[0] == NEWS else []) + ["- deduplicated", "- web-crawl", "configs:"]
+    folders = facts.data_folders
+    lines += ["- config_name: default", "  default: true", "  data_files:", "  - split: train", "    path:"]
+    lines += [f"    - {yaml_str(v.glob)}" for v in folders.values()]
+    if not facts.flat_data:
+        for folder, v in folders.items():
+            if folder != "data":
+                lines += [f"- config_name: {yaml_str(PurePosixPath(folder).name)}", "  data_files:",
+                          "  - split: train", f"    path: {yaml_str(v.glob)}"]
+    lines.append("---")
+    return "\n".join(lines) + "\n"
+
+
+def _intro(facts: ReleaseFacts) -> list[str]:
+    run, rows = facts.run, facts.rows
+    kind, news_share = facts.genre
+    summary = (f"Version {facts.version}. A deduplicated dataset of {kind} extracted from web-crawl dumps "
+               f"by `dedup build` (dedup {inline(run.dedup_version)}): {fmt(rows['data'])} canonical documents, one "
+               f"per story, each with the provenance of its {fmt(rows['duplicates'])} copies in total, from "
+               f"{fmt(run.counts.input_records)} input records. Every input record is accounted for in exactly "
+               f"one of `data/`, `duplicates/` and `rejects/`. Described as {kind}: {news_share:.0%} {GENRE}")
+    s = [f"# {inline(facts.name)}", "", summary]
+    if not facts.name_given:
+        s += ["", f"The name {code(facts.name)} was chosen by dedup from the records (genre, main language, months "
+                  "fetched): no name was given to `dedup release --name`."]
+    return s + ["", FILES, "", QUICK_LOAD, ""]
+
+
+def _motivation(facts: ReleaseFacts) -> list[str]:
+    return ["## Motivation", "", MOTIVATION, ""]
+
+
+def _composition(facts: ReleaseFacts) -> list[str]:
+    counts, rows, chars = facts.run.counts, facts.rows, facts.chars
+    (pub0, pub1), (fet0, fet1) = facts.published, facts.fetched
+    s = ["## Composition", ""]
+    s.append(f"- {fmt(rows['data'])} documents in `data/` ({chars.total:,} characters of text; median "
+             f"{chars.median:,}, shortest {chars.min:,}, longest {chars.max:,} characters per document), from "
+             f"{fmt(facts.domains)} domains.")
+    s.append(f"- {fmt(counts.clusters_with_copies)} of the {fmt(counts.clusters)} clusters have copies; the "
+             f"largest cluster has {fmt(facts.largest_cluster)} documents.")
+    if pub0:
+        s.append(f"- Published between {pub0} and {pub1} (UTC; {fmt(facts.published_missing)} documents "
+                 "state no publication time).")
+    if fet0:
+        s.append(f"- Fetched between {fet0} and {fet1} (UTC).")
+    agencies = ", ".join(f"{inline(k)} {fmt(v)}" for k, v in facts.agencies.items()) or "none"
+    s.append(f"- Wire agency named as the original source: {agencies}; the site's own reporting: "
+             f"{fmt(facts.own_reporting)}.")
+    if facts.text_withheld:
+        s.append(f"- {fmt(facts.text_withheld)} documents are published without their text (`text` is "
+                 "null: their licence class was withheld at build time); their URL and provenance remain.")
+    if facts.languages:
+        s.append(LANGUAGES + ", ".join(f"{inline(k)} {fmt(v)}" for k, v in facts.languages.items()) + ".")
+    else:
+        s.append(NO_LANGUAGE)
+    s.append("")
+    if not facts.flat_data:
+        s += ["Data files by licence class (one Hugging Face config per folder, `default` covers all):", "",
+              table(["folder", "files", "rows"], [[code(f"{k}/"), v.files, v.rows] for k, v in facts.data_folders.items()]),
+              ""]
+    if facts.top_domains:
+        s += ["Domains with the most documents:", "",
+              table(["domain", "documents"], [[inline(k), v] for k, v in facts.top_domains.items()]), ""]
+    docs_def = {f["name"]: f.get("doc", "") for f in definition("documents")["fields"]}
+    documents = table_schema("documents")
+    s += [f"Main columns of `data/` (all columns: `schemas/documents.json` in dedup; schema fingerprint "
+          f"`{fingerprint(documents)}`):", "",
+          table(["column", "type", "meaning"],
+                [[f"`{c}`", f"`{documents.field(c).type}`", docs_def.get(c) or COLUMN_DOCS.get(c, "")]
+                 for c in MAIN_COLUMNS if c in docs_def]), ""]
+    return s
+
+
+def _collection(facts: ReleaseFacts) -> list[str]:
+    run = facts.run
+    inputs = run.inputs
+    formats = count_values_of([i.format for i in inputs])
+    named = ", ".join(code(i.file) for i in inputs[:MAX_INPUTS_NAMED]) + (" ..." if len(inputs) > MAX_INPUTS_NAMED else "")
+    skipped = ", ".join(f"{inline(k)}: {v}" for k, v in run.skipped_by_type.items()) or "none"
+    read = (f"The build read {len(inputs)} input file(s) ("
+            + (", ".join(f"{v} {inline(k)}" for k, v in formats.items()) or "none")
+            + f", {sum(i.bytes for i in inputs):,} bytes): {named}. {fmt(run.counts.input_records)} records "
+            f"could be documents; {fmt(run.counts.skipped_records)} records carried no page and were skipped "
+            f"({skipped}).")
+    return ["## Collection process", "", read, "", EXTRACTION, ""]
+
+
+def count_values_of(values: list[str]) -> dict[str, int]:
+    """Value -> count, most frequent first (as `facts.count_values`), of a plain list."""
+    return count_values(pl.Series(values, dtype=pl.String)) if values else {}
+
+
+def _preprocessing(facts: ReleaseFacts) -> list[str]:
+    cfg, counts, rows, mh = facts.run.config, facts.run.counts, facts.rows, facts.minhash
+    nd = facts.run.near_duplicates
+    settings = [
+        ["preset", code(str(cfg.get("preset")))],
+        ["MinHash", f"{cfg.get('num_perm')} permutations, {cfg.get('shingle_unit')} {cfg.get('ngram')}-grams, "
+                    f"seed {cfg.get('seed')}, hash {cfg.get('hash')}, scheme {mh.get('scheme', '?')}, "
+                    f"normaliser {mh.get('normaliser', '?')} (signatures equal to datasketch "
+                    f"{mh.get('datasketch_version', '?')})"],
+        ["LSH", f"{cfg.get('bands')} bands x {cfg.get('rows')} rows; buckets larger than "
+                f"{cfg.get('hot_bucket_cap')} are capped"],
+        ["verification", f"a candidate pair is a near-duplicate when estimated Jaccard >= {cfg.get('verify_jaccard')}, "
+                         f"or containment >= {cfg.get('verify_containment')} with Jaccard >= "
+                         f"{cfg.get('verify_containment_min_jaccard')} (texts of at least "
+                         f"{cfg.get('verify_min_shingles')} shingles)"],
+        ["story pass (for site chrome)", f"Jaccard >= {cfg.get('story_jaccard')} or containment >= "
+                                         f"{cfg.get('story_containment')} with Jaccard >= "
+                                         f"{cfg.get('story_containment_min_jaccard')}"],
+        ["site chrome", (f"a block seen in >= {cfg.get('site_min_stories')} different stories of one domain "
+                         "is removed on that domain") if cfg.get("site_chrome") else "off"],
+        ["canonical policy", " > ".join(code(p) for p in cfg.get("canonical_policy", []))],
+        ["licence classes published", inline(", ".join(cfg.get("licence_classes") or [])) or "all"],
+        ["text withheld for", inline(", ".join(cfg.get("withhold_text") or [])) or "none"],
+    ]
+    s = ["## Preprocessing", "",
+         f"Settings of this build (`run.json` `config`, sha256 `{facts.config_sha256}`, the value every "
+         "Parquet file carries as `dedup.config_sha256`):", "", table(["step", "setting"], settings), "",
+         "Outcome:", ""]
+    matches = ", ".join(f"{inline(k)} {fmt(v)}" for k, v in facts.match.items()) or "none"
+    similarity = (f"; similarity to the canonical: min {facts.similarity_min}, median {facts.similarity_median}"
+                  if facts.similarity_min is not None else "")
+    s.append(f"- Canonical documents: {fmt(counts.canonical)}; duplicates: {fmt(counts.duplicates)} "
+             f"({matches}{similarity}); rejects: {fmt(counts.rejects)}.")
+    p1, p2 = nd.get("pass1", {}), nd.get("pass2", {})
+    if p2:
+        s.append(f"- Near-duplicate pass: {fmt(p2.get('candidate_edges', 0))} candidate pairs, "
+                 f"{fmt(p2.get('verified_edges', 0))} verified; largest LSH bucket {fmt(p2.get('largest_bucket', 0))}, "
+                 f"{fmt(p2.get('hot_bucket_count', 0))} capped buckets. Story pass: "
+                 f"{fmt(p1.get('candidate_edges', 0))} candidates, {fmt(p1.get('verified_edges', 0))} verified.")
+    s.append(f"- Boilerplate: {fmt(facts.boilerplate_rows)} (domain, block) pairs removed as site chrome on "
+             f"{fmt(facts.boilerplate_domains)} domains (listed in `boilerplate/`); in the published "
+             f"documents {fmt(facts.blocks_removed)} blocks ({fmt(facts.boilerplate_chars_removed)} "
+             "characters) were removed as page chrome.")
+    reasons = ", ".join(f"{code(k)} {fmt(v)}" for k, v in facts.canonical_reason.items()) or "none"
+    s += [f"- Canonical record chosen by: {reasons}.", ""]
+    if facts.reasons:
+        s += ["Rejects by reason:", "", table(["reason", "records"], [[code(k), v] for k, v in facts.reasons.items()]),
+              ""]
+    return s
+
+
+def _uses(facts: ReleaseFacts) -> list[str]:
+    return ["## Uses", "", USES, "", NOT_SUITED, ""]
+
+
+def _distribution(facts: ReleaseFacts) -> list[str]:
+    lic, _ = licence_choice(facts.spdx_data)
+    s = ["## Distribution", ""]
+    if lic != "other":
+        s.append(f"Every document in `data/` carries the licence {code(next(iter(facts.spdx_data)))} "
+                 f"(Hugging Face id `{lic}`).")
+    else:
+        s += ["The licence is per record (column `licence_spdx`); the mix in `data/`:", "",
+              table(["licence_spdx", "documents"], [[code(k), v] for k, v in facts.spdx_data.items()])]
+    return s + ["", LICENCE_NOTES, "", LOADERS, ""]
+
+
+def _maintenance(facts: ReleaseFacts) -> list[str]:
+    return ["## Maintenance", "", MAINTENANCE, ""]
+
+
+SECTIONS: list[Callable[[ReleaseFacts], list[str]]] = [
+    _intro, _motivation, _composition, _collection, _preprocessing, _uses, _distribution, _maintenance]
+
+
+def render_card(facts: ReleaseFacts) -> str:
+    """README.md of the release: front matter, then the datasheet sections in order."""
+    return "\n".join([front_matter(facts), *(line for section in SECTIONS for line in section(facts))])

@@ -1,0 +1,112 @@
+"""CHANGELOG.md and the version rules: what changed since the previous release, and its semver bump."""
+
+from __future__ import annotations
+
+import re
+from pathlib import PurePosixPath
+
+from dedup.errors import ReleaseError
+from dedup.release.facts import ReleaseFacts
+from dedup.release.markdown import code, fmt, inline
+from dedup.run_report import RunReport
+
+SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$")
+FIRST_VERSION = "1.0.0"
+MAX_DEMOTED_NAMED = 20
+BUMP_REASONS = {"minor": "records were added", "patch": "it follows a previous release"}
+
+
+def semver_tuple(version: str) -> tuple[int, int, int]:
+    """(major, minor, patch) of a semantic version; ReleaseError for anything else."""
+    m = SEMVER.match(version)
+    if not m:
+        raise ReleaseError(f"version {version!r} is not a semantic version (MAJOR.MINOR.PATCH, e.g. 1.0.0)")
+    return int(m.group(1)), int(m.group(2)), int(m.group(3))
+
+
+def required_bump(run: RunReport) -> str | None:
+    """The semver part a release following `run.previous` must bump (Croissant's rules): major when
+    records left data/ (a previous canonical became a duplicate), minor when records were added, patch
+    otherwise; None for a first release."""
+    prev = run.previous
+    if not prev:
+        return None
+    if prev.get("demoted_canonical", 0):
+        return "major"
+    added = run.counts.input_records - prev.get("counts", {}).get("input_records", 0)
+    return "minor" if added > 0 else "patch"
+
+
+def next_version(run: RunReport, version: str | None) -> str:
+    """The version to package: the one asked for (checked against the previous release), or the
+    previous version bumped as `required_bump` says, or 1.0.0 for a first release."""
+    bump = required_bump(run)
+    if bump is None:
+        version = version or FIRST_VERSION
+        semver_tuple(version)
+        return version
+    prev = run.previous.get("version") or FIRST_VERSION
+    major, minor, patch = semver_tuple(prev)
+    want = {"major": (major + 1, 0, 0), "minor": (major, minor + 1, 0), "patch": (major, minor, patch + 1)}[bump]
+    if version is None:
+        return ".".join(map(str, want))
+    if semver_tuple(version) < want:
+        why = BUMP_REASONS.get(bump) or (f"{run.previous.get('demoted_canonical')} record(s) left data/ (previous "
+                                         "canonicals that became duplicates when clusters merged)")
+        raise ReleaseError(f"version {version} is too low: this release follows {prev} and {why}, so it needs a "
+                           f"{bump} bump (at least {'.'.join(map(str, want))}); omit --version to get it")
+    return version
+
+
+def _built(facts: ReleaseFacts) -> str:
+    return f"built by dedup {inline(facts.run.dedup_version)} (config sha256 `{facts.config_sha256}`)"
+
+
+def _next_section(facts: ReleaseFacts) -> list[str]:
+    """The section of a release that follows a previous one (run.json `previous`), then the older history."""
+    run, rows, prev = facts.run, facts.rows, facts.run.previous
+    s = [f"Next version of {inline(prev.get('name'))} {inline(prev.get('version'))}, {_built(facts)}: a {required_bump(run)} "
+         "version. Every record of the previous version is still here under the same `doc_id`; the new "
+         "crawl was deduplicated against it and within itself.", ""]
+    withheld = f" ({fmt(prev.get('new_withheld', 0))} with their text withheld)" if prev.get("new_withheld") else ""
+    s.append(f"- Added: {fmt(prev.get('new_canonical', 0))} canonical documents in `data/`{withheld}.")
+    s.append(f"- Duplicates: {fmt(prev.get('new_duplicates', 0))} new rows in `duplicates/`, "
+             f"{fmt(prev.get('new_duplicates_of_previous', 0))} of them copies of a story already published "
+             f"(they point at its canonical record); {fmt(prev.get('previous_clusters_grown', 0))} previous "
+             "clusters gained copies (their `cluster_size` and `duplicate_*` columns changed).")
+    s.append(f"- Rejects: {fmt(run.counts.rejects - prev.get('counts', {}).get('rejects', 0))} new rows in `rejects/`.")
+    demoted = prev.get("demoted_canonical", 0)
+    if demoted:
+        named = ", ".join(code(d) for d in prev.get("demoted_doc_ids", [])[:MAX_DEMOTED_NAMED])
+        s.append(f"- Removed from `data/`: {fmt(demoted)} previous canonical records, now rows of `duplicates/` "
+                 f"(new copies joined {fmt(prev.get('previous_clusters_merged', 0))} previous clusters into one): "
+                 + named + (" and more" if demoted > MAX_DEMOTED_NAMED else "") + ".")
+    else:
+        s.append("- Removed: none.")
+    s.append(f"- Totals: {fmt(rows['data'])} canonical, {fmt(rows['duplicates'])} duplicates, "
+             f"{fmt(rows['rejects'])} rejects from {fmt(run.counts.input_records)} input records.")
+    s.append("")
+    older = re.sub(r"^# Changelog\s*\n", "", prev.get("changelog") or "").strip()
+    return s + ([older, ""] if older else [])
+
+
+def _first_section(facts: ReleaseFacts) -> list[str]:
+    """The section of a first release: everything is added."""
+    run, rows = facts.run, facts.rows
+    folders = "" if facts.flat_data else " (" + ", ".join(
+        f"{inline(PurePosixPath(k).name)} {fmt(v.rows)}" for k, v in facts.data_folders.items()) + ")"
+    matches = (" (" + ", ".join(f"{inline(k)} {fmt(v)}" for k, v in facts.match.items()) + ")") if facts.match else ""
+    reasons = (" (" + ", ".join(f"{inline(k)} {fmt(v)}" for k, v in facts.reasons.items()) + ")") if facts.reasons else ""
+    return [f"Release of {inline(facts.name)} {_built(facts)}. Counts are those of this build; no earlier release "
+            "was compared, so every canonical row is listed as added.", "",
+            f"- Added: {fmt(rows['data'])} canonical documents in `data/`{folders}.",
+            f"- Duplicates: {fmt(rows['duplicates'])} rows in `duplicates/`{matches}.",
+            f"- Rejects: {fmt(rows['rejects'])} rows in `rejects/`{reasons}.",
+            f"- Input records: {fmt(run.counts.input_records)}; skipped (no page): "
+            f"{fmt(run.counts.skipped_records)}.", ""]
+
+
+def render_changelog(facts: ReleaseFacts) -> str:
+    """CHANGELOG.md: this version's section above the previous release's history."""
+    body = _next_section(facts) if facts.run.previous else _first_section(facts)
+    return "\n".join(["# Changelog", "", f"## {facts.version}", "", *body])

@@ -45,6 +45,7 @@ class RichProgress(PipelineProgress):
         self.enabled = enabled
         self.bar: Progress | None = None
         self.docs = 0
+        self.current = ""
         self.t0 = time.perf_counter()
 
     def start(self, total_bytes: int, n_files: int) -> None:
@@ -66,8 +67,19 @@ class RichProgress(PipelineProgress):
 
     def stage(self, name: str) -> None:
         """Show the stage now running."""
+        self.current = name
         if self.bar is not None and name != "read+extract":
             self.bar.update(self.task, description=name)
+
+    def step(self, stage: str, name: str) -> None:
+        """Show the step of the global stage now running."""
+        if self.bar is not None:
+            self.bar.update(self.task, description=f"{stage}: {name}")
+
+    def tasks(self, label: str, done: int, total: int) -> None:
+        """Show how many tasks of the running step are finished."""
+        if self.bar is not None:
+            self.bar.update(self.task, description=f"{self.current}: {label} {done}/{total}")
 
     def stop(self) -> None:
         """Close the bar."""
@@ -138,6 +150,10 @@ def build(
     resume: Annotated[bool, typer.Option(
         "--resume/--fresh", help="Reuse the finished stages of an interrupted build of the same inputs and "
                                  "settings (kept in .OUT.partial next to OUT), or start afresh.")] = True,
+    memory: Annotated[Optional[str], typer.Option(
+        "--memory", help="Memory budget of the global steps, for all processes together (4G, 512M...): it sets "
+                         "their partition sizes, never the output [default: 1/8 of this machine's RAM].",
+        show_default=False)] = None,
 ) -> None:
     """Build a deduplicated dataset from crawl dumps into OUT (data/, duplicates/, rejects/, run.json).
 
@@ -151,7 +167,7 @@ def build(
         show = sys.stderr.isatty() if progress is None else progress
         summary = run_build(crawl, out, cfg, workers=n_workers, overwrite=overwrite, progress=RichProgress(show),
                             previous=previous, dask=dask_options(engine, scheduler, dask_components, dashboard),
-                            resume=resume)
+                            resume=resume, memory=memory)
     except DedupError as exc:
         err.print(f"[red]error:[/red] {exc}", highlight=False)
         raise typer.Exit(exc.exit_code) from None

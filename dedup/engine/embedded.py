@@ -61,8 +61,22 @@ def steps(workers: int) -> Iterator[Steps]:
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
                                initargs=(queue, os.getpid()))
 
-    def map_parts(fn: Callable[..., Any], items: list[tuple]) -> list:
-        return list(pool.map(_call, [(fn, item) for item in items]))
+    def map_parts(fn: Callable[..., Any], items: list[tuple], done: Callable[[int, int], None] | None = None) -> list:
+        results: list = [None] * len(items)
+        pending = {pool.submit(_call, (fn, item)): i for i, item in enumerate(items)}
+        finished = 0
+        try:
+            while pending:
+                ready, _ = wait(pending, timeout=1.0, return_when=FIRST_COMPLETED)
+                for fut in ready:
+                    results[pending.pop(fut)] = fut.result()
+                    finished += 1
+                if ready and done is not None:
+                    done(finished, len(items))
+        finally:
+            for fut in pending:
+                fut.cancel()
+        return results
 
     def map_files(fn: Callable[..., Any], items: list[tuple], on_done: Callable[[int, Any], None],
                   on_rows: Callable[[int], None]) -> list:

@@ -1,0 +1,158 @@
+"""ondisk: near-duplicate components over signatures on disk, in tasks of bounded size.
+
+The rules are those of `lsh.py` and `cluster.py` (`near_dup_labels` is the same in memory, and the
+tests hold the two equal); only how they are fed changes:
+
+1. `band_group_edges` (one task per group of bands): each band's keys, from every signing task's
+   band file, through `lsh.bucket_edges` (the star + path rule); the group's pairs, packed as
+   lo * n + hi and deduplicated, written grouped by edge partition (a range of lo);
+2. `verify_partition` (one task per edge partition): the partition's pairs from every band group,
+   deduplicated (sorted by (lo, hi): the order of the in-memory edge list), estimated and verified in
+   chunks, each chunk reading only its documents' signatures from the store;
+3. `accepted_components` (the client): the chain guard (`lsh.drop_composite_edges`) over the accepted
+   edges, the previous release's membership edges, and the engine's connected components.
+
+Memory: a band group holds `bands_per_group` bands of keys (16 bytes a document each); a partition
+its candidate pairs; the client the accepted edges and one label per document.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+
+from dedup import spill
+from dedup.neardup.cluster import Components
+from dedup.neardup.lsh import (BandFigures, CandidateStats, VerifyParams, add_band, bucket_edges,
+                               drop_composite_edges, estimate, verify)
+from dedup.neardup.store import SignatureStore
+
+VERIFY_CHUNK = 65_536  # candidate pairs verified at once: their rows of the store are read together
+BYTES_PER_BAND_ROW = 80  # a document's (doc, key) row of one band, with the sort's and the edges' copies
+BYTES_PER_EDGE_DOC = 400  # a document's share of an edge partition (candidate pairs, their estimates)
+EDGES_SCHEMA = pa.schema([("lo", pa.int64()), ("hi", pa.int64()), ("jac", pa.float64())])
+
+
+def edge_bounds(n: int, partitions: int) -> np.ndarray:
+    """The first lo of each edge partition after the first (partition p holds lo in [b[p-1], b[p]))."""
+    return np.linspace(0, n, partitions + 1).astype(np.int64)[1:-1]
+
+
+def band_group_edges(band_files: list[Path], bands: list[int], n: int, hot_cap: int, bounds: np.ndarray,
+                     target: Path) -> list[tuple[int, BandFigures]]:
+    """Round 1: the candidate pairs of some bands, packed lo * n + hi, deduplicated, written to `target`
+    grouped by edge partition. Returns each band's bucket figures."""
+    packed, figures = [], []
+    for band in bands:
+        t = spill.gather(band_files, band, ["doc", "key"])
+        src, dst, fig = bucket_edges(t.column("key").to_numpy(), t.column("doc").to_numpy(), hot_cap)
+        del t
+        figures.append((band, fig))
+        if len(src):
+            packed.append(np.unique(np.minimum(src, dst) * n + np.maximum(src, dst)))
+    edges = np.unique(np.concatenate(packed)) if packed else np.empty(0, np.int64)
+    del packed
+    partition = np.searchsorted(bounds * n, edges, side="right") if len(bounds) else np.zeros(len(edges), np.int64)
+    spill.write_grouped(pa.table({"edge": pa.array(edges, pa.int64())}), partition, target)
+    return figures
+
+
+def verify_partition(edge_files: list[Path], partition: int, n: int, store_folder: Path, params: VerifyParams,
+                     previous_file: Path | None, target: Path) -> tuple[int, int]:
+    """Round 2: one edge partition's candidate pairs verified on their signatures; the accepted ones
+    (lo, hi, estimated Jaccard) written to `target`. Returns (candidates, accepted)."""
+    edges = np.unique(spill.gather(edge_files, partition, ["edge"]).column("edge").to_numpy())
+    lo, hi = edges // n, edges % n
+    del edges
+    store = SignatureStore(store_folder)
+    sizes = store.sizes()
+    previous = np.load(previous_file, mmap_mode="r") if previous_file is not None else None
+    keep_lo, keep_hi, keep_jac = [], [], []
+    try:
+        for start in range(0, len(lo), VERIFY_CHUNK):
+            s, d = lo[start:start + VERIFY_CHUNK], hi[start:start + VERIFY_CHUNK]
+            docs, local = np.unique(np.concatenate([s, d]), return_inverse=True)
+            ls, ld = local[:len(s)], local[len(s):]
+            local_sizes = sizes[docs]
+            jac, contain = estimate(store[docs], local_sizes, ls, ld)
+            ok = verify(jac, contain, local_sizes, ls, ld, params) & (local_sizes[ls] > 0) & (local_sizes[ld] > 0)
+            if previous is not None:
+                ok &= ~(previous[s] & previous[d])
+            keep_lo.append(s[ok])
+            keep_hi.append(d[ok])
+            keep_jac.append(jac[ok])
+    finally:
+        store.close()
+    accepted = pa.table({"lo": pa.array(np.concatenate(keep_lo) if keep_lo else np.empty(0, np.int64), pa.int64()),
+                         "hi": pa.array(np.concatenate(keep_hi) if keep_hi else np.empty(0, np.int64), pa.int64()),
+                         "jac": pa.array(np.concatenate(keep_jac) if keep_jac else np.empty(0), pa.float64())})
+    spill.write_table(accepted, target)
+    return len(lo), accepted.num_rows
+
+
+def fold_figures(bands: int, per_group: list[list[tuple[int, BandFigures]]]) -> CandidateStats:
+    """The bands' bucket figures folded in band order, as `lsh.candidate_edges` does."""
+    stats = CandidateStats(bands=bands)
+    for band, figures in sorted((b, f) for group in per_group for b, f in group):
+        add_band(stats, band, figures)
+    return stats
+
+
+def accepted_components(accepted_files: list[Path], n: int, store_folder: Path, params: VerifyParams,
+                        components: Components,
+                        membership: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, int, int]:
+    """The accepted edges of every partition (in partition order: sorted by (lo, hi), as in memory)
+    -> the chain guard -> components. Returns (label of each document, verified edges, composite pages)."""
+    tables = [spill.read_all(f) for f in accepted_files]
+    lo = np.concatenate([t.column("lo").to_numpy() for t in tables]) if tables else np.empty(0, np.int64)
+    hi = np.concatenate([t.column("hi").to_numpy() for t in tables]) if tables else np.empty(0, np.int64)
+    jac = np.concatenate([t.column("jac").to_numpy() for t in tables]) if tables else np.empty(0)
+    del tables
+    store = SignatureStore(store_folder)
+    try:
+        sizes = store.sizes()
+        ok, composites = drop_composite_edges(store, sizes, lo, hi, jac, np.ones(len(lo), dtype=bool), params)
+    finally:
+        store.close()
+    del jac
+    lo, hi = lo[ok], hi[ok]
+    verified = len(lo)
+    if membership is not None:
+        lo, hi = np.r_[lo, membership[0]], np.r_[hi, membership[1]]
+    return components(n, lo, hi), verified, composites
+
+
+TaskMap = Callable[[Callable, list[tuple]], list]
+
+
+def near_dup_components(run_map: TaskMap, band_files: list[Path], n: int, bands: int, hot_cap: int,
+                        params: VerifyParams, store_folder: Path, work: Path, *, bands_per_group: int,
+                        edge_partitions: int, components: Components, previous_file: Path | None = None,
+                        membership: tuple[np.ndarray, np.ndarray] | None = None,
+                        step: Callable[[str], None] = lambda name: None) -> tuple[np.ndarray, dict]:
+    """`cluster.near_dup_labels` over the store and the band files: labels and the run.json figures."""
+    work.mkdir(parents=True, exist_ok=True)
+    groups = [list(range(b, min(bands, b + bands_per_group))) for b in range(0, bands, bands_per_group)]
+    bounds = edge_bounds(n, edge_partitions)
+    step("candidates")
+    edge_files = [work / f"edges-{g:05d}.arrow" for g in range(len(groups))]
+    per_group = run_map(band_group_edges, [(band_files, group, n, hot_cap, bounds, f)
+                                           for group, f in zip(groups, edge_files)])
+    stats = fold_figures(bands, per_group)
+    step("verify")
+    accepted_files = [work / f"accepted-{p:05d}.arrow" for p in range(len(bounds) + 1)]
+    counts = run_map(verify_partition, [(edge_files, p, n, store_folder, params, previous_file, f)
+                                        for p, f in enumerate(accepted_files)])
+    for f in edge_files:
+        f.unlink(missing_ok=True)
+    step("components")
+    labels, verified, composites = accepted_components(accepted_files, n, store_folder, params, components,
+                                                       membership)
+    report = {"candidate_edges": int(sum(c for c, _ in counts)), "verified_edges": int(verified),
+              "buckets_with_copies": stats.buckets_multi, "largest_bucket": stats.largest_bucket,
+              "hot_buckets": stats.hot_buckets[:20], "hot_bucket_count": len(stats.hot_buckets),
+              "composite_pages": composites}
+    return labels, report

@@ -191,6 +191,9 @@ def build(
         typer.echo(f"  against {p['name']} {p['version']}: {p['new_canonical']:,} new canonical, "
                    f"{p['new_duplicates']:,} new duplicates ({p['new_duplicates_of_previous']:,} of previous "
                    f"records), {p['demoted_canonical']:,} previous canonical demoted by a merge")
+    stages = summary.timings_s.get("stages") or {}
+    if stages:
+        typer.echo("  stages      " + ", ".join(f"{name} {s:,.1f} s" for name, s in stages.items()))
     typer.echo(f"wrote {out}/ (summary in {out}/run.json)")
 
 

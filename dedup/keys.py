@@ -48,7 +48,7 @@ RESOLVED_SCHEMA = pa.schema([("row", pa.int64()), ("doc_id", pa.string()), ("rej
 # what a keys file holds per row of its source
 KEYS_SCHEMA = pa.schema([("doc_id", pa.string()), ("reject_reason", pa.string()), ("reject_detail", pa.string()),
                          ("doc", pa.int64())])
-BYTES_PER_ROW = 600  # a row of a bucket in polars, with the copies the sort and the window make
+BYTES_PER_ROW = 1000  # a row of a bucket in polars, with the copies the sort and the window make (measured: 0.7 KB)
 
 
 @dataclass(frozen=True)

@@ -45,10 +45,10 @@ from dedup.ingest import ingest_file
 from dedup.keys import (NEW, PREVIOUS_SIGNED, PREVIOUS_TAKEN, Source, bucket_bounds, gather_source, read_keys,
                         resolve_bucket, sample_source, scatter_source)
 from dedup import keys as keys_rows
-from dedup.memory import Budget, RssSampler
+from dedup.memory import Budget, RssSampler, release
 from dedup.neardup.lsh import VerifyParams
 from dedup.neardup.minhash import s_curve
-from dedup.neardup.ondisk import BYTES_PER_BAND_ROW, BYTES_PER_EDGE_DOC, near_dup_components
+from dedup.neardup.ondisk import BYTES_PER_BAND_ROW, BYTES_PER_EDGE_DOC, BYTES_PER_GUARD_EDGE, near_dup_components
 from dedup.neardup.sign import hasher, hasher_params, sign_part, sign_previous
 from dedup.neardup.store import assemble_block, n_blocks, write_meta
 from dedup.partitions import (BYTES_PER_MEMBER, merge_figures, rights_partition, scatter_members, scatter_previous,
@@ -427,7 +427,8 @@ def _near_dups(b: Build, name: str, params: VerifyParams, previous_file: Path | 
     return near_dup_components(
         b.map, band_files, n, config.bands, config.hot_bucket_cap, params, folder, folder / "edges",
         bands_per_group=bands_per_group, edge_partitions=edge_partitions, components=b.steps.components,
-        previous_file=previous_file, membership=membership, step=b.step)
+        previous_file=previous_file, membership=membership, guard_batch=b.budget.rows(BYTES_PER_GUARD_EDGE),
+        step=b.step)
 
 
 def _previous_docs(b: Build) -> pl.DataFrame:
@@ -555,6 +556,7 @@ def _run_stage(b: Build, name: str) -> dict[str, Any]:
     b._stage = name
     t = time.perf_counter()
     figures = STAGE_FUNCTIONS[name](b)
+    release()
     b.step(None)
     b.timings[name] = round(time.perf_counter() - t, 3)
     b.work.mark_finished(name, b.fingerprint, figures)

@@ -173,8 +173,9 @@ def planted(n_stories: int, copies: list[int], noise: list[float], seed: int) ->
 @settings(max_examples=15, deadline=None)
 @given(st.integers(1, 25), st.lists(st.integers(1, 6), min_size=1, max_size=4),
        st.lists(st.floats(0.0, 0.9), min_size=1, max_size=4), st.integers(0, 2 ** 16),
-       st.integers(1, 64), st.integers(1, 6), st.integers(2, 5))
-def test_near_duplicates_on_disk_property(tmp_path_factory, n_stories, copies, noise, seed, group, partitions, cap):
+       st.integers(1, 64), st.integers(1, 6), st.integers(2, 5), st.integers(1, 40))
+def test_near_duplicates_on_disk_property(tmp_path_factory, n_stories, copies, noise, seed, group, partitions, cap,
+                                          guard_batch):
     sigs, sizes = planted(n_stories, copies, noise, seed)
     n = len(sigs)
     folder = tmp_path_factory.mktemp("planted")
@@ -191,7 +192,7 @@ def test_near_duplicates_on_disk_property(tmp_path_factory, n_stories, copies, n
     want = near_dup_labels(sigs, sizes, CONFIG.bands, CONFIG.rows, cap, params)
     got = near_dup_components(lambda f, items, done=None: [f(*i) for i in items], sorted(folder.glob("bands-*.arrow")),
                               n, CONFIG.bands, cap, params, folder, folder / "edges", bands_per_group=group,
-                              edge_partitions=partitions, components=connected_components)
+                              edge_partitions=partitions, components=connected_components, guard_batch=guard_batch)
     np.testing.assert_array_equal(got[0], want[0])
     assert got[1] == want[1]
 

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from dedup.engine.steps import Steps
+from dedup.memory import released, worker_environment
 from dedup.neardup.cluster import connected_components
 
 if TYPE_CHECKING:
@@ -61,6 +62,7 @@ def open_client(scheduler: str | None = None, workers: int | None = None, thread
         return
     from distributed import Client, LocalCluster
 
+    worker_environment()
     if scheduler:
         with Client(scheduler) as client:
             yield client
@@ -139,8 +141,8 @@ def map_files(client: Client | None, fn: Callable[..., Any], items: list, *, ret
     # pure=False and a fresh token: a file re-read in a later call must run again, not reuse a result
     # the cluster still holds; the index keeps keys readable in the dashboard
     token = uuid.uuid4().hex[:12]
-    futures = [client.submit(fn, *(item if star else (item,)), key=f"{funcname(fn)}-{i}-{token}", pure=False,
-                             retries=retries)
+    futures = [client.submit(released, fn, *(item if star else (item,)), key=f"{funcname(fn)}-{i}-{token}",
+                             pure=False, retries=retries)
                for i, item in enumerate(items)]
     index = {fut.key: i for i, fut in enumerate(futures)}
     try:

@@ -18,6 +18,7 @@ from queue import Empty
 from typing import Any
 
 from dedup.engine.steps import Steps
+from dedup.memory import released, worker_environment
 
 _QUEUE: Any = None
 _PR_SET_PDEATHSIG = 1
@@ -42,11 +43,11 @@ def _report_rows(n: int) -> None:
 
 def _call(fn_and_args: tuple) -> Any:
     fn, args = fn_and_args
-    return fn(*args)
+    return released(fn, *args)
 
 
 def _call_reporting(fn: Callable[..., Any], args: tuple) -> Any:
-    return fn(*args, _report_rows)
+    return released(fn, *args, _report_rows)
 
 
 @contextmanager
@@ -56,6 +57,7 @@ def steps(workers: int) -> Iterator[Steps]:
     if workers <= 1:
         yield Steps()
         return
+    worker_environment()
     ctx = get_context("spawn")
     queue = ctx.Queue()  # rows done, from the workers (a plain queue: no manager process to outlive us)
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,

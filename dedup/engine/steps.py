@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from dedup.memory import released
 from dedup.neardup.cluster import Components, connected_components
 
 Done = Callable[[int, int], None]  # (tasks finished, tasks in all): progress of a map
@@ -27,7 +28,7 @@ def serial_map(fn: Callable[..., Any], items: list[tuple], done: Done | None = N
     """Per-part tasks one after the other, in this process."""
     results = []
     for item in items:
-        results.append(fn(*item))
+        results.append(released(fn, *item))
         if done is not None:
             done(len(results), len(items))
     return results
@@ -38,7 +39,7 @@ def serial_files(fn: Callable[..., Any], items: list[tuple], on_done: Callable[[
     """Per-file tasks one after the other, in this process."""
     results = []
     for i, item in enumerate(items):
-        results.append(fn(*item, on_rows))
+        results.append(released(fn, *item, on_rows))
         on_done(i, results[-1])
     return results
 

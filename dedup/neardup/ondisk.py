@@ -25,15 +25,35 @@ import numpy as np
 import pyarrow as pa
 
 from dedup import spill
-from dedup.neardup.cluster import Components
+from dedup.neardup.cluster import Components, connected_components
 from dedup.neardup.lsh import (BandFigures, CandidateStats, VerifyParams, add_band, bucket_edges,
                                drop_composite_edges, estimate, verify)
+from dedup.neardup.sign import read_band
 from dedup.neardup.store import SignatureStore
 
 VERIFY_CHUNK = 65_536  # candidate pairs verified at once: their rows of the store are read together
 BYTES_PER_BAND_ROW = 80  # a document's (doc, key) row of one band, with the sort's and the edges' copies
 BYTES_PER_EDGE_DOC = 400  # a document's share of an edge partition (candidate pairs, their estimates)
+BYTES_PER_GUARD_EDGE = 1536  # an edge of a chain-guard batch: the signatures of its two ends, read into memory
 EDGES_SCHEMA = pa.schema([("lo", pa.int64()), ("hi", pa.int64()), ("jac", pa.float64())])
+
+
+def sorted_unique(values: np.ndarray) -> np.ndarray:
+    """`np.unique` by sorting (numpy 2.3+ hashes first, several times slower on millions of ints)."""
+    values = np.sort(values)
+    return values[np.r_[True, values[1:] != values[:-1]]] if len(values) else values
+
+
+def unique_inverse(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """`np.unique(values, return_inverse=True)` by sorting."""
+    order = np.argsort(values, kind="stable")
+    ordered = values[order]
+    first = np.r_[True, ordered[1:] != ordered[:-1]] if len(ordered) else np.empty(0, bool)
+    kind = np.int32 if len(values) < 2 ** 31 else np.int64
+    inverse = np.empty(len(values), dtype=kind)
+    inverse[order] = np.cumsum(first, dtype=kind) - 1
+    del order
+    return ordered[first], inverse
 
 
 def edge_bounds(n: int, partitions: int) -> np.ndarray:
@@ -47,13 +67,16 @@ def band_group_edges(band_files: list[Path], bands: list[int], n: int, hot_cap: 
     grouped by edge partition. Returns each band's bucket figures."""
     packed, figures = [], []
     for band in bands:
-        t = spill.gather(band_files, band, ["doc", "key"])
-        src, dst, fig = bucket_edges(t.column("key").to_numpy(), t.column("doc").to_numpy(), hot_cap)
-        del t
+        read = [read_band(f, band) for f in band_files]
+        doc = np.concatenate([d for d, _ in read]) if read else np.empty(0, np.int64)
+        key = np.concatenate([k for _, k in read]) if read else np.empty(0, np.uint64)
+        del read
+        src, dst, fig = bucket_edges(key, doc, hot_cap)
+        del doc, key
         figures.append((band, fig))
         if len(src):
-            packed.append(np.unique(np.minimum(src, dst) * n + np.maximum(src, dst)))
-    edges = np.unique(np.concatenate(packed)) if packed else np.empty(0, np.int64)
+            packed.append(sorted_unique(np.minimum(src, dst) * n + np.maximum(src, dst)))
+    edges = sorted_unique(np.concatenate(packed)) if packed else np.empty(0, np.int64)
     del packed
     partition = np.searchsorted(bounds * n, edges, side="right") if len(bounds) else np.zeros(len(edges), np.int64)
     spill.write_grouped(pa.table({"edge": pa.array(edges, pa.int64())}), partition, target)
@@ -64,7 +87,7 @@ def verify_partition(edge_files: list[Path], partition: int, n: int, store_folde
                      previous_file: Path | None, target: Path) -> tuple[int, int]:
     """Round 2: one edge partition's candidate pairs verified on their signatures; the accepted ones
     (lo, hi, estimated Jaccard) written to `target`. Returns (candidates, accepted)."""
-    edges = np.unique(spill.gather(edge_files, partition, ["edge"]).column("edge").to_numpy())
+    edges = sorted_unique(spill.gather(edge_files, partition, ["edge"]).column("edge").to_numpy())
     lo, hi = edges // n, edges % n
     del edges
     store = SignatureStore(store_folder)
@@ -74,7 +97,7 @@ def verify_partition(edge_files: list[Path], partition: int, n: int, store_folde
     try:
         for start in range(0, len(lo), VERIFY_CHUNK):
             s, d = lo[start:start + VERIFY_CHUNK], hi[start:start + VERIFY_CHUNK]
-            docs, local = np.unique(np.concatenate([s, d]), return_inverse=True)
+            docs, local = unique_inverse(np.concatenate([s, d]))
             ls, ld = local[:len(s)], local[len(s):]
             local_sizes = sizes[docs]
             jac, contain = estimate(store[docs], local_sizes, ls, ld)
@@ -102,19 +125,19 @@ def fold_figures(bands: int, per_group: list[list[tuple[int, BandFigures]]]) -> 
 
 
 def accepted_components(accepted_files: list[Path], n: int, store_folder: Path, params: VerifyParams,
-                        components: Components,
-                        membership: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, int, int]:
+                        components: Components, membership: tuple[np.ndarray, np.ndarray] | None = None,
+                        batch_edges: int = 1_000_000) -> tuple[np.ndarray, int, int]:
     """The accepted edges of every partition (in partition order: sorted by (lo, hi), as in memory)
     -> the chain guard -> components. Returns (label of each document, verified edges, composite pages)."""
     tables = [spill.read_all(f) for f in accepted_files]
-    lo = np.concatenate([t.column("lo").to_numpy() for t in tables]) if tables else np.empty(0, np.int64)
-    hi = np.concatenate([t.column("hi").to_numpy() for t in tables]) if tables else np.empty(0, np.int64)
+    index = np.int32 if n < 2 ** 31 else np.int64  # half the memory of the edge list when it can
+    lo = np.concatenate([t.column("lo").to_numpy().astype(index) for t in tables]) if tables else np.empty(0, index)
+    hi = np.concatenate([t.column("hi").to_numpy().astype(index) for t in tables]) if tables else np.empty(0, index)
     jac = np.concatenate([t.column("jac").to_numpy() for t in tables]) if tables else np.empty(0)
     del tables
     store = SignatureStore(store_folder)
     try:
-        sizes = store.sizes()
-        ok, composites = drop_composite_edges(store, sizes, lo, hi, jac, np.ones(len(lo), dtype=bool), params)
+        ok, composites = chain_guard(store, store.sizes(), lo, hi, jac, params, batch_edges)
     finally:
         store.close()
     del jac
@@ -125,13 +148,53 @@ def accepted_components(accepted_files: list[Path], n: int, store_folder: Path, 
     return components(n, lo, hi), verified, composites
 
 
+def chain_guard(store: SignatureStore, sizes: np.ndarray, lo: np.ndarray, hi: np.ndarray, jac: np.ndarray,
+                params: VerifyParams, batch_edges: int = 1_000_000) -> tuple[np.ndarray, int]:
+    """`lsh.drop_composite_edges` over the accepted edges, fed in batches it can act on alone: only the
+    edges of hubs (larger side, smaller side) that have a containment-only edge (the rule skips every
+    other hub), a batch being whole connected pieces of that graph, so every hub's edges are in one
+    batch, in their order. Each batch reads its documents' signatures from the store into memory.
+    Returns (keep mask over the edges, hubs found)."""
+    keep = np.ones(len(lo), dtype=bool)
+    weak = jac < params.jaccard
+    if not weak.any():
+        return keep, 0
+    small_is_lo = sizes[lo] <= sizes[hi]
+    larger, smaller = np.where(small_is_lo, hi, lo), np.where(small_is_lo, lo, hi)
+    involved = np.isin(larger, sorted_unique(larger[weak])) | np.isin(smaller, sorted_unique(smaller[weak]))
+    del larger, smaller, small_is_lo, weak
+    sub = np.flatnonzero(involved)
+    del involved
+    nodes, local = unique_inverse(np.concatenate([lo[sub], hi[sub]]))
+    piece = connected_components(len(nodes), local[:len(sub)], local[len(sub):])
+    piece = piece.astype(local.dtype)[local[:len(sub)]]
+    del nodes, local
+    order = np.argsort(piece, kind="stable")  # edges piece by piece, each piece in edge order
+    piece = piece[order]
+    ends = np.r_[np.flatnonzero(piece[1:] != piece[:-1]) + 1, len(piece)]
+    found, start = 0, 0
+    while start < len(order):
+        last = np.searchsorted(ends, start + batch_edges, side="right") - 1  # whole pieces that fit
+        stop = ends[last] if last >= 0 else start
+        if stop <= start:  # a piece larger than a batch: alone
+            stop = ends[np.searchsorted(ends, start, side="right")]
+        edges = np.sort(sub[order[start:stop]])  # the batch's edges in edge order
+        docs, at = unique_inverse(np.concatenate([lo[edges], hi[edges]]))
+        kept, hubs = drop_composite_edges(store[docs], sizes[docs], at[:len(edges)], at[len(edges):], jac[edges],
+                                          np.ones(len(edges), dtype=bool), params)
+        keep[edges] = kept
+        found += hubs
+        start = stop
+    return keep, found
+
+
 TaskMap = Callable[[Callable, list[tuple]], list]
 
 
 def near_dup_components(run_map: TaskMap, band_files: list[Path], n: int, bands: int, hot_cap: int,
                         params: VerifyParams, store_folder: Path, work: Path, *, bands_per_group: int,
                         edge_partitions: int, components: Components, previous_file: Path | None = None,
-                        membership: tuple[np.ndarray, np.ndarray] | None = None,
+                        membership: tuple[np.ndarray, np.ndarray] | None = None, guard_batch: int = 1_000_000,
                         step: Callable[[str], None] = lambda name: None) -> tuple[np.ndarray, dict]:
     """`cluster.near_dup_labels` over the store and the band files: labels and the run.json figures."""
     work.mkdir(parents=True, exist_ok=True)
@@ -150,7 +213,7 @@ def near_dup_components(run_map: TaskMap, band_files: list[Path], n: int, bands:
         f.unlink(missing_ok=True)
     step("components")
     labels, verified, composites = accepted_components(accepted_files, n, store_folder, params, components,
-                                                       membership)
+                                                       membership, guard_batch)
     report = {"candidate_edges": int(sum(c for c, _ in counts)), "verified_edges": int(verified),
               "buckets_with_copies": stats.buckets_multi, "largest_bucket": stats.largest_bucket,
               "hot_buckets": stats.hot_buckets[:20], "hot_bucket_count": len(stats.hot_buckets),

@@ -77,6 +77,15 @@ def sign_rows(part: Path, params: HasherParams, chrome: dict[str, set[int]], wit
     return rows_at, sigs, sizes, hashes
 
 
+DOCS_GROUP = -1  # the group of a band file that holds its documents' indices (as uint64)
+
+
+def read_band(band_file: Path, band: int) -> tuple[np.ndarray, np.ndarray]:
+    """(documents, their keys in one band) from a signing task's band file."""
+    doc = spill.read_group(band_file, DOCS_GROUP).column("key").to_numpy().astype(np.int64)
+    return doc, spill.read_group(band_file, band).column("key").to_numpy()
+
+
 def sign_part(part: Path, keys_file: Path, params: HasherParams, chrome: dict[str, set[int]], with_hashes: bool,
               block_rows: int, bands: int, rows: int, sig_file: Path, band_file: Path) -> int:
     """The per-part signing task both engines map: sign the part's documents (the rows the keys stage
@@ -104,13 +113,15 @@ def sign_previous(shard: Path, keys_file: Path, num_perm: int, block_rows: int, 
 
 def write_signed_part(doc: np.ndarray, sigs: np.ndarray, sizes: np.ndarray, hashes: list[str | None],
                       block_rows: int, bands: int, rows: int, sig_file: Path, band_file: Path) -> int:
-    """Signed rows (global index, signature, shingle count, text hash) -> the signing task's two files."""
+    """Signed rows (global index, signature, shingle count, text hash) -> the signing task's two files:
+    the signatures grouped by store block, the band keys grouped by band (`read_band`)."""
     doc = np.asarray(doc, dtype=np.int64)
     spill.write_grouped(sig_table(doc, sizes, sigs, hashes), doc // block_rows, sig_file)
     keys = band_keys(sigs, bands, rows) if len(doc) else np.empty((0, bands), np.uint64)
-    spill.write_grouped(pa.table({"doc": pa.array(np.tile(doc, bands), pa.int64()),
-                                  "key": pa.array(np.ascontiguousarray(keys.T).reshape(-1), pa.uint64())}),
-                        np.repeat(np.arange(bands, dtype=np.int64), len(doc)), band_file)
+    # one batch per band (its keys, in the order of `doc`), and the documents once, in group DOCS_GROUP
+    column = np.concatenate([doc.astype(np.uint64), np.ascontiguousarray(keys.T).reshape(-1)])
+    groups = np.repeat(np.arange(-1, bands, dtype=np.int64), len(doc))
+    spill.write_grouped(pa.table({"key": pa.array(column, pa.uint64())}), groups, band_file)
     return len(doc)
 
 

@@ -21,7 +21,7 @@ import pyarrow as pa
 from dedup import spill
 
 META = "store.json"
-RELEASE_BYTES = 64 * 2 ** 20  # mapped pages read since the last release before they are handed back
+RELEASE_BYTES = 32 * 2 ** 20  # mapped pages read since the last release before they are handed back
 
 
 def block_path(folder: Path, block: int) -> Path:
@@ -133,14 +133,25 @@ class SignatureStore:
         if len(idx):
             if idx.min() < 0 or idx.max() >= self.n:
                 raise IndexError(f"signature index out of range 0..{self.n - 1}")
-            blocks = idx // self.block_rows
-            for b in np.unique(blocks):
-                mine = np.flatnonzero(blocks == b)
-                out[mine] = self._block(int(b))[idx[mine] - b * self.block_rows]
-            self._touched += len(idx) * max(self.num_perm * 4, mmap.PAGESIZE)
-            if self._touched > RELEASE_BYTES:
-                self.release()
+            # a mapped page read stays resident until released: read at most RELEASE_BYTES of pages at once
+            step = max(1, RELEASE_BYTES // max(self.num_perm * 4, mmap.PAGESIZE))
+            for start in range(0, len(idx), step):
+                self._gather(idx[start:start + step], out[start:start + step])
+                self._touched += min(step, len(idx) - start) * max(self.num_perm * 4, mmap.PAGESIZE)
+                if self._touched >= RELEASE_BYTES:
+                    self.release()
         return out[0] if scalar else out
+
+    def _gather(self, idx: np.ndarray, out: np.ndarray) -> None:
+        blocks = idx // self.block_rows
+        first, last = int(blocks.min()), int(blocks.max())
+        if first == last:
+            out[:] = self._block(first)[idx - first * self.block_rows]
+            return
+        for b in range(first, last + 1):
+            mine = np.flatnonzero(blocks == b)
+            if len(mine):
+                out[mine] = self._block(b)[idx[mine] - b * self.block_rows]
 
     def sizes(self) -> np.ndarray:
         """The shingle count of every index (0: nothing signed, or no text left)."""

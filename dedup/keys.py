@@ -63,11 +63,9 @@ def _ids(source: Source) -> pl.DataFrame:
     """The source's rows as the scatter writes them (without bucket)."""
     if source.kind == NEW:
         cols = ["doc_id", "source_file", "source_offset", "reject_reason", "reject_detail"]
-        rows = pl.concat([frame(b) for b in pq.ParquetFile(source.path).iter_batches(batch_size=65536, columns=cols)]
-                         or [pl.DataFrame(schema={c: (pl.Int64 if c == "source_offset" else pl.String) for c in cols})])
+        rows = frame(pq.read_table(source.path, columns=cols))
     else:
-        ids = pq.read_table(source.path, columns=["doc_id"]).column("doc_id")
-        rows = pl.DataFrame({"doc_id": pl.Series("doc_id", ids.to_pylist(), pl.String)}).with_columns(
+        rows = frame(pq.read_table(source.path, columns=["doc_id"])).with_columns(
             pl.lit(None, pl.String).alias("source_file"), pl.lit(None, pl.Int64).alias("source_offset"),
             pl.lit(None, pl.String).alias("reject_reason"), pl.lit(None, pl.String).alias("reject_detail"))
     return rows.with_row_index("row").with_columns(pl.col("row").cast(pl.Int64))
@@ -75,9 +73,8 @@ def _ids(source: Source) -> pl.DataFrame:
 
 def sample_source(source: Source, every: int = SAMPLE_EVERY) -> tuple[int, list[str]]:
     """(rows, every `every`-th of the source's sorted ids): where the buckets are cut."""
-    ids = pq.read_table(source.path, columns=["doc_id"]).column("doc_id")
-    ordered = pl.Series("doc_id", ids.to_pylist(), pl.String).drop_nulls().sort()
-    return len(ids), ordered.gather_every(every).to_list()
+    ids = frame(pq.read_table(source.path, columns=["doc_id"]))["doc_id"]
+    return len(ids), ids.drop_nulls().sort().gather_every(every).to_list()
 
 
 def bucket_bounds(samples: list[list[str]], n_buckets: int) -> list[str]:

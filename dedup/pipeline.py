@@ -378,7 +378,7 @@ def stage_write(b: Build) -> dict[str, Any]:
         merge_samples(samples, {(d, k): t for d, k, t in previous.chrome.select("domain", "block_key", "sample_text")
                                 .iter_rows() if t is not None})
     b.step("shards")
-    outputs, figures = write_tables(b.work.stage_dir, spills, data_spills, chrome, samples, config)
+    outputs, figures = write_tables(b.work.stage_dir, spills, data_spills, chrome, samples, config, b.map)
     shutil.rmtree(spill_root, ignore_errors=True)
     b.step(None)
     return {"outputs": outputs, **figures, "_rows": {"input_records": rows, "rejects": dict(sorted(rejects.items()))}}
@@ -427,7 +427,7 @@ def _near_dups(b: Build, name: str, params: VerifyParams, previous_file: Path | 
     return near_dup_components(
         b.map, band_files, n, config.bands, config.hot_bucket_cap, params, folder, folder / "edges",
         bands_per_group=bands_per_group, edge_partitions=edge_partitions, components=b.steps.components,
-        previous_file=previous_file, membership=membership, guard_batch=b.budget.rows(BYTES_PER_GUARD_EDGE),
+        previous_file=previous_file, membership=membership, guard_batch_edges=b.budget.rows(BYTES_PER_GUARD_EDGE),
         step=b.step)
 
 

@@ -150,14 +150,20 @@ def write_sorted(spill: BucketSpill, bucket: int, path: Path, kv: dict[str, str]
     return n
 
 
+def shard_tasks(spill: BucketSpill, out_folder: Path, prefix: str, kv: dict[str, str],
+                row_group_bytes: int) -> list[tuple]:
+    """The `write_sorted` tasks that write each bucket as `PREFIX-NNNNN-of-MMMMM.parquet` (the engines
+    run them, each shard on its own)."""
+    out_folder.mkdir(parents=True, exist_ok=True)
+    return [(spill, b, out_folder / f"{prefix}-{b:05d}-of-{spill.n:05d}.parquet", kv, row_group_bytes)
+            for b in range(spill.n)]
+
+
 def write_sharded(spill: BucketSpill, out_folder: Path, prefix: str, kv: dict[str, str],
                   row_group_bytes: int) -> list[tuple[Path, int]]:
-    """Write each bucket sorted by doc_id as `PREFIX-NNNNN-of-MMMMM.parquet`."""
-    out_folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for b in range(spill.n):
-        path = out_folder / f"{prefix}-{b:05d}-of-{spill.n:05d}.parquet"
-        written.append((path, write_sorted(spill, b, path, kv, row_group_bytes)))
+    """Write each bucket sorted by doc_id as `PREFIX-NNNNN-of-MMMMM.parquet`, in this process."""
+    tasks = shard_tasks(spill, out_folder, prefix, kv, row_group_bytes)
+    written = [(task[2], write_sorted(*task)) for task in tasks]
     shutil.rmtree(spill.folder, ignore_errors=True)
     return written
 

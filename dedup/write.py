@@ -8,7 +8,9 @@ rejects and signatures into theirs. `write_tables` writes the buckets as the sha
 
 from __future__ import annotations
 
+import shutil
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -24,7 +26,8 @@ from dedup.neardup.sign import hasher, hasher_params
 from dedup.neardup.store import sig_arrays
 from dedup.rights.merge import canonical_rights
 from dedup.schema import frame, schema
-from dedup.shards import BucketSpill, base_metadata, to_schema, write_parquet, write_sharded
+from dedup.engine.steps import serial_map
+from dedup.shards import BucketSpill, base_metadata, shard_tasks, to_schema, write_parquet, write_sorted
 from dedup.text.blocks import SITE_CHROME, final_blocks
 from dedup.text.normalise import join_blocks, text_hash
 
@@ -102,23 +105,30 @@ def signature_metadata(config: BuildConfig, kv: dict) -> dict[str, str]:
 
 
 def write_tables(stage_dir: Path, spills: dict[str, BucketSpill], data_spills: dict[str, BucketSpill],
-                 chrome: pl.DataFrame, samples: dict[tuple[str, int], str],
-                 config: BuildConfig) -> tuple[Outputs, dict]:
-    """The spilled rows into the sharded output folders (each bucket sorted by doc_id), and boilerplate/."""
+                 chrome: pl.DataFrame, samples: dict[tuple[str, int], str], config: BuildConfig,
+                 run_map: Callable = serial_map) -> tuple[Outputs, dict]:
+    """The spilled rows into the sharded output folders (each bucket sorted by doc_id, one task a
+    shard), and boilerplate/."""
     kv = base_metadata(config.sha256())
-    outputs: Outputs = {"data": []}
+    plan: list[tuple[str, tuple]] = []
     for cls, spill_ in data_spills.items():
-        files = write_sharded(spill_, stage_dir / "data" / cls, "train", kv | {"dedup.table": "data",
-                                                                              "dedup.licence_class": cls},
-                              config.row_group_bytes)
-        outputs["data"] += [{"file": p.relative_to(stage_dir).as_posix(), "rows": n} for p, n in files]
+        plan += [("data", t) for t in shard_tasks(spill_, stage_dir / "data" / cls, "train",
+                                                  kv | {"dedup.table": "data", "dedup.licence_class": cls},
+                                                  config.row_group_bytes)]
     for name in ("duplicates", "rejects"):
-        files = write_sharded(spills[name], stage_dir / name, name, kv | {"dedup.table": name}, config.row_group_bytes)
-        outputs[name] = [{"file": p.relative_to(stage_dir).as_posix(), "rows": n} for p, n in files]
+        plan += [(name, t) for t in shard_tasks(spills[name], stage_dir / name, name, kv | {"dedup.table": name},
+                                                config.row_group_bytes)]
+    plan += [("signatures", t) for t in shard_tasks(spills["signatures"], stage_dir / "signatures", "signatures",
+                                                    signature_metadata(config, kv), config.row_group_bytes)]
+    rows = run_map(write_sorted, [t for _, t in plan])
+    outputs: Outputs = {"data": [], "duplicates": [], "rejects": []}
+    for (table, task), n in zip(plan, rows):
+        outputs.setdefault(table, []).append({"file": task[2].relative_to(stage_dir).as_posix(), "rows": n})
+    signatures = outputs.pop("signatures")
     outputs["boilerplate"], top = write_boilerplate(stage_dir, chrome, samples, kv, config)
-    files = write_sharded(spills["signatures"], stage_dir / "signatures", "signatures", signature_metadata(config, kv),
-                          config.row_group_bytes)
-    outputs["signatures"] = [{"file": p.relative_to(stage_dir).as_posix(), "rows": n} for p, n in files]
+    outputs["signatures"] = signatures
+    for spill_ in [*data_spills.values(), *spills.values()]:
+        shutil.rmtree(spill_.folder, ignore_errors=True)
     return outputs, {"boilerplate_top": top}
 
 

@@ -25,7 +25,7 @@ from dedup import spill
 from dedup.config import BuildConfig
 from dedup.errors import ConfigError
 from dedup.keys import read_keys
-from dedup.memory import Budget, parse_size, tree_rss
+from dedup.memory import Budget, RssSampler, parse_size, release, tree_rss
 from dedup.neardup.cluster import connected_components, near_dup_labels
 from dedup.neardup.lsh import VerifyParams
 from dedup.neardup.ondisk import near_dup_components
@@ -192,7 +192,7 @@ def test_near_duplicates_on_disk_property(tmp_path_factory, n_stories, copies, n
     want = near_dup_labels(sigs, sizes, CONFIG.bands, CONFIG.rows, cap, params)
     got = near_dup_components(lambda f, items, done=None: [f(*i) for i in items], sorted(folder.glob("bands-*.arrow")),
                               n, CONFIG.bands, cap, params, folder, folder / "edges", bands_per_group=group,
-                              edge_partitions=partitions, components=connected_components, guard_batch=guard_batch)
+                              edge_partitions=partitions, components=connected_components, guard_batch_edges=guard_batch)
     np.testing.assert_array_equal(got[0], want[0])
     assert got[1] == want[1]
 
@@ -244,6 +244,23 @@ def test_memory_budget():
     assert Budget.of(None, 2).total > 0 and Budget.of("1G", 1).processes == 1
     own, total = tree_rss()
     assert 0 < own <= total
+
+
+def test_the_sampler_sees_a_stage_grow_and_release_gives_memory_back():
+    if not Path("/proc/self/statm").exists():
+        pytest.skip("needs /proc (Linux)")
+    with RssSampler(interval=0.01) as sampler:
+        sampler.stage("small")
+        sampler.stage("large")
+        block = np.ones(64 * 2 ** 20, dtype=np.uint8)  # 64 MiB, touched
+        sampler.sample()
+        del block
+        release()
+        sampler.stage("after")
+        peaks = sampler.report()
+    assert peaks["large"]["main"] >= peaks["small"]["main"] + 60
+    assert peaks["large"]["tree"] >= peaks["large"]["main"]
+    assert peaks["after"]["main"] < peaks["large"]["main"] - 40
 
 
 def test_a_tiny_budget_writes_the_same_bytes(tmp_path):

@@ -18,7 +18,8 @@ def connected_components(n_nodes: int, src: np.ndarray, dst: np.ndarray) -> np.n
     labels = np.arange(n_nodes, dtype=np.int64)
     if len(src) == 0:
         return labels
-    _union_all(labels, np.asarray(src), np.asarray(dst))
+    union_edges(labels, np.asarray(src), np.asarray(dst))
+    flatten(labels)
     return labels
 
 
@@ -33,17 +34,23 @@ def _find(parent: np.ndarray, x: int) -> int:
 
 
 @_jit
-def _union_all(parent: np.ndarray, src: np.ndarray, dst: np.ndarray) -> None:
-    """Join the two ends of every edge; a root is always its component's smallest node, so each
-    node's final root is the smallest node of its component."""
+def union_edges(parent: np.ndarray, src: np.ndarray, dst: np.ndarray) -> None:
+    """Join the two ends of every edge in a union-find forest (`parent`, from np.arange); a root is
+    always its tree's smallest node. Edges may come in several calls; `flatten` at the end."""
     for i in range(len(src)):
         a, b = _find(parent, src[i]), _find(parent, dst[i])
         if a < b:
             parent[b] = a
         elif b < a:
             parent[a] = b
+
+
+@_jit
+def flatten(parent: np.ndarray) -> None:
+    """Every node points at its root, the smallest node of its component (one pass: a node's parent
+    is never larger than the node, so it is final when the node is reached)."""
     for x in range(len(parent)):
-        parent[x] = parent[parent[x]]  # roots are below every node of their component: one pass
+        parent[x] = parent[parent[x]]
 
 
 def cluster_id_for(first_doc_id: str) -> str:

@@ -9,11 +9,16 @@ tests hold the two equal); only how they are fed changes:
 2. `verify_partition` (one task per edge partition): the partition's pairs from every band group,
    deduplicated (sorted by (lo, hi): the order of the in-memory edge list), estimated and verified in
    chunks, each chunk reading only its documents' signatures from the store;
-3. `accepted_components` (the client): the chain guard (`lsh.drop_composite_edges`) over the accepted
-   edges, the previous release's membership edges, and the engine's connected components.
+3. `guard_plan` (one task) and `guard_batch` (a task per batch): the chain guard
+   (`lsh.drop_composite_edges`) over the accepted edges it can act on, in batches of whole connected
+   pieces, each with its documents' signatures in memory;
+4. `kept_components` (the client): the accepted edges the guard kept, the previous release's
+   membership edges, and the engine's connected components.
 
-Memory: a band group holds `bands_per_group` bands of keys (16 bytes a document each); a partition
-its candidate pairs; the client the accepted edges and one label per document.
+Memory: a band group holds one band's keys and documents (16 bytes a document) and its group's pairs;
+an edge partition its candidate pairs; the guard's plan one label and one count per document and one
+edge partition; a guard batch its edges and their documents' signatures; the client the kept edges
+(8 bytes each, about 3.5 a document) and one label per document.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ import numpy as np
 import pyarrow as pa
 
 from dedup import spill
-from dedup.neardup.cluster import Components, connected_components
+from dedup.neardup.cluster import Components, flatten, union_edges
 from dedup.neardup.lsh import (BandFigures, CandidateStats, VerifyParams, add_band, bucket_edges,
                                drop_composite_edges, estimate, verify)
 from dedup.neardup.sign import read_band
@@ -124,68 +129,110 @@ def fold_figures(bands: int, per_group: list[list[tuple[int, BandFigures]]]) -> 
     return stats
 
 
-def accepted_components(accepted_files: list[Path], n: int, store_folder: Path, params: VerifyParams,
-                        components: Components, membership: tuple[np.ndarray, np.ndarray] | None = None,
-                        batch_edges: int = 1_000_000) -> tuple[np.ndarray, int, int]:
-    """The accepted edges of every partition (in partition order: sorted by (lo, hi), as in memory)
-    -> the chain guard -> components. Returns (label of each document, verified edges, composite pages)."""
-    tables = [spill.read_all(f) for f in accepted_files]
-    index = np.int32 if n < 2 ** 31 else np.int64  # half the memory of the edge list when it can
-    lo = np.concatenate([t.column("lo").to_numpy().astype(index) for t in tables]) if tables else np.empty(0, index)
-    hi = np.concatenate([t.column("hi").to_numpy().astype(index) for t in tables]) if tables else np.empty(0, index)
-    jac = np.concatenate([t.column("jac").to_numpy() for t in tables]) if tables else np.empty(0)
-    del tables
+def _accepted(path: Path, index: type) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    t = spill.read_all(path)
+    return (t.column("lo").to_numpy().astype(index), t.column("hi").to_numpy().astype(index),
+            t.column("jac").to_numpy())
+
+
+def _oriented(lo: np.ndarray, hi: np.ndarray, sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(larger, smaller) end of each edge, as `lsh.drop_composite_edges` orients them."""
+    small_is_lo = sizes[lo] <= sizes[hi]
+    return np.where(small_is_lo, hi, lo), np.where(small_is_lo, lo, hi)
+
+
+def guard_plan(accepted_files: list[Path], n: int, store_folder: Path, params: VerifyParams, batch_edges: int,
+               targets: list[Path]) -> int:
+    """Round 3 (one task): which accepted edges the chain guard can act on (those of hubs, larger or
+    smaller side, that have a containment-only edge: the rule skips every other hub), cut into batches
+    of whole connected pieces of that graph, so that every hub's edges are in one batch. Partition by
+    partition: the task holds one label and one count per document, never every edge. Writes, for each
+    accepted file, its involved edges (global position, ends, Jaccard) grouped by batch; returns the
+    number of batches."""
+    index = np.int32 if n < 2 ** 31 else np.int64
+    store = SignatureStore(store_folder)
+    sizes = store.sizes()
+    store.close()
+    hubs_large, hubs_small = [], []
+    for f in accepted_files:
+        lo, hi, jac = _accepted(f, index)
+        weak = jac < params.jaccard
+        larger, smaller = _oriented(lo[weak], hi[weak], sizes)
+        hubs_large.append(sorted_unique(larger))
+        hubs_small.append(sorted_unique(smaller))
+    large = sorted_unique(np.concatenate(hubs_large)) if hubs_large else np.empty(0, index)
+    small = sorted_unique(np.concatenate(hubs_small)) if hubs_small else np.empty(0, index)
+    del hubs_large, hubs_small
+
+    def involved(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+        larger, smaller = _oriented(lo, hi, sizes)
+        return np.flatnonzero(np.isin(larger, large) | np.isin(smaller, small))
+
+    root = np.arange(n, dtype=np.int64)
+    for f in accepted_files:
+        lo, hi, _ = _accepted(f, index)
+        mine = involved(lo, hi)
+        union_edges(root, lo[mine], hi[mine])
+    flatten(root)
+    count = np.zeros(n, dtype=np.int64)
+    for f in accepted_files:
+        lo, hi, _ = _accepted(f, index)
+        count += np.bincount(root[lo[involved(lo, hi)]], minlength=n)
+    # pieces in the order of their root, packed into batches of about batch_edges edges, never split
+    batch_of_root = (np.cumsum(count) - count) // max(1, batch_edges)
+    batches = int(batch_of_root[count > 0].max()) + 1 if (count > 0).any() else 0
+    del count
+    position = 0
+    for f, target in zip(accepted_files, targets):
+        lo, hi, jac = _accepted(f, index)
+        mine = involved(lo, hi)
+        table = pa.table({"pos": pa.array(position + mine, pa.int64()), "lo": pa.array(lo[mine], pa.int64()),
+                          "hi": pa.array(hi[mine], pa.int64()), "jac": pa.array(jac[mine], pa.float64())})
+        spill.write_grouped(table, batch_of_root[root[lo[mine]]], target)
+        position += len(lo)
+    return batches
+
+
+def guard_batch(plan_files: list[Path], batch: int, store_folder: Path, params: VerifyParams) -> tuple[np.ndarray, int]:
+    """Round 4 (a task per batch): `lsh.drop_composite_edges` over one batch's edges (in their global
+    order), with its documents' signatures read from the store into memory. Returns (global positions
+    of the edges it drops, hubs found)."""
+    t = spill.gather(plan_files, batch)
+    pos, lo, hi, jac = (t.column(c).to_numpy() for c in ("pos", "lo", "hi", "jac"))
+    del t
+    if not len(pos):
+        return np.empty(0, np.int64), 0
+    docs, at = unique_inverse(np.concatenate([lo, hi]))
     store = SignatureStore(store_folder)
     try:
-        ok, composites = chain_guard(store, store.sizes(), lo, hi, jac, params, batch_edges)
+        sigs, sizes = store[docs], store.sizes()[docs]
     finally:
         store.close()
-    del jac
-    lo, hi = lo[ok], hi[ok]
+    kept, hubs = drop_composite_edges(sigs, sizes, at[:len(pos)], at[len(pos):], jac, np.ones(len(pos), dtype=bool),
+                                      params)
+    return pos[~kept], hubs
+
+
+def kept_components(accepted_files: list[Path], dropped: np.ndarray, n: int, components: Components,
+                    membership: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, int]:
+    """The client's part: the accepted edges but those the guard dropped (and a previous release's
+    membership edges) -> the engine's connected components. Returns (labels, verified edges)."""
+    index = np.int32 if n < 2 ** 31 else np.int64
+    los, his, position = [], [], 0
+    for f in accepted_files:
+        lo, hi, _ = _accepted(f, index)
+        keep = np.ones(len(lo), dtype=bool)
+        keep[dropped[(dropped >= position) & (dropped < position + len(lo))] - position] = False
+        los.append(lo[keep])
+        his.append(hi[keep])
+        position += len(lo)
+    lo = np.concatenate(los) if los else np.empty(0, index)
+    hi = np.concatenate(his) if his else np.empty(0, index)
+    del los, his
     verified = len(lo)
     if membership is not None:
         lo, hi = np.r_[lo, membership[0]], np.r_[hi, membership[1]]
-    return components(n, lo, hi), verified, composites
-
-
-def chain_guard(store: SignatureStore, sizes: np.ndarray, lo: np.ndarray, hi: np.ndarray, jac: np.ndarray,
-                params: VerifyParams, batch_edges: int = 1_000_000) -> tuple[np.ndarray, int]:
-    """`lsh.drop_composite_edges` over the accepted edges, fed in batches it can act on alone: only the
-    edges of hubs (larger side, smaller side) that have a containment-only edge (the rule skips every
-    other hub), a batch being whole connected pieces of that graph, so every hub's edges are in one
-    batch, in their order. Each batch reads its documents' signatures from the store into memory.
-    Returns (keep mask over the edges, hubs found)."""
-    keep = np.ones(len(lo), dtype=bool)
-    weak = jac < params.jaccard
-    if not weak.any():
-        return keep, 0
-    small_is_lo = sizes[lo] <= sizes[hi]
-    larger, smaller = np.where(small_is_lo, hi, lo), np.where(small_is_lo, lo, hi)
-    involved = np.isin(larger, sorted_unique(larger[weak])) | np.isin(smaller, sorted_unique(smaller[weak]))
-    del larger, smaller, small_is_lo, weak
-    sub = np.flatnonzero(involved)
-    del involved
-    nodes, local = unique_inverse(np.concatenate([lo[sub], hi[sub]]))
-    piece = connected_components(len(nodes), local[:len(sub)], local[len(sub):])
-    piece = piece.astype(local.dtype)[local[:len(sub)]]
-    del nodes, local
-    order = np.argsort(piece, kind="stable")  # edges piece by piece, each piece in edge order
-    piece = piece[order]
-    ends = np.r_[np.flatnonzero(piece[1:] != piece[:-1]) + 1, len(piece)]
-    found, start = 0, 0
-    while start < len(order):
-        last = np.searchsorted(ends, start + batch_edges, side="right") - 1  # whole pieces that fit
-        stop = ends[last] if last >= 0 else start
-        if stop <= start:  # a piece larger than a batch: alone
-            stop = ends[np.searchsorted(ends, start, side="right")]
-        edges = np.sort(sub[order[start:stop]])  # the batch's edges in edge order
-        docs, at = unique_inverse(np.concatenate([lo[edges], hi[edges]]))
-        kept, hubs = drop_composite_edges(store[docs], sizes[docs], at[:len(edges)], at[len(edges):], jac[edges],
-                                          np.ones(len(edges), dtype=bool), params)
-        keep[edges] = kept
-        found += hubs
-        start = stop
-    return keep, found
+    return components(n, lo, hi), verified
 
 
 TaskMap = Callable[[Callable, list[tuple]], list]
@@ -194,7 +241,7 @@ TaskMap = Callable[[Callable, list[tuple]], list]
 def near_dup_components(run_map: TaskMap, band_files: list[Path], n: int, bands: int, hot_cap: int,
                         params: VerifyParams, store_folder: Path, work: Path, *, bands_per_group: int,
                         edge_partitions: int, components: Components, previous_file: Path | None = None,
-                        membership: tuple[np.ndarray, np.ndarray] | None = None, guard_batch: int = 1_000_000,
+                        membership: tuple[np.ndarray, np.ndarray] | None = None, guard_batch_edges: int = 1_000_000,
                         step: Callable[[str], None] = lambda name: None) -> tuple[np.ndarray, dict]:
     """`cluster.near_dup_labels` over the store and the band files: labels and the run.json figures."""
     work.mkdir(parents=True, exist_ok=True)
@@ -211,9 +258,14 @@ def near_dup_components(run_map: TaskMap, band_files: list[Path], n: int, bands:
                                         for p, f in enumerate(accepted_files)])
     for f in edge_files:
         f.unlink(missing_ok=True)
+    step("guard")
+    plan_files = [work / f"guard-{p:05d}.arrow" for p in range(len(accepted_files))]
+    (batches,) = run_map(guard_plan, [(accepted_files, n, store_folder, params, guard_batch_edges, plan_files)])
+    guarded = run_map(guard_batch, [(plan_files, k, store_folder, params) for k in range(batches)])
+    dropped = np.sort(np.concatenate([d for d, _ in guarded])) if guarded else np.empty(0, np.int64)
+    composites = sum(h for _, h in guarded)
     step("components")
-    labels, verified, composites = accepted_components(accepted_files, n, store_folder, params, components,
-                                                       membership, guard_batch)
+    labels, verified = kept_components(accepted_files, dropped, n, components, membership)
     report = {"candidate_edges": int(sum(c for c, _ in counts)), "verified_edges": int(verified),
               "buckets_with_copies": stats.buckets_multi, "largest_bucket": stats.largest_bucket,
               "hot_buckets": stats.hot_buckets[:20], "hot_bucket_count": len(stats.hot_buckets),

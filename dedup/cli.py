@@ -7,7 +7,9 @@ verify (`dedup release`, `dedup verify`); 130 interrupted (Ctrl-C or SIGTERM: th
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -15,7 +17,7 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from dedup import __version__
 from dedup.config import load_config
@@ -27,6 +29,8 @@ from dedup.release.publish import parse_destination, publish_to_dir, publish_to_
 from dedup.pipeline import DaskOptions, Interrupted
 from dedup.pipeline import Progress as PipelineProgress
 from dedup.pipeline import build as run_build
+from dedup.rehydrate import rehydrate as run_rehydrate
+from dedup.stats import render, summarise
 from dedup.workdir import staging_folder
 
 app = typer.Typer(
@@ -34,55 +38,115 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # plain help: wrapped to the terminal, nothing cut with "…", and "[default: ...]" shown as written
+    # (Rich markup read it as a style tag and dropped it)
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
 err = Console(stderr=True)
 
 
+def _plain_argument_help() -> None:
+    """Typer writes an argument as `{CRAWL...}...` in the usage line and adds its Python type
+    (`<list[str]>`, `<path>`) in the help; here both read as the metavar alone, `CRAWL...`."""
+    from typer import core
+
+    if hasattr(core.TyperArgument, "display_type_rich"):
+        core.TyperArgument.display_type_rich = lambda self, ctx: None  # type: ignore[method-assign]
+    if hasattr(core.TyperArgument, "_usage_display_name"):
+        core.TyperArgument._usage_display_name = (  # type: ignore[method-assign]
+            lambda self: self.metavar or self.name.upper())
+
+
+_plain_argument_help()
+
+
 class RichProgress(PipelineProgress):
-    """Input bytes done and documents per second, on stderr; silent when stderr is not a terminal."""
+    """One line per stage on stderr: ingest in input bytes with documents per second, the other stages
+    with their own counts (parts signed, written...); silent when stderr is not a terminal. Keeps the
+    names of the stages finished, for the line an interruption prints."""
 
     def __init__(self, enabled: bool) -> None:
         self.enabled = enabled
         self.bar: Progress | None = None
+        self.task: TaskID | None = None
         self.docs = 0
-        self.current = ""
         self.t0 = time.perf_counter()
+        self.current: str | None = None
+        self.finished: list[str] = []
+        self.n_files = 0
+        self.total_bytes = 0
+        self.unit = ""
 
     def start(self, total_bytes: int, n_files: int) -> None:
-        """Open the bar for the input bytes of the build."""
-        if not self.enabled:
-            return
-        self.bar = Progress(TextColumn("[bold]{task.description}"), BarColumn(), DownloadColumn(),
-                            TextColumn("{task.fields[docs]:,} docs · {task.fields[rate]:,.0f} docs/s"),
-                            TimeElapsedColumn(), console=err, transient=False)
-        self.task = self.bar.add_task(f"read+extract {n_files} file(s)", total=total_bytes, docs=0, rate=0.0)
-        self.bar.start()
+        """Open the display; ingest counts the input bytes of the build."""
+        self.n_files, self.total_bytes = n_files, total_bytes
+        if self.enabled:
+            self.bar = Progress(TextColumn("{task.description:<12}"), BarColumn(bar_width=24),
+                                TextColumn("{task.fields[count]}"), TimeElapsedColumn(), console=err,
+                                transient=False)
+            self.bar.start()
 
-    def advance(self, nbytes: int, ndocs: int) -> None:
-        """Count bytes and documents done."""
-        self.docs += ndocs
-        if self.bar is not None:
-            rate = self.docs / max(time.perf_counter() - self.t0, 1e-9)
-            self.bar.update(self.task, advance=nbytes, docs=self.docs, rate=rate)
+    def _done(self) -> None:
+        if self.current is not None:
+            self.finished.append(self.current)
+            if self.bar is not None and self.task is not None:
+                task = self.bar.tasks[self.task]
+                self.bar.update(self.task, total=task.total or 1, completed=task.total or 1)
+        self.current = None
 
     def stage(self, name: str) -> None:
-        """Show the stage now running."""
+        """A stage starts: a new line, with the stage's own counts."""
+        self._done()
         self.current = name
-        if self.bar is not None and name != "read+extract":
-            self.bar.update(self.task, description=name)
+        if self.bar is None:
+            return
+        if name == "ingest":
+            self.task = self.bar.add_task(name, total=self.total_bytes or None, count=self._ingest_count(0))
+        else:
+            self.task = self.bar.add_task(name, total=None, count="")
 
-    def step(self, stage: str, name: str) -> None:
-        """Show the step of the global stage now running."""
+    def reused(self, name: str) -> None:
+        """A stage finished by an interrupted run of the same build."""
+        self._done()
+        self.finished.append(name)
         if self.bar is not None:
-            self.bar.update(self.task, description=f"{stage}: {name}")
+            self.bar.add_task(name, total=1, completed=1, count="reused from the interrupted run")
 
-    def tasks(self, label: str, done: int, total: int) -> None:
-        """Show how many tasks of the running step are finished."""
+    def _ingest_count(self, done: float) -> str:
+        rate = self.docs / max(time.perf_counter() - self.t0, 1e-9)
+        return (f"{done / 1e6:,.1f}/{self.total_bytes / 1e6:,.1f} MB · {self.docs:,} docs · {rate:,.0f} docs/s"
+                if self.total_bytes else f"{self.docs:,} docs")
+
+    def advance(self, nbytes: int, ndocs: int) -> None:
+        """Ingest: bytes read and documents extracted."""
+        self.docs += ndocs
+        if self.bar is not None and self.task is not None and self.current == "ingest":
+            self.bar.advance(self.task, nbytes)
+            self.bar.update(self.task, count=self._ingest_count(self.bar.tasks[self.task].completed))
+
+    def total(self, n: int, unit: str) -> None:
+        """The running stage's units of work."""
+        self.unit = unit
+        if self.bar is not None and self.task is not None:
+            self.bar.update(self.task, total=n, completed=0, count=f"0/{n:,} {unit}")
+
+    def step(self, n: int = 1) -> None:
+        """Units of the running stage done."""
+        if self.bar is not None and self.task is not None:
+            self.bar.advance(self.task, n)
+            task = self.bar.tasks[self.task]
+            self.bar.update(self.task, count=f"{task.completed:,.0f}/{task.total or 0:,.0f} {self.unit}")
+
+    def note(self, message: str) -> None:
+        """A notice above the bars (or alone, without them)."""
         if self.bar is not None:
-            self.bar.update(self.task, description=f"{self.current}: {label} {done}/{total}")
+            self.bar.console.print(message, highlight=False)
+        elif self.enabled:
+            err.print(message, highlight=False)
 
     def stop(self) -> None:
-        """Close the bar."""
+        """Close the display; the running stage stays 'current' if the build did not finish it."""
         if self.bar is not None:
             self.bar.stop()
             self.bar = None
@@ -102,45 +166,45 @@ def main(
     """dedup: read crawl dumps, extract text, remove duplicates, write Parquet."""
 
 
-@app.command()
+@app.command(short_help="Build a deduplicated dataset from crawl dumps.")
 def build(
     crawl: Annotated[list[str], typer.Argument(
-        help="Crawl dumps: WARC/WET/ARC files (gzip or plain), JSONL (.jsonl, .jsonl.gz, .jsonl.zst) or "
+        metavar="CRAWL...", help="Crawl dumps: WARC/WET/ARC files (gzip or plain), JSONL (.jsonl, .jsonl.gz, .jsonl.zst) or "
              "Parquet files with id/url/html|text columns; folders (searched recursively) and globs too, "
              "local or as fsspec URLs (s3://bucket/crawl/; needs s3fs).",
         show_default=False)],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder for the dataset (created).",
+    out: Annotated[Path, typer.Option("--out", "-o", metavar="OUT", help="Output folder for the dataset (created).",
                                       show_default=False)],
     config: Annotated[Optional[Path], typer.Option(
-        "--config", "-c", help="TOML file with build settings (see docs/configuration.md).")] = None,
+        "--config", "-c", metavar="FILE", help="TOML file with build settings (see docs/configuration.md).")] = None,
     preset: Annotated[Optional[str], typer.Option(
-        help="Parameter preset: 'news' (tuned for syndicated news) or 'fineweb' (the FineWeb reference "
+        metavar="NAME", help="Parameter preset: 'news' (tuned for syndicated news) or 'fineweb' (the FineWeb reference "
              "setting: word 5-grams, 14 bands x 8 rows) [default: news].", show_default=False)] = None,
     workers: Annotated[int, typer.Option(
-        help="Processes for reading and extraction (0 = one per CPU core).", min=0)] = 0,
+        metavar="N", help="Processes for reading and extraction (0 = one per CPU core).", min=0)] = 0,
     shard_mb: Annotated[Optional[int], typer.Option(
-        help="Target uncompressed size of one data shard in MiB [default: 512].", min=1)] = None,
+        metavar="MB", help="Target uncompressed size of one data shard in MiB [default: 512].", min=1)] = None,
     licence: Annotated[Optional[str], typer.Option(
-        "--licence", help="Publish only records of these licence classes, comma-separated: open, nc, nd, "
+        "--licence", metavar="CLASSES", help="Publish only records of these licence classes, comma-separated: open, nc, nd, "
                           "all-rights-reserved, noassertion (the other clusters become rejects) [default: all].",
         show_default=False)] = None,
     withhold_text: Annotated[Optional[str], typer.Option(
-        "--withhold-text", help="Publish records of these licence classes without their text (URL, WARC file and "
+        "--withhold-text", metavar="CLASSES", help="Publish records of these licence classes without their text (URL, WARC file and "
                                 "offset kept for rehydration), comma-separated.", show_default=False)] = None,
     overwrite: Annotated[bool, typer.Option(
         "--overwrite", help="Replace the output folder if it is not empty.")] = False,
     previous: Annotated[Optional[Path], typer.Option(
-        "--previous", help="A packaged release this build follows: its records are carried over with the same "
+        "--previous", metavar="RELEASE", help="A packaged release this build follows: its records are carried over with the same "
                            "doc_ids and the crawl is deduplicated against them too (build settings must match).",
         show_default=False)] = None,
     engine: Annotated[str, typer.Option(
-        help="'embedded' (this machine: processes + polars) or 'dask' (a Dask cluster: docs/scale-out.md). "
+        metavar="ENGINE", help="'embedded' (this machine: processes + polars) or 'dask' (a Dask cluster: docs/scale-out.md). "
              "Both write the same bytes.")] = "embedded",
     scheduler: Annotated[Optional[str], typer.Option(
-        help="--engine dask: address of a running Dask scheduler (tcp://HOST:8786), or 'threads' (no cluster) "
+        metavar="ADDRESS", help="--engine dask: address of a running Dask scheduler (tcp://HOST:8786), or 'threads' (no cluster) "
              "[default: a LocalCluster of --workers workers on 127.0.0.1].", show_default=False)] = None,
     dask_components: Annotated[str, typer.Option(
-        help="--engine dask: connected components 'gather'ed to this process, or 'star' rounds on Dask "
+        metavar="MODE", help="--engine dask: connected components 'gather'ed to this process, or 'star' rounds on Dask "
              "(large-star/small-star), or 'auto' (gather up to 50M edges).")] = "auto",
     dashboard: Annotated[bool, typer.Option(
         "--dashboard", help="--engine dask: serve the LocalCluster's dashboard (on 127.0.0.1).")] = False,
@@ -151,7 +215,7 @@ def build(
         "--resume/--fresh", help="Reuse the finished stages of an interrupted build of the same inputs and "
                                  "settings (kept in .OUT.partial next to OUT), or start afresh.")] = True,
     memory: Annotated[Optional[str], typer.Option(
-        "--memory", help="Memory budget of the global steps, for all processes together (4G, 512M...): it sets "
+        "--memory", metavar="SIZE", help="Memory budget of the global steps, for all processes together (4G, 512M...): it sets "
                          "their partition sizes, never the output [default: 1/8 of this machine's RAM].",
         show_default=False)] = None,
 ) -> None:
@@ -160,20 +224,19 @@ def build(
     Every input record ends in exactly one place: a canonical record in data/, a row in duplicates/
     pointing at its canonical, or a row in rejects/ with the reason. Same inputs, same bytes out.
     """
+    bar = RichProgress(sys.stderr.isatty() if progress is None else progress)
     try:
         cfg = load_config(config, preset=preset, shard_bytes=shard_mb * 1024 * 1024 if shard_mb else None,
                           licence_classes=licence, withhold_text=withhold_text)
         n_workers = workers or os.cpu_count() or 1
-        show = sys.stderr.isatty() if progress is None else progress
-        summary = run_build(crawl, out, cfg, workers=n_workers, overwrite=overwrite, progress=RichProgress(show),
+        summary = run_build(crawl, out, cfg, workers=n_workers, overwrite=overwrite, progress=bar,
                             previous=previous, dask=dask_options(engine, scheduler, dask_components, dashboard),
                             resume=resume, memory=memory)
     except DedupError as exc:
         err.print(f"[red]error:[/red] {exc}", highlight=False)
         raise typer.Exit(exc.exit_code) from None
     except (KeyboardInterrupt, Interrupted):
-        err.print(f"interrupted: the finished stages are kept in {staging_folder(out)}; run the same command "
-                  "again to resume (or add --fresh to start over)", highlight=False)
+        err.print(interrupted_line(bar, staging_folder(out)), highlight=False, soft_wrap=True)
         raise typer.Exit(130) from None
     c = summary.counts
     resumed = summary.timings_s.get("resumed") or []
@@ -197,6 +260,15 @@ def build(
     typer.echo(f"wrote {out}/ (summary in {out}/run.json)")
 
 
+def interrupted_line(bar: RichProgress, kept_in: Path) -> str:
+    """The one line a Ctrl-C (or SIGTERM) prints: where it stopped, what was kept, how to go on."""
+    where = f" during {bar.current}" if bar.current else ""
+    kept = (f"the finished stages ({', '.join(bar.finished)}) are kept" if bar.finished else
+            "the input files already read are kept" if bar.current == "ingest" else "nothing was finished")
+    return (f"interrupted{where}: {kept} in {kept_in}; run the same command again to resume "
+            "(--fresh starts over)")
+
+
 def dask_options(engine: str, scheduler: str | None, components: str, dashboard: bool) -> DaskOptions | None:
     """--engine and the Dask options -> DaskOptions (None: the embedded engine), or ConfigError."""
     if engine not in ("embedded", "dask"):
@@ -210,15 +282,15 @@ def dask_options(engine: str, scheduler: str | None, components: str, dashboard:
     return DaskOptions(scheduler=scheduler, components=components, dashboard=dashboard)
 
 
-@app.command()
+@app.command(short_help="Package a build as a release (card, checksums, Croissant).")
 def release(
-    out: Annotated[Path, typer.Argument(help="The --out folder of a build.", show_default=False)],
-    name: Annotated[Optional[str], typer.Option(help="Dataset name [default: the folder name].")] = None,
+    out: Annotated[Path, typer.Argument(metavar="OUT", help="The --out folder of a build.", show_default=False)],
+    name: Annotated[Optional[str], typer.Option(metavar="NAME", help="Dataset name [default: the folder name].")] = None,
     version: Annotated[Optional[str], typer.Option(
-        help="Release version (semver x.y.z) [default: 1.0.0, or the previous release's version bumped: "
+        metavar="X.Y.Z", help="Release version (semver x.y.z) [default: 1.0.0, or the previous release's version bumped: "
              "major when records left data/, minor when records were added, else patch].",
         show_default=False)] = None,
-    url: Annotated[Optional[str], typer.Option(help="Where the release will be published (for Croissant).")] = None,
+    url: Annotated[Optional[str], typer.Option(metavar="URL", help="Where the release will be published (for Croissant).")] = None,
 ) -> None:
     """Package a build as a release: dataset card, Croissant metadata, manifest, licences, changelog,
     SHA256SUMS; then verify it."""
@@ -231,20 +303,26 @@ def release(
     typer.echo(f"packaged and verified {out}/ (README.md, croissant.json, manifest.json, SHA256SUMS)")
 
 
-@app.command()
+@app.command(short_help="Re-check a release: checksums, schemas, counts.")
 def verify(
-    out: Annotated[Path, typer.Argument(help="A release folder (made by `dedup release`).", show_default=False)],
+    out: Annotated[Path, typer.Argument(metavar="OUT", help="A release folder (made by `dedup release`).",
+                                        show_default=False)],
 ) -> None:
     """Re-check a release: checksums, schemas, row counts and the accounting invariant. Exit code 3
     and one line per problem when anything is wrong."""
+    if (out / "run.json").is_file() and not (out / "SHA256SUMS").exists() and not (out / "manifest.json").exists():
+        err.print(f"{out} is a build that was never released: run `dedup release {out}` to package it "
+                  "(the release is verified at the end)", highlight=False)
+        raise typer.Exit(3)
     _fail_on_problems(verify_release(out))
     typer.echo(f"{out}/ verifies: checksums, schemas, row counts and accounting hold")
 
 
-@app.command()
+@app.command(short_help="Copy or upload a verified release.")
 def publish(
-    release: Annotated[Path, typer.Argument(help="A release folder (made by `dedup release`).", show_default=False)],
-    to: Annotated[str, typer.Option("--to", help="A local folder (a verified copy), an object-store URL such as "
+    release: Annotated[Path, typer.Argument(metavar="RELEASE", help="A release folder (made by `dedup release`).",
+                                            show_default=False)],
+    to: Annotated[str, typer.Option("--to", metavar="DESTINATION", help="A local folder (a verified copy), an object-store URL such as "
                                                  "s3://bucket/prefix (fsspec; needs s3fs, gcsfs...) or "
                                                  "hf://datasets/OWNER/NAME (a Hugging Face dataset repository).",
                                             show_default=False)],
@@ -286,10 +364,10 @@ def _fail_on_problems(problems: list[str]) -> None:
         raise typer.Exit(3)
 
 
-@app.command()
+@app.command(short_help="Why a document ended where it did, or two were (not) clustered.")
 def explain(
-    out: Annotated[Path, typer.Argument(help="The --out folder of a build.", show_default=False)],
-    doc_ids: Annotated[list[str], typer.Argument(help="One doc_id (where it ended and why) or two (why they "
+    out: Annotated[Path, typer.Argument(metavar="OUT", help="The --out folder of a build.", show_default=False)],
+    doc_ids: Annotated[list[str], typer.Argument(metavar="DOC_ID [DOC_ID]", help="One doc_id (where it ended and why) or two (why they "
                                                       "were or were not clustered).", show_default=False)],
 ) -> None:
     """Explain the outcome for one document, or why two documents were or were not clustered."""
@@ -298,15 +376,79 @@ def explain(
             row = lookup(out, doc_ids[0])
             row.pop("text", None)
             for key, value in row.items():
-                typer.echo(f"{key:>24}: {value}")
+                _echo(f"{key:>24}: {value}")
         elif len(doc_ids) == 2:
             for key, value in explain_pair(out, doc_ids[0], doc_ids[1]).items():
-                typer.echo(f"{key:>24}: {value}")
+                if key == "chain":
+                    _echo(f"{key:>24}: {len(value)} accepted edge(s) through other documents of the cluster")
+                    for step in value:
+                        _echo(f"{'':>26}{step}")
+                else:
+                    _echo(f"{key:>24}: {value}")
         else:
             raise typer.BadParameter("give one or two doc_ids")
     except DedupError as exc:
         err.print(f"[red]error:[/red] {exc}", highlight=False)
         raise typer.Exit(exc.exit_code) from None
+
+
+@app.command(short_help="Summarise a build or release: outcomes, clusters, sites, licences.")
+def stats(
+    out: Annotated[Path, typer.Argument(metavar="OUT", help="The --out folder of a build, or a release.",
+                                        show_default=False)],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as one JSON object.")] = False,
+) -> None:
+    """Summarise a build or a release: records per destination and reject reason, clusters and their
+    sizes, the most syndicated stories and sites, boilerplate per site, licence, agency and language mix."""
+    try:
+        summary = summarise(out)
+    except DedupError as exc:
+        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        raise typer.Exit(exc.exit_code) from None
+    if as_json:
+        _echo(json.dumps(summary, ensure_ascii=False, sort_keys=True))
+    else:
+        _echo(render(summary, width=min(shutil.get_terminal_size((80, 24)).columns, 100)))
+
+
+def _echo(text: str) -> None:
+    """Print to stdout; a reader that closed the pipe (`dedup stats OUT | head -1`) ends the command
+    quietly with exit code 0, not with a traceback (Python) or exit code 1 (Click)."""
+    try:
+        typer.echo(text)
+    except BrokenPipeError:
+        # Python flushes stdout again at exit: point it at /dev/null so that flush cannot fail too
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        raise typer.Exit(0) from None
+
+
+@app.command(short_help="Restore the text of records published without it, from the crawl.")
+def rehydrate(
+    out: Annotated[Path, typer.Argument(metavar="OUT", help="A build or release made with --withhold-text.",
+                                        show_default=False)],
+    crawl: Annotated[list[str], typer.Option("--crawl", metavar="CRAWL", help=(
+        "The crawl files the build read (files, folders or globs; repeat --crawl for several)."),
+        show_default=False)],
+    to: Annotated[Path, typer.Option("--to", metavar="DIR", help="Folder for the rehydrated data/ (created).",
+                                     show_default=False)],
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace DIR if it is not empty.")] = False,
+) -> None:
+    """Rebuild the text of the records published without it (--withhold-text) from the same crawl files:
+    each record is read at its source_file and source_offset, extracted as the build did (site chrome
+    from OUT/boilerplate/ included) and kept only when its sha256 equals content_sha256. Writes DIR/data/
+    (OUT's data with the texts filled in), DIR/rehydrate.json and DIR/not_restored.parquet (each record
+    that could not be restored, with the reason)."""
+    try:
+        report = run_rehydrate(out, crawl, to, overwrite=overwrite)
+    except DedupError as exc:
+        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        raise typer.Exit(exc.exit_code) from None
+    typer.echo(f"restored {report.restored:,} of {report.withheld:,} withheld records from "
+               f"{report.crawl_files_read} crawl file(s) in {report.seconds:.1f} s; wrote {to}/data/")
+    if report.not_restored:
+        typer.echo("  not restored: " + ", ".join(f"{k} {v:,}" for k, v in report.not_restored.items())
+                   + f" (each listed in {to}/not_restored.parquet)")
 
 
 if __name__ == "__main__":

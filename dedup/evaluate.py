@@ -9,7 +9,7 @@ _TOKEN = re.compile(r"\w+", re.UNICODE)
 
 
 def tokens(text: str) -> list[str]:
-    """Lower-case word tokens (`\w+`), the unit of the text scores."""
+    """Lower-case word tokens (runs of letters and digits), the unit of the text scores."""
     return _TOKEN.findall(text.lower())
 
 

@@ -22,19 +22,22 @@ from dedup.schema import frame, schema
 from dedup.sources.read import InputFile, positional_id, read_input
 from dedup.text.blocks import page_batch
 from dedup.text.extract import extract_batch
+from dedup.text.language import language_batch
 
 # the columns of `docs` that the global steps need (everything but the text and the rights evidence)
 KEY_COLUMNS = ["doc_id", "url", "domain", "text_hash", "n_chars", "published_at", "fetched_at",
                "source_file", "source_offset", "reject_reason", "reject_detail",
                "agency", "dateline", "licence_spdx", "licence_class", "licence_scope",
-               "copyright_holder", "copyright_year", "copyright_notice"]
+               "copyright_holder", "copyright_year", "copyright_notice", "authors", "authors_source"]
 ROW_KEY = ["source_file", "source_offset"]  # the position of a row in its input: unique per input row
 
 
 def ingest_file(inp: InputFile, target: Path, max_payload: int,
-                report: Callable[[int], None] | None = None) -> dict:
+                report: Callable[[int, int], None] | None = None) -> dict:
     """Read one input file and extract every record into a `docs` Parquet file (renamed into place when
-    complete). Returns {"rows": n, "stats": reader counters}."""
+    complete). Returns {"rows": n, "stats": reader counters}. `report(rows, input_bytes)` is called
+    after each batch (input bytes: how far into a WARC/ARC file its records reach; 0 for the formats
+    whose offsets are not file positions)."""
     stats: Counter = Counter()
     sch = schema("docs")
     tmp = target.with_name(target.name + ".tmp")
@@ -47,7 +50,7 @@ def ingest_file(inp: InputFile, target: Path, max_payload: int,
                 raw = next(batches, None)
                 if raw is None:
                     break
-                docs = page_batch(extract_batch(raw))
+                docs = language_batch(page_batch(extract_batch(raw)))
             except Exception as exc:  # noqa: BLE001 - a bug on one file's data must not kill the run
                 # the rows written so far stay; the rest of the file is one reject row that says so
                 writer.write_table(_read_failed(inp, last_offset, exc, sch))
@@ -58,9 +61,10 @@ def ingest_file(inp: InputFile, target: Path, max_payload: int,
             writer.write_batch(docs)
             rows += docs.num_rows
             offsets = [o for o in docs.column("source_offset").to_pylist() if o is not None]
+            reached = last_offset
             last_offset = max([last_offset, *offsets])
             if report is not None:
-                report(docs.num_rows)
+                report(docs.num_rows, last_offset - max(reached, 0) if inp.format == "warc" else 0)
     os.replace(tmp, target)
     return {"rows": rows, "stats": dict(stats)}
 

@@ -47,7 +47,7 @@ from dedup.keys import (NEW, PREVIOUS_SIGNED, PREVIOUS_TAKEN, Source, bucket_bou
 from dedup import keys as keys_rows
 from dedup.memory import Budget, RssSampler, release
 from dedup.neardup.lsh import VerifyParams
-from dedup.neardup.minhash import s_curve
+from dedup.neardup.minhash import kernels_cached, s_curve
 from dedup.neardup.ondisk import BYTES_PER_BAND_ROW, BYTES_PER_EDGE_DOC, BYTES_PER_GUARD_EDGE, near_dup_components
 from dedup.neardup.sign import hasher, hasher_params, sign_part, sign_previous
 from dedup.neardup.store import assemble_block, n_blocks, write_meta
@@ -77,16 +77,22 @@ class Progress:
         """The build starts: this many input bytes in this many files."""
 
     def advance(self, nbytes: int, ndocs: int) -> None:
-        """Input bytes finished and documents extracted since the last call."""
+        """Ingest: input bytes read and documents extracted since the last call."""
 
     def stage(self, name: str) -> None:
         """A stage starts."""
 
-    def step(self, stage: str, name: str) -> None:
-        """A step of a global stage starts (sign, assemble, candidates, verify...)."""
+    def reused(self, name: str) -> None:
+        """A stage an interrupted run of the same build finished is reused, not run."""
 
-    def tasks(self, label: str, done: int, total: int) -> None:
-        """Tasks of the running step: this many of so many are finished."""
+    def total(self, n: int, unit: str) -> None:
+        """The running stage has n units of work (parts, documents, the tasks of one of its steps...)."""
+
+    def step(self, n: int = 1) -> None:
+        """n units of the running stage are done."""
+
+    def note(self, message: str) -> None:
+        """A one-line notice (the MinHash kernels compiling on a cold cache)."""
 
     def stop(self) -> None:
         """The build ended (or failed)."""
@@ -146,21 +152,23 @@ class Build:
         """How many documents have a global index (this crawl's signed ones and a previous release's)."""
         return int(self.figures("keys")["_index"]["n"])
 
-    def step(self, name: str | None) -> None:
-        """A step of the running stage starts (None: the stage ends): timed for run.json, shown."""
+    def phase(self, name: str | None) -> None:
+        """A step of the running stage starts (None: the stage ends): timed for run.json."""
         now = time.perf_counter()
         if self._step is not None:
             stage, previous, t = self._step
             self.step_timings.setdefault(stage, {})[previous] = round(now - t, 3)
         self._step = (self._stage, name, now) if name is not None else None
-        if name is not None:
-            self.progress.step(self._stage, name)
 
-    def map(self, fn: Callable[..., Any], items: list[tuple], label: str | None = None) -> list:
-        """Tasks of a global step through the engine, with their progress shown."""
-        label = label or fn.__name__.replace("_", " ")
-        self.progress.tasks(label, 0, len(items))
-        return self.steps.map(fn, items, lambda done, total: self.progress.tasks(label, done, total))
+    def map(self, fn: Callable[..., Any], items: list[tuple], unit: str | None = None) -> list:
+        """Tasks of a stage through the engine, each finished one counted as the stage's progress."""
+        self.progress.total(len(items), unit or fn.__name__.replace("_", " "))
+        shown = [0]
+
+        def done(finished: int, total: int) -> None:
+            self.progress.step(finished - shown[0])
+            shown[0] = finished
+        return self.steps.map(fn, items, done)
 
 
 # ---------------------------------------------------------------- the stages
@@ -179,14 +187,23 @@ def stage_ingest(b: Build) -> dict[str, Any]:
         else:
             todo.append(i)
 
+    reported = [0] * len(b.files)  # input bytes already shown, per file (WARC offsets, as records are read)
+
+    def rows_read(j: int, rows: int, nbytes: int) -> None:
+        i = todo[j]
+        nbytes = max(0, min(nbytes, b.input_bytes[i] - reported[i]))
+        reported[i] += nbytes
+        b.progress.advance(nbytes, rows)
+
     def finished(j: int, result: dict) -> None:
         i = todo[j]
         _save_part_result(b.work.doc_part(i), result)
         results[i] = result
-        b.progress.advance(b.input_bytes[i], 0)
+        b.progress.advance(b.input_bytes[i] - reported[i], 0)
+        reported[i] = b.input_bytes[i]
 
     items = [(b.files[i], b.work.doc_part(i), b.config.max_payload_bytes) for i in todo]
-    b.steps.map_files(ingest_file, items, finished, lambda n: b.progress.advance(0, n))
+    b.steps.map_files(ingest_file, items, finished, rows_read)
     return {"files": results}
 
 
@@ -195,24 +212,24 @@ def stage_keys(b: Build) -> dict[str, Any]:
     (its rank by doc_id), bucket by bucket (`dedup/keys.py`)."""
     folder = _fresh(b.work.folder("keys"))
     sources = b.sources()
-    b.step("sample")
+    b.phase("sample")
     samples = b.map(sample_source, [(s,) for s in sources])
     rows = [r for r, _ in samples]
     bounds = bucket_bounds([ids for _, ids in samples], b.budget.partitions(sum(rows), keys_rows.BYTES_PER_ROW))
     b.layout["keys_buckets"] = len(bounds) + 1
-    b.step("scatter")
+    b.phase("scatter")
     scattered = [folder / f"scatter-{i:05d}.arrow" for i in range(len(sources))]
     b.map(scatter_source, [(i, s, bounds, f) for i, (s, f) in enumerate(zip(sources, scattered))])
-    b.step("resolve")
+    b.phase("resolve")
     resolved = [folder / f"bucket-{k:05d}.arrow" for k in range(len(bounds) + 1)]
     counts = b.map(resolve_bucket, [(k, scattered, f) for k, f in enumerate(resolved)])
     offsets = np.r_[0, np.cumsum(counts)[:-1]].astype(np.int64).tolist()
-    b.step("gather")
+    b.phase("gather")
     indexed = [i for i, s in enumerate(sources) if s.kind != PREVIOUS_TAKEN]
     b.map(gather_source, [(i, resolved, offsets, rows[i], b.keys_file(i)) for i in indexed])
     for f in scattered + resolved:
         f.unlink(missing_ok=True)
-    b.step(None)
+    b.phase(None)
     return {"_index": {"n": int(sum(counts)), "buckets": len(resolved)}}
 
 
@@ -220,10 +237,11 @@ def stage_stories(b: Build) -> dict[str, Any]:
     """Preliminary stories on the within-page text (pass 1), to count blocks per story and site."""
     if not b.config.site_chrome:
         return {}
+    _announce_compilation(b)
     _sign(b, "sig1", {}, with_hashes=False)
     story, report = _near_dups(b, "sig1", VerifyParams.for_stories(b.config))
     np.save(b.work.folder("sig1") / "stories.npy", story)
-    b.step(None)
+    b.phase(None)
     return {"pass1": report}
 
 
@@ -239,20 +257,22 @@ def stage_site_chrome(b: Build) -> dict[str, Any]:
         parts = b.parts
         buckets = b.budget.partitions(b.n * OCCURRENCES_PER_PAGE, BYTES_PER_OCCURRENCE)
         b.layout["chrome_buckets"] = buckets
-        b.step("scatter")
+        b.phase("scatter")
         scattered = [folder / f"occ-{i:05d}.arrow" for i in range(len(parts))]
+        short = [folder / f"short-{i:05d}.arrow" for i in range(len(parts))]
         stories = b.work.folder("sig1") / "stories.npy"
-        b.map(scatter_occurrences, [(p, b.keys_file(i), stories, buckets, f)
-                                    for i, (p, f) in enumerate(zip(parts, scattered))])
-        b.step("count")
+        b.map(scatter_occurrences, [(p, b.keys_file(i), stories, buckets, f, g)
+                                    for i, (p, f, g) in enumerate(zip(parts, scattered, short))])
+        b.phase("count")
+        # with a previous release, its chrome is added bucket by bucket (a (domain, block) is in one bucket)
         prior = previous.chrome.select(list(CHROME_SCHEMA)) if previous is not None else None
-        items = [(scattered, k, min_stories,
+        items = [(scattered, short, k, min_stories,
                   None if prior is None else prior.filter(pl.col("block_key") % buckets == k),
                   config.site_min_stories) for k in range(buckets)]
         counted = b.map(count_bucket, items)
         chrome = pl.concat([no_chrome(), *counted]).sort("domain", "block_key")
         shutil.rmtree(folder, ignore_errors=True)
-        b.step(None)
+        b.phase(None)
     elif previous is not None:
         chrome = previous.chrome.select(chrome.columns)
     chrome.write_parquet(b.work.table("chrome"))
@@ -263,9 +283,10 @@ def stage_sign(b: Build) -> dict[str, Any]:
     """Signatures of every kept document's final text (after the cross-site pass), on disk in doc order
     (a previous release's signatures included)."""
     lookup = chrome_lookup(pl.read_parquet(b.work.table("chrome")))
+    _announce_compilation(b)
     _sign(b, "sig2", lookup, with_hashes=True, previous=True)
     shutil.rmtree(b.work.folder("sig1"), ignore_errors=True)
-    b.step(None)
+    b.phase(None)
     return {}
 
 
@@ -276,7 +297,7 @@ def stage_cluster(b: Build) -> dict[str, Any]:
         previous_file, membership = _previous_index(b)
     labels, report = _near_dups(b, "sig2", VerifyParams.for_clusters(b.config), previous_file, membership)
     np.save(b.work.folder("sig2") / "labels.npy", labels)
-    b.step(None)
+    b.phase(None)
     return {"pass2": report}
 
 
@@ -287,7 +308,7 @@ def stage_select(b: Build) -> dict[str, Any]:
     parts, sig = b.parts, b.work.folder("sig2")
     partitions = b.budget.partitions(b.n, BYTES_PER_MEMBER)
     b.layout["cluster_partitions"] = partitions
-    b.step("scatter")
+    b.phase("scatter")
     members = [folder / f"members-{i:05d}.arrow" for i in range(len(parts))]
     b.map(scatter_members, [(i, p, b.keys_file(i), sig / f"part-{i:05d}.arrow", sig / "labels.npy", partitions, f)
                             for i, (p, f) in enumerate(zip(parts, members))])
@@ -297,11 +318,11 @@ def stage_select(b: Build) -> dict[str, Any]:
         members.append(folder / "members-previous.arrow")
         scatter_previous(len(parts), _previous_docs(b), sig / "labels.npy", partitions, members[-1],
                          b.previous.canon, b.previous.dups, previous_files[0][0], previous_files[1][0])
-    b.step("select")
+    b.phase("select")
     selected = [folder / f"selected-{k:05d}.arrow" for k in range(partitions)]
     b.map(select_partition, [(members, k, b.config.canonical_policy, sig, previous_files, f)
                              for k, f in enumerate(selected)])
-    b.step(None)
+    b.phase(None)
     return {"_partitions": partitions}
 
 
@@ -314,7 +335,7 @@ def stage_rights(b: Build) -> dict[str, Any]:
     previous_files = None
     if b.previous is not None:
         previous_files = ([folder / "previous-canon.arrow"], [folder / "previous-dups.arrow"])
-    b.step("rights")
+    b.phase("rights")
     items = [(members, k, folder / f"selected-{k:05d}.arrow", b.config, previous_files, len(b.parts),
               tuple(out / f"{name}-{k:05d}.arrow" for name in ("decisions", "rejects", "provenance")))
              for k in range(partitions)]
@@ -324,7 +345,7 @@ def stage_rights(b: Build) -> dict[str, Any]:
         figures["previous"] = previous_report(b.previous, totals.pop("previous"))
     totals.pop("previous", None)
     figures["_counts"] = totals
-    b.step(None)
+    b.phase(None)
     return figures
 
 
@@ -359,17 +380,18 @@ def stage_write(b: Build) -> dict[str, Any]:
                     for name in ("decisions", "rejects", "provenance"))
     lookup = chrome_lookup(chrome := pl.read_parquet(b.work.table("chrome")))
     sig = b.work.folder("sig2")
-    b.step("apply")
-    items = [(p, i, b.keys_file(i), decided, sig / f"part-{i:05d}.arrow", config.num_perm, lookup, spill_root,
-              shards, f"{i:05d}-") for i, p in enumerate(b.parts)]
+    b.phase("apply")
+    items = [(p, i, b.keys_file(i), decided, sig / f"part-{i:05d}.arrow", config.num_perm, config.shingle_unit,
+              lookup, spill_root, shards, f"{i:05d}-") for i, p in enumerate(b.parts)]
     samples: dict[tuple[str, int], str] = {}
-    rows, rejects = 0, Counter()
-    for result in b.map(apply_part, items):
+    rows, rejects, by_char = 0, Counter(), set()
+    for result in b.map(apply_part, items, "parts written"):
         merge_samples(samples, result["samples"])
         rows += result["rows"]
         rejects.update(result["rejects"])
+        by_char |= result["char_unit_languages"]
     if previous is not None:
-        b.step("previous")
+        b.phase("previous")
         group = len(b.parts)
         prev_decisions = pl.concat([frame(spill.read_group(f, group)) for f in decided[0]], how="vertical_relaxed")
         prev_provenance = pl.concat([frame(spill.read_group(f, group)) for f in decided[2]], how="vertical_relaxed")
@@ -377,10 +399,11 @@ def stage_write(b: Build) -> dict[str, Any]:
         spills["signatures"].add(_previous_signature_rows(prev_sigs, prev_decisions))
         merge_samples(samples, {(d, k): t for d, k, t in previous.chrome.select("domain", "block_key", "sample_text")
                                 .iter_rows() if t is not None})
-    b.step("shards")
-    outputs, figures = write_tables(b.work.stage_dir, spills, data_spills, chrome, samples, config, b.map)
+    b.phase("shards")
+    outputs, figures = write_tables(b.work.stage_dir, spills, data_spills, chrome, samples, config, by_char,
+                                    b.map)
     shutil.rmtree(spill_root, ignore_errors=True)
-    b.step(None)
+    b.phase(None)
     return {"outputs": outputs, **figures, "_rows": {"input_records": rows, "rejects": dict(sorted(rejects.items()))}}
 
 
@@ -401,7 +424,7 @@ def _sign(b: Build, name: str, chrome: dict[str, set[int]], with_hashes: bool, p
     write_meta(folder, b.n, config.num_perm, block_rows)
     b.layout["store_blocks"] = n_blocks(b.n, block_rows)
     params = hasher_params(config)
-    b.step("sign")
+    b.phase("sign")
     parts = b.parts
     b.map(sign_part, [(p, b.keys_file(i), params, chrome, with_hashes, block_rows, config.bands, config.rows,
                        folder / f"part-{i:05d}.arrow", folder / f"bands-{i:05d}.arrow") for i, p in enumerate(parts)])
@@ -410,7 +433,7 @@ def _sign(b: Build, name: str, chrome: dict[str, set[int]], with_hashes: bool, p
         b.map(sign_previous, [(f, b.keys_file(len(parts) + j), config.num_perm, block_rows, config.bands,
                                config.rows, folder / f"part-{len(parts) + j:05d}.arrow",
                                folder / f"bands-{len(parts) + j:05d}.arrow") for j, f in enumerate(shards)])
-    b.step("assemble")
+    b.phase("assemble")
     part_files = sorted(folder.glob("part-*.arrow"))
     b.map(assemble_block, [(folder, k, part_files) for k in range(n_blocks(b.n, block_rows))])
 
@@ -428,7 +451,7 @@ def _near_dups(b: Build, name: str, params: VerifyParams, previous_file: Path | 
         b.map, band_files, n, config.bands, config.hot_bucket_cap, params, folder, folder / "edges",
         bands_per_group=bands_per_group, edge_partitions=edge_partitions, components=b.steps.components,
         previous_file=previous_file, membership=membership, guard_batch_edges=b.budget.rows(BYTES_PER_GUARD_EDGE),
-        step=b.step)
+        step=b.phase)
 
 
 def _previous_docs(b: Build) -> pl.DataFrame:
@@ -550,6 +573,7 @@ def _run_stage(b: Build, name: str) -> dict[str, Any]:
     done = b.work.finished(name, b.fingerprint)
     if done is not None:
         b.resumed.append(name)
+        b.progress.reused(name)
         return done
     b.work.forget_from(STAGES, name)
     b.progress.stage(name)
@@ -557,7 +581,7 @@ def _run_stage(b: Build, name: str) -> dict[str, Any]:
     t = time.perf_counter()
     figures = STAGE_FUNCTIONS[name](b)
     release()
-    b.step(None)
+    b.phase(None)
     b.timings[name] = round(time.perf_counter() - t, 3)
     b.work.mark_finished(name, b.fingerprint, figures)
     return figures
@@ -626,6 +650,12 @@ def _engine(dask: DaskOptions | None, workers: int) -> Iterator[Steps]:
         yield dask_engine.steps(client, dask.components)
 
 
+def _announce_compilation(b: Build) -> None:
+    """Say so when the MinHash kernels are about to be compiled (a cold numba cache: 10-20 s once)."""
+    if not kernels_cached():
+        b.progress.note("compiling the MinHash kernels (once per dedup version: 10-20 s)")
+
+
 # ---------------------------------------------------------------- ingest bookkeeping
 
 def _part_result(part: Path) -> dict | None:
@@ -683,11 +713,15 @@ def _run_report(b: Build, figures: dict[str, dict[str, Any]], memory: dict[str, 
         skipped += previous.run.get("counts", {}).get("skipped_records", 0)
     outputs = {k: [OutputFile(f["file"], f["rows"]) for f in v] for k, v in figures["write"]["outputs"].items()}
     written = {k: sum(f.rows for f in v) for k, v in outputs.items()}
-    data = [pl.read_parquet(b.work.stage_dir / f.file, columns=["cluster_size"]) for f in outputs["data"]]
-    sizes = pl.concat(data)["cluster_size"] if data else pl.Series("cluster_size", [], pl.Int64)
+    languages: Counter = Counter()
+    with_copies = 0
+    for f in outputs["data"]:  # file by file: a release of many shards is never read whole
+        data = pl.read_parquet(b.work.stage_dir / f.file, columns=["cluster_size", "language"])
+        with_copies += int((data["cluster_size"] > 1).sum())
+        languages.update(lang or "und" for lang in data["language"].to_list())
     counts = Counts(input_records=n_rows, canonical=written.get("data", 0), duplicates=written.get("duplicates", 0),
                     rejects=written.get("rejects", 0), clusters=written.get("data", 0),
-                    clusters_with_copies=int((sizes > 1).sum()), skipped_records=skipped)
+                    clusters_with_copies=with_copies, skipped_records=skipped)
     stage_s = dict(b.timings)
     timings: dict[str, Any] = {
         "read_extract": stage_s.get("ingest", 0.0),
@@ -725,5 +759,6 @@ def _run_report(b: Build, figures: dict[str, dict[str, Any]], memory: dict[str, 
         versions={"dedup": __version__, "python": platform.python_version(), "pyarrow": pa.__version__,
                   "polars": pl.__version__},
         near_duplicates=near, previous=figures["rights"].get("previous", {}),
+        languages=dict(sorted(languages.items(), key=lambda kv: (-kv[1], kv[0]))),
         finished_at=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"))
 

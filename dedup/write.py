@@ -28,21 +28,23 @@ from dedup.rights.merge import canonical_rights
 from dedup.schema import frame, schema
 from dedup.engine.steps import serial_map
 from dedup.shards import BucketSpill, base_metadata, shard_tasks, to_schema, write_parquet, write_sorted
-from dedup.text.blocks import SITE_CHROME, final_blocks
+from dedup.text.blocks import CROSS_SITE, SITE_CHROME, STORY_CHROME, final_blocks
+from dedup.text.language import shingle_unit
 from dedup.text.normalise import join_blocks, text_hash
 
 Outputs = dict[str, list[dict]]  # table -> [{"file": relative path, "rows": n}, ...]
 
 
 def apply_part(part: Path, group: int, keys_file: Path, decided: tuple[list[Path], list[Path], list[Path]],
-               sig_file: Path, num_perm: int, lookup: dict[str, set[int]], spill_root: Path, shards: dict,
+               sig_file: Path, num_perm: int, unit: str, lookup: dict[str, set[int]], spill_root: Path, shards: dict,
                tag: str) -> dict:
     """The per-part task both engines map: apply the decisions to one docs part. Its rows' decisions,
     the rejects the global steps found and the provenance of its canonicals are group `group` of the
     rights stage's files (`decided`), so no process holds (or ships) the decisions of the whole crawl.
-    Returns the smallest text of each removed (domain, block) seen (for boilerplate/) and the part's
-    outcome counts."""
+    Returns the smallest text of each removed (domain, block) seen (for boilerplate/), the part's
+    outcome counts, and the languages of its signatures shingled by characters instead of `unit`."""
     keys = read_keys(keys_file)
+    signed = spill.read_all(sig_file)
     verdict = pl.concat([frame(pq.read_table(part, columns=ROW_KEY)), keys], how="horizontal")
     found = frame(spill.gather(decided[1], group))
     if found.height:  # pages left empty by the site pass, clusters not selected by --licence
@@ -50,6 +52,8 @@ def apply_part(part: Path, group: int, keys_file: Path, decided: tuple[list[Path
             pl.coalesce("reason", "reject_reason").alias("reject_reason"),
             pl.coalesce("detail", "reject_detail").alias("reject_detail")).drop("reason", "detail")
     verdict = verdict.join(frame(spill.gather(decided[0], group)), on="doc_id", how="left")
+    # the language of the final text (the docs part holds the within-page text's)
+    verdict = verdict.join(frame(signed.select(["doc", "language", "language_score"])), on="doc", how="left")
     provenance = frame(spill.gather(decided[2], group))
     data = {cls: BucketSpill(spill_root / "data" / cls, n, "documents", tag) for cls, n in shards["data"].items()}
     dups_spill = BucketSpill(spill_root / "duplicates", shards["duplicates"], "duplicates", tag)
@@ -57,7 +61,8 @@ def apply_part(part: Path, group: int, keys_file: Path, decided: tuple[list[Path
     sig_spill = BucketSpill(spill_root / "signatures", shards["signatures"], "signatures", tag)
     samples: dict[tuple[str, int], str] = {}
     for batch in pq.ParquetFile(part).iter_batches(batch_size=4096):
-        docs = frame(batch).drop("doc_id", "reject_reason", "reject_detail")
+        # the verdict's language is that of the final text (the docs part holds the within-page text's)
+        docs = frame(batch).drop("doc_id", "reject_reason", "reject_detail", "language", "language_score")
         docs = docs.join(verdict, on=ROW_KEY, how="left")
         canon = docs.filter(pl.col("is_canonical").fill_null(False)).join(provenance, on="doc_id", how="left")
         collect_samples(docs, lookup, samples)
@@ -71,10 +76,14 @@ def apply_part(part: Path, group: int, keys_file: Path, decided: tuple[list[Path
         rej = docs.filter(pl.col("reject_reason").is_not_null()).rename(
             {"reject_reason": "reason", "reject_detail": "detail"})
         rej_spill.add(to_schema(rej, "rejects"))
-    published = verdict.filter(pl.col("is_canonical").is_not_null()).select("doc", "doc_id", "is_canonical")
-    sig_spill.add(signature_rows(spill.read_all(sig_file), published, num_perm))
+    published = verdict.filter(pl.col("is_canonical").is_not_null()).select("doc", "doc_id", "is_canonical",
+                                                                            "language")
+    sig_spill.add(signature_rows(signed, published, num_perm))
+    with_text = published.join(frame(signed.select(["doc", "size"])), on="doc").filter(pl.col("size") > 0)
+    by_char = {lang for lang in with_text["language"].drop_nulls().unique().to_list()
+               if shingle_unit(lang, unit) != unit}
     reasons = Counter(verdict["reject_reason"].drop_nulls().to_list())
-    return {"samples": samples, "rows": verdict.height, "rejects": dict(reasons)}
+    return {"samples": samples, "rows": verdict.height, "rejects": dict(reasons), "char_unit_languages": by_char}
 
 
 def signature_rows(signed: pa.Table, published: pl.DataFrame, num_perm: int) -> pa.Table:
@@ -97,16 +106,19 @@ def signature_table_bytes(rows: int, id_bytes: int, num_perm: int) -> int:
     return rows * (4 + 8 + 4 + 4 * num_perm) + id_bytes + (rows + 7) // 8
 
 
-def signature_metadata(config: BuildConfig, kv: dict) -> dict[str, str]:
+def signature_metadata(config: BuildConfig, kv: dict, char_unit_languages: set[str]) -> dict[str, str]:
     """Key-value metadata of signatures/ files: the MinHash's own description and the LSH settings."""
     minhash = hasher(hasher_params(config)).params  # its own description: scheme, datasketch version...
-    return kv | {"dedup.table": "signatures"} | {f"dedup.minhash.{k}": str(v) for k, v in minhash.items()} \
+    meta = kv | {"dedup.table": "signatures"} | {f"dedup.minhash.{k}": str(v) for k, v in minhash.items()} \
         | {"dedup.lsh.bands": str(config.bands), "dedup.lsh.rows": str(config.rows)}
+    if char_unit_languages:  # records of these languages were shingled by characters, the others by `unit`
+        meta["dedup.minhash.char_unit_languages"] = ",".join(sorted(char_unit_languages))
+    return meta
 
 
 def write_tables(stage_dir: Path, spills: dict[str, BucketSpill], data_spills: dict[str, BucketSpill],
                  chrome: pl.DataFrame, samples: dict[tuple[str, int], str], config: BuildConfig,
-                 run_map: Callable = serial_map) -> tuple[Outputs, dict]:
+                 char_unit_languages: set[str], run_map: Callable = serial_map) -> tuple[Outputs, dict]:
     """The spilled rows into the sharded output folders (each bucket sorted by doc_id, one task a
     shard), and boilerplate/."""
     kv = base_metadata(config.sha256())
@@ -119,7 +131,8 @@ def write_tables(stage_dir: Path, spills: dict[str, BucketSpill], data_spills: d
         plan += [(name, t) for t in shard_tasks(spills[name], stage_dir / name, name, kv | {"dedup.table": name},
                                                 config.row_group_bytes)]
     plan += [("signatures", t) for t in shard_tasks(spills["signatures"], stage_dir / "signatures", "signatures",
-                                                    signature_metadata(config, kv), config.row_group_bytes)]
+                                                    signature_metadata(config, kv, char_unit_languages),
+                                                    config.row_group_bytes)]
     rows = run_map(write_sorted, [t for _, t in plan])
     outputs: Outputs = {"data": [], "duplicates": [], "rejects": []}
     for (table, task), n in zip(plan, rows):
@@ -145,7 +158,8 @@ def write_boilerplate(stage_dir: Path, chrome: pl.DataFrame, samples: dict[tuple
     chrome = chrome.with_columns(
         pl.struct("domain", "block_key").map_elements(
             lambda r: samples.get((r["domain"], r["block_key"])), return_dtype=pl.String).alias("sample_text"),
-        pl.lit(SITE_CHROME).alias("action"),
+        pl.when(pl.col("domain") == CROSS_SITE).then(pl.lit(STORY_CHROME)).otherwise(pl.lit(SITE_CHROME))
+        .alias("action"),
     )
     table = to_schema(chrome.sort("domain", "block_key"), "boilerplate")
     (stage_dir / "boilerplate").mkdir()
@@ -169,13 +183,15 @@ def top_chrome(chrome: pl.DataFrame, per_site: int = 5, sites: int = 20) -> dict
 
 def collect_samples(docs: pl.DataFrame, lookup: dict[str, set[int]], samples: dict) -> None:
     """One text per removed (domain, block): the smallest, so the choice does not depend on order."""
+    cross = lookup.get(CROSS_SITE, set())
     for domain, blocks, keys in docs.select("domain", "blocks", "block_keys").iter_rows():
         drop = lookup.get(domain or "", ())
-        if not drop:
+        if not drop and not cross:
             continue
         for b, k in zip(blocks or (), keys or ()):
-            if k in drop and (samples.get((domain, k)) is None or b < samples[(domain, k)]):
-                samples[(domain, k)] = b
+            at = (domain, k) if k in drop else (CROSS_SITE, k) if k in cross else None
+            if at is not None and (samples.get(at) is None or b < samples[at]):
+                samples[at] = b
 
 
 def final_text(canon: pl.DataFrame, lookup: dict[str, set[int]]) -> pl.DataFrame:

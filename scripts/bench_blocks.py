@@ -149,7 +149,7 @@ def _absolute(url: str | None) -> str | None:
 
 
 def _page_url(html: str) -> str | None:
-    return _absolute(extract_html(html).canonical_url)
+    return _absolute(extract_html(html).metadata.canonical_url)
 
 
 def load_pages(corpus: str) -> list[Page]:

@@ -115,11 +115,11 @@ def main() -> int:
         html_ev = html_licence_evidence(html)
         html_times.append((time.perf_counter() - t0, len(html)))
         ex = extract_html(html, url)
-        evidence = html_ev + jsonld_licence_evidence(ex.jsonld) + text_licence_evidence(ex.blocks)
+        evidence = html_ev + jsonld_licence_evidence(ex.metadata.jsonld) + text_licence_evidence(ex.blocks)
         decision = decide_licence(evidence)
         conflicts += decision["licence_conflict"]
         scopes[decision["licence_scope"]] += 1
-        att = attribution_evidence(ex.blocks, ex.jsonld, ex.meta, registered_domain(url))
+        att = attribution_evidence(ex.blocks, ex.metadata.jsonld, ex.metadata.meta, registered_domain(url))
         source = att["original_source"]
         predicted_source[doc_id] = source
         if doc_id in clusters:

@@ -27,6 +27,28 @@ def warc_samples() -> Path:
     return shared_path("corpora", "warc-samples")
 
 
+@pytest.fixture(scope="session")
+def synd_build(bench_crawl, tmp_path_factory) -> Path:
+    """The syndication crawl (WARC) built with the default config, once per test session."""
+    from dedup.config import BuildConfig
+    from dedup.pipeline import build
+
+    out = tmp_path_factory.mktemp("synd") / "warc"
+    build([str(bench_crawl / "crawl")], out, BuildConfig(), workers=2)
+    return out
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory) -> Path:
+    """The repository's sample crawl built with the default config, once per test session."""
+    from dedup.config import BuildConfig
+    from dedup.pipeline import build
+
+    out = tmp_path_factory.mktemp("sample") / "out"
+    build([str(REPO / "samples" / "crawl")], out, BuildConfig(), workers=1)
+    return out
+
+
 def parquet_hashes(out: Path) -> dict[str, str]:
     """sha256 of every Parquet file under `out`, by relative path: 'same bytes out' in one value."""
     return {p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()

@@ -595,5 +595,26 @@ def test_a_paragraph_on_many_sites_survives_and_one_sites_footer_goes(tmp_path):
         assert SITE_FOOTER not in got
         assert got == [COURIER_HEADLINES[i], *invented_story(100 + i)]
     boiler = pl.read_parquet(sorted((tmp_path / "out" / "boilerplate").glob("*.parquet")))
-    assert boiler["domain"].to_list() == ["lakeside-courier.example"]
-    assert boiler["sample_text"].to_list() == [SITE_FOOTER]
+    site = boiler.filter(pl.col("domain") != "*")
+    assert site["domain"].to_list() == ["lakeside-courier.example"]
+    assert site["sample_text"].to_list() == [SITE_FOOTER]
+    assert site["action"].to_list() == ["removed_site_chrome"]
+    # the six headlines differ only in their number (folded in the key): a short line in six stories of
+    # six sites is listed as cross-story chrome, and each page still keeps it as its own headline
+    cross = boiler.filter(pl.col("domain") == "*")
+    assert cross["action"].to_list() == ["cross_story_repeat"] * cross.height and cross.height <= 1
+
+
+def test_cross_story_chrome_needs_different_stories_on_different_sites():
+    from dedup.text.blocks import CROSS_SITE, cross_story_chrome
+
+    ad, syndicated, one_site = block_key("Advertisement"), block_key("The mayor spoke"), block_key("Weather")
+    rows = [(doc, doc, f"site{doc}.example", ad) for doc in range(4)]  # 4 stories on 4 sites
+    rows += [(10 + doc, 99, f"site{doc}.example", syndicated) for doc in range(6)]  # one story on 6 sites
+    rows += [(20 + doc, 20 + doc, "onesite.example", one_site) for doc in range(6)]  # 6 stories, one site
+    short = pl.DataFrame(rows, schema={"doc": pl.Int32, "story": pl.Int64, "domain": pl.String, "block_key": pl.Int64},
+                         orient="row")
+    got = cross_story_chrome(short)
+    assert got["domain"].to_list() == [CROSS_SITE]
+    assert got["block_key"].to_list() == [ad]
+    assert got["stories"].to_list() == [4] and got["pages"].to_list() == [4]

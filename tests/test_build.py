@@ -27,10 +27,8 @@ file_hashes = parquet_hashes
 
 
 @pytest.fixture(scope="module")
-def warc_build(bench_crawl, tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("b") / "warc"
-    build([str(bench_crawl / "crawl")], out, BuildConfig(), workers=2)
-    return out
+def warc_build(synd_build) -> Path:
+    return synd_build
 
 
 def test_accounting_every_labelled_doc_exactly_once(warc_build, bench_crawl):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from typer.testing import CliRunner
 
 from dedup.cli import app
@@ -49,13 +50,15 @@ def test_unwritable_output_is_exit_2(tmp_path):
     assert "cannot write" in result.output
 
 
-def test_bad_config_is_exit_2(tmp_path):
+@pytest.mark.parametrize("toml, message", [("no_such_key = 1\n", "unknown config key"),
+                                           ("bands = 3\nrows = \n", "line 2, column 8")])  # invalid TOML: where
+def test_bad_config_is_exit_2(tmp_path, toml, message):
     crawl = tmp_path / "c.jsonl"
     crawl.write_text(json.dumps({"id": "1", "html": "<p>text</p>"}) + "\n")
     cfg = tmp_path / "c.toml"
-    cfg.write_text("no_such_key = 1\n")
+    cfg.write_text(toml)
     result = runner.invoke(app, ["build", str(crawl), "--out", str(tmp_path / "o"), "--config", str(cfg)])
-    assert result.exit_code == 2 and "unknown config key" in result.output
+    assert result.exit_code == 2 and message in result.output
 
 
 def test_explain_one_and_two_documents(tmp_path):
@@ -93,3 +96,67 @@ def test_release_and_verify_commands(tmp_path):
     (out / "stray.parquet").write_bytes(b"not listed")
     result = runner.invoke(app, ["verify", str(out)])
     assert result.exit_code == 3 and "stray.parquet" in result.output
+
+
+def test_explain_shows_the_chain_that_joins_two_documents(tmp_path):
+    """a ⊂ b ⊃ c: a and c share a third of their words, not enough for an edge, but each is contained
+    in b, so all three are one cluster; explain names the two edges through b."""
+    part = [" ".join(f"p{k}w{i}" for i in range(120)) for k in range(3)]
+    docs = {"a": part[0] + "\n\n" + part[1], "b": "\n\n".join(part), "c": part[1] + "\n\n" + part[2]}
+    crawl = tmp_path / "c.jsonl"
+    crawl.write_text("".join(json.dumps({"id": k, "url": f"https://{k}.example/x", "text": v}) + "\n"
+                             for k, v in docs.items()))
+    out = tmp_path / "out"
+    assert runner.invoke(app, ["build", str(crawl), "--out", str(out), "--workers", "1"]).exit_code == 0
+    result = runner.invoke(app, ["explain", str(out), "a", "c"])
+    assert result.exit_code == 0, result.output
+    assert "same_cluster: True" in result.output and "candidate rejected" in result.output
+    assert "chain: 2 accepted edge(s)" in result.output
+    lines = result.output.splitlines()
+    steps = lines[[i for i, l in enumerate(lines) if "chain:" in l][0] + 1:][:2]
+    assert steps[0].strip().startswith("a -> b:") and steps[1].strip().startswith("b -> c:")
+    assert "containment" in steps[0]
+    direct = runner.invoke(app, ["explain", str(out), "a", "b"])
+    assert "edge accepted" in direct.output and "chain" not in direct.output
+
+
+def test_help_reads_at_80_columns():
+    for command in ([], ["build"], ["release"], ["verify"], ["publish"], ["explain"], ["stats"], ["rehydrate"]):
+        result = runner.invoke(app, [*command, "-h"], terminal_width=80, env={"COLUMNS": "80"})
+        assert result.exit_code == 0, result.output
+        text = result.output
+        cut = [line for line in text.splitlines() if line.rstrip().endswith("...") and "Usage:" not in line
+               and "CRAWL..." not in line]
+        assert "…" not in text and not cut, cut
+        assert all(len(line) <= 80 for line in text.splitlines())
+        assert "<list" not in text and "<path>" not in text and "<str>" not in text
+    build_help = runner.invoke(app, ["build", "--help"], terminal_width=80).output
+    assert "build [OPTIONS] CRAWL...\n" in build_help
+    for default in ("[default: news]", "[default: when stderr is a terminal]", "[default: 512]", "[default: all]"):
+        assert default in " ".join(build_help.split()), default
+
+
+def test_verify_on_a_build_says_to_release_it(tmp_path):
+    crawl = tmp_path / "c.jsonl"
+    crawl.write_text(json.dumps({"id": "1", "html": "<p>some text of a page</p>"}) + "\n")
+    out = tmp_path / "out"
+    assert runner.invoke(app, ["build", str(crawl), "--out", str(out), "--workers", "1"]).exit_code == 0
+    result = runner.invoke(app, ["verify", str(out)])
+    assert result.exit_code == 3
+    assert f"run `dedup release {out}`" in " ".join(result.output.split())
+    assert "dedup.release" not in result.output
+
+
+def test_interrupted_line_says_what_was_kept():
+    from pathlib import Path
+
+    from dedup.cli import RichProgress, interrupted_line
+
+    bar = RichProgress(False)
+    bar.start(100, 1)
+    for stage in ("ingest", "keys", "stories"):
+        bar.stage(stage)
+    line = interrupted_line(bar, Path(".out.partial"))
+    assert "\n" not in line
+    assert line.startswith("interrupted during stories: the finished stages (ingest, keys) are kept in .out.partial")
+    assert "run the same command again to resume" in line and "--fresh" in line

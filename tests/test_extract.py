@@ -61,18 +61,19 @@ def test_extract_html_metadata_from_head_and_jsonld():
     <p>First paragraph of the story, long enough to count as main content for the extractor.</p>
     <p>Second paragraph of the story with more words in it to be safe.</p></article></body></html>"""
     ex = extract_html(html, "https://www.harbour.example/news/story-1?utm_source=x")
-    assert ex.title == "The Headline"
-    assert ex.site_name == "Harbour Gazette"
-    assert ex.canonical_url == "https://www.harbour.example/news/story-1"
-    assert ex.published_at == datetime(2024, 5, 2, 7, 15, tzinfo=timezone.utc)
-    assert ex.published_at_raw == "2024-05-02T09:15:00+02:00" and ex.published_at_source == "jsonld"
+    md = ex.metadata
+    assert md.title == "The Headline"
+    assert md.site_name == "Harbour Gazette"
+    assert md.canonical_url == "https://www.harbour.example/news/story-1"
+    assert md.published_at == datetime(2024, 5, 2, 7, 15, tzinfo=timezone.utc)
+    assert md.published_at_raw == "2024-05-02T09:15:00+02:00" and md.published_at_source == "jsonld"
     assert any(b.startswith("First paragraph") for b in ex.blocks)
 
 
 def test_extract_html_broken_jsonld_is_ignored():
     html = '<html><head><script type="application/ld+json">{broken</script></head><body><p>Text here.</p></body></html>'
     ex = extract_html(html, None)
-    assert ex.jsonld == [] and ex.blocks == ["Text here."]
+    assert ex.metadata.jsonld == [] and ex.blocks == ["Text here."]
 
 
 def test_extract_plain_text():

@@ -522,7 +522,7 @@ def test_bench_licence_accuracy(bench_crawl):
             ev = html_licence_evidence(doc["html"])
             times.append(time.perf_counter() - t0)
             ex = extract_html(doc["html"], doc["url"])
-            ev += jsonld_licence_evidence(ex.jsonld) + text_licence_evidence(ex.blocks)
+            ev += jsonld_licence_evidence(ex.metadata.jsonld) + text_licence_evidence(ex.blocks)
             total += 1
             hits += decide_licence(ev)["licence_spdx"] == labels[doc["id"]]
     assert total >= 400

@@ -224,7 +224,8 @@ def test_card_front_matter_parses_and_has_the_hub_keys(release):
     assert meta["task_categories"] == ["text-generation"] and meta["size_categories"] == ["n<1K"]
     # the sample mixes CC-BY-4.0, all-rights-reserved and NOASSERTION rows
     assert meta["license"] == "other" and meta["license_link"] == LICENSES and meta["license_name"]
-    assert "language" not in meta and "Language: not recorded" in card
+    assert meta["language"] == ["en"] and "Languages (the `language` column" in card
+    assert "news" in meta["tags"] and "dataset of news articles" in card
     configs = {c["config_name"]: c for c in meta["configs"]}
     files = [p.relative_to(out).as_posix() for p in data_files(out)]
     default = configs["default"]["data_files"][0]["path"]

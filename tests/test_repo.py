@@ -22,6 +22,9 @@ def quick_start_commands() -> list[str]:
 def test_quick_start_is_two_commands_and_ci_runs_them():
     commands = quick_start_commands()
     assert len(commands) == 2
+    # the first installs the tool alone and builds the sample; the second adds the test stack and tests
+    assert "'.[test]'" not in commands[0] and "dedup build" in commands[0]
+    assert "'.[test]'" in commands[1] and "pytest" in commands[1]
     ci_lines = [l.strip() for l in (REPO / ".ci" / "run").read_text("utf-8").splitlines()]
     for command in commands:
         assert command in ci_lines, f"{command!r} is in the README quick start but not in .ci/run"

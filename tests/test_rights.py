@@ -88,6 +88,49 @@ def test_cluster_evidence_reaches_the_canonical(tmp_path):
     assert set(dups["licence_spdx"]) == {"LicenseRef-all-rights-reserved"}
 
 
+def test_cluster_authors_reach_the_canonical(tmp_path):
+    byline = '<p class="byline">By Hannah Okafor</p>'
+    records = [
+        # the longest copy (canonical) dropped the byline; two trimmed copies keep it
+        {"id": "a", "url": "https://open-harbour.example/a",
+         "html": page("Open Harbour", "", "") + "<p>Extra local paragraph about the quay.</p>"},
+        {"id": "b", "url": "https://coast-news.example/b",
+         "html": page("Coast News", "", "", keep=4).replace("<article><h1>Ferry route approved</h1>",
+                                                             "<article><h1>Ferry route approved</h1>" + byline)},
+        {"id": "c", "url": "https://isle-times.example/c",
+         "html": page("Isle Times", "", "", keep=4).replace("<article><h1>Ferry route approved</h1>",
+                                                            "<article><h1>Ferry route approved</h1>" + byline)},
+    ]
+    crawl = tmp_path / "c.jsonl"
+    crawl.write_text("\n".join(json.dumps(r) for r in records) + "\n")
+    build([str(crawl)], tmp_path / "out", BuildConfig(), workers=1)
+    data = pl.read_parquet(sorted((tmp_path / "out" / "data").rglob("*.parquet")))
+    assert data.height == 1
+    canon = data.row(0, named=True)
+    assert canon["doc_id"] == "a"
+    assert canon["authors"] == ["Hannah Okafor"] and canon["authors_source"] == "byline_class from copy b"
+    assert "by Hannah Okafor" in canon["attribution_text"]
+
+
+def test_cluster_authors_vote_then_evidence_then_own():
+    from dedup.rights.merge import cluster_authors
+
+    def members(*rows):
+        return pl.DataFrame([dict(zip(("cluster_id", "doc_id", "is_canonical", "authors", "authors_source"), r))
+                             for r in rows])
+
+    # two copies name Jane Doe in their bylines, one names its own editor in JSON-LD: the names most copies give
+    out = cluster_authors(members(("k", "a", True, ["Sam Editor"], "jsonld"), ("k", "b", False, ["Jane Doe"], "byline_class"),
+                                  ("k", "c", False, ["Jane Doe"], "meta"), ("k", "d", False, [], None)))
+    assert out.row(0, named=True) == {"cluster_id": "k", "cluster_authors": ["Jane Doe"],
+                                      "cluster_authors_source": "meta", "cluster_authors_doc_id": "c"}
+    # one vote each: the strongest evidence; equal evidence: the canonical's own names
+    out = cluster_authors(members(("k", "a", True, ["Sam Editor"], "byline_text"), ("k", "b", False, ["Jane Doe"], "jsonld")))
+    assert out["cluster_authors_doc_id"].to_list() == ["b"]
+    out = cluster_authors(members(("k", "a", False, ["Jane Doe"], "meta"), ("k", "b", True, ["Sam Editor"], "meta")))
+    assert out["cluster_authors_doc_id"].to_list() == ["b"]
+
+
 def test_licence_choices_on_the_sample_crawl(tmp_path):
     from pathlib import Path
 

@@ -306,10 +306,10 @@ def steps(client: Client | None, components: str = "auto") -> Steps:
     """The Dask engine's steps for a build (docs/scale-out.md): every task of every stage on the cluster,
     components gathered or by star rounds."""
     def files(fn: Callable[..., Any], items: list[tuple], on_done: Callable[[int, Any], None],
-              on_rows: Callable[[int], None]) -> list:
+              on_rows: Callable[[int, int, int], None]) -> list:
         # a task's callback cannot reach this process: a file's rows are reported when it is done
         def done(i: int, result: Any) -> None:
-            on_rows(result["rows"])
+            on_rows(i, result["rows"], 0)
             on_done(i, result)
         return map_files(client, fn, [(*item, None) for item in items], star=True, on_done=done)
 

@@ -13,11 +13,12 @@ import signal
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from contextlib import contextmanager
+from functools import partial
 from multiprocessing import get_context
 from queue import Empty
 from typing import Any
 
-from dedup.engine.steps import Steps
+from dedup.engine.steps import RowsRead, Steps
 from dedup.memory import released, worker_environment
 
 _QUEUE: Any = None
@@ -36,9 +37,9 @@ def _init_worker(queue: Any, parent: int) -> None:
         os._exit(1)
 
 
-def _report_rows(n: int) -> None:
+def _report_rows(index: int, rows: int, nbytes: int) -> None:
     if _QUEUE is not None:
-        _QUEUE.put(n)
+        _QUEUE.put((index, rows, nbytes))
 
 
 def _call(fn_and_args: tuple) -> Any:
@@ -46,8 +47,8 @@ def _call(fn_and_args: tuple) -> Any:
     return released(fn, *args)
 
 
-def _call_reporting(fn: Callable[..., Any], args: tuple) -> Any:
-    return released(fn, *args, _report_rows)
+def _call_reporting(fn: Callable[..., Any], args: tuple, index: int) -> Any:
+    return released(fn, *args, partial(_report_rows, index))
 
 
 @contextmanager
@@ -81,9 +82,9 @@ def steps(workers: int) -> Iterator[Steps]:
         return results
 
     def map_files(fn: Callable[..., Any], items: list[tuple], on_done: Callable[[int, Any], None],
-                  on_rows: Callable[[int], None]) -> list:
+                  on_rows: RowsRead) -> list:
         results: list = [None] * len(items)
-        pending = {pool.submit(_call_reporting, fn, item): i for i, item in enumerate(items)}
+        pending = {pool.submit(_call_reporting, fn, item, i): i for i, item in enumerate(items)}
         try:
             while pending:
                 done, _ = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)
@@ -116,10 +117,10 @@ def steps(workers: int) -> Iterator[Steps]:
         queue.close()
 
 
-def _drain(queue: Any, on_rows: Callable[[int], None]) -> None:
+def _drain(queue: Any, on_rows: RowsRead) -> None:
     while True:
         try:
-            n = queue.get_nowait()
+            index, rows, nbytes = queue.get_nowait()
         except Empty:
             return
-        on_rows(n)
+        on_rows(index, rows, nbytes)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from dedup.memory import released
@@ -18,10 +19,12 @@ from dedup.neardup.cluster import Components, connected_components
 Done = Callable[[int, int], None]  # (tasks finished, tasks in all): progress of a map
 # (fn, [args tuples], done=None) -> [fn(*args)] in order
 TaskMap = Callable[..., list]
-# (fn, [args tuples], on_done(i, result), on_rows(n)) -> results in order: the ingest's per-file tasks. `fn`
-# takes a `report(n_rows)` callback after its arguments; engines that can relay it pass one (on_rows is
-# then called as rows are produced), others pass None
-FileMap = Callable[[Callable[..., Any], list[tuple], Callable[[int, Any], None], Callable[[int], None]], list]
+# (fn, [args tuples], on_done(i, result), on_rows(i, n_rows, n_bytes)) -> results in order: the ingest's
+# per-file tasks. `fn` takes a `report(n_rows, n_bytes)` callback after its arguments (rows written and
+# input bytes read since its last call); engines that can relay it pass one (on_rows is then called as
+# rows are produced), others pass None
+RowsRead = Callable[[int, int, int], None]
+FileMap = Callable[[Callable[..., Any], list[tuple], Callable[[int, Any], None], RowsRead], list]
 
 
 def serial_map(fn: Callable[..., Any], items: list[tuple], done: Done | None = None) -> list:
@@ -35,11 +38,11 @@ def serial_map(fn: Callable[..., Any], items: list[tuple], done: Done | None = N
 
 
 def serial_files(fn: Callable[..., Any], items: list[tuple], on_done: Callable[[int, Any], None],
-                 on_rows: Callable[[int], None]) -> list:
+                 on_rows: RowsRead) -> list:
     """Per-file tasks one after the other, in this process."""
     results = []
     for i, item in enumerate(items):
-        results.append(released(fn, *item, on_rows))
+        results.append(released(fn, *item, partial(on_rows, i)))
         on_done(i, results[-1])
     return results
 

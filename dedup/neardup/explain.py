@@ -1,13 +1,15 @@
 """explain: why two documents of a build were or were not clustered.
 
 Reads the build's signatures/, data/, duplicates/ and run.json; recomputes the estimates and the
-verification verdict with the run's own parameters. Exact measures need both texts: they are shown
+verification verdict with the run's own parameters, and for two documents of one cluster that were not
+an edge themselves, the chain of accepted edges through other documents that joins them. Exact measures need both texts: they are shown
 when both documents are canonical records (duplicate rows do not carry text).
 """
 
 from __future__ import annotations
 
 import json
+from collections import deque
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +17,7 @@ import polars as pl
 
 from dedup.errors import InputError
 from dedup.neardup.minhash import shingles
+from dedup.text.language import shingle_unit
 from dedup.neardup.lsh import VerifyParams, estimate, lsh_keys, verify
 
 
@@ -66,10 +69,12 @@ def explain_pair(out: Path, a: str, b: str) -> dict:
         "candidate": bool(shared),
         "verdict": _verdict(bool(shared), accepted, float(jac[0]), float(contain[0]), params),
     }
-    texts = _texts(out, [a, b])
+    if result["same_cluster"] and not (shared and accepted):
+        result["chain"] = chain(out, a, b, found[a]["cluster_id"], config, params)
+    texts, languages = _texts(out, [a, b])
     if len(texts) == 2:
-        sa = set(shingles(texts[a], config["ngram"], config["shingle_unit"]))
-        sb = set(shingles(texts[b], config["ngram"], config["shingle_unit"]))
+        sa = set(shingles(texts[a], config["ngram"], shingle_unit(languages[a], config["shingle_unit"])))
+        sb = set(shingles(texts[b], config["ngram"], shingle_unit(languages[b], config["shingle_unit"])))
         inter = len(sa & sb)
         result["exact_jaccard"] = round(inter / max(1, len(sa | sb)), 4)
         result["exact_containment"] = round(inter / max(1, min(len(sa), len(sb))), 4)
@@ -88,6 +93,54 @@ def _verdict(candidate: bool, accepted: bool, jac: float, contain: float, p: Ver
     return f"edge accepted by {how}"
 
 
-def _texts(out: Path, ids: list[str]) -> dict[str, str]:
-    rows = _scan(out, "data").filter(pl.col("doc_id").is_in(ids)).select("doc_id", "text").collect()
-    return {d: t for d, t in rows.iter_rows() if t is not None}
+def _texts(out: Path, ids: list[str]) -> tuple[dict[str, str], dict[str, str | None]]:
+    """The kept texts of these documents (canonical records only) and their languages."""
+    frame = _scan(out, "data")
+    cols = ["doc_id", "text"] + (["language"] if "language" in frame.collect_schema().names() else [])
+    rows = frame.filter(pl.col("doc_id").is_in(ids)).select(cols).collect()
+    texts = {r["doc_id"]: r["text"] for r in rows.iter_rows(named=True) if r["text"] is not None}
+    return texts, {r["doc_id"]: r.get("language") for r in rows.iter_rows(named=True)}
+
+
+def chain(out: Path, a: str, b: str, cluster_id: str, config: dict, params: VerifyParams) -> list[str]:
+    """How two documents of one cluster are joined through others: the shortest chain of accepted
+    edges (pairs of the cluster that share an LSH band bucket and pass verification, recomputed from
+    signatures/), one line per edge."""
+    members = pl.concat([_scan(out, t).filter(pl.col("cluster_id") == cluster_id).select("doc_id").collect()
+                         for t in ("data", "duplicates")])["doc_id"].to_list()
+    rows = _scan(out, "signatures").filter(pl.col("doc_id").is_in(members)).select(
+        "doc_id", "n_shingles", "signature").collect().sort("doc_id")
+    ids = rows["doc_id"].to_list()
+    if a not in ids or b not in ids:
+        return ["no chain: a member of the cluster has no signature"]
+    sigs = np.asarray(rows["signature"].to_list(), dtype=np.uint32)
+    sizes = rows["n_shingles"].to_numpy().astype(np.int64)
+    keys = lsh_keys(sigs, config["bands"], config["rows"])
+    src, dst = np.triu_indices(len(ids), k=1)
+    shared = (keys[src] == keys[dst]).any(axis=1)
+    src, dst = src[shared], dst[shared]
+    jac, contain = estimate(sigs, sizes, src, dst)
+    ok = verify(jac, contain, sizes, src, dst, params)
+    graph: dict[int, list[tuple[int, float, float]]] = {}
+    for s, d, j, c in zip(src[ok].tolist(), dst[ok].tolist(), jac[ok].tolist(), contain[ok].tolist()):
+        graph.setdefault(s, []).append((d, j, c))
+        graph.setdefault(d, []).append((s, j, c))
+    start, goal = ids.index(a), ids.index(b)
+    came: dict[int, tuple[int, float, float] | None] = {start: None}
+    queue = deque([start])
+    while queue and goal not in came:
+        node = queue.popleft()
+        for nxt, j, c in sorted(graph.get(node, [])):
+            if nxt not in came:
+                came[nxt] = (node, j, c)
+                queue.append(nxt)
+    if goal not in came:
+        return [f"no chain of accepted edges among the {len(ids)} members' signatures (the cluster was joined "
+                "through a previous release's membership)"]
+    steps, node = [], goal
+    while came[node] is not None:
+        prev, j, c = came[node]  # type: ignore[misc]
+        how = "Jaccard" if j >= params.jaccard else "containment"
+        steps.append(f"{ids[prev]} -> {ids[node]}: estimated Jaccard {j:.2f}, containment {c:.2f} ({how})")
+        node = prev
+    return steps[::-1]

@@ -91,6 +91,7 @@ from __future__ import annotations
 
 import functools
 import operator
+import os
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from importlib import metadata as _metadata
@@ -120,6 +121,7 @@ __all__ = [
     "murmur3_32",
     "affine32_permutations",
     "empty_signature",
+    "kernels_cached",
 ]
 
 SCHEME = "affine32"
@@ -808,6 +810,15 @@ def shingles(text: str, n: int = 5, unit: str = "word") -> list[str]:
     if len(units) < n:
         return [sep.join(units)]
     return [sep.join(units[i : i + n]) for i in range(len(units) - n + 1)]
+
+
+def kernels_cached() -> bool:
+    """Whether the compiled signature kernel is in numba's cache (False: the next use compiles it,
+    10-20 s). Unknown (no cache, another numba) counts as cached: nothing to announce."""
+    try:
+        return os.path.exists(_signatures_kernel._cache._cache_file._index_path)
+    except AttributeError:  # compiled without a cache, or numba's cache internals moved
+        return True
 
 
 @functools.lru_cache(maxsize=32)

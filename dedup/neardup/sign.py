@@ -24,6 +24,7 @@ from dedup import spill
 from dedup.neardup.minhash import MinHasher, band_keys
 from dedup.neardup.store import sig_table
 from dedup.text.blocks import final_blocks
+from dedup.text.language import identify, same_sample, shingle_unit
 from dedup.text.normalise import join_blocks, text_hash
 from dedup.schema import frame
 
@@ -46,35 +47,55 @@ def hasher(params: HasherParams) -> MinHasher:
 
 
 def sign_rows(part: Path, params: HasherParams, chrome: dict[str, set[int]], with_hashes: bool,
-              wanted: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str | None]]:
+              wanted: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str | None],
+                                                         list[tuple[str | None, float | None]]]:
     """One `docs` part -> the row number (in the part) of each signed row, its MinHash signature and
-    shingle count over its text after the cross-site pass (`chrome` empty: the within-page text), and
-    (`with_hashes`) that text's hash. Signs the rows `wanted` marks (a bool per row of the part), else
-    every row the ingest kept."""
-    minhasher = hasher(params)
+    shingle count over its text after the cross-site pass (`chrome` empty: the within-page text),
+    (`with_hashes`) that text's hash, and its language and score. Each text is shingled in the unit of
+    its language (`text.language.shingle_unit`). Signs the rows `wanted` marks (a bool per row of the
+    part), else every row the ingest kept."""
     at: list[int] = []
     texts: list[str] = []
     hashes: list[str | None] = []
+    languages: list[tuple[str | None, float | None]] = []
     first = 0
     for batch in pq.ParquetFile(part).iter_batches(batch_size=4096, columns=[
-            "domain", "title", "blocks", "block_keys", "text_hash", "reject_reason"]):
+            "domain", "title", "blocks", "block_keys", "text_hash", "language", "language_score",
+            "reject_reason"]):
         rows = frame(batch).with_row_index("_row", offset=first)
         first += batch.num_rows
         keep = pl.col("reject_reason").is_null()
         if wanted is not None:
             keep = pl.Series(wanted[rows["_row"].to_numpy()])
-        for row, domain, title, blocks, keys, own_hash in rows.filter(keep).select(
-                "_row", "domain", "title", "blocks", "block_keys", "text_hash").iter_rows():
+        for row, domain, title, blocks, keys, own_hash, lang, score in rows.filter(keep).select(
+                "_row", "domain", "title", "blocks", "block_keys", "text_hash", "language",
+                "language_score").iter_rows():
             kept, removed, _ = final_blocks(blocks, keys, domain, chrome, title)
             at.append(row)
             texts.append(join_blocks(kept))
-            # the within-page text's hash stands when the site pass removed nothing
+            # the within-page text's hash stands when the site pass removed nothing...
             hashes.append((own_hash if removed == 0 else text_hash(texts[-1])) if with_hashes else None)
-    rows_at = np.asarray(at, dtype=np.int64)
-    if not texts:
-        return rows_at, np.empty((0, minhasher.num_perm), np.uint32), np.empty(0, np.int64), hashes
-    sigs, sizes = minhasher.signatures_with_counts(texts)
-    return rows_at, sigs, sizes, hashes
+            # and its language, unless the removed chrome changed what the identifier reads
+            same = removed == 0 or same_sample(join_blocks(blocks), texts[-1])
+            languages.append((lang, score) if same else identify(texts[-1]))
+    sigs, sizes = sign_texts(texts, [lang for lang, _ in languages], params)
+    return np.asarray(at, dtype=np.int64), sigs, sizes, hashes, languages
+
+
+def sign_texts(texts: list[str], languages: list[str | None], params: HasherParams) -> tuple[np.ndarray, np.ndarray]:
+    """MinHash signatures and shingle counts of texts, each shingled in the unit of its language
+    (`params`' unit for languages written with spaces, characters for the others)."""
+    minhasher = hasher(params)
+    sigs = np.empty((len(texts), minhasher.num_perm), np.uint32)
+    sizes = np.zeros(len(texts), np.int64)
+    units = [shingle_unit(lang, minhasher.unit) for lang in languages]
+    for unit in sorted(set(units)):
+        rows = [i for i, u in enumerate(units) if u == unit]
+        if len(rows) == len(texts):  # one unit (an English crawl): no gathering
+            return hasher(params[:3] + (unit,) + params[4:]).signatures_with_counts(texts)
+        sigs[rows], sizes[rows] = hasher(params[:3] + (unit,) + params[4:]).signatures_with_counts(
+            [texts[i] for i in rows])
+    return sigs, sizes
 
 
 DOCS_GROUP = -1  # the group of a band file that holds its documents' indices (as uint64)
@@ -89,13 +110,13 @@ def read_band(band_file: Path, band: int) -> tuple[np.ndarray, np.ndarray]:
 def sign_part(part: Path, keys_file: Path, params: HasherParams, chrome: dict[str, set[int]], with_hashes: bool,
               block_rows: int, bands: int, rows: int, sig_file: Path, band_file: Path) -> int:
     """The per-part signing task both engines map: sign the part's documents (the rows the keys stage
-    gave an index), and hand them on as two files: their signatures grouped by store block
-    (`store.assemble_block` reads them) and their LSH band keys grouped by band (the bucket tasks of
-    `ondisk.candidate_edges` read them). Returns the rows signed."""
+    gave an index), and hand them on as two files: their signatures (with text hash and language)
+    grouped by store block (`store.assemble_block` reads them) and their LSH band keys grouped by band
+    (the bucket tasks of `ondisk.band_group_edges` read them). Returns the rows signed."""
     doc_of_row = spill.read_all(keys_file, ["doc"]).column("doc").to_numpy()
-    at, sigs, sizes, hashes = sign_rows(part, params, chrome, with_hashes, wanted=doc_of_row >= 0)
-    doc = doc_of_row[at]
-    return write_signed_part(doc, sigs, sizes, hashes, block_rows, bands, rows, sig_file, band_file)
+    at, sigs, sizes, hashes, languages = sign_rows(part, params, chrome, with_hashes, wanted=doc_of_row >= 0)
+    return write_signed_part(doc_of_row[at], sigs, sizes, hashes, block_rows, bands, rows, sig_file, band_file,
+                             languages)
 
 
 def sign_previous(shard: Path, keys_file: Path, num_perm: int, block_rows: int, bands: int, rows: int,
@@ -112,11 +133,12 @@ def sign_previous(shard: Path, keys_file: Path, num_perm: int, block_rows: int, 
 
 
 def write_signed_part(doc: np.ndarray, sigs: np.ndarray, sizes: np.ndarray, hashes: list[str | None],
-                      block_rows: int, bands: int, rows: int, sig_file: Path, band_file: Path) -> int:
-    """Signed rows (global index, signature, shingle count, text hash) -> the signing task's two files:
-    the signatures grouped by store block, the band keys grouped by band (`read_band`)."""
+                      block_rows: int, bands: int, rows: int, sig_file: Path, band_file: Path,
+                      languages: list[tuple[str | None, float | None]] | None = None) -> int:
+    """Signed rows (global index, signature, shingle count, text hash, language) -> the signing task's
+    two files: the signatures grouped by store block, the band keys grouped by band (`read_band`)."""
     doc = np.asarray(doc, dtype=np.int64)
-    spill.write_grouped(sig_table(doc, sizes, sigs, hashes), doc // block_rows, sig_file)
+    spill.write_grouped(sig_table(doc, sizes, sigs, hashes, languages), doc // block_rows, sig_file)
     keys = band_keys(sigs, bands, rows) if len(doc) else np.empty((0, bands), np.uint64)
     # one batch per band (its keys, in the order of `doc`), and the documents once, in group DOCS_GROUP
     column = np.concatenate([doc.astype(np.uint64), np.ascontiguousarray(keys.T).reshape(-1)])
@@ -133,6 +155,8 @@ class Signed:
     sigs: np.ndarray  # (n, num_perm) uint32
     sizes: np.ndarray  # shingle counts; 0 = no text left
     hashes: list[str | None]  # text hash (normalised text), for exact-match flags
+    languages: list[str | None] | None = None  # language of the signed text (text.language.identify)
+    language_scores: list[float | None] | None = None
 
     def index(self) -> dict[str, int]:
         """doc_id -> row."""
@@ -152,13 +176,16 @@ def sign_documents(parts: list[Path], good: pl.DataFrame, params: HasherParams, 
     sigs = np.empty((n, num_perm), dtype=np.uint32)
     sizes = np.zeros(n, dtype=np.int64)
     hashes: list[str | None] = [None] * n
+    languages: list[str | None] = [None] * n
+    scores: list[float | None] = [None] * n
     results = run_map(sign_rows, [(p, params, chrome, with_hashes) for p in parts])
-    for part, (rows_at, part_sigs, part_sizes, part_hashes) in zip(parts, results):
+    for part, (rows_at, part_sigs, part_sizes, part_hashes, part_languages) in zip(parts, results):
         position = pl.read_parquet(part, columns=["source_file", "source_offset"])
         where = [at.get((position["source_file"][r], position["source_offset"][r]), -1) for r in rows_at.tolist()]
         rows = np.asarray(where, dtype=np.int64)
         mine = rows >= 0
         sigs[rows[mine]], sizes[rows[mine]] = part_sigs[mine], part_sizes[mine]
-        for i, h in zip(rows[mine], (h for h, m in zip(part_hashes, mine) if m)):
-            hashes[i] = h
-    return Signed(doc_ids, sigs, sizes, hashes)
+        for i, h, (lang, score) in zip(rows[mine], (h for h, m in zip(part_hashes, mine) if m),
+                                       (x for x, m in zip(part_languages, mine) if m)):
+            hashes[i], languages[i], scores[i] = h, lang, score
+    return Signed(doc_ids, sigs, sizes, hashes, languages, scores)

@@ -45,13 +45,18 @@ def n_blocks(n: int, block_rows: int) -> int:
     return max(1, -(-n // block_rows))
 
 
-def sig_table(doc: np.ndarray, sizes: np.ndarray, sigs: np.ndarray, hashes: list[str | None]) -> pa.Table:
+def sig_table(doc: np.ndarray, sizes: np.ndarray, sigs: np.ndarray, hashes: list[str | None],
+              languages: list[tuple[str | None, float | None]] | None = None) -> pa.Table:
     """Rows of signed documents as the signing tasks hand them on: doc (global index), size (shingle
-    count), hash (of the signed text, or null), sig (fixed-size list of num_perm uint32)."""
+    count), hash (of the signed text, or null), language and language_score (of the signed text, or
+    null), sig (fixed-size list of num_perm uint32)."""
     num_perm = sigs.shape[1]
     flat = pa.array(np.ascontiguousarray(sigs, dtype=np.uint32).reshape(-1), type=pa.uint32())
+    languages = languages or [(None, None)] * len(doc)
     return pa.table({"doc": pa.array(doc, pa.int64()), "size": pa.array(sizes, pa.int64()),
                      "hash": pa.array(hashes, pa.string()),
+                     "language": pa.array([lang for lang, _ in languages], pa.string()),
+                     "language_score": pa.array([score for _, score in languages], pa.float64()),
                      "sig": pa.FixedSizeListArray.from_arrays(flat, num_perm)})
 
 

@@ -30,6 +30,7 @@ import pyarrow.parquet as pq
 
 from dedup import __version__
 from dedup.errors import ReleaseError
+from dedup.release.describe import NEWS_COLUMNS, default_name, genre, languages
 from dedup.release.report import write_report
 from dedup.schema import definition, fingerprint, plain_type, schema as table_schema
 
@@ -208,7 +209,7 @@ def _facts(out: Path, name: str, version: str, url: str | None) -> dict:
 
     data_cols = ["doc_id", "domain", "published_at", "fetched_at", "n_chars", "licence_spdx", "licence_class",
                  "original_source", "canonical_reason", "cluster_size", "blocks_removed",
-                 "boilerplate_chars_removed", "attribution_text"]
+                 "boilerplate_chars_removed", "attribution_text", "dateline", "attribution_evidence", "language", "page_type"]
     data = _read_columns(out, by_table["data"], data_cols)
     dups = _read_columns(out, by_table["duplicates"], ["doc_id", "licence_spdx", "match", "similarity_to_canonical"])
     rejects = _read_columns(out, by_table["rejects"], ["doc_id", "reason"])
@@ -274,6 +275,8 @@ def _facts(out: Path, name: str, version: str, url: str | None) -> dict:
         "cc_by_missing_credit": int(cc_by["attribution_text"].is_null().sum()) if cc_by.height else 0,
         "cc_by_examples": [t for t in cc_by.sort("doc_id")["attribution_text"].drop_nulls().to_list()[:5]],
         "minhash": minhash,
+        "languages": languages(data),
+        "genre": genre(data),
     }
     return facts
 
@@ -399,10 +402,16 @@ def _card_yaml(facts: dict) -> str:
         lines.append(f"license_link: {LICENSES}")
         mix = ", ".join(f"{k} ({v} rows)" for k, v in facts["spdx_data"].items())
         lines.append(f"license_details: {_yaml_str(f'Licence per record in the licence_spdx column: {mix}. See {LICENSES}.')}")
+    found = [lang for lang in facts["languages"] if lang != "und"]
+    if found:  # Hugging Face `language`: ISO 639-1/3 codes of the records' languages
+        lines += ["language:"] + [f"- {_yaml_str(lang)}" for lang in found]
+        if len(found) > 1:
+            lines += ["multilinguality:", "- multilingual"]
     lines += ["task_categories:", "- text-generation", "size_categories:",
               f"- {_yaml_str(size_category(facts['rows']['data']))}", "source_datasets:", "- original",
               "language_creators:", "- found", "annotations_creators:", "- no-annotation",
-              "tags:", "- news", "- deduplicated", "- web-crawl", "configs:"]
+              "tags:"] + (["- news"] if facts["genre"][0] == "news articles" else []) + [
+              "- deduplicated", "- web-crawl", "configs:"]
     folders = facts["data_folders"]
     lines += ["- config_name: default", "  default: true", "  data_files:", "  - split: train", "    path:"]
     lines += [f"    - {_yaml_str(v['glob'])}" for v in folders.values()]
@@ -441,12 +450,18 @@ def _card(facts: dict) -> str:
     formats = _counts(pl.Series([i.get("format") for i in inputs], dtype=pl.String)) if inputs else {}
     lic, _ = licence_choice(facts["spdx_data"])
     s = [_card_yaml(facts), f"# {name}", ""]
-    s.append(f"Version {version}. A deduplicated dataset of news articles extracted from web-crawl dumps by "
+    kind, news_share = facts["genre"]
+    s.append(f"Version {version}. A deduplicated dataset of {kind} extracted from web-crawl dumps by "
              f"`dedup build` (dedup {run.get('versions', {}).get('dedup', '?')}): "
              f"{_fmt(rows['data'])} canonical documents, one per story, each with the provenance of its "
              f"{_fmt(rows['duplicates'])} copies in total, from {_fmt(counts.get('input_records', 0))} input "
              f"records. Every input record is accounted for in exactly one of `data/`, `duplicates/` and "
-             f"`rejects/`.")
+             f"`rejects/`. Described as {kind}: {news_share:.0%} of the records carry a dateline, a wire "
+             "agency or news-article structured data (news when more than half do).")
+    if not facts.get("name_given", True):
+        s.append("")
+        s.append(f"The name `{name}` was chosen by dedup from the records (genre, main language, months "
+                 "fetched): no name was given to `dedup release --name`.")
     s.append("")
     s.append("Files: `data/` (the documents), `duplicates/` (one row per other copy, with its canonical), "
              "`rejects/` (one row per unusable input record, with the reason), `boilerplate/` (blocks removed "
@@ -482,8 +497,12 @@ def _card(facts: dict) -> str:
     if facts["text_withheld"]:
         s.append(f"- {_fmt(facts['text_withheld'])} documents are published without their text (`text` is "
                  "null: their licence class was withheld at build time); their URL and provenance remain.")
-    s.append("- Language: not recorded. `dedup` does not detect the language of a document and the "
-             "crawl does not state it, so the card declares no `language`.")
+    langs = facts["languages"]
+    if langs:
+        s.append("- Languages (the `language` column, identified on each record's text by fastText lid.176): "
+                 + ", ".join(f"{k} {_fmt(v)}" for k, v in langs.items()) + ".")
+    else:
+        s.append("- Language: not recorded (a build made before dedup identified languages).")
     s.append("")
     if not facts["flat_data"]:
         s.append("Data files by licence class (one Hugging Face config per folder, `default` covers all):")
@@ -922,7 +941,7 @@ def _croissant(facts: dict) -> dict:
         "@type": "sc:Dataset",
         "conformsTo": CROISSANT_SPEC,
         "name": name,
-        "description": (f"Deduplicated news articles from web-crawl dumps, built by dedup: {rows['data']} canonical "
+        "description": (f"Deduplicated {facts['genre'][0]} from web-crawl dumps, built by dedup: {rows['data']} canonical "
                         f"documents (one per story, with the provenance of every copy), {rows['duplicates']} "
                         f"duplicate rows and {rows['rejects']} rejected input records. Licence per record in "
                         f"licence_spdx; see {LICENSES}."),
@@ -932,8 +951,8 @@ def _croissant(facts: dict) -> dict:
         "datePublished": _date_published(facts),
         "citeAs": (f"@misc{{{re.sub(r'[^A-Za-z0-9]+', '_', name)}_{version.replace('.', '_')}, "
                    f"title = {{{name}}}, version = {{{version}}}, "
-                   f"note = {{Deduplicated news dataset built with dedup, config sha256 {facts['config_sha256']}}}}}"),
-        "keywords": ["news", "deduplication", "web crawl", "text"],
+                   f"note = {{Deduplicated {facts['genre'][0]} built with dedup, config sha256 {facts['config_sha256']}}}}}"),
+        "keywords": (["news"] if facts["genre"][0] == "news articles" else []) + ["deduplication", "web crawl", "text"],
         "isAccessibleForFree": True,
         "distribution": distribution,
         "recordSet": record_sets,
@@ -1014,9 +1033,15 @@ def package(out: Path, *, name: str | None = None, version: str | None = None, u
     if version is not None and not _SEMVER.match(version):
         raise ReleaseError(f"version {version!r} is not a semantic version (MAJOR.MINOR.PATCH, e.g. 1.0.0)")
     version = next_version(_load_run(out), version)
-    name = name or (_load_run(out).get("previous") or {}).get("name") or out.resolve().name
+    name_given = bool(name or (_load_run(out).get("previous") or {}).get("name"))
+    if not name_given:
+        data_files = sorted((out / "data").rglob("*.parquet"))
+        name = default_name(_read_columns(out, [_inspect(out, f.relative_to(out).as_posix()) for f in data_files],
+                                          NEWS_COLUMNS)) if data_files else out.resolve().name
+    name = name or (_load_run(out).get("previous") or {}).get("name")
     write_report(out, name=name)  # report.html, before the manifest and SHA256SUMS so both cover it
     facts = _facts(out, name, version, url)
+    facts["name_given"] = name_given
     manifest = _manifest(facts)
     _write(out / MANIFEST, _dumps(manifest))
     _write(out / CROISSANT, _dumps(_croissant(facts)))
@@ -1038,14 +1063,14 @@ def write_sums(out: Path) -> str:
 # --------------------------------------------------------------------------------------------------
 # verify
 
-REPACKAGE = "run `dedup.release.package` on the folder again (the build's files are unchanged)"
+REPACKAGE = "run `dedup release OUT` on the folder again (the build's files are unchanged)"
 
 
 def read_sums(out: Path, problems: list[str]) -> dict[str, str] | None:
     """SHA256SUMS as {relative path: sha256}; malformed lines are reported in `problems`."""
     path = out / SUMS
     if not path.is_file():
-        problems.append(f"{SUMS}: missing; package the folder (dedup.release.package) to write it")
+        problems.append(f"{SUMS}: missing; package the folder with `dedup release {out}` to write it")
         return None
     sums: dict[str, str] = {}
     for i, line in enumerate(path.read_text("utf-8").splitlines(), 1):

@@ -292,7 +292,8 @@ def render(out: Path, *, name: str | None = None) -> str:
         raise ReleaseError(f"{out}: no Parquet files under data/; package a folder written by `dedup build`")
     counts = run.get("counts") or {}
     data = _read(out, "data", ["doc_id", "cluster_id", "cluster_size", "url", "canonical_url", "domain", "title",
-                               "licence_class", "original_source", "blocks_removed", "duplicate_domains"])
+                               "licence_class", "original_source", "blocks_removed", "duplicate_domains",
+                               "language"])
     dups = _read(out, "duplicates", ["doc_id", "cluster_id"])
     rejects = _read(out, "rejects", ["doc_id", "reason"])
     boiler = _read(out, "boilerplate", ["domain"])
@@ -329,6 +330,8 @@ def render(out: Path, *, name: str | None = None) -> str:
 
     agencies = _counts(data["original_source"].to_list(), NO_AGENCY) if not data.is_empty() else []
     agency_chart = _hbar(agencies[:TOP_BARS], colour=COLOURS["blue"], label_width=170, width=540)
+    langs = _counts(data["language"].to_list(), "und (no letters)") if not data.is_empty() else []
+    language_chart = _hbar(langs[:TOP_BARS], colour=COLOURS["blue"], label_width=170, width=540)
 
     if not rejects.is_empty():
         reasons = _counts(rejects["reason"].to_list(), "(unknown)")
@@ -369,6 +372,9 @@ def render(out: Path, *, name: str | None = None) -> str:
         + _section("Wire agency mix", "Canonical documents by wire agency credited (data/ original_source).",
                    agency_chart)
         + "</div>"
+        + '<div class="row">' + _section(
+            "Language mix", "Canonical documents by language (data/ language: fastText lid.176 on each "
+            "record's text; ISO 639-1, else 639-3).", language_chart) + "</div>"
         + '<div class="grid2 row">'
         + _section("Rejects by reason", "Records that could not be turned into a document.", reject_chart)
         + _section("LSH S-curve", s_note, _line(curve, marker=threshold, width=540, height=280))

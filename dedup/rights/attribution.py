@@ -13,6 +13,7 @@ Signals, strongest first (weights used by `attribution_evidence` to pick one age
 | `domain`          | the page is on the agency's own domain                 | 3      |
 | `jsonld_*`        | JSON-LD author / sourceOrganization / copyrightHolder / isBasedOn / provider / publisher | 2 |
 | `byline`          | `By Jane Doe, Associated Press`, `Reuters Staff`, `AFP` | 2      |
+| `byline_markup`   | an agency in the page's author markup (`<span class="byline">David Hutzler, dpa</span>`) | 2 |
 | `meta_author`     | `<meta name="author" content="Reuters">`               | 1      |
 | `reporting_line`  | `(Reporting by X; Editing by Y)` (Reuters house style) | 1      |
 
@@ -120,6 +121,11 @@ def _agency_name(text: str, allow_ap: bool = False) -> str | None:
         if text == "PA":
             return "PA Media"
     return None
+
+
+def agency_name(text: str) -> str | None:
+    """The agency when `text` IS an agency's name ('Reuters', 'The Associated Press', 'AP', 'dpa'), else None."""
+    return _agency_name(text, allow_ap=True)
 
 
 def agency_of_domain(host: str | None) -> str | None:
@@ -374,7 +380,7 @@ def jsonld_attribution(objects: list[dict]) -> dict:
 # per document
 
 DATELINE_BLOCKS = 6  # a dateline opens the first story paragraph: after headline / byline / time / note lines
-_WEIGHTS = {"dateline": 3, "copyright_line": 4, "domain": 3, "byline": 2, "meta_author": 1,
+_WEIGHTS = {"dateline": 3, "copyright_line": 4, "domain": 3, "byline": 2, "byline_markup": 2, "meta_author": 1,
             "reporting_line": 1}
 _META_AUTHOR_KEYS = ("author", "article:author", "dc.creator", "dcterms.creator", "byl", "sailthru.author",
                      "parsely-author", "cxenseparse:author", "twitter:creator", "og:article:author")
@@ -392,13 +398,15 @@ def _vote(evidence: list[dict]) -> str | None:
 
 
 def attribution_evidence(blocks: list[str], jsonld: list[dict], meta: dict[str, str],
-                         domain: str | None) -> dict:
+                         domain: str | None, byline_agencies: list[tuple[str, str]] | None = None) -> dict:
     """The agency behind one document, from its own visible and machine-readable evidence.
 
     Returns {'original_source', 'attribution_evidence': [{'kind', 'value', 'agency'}], 'dateline',
     'authors', 'publisher'}. original_source is the agency with the highest summed weight (table in
     the module docstring; ties -> alphabetical); None when the page names no agency (its own
     reporting, or a copy that dropped every credit: the cluster step decides those).
+    `byline_agencies`: (text, agency) named in the page's author markup ('David Hutzler | dpa' in a
+    byline element), counted as a byline unless a visible byline already names that agency.
     """
     evidence: list[dict] = []
     found_dateline = None
@@ -423,6 +431,9 @@ def attribution_evidence(blocks: list[str], jsonld: list[dict], meta: dict[str, 
             agency = _agency_name(value, allow_ap=True) or agency_from_credit(value)
             if agency:
                 evidence.append({"kind": "meta_author", "value": value, "agency": agency})
+    for value, agency in byline_agencies or []:
+        if not any(e["kind"] in ("byline", "byline_markup") and e["agency"] == agency for e in evidence):
+            evidence.append({"kind": "byline_markup", "value": value, "agency": agency})
     ld = jsonld_attribution(jsonld or [])
     evidence.extend(ld["evidence"])
     agency = _domain_agency(domain)
@@ -481,22 +492,3 @@ def is_wire_notice(block: str) -> bool:
     story on every copy, so repetition across one site's stories does not make it site chrome."""
     return len(block) <= 200 and bool(_COPYRIGHT_HEAD.match(block) or "©" in block) \
         and agency_from_credit(block) is not None
-
-
-BYLINE_BLOCKS = 8
-
-
-def byline_authors(blocks: list[str]) -> list[str]:
-    """Authors named by a visible byline near the top ('By Jane Doe and John Roe, Associated Press'
-    -> ['Jane Doe', 'John Roe', 'Associated Press']); organisation authors are kept, as a credit."""
-    for block in (blocks or [])[:BYLINE_BLOCKS]:
-        m = _BY.match(block)
-        if not m or len(block) > 150:
-            continue
-        rest = _AP_WRITER.sub("", m["rest"]).strip(" ,|-–—")
-        names = [n.strip(" .") for n in re.split(r"\s+(?:and|&|und|et|y)\s+|\s*[,|/]\s*", rest) if n.strip(" .")]
-        people = [n for n in names if _PERSON.match(n) or _agency_name(n, allow_ap=True)]
-        if people and len(people) == len(names):
-            return [AGENCIES.get(_agency_name(n, allow_ap=True) or "", n) if _agency_name(n, allow_ap=True) else n
-                    for n in people]
-    return []

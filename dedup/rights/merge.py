@@ -1,7 +1,8 @@
 """Rights of a cluster: what its copies say together, merged onto the canonical record.
 
 Decide (the `rights` stage): per cluster the wire agency (the copies' vote, `attribution.merge_cluster`),
-the first dateline and wire copyright notice, and the licence class the cluster is published under.
+the authors (the names most copies give, then the best evidence: `cluster_authors`), the first dateline
+and wire copyright notice, and the licence class the cluster is published under.
 Apply (the `write` stage): `canonical_rights` puts the merged values on the canonical record.
 
 One rule lives here and nowhere else: when a copy carries the wire agency's copyright notice inside
@@ -20,6 +21,7 @@ from dedup.config import BuildConfig
 from dedup.rights.attribution import attribution_text, merge_cluster
 from dedup.rights.licence import ARR, NOASSERTION, licence_class
 from dedup.schema import schema
+from dedup.text.metadata import AUTHOR_EVIDENCE_ORDER
 
 # a copy's wire notice makes the canonical's text the agency's, unless its own page already says so
 WIRE_TEXT = "wire_text"
@@ -30,7 +32,7 @@ def cluster_rights(decisions: pl.DataFrame, good: pl.DataFrame) -> pl.DataFrame:
     """Per cluster, what its copies say together: the wire agency (`merge_cluster` over the copies' own
     evidence), how many copies name it and every agency named, the first dateline and wire copyright
     notice (by doc_id)."""
-    m = decisions.select("doc_id", "cluster_id").join(good, on="doc_id", how="left").sort("doc_id")
+    m = decisions.select("doc_id", "cluster_id", "is_canonical").join(good, on="doc_id", how="left").sort("doc_id")
     named = m.drop_nulls("agency").group_by("cluster_id", maintain_order=True).agg(pl.col("agency").alias("_named"))
     agency = [merge_cluster(v) for v in named["_named"].to_list()]
     votes = named.select(
@@ -50,7 +52,36 @@ def cluster_rights(decisions: pl.DataFrame, good: pl.DataFrame) -> pl.DataFrame:
         pl.col("dateline").first().alias("cluster_dateline"))
     base = decisions.select("cluster_id").unique()
     return base.join(votes, on="cluster_id", how="left").join(notices, on="cluster_id", how="left") \
-        .join(datelines, on="cluster_id", how="left")
+        .join(datelines, on="cluster_id", how="left").join(cluster_authors(m), on="cluster_id", how="left")
+
+
+def cluster_authors(members: pl.DataFrame) -> pl.DataFrame:
+    """Per cluster, the authors its copies name: the names most copies give (a copy that dropped its
+    byline does not vote), then the copy with the strongest evidence (`AUTHOR_EVIDENCE_ORDER`), then
+    the canonical's own, then the smallest doc_id. Columns cluster_authors, cluster_authors_source,
+    cluster_authors_doc_id (the copy the names are taken from)."""
+    named = members.filter(pl.col("authors").list.len() > 0).select(
+        "cluster_id", "doc_id", "is_canonical", "authors", "authors_source")
+    by_cluster: dict[str, list[tuple]] = {}
+    for cluster_id, doc_id, canonical, authors, source in named.iter_rows():
+        by_cluster.setdefault(cluster_id, []).append((doc_id, bool(canonical), tuple(authors), source))
+    rows: dict[str, list] = {"cluster_id": [], "cluster_authors": [], "cluster_authors_source": [],
+                             "cluster_authors_doc_id": []}
+    for cluster_id, copies in by_cluster.items():
+        votes = Counter(tuple(sorted(authors)) for _d, _c, authors, _s in copies)
+
+        def rank(copy: tuple) -> tuple:
+            doc_id, canonical, authors, source = copy
+            strength = AUTHOR_EVIDENCE_ORDER.index(source) if source in AUTHOR_EVIDENCE_ORDER else len(AUTHOR_EVIDENCE_ORDER)
+            return -votes[tuple(sorted(authors))], strength, not canonical, doc_id
+
+        doc_id, _canonical, authors, source = min(copies, key=rank)
+        rows["cluster_id"].append(cluster_id)
+        rows["cluster_authors"].append(list(authors))
+        rows["cluster_authors_source"].append(source)
+        rows["cluster_authors_doc_id"].append(doc_id)
+    return pl.DataFrame(rows, schema={"cluster_id": pl.String, "cluster_authors": pl.List(pl.String),
+                                      "cluster_authors_source": pl.String, "cluster_authors_doc_id": pl.String})
 
 
 def licence_choices(decisions: pl.DataFrame, good: pl.DataFrame,
@@ -87,11 +118,18 @@ def canonical_rights(canon: pl.DataFrame) -> pl.DataFrame:
     """Merge what the cluster knows onto the canonical records (decided by `cluster_rights`).
 
     - original_source: the cluster's agency; the vote is added to attribution_evidence;
+    - authors: the cluster's (`cluster_authors`); when they come from another copy, authors_source
+      names it ('jsonld from copy <doc_id>');
     - dateline and copyright notice: the record's own, else a copy's;
     - licence: when `wire_text` (a copy carries the agency's notice in the story and this page does
       not), the story is still the agency's: all-rights-reserved, scope article_text, with the
       evidence (and licence_conflict when the page itself claimed an open licence).
     """
+    from_copy = pl.col("cluster_authors_doc_id").is_not_null() & (pl.col("cluster_authors_doc_id") != pl.col("doc_id"))
+    canon = canon.with_columns(
+        pl.when(from_copy).then(pl.col("cluster_authors")).otherwise(pl.col("authors")).alias("authors"),
+        pl.when(from_copy).then(pl.format("{} from copy {}", "cluster_authors_source", "cluster_authors_doc_id"))
+        .otherwise(pl.col("authors_source")).alias("authors_source"))
     rows = canon.select("doc_id", "title", "url", "authors", "publisher", "licence_spdx", "licence_scope",
                         "licence_url", "licence_evidence", "licence_conflict", "attribution_evidence",
                         "cluster_agency", "agency_votes", "cluster_agencies", "cluster_size",

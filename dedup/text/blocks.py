@@ -35,6 +35,8 @@ DATE_LINE = "date_line"
 LABEL_LINE = "label_line"
 SITE_CHROME = "removed_site_chrome"
 STORY_CHROME = "cross_story_repeat"
+CROSS_SITE = "*"  # the domain of a block that is chrome on every site (the boilerplate table's rows)
+CROSS_STORY_MAX_WORDS = 8  # only short blocks can be chrome across sites: a story's sentences are longer
 
 
 # ASCII fast path: one bytes.translate lower-cases, turns punctuation into spaces and digits into '0'
@@ -169,8 +171,8 @@ def page_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
     """Stage function over a `docs` batch: the within-page pass, block keys and the text columns."""
     cols = batch.to_pydict()
     n = batch.num_rows
-    out = {k: [None] * n for k in ("blocks", "block_keys", "blocks_removed", "boilerplate_chars_removed",
-                                   "removed_reasons", "text", "n_chars", "text_hash")}
+    out = {k: [None] * n for k in ("blocks", "block_keys", "short_block_keys", "blocks_removed",
+                                   "boilerplate_chars_removed", "removed_reasons", "text", "n_chars", "text_hash")}
     reasons, details = list(cols["reject_reason"]), list(cols["reject_detail"])
     for i in range(n):
         blocks = cols["blocks"][i]
@@ -179,14 +181,23 @@ def page_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
         norms = [block_norm(b) for b in blocks]
         verdicts = within_page(blocks)
         kept, n_removed, chars = apply_verdicts(blocks, verdicts)
-        out["removed_reasons"][i] = [v.reason for v in verdicts if not v.keep]
-        out["blocks_removed"][i], out["boilerplate_chars_removed"][i] = n_removed, chars
+        # the extractor's own removals (block model, leaked markup) come first
+        earlier = cols["removed_reasons"][i] or []
+        out["removed_reasons"][i] = earlier + [v.reason for v in verdicts if not v.keep]
+        out["blocks_removed"][i] = len(earlier) + n_removed
+        out["boilerplate_chars_removed"][i] = (cols["boilerplate_chars_removed"][i] or 0) + chars
         if not kept:
             reasons[i], details[i] = "no_text", "every block of the page was page chrome (within-page pass)"
             continue
         body = join_blocks(kept)
         out["blocks"][i] = kept
-        out["block_keys"][i] = [key_of_norm(nm) for nm, v in zip(norms, verdicts) if v.keep]
+        kept_norms = [nm for nm, v in zip(norms, verdicts) if v.keep]
+        out["block_keys"][i] = [key_of_norm(nm) for nm in kept_norms]
+        # short lines with letters and no number: a price, a score or a phone number is data, and its
+        # digits are folded in the key, so different values would count as one line
+        out["short_block_keys"][i] = sorted({k for k, nm in zip(out["block_keys"][i], kept_norms)
+                                             if len(nm.split()) <= CROSS_STORY_MAX_WORDS and "0" not in nm
+                                             and has_letters(nm)})
         out["text"][i], out["n_chars"][i], out["text_hash"][i] = body, len(body), text_hash(body)
     cols.update(out)
     cols["reject_reason"], cols["reject_detail"] = reasons, details
@@ -262,7 +273,7 @@ def final_blocks(blocks: list[str] | None, keys: list[int] | None, domain: str |
     does a wire agency's copyright line (story text, not the site's)."""
     if not blocks:
         return [], 0, 0
-    drop = chrome.get(domain or "", set())
+    drop = chrome_keys(chrome, domain)
     if not drop:
         return blocks, 0, 0
     headline = normalise_text(title) if title and len(title.split()) >= 4 else None
@@ -271,3 +282,49 @@ def final_blocks(blocks: list[str] | None, keys: list[int] | None, domain: str |
     kept = [b for b, g in zip(blocks, gone) if not g]
     removed = [b for b, g in zip(blocks, gone) if g]
     return kept, len(removed), sum(len(b) for b in removed)
+def short_occurrences(docs: pl.DataFrame, stories: pl.DataFrame) -> pl.DataFrame:
+    """`docs` rows (doc_id, domain, short_block_keys, reject_reason) -> one row per (story, domain,
+    block_key) of the short blocks of kept documents: the input of `cross_story_chrome`."""
+    return (docs.filter(pl.col("reject_reason").is_null())
+            .join(stories.select("doc_id", "doc", "story"), on="doc_id", how="inner")
+            .select("doc", "story", pl.col("domain").fill_null("").cast(pl.String), "short_block_keys")
+            .explode("short_block_keys").rename({"short_block_keys": "block_key"}).drop_nulls("block_key").unique())
+
+
+CROSS_STORY_MIN_STORIES = 4
+CROSS_STORY_MIN_DOMAINS = 3
+
+
+def cross_story_chrome(short: pl.DataFrame, min_stories: int = CROSS_STORY_MIN_STORIES,
+                       min_domains: int = CROSS_STORY_MIN_DOMAINS) -> pl.DataFrame:
+    """Short blocks repeated across different stories of different sites: chrome wherever they appear.
+
+    "Advertisement", "HIDE CAPTION", "Share this article", a cookie prompt: a line of at most
+    CROSS_STORY_MAX_WORDS words seen in `min_stories` different stories (preliminary near-duplicate
+    clusters) on `min_domains` different domains. Copies of one story count once, so a line that
+    syndicated copies share stays. Returns rows like `site_chrome`'s with domain CROSS_SITE.
+    """
+    per_block = short.group_by("block_key").agg(
+        pl.col("doc").n_unique().alias("pages"), pl.col("story").n_unique().alias("stories"),
+        pl.col("domain").n_unique().alias("domains"))
+    return (per_block.filter((pl.col("stories") >= min_stories) & (pl.col("domains") >= min_domains))
+            .select(pl.lit(CROSS_SITE).alias("domain"), "block_key", pl.col("pages").cast(pl.UInt32),
+                    pl.col("stories").cast(pl.UInt32)).sort("block_key"))
+
+
+def count_cross_story_chrome(parts: list[Path], stories: pl.DataFrame) -> pl.DataFrame:
+    """`cross_story_chrome` over every docs part, in this process (short blocks only: a small table)."""
+    frames = [short_occurrences(frame(batch), stories)
+              for part in parts
+              for batch in pq.ParquetFile(part).iter_batches(
+                  batch_size=4096, columns=["doc_id", "domain", "short_block_keys", "reject_reason"])]
+    if not frames:
+        return no_chrome()
+    return cross_story_chrome(pl.concat(frames))
+
+
+def chrome_keys(lookup: dict[str, set[int]], domain: str | None) -> set[int]:
+    """The block keys removed on `domain`: its own site chrome and the cross-site chrome."""
+    own = lookup.get(domain or "", set())
+    cross = lookup.get(CROSS_SITE)
+    return own | cross if cross else own

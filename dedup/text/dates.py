@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
 
 from dedup.text.normalise import normalise_text
 
@@ -95,3 +96,168 @@ def is_date_line(block: str, norm: str | None = None) -> bool:
     has_number = any(w.isdigit() for w in words)
     anchored = any(_YEAR.match(w) or w in _DATE_ANCHORS for w in words)
     return has_number and anchored
+
+
+# --------------------------------------------------------------------------------------------------
+# Dates in running text, in the languages of the web's larger news sites: 'November 22, 2011',
+# 'Dienstag, 2. November 2021', '30 septembre 2018', '20.06.2019 11:43', '2022-01-21', '2016年5月3日'.
+
+MONTHS: dict[str, int] = {}
+for _number, _names in enumerate((
+        "january jan januar jänner janvier janv enero ene gennaio gen januari janeiro jan",
+        "february feb febr februar février fevrier févr fevr febrero febbraio februari fevereiro fev",
+        "march mar mär märz maerz mrz mars marzo maart março marco",
+        "april apr avril avr abril abr aprile",
+        "may mai mayo maggio mag mei maio",
+        "june jun juni juin junio giugno giu junho",
+        "july jul juli juillet juil julio luglio lug julho",
+        "august aug août aout agosto ago augustus",
+        "september sep sept septembre septiembre set settembre setembro",
+        "october oct okt oktober octobre octubre ottobre ott outubro out",
+        "november nov novembre noviembre novembro",
+        "december dec dez dezember décembre decembre déc diciembre dic dicembre dicembre december dezembro"),
+        start=1):
+    for _name in _names.split():
+        MONTHS.setdefault(_name, _number)
+
+_ZONE = r"(?P<tz>(?:UTC|GMT)(?:\s?[+-]\d{1,2}(?::?\d{2})?)?|[A-Z]{2,4}T|[+-]\d{2}:?\d{2}|MEZ|MESZ|Z)"
+# a clock after a date: ', 10:43', ' at 1:47 AM', ' um 11:43 Uhr', ' à 12h00', ' - 09:15 EDT'
+# (one run of spaces, then an optional separator and an optional word each with its own spaces: no two
+# space runs can trade characters, so a failing match stays linear)
+_CLOCK_AFTER = re.compile(
+    r"\s*(?:[,|/·•–—-]\s*)?(?:(?:at|um|à|a\s+las|alle|om|às|kl\.?)\s*)?"
+    r"(?P<h>[012]?\d)[:.hH](?P<mi>[0-5]\d)(?::(?P<s>[0-5]\d))?\s*(?P<ampm>[AaPp]\.?\s?[Mm]\.?)?"
+    rf"(?:\s*(?:Uhr|h|hrs|Hrs)\b)?(?:\s*{_ZONE})?")
+_WORD_DATE_DMY = re.compile(
+    r"(?<![\w.])(?P<d>[0-3]?\d)(?:\.|st|nd|rd|th|er|º|°)?\s*(?:de\s+)?(?P<mon>[^\W\d_]{3,10})\.?,?\s+(?:de\s+)?"
+    r"(?P<y>(?:19|20)\d\d)(?!\d)")
+_WORD_DATE_MDY = re.compile(
+    r"(?<![\w])(?P<mon>[^\W\d_]{3,10})\.?\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d\d)(?!\d)")
+_NUM_DATE_DMY = re.compile(r"(?<![\d.])(?P<d>[0-3]?\d)\.\s?(?P<m>[01]?\d)\.\s?(?P<y>(?:19|20)\d\d)(?![\d])")
+_NUM_DATE_DMY_SHORT = re.compile(r"(?<![\d.])(?P<d>[0-3]?\d)\.(?P<m>[01]?\d)\.(?P<y>\d\d)(?![\d.])")
+_NUM_DATE_SLASH = re.compile(r"(?<![\d/])(?P<a>[0-3]?\d)/(?P<b>[0-3]?\d)/(?P<y>(?:19|20)\d\d)(?![\d/])")
+_ISO_DATE = re.compile(
+    r"(?<![\d])(?P<y>(?:19|20)\d\d)(?P<sep>[-/.])(?P<m>[01]\d)(?P=sep)(?P<d>[0-3]\d)"
+    r"(?:[T ](?P<h>[012]\d):(?P<mi>[0-5]\d)(?::(?P<s>[0-5]\d)(?:\.\d+)?)?\s*(?P<tz>Z|[+-]\d\d:?\d\d)?)?(?![\d])")
+_CJK_DATE = re.compile(r"(?P<y>(?:19|20)\d\d)\s*年\s*(?P<m>[01]?\d)\s*月\s*(?P<d>[0-3]?\d)\s*日")
+
+
+_YEAR_ANYWHERE = re.compile(r"(?:19|20)\d\d")
+
+
+@dataclass(frozen=True, slots=True)
+class TextDate:
+    """A date stated in text: the UTC time, the page's own wording, whether it had a time of day."""
+
+    at: datetime
+    raw: str
+    has_time: bool
+    start: int
+    end: int
+    day: date  # the day as stated (before conversion to UTC)
+
+
+def _zone_offset(tz: str | None) -> float | None:
+    """'EDT' -> -4, '+02:00' -> 2, 'UTC+1' -> 1, 'MESZ' -> 2; unknown -> None (read as UTC)."""
+    if not tz:
+        return None
+    tz = tz.strip()
+    if tz in ("Z", "MEZ"):
+        return 0.0 if tz == "Z" else 1.0
+    if tz == "MESZ":
+        return 2.0
+    m = re.fullmatch(r"(?:UTC|GMT)?\s?([+-])(\d{1,2}):?(\d{2})?", tz)
+    if m:
+        return (1 if m[1] == "+" else -1) * (int(m[2]) + int(m[3] or 0) / 60)
+    return _TZ_OFFSETS.get(tz.upper())
+
+
+def _make_date(y: int, m: int, d: int, clock: re.Match | None) -> tuple[datetime, bool] | None:
+    hour = minute = second = 0
+    offset = None
+    if clock is not None:
+        parts = clock.groupdict()
+        hour, minute, second = int(parts["h"]), int(parts["mi"]), int(parts["s"] or 0)
+        if parts.get("ampm"):
+            if hour > 12:
+                return None
+            hour = hour % 12 + (12 if parts["ampm"].lower().startswith("p") else 0)
+        offset = _zone_offset(parts.get("tz"))
+    try:
+        local = datetime(y, m, d, hour, minute, second, tzinfo=timezone(timedelta(hours=offset or 0)))
+    except (ValueError, OverflowError):
+        return None
+    if not 1990 <= local.year <= 2100:
+        return None
+    return local.astimezone(timezone.utc), clock is not None
+
+
+def find_dates(text: str, day_first: bool = True, limit: int = 8, short_years: bool = False) -> list[TextDate]:
+    """Every date the text states (at most `limit`, in text order), each with its clock time and zone
+    when one follows it. Numeric d/m/y vs m/d/y: unambiguous values decide, else `day_first`.
+    `short_years`: also 'dd.mm.yy' (only where markup says the text is a date: in running text
+    '12.10.20' is as often a version number)."""
+    if not text or (_YEAR_ANYWHERE.search(text) is None and not short_years):
+        return []
+    found: list[tuple[int, int, int, int, int, re.Match | None, tuple[int, int] | None]] = []
+    for m in _ISO_DATE.finditer(text):
+        found.append((m.start(), m.end(), int(m["y"]), int(m["m"]), int(m["d"]), m if m["h"] else None, None))
+    for rx in (_WORD_DATE_DMY, _WORD_DATE_MDY):
+        for m in rx.finditer(text):
+            month = MONTHS.get(m["mon"].lower().rstrip("."))
+            if month:
+                found.append((m.start(), m.end(), int(m["y"]), month, int(m["d"]), None, None))
+    for m in _NUM_DATE_DMY.finditer(text):
+        found.append((m.start(), m.end(), int(m["y"]), int(m["m"]), int(m["d"]), None, None))
+    if short_years:
+        for m in _NUM_DATE_DMY_SHORT.finditer(text):
+            found.append((m.start(), m.end(), 2000 + int(m["y"]), int(m["m"]), int(m["d"]), None, None))
+    for m in _NUM_DATE_SLASH.finditer(text):
+        a, b = int(m["a"]), int(m["b"])
+        day, month = (a, b) if (a > 12 or (day_first and b <= 12)) else (b, a)
+        found.append((m.start(), m.end(), int(m["y"]), month, day, None, None))
+    for m in _CJK_DATE.finditer(text):
+        found.append((m.start(), m.end(), int(m["y"]), int(m["m"]), int(m["d"]), None, None))
+    found.sort(key=lambda f: (f[0], -f[1]))
+    out: list[TextDate] = []
+    last_end = -1
+    for start, end, y, mo, d, iso_clock, _ in found:
+        if start < last_end:  # overlaps an earlier, longer reading of the same words
+            continue
+        clock = iso_clock
+        if clock is None:
+            clock = _CLOCK_AFTER.match(text, end)
+            if clock is not None and int(clock["h"]) > 23:
+                clock = None
+        made = _make_date(y, mo, d, clock)
+        if made is None:
+            continue
+        stop = clock.end() if clock is not None and clock is not iso_clock else end
+        out.append(TextDate(made[0], text[start:stop].strip(), made[1], start, stop, date(y, mo, d)))
+        last_end = stop
+        if len(out) >= limit:
+            break
+    return out
+
+
+_URL_DATE = re.compile(r"/((?:19|20)\d\d)[/-]?([01]\d)[/-]?([0-3]\d)(?:/|-|_|\.|$)")
+_URL_DATE_DMY = re.compile(r"/([0-3]\d)[-.]([01]\d)[-.]((?:19|20)\d\d)(?:/|-|_|\.|$)")
+
+
+def url_date(url: str | None) -> datetime | None:
+    """The publication day a URL path states ('/2014/05/18/slug', '/2014-05-18-slug', '/20140518/'),
+    as midnight UTC; None when the path has no full date."""
+    if not url:
+        return None
+    path = url.split("?", 1)[0].split("#", 1)[0]
+    scheme_end = path.find("//")
+    path = path[path.find("/", scheme_end + 2 if scheme_end >= 0 else 0):]
+    m = _URL_DATE.search(path)
+    if m:
+        made = _make_date(int(m[1]), int(m[2]), int(m[3]), None)
+    else:
+        m = _URL_DATE_DMY.search(path)
+        if not m:
+            return None
+        made = _make_date(int(m[3]), int(m[2]), int(m[1]), None)
+    return made[0] if made else None

@@ -59,6 +59,17 @@ def is_article(obj: dict) -> bool:
     return any(isinstance(t, str) and t.lower() in _ARTICLE_TYPES for t in types)
 
 
+def page_type(objects: list[dict]) -> str | None:
+    """The schema.org type of the page's main JSON-LD object (the first article-like one): NewsArticle,
+    BlogPosting, WebPage...; several types are joined with a comma; None without one."""
+    article = next((o for o in objects if is_article(o)), None)
+    if article is None:
+        return None
+    types = article.get("@type")
+    names = [t for t in (types if isinstance(types, list) else [types]) if isinstance(t, str)]
+    return ",".join(names)[:200] or None
+
+
 def jsonld_objects(html: str) -> list[dict]:
     """Every JSON object in the page's ld+json scripts, @graph flattened; broken JSON is skipped."""
     found: list[dict] = []

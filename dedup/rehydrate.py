@@ -1,0 +1,178 @@
+"""rehydrate: rebuild the text of records published without it (`dedup build --withhold-text`).
+
+A withheld record keeps its `url`, `source_file`, `source_offset` and `content_sha256`. Whoever holds
+the same crawl files reads each withheld record again, extracts it the way the build did (extraction,
+the within-page pass, then the site chrome the build removed, listed in OUT/boilerplate/) and keeps the
+text only when its hash equals `content_sha256`. Every record that cannot be restored is counted with
+the reason. This is how restricted-licence news datasets can be shared without their text.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import polars as pl
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from dedup.errors import InputError, OutputError
+from dedup.run_report import RunReport
+from dedup.schema import frame
+from dedup.sources.read import InputFile, expand_inputs, read_input
+from dedup.text.blocks import chrome_lookup, final_blocks, page_batch
+from dedup.text.extract import extract_batch
+from dedup.text.normalise import join_blocks, text_hash
+
+REPORT = "rehydrate.json"
+NOT_RESTORED = "not_restored.parquet"
+
+# why a record was not restored
+MISSING_FILE = "crawl_file_missing"  # no crawl file of that name among --crawl
+NOT_FOUND = "record_not_found"  # the file has no page record at that offset (another file of that name?)
+UNUSABLE = "record_unusable"  # the record is there but unreadable or without text now
+CHANGED = "content_changed"  # text extracted, but its hash differs: another crawl file or dedup version
+
+
+@dataclass
+class RehydrateReport:
+    """What `rehydrate` did: records withheld, restored, and the others by reason."""
+
+    withheld: int = 0
+    restored: int = 0
+    not_restored: dict[str, int] = field(default_factory=dict)
+    crawl_files_read: int = 0
+    seconds: float = 0.0
+
+    def to_json(self) -> str:
+        """rehydrate.json's text."""
+        return json.dumps(asdict(self), indent=2, sort_keys=True) + "\n"
+
+
+def withheld_rows(out: Path) -> pl.DataFrame:
+    """The data rows of a build published without their text: doc_id, where they were read, their hash."""
+    files = sorted((out / "data").rglob("*.parquet"))
+    if not files:
+        raise InputError(f"{out}/data/ has no Parquet files: is {out} the --out folder of a dedup build?")
+    cols = ["doc_id", "url", "source_file", "source_offset", "content_sha256", "text"]
+    rows = pl.concat([pl.read_parquet(f, columns=cols) for f in files])
+    return rows.filter(pl.col("text").is_null() & pl.col("content_sha256").is_not_null()).drop("text")
+
+
+def match_files(names: list[str], crawl: list[str]) -> dict[str, InputFile]:
+    """source_file name -> the crawl file that holds it: the same relative name, else the same base name
+    when exactly one crawl file has it (the crawl was copied into another folder layout)."""
+    found = expand_inputs(crawl)
+    by_name = {f.name: f for f in found}
+    by_base: dict[str, list[InputFile]] = {}
+    for f in found:
+        by_base.setdefault(Path(f.name).name, []).append(f)
+    matched = {}
+    for name in names:
+        if name in by_name:
+            matched[name] = by_name[name]
+        elif len(by_base.get(Path(name).name, [])) == 1:
+            matched[name] = by_base[Path(name).name][0]
+    return matched
+
+
+def restore_file(inp: InputFile, wanted: dict[int, str], ids: dict[int, str], lookup: dict[str, set[int]],
+                 max_payload: int) -> dict[int, tuple[str | None, str | None, str | None]]:
+    """Read one crawl file and rebuild the final text of the records at the `wanted` offsets
+    ({offset: content_sha256}, `ids`: {offset: doc_id}): {offset: (text, reason, detail)}, text None
+    when not restored. A record at that offset with another id is not the record."""
+    done: dict[int, tuple[str | None, str | None, str | None]] = {}
+    for raw in read_input(inp, Counter(), max_payload=max_payload):
+        offsets = raw.column("source_offset").to_pylist()
+        keep = [o in wanted for o in offsets]
+        if not any(keep):
+            continue
+        docs = frame(page_batch(extract_batch(raw.filter(pa.array(keep)))))
+        for row in docs.iter_rows(named=True):
+            offset = row["source_offset"]
+            if row["doc_id"] != ids[offset]:
+                done[offset] = (None, NOT_FOUND, f"the record at offset {offset} is {row['doc_id']}, not {ids[offset]}")
+                continue
+            if row["reject_reason"] is not None:
+                done[offset] = (None, UNUSABLE, f"{row['reject_reason']}: {row['reject_detail']}")
+                continue
+            kept, _, _ = final_blocks(row["blocks"], row["block_keys"], row["domain"], lookup, row["title"])
+            text = join_blocks(kept)
+            if text_hash(text) == wanted[offset]:
+                done[offset] = (text, None, None)
+            else:
+                done[offset] = (None, CHANGED, f"sha256 of the rebuilt text is {text_hash(text)}, the record says "
+                                               f"{wanted[offset]}")
+    return done
+
+
+def rehydrate(out: Path, crawl: list[str], to: Path, *, overwrite: bool = False) -> RehydrateReport:
+    """Write OUT's data/ into `to`/data/ with the text of every withheld record that the crawl files
+    restore (verified against content_sha256), plus rehydrate.json and not_restored.parquet."""
+    t0 = time.perf_counter()
+    out, to = Path(out), Path(to)
+    run = RunReport.load(out)
+    if to.exists() and any(to.iterdir()) and not overwrite:
+        raise OutputError(f"--to {to} is not empty; choose another folder or pass --overwrite")
+    if to.resolve() == out.resolve() or out.resolve() in to.resolve().parents:
+        raise OutputError(f"--to {to} is inside {out}; write the rehydrated dataset to another folder")
+    rows = withheld_rows(out)
+    chrome_files = sorted((out / "boilerplate").glob("*.parquet"))
+    chrome = pl.concat([pl.read_parquet(f, columns=["domain", "block_key"]) for f in chrome_files]) \
+        if chrome_files else pl.DataFrame(schema={"domain": pl.String, "block_key": pl.Int64})
+    lookup = chrome_lookup(chrome)
+    max_payload = int(run.config.get("max_payload_bytes", 50 * 1024 * 1024))
+    files = match_files(rows["source_file"].unique().sort().to_list(), crawl) if rows.height else {}
+    restored: dict[str, str] = {}
+    failures: list[dict] = []
+    report = RehydrateReport(withheld=rows.height)
+    for name, group in rows.group_by("source_file", maintain_order=True):
+        source = name[0]
+        wanted = dict(group.select("source_offset", "content_sha256").iter_rows())
+        ids = dict(group.select("source_offset", "doc_id").iter_rows())
+        if source not in files:
+            failures += [{"doc_id": ids[o], "source_file": source, "source_offset": o, "reason": MISSING_FILE,
+                          "detail": f"no file named {source} among the --crawl inputs"} for o in wanted]
+            continue
+        report.crawl_files_read += 1
+        done = restore_file(files[source], wanted, ids, lookup, max_payload)
+        for offset in wanted:
+            text, reason, detail = done.get(offset, (None, NOT_FOUND, f"{files[source].path} has no page record "
+                                                                       f"at offset {offset}"))
+            if text is not None:
+                restored[ids[offset]] = text
+            else:
+                failures.append({"doc_id": ids[offset], "source_file": source, "source_offset": offset,
+                                 "reason": reason, "detail": detail})
+    _write(out, to, restored, failures)
+    report.restored = len(restored)
+    report.not_restored = dict(sorted(Counter(f["reason"] for f in failures).items()))
+    report.seconds = round(time.perf_counter() - t0, 3)
+    (to / REPORT).write_text(report.to_json(), "utf-8")
+    return report
+
+
+def _write(out: Path, to: Path, restored: dict[str, str], failures: list[dict]) -> None:
+    """OUT's data files with the restored texts filled in (same names, schema and key-value metadata,
+    plus dedup.rehydrated), and the records that were not restored."""
+    if to.exists():
+        shutil.rmtree(to)
+    for f in sorted((out / "data").rglob("*.parquet")):
+        target = to / f.relative_to(out)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        table = pq.read_table(f)
+        texts = [restored.get(d, t) for d, t in zip(table.column("doc_id").to_pylist(),
+                                                     table.column("text").to_pylist())]
+        i = table.schema.get_field_index("text")
+        table = table.set_column(i, table.schema.field(i), pa.array(texts, table.schema.field(i).type))
+        meta = dict(pq.read_metadata(f).metadata or {})
+        meta.pop(b"ARROW:schema", None)
+        meta[b"dedup.rehydrated"] = b"true"
+        pq.write_table(table.replace_schema_metadata(meta), target, compression="zstd")
+    pq.write_table(pa.Table.from_pylist(failures, schema=pa.schema([
+        ("doc_id", pa.string()), ("source_file", pa.string()), ("source_offset", pa.int64()),
+        ("reason", pa.string()), ("detail", pa.string())])), to / NOT_RESTORED, compression="zstd")

@@ -1,0 +1,155 @@
+"""stats: a summary of any build or release folder, for a terminal (80 columns) or for scripts.
+
+`summarise(out)` reads run.json and the output tables (only the columns it needs) and returns plain
+JSON values; `render(summary)` lays them out as text. The report page (`report.html`) is for releases;
+this is for every build.
+"""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pyarrow.parquet as pq
+
+from dedup.errors import InputError
+from dedup.run_report import RunReport
+
+TOP = 5
+SIZE_BINS = ((1, 1), (2, 2), (3, 5), (6, 10), (11, 20), (21, None))
+
+
+def _table(out: Path, name: str, columns: list[str]) -> pl.DataFrame:
+    """The columns of an output table that exist in its files (an older build may lack some)."""
+    files = sorted((out / name).rglob("*.parquet"))
+    frames = []
+    for f in files:
+        have = set(pq.read_schema(f).names)
+        frames.append(pl.read_parquet(f, columns=[c for c in columns if c in have]))
+    return pl.concat(frames, how="diagonal_relaxed") if frames else pl.DataFrame()
+
+
+def _counts(frame: pl.DataFrame, column: str, null: str = "none") -> dict[str, int]:
+    if column not in frame.columns:
+        return {}
+    values = Counter(v if v is not None else null for v in frame[column].to_list())
+    return dict(sorted(values.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def summarise(out: Path) -> dict[str, Any]:
+    """Everything `dedup stats` shows, as plain JSON values."""
+    out = Path(out)
+    if not out.is_dir():
+        raise InputError(f"{out}: not a folder; give the --out folder of a build or a release")
+    run = RunReport.load(out)
+    manifest = out / "manifest.json"
+    release = json.loads(manifest.read_text("utf-8")) if manifest.is_file() else None
+    data = _table(out, "data", ["doc_id", "cluster_id", "cluster_size", "title", "domain", "duplicate_domains",
+                                "licence_class", "licence_spdx", "original_source", "language"])
+    dups = _table(out, "duplicates", ["domain"])
+    chrome = _table(out, "boilerplate", ["domain", "pages"])
+    c = run.counts
+    summary: dict[str, Any] = {
+        "folder": str(out),
+        "kind": "release" if release else "build",
+        "name": (release or {}).get("name"), "version": (release or {}).get("version"),
+        "records": {"input": c.input_records, "canonical": c.canonical, "duplicates": c.duplicates,
+                    "rejects": c.rejects, "skipped": c.skipped_records, "accounting_ok": c.accounting_ok},
+        "rejects_by_reason": dict(sorted(run.rejects_by_reason.items(), key=lambda kv: (-kv[1], kv[0]))),
+        "seconds": run.timings_s.get("total"),
+    }
+    sizes = data["cluster_size"].to_list() if "cluster_size" in data.columns else []
+    bins = {}
+    for lo, hi in SIZE_BINS:
+        label = str(lo) if lo == hi else (f"{lo}-{hi}" if hi else f"{lo}+")
+        bins[label] = sum(1 for s in sizes if s >= lo and (hi is None or s <= hi))
+    summary["clusters"] = {"clusters": len(sizes), "with_copies": sum(1 for s in sizes if s > 1),
+                           "largest": max(sizes, default=0), "sizes": bins}
+    top = []
+    if data.height and "cluster_size" in data.columns:
+        for row in data.filter(pl.col("cluster_size") > 1).sort(["cluster_size", "doc_id"], descending=[True, False]
+                                                                 ).head(TOP).iter_rows(named=True):
+            sites = {row.get("domain")} | set(row.get("duplicate_domains") or [])
+            top.append({"cluster_id": row["cluster_id"], "copies": row["cluster_size"],
+                        "sites": len({s for s in sites if s}), "title": row.get("title"),
+                        "canonical_site": row.get("domain")})
+    summary["top_stories"] = top
+    summary["top_republishing_sites"] = dict(list(_counts(dups, "domain").items())[:TOP])
+    sources = data.filter(pl.col("cluster_size") > 1) if "cluster_size" in data.columns else data
+    summary["top_source_sites"] = dict(list(_counts(sources, "domain").items())[:TOP])
+    boiler = {}
+    if chrome.height:
+        per_site = chrome.group_by("domain").agg(pl.len().alias("blocks"), pl.col("pages").max().alias("pages"))
+        for domain, blocks, pages in per_site.sort(["blocks", "domain"], descending=[True, False]).head(TOP).iter_rows():
+            boiler[domain] = {"blocks": blocks, "most_pages": pages}
+    summary["boilerplate"] = {"blocks": chrome.height, "sites": chrome["domain"].n_unique() if chrome.height else 0,
+                              "top_sites": boiler}
+    summary["licence_classes"] = _counts(data, "licence_class")
+    summary["agencies"] = _counts(data, "original_source", null="(no agency)")
+    summary["languages"] = _counts(data, "language", null="und")
+    return summary
+
+
+# ---------------------------------------------------------------- the terminal view
+
+def _section(title: str) -> list[str]:
+    return ["", title]
+
+
+def _pairs(values: dict[str, Any], width: int, indent: int = 2) -> list[str]:
+    """'name count' entries, as many whole entries per line as fit in `width`."""
+    items = [f"{k} {v:,}" if isinstance(v, int) else f"{k} {v}" for k, v in values.items()]
+    lines: list[str] = []
+    line = ""
+    for item in items:
+        candidate = f"{line}  ·  {item}" if line else item
+        if line and indent + len(candidate) > width:
+            lines.append(" " * indent + line)
+            candidate = item
+        line = candidate
+    if line:
+        lines.append(" " * indent + line)
+    return lines or [" " * indent + "none"]
+
+
+def render(s: dict[str, Any], width: int = 80) -> str:
+    """The summary as text that reads at `width` columns (nothing is cut: long titles wrap)."""
+    what = f"release {s['name']} {s['version']}" if s["kind"] == "release" else "build"
+    lines = [f"{s['folder']}: {what}" + (f", built in {s['seconds']:.1f} s" if s.get("seconds") else "")]
+    r = s["records"]
+    lines += _section("records")
+    lines.append(f"  input {r['input']:>10,}   canonical {r['canonical']:>9,}   duplicates {r['duplicates']:>9,}")
+    lines.append(f"  rejects {r['rejects']:>8,}   skipped {r['skipped']:>11,}   accounting "
+                 + ("holds" if r["accounting_ok"] else "FAILS"))
+    if s["rejects_by_reason"]:
+        lines += _pairs(s["rejects_by_reason"], width, indent=4)
+    cl = s["clusters"]
+    lines += _section(f"clusters: {cl['clusters']:,}, {cl['with_copies']:,} with copies, largest {cl['largest']:,}")
+    lines += _pairs({f"size {k}": v for k, v in cl["sizes"].items()}, width)
+    if s["top_stories"]:
+        lines += _section("most syndicated stories")
+        for t in s["top_stories"]:
+            head = f"  {t['copies']:>4} copies on {t['sites']:>3} sites  "
+            lines += textwrap.wrap(t["title"] or "(no title)", width=width, initial_indent=head,
+                                   subsequent_indent=" " * len(head))
+    if s["top_source_sites"]:
+        lines += _section("sites whose copy is canonical (clusters with copies)")
+        lines += _pairs(s["top_source_sites"], width)
+    if s["top_republishing_sites"]:
+        lines += _section("sites that republish most (rows in duplicates/)")
+        lines += _pairs(s["top_republishing_sites"], width)
+    b = s["boilerplate"]
+    lines += _section(f"boilerplate: {b['blocks']:,} blocks removed as site chrome on {b['sites']:,} sites")
+    if b["top_sites"]:
+        lines += _pairs({d: f"{v['blocks']:,} blocks" for d, v in b["top_sites"].items()}, width)
+    lines += _section("licence classes")
+    lines += _pairs(s["licence_classes"], width)
+    lines += _section("wire agencies")
+    lines += _pairs(s["agencies"], width)
+    lines += _section("languages")
+    lines += _pairs(s["languages"], width)
+    return "\n".join(lines)

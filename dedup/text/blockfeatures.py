@@ -1,0 +1,146 @@
+"""blockfeatures: site-independent evidence about each line of a page, as a numeric matrix.
+
+The boilerpipe / Web2Text family of features, computed from the page alone for each line that
+resiliparse's main-content pass keeps: the line's size, link share, block tag, sentence shape, where
+it sits relative to the page's headline and its run of long paragraphs (the story's body), and the
+same figures for its neighbours. `FEATURE_NAMES` documents the columns; the block model
+(`dedup/text/blockmodel.py`) is trained on exactly these columns, so any change here needs a new model
+version (`scripts/train_block_model.py`).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+
+from dedup.text.layout import Line
+
+_END_PUNCT = tuple('.!?"”’\'»:;)')
+_WORD = re.compile(r"\w+")
+# a capital letter at the start of a word (Latin, Greek, Cyrillic): a C-speed count, not a loop per word
+_CAPITAL_START = re.compile(r"(?<!\S)[A-ZÀ-ÖØ-ÞΑ-ΩА-Я]")
+LONG_PARAGRAPH_WORDS = 25
+LINK_HEAVY = 0.3
+
+# Words that make a short line page chrome on most sites (several languages). A feature, not a rule:
+# the model weighs it with the line's shape and place, so "Share" inside a sentence costs nothing.
+_CHROME_WORDS = frozenset("""
+advertisement advertisements advertising anzeige werbung publicité publicidad pubblicità reklama iklan
+sponsored promoted share shares tweet pin print email e-mail mail comments comment reply replies
+subscribe newsletter sign log login logout register cookie cookies privacy terms copyright rights
+reserved related recommended popular trending read more next previous prev back top skip menu search
+home navigation caption photo photos gallery video videos follow like likes posted tags tagged filed
+trackback rss feed permalink weather hide show close toggle loading click here contact about
+""".split())
+
+FEATURE_NAMES = (
+    # the line itself
+    "log_words", "log_chars", "link_share", "all_link", "links",
+    "tag_p", "tag_h1", "tag_h2_6", "tag_pre", "tag_none",
+    "ends_sentence", "commas_per_word", "digit_share", "capitalised_share", "has_separator",
+    "is_title", "chrome_words_share", "mean_word_len",
+    # its place on the page
+    "position", "before_body", "after_body", "log_dist_to_body", "before_title", "has_title",
+    "log_page_words", "share_of_page_words",
+    # neighbours: previous, next, two before, two after (each: log_words, link_share, tag_p, tag_none,
+    # ends_sentence)
+    *(f"{side}_{name}" for side in ("prev", "next", "prev2", "next2")
+      for name in ("log_words", "link_share", "tag_p", "tag_none", "ends_sentence")),
+    # a window of 3 lines either side
+    "win_link_share", "win_log_words", "win_long_paragraphs",
+)
+_NEIGHBOUR_COLUMNS = [0, 2, 5, 9, 10]
+_IS_TITLE = FEATURE_NAMES.index("is_title")
+
+
+def _norm(text: str) -> str:
+    return " ".join(_WORD.findall(text.lower()))
+
+
+_DIGIT_CHARS = "0123456789"
+_SEPARATOR = re.compile("[|•·»›]")
+
+
+def _line_row(line: Line, title_norm: str, title_words: frozenset[str]) -> tuple:
+    text = line.text
+    n_chars = len(text)
+    n_words = text.count(" ") + 1  # lines are whitespace-tidied: one space between words
+    link_share = min(1.0, line.link_chars / n_chars) if n_chars else 0.0
+    tag = line.tag
+    is_title = chrome = 0.0
+    title_like = False
+    if title_words and n_words <= 40:
+        # a line that equals or holds the title starts with a title word: test that before folding it all
+        first = _WORD.search(text)
+        title_like = first is not None and first.group(0).lower() in title_words
+    if n_words <= 8 or title_like:
+        lowered = _WORD.findall(text.lower())
+        if title_like and lowered and lowered[0] in title_words:
+            norm = " ".join(lowered)
+            if norm == title_norm or (len(norm) > 15 and (norm in title_norm or title_norm in norm)):
+                is_title = 1.0
+        if lowered and n_words <= 8:
+            chrome = sum(w in _CHROME_WORDS for w in lowered) / len(lowered)
+    return (
+        math.log1p(n_words), math.log1p(n_chars), link_share, 1.0 if link_share > 0.9 else 0.0,
+        min(line.links, 5) / 5,
+        1.0 if tag == "p" else 0.0, 1.0 if tag == "h1" else 0.0,
+        1.0 if tag in ("h2", "h3", "h4", "h5", "h6") else 0.0, 1.0 if tag == "pre" else 0.0,
+        1.0 if tag == "" else 0.0,
+        1.0 if text.endswith(_END_PUNCT) else 0.0,
+        text.count(",") / n_words, sum(map(text.count, _DIGIT_CHARS)) / max(1, n_chars),
+        len(_CAPITAL_START.findall(text)) / n_words,
+        1.0 if _SEPARATOR.search(text) else 0.0,
+        is_title, chrome, (n_chars - n_words + 1) / n_words,
+    )
+
+
+def _window_means(cols: np.ndarray, k: int = 3) -> np.ndarray:
+    """Mean of each column over the line and k lines either side (fewer at the page's ends)."""
+    n = len(cols)
+    idx = np.arange(n)
+    csum = np.concatenate([np.zeros((1, cols.shape[1])), np.cumsum(cols, axis=0)])
+    lo = np.maximum(idx - k, 0)
+    hi = np.minimum(idx + k + 1, n)
+    return (csum[hi] - csum[lo]) / (hi - lo)[:, None]
+
+
+def block_features(lines: list[Line], title: str | None) -> np.ndarray:
+    """(n lines, len(FEATURE_NAMES)) float64 matrix for one page."""
+    n = len(lines)
+    if n == 0:
+        return np.zeros((0, len(FEATURE_NAMES)))
+    title_norm = _norm(title) if title else ""
+    title_words = frozenset(title_norm.split())
+    X = np.array([_line_row(line, title_norm, title_words) for line in lines], dtype=np.float64)
+    idx = np.arange(n)
+    words = np.expm1(X[:, 0])
+    long_par = (words >= LONG_PARAGRAPH_WORDS) & (X[:, 2] < LINK_HEAVY)
+    body = np.flatnonzero(long_par)
+    if len(body):
+        first, last = body[0], body[-1]
+        pos = np.searchsorted(body, idx)
+        left = np.where(pos > 0, idx - body[np.maximum(pos - 1, 0)], n)
+        right = np.where(pos < len(body), body[np.minimum(pos, len(body) - 1)] - idx, n)
+        dist = np.minimum(left, right)
+    else:
+        first, last = n, -1
+        dist = np.full(n, n)
+    titles = np.flatnonzero(X[:, _IS_TITLE] > 0)
+    title_at = titles[0] if len(titles) else -1
+    total_words = max(1.0, words.sum())
+    place = np.stack([
+        idx / n, (idx < first).astype(float), (idx > last).astype(float), np.log1p(np.minimum(dist, 50)),
+        (idx < title_at).astype(float) if title_at >= 0 else np.zeros(n),
+        np.full(n, 1.0 if title_at >= 0 else 0.0), np.full(n, math.log1p(total_words)),
+        words / total_words,
+    ], axis=1)
+    nb = X[:, _NEIGHBOUR_COLUMNS]
+    padded = np.zeros((n + 4, nb.shape[1]))
+    padded[2:-2] = nb
+    # previous, next, two before, two after (zeros past either end of the page)
+    neighbours = np.concatenate([padded[1:-3], padded[3:-1], padded[0:-4], padded[4:]], axis=1)
+    window = _window_means(np.stack([X[:, 2], X[:, 0], long_par], axis=1))
+    return np.concatenate([X, place, neighbours, window], axis=1)

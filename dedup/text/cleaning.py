@@ -1,0 +1,169 @@
+"""cleaning: the per-page choice of lines (story text or not), and the line guards for leaked markup.
+
+Pure functions over lines and probabilities: `choose_lines` applies the block model's verdicts with
+the guards below and the fallbacks for pages the model would leave (nearly) empty; `plain_lines` does
+what applies of the same to text-only input (WET records, JSONL `text`), where there is no markup.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from dedup.text.layout import Line
+
+BLOCK_MODEL = "block_model"  # the model judged the line page chrome
+MARKUP_LEAK = "markup_leak"  # HTML emitted as text (a `<noscript>` body, escaped markup)
+SCRIPT_LEAK = "script_leak"  # JavaScript emitted as text (`document.write(...)`)
+CHROME_LABEL = "chrome_label"  # a whole line that is a widget's label ("Advertisement", "HIDE CAPTION")
+SITE_NAME = "site_name"  # the site's name on a line of its own (the masthead, a footer)
+LINK_BAR = "link_bar"  # three or more links and nothing else but separators ("Top | Back | Print")
+GUARDS = (MARKUP_LEAK, SCRIPT_LEAK, CHROME_LABEL, SITE_NAME, LINK_BAR)  # verdicts no fallback overrides
+
+MIN_KEPT_CHARS = 50  # a page left with less than this falls back to the main-content lines, then all
+KEEP_THRESHOLD = 0.15  # chosen on held-out predictions (docs/extraction.md): mean recall within 1 point
+
+_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>")
+_SCRIPT_CALL = re.compile(
+    r"\bdocument\.(?:write|writeln|getElementById|createElement|querySelector)\s*\(|\bgoogletag\.|"
+    r"\bwindow\.[A-Za-z_$][\w$]*\s*(?:=|\()|\bfunction\s*\([^)]*\)\s*\{|\bvar\s+[A-Za-z_$][\w$]*\s*=|"
+    r"\b(?:jQuery|\$)\s*\(\s*(?:document|function|window)|\}\s*\)\s*;|\bnew\s+Date\s*\(\s*\)\s*\.")
+_CODE_CHARS = ";{}()=<>[]\"'+"
+
+
+# Whole lines that label a widget rather than say anything: the same words on every kind of site, in
+# several languages. Only a line that is nothing else matches (case, punctuation and spacing folded).
+_CHROME_LABELS = frozenset("""
+advertisement|advertisements|advertising|anzeige|werbung|publicité|publicidad|pubblicità|reklama|iklan|
+sponsored|sponsored content|paid content|weather|hide caption|show caption|toggle caption|close|share|
+share this|share this article|share this story|share on facebook|share on twitter|print|print this article|
+email|e mail|email this article|comments|comment|leave a reply|leave a comment|post a comment|add a comment|
+read more|continue reading|read full article|related|related articles|related stories|related posts|
+related content|related links|related coverage|more stories|more news|top stories|recommended|
+recommended for you|most popular|most read|most viewed|trending|trending now|popular now|you may also like|
+you might also like|you may also be interested in|you might be interested in|don t miss|we recommend|
+skip to content|skip to main content|skip to navigation|skip to toolbar|skip to toolbar log out|log out|
+log in|login|sign in|sign up|register|subscribe|subscribe now|newsletter|sign up for our newsletter|
+back to top|top|back|next|previous|next article|previous article|next story|previous story|
+view comments|show comments|hide comments|accept|accept all|accept all cookies|accept cookies|
+manage cookies|cookie settings|cookie policy|privacy policy|terms of use|terms of service|follow us|
+follow us on twitter|like us on facebook|image|photo|video|watch|listen|loading|loading comments
+""".replace("\n", "").split("|"))
+_CHROME_LABEL_PATTERN = re.compile(
+    r"^(?:more (?:\w+ ){0,3}(?:stories|news|articles|headlines|videos|photos|from \w+(?: \w+){0,4})"
+    r"|(?:you (?:may|might) (?:also )?(?:like|enjoy|be interested in))(?: \w+){0,3}"
+    r"|(?:related|recommended|popular|trending|latest) (?:\w+ ){0,2}(?:stories|news|articles|posts|videos)"
+    r"|(?:\d+ )?of \d+|photo \d+ of \d+|image \d+ of \d+|\d+ comments?|comments? \d+)$")
+_FOLD = re.compile(r"[\W_]+")
+
+
+def fold_line(text: str) -> str:
+    """Lower case, every run of punctuation or space one space: the form labels are compared in."""
+    return _FOLD.sub(" ", text.lower()).strip()
+
+
+def is_chrome_label(text: str) -> bool:
+    """A short line that is only a widget's label: "Advertisement", "HIDE CAPTION", "More Business
+    stories", "You may also be interested in:", "Skip to toolbar Log Out", "1 of 12"."""
+    if len(text) > 60:
+        return False
+    folded = fold_line(text)
+    return folded in _CHROME_LABELS or bool(_CHROME_LABEL_PATTERN.match(folded))
+
+
+_TITLE_SEPARATOR = re.compile(r"\s+[|\-–—:»·•]\s+|\s*::\s*")
+
+
+def site_names(title: str | None) -> set[str]:
+    """The parts of a page title that name the site ('Story headline | Millbrook Ledger' -> {'millbrook
+    ledger'}): every part but the longest, folded."""
+    if not title:
+        return set()
+    parts = [fold_line(p) for p in _TITLE_SEPARATOR.split(title) if p.strip()]
+    if len(parts) < 2:
+        return set()
+    longest = max(parts, key=len)
+    return {p for p in parts if p != longest and 0 < len(p.split()) <= 5}
+
+
+def is_markup_leak(text: str) -> bool:
+    """A line that is mostly HTML tags (at least half its characters inside `<...>`)."""
+    if "<" not in text or ">" not in text:
+        return False
+    inside = sum(len(m.group(0)) for m in _TAG.finditer(text))
+    return inside >= 0.5 * len(text)
+
+
+def is_script_leak(text: str) -> bool:
+    """A line of JavaScript: a code-like share of punctuation and a script call pattern."""
+    if "(" not in text and "=" not in text:
+        return False
+    code = sum(map(text.count, _CODE_CHARS))
+    return code >= 0.06 * len(text) and _SCRIPT_CALL.search(text) is not None
+
+
+def leak_reason(text: str) -> str | None:
+    """MARKUP_LEAK or SCRIPT_LEAK for a line that is leaked markup or code, else None."""
+    if is_markup_leak(text):
+        return MARKUP_LEAK
+    if is_script_leak(text):
+        return SCRIPT_LEAK
+    return None
+
+
+@dataclass(slots=True)
+class LineChoice:
+    """The kept lines, the lines the licence/attribution readers see, and what was removed."""
+
+    kept: list[str]
+    evidence: list[str]
+    reasons: list[str] = field(default_factory=list)
+    removed_chars: int = 0
+
+
+_BAR_SEPARATORS = re.compile(r"[\s|•·/»›,;:\-–—]+")
+
+
+def is_link_bar(line: Line) -> bool:
+    """At least three links and, besides their text, only separators: a navigation or tools bar."""
+    if line.links < 3:
+        return False
+    return len(_BAR_SEPARATORS.sub("", line.text)) <= line.link_chars
+
+
+def guard_reason(text: str, names: set[str] = frozenset()) -> str | None:
+    """The guard a line fails whatever the model says: leaked markup or script, a widget label, the
+    site's name on its own line. None for every other line."""
+    if names and len(text) <= 60 and fold_line(text) in names:
+        return SITE_NAME
+    if is_chrome_label(text):
+        return CHROME_LABEL
+    return leak_reason(text)
+
+
+def choose_lines(lines: list[Line], probs: Sequence[float], threshold: float = KEEP_THRESHOLD,
+                 title: str | None = None) -> LineChoice:
+    """Keep the lines the model calls story text (probability >= threshold), except those a guard
+    rejects (`guard_reason`; leaks only outside `<pre>`). A page the model would leave with under
+    MIN_KEPT_CHARS keeps all its lines but the guarded ones: short pages are often misjudged."""
+    names = site_names(title)
+    guards = [(LINK_BAR if is_link_bar(ln) else guard_reason(ln.text, names)) if ln.tag != "pre" else None
+              for ln in lines]
+    verdicts = [g or (None if p >= threshold else BLOCK_MODEL) for g, p in zip(guards, probs)]
+    if sum(len(ln.text) for ln, v in zip(lines, verdicts) if v is None) < MIN_KEPT_CHARS:
+        verdicts = guards
+    kept = [ln.text for ln, v in zip(lines, verdicts) if v is None]
+    removed = [(ln.text, v) for ln, v in zip(lines, verdicts) if v is not None]
+    # the licence, attribution and date readers see every candidate line, kept or not
+    return LineChoice(kept, [ln.text for ln in lines], [v for _, v in removed], sum(len(t) for t, _ in removed))
+
+
+def plain_lines(blocks: list[str]) -> LineChoice:
+    """Text-only input: the guards that need no markup (leaked markup and script, widget labels)."""
+    verdicts = [guard_reason(b) for b in blocks]
+    kept = [b for b, v in zip(blocks, verdicts) if v is None]
+    if not kept:  # never empty a page on these guards alone: the page is then its text, as given
+        return LineChoice(list(blocks), list(blocks))
+    removed = [(b, v) for b, v in zip(blocks, verdicts) if v is not None]
+    return LineChoice(kept, list(blocks), [v for _, v in removed], sum(len(b) for b, _ in removed))

@@ -1,0 +1,165 @@
+#!/usr/bin/env python3
+"""Measure what reading a page's metadata costs: `dedup.text.metadata.page_metadata` per page, against
+the main-text extraction of the same page measured in the same run (the baseline).
+
+Pages: the real HTML pages of ``../shared/corpora`` beside the repo root (article-extraction-benchmark,
+dragnet and readability-test-pages loaded as in ``scripts/bench_extractors.py``; trafilatura-eval from
+its ``evaldata.json``, with its URL), or JSONL crawls (``{"id", "url", "html"}``, e.g. the ones
+``../shared/bench/metadata_quality.py make-crawls`` writes) given with ``--crawl``.
+
+For every page the main-content blocks are extracted once (``extract_html``, untimed), then
+
+* ``metadata``: ``page_metadata(html, url, blocks)``;
+* ``extraction`` (baseline): what ``extract_html`` does besides metadata: ``HTMLTree.parse`` and
+  resiliparse's ``extract_plain_text(main_content=True)`` (plus ``split_blocks``),
+
+each timed ``--repeat`` times (default 5) in CPU time of this process (``time.process_time``: another
+process on a busy machine does not count) and a page's time is its fastest run. Printed per corpus and over all pages:
+pages, mean HTML size, metadata mean / median / p90 / p99 / max in µs, extraction mean in ms, and the
+metadata-to-extraction ratio. ``--json`` prints one JSON object instead.
+
+Usage::
+
+    python scripts/bench_metadata.py                       # the four corpora
+    python scripts/bench_metadata.py --corpus trafilatura-eval readability --repeat 3
+    python scripts/bench_metadata.py --crawl CRAWLS/readability/crawl.jsonl.gz --json
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_extractors import CORPUS_LOADERS, _read_maybe_gz, decode_html  # noqa: E402
+from resiliparse.extract.html2text import extract_plain_text  # noqa: E402
+from resiliparse.parse.html import HTMLTree  # noqa: E402
+
+from dedup.text.extract import extract_html  # noqa: E402
+from dedup.text.metadata import page_metadata  # noqa: E402
+from dedup.text.normalise import split_blocks  # noqa: E402
+
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "corpora"
+
+
+def load_trafilatura_eval(root: Path) -> list[tuple[str, str, str]]:
+    """(id, url, html) of trafilatura's evaluation pages (evaldata.json: URL -> file)."""
+    evaldata = json.loads((root / "evaldata.json").read_text("utf-8"))
+    pages = []
+    for url in sorted(evaldata):
+        path = root / evaldata[url]["file"]
+        if not path.exists():
+            continue
+        pages.append((path.name.split(".")[0], url, decode_html(_read_maybe_gz(path))))
+    return pages
+
+
+def load_corpus(name: str) -> list[tuple[str, str | None, str]]:
+    if name == "trafilatura-eval":
+        return load_trafilatura_eval(SHARED / "trafilatura-eval")
+    folder, loader = CORPUS_LOADERS[name]
+    return [(p.id, p.url, p.html) for p in loader(SHARED / folder)]
+
+
+def load_crawl(path: Path) -> list[tuple[str, str | None, str]]:
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8") as f:
+        return [(r["id"], r.get("url"), r["html"]) for r in map(json.loads, f) if r.get("html")]
+
+
+def fastest(fn, repeat: int) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        t0 = time.process_time()
+        fn()
+        best = min(best, time.process_time() - t0)
+    return best
+
+
+def extraction(html: str) -> list[str]:
+    tree = HTMLTree.parse(html)
+    try:
+        return split_blocks(extract_plain_text(tree, main_content=True, alt_texts=False, list_bullets=False,
+                                               comments=False))
+    finally:
+        del tree
+
+
+def measure(pages: list[tuple[str, str | None, str]], repeat: int) -> dict:
+    meta_s, extract_s, sizes = [], [], []
+    for _pid, url, html in pages:
+        blocks = extract_html(html, url).blocks
+        meta_s.append(fastest(lambda: page_metadata(html, url, blocks), repeat))
+        extract_s.append(fastest(lambda: extraction(html), repeat))
+        sizes.append(len(html))
+    ordered = sorted(meta_s)
+
+    def pct(q: float) -> float:
+        return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1e6, 1)
+
+    return {
+        "pages": len(pages),
+        "mean_html_chars": round(statistics.mean(sizes)),
+        "metadata_us_mean": round(statistics.mean(meta_s) * 1e6, 1),
+        "metadata_us_median": round(statistics.median(meta_s) * 1e6, 1),
+        "metadata_us_p90": pct(0.90),
+        "metadata_us_p99": pct(0.99),
+        "metadata_us_max": round(ordered[-1] * 1e6, 1),
+        "extraction_ms_mean": round(statistics.mean(extract_s) * 1e3, 2),
+        "metadata_to_extraction": round(sum(meta_s) / sum(extract_s), 4),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--corpus", nargs="+", choices=["aeb", "dragnet", "readability", "trafilatura-eval"],
+                    help="corpora of ../shared/corpora (default: all four, unless --crawl is given)")
+    ap.add_argument("--crawl", nargs="+", type=Path, help="JSONL(.gz) crawls with id, url, html")
+    ap.add_argument("--repeat", type=int, default=5, help="runs per page; its fastest counts (default 5)")
+    ap.add_argument("--json", action="store_true", help="print one JSON object")
+    a = ap.parse_args(argv)
+    sets: dict[str, list] = {}
+    for path in a.crawl or []:
+        sets[str(path)] = load_crawl(path)
+    corpora = a.corpus or ([] if a.crawl else ["aeb", "dragnet", "readability", "trafilatura-eval"])
+    if corpora and not SHARED.is_dir():
+        print(f"{SHARED} is missing: give --crawl files instead", file=sys.stderr)
+        return 2
+    for name in corpora:
+        sets[name] = load_corpus(name)
+    results = {name: measure(pages, a.repeat) for name, pages in sets.items()}
+    if len(sets) > 1:
+        results["all"] = _pool(results)
+    if a.json:
+        print(json.dumps(results, sort_keys=True))
+        return 0
+    print(f"{'set':20s} {'pages':>6s} {'chars':>8s} {'meta µs':>8s} {'median':>7s} {'p90':>7s} {'p99':>7s} "
+          f"{'max':>8s} {'extract ms':>10s} {'ratio':>7s}")
+    for name, r in results.items():
+        cells = [f"{r[k]:.0f}" if r.get(k) is not None else "-" for k in
+                 ("metadata_us_median", "metadata_us_p90", "metadata_us_p99", "metadata_us_max")]
+        print(f"{name[-20:]:20s} {r['pages']:6d} {r['mean_html_chars']:8d} {r['metadata_us_mean']:8.0f} "
+              f"{cells[0]:>7s} {cells[1]:>7s} {cells[2]:>7s} {cells[3]:>8s} "
+              f"{r['extraction_ms_mean']:10.2f} {r['metadata_to_extraction']:7.3f}")
+    return 0
+
+
+def _pool(results: dict) -> dict:
+    """Page-weighted means over the sets (percentiles are per set only)."""
+    n = sum(r["pages"] for r in results.values())
+    meta = sum(r["metadata_us_mean"] * r["pages"] for r in results.values()) / n
+    extract = sum(r["extraction_ms_mean"] * r["pages"] for r in results.values()) / n
+    return {"pages": n,
+            "mean_html_chars": round(sum(r["mean_html_chars"] * r["pages"] for r in results.values()) / n),
+            "metadata_us_mean": round(meta, 1), "extraction_ms_mean": round(extract, 2),
+            "metadata_to_extraction": round(meta / (extract * 1e3), 4)}
+
+
+if __name__ == "__main__":
+    sys.exit(main())

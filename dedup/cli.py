@@ -215,6 +215,10 @@ def build(
     resume: Annotated[bool, typer.Option(
         "--resume/--fresh", help="Reuse the finished stages of an interrupted build of the same inputs and "
                                  "settings (kept in .OUT.partial next to OUT), or start afresh.")] = True,
+    memory: Annotated[Optional[str], typer.Option(
+        "--memory", metavar="SIZE", help="Memory budget of the global steps, for all processes together (4G, 512M...): it sets "
+                         "their partition sizes, never the output [default: 1/8 of this machine's RAM].",
+        show_default=False)] = None,
 ) -> None:
     """Build a deduplicated dataset from crawl dumps into OUT (data/, duplicates/, rejects/, run.json).
 
@@ -228,7 +232,7 @@ def build(
         n_workers = workers or os.cpu_count() or 1
         summary = run_build(crawl, out, cfg, workers=n_workers, overwrite=overwrite, progress=bar,
                             previous=previous, dask=dask_options(engine, scheduler, dask_components, dashboard),
-                            resume=resume)
+                            resume=resume, memory=memory)
     except DedupError as exc:
         err.print(f"[red]error:[/red] {exc}", highlight=False)
         raise typer.Exit(exc.exit_code) from None
@@ -251,6 +255,9 @@ def build(
         typer.echo(f"  against {p['name']} {p['version']}: {p['new_canonical']:,} new canonical, "
                    f"{p['new_duplicates']:,} new duplicates ({p['new_duplicates_of_previous']:,} of previous "
                    f"records), {p['demoted_canonical']:,} previous canonical demoted by a merge")
+    stages = summary.timings_s.get("stages") or {}
+    if stages:
+        typer.echo("  stages      " + ", ".join(f"{name} {s:,.1f} s" for name, s in stages.items()))
     typer.echo(f"wrote {out}/ (summary in {out}/run.json)")
 
 

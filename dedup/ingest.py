@@ -1,9 +1,10 @@
 """Ingest: each input file -> one `docs` Parquet part (read, extract, within-page blocks), and the
 key table that gives every input row its final identity.
 
-`ingest_file` is the per-file task both engines map; `key_table` is the first global step: the
-doc_id of every row, with a record read twice (the same id in two files, or already in the previous
-release) rejected under a derived id, so every doc_id appears exactly once in the outputs.
+`ingest_file` is the per-file task both engines map; `resolve_repeated_ids` is the rule of the first
+global step (`dedup/keys.py`): the doc_id of every row, with a record read twice (the same id in two
+files, or already in the previous release) rejected under a derived id, so every doc_id appears exactly
+once in the outputs.
 """
 
 from __future__ import annotations
@@ -87,7 +88,8 @@ def iter_parts(parts: list[Path], columns: list[str] | None, batch_rows: int = 4
 
 
 def key_table(parts: list[Path], previous_ids: set[str] | None = None) -> pl.DataFrame:
-    """One row per input row (KEY_COLUMNS) with its final doc_id (repeated ids resolved)."""
+    """One row per input row (KEY_COLUMNS) with its final doc_id (repeated ids resolved), in memory:
+    the reference the keys stage's buckets are tested against (`dedup/keys.py` is what builds run)."""
     frames = list(iter_parts(parts, KEY_COLUMNS))
     if not frames:  # no input had a page record (empty files, WARCs of request records only...)
         sch = schema("docs")
@@ -112,12 +114,3 @@ def resolve_repeated_ids(keys: pl.DataFrame, previous_ids: set[str] | None = Non
         .when(repeated).then(pl.format("doc_id {} was already read from an earlier record", "doc_id"))
         .otherwise(pl.col("reject_detail")).alias("reject_detail"),
     ).drop("_seen", "_taken")
-
-
-def reject_where(keys: pl.DataFrame, doc_ids: list[str], reason: str, detail: str) -> pl.DataFrame:
-    """Mark these documents of the key table as rejects (a later stage found them unusable)."""
-    hit = pl.col("doc_id").is_in(doc_ids)
-    return keys.with_columns(
-        pl.when(hit).then(pl.lit(reason)).otherwise(pl.col("reject_reason")).alias("reject_reason"),
-        pl.when(hit).then(pl.lit(detail)).otherwise(pl.col("reject_detail")).alias("reject_detail"),
-    )

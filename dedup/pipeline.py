@@ -36,26 +36,33 @@ try:
 except ImportError:  # not on Windows
     resource = None  # type: ignore[assignment]
 
-from dedup import __version__
+from dedup import __version__, spill
 from dedup.config import BuildConfig
 from dedup.engine import dask_engine, embedded
 from dedup.engine.steps import DaskOptions, Steps
 from dedup.errors import InternalError, OutputError
-from dedup.ingest import ingest_file, key_table, reject_where
-from dedup.neardup.cluster import near_dup_labels
+from dedup.ingest import ingest_file
+from dedup.keys import (NEW, PREVIOUS_SIGNED, PREVIOUS_TAKEN, Source, bucket_bounds, gather_source, read_keys,
+                        resolve_bucket, sample_source, scatter_source)
+from dedup import keys as keys_rows
+from dedup.memory import Budget, RssSampler, release
 from dedup.neardup.lsh import VerifyParams
 from dedup.neardup.minhash import kernels_cached, s_curve
-from dedup.neardup.sign import Signed, hasher, hasher_params, read_signed, sign_documents, write_signed
-from dedup.previous import (Previous, load_previous, previous_report, previous_rights, split_previous,
-                            with_previous_chrome, with_previous_signatures)
-from dedup.rights.merge import cluster_rights, licence_choices
+from dedup.neardup.ondisk import BYTES_PER_BAND_ROW, BYTES_PER_EDGE_DOC, BYTES_PER_GUARD_EDGE, near_dup_components
+from dedup.neardup.sign import hasher, hasher_params, sign_part, sign_previous
+from dedup.neardup.store import assemble_block, n_blocks, write_meta
+from dedup.partitions import (BYTES_PER_MEMBER, merge_figures, rights_partition, scatter_members, scatter_previous,
+                              select_partition)
+from dedup.previous import Previous, carry_previous, load_previous, previous_report
 from dedup.run_report import Counts, InputRecord, OutputFile, RunReport
-from dedup.select import decide_canonical, provenance, similarity
+from dedup.schema import frame, schema
+from dedup.shards import BucketSpill, shard_count, to_schema
+from dedup.sitechrome import BYTES_PER_OCCURRENCE, OCCURRENCES_PER_PAGE, count_bucket, scatter_occurrences
 from dedup.sources import storage
 from dedup.sources.read import InputFile, expand_inputs
-from dedup.text.blocks import chrome_lookup, count_cross_story_chrome, no_chrome
+from dedup.text.blocks import CHROME_SCHEMA, chrome_lookup, no_chrome
 from dedup.workdir import WorkDir, build_fingerprint, release_lock, take_staging
-from dedup.write import write_outputs
+from dedup.write import apply_part, merge_samples, signature_table_bytes, write_tables
 
 __all__ = ["STAGES", "DaskOptions", "Interrupted", "Progress", "build", "check_output"]
 
@@ -79,7 +86,7 @@ class Progress:
         """A stage an interrupted run of the same build finished is reused, not run."""
 
     def total(self, n: int, unit: str) -> None:
-        """The running stage has n units of work (parts, documents...)."""
+        """The running stage has n units of work (parts, documents, the tasks of one of its steps...)."""
 
     def step(self, n: int = 1) -> None:
         """n units of the running stage are done."""
@@ -107,36 +114,61 @@ class Build:
     steps: Steps
     progress: Progress
     fingerprint: str
+    budget: Budget = field(default_factory=lambda: Budget.default(1))
     timings: dict[str, float] = field(default_factory=dict)
+    step_timings: dict[str, dict[str, float]] = field(default_factory=dict)
+    layout: dict[str, int] = field(default_factory=dict)  # how many partitions each step used (run.json)
     resumed: list[str] = field(default_factory=list)
+    _step: tuple[str, str, float] | None = None
+    _stage: str = ""
 
     @property
     def parts(self) -> list[Path]:
         return self.work.doc_parts()
 
-    def counted_map(self, unit: str = "parts") -> Callable[[Callable[..., Any], list[tuple]], Iterator]:
-        """The engine's per-part map, counting finished tasks as the running stage's progress."""
-        def run(fn: Callable[..., Any], items: list[tuple]) -> Iterator:
-            self.progress.total(len(items), unit)
-            for result in self.steps.map(fn, items):
-                self.progress.step()
-                yield result
-        return run
+    def sources(self) -> list[Source]:
+        """Where key rows come from: the docs parts, then the previous release's signatures (signed
+        documents) and its data, duplicates and rejects (taken ids)."""
+        sources = [Source(NEW, p) for p in self.parts]
+        if self.previous is not None:
+            sources += [Source(PREVIOUS_SIGNED, f) for f in self.previous.files("signatures")]
+            sources += [Source(PREVIOUS_TAKEN, f) for t in ("data", "duplicates", "rejects")
+                        for f in self.previous.files(t)]
+        return sources
 
-    def keys(self, name: str = "keys") -> pl.DataFrame:
-        """A key table of the work folder: keys, keys-selected or keys-final."""
-        return pl.read_parquet(self.work.table(name))
+    def keys_file(self, source: int) -> Path:
+        """The keys of one source (`keys.gather_source`), row-aligned with it."""
+        return self.work.folder("keys") / f"src-{source:05d}.arrow"
 
-    def good(self) -> pl.DataFrame:
-        """The documents that were not rejected at ingest, by doc_id (the rows that get signed)."""
-        return self.keys().filter(pl.col("reject_reason").is_null()).sort("doc_id")
+    def figures(self, stage: str) -> dict[str, Any]:
+        """What a finished stage recorded (its marker)."""
+        done = self.work.finished(stage, self.fingerprint)
+        if done is None:
+            raise InternalError(f"stage {stage} is not finished")
+        return done
 
-    def signed(self) -> tuple[Signed, np.ndarray | None, tuple[np.ndarray, np.ndarray] | None]:
-        """This build's signatures, merged with the previous release's when there is one."""
-        signed = read_signed(self.work.table("signatures"), self.config.num_perm)
-        if self.previous is None:
-            return signed, None, None
-        return with_previous_signatures(self.previous, signed)
+    @property
+    def n(self) -> int:
+        """How many documents have a global index (this crawl's signed ones and a previous release's)."""
+        return int(self.figures("keys")["_index"]["n"])
+
+    def phase(self, name: str | None) -> None:
+        """A step of the running stage starts (None: the stage ends): timed for run.json."""
+        now = time.perf_counter()
+        if self._step is not None:
+            stage, previous, t = self._step
+            self.step_timings.setdefault(stage, {})[previous] = round(now - t, 3)
+        self._step = (self._stage, name, now) if name is not None else None
+
+    def map(self, fn: Callable[..., Any], items: list[tuple], unit: str | None = None) -> list:
+        """Tasks of a stage through the engine, each finished one counted as the stage's progress."""
+        self.progress.total(len(items), unit or fn.__name__.replace("_", " "))
+        shown = [0]
+
+        def done(finished: int, total: int) -> None:
+            self.progress.step(finished - shown[0])
+            shown[0] = finished
+        return self.steps.map(fn, items, done)
 
 
 # ---------------------------------------------------------------- the stages
@@ -176,41 +208,71 @@ def stage_ingest(b: Build) -> dict[str, Any]:
 
 
 def stage_keys(b: Build) -> dict[str, Any]:
-    """The key table: every input row with its final doc_id (repeated ids rejected)."""
-    key_table(b.parts, b.previous.all_ids if b.previous else None).write_parquet(b.work.table("keys"))
-    return {}
+    """Every input row's final doc_id (repeated ids rejected) and each signed document's global index
+    (its rank by doc_id), bucket by bucket (`dedup/keys.py`)."""
+    folder = _fresh(b.work.folder("keys"))
+    sources = b.sources()
+    b.phase("sample")
+    samples = b.map(sample_source, [(s,) for s in sources])
+    rows = [r for r, _ in samples]
+    bounds = bucket_bounds([ids for _, ids in samples], b.budget.partitions(sum(rows), keys_rows.BYTES_PER_ROW))
+    b.layout["keys_buckets"] = len(bounds) + 1
+    b.phase("scatter")
+    scattered = [folder / f"scatter-{i:05d}.arrow" for i in range(len(sources))]
+    b.map(scatter_source, [(i, s, bounds, f) for i, (s, f) in enumerate(zip(sources, scattered))])
+    b.phase("resolve")
+    resolved = [folder / f"bucket-{k:05d}.arrow" for k in range(len(bounds) + 1)]
+    counts = b.map(resolve_bucket, [(k, scattered, f) for k, f in enumerate(resolved)])
+    offsets = np.r_[0, np.cumsum(counts)[:-1]].astype(np.int64).tolist()
+    b.phase("gather")
+    indexed = [i for i, s in enumerate(sources) if s.kind != PREVIOUS_TAKEN]
+    b.map(gather_source, [(i, resolved, offsets, rows[i], b.keys_file(i)) for i in indexed])
+    for f in scattered + resolved:
+        f.unlink(missing_ok=True)
+    b.phase(None)
+    return {"_index": {"n": int(sum(counts)), "buckets": len(resolved)}}
 
 
 def stage_stories(b: Build) -> dict[str, Any]:
     """Preliminary stories on the within-page text (pass 1), to count blocks per story and site."""
     if not b.config.site_chrome:
         return {}
-    good = b.good()
     _announce_compilation(b)
-    signed = sign_documents(b.parts, good, hasher_params(b.config), {}, b.counted_map())
-    story, report = near_dup_labels(signed.sigs, signed.sizes, b.config.bands, b.config.rows, b.config.hot_bucket_cap,
-                                    VerifyParams.for_stories(b.config), candidate_edges=b.steps.candidate_edges,
-                                    components=b.steps.components)
-    pl.DataFrame({"doc_id": signed.doc_ids, "doc": np.arange(len(story), dtype=np.int32), "story": story},
-                 schema={"doc_id": pl.String, "doc": pl.Int32, "story": pl.Int64}).write_parquet(b.work.table("stories"))
+    _sign(b, "sig1", {}, with_hashes=False)
+    story, report = _near_dups(b, "sig1", VerifyParams.for_stories(b.config))
+    np.save(b.work.folder("sig1") / "stories.npy", story)
+    b.phase(None)
     return {"pass1": report}
 
 
 def stage_site_chrome(b: Build) -> dict[str, Any]:
-    """Blocks repeated across the stories of one site (plus a previous release's chrome)."""
+    """Blocks repeated across the stories of one site (plus a previous release's chrome), counted bucket
+    by bucket (`dedup/sitechrome.py`)."""
     config, previous = b.config, b.previous
     chrome = no_chrome()
     if config.site_chrome:
+        folder = _fresh(b.work.folder("chrome"))
         # with a previous release every block counts: its own counts are added below
         min_stories = config.site_min_stories if previous is None else 1
-        stories = pl.read_parquet(b.work.table("stories"))
-        chrome = b.steps.site_chrome(b.parts, stories, min_stories)
-        # short blocks in many different stories of different sites: chrome on every site (small: short
-        # blocks only, so counted in this process whatever the engine)
-        chrome = pl.concat([chrome, count_cross_story_chrome(b.parts, stories).cast(chrome.schema)]).sort(
-            "domain", "block_key")
-        if previous is not None:
-            chrome = with_previous_chrome(chrome, previous.chrome, config.site_min_stories)
+        parts = b.parts
+        buckets = b.budget.partitions(b.n * OCCURRENCES_PER_PAGE, BYTES_PER_OCCURRENCE)
+        b.layout["chrome_buckets"] = buckets
+        b.phase("scatter")
+        scattered = [folder / f"occ-{i:05d}.arrow" for i in range(len(parts))]
+        short = [folder / f"short-{i:05d}.arrow" for i in range(len(parts))]
+        stories = b.work.folder("sig1") / "stories.npy"
+        b.map(scatter_occurrences, [(p, b.keys_file(i), stories, buckets, f, g)
+                                    for i, (p, f, g) in enumerate(zip(parts, scattered, short))])
+        b.phase("count")
+        # with a previous release, its chrome is added bucket by bucket (a (domain, block) is in one bucket)
+        prior = previous.chrome.select(list(CHROME_SCHEMA)) if previous is not None else None
+        items = [(scattered, short, k, min_stories,
+                  None if prior is None else prior.filter(pl.col("block_key") % buckets == k),
+                  config.site_min_stories) for k in range(buckets)]
+        counted = b.map(count_bucket, items)
+        chrome = pl.concat([no_chrome(), *counted]).sort("domain", "block_key")
+        shutil.rmtree(folder, ignore_errors=True)
+        b.phase(None)
     elif previous is not None:
         chrome = previous.chrome.select(chrome.columns)
     chrome.write_parquet(b.work.table("chrome"))
@@ -218,88 +280,224 @@ def stage_site_chrome(b: Build) -> dict[str, Any]:
 
 
 def stage_sign(b: Build) -> dict[str, Any]:
-    """Signatures of every kept document's final text (after the cross-site pass)."""
+    """Signatures of every kept document's final text (after the cross-site pass), on disk in doc order
+    (a previous release's signatures included)."""
     lookup = chrome_lookup(pl.read_parquet(b.work.table("chrome")))
     _announce_compilation(b)
-    signed = sign_documents(b.parts, b.good(), hasher_params(b.config), lookup, b.counted_map(), with_hashes=True)
-    write_signed(signed, b.work.table("signatures"))
+    _sign(b, "sig2", lookup, with_hashes=True, previous=True)
+    shutil.rmtree(b.work.folder("sig1"), ignore_errors=True)
+    b.phase(None)
     return {}
 
 
 def stage_cluster(b: Build) -> dict[str, Any]:
     """Verified near-duplicate components over every signed document (a previous release's included)."""
-    signed, old, membership = b.signed()
-    labels, report = near_dup_labels(signed.sigs, signed.sizes, b.config.bands, b.config.rows,
-                                     b.config.hot_bucket_cap, VerifyParams.for_clusters(b.config), previous=old,
-                                     membership=membership, candidate_edges=b.steps.candidate_edges,
-                                     components=b.steps.components)
-    pl.DataFrame({"doc_id": signed.doc_ids, "_label": labels, "_keep": signed.sizes > 0},
-                 schema={"doc_id": pl.String, "_label": pl.Int64, "_keep": pl.Boolean}
-                 ).write_parquet(b.work.table("clusters"))
+    previous_file = membership = None
+    if b.previous is not None:
+        previous_file, membership = _previous_index(b)
+    labels, report = _near_dups(b, "sig2", VerifyParams.for_clusters(b.config), previous_file, membership)
+    np.save(b.work.folder("sig2") / "labels.npy", labels)
+    b.phase(None)
     return {"pass2": report}
 
 
 def stage_select(b: Build) -> dict[str, Any]:
-    """One canonical record per cluster, by the configured policy, and each copy's similarity to it."""
-    signed, _, _ = b.signed()
-    good = b.good()
-    # a page that was nothing but site chrome has no text left: it becomes a reject
-    own = read_signed(b.work.table("signatures"), b.config.num_perm)
-    empty = [d for d, size in zip(own.doc_ids, own.sizes) if size == 0]
-    reject_where(b.keys(), empty, "no_text", "every block was repeated site chrome").write_parquet(
-        b.work.table("keys-selected"))
-    members = pl.read_parquet(b.work.table("clusters")).filter("_keep")
-    touched = None
+    """One canonical record per cluster, by the configured policy, and each copy's similarity to it,
+    partition by partition (`dedup/partitions.py`)."""
+    folder = _fresh(b.work.folder("select"))
+    parts, sig = b.parts, b.work.folder("sig2")
+    partitions = b.budget.partitions(b.n, BYTES_PER_MEMBER)
+    b.layout["cluster_partitions"] = partitions
+    b.phase("scatter")
+    members = [folder / f"members-{i:05d}.arrow" for i in range(len(parts))]
+    b.map(scatter_members, [(i, p, b.keys_file(i), sig / f"part-{i:05d}.arrow", sig / "labels.npy", partitions, f)
+                            for i, (p, f) in enumerate(zip(parts, members))])
+    previous_files = None
     if b.previous is not None:
-        members, touched = split_previous(members, b.previous, b.config.canonical_policy)
-    decisions = decide_canonical(members, good, b.config.canonical_policy)
-    if touched is not None:
-        decisions = pl.concat([decisions, touched.select(decisions.columns)], how="vertical_relaxed")
-    hashes = pl.DataFrame({"doc_id": signed.doc_ids, "text_hash": signed.hashes},
-                          schema={"doc_id": pl.String, "text_hash": pl.String})
-    similarity(decisions, hashes, signed.sigs, signed.index()).write_parquet(b.work.table("selected"))
-    return {}
+        previous_files = ([folder / "previous-canon.arrow"], [folder / "previous-dups.arrow"])
+        members.append(folder / "members-previous.arrow")
+        scatter_previous(len(parts), _previous_docs(b), sig / "labels.npy", partitions, members[-1],
+                         b.previous.canon, b.previous.dups, previous_files[0][0], previous_files[1][0])
+    b.phase("select")
+    selected = [folder / f"selected-{k:05d}.arrow" for k in range(partitions)]
+    b.map(select_partition, [(members, k, b.config.canonical_policy, sig, previous_files, f)
+                             for k, f in enumerate(selected)])
+    b.phase(None)
+    return {"_partitions": partitions}
 
 
 def stage_rights(b: Build) -> dict[str, Any]:
     """What each cluster's copies say together (agency, dateline, wire notice) and the licence class it
     is published under; clusters not selected by --licence become rejects."""
-    good = b.good()
-    decisions = pl.read_parquet(b.work.table("selected"))
-    decisions = decisions.join(cluster_rights(decisions, good), on="cluster_id", how="left")
+    folder, out = b.work.folder("select"), _fresh(b.work.folder("rights"))
+    partitions = int(b.figures("select")["_partitions"])
+    members = sorted(folder.glob("members-*.arrow"))
+    previous_files = None
     if b.previous is not None:
-        decisions = previous_rights(decisions, b.previous)
-    decisions, not_selected, report = licence_choices(decisions, good, b.config)
-    keys = b.keys("keys-selected")
-    if not_selected:
-        detail = f"its cluster's licence class is not in --licence {','.join(b.config.licence_classes)}"
-        keys = reject_where(keys, not_selected, "licence_not_selected", detail)
-    locations = good.select("doc_id", "url", "domain")
+        previous_files = ([folder / "previous-canon.arrow"], [folder / "previous-dups.arrow"])
+    b.phase("rights")
+    items = [(members, k, folder / f"selected-{k:05d}.arrow", b.config, previous_files, len(b.parts),
+              tuple(out / f"{name}-{k:05d}.arrow" for name in ("decisions", "rejects", "provenance")))
+             for k in range(partitions)]
+    totals = merge_figures(b.map(rights_partition, items))
+    figures: dict[str, Any] = {"licence_filter": totals.pop("licence_filter")}
     if b.previous is not None:
-        locations = pl.concat([locations, b.previous.canon.select(locations.columns),
-                               b.previous.dups.select(locations.columns)])
-    keys.write_parquet(b.work.table("keys-final"))
-    decisions.write_parquet(b.work.table("decisions"))
-    provenance(decisions, locations).write_parquet(b.work.table("provenance"))
-    figures: dict[str, Any] = {"licence_filter": report}
-    if b.previous is not None:
-        figures["previous"] = previous_report(b.previous, decisions)
+        figures["previous"] = previous_report(b.previous, totals.pop("previous"))
+    totals.pop("previous", None)
+    figures["_counts"] = totals
+    b.phase(None)
     return figures
 
 
 def stage_write(b: Build) -> dict[str, Any]:
     """Apply the decisions: every output table, sharded, into the staging folder."""
-    signed, _, _ = b.signed()
     for folder in ("data", "duplicates", "rejects", "boilerplate", "signatures"):  # a write cut short
         shutil.rmtree(b.work.stage_dir / folder, ignore_errors=True)
-    shutil.rmtree(b.work.root / "spill", ignore_errors=True)
-    shutil.rmtree(b.work.root / "verdicts", ignore_errors=True)
-    outputs, figures = write_outputs(b.parts, b.work.root, b.work.stage_dir, b.keys("keys-final"),
-                                     pl.read_parquet(b.work.table("decisions")),
-                                     pl.read_parquet(b.work.table("provenance")),
-                                     pl.read_parquet(b.work.table("chrome")), signed, b.previous, b.config,
-                                     b.counted_map())
-    return {"outputs": outputs, **figures}
+    spill_root = _fresh(b.work.root / "spill")
+    config, previous, counts = b.config, b.previous, b.figures("rights")["_counts"]
+    class_bytes = Counter(counts["class_chars"])
+    n_dups = counts["decisions"]
+    sig_rows, sig_id_bytes = counts["signatures_new"], counts["signature_id_bytes_new"]
+    prev_sigs = None
+    if previous is not None:
+        class_bytes.update(dict(previous.canon.group_by("publish_class").agg(pl.col("n_chars").sum()).iter_rows()))
+        n_dups += previous.dups.height + previous.canon.height
+        prev_sigs = _previous_signatures(b)
+        sig_rows += prev_sigs.height
+        sig_id_bytes += int(prev_sigs["doc_id"].str.len_bytes().sum() or 0)
+    data_spills = {cls: BucketSpill(spill_root / "data" / cls, shard_count(int(n or 0), config.shard_bytes),
+                                    "documents") for cls, n in sorted(class_bytes.items())}
+    spills = {"duplicates": BucketSpill(spill_root / "duplicates", shard_count(n_dups * 300, config.shard_bytes),
+                                        "duplicates"),
+              "rejects": BucketSpill(spill_root / "rejects", 1, "rejects"),
+              "signatures": BucketSpill(spill_root / "signatures", shard_count(
+                  signature_table_bytes(sig_rows, sig_id_bytes, config.num_perm), config.shard_bytes), "signatures")}
+    shards = {"data": {cls: sp.n for cls, sp in data_spills.items()}, "duplicates": spills["duplicates"].n,
+              "signatures": spills["signatures"].n}
+    rights = b.work.folder("rights")
+    partitions = int(b.figures("select")["_partitions"])
+    decided = tuple([rights / f"{name}-{k:05d}.arrow" for k in range(partitions)]
+                    for name in ("decisions", "rejects", "provenance"))
+    lookup = chrome_lookup(chrome := pl.read_parquet(b.work.table("chrome")))
+    sig = b.work.folder("sig2")
+    b.phase("apply")
+    items = [(p, i, b.keys_file(i), decided, sig / f"part-{i:05d}.arrow", config.num_perm, config.shingle_unit,
+              lookup, spill_root, shards, f"{i:05d}-") for i, p in enumerate(b.parts)]
+    samples: dict[tuple[str, int], str] = {}
+    rows, rejects, by_char = 0, Counter(), set()
+    for result in b.map(apply_part, items, "parts written"):
+        merge_samples(samples, result["samples"])
+        rows += result["rows"]
+        rejects.update(result["rejects"])
+        by_char |= result["char_unit_languages"]
+    if previous is not None:
+        b.phase("previous")
+        group = len(b.parts)
+        prev_decisions = pl.concat([frame(spill.read_group(f, group)) for f in decided[0]], how="vertical_relaxed")
+        prev_provenance = pl.concat([frame(spill.read_group(f, group)) for f in decided[2]], how="vertical_relaxed")
+        carry_previous(previous, prev_decisions, prev_provenance, data_spills, spills["duplicates"], spills["rejects"])
+        spills["signatures"].add(_previous_signature_rows(prev_sigs, prev_decisions))
+        merge_samples(samples, {(d, k): t for d, k, t in previous.chrome.select("domain", "block_key", "sample_text")
+                                .iter_rows() if t is not None})
+    b.phase("shards")
+    outputs, figures = write_tables(b.work.stage_dir, spills, data_spills, chrome, samples, config, by_char,
+                                    b.map)
+    shutil.rmtree(spill_root, ignore_errors=True)
+    b.phase(None)
+    return {"outputs": outputs, **figures, "_rows": {"input_records": rows, "rejects": dict(sorted(rejects.items()))}}
+
+
+# ---------------------------------------------------------------- stage helpers
+
+def _fresh(folder: Path) -> Path:
+    """An empty work subfolder (what an interrupted run of the stage left is dropped)."""
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    return folder
+
+
+def _sign(b: Build, name: str, chrome: dict[str, set[int]], with_hashes: bool, previous: bool = False) -> None:
+    """A signing pass into the store `name`: the parts' tasks, the previous release's signatures (pass 2),
+    then the blocks in doc order."""
+    config, folder = b.config, _fresh(b.work.folder(name))
+    block_rows = b.budget.rows(config.num_perm * 4 * 2, cap=4_000_000)
+    write_meta(folder, b.n, config.num_perm, block_rows)
+    b.layout["store_blocks"] = n_blocks(b.n, block_rows)
+    params = hasher_params(config)
+    b.phase("sign")
+    parts = b.parts
+    b.map(sign_part, [(p, b.keys_file(i), params, chrome, with_hashes, block_rows, config.bands, config.rows,
+                       folder / f"part-{i:05d}.arrow", folder / f"bands-{i:05d}.arrow") for i, p in enumerate(parts)])
+    if previous and b.previous is not None:
+        shards = b.previous.files("signatures")
+        b.map(sign_previous, [(f, b.keys_file(len(parts) + j), config.num_perm, block_rows, config.bands,
+                               config.rows, folder / f"part-{len(parts) + j:05d}.arrow",
+                               folder / f"bands-{len(parts) + j:05d}.arrow") for j, f in enumerate(shards)])
+    b.phase("assemble")
+    part_files = sorted(folder.glob("part-*.arrow"))
+    b.map(assemble_block, [(folder, k, part_files) for k in range(n_blocks(b.n, block_rows))])
+
+
+def _near_dups(b: Build, name: str, params: VerifyParams, previous_file: Path | None = None,
+               membership: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, dict]:
+    """LSH candidates, verification and components over the store `name` (`neardup/ondisk.py`)."""
+    config, folder = b.config, b.work.folder(name)
+    n = b.n
+    band_files = sorted(folder.glob("bands-*.arrow"))
+    bands_per_group = max(1, min(config.bands, b.budget.rows(BYTES_PER_BAND_ROW) // max(1, n)))
+    edge_partitions = b.budget.partitions(n, BYTES_PER_EDGE_DOC)
+    b.layout |= {"band_groups": -(-config.bands // bands_per_group), "edge_partitions": edge_partitions}
+    return near_dup_components(
+        b.map, band_files, n, config.bands, config.hot_bucket_cap, params, folder, folder / "edges",
+        bands_per_group=bands_per_group, edge_partitions=edge_partitions, components=b.steps.components,
+        previous_file=previous_file, membership=membership, guard_batch_edges=b.budget.rows(BYTES_PER_GUARD_EDGE),
+        step=b.phase)
+
+
+def _previous_docs(b: Build) -> pl.DataFrame:
+    """The previous release's signed documents: doc_id, global index, shingle count, and the text hash
+    of the canonicals (for exact-match flags)."""
+    assert b.previous is not None
+    first, frames = len(b.parts), []
+    for j, f in enumerate(b.previous.files("signatures")):
+        own = pl.read_parquet(f, columns=["doc_id", "n_shingles"])
+        frames.append(own.with_columns(read_keys(b.keys_file(first + j), ["doc"])["doc"]))
+    docs = pl.concat(frames) if frames else pl.DataFrame(schema={"doc_id": pl.String, "n_shingles": pl.Int64,
+                                                                 "doc": pl.Int64})
+    hashes = b.previous.canon.select("doc_id", pl.col("content_sha256").alias("hash"))
+    return docs.join(hashes, on="doc_id", how="left").sort("doc")
+
+
+def _previous_index(b: Build) -> tuple[Path, tuple[np.ndarray, np.ndarray]]:
+    """A mask of the previous release's documents (a file the verification tasks read) and its
+    clusters as membership edges (each duplicate to its canonical)."""
+    assert b.previous is not None
+    docs = _previous_docs(b)
+    mask = np.zeros(b.n, dtype=bool)
+    mask[docs["doc"].to_numpy()] = True
+    path = b.work.folder("sig2") / "previous.npy"
+    np.save(path, mask)
+    index = docs.select("doc_id", "doc")
+    pairs = b.previous.dups.select("doc_id", "canonical_doc_id").join(index, on="doc_id").join(
+        index.rename({"doc_id": "canonical_doc_id", "doc": "canonical"}), on="canonical_doc_id")
+    return path, (pairs["doc"].to_numpy().astype(np.int64), pairs["canonical"].to_numpy().astype(np.int64))
+
+
+def _previous_signatures(b: Build) -> pl.DataFrame:
+    """The previous release's signatures/ rows that stay published (every one with text)."""
+    assert b.previous is not None
+    frames = [pl.read_parquet(f) for f in b.previous.files("signatures")]
+    sch = schema("signatures")
+    rows = pl.concat(frames) if frames else frame(sch.empty_table())
+    return rows.filter(pl.col("n_shingles").fill_null(0) > 0)
+
+
+def _previous_signature_rows(rows: pl.DataFrame, decisions: pl.DataFrame) -> pa.Table:
+    """The previous signatures with is_canonical as this build decided it (a merge can demote one)."""
+    decided = decisions.select("doc_id", pl.col("is_canonical").alias("_now"))
+    rows = rows.join(decided, on="doc_id", how="left").with_columns(
+        pl.coalesce("_now", "is_canonical").alias("is_canonical"))
+    return to_schema(rows, "signatures")
 
 
 STAGE_FUNCTIONS: dict[str, Callable[[Build], dict[str, Any]]] = {
@@ -313,11 +511,12 @@ STAGE_FUNCTIONS: dict[str, Callable[[Build], dict[str, Any]]] = {
 
 def build(inputs: list[str], out: Path, config: BuildConfig, *, workers: int = 1, overwrite: bool = False,
           progress: Progress | None = None, previous: Path | None = None,
-          dask: DaskOptions | None = None, resume: bool = True) -> RunReport:
+          dask: DaskOptions | None = None, resume: bool = True, memory: str | int | None = None) -> RunReport:
     """Build the dataset of `inputs` into `out`. With `previous` (a packaged release), the output is its
     next version: every previous record carried over with the same doc_id, new documents deduplicated
     against it as well as among themselves. With `resume`, the work an interrupted run of the same
-    inputs and config left behind is reused."""
+    inputs and config left behind is reused. `memory`: the budget of the global steps (a size such as
+    "4G"; default a fraction of this machine's RAM), which never changes the output."""
     out = Path(out)
     progress = progress or Progress()
     files = expand_inputs(inputs)
@@ -328,21 +527,24 @@ def build(inputs: list[str], out: Path, config: BuildConfig, *, workers: int = 1
     input_bytes = [storage.size(f.path) for f in files]  # once: for a URL each is a request
     fingerprint = build_fingerprint([(f.name, n, _mtime(f.path)) for f, n in zip(files, input_bytes)],
                                     config.sha256(), _previous_fingerprint(previous))
+    budget = Budget.of(memory, (dask.workers or workers) if dask else workers)
     stage_dir, _ = take_staging(out, resume)
     work = WorkDir(stage_dir)
     t0 = time.perf_counter()
     try:
-        with _terminate_as_interrupt(), _engine(dask, workers) as steps:
+        with _terminate_as_interrupt(), _engine(dask, workers) as steps, RssSampler() as sampler:
             work.prepare(fingerprint)
-            b = Build(files, input_bytes, work, config, prev, steps, progress, fingerprint)
+            b = Build(files, input_bytes, work, config, prev, steps, progress, fingerprint, budget)
             progress.start(sum(input_bytes), len(files))
             figures: dict[str, dict[str, Any]] = {}
-            memory: dict[str, float | None] = {}
+            peaks: dict[str, float | None] = {}
             for name in STAGES:
+                sampler.stage(name)
                 figures[name] = _run_stage(b, name)
-                memory[name] = _peak_rss_mib()
+                peaks[name] = _peak_rss_mib()
             progress.stop()
-        report = _run_report(b, figures, memory, workers, dask, time.perf_counter() - t0)
+            tree = sampler.report()
+        report = _run_report(b, figures, peaks, tree, workers, dask, time.perf_counter() - t0)
         report.write(stage_dir)
         if not report.counts.accounting_ok:
             c = report.counts
@@ -375,8 +577,11 @@ def _run_stage(b: Build, name: str) -> dict[str, Any]:
         return done
     b.work.forget_from(STAGES, name)
     b.progress.stage(name)
+    b._stage = name
     t = time.perf_counter()
     figures = STAGE_FUNCTIONS[name](b)
+    release()
+    b.phase(None)
     b.timings[name] = round(time.perf_counter() - t, 3)
     b.work.mark_finished(name, b.fingerprint, figures)
     return figures
@@ -491,15 +696,16 @@ def _peak_rss_mib(children: bool = False) -> float | None:
     return round(usage.ru_maxrss / 1024, 1)  # KiB on Linux
 
 
-def _run_report(b: Build, figures: dict[str, dict[str, Any]], memory: dict[str, float | None], workers: int,
-                dask: DaskOptions | None, elapsed: float) -> RunReport:
+def _run_report(b: Build, figures: dict[str, dict[str, Any]], memory: dict[str, float | None],
+                tree: dict[str, dict[str, float]], workers: int, dask: DaskOptions | None, elapsed: float) -> RunReport:
     """Counts of the whole release (a previous release's records included), from the files written."""
     stats: Counter = Counter()
     for r in figures["ingest"]["files"]:
         stats.update(r["stats"])
-    keys = b.keys("keys-final")
-    by_reason = Counter(keys.filter(pl.col("reject_reason").is_not_null())["reject_reason"].to_list())
-    n_rows, skipped = keys.height, stats.get("skipped", 0)
+    rows = figures["write"]["_rows"]
+    by_reason = Counter(rows["rejects"])
+    n_rows, skipped = rows["input_records"], stats.get("skipped", 0)
+    own_rows = n_rows
     previous = b.previous
     if previous is not None:
         by_reason.update(previous.run.get("rejects_by_reason", {}))
@@ -507,25 +713,30 @@ def _run_report(b: Build, figures: dict[str, dict[str, Any]], memory: dict[str, 
         skipped += previous.run.get("counts", {}).get("skipped_records", 0)
     outputs = {k: [OutputFile(f["file"], f["rows"]) for f in v] for k, v in figures["write"]["outputs"].items()}
     written = {k: sum(f.rows for f in v) for k, v in outputs.items()}
-    data = [pl.read_parquet(b.work.stage_dir / f.file, columns=["cluster_size", "language"]) for f in outputs["data"]]
-    data = pl.concat(data) if data else pl.DataFrame(schema={"cluster_size": pl.Int64, "language": pl.String})
-    sizes = data["cluster_size"]
-    languages = Counter(lang or "und" for lang in data["language"].to_list())
+    languages: Counter = Counter()
+    with_copies = 0
+    for f in outputs["data"]:  # file by file: a release of many shards is never read whole
+        data = pl.read_parquet(b.work.stage_dir / f.file, columns=["cluster_size", "language"])
+        with_copies += int((data["cluster_size"] > 1).sum())
+        languages.update(lang or "und" for lang in data["language"].to_list())
     counts = Counts(input_records=n_rows, canonical=written.get("data", 0), duplicates=written.get("duplicates", 0),
                     rejects=written.get("rejects", 0), clusters=written.get("data", 0),
-                    clusters_with_copies=int((sizes > 1).sum()), skipped_records=skipped)
+                    clusters_with_copies=with_copies, skipped_records=skipped)
     stage_s = dict(b.timings)
     timings: dict[str, Any] = {
         "read_extract": stage_s.get("ingest", 0.0),
         "cluster_select": round(sum(stage_s.get(s, 0.0) for s in GLOBAL_STAGES), 3),
         "write": stage_s.get("write", 0.0), "total": round(elapsed, 3),
-        "docs_per_s": round(keys.height / elapsed, 1) if elapsed > 0 else None, "workers": workers,
-        "stages": stage_s, "resumed": b.resumed, "engine": "dask" if dask else "embedded",
+        "docs_per_s": round(own_rows / elapsed, 1) if elapsed > 0 else None, "workers": workers,
+        "stages": stage_s, "steps": b.step_timings, "resumed": b.resumed, "engine": "dask" if dask else "embedded",
+        "memory_budget": b.budget.to_dict(), "partitions": b.layout,
         # high-water marks of this process after each stage (the stage where it grows sets the peak),
-        # and of the largest worker process (embedded engine; Dask workers report to Dask)
+        # and of the largest worker process (embedded engine; Dask workers report to Dask); `tree`: the
+        # peaks of this process ("main") and of it plus all its children (workers, a LocalCluster's
+        # processes) sampled during each stage
         "peak_rss_mib": {"read_extract": memory.get("ingest"), "cluster_select": memory.get("rights"),
                          "write": memory.get("write"), "extract_workers": _peak_rss_mib(children=True),
-                         "stages": memory},
+                         "stages": memory, "tree": tree},
     }
     if dask:
         timings["dask"] = {"scheduler": dask.scheduler or "LocalCluster", "workers": dask.workers or workers,
@@ -534,7 +745,9 @@ def _run_report(b: Build, figures: dict[str, dict[str, Any]], memory: dict[str, 
     near = {"minhash": minhash, "lsh": {"bands": b.config.bands, "rows": b.config.rows,
                                         "s_curve": s_curve(b.config.bands, b.config.rows)}}
     for name in GLOBAL_STAGES + ("write",):
-        near.update({k: v for k, v in figures[name].items() if k not in ("outputs", "previous")})
+        # figures whose name starts with "_" are the stages' own bookkeeping, not for run.json
+        near.update({k: v for k, v in figures[name].items()
+                     if k not in ("outputs", "previous") and not k.startswith("_")})
     return RunReport(
         counts=counts, rejects_by_reason=dict(sorted(by_reason.items())),
         skipped_by_type={k.split(".", 1)[1]: v for k, v in sorted(stats.items())

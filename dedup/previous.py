@@ -12,13 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-import numpy as np
 import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from dedup.errors import ConfigError, InputError, ReleaseError
-from dedup.neardup.sign import Signed
 from dedup.release.files import MANIFEST
 from dedup.release.manifest import load_manifest
 from dedup.release.verify import verify
@@ -35,19 +33,16 @@ DUP_COLUMNS = ["doc_id", "cluster_id", "canonical_doc_id", "url", "domain", "mat
 
 @dataclass
 class Previous:
-    """What a build needs of the release it follows: signatures, records, chrome, run.json."""
-
+    """What a build needs of the release it follows: its records' key columns, chrome, run.json (its
+    signatures and ids are read file by file by the build)."""
     path: Path
     name: str
     version: str
     report: RunReport  # its run.json
     changelog: str
-    doc_ids: list[str]  # signed documents, sorted; row i of sigs / sizes
-    sigs: np.ndarray
-    sizes: np.ndarray
     canon: pl.DataFrame  # CANON_COLUMNS + publish_class (the data/<class>/ folder) per canonical
     dups: pl.DataFrame  # DUP_COLUMNS per duplicate
-    all_ids: set[str]  # every doc_id of data/, duplicates/ and rejects/
+    documents: int  # rows of data/, duplicates/ and rejects/ (each doc_id once)
     chrome: pl.DataFrame  # boilerplate/: domain, block_key, pages, stories, sample_text
 
     def files(self, table: str) -> list[Path]:
@@ -100,12 +95,7 @@ def load_previous(path: Path, params: dict, bands: int, rows: int, *, check: boo
 
     sig_files = sorted((path / "signatures").glob("*.parquet"))
     check_params(path, _kv(sig_files[0]), params, bands, rows)
-    sig = pl.concat([pl.read_parquet(f, columns=["doc_id", "n_shingles", "signature"]) for f in sig_files]
-                    ).sort("doc_id")
-    num_perm = int(params["num_perm"])
-    flat = sig["signature"].explode().to_numpy().astype(np.uint32, copy=False)
-    sigs = flat.reshape(sig.height, num_perm) if sig.height else np.empty((0, num_perm), np.uint32)
-
+    # the signatures themselves are streamed by the build (stages keys and sign), not held here
     frames = []
     for f in sorted((path / "data").rglob("*.parquet")):
         cls = PurePosixPath(f.relative_to(path / "data").as_posix()).parts
@@ -117,17 +107,15 @@ def load_previous(path: Path, params: dict, bands: int, rows: int, *, check: boo
     dups = (pl.concat([pl.read_parquet(f, columns=DUP_COLUMNS) for f in dup_files], how="vertical_relaxed")
             if dup_files else pl.DataFrame(schema={c: pl.String for c in DUP_COLUMNS})).sort("doc_id")
     rej_files = sorted((path / "rejects").glob("*.parquet"))
-    rejected = [d for f in rej_files for d in pl.read_parquet(f, columns=["doc_id"])["doc_id"].to_list()]
+    rejected = sum(pq.read_metadata(f).num_rows for f in rej_files)
     chrome_files = sorted((path / "boilerplate").glob("*.parquet"))
     chrome = (pl.concat([pl.read_parquet(f, columns=["domain", "block_key", "pages", "stories", "sample_text"])
                          for f in chrome_files]) if chrome_files else
               pl.DataFrame(schema={"domain": pl.String, "block_key": pl.Int64, "pages": pl.UInt32,
                                    "stories": pl.UInt32, "sample_text": pl.String}))
     return Previous(path=path, name=manifest.name, version=manifest.version,
-                    report=report, changelog=changelog, doc_ids=sig["doc_id"].to_list(), sigs=sigs,
-                    sizes=sig["n_shingles"].fill_null(0).to_numpy().astype(np.int64),
-                    canon=canon, dups=dups,
-                    all_ids=set(canon["doc_id"].to_list()) | set(dups["doc_id"].to_list()) | set(rejected),
+                    report=report, changelog=changelog, canon=canon, dups=dups,
+                    documents=canon.height + dups.height + rejected,
                     chrome=chrome.with_columns(pl.col("pages").cast(pl.UInt32), pl.col("stories").cast(pl.UInt32)))
 
 
@@ -143,16 +131,17 @@ def with_previous_chrome(counts: pl.DataFrame, prior: pl.DataFrame, min_stories:
             .filter(pl.col("stories") >= min_stories).sort("domain", "block_key"))
 
 
-def split_previous(members: pl.DataFrame, previous: Previous,
+def split_previous(members: pl.DataFrame, canon: pl.DataFrame, dups: pl.DataFrame,
                    policy: tuple[str, ...]) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Components -> (members of components with only new documents, decisions of the previous
     clusters that new documents joined). Untouched previous clusters are in neither: they are
     carried over as published. A touched cluster keeps its previous canonical and cluster_id; when
     new documents bridge several previous clusters, the policy picks among their canonicals and the
-    others become duplicates (a removal from data/: a major version)."""
+    others become duplicates (a removal from data/: a major version). `canon` and `dups`: the previous
+    release's rows (`Previous.canon`, `Previous.dups`) of at least the members' documents."""
     old = pl.concat([
-        previous.canon.select("doc_id", pl.col("cluster_id").alias("_old_cluster"), pl.lit(True).alias("was_canonical")),
-        previous.dups.select("doc_id", pl.col("cluster_id").alias("_old_cluster"), pl.lit(False).alias("was_canonical")),
+        canon.select("doc_id", pl.col("cluster_id").alias("_old_cluster"), pl.lit(True).alias("was_canonical")),
+        dups.select("doc_id", pl.col("cluster_id").alias("_old_cluster"), pl.lit(False).alias("was_canonical")),
     ])
     m = members.join(old, on="doc_id", how="left")
     comp = m.group_by("_label").agg(pl.col("_old_cluster").drop_nulls().n_unique().alias("_n_old"),
@@ -161,7 +150,7 @@ def split_previous(members: pl.DataFrame, previous: Previous,
     m = m.join(comp, on="_label", how="left")
     new_only = m.filter(pl.col("_n_old") == 0).select(members.columns)
     t = m.filter((pl.col("_n_old") >= 1) & (pl.col("_has_new") | (pl.col("_n_old") > 1)))
-    info = previous.canon.select(
+    info = canon.select(
         "doc_id", "published_at", "fetched_at", "n_chars",
         on_agency_domain(),
         pl.col("cluster_id").alias("_win_cluster"), pl.col("canonical_reason").alias("_old_reason"),
@@ -186,20 +175,18 @@ def split_previous(members: pl.DataFrame, previous: Previous,
     return new_only, touched
 
 
-def previous_rights(decisions: pl.DataFrame, previous: Previous) -> pl.DataFrame:
+def previous_rights(decisions: pl.DataFrame) -> pl.DataFrame:
     """New copies of a previous story take its canonical's agency (the published record stands)."""
     return decisions.with_columns(pl.coalesce("previous_agency", "cluster_agency").alias("cluster_agency"))
 
 
-def previous_report(previous: Previous, decisions: pl.DataFrame) -> dict:
-    """Figures of this build against the previous release (run.json `previous`)."""
+def previous_figures(decisions: pl.DataFrame, prev_canon: set[str]) -> dict:
+    """This build's decisions against the previous release, for some whole clusters (`prev_canon`: the
+    previous canonical doc_ids among them); `previous_report` adds them up."""
     new = decisions.filter(~pl.col("is_previous"))
-    prev_canon = set(previous.canon["doc_id"].to_list())
     demoted = decisions.filter(pl.col("is_previous") & pl.col("was_canonical") & ~pl.col("is_canonical"))
     touched = decisions.filter(pl.col("canonical_doc_id").is_in(list(prev_canon)))
     return {
-        "path": previous.path.name, "name": previous.name, "version": previous.version,
-        "documents": len(previous.all_ids),
         "new_canonical": int(new["is_canonical"].sum()),
         "new_duplicates": int((~new["is_canonical"]).sum()),
         "new_duplicates_of_previous": int(new.filter(~pl.col("is_canonical")
@@ -207,9 +194,33 @@ def previous_report(previous: Previous, decisions: pl.DataFrame) -> dict:
         "previous_clusters_grown": int(touched["cluster_id"].n_unique()) if touched.height else 0,
         "previous_clusters_merged": int(decisions.filter(pl.col("merged").fill_null(False))["cluster_id"].n_unique()),
         "demoted_canonical": demoted.height,
-        "demoted_doc_ids": sorted(demoted["doc_id"].to_list())[:100],
+        "demoted_doc_ids": sorted(demoted["doc_id"].to_list()),
         "new_withheld": int(new.filter(pl.col("is_canonical") & pl.col("withhold_text"))
                             .height) if "withhold_text" in new.columns else 0,
+    }
+
+
+def previous_report(previous: Previous, parts: list[dict]) -> dict:
+    """Figures of this build against the previous release (run.json `previous`), from the figures of
+    every cluster partition (`previous_figures`)."""
+    total: dict = {k: 0 for k in ("new_canonical", "new_duplicates", "new_duplicates_of_previous",
+                                  "previous_clusters_grown", "previous_clusters_merged", "demoted_canonical",
+                                  "new_withheld")}
+    demoted: list[str] = []
+    for part in parts:
+        for k in total:
+            total[k] += part[k]
+        demoted += part["demoted_doc_ids"]
+    return {
+        "path": previous.path.name, "name": previous.name, "version": previous.version,
+        "documents": previous.documents,
+        "new_canonical": total["new_canonical"], "new_duplicates": total["new_duplicates"],
+        "new_duplicates_of_previous": total["new_duplicates_of_previous"],
+        "previous_clusters_grown": total["previous_clusters_grown"],
+        "previous_clusters_merged": total["previous_clusters_merged"],
+        "demoted_canonical": total["demoted_canonical"],
+        "demoted_doc_ids": sorted(demoted)[:100],
+        "new_withheld": total["new_withheld"],
         "counts": previous.report.counts.to_dict(),
         "changelog": previous.changelog,
     }
@@ -258,32 +269,3 @@ def carry_previous(prev: Previous, decisions: pl.DataFrame, provenance: pl.DataF
     for path in prev.files("rejects"):
         for batch in pq.ParquetFile(path).iter_batches(batch_size=4096):
             rejects.add(pa.Table.from_batches([batch]).cast(schema("rejects")))
-
-
-def with_previous_signatures(previous: Previous, new: Signed) -> tuple[Signed, np.ndarray, tuple[np.ndarray, np.ndarray]]:
-    """One signature table over the previous release's documents and this crawl's, by sorted doc_id
-    (the order a single build of both would use); a mask of the previous documents; and the previous
-    clusters as membership edges (each duplicate to its canonical)."""
-    doc_ids = sorted(previous.doc_ids + new.doc_ids)
-    index = {d: i for i, d in enumerate(doc_ids)}
-    at_new = np.asarray([index[d] for d in new.doc_ids], dtype=np.int64)
-    at_old = np.asarray([index[d] for d in previous.doc_ids], dtype=np.int64)
-    sigs = np.empty((len(doc_ids), new.sigs.shape[1]), dtype=np.uint32)
-    sizes = np.zeros(len(doc_ids), dtype=np.int64)
-    sigs[at_new], sizes[at_new] = new.sigs, new.sizes
-    sigs[at_old], sizes[at_old] = previous.sigs, previous.sizes
-    hashes: list[str | None] = [None] * len(doc_ids)
-    languages: list[str | None] = [None] * len(doc_ids)
-    scores: list[float | None] = [None] * len(doc_ids)
-    for i, h, lang, score in zip(at_new, new.hashes, new.languages or [None] * len(at_new),
-                                 new.language_scores or [None] * len(at_new)):
-        hashes[i], languages[i], scores[i] = h, lang, score
-    for d, h in previous.canon.select("doc_id", "content_sha256").iter_rows():
-        if d in index:
-            hashes[index[d]] = h
-    old = np.zeros(len(doc_ids), dtype=bool)
-    old[at_old] = True
-    pairs = [(index[d], index[c]) for d, c in previous.dups.select("doc_id", "canonical_doc_id").iter_rows()
-             if d in index and c in index]
-    membership = (np.asarray([a for a, _ in pairs], dtype=np.int64), np.asarray([b for _, b in pairs], dtype=np.int64))
-    return Signed(doc_ids, sigs, sizes, hashes, languages, scores), old, membership

@@ -2,7 +2,8 @@
 
 Rows are spread over output shards by a hash of their doc_id and sorted by doc_id inside each shard,
 so the bytes written depend only on the set of input records, not on their order or on how many
-workers produced them. Each bucket is spilled to disk first, so memory stays bounded by one shard.
+workers produced them. Each bucket is spilled to disk first and written one row group at a time, so
+memory stays bounded by a row group (`row_group_bytes`), not by a shard.
 """
 
 from __future__ import annotations
@@ -11,11 +12,13 @@ import math
 import os
 import shutil
 import zlib
-from collections.abc import Iterable
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.ipc as ipc
 import pyarrow.parquet as pq
 
 from dedup import __version__
@@ -43,7 +46,8 @@ def to_schema(frame: pl.DataFrame, name: str) -> pa.Table:
 
 
 class BucketSpill:
-    """Append tables into n buckets on disk (uncompressed Parquet pieces), then read bucket by bucket."""
+    """Append tables into n buckets on disk (uncompressed Arrow IPC pieces), then write each bucket
+    sorted by doc_id, one row group at a time (`write_sorted`)."""
 
     def __init__(self, folder: Path, n_buckets: int, schema_name: str, tag: str = "") -> None:
         # `tag` names this writer's pieces: several tasks (one per docs part) can fill the same buckets
@@ -62,18 +66,28 @@ class BucketSpill:
             if part.num_rows:
                 target = self.folder / f"b{b:05d}"
                 target.mkdir(exist_ok=True)
-                pq.write_table(part, target / f"p{self.tag}{self.pieces:06d}.parquet", compression="none")
+                with pa.OSFile(str(target / f"p{self.tag}{self.pieces:06d}.arrow"), "wb") as sink, \
+                        ipc.new_file(sink, part.schema) as writer:
+                    writer.write_table(part)
         self.pieces += 1
 
-    def buckets(self) -> Iterable[tuple[int, pa.Table]]:
-        """(bucket, rows) of every non-empty bucket, in order."""
+    def pieces_of(self, bucket: int) -> list[Path]:
+        """The pieces of one bucket, in a fixed order."""
+        folder = self.folder / f"b{bucket:05d}"
+        return sorted(folder.glob("*.arrow")) if folder.exists() else []
+
+    def table(self, bucket: int) -> pa.Table:
+        """Every row of one bucket, sorted by doc_id (for small buckets and tests)."""
         sch = schema(self.schema_name)
-        for b in range(self.n):
-            folder = self.folder / f"b{b:05d}"
-            files = sorted(folder.glob("*.parquet")) if folder.exists() else []
-            tables = [pq.read_table(f, schema=sch) for f in files]
-            table = pa.concat_tables(tables) if tables else sch.empty_table()
-            yield b, table.sort_by([("doc_id", "ascending")])
+        tables = [_read_piece(f).cast(sch) for f in self.pieces_of(bucket)]
+        table = pa.concat_tables(tables) if tables else sch.empty_table()
+        return table.sort_by([("doc_id", "ascending")])
+
+
+def _read_piece(path: Path, columns: list[str] | None = None) -> pa.Table:
+    """A spilled piece, memory-mapped (its pages are the kernel's to drop)."""
+    table = ipc.open_file(pa.memory_map(str(path))).read_all()
+    return table.select(columns) if columns is not None else table
 
 
 def write_parquet(table: pa.Table, path: Path, kv: dict[str, str], row_group_bytes: int) -> None:
@@ -91,15 +105,65 @@ def write_parquet(table: pa.Table, path: Path, kv: dict[str, str], row_group_byt
     os.replace(tmp, path)
 
 
+def write_sorted(spill: BucketSpill, bucket: int, path: Path, kv: dict[str, str], row_group_bytes: int) -> int:
+    """One bucket as `write_parquet` writes its rows sorted by doc_id, without holding the bucket:
+    the doc_ids are sorted first, then each row group's rows are taken from the memory-mapped pieces.
+    The row group size comes from the pieces' Arrow size (what the whole table would measure, up to
+    buffer rounding). Returns the rows written."""
+    sch = schema(spill.schema_name)
+    pieces = spill.pieces_of(bucket)
+    ids, piece_of, nbytes = [], [], 0
+    for i, f in enumerate(pieces):
+        t = _read_piece(f)
+        nbytes += t.cast(sch).nbytes
+        ids.append(t.column("doc_id").combine_chunks())
+        piece_of.append(np.full(t.num_rows, i, dtype=np.int32))
+        del t
+    n = sum(len(a) for a in ids)
+    order = pc.array_sort_indices(pa.concat_arrays(ids)).to_numpy().astype(np.int64) if n else np.empty(0, np.int64)
+    piece = np.concatenate(piece_of)[order] if n else np.empty(0, np.int32)
+    starts = np.cumsum([0] + [len(a) for a in ids])
+    row = order - starts[piece] if n else np.empty(0, np.int64)
+    del ids, order
+    meta = dict(sch.metadata or {})
+    meta.update({k.encode(): v.encode() for k, v in kv.items()})
+    out_schema = sch.with_metadata(meta)
+    rows_per_group = max(1, int(row_group_bytes / max(nbytes / n if n else 1, 1)))
+    tmp = path.with_name(f".{path.name}.tmp")
+    with pq.ParquetWriter(tmp, out_schema, compression=COMPRESSION, compression_level=COMPRESSION_LEVEL,
+                          write_statistics=True, use_dictionary=True) as writer:
+        if n == 0:
+            writer.write_table(out_schema.empty_table(), row_group_size=rows_per_group)
+        for start in range(0, n, rows_per_group):
+            p, r = piece[start:start + rows_per_group], row[start:start + rows_per_group]
+            taken, at = [], np.empty(len(p), dtype=np.int64)
+            done = 0
+            for i in np.unique(p):
+                mine = np.flatnonzero(p == i)
+                taken.append(_read_piece(pieces[i]).cast(sch).take(pa.array(r[mine])))
+                at[mine] = np.arange(done, done + len(mine))
+                done += len(mine)
+            group = pa.concat_tables(taken).take(pa.array(at)).replace_schema_metadata(meta)
+            del taken
+            writer.write_table(group, row_group_size=rows_per_group)
+    os.replace(tmp, path)
+    return n
+
+
+def shard_tasks(spill: BucketSpill, out_folder: Path, prefix: str, kv: dict[str, str],
+                row_group_bytes: int) -> list[tuple]:
+    """The `write_sorted` tasks that write each bucket as `PREFIX-NNNNN-of-MMMMM.parquet` (the engines
+    run them, each shard on its own)."""
+    out_folder.mkdir(parents=True, exist_ok=True)
+    return [(spill, b, out_folder / f"{prefix}-{b:05d}-of-{spill.n:05d}.parquet", kv, row_group_bytes)
+            for b in range(spill.n)]
+
+
 def write_sharded(spill: BucketSpill, out_folder: Path, prefix: str, kv: dict[str, str],
                   row_group_bytes: int) -> list[tuple[Path, int]]:
-    """Write each bucket sorted by doc_id as `PREFIX-NNNNN-of-MMMMM.parquet`."""
-    out_folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for b, table in spill.buckets():
-        path = out_folder / f"{prefix}-{b:05d}-of-{spill.n:05d}.parquet"
-        write_parquet(table, path, kv, row_group_bytes)
-        written.append((path, table.num_rows))
+    """Write each bucket sorted by doc_id as `PREFIX-NNNNN-of-MMMMM.parquet`, in this process."""
+    tasks = shard_tasks(spill, out_folder, prefix, kv, row_group_bytes)
+    written = [(task[2], write_sorted(*task)) for task in tasks]
     shutil.rmtree(spill.folder, ignore_errors=True)
     return written
 

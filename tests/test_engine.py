@@ -1,9 +1,10 @@
-"""dedup.engine.dask_engine: the Dask implementations of the cross-shard steps equal the embedded ones, exactly.
+"""dedup.engine.dask_engine: the global steps' tasks on Dask give the in-memory rules' results, exactly.
 
 - the cluster listens on 127.0.0.1 only; "threads" runs without one;
 - map_files runs the real per-file extract (two worker processes), results in input order;
-- site chrome and LSH candidates on real data: the sample crawl (and two files of the bench crawl when
-  ../shared is present) extracted, signed and clustered into preliminary stories by the build's own functions;
+- keys, signing, LSH candidates, verification and site chrome on real data: the sample crawl (and two
+  files of the bench crawl when ../shared is present), every task on Dask, against the in-memory
+  `near_dup_labels` and `count_site_chrome`;
 - connected components, gathered and by large-star / small-star, on hand-made and random graphs;
 - the partition count and the scheduler never change a result.
 
@@ -13,6 +14,7 @@ Most tests share one in-process cluster (2 workers, fast to start); one test sta
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -25,23 +27,23 @@ from polars.testing import assert_frame_equal
 
 from conftest import shared_path
 from dedup.config import BuildConfig
-from dedup.engine.dask_engine import (_star_components, candidate_edges_dask, components_dask, map_files,
-                                      open_client, site_chrome_dask)
+from dedup.engine.dask_engine import _star_components, components_dask, map_files, map_parts, open_client
 from dedup.engine.steps import serial_map
 from dedup.ingest import ingest_file as extract_file
-from dedup.ingest import key_table
 from dedup.neardup.cluster import connected_components, near_dup_labels
-from dedup.neardup.lsh import VerifyParams, candidate_edges, lsh_keys
-from dedup.neardup.sign import hasher_params, sign_documents
+from dedup.neardup.lsh import VerifyParams
+from dedup.neardup.ondisk import near_dup_components
+from dedup.neardup.sign import Signed, hasher_params, sign_documents
+from dedup.sitechrome import count_bucket, scatter_occurrences
 from dedup.sources.read import expand_inputs
 from dedup.text.blocks import count_site_chrome
+from on_disk import MAX_PAYLOAD, extract, good, index, sign_store, stories_frame
 
 # dedup.engine.dask_engine imports dask inside its functions: the module loads without it, the tests need it
 pytest.importorskip("dask.dataframe", reason="the Dask engine needs dask[dataframe] (pip install dedup[dask])")
 pytest.importorskip("distributed", reason="the Dask engine needs dask[distributed] (pip install dedup[dask])")
 
 REPO = Path(__file__).resolve().parents[1]
-MAX_PAYLOAD = 50 * 2 ** 20
 
 
 @pytest.fixture(scope="module")
@@ -55,57 +57,70 @@ def client():
 @dataclass
 class Crawl:
     parts: list[Path]
-    stories: pl.DataFrame  # doc_id, doc, story (preliminary near-duplicate clusters)
-    keys: np.ndarray  # (n, bands) LSH band keys of the within-page text
-    config: BuildConfig
+    keys: list[Path]  # keys files of the parts
+    n: int  # indexed documents
+    signed: Signed  # the in-memory reference (pass 1)
+    stories: np.ndarray  # preliminary near-duplicate clusters, by index
 
 
-def extract_parts(paths: list[Path], work: Path) -> list[Path]:
-    files = [f for p in paths for f in expand_inputs([str(p)])]
-    work.mkdir(parents=True, exist_ok=True)
-    targets = [work / f"part-{i:05d}.parquet" for i in range(len(files))]
-    for inp, target in zip(files, targets):
-        extract_file(inp, target, MAX_PAYLOAD)
-    return targets
-
-
-def prepare(parts: list[Path]) -> Crawl:
-    """Pass 1 of the build (stage `stories`): the within-page text of every kept doc signed by sorted
-    doc_id, LSH, verified with the strict story thresholds; components = stories."""
+def prepare(files: list[Path], folder: Path) -> Crawl:
+    """Pass 1 of the build (stage stories) in memory: the reference the Dask tasks are held to."""
     config = BuildConfig()
-    good = key_table(parts).filter(pl.col("reject_reason").is_null()).sort("doc_id")
-    signed = sign_documents(parts, good, hasher_params(config), {}, serial_map)
+    parts = extract(files, folder / "docs")
+    keys, n = index(parts, folder / "keys")
+    signed = sign_documents(parts, good(parts), hasher_params(config), {}, serial_map)
     story, _ = near_dup_labels(signed.sigs, signed.sizes, config.bands, config.rows, config.hot_bucket_cap,
                                VerifyParams.for_stories(config))
-    n = len(signed.doc_ids)
-    stories = pl.DataFrame({"doc_id": signed.doc_ids, "doc": np.arange(n, dtype=np.int32), "story": story},
-                           schema={"doc_id": pl.String, "doc": pl.Int32, "story": pl.Int64})
-    return Crawl(parts, stories, lsh_keys(signed.sigs, config.bands, config.rows), config)
-
-
-def embedded_chrome(crawl: Crawl, min_stories: int) -> pl.DataFrame:
-    """The embedded engine's site chrome (stage `site_chrome`)."""
-    return count_site_chrome(crawl.parts, crawl.stories, min_stories)
+    return Crawl(parts, keys, n, signed, story)
 
 
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory) -> Crawl:
-    return prepare(extract_parts([REPO / "samples" / "crawl"], tmp_path_factory.mktemp("sample") / "docs"))
+    return prepare([REPO / "samples" / "crawl"], tmp_path_factory.mktemp("sample"))
 
 
 @pytest.fixture(scope="module")
 def bench(tmp_path_factory) -> Crawl:
     crawl = shared_path("bench", "syndication-dev", "crawl")
     files = sorted(crawl.glob("*.warc.gz"))[:2]  # two of five files: the whole crawl takes too long here
-    return prepare(extract_parts(files, tmp_path_factory.mktemp("bench") / "docs"))
+    return prepare(files, tmp_path_factory.mktemp("bench"))
 
 
-def assert_same_candidates(got, want) -> None:
-    (src, dst, stats), (src0, dst0, stats0) = got, want
-    assert src.dtype == src0.dtype and dst.dtype == dst0.dtype
-    np.testing.assert_array_equal(src, src0)
-    np.testing.assert_array_equal(dst, dst0)
-    assert stats == stats0
+def dask_map(client):
+    return partial(map_parts, client)
+
+
+def on_dask(crawl: Crawl, client, folder: Path, partitions: int) -> tuple[pl.DataFrame, np.ndarray, dict]:
+    """Keys, signing, near-duplicates and site chrome as the build runs them, every task on Dask."""
+    config = BuildConfig()
+    run = dask_map(client)
+    keys, n = index(crawl.parts, folder / "keys", buckets=partitions, run_map=run)
+    assert n == crawl.n
+    store = sign_store(crawl.parts, keys, n, folder / "sig", config, {}, False, block_rows=max(1, n // partitions),
+                       run_map=run)
+    labels, report = near_dup_components(run, sorted(store.glob("bands-*.arrow")), n, config.bands,
+                                         config.hot_bucket_cap, VerifyParams.for_stories(config), store,
+                                         folder / "edges", bands_per_group=5, edge_partitions=partitions,
+                                         components=partial(components_dask, client=client, method="star",
+                                                            partitions=2))
+    np.save(folder / "stories.npy", labels)
+    scattered = [folder / f"occ-{i}.arrow" for i in range(len(crawl.parts))]
+    run(scatter_occurrences, [(p, k, folder / "stories.npy", partitions, f)
+                              for p, k, f in zip(crawl.parts, keys, scattered)])
+    counted = run(count_bucket, [(scattered, b, config.site_min_stories) for b in range(partitions)])
+    return pl.concat(counted).sort("domain", "block_key"), labels, report
+
+
+def assert_like_in_memory(crawl: Crawl, got: tuple[pl.DataFrame, np.ndarray, dict]) -> None:
+    config = BuildConfig()
+    chrome, labels, report = got
+    want_labels, want_report = near_dup_labels(crawl.signed.sigs, crawl.signed.sizes, config.bands, config.rows,
+                                               config.hot_bucket_cap, VerifyParams.for_stories(config))
+    np.testing.assert_array_equal(labels, want_labels)
+    assert report == want_report and report["verified_edges"] > 0
+    want_chrome = count_site_chrome(crawl.parts, stories_frame(crawl.keys, crawl.stories), config.site_min_stories)
+    assert want_chrome.height > 0  # the crawl has site chrome: the comparison is not vacuous
+    assert_frame_equal(chrome, want_chrome)
 
 
 # ---------------------------------------------------------------- cluster lifecycle
@@ -150,8 +165,9 @@ def test_map_files_raises_the_first_failure(mode, client):
         map_files(client if mode == "cluster" else None, divmod, [(1, 1), (1, 0), (2, 1)], star=True, retries=0)
 
 
-def test_worker_processes_extract_and_shuffle(sample, tmp_path):
-    """Two worker processes: the real extract_file pickled to them, then both shuffles, over TCP."""
+def test_worker_processes_extract_and_run_the_global_steps(sample, tmp_path):
+    """Two worker processes: the real extract pickled to them, then every global step's tasks, the
+    star rounds over TCP."""
     files = expand_inputs([str(REPO / "samples" / "crawl")])
     targets = [tmp_path / f"part-{i:05d}.parquet" for i in range(len(files))]
     with open_client(workers=2, processes=True) as procs:
@@ -160,76 +176,29 @@ def test_worker_processes_extract_and_shuffle(sample, tmp_path):
         assert [r["rows"] for r in results] == [pq.read_metadata(p).num_rows for p in sample.parts]
         for mine, theirs in zip(targets, sample.parts):
             assert pq.read_table(mine).equals(pq.read_table(theirs))
-        assert_frame_equal(site_chrome_dask(targets, sample.stories, 4, procs, partitions=3),
-                           embedded_chrome(sample, 4))
-        assert_same_candidates(candidate_edges_dask(sample.keys, 1000, procs, partitions=3),
-                               candidate_edges(sample.keys, 1000))
-        src, dst, _ = candidate_edges(sample.keys, 1000)
-        np.testing.assert_array_equal(components_dask(len(sample.keys), src, dst, procs, method="star",
-                                                      partitions=3),
-                                      connected_components(len(sample.keys), src, dst))
+        assert_like_in_memory(sample, on_dask(sample, procs, tmp_path / "steps", 3))
 
 
-# ---------------------------------------------------------------- site chrome
+# ---------------------------------------------------------------- the global steps' tasks on Dask
 
-@pytest.mark.parametrize("min_stories", [1, 4])
-def test_site_chrome_equals_embedded_on_sample(sample, client, min_stories):
-    want = embedded_chrome(sample, min_stories)
-    assert want.height > 0  # the sample crawl has site chrome: the comparison is not vacuous
-    for c, partitions in ((client, None), (client, 5), (None, 1)):
-        got = site_chrome_dask(sample.parts, sample.stories, min_stories, c, partitions=partitions)
-        assert_frame_equal(got, want)
-        assert got.schema == pl.Schema({"domain": pl.String, "block_key": pl.Int64, "pages": pl.UInt32,
-                                        "stories": pl.UInt32})
+@pytest.mark.parametrize("partitions", [1, 4])
+def test_global_steps_on_dask_equal_the_in_memory_rules(sample, client, tmp_path, partitions):
+    assert_like_in_memory(sample, on_dask(sample, client, tmp_path, partitions))
 
 
-def test_site_chrome_edge_cases(sample, client):
-    empty = site_chrome_dask([], sample.stories, 4, client)
-    assert empty.height == 0 and empty.columns == ["domain", "block_key", "pages", "stories"]
-    none_signed = site_chrome_dask(sample.parts, sample.stories.clear(), 1, client)
-    assert_frame_equal(none_signed, site_chrome_dask([], sample.stories, 1, client))
+def test_global_steps_on_the_threaded_scheduler(sample, tmp_path):
+    assert_like_in_memory(sample, on_dask(sample, None, tmp_path, 3))
 
 
-def test_site_chrome_equals_embedded_on_bench(bench, client):
-    want = embedded_chrome(bench, bench.config.site_min_stories)
-    assert want.height > 0
-    assert_frame_equal(site_chrome_dask(bench.parts, bench.stories, bench.config.site_min_stories, client), want)
+def test_global_steps_on_dask_on_the_bench(bench, client, tmp_path):
+    assert_like_in_memory(bench, on_dask(bench, client, tmp_path, 3))
 
 
-# ---------------------------------------------------------------- LSH candidates
-
-@pytest.mark.parametrize("partitions", [1, 3, 8])
-def test_candidate_edges_equal_embedded_on_sample(sample, client, partitions):
-    for cap in (1000, 3):  # a cap of 3 makes many hot buckets: their order is checked too
-        want = candidate_edges(sample.keys, cap)
-        assert want[2].edges > 0
-        assert_same_candidates(candidate_edges_dask(sample.keys, cap, client, partitions=partitions), want)
-    assert len(candidate_edges(sample.keys, 3)[2].hot_buckets) > 10
-
-
-def test_candidate_edges_equal_embedded_on_bench(bench, client):
-    cap = bench.config.hot_bucket_cap
-    assert_same_candidates(candidate_edges_dask(bench.keys, cap, client), candidate_edges(bench.keys, cap))
-
-
-def test_candidate_edges_degenerate(client):
-    for keys in (np.empty((0, 4), np.uint64), np.ones((1, 4), np.uint64), np.arange(20, dtype=np.uint64)[:, None],
-                 np.zeros((6, 3), np.uint64)):
-        assert_same_candidates(candidate_edges_dask(keys, 2, client, partitions=2), candidate_edges(keys, 2))
-    # a cap below 2 counts single docs as hot, but only in bands that have a bucket of 2+
-    keys = np.array([[1, 5], [1, 6], [2, 7]], dtype=np.uint64)
-    assert_same_candidates(candidate_edges_dask(keys, 0, client, partitions=2), candidate_edges(keys, 0))
-
-
-@settings(max_examples=25, deadline=None)
-@given(st.integers(1, 60).flatmap(lambda n: st.tuples(
-    st.lists(st.lists(st.integers(0, 6), min_size=3, max_size=3), min_size=n, max_size=n),
-    st.integers(1, 5), st.integers(1, 6))))
-def test_candidate_edges_property(case):
-    rows, cap, partitions = case
-    # few distinct values: large buckets; huge values exercise the full uint64 range
-    keys = (np.asarray(rows, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15))
-    assert_same_candidates(candidate_edges_dask(keys, cap, None, partitions=partitions), candidate_edges(keys, cap))
+def test_map_parts_reports_progress_and_ships_shared_arguments_once(client):
+    shared = list(range(1000))
+    done = []
+    got = map_parts(client, len, [(shared,) for _ in range(5)], lambda d, t: done.append((d, t)))
+    assert got == [1000] * 5 and done[-1] == (5, 5) and len(done) == 5
 
 
 # ---------------------------------------------------------------- connected components

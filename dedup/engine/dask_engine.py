@@ -6,16 +6,15 @@ functions: `import dedup.engine.dask_engine` works without them, and the embedde
 - `open_client`: a loopback LocalCluster, an existing scheduler, or no cluster at all ("threads": dask's
   local threaded scheduler). Every function below takes the client, or None for the threaded scheduler.
 - `map_files`: one task per input file (the per-file extract), results in input order.
-- `site_chrome_dask`: block counts per (domain, block_key), shuffled on that pair; each shuffled partition
-  holds whole groups, so `dedup.text.blocks.site_chrome` itself runs on it.
-- `candidate_edges_dask`: the (band, key, doc) table shuffled on (band, key); each partition holds whole
-  LSH buckets and emits their star + path edges as `dedup.neardup.lsh.candidate_edges` does.
-- `components_dask`: gather the edges and solve in process, or large-star / small-star rounds on Dask
-  DataFrames when the edge list is too large to gather.
+- `map_parts`: the tasks of the global steps (per docs part, per partition, per band group), which hand
+  their rows to each other as files in the build's staging folder (`dedup/spill.py`): the client holds
+  file lists and counters, never the documents.
+- `components_dask`: gather the verified edges and solve in process, or large-star / small-star rounds
+  on Dask DataFrames when the edge list is too large to gather.
 
-Shuffles use the task-based method: it runs the same on the threaded scheduler and on a cluster, and
-every result is put in a canonical order (sorted, deduplicated) before it is returned, so the output does
-not depend on the partitioning, the worker count or the order tasks finish in.
+The star rounds' shuffles use the task-based method: it runs the same on the threaded scheduler and on
+a cluster, and the result is put in a canonical order, so the output does not depend on the
+partitioning, the worker count or the order tasks finish in.
 """
 
 from __future__ import annotations
@@ -29,18 +28,13 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import partial
 from itertools import pairwise
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import polars as pl
-import pyarrow.parquet as pq
 
 from dedup.engine.steps import Steps
-from dedup.text.blocks import CHROME_SCHEMA, occurrences, site_chrome
+from dedup.memory import released, worker_environment
 from dedup.neardup.cluster import connected_components
-from dedup.neardup.lsh import BandFigures, CandidateStats, add_band, bucket_edges, pack_edges
-from dedup.schema import frame
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -68,6 +62,7 @@ def open_client(scheduler: str | None = None, workers: int | None = None, thread
         return
     from distributed import Client, LocalCluster
 
+    worker_environment()
     if scheduler:
         with Client(scheduler) as client:
             yield client
@@ -146,8 +141,8 @@ def map_files(client: Client | None, fn: Callable[..., Any], items: list, *, ret
     # pure=False and a fresh token: a file re-read in a later call must run again, not reuse a result
     # the cluster still holds; the index keeps keys readable in the dashboard
     token = uuid.uuid4().hex[:12]
-    futures = [client.submit(fn, *(item if star else (item,)), key=f"{funcname(fn)}-{i}-{token}", pure=False,
-                             retries=retries)
+    futures = [client.submit(released, fn, *(item if star else (item,)), key=f"{funcname(fn)}-{i}-{token}",
+                             pure=False, retries=retries)
                for i, item in enumerate(items)]
     index = {fut.key: i for i, fut in enumerate(futures)}
     try:
@@ -163,146 +158,33 @@ def map_files(client: Client | None, fn: Callable[..., Any], items: list, *, ret
     return results
 
 
-def map_parts(client: Client | None, fn: Callable[..., Any], items: list[tuple]) -> list:
-    """`map_files` for per-part tasks whose arguments share a large lookup (the site-chrome table of the
-    signing pass): every dict argument goes to the workers once, not inside each task."""
+def map_parts(client: Client | None, fn: Callable[..., Any], items: list[tuple],
+              done: Callable[[int, int], None] | None = None) -> list:
+    """`map_files` for the tasks of a global step, whose arguments often share a large value (the
+    site-chrome lookup of the signing pass, the file list every task of a round reads from): such an
+    argument goes to the workers once, not inside each task. `done(finished, total)` reports progress."""
     shared: dict[int, Any] = {}
+    uses: dict[int, int] = {}
+    for item in items:
+        for a in item:
+            if isinstance(a, (dict, list)):
+                uses[id(a)] = uses.get(id(a), 0) + 1
 
     def share(arg: Any) -> Any:
-        if not isinstance(arg, dict):
+        if not isinstance(arg, (dict, list)) or (not isinstance(arg, dict) and uses.get(id(arg), 0) < 2):
             return arg
         if id(arg) not in shared:  # in a list: scatter would take a dict for {key: data, ...}
             shared[id(arg)] = arg if client is None else client.scatter([arg], broadcast=True, hash=False)[0]
         return shared[id(arg)]
 
-    return map_files(client, fn, [tuple(share(a) for a in item) for item in items], star=True)
+    finished = [0]
 
+    def on_done(i: int, result: Any) -> None:
+        finished[0] += 1
+        if done is not None:
+            done(finished[0], len(items))
 
-# ---------------------------------------------------------------- site chrome: block counts per site
-
-def _occurrences(part: Path, stories: pl.DataFrame) -> pd.DataFrame:
-    """One docs part -> one row per (doc, story, domain, block_key) of its kept documents, as
-    `pipeline.decide` builds them for `site_chrome` (batch by batch, so memory stays flat)."""
-    frames = [occurrences(frame(batch), stories)
-              for batch in pq.ParquetFile(part).iter_batches(
-                  batch_size=4096, columns=["doc_id", "domain", "block_keys", "reject_reason"])]
-    return pl.concat([_occurrences_empty(stories), *frames]).to_pandas()
-
-
-def _occurrences_empty(stories: pl.DataFrame) -> pl.DataFrame:
-    return pl.DataFrame(schema={"doc": stories.schema["doc"], "story": stories.schema["story"],
-                                "domain": pl.String, "block_key": pl.Int64})
-
-
-def _chrome_of(occ: pd.DataFrame, min_stories: int) -> pl.DataFrame:
-    # the shuffle put every row of a (domain, block_key) in this partition: the embedded count is exact here
-    return site_chrome(pl.from_pandas(occ), min_stories).cast(CHROME_SCHEMA)
-
-
-def site_chrome_dask(parts: list[Path], stories: pl.DataFrame, min_stories: int, client: Client | None,
-                     partitions: int | None = None) -> pl.DataFrame:
-    """`dedup.text.blocks.site_chrome` over the occurrences of the `docs` parts, as a Dask shuffle.
-
-    stories: doc_id, doc (int32 index), story, one row per signed document; small next to the
-    occurrences, it is sent once to every worker and joined inside each part's task. The occurrences
-    are shuffled on (domain, block_key) into `partitions` partitions (default: one per part, at least 2).
-    Returns domain, block_key, pages, stories sorted by (domain, block_key), as `site_chrome` does.
-    """
-    import dask
-    import dask.dataframe as dd
-
-    empty = pl.DataFrame(schema=CHROME_SCHEMA)
-    if not parts:
-        return empty
-    stories = stories.select("doc_id", "doc", "story")
-    shared = _share(client, stories, broadcast=True)
-    occ = dd.from_delayed([dask.delayed(_occurrences, pure=False)(Path(p), shared) for p in parts],
-                          meta=_occurrences_empty(stories).to_pandas(), verify_meta=False)
-    shuffled = occ.shuffle(on=["domain", "block_key"], npartitions=partitions or max(2, len(parts)),
-                           shuffle_method=SHUFFLE)
-    counted = [dask.delayed(_chrome_of, pure=False)(p, min_stories) for p in shuffled.to_delayed()]
-    frames = _compute(client, *counted)
-    return pl.concat([empty, *frames]).sort("domain", "block_key")
-
-
-# ---------------------------------------------------------------- LSH candidates: band buckets
-
-def _long_keys(keys: np.ndarray, first_doc: int, doc_dtype: str) -> pd.DataFrame:
-    """Rows first_doc.. of the (n, bands) key matrix -> one row per (band, key, doc)."""
-    import pandas as pd
-
-    rows, bands = keys.shape
-    return pd.DataFrame({
-        "band": np.tile(np.arange(bands, dtype=_band_dtype(bands)), rows),
-        "key": np.ascontiguousarray(keys, dtype=np.uint64).reshape(-1),
-        "doc": np.repeat(np.arange(first_doc, first_doc + rows, dtype=doc_dtype), bands),
-    })
-
-
-def _band_dtype(bands: int) -> str:
-    return "int16" if bands < 2 ** 15 else "int32"
-
-
-def _bucket_edges(part: pd.DataFrame, hot_cap: int, n: int) -> tuple[np.ndarray, list[tuple[int, BandFigures]]]:
-    """Whole buckets of some bands -> (packed edges lo*n+hi, unique; figures per band, in band order).
-    Each band's buckets go through `lsh.bucket_edges`, the rule the embedded engine uses."""
-    band = part["band"].to_numpy()
-    key = part["key"].to_numpy()
-    doc = part["doc"].to_numpy().astype(np.int64)
-    order = np.argsort(band, kind="stable")
-    band, key, doc = band[order], key[order], doc[order]
-    starts = np.flatnonzero(np.r_[True, band[1:] != band[:-1]]) if len(band) else np.empty(0, np.int64)
-    ends = np.r_[starts[1:], len(band)]
-    srcs, dsts, per_band = [], [], []
-    for s, e in zip(starts, ends):
-        src, dst, figures = bucket_edges(key[s:e], doc[s:e], hot_cap)
-        srcs.append(src)
-        dsts.append(dst)
-        per_band.append((int(band[s]), figures))
-    lo, hi = pack_edges(srcs, dsts, n)
-    return lo * n + hi, per_band
-
-
-def candidate_edges_dask(keys: np.ndarray, hot_cap: int, client: Client | None,
-                         partitions: int = 8) -> tuple[np.ndarray, np.ndarray, CandidateStats]:
-    """`dedup.neardup.lsh.candidate_edges(keys, hot_cap)` with the band buckets built by a Dask shuffle.
-
-    keys: (n_docs, bands) uint64 band keys. The (band, key, doc) table is cut into `partitions` row
-    ranges, shuffled on (band, key) into `partitions` partitions, and each partition's buckets give
-    their edges; the driver merges the (already deduplicated) edges of the partitions.
-    """
-    import dask
-    import dask.dataframe as dd
-
-    keys = np.asarray(keys)
-    n, bands = keys.shape
-    stats = CandidateStats(bands=bands)
-    empty = np.empty(0, np.int64)
-    if n < 2 or bands == 0:
-        return empty, empty, stats
-    doc_dtype = "int32" if n < 2 ** 31 else "int64"
-    bounds = np.linspace(0, n, min(partitions, n) + 1).astype(np.int64)
-    chunks = _share(client, [keys[a:b] for a, b in pairwise(bounds)])
-    long = dd.from_delayed(
-        [dask.delayed(_long_keys, pure=False)(c, int(a), doc_dtype) for c, a in zip(chunks, bounds[:-1])],
-        meta=_long_keys(keys[:0], 0, doc_dtype), verify_meta=False)
-    shuffled = long.shuffle(on=["band", "key"], npartitions=partitions, shuffle_method=SHUFFLE)
-    per_part = _compute(client, *[dask.delayed(_bucket_edges, pure=False)(p, hot_cap, n)
-                                  for p in shuffled.to_delayed()])
-    # a band's buckets are spread over the partitions: merge its figures, then fold them in band order
-    # as the embedded loop does
-    per_band: dict[int, BandFigures] = {}
-    for _, figures_of in per_part:
-        for b, figures in figures_of:
-            per_band[b] = per_band[b].merge(figures) if b in per_band else figures
-    for b in sorted(per_band):
-        add_band(stats, b, per_band[b])
-    packed = np.unique(np.concatenate([p[0] for p in per_part]))
-    if not len(packed):
-        return empty, empty, stats
-    src, dst = packed // n, packed % n
-    stats.edges = len(src)
-    return src, dst, stats
+    return map_files(client, fn, [tuple(share(a) for a in item) for item in items], star=True, on_done=on_done)
 
 
 # ---------------------------------------------------------------- connected components
@@ -421,8 +303,8 @@ def components_dask(n_nodes: int, src: np.ndarray, dst: np.ndarray, client: Clie
 # ---------------------------------------------------------------- the engine's steps
 
 def steps(client: Client | None, components: str = "auto") -> Steps:
-    """The Dask engine's steps for a build (docs/scale-out.md): per-file and per-part tasks on the
-    cluster, site-chrome counts and LSH buckets as shuffles, components gathered or by star rounds."""
+    """The Dask engine's steps for a build (docs/scale-out.md): every task of every stage on the cluster,
+    components gathered or by star rounds."""
     def files(fn: Callable[..., Any], items: list[tuple], on_done: Callable[[int, Any], None],
               on_rows: Callable[[int, int, int], None]) -> list:
         # a task's callback cannot reach this process: a file's rows are reported when it is done
@@ -432,6 +314,4 @@ def steps(client: Client | None, components: str = "auto") -> Steps:
         return map_files(client, fn, [(*item, None) for item in items], star=True, on_done=done)
 
     return Steps(map=partial(map_parts, client), map_files=files,
-                 candidate_edges=partial(candidate_edges_dask, client=client),
-                 components=partial(components_dask, client=client, method=components),
-                 site_chrome=partial(site_chrome_dask, client=client))
+                 components=partial(components_dask, client=client, method=components))

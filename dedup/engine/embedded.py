@@ -19,6 +19,7 @@ from queue import Empty
 from typing import Any
 
 from dedup.engine.steps import RowsRead, Steps
+from dedup.memory import released, worker_environment
 
 _QUEUE: Any = None
 _PR_SET_PDEATHSIG = 1
@@ -43,11 +44,11 @@ def _report_rows(index: int, rows: int, nbytes: int) -> None:
 
 def _call(fn_and_args: tuple) -> Any:
     fn, args = fn_and_args
-    return fn(*args)
+    return released(fn, *args)
 
 
 def _call_reporting(fn: Callable[..., Any], args: tuple, index: int) -> Any:
-    return fn(*args, partial(_report_rows, index))
+    return released(fn, *args, partial(_report_rows, index))
 
 
 @contextmanager
@@ -57,14 +58,28 @@ def steps(workers: int) -> Iterator[Steps]:
     if workers <= 1:
         yield Steps()
         return
+    worker_environment()
     ctx = get_context("spawn")
     queue = ctx.Queue()  # rows done, from the workers (a plain queue: no manager process to outlive us)
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
                                initargs=(queue, os.getpid()))
 
-    def map_parts(fn: Callable[..., Any], items: list[tuple]) -> Iterator:
-        # results in order, each as soon as it and those before it are done (the stage counts them)
-        return pool.map(_call, [(fn, item) for item in items])
+    def map_parts(fn: Callable[..., Any], items: list[tuple], done: Callable[[int, int], None] | None = None) -> list:
+        results: list = [None] * len(items)
+        pending = {pool.submit(_call, (fn, item)): i for i, item in enumerate(items)}
+        finished = 0
+        try:
+            while pending:
+                ready, _ = wait(pending, timeout=1.0, return_when=FIRST_COMPLETED)
+                for fut in ready:
+                    results[pending.pop(fut)] = fut.result()
+                    finished += 1
+                if ready and done is not None:
+                    done(finished, len(items))
+        finally:
+            for fut in pending:
+                fut.cancel()
+        return results
 
     def map_files(fn: Callable[..., Any], items: list[tuple], on_done: Callable[[int, Any], None],
                   on_rows: RowsRead) -> list:

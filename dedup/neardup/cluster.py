@@ -7,30 +7,50 @@ from collections.abc import Callable
 
 import numpy as np
 
+from dedup.neardup.minhash import _jit
 from dedup.neardup.lsh import (CandidateStats, VerifyParams, candidate_edges, drop_composite_edges, estimate, lsh_keys,
                                verify)
 
 
 def connected_components(n_nodes: int, src: np.ndarray, dst: np.ndarray) -> np.ndarray:
-    """Label of each node = smallest node index in its component (min-label propagation + jumping)."""
+    """Label of each node = smallest node index in its component (union-find: memory of one label
+    per node, whatever the number of edges)."""
     labels = np.arange(n_nodes, dtype=np.int64)
     if len(src) == 0:
         return labels
-    src = np.asarray(src, dtype=np.int64)
-    dst = np.asarray(dst, dtype=np.int64)
-    while True:
-        before = labels.copy()
-        low = np.minimum(labels[src], labels[dst])
-        np.minimum.at(labels, src, low)
-        np.minimum.at(labels, dst, low)
-        # pointer jumping: follow labels to their root so long chains converge in log rounds
-        while True:
-            jumped = labels[labels]
-            if np.array_equal(jumped, labels):
-                break
-            labels = jumped
-        if np.array_equal(labels, before):
-            return labels
+    union_edges(labels, np.asarray(src), np.asarray(dst))
+    flatten(labels)
+    return labels
+
+
+@_jit
+def _find(parent: np.ndarray, x: int) -> int:
+    root = x
+    while parent[root] != root:
+        root = parent[root]
+    while parent[x] != root:  # path compression
+        parent[x], x = root, parent[x]
+    return root
+
+
+@_jit
+def union_edges(parent: np.ndarray, src: np.ndarray, dst: np.ndarray) -> None:
+    """Join the two ends of every edge in a union-find forest (`parent`, from np.arange); a root is
+    always its tree's smallest node. Edges may come in several calls; `flatten` at the end."""
+    for i in range(len(src)):
+        a, b = _find(parent, src[i]), _find(parent, dst[i])
+        if a < b:
+            parent[b] = a
+        elif b < a:
+            parent[a] = b
+
+
+@_jit
+def flatten(parent: np.ndarray) -> None:
+    """Every node points at its root, the smallest node of its component (one pass: a node's parent
+    is never larger than the node, so it is final when the node is reached)."""
+    for x in range(len(parent)):
+        parent[x] = parent[parent[x]]
 
 
 def cluster_id_for(first_doc_id: str) -> str:

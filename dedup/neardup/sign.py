@@ -1,8 +1,10 @@
 """Signing: the MinHash signature of every kept document's text, part by part, and the signature
 table the clustering, selection and write stages read.
 
-`sign_part` is the per-part task both engines map; `sign_documents` places its rows by sorted doc_id,
-so LSH buckets, edges and components never depend on input order.
+`sign_part` is the per-part task both engines map: it signs the documents the keys stage indexed
+(by sorted doc_id, so LSH buckets, edges and components never depend on input order) and writes
+their signatures and band keys for the on-disk steps (`store.py`, `ondisk.py`). `sign_documents` is
+the same in memory, the reference those steps are tested against.
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from dedup.neardup.minhash import MinHasher
+from dedup import spill
+from dedup.neardup.minhash import MinHasher, band_keys
+from dedup.neardup.store import sig_table
 from dedup.text.blocks import final_blocks
 from dedup.text.language import identify, same_sample, shingle_unit
 from dedup.text.normalise import join_blocks, text_hash
@@ -42,26 +46,32 @@ def hasher(params: HasherParams) -> MinHasher:
     return MinHasher(num_perm=num_perm, seed=seed, ngram=ngram, unit=unit, hash=hash_name)
 
 
-def sign_part(part: Path, params: HasherParams, chrome: dict[str, set[int]],
-              with_hashes: bool) -> tuple[list[tuple[str, int]], np.ndarray, np.ndarray, list[str | None],
-                                      list[tuple[str | None, float | None]]]:
-    """One `docs` part -> (source_file, source_offset) of each kept row, its MinHash signature and
+def sign_rows(part: Path, params: HasherParams, chrome: dict[str, set[int]], with_hashes: bool,
+              wanted: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str | None],
+                                                         list[tuple[str | None, float | None]]]:
+    """One `docs` part -> the row number (in the part) of each signed row, its MinHash signature and
     shingle count over its text after the cross-site pass (`chrome` empty: the within-page text),
-    (`with_hashes`) that text's hash, and its language and score. Each text is shingled in the unit
-    of its language (`text.language.shingle_unit`). A per-part task: both engines map it over the parts."""
-    at: list[tuple[str, int]] = []
+    (`with_hashes`) that text's hash, and its language and score. Each text is shingled in the unit of
+    its language (`text.language.shingle_unit`). Signs the rows `wanted` marks (a bool per row of the
+    part), else every row the ingest kept."""
+    at: list[int] = []
     texts: list[str] = []
     hashes: list[str | None] = []
     languages: list[tuple[str | None, float | None]] = []
+    first = 0
     for batch in pq.ParquetFile(part).iter_batches(batch_size=4096, columns=[
-            "source_file", "source_offset", "domain", "title", "blocks", "block_keys", "text_hash",
-            "language", "language_score", "reject_reason"]):
-        kept_rows = frame(batch).filter(pl.col("reject_reason").is_null())
-        for source, offset, domain, title, blocks, keys, own_hash, lang, score in kept_rows.select(
-                "source_file", "source_offset", "domain", "title", "blocks", "block_keys", "text_hash",
-                "language", "language_score").iter_rows():
+            "domain", "title", "blocks", "block_keys", "text_hash", "language", "language_score",
+            "reject_reason"]):
+        rows = frame(batch).with_row_index("_row", offset=first)
+        first += batch.num_rows
+        keep = pl.col("reject_reason").is_null()
+        if wanted is not None:
+            keep = pl.Series(wanted[rows["_row"].to_numpy()])
+        for row, domain, title, blocks, keys, own_hash, lang, score in rows.filter(keep).select(
+                "_row", "domain", "title", "blocks", "block_keys", "text_hash", "language",
+                "language_score").iter_rows():
             kept, removed, _ = final_blocks(blocks, keys, domain, chrome, title)
-            at.append((source, offset))
+            at.append(row)
             texts.append(join_blocks(kept))
             # the within-page text's hash stands when the site pass removed nothing...
             hashes.append((own_hash if removed == 0 else text_hash(texts[-1])) if with_hashes else None)
@@ -69,7 +79,7 @@ def sign_part(part: Path, params: HasherParams, chrome: dict[str, set[int]],
             same = removed == 0 or same_sample(join_blocks(blocks), texts[-1])
             languages.append((lang, score) if same else identify(texts[-1]))
     sigs, sizes = sign_texts(texts, [lang for lang, _ in languages], params)
-    return at, sigs, sizes, hashes, languages
+    return np.asarray(at, dtype=np.int64), sigs, sizes, hashes, languages
 
 
 def sign_texts(texts: list[str], languages: list[str | None], params: HasherParams) -> tuple[np.ndarray, np.ndarray]:
@@ -86,6 +96,55 @@ def sign_texts(texts: list[str], languages: list[str | None], params: HasherPara
         sigs[rows], sizes[rows] = hasher(params[:3] + (unit,) + params[4:]).signatures_with_counts(
             [texts[i] for i in rows])
     return sigs, sizes
+
+
+DOCS_GROUP = -1  # the group of a band file that holds its documents' indices (as uint64)
+
+
+def read_band(band_file: Path, band: int) -> tuple[np.ndarray, np.ndarray]:
+    """(documents, their keys in one band) from a signing task's band file."""
+    doc = spill.read_group(band_file, DOCS_GROUP).column("key").to_numpy().astype(np.int64)
+    return doc, spill.read_group(band_file, band).column("key").to_numpy()
+
+
+def sign_part(part: Path, keys_file: Path, params: HasherParams, chrome: dict[str, set[int]], with_hashes: bool,
+              block_rows: int, bands: int, rows: int, sig_file: Path, band_file: Path) -> int:
+    """The per-part signing task both engines map: sign the part's documents (the rows the keys stage
+    gave an index), and hand them on as two files: their signatures (with text hash and language)
+    grouped by store block (`store.assemble_block` reads them) and their LSH band keys grouped by band
+    (the bucket tasks of `ondisk.band_group_edges` read them). Returns the rows signed."""
+    doc_of_row = spill.read_all(keys_file, ["doc"]).column("doc").to_numpy()
+    at, sigs, sizes, hashes, languages = sign_rows(part, params, chrome, with_hashes, wanted=doc_of_row >= 0)
+    return write_signed_part(doc_of_row[at], sigs, sizes, hashes, block_rows, bands, rows, sig_file, band_file,
+                             languages)
+
+
+def sign_previous(shard: Path, keys_file: Path, num_perm: int, block_rows: int, bands: int, rows: int,
+                  sig_file: Path, band_file: Path) -> int:
+    """A previous release's signatures/ shard handed on as a signing task's files (its documents keep
+    the MinHash they were published with; their index comes from the keys stage)."""
+    table = pq.read_table(shard, columns=["n_shingles", "signature"])
+    doc = spill.read_all(keys_file, ["doc"]).column("doc").to_numpy()
+    n = table.num_rows
+    flat = table.column("signature").combine_chunks().flatten().to_numpy(zero_copy_only=False) if n else np.empty(0)
+    sigs = np.ascontiguousarray(flat, dtype=np.uint32).reshape(n, num_perm)
+    sizes = table.column("n_shingles").fill_null(0).to_numpy().astype(np.int64)
+    return write_signed_part(doc, sigs, sizes, [None] * n, block_rows, bands, rows, sig_file, band_file)
+
+
+def write_signed_part(doc: np.ndarray, sigs: np.ndarray, sizes: np.ndarray, hashes: list[str | None],
+                      block_rows: int, bands: int, rows: int, sig_file: Path, band_file: Path,
+                      languages: list[tuple[str | None, float | None]] | None = None) -> int:
+    """Signed rows (global index, signature, shingle count, text hash, language) -> the signing task's
+    two files: the signatures grouped by store block, the band keys grouped by band (`read_band`)."""
+    doc = np.asarray(doc, dtype=np.int64)
+    spill.write_grouped(sig_table(doc, sizes, sigs, hashes, languages), doc // block_rows, sig_file)
+    keys = band_keys(sigs, bands, rows) if len(doc) else np.empty((0, bands), np.uint64)
+    # one batch per band (its keys, in the order of `doc`), and the documents once, in group DOCS_GROUP
+    column = np.concatenate([doc.astype(np.uint64), np.ascontiguousarray(keys.T).reshape(-1)])
+    groups = np.repeat(np.arange(-1, bands, dtype=np.int64), len(doc))
+    spill.write_grouped(pa.table({"key": pa.array(column, pa.uint64())}), groups, band_file)
+    return len(doc)
 
 
 @dataclass
@@ -106,10 +165,10 @@ class Signed:
 
 def sign_documents(parts: list[Path], good: pl.DataFrame, params: HasherParams, chrome: dict[str, set[int]],
                    run_map: Callable, with_hashes: bool = False) -> Signed:
-    """Signatures of every kept document (`good`: doc_id, source_file, source_offset, sorted by doc_id),
-    `sign_part` mapped over the parts with `run_map`. Rows are placed by their position (file,
-    offset), not doc_id, so a record rejected as a repeated doc_id never overwrites the signature of
-    the one that kept it."""
+    """Every kept document's signature in memory (`good`: doc_id, source_file, source_offset, sorted by
+    doc_id), `sign_rows` mapped over the parts with `run_map`: the reference the on-disk stages are
+    tested against. Rows are placed by their position (file, offset), not doc_id, so a record rejected
+    as a repeated doc_id never overwrites the signature of the one that kept it."""
     doc_ids = good["doc_id"].to_list()
     at = {(f, o): i for i, (f, o) in enumerate(good.select("source_file", "source_offset").iter_rows())}
     n = len(doc_ids)
@@ -119,39 +178,14 @@ def sign_documents(parts: list[Path], good: pl.DataFrame, params: HasherParams, 
     hashes: list[str | None] = [None] * n
     languages: list[str | None] = [None] * n
     scores: list[float | None] = [None] * n
-    for rows_at, part_sigs, part_sizes, part_hashes, part_languages in run_map(
-            sign_part, [(p, params, chrome, with_hashes) for p in parts]):
-        rows = np.asarray([at.get(a, -1) for a in rows_at], dtype=np.int64)
+    results = run_map(sign_rows, [(p, params, chrome, with_hashes) for p in parts])
+    for part, (rows_at, part_sigs, part_sizes, part_hashes, part_languages) in zip(parts, results):
+        position = pl.read_parquet(part, columns=["source_file", "source_offset"])
+        where = [at.get((position["source_file"][r], position["source_offset"][r]), -1) for r in rows_at.tolist()]
+        rows = np.asarray(where, dtype=np.int64)
         mine = rows >= 0
         sigs[rows[mine]], sizes[rows[mine]] = part_sigs[mine], part_sizes[mine]
         for i, h, (lang, score) in zip(rows[mine], (h for h, m in zip(part_hashes, mine) if m),
                                        (x for x, m in zip(part_languages, mine) if m)):
             hashes[i], languages[i], scores[i] = h, lang, score
     return Signed(doc_ids, sigs, sizes, hashes, languages, scores)
-
-
-def write_signed(signed: Signed, path: Path) -> None:
-    """The work folder's signature table (doc_id, n_shingles, text_hash, language, language_score,
-    signature)."""
-    n, num_perm = signed.sigs.shape
-    flat = pa.array(signed.sigs.reshape(-1), type=pa.uint32())
-    table = pa.table({
-        "doc_id": pa.array(signed.doc_ids, pa.string()),
-        "n_shingles": pa.array(signed.sizes, pa.int64()),
-        "text_hash": pa.array(signed.hashes, pa.string()),
-        "language": pa.array(signed.languages or [None] * n, pa.string()),
-        "language_score": pa.array(signed.language_scores or [None] * n, pa.float64()),
-        "signature": pa.FixedSizeListArray.from_arrays(flat, num_perm),
-    })
-    pq.write_table(table, path, compression="lz4")
-
-
-def read_signed(path: Path, num_perm: int) -> Signed:
-    """`write_signed`'s table back into arrays."""
-    table = pq.read_table(path)
-    n = table.num_rows
-    flat = table.column("signature").combine_chunks().values.to_numpy(zero_copy_only=False) if n else np.empty(0)
-    return Signed(table.column("doc_id").to_pylist(),
-                  np.ascontiguousarray(flat, dtype=np.uint32).reshape(n, num_perm),
-                  table.column("n_shingles").to_numpy().astype(np.int64), table.column("text_hash").to_pylist(),
-                  table.column("language").to_pylist(), table.column("language_score").to_pylist())

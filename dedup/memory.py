@@ -1,0 +1,211 @@
+"""memory: the build's memory budget, and what its processes really used.
+
+`Budget` turns `dedup build --memory` (default: a fraction of this machine's RAM) into the sizes the
+global steps work in: how many rows a partition, a bucket or a block may hold, so that one task's
+working set stays a fixed share of the budget whatever the size of the crawl. It never changes the
+output bytes (rows meet in the same order whatever the partition count), so it is not in the config
+hash; run.json records it.
+
+`RssSampler` follows the resident memory of this process and of its children (the embedded engine's
+workers, a LocalCluster's Dask workers) while the build runs, stage by stage, for run.json.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import gc
+import math
+import os
+import re
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from dedup.errors import ConfigError
+
+MiB = 2 ** 20
+GiB = 2 ** 30
+DEFAULT_FRACTION = 8  # the default budget is 1/8 of the machine's RAM
+MIN_BUDGET = 256 * MiB
+# a task works on at most this share of its process's part of the budget: the rest is for the copies
+# polars and numpy make (sorts, joins), the interpreter and the libraries
+WORKING_SHARE = 4
+
+
+def machine_ram() -> int:
+    """Physical memory of this machine in bytes (8 GiB when the system does not say)."""
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        return 8 * GiB
+
+
+def parse_size(text: str) -> int:
+    """'4G', '512M', '1.5GiB', '2000000000' -> bytes; ConfigError when it is not a size."""
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(i?b)?\s*", str(text), re.I)
+    if not m:
+        raise ConfigError(f"--memory {text!r}: give a size such as 4G, 512M or 2.5GiB")
+    value = float(m.group(1)) * {"": 1, "k": 2 ** 10, "m": MiB, "g": GiB, "t": 2 ** 40}[m.group(2).lower()]
+    if value < MIN_BUDGET:
+        raise ConfigError(f"--memory {text}: at least {MIN_BUDGET // MiB} MiB")
+    return int(value)
+
+
+@dataclass(frozen=True)
+class Budget:
+    """How much memory the build may use in all (every process), and how many processes share it."""
+
+    total: int
+    processes: int = 1  # the build's process and its workers (tasks of a global step run in parallel)
+
+    @classmethod
+    def default(cls, workers: int) -> Budget:
+        """A fraction of this machine's RAM."""
+        return cls(max(MIN_BUDGET, machine_ram() // DEFAULT_FRACTION), _processes(workers))
+
+    @classmethod
+    def of(cls, memory: str | int | None, workers: int) -> Budget:
+        """`--memory` (a size, or None for the default) for a build with this many workers."""
+        if memory is None:
+            return cls.default(workers)
+        return cls(parse_size(memory) if isinstance(memory, str) else int(memory), _processes(workers))
+
+    @property
+    def task(self) -> int:
+        """The bytes one task's working data may take."""
+        return max(4096, self.total // self.processes // WORKING_SHARE)
+
+    def rows(self, bytes_per_row: int, cap: int = 1 << 40) -> int:
+        """How many rows of this size one task may hold at once (at least 8)."""
+        return max(8, min(cap, self.task // max(1, bytes_per_row)))
+
+    def partitions(self, n_rows: int, bytes_per_row: int) -> int:
+        """How many partitions `n_rows` rows of this size need so that each fits one task."""
+        return max(1, math.ceil(n_rows / self.rows(bytes_per_row)))
+
+    def to_dict(self) -> dict[str, int]:
+        """For run.json."""
+        return {"total_mib": self.total // MiB, "processes": self.processes, "task_mib": self.task // MiB}
+
+
+def _processes(workers: int) -> int:
+    return max(1, workers) + (1 if workers > 1 else 0)
+
+
+# ---------------------------------------------------------------- giving memory back
+
+# polars' allocator (jemalloc): purge freed pages within a second, from a background thread, so an
+# idle worker does not sit on the peak of its last task. Set for worker processes before they start.
+ALLOCATOR_ENV = {"_RJEM_MALLOC_CONF": "background_thread:true,dirty_decay_ms:1000,muzzy_decay_ms:0"}
+
+
+def worker_environment() -> None:
+    """Allocator settings for the processes this one starts (a user's own settings win)."""
+    for key, value in ALLOCATOR_ENV.items():
+        os.environ.setdefault(key, value)
+
+
+def release() -> None:
+    """Hand the memory a finished task freed back to the system: Python's garbage, Arrow's pool and
+    the C heap (glibc keeps freed memory otherwise, and a worker's resident size stays at its peak)."""
+    gc.collect()
+    try:
+        import pyarrow as pa
+
+        pa.default_memory_pool().release_unused()
+    except ImportError:  # pragma: no cover - pyarrow is a dependency
+        pass
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        pass
+
+
+def released(fn, *args):  # type: ignore[no-untyped-def]
+    """fn(*args), then `release()`: how the engines run a task."""
+    try:
+        return fn(*args)
+    finally:
+        release()
+
+
+# ---------------------------------------------------------------- what was used
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except (OSError, ValueError):
+        return []
+
+
+def _rss(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/statm", "rb") as f:
+            return int(f.read().split()[1]) * _PAGE
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
+def tree_rss(pid: int | None = None) -> tuple[int, int]:
+    """(resident bytes of this process, of it and all its descendants), from /proc (Linux)."""
+    pid = pid or os.getpid()
+    own = _rss(pid)
+    total, todo = own, _children(pid)
+    while todo:
+        p = todo.pop()
+        todo += _children(p)
+        total += _rss(p)
+    return own, total
+
+
+class RssSampler:
+    """Samples the resident memory of this process and its process tree in a thread; the peaks of each
+    stage (`stage(name)` starts one). Does nothing where /proc is missing."""
+
+    def __init__(self, interval: float = 0.2) -> None:
+        self.interval = interval
+        self.enabled = Path("/proc/self/statm").exists()
+        self.current: str | None = None
+        self.peaks: dict[str, dict[str, float]] = {}
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(target=self._run, name="dedup-rss", daemon=True)
+
+    def __enter__(self) -> RssSampler:
+        if self.enabled:
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout=2)
+
+    def stage(self, name: str) -> None:
+        """Later samples count for this stage."""
+        self.sample()
+        with self._lock:
+            self.current = name
+
+    def sample(self) -> None:
+        """Take one sample now."""
+        if not self.enabled or self.current is None:
+            return
+        own, total = tree_rss()
+        with self._lock:
+            peak = self.peaks.setdefault(self.current, {"main": 0.0, "tree": 0.0})
+            peak["main"] = max(peak["main"], round(own / MiB, 1))
+            peak["tree"] = max(peak["tree"], round(total / MiB, 1))
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            self.sample()
+
+    def report(self) -> dict[str, dict[str, float]]:
+        """{stage: {"main": MiB, "tree": MiB}}: peaks of this process and of its whole process tree."""
+        self.sample()
+        with self._lock:
+            return {k: dict(v) for k, v in self.peaks.items()}

@@ -1,0 +1,273 @@
+"""ondisk: near-duplicate components over signatures on disk, in tasks of bounded size.
+
+The rules are those of `lsh.py` and `cluster.py` (`near_dup_labels` is the same in memory, and the
+tests hold the two equal); only how they are fed changes:
+
+1. `band_group_edges` (one task per group of bands): each band's keys, from every signing task's
+   band file, through `lsh.bucket_edges` (the star + path rule); the group's pairs, packed as
+   lo * n + hi and deduplicated, written grouped by edge partition (a range of lo);
+2. `verify_partition` (one task per edge partition): the partition's pairs from every band group,
+   deduplicated (sorted by (lo, hi): the order of the in-memory edge list), estimated and verified in
+   chunks, each chunk reading only its documents' signatures from the store;
+3. `guard_plan` (one task) and `guard_batch` (a task per batch): the chain guard
+   (`lsh.drop_composite_edges`) over the accepted edges it can act on, in batches of whole connected
+   pieces, each with its documents' signatures in memory;
+4. `kept_components` (the client): the accepted edges the guard kept, the previous release's
+   membership edges, and the engine's connected components.
+
+Memory: a band group holds one band's keys and documents (16 bytes a document) and its group's pairs;
+an edge partition its candidate pairs; the guard's plan one label and one count per document and one
+edge partition; a guard batch its edges and their documents' signatures; the client the kept edges
+(8 bytes each, about 3.5 a document) and one label per document.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+
+from dedup import spill
+from dedup.neardup.cluster import Components, flatten, union_edges
+from dedup.neardup.lsh import (BandFigures, CandidateStats, VerifyParams, add_band, bucket_edges,
+                               drop_composite_edges, estimate, verify)
+from dedup.neardup.sign import read_band
+from dedup.neardup.store import SignatureStore
+
+VERIFY_CHUNK = 65_536  # candidate pairs verified at once: their rows of the store are read together
+BYTES_PER_BAND_ROW = 80  # a document's (doc, key) row of one band, with the sort's and the edges' copies
+BYTES_PER_EDGE_DOC = 400  # a document's share of an edge partition (candidate pairs, their estimates)
+BYTES_PER_GUARD_EDGE = 1536  # an edge of a chain-guard batch: the signatures of its two ends, read into memory
+EDGES_SCHEMA = pa.schema([("lo", pa.int64()), ("hi", pa.int64()), ("jac", pa.float64())])
+
+
+def sorted_unique(values: np.ndarray) -> np.ndarray:
+    """`np.unique` by sorting (numpy 2.3+ hashes first, several times slower on millions of ints)."""
+    values = np.sort(values)
+    return values[np.r_[True, values[1:] != values[:-1]]] if len(values) else values
+
+
+def unique_inverse(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """`np.unique(values, return_inverse=True)` by sorting."""
+    order = np.argsort(values, kind="stable")
+    ordered = values[order]
+    first = np.r_[True, ordered[1:] != ordered[:-1]] if len(ordered) else np.empty(0, bool)
+    kind = np.int32 if len(values) < 2 ** 31 else np.int64
+    inverse = np.empty(len(values), dtype=kind)
+    inverse[order] = np.cumsum(first, dtype=kind) - 1
+    del order
+    return ordered[first], inverse
+
+
+def edge_bounds(n: int, partitions: int) -> np.ndarray:
+    """The first lo of each edge partition after the first (partition p holds lo in [b[p-1], b[p]))."""
+    return np.linspace(0, n, partitions + 1).astype(np.int64)[1:-1]
+
+
+def band_group_edges(band_files: list[Path], bands: list[int], n: int, hot_cap: int, bounds: np.ndarray,
+                     target: Path) -> list[tuple[int, BandFigures]]:
+    """Round 1: the candidate pairs of some bands, packed lo * n + hi, deduplicated, written to `target`
+    grouped by edge partition. Returns each band's bucket figures."""
+    packed, figures = [], []
+    for band in bands:
+        read = [read_band(f, band) for f in band_files]
+        doc = np.concatenate([d for d, _ in read]) if read else np.empty(0, np.int64)
+        key = np.concatenate([k for _, k in read]) if read else np.empty(0, np.uint64)
+        del read
+        src, dst, fig = bucket_edges(key, doc, hot_cap)
+        del doc, key
+        figures.append((band, fig))
+        if len(src):
+            packed.append(sorted_unique(np.minimum(src, dst) * n + np.maximum(src, dst)))
+    edges = sorted_unique(np.concatenate(packed)) if packed else np.empty(0, np.int64)
+    del packed
+    partition = np.searchsorted(bounds * n, edges, side="right") if len(bounds) else np.zeros(len(edges), np.int64)
+    spill.write_grouped(pa.table({"edge": pa.array(edges, pa.int64())}), partition, target)
+    return figures
+
+
+def verify_partition(edge_files: list[Path], partition: int, n: int, store_folder: Path, params: VerifyParams,
+                     previous_file: Path | None, target: Path) -> tuple[int, int]:
+    """Round 2: one edge partition's candidate pairs verified on their signatures; the accepted ones
+    (lo, hi, estimated Jaccard) written to `target`. Returns (candidates, accepted)."""
+    edges = sorted_unique(spill.gather(edge_files, partition, ["edge"]).column("edge").to_numpy())
+    lo, hi = edges // n, edges % n
+    del edges
+    store = SignatureStore(store_folder)
+    sizes = store.sizes()
+    previous = np.load(previous_file, mmap_mode="r") if previous_file is not None else None
+    keep_lo, keep_hi, keep_jac = [], [], []
+    try:
+        for start in range(0, len(lo), VERIFY_CHUNK):
+            s, d = lo[start:start + VERIFY_CHUNK], hi[start:start + VERIFY_CHUNK]
+            docs, local = unique_inverse(np.concatenate([s, d]))
+            ls, ld = local[:len(s)], local[len(s):]
+            local_sizes = sizes[docs]
+            jac, contain = estimate(store[docs], local_sizes, ls, ld)
+            ok = verify(jac, contain, local_sizes, ls, ld, params) & (local_sizes[ls] > 0) & (local_sizes[ld] > 0)
+            if previous is not None:
+                ok &= ~(previous[s] & previous[d])
+            keep_lo.append(s[ok])
+            keep_hi.append(d[ok])
+            keep_jac.append(jac[ok])
+    finally:
+        store.close()
+    accepted = pa.table({"lo": pa.array(np.concatenate(keep_lo) if keep_lo else np.empty(0, np.int64), pa.int64()),
+                         "hi": pa.array(np.concatenate(keep_hi) if keep_hi else np.empty(0, np.int64), pa.int64()),
+                         "jac": pa.array(np.concatenate(keep_jac) if keep_jac else np.empty(0), pa.float64())})
+    spill.write_table(accepted, target)
+    return len(lo), accepted.num_rows
+
+
+def fold_figures(bands: int, per_group: list[list[tuple[int, BandFigures]]]) -> CandidateStats:
+    """The bands' bucket figures folded in band order, as `lsh.candidate_edges` does."""
+    stats = CandidateStats(bands=bands)
+    for band, figures in sorted((b, f) for group in per_group for b, f in group):
+        add_band(stats, band, figures)
+    return stats
+
+
+def _accepted(path: Path, index: type) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    t = spill.read_all(path)
+    return (t.column("lo").to_numpy().astype(index), t.column("hi").to_numpy().astype(index),
+            t.column("jac").to_numpy())
+
+
+def _oriented(lo: np.ndarray, hi: np.ndarray, sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(larger, smaller) end of each edge, as `lsh.drop_composite_edges` orients them."""
+    small_is_lo = sizes[lo] <= sizes[hi]
+    return np.where(small_is_lo, hi, lo), np.where(small_is_lo, lo, hi)
+
+
+def guard_plan(accepted_files: list[Path], n: int, store_folder: Path, params: VerifyParams, batch_edges: int,
+               targets: list[Path]) -> int:
+    """Round 3 (one task): which accepted edges the chain guard can act on (those of hubs, larger or
+    smaller side, that have a containment-only edge: the rule skips every other hub), cut into batches
+    of whole connected pieces of that graph, so that every hub's edges are in one batch. Partition by
+    partition: the task holds one label and one count per document, never every edge. Writes, for each
+    accepted file, its involved edges (global position, ends, Jaccard) grouped by batch; returns the
+    number of batches."""
+    index = np.int32 if n < 2 ** 31 else np.int64
+    store = SignatureStore(store_folder)
+    sizes = store.sizes()
+    store.close()
+    hubs_large, hubs_small = [], []
+    for f in accepted_files:
+        lo, hi, jac = _accepted(f, index)
+        weak = jac < params.jaccard
+        larger, smaller = _oriented(lo[weak], hi[weak], sizes)
+        hubs_large.append(sorted_unique(larger))
+        hubs_small.append(sorted_unique(smaller))
+    large = sorted_unique(np.concatenate(hubs_large)) if hubs_large else np.empty(0, index)
+    small = sorted_unique(np.concatenate(hubs_small)) if hubs_small else np.empty(0, index)
+    del hubs_large, hubs_small
+
+    def involved(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+        larger, smaller = _oriented(lo, hi, sizes)
+        return np.flatnonzero(np.isin(larger, large) | np.isin(smaller, small))
+
+    root = np.arange(n, dtype=np.int64)
+    for f in accepted_files:
+        lo, hi, _ = _accepted(f, index)
+        mine = involved(lo, hi)
+        union_edges(root, lo[mine], hi[mine])
+    flatten(root)
+    count = np.zeros(n, dtype=np.int64)
+    for f in accepted_files:
+        lo, hi, _ = _accepted(f, index)
+        count += np.bincount(root[lo[involved(lo, hi)]], minlength=n)
+    # pieces in the order of their root, packed into batches of about batch_edges edges, never split
+    batch_of_root = (np.cumsum(count) - count) // max(1, batch_edges)
+    batches = int(batch_of_root[count > 0].max()) + 1 if (count > 0).any() else 0
+    del count
+    position = 0
+    for f, target in zip(accepted_files, targets):
+        lo, hi, jac = _accepted(f, index)
+        mine = involved(lo, hi)
+        table = pa.table({"pos": pa.array(position + mine, pa.int64()), "lo": pa.array(lo[mine], pa.int64()),
+                          "hi": pa.array(hi[mine], pa.int64()), "jac": pa.array(jac[mine], pa.float64())})
+        spill.write_grouped(table, batch_of_root[root[lo[mine]]], target)
+        position += len(lo)
+    return batches
+
+
+def guard_batch(plan_files: list[Path], batch: int, store_folder: Path, params: VerifyParams) -> tuple[np.ndarray, int]:
+    """Round 4 (a task per batch): `lsh.drop_composite_edges` over one batch's edges (in their global
+    order), with its documents' signatures read from the store into memory. Returns (global positions
+    of the edges it drops, hubs found)."""
+    t = spill.gather(plan_files, batch)
+    pos, lo, hi, jac = (t.column(c).to_numpy() for c in ("pos", "lo", "hi", "jac"))
+    del t
+    if not len(pos):
+        return np.empty(0, np.int64), 0
+    docs, at = unique_inverse(np.concatenate([lo, hi]))
+    store = SignatureStore(store_folder)
+    try:
+        sigs, sizes = store[docs], store.sizes()[docs]
+    finally:
+        store.close()
+    kept, hubs = drop_composite_edges(sigs, sizes, at[:len(pos)], at[len(pos):], jac, np.ones(len(pos), dtype=bool),
+                                      params)
+    return pos[~kept], hubs
+
+
+def kept_components(accepted_files: list[Path], dropped: np.ndarray, n: int, components: Components,
+                    membership: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, int]:
+    """The client's part: the accepted edges but those the guard dropped (and a previous release's
+    membership edges) -> the engine's connected components. Returns (labels, verified edges)."""
+    index = np.int32 if n < 2 ** 31 else np.int64
+    los, his, position = [], [], 0
+    for f in accepted_files:
+        lo, hi, _ = _accepted(f, index)
+        keep = np.ones(len(lo), dtype=bool)
+        keep[dropped[(dropped >= position) & (dropped < position + len(lo))] - position] = False
+        los.append(lo[keep])
+        his.append(hi[keep])
+        position += len(lo)
+    lo = np.concatenate(los) if los else np.empty(0, index)
+    hi = np.concatenate(his) if his else np.empty(0, index)
+    del los, his
+    verified = len(lo)
+    if membership is not None:
+        lo, hi = np.r_[lo, membership[0]], np.r_[hi, membership[1]]
+    return components(n, lo, hi), verified
+
+
+TaskMap = Callable[[Callable, list[tuple]], list]
+
+
+def near_dup_components(run_map: TaskMap, band_files: list[Path], n: int, bands: int, hot_cap: int,
+                        params: VerifyParams, store_folder: Path, work: Path, *, bands_per_group: int,
+                        edge_partitions: int, components: Components, previous_file: Path | None = None,
+                        membership: tuple[np.ndarray, np.ndarray] | None = None, guard_batch_edges: int = 1_000_000,
+                        step: Callable[[str], None] = lambda name: None) -> tuple[np.ndarray, dict]:
+    """`cluster.near_dup_labels` over the store and the band files: labels and the run.json figures."""
+    work.mkdir(parents=True, exist_ok=True)
+    groups = [list(range(b, min(bands, b + bands_per_group))) for b in range(0, bands, bands_per_group)]
+    bounds = edge_bounds(n, edge_partitions)
+    step("candidates")
+    edge_files = [work / f"edges-{g:05d}.arrow" for g in range(len(groups))]
+    per_group = run_map(band_group_edges, [(band_files, group, n, hot_cap, bounds, f)
+                                           for group, f in zip(groups, edge_files)])
+    stats = fold_figures(bands, per_group)
+    step("verify")
+    accepted_files = [work / f"accepted-{p:05d}.arrow" for p in range(len(bounds) + 1)]
+    counts = run_map(verify_partition, [(edge_files, p, n, store_folder, params, previous_file, f)
+                                        for p, f in enumerate(accepted_files)])
+    for f in edge_files:
+        f.unlink(missing_ok=True)
+    step("guard")
+    plan_files = [work / f"guard-{p:05d}.arrow" for p in range(len(accepted_files))]
+    (batches,) = run_map(guard_plan, [(accepted_files, n, store_folder, params, guard_batch_edges, plan_files)])
+    guarded = run_map(guard_batch, [(plan_files, k, store_folder, params) for k in range(batches)])
+    dropped = np.sort(np.concatenate([d for d, _ in guarded])) if guarded else np.empty(0, np.int64)
+    composites = sum(h for _, h in guarded)
+    step("components")
+    labels, verified = kept_components(accepted_files, dropped, n, components, membership)
+    report = {"candidate_edges": int(sum(c for c, _ in counts)), "verified_edges": int(verified),
+              "buckets_with_copies": stats.buckets_multi, "largest_bucket": stats.largest_bucket,
+              "hot_buckets": stats.hot_buckets[:20], "hot_bucket_count": len(stats.hot_buckets),
+              "composite_pages": composites}
+    return labels, report

@@ -1,0 +1,182 @@
+"""store: the signatures of one signing pass, on disk, in doc order; rows read back on demand.
+
+Every signed document has a global index (its rank by doc_id, given by the keys stage). The signing
+tasks write their rows part by part (`sign.sign_part`); `assemble_block` puts them in doc order, one
+raw `(rows, num_perm)` uint32 file per block of indices, plus the shingle counts. `SignatureStore`
+reads rows of those files by index (`store[idx]`, as a numpy array would) through memory maps whose
+pages are handed back to the kernel as reading goes on, so the resident memory of a reader stays
+bounded however large the store: the verification, the chain guard and the similarity of each copy to
+its canonical read only the rows they need.
+"""
+
+from __future__ import annotations
+
+import json
+import mmap
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+
+from dedup import spill
+
+META = "store.json"
+RELEASE_BYTES = 32 * 2 ** 20  # mapped pages read since the last release before they are handed back
+
+
+def block_path(folder: Path, block: int) -> Path:
+    """The raw signature rows of one block."""
+    return folder / f"block-{block:05d}.u32"
+
+
+def sizes_path(folder: Path, block: int) -> Path:
+    """The shingle counts of one block."""
+    return folder / f"sizes-{block:05d}.npy"
+
+
+def write_meta(folder: Path, n: int, num_perm: int, block_rows: int) -> None:
+    """The store's shape; written before the blocks are assembled."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / META).write_text(json.dumps({"n": n, "num_perm": num_perm, "block_rows": block_rows}), "utf-8")
+
+
+def n_blocks(n: int, block_rows: int) -> int:
+    """How many blocks hold n rows."""
+    return max(1, -(-n // block_rows))
+
+
+def sig_table(doc: np.ndarray, sizes: np.ndarray, sigs: np.ndarray, hashes: list[str | None],
+              languages: list[tuple[str | None, float | None]] | None = None) -> pa.Table:
+    """Rows of signed documents as the signing tasks hand them on: doc (global index), size (shingle
+    count), hash (of the signed text, or null), language and language_score (of the signed text, or
+    null), sig (fixed-size list of num_perm uint32)."""
+    num_perm = sigs.shape[1]
+    flat = pa.array(np.ascontiguousarray(sigs, dtype=np.uint32).reshape(-1), type=pa.uint32())
+    languages = languages or [(None, None)] * len(doc)
+    return pa.table({"doc": pa.array(doc, pa.int64()), "size": pa.array(sizes, pa.int64()),
+                     "hash": pa.array(hashes, pa.string()),
+                     "language": pa.array([lang for lang, _ in languages], pa.string()),
+                     "language_score": pa.array([score for _, score in languages], pa.float64()),
+                     "sig": pa.FixedSizeListArray.from_arrays(flat, num_perm)})
+
+
+def sig_arrays(table: pa.Table, num_perm: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """`sig_table` rows -> (doc, size, sigs (rows, num_perm) uint32)."""
+    n = table.num_rows
+    if n == 0:
+        return np.empty(0, np.int64), np.empty(0, np.int64), np.empty((0, num_perm), np.uint32)
+    flat = table.column("sig").combine_chunks().values.to_numpy(zero_copy_only=False)
+    return (table.column("doc").to_numpy().astype(np.int64), table.column("size").to_numpy().astype(np.int64),
+            np.ascontiguousarray(flat, dtype=np.uint32).reshape(n, num_perm))
+
+
+def assemble_block(folder: Path, block: int, part_files: list[Path]) -> int:
+    """One block of the store from the signing tasks' files (group `block` of each): rows in doc
+    order, a zero row (size 0) for an index no task signed. Returns the rows signed."""
+    meta = json.loads((folder / META).read_text("utf-8"))
+    n, num_perm, block_rows = meta["n"], meta["num_perm"], meta["block_rows"]
+    first = block * block_rows
+    rows = max(0, min(n, first + block_rows) - first)
+    sigs = np.zeros((rows, num_perm), dtype=np.uint32)
+    sizes = np.zeros(rows, dtype=np.int64)
+    signed = 0
+    for f in part_files:
+        doc, size, part_sigs = sig_arrays(spill.read_group(f, block, ["doc", "size", "sig"]), num_perm)
+        sigs[doc - first] = part_sigs
+        sizes[doc - first] = size
+        signed += len(doc)
+    _write_atomic(block_path(folder, block), sigs.tobytes())
+    tmp = sizes_path(folder, block).with_name(f".sizes-{block:05d}.tmp.npy")
+    np.save(tmp, sizes)
+    tmp.replace(sizes_path(folder, block))
+    return signed
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    with open(tmp, "wb") as f:
+        f.write(data)
+    tmp.replace(path)
+
+
+class SignatureStore:
+    """The signatures of one pass by global index, read from the block files: `store[idx]` is the
+    (len(idx), num_perm) uint32 array of those rows, like `sigs[idx]` on the whole matrix."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder)
+        meta = json.loads((self.folder / META).read_text("utf-8"))
+        self.n, self.num_perm, self.block_rows = meta["n"], meta["num_perm"], meta["block_rows"]
+        self._maps: dict[int, tuple[mmap.mmap, np.ndarray]] = {}
+        self._touched = 0
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return self.n, self.num_perm
+
+    def __len__(self) -> int:
+        return self.n
+
+    def _block(self, b: int) -> np.ndarray:
+        if b not in self._maps:
+            path = block_path(self.folder, b)
+            rows = min(self.n, (b + 1) * self.block_rows) - b * self.block_rows
+            if rows <= 0 or path.stat().st_size == 0:
+                self._maps[b] = (None, np.empty((0, self.num_perm), np.uint32))  # type: ignore[assignment]
+            else:
+                with open(path, "rb") as f:
+                    mm = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+                self._maps[b] = (mm, np.frombuffer(mm, dtype=np.uint32).reshape(rows, self.num_perm))
+        return self._maps[b][1]
+
+    def __getitem__(self, idx: np.ndarray | slice | int) -> np.ndarray:
+        if isinstance(idx, slice):
+            idx = np.arange(*idx.indices(self.n))
+        scalar = np.ndim(idx) == 0
+        idx = np.atleast_1d(np.asarray(idx, dtype=np.int64))
+        out = np.empty((len(idx), self.num_perm), dtype=np.uint32)
+        if len(idx):
+            if idx.min() < 0 or idx.max() >= self.n:
+                raise IndexError(f"signature index out of range 0..{self.n - 1}")
+            # a mapped page read stays resident until released: read at most RELEASE_BYTES of pages at once
+            step = max(1, RELEASE_BYTES // max(self.num_perm * 4, mmap.PAGESIZE))
+            for start in range(0, len(idx), step):
+                self._gather(idx[start:start + step], out[start:start + step])
+                self._touched += min(step, len(idx) - start) * max(self.num_perm * 4, mmap.PAGESIZE)
+                if self._touched >= RELEASE_BYTES:
+                    self.release()
+        return out[0] if scalar else out
+
+    def _gather(self, idx: np.ndarray, out: np.ndarray) -> None:
+        blocks = idx // self.block_rows
+        first, last = int(blocks.min()), int(blocks.max())
+        if first == last:
+            out[:] = self._block(first)[idx - first * self.block_rows]
+            return
+        for b in range(first, last + 1):
+            mine = np.flatnonzero(blocks == b)
+            if len(mine):
+                out[mine] = self._block(b)[idx[mine] - b * self.block_rows]
+
+    def sizes(self) -> np.ndarray:
+        """The shingle count of every index (0: nothing signed, or no text left)."""
+        parts = [np.load(sizes_path(self.folder, b)) for b in range(n_blocks(self.n, self.block_rows))]
+        return np.concatenate(parts) if parts else np.empty(0, np.int64)
+
+    def release(self) -> None:
+        """Hand the pages read so far back to the kernel (they stay in the page cache)."""
+        for mm, _ in self._maps.values():
+            if mm is not None and hasattr(mm, "madvise"):
+                mm.madvise(mmap.MADV_DONTNEED)
+        self._touched = 0
+
+    def close(self) -> None:
+        """Unmap every block."""
+        for b in list(self._maps):
+            mm, arr = self._maps.pop(b)
+            del arr
+            if mm is not None:
+                try:
+                    mm.close()
+                except BufferError:  # a row view handed out still points into it: the GC unmaps it
+                    pass

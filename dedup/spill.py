@@ -1,0 +1,84 @@
+"""spill: tables handed between the tasks of a global step, split by destination, on disk.
+
+A global step that cannot hold every document at once runs as two rounds of tasks: each task of the
+first round reads its share (a docs part, a band group...) and writes ONE file whose record batches are
+its rows grouped by destination (a cluster partition, a band bucket, a docs part...); each task of the
+second round reads its own group from every file of the first round. The file count stays the number
+of first-round tasks, a reader touches only its batches, and the client holds file lists only. Both
+engines run both rounds through `Steps.map`, so the rows meet in the same order whatever runs them.
+
+Files are Arrow IPC (lz4-compressed buffers): random access by batch, no encoding cost. The group of
+each batch is in the schema's metadata.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.ipc as ipc
+
+GROUPS_KEY = b"dedup.groups"
+_OPTIONS = ipc.IpcWriteOptions(compression="lz4")
+
+
+def write_grouped(table: pa.Table, group: np.ndarray, path: Path) -> dict[int, int]:
+    """Write `table` to `path` with its rows grouped by `group` (one int per row), keeping the row
+    order inside each group; rows per group written. Written under a temporary name, then renamed."""
+    group = np.asarray(group, dtype=np.int64)
+    if len(group) != table.num_rows:
+        raise ValueError(f"{len(group)} group numbers for {table.num_rows} rows")
+    order = np.argsort(group, kind="stable")
+    ordered = group[order]
+    firsts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]]) if len(ordered) else np.empty(0, np.int64)
+    ends = np.r_[firsts[1:], len(ordered)]
+    groups = [int(ordered[s]) for s in firsts]
+    table = table.take(pa.array(order)) if len(order) else table
+    meta = dict(table.schema.metadata or {})
+    meta[GROUPS_KEY] = json.dumps(groups).encode()
+    schema = table.schema.with_metadata(meta)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    with pa.OSFile(str(tmp), "wb") as sink, ipc.new_file(sink, schema, options=_OPTIONS) as writer:
+        for s, e in zip(firsts, ends):
+            writer.write_table(table.slice(int(s), int(e - s)).replace_schema_metadata(meta), max_chunksize=int(e - s))
+    os.replace(tmp, path)
+    return {g: int(e - s) for g, s, e in zip(groups, firsts, ends)}
+
+
+def write_table(table: pa.Table, path: Path) -> None:
+    """A table as one group (group 0): a step's output that is read whole."""
+    write_grouped(table, np.zeros(table.num_rows, dtype=np.int64), path)
+
+
+def read_group(path: Path, group: int, columns: list[str] | None = None) -> pa.Table:
+    """The rows of one group of a file written by `write_grouped` (no rows: an empty table)."""
+    with pa.OSFile(str(path), "rb") as source:
+        reader = ipc.open_file(source)
+        schema = reader.schema
+        groups = json.loads((schema.metadata or {}).get(GROUPS_KEY, b"[]"))
+        batches = [reader.get_batch(i) for i, g in enumerate(groups) if g == group]
+        table = pa.Table.from_batches(batches, schema=schema) if batches else schema.empty_table()
+    table = table.replace_schema_metadata(None)
+    return table.select(columns) if columns is not None else table
+
+
+def read_all(path: Path, columns: list[str] | None = None) -> pa.Table:
+    """Every row of a file written by `write_grouped`, group by group."""
+    with pa.OSFile(str(path), "rb") as source:
+        table = ipc.open_file(source).read_all()
+    table = table.replace_schema_metadata(None)
+    return table.select(columns) if columns is not None else table
+
+
+def gather(paths: Iterable[Path], group: int, columns: list[str] | None = None) -> pa.Table:
+    """One group from many files, in file order (the second round of a global step)."""
+    tables = [read_group(p, group, columns) for p in paths]
+    tables = [t for t in tables if t.num_rows] or tables[:1]
+    if not tables:
+        raise ValueError("no files to gather from")
+    return pa.concat_tables(tables).combine_chunks() if len(tables) > 1 else tables[0]

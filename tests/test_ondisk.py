@@ -1,0 +1,275 @@
+"""The global steps out of core equal the in-memory rules, whatever the partitioning.
+
+- keys: the global index is the rank by doc_id of the documents the old keys table kept, with repeated
+  ids rejected the same way, for one bucket or many;
+- the signature store returns the rows `sign_documents` computes in memory;
+- near-duplicates: `ondisk.near_dup_components` gives the labels and figures of `near_dup_labels`
+  for any band grouping and edge partitioning, on real crawls and on synthetic signatures (hypothesis);
+- site chrome counted bucket by bucket equals the count over the whole occurrence table;
+- a whole build with a tiny memory budget (every step in many partitions) writes the same bytes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from polars.testing import assert_frame_equal
+
+from conftest import parquet_hashes, shared_path
+from dedup import spill
+from dedup.config import BuildConfig
+from dedup.errors import ConfigError
+from dedup.keys import read_keys
+from dedup.memory import Budget, RssSampler, parse_size, release, tree_rss
+from dedup.neardup.cluster import connected_components, near_dup_labels
+from dedup.neardup.lsh import VerifyParams
+from dedup.neardup.ondisk import near_dup_components
+from dedup.neardup.sign import hasher_params, sign_documents, write_signed_part
+from dedup.neardup.store import SignatureStore, assemble_block, n_blocks, write_meta
+from dedup.pipeline import build
+from dedup.sitechrome import count_bucket, scatter_occurrences
+from dedup.text.blocks import count_site_chrome
+from on_disk import extract, good, index, sign_store, stories_frame
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLE = REPO / "samples" / "crawl"
+CONFIG = BuildConfig()
+
+
+class Crawl:
+    """A crawl extracted and indexed, with its in-memory reference signatures (pass 1)."""
+
+    def __init__(self, files: list[Path], folder: Path) -> None:
+        self.folder = folder
+        self.parts = extract(files, folder / "docs")
+        self.keys, self.n = index(self.parts, folder / "keys")
+        self.good = good(self.parts)
+        self.signed = sign_documents(self.parts, self.good, hasher_params(CONFIG), {}, lambda f, items: [f(*i) for i in items])
+        self.store = sign_store(self.parts, self.keys, self.n, folder / "sig1", CONFIG, {}, False, block_rows=97)
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory) -> Crawl:
+    return Crawl([SAMPLE], tmp_path_factory.mktemp("sample"))
+
+
+@pytest.fixture(scope="module")
+def bench(tmp_path_factory) -> Crawl:
+    files = sorted(shared_path("bench", "syndication-dev", "crawl").glob("*.warc.gz"))[:2]
+    return Crawl(files, tmp_path_factory.mktemp("bench"))
+
+
+def index_of(crawl: Crawl) -> pl.DataFrame:
+    """(source_file, source_offset) -> doc_id, reject fields and index, from the keys files."""
+    frames = []
+    for part, keys in zip(crawl.parts, crawl.keys):
+        pos = pl.read_parquet(part, columns=["source_file", "source_offset"])
+        frames.append(pl.concat([pos, read_keys(keys)], how="horizontal"))
+    return pl.concat(frames)
+
+
+# ---------------------------------------------------------------- keys
+
+@pytest.mark.parametrize("buckets", [1, 2, 7])
+def test_the_index_is_the_rank_by_doc_id_of_the_kept_documents(sample, tmp_path, buckets):
+    keys, n = index(sample.parts, tmp_path / "keys", buckets=buckets)
+    got = pl.concat([pl.concat([pl.read_parquet(p, columns=["source_file", "source_offset"]), read_keys(k)],
+                               how="horizontal") for p, k in zip(sample.parts, keys)])
+    assert n == sample.good.height == len(sample.signed.doc_ids)
+    want = sample.good.with_row_index("rank").select("source_file", "source_offset", pl.col("rank").cast(pl.Int64))
+    ranked = got.join(want, on=["source_file", "source_offset"], how="left")
+    assert (ranked["doc"] == ranked["rank"].fill_null(-1)).all()
+    old = pl.concat([pl.read_parquet(p, columns=["source_file", "source_offset"]) for p in sample.parts]).join(
+        sample.good.select("source_file", "source_offset", "doc_id"), on=["source_file", "source_offset"], how="left")
+    assert got.filter(pl.col("doc") >= 0)["doc_id"].sort().to_list() == old["doc_id"].drop_nulls().sort().to_list()
+
+
+def test_a_record_read_twice_is_rejected_in_its_later_place_whatever_the_buckets(sample, tmp_path):
+    from dedup.ingest import key_table
+
+    parts = sample.parts + [tmp_path / "copy.parquet"]
+    parts[-1].write_bytes(sample.parts[0].read_bytes())  # every record of part 0 a second time
+    want = key_table(parts).select("source_file", "source_offset", "doc_id", "reject_reason", "reject_detail")
+    for buckets in (1, 5):
+        keys, n = index(parts, tmp_path / f"keys-{buckets}", buckets=buckets)
+        got = pl.concat([pl.concat([pl.read_parquet(p, columns=["source_file", "source_offset"]), read_keys(k)],
+                                   how="horizontal") for p, k in zip(parts, keys)])
+        # the copy has the same (file, offset) as part 0: compare in file order, where key_table sorts
+        assert sorted(got.drop("doc").rows(), key=str) == sorted(want.rows(), key=str)
+        assert n == sample.good.height
+        assert (got.filter(pl.col("reject_reason") == "repeated_doc_id")["doc"] == -1).all()
+
+
+# ---------------------------------------------------------------- the store
+
+def test_the_store_holds_the_signatures_in_doc_order(sample):
+    store = SignatureStore(sample.store)
+    try:
+        assert store.shape == sample.signed.sigs.shape
+        np.testing.assert_array_equal(store[np.arange(sample.n)], sample.signed.sigs)
+        rng = np.random.default_rng(1)
+        idx = rng.integers(0, sample.n, 500)
+        np.testing.assert_array_equal(store[idx], sample.signed.sigs[idx])  # any order, repeats
+        np.testing.assert_array_equal(store[3], sample.signed.sigs[3])
+        np.testing.assert_array_equal(store.sizes(), sample.signed.sizes)
+        store.release()
+        np.testing.assert_array_equal(store[idx[::-1]], sample.signed.sigs[idx[::-1]])  # read again after release
+        with pytest.raises(IndexError):
+            store[np.array([sample.n])]
+    finally:
+        store.close()
+
+
+# ---------------------------------------------------------------- near-duplicates
+
+def ondisk(crawl: Crawl, folder: Path, params: VerifyParams, bands_per_group: int, partitions: int,
+           run_map=None) -> tuple[np.ndarray, dict]:
+    band_files = sorted(crawl.store.glob("bands-*.arrow"))
+    return near_dup_components(run_map or (lambda f, items, done=None: [f(*i) for i in items]), band_files,
+                               crawl.n, CONFIG.bands, CONFIG.hot_bucket_cap, params, crawl.store, folder,
+                               bands_per_group=bands_per_group, edge_partitions=partitions,
+                               components=connected_components)
+
+
+@pytest.mark.parametrize("bands_per_group,partitions", [(64, 1), (7, 3), (1, 11)])
+def test_near_duplicates_on_disk_equal_the_in_memory_rule(sample, tmp_path, bands_per_group, partitions):
+    for params in (VerifyParams.for_stories(CONFIG), VerifyParams.for_clusters(CONFIG)):
+        want = near_dup_labels(sample.signed.sigs, sample.signed.sizes, CONFIG.bands, CONFIG.rows,
+                               CONFIG.hot_bucket_cap, params)
+        got = ondisk(sample, tmp_path / f"{params.jaccard}", params, bands_per_group, partitions)
+        np.testing.assert_array_equal(got[0], want[0])
+        assert got[1] == want[1]
+    assert want[1]["verified_edges"] > 0 and want[1]["candidate_edges"] > want[1]["verified_edges"]
+
+
+def test_near_duplicates_on_disk_equal_the_in_memory_rule_on_the_bench(bench, tmp_path):
+    params = VerifyParams.for_clusters(CONFIG)
+    want = near_dup_labels(bench.signed.sigs, bench.signed.sizes, CONFIG.bands, CONFIG.rows, CONFIG.hot_bucket_cap,
+                           params)
+    got = ondisk(bench, tmp_path, params, 5, 4)
+    np.testing.assert_array_equal(got[0], want[0])
+    assert got[1] == want[1] and want[1]["composite_pages"] >= 0
+
+
+def planted(n_stories: int, copies: list[int], noise: list[float], seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Synthetic signatures: stories of random MinHash values, copies keeping each value with
+    probability 1 - noise, and a few identical short pages (a hot bucket)."""
+    rng = np.random.default_rng(seed)
+    rows, sizes = [], []
+    for s in range(n_stories):
+        base = rng.integers(0, 2 ** 32, 128, dtype=np.uint64).astype(np.uint32)
+        for c in range(copies[s % len(copies)]):
+            keep = rng.random(128) >= noise[(s + c) % len(noise)]
+            rows.append(np.where(keep, base, rng.integers(0, 2 ** 32, 128, dtype=np.uint64).astype(np.uint32)))
+            sizes.append(int(rng.integers(0, 400)))
+    return np.asarray(rows, dtype=np.uint32), np.asarray(sizes, dtype=np.int64)
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.integers(1, 25), st.lists(st.integers(1, 6), min_size=1, max_size=4),
+       st.lists(st.floats(0.0, 0.9), min_size=1, max_size=4), st.integers(0, 2 ** 16),
+       st.integers(1, 64), st.integers(1, 6), st.integers(2, 5), st.integers(1, 40))
+def test_near_duplicates_on_disk_property(tmp_path_factory, n_stories, copies, noise, seed, group, partitions, cap,
+                                          guard_batch):
+    sigs, sizes = planted(n_stories, copies, noise, seed)
+    n = len(sigs)
+    folder = tmp_path_factory.mktemp("planted")
+    block_rows = max(1, n // 3)
+    write_meta(folder, n, 128, block_rows)
+    order = np.random.default_rng(seed).permutation(n)  # tasks see the documents in any order
+    halves = np.array_split(order, 2)
+    for i, docs in enumerate(halves):
+        write_signed_part(docs, sigs[docs], sizes[docs], [None] * len(docs), block_rows, CONFIG.bands, CONFIG.rows,
+                          folder / f"part-{i}.arrow", folder / f"bands-{i}.arrow")
+    for b in range(n_blocks(n, block_rows)):
+        assemble_block(folder, b, sorted(folder.glob("part-*.arrow")))
+    params = VerifyParams.for_clusters(CONFIG)
+    want = near_dup_labels(sigs, sizes, CONFIG.bands, CONFIG.rows, cap, params)
+    got = near_dup_components(lambda f, items, done=None: [f(*i) for i in items], sorted(folder.glob("bands-*.arrow")),
+                              n, CONFIG.bands, cap, params, folder, folder / "edges", bands_per_group=group,
+                              edge_partitions=partitions, components=connected_components, guard_batch_edges=guard_batch)
+    np.testing.assert_array_equal(got[0], want[0])
+    assert got[1] == want[1]
+
+
+# ---------------------------------------------------------------- site chrome
+
+@pytest.mark.parametrize("buckets", [1, 3, 8])
+def test_site_chrome_by_bucket_equals_the_whole_count(sample, tmp_path, buckets):
+    story, _ = near_dup_labels(sample.signed.sigs, sample.signed.sizes, CONFIG.bands, CONFIG.rows,
+                               CONFIG.hot_bucket_cap, VerifyParams.for_stories(CONFIG))
+    np.save(tmp_path / "stories.npy", story)
+    stories = stories_frame(sample.keys, story)
+    scattered = [tmp_path / f"occ-{i}.arrow" for i in range(len(sample.parts))]
+    for p, k, f in zip(sample.parts, sample.keys, scattered):
+        scatter_occurrences(p, k, tmp_path / "stories.npy", buckets, f)
+    for min_stories in (1, 4):
+        want = count_site_chrome(sample.parts, stories, min_stories)
+        assert want.height > 0  # the sample crawl has site chrome: the comparison is not vacuous
+        got = pl.concat([count_bucket(scattered, b, min_stories) for b in range(buckets)]).sort("domain", "block_key")
+        assert_frame_equal(got, want)
+
+
+# ---------------------------------------------------------------- files, budget
+
+def test_grouped_files_give_each_group_its_rows_in_order(tmp_path):
+    import pyarrow as pa
+
+    table = pa.table({"x": list(range(10)), "s": [str(i) for i in range(10)]})
+    group = np.array([3, 1, 3, 0, 1, 3, 3, 0, 1, 1])
+    assert spill.write_grouped(table, group, tmp_path / "a.arrow") == {0: 2, 1: 4, 3: 4}
+    assert spill.read_group(tmp_path / "a.arrow", 3).column("x").to_pylist() == [0, 2, 5, 6]
+    assert spill.read_group(tmp_path / "a.arrow", 2).num_rows == 0
+    assert spill.read_group(tmp_path / "a.arrow", 2).schema == table.schema
+    spill.write_grouped(table.slice(0, 0), np.empty(0, np.int64), tmp_path / "b.arrow")
+    both = spill.gather([tmp_path / "a.arrow", tmp_path / "b.arrow", tmp_path / "a.arrow"], 1)
+    assert both.column("x").to_pylist() == [1, 4, 8, 9] * 2
+    assert spill.read_all(tmp_path / "a.arrow").num_rows == 10
+
+
+def test_memory_budget():
+    assert parse_size("4G") == 4 * 2 ** 30 and parse_size("512MiB") == 512 * 2 ** 20
+    assert parse_size("1.5g") == int(1.5 * 2 ** 30)
+    for bad in ("lots", "12 parsecs", "1M"):  # 1M: below the floor
+        with pytest.raises(ConfigError):
+            parse_size(bad)
+    b = Budget(3 * 2 ** 30, 3)
+    assert b.partitions(10, 100) == 1
+    assert b.partitions(10_000_000, 2048) == -(-10_000_000 // b.rows(2048))
+    assert Budget.of(None, 2).total > 0 and Budget.of("1G", 1).processes == 1
+    own, total = tree_rss()
+    assert 0 < own <= total
+
+
+def test_the_sampler_sees_a_stage_grow_and_release_gives_memory_back():
+    if not Path("/proc/self/statm").exists():
+        pytest.skip("needs /proc (Linux)")
+    with RssSampler(interval=0.01) as sampler:
+        sampler.stage("small")
+        sampler.stage("large")
+        block = np.ones(64 * 2 ** 20, dtype=np.uint8)  # 64 MiB, touched
+        sampler.sample()
+        del block
+        release()
+        sampler.stage("after")
+        peaks = sampler.report()
+    assert peaks["large"]["main"] >= peaks["small"]["main"] + 60
+    assert peaks["large"]["tree"] >= peaks["large"]["main"]
+    assert peaks["after"]["main"] < peaks["large"]["main"] - 40
+
+
+def test_a_tiny_budget_writes_the_same_bytes(tmp_path):
+    """Every global step in many partitions (keys buckets, blocks, band groups, edge and cluster
+    partitions, chrome buckets) against one partition each: the same files."""
+    build([str(SAMPLE)], tmp_path / "big", BuildConfig(), workers=1)
+    report = build([str(SAMPLE)], tmp_path / "tiny", BuildConfig(), workers=1, memory=20_000)
+    assert parquet_hashes(tmp_path / "tiny") == parquet_hashes(tmp_path / "big")
+    layout = report.timings_s["partitions"]
+    assert set(layout) == {"keys_buckets", "store_blocks", "band_groups", "edge_partitions", "chrome_buckets",
+                           "cluster_partitions"}
+    assert min(layout.values()) > 1, layout

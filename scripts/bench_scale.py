@@ -20,7 +20,8 @@ The documents are shaped like a news crawl (the proportions of `../shared/bench/
   the story), a length of 0.3-1.1 times the story's (truncated and extended copies: containment);
 - hot buckets: 0.3 % of the pages are short template pages, 3 templates per million pages sharing 20
   of 64 bands (buckets of about 1,000 pages that verification rejects);
-- 1,000 sites per million pages; dates, licences, agencies and datelines drawn per site and story.
+- 1,000 sites per million pages; dates, licences, agencies, datelines and bylines (on 60 % of the copies)
+  drawn per site and story.
 Everything is a function of (seed, document number): the same N gives the same documents.
 """
 
@@ -142,6 +143,11 @@ def key_columns(part: int, g: np.ndarray, p: dict[str, np.ndarray], seed: int) -
                                                                              "all-rights-reserved", "page")]
     lic = (mix(seed, site, 17) % np.uint64(3)).astype(np.int64)
     text_hash = [f"{h:016x}" for h in mix(seed, src, 18).tolist()]
+    # a byline on 60 % of the copies (a copy that drops it does not vote), from one of two page formats
+    bylined = unit(seed, g, 19) < 0.6
+    writer = (mix(seed, story, 20) % np.uint64(5_000)).astype(np.int64)
+    authors = [[f"Writer {w}"] if b else [] for w, b in zip(writer.tolist(), bylined.tolist())]
+    author_source = np.where(bylined, np.where(unit(seed, site, 21) < 0.5, "jsonld", "byline_class"), None)
     columns = {
         "doc_id": doc_id, "url": [f"https://site{s}.example/news/{u:x}" for s, u in zip(site.tolist(), uid.tolist())],
         "domain": [f"site{s}.example" for s in site.tolist()], "text_hash": text_hash,
@@ -154,6 +160,7 @@ def key_columns(part: int, g: np.ndarray, p: dict[str, np.ndarray], seed: int) -
         "licence_spdx": [licences[i][0] for i in lic.tolist()], "licence_class": [licences[i][1] for i in lic.tolist()],
         "licence_scope": [licences[i][2] for i in lic.tolist()], "copyright_holder": [None] * n,
         "copyright_year": [None] * n, "copyright_notice": [None] * n,
+        "authors": authors, "authors_source": author_source.tolist(),
     }
     docs = schema("docs")
     return pa.table({c: pa.array(columns[c], docs.field(c).type) for c in KEY_COLUMNS},

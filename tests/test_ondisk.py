@@ -27,7 +27,8 @@ from dedup.errors import ConfigError
 from dedup.keys import read_keys
 from dedup.memory import Budget, RssSampler, parse_size, release, tree_rss
 from dedup.neardup.cluster import connected_components, near_dup_labels
-from dedup.neardup.lsh import VerifyParams
+from dedup.neardup.lsh import (COMPOSITE_MAX_NEIGHBOURS, UNRELATED_CONTAINMENT, VerifyParams, candidate_edges,
+                               drop_composite_edges, estimate, lsh_keys, verify)
 from dedup.neardup.ondisk import near_dup_components
 from dedup.neardup.sign import hasher_params, sign_documents, write_signed_part
 from dedup.neardup.store import SignatureStore, assemble_block, n_blocks, write_meta
@@ -195,6 +196,57 @@ def test_near_duplicates_on_disk_property(tmp_path_factory, n_stories, copies, n
                               edge_partitions=partitions, components=connected_components, guard_batch_edges=guard_batch)
     np.testing.assert_array_equal(got[0], want[0])
     assert got[1] == want[1]
+
+
+def guard_reference(sigs: np.ndarray, sizes: np.ndarray, src: np.ndarray, dst: np.ndarray, jac: np.ndarray,
+                    ok: np.ndarray, params: VerifyParams) -> tuple[np.ndarray, int]:
+    """The chain guard hub by hub in Python (what `drop_composite_edges` did before its compiled loop)."""
+    idx = np.flatnonzero(ok)
+    small_is_src = sizes[src[idx]] <= sizes[dst[idx]]
+    larger, smaller = np.where(small_is_src, dst[idx], src[idx]), np.where(small_is_src, src[idx], dst[idx])
+    keep, found = ok.copy(), 0
+    for hub, other in ((larger, smaller), (smaller, larger)):
+        for h in np.unique(hub):
+            edges = idx[hub == h]
+            weak = edges[jac[edges] < params.jaccard]
+            nodes = other[hub == h][:COMPOSITE_MAX_NEIGHBOURS]
+            if len(edges) < 2 or not len(weak):
+                continue
+            a, b = np.triu_indices(len(nodes), k=1)
+            if (estimate(sigs, sizes, nodes[a], nodes[b])[1] < UNRELATED_CONTAINMENT).any():
+                keep[weak] = False
+                found += 1
+    return keep, found
+
+
+def guard_inputs(sigs: np.ndarray, sizes: np.ndarray) -> tuple:
+    src, dst, _ = candidate_edges(lsh_keys(sigs, CONFIG.bands, CONFIG.rows))
+    params = VerifyParams.for_clusters(CONFIG)
+    jac, contain = estimate(sigs, sizes, src, dst)
+    return src, dst, jac, verify(jac, contain, sizes, src, dst, params), params
+
+
+def test_the_compiled_chain_guard_equals_the_hub_by_hub_rule(bench):
+    # real pages (two files of the syndication crawl), then planted round-ups: each holds two whole
+    # unrelated stories, so it contains both (containment-only edges) and must be found as a hub
+    src, dst, jac, ok, params = guard_inputs(bench.signed.sigs, bench.signed.sizes)
+    got = drop_composite_edges(bench.signed.sigs, bench.signed.sizes, src, dst, jac, ok, params)
+    want = guard_reference(bench.signed.sigs, bench.signed.sizes, src, dst, jac, ok, params)
+    np.testing.assert_array_equal(got[0], want[0])
+    assert got[1] == want[1]
+    sigs, sizes = planted(30, [3, 1, 5], [0.0, 0.2, 0.4], seed=7)
+    sizes = np.maximum(sizes, 100)
+    rng = np.random.default_rng(7)
+    roundups = []
+    for a, b in rng.integers(0, len(sigs), (12, 2)):
+        roundups.append(np.where(rng.random(128) < sizes[a] / (sizes[a] + sizes[b]), sigs[a], sigs[b]))
+        sizes = np.r_[sizes, sizes[a] + sizes[b]]
+    sigs = np.vstack([sigs, np.asarray(roundups, dtype=np.uint32)])
+    src, dst, jac, ok, params = guard_inputs(sigs, sizes)
+    got = drop_composite_edges(sigs, sizes, src, dst, jac, ok, params)
+    want = guard_reference(sigs, sizes, src, dst, jac, ok, params)
+    np.testing.assert_array_equal(got[0], want[0])
+    assert got[1] == want[1] > 0 and (ok & ~got[0]).any()
 
 
 # ---------------------------------------------------------------- site chrome

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from dedup.neardup.minhash import band_keys
+from dedup.neardup.minhash import _jit, band_keys
 
 if TYPE_CHECKING:
     from dedup.config import BuildConfig
@@ -181,29 +181,53 @@ def drop_composite_edges(sigs: np.ndarray, sizes: np.ndarray, src: np.ndarray, d
     smaller = np.where(small_is_src, src[idx], dst[idx])
     keep = ok.copy()
     found = 0
+    weak_edge = jac < p.jaccard
     for hub, other in ((larger, smaller), (smaller, larger)):
         order = np.argsort(hub, kind="stable")
         hubs, others, edges = hub[order], other[order], idx[order]
         starts = np.flatnonzero(np.r_[True, hubs[1:] != hubs[:-1]])
         ends = np.r_[starts[1:], len(hubs)]
-        for s, e in zip(starts, ends):
-            weak = edges[s:e][jac[edges[s:e]] < p.jaccard]
-            if e - s < 2 or not len(weak):
-                continue
-            if _has_unrelated_pair(sigs, sizes, others[s:e][:COMPOSITE_MAX_NEIGHBOURS], p):
-                keep[weak] = False
-                found += 1
+        weak = weak_edge[edges]
+        has_weak = np.add.reduceat(weak, starts) > 0
+        flagged = _unrelated_groups(sigs, sizes, others, starts, ends, has_weak, COMPOSITE_MAX_NEIGHBOURS,
+                                    UNRELATED_CONTAINMENT)
+        keep[edges[np.repeat(flagged, ends - starts) & weak]] = False
+        found += int(flagged.sum())
     return keep, found
 
 
 UNRELATED_CONTAINMENT = 0.3
 
 
-def _has_unrelated_pair(sigs: np.ndarray, sizes: np.ndarray, nodes: np.ndarray, p: VerifyParams) -> bool:
-    """True when two of `nodes` have little in common: under 30 % of the smaller one's shingles in the
-    other. Any two copies of one story share far more (at least the lead), whatever their edits."""
-    if len(nodes) < 2:
-        return False
-    a, b = np.triu_indices(len(nodes), k=1)
-    _, contain = estimate(sigs, sizes, nodes[a], nodes[b])
-    return bool((contain < UNRELATED_CONTAINMENT).any())
+@_jit
+def _unrelated_groups(sigs: np.ndarray, sizes: np.ndarray, others: np.ndarray, starts: np.ndarray,
+                      ends: np.ndarray, has_weak: np.ndarray, max_neighbours: int, threshold: float) -> np.ndarray:
+    """For each hub (its neighbours `others[starts[g]:ends[g]]`), whether it has a containment-only
+    edge, two neighbours or more, and two of its first `max_neighbours` neighbours with little in common:
+    under `threshold` of the smaller one's shingles in the other (estimated as `estimate` does). Any
+    two copies of one story share far more (at least the lead), whatever their edits. One compiled loop
+    over all hubs, stopping at a hub's first unrelated pair: a Python loop cost a call per hub."""
+    flagged = np.zeros(len(starts), dtype=np.bool_)
+    perm = sigs.shape[1]
+    for g in range(len(starts)):
+        s, e = starts[g], ends[g]
+        if e - s < 2 or not has_weak[g]:
+            continue
+        k = min(e - s, max_neighbours)
+        for i in range(k - 1):
+            a = others[s + i]
+            for j in range(i + 1, k):
+                b = others[s + j]
+                same = 0
+                for t in range(perm):
+                    if sigs[a, t] == sigs[b, t]:
+                        same += 1
+                jac = same / perm
+                size_a, size_b = float(sizes[a]), float(sizes[b])
+                small = max(min(size_a, size_b), 1.0)
+                if min(1.0, jac * (size_a + size_b) / ((1.0 + jac) * small)) < threshold:
+                    flagged[g] = True
+                    break
+            if flagged[g]:
+                break
+    return flagged

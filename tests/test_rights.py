@@ -7,6 +7,8 @@ import json
 from datetime import datetime, timezone
 
 import polars as pl
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import shared_path
 
@@ -129,6 +131,48 @@ def test_cluster_authors_vote_then_evidence_then_own():
     assert out["cluster_authors_doc_id"].to_list() == ["b"]
     out = cluster_authors(members(("k", "a", False, ["Jane Doe"], "meta"), ("k", "b", True, ["Sam Editor"], "meta")))
     assert out["cluster_authors_doc_id"].to_list() == ["b"]
+
+
+def authors_reference(members: pl.DataFrame) -> dict[str, tuple]:
+    """The authors rule copy by copy in Python: votes for the names, then evidence, then canonical, then doc_id."""
+    from collections import Counter
+
+    from dedup.text.metadata import AUTHOR_EVIDENCE_ORDER
+
+    by_cluster: dict[str, list[tuple]] = {}
+    for cluster_id, doc_id, canonical, authors, source in members.iter_rows():
+        if authors:
+            by_cluster.setdefault(cluster_id, []).append((doc_id, canonical, tuple(authors), source))
+    out = {}
+    for cluster_id, copies in by_cluster.items():
+        votes = Counter(tuple(sorted(a)) for _d, _c, a, _s in copies)
+
+        def rank(copy: tuple) -> tuple:
+            doc_id, canonical, authors, source = copy
+            strength = AUTHOR_EVIDENCE_ORDER.index(source) if source in AUTHOR_EVIDENCE_ORDER else len(AUTHOR_EVIDENCE_ORDER)
+            return -votes[tuple(sorted(authors))], strength, not canonical, doc_id
+
+        doc_id, _c, authors, source = min(copies, key=rank)
+        out[cluster_id] = (list(authors), source, doc_id)
+    return out
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 4), st.lists(st.sampled_from(["Jane Doe", "Sam Editor", "Ana Lim", "Émile Zola"]),
+                                                      max_size=3, unique=True),
+                          st.sampled_from([None, "jsonld", "meta", "byline_class", "byline_text", "unknown"])),
+                max_size=40))
+def test_cluster_authors_equal_the_copy_by_copy_rule(rows):
+    from dedup.rights.merge import cluster_authors
+
+    members = pl.DataFrame({"cluster_id": [f"k{c}" for c, _a, _s in rows], "doc_id": [f"d{i:03d}" for i in range(len(rows))],
+                            "is_canonical": [i % 3 == 0 for i in range(len(rows))],
+                            "authors": [a for _c, a, _s in rows], "authors_source": [s for _c, _a, s in rows]},
+                           schema={"cluster_id": pl.String, "doc_id": pl.String, "is_canonical": pl.Boolean,
+                                   "authors": pl.List(pl.String), "authors_source": pl.String})
+    got = {r["cluster_id"]: (r["cluster_authors"], r["cluster_authors_source"], r["cluster_authors_doc_id"])
+           for r in cluster_authors(members).iter_rows(named=True)}
+    assert got == authors_reference(members)
 
 
 def test_licence_choices_on_the_sample_crawl(tmp_path):

@@ -143,10 +143,19 @@ def released(fn, *args):  # type: ignore[no-untyped-def]
 # ---------------------------------------------------------------- what was used
 
 def _children(pid: int) -> list[int]:
+    """The processes `pid` started, from every one of its threads: /proc lists a child under the thread
+    that started it, and a Dask nanny starts its worker from its event loop's thread."""
+    found: list[int] = []
     try:
-        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-    except (OSError, ValueError):
-        return []
+        threads = list(Path(f"/proc/{pid}/task").iterdir())
+    except OSError:
+        return found
+    for thread in threads:
+        try:
+            found += [int(c) for c in (thread / "children").read_text().split()]
+        except (OSError, ValueError):
+            pass
+    return found
 
 
 def _rss(pid: int) -> int:

@@ -26,10 +26,18 @@ SHARED = REPO.parent / "shared"
 
 
 def _children(pid: int) -> list[int]:
+    """Children started by any thread of `pid` (a Dask nanny starts its worker from another thread)."""
+    found: list[int] = []
     try:
-        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+        threads = list(Path(f"/proc/{pid}/task").iterdir())
     except OSError:
-        return []
+        return found
+    for thread in threads:
+        try:
+            found += [int(c) for c in (thread / "children").read_text().split()]
+        except (OSError, ValueError):
+            pass
+    return found
 
 
 def rss_tree(pid: int) -> dict[int, int]:

@@ -15,6 +15,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import polars as pl
@@ -295,6 +296,17 @@ def chrome_lookup(chrome: pl.DataFrame) -> dict[str, set[int]]:
     return lookup
 
 
+_NO_KEYS: frozenset[int] = frozenset()
+
+
+@lru_cache(maxsize=16384)
+def _chrome_block_facts(block: str) -> tuple[str, bool]:
+    """(normalised text, is a wire notice) of a block whose key is chrome: the same lines recur on every
+    page of a site, so each is worked out once per process, not once per page (nor is the union of the
+    site's and the cross-site keys made for every page)."""
+    return normalise_text(block), is_wire_notice(block)
+
+
 def final_blocks(blocks: list[str] | None, keys: list[int] | None, domain: str | None,
                  chrome: dict[str, set[int]], title: str | None = None) -> tuple[list[str], int, int]:
     """Blocks left after the cross-site pass: (kept, removed count, removed chars).
@@ -303,12 +315,17 @@ def final_blocks(blocks: list[str] | None, keys: list[int] | None, domain: str |
     does a wire agency's copyright line (story text, not the site's)."""
     if not blocks:
         return [], 0, 0
-    drop = chrome_keys(chrome, domain)
-    if not drop:
+    own, cross = chrome.get(domain or "") or _NO_KEYS, chrome.get(CROSS_SITE) or _NO_KEYS
+    if not own and not cross:
         return blocks, 0, 0
     headline = normalise_text(title) if title and len(title.split()) >= 4 else None
-    gone = [k in drop and not (headline and normalise_text(b) == headline) and not is_wire_notice(b)
-            for b, k in zip(blocks, keys or [None] * len(blocks))]
+    gone = []
+    for b, k in zip(blocks, keys or [None] * len(blocks)):
+        if k in own or k in cross:
+            normalised, wire_notice = _chrome_block_facts(b)
+            gone.append(not (headline and normalised == headline) and not wire_notice)
+        else:
+            gone.append(False)
     kept = [b for b, g in zip(blocks, gone) if not g]
     removed = [b for b, g in zip(blocks, gone) if g]
     return kept, len(removed), sum(len(b) for b in removed)
@@ -351,10 +368,3 @@ def count_cross_story_chrome(parts: list[Path], stories: pl.DataFrame) -> pl.Dat
     if not frames:
         return no_chrome()
     return cross_story_chrome(pl.concat(frames))
-
-
-def chrome_keys(lookup: dict[str, set[int]], domain: str | None) -> set[int]:
-    """The block keys removed on `domain`: its own site chrome and the cross-site chrome."""
-    own = lookup.get(domain or "", set())
-    cross = lookup.get(CROSS_SITE)
-    return own | cross if cross else own

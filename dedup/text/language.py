@@ -10,7 +10,6 @@ pages of the shared corpora (docs/language.md, scripts/eval_language.py). Row lo
 
 from __future__ import annotations
 
-import hashlib
 from functools import lru_cache
 from typing import Any
 
@@ -48,23 +47,9 @@ def identify(text: str | None) -> tuple[str | None, float | None]:
     sample = " ".join(text[:IDENTIFY_CHARS].split())  # fastText reads one line
     if not any(ch.isalpha() for ch in sample):
         return None, None
-    # remembered per process by a digest of the sample: copies of a wire story start alike once the
-    # cross-site pass has removed their sites' chrome, and fastText was half the signing pass's cost
-    digest = hashlib.blake2b(sample.encode("utf-8"), digest_size=16).digest()
-    known = _IDENTIFIED.get(digest)
-    if known is not None:
-        return known
     best = _detector().detect(sample, model="lite", k=1)[0]
     code = str(best["lang"])
-    found = _ISO.get(code, code), round(float(best["score"]), SCORE_DIGITS)
-    if len(_IDENTIFIED) >= IDENTIFIED_CAP:
-        _IDENTIFIED.clear()
-    _IDENTIFIED[digest] = found
-    return found
-
-
-IDENTIFIED_CAP = 100_000  # samples remembered per process (about 20 MB)
-_IDENTIFIED: dict[bytes, tuple[str, float]] = {}
+    return _ISO.get(code, code), round(float(best["score"]), SCORE_DIGITS)
 
 
 def same_sample(a: str, b: str) -> bool:

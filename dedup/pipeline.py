@@ -445,13 +445,15 @@ def _near_dups(b: Build, name: str, params: VerifyParams, previous_file: Path | 
     n = b.n
     band_files = sorted(folder.glob("bands-*.arrow"))
     bands_per_group = max(1, min(config.bands, b.budget.rows(BYTES_PER_BAND_ROW) // max(1, n)))
+    key_ranges = b.budget.partitions(n, BYTES_PER_BAND_ROW)  # > 1 when one band is more than a task holds
     edge_partitions = b.budget.partitions(n, BYTES_PER_EDGE_DOC)
-    b.layout |= {"band_groups": -(-config.bands // bands_per_group), "edge_partitions": edge_partitions}
+    b.layout |= {"band_groups": -(-config.bands // bands_per_group), "key_ranges": key_ranges,
+                 "edge_partitions": edge_partitions}
     return near_dup_components(
         b.map, band_files, n, config.bands, config.hot_bucket_cap, params, folder, folder / "edges",
         bands_per_group=bands_per_group, edge_partitions=edge_partitions, components=b.steps.components,
         previous_file=previous_file, membership=membership, guard_batch_edges=b.budget.rows(BYTES_PER_GUARD_EDGE),
-        step=b.phase)
+        key_ranges=key_ranges, step=b.phase)
 
 
 def _previous_docs(b: Build) -> pl.DataFrame:

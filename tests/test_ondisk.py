@@ -34,7 +34,7 @@ from dedup.neardup.sign import hasher_params, sign_documents, write_signed_part
 from dedup.neardup.store import SignatureStore, assemble_block, n_blocks, write_meta
 from dedup.pipeline import build
 from dedup.sitechrome import count_bucket, scatter_occurrences
-from dedup.text.blocks import count_site_chrome
+from dedup.text.blocks import CHROME_SCHEMA, count_cross_story_chrome, count_site_chrome
 from on_disk import extract, good, index, sign_store, stories_frame
 
 REPO = Path(__file__).resolve().parents[1]
@@ -129,20 +129,21 @@ def test_the_store_holds_the_signatures_in_doc_order(sample):
 # ---------------------------------------------------------------- near-duplicates
 
 def ondisk(crawl: Crawl, folder: Path, params: VerifyParams, bands_per_group: int, partitions: int,
-           run_map=None) -> tuple[np.ndarray, dict]:
+           run_map=None, key_ranges: int = 1, hot_cap: int = CONFIG.hot_bucket_cap) -> tuple[np.ndarray, dict]:
     band_files = sorted(crawl.store.glob("bands-*.arrow"))
     return near_dup_components(run_map or (lambda f, items, done=None: [f(*i) for i in items]), band_files,
-                               crawl.n, CONFIG.bands, CONFIG.hot_bucket_cap, params, crawl.store, folder,
+                               crawl.n, CONFIG.bands, hot_cap, params, crawl.store, folder,
                                bands_per_group=bands_per_group, edge_partitions=partitions,
-                               components=connected_components)
+                               components=connected_components, key_ranges=key_ranges)
 
 
-@pytest.mark.parametrize("bands_per_group,partitions", [(64, 1), (7, 3), (1, 11)])
-def test_near_duplicates_on_disk_equal_the_in_memory_rule(sample, tmp_path, bands_per_group, partitions):
+@pytest.mark.parametrize("bands_per_group,partitions,key_ranges", [(64, 1, 1), (7, 3, 4), (1, 11, 2)])
+def test_near_duplicates_on_disk_equal_the_in_memory_rule(sample, tmp_path, bands_per_group, partitions, key_ranges):
     for params in (VerifyParams.for_stories(CONFIG), VerifyParams.for_clusters(CONFIG)):
         want = near_dup_labels(sample.signed.sigs, sample.signed.sizes, CONFIG.bands, CONFIG.rows,
                                CONFIG.hot_bucket_cap, params)
-        got = ondisk(sample, tmp_path / f"{params.jaccard}", params, bands_per_group, partitions)
+        got = ondisk(sample, tmp_path / f"{params.jaccard}", params, bands_per_group, partitions,
+                     key_ranges=key_ranges)
         np.testing.assert_array_equal(got[0], want[0])
         assert got[1] == want[1]
     assert want[1]["verified_edges"] > 0 and want[1]["candidate_edges"] > want[1]["verified_edges"]
@@ -174,9 +175,9 @@ def planted(n_stories: int, copies: list[int], noise: list[float], seed: int) ->
 @settings(max_examples=15, deadline=None)
 @given(st.integers(1, 25), st.lists(st.integers(1, 6), min_size=1, max_size=4),
        st.lists(st.floats(0.0, 0.9), min_size=1, max_size=4), st.integers(0, 2 ** 16),
-       st.integers(1, 64), st.integers(1, 6), st.integers(2, 5), st.integers(1, 40))
+       st.integers(1, 64), st.integers(1, 6), st.integers(1, 5), st.integers(1, 40), st.integers(1, 5))
 def test_near_duplicates_on_disk_property(tmp_path_factory, n_stories, copies, noise, seed, group, partitions, cap,
-                                          guard_batch):
+                                          guard_batch, key_ranges):
     sigs, sizes = planted(n_stories, copies, noise, seed)
     n = len(sigs)
     folder = tmp_path_factory.mktemp("planted")
@@ -193,7 +194,8 @@ def test_near_duplicates_on_disk_property(tmp_path_factory, n_stories, copies, n
     want = near_dup_labels(sigs, sizes, CONFIG.bands, CONFIG.rows, cap, params)
     got = near_dup_components(lambda f, items, done=None: [f(*i) for i in items], sorted(folder.glob("bands-*.arrow")),
                               n, CONFIG.bands, cap, params, folder, folder / "edges", bands_per_group=group,
-                              edge_partitions=partitions, components=connected_components, guard_batch_edges=guard_batch)
+                              edge_partitions=partitions, components=connected_components, guard_batch_edges=guard_batch,
+                              key_ranges=key_ranges)
     np.testing.assert_array_equal(got[0], want[0])
     assert got[1] == want[1]
 
@@ -258,12 +260,16 @@ def test_site_chrome_by_bucket_equals_the_whole_count(sample, tmp_path, buckets)
     np.save(tmp_path / "stories.npy", story)
     stories = stories_frame(sample.keys, story)
     scattered = [tmp_path / f"occ-{i}.arrow" for i in range(len(sample.parts))]
-    for p, k, f in zip(sample.parts, sample.keys, scattered):
-        scatter_occurrences(p, k, tmp_path / "stories.npy", buckets, f)
+    short = [tmp_path / f"short-{i}.arrow" for i in range(len(sample.parts))]
+    for p, k, f, g in zip(sample.parts, sample.keys, scattered, short):
+        scatter_occurrences(p, k, tmp_path / "stories.npy", buckets, f, g)
+    cross = count_cross_story_chrome(sample.parts, stories)
     for min_stories in (1, 4):
-        want = count_site_chrome(sample.parts, stories, min_stories)
-        assert want.height > 0  # the sample crawl has site chrome: the comparison is not vacuous
-        got = pl.concat([count_bucket(scattered, b, min_stories) for b in range(buckets)]).sort("domain", "block_key")
+        site = count_site_chrome(sample.parts, stories, min_stories)
+        assert site.height > 0  # the sample crawl has site chrome: the comparison is not vacuous
+        want = pl.concat([site.cast(CHROME_SCHEMA), cross.cast(CHROME_SCHEMA)]).sort("domain", "block_key")
+        got = pl.concat([count_bucket(scattered, short, b, min_stories) for b in range(buckets)]).sort(
+            "domain", "block_key")
         assert_frame_equal(got, want)
 
 
@@ -322,6 +328,6 @@ def test_a_tiny_budget_writes_the_same_bytes(tmp_path):
     report = build([str(SAMPLE)], tmp_path / "tiny", BuildConfig(), workers=1, memory=20_000)
     assert parquet_hashes(tmp_path / "tiny") == parquet_hashes(tmp_path / "big")
     layout = report.timings_s["partitions"]
-    assert set(layout) == {"keys_buckets", "store_blocks", "band_groups", "edge_partitions", "chrome_buckets",
-                           "cluster_partitions"}
+    assert set(layout) == {"keys_buckets", "store_blocks", "band_groups", "key_ranges", "edge_partitions",
+                           "chrome_buckets", "cluster_partitions"}
     assert min(layout.values()) > 1, layout

@@ -3,9 +3,10 @@
 The rules are those of `lsh.py` and `cluster.py` (`near_dup_labels` is the same in memory, and the
 tests hold the two equal); only how they are fed changes:
 
-1. `band_group_edges` (one task per group of bands): each band's keys, from every signing task's
-   band file, through `lsh.bucket_edges` (the star + path rule); the group's pairs, packed as
-   lo * n + hi and deduplicated, written grouped by edge partition (a range of lo);
+1. `band_group_edges` (one task per group of bands, or per band and key range when one band of every
+   document is more than a task holds): each band's keys, from every signing task's band file,
+   through `lsh.bucket_edges` (the star + path rule); the group's pairs, packed as lo * n + hi and
+   deduplicated, written grouped by edge partition (a range of lo);
 2. `verify_partition` (one task per edge partition): the partition's pairs from every band group,
    deduplicated (sorted by (lo, hi): the order of the in-memory edge list), estimated and verified in
    chunks, each chunk reading only its documents' signatures from the store;
@@ -15,7 +16,8 @@ tests hold the two equal); only how they are fed changes:
 4. `kept_components` (the client): the accepted edges the guard kept, the previous release's
    membership edges, and the engine's connected components.
 
-Memory: a band group holds one band's keys and documents (16 bytes a document) and its group's pairs;
+Memory: a band group holds one band's keys and documents (16 bytes a document; of one key range) and
+its group's pairs;
 an edge partition its candidate pairs; the guard's plan one label and one count per document and one
 edge partition; a guard batch its edges and their documents' signatures; the client the kept edges
 (8 bytes each, about 3.5 a document) and one label per document.
@@ -66,13 +68,31 @@ def edge_bounds(n: int, partitions: int) -> np.ndarray:
     return np.linspace(0, n, partitions + 1).astype(np.int64)[1:-1]
 
 
+def key_range_bounds(key_ranges: int) -> list[tuple[int, int | None]]:
+    """`key_ranges` equal ranges [lo, hi) of the uint64 band keys (hi None: to the end). Keys are
+    hashes, so the ranges hold about as many rows each; a bucket (rows of one key) is in one range."""
+    cuts = [r * (1 << 64) // key_ranges for r in range(key_ranges)]
+    return [(lo, cuts[r + 1] if r + 1 < key_ranges else None) for r, lo in enumerate(cuts)]
+
+
+def _in_range(doc: np.ndarray, key: np.ndarray, key_range: tuple[int, int | None] | None) -> tuple[np.ndarray, np.ndarray]:
+    if key_range is None:
+        return doc, key
+    lo, hi = key_range
+    keep = key >= np.uint64(lo)
+    if hi is not None:
+        keep &= key < np.uint64(hi)
+    return doc[keep], key[keep]
+
+
 def band_group_edges(band_files: list[Path], bands: list[int], n: int, hot_cap: int, bounds: np.ndarray,
-                     target: Path) -> list[tuple[int, BandFigures]]:
-    """Round 1: the candidate pairs of some bands, packed lo * n + hi, deduplicated, written to `target`
-    grouped by edge partition. Returns each band's bucket figures."""
+                     target: Path, key_range: tuple[int, int | None] | None = None) -> list[tuple[int, BandFigures]]:
+    """Round 1: the candidate pairs of some bands (of their keys in `key_range` only, when a band is
+    more than a task holds), packed lo * n + hi, deduplicated, written to `target` grouped by edge
+    partition. Returns each band's bucket figures (of that key range)."""
     packed, figures = [], []
     for band in bands:
-        read = [read_band(f, band) for f in band_files]
+        read = [_in_range(*read_band(f, band), key_range) for f in band_files]
         doc = np.concatenate([d for d, _ in read]) if read else np.empty(0, np.int64)
         key = np.concatenate([k for _, k in read]) if read else np.empty(0, np.uint64)
         del read
@@ -122,10 +142,15 @@ def verify_partition(edge_files: list[Path], partition: int, n: int, store_folde
 
 
 def fold_figures(bands: int, per_group: list[list[tuple[int, BandFigures]]]) -> CandidateStats:
-    """The bands' bucket figures folded in band order, as `lsh.candidate_edges` does."""
+    """The bands' bucket figures folded in band order, as `lsh.candidate_edges` does (a band counted
+    in several key ranges merged first)."""
+    merged: dict[int, BandFigures] = {}
+    for group in per_group:
+        for band, figures in group:
+            merged[band] = merged[band].merge(figures) if band in merged else figures
     stats = CandidateStats(bands=bands)
-    for band, figures in sorted((b, f) for group in per_group for b, f in group):
-        add_band(stats, band, figures)
+    for band in sorted(merged):
+        add_band(stats, band, merged[band])
     return stats
 
 
@@ -242,15 +267,20 @@ def near_dup_components(run_map: TaskMap, band_files: list[Path], n: int, bands:
                         params: VerifyParams, store_folder: Path, work: Path, *, bands_per_group: int,
                         edge_partitions: int, components: Components, previous_file: Path | None = None,
                         membership: tuple[np.ndarray, np.ndarray] | None = None, guard_batch_edges: int = 1_000_000,
+                        key_ranges: int = 1,
                         step: Callable[[str], None] = lambda name: None) -> tuple[np.ndarray, dict]:
-    """`cluster.near_dup_labels` over the store and the band files: labels and the run.json figures."""
+    """`cluster.near_dup_labels` over the store and the band files: labels and the run.json figures.
+    `key_ranges` > 1 splits every band task by key range (a band of every document is more than a task
+    may hold past a few million documents)."""
     work.mkdir(parents=True, exist_ok=True)
     groups = [list(range(b, min(bands, b + bands_per_group))) for b in range(0, bands, bands_per_group)]
+    ranges: list[tuple[int, int | None] | None] = key_range_bounds(key_ranges) if key_ranges > 1 else [None]
     bounds = edge_bounds(n, edge_partitions)
     step("candidates")
-    edge_files = [work / f"edges-{g:05d}.arrow" for g in range(len(groups))]
-    per_group = run_map(band_group_edges, [(band_files, group, n, hot_cap, bounds, f)
-                                           for group, f in zip(groups, edge_files)])
+    tasks = [(group, key_range) for group in groups for key_range in ranges]
+    edge_files = [work / f"edges-{t:05d}.arrow" for t in range(len(tasks))]
+    per_group = run_map(band_group_edges, [(band_files, group, n, hot_cap, bounds, f, key_range)
+                                           for (group, key_range), f in zip(tasks, edge_files)])
     stats = fold_figures(bands, per_group)
     step("verify")
     accepted_files = [work / f"accepted-{p:05d}.arrow" for p in range(len(bounds) + 1)]

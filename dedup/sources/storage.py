@@ -22,10 +22,12 @@ _PROTOCOL_PACKAGES = {"s3": "s3fs", "s3a": "s3fs", "gs": "gcsfs", "gcs": "gcsfs"
 
 
 def is_url(path: str | Path) -> bool:
+    """Is `path` an fsspec URL (s3://, gs://, https://...) rather than a local path?"""
     return isinstance(path, str) and bool(_URL.match(path))
 
 
 def basename(path: str | Path) -> str:
+    """The last component of a local path or a URL."""
     return posixpath.basename(path.rstrip("/")) if is_url(path) else Path(path).name
 
 
@@ -55,6 +57,7 @@ def open_binary(path: str | Path) -> BinaryIO:
 
 
 def size(path: str | Path) -> int:
+    """Size in bytes of a local file or an object behind a URL."""
     if not is_url(path):
         return Path(path).stat().st_size
     fs, inner = filesystem(path)

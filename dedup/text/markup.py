@@ -55,6 +55,7 @@ def head_tags(html: str) -> list[tuple[str, dict[str, str]]]:
 
 
 def first_str(value: object) -> str | None:
+    """The first non-blank string of a JSON-LD value (a string or a list), stripped."""
     if isinstance(value, str) and value.strip():
         return value.strip()
     if isinstance(value, list) and value:
@@ -67,6 +68,7 @@ _ARTICLE_TYPES = {"newsarticle", "article", "reportagenewsarticle", "blogposting
 
 
 def is_article(obj: dict) -> bool:
+    """Is a JSON-LD object of an article type (NewsArticle, BlogPosting, ...)?"""
     types = obj.get("@type")
     types = types if isinstance(types, list) else [types]
     return any(isinstance(t, str) and t.lower() in _ARTICLE_TYPES for t in types)

@@ -383,7 +383,8 @@ def stage_write(b: Build) -> dict[str, Any]:
     items = [(p, i, b.keys_file(i), decided, sig / f"part-{i:05d}.arrow", config.num_perm, config.shingle_unit,
               lookup, spill_root, shards, f"{i:05d}-") for i, p in enumerate(b.parts)]
     samples: dict[tuple[str, int], str] = {}
-    rows, rejects, by_char = 0, Counter(), set()
+    rows, by_char = 0, set()
+    rejects: Counter[str] = Counter()
     for result in b.map(apply_part, items, "parts written"):
         merge_samples(samples, result["samples"])
         rows += result["rows"]
@@ -395,6 +396,7 @@ def stage_write(b: Build) -> dict[str, Any]:
         prev_decisions = pl.concat([frame(spill.read_group(f, group)) for f in decided[0]], how="vertical_relaxed")
         prev_provenance = pl.concat([frame(spill.read_group(f, group)) for f in decided[2]], how="vertical_relaxed")
         carry_previous(previous, prev_decisions, prev_provenance, data_spills, spills["duplicates"], spills["rejects"])
+        assert prev_sigs is not None  # read above whenever there is a previous release
         spills["signatures"].add(_previous_signature_rows(prev_sigs, prev_decisions))
         merge_samples(samples, {(d, k): t for d, k, t in previous.chrome.select("domain", "block_key", "sample_text")
                                 .iter_rows() if t is not None})

@@ -365,7 +365,8 @@ def jsonld_licence_evidence(objects: list[dict]) -> list[Evidence]:
         work.append((obj, media))
         if not media:
             for key in ("image", "video", "associatedMedia", "thumbnail"):
-                for sub in obj.get(key) if isinstance(obj.get(key), list) else [obj.get(key)]:
+                value = obj.get(key)
+                for sub in value if isinstance(value, list) else [value]:
                     if isinstance(sub, dict):
                         work.append((sub, True))
     for obj, media in work:
@@ -449,11 +450,13 @@ def decide_licence(evidence: list[Evidence]) -> dict:
     conflict = bool(text_cc and (wire or explicit_arr)) or len({e.spdx for e in text_cc}) > 1
 
     url = None
+    spdx: str
+    scope: str | None
     if wire:
         spdx, scope = ARR, "article_text"
     elif text_cc:
         best = max(text_cc, key=lambda e: e.confidence)
-        spdx, scope = best.spdx, "page"
+        spdx, scope = best.spdx or NOASSERTION, "page"  # text_cc items all state an spdx
         url = best.value if best.value.startswith(("http", "//")) else None
     elif arr:
         spdx, scope = ARR, "page"
@@ -528,7 +531,7 @@ def copyright_fields(blocks: list[str], evidence: list[Evidence]) -> dict:
         return {"copyright_holder": None, "copyright_year": None, "copyright_notice": None}
     if chosen.location == "jsonld" and chosen.kind in ("wire_copyright", "copyright_notice") \
             and not is_copyright_line(chosen.value):
-        holder = chosen.value
+        holder: str | None = chosen.value
         year_ev = next((e for e in evidence if e.kind == "copyright_year"), None)
         year = int(year_ev.value) if year_ev else None
     else:

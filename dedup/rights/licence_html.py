@@ -270,8 +270,8 @@ class _Page:
         cut = 0
         for m in _START_RE.finditer(before.lower()):
             cut = m.end()
-        m = _END_RE.search(after.lower())
-        stop = m.start() if m else len(after)
+        end = _END_RE.search(after.lower())
+        stop = end.start() if end else len(after)
         text = _TAG_STRIP.sub(" ", before[cut:] + after[:stop])
         start = pos - self.chars(len(before) - cut)
         return " ".join(html_lib.unescape(text).split()), start, pos + self.chars(stop)

@@ -278,7 +278,7 @@ def http_payload(buf: bytes, start: int, end: int, headers: dict[str, str], max_
     err: str | None = None
     detail = ""
     te = hh.get("transfer-encoding")
-    chunked = bool(te) and "chunked" in te.lower() and _looks_chunked(body)
+    chunked = te is not None and "chunked" in te.lower() and _looks_chunked(body)
     if cut is not None:
         cl = hh.get("content-length")
         if not chunked and cl and cl.isascii() and cl.isdigit() and len(body) >= int(cl):
@@ -319,8 +319,9 @@ def is_http_response(record_type: str, headers: dict[str, str], buf: bytes, pos:
     has a handful of distinct values), and by the block itself when the type does not say."""
     ct = headers.get("content-type")
     key = (record_type, ct)
-    verdict = _HTTP_CT.get(key, 0)
-    if verdict == 0:
+    if key in _HTTP_CT:
+        verdict = _HTTP_CT[key]
+    else:
         if ct is None:
             verdict = None if record_type in ("response", "revisit") else False
         else:

@@ -258,7 +258,7 @@ class _BatchBuilder:
         return pa.RecordBatch.from_pylist(good, schema=self.schema)
 
 
-def read_warc(path: Path, source_name: str, stats: Counter | None = None,
+def read_warc(path: Path | str, source_name: str, stats: Counter | None = None,
               max_payload: int = 50 * 1024 * 1024) -> Iterator[pa.RecordBatch]:
     """WARC 1.0/1.1, WET and ARC files, gzipped per record, whole or plain."""
     stats = stats if stats is not None else Counter()
@@ -355,6 +355,8 @@ def _classify_warc_record(rec: warc.RawRecord, row: dict) -> tuple[str | None, s
     rtype = rec.record_type
     if rtype == "revisit":
         return "revisit_record", "a revisit record points to an earlier capture and holds no page"
+    media: str | None
+    charset: str | None
     if rtype == "conversion":
         media, charset = "text/plain", None
     elif rec.http_headers is not None:
@@ -401,7 +403,7 @@ def _known_codec(name: str | None) -> bool:
         return False
 
 
-def read_jsonl(path: Path, source_name: str, stats: Counter | None = None,
+def read_jsonl(path: Path | str, source_name: str, stats: Counter | None = None,
                max_payload: int = 50 * 1024 * 1024) -> Iterator[pa.RecordBatch]:
     """JSON lines with `id`, `url`, `html` or `text`, optional `fetched_at` (plain, .gz or .zst).
 
@@ -553,7 +555,8 @@ def _object_row(obj: dict, source_name: str, position: int, max_payload: int,
     else:
         row["reject_reason"], row["reject_detail"] = "empty_payload", "record has neither `html` nor `text`"
         return row
-    size = len(row["html"]) if "html" in row else len(row["text"].encode("utf-8"))  # type: ignore[union-attr]
+    kept = row.get("html")
+    size = len(kept) if isinstance(kept, bytes) else len(str(row.get("text") or "").encode("utf-8"))
     if size > max_payload:
         row.pop("html", None)
         row.pop("text", None)

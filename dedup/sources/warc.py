@@ -51,7 +51,7 @@ import re
 import zlib
 from bisect import bisect_right
 from dataclasses import dataclass
-from typing import BinaryIO, Iterator
+from typing import Any, BinaryIO, Iterator
 
 from dedup.sources import storage
 from dedup.sources.http import (clean_uri, find_blank_line, header_text, http_payload, is_http_response,
@@ -112,6 +112,12 @@ _NL_RUN = re.compile(rb"[\r\n]*")
 _URL_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:\S")
 
 
+def _run_end(pattern: re.Pattern[bytes], data: bytes, pos: int) -> int:
+    """Where the run `pattern` matches at `pos` ends (the `*` runs above also match nothing)."""
+    m = pattern.match(data, pos)
+    return m.end() if m else pos
+
+
 # --- byte source --------------------------------------------------------------------------------
 
 class _Source:
@@ -142,7 +148,7 @@ class _Source:
         self._mv = memoryview(b"")
         self._rpos = 0
         self._raw_off = 0
-        self._z = None
+        self._z: Any = None  # zlib's decompressor of the current member (its type is private)
         self._member_off = 0
         self._member_out = 0
         # Stream positions where gzip members start, and their file offsets (for `offset_of`).
@@ -348,7 +354,7 @@ class _Source:
             return False
         if z.eof:
             return True
-        head = out[_WS_RUN.match(out).end():]
+        head = out[_run_end(_WS_RUN, out, 0):]
         return head.startswith((b"WARC/", b"filedesc://")) or _record_start(head[:4096])[1] == 0
 
     def _salvage(self, fail_at: int) -> bytes:
@@ -392,12 +398,12 @@ class _Source:
                 if len(self._raw) - self._rpos < 3 and self._read_raw():
                     continue
                 if not self._raw.startswith(_GZIP_MAGIC, self._rpos):
-                    m = _WS_RUN.match(self._raw, self._rpos)
-                    if m.end() > self._rpos:
+                    run_end = _run_end(_WS_RUN, self._raw, self._rpos)
+                    if run_end > self._rpos:
                         # padding between members: skip it, then look again
                         if self._pad_start is None:
                             self._pad_start = self._raw_off + self._rpos
-                        self._rpos = m.end()
+                        self._rpos = run_end
                         continue
                     off = self._raw_off + self._rpos
                     if self._pad_start is not None:
@@ -454,7 +460,7 @@ def _skip_blank(src: _Source) -> bool:
     byte, False at EOF or a gap."""
     while True:
         buf = src.buf
-        pos = _WS_RUN.match(buf, src.pos).end()
+        pos = _run_end(_WS_RUN, buf, src.pos)
         src.pos = pos
         if pos < len(buf):
             return True
@@ -518,13 +524,13 @@ def _trailer_ok(src: _Source, lookahead: bytes) -> bool:
         return True
     need = len(lookahead)
     while True:
-        j = _NL_RUN.match(buf, src.pos).end()
+        j = _run_end(_NL_RUN, buf, src.pos)
         if len(buf) - j >= need:
             return buf.startswith(lookahead, j)
         if not src.fill():
             # end of the data (a gap is reported on its own): fine if only blank lines are left
             buf = src.buf
-            return _NL_RUN.match(buf, src.pos).end() == len(buf)
+            return _run_end(_NL_RUN, buf, src.pos) == len(buf)
         buf = src.buf
 
 
@@ -681,12 +687,12 @@ def _iter_warc(src: _Source, max_payload: int, unknown_start: bool) -> Iterator[
 
         # -- block
         if distrust and n > _DISTRUST_MIN:
-            nxt = _record_start_within(src, n, max_payload)
-            if nxt is not None:
-                src.pos = nxt
+            next_start = _record_start_within(src, n, max_payload)
+            if next_start is not None:
+                src.pos = next_start
                 yield _err(offset, "payload_too_large" if n > max_payload else "content_length_mismatch",
                            f"Content-Length {n}{' > max_payload ' + str(max_payload) if n > max_payload else ''}"
-                           f", but another record starts {nxt - pos} bytes after the header (this "
+                           f", but another record starts {next_start - pos} bytes after the header (this "
                            "file's lengths are not to be trusted): the record ends there",
                            rtype, headers)
                 continue
@@ -737,7 +743,7 @@ def _iter_warc(src: _Source, max_payload: int, unknown_start: bool) -> Iterator[
             # the end of the file or damage cut a block that holds the start of another record:
             # its Content-Length is too large, the records inside the block must be read
             distrust = True
-            yield _mismatch(src, offset, rtype, headers, block, err, max_payload, detail or cut)
+            yield _mismatch(src, offset, rtype, headers, block, err, max_payload, detail or cut or "")
             scanning = True
             continue
         if (block or rtype != "revisit") and is_http_response(rtype, headers, block, 0):
@@ -974,10 +980,10 @@ def _iter_arc(src: _Source, max_payload: int) -> Iterator[RawRecord]:
         scanning = False
         n = int(length)
         if distrust and n > _DISTRUST_MIN:
-            nxt = _arc_header_within(src, n, max_payload, version)
-            if nxt is not None:
-                into = nxt - src.pos
-                src.pos = nxt
+            next_start = _arc_header_within(src, n, max_payload, version)
+            if next_start is not None:
+                into = next_start - src.pos
+                src.pos = next_start
                 yield _err(offset, "payload_too_large" if n > max_payload else "content_length_mismatch",
                            f"ARC length {n}{' > max_payload ' + str(max_payload) if n > max_payload else ''}"
                            f", but another ARC header line starts {into} bytes into the record (this "
@@ -1040,7 +1046,7 @@ _ARC_LINE_START = re.compile(rb"(?:^|\n)[A-Za-z][A-Za-z0-9+.\-]*:[^\s]")
 def _record_start(data: bytes) -> tuple[str, int]:
     """The first WARC or ARC record start in `data` (at the start or the start of a line):
     (kind, position), or ('unknown', -1)."""
-    lead = _WS_RUN.match(data).end()
+    lead = _run_end(_WS_RUN, data, 0)
     if data.startswith(b"WARC/", lead):
         return "warc", lead
     kinds = []

@@ -267,7 +267,7 @@ def site_chrome(occurrences: pl.DataFrame, min_stories: int) -> pl.DataFrame:
             .with_columns(pl.col("domain").cast(pl.String)).sort("domain", "block_key"))
 
 
-CHROME_SCHEMA = {"domain": pl.String, "block_key": pl.Int64, "pages": pl.UInt32, "stories": pl.UInt32}
+CHROME_SCHEMA = pl.Schema({"domain": pl.String, "block_key": pl.Int64, "pages": pl.UInt32, "stories": pl.UInt32})
 
 
 def no_chrome() -> pl.DataFrame:

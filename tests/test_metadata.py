@@ -230,6 +230,26 @@ def test_several_kinds_of_evidence_outvote_one():
     assert md.published_at.date() == date(2022, 1, 6) and md.published_at_source == "meta:agreement"
 
 
+def test_untyped_schema_org_script_is_read_as_jsonld():
+    # a <script> without type="application/ld+json" holding a schema.org object (the browser does not run
+    # it; it is the page's structured data all the same); a script of code or another JSON is not
+    head = ('<script>{"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Eltern",'
+            ' "datePublished": "2022-01-28T06:00:00+01:00"}</script>'
+            '<script>var cfg = {"@context": "https://schema.org"}; run(cfg);</script>'
+            '<script type="text/javascript">{"@context": "https://schema.org", "@type": "Person"}</script>')
+    md = page_metadata(html_page(head, "<h1>Eltern</h1>" + ARTICLE_TEXT), "https://gay.example/news/eltern")
+    assert md.published_at == utc(2022, 1, 28, 5) and md.published_at_source == "jsonld"
+    assert [o["@type"] for o in md.jsonld] == ["NewsArticle"]
+
+
+def test_meta_keys_and_content_in_any_order_and_quoting():
+    head = ("<meta content='Jane Doe' name=author><META PROPERTY=\"og:site_name\" CONTENT=\"Harbour &amp; Sea\">"
+            '<meta data-name="article:section" content="Sport"><meta name="description">')
+    md = page_metadata(html_page(head, "<h1>Harbour stays open</h1>" + ARTICLE_TEXT), "https://harbour.example/a")
+    assert md.meta == {"author": "Jane Doe", "og:site_name": "Harbour & Sea"}
+    assert md.authors == ["Jane Doe"] and md.site_name == "Harbour & Sea"
+
+
 def test_url_date_when_nothing_else():
     md = page_metadata(html_page("", "<h1>Alles Neue</h1>" + ARTICLE_TEXT), "http://www.b.example/2014/05/18/neu/")
     assert md.published_at == utc(2014, 5, 18) and md.published_at_source == "url"

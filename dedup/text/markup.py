@@ -27,11 +27,11 @@ HEAD_SCAN_CHARS = 300_000
 def tag_attributes(attr_text: str) -> dict[str, str]:
     """'name="x" content=\'y\' async' -> {'name': 'x', 'content': 'y', 'async': ''} (entities decoded)."""
     attrs: dict[str, str] = {}
-    for m in _ATTR.finditer(attr_text):
-        key = m.group(1).lower()
+    for key, double_quoted, single_quoted, bare in _ATTR.findall(attr_text):  # findall: no Match objects
+        key = key.lower()
         if key not in attrs:
-            value = m.group(2) if m.group(2) is not None else m.group(3) if m.group(3) is not None else m.group(4)
-            attrs[key] = html_lib.unescape(value) if value else ""
+            value = double_quoted or single_quoted or bare
+            attrs[key] = html_lib.unescape(value) if "&" in value else value
     return attrs
 
 
@@ -104,8 +104,25 @@ def page_type(objects: list[dict]) -> str | None:
 
 def jsonld_objects(html: str) -> list[dict]:
     """Every JSON object in the page's ld+json scripts, @graph flattened; broken JSON is skipped."""
+    return jsonld_from_bodies(_ld_json_bodies(html))
+
+
+def script_holds_jsonld(attr_text: str, body_start: str) -> bool:
+    """A <script> holds JSON-LD: typed `application/ld+json`, or untyped with a schema.org JSON object as
+    its body (`<script>{"@context": "https://schema.org", ...}`: pages that forgot the type, which a
+    browser does not run and a reader of the page still sees as its structured data)."""
+    low = attr_text.lower()
+    if "type" in low or "src" in low:
+        return "ld+json" in low
+    start = body_start.lstrip()[:200]
+    return start[:1] in ("{", "[") and '"@context"' in start and "schema.org" in start
+
+
+def jsonld_from_bodies(bodies: list[str]) -> list[dict]:
+    """The JSON objects of these script bodies, @graph and arrays flattened, articles first; broken
+    JSON is skipped."""
     found: list[dict] = []
-    for body in _ld_json_bodies(html):
+    for body in bodies:
         try:
             data = json.loads(body.strip())
         except (ValueError, RecursionError):

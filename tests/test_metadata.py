@@ -250,6 +250,37 @@ def test_meta_keys_and_content_in_any_order_and_quoting():
     assert md.authors == ["Jane Doe"] and md.site_name == "Harbour & Sea"
 
 
+def test_only_an_update_date_stated_is_the_pages_date():
+    body = "<h1>Heliumkerne in Zinn-Atomen entdeckt</h1>" + ARTICLE_TEXT + "<p><b>Aktualisiert am </b>17.01.2021.</p>"
+    md = page_metadata(html_page("", body).replace('lang="en"', 'lang="de"'), "https://chemie.example/news/helium.php")
+    assert md.published_at == utc(2021, 1, 17) and md.modified_at == utc(2021, 1, 17)
+    assert md.published_at_source == "date_line_updated:only_date_stated_is_update"
+    assert md.modified_at_source == "date_line_updated"
+    # a stated published date is never replaced by the update
+    md = page_metadata(html_page("", body.replace("<h1>", "<p>Veröffentlicht am 02.01.2021</p><h1>")),
+                       "https://chemie.example/news/helium.php")
+    assert md.published_at == utc(2021, 1, 2) and md.published_at_source == "date_line_published"
+
+
+def test_date_line_of_the_blocks_nearest_the_headline():
+    # a site's 'today' line tops the page; the story's own date line stands next to its headline
+    blocks = ["Donnerstag, 16. Februar 2012", "Politik", "14. Februar 2012", "Verfassungsgericht: Prozess geht weiter",
+              "Das Verfassungsgericht in Rom verwarf am Dienstag einen Antrag der Abgeordnetenkammer."]
+    html = html_page("<title>Verfassungsgericht: Prozess geht weiter</title>",
+                     "<h1>Verfassungsgericht: Prozess geht weiter</h1>" + ARTICLE_TEXT)
+    md = page_metadata(html, "https://stol.example/Artikel/Politik/prozess", blocks)
+    assert md.published_at == utc(2012, 2, 14) and md.published_at_source == "date_line"
+
+
+def test_title_without_site_prefix_in_a_language_without_spaces():
+    head = ('<meta property="og:site_name" content="NEWS WEB EASY">'
+            '<meta property="og:title" content="NEWS WEB EASY|子どもへの体罰を禁止する法律ができる">')
+    md = page_metadata(html_page(head, ARTICLE_TEXT), "https://www3.nhk.example/news/easy/k1001.html")
+    assert md.title == "子どもへの体罰を禁止する法律ができる" and md.title_source == "meta_og_title_without_site"
+    head = '<meta property="og:site_name" content="Blog"><meta property="og:title" content="Blog | 日記">'
+    assert page_metadata(html_page(head, ARTICLE_TEXT), "https://x.example/a").title == "Blog | 日記"
+
+
 def test_url_date_when_nothing_else():
     md = page_metadata(html_page("", "<h1>Alles Neue</h1>" + ARTICLE_TEXT), "http://www.b.example/2014/05/18/neu/")
     assert md.published_at == utc(2014, 5, 18) and md.published_at_source == "url"

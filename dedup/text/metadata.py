@@ -1088,9 +1088,18 @@ def _strip_site(title: str, site: str | None, authors: list[str]) -> str:
         return _join_segments(kept, parts)
     if names_site(segments[0]) and not names_site(segments[-1]):
         rest = "".join(parts[2:]).strip()
-        if len(rest.split()) >= 4 and len(rest.split()) > len(segments[0].split()):
+        if _word_count(rest) >= 4 and _word_count(rest) > _word_count(segments[0]):
             return rest
     return title
+
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+
+def _word_count(text: str) -> int:
+    """Words of a title segment; Chinese, Japanese and Korean write no spaces: two of their characters
+    count as a word ('子どもへの体罰を禁止する法律ができる' is a headline, not one word)."""
+    return len(text.split()) + len(_CJK.findall(text)) // 2
 
 
 def _join_segments(kept: list[str], parts: list[str]) -> str:
@@ -1263,6 +1272,7 @@ _GENERIC_DATE_KEYS = frozenset(("date", "dc.date", "dcterms.date", "created", "d
 _CLOCK = re.compile(r"\d:\d\d")
 DATE_LINE_CHARS = 140        # a date line: short ...
 DATE_LINE_OTHER_WORDS = 9    # ... and little else than the date ('Published by Jane Doe on ...')
+BLOCK_LINE_POS = 1 << 40  # the place given to the n-th block's date line: beyond any page position
 AGREEMENT_KINDS = 2  # a day stated by this many kinds of evidence outvotes a day stated by one
 
 
@@ -1343,7 +1353,11 @@ def _decide_dates(md: PageMetadata, html: str | None, head: _Head, ld: _JsonLd, 
     # visible date lines near the headline, then in the first blocks
     lines = [(pos, text) for pos, text in body.window]
     if not _settled(published, modified):
-        lines += [(-1, "")] + [(-1, b) for b in blocks[:12]]
+        # the blocks' place in the page is not known: after every line of the headline's region, nearest
+        # the headline's block first (a site's 'today' date line tops the page, above the story's own)
+        title_key = _fold(md.title)
+        headline = next((i for i, b in enumerate(blocks[:12]) if title_key and _fold(b) == title_key), 0)
+        lines += [(-1, "")] + [(BLOCK_LINE_POS + abs(i - headline), b) for i, b in enumerate(blocks[:12])]
     previous = ""
     for pos, line in lines:
         if not line:
@@ -1375,12 +1389,17 @@ def _decide_dates(md: PageMetadata, html: str | None, head: _Head, ld: _JsonLd, 
                        key=lambda e: _PUBLISHED_ORDER.index(e.kind))
         if timed:
             chosen = timed[0]
+    best_modified = min(modified, key=lambda e: _MODIFIED_ORDER.index(e.kind)) if modified else None
+    if chosen is None and best_modified is not None:
+        # the page states only when it was updated: that is its date (a citation gives the last update
+        # when no publication date is stated), said so in the source
+        chosen, reason = best_modified, "only_date_stated_is_update"
     if chosen is not None:
         md.published_at, md.published_at_raw = chosen.at, chosen.raw
         md.published_at_source = chosen.kind + (f":{reason}" if reason else "")
-    if modified:
-        best = min(modified, key=lambda e: _MODIFIED_ORDER.index(e.kind))
-        md.modified_at, md.modified_at_raw, md.modified_at_source = best.at, best.raw, best.kind
+    if best_modified is not None:
+        md.modified_at, md.modified_at_raw, md.modified_at_source = best_modified.at, best_modified.raw, \
+            best_modified.kind
 
 
 _MODIFIED_ORDER = ("jsonld", "meta", "markup_modified", "date_line_updated")
@@ -1403,7 +1422,9 @@ def _choose_published(published: list[_DateEvidence], modified: list[_DateEviden
 
     def rank(e: _DateEvidence) -> tuple[int, int]:
         distance = 0
-        if e.pos >= 0 and anchor is not None:
+        if e.pos >= BLOCK_LINE_POS:
+            distance = e.pos  # a line of the blocks: after the lines read around the headline, in block order
+        elif e.pos >= 0 and anchor is not None:
             distance = anchor[0] - e.pos if e.pos < anchor[0] else max(0, e.pos - anchor[1])
         return _PUBLISHED_ORDER.index(e.kind), distance
 

@@ -19,7 +19,6 @@ _TAG_START = re.compile(r"<(meta|link)\b", re.I)
 _ATTR = re.compile(r"""([^\s=/>"']+)\s*(?:=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+)))?""")
 _SCRIPT_START = re.compile(r"<script\b", re.I)
 _SCRIPT_END = re.compile(r"</script\s*>", re.I)
-_LD_JSON = re.compile(r"application/ld\+json", re.I)
 _HEAD_END = re.compile(r"</head\s*>|<body\b", re.I)
 HEAD_SCAN_CHARS = 300_000
 
@@ -73,14 +72,14 @@ def is_article(obj: dict) -> bool:
 
 
 def _ld_json_bodies(html: str) -> list[str]:
-    """The text of every <script type="application/ld+json"> element, in order; linear time."""
+    """The text of every JSON-LD <script> element (`script_holds_jsonld`), in order; linear time."""
     bodies = []
     pos = 0
     while (m := _SCRIPT_START.search(html, pos)) is not None:
         gt = html.find(">", m.end())
         if gt < 0:
             break
-        if _LD_JSON.search(html, m.end(), gt) is None:
+        if not script_holds_jsonld(html[m.end():gt], html[gt + 1:gt + 400]):
             pos = gt + 1
             continue
         end = _SCRIPT_END.search(html, gt + 1)
@@ -103,7 +102,8 @@ def page_type(objects: list[dict]) -> str | None:
 
 
 def jsonld_objects(html: str) -> list[dict]:
-    """Every JSON object in the page's ld+json scripts, @graph flattened; broken JSON is skipped."""
+    """Every JSON object in the page's JSON-LD scripts (`script_holds_jsonld`), @graph flattened; broken
+    JSON is skipped."""
     return jsonld_from_bodies(_ld_json_bodies(html))
 
 

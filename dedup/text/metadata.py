@@ -154,7 +154,6 @@ def _canonical_link(html: str, end: int) -> str | None:
 # text helpers
 
 _TAG = re.compile(r"<[^>]*>")
-_SPACES = re.compile(r"\s+")
 
 
 def _clean_text(text: str) -> str:

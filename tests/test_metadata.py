@@ -128,6 +128,19 @@ def test_visible_by_line_in_the_blocks():
 
 # ------------------------------------------------------------------------------------------------ title, site
 
+def test_byline_line_beside_the_headline_outside_the_blocks():
+    body = ('<h1>Ehezoff der Pochers eskaliert</h1><h2>Stars <span>06.11.2023 13:30 von Olga</span></h2>'
+            + ARTICLE_TEXT)
+    md = page_metadata(html_page("", body), "https://vip.example/contents/1767", ["Ehezoff der Pochers eskaliert"])
+    assert md.authors == ["Olga"] and md.authors_source == "byline_text"
+    # beside the headline only an explicit 'by' before a capitalised name: no product line, no sentence
+    for line in ("BEBA Folgemilch &amp; BEBA Kindermilch Produkttest", "from Life",
+                 "by the distinguished memory expert, Professor Robert A. Bjork)"):
+        md = page_metadata(html_page("", f"<h1>Harbour stays open</h1><p>{line}</p>" + ARTICLE_TEXT),
+                           "https://harbour.example/a", ["Harbour stays open"])
+        assert md.authors == [], line
+
+
 def test_title_without_section_and_site_suffix():
     head = ('<title>Harbour stays open : Politics | Gazette</title><meta property="og:site_name" content="Gazette">'
             '<meta property="og:title" content="Harbour stays open : Politics | Gazette">')

@@ -399,6 +399,7 @@ class _Body:
     window: list[tuple[int, str]]                  # visible lines around the headline
     date_marks: list[_DateMark]                    # elements around the headline that hold a date
     anchor: tuple[int, int] | None                 # the headline's place (an <h1>, else the first block)
+    region_read: bool = False                      # window and date_marks filled
 
 
 MAX_H1 = 4
@@ -450,8 +451,9 @@ def _scan_page(html: str, head_end: int, blocks: list[str]) -> tuple[_Body, list
 
 
 def _read_headline_region(html: str, head_end: int, body: _Body) -> None:
-    """Fill body.window and body.date_marks (read only when the dates need them)."""
-    if body.anchor:
+    """Fill body.window and body.date_marks (read only when the bylines or the dates need them), once."""
+    if body.anchor and not body.region_read:
+        body.region_read = True
         anchor = body.anchor
         body.window, body.date_marks = _read_window(html, max(head_end, anchor[0] - WINDOW_BEFORE), anchor,
                                                     min(len(html), anchor[1] + WINDOW_AFTER))
@@ -1110,7 +1112,10 @@ AUTHOR_EVIDENCE_ORDER = ("jsonld", "itemprop_author", "meta", "rel_author", "byl
                          "byline_text", "author_link")
 BYLINE_SPAN = 400  # author marks this close after the chosen one belong to the same byline
 HEADLINE_REGION = (-3000, 40000)  # where a byline stands, relative to the headline's start / end
-BYLINE_BLOCKS = 8  # a visible byline stands among the first blocks of the main content
+BYLINE_BLOCKS = 8
+BYLINE_WINDOW_LINES = 12
+_EXPLICIT_BY = re.compile(r"(?:(?:posted|written|geschrieben|verfasst|publié|écrit|escrito|scritto)\s+)?"
+                          r"(?:by|von|par|por|door|di|av|af)\s*:?\s+", re.I)  # the visible lines nearest the headline tried as a byline  # a visible byline stands among the first blocks of the main content
 _WRITTEN_BY = re.compile(r"written|verfasst|author|autor|auteur|escrito|scritto", re.I)
 _MID_BY = re.compile(r"\s(?:by|von|par|por|door)\s+(?=\S)", re.I)
 _BYLINE_DATE_SEPARATORS = "-–—|·•/"
@@ -1224,6 +1229,24 @@ def _decide_authors(md: PageMetadata, html: str | None, head: _Head, ld: _JsonLd
             line = _byline_in_line(block)
             if line:
                 add("byline_text", line)
+    if html and headline is not None and not any(entry.people for entry in found.values()):
+        # a byline line beside the headline that the main-content blocks left out ('06.11.2023 13:30 von
+        # Olga' under a heading), the nearest first; the same region the dates read
+        _read_headline_region(html, head.end, body)
+        start, end = headline
+
+        def distance(item: tuple[int, str]) -> int:
+            return start - item[0] if item[0] < start else item[0] - end
+
+        for _pos, text in sorted(body.window, key=distance)[:BYLINE_WINDOW_LINES]:
+            line = _byline_in_line(text)
+            # lines outside the main content are looser (teasers, captions, product names): only an
+            # explicit 'By' / 'Von' / 'Par' before a capitalised name
+            prefix = _EXPLICIT_BY.match(line) if line else None
+            if prefix and line[prefix.end():prefix.end() + 1].isupper():
+                add("byline_text", line)
+                if found["byline_text"].people:
+                    break
     for kind in AUTHOR_EVIDENCE_ORDER:
         entry = found.get(kind)
         if entry and entry.people:

@@ -10,7 +10,8 @@ from datetime import date, datetime, timezone
 from conftest import shared_path
 
 from dedup.text.dates import MONTHS, find_dates, url_date
-from dedup.text.metadata import page_metadata, parse_byline
+from dedup.text.byline import parse_byline
+from dedup.text.metadata import page_metadata
 from dedup.text.normalise import split_blocks
 
 

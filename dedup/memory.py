@@ -21,6 +21,8 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyarrow as pa
+
 from dedup.errors import ConfigError
 
 MiB = 2 ** 20
@@ -120,12 +122,7 @@ def release() -> None:
         # runs thousands of tasks. Frozen objects are still freed when their last reference goes.
         gc.freeze()
         _frozen = True
-    try:
-        import pyarrow as pa
-
-        pa.default_memory_pool().release_unused()
-    except ImportError:  # pragma: no cover - pyarrow is a dependency
-        pass
+    pa.default_memory_pool().release_unused()
     try:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
     except (OSError, AttributeError):  # not glibc

@@ -64,7 +64,7 @@ def sign_rows(part: Path, params: HasherParams, chrome: dict[str, set[int]], wit
             "reject_reason"]):
         rows = frame(batch).with_row_index("_row", offset=first)
         first += batch.num_rows
-        keep = pl.col("reject_reason").is_null()
+        keep: pl.Expr | pl.Series = pl.col("reject_reason").is_null()
         if wanted is not None:
             keep = pl.Series(wanted[rows["_row"].to_numpy()])
         for row, domain, title, blocks, keys, own_hash, lang, score in rows.filter(keep).select(

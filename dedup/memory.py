@@ -139,7 +139,7 @@ def released(fn, *args):  # type: ignore[no-untyped-def]
 
 # ---------------------------------------------------------------- what was used
 
-def _children(pid: int) -> list[int]:
+def child_pids(pid: int) -> list[int]:
     """The processes `pid` started, from every one of its threads: /proc lists a child under the thread
     that started it, and a Dask nanny starts its worker from its event loop's thread."""
     found: list[int] = []
@@ -170,10 +170,10 @@ def tree_rss(pid: int | None = None) -> tuple[int, int]:
     """(resident bytes of this process, of it and all its descendants), from /proc (Linux)."""
     pid = pid or os.getpid()
     own = _rss(pid)
-    total, todo = own, _children(pid)
+    total, todo = own, child_pids(pid)
     while todo:
         p = todo.pop()
-        todo += _children(p)
+        todo += child_pids(p)
         total += _rss(p)
     return own, total
 

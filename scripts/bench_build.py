@@ -21,23 +21,10 @@ import threading
 import time
 from pathlib import Path
 
+from dedup.memory import child_pids  # children of every thread (a Dask nanny's worker too)
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
-
-
-def _children(pid: int) -> list[int]:
-    """Children started by any thread of `pid` (a Dask nanny starts its worker from another thread)."""
-    found: list[int] = []
-    try:
-        threads = list(Path(f"/proc/{pid}/task").iterdir())
-    except OSError:
-        return found
-    for thread in threads:
-        try:
-            found += [int(c) for c in (thread / "children").read_text().split()]
-        except (OSError, ValueError):
-            pass
-    return found
 
 
 def rss_tree(pid: int) -> dict[int, int]:
@@ -46,7 +33,7 @@ def rss_tree(pid: int) -> dict[int, int]:
     rss, todo = {}, [pid]
     while todo:
         p = todo.pop()
-        todo += _children(p)
+        todo += child_pids(p)
         try:
             for line in Path(f"/proc/{p}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):

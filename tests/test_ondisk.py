@@ -33,7 +33,7 @@ from dedup.neardup.sign import hasher_params, sign_documents, write_signed_part
 from dedup.neardup.store import SignatureStore, assemble_block, n_blocks, write_meta
 from dedup.pipeline import build
 from dedup.sitechrome import count_bucket, scatter_occurrences
-from dedup.text.blocks import count_site_chrome
+from dedup.text.blocks import count_cross_story_chrome, count_site_chrome
 from on_disk import extract, good, index, sign_store, stories_frame
 
 REPO = Path(__file__).resolve().parents[1]
@@ -147,6 +147,31 @@ def test_near_duplicates_on_disk_equal_the_in_memory_rule(sample, tmp_path, band
     assert want[1]["verified_edges"] > 0 and want[1]["candidate_edges"] > want[1]["verified_edges"]
 
 
+def test_passage_rule_on_disk_equals_the_in_memory_rule(bench, tmp_path):
+    """The final pass (text hashes, passages, server-page flags): the store's passages give the labels and
+    figures the in-memory passages give."""
+    run = lambda f, items: [f(*i) for i in items]  # noqa: E731
+    signed = sign_documents(bench.parts, bench.good, hasher_params(CONFIG), {}, run, with_hashes=True)
+    store = sign_store(bench.parts, bench.keys, bench.n, tmp_path / "sig2", CONFIG, {}, True, block_rows=97)
+    assert sum(p.total_words > 0 for p in signed.passages) > 0.9 * len(signed.passages)
+    on_disk = SignatureStore(store)
+    try:
+        assert [p.keys.tolist() for p in on_disk.passages(np.arange(bench.n))] == \
+            [p.keys.tolist() for p in signed.passages]
+        np.testing.assert_array_equal(on_disk.status(), signed.status)
+        np.testing.assert_array_equal(on_disk.sites(), signed.sites)
+    finally:
+        on_disk.close()
+    params = VerifyParams.for_clusters(CONFIG)
+    want = near_dup_labels(signed.sigs, signed.sizes, CONFIG.bands, CONFIG.rows, CONFIG.hot_bucket_cap, params,
+                           passages=signed.passages, status=signed.status, sites=signed.sites)
+    got = near_dup_components(run, sorted(store.glob("bands-*.arrow")), bench.n, CONFIG.bands, CONFIG.hot_bucket_cap,
+                              params, store, tmp_path / "edges", bands_per_group=5, edge_partitions=4,
+                              components=connected_components)
+    np.testing.assert_array_equal(got[0], want[0])
+    assert got[1] == want[1]
+
+
 def test_near_duplicates_on_disk_equal_the_in_memory_rule_on_the_bench(bench, tmp_path):
     params = VerifyParams.for_clusters(CONFIG)
     want = near_dup_labels(bench.signed.sigs, bench.signed.sizes, CONFIG.bands, CONFIG.rows, CONFIG.hot_bucket_cap,
@@ -206,13 +231,16 @@ def test_site_chrome_by_bucket_equals_the_whole_count(sample, tmp_path, buckets)
     np.save(tmp_path / "stories.npy", story)
     stories = stories_frame(sample.keys, story)
     scattered = [tmp_path / f"occ-{i}.arrow" for i in range(len(sample.parts))]
-    for p, k, f in zip(sample.parts, sample.keys, scattered):
-        scatter_occurrences(p, k, tmp_path / "stories.npy", buckets, f)
+    short = [tmp_path / f"short-{i}.arrow" for i in range(len(sample.parts))]
+    for p, k, f, g in zip(sample.parts, sample.keys, scattered, short):
+        scatter_occurrences(p, k, tmp_path / "stories.npy", buckets, f, g)
     for min_stories in (1, 4):
-        want = count_site_chrome(sample.parts, stories, min_stories)
-        assert want.height > 0  # the sample crawl has site chrome: the comparison is not vacuous
-        got = pl.concat([count_bucket(scattered, b, min_stories) for b in range(buckets)]).sort("domain", "block_key")
-        assert_frame_equal(got, want)
+        own = count_site_chrome(sample.parts, stories, min_stories)
+        assert own.height > 0  # the sample crawl has site chrome: the comparison is not vacuous
+        want = pl.concat([own, count_cross_story_chrome(sample.parts, stories)]).sort("domain", "block_key")
+        got = pl.concat([count_bucket(scattered, short, b, min_stories) for b in range(buckets)]).sort(
+            "domain", "block_key")
+        assert_frame_equal(got, want, check_dtypes=False)
 
 
 # ---------------------------------------------------------------- files, budget

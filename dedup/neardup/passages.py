@@ -38,6 +38,7 @@ PASSAGE_MIN_WORDS = 8  # shorter sentences ("He declined to comment.") are share
 COURTESY_TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "mx"})
 
 _WORD = re.compile(r"\w+")
+_MAY_HAVE_TITLE = re.compile(r"\b(?:mr|mrs|ms|miss|dr|mx)\b")
 # a sentence ends at . ! ? (and any closing quote or bracket after it) followed by space
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+")
 
@@ -59,28 +60,44 @@ class Passages:
 EMPTY = Passages(np.empty(0, np.uint64), np.empty(0, np.uint16), np.empty(0, np.uint16))
 
 
+# ASCII fast path: one bytes.translate lower-cases and turns every non-word character into a space
+_ASCII_WORDS = bytes(ord(chr(c).lower()) if chr(c).isalnum() or chr(c) == "_" else ord(" ") for c in range(128)) \
+    + bytes(range(128, 256))
+
+
 def sentence_words(sentence: str) -> list[str]:
     """A sentence's words, lower-case, courtesy titles dropped: the form passages are compared in."""
-    return [w for w in _WORD.findall(sentence.lower()) if w not in COURTESY_TITLES]
+    if sentence.isascii():
+        folded = sentence.encode("ascii").translate(_ASCII_WORDS).decode("ascii")
+        words = folded.split()
+        if not _MAY_HAVE_TITLE.search(folded):
+            return words
+    else:
+        words = _WORD.findall(sentence.lower())
+    return [w for w in words if w not in COURTESY_TITLES]
 
 
 def passages(blocks: Sequence[str]) -> Passages:
     """The passages of a document's kept blocks (each block one paragraph)."""
     found: dict[int, tuple[int, int]] = {}
     for b, block in enumerate(blocks):
+        if block.count(" ") < PASSAGE_MIN_WORDS - 1:  # too few words for a passage: most chrome lines
+            continue
         for sentence in _SENTENCE_END.split(block):
+            if sentence.count(" ") < PASSAGE_MIN_WORDS - 1:
+                continue
             words = sentence_words(sentence)
             if len(words) < PASSAGE_MIN_WORDS:
                 continue
             digest = hashlib.blake2b(" ".join(words).encode("utf-8"), digest_size=8).digest()
             key = int.from_bytes(digest, "little")
             if key not in found:
-                found[key] = (min(len(words), 65535), min(b, 65535))
+                found[key] = (len(words), b)
     if not found:
         return EMPTY
     keys = np.fromiter(found, dtype=np.uint64, count=len(found))
     order = np.argsort(keys)
-    info = np.asarray(list(found.values()), dtype=np.uint16)[order]
+    info = np.minimum(np.asarray(list(found.values()), dtype=np.int64), 65535).astype(np.uint16)[order]
     return Passages(keys[order], info[:, 0].copy(), info[:, 1].copy())
 
 

@@ -80,17 +80,17 @@ def sign_rows(part: Path, params: HasherParams, chrome: dict[str, set[int]], wit
     sites: list[int] = []
     first = 0
     for batch in pq.ParquetFile(part).iter_batches(batch_size=4096, columns=[
-            "domain", "title", "html_title", "blocks", "block_keys", "text_hash", "language", "language_score",
-            "reject_reason"]):
+            "domain", "title", "html_title", "blocks", "block_keys", "heading_keys", "text_hash", "language",
+            "language_score", "reject_reason"]):
         rows = frame(batch).with_row_index("_row", offset=first)
         first += batch.num_rows
         keep = pl.col("reject_reason").is_null()
         if wanted is not None:
             keep = pl.Series(wanted[rows["_row"].to_numpy()])
-        for row, domain, title, html_title, blocks, keys, own_hash, lang, score in rows.filter(keep).select(
-                "_row", "domain", "title", "html_title", "blocks", "block_keys", "text_hash", "language",
+        for row, domain, title, html_title, blocks, keys, headings, own_hash, lang, score in rows.filter(keep).select(
+                "_row", "domain", "title", "html_title", "blocks", "block_keys", "heading_keys", "text_hash", "language",
                 "language_score").iter_rows():
-            kept, removed, _ = final_blocks(blocks, keys, domain, chrome, title)
+            kept, removed, _ = final_blocks(blocks, keys, domain, chrome, title, headings)
             at.append(row)
             texts.append(join_blocks(kept))
             # the within-page text's hash stands when the site pass removed nothing...

@@ -296,14 +296,18 @@ def chrome_lookup(chrome: pl.DataFrame) -> dict[str, set[int]]:
 
 
 def final_blocks(blocks: list[str] | None, keys: list[int] | None, domain: str | None,
-                 chrome: dict[str, set[int]], title: str | None = None) -> tuple[list[str], int, int]:
+                 chrome: dict[str, set[int]], title: str | None = None,
+                 headings: list[int] | None = None) -> tuple[list[str], int, int]:
     """Blocks left after the cross-site pass: (kept, removed count, removed chars).
 
     The page's own headline stays even when the site lists it under 'related' on other pages, and so
-    does a wire agency's copyright line (story text, not the site's)."""
+    does a wire agency's copyright line (story text, not the site's), and so do the page's section
+    headings (`headings`: keys of headings followed by its article text, such as 'Conclusion')."""
     if not blocks:
         return [], 0, 0
     drop = chrome_keys(chrome, domain)
+    if headings and drop:
+        drop = drop - set(headings)
     if not drop:
         return blocks, 0, 0
     headline = normalise_text(title) if title and len(title.split()) >= 4 else None

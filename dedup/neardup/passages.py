@@ -38,6 +38,7 @@ PASSAGE_MIN_WORDS = 8  # shorter sentences ("He declined to comment.") are share
 COURTESY_TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "mx"})
 
 _WORD = re.compile(r"\w+")
+_PADDED_TITLES = tuple(f" {t} " for t in sorted(COURTESY_TITLES))
 _MAY_HAVE_TITLE = re.compile(r"\b(?:mr|mrs|ms|miss|dr|mx)\b")
 # a sentence ends at . ! ? (and any closing quote or bracket after it) followed by space
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+")
@@ -61,7 +62,8 @@ EMPTY = Passages(np.empty(0, np.uint64), np.empty(0, np.uint16), np.empty(0, np.
 
 
 # ASCII fast path: one bytes.translate lower-cases and turns every non-word character into a space
-_ASCII_WORDS = bytes(ord(chr(c).lower()) if chr(c).isalnum() or chr(c) == "_" else ord(" ") for c in range(128)) \
+# (but NUL, the sentence mark `passages` puts at sentence ends)
+_ASCII_WORDS = bytes(ord(chr(c).lower()) if chr(c).isalnum() or chr(c) in "_\0" else ord(" ") for c in range(128)) \
     + bytes(range(128, 256))
 
 
@@ -81,12 +83,18 @@ def passages(blocks: Sequence[str]) -> Passages:
     """The passages of a document's kept blocks (each block one paragraph)."""
     found: dict[int, tuple[int, int]] = {}
     for b, block in enumerate(blocks):
-        if block.count(" ") < PASSAGE_MIN_WORDS - 1:  # too few words for a passage: most chrome lines
+        if len(block) < 2 * PASSAGE_MIN_WORDS - 1:  # too short for a passage's words and spaces
             continue
-        for sentence in _SENTENCE_END.split(block):
-            if sentence.count(" ") < PASSAGE_MIN_WORDS - 1:
-                continue
-            words = sentence_words(sentence)
+        if block.isascii() and "\0" not in block:
+            # the whole paragraph folded at once, its sentence ends marked: the same words as sentence_words
+            folded = _SENTENCE_END.sub(" \0 ", f" {block} ").encode("ascii").translate(_ASCII_WORDS).decode("ascii")
+            titles = any(t in folded for t in _PADDED_TITLES)
+            sentences = [s.split() for s in folded.split("\0")]
+            if titles:
+                sentences = [[w for w in s if w not in COURTESY_TITLES] for s in sentences]
+        else:
+            sentences = [sentence_words(s) for s in _SENTENCE_END.split(block)]
+        for words in sentences:
             if len(words) < PASSAGE_MIN_WORDS:
                 continue
             digest = hashlib.blake2b(" ".join(words).encode("utf-8"), digest_size=8).digest()

@@ -171,3 +171,53 @@ def test_on_real_articles_cuts_and_edits_are_copies_and_different_articles_are_n
     merged = [(i, j) for i in range(len(each)) for j in range(i + 1, len(each))
               if copies_by_passages(each[i], each[j], 0.4, 3)]
     assert merged == []
+
+
+# ---------------------------------------------------------------- in a build
+
+def _page(site: str, headline: str, paragraphs: list[str]) -> str:
+    lines = chrome(site)
+    return (f"<html><head><title>{headline} | {site}</title></head><body><div class='nav'><a href='/'>{lines[0]}</a> "
+            f"<a href='/news'>News</a> <a href='/sports'>Sports</a> <a href='/weather'>Weather</a></div>"
+            f"<h1>{headline}</h1><article>" + "".join(f"<p>{p}</p>" for p in paragraphs) +
+            f"</article><aside><h3>{lines[2]}</h3><p>{lines[3]}</p></aside><footer><p>{lines[4]}</p></footer>"
+            "</body></html>")
+
+
+def test_a_build_joins_an_edited_cut_across_sites_and_never_a_server_page(tmp_path):
+    """The cut is joined by its passages only (with `verify_passage_coverage = 2` it stays apart: each
+    page's teasers keep MinHash containment under 0.75); three sites' Apache redirect pages, alike but
+    for the host, stay three records."""
+    from dedup.config import BuildConfig
+    from dedup.pipeline import build
+    import polars as pl
+
+    headline = "Explosion kills girl, levels home in N.Y. town"
+    # an outlet's cut: three paragraphs of five, "Mr", British spelling, and its own teasers after them
+    edited = [p.replace("Filicetti said", "Mr Filicetti said").replace("Neighbor", "Neighbour")
+              .replace("leveled", "levelled") for p in STORY[:5] if p is not STORY[1]]
+    edited += ["Also in the Gazette: the Niagara Falls city council agreed on Monday to repave six blocks of "
+               "Pine Avenue this summer, after years of complaints from the shop owners along the street.",
+               "Lockport police are asking for help finding a teenager who has not been seen since she left a "
+               "friend's house on Willow Street late on Saturday evening, the department said."]
+    apache = ('<html><head><title>301 Moved Permanently</title></head><body><h1>Moved Permanently</h1><p>The '
+              'document has moved <a href="https://{h}/news/">here</a>.</p><hr><address>Apache/2.4.41 (Ubuntu) '
+              'Server at {h} Port 80</address></body></html>')
+    records = [{"id": "full", "url": "https://www.lockportjournal.example/news/explosion.html",
+                "html": _page("Lockport Journal", headline, STORY)},
+               {"id": "cut", "url": "https://www.niagaragazette.example/local/blast.html",
+                "html": _page("Niagara Gazette", headline, edited)},
+               {"id": "other", "url": "https://www.buffalonews.example/schools/closures.html",
+                "html": _page("Buffalo News", "Board votes to close three schools", OTHER + WIRE_LINES)}]
+    records += [{"id": f"moved-{h}", "url": f"https://{h}/old/page.html", "html": apache.format(h=h)}
+                for h in ("www.lockportjournal.example", "www.buffalonews.example", "radio.example")]
+    crawl = tmp_path / "crawl.jsonl"
+    crawl.write_text("".join(json.dumps(r) + "\n" for r in records), "utf-8")
+    build([str(crawl)], tmp_path / "out", BuildConfig(), workers=1)
+    rows = pl.concat([pl.read_parquet(sorted((tmp_path / "out" / t).rglob("*.parquet")), columns=["doc_id", "cluster_id"])
+                      for t in ("data", "duplicates")])
+    cluster = dict(rows.iter_rows())
+    assert sorted(cluster) == sorted(r["id"] for r in records)
+    assert cluster["full"] == cluster["cut"]
+    assert len({cluster[d] for d in cluster if d not in ("full", "cut")}) == 4  # each alone
+    assert cluster["other"] != cluster["full"]

@@ -123,6 +123,14 @@ def _cleaneval_gold(path: Path) -> list[str]:
     return [" ".join(b.split()) for b in blocks if b.strip()]
 
 
+def _gold_files(corpus: Path):
+    """(key, gold file, HTML file) of a corpus laid out as GoldStandard/<key>.txt and input/<key>.html.gz."""
+    for gold in sorted((corpus / "GoldStandard").glob("*.txt")):
+        html_path = corpus / "input" / f"{gold.stem}.html.gz"
+        if html_path.exists():
+            yield gold.stem, gold, html_path
+
+
 def load_pages(shared: Path) -> list[dict]:
     """Every page with gold text: corpus, key, url, html, gold paragraphs (and trafilatura-eval's
     `with` snippets instead of gold)."""
@@ -134,22 +142,12 @@ def load_pages(shared: Path) -> list[dict]:
         paras = [" ".join(p.split()) for p in v["articleBody"].split("\n") if p.strip()]
         pages.append({"corpus": "aeb", "key": key, "url": v["url"], "html": _read_gz(aeb / "html" / f"{key}.html.gz"),
                       "gold": paras})
-    dn = corpora / "dragnet"
-    for gold in sorted((dn / "GoldStandard").glob("*.txt")):
-        key = gold.stem
-        html_path = dn / "input" / f"{key}.html.gz"
-        if not html_path.exists():
-            continue
+    for key, gold, html_path in _gold_files(corpora / "dragnet"):
         html = _read_gz(html_path)
         paras = [" ".join(p.split()) for p in _dragnet_gold(gold).split("\n") if p.strip()]
         pages.append({"corpus": "dragnet", "key": key, "url": _page_url(html) or f"https://dragnet-{key}.test/{key}",
                       "html": html, "gold": paras})
-    ce = corpora / "cleaneval"
-    for gold in sorted((ce / "GoldStandard").glob("*.txt")):
-        key = gold.stem
-        html_path = ce / "input" / f"{key}.html.gz"
-        if not html_path.exists():
-            continue
+    for key, gold, html_path in _gold_files(corpora / "cleaneval"):
         first = gold.read_text("utf-8", "replace").split("\n", 1)[0]
         url = first[4:].strip() if first.startswith("URL:") else ""
         pages.append({"corpus": "cleaneval", "key": key, "url": url or f"https://cleaneval-{key}.test/{key}",

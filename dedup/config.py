@@ -59,7 +59,7 @@ class BuildConfig:
     verify_min_shingles: int = field(default=20, metadata=_range(0, None))
     # or by shared passages (long sentences, dedup/neardup/passages.py): their words' share of the smaller
     # document's passage words (above 1: never), from at least this many paragraphs of each
-    verify_passage_coverage: float = field(default=0.4, metadata=_range(0.0, 2.0))
+    verify_passage_coverage: float = field(default=0.5, metadata=_range(0.0, 2.0))
     verify_passage_paragraphs: int = field(default=3, metadata=_range(1, None))
     # repeated blocks across a site (see dedup/text/blocks.py)
     site_chrome: bool = True

@@ -17,8 +17,11 @@ import re
 import pytest
 
 from conftest import shared_path
+from dedup.neardup.lsh import VerifyParams
 from dedup.neardup.passages import (PASSAGE_MIN_WORDS, copies_by_passages, is_status_page, passages,
                                     sentence_words, shared)
+
+COVERAGE = VerifyParams().passage_coverage  # the default rule
 
 STORY = [
     "WILSON, N.Y. (AP) - An early morning blast leveled a house in western New York on Tuesday, killing a girl "
@@ -73,7 +76,7 @@ def test_trimmed_cut_in_other_chrome_is_a_copy():
     cut = chrome("Niagara Gazette")[:3] + STORY[:4] + chrome("Niagara Gazette")[3:]
     coverage, paragraphs = shared(passages(full), passages(cut))
     assert paragraphs >= 4 and coverage > 0.7
-    assert copies_by_passages(passages(full), passages(cut), 0.4, 3)
+    assert copies_by_passages(passages(full), passages(cut), COVERAGE, 3)
 
 
 def test_write_thru_and_outlet_edit_are_copies():
@@ -83,18 +86,18 @@ def test_write_thru_and_outlet_edit_are_copies():
     british = [p.replace("Neighbor", "Neighbour").replace("Filicetti said", "Mr Filicetti said")
                .replace("leveled", "levelled") for p in STORY if p is not STORY[5]]
     for copy in (write_thru, british):
-        assert copies_by_passages(passages(STORY), passages(copy), 0.4, 3)
+        assert copies_by_passages(passages(STORY), passages(copy), COVERAGE, 3)
 
 
 def test_different_stories_sharing_a_quote_a_wire_line_or_event_sentences_are_not_copies():
     quoted = OTHER[:2] + [STORY[5]] + OTHER[2:]  # one story quotes a whole paragraph of the other
-    assert not copies_by_passages(passages(STORY), passages(quoted), 0.4, 3)
-    assert not copies_by_passages(passages(STORY[:3] + WIRE_LINES), passages(OTHER[:3] + WIRE_LINES), 0.4, 3)
+    assert not copies_by_passages(passages(STORY), passages(quoted), COVERAGE, 3)
+    assert not copies_by_passages(passages(STORY[:3] + WIRE_LINES), passages(OTHER[:3] + WIRE_LINES), COVERAGE, 3)
     same_event = OTHER[:2] + [STORY[1] + " " + STORY[2]] + OTHER[2:]  # shared sentences, one paragraph
     coverage, paragraphs = shared(passages(STORY), passages(same_event))
-    assert paragraphs == 1 and not copies_by_passages(passages(STORY), passages(same_event), 0.4, 3)
+    assert paragraphs == 1 and not copies_by_passages(passages(STORY), passages(same_event), COVERAGE, 3)
     # a short story: the shared lines are most of it, and still one place in it
-    assert not copies_by_passages(passages(STORY[:1] + WIRE_LINES), passages(OTHER[:1] + WIRE_LINES), 0.4, 3)
+    assert not copies_by_passages(passages(STORY[:1] + WIRE_LINES), passages(OTHER[:1] + WIRE_LINES), COVERAGE, 3)
 
 
 def test_the_rule_is_off_above_one():
@@ -165,11 +168,11 @@ def test_on_real_articles_cuts_and_edits_are_copies_and_different_articles_are_n
         full = passages(paras)
         cut = next(paras[:n] for n in range(max(3, len(paras) // 3), len(paras) + 1)
                    if sum(len(passages([p]).keys) > 0 for p in paras[:n]) >= 3)
-        assert copies_by_passages(full, passages(cut), 0.4, 3)
-        assert copies_by_passages(full, passages(_outlet_edit(paras)), 0.4, 3)
+        assert copies_by_passages(full, passages(cut), COVERAGE, 3)
+        assert copies_by_passages(full, passages(_outlet_edit(paras)), COVERAGE, 3)
     each = [passages(paras) for paras in articles]
     merged = [(i, j) for i in range(len(each)) for j in range(i + 1, len(each))
-              if copies_by_passages(each[i], each[j], 0.4, 3)]
+              if copies_by_passages(each[i], each[j], COVERAGE, 3)]
     assert merged == []
 
 

@@ -31,7 +31,7 @@ class VerifyParams:
     containment_min_jaccard: float = 0.1  # ...when Jaccard is at least this (guards tiny overlaps)
     min_shingles: int = 20  # containment only counts when the smaller doc has this many shingles
     # or on shared passages (neardup/passages.py): this share of the smaller doc's passage words...
-    passage_coverage: float = 0.4  # (above 1: never)
+    passage_coverage: float = 0.5  # (above 1: never)
     passage_paragraphs: int = 3  # ...from at least this many paragraphs of each
 
     @classmethod

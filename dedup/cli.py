@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+from typer import core
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
@@ -50,8 +51,6 @@ err = Console(stderr=True)
 def _plain_argument_help() -> None:
     """Typer writes an argument as `{CRAWL...}...` in the usage line and adds its Python type
     (`<list[str]>`, `<path>`) in the help; here both read as the metavar alone, `CRAWL...`."""
-    from typer import core
-
     if hasattr(core.TyperArgument, "display_type_rich"):
         core.TyperArgument.display_type_rich = lambda self, ctx: None  # type: ignore[method-assign]
     if hasattr(core.TyperArgument, "_usage_display_name"):

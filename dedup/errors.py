@@ -2,7 +2,7 @@
 
 Exit codes of the CLI (see README "Exit codes"):
   0 success, 1 internal error (a bug: InternalError, or any unexpected exception), 2 bad usage or input
-  (ConfigError, InputError, OutputError), 3 a release that does not verify (ReleaseError from verify),
+  (ConfigError, InputError, OutputError, WorkerLost), 3 a release that does not verify (ReleaseError from verify),
   130 interrupted (Ctrl-C, SIGTERM).
 """
 
@@ -23,6 +23,10 @@ class InputError(DedupError):
 
 class OutputError(DedupError):
     """The output folder cannot be written (not empty without --overwrite, not writable...)."""
+
+
+class WorkerLost(DedupError):
+    """Worker processes kept dying (killed by the system, most often for memory): the build stopped."""
 
 
 class ReleaseError(DedupError):

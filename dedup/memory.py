@@ -21,6 +21,8 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyarrow as pa
+
 from dedup.errors import ConfigError
 
 MiB = 2 ** 20
@@ -109,12 +111,7 @@ def release() -> None:
     """Hand the memory a finished task freed back to the system: Python's garbage, Arrow's pool and
     the C heap (glibc keeps freed memory otherwise, and a worker's resident size stays at its peak)."""
     gc.collect()
-    try:
-        import pyarrow as pa
-
-        pa.default_memory_pool().release_unused()
-    except ImportError:  # pragma: no cover - pyarrow is a dependency
-        pass
+    pa.default_memory_pool().release_unused()
     try:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
     except (OSError, AttributeError):  # not glibc

@@ -11,7 +11,6 @@ engine's business (`dedup/engine/`): a stage only calls `Steps`.
 
 from __future__ import annotations
 
-import errno
 import json
 import os
 import platform
@@ -40,7 +39,7 @@ from dedup import __version__, spill
 from dedup.config import BuildConfig
 from dedup.engine import dask_engine, embedded
 from dedup.engine.steps import DaskOptions, Steps
-from dedup.errors import InternalError, OutputError
+from dedup.errors import InternalError
 from dedup.ingest import ingest_file
 from dedup.keys import (NEW, PREVIOUS_SIGNED, PREVIOUS_TAKEN, Source, bucket_bounds, gather_source, read_keys,
                         resolve_bucket, sample_source, scatter_source)
@@ -61,10 +60,10 @@ from dedup.sitechrome import BYTES_PER_OCCURRENCE, OCCURRENCES_PER_PAGE, count_b
 from dedup.sources import storage
 from dedup.sources.read import InputFile, expand_inputs
 from dedup.text.blocks import CHROME_SCHEMA, chrome_lookup, no_chrome
-from dedup.workdir import WorkDir, build_fingerprint, release_lock, take_staging
+from dedup.workdir import WorkDir, build_fingerprint, check_output, output_error, release_lock, take_staging
 from dedup.write import apply_part, merge_samples, signature_table_bytes, write_tables
 
-__all__ = ["STAGES", "DaskOptions", "Interrupted", "Progress", "build", "check_output"]
+__all__ = ["STAGES", "DaskOptions", "Interrupted", "Progress", "build"]
 
 STAGES = ("ingest", "keys", "stories", "site_chrome", "sign", "cluster", "select", "rights", "write")
 GLOBAL_STAGES = STAGES[1:-1]  # the cross-part steps between ingest and write ("cluster+select" in run.json)
@@ -384,7 +383,8 @@ def stage_write(b: Build) -> dict[str, Any]:
     items = [(p, i, b.keys_file(i), decided, sig / f"part-{i:05d}.arrow", config.num_perm, config.shingle_unit,
               lookup, spill_root, shards, f"{i:05d}-") for i, p in enumerate(b.parts)]
     samples: dict[tuple[str, int], str] = {}
-    rows, rejects, by_char = 0, Counter(), set()
+    rows, by_char = 0, set()
+    rejects: Counter[str] = Counter()
     for result in b.map(apply_part, items, "parts written"):
         merge_samples(samples, result["samples"])
         rows += result["rows"]
@@ -396,6 +396,7 @@ def stage_write(b: Build) -> dict[str, Any]:
         prev_decisions = pl.concat([frame(spill.read_group(f, group)) for f in decided[0]], how="vertical_relaxed")
         prev_provenance = pl.concat([frame(spill.read_group(f, group)) for f in decided[2]], how="vertical_relaxed")
         carry_previous(previous, prev_decisions, prev_provenance, data_spills, spills["duplicates"], spills["rejects"])
+        assert prev_sigs is not None  # read above whenever there is a previous release
         spills["signatures"].add(_previous_signature_rows(prev_sigs, prev_decisions))
         merge_samples(samples, {(d, k): t for d, k, t in previous.chrome.select("domain", "block_key", "sample_text")
                                 .iter_rows() if t is not None})
@@ -560,7 +561,7 @@ def build(inputs: list[str], out: Path, config: BuildConfig, *, workers: int = 1
     except OSError as exc:
         progress.stop()
         release_lock(stage_dir)
-        raise _output_error(exc, out, stage_dir) from exc
+        raise output_error(exc, out, stage_dir) from exc
     except BaseException:
         progress.stop()
         release_lock(stage_dir)  # the work stays: the same command resumes it
@@ -585,41 +586,6 @@ def _run_stage(b: Build, name: str) -> dict[str, Any]:
     b.timings[name] = round(time.perf_counter() - t, 3)
     b.work.mark_finished(name, b.fingerprint, figures)
     return figures
-
-
-def check_output(out: Path, overwrite: bool, files: list[InputFile], previous: Path | None) -> None:
-    """Refuse, before anything is read or written, an output folder that would destroy an input."""
-    if out.is_symlink():
-        raise OutputError(f"--out {out} is a symbolic link; give the folder it points to, or another folder")
-    if out.exists() and not out.is_dir():
-        raise OutputError(f"--out {out} exists and is not a folder")
-    if out.exists() and any(out.iterdir()) and not overwrite:
-        raise OutputError(f"--out {out} is not empty; choose another folder or pass --overwrite")
-    target = out.resolve()
-    for f in files:
-        if storage.is_url(f.path):
-            continue
-        source = Path(f.path).resolve()
-        if source == target or target in source.parents:
-            raise OutputError(f"--out {out} contains the input {f.path}: the build would delete its own crawl; "
-                              "write the output to another folder")
-    if previous is not None:
-        prev = Path(previous).resolve()
-        if prev == target or target in prev.parents or prev in target.parents:
-            raise OutputError(f"--out {out} and --previous {previous} overlap; write the next release to a "
-                              "folder outside the previous one")
-
-
-def _output_error(exc: OSError, out: Path, stage_dir: Path) -> BaseException:
-    """A failed write of the output (full disk, I/O error) -> OutputError saying what to do."""
-    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        return OutputError(f"no space left on the device while writing {out} ({exc.filename or stage_dir}); "
-                           f"free some space and run the same command again: the finished stages are kept "
-                           f"in {stage_dir} and resume")
-    if exc.errno in (errno.EIO, errno.EROFS, errno.EACCES, errno.EPERM):
-        return OutputError(f"cannot write {exc.filename or stage_dir}: {exc.strerror}; check the storage and "
-                           f"run the same command again to resume")
-    return exc
 
 
 @contextmanager

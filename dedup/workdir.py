@@ -10,6 +10,7 @@ again, and the others start over from their inputs, so a resumed build writes th
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -21,6 +22,8 @@ from typing import Any
 
 from dedup import __version__
 from dedup.errors import OutputError
+from dedup.sources import storage
+from dedup.sources.read import InputFile
 
 WORK = "_work"
 LOCK = "build.lock"
@@ -176,3 +179,40 @@ def _lock_holder(stage: Path) -> int | None:
 def release_lock(stage: Path) -> None:
     """Let another build take this output folder."""
     (stage / LOCK).unlink(missing_ok=True)
+
+
+# ---------------------------------------------------------------- the output folder
+
+def check_output(out: Path, overwrite: bool, files: list[InputFile], previous: Path | None) -> None:
+    """Refuse, before anything is read or written, an output folder that would destroy an input."""
+    if out.is_symlink():
+        raise OutputError(f"--out {out} is a symbolic link; give the folder it points to, or another folder")
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"--out {out} exists and is not a folder")
+    if out.exists() and any(out.iterdir()) and not overwrite:
+        raise OutputError(f"--out {out} is not empty; choose another folder or pass --overwrite")
+    target = out.resolve()
+    for f in files:
+        if storage.is_url(f.path):
+            continue
+        source = Path(f.path).resolve()
+        if source == target or target in source.parents:
+            raise OutputError(f"--out {out} contains the input {f.path}: the build would delete its own crawl; "
+                              "write the output to another folder")
+    if previous is not None:
+        prev = Path(previous).resolve()
+        if prev == target or target in prev.parents or prev in target.parents:
+            raise OutputError(f"--out {out} and --previous {previous} overlap; write the next release to a "
+                              "folder outside the previous one")
+
+
+def output_error(exc: OSError, out: Path, stage_dir: Path) -> BaseException:
+    """A failed write of the output (full disk, I/O error) -> OutputError saying what to do."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return OutputError(f"no space left on the device while writing {out} ({exc.filename or stage_dir}); "
+                           f"free some space and run the same command again: the finished stages are kept "
+                           f"in {stage_dir} and resume")
+    if exc.errno in (errno.EIO, errno.EROFS, errno.EACCES, errno.EPERM):
+        return OutputError(f"cannot write {exc.filename or stage_dir}: {exc.strerror}; check the storage and "
+                           f"run the same command again to resume")
+    return exc

@@ -94,7 +94,7 @@ def extraction(html: str) -> list[str]:
 def measure(pages: list[tuple[str, str | None, str]], repeat: int) -> dict:
     meta_s, extract_s, sizes = [], [], []
     for _pid, url, html in pages:
-        blocks = extract_html(html, url).blocks
+        blocks = extract_html(html, url).evidence_blocks or []  # what extract_html passes to page_metadata
         meta_s.append(fastest(lambda: page_metadata(html, url, blocks), repeat))
         extract_s.append(fastest(lambda: extraction(html), repeat))
         sizes.append(len(html))

@@ -37,10 +37,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from dedup.rights.attribution import attribution_evidence, merge_cluster  # noqa: E402
+from dedup.rights.licence import decide_licence, jsonld_licence_evidence, text_licence_evidence  # noqa: E402
+from dedup.rights.licence_html import html_licence_evidence  # noqa: E402
 from dedup.text.extract import extract_html  # noqa: E402
 from dedup.text.normalise import registered_domain  # noqa: E402
-from dedup.rights.licence import (decide_licence, html_licence_evidence, jsonld_licence_evidence,  # noqa: E402
-                                  text_licence_evidence)
 
 DEFAULT_BENCH = Path(__file__).resolve().parents[1].parent / "shared" / "bench" / "syndication-dev"
 

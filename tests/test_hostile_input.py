@@ -17,10 +17,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from conftest import shared_path
 from dedup.sources import warc
 from dedup.sources.read import InputFile, detect_format, expand_inputs, read_input
-
 
 # ---------------------------------------------------------------- helpers
 
@@ -407,10 +405,10 @@ def test_jsonl_bomb_is_one_reject_not_a_memory_blowup(tmp_path: Path, codec: str
         data = b"".join(c.compress(b"\0" * (1 << 20)) for _ in range(64))
         data += c.compress(b"\n" + jsonl_line(2).encode() + b"\n") + c.flush()
     path.write_bytes(data)
-    from dedup.sources import read
+    from dedup.sources import streams
 
     seen = []
-    for item in read._iter_lines(path, 200_000):
+    for item in streams.iter_lines(path, 200_000):
         seen.append(item if isinstance(item, int) else len(item))
     assert seen[0] == 64 << 20 and len(seen) == 2
     out = rows(path, max_payload=100_000)
@@ -601,7 +599,11 @@ def test_within_page_near_repeats_are_not_quadratic() -> None:
 def test_near_repeat_index_gives_the_all_pairs_answer() -> None:
     import random
 
-    from dedup.text.blocks import NEAR_REPEAT_MAX_TOKENS, NEAR_REPEAT_MIN_TOKENS, _near_repeat
+    from dedup.text.blocks import (
+        NEAR_REPEAT_MAX_TOKENS,
+        NEAR_REPEAT_MIN_TOKENS,
+        _near_repeat,
+    )
     from dedup.text.normalise import normalise_text
 
     def all_pairs(tokens: list[str], earlier: list[set[str]]) -> bool:

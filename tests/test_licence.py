@@ -12,9 +12,11 @@ from conftest import shared_path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from dedup.rights.licence import (ARR, NOASSERTION, Evidence, cc_text_to_spdx, cc_url_to_spdx, copyright_fields,
+                                  decide_licence, jsonld_licence_evidence, licence_class, text_licence_evidence)
+from dedup.rights.licence_html import html_licence_evidence
 from dedup.text.extract import extract_html
 from dedup.text.normalise import split_blocks
-from dedup.rights.licence import (ARR, NOASSERTION, Evidence, cc_text_to_spdx, cc_url_to_spdx, copyright_fields, decide_licence, html_licence_evidence, jsonld_licence_evidence, licence_class, text_licence_evidence)
 
 # --------------------------------------------------------------------------------------------------
 # CC URL -> SPDX

@@ -10,7 +10,8 @@ from datetime import date, datetime, timezone
 from conftest import shared_path
 
 from dedup.text.dates import MONTHS, find_dates, url_date
-from dedup.text.metadata import page_metadata, parse_byline
+from dedup.text.byline import parse_byline
+from dedup.text.metadata import page_metadata
 from dedup.text.normalise import split_blocks
 
 
@@ -128,6 +129,19 @@ def test_visible_by_line_in_the_blocks():
 
 # ------------------------------------------------------------------------------------------------ title, site
 
+def test_byline_line_beside_the_headline_outside_the_blocks():
+    body = ('<h1>Ehezoff der Pochers eskaliert</h1><h2>Stars <span>06.11.2023 13:30 von Olga</span></h2>'
+            + ARTICLE_TEXT)
+    md = page_metadata(html_page("", body), "https://vip.example/contents/1767", ["Ehezoff der Pochers eskaliert"])
+    assert md.authors == ["Olga"] and md.authors_source == "byline_text"
+    # beside the headline only an explicit 'by' before a capitalised name: no product line, no sentence
+    for line in ("BEBA Folgemilch &amp; BEBA Kindermilch Produkttest", "from Life",
+                 "by the distinguished memory expert, Professor Robert A. Bjork)"):
+        md = page_metadata(html_page("", f"<h1>Harbour stays open</h1><p>{line}</p>" + ARTICLE_TEXT),
+                           "https://harbour.example/a", ["Harbour stays open"])
+        assert md.authors == [], line
+
+
 def test_title_without_section_and_site_suffix():
     head = ('<title>Harbour stays open : Politics | Gazette</title><meta property="og:site_name" content="Gazette">'
             '<meta property="og:title" content="Harbour stays open : Politics | Gazette">')
@@ -228,6 +242,57 @@ def test_several_kinds_of_evidence_outvote_one():
     body = "<h1>Vanlife in Schweden</h1><div>06.01.2022</div>" + ARTICLE_TEXT
     md = page_metadata(html_page(head, body), "https://outdoor.example/vanlife/")
     assert md.published_at.date() == date(2022, 1, 6) and md.published_at_source == "meta:agreement"
+
+
+def test_untyped_schema_org_script_is_read_as_jsonld():
+    # a <script> without type="application/ld+json" holding a schema.org object (the browser does not run
+    # it; it is the page's structured data all the same); a script of code or another JSON is not
+    head = ('<script>{"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Eltern",'
+            ' "datePublished": "2022-01-28T06:00:00+01:00"}</script>'
+            '<script>var cfg = {"@context": "https://schema.org"}; run(cfg);</script>'
+            '<script type="text/javascript">{"@context": "https://schema.org", "@type": "Person"}</script>')
+    md = page_metadata(html_page(head, "<h1>Eltern</h1>" + ARTICLE_TEXT), "https://gay.example/news/eltern")
+    assert md.published_at == utc(2022, 1, 28, 5) and md.published_at_source == "jsonld"
+    assert [o["@type"] for o in md.jsonld] == ["NewsArticle"]
+
+
+def test_meta_keys_and_content_in_any_order_and_quoting():
+    head = ("<meta content='Jane Doe' name=author><META PROPERTY=\"og:site_name\" CONTENT=\"Harbour &amp; Sea\">"
+            '<meta data-name="article:section" content="Sport"><meta name="description">')
+    md = page_metadata(html_page(head, "<h1>Harbour stays open</h1>" + ARTICLE_TEXT), "https://harbour.example/a")
+    assert md.meta == {"author": "Jane Doe", "og:site_name": "Harbour & Sea"}
+    assert md.authors == ["Jane Doe"] and md.site_name == "Harbour & Sea"
+
+
+def test_only_an_update_date_stated_is_the_pages_date():
+    body = "<h1>Heliumkerne in Zinn-Atomen entdeckt</h1>" + ARTICLE_TEXT + "<p><b>Aktualisiert am </b>17.01.2021.</p>"
+    md = page_metadata(html_page("", body).replace('lang="en"', 'lang="de"'), "https://chemie.example/news/helium.php")
+    assert md.published_at == utc(2021, 1, 17) and md.modified_at == utc(2021, 1, 17)
+    assert md.published_at_source == "date_line_updated:only_date_stated_is_update"
+    assert md.modified_at_source == "date_line_updated"
+    # a stated published date is never replaced by the update
+    md = page_metadata(html_page("", body.replace("<h1>", "<p>Veröffentlicht am 02.01.2021</p><h1>")),
+                       "https://chemie.example/news/helium.php")
+    assert md.published_at == utc(2021, 1, 2) and md.published_at_source == "date_line_published"
+
+
+def test_date_line_of_the_blocks_nearest_the_headline():
+    # a site's 'today' line tops the page; the story's own date line stands next to its headline
+    blocks = ["Donnerstag, 16. Februar 2012", "Politik", "14. Februar 2012", "Verfassungsgericht: Prozess geht weiter",
+              "Das Verfassungsgericht in Rom verwarf am Dienstag einen Antrag der Abgeordnetenkammer."]
+    html = html_page("<title>Verfassungsgericht: Prozess geht weiter</title>",
+                     "<h1>Verfassungsgericht: Prozess geht weiter</h1>" + ARTICLE_TEXT)
+    md = page_metadata(html, "https://stol.example/Artikel/Politik/prozess", blocks)
+    assert md.published_at == utc(2012, 2, 14) and md.published_at_source == "date_line"
+
+
+def test_title_without_site_prefix_in_a_language_without_spaces():
+    head = ('<meta property="og:site_name" content="NEWS WEB EASY">'
+            '<meta property="og:title" content="NEWS WEB EASY|子どもへの体罰を禁止する法律ができる">')
+    md = page_metadata(html_page(head, ARTICLE_TEXT), "https://www3.nhk.example/news/easy/k1001.html")
+    assert md.title == "子どもへの体罰を禁止する法律ができる" and md.title_source == "meta_og_title_without_site"
+    head = '<meta property="og:site_name" content="Blog"><meta property="og:title" content="Blog | 日記">'
+    assert page_metadata(html_page(head, ARTICLE_TEXT), "https://x.example/a").title == "Blog | 日記"
 
 
 def test_url_date_when_nothing_else():

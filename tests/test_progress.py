@@ -71,12 +71,16 @@ def test_every_stage_reports_its_own_counts_and_a_cold_cache_is_announced(tmp_pa
     stages = [c[1] for c in bar.calls if c[0] == "stage"]
     assert stages == list(STAGES)
     n_files = bar.calls[0][2]
-    for name in ("stories", "sign", "write"):  # per-part tasks: counted part by part
+    for name in STAGES[1:]:  # every step of a global stage announces its tasks, then counts each one
         at = bar.calls.index(("stage", name))
         end = next((i for i in range(at + 1, len(bar.calls)) if bar.calls[i][0] == "stage"), len(bar.calls))
         inside = bar.calls[at + 1:end]
-        assert ("total", n_files, "parts") in inside
-        assert sum(c[1] for c in inside if c[0] == "step") == n_files
+        totals = [c[1] for c in inside if c[0] == "total"]
+        assert totals, f"stage {name} reports no tasks"
+        assert sum(c[1] for c in inside if c[0] == "step") == sum(totals)
+    for name, step in (("stories", "sign part"), ("sign", "sign part"), ("write", "parts written")):
+        at = bar.calls.index(("stage", name))
+        assert ("total", n_files, step) in bar.calls[at + 1:]  # per-part tasks: one per input file
     ingest = bar.calls[bar.calls.index(("stage", "ingest")) + 1:bar.calls.index(("stage", "keys"))]
     assert sum(c[1] for c in ingest if c[0] == "advance") == bar.calls[0][1]  # every input byte, once
     assert sum(c[2] for c in ingest if c[0] == "advance") > 0

@@ -2,7 +2,9 @@
 
 Workers are spawned, not forked (polars and Arrow thread pools do not survive a fork), and die with
 the build: on Linux each worker asks the kernel for SIGKILL when its parent dies, so a build killed
-with SIGKILL leaves no worker behind.
+with SIGKILL leaves no worker behind. A worker killed from outside (the OOM killer) breaks the pool:
+the tasks it left unfinished run again on a fresh pool (`WORKER_RETRIES`), then the build stops with
+`WorkerLost` and resumes from what finished.
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ import ctypes
 import os
 import signal
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from functools import partial
 from multiprocessing import get_context
@@ -19,6 +22,7 @@ from queue import Empty
 from typing import Any
 
 from dedup.engine.steps import RowsRead, Steps
+from dedup.errors import WorkerLost
 from dedup.memory import released, worker_environment
 
 _QUEUE: Any = None
@@ -51,6 +55,72 @@ def _call_reporting(fn: Callable[..., Any], args: tuple, index: int) -> Any:
     return released(fn, *args, partial(_report_rows, index))
 
 
+# A worker killed from outside (the kernel's OOM killer, a user's `kill`) breaks the whole pool: every
+# task still pending fails with BrokenProcessPool. Those tasks run again on a fresh pool, twice at most
+# (as Dask's retries=2); a task that keeps killing its worker ends the build with WorkerLost (exit 2,
+# finished stages and ingested files kept for a resume).
+WORKER_RETRIES = 2
+
+
+class _Pool:
+    """The process pool of a build, replaced by a fresh one when a worker dies."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self.ctx = get_context("spawn")
+        self.queue = self.ctx.Queue()  # rows done, from the workers (a plain queue: no manager process)
+        self.pool = self._start()
+
+    def _start(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(max_workers=self.workers, mp_context=self.ctx, initializer=_init_worker,
+                                   initargs=(self.queue, os.getpid()))
+
+    def stop(self) -> None:
+        """Cancel what has not started and stop what runs (an interrupted build must not wait)."""
+        alive = list(getattr(self.pool, "_processes", {}).values())
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        for proc in alive:
+            if proc.is_alive():
+                proc.terminate()
+        for proc in alive:
+            proc.join(timeout=5)
+
+    def restart(self) -> None:
+        """A fresh pool after a worker died (the broken one cannot take tasks any more)."""
+        self.stop()
+        self.pool = self._start()
+
+    def run(self, submit: Callable[[ProcessPoolExecutor, int], Future], n: int,
+            on_result: Callable[[int, Any], None], poll: float, tick: Callable[[], None] | None = None) -> None:
+        """Tasks 0..n-1 (`submit(pool, i)`), each result to `on_result(i, result)` as it finishes."""
+        todo = list(range(n))
+        for attempt in range(WORKER_RETRIES + 1):
+            pending = {submit(self.pool, i): i for i in todo}
+            try:
+                while pending:
+                    ready, _ = wait(pending, timeout=poll, return_when=FIRST_COMPLETED)
+                    if tick is not None:
+                        tick()
+                    for fut in ready:
+                        i = pending[fut]
+                        result = fut.result()
+                        del pending[fut]
+                        on_result(i, result)
+                return
+            except BrokenProcessPool:
+                todo = sorted(pending.values())
+                if attempt == WORKER_RETRIES:
+                    raise WorkerLost(
+                        f"worker processes were killed {WORKER_RETRIES + 1} times in this step, {len(todo)} "
+                        f"task(s) unfinished (most often the system ran out of memory); run the same command "
+                        f"again with fewer --workers or a smaller --memory budget: the finished work is kept "
+                        f"and resumes") from None
+                self.restart()
+            finally:
+                for fut in pending:
+                    fut.cancel()
+
+
 @contextmanager
 def steps(workers: int) -> Iterator[Steps]:
     """The embedded engine's steps: tasks on a spawn process pool of `workers` processes (in this
@@ -59,62 +129,42 @@ def steps(workers: int) -> Iterator[Steps]:
         yield Steps()
         return
     worker_environment()
-    ctx = get_context("spawn")
-    queue = ctx.Queue()  # rows done, from the workers (a plain queue: no manager process to outlive us)
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
-                               initargs=(queue, os.getpid()))
+    pool = _Pool(workers)
 
     def map_parts(fn: Callable[..., Any], items: list[tuple], done: Callable[[int, int], None] | None = None) -> list:
         results: list = [None] * len(items)
-        pending = {pool.submit(_call, (fn, item)): i for i, item in enumerate(items)}
         finished = 0
-        try:
-            while pending:
-                ready, _ = wait(pending, timeout=1.0, return_when=FIRST_COMPLETED)
-                for fut in ready:
-                    results[pending.pop(fut)] = fut.result()
-                    finished += 1
-                if ready and done is not None:
-                    done(finished, len(items))
-        finally:
-            for fut in pending:
-                fut.cancel()
+
+        def keep(i: int, result: Any) -> None:
+            nonlocal finished
+            results[i] = result
+            finished += 1
+            if done is not None:
+                done(finished, len(items))
+        pool.run(lambda p, i: p.submit(_call, (fn, items[i])), len(items), keep, poll=1.0)
         return results
 
     def map_files(fn: Callable[..., Any], items: list[tuple], on_done: Callable[[int, Any], None],
                   on_rows: RowsRead) -> list:
         results: list = [None] * len(items)
-        pending = {pool.submit(_call_reporting, fn, item, i): i for i, item in enumerate(items)}
-        try:
-            while pending:
-                done, _ = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)
-                _drain(queue, on_rows)
-                for fut in done:
-                    i = pending.pop(fut)
-                    results[i] = fut.result()
-                    on_done(i, results[i])
-            _drain(queue, on_rows)
-        finally:
-            for fut in pending:
-                fut.cancel()
+
+        def keep(i: int, result: Any) -> None:
+            results[i] = result
+            on_done(i, result)
+        pool.run(lambda p, i: p.submit(_call_reporting, fn, items[i], i), len(items), keep, poll=0.25,
+                 tick=lambda: _drain(pool.queue, on_rows))
+        _drain(pool.queue, on_rows)
         return results
 
     try:
         yield Steps(map=map_parts, map_files=map_files)
     except BaseException:
-        # cancel what has not started and stop what runs: an interrupted build must not wait for a file
-        workers_alive = list(getattr(pool, "_processes", {}).values())
-        pool.shutdown(wait=False, cancel_futures=True)
-        for proc in workers_alive:
-            if proc.is_alive():
-                proc.terminate()
-        for proc in workers_alive:
-            proc.join(timeout=5)
+        pool.stop()
         raise
     else:
-        pool.shutdown(wait=True)
+        pool.pool.shutdown(wait=True)
     finally:
-        queue.close()
+        pool.queue.close()
 
 
 def _drain(queue: Any, on_rows: RowsRead) -> None:

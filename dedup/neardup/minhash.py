@@ -95,7 +95,7 @@ import os
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from importlib import metadata as _metadata
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numba
 import numpy as np
@@ -142,7 +142,7 @@ _HASH_CODES = {"sha1": 0, "murmur3_32": 1}
 _UNITS = {"word": 0, "char": 1}
 
 
-def _jit(fn=None, *, inline: str = "never"):
+def _jit(fn: Any = None, *, inline: str = "never") -> Any:
     """``numba.njit(cache=True, nogil=True)``, or without a cache when no cache location is writable.
 
     ``inline="always"`` inlines a helper at numba IR level (lets numba drop the reference counting
@@ -151,9 +151,9 @@ def _jit(fn=None, *, inline: str = "never"):
     if fn is None:
         return functools.partial(_jit, inline=inline)
     try:
-        return numba.njit(cache=True, nogil=True, inline=inline)(fn)
+        return numba.njit(cache=True, nogil=True, inline=inline)(fn)  # type: ignore[call-overload]
     except RuntimeError:  # "cannot cache function ...: no locator available" (read-only install)
-        return numba.njit(cache=False, nogil=True, inline=inline)(fn)
+        return numba.njit(cache=False, nogil=True, inline=inline)(fn)  # type: ignore[call-overload]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -245,15 +245,15 @@ class _Tables:
             joined = "\x00".join(chars)  # NUL never composes: per-character results
             nfkc = unicodedata.normalize("NFKC", joined)
             low = nfkc.lower().split("\x00")
-            nfkc = nfkc.split("\x00")
+            nfkc_chars = nfkc.split("\x00")
             nfkd = unicodedata.normalize("NFKD", joined).split("\x00")
             ccc = np.fromiter(map(combining, chars), dtype=np.int32, count=len(chars))
             changed = np.fromiter(map(operator.ne, chars, low), dtype=bool, count=len(chars))
             changed |= np.fromiter(map(operator.ne, chars, nfkd), dtype=bool, count=len(chars))
             for i in np.flatnonzero(changed | (ccc != 0)).tolist():
-                c, k, m, d = chars[i], nfkc[i], low[i], nfkd[i]
+                c, composed, m, d = chars[i], nfkc_chars[i], low[i], nfkd[i]
                 first = d[0]
-                if combining(first) or ord(first) in seconds or _CAPITAL_SIGMA in k:
+                if combining(first) or ord(first) in seconds or _CAPITAL_SIGMA in composed:
                     nmap[ord(c)] = -1
                 elif len(m) == 1:
                     nmap[ord(c)] = ord(m)

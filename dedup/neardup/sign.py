@@ -84,7 +84,7 @@ def sign_rows(part: Path, params: HasherParams, chrome: dict[str, set[int]], wit
             "language_score", "reject_reason"]):
         rows = frame(batch).with_row_index("_row", offset=first)
         first += batch.num_rows
-        keep = pl.col("reject_reason").is_null()
+        keep: pl.Expr | pl.Series = pl.col("reject_reason").is_null()
         if wanted is not None:
             keep = pl.Series(wanted[rows["_row"].to_numpy()])
         for row, domain, title, html_title, blocks, keys, headings, own_hash, lang, score in rows.filter(keep).select(

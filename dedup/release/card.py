@@ -228,7 +228,7 @@ def count_values_of(values: list[str]) -> dict[str, int]:
 
 
 def _preprocessing(facts: ReleaseFacts) -> list[str]:
-    cfg, counts, rows, mh = facts.run.config, facts.run.counts, facts.rows, facts.minhash
+    cfg, counts, mh = facts.run.config, facts.run.counts, facts.minhash
     nd = facts.run.near_duplicates
     settings = [
         ["preset", code(str(cfg.get("preset")))],

@@ -284,7 +284,6 @@ def render(out: Path, *, name: str | None = None, run: RunReport | None = None) 
     data = _read(out, "data", ["doc_id", "cluster_id", "cluster_size", "url", "canonical_url", "domain", "title",
                                "licence_class", "original_source", "blocks_removed", "duplicate_domains",
                                "language"])
-    dups = _read(out, "duplicates", ["doc_id", "cluster_id"])
     rejects = _read(out, "rejects", ["doc_id", "reason"])
     boiler = _read(out, "boilerplate", ["domain"])
 

@@ -7,13 +7,13 @@ are counted in `stats`, not emitted.
 
 from __future__ import annotations
 
+import codecs
 import glob
 import hashlib
 import json
 import os
 import re
 import sys
-import zlib
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -23,9 +23,10 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from dedup.sources import storage, warc
 from dedup.errors import InputError
 from dedup.schema import schema
+from dedup.sources import storage, warc
+from dedup.sources.streams import TruncatedInput, iter_lines
 
 BATCH_ROWS = 512
 BATCH_BYTES = 64 * 1024 * 1024
@@ -38,6 +39,7 @@ TEXT_TYPES = frozenset({"text/plain"})
 
 @dataclass(frozen=True, slots=True)
 class InputFile:
+    """One crawl file to read: where it is, the name written into `source_file`, its format."""
     path: Path | str  # a local path, or an fsspec URL (str) such as s3://bucket/crawl/x.warc.gz
     name: str  # stable name written into source_file: relative to the argument it came from
     format: str  # warc | jsonl | parquet
@@ -198,6 +200,7 @@ def _media_type(value: str | None) -> tuple[str | None, str | None]:
 
 
 def looks_like_html(payload: bytes) -> bool:
+    """Does a payload of unknown type start like an HTML document?"""
     head = payload[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     return head.startswith(b"<") and (b"<html" in payload[:4096].lower() or b"<!doctype" in head
                                       or b"<body" in payload[:8192].lower() or b"<p" in head)
@@ -215,6 +218,7 @@ class _BatchBuilder:
         self.nbytes = 0
 
     def add(self, **row: object) -> pa.RecordBatch | None:
+        """Add one row; returns a full batch when the row or byte limit is reached."""
         for name, values in self.cols.items():
             values.append(row.get(name))
         html, text = row.get("html"), row.get("text")
@@ -225,6 +229,7 @@ class _BatchBuilder:
         return None
 
     def flush(self) -> pa.RecordBatch | None:
+        """The rows added since the last batch, as a batch of the raw schema (None when empty)."""
         if not self.cols["doc_id"]:
             return None
         try:
@@ -253,7 +258,7 @@ class _BatchBuilder:
         return pa.RecordBatch.from_pylist(good, schema=self.schema)
 
 
-def read_warc(path: Path, source_name: str, stats: Counter | None = None,
+def read_warc(path: Path | str, source_name: str, stats: Counter | None = None,
               max_payload: int = 50 * 1024 * 1024) -> Iterator[pa.RecordBatch]:
     """WARC 1.0/1.1, WET and ARC files, gzipped per record, whole or plain."""
     stats = stats if stats is not None else Counter()
@@ -350,6 +355,8 @@ def _classify_warc_record(rec: warc.RawRecord, row: dict) -> tuple[str | None, s
     rtype = rec.record_type
     if rtype == "revisit":
         return "revisit_record", "a revisit record points to an earlier capture and holds no page"
+    media: str | None
+    charset: str | None
     if rtype == "conversion":
         media, charset = "text/plain", None
     elif rec.http_headers is not None:
@@ -391,198 +398,12 @@ def _known_codec(name: str | None) -> bool:
     if not name:
         return False
     try:
-        import codecs
-
         return codecs.lookup(name)._is_text_encoding  # bytes<->bytes codecs (zlib, hex) are not
     except LookupError:
         return False
 
 
-class TruncatedInput(Exception):
-    """The compressed stream ended early (`truncated_file`) or is corrupt (`corrupt_file`); every
-    byte decoded before the damage was delivered first."""
-
-    def __init__(self, reason: str, detail: str) -> None:
-        super().__init__(detail)
-        self.reason = reason
-
-
-_RAW_READ = 1 << 20      # compressed bytes read at a time
-_GZ_IN = 64 * 1024       # compressed bytes per inflate call
-_OUT_MAX = 1 << 20       # decompressed bytes per inflate call at most (a bomb is never materialised)
-# zstd has no output bound per call: its input is fed in slices small enough that even the densest
-# frame (a 3-byte block header per 128 KiB of output) stays near 32 MiB per call.
-_ZSTD_IN = 1024
-_PADDING = b"\x00\r\n\t "   # between gzip members / zstd frames and at the end: harmless
-_ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
-
-
-def _decompressed_chunks(path: Path | str) -> Iterator[bytes]:
-    """Raw bytes of a plain, gzip (multi-member) or zstd file, chunk by chunk, with bounded memory.
-
-    Compression is told by the magic bytes (names lie). Our own loops rather than gzip.open or a
-    zstd stream reader: those drop what they decoded in the call that meets damage (so a wrong
-    checksum alone lost every line), and the zstd stream reader says nothing at a cut-off frame.
-    """
-    with storage.open_binary(path) as fh:
-        head = fh.read(4)
-        fh.seek(0)
-        if head.startswith(b"\x1f\x8b"):
-            yield from _gzip_chunks(fh)
-        elif head == _ZSTD_MAGIC:
-            yield from _zstd_chunks(fh)
-        else:
-            while chunk := fh.read(_RAW_READ):
-                yield chunk
-
-
-class _Compressed:
-    """The compressed bytes of an open file as (unread view, file offset of its start)."""
-
-    __slots__ = ("fh", "view", "at")
-
-    def __init__(self, fh) -> None:
-        self.fh = fh
-        self.view = memoryview(b"")
-        self.at = 0
-
-    def more(self) -> bool:
-        """Read on when the view is used up; False at the end of the file."""
-        if len(self.view):
-            return True
-        data = self.fh.read(_RAW_READ)
-        self.view = memoryview(data)
-        return bool(data)
-
-    def consume(self, n: int) -> None:
-        self.view = self.view[n:]
-        self.at += n
-
-    def skip_padding(self) -> bool:
-        """Skip NUL / blank padding; True when a byte follows, False at the end of the file."""
-        while self.more():
-            data = bytes(self.view[:4096])
-            kept = len(data) - len(data.lstrip(_PADDING))
-            if kept < len(data):
-                self.consume(kept)
-                return True
-            self.consume(len(data))
-        return False
-
-    def peek(self, n: int) -> bytes:
-        while len(self.view) < n:
-            data = self.fh.read(_RAW_READ)
-            if not data:
-                break
-            self.view = memoryview(bytes(self.view) + data)
-        return bytes(self.view[:n])
-
-
-def _gzip_chunks(fh) -> Iterator[bytes]:
-    src = _Compressed(fh)
-    while src.skip_padding():
-        member = src.at
-        if src.peek(2) != b"\x1f\x8b":
-            raise TruncatedInput("corrupt_file", f"non-gzip bytes at offset {member} after the last "
-                                                  f"gzip member: {src.peek(16)!r}")
-        z = zlib.decompressobj(31)
-        delivered = 0
-        drain = False   # the output limit was reached: zlib may hold output with no input left
-        while not z.eof:
-            if not src.more() and not drain:
-                raise TruncatedInput("truncated_file", f"the file ends inside the gzip member at "
-                                                       f"offset {member}")
-            piece = src.view[:_GZ_IN]
-            try:
-                out = z.decompress(piece, _OUT_MAX)
-            except zlib.error as exc:
-                salvaged = warc.salvage(fh, member, src.at, delivered, warc.gzip_decoder(_OUT_MAX),
-                                        _RAW_READ, _GZ_IN, 2 * _OUT_MAX)
-                if salvaged:
-                    yield salvaged
-                raise TruncatedInput("corrupt_file", f"corrupt gzip member at offset {member}: "
-                                                     f"{exc}") from exc
-            # after the end of the member, the rest of the input is in unused_data (and may be in
-            # unconsumed_tail as well when the output limit was reached in the same call)
-            src.consume(len(piece) - len(z.unused_data if z.eof else z.unconsumed_tail))
-            drain = len(out) == _OUT_MAX
-            if out:
-                delivered += len(out)
-                yield out
-
-
-def _zstd_chunks(fh) -> Iterator[bytes]:
-    import zstandard
-
-    dctx = zstandard.ZstdDecompressor()
-    src = _Compressed(fh)
-    while src.skip_padding():
-        frame = src.at
-        obj = dctx.decompressobj()
-        delivered = 0
-        while not obj.eof:
-            if not src.more():
-                raise TruncatedInput("truncated_file", f"the file ends inside the zstd frame at "
-                                                       f"offset {frame}")
-            piece = src.view[:_ZSTD_IN]
-            try:
-                out = obj.decompress(piece)
-            except zstandard.ZstdError as exc:
-                salvaged = warc.salvage(fh, frame, src.at, delivered, _zstd_decoder(), _ZSTD_IN,
-                                        _GZ_IN, 2 * _OUT_MAX)
-                if salvaged:
-                    yield salvaged
-                raise TruncatedInput("corrupt_file", f"corrupt zstd frame at offset {frame}: "
-                                                     f"{exc}") from exc
-            src.consume(len(piece) - (len(obj.unused_data) if obj.eof else 0))
-            if out:
-                delivered += len(out)
-                yield out
-
-
-def _zstd_decoder() -> warc.Decoder:
-    import zstandard
-
-    obj = zstandard.ZstdDecompressor().decompressobj()
-    return (lambda data: iter((obj.decompress(data),))), lambda: obj.eof
-
-
-def _iter_lines(path: Path | str, max_line: int) -> Iterator[bytes | int]:
-    """The lines of a (compressed) text file without their line ends; a line longer than `max_line`
-    bytes is skipped without being kept and comes out as its length (an int). Memory stays bounded
-    by `max_line` plus one decompressed chunk, whatever the file holds (10 GiB without a newline).
-    A TruncatedInput from the decompressor comes after every complete line before the damage."""
-    pending: list[bytes] = []
-    size = 0
-    skipping = False
-    for chunk in _decompressed_chunks(path):
-        parts = chunk.split(b"\n")
-        last = parts.pop()
-        for i, part in enumerate(parts):
-            if i == 0 and (pending or skipping):
-                size += len(part)
-                if skipping or size > max_line:
-                    yield size
-                else:
-                    pending.append(part)
-                    yield b"".join(pending)
-                pending, size, skipping = [], 0, False
-            elif len(part) > max_line:
-                yield len(part)
-            else:
-                yield part
-        size += len(last)
-        if skipping or size > max_line:
-            skipping, pending = True, []
-        elif last:
-            pending.append(last)
-    if skipping:
-        yield size
-    elif pending:
-        yield b"".join(pending)
-
-
-def read_jsonl(path: Path, source_name: str, stats: Counter | None = None,
+def read_jsonl(path: Path | str, source_name: str, stats: Counter | None = None,
                max_payload: int = 50 * 1024 * 1024) -> Iterator[pa.RecordBatch]:
     """JSON lines with `id`, `url`, `html` or `text`, optional `fetched_at` (plain, .gz or .zst).
 
@@ -593,7 +414,7 @@ def read_jsonl(path: Path, source_name: str, stats: Counter | None = None,
     stats = stats if stats is not None else Counter()
     builder = _BatchBuilder()
     line_no = -1
-    lines = _iter_lines(path, max(2 * max_payload, 1024))
+    lines = iter_lines(path, max(2 * max_payload, 1024))
     while True:
         try:
             line = next(lines)
@@ -734,7 +555,8 @@ def _object_row(obj: dict, source_name: str, position: int, max_payload: int,
     else:
         row["reject_reason"], row["reject_detail"] = "empty_payload", "record has neither `html` nor `text`"
         return row
-    size = len(row["html"]) if "html" in row else len(row["text"].encode("utf-8"))  # type: ignore[union-attr]
+    kept = row.get("html")
+    size = len(kept) if isinstance(kept, bytes) else len(str(row.get("text") or "").encode("utf-8"))
     if size > max_payload:
         row.pop("html", None)
         row.pop("text", None)

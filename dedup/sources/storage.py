@@ -9,10 +9,11 @@ that names the package to install. Credentials come from each implementation's u
 
 from __future__ import annotations
 
+import os
 import posixpath
 import re
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, TypeGuard
 
 from dedup.errors import InputError
 
@@ -21,11 +22,13 @@ _PROTOCOL_PACKAGES = {"s3": "s3fs", "s3a": "s3fs", "gs": "gcsfs", "gcs": "gcsfs"
                       "abfs": "adlfs", "abfss": "adlfs", "http": "aiohttp", "https": "aiohttp"}
 
 
-def is_url(path: str | Path) -> bool:
+def is_url(path: str | os.PathLike[str]) -> TypeGuard[str]:
+    """Is `path` an fsspec URL (s3://, gs://, https://...) rather than a local path?"""
     return isinstance(path, str) and bool(_URL.match(path))
 
 
-def basename(path: str | Path) -> str:
+def basename(path: str | os.PathLike[str]) -> str:
+    """The last component of a local path or a URL."""
     return posixpath.basename(path.rstrip("/")) if is_url(path) else Path(path).name
 
 
@@ -46,7 +49,7 @@ def filesystem(url: str):
         raise InputError(f"{url}: {exc}; give a local path or an fsspec URL (s3://, gs://, az://, https://)") from exc
 
 
-def open_binary(path: str | Path) -> BinaryIO:
+def open_binary(path: str | os.PathLike[str]) -> BinaryIO:
     """A readable binary file: a local path through open(), a URL through fsspec."""
     if not is_url(path):
         return open(path, "rb")
@@ -54,7 +57,8 @@ def open_binary(path: str | Path) -> BinaryIO:
     return fs.open(inner, "rb")
 
 
-def size(path: str | Path) -> int:
+def size(path: str | os.PathLike[str]) -> int:
+    """Size in bytes of a local file or an object behind a URL."""
     if not is_url(path):
         return Path(path).stat().st_size
     fs, inner = filesystem(path)

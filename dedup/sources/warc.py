@@ -51,9 +51,12 @@ import re
 import zlib
 from bisect import bisect_right
 from dataclasses import dataclass
-from typing import BinaryIO, Callable, Iterator
+from typing import Any, BinaryIO, Iterator
 
 from dedup.sources import storage
+from dedup.sources.http import (clean_uri, find_blank_line, header_text, http_payload, is_http_response,
+                                parse_fields, preview)
+from dedup.sources.salvage import gzip_decoder, salvage
 
 __all__ = ["RawRecord", "iter_records", "sniff_container"]
 
@@ -106,8 +109,13 @@ _WS_RUN = re.compile(rb"[\r\n\t \x00]*")
 # Right after a record block only blank lines may come: bytes such as NULs there are more likely
 # the end of a block whose Content-Length is short.
 _NL_RUN = re.compile(rb"[\r\n]*")
-_CHUNK_LINE = re.compile(rb"[ \t]*([0-9A-Fa-f]{1,15})[ \t]*(?:;[^\n]*)?\r?\n")
 _URL_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:\S")
+
+
+def _run_end(pattern: re.Pattern[bytes], data: bytes, pos: int) -> int:
+    """Where the run `pattern` matches at `pos` ends (the `*` runs above also match nothing)."""
+    m = pattern.match(data, pos)
+    return m.end() if m else pos
 
 
 # --- byte source --------------------------------------------------------------------------------
@@ -140,7 +148,7 @@ class _Source:
         self._mv = memoryview(b"")
         self._rpos = 0
         self._raw_off = 0
-        self._z = None
+        self._z: Any = None  # zlib's decompressor of the current member (its type is private)
         self._member_off = 0
         self._member_out = 0
         # Stream positions where gzip members start, and their file offsets (for `offset_of`).
@@ -346,7 +354,7 @@ class _Source:
             return False
         if z.eof:
             return True
-        head = out[_WS_RUN.match(out).end():]
+        head = out[_run_end(_WS_RUN, out, 0):]
         return head.startswith((b"WARC/", b"filedesc://")) or _record_start(head[:4096])[1] == 0
 
     def _salvage(self, fail_at: int) -> bytes:
@@ -390,12 +398,12 @@ class _Source:
                 if len(self._raw) - self._rpos < 3 and self._read_raw():
                     continue
                 if not self._raw.startswith(_GZIP_MAGIC, self._rpos):
-                    m = _WS_RUN.match(self._raw, self._rpos)
-                    if m.end() > self._rpos:
+                    run_end = _run_end(_WS_RUN, self._raw, self._rpos)
+                    if run_end > self._rpos:
                         # padding between members: skip it, then look again
                         if self._pad_start is None:
                             self._pad_start = self._raw_off + self._rpos
-                        self._rpos = m.end()
+                        self._rpos = run_end
                         continue
                     off = self._raw_off + self._rpos
                     if self._pad_start is not None:
@@ -445,383 +453,6 @@ class _Source:
                 return out
 
 
-# --- damage -------------------------------------------------------------------------------------
-
-Decoder = tuple[Callable[[bytes], Iterator[bytes]], Callable[[], bool]]
-
-
-def gzip_decoder(out_max: int) -> Decoder:
-    """(feed, ended) of a gzip member: feed(bytes) yields its output in pieces of at most out_max."""
-    z = zlib.decompressobj(31)
-
-    def feed(data: bytes) -> Iterator[bytes]:
-        yield z.decompress(data, out_max)
-        while z.unconsumed_tail:
-            yield z.decompress(z.unconsumed_tail, out_max)
-    return feed, lambda: z.eof
-
-
-def salvage(f: BinaryIO, start: int, fail_at: int, delivered: int, decoder: Decoder, piece: int,
-            tail: int, out_cap: int) -> bytes:
-    """What the compressed member (frame) at file offset `start` decodes to before its damage, past
-    the `delivered` bytes. zlib and zstd drop all of a call's output when the call fails, so a wrong
-    checksum alone would lose the member's last records. The member is decoded again from its start
-    (`piece` bytes at a time, output before `delivered` dropped), then the failing slice, which began
-    at `fail_at`, one byte at a time (`tail` bytes at most, out_cap output at most). Runs only on
-    damage; reads the file again from `start` and leaves its position anywhere."""
-    feed, ended = decoder
-    produced = 0
-    parts: list[bytes] = []
-
-    def take(outs: Iterator[bytes]) -> None:
-        nonlocal produced
-        for out in outs:
-            if produced + len(out) > delivered:
-                parts.append(out[max(0, delivered - produced):])
-            produced += len(out)
-
-    try:
-        f.seek(start)
-        pos = start
-        while pos < fail_at:
-            data = f.read(min(piece, fail_at - pos))
-            if not data:
-                break
-            pos += len(data)
-            take(feed(data))
-        for byte in f.read(tail):
-            take(feed(bytes((byte,))))
-            if ended() or produced - delivered > out_cap:
-                break
-    except Exception:  # noqa: BLE001 - the damage itself: what came before it is in `parts`
-        pass
-    return b"".join(parts)
-
-
-# --- small helpers ------------------------------------------------------------------------------
-
-def _text(b: bytes) -> str:
-    # Headers are ASCII nearly always; UTF-8 covers WARC 1.1, latin-1 keeps any other byte.
-    try:
-        return b.decode("utf-8")
-    except UnicodeDecodeError:
-        return b.decode("latin-1")
-
-
-def _parse_fields(text: str) -> dict[str, str]:
-    """Header lines after the first line of `text` -> dict with lower-case keys.
-
-    Duplicated names are joined with ', ' (as HTTP allows), folded lines are unfolded and lines
-    without a colon are ignored. This runs twice per record, so the common shape (CRLF lines,
-    'Name: value', no duplicates) takes a lean path and anything else the careful one.
-    """
-    lines = text.split("\r\n")
-    if (text.count("\n") != len(lines) - 1      # LF-only or mixed line ends
-            or ":  " in text or " \r\n" in text or "\t" in text or text.endswith(" ")):
-        return _parse_fields_slow(text)          # values to strip: cheaper to test than to do
-    del lines[0]
-    d = {}
-    for line in lines:
-        k, sep, v = line.partition(": ")
-        if not sep:
-            return _parse_fields_slow(text)
-        d[k.lower()] = v
-    if len(d) != len(lines) or ":" in (keys := "".join(d)) or " " in keys or "\t" in keys:
-        # a duplicate, a line without ': ', a continuation line or a name with blanks
-        return _parse_fields_slow(text)
-    return d
-
-
-def _parse_fields_slow(text: str) -> dict[str, str]:
-    d: dict[str, str] = {}
-    last = None
-    lines = text.split("\n")
-    del lines[0]
-    for line in lines:
-        line = line.rstrip("\r")
-        if not line:
-            continue
-        if line[0] in " \t":
-            if last is not None:
-                d[last] = (d[last] + " " + line.strip()).strip()
-            continue
-        name, sep, value = line.partition(":")
-        if not sep:
-            last = None
-            continue
-        key = name.strip().lower()
-        value = value.strip()
-        d[key] = d[key] + ", " + value if key in d else value
-        last = key
-    return d
-
-
-def _find_blank_line(buf: bytes, start: int, end: int) -> tuple[int, int]:
-    """Where the head in buf[start:end] ends: (end of its last line, bytes up to the body).
-
-    The head ends at the first blank line, with CRLF, LF-only or mixed line ends; the returned
-    end excludes the last line's terminator. (-1, 0) when there is no blank line.
-    """
-    k = buf.find(b"\n\r\n", start, end)
-    # bounded: an unbounded find of a pattern starting with a frequent byte is slow
-    j = buf.find(b"\n\n", start, k + 2 if k >= 0 else end)
-    if j >= 0:
-        if j > start and buf[j - 1] == 13:
-            return j - 1, 3
-        return j, 2
-    if k >= 0:
-        if k > start and buf[k - 1] == 13:
-            return k - 1, 4
-        return k, 3
-    return -1, 0
-
-
-def _clean_uri(v: str) -> str:
-    v = v.strip()
-    if v.startswith("<") and v.endswith(">"):
-        v = v[1:-1].strip()
-    if " " in v:
-        v = v.replace(" ", "%20")
-    return v
-
-
-def _preview(b: bytes, n: int = 40) -> str:
-    return repr(bytes(b[:n]))
-
-
-# --- HTTP ---------------------------------------------------------------------------------------
-
-def _parse_http(buf: bytes, start: int, end: int) -> tuple[int, dict[str, str], int] | str:
-    """HTTP response head in buf[start:end] -> (status, headers, body start), or an error detail.
-
-    Works on the read buffer in place, so a record's block is copied once, as its body.
-    """
-    nl = buf.find(b"\n", start, min(end, start + 8192))
-    if (buf[start + 8:start + 9] == b" " and buf[start + 9:start + 12].isdigit()
-            and buf.startswith(b"HTTP/", start) and nl > start + 11):
-        status = int(buf[start + 9:start + 12])     # the usual 'HTTP/1.1 200 OK'
-    else:
-        line = buf[start:nl] if nl >= 0 else buf[start:min(end, start + 200)]
-        if not line.startswith(b"HTTP/"):
-            return f"no HTTP status line: {_preview(line)}"
-        parts = line.split(None, 2)
-        if len(parts) < 2 or not parts[1][:3].isdigit():
-            return f"bad HTTP status line: {_preview(line, 80)}"
-        status = int(parts[1][:3])
-        if nl < 0:
-            return status, {}, end
-    he, seplen = _find_blank_line(buf, nl, min(end, nl + _MAX_HEADER))
-    if he < 0:
-        # Head without the closing blank line (seen in revisit records): all of it is headers.
-        he, seplen = end, 0
-    return status, _parse_fields(_text(buf[start:he])), he + seplen
-
-
-def _looks_chunked(body: bytes) -> bool:
-    return _CHUNK_LINE.match(body) is not None
-
-
-# A body in more chunks than this, averaging under _TINY_CHUNK bytes, is refused: each chunk costs
-# a Python step (7 million 1-byte chunks took 24 s and 800 MB); real servers send KB-sized chunks.
-_MAX_TINY_CHUNKS = 100_000
-_TINY_CHUNK = 64
-
-
-def _dechunk(body: bytes) -> tuple[bytes, str | None]:
-    out = bytearray()
-    pos = 0
-    n = len(body)
-    chunks = 0
-    while True:
-        if pos >= n:
-            # Data ends at a chunk boundary without the last-chunk: accept what we have.
-            return bytes(out), None
-        m = _CHUNK_LINE.match(body, pos)
-        if m is None:
-            return body, f"bad chunk-size line at body offset {pos}: {_preview(body[pos:pos + 20])}"
-        size = int(m.group(1), 16)
-        if size == 0:
-            return bytes(out), None
-        start = m.end()
-        end = start + size
-        if end > n:
-            return body, (f"chunk of {size} bytes at body offset {pos} runs past the end "
-                          f"of the body ({n - start} bytes left)")
-        chunks += 1
-        if chunks > _MAX_TINY_CHUNKS and len(out) < chunks * _TINY_CHUNK:
-            return body, (f"more than {_MAX_TINY_CHUNKS} chunks of {len(out) / chunks:.1f} bytes on "
-                          "average: not decoded")
-        out += body[start:end]
-        if body.startswith(b"\r\n", end):
-            pos = end + 2
-        elif body.startswith(b"\n", end):
-            pos = end + 1
-        elif end == n:
-            pos = end
-        else:
-            return body, f"chunk at body offset {pos} not followed by CRLF"
-
-
-def _inflate_body(body: bytes, wbits: int, limit: int) -> bytes | str:
-    d = zlib.decompressobj(wbits)
-    try:
-        out = d.decompress(body, limit + 1)
-    except zlib.error as exc:
-        return str(exc)
-    if len(out) > limit:
-        raise _TooLarge()
-    if not d.eof:
-        return "compressed body ends early"
-    return out
-
-
-class _TooLarge(Exception):
-    pass
-
-
-def _decode_coding(body: bytes, coding: str, limit: int, truncated_ok: bool) -> bytes | str:
-    """Undo one content coding; returns the decoded bytes or an error detail string."""
-    if coding in ("gzip", "x-gzip"):
-        if not body.startswith(_GZIP_MAGIC):
-            return body   # stored decoded by the crawler, header left as received
-        if truncated_ok:
-            d = zlib.decompressobj(31)
-            try:
-                out = d.decompress(body, limit + 1)
-            except zlib.error as exc:
-                return f"gzip: {exc}"
-            if len(out) > limit:
-                raise _TooLarge()
-            return out
-        r = _inflate_body(body, 31, limit)
-        return r if isinstance(r, bytes) else f"gzip: {r}"
-    if coding in ("deflate", "br", "zstd") and body.lstrip()[:1] == b"<":
-        return body   # stored decoded by the crawler (these codings have no reliable magic)
-    if coding == "deflate":
-        if len(body) >= 2 and (body[0] & 0x0F) == 8 and ((body[0] << 8) | body[1]) % 31 == 0:
-            r = _inflate_body(body, 15, limit)      # zlib-wrapped, as the RFC says
-            if isinstance(r, bytes):
-                return r
-        r = _inflate_body(body, -15, limit)         # raw deflate, as many servers send
-        return r if isinstance(r, bytes) else f"deflate: {r}"
-    if coding == "br":
-        try:
-            import brotli  # type: ignore[import-not-found]   # optional
-        except ImportError:
-            return "Content-Encoding br: no brotli module installed"
-        try:
-            d = brotli.Decompressor()
-            out = d.process(body, output_buffer_limit=limit + 1)
-        except Exception as exc:   # brotli.error: its import path differs between bindings
-            return f"br: {exc}"
-        if len(out) > limit:
-            raise _TooLarge()
-        return out if d.is_finished() or truncated_ok else "br: compressed body ends early"
-    if coding == "zstd":
-        try:
-            import zstandard
-        except ImportError:
-            return "Content-Encoding zstd: no zstandard module installed"
-        parts = []
-        got = 0
-        try:
-            with zstandard.ZstdDecompressor().stream_reader(body) as reader:
-                while got <= limit:
-                    chunk = reader.read(1 << 20)
-                    if not chunk:
-                        break
-                    parts.append(chunk)
-                    got += len(chunk)
-        except zstandard.ZstdError as exc:
-            return f"zstd: {exc}"
-        if got > limit:
-            raise _TooLarge()
-        return b"".join(parts)
-    return f"unsupported Content-Encoding {coding!r}"
-
-
-def _http_payload(buf: bytes, start: int, end: int, headers: dict[str, str], max_payload: int,
-                  cut: str | None = None
-                  ) -> tuple[int | None, dict[str, str] | None, bytes, str | None, str]:
-    """(http_status, http_headers, payload, error, detail) of the HTTP response in buf[start:end].
-
-    `cut` describes a block that the end of the file cut short. If the HTTP body is still complete
-    by its own Content-Length, the record is accepted (its length field was wrong, a known ARC
-    quirk after line-end conversion); otherwise the result is 'truncated_record'.
-    """
-    parsed = _parse_http(buf, start, end)
-    if isinstance(parsed, str):
-        block = buf[start:end]
-        if cut is not None:
-            return None, None, block, "truncated_record", f"{cut}; {parsed}"
-        return None, None, block, "bad_http_header", parsed
-    status, hh, body_start = parsed
-    body = buf[body_start:end]
-    if cut is None and "transfer-encoding" not in hh and "content-encoding" not in hh:
-        return status, hh, body, None, ""
-    err: str | None = None
-    detail = ""
-    te = hh.get("transfer-encoding")
-    chunked = bool(te) and "chunked" in te.lower() and _looks_chunked(body)
-    if cut is not None:
-        cl = hh.get("content-length")
-        if not chunked and cl and cl.isascii() and cl.isdigit() and len(body) >= int(cl):
-            body = body[:int(cl)]
-            detail = (f"{cut}, but the HTTP body is complete (Content-Length {cl}): "
-                      "the record length field is wrong")
-        else:
-            err, detail = "truncated_record", cut
-    if chunked:
-        body, cerr = _dechunk(body)
-        if cerr:
-            return status, hh, body, err or "bad_chunked_encoding", (
-                f"{detail}; {cerr}" if err else cerr)
-    ce = hh.get("content-encoding")
-    if ce and body:
-        codings = [c for c in (x.strip().lower() for x in ce.split(",")) if c and c != "identity"]
-        # A crawler-truncated capture cannot end its gzip stream; it is a known state, not damage.
-        truncated_ok = "warc-truncated" in headers or err is not None
-        raw = body
-        try:
-            for coding in reversed(codings):
-                r = _decode_coding(body, coding, max_payload, truncated_ok)
-                if isinstance(r, str):
-                    return status, hh, raw, err or "bad_content_encoding", (
-                        f"{detail}; {r}" if err else r)
-                body = r
-        except _TooLarge:
-            return (status, hh, b"", "payload_too_large",
-                    f"decoded body larger than max_payload={max_payload}")
-    return status, hh, body, err, detail
-
-
-_HTTP_CT: dict[tuple[str, str | None], bool | None] = {}
-
-
-def _is_http_response(record_type: str, headers: dict[str, str], buf: bytes, pos: int) -> bool:
-    """Is the block at buf[pos:] an HTTP response? Decided by the Content-Type (memoised: a crawl
-    has a handful of distinct values), and by the block itself when the type does not say."""
-    ct = headers.get("content-type")
-    key = (record_type, ct)
-    verdict = _HTTP_CT.get(key, 0)
-    if verdict == 0:
-        if ct is None:
-            verdict = None if record_type in ("response", "revisit") else False
-        else:
-            low = ct.lower()
-            if "application/http" not in low:
-                verdict = False
-            elif "msgtype" in low:
-                verdict = "msgtype=response" in low.replace(" ", "").replace('"', "")
-            else:
-                verdict = None
-        if len(_HTTP_CT) < 1024:
-            _HTTP_CT[key] = verdict
-    if verdict is None:
-        return buf.startswith(b"HTTP/", pos)
-    return verdict
-
-
 # --- WARC ---------------------------------------------------------------------------------------
 
 def _skip_blank(src: _Source) -> bool:
@@ -829,7 +460,7 @@ def _skip_blank(src: _Source) -> bool:
     byte, False at EOF or a gap."""
     while True:
         buf = src.buf
-        pos = _WS_RUN.match(buf, src.pos).end()
+        pos = _run_end(_WS_RUN, buf, src.pos)
         src.pos = pos
         if pos < len(buf):
             return True
@@ -893,13 +524,13 @@ def _trailer_ok(src: _Source, lookahead: bytes) -> bool:
         return True
     need = len(lookahead)
     while True:
-        j = _NL_RUN.match(buf, src.pos).end()
+        j = _run_end(_NL_RUN, buf, src.pos)
         if len(buf) - j >= need:
             return buf.startswith(lookahead, j)
         if not src.fill():
             # end of the data (a gap is reported on its own): fine if only blank lines are left
             buf = src.buf
-            return _NL_RUN.match(buf, src.pos).end() == len(buf)
+            return _run_end(_NL_RUN, buf, src.pos) == len(buf)
         buf = src.buf
 
 
@@ -908,7 +539,7 @@ def _read_block(src: _Source, n: int, member: int
     """Read an n-byte record block -> (block, error, detail, cut).
 
     `cut` is set (and error left None) when the end of the file cuts the block: whether that is
-    fatal depends on the payload (see `_http_payload`).
+    fatal depends on the payload (see `http_payload`).
     """
     block = src.read(n)
     if len(block) < n:
@@ -934,7 +565,7 @@ def _read_block(src: _Source, n: int, member: int
 def _make_record(offset: int, rtype: str, headers: dict[str, str], block: bytes, http: bool,
                  err: str | None, detail: str, cut: str | None, max_payload: int) -> RawRecord:
     if http:
-        status, hh, payload, herr, hdetail = _http_payload(block, 0, len(block), headers,
+        status, hh, payload, herr, hdetail = http_payload(block, 0, len(block), headers,
                                                            max_payload, cut)
         if err is None:
             err, detail = herr, hdetail
@@ -1013,11 +644,11 @@ def _iter_warc(src: _Source, max_payload: int, unknown_start: bool) -> Iterator[
                     code = "bad_warc_header"
                     what = f"expected a WARC record at stream position {start}, found"
                 unknown_start = False
-                yield _err(offset, code, f"{what} {_preview(buf[pos:pos + 40])}")
+                yield _err(offset, code, f"{what} {preview(buf[pos:pos + 40])}")
                 src.pos = pos + 1
                 scanning = True
                 continue
-        he, seplen = _find_blank_line(buf, pos, pos + _MAX_HEADER)
+        he, seplen = find_blank_line(buf, pos, pos + _MAX_HEADER)
         if he < 0:
             he, seplen, buf, pos = _find_header_end(src)
             if he < 0:
@@ -1030,21 +661,21 @@ def _iter_warc(src: _Source, max_payload: int, unknown_start: bool) -> Iterator[
         if nxt >= 0 and (buf[nxt - 1] == 10 or _WARC_START.match(buf, nxt)):
             # another record starts inside this header block: this one was cut short in its
             # header (merging the two would swallow the next record)
-            headers = _parse_fields(_text(buf[pos:nxt]))
+            headers = parse_fields(header_text(buf[pos:nxt]))
             yield _err(offset, "bad_warc_header", "the header block is cut short: another record "
                        f"starts inside it at stream position {src.base + nxt}",
                        (headers.get("warc-type") or "unknown").lower(), headers)
             src.pos = nxt
             continue
-        text = _text(buf[pos:he])
+        text = header_text(buf[pos:he])
         pos = he + seplen
         src.pos = pos
-        headers = _parse_fields(text)
+        headers = parse_fields(text)
         rtype = headers.get("warc-type")
         rtype = rtype.lower() if rtype else "unknown"
         uri = headers.get("warc-target-uri")
         if uri is not None and (" " in uri or uri[:1] == "<"):
-            headers["warc-target-uri"] = _clean_uri(uri)
+            headers["warc-target-uri"] = clean_uri(uri)
         cl = headers.get("content-length")
         if cl is None or not (cl.isascii() and cl.isdigit()):
             yield _err(offset, "bad_warc_header",
@@ -1056,12 +687,12 @@ def _iter_warc(src: _Source, max_payload: int, unknown_start: bool) -> Iterator[
 
         # -- block
         if distrust and n > _DISTRUST_MIN:
-            nxt = _record_start_within(src, n, max_payload)
-            if nxt is not None:
-                src.pos = nxt
+            next_start = _record_start_within(src, n, max_payload)
+            if next_start is not None:
+                src.pos = next_start
                 yield _err(offset, "payload_too_large" if n > max_payload else "content_length_mismatch",
                            f"Content-Length {n}{' > max_payload ' + str(max_payload) if n > max_payload else ''}"
-                           f", but another record starts {nxt - pos} bytes after the header (this "
+                           f", but another record starts {next_start - pos} bytes after the header (this "
                            "file's lengths are not to be trusted): the record ends there",
                            rtype, headers)
                 continue
@@ -1095,8 +726,8 @@ def _iter_warc(src: _Source, max_payload: int, unknown_start: bool) -> Iterator[
                     yield _mismatch(src, offset, rtype, headers, block, None, max_payload)
                     scanning = True
                     continue
-            if (n or rtype != "revisit") and _is_http_response(rtype, headers, buf, pos):
-                status, hh, payload, err, detail = _http_payload(buf, pos, end, headers,
+            if (n or rtype != "revisit") and is_http_response(rtype, headers, buf, pos):
+                status, hh, payload, err, detail = http_payload(buf, pos, end, headers,
                                                                  max_payload)
                 yield RawRecord(offset, rtype, headers, status, hh, payload, err, detail)
             else:
@@ -1112,11 +743,11 @@ def _iter_warc(src: _Source, max_payload: int, unknown_start: bool) -> Iterator[
             # the end of the file or damage cut a block that holds the start of another record:
             # its Content-Length is too large, the records inside the block must be read
             distrust = True
-            yield _mismatch(src, offset, rtype, headers, block, err, max_payload, detail or cut)
+            yield _mismatch(src, offset, rtype, headers, block, err, max_payload, detail or cut or "")
             scanning = True
             continue
-        if (block or rtype != "revisit") and _is_http_response(rtype, headers, block, 0):
-            status, hh, payload, herr, hdetail = _http_payload(block, 0, len(block), headers,
+        if (block or rtype != "revisit") and is_http_response(rtype, headers, block, 0):
+            status, hh, payload, herr, hdetail = http_payload(block, 0, len(block), headers,
                                                                max_payload, cut)
             if err is None:
                 err, detail = herr, hdetail
@@ -1138,15 +769,15 @@ def _mismatch(src: _Source, offset: int, rtype: str, headers: dict[str, str], bl
                   f"{headers.get('content-length')} is too large; the records inside were read")
     else:
         detail = (f"Content-Length {n} does not end the record (followed by "
-                  f"{_preview(src.buf[src.pos:src.pos + 24], 24)}); the payload may be cut "
+                  f"{preview(src.buf[src.pos:src.pos + 24], 24)}); the payload may be cut "
                   "or hold extra bytes")
     if err:
         detail += f"; also {err}"
     # Rescan from the start of the block: if Content-Length was too large, the next record
     # starts inside it and would otherwise be lost without a trace.
     src.unread(block)
-    if (block or rtype != "revisit") and _is_http_response(rtype, headers, block, 0):
-        status, hh, payload, _, _ = _http_payload(block, 0, n, headers, max_payload)
+    if (block or rtype != "revisit") and is_http_response(rtype, headers, block, 0):
+        status, hh, payload, _, _ = http_payload(block, 0, n, headers, max_payload)
         return RawRecord(offset, rtype, headers, status, hh, payload,
                          "content_length_mismatch", detail)
     return RawRecord(offset, rtype, headers, None, None, block, "content_length_mismatch", detail)
@@ -1160,7 +791,7 @@ def _find_header_end(src: _Source) -> tuple[int, int, bytes, int]:
         if not src.fill():
             break
         buf, pos = src.buf, src.pos
-        he, seplen = _find_blank_line(buf, pos + searched, pos + _MAX_HEADER)
+        he, seplen = find_blank_line(buf, pos + searched, pos + _MAX_HEADER)
         if he >= 0:
             return he, seplen, buf, pos
     return -1, 0, buf, pos
@@ -1168,8 +799,8 @@ def _find_header_end(src: _Source) -> tuple[int, int, bytes, int]:
 
 def _header_failure(src: _Source, offset: int, buf: bytes, pos: int) -> RawRecord:
     """The error record for a header block that does not end; leaves `src` past the damage."""
-    text = _text(buf[pos:pos + min(len(buf) - pos, 64 * 1024)])
-    headers = _parse_fields(text)
+    text = header_text(buf[pos:pos + min(len(buf) - pos, 64 * 1024)])
+    headers = parse_fields(text)
     rtype = (headers.get("warc-type") or "unknown").lower()
     if src.gap is not None:
         detail = "header block cut by damaged gzip data: " + src.gap[1]
@@ -1221,7 +852,7 @@ def _arc_fields(line: bytes, version: int) -> tuple[str, str, str, str, str] | N
     """
     if not line or line[:1] in b" \t":
         return None
-    text = _text(line.strip())
+    text = header_text(line.strip())
     n_after = 2 if version == 1 else 7    # fields after the date: v1 type, length; v2 type..length
     parts = text.rsplit(" ", n_after + 2)
     if len(parts) == n_after + 3 and parts[2].isdigit() and len(parts[2]) >= 8:
@@ -1328,7 +959,7 @@ def _iter_arc(src: _Source, max_payload: int) -> Iterator[RawRecord]:
             if not scanning:
                 yield _err(offset, "bad_arc_header",
                            f"expected an ARC header line at stream position {start}, found "
-                           f"{_preview(line, 60)}")
+                           f"{preview(line, 60)}")
             if fields is None:
                 scanning = True
                 continue
@@ -1336,7 +967,7 @@ def _iter_arc(src: _Source, max_payload: int) -> Iterator[RawRecord]:
             offset, member = src.record_offset(start + at)
         url, ip, date, ctype, length = fields
         rtype = "arc_header" if url.startswith("filedesc:") else "response"
-        headers = {"warc-target-uri": _clean_uri(url), "warc-ip-address": ip,
+        headers = {"warc-target-uri": clean_uri(url), "warc-ip-address": ip,
                    "content-type": ctype, "content-length": length}
         iso = _arc_date(date)
         if iso is not None:
@@ -1349,10 +980,10 @@ def _iter_arc(src: _Source, max_payload: int) -> Iterator[RawRecord]:
         scanning = False
         n = int(length)
         if distrust and n > _DISTRUST_MIN:
-            nxt = _arc_header_within(src, n, max_payload, version)
-            if nxt is not None:
-                into = nxt - src.pos
-                src.pos = nxt
+            next_start = _arc_header_within(src, n, max_payload, version)
+            if next_start is not None:
+                into = next_start - src.pos
+                src.pos = next_start
                 yield _err(offset, "payload_too_large" if n > max_payload else "content_length_mismatch",
                            f"ARC length {n}{' > max_payload ' + str(max_payload) if n > max_payload else ''}"
                            f", but another ARC header line starts {into} bytes into the record (this "
@@ -1393,7 +1024,7 @@ def _iter_arc(src: _Source, max_payload: int) -> Iterator[RawRecord]:
             if _arc_fields(nxt, version) is None:
                 err = "content_length_mismatch"
                 detail = (f"ARC length {n} does not end the record (followed by "
-                          f"{_preview(nxt, 40)}); the payload may be cut or hold extra bytes")
+                          f"{preview(nxt, 40)}); the payload may be cut or hold extra bytes")
                 # Rescan the block (with the blank lines skipped after it): if the length was
                 # too large, the next header line starts inside it.
                 src.unread(block + b"\n" * (src.base + src.pos - block_end))
@@ -1415,7 +1046,7 @@ _ARC_LINE_START = re.compile(rb"(?:^|\n)[A-Za-z][A-Za-z0-9+.\-]*:[^\s]")
 def _record_start(data: bytes) -> tuple[str, int]:
     """The first WARC or ARC record start in `data` (at the start or the start of a line):
     (kind, position), or ('unknown', -1)."""
-    lead = _WS_RUN.match(data).end()
+    lead = _run_end(_WS_RUN, data, 0)
     if data.startswith(b"WARC/", lead):
         return "warc", lead
     kinds = []

@@ -67,6 +67,7 @@ def key_of_norm(norm: str) -> int:
 
 
 def block_key(block: str) -> int:
+    """The 64-bit key of a block's normalised text: equal keys, equal blocks for chrome counting."""
     return key_of_norm(block_norm(block))
 
 
@@ -82,6 +83,7 @@ def is_label_line(block: str) -> bool:
 
 
 def has_letters(block: str) -> bool:
+    """Does the block hold at least one letter (any script)?"""
     return bool(_LETTER.search(block))
 
 
@@ -99,6 +101,7 @@ NO_LETTERS_MAX_CHARS = 6  # '138', '|', '•': counters and separators; longer n
 
 @dataclass(frozen=True, slots=True)
 class BlockVerdict:
+    """Keep or drop one block, with the reason a dropped block is recorded under."""
     keep: bool
     reason: str | None = None
 
@@ -264,7 +267,7 @@ def site_chrome(occurrences: pl.DataFrame, min_stories: int) -> pl.DataFrame:
             .with_columns(pl.col("domain").cast(pl.String)).sort("domain", "block_key"))
 
 
-CHROME_SCHEMA = {"domain": pl.String, "block_key": pl.Int64, "pages": pl.UInt32, "stories": pl.UInt32}
+CHROME_SCHEMA = pl.Schema({"domain": pl.String, "block_key": pl.Int64, "pages": pl.UInt32, "stories": pl.UInt32})
 
 
 def no_chrome() -> pl.DataFrame:

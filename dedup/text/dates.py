@@ -56,6 +56,8 @@ def parse_date_line(block: str) -> datetime | None:
         offset = _TZ_OFFSETS.get(m["tz"] or "UTC")
         if offset is None:
             offset = 0
+        if month is None:
+            return None
         try:
             local = datetime(int(m["y"]), month, int(m["d"]), hour, minute,
                              tzinfo=timezone(timedelta(hours=offset)))

@@ -19,15 +19,15 @@ from resiliparse.parse.encoding import bytes_to_str, detect_encoding
 from resiliparse.parse.html import HTMLTree
 
 from dedup.rights.attribution import attribution_evidence
-from dedup.rights.licence import (copyright_fields, decide_licence, html_licence_evidence, jsonld_licence_evidence,
-                                  text_licence_evidence)
+from dedup.rights.licence import copyright_fields, decide_licence, jsonld_licence_evidence, text_licence_evidence
+from dedup.rights.licence_html import html_licence_evidence
 from dedup.schema import schema
 from dedup.text.blockmodel import TooManyLines, page_lines, story_probabilities
+from dedup.text.blocks import block_key
 from dedup.text.cleaning import choose_lines, heading_line, plain_lines
 from dedup.text.dates import is_date_line
-from dedup.text.metadata import PageMetadata, page_metadata
 from dedup.text.markup import page_type
-from dedup.text.blocks import block_key
+from dedup.text.metadata import PageMetadata, page_metadata
 from dedup.text.normalise import join_blocks, registered_domain, split_blocks
 
 # Larger HTML is not extracted: its text would be cut short (reject `html_too_large`).

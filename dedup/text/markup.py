@@ -19,7 +19,6 @@ _TAG_START = re.compile(r"<(meta|link)\b", re.I)
 _ATTR = re.compile(r"""([^\s=/>"']+)\s*(?:=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+)))?""")
 _SCRIPT_START = re.compile(r"<script\b", re.I)
 _SCRIPT_END = re.compile(r"</script\s*>", re.I)
-_LD_JSON = re.compile(r"application/ld\+json", re.I)
 _HEAD_END = re.compile(r"</head\s*>|<body\b", re.I)
 HEAD_SCAN_CHARS = 300_000
 
@@ -27,11 +26,11 @@ HEAD_SCAN_CHARS = 300_000
 def tag_attributes(attr_text: str) -> dict[str, str]:
     """'name="x" content=\'y\' async' -> {'name': 'x', 'content': 'y', 'async': ''} (entities decoded)."""
     attrs: dict[str, str] = {}
-    for m in _ATTR.finditer(attr_text):
-        key = m.group(1).lower()
+    for key, double_quoted, single_quoted, bare in _ATTR.findall(attr_text):  # findall: no Match objects
+        key = key.lower()
         if key not in attrs:
-            value = m.group(2) if m.group(2) is not None else m.group(3) if m.group(3) is not None else m.group(4)
-            attrs[key] = html_lib.unescape(value) if value else ""
+            value = double_quoted or single_quoted or bare
+            attrs[key] = html_lib.unescape(value) if "&" in value else value
     return attrs
 
 
@@ -55,6 +54,7 @@ def head_tags(html: str) -> list[tuple[str, dict[str, str]]]:
 
 
 def first_str(value: object) -> str | None:
+    """The first non-blank string of a JSON-LD value (a string or a list), stripped."""
     if isinstance(value, str) and value.strip():
         return value.strip()
     if isinstance(value, list) and value:
@@ -67,20 +67,21 @@ _ARTICLE_TYPES = {"newsarticle", "article", "reportagenewsarticle", "blogposting
 
 
 def is_article(obj: dict) -> bool:
+    """Is a JSON-LD object of an article type (NewsArticle, BlogPosting, ...)?"""
     types = obj.get("@type")
     types = types if isinstance(types, list) else [types]
     return any(isinstance(t, str) and t.lower() in _ARTICLE_TYPES for t in types)
 
 
 def _ld_json_bodies(html: str) -> list[str]:
-    """The text of every <script type="application/ld+json"> element, in order; linear time."""
+    """The text of every JSON-LD <script> element (`script_holds_jsonld`), in order; linear time."""
     bodies = []
     pos = 0
     while (m := _SCRIPT_START.search(html, pos)) is not None:
         gt = html.find(">", m.end())
         if gt < 0:
             break
-        if _LD_JSON.search(html, m.end(), gt) is None:
+        if not script_holds_jsonld(html[m.end():gt], html[gt + 1:gt + 400]):
             pos = gt + 1
             continue
         end = _SCRIPT_END.search(html, gt + 1)
@@ -103,9 +104,27 @@ def page_type(objects: list[dict]) -> str | None:
 
 
 def jsonld_objects(html: str) -> list[dict]:
-    """Every JSON object in the page's ld+json scripts, @graph flattened; broken JSON is skipped."""
+    """Every JSON object in the page's JSON-LD scripts (`script_holds_jsonld`), @graph flattened; broken
+    JSON is skipped."""
+    return jsonld_from_bodies(_ld_json_bodies(html))
+
+
+def script_holds_jsonld(attr_text: str, body_start: str) -> bool:
+    """A <script> holds JSON-LD: typed `application/ld+json`, or untyped with a schema.org JSON object as
+    its body (`<script>{"@context": "https://schema.org", ...}`: pages that forgot the type, which a
+    browser does not run and a reader of the page still sees as its structured data)."""
+    low = attr_text.lower()
+    if "type" in low or "src" in low:
+        return "ld+json" in low
+    start = body_start.lstrip()[:200]
+    return start[:1] in ("{", "[") and '"@context"' in start and "schema.org" in start
+
+
+def jsonld_from_bodies(bodies: list[str]) -> list[dict]:
+    """The JSON objects of these script bodies, @graph and arrays flattened, articles first; broken
+    JSON is skipped."""
     found: list[dict] = []
-    for body in _ld_json_bodies(html):
+    for body in bodies:
         try:
             data = json.loads(body.strip())
         except (ValueError, RecursionError):

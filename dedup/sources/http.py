@@ -1,0 +1,340 @@
+"""HTTP inside a WARC/ARC record: header fields, the response head, and the payload after transfer
+and content codings (chunked, gzip, deflate, br, zstd), bounded by ``max_payload``.
+
+Shared by the WARC and ARC parsers of `dedup.sources.warc`; everything here works on bytes already
+read, so it never touches the file.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+
+import zstandard
+
+_MAX_HEADER = 1024 * 1024     # a WARC or HTTP header block larger than this is garbage
+_GZIP_MAGIC = b"\x1f\x8b"
+_CHUNK_LINE = re.compile(rb"[ \t]*([0-9A-Fa-f]{1,15})[ \t]*(?:;[^\n]*)?\r?\n")
+
+
+def header_text(b: bytes) -> str:
+    """Header bytes as text: UTF-8 when valid, else Latin-1 (every byte kept)."""
+    # Headers are ASCII nearly always; UTF-8 covers WARC 1.1, latin-1 keeps any other byte.
+    try:
+        return b.decode("utf-8")
+    except UnicodeDecodeError:
+        return b.decode("latin-1")
+
+
+def parse_fields(text: str) -> dict[str, str]:
+    """Header lines after the first line of `text` -> dict with lower-case keys.
+
+    Duplicated names are joined with ', ' (as HTTP allows), folded lines are unfolded and lines
+    without a colon are ignored. This runs twice per record, so the common shape (CRLF lines,
+    'Name: value', no duplicates) takes a lean path and anything else the careful one.
+    """
+    lines = text.split("\r\n")
+    if (text.count("\n") != len(lines) - 1      # LF-only or mixed line ends
+            or ":  " in text or " \r\n" in text or "\t" in text or text.endswith(" ")):
+        return _parse_fields_slow(text)          # values to strip: cheaper to test than to do
+    del lines[0]
+    d = {}
+    for line in lines:
+        k, sep, v = line.partition(": ")
+        if not sep:
+            return _parse_fields_slow(text)
+        d[k.lower()] = v
+    if len(d) != len(lines) or ":" in (keys := "".join(d)) or " " in keys or "\t" in keys:
+        # a duplicate, a line without ': ', a continuation line or a name with blanks
+        return _parse_fields_slow(text)
+    return d
+
+
+def _parse_fields_slow(text: str) -> dict[str, str]:
+    d: dict[str, str] = {}
+    last = None
+    lines = text.split("\n")
+    del lines[0]
+    for line in lines:
+        line = line.rstrip("\r")
+        if not line:
+            continue
+        if line[0] in " \t":
+            if last is not None:
+                d[last] = (d[last] + " " + line.strip()).strip()
+            continue
+        name, sep, value = line.partition(":")
+        if not sep:
+            last = None
+            continue
+        key = name.strip().lower()
+        value = value.strip()
+        d[key] = d[key] + ", " + value if key in d else value
+        last = key
+    return d
+
+
+def find_blank_line(buf: bytes, start: int, end: int) -> tuple[int, int]:
+    """Where the head in buf[start:end] ends: (end of its last line, bytes up to the body).
+
+    The head ends at the first blank line, with CRLF, LF-only or mixed line ends; the returned
+    end excludes the last line's terminator. (-1, 0) when there is no blank line.
+    """
+    k = buf.find(b"\n\r\n", start, end)
+    # bounded: an unbounded find of a pattern starting with a frequent byte is slow
+    j = buf.find(b"\n\n", start, k + 2 if k >= 0 else end)
+    if j >= 0:
+        if j > start and buf[j - 1] == 13:
+            return j - 1, 3
+        return j, 2
+    if k >= 0:
+        if k > start and buf[k - 1] == 13:
+            return k - 1, 4
+        return k, 3
+    return -1, 0
+
+
+def clean_uri(v: str) -> str:
+    """A target URI without surrounding `<...>`, spaces as %20 (as browsers and warcio do)."""
+    v = v.strip()
+    if v.startswith("<") and v.endswith(">"):
+        v = v[1:-1].strip()
+    if " " in v:
+        v = v.replace(" ", "%20")
+    return v
+
+
+def preview(b: bytes, n: int = 40) -> str:
+    """The first bytes of `b`, printable, for an error detail."""
+    return repr(bytes(b[:n]))
+
+
+# --- HTTP ---------------------------------------------------------------------------------------
+
+def _parse_http(buf: bytes, start: int, end: int) -> tuple[int, dict[str, str], int] | str:
+    """HTTP response head in buf[start:end] -> (status, headers, body start), or an error detail.
+
+    Works on the read buffer in place, so a record's block is copied once, as its body.
+    """
+    nl = buf.find(b"\n", start, min(end, start + 8192))
+    if (buf[start + 8:start + 9] == b" " and buf[start + 9:start + 12].isdigit()
+            and buf.startswith(b"HTTP/", start) and nl > start + 11):
+        status = int(buf[start + 9:start + 12])     # the usual 'HTTP/1.1 200 OK'
+    else:
+        line = buf[start:nl] if nl >= 0 else buf[start:min(end, start + 200)]
+        if not line.startswith(b"HTTP/"):
+            return f"no HTTP status line: {preview(line)}"
+        parts = line.split(None, 2)
+        if len(parts) < 2 or not parts[1][:3].isdigit():
+            return f"bad HTTP status line: {preview(line, 80)}"
+        status = int(parts[1][:3])
+        if nl < 0:
+            return status, {}, end
+    he, seplen = find_blank_line(buf, nl, min(end, nl + _MAX_HEADER))
+    if he < 0:
+        # Head without the closing blank line (seen in revisit records): all of it is headers.
+        he, seplen = end, 0
+    return status, parse_fields(header_text(buf[start:he])), he + seplen
+
+
+def _looks_chunked(body: bytes) -> bool:
+    return _CHUNK_LINE.match(body) is not None
+
+
+# A body in more chunks than this, averaging under _TINY_CHUNK bytes, is refused: each chunk costs
+# a Python step (7 million 1-byte chunks took 24 s and 800 MB); real servers send KB-sized chunks.
+_MAX_TINY_CHUNKS = 100_000
+_TINY_CHUNK = 64
+
+
+def _dechunk(body: bytes) -> tuple[bytes, str | None]:
+    out = bytearray()
+    pos = 0
+    n = len(body)
+    chunks = 0
+    while True:
+        if pos >= n:
+            # Data ends at a chunk boundary without the last-chunk: accept what we have.
+            return bytes(out), None
+        m = _CHUNK_LINE.match(body, pos)
+        if m is None:
+            return body, f"bad chunk-size line at body offset {pos}: {preview(body[pos:pos + 20])}"
+        size = int(m.group(1), 16)
+        if size == 0:
+            return bytes(out), None
+        start = m.end()
+        end = start + size
+        if end > n:
+            return body, (f"chunk of {size} bytes at body offset {pos} runs past the end "
+                          f"of the body ({n - start} bytes left)")
+        chunks += 1
+        if chunks > _MAX_TINY_CHUNKS and len(out) < chunks * _TINY_CHUNK:
+            return body, (f"more than {_MAX_TINY_CHUNKS} chunks of {len(out) / chunks:.1f} bytes on "
+                          "average: not decoded")
+        out += body[start:end]
+        if body.startswith(b"\r\n", end):
+            pos = end + 2
+        elif body.startswith(b"\n", end):
+            pos = end + 1
+        elif end == n:
+            pos = end
+        else:
+            return body, f"chunk at body offset {pos} not followed by CRLF"
+
+
+def _inflate_body(body: bytes, wbits: int, limit: int) -> bytes | str:
+    d = zlib.decompressobj(wbits)
+    try:
+        out = d.decompress(body, limit + 1)
+    except zlib.error as exc:
+        return str(exc)
+    if len(out) > limit:
+        raise _TooLarge()
+    if not d.eof:
+        return "compressed body ends early"
+    return out
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _decode_coding(body: bytes, coding: str, limit: int, truncated_ok: bool) -> bytes | str:
+    """Undo one content coding; returns the decoded bytes or an error detail string."""
+    if coding in ("gzip", "x-gzip"):
+        if not body.startswith(_GZIP_MAGIC):
+            return body   # stored decoded by the crawler, header left as received
+        if truncated_ok:
+            d = zlib.decompressobj(31)
+            try:
+                out = d.decompress(body, limit + 1)
+            except zlib.error as exc:
+                return f"gzip: {exc}"
+            if len(out) > limit:
+                raise _TooLarge()
+            return out
+        r = _inflate_body(body, 31, limit)
+        return r if isinstance(r, bytes) else f"gzip: {r}"
+    if coding in ("deflate", "br", "zstd") and body.lstrip()[:1] == b"<":
+        return body   # stored decoded by the crawler (these codings have no reliable magic)
+    if coding == "deflate":
+        if len(body) >= 2 and (body[0] & 0x0F) == 8 and ((body[0] << 8) | body[1]) % 31 == 0:
+            r = _inflate_body(body, 15, limit)      # zlib-wrapped, as the RFC says
+            if isinstance(r, bytes):
+                return r
+        r = _inflate_body(body, -15, limit)         # raw deflate, as many servers send
+        return r if isinstance(r, bytes) else f"deflate: {r}"
+    if coding == "br":
+        try:
+            import brotli  # type: ignore[import-not-found]   # optional
+        except ImportError:
+            return "Content-Encoding br: no brotli module installed"
+        try:
+            d = brotli.Decompressor()
+            out = d.process(body, output_buffer_limit=limit + 1)
+        except Exception as exc:   # brotli.error: its import path differs between bindings
+            return f"br: {exc}"
+        if len(out) > limit:
+            raise _TooLarge()
+        return out if d.is_finished() or truncated_ok else "br: compressed body ends early"
+    if coding == "zstd":
+        parts = []
+        got = 0
+        try:
+            with zstandard.ZstdDecompressor().stream_reader(body) as reader:
+                while got <= limit:
+                    chunk = reader.read(1 << 20)
+                    if not chunk:
+                        break
+                    parts.append(chunk)
+                    got += len(chunk)
+        except zstandard.ZstdError as exc:
+            return f"zstd: {exc}"
+        if got > limit:
+            raise _TooLarge()
+        return b"".join(parts)
+    return f"unsupported Content-Encoding {coding!r}"
+
+
+def http_payload(buf: bytes, start: int, end: int, headers: dict[str, str], max_payload: int,
+                  cut: str | None = None
+                  ) -> tuple[int | None, dict[str, str] | None, bytes, str | None, str]:
+    """(http_status, http_headers, payload, error, detail) of the HTTP response in buf[start:end].
+
+    `cut` describes a block that the end of the file cut short. If the HTTP body is still complete
+    by its own Content-Length, the record is accepted (its length field was wrong, a known ARC
+    quirk after line-end conversion); otherwise the result is 'truncated_record'.
+    """
+    parsed = _parse_http(buf, start, end)
+    if isinstance(parsed, str):
+        block = buf[start:end]
+        if cut is not None:
+            return None, None, block, "truncated_record", f"{cut}; {parsed}"
+        return None, None, block, "bad_http_header", parsed
+    status, hh, body_start = parsed
+    body = buf[body_start:end]
+    if cut is None and "transfer-encoding" not in hh and "content-encoding" not in hh:
+        return status, hh, body, None, ""
+    err: str | None = None
+    detail = ""
+    te = hh.get("transfer-encoding")
+    chunked = te is not None and "chunked" in te.lower() and _looks_chunked(body)
+    if cut is not None:
+        cl = hh.get("content-length")
+        if not chunked and cl and cl.isascii() and cl.isdigit() and len(body) >= int(cl):
+            body = body[:int(cl)]
+            detail = (f"{cut}, but the HTTP body is complete (Content-Length {cl}): "
+                      "the record length field is wrong")
+        else:
+            err, detail = "truncated_record", cut
+    if chunked:
+        body, cerr = _dechunk(body)
+        if cerr:
+            return status, hh, body, err or "bad_chunked_encoding", (
+                f"{detail}; {cerr}" if err else cerr)
+    ce = hh.get("content-encoding")
+    if ce and body:
+        codings = [c for c in (x.strip().lower() for x in ce.split(",")) if c and c != "identity"]
+        # A crawler-truncated capture cannot end its gzip stream; it is a known state, not damage.
+        truncated_ok = "warc-truncated" in headers or err is not None
+        raw = body
+        try:
+            for coding in reversed(codings):
+                r = _decode_coding(body, coding, max_payload, truncated_ok)
+                if isinstance(r, str):
+                    return status, hh, raw, err or "bad_content_encoding", (
+                        f"{detail}; {r}" if err else r)
+                body = r
+        except _TooLarge:
+            return (status, hh, b"", "payload_too_large",
+                    f"decoded body larger than max_payload={max_payload}")
+    return status, hh, body, err, detail
+
+
+_HTTP_CT: dict[tuple[str, str | None], bool | None] = {}
+
+
+def is_http_response(record_type: str, headers: dict[str, str], buf: bytes, pos: int) -> bool:
+    """Is the block at buf[pos:] an HTTP response? Decided by the Content-Type (memoised: a crawl
+    has a handful of distinct values), and by the block itself when the type does not say."""
+    ct = headers.get("content-type")
+    key = (record_type, ct)
+    if key in _HTTP_CT:
+        verdict = _HTTP_CT[key]
+    else:
+        if ct is None:
+            verdict = None if record_type in ("response", "revisit") else False
+        else:
+            low = ct.lower()
+            if "application/http" not in low:
+                verdict = False
+            elif "msgtype" in low:
+                verdict = "msgtype=response" in low.replace(" ", "").replace('"', "")
+            else:
+                verdict = None
+        if len(_HTTP_CT) < 1024:
+            _HTTP_CT[key] = verdict
+    if verdict is None:
+        return buf.startswith(b"HTTP/", pos)
+    return verdict
+

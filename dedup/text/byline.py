@@ -1,0 +1,214 @@
+"""Bylines to names: people for `authors`, wire agencies and organisations kept apart
+(`parse_byline`). Pure `str -> value`; used by `dedup.text.metadata` on every place a byline appears.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from dedup.rights.attribution import agency_from_credit, agency_name
+from dedup.text.dates import MONTHS, find_dates
+from dedup.text.pagescan import WORD_RE, fold_text
+
+# --------------------------------------------------------------------------------------------------
+# names: bylines -> people, agencies and organisations
+
+BY_PREFIX = re.compile(
+    r"^\s*(?:(?:written|posted|published|reported|edited|compiled|story|text|words|report|geschrieben|verfasst|"
+    r"veröffentlicht|erstellt|eingestellt|publié|écrit|escrito|publicado|scritto|pubblicato|geplaatst|geschreven|"
+    r"(?:view\s+)?(?:all\s+)?(?:posts|articles|stories|beiträge|artikel)|alles|mehr)\s+)?"
+    r"(?:by|von|par|por|door|di|av|af|from|de|da)\b\s*:?\s*"
+    r"|^\s*(?:autor(?:in|en)?|author|authors|auteur|autore|text|texte|redakteur(?:in)?|redaktion|reporter|"
+    r"verfasser|writer|byline|interview|moderation|recherche)"
+    r"(?:\s*(?:&|\+|/|und|and|et|y)\s*(?:fotos?|photos?|bilder?|images?|video))?\s*:\s*", re.I)
+# 'Foto: Jane Doe' credits a picture, not the story
+_PICTURE_CREDIT = re.compile(r"^\s*(?:fotos?|photos?|photographs?|bilder?|images?|pictures?|video|grafik|"
+                             r"illustration|credit)\s*(?::|by\b|von\b|©)", re.I)
+_ROLE_WORDS = frozenset((
+    "staff writer reporter correspondent editor editors contributor contributing columnist senior chief "
+    "associate assistant managing deputy executive political science business sports health tech technology "
+    "national international foreign city news freelance freelancer journalist photographer producer analyst "
+    "redakteur redakteurin redaktion chefredakteur chefredakteurin korrespondent korrespondentin autor autorin "
+    "journaliste rédacteur rédactrice correspondant envoyé spécial special redactor redactora periodista "
+    "corresponsal giornalista inviato columnist guest gastautor gastautorin blogger host anchor author writer "
+    "mitarbeiter volontär volontärin rechtsanwalt rechtsanwältin anwalt attorney lawyer pressesprecher "
+    "pressesprecherin spokesperson spokesman spokeswoman").split())
+_NOT_A_NAME = frozenset((
+    "admin administrator administrador redaktion redaction rédaction redazione redacción editorial editorial team "
+    "staff team newsroom newsdesk news desk guest gast anonymous anonym unknown unbekannt home menu author authors "
+    "autor autoren auteur by von posted published updated share comments comment read more mehr lesen login "
+    "webmaster user guest author editor editors the editors our team support follow folgen suivre seguir "
+    "sponsored gesponsert gesponserte anzeige advertisement advertorial werbung partner promoted inhalte content "
+    "paid alle all artikel articles beiträge posts mehr more view profile profil min min. minuten minutes sek "
+    "lesezeit read text foto fotos photo photos bild video").split())
+# words that make a name an organisation's (a set lookup per word: a long alternation is slow in `re`)
+_ORG_WORDS = frozenset((
+    "gmbh ag inc ltd llc plc sa ev verlag media medien news online magazin magazine zeitung redaktion "
+    "redaction rédaction redazione redacción newsroom desk tv radio press presse agency agentur group gruppe "
+    "association verband institut institute university universität department ministry ministerium blog team "
+    "staff verein stiftung foundation company corporation network netzwerk partei party club "
+    "society gesellschaft services service studio official editorial noticias nachrichten actualités notizie "
+    "nieuws wiki kitchen kitchens küche family familie abteilung division bureau office amt feuerwehr polizei "
+    "police church kirche diakonie caritas stadt gemeinde council school schule hospital klinik clinic bank shop "
+    "store hotel restaurant museum theater theatre festival orchestra orchester chor choir verlagsgruppe holding "
+    "lab labs software systems solutions consulting marketing digital communication communications "
+    "kommunikation pr illustrierte").split())
+_ORG_ABBREVIATION = re.compile(r"\be\.\s?v\b|\bs\.\s?a\b|\bcity\s+of\b")
+_DOMAIN_LIKE = re.compile(r"\b[\w-]+\.(?:com|net|org|de|at|ch|fr|es|it|nl|be|uk|co|io|info|eu|cz|pl|ru|tv|fm)\b", re.I)
+_NAME_SPLIT = re.compile(r"\s*(?:;|\||,|&|/|·|•|\s(?:and|und|et|y|e|og|och|en|i|und\s+von)\s)\s*", re.I)
+_HAS_LETTER = re.compile(r"[^\W\d_]")
+
+
+@dataclass(slots=True)
+class Byline:
+    """A byline read apart: people, wire agencies, other organisations."""
+
+    people: list[str]
+    agencies: list[tuple[str, str]]
+    organisations: list[str]
+
+
+_NOT_PLAIN = re.compile(r"[\d@(\[/:]")  # anything the cleaning below would change
+_URL_MAIL_HANDLE = re.compile(r"https?://\S+|\S+@\S+\.\S+|\[[^\]]*\]|(?<!\w)@\w+")
+_BRACKETED = re.compile(r"\(([^)]*)\)")
+_CLOCK_TIME = re.compile(r"\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?|uhr|h)?", re.I)
+# a word left hanging by a removed date ('on', 'am', 'posted')
+_DANGLING_WORD = re.compile(r"\b(?:on|am|le|el|il|op|em|at|um|posted|published|updated|aktualisiert|veröffentlicht)"
+                            r"\s*(?:\||$)", re.I)
+_NAME_WORD = re.compile(r"[^\W\d_][\w.'’-]*")
+# every wire agency's name holds one of these (dedup/rights/attribution.py): a cheap test before the full one
+_AGENCY_HINT = re.compile(r"reuters|press|presse|afp|agence|bloomberg|dpa|xinhua|efe|ansa|upi|united|kyodo|yonhap|"
+                          r"\bap\b|\bpa\b|staff|writer|correspondent", re.I)
+BYLINE_LINE_CHARS = 120  # a longer line is a sentence (an author's biography), not a byline
+BYLINE_LINE_WORDS = 10   # nor is a line of more words, dates and times aside
+BYLINE_PARTS = 5         # nor a line of more names and labels ('CSP / International / Photovoltaik / ...')
+
+
+def parse_byline(text: str, site_names: tuple[str, ...] = ()) -> Byline:
+    """'By Jane Doe and John Roe, Reuters' -> people ['Jane Doe', 'John Roe'], agency Reuters.
+
+    Prefixes ('By', 'Von', 'Par', 'Posted by'), dates, times, e-mail addresses, URLs, bracketed
+    handles and trailing roles ('Staff Writer', 'Redakteur') are dropped; names are split on 'and' /
+    ',' / '|' / ';' / '&' and their equivalents. Wire agencies and organisations (site names,
+    newsrooms, companies, domains) are not people."""
+    people: list[str] = []
+    agencies: list[tuple[str, str]] = []
+    organisations: list[str] = []
+    site_keys = {fold_text(s) for s in site_names if s}
+    text = unicodedata.normalize("NFKC", text or "")
+    for line in [ln for ln in text.split("\n") if len(ln) <= BYLINE_LINE_CHARS][:3]:
+        if _NOT_PLAIN.search(line):
+            line = _URL_MAIL_HANDLE.sub(" ", line)
+            line = _BRACKETED.sub(lambda m: " | " + m.group(1) if _AGENCY_HINT.search(m.group(1))
+                                  and agency_name(m.group(1)) else " ", line)
+            for d in reversed(find_dates(line)):
+                line = line[:d.start] + " | " + line[d.end:]
+            line = _CLOCK_TIME.sub(" | ", line)
+        line = _DANGLING_WORD.sub(" | ", line)
+        if len(_NAME_WORD.findall(line)) > BYLINE_LINE_WORDS or _PICTURE_CREDIT.match(line):
+            continue  # a sentence or a picture credit, not a byline
+        for _ in range(2):
+            line = BY_PREFIX.sub("", line)
+        parts = [p for p in _NAME_SPLIT.split(line) if _HAS_LETTER.search(p)]
+        if len(parts) > BYLINE_PARTS:
+            continue  # a list of topics or tags
+        for part in parts:
+            part = part.strip(" \t.:-–—|,;·•\"'“”«»")
+            if not part or not _HAS_LETTER.search(part):
+                continue
+            for _ in range(2):
+                part = BY_PREFIX.sub("", part).strip(" .:-–—")
+            agency = (agency_name(part) or agency_from_credit(part)) if _AGENCY_HINT.search(part) else None
+            if agency:
+                if (part, agency) not in agencies:
+                    agencies.append((part, agency))
+                continue
+            name = _strip_roles(part)
+            if not name:
+                continue
+            if _is_organisation(name, site_keys):
+                if name not in organisations:
+                    organisations.append(name)
+                continue
+            if name.isupper() and len(name) > 3:
+                name = name.title()  # 'JOE HILDEBRAND' -> 'Joe Hildebrand'
+            if _is_person_name(name) and name not in people:
+                people.append(name)
+    if any(" " in p for p in people) or organisations or agencies:
+        # 'Ben Silverman, Games', 'hessenschau.de, Frankfurt, Germany': beside full names or an
+        # organisation, a single word is a section, a role or a place
+        people = [p for p in people if " " in p]
+    return Byline(people, agencies, organisations)
+
+
+def _strip_roles(part: str) -> str:
+    words = part.split()
+    half = len(words) // 2
+    if half and len(words) % 2 == 0 and words[:half] == words[half:]:
+        words = words[:half]  # a name shown twice (a visible and a screen-reader copy)
+    while words and words[-1].lower().strip(".,") in _ROLE_WORDS:
+        words.pop()
+    while words and words[0].lower().strip(".,") in _ROLE_WORDS and len(words) > 2:
+        words.pop(0)
+    return " ".join(words).strip(" .,:;-–—")
+
+
+_ARTICLE = re.compile(r"^(?:the|die|der|das|la|le|les|el|il|lo|de|het)\s+", re.I)
+
+
+def _has_org_word(name: str) -> bool:
+    low = name.lower()
+    return any(w in _ORG_WORDS for w in WORD_RE.findall(low)) or _ORG_ABBREVIATION.search(low) is not None
+
+
+def _is_organisation(name: str, site_keys: set[str]) -> bool:
+    if " " not in name and name.isupper() and len(name) >= 3:
+        return True  # 'ARD', 'NDR': an acronym alone names an organisation, not a person
+    bare = _ARTICLE.sub("", name)
+    if fold_text(bare) in site_keys or fold_text(name) in site_keys:
+        # a personal site is named after its author ('Wolfgang Michal' on wolfgangmichal.de)
+        return not (bare == name and len(name.split()) >= 2 and _is_person_name(name) and not name.isupper()
+                    and not _has_org_word(name) and not _DOMAIN_LIKE.search(name))
+    return _has_org_word(name) or _DOMAIN_LIKE.search(name) is not None
+
+
+_PARTICLES = frozenset("von van der den de del della di da dos das du le la lo bin ibn al el y e zu ten ter af av "
+                       "st. st".split())
+_CALENDAR_WORDS = frozenset((
+    "monday tuesday wednesday thursday friday saturday sunday montag dienstag mittwoch donnerstag freitag samstag "
+    "sonntag lundi mardi mercredi jeudi vendredi samedi dimanche lunes martes miércoles jueves viernes sábado "
+    "domingo today heute gestern yesterday").split())
+
+
+_NOT_NAME_OR_ROLE = _NOT_A_NAME | _ROLE_WORDS
+_BAD_NAME_CHAR = re.compile(r"[!?=<>{}\[\]#*+:;\"“”|©®@/\\]")
+
+
+def _is_person_name(name: str) -> bool:
+    """A plausible personal name or a user's handle: 1-5 words, letters, no sentence punctuation;
+    several words all capitalised (name particles aside); no calendar word or generic label."""
+    if len(name) > 60 or len(name) < 2:
+        return False
+    words = name.split()
+    if not 1 <= len(words) <= 5:
+        return False
+    low = name.lower()
+    if low in _NOT_A_NAME or all(w.lower() in _NOT_NAME_OR_ROLE for w in words):
+        return False
+    if _BAD_NAME_CHAR.search(name):
+        return False
+    if any(w.lower().strip(".,") in _CALENDAR_WORDS for w in words):
+        return False
+    if not all(_HAS_LETTER.search(w) for w in words):
+        return False
+    if len(words) == 1 and len(name) > 3 and MONTHS.get(low) is not None:
+        return False
+    if len(words) == 1:
+        return not name.isdigit() and _HAS_LETTER.search(name) is not None
+    if any(c.isdigit() for c in name):
+        return False
+    if words[-1].lower() in _PARTICLES or words[0].lower() in _PARTICLES - {"st.", "st", "al", "el", "de", "van", "von"}:
+        return False
+    return all(w[0].isupper() or not w[0].isalpha() or w.lower() in _PARTICLES for w in words)

@@ -1,0 +1,596 @@
+"""Where a page states its metadata: the head (`<title>`, `<meta>`, canonical link), the JSON-LD
+objects, and the body near the headline (the `<h1>`, author markup, `<time>` and microdata dates, the
+visible byline and date lines). Linear scans over the page text; `dedup.text.metadata` decides.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from dedup.text.markup import script_holds_jsonld, tag_attributes
+
+HEADLINE_REGION = (-3000, 40000)  # where a byline stands, relative to the headline's start / end
+
+# --------------------------------------------------------------------------------------------------
+# the head
+
+_HEAD_END = re.compile(r"</[hH][eE][aA][dD]\s*>|<[bB][oO][dD][yY][\s>]")
+# character classes rather than re.I: `re` finds the '<' prefix fast and checks four characters
+# tag starts only, each tag's end found once with str.find: `<meta...([^>]*)>` rescans to the end
+# of the head from every '<meta' that has no '>' (quadratic: 300,000 characters of '<meta ' took
+# minutes)
+_META_START = re.compile(r"<[mM][eE][tT][aA](?=[\s>/])")
+_TITLE_START = re.compile(r"<[tT][iI][tT][lL][eE](?=[\s>])")
+_TITLE_END = re.compile(r"</[tT][iI][tT][lL][eE]\s*>")
+_HTML_LANG = re.compile(r"<[hH][tT][mM][lL]\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})?)")
+# the attributes of a <meta> that are read: its key (property, name, itemprop) and content; one pattern
+# rather than every attribute parsed (`data-name=` is not `name=`)
+_META_ATTR = re.compile(r"""(?<![\w:.-])(property|name|itemprop|content)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))""",
+                        re.I)
+HEAD_SCAN_CHARS = 300_000
+MAX_META_TAGS = 1000   # a real head has tens; a hostile one is read no further
+MAX_META_VALUES = 5    # values kept per meta key (several article:author tags, ...)
+
+
+@dataclass(slots=True)
+class Head:
+    """What the head states: `<meta>` values by key, the canonical link, `<title>`, `lang`, where it ends."""
+    meta: dict[str, list[str]]
+    canonical: str | None
+    html_title: str | None
+    lang: str | None
+    end: int
+
+
+def read_head(html: str) -> Head:
+    """The head of a page in one linear scan (bounded: `MAX_META_TAGS` tags, `HEAD_SCAN_CHARS` characters)."""
+    end = html.find("</head", 0, HEAD_SCAN_CHARS)
+    if end < 0:
+        end_match = _HEAD_END.search(html, 0, HEAD_SCAN_CHARS)
+        end = end_match.start() if end_match else min(len(html), HEAD_SCAN_CHARS)
+    meta: dict[str, list[str]] = {}
+    pos = 0
+    for _ in range(MAX_META_TAGS):
+        m = _META_START.search(html, pos, end)
+        if m is None:
+            break
+        gt = html.find(">", m.end(), end)
+        if gt < 0:
+            break
+        pos = gt + 1
+        content, keys = None, []
+        for attr, double_quoted, single_quoted, bare in _META_ATTR.findall(html, m.end(), gt):
+            value = double_quoted or single_quoted or bare
+            if attr.lower() == "content":
+                if content is None:
+                    content = value
+            elif value:
+                keys.append(value)
+        if not content or not keys:
+            continue
+        content = (html_lib.unescape(content) if "&" in content else content).strip()
+        if not content:
+            continue
+        for key in dict.fromkeys(keys):
+            key = (html_lib.unescape(key) if "&" in key else key).strip().lower()
+            if key:
+                values = meta.setdefault(key, [])
+                if len(values) < MAX_META_VALUES:
+                    values.append(content)
+    html_title = None
+    title = _TITLE_START.search(html, 0, end)
+    title_end = html.find(">", title.end(), end) + 1 if title is not None else 0
+    if title_end > 0:
+        close = _TITLE_END.search(html, title_end, title_end + 3000)
+        if close:
+            html_title = clean_text(html[title_end:close.start()])
+    lang_match = _HTML_LANG.search(html, 0, min(len(html), 5000))
+    return Head(meta, _canonical_link(html, end), html_title, lang_match.group(1).lower() if lang_match else None,
+                 end)
+
+
+def _canonical_link(html: str, end: int) -> str | None:
+    """The href of <link rel="canonical"> in the head (found by its word, not by reading every link)."""
+    pos = html.find("canonical", 0, end)
+    while pos >= 0:
+        lt = html.rfind("<", max(0, pos - 2000), pos)
+        if lt >= 0 and html[lt + 1:lt + 5].lower() == "link" and html.find(">", lt, pos) < 0:
+            gt = html.find(">", pos)
+            attrs = tag_attributes(html[lt + 5:gt if gt > 0 else end])
+            if "canonical" in attrs.get("rel", "").lower().split() and attrs.get("href"):
+                return attrs["href"].strip()
+        pos = html.find("canonical", pos + 9, end)
+    return None
+
+
+# --------------------------------------------------------------------------------------------------
+# text helpers
+
+_TAG = re.compile(r"<[^>]*>")
+
+
+def clean_text(text: str) -> str:
+    """Markup fragment -> one line of text (tags dropped, entities decoded, spaces collapsed)."""
+    if "<" in text:
+        text = _TAG.sub(" ", text)
+    if "&" in text:
+        text = html_lib.unescape(text)
+    return " ".join(text.split())
+
+
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
+@lru_cache(maxsize=4096)
+def fold_text(text: str | None) -> str:
+    """Comparison key: accents stripped, case folded, only letters and digits."""
+    if not text:
+        return ""
+    # NFKD splits accents off as combining marks, which are not word characters: one substitution drops both
+    return _NOT_ALNUM.sub("", unicodedata.normalize("NFKD", text)).casefold()
+
+
+WORD_RE = re.compile(r"\w+")
+
+
+def word_list(text: str | None) -> list[str]:
+    """The words of a text, NFKC and case-folded, for comparing titles and names."""
+    return WORD_RE.findall(unicodedata.normalize("NFKC", text or "").casefold())
+
+
+# --------------------------------------------------------------------------------------------------
+# the body: headline, author markup, <time>, dates near the headline
+
+# <script, <h1 or <time (character classes rather than re.I: `re` then scans for the '<' prefix fast)
+_SCRIPT_H1_TIME = re.compile(r"<(?:script|h1|time|SCRIPT|H1|TIME|Script)(?=[\s>/])")
+_SCRIPT_END = re.compile(r"</[sS][cC][rR][iI][pP][tT]\s*>")
+_H1_END = re.compile(r"</[hH]1\s*>")
+_TAG_TOKEN = re.compile(r"<(/?)([a-zA-Z][\w:-]*)([^>]*)>|<!--.*?-->|<[/!?][^>]*>", re.S)
+_VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())
+_BREAK_TAGS = frozenset("br p div li dd dt tr td th h1 h2 h3 h4 h5 h6 ul ol section article header footer "
+                        "address figure figcaption time table blockquote".split())
+_SKIP_CONTENT = frozenset(("script", "style", "noscript", "template", "svg", "button", "select", "textarea"))
+ELEMENT_TEXT_CHARS = 3000  # an author or date element's text is read at most this far
+
+
+def _element_text(html: str, start: int, name: str, limit: int = ELEMENT_TEXT_CHARS) -> str:
+    """Visible text of the element whose start tag ends at `start` (nested same-name elements
+    counted; block-level tags become line breaks; script/style skipped), read at most `limit` chars."""
+    if name in _VOID:
+        return ""
+    stop = min(len(html), start + limit)
+    depth, pos, parts = 1, start, []
+    skip_until = None
+    for m in _TAG_TOKEN.finditer(html, start, stop):
+        tag = (m.group(2) or "").lower()
+        if skip_until is not None:
+            if m.group(1) and tag == skip_until:
+                skip_until = None
+                pos = m.end()
+            continue
+        parts.append(html[pos:m.start()])
+        pos = m.end()
+        if not tag:
+            continue
+        if tag in _SKIP_CONTENT and not m.group(1):
+            skip_until = tag
+            continue
+        if tag == name:
+            if m.group(1):
+                depth -= 1
+                if depth == 0:
+                    break
+            elif not m.group(3).rstrip().endswith("/"):
+                depth += 1
+        parts.append("\n" if tag in _BREAK_TAGS else " ")
+    else:
+        if skip_until is None:
+            parts.append(html[pos:stop])
+    text = "".join(parts)
+    if "&" in text:
+        text = html_lib.unescape(text)
+    return "\n".join(" ".join(words) for words in (line.split() for line in text.split("\n")) if words)
+
+
+# words in the attributes of an element that holds a date (class="date", itemprop="datePublished", ...)
+_DATE_ROLE_WORDS = ("dat", "time", "publ", "posted", "creat", "upd", "modif")
+_PUBLISHED_ROLE = re.compile(r"publish|pubdate|posted|created|submitted")
+MODIFIED_ROLE = re.compile(r"updated|modified")
+PUBLISHED_TIME_ROLE = re.compile(r"publish|entry-date|created|posted")
+_DATE_ROLE = re.compile(r"date|datum|fecha|time")
+_SCRIPT_LIKE = re.compile(r"<(script|style|noscript|template|svg|select|button)\b[^>]*>.*?</\1\s*>|<!--.*?-->",
+                          re.S | re.I)
+
+
+@dataclass(slots=True)
+class DateMark:
+    """An element near the headline that holds a date, with the role its markup gives it."""
+    pos: int
+    role: str        # published | modified | date
+    raw: str
+
+
+def _visible_lines(fragment: str) -> list[str]:
+    """Visible text lines of a markup fragment, one per text node (a date or a label split across
+    inline elements is rare; a label on the line before counts); script, style and comments dropped."""
+    if "<" in fragment:
+        if "<script" in fragment or "<style" in fragment or "<!--" in fragment or "<svg" in fragment \
+                or "<SCRIPT" in fragment or "<STYLE" in fragment:
+            fragment = _SCRIPT_LIKE.sub(" ", fragment)
+        fragment = _TAG.sub("\n", fragment)
+    if "&" in fragment:
+        fragment = html_lib.unescape(fragment)
+    # str.split() rather than a `[^\S\n]+` pattern: a negated class tests each character's category (~15x slower)
+    return [" ".join(words) for words in (line.split() for line in fragment.split("\n")) if words]
+
+
+def _read_window(html: str, start: int, anchor: tuple[int, int], stop: int) -> tuple[list[tuple[int, str]],
+                                                                                    list[DateMark]]:
+    """Around the headline: the visible text lines, as (pos, line) where pos orders them by their
+    distance from the headline, and the elements whose markup says they hold a date."""
+    before = _visible_lines(html[start:anchor[0]])
+    after = _visible_lines(html[anchor[1]:stop])
+    lines = [(anchor[0] - len(before) + i, line) for i, line in enumerate(before)]
+    lines += [(anchor[1] + i, line) for i, line in enumerate(after)]
+    return lines, _date_marks(html, start, stop)
+
+
+def _date_marks(html: str, start: int, stop: int) -> list[DateMark]:
+    """Elements in html[start:stop] whose markup says they hold a date, in page order."""
+    marks: list[DateMark] = []
+    low = html[start:stop].lower()
+    seen: set[int] = set()
+    for word in _DATE_ROLE_WORDS:
+        hit = low.find(word)
+        while hit >= 0:
+            if (word in ("dat", "time") and hit and low[hit - 1].isalpha()) or (
+                    word == "dat" and low.startswith("data-", hit) and not low.startswith("data-pub", hit)):
+                # inside a word ('candidate', 'runtime', 'datetime' found as 'dat') or a data-* attribute
+                hit = low.find(word, hit + len(word))
+                continue
+            lt = low.rfind("<", 0, hit)
+            if lt >= 0 and lt not in seen and low.rfind(">", lt, hit) < 0:
+                seen.add(lt)
+                mark = date_mark(html, start + lt)
+                if mark is not None:
+                    marks.append(mark)
+            hit = low.find(word, hit + len(word))
+    marks.sort(key=lambda m: m.pos)
+    return marks
+
+
+def _start_tag(html: str, lt: int, skip: frozenset[str]) -> tuple[str, int, dict[str, str]] | None:
+    """The start tag opening at `lt`: (its lower-case name, where its '>' stands, its attributes); None
+    for an end tag, a comment, a broken tag or a name in `skip`."""
+    m = _TAG_NAME.match(html, lt)
+    if m is None:
+        return None
+    name = m.group(1).lower()
+    gt = html.find(">", m.end(), m.end() + 3000)
+    if gt < 0 or name in skip:
+        return None
+    return name, gt, tag_attributes(html[m.end():gt])
+
+
+_NOT_DATE_TAGS = frozenset(("script", "style", "link", "img", "source", "input"))
+_NOT_AUTHOR_TAGS = frozenset(("script", "style", "link", "img", "meta", "input", "body", "html", "article", "main",
+                              "section"))
+
+
+def date_mark(html: str, lt: int) -> DateMark | None:
+    """The date mark of the tag opening at `lt` (microdata, RDFa, a dated class), if it is one."""
+    found = _start_tag(html, lt, _NOT_DATE_TAGS)
+    if found is None:
+        return None
+    tag, gt, attrs = found
+    # microdata (itemprop) and RDFa (property="schema:datePublished", "dc:date") name the date's role
+    prop = (attrs.get("itemprop") or attrs.get("property") or "").lower().rsplit(":", 1)[-1]
+    if tag == "meta" and not prop:
+        return None
+    names = " ".join((attrs.get("class", ""), attrs.get("id", ""), prop)).lower()
+    if prop in ("datepublished", "datecreated", "published_time") or _PUBLISHED_ROLE.search(names):
+        role = "published"
+    elif prop in ("datemodified", "modified_time") or MODIFIED_ROLE.search(names):
+        role = "modified"
+    elif _DATE_ROLE.search(names) or "datetime" in attrs:
+        role = "date"
+    else:
+        return None
+    raw = attrs.get("datetime") or attrs.get("content") or (attrs.get("title") if tag in ("abbr", "span") else None)
+    if not raw:
+        if tag in _VOID:
+            return None
+        raw = _element_text(html, gt + 1, tag, 400).replace("\n", " ")
+    raw = raw.strip()
+    if not raw or len(raw) > 120 or not any(c.isdigit() for c in raw):
+        return None
+    return DateMark(lt, role, raw)
+
+
+@dataclass(slots=True)
+class AuthorMark:
+    """An element whose markup names it the author or the byline; its text is read when asked for
+    (most marks of a page are never tried)."""
+
+    kind: str       # itemprop_author | rel_author | author_class | byline_class | author_link
+    pos: int
+    html: str = field(default="", repr=False)
+    start_tag_end: int = 0
+    tag: str = ""
+    content: str | None = None   # the content attribute, for <meta itemprop="author">
+    person_item: bool = False    # itemprop=author itemscope: a Person item with a name property
+    _text: str | None = None
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            self._text = self._read_text()
+        return self._text
+
+    def _read_text(self) -> str:
+        html, gt, name = self.html, self.start_tag_end, self.tag
+        if self.content is not None:
+            return self.content
+        if self.person_item:
+            inner = _NAME_PROPERTY.search(html, gt + 1, gt + 1 + ELEMENT_TEXT_CHARS)
+            if inner:
+                inner_lt = html.rfind("<", gt + 1, inner.start())
+                inner_name = _TAG_NAME.match(html, inner_lt)
+                inner_gt = html.find(">", inner.end())
+                if inner_name and inner_gt > 0:
+                    inner_attrs = tag_attributes(html[inner_name.end():inner_gt])
+                    return inner_attrs.get("content") or _element_text(html, inner_gt + 1,
+                                                                      inner_name.group(1).lower())
+        return _element_text(html, gt + 1, name)
+
+
+_NAME_PROPERTY = re.compile(r"itemprop\s*=\s*[\"']?name\b")
+
+
+@dataclass(slots=True)
+class Body:
+    """What the body states near the headline: the `<h1>`s, `<time>` tags, author marks, nearby lines and dates."""
+    h1: list[tuple[int, int, str]]                 # (start, end, text) of each <h1>, at most a few
+    times: list[tuple[int, dict[str, str]]]        # (pos, attributes) of <time> tags
+    authors: list[AuthorMark]
+    window: list[tuple[int, str]]                  # visible lines around the headline
+    date_marks: list[DateMark]                    # elements around the headline that hold a date
+    anchor: tuple[int, int] | None                 # the headline's place (an <h1>, else the first block)
+    region_read: bool = False                      # window and date_marks filled
+
+
+MAX_H1 = 4
+MAX_TIMES = 30
+MAX_AUTHOR_MARKS = 60
+WINDOW_BEFORE, WINDOW_AFTER = 1500, 3000  # around the headline: where its byline and date lines stand
+_TAG_NAME = re.compile(r"<([a-zA-Z][\w:-]*)")
+# class / id tokens that name an author block but hold no name of the page's author
+_NOT_AUTHOR_TOKEN = re.compile(r"comment|avatar|image|img|photo|pic|thumb|bio|desc|social|follow|twitter|facebook|"
+                               r"share|more|other|related|popular|recent|widget|label|title|heading|icon|box|card|"
+                               r"list|about|info-text|email|mail|url-wrap|rating|review|reply|disclaimer", re.I)
+_AUTHOR_HREF = re.compile(r"/(?:author|authors|autor|autoren|auteur|auteurs|autore|autores|profile|profil|"
+                          r"journalist|journalists|writer|writers|people|user|members?|team)/[^/?#\"']+", re.I)
+
+
+def scan_page(html: str, head_end: int, blocks: list[str]) -> tuple[Body, list[str]]:
+    """One pass over the page for the tags read whole: JSON-LD scripts (their bodies returned), and in
+    the body the <h1>s and <time>s (one scan: each scan of a whole page costs ~70 µs)."""
+    h1: list[tuple[int, int, str]] = []
+    times: list[tuple[int, dict[str, str]]] = []
+    scripts: list[str] = []
+    pos = 0
+    while (m := _SCRIPT_H1_TIME.search(html, pos)) is not None:
+        gt = html.find(">", m.end(), m.end() + 2000)
+        if gt < 0:
+            pos = m.end()
+            continue
+        pos = gt + 1
+        kind = m.group(0)[1]
+        if kind in "sS":
+            if script_holds_jsonld(html[m.end():gt], html[gt + 1:gt + 400]):
+                end = _SCRIPT_END.search(html, gt + 1)
+                if end is None:
+                    break
+                scripts.append(html[gt + 1:end.start()])
+                pos = end.end()
+        elif m.start() < head_end:
+            continue
+        elif kind in "hH":
+            if len(h1) < MAX_H1:
+                close = _H1_END.search(html, gt + 1, gt + 1 + ELEMENT_TEXT_CHARS)
+                text = _headline_text(html[gt + 1:close.start()]) if close else ""
+                h1.append((m.start(), close.end() if close else gt + 1, text))
+        elif len(times) < MAX_TIMES:
+            times.append((m.start(), tag_attributes(html[m.end():gt])))
+    anchor = next(((s, e) for s, e, t in h1 if t), None) or _block_anchor(html, head_end, blocks) \
+        or _h2_anchor(html, head_end)
+    return Body(h1, times, [], [], [], anchor), scripts
+
+
+def read_headline_region(html: str, head_end: int, body: Body) -> None:
+    """Fill body.window and body.date_marks (read only when the bylines or the dates need them), once."""
+    if body.anchor and not body.region_read:
+        body.region_read = True
+        anchor = body.anchor
+        body.window, body.date_marks = _read_window(html, max(head_end, anchor[0] - WINDOW_BEFORE), anchor,
+                                                    min(len(html), anchor[1] + WINDOW_AFTER))
+
+
+_H2 = re.compile(r"<[hH]2(?=[\s>/])")
+_H2_END = re.compile(r"</[hH]2\s*>")
+
+
+_FIRST_CHILD = re.compile(r"\s*<([a-zA-Z][\w-]*)\b([^>]*)>")
+# a kicker over the headline inside the <h1> ('<span class="dachzeile">Olympische Spiele</span> Getränke ...')
+_KICKER = re.compile(r"kicker|dachzeile|topline|overline|roofline|eyebrow|subheadline|subtitle|pretitle|pre-title|"
+                     r"supertitle|superheadline|spitzmarke|rubric|label|category", re.I)
+
+
+def _headline_text(inner: str) -> str:
+    """The text of an <h1>, without the kicker its markup sets above the headline."""
+    m = _FIRST_CHILD.match(inner)
+    if m and _KICKER.search(m.group(2)):
+        close = inner.find(f"</{m.group(1)}", m.end())
+        if close > 0:
+            rest = clean_text(inner[inner.find(">", close) + 1:])
+            if rest:
+                return rest
+    return clean_text(inner)
+
+
+def _h2_anchor(html: str, start: int) -> tuple[int, int] | None:
+    """No <h1> and no block found: the first <h2> with text (a theme that gives posts <h2> titles)."""
+    for count, m in enumerate(_H2.finditer(html, start)):
+        gt = html.find(">", m.end(), m.end() + 2000)
+        close = _H2_END.search(html, gt + 1, gt + 1 + ELEMENT_TEXT_CHARS) if gt >= 0 else None
+        if close and clean_text(html[gt + 1:close.start()]):
+            return m.start(), close.end()
+        if count >= 3:
+            break
+    return None
+
+
+def _block_anchor(html: str, start: int, blocks: list[str]) -> tuple[int, int] | None:
+    """No <h1>: where the first main-content block stands in the page (its opening words found)."""
+    for block in blocks[:2]:
+        words = block.split()
+        if len(words) < 3 or "&" in block or "<" in block:
+            continue
+        pos = html.find(" ".join(words[:3]), start)
+        if pos >= 0:
+            return pos, pos
+    return None
+
+
+def author_marks(html: str, start: int, anchor: tuple[int, int] | None) -> list[AuthorMark]:
+    """Elements whose markup names them the author or the byline (around the headline, else anywhere),
+    in page order."""
+    marks: list[AuthorMark] = []
+    seen: set[int] = set()
+    begin, stop = start, len(html)
+    if anchor is not None:  # around the headline (the byline, an author box below the story)
+        begin, stop = max(start, anchor[0] + HEADLINE_REGION[0]), min(len(html), anchor[1] + HEADLINE_REGION[1])
+    regions = [("uthor", begin, stop), ("yline", begin, stop)]
+    for needle, begin, stop in regions:
+        pos = html.find(needle, begin, stop)
+        while pos >= 0 and len(marks) < MAX_AUTHOR_MARKS:
+            lt = html.rfind("<", max(start, pos - 600), pos)
+            nxt = pos + 5
+            if lt >= 0 and lt not in seen and html.find(">", lt, pos) < 0:
+                seen.add(lt)
+                mark = _author_mark(html, lt)
+                if mark is not None:
+                    marks.append(mark)
+            pos = html.find(needle, nxt, stop)
+    marks.sort(key=lambda m: m.pos)
+    return marks
+
+
+def _author_mark(html: str, lt: int) -> AuthorMark | None:
+    found = _start_tag(html, lt, _NOT_AUTHOR_TAGS)
+    if found is None:
+        return None
+    name, gt, attrs = found
+    kind = None
+    if "author" in attrs.get("rel", "").lower().split():
+        kind = "rel_author"
+    elif "author" in attrs.get("itemprop", "").lower().split():
+        kind = "itemprop_author"
+    elif name == "byline":
+        kind = "byline_class"
+    else:
+        tokens = (attrs.get("class", "") + " " + attrs.get("id", "")).split()
+        for token in tokens:
+            low = token.lower()
+            if ("author" in low or "byline" in low or low == "byl") and not _NOT_AUTHOR_TOKEN.search(low):
+                kind = "byline_class" if "byline" in low else "author_class"
+                break
+        if kind is None and name == "a" and _AUTHOR_HREF.search(attrs.get("href", "")):
+            kind = "author_link"
+    if kind is None:
+        return None
+    if any("comment" in (attrs.get(k) or "").lower() for k in ("class", "id")):
+        return None
+    return AuthorMark(kind, lt, html, gt, name, attrs.get("content") if name == "meta" else None,
+                       kind == "itemprop_author" and "itemscope" in attrs)
+
+
+
+# --------------------------------------------------------------------------------------------------
+# JSON-LD
+
+_ARTICLE_TYPES = frozenset((
+    "article", "newsarticle", "reportagenewsarticle", "analysisnewsarticle", "opinionnewsarticle",
+    "backgroundnewsarticle", "reviewnewsarticle", "askpublicnewsarticle", "blogposting", "liveblogposting",
+    "socialmediaposting", "scholarlyarticle", "techarticle", "report", "recipe", "review", "howto",
+    "creativework", "videoobject", "podcastepisode", "discussionforumposting", "qapage", "medicalwebpage"))
+_PAGE_TYPES = frozenset(("webpage", "itempage", "aboutpage", "profilepage", "collectionpage", "contactpage"))
+_ORG_TYPES = frozenset(("organization", "newsmediaorganization", "corporation", "localbusiness", "ngo",
+                        "educationalorganization", "governmentorganization", "onlinebusiness", "brand"))
+
+
+def _types(obj: dict) -> set[str]:
+    t = obj.get("@type")
+    return {x.lower().rsplit("/", 1)[-1] for x in (t if isinstance(t, list) else [t]) if isinstance(x, str)}
+
+
+@dataclass(slots=True)
+class JsonLd:
+    """The JSON-LD objects that matter: the article, the web page, the web site, and every object by `@id`."""
+    article: dict | None
+    page: dict | None
+    website: dict | None
+    ids: dict[str, dict]
+
+
+def read_jsonld(objects: list[dict]) -> JsonLd:
+    """The article, web page and web site objects among a page's JSON-LD objects (first of each kind)."""
+    ids: dict[str, dict] = {}
+    article = page = website = None
+    for obj in objects:
+        if isinstance(obj.get("@id"), str):
+            ids.setdefault(obj["@id"], obj)
+    for obj in objects:
+        t = _types(obj)
+        if article is None and t & _ARTICLE_TYPES:
+            article = obj
+        elif page is None and t & _PAGE_TYPES:
+            page = obj
+        elif website is None and "website" in t:
+            website = obj
+    return JsonLd(article, page, website, ids)
+
+
+def _resolve(value: object, ids: dict[str, dict]) -> object:
+    if isinstance(value, dict) and set(value) <= {"@id", "@type"} and isinstance(value.get("@id"), str):
+        return ids.get(value["@id"], value)
+    return value
+
+
+def ld_entities(value: object, ids: dict[str, dict]) -> list[tuple[str, str | None]]:
+    """JSON-LD person / organisation value(s) -> [(name, 'person' | 'organization' | None)]."""
+    out: list[tuple[str, str | None]] = []
+    for item in value if isinstance(value, list) else [value]:
+        item = _resolve(item, ids)
+        if isinstance(item, str):
+            if item.strip() and not item.strip().startswith(("http://", "https://")):
+                out.append((clean_text(item), None))
+        elif isinstance(item, dict):
+            name = item.get("name")
+            if isinstance(name, list):
+                name = next((n for n in name if isinstance(n, str)), None)
+            if isinstance(name, dict):
+                name = name.get("@value")
+            if not isinstance(name, str) or not name.strip():
+                given, family = item.get("givenName"), item.get("familyName")
+                name = " ".join(x for x in (given, family) if isinstance(x, str)) or None
+            if not name:
+                continue
+            t = _types(item)
+            kind = "organization" if t & _ORG_TYPES and "person" not in t else "person" if "person" in t else None
+            out.append((clean_text(name), kind))
+    return out

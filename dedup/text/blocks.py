@@ -16,6 +16,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pyarrow as pa
@@ -204,8 +205,9 @@ def page_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
     """Stage function over a `docs` batch: the within-page pass, block keys and the text columns."""
     cols = batch.to_pydict()
     n = batch.num_rows
-    out = {k: [None] * n for k in ("blocks", "block_keys", "short_block_keys", "blocks_removed",
-                                   "boilerplate_chars_removed", "removed_reasons", "text", "n_chars", "text_hash")}
+    columns = ("blocks", "block_keys", "short_block_keys", "blocks_removed", "boilerplate_chars_removed",
+               "removed_reasons", "text", "n_chars", "text_hash")
+    out: dict[str, list[Any]] = {k: [None] * n for k in columns}
     reasons, details = list(cols["reject_reason"]), list(cols["reject_detail"])
     for i in range(n):
         blocks = cols["blocks"][i]
@@ -298,6 +300,10 @@ def chrome_lookup(chrome: pl.DataFrame) -> dict[str, set[int]]:
     return lookup
 
 
+def _keys_or_none(keys: list[int] | None, n: int) -> list[int | None]:
+    return list(keys) if keys else [None] * n
+
+
 def final_blocks(blocks: list[str] | None, keys: list[int] | None, domain: str | None,
                  chrome: dict[str, set[int]], title: str | None = None,
                  headings: list[int] | None = None) -> tuple[list[str], int, int]:
@@ -315,7 +321,7 @@ def final_blocks(blocks: list[str] | None, keys: list[int] | None, domain: str |
         return blocks, 0, 0
     headline = normalise_text(title) if title and len(title.split()) >= 4 else None
     gone = [k in drop and not (headline and normalise_text(b) == headline) and not is_wire_notice(b)
-            for b, k in zip(blocks, keys or [None] * len(blocks))]
+            for b, k in zip(blocks, _keys_or_none(keys, len(blocks)))]
     kept = [b for b, g in zip(blocks, gone) if not g]
     removed = [b for b, g in zip(blocks, gone) if g]
     return kept, len(removed), sum(len(b) for b in removed)

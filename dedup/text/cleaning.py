@@ -133,7 +133,7 @@ def is_link_bar(line: Line) -> bool:
     return len(_BAR_SEPARATORS.sub("", line.text)) <= line.link_chars
 
 
-def guard_reason(text: str, names: set[str] = frozenset()) -> str | None:
+def guard_reason(text: str, names: set[str] | frozenset[str] = frozenset()) -> str | None:
     """The guard a line fails whatever the model says: leaked markup or script, a widget label, the
     site's name on its own line. None for every other line."""
     if names and len(text) <= 60 and fold_line(text) in names:

@@ -11,6 +11,7 @@ import re
 import signal
 import threading
 import time
+from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -121,7 +122,7 @@ def extract_html(html: str | bytes, url: str | None = None, charset: str | None 
         # never leave one to a traceback or a garbage-collector pass on another thread (Dask workers)
         del tree
     # a page taken whole is kept as it stands: only the guards apply
-    probs = story_probabilities(features) if from_main else [1.0] * len(lines)
+    probs: Sequence[float] = story_probabilities(features).tolist() if from_main else [1.0] * len(lines)
     choice = choose_lines(lines, probs, title=title)
     return Extracted(blocks=choice.kept, metadata=page_metadata(html, url, choice.evidence),
                      evidence_blocks=choice.evidence, removed_reasons=choice.reasons,

@@ -29,7 +29,7 @@ PRESETS: dict[str, dict[str, object]] = {
     # the field's reference setting (FineWeb / datatrove): word 5-grams, 14 bands x 8 rows, 112 perms,
     # Jaccard-only acceptance at the S-curve's threshold (~0.72)
     "fineweb": {"num_perm": 112, "bands": 14, "rows": 8, "verify_jaccard": 0.0,
-                "verify_containment": 2.0, "site_chrome": True},
+                "verify_containment": 2.0, "verify_passage_coverage": 2.0, "site_chrome": True},
 }
 
 
@@ -57,6 +57,10 @@ class BuildConfig:
     verify_containment: float = field(default=0.75, metadata=_range(0.0, 2.0))
     verify_containment_min_jaccard: float = field(default=0.1, metadata=_range(0.0, 1.0))
     verify_min_shingles: int = field(default=20, metadata=_range(0, None))
+    # or by shared passages (long sentences, dedup/neardup/passages.py): their words' share of the smaller
+    # document's passage words (above 1: never), from at least this many paragraphs of each
+    verify_passage_coverage: float = field(default=0.5, metadata=_range(0.0, 2.0))
+    verify_passage_paragraphs: int = field(default=3, metadata=_range(1, None))
     # repeated blocks across a site (see dedup/text/blocks.py)
     site_chrome: bool = True
     site_min_stories: int = field(default=4, metadata=_range(2, None, "one story alone is not a repeat"))

@@ -100,7 +100,8 @@ def restore_file(inp: InputFile, wanted: dict[int, str], ids: dict[int, str], lo
             if row["reject_reason"] is not None:
                 done[offset] = (None, UNUSABLE, f"{row['reject_reason']}: {row['reject_detail']}")
                 continue
-            kept, _, _ = final_blocks(row["blocks"], row["block_keys"], row["domain"], lookup, row["title"])
+            kept, _, _ = final_blocks(row["blocks"], row["block_keys"], row["domain"], lookup, row["title"],
+                                      row["heading_keys"])
             text = join_blocks(kept)
             if text_hash(text) == wanted[offset]:
                 done[offset] = (text, None, None)

@@ -197,9 +197,10 @@ def collect_samples(docs: pl.DataFrame, lookup: dict[str, set[int]], samples: di
 def final_text(canon: pl.DataFrame, lookup: dict[str, set[int]]) -> pl.DataFrame:
     """Apply the cross-site decisions to canonical rows: text, n_chars, hash and removal counts."""
     texts, n_chars, hashes, n_removed, chars_removed = [], [], [], [], []
-    for domain, title, blocks, keys, removed0, chars0 in canon.select(
-            "domain", "title", "blocks", "block_keys", "blocks_removed", "boilerplate_chars_removed").iter_rows():
-        kept, removed, chars = final_blocks(blocks, keys, domain, lookup, title)
+    for domain, title, blocks, keys, headings, removed0, chars0 in canon.select(
+            "domain", "title", "blocks", "block_keys", "heading_keys", "blocks_removed",
+            "boilerplate_chars_removed").iter_rows():
+        kept, removed, chars = final_blocks(blocks, keys, domain, lookup, title, headings)
         body = join_blocks(kept)
         texts.append(body)
         n_chars.append(len(body))

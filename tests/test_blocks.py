@@ -618,3 +618,28 @@ def test_cross_story_chrome_needs_different_stories_on_different_sites():
     assert got["domain"].to_list() == [CROSS_SITE]
     assert got["block_key"].to_list() == [ad]
     assert got["stories"].to_list() == [4] and got["pages"].to_list() == [4]
+
+
+def test_a_section_heading_many_stories_share_stays_where_it_heads_the_article(tmp_path):
+    """"Conclusion" heads the closing part of five different stories on five sites: counted as
+    cross-story chrome (a short line in 4+ stories on 3+ sites), it stays in each page's text, where an
+    <h2> followed by article text makes it a section heading."""
+    from dedup.text.blocks import CROSS_SITE
+
+    records = []
+    for i in range(5):
+        story = invented_story(200 + i)
+        body = "".join(f"<p>{p}</p>" for p in story[:2]) + "<h2>Conclusion</h2>" + f"<p>{story[2]}</p>"
+        html = (f"<html><head><title>Regional report {i}</title></head><body><h1>Regional report {i} on "
+                f"county affairs</h1><article>{body}</article></body></html>")
+        records.append({"id": f"s{i}", "url": f"https://news{i}.example/2020/report-{i}", "html": html})
+    crawl = write_jsonl(tmp_path / "crawl.jsonl", records)
+    t = build_out([crawl], tmp_path / "out")
+    texts = dict(t["data"].select("doc_id", "text").iter_rows())
+    assert sorted(texts) == [f"s{i}" for i in range(5)]
+    boiler = pl.read_parquet(sorted((tmp_path / "out" / "boilerplate").glob("*.parquet")))
+    cross = boiler.filter(pl.col("domain") == CROSS_SITE)
+    assert block_key("Conclusion") in cross["block_key"].to_list()  # without the rule it would go
+    for i in range(5):
+        got = paragraphs(texts[f"s{i}"])
+        assert "Conclusion" in got and got[got.index("Conclusion") + 1] == invented_story(200 + i)[2]

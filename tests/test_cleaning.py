@@ -238,3 +238,28 @@ def test_cleaning_never_invents_text_and_is_idempotent(texts):
     plain_once = extract_plain("\n".join(texts)).blocks
     assert is_subsequence(plain_once, split_blocks("\n".join(texts)))
     assert extract_plain("\n".join(plain_once)).blocks == plain_once
+
+
+def test_section_headings_are_headings_followed_by_article_text():
+    from dedup.text.cleaning import section_headings
+
+    para = Line(STORY[0], "p", 0, 0)
+    links = Line("Flood barrier vote | Library hours | Bus routes change next month for the east side", "", 70, 3)
+    lines = [Line("Introduction", "h2", 0, 0), para, Line("More Local stories", "h3", 0, 0), links,
+             Line("Advertisement", "p", 0, 0), para, Line("Conclusion", "h2", 0, 0), para,
+             Line("References", "h2", 0, 0)]
+    assert section_headings(lines) == ["Introduction", "Conclusion"]
+    assert section_headings([]) == []
+
+
+def test_text_only_input_takes_its_first_line_as_title_when_it_reads_as_a_headline():
+    text = "\n".join([HEADLINE, *STORY])
+    ex = extract_plain(text, "https://www.millbrookledger.example/news/flood-barrier")
+    assert ex.metadata.title == HEADLINE and ex.metadata.title_source == "first_line"
+    assert ex.blocks[0] == HEADLINE  # the line stays in the text too
+    for first in (STORY[0],  # a sentence, not a headline
+                  "Posted on March 3, 2021.",  # ends as a sentence
+                  "www.millbrookledger.example",  # an address
+                  "Advertisement"):  # one word, and a widget label
+        assert extract_plain("\n".join([first, *STORY])).metadata.title is None, first
+    assert extract_plain(HEADLINE).metadata.title is None  # nothing follows: not a heading of anything

@@ -149,6 +149,31 @@ def test_near_duplicates_on_disk_equal_the_in_memory_rule(sample, tmp_path, band
     assert want[1]["verified_edges"] > 0 and want[1]["candidate_edges"] > want[1]["verified_edges"]
 
 
+def test_passage_rule_on_disk_equals_the_in_memory_rule(bench, tmp_path):
+    """The final pass (text hashes, passages, server-page flags): the store's passages give the labels and
+    figures the in-memory passages give."""
+    run = lambda f, items: [f(*i) for i in items]  # noqa: E731
+    signed = sign_documents(bench.parts, bench.good, hasher_params(CONFIG), {}, run, with_hashes=True)
+    store = sign_store(bench.parts, bench.keys, bench.n, tmp_path / "sig2", CONFIG, {}, True, block_rows=97)
+    assert sum(p.total_words > 0 for p in signed.passages) > 0.9 * len(signed.passages)
+    on_disk = SignatureStore(store)
+    try:
+        assert [p.keys.tolist() for p in on_disk.passages(np.arange(bench.n))] == \
+            [p.keys.tolist() for p in signed.passages]
+        np.testing.assert_array_equal(on_disk.status(), signed.status)
+        np.testing.assert_array_equal(on_disk.sites(), signed.sites)
+    finally:
+        on_disk.close()
+    params = VerifyParams.for_clusters(CONFIG)
+    want = near_dup_labels(signed.sigs, signed.sizes, CONFIG.bands, CONFIG.rows, CONFIG.hot_bucket_cap, params,
+                           passages=signed.passages, status=signed.status, sites=signed.sites)
+    got = near_dup_components(run, sorted(store.glob("bands-*.arrow")), bench.n, CONFIG.bands, CONFIG.hot_bucket_cap,
+                              params, store, tmp_path / "edges", bands_per_group=5, edge_partitions=4,
+                              components=connected_components)
+    np.testing.assert_array_equal(got[0], want[0])
+    assert got[1] == want[1]
+
+
 def test_near_duplicates_on_disk_equal_the_in_memory_rule_on_the_bench(bench, tmp_path):
     params = VerifyParams.for_clusters(CONFIG)
     want = near_dup_labels(bench.signed.sigs, bench.signed.sizes, CONFIG.bands, CONFIG.rows, CONFIG.hot_bucket_cap,

@@ -8,8 +8,11 @@ from collections.abc import Callable
 import numpy as np
 
 from dedup.neardup.minhash import _jit
+from collections.abc import Sequence
+
 from dedup.neardup.lsh import (CandidateStats, VerifyParams, candidate_edges, drop_composite_edges, estimate, lsh_keys,
-                               verify)
+                               passage_checks, verify, verify_passages)
+from dedup.neardup.passages import Passages
 
 
 def connected_components(n_nodes: int, src: np.ndarray, dst: np.ndarray) -> np.ndarray:
@@ -65,16 +68,22 @@ Components = Callable[[int, np.ndarray, np.ndarray], np.ndarray]
 def near_dup_labels(sigs: np.ndarray, sizes: np.ndarray, bands: int, rows: int, hot_cap: int, params: VerifyParams,
                     *, previous: np.ndarray | None = None, membership: tuple[np.ndarray, np.ndarray] | None = None,
                     candidate_edges: CandidateEdges = candidate_edges,
-                    components: Components = connected_components) -> tuple[np.ndarray, dict]:
+                    components: Components = connected_components, passages: Sequence[Passages] | None = None,
+                    status: np.ndarray | None = None, sites: np.ndarray | None = None) -> tuple[np.ndarray, dict]:
     """Components of the verified candidate graph, and its figures for run.json.
 
     With a previous release: `previous` marks its documents, whose relations stay as published (edges
     between two of them are ignored, and `membership` edges, each previous duplicate to its canonical,
-    keep its clusters whole). The engine supplies `candidate_edges` and `components`."""
+    keep its clusters whole). The engine supplies `candidate_edges` and `components`. `passages`,
+    `status` and `sites` (per document, from the final signing pass) add the passage and server-page rules."""
     keys = lsh_keys(sigs, bands, rows)
     src, dst, stats = candidate_edges(keys, hot_cap)
     jac, contain = estimate(sigs, sizes, src, dst)
     ok = verify(jac, contain, sizes, src, dst, params) & (sizes[src] > 0) & (sizes[dst] > 0)
+    if passages is not None:
+        checks = passage_checks(ok, contain, params)
+        checks = checks[(sizes[src[checks]] > 0) & (sizes[dst[checks]] > 0)]
+        ok = verify_passages(ok, checks, src, dst, passages, status, sites, params)
     if previous is not None:
         ok &= ~(previous[src] & previous[dst])
     ok, composites = drop_composite_edges(sigs, sizes, src, dst, jac, ok, params)

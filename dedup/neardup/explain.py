@@ -3,7 +3,9 @@
 Reads the build's signatures/, data/, duplicates/ and run.json; recomputes the estimates and the
 verification verdict with the run's own parameters, and for two documents of one cluster that were not
 an edge themselves, the chain of accepted edges through other documents that joins them. Exact measures need both texts: they are shown
-when both documents are canonical records (duplicate rows do not carry text).
+when both documents are canonical records (duplicate rows do not carry text). So do the shared
+passages (`neardup/passages.py`): an edge the passage rule accepted is only recognised with both texts;
+the chain shows MinHash edges only.
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ import polars as pl
 from dedup.errors import InputError
 from dedup.neardup.minhash import shingles
 from dedup.text.language import shingle_unit
-from dedup.neardup.lsh import VerifyParams, estimate, lsh_keys, verify
+from dedup.neardup.lsh import PASSAGE_MIN_CONTAINMENT, VerifyParams, estimate, lsh_keys, verify
+from dedup.neardup.passages import copies_by_passages, passages, shared as shared_passages
+from dedup.text.normalise import split_blocks
 
 
 def _scan(out: Path, table: str) -> pl.LazyFrame:
@@ -56,7 +60,8 @@ def explain_pair(out: Path, a: str, b: str) -> dict:
     keys = lsh_keys(sigs, config["bands"], config["rows"])
     shared = [int(i) for i in np.flatnonzero(keys[0] == keys[1])]
     params = VerifyParams(config["verify_jaccard"], config["verify_containment"],
-                          config["verify_containment_min_jaccard"], config["verify_min_shingles"])
+                          config["verify_containment_min_jaccard"], config["verify_min_shingles"],
+                          config.get("verify_passage_coverage", 2.0), config.get("verify_passage_paragraphs", 3))
     accepted = bool(verify(jac, contain, sizes, src, dst, params)[0])
     result = {
         "a": a, "b": b,
@@ -78,6 +83,13 @@ def explain_pair(out: Path, a: str, b: str) -> dict:
         inter = len(sa & sb)
         result["exact_jaccard"] = round(inter / max(1, len(sa | sb)), 4)
         result["exact_containment"] = round(inter / max(1, min(len(sa), len(sb))), 4)
+        pa_, pb_ = passages(split_blocks(texts[a])), passages(split_blocks(texts[b]))
+        coverage, paragraphs = shared_passages(pa_, pb_)
+        result["shared_passages"] = {"coverage": round(coverage, 4), "paragraphs": paragraphs}
+        if shared and not accepted and float(contain[0]) >= PASSAGE_MIN_CONTAINMENT and copies_by_passages(
+                pa_, pb_, params.passage_coverage, params.passage_paragraphs):
+            result["verdict"] = (f"edge accepted by shared passages (coverage {coverage:.2f} from {paragraphs} "
+                                 "paragraphs), if the two pages are on different sites")
     else:
         result["exact"] = "not computed: duplicate rows do not keep their text"
     return result

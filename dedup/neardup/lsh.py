@@ -10,12 +10,14 @@ where Jaccard does not; the guards keep pages that share only a little text apar
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from dedup.neardup.minhash import _jit, band_keys
+from dedup.neardup.passages import Passages, copies_by_passages
 
 if TYPE_CHECKING:
     from dedup.config import BuildConfig
@@ -28,12 +30,15 @@ class VerifyParams:
     containment: float = 0.75  # or on containment of the smaller doc in the larger...
     containment_min_jaccard: float = 0.1  # ...when Jaccard is at least this (guards tiny overlaps)
     min_shingles: int = 20  # containment only counts when the smaller doc has this many shingles
+    # or on shared passages (neardup/passages.py): this share of the smaller doc's passage words...
+    passage_coverage: float = 0.5  # (above 1: never)
+    passage_paragraphs: int = 3  # ...from at least this many paragraphs of each
 
     @classmethod
     def for_clusters(cls, config: BuildConfig) -> VerifyParams:
         """The final clustering's acceptance rule."""
         return cls(config.verify_jaccard, config.verify_containment, config.verify_containment_min_jaccard,
-                   config.verify_min_shingles)
+                   config.verify_min_shingles, config.verify_passage_coverage, config.verify_passage_paragraphs)
 
     @classmethod
     def for_stories(cls, config: BuildConfig) -> VerifyParams:
@@ -41,7 +46,7 @@ class VerifyParams:
         updates) count as one story. Pages that share a long template are not yet cleaned of it and look
         alike; merging them would hide the very repetition that marks the template."""
         return cls(config.story_jaccard, config.story_containment, config.story_containment_min_jaccard,
-                   config.verify_min_shingles)
+                   config.verify_min_shingles, passage_coverage=2.0)
 
 
 @dataclass(slots=True)
@@ -150,6 +155,36 @@ def verify(jac: np.ndarray, contain: np.ndarray, sizes: np.ndarray, src: np.ndar
     by_jaccard = jac >= p.jaccard
     by_containment = (contain >= p.containment) & (jac >= p.containment_min_jaccard) & (small >= p.min_shingles)
     return by_jaccard | by_containment
+
+
+# only candidates whose estimated containment reaches this are checked on their passages: it bounds the
+# cost (a copy's shared sentences also share their 5-grams: 0.45 was the lowest among the bench copies)
+PASSAGE_MIN_CONTAINMENT = 0.2
+
+
+def passage_checks(ok: np.ndarray, contain: np.ndarray, p: VerifyParams) -> np.ndarray:
+    """Positions of the candidate pairs the passage rule is asked about: not yet accepted, with some
+    estimated containment (none when the rule is off)."""
+    if p.passage_coverage > 1.0:
+        return np.empty(0, np.int64)
+    return np.flatnonzero(~ok & (contain >= PASSAGE_MIN_CONTAINMENT))
+
+
+def verify_passages(ok: np.ndarray, checks: np.ndarray, src: np.ndarray, dst: np.ndarray,
+                    passages: Sequence[Passages], status: np.ndarray | None, sites: np.ndarray | None,
+                    p: VerifyParams) -> np.ndarray:
+    """The accepted mask after the passage rule (the pairs at `checks` on two different sites that share
+    passages enough, `passages.copies_by_passages`) and the server-page rule (no edge touches a
+    server-generated page). `passages`, `status` and `sites` are indexed like `src` and `dst`."""
+    ok = ok.copy()
+    if sites is not None and len(checks):
+        checks = checks[sites[src[checks]] != sites[dst[checks]]]
+    for i in checks.tolist():
+        if copies_by_passages(passages[src[i]], passages[dst[i]], p.passage_coverage, p.passage_paragraphs):
+            ok[i] = True
+    if status is not None and len(src):
+        ok &= ~(status[src] | status[dst])
+    return ok
 
 
 def lsh_keys(sigs: np.ndarray, bands: int, rows: int) -> np.ndarray:

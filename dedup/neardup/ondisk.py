@@ -34,7 +34,8 @@ import pyarrow as pa
 from dedup import spill
 from dedup.neardup.cluster import Components, flatten, union_edges
 from dedup.neardup.lsh import (BandFigures, CandidateStats, VerifyParams, add_band, bucket_edges,
-                               drop_composite_edges, estimate, verify)
+                               drop_composite_edges, estimate, passage_checks, verify, verify_passages)
+from dedup.neardup.passages import EMPTY
 from dedup.neardup.sign import read_band
 from dedup.neardup.store import SignatureStore
 
@@ -117,6 +118,7 @@ def verify_partition(edge_files: list[Path], partition: int, n: int, store_folde
     del edges
     store = SignatureStore(store_folder)
     sizes = store.sizes()
+    status, sites = store.status(), store.sites()
     previous = np.load(previous_file, mmap_mode="r") if previous_file is not None else None
     keep_lo, keep_hi, keep_jac = [], [], []
     try:
@@ -127,6 +129,14 @@ def verify_partition(edge_files: list[Path], partition: int, n: int, store_folde
             local_sizes = sizes[docs]
             jac, contain = estimate(store[docs], local_sizes, ls, ld)
             ok = verify(jac, contain, local_sizes, ls, ld, params) & (local_sizes[ls] > 0) & (local_sizes[ld] > 0)
+            checks = passage_checks(ok, contain, params)
+            checks = checks[(local_sizes[ls[checks]] > 0) & (local_sizes[ld[checks]] > 0)]
+            # the passages of the documents some check needs, read from the store; the others stay empty
+            local_passages = [EMPTY] * len(docs)
+            needed = np.unique(np.concatenate([ls[checks], ld[checks]])) if len(checks) else np.empty(0, np.int64)
+            for at, found in zip(needed.tolist(), store.passages(docs[needed])):
+                local_passages[at] = found
+            ok = verify_passages(ok, checks, ls, ld, local_passages, status[docs], sites[docs], params)
             if previous is not None:
                 ok &= ~(previous[s] & previous[d])
             keep_lo.append(s[ok])

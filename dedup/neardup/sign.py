@@ -22,6 +22,7 @@ import pyarrow.parquet as pq
 
 from dedup import spill
 from dedup.neardup.minhash import MinHasher, band_keys
+from dedup.neardup.passages import EMPTY, Passages, is_status_page, passages, site_key
 from dedup.neardup.store import sig_table
 from dedup.text.blocks import final_blocks
 from dedup.text.language import identify, same_sample, shingle_unit
@@ -46,31 +47,50 @@ def hasher(params: HasherParams) -> MinHasher:
     return MinHasher(num_perm=num_perm, seed=seed, ngram=ngram, unit=unit, hash=hash_name)
 
 
+@dataclass
+class SignedRows:
+    """What signing one part gives: per signed row, its row number in the part, MinHash signature,
+    shingle count, text hash (final pass), language and score, passages and server-page flag (final
+    pass: `neardup/passages.py`)."""
+
+    at: np.ndarray
+    sigs: np.ndarray
+    sizes: np.ndarray
+    hashes: list[str | None]
+    languages: list[tuple[str | None, float | None]]
+    passages: list[Passages]
+    status: np.ndarray  # bool: a server-generated page (redirect, error), never a near-duplicate
+    sites: np.ndarray  # uint64: `passages.site_key` of the document's domain (final pass; else 0)
+
+
 def sign_rows(part: Path, params: HasherParams, chrome: dict[str, set[int]], with_hashes: bool,
-              wanted: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str | None],
-                                                         list[tuple[str | None, float | None]]]:
+              wanted: np.ndarray | None = None) -> SignedRows:
     """One `docs` part -> the row number (in the part) of each signed row, its MinHash signature and
     shingle count over its text after the cross-site pass (`chrome` empty: the within-page text),
-    (`with_hashes`) that text's hash, and its language and score. Each text is shingled in the unit of
-    its language (`text.language.shingle_unit`). Signs the rows `wanted` marks (a bool per row of the
-    part), else every row the ingest kept."""
+    and its language and score. `with_hashes` (the final pass) adds that text's hash, its passages and
+    whether it is a server-generated page. Each text is shingled in the unit of its language
+    (`text.language.shingle_unit`). Signs the rows `wanted` marks (a bool per row of the part), else
+    every row the ingest kept."""
     at: list[int] = []
     texts: list[str] = []
     hashes: list[str | None] = []
     languages: list[tuple[str | None, float | None]] = []
+    found: list[Passages] = []
+    status: list[bool] = []
+    sites: list[int] = []
     first = 0
     for batch in pq.ParquetFile(part).iter_batches(batch_size=4096, columns=[
-            "domain", "title", "blocks", "block_keys", "text_hash", "language", "language_score",
-            "reject_reason"]):
+            "domain", "title", "html_title", "blocks", "block_keys", "heading_keys", "text_hash", "language",
+            "language_score", "reject_reason"]):
         rows = frame(batch).with_row_index("_row", offset=first)
         first += batch.num_rows
         keep: pl.Expr | pl.Series = pl.col("reject_reason").is_null()
         if wanted is not None:
             keep = pl.Series(wanted[rows["_row"].to_numpy()])
-        for row, domain, title, blocks, keys, own_hash, lang, score in rows.filter(keep).select(
-                "_row", "domain", "title", "blocks", "block_keys", "text_hash", "language",
+        for row, domain, title, html_title, blocks, keys, headings, own_hash, lang, score in rows.filter(keep).select(
+                "_row", "domain", "title", "html_title", "blocks", "block_keys", "heading_keys", "text_hash", "language",
                 "language_score").iter_rows():
-            kept, removed, _ = final_blocks(blocks, keys, domain, chrome, title)
+            kept, removed, _ = final_blocks(blocks, keys, domain, chrome, title, headings)
             at.append(row)
             texts.append(join_blocks(kept))
             # the within-page text's hash stands when the site pass removed nothing...
@@ -78,8 +98,17 @@ def sign_rows(part: Path, params: HasherParams, chrome: dict[str, set[int]], wit
             # and its language, unless the removed chrome changed what the identifier reads
             same = removed == 0 or same_sample(join_blocks(blocks), texts[-1])
             languages.append((lang, score) if same else identify(texts[-1]))
+            if with_hashes:
+                found.append(passages(kept))
+                status.append(is_status_page(title, kept, found[-1].total_words, html_title))
+                sites.append(site_key(domain))
+            else:
+                found.append(EMPTY)
+                status.append(False)
+                sites.append(0)
     sigs, sizes = sign_texts(texts, [lang for lang, _ in languages], params)
-    return np.asarray(at, dtype=np.int64), sigs, sizes, hashes, languages
+    return SignedRows(np.asarray(at, dtype=np.int64), sigs, sizes, hashes, languages, found,
+                      np.asarray(status, dtype=bool), np.asarray(sites, dtype=np.uint64))
 
 
 def sign_texts(texts: list[str], languages: list[str | None], params: HasherParams) -> tuple[np.ndarray, np.ndarray]:
@@ -114,9 +143,9 @@ def sign_part(part: Path, keys_file: Path, params: HasherParams, chrome: dict[st
     grouped by store block (`store.assemble_block` reads them) and their LSH band keys grouped by band
     (the bucket tasks of `ondisk.band_group_edges` read them). Returns the rows signed."""
     doc_of_row = spill.read_all(keys_file, ["doc"]).column("doc").to_numpy()
-    at, sigs, sizes, hashes, languages = sign_rows(part, params, chrome, with_hashes, wanted=doc_of_row >= 0)
-    return write_signed_part(doc_of_row[at], sigs, sizes, hashes, block_rows, bands, rows, sig_file, band_file,
-                             languages)
+    signed = sign_rows(part, params, chrome, with_hashes, wanted=doc_of_row >= 0)
+    return write_signed_part(doc_of_row[signed.at], signed.sigs, signed.sizes, signed.hashes, block_rows, bands, rows,
+                             sig_file, band_file, signed.languages, signed.passages, signed.status, signed.sites)
 
 
 def sign_previous(shard: Path, keys_file: Path, num_perm: int, block_rows: int, bands: int, rows: int,
@@ -134,11 +163,15 @@ def sign_previous(shard: Path, keys_file: Path, num_perm: int, block_rows: int, 
 
 def write_signed_part(doc: np.ndarray, sigs: np.ndarray, sizes: np.ndarray, hashes: list[str | None],
                       block_rows: int, bands: int, rows: int, sig_file: Path, band_file: Path,
-                      languages: list[tuple[str | None, float | None]] | None = None) -> int:
-    """Signed rows (global index, signature, shingle count, text hash, language) -> the signing task's
-    two files: the signatures grouped by store block, the band keys grouped by band (`read_band`)."""
+                      languages: list[tuple[str | None, float | None]] | None = None,
+                      found: list[Passages] | None = None, status: np.ndarray | None = None,
+                      sites: np.ndarray | None = None) -> int:
+    """Signed rows (global index, signature, shingle count, text hash, language, passages, server-page
+    flag, site key) -> the signing task's two files: the signatures grouped by store block, the band keys grouped
+    by band (`read_band`)."""
     doc = np.asarray(doc, dtype=np.int64)
-    spill.write_grouped(sig_table(doc, sizes, sigs, hashes, languages), doc // block_rows, sig_file)
+    spill.write_grouped(sig_table(doc, sizes, sigs, hashes, languages, found, status, sites), doc // block_rows,
+                        sig_file)
     keys = band_keys(sigs, bands, rows) if len(doc) else np.empty((0, bands), np.uint64)
     # one batch per band (its keys, in the order of `doc`), and the documents once, in group DOCS_GROUP
     column = np.concatenate([doc.astype(np.uint64), np.ascontiguousarray(keys.T).reshape(-1)])
@@ -157,6 +190,9 @@ class Signed:
     hashes: list[str | None]  # text hash (normalised text), for exact-match flags
     languages: list[str | None] | None = None  # language of the signed text (text.language.identify)
     language_scores: list[float | None] | None = None
+    passages: list[Passages] | None = None  # long sentences of the signed text (final pass)
+    status: np.ndarray | None = None  # bool: server-generated page (final pass)
+    sites: np.ndarray | None = None  # uint64: key of the document's domain (final pass)
 
     def index(self) -> dict[str, int]:
         """doc_id -> row."""
@@ -178,14 +214,20 @@ def sign_documents(parts: list[Path], good: pl.DataFrame, params: HasherParams, 
     hashes: list[str | None] = [None] * n
     languages: list[str | None] = [None] * n
     scores: list[float | None] = [None] * n
+    found: list[Passages] = [EMPTY] * n
+    status = np.zeros(n, dtype=bool)
+    sites = np.zeros(n, dtype=np.uint64)
     results = run_map(sign_rows, [(p, params, chrome, with_hashes) for p in parts])
-    for part, (rows_at, part_sigs, part_sizes, part_hashes, part_languages) in zip(parts, results):
+    for part, signed in zip(parts, results):
         position = pl.read_parquet(part, columns=["source_file", "source_offset"])
-        where = [at.get((position["source_file"][r], position["source_offset"][r]), -1) for r in rows_at.tolist()]
+        where = [at.get((position["source_file"][r], position["source_offset"][r]), -1) for r in signed.at.tolist()]
         rows = np.asarray(where, dtype=np.int64)
         mine = rows >= 0
-        sigs[rows[mine]], sizes[rows[mine]] = part_sigs[mine], part_sizes[mine]
-        for i, h, (lang, score) in zip(rows[mine], (h for h, m in zip(part_hashes, mine) if m),
-                                       (x for x, m in zip(part_languages, mine) if m)):
-            hashes[i], languages[i], scores[i] = h, lang, score
-    return Signed(doc_ids, sigs, sizes, hashes, languages, scores)
+        sigs[rows[mine]], sizes[rows[mine]] = signed.sigs[mine], signed.sizes[mine]
+        status[rows[mine]] = signed.status[mine]
+        sites[rows[mine]] = signed.sites[mine]
+        for i, h, (lang, score), ps in zip(rows[mine], (h for h, m in zip(signed.hashes, mine) if m),
+                                           (x for x, m in zip(signed.languages, mine) if m),
+                                           (x for x, m in zip(signed.passages, mine) if m)):
+            hashes[i], languages[i], scores[i], found[i] = h, lang, score, ps
+    return Signed(doc_ids, sigs, sizes, hashes, languages, scores, found, status, sites)

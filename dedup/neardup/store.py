@@ -17,8 +17,10 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from dedup import spill
+from dedup.neardup.passages import EMPTY, Passages
 
 META = "store.json"
 RELEASE_BYTES = 32 * 2 ** 20  # mapped pages read since the last release before they are handed back
@@ -45,19 +47,48 @@ def n_blocks(n: int, block_rows: int) -> int:
     return max(1, -(-n // block_rows))
 
 
+PASSAGE_ARRAYS = ("offsets", "keys", "words", "blocks", "status", "site")
+
+
+def passages_path(folder: Path, block: int, array: str) -> Path:
+    """One array of one block's passages (`neardup/passages.py`): `offsets` (CSR, a row's passages are
+    keys[offsets[r]:offsets[r + 1]]), `keys`, `words`, `blocks`, `status` (server-generated page) and `site` (`passages.site_key`)."""
+    return folder / f"passages-{block:05d}-{array}.npy"
+
+
+def _list_array(parts: list[np.ndarray], dtype: type, arrow_type: pa.DataType) -> pa.Array:
+    """Arrays of one numpy type -> an Arrow list array (one list per array)."""
+    lengths = np.fromiter((len(p) for p in parts), dtype=np.int64, count=len(parts))
+    offsets = pa.array(np.r_[0, np.cumsum(lengths)].astype(np.int32), pa.int32())
+    values: np.ndarray = np.concatenate(parts).astype(dtype, copy=False) if parts else np.empty(0, dtype)
+    return pa.ListArray.from_arrays(offsets, pa.array(values, arrow_type))
+
+
 def sig_table(doc: np.ndarray, sizes: np.ndarray, sigs: np.ndarray, hashes: list[str | None],
-              languages: list[tuple[str | None, float | None]] | None = None) -> pa.Table:
+              languages: list[tuple[str | None, float | None]] | None = None,
+              found: list[Passages] | None = None, status: np.ndarray | None = None,
+              sites: np.ndarray | None = None) -> pa.Table:
     """Rows of signed documents as the signing tasks hand them on: doc (global index), size (shingle
     count), hash (of the signed text, or null), language and language_score (of the signed text, or
-    null), sig (fixed-size list of num_perm uint32)."""
+    null), sig (fixed-size list of num_perm uint32), the passages (keys, words, blocks: lists) and
+    status (a server-generated page) and site (key of its domain)."""
     num_perm = sigs.shape[1]
+    n = len(doc)
     flat = pa.array(np.ascontiguousarray(sigs, dtype=np.uint32).reshape(-1), type=pa.uint32())
-    languages = languages or [(None, None)] * len(doc)
+    languages = languages or [(None, None)] * n
+    found = found if found is not None else [EMPTY] * n
+    status = status if status is not None else np.zeros(n, dtype=bool)
+    sites = sites if sites is not None else np.zeros(n, dtype=np.uint64)
     return pa.table({"doc": pa.array(doc, pa.int64()), "size": pa.array(sizes, pa.int64()),
                      "hash": pa.array(hashes, pa.string()),
                      "language": pa.array([lang for lang, _ in languages], pa.string()),
                      "language_score": pa.array([score for _, score in languages], pa.float64()),
-                     "sig": pa.FixedSizeListArray.from_arrays(flat, num_perm)})
+                     "sig": pa.FixedSizeListArray.from_arrays(flat, num_perm),
+                     "passage_keys": _list_array([p.keys for p in found], np.uint64, pa.uint64()),
+                     "passage_words": _list_array([p.words for p in found], np.uint16, pa.uint16()),
+                     "passage_blocks": _list_array([p.blocks for p in found], np.uint16, pa.uint16()),
+                     "status": pa.array(np.asarray(status, dtype=bool), pa.bool_()),
+                     "site": pa.array(np.asarray(sites, dtype=np.uint64), pa.uint64())})
 
 
 def sig_arrays(table: pa.Table, num_perm: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -79,17 +110,52 @@ def assemble_block(folder: Path, block: int, part_files: list[Path]) -> int:
     rows = max(0, min(n, first + block_rows) - first)
     sigs = np.zeros((rows, num_perm), dtype=np.uint32)
     sizes = np.zeros(rows, dtype=np.int64)
+    status = np.zeros(rows, dtype=bool)
+    site = np.zeros(rows, dtype=np.uint64)
+    counts = np.zeros(rows, dtype=np.int64)
+    values: list[tuple[np.ndarray, pa.Table]] = []
     signed = 0
     for f in part_files:
-        doc, size, part_sigs = sig_arrays(spill.read_group(f, block, ["doc", "size", "sig"]), num_perm)
+        table = spill.read_group(f, block)
+        doc, size, part_sigs = sig_arrays(table, num_perm)
         sigs[doc - first] = part_sigs
         sizes[doc - first] = size
         signed += len(doc)
+        if "status" in table.column_names:  # a previous release's rows have no passages
+            status[doc - first] = table.column("status").to_numpy(zero_copy_only=False)
+            site[doc - first] = table.column("site").to_numpy(zero_copy_only=False)
+            counts[doc - first] = pc.list_value_length(table.column("passage_keys")).to_numpy(zero_copy_only=False)
+            values.append((doc - first, table.select(["passage_keys", "passage_words", "passage_blocks"])))
+    _write_passages(folder, block, counts, values, status, site)
     _write_atomic(block_path(folder, block), sigs.tobytes())
     tmp = sizes_path(folder, block).with_name(f".sizes-{block:05d}.tmp.npy")
     np.save(tmp, sizes)
     tmp.replace(sizes_path(folder, block))
     return signed
+
+
+def _write_passages(folder: Path, block: int, counts: np.ndarray, values: list[tuple[np.ndarray, pa.Table]],
+                    status: np.ndarray, site: np.ndarray) -> None:
+    """One block's passages in doc order (CSR: offsets into flat keys, words, blocks) and flags."""
+    offsets = np.r_[0, np.cumsum(counts)].astype(np.int64)
+    keys = np.zeros(offsets[-1], np.uint64)
+    words = np.zeros(offsets[-1], np.uint16)
+    blocks = np.zeros(offsets[-1], np.uint16)
+    for rows, table in values:
+        lengths = counts[rows]
+        if not lengths.sum():
+            continue
+        # where each flattened value goes: its row's offset plus its place in the row's list
+        start = np.repeat(offsets[rows], lengths)
+        place = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        at = start + place
+        for target, name in ((keys, "passage_keys"), (words, "passage_words"), (blocks, "passage_blocks")):
+            target[at] = pc.list_flatten(table.column(name)).to_numpy(zero_copy_only=False)
+    for name, array in zip(PASSAGE_ARRAYS, (offsets, keys, words, blocks, status, site)):
+        path = passages_path(folder, block, name)
+        tmp = path.with_name(f".{path.stem}.tmp.npy")
+        np.save(tmp, array)
+        tmp.replace(path)
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
@@ -108,6 +174,7 @@ class SignatureStore:
         meta = json.loads((self.folder / META).read_text("utf-8"))
         self.n, self.num_perm, self.block_rows = meta["n"], meta["num_perm"], meta["block_rows"]
         self._maps: dict[int, tuple[mmap.mmap, np.ndarray]] = {}
+        self._passage_maps: dict[int, dict[str, np.ndarray]] = {}
         self._touched = 0
 
     @property
@@ -163,6 +230,46 @@ class SignatureStore:
         parts = [np.load(sizes_path(self.folder, b)) for b in range(n_blocks(self.n, self.block_rows))]
         return np.concatenate(parts) if parts else np.empty(0, np.int64)
 
+    def status(self) -> np.ndarray:
+        """Whether each index is a server-generated page (`passages.is_status_page`)."""
+        parts = [self._passages(b)["status"] for b in range(n_blocks(self.n, self.block_rows))]
+        return np.concatenate(parts) if parts else np.empty(0, bool)
+
+    def sites(self) -> np.ndarray:
+        """The site key of each index (`passages.site_key`; 0 where not known)."""
+        parts = [self._passages(b)["site"] for b in range(n_blocks(self.n, self.block_rows))]
+        return np.concatenate(parts) if parts else np.empty(0, np.uint64)
+
+    def _passages(self, block: int) -> dict[str, np.ndarray]:
+        """One block's passage arrays, memory-mapped (read as they are used)."""
+        if block not in self._passage_maps:
+            if not passages_path(self.folder, block, "offsets").exists():  # written before passages were kept
+                rows = max(0, min(self.n, (block + 1) * self.block_rows) - block * self.block_rows)
+                self._passage_maps[block] = {
+                    "offsets": np.zeros(rows + 1, np.int64), "keys": np.empty(0, np.uint64),
+                    "words": np.empty(0, np.uint16), "blocks": np.empty(0, np.uint16), "status": np.zeros(rows, bool),
+                    "site": np.zeros(rows, np.uint64)}
+            else:
+                self._passage_maps[block] = {a: np.load(passages_path(self.folder, block, a), mmap_mode="r")
+                                             for a in PASSAGE_ARRAYS}
+        return self._passage_maps[block]
+
+    def passages(self, idx: np.ndarray) -> list[Passages]:
+        """The passages of the documents `idx` (in that order)."""
+        idx = np.asarray(idx, dtype=np.int64)
+        out: list[Passages] = [EMPTY] * len(idx)
+        blocks = idx // self.block_rows
+        for b in np.unique(blocks).tolist():
+            data = self._passages(b)
+            offsets = data["offsets"]
+            for i in np.flatnonzero(blocks == b).tolist():
+                row = int(idx[i]) - b * self.block_rows
+                lo, hi = int(offsets[row]), int(offsets[row + 1])
+                if hi > lo:
+                    out[i] = Passages(np.array(data["keys"][lo:hi]), np.array(data["words"][lo:hi]),
+                                      np.array(data["blocks"][lo:hi]))
+        return out
+
     def release(self) -> None:
         """Hand the pages read so far back to the kernel (they stay in the page cache)."""
         for mm, _ in self._maps.values():
@@ -172,6 +279,7 @@ class SignatureStore:
 
     def close(self) -> None:
         """Unmap every block."""
+        self._passage_maps.clear()
         for b in list(self._maps):
             mm, arr = self._maps.pop(b)
             del arr

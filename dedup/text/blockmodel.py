@@ -10,6 +10,7 @@ library at run time, and the same bytes in give the same decisions everywhere.
 from __future__ import annotations
 
 import json
+from typing import Any
 from functools import lru_cache
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from dedup.text.layout import Line, read_minimal_html
 MODEL_VERSION = "block-trees-1"  # bump with any change of blockfeatures or the training labels
 MODEL_PATH = Path(__file__).with_name("blockmodel.json")
 
-_OPTIONS = dict(preserve_formatting="minimal_html", links=True, alt_texts=False, list_bullets=False)
+_OPTIONS: dict[str, Any] = dict(preserve_formatting="minimal_html", links=True, alt_texts=False, list_bullets=False)
 
 
 class TreeModel:

@@ -15,8 +15,8 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pyarrow as pa
@@ -205,8 +205,9 @@ def page_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
     """Stage function over a `docs` batch: the within-page pass, block keys and the text columns."""
     cols = batch.to_pydict()
     n = batch.num_rows
-    out = {k: [None] * n for k in ("blocks", "block_keys", "short_block_keys", "blocks_removed",
-                                   "boilerplate_chars_removed", "removed_reasons", "text", "n_chars", "text_hash")}
+    columns = ("blocks", "block_keys", "short_block_keys", "blocks_removed", "boilerplate_chars_removed",
+               "removed_reasons", "text", "n_chars", "text_hash")
+    out: dict[str, list[Any]] = {k: [None] * n for k in columns}
     reasons, details = list(cols["reject_reason"]), list(cols["reject_detail"])
     for i in range(n):
         blocks = cols["blocks"][i]
@@ -299,36 +300,28 @@ def chrome_lookup(chrome: pl.DataFrame) -> dict[str, set[int]]:
     return lookup
 
 
-_NO_KEYS: frozenset[int] = frozenset()
-
-
-@lru_cache(maxsize=16384)
-def _chrome_block_facts(block: str) -> tuple[str, bool]:
-    """(normalised text, is a wire notice) of a block whose key is chrome: the same lines recur on every
-    page of a site, so each is worked out once per process, not once per page (nor is the union of the
-    site's and the cross-site keys made for every page)."""
-    return normalise_text(block), is_wire_notice(block)
+def _keys_or_none(keys: list[int] | None, n: int) -> list[int | None]:
+    return list(keys) if keys else [None] * n
 
 
 def final_blocks(blocks: list[str] | None, keys: list[int] | None, domain: str | None,
-                 chrome: dict[str, set[int]], title: str | None = None) -> tuple[list[str], int, int]:
+                 chrome: dict[str, set[int]], title: str | None = None,
+                 headings: list[int] | None = None) -> tuple[list[str], int, int]:
     """Blocks left after the cross-site pass: (kept, removed count, removed chars).
 
     The page's own headline stays even when the site lists it under 'related' on other pages, and so
-    does a wire agency's copyright line (story text, not the site's)."""
+    does a wire agency's copyright line (story text, not the site's), and so do the page's section
+    headings (`headings`: keys of headings followed by its article text, such as 'Conclusion')."""
     if not blocks:
         return [], 0, 0
-    own, cross = chrome.get(domain or "") or _NO_KEYS, chrome.get(CROSS_SITE) or _NO_KEYS
-    if not own and not cross:
+    drop = chrome_keys(chrome, domain)
+    if headings and drop:
+        drop = drop - set(headings)
+    if not drop:
         return blocks, 0, 0
     headline = normalise_text(title) if title and len(title.split()) >= 4 else None
-    gone = []
-    for b, k in zip(blocks, keys or [None] * len(blocks)):
-        if k in own or k in cross:
-            normalised, wire_notice = _chrome_block_facts(b)
-            gone.append(not (headline and normalised == headline) and not wire_notice)
-        else:
-            gone.append(False)
+    gone = [k in drop and not (headline and normalise_text(b) == headline) and not is_wire_notice(b)
+            for b, k in zip(blocks, _keys_or_none(keys, len(blocks)))]
     kept = [b for b, g in zip(blocks, gone) if not g]
     removed = [b for b, g in zip(blocks, gone) if g]
     return kept, len(removed), sum(len(b) for b in removed)
@@ -371,3 +364,10 @@ def count_cross_story_chrome(parts: list[Path], stories: pl.DataFrame) -> pl.Dat
     if not frames:
         return no_chrome()
     return cross_story_chrome(pl.concat(frames))
+
+
+def chrome_keys(lookup: dict[str, set[int]], domain: str | None) -> set[int]:
+    """The block keys removed on `domain`: its own site chrome and the cross-site chrome."""
+    own = lookup.get(domain or "", set())
+    cross = lookup.get(CROSS_SITE)
+    return own | cross if cross else own

@@ -120,6 +120,7 @@ class LineChoice:
     evidence: list[str]
     reasons: list[str] = field(default_factory=list)
     removed_chars: int = 0
+    headings: list[str] = field(default_factory=list)  # kept lines that are section headings (`section_headings`)
 
 
 _BAR_SEPARATORS = re.compile(r"[\s|•·/»›,;:\-–—]+")
@@ -132,7 +133,7 @@ def is_link_bar(line: Line) -> bool:
     return len(_BAR_SEPARATORS.sub("", line.text)) <= line.link_chars
 
 
-def guard_reason(text: str, names: set[str] = frozenset()) -> str | None:
+def guard_reason(text: str, names: set[str] | frozenset[str] = frozenset()) -> str | None:
     """The guard a line fails whatever the model says: leaked markup or script, a widget label, the
     site's name on its own line. None for every other line."""
     if names and len(text) <= 60 and fold_line(text) in names:
@@ -156,7 +157,47 @@ def choose_lines(lines: list[Line], probs: Sequence[float], threshold: float = K
     kept = [ln.text for ln, v in zip(lines, verdicts) if v is None]
     removed = [(ln.text, v) for ln, v in zip(lines, verdicts) if v is not None]
     # the licence, attribution and date readers see every candidate line, kept or not
-    return LineChoice(kept, [ln.text for ln in lines], [v for _, v in removed], sum(len(t) for t, _ in removed))
+    return LineChoice(kept, [ln.text for ln in lines], [v for _, v in removed], sum(len(t) for t, _ in removed),
+                      section_headings([ln for ln, v in zip(lines, verdicts) if v is None]))
+
+
+ARTICLE_LINE_WORDS = 12  # a line of article text: this many words...
+ARTICLE_LINE_MAX_LINK_SHARE = 0.2  # ...and at most this share of link text
+HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+
+
+def section_headings(kept: Sequence[Line]) -> list[str]:
+    """The kept lines that head a section of the article: a heading line (`<h1>`-`<h6>`, under
+    ARTICLE_LINE_WORDS words) whose next kept line is article text (a paragraph or bare text of at
+    least ARTICLE_LINE_WORDS words, mostly not links). "Introduction", "Methods", "Conclusion",
+    "References" head the text of many stories on many sites; the cross-story and site passes must not
+    take them for chrome where they head this page's own text. A widget label ("More stories", "Most
+    read") heads a list of links, and a caption or an ad label is not a heading."""
+    out = []
+    for line, after in zip(kept, kept[1:]):
+        if line.tag in HEADING_TAGS and len(line.text.split()) < ARTICLE_LINE_WORDS \
+                and after.tag not in HEADING_TAGS and len(after.text.split()) >= ARTICLE_LINE_WORDS \
+                and after.link_chars <= ARTICLE_LINE_MAX_LINK_SHARE * len(after.text):
+            out.append(line.text)
+    return out
+
+
+_HEADING_END = re.compile(r"[.,;:…]$")
+_URL_LIKE = re.compile(r"https?://|www\.|\.(?:com|org|net|html?)\b", re.I)
+
+
+def heading_line(first: str, after: str | None) -> bool:
+    """Text-only input: whether its first line reads as the page's headline: 2 to 20 words, letters, no
+    sentence punctuation at its end ('?' and '!' allowed: headlines ask), no address, no widget label,
+    and followed by article text (a line of ARTICLE_LINE_WORDS words or more), as a heading is."""
+    words = first.split()
+    if not 2 <= len(words) <= 20 or len(first) > 200 or after is None:
+        return False
+    if _HEADING_END.search(first) or _URL_LIKE.search(first) or not any(c.isalpha() for c in first):
+        return False
+    if guard_reason(first) is not None:
+        return False
+    return len(after.split()) >= ARTICLE_LINE_WORDS
 
 
 def plain_lines(blocks: list[str]) -> LineChoice:

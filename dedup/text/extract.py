@@ -11,6 +11,7 @@ import re
 import signal
 import threading
 import time
+from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -23,7 +24,9 @@ from dedup.rights.licence import copyright_fields, decide_licence, jsonld_licenc
 from dedup.rights.licence_html import html_licence_evidence
 from dedup.schema import schema
 from dedup.text.blockmodel import TooManyLines, page_lines, story_probabilities
-from dedup.text.cleaning import choose_lines, plain_lines
+from dedup.text.blocks import block_key
+from dedup.text.cleaning import choose_lines, heading_line, plain_lines
+from dedup.text.dates import is_date_line
 from dedup.text.markup import page_type
 from dedup.text.metadata import PageMetadata, page_metadata
 from dedup.text.normalise import join_blocks, registered_domain, split_blocks
@@ -56,6 +59,7 @@ class Extracted:
     evidence_blocks: list[str] | None = None
     removed_reasons: list[str] = field(default_factory=list)  # one per line the cleaning removed
     removed_chars: int = 0
+    headings: list[str] = field(default_factory=list)  # section headings among blocks (`cleaning.section_headings`)
 
     @property
     def text(self) -> str:
@@ -118,11 +122,11 @@ def extract_html(html: str | bytes, url: str | None = None, charset: str | None 
         # never leave one to a traceback or a garbage-collector pass on another thread (Dask workers)
         del tree
     # a page taken whole is kept as it stands: only the guards apply
-    probs = story_probabilities(features) if from_main else [1.0] * len(lines)
+    probs: Sequence[float] = story_probabilities(features).tolist() if from_main else [1.0] * len(lines)
     choice = choose_lines(lines, probs, title=title)
     return Extracted(blocks=choice.kept, metadata=page_metadata(html, url, choice.evidence),
                      evidence_blocks=choice.evidence, removed_reasons=choice.reasons,
-                     removed_chars=choice.removed_chars)
+                     removed_chars=choice.removed_chars, headings=choice.headings)
 
 
 def extract_plain(text: str, url: str | None = None) -> Extracted:
@@ -132,8 +136,14 @@ def extract_plain(text: str, url: str | None = None) -> Extracted:
     if len(blocks) > MAX_BLOCKS:
         raise TooManyLines(len(blocks))
     choice = plain_lines(blocks)
-    return Extracted(blocks=choice.kept, metadata=page_metadata(None, url, choice.evidence),
-                     evidence_blocks=choice.evidence, removed_reasons=choice.reasons,
+    md = page_metadata(None, url, choice.evidence)
+    kept = choice.kept
+    # no markup, no title: the first line is the title when it reads as a headline (a WET record's text
+    # starts with the page's <title>; a JSONL text often with its headline)
+    if md.title is None and kept and heading_line(kept[0], kept[1] if len(kept) > 1 else None) \
+            and not is_date_line(kept[0]):
+        md.title, md.title_source = kept[0], "first_line"
+    return Extracted(blocks=kept, metadata=md, evidence_blocks=choice.evidence, removed_reasons=choice.reasons,
                      removed_chars=choice.removed_chars)
 
 
@@ -234,6 +244,7 @@ def _extracted_row(html: bytes | None, text: str | None, url: str | None, charse
         "modified_at_source": md.modified_at_source,
         "page_type": page_type(md.jsonld),
         "blocks": ex.blocks,
+        "heading_keys": sorted({block_key(h) for h in ex.headings}),
         "blocks_removed": len(ex.removed_reasons),
         "boilerplate_chars_removed": ex.removed_chars,
         "removed_reasons": ex.removed_reasons,

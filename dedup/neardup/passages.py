@@ -1,0 +1,181 @@
+"""passages: the long sentences two documents share verbatim, the paragraph-level evidence of a copy.
+
+MinHash sees the whole text: a trimmed cut, a write-thru with a new top or an outlet's edit ("Mr"
+added, British spelling) of a story keeps most of its sentences word for word, yet its word 5-gram
+containment can fall to 0.5 once each copy carries its own captions, teasers and credits. The
+sentences themselves are a cheaper and sharper signal: a *passage* is a sentence of at least
+PASSAGE_MIN_WORDS words (case, punctuation and courtesy titles folded), kept as a 64-bit hash with
+its word count and the paragraph (block) it sits in.
+
+Two documents are copies by their passages when the passages they share make up at least a share of
+the smaller one's passage words (`coverage`) AND come from at least `min_paragraphs` different
+paragraphs of each. The second condition is what keeps different stories apart: a quote one story
+takes from another, a standard wire line ("Associated Press writers contributed to this report"), a
+template paragraph or two same-event sentences sit in one paragraph; a copy of a story shares
+sentences all through it.
+
+Only pages of two different sites are compared this way. Within one site, the long sentences two pages
+share are as often its own template (a standing introduction, an "about" box, a disclaimer on two or
+three pages, too few for the site pass to count) as a version of one story; versions on one site
+still join by MinHash (Jaccard, containment).
+
+Server-generated pages (`is_status_page`: a redirect, a "404 Not Found", a "Service Unavailable" page)
+are not stories: two sites' "Moved Permanently - The document has moved here" pages are alike word for
+word, and must never join each other or anything else.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+PASSAGE_MIN_WORDS = 8  # shorter sentences ("He declined to comment.") are shared by chance
+# outlets differ in courtesy titles ("Smith said" / "Mr Smith said"): a sentence is compared without them
+COURTESY_TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "mx"})
+
+_WORD = re.compile(r"\w+")
+_PADDED_TITLES = tuple(f" {t} " for t in sorted(COURTESY_TITLES))
+_MAY_HAVE_TITLE = re.compile(r"\b(?:mr|mrs|ms|miss|dr|mx)\b")
+# a sentence ends at . ! ? (and any closing quote or bracket after it) followed by space
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class Passages:
+    """One document's passages: hash, words and paragraph of each, distinct hashes sorted."""
+
+    keys: np.ndarray  # uint64, sorted, unique
+    words: np.ndarray  # uint16: the sentence's word count
+    blocks: np.ndarray  # uint16: the paragraph it first appears in (capped at 65535)
+
+    @property
+    def total_words(self) -> int:
+        """Words in all the document's passages."""
+        return int(self.words.sum())
+
+
+EMPTY = Passages(np.empty(0, np.uint64), np.empty(0, np.uint16), np.empty(0, np.uint16))
+
+
+# ASCII fast path: one bytes.translate lower-cases and turns every non-word character into a space
+# (but NUL, the sentence mark `passages` puts at sentence ends)
+_ASCII_WORDS = bytes(ord(chr(c).lower()) if chr(c).isalnum() or chr(c) in "_\0" else ord(" ") for c in range(128)) \
+    + bytes(range(128, 256))
+
+
+def sentence_words(sentence: str) -> list[str]:
+    """A sentence's words, lower-case, courtesy titles dropped: the form passages are compared in."""
+    if sentence.isascii():
+        folded = sentence.encode("ascii").translate(_ASCII_WORDS).decode("ascii")
+        words = folded.split()
+        if not _MAY_HAVE_TITLE.search(folded):
+            return words
+    else:
+        words = _WORD.findall(sentence.lower())
+    return [w for w in words if w not in COURTESY_TITLES]
+
+
+def passages(blocks: Sequence[str]) -> Passages:
+    """The passages of a document's kept blocks (each block one paragraph)."""
+    found: dict[int, tuple[int, int]] = {}
+    for b, block in enumerate(blocks):
+        if len(block) < 2 * PASSAGE_MIN_WORDS - 1:  # too short for a passage's words and spaces
+            continue
+        if block.isascii() and "\0" not in block:
+            # the whole paragraph folded at once, its sentence ends marked: the same words as sentence_words
+            folded = _SENTENCE_END.sub(" \0 ", f" {block} ").encode("ascii").translate(_ASCII_WORDS).decode("ascii")
+            titles = any(t in folded for t in _PADDED_TITLES)
+            sentences = [s.split() for s in folded.split("\0")]
+            if titles:
+                sentences = [[w for w in s if w not in COURTESY_TITLES] for s in sentences]
+        else:
+            sentences = [sentence_words(s) for s in _SENTENCE_END.split(block)]
+        for words in sentences:
+            if len(words) < PASSAGE_MIN_WORDS:
+                continue
+            digest = hashlib.blake2b(" ".join(words).encode("utf-8"), digest_size=8).digest()
+            key = int.from_bytes(digest, "little")
+            if key not in found:
+                found[key] = (len(words), b)
+    if not found:
+        return EMPTY
+    keys = np.fromiter(found, dtype=np.uint64, count=len(found))
+    order = np.argsort(keys)
+    info = np.minimum(np.asarray(list(found.values()), dtype=np.int64), 65535).astype(np.uint16)[order]
+    return Passages(keys[order], info[:, 0].copy(), info[:, 1].copy())
+
+
+def shared(a: Passages, b: Passages) -> tuple[float, int]:
+    """(coverage, paragraphs): the shared passages' words over the smaller document's passage words,
+    and the fewer of the two documents' paragraphs that hold a shared passage."""
+    small = min(a.total_words, b.total_words)
+    if small == 0:
+        return 0.0, 0
+    common, at_a, at_b = np.intersect1d(a.keys, b.keys, assume_unique=True, return_indices=True)
+    if not len(common):
+        return 0.0, 0
+    words = int(a.words[at_a].sum())
+    paragraphs = min(len(np.unique(a.blocks[at_a])), len(np.unique(b.blocks[at_b])))
+    return min(1.0, words / small), paragraphs
+
+
+def site_key(domain: str | None) -> int:
+    """A 64-bit key of a document's registered domain (0: none): the passage rule applies across sites."""
+    if not domain:
+        return 0
+    return int.from_bytes(hashlib.blake2b(domain.encode("utf-8"), digest_size=8).digest(), "little")
+
+
+def copies_by_passages(a: Passages, b: Passages, coverage: float, min_paragraphs: int) -> bool:
+    """True when two documents share passages of at least `coverage` of the smaller one's passage
+    words, from at least `min_paragraphs` paragraphs of each."""
+    if coverage > 1.0 or len(a.keys) < min_paragraphs or len(b.keys) < min_paragraphs:
+        return False
+    cover, paragraphs = shared(a, b)
+    return paragraphs >= min_paragraphs and cover >= coverage
+
+
+# HTTP reason phrases (RFC 9110) and what servers and CMSs put on their redirect and error pages
+_STATUS_PHRASES = (
+    r"moved permanently|moved temporarily|found|see other|temporary redirect|permanent redirect|"
+    r"object moved|document moved|redirecting|bad request|unauthorized|forbidden|access denied|not found|"
+    r"page not found|file not found|(?:this )?page (?:can ?not|can ?t|could not) be found|method not allowed|"
+    r"not acceptable|gone|too many requests|internal server error|server error|not implemented|bad gateway|"
+    r"service unavailable|service temporarily unavailable|gateway timeout|error"
+)
+# '301 Moved Permanently', '404 - Page Not Found', 'Error 404: not found', 'HTTP 503'
+_WITH_CODE = re.compile(rf"^(?:http |error )?(?:[345]\d\d)(?: error)?(?: (?:{_STATUS_PHRASES}))?(?: error)?$")
+# without a code, only the phrases no headline is made of
+_WITHOUT_CODE = re.compile(
+    r"^(?:moved permanently|object moved|document moved|page not found|file not found|"
+    r"(?:this )?page (?:can ?not|can ?t|could not) be found|internal server error|service unavailable|"
+    r"service temporarily unavailable|bad gateway|gateway timeout|method not allowed|access denied)$")
+_FOLD = re.compile(r"[\W_]+")
+_TITLE_PARTS = re.compile(r"\s+[|\-–—:»·•]\s+|\s*::\s*")
+STATUS_MAX_PASSAGE_WORDS = 150  # a page with more story-like text than this is not a bare status page
+
+
+def _is_status_line(text: str) -> bool:
+    folded = _FOLD.sub(" ", text.lower()).strip()
+    return bool(folded) and len(folded) <= 60 and bool(_WITH_CODE.match(folded) or _WITHOUT_CODE.match(folded))
+
+
+def is_status_page(title: str | None, blocks: Sequence[str], passage_words: int,
+                   html_title: str | None = None) -> bool:
+    """A server-generated page: its title or `<title>` (or a part of one, the site name aside) or its
+    first line is an HTTP status ('301 Moved Permanently', 'Object moved', '404 - Page Not Found',
+    'Service Unavailable'), and it holds little text besides (under STATUS_MAX_PASSAGE_WORDS passage
+    words)."""
+    if passage_words >= STATUS_MAX_PASSAGE_WORDS:
+        return False
+    heads = []
+    for t in (title, html_title):
+        if t:
+            heads += [p for p in _TITLE_PARTS.split(t) if p.strip()] + [t]
+    if blocks:
+        heads.append(blocks[0])
+    return any(_is_status_line(h) for h in heads)

@@ -1,0 +1,226 @@
+"""Passages (long shared sentences) as near-duplicate evidence, and server-generated pages.
+
+- a trimmed cut, a write-thru with a new top and an outlet's edit ("Mr", British spelling) of a story
+  are copies by their passages, whatever chrome each copy carries;
+- two different stories that share a quoted paragraph, a standard wire line or two same-event
+  sentences are not;
+- redirect and error pages are server pages; a story whose headline says "Found" or "Forbidden" is not;
+- on real article text (../shared/corpora), every trimmed and outlet-edited copy is found, and no two
+  different articles are.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from conftest import shared_path
+from dedup.neardup.lsh import VerifyParams
+from dedup.neardup.passages import (PASSAGE_MIN_WORDS, copies_by_passages, is_status_page, passages,
+                                    sentence_words, shared)
+
+COVERAGE = VerifyParams().passage_coverage  # the default rule
+
+STORY = [
+    "WILSON, N.Y. (AP) - An early morning blast leveled a house in western New York on Tuesday, killing a girl "
+    "and injuring four other members of her family, authorities said.",
+    "Niagara County Undersheriff Michael Filicetti said the blast occurred around 6 a.m. Tuesday at a home in "
+    "the rural town of Wilson. The cause was under investigation.",
+    "Sarah Johnson's body was found in the debris at the rear of the home, Filicetti said. Authorities weren't "
+    "sure whether she had been asleep when the house exploded.",
+    "Filicetti said her parents and two siblings were blown clear and were found in the front yard by the first "
+    "deputies to arrive. Jody Johnson and Judith Johnson were in stable condition at a Buffalo hospital.",
+    "The explosion occurred on a sparsely developed stretch of rural road. Neighbor Nate Reynolds, 22, said he "
+    "was awakened by the blast and saw a ball of flame rise over the house.",
+    '"It sounded like a sonic boom," said Reynolds, who lives about 100 yards from the explosion scene. "It '
+    'shook my whole house and I thought a plane had crashed."',
+    "The force of the blast sent debris flying over a wide area. Yellow wall insulation and a soccer poster "
+    "could be seen in the trees across the road from the home.",
+]
+OTHER = [
+    "BUFFALO, N.Y. (AP) - The Buffalo school board voted late Monday to close three elementary schools at the end "
+    "of the year, saying falling enrollment had left too many classrooms empty.",
+    "Superintendent Kriner Cash told the board the district would save about $4 million a year. Parents who "
+    "spoke at the meeting said the closures would force young children onto long bus rides.",
+    "The board also approved a plan to sell two of the buildings to a developer who wants to turn them into "
+    "apartments for older residents.",
+    "A final vote on the third building is expected next month, after a public hearing that the board "
+    "scheduled for the first week of March.",
+    "Enrollment in the district has fallen by nearly a fifth over the past decade, according to state figures "
+    "released in January.",
+]
+WIRE_LINES = ["Copyright 2012 The Associated Press. All rights reserved. This material may not be published, "
+              "broadcast, rewritten or redistributed.",
+              "Associated Press writers Carolyn Thompson and Michael Hill contributed to this report from Albany."]
+
+
+def chrome(site: str) -> list[str]:
+    """A site's lines around a story: menus, teasers, a footer."""
+    return [f"{site} Home", "News | Sports | Weather | Opinion", "Most Read",
+            f"Subscribe to {site} for full access to local coverage of the region and the state, starting at 99 cents.",
+            f"Copyright 2012 {site} Media Group, all rights reserved. Use of this site means you accept our terms."]
+
+
+def test_a_passage_is_a_long_sentence_compared_without_case_punctuation_or_courtesy_titles():
+    a = passages(['Mr. Filicetti said the blast occurred around 6 a.m. Tuesday. "No comment."'])
+    b = passages(["FILICETTI said the blast occurred around 6 a.m. Tuesday!"])
+    assert len(a.keys) == 1 and a.keys.tolist() == b.keys.tolist()  # "No comment." is too short
+    assert sentence_words("Mr. Smith told Dr Jones") == ["smith", "told", "jones"]
+    assert len(passages(["One two three four five six seven."]).keys) == 0 < PASSAGE_MIN_WORDS
+
+
+def test_trimmed_cut_in_other_chrome_is_a_copy():
+    full = chrome("Lockport Journal") + STORY
+    cut = chrome("Niagara Gazette")[:3] + STORY[:4] + chrome("Niagara Gazette")[3:]
+    coverage, paragraphs = shared(passages(full), passages(cut))
+    assert paragraphs >= 4 and coverage > 0.7
+    assert copies_by_passages(passages(full), passages(cut), COVERAGE, 3)
+
+
+def test_write_thru_and_outlet_edit_are_copies():
+    new_top = ["Investigators said Wednesday that a propane leak caused the explosion that leveled the home "
+               "and killed 12-year-old Sarah Johnson."]
+    write_thru = new_top + STORY[1:6]
+    british = [p.replace("Neighbor", "Neighbour").replace("Filicetti said", "Mr Filicetti said")
+               .replace("leveled", "levelled") for p in STORY if p is not STORY[5]]
+    for copy in (write_thru, british):
+        assert copies_by_passages(passages(STORY), passages(copy), COVERAGE, 3)
+
+
+def test_different_stories_sharing_a_quote_a_wire_line_or_event_sentences_are_not_copies():
+    quoted = OTHER[:2] + [STORY[5]] + OTHER[2:]  # one story quotes a whole paragraph of the other
+    assert not copies_by_passages(passages(STORY), passages(quoted), COVERAGE, 3)
+    assert not copies_by_passages(passages(STORY[:3] + WIRE_LINES), passages(OTHER[:3] + WIRE_LINES), COVERAGE, 3)
+    same_event = OTHER[:2] + [STORY[1] + " " + STORY[2]] + OTHER[2:]  # shared sentences, one paragraph
+    coverage, paragraphs = shared(passages(STORY), passages(same_event))
+    assert paragraphs == 1 and not copies_by_passages(passages(STORY), passages(same_event), COVERAGE, 3)
+    # a short story: the shared lines are most of it, and still one place in it
+    assert not copies_by_passages(passages(STORY[:1] + WIRE_LINES), passages(OTHER[:1] + WIRE_LINES), COVERAGE, 3)
+
+
+def test_the_rule_is_off_above_one():
+    assert not copies_by_passages(passages(STORY), passages(STORY), 2.0, 3)
+
+
+@pytest.mark.parametrize("title,lines", [
+    ("301 Moved Permanently", ["Moved Permanently", "The document has moved here.",
+                               "Apache/2.4.41 (Ubuntu) Server at www.millbrookledger.com Port 80"]),
+    ("301 Moved Permanently", ["301 Moved Permanently", "nginx"]),
+    ("Object moved", ["Object moved to here."]),
+    ("404 Not Found", ["Not Found", "The requested URL /news/2020/story.html was not found on this server."]),
+    ("503 Service Unavailable", ["Service Unavailable", "The server is temporarily unable to service your request "
+                                 "due to maintenance downtime or capacity problems. Please try again later."]),
+    ("Page not found | The Millbrook Ledger", ["Oops! That page can’t be found.",
+                                               "It looks like nothing was found at this location. Maybe try one of "
+                                               "the links below or a search?"] + chrome("Millbrook Ledger")),
+    (None, ["404 - Page Not Found", "Sorry, the page you were looking for could not be found."]),
+])
+def test_server_generated_pages(title, lines):
+    assert is_status_page(title, lines, passages(lines).total_words)
+
+
+@pytest.mark.parametrize("title,lines", [
+    ("Found: the lost letters of a Civil War nurse", STORY),
+    ("Forbidden", STORY),  # a story with a one-word headline that is also a reason phrase
+    ("Explosion kills girl, levels home in N.Y. town | Lockport Journal", STORY),
+    ("Error 404: a short history of the page that is not there", STORY),
+])
+def test_stories_are_not_server_pages(title, lines):
+    assert not is_status_page(title, lines, passages(lines).total_words)
+
+
+# ---------------------------------------------------------------- real article text
+
+def _articles() -> list[list[str]]:
+    """article-extraction-benchmark gold texts of 6+ paragraphs of 12+ words (6 with a passage), one per
+    article."""
+    truth = json.loads(shared_path("corpora", "article-extraction-benchmark", "ground-truth.json").read_text("utf-8"))
+    out, seen = [], set()
+    for _, v in sorted(truth.items()):
+        paras = [" ".join(p.split()) for p in v["articleBody"].split("\n") if len(p.split()) >= 12]
+        # stories told in sentences: box scores and listings have too few long sentences to compare
+        if len(paras) >= 6 and paras[0] not in seen and sum(len(passages([p]).keys) > 0 for p in paras) >= 6:
+            seen.add(paras[0])
+            out.append(paras)
+    return out
+
+
+def _outlet_edit(paras: list[str]) -> list[str]:
+    """Every third paragraph dropped, a courtesy title before each second mention of a surname, British -our."""
+    kept = [p for i, p in enumerate(paras) if i % 3 != 2]
+    seen: set[str] = set()
+    out = []
+    for p in kept:
+        for surname in re.findall(r"\b[A-Z][a-z]+ ([A-Z][a-z]{3,})\b", p):
+            seen.add(surname)
+        p = re.sub(r"(?<![A-Z][a-z] )\b(" + "|".join(sorted(seen)) + r")\b", r"Mr \1", p) if seen else p
+        out.append(re.sub(r"\b(col|hon|fav|behavi|neighb|lab)or", r"\1our", p))
+    return out
+
+
+def test_on_real_articles_cuts_and_edits_are_copies_and_different_articles_are_not():
+    """A cut (the first third, at least three paragraphs with passages) and an outlet's edit of each."""
+    articles = _articles()
+    assert len(articles) >= 40
+    for paras in articles:
+        full = passages(paras)
+        cut = next(paras[:n] for n in range(max(3, len(paras) // 3), len(paras) + 1)
+                   if sum(len(passages([p]).keys) > 0 for p in paras[:n]) >= 3)
+        assert copies_by_passages(full, passages(cut), COVERAGE, 3)
+        assert copies_by_passages(full, passages(_outlet_edit(paras)), COVERAGE, 3)
+    each = [passages(paras) for paras in articles]
+    merged = [(i, j) for i in range(len(each)) for j in range(i + 1, len(each))
+              if copies_by_passages(each[i], each[j], COVERAGE, 3)]
+    assert merged == []
+
+
+# ---------------------------------------------------------------- in a build
+
+def _page(site: str, headline: str, paragraphs: list[str]) -> str:
+    lines = chrome(site)
+    return (f"<html><head><title>{headline} | {site}</title></head><body><div class='nav'><a href='/'>{lines[0]}</a> "
+            f"<a href='/news'>News</a> <a href='/sports'>Sports</a> <a href='/weather'>Weather</a></div>"
+            f"<h1>{headline}</h1><article>" + "".join(f"<p>{p}</p>" for p in paragraphs) +
+            f"</article><aside><h3>{lines[2]}</h3><p>{lines[3]}</p></aside><footer><p>{lines[4]}</p></footer>"
+            "</body></html>")
+
+
+def test_a_build_joins_an_edited_cut_across_sites_and_never_a_server_page(tmp_path):
+    """The cut is joined by its passages only (with `verify_passage_coverage = 2` it stays apart: each
+    page's teasers keep MinHash containment under 0.75); three sites' Apache redirect pages, alike but
+    for the host, stay three records."""
+    from dedup.config import BuildConfig
+    from dedup.pipeline import build
+    import polars as pl
+
+    headline = "Explosion kills girl, levels home in N.Y. town"
+    # an outlet's cut: five paragraphs of seven, "Mr", British spelling, and its own teasers after them
+    edited = [p.replace("Filicetti said", "Mr Filicetti said").replace("Neighbor", "Neighbour")
+              .replace("leveled", "levelled") for p in STORY[:6] if p is not STORY[1]]
+    edited += ["Also in the Gazette: the Niagara Falls city council agreed on Monday to repave six blocks of "
+               "Pine Avenue this summer, after years of complaints from the shop owners along the street.",
+               "Lockport police are asking for help finding a teenager who has not been seen since she left a "
+               "friend's house on Willow Street late on Saturday evening, the department said."]
+    apache = ('<html><head><title>301 Moved Permanently</title></head><body><h1>Moved Permanently</h1><p>The '
+              'document has moved <a href="https://{h}/news/">here</a>.</p><hr><address>Apache/2.4.41 (Ubuntu) '
+              'Server at {h} Port 80</address></body></html>')
+    records = [{"id": "full", "url": "https://www.lockportjournal.example/news/explosion.html",
+                "html": _page("Lockport Journal", headline, STORY)},
+               {"id": "cut", "url": "https://www.niagaragazette.example/local/blast.html",
+                "html": _page("Niagara Gazette", headline, edited)},
+               {"id": "other", "url": "https://www.buffalonews.example/schools/closures.html",
+                "html": _page("Buffalo News", "Board votes to close three schools", OTHER + WIRE_LINES)}]
+    records += [{"id": f"moved-{h}", "url": f"https://{h}/old/page.html", "html": apache.format(h=h)}
+                for h in ("www.lockportjournal.example", "www.buffalonews.example", "radio.example")]
+    crawl = tmp_path / "crawl.jsonl"
+    crawl.write_text("".join(json.dumps(r) + "\n" for r in records), "utf-8")
+    build([str(crawl)], tmp_path / "out", BuildConfig(), workers=1)
+    rows = pl.concat([pl.read_parquet(sorted((tmp_path / "out" / t).rglob("*.parquet")), columns=["doc_id", "cluster_id"])
+                      for t in ("data", "duplicates")])
+    cluster = dict(rows.iter_rows())
+    assert sorted(cluster) == sorted(r["id"] for r in records)
+    assert cluster["full"] == cluster["cut"]
+    assert len({cluster[d] for d in cluster if d not in ("full", "cut")}) == 4  # each alone
+    assert cluster["other"] != cluster["full"]

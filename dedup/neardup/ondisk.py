@@ -284,7 +284,9 @@ def near_dup_components(run_map: TaskMap, band_files: list[Path], n: int, bands:
     may hold past a few million documents)."""
     work.mkdir(parents=True, exist_ok=True)
     groups = [list(range(b, min(bands, b + bands_per_group))) for b in range(0, bands, bands_per_group)]
-    ranges: list[tuple[int, int | None] | None] = key_range_bounds(key_ranges) if key_ranges > 1 else [None]
+    ranges: list[tuple[int, int | None] | None] = [None]
+    if key_ranges > 1:
+        ranges = list(key_range_bounds(key_ranges))
     bounds = edge_bounds(n, edge_partitions)
     step("candidates")
     tasks = [(group, key_range) for group in groups for key_range in ranges]

@@ -58,6 +58,7 @@ def test_exact_duplicates_point_at_a_canonical(warc_build):
     assert (data.filter(pl.col("cluster_size") == 1)["canonical_reason"] == "singleton").all()
 
 
+@pytest.mark.slow
 def test_warc_and_jsonl_give_the_same_ids_and_clusters(warc_build, bench_crawl, tmp_path):
     out = tmp_path / "jsonl"
     build([str(bench_crawl / "crawl-jsonl")], out, BuildConfig(), workers=1)
@@ -71,6 +72,7 @@ def test_warc_and_jsonl_give_the_same_ids_and_clusters(warc_build, bench_crawl, 
     assert groups(a) == groups(b)
 
 
+@pytest.mark.slow
 def test_same_bytes_whatever_the_input_order_and_worker_count(bench_crawl, tmp_path):
     files = sorted((bench_crawl / "crawl-jsonl").glob("*.jsonl.gz"))[:3]
     # a subset in two orders, and split across differently named folders

@@ -21,6 +21,8 @@ from dedup.pipeline import DaskOptions, build  # noqa: E402
 
 from conftest import REPO, parquet_hashes  # noqa: E402
 
+pytestmark = pytest.mark.slow  # whole builds on several engines / releases: CI runs them
+
 
 _digests = parquet_hashes
 

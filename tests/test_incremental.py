@@ -24,6 +24,8 @@ from dedup.run_report import Counts, RunReport
 
 from conftest import REPO, parquet_hashes
 
+pytestmark = pytest.mark.slow  # whole builds on several engines / releases: CI runs them
+
 
 def _members(out: Path) -> pl.DataFrame:
     data = pl.read_parquet(out / "data" / "**" / "*.parquet", columns=["doc_id", "cluster_id"])

@@ -352,6 +352,7 @@ def test_the_sampler_sees_a_stage_grow_and_release_gives_memory_back():
     assert peaks["after"]["main"] < peaks["large"]["main"] - 40
 
 
+@pytest.mark.slow
 def test_a_tiny_budget_writes_the_same_bytes(tmp_path):
     """Every global step in many partitions (keys buckets, blocks, band groups, edge and cluster
     partitions, chrome buckets) against one partition each: the same files."""

@@ -133,6 +133,7 @@ def test_a_full_disk_while_ingesting_is_not_blamed_on_the_input(tmp_path, monkey
         build([str(SAMPLE)], tmp_path / "out", BuildConfig())
 
 
+@pytest.mark.slow
 def test_a_build_whose_accounting_fails_exits_1_and_is_not_moved_into_place(tmp_path, monkeypatch):
     real = write.to_schema
 

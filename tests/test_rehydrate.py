@@ -83,6 +83,7 @@ def test_an_output_folder_in_use_is_refused(sample_builds, tmp_path):
     assert (tmp_path / "r" / "keep").exists()
 
 
+@pytest.mark.slow
 def test_round_trip_on_the_syndication_crawl(bench_crawl, synd_build, tmp_path):
     """The whole labelled crawl, every licence class withheld: the rehydrated records equal the
     normal build's, text column included, for every record."""

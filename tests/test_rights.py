@@ -7,6 +7,7 @@ import json
 from datetime import datetime, timezone
 
 import polars as pl
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -175,6 +176,7 @@ def test_cluster_authors_equal_the_copy_by_copy_rule(rows):
     assert got == authors_reference(members)
 
 
+@pytest.mark.slow
 def test_licence_choices_on_the_sample_crawl(tmp_path):
     from pathlib import Path
 

@@ -109,6 +109,7 @@ def local_build(tmp_path_factory) -> Path:
     return out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("engine", ["embedded", "dask-threads"])
 def test_a_build_from_a_url_writes_the_same_bytes(bucket, local_build, tmp_path, engine):
     if engine == "dask-threads":

@@ -12,8 +12,8 @@ import zlib
 
 import zstandard
 
-_MAX_HEADER = 1024 * 1024     # a WARC or HTTP header block larger than this is garbage
-_GZIP_MAGIC = b"\x1f\x8b"
+MAX_HEADER = 1024 * 1024      # a WARC or HTTP header block larger than this is garbage
+GZIP_MAGIC = b"\x1f\x8b"
 _CHUNK_LINE = re.compile(rb"[ \t]*([0-9A-Fa-f]{1,15})[ \t]*(?:;[^\n]*)?\r?\n")
 
 
@@ -130,7 +130,7 @@ def _parse_http(buf: bytes, start: int, end: int) -> tuple[int, dict[str, str], 
         status = int(parts[1][:3])
         if nl < 0:
             return status, {}, end
-    he, seplen = find_blank_line(buf, nl, min(end, nl + _MAX_HEADER))
+    he, seplen = find_blank_line(buf, nl, min(end, nl + MAX_HEADER))
     if he < 0:
         # Head without the closing blank line (seen in revisit records): all of it is headers.
         he, seplen = end, 0
@@ -202,7 +202,7 @@ class _TooLarge(Exception):
 def _decode_coding(body: bytes, coding: str, limit: int, truncated_ok: bool) -> bytes | str:
     """Undo one content coding; returns the decoded bytes or an error detail string."""
     if coding in ("gzip", "x-gzip"):
-        if not body.startswith(_GZIP_MAGIC):
+        if not body.startswith(GZIP_MAGIC):
             return body   # stored decoded by the crawler, header left as received
         if truncated_ok:
             d = zlib.decompressobj(31)

@@ -54,8 +54,8 @@ from dataclasses import dataclass
 from typing import Any, BinaryIO, Iterator
 
 from dedup.sources import storage
-from dedup.sources.http import (clean_uri, find_blank_line, header_text, http_payload, is_http_response,
-                                parse_fields, preview)
+from dedup.sources.http import (GZIP_MAGIC, MAX_HEADER, clean_uri, find_blank_line, header_text, http_payload,
+                                is_http_response, parse_fields, preview)
 from dedup.sources.salvage import gzip_decoder, salvage
 
 __all__ = ["RawRecord", "iter_records", "sniff_container"]
@@ -96,10 +96,8 @@ _IN_SLICE = 16 * 1024
 _OUT_MAX = 4 * 1024 * 1024
 _RAW_READ = 1024 * 1024       # compressed bytes read from disk at a time
 _PLAIN_READ = 256 * 1024      # plain-file bytes read from disk at a time
-_MAX_HEADER = 1024 * 1024     # a WARC or HTTP header block larger than this is garbage
 _MAX_ARC_LINE = 64 * 1024     # an ARC header line longer than this is garbage
 
-_GZIP_MAGIC = b"\x1f\x8b"
 _GZIP_MAGIC3 = b"\x1f\x8b\x08"   # magic + deflate method: fewer false hits when resyncing
 
 _BLANK = (0, 9, 10, 13, 32)
@@ -397,7 +395,7 @@ class _Source:
             if self._z is None:
                 if len(self._raw) - self._rpos < 3 and self._read_raw():
                     continue
-                if not self._raw.startswith(_GZIP_MAGIC, self._rpos):
+                if not self._raw.startswith(GZIP_MAGIC, self._rpos):
                     run_end = _run_end(_WS_RUN, self._raw, self._rpos)
                     if run_end > self._rpos:
                         # padding between members: skip it, then look again
@@ -648,7 +646,7 @@ def _iter_warc(src: _Source, max_payload: int, unknown_start: bool) -> Iterator[
                 src.pos = pos + 1
                 scanning = True
                 continue
-        he, seplen = find_blank_line(buf, pos, pos + _MAX_HEADER)
+        he, seplen = find_blank_line(buf, pos, pos + MAX_HEADER)
         if he < 0:
             he, seplen, buf, pos = _find_header_end(src)
             if he < 0:
@@ -786,12 +784,12 @@ def _mismatch(src: _Source, offset: int, rtype: str, headers: dict[str, str], bl
 def _find_header_end(src: _Source) -> tuple[int, int, bytes, int]:
     """Read on until the header block at `src.pos` ends -> (end, separator length, buf, pos)."""
     buf, pos = src.buf, src.pos
-    while len(buf) - pos <= _MAX_HEADER:
+    while len(buf) - pos <= MAX_HEADER:
         searched = max(0, len(buf) - pos - 3)   # relative: fill() moves the buffer
         if not src.fill():
             break
         buf, pos = src.buf, src.pos
-        he, seplen = find_blank_line(buf, pos + searched, pos + _MAX_HEADER)
+        he, seplen = find_blank_line(buf, pos + searched, pos + MAX_HEADER)
         if he >= 0:
             return he, seplen, buf, pos
     return -1, 0, buf, pos
@@ -806,10 +804,10 @@ def _header_failure(src: _Source, offset: int, buf: bytes, pos: int) -> RawRecor
         detail = "header block cut by damaged gzip data: " + src.gap[1]
         src.resume()
         return _err(offset, "gzip_error", detail, rtype, headers)
-    if len(buf) - pos > _MAX_HEADER:
+    if len(buf) - pos > MAX_HEADER:
         src.pos = pos + 1
         return _err(offset, "bad_warc_header",
-                    f"no end of the WARC header block within {_MAX_HEADER} bytes", rtype, headers)
+                    f"no end of the WARC header block within {MAX_HEADER} bytes", rtype, headers)
     src.pos = len(buf)
     src.truncated_member = None
     return _err(offset, "truncated_record", "file ends inside the WARC header block",
@@ -1109,7 +1107,7 @@ def _sniff_head(head: bytes) -> tuple[str, bool]:
         i = head.find(_GZIP_MAGIC3, i + 1)
     if plain_kind != "unknown":
         return plain_kind, False
-    return "unknown", head.startswith(_GZIP_MAGIC)
+    return "unknown", head.startswith(GZIP_MAGIC)
 
 
 def sniff_container(path: str | os.PathLike) -> str:

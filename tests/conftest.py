@@ -1,6 +1,11 @@
 from __future__ import annotations
 
+import gc
 import hashlib
+import shutil
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -17,6 +22,24 @@ def shared_path(*parts: str) -> Path:
     return path
 
 
+_modules_when_frozen = 0
+
+
+@pytest.fixture(autouse=True)
+def _freeze_what_imports_left():
+    """Keep libraries the tests import (moto, botocore, datasets, mlcroissant: hundreds of thousands of
+    objects) out of garbage collection, as dedup.memory.release() keeps its own process's startup
+    objects out. A build run in this process collects after every task (34 times for the sample crawl),
+    and each full collection walked them all: 60% of the suite's time went into it. Frozen after a
+    collection, so no garbage is frozen; only when imports grew sys.modules, so rarely."""
+    global _modules_when_frozen
+    if len(sys.modules) > _modules_when_frozen + 20:
+        gc.collect()
+        gc.freeze()
+        _modules_when_frozen = len(sys.modules)
+    yield
+
+
 @pytest.fixture(scope="session")
 def bench_crawl() -> Path:
     return shared_path("bench", "syndication-dev")
@@ -27,26 +50,71 @@ def warc_samples() -> Path:
     return shared_path("corpora", "warc-samples")
 
 
+def file_hashes(folder: Path) -> dict[str, str]:
+    """sha256 of every file under `folder`, by relative path."""
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def copy_of(folder: Path, to: Path) -> Path:
+    """A private copy of a shared build or release, for a test that changes it (the shared one is read-only)."""
+    shutil.copytree(folder, to)
+    return to
+
+
+@contextmanager
+def kept_read_only(folder: Path) -> Iterator[Path]:
+    """Hands out a build shared by the whole session and checks, at the end of the session, that no test
+    changed a byte of it (a test that needs to change one works on `copy_of` it)."""
+    before = file_hashes(folder)
+    yield folder
+    assert file_hashes(folder) == before, f"a test changed the shared build {folder}: copy it first (copy_of)"
+
+
 @pytest.fixture(scope="session")
-def synd_build(bench_crawl, tmp_path_factory) -> Path:
-    """The syndication crawl (WARC) built with the default config, once per test session."""
+def synd_build(bench_crawl, tmp_path_factory) -> Iterator[Path]:
+    """The syndication crawl (WARC) built with the default config, once per test session. Read-only."""
     from dedup.config import BuildConfig
     from dedup.pipeline import build
 
     out = tmp_path_factory.mktemp("synd") / "warc"
     build([str(bench_crawl / "crawl")], out, BuildConfig(), workers=2)
-    return out
+    with kept_read_only(out):
+        yield out
 
 
 @pytest.fixture(scope="session")
-def sample_build(tmp_path_factory) -> Path:
-    """The repository's sample crawl built with the default config, once per test session."""
+def synd_release(synd_build, tmp_path_factory) -> Iterator[tuple[Path, dict]]:
+    """`synd_build` packaged as the release `syndication-dev` (a copy), and its manifest. Read-only."""
+    from dedup.release.package import package
+
+    out = copy_of(synd_build, tmp_path_factory.mktemp("synd-release") / "syndication-dev")
+    manifest = package(out, name="syndication-dev")
+    with kept_read_only(out):
+        yield out, manifest
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory) -> Iterator[Path]:
+    """The repository's sample crawl built with the default config, once per test session. Read-only."""
     from dedup.config import BuildConfig
     from dedup.pipeline import build
 
     out = tmp_path_factory.mktemp("sample") / "out"
     build([str(REPO / "samples" / "crawl")], out, BuildConfig(), workers=1)
-    return out
+    with kept_read_only(out):
+        yield out
+
+
+@pytest.fixture(scope="session")
+def sample_release(sample_build, tmp_path_factory) -> Iterator[tuple[Path, dict]]:
+    """`sample_build` packaged as the release `news-sample` 1.0.0 (a copy), and its manifest. Read-only."""
+    from dedup.release.package import package
+
+    out = copy_of(sample_build, tmp_path_factory.mktemp("sample-release") / "news-sample")
+    manifest = package(out, name="news-sample", version="1.0.0")
+    with kept_read_only(out):
+        yield out, manifest
 
 
 def parquet_hashes(out: Path) -> dict[str, str]:

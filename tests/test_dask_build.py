@@ -28,10 +28,9 @@ _digests = parquet_hashes
 
 
 @pytest.fixture(scope="module")
-def embedded(bench_crawl, tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("engines") / "embedded"
-    build([str(bench_crawl / "crawl")], out, load_config(None), workers=2)
-    return out
+def embedded(synd_build) -> Path:
+    """The syndication crawl built on the embedded engine (the default config, 2 workers)."""
+    return synd_build
 
 
 @pytest.mark.parametrize("options", [

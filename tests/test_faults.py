@@ -51,10 +51,9 @@ def test_a_task_that_keeps_killing_workers_stops_with_a_message(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def reference(tmp_path_factory) -> dict[str, str]:
-    out = tmp_path_factory.mktemp("ref") / "out"
-    build([str(SAMPLE)], out, BuildConfig(), workers=1)
-    return output_hashes(out)
+def reference(sample_build) -> dict[str, str]:
+    """The Parquet files of an uninterrupted build of the sample crawl, by hash."""
+    return output_hashes(sample_build)
 
 
 @pytest.mark.parametrize("stage", [s if s in QUICK else pytest.param(s, marks=pytest.mark.slow) for s in STAGES])

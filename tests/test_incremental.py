@@ -39,17 +39,18 @@ def _clusters(frame: pl.DataFrame) -> set[frozenset]:
 
 
 @pytest.fixture(scope="module")
-def halves(bench_crawl: Path, tmp_path_factory) -> dict[str, Path]:
+def halves(bench_crawl: Path, synd_build: Path, tmp_path_factory) -> dict[str, Path]:
+    """Release A of the first two crawl files, its next release B of the other three, and the whole
+    crawl built at once (the session's `synd_build`: the same config and workers)."""
     root = tmp_path_factory.mktemp("incremental")
     files = sorted((bench_crawl / "crawl").glob("*.warc.gz"))
     config = load_config(None)
-    a, b, whole = root / "A", root / "B", root / "whole"
+    a, b = root / "A", root / "B"
     build([str(f) for f in files[:2]], a, config, workers=2)
     package(a, name="synd")
     build([str(f) for f in files[2:]], b, config, workers=2, previous=a)
     package(b)
-    build([str(f) for f in files], whole, config, workers=2)
-    return {"A": a, "B": b, "whole": whole, "root": root}
+    return {"A": a, "B": b, "whole": synd_build, "root": root}
 
 
 def test_next_release_verifies_and_bumps_the_minor_version(halves):

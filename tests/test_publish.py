@@ -12,21 +12,19 @@ from typer.testing import CliRunner
 
 import dedup.release.publish as publish
 from dedup.cli import app
-from dedup.config import BuildConfig
 from dedup.errors import ConfigError, OutputError, ReleaseError
-from dedup.pipeline import build
 from dedup.release.publish import (NO_TOKEN, UnverifiedRelease, parse_destination, publish_to_dir, publish_to_hub, release_version)
 from dedup.release.package import package
 from dedup.release.verify import verify
 
-REPO = Path(__file__).resolve().parents[1]
+from conftest import copy_of
+
 runner = CliRunner()
 
 
 @pytest.fixture(scope="module")
-def release(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("publish") / "news-sample"
-    build([str(REPO / "samples" / "crawl")], out, BuildConfig(), workers=1)
+def release(sample_build, tmp_path_factory) -> Path:
+    out = copy_of(sample_build, tmp_path_factory.mktemp("publish") / "news-sample")
     package(out, name="news-sample", version="1.2.3")
     assert verify(out) == []
     return out

@@ -33,12 +33,9 @@ from dedup.release.package import package
 from dedup.release.verify import verify
 from dedup.schema import fingerprint, schema
 
+from conftest import file_hashes
+
 REPO = Path(__file__).resolve().parents[1]
-
-
-def file_hashes(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def data_files(folder: Path) -> list[Path]:
@@ -57,26 +54,21 @@ def front_matter(card: str) -> dict:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("release") / "sample-build"
-    build([str(REPO / "samples" / "crawl")], out, BuildConfig(), workers=1)
-    return out
+def built(sample_build) -> Path:
+    """The sample crawl built (not packaged)."""
+    return sample_build
 
 
 @pytest.fixture(scope="module")
-def release(built, tmp_path_factory) -> tuple[Path, dict]:
-    out = tmp_path_factory.mktemp("release") / "news-sample"
-    shutil.copytree(built, out)
-    manifest = package(out, name="news-sample", version="1.0.0")
-    return out, manifest
+def release(sample_release) -> tuple[Path, dict]:
+    """The sample build packaged as news-sample 1.0.0, and its manifest."""
+    return sample_release
 
 
 @pytest.fixture(scope="module")
-def bench_release(bench_crawl, tmp_path_factory) -> tuple[Path, dict]:
+def bench_release(synd_release) -> tuple[Path, dict]:
     """The release of the whole syndication crawl (issue 6's target), packaged."""
-    out = tmp_path_factory.mktemp("release") / "syndication-dev"
-    build([str(bench_crawl / "crawl")], out, BuildConfig(), workers=2)
-    return out, package(out, name="syndication-dev")
+    return synd_release
 
 
 @pytest.fixture(params=["sample", "syndication-dev"])

@@ -14,19 +14,17 @@ from pathlib import Path
 
 import pytest
 
-from dedup.config import BuildConfig
 from dedup.errors import ReleaseError
-from dedup.pipeline import build
 from dedup.release.report import REPORT, write_report
 
-REPO = Path(__file__).resolve().parents[1]
+from conftest import copy_of
+
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("report") / "news-sample"
-    build([REPO / "samples" / "crawl"], out, BuildConfig(), workers=1)
-    return out
+def built(sample_build, tmp_path_factory) -> Path:
+    """The sample build, copied: the report is written into the folder."""
+    return copy_of(sample_build, tmp_path_factory.mktemp("report") / "news-sample")
 
 
 @pytest.fixture(scope="module")

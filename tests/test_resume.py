@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -26,6 +25,8 @@ from dedup.config import BuildConfig
 from dedup.errors import OutputError
 from dedup.pipeline import STAGES, Progress, build
 from dedup.workdir import staging_folder, take_staging
+
+from conftest import parquet_hashes
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "samples" / "crawl"
@@ -53,16 +54,13 @@ class StopAt(Progress):
                 raise Stop("ingest")
 
 
-def output_hashes(out: Path) -> dict[str, str]:
-    return {p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(out.rglob("*.parquet"))}
+output_hashes = parquet_hashes
 
 
 @pytest.fixture(scope="module")
-def reference(tmp_path_factory) -> dict[str, str]:
-    out = tmp_path_factory.mktemp("ref") / "out"
-    build([str(SAMPLE)], out, BuildConfig(), workers=1)
-    return output_hashes(out)
+def reference(sample_build) -> dict[str, str]:
+    """The Parquet files of an uninterrupted build of the sample crawl, by hash."""
+    return output_hashes(sample_build)
 
 
 # every stage in the full run (CI); the last one in the quick run (`pytest -m "not slow"`)

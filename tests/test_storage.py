@@ -103,10 +103,9 @@ def test_a_truncated_file_behind_a_url_loses_the_same_records(bucket, tmp_path):
 
 
 @pytest.fixture(scope="module")
-def local_build(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("storage") / "local"
-    build([str(SAMPLE)], out, load_config(None), workers=1)
-    return out
+def local_build(sample_build) -> Path:
+    """The sample crawl built from local files (the default config: load_config(None))."""
+    return sample_build
 
 
 @pytest.mark.slow

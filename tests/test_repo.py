@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import shlex
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -28,6 +30,18 @@ def test_quick_start_is_two_commands_and_ci_runs_them():
     ci_lines = [l.strip() for l in (REPO / ".ci" / "run").read_text("utf-8").splitlines()]
     for command in commands:
         assert command in ci_lines, f"{command!r} is in the README quick start but not in .ci/run"
+
+
+def test_ci_runs_the_tests_a_plain_pytest_leaves_out():
+    """The quick start's `pytest` deselects the slow set (pyproject addopts): CI must run it as well."""
+    ini = tomllib.loads((REPO / "pyproject.toml").read_text("utf-8"))["tool"]["pytest"]["ini_options"]
+    args = shlex.split(ini.get("addopts", ""))
+    marks = [args[i + 1] for i, a in enumerate(args[:-1]) if a == "-m"]
+    ci_lines = [l.strip() for l in (REPO / ".ci" / "run").read_text("utf-8").splitlines()]
+    if marks:
+        assert marks == ["not slow"], f"addopts selects {marks}: CI's second run must cover the rest"
+        assert "python3 -m pytest -m slow" in ci_lines
+    assert any(m.startswith("slow:") for m in ini["markers"])
 
 
 def test_no_absolute_machine_paths_in_tracked_text():

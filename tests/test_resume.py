@@ -165,17 +165,46 @@ def test_sigkill_mid_ingest_leaves_no_worker_and_resumes(tmp_path, reference):
     assert json.loads((out / "run.json").read_text())["counts"]["accounting_ok"]
 
 
+def _state(pid: int) -> str:
+    """The process's state letter from /proc (R running, S sleeping, T stopped, Z exited)."""
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+
+
+def _catches(pid: int, signum: int) -> bool:
+    """Whether the process has a handler installed for `signum` (the SigCgt mask in /proc)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("SigCgt:"):
+            return bool(int(line.split()[1], 16) >> (signum - 1) & 1)
+    return False
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc to see the build's signal handler (Linux)")
 def test_sigterm_stops_the_build_with_exit_130_and_keeps_the_work(tmp_path):
+    """SIGTERM while the stages run. Sent as soon as the work folder appeared, it could arrive after the
+    last stage had finished on a loaded machine (the build then ended by the signal, or finished first
+    and the signal went to an exited process: exit 0). So the build is frozen (SIGSTOP), the test sees
+    that its SIGTERM handler, installed for the stages only, is in place, and the signal is sent before
+    the build continues (SIGCONT): it always arrives while the stages run."""
     out = tmp_path / "out"
     proc = subprocess.Popen(_dedup("build", str(SAMPLE), "--out", str(out), "--workers", "1", "--no-progress"),
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     work = staging_folder(out) / "_work"
     deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and proc.poll() is None and not work.is_dir():
+    sent = False
+    while not sent and time.monotonic() < deadline and proc.poll() is None:
+        if work.is_dir():
+            os.kill(proc.pid, signal.SIGSTOP)
+            while _state(proc.pid) not in "TZ":
+                time.sleep(0.001)
+            if _state(proc.pid) == "T" and _catches(proc.pid, signal.SIGTERM):
+                os.kill(proc.pid, signal.SIGTERM)  # pending until it continues, with the handler it has now
+                sent = True
+            os.kill(proc.pid, signal.SIGCONT)
         time.sleep(0.02)
-    if proc.poll() is not None:
+    if not sent:
+        proc.kill()
+        proc.communicate()
         pytest.skip("the build finished before it could be stopped")
-    os.kill(proc.pid, signal.SIGTERM)
     _, stderr = proc.communicate(timeout=60)
     assert proc.returncode == 130, stderr
     assert "resume" in stderr

@@ -22,7 +22,7 @@ from dedup.release.package import package
 from dedup.release.verify import verify
 from dedup.run_report import Counts, RunReport
 
-from conftest import REPO, parquet_hashes
+from conftest import REPO, copy_of, parquet_hashes
 
 pytestmark = pytest.mark.slow  # whole builds on several engines / releases: CI runs them
 
@@ -134,11 +134,10 @@ def test_the_next_release_is_the_same_on_the_dask_engine(halves, bench_crawl):
     assert parquet_hashes(on_dask) == parquet_hashes(halves["B"])
 
 
-def test_the_same_crawl_again_is_all_repeated_ids_and_a_minor_version(tmp_path):
+def test_the_same_crawl_again_is_all_repeated_ids_and_a_minor_version(tmp_path, sample_build):
     crawl = REPO / "samples" / "crawl"
     config = load_config(None)
-    first = tmp_path / "v1"
-    build([str(crawl)], first, config)
+    first = copy_of(sample_build, tmp_path / "v1")  # the sample crawl built with this config
     package(first)
     again = tmp_path / "v2"
     build([str(crawl)], again, config, previous=first)
@@ -157,10 +156,9 @@ def test_the_same_crawl_again_is_all_repeated_ids_and_a_minor_version(tmp_path):
     assert json.loads((again / "manifest.json").read_text())["version"] == "1.1.0"
 
 
-def test_previous_must_be_a_packaged_release_with_the_same_settings(tmp_path):
+def test_previous_must_be_a_packaged_release_with_the_same_settings(tmp_path, sample_build):
     crawl = REPO / "samples" / "crawl"
-    first = tmp_path / "v1"
-    build([str(crawl)], first, load_config(None))
+    first = copy_of(sample_build, tmp_path / "v1")  # a build of the sample crawl, not yet packaged
     with pytest.raises(InputError, match="dedup release"):
         build([str(crawl)], tmp_path / "x", load_config(None), previous=first)
     package(first)

@@ -353,12 +353,12 @@ def test_the_sampler_sees_a_stage_grow_and_release_gives_memory_back():
 
 
 @pytest.mark.slow
-def test_a_tiny_budget_writes_the_same_bytes(tmp_path):
+def test_a_tiny_budget_writes_the_same_bytes(tmp_path, sample_build):
     """Every global step in many partitions (keys buckets, blocks, band groups, edge and cluster
-    partitions, chrome buckets) against one partition each: the same files."""
-    build([str(SAMPLE)], tmp_path / "big", BuildConfig(), workers=1)
+    partitions, chrome buckets) against one partition each (`sample_build`, the default budget): the
+    same files."""
     report = build([str(SAMPLE)], tmp_path / "tiny", BuildConfig(), workers=1, memory=20_000)
-    assert parquet_hashes(tmp_path / "tiny") == parquet_hashes(tmp_path / "big")
+    assert parquet_hashes(tmp_path / "tiny") == parquet_hashes(sample_build)
     layout = report.timings_s["partitions"]
     assert set(layout) == {"keys_buckets", "store_blocks", "band_groups", "key_ranges", "edge_partitions",
                            "chrome_buckets", "cluster_partitions"}

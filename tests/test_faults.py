@@ -20,7 +20,7 @@ from dedup.pipeline import STAGES, build
 from dedup.workdir import staging_folder
 from test_resume import SAMPLE, output_hashes
 
-QUICK = ("ingest",)  # every stage in the full run (CI)
+QUICK = ("ingest",)  # every stage with `pytest -m slow` (CI); this one in a plain `pytest`
 
 
 def square_but_die_once(marker: str, i: int) -> int:

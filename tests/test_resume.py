@@ -63,7 +63,7 @@ def reference(sample_build) -> dict[str, str]:
     return output_hashes(sample_build)
 
 
-# every stage in the full run (CI); the last one in the quick run (`pytest -m "not slow"`)
+# every stage with `pytest -m slow` (CI); the last one in a plain `pytest`
 QUICK = ("write",)
 
 

@@ -19,7 +19,8 @@ SCRIPT_LEAK = "script_leak"  # JavaScript emitted as text (`document.write(...)`
 CHROME_LABEL = "chrome_label"  # a whole line that is a widget's label ("Advertisement", "HIDE CAPTION")
 SITE_NAME = "site_name"  # the site's name on a line of its own (the masthead, a footer)
 LINK_BAR = "link_bar"  # three or more links and nothing else but separators ("Top | Back | Print")
-GUARDS = (MARKUP_LEAK, SCRIPT_LEAK, CHROME_LABEL, SITE_NAME, LINK_BAR)  # verdicts no fallback overrides
+SIGNUP_PROMO = "signup_promo"  # "Get our daily Entertainment newsletter", "Click here to turn on notifications"
+GUARDS = (MARKUP_LEAK, SCRIPT_LEAK, CHROME_LABEL, SITE_NAME, LINK_BAR, SIGNUP_PROMO)  # no fallback overrides these
 
 MIN_KEPT_CHARS = 50  # a page left with less than this falls back to the main-content lines, then all
 KEEP_THRESHOLD = 0.15  # chosen on held-out predictions (docs/extraction.md): mean recall within 1 point
@@ -54,13 +55,28 @@ _CHROME_LABEL_PATTERN = re.compile(
     r"^(?:more (?:\w+ ){0,3}(?:stories|news|articles|headlines|videos|photos|from \w+(?: \w+){0,4})"
     r"|(?:you (?:may|might) (?:also )?(?:like|enjoy|be interested in))(?: \w+){0,3}"
     r"|(?:related|recommended|popular|trending|latest) (?:\w+ ){0,2}(?:stories|news|articles|posts|videos)"
-    r"|(?:\d+ )?of \d+|photo \d+ of \d+|image \d+ of \d+|\d+ comments?|comments? \d+)$")
+    r"|(?:\d+ )?of \d+|photo \d+ of \d+|image \d+ of \d+|\d+ comments?|comments? \d+"
+    r"|\d+ (?:min|mins|minute|minutes) read|published updated)$")
+# A short line that asks the reader to sign up for something: an imperative at its start and what is
+# offered (a newsletter, alerts, notifications). Story sentences rarely start so; a line over
+# SIGNUP_PROMO_MAX_WORDS words is left to the model.
+_SIGNUP_PROMO = re.compile(
+    r"^(?:get|sign up|subscribe|join|receive|click here to|turn on|enable|don't miss)\b.{0,80}?"
+    r"\b(?:newsletters?|e-?newsletters?|notifications?|alerts?|updates|briefings?|digest|e-?mails?|inbox|mailing list)\b",
+    re.IGNORECASE)
+SIGNUP_PROMO_MAX_WORDS = 25
 _FOLD = re.compile(r"[\W_]+")
 
 
 def fold_line(text: str) -> str:
     """Lower case, every run of punctuation or space one space: the form labels are compared in."""
     return _FOLD.sub(" ", text.lower()).strip()
+
+
+def is_signup_promo(text: str) -> bool:
+    """A short line asking the reader to sign up: "Get our weekly California Inc. newsletter", "GET
+    BREAKING NEWS IN YOUR BROWSER. CLICK HERE TO TURN ON NOTIFICATIONS.", "Subscribe to Updates"."""
+    return len(text.split()) <= SIGNUP_PROMO_MAX_WORDS and _SIGNUP_PROMO.search(text) is not None
 
 
 def is_chrome_label(text: str) -> bool:
@@ -134,12 +150,14 @@ def is_link_bar(line: Line) -> bool:
 
 
 def guard_reason(text: str, names: set[str] | frozenset[str] = frozenset()) -> str | None:
-    """The guard a line fails whatever the model says: leaked markup or script, a widget label, the
-    site's name on its own line. None for every other line."""
+    """The guard a line fails whatever the model says: leaked markup or script, a widget label, a sign-up
+    promo, the site's name on its own line. None for every other line."""
     if names and len(text) <= 60 and fold_line(text) in names:
         return SITE_NAME
     if is_chrome_label(text):
         return CHROME_LABEL
+    if is_signup_promo(text):
+        return SIGNUP_PROMO
     return leak_reason(text)
 
 

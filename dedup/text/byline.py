@@ -207,7 +207,7 @@ def _is_person_name(name: str) -> bool:
         return False
     if len(words) == 1:
         return not name.isdigit() and _HAS_LETTER.search(name) is not None
-    if any(c.isdigit() for c in name):
+    if any(map(str.isdigit, name)):
         return False
     if words[-1].lower() in _PARTICLES or words[0].lower() in _PARTICLES - {"st.", "st", "al", "el", "de", "van", "von"}:
         return False

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date, datetime, timedelta, timezone
 
 from dedup.text.normalise import normalise_text
@@ -174,6 +175,11 @@ def _zone_offset(tz: str | None) -> float | None:
     return _TZ_OFFSETS.get(tz.upper())
 
 
+@lru_cache(maxsize=256)
+def _zone(hours: float) -> timezone:
+    return timezone(timedelta(hours=hours))
+
+
 def _make_date(y: int, m: int, d: int, clock: re.Match | None) -> tuple[datetime, bool] | None:
     hour = minute = second = 0
     offset = None
@@ -186,7 +192,7 @@ def _make_date(y: int, m: int, d: int, clock: re.Match | None) -> tuple[datetime
             hour = hour % 12 + (12 if parts["ampm"].lower().startswith("p") else 0)
         offset = _zone_offset(parts.get("tz"))
     try:
-        local = datetime(y, m, d, hour, minute, second, tzinfo=timezone(timedelta(hours=offset or 0)))
+        local = datetime(y, m, d, hour, minute, second, tzinfo=_zone(offset or 0))
     except (ValueError, OverflowError):
         return None
     if not 1990 <= local.year <= 2100:
@@ -209,17 +215,21 @@ def find_dates(text: str, day_first: bool = True, limit: int = 8, short_years: b
             month = MONTHS.get(m["mon"].lower().rstrip("."))
             if month:
                 found.append((m.start(), m.end(), int(m["y"]), month, int(m["d"]), None, None))
-    for m in _NUM_DATE_DMY.finditer(text):
-        found.append((m.start(), m.end(), int(m["y"]), int(m["m"]), int(m["d"]), None, None))
-    if short_years:
-        for m in _NUM_DATE_DMY_SHORT.finditer(text):
-            found.append((m.start(), m.end(), 2000 + int(m["y"]), int(m["m"]), int(m["d"]), None, None))
-    for m in _NUM_DATE_SLASH.finditer(text):
-        a, b = int(m["a"]), int(m["b"])
-        day, month = (a, b) if (a > 12 or (day_first and b <= 12)) else (b, a)
-        found.append((m.start(), m.end(), int(m["y"]), month, day, None, None))
-    for m in _CJK_DATE.finditer(text):
-        found.append((m.start(), m.end(), int(m["y"]), int(m["m"]), int(m["d"]), None, None))
+    # each numeric pattern needs its separator: a missing one skips a scan of the text
+    if "." in text:
+        for m in _NUM_DATE_DMY.finditer(text):
+            found.append((m.start(), m.end(), int(m["y"]), int(m["m"]), int(m["d"]), None, None))
+        if short_years:
+            for m in _NUM_DATE_DMY_SHORT.finditer(text):
+                found.append((m.start(), m.end(), 2000 + int(m["y"]), int(m["m"]), int(m["d"]), None, None))
+    if "/" in text:
+        for m in _NUM_DATE_SLASH.finditer(text):
+            a, b = int(m["a"]), int(m["b"])
+            day, month = (a, b) if (a > 12 or (day_first and b <= 12)) else (b, a)
+            found.append((m.start(), m.end(), int(m["y"]), month, day, None, None))
+    if "年" in text:
+        for m in _CJK_DATE.finditer(text):
+            found.append((m.start(), m.end(), int(m["y"]), int(m["m"]), int(m["d"]), None, None))
     found.sort(key=lambda f: (f[0], -f[1]))
     out: list[TextDate] = []
     last_end = -1

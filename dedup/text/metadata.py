@@ -438,7 +438,10 @@ def _decide_authors(md: PageMetadata, html: str | None, head: Head, ld: JsonLd, 
     # author markup in the body is read only when the metadata names no person (it ranks below them)
     if html and not any(entry.people for entry in found.values()):
         body.authors = author_marks(html, head.end, headline)
+    kinds_present = {m.kind for m in body.authors}
     for kind in ("itemprop_author", "rel_author", "byline_class", "author_class", "author_link"):
+        if kind not in kinds_present:
+            continue
         marks = _ordered_marks([m for m in body.authors if m.kind == kind], headline)
         for mark in marks:
             parsed = parse_byline(mark.text, site_names)
@@ -448,7 +451,7 @@ def _decide_authors(md: PageMetadata, html: str | None, head: Head, ld: JsonLd, 
             _merge_byline(entry, parsed)
             # more names of the same byline: marks of this kind right after it ('By <a>X</a> and <a>Y</a>')
             last = mark.pos
-            for other in sorted(body.authors, key=lambda m: m.pos):
+            for other in body.authors:  # in page order (author_marks sorts them)
                 if other.kind == kind and last < other.pos <= last + BYLINE_SPAN:
                     _merge_byline(entry, parse_byline(other.text, site_names))
                     last = other.pos
@@ -521,6 +524,7 @@ _PUBLISHED_ORDER = ("jsonld", "meta", "markup_published", "date_line_published",
                     "time_element", "date_line")
 _GENERIC_DATE_KEYS = frozenset(("date", "dc.date", "dcterms.date", "created", "date.created", "datecreated"))
 _CLOCK = re.compile(r"\d:\d\d")
+_MICRODATA_DATE = re.compile(r"date(?:Published|Created)")
 DATE_LINE_CHARS = 140        # a date line: short ...
 DATE_LINE_OTHER_WORDS = 9    # ... and little else than the date ('Published by Jane Doe on ...')
 BLOCK_LINE_POS = 1 << 40  # the place given to the n-th block's date line: beyond any page position
@@ -592,9 +596,15 @@ def _decide_dates(md: PageMetadata, html: str | None, head: Head, ld: JsonLd, bo
         else:
             add(published, "markup_date", mark.raw, mark.pos)
     if html and not published:
-        # no date in the metadata or around the headline: microdata anywhere in the page
+        # no date in the metadata or around the headline: microdata anywhere in the page (the first
+        # datePublished, else the first dateCreated; one scan finds both)
+        first: dict[str, int] = {}
+        for m in _MICRODATA_DATE.finditer(html, head.end):
+            first.setdefault(m.group(0), m.start())
+            if len(first) == 2:
+                break
         for needle in ("datePublished", "dateCreated"):
-            hit = html.find(needle, head.end)
+            hit = first.get(needle, -1)
             lt = html.rfind("<", max(0, hit - 300), hit) if hit >= 0 else -1
             if lt >= 0 and html.rfind(">", lt, hit) < 0:
                 found_mark = date_mark(html, lt)
@@ -607,7 +617,7 @@ def _decide_dates(md: PageMetadata, html: str | None, head: Head, ld: JsonLd, bo
         # the blocks' place in the page is not known: after every line of the headline's region, nearest
         # the headline's block first (a site's 'today' date line tops the page, above the story's own)
         title_key = fold_text(md.title)
-        headline = next((i for i, b in enumerate(blocks[:12]) if title_key and fold_text(b) == title_key), 0)
+        headline = next((i for i, b in enumerate(blocks[:12]) if title_key and _folds_to(b, title_key)), 0)
         lines += [(-1, "")] + [(BLOCK_LINE_POS + abs(i - headline), b) for i, b in enumerate(blocks[:12])]
     previous = ""
     for pos, line in lines:
@@ -654,6 +664,16 @@ def _decide_dates(md: PageMetadata, html: str | None, head: Head, ld: JsonLd, bo
 
 
 _MODIFIED_ORDER = ("jsonld", "meta", "markup_modified", "date_line_updated")
+
+
+def _folds_to(text: str, key: str) -> bool:
+    """fold_text(text) == key, without folding a whole paragraph: folding works character by
+    character (NFKD's reordering moves only combining marks, which it drops), so a folded prefix
+    longer than the key already decides."""
+    prefix = text[:2 * len(key) + 16]
+    if len(prefix) < len(text) and len(fold_text(prefix)) > len(key):
+        return False
+    return fold_text(text) == key
 
 
 def _settled(published: list[_DateEvidence], modified: list[_DateEvidence]) -> bool:

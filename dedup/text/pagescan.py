@@ -193,17 +193,24 @@ def _element_text(html: str, start: int, name: str, limit: int = ELEMENT_TEXT_CH
     text = "".join(parts)
     if "&" in text:
         text = html_lib.unescape(text)
-    return "\n".join(" ".join(words) for words in (line.split() for line in text.split("\n")) if words)
+    return "\n".join(_text_lines(text))
+
+
+def _text_lines(text: str) -> list[str]:
+    """The non-blank lines of a text, spaces collapsed. Blank lines (most of them: one per tag) are
+    told by `isspace`, which uses the same whitespace as `split`, before any line is split into words."""
+    return [" ".join(line.split()) for line in text.split("\n") if line and not line.isspace()]
 
 
 # words in the attributes of an element that holds a date (class="date", itemprop="datePublished", ...)
-_DATE_ROLE_WORDS = ("dat", "time", "publ", "posted", "creat", "upd", "modif")
+_DATE_ROLE_WORDS = (b"dat", b"time", b"publ", b"posted", b"creat", b"upd", b"modif")
 _PUBLISHED_ROLE = re.compile(r"publish|pubdate|posted|created|submitted")
 MODIFIED_ROLE = re.compile(r"updated|modified")
 PUBLISHED_TIME_ROLE = re.compile(r"publish|entry-date|created|posted")
 _DATE_ROLE = re.compile(r"date|datum|fecha|time")
-_SCRIPT_LIKE = re.compile(r"<(script|style|noscript|template|svg|select|button)\b[^>]*>.*?</\1\s*>|<!--.*?-->",
-                          re.S | re.I)
+# the lookahead lets most tags fail at their first letter, before the case-insensitive alternatives
+_SCRIPT_LIKE = re.compile(r"<(?=[sSnNtTbB!])(?:(script|style|noscript|template|svg|select|button)\b[^>]*>.*?</\1\s*>"
+                          r"|!--.*?-->)", re.S | re.I)
 
 
 @dataclass(slots=True)
@@ -217,15 +224,25 @@ class DateMark:
 def _visible_lines(fragment: str) -> list[str]:
     """Visible text lines of a markup fragment, one per text node (a date or a label split across
     inline elements is rare; a label on the line before counts); script, style and comments dropped."""
-    if "<" in fragment:
+    if "<" not in fragment:
+        pieces = [fragment]
+    else:
         if "<script" in fragment or "<style" in fragment or "<!--" in fragment or "<svg" in fragment \
                 or "<SCRIPT" in fragment or "<STYLE" in fragment:
             fragment = _SCRIPT_LIKE.sub(" ", fragment)
-        fragment = _TAG.sub("\n", fragment)
-    if "&" in fragment:
-        fragment = html_lib.unescape(fragment)
-    # str.split() rather than a `[^\S\n]+` pattern: a negated class tests each character's category (~15x slower)
-    return [" ".join(words) for words in (line.split() for line in fragment.split("\n")) if words]
+        pieces = _TAG.split(fragment)  # the text between tags: each tag ends a line
+    lines: list[str] = []
+    # most pieces are the spaces between two tags: stripped to nothing and dropped without a Python step
+    # (strip, isspace and split share one definition of whitespace)
+    for piece in filter(None, map(str.strip, pieces)):
+        if "&" in piece:
+            piece = html_lib.unescape(piece)  # an entity never spans a tag, so piece by piece is the same
+        # str.split() rather than a `[^\S\n]+` pattern: a negated class tests each character's category (~15x slower)
+        if "\n" in piece:
+            lines += _text_lines(piece)
+        elif not piece.isspace():
+            lines.append(" ".join(piece.split()))
+    return lines
 
 
 def _read_window(html: str, start: int, anchor: tuple[int, int], stop: int) -> tuple[list[tuple[int, str]],
@@ -242,18 +259,20 @@ def _read_window(html: str, start: int, anchor: tuple[int, int], stop: int) -> t
 def _date_marks(html: str, start: int, stop: int) -> list[DateMark]:
     """Elements in html[start:stop] whose markup says they hold a date, in page order."""
     marks: list[DateMark] = []
-    low = html[start:stop].lower()
+    # the words are ASCII: a latin-1 copy ('?' for any other character) lower-cased byte by byte keeps
+    # every position (str.lower() may not: 'İ' becomes two characters) and costs a third as much
+    low = html[start:stop].encode("latin-1", "replace").lower()
     seen: set[int] = set()
     for word in _DATE_ROLE_WORDS:
         hit = low.find(word)
         while hit >= 0:
-            if (word in ("dat", "time") and hit and low[hit - 1].isalpha()) or (
-                    word == "dat" and low.startswith("data-", hit) and not low.startswith("data-pub", hit)):
+            if (word in (b"dat", b"time") and hit and html[start + hit - 1].isalpha()) or (
+                    word == b"dat" and low.startswith(b"data-", hit) and not low.startswith(b"data-pub", hit)):
                 # inside a word ('candidate', 'runtime', 'datetime' found as 'dat') or a data-* attribute
                 hit = low.find(word, hit + len(word))
                 continue
-            lt = low.rfind("<", 0, hit)
-            if lt >= 0 and lt not in seen and low.rfind(">", lt, hit) < 0:
+            lt = low.rfind(b"<", 0, hit)
+            if lt >= 0 and lt not in seen and low.rfind(b">", lt, hit) < 0:
                 seen.add(lt)
                 mark = date_mark(html, start + lt)
                 if mark is not None:
@@ -383,29 +402,37 @@ def scan_page(html: str, head_end: int, blocks: list[str]) -> tuple[Body, list[s
     times: list[tuple[int, dict[str, str]]] = []
     scripts: list[str] = []
     pos = 0
-    while (m := _SCRIPT_H1_TIME.search(html, pos)) is not None:
-        gt = html.find(">", m.end(), m.end() + 2000)
+    search = _SCRIPT_H1_TIME.search
+    find = html.find
+    # most matches are <script> tags with a src or a type other than JSON-LD: decided from the start
+    # tag's text alone, without the slice of the body `script_holds_jsonld` looks at for untyped ones
+    while (m := search(html, pos)) is not None:
+        start, name_end = m.span()
+        gt = find(">", name_end, name_end + 2000)
         if gt < 0:
-            pos = m.end()
+            pos = name_end
             continue
         pos = gt + 1
-        kind = m.group(0)[1]
+        kind = html[start + 1]
         if kind in "sS":
-            if script_holds_jsonld(html[m.end():gt], html[gt + 1:gt + 400]):
+            attr_text = html[name_end:gt]
+            low = attr_text.lower()
+            if ("ld+json" in low or not ("type" in low or "src" in low)) \
+                    and script_holds_jsonld(attr_text, html[gt + 1:gt + 400]):
                 end = _SCRIPT_END.search(html, gt + 1)
                 if end is None:
                     break
                 scripts.append(html[gt + 1:end.start()])
                 pos = end.end()
-        elif m.start() < head_end:
+        elif start < head_end:
             continue
         elif kind in "hH":
             if len(h1) < MAX_H1:
                 close = _H1_END.search(html, gt + 1, gt + 1 + ELEMENT_TEXT_CHARS)
                 text = _headline_text(html[gt + 1:close.start()]) if close else ""
-                h1.append((m.start(), close.end() if close else gt + 1, text))
+                h1.append((start, close.end() if close else gt + 1, text))
         elif len(times) < MAX_TIMES:
-            times.append((m.start(), tag_attributes(html[m.end():gt])))
+            times.append((start, tag_attributes(html[name_end:gt])))
     anchor = next(((s, e) for s, e, t in h1 if t), None) or _block_anchor(html, head_end, blocks) \
         or _h2_anchor(html, head_end)
     return Body(h1, times, [], [], [], anchor), scripts

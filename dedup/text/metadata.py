@@ -395,8 +395,10 @@ def _ordered_marks(marks: list[AuthorMark], headline: tuple[int, int] | None) ->
     def distance(m: AuthorMark) -> int:
         return start - m.pos if m.pos < start else max(0, m.pos - end)
 
-    near = [m for m in marks if start + HEADLINE_REGION[0] <= m.pos <= end + HEADLINE_REGION[1]]
-    return sorted(near, key=distance) + [m for m in marks if m not in near]
+    low, high = start + HEADLINE_REGION[0], end + HEADLINE_REGION[1]
+    near = [m for m in marks if low <= m.pos <= high]
+    # the rest by position, not `m not in near` (a dataclass comparison per pair)
+    return sorted(near, key=distance) + [m for m in marks if not low <= m.pos <= high]
 
 
 def _merge_byline(entry: Byline, parsed: Byline) -> None:

@@ -237,6 +237,10 @@ def _visible_lines(fragment: str) -> list[str]:
     for piece in filter(None, map(str.strip, pieces)):
         if "&" in piece:
             piece = html_lib.unescape(piece)  # an entity never spans a tag, so piece by piece is the same
+        elif piece.isprintable() and "  " not in piece:
+            # stripped, no white space but single ' ' (every other one is unprintable, '\n' too): as it is
+            lines.append(piece)
+            continue
         # str.split() rather than a `[^\S\n]+` pattern: a negated class tests each character's category (~15x slower)
         if "\n" in piece:
             lines += _text_lines(piece)

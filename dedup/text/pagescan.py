@@ -24,6 +24,7 @@ _HEAD_END = re.compile(r"</[hH][eE][aA][dD]\s*>|<[bB][oO][dD][yY][\s>]")
 # of the head from every '<meta' that has no '>' (quadratic: 300,000 characters of '<meta ' took
 # minutes)
 _META_START = re.compile(r"<[mM][eE][tT][aA](?=[\s>/])")
+_META_OR_HEAD_END = re.compile(r"<(?:[mM][eE][tT][aA](?=[\s>/])|/head)")
 _TITLE_START = re.compile(r"<[tT][iI][tT][lL][eE](?=[\s>])")
 _TITLE_END = re.compile(r"</[tT][iI][tT][lL][eE]\s*>")
 _HTML_LANG = re.compile(r"<[hH][tT][mM][lL]\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})?)")
@@ -48,39 +49,23 @@ class Head:
 
 def read_head(html: str) -> Head:
     """The head of a page in one linear scan (bounded: `MAX_META_TAGS` tags, `HEAD_SCAN_CHARS` characters)."""
-    end = html.find("</head", 0, HEAD_SCAN_CHARS)
+    meta: dict[str, list[str]] = {}
+    end = _read_metas_to_head_end(html, meta)
     if end < 0:
+        # no '</head' (or a head longer than the scan): it ends at '</HEAD>' or '<body>'; read again up to there
         end_match = _HEAD_END.search(html, 0, HEAD_SCAN_CHARS)
         end = end_match.start() if end_match else min(len(html), HEAD_SCAN_CHARS)
-    meta: dict[str, list[str]] = {}
-    pos = 0
-    for _ in range(MAX_META_TAGS):
-        m = _META_START.search(html, pos, end)
-        if m is None:
-            break
-        gt = html.find(">", m.end(), end)
-        if gt < 0:
-            break
-        pos = gt + 1
-        content, keys = None, []
-        for attr, double_quoted, single_quoted, bare in _META_ATTR.findall(html, m.end(), gt):
-            value = double_quoted or single_quoted or bare
-            if attr.lower() == "content":
-                if content is None:
-                    content = value
-            elif value:
-                keys.append(value)
-        if not content or not keys:
-            continue
-        content = (html_lib.unescape(content) if "&" in content else content).strip()
-        if not content:
-            continue
-        for key in dict.fromkeys(keys):
-            key = (html_lib.unescape(key) if "&" in key else key).strip().lower()
-            if key:
-                values = meta.setdefault(key, [])
-                if len(values) < MAX_META_VALUES:
-                    values.append(content)
+        meta = {}
+        pos = 0
+        for _ in range(MAX_META_TAGS):
+            m = _META_START.search(html, pos, end)
+            if m is None:
+                break
+            gt = html.find(">", m.end(), end)
+            if gt < 0:
+                break
+            pos = gt + 1
+            _read_meta(html, m.end(), gt, meta)
     html_title = None
     title = _TITLE_START.search(html, 0, end)
     title_end = html.find(">", title.end(), end) + 1 if title is not None else 0
@@ -91,6 +76,51 @@ def read_head(html: str) -> Head:
     lang_match = _HTML_LANG.search(html, 0, min(len(html), 5000))
     return Head(meta, _canonical_link(html, end), html_title, lang_match.group(1).lower() if lang_match else None,
                  end)
+
+
+def _read_metas_to_head_end(html: str, meta: dict[str, list[str]]) -> int:
+    """Read the <meta> tags into `meta` and return where the head ends (its first '</head'), in one scan
+    (a separate search for '</head' would be a second pass over the head); -1 when no '</head' is
+    found in the scanned part (`meta` is then read again up to the end the caller finds)."""
+    pos = count = 0
+    search, find = _META_OR_HEAD_END.search, html.find
+    while (m := search(html, pos, HEAD_SCAN_CHARS)) is not None:
+        if html[m.start() + 1] == "/":
+            return m.start()
+        if count == MAX_META_TAGS:  # no more tags read; only the head's end is looked for
+            return find("</head", pos, HEAD_SCAN_CHARS)
+        count += 1
+        gt = find(">", m.end(), HEAD_SCAN_CHARS)
+        # a '</head' inside the tag ends the head there, before this tag's '>': no more tags are read
+        inside = find("</head", m.end(), gt if gt >= 0 else HEAD_SCAN_CHARS)
+        if inside >= 0 or gt < 0:
+            return inside
+        pos = gt + 1
+        _read_meta(html, m.end(), gt, meta)
+    return -1
+
+
+def _read_meta(html: str, start: int, gt: int, meta: dict[str, list[str]]) -> None:
+    """The key(s) and content of the <meta> tag whose attributes are html[start:gt], added to `meta`."""
+    content, keys = None, []
+    for attr, double_quoted, single_quoted, bare in _META_ATTR.findall(html, start, gt):
+        value = double_quoted or single_quoted or bare
+        if attr.lower() == "content":
+            if content is None:
+                content = value
+        elif value:
+            keys.append(value)
+    if not content or not keys:
+        return
+    content = (html_lib.unescape(content) if "&" in content else content).strip()
+    if not content:
+        return
+    for key in (dict.fromkeys(keys) if len(keys) > 1 else keys):
+        key = (html_lib.unescape(key) if "&" in key else key).strip().lower()
+        if key:
+            values = meta.setdefault(key, [])
+            if len(values) < MAX_META_VALUES:
+                values.append(content)
 
 
 def _canonical_link(html: str, end: int) -> str | None:

@@ -670,8 +670,11 @@ _MODIFIED_ORDER = ("jsonld", "meta", "markup_modified", "date_line_updated")
 
 def _folds_to(text: str, key: str) -> bool:
     """fold_text(text) == key, without folding a whole paragraph: folding works character by
-    character (NFKD's reordering moves only combining marks, which it drops), so a folded prefix
-    longer than the key already decides."""
+    character (NFKD's reordering moves only combining marks, which it drops), so the fold of a prefix
+    must open the key, and a folded prefix longer than the key already decides."""
+    head = fold_text(text[:8])
+    if not key.startswith(head):
+        return False
     prefix = text[:2 * len(key) + 16]
     if len(prefix) < len(text) and len(fold_text(prefix)) > len(key):
         return False

@@ -10,6 +10,9 @@ from datetime import date, datetime, timedelta, timezone
 from dedup.text.normalise import normalise_text
 
 
+_OFFSET_WITHOUT_COLON = re.compile(r"([+-]\d{2})(\d{2})$")
+
+
 def parse_published(raw: str | None) -> datetime | None:
     """An ISO 8601 date/time from markup -> aware UTC datetime; impossible values -> None."""
     if not raw or not isinstance(raw, str):
@@ -18,7 +21,8 @@ def parse_published(raw: str | None) -> datetime | None:
     if text.endswith(("Z", "z")):
         text = text[:-1] + "+00:00"
     # '2024-05-02T09:15:00+0200' -> '+02:00'
-    text = re.sub(r"([+-]\d{2})(\d{2})$", r"\1:\2", text)
+    if text[-5:-4] in ("+", "-"):
+        text = _OFFSET_WITHOUT_COLON.sub(r"\1:\2", text)
     try:
         dt = datetime.fromisoformat(text)
     except ValueError:

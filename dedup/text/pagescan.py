@@ -436,12 +436,15 @@ def scan_page(html: str, head_end: int, blocks: list[str]) -> tuple[Body, list[s
     times: list[tuple[int, dict[str, str]]] = []
     scripts: list[str] = []
     pos = 0
-    search = _SCRIPT_H1_TIME.search
     find = html.find
-    # most matches are <script> tags with a src or a type other than JSON-LD: decided from the start
-    # tag's text alone, without the slice of the body `script_holds_jsonld` looks at for untyped ones
-    while (m := search(html, pos)) is not None:
+    # finditer rather than a search from each tag's end: the matches cannot overlap (each opens with the
+    # only '<' it holds), so it yields every one, and those inside a tag or a JSON-LD body already read
+    # are skipped. Most are <script> tags with a src or a type other than JSON-LD: decided from the
+    # start tag's text alone, without the slice of the body `script_holds_jsonld` looks at.
+    for m in _SCRIPT_H1_TIME.finditer(html):
         start, name_end = m.span()
+        if start < pos:
+            continue
         gt = find(">", name_end, name_end + 2000)
         if gt < 0:
             pos = name_end

@@ -497,8 +497,11 @@ def _decide_authors(md: PageMetadata, html: str | None, head: Head, ld: JsonLd, 
 # --------------------------------------------------------------------------------------------------
 # dates
 
-_PUBLISHED_WORDS = (r"published|posted|publiziert|veröffentlicht|erschienen|erstellt|publié|publicado|pubblicato|"
-                    r"gepubliceerd|date|datum|fecha|data")
+# words that name a publication date; 'Stand' ('Stand: 28.04.2020 18:00 Uhr', German news' "as of") names the
+# version the page shows, which is what a citation gives
+_EXPLICIT_PUBLISHED_WORDS = (r"published|posted|publiziert|veröffentlicht|erschienen|erstellt|publié|publicado|"
+                             r"pubblicato|gepubliceerd|stand")
+_PUBLISHED_WORDS = _EXPLICIT_PUBLISHED_WORDS + r"|date|datum|fecha|data"
 _MODIFIED_WORDS = (r"update|updated|last\s+updated|modified|last\s+modified|aktualisiert|geändert|zuletzt\s+geändert|"
                    r"letzte\s+änderung|mis\s+à\s+jour|actualizado|actualización|aggiornato|bijgewerkt|atualizado|"
                    r"edited|revised")
@@ -509,6 +512,12 @@ _MODIFIED_LABEL = re.compile(rf"(?<![\w-])(?:{_MODIFIED_WORDS})(?:\s+(?:am|on|le
 # ... or a line of its own before the date's line ('Veröffentlicht am' / '28.01.2022 06:00')
 _PUBLISHED_LINE = re.compile(rf"^\W*(?:{_PUBLISHED_WORDS})(?:\s+(?:am|on|le|el|il|em|at|op))?\W*$", re.I)
 _MODIFIED_LINE = re.compile(rf"^\W*(?:{_MODIFIED_WORDS})(?:\s+(?:am|on|le|el|il|em|at|op))?\W*$", re.I)
+# further down the page only an explicit label counts ('Erschienen am: 01.11.2023' under the text; a bare
+# 'Datum:' there is as often an event's date)
+_EXPLICIT_PUBLISHED_LABEL = re.compile(rf"(?<![\w-])(?:{_EXPLICIT_PUBLISHED_WORDS})(?:\s+(?:am|on|le|el|il|em|at|op))?"
+                                       rf"\W*$", re.I)
+_EXPLICIT_PUBLISHED_LINE = re.compile(rf"^\W*(?:{_EXPLICIT_PUBLISHED_WORDS})(?:\s+(?:am|on|le|el|il|em|at|op))?\W*$",
+                                      re.I)
 
 
 @dataclass(slots=True)
@@ -523,14 +532,16 @@ class _DateEvidence:
 
 # published-time evidence, strongest first (docs/metadata.md)
 _PUBLISHED_ORDER = ("jsonld", "meta", "markup_published", "date_line_published", "meta_date", "url", "markup_date",
-                    "time_element", "date_line")
+                    "time_element", "date_line", "labelled_line")
 _GENERIC_DATE_KEYS = frozenset(("date", "dc.date", "dcterms.date", "created", "date.created", "datecreated"))
 _CLOCK = re.compile(r"\d:\d\d")
 _MICRODATA_DATE = re.compile(r"date(?:Published|Created)")
 DATE_LINE_CHARS = 140        # a date line: short ...
 DATE_LINE_OTHER_WORDS = 9    # ... and little else than the date ('Published by Jane Doe on ...')
 BLOCK_LINE_POS = 1 << 40  # the place given to the n-th block's date line: beyond any page position
-AGREEMENT_KINDS = 2  # a day stated by this many kinds of evidence outvotes a day stated by one
+AGREEMENT_KINDS = 2
+DATE_BLOCKS = 12  # the first main-content blocks read for any date line
+LABELLED_LINE_BLOCKS = 200  # the blocks after them read for a labelled one  # a day stated by this many kinds of evidence outvotes a day stated by one
 
 
 def _evidence(kind: str, raw: object, day_first: bool, pos: int = -1) -> _DateEvidence | None:
@@ -578,8 +589,7 @@ def _decide_dates(md: PageMetadata, html: str | None, head: Head, ld: JsonLd, bo
     if html and not _settled(published, modified):
         read_headline_region(html, head.end, body)
     # <time> anywhere: its role from its attributes (pubdate, itemprop, class), else where it stands
-    for pos, attrs in body.times:
-        raw = attrs.get("datetime") or attrs.get("content")
+    for pos, attrs, raw in body.times:
         role = " ".join((attrs.get("class", ""), attrs.get("itemprop", ""), attrs.get("id", ""))).lower()
         if "pubdate" in attrs or PUBLISHED_TIME_ROLE.search(role):
             add(published, "markup_published", raw, pos)
@@ -587,7 +597,7 @@ def _decide_dates(md: PageMetadata, html: str | None, head: Head, ld: JsonLd, bo
             add(modified, "markup_modified", raw, pos)
         elif anchor is not None and anchor[0] - WINDOW_BEFORE <= pos <= anchor[1] + WINDOW_AFTER:
             add(published, "time_element", raw, pos)
-    time_positions = {pos for pos, _attrs in body.times}
+    time_positions = {pos for pos, _attrs, _raw in body.times}
     for mark in body.date_marks:
         if mark.pos in time_positions:
             continue  # the <time> element itself, read above
@@ -619,8 +629,8 @@ def _decide_dates(md: PageMetadata, html: str | None, head: Head, ld: JsonLd, bo
         # the blocks' place in the page is not known: after every line of the headline's region, nearest
         # the headline's block first (a site's 'today' date line tops the page, above the story's own)
         title_key = fold_text(md.title)
-        headline = next((i for i, b in enumerate(blocks[:12]) if title_key and _folds_to(b, title_key)), 0)
-        lines += [(-1, "")] + [(BLOCK_LINE_POS + abs(i - headline), b) for i, b in enumerate(blocks[:12])]
+        headline = next((i for i, b in enumerate(blocks[:DATE_BLOCKS]) if title_key and _folds_to(b, title_key)), 0)
+        lines += [(-1, "")] + [(BLOCK_LINE_POS + abs(i - headline), b) for i, b in enumerate(blocks[:DATE_BLOCKS])]
     previous = ""
     for pos, line in lines:
         if not line:
@@ -645,6 +655,10 @@ def _decide_dates(md: PageMetadata, html: str | None, head: Head, ld: JsonLd, bo
     from_url = url_date(url)
     if from_url is not None:
         published.append(_DateEvidence("url", url or "", from_url, from_url.date()))
+    if not published:
+        # nothing states the publication near the headline: a labelled line further down the main content
+        # ('Erschienen am: 01.11.2023' and 'Aktualisiert am 17.01.2021.' under the text)
+        _labelled_lines(blocks[DATE_BLOCKS:DATE_BLOCKS + LABELLED_LINE_BLOCKS], day_first, published, modified)
     chosen, reason = _choose_published(published, modified, anchor)
     if chosen is not None and not chosen.has_time:
         # the same day stated with its time of day elsewhere (a URL or a date-only tag gives none)
@@ -665,7 +679,28 @@ def _decide_dates(md: PageMetadata, html: str | None, head: Head, ld: JsonLd, bo
             best_modified.kind
 
 
-_MODIFIED_ORDER = ("jsonld", "meta", "markup_modified", "date_line_updated")
+_MODIFIED_ORDER = ("jsonld", "meta", "markup_modified", "date_line_updated", "labelled_line_updated")
+
+
+def _labelled_lines(blocks: list[str], day_first: bool, published: list[_DateEvidence],
+                    modified: list[_DateEvidence]) -> None:
+    """Date lines with an explicit publication or update label on their line or the line before, among
+    `blocks` (kinds `labelled_line`, `labelled_line_updated`; placed after every other line)."""
+    previous = ""
+    for i, line in enumerate(blocks):
+        if ("20" in line or "19" in line) and len(line) <= DATE_LINE_CHARS:
+            for d in find_dates(line, day_first, limit=1):
+                before = line[:d.start]
+                if len((before + line[d.end:]).split()) > DATE_LINE_OTHER_WORDS:
+                    continue
+                ev = _DateEvidence("labelled_line", line, d.at, d.day, BLOCK_LINE_POS + DATE_BLOCKS + i, d.has_time)
+                if _MODIFIED_LABEL.search(before) if before.strip() else _MODIFIED_LINE.match(previous):
+                    ev.kind = "labelled_line_updated"
+                    modified.append(ev)
+                elif _EXPLICIT_PUBLISHED_LABEL.search(before) if before.strip() else \
+                        _EXPLICIT_PUBLISHED_LINE.match(previous):
+                    published.append(ev)
+        previous = line
 
 
 def _folds_to(text: str, key: str) -> bool:

@@ -408,7 +408,7 @@ _NAME_PROPERTY = re.compile(r"itemprop\s*=\s*[\"']?name\b")
 class Body:
     """What the body states near the headline: the `<h1>`s, `<time>` tags, author marks, nearby lines and dates."""
     h1: list[tuple[int, int, str]]                 # (start, end, text) of each <h1>, at most a few
-    times: list[tuple[int, dict[str, str]]]        # (pos, attributes) of <time> tags
+    times: list[tuple[int, dict[str, str], str]]   # (pos, attributes, date as stated) of <time> tags
     authors: list[AuthorMark]
     window: list[tuple[int, str]]                  # visible lines around the headline
     date_marks: list[DateMark]                    # elements around the headline that hold a date
@@ -418,6 +418,7 @@ class Body:
 
 MAX_H1 = 4
 MAX_TIMES = 30
+TIME_TEXT_CHARS = 200  # a <time> without a datetime attribute: its text is read this far
 MAX_AUTHOR_MARKS = 60
 WINDOW_BEFORE, WINDOW_AFTER = 1500, 3000  # around the headline: where its byline and date lines stand
 _TAG_NAME = re.compile(r"<([a-zA-Z][\w:-]*)")
@@ -433,7 +434,7 @@ def scan_page(html: str, head_end: int, blocks: list[str]) -> tuple[Body, list[s
     """One pass over the page for the tags read whole: JSON-LD scripts (their bodies returned), and in
     the body the <h1>s and <time>s (one scan: each scan of a whole page costs ~70 µs)."""
     h1: list[tuple[int, int, str]] = []
-    times: list[tuple[int, dict[str, str]]] = []
+    times: list[tuple[int, dict[str, str], str]] = []
     scripts: list[str] = []
     pos = 0
     find = html.find
@@ -469,7 +470,11 @@ def scan_page(html: str, head_end: int, blocks: list[str]) -> tuple[Body, list[s
                 text = _headline_text(html[gt + 1:close.start()]) if close else ""
                 h1.append((start, close.end() if close else gt + 1, text))
         elif len(times) < MAX_TIMES:
-            times.append((start, tag_attributes(html[name_end:gt])))
+            attrs = tag_attributes(html[name_end:gt])
+            # its datetime (or content), else its text: '<time class="...">1. Januar 2023</time>' states a date too
+            stated = attrs.get("datetime") or attrs.get("content") or \
+                _element_text(html, gt + 1, "time", TIME_TEXT_CHARS).replace("\n", " ")
+            times.append((start, attrs, stated))
     anchor = next(((s, e) for s, e, t in h1 if t), None) or _block_anchor(html, head_end, blocks) \
         or _h2_anchor(html, head_end)
     return Body(h1, times, [], [], [], anchor), scripts

@@ -276,6 +276,28 @@ def test_only_an_update_date_stated_is_the_pages_date():
     assert md.published_at == utc(2021, 1, 2) and md.published_at_source == "date_line_published"
 
 
+def test_labelled_byline_further_down_the_main_content():
+    # nobody named near the headline: 'Text: Ursula Eggers' under a long article names its author
+    blocks = ["Wie pflege ich meine Zaubernuss im Winter?"] + ["Ein Absatz über die Zaubernuss im Winter."] * 14 + [
+        "Text: Ursula Eggers", "Fotos: Helmut Elstrodt"]
+    html = html_page("", "<h1>Wie pflege ich meine Zaubernuss im Winter?</h1>" + ARTICLE_TEXT)
+    md = page_metadata(html, "https://garten.example/zaubernuss", blocks)
+    assert md.authors == ["Ursula Eggers"] and md.authors_source == "labelled_byline"
+    # there a bare 'Von' opening a sentence, a picture credit or a newsroom names nobody
+    for line in ("Von Berlin aus fuhr Anna Schmidt weiter.", "Fotos: Helmut Elstrodt", "Redaktion: Hans Meier"):
+        assert page_metadata(html, "https://garten.example/z", blocks[:-2] + [line]).authors == []
+
+
+def test_parts_after_a_role_are_where_the_person_works():
+    b = parse_byline("Posted by Cedric Dupont, Product Manager, Google Maps")
+    assert b.people == ["Cedric Dupont"] and b.organisations == ["Google Maps"]
+    b = parse_byline("By Tom Gara, Staff Reporter, The Wall Street Journal")
+    assert b.people == ["Tom Gara"] and b.organisations == ["The Wall Street Journal"]
+    assert parse_byline("Posted by Kathy | Permalink | Comments (3) | TrackBack").people == ["Kathy"]
+    # no role before it: a second name is a second author
+    assert parse_byline("By Jane Doe, John Roe").people == ["Jane Doe", "John Roe"]
+
+
 def test_labelled_date_line_further_down_the_main_content():
     # nothing near the headline: 'Erschienen am' under the text is the publication, 'Letzte Änderung' the update
     blocks = ["Die Anleitungen der Vorfahren", "Eine Rezension."] + ["Ein Absatz der Rezension ohne Datum."] * 14 + [

@@ -34,7 +34,8 @@ _ROLE_WORDS = frozenset((
     "journaliste rédacteur rédactrice correspondant envoyé spécial special redactor redactora periodista "
     "corresponsal giornalista inviato columnist guest gastautor gastautorin blogger host anchor author writer "
     "mitarbeiter volontär volontärin rechtsanwalt rechtsanwältin anwalt attorney lawyer pressesprecher "
-    "pressesprecherin spokesperson spokesman spokeswoman").split())
+    "pressesprecherin spokesperson spokesman spokeswoman manager director officer founder president ceo product"
+    ).split())
 _NOT_A_NAME = frozenset((
     "admin administrator administrador redaktion redaction rédaction redazione redacción editorial editorial team "
     "staff team newsroom newsdesk news desk guest gast anonymous anonym unknown unbekannt home menu author authors "
@@ -42,7 +43,7 @@ _NOT_A_NAME = frozenset((
     "webmaster user guest author editor editors the editors our team support follow folgen suivre seguir "
     "sponsored gesponsert gesponserte anzeige advertisement advertorial werbung partner promoted inhalte content "
     "paid alle all artikel articles beiträge posts mehr more view profile profil min min. minuten minutes sek "
-    "lesezeit read text foto fotos photo photos bild video").split())
+    "lesezeit read text foto fotos photo photos bild video permalink trackback trackbacks").split())
 # words that make a name an organisation's (a set lookup per word: a long alternation is slow in `re`)
 _ORG_WORDS = frozenset((
     "gmbh ag inc ltd llc plc sa ev verlag media medien news online magazin magazine zeitung redaktion "
@@ -114,6 +115,7 @@ def parse_byline(text: str, site_names: tuple[str, ...] = ()) -> Byline:
         parts = [p for p in _NAME_SPLIT.split(line) if _HAS_LETTER.search(p)]
         if len(parts) > BYLINE_PARTS:
             continue  # a list of topics or tags
+        after_role = False
         for part in parts:
             part = part.strip(" \t.:-–—|,;·•\"'“”«»")
             if not part or not _HAS_LETTER.search(part):
@@ -127,8 +129,11 @@ def parse_byline(text: str, site_names: tuple[str, ...] = ()) -> Byline:
                 continue
             name = _strip_roles(part)
             if not name:
+                # a part of roles alone ('Staff Writer'): what follows names where the person works
+                # ('Cedric Dupont, Product Manager, Google Maps')
+                after_role = after_role or bool(people)
                 continue
-            if _is_organisation(name, site_keys):
+            if after_role or _is_organisation(name, site_keys):
                 if name not in organisations:
                     organisations.append(name)
                 continue

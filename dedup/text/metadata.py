@@ -339,10 +339,15 @@ def _join_segments(kept: list[str], parts: list[str]) -> str:
 
 # authors evidence, strongest first (docs/metadata.md); the cluster merge ranks copies by it too
 AUTHOR_EVIDENCE_ORDER = ("jsonld", "itemprop_author", "meta", "rel_author", "byline_class", "author_class",
-                         "byline_text", "author_link")
+                         "byline_text", "author_link", "labelled_byline")
 BYLINE_SPAN = 400  # author marks this close after the chosen one belong to the same byline
 BYLINE_BLOCKS = 8  # a visible byline stands among the first blocks of the main content
 BYLINE_WINDOW_LINES = 12  # the visible lines nearest the headline tried as a byline
+LABELLED_BYLINE_BLOCKS = 200  # the blocks after the first ones read for a labelled byline
+BYLINE_LINE_CHARS = 120
+_LABELLED_BYLINE = re.compile(
+    r"\s*(?:(?:autor(?:in|en)?|author|authors|auteur|autore|autora|text|texte|redakteur(?:in)?|verfasser(?:in)?|"
+    r"writer|byline)\s*:|(?:written|posted|geschrieben|verfasst|écrit|escrito|scritto)\s+(?:by|von|par|por|da)\s)", re.I)
 _EXPLICIT_BY = re.compile(r"(?:(?:posted|written|geschrieben|verfasst|publié|écrit|escrito|scritto)\s+)?"
                           r"(?:by|von|par|por|door|di|av|af)\s*:?\s+", re.I)
 _WRITTEN_BY = re.compile(r"written|verfasst|author|autor|auteur|escrito|scritto", re.I)
@@ -480,6 +485,14 @@ def _decide_authors(md: PageMetadata, html: str | None, head: Head, ld: JsonLd, 
             if prefix and line[prefix.end():prefix.end() + 1].isupper():
                 add("byline_text", line)
                 if found["byline_text"].people:
+                    break
+    if not any(entry.people for entry in found.values()):
+        # a labelled byline further down the main content ('Text: Ursula Eggers', 'Autor: Klausmartin
+        # Friedrich' under a long article); there only a label with its colon counts, not a bare 'Von'
+        for block in blocks[BYLINE_BLOCKS:BYLINE_BLOCKS + LABELLED_BYLINE_BLOCKS]:
+            if len(block) <= BYLINE_LINE_CHARS and _LABELLED_BYLINE.match(block):
+                add("labelled_byline", block)
+                if found["labelled_byline"].people:
                     break
     for kind in AUTHOR_EVIDENCE_ORDER:
         named = found.get(kind)

@@ -81,22 +81,34 @@ def read_head(html: str) -> Head:
 def _read_metas_to_head_end(html: str, meta: dict[str, list[str]]) -> int:
     """Read the <meta> tags into `meta` and return where the head ends (its first '</head'), in one scan
     (a separate search for '</head' would be a second pass over the head); -1 when no '</head' is
-    found in the scanned part (`meta` is then read again up to the end the caller finds)."""
+    found in the scanned part (`meta` is then read again up to the end the caller finds).
+
+    The matches cannot overlap (each opens with the only '<' it holds), so finditer yields every one; a
+    tag is read once the next match is known to stand after it: a '</head' inside a tag (before its
+    '>') ends the head there, and that tag is not read."""
     pos = count = 0
-    search, find = _META_OR_HEAD_END.search, html.find
-    while (m := search(html, pos, HEAD_SCAN_CHARS)) is not None:
-        if html[m.start() + 1] == "/":
-            return m.start()
+    pending: tuple[int, int] | None = None  # (attributes' start, '>') of the last tag, not read yet
+    find = html.find
+    for m in _META_OR_HEAD_END.finditer(html, 0, HEAD_SCAN_CHARS):
+        start = m.start()
+        if start < pos:  # inside the pending tag
+            if html[start + 1] == "/":
+                return start
+            continue
+        if pending is not None:
+            _read_meta(html, pending[0], pending[1], meta)
+            pending = None
+        if html[start + 1] == "/":
+            return start
         if count == MAX_META_TAGS:  # no more tags read; only the head's end is looked for
             return find("</head", pos, HEAD_SCAN_CHARS)
         count += 1
         gt = find(">", m.end(), HEAD_SCAN_CHARS)
-        # a '</head' inside the tag ends the head there, before this tag's '>': no more tags are read
-        inside = find("</head", m.end(), gt if gt >= 0 else HEAD_SCAN_CHARS)
-        if inside >= 0 or gt < 0:
-            return inside
-        pos = gt + 1
-        _read_meta(html, m.end(), gt, meta)
+        if gt < 0:
+            return find("</head", m.end(), HEAD_SCAN_CHARS)
+        pending, pos = (m.end(), gt), gt + 1
+    if pending is not None:
+        _read_meta(html, pending[0], pending[1], meta)
     return -1
 
 

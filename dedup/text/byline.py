@@ -98,8 +98,7 @@ def parse_byline(text: str, site_names: tuple[str, ...] = ()) -> Byline:
     agencies: list[tuple[str, str]] = []
     organisations: list[str] = []
     site_keys = {fold_text(s) for s in site_names if s}
-    text = unicodedata.normalize("NFKC", text or "")
-    for line in [ln for ln in text.split("\n") if len(ln) <= BYLINE_LINE_CHARS][:3]:
+    for line in _short_lines(text or ""):
         if _NOT_PLAIN.search(line):
             line = _URL_MAIL_HANDLE.sub(" ", line)
             line = _BRACKETED.sub(lambda m: " | " + m.group(1) if _AGENCY_HINT.search(m.group(1))
@@ -146,6 +145,21 @@ def parse_byline(text: str, site_names: tuple[str, ...] = ()) -> Byline:
         # organisation, a single word is a section, a role or a place
         people = [p for p in people if " " in p]
     return Byline(people, agencies, organisations)
+
+
+def _short_lines(text: str, count: int = 3) -> list[str]:
+    """The first `count` lines of at most BYLINE_LINE_CHARS characters, NFKC-normalised. Line by line,
+    which is the same as normalising the whole text first ('\n' neither composes nor comes out of a
+    decomposition) and stops early in a long author box."""
+    lines: list[str] = []
+    for line in text.split("\n"):
+        if not line.isascii():
+            line = unicodedata.normalize("NFKC", line)
+        if len(line) <= BYLINE_LINE_CHARS:
+            lines.append(line)
+            if len(lines) == count:
+                break
+    return lines
 
 
 def _strip_roles(part: str) -> str:

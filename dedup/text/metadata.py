@@ -102,11 +102,11 @@ def page_metadata(html: str | None, url: str | None = None, blocks: list[str] | 
     _decide_site_name(md, head, ld, url)
     _decide_authors(md, html, head, ld, body, blocks)
     _decide_title(md, head, ld, body)
-    dates = decide_dates(html, head, ld, body, blocks, url, md.title)
-    md.published_at, md.published_at_raw, md.published_at_source = \
-        dates.published_at, dates.published_at_raw, dates.published_at_source
-    md.modified_at, md.modified_at_raw, md.modified_at_source = \
-        dates.modified_at, dates.modified_at_raw, dates.modified_at_source
+    published, modified = decide_dates(html, head, ld, body, blocks, url, md.title)
+    if published is not None:
+        md.published_at, md.published_at_raw, md.published_at_source = published
+    if modified is not None:
+        md.modified_at, md.modified_at_raw, md.modified_at_source = modified
     return md
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import NamedTuple
 
 from dedup.text.dates import find_dates, parse_published, url_date
 from dedup.text.markup import first_str
@@ -92,21 +93,16 @@ def _evidence(kind: str, raw: object, day_first: bool, pos: int = -1) -> _DateEv
     return _DateEvidence(kind, raw, found[0].at, found[0].day, pos, found[0].has_time)
 
 
-@dataclass(slots=True)
-class PageDates:
-    """The published and modified time a page states, as UTC, as stated, and the evidence for each."""
-    published_at: datetime | None = None
-    published_at_raw: str | None = None
-    published_at_source: str | None = None
-    modified_at: datetime | None = None
-    modified_at_raw: str | None = None
-    modified_at_source: str | None = None
+class StatedTime(NamedTuple):
+    """A time the page states: in UTC, as the page wrote it, and the evidence it came from."""
+    at: datetime
+    raw: str
+    source: str
 
 
 def decide_dates(html: str | None, head: Head, ld: JsonLd, body: Body, blocks: list[str], url: str | None,
-                 title: str | None) -> PageDates:
-    """Published and modified time by the order of evidence (docs/metadata.md), each with its source."""
-    out = PageDates()
+                 title: str | None) -> tuple[StatedTime | None, StatedTime | None]:
+    """(published, modified) time by the order of evidence (docs/metadata.md), each with its source."""
     lang = (head.lang or "").replace("_", "-")
     day_first = not lang.startswith("en") or lang in ("en-gb", "en-au", "en-in", "en-ie", "en-nz", "en-za")
     published: list[_DateEvidence] = []
@@ -214,13 +210,8 @@ def decide_dates(html: str | None, head: Head, ld: JsonLd, body: Body, blocks: l
         # the page states only when it was updated: that is its date (a citation gives the last update
         # when no publication date is stated), said so in the source
         chosen, reason = best_modified, "only_date_stated_is_update"
-    if chosen is not None:
-        out.published_at, out.published_at_raw = chosen.at, chosen.raw
-        out.published_at_source = chosen.kind + (f":{reason}" if reason else "")
-    if best_modified is not None:
-        out.modified_at, out.modified_at_raw, out.modified_at_source = best_modified.at, best_modified.raw, \
-            best_modified.kind
-    return out
+    return (StatedTime(chosen.at, chosen.raw, chosen.kind + (f":{reason}" if reason else "")) if chosen is not None else None,
+            StatedTime(best_modified.at, best_modified.raw, best_modified.kind) if best_modified is not None else None)
 
 
 _MODIFIED_ORDER = ("jsonld", "meta", "markup_modified", "date_line_updated", "labelled_line_updated")

@@ -302,7 +302,8 @@ def test_labelled_date_line_further_down_the_main_content():
     # nothing near the headline: 'Erschienen am' under the text is the publication, 'Letzte Änderung' the update
     blocks = ["Die Anleitungen der Vorfahren", "Eine Rezension."] + ["Ein Absatz der Rezension ohne Datum."] * 14 + [
         "Letzte Änderung: 31.10.2023 - 14:49:39", "Erschienen am: 01.11.2023", "Lesungen: 61"]
-    html = html_page("<title>Die Anleitungen der Vorfahren</title>", "<h1>Die Anleitungen der Vorfahren</h1>" + ARTICLE_TEXT)
+    html = html_page("<title>Die Anleitungen der Vorfahren</title>",
+                     "<h1>Die Anleitungen der Vorfahren</h1>" + ARTICLE_TEXT)
     md = page_metadata(html.replace('lang="en"', 'lang="de"'), "https://lit.example/rezension,30063.html", blocks)
     assert md.published_at == utc(2023, 11, 1) and md.published_at_source == "labelled_line"
     assert md.modified_at == utc(2023, 10, 31, 14, 49, 39) and md.modified_at_source == "labelled_line_updated"

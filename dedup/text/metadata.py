@@ -342,7 +342,8 @@ LABELLED_BYLINE_BLOCKS = 200  # the blocks after the first ones read for a label
 BYLINE_LINE_CHARS = 120
 _LABELLED_BYLINE = re.compile(
     r"\s*(?:(?:autor(?:in|en)?|author|authors|auteur|autore|autora|text|texte|redakteur(?:in)?|verfasser(?:in)?|"
-    r"writer|byline)\s*:|(?:written|posted|geschrieben|verfasst|écrit|escrito|scritto)\s+(?:by|von|par|por|da)\s)", re.I)
+    r"writer|byline)\s*:|(?:written|posted|geschrieben|verfasst|écrit|escrito|scritto)\s+(?:by|von|par|por|da)\s)",
+    re.I)
 _EXPLICIT_BY = re.compile(r"(?:(?:posted|written|geschrieben|verfasst|publié|écrit|escrito|scritto)\s+)?"
                           r"(?:by|von|par|por|door|di|av|af)\s*:?\s+", re.I)
 _WRITTEN_BY = re.compile(r"written|verfasst|author|autor|auteur|escrito|scritto", re.I)

@@ -210,8 +210,11 @@ def decide_dates(html: str | None, head: Head, ld: JsonLd, body: Body, blocks: l
         # the page states only when it was updated: that is its date (a citation gives the last update
         # when no publication date is stated), said so in the source
         chosen, reason = best_modified, "only_date_stated_is_update"
-    return (StatedTime(chosen.at, chosen.raw, chosen.kind + (f":{reason}" if reason else "")) if chosen is not None else None,
-            StatedTime(best_modified.at, best_modified.raw, best_modified.kind) if best_modified is not None else None)
+    published_time = None if chosen is None else \
+        StatedTime(chosen.at, chosen.raw, chosen.kind + (f":{reason}" if reason else ""))
+    modified_time = None if best_modified is None else \
+        StatedTime(best_modified.at, best_modified.raw, best_modified.kind)
+    return published_time, modified_time
 
 
 _MODIFIED_ORDER = ("jsonld", "meta", "markup_modified", "date_line_updated", "labelled_line_updated")

@@ -24,9 +24,9 @@ from resiliparse.parse.html import HTMLTree
 from dedup.text.blockfeatures import FEATURE_NAMES, block_features
 from dedup.text.layout import Line, read_minimal_html
 
-MODEL_VERSION = "block-trees-1"  # bump with any change of blockfeatures or the training labels
+MODEL_VERSION = "block-trees-2"  # bump with any change of blockfeatures or the training labels
 MODEL_PATH = Path(__file__).with_name("blockmodel.json")
-WHOLE_PAGE_VERSION = "whole-page-trees-1"
+WHOLE_PAGE_VERSION = "whole-page-trees-2"
 WHOLE_PAGE_PATH = Path(__file__).with_name("pagemodel.json")
 # the whole-page model's columns: the block features, and whether the main-content pass kept the line
 WHOLE_PAGE_FEATURES = (*FEATURE_NAMES, "in_main")

@@ -154,6 +154,18 @@ def test_signup_promos_and_reading_times_go_whatever_the_model_says():
     assert "Get our daily Entertainment newsletter" not in blocks and "4 min read" not in blocks
 
 
+def test_widget_labels_and_signups_in_other_languages():
+    for label in ("Weitere Artikel", "Die meistgelesenen Artikel", "Dir hat der Artikel gefallen? Jetzt teilen...",
+                  "Lade weitere Inhalte", "Über den Autor", "Lire aussi :", "Noticias relacionadas", "Leggi anche",
+                  "Leia também", "Czytaj także"):
+        assert is_chrome_label(label), label
+    for promo in ("Kostenlos zum Newsletter anmelden", "Inscrivez-vous à notre newsletter"):
+        assert is_signup_promo(promo), promo
+    for line in ("Der Newsletter erschien am Montag mit neuen Zahlen zur Lage.", "Weitere Artikel folgen im Herbst, "
+                 "sagte der Verlag am Dienstag in Hamburg."):
+        assert not is_signup_promo(line) and not is_chrome_label(line), line
+
+
 def test_link_bar_is_links_and_separators_only():
     bar = read_minimal_html('<p><a href="/">Home</a> | <a href="/n">News</a> | <a href="/s">Sports</a></p>')[0]
     prose = read_minimal_html('<p>The <a href="/a">mayor</a> met <a href="/b">the council</a> and '

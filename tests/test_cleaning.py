@@ -15,8 +15,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dedup.text.blockmodel import shipped_model
-from dedup.text.cleaning import (BLOCK_MODEL, CHROME_LABEL, MARKUP_LEAK, SCRIPT_LEAK, choose_lines, is_markup_leak,
-                                 is_chrome_label, is_link_bar, is_script_leak, plain_lines, site_names)
+from dedup.text.cleaning import (BLOCK_MODEL, CHROME_LABEL, MARKUP_LEAK, SCRIPT_LEAK, SIGNUP_PROMO, choose_lines,
+                                 guard_reason, is_chrome_label, is_link_bar, is_markup_leak, is_script_leak,
+                                 is_signup_promo, plain_lines, site_names)
 from dedup.text.extract import extract_html, extract_plain
 from dedup.text.layout import Line, read_minimal_html
 
@@ -134,6 +135,35 @@ def test_chrome_labels_are_whole_lines_only():
     for line in ("The advertisement ran for three weeks before it was pulled.", "Weather permitting, we go.",
                  "Share prices fell 4% on Monday.", "More than 40 people were hurt."):
         assert not is_chrome_label(line), line
+
+
+def test_signup_promos_and_reading_times_go_whatever_the_model_says():
+    for promo in ("Get our weekly California Inc. newsletter", "Subscribe to Updates", "Receive email alerts on:",
+                  "GET BREAKING NEWS IN YOUR BROWSER. CLICK HERE TO TURN ON NOTIFICATIONS.",
+                  "Sign up for free email updates and be entered to win our monthly giveaway!"):
+        assert is_signup_promo(promo), promo
+        assert guard_reason(promo) == SIGNUP_PROMO
+    for line in ("Join the march on Saturday, organisers said.", "Get out of the water when lightning strikes.",
+                 "Residents can get alerts by text message if they sign up, the agency said.",
+                 "Subscribers to the newsletter " + "were told on Monday that the company had been sold " * 3):
+        assert not is_signup_promo(line), line
+    for label in ("5 Min Read", "11 min read", "PUBLISHED: | UPDATED:"):
+        assert is_chrome_label(label), label
+    blocks = kept(page(chrome_after="<p>Get our daily Entertainment newsletter</p><p>4 min read</p>"))
+    assert_story_kept(blocks)
+    assert "Get our daily Entertainment newsletter" not in blocks and "4 min read" not in blocks
+
+
+def test_widget_labels_and_signups_in_other_languages():
+    for label in ("Weitere Artikel", "Die meistgelesenen Artikel", "Dir hat der Artikel gefallen? Jetzt teilen...",
+                  "Lade weitere Inhalte", "Über den Autor", "Lire aussi :", "Noticias relacionadas", "Leggi anche",
+                  "Leia também", "Czytaj także"):
+        assert is_chrome_label(label), label
+    for promo in ("Kostenlos zum Newsletter anmelden", "Inscrivez-vous à notre newsletter"):
+        assert is_signup_promo(promo), promo
+    for line in ("Der Newsletter erschien am Montag mit neuen Zahlen zur Lage.", "Weitere Artikel folgen im Herbst, "
+                 "sagte der Verlag am Dienstag in Hamburg."):
+        assert not is_signup_promo(line) and not is_chrome_label(line), line
 
 
 def test_link_bar_is_links_and_separators_only():

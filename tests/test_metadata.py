@@ -276,6 +276,71 @@ def test_only_an_update_date_stated_is_the_pages_date():
     assert md.published_at == utc(2021, 1, 2) and md.published_at_source == "date_line_published"
 
 
+def test_labelled_byline_further_down_the_main_content():
+    # nobody named near the headline: 'Text: Ursula Eggers' under a long article names its author
+    blocks = ["Wie pflege ich meine Zaubernuss im Winter?"] + ["Ein Absatz über die Zaubernuss im Winter."] * 14 + [
+        "Text: Ursula Eggers", "Fotos: Helmut Elstrodt"]
+    html = html_page("", "<h1>Wie pflege ich meine Zaubernuss im Winter?</h1>" + ARTICLE_TEXT)
+    md = page_metadata(html, "https://garten.example/zaubernuss", blocks)
+    assert md.authors == ["Ursula Eggers"] and md.authors_source == "labelled_byline"
+    # there a bare 'Von' opening a sentence, a picture credit or a newsroom names nobody
+    for line in ("Von Berlin aus fuhr Anna Schmidt weiter.", "Fotos: Helmut Elstrodt", "Redaktion: Hans Meier"):
+        assert page_metadata(html, "https://garten.example/z", blocks[:-2] + [line]).authors == []
+
+
+def test_parts_after_a_role_are_where_the_person_works():
+    b = parse_byline("Posted by Cedric Dupont, Product Manager, Google Maps")
+    assert b.people == ["Cedric Dupont"] and b.organisations == ["Google Maps"]
+    b = parse_byline("By Tom Gara, Staff Reporter, The Wall Street Journal")
+    assert b.people == ["Tom Gara"] and b.organisations == ["The Wall Street Journal"]
+    assert parse_byline("Posted by Kathy | Permalink | Comments (3) | TrackBack").people == ["Kathy"]
+    # no role before it: a second name is a second author
+    assert parse_byline("By Jane Doe, John Roe").people == ["Jane Doe", "John Roe"]
+
+
+def test_labelled_date_line_further_down_the_main_content():
+    # nothing near the headline: 'Erschienen am' under the text is the publication, 'Letzte Änderung' the update
+    blocks = ["Die Anleitungen der Vorfahren", "Eine Rezension."] + ["Ein Absatz der Rezension ohne Datum."] * 14 + [
+        "Letzte Änderung: 31.10.2023 - 14:49:39", "Erschienen am: 01.11.2023", "Lesungen: 61"]
+    html = html_page("<title>Die Anleitungen der Vorfahren</title>",
+                     "<h1>Die Anleitungen der Vorfahren</h1>" + ARTICLE_TEXT)
+    md = page_metadata(html.replace('lang="en"', 'lang="de"'), "https://lit.example/rezension,30063.html", blocks)
+    assert md.published_at == utc(2023, 11, 1) and md.published_at_source == "labelled_line"
+    assert md.modified_at == utc(2023, 10, 31, 14, 49, 39) and md.modified_at_source == "labelled_line_updated"
+    # only an update stated down there: the page's date, said so
+    md = page_metadata(html, "https://lit.example/a", blocks[:-3] + ["Aktualisiert am 17.01.2021."])
+    assert md.published_at == utc(2021, 1, 17)
+    assert md.published_at_source == "labelled_line_updated:only_date_stated_is_update"
+    # an unlabelled date (or a bare 'Datum:', often an event's) down there is not the page's
+    for line in ("Sitzung vom 17.01.2021", "Datum: 17.01.2021"):
+        assert page_metadata(html, "https://lit.example/a", blocks[:-3] + [line]).published_at is None
+    # a date near the headline or in the URL is not overruled by a labelled line further down
+    md = page_metadata(html, "https://lit.example/2023/10/30/a", blocks)
+    assert md.published_at == utc(2023, 10, 30) and md.published_at_source == "url"
+
+
+def test_stand_labels_the_version_a_german_news_page_shows():
+    # 'Stand: 28.04.2020 18:00 Uhr' beside the headline is the page's date; the generic 'date' meta tag
+    # (later: a re-save) ranks below a labelled date line
+    head = '<meta name="date" content="2020-04-29T11:52:23">'
+    body = ('<h1>Daten von Rheinmetall gehackt</h1><p class="text"><span class="stand">Stand: 28.04.2020 18:00 Uhr'
+            '</span></p>' + ARTICLE_TEXT)
+    md = page_metadata(html_page(head, body).replace('lang="en"', 'lang="de"'), "https://ts.example/datenleck-101.html")
+    assert md.published_at == utc(2020, 4, 28, 18) and md.published_at_source == "date_line_published"
+
+
+def test_time_element_without_datetime_states_its_date_in_its_text():
+    body = ('<div class="meta"><a class="category" href="/home">home</a> - <time pubdate>November 12, 2012</time>'
+            '</div><h1>Ten tips for the harbour</h1>' + ARTICLE_TEXT)
+    md = page_metadata(html_page("", body), "https://tips.example/harbour")
+    assert md.published_at == utc(2012, 11, 12) and md.published_at_source == "markup_published"
+    # near the headline without a role: a time element; no date in its text: nothing
+    md = page_metadata(html_page("", body.replace("<time pubdate>", "<time>")), "https://tips.example/harbour")
+    assert md.published_at == utc(2012, 11, 12) and md.published_at_source == "time_element"
+    md = page_metadata(html_page("", body.replace("November 12, 2012", "gestern")), "https://tips.example/harbour")
+    assert md.published_at is None
+
+
 def test_date_line_of_the_blocks_nearest_the_headline():
     # a site's 'today' line tops the page; the story's own date line stands next to its headline
     blocks = ["Donnerstag, 16. Februar 2012", "Politik", "14. Februar 2012", "Verfassungsgericht: Prozess geht weiter",

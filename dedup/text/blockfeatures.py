@@ -33,6 +33,20 @@ subscribe newsletter sign log login logout register cookie cookies privacy terms
 reserved related recommended popular trending read more next previous prev back top skip menu search
 home navigation caption photo photos gallery video videos follow like likes posted tags tagged filed
 trackback rss feed permalink weather hide show close toggle loading click here contact about
+author authors partners imprint sitemap faq subscribers subscription account cart basket
+teilen geteilt kommentare kommentar kommentieren drucken empfehlen weiterlesen lesen weitere zurück
+startseite suche menü anmelden abmelden abonnieren registrieren einloggen impressum datenschutz kontakt
+meistgelesen meistgelesene meistgelesenen beliebteste beliebt neueste ähnliche verwandte themen
+schlagworte folgen bildergalerie galerie bild bilder foto fotos quelle bewerten merken inhalte laden
+lade autor autorin redaktion
+partager commentaires commentaire réagir lire abonnez abonner inscrire inscrivez connexion recherche
+accueil mentions légales confidentialité imprimer envoyer suivez suivre populaires voir auteur
+compartir comentarios comentario leer suscríbete suscribirse iniciar sesión buscar inicio contacto
+imprimir enviar síguenos relacionados relacionadas noticias populares autor
+condividi commenti commento leggi iscriviti accedi cerca contatti stampa seguici correlati articoli
+compartilhar partilhar comentários leia assine entrar pesquisar contato siga notícias
+delen reacties lees abonneer inloggen zoeken advertentie deel volg gerelateerd
+udostępnij komentarze komentarz czytaj zaloguj szukaj drukuj obserwuj powiązane polecane najnowsze popularne
 """.split())
 
 FEATURE_NAMES = (

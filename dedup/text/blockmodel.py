@@ -2,9 +2,12 @@
 
 resiliparse's main-content pass (`minimal_html`, so tags and links come along) gives the candidate
 lines; each gets the features of `blockfeatures` and a probability of being story text from
-gradient-boosted trees trained on the gold-text corpora (`scripts/train_block_model.py`, measurements in docs/extraction.md). The trees ship
-as `blockmodel.json` beside this module and are evaluated with numpy, all trees at once: no learning
-library at run time, and the same bytes in give the same decisions everywhere.
+gradient-boosted trees trained on the gold-text corpora (`scripts/train_block_model.py`, measurements
+in docs/extraction.md). When that pass misses the article (it kept nearly nothing, or a list of links:
+a sidebar of other stories), every line of the page is judged instead by a second ensemble trained on
+such pages (`pagemodel.json`), which also knows which lines the main-content pass kept. The trees ship
+beside this module and are evaluated with numpy, all trees at once: no learning library at run time,
+and the same bytes in give the same decisions everywhere.
 """
 
 from __future__ import annotations
@@ -21,8 +24,12 @@ from resiliparse.parse.html import HTMLTree
 from dedup.text.blockfeatures import FEATURE_NAMES, block_features
 from dedup.text.layout import Line, read_minimal_html
 
-MODEL_VERSION = "block-trees-1"  # bump with any change of blockfeatures or the training labels
+MODEL_VERSION = "block-trees-2"  # bump with any change of blockfeatures or the training labels
 MODEL_PATH = Path(__file__).with_name("blockmodel.json")
+WHOLE_PAGE_VERSION = "whole-page-trees-2"
+WHOLE_PAGE_PATH = Path(__file__).with_name("pagemodel.json")
+# the whole-page model's columns: the block features, and whether the main-content pass kept the line
+WHOLE_PAGE_FEATURES = (*FEATURE_NAMES, "in_main")
 
 _OPTIONS: dict[str, Any] = dict(preserve_formatting="minimal_html", links=True, alt_texts=False, list_bullets=False)
 
@@ -59,17 +66,35 @@ class TreeModel:
         return 1.0 / (1.0 + np.exp(-raw))
 
 
-@lru_cache(maxsize=1)
-def shipped_model() -> TreeModel:
-    """The model file of this package version (checked against the feature list it was trained on)."""
-    model = TreeModel(json.loads(MODEL_PATH.read_text("utf-8")))
-    if model.features != FEATURE_NAMES or model.version != MODEL_VERSION:
-        raise RuntimeError(f"{MODEL_PATH.name} ({model.version}) does not match dedup's block features "
-                           f"({MODEL_VERSION}): retrain with scripts/train_block_model.py")
+def _load(path: Path, version: str, features: tuple[str, ...]) -> TreeModel:
+    model = TreeModel(json.loads(path.read_text("utf-8")))
+    if model.features != features or model.version != version:
+        raise RuntimeError(f"{path.name} ({model.version}) does not match dedup's block features "
+                           f"({version}): retrain with scripts/train_block_model.py")
     return model
 
 
+@lru_cache(maxsize=1)
+def shipped_model() -> TreeModel:
+    """The main-content model of this package version (checked against the features it was trained on)."""
+    return _load(MODEL_PATH, MODEL_VERSION, FEATURE_NAMES)
+
+
+@lru_cache(maxsize=1)
+def whole_page_model() -> TreeModel:
+    """The whole-page model of this package version, for pages whose main-content pass missed the story."""
+    return _load(WHOLE_PAGE_PATH, WHOLE_PAGE_VERSION, WHOLE_PAGE_FEATURES)
+
+
 MIN_MAIN_CHARS = 50  # a main-content pass that keeps less than this falls back to the whole page
+# A main-content pass that kept under MISSED_PROSE_WORDS words of prose (lines of PROSE_LINE_WORDS+ words,
+# mostly not link text) and whose text is at least MISSED_LINK_SHARE link text kept a list of links (a
+# "newer stories" sidebar) rather than the article: the whole page is judged instead. Both figures are
+# loose (60-100 words, 0.3-0.4 gave the same held-out result, docs/extraction.md); the trigger is
+# what keeps the cost of a second pass to the few pages that need it.
+MISSED_PROSE_WORDS = 60
+MISSED_LINK_SHARE = 0.4
+PROSE_LINE_WORDS = 15
 
 
 class TooManyLines(ValueError):
@@ -104,6 +129,54 @@ def page_lines(html: str | HTMLTree, title: str | None = None, main_content: boo
     return lines, block_features(lines, title), False
 
 
+def main_content_lines(tree: HTMLTree, max_lines: int | None = None) -> list[Line]:
+    """The lines resiliparse's main-content pass keeps (reader comments excluded), with tags and link text."""
+    lines = read_minimal_html(extract_plain_text(tree, main_content=True, comments=False, **_OPTIONS))
+    if max_lines is not None and len(lines) > max_lines:
+        raise TooManyLines(len(lines))
+    return lines
+
+
 def story_probabilities(X: np.ndarray) -> np.ndarray:
     """Probability that each line is story text, from the shipped model."""
     return shipped_model().predict(X)
+
+
+def prose_words(lines: list[Line]) -> int:
+    """Words in the lines that read as prose: PROSE_LINE_WORDS or more words, at most a fifth link text."""
+    total = 0
+    for line in lines:
+        n = len(line.text.split())
+        if n >= PROSE_LINE_WORDS and line.link_chars <= 0.2 * len(line.text):
+            total += n
+    return total
+
+
+def main_pass_missed(main: list[Line]) -> bool:
+    """Did the main-content pass miss the article? It kept (nearly) nothing, or a list of links."""
+    chars = sum(len(line.text) for line in main)
+    if chars < MIN_MAIN_CHARS:
+        return True
+    return (prose_words(main) < MISSED_PROSE_WORDS
+            and sum(line.link_chars for line in main) >= MISSED_LINK_SHARE * chars)
+
+
+def whole_page_lines(tree: HTMLTree, max_lines: int | None = None) -> list[Line]:
+    """Every text line of the page (no main-content judgement), with tags and link text."""
+    lines = read_minimal_html(extract_plain_text(tree, main_content=False, **_OPTIONS))
+    if max_lines is not None and len(lines) > max_lines:
+        raise TooManyLines(len(lines))
+    return lines
+
+
+def whole_page_features(whole: list[Line], main: list[Line], title: str | None) -> np.ndarray:
+    """The whole-page model's matrix: block features plus whether the main-content pass kept the line."""
+    kept = {line.text for line in main}
+    in_main = np.fromiter((line.text in kept for line in whole), dtype=np.float64, count=len(whole))
+    return np.concatenate([block_features(whole, title), in_main[:, None]], axis=1)
+
+
+def whole_page_probabilities(X: np.ndarray, model: TreeModel | None = None) -> np.ndarray:
+    """Probability that each line of a whole page is story text (`whole_page_features` rows); `model`:
+    another whole-page model than the shipped one (held-out checks while training)."""
+    return (model or whole_page_model()).predict(X)

@@ -34,7 +34,8 @@ _ROLE_WORDS = frozenset((
     "journaliste rédacteur rédactrice correspondant envoyé spécial special redactor redactora periodista "
     "corresponsal giornalista inviato columnist guest gastautor gastautorin blogger host anchor author writer "
     "mitarbeiter volontär volontärin rechtsanwalt rechtsanwältin anwalt attorney lawyer pressesprecher "
-    "pressesprecherin spokesperson spokesman spokeswoman").split())
+    "pressesprecherin spokesperson spokesman spokeswoman manager director officer founder president ceo product"
+    ).split())
 _NOT_A_NAME = frozenset((
     "admin administrator administrador redaktion redaction rédaction redazione redacción editorial editorial team "
     "staff team newsroom newsdesk news desk guest gast anonymous anonym unknown unbekannt home menu author authors "
@@ -42,7 +43,7 @@ _NOT_A_NAME = frozenset((
     "webmaster user guest author editor editors the editors our team support follow folgen suivre seguir "
     "sponsored gesponsert gesponserte anzeige advertisement advertorial werbung partner promoted inhalte content "
     "paid alle all artikel articles beiträge posts mehr more view profile profil min min. minuten minutes sek "
-    "lesezeit read text foto fotos photo photos bild video").split())
+    "lesezeit read text foto fotos photo photos bild video permalink trackback trackbacks").split())
 # words that make a name an organisation's (a set lookup per word: a long alternation is slow in `re`)
 _ORG_WORDS = frozenset((
     "gmbh ag inc ltd llc plc sa ev verlag media medien news online magazin magazine zeitung redaktion "
@@ -97,8 +98,7 @@ def parse_byline(text: str, site_names: tuple[str, ...] = ()) -> Byline:
     agencies: list[tuple[str, str]] = []
     organisations: list[str] = []
     site_keys = {fold_text(s) for s in site_names if s}
-    text = unicodedata.normalize("NFKC", text or "")
-    for line in [ln for ln in text.split("\n") if len(ln) <= BYLINE_LINE_CHARS][:3]:
+    for line in _short_lines(text or ""):
         if _NOT_PLAIN.search(line):
             line = _URL_MAIL_HANDLE.sub(" ", line)
             line = _BRACKETED.sub(lambda m: " | " + m.group(1) if _AGENCY_HINT.search(m.group(1))
@@ -114,6 +114,7 @@ def parse_byline(text: str, site_names: tuple[str, ...] = ()) -> Byline:
         parts = [p for p in _NAME_SPLIT.split(line) if _HAS_LETTER.search(p)]
         if len(parts) > BYLINE_PARTS:
             continue  # a list of topics or tags
+        after_role = False
         for part in parts:
             part = part.strip(" \t.:-–—|,;·•\"'“”«»")
             if not part or not _HAS_LETTER.search(part):
@@ -127,8 +128,11 @@ def parse_byline(text: str, site_names: tuple[str, ...] = ()) -> Byline:
                 continue
             name = _strip_roles(part)
             if not name:
+                # a part of roles alone ('Staff Writer'): what follows names where the person works
+                # ('Cedric Dupont, Product Manager, Google Maps')
+                after_role = after_role or bool(people)
                 continue
-            if _is_organisation(name, site_keys):
+            if after_role or _is_organisation(name, site_keys):
                 if name not in organisations:
                     organisations.append(name)
                 continue
@@ -141,6 +145,21 @@ def parse_byline(text: str, site_names: tuple[str, ...] = ()) -> Byline:
         # organisation, a single word is a section, a role or a place
         people = [p for p in people if " " in p]
     return Byline(people, agencies, organisations)
+
+
+def _short_lines(text: str, count: int = 3) -> list[str]:
+    """The first `count` lines of at most BYLINE_LINE_CHARS characters, NFKC-normalised. Line by line,
+    which is the same as normalising the whole text first ('\n' neither composes nor comes out of a
+    decomposition) and stops early in a long author box."""
+    lines: list[str] = []
+    for line in text.split("\n"):
+        if not line.isascii():
+            line = unicodedata.normalize("NFKC", line)
+        if len(line) <= BYLINE_LINE_CHARS:
+            lines.append(line)
+            if len(lines) == count:
+                break
+    return lines
 
 
 def _strip_roles(part: str) -> str:
@@ -207,7 +226,7 @@ def _is_person_name(name: str) -> bool:
         return False
     if len(words) == 1:
         return not name.isdigit() and _HAS_LETTER.search(name) is not None
-    if any(c.isdigit() for c in name):
+    if any(map(str.isdigit, name)):
         return False
     if words[-1].lower() in _PARTICLES or words[0].lower() in _PARTICLES - {"st.", "st", "al", "el", "de", "van", "von"}:
         return False

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date, datetime, timedelta, timezone
 
 from dedup.text.normalise import normalise_text
+
+
+_OFFSET_WITHOUT_COLON = re.compile(r"([+-]\d{2})(\d{2})$")
 
 
 def parse_published(raw: str | None) -> datetime | None:
@@ -17,7 +21,8 @@ def parse_published(raw: str | None) -> datetime | None:
     if text.endswith(("Z", "z")):
         text = text[:-1] + "+00:00"
     # '2024-05-02T09:15:00+0200' -> '+02:00'
-    text = re.sub(r"([+-]\d{2})(\d{2})$", r"\1:\2", text)
+    if text[-5:-4] in ("+", "-"):
+        text = _OFFSET_WITHOUT_COLON.sub(r"\1:\2", text)
     try:
         dt = datetime.fromisoformat(text)
     except ValueError:
@@ -174,6 +179,11 @@ def _zone_offset(tz: str | None) -> float | None:
     return _TZ_OFFSETS.get(tz.upper())
 
 
+@lru_cache(maxsize=256)
+def _zone(hours: float) -> timezone:
+    return timezone(timedelta(hours=hours))
+
+
 def _make_date(y: int, m: int, d: int, clock: re.Match | None) -> tuple[datetime, bool] | None:
     hour = minute = second = 0
     offset = None
@@ -186,7 +196,7 @@ def _make_date(y: int, m: int, d: int, clock: re.Match | None) -> tuple[datetime
             hour = hour % 12 + (12 if parts["ampm"].lower().startswith("p") else 0)
         offset = _zone_offset(parts.get("tz"))
     try:
-        local = datetime(y, m, d, hour, minute, second, tzinfo=timezone(timedelta(hours=offset or 0)))
+        local = datetime(y, m, d, hour, minute, second, tzinfo=_zone(offset or 0))
     except (ValueError, OverflowError):
         return None
     if not 1990 <= local.year <= 2100:
@@ -209,17 +219,21 @@ def find_dates(text: str, day_first: bool = True, limit: int = 8, short_years: b
             month = MONTHS.get(m["mon"].lower().rstrip("."))
             if month:
                 found.append((m.start(), m.end(), int(m["y"]), month, int(m["d"]), None, None))
-    for m in _NUM_DATE_DMY.finditer(text):
-        found.append((m.start(), m.end(), int(m["y"]), int(m["m"]), int(m["d"]), None, None))
-    if short_years:
-        for m in _NUM_DATE_DMY_SHORT.finditer(text):
-            found.append((m.start(), m.end(), 2000 + int(m["y"]), int(m["m"]), int(m["d"]), None, None))
-    for m in _NUM_DATE_SLASH.finditer(text):
-        a, b = int(m["a"]), int(m["b"])
-        day, month = (a, b) if (a > 12 or (day_first and b <= 12)) else (b, a)
-        found.append((m.start(), m.end(), int(m["y"]), month, day, None, None))
-    for m in _CJK_DATE.finditer(text):
-        found.append((m.start(), m.end(), int(m["y"]), int(m["m"]), int(m["d"]), None, None))
+    # each numeric pattern needs its separator: a missing one skips a scan of the text
+    if "." in text:
+        for m in _NUM_DATE_DMY.finditer(text):
+            found.append((m.start(), m.end(), int(m["y"]), int(m["m"]), int(m["d"]), None, None))
+        if short_years:
+            for m in _NUM_DATE_DMY_SHORT.finditer(text):
+                found.append((m.start(), m.end(), 2000 + int(m["y"]), int(m["m"]), int(m["d"]), None, None))
+    if "/" in text:
+        for m in _NUM_DATE_SLASH.finditer(text):
+            a, b = int(m["a"]), int(m["b"])
+            day, month = (a, b) if (a > 12 or (day_first and b <= 12)) else (b, a)
+            found.append((m.start(), m.end(), int(m["y"]), month, day, None, None))
+    if "年" in text:
+        for m in _CJK_DATE.finditer(text):
+            found.append((m.start(), m.end(), int(m["y"]), int(m["m"]), int(m["d"]), None, None))
     found.sort(key=lambda f: (f[0], -f[1]))
     out: list[TextDate] = []
     last_end = -1

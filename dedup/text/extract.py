@@ -23,9 +23,12 @@ from dedup.rights.attribution import attribution_evidence
 from dedup.rights.licence import copyright_fields, decide_licence, jsonld_licence_evidence, text_licence_evidence
 from dedup.rights.licence_html import html_licence_evidence
 from dedup.schema import schema
-from dedup.text.blockmodel import TooManyLines, page_lines, story_probabilities
+from dedup.text.blockfeatures import block_features
+from dedup.text.blockmodel import (MIN_MAIN_CHARS, PROSE_LINE_WORDS, TooManyLines, TreeModel, main_content_lines,
+                                   main_pass_missed, story_probabilities, whole_page_features, whole_page_lines,
+                                   whole_page_probabilities)
 from dedup.text.blocks import block_key
-from dedup.text.cleaning import choose_lines, heading_line, plain_lines
+from dedup.text.cleaning import MIN_KEPT_CHARS, LineChoice, choose_lines, heading_line, plain_lines
 from dedup.text.dates import is_date_line
 from dedup.text.markup import page_type
 from dedup.text.metadata import PageMetadata, page_metadata
@@ -114,19 +117,71 @@ def extract_html(html: str | bytes, url: str | None = None, charset: str | None 
         # resiliparse's main content (comments=False: reader comments are not the article) with each
         # line's tag and link text; a page whose main content is (nearly) empty is taken whole
         # (a page nested too deeply for the main-content pass in reasonable time is taken whole)
-        lines, features, from_main = page_lines(tree, main_content=nesting_cost(html) <= MAX_NESTING_COST,
-                                                max_lines=MAX_BLOCKS)
         title = tree.title
+        choice = story_choice(tree, title, main_content=nesting_cost(html) <= MAX_NESTING_COST)
     finally:
         # resiliparse trees must be freed by the thread that made them (a PyO3 'unsendable' object):
         # never leave one to a traceback or a garbage-collector pass on another thread (Dask workers)
         del tree
-    # a page taken whole is kept as it stands: only the guards apply
-    probs: Sequence[float] = story_probabilities(features).tolist() if from_main else [1.0] * len(lines)
-    choice = choose_lines(lines, probs, title=title)
     return Extracted(blocks=choice.kept, metadata=page_metadata(html, url, choice.evidence),
                      evidence_blocks=choice.evidence, removed_reasons=choice.reasons,
                      removed_chars=choice.removed_chars, headings=choice.headings)
+
+
+WHOLE_PAGE_THRESHOLD = 0.5  # the whole-page model's own boundary (0.4-0.5 held out: docs/extraction.md)
+# a judged whole page replaces a main-content pass that kept a list of links only when it holds at least
+# this many more words of prose: a short post beside a long comment thread keeps its post
+WHOLE_PAGE_GAIN_WORDS = 50
+
+
+# ...and only when it disagrees with the main-content pass about what the story is: a whole-page reading
+# that keeps nearly all the main pass kept, plus more, is the same story with extras (a summary box, a
+# comment thread), not a missed article
+WHOLE_PAGE_MAX_AGREEMENT = 0.8
+
+
+def _share_kept(first: Sequence[str], second: Sequence[str]) -> float:
+    """The share of `first`'s words that sit in lines `second` keeps too."""
+    again = set(second)
+    words = sum(len(t.split()) for t in first)
+    return sum(len(t.split()) for t in first if t in again) / words if words else 0.0
+
+
+def _prose_words(texts: Sequence[str]) -> int:
+    return sum(n for n in (len(t.split()) for t in texts) if n >= PROSE_LINE_WORDS)
+
+
+def story_choice(tree: HTMLTree, title: str | None, main_content: bool = True,
+                 whole_model: TreeModel | None = None) -> LineChoice:
+    """The page's story lines. resiliparse's main content judged line by line by the block model; where
+    that pass missed the article (`main_pass_missed`: it kept nearly nothing, or a list of links) every
+    line of the page is judged by the whole-page model instead, and a page neither model can read
+    (under MIN_KEPT_CHARS kept) is taken whole, guards aside. `main_content=False` skips the first pass
+    (a page nested too deeply for it: `nesting_cost`). Pages over MAX_BLOCKS lines: TooManyLines.
+    `whole_model` replaces the shipped whole-page model (training's held-out checks)."""
+    main = main_content_lines(tree, MAX_BLOCKS) if main_content else []
+    judged = None
+    if sum(len(line.text) for line in main) >= MIN_MAIN_CHARS:
+        judged = choose_lines(main, story_probabilities(block_features(main, title)).tolist(), title=title)
+        if not main_pass_missed(main):
+            return judged
+    try:
+        whole = whole_page_lines(tree, MAX_BLOCKS)
+    except TooManyLines:
+        if judged is not None:
+            return judged
+        raise
+    probs = whole_page_probabilities(whole_page_features(whole, main, title), whole_model)
+    if sum(len(line.text) for line, p in zip(whole, probs) if p >= WHOLE_PAGE_THRESHOLD) >= MIN_KEPT_CHARS:
+        rescued = choose_lines(whole, probs.tolist(), threshold=WHOLE_PAGE_THRESHOLD, title=title)
+        if judged is None or (_prose_words(rescued.kept) >= _prose_words(judged.kept) + WHOLE_PAGE_GAIN_WORDS
+                              and _share_kept(judged.kept, rescued.kept) < WHOLE_PAGE_MAX_AGREEMENT):
+            return rescued
+    if judged is not None:
+        return judged
+    # neither pass can be judged: the longer text taken as it stands, only the guards apply
+    lines = whole if sum(len(line.text) for line in whole) > sum(len(line.text) for line in main) else main
+    return choose_lines(lines, [1.0] * len(lines), title=title)
 
 
 def extract_plain(text: str, url: str | None = None) -> Extracted:

@@ -20,15 +20,15 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from urllib.parse import urljoin, urlsplit
 
 from dedup.rights.attribution import agency_name
-from dedup.text.dates import find_dates, parse_published, url_date
-from dedup.text.markup import first_str, jsonld_from_bodies
 from dedup.text.byline import BY_PREFIX, Byline, parse_byline
-from dedup.text.pagescan import (HEADLINE_REGION, MODIFIED_ROLE, PUBLISHED_TIME_ROLE, WINDOW_AFTER, WINDOW_BEFORE,
-                                 AuthorMark, Body, Head, JsonLd, author_marks, clean_text, date_mark, fold_text,
+from dedup.text.dates import find_dates
+from dedup.text.markup import first_str, jsonld_from_bodies
+from dedup.text.pagedates import decide_dates
+from dedup.text.pagescan import (HEADLINE_REGION, AuthorMark, Body, Head, JsonLd, author_marks, clean_text, fold_text,
                                  ld_entities, read_head, read_headline_region, read_jsonld, scan_page, word_list)
 
 # --------------------------------------------------------------------------------------------------
@@ -73,15 +73,6 @@ _META_AUTHOR_KEYS = ("author", "article:author", "dc.creator", "dc:creator", "dc
                      "cxenseparse:author", "creator", "shareaholic:article_author_name", "authors")
 _META_SITE_KEYS = ("og:site_name", "application-name", "apple-mobile-web-app-title", "al:ios:app_name",
                    "publisher", "dc.publisher", "dcterms.publisher", "twitter:app:name:iphone")
-_META_PUBLISHED_KEYS = ("article:published_time", "og:article:published_time", "og:published_time",
-                        "datepublished", "article.published", "published_time", "publish-date", "publishdate",
-                        "publish_date", "pubdate", "dc.date.issued", "dcterms.issued", "dc.date.created",
-                        "dcterms.created", "citation_publication_date", "citation_date", "sailthru.date",
-                        "parsely-pub-date", "date", "dc.date", "dcterms.date", "datecreated", "created",
-                        "date.created", "article:published", "release_date", "originalpublicationdate")
-_META_MODIFIED_KEYS = ("article:modified_time", "og:updated_time", "og:article:modified_time", "datemodified",
-                       "dc.date.modified", "dcterms.modified", "article.updated", "last-modified", "lastmod",
-                       "modified_time", "article:modified", "dateupdate", "updated_time")
 _META_SITE_SOURCES = tuple((key, "meta_" + re.sub(r"[:.-]", "_", key)) for key in _META_SITE_KEYS[1:])
 PLATFORM_NAMES = frozenset(("blogger", "blogspot", "wordpress", "wordpresscom", "tumblr", "medium", "substack",
                             "wix", "jimdo", "weebly", "squarespace", "ghost", "livejournal", "typepad",
@@ -111,7 +102,11 @@ def page_metadata(html: str | None, url: str | None = None, blocks: list[str] | 
     _decide_site_name(md, head, ld, url)
     _decide_authors(md, html, head, ld, body, blocks)
     _decide_title(md, head, ld, body)
-    _decide_dates(md, html, head, ld, body, blocks, url)
+    published, modified = decide_dates(html, head, ld, body, blocks, url, md.title)
+    if published is not None:
+        md.published_at, md.published_at_raw, md.published_at_source = published
+    if modified is not None:
+        md.modified_at, md.modified_at_raw, md.modified_at_source = modified
     return md
 
 
@@ -339,10 +334,16 @@ def _join_segments(kept: list[str], parts: list[str]) -> str:
 
 # authors evidence, strongest first (docs/metadata.md); the cluster merge ranks copies by it too
 AUTHOR_EVIDENCE_ORDER = ("jsonld", "itemprop_author", "meta", "rel_author", "byline_class", "author_class",
-                         "byline_text", "author_link")
+                         "byline_text", "author_link", "labelled_byline")
 BYLINE_SPAN = 400  # author marks this close after the chosen one belong to the same byline
 BYLINE_BLOCKS = 8  # a visible byline stands among the first blocks of the main content
 BYLINE_WINDOW_LINES = 12  # the visible lines nearest the headline tried as a byline
+LABELLED_BYLINE_BLOCKS = 200  # the blocks after the first ones read for a labelled byline
+BYLINE_LINE_CHARS = 120
+_LABELLED_BYLINE = re.compile(
+    r"\s*(?:(?:autor(?:in|en)?|author|authors|auteur|autore|autora|text|texte|redakteur(?:in)?|verfasser(?:in)?|"
+    r"writer|byline)\s*:|(?:written|posted|geschrieben|verfasst|écrit|escrito|scritto)\s+(?:by|von|par|por|da)\s)",
+    re.I)
 _EXPLICIT_BY = re.compile(r"(?:(?:posted|written|geschrieben|verfasst|publié|écrit|escrito|scritto)\s+)?"
                           r"(?:by|von|par|por|door|di|av|af)\s*:?\s+", re.I)
 _WRITTEN_BY = re.compile(r"written|verfasst|author|autor|auteur|escrito|scritto", re.I)
@@ -395,8 +396,10 @@ def _ordered_marks(marks: list[AuthorMark], headline: tuple[int, int] | None) ->
     def distance(m: AuthorMark) -> int:
         return start - m.pos if m.pos < start else max(0, m.pos - end)
 
-    near = [m for m in marks if start + HEADLINE_REGION[0] <= m.pos <= end + HEADLINE_REGION[1]]
-    return sorted(near, key=distance) + [m for m in marks if m not in near]
+    low, high = start + HEADLINE_REGION[0], end + HEADLINE_REGION[1]
+    near = [m for m in marks if low <= m.pos <= high]
+    # the rest by position, not `m not in near` (a dataclass comparison per pair)
+    return sorted(near, key=distance) + [m for m in marks if not low <= m.pos <= high]
 
 
 def _merge_byline(entry: Byline, parsed: Byline) -> None:
@@ -438,7 +441,10 @@ def _decide_authors(md: PageMetadata, html: str | None, head: Head, ld: JsonLd, 
     # author markup in the body is read only when the metadata names no person (it ranks below them)
     if html and not any(entry.people for entry in found.values()):
         body.authors = author_marks(html, head.end, headline)
+    kinds_present = {m.kind for m in body.authors}
     for kind in ("itemprop_author", "rel_author", "byline_class", "author_class", "author_link"):
+        if kind not in kinds_present:
+            continue
         marks = _ordered_marks([m for m in body.authors if m.kind == kind], headline)
         for mark in marks:
             parsed = parse_byline(mark.text, site_names)
@@ -448,7 +454,7 @@ def _decide_authors(md: PageMetadata, html: str | None, head: Head, ld: JsonLd, 
             _merge_byline(entry, parsed)
             # more names of the same byline: marks of this kind right after it ('By <a>X</a> and <a>Y</a>')
             last = mark.pos
-            for other in sorted(body.authors, key=lambda m: m.pos):
+            for other in body.authors:  # in page order (author_marks sorts them)
                 if other.kind == kind and last < other.pos <= last + BYLINE_SPAN:
                     _merge_byline(entry, parse_byline(other.text, site_names))
                     last = other.pos
@@ -476,6 +482,14 @@ def _decide_authors(md: PageMetadata, html: str | None, head: Head, ld: JsonLd, 
                 add("byline_text", line)
                 if found["byline_text"].people:
                     break
+    if not any(entry.people for entry in found.values()):
+        # a labelled byline further down the main content ('Text: Ursula Eggers', 'Autor: Klausmartin
+        # Friedrich' under a long article); there only a label with its colon counts, not a bare 'Von'
+        for block in blocks[BYLINE_BLOCKS:BYLINE_BLOCKS + LABELLED_BYLINE_BLOCKS]:
+            if len(block) <= BYLINE_LINE_CHARS and _LABELLED_BYLINE.match(block):
+                add("labelled_byline", block)
+                if found["labelled_byline"].people:
+                    break
     for kind in AUTHOR_EVIDENCE_ORDER:
         named = found.get(kind)
         if named and named.people:
@@ -487,211 +501,3 @@ def _decide_authors(md: PageMetadata, html: str | None, head: Head, ld: JsonLd, 
             md.author_agencies.extend(a for a in named.agencies if a not in md.author_agencies)
             if kind in ("jsonld", "meta", md.authors_source):
                 md.author_organisations.extend(o for o in named.organisations if o not in md.author_organisations)
-
-
-# --------------------------------------------------------------------------------------------------
-# dates
-
-_PUBLISHED_WORDS = (r"published|posted|publiziert|veröffentlicht|erschienen|erstellt|publié|publicado|pubblicato|"
-                    r"gepubliceerd|date|datum|fecha|data")
-_MODIFIED_WORDS = (r"update|updated|last\s+updated|modified|last\s+modified|aktualisiert|geändert|zuletzt\s+geändert|"
-                   r"letzte\s+änderung|mis\s+à\s+jour|actualizado|actualización|aggiornato|bijgewerkt|atualizado|"
-                   r"edited|revised")
-# a label just before the date on its line ('Published: March 3, 2020', 'Updated Jul 24, 2018'), not a
-# word of a compound ('Corona-Update 31.01.2022')
-_PUBLISHED_LABEL = re.compile(rf"(?<![\w-])(?:{_PUBLISHED_WORDS})(?:\s+(?:am|on|le|el|il|em|at|op))?\W*$", re.I)
-_MODIFIED_LABEL = re.compile(rf"(?<![\w-])(?:{_MODIFIED_WORDS})(?:\s+(?:am|on|le|el|il|em|at|op))?\W*$", re.I)
-# ... or a line of its own before the date's line ('Veröffentlicht am' / '28.01.2022 06:00')
-_PUBLISHED_LINE = re.compile(rf"^\W*(?:{_PUBLISHED_WORDS})(?:\s+(?:am|on|le|el|il|em|at|op))?\W*$", re.I)
-_MODIFIED_LINE = re.compile(rf"^\W*(?:{_MODIFIED_WORDS})(?:\s+(?:am|on|le|el|il|em|at|op))?\W*$", re.I)
-
-
-@dataclass(slots=True)
-class _DateEvidence:
-    kind: str
-    raw: str
-    at: datetime          # UTC
-    day: date             # the day as the page states it (its own time zone)
-    pos: int = -1         # where it stands in the page (visible evidence), else -1
-    has_time: bool = False
-
-
-# published-time evidence, strongest first (docs/metadata.md)
-_PUBLISHED_ORDER = ("jsonld", "meta", "markup_published", "date_line_published", "meta_date", "url", "markup_date",
-                    "time_element", "date_line")
-_GENERIC_DATE_KEYS = frozenset(("date", "dc.date", "dcterms.date", "created", "date.created", "datecreated"))
-_CLOCK = re.compile(r"\d:\d\d")
-DATE_LINE_CHARS = 140        # a date line: short ...
-DATE_LINE_OTHER_WORDS = 9    # ... and little else than the date ('Published by Jane Doe on ...')
-BLOCK_LINE_POS = 1 << 40  # the place given to the n-th block's date line: beyond any page position
-AGREEMENT_KINDS = 2  # a day stated by this many kinds of evidence outvotes a day stated by one
-
-
-def _evidence(kind: str, raw: object, day_first: bool, pos: int = -1) -> _DateEvidence | None:
-    if not isinstance(raw, str) or not raw.strip():
-        return None
-    raw = raw.strip()
-    at = parse_published(raw)
-    if at is not None:
-        try:
-            day = date.fromisoformat(raw[:10])
-        except ValueError:
-            day = at.date()
-        return _DateEvidence(kind, raw, at, day, pos, _CLOCK.search(raw) is not None)
-    # an element that its markup calls a date may write the year short ('28.01.22')
-    found = find_dates(raw, day_first, limit=1, short_years=kind.startswith("markup"))
-    if not found:
-        return None
-    return _DateEvidence(kind, raw, found[0].at, found[0].day, pos, found[0].has_time)
-
-
-def _decide_dates(md: PageMetadata, html: str | None, head: Head, ld: JsonLd, body: Body, blocks: list[str],
-                  url: str | None) -> None:
-    lang = (head.lang or "").replace("_", "-")
-    day_first = not lang.startswith("en") or lang in ("en-gb", "en-au", "en-in", "en-ie", "en-nz", "en-za")
-    published: list[_DateEvidence] = []
-    modified: list[_DateEvidence] = []
-
-    def add(target: list, kind: str, raw: object, pos: int = -1) -> None:
-        ev = _evidence(kind, raw, day_first, pos)
-        if ev is not None:
-            target.append(ev)
-
-    for obj in (ld.article, ld.page):
-        if obj is not None:
-            add(published, "jsonld", first_str(obj.get("datePublished")) or first_str(obj.get("dateCreated")))
-            add(modified, "jsonld", first_str(obj.get("dateModified")))
-    meta = head.meta
-    for key in _META_PUBLISHED_KEYS:  # in this order: the first key's value leads among meta tags
-        if key in meta:
-            add(published, "meta_date" if key in _GENERIC_DATE_KEYS else "meta", meta[key][0])
-    for key in _META_MODIFIED_KEYS:
-        if key in meta:
-            add(modified, "meta", meta[key][0])
-    anchor = body.anchor
-    if html and not _settled(published, modified):
-        read_headline_region(html, head.end, body)
-    # <time> anywhere: its role from its attributes (pubdate, itemprop, class), else where it stands
-    for pos, attrs in body.times:
-        raw = attrs.get("datetime") or attrs.get("content")
-        role = " ".join((attrs.get("class", ""), attrs.get("itemprop", ""), attrs.get("id", ""))).lower()
-        if "pubdate" in attrs or PUBLISHED_TIME_ROLE.search(role):
-            add(published, "markup_published", raw, pos)
-        elif MODIFIED_ROLE.search(role):
-            add(modified, "markup_modified", raw, pos)
-        elif anchor is not None and anchor[0] - WINDOW_BEFORE <= pos <= anchor[1] + WINDOW_AFTER:
-            add(published, "time_element", raw, pos)
-    time_positions = {pos for pos, _attrs in body.times}
-    for mark in body.date_marks:
-        if mark.pos in time_positions:
-            continue  # the <time> element itself, read above
-        if mark.role == "published":
-            add(published, "markup_published", mark.raw, mark.pos)
-        elif mark.role == "modified":
-            add(modified, "markup_modified", mark.raw, mark.pos)
-        else:
-            add(published, "markup_date", mark.raw, mark.pos)
-    if html and not published:
-        # no date in the metadata or around the headline: microdata anywhere in the page
-        for needle in ("datePublished", "dateCreated"):
-            hit = html.find(needle, head.end)
-            lt = html.rfind("<", max(0, hit - 300), hit) if hit >= 0 else -1
-            if lt >= 0 and html.rfind(">", lt, hit) < 0:
-                found_mark = date_mark(html, lt)
-                if found_mark is not None and found_mark.role == "published":
-                    add(published, "markup_published", found_mark.raw, found_mark.pos)
-                    break
-    # visible date lines near the headline, then in the first blocks
-    lines = [(pos, text) for pos, text in body.window]
-    if not _settled(published, modified):
-        # the blocks' place in the page is not known: after every line of the headline's region, nearest
-        # the headline's block first (a site's 'today' date line tops the page, above the story's own)
-        title_key = fold_text(md.title)
-        headline = next((i for i, b in enumerate(blocks[:12]) if title_key and fold_text(b) == title_key), 0)
-        lines += [(-1, "")] + [(BLOCK_LINE_POS + abs(i - headline), b) for i, b in enumerate(blocks[:12])]
-    previous = ""
-    for pos, line in lines:
-        if not line:
-            previous = ""
-            continue
-        if "20" not in line and "19" not in line:  # no year: no date (find_dates needs one)
-            previous = line
-            continue
-        for d in find_dates(line[:DATE_LINE_CHARS], day_first, limit=2):
-            before = line[:d.start]
-            if len((before + line[d.end:]).split()) > DATE_LINE_OTHER_WORDS and len(before.split()) > 2:
-                continue  # a date inside a sentence or a headline, not a date line (one may open a paragraph)
-            ev = _DateEvidence("date_line", line[:DATE_LINE_CHARS], d.at, d.day, pos, d.has_time)
-            if _MODIFIED_LABEL.search(before) if before.strip() else _MODIFIED_LINE.match(previous):
-                ev.kind = "date_line_updated"
-                modified.append(ev)
-                continue
-            if _PUBLISHED_LABEL.search(before) if before.strip() else _PUBLISHED_LINE.match(previous):
-                ev.kind = "date_line_published"
-            published.append(ev)
-        previous = line
-    from_url = url_date(url)
-    if from_url is not None:
-        published.append(_DateEvidence("url", url or "", from_url, from_url.date()))
-    chosen, reason = _choose_published(published, modified, anchor)
-    if chosen is not None and not chosen.has_time:
-        # the same day stated with its time of day elsewhere (a URL or a date-only tag gives none)
-        timed = sorted((e for e in published if e.day == chosen.day and e.has_time),
-                       key=lambda e: _PUBLISHED_ORDER.index(e.kind))
-        if timed:
-            chosen = timed[0]
-    best_modified = min(modified, key=lambda e: _MODIFIED_ORDER.index(e.kind)) if modified else None
-    if chosen is None and best_modified is not None:
-        # the page states only when it was updated: that is its date (a citation gives the last update
-        # when no publication date is stated), said so in the source
-        chosen, reason = best_modified, "only_date_stated_is_update"
-    if chosen is not None:
-        md.published_at, md.published_at_raw = chosen.at, chosen.raw
-        md.published_at_source = chosen.kind + (f":{reason}" if reason else "")
-    if best_modified is not None:
-        md.modified_at, md.modified_at_raw, md.modified_at_source = best_modified.at, best_modified.raw, \
-            best_modified.kind
-
-
-_MODIFIED_ORDER = ("jsonld", "meta", "markup_modified", "date_line_updated")
-
-
-def _settled(published: list[_DateEvidence], modified: list[_DateEvidence]) -> bool:
-    """JSON-LD and meta tags agree on a published day that is not a stated update: no visible evidence
-    could overrule them (docs/metadata.md), so the page's text need not be read for dates."""
-    days = {e.day for e in published if e.kind == "jsonld"} & {e.day for e in published if e.kind == "meta"}
-    return bool(days) and not days & {e.day for e in modified}
-
-
-def _choose_published(published: list[_DateEvidence], modified: list[_DateEvidence],
-                      anchor: tuple[int, int] | None) -> tuple[_DateEvidence | None, str | None]:
-    """The published time by the order of evidence, overruled only with a reason: several kinds of
-    evidence agreeing on another day ('agreement'), or the chosen day being the page's stated update
-    while it states another published day ('metadata_is_update')."""
-    if not published:
-        return None, None
-
-    def rank(e: _DateEvidence) -> tuple[int, int]:
-        distance = 0
-        if e.pos >= BLOCK_LINE_POS:
-            distance = e.pos  # a line of the blocks: after the lines read around the headline, in block order
-        elif e.pos >= 0 and anchor is not None:
-            distance = anchor[0] - e.pos if e.pos < anchor[0] else max(0, e.pos - anchor[1])
-        return _PUBLISHED_ORDER.index(e.kind), distance
-
-    ordered = sorted(published, key=rank)
-    chosen = ordered[0]
-    kinds_by_day: dict[date, set[str]] = {}
-    for e in published:
-        kinds_by_day.setdefault(e.day, set()).add(e.kind.replace("meta_date", "meta"))
-    modified_days = {e.day for e in modified}
-    if chosen.day in modified_days and chosen.kind not in ("date_line_published",):
-        other = next((e for e in ordered if e.kind == "date_line_published" and e.day != chosen.day), None)
-        if other is not None:
-            return other, "metadata_is_update"
-    best_day = max(kinds_by_day, key=lambda d: (len(kinds_by_day[d]) if d not in modified_days else 0,
-                                                d == chosen.day))
-    if best_day != chosen.day and best_day not in modified_days and len(kinds_by_day[best_day]) >= AGREEMENT_KINDS \
-            and len(kinds_by_day[best_day]) > len(kinds_by_day[chosen.day]):
-        return next(e for e in ordered if e.day == best_day), "agreement"
-    return chosen, None

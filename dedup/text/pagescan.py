@@ -24,6 +24,7 @@ _HEAD_END = re.compile(r"</[hH][eE][aA][dD]\s*>|<[bB][oO][dD][yY][\s>]")
 # of the head from every '<meta' that has no '>' (quadratic: 300,000 characters of '<meta ' took
 # minutes)
 _META_START = re.compile(r"<[mM][eE][tT][aA](?=[\s>/])")
+_META_OR_HEAD_END = re.compile(r"<(?:[mM][eE][tT][aA](?=[\s>/])|/head)")
 _TITLE_START = re.compile(r"<[tT][iI][tT][lL][eE](?=[\s>])")
 _TITLE_END = re.compile(r"</[tT][iI][tT][lL][eE]\s*>")
 _HTML_LANG = re.compile(r"<[hH][tT][mM][lL]\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})?)")
@@ -48,39 +49,23 @@ class Head:
 
 def read_head(html: str) -> Head:
     """The head of a page in one linear scan (bounded: `MAX_META_TAGS` tags, `HEAD_SCAN_CHARS` characters)."""
-    end = html.find("</head", 0, HEAD_SCAN_CHARS)
+    meta: dict[str, list[str]] = {}
+    end = _read_metas_to_head_end(html, meta)
     if end < 0:
+        # no '</head' (or a head longer than the scan): it ends at '</HEAD>' or '<body>'; read again up to there
         end_match = _HEAD_END.search(html, 0, HEAD_SCAN_CHARS)
         end = end_match.start() if end_match else min(len(html), HEAD_SCAN_CHARS)
-    meta: dict[str, list[str]] = {}
-    pos = 0
-    for _ in range(MAX_META_TAGS):
-        m = _META_START.search(html, pos, end)
-        if m is None:
-            break
-        gt = html.find(">", m.end(), end)
-        if gt < 0:
-            break
-        pos = gt + 1
-        content, keys = None, []
-        for attr, double_quoted, single_quoted, bare in _META_ATTR.findall(html, m.end(), gt):
-            value = double_quoted or single_quoted or bare
-            if attr.lower() == "content":
-                if content is None:
-                    content = value
-            elif value:
-                keys.append(value)
-        if not content or not keys:
-            continue
-        content = (html_lib.unescape(content) if "&" in content else content).strip()
-        if not content:
-            continue
-        for key in dict.fromkeys(keys):
-            key = (html_lib.unescape(key) if "&" in key else key).strip().lower()
-            if key:
-                values = meta.setdefault(key, [])
-                if len(values) < MAX_META_VALUES:
-                    values.append(content)
+        meta = {}
+        pos = 0
+        for _ in range(MAX_META_TAGS):
+            m = _META_START.search(html, pos, end)
+            if m is None:
+                break
+            gt = html.find(">", m.end(), end)
+            if gt < 0:
+                break
+            pos = gt + 1
+            _read_meta(html, m.end(), gt, meta)
     html_title = None
     title = _TITLE_START.search(html, 0, end)
     title_end = html.find(">", title.end(), end) + 1 if title is not None else 0
@@ -91,6 +76,63 @@ def read_head(html: str) -> Head:
     lang_match = _HTML_LANG.search(html, 0, min(len(html), 5000))
     return Head(meta, _canonical_link(html, end), html_title, lang_match.group(1).lower() if lang_match else None,
                  end)
+
+
+def _read_metas_to_head_end(html: str, meta: dict[str, list[str]]) -> int:
+    """Read the <meta> tags into `meta` and return where the head ends (its first '</head'), in one scan
+    (a separate search for '</head' would be a second pass over the head); -1 when no '</head' is
+    found in the scanned part (`meta` is then read again up to the end the caller finds).
+
+    The matches cannot overlap (each opens with the only '<' it holds), so finditer yields every one; a
+    tag is read once the next match is known to stand after it: a '</head' inside a tag (before its
+    '>') ends the head there, and that tag is not read."""
+    pos = count = 0
+    pending: tuple[int, int] | None = None  # (attributes' start, '>') of the last tag, not read yet
+    find = html.find
+    for m in _META_OR_HEAD_END.finditer(html, 0, HEAD_SCAN_CHARS):
+        start = m.start()
+        if start < pos:  # inside the pending tag
+            if html[start + 1] == "/":
+                return start
+            continue
+        if pending is not None:
+            _read_meta(html, pending[0], pending[1], meta)
+            pending = None
+        if html[start + 1] == "/":
+            return start
+        if count == MAX_META_TAGS:  # no more tags read; only the head's end is looked for
+            return find("</head", pos, HEAD_SCAN_CHARS)
+        count += 1
+        gt = find(">", m.end(), HEAD_SCAN_CHARS)
+        if gt < 0:
+            return find("</head", m.end(), HEAD_SCAN_CHARS)
+        pending, pos = (m.end(), gt), gt + 1
+    if pending is not None:
+        _read_meta(html, pending[0], pending[1], meta)
+    return -1
+
+
+def _read_meta(html: str, start: int, gt: int, meta: dict[str, list[str]]) -> None:
+    """The key(s) and content of the <meta> tag whose attributes are html[start:gt], added to `meta`."""
+    content, keys = None, []
+    for attr, double_quoted, single_quoted, bare in _META_ATTR.findall(html, start, gt):
+        value = double_quoted or single_quoted or bare
+        if attr.lower() == "content":
+            if content is None:
+                content = value
+        elif value:
+            keys.append(value)
+    if not content or not keys:
+        return
+    content = (html_lib.unescape(content) if "&" in content else content).strip()
+    if not content:
+        return
+    for key in (dict.fromkeys(keys) if len(keys) > 1 else keys):
+        key = (html_lib.unescape(key) if "&" in key else key).strip().lower()
+        if key:
+            values = meta.setdefault(key, [])
+            if len(values) < MAX_META_VALUES:
+                values.append(content)
 
 
 def _canonical_link(html: str, end: int) -> str | None:
@@ -193,17 +235,24 @@ def _element_text(html: str, start: int, name: str, limit: int = ELEMENT_TEXT_CH
     text = "".join(parts)
     if "&" in text:
         text = html_lib.unescape(text)
-    return "\n".join(" ".join(words) for words in (line.split() for line in text.split("\n")) if words)
+    return "\n".join(_text_lines(text))
+
+
+def _text_lines(text: str) -> list[str]:
+    """The non-blank lines of a text, spaces collapsed. Blank lines (most of them: one per tag) are
+    told by `isspace`, which uses the same whitespace as `split`, before any line is split into words."""
+    return [" ".join(line.split()) for line in text.split("\n") if line and not line.isspace()]
 
 
 # words in the attributes of an element that holds a date (class="date", itemprop="datePublished", ...)
-_DATE_ROLE_WORDS = ("dat", "time", "publ", "posted", "creat", "upd", "modif")
+_DATE_ROLE_WORDS = (b"dat", b"time", b"publ", b"posted", b"creat", b"upd", b"modif")
 _PUBLISHED_ROLE = re.compile(r"publish|pubdate|posted|created|submitted")
 MODIFIED_ROLE = re.compile(r"updated|modified")
 PUBLISHED_TIME_ROLE = re.compile(r"publish|entry-date|created|posted")
 _DATE_ROLE = re.compile(r"date|datum|fecha|time")
-_SCRIPT_LIKE = re.compile(r"<(script|style|noscript|template|svg|select|button)\b[^>]*>.*?</\1\s*>|<!--.*?-->",
-                          re.S | re.I)
+# the lookahead lets most tags fail at their first letter, before the case-insensitive alternatives
+_SCRIPT_LIKE = re.compile(r"<(?=[sSnNtTbB!])(?:(script|style|noscript|template|svg|select|button)\b[^>]*>.*?</\1\s*>"
+                          r"|!--.*?-->)", re.S | re.I)
 
 
 @dataclass(slots=True)
@@ -217,15 +266,29 @@ class DateMark:
 def _visible_lines(fragment: str) -> list[str]:
     """Visible text lines of a markup fragment, one per text node (a date or a label split across
     inline elements is rare; a label on the line before counts); script, style and comments dropped."""
-    if "<" in fragment:
+    if "<" not in fragment:
+        pieces = [fragment]
+    else:
         if "<script" in fragment or "<style" in fragment or "<!--" in fragment or "<svg" in fragment \
                 or "<SCRIPT" in fragment or "<STYLE" in fragment:
             fragment = _SCRIPT_LIKE.sub(" ", fragment)
-        fragment = _TAG.sub("\n", fragment)
-    if "&" in fragment:
-        fragment = html_lib.unescape(fragment)
-    # str.split() rather than a `[^\S\n]+` pattern: a negated class tests each character's category (~15x slower)
-    return [" ".join(words) for words in (line.split() for line in fragment.split("\n")) if words]
+        pieces = _TAG.split(fragment)  # the text between tags: each tag ends a line
+    lines: list[str] = []
+    # most pieces are the spaces between two tags: stripped to nothing and dropped without a Python step
+    # (strip, isspace and split share one definition of whitespace)
+    for piece in filter(None, map(str.strip, pieces)):
+        if "&" in piece:
+            piece = html_lib.unescape(piece)  # an entity never spans a tag, so piece by piece is the same
+        elif piece.isprintable() and "  " not in piece:
+            # stripped, no white space but single ' ' (every other one is unprintable, '\n' too): as it is
+            lines.append(piece)
+            continue
+        # str.split() rather than a `[^\S\n]+` pattern: a negated class tests each character's category (~15x slower)
+        if "\n" in piece:
+            lines += _text_lines(piece)
+        elif not piece.isspace():
+            lines.append(" ".join(piece.split()))
+    return lines
 
 
 def _read_window(html: str, start: int, anchor: tuple[int, int], stop: int) -> tuple[list[tuple[int, str]],
@@ -242,18 +305,20 @@ def _read_window(html: str, start: int, anchor: tuple[int, int], stop: int) -> t
 def _date_marks(html: str, start: int, stop: int) -> list[DateMark]:
     """Elements in html[start:stop] whose markup says they hold a date, in page order."""
     marks: list[DateMark] = []
-    low = html[start:stop].lower()
+    # the words are ASCII: a latin-1 copy ('?' for any other character) lower-cased byte by byte keeps
+    # every position (str.lower() may not: 'İ' becomes two characters) and costs a third as much
+    low = html[start:stop].encode("latin-1", "replace").lower()
     seen: set[int] = set()
     for word in _DATE_ROLE_WORDS:
         hit = low.find(word)
         while hit >= 0:
-            if (word in ("dat", "time") and hit and low[hit - 1].isalpha()) or (
-                    word == "dat" and low.startswith("data-", hit) and not low.startswith("data-pub", hit)):
+            if (word in (b"dat", b"time") and hit and html[start + hit - 1].isalpha()) or (
+                    word == b"dat" and low.startswith(b"data-", hit) and not low.startswith(b"data-pub", hit)):
                 # inside a word ('candidate', 'runtime', 'datetime' found as 'dat') or a data-* attribute
                 hit = low.find(word, hit + len(word))
                 continue
-            lt = low.rfind("<", 0, hit)
-            if lt >= 0 and lt not in seen and low.rfind(">", lt, hit) < 0:
+            lt = low.rfind(b"<", 0, hit)
+            if lt >= 0 and lt not in seen and low.rfind(b">", lt, hit) < 0:
                 seen.add(lt)
                 mark = date_mark(html, start + lt)
                 if mark is not None:
@@ -355,7 +420,7 @@ _NAME_PROPERTY = re.compile(r"itemprop\s*=\s*[\"']?name\b")
 class Body:
     """What the body states near the headline: the `<h1>`s, `<time>` tags, author marks, nearby lines and dates."""
     h1: list[tuple[int, int, str]]                 # (start, end, text) of each <h1>, at most a few
-    times: list[tuple[int, dict[str, str]]]        # (pos, attributes) of <time> tags
+    times: list[tuple[int, dict[str, str], str]]   # (pos, attributes, date as stated) of <time> tags
     authors: list[AuthorMark]
     window: list[tuple[int, str]]                  # visible lines around the headline
     date_marks: list[DateMark]                    # elements around the headline that hold a date
@@ -365,6 +430,7 @@ class Body:
 
 MAX_H1 = 4
 MAX_TIMES = 30
+TIME_TEXT_CHARS = 200  # a <time> without a datetime attribute: its text is read this far
 MAX_AUTHOR_MARKS = 60
 WINDOW_BEFORE, WINDOW_AFTER = 1500, 3000  # around the headline: where its byline and date lines stand
 _TAG_NAME = re.compile(r"<([a-zA-Z][\w:-]*)")
@@ -380,32 +446,47 @@ def scan_page(html: str, head_end: int, blocks: list[str]) -> tuple[Body, list[s
     """One pass over the page for the tags read whole: JSON-LD scripts (their bodies returned), and in
     the body the <h1>s and <time>s (one scan: each scan of a whole page costs ~70 µs)."""
     h1: list[tuple[int, int, str]] = []
-    times: list[tuple[int, dict[str, str]]] = []
+    times: list[tuple[int, dict[str, str], str]] = []
     scripts: list[str] = []
     pos = 0
-    while (m := _SCRIPT_H1_TIME.search(html, pos)) is not None:
-        gt = html.find(">", m.end(), m.end() + 2000)
+    find = html.find
+    # finditer rather than a search from each tag's end: the matches cannot overlap (each opens with the
+    # only '<' it holds), so it yields every one, and those inside a tag or a JSON-LD body already read
+    # are skipped. Most are <script> tags with a src or a type other than JSON-LD: decided from the
+    # start tag's text alone, without the slice of the body `script_holds_jsonld` looks at.
+    for m in _SCRIPT_H1_TIME.finditer(html):
+        start, name_end = m.span()
+        if start < pos:
+            continue
+        gt = find(">", name_end, name_end + 2000)
         if gt < 0:
-            pos = m.end()
+            pos = name_end
             continue
         pos = gt + 1
-        kind = m.group(0)[1]
+        kind = html[start + 1]
         if kind in "sS":
-            if script_holds_jsonld(html[m.end():gt], html[gt + 1:gt + 400]):
+            attr_text = html[name_end:gt]
+            low = attr_text.lower()
+            if ("ld+json" in low or not ("type" in low or "src" in low)) \
+                    and script_holds_jsonld(attr_text, html[gt + 1:gt + 400]):
                 end = _SCRIPT_END.search(html, gt + 1)
                 if end is None:
                     break
                 scripts.append(html[gt + 1:end.start()])
                 pos = end.end()
-        elif m.start() < head_end:
+        elif start < head_end:
             continue
         elif kind in "hH":
             if len(h1) < MAX_H1:
                 close = _H1_END.search(html, gt + 1, gt + 1 + ELEMENT_TEXT_CHARS)
                 text = _headline_text(html[gt + 1:close.start()]) if close else ""
-                h1.append((m.start(), close.end() if close else gt + 1, text))
+                h1.append((start, close.end() if close else gt + 1, text))
         elif len(times) < MAX_TIMES:
-            times.append((m.start(), tag_attributes(html[m.end():gt])))
+            attrs = tag_attributes(html[name_end:gt])
+            # its datetime (or content), else its text: '<time class="...">1. Januar 2023</time>' states a date too
+            stated = attrs.get("datetime") or attrs.get("content") or \
+                _element_text(html, gt + 1, "time", TIME_TEXT_CHARS).replace("\n", " ")
+            times.append((start, attrs, stated))
     anchor = next(((s, e) for s, e, t in h1 if t), None) or _block_anchor(html, head_end, blocks) \
         or _h2_anchor(html, head_end)
     return Body(h1, times, [], [], [], anchor), scripts

@@ -1,0 +1,295 @@
+"""pagedates: when a page was published and modified, decided from every place it states a date.
+
+Pure row logic over what `dedup.text.pagescan` read (the head's meta tags, JSON-LD, `<time>` tags and
+date marks near the headline, the visible lines there), the main-content blocks and the URL; the order
+of evidence and the stated reasons that overrule it are in docs/metadata.md. Called by
+`dedup.text.metadata.page_metadata`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import NamedTuple
+
+from dedup.text.dates import find_dates, parse_published, url_date
+from dedup.text.markup import first_str
+from dedup.text.pagescan import (MODIFIED_ROLE, PUBLISHED_TIME_ROLE, WINDOW_AFTER, WINDOW_BEFORE, Body, Head, JsonLd,
+                                 date_mark, fold_text, read_headline_region)
+
+# words that name a publication date; 'Stand' ('Stand: 28.04.2020 18:00 Uhr', German news' "as of") names the
+# version the page shows, which is what a citation gives
+_EXPLICIT_PUBLISHED_WORDS = (r"published|posted|publiziert|veröffentlicht|erschienen|erstellt|publié|publicado|"
+                             r"pubblicato|gepubliceerd|stand")
+_PUBLISHED_WORDS = _EXPLICIT_PUBLISHED_WORDS + r"|date|datum|fecha|data"
+_MODIFIED_WORDS = (r"update|updated|last\s+updated|modified|last\s+modified|aktualisiert|geändert|zuletzt\s+geändert|"
+                   r"letzte\s+änderung|mis\s+à\s+jour|actualizado|actualización|aggiornato|bijgewerkt|atualizado|"
+                   r"edited|revised")
+# a label just before the date on its line ('Published: March 3, 2020', 'Updated Jul 24, 2018'), not a
+# word of a compound ('Corona-Update 31.01.2022')
+_PUBLISHED_LABEL = re.compile(rf"(?<![\w-])(?:{_PUBLISHED_WORDS})(?:\s+(?:am|on|le|el|il|em|at|op))?\W*$", re.I)
+_MODIFIED_LABEL = re.compile(rf"(?<![\w-])(?:{_MODIFIED_WORDS})(?:\s+(?:am|on|le|el|il|em|at|op))?\W*$", re.I)
+# ... or a line of its own before the date's line ('Veröffentlicht am' / '28.01.2022 06:00')
+_PUBLISHED_LINE = re.compile(rf"^\W*(?:{_PUBLISHED_WORDS})(?:\s+(?:am|on|le|el|il|em|at|op))?\W*$", re.I)
+_MODIFIED_LINE = re.compile(rf"^\W*(?:{_MODIFIED_WORDS})(?:\s+(?:am|on|le|el|il|em|at|op))?\W*$", re.I)
+# further down the page only an explicit label counts ('Erschienen am: 01.11.2023' under the text; a bare
+# 'Datum:' there is as often an event's date)
+_EXPLICIT_PUBLISHED_LABEL = re.compile(rf"(?<![\w-])(?:{_EXPLICIT_PUBLISHED_WORDS})(?:\s+(?:am|on|le|el|il|em|at|op))?"
+                                       rf"\W*$", re.I)
+_EXPLICIT_PUBLISHED_LINE = re.compile(rf"^\W*(?:{_EXPLICIT_PUBLISHED_WORDS})(?:\s+(?:am|on|le|el|il|em|at|op))?\W*$",
+                                      re.I)
+
+
+_META_PUBLISHED_KEYS = ("article:published_time", "og:article:published_time", "og:published_time",
+                        "datepublished", "article.published", "published_time", "publish-date", "publishdate",
+                        "publish_date", "pubdate", "dc.date.issued", "dcterms.issued", "dc.date.created",
+                        "dcterms.created", "citation_publication_date", "citation_date", "sailthru.date",
+                        "parsely-pub-date", "date", "dc.date", "dcterms.date", "datecreated", "created",
+                        "date.created", "article:published", "release_date", "originalpublicationdate")
+_META_MODIFIED_KEYS = ("article:modified_time", "og:updated_time", "og:article:modified_time", "datemodified",
+                       "dc.date.modified", "dcterms.modified", "article.updated", "last-modified", "lastmod",
+                       "modified_time", "article:modified", "dateupdate", "updated_time")
+
+@dataclass(slots=True)
+class _DateEvidence:
+    kind: str
+    raw: str
+    at: datetime          # UTC
+    day: date             # the day as the page states it (its own time zone)
+    pos: int = -1         # where it stands in the page (visible evidence), else -1
+    has_time: bool = False
+
+
+# published-time evidence, strongest first (docs/metadata.md)
+_PUBLISHED_ORDER = ("jsonld", "meta", "markup_published", "date_line_published", "meta_date", "url", "markup_date",
+                    "time_element", "date_line", "labelled_line")
+_GENERIC_DATE_KEYS = frozenset(("date", "dc.date", "dcterms.date", "created", "date.created", "datecreated"))
+_CLOCK = re.compile(r"\d:\d\d")
+_MICRODATA_DATE = re.compile(r"date(?:Published|Created)")
+DATE_LINE_CHARS = 140        # a date line: short ...
+DATE_LINE_OTHER_WORDS = 9    # ... and little else than the date ('Published by Jane Doe on ...')
+BLOCK_LINE_POS = 1 << 40  # the place given to the n-th block's date line: beyond any page position
+AGREEMENT_KINDS = 2  # a day stated by this many kinds of evidence outvotes a day stated by one
+DATE_BLOCKS = 12  # the first main-content blocks read for any date line
+LABELLED_LINE_BLOCKS = 200  # the blocks after them read for a labelled one
+
+
+def _evidence(kind: str, raw: object, day_first: bool, pos: int = -1) -> _DateEvidence | None:
+    if not isinstance(raw, str) or not raw.strip():
+        return None
+    raw = raw.strip()
+    at = parse_published(raw)
+    if at is not None:
+        try:
+            day = date.fromisoformat(raw[:10])
+        except ValueError:
+            day = at.date()
+        return _DateEvidence(kind, raw, at, day, pos, _CLOCK.search(raw) is not None)
+    # an element that its markup calls a date may write the year short ('28.01.22')
+    found = find_dates(raw, day_first, limit=1, short_years=kind.startswith("markup"))
+    if not found:
+        return None
+    return _DateEvidence(kind, raw, found[0].at, found[0].day, pos, found[0].has_time)
+
+
+class StatedTime(NamedTuple):
+    """A time the page states: in UTC, as the page wrote it, and the evidence it came from."""
+    at: datetime
+    raw: str
+    source: str
+
+
+def decide_dates(html: str | None, head: Head, ld: JsonLd, body: Body, blocks: list[str], url: str | None,
+                 title: str | None) -> tuple[StatedTime | None, StatedTime | None]:
+    """(published, modified) time by the order of evidence (docs/metadata.md), each with its source."""
+    lang = (head.lang or "").replace("_", "-")
+    day_first = not lang.startswith("en") or lang in ("en-gb", "en-au", "en-in", "en-ie", "en-nz", "en-za")
+    published: list[_DateEvidence] = []
+    modified: list[_DateEvidence] = []
+
+    def add(target: list, kind: str, raw: object, pos: int = -1) -> None:
+        ev = _evidence(kind, raw, day_first, pos)
+        if ev is not None:
+            target.append(ev)
+
+    for obj in (ld.article, ld.page):
+        if obj is not None:
+            add(published, "jsonld", first_str(obj.get("datePublished")) or first_str(obj.get("dateCreated")))
+            add(modified, "jsonld", first_str(obj.get("dateModified")))
+    meta = head.meta
+    for key in _META_PUBLISHED_KEYS:  # in this order: the first key's value leads among meta tags
+        if key in meta:
+            add(published, "meta_date" if key in _GENERIC_DATE_KEYS else "meta", meta[key][0])
+    for key in _META_MODIFIED_KEYS:
+        if key in meta:
+            add(modified, "meta", meta[key][0])
+    anchor = body.anchor
+    if html and not _settled(published, modified):
+        read_headline_region(html, head.end, body)
+    # <time> anywhere: its role from its attributes (pubdate, itemprop, class), else where it stands
+    for pos, attrs, raw in body.times:
+        role = " ".join((attrs.get("class", ""), attrs.get("itemprop", ""), attrs.get("id", ""))).lower()
+        if "pubdate" in attrs or PUBLISHED_TIME_ROLE.search(role):
+            add(published, "markup_published", raw, pos)
+        elif MODIFIED_ROLE.search(role):
+            add(modified, "markup_modified", raw, pos)
+        elif anchor is not None and anchor[0] - WINDOW_BEFORE <= pos <= anchor[1] + WINDOW_AFTER:
+            add(published, "time_element", raw, pos)
+    time_positions = {pos for pos, _attrs, _raw in body.times}
+    for mark in body.date_marks:
+        if mark.pos in time_positions:
+            continue  # the <time> element itself, read above
+        if mark.role == "published":
+            add(published, "markup_published", mark.raw, mark.pos)
+        elif mark.role == "modified":
+            add(modified, "markup_modified", mark.raw, mark.pos)
+        else:
+            add(published, "markup_date", mark.raw, mark.pos)
+    if html and not published:
+        # no date in the metadata or around the headline: microdata anywhere in the page (the first
+        # datePublished, else the first dateCreated; one scan finds both)
+        first: dict[str, int] = {}
+        for m in _MICRODATA_DATE.finditer(html, head.end):
+            first.setdefault(m.group(0), m.start())
+            if len(first) == 2:
+                break
+        for needle in ("datePublished", "dateCreated"):
+            hit = first.get(needle, -1)
+            lt = html.rfind("<", max(0, hit - 300), hit) if hit >= 0 else -1
+            if lt >= 0 and html.rfind(">", lt, hit) < 0:
+                found_mark = date_mark(html, lt)
+                if found_mark is not None and found_mark.role == "published":
+                    add(published, "markup_published", found_mark.raw, found_mark.pos)
+                    break
+    # visible date lines near the headline, then in the first blocks
+    lines = [(pos, text) for pos, text in body.window]
+    if not _settled(published, modified):
+        # the blocks' place in the page is not known: after every line of the headline's region, nearest
+        # the headline's block first (a site's 'today' date line tops the page, above the story's own)
+        title_key = fold_text(title)
+        headline = next((i for i, b in enumerate(blocks[:DATE_BLOCKS]) if title_key and _folds_to(b, title_key)), 0)
+        lines += [(-1, "")] + [(BLOCK_LINE_POS + abs(i - headline), b) for i, b in enumerate(blocks[:DATE_BLOCKS])]
+    previous = ""
+    for pos, line in lines:
+        if not line:
+            previous = ""
+            continue
+        if "20" not in line and "19" not in line:  # no year: no date (find_dates needs one)
+            previous = line
+            continue
+        for d in find_dates(line[:DATE_LINE_CHARS], day_first, limit=2):
+            before = line[:d.start]
+            if len((before + line[d.end:]).split()) > DATE_LINE_OTHER_WORDS and len(before.split()) > 2:
+                continue  # a date inside a sentence or a headline, not a date line (one may open a paragraph)
+            ev = _DateEvidence("date_line", line[:DATE_LINE_CHARS], d.at, d.day, pos, d.has_time)
+            if _MODIFIED_LABEL.search(before) if before.strip() else _MODIFIED_LINE.match(previous):
+                ev.kind = "date_line_updated"
+                modified.append(ev)
+                continue
+            if _PUBLISHED_LABEL.search(before) if before.strip() else _PUBLISHED_LINE.match(previous):
+                ev.kind = "date_line_published"
+            published.append(ev)
+        previous = line
+    from_url = url_date(url)
+    if from_url is not None:
+        published.append(_DateEvidence("url", url or "", from_url, from_url.date()))
+    if not published:
+        # nothing states the publication near the headline: a labelled line further down the main content
+        # ('Erschienen am: 01.11.2023' and 'Aktualisiert am 17.01.2021.' under the text)
+        _labelled_lines(blocks[DATE_BLOCKS:DATE_BLOCKS + LABELLED_LINE_BLOCKS], day_first, published, modified)
+    chosen, reason = _choose_published(published, modified, anchor)
+    if chosen is not None and not chosen.has_time:
+        # the same day stated with its time of day elsewhere (a URL or a date-only tag gives none)
+        timed = sorted((e for e in published if e.day == chosen.day and e.has_time),
+                       key=lambda e: _PUBLISHED_ORDER.index(e.kind))
+        if timed:
+            chosen = timed[0]
+    best_modified = min(modified, key=lambda e: _MODIFIED_ORDER.index(e.kind)) if modified else None
+    if chosen is None and best_modified is not None:
+        # the page states only when it was updated: that is its date (a citation gives the last update
+        # when no publication date is stated), said so in the source
+        chosen, reason = best_modified, "only_date_stated_is_update"
+    published_time = None if chosen is None else \
+        StatedTime(chosen.at, chosen.raw, chosen.kind + (f":{reason}" if reason else ""))
+    modified_time = None if best_modified is None else \
+        StatedTime(best_modified.at, best_modified.raw, best_modified.kind)
+    return published_time, modified_time
+
+
+_MODIFIED_ORDER = ("jsonld", "meta", "markup_modified", "date_line_updated", "labelled_line_updated")
+
+
+def _labelled_lines(blocks: list[str], day_first: bool, published: list[_DateEvidence],
+                    modified: list[_DateEvidence]) -> None:
+    """Date lines with an explicit publication or update label on their line or the line before, among
+    `blocks` (kinds `labelled_line`, `labelled_line_updated`; placed after every other line)."""
+    previous = ""
+    for i, line in enumerate(blocks):
+        if ("20" in line or "19" in line) and len(line) <= DATE_LINE_CHARS:
+            for d in find_dates(line, day_first, limit=1):
+                before = line[:d.start]
+                if len((before + line[d.end:]).split()) > DATE_LINE_OTHER_WORDS:
+                    continue
+                ev = _DateEvidence("labelled_line", line, d.at, d.day, BLOCK_LINE_POS + DATE_BLOCKS + i, d.has_time)
+                if _MODIFIED_LABEL.search(before) if before.strip() else _MODIFIED_LINE.match(previous):
+                    ev.kind = "labelled_line_updated"
+                    modified.append(ev)
+                elif _EXPLICIT_PUBLISHED_LABEL.search(before) if before.strip() else \
+                        _EXPLICIT_PUBLISHED_LINE.match(previous):
+                    published.append(ev)
+        previous = line
+
+
+def _folds_to(text: str, key: str) -> bool:
+    """fold_text(text) == key, without folding a whole paragraph: folding works character by
+    character (NFKD's reordering moves only combining marks, which it drops), so the fold of a prefix
+    must open the key, and a folded prefix longer than the key already decides."""
+    head = fold_text(text[:8])
+    if not key.startswith(head):
+        return False
+    prefix = text[:2 * len(key) + 16]
+    if len(prefix) < len(text) and len(fold_text(prefix)) > len(key):
+        return False
+    return fold_text(text) == key
+
+
+def _settled(published: list[_DateEvidence], modified: list[_DateEvidence]) -> bool:
+    """JSON-LD and meta tags agree on a published day that is not a stated update: no visible evidence
+    could overrule them (docs/metadata.md), so the page's text need not be read for dates."""
+    days = {e.day for e in published if e.kind == "jsonld"} & {e.day for e in published if e.kind == "meta"}
+    return bool(days) and not days & {e.day for e in modified}
+
+
+def _choose_published(published: list[_DateEvidence], modified: list[_DateEvidence],
+                      anchor: tuple[int, int] | None) -> tuple[_DateEvidence | None, str | None]:
+    """The published time by the order of evidence, overruled only with a reason: several kinds of
+    evidence agreeing on another day ('agreement'), or the chosen day being the page's stated update
+    while it states another published day ('metadata_is_update')."""
+    if not published:
+        return None, None
+
+    def rank(e: _DateEvidence) -> tuple[int, int]:
+        distance = 0
+        if e.pos >= BLOCK_LINE_POS:
+            distance = e.pos  # a line of the blocks: after the lines read around the headline, in block order
+        elif e.pos >= 0 and anchor is not None:
+            distance = anchor[0] - e.pos if e.pos < anchor[0] else max(0, e.pos - anchor[1])
+        return _PUBLISHED_ORDER.index(e.kind), distance
+
+    ordered = sorted(published, key=rank)
+    chosen = ordered[0]
+    kinds_by_day: dict[date, set[str]] = {}
+    for e in published:
+        kinds_by_day.setdefault(e.day, set()).add(e.kind.replace("meta_date", "meta"))
+    modified_days = {e.day for e in modified}
+    if chosen.day in modified_days and chosen.kind not in ("date_line_published",):
+        other = next((e for e in ordered if e.kind == "date_line_published" and e.day != chosen.day), None)
+        if other is not None:
+            return other, "metadata_is_update"
+    best_day = max(kinds_by_day, key=lambda d: (len(kinds_by_day[d]) if d not in modified_days else 0,
+                                                d == chosen.day))
+    if best_day != chosen.day and best_day not in modified_days and len(kinds_by_day[best_day]) >= AGREEMENT_KINDS \
+            and len(kinds_by_day[best_day]) > len(kinds_by_day[chosen.day]):
+        return next(e for e in ordered if e.day == best_day), "agreement"
+    return chosen, None

@@ -1,0 +1,80 @@
+#!/usr/bin/env python3
+"""Kept text on pages no model of dedup was trained on: trafilatura-eval's with/without snippets.
+
+    python scripts/bench_snippets.py [--corpus ../shared/corpora/trafilatura-eval] [--json]
+
+Each page of the corpus (355 in the development part: news, magazines, blogs, company and government
+sites, mostly German and English) carries snippets its text MUST hold (`with`) and snippets of page
+chrome it must NOT hold (`without`: menus, share boxes, related links, newsletter boxes...). A snippet
+counts when it is a substring of the extracted text (whitespace folded): with-snippets found are true
+positives, missed ones false negatives, without-snippets found false positives; precision, recall and
+F1 over all snippets, as trafilatura's own evaluation counts them. Each page is extracted alone
+(`dedup.text.extract.extract_html`, what `dedup build` keeps before the repeat passes, which need
+other pages of the site); trafilatura (`extract(html, include_comments=False)`) runs on the same
+decoded text when it is installed. dedup's block models never saw these pages: this is the held-out
+figure for text quality on unseen sites (docs/extraction.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+from pathlib import Path
+
+from dedup.text.extract import decode_html, extract_html
+
+DEFAULT_CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpora" / "trafilatura-eval"
+
+
+def fold(text: str) -> str:
+    return " ".join(text.split())
+
+
+def score(pages: list[tuple[dict, str]]) -> dict:
+    """Snippet precision, recall and F1 of (annotation, extracted text) pairs."""
+    tp = fp = fn = 0
+    for item, text in pages:
+        text = fold(text)
+        for snippet in item.get("with", []):
+            if fold(snippet) in text:
+                tp += 1
+            else:
+                fn += 1
+        fp += sum(fold(snippet) in text for snippet in item.get("without", []))
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return {"pages": len(pages), "precision": round(p, 4), "recall": round(r, 4),
+            "f1": round(2 * p * r / (p + r), 4) if p + r else 0.0, "with_found": tp, "with_missed": fn,
+            "without_found": fp}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    ap.add_argument("--json", action="store_true", help="print one JSON line")
+    args = ap.parse_args()
+    annotations = json.loads((args.corpus / "evaldata.json").read_text("utf-8"))
+    ours, theirs = [], []
+    try:
+        import trafilatura
+    except ImportError:
+        trafilatura = None
+    for url, item in sorted(annotations.items()):
+        raw = gzip.decompress((args.corpus / item["file"]).read_bytes())
+        ours.append((item, extract_html(raw, url).text))
+        if trafilatura is not None:
+            theirs.append((item, trafilatura.extract(decode_html(raw), include_comments=False) or ""))
+    result = {"dedup": score(ours)}
+    if theirs:
+        result["trafilatura_nocomments"] = score(theirs)
+    if args.json:
+        print(json.dumps(result))
+        return
+    for name, s in result.items():
+        print(f"{name:24s} pages {s['pages']}  P {s['precision']:.4f}  R {s['recall']:.4f}  F1 {s['f1']:.4f}  "
+              f"(without-snippets kept: {s['without_found']}, with-snippets missed: {s['with_missed']})")
+
+
+if __name__ == "__main__":
+    main()

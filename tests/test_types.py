@@ -11,6 +11,8 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 
 
+# slow: a cold mypy run is 15-20 s, the largest single test; CI runs it with the slow set
+@pytest.mark.slow
 def test_the_package_type_checks(tmp_path, request):
     pytest.importorskip("mypy", reason="mypy is in the [test] extra: pip install -e '.[test]'")
     # mypy's own incremental cache, kept in pytest's cache folder: a fresh checkout (CI) checks

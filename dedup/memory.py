@@ -166,16 +166,21 @@ def _rss(pid: int) -> int:
 _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
-def tree_rss(pid: int | None = None) -> tuple[int, int]:
-    """(resident bytes of this process, of it and all its descendants), from /proc (Linux)."""
+def tree_sizes(pid: int | None = None) -> list[int]:
+    """Resident bytes of this process (first) and of each of its descendants, from /proc (Linux)."""
     pid = pid or os.getpid()
-    own = _rss(pid)
-    total, todo = own, child_pids(pid)
+    sizes, todo = [_rss(pid)], child_pids(pid)
     while todo:
         p = todo.pop()
         todo += child_pids(p)
-        total += _rss(p)
-    return own, total
+        sizes.append(_rss(p))
+    return sizes
+
+
+def tree_rss(pid: int | None = None) -> tuple[int, int]:
+    """(resident bytes of this process, of it and all its descendants), from /proc (Linux)."""
+    sizes = tree_sizes(pid)
+    return sizes[0], sum(sizes)
 
 
 class RssSampler:

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import statistics
+import unicodedata
 from datetime import datetime, timezone
 
 from conftest import shared_path
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dedup.evaluate import token_prf
 from dedup.text.extract import decode_html, extract_html, extract_plain
-from dedup.text.normalise import normalise_text, registered_domain, split_blocks, text_hash
+from dedup.text.blocks import block_norm
+from dedup.text.normalise import normalise_text, registered_domain, split_blocks, text_hash, word_runs
 from dedup.text.dates import parse_published
 
 
@@ -23,6 +28,21 @@ def test_split_blocks_one_block_per_line_empties_dropped():
 def test_normalise_text_folds_case_punctuation_and_spaces():
     assert normalise_text("Hello,  WORLD — it’s “news”!") == normalise_text("hello world - it's \"news\"")
     assert normalise_text("ﬁve\tFIVE") == "five five"  # NFKC ligature
+
+
+# the rule the fast paths of normalise_text and block_norm must give, written as the plain regexes
+_NON_WORD = re.compile(r"[\W_]+")
+_ANY_TEXT = st.text(st.characters(codec=None), max_size=60) | st.text(
+    st.sampled_from("aZ09_ -.,\t\n\x1c\u00a0\u2009\u3000’“—–…©ßİıǅ①²٣ﬁΣé中\ud800\udcff"), max_size=60)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_ANY_TEXT)
+def test_normalise_text_and_block_norm_are_the_regex_rules(text):
+    folded = unicodedata.normalize("NFKC", text).lower()
+    assert normalise_text(text) == _NON_WORD.sub(" ", folded).strip()
+    assert word_runs(folded) == _NON_WORD.sub(" ", folded).strip()
+    assert block_norm(text) == _NON_WORD.sub(" ", re.sub(r"\d+", "0", folded)).strip()
 
 
 def test_text_hash_equal_for_formatting_only_differences():

@@ -24,10 +24,9 @@ import pyarrow.parquet as pq
 
 from dedup.rights.attribution import is_wire_notice
 from dedup.text.dates import is_date_line
-from dedup.text.normalise import join_blocks, normalise_text, text_hash
+from dedup.text.normalise import join_blocks, normalise_text, text_hash, word_runs
 from dedup.schema import frame
 
-_NON_WORD = re.compile(r"[\W_]+")
 _DIGITS = re.compile(r"\d+")
 _LETTER = re.compile(r"[^\W\d_]")
 
@@ -58,8 +57,7 @@ def block_norm(block: str) -> str:
         folded = _ZERO_RUNS.sub(b"0", block.encode("ascii").translate(_ASCII_TABLE))
         return " ".join(folded.decode("ascii").split())
     text = unicodedata.normalize("NFKC", block).lower()
-    text = _DIGITS.sub("0", text)
-    return _NON_WORD.sub(" ", text).strip()
+    return word_runs(_DIGITS.sub("0", text))
 
 
 def key_of_norm(norm: str) -> int:
@@ -176,6 +174,8 @@ def _near_repeat(tokens: list[str], earlier: list[set[str]], postings: dict[str,
     mine = set(tokens)
     need = NEAR_REPEAT_CONTAINMENT * len(mine)
     k = len(mine) - math.ceil(need) + 1
+    if len(mine.difference(postings)) >= k:  # k tokens no earlier block holds: the rarest k hit nothing
+        return False
     probe = sorted(mine, key=lambda t: len(postings.get(t, ())))[:k] if k < len(mine) else mine
     checked: set[int] = set()
     for token in probe:

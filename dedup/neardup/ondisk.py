@@ -65,8 +65,14 @@ def unique_inverse(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def edge_bounds(n: int, partitions: int) -> np.ndarray:
-    """The first lo of each edge partition after the first (partition p holds lo in [b[p-1], b[p]))."""
-    return np.linspace(0, n, partitions + 1).astype(np.int64)[1:-1]
+    """The first lo of each edge partition after the first (partition p holds lo in [b[p-1], b[p])).
+
+    A pair is filed under its smaller document, so equal ranges of documents are unequal in pairs: for
+    two documents at random places the smaller is below x (a share of n) with probability 1 - (1 - x)^2,
+    and the first of five equal ranges got 45 % of the 3M bench's pairs. The bounds are that
+    distribution's quantiles, so each partition gets about as many pairs."""
+    shares = 1.0 - np.sqrt(1.0 - np.arange(1, partitions) / partitions)
+    return np.floor(shares * n).astype(np.int64)
 
 
 def key_range_bounds(key_ranges: int) -> list[tuple[int, int | None]]:

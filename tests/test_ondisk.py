@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import polars as pl
+import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -29,7 +30,7 @@ from dedup.memory import Budget, RssSampler, parse_size, release, tree_rss
 from dedup.neardup.cluster import connected_components, near_dup_labels
 from dedup.neardup.lsh import (COMPOSITE_MAX_NEIGHBOURS, UNRELATED_CONTAINMENT, VerifyParams, candidate_edges,
                                drop_composite_edges, estimate, lsh_keys, verify)
-from dedup.neardup.ondisk import near_dup_components
+from dedup.neardup.ondisk import edge_bounds, gather_unique_edges, near_dup_components
 from dedup.neardup.sign import hasher_params, sign_documents, write_signed_part
 from dedup.neardup.store import SignatureStore, assemble_block, n_blocks, write_meta
 from dedup.pipeline import build
@@ -363,3 +364,33 @@ def test_a_tiny_budget_writes_the_same_bytes(tmp_path, sample_build):
     assert set(layout) == {"keys_buckets", "store_blocks", "band_groups", "key_ranges", "edge_partitions",
                            "chrome_buckets", "cluster_partitions"}
     assert min(layout.values()) > 1, layout
+
+
+def test_an_edge_partition_is_gathered_sorted_and_unique_whatever_the_merge_size(tmp_path: Path) -> None:
+    # a pair in many band files (a close copy is a candidate in most bands) comes out once
+    rng = np.random.default_rng(7)
+    files, rows = [], []
+    for f in range(9):
+        edges = np.sort(rng.integers(0, 500, size=200))
+        edges = edges[np.r_[True, edges[1:] != edges[:-1]]]  # each band task's file is sorted-unique
+        group = (edges >= 250).astype(np.int64)
+        path = tmp_path / f"edges-{f}.arrow"
+        spill.write_grouped(pa.table({"edge": pa.array(edges, pa.int64())}), group, path)
+        files.append(path)
+        rows.append(edges[group == 1])
+    want = np.unique(np.concatenate(rows))
+    for merge_rows in (1, 3, 50, 1 << 20):
+        got = gather_unique_edges(files, 1, merge_rows=merge_rows)
+        assert got.dtype == np.int64 and np.array_equal(got, want)
+    assert len(gather_unique_edges(files, 5)) == 0  # a partition no file holds
+
+
+def test_edge_bounds_give_random_pairs_about_equal_partitions() -> None:
+    n, parts = 100_000, 5
+    bounds = edge_bounds(n, parts)
+    assert len(bounds) == parts - 1 and np.all(np.diff(bounds) > 0) and bounds[-1] < n
+    rng = np.random.default_rng(3)
+    a, b = rng.integers(0, n, 200_000), rng.integers(0, n, 200_000)
+    counts = np.bincount(np.searchsorted(bounds, np.minimum(a, b), side="right"), minlength=parts)
+    assert counts.max() < 1.1 * counts.min()  # equal document ranges: the first holds 9x the last
+    assert len(edge_bounds(n, 1)) == 0 and list(edge_bounds(3, 4)) == sorted(edge_bounds(3, 4))

@@ -115,7 +115,7 @@ def band_group_edges(band_files: list[Path], bands: list[int], n: int, hot_cap: 
     return figures
 
 
-def gather_unique_edges(edge_files: list[Path], partition: int) -> np.ndarray:
+def gather_unique_edges(edge_files: list[Path], partition: int, merge_rows: int = 1 << 20) -> np.ndarray:
     """One edge partition's candidate pairs from every band task's file, sorted and deduplicated as
     they are read. A pair two documents share in many bands is in many files (a close copy is a
     candidate in most of the 64 bands), so the files together hold tens of times the distinct pairs:
@@ -130,7 +130,7 @@ def gather_unique_edges(edge_files: list[Path], partition: int) -> np.ndarray:
         if len(rows):
             pending.append(rows)
             pending_rows += len(rows)
-        if pending_rows > max(len(kept), 1 << 20):
+        if pending_rows > max(len(kept), merge_rows):
             kept = sorted_unique(np.concatenate([kept, *pending]))
             pending, pending_rows = [], 0
     return sorted_unique(np.concatenate([kept, *pending])) if pending else kept

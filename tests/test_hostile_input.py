@@ -447,6 +447,28 @@ def test_unreadable_parquet_is_a_reject_with_advice(tmp_path: Path) -> None:
     assert reasons(out) == ["unknown_format"] and "not a Parquet file" in out[0]["reject_detail"]
 
 
+def test_a_row_group_that_decodes_short_without_an_error_still_accounts_for_its_rows(tmp_path, monkeypatch) -> None:
+    # found by scripts/fuzz_inputs.py (seed 20261205): a bit flip made a row group decode to no rows and
+    # no error; the next group's rows then took its positions and 3 rows vanished
+    table = pa.table({"id": [f"r{i}" for i in range(10)], "text": [f"text number {i}" for i in range(10)]})
+    path = tmp_path / "groups.parquet"
+    pq.write_table(table, path, row_group_size=3)
+    real = pq.ParquetFile.iter_batches
+
+    def short_second_group(self, *args, row_groups=None, **kwargs):
+        for batch in real(self, *args, row_groups=row_groups, **kwargs):
+            if row_groups == [1]:
+                yield batch.slice(0, 1)  # one row of three, no error
+            else:
+                yield batch
+    monkeypatch.setattr(pq.ParquetFile, "iter_batches", short_second_group)
+    out = rows(path)
+    assert len(out) == 10 and [r["source_offset"] for r in out] == list(range(10))
+    assert kept(out) == ["r0", "r1", "r2", "r3", "r6", "r7", "r8", "r9"]
+    assert reasons(out) == ["corrupt_file", "corrupt_file"]
+    assert all("gave 1 of the 3 rows" in r["reject_detail"] for r in out if r["reject_reason"])
+
+
 def test_symlinked_sub_folders_are_followed_once(tmp_path: Path) -> None:
     store = tmp_path / "store" / "part"
     store.mkdir(parents=True)

@@ -628,11 +628,16 @@ def read_parquet(path: Path | str, source_name: str, stats: Counter | None = Non
         except (pa.ArrowException, OSError, ValueError) as exc:
             detail = (f"row group {group} of the Parquet file cannot be decoded ({type(exc).__name__}: "
                       f"{str(exc)[:200]}): its rows from here on are lost; re-fetch or re-write the file")
-            for _ in range(n_rows - done):
-                out = reject(position, "corrupt_file", detail)
-                position += 1
-                if out is not None:
-                    yield out
+        else:
+            # damaged pages can also decode to fewer rows without an error: the footer's count is the
+            # truth, and a row it promises that never came is a reject, not a silent loss
+            detail = (f"row group {group} of the Parquet file gave {done} of the {n_rows} rows its footer "
+                      "states (damaged data): the others are lost; re-fetch or re-write the file")
+        for _ in range(n_rows - done):
+            out = reject(position, "corrupt_file", detail)
+            position += 1
+            if out is not None:
+                yield out
     yield from _flushed(builder)
 
 

@@ -34,6 +34,7 @@ import re
 import sys
 import zlib
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -84,22 +85,26 @@ def f1(kept: str, gold: str) -> tuple[float, float, float]:
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
-def load_pages(crawls: Path) -> list[dict]:
-    pages = []
+def gold_pages(crawls: Path) -> Iterator[tuple[str, dict, str]]:
+    """(corpus, crawled page, its gold text) for every page of the text_quality crawls that has gold."""
     for corpus in CORPORA:
         folder = crawls / "crawl" / corpus
         gold = {g["id"]: g["gold"] for g in map(json.loads, (folder / "gold.jsonl").open(encoding="utf-8"))}
         with gzip.open(folder / "crawl.jsonl.gz", "rt", encoding="utf-8") as fh:
             for raw in fh:
                 page = json.loads(raw)
-                if not gold.get(page["id"], "").strip():
-                    continue
-                lines, X, from_main = page_lines(page["html"])
-                if not from_main:
-                    continue
-                pages.append({"corpus": corpus, "id": page["id"], "gold": gold[page["id"]], "lines": lines, "X": X,
-                              "y": line_labels([ln.text for ln in lines], gold[page["id"]]),
-                              "host": urlsplit(page["url"]).hostname or ""})
+                if gold.get(page["id"], "").strip():
+                    yield corpus, page, gold[page["id"]]
+
+
+def load_pages(crawls: Path) -> list[dict]:
+    pages = []
+    for corpus, page, gold in gold_pages(crawls):
+        lines, X, from_main = page_lines(page["html"])
+        if from_main:
+            pages.append({"corpus": corpus, "id": page["id"], "gold": gold, "lines": lines, "X": X,
+                          "y": line_labels([ln.text for ln in lines], gold),
+                          "host": urlsplit(page["url"]).hostname or ""})
     return pages
 
 
@@ -107,24 +112,17 @@ def load_whole_pages(crawls: Path) -> list[dict]:
     """Every page with gold text: its html, and, for the pages where the main-content pass kept under
     MISSED_PROSE_WORDS words of prose, the whole page's lines, their whole-page features and labels."""
     pages = []
-    for corpus in CORPORA:
-        folder = crawls / "crawl" / corpus
-        gold = {g["id"]: g["gold"] for g in map(json.loads, (folder / "gold.jsonl").open(encoding="utf-8"))}
-        with gzip.open(folder / "crawl.jsonl.gz", "rt", encoding="utf-8") as fh:
-            for raw in fh:
-                page = json.loads(raw)
-                if not gold.get(page["id"], "").strip():
-                    continue
-                tree = HTMLTree.parse(page["html"])
-                main = main_content_lines(tree)
-                row = {"corpus": corpus, "id": page["id"], "gold": gold[page["id"]], "html": page["html"],
-                       "host": urlsplit(page["url"]).hostname or "", "title": tree.title,
-                       "weak": prose_words(main) < MISSED_PROSE_WORDS}
-                if row["weak"]:
-                    whole = whole_page_lines(tree)
-                    row.update(lines=whole, X=whole_page_features(whole, main, tree.title),
-                               y=line_labels([ln.text for ln in whole], gold[page["id"]]))
-                pages.append(row)
+    for corpus, page, gold in gold_pages(crawls):
+        tree = HTMLTree.parse(page["html"])
+        main = main_content_lines(tree)
+        row = {"corpus": corpus, "id": page["id"], "gold": gold, "html": page["html"],
+               "host": urlsplit(page["url"]).hostname or "", "title": tree.title,
+               "weak": prose_words(main) < MISSED_PROSE_WORDS}
+        if row["weak"]:
+            whole = whole_page_lines(tree)
+            row.update(lines=whole, X=whole_page_features(whole, main, tree.title),
+                       y=line_labels([ln.text for ln in whole], gold))
+        pages.append(row)
     return pages
 
 

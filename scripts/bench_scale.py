@@ -32,7 +32,6 @@ import json
 import shutil
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -45,7 +44,7 @@ sys.path.insert(0, str(REPO))
 
 from dedup.config import BuildConfig  # noqa: E402
 from dedup.ingest import KEY_COLUMNS  # noqa: E402
-from dedup.memory import MiB, Budget, RssSampler, tree_sizes  # noqa: E402
+from dedup.memory import Budget, RssSampler  # noqa: E402
 from dedup.neardup.sign import write_signed_part  # noqa: E402
 from dedup.neardup.store import assemble_block, n_blocks, write_meta  # noqa: E402
 from dedup.schema import schema  # noqa: E402
@@ -194,42 +193,6 @@ def sign_synthetic(folder: Path, part: int, n: int, seed: int, keys_file: Path, 
     return write_signed_part(doc[signed], sigs, sizes, hashes, block_rows, bands, rows, sig_file, band_file)
 
 
-class StepPeaks:
-    """Peak resident memory per step of a stage ("cluster/verify"): the bench process, all processes, and
-    the largest single process (a task over its budget shows here, not in the sums)."""
-
-    def __init__(self, interval: float = 0.2) -> None:
-        self.interval, self.current = interval, None
-        self.peaks: dict[str, dict[str, float]] = {}
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def at(self, name: str | None) -> None:
-        self.sample()
-        self.current = name
-
-    def sample(self) -> None:
-        name = self.current
-        if name is None:
-            return
-        sizes = tree_sizes()
-        peak = self.peaks.setdefault(name, {"main": 0.0, "tree": 0.0, "largest": 0.0})
-        for key, value in (("main", sizes[0]), ("tree", sum(sizes)), ("largest", max(sizes))):
-            peak[key] = max(peak[key], round(value / MiB, 1))
-
-    def _run(self) -> None:
-        while not self._stop.wait(self.interval):
-            self.sample()
-
-    def __enter__(self) -> StepPeaks:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join(timeout=2)
-
-
 def run(n: int, engine: str, workers: int, memory: str | None, keep: Path | None, seed: int) -> dict:
     from dedup import pipeline
     from dedup.engine.steps import DaskOptions
@@ -245,13 +208,13 @@ def run(n: int, engine: str, workers: int, memory: str | None, keep: Path | None
     budget = Budget.of(memory, workers)
     timings: dict[str, float] = {}
     try:
-        with pipeline._engine(dask, workers) as steps, RssSampler() as sampler, StepPeaks() as by_step:
+        with pipeline._engine(dask, workers) as steps, RssSampler() as sampler, RssSampler() as by_step:
             b = pipeline.Build([], [], work, config, None, steps, pipeline.Progress(), "bench", budget)
             stage_phase = b.phase
 
             def phase(name: str | None) -> None:  # each step of a stage sampled on its own as well
                 stage_phase(name)
-                by_step.at(f"{b._stage}/{name}" if name else b._stage)
+                by_step.stage(f"{b._stage}/{name}" if name else b._stage)
             b.phase = phase  # type: ignore[method-assign]
             sampler.stage("generate")
             t = time.perf_counter()
@@ -265,7 +228,7 @@ def run(n: int, engine: str, workers: int, memory: str | None, keep: Path | None
             timings["generate"] = round(time.perf_counter() - t, 1)
             for name in ("keys", "sign", "cluster", "select", "rights"):
                 sampler.stage(name)
-                by_step.at(name)
+                by_step.stage(name)
                 t = time.perf_counter()
                 if name == "sign":
                     folder = pipeline._fresh(work.folder("sig2"))
@@ -280,15 +243,14 @@ def run(n: int, engine: str, workers: int, memory: str | None, keep: Path | None
                 else:
                     pipeline._run_stage(b, name)
                 timings[name] = round(time.perf_counter() - t, 1)
-            peaks = sampler.report()
-            by_step.at(None)
+            peaks, step_peaks = sampler.report(), by_step.report()
             figures = b.figures("cluster")["pass2"]
     finally:
         if keep is None:
             shutil.rmtree(root, ignore_errors=True)
     return {"n": n, "engine": engine, "workers": workers, "budget": budget.to_dict(), "stage_s": timings,
             "steps_s": b.step_timings, "partitions": b.layout, "peak_mib": peaks,
-            "peak_mib_by_step": by_step.peaks, "near_duplicates": figures}
+            "peak_mib_by_step": step_peaks, "near_duplicates": figures}
 
 
 def main() -> None:

@@ -132,6 +132,7 @@ def test_worker_processes_read_url_inputs(local_build, tmp_path):
     assert parquet_hashes(out) == parquet_hashes(local_build)
 
 
+@pytest.mark.slow  # a local S3 server and a whole build: 6-7 s; CI runs it with the slow set
 def test_a_build_from_s3_writes_the_same_bytes(s3_endpoint, local_build, tmp_path):
     s3 = s3_endpoint
     s3.create_bucket(Bucket="crawls")

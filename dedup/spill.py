@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -26,9 +26,11 @@ GROUPS_KEY = b"dedup.groups"
 _OPTIONS = ipc.IpcWriteOptions(compression="lz4")
 
 
-def write_grouped(table: pa.Table, group: np.ndarray, path: Path) -> dict[int, int]:
+def write_grouped(table: pa.Table, group: np.ndarray, path: Path, batch_rows: int | None = None) -> dict[int, int]:
     """Write `table` to `path` with its rows grouped by `group` (one int per row), keeping the row
-    order inside each group; rows per group written. Written under a temporary name, then renamed."""
+    order inside each group; rows per group written. Written under a temporary name, then renamed.
+    `batch_rows` cuts a group into batches of at most that many rows (`iter_batches` reads them one
+    at a time)."""
     group = np.asarray(group, dtype=np.int64)
     if len(group) != table.num_rows:
         raise ValueError(f"{len(group)} group numbers for {table.num_rows} rows")
@@ -37,22 +39,34 @@ def write_grouped(table: pa.Table, group: np.ndarray, path: Path) -> dict[int, i
     firsts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]]) if len(ordered) else np.empty(0, np.int64)
     ends = np.r_[firsts[1:], len(ordered)]
     groups = [int(ordered[s]) for s in firsts]
+    cuts = [(g, int(b), int(min(e, b + (batch_rows or e - s)))) for g, s, e in zip(groups, firsts, ends)
+            for b in range(int(s), int(e), batch_rows or max(1, int(e - s)))]
     table = table.take(pa.array(order)) if len(order) else table
     meta = dict(table.schema.metadata or {})
-    meta[GROUPS_KEY] = json.dumps(groups).encode()
+    meta[GROUPS_KEY] = json.dumps([g for g, _, _ in cuts]).encode()
     schema = table.schema.with_metadata(meta)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
     with pa.OSFile(str(tmp), "wb") as sink, ipc.new_file(sink, schema, options=_OPTIONS) as writer:
-        for s, e in zip(firsts, ends):
-            writer.write_table(table.slice(int(s), int(e - s)).replace_schema_metadata(meta), max_chunksize=int(e - s))
+        for _, b, e in cuts:
+            writer.write_table(table.slice(b, e - b).replace_schema_metadata(meta), max_chunksize=e - b)
     os.replace(tmp, path)
     return {g: int(e - s) for g, s, e in zip(groups, firsts, ends)}
 
 
-def write_table(table: pa.Table, path: Path) -> None:
-    """A table as one group (group 0): a step's output that is read whole."""
-    write_grouped(table, np.zeros(table.num_rows, dtype=np.int64), path)
+def write_table(table: pa.Table, path: Path, batch_rows: int | None = None) -> None:
+    """A table as one group (group 0): a step's output that is read whole (or by `iter_batches`)."""
+    write_grouped(table, np.zeros(table.num_rows, dtype=np.int64), path, batch_rows)
+
+
+def iter_batches(path: Path) -> Iterator[pa.RecordBatch]:
+    """The batches of a file written by `write_grouped`, one at a time, in file order: a reader that
+    needs every row but not all at once (`batch_rows` sets their size)."""
+    with pa.OSFile(str(path), "rb") as source:
+        reader = ipc.open_file(source)
+        for i in range(reader.num_record_batches):
+            batch = reader.get_batch(i)
+            yield batch.replace_schema_metadata(None)
 
 
 def read_group(path: Path, group: int, columns: list[str] | None = None) -> pa.Table:

@@ -30,7 +30,7 @@ from dedup.memory import Budget, RssSampler, parse_size, release, tree_rss
 from dedup.neardup.cluster import connected_components, near_dup_labels
 from dedup.neardup.lsh import (COMPOSITE_MAX_NEIGHBOURS, UNRELATED_CONTAINMENT, VerifyParams, candidate_edges,
                                drop_composite_edges, estimate, lsh_keys, verify)
-from dedup.neardup.ondisk import edge_bounds, gather_unique_edges, near_dup_components
+from dedup.neardup.ondisk import edge_bounds, gather_unique_edges, merge_sorted_unique, near_dup_components
 from dedup.neardup.sign import hasher_params, sign_documents, write_signed_part
 from dedup.neardup.store import SignatureStore, assemble_block, n_blocks, write_meta
 from dedup.pipeline import build
@@ -119,7 +119,13 @@ def test_the_store_holds_the_signatures_in_doc_order(sample):
         np.testing.assert_array_equal(store[idx], sample.signed.sigs[idx])  # any order, repeats
         np.testing.assert_array_equal(store[3], sample.signed.sigs[3])
         np.testing.assert_array_equal(store.sizes(), sample.signed.sizes)
-        store.release()
+        # a task's rows only, as the whole-store arrays give them (verification reads no more)
+        for _ in range(2):
+            np.testing.assert_array_equal(store.sizes_of(idx), sample.signed.sizes[idx])
+            np.testing.assert_array_equal(store.status_of(idx), store.status()[idx])
+            np.testing.assert_array_equal(store.sites_of(idx), store.sites()[idx])
+            store.release()
+        assert store.sizes_of(np.empty(0, np.int64)).shape == (0,)
         np.testing.assert_array_equal(store[idx[::-1]], sample.signed.sigs[idx[::-1]])  # read again after release
         with pytest.raises(IndexError):
             store[np.array([sample.n])]
@@ -320,6 +326,14 @@ def test_grouped_files_give_each_group_its_rows_in_order(tmp_path):
     both = spill.gather([tmp_path / "a.arrow", tmp_path / "b.arrow", tmp_path / "a.arrow"], 1)
     assert both.column("x").to_pylist() == [1, 4, 8, 9] * 2
     assert spill.read_all(tmp_path / "a.arrow").num_rows == 10
+    # cut into batches of at most 3 rows: the same groups, and the batches one at a time in file order
+    for rows in (1, 3, 4, 100):
+        assert spill.write_grouped(table, group, tmp_path / "c.arrow", batch_rows=rows) == {0: 2, 1: 4, 3: 4}
+        assert spill.read_group(tmp_path / "c.arrow", 3).column("x").to_pylist() == [0, 2, 5, 6]
+        batches = list(spill.iter_batches(tmp_path / "c.arrow"))
+        assert max(b.num_rows for b in batches) == min(rows, 4)
+        assert [x for b in batches for x in b.column("x").to_pylist()] == [3, 7, 1, 4, 8, 9, 0, 2, 5, 6]
+    assert list(spill.iter_batches(tmp_path / "b.arrow")) == []
 
 
 def test_memory_budget():
@@ -366,23 +380,32 @@ def test_a_tiny_budget_writes_the_same_bytes(tmp_path, sample_build):
     assert min(layout.values()) > 1, layout
 
 
-def test_an_edge_partition_is_gathered_sorted_and_unique_whatever_the_merge_size(tmp_path: Path) -> None:
+def test_an_edge_partition_is_gathered_sorted_and_unique(tmp_path: Path) -> None:
     # a pair in many band files (a close copy is a candidate in most bands) comes out once
     rng = np.random.default_rng(7)
     files, rows = [], []
     for f in range(9):
         edges = np.sort(rng.integers(0, 500, size=200))
-        edges = edges[np.r_[True, edges[1:] != edges[:-1]]]  # each band task's file is sorted-unique
+        if f != 4:  # each band task's file is sorted-unique; a file that is not is still read right
+            edges = edges[np.r_[True, edges[1:] != edges[:-1]]]
+        else:
+            edges = edges[::-1].copy()
         group = (edges >= 250).astype(np.int64)
         path = tmp_path / f"edges-{f}.arrow"
         spill.write_grouped(pa.table({"edge": pa.array(edges, pa.int64())}), group, path)
         files.append(path)
         rows.append(edges[group == 1])
-    want = np.unique(np.concatenate(rows))
-    for merge_rows in (1, 3, 50, 1 << 20):
-        got = gather_unique_edges(files, 1, merge_rows=merge_rows)
-        assert got.dtype == np.int64 and np.array_equal(got, want)
+    got = gather_unique_edges(files, 1)
+    assert got.dtype == np.int64 and np.array_equal(got, np.unique(np.concatenate(rows)))
     assert len(gather_unique_edges(files, 5)) == 0  # a partition no file holds
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(-5, 60), max_size=40), st.lists(st.integers(-5, 60), max_size=40))
+def test_merging_sorted_unique_arrays_is_their_union(a: list[int], b: list[int]) -> None:
+    kept, rows = np.unique(np.array(a, np.int64)), np.unique(np.array(b, np.int64))
+    got = merge_sorted_unique(kept, rows)
+    assert got.dtype == np.int64 and np.array_equal(got, np.union1d(kept, rows))
 
 
 def test_edge_bounds_give_random_pairs_about_equal_partitions() -> None:

@@ -18,14 +18,16 @@ tests hold the two equal); only how they are fed changes:
 
 Memory: a band group holds one band's keys and documents (16 bytes a document; of one key range) and
 its group's pairs;
-an edge partition its candidate pairs; the guard's plan one label and one count per document and one
-edge partition; a guard batch its edges and their documents' signatures; the client the kept edges
+an edge partition its distinct candidate pairs (merged as each file's are read) and, per chunk, its
+documents' signatures, counts and passages (nothing per document of the whole crawl); the guard's plan
+one label, one count and one shingle count per document and one batch of accepted edges
+(`ACCEPTED_BATCH`); a guard batch its edges and their documents' signatures; the client the kept edges
 (8 bytes each, about 3.5 a document) and one label per document.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -43,6 +45,7 @@ VERIFY_CHUNK = 65_536  # candidate pairs verified at once: their rows of the sto
 BYTES_PER_BAND_ROW = 80  # a document's (doc, key) row of one band, with the sort's and the edges' copies
 BYTES_PER_EDGE_DOC = 400  # a document's share of an edge partition (candidate pairs, their estimates)
 BYTES_PER_GUARD_EDGE = 1536  # an edge of a chain-guard batch: the signatures of its two ends, read into memory
+ACCEPTED_BATCH = 1 << 20  # accepted edges per batch of a verify task's file: the guard's plan reads one at a time
 EDGES_SCHEMA = pa.schema([("lo", pa.int64()), ("hi", pa.int64()), ("jac", pa.float64())])
 
 
@@ -115,25 +118,31 @@ def band_group_edges(band_files: list[Path], bands: list[int], n: int, hot_cap: 
     return figures
 
 
-def gather_unique_edges(edge_files: list[Path], partition: int, merge_rows: int = 1 << 20) -> np.ndarray:
+def merge_sorted_unique(kept: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """The sorted union of two sorted arrays of distinct values, in linear memory (no concatenated
+    copy to sort): the values of `rows` not in `kept`, inserted at their places."""
+    if not len(kept):
+        return rows
+    at = np.searchsorted(kept, rows)
+    new = rows[kept[np.minimum(at, len(kept) - 1)] != rows]
+    del at
+    return np.insert(kept, np.searchsorted(kept, new), new) if len(new) else kept
+
+
+def gather_unique_edges(edge_files: list[Path], partition: int) -> np.ndarray:
     """One edge partition's candidate pairs from every band task's file, sorted and deduplicated as
     they are read. A pair two documents share in many bands is in many files (a close copy is a
     candidate in most of the 64 bands), so the files together hold tens of times the distinct pairs:
     gathered whole, the 3,000,000-document bench's first partition took 2.5 GiB for 46 MB of pairs.
-    Merged whenever the rows read since the last merge outnumber the pairs kept, the task holds a
-    few times the distinct pairs and each row is sorted a logarithmic number of times."""
+    Each file's rows of a partition are sorted and distinct (`band_group_edges`), so they are merged
+    into the pairs kept as they are read: the task holds about twice the distinct pairs."""
     kept = np.empty(0, np.int64)
-    pending: list[np.ndarray] = []
-    pending_rows = 0
     for path in edge_files:
         rows = spill.read_group(path, partition, ["edge"]).column("edge").to_numpy()
-        if len(rows):
-            pending.append(rows)
-            pending_rows += len(rows)
-        if pending_rows > max(len(kept), merge_rows):
-            kept = sorted_unique(np.concatenate([kept, *pending]))
-            pending, pending_rows = [], 0
-    return sorted_unique(np.concatenate([kept, *pending])) if pending else kept
+        if len(rows) > 1 and not bool((rows[1:] > rows[:-1]).all()):  # not written by band_group_edges
+            rows = sorted_unique(rows)
+        kept = merge_sorted_unique(kept, rows)
+    return kept
 
 
 def verify_partition(edge_files: list[Path], partition: int, n: int, store_folder: Path, params: VerifyParams,
@@ -143,9 +152,7 @@ def verify_partition(edge_files: list[Path], partition: int, n: int, store_folde
     edges = gather_unique_edges(edge_files, partition)
     lo, hi = edges // n, edges % n
     del edges
-    store = SignatureStore(store_folder)
-    sizes = store.sizes()
-    status, sites = store.status(), store.sites()
+    store = SignatureStore(store_folder)  # every per-document value read for a chunk's documents only
     previous = np.load(previous_file, mmap_mode="r") if previous_file is not None else None
     keep_lo, keep_hi, keep_jac = [], [], []
     try:
@@ -153,7 +160,7 @@ def verify_partition(edge_files: list[Path], partition: int, n: int, store_folde
             s, d = lo[start:start + VERIFY_CHUNK], hi[start:start + VERIFY_CHUNK]
             docs, local = unique_inverse(np.concatenate([s, d]))
             ls, ld = local[:len(s)], local[len(s):]
-            local_sizes = sizes[docs]
+            local_sizes = store.sizes_of(docs)
             jac, contain = estimate(store[docs], local_sizes, ls, ld)
             ok = verify(jac, contain, local_sizes, ls, ld, params) & (local_sizes[ls] > 0) & (local_sizes[ld] > 0)
             checks = passage_checks(ok, contain, params)
@@ -163,7 +170,8 @@ def verify_partition(edge_files: list[Path], partition: int, n: int, store_folde
             needed = np.unique(np.concatenate([ls[checks], ld[checks]])) if len(checks) else np.empty(0, np.int64)
             for at, found in zip(needed.tolist(), store.passages(docs[needed])):
                 local_passages[at] = found
-            ok = verify_passages(ok, checks, ls, ld, local_passages, status[docs], sites[docs], params)
+            ok = verify_passages(ok, checks, ls, ld, local_passages, store.status_of(docs), store.sites_of(docs),
+                                 params)
             if previous is not None:
                 ok &= ~(previous[s] & previous[d])
             keep_lo.append(s[ok])
@@ -174,7 +182,7 @@ def verify_partition(edge_files: list[Path], partition: int, n: int, store_folde
     accepted = pa.table({"lo": pa.array(np.concatenate(keep_lo) if keep_lo else np.empty(0, np.int64), pa.int64()),
                          "hi": pa.array(np.concatenate(keep_hi) if keep_hi else np.empty(0, np.int64), pa.int64()),
                          "jac": pa.array(np.concatenate(keep_jac) if keep_jac else np.empty(0), pa.float64())})
-    spill.write_table(accepted, target)
+    spill.write_table(accepted, target, batch_rows=ACCEPTED_BATCH)
     return len(lo), accepted.num_rows
 
 
@@ -197,6 +205,13 @@ def _accepted(path: Path, index: type) -> tuple[np.ndarray, np.ndarray, np.ndarr
             t.column("jac").to_numpy())
 
 
+def _accepted_batches(path: Path, index: type) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """An accepted file's edges (lo, hi, Jaccard) batch by batch, in order (`ACCEPTED_BATCH` rows)."""
+    for batch in spill.iter_batches(path):
+        yield (batch.column("lo").to_numpy().astype(index), batch.column("hi").to_numpy().astype(index),
+               batch.column("jac").to_numpy())
+
+
 def _oriented(lo: np.ndarray, hi: np.ndarray, sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(larger, smaller) end of each edge, as `lsh.drop_composite_edges` orients them."""
     small_is_lo = sizes[lo] <= sizes[hi]
@@ -204,24 +219,25 @@ def _oriented(lo: np.ndarray, hi: np.ndarray, sizes: np.ndarray) -> tuple[np.nda
 
 
 def guard_plan(accepted_files: list[Path], n: int, store_folder: Path, params: VerifyParams, batch_edges: int,
-               targets: list[Path]) -> int:
+               target_folder: Path) -> tuple[int, list[Path]]:
     """Round 3 (one task): which accepted edges the chain guard can act on (those of hubs, larger or
     smaller side, that have a containment-only edge: the rule skips every other hub), cut into batches
     of whole connected pieces of that graph, so that every hub's edges are in one batch. Partition by
-    partition: the task holds one label and one count per document, never every edge. Writes, for each
-    accepted file, its involved edges (global position, ends, Jaccard) grouped by batch; returns the
-    number of batches."""
+    partition: the task holds one label and one count per document, never every edge (accepted files
+    are read a batch at a time). Writes, for each batch of edges read, a file of its involved edges
+    (global position, ends, Jaccard) grouped by guard batch, into `target_folder`; returns the number
+    of guard batches and those files, in edge order."""
     index = np.int32 if n < 2 ** 31 else np.int64
     store = SignatureStore(store_folder)
     sizes = store.sizes()
     store.close()
     hubs_large, hubs_small = [], []
-    for f in accepted_files:
-        lo, hi, jac = _accepted(f, index)
-        weak = jac < params.jaccard
-        larger, smaller = _oriented(lo[weak], hi[weak], sizes)
-        hubs_large.append(sorted_unique(larger))
-        hubs_small.append(sorted_unique(smaller))
+    for f in accepted_files:  # every pass reads the edges a batch at a time: the task holds per-document arrays
+        for lo, hi, jac in _accepted_batches(f, index):
+            weak = jac < params.jaccard
+            larger, smaller = _oriented(lo[weak], hi[weak], sizes)
+            hubs_large.append(sorted_unique(larger))
+            hubs_small.append(sorted_unique(smaller))
     large = sorted_unique(np.concatenate(hubs_large)) if hubs_large else np.empty(0, index)
     small = sorted_unique(np.concatenate(hubs_small)) if hubs_small else np.empty(0, index)
     del hubs_large, hubs_small
@@ -232,27 +248,28 @@ def guard_plan(accepted_files: list[Path], n: int, store_folder: Path, params: V
 
     root = np.arange(n, dtype=np.int64)
     for f in accepted_files:
-        lo, hi, _ = _accepted(f, index)
-        mine = involved(lo, hi)
-        union_edges(root, lo[mine], hi[mine])
+        for lo, hi, _ in _accepted_batches(f, index):
+            mine = involved(lo, hi)
+            union_edges(root, lo[mine], hi[mine])
     flatten(root)
     count = np.zeros(n, dtype=np.int64)
     for f in accepted_files:
-        lo, hi, _ = _accepted(f, index)
-        count += np.bincount(root[lo[involved(lo, hi)]], minlength=n)
+        for lo, hi, _ in _accepted_batches(f, index):
+            count += np.bincount(root[lo[involved(lo, hi)]], minlength=n)
     # pieces in the order of their root, packed into batches of about batch_edges edges, never split
     batch_of_root = (np.cumsum(count) - count) // max(1, batch_edges)
     batches = int(batch_of_root[count > 0].max()) + 1 if (count > 0).any() else 0
     del count
-    position = 0
-    for f, target in zip(accepted_files, targets):
-        lo, hi, jac = _accepted(f, index)
-        mine = involved(lo, hi)
-        table = pa.table({"pos": pa.array(position + mine, pa.int64()), "lo": pa.array(lo[mine], pa.int64()),
-                          "hi": pa.array(hi[mine], pa.int64()), "jac": pa.array(jac[mine], pa.float64())})
-        spill.write_grouped(table, batch_of_root[root[lo[mine]]], target)
-        position += len(lo)
-    return batches
+    position, plan_files = 0, list[Path]()
+    for f in accepted_files:  # one plan file per batch of edges read: written as they are read
+        for lo, hi, jac in _accepted_batches(f, index):
+            mine = involved(lo, hi)
+            table = pa.table({"pos": pa.array(position + mine, pa.int64()), "lo": pa.array(lo[mine], pa.int64()),
+                              "hi": pa.array(hi[mine], pa.int64()), "jac": pa.array(jac[mine], pa.float64())})
+            plan_files.append(target_folder / f"guard-{len(plan_files):05d}.arrow")
+            spill.write_grouped(table, batch_of_root[root[lo[mine]]], plan_files[-1])
+            position += len(lo)
+    return batches, plan_files
 
 
 def guard_batch(plan_files: list[Path], batch: int, store_folder: Path, params: VerifyParams) -> tuple[np.ndarray, int]:
@@ -267,7 +284,7 @@ def guard_batch(plan_files: list[Path], batch: int, store_folder: Path, params: 
     docs, at = unique_inverse(np.concatenate([lo, hi]))
     store = SignatureStore(store_folder)
     try:
-        sigs, sizes = store[docs], store.sizes()[docs]
+        sigs, sizes = store[docs], store.sizes_of(docs)
     finally:
         store.close()
     kept, hubs = drop_composite_edges(sigs, sizes, at[:len(pos)], at[len(pos):], jac, np.ones(len(pos), dtype=bool),
@@ -328,8 +345,7 @@ def near_dup_components(run_map: TaskMap, band_files: list[Path], n: int, bands:
     for f in edge_files:
         f.unlink(missing_ok=True)
     step("guard")
-    plan_files = [work / f"guard-{p:05d}.arrow" for p in range(len(accepted_files))]
-    (batches,) = run_map(guard_plan, [(accepted_files, n, store_folder, params, guard_batch_edges, plan_files)])
+    ((batches, plan_files),) = run_map(guard_plan, [(accepted_files, n, store_folder, params, guard_batch_edges, work)])
     guarded = run_map(guard_batch, [(plan_files, k, store_folder, params) for k in range(batches)])
     dropped = np.sort(np.concatenate([d for d, _ in guarded])) if guarded else np.empty(0, np.int64)
     composites = sum(h for _, h in guarded)

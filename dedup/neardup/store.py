@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import mmap
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -175,6 +176,7 @@ class SignatureStore:
         self.n, self.num_perm, self.block_rows = meta["n"], meta["num_perm"], meta["block_rows"]
         self._maps: dict[int, tuple[mmap.mmap, np.ndarray]] = {}
         self._passage_maps: dict[int, dict[str, np.ndarray]] = {}
+        self._size_maps: dict[int, np.ndarray] = {}
         self._touched = 0
 
     @property
@@ -230,6 +232,34 @@ class SignatureStore:
         parts = [np.load(sizes_path(self.folder, b)) for b in range(n_blocks(self.n, self.block_rows))]
         return np.concatenate(parts) if parts else np.empty(0, np.int64)
 
+    def sizes_of(self, idx: np.ndarray) -> np.ndarray:
+        """`sizes()[idx]` without reading every block's counts: a task's memory stays that of its rows."""
+        return self._rows_of(idx, lambda b: self._sizes(b), np.int64)
+
+    def status_of(self, idx: np.ndarray) -> np.ndarray:
+        """`status()[idx]`, read from the blocks of those rows only."""
+        return self._rows_of(idx, lambda b: self._passages(b)["status"], bool)
+
+    def sites_of(self, idx: np.ndarray) -> np.ndarray:
+        """`sites()[idx]`, read from the blocks of those rows only."""
+        return self._rows_of(idx, lambda b: self._passages(b)["site"], np.uint64)
+
+    def _sizes(self, block: int) -> np.ndarray:
+        if block not in self._size_maps:
+            self._size_maps[block] = np.load(sizes_path(self.folder, block), mmap_mode="r")
+        return self._size_maps[block]
+
+    def _rows_of(self, idx: np.ndarray, column: Callable[[int], np.ndarray], dtype: type) -> np.ndarray:
+        idx = np.asarray(idx, dtype=np.int64)
+        out: np.ndarray = np.empty(len(idx), dtype=dtype)
+        if not len(idx):
+            return out
+        blocks = idx // self.block_rows
+        for b in np.unique(blocks).tolist():
+            mine = np.flatnonzero(blocks == b)
+            out[mine] = column(b)[idx[mine] - b * self.block_rows]
+        return out
+
     def status(self) -> np.ndarray:
         """Whether each index is a server-generated page (`passages.is_status_page`)."""
         parts = [self._passages(b)["status"] for b in range(n_blocks(self.n, self.block_rows))]
@@ -275,11 +305,15 @@ class SignatureStore:
         for mm, _ in self._maps.values():
             if mm is not None and hasattr(mm, "madvise"):
                 mm.madvise(mmap.MADV_DONTNEED)
+        # the small per-block maps (counts, passages) are unmapped whole: reopened when next read
+        self._passage_maps.clear()
+        self._size_maps.clear()
         self._touched = 0
 
     def close(self) -> None:
         """Unmap every block."""
         self._passage_maps.clear()
+        self._size_maps.clear()
         for b in list(self._maps):
             mm, arr = self._maps.pop(b)
             del arr

@@ -498,3 +498,21 @@ def test_accuracy_floors_on_real_pages():
     for corpus in ("readability", "trafilatura-eval"):
         c = stats[(corpus, "authors")]
         assert c["right_names"] / c["names"] >= 0.88, (corpus, c)  # names given are people of the byline
+
+
+def test_caseless_finders_match_re_ignorecase():
+    """The ASCII fast path of caseless_finder / caseless_prefix gives what re.I gives, also where a
+    non-ASCII character folds to an ASCII letter ('İ', 'ı', 'ſ', the Kelvin sign)."""
+    import itertools
+    import re
+
+    from dedup.text.pagescan import caseless_finder, caseless_prefix
+    pattern = r"\s*(?:by|posted\s+by|author|kicker|\bap\b|text)\s*:?"
+    found, end, reference = caseless_finder(pattern), caseless_prefix(pattern), re.compile(pattern, re.I)
+    pieces = ["By", "bY ", "POSTED  by", "Author:", "aUtHoR", "KICKER", "\u212aicker", "ſ", "İ", "ı", "AP", "ap.",
+              "map", " ", "x", "Text", "te\u212at", "po\u017fted by", "k\u0131cker"]
+    for a, b in itertools.product(pieces, repeat=2):
+        text = a + b
+        m = reference.match(text)
+        assert found(text) == (reference.search(text) is not None), text
+        assert end(text) == (m.end() if m else -1), text

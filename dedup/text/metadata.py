@@ -414,9 +414,16 @@ def _decide_authors(md: PageMetadata, html: str | None, head: Head, ld: JsonLd, 
     site_names = tuple(x for x in (md.site_name, None if md.publisher_is_person else md.publisher,
                                    _site_label(md.url_host), md.url_host) if x)
     found: dict[str, Byline] = {}
+    parsed_texts: dict[str, Byline] = {}  # a text read twice (two marks, a mark and a line) is parsed once
+
+    def parse(text: str) -> Byline:  # the result is only read, never changed
+        parsed = parsed_texts.get(text)
+        if parsed is None:
+            parsed = parsed_texts[text] = parse_byline(text, site_names)
+        return parsed
 
     def add(kind: str, text: str) -> None:
-        _merge_byline(found.setdefault(kind, Byline([], [], [])), parse_byline(text, site_names))
+        _merge_byline(found.setdefault(kind, Byline([], [], [])), parse(text))
 
     if ld.article is not None:
         for name, kind in ld_entities(ld.article.get("author"), ld.ids) + \
@@ -448,7 +455,7 @@ def _decide_authors(md: PageMetadata, html: str | None, head: Head, ld: JsonLd, 
             continue
         marks = _ordered_marks([m for m in body.authors if m.kind == kind], headline)
         for mark in marks:
-            parsed = parse_byline(mark.text, site_names)
+            parsed = parse(mark.text)
             if not parsed.people:
                 continue
             entry = found.setdefault(kind, Byline([], [], []))
@@ -457,7 +464,7 @@ def _decide_authors(md: PageMetadata, html: str | None, head: Head, ld: JsonLd, 
             last = mark.pos
             for other in body.authors:  # in page order (author_marks sorts them)
                 if other.kind == kind and last < other.pos <= last + BYLINE_SPAN:
-                    _merge_byline(entry, parse_byline(other.text, site_names))
+                    _merge_byline(entry, parse(other.text))
                     last = other.pos
             break
     if not any(entry.people for entry in found.values()):

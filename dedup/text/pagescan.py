@@ -32,7 +32,7 @@ _HTML_LANG = re.compile(r"<[hH][tT][mM][lL]\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{
 # the attributes of a <meta> that are read: its key (property, name, itemprop) and content; one pattern
 # rather than every attribute parsed (`data-name=` is not `name=`); the lookahead (every character that
 # folds to p, n, i or c) lets most positions fail before the case-folded alternatives are tried
-_META_ATTR = re.compile(r"""(?=[pPnNiIıİcC])(?<![\w:.-])(property|name|itemprop|content)\s*=\s*"""
+_META_ATTR = re.compile(r"""(?=[pPnNiIıİcC])(?<![\w:.-])(?:(content)|property|name|itemprop)\s*=\s*"""
                         r"""(?:"([^"]*)"|'([^']*)'|([^\s>"']+))""", re.I)
 HEAD_SCAN_CHARS = 300_000
 MAX_META_TAGS = 1000   # a real head has tens; a hostile one is read no further
@@ -117,9 +117,9 @@ def _read_metas_to_head_end(html: str, meta: dict[str, list[str]]) -> int:
 def _read_meta(html: str, start: int, gt: int, meta: dict[str, list[str]]) -> None:
     """The key(s) and content of the <meta> tag whose attributes are html[start:gt], added to `meta`."""
     content, keys = None, []
-    for attr, double_quoted, single_quoted, bare in _META_ATTR.findall(html, start, gt):
+    for is_content, double_quoted, single_quoted, bare in _META_ATTR.findall(html, start, gt):
         value = double_quoted or single_quoted or bare
-        if attr.lower() == "content":
+        if is_content:
             if content is None:
                 content = value
         elif value:

@@ -516,3 +516,18 @@ def test_caseless_finders_match_re_ignorecase():
         m = reference.match(text)
         assert found(text) == (reference.search(text) is not None), text
         assert end(text) == (m.end() if m else -1), text
+
+
+def test_drop_script_like_is_the_pattern_substitution():
+    """_drop_script_like finds each element's end by one search; it gives what _SCRIPT_LIKE.sub gives,
+    unclosed elements, nested comments, case-folded end tags ('</SCRİPT >') and non-ASCII names included."""
+    import random
+
+    from dedup.text.pagescan import _SCRIPT_LIKE, _drop_script_like
+    pieces = ["<script>", "</script>", "</SCRİPT >", "<style a='>'>", "</style>", "<!--", "-->", "<!-->", "<svg",
+              "</svg>", "x", " ", "\n", ">", "<", "<ſcript>", "</ſcript>", "</scrıpt>", "<Script\n>", "</script\t>",
+              "<button>", "</BUTTON>", "<selected>", "<style-x>", "</style-x>", "<noscript>", "</SCRIPT>"]
+    rnd = random.Random(7)
+    for _ in range(20000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randrange(1, 10)))
+        assert _drop_script_like(text) == _SCRIPT_LIKE.sub(" ", text), text

@@ -280,6 +280,48 @@ _DATE_ROLE = re.compile(r"date|datum|fecha|time")
 # the lookahead lets most tags fail at their first letter, before the case-insensitive alternatives
 _SCRIPT_LIKE = re.compile(r"<(?=[sSnNtTbB!])(?:(script|style|noscript|template|svg|select|button)\b[^>]*>.*?</\1\s*>"
                           r"|!--.*?-->)", re.S | re.I)
+_SCRIPT_LIKE_START = re.compile(r"<(?=[sSnNtTbB!])(?:(script|style|noscript|template|svg|select|button)\b[^>]*>|!--)",
+                                re.I)
+# what a case-insensitive backreference to an ASCII letter matches besides its two cases: the characters
+# whose simple lower case is that letter ('İ' for 'i', the Kelvin sign for 'k')
+_BACKREF_EXTRA = {"i": "İ", "k": "\u212a"}
+
+
+@lru_cache(maxsize=64)
+def _end_tag(name: str) -> re.Pattern | None:
+    r"""`</name\s*>` as `_SCRIPT_LIKE`'s case-insensitive backreference `</\1` matches it; None for a name
+    that is not ASCII letters (left to `_SCRIPT_LIKE` itself)."""
+    if not (name.isascii() and name.isalpha()):
+        return None
+    return re.compile("</" + "".join(f"[{c}{c.upper()}{_BACKREF_EXTRA.get(c, '')}]" for c in name.lower()) + r"\s*>")
+
+
+def _drop_script_like(fragment: str) -> str:
+    """`_SCRIPT_LIKE.sub(" ", fragment)` (scripts, styles, comments, ... each replaced by a space), with each
+    element's end found by one search: the pattern's lazy `.*?` tries the end tag at every character of a
+    script body."""
+    out: list[str] = []
+    last = pos = 0
+    while (m := _SCRIPT_LIKE_START.search(fragment, pos)) is not None:
+        name = m.group(1)
+        if name is None:  # '<!--': the first '-->' after it
+            close = fragment.find("-->", m.end())
+            stop = close + 3 if close >= 0 else -1
+        else:
+            end_tag = _end_tag(name)
+            if end_tag is None:
+                return _SCRIPT_LIKE.sub(" ", fragment)
+            found = end_tag.search(fragment, m.end())
+            stop = found.end() if found else -1
+        if stop < 0:  # no end: nothing matches at this '<', as with the pattern
+            pos = m.start() + 1
+            continue
+        out += (fragment[last:m.start()], " ")
+        last = pos = stop
+    if not out:
+        return fragment
+    out.append(fragment[last:])
+    return "".join(out)
 
 
 @dataclass(slots=True)
@@ -298,7 +340,7 @@ def _visible_lines(fragment: str) -> list[str]:
     else:
         if "<script" in fragment or "<style" in fragment or "<!--" in fragment or "<svg" in fragment \
                 or "<SCRIPT" in fragment or "<STYLE" in fragment:
-            fragment = _SCRIPT_LIKE.sub(" ", fragment)
+            fragment = _drop_script_like(fragment)
         pieces = _TAG.split(fragment)  # the text between tags: each tag ends a line
     lines: list[str] = []
     # most pieces are the spaces between two tags: stripped to nothing and dropped without a Python step

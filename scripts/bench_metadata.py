@@ -18,17 +18,24 @@ process on a busy machine does not count) and a page's time is its fastest run. 
 pages, mean HTML size, metadata mean / median / p90 / p99 / max in µs, extraction mean in ms, and the
 metadata-to-extraction ratio. ``--json`` prints one JSON object instead.
 
+``--against CHECKOUT`` also times another working tree's ``page_metadata`` (e.g. main's, before a change),
+interleaved with this one page by page in this process, so both see the same load on a busy machine; it
+adds that tree's mean, the ratio of the two and how many pages' outputs differ in any field.
+
 Usage::
 
     python scripts/bench_metadata.py                       # the four corpora
     python scripts/bench_metadata.py --corpus trafilatura-eval readability --repeat 3
     python scripts/bench_metadata.py --crawl CRAWLS/readability/crawl.jsonl.gz --json
+    python scripts/bench_metadata.py --repeat 3 --against ../main     # this tree against main's
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import gzip
+import importlib
 import json
 import statistics
 import sys
@@ -73,6 +80,25 @@ def load_crawl(path: Path) -> list[tuple[str, str | None, str]]:
         return [(r["id"], r.get("url"), r["html"]) for r in map(json.loads, f) if r.get("html")]
 
 
+def load_other(checkout: Path):
+    """`page_metadata` of another working tree: its `dedup` imported beside this one (this one's modules
+    set aside and put back; the other's functions keep their own module globals)."""
+    ours = {k: v for k, v in sys.modules.items() if k == "dedup" or k.startswith("dedup.")}
+    for k in ours:
+        del sys.modules[k]
+    sys.path.insert(0, str(checkout.resolve()))
+    try:
+        other = importlib.import_module("dedup.text.metadata").page_metadata
+    finally:
+        sys.path.pop(0)
+        for k in [k for k in sys.modules if k == "dedup" or k.startswith("dedup.")]:
+            del sys.modules[k]
+        sys.modules.update(ours)
+    if other.__code__.co_filename == page_metadata.__code__.co_filename:
+        raise SystemExit(f"{checkout} is this working tree")
+    return other
+
+
 def fastest(fn, repeat: int) -> float:
     best = float("inf")
     for _ in range(repeat):
@@ -91,11 +117,22 @@ def extraction(html: str) -> list[str]:
         del tree
 
 
-def measure(pages: list[tuple[str, str | None, str]], repeat: int) -> dict:
-    meta_s, extract_s, sizes = [], [], []
+def measure(pages: list[tuple[str, str | None, str]], repeat: int, other=None) -> dict:
+    meta_s, extract_s, sizes, other_s = [], [], [], []
+    differ = 0
     for _pid, url, html in pages:
         blocks = extract_html(html, url).evidence_blocks or []  # what extract_html passes to page_metadata
-        meta_s.append(fastest(lambda: page_metadata(html, url, blocks), repeat))
+        if other is None:
+            meta_s.append(fastest(lambda: page_metadata(html, url, blocks), repeat))
+        else:  # run by run, one then the other: both see the same moments of a busy machine
+            ours = theirs = float("inf")
+            for _ in range(repeat):
+                ours = min(ours, fastest(lambda: page_metadata(html, url, blocks), 1))
+                theirs = min(theirs, fastest(lambda: other(html, url, blocks), 1))
+            meta_s.append(ours)
+            other_s.append(theirs)
+            differ += dataclasses.asdict(page_metadata(html, url, blocks)) != \
+                dataclasses.asdict(other(html, url, blocks))
         extract_s.append(fastest(lambda: extraction(html), repeat))
         sizes.append(len(html))
     ordered = sorted(meta_s)
@@ -113,6 +150,8 @@ def measure(pages: list[tuple[str, str | None, str]], repeat: int) -> dict:
         "metadata_us_max": round(ordered[-1] * 1e6, 1),
         "extraction_ms_mean": round(statistics.mean(extract_s) * 1e3, 2),
         "metadata_to_extraction": round(sum(meta_s) / sum(extract_s), 4),
+        **({"against_us_mean": round(statistics.mean(other_s) * 1e6, 1),
+            "ratio_to_against": round(sum(meta_s) / sum(other_s), 4), "pages_differing": differ} if other_s else {}),
     }
 
 
@@ -123,7 +162,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--crawl", nargs="+", type=Path, help="JSONL(.gz) crawls with id, url, html")
     ap.add_argument("--repeat", type=int, default=5, help="runs per page; its fastest counts (default 5)")
     ap.add_argument("--json", action="store_true", help="print one JSON object")
+    ap.add_argument("--against", type=Path, help="another working tree whose page_metadata is timed beside this one")
     a = ap.parse_args(argv)
+    other = load_other(a.against) if a.against else None
     sets: dict[str, list] = {}
     for path in a.crawl or []:
         sets[str(path)] = load_crawl(path)
@@ -133,20 +174,23 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     for name in corpora:
         sets[name] = load_corpus(name)
-    results = {name: measure(pages, a.repeat) for name, pages in sets.items()}
+    results = {name: measure(pages, a.repeat, other) for name, pages in sets.items()}
     if len(sets) > 1:
         results["all"] = _pool(results)
     if a.json:
         print(json.dumps(results, sort_keys=True))
         return 0
+    against = f" {'against µs':>10s} {'/against':>8s} {'differ':>6s}" if other else ""
     print(f"{'set':20s} {'pages':>6s} {'chars':>8s} {'meta µs':>8s} {'median':>7s} {'p90':>7s} {'p99':>7s} "
-          f"{'max':>8s} {'extract ms':>10s} {'ratio':>7s}")
+          f"{'max':>8s} {'extract ms':>10s} {'ratio':>7s}{against}")
     for name, r in results.items():
         cells = [f"{r[k]:.0f}" if r.get(k) is not None else "-" for k in
                  ("metadata_us_median", "metadata_us_p90", "metadata_us_p99", "metadata_us_max")]
+        against = f" {r['against_us_mean']:10.0f} {r['ratio_to_against']:8.3f} {r['pages_differing']:6d}" \
+            if other else ""
         print(f"{name[-20:]:20s} {r['pages']:6d} {r['mean_html_chars']:8d} {r['metadata_us_mean']:8.0f} "
               f"{cells[0]:>7s} {cells[1]:>7s} {cells[2]:>7s} {cells[3]:>8s} "
-              f"{r['extraction_ms_mean']:10.2f} {r['metadata_to_extraction']:7.3f}")
+              f"{r['extraction_ms_mean']:10.2f} {r['metadata_to_extraction']:7.3f}{against}")
     return 0
 
 
@@ -155,10 +199,15 @@ def _pool(results: dict) -> dict:
     n = sum(r["pages"] for r in results.values())
     meta = sum(r["metadata_us_mean"] * r["pages"] for r in results.values()) / n
     extract = sum(r["extraction_ms_mean"] * r["pages"] for r in results.values()) / n
-    return {"pages": n,
-            "mean_html_chars": round(sum(r["mean_html_chars"] * r["pages"] for r in results.values()) / n),
-            "metadata_us_mean": round(meta, 1), "extraction_ms_mean": round(extract, 2),
-            "metadata_to_extraction": round(meta / (extract * 1e3), 4)}
+    pooled = {"pages": n,
+              "mean_html_chars": round(sum(r["mean_html_chars"] * r["pages"] for r in results.values()) / n),
+              "metadata_us_mean": round(meta, 1), "extraction_ms_mean": round(extract, 2),
+              "metadata_to_extraction": round(meta / (extract * 1e3), 4)}
+    if all("against_us_mean" in r for r in results.values()):
+        against = sum(r["against_us_mean"] * r["pages"] for r in results.values()) / n
+        pooled.update(against_us_mean=round(against, 1), ratio_to_against=round(meta / against, 4),
+                      pages_differing=sum(r["pages_differing"] for r in results.values()))
+    return pooled
 
 
 if __name__ == "__main__":

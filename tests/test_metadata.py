@@ -498,3 +498,36 @@ def test_accuracy_floors_on_real_pages():
     for corpus in ("readability", "trafilatura-eval"):
         c = stats[(corpus, "authors")]
         assert c["right_names"] / c["names"] >= 0.88, (corpus, c)  # names given are people of the byline
+
+
+def test_caseless_finders_match_re_ignorecase():
+    """The ASCII fast path of caseless_finder / caseless_prefix gives what re.I gives, also where a
+    non-ASCII character folds to an ASCII letter ('İ', 'ı', 'ſ', the Kelvin sign)."""
+    import itertools
+    import re
+
+    from dedup.text.pagescan import caseless_finder, caseless_prefix
+    pattern = r"\s*(?:by|posted\s+by|author|kicker|\bap\b|text)\s*:?"
+    found, end, reference = caseless_finder(pattern), caseless_prefix(pattern), re.compile(pattern, re.I)
+    pieces = ["By", "bY ", "POSTED  by", "Author:", "aUtHoR", "KICKER", "\u212aicker", "ſ", "İ", "ı", "AP", "ap.",
+              "map", " ", "x", "Text", "te\u212at", "po\u017fted by", "k\u0131cker"]
+    for a, b in itertools.product(pieces, repeat=2):
+        text = a + b
+        m = reference.match(text)
+        assert found(text) == (reference.search(text) is not None), text
+        assert end(text) == (m.end() if m else -1), text
+
+
+def test_drop_script_like_is_the_pattern_substitution():
+    """_drop_script_like finds each element's end by one search; it gives what _SCRIPT_LIKE.sub gives,
+    unclosed elements, nested comments, case-folded end tags ('</SCRİPT >') and non-ASCII names included."""
+    import random
+
+    from dedup.text.pagescan import _SCRIPT_LIKE, _drop_script_like
+    pieces = ["<script>", "</script>", "</SCRİPT >", "<style a='>'>", "</style>", "<!--", "-->", "<!-->", "<svg",
+              "</svg>", "x", " ", "\n", ">", "<", "<ſcript>", "</ſcript>", "</scrıpt>", "<Script\n>", "</script\t>",
+              "<button>", "</BUTTON>", "<selected>", "<style-x>", "</style-x>", "<noscript>", "</SCRIPT>"]
+    rnd = random.Random(7)
+    for _ in range(20000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randrange(1, 10)))
+        assert _drop_script_like(text) == _SCRIPT_LIKE.sub(" ", text), text

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from dedup.rights.attribution import agency_from_credit, agency_name
 from dedup.text.dates import MONTHS, find_dates
-from dedup.text.pagescan import WORD_RE, fold_text
+from dedup.text.pagescan import WORD_RE, caseless_finder, caseless_prefix, fold_text
 
 # --------------------------------------------------------------------------------------------------
 # names: bylines -> people, agencies and organisations
@@ -23,9 +23,11 @@ BY_PREFIX = re.compile(
     r"|^\s*(?:autor(?:in|en)?|author|authors|auteur|autore|text|texte|redakteur(?:in)?|redaktion|reporter|"
     r"verfasser|writer|byline|interview|moderation|recherche)"
     r"(?:\s*(?:&|\+|/|und|and|et|y)\s*(?:fotos?|photos?|bilder?|images?|video))?\s*:\s*", re.I)
+# where a byline prefix ends, -1 when there is none (BY_PREFIX.match, quicker)
+by_prefix_end = caseless_prefix(BY_PREFIX.pattern)
 # 'Foto: Jane Doe' credits a picture, not the story
-_PICTURE_CREDIT = re.compile(r"^\s*(?:fotos?|photos?|photographs?|bilder?|images?|pictures?|video|grafik|"
-                             r"illustration|credit)\s*(?::|by\b|von\b|©)", re.I)
+_PICTURE_CREDIT = caseless_prefix(r"^\s*(?:fotos?|photos?|photographs?|bilder?|images?|pictures?|video|grafik|"
+                                  r"illustration|credit)\s*(?::|by\b|von\b|©)")
 _ROLE_WORDS = frozenset((
     "staff writer reporter correspondent editor editors contributor contributing columnist senior chief "
     "associate assistant managing deputy executive political science business sports health tech technology "
@@ -76,12 +78,13 @@ _URL_MAIL_HANDLE = re.compile(r"https?://\S+|\S+@\S+\.\S+|\[[^\]]*\]|(?<!\w)@\w+
 _BRACKETED = re.compile(r"\(([^)]*)\)")
 _CLOCK_TIME = re.compile(r"\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?|uhr|h)?", re.I)
 # a word left hanging by a removed date ('on', 'am', 'posted')
-_DANGLING_WORD = re.compile(r"\b(?:on|am|le|el|il|op|em|at|um|posted|published|updated|aktualisiert|veröffentlicht)"
-                            r"\s*(?:\||$)", re.I)
+_DANGLING = r"\b(?:on|am|le|el|il|op|em|at|um|posted|published|updated|aktualisiert|veröffentlicht)\s*(?:\||$)"
+_DANGLING_WORD = re.compile(_DANGLING, re.I)
+_HAS_DANGLING_WORD = caseless_finder(_DANGLING)  # most lines have none: no case-folding `sub` over them
 _NAME_WORD = re.compile(r"[^\W\d_][\w.'’-]*")
 # every wire agency's name holds one of these (dedup/rights/attribution.py): a cheap test before the full one
-_AGENCY_HINT = re.compile(r"reuters|press|presse|afp|agence|bloomberg|dpa|xinhua|efe|ansa|upi|united|kyodo|yonhap|"
-                          r"\bap\b|\bpa\b|staff|writer|correspondent", re.I)
+_AGENCY_HINT = caseless_finder(r"reuters|press|presse|afp|agence|bloomberg|dpa|xinhua|efe|ansa|upi|united|kyodo|"
+                               r"yonhap|\bap\b|\bpa\b|staff|writer|correspondent")
 BYLINE_LINE_CHARS = 120  # a longer line is a sentence (an author's biography), not a byline
 BYLINE_LINE_WORDS = 10   # nor is a line of more words, dates and times aside
 BYLINE_PARTS = 5         # nor a line of more names and labels ('CSP / International / Photovoltaik / ...')
@@ -101,16 +104,17 @@ def parse_byline(text: str, site_names: tuple[str, ...] = ()) -> Byline:
     for line in _short_lines(text or ""):
         if _NOT_PLAIN.search(line):
             line = _URL_MAIL_HANDLE.sub(" ", line)
-            line = _BRACKETED.sub(lambda m: " | " + m.group(1) if _AGENCY_HINT.search(m.group(1))
+            line = _BRACKETED.sub(lambda m: " | " + m.group(1) if _AGENCY_HINT(m.group(1))
                                   and agency_name(m.group(1)) else " ", line)
             for d in reversed(find_dates(line)):
                 line = line[:d.start] + " | " + line[d.end:]
             line = _CLOCK_TIME.sub(" | ", line)
-        line = _DANGLING_WORD.sub(" | ", line)
-        if len(_NAME_WORD.findall(line)) > BYLINE_LINE_WORDS or _PICTURE_CREDIT.match(line):
+        if _HAS_DANGLING_WORD(line):
+            line = _DANGLING_WORD.sub(" | ", line)
+        if len(_NAME_WORD.findall(line)) > BYLINE_LINE_WORDS or _PICTURE_CREDIT(line) >= 0:
             continue  # a sentence or a picture credit, not a byline
         for _ in range(2):
-            line = BY_PREFIX.sub("", line)
+            line = _without_prefix(line)
         parts = [p for p in _NAME_SPLIT.split(line) if _HAS_LETTER.search(p)]
         if len(parts) > BYLINE_PARTS:
             continue  # a list of topics or tags
@@ -120,8 +124,8 @@ def parse_byline(text: str, site_names: tuple[str, ...] = ()) -> Byline:
             if not part or not _HAS_LETTER.search(part):
                 continue
             for _ in range(2):
-                part = BY_PREFIX.sub("", part).strip(" .:-–—")
-            agency = (agency_name(part) or agency_from_credit(part)) if _AGENCY_HINT.search(part) else None
+                part = _without_prefix(part).strip(" .:-–—")
+            agency = (agency_name(part) or agency_from_credit(part)) if _AGENCY_HINT(part) else None
             if agency:
                 if (part, agency) not in agencies:
                     agencies.append((part, agency))
@@ -145,6 +149,13 @@ def parse_byline(text: str, site_names: tuple[str, ...] = ()) -> Byline:
         # organisation, a single word is a section, a role or a place
         people = [p for p in people if " " in p]
     return Byline(people, agencies, organisations)
+
+
+def _without_prefix(text: str) -> str:
+    """The text without a byline prefix ('By ', 'Autor: '). The same as `BY_PREFIX.sub("", text)`: the pattern
+    matches only at the start and never empty; `match` tries that one place, `sub` every place."""
+    end = by_prefix_end(text)
+    return text[end:] if end >= 0 else text
 
 
 def _short_lines(text: str, count: int = 3) -> list[str]:

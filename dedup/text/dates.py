@@ -135,16 +135,20 @@ _CLOCK_AFTER = re.compile(
     r"\s*(?:[,|/·•–—-]\s*)?(?:(?:at|um|à|a\s+las|alle|om|às|kl\.?)\s*)?"
     r"(?P<h>[012]?\d)[:.hH](?P<mi>[0-5]\d)(?::(?P<s>[0-5]\d))?\s*(?P<ampm>[AaPp]\.?\s?[Mm]\.?)?"
     rf"(?:\s*(?:Uhr|h|hrs|Hrs)\b)?(?:\s*{_ZONE})?")
+# The patterns open with the first character they consume ('[0-3]?\d' written '\d(?:(?<=[0-3])\d)?', the
+# lookbehind on the character before moved after it: '(?<![\w.])\d' is '\d(?<![\w.].)'): `re` then skips
+# to the next digit (or '1' / '2' of a year) instead of trying the whole pattern at every character (not
+# _WORD_DATE_MDY, which opens with any letter).
 _WORD_DATE_DMY = re.compile(
-    r"(?<![\w.])(?P<d>[0-3]?\d)(?:\.|st|nd|rd|th|er|º|°)?\s*(?:de\s+)?(?P<mon>[^\W\d_]{3,10})\.?,?\s+(?:de\s+)?"
-    r"(?P<y>(?:19|20)\d\d)(?!\d)")
+    r"(?P<d>\d(?<![\w.].)(?:(?<=[0-3])\d)?)(?:\.|st|nd|rd|th|er|º|°)?\s*(?:de\s+)?(?P<mon>[^\W\d_]{3,10})\.?,?\s+"
+    r"(?:de\s+)?(?P<y>(?:19|20)\d\d)(?!\d)")
 _WORD_DATE_MDY = re.compile(
     r"(?<![\w])(?P<mon>[^\W\d_]{3,10})\.?\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d\d)(?!\d)")
-_NUM_DATE_DMY = re.compile(r"(?<![\d.])(?P<d>[0-3]?\d)\.\s?(?P<m>[01]?\d)\.\s?(?P<y>(?:19|20)\d\d)(?![\d])")
+_NUM_DATE_DMY = re.compile(r"(?P<d>\d(?<![\d.].)(?:(?<=[0-3])\d)?)\.\s?(?P<m>[01]?\d)\.\s?(?P<y>(?:19|20)\d\d)(?![\d])")
 _NUM_DATE_DMY_SHORT = re.compile(r"(?<![\d.])(?P<d>[0-3]?\d)\.(?P<m>[01]?\d)\.(?P<y>\d\d)(?![\d.])")
-_NUM_DATE_SLASH = re.compile(r"(?<![\d/])(?P<a>[0-3]?\d)/(?P<b>[0-3]?\d)/(?P<y>(?:19|20)\d\d)(?![\d/])")
+_NUM_DATE_SLASH = re.compile(r"(?P<a>\d(?<![\d/].)(?:(?<=[0-3])\d)?)/(?P<b>[0-3]?\d)/(?P<y>(?:19|20)\d\d)(?![\d/])")
 _ISO_DATE = re.compile(
-    r"(?<![\d])(?P<y>(?:19|20)\d\d)(?P<sep>[-/.])(?P<m>[01]\d)(?P=sep)(?P<d>[0-3]\d)"
+    r"(?P<y>(?:19|20)(?<![\d]..)\d\d)(?P<sep>[-/.])(?P<m>[01]\d)(?P=sep)(?P<d>[0-3]\d)"
     r"(?:[T ](?P<h>[012]\d):(?P<mi>[0-5]\d)(?::(?P<s>[0-5]\d)(?:\.\d+)?)?\s*(?P<tz>Z|[+-]\d\d:?\d\d)?)?(?![\d])")
 _CJK_DATE = re.compile(r"(?P<y>(?:19|20)\d\d)\s*年\s*(?P<m>[01]?\d)\s*月\s*(?P<d>[0-3]?\d)\s*日")
 

@@ -24,12 +24,13 @@ from datetime import datetime
 from urllib.parse import urljoin, urlsplit
 
 from dedup.rights.attribution import agency_name
-from dedup.text.byline import BY_PREFIX, Byline, parse_byline
+from dedup.text.byline import Byline, by_prefix_end, parse_byline
 from dedup.text.dates import find_dates
 from dedup.text.markup import first_str, jsonld_from_bodies
 from dedup.text.pagedates import decide_dates
-from dedup.text.pagescan import (HEADLINE_REGION, AuthorMark, Body, Head, JsonLd, author_marks, clean_text, fold_text,
-                                 ld_entities, read_head, read_headline_region, read_jsonld, scan_page, word_list)
+from dedup.text.pagescan import (HEADLINE_REGION, AuthorMark, Body, Head, JsonLd, author_marks, caseless_prefix,
+                                 clean_text, fold_text, ld_entities, read_head, read_headline_region, read_jsonld,
+                                 scan_page, word_list)
 
 # --------------------------------------------------------------------------------------------------
 # result
@@ -340,12 +341,12 @@ BYLINE_BLOCKS = 8  # a visible byline stands among the first blocks of the main 
 BYLINE_WINDOW_LINES = 12  # the visible lines nearest the headline tried as a byline
 LABELLED_BYLINE_BLOCKS = 200  # the blocks after the first ones read for a labelled byline
 BYLINE_LINE_CHARS = 120
-_LABELLED_BYLINE = re.compile(
+# (where the label or 'By' ends, -1 when the text does not open with one)
+_LABELLED_BYLINE = caseless_prefix(
     r"\s*(?:(?:autor(?:in|en)?|author|authors|auteur|autore|autora|text|texte|redakteur(?:in)?|verfasser(?:in)?|"
-    r"writer|byline)\s*:|(?:written|posted|geschrieben|verfasst|écrit|escrito|scritto)\s+(?:by|von|par|por|da)\s)",
-    re.I)
-_EXPLICIT_BY = re.compile(r"(?:(?:posted|written|geschrieben|verfasst|publié|écrit|escrito|scritto)\s+)?"
-                          r"(?:by|von|par|por|door|di|av|af)\s*:?\s+", re.I)
+    r"writer|byline)\s*:|(?:written|posted|geschrieben|verfasst|écrit|escrito|scritto)\s+(?:by|von|par|por|da)\s)")
+_EXPLICIT_BY = caseless_prefix(r"(?:(?:posted|written|geschrieben|verfasst|publié|écrit|escrito|scritto)\s+)?"
+                               r"(?:by|von|par|por|door|di|av|af)\s*:?\s+")
 _WRITTEN_BY = re.compile(r"written|verfasst|author|autor|auteur|escrito|scritto", re.I)
 _MID_BY = re.compile(r"\s(?:by|von|par|por|door)\s+(?=\S)", re.I)
 _BYLINE_DATE_SEPARATORS = "-–—|·•/"
@@ -358,7 +359,7 @@ def _byline_in_line(block: str) -> str | None:
     Prakash & Klaus Jacob'; None for anything else."""
     if len(block) > 120:
         return None
-    if BY_PREFIX.match(block):
+    if by_prefix_end(block) >= 0:
         return block
     dates = find_dates(block, limit=1)
     if dates:
@@ -367,7 +368,7 @@ def _byline_in_line(block: str) -> str | None:
             rest = block[d.end:].lstrip(" ")
             separated = rest[:1] in _BYLINE_DATE_SEPARATORS
             rest = rest.lstrip(" -–—|,·•:/")
-            if BY_PREFIX.match(rest):
+            if by_prefix_end(rest) >= 0:
                 return rest
             parsed = parse_byline(rest)
             if separated and parsed.people and all(" " in p for p in parsed.people) \
@@ -413,9 +414,16 @@ def _decide_authors(md: PageMetadata, html: str | None, head: Head, ld: JsonLd, 
     site_names = tuple(x for x in (md.site_name, None if md.publisher_is_person else md.publisher,
                                    _site_label(md.url_host), md.url_host) if x)
     found: dict[str, Byline] = {}
+    parsed_texts: dict[str, Byline] = {}  # a text read twice (two marks, a mark and a line) is parsed once
+
+    def parse(text: str) -> Byline:  # the result is only read, never changed
+        parsed = parsed_texts.get(text)
+        if parsed is None:
+            parsed = parsed_texts[text] = parse_byline(text, site_names)
+        return parsed
 
     def add(kind: str, text: str) -> None:
-        _merge_byline(found.setdefault(kind, Byline([], [], [])), parse_byline(text, site_names))
+        _merge_byline(found.setdefault(kind, Byline([], [], [])), parse(text))
 
     if ld.article is not None:
         for name, kind in ld_entities(ld.article.get("author"), ld.ids) + \
@@ -447,7 +455,7 @@ def _decide_authors(md: PageMetadata, html: str | None, head: Head, ld: JsonLd, 
             continue
         marks = _ordered_marks([m for m in body.authors if m.kind == kind], headline)
         for mark in marks:
-            parsed = parse_byline(mark.text, site_names)
+            parsed = parse(mark.text)
             if not parsed.people:
                 continue
             entry = found.setdefault(kind, Byline([], [], []))
@@ -456,7 +464,7 @@ def _decide_authors(md: PageMetadata, html: str | None, head: Head, ld: JsonLd, 
             last = mark.pos
             for other in body.authors:  # in page order (author_marks sorts them)
                 if other.kind == kind and last < other.pos <= last + BYLINE_SPAN:
-                    _merge_byline(entry, parse_byline(other.text, site_names))
+                    _merge_byline(entry, parse(other.text))
                     last = other.pos
             break
     if not any(entry.people for entry in found.values()):
@@ -477,8 +485,8 @@ def _decide_authors(md: PageMetadata, html: str | None, head: Head, ld: JsonLd, 
             line = _byline_in_line(text) or ""
             # lines outside the main content are looser (teasers, captions, product names): only an
             # explicit 'By' / 'Von' / 'Par' before a capitalised name
-            prefix = _EXPLICIT_BY.match(line)
-            if prefix and line[prefix.end():prefix.end() + 1].isupper():
+            prefix_end = _EXPLICIT_BY(line)
+            if prefix_end >= 0 and line[prefix_end:prefix_end + 1].isupper():
                 add("byline_text", line)
                 if found["byline_text"].people:
                     break
@@ -486,7 +494,7 @@ def _decide_authors(md: PageMetadata, html: str | None, head: Head, ld: JsonLd, 
         # a labelled byline further down the main content ('Text: Ursula Eggers', 'Autor: Klausmartin
         # Friedrich' under a long article); there only a label with its colon counts, not a bare 'Von'
         for block in blocks[BYLINE_BLOCKS:BYLINE_BLOCKS + LABELLED_BYLINE_BLOCKS]:
-            if len(block) <= BYLINE_LINE_CHARS and _LABELLED_BYLINE.match(block):
+            if len(block) <= BYLINE_LINE_CHARS and _LABELLED_BYLINE(block) >= 0:
                 add("labelled_byline", block)
                 if found["labelled_byline"].people:
                     break

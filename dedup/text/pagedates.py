@@ -66,7 +66,6 @@ _PUBLISHED_ORDER = ("jsonld", "meta", "markup_published", "date_line_published",
                     "time_element", "date_line", "labelled_line")
 _GENERIC_DATE_KEYS = frozenset(("date", "dc.date", "dcterms.date", "created", "date.created", "datecreated"))
 _CLOCK = re.compile(r"\d:\d\d")
-_MICRODATA_DATE = re.compile(r"date(?:Published|Created)")
 DATE_LINE_CHARS = 140        # a date line: short ...
 DATE_LINE_OTHER_WORDS = 9    # ... and little else than the date ('Published by Jane Doe on ...')
 BLOCK_LINE_POS = 1 << 40  # the place given to the n-th block's date line: beyond any page position
@@ -148,14 +147,10 @@ def decide_dates(html: str | None, head: Head, ld: JsonLd, body: Body, blocks: l
             add(published, "markup_date", mark.raw, mark.pos)
     if html and not published:
         # no date in the metadata or around the headline: microdata anywhere in the page (the first
-        # datePublished, else the first dateCreated; one scan finds both)
-        first: dict[str, int] = {}
-        for m in _MICRODATA_DATE.finditer(html, head.end):
-            first.setdefault(m.group(0), m.start())
-            if len(first) == 2:
-                break
+        # datePublished, else the first dateCreated; str.find skips along a long word faster than `re`
+        # scans for its first four letters, and dateCreated is looked for only when needed)
         for needle in ("datePublished", "dateCreated"):
-            hit = first.get(needle, -1)
+            hit = html.find(needle, head.end)
             lt = html.rfind("<", max(0, hit - 300), hit) if hit >= 0 else -1
             if lt >= 0 and html.rfind(">", lt, hit) < 0:
                 found_mark = date_mark(html, lt)

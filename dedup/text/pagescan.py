@@ -10,6 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Callable
 
 from dedup.text.markup import script_holds_jsonld, tag_attributes
 
@@ -29,9 +30,10 @@ _TITLE_START = re.compile(r"<[tT][iI][tT][lL][eE](?=[\s>])")
 _TITLE_END = re.compile(r"</[tT][iI][tT][lL][eE]\s*>")
 _HTML_LANG = re.compile(r"<[hH][tT][mM][lL]\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})?)")
 # the attributes of a <meta> that are read: its key (property, name, itemprop) and content; one pattern
-# rather than every attribute parsed (`data-name=` is not `name=`)
-_META_ATTR = re.compile(r"""(?<![\w:.-])(property|name|itemprop|content)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))""",
-                        re.I)
+# rather than every attribute parsed (`data-name=` is not `name=`); the lookahead (every character that
+# folds to p, n, i or c) lets most positions fail before the case-folded alternatives are tried
+_META_ATTR = re.compile(r"""(?=[pPnNiIıİcC])(?<![\w:.-])(?:(content)|property|name|itemprop)\s*=\s*"""
+                        r"""(?:"([^"]*)"|'([^']*)'|([^\s>"']+))""", re.I)
 HEAD_SCAN_CHARS = 300_000
 MAX_META_TAGS = 1000   # a real head has tens; a hostile one is read no further
 MAX_META_VALUES = 5    # values kept per meta key (several article:author tags, ...)
@@ -115,9 +117,9 @@ def _read_metas_to_head_end(html: str, meta: dict[str, list[str]]) -> int:
 def _read_meta(html: str, start: int, gt: int, meta: dict[str, list[str]]) -> None:
     """The key(s) and content of the <meta> tag whose attributes are html[start:gt], added to `meta`."""
     content, keys = None, []
-    for attr, double_quoted, single_quoted, bare in _META_ATTR.findall(html, start, gt):
+    for is_content, double_quoted, single_quoted, bare in _META_ATTR.findall(html, start, gt):
         value = double_quoted or single_quoted or bare
-        if attr.lower() == "content":
+        if is_content:
             if content is None:
                 content = value
         elif value:
@@ -177,6 +179,31 @@ def fold_text(text: str | None) -> str:
 
 
 WORD_RE = re.compile(r"\w+")
+
+
+def caseless_finder(pattern: str) -> Callable[[str], bool]:
+    """`re.compile(pattern, re.I).search(text) is not None`, quicker. `re` tries every word of a long
+    alternation at every position, folding case each time (~5x slower than case-sensitive); ASCII text
+    is lower-cased and searched case-sensitively instead, the same for a lower-case pattern, since only
+    four non-ASCII characters fold to ASCII letters ('İ', 'ı', 'ſ', the Kelvin sign)."""
+    caseless, folded = re.compile(pattern, re.I), re.compile(pattern)
+
+    def found(text: str) -> bool:
+        if text.isascii():
+            return folded.search(text.lower()) is not None
+        return caseless.search(text) is not None
+    return found
+
+
+def caseless_prefix(pattern: str) -> Callable[[str], int]:
+    """Where `re.compile(pattern, re.I).match(text)` ends, -1 when it does not match; ASCII text lower-cased
+    and matched case-sensitively, as in `caseless_finder` (lower-casing ASCII keeps every position)."""
+    caseless, folded = re.compile(pattern, re.I), re.compile(pattern)
+
+    def end(text: str) -> int:
+        m = folded.match(text.lower()) if text.isascii() else caseless.match(text)
+        return -1 if m is None else m.end()
+    return end
 
 
 def word_list(text: str | None) -> list[str]:
@@ -253,6 +280,48 @@ _DATE_ROLE = re.compile(r"date|datum|fecha|time")
 # the lookahead lets most tags fail at their first letter, before the case-insensitive alternatives
 _SCRIPT_LIKE = re.compile(r"<(?=[sSnNtTbB!])(?:(script|style|noscript|template|svg|select|button)\b[^>]*>.*?</\1\s*>"
                           r"|!--.*?-->)", re.S | re.I)
+_SCRIPT_LIKE_START = re.compile(r"<(?=[sSnNtTbB!])(?:(script|style|noscript|template|svg|select|button)\b[^>]*>|!--)",
+                                re.I)
+# what a case-insensitive backreference to an ASCII letter matches besides its two cases: the characters
+# whose simple lower case is that letter ('İ' for 'i', the Kelvin sign for 'k')
+_BACKREF_EXTRA = {"i": "İ", "k": "\u212a"}
+
+
+@lru_cache(maxsize=64)
+def _end_tag(name: str) -> re.Pattern | None:
+    r"""`</name\s*>` as `_SCRIPT_LIKE`'s case-insensitive backreference `</\1` matches it; None for a name
+    that is not ASCII letters (left to `_SCRIPT_LIKE` itself)."""
+    if not (name.isascii() and name.isalpha()):
+        return None
+    return re.compile("</" + "".join(f"[{c}{c.upper()}{_BACKREF_EXTRA.get(c, '')}]" for c in name.lower()) + r"\s*>")
+
+
+def _drop_script_like(fragment: str) -> str:
+    """`_SCRIPT_LIKE.sub(" ", fragment)` (scripts, styles, comments, ... each replaced by a space), with each
+    element's end found by one search: the pattern's lazy `.*?` tries the end tag at every character of a
+    script body."""
+    out: list[str] = []
+    last = pos = 0
+    while (m := _SCRIPT_LIKE_START.search(fragment, pos)) is not None:
+        name = m.group(1)
+        if name is None:  # '<!--': the first '-->' after it
+            close = fragment.find("-->", m.end())
+            stop = close + 3 if close >= 0 else -1
+        else:
+            end_tag = _end_tag(name)
+            if end_tag is None:
+                return _SCRIPT_LIKE.sub(" ", fragment)
+            found = end_tag.search(fragment, m.end())
+            stop = found.end() if found else -1
+        if stop < 0:  # no end: nothing matches at this '<', as with the pattern
+            pos = m.start() + 1
+            continue
+        out += (fragment[last:m.start()], " ")
+        last = pos = stop
+    if not out:
+        return fragment
+    out.append(fragment[last:])
+    return "".join(out)
 
 
 @dataclass(slots=True)
@@ -271,7 +340,7 @@ def _visible_lines(fragment: str) -> list[str]:
     else:
         if "<script" in fragment or "<style" in fragment or "<!--" in fragment or "<svg" in fragment \
                 or "<SCRIPT" in fragment or "<STYLE" in fragment:
-            fragment = _SCRIPT_LIKE.sub(" ", fragment)
+            fragment = _drop_script_like(fragment)
         pieces = _TAG.split(fragment)  # the text between tags: each tag ends a line
     lines: list[str] = []
     # most pieces are the spaces between two tags: stripped to nothing and dropped without a Python step
@@ -435,9 +504,9 @@ MAX_AUTHOR_MARKS = 60
 WINDOW_BEFORE, WINDOW_AFTER = 1500, 3000  # around the headline: where its byline and date lines stand
 _TAG_NAME = re.compile(r"<([a-zA-Z][\w:-]*)")
 # class / id tokens that name an author block but hold no name of the page's author
-_NOT_AUTHOR_TOKEN = re.compile(r"comment|avatar|image|img|photo|pic|thumb|bio|desc|social|follow|twitter|facebook|"
-                               r"share|more|other|related|popular|recent|widget|label|title|heading|icon|box|card|"
-                               r"list|about|info-text|email|mail|url-wrap|rating|review|reply|disclaimer", re.I)
+_NOT_AUTHOR_TOKEN = caseless_finder(r"comment|avatar|image|img|photo|pic|thumb|bio|desc|social|follow|twitter|"
+                                    r"facebook|share|more|other|related|popular|recent|widget|label|title|heading|icon|"
+                                    r"box|card|list|about|info-text|email|mail|url-wrap|rating|review|reply|disclaimer")
 _AUTHOR_HREF = re.compile(r"/(?:author|authors|autor|autoren|auteur|auteurs|autore|autores|profile|profil|"
                           r"journalist|journalists|writer|writers|people|user|members?|team)/[^/?#\"']+", re.I)
 
@@ -507,14 +576,14 @@ _H2_END = re.compile(r"</[hH]2\s*>")
 
 _FIRST_CHILD = re.compile(r"\s*<([a-zA-Z][\w-]*)\b([^>]*)>")
 # a kicker over the headline inside the <h1> ('<span class="dachzeile">Olympische Spiele</span> Getränke ...')
-_KICKER = re.compile(r"kicker|dachzeile|topline|overline|roofline|eyebrow|subheadline|subtitle|pretitle|pre-title|"
-                     r"supertitle|superheadline|spitzmarke|rubric|label|category", re.I)
+_KICKER = caseless_finder(r"kicker|dachzeile|topline|overline|roofline|eyebrow|subheadline|subtitle|pretitle|"
+                          r"pre-title|supertitle|superheadline|spitzmarke|rubric|label|category")
 
 
 def _headline_text(inner: str) -> str:
     """The text of an <h1>, without the kicker its markup sets above the headline."""
     m = _FIRST_CHILD.match(inner)
-    if m and _KICKER.search(m.group(2)):
+    if m and _KICKER(m.group(2)):
         close = inner.find(f"</{m.group(1)}", m.end())
         if close > 0:
             rest = clean_text(inner[inner.find(">", close) + 1:])
@@ -587,7 +656,7 @@ def _author_mark(html: str, lt: int) -> AuthorMark | None:
         tokens = (attrs.get("class", "") + " " + attrs.get("id", "")).split()
         for token in tokens:
             low = token.lower()
-            if ("author" in low or "byline" in low or low == "byl") and not _NOT_AUTHOR_TOKEN.search(low):
+            if ("author" in low or "byline" in low or low == "byl") and not _NOT_AUTHOR_TOKEN(low):
                 kind = "byline_class" if "byline" in low else "author_class"
                 break
         if kind is None and name == "a" and _AUTHOR_HREF.search(attrs.get("href", "")):

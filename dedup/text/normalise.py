@@ -66,6 +66,13 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(normalise_text(text).encode("utf-8")).hexdigest()
 
 
+def norms_hash(norms: list[str]) -> str:
+    """`text_hash(join_blocks(blocks))` from the blocks' `normalise_text`: every step of normalise_text
+    works within a block (NFKC, lower-casing and punctuation folding stop at the blank line between
+    two), so the text's is its blocks' joined by one space, empty ones left out."""
+    return hashlib.sha256(" ".join(n for n in norms if n).encode("utf-8")).hexdigest()
+
+
 def registered_domain(url: str | None) -> str | None:
     """Host of the URL, lower-case, without port and a leading 'www.'."""
     if not url:

@@ -1,0 +1,27 @@
+"""Block features: the fast counts in `_line_row` give what the plain rules give (any text, whitespace-tidied
+as every Line is)."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dedup.text.blockfeatures import FEATURE_NAMES, block_features
+from dedup.text.layout import Line
+
+_TEXT = st.text(st.characters(codec=None), max_size=50) | st.text(
+    st.sampled_from("aA Zz09,.ÀÖØÞÉéΑΩωАЯя٣²\u00a0\t中\ud800"), max_size=50)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_TEXT)
+def test_digit_and_capital_shares_are_the_plain_rules(raw):
+    text = " ".join(raw.split())
+    if not text:
+        return
+    row = dict(zip(FEATURE_NAMES, block_features([Line(text, "p", 0, 0)], None)[0]))
+    n_words = text.count(" ") + 1
+    assert row["digit_share"] == sum(map(text.count, "0123456789")) / len(text)
+    assert row["capitalised_share"] == len(re.findall(r"(?<!\S)[A-ZÀ-ÖØ-ÞΑ-ΩА-Я]", text)) / n_words

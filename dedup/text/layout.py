@@ -29,6 +29,12 @@ class Line:
     links: int
 
 
+def _tidy(text: str) -> str:
+    """`" ".join(text.split())`: most lines have no white space but single spaces (a printable text holds
+    no white space but ' '), and need only their ends stripped."""
+    return text.strip(" ") if text.isprintable() and "  " not in text else " ".join(text.split())
+
+
 def read_minimal_html(markup: str) -> list[Line]:
     """resiliparse `minimal_html` output -> non-empty lines with their tag and link share."""
     lines: list[Line] = []
@@ -43,14 +49,14 @@ def read_minimal_html(markup: str) -> list[Line]:
         whole = _WHOLE_BLOCK.match(raw) if raw.startswith("<") else None
         if whole is not None:
             body = whole.group(2)
-            text = " ".join(html_lib.unescape(body).split()) if "&" in body else " ".join(body.split())
+            text = _tidy(html_lib.unescape(body) if "&" in body else body)
             if text:
                 lines.append(Line(text, whole.group(1), 0, 0))
             block = ""
             in_link = False
             continue
         if "<" not in raw:
-            text = " ".join(html_lib.unescape(raw).split()) if "&" in raw else " ".join(raw.split())
+            text = _tidy(html_lib.unescape(raw) if "&" in raw else raw)
             if text:
                 lines.append(Line(text, block, len(text) if in_link else 0, 0))
             continue
@@ -81,7 +87,7 @@ def read_minimal_html(markup: str) -> list[Line]:
             if in_link:
                 link_chars += len(html_lib.unescape(piece).strip()) if "&" in piece else len(piece.strip())
         joined = "".join(pieces)
-        text = " ".join((html_lib.unescape(joined) if "&" in joined else joined).split())
+        text = _tidy(html_lib.unescape(joined) if "&" in joined else joined)
         if text:
             lines.append(Line(text, line_tag, min(link_chars, len(text)), links))
     return lines

@@ -23,7 +23,7 @@ import pyarrow.parquet as pq
 
 from dedup.rights.attribution import is_wire_notice
 from dedup.text.dates import is_date_line
-from dedup.text.normalise import join_blocks, normalise_text, norms_hash
+from dedup.text.normalise import join_blocks, normalise_text, norms_hash, tidy_spaces
 from dedup.schema import frame
 
 _DIGITS = re.compile(r"\d+")
@@ -123,7 +123,7 @@ def within_page(blocks: list[str], norms: list[str] | None = None) -> list[Block
     """
 
     # exact repeats: case and spacing folded only ('© Newsmax Media, Inc.' is not 'Newsmax Media, Inc.')
-    local = [" ".join(b.lower().split()) for b in blocks]
+    local = [tidy_spaces(b.lower()) for b in blocks]
     counts = Counter(local)
     verdicts: list[BlockVerdict] = []
     seen: set[str] = set()

@@ -12,6 +12,8 @@ import html as html_lib
 import re
 from dataclasses import dataclass
 
+from dedup.text.normalise import tidy_spaces
+
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)[^>]*>")
 # the common line: one whole block element and no link (`<p>text</p>`): read without the tag loop
 _WHOLE_BLOCK = re.compile(r"<(p|h[1-6]|pre)>([^<]*)</\1>\Z")
@@ -29,12 +31,6 @@ class Line:
     links: int
 
 
-def _tidy(text: str) -> str:
-    """`" ".join(text.split())`: most lines have no white space but single spaces (a printable text holds
-    no white space but ' '), and need only their ends stripped."""
-    return text.strip(" ") if text.isprintable() and "  " not in text else " ".join(text.split())
-
-
 def read_minimal_html(markup: str) -> list[Line]:
     """resiliparse `minimal_html` output -> non-empty lines with their tag and link share."""
     lines: list[Line] = []
@@ -49,14 +45,14 @@ def read_minimal_html(markup: str) -> list[Line]:
         whole = _WHOLE_BLOCK.match(raw) if raw.startswith("<") else None
         if whole is not None:
             body = whole.group(2)
-            text = _tidy(html_lib.unescape(body) if "&" in body else body)
+            text = tidy_spaces(html_lib.unescape(body) if "&" in body else body)
             if text:
                 lines.append(Line(text, whole.group(1), 0, 0))
             block = ""
             in_link = False
             continue
         if "<" not in raw:
-            text = _tidy(html_lib.unescape(raw) if "&" in raw else raw)
+            text = tidy_spaces(html_lib.unescape(raw) if "&" in raw else raw)
             if text:
                 lines.append(Line(text, block, len(text) if in_link else 0, 0))
             continue
@@ -87,7 +83,7 @@ def read_minimal_html(markup: str) -> list[Line]:
             if in_link:
                 link_chars += len(html_lib.unescape(piece).strip()) if "&" in piece else len(piece.strip())
         joined = "".join(pieces)
-        text = _tidy(html_lib.unescape(joined) if "&" in joined else joined)
+        text = tidy_spaces(html_lib.unescape(joined) if "&" in joined else joined)
         if text:
             lines.append(Line(text, line_tag, min(link_chars, len(text)), links))
     return lines

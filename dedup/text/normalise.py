@@ -18,6 +18,12 @@ def join_blocks(blocks: list[str]) -> str:
 
 
 
+def tidy_spaces(text: str) -> str:
+    """`" ".join(text.split())`, faster for the common line that has no white space but single spaces (a
+    printable text holds no white space but ' ') and needs only its ends stripped."""
+    return text.strip(" ") if text.isprintable() and "  " not in text else " ".join(text.split())
+
+
 def split_blocks(text: str) -> list[str]:
     """Plain text -> blocks: one block per non-empty line, whitespace tidied.
 
@@ -26,7 +32,7 @@ def split_blocks(text: str) -> list[str]:
     """
     blocks = []
     for line in text.split("\n"):
-        line = " ".join(line.split())  # str.split() knows every Unicode space, and is faster than a regex
+        line = tidy_spaces(line)  # str.split() knows every Unicode space, and is faster than a regex
         if line:
             blocks.append(line)
     return blocks

@@ -199,12 +199,15 @@ def apply_verdicts(blocks: list[str], verdicts: list[BlockVerdict]) -> tuple[lis
 
 def page_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
     """Stage function over a `docs` batch: the within-page pass, block keys and the text columns."""
-    cols = batch.to_pydict()
+    # only the columns read here are turned into Python objects (the others, timestamps and evidence
+    # structs among them, cost more to convert than the pass itself) and only those written are rebuilt
+    cols = {name: batch.column(name).to_pylist() for name in
+            ("blocks", "removed_reasons", "boilerplate_chars_removed", "reject_reason", "reject_detail")}
     n = batch.num_rows
     columns = ("blocks", "block_keys", "short_block_keys", "blocks_removed", "boilerplate_chars_removed",
                "removed_reasons", "text", "n_chars", "text_hash")
     out: dict[str, list[Any]] = {k: [None] * n for k in columns}
-    reasons, details = list(cols["reject_reason"]), list(cols["reject_detail"])
+    reasons, details = cols["reject_reason"], cols["reject_detail"]
     for i in range(n):
         blocks = cols["blocks"][i]
         if reasons[i] is not None or blocks is None:
@@ -226,14 +229,16 @@ def page_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
         kept_norms = [fold_digits(t) for t in kept_texts]
         out["block_keys"][i] = [key_of_norm(nm) for nm in kept_norms]
         # short lines with letters and no number: a price, a score or a phone number is data, and its
-        # digits are folded in the key, so different values would count as one line
+        # digits are folded in the key, so different values would count as one line (a norm is
+        # single-spaced: at most CROSS_STORY_MAX_WORDS words is fewer spaces than that)
         out["short_block_keys"][i] = sorted({k for k, nm in zip(out["block_keys"][i], kept_norms)
-                                             if len(nm.split()) <= CROSS_STORY_MAX_WORDS and "0" not in nm
+                                             if nm.count(" ") < CROSS_STORY_MAX_WORDS and "0" not in nm
                                              and has_letters(nm)})
         out["text"][i], out["n_chars"][i], out["text_hash"][i] = body, len(body), norms_hash(kept_texts)
-    cols.update(out)
-    cols["reject_reason"], cols["reject_detail"] = reasons, details
-    return pa.RecordBatch.from_pydict(cols, schema=batch.schema)
+    out["reject_reason"], out["reject_detail"] = reasons, details
+    sch = batch.schema
+    arrays = [pa.array(out[name], sch.field(name).type) if name in out else batch.column(name) for name in sch.names]
+    return pa.RecordBatch.from_arrays(arrays, schema=sch)
 
 
 # --------------------------------------------------------------------------- across the pages of a site

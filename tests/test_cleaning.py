@@ -9,15 +9,17 @@ leak guards, text-only input, and properties (never invents text, idempotent).
 from __future__ import annotations
 
 import html as html_lib
+import re
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dedup.text.blockmodel import shipped_model
-from dedup.text.cleaning import (BLOCK_MODEL, CHROME_LABEL, MARKUP_LEAK, SCRIPT_LEAK, SIGNUP_PROMO, choose_lines,
-                                 guard_reason, is_chrome_label, is_link_bar, is_markup_leak, is_script_leak,
-                                 is_signup_promo, plain_lines, site_names)
+from dedup.text.cleaning import (_NEWSLETTER_SIGNUP, _SCRIPT_CALL, _SIGNUP_PROMO, BLOCK_MODEL, CHROME_LABEL,
+                                 MARKUP_LEAK, SCRIPT_LEAK, SIGNUP_PROMO, choose_lines, fold_line, guard_reason,
+                                 is_chrome_label, is_link_bar, is_markup_leak, is_script_leak, is_signup_promo,
+                                 plain_lines, site_names)
 from dedup.text.extract import extract_html, extract_plain
 from dedup.text.layout import Line, read_minimal_html
 
@@ -293,3 +295,22 @@ def test_text_only_input_takes_its_first_line_as_title_when_it_reads_as_a_headli
                   "Advertisement"):  # one word, and a widget label
         assert extract_plain("\n".join([first, *STORY])).metadata.title is None, first
     assert extract_plain(HEADLINE).metadata.title is None  # nothing follows: not a heading of anything
+
+
+_LINE_TEXT = st.text(st.characters(codec=None), max_size=40) | st.text(
+    st.sampled_from("aA Zz09,.-_'İıſΣé\u00a0\tNewsletter anmelden Get our alerts"), max_size=60) | st.lists(
+    st.sampled_from(["document.write(", "var x = ", "});", "()", "{", "'", "+", " a", "é", "中"]), max_size=12
+).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_LINE_TEXT)
+def test_line_guards_are_the_plain_rules(text):
+    # the fast forms of the guards give what the plain rules give
+    assert fold_line(text) == re.sub(r"[\W_]+", " ", text.lower()).strip()
+    plain = len(text.split()) <= 25 and (_SIGNUP_PROMO.search(text) is not None
+                                          or _NEWSLETTER_SIGNUP.search(text) is not None)
+    assert is_signup_promo(text) == plain
+    code = sum(map(text.count, ";{}()=<>[]\"'+"))
+    assert is_script_leak(text) == (("(" in text or "=" in text) and code >= 0.06 * len(text)
+                                    and _SCRIPT_CALL.search(text) is not None)

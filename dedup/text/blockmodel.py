@@ -146,8 +146,10 @@ def prose_words(lines: list[Line]) -> int:
     """Words in the lines that read as prose: PROSE_LINE_WORDS or more words, at most a fifth link text."""
     total = 0
     for line in lines:
-        n = len(line.text.split())
-        if n >= PROSE_LINE_WORDS and line.link_chars <= 0.2 * len(line.text):
+        text = line.text
+        # a line's text is whitespace-tidied (`Line`): its words are its spaces plus one
+        n = text.count(" ") + 1 if text else 0
+        if n >= PROSE_LINE_WORDS and line.link_chars <= 0.2 * len(text):
             total += n
     return total
 

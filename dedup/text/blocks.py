@@ -12,7 +12,6 @@ import math
 
 import hashlib
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +23,7 @@ import pyarrow.parquet as pq
 
 from dedup.rights.attribution import is_wire_notice
 from dedup.text.dates import is_date_line
-from dedup.text.normalise import join_blocks, normalise_text, text_hash, word_runs
+from dedup.text.normalise import join_blocks, normalise_text, norms_hash, tidy_spaces
 from dedup.schema import frame
 
 _DIGITS = re.compile(r"\d+")
@@ -41,23 +40,20 @@ CROSS_SITE = "*"  # the domain of a block that is chrome on every site (the boil
 CROSS_STORY_MAX_WORDS = 8  # only short blocks can be chrome across sites: a story's sentences are longer
 
 
-# ASCII fast path: one bytes.translate lower-cases, turns punctuation into spaces and digits into '0'
-_ASCII_TABLE = bytes(
-    ord("0") if chr(c).isdigit() else
-    ord(chr(c).lower()) if chr(c).isalpha() else
-    ord(" ") if not chr(c).isalnum() else c
-    for c in range(256)
-)
-_ZERO_RUNS = re.compile(rb"0+")
+_ASCII_DIGITS = re.compile(r"[0-9]+")
+
+
+def fold_digits(norm: str) -> str:
+    """A `normalise_text` result -> its `block_norm` (every run of digits one '0'): digits are letters or
+    digits to normalise_text, so folding them before or after it gives the same text."""
+    if norm.isascii():  # most blocks: no digit at all, found by ten C scans rather than a Unicode regex
+        return _ASCII_DIGITS.sub("0", norm) if any(d in norm for d in "0123456789") else norm
+    return _DIGITS.sub("0", norm)
 
 
 def block_norm(block: str) -> str:
     """Case, digits (any number -> 0), punctuation and whitespace folded."""
-    if block.isascii():
-        folded = _ZERO_RUNS.sub(b"0", block.encode("ascii").translate(_ASCII_TABLE))
-        return " ".join(folded.decode("ascii").split())
-    text = unicodedata.normalize("NFKC", block).lower()
-    return word_runs(_DIGITS.sub("0", text))
+    return fold_digits(normalise_text(block))
 
 
 def key_of_norm(norm: str) -> int:
@@ -112,7 +108,7 @@ DROP_DATE = BlockVerdict(False, DATE_LINE)
 DROP_LABEL = BlockVerdict(False, LABEL_LINE)
 
 
-def within_page(blocks: list[str]) -> list[BlockVerdict]:
+def within_page(blocks: list[str], norms: list[str] | None = None) -> list[BlockVerdict]:
     """Verdict per block from the page alone.
 
     - a block that appears exactly twice loses its second occurrence (the lead repeated as a
@@ -123,18 +119,18 @@ def within_page(blocks: list[str]) -> list[BlockVerdict]:
     - tiny blocks without a letter (comment counts, separators), date/time-only lines and labelled
       metadata lists ('Tags: ...') are dropped.
     Inside one page numbers count: 'Step 2' does not repeat 'Step 1'.
+    `norms`: the blocks' `normalise_text`, when the caller has them already.
     """
 
     # exact repeats: case and spacing folded only ('© Newsmax Media, Inc.' is not 'Newsmax Media, Inc.')
-    local = [" ".join(b.lower().split()) for b in blocks]
+    local = [tidy_spaces(b.lower()) for b in blocks]
     counts = Counter(local)
     verdicts: list[BlockVerdict] = []
     seen: set[str] = set()
     earlier_tokens: list[set[str]] = []
     postings: dict[str, list[int]] = {}   # token -> the earlier sized blocks holding it
     budget = [NEAR_REPEAT_CHECKS]
-    for block, key in zip(blocks, local):
-        norm = normalise_text(block)
+    for block, key, norm in zip(blocks, local, norms if norms is not None else map(normalise_text, blocks)):
         tokens = norm.split()
         sized = NEAR_REPEAT_MIN_TOKENS <= len(tokens) <= NEAR_REPEAT_MAX_TOKENS
         structural = counts[key] >= STRUCTURAL_REPEATS
@@ -203,18 +199,21 @@ def apply_verdicts(blocks: list[str], verdicts: list[BlockVerdict]) -> tuple[lis
 
 def page_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
     """Stage function over a `docs` batch: the within-page pass, block keys and the text columns."""
-    cols = batch.to_pydict()
+    # only the columns read here are turned into Python objects (the others, timestamps and evidence
+    # structs among them, cost more to convert than the pass itself) and only those written are rebuilt
+    cols = {name: batch.column(name).to_pylist() for name in
+            ("blocks", "removed_reasons", "boilerplate_chars_removed", "reject_reason", "reject_detail")}
     n = batch.num_rows
     columns = ("blocks", "block_keys", "short_block_keys", "blocks_removed", "boilerplate_chars_removed",
                "removed_reasons", "text", "n_chars", "text_hash")
     out: dict[str, list[Any]] = {k: [None] * n for k in columns}
-    reasons, details = list(cols["reject_reason"]), list(cols["reject_detail"])
+    reasons, details = cols["reject_reason"], cols["reject_detail"]
     for i in range(n):
         blocks = cols["blocks"][i]
         if reasons[i] is not None or blocks is None:
             continue
-        norms = [block_norm(b) for b in blocks]
-        verdicts = within_page(blocks)
+        texts = [normalise_text(b) for b in blocks]
+        verdicts = within_page(blocks, texts)
         kept, n_removed, chars = apply_verdicts(blocks, verdicts)
         # the extractor's own removals (block model, leaked markup) come first
         earlier = cols["removed_reasons"][i] or []
@@ -226,17 +225,20 @@ def page_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
             continue
         body = join_blocks(kept)
         out["blocks"][i] = kept
-        kept_norms = [nm for nm, v in zip(norms, verdicts) if v.keep]
+        kept_texts = [t for t, v in zip(texts, verdicts) if v.keep]
+        kept_norms = [fold_digits(t) for t in kept_texts]
         out["block_keys"][i] = [key_of_norm(nm) for nm in kept_norms]
         # short lines with letters and no number: a price, a score or a phone number is data, and its
-        # digits are folded in the key, so different values would count as one line
+        # digits are folded in the key, so different values would count as one line (a norm is
+        # single-spaced: at most CROSS_STORY_MAX_WORDS words is fewer spaces than that)
         out["short_block_keys"][i] = sorted({k for k, nm in zip(out["block_keys"][i], kept_norms)
-                                             if len(nm.split()) <= CROSS_STORY_MAX_WORDS and "0" not in nm
+                                             if nm.count(" ") < CROSS_STORY_MAX_WORDS and "0" not in nm
                                              and has_letters(nm)})
-        out["text"][i], out["n_chars"][i], out["text_hash"][i] = body, len(body), text_hash(body)
-    cols.update(out)
-    cols["reject_reason"], cols["reject_detail"] = reasons, details
-    return pa.RecordBatch.from_pydict(cols, schema=batch.schema)
+        out["text"][i], out["n_chars"][i], out["text_hash"][i] = body, len(body), norms_hash(kept_texts)
+    out["reject_reason"], out["reject_detail"] = reasons, details
+    sch = batch.schema
+    arrays = [pa.array(out[name], sch.field(name).type) if name in out else batch.column(name) for name in sch.names]
+    return pa.RecordBatch.from_arrays(arrays, schema=sch)
 
 
 # --------------------------------------------------------------------------- across the pages of a site

@@ -207,17 +207,26 @@ def extract_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
     licence and attribution evidence (text columns are filled by the blocks stage); rejects carried
     along, new ones added."""
     sch = schema("docs")
-    raw = batch.to_pydict()
-    cols: dict[str, list] = {f.name: [] for f in sch}
+    # the raw columns a docs row keeps as they are pass through as Arrow arrays; only those read here
+    # become Python objects (a timestamp's conversion and back costs more than the row's bookkeeping)
+    passed = [name for name in _PASSED_THROUGH if name in batch.schema.names]
+    raw = {name: batch.column(name).to_pylist() for name in ("url", "reject_reason", "reject_detail", "html", "text",
+                                                              "charset")}
+    cols: dict[str, list] = {f.name: [] for f in sch if f.name not in passed}
     for i in range(batch.num_rows):
-        row = {k: raw[k][i] for k in ("doc_id", "url", "fetched_at", "source_file", "source_offset",
-                                      "warc_record_id", "reject_reason", "reject_detail")}
+        row = {"url": raw["url"][i], "reject_reason": raw["reject_reason"][i], "reject_detail": raw["reject_detail"][i]}
         row["domain"] = registered_domain(row["url"])
         if row["reject_reason"] is None:
             row.update(_extract_row(raw["html"][i], raw["text"][i], row["url"], raw["charset"][i], row["domain"]))
         for name, values in cols.items():
             values.append(row.get(name))
-    return pa.RecordBatch.from_pydict(cols, schema=sch)
+    arrays = [batch.column(name) if name in passed else pa.array(cols[name], sch.field(name).type)
+              for name in sch.names]
+    return pa.RecordBatch.from_arrays(arrays, schema=sch)
+
+
+# raw columns copied into the docs row unchanged (same names and types in both schemas)
+_PASSED_THROUGH = ("doc_id", "url", "fetched_at", "source_file", "source_offset", "warc_record_id")
 
 
 class ExtractTimeout(Exception):

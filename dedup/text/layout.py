@@ -12,6 +12,8 @@ import html as html_lib
 import re
 from dataclasses import dataclass
 
+from dedup.text.normalise import tidy_spaces
+
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)[^>]*>")
 # the common line: one whole block element and no link (`<p>text</p>`): read without the tag loop
 _WHOLE_BLOCK = re.compile(r"<(p|h[1-6]|pre)>([^<]*)</\1>\Z")
@@ -43,14 +45,14 @@ def read_minimal_html(markup: str) -> list[Line]:
         whole = _WHOLE_BLOCK.match(raw) if raw.startswith("<") else None
         if whole is not None:
             body = whole.group(2)
-            text = " ".join(html_lib.unescape(body).split()) if "&" in body else " ".join(body.split())
+            text = tidy_spaces(html_lib.unescape(body) if "&" in body else body)
             if text:
                 lines.append(Line(text, whole.group(1), 0, 0))
             block = ""
             in_link = False
             continue
         if "<" not in raw:
-            text = " ".join(html_lib.unescape(raw).split()) if "&" in raw else " ".join(raw.split())
+            text = tidy_spaces(html_lib.unescape(raw) if "&" in raw else raw)
             if text:
                 lines.append(Line(text, block, len(text) if in_link else 0, 0))
             continue
@@ -81,7 +83,7 @@ def read_minimal_html(markup: str) -> list[Line]:
             if in_link:
                 link_chars += len(html_lib.unescape(piece).strip()) if "&" in piece else len(piece.strip())
         joined = "".join(pieces)
-        text = " ".join((html_lib.unescape(joined) if "&" in joined else joined).split())
+        text = tidy_spaces(html_lib.unescape(joined) if "&" in joined else joined)
         if text:
             lines.append(Line(text, line_tag, min(link_chars, len(text)), links))
     return lines

@@ -1,4 +1,4 @@
-"""The story-end features of blockfeatures: the span of prose, the sections, the repeated first words."""
+"""The story-end features of blockfeatures: the span of prose, the sections."""
 
 from __future__ import annotations
 
@@ -33,7 +33,6 @@ def test_lines_after_the_story_are_marked_after_its_span():
     # the teaser section under "More from the site" is mostly link text; the story's section is not
     links = col(X, "section_link_share")
     assert links[1] == 0 and links[4] >= 0.5
-    assert col(X, "log_same_first_word")[4:6] == [round(float(np.log(2)), 3)] * 2
 
 
 def test_features_on_a_page_without_prose_or_headings():

@@ -78,12 +78,9 @@ FEATURE_NAMES = (
     "prose_after_share", "prose_before_share",
     # the line's section (from one heading to the next): link share, long-paragraph share, lines, words
     "section_link_share", "section_long_share", "section_log_lines", "section_log_words",
-    # how many lines of the page start with the same word (digits folded): teaser lists, credits, comments
-    "log_same_first_word",
 )
 _NEIGHBOUR_COLUMNS = [0, 2, 5, 9, 10]
 _IS_TITLE = FEATURE_NAMES.index("is_title")
-_DIGITS_TO_ZERO = str.maketrans("123456789", "000000000")
 
 
 def _norm(text: str) -> str:
@@ -191,9 +188,9 @@ def _span(score: np.ndarray) -> tuple[int, int]:
 
 
 def _story_end(lines: list[Line], X: np.ndarray, words: np.ndarray) -> np.ndarray:
-    """Where the story's prose starts and ends, and what a line's section and first word say: chrome after
-    the story (author boxes, teaser lists under a heading, credits, comment threads) sits outside the
-    span of prose, in a section of short linked lines, or repeats one opening word line after line."""
+    """Where the story's prose starts and ends, and what a line's section says: chrome after the story
+    (author boxes, teaser lists under a heading, credits, comment threads) sits outside the span of prose,
+    or in a section of short linked lines."""
     n = len(lines)
     idx = np.arange(n)
     link = X[:, 2]
@@ -214,9 +211,4 @@ def _story_end(lines: list[Line], X: np.ndarray, words: np.ndarray) -> np.ndarra
     sec_long = np.bincount(section, weights=np.where(words >= LONG_PARAGRAPH_WORDS, words, 0.0), minlength=m)
     cols += [(sec_link / sec_words)[section], (sec_long / sec_words)[section],
              np.log1p(np.bincount(section, minlength=m))[section], np.log1p(sec_words)[section]]
-    firsts = [line.text.split(" ", 1)[0].lower().translate(_DIGITS_TO_ZERO) for line in lines]
-    counts: dict[str, int] = {}
-    for word in firsts:
-        counts[word] = counts.get(word, 0) + 1
-    cols.append(np.log(np.fromiter((counts[w] for w in firsts), dtype=np.float64, count=n)))
     return np.stack(cols, axis=1)

@@ -27,6 +27,8 @@ _CAPITAL_FIRST = re.compile(f"[{_CAPITAL}]")
 _CAPITAL_AFTER_SPACE = re.compile(f" [{_CAPITAL}]")
 LONG_PARAGRAPH_WORDS = 25
 LINK_HEAVY = 0.3
+PROSE_WORDS = 10  # a line of this many words, mostly not link text, counts as prose for the story's span
+SPAN_COSTS = (6, 20)  # words of prose a line must bring to be worth including in the span
 
 # Words that make a short line page chrome on most sites (several languages). A feature, not a rule:
 # the model weighs it with the line's shape and place, so "Share" inside a sentence costs nothing.
@@ -53,7 +55,7 @@ delen reacties lees abonneer inloggen zoeken advertentie deel volg gerelateerd
 udostępnij komentarze komentarz czytaj zaloguj szukaj drukuj obserwuj powiązane polecane najnowsze popularne
 """.split())
 
-FEATURE_NAMES = (
+BASE_FEATURE_NAMES = (
     # the line itself
     "log_words", "log_chars", "link_share", "all_link", "links",
     "tag_p", "tag_h1", "tag_h2_6", "tag_pre", "tag_none",
@@ -68,6 +70,18 @@ FEATURE_NAMES = (
       for name in ("log_words", "link_share", "tag_p", "tag_none", "ends_sentence")),
     # a window of 3 lines either side
     "win_link_share", "win_log_words", "win_long_paragraphs",
+)
+# the main-content model's columns: the base ones and where the line stands against the story's end (the
+# whole-page model, trained on pages of mostly chrome, reads the base columns only)
+FEATURE_NAMES = (
+    *BASE_FEATURE_NAMES,
+    # the story's span: the run of lines with the most prose net of a cost per line (max-sum segment, the
+    # BTE idea), at a low and a high cost per line: inside it, lines after its end, lines before its start
+    *(f"span{cost}_{name}" for cost in SPAN_COSTS for name in ("inside", "log_after", "log_before")),
+    # share of the page's prose words after and before the line (a word-weighted position)
+    "prose_after_share", "prose_before_share",
+    # the line's section (from one heading to the next): link share, long-paragraph share, lines, words
+    "section_link_share", "section_long_share", "section_log_lines", "section_log_words",
 )
 _NEIGHBOUR_COLUMNS = [0, 2, 5, 9, 10]
 _IS_TITLE = FEATURE_NAMES.index("is_title")
@@ -127,11 +141,12 @@ def _window_means(cols: np.ndarray, k: int = 3) -> np.ndarray:
     return (csum[hi] - csum[lo]) / (hi - lo)[:, None]
 
 
-def block_features(lines: list[Line], title: str | None) -> np.ndarray:
-    """(n lines, len(FEATURE_NAMES)) float64 matrix for one page."""
+def block_features(lines: list[Line], title: str | None, story_end: bool = True) -> np.ndarray:
+    """(n lines, len(FEATURE_NAMES)) float64 matrix for one page; `story_end=False`: the
+    BASE_FEATURE_NAMES columns only."""
     n = len(lines)
     if n == 0:
-        return np.zeros((0, len(FEATURE_NAMES)))
+        return np.zeros((0, len(FEATURE_NAMES if story_end else BASE_FEATURE_NAMES)))
     title_norm = _norm(title) if title else ""
     title_words = frozenset(title_norm.split())
     X = np.array([_line_row(line, title_norm, title_words) for line in lines], dtype=np.float64)
@@ -163,4 +178,43 @@ def block_features(lines: list[Line], title: str | None) -> np.ndarray:
     # previous, next, two before, two after (zeros past either end of the page)
     neighbours = np.concatenate([padded[1:-3], padded[3:-1], padded[0:-4], padded[4:]], axis=1)
     window = _window_means(np.stack([X[:, 2], X[:, 0], long_par], axis=1))
-    return np.concatenate([X, place, neighbours, window], axis=1)
+    if not story_end:
+        return np.concatenate([X, place, neighbours, window], axis=1)
+    return np.concatenate([X, place, neighbours, window, _story_end(lines, X, words)], axis=1)
+
+
+def _span(score: np.ndarray) -> tuple[int, int]:
+    """(first, last) line of the contiguous run with the largest sum of `score`; (-1, -2) if none is positive."""
+    cum = np.concatenate([[0.0], np.cumsum(score)])
+    gain = cum[1:] - np.minimum.accumulate(cum[:-1])
+    last = int(np.argmax(gain))
+    if gain[last] <= 0:
+        return -1, -2
+    return last - int(np.argmin(cum[last::-1])), last
+
+
+def _story_end(lines: list[Line], X: np.ndarray, words: np.ndarray) -> np.ndarray:
+    """Where the story's prose starts and ends, and what a line's section says: chrome after the story
+    (author boxes, teaser lists under a heading, credits, comment threads) sits outside the span of prose,
+    or in a section of short linked lines."""
+    n = len(lines)
+    idx = np.arange(n)
+    link = X[:, 2]
+    prose = np.where((words >= PROSE_WORDS) & (link < LINK_HEAVY), words * (1 - link), 0.0)
+    cols = []
+    for cost in SPAN_COSTS:
+        first, last = _span(prose - cost)
+        cols += [((idx >= first) & (idx <= last)).astype(float),
+                 np.log1p(np.maximum(idx - last, 0)) if last >= 0 else np.zeros(n),
+                 np.log1p(np.maximum(first - idx, 0)) if first >= 0 else np.zeros(n)]
+    cum = np.cumsum(prose)
+    total = max(1.0, float(cum[-1]))
+    cols += [(total - cum) / total, (cum - prose) / total]
+    section = np.cumsum((X[:, 6] + X[:, 7]) > 0)  # a heading (h1-h6) opens a section
+    m = int(section[-1]) + 1
+    sec_words = np.maximum(1.0, np.bincount(section, weights=words, minlength=m))
+    sec_link = np.bincount(section, weights=words * link, minlength=m)
+    sec_long = np.bincount(section, weights=np.where(words >= LONG_PARAGRAPH_WORDS, words, 0.0), minlength=m)
+    cols += [(sec_link / sec_words)[section], (sec_long / sec_words)[section],
+             np.log1p(np.bincount(section, minlength=m))[section], np.log1p(sec_words)[section]]
+    return np.stack(cols, axis=1)

@@ -21,15 +21,17 @@ import numpy as np
 from resiliparse.extract.html2text import extract_plain_text
 from resiliparse.parse.html import HTMLTree
 
-from dedup.text.blockfeatures import FEATURE_NAMES, block_features
+from dedup.text.blockfeatures import BASE_FEATURE_NAMES, FEATURE_NAMES, block_features
 from dedup.text.layout import Line, read_minimal_html
 
-MODEL_VERSION = "block-trees-2"  # bump with any change of blockfeatures or the training labels
+MODEL_VERSION = "block-trees-3"  # bump with any change of blockfeatures or the training labels
 MODEL_PATH = Path(__file__).with_name("blockmodel.json")
 WHOLE_PAGE_VERSION = "whole-page-trees-2"
 WHOLE_PAGE_PATH = Path(__file__).with_name("pagemodel.json")
-# the whole-page model's columns: the block features, and whether the main-content pass kept the line
-WHOLE_PAGE_FEATURES = (*FEATURE_NAMES, "in_main")
+# the whole-page model's columns: the base block features, and whether the main-content pass kept the line
+# (the story-end columns of block-trees-3 cost the whole-page model recall on pages whose main-content pass
+# kept a sidebar: docs/extraction.md)
+WHOLE_PAGE_FEATURES = (*BASE_FEATURE_NAMES, "in_main")
 
 _OPTIONS: dict[str, Any] = dict(preserve_formatting="minimal_html", links=True, alt_texts=False, list_bullets=False)
 
@@ -175,7 +177,7 @@ def whole_page_features(whole: list[Line], main: list[Line], title: str | None) 
     """The whole-page model's matrix: block features plus whether the main-content pass kept the line."""
     kept = {line.text for line in main}
     in_main = np.fromiter((line.text in kept for line in whole), dtype=np.float64, count=len(whole))
-    return np.concatenate([block_features(whole, title), in_main[:, None]], axis=1)
+    return np.concatenate([block_features(whole, title, story_end=False), in_main[:, None]], axis=1)
 
 
 def whole_page_probabilities(X: np.ndarray, model: TreeModel | None = None) -> np.ndarray:

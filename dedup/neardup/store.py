@@ -24,7 +24,17 @@ from dedup import spill
 from dedup.neardup.passages import EMPTY, Passages
 
 META = "store.json"
-RELEASE_BYTES = 32 * 2 ** 20  # mapped pages read since the last release before they are handed back
+RELEASE_BYTES = 32 * 2 ** 20  # growth of this process's resident memory before mapped pages are handed back
+READ_STEP = 1024  # rows read between two checks of it
+
+
+def _resident() -> int:
+    """This process's resident memory in bytes (0 where /proc is missing: then never released early)."""
+    try:
+        with open("/proc/self/statm", "rb") as f:
+            return int(f.read().split()[1]) * mmap.PAGESIZE
+    except (OSError, ValueError, IndexError):
+        return 0
 
 
 def block_path(folder: Path, block: int) -> Path:
@@ -177,7 +187,7 @@ class SignatureStore:
         self._maps: dict[int, tuple[mmap.mmap, np.ndarray]] = {}
         self._passage_maps: dict[int, dict[str, np.ndarray]] = {}
         self._size_maps: dict[int, np.ndarray] = {}
-        self._touched = 0
+        self._resident_at_release = _resident()
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -207,12 +217,12 @@ class SignatureStore:
         if len(idx):
             if idx.min() < 0 or idx.max() >= self.n:
                 raise IndexError(f"signature index out of range 0..{self.n - 1}")
-            # a mapped page read stays resident until released: read at most RELEASE_BYTES of pages at once
-            step = max(1, RELEASE_BYTES // max(self.num_perm * 4, mmap.PAGESIZE))
-            for start in range(0, len(idx), step):
-                self._gather(idx[start:start + step], out[start:start + step])
-                self._touched += min(step, len(idx) - start) * max(self.num_perm * 4, mmap.PAGESIZE)
-                if self._touched >= RELEASE_BYTES:
+            # a mapped page read stays resident until released, and a fault maps the whole folio readahead
+            # brought in (up to megabytes on Linux 6.x, whatever the row's size): released whenever this
+            # process has grown by RELEASE_BYTES since the last release, checked every READ_STEP rows
+            for start in range(0, len(idx), READ_STEP):
+                self._gather(idx[start:start + READ_STEP], out[start:start + READ_STEP])
+                if _resident() - self._resident_at_release >= RELEASE_BYTES:
                     self.release()
         return out[0] if scalar else out
 
@@ -298,6 +308,10 @@ class SignatureStore:
                 if hi > lo:
                     out[i] = Passages(np.array(data["keys"][lo:hi]), np.array(data["words"][lo:hi]),
                                       np.array(data["blocks"][lo:hi]))
+            # unmapped as soon as its documents are read: the pages read stay resident while mapped, and a
+            # chunk's documents are spread over every block
+            del data, offsets
+            self._passage_maps.pop(b, None)
         return out
 
     def release(self) -> None:
@@ -308,7 +322,7 @@ class SignatureStore:
         # the small per-block maps (counts, passages) are unmapped whole: reopened when next read
         self._passage_maps.clear()
         self._size_maps.clear()
-        self._touched = 0
+        self._resident_at_release = _resident()
 
     def close(self) -> None:
         """Unmap every block."""

@@ -129,12 +129,51 @@ def release() -> None:
         pass
 
 
+TASK_PEAKS_ENV = "DEDUP_TASK_PEAKS"
+"""A folder: when set (benchmarks do), each task's own peak resident memory is appended to a file there
+(one per process: task name, peak MiB), so a peak is tied to the task that made it, not to a sampled process."""
+
+
 def released(fn, *args):  # type: ignore[no-untyped-def]
     """fn(*args), then `release()`: how the engines run a task."""
+    peaks = os.environ.get(TASK_PEAKS_ENV)
+    if peaks:
+        _reset_peak()
     try:
         return fn(*args)
     finally:
+        if peaks:
+            _record_peak(Path(peaks), getattr(fn, "__name__", "task"))
         release()
+
+
+def _reset_peak() -> None:
+    try:  # Linux: writing 5 to clear_refs resets the process's peak RSS (VmHWM) to its current RSS
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+    except OSError:
+        pass
+
+
+def _record_peak(folder: Path, task: str) -> None:
+    try:
+        status = Path("/proc/self/status").read_text()
+        peak_kib = int(status.split("VmHWM:")[1].split()[0])
+    except (OSError, IndexError, ValueError):
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / f"{os.getpid()}.tsv", "a", encoding="utf-8") as f:
+        f.write(f"{task}\t{peak_kib / 1024:.1f}\n")
+
+
+def task_peaks(folder: Path) -> dict[str, dict[str, float]]:
+    """What `TASK_PEAKS_ENV` gathered: per task name, the tasks run and the largest and median peak (MiB)."""
+    found: dict[str, list[float]] = {}
+    for path in sorted(folder.glob("*.tsv")):
+        for line in path.read_text("utf-8").splitlines():
+            task, _, peak = line.partition("\t")
+            found.setdefault(task, []).append(float(peak))
+    return {task: {"tasks": len(v), "largest": max(v), "median": sorted(v)[len(v) // 2]} for task, v in sorted(found.items())}
 
 
 # ---------------------------------------------------------------- what was used

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -44,7 +45,7 @@ sys.path.insert(0, str(REPO))
 
 from dedup.config import BuildConfig  # noqa: E402
 from dedup.ingest import KEY_COLUMNS  # noqa: E402
-from dedup.memory import Budget, RssSampler  # noqa: E402
+from dedup.memory import TASK_PEAKS_ENV, Budget, RssSampler, task_peaks  # noqa: E402
 from dedup.neardup.sign import write_signed_part  # noqa: E402
 from dedup.neardup.store import assemble_block, n_blocks, write_meta  # noqa: E402
 from dedup.schema import schema  # noqa: E402
@@ -207,6 +208,8 @@ def run(n: int, engine: str, workers: int, memory: str | None, keep: Path | None
     dask = DaskOptions(workers=workers) if engine == "dask" else None
     budget = Budget.of(memory, workers)
     timings: dict[str, float] = {}
+    # every task's own peak (reset as it starts), in every process: the sampler's figures are per process
+    os.environ[TASK_PEAKS_ENV] = str(root / "task-peaks")
     try:
         with pipeline._engine(dask, workers) as steps, RssSampler() as sampler, RssSampler() as by_step:
             b = pipeline.Build([], [], work, config, None, steps, pipeline.Progress(), "bench", budget)
@@ -245,12 +248,14 @@ def run(n: int, engine: str, workers: int, memory: str | None, keep: Path | None
                 timings[name] = round(time.perf_counter() - t, 1)
             peaks, step_peaks = sampler.report(), by_step.report()
             figures = b.figures("cluster")["pass2"]
+        by_task = task_peaks(root / "task-peaks")
     finally:
+        os.environ.pop(TASK_PEAKS_ENV, None)
         if keep is None:
             shutil.rmtree(root, ignore_errors=True)
     return {"n": n, "engine": engine, "workers": workers, "budget": budget.to_dict(), "stage_s": timings,
             "steps_s": b.step_timings, "partitions": b.layout, "peak_mib": peaks,
-            "peak_mib_by_step": step_peaks, "near_duplicates": figures}
+            "peak_mib_by_step": step_peaks, "task_peak_mib": by_task, "near_duplicates": figures}
 
 
 def main() -> None:
@@ -278,6 +283,10 @@ def main() -> None:
     print("| --- | --- | --- | --- |")
     for step, peak in result["peak_mib_by_step"].items():
         print(f"| {step} | {peak['main']} | {peak['tree']} | {peak['largest']} |")
+    print("| task | tasks run | largest peak MiB | median peak MiB |")
+    print("| --- | --- | --- | --- |")
+    for task, peak in result["task_peak_mib"].items():
+        print(f"| {task} | {peak['tasks']} | {peak['largest']} | {peak['median']} |")
     print("near-duplicates:", json.dumps(result["near_duplicates"]))
 
 

@@ -26,7 +26,7 @@ from dedup import spill
 from dedup.config import BuildConfig
 from dedup.errors import ConfigError
 from dedup.keys import read_keys
-from dedup.memory import Budget, RssSampler, parse_size, release, tree_rss
+from dedup.memory import TASK_PEAKS_ENV, Budget, RssSampler, parse_size, release, released, task_peaks, tree_rss
 from dedup.neardup.cluster import connected_components, near_dup_labels
 from dedup.neardup.lsh import (COMPOSITE_MAX_NEIGHBOURS, UNRELATED_CONTAINMENT, VerifyParams, candidate_edges,
                                drop_composite_edges, estimate, lsh_keys, verify)
@@ -365,6 +365,24 @@ def test_the_sampler_sees_a_stage_grow_and_release_gives_memory_back():
     assert peaks["large"]["main"] >= peaks["small"]["main"] + 60
     assert peaks["large"]["tree"] >= peaks["large"]["main"]
     assert peaks["after"]["main"] < peaks["large"]["main"] - 40
+
+
+def test_each_task_records_its_own_peak_even_between_samples(tmp_path, monkeypatch):
+    if not Path("/proc/self/clear_refs").exists():
+        pytest.skip("needs /proc/self/clear_refs (Linux)")
+
+    def large() -> int:
+        block = np.ones(96 * 2 ** 20, dtype=np.uint8)  # 96 MiB, touched and freed within the task
+        return int(block[-1])
+
+    def small() -> int:
+        return 1
+    monkeypatch.setenv(TASK_PEAKS_ENV, str(tmp_path / "peaks"))
+    assert released(large) == 1 and released(small) == 1 and released(small) == 1
+    peaks = task_peaks(tmp_path / "peaks")
+    assert set(peaks) == {"large", "small"} and peaks["small"]["tasks"] == 2
+    # the peak was reset as `small` started: the 96 MiB `large` held is not counted again
+    assert peaks["large"]["largest"] >= peaks["small"]["largest"] + 80
 
 
 @pytest.mark.slow

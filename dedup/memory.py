@@ -173,7 +173,8 @@ def task_peaks(folder: Path) -> dict[str, dict[str, float]]:
         for line in path.read_text("utf-8").splitlines():
             task, _, peak = line.partition("\t")
             found.setdefault(task, []).append(float(peak))
-    return {task: {"tasks": len(v), "largest": max(v), "median": sorted(v)[len(v) // 2]} for task, v in sorted(found.items())}
+    return {task: {"tasks": len(v), "largest": max(v), "median": sorted(v)[len(v) // 2]}
+            for task, v in sorted(found.items())}
 
 
 # ---------------------------------------------------------------- what was used

@@ -39,8 +39,10 @@ def write_grouped(table: pa.Table, group: np.ndarray, path: Path, batch_rows: in
     firsts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]]) if len(ordered) else np.empty(0, np.int64)
     ends = np.r_[firsts[1:], len(ordered)]
     groups = [int(ordered[s]) for s in firsts]
-    cuts = [(g, int(b), int(min(e, b + (batch_rows or e - s)))) for g, s, e in zip(groups, firsts, ends)
-            for b in range(int(s), int(e), batch_rows or max(1, int(e - s)))]
+    cuts = []  # (group, first row, end row) of each batch written
+    for g, s, e in zip(groups, firsts.tolist(), ends.tolist()):
+        size = batch_rows or e - s
+        cuts += [(g, b, min(e, b + size)) for b in range(s, e, size)]
     table = table.take(pa.array(order)) if len(order) else table
     meta = dict(table.schema.metadata or {})
     meta[GROUPS_KEY] = json.dumps([g for g, _, _ in cuts]).encode()

@@ -199,12 +199,6 @@ def fold_figures(bands: int, per_group: list[list[tuple[int, BandFigures]]]) -> 
     return stats
 
 
-def _accepted(path: Path, index: type) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    t = spill.read_all(path)
-    return (t.column("lo").to_numpy().astype(index), t.column("hi").to_numpy().astype(index),
-            t.column("jac").to_numpy())
-
-
 def _accepted_batches(path: Path, index: type) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
     """An accepted file's edges (lo, hi, Jaccard) batch by batch, in order (`ACCEPTED_BATCH` rows)."""
     for batch in spill.iter_batches(path):
@@ -299,12 +293,12 @@ def kept_components(accepted_files: list[Path], dropped: np.ndarray, n: int, com
     index = np.int32 if n < 2 ** 31 else np.int64
     los, his, position = [], [], 0
     for f in accepted_files:
-        lo, hi, _ = _accepted(f, index)
-        keep = np.ones(len(lo), dtype=bool)
-        keep[dropped[(dropped >= position) & (dropped < position + len(lo))] - position] = False
-        los.append(lo[keep])
-        his.append(hi[keep])
-        position += len(lo)
+        for lo, hi, _ in _accepted_batches(f, index):
+            keep = np.ones(len(lo), dtype=bool)
+            keep[dropped[(dropped >= position) & (dropped < position + len(lo))] - position] = False
+            los.append(lo[keep])
+            his.append(hi[keep])
+            position += len(lo)
     lo = np.concatenate(los) if los else np.empty(0, index)
     hi = np.concatenate(his) if his else np.empty(0, index)
     del los, his

@@ -308,7 +308,8 @@ _NO_KEYS: frozenset[int] = frozenset()
 def final_blocks(blocks: list[str] | None, keys: list[int] | None, domain: str | None,
                  chrome: dict[str, set[int]], title: str | None = None,
                  headings: list[int] | None = None) -> tuple[list[str], int, int]:
-    """Blocks left after the cross-site pass: (kept, removed count, removed chars).
+    """Blocks left after the cross-site pass: (kept, removed count, removed chars). `keys` are the
+    blocks' `block_key`s (as `page_batch` wrote them).
 
     The page's own headline stays even when the site lists it under 'related' on other pages, and so
     does a wire agency's copyright line (story text, not the site's), and so do the page's section
@@ -323,9 +324,11 @@ def final_blocks(blocks: list[str] | None, keys: list[int] | None, domain: str |
     if not any(hits):
         return blocks, 0, 0
     headline = normalise_text(title) if title and len(title.split()) >= 4 else None
+    # a block is the headline only if its key is the headline's: the others are not normalised again
+    headline_key = key_of_norm(fold_digits(headline)) if headline else None
     kept, removed = [], []
-    for b, hit in zip(blocks, hits):  # zip: as the rule read the keys, block by block
-        if hit and not (headline and normalise_text(b) == headline) and not is_wire_notice(b):
+    for b, k, hit in zip(blocks, keys or (), hits):  # zip: as the rule read the keys, block by block
+        if hit and not (k == headline_key and normalise_text(b) == headline) and not is_wire_notice(b):
             removed.append(b)
         else:
             kept.append(b)

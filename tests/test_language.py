@@ -22,7 +22,8 @@ from dedup.neardup.minhash import MinHasher, shingles
 from dedup.neardup.sign import sign_texts
 from dedup.sources.read import expand_inputs, read_input
 from dedup.text.extract import decode_html, extract_html
-from dedup.text.language import CHAR_SHINGLE_LANGUAGES, _fold_shouting, identify, shingle_unit, unit_language
+from dedup.text.language import (CHAR_SHINGLE_LANGUAGES, IDENTIFY_CHARS, _fold_shouting, identify, identify_each,
+                                 shingle_unit, unit_language)
 from dedup.text.normalise import join_blocks
 
 from conftest import REPO, shared_path
@@ -71,6 +72,15 @@ def test_the_preliminary_unit_is_the_identified_languages_on_real_pages(warc_sam
     assert [u for u, _ in units] == [v for _, v in units]
     assert sum(u == "char" for u, _ in units) >= 10 and len(units) >= 75
     assert sum(unit_language(t) is None for t in texts) >= len(texts) // 2  # most never reach the identifier
+
+
+def test_identify_each_is_identify_of_each_text():
+    pages = [page_text(folder) for folder in ("heise", "gmw", "telegraph")]
+    # copies, a copy that differs only after the identifier's input, texts without letters, empty and None
+    texts = pages + [pages[0], pages[1][:IDENTIFY_CHARS] + "\n\nAn English paragraph after the sample.",
+                     "12 345", "", None, "12 345", pages[2].upper()]
+    assert identify_each(texts) == [identify(t) for t in texts]
+    assert identify_each([]) == []
 
 
 def test_preliminary_unit_of_short_texts():

@@ -25,7 +25,7 @@ from dedup.neardup.minhash import MinHasher, band_keys
 from dedup.neardup.passages import EMPTY, Passages, is_status_page, passages, site_key
 from dedup.neardup.store import sig_table
 from dedup.text.blocks import final_blocks
-from dedup.text.language import identify, shingle_unit, unit_language
+from dedup.text.language import identify_each, shingle_unit, unit_language
 from dedup.text.normalise import join_blocks, text_hash
 from dedup.schema import frame
 
@@ -95,9 +95,6 @@ def sign_rows(part: Path, params: HasherParams, chrome: dict[str, set[int]], wit
             if with_hashes:
                 # the within-page text's hash stands when the site pass removed nothing
                 hashes.append(own_hash if removed == 0 else text_hash(texts[-1]))
-                # the language of the final text only: the ingest identifies none (most pages' text
-                # changes here, and the preliminary pass needs no language but a rare script's)
-                languages.append(identify(texts[-1]))
                 found.append(passages(kept))
                 status.append(is_status_page(title, kept, found[-1].total_words, html_title))
                 sites.append(site_key(domain))
@@ -107,6 +104,10 @@ def sign_rows(part: Path, params: HasherParams, chrome: dict[str, set[int]], wit
                 found.append(EMPTY)
                 status.append(False)
                 sites.append(0)
+    if with_hashes:
+        # the language of the final text only: the ingest identifies none (most pages' text changes
+        # here, and the preliminary pass needs no language but a rare script's)
+        languages = identify_each(texts)
     sigs, sizes = sign_texts(texts, [lang for lang, _ in languages], params)
     return SignedRows(np.asarray(at, dtype=np.int64), sigs, sizes, hashes, languages, found,
                       np.asarray(status, dtype=bool), np.asarray(sites, dtype=np.uint64))

@@ -22,7 +22,6 @@ from dedup.schema import frame, schema
 from dedup.sources.read import InputFile, positional_id, read_input
 from dedup.text.blocks import page_batch
 from dedup.text.extract import extract_batch
-from dedup.text.language import language_batch
 
 # the columns of `docs` that the global steps need (everything but the text and the rights evidence)
 KEY_COLUMNS = ["doc_id", "url", "domain", "text_hash", "n_chars", "published_at", "fetched_at",
@@ -50,7 +49,7 @@ def ingest_file(inp: InputFile, target: Path, max_payload: int,
                 raw = next(batches, None)
                 if raw is None:
                     break
-                docs = language_batch(page_batch(extract_batch(raw)))
+                docs = page_batch(extract_batch(raw))
             except Exception as exc:  # noqa: BLE001 - a bug on one file's data must not kill the run
                 # the rows written so far stay; the rest of the file is one reject row that says so
                 writer.write_table(_read_failed(inp, last_offset, exc, sch))

@@ -52,7 +52,7 @@ def apply_part(part: Path, group: int, keys_file: Path, decided: tuple[list[Path
             pl.coalesce("reason", "reject_reason").alias("reject_reason"),
             pl.coalesce("detail", "reject_detail").alias("reject_detail")).drop("reason", "detail")
     verdict = verdict.join(frame(spill.gather(decided[0], group)), on="doc_id", how="left")
-    # the language of the final text (the docs part holds the within-page text's)
+    # the language of the final text (identified at signing)
     verdict = verdict.join(frame(signed.select(["doc", "language", "language_score"])), on="doc", how="left")
     provenance = frame(spill.gather(decided[2], group))
     data = {cls: BucketSpill(spill_root / "data" / cls, n, "documents", tag) for cls, n in shards["data"].items()}
@@ -61,8 +61,7 @@ def apply_part(part: Path, group: int, keys_file: Path, decided: tuple[list[Path
     sig_spill = BucketSpill(spill_root / "signatures", shards["signatures"], "signatures", tag)
     samples: dict[tuple[str, int], str] = {}
     for batch in pq.ParquetFile(part).iter_batches(batch_size=4096):
-        # the verdict's language is that of the final text (the docs part holds the within-page text's)
-        docs = frame(batch).drop("doc_id", "reject_reason", "reject_detail", "language", "language_score")
+        docs = frame(batch).drop("doc_id", "reject_reason", "reject_detail")
         docs = docs.join(verdict, on=ROW_KEY, how="left")
         canon = docs.filter(pl.col("is_canonical").fill_null(False)).join(provenance, on="doc_id", how="left")
         collect_samples(docs, lookup, samples)

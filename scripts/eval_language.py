@@ -218,11 +218,11 @@ def same_language(a: str | None, b: str | None) -> bool:
 
 def ingest_cost(crawl: list[str]) -> dict:
     """CPU seconds (this process) of read + extract + within-page pass, and of identifying the kept
-    texts, over every page of the crawl files: what language identification adds to ingest."""
+    texts (done at signing, on the final text, since round 6), over every page of the crawl files."""
     from dedup.sources.read import read_input
     from dedup.text.blocks import page_batch
     from dedup.text.extract import extract_batch
-    from dedup.text.language import language_batch
+    from dedup.text.language import identify
     from dedup.sources.read import expand_inputs
 
     rest = ident = 0.0
@@ -236,7 +236,8 @@ def ingest_cost(crawl: list[str]) -> dict:
                 break
             docs = page_batch(extract_batch(raw))
             t1 = time.process_time()
-            docs = language_batch(docs)
+            for text in docs.column("text").to_pylist():
+                identify(text)
             t2 = time.process_time()
             rest, ident = rest + t1 - t0, ident + t2 - t1
             pages += docs.num_rows

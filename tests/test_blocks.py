@@ -26,7 +26,9 @@ from dedup.text.blocks import (has_letters, DATE_LINE, LABEL_LINE, NO_LETTERS, R
 from dedup.text.dates import is_date_line
 from dedup.config import BuildConfig
 from dedup.pipeline import build
-from dedup.text.blocks import final_blocks
+from dedup.text.blocks import CROSS_SITE, final_blocks
+from dedup.text.normalise import normalise_text
+from dedup.rights.attribution import is_wire_notice
 
 # ----------------------------------------------------------------------------------------- helpers
 
@@ -422,6 +424,39 @@ def test_cross_site_pass_is_idempotent_and_never_lengthens(blocks, data):
     assert again == kept and n2 == 0 and c2 == 0
     # and the within-page pass after the cross-site one removes nothing more either
     assert page_pass(kept) == kept
+
+
+def _final_blocks_by_union(blocks, keys, domain, chrome, title=None, headings=None):
+    """The cross-site rule as first written: the union of the site's and the cross-site keys, less the
+    headings, and every block whose key is in it removed unless it is the headline or a wire notice."""
+    if not blocks:
+        return [], 0, 0
+    drop = chrome.get(domain or "", set()) | chrome.get(CROSS_SITE, set())
+    drop -= set(headings or ())
+    headline = normalise_text(title) if title and len(title.split()) >= 4 else None
+    gone = [k in drop and not (headline and normalise_text(b) == headline) and not is_wire_notice(b)
+            for b, k in zip(blocks, keys or [None] * len(blocks))]
+    removed = [b for b, g in zip(blocks, gone) if g]
+    return [b for b, g in zip(blocks, gone) if not g], len(removed), sum(map(len, removed))
+
+
+_NOTICES = ["© 2023 Thomson Reuters. All rights reserved.", "Copyright 2012 The Associated Press. All rights reserved."]
+
+
+@settings(max_examples=200, deadline=None)
+@given(pages(), st.data())
+def test_cross_site_pass_is_the_union_rule(blocks, data):
+    blocks = blocks + data.draw(st.lists(st.sampled_from(_NOTICES), max_size=2))
+    keys = [block_key(b) for b in blocks]
+    pick = st.lists(st.sampled_from(keys), unique=True) if keys else st.just([])
+    domain = data.draw(st.sampled_from(["news.example", "", None]))
+    lookup = {domain or "": set(data.draw(pick))}
+    if data.draw(st.booleans()):
+        lookup[CROSS_SITE] = set(data.draw(pick))
+    headings = data.draw(pick) or None
+    title = data.draw(st.sampled_from([None, "Short title", *blocks[:3]]))
+    assert final_blocks(blocks, keys, domain, lookup, title, headings) == \
+        _final_blocks_by_union(blocks, keys, domain, lookup, title, headings)
 
 
 # ----------------------------------------------------------------------------------------- 4. row functions

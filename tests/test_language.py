@@ -22,7 +22,8 @@ from dedup.neardup.minhash import MinHasher, shingles
 from dedup.neardup.sign import sign_texts
 from dedup.sources.read import expand_inputs, read_input
 from dedup.text.extract import decode_html, extract_html
-from dedup.text.language import CHAR_SHINGLE_LANGUAGES, _fold_shouting, identify, shingle_unit
+from dedup.text.language import (CHAR_SHINGLE_LANGUAGES, IDENTIFY_CHARS, _fold_shouting, identify, identify_each,
+                                 shingle_unit, unit_language)
 from dedup.text.normalise import join_blocks
 
 from conftest import REPO, shared_path
@@ -53,6 +54,43 @@ def test_chinese_pages_of_the_common_crawl_sample(warc_samples):
                     found.append(identify(text)[0])
     assert found.count("zh") >= 2  # two Chinese company pages among the 16 sites
     assert "en" in found and "de" in found
+
+
+def test_the_preliminary_unit_is_the_identified_languages_on_real_pages(warc_samples):
+    """`unit_language` asks the identifier only for a text with a character of a script written without
+    spaces, and gives the unit the identifier's language gives, on every page of the Common Crawl sample
+    (Chinese, German, English... company and news pages) and of the readability test pages."""
+    texts = []
+    for inp in expand_inputs([str(warc_samples / "resiliparse" / "warcfile.warc.gz")]):
+        for batch in read_input(inp, Counter(), max_payload=50 << 20):
+            texts += [join_blocks(extract_html(decode_html(row["html"], row["charset"])).blocks)
+                      for row in batch.to_pylist() if row["html"] and row["reject_reason"] is None]
+    for folder in sorted(p.name for p in shared_path("corpora", "readability-test-pages").iterdir()):
+        if (shared_path("corpora", "readability-test-pages", folder) / "source.html.gz").is_file():
+            texts.append(page_text(folder))
+    units = [(shingle_unit(unit_language(t)), shingle_unit(identify(t)[0])) for t in texts]
+    assert [u for u, _ in units] == [v for _, v in units]
+    assert sum(u == "char" for u, _ in units) >= 10 and len(units) >= 75
+    assert sum(unit_language(t) is None for t in texts) >= len(texts) // 2  # most never reach the identifier
+
+
+def test_identify_each_is_identify_of_each_text():
+    pages = [page_text(folder) for folder in ("heise", "gmw", "telegraph")]
+    # copies, a copy that differs only after the identifier's input, texts without letters, empty and None
+    texts = pages + [pages[0], pages[1][:IDENTIFY_CHARS] + "\n\nAn English paragraph after the sample.",
+                     "12 345", "", None, "12 345", pages[2].upper()]
+    assert identify_each(texts) == [identify(t) for t in texts]
+    assert identify_each([]) == []
+
+
+def test_preliminary_unit_of_short_texts():
+    assert unit_language(None) is None and unit_language("") is None
+    assert unit_language("The council met on Tuesday to approve the new budget.") is None  # never identified
+    assert unit_language("Der Bundesrat hat am Freitag über die Reform abgestimmt – „endlich“.") is None
+    assert unit_language("新华社北京一月五日电 国务院今天召开常务会议，研究部署春节期间的市场供应工作。") == "zh"
+    assert unit_language("東京都は五日、新型コロナウイルスの感染者が新たに確認されたと発表した。") == "ja"
+    assert unit_language("กรุงเทพมหานครเป็นเมืองหลวงของประเทศไทยและเป็นเมืองที่มีประชากรมากที่สุด") == "th"
+    assert shingle_unit(unit_language("서울시는 오늘 새로운 교통 정책을 발표했다고 밝혔다.")) == "word"
 
 
 def test_text_without_letters_has_no_language():

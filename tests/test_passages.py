@@ -11,14 +11,18 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import shared_path
 from dedup.neardup.lsh import VerifyParams
-from dedup.neardup.passages import (PASSAGE_MIN_WORDS, copies_by_passages, is_status_page, passages,
+from dedup.neardup.passages import (_SENTENCE_END, PASSAGE_MIN_WORDS, copies_by_passages, is_status_page, passages,
                                     sentence_words, shared)
 
 COVERAGE = VerifyParams().passage_coverage  # the default rule
@@ -69,6 +73,45 @@ def test_a_passage_is_a_long_sentence_compared_without_case_punctuation_or_court
     assert len(a.keys) == 1 and a.keys.tolist() == b.keys.tolist()  # "No comment." is too short
     assert sentence_words("Mr. Smith told Dr Jones") == ["smith", "told", "jones"]
     assert len(passages(["One two three four five six seven."]).keys) == 0 < PASSAGE_MIN_WORDS
+
+
+def _passages_sentence_by_sentence(blocks: list[str]) -> list[tuple[int, int, int]]:
+    """The plain rule `passages` folds whole paragraphs for: each block split at its sentence ends, each
+    sentence's `sentence_words`, a key per sentence of enough words (first paragraph kept)."""
+    found: dict[int, tuple[int, int]] = {}
+    for b, block in enumerate(blocks):
+        for sentence in _SENTENCE_END.split(block):
+            words = sentence_words(sentence)
+            if len(words) >= PASSAGE_MIN_WORDS:
+                key = int.from_bytes(hashlib.blake2b(" ".join(words).encode("utf-8"), digest_size=8).digest(), "little")
+                found.setdefault(key, (len(words), b))
+    return sorted((k, w, b) for k, (w, b) in found.items())
+
+
+def _as_rows(found) -> list[tuple[int, int, int]]:
+    return list(zip(found.keys.tolist(), found.words.tolist(), found.blocks.tolist()))
+
+
+# paragraphs with what folds in context: sentence ends before quotes, courtesy titles at sentence edges,
+# curly quotes and dashes, a final sigma, a dotted capital I, the Kelvin sign, digits in other scripts
+_SENTENCE_PARTS = st.sampled_from(["Mr", "mrs.", "Dr", "MX", "miss", "said", "the", "word", "ΟΔΟΣ", "ΚΑΙ", "İstanbul",
+                                   "\u212a", "٣", "中文", "é", "_x", ".", "!", "?", '."', ".’", ".”)", ")", "—", "…",
+                                   "\u00a0", "\u3000", " ", " ", " ", "\t"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(_SENTENCE_PARTS, min_size=8, max_size=60).map(" ".join), max_size=4))
+def test_passages_are_the_sentence_by_sentence_rule(blocks):
+    assert _as_rows(passages(blocks)) == _passages_sentence_by_sentence(blocks)
+
+
+def test_passages_are_the_sentence_by_sentence_rule_on_real_articles():
+    truth = json.loads(shared_path("corpora", "article-extraction-benchmark", "ground-truth.json").read_text("utf-8"))
+    texts = [[" ".join(p.split()) for p in v["articleBody"].split("\n") if p.strip()] for _, v in sorted(truth.items())]
+    assert sum(1 for t in texts for p in t if not p.isascii()) > 100  # curly quotes, accents: the non-ASCII fold
+    for blocks in texts:
+        assert _as_rows(passages(blocks)) == _passages_sentence_by_sentence(blocks)
+    assert np.array_equal(passages([]).keys, np.empty(0, np.uint64))
 
 
 def test_trimmed_cut_in_other_chrome_is_a_copy():

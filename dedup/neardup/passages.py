@@ -79,25 +79,46 @@ def sentence_words(sentence: str) -> list[str]:
     return [w for w in words if w not in COURTESY_TITLES]
 
 
+_ASCII_BYTES = bytes(range(128))
+_PADDED_TITLE = re.compile(rb" (?:" + "|".join(sorted(COURTESY_TITLES)).encode("ascii") + rb") ")
+_TITLE_BYTES = frozenset(t.encode("ascii") for t in COURTESY_TITLES)
+
+
+def _sentences(block: str) -> list[list[bytes]]:
+    """The UTF-8 words of each sentence of a block (no NUL in it), as `sentence_words` gives them: the
+    whole paragraph folded at once, its sentence ends marked with NUL. Lower-casing after the marks
+    reads the same context as per sentence (a mark is between spaces, which stop a final sigma's look).
+    The ASCII bytes are folded in C; a multi-byte character's bytes are all >= 128, so it stays whole,
+    and the few distinct ones that are not letters or digits (quotes, dashes) become spaces."""
+    marked = _SENTENCE_END.sub(" \0 ", f" {block} ")
+    if not marked.isascii():
+        marked = marked.lower()  # the ASCII letters are lower-cased by the table
+    data = marked.encode("utf-8", "surrogatepass").translate(_ASCII_WORDS)
+    high = data.translate(None, _ASCII_BYTES)
+    if high:  # [^\W] is "str.isalnum()" for a non-ASCII character
+        for char in set(high.decode("utf-8", "surrogatepass")):
+            if not char.isalnum():
+                data = data.replace(char.encode("utf-8", "surrogatepass"), b" ")
+    sentences = [s.split() for s in data.split(b"\0")]
+    if _PADDED_TITLE.search(data):
+        sentences = [[w for w in s if w not in _TITLE_BYTES] for s in sentences]
+    return sentences
+
+
 def passages(blocks: Sequence[str]) -> Passages:
     """The passages of a document's kept blocks (each block one paragraph)."""
     found: dict[int, tuple[int, int]] = {}
     for b, block in enumerate(blocks):
         if len(block) < 2 * PASSAGE_MIN_WORDS - 1:  # too short for a passage's words and spaces
             continue
-        if block.isascii() and "\0" not in block:
-            # the whole paragraph folded at once, its sentence ends marked: the same words as sentence_words
-            folded = _SENTENCE_END.sub(" \0 ", f" {block} ").encode("ascii").translate(_ASCII_WORDS).decode("ascii")
-            titles = any(t in folded for t in _PADDED_TITLES)
-            sentences = [s.split() for s in folded.split("\0")]
-            if titles:
-                sentences = [[w for w in s if w not in COURTESY_TITLES] for s in sentences]
+        if "\0" in block:  # the sentence mark itself: sentence by sentence
+            sentences = [[w.encode("utf-8") for w in sentence_words(s)] for s in _SENTENCE_END.split(block)]
         else:
-            sentences = [sentence_words(s) for s in _SENTENCE_END.split(block)]
+            sentences = _sentences(block)
         for words in sentences:
             if len(words) < PASSAGE_MIN_WORDS:
                 continue
-            digest = hashlib.blake2b(" ".join(words).encode("utf-8"), digest_size=8).digest()
+            digest = hashlib.blake2b(b" ".join(words), digest_size=8).digest()
             key = int.from_bytes(digest, "little")
             if key not in found:
                 found[key] = (len(words), b)

@@ -25,7 +25,7 @@ from dedup.neardup.minhash import MinHasher, band_keys
 from dedup.neardup.passages import EMPTY, Passages, is_status_page, passages, site_key
 from dedup.neardup.store import sig_table
 from dedup.text.blocks import final_blocks
-from dedup.text.language import identify, same_sample, shingle_unit
+from dedup.text.language import identify_each, shingle_unit, unit_language
 from dedup.text.normalise import join_blocks, text_hash
 from dedup.schema import frame
 
@@ -66,11 +66,11 @@ class SignedRows:
 def sign_rows(part: Path, params: HasherParams, chrome: dict[str, set[int]], with_hashes: bool,
               wanted: np.ndarray | None = None) -> SignedRows:
     """One `docs` part -> the row number (in the part) of each signed row, its MinHash signature and
-    shingle count over its text after the cross-site pass (`chrome` empty: the within-page text),
-    and its language and score. `with_hashes` (the final pass) adds that text's hash, its passages and
+    shingle count over its text after the cross-site pass (`chrome` empty: the within-page text).
+    `with_hashes` (the final pass) adds that text's hash, its language and score, its passages and
     whether it is a server-generated page. Each text is shingled in the unit of its language
-    (`text.language.shingle_unit`). Signs the rows `wanted` marks (a bool per row of the part), else
-    every row the ingest kept."""
+    (`text.language.shingle_unit`; in the preliminary pass `unit_language`'s). Signs the rows `wanted`
+    marks (a bool per row of the part), else every row the ingest kept."""
     at: list[int] = []
     texts: list[str] = []
     hashes: list[str | None] = []
@@ -80,32 +80,34 @@ def sign_rows(part: Path, params: HasherParams, chrome: dict[str, set[int]], wit
     sites: list[int] = []
     first = 0
     for batch in pq.ParquetFile(part).iter_batches(batch_size=4096, columns=[
-            "domain", "title", "html_title", "blocks", "block_keys", "heading_keys", "text_hash", "language",
-            "language_score", "reject_reason"]):
+            "domain", "title", "html_title", "blocks", "block_keys", "heading_keys", "text_hash", "reject_reason"]):
         rows = frame(batch).with_row_index("_row", offset=first)
         first += batch.num_rows
         keep: pl.Expr | pl.Series = pl.col("reject_reason").is_null()
         if wanted is not None:
             keep = pl.Series(wanted[rows["_row"].to_numpy()])
-        for row, domain, title, html_title, blocks, keys, headings, own_hash, lang, score in rows.filter(keep).select(
-                "_row", "domain", "title", "html_title", "blocks", "block_keys", "heading_keys", "text_hash", "language",
-                "language_score").iter_rows():
+        for row, domain, title, html_title, blocks, keys, headings, own_hash in rows.filter(keep).select(
+                "_row", "domain", "title", "html_title", "blocks", "block_keys", "heading_keys",
+                "text_hash").iter_rows():
             kept, removed, _ = final_blocks(blocks, keys, domain, chrome, title, headings)
             at.append(row)
             texts.append(join_blocks(kept))
-            # the within-page text's hash stands when the site pass removed nothing...
-            hashes.append((own_hash if removed == 0 else text_hash(texts[-1])) if with_hashes else None)
-            # and its language, unless the removed chrome changed what the identifier reads
-            same = removed == 0 or same_sample(join_blocks(blocks), texts[-1])
-            languages.append((lang, score) if same else identify(texts[-1]))
             if with_hashes:
+                # the within-page text's hash stands when the site pass removed nothing
+                hashes.append(own_hash if removed == 0 else text_hash(texts[-1]))
                 found.append(passages(kept))
                 status.append(is_status_page(title, kept, found[-1].total_words, html_title))
                 sites.append(site_key(domain))
             else:
+                hashes.append(None)
+                languages.append((unit_language(texts[-1]), None))
                 found.append(EMPTY)
                 status.append(False)
                 sites.append(0)
+    if with_hashes:
+        # the language of the final text only: the ingest identifies none (most pages' text changes
+        # here, and the preliminary pass needs no language but a rare script's)
+        languages = identify_each(texts)
     sigs, sizes = sign_texts(texts, [lang for lang, _ in languages], params)
     return SignedRows(np.asarray(at, dtype=np.int64), sigs, sizes, hashes, languages, found,
                       np.asarray(status, dtype=bool), np.asarray(sites, dtype=np.uint64))

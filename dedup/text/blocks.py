@@ -302,31 +302,39 @@ def chrome_lookup(chrome: pl.DataFrame) -> dict[str, set[int]]:
     return lookup
 
 
-def _keys_or_none(keys: list[int] | None, n: int) -> list[int | None]:
-    return list(keys) if keys else [None] * n
+_NO_KEYS: frozenset[int] = frozenset()
 
 
 def final_blocks(blocks: list[str] | None, keys: list[int] | None, domain: str | None,
                  chrome: dict[str, set[int]], title: str | None = None,
                  headings: list[int] | None = None) -> tuple[list[str], int, int]:
-    """Blocks left after the cross-site pass: (kept, removed count, removed chars).
+    """Blocks left after the cross-site pass: (kept, removed count, removed chars). `keys` are the
+    blocks' `block_key`s (as `page_batch` wrote them).
 
     The page's own headline stays even when the site lists it under 'related' on other pages, and so
     does a wire agency's copyright line (story text, not the site's), and so do the page's section
     headings (`headings`: keys of headings followed by its article text, such as 'Conclusion')."""
     if not blocks:
         return [], 0, 0
-    drop = chrome_keys(chrome, domain)
-    if headings and drop:
-        drop = drop - set(headings)
-    if not drop:
+    # a key is chrome when in the site's set or the cross-site set: looked up in both rather than in
+    # their union built for every page; a page none of whose keys is chrome is returned as it came
+    own, cross = chrome.get(domain or "", _NO_KEYS), chrome.get(CROSS_SITE, _NO_KEYS)
+    kept_headings = set(headings) if headings else _NO_KEYS
+    hits = [k is not None and (k in own or k in cross) and k not in kept_headings for k in keys or ()]
+    if not any(hits):
         return blocks, 0, 0
     headline = normalise_text(title) if title and len(title.split()) >= 4 else None
-    gone = [k in drop and not (headline and normalise_text(b) == headline) and not is_wire_notice(b)
-            for b, k in zip(blocks, _keys_or_none(keys, len(blocks)))]
-    kept = [b for b, g in zip(blocks, gone) if not g]
-    removed = [b for b, g in zip(blocks, gone) if g]
+    # a block is the headline only if its key is the headline's: the others are not normalised again
+    headline_key = key_of_norm(fold_digits(headline)) if headline else None
+    kept, removed = [], []
+    for b, k, hit in zip(blocks, keys or (), hits):  # zip: as the rule read the keys, block by block
+        if hit and not (k == headline_key and normalise_text(b) == headline) and not is_wire_notice(b):
+            removed.append(b)
+        else:
+            kept.append(b)
     return kept, len(removed), sum(len(b) for b in removed)
+
+
 def short_occurrences(docs: pl.DataFrame, stories: pl.DataFrame) -> pl.DataFrame:
     """`docs` rows (doc_id, domain, short_block_keys, reject_reason) -> one row per (story, domain,
     block_key) of the short blocks of kept documents: the input of `cross_story_chrome`."""
@@ -366,10 +374,3 @@ def count_cross_story_chrome(parts: list[Path], stories: pl.DataFrame) -> pl.Dat
     if not frames:
         return no_chrome()
     return cross_story_chrome(pl.concat(frames))
-
-
-def chrome_keys(lookup: dict[str, set[int]], domain: str | None) -> set[int]:
-    """The block keys removed on `domain`: its own site chrome and the cross-site chrome."""
-    own = lookup.get(domain or "", set())
-    cross = lookup.get(CROSS_SITE)
-    return own | cross if cross else own

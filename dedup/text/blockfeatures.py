@@ -15,7 +15,6 @@ import re
 
 import numpy as np
 
-from dedup.text.domchrome import DOM_FEATURE_NAMES
 from dedup.text.layout import Line
 
 _END_PUNCT = tuple('.!?"”’\'»:;)')
@@ -83,9 +82,6 @@ FEATURE_NAMES = (
     "prose_after_share", "prose_before_share",
     # the line's section (from one heading to the next): link share, long-paragraph share, lines, words
     "section_link_share", "section_long_share", "section_log_lines", "section_log_words",
-    # inside an element the page names as chrome (class share/related/author/caption/nav..., <aside>...):
-    # `domchrome.chrome_marks`
-    *DOM_FEATURE_NAMES,
 )
 _NEIGHBOUR_COLUMNS = [0, 2, 5, 9, 10]
 _IS_TITLE = FEATURE_NAMES.index("is_title")
@@ -145,11 +141,9 @@ def _window_means(cols: np.ndarray, k: int = 3) -> np.ndarray:
     return (csum[hi] - csum[lo]) / (hi - lo)[:, None]
 
 
-def block_features(lines: list[Line], title: str | None, story_end: bool = True,
-                   dom: np.ndarray | None = None) -> np.ndarray:
+def block_features(lines: list[Line], title: str | None, story_end: bool = True) -> np.ndarray:
     """(n lines, len(FEATURE_NAMES)) float64 matrix for one page; `story_end=False`: the
-    BASE_FEATURE_NAMES columns only. `dom`: the lines' `domchrome.chrome_marks` (zeros when not given:
-    text without its markup)."""
+    BASE_FEATURE_NAMES columns only."""
     n = len(lines)
     if n == 0:
         return np.zeros((0, len(FEATURE_NAMES if story_end else BASE_FEATURE_NAMES)))
@@ -186,9 +180,7 @@ def block_features(lines: list[Line], title: str | None, story_end: bool = True,
     window = _window_means(np.stack([X[:, 2], X[:, 0], long_par], axis=1))
     if not story_end:
         return np.concatenate([X, place, neighbours, window], axis=1)
-    if dom is None:
-        dom = np.zeros((n, len(DOM_FEATURE_NAMES)))
-    return np.concatenate([X, place, neighbours, window, _story_end(lines, X, words), dom], axis=1)
+    return np.concatenate([X, place, neighbours, window, _story_end(lines, X, words)], axis=1)
 
 
 def _span(score: np.ndarray) -> tuple[int, int]:

@@ -22,10 +22,9 @@ from resiliparse.extract.html2text import extract_plain_text
 from resiliparse.parse.html import HTMLTree
 
 from dedup.text.blockfeatures import BASE_FEATURE_NAMES, FEATURE_NAMES, block_features
-from dedup.text.domchrome import chrome_marks
 from dedup.text.layout import Line, read_minimal_html
 
-MODEL_VERSION = "block-trees-4"  # bump with any change of blockfeatures or the training labels
+MODEL_VERSION = "block-trees-3"  # bump with any change of blockfeatures or the training labels
 MODEL_PATH = Path(__file__).with_name("blockmodel.json")
 WHOLE_PAGE_VERSION = "whole-page-trees-2"
 WHOLE_PAGE_PATH = Path(__file__).with_name("pagemodel.json")
@@ -123,13 +122,13 @@ def page_lines(html: str | HTMLTree, title: str | None = None, main_content: boo
     if sum(len(line.text) for line in lines) >= MIN_MAIN_CHARS:
         if max_lines is not None and len(lines) > max_lines:
             raise TooManyLines(len(lines))
-        return lines, block_features(lines, title, dom=chrome_marks(tree, lines)), True
+        return lines, block_features(lines, title), True
     whole = read_minimal_html(extract_plain_text(tree, main_content=False, **_OPTIONS))
     if sum(len(line.text) for line in whole) > sum(len(line.text) for line in lines):
         lines = whole
     if max_lines is not None and len(lines) > max_lines:
         raise TooManyLines(len(lines))
-    return lines, block_features(lines, title, dom=chrome_marks(tree, lines)), False
+    return lines, block_features(lines, title), False
 
 
 def main_content_lines(tree: HTMLTree, max_lines: int | None = None) -> list[Line]:

@@ -30,7 +30,6 @@ from dedup.text.blockmodel import (MIN_MAIN_CHARS, PROSE_LINE_WORDS, TooManyLine
 from dedup.text.blocks import block_key
 from dedup.text.cleaning import MIN_KEPT_CHARS, LineChoice, choose_lines, heading_line, plain_lines
 from dedup.text.dates import is_date_line
-from dedup.text.domchrome import chrome_marks
 from dedup.text.markup import page_type
 from dedup.text.metadata import PageMetadata, page_metadata
 from dedup.text.normalise import join_blocks, registered_domain, split_blocks
@@ -163,8 +162,7 @@ def story_choice(tree: HTMLTree, title: str | None, main_content: bool = True,
     main = main_content_lines(tree, MAX_BLOCKS) if main_content else []
     judged = None
     if sum(len(line.text) for line in main) >= MIN_MAIN_CHARS:
-        X = block_features(main, title, dom=chrome_marks(tree, main))
-        judged = choose_lines(main, story_probabilities(X).tolist(), title=title)
+        judged = choose_lines(main, story_probabilities(block_features(main, title)).tolist(), title=title)
         if not main_pass_missed(main):
             return judged
     try:

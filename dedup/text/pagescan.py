@@ -26,6 +26,10 @@ _HEAD_END = re.compile(r"</[hH][eE][aA][dD]\s*>|<[bB][oO][dD][yY][\s>]")
 # minutes)
 _META_START = re.compile(r"<[mM][eE][tT][aA](?=[\s>/])")
 _META_OR_HEAD_END = re.compile(r"<(?:[mM][eE][tT][aA](?=[\s>/])|/head)")
+# the same, where a tag of the common form ('<meta name="k" content="v" />': one key, a content, no '<',
+# '>' or '&' in a value) is matched whole, its key and content taken from the match (most tags of a head)
+_PLAIN_META_OR_HEAD_END = re.compile(r'<(?:meta\s+(?:name|property|itemprop)="([^"<>&]*)"\s+content="([^"<>&]*)"'
+                                     r'\s*/?\s*>|[mM][eE][tT][aA](?=[\s>/])|/head)')
 _TITLE_START = re.compile(r"<[tT][iI][tT][lL][eE](?=[\s>])")
 _TITLE_END = re.compile(r"</[tT][iI][tT][lL][eE]\s*>")
 _HTML_LANG = re.compile(r"<[hH][tT][mM][lL]\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})?)")
@@ -87,11 +91,13 @@ def _read_metas_to_head_end(html: str, meta: dict[str, list[str]]) -> int:
 
     The matches cannot overlap (each opens with the only '<' it holds), so finditer yields every one; a
     tag is read once the next match is known to stand after it: a '</head' inside a tag (before its
-    '>') ends the head there, and that tag is not read."""
+    '>') ends the head there, and that tag is not read. A tag of the common form, matched whole, holds
+    no '<': no match stands inside it, and it is read at once, from the match (what `_read_meta` reads
+    of it: its one key and content; ~40% less time a tag)."""
     pos = count = 0
     pending: tuple[int, int] | None = None  # (attributes' start, '>') of the last tag, not read yet
     find = html.find
-    for m in _META_OR_HEAD_END.finditer(html, 0, HEAD_SCAN_CHARS):
+    for m in _PLAIN_META_OR_HEAD_END.finditer(html, 0, HEAD_SCAN_CHARS):
         start = m.start()
         if start < pos:  # inside the pending tag
             if html[start + 1] == "/":
@@ -105,6 +111,12 @@ def _read_metas_to_head_end(html: str, meta: dict[str, list[str]]) -> int:
         if count == MAX_META_TAGS:  # no more tags read; only the head's end is looked for
             return find("</head", pos, HEAD_SCAN_CHARS)
         count += 1
+        content = m[2]
+        if content is not None:  # the common form, read whole
+            pos = m.end()
+            if content and m[1]:
+                _add_meta(meta, [m[1]], content)
+            continue
         gt = find(">", m.end(), HEAD_SCAN_CHARS)
         if gt < 0:
             return find("</head", m.end(), HEAD_SCAN_CHARS)
@@ -124,6 +136,10 @@ def _read_meta(html: str, start: int, gt: int, meta: dict[str, list[str]]) -> No
                 content = value
         elif value:
             keys.append(value)
+    _add_meta(meta, keys, content)
+
+
+def _add_meta(meta: dict[str, list[str]], keys: list[str], content: str | None) -> None:
     if not content or not keys:
         return
     content = (html_lib.unescape(content) if "&" in content else content).strip()
@@ -215,7 +231,10 @@ def word_list(text: str | None) -> list[str]:
 # the body: headline, author markup, <time>, dates near the headline
 
 # <script, <h1 or <time (character classes rather than re.I: `re` then scans for the '<' prefix fast)
-_SCRIPT_H1_TIME = re.compile(r"<(?:script|h1|time|SCRIPT|H1|TIME|Script)(?=[\s>/])")
+# the start tag is matched whole, up to its '>' (which stands at most TAG_GT_CHARS characters on, else the tag
+# is skipped): its attributes come from the match, not from a search for the '>' and a slice
+TAG_GT_CHARS = 2000
+_SCRIPT_H1_TIME = re.compile(r"<(?:script|h1|time|SCRIPT|H1|TIME|Script)(?=[\s>/])([^>]{0,%d})>" % (TAG_GT_CHARS - 1))
 _SCRIPT_END = re.compile(r"</[sS][cC][rR][iI][pP][tT]\s*>")
 _H1_END = re.compile(r"</[hH]1\s*>")
 _TAG_TOKEN = re.compile(r"<(/?)([a-zA-Z][\w:-]*)([^>]*)>|<!--.*?-->|<[/!?][^>]*>", re.S)
@@ -332,14 +351,17 @@ class DateMark:
     raw: str
 
 
+# one scan for what six `in` tests looked for (each a pass over the fragment when none is there)
+_SCRIPT_LIKE_HINT = re.compile(r"<(?:script|style|!--|svg|SCRIPT|STYLE)")
+
+
 def _visible_lines(fragment: str) -> list[str]:
     """Visible text lines of a markup fragment, one per text node (a date or a label split across
     inline elements is rare; a label on the line before counts); script, style and comments dropped."""
     if "<" not in fragment:
         pieces = [fragment]
     else:
-        if "<script" in fragment or "<style" in fragment or "<!--" in fragment or "<svg" in fragment \
-                or "<SCRIPT" in fragment or "<STYLE" in fragment:
+        if _SCRIPT_LIKE_HINT.search(fragment) is not None:
             fragment = _drop_script_like(fragment)
         pieces = _TAG.split(fragment)  # the text between tags: each tag ends a line
     lines: list[str] = []
@@ -518,23 +540,19 @@ def scan_page(html: str, head_end: int, blocks: list[str]) -> tuple[Body, list[s
     times: list[tuple[int, dict[str, str], str]] = []
     scripts: list[str] = []
     pos = 0
-    find = html.find
-    # finditer rather than a search from each tag's end: the matches cannot overlap (each opens with the
-    # only '<' it holds), so it yields every one, and those inside a tag or a JSON-LD body already read
+    # finditer rather than a search from each tag's end: each match is a whole start tag (no '>' before
+    # its end), so it yields every one after the tag before, and those inside a JSON-LD body already read
     # are skipped. Most are <script> tags with a src or a type other than JSON-LD: decided from the
     # start tag's text alone, without the slice of the body `script_holds_jsonld` looks at.
     for m in _SCRIPT_H1_TIME.finditer(html):
-        start, name_end = m.span()
+        start = m.start()
         if start < pos:
             continue
-        gt = find(">", name_end, name_end + 2000)
-        if gt < 0:
-            pos = name_end
-            continue
-        pos = gt + 1
+        pos = m.end()
+        gt = pos - 1
         kind = html[start + 1]
         if kind in "sS":
-            attr_text = html[name_end:gt]
+            attr_text = m[1]
             low = attr_text.lower()
             if ("ld+json" in low or not ("type" in low or "src" in low)) \
                     and script_holds_jsonld(attr_text, html[gt + 1:gt + 400]):
@@ -551,7 +569,7 @@ def scan_page(html: str, head_end: int, blocks: list[str]) -> tuple[Body, list[s
                 text = _headline_text(html[gt + 1:close.start()]) if close else ""
                 h1.append((start, close.end() if close else gt + 1, text))
         elif len(times) < MAX_TIMES:
-            attrs = tag_attributes(html[name_end:gt])
+            attrs = tag_attributes(m[1])
             # its datetime (or content), else its text: '<time class="...">1. Januar 2023</time>' states a date too
             stated = attrs.get("datetime") or attrs.get("content") or \
                 _element_text(html, gt + 1, "time", TIME_TEXT_CHARS).replace("\n", " ")

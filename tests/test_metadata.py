@@ -567,7 +567,7 @@ def _reference_metas_to_head_end(html: str, meta: dict) -> int:
 def _reference_scan(html: str, head_end: int) -> tuple[list, list, list[str]]:
     """Round 4's page scan (a search for each tag's '>'): the h1s, times and JSON-LD bodies `scan_page` must give."""
     from dedup.text import pagescan
-    from dedup.text.markup import script_holds_jsonld, tag_attributes
+    from dedup.text.markup import script_holds_jsonld
 
     starts = re.compile(r"<(?:script|h1|time|SCRIPT|H1|TIME|Script)(?=[\s>/])")
     h1, times, scripts = [], [], []
@@ -585,23 +585,16 @@ def _reference_scan(html: str, head_end: int) -> tuple[list, list, list[str]]:
         if kind in "sS":
             attr_text = html[name_end:gt]
             if script_holds_jsonld(attr_text, html[gt + 1:gt + 400]):
-                end = pagescan._SCRIPT_END.search(html, gt + 1)
-                if end is None:
+                pos = pagescan._read_jsonld_script(html, gt, scripts)
+                if pos < 0:
                     break
-                scripts.append(html[gt + 1:end.start()])
-                pos = end.end()
         elif start < head_end:
             continue
         elif kind in "hH":
             if len(h1) < pagescan.MAX_H1:
-                close = pagescan._H1_END.search(html, gt + 1, gt + 1 + pagescan.ELEMENT_TEXT_CHARS)
-                text = pagescan._headline_text(html[gt + 1:close.start()]) if close else ""
-                h1.append((start, close.end() if close else gt + 1, text))
+                h1.append(pagescan._h1_entry(html, start, gt))
         elif len(times) < pagescan.MAX_TIMES:
-            attrs = tag_attributes(html[name_end:gt])
-            stated = attrs.get("datetime") or attrs.get("content") or \
-                pagescan._element_text(html, gt + 1, "time", pagescan.TIME_TEXT_CHARS).replace("\n", " ")
-            times.append((start, attrs, stated))
+            times.append(pagescan._time_entry(html, start, html[name_end:gt], gt))
     return h1, times, scripts
 
 

@@ -556,27 +556,45 @@ def scan_page(html: str, head_end: int, blocks: list[str]) -> tuple[Body, list[s
             low = attr_text.lower()
             if ("ld+json" in low or not ("type" in low or "src" in low)) \
                     and script_holds_jsonld(attr_text, html[gt + 1:gt + 400]):
-                end = _SCRIPT_END.search(html, gt + 1)
-                if end is None:
+                pos = _read_jsonld_script(html, gt, scripts)
+                if pos < 0:
                     break
-                scripts.append(html[gt + 1:end.start()])
-                pos = end.end()
         elif start < head_end:
             continue
         elif kind in "hH":
             if len(h1) < MAX_H1:
-                close = _H1_END.search(html, gt + 1, gt + 1 + ELEMENT_TEXT_CHARS)
-                text = _headline_text(html[gt + 1:close.start()]) if close else ""
-                h1.append((start, close.end() if close else gt + 1, text))
+                h1.append(_h1_entry(html, start, gt))
         elif len(times) < MAX_TIMES:
-            attrs = tag_attributes(m[1])
-            # its datetime (or content), else its text: '<time class="...">1. Januar 2023</time>' states a date too
-            stated = attrs.get("datetime") or attrs.get("content") or \
-                _element_text(html, gt + 1, "time", TIME_TEXT_CHARS).replace("\n", " ")
-            times.append((start, attrs, stated))
+            times.append(_time_entry(html, start, m[1], gt))
     anchor = next(((s, e) for s, e, t in h1 if t), None) or _block_anchor(html, head_end, blocks) \
         or _h2_anchor(html, head_end)
     return Body(h1, times, [], [], [], anchor), scripts
+
+
+def _read_jsonld_script(html: str, gt: int, scripts: list[str]) -> int:
+    """The body of the JSON-LD script whose start tag ends at `gt`, added to `scripts`; where its end tag
+    ends, -1 when it has none."""
+    end = _SCRIPT_END.search(html, gt + 1)
+    if end is None:
+        return -1
+    scripts.append(html[gt + 1:end.start()])
+    return end.end()
+
+
+def _h1_entry(html: str, start: int, gt: int) -> tuple[int, int, str]:
+    """(start, end, text) of the <h1> whose start tag opens at `start` and closes at `gt`."""
+    close = _H1_END.search(html, gt + 1, gt + 1 + ELEMENT_TEXT_CHARS)
+    text = _headline_text(html[gt + 1:close.start()]) if close else ""
+    return start, close.end() if close else gt + 1, text
+
+
+def _time_entry(html: str, start: int, attr_text: str, gt: int) -> tuple[int, dict[str, str], str]:
+    """(start, attributes, date as stated) of the <time> whose start tag opens at `start`."""
+    attrs = tag_attributes(attr_text)
+    # its datetime (or content), else its text: '<time class="...">1. Januar 2023</time>' states a date too
+    stated = attrs.get("datetime") or attrs.get("content") or \
+        _element_text(html, gt + 1, "time", TIME_TEXT_CHARS).replace("\n", " ")
+    return start, attrs, stated
 
 
 def read_headline_region(html: str, head_end: int, body: Body) -> None:

@@ -531,3 +531,157 @@ def test_drop_script_like_is_the_pattern_substitution():
     for _ in range(20000):
         text = "".join(rnd.choice(pieces) for _ in range(rnd.randrange(1, 10)))
         assert _drop_script_like(text) == _SCRIPT_LIKE.sub(" ", text), text
+
+
+# ------------------------------------------------------------------------------------------------ fast forms
+
+def _reference_metas_to_head_end(html: str, meta: dict) -> int:
+    """Round 4's head loop, every <meta> tag read by `_read_meta`: what the plain-tag fast form must give."""
+    from dedup.text import pagescan
+
+    pos = count = 0
+    pending = None
+    for m in pagescan._META_OR_HEAD_END.finditer(html, 0, pagescan.HEAD_SCAN_CHARS):
+        start = m.start()
+        if start < pos:
+            if html[start + 1] == "/":
+                return start
+            continue
+        if pending is not None:
+            pagescan._read_meta(html, pending[0], pending[1], meta)
+            pending = None
+        if html[start + 1] == "/":
+            return start
+        if count == pagescan.MAX_META_TAGS:
+            return html.find("</head", pos, pagescan.HEAD_SCAN_CHARS)
+        count += 1
+        gt = html.find(">", m.end(), pagescan.HEAD_SCAN_CHARS)
+        if gt < 0:
+            return html.find("</head", m.end(), pagescan.HEAD_SCAN_CHARS)
+        pending, pos = (m.end(), gt), gt + 1
+    if pending is not None:
+        pagescan._read_meta(html, pending[0], pending[1], meta)
+    return -1
+
+
+def _reference_scan(html: str, head_end: int) -> tuple[list, list, list[str]]:
+    """Round 4's page scan (a search for each tag's '>'): the h1s, times and JSON-LD bodies `scan_page` must give."""
+    from dedup.text import pagescan
+    from dedup.text.markup import script_holds_jsonld
+
+    starts = re.compile(r"<(?:script|h1|time|SCRIPT|H1|TIME|Script)(?=[\s>/])")
+    h1, times, scripts = [], [], []
+    pos = 0
+    for m in starts.finditer(html):
+        start, name_end = m.span()
+        if start < pos:
+            continue
+        gt = html.find(">", name_end, name_end + 2000)
+        if gt < 0:
+            pos = name_end
+            continue
+        pos = gt + 1
+        kind = html[start + 1]
+        if kind in "sS":
+            attr_text = html[name_end:gt]
+            if script_holds_jsonld(attr_text, html[gt + 1:gt + 400]):
+                pos = pagescan._read_jsonld_script(html, gt, scripts)
+                if pos < 0:
+                    break
+        elif start < head_end:
+            continue
+        elif kind in "hH":
+            if len(h1) < pagescan.MAX_H1:
+                h1.append(pagescan._h1_entry(html, start, gt))
+        elif len(times) < pagescan.MAX_TIMES:
+            times.append(pagescan._time_entry(html, start, html[name_end:gt], gt))
+    return h1, times, scripts
+
+
+_HEAD_PIECES = ['<meta name="a" content="b">', '<meta property="og:title" content=" T " />', '<META name="x" content="y">',
+                '<meta name="k" content="a>b">', '<meta name="" content="v">', '<meta name="k" content="">',
+                '<meta content="v" name="k">', "<meta name='k' content='v'>", '<meta name="k" content="a&amp;b">',
+                '<meta name="A&amp;B" content="v">', "</head>", '<meta content="</head>">', '<meta name="Aa B " content="v">',
+                '<meta name="k"content="v">', '<meta  name="k"  content="v"  / >', '<meta itemprop="author" content="J">',
+                '<meta name="k" content="v" data-x="1">', '<meta\n name="k"\ncontent="v"\n>', '<meta name="k" content="<b">',
+                '<meta property="p" name="n" content="v">', '<meta name="a b" content="c"', "<meta", '<meta name="k>x" content="v">', "<", ">", " ", "x",
+                '"', "'", "<body>", '<meta name="\u0130" content="\u00e9">', '<meta name="k" content="v"/>', "<script>",
+                '<meta name="k" content="v" >', "<meta/>", '<metadata name="k" content="v">', '<meta name="k\u00a0" content="v">']
+_BODY_PIECES = ["<script>", '<script type="application/ld+json">', '<script src="x.js">', "</script>", "</SCRIPT >",
+                '{"@context": "https://schema.org", "@type": "NewsArticle", "headline": "H"}', "<h1>", "<H1 class=k>",
+                "</h1>", "<time>", '<time datetime="2020-01-02">', "</time>", "3 May 2021", "<TIME\n>", "<Script>",
+                "<h1", "<time", ">", "<", " ", "x", '<script data-x="<h1>">', "<timex>", "<h10>", "<script\t>",
+                '<span class="kicker">K</span>', "</head>", "<p>"]
+
+
+def test_plain_meta_tags_read_as_the_general_rule_reads_them():
+    """The head's common <meta> tags, read from the scan's own match, give what `_read_meta` gives for every
+    tag (same values, keys, order and head end), on random heads of tricky pieces."""
+    import random
+
+    from dedup.text.pagescan import _read_metas_to_head_end
+    rnd = random.Random(11)
+    plain = 0
+    for _ in range(20000):
+        html = "".join(rnd.choice(_HEAD_PIECES) for _ in range(rnd.randrange(1, 12)))
+        ours: dict = {}
+        reference: dict = {}
+        assert _read_metas_to_head_end(html, ours) == _reference_metas_to_head_end(html, reference), html
+        assert ours == reference, html
+        plain += '<meta name="a" content="b">' in html
+    assert plain > 1000  # the fast form was tried
+
+
+def test_page_scan_with_whole_start_tags_finds_what_the_search_for_each_end_found():
+    """`scan_page` matching each start tag whole gives the h1s, <time>s and JSON-LD bodies of round 4's
+    scan, which searched for each tag's '>' (tags without one within 2,000 characters skipped alike)."""
+    import random
+
+    from dedup.text.pagescan import TAG_GT_CHARS, scan_page
+    rnd = random.Random(5)
+    pieces = _BODY_PIECES + ["a" * (TAG_GT_CHARS - 12), "b" * TAG_GT_CHARS]
+    for _ in range(8000):
+        html = "".join(rnd.choice(pieces) for _ in range(rnd.randrange(1, 14)))
+        head_end = rnd.choice([0, 0, len(html) // 3])
+        body, scripts = scan_page(html, head_end, [])
+        assert (body.h1, body.times, scripts) == _reference_scan(html, head_end), html
+    for gap in range(TAG_GT_CHARS - 3, TAG_GT_CHARS + 3):  # a '>' just within reach, and just beyond
+        for tag in ("<h1", "<time", "<script"):
+            html = f"{tag} {'a' * (gap - 1)}>3 May 2021 {{}}</h1></time></script><h1>T</h1>"
+            body, scripts = scan_page(html, 0, [])
+            assert (body.h1, body.times, scripts) == _reference_scan(html, 0), (tag, gap)
+
+
+def test_fast_forms_on_real_pages():
+    """The head and page scans of the real pages of ../shared/corpora give what round 4's forms give."""
+    from dedup.text.pagescan import _read_metas_to_head_end, scan_page
+    pages = 0
+    for _corpus, _url, html, _gold in _real_pages():
+        ours: dict = {}
+        reference: dict = {}
+        end = _read_metas_to_head_end(html, ours)
+        assert end == _reference_metas_to_head_end(html, reference) and ours == reference
+        body, scripts = scan_page(html, max(end, 0), [])
+        assert (body.h1, body.times, scripts) == _reference_scan(html, max(end, 0))
+        pages += 1
+    assert pages > 300
+
+
+def test_window_byline_precheck_is_necessary():
+    """A window line is read as a byline only when its text has an explicit 'By' somewhere and is short:
+    the precheck never drops a line that `_byline_in_line` and `_EXPLICIT_BY` would keep."""
+    import itertools
+
+    from dedup.text.metadata import _EXPLICIT_BY, _HAS_EXPLICIT_BY, BYLINE_LINE_CHARS, _byline_in_line
+    pieces = ["By Jane Doe", "06.11.2023 13:30 von Olga Meier", "POSTED BY ", "Written by: ", "par Jean", "\u0130",
+              "12 March 2020 - ", "door Piet", "di Maria Rossi", "af Søren", "Av Ola", " | ", "news", "x" * 60,
+              "Posted in News by by Jane", "bY  Jane", "por:  Ana", "b\u0131 Jane", "Jane Doe, John Roe & Ann Lee"]
+    kept = 0
+    for a, b, c in itertools.product(pieces, repeat=3):
+        text = a + b + c
+        line = _byline_in_line(text) or ""
+        end = _EXPLICIT_BY(line)
+        if end >= 0 and line[end:end + 1].isupper():
+            kept += 1
+            assert len(text) <= BYLINE_LINE_CHARS and _HAS_EXPLICIT_BY(text), text
+    assert kept > 100

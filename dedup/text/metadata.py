@@ -28,9 +28,9 @@ from dedup.text.byline import Byline, by_prefix_end, parse_byline
 from dedup.text.dates import find_dates
 from dedup.text.markup import first_str, jsonld_from_bodies
 from dedup.text.pagedates import decide_dates
-from dedup.text.pagescan import (HEADLINE_REGION, AuthorMark, Body, Head, JsonLd, author_marks, caseless_prefix,
-                                 clean_text, fold_text, ld_entities, read_head, read_headline_region, read_jsonld,
-                                 scan_page, word_list)
+from dedup.text.jsonld import JsonLd, ld_entities, read_jsonld
+from dedup.text.pagescan import (HEADLINE_REGION, AuthorMark, Body, Head, author_marks, caseless_finder, caseless_prefix,
+                                 clean_text, fold_text, read_head, read_headline_region, scan_page, word_list)
 
 # --------------------------------------------------------------------------------------------------
 # result
@@ -347,6 +347,9 @@ _LABELLED_BYLINE = caseless_prefix(
     r"writer|byline)\s*:|(?:written|posted|geschrieben|verfasst|écrit|escrito|scritto)\s+(?:by|von|par|por|da)\s)")
 _EXPLICIT_BY = caseless_prefix(r"(?:(?:posted|written|geschrieben|verfasst|publié|écrit|escrito|scritto)\s+)?"
                                r"(?:by|von|par|por|door|di|av|af)\s*:?\s+")
+# the part of _EXPLICIT_BY that any line it matches holds somewhere (a line of the window is read as a
+# byline only when _EXPLICIT_BY matches at the start of what _byline_in_line returns, a suffix of it)
+_HAS_EXPLICIT_BY = caseless_finder(r"(?:by|von|par|por|door|di|av|af)\s*:?\s+")
 _WRITTEN_BY = re.compile(r"written|verfasst|author|autor|auteur|escrito|scritto", re.I)
 _MID_BY = re.compile(r"\s(?:by|von|par|por|door)\s+(?=\S)", re.I)
 _BYLINE_DATE_SEPARATORS = "-–—|·•/"
@@ -357,7 +360,7 @@ def _byline_in_line(block: str) -> str | None:
     """The byline a short visible line states: 'By Jane Doe', '05.02.2020 - Redaktion: Eberhard Fuhr',
     'Posted in News by jdoe on August 3, 2019', '25.10.2022 - Reiner Nagel', 'Clara Löw, Siddharth
     Prakash & Klaus Jacob'; None for anything else."""
-    if len(block) > 120:
+    if len(block) > BYLINE_LINE_CHARS:
         return None
     if by_prefix_end(block) >= 0:
         return block
@@ -482,6 +485,8 @@ def _decide_authors(md: PageMetadata, html: str | None, head: Head, ld: JsonLd, 
             return start - item[0] if item[0] < start else item[0] - end
 
         for _pos, text in sorted(body.window, key=distance)[:BYLINE_WINDOW_LINES]:
+            if len(text) > BYLINE_LINE_CHARS or not _HAS_EXPLICIT_BY(text):
+                continue  # too long for a byline, or no explicit 'By' in it: none at the start of a part of it
             line = _byline_in_line(text) or ""
             # lines outside the main content are looser (teasers, captions, product names): only an
             # explicit 'By' / 'Von' / 'Par' before a capitalised name

@@ -1,6 +1,7 @@
 """Where a page states its metadata: the head (`<title>`, `<meta>`, canonical link), the JSON-LD
-objects, and the body near the headline (the `<h1>`, author markup, `<time>` and microdata dates, the
-visible byline and date lines). Linear scans over the page text; `dedup.text.metadata` decides.
+scripts (their objects read by `dedup.text.jsonld`), and the body near the headline (the `<h1>`, author
+markup, `<time>` and microdata dates, the visible byline and date lines). Linear scans over the page
+text; `dedup.text.metadata` decides.
 """
 
 from __future__ import annotations
@@ -26,6 +27,10 @@ _HEAD_END = re.compile(r"</[hH][eE][aA][dD]\s*>|<[bB][oO][dD][yY][\s>]")
 # minutes)
 _META_START = re.compile(r"<[mM][eE][tT][aA](?=[\s>/])")
 _META_OR_HEAD_END = re.compile(r"<(?:[mM][eE][tT][aA](?=[\s>/])|/head)")
+# the same, where a tag of the common form ('<meta name="k" content="v" />': one key, a content, no '<',
+# '>' or '&' in a value) is matched whole, its key and content taken from the match (most tags of a head)
+_PLAIN_META_OR_HEAD_END = re.compile(r'<(?:meta\s+(?:name|property|itemprop)="([^"<>&]*)"\s+content="([^"<>&]*)"'
+                                     r'\s*/?\s*>|[mM][eE][tT][aA](?=[\s>/])|/head)')
 _TITLE_START = re.compile(r"<[tT][iI][tT][lL][eE](?=[\s>])")
 _TITLE_END = re.compile(r"</[tT][iI][tT][lL][eE]\s*>")
 _HTML_LANG = re.compile(r"<[hH][tT][mM][lL]\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})?)")
@@ -87,11 +92,13 @@ def _read_metas_to_head_end(html: str, meta: dict[str, list[str]]) -> int:
 
     The matches cannot overlap (each opens with the only '<' it holds), so finditer yields every one; a
     tag is read once the next match is known to stand after it: a '</head' inside a tag (before its
-    '>') ends the head there, and that tag is not read."""
+    '>') ends the head there, and that tag is not read. A tag of the common form, matched whole, holds
+    no '<': no match stands inside it, and it is read at once, from the match (what `_read_meta` reads
+    of it: its one key and content; ~40% less time a tag)."""
     pos = count = 0
     pending: tuple[int, int] | None = None  # (attributes' start, '>') of the last tag, not read yet
     find = html.find
-    for m in _META_OR_HEAD_END.finditer(html, 0, HEAD_SCAN_CHARS):
+    for m in _PLAIN_META_OR_HEAD_END.finditer(html, 0, HEAD_SCAN_CHARS):
         start = m.start()
         if start < pos:  # inside the pending tag
             if html[start + 1] == "/":
@@ -105,6 +112,12 @@ def _read_metas_to_head_end(html: str, meta: dict[str, list[str]]) -> int:
         if count == MAX_META_TAGS:  # no more tags read; only the head's end is looked for
             return find("</head", pos, HEAD_SCAN_CHARS)
         count += 1
+        content = m[2]
+        if content is not None:  # the common form, read whole
+            pos = m.end()
+            if content and m[1]:
+                _add_meta(meta, [m[1]], content)
+            continue
         gt = find(">", m.end(), HEAD_SCAN_CHARS)
         if gt < 0:
             return find("</head", m.end(), HEAD_SCAN_CHARS)
@@ -124,6 +137,10 @@ def _read_meta(html: str, start: int, gt: int, meta: dict[str, list[str]]) -> No
                 content = value
         elif value:
             keys.append(value)
+    _add_meta(meta, keys, content)
+
+
+def _add_meta(meta: dict[str, list[str]], keys: list[str], content: str | None) -> None:
     if not content or not keys:
         return
     content = (html_lib.unescape(content) if "&" in content else content).strip()
@@ -215,7 +232,10 @@ def word_list(text: str | None) -> list[str]:
 # the body: headline, author markup, <time>, dates near the headline
 
 # <script, <h1 or <time (character classes rather than re.I: `re` then scans for the '<' prefix fast)
-_SCRIPT_H1_TIME = re.compile(r"<(?:script|h1|time|SCRIPT|H1|TIME|Script)(?=[\s>/])")
+# the start tag is matched whole, up to its '>' (which stands at most TAG_GT_CHARS characters on, else the tag
+# is skipped): its attributes come from the match, not from a search for the '>' and a slice
+TAG_GT_CHARS = 2000
+_SCRIPT_H1_TIME = re.compile(r"<(?:script|h1|time|SCRIPT|H1|TIME|Script)(?=[\s>/])([^>]{0,%d})>" % (TAG_GT_CHARS - 1))
 _SCRIPT_END = re.compile(r"</[sS][cC][rR][iI][pP][tT]\s*>")
 _H1_END = re.compile(r"</[hH]1\s*>")
 _TAG_TOKEN = re.compile(r"<(/?)([a-zA-Z][\w:-]*)([^>]*)>|<!--.*?-->|<[/!?][^>]*>", re.S)
@@ -332,14 +352,17 @@ class DateMark:
     raw: str
 
 
+# one scan for what six `in` tests looked for (each a pass over the fragment when none is there)
+_SCRIPT_LIKE_HINT = re.compile(r"<(?:script|style|!--|svg|SCRIPT|STYLE)")
+
+
 def _visible_lines(fragment: str) -> list[str]:
     """Visible text lines of a markup fragment, one per text node (a date or a label split across
     inline elements is rare; a label on the line before counts); script, style and comments dropped."""
     if "<" not in fragment:
         pieces = [fragment]
     else:
-        if "<script" in fragment or "<style" in fragment or "<!--" in fragment or "<svg" in fragment \
-                or "<SCRIPT" in fragment or "<STYLE" in fragment:
+        if _SCRIPT_LIKE_HINT.search(fragment) is not None:
             fragment = _drop_script_like(fragment)
         pieces = _TAG.split(fragment)  # the text between tags: each tag ends a line
     lines: list[str] = []
@@ -518,47 +541,61 @@ def scan_page(html: str, head_end: int, blocks: list[str]) -> tuple[Body, list[s
     times: list[tuple[int, dict[str, str], str]] = []
     scripts: list[str] = []
     pos = 0
-    find = html.find
-    # finditer rather than a search from each tag's end: the matches cannot overlap (each opens with the
-    # only '<' it holds), so it yields every one, and those inside a tag or a JSON-LD body already read
+    # finditer rather than a search from each tag's end: each match is a whole start tag (no '>' before
+    # its end), so it yields every one after the tag before, and those inside a JSON-LD body already read
     # are skipped. Most are <script> tags with a src or a type other than JSON-LD: decided from the
     # start tag's text alone, without the slice of the body `script_holds_jsonld` looks at.
     for m in _SCRIPT_H1_TIME.finditer(html):
-        start, name_end = m.span()
+        start = m.start()
         if start < pos:
             continue
-        gt = find(">", name_end, name_end + 2000)
-        if gt < 0:
-            pos = name_end
-            continue
-        pos = gt + 1
+        pos = m.end()
+        gt = pos - 1
         kind = html[start + 1]
         if kind in "sS":
-            attr_text = html[name_end:gt]
+            attr_text = m[1]
             low = attr_text.lower()
             if ("ld+json" in low or not ("type" in low or "src" in low)) \
                     and script_holds_jsonld(attr_text, html[gt + 1:gt + 400]):
-                end = _SCRIPT_END.search(html, gt + 1)
-                if end is None:
+                pos = _read_jsonld_script(html, gt, scripts)
+                if pos < 0:
                     break
-                scripts.append(html[gt + 1:end.start()])
-                pos = end.end()
         elif start < head_end:
             continue
         elif kind in "hH":
             if len(h1) < MAX_H1:
-                close = _H1_END.search(html, gt + 1, gt + 1 + ELEMENT_TEXT_CHARS)
-                text = _headline_text(html[gt + 1:close.start()]) if close else ""
-                h1.append((start, close.end() if close else gt + 1, text))
+                h1.append(_h1_entry(html, start, gt))
         elif len(times) < MAX_TIMES:
-            attrs = tag_attributes(html[name_end:gt])
-            # its datetime (or content), else its text: '<time class="...">1. Januar 2023</time>' states a date too
-            stated = attrs.get("datetime") or attrs.get("content") or \
-                _element_text(html, gt + 1, "time", TIME_TEXT_CHARS).replace("\n", " ")
-            times.append((start, attrs, stated))
+            times.append(_time_entry(html, start, m[1], gt))
     anchor = next(((s, e) for s, e, t in h1 if t), None) or _block_anchor(html, head_end, blocks) \
         or _h2_anchor(html, head_end)
     return Body(h1, times, [], [], [], anchor), scripts
+
+
+def _read_jsonld_script(html: str, gt: int, scripts: list[str]) -> int:
+    """The body of the JSON-LD script whose start tag ends at `gt`, added to `scripts`; where its end tag
+    ends, -1 when it has none."""
+    end = _SCRIPT_END.search(html, gt + 1)
+    if end is None:
+        return -1
+    scripts.append(html[gt + 1:end.start()])
+    return end.end()
+
+
+def _h1_entry(html: str, start: int, gt: int) -> tuple[int, int, str]:
+    """(start, end, text) of the <h1> whose start tag opens at `start` and closes at `gt`."""
+    close = _H1_END.search(html, gt + 1, gt + 1 + ELEMENT_TEXT_CHARS)
+    text = _headline_text(html[gt + 1:close.start()]) if close else ""
+    return start, close.end() if close else gt + 1, text
+
+
+def _time_entry(html: str, start: int, attr_text: str, gt: int) -> tuple[int, dict[str, str], str]:
+    """(start, attributes, date as stated) of the <time> whose start tag opens at `start`."""
+    attrs = tag_attributes(attr_text)
+    # its datetime (or content), else its text: '<time class="...">1. Januar 2023</time>' states a date too
+    stated = attrs.get("datetime") or attrs.get("content") or \
+        _element_text(html, gt + 1, "time", TIME_TEXT_CHARS).replace("\n", " ")
+    return start, attrs, stated
 
 
 def read_headline_region(html: str, head_end: int, body: Body) -> None:
@@ -667,80 +704,3 @@ def _author_mark(html: str, lt: int) -> AuthorMark | None:
         return None
     return AuthorMark(kind, lt, html, gt, name, attrs.get("content") if name == "meta" else None,
                        kind == "itemprop_author" and "itemscope" in attrs)
-
-
-
-# --------------------------------------------------------------------------------------------------
-# JSON-LD
-
-_ARTICLE_TYPES = frozenset((
-    "article", "newsarticle", "reportagenewsarticle", "analysisnewsarticle", "opinionnewsarticle",
-    "backgroundnewsarticle", "reviewnewsarticle", "askpublicnewsarticle", "blogposting", "liveblogposting",
-    "socialmediaposting", "scholarlyarticle", "techarticle", "report", "recipe", "review", "howto",
-    "creativework", "videoobject", "podcastepisode", "discussionforumposting", "qapage", "medicalwebpage"))
-_PAGE_TYPES = frozenset(("webpage", "itempage", "aboutpage", "profilepage", "collectionpage", "contactpage"))
-_ORG_TYPES = frozenset(("organization", "newsmediaorganization", "corporation", "localbusiness", "ngo",
-                        "educationalorganization", "governmentorganization", "onlinebusiness", "brand"))
-
-
-def _types(obj: dict) -> set[str]:
-    t = obj.get("@type")
-    return {x.lower().rsplit("/", 1)[-1] for x in (t if isinstance(t, list) else [t]) if isinstance(x, str)}
-
-
-@dataclass(slots=True)
-class JsonLd:
-    """The JSON-LD objects that matter: the article, the web page, the web site, and every object by `@id`."""
-    article: dict | None
-    page: dict | None
-    website: dict | None
-    ids: dict[str, dict]
-
-
-def read_jsonld(objects: list[dict]) -> JsonLd:
-    """The article, web page and web site objects among a page's JSON-LD objects (first of each kind)."""
-    ids: dict[str, dict] = {}
-    article = page = website = None
-    for obj in objects:
-        if isinstance(obj.get("@id"), str):
-            ids.setdefault(obj["@id"], obj)
-    for obj in objects:
-        t = _types(obj)
-        if article is None and t & _ARTICLE_TYPES:
-            article = obj
-        elif page is None and t & _PAGE_TYPES:
-            page = obj
-        elif website is None and "website" in t:
-            website = obj
-    return JsonLd(article, page, website, ids)
-
-
-def _resolve(value: object, ids: dict[str, dict]) -> object:
-    if isinstance(value, dict) and set(value) <= {"@id", "@type"} and isinstance(value.get("@id"), str):
-        return ids.get(value["@id"], value)
-    return value
-
-
-def ld_entities(value: object, ids: dict[str, dict]) -> list[tuple[str, str | None]]:
-    """JSON-LD person / organisation value(s) -> [(name, 'person' | 'organization' | None)]."""
-    out: list[tuple[str, str | None]] = []
-    for item in value if isinstance(value, list) else [value]:
-        item = _resolve(item, ids)
-        if isinstance(item, str):
-            if item.strip() and not item.strip().startswith(("http://", "https://")):
-                out.append((clean_text(item), None))
-        elif isinstance(item, dict):
-            name = item.get("name")
-            if isinstance(name, list):
-                name = next((n for n in name if isinstance(n, str)), None)
-            if isinstance(name, dict):
-                name = name.get("@value")
-            if not isinstance(name, str) or not name.strip():
-                given, family = item.get("givenName"), item.get("familyName")
-                name = " ".join(x for x in (given, family) if isinstance(x, str)) or None
-            if not name:
-                continue
-            t = _types(item)
-            kind = "organization" if t & _ORG_TYPES and "person" not in t else "person" if "person" in t else None
-            out.append((clean_text(name), kind))
-    return out

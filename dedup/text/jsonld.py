@@ -1,0 +1,82 @@
+"""The JSON-LD objects of a page that its metadata reads: the article, the web page, the web site (`read_jsonld`),
+and the people and organisations a value names (`ld_entities`). Pure row logic over the objects that
+`dedup.text.markup.jsonld_from_bodies` parsed from the scripts `dedup.text.pagescan.scan_page` found.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dedup.text.pagescan import clean_text
+
+_ARTICLE_TYPES = frozenset((
+    "article", "newsarticle", "reportagenewsarticle", "analysisnewsarticle", "opinionnewsarticle",
+    "backgroundnewsarticle", "reviewnewsarticle", "askpublicnewsarticle", "blogposting", "liveblogposting",
+    "socialmediaposting", "scholarlyarticle", "techarticle", "report", "recipe", "review", "howto",
+    "creativework", "videoobject", "podcastepisode", "discussionforumposting", "qapage", "medicalwebpage"))
+_PAGE_TYPES = frozenset(("webpage", "itempage", "aboutpage", "profilepage", "collectionpage", "contactpage"))
+_ORG_TYPES = frozenset(("organization", "newsmediaorganization", "corporation", "localbusiness", "ngo",
+                        "educationalorganization", "governmentorganization", "onlinebusiness", "brand"))
+
+
+def _types(obj: dict) -> set[str]:
+    t = obj.get("@type")
+    return {x.lower().rsplit("/", 1)[-1] for x in (t if isinstance(t, list) else [t]) if isinstance(x, str)}
+
+
+@dataclass(slots=True)
+class JsonLd:
+    """The JSON-LD objects that matter: the article, the web page, the web site, and every object by `@id`."""
+    article: dict | None
+    page: dict | None
+    website: dict | None
+    ids: dict[str, dict]
+
+
+def read_jsonld(objects: list[dict]) -> JsonLd:
+    """The article, web page and web site objects among a page's JSON-LD objects (first of each kind)."""
+    ids: dict[str, dict] = {}
+    article = page = website = None
+    for obj in objects:
+        if isinstance(obj.get("@id"), str):
+            ids.setdefault(obj["@id"], obj)
+    for obj in objects:
+        t = _types(obj)
+        if article is None and t & _ARTICLE_TYPES:
+            article = obj
+        elif page is None and t & _PAGE_TYPES:
+            page = obj
+        elif website is None and "website" in t:
+            website = obj
+    return JsonLd(article, page, website, ids)
+
+
+def _resolve(value: object, ids: dict[str, dict]) -> object:
+    if isinstance(value, dict) and set(value) <= {"@id", "@type"} and isinstance(value.get("@id"), str):
+        return ids.get(value["@id"], value)
+    return value
+
+
+def ld_entities(value: object, ids: dict[str, dict]) -> list[tuple[str, str | None]]:
+    """JSON-LD person / organisation value(s) -> [(name, 'person' | 'organization' | None)]."""
+    out: list[tuple[str, str | None]] = []
+    for item in value if isinstance(value, list) else [value]:
+        item = _resolve(item, ids)
+        if isinstance(item, str):
+            if item.strip() and not item.strip().startswith(("http://", "https://")):
+                out.append((clean_text(item), None))
+        elif isinstance(item, dict):
+            name = item.get("name")
+            if isinstance(name, list):
+                name = next((n for n in name if isinstance(n, str)), None)
+            if isinstance(name, dict):
+                name = name.get("@value")
+            if not isinstance(name, str) or not name.strip():
+                given, family = item.get("givenName"), item.get("familyName")
+                name = " ".join(x for x in (given, family) if isinstance(x, str)) or None
+            if not name:
+                continue
+            t = _types(item)
+            kind = "organization" if t & _ORG_TYPES and "person" not in t else "person" if "person" in t else None
+            out.append((clean_text(name), kind))
+    return out

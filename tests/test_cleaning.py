@@ -217,6 +217,10 @@ def test_a_doubted_line_goes_only_beside_a_story_the_model_is_sure_of():
         lines = story if len(probs) == len(story) else sure
         assert not sure_story(lines, probs)
         assert choose_lines([*lines, teaser], [*probs, 0.4]).kept[-1] == teaser.text
+    # between two sure lines it is inside the story, and stays
+    inside = [*sure[:2], teaser, *sure[2:]]
+    assert sure_story(inside, [0.95, 0.95, 0.4] + [0.95] * (len(sure) - 2)) == (0, len(sure))
+    assert choose_lines(inside, [0.95, 0.95, 0.4] + [0.95] * (len(sure) - 2)).kept == [ln.text for ln in inside]
     # the threshold only rises: a caller's higher threshold (the whole-page pass) stands
     assert choose_lines([*sure, teaser], [0.95] * len(sure) + [0.55], threshold=0.6).reasons == [BLOCK_MODEL]
     assert CONFIDENT_THRESHOLD > KEEP_THRESHOLD

@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 
 from dedup.text.blockmodel import shipped_model
 from dedup.text.cleaning import (_NEWSLETTER_SIGNUP, _SCRIPT_CALL, _SIGNUP_PROMO, BLOCK_MODEL, CHROME_LABEL,
-                                 MARKUP_LEAK, SCRIPT_LEAK, SIGNUP_PROMO, choose_lines, fold_line, guard_reason,
+                                 CONFIDENT_THRESHOLD, CONFIDENT_WORDS, KEEP_THRESHOLD, MARKUP_LEAK, SCRIPT_LEAK,
+                                 SIGNUP_PROMO, choose_lines, fold_line, guard_reason, sure_story,
                                  is_chrome_label, is_link_bar, is_markup_leak, is_script_leak, is_signup_promo,
                                  plain_lines, site_names)
 from dedup.text.extract import extract_html, extract_plain
@@ -200,6 +201,29 @@ def test_removed_lines_carry_their_reason():
     assert choice.kept == [lines[0].text]
     assert choice.reasons == [SCRIPT_LEAK, MARKUP_LEAK, CHROME_LABEL, BLOCK_MODEL]
     assert choice.removed_chars == sum(len(ln.text) for ln in lines[1:])
+
+
+def test_a_doubted_line_goes_only_beside_a_story_the_model_is_sure_of():
+    story = [Line(text, "p", 0, 0) for text in STORY]
+    words = sum(len(ln.text.split()) for ln in story)
+    teaser = Line("Our weekly round-up of the best reads from the region, every Friday", "p", 0, 0)
+    # sure of a story (CONFIDENT_WORDS words at CONFIDENT_P or more): a line at 0.4 is chrome beside it
+    sure = story * (CONFIDENT_WORDS // words + 1)
+    assert sure_story(sure, [0.95] * len(sure))
+    choice = choose_lines([*sure, teaser], [0.95] * len(sure) + [0.4])
+    assert choice.kept == [ln.text for ln in sure] and choice.reasons == [BLOCK_MODEL]
+    # the same line at the same probability stays on a page with no sure story (a short post, an odd layout)
+    for probs in ([0.95] * len(story), [0.6] * len(sure)):
+        lines = story if len(probs) == len(story) else sure
+        assert not sure_story(lines, probs)
+        assert choose_lines([*lines, teaser], [*probs, 0.4]).kept[-1] == teaser.text
+    # between two sure lines it is inside the story, and stays
+    inside = [*sure[:2], teaser, *sure[2:]]
+    assert sure_story(inside, [0.95, 0.95, 0.4] + [0.95] * (len(sure) - 2)) == (0, len(sure))
+    assert choose_lines(inside, [0.95, 0.95, 0.4] + [0.95] * (len(sure) - 2)).kept == [ln.text for ln in inside]
+    # the threshold only rises: a caller's higher threshold (the whole-page pass) stands
+    assert choose_lines([*sure, teaser], [0.95] * len(sure) + [0.55], threshold=0.6).reasons == [BLOCK_MODEL]
+    assert CONFIDENT_THRESHOLD > KEEP_THRESHOLD
 
 
 def test_a_page_the_model_would_empty_keeps_every_line_but_the_guarded_ones():

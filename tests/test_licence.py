@@ -524,7 +524,9 @@ def test_bench_licence_accuracy(bench_crawl):
             ev = html_licence_evidence(doc["html"])
             times.append(time.perf_counter() - t0)
             ex = extract_html(doc["html"], doc["url"])
-            ev += jsonld_licence_evidence(ex.metadata.jsonld) + text_licence_evidence(ex.blocks)
+            # the build reads every main-content line for rights evidence, kept or not (`extract.page_rights`):
+            # a wire credit or a licence line under the story is evidence even where it is not story text
+            ev += jsonld_licence_evidence(ex.metadata.jsonld) + text_licence_evidence(ex.evidence_blocks or ex.blocks)
             total += 1
             hits += decide_licence(ev)["licence_spdx"] == labels[doc["id"]]
     assert total >= 400

@@ -595,7 +595,8 @@ def test_page_data_is_escaped_in_the_documents(hostile_release, document):
     if document == LICENSES:  # the credit lines show every CC BY title as the page gave it
         data = pl.read_parquet(data_files(hostile_release), columns=["licence_spdx", "attribution_text"])
         credits = data.filter(pl.col("licence_spdx").str.starts_with("CC-BY"))["attribution_text"]
-        assert len(credits) == 3
+        # every page links CC BY; a sample text that carries its own "All rights reserved" line is reserved
+        assert len(credits) >= 3
         for credit in credits:
             assert " ".join(credit.split()) in " ".join(text.split()), credit
     if document == CARD:

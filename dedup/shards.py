@@ -13,6 +13,7 @@ import os
 import shutil
 import zlib
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -135,19 +136,43 @@ def write_sorted(spill: BucketSpill, bucket: int, path: Path, kv: dict[str, str]
         if n == 0:
             writer.write_table(out_schema.empty_table(), row_group_size=rows_per_group)
         for start in range(0, n, rows_per_group):
-            p, r = piece[start:start + rows_per_group], row[start:start + rows_per_group]
-            taken, at = [], np.empty(len(p), dtype=np.int64)
-            done = 0
-            for i in np.unique(p):
-                mine = np.flatnonzero(p == i)
-                taken.append(_read_piece(pieces[i]).cast(sch).take(pa.array(r[mine])))
-                at[mine] = np.arange(done, done + len(mine))
-                done += len(mine)
-            group = pa.concat_tables(taken).take(pa.array(at)).replace_schema_metadata(meta)
-            del taken
-            writer.write_table(group, row_group_size=rows_per_group)
+            group = _row_group(pieces, piece[start:start + rows_per_group], row[start:start + rows_per_group], sch)
+            writer.write_table(group.replace_schema_metadata(meta), row_group_size=rows_per_group)
+            del group
+            pa.default_memory_pool().release_unused()  # the next group reuses little of this one's buffers
     os.replace(tmp, path)
     return n
+
+
+def _row_group(pieces: list[Path], piece: np.ndarray, row: np.ndarray, sch: pa.Schema) -> pa.Table:
+    """The rows (piece[k], row[k]) in this order, as one table of single-chunk columns. Each piece
+    gives its rows once (its mapped pages are let go before the next piece is read), then each column
+    is put in order on its own, its taken rows dropped as soon as they are concatenated: the group is
+    held about once plus one column twice, not three times (`Table.take` on a chunked table
+    concatenates every chunk first)."""
+    taken: list[list[Any]] = []  # per piece, its columns (None once moved into the group)
+    at = np.empty(len(piece), dtype=np.int64)  # where each row of the group lands among the taken rows
+    done = 0
+    for i in np.unique(piece):
+        mine = np.flatnonzero(piece == i)
+        rows = _read_piece(pieces[i]).take(pa.array(row[mine])).cast(sch)  # casting the taken rows: the same values
+        taken.append([c.chunk(0) if c.num_chunks == 1 else c.combine_chunks() for c in rows.columns])
+        del rows
+        at[mine] = np.arange(done, done + len(mine))
+        done += len(mine)
+    where = pa.array(at)
+    columns = []
+    pool = pa.default_memory_pool()
+    for c in range(len(sch)):
+        parts = [t[c] for t in taken]
+        for t in taken:
+            t[c] = None
+        whole = pa.concat_arrays(parts) if len(parts) > 1 else parts[0]
+        del parts
+        columns.append(whole.take(where))
+        del whole
+        pool.release_unused()
+    return pa.Table.from_arrays(columns, schema=sch)
 
 
 def shard_tasks(spill: BucketSpill, out_folder: Path, prefix: str, kv: dict[str, str],

@@ -17,14 +17,14 @@ from dedup.shards import COMPRESSION, COMPRESSION_LEVEL, BucketSpill, write_sort
 KV = {"dedup.version": "test", "dedup.table": "test"}
 
 
-def _signatures(n: int, seed: int) -> pa.Table:
+def _signatures(n: int, seed: int, lengths: tuple[int, ...] = (16,)) -> pa.Table:
     rng = random.Random(seed)
     ids = [f"<urn:uuid:{rng.getrandbits(128):032x}>" for _ in range(n)]
     return pa.table({
         "doc_id": ids,
         "is_canonical": [rng.random() < 0.2 for _ in range(n)],
         "n_shingles": [None if rng.random() < 0.1 else rng.randrange(1, 900) for _ in range(n)],
-        "signature": [[rng.getrandbits(32) for _ in range(16)] for _ in range(n)],
+        "signature": [[rng.getrandbits(32) for _ in range(rng.choice(lengths))] for _ in range(n)],
     }).cast(schema("signatures"))
 
 
@@ -53,7 +53,13 @@ def _whole(table: pa.Table, rows_per_group: int, path) -> bytes:
     return path.read_bytes()
 
 
-@pytest.mark.parametrize("name, make", [("signatures", _signatures), ("duplicates", _duplicates)])
+def _ragged(n: int, seed: int) -> pa.Table:
+    """Lists of several lengths: taken as any other column, not placed row by row."""
+    return _signatures(n, seed, (1, 16, 17))
+
+
+@pytest.mark.parametrize("name, make", [("signatures", _signatures), ("signatures", _ragged),
+                                        ("duplicates", _duplicates)])
 @pytest.mark.parametrize("pieces, group_bytes", [(1, 1 << 30), (7, 20_000), (23, 3_000)])
 def test_write_sorted_gives_the_bytes_of_the_whole_sorted_table(tmp_path, name, make, pieces, group_bytes):
     rows = make(700, seed=pieces)
@@ -75,3 +81,14 @@ def test_an_empty_bucket_is_a_file_with_no_rows(tmp_path):
     out = tmp_path / "out.parquet"
     assert write_sorted(spill, 1, out, KV, 1 << 20) == 0
     assert pq.read_table(out).num_rows == 0
+
+
+def test_lists_of_one_length_per_piece_but_not_per_bucket_are_taken_like_the_others(tmp_path):
+    rows = pa.concat_tables([_signatures(300, seed=1, lengths=(8,)), _signatures(300, seed=2, lengths=(9,))])
+    spill = BucketSpill(tmp_path / "spill", 1, "signatures")
+    spill.add(rows.slice(0, 300))
+    spill.add(rows.slice(300))
+    out = tmp_path / "out.parquet"
+    write_sorted(spill, 0, out, KV, 10_000)
+    sizes = pq.ParquetFile(out).metadata
+    assert out.read_bytes() == _whole(rows, sizes.row_group(0).num_rows, tmp_path / "whole.parquet")

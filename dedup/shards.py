@@ -13,6 +13,7 @@ import os
 import shutil
 import zlib
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -113,10 +114,18 @@ def write_sorted(spill: BucketSpill, bucket: int, path: Path, kv: dict[str, str]
     sch = schema(spill.schema_name)
     pieces = spill.pieces_of(bucket)
     ids, piece_of, nbytes = [], [], 0
+    # list columns of numbers whose lists all have one length (signatures): placed row by row (below)
+    fixed: dict[int, int | None] = {c: None for c, f in enumerate(sch) if _numbers_list(f.type)}
     for i, f in enumerate(pieces):
-        t = _read_piece(f)
-        nbytes += t.cast(sch).nbytes
+        t = _read_piece(f).cast(sch)
+        nbytes += t.nbytes
         ids.append(t.column("doc_id").combine_chunks())
+        for c in list(fixed):
+            length = _one_length(t.column(c))
+            if length is None or fixed[c] not in (None, length):
+                del fixed[c]
+            elif length:
+                fixed[c] = length
         piece_of.append(np.full(t.num_rows, i, dtype=np.int32))
         del t
     n = sum(len(a) for a in ids)
@@ -135,19 +144,83 @@ def write_sorted(spill: BucketSpill, bucket: int, path: Path, kv: dict[str, str]
         if n == 0:
             writer.write_table(out_schema.empty_table(), row_group_size=rows_per_group)
         for start in range(0, n, rows_per_group):
-            p, r = piece[start:start + rows_per_group], row[start:start + rows_per_group]
-            taken, at = [], np.empty(len(p), dtype=np.int64)
-            done = 0
-            for i in np.unique(p):
-                mine = np.flatnonzero(p == i)
-                taken.append(_read_piece(pieces[i]).cast(sch).take(pa.array(r[mine])))
-                at[mine] = np.arange(done, done + len(mine))
-                done += len(mine)
-            group = pa.concat_tables(taken).take(pa.array(at)).replace_schema_metadata(meta)
-            del taken
-            writer.write_table(group, row_group_size=rows_per_group)
+            group = _row_group(pieces, piece[start:start + rows_per_group], row[start:start + rows_per_group], sch,
+                               {c: length for c, length in fixed.items() if length})
+            writer.write_table(group.replace_schema_metadata(meta), row_group_size=rows_per_group)
+            del group
+            pa.default_memory_pool().release_unused()  # the next group reuses little of this one's buffers
     os.replace(tmp, path)
     return n
+
+
+def _row_group(pieces: list[Path], piece: np.ndarray, row: np.ndarray, sch: pa.Schema,
+               fixed: dict[int, int]) -> pa.Table:
+    """The rows (piece[k], row[k]) in this order, as one table of single-chunk columns. Each piece
+    gives its rows once (its mapped pages are let go before the next piece is read), then each column
+    is put in order on its own, its taken rows dropped as soon as they are concatenated: the group is
+    held about once plus one column twice, not three times (`Table.take` on a chunked table
+    concatenates every chunk first). The columns of `fixed` (column -> length of every list) are
+    written straight into their place in one array: a signature column is most of its group, and
+    taking lists goes through an index of every value."""
+    others = [c for c in range(len(sch)) if c not in fixed]
+    rest = pa.schema([sch[c] for c in others])
+    placed = {c: np.empty((len(piece), length), dtype=sch[c].type.value_type.to_pandas_dtype())
+              for c, length in fixed.items()}
+    taken: list[list[Any]] = []  # per piece, its other columns (None once moved into the group)
+    at = np.empty(len(piece), dtype=np.int64)  # where each row of the group lands among the taken rows
+    done = 0
+    for i in np.unique(piece):
+        mine = np.flatnonzero(piece == i)
+        table = _read_piece(pieces[i])
+        wanted = pa.array(row[mine])
+        rows = table.select(others).take(wanted).cast(rest)  # casting the taken rows only: the same values
+        taken.append([c.chunk(0) if c.num_chunks == 1 else c.combine_chunks() for c in rows.columns])
+        for c, out in placed.items():
+            out[mine] = _list_values(table.column(c).cast(sch[c].type), fixed[c])[row[mine]]
+        del rows, table
+        at[mine] = np.arange(done, done + len(mine))
+        done += len(mine)
+    where = pa.array(at)
+    columns: list[Any] = [None] * len(sch)
+    pool = pa.default_memory_pool()
+    for k, c in enumerate(others):
+        parts = [t[k] for t in taken]
+        for t in taken:
+            t[k] = None
+        whole = pa.concat_arrays(parts) if len(parts) > 1 else parts[0]
+        del parts
+        columns[c] = whole.take(where)
+        del whole
+        pool.release_unused()
+    for c, out in placed.items():
+        offsets = pa.array(np.arange(0, out.size + 1, fixed[c], dtype=np.int32))
+        columns[c] = pa.ListArray.from_arrays(offsets, pa.array(out.reshape(-1)), type=sch[c].type)
+    return pa.Table.from_arrays(columns, schema=sch)
+
+
+def _numbers_list(t: pa.DataType) -> bool:
+    return pa.types.is_list(t) and (pa.types.is_integer(t.value_type) or pa.types.is_floating(t.value_type))
+
+
+def _one_length(column: pa.ChunkedArray) -> int | None:
+    """The length of every list of a column without nulls (0: no rows), or None when they differ."""
+    found = 0
+    for chunk in column.chunks:
+        if len(chunk) == 0:
+            continue
+        lengths = np.diff(chunk.offsets.to_numpy())
+        if chunk.null_count or chunk.flatten().null_count or lengths.min() != lengths.max() or lengths[0] == 0:
+            return None
+        if found not in (0, lengths[0]):
+            return None
+        found = int(lengths[0])
+    return found
+
+
+def _list_values(column: pa.ChunkedArray, length: int) -> np.ndarray:
+    """The values of a list column of one length as rows of a 2-D array (no copy for one chunk)."""
+    values = column.chunk(0).flatten() if column.num_chunks == 1 else column.combine_chunks().flatten()
+    return values.to_numpy(zero_copy_only=True).reshape(-1, length)
 
 
 def shard_tasks(spill: BucketSpill, out_folder: Path, prefix: str, kv: dict[str, str],

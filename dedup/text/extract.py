@@ -213,13 +213,15 @@ def extract_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
     raw = {name: batch.column(name).to_pylist() for name in ("url", "reject_reason", "reject_detail", "html", "text",
                                                               "charset")}
     cols: dict[str, list] = {f.name: [] for f in sch if f.name not in passed}
-    for i in range(batch.num_rows):
-        row = {"url": raw["url"][i], "reject_reason": raw["reject_reason"][i], "reject_detail": raw["reject_detail"][i]}
-        row["domain"] = registered_domain(row["url"])
-        if row["reject_reason"] is None:
-            row.update(_extract_row(raw["html"][i], raw["text"][i], row["url"], raw["charset"][i], row["domain"]))
-        for name, values in cols.items():
-            values.append(row.get(name))
+    with alarm_handler():
+        for i in range(batch.num_rows):
+            row = {"url": raw["url"][i], "reject_reason": raw["reject_reason"][i],
+                   "reject_detail": raw["reject_detail"][i]}
+            row["domain"] = registered_domain(row["url"])
+            if row["reject_reason"] is None:
+                row.update(_extract_row(raw["html"][i], raw["text"][i], row["url"], raw["charset"][i], row["domain"]))
+            for name, values in cols.items():
+                values.append(row.get(name))
     arrays = [batch.column(name) if name in passed else pa.array(cols[name], sch.field(name).type)
               for name in sch.names]
     return pa.RecordBatch.from_arrays(arrays, schema=sch)
@@ -233,24 +235,55 @@ class ExtractTimeout(Exception):
     """A record's extraction ran past EXTRACT_BUDGET_S."""
 
 
+def _on_alarm(signum, frame):  # noqa: ARG001
+    raise ExtractTimeout()
+
+
+_batch_handler = False  # `alarm_handler` has installed _on_alarm (main thread only)
+
+
+def _signals_usable() -> bool:
+    return threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
+
+
+@contextmanager
+def alarm_handler():
+    """`time_budget`'s SIGALRM handler installed once for many pages: `signal.signal` converts handlers to
+    and from enums in Python, and two calls a page cost ~0.7 % of a build. A no-op off the main thread, or
+    while the caller has a timer running (its alarm, due between pages, must find the caller's handler)."""
+    global _batch_handler
+    if _batch_handler or not _signals_usable() or signal.getitimer(signal.ITIMER_REAL)[0]:
+        yield
+        return
+    previous = signal.signal(signal.SIGALRM, _on_alarm)
+    _batch_handler = True
+    try:
+        yield
+    finally:
+        _batch_handler = False
+        signal.signal(signal.SIGALRM, previous)
+
+
 @contextmanager
 def time_budget(seconds: float):
     """Raise ExtractTimeout in the guarded code after `seconds` of wall-clock time (a SIGALRM timer);
     a no-op where signals cannot be used (not the main thread, or no setitimer). A timer the caller
     had set keeps running: if it is due first, it governs and no budget is set."""
-    if seconds <= 0 or threading.current_thread() is not threading.main_thread() \
-            or not hasattr(signal, "setitimer"):
+    if seconds <= 0 or not _signals_usable():
         yield
+        return
+    if _batch_handler:  # inside `alarm_handler`: no timer of the caller's runs (it checked), the handler is set
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        try:
+            yield
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
         return
     outer, interval = signal.getitimer(signal.ITIMER_REAL)
     if outer and outer <= seconds:
         yield
         return
-
-    def on_alarm(signum, frame):  # noqa: ARG001
-        raise ExtractTimeout()
-
-    previous = signal.signal(signal.SIGALRM, on_alarm)
+    previous = signal.signal(signal.SIGALRM, _on_alarm)
     start = time.monotonic()
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:

@@ -67,6 +67,16 @@ def word_runs(text: str) -> str:
     return " ".join(text.split())
 
 
+def caseless_search(text: str, caseless: re.Pattern[str], lowered: re.Pattern[str]) -> bool:
+    """`caseless.search(text)` (a re.IGNORECASE pattern) found anything; `lowered` is the same pattern in
+    lower case without the flag. An ASCII text is lowered and searched by `lowered`: the same answer (no
+    ASCII character folds to another outside A-Z), 2-4x faster, since a case-sensitive alternation of
+    literals is tried only where one of them starts, where re.I tests every position."""
+    if text.isascii():
+        return lowered.search(text.lower()) is not None
+    return caseless.search(text) is not None
+
+
 def text_hash(text: str) -> str:
     """sha256 of the normalised text: equal for texts that differ only in case, spacing or punctuation."""
     return hashlib.sha256(normalise_text(text).encode("utf-8")).hexdigest()

@@ -99,3 +99,10 @@ def test_compiled_tree_walk_is_the_numpy_walk(seed, n, whole):
     # feature values around the trees' own thresholds (ties included), so both branches of each node are taken
     X = rng.choice(model.threshold, size=(n, len(model.features))) + rng.choice([-1e-9, 0.0, 1e-9], (n, 1))
     assert model.predict(X).tobytes() == _numpy_walk(model, X).tobytes()
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXT | st.text(st.sampled_from("ab |•·»›\u2022"), max_size=8))
+def test_separator_test_is_the_character_class(text):
+    from dedup.text.blockfeatures import _has_separator
+    assert _has_separator(text) == (re.search("[|•·»›]", text) is not None)

@@ -16,6 +16,8 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dedup.sources import warc
 from dedup.sources.read import InputFile, detect_format, expand_inputs, read_input
@@ -545,6 +547,15 @@ def test_deep_nesting_skips_main_content_extraction_and_stays_linear() -> None:
     assert _growth(extract_html, nested(16_000), nested(64_000)) < 10
     # real pages are far below the limit (the largest of the shared corpora: ~21,600)
     assert nesting_cost(nested(30)) == 465
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["<div>", "</div>", "<DIV class=x>", "<article>", "</Article>", "<p>", "<", "x"]),
+                max_size=120), st.integers(0, 600))
+def test_nesting_bound_is_the_scan(parts, limit) -> None:
+    from dedup.text.extract import nesting_cost, nesting_within
+    html = "".join(parts)
+    assert nesting_within(html, limit) == (nesting_cost(html, limit) <= limit)
 
 
 def test_extraction_budget_rejects_a_page_that_runs_too_long(monkeypatch) -> None:

@@ -110,6 +110,14 @@ def worker_environment() -> None:
 _frozen = False
 
 
+def freeze_loaded() -> None:
+    """Leave what the process holds before its first task (the imported modules: ~80,000 objects) out of
+    every later collection. `release` freezes once more after the first task; before that, the automatic
+    full collections of that task walked the modules too (about half the collector's time in a build)."""
+    gc.collect()
+    gc.freeze()
+
+
 def release() -> None:
     """Hand the memory a finished task freed back to the system: Python's garbage, Arrow's pool and
     the C heap (glibc keeps freed memory otherwise, and a worker's resident size stays at its peak)."""

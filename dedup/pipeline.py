@@ -44,7 +44,7 @@ from dedup.ingest import ingest_file
 from dedup.keys import (NEW, PREVIOUS_SIGNED, PREVIOUS_TAKEN, Source, bucket_bounds, gather_source, read_keys,
                         resolve_bucket, sample_source, scatter_source)
 from dedup import keys as keys_rows
-from dedup.memory import Budget, RssSampler, release
+from dedup.memory import Budget, RssSampler, freeze_loaded, release
 from dedup.neardup.lsh import VerifyParams
 from dedup.neardup.minhash import kernels_cached, s_curve
 from dedup.neardup.ondisk import BYTES_PER_BAND_ROW, BYTES_PER_EDGE_DOC, BYTES_PER_GUARD_EDGE, near_dup_components
@@ -537,6 +537,7 @@ def build(inputs: list[str], out: Path, config: BuildConfig, *, workers: int = 1
     try:
         with _terminate_as_interrupt(), _engine(dask, workers) as steps, RssSampler() as sampler:
             work.prepare(fingerprint)
+            freeze_loaded()
             b = Build(files, input_bytes, work, config, prev, steps, progress, fingerprint, budget)
             progress.start(sum(input_bytes), len(files))
             figures: dict[str, dict[str, Any]] = {}

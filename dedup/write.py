@@ -52,8 +52,9 @@ def apply_part(part: Path, group: int, keys_file: Path, decided: tuple[list[Path
             pl.coalesce("reason", "reject_reason").alias("reject_reason"),
             pl.coalesce("detail", "reject_detail").alias("reject_detail")).drop("reason", "detail")
     verdict = verdict.join(frame(spill.gather(decided[0], group)), on="doc_id", how="left")
-    # the language of the final text (identified at signing)
-    verdict = verdict.join(frame(signed.select(["doc", "language", "language_score"])), on="doc", how="left")
+    # the language of the final text (identified at signing), and its hash (the text `final_text` makes again)
+    verdict = verdict.join(frame(signed.select(["doc", "language", "language_score", "hash"])).rename(
+        {"hash": "signed_hash"}), on="doc", how="left")
     provenance = frame(spill.gather(decided[2], group))
     data = {cls: BucketSpill(spill_root / "data" / cls, n, "documents", tag) for cls, n in shards["data"].items()}
     dups_spill = BucketSpill(spill_root / "duplicates", shards["duplicates"], "duplicates", tag)
@@ -194,16 +195,18 @@ def collect_samples(docs: pl.DataFrame, lookup: dict[str, set[int]], samples: di
 
 
 def final_text(canon: pl.DataFrame, lookup: dict[str, set[int]]) -> pl.DataFrame:
-    """Apply the cross-site decisions to canonical rows: text, n_chars, hash and removal counts."""
+    """Apply the cross-site decisions to canonical rows: text, n_chars, hash and removal counts. The hash
+    is the one signing took of the same text (`signed_hash`, the same chrome lookup) where there is one."""
     texts, n_chars, hashes, n_removed, chars_removed = [], [], [], [], []
-    for domain, title, blocks, keys, headings, removed0, chars0 in canon.select(
+    signed = canon["signed_hash"] if "signed_hash" in canon.columns else pl.repeat(None, canon.height, eager=True)
+    for domain, title, blocks, keys, headings, removed0, chars0, signed_hash in canon.select(
             "domain", "title", "blocks", "block_keys", "heading_keys", "blocks_removed",
-            "boilerplate_chars_removed").iter_rows():
+            "boilerplate_chars_removed", signed.alias("signed_hash")).iter_rows():
         kept, removed, chars = final_blocks(blocks, keys, domain, lookup, title, headings)
         body = join_blocks(kept)
         texts.append(body)
         n_chars.append(len(body))
-        hashes.append(text_hash(body))
+        hashes.append(signed_hash if signed_hash is not None else text_hash(body))
         n_removed.append((removed0 or 0) + removed)
         chars_removed.append((chars0 or 0) + chars)
     return canon.with_columns(

@@ -273,3 +273,11 @@ def test_bench_wire_accuracy_on_docs_with_signals(bench_crawl):
     assert total >= 400 and own_total >= 10
     assert hits / total >= 0.97, (hits, total)
     assert own_hits == own_total  # the site's own reporting is never given an agency
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(st.sampled_from("reutrsRUTESpi.comPIOCMwgWGndAPaf K\u212a\u017f\u0130\u0131é"), max_size=30)
+       | st.sampled_from(["REUTERS staff", "Compiled by x", "ReUtErS", "UPI.COM", "upi.com", "Reporting by J"]))
+def test_credit_prefilter_is_the_regex_rule(text):
+    from dedup.rights.attribution import _MAY_CREDIT, _MAY_CREDIT_ANY_CASE, _may_credit
+    assert _may_credit(text) == bool(_MAY_CREDIT.search(text) or _MAY_CREDIT_ANY_CASE.search(text))

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dedup.text.blockfeatures import FEATURE_NAMES, _span, block_features
-from dedup.text.blockmodel import PROSE_LINE_WORDS, prose_words
+from dedup.text.blockmodel import PROSE_LINE_WORDS, prose_words, shipped_model, whole_page_model
 from dedup.text.layout import Line
 from dedup.text.normalise import tidy_spaces
 
@@ -78,3 +78,31 @@ def test_features_on_a_page_without_prose_or_headings():
     assert X.shape == (2, len(FEATURE_NAMES))
     assert col(X, "span6_inside") == [0, 0] and col(X, "prose_after_share") == [1, 1]
     assert np.isfinite(X).all()
+
+
+def _numpy_walk(model, X: np.ndarray) -> np.ndarray:
+    """The trees' probabilities by the array-at-a-time walk `TreeModel.predict` used before it was compiled."""
+    flat = np.ascontiguousarray(X, dtype=np.float64).reshape(-1)
+    row_start = (np.arange(len(X)) * X.shape[1])[:, None]
+    node = np.broadcast_to(model.roots, (len(X), len(model.roots)))
+    for _ in range(model.depth):
+        x = flat.take(row_start + model.feature.take(node))
+        node = model.children.take(2 * node + (x > model.threshold.take(node)))
+    return 1.0 / (1.0 + np.exp(-(model.baseline + model.value.take(node).sum(axis=1))))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(0, 40), st.booleans())
+def test_compiled_tree_walk_is_the_numpy_walk(seed, n, whole):
+    model = whole_page_model() if whole else shipped_model()
+    rng = np.random.default_rng(seed)
+    # feature values around the trees' own thresholds (ties included), so both branches of each node are taken
+    X = rng.choice(model.threshold, size=(n, len(model.features))) + rng.choice([-1e-9, 0.0, 1e-9], (n, 1))
+    assert model.predict(X).tobytes() == _numpy_walk(model, X).tobytes()
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXT | st.text(st.sampled_from("ab |•·»›\u2022"), max_size=8))
+def test_separator_test_is_the_character_class(text):
+    from dedup.text.blockfeatures import _has_separator
+    assert _has_separator(text) == (re.search("[|•·»›]", text) is not None)

@@ -678,3 +678,16 @@ def test_a_section_heading_many_stories_share_stays_where_it_heads_the_article(t
     for i in range(5):
         got = paragraphs(texts[f"s{i}"])
         assert "Conclusion" in got and got[got.index("Conclusion") + 1] == invented_story(200 + i)[2]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(st.sampled_from("newslterNEWSLTRboíÍnfoucwzpDS K\u212a\u017f\u0130\u0131é"), max_size=30)
+       | st.sampled_from(["NEWSLETTER", "Our NewsLetter", "infolettre", "Boletín", "BOLETÍN", "nieuwsbrief"]))
+def test_caseless_search_is_the_ignorecase_search(text):
+    import re
+
+    from dedup.text.cleaning import _NEWSLETTER_WORD, _NEWSLETTER_WORD_LOWER
+    from dedup.text.normalise import caseless_search
+    assert caseless_search(text, _NEWSLETTER_WORD, _NEWSLETTER_WORD_LOWER) == (_NEWSLETTER_WORD.search(text) is not None)
+    word = re.compile(r"k|s|i", re.I)  # letters with non-ASCII case partners (Kelvin sign, long s, dotless i)
+    assert caseless_search(text, word, re.compile("k|s|i")) == (word.search(text) is not None)

@@ -16,6 +16,8 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dedup.sources import warc
 from dedup.sources.read import InputFile, detect_format, expand_inputs, read_input
@@ -547,6 +549,15 @@ def test_deep_nesting_skips_main_content_extraction_and_stays_linear() -> None:
     assert nesting_cost(nested(30)) == 465
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["<div>", "</div>", "<DIV class=x>", "<article>", "</Article>", "<p>", "<", "x"]),
+                max_size=120), st.integers(0, 600))
+def test_nesting_bound_is_the_scan(parts, limit) -> None:
+    from dedup.text.extract import nesting_cost, nesting_within
+    html = "".join(parts)
+    assert nesting_within(html, limit) == (nesting_cost(html, limit) <= limit)
+
+
 def test_extraction_budget_rejects_a_page_that_runs_too_long(monkeypatch) -> None:
     import dedup.text.extract as extract
 
@@ -557,6 +568,26 @@ def test_extraction_budget_rejects_a_page_that_runs_too_long(monkeypatch) -> Non
     assert row["reject_reason"] == "extract_timeout"
     monkeypatch.setattr(extract, "EXTRACT_BUDGET_S", 0)   # no budget: the page is extracted
     assert extract._extract_row(html, None, "http://site.test/x", None, "site.test").get("reject_reason") is None
+
+
+def test_extraction_budget_holds_within_a_batch_and_the_handler_is_restored(monkeypatch) -> None:
+    import signal
+
+    import pyarrow as pa
+
+    import dedup.text.extract as extract
+
+    slow = ("<html><body>" + "<p>© 2024 Someone. All rights reserved.</p>\n" * 30_000 + "</body></html>").encode()
+    quick = b"<html><body><p>" + b"A short story about nothing much at all. " * 5 + b"</p></body></html>"
+    monkeypatch.setattr(extract, "EXTRACT_BUDGET_S", 0.05)
+    n = 3
+    batch = pa.RecordBatch.from_pydict({
+        "url": [f"http://site.test/{i}" for i in range(n)], "reject_reason": [None] * n, "reject_detail": [None] * n,
+        "html": [quick, slow, quick], "text": [None] * n, "charset": [None] * n})
+    before = signal.getsignal(signal.SIGALRM)
+    reasons = extract.extract_batch(batch).column("reject_reason").to_pylist()
+    assert reasons == [None, "extract_timeout", None]
+    assert signal.getsignal(signal.SIGALRM) == before and signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
 
 
 def test_html_larger_than_extraction_reads_is_rejected_not_cut(monkeypatch) -> None:

@@ -33,6 +33,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from dedup.text.normalise import ASCII_BYTES
+
 PASSAGE_MIN_WORDS = 8  # shorter sentences ("He declined to comment.") are shared by chance
 # outlets differ in courtesy titles ("Smith said" / "Mr Smith said"): a sentence is compared without them
 COURTESY_TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "mx"})
@@ -79,7 +81,6 @@ def sentence_words(sentence: str) -> list[str]:
     return [w for w in words if w not in COURTESY_TITLES]
 
 
-_ASCII_BYTES = bytes(range(128))
 _PADDED_TITLE = re.compile(rb" (?:" + "|".join(sorted(COURTESY_TITLES)).encode("ascii") + rb") ")
 _TITLE_BYTES = frozenset(t.encode("ascii") for t in COURTESY_TITLES)
 
@@ -94,7 +95,7 @@ def _sentences(block: str) -> list[list[bytes]]:
     if not marked.isascii():
         marked = marked.lower()  # the ASCII letters are lower-cased by the table
     data = marked.encode("utf-8", "surrogatepass").translate(_ASCII_WORDS)
-    high = data.translate(None, _ASCII_BYTES)
+    high = data.translate(None, ASCII_BYTES)
     if high:  # [^\W] is "str.isalnum()" for a non-ASCII character
         for char in set(high.decode("utf-8", "surrogatepass")):
             if not char.isalnum():

@@ -30,6 +30,8 @@ import re
 from collections import Counter
 from urllib.parse import urlsplit
 
+from dedup.text.normalise import caseless_search
+
 # canonical name -> the agency's full name
 AGENCIES: dict[str, str] = {
     "Reuters": "Reuters",
@@ -221,6 +223,12 @@ _SPLIT_TAIL = re.compile(r"\s*(?:,|\||/|\s[-–—]\s)\s*")
 _MAY_CREDIT = re.compile(r"Associated|ASSOCIATED|AFP|Agence|AGENCE|Bloomberg|BLOOMBERG|dpa|DPA|Deutsche|Xinhua"
                          r"|XINHUA|EFE|ANSA|PA|Press|UPI|United|Kyodo|KYODO|Yonhap|YONHAP|AP")
 _MAY_CREDIT_ANY_CASE = re.compile(r"reuters|upi\.com|reporting|writing|compiled", re.I)
+_MAY_CREDIT_LOWER = re.compile(_MAY_CREDIT_ANY_CASE.pattern)  # for `caseless_search` (every block is asked)
+
+
+def _may_credit(text: str) -> bool:
+    """Could the text name an agency (a quick test that rules most blocks out)?"""
+    return _MAY_CREDIT.search(text) is not None or caseless_search(text, _MAY_CREDIT_ANY_CASE, _MAY_CREDIT_LOWER)
 
 
 def _copyright_holder_text(text: str) -> str:
@@ -242,7 +250,7 @@ def agency_from_credit(text: str) -> str | None:
     whole block, '(Reporting by X; Editing by Y)' (Reuters house style). Photo credits are not story
     credits and give None.
     """
-    if not text or not (_MAY_CREDIT.search(text) or _MAY_CREDIT_ANY_CASE.search(text)):
+    if not text or not _may_credit(text):
         return None
     text = " ".join(text.split())
     if len(text) > 300 or _PHOTO_CREDIT.search(text):

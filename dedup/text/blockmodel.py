@@ -21,6 +21,7 @@ import numpy as np
 from resiliparse.extract.html2text import extract_plain_text
 from resiliparse.parse.html import HTMLTree
 
+from dedup.neardup.minhash import _jit
 from dedup.text.blockfeatures import BASE_FEATURE_NAMES, FEATURE_NAMES, block_features
 from dedup.text.layout import Line, read_minimal_html
 
@@ -57,15 +58,32 @@ class TreeModel:
         """Probability of the positive class for each row of X."""
         if len(X) == 0:
             return np.zeros(0)
-        flat = np.ascontiguousarray(X, dtype=np.float64).reshape(-1)
-        row_start = (np.arange(len(X)) * X.shape[1])[:, None]
-        node = np.broadcast_to(self.roots, (len(X), len(self.roots)))
-        for _ in range(self.depth):
-            x = flat.take(row_start + self.feature.take(node))
-            # sklearn goes left when `x <= threshold` (and for NaN, which the features never are)
-            node = self.children.take(2 * node + (x > self.threshold.take(node)))
+        node = _leaves(np.ascontiguousarray(X, dtype=np.float64), self.roots, self.feature, self.threshold,
+                       self.children, self.depth)
+        # summed by numpy as before: the same additions in the same order, the same probabilities to the bit
         raw = self.baseline + self.value.take(node).sum(axis=1)
         return 1.0 / (1.0 + np.exp(-raw))
+
+
+@_jit
+def _leaves(X: np.ndarray, roots: np.ndarray, feature: np.ndarray, threshold: np.ndarray, children: np.ndarray,
+            depth: int) -> np.ndarray:
+    """The leaf each row reaches in each tree. Compiled: the numpy walk (7 array operations per level on
+    (rows, trees) arrays) cost ~3 % of a build; level by level over all (row, tree) pairs, so the lookups of
+    one level do not wait on each other, and without a branch on the comparison (half mispredicted)."""
+    n, trees = X.shape[0], roots.shape[0]
+    node = np.empty((n, trees), np.int64)
+    for i in range(n):
+        for t in range(trees):
+            node[i, t] = roots[t]
+    for _ in range(depth):
+        for i in range(n):
+            for t in range(trees):
+                at = node[i, t]
+                # sklearn goes left when `x <= threshold` (and for NaN, which the features never are);
+                # a leaf's children are itself, so every walk takes `depth` steps
+                node[i, t] = children[2 * at + np.int64(X[i, feature[at]] > threshold[at])]
+    return node
 
 
 def _load(path: Path, version: str, features: tuple[str, ...]) -> TreeModel:

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from dedup.text.layout import Line
-from dedup.text.normalise import normalise_text, word_runs
+from dedup.text.normalise import caseless_search, normalise_text, word_runs
 
 BLOCK_MODEL = "block_model"  # the model judged the line page chrome
 MARKUP_LEAK = "markup_leak"  # HTML emitted as text (a `<noscript>` body, escaped markup)
@@ -100,6 +100,7 @@ _NEWSLETTER_SIGNUP = re.compile(
 # every match of _NEWSLETTER_SIGNUP holds one of these words (same case rule): a pattern of literals that
 # rules most lines out faster than the pattern itself
 _NEWSLETTER_WORD = re.compile(r"newsletter|infolettre|boletín|nieuwsbrief", re.IGNORECASE)
+_NEWSLETTER_WORD_LOWER = re.compile(_NEWSLETTER_WORD.pattern)  # for `caseless_search`
 
 
 def fold_line(text: str) -> str:
@@ -115,7 +116,8 @@ def is_signup_promo(text: str) -> bool:
     # (split at most SIGNUP_PROMO_MAX_WORDS times: a longer line's count is not needed)
     return len(text.split(None, SIGNUP_PROMO_MAX_WORDS)) <= SIGNUP_PROMO_MAX_WORDS and (
         _SIGNUP_PROMO.search(text) is not None
-        or (_NEWSLETTER_WORD.search(text) is not None and _NEWSLETTER_SIGNUP.search(text) is not None))
+        or (caseless_search(text, _NEWSLETTER_WORD, _NEWSLETTER_WORD_LOWER)
+            and _NEWSLETTER_SIGNUP.search(text) is not None))
 
 
 def is_chrome_label(text: str) -> bool:

@@ -39,7 +39,7 @@ def split_blocks(text: str) -> list[str]:
 
 
 _NON_WORD = re.compile(r"[\W_]+")
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+ASCII_BYTES = bytes(range(128))  # for bytes.translate(None, ASCII_BYTES): the non-ASCII bytes of a text
 
 
 _ASCII_FOLD = bytes(ord(chr(c).lower()) if chr(c).isalnum() else ord(" ") for c in range(128)) + bytes(range(128, 256))
@@ -59,12 +59,26 @@ def word_runs(text: str) -> str:
     at ~40 %: the ASCII bytes of the UTF-8 folded in C (a multi-byte character's bytes are all >= 128,
     so they stay), then the few distinct non-ASCII characters that are not letters or digits (quotes,
     dashes) replaced one by one. Upper-case ASCII letters are lower-cased on the way: callers pass
-    lower-cased text."""
-    text = text.encode("utf-8", "surrogatepass").translate(_ASCII_FOLD).decode("utf-8", "surrogatepass")
-    for char in set(_NON_ASCII.findall(text)):
-        if not char.isalnum():  # [\W_] is exactly "not str.isalnum()" for a non-ASCII character
-            text = text.replace(char, " ")
+    lower-cased text. The non-ASCII characters are found as the UTF-8 bytes left when the ASCII ones are
+    deleted (in C; a regex class tests every character in Python's engine, half the time of this)."""
+    data = text.encode("utf-8", "surrogatepass")
+    high = data.translate(None, ASCII_BYTES)
+    text = data.translate(_ASCII_FOLD).decode("utf-8", "surrogatepass")
+    if high:
+        for char in set(high.decode("utf-8", "surrogatepass")):
+            if not char.isalnum():  # [\W_] is exactly "not str.isalnum()" for a non-ASCII character
+                text = text.replace(char, " ")
     return " ".join(text.split())
+
+
+def caseless_search(text: str, caseless: re.Pattern[str], lowered: re.Pattern[str]) -> bool:
+    """`caseless.search(text)` (a re.IGNORECASE pattern) found anything; `lowered` is the same pattern in
+    lower case without the flag. An ASCII text is lowered and searched by `lowered`: the same answer (no
+    ASCII character folds to another outside A-Z), 2-4x faster, since a case-sensitive alternation of
+    literals is tried only where one of them starts, where re.I tests every position."""
+    if text.isascii():
+        return lowered.search(text.lower()) is not None
+    return caseless.search(text) is not None
 
 
 def text_hash(text: str) -> str:

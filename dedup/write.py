@@ -198,10 +198,9 @@ def final_text(canon: pl.DataFrame, lookup: dict[str, set[int]]) -> pl.DataFrame
     """Apply the cross-site decisions to canonical rows: text, n_chars, hash and removal counts. The hash
     is the one signing took of the same text (`signed_hash`, the same chrome lookup) where there is one."""
     texts, n_chars, hashes, n_removed, chars_removed = [], [], [], [], []
-    signed = canon["signed_hash"] if "signed_hash" in canon.columns else pl.repeat(None, canon.height, eager=True)
     for domain, title, blocks, keys, headings, removed0, chars0, signed_hash in canon.select(
             "domain", "title", "blocks", "block_keys", "heading_keys", "blocks_removed",
-            "boilerplate_chars_removed", signed.alias("signed_hash")).iter_rows():
+            "boilerplate_chars_removed", "signed_hash").iter_rows():
         kept, removed, chars = final_blocks(blocks, keys, domain, lookup, title, headings)
         body = join_blocks(kept)
         texts.append(body)

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dedup.text.normalise import ASCII_BYTES
+from dedup.text.normalise import non_word_chars
 
 PASSAGE_MIN_WORDS = 8  # shorter sentences ("He declined to comment.") are shared by chance
 # outlets differ in courtesy titles ("Smith said" / "Mr Smith said"): a sentence is compared without them
@@ -95,11 +95,8 @@ def _sentences(block: str) -> list[list[bytes]]:
     if not marked.isascii():
         marked = marked.lower()  # the ASCII letters are lower-cased by the table
     data = marked.encode("utf-8", "surrogatepass").translate(_ASCII_WORDS)
-    high = data.translate(None, ASCII_BYTES)
-    if high:  # [^\W] is "str.isalnum()" for a non-ASCII character
-        for char in set(high.decode("utf-8", "surrogatepass")):
-            if not char.isalnum():
-                data = data.replace(char.encode("utf-8", "surrogatepass"), b" ")
+    for char in non_word_chars(data):
+        data = data.replace(char.encode("utf-8", "surrogatepass"), b" ")
     sentences = [s.split() for s in data.split(b"\0")]
     if _PADDED_TITLE.search(data):
         sentences = [[w for w in s if w not in _TITLE_BYTES] for s in sentences]

@@ -223,12 +223,11 @@ _SPLIT_TAIL = re.compile(r"\s*(?:,|\||/|\s[-–—]\s)\s*")
 _MAY_CREDIT = re.compile(r"Associated|ASSOCIATED|AFP|Agence|AGENCE|Bloomberg|BLOOMBERG|dpa|DPA|Deutsche|Xinhua"
                          r"|XINHUA|EFE|ANSA|PA|Press|UPI|United|Kyodo|KYODO|Yonhap|YONHAP|AP")
 _MAY_CREDIT_ANY_CASE = re.compile(r"reuters|upi\.com|reporting|writing|compiled", re.I)
-_MAY_CREDIT_LOWER = re.compile(_MAY_CREDIT_ANY_CASE.pattern)  # for `caseless_search` (every block is asked)
 
 
 def _may_credit(text: str) -> bool:
     """Could the text name an agency (a quick test that rules most blocks out)?"""
-    return _MAY_CREDIT.search(text) is not None or caseless_search(text, _MAY_CREDIT_ANY_CASE, _MAY_CREDIT_LOWER)
+    return _MAY_CREDIT.search(text) is not None or caseless_search(text, _MAY_CREDIT_ANY_CASE)
 
 
 def _copyright_holder_text(text: str) -> str:

@@ -100,7 +100,6 @@ _NEWSLETTER_SIGNUP = re.compile(
 # every match of _NEWSLETTER_SIGNUP holds one of these words (same case rule): a pattern of literals that
 # rules most lines out faster than the pattern itself
 _NEWSLETTER_WORD = re.compile(r"newsletter|infolettre|boletín|nieuwsbrief", re.IGNORECASE)
-_NEWSLETTER_WORD_LOWER = re.compile(_NEWSLETTER_WORD.pattern)  # for `caseless_search`
 
 
 def fold_line(text: str) -> str:
@@ -116,7 +115,7 @@ def is_signup_promo(text: str) -> bool:
     # (split at most SIGNUP_PROMO_MAX_WORDS times: a longer line's count is not needed)
     return len(text.split(None, SIGNUP_PROMO_MAX_WORDS)) <= SIGNUP_PROMO_MAX_WORDS and (
         _SIGNUP_PROMO.search(text) is not None
-        or (caseless_search(text, _NEWSLETTER_WORD, _NEWSLETTER_WORD_LOWER)
+        or (caseless_search(text, _NEWSLETTER_WORD)
             and _NEWSLETTER_SIGNUP.search(text) is not None))
 
 

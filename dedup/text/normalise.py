@@ -5,6 +5,7 @@ Pure functions on strings; nothing here imports another dedup module.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -39,7 +40,7 @@ def split_blocks(text: str) -> list[str]:
 
 
 _NON_WORD = re.compile(r"[\W_]+")
-ASCII_BYTES = bytes(range(128))  # for bytes.translate(None, ASCII_BYTES): the non-ASCII bytes of a text
+_ASCII_BYTES = bytes(range(128))  # bytes.translate(None, _ASCII_BYTES) leaves the non-ASCII bytes
 
 
 _ASCII_FOLD = bytes(ord(chr(c).lower()) if chr(c).isalnum() else ord(" ") for c in range(128)) + bytes(range(128, 256))
@@ -62,23 +63,33 @@ def word_runs(text: str) -> str:
     lower-cased text. The non-ASCII characters are found as the UTF-8 bytes left when the ASCII ones are
     deleted (in C; a regex class tests every character in Python's engine, half the time of this)."""
     data = text.encode("utf-8", "surrogatepass")
-    high = data.translate(None, ASCII_BYTES)
     text = data.translate(_ASCII_FOLD).decode("utf-8", "surrogatepass")
-    if high:
-        for char in set(high.decode("utf-8", "surrogatepass")):
-            if not char.isalnum():  # [\W_] is exactly "not str.isalnum()" for a non-ASCII character
-                text = text.replace(char, " ")
+    for char in non_word_chars(data):
+        text = text.replace(char, " ")
     return " ".join(text.split())
 
 
-def caseless_search(text: str, caseless: re.Pattern[str], lowered: re.Pattern[str]) -> bool:
-    """`caseless.search(text)` (a re.IGNORECASE pattern) found anything; `lowered` is the same pattern in
-    lower case without the flag. An ASCII text is lowered and searched by `lowered`: the same answer (no
-    ASCII character folds to another outside A-Z), 2-4x faster, since a case-sensitive alternation of
-    literals is tried only where one of them starts, where re.I tests every position."""
+def non_word_chars(data: bytes) -> set[str]:
+    """The distinct non-ASCII characters of UTF-8 `data` that are not letters or digits (quotes, dashes):
+    found as the bytes left when the ASCII ones are deleted (in C; a multi-byte character's bytes are all
+    >= 128). [\\W_] is exactly "not str.isalnum()" for a non-ASCII character."""
+    high = data.translate(None, _ASCII_BYTES)
+    return {char for char in set(high.decode("utf-8", "surrogatepass")) if not char.isalnum()} if high else set()
+
+
+def caseless_search(text: str, caseless: re.Pattern[str]) -> bool:
+    """`caseless.search(text)` (a re.IGNORECASE pattern written in lower case) found anything. An ASCII text
+    is lowered and searched by the same pattern without the flag: the same answer (no ASCII character folds
+    to another outside A-Z), 2-4x faster, since a case-sensitive alternation of literals is tried only where
+    one of them starts, where re.I tests every position."""
     if text.isascii():
-        return lowered.search(text.lower()) is not None
+        return _without_ignorecase(caseless).search(text.lower()) is not None
     return caseless.search(text) is not None
+
+
+@functools.cache
+def _without_ignorecase(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    return re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE)
 
 
 def text_hash(text: str) -> str:

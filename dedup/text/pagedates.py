@@ -159,7 +159,7 @@ def decide_dates(html: str | None, head: Head, ld: JsonLd, body: Body, blocks: l
                     add(published, "markup_published", found_mark.raw, found_mark.pos)
                     break
     # visible date lines near the headline, then in the first blocks
-    lines = [(pos, text) for pos, text in body.window]
+    lines = list(body.window)
     if not _settled(published, modified):
         # the blocks' place in the page is not known: after every line of the headline's region, nearest
         # the headline's block first (a site's 'today' date line tops the page, above the story's own)
@@ -240,7 +240,12 @@ def _labelled_lines(blocks: list[str], day_first: bool, published: list[_DateEvi
 def _folds_to(text: str, key: str) -> bool:
     """fold_text(text) == key, without folding a whole paragraph: folding works character by
     character (NFKD's reordering moves only combining marks, which it drops), so the fold of a prefix
-    must open the key, and a folded prefix longer than the key already decides."""
+    must open the key, and a folded prefix longer than the key already decides. An ASCII letter or digit
+    opening the text opens its fold, lower-cased: most blocks fail on it before any folding (a fold of
+    a new text each time, which the cache does not hold)."""
+    first = text[:1]
+    if first.isascii() and first.isalnum() and first.lower() != key[:1]:
+        return False
     head = fold_text(text[:8])
     if not key.startswith(head):
         return False

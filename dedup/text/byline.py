@@ -232,6 +232,8 @@ _CALENDAR_WORDS = frozenset((
 
 
 _NOT_NAME_OR_ROLE = _NOT_A_NAME | _ROLE_WORDS
+# particles that cannot open a name ('St. John', 'Al Gore', 'van Gogh' can)
+_OPENING_PARTICLES = _PARTICLES - {"st.", "st", "al", "el", "de", "van", "von"}
 _BAD_NAME_CHAR = re.compile(r"[!?=<>{}\[\]#*+:;\"“”|©®@/\\]")
 
 
@@ -244,11 +246,12 @@ def _is_person_name(name: str) -> bool:
     if not 1 <= len(words) <= 5:
         return False
     low = name.lower()
-    if low in _NOT_A_NAME or all(w.lower() in _NOT_NAME_OR_ROLE for w in words):
+    lows = low.split()  # the words lower-cased (lower-casing neither makes nor removes white space)
+    if low in _NOT_A_NAME or all(w in _NOT_NAME_OR_ROLE for w in lows):
         return False
     if _BAD_NAME_CHAR.search(name):
         return False
-    if any(w.lower().strip(".,") in _CALENDAR_WORDS for w in words):
+    if any(w.strip(".,") in _CALENDAR_WORDS for w in lows):
         return False
     if not all(_HAS_LETTER.search(w) for w in words):
         return False
@@ -258,6 +261,6 @@ def _is_person_name(name: str) -> bool:
         return not name.isdigit() and _HAS_LETTER.search(name) is not None
     if any(map(str.isdigit, name)):
         return False
-    if words[-1].lower() in _PARTICLES or words[0].lower() in _PARTICLES - {"st.", "st", "al", "el", "de", "van", "von"}:
+    if lows[-1] in _PARTICLES or lows[0] in _OPENING_PARTICLES:
         return False
-    return all(w[0].isupper() or not w[0].isalpha() or w.lower() in _PARTICLES for w in words)
+    return all(w[0].isupper() or not w[0].isalpha() or lw in _PARTICLES for w, lw in zip(words, lows))

@@ -685,3 +685,110 @@ def test_window_byline_precheck_is_necessary():
             kept += 1
             assert len(text) <= BYLINE_LINE_CHARS and _HAS_EXPLICIT_BY(text), text
     assert kept > 100
+
+
+# ------------------------------------------------------------------------------------------------ round 7's forms
+
+def _reference_read_head(html: str):
+    """Round 6's `read_head`: without a '</head', the end found by `_HEAD_END` and every tag read again up to it."""
+    from dedup.text import pagescan
+
+    meta: dict = {}
+    end = _reference_metas_to_head_end(html, meta)
+    if end < 0:
+        end_match = pagescan._HEAD_END.search(html, 0, pagescan.HEAD_SCAN_CHARS)
+        end = end_match.start() if end_match else min(len(html), pagescan.HEAD_SCAN_CHARS)
+        meta = {}
+        pos = tags = 0
+        while tags < pagescan.MAX_META_TAGS and (m := pagescan._META_START.search(html, pos, end)) is not None \
+                and (gt := html.find(">", m.end(), end)) >= 0:
+            pagescan._read_meta(html, m.end(), gt, meta)  # every tag read again, up to the end found
+            pos, tags = gt + 1, tags + 1
+    return meta, end
+
+
+def test_head_without_an_end_is_read_once_as_reading_it_again_would():
+    """A head without '</head' (nor '</HEAD>' or '<body>') keeps the tags its one scan read: the same tags, values
+    and end as reading them again up to where the scan stopped; with '</HEAD>' or '<body>' they are read again."""
+    import random
+
+    from dedup.text import pagescan
+    rnd = random.Random(17)
+    pieces = [p for p in _HEAD_PIECES if p != "</head>"] + ["</HEAD>", "</head >", "<BODY>", "</Head\n>"]
+    without_end = 0
+    for _ in range(20000):
+        html = "".join(rnd.choice(pieces) for _ in range(rnd.randrange(1, 12)))
+        head = pagescan.read_head(html)
+        assert (head.meta, head.end) == _reference_read_head(html), html
+        without_end += head.end == len(html)
+    assert without_end > 1000
+    # more tags than are read, and a scan that stops at its bound
+    many = '<meta name="k" content="v">' * (pagescan.MAX_META_TAGS + 5) + '<meta name="last" content="x">'
+    for html in (many, '<meta name="a" content="b">' + "x" * pagescan.HEAD_SCAN_CHARS + '<meta name="c" content="d">',
+                 '<meta name="a" content="b"><meta name="c" ' + "y" * pagescan.HEAD_SCAN_CHARS + ">"):
+        head = pagescan.read_head(html)
+        assert (head.meta, head.end) == _reference_read_head(html)
+
+
+def test_tag_attributes_fast_form_keeps_the_first_of_a_repeated_key():
+    """Attributes without an entity are read by one comprehension; a repeated key still keeps its first value."""
+    import random
+
+    from dedup.text.markup import _ATTR, tag_attributes
+
+    def reference(attr_text: str) -> dict:
+        import html as html_lib
+        attrs: dict = {}
+        for key, double_quoted, single_quoted, bare in _ATTR.findall(attr_text):
+            key = key.lower()
+            if key not in attrs:
+                value = double_quoted or single_quoted or bare
+                attrs[key] = html_lib.unescape(value) if "&" in value else value
+        return attrs
+
+    pieces = [' class="a"', " CLASS='b'", " id=x", " async", ' data-x="1 2"', " href=/a&amp;b", ' title="T&eacute;"',
+              " rel=author", " Rel='nofollow'", ' itemprop="author"', "=", '"', " ", "\n", "/"]
+    rnd = random.Random(3)
+    for _ in range(20000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randrange(0, 8)))
+        ours = tag_attributes(text)
+        assert ours == reference(text) and list(ours) == list(reference(text)), text
+
+
+def test_without_prefixes_is_the_prefix_dropped_twice():
+    """`_without_prefixes` gives what dropping a byline prefix twice gives (with the strip between), on texts
+    with no, one and two prefixes."""
+    import itertools
+
+    from dedup.text.byline import _without_prefix, _without_prefixes
+    pieces = ["By ", "Von ", "Autor: ", "Posted by ", ". ", "-", " ", "Jane Doe", "by", "Text & Fotos: ", "İ", ":"]
+    for parts in itertools.product(pieces, repeat=3):
+        text = "".join(parts)
+        once_more = text
+        for _ in range(2):
+            once_more = _without_prefix(once_more)
+        assert _without_prefixes(text) == once_more, text
+        stripped = text
+        for _ in range(2):
+            stripped = _without_prefix(stripped).strip(" .:-–—")
+        assert _without_prefixes(text, " .:-–—") == stripped, text
+
+
+def test_nearest_lines_is_the_sort_by_distance():
+    """`nearest_lines` gives the first lines of `sorted(lines, key=distance)` for lines before, inside and after
+    the headline, ties to the earlier line."""
+    import random
+
+    from dedup.text.pagescan import nearest_lines
+    rnd = random.Random(23)
+    for _ in range(5000):
+        start = rnd.randrange(0, 50)
+        end = start + rnd.choice([0, 0, 1, 5])
+        positions = sorted(rnd.sample(range(0, 100), rnd.randrange(0, 30)))
+        lines = [(pos, f"line {pos}") for pos in positions]
+        limit = rnd.randrange(0, 15)
+
+        def distance(item: tuple[int, str]) -> int:
+            return start - item[0] if item[0] < start else item[0] - end
+
+        assert nearest_lines(lines, (start, end), limit) == sorted(lines, key=distance)[:limit], (lines, start, end)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from dedup.rights.attribution import agency_from_credit, agency_name
 from dedup.text.dates import MONTHS, find_dates
@@ -100,7 +101,7 @@ def parse_byline(text: str, site_names: tuple[str, ...] = ()) -> Byline:
     people: list[str] = []
     agencies: list[tuple[str, str]] = []
     organisations: list[str] = []
-    site_keys = {fold_text(s) for s in site_names if s}
+    site_keys = _site_keys(tuple(site_names))  # (a tuple is its own tuple: no copy)
     for line in _short_lines(text or ""):
         if _NOT_PLAIN.search(line):
             line = _URL_MAIL_HANDLE.sub(" ", line)
@@ -113,8 +114,7 @@ def parse_byline(text: str, site_names: tuple[str, ...] = ()) -> Byline:
             line = _DANGLING_WORD.sub(" | ", line)
         if len(_NAME_WORD.findall(line)) > BYLINE_LINE_WORDS or _PICTURE_CREDIT(line) >= 0:
             continue  # a sentence or a picture credit, not a byline
-        for _ in range(2):
-            line = _without_prefix(line)
+        line = _without_prefixes(line)
         parts = [p for p in _NAME_SPLIT.split(line) if _HAS_LETTER.search(p)]
         if len(parts) > BYLINE_PARTS:
             continue  # a list of topics or tags
@@ -123,8 +123,7 @@ def parse_byline(text: str, site_names: tuple[str, ...] = ()) -> Byline:
             part = part.strip(" \t.:-–—|,;·•\"'“”«»")
             if not part or not _HAS_LETTER.search(part):
                 continue
-            for _ in range(2):
-                part = _without_prefix(part).strip(" .:-–—")
+            part = _without_prefixes(part, " .:-–—")
             agency = (agency_name(part) or agency_from_credit(part)) if _AGENCY_HINT(part) else None
             if agency:
                 if (part, agency) not in agencies:
@@ -151,11 +150,31 @@ def parse_byline(text: str, site_names: tuple[str, ...] = ()) -> Byline:
     return Byline(people, agencies, organisations)
 
 
+@lru_cache(maxsize=256)
+def _site_keys(site_names: tuple[str, ...]) -> frozenset[str]:
+    """The comparison keys of a page's site names: the same for every byline of a page and of a site."""
+    return frozenset(fold_text(s) for s in site_names if s)
+
+
 def _without_prefix(text: str) -> str:
     """The text without a byline prefix ('By ', 'Autor: '). The same as `BY_PREFIX.sub("", text)`: the pattern
     matches only at the start and never empty; `match` tries that one place, `sub` every place."""
     end = by_prefix_end(text)
     return text[end:] if end >= 0 else text
+
+
+def _without_prefixes(text: str, strip: str | None = None) -> str:
+    """`for _ in range(2): text = _without_prefix(text).strip(strip)` (`strip` None: no strip), with the
+    second round only when the first changed the text: on a text it left as it was, the second would do
+    the same again (most texts hold no prefix)."""
+    end = by_prefix_end(text)
+    first = text[end:] if end >= 0 else text
+    if strip is not None:
+        first = first.strip(strip)
+    if first is text or first == text:
+        return first
+    second = _without_prefix(first)
+    return second.strip(strip) if strip is not None else second
 
 
 def _short_lines(text: str, count: int = 3) -> list[str]:
@@ -193,7 +212,7 @@ def _has_org_word(name: str) -> bool:
     return any(w in _ORG_WORDS for w in WORD_RE.findall(low)) or _ORG_ABBREVIATION.search(low) is not None
 
 
-def _is_organisation(name: str, site_keys: set[str]) -> bool:
+def _is_organisation(name: str, site_keys: frozenset[str]) -> bool:
     if " " not in name and name.isupper() and len(name) >= 3:
         return True  # 'ARD', 'NDR': an acronym alone names an organisation, not a person
     bare = _ARTICLE.sub("", name)
@@ -213,6 +232,8 @@ _CALENDAR_WORDS = frozenset((
 
 
 _NOT_NAME_OR_ROLE = _NOT_A_NAME | _ROLE_WORDS
+# particles that cannot open a name ('St. John', 'Al Gore', 'van Gogh' can)
+_OPENING_PARTICLES = _PARTICLES - {"st.", "st", "al", "el", "de", "van", "von"}
 _BAD_NAME_CHAR = re.compile(r"[!?=<>{}\[\]#*+:;\"“”|©®@/\\]")
 
 
@@ -225,11 +246,12 @@ def _is_person_name(name: str) -> bool:
     if not 1 <= len(words) <= 5:
         return False
     low = name.lower()
-    if low in _NOT_A_NAME or all(w.lower() in _NOT_NAME_OR_ROLE for w in words):
+    lows = low.split()  # the words lower-cased (lower-casing neither makes nor removes white space)
+    if low in _NOT_A_NAME or all(w in _NOT_NAME_OR_ROLE for w in lows):
         return False
     if _BAD_NAME_CHAR.search(name):
         return False
-    if any(w.lower().strip(".,") in _CALENDAR_WORDS for w in words):
+    if any(w.strip(".,") in _CALENDAR_WORDS for w in lows):
         return False
     if not all(_HAS_LETTER.search(w) for w in words):
         return False
@@ -239,6 +261,6 @@ def _is_person_name(name: str) -> bool:
         return not name.isdigit() and _HAS_LETTER.search(name) is not None
     if any(map(str.isdigit, name)):
         return False
-    if words[-1].lower() in _PARTICLES or words[0].lower() in _PARTICLES - {"st.", "st", "al", "el", "de", "van", "von"}:
+    if lows[-1] in _PARTICLES or lows[0] in _OPENING_PARTICLES:
         return False
-    return all(w[0].isupper() or not w[0].isalpha() or w.lower() in _PARTICLES for w in words)
+    return all(w[0].isupper() or not w[0].isalpha() or lw in _PARTICLES for w, lw in zip(words, lows))

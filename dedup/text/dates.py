@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from functools import lru_cache
 from datetime import date, datetime, timedelta, timezone
+from functools import lru_cache
+from typing import NamedTuple
 
 from dedup.text.normalise import normalise_text
 
@@ -156,9 +156,10 @@ _CJK_DATE = re.compile(r"(?P<y>(?:19|20)\d\d)\s*年\s*(?P<m>[01]?\d)\s*月\s*(?P
 _YEAR_ANYWHERE = re.compile(r"(?:19|20)\d\d")
 
 
-@dataclass(frozen=True, slots=True)
-class TextDate:
-    """A date stated in text: the UTC time, the page's own wording, whether it had a time of day."""
+class TextDate(NamedTuple):
+    """A date stated in text: the UTC time, the page's own wording, whether it had a time of day.
+    (A named tuple, as immutable as the frozen dataclass it was and made in a third of its time: a frozen
+    dataclass sets each field through `object.__setattr__`.)"""
 
     at: datetime
     raw: str

@@ -25,8 +25,16 @@ HEAD_SCAN_CHARS = 300_000
 
 def tag_attributes(attr_text: str) -> dict[str, str]:
     """'name="x" content=\'y\' async' -> {'name': 'x', 'content': 'y', 'async': ''} (entities decoded)."""
-    attrs: dict[str, str] = {}
-    for key, double_quoted, single_quoted, bare in _ATTR.findall(attr_text):  # findall: no Match objects
+    found = _ATTR.findall(attr_text)  # findall: no Match objects
+    if "&" not in attr_text:
+        # no entity to decode (most tags): one comprehension; it keeps a repeated key's last value, the loop
+        # below its first, so a tag with a key twice is read by the loop
+        attrs = {key.lower(): double_quoted or single_quoted or bare
+                 for key, double_quoted, single_quoted, bare in found}
+        if len(attrs) == len(found):
+            return attrs
+    attrs = {}
+    for key, double_quoted, single_quoted, bare in found:
         key = key.lower()
         if key not in attrs:
             value = double_quoted or single_quoted or bare

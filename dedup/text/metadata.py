@@ -30,7 +30,8 @@ from dedup.text.markup import first_str, jsonld_from_bodies
 from dedup.text.pagedates import decide_dates
 from dedup.text.jsonld import JsonLd, ld_entities, read_jsonld
 from dedup.text.pagescan import (HEADLINE_REGION, AuthorMark, Body, Head, author_marks, caseless_finder, caseless_prefix,
-                                 clean_text, fold_text, read_head, read_headline_region, scan_page, word_list)
+                                 clean_text, fold_text, nearest_lines, read_head, read_headline_region, scan_page,
+                                 word_list)
 
 # --------------------------------------------------------------------------------------------------
 # result
@@ -268,11 +269,12 @@ def _is_segment(part: str, whole: str, site: str | None = None, host: str = "") 
     only when the other half names the site."""
     pw = word_list(part)
     whole_n = unicodedata.normalize("NFKC", whole)
-    spans = [(m.start(), m.end(), m.group(0).casefold()) for m in _WORD_SPANS.finditer(whole_n)]
-    ww = [w for _s, _e, w in spans]
+    # the words first, their places only when the part opens or closes the whole (most pairs fail before)
+    ww = [w.casefold() for w in _WORD_SPANS.findall(whole_n)]
     n = len(pw)
-    if not pw or n >= len(ww) or n * 2 < len(ww):
+    if not pw or n >= len(ww) or n * 2 < len(ww) or (ww[:n] != pw and ww[-n:] != pw):
         return False
+    spans = [(m.start(), m.end()) for m in _WORD_SPANS.finditer(whole_n)]
     if ww[:n] == pw:
         rest = whole_n[spans[n - 1][1]:].lstrip(" \t.!?…)\"'“”»")
         other = rest[1:]
@@ -479,12 +481,7 @@ def _decide_authors(md: PageMetadata, html: str | None, head: Head, ld: JsonLd, 
         # a byline line beside the headline that the main-content blocks left out ('06.11.2023 13:30 von
         # Olga' under a heading), the nearest first; the same region the dates read
         read_headline_region(html, head.end, body)
-        start, end = headline
-
-        def distance(item: tuple[int, str]) -> int:
-            return start - item[0] if item[0] < start else item[0] - end
-
-        for _pos, text in sorted(body.window, key=distance)[:BYLINE_WINDOW_LINES]:
+        for _pos, text in nearest_lines(body.window, headline, BYLINE_WINDOW_LINES):
             if len(text) > BYLINE_LINE_CHARS or not _HAS_EXPLICIT_BY(text):
                 continue  # too long for a byline, or no explicit 'By' in it: none at the start of a part of it
             line = _byline_in_line(text) or ""

@@ -65,6 +65,7 @@ class _DateEvidence:
 # published-time evidence, strongest first (docs/metadata.md)
 _PUBLISHED_ORDER = ("jsonld", "meta", "markup_published", "date_line_published", "meta_date", "url", "markup_date",
                     "time_element", "date_line", "labelled_line")
+_PUBLISHED_RANK = {kind: i for i, kind in enumerate(_PUBLISHED_ORDER)}  # a kind's place, by one lookup
 _GENERIC_DATE_KEYS = frozenset(("date", "dc.date", "dcterms.date", "created", "date.created", "datecreated"))
 _CLOCK = re.compile(r"\d:\d\d")
 DATE_LINE_CHARS = 140        # a date line: short ...
@@ -159,7 +160,7 @@ def decide_dates(html: str | None, head: Head, ld: JsonLd, body: Body, blocks: l
                     add(published, "markup_published", found_mark.raw, found_mark.pos)
                     break
     # visible date lines near the headline, then in the first blocks
-    lines = [(pos, text) for pos, text in body.window]
+    lines = list(body.window)
     if not _settled(published, modified):
         # the blocks' place in the page is not known: after every line of the headline's region, nearest
         # the headline's block first (a site's 'today' date line tops the page, above the story's own)
@@ -198,10 +199,10 @@ def decide_dates(html: str | None, head: Head, ld: JsonLd, body: Body, blocks: l
     if chosen is not None and not chosen.has_time:
         # the same day stated with its time of day elsewhere (a URL or a date-only tag gives none)
         timed = sorted((e for e in published if e.day == chosen.day and e.has_time),
-                       key=lambda e: _PUBLISHED_ORDER.index(e.kind))
+                       key=lambda e: _PUBLISHED_RANK[e.kind])
         if timed:
             chosen = timed[0]
-    best_modified = min(modified, key=lambda e: _MODIFIED_ORDER.index(e.kind)) if modified else None
+    best_modified = min(modified, key=lambda e: _MODIFIED_RANK[e.kind]) if modified else None
     if chosen is None and best_modified is not None:
         # the page states only when it was updated: that is its date (a citation gives the last update
         # when no publication date is stated), said so in the source
@@ -214,6 +215,7 @@ def decide_dates(html: str | None, head: Head, ld: JsonLd, body: Body, blocks: l
 
 
 _MODIFIED_ORDER = ("jsonld", "meta", "markup_modified", "date_line_updated", "labelled_line_updated")
+_MODIFIED_RANK = {kind: i for i, kind in enumerate(_MODIFIED_ORDER)}
 
 
 def _labelled_lines(blocks: list[str], day_first: bool, published: list[_DateEvidence],
@@ -240,7 +242,12 @@ def _labelled_lines(blocks: list[str], day_first: bool, published: list[_DateEvi
 def _folds_to(text: str, key: str) -> bool:
     """fold_text(text) == key, without folding a whole paragraph: folding works character by
     character (NFKD's reordering moves only combining marks, which it drops), so the fold of a prefix
-    must open the key, and a folded prefix longer than the key already decides."""
+    must open the key, and a folded prefix longer than the key already decides. An ASCII letter or digit
+    opening the text opens its fold, lower-cased: most blocks fail on it before any folding (a fold of
+    a new text each time, which the cache does not hold)."""
+    first = text[:1]
+    if first.isascii() and first.isalnum() and first.lower() != key[:1]:
+        return False
     head = fold_text(text[:8])
     if not key.startswith(head):
         return False
@@ -271,7 +278,7 @@ def _choose_published(published: list[_DateEvidence], modified: list[_DateEviden
             distance = e.pos  # a line of the blocks: after the lines read around the headline, in block order
         elif e.pos >= 0 and anchor is not None:
             distance = anchor[0] - e.pos if e.pos < anchor[0] else max(0, e.pos - anchor[1])
-        return _PUBLISHED_ORDER.index(e.kind), distance
+        return _PUBLISHED_RANK[e.kind], distance
 
     ordered = sorted(published, key=rank)
     chosen = ordered[0]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html as html_lib
 import re
+from bisect import bisect_left
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -27,9 +28,10 @@ _HEAD_END = re.compile(r"</[hH][eE][aA][dD]\s*>|<[bB][oO][dD][yY][\s>]")
 # minutes)
 _META_START = re.compile(r"<[mM][eE][tT][aA](?=[\s>/])")
 _META_OR_HEAD_END = re.compile(r"<(?:[mM][eE][tT][aA](?=[\s>/])|/head)")
-# the same, where a tag of the common form ('<meta name="k" content="v" />': one key, a content, no '<',
-# '>' or '&' in a value) is matched whole, its key and content taken from the match (most tags of a head)
-_PLAIN_META_OR_HEAD_END = re.compile(r'<(?:meta\s+(?:name|property|itemprop)="([^"<>&]*)"\s+content="([^"<>&]*)"'
+# the same, where a tag of the common form ('<meta name="k" content="v" />': one key, a content, no '<' or
+# '>' in a value, no '&' in the key) is matched whole, its key and content taken from the match (most tags of
+# a head)
+_PLAIN_META_OR_HEAD_END = re.compile(r'<(?:meta\s+(?:name|property|itemprop)="([^"<>&]*)"\s+content="([^"<>]*)"'
                                      r'\s*/?\s*>|[mM][eE][tT][aA](?=[\s>/])|/head)')
 _TITLE_START = re.compile(r"<[tT][iI][tT][lL][eE](?=[\s>])")
 _TITLE_END = re.compile(r"</[tT][iI][tT][lL][eE]\s*>")
@@ -57,11 +59,16 @@ class Head:
 def read_head(html: str) -> Head:
     """The head of a page in one linear scan (bounded: `MAX_META_TAGS` tags, `HEAD_SCAN_CHARS` characters)."""
     meta: dict[str, list[str]] = {}
+    end_match: re.Match[str] | None = None
     end = _read_metas_to_head_end(html, meta)
     if end < 0:
-        # no '</head' (or a head longer than the scan): it ends at '</HEAD>' or '<body>'; read again up to there
+        # no '</head' (or a head longer than the scan): it ends at '</HEAD>' or '<body>'; read again up to there.
+        # Without either, it ends where the scan ended, and the tags read up to there are what reading again
+        # would read (the same tags, skipped alike inside a tag, at most MAX_META_TAGS): not read a second
+        # time (pages of a megabyte without '</head' in their first 300,000 characters)
         end_match = _HEAD_END.search(html, 0, HEAD_SCAN_CHARS)
         end = end_match.start() if end_match else min(len(html), HEAD_SCAN_CHARS)
+    if end_match is not None:
         meta = {}
         pos = 0
         for _ in range(MAX_META_TAGS):
@@ -115,8 +122,16 @@ def _read_metas_to_head_end(html: str, meta: dict[str, list[str]]) -> int:
         content = m[2]
         if content is not None:  # the common form, read whole
             pos = m.end()
-            if content and m[1]:
-                _add_meta(meta, [m[1]], content)
+            # what _add_meta does with one key, inline (most tags of a head; the key holds no '&')
+            content = (html_lib.unescape(content) if "&" in content else content).strip()
+            if content:
+                key = m[1].strip().lower()
+                if key:
+                    values = meta.get(key)
+                    if values is None:
+                        meta[key] = [content]
+                    elif len(values) < MAX_META_VALUES:
+                        values.append(content)
             continue
         gt = find(">", m.end(), HEAD_SCAN_CHARS)
         if gt < 0:
@@ -546,14 +561,16 @@ def scan_page(html: str, head_end: int, blocks: list[str]) -> tuple[Body, list[s
     # are skipped. Most are <script> tags with a src or a type other than JSON-LD: decided from the
     # start tag's text alone, without the slice of the body `script_holds_jsonld` looks at.
     for m in _SCRIPT_H1_TIME.finditer(html):
-        start = m.start()
+        start, end = m.span()
         if start < pos:
             continue
-        pos = m.end()
-        gt = pos - 1
+        pos = end
+        gt = end - 1
         kind = html[start + 1]
         if kind in "sS":
             attr_text = m[1]
+            if "+" not in attr_text and ("src" in attr_text or "type" in attr_text):
+                continue  # a type or a source, and no 'ld+json' in any case: most scripts, without a lower-cased copy
             low = attr_text.lower()
             if ("ld+json" in low or not ("type" in low or "src" in low)) \
                     and script_holds_jsonld(attr_text, html[gt + 1:gt + 400]):
@@ -605,6 +622,26 @@ def read_headline_region(html: str, head_end: int, body: Body) -> None:
         anchor = body.anchor
         body.window, body.date_marks = _read_window(html, max(head_end, anchor[0] - WINDOW_BEFORE), anchor,
                                                     min(len(html), anchor[1] + WINDOW_AFTER))
+
+
+def nearest_lines(lines: list[tuple[int, str]], anchor: tuple[int, int], limit: int) -> list[tuple[int, str]]:
+    """The first `limit` of `lines` (at distinct positions in page order, as `Body.window` holds them) by
+    their distance from the headline at `anchor`, nearest first: `sorted(lines, key=distance)[:limit]` (a
+    line before the headline's start at `start - pos`, any other at `pos - end`; at equal distance the
+    earlier line first), by walking out from the headline rather than sorting every line of the window."""
+    start, end = anchor
+    split = bisect_left(lines, (start,))  # the first line at or after the start: (start,) sorts before (start, text)
+    before, after = split - 1, split  # the nearest line before the headline, the first at or after it
+    out: list[tuple[int, str]] = []
+    while len(out) < limit and (before >= 0 or after < len(lines)):
+        # the lines after the start are in page order, so their distances rise; the ones before fall
+        if after >= len(lines) or (before >= 0 and start - lines[before][0] <= lines[after][0] - end):
+            out.append(lines[before])
+            before -= 1
+        else:
+            out.append(lines[after])
+            after += 1
+    return out
 
 
 _H2 = re.compile(r"<[hH]2(?=[\s>/])")

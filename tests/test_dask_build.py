@@ -72,6 +72,28 @@ def test_a_worker_that_dies_mid_task_is_retried(tmp_path):
         cloudpickle.unregister_pickle_by_value(sys.modules[__name__])
 
 
+def _worker_settings() -> tuple[object, object]:
+    import dask
+
+    return dask.config.get("distributed.worker.profile.enabled"), os.environ.get("MALLOC_TRIM_THRESHOLD_")
+
+
+def test_workers_run_without_the_stack_profiler_and_with_the_default_malloc_trimming(monkeypatch):
+    # the profiler's thread freed resiliparse trees off their thread (leaked, a traceback printed), and
+    # distributed's MALLOC_TRIM_THRESHOLD_=65536 tripled the page faults of extraction (docs/scale-out.md)
+    import sys
+
+    import cloudpickle
+
+    monkeypatch.delenv("MALLOC_TRIM_THRESHOLD_", raising=False)
+    cloudpickle.register_pickle_by_value(sys.modules[__name__])
+    try:
+        with open_client(workers=1, processes=True) as client:
+            assert list(client.run(_worker_settings).values()) == [(False, None)]
+    finally:
+        cloudpickle.unregister_pickle_by_value(sys.modules[__name__])
+
+
 def test_a_file_whose_processing_fails_becomes_a_reject_row_not_a_failed_run(tmp_path, monkeypatch):
     real = ingest.page_batch
     calls = {"n": 0}

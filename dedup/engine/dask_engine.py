@@ -42,6 +42,19 @@ if TYPE_CHECKING:
 
 SHUFFLE = "tasks"  # p2p needs a distributed client; "tasks" also runs on the threaded scheduler
 
+# Two of distributed's defaults cost this workload dearly, so the clusters this module starts change them
+# (the nannies hand the config to the workers they spawn):
+# - the statistical profiler samples every task thread's stack each 10 ms on the event-loop thread; that
+#   thread then sometimes holds the last reference to a task's frame, and a resiliparse tree in the frame's
+#   locals is freed on the wrong thread: a PyO3 'unsendable' object, so it is leaked and a RuntimeError
+#   traceback is printed (8 in a 40,000-page build, 28 in 1M);
+# - MALLOC_TRIM_THRESHOLD_=65536 fixes glibc's mmap threshold at 128 KiB, so every page's HTML and text is
+#   mapped and unmapped afresh: 3x the page faults of the embedded engine's workers (docs/scale-out.md).
+# For a cluster of your own, start its workers with DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False and
+# without MALLOC_TRIM_THRESHOLD_ (docs/scale-out.md).
+WORKER_CONFIG = {"distributed.worker.profile.enabled": False,
+                 "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}
+
 
 # ---------------------------------------------------------------- cluster lifecycle
 
@@ -60,6 +73,7 @@ def open_client(scheduler: str | None = None, workers: int | None = None, thread
         with dask.config.set(num_workers=workers):  # None: one thread per core, dask's default
             yield None
         return
+    import dask
     from distributed import Client, LocalCluster
 
     worker_environment()
@@ -70,7 +84,8 @@ def open_client(scheduler: str | None = None, workers: int | None = None, thread
     # TCP on loopback even for in-process workers: the default in-process transport makes the scheduler's
     # HTTP endpoint listen on every interface. The HTTP server starts whether or not the dashboard is
     # wanted, so its address is pinned to loopback and a free port (no clash with another cluster's 8787).
-    with LocalCluster(host="127.0.0.1", protocol="tcp://", n_workers=workers or 1,
+    # The workers' statistical profiler is off (WORKER_CONFIG): the nannies hand this config to the workers.
+    with dask.config.set(WORKER_CONFIG), LocalCluster(host="127.0.0.1", protocol="tcp://", n_workers=workers or 1,
                       threads_per_worker=threads_per_worker, processes=processes,
                       dashboard_address="127.0.0.1:0" if dashboard else None,
                       scheduler_kwargs={"dashboard": dashboard, "dashboard_address": "127.0.0.1:0"},

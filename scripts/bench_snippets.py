@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Kept text on pages no model of dedup was trained on: trafilatura-eval's with/without snippets.
 
-    python scripts/bench_snippets.py [--corpus ../shared/corpora/trafilatura-eval] [--json]
+    python scripts/bench_snippets.py [--corpus ../shared/corpora/trafilatura-eval] [--json] [--split SALT --half A|B]
 
 Each page of the corpus (355 in the development part: news, magazines, blogs, company and government
 sites, mostly German and English) carries snippets its text MUST hold (`with`) and snippets of page
@@ -13,14 +13,21 @@ F1 over all snippets, as trafilatura's own evaluation counts them. Each page is 
 other pages of the site); trafilatura (`extract(html, include_comments=False)`) runs on the same
 decoded text when it is installed. dedup's block models never saw these pages: this is the held-out
 figure for text quality on unseen sites (docs/extraction.md).
+
+`--split SALT --half A` (or B) scores one half of the pages, split by host: half A when
+int(sha1(f"{SALT}:{host}")) is even, B when odd (host: the URL's host without `www.`, or the page file's site
+for the `hard::` / `recall::` entries, which have no URL). A round of tuning reads the failures of half A only
+and checks the choice on half B.
 """
 
 from __future__ import annotations
 
 import argparse
 import gzip
+import hashlib
 import json
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from dedup.text.extract import decode_html, extract_html
 
@@ -29,6 +36,20 @@ DEFAULT_CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpor
 
 def fold(text: str) -> str:
     return " ".join(text.split())
+
+
+def page_host(key: str, item: dict) -> str:
+    """The site of an annotated page: its URL's host without `www.`; for the entries keyed `hard::FILE` or
+    `recall::FILE` (no URL), the site the file is named after (`jamaicaobserver.com-attacks.html`)."""
+    if not key.startswith(("http://", "https://")):
+        return item["orig_file"].rsplit("-", 1)[0]
+    host = urlsplit(key).hostname or ""
+    return host[4:] if host.startswith("www.") else host
+
+
+def half_of(key: str, item: dict, salt: str) -> str:
+    """'A' or 'B': the half of the split named `salt` the page's site falls in."""
+    return "AB"[int(hashlib.sha1(f"{salt}:{page_host(key, item)}".encode()).hexdigest(), 16) % 2]
 
 
 def score(pages: list[tuple[dict, str]]) -> dict:
@@ -53,7 +74,11 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     ap.add_argument("--json", action="store_true", help="print one JSON line")
+    ap.add_argument("--split", metavar="SALT", help="split the pages into two halves by host with this salt")
+    ap.add_argument("--half", choices=("A", "B"), help="with --split: score this half only")
     args = ap.parse_args()
+    if bool(args.split) != bool(args.half):
+        ap.error("--split and --half go together")
     annotations = json.loads((args.corpus / "evaldata.json").read_text("utf-8"))
     ours, theirs = [], []
     try:
@@ -61,6 +86,8 @@ def main() -> None:
     except ImportError:
         trafilatura = None
     for url, item in sorted(annotations.items()):
+        if args.split and half_of(url, item, args.split) != args.half:
+            continue
         raw = gzip.decompress((args.corpus / item["file"]).read_bytes())
         ours.append((item, extract_html(raw, url).text))
         if trafilatura is not None:

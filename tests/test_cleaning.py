@@ -8,19 +8,25 @@ leak guards, text-only input, and properties (never invents text, idempotent).
 
 from __future__ import annotations
 
+import gzip
 import html as html_lib
+import json
 import re
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import shared_path
+
+from dedup.evaluate import token_prf
 from dedup.text.blockmodel import shipped_model
-from dedup.text.cleaning import (_NEWSLETTER_SIGNUP, _SCRIPT_CALL, _SIGNUP_PROMO, BLOCK_MODEL, CHROME_LABEL,
-                                 CONFIDENT_THRESHOLD, CONFIDENT_WORDS, KEEP_THRESHOLD, MARKUP_LEAK, SCRIPT_LEAK,
-                                 SIGNUP_PROMO, choose_lines, fold_line, guard_reason, sure_story,
-                                 is_chrome_label, is_link_bar, is_markup_leak, is_script_leak, is_signup_promo,
-                                 plain_lines, site_names)
+from dedup.text.cleaning import (_CONSENT_PHRASE, _CONSENT_VOICE, _NEWSLETTER_SIGNUP, _SCRIPT_CALL, _SIGNUP_PROMO,
+                                 BLOCK_MODEL, CHROME_LABEL, CONFIDENT_THRESHOLD, CONFIDENT_WORDS, CONSENT_NOTICE,
+                                 ERROR_LEAK, KEEP_THRESHOLD, MARKUP_LEAK, SCRIPT_LEAK, SIGNUP_PROMO, choose_lines,
+                                 fold_line, guard_reason, is_chrome_label, is_consent_notice, is_error_leak,
+                                 is_link_bar, is_markup_leak, is_script_leak, is_signup_promo, plain_lines, site_names,
+                                 sure_story)
 from dedup.text.extract import extract_html, extract_plain
 from dedup.text.layout import Line, read_minimal_html
 
@@ -85,7 +91,8 @@ CHROME_CASES = {
     "cookie notice": ('<div class="notice"><p>A cookie is a small text file that a website saves on your computer '
                       'or mobile device when you visit the site. <a href="/cookies">Learn more</a></p>'
                       '<p><a href="#">Accept all cookies</a></p></div>',
-                      ["Accept all cookies"]),
+                      ["A cookie is a small text file that a website saves on your computer or mobile device when you "
+                       "visit the site. Learn more", "Accept all cookies"]),
     "admin toolbar": ('<div id="toolbar"><a href="#content">Skip to toolbar</a> <a href="/wp-login.php?action=logout">'
                       'Log Out</a></div>', ["Skip to toolbar Log Out"]),
     "share bar": ('<div class="tools"><a href="/share/fb">Facebook</a> <a href="/share/tw">Twitter</a> '
@@ -169,6 +176,57 @@ def test_widget_labels_and_signups_in_other_languages():
         assert not is_signup_promo(line) and not is_chrome_label(line), line
 
 
+CONSENT_NOTICES = (
+    "We use cookies and other tracking technologies to improve your browsing experience on our site.",
+    "By choosing I Accept, you consent to our use of cookies and other tracking technologies.",
+    "This website uses cookies. Read our privacy policy to find out more.",
+    "If you disable this cookie, we will not be able to save your preferences.",
+    "A cookie is a small text file that a website saves on your computer when you visit the site.",
+    "Diese Website verwendet Cookies. Wenn Sie die Seite weiter nutzen, stimmen Sie dem zu.",
+    "Wir verwenden Cookies, um Ihnen ein besseres Nutzererlebnis zu bieten.",
+    "Ce site utilise des cookies pour améliorer votre expérience.",
+    "Este sitio web utiliza cookies para que usted tenga la mejor experiencia.",
+    "Deze site gebruikt cookies om uw ervaring te verbeteren.",
+)
+COOKIE_STORY_LINES = (  # cookies in story text: a recipe, a web standard, a browser's plans, a quote
+    "Put the pie on a cookie sheet and use tinfoil to cover the edges so that they don't burn.",
+    "Use a spatula to move the cookies to a rack, then let them cool before you serve them.",
+    "Supporting CORS rules and ensuring cookies aren't readable by third parties.",
+    "Google said it would phase out third-party cookies in its Chrome browser, a change advertisers fear.",
+    "\"I've put my cookies in the oven, they've come out fine, and now I'm going to crawl in,\" he said.",
+    "Sie backte am Sonntag Cookies für das Fest, die nach dem Rezept ihrer Großmutter gemacht waren.",
+)
+
+
+def test_cookie_consent_notices_go_whatever_the_model_says():
+    for notice in CONSENT_NOTICES:
+        assert is_consent_notice(notice), notice
+        assert guard_reason(notice) == CONSENT_NOTICE
+    for line in COOKIE_STORY_LINES:
+        assert not is_consent_notice(line), line
+    assert not is_consent_notice("We use cookies " + "and many other things on our site every day " * 10)  # 80+ words
+    # text-only input: the guard needs no markup
+    ex = extract_plain("\n\n".join([HEADLINE, CONSENT_NOTICES[0], *STORY]))
+    assert ex.blocks == [HEADLINE, *STORY] and ex.removed_reasons == [CONSENT_NOTICE]
+
+
+def test_cookie_consent_notices_on_real_pages():
+    """article-extraction-benchmark pages whose consent banner the main-content pass keeps as paragraphs (p 0.6-0.9
+    from the block model, above the page's story): the banner goes, the story stays."""
+    root = shared_path("corpora", "article-extraction-benchmark")
+    truth = json.loads((root / "ground-truth.json").read_text("utf-8"))
+    for prefix in ("16c30add7e96", "6a72de37e8f9", "785affa2c34e"):
+        page_id = next(k for k in truth if k.startswith(prefix))
+        html = gzip.decompress((root / "html" / f"{page_id}.html.gz").read_bytes())
+        ex = extract_html(html, truth[page_id].get("url"), "utf-8")
+        assert not any("use of cookies" in block or "We use cookies" in block for block in ex.blocks), prefix
+        assert CONSENT_NOTICE in ex.removed_reasons
+        precision, recall, _ = token_prf(ex.text, truth[page_id]["articleBody"])
+        # measured: precision 0.985 / 0.979 / 0.946 (0.958 / 0.963 / 0.911 with the banner), recall 0.96 / 0.84 /
+        # 0.98 as before (the second page's story misses a lede the model doubts, not the banner's doing)
+        assert precision >= 0.94 and recall >= 0.8, (prefix, precision, recall)
+
+
 def test_link_bar_is_links_and_separators_only():
     bar = read_minimal_html('<p><a href="/">Home</a> | <a href="/n">News</a> | <a href="/s">Sports</a></p>')[0]
     prose = read_minimal_html('<p>The <a href="/a">mayor</a> met <a href="/b">the council</a> and '
@@ -190,6 +248,27 @@ def test_leak_guards():
     assert is_script_leak("var _gaq = _gaq || []; _gaq.push(['_setAccount', 'UA-1234-1']);")
     assert not is_script_leak("The window.open call was mentioned by the witness, who said var is a word.")
     assert not is_script_leak("She said the function (a fundraiser) would be held on Friday.")
+    assert is_error_leak("Warning: Creating default object from empty value in /www/htdocs/wp-includes/classes.php "
+                         "on line 407")
+    assert is_error_leak("Strict Standards: Only variables should be passed by reference in /var/www/wp-db.php on "
+                         "line 785 Deprecated: preg_replace(): The /e modifier is deprecated in /var/www/format.php "
+                         "on line 82")
+    assert guard_reason("Notice: Undefined index: id in C:\\inetpub\\site\\index.php on line 12") == ERROR_LEAK
+    assert not is_error_leak("Warning: the story turns dark on line 3 of the poem, the editors said in a note.")
+    assert not is_error_leak("The clerk read the notice on line 4 of the agenda. " * 3
+                             + "Warning: x in /a.php on line 1")  # mostly story text: left to the model
+
+
+def test_leaked_server_errors_go_on_a_real_page():
+    """trafilatura-eval (never training data): a travel blog whose server prints PHP warnings into the page."""
+    root = shared_path("corpora", "trafilatura-eval")
+    annotations = json.loads((root / "evaldata.json").read_text("utf-8"))
+    url = "http://www.einfachspanien.de/malaga-die-quirlige-metropole-in-andalusien.html"
+    ex = extract_html(gzip.decompress((root / annotations[url]["file"]).read_bytes()), url)
+    assert "Warning: Creating default object" not in ex.text and ERROR_LEAK in ex.removed_reasons
+    text = " ".join(ex.text.split())
+    for snippet in annotations[url]["with"]:
+        assert " ".join(snippet.split()) in text, snippet
 
 
 def test_removed_lines_carry_their_reason():
@@ -324,6 +403,9 @@ def test_text_only_input_takes_its_first_line_as_title_when_it_reads_as_a_headli
 _LINE_TEXT = st.text(st.characters(codec=None), max_size=40) | st.text(
     st.sampled_from("aA Zz09,.-_'İıſΣé\u00a0\tNewsletter anmelden Get our alerts"), max_size=60) | st.lists(
     st.sampled_from(["document.write(", "var x = ", "});", "()", "{", "'", "+", " a", "é", "中"]), max_size=12
+).map("".join) | st.lists(
+    st.sampled_from(["We use", " cookies", " COOKIE", " Cookie", " coo", "kie", " your", " consent", " our use of",
+                     " Sie", " verwendet", " is a small text", " file", ".", " browser", "\u212a", " x"]), max_size=14
 ).map("".join)
 
 
@@ -335,6 +417,9 @@ def test_line_guards_are_the_plain_rules(text):
     plain = len(text.split()) <= 25 and (_SIGNUP_PROMO.search(text) is not None
                                           or _NEWSLETTER_SIGNUP.search(text) is not None)
     assert is_signup_promo(text) == plain
+    consent = len(text.split()) <= 80 and _CONSENT_PHRASE.search(text) is not None \
+        and _CONSENT_VOICE.search(text) is not None
+    assert is_consent_notice(text) == consent
     code = sum(map(text.count, ";{}()=<>[]\"'+"))
     assert is_script_leak(text) == (("(" in text or "=" in text) and code >= 0.06 * len(text)
                                     and _SCRIPT_CALL.search(text) is not None)

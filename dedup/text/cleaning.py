@@ -17,11 +17,14 @@ from dedup.text.normalise import caseless_search, normalise_text, word_runs
 BLOCK_MODEL = "block_model"  # the model judged the line page chrome
 MARKUP_LEAK = "markup_leak"  # HTML emitted as text (a `<noscript>` body, escaped markup)
 SCRIPT_LEAK = "script_leak"  # JavaScript emitted as text (`document.write(...)`)
+ERROR_LEAK = "error_leak"  # a server's error message emitted into the page ("Warning: ... in /x.php on line 407")
 CHROME_LABEL = "chrome_label"  # a whole line that is a widget's label ("Advertisement", "HIDE CAPTION")
 SITE_NAME = "site_name"  # the site's name on a line of its own (the masthead, a footer)
 LINK_BAR = "link_bar"  # three or more links and nothing else but separators ("Top | Back | Print")
 SIGNUP_PROMO = "signup_promo"  # "Get our daily Entertainment newsletter", "Click here to turn on notifications"
-GUARDS = (MARKUP_LEAK, SCRIPT_LEAK, CHROME_LABEL, SITE_NAME, LINK_BAR, SIGNUP_PROMO)  # no fallback overrides these
+CONSENT_NOTICE = "consent_notice"  # "We use cookies to improve your experience. By continuing you agree..."
+# no fallback overrides these
+GUARDS = (MARKUP_LEAK, SCRIPT_LEAK, ERROR_LEAK, CHROME_LABEL, SITE_NAME, LINK_BAR, SIGNUP_PROMO, CONSENT_NOTICE)
 
 MIN_KEPT_CHARS = 50  # a page left with less than this falls back to the main-content lines, then all
 KEEP_THRESHOLD = 0.25  # chosen on held-out pages (docs/extraction.md): unseen sites gain precision, recall stays
@@ -41,6 +44,11 @@ _SCRIPT_CALL = re.compile(
     r"\bwindow\.[A-Za-z_$][\w$]*\s*(?:=|\()|\bfunction\s*\([^)]*\)\s*\{|\bvar\s+[A-Za-z_$][\w$]*\s*=|"
     r"\b(?:jQuery|\$)\s*\(\s*(?:document|function|window)|\}\s*\)\s*;|\bnew\s+Date\s*\(\s*\)\s*\.")
 _CODE_CHARS = b";{}()=<>[]\"'+"
+# PHP's error messages as a misconfigured server prints them into the page, each naming the script file and line:
+# "Warning: Creating default object from empty value in /www/htdocs/wp-includes/classes.php on line 407"
+_SERVER_ERROR = re.compile(
+    r"\b(?:PHP )?(?:Warning|Notice|Deprecated|Strict Standards|(?:Catchable )?Fatal error|Parse error)\s*:\s"
+    r"[^\n]{1,400}? in (?:/|[A-Za-z]:\\)\S*? on line \d+")
 
 
 # Whole lines that label a widget rather than say anything: the same words on every kind of site, in
@@ -102,6 +110,44 @@ _NEWSLETTER_SIGNUP = re.compile(
 _NEWSLETTER_WORD = re.compile(r"newsletter|infolettre|boletín|nieuwsbrief", re.IGNORECASE)
 
 
+# A cookie consent notice: the site telling the reader that it uses cookies, asking for consent, or saying what a
+# cookie is. Every site of the consent-banner era carries one, in the reader's language. Story text about cookies
+# (a recipe's cookie sheet, a web standard's Set-Cookie header, a browser's privacy plans) names them without the
+# site speaking to the reader about its own use of them: both a notice phrase and the site's or the reader's voice
+# are needed, in a line of at most CONSENT_NOTICE_MAX_WORDS words.
+_CONSENT_PHRASE = re.compile(
+    # "we use cookies", "this site uses cookies", "our use of cookies", "accept cookies", "diese Website verwendet
+    # Cookies", "ce site utilise des cookies", "este sitio utiliza cookies", "deze site gebruikt cookies"
+    r"\b(?:uses?|using|use of|accept(?:s|ing)?|verwende[nt]?|nutz(?:t|en)|setz(?:t|en)|einsatz von|"
+    r"utilis(?:e|ons|ent|ation de)|utiliz(?:a|amos|an)|usamos|uso de|utilizz(?:a|iamo)|gebruik(?:t|en)?|akzeptier\w*|"
+    r"accept(?:ez|er)|acept(?:a|ar|as)|accett(?:a|are|i))\b(?:\W+\w+){0,3}?\W+cookies?\b"
+    # "cookies ... your consent / browser settings / preferences / privacy policy", "Cookies ... zustimmen"
+    r"|\bcookies?\b.{0,100}?\b(?:consent|browser|browsing|privacy|preferences|settings|policy|opt[ -]out|"
+    r"einwilligung|zustimm\w*|einverstanden|datenschutz\w*|einstellungen|consentement|navigateur|paramètres|"
+    r"consentimiento|navegador|configuración|consenso|toestemming|akkoord|instellingen)\b"
+    # "A cookie is a small text file", "Cookies sind kleine Textdateien", "Les cookies sont de petits fichiers"
+    r"|\bcookies? (?:is|are|sind|sont|son|zijn) (?:a |kleine |de |des |pequeños |piccoli |small |petits )*"
+    r"(?:text|textdateien|fichiers|archivos|file|bestanden)",
+    re.IGNORECASE)
+# the site's or the reader's voice: we/our/you/your and the same in the other languages, or "this (web)site"
+_CONSENT_VOICE = re.compile(
+    r"\b(?:we|our|us|you|your|this (?:web)?site|wir|uns|unsere?\w*|sie|ihre?\w*|du|dein\w*|diese (?:web)?seite|"
+    r"nous|notre|nos|vous|votre|vos|ce site|nosotros|nuestr\w*|usted|este sitio|noi|nostr\w*|questo sito|"
+    r"wij|onze|u|uw|deze (?:web)?site)\b",
+    re.IGNORECASE)
+CONSENT_NOTICE_MAX_WORDS = 80
+
+
+def is_consent_notice(text: str) -> bool:
+    """A cookie consent notice: "We use cookies to improve your browsing experience", "By choosing I Accept, you
+    consent to our use of cookies", "Diese Website verwendet Cookies", "A cookie is a small text file..."."""
+    # (a substring test rules out nearly every line before a pattern runs; every match holds "cookie" in some case)
+    if "cookie" not in text.lower():
+        return False
+    return (len(text.split(None, CONSENT_NOTICE_MAX_WORDS)) <= CONSENT_NOTICE_MAX_WORDS
+            and _CONSENT_PHRASE.search(text) is not None and _CONSENT_VOICE.search(text) is not None)
+
+
 def fold_line(text: str) -> str:
     """Lower case, every run of punctuation or space one space: the form labels are compared in."""
     # re.sub(r"[\W_]+", " ", text.lower()).strip(), by the faster word_runs (for ASCII text normalise_text's
@@ -161,12 +207,24 @@ def is_script_leak(text: str) -> bool:
     return code >= 0.06 * len(text) and _SCRIPT_CALL.search(text) is not None
 
 
+def is_error_leak(text: str) -> bool:
+    """A line that is mostly a server's error messages (at least half its characters): "Warning: Creating default
+    object from empty value in /www/htdocs/wp-includes/classes.php on line 407"."""
+    if " on line " not in text:
+        return False
+    inside = sum(len(m.group(0)) for m in _SERVER_ERROR.finditer(text))
+    return inside >= 0.5 * len(text)
+
+
 def leak_reason(text: str) -> str | None:
-    """MARKUP_LEAK or SCRIPT_LEAK for a line that is leaked markup or code, else None."""
+    """MARKUP_LEAK, SCRIPT_LEAK or ERROR_LEAK for a line that is leaked markup, code or a server's error
+    messages, else None."""
     if is_markup_leak(text):
         return MARKUP_LEAK
     if is_script_leak(text):
         return SCRIPT_LEAK
+    if is_error_leak(text):
+        return ERROR_LEAK
     return None
 
 
@@ -202,6 +260,8 @@ def guard_reason(text: str, names: set[str] | frozenset[str] = frozenset()) -> s
             return CHROME_LABEL
     if is_signup_promo(text):
         return SIGNUP_PROMO
+    if is_consent_notice(text):
+        return CONSENT_NOTICE
     return leak_reason(text)
 
 

@@ -27,6 +27,7 @@ from dedup.errors import InputError
 from dedup.schema import schema
 from dedup.sources import storage, warc
 from dedup.sources.streams import TruncatedInput, iter_lines
+from dedup.text.normalise import without_lone_surrogates
 
 BATCH_ROWS = 512
 BATCH_BYTES = 64 * 1024 * 1024
@@ -74,8 +75,13 @@ def looks_like_crawl_name(name: str) -> bool:
 
 def expand_inputs(args: list[str]) -> list[InputFile]:
     """Files, directories (recursive) or globs -> input files sorted by their stable name. Each may be
-    a local path or an fsspec URL (s3://bucket/crawl/, gs://.../*.warc.gz): see dedup.sources.storage."""
-    found: dict[str, InputFile] = {}
+    a local path or an fsspec URL (s3://bucket/crawl/, gs://.../*.warc.gz): see dedup.sources.storage.
+
+    A file reached through two arguments (a folder and a file inside it, a folder and its sub-folder, a
+    link to it, the same path twice) is read once, whatever the order of the arguments, under its name in
+    the outermost folder given (`_name_rank`), so a redundant argument changes nothing: read twice, each
+    of its records would have become a repeated_doc_id reject."""
+    found: dict[object, InputFile] = {}  # by file identity (device and inode; the URL of a remote file)
     for arg in args:
         matches: list[tuple[Path | str, str]] = []
         p = Path(arg)
@@ -102,16 +108,22 @@ def expand_inputs(args: list[str]) -> list[InputFile]:
                     raise InputError(f"{path}: not a WARC/ARC, JSONL(.gz/.zst) or Parquet file")
                 # named as crawl data but not recognised: read anyway, reported as unknown_format
                 fmt = "warc"
-            previous = found.get(name)
-            if previous is not None and not _same_file(previous.path, path):
-                raise InputError(
-                    f"two inputs share the name {name!r} ({previous.path} and {path}); "
-                    "rename one or pass their common parent folder instead"
-                )
-            found[name] = InputFile(path, name, fmt)
+            key = _file_identity(path)
+            previous = found.get(key)
+            if previous is None or _name_rank(name) < _name_rank(previous.name):
+                found[key] = InputFile(path, name, fmt)
     if not found:
         raise InputError(f"no crawl files found in {' '.join(args)}")
-    return [found[k] for k in sorted(found)]
+    by_name: dict[str, InputFile] = {}
+    for inp in found.values():
+        other = by_name.setdefault(inp.name, inp)
+        if other is not inp:
+            first, second = sorted((str(other.path), str(inp.path)))
+            raise InputError(
+                f"two inputs share the name {inp.name!r} ({first} and {second}); "
+                "rename one or pass their common parent folder instead"
+            )
+    return [by_name[k] for k in sorted(by_name)]
 
 
 def _folder_files(root: Path) -> list[tuple[Path, str]]:
@@ -119,7 +131,8 @@ def _folder_files(root: Path) -> list[tuple[Path, str]]:
 
     Symlinked sub-folders are followed: a crawl is often assembled from links to where its parts
     are stored. A folder already visited (a link back up the tree, or two links to one folder) is
-    not entered again, and a file reached twice counts once, under its first name."""
+    not entered again; a file reached by two paths is listed under both names (`expand_inputs`
+    reads it once)."""
     found: list[tuple[Path, str]] = []
     seen_dirs: set[tuple[int, int]] = set()
     for top, dirs, files in os.walk(root, followlinks=True):
@@ -134,20 +147,22 @@ def _folder_files(root: Path) -> list[tuple[Path, str]]:
             if not f.startswith(".") and path.is_file():
                 found.append((path, path.relative_to(root).as_posix()))
     found.sort(key=lambda item: item[1])
-    unique: list[tuple[Path, str]] = []
-    seen_files: set[tuple[int, int]] = set()
-    for path, name in found:
-        st = path.stat()
-        if (st.st_dev, st.st_ino) not in seen_files:
-            seen_files.add((st.st_dev, st.st_ino))
-            unique.append((path, name))
-    return unique
+    return found
 
 
-def _same_file(a: Path | str, b: Path | str) -> bool:
-    if storage.is_url(a) or storage.is_url(b):
-        return a == b
-    return Path(a).resolve() == Path(b).resolve()
+def _name_rank(name: str) -> tuple[int, str]:
+    """Which of a file's names it is read under: the one with the most folders (the name relative to the
+    outermost folder given), then the smallest."""
+    return -name.count("/"), name
+
+
+def _file_identity(path: Path | str) -> object:
+    """What makes two paths one file: the device and inode of a local file (links and hard links
+    included), the URL of a remote one."""
+    if storage.is_url(path):
+        return str(path)
+    st = os.stat(path)
+    return st.st_dev, st.st_ino
 
 
 def parse_timestamp(value: object) -> datetime | None:
@@ -508,15 +523,7 @@ def valid_str(value: object) -> str | None:
     """str(value) that Arrow can store: lone surrogates (from JSON escapes) become U+FFFD."""
     if value is None:
         return None
-    text = value if isinstance(value, str) else str(value)
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        text = _SURROGATES.sub("\ufffd", text)
-    return text
-
-
-_SURROGATES = re.compile("[\ud800-\udfff]")
+    return without_lone_surrogates(value if isinstance(value, str) else str(value))
 
 
 def _object_row(obj: dict, source_name: str, position: int, max_payload: int,

@@ -32,7 +32,7 @@ from dedup.text.cleaning import MIN_KEPT_CHARS, LineChoice, choose_lines, headin
 from dedup.text.dates import is_date_line
 from dedup.text.markup import page_type
 from dedup.text.metadata import PageMetadata, page_metadata
-from dedup.text.normalise import join_blocks, registered_domain, split_blocks
+from dedup.text.normalise import join_blocks, registered_domain, split_blocks, without_lone_surrogates
 
 # Larger HTML is not extracted: its text would be cut short (reject `html_too_large`).
 MAX_HTML_BYTES = 8 * 1024 * 1024
@@ -85,7 +85,9 @@ def decode_html(payload: bytes, declared_charset: str | None = None) -> str:
         # no fallback there, replacement characters instead of mojibake.
         if encoding.lower().replace("_", "-") in ("utf-8", "utf8"):
             return bytes_to_str(payload, "utf-8", errors="replace", fallback_encodings=[])
-        return bytes_to_str(payload, encoding, errors="replace")
+        # utf-7 and Python's unicode_escape codecs (a declared charset is honoured if Python knows it)
+        # decode some bytes to lone surrogates, which no output column can store
+        return without_lone_surrogates(bytes_to_str(payload, encoding, errors="replace"))
     except (LookupError, UnicodeError):
         return payload.decode("utf-8", errors="replace")
 
@@ -230,9 +232,29 @@ def extract_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
                 row.update(_extract_row(raw["html"][i], raw["text"][i], row["url"], raw["charset"][i], row["domain"]))
             for name, values in cols.items():
                 values.append(row.get(name))
-    arrays = [batch.column(name) if name in passed else pa.array(cols[name], sch.field(name).type)
+    arrays = [batch.column(name) if name in passed else _arrow_column(cols[name], sch.field(name).type)
               for name in sch.names]
     return pa.RecordBatch.from_arrays(arrays, schema=sch)
+
+
+def _arrow_column(values: list, type_: pa.DataType) -> pa.Array:
+    """`pa.array(values, type_)`; a lone surrogate that reached a value (every known source replaces them
+    where the text is decoded) is replaced here, so that it costs one character, not the batch's rows and
+    the rest of the input file."""
+    try:
+        return pa.array(values, type_)
+    except UnicodeEncodeError:
+        return pa.array([_storable_value(v) for v in values], type_)
+
+
+def _storable_value(value: object) -> object:
+    if isinstance(value, str):
+        return without_lone_surrogates(value)
+    if isinstance(value, list):
+        return [_storable_value(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _storable_value(v) for k, v in value.items()}
+    return value
 
 
 # raw columns copied into the docs row unchanged (same names and types in both schemas)

@@ -17,6 +17,23 @@ def join_blocks(blocks: list[str]) -> str:
     return "\n\n".join(blocks)
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def without_lone_surrogates(text: str) -> str:
+    """`text` with each lone surrogate (U+D800..U+DFFF alone in a str) as U+FFFD: what UTF-8, and so
+    Arrow and Parquet, can store. Python makes them from JSON escapes (`"\\ud800"`) and from the
+    codecs `utf-7`, `unicode_escape` and `raw_unicode_escape`; one left in a value fails the whole
+    batch's conversion to Arrow."""
+    if text.isascii():
+        return text
+    try:
+        text.encode("utf-8")  # in C, faster than the regex search on the common text that has none
+    except UnicodeEncodeError:
+        return _LONE_SURROGATE.sub("\ufffd", text)
+    return text
+
+
 
 
 def tidy_spaces(text: str) -> str:

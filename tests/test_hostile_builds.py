@@ -1,0 +1,107 @@
+"""Hostile input at the level of whole builds: identity, input naming and what lands in the output.
+
+The readers' byte-level damage is covered by test_hostile_input.py and the fuzzer; these tests give
+well-formed files whose *content* is hostile (ids that collide, the same file reached twice, text that
+Python decodes to values Parquet cannot hold) and check the promise end to end: every input record in
+exactly one of data / duplicates / rejects, no doc_id twice, the same bytes whatever the naming.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+from dedup.ingest import ingest_file
+from dedup.sources.read import InputFile
+
+STORY = ("The harbour board met on Tuesday and agreed to repair the north pier before the winter storms, "
+         "after engineers found cracks in three of its supporting columns. ")
+
+
+def html_page(title: str, n: int, head: str = "") -> str:
+    return (f"<html><head><title>{title}</title>{head}</head><body><article><h1>{title}</h1>"
+            f"<p>{STORY * 3} Report number {n}.</p></article></body></html>")
+
+
+def warc_response(record_id: str, url: str, body: bytes, content_type: str = "text/html; charset=utf-8") -> bytes:
+    http = (f"HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\nContent-Length: {len(body)}\r\n\r\n").encode() + body
+    head = (f"WARC/1.1\r\nWARC-Type: response\r\nWARC-Record-ID: {record_id}\r\nWARC-Target-URI: {url}\r\n"
+            f"WARC-Date: 2024-01-02T03:04:05Z\r\nContent-Type: application/http;msgtype=response\r\n"
+            f"Content-Length: {len(http)}\r\n\r\n").encode()
+    return head + http + b"\r\n\r\n"
+
+
+def ingested(path: Path, fmt: str, tmp_path: Path) -> list[dict]:
+    part = tmp_path / (path.name + ".docs.parquet")
+    ingest_file(InputFile(path, path.name, fmt), part, 50 * 2 ** 20)
+    return pq.read_table(part).to_pylist()
+
+
+# ---------------------------------------------------------------- values Parquet cannot hold
+
+# a JSON-LD escape of half a surrogate pair: json.loads makes a lone surrogate of it
+LONE_SURROGATE_JSONLD = ('<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Pier \\ud800 '
+                         'repairs", "author": {"@type": "Person", "name": "Ann \\udc00 Lee"}, "publisher": '
+                         '{"@type": "Organization", "name": "Harbour \\ud83d News"}}</script>')
+
+
+def test_lone_surrogates_from_a_page_cost_one_character_not_the_file(tmp_path: Path) -> None:
+    """A lone surrogate in a page's JSON-LD, or a page in utf-7 (`+2AA-` decodes to one), used to fail the
+    whole batch's conversion to Arrow: the batch's records and the rest of the file became a single
+    `read_failed` row. Each record is kept, with U+FFFD where the surrogate was."""
+    records = [warc_response("<urn:uuid:good-1>", "https://harbour.test/1", html_page("Pier one", 1).encode()),
+               warc_response("<urn:uuid:jsonld>", "https://harbour.test/2",
+                             html_page("Pier two", 2, LONE_SURROGATE_JSONLD).encode()),
+               warc_response("<urn:uuid:utf7>", "https://harbour.test/3",
+                             html_page("Pier +2AA- three", 3).encode(), "text/html; charset=utf-7"),
+               warc_response("<urn:uuid:escape>", "https://harbour.test/4",
+                             html_page("Pier \\ud800 four", 4).encode(), "text/html; charset=unicode_escape"),
+               warc_response("<urn:uuid:good-5>", "https://harbour.test/5", html_page("Pier five", 5).encode())]
+    crawl = tmp_path / "crawl.warc"
+    crawl.write_bytes(b"".join(records))
+    lines = [json.dumps({"id": "j1", "url": "https://harbour.test/j1", "html": html_page("Pier", 6, LONE_SURROGATE_JSONLD)}),
+             json.dumps({"id": "j2", "url": "https://harbour.test/j2", "html": html_page("Pier", 7)})]
+    jsonl = tmp_path / "crawl.jsonl"
+    jsonl.write_text("\n".join(lines) + "\n")
+    for path, fmt, ids in ((crawl, "warc", ["<urn:uuid:good-1>", "<urn:uuid:jsonld>", "<urn:uuid:utf7>",
+                                            "<urn:uuid:escape>", "<urn:uuid:good-5>"]),
+                           (jsonl, "jsonl", ["j1", "j2"])):
+        out = ingested(path, fmt, tmp_path)
+        assert [r["doc_id"] for r in out] == ids
+        assert [r["reject_reason"] for r in out] == [None] * len(ids), [r["reject_detail"] for r in out]
+    assert "\ufffd" in ingested(crawl, "warc", tmp_path)[2]["title"]
+
+
+def test_page_decoding_and_jsonld_give_storable_strings() -> None:
+    """Where the surrogates come from, each replaced at its source (the batch guard is the last resort)."""
+    from dedup.text.extract import decode_html
+    from dedup.text.markup import jsonld_from_bodies
+
+    assert decode_html(b"<p>a +2AA- b</p>", "utf-7") == "<p>a \ufffd b</p>"
+    assert decode_html(b"<p>a \\udc00 b</p>", "raw_unicode_escape") == "<p>a \ufffd b</p>"
+    objects = jsonld_from_bodies(['{"@graph": [{"name": "x\\ud800", "k\\udfff": ["\\ud83d\\ude00", [["\\udc00"]]]}]}'])
+    assert objects[-1] == {"name": "x\ufffd", "k\ufffd": ["\U0001f600", [["\ufffd"]]]}
+
+
+# ---------------------------------------------------------------- one file reached twice
+
+def test_a_file_reached_through_two_arguments_is_read_once_under_one_name(tmp_path: Path) -> None:
+    """A folder and a file inside it, a folder and its sub-folder, a link to a file: each file used to be
+    read once per argument under another name, so every record of it became a repeated_doc_id reject and
+    was counted twice. Now it is read once, under the same name whatever the order of the arguments."""
+    from dedup.sources.read import expand_inputs
+
+    crawl = tmp_path / "crawl"
+    (crawl / "sub").mkdir(parents=True)
+    for name in ("sub/x.jsonl", "sub/y.jsonl", "z.jsonl"):
+        (crawl / name).write_text(json.dumps({"id": name, "url": "https://a.test/", "html": html_page("t", 1)}) + "\n")
+    (tmp_path / "alias.jsonl").symlink_to(crawl / "sub" / "x.jsonl")
+    (crawl / "hard.jsonl").hardlink_to(crawl / "z.jsonl")
+    alone = [(f.name, f.format) for f in expand_inputs([str(crawl)])]
+    assert alone == [("hard.jsonl", "jsonl"), ("sub/x.jsonl", "jsonl"), ("sub/y.jsonl", "jsonl")]
+    for args in ([crawl, crawl / "sub" / "x.jsonl"], [crawl / "sub" / "x.jsonl", crawl], [crawl / "sub", crawl],
+                 [crawl, crawl / "sub"], [tmp_path / "alias.jsonl", crawl], [crawl, crawl, crawl / "z.jsonl"]):
+        assert [(f.name, f.format) for f in expand_inputs([str(a) for a in args])] == alone, args
+    assert [f.name for f in expand_inputs([str(tmp_path / "alias.jsonl"), str(crawl / "sub")])] == ["alias.jsonl", "y.jsonl"]

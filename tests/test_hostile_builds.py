@@ -105,3 +105,22 @@ def test_a_file_reached_through_two_arguments_is_read_once_under_one_name(tmp_pa
                  [crawl, crawl / "sub"], [tmp_path / "alias.jsonl", crawl], [crawl, crawl, crawl / "z.jsonl"]):
         assert [(f.name, f.format) for f in expand_inputs([str(a) for a in args])] == alone, args
     assert [f.name for f in expand_inputs([str(tmp_path / "alias.jsonl"), str(crawl / "sub")])] == ["alias.jsonl", "y.jsonl"]
+
+
+def test_a_byte_order_mark_decides_the_encoding_before_the_declared_charset(tmp_path: Path) -> None:
+    """A BOM wins over the HTTP charset, as in browsers: a UTF-16 page served as iso-8859-1 used to be kept
+    as its own markup (`ÿþ<html><head>...`), a UTF-8 one served as windows-1252 as mojibake."""
+    from dedup.text.extract import decode_html
+
+    text = html_page("Ünïcödé café", 1)
+    for payload, declared in ((b"\xef\xbb\xbf" + text.encode(), "windows-1252"), (text.encode("utf-16"), "iso-8859-1"),
+                              (text.encode("utf-16"), "utf-8"), (b"\xfe\xff" + text.encode("utf-16-be"), None),
+                              (text.encode("utf-32"), "utf-32"), (text.encode("utf-32"), "latin-1")):
+        assert decode_html(payload, declared) == text, (payload[:4], declared)
+    crawl = tmp_path / "bom.warc"
+    crawl.write_bytes(warc_response("<urn:uuid:u16>", "https://u.test/1", text.encode("utf-16"), "text/html; charset=iso-8859-1")
+                      + warc_response("<urn:uuid:txt>", "https://u.test/2", ("Plain line. " * 20).encode("utf-16"),
+                                      "text/plain; charset=iso-8859-1"))
+    rows = ingested(crawl, "warc", tmp_path)
+    assert rows[0]["title"] == "Ünïcödé café" and rows[0]["blocks"][-1].startswith("The harbour board")
+    assert rows[1]["blocks"] == [("Plain line. " * 20).strip()]

@@ -27,7 +27,7 @@ from dedup.errors import InputError
 from dedup.schema import schema
 from dedup.sources import storage, warc
 from dedup.sources.streams import TruncatedInput, iter_lines
-from dedup.text.normalise import without_lone_surrogates
+from dedup.text.normalise import bom_encoding, without_lone_surrogates
 
 BATCH_ROWS = 512
 BATCH_BYTES = 64 * 1024 * 1024
@@ -400,7 +400,11 @@ def _classify_warc_record(rec: warc.RawRecord, row: dict) -> tuple[str | None, s
 
 def _decode_text(payload: bytes, charset: str | None) -> str:
     """Plain-text bytes -> str by the declared charset when it is a text encoding, else UTF-8 with
-    replacement characters (a charset of 'rot13' or 'base64' names a codec that is not one)."""
+    replacement characters (a charset of 'rot13' or 'base64' names a codec that is not one). A byte order
+    mark comes first, as for HTML (`bom_encoding`)."""
+    marked = bom_encoding(payload)
+    if marked is not None:
+        return valid_str(payload[marked[1]:].decode(marked[0], errors="replace")) or ""
     if charset and _known_codec(charset):
         try:
             return valid_str(payload.decode(charset, errors="replace")) or ""

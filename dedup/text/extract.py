@@ -32,7 +32,7 @@ from dedup.text.cleaning import MIN_KEPT_CHARS, LineChoice, choose_lines, headin
 from dedup.text.dates import is_date_line
 from dedup.text.markup import page_type
 from dedup.text.metadata import PageMetadata, page_metadata
-from dedup.text.normalise import join_blocks, registered_domain, split_blocks, without_lone_surrogates
+from dedup.text.normalise import bom_encoding, join_blocks, registered_domain, split_blocks, without_lone_surrogates
 
 # Larger HTML is not extracted: its text would be cut short (reject `html_too_large`).
 MAX_HTML_BYTES = 8 * 1024 * 1024
@@ -70,7 +70,11 @@ class Extracted:
 
 
 def decode_html(payload: bytes, declared_charset: str | None = None) -> str:
-    """Bytes -> str: the HTTP charset, else <meta charset>, else detection; never raises."""
+    """Bytes -> str: a byte order mark, else the HTTP charset, else <meta charset>, else detection; never
+    raises."""
+    marked = bom_encoding(payload)
+    if marked is not None:
+        return without_lone_surrogates(payload[marked[1]:].decode(marked[0], errors="replace"))
     encoding = None
     if declared_charset:
         try:

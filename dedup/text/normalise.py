@@ -17,6 +17,21 @@ def join_blocks(blocks: list[str]) -> str:
     return "\n\n".join(blocks)
 
 
+# byte order marks, and the encoding each one says (UTF-32's, which start like UTF-16's, first)
+_BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
+         (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+
+
+def bom_encoding(payload: bytes) -> tuple[str, int] | None:
+    """(encoding, length of the mark) when `payload` starts with a byte order mark, else None. A mark
+    decides the encoding before any declared charset (the WHATWG decode algorithm, what browsers do): a
+    server's default `charset=iso-8859-1` on a UTF-8 or UTF-16 page is wrong, the mark is not."""
+    for bom, encoding in _BOMS:
+        if payload.startswith(bom):
+            return encoding, len(bom)
+    return None
+
+
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 

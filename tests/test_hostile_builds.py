@@ -34,8 +34,8 @@ def warc_response(record_id: str, url: str, body: bytes, content_type: str = "te
 
 
 def ingested(path: Path, fmt: str, tmp_path: Path) -> list[dict]:
-    part = tmp_path / (path.name + ".docs.parquet")
-    ingest_file(InputFile(path, path.name, fmt), part, 50 * 2 ** 20)
+    part = tmp_path / f"docs-{len(list(tmp_path.glob('docs-*')))}.parquet"
+    ingest_file(InputFile(path, "input", fmt), part, 50 * 2 ** 20)
     return pq.read_table(part).to_pylist()
 
 
@@ -124,3 +124,24 @@ def test_a_byte_order_mark_decides_the_encoding_before_the_declared_charset(tmp_
     rows = ingested(crawl, "warc", tmp_path)
     assert rows[0]["title"] == "Ünïcödé café" and rows[0]["blocks"][-1].startswith("The harbour board")
     assert rows[1]["blocks"] == [("Plain line. " * 20).strip()]
+
+
+def test_a_file_name_that_is_not_utf8_is_read_under_an_escaped_name(tmp_path: Path) -> None:
+    """An old archive's Latin-1 file name: Python keeps its bytes as lone surrogates, which used to crash the
+    file's ingest (its positional ids and `source_file` could not be encoded) and so the build."""
+    import os
+
+    from dedup.sources.read import expand_inputs
+
+    crawl = tmp_path / "crawl"
+    crawl.mkdir()
+    line = json.dumps({"id": "q1", "url": "https://x.test/", "html": html_page("Pier", 1)})
+    with open(os.path.join(os.fsencode(crawl), b"caf\xe9-\xff.jsonl"), "w") as fh:
+        fh.write(line + "\n{not json\n")
+    (inp,) = expand_inputs([str(crawl)])
+    assert inp.name == "caf\\xe9-\\xff.jsonl"
+    rows = ingested(Path(inp.path), "jsonl", tmp_path)
+    assert [r["reject_reason"] for r in rows] == [None, "bad_json"]
+    part = tmp_path / "named.parquet"
+    ingest_file(inp, part, 50 * 2 ** 20)
+    assert pq.read_table(part, columns=["source_file"]).column(0).to_pylist() == [inp.name] * 2

@@ -100,6 +100,7 @@ def expand_inputs(args: list[str]) -> list[InputFile]:
                 raise InputError(f"input not found: {arg!r} (give WARC/WET/ARC, JSONL or Parquet files, folders or globs)")
             matches.extend((Path(h), Path(h).name) for h in hits if Path(h).is_file())
         for path, name in matches:
+            name = _storable_name(name)
             fmt = detect_format(path)
             if fmt == "unknown":
                 if not looks_like_crawl_name(storage.basename(path)):
@@ -148,6 +149,16 @@ def _folder_files(root: Path) -> list[tuple[Path, str]]:
                 found.append((path, path.relative_to(root).as_posix()))
     found.sort(key=lambda item: item[1])
     return found
+
+
+def _storable_name(name: str) -> str:
+    """A file name as `source_file` can hold it: bytes of a local name that are not UTF-8 (an old archive's
+    Latin-1 names), which Python keeps as lone surrogates, written as `\\xff` escapes."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return name
 
 
 def _name_rank(name: str) -> tuple[int, str]:

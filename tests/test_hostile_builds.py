@@ -145,3 +145,43 @@ def test_a_file_name_that_is_not_utf8_is_read_under_an_escaped_name(tmp_path: Pa
     part = tmp_path / "named.parquet"
     ingest_file(inp, part, 50 * 2 ** 20)
     assert pq.read_table(part, columns=["source_file"]).column(0).to_pylist() == [inp.name] * 2
+
+
+# ---------------------------------------------------------------- derived ids never collide
+
+def test_an_input_id_holding_the_repeat_mark_is_rejected_not_taken(tmp_path: Path) -> None:
+    """`dup` twice derives `dup#repeat:a.jsonl@1` for the second; an input whose own id was that string
+    used to keep it, so two output rows shared a doc_id (`dedup verify` fails; the build said accounting
+    holds). The mark is reserved: such an id is a `reserved_doc_id` reject under a positional id."""
+    jsonl = tmp_path / "a.jsonl"
+    jsonl.write_text("".join(json.dumps({"id": i, "url": f"https://a.test/{n}", "html": html_page("P", n)}) + "\n"
+                             for n, i in enumerate(["dup", "dup", "dup#repeat:input@1"])))
+    rows = ingested(jsonl, "jsonl", tmp_path)
+    assert [r["reject_reason"] for r in rows] == [None, None, "reserved_doc_id"]
+    assert rows[2]["doc_id"].startswith("nodocid:") and "#repeat" in rows[2]["reject_detail"]
+    warc = tmp_path / "w.warc"
+    warc.write_bytes(warc_response("<urn:uuid:a#repeat:x@1>", "https://a.test/w", html_page("W", 9).encode()))
+    (row,) = ingested(warc, "warc", tmp_path)
+    assert row["reject_reason"] == "reserved_doc_id" and row["doc_id"].startswith("nodocid:")
+
+
+def test_ids_derived_on_a_previous_release_are_not_its_own() -> None:
+    """A crawl folder given again to the next release (`--previous`): each record re-read is rejected as
+    already published, and its derived id was `<id>#repeat:<file>@<offset>`, the id the previous release
+    had given the same record if it was a repeat there: the next release held that doc_id twice."""
+    import polars as pl
+
+    from dedup.ingest import resolve_repeated_ids
+
+    rows = pl.DataFrame({"doc_id": ["x", "x", "y"], "source_file": ["a.jsonl"] * 3, "source_offset": [0, 1, 2],
+                         "reject_reason": [None, None, None], "reject_detail": [None, None, None]},
+                        schema_overrides={"reject_reason": pl.String, "reject_detail": pl.String})
+    first = resolve_repeated_ids(rows)
+    assert first["doc_id"].to_list() == ["x", "x#repeat:a.jsonl@1", "y"]
+    published = set(first["doc_id"].to_list())
+    second = resolve_repeated_ids(rows, published, previous_version="1.0.0")
+    assert second["doc_id"].to_list() == ["x#repeat-after-1.0.0:a.jsonl@0", "x#repeat-after-1.0.0:a.jsonl@1",
+                                          "y#repeat-after-1.0.0:a.jsonl@2"]
+    assert second["reject_reason"].to_list() == ["repeated_doc_id"] * 3
+    third = resolve_repeated_ids(rows, published | set(second["doc_id"].to_list()), previous_version="1.1.0")
+    assert not set(third["doc_id"].to_list()) & (published | set(second["doc_id"].to_list()))

@@ -206,6 +206,19 @@ def parse_timestamp(value: object) -> datetime | None:
         return None
 
 
+# the ids the keys stage gives a record read twice hold this mark (`ingest.resolve_repeated_ids`); an input id
+# that holds it is not taken as one, so a derived id can never be an input's id too
+REPEAT_MARK = "#repeat"
+
+
+def reserved_id(doc_id: str) -> str | None:
+    """Why an input's id cannot be its doc_id (None when it can): it holds the mark of derived ids."""
+    if REPEAT_MARK in doc_id:
+        return (f"the id {doc_id[:200]!r} holds {REPEAT_MARK!r}, which dedup reserves for the ids it gives "
+                "records read twice (one of them could be this id)")
+    return None
+
+
 def positional_id(source_name: str, offset: int) -> str:
     """Last-resort id for a record that carries none of its own (a corrupt record)."""
     digest = hashlib.sha1(f"{source_name}\0{offset}".encode()).hexdigest()[:24]
@@ -320,9 +333,10 @@ def _warc_row(rec: warc.RawRecord, source_name: str) -> dict[str, object]:
     record_id = headers.get("warc-record-id")
     url = headers.get("warc-target-uri")
     garbled = rec.error == "gzip_error"
-    if record_id and not garbled:
+    reserved = reserved_id(record_id) if record_id and not garbled else None
+    if record_id and not garbled and reserved is None:
         doc_id = record_id
-    elif rtype == "response" and url and rec.error is None:
+    elif reserved is None and rtype == "response" and url and rec.error is None:
         # ARC records carry no id: derive one from what identifies the capture.
         key = f"{url}\0{headers.get('warc-date', '')}\0{len(rec.payload)}"
         doc_id = "urn:arc:" + hashlib.sha1(key.encode()).hexdigest()
@@ -343,6 +357,8 @@ def _warc_row(rec: warc.RawRecord, source_name: str) -> dict[str, object]:
         row["warc_record_id"] = None
         rec.detail = f"{rec.detail} (its header, as read: WARC-Record-ID {record_id[:200]})"
     reason, detail = _classify_warc_record(rec, row)
+    if reason is None and reserved is not None:
+        reason, detail = "reserved_doc_id", reserved
     if reason:
         row["reject_reason"], row["reject_detail"] = reason, detail
         row.pop("html", None)
@@ -560,6 +576,9 @@ def _object_row(obj: dict, source_name: str, position: int, max_payload: int,
     if not doc_id or not doc_id.strip():
         return row | {"doc_id": positional_id(source_name, position), "reject_reason": "missing_id",
                       "reject_detail": "record has an empty `id`"}
+    if (reserved := reserved_id(doc_id)) is not None:
+        return row | {"doc_id": positional_id(source_name, position), "reject_reason": "reserved_doc_id",
+                      "reject_detail": reserved}
     row["doc_id"] = doc_id
     if too_large is not None:   # a Parquet value that was never loaded
         return row | {"reject_reason": "payload_too_large",

@@ -185,3 +185,15 @@ def test_ids_derived_on_a_previous_release_are_not_its_own() -> None:
     assert second["reject_reason"].to_list() == ["repeated_doc_id"] * 3
     third = resolve_repeated_ids(rows, published | set(second["doc_id"].to_list()), previous_version="1.1.0")
     assert not set(third["doc_id"].to_list()) & (published | set(second["doc_id"].to_list()))
+
+
+def test_a_jsonl_file_that_starts_with_a_byte_order_mark_keeps_its_first_record(tmp_path: Path) -> None:
+    """Windows tools write a UTF-8 BOM before the first line: that record used to be a `bad_json` reject."""
+    import gzip
+
+    lines = "".join(json.dumps({"id": f"b{n}", "url": f"https://b.test/{n}", "html": html_page("B", n)}) + "\n"
+                    for n in range(2)).encode()
+    for name, data in (("bom.jsonl", b"\xef\xbb\xbf" + lines), ("bom.jsonl.gz", gzip.compress(b"\xef\xbb\xbf" + lines))):
+        (tmp_path / name).write_bytes(data)
+        rows = ingested(tmp_path / name, "jsonl", tmp_path)
+        assert [(r["doc_id"], r["reject_reason"]) for r in rows] == [("b0", None), ("b1", None)], name

@@ -479,6 +479,8 @@ def read_jsonl(path: Path | str, source_name: str, stats: Counter | None = None,
                 yield batch
             break
         line_no += 1
+        if line_no == 0 and isinstance(line, bytes) and line.startswith(b"\xef\xbb\xbf"):
+            line = line[3:]  # a UTF-8 byte order mark (Windows tools write one) is no part of the first record
         if isinstance(line, int):
             stats["records.jsonl"] += 1
             row = {"doc_id": positional_id(source_name, line_no), "source_file": source_name,

@@ -83,6 +83,11 @@ def test_page_decoding_and_jsonld_give_storable_strings() -> None:
     assert decode_html(b"<p>a \\udc00 b</p>", "raw_unicode_escape") == "<p>a \ufffd b</p>"
     objects = jsonld_from_bodies(['{"@graph": [{"name": "x\\ud800", "k\\udfff": ["\\ud83d\\ude00", [["\\udc00"]]]}]}'])
     assert objects[-1] == {"name": "x\ufffd", "k\ufffd": ["\U0001f600", [["\ufffd"]]]}
+    # the last resort, where an extracted batch becomes Arrow columns
+    import pyarrow as pa
+
+    from dedup.text.extract import _arrow_column
+    assert _arrow_column([["a\ud800", None], None], pa.list_(pa.string())).to_pylist() == [["a\ufffd", None], None]
 
 
 # ---------------------------------------------------------------- one file reached twice

@@ -32,7 +32,8 @@ from dedup.text.cleaning import MIN_KEPT_CHARS, LineChoice, choose_lines, headin
 from dedup.text.dates import is_date_line
 from dedup.text.markup import page_type
 from dedup.text.metadata import PageMetadata, page_metadata
-from dedup.text.normalise import bom_encoding, join_blocks, registered_domain, split_blocks, without_lone_surrogates
+from dedup.text.normalise import (bom_encoding, join_blocks, registered_domain, split_blocks, storable,
+                                  without_lone_surrogates)
 
 # Larger HTML is not extracted: its text would be cut short (reject `html_too_large`).
 MAX_HTML_BYTES = 8 * 1024 * 1024
@@ -248,17 +249,7 @@ def _arrow_column(values: list, type_: pa.DataType) -> pa.Array:
     try:
         return pa.array(values, type_)
     except UnicodeEncodeError:
-        return pa.array([_storable_value(v) for v in values], type_)
-
-
-def _storable_value(value: object) -> object:
-    if isinstance(value, str):
-        return without_lone_surrogates(value)
-    if isinstance(value, list):
-        return [_storable_value(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _storable_value(v) for k, v in value.items()}
-    return value
+        return pa.array([storable(v) for v in values], type_)
 
 
 # raw columns copied into the docs row unchanged (same names and types in both schemas)

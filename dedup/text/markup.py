@@ -10,7 +10,7 @@ import html as html_lib
 import json
 import re
 
-from dedup.text.normalise import without_lone_surrogates
+from dedup.text.normalise import storable
 
 
 # Linear time on any page: a pattern like `<meta\b[^>]*>` rescans to the end of the text from every
@@ -132,7 +132,7 @@ def jsonld_from_bodies(bodies: list[str]) -> list[dict]:
         except (ValueError, RecursionError):
             continue
         if _SURROGATE_ESCAPE.search(body):
-            data = _storable(data)
+            data = storable(data)
         stack = [data]
         while stack:
             item = stack.pop()
@@ -148,24 +148,3 @@ def jsonld_from_bodies(bodies: list[str]) -> list[dict]:
 
 # a JSON escape of a surrogate (`\ud83d`): alone (not half of a pair) it parses to a lone surrogate
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
-
-
-def _storable(data: object) -> object:
-    """Parsed JSON with every lone surrogate in its strings (keys too) as U+FFFD, walked without recursion
-    (the parser allows nesting as deep as the interpreter's recursion limit)."""
-    def fixed(value: object) -> object:
-        return without_lone_surrogates(value) if isinstance(value, str) else value
-
-    root = [fixed(data)]
-    stack: list[list | dict] = [root]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            entries = [(fixed(k), fixed(v)) for k, v in item.items()]
-            item.clear()
-            item.update(entries)
-            stack.extend(v for _, v in entries if isinstance(v, (dict, list)))
-        else:
-            item[:] = [fixed(v) for v in item]
-            stack.extend(v for v in item if isinstance(v, (dict, list)))
-    return root[0]

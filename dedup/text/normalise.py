@@ -49,6 +49,28 @@ def without_lone_surrogates(text: str) -> str:
     return text
 
 
+def storable(value: object) -> object:
+    """`value` (a str, or lists and dicts of them at any depth: parsed JSON, a row's values) with every
+    lone surrogate in its strings, dict keys included, as U+FFFD. Containers are fixed in place, walked
+    without recursion (json.loads nests as deep as the interpreter's recursion limit)."""
+    def fixed(item: object) -> object:
+        return without_lone_surrogates(item) if isinstance(item, str) else item
+
+    root = [fixed(value)]
+    stack: list[list | dict] = [root]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            entries = [(fixed(k), fixed(v)) for k, v in item.items()]
+            item.clear()
+            item.update(entries)
+            stack.extend(v for _, v in entries if isinstance(v, (dict, list)))
+        else:
+            item[:] = [fixed(v) for v in item]
+            stack.extend(v for v in item if isinstance(v, (dict, list)))
+    return root[0]
+
+
 
 
 def tidy_spaces(text: str) -> str:

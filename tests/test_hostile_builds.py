@@ -202,3 +202,76 @@ def test_a_jsonl_file_that_starts_with_a_byte_order_mark_keeps_its_first_record(
         (tmp_path / name).write_bytes(data)
         rows = ingested(tmp_path / name, "jsonl", tmp_path)
         assert [(r["doc_id"], r["reject_reason"]) for r in rows] == [("b0", None), ("b1", None)], name
+
+
+# ---------------------------------------------------------------- a whole build of hostile ids
+
+def test_a_build_of_hostile_ids_accounts_for_every_record_and_verifies(tmp_path: Path) -> None:
+    """Ids that collide within a file, across files and across formats (`1` and `"1"`, a WARC-Record-ID
+    equal to a JSONL id), a Parquet file with repeated ids, ids with NUL, new lines, path separators,
+    200,000 characters, lone surrogates, the reserved mark; the crawl given with a redundant argument.
+    Every input record is in exactly one of data / duplicates / rejects by its (file, offset), no doc_id
+    twice, run.json agrees, and the packaged release verifies."""
+    import unicodedata
+
+    import polars as pl
+    import pyarrow as pa
+
+    from dedup.config import BuildConfig
+    from dedup.pipeline import build
+    from dedup.release.package import package
+    from dedup.release.verify import verify
+
+    crawl = tmp_path / "crawl"
+    (crawl / "sub").mkdir(parents=True)
+    ids = ["dup", "dup", 1, "1", unicodedata.normalize("NFC", "café"), unicodedata.normalize("NFD", "café"), "Case",
+           "case", "a\x00b", "line\nbreak", "../../etc/passwd", "x/y\\z:*?|<>", "H" * 200_000, "", 1.5, None,
+           "dup#repeat:a.jsonl@1", "<script>alert(1)</script> | `md`"]
+    lines = [json.dumps({"id": i, "url": f"https://a.test/{n}", "html": html_page(f"Story {n}", n)}) for n, i in enumerate(ids)]
+    lines.insert(3, '{"id": "\\ud800lone", "url": "https://a.test/s", "html": "<p>' + STORY * 2 + '</p>"}')
+    # a page whose title would drive the terminal that shows `dedup stats` (clear the screen, set its title)
+    lines.append(json.dumps({"id": "esc", "url": "https://a.test/esc", "html": html_page("Pier \x1b[2J\x1b]0;pwned\x07", 9)}))
+    lines.append(json.dumps({"id": "esc-copy", "url": "https://b.test/esc", "html": html_page("Pier \x1b[2J\x1b]0;pwned\x07", 9)}))
+    (crawl / "a.jsonl").write_text("\n".join(lines) + "\n")
+    pq.write_table(pa.table({"id": ["p1", "p1", "dup"], "url": ["https://p.test/1", "https://p.test/2", "https://p.test/3"],
+                             "html": [html_page("P", n) for n in (101, 102, 103)]}), crawl / "sub" / "b.parquet")
+    records = [warc_response(rid, f"https://w.test/{n}", html_page("W", 200 + n).encode())
+               for n, rid in enumerate(["<urn:uuid:w1>", "<urn:uuid:w1>", "1", "<urn:uuid:W1>"])]
+    (crawl / "sub" / "c.warc").write_bytes(b"".join(records))
+    want = ([("a.jsonl", n) for n in range(len(lines))] + [("sub/b.parquet", n) for n in range(3)]
+            + [("sub/c.warc", sum(map(len, records[:n]))) for n in range(4)])
+    out = tmp_path / "out"
+    summary = build([str(crawl / "sub"), str(crawl)], out, BuildConfig(), workers=1)
+    rows = pl.concat([pl.read_parquet(sorted((out / t).rglob("*.parquet")), columns=["doc_id", "source_file", "source_offset"])
+                      .with_columns(pl.lit(t).alias("table")) for t in ("data", "duplicates", "rejects")])
+    assert summary.counts.accounting_ok and summary.counts.input_records == rows.height == len(want)
+    assert rows["doc_id"].n_unique() == rows.height
+    assert sorted(zip(rows["source_file"].to_list(), rows["source_offset"].to_list())) == sorted(want)
+    kept = set(rows.filter(pl.col("table") != "rejects")["doc_id"].to_list())
+    assert {"dup", "1", "café", unicodedata.normalize("NFD", "café"), "Case", "case", "a\x00b", "line\nbreak",
+            "H" * 200_000, "\ufffdlone", "p1", "<urn:uuid:w1>", "<urn:uuid:W1>"} <= kept
+    package(out)
+    assert verify(out) == []
+    from typer.testing import CliRunner
+
+    from dedup.cli import app
+    shown = CliRunner().invoke(app, ["stats", str(out)])
+    assert shown.exit_code == 0 and "Pier \\u001b[2J" in shown.output
+    assert not any(c in shown.output for c in "\x1b\x07\x00")
+    shown = CliRunner().invoke(app, ["explain", str(out), "esc"])
+    assert shown.exit_code == 0 and "\x1b" not in shown.output
+
+
+def test_what_the_commands_print_from_the_data_cannot_drive_the_terminal(capsys) -> None:
+    """Titles, URLs, ids and file names reach stdout (`stats`, `explain`) and stderr (errors, `verify`'s
+    problems): their ESC sequences used to reach the terminal as they were (Rich keeps ESC, and reads
+    `[bold]` in a doc_id as markup)."""
+    from dedup.cli import _echo, _error, terminal_safe
+
+    assert terminal_safe("a\x1b[2J\tb\nc\x07\x9b\x7f") == "a\\u001b[2J\tb\nc\\u0007\\u009b\\u007f"
+    assert json.loads(terminal_safe(json.dumps({"t": "x\x1b\x9by"}, ensure_ascii=False))) == {"t": "x\x1b\x9by"}
+    _echo("title \x1b]0;pwned\x07")
+    _error("doc_id [bold]x\x1b[2J[/bold] appears 2 times", "problem")
+    shown = capsys.readouterr()
+    assert shown.out == "title \\u001b]0;pwned\\u0007\n"
+    assert "\x1b" not in shown.err and "[bold]x\\u001b[2J[/bold]" in shown.err

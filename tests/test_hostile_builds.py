@@ -275,3 +275,16 @@ def test_what_the_commands_print_from_the_data_cannot_drive_the_terminal(capsys)
     shown = capsys.readouterr()
     assert shown.out == "title \\u001b]0;pwned\\u0007\n"
     assert "\x1b" not in shown.err and "[bold]x\\u001b[2J[/bold]" in shown.err
+
+
+def test_an_internationalised_host_is_one_domain_however_it_is_spelled() -> None:
+    """`xn--bcher-kva.example` (as crawlers write it) and `BÜCHER.example` (a JSONL export) used to be two
+    domains: one site counted twice in the site statistics and in the duplicates' domains."""
+    from dedup.text.normalise import registered_domain
+
+    spellings = ["http://xn--bcher-kva.example/a", "https://BÜCHER.example/b", "http://bu\u0308cher.example/",
+                 "https://www.XN--BCHER-KVA.example.:8080/x"]
+    assert {registered_domain(u) for u in spellings} == {"bücher.example"}
+    assert registered_domain("http://xn--strae-oqa.de/") == registered_domain("http://straße.de/") == "straße.de"
+    assert registered_domain("http://xn--zz!.test/") == "xn--zz!.test"  # no valid punycode: as it is
+    assert registered_domain("http://xn--.test/") == "xn--.test"

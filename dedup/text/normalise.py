@@ -169,4 +169,23 @@ def registered_domain(url: str | None) -> str | None:
     if not host:
         return None
     host = host.lower().rstrip(".")
+    if not host.isascii() or "xn--" in host:
+        host = _unicode_host(host)
     return host[4:] if host.startswith("www.") else host
+
+
+def _unicode_host(host: str) -> str:
+    """An internationalised host in one spelling: its `xn--` (punycode) labels decoded, NFC, lower-case.
+    A crawl holds both `xn--bcher-kva.example` (what crawlers write) and `bücher.example` (what JSONL
+    exports often hold): one site, which must be one domain for its statistics. Decoding is lossless
+    (encoding to punycode by Python's IDNA 2003 codec would map `ß` to `ss`); a label that is no valid
+    punycode stays as it is."""
+    labels = []
+    for label in host.split("."):
+        if label.startswith("xn--"):
+            try:
+                label = label[4:].encode("ascii").decode("punycode") or label
+            except (UnicodeError, ValueError):
+                pass
+        labels.append(label)
+    return unicodedata.normalize("NFC", ".".join(labels)).lower()

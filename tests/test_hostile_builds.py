@@ -230,8 +230,8 @@ def test_a_build_of_hostile_ids_accounts_for_every_record_and_verifies(tmp_path:
     lines = [json.dumps({"id": i, "url": f"https://a.test/{n}", "html": html_page(f"Story {n}", n)}) for n, i in enumerate(ids)]
     lines.insert(3, '{"id": "\\ud800lone", "url": "https://a.test/s", "html": "<p>' + STORY * 2 + '</p>"}')
     # a page whose title would drive the terminal that shows `dedup stats` (clear the screen, set its title)
-    lines.append(json.dumps({"id": "esc", "url": "https://a.test/esc", "html": html_page("Pier \x1b[2J\x1b]0;pwned\x07", 9)}))
-    lines.append(json.dumps({"id": "esc-copy", "url": "https://b.test/esc", "html": html_page("Pier \x1b[2J\x1b]0;pwned\x07", 9)}))
+    lines.append(json.dumps({"id": "esc", "url": "https://a.test/esc", "html": html_page("Pier \x1b[2J\x1b]0;pwned\x07", 999)}))
+    lines.append(json.dumps({"id": "esc-copy", "url": "https://b.test/esc", "html": html_page("Pier \x1b[2J\x1b]0;pwned\x07", 999)}))
     (crawl / "a.jsonl").write_text("\n".join(lines) + "\n")
     pq.write_table(pa.table({"id": ["p1", "p1", "dup"], "url": ["https://p.test/1", "https://p.test/2", "https://p.test/3"],
                              "html": [html_page("P", n) for n in (101, 102, 103)]}), crawl / "sub" / "b.parquet")

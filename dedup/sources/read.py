@@ -152,13 +152,9 @@ def _folder_files(root: Path) -> list[tuple[Path, str]]:
 
 
 def _storable_name(name: str) -> str:
-    """A file name as `source_file` can hold it: bytes of a local name that are not UTF-8 (an old archive's
-    Latin-1 names), which Python keeps as lone surrogates, written as `\\xff` escapes."""
-    try:
-        name.encode("utf-8")
-    except UnicodeEncodeError:
-        return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-    return name
+    """A file name as `source_file` can hold it: a local name's bytes that are not UTF-8 (Latin-1 names of
+    an old archive: lone surrogates in Python) as `\\xff` escapes; a UTF-8 name is unchanged."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def _name_rank(name: str) -> tuple[int, str]:

@@ -156,8 +156,9 @@ def test_a_file_name_that_is_not_utf8_is_read_under_an_escaped_name(tmp_path: Pa
 
 def test_an_input_id_holding_the_repeat_mark_is_rejected_not_taken(tmp_path: Path) -> None:
     """`dup` twice derives `dup#repeat:a.jsonl@1` for the second; an input whose own id was that string
-    used to keep it, so two output rows shared a doc_id (`dedup verify` fails; the build said accounting
-    holds). The mark is reserved: such an id is a `reserved_doc_id` reject under a positional id."""
+    used to keep it, so two rows shared a doc_id and the build stopped with exit code 1 ("accounting
+    failed: 42 input records but ... = 43"). The mark is reserved: such an id is a `reserved_doc_id`
+    reject under a positional id."""
     jsonl = tmp_path / "a.jsonl"
     jsonl.write_text("".join(json.dumps({"id": i, "url": f"https://a.test/{n}", "html": html_page("P", n)}) + "\n"
                              for n, i in enumerate(["dup", "dup", "dup#repeat:input@1"])))

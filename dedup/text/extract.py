@@ -24,9 +24,9 @@ from dedup.rights.licence import copyright_fields, decide_licence, jsonld_licenc
 from dedup.rights.licence_html import html_licence_evidence
 from dedup.schema import schema
 from dedup.text.blockfeatures import block_features
-from dedup.text.blockmodel import (MIN_MAIN_CHARS, PROSE_LINE_WORDS, TooManyLines, TreeModel, main_content_lines,
-                                   main_pass_missed, story_probabilities, whole_page_features, whole_page_lines,
-                                   whole_page_probabilities)
+from dedup.text.blockmodel import (MIN_MAIN_CHARS, PROSE_LINE_WORDS, TooManyLines, TreeModel, load_models,
+                                   main_content_lines, main_pass_missed, story_probabilities, whole_page_features,
+                                   whole_page_lines, whole_page_probabilities)
 from dedup.text.blocks import block_key
 from dedup.text.cleaning import MIN_KEPT_CHARS, LineChoice, choose_lines, heading_line, plain_lines
 from dedup.text.dates import is_date_line
@@ -228,6 +228,7 @@ def extract_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
     raw = {name: batch.column(name).to_pylist() for name in ("url", "reject_reason", "reject_detail", "html", "text",
                                                               "charset")}
     cols: dict[str, list] = {f.name: [] for f in sch if f.name not in passed}
+    load_models()  # outside every page's time budget (microseconds after a process's first batch)
     with alarm_handler():
         for i in range(batch.num_rows):
             row = {"url": raw["url"][i], "reject_reason": raw["reject_reason"][i],

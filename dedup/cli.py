@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import sys
 import time
@@ -18,6 +19,7 @@ from typing import Annotated, Optional
 import typer
 from typer import core
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from dedup import __version__
@@ -233,7 +235,7 @@ def build(
                             previous=previous, dask=dask_options(engine, scheduler, dask_components, dashboard),
                             resume=resume, memory=memory)
     except DedupError as exc:
-        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        _error(str(exc))
         raise typer.Exit(exc.exit_code) from None
     except (KeyboardInterrupt, Interrupted):
         err.print(interrupted_line(bar, staging_folder(out)), highlight=False, soft_wrap=True)
@@ -297,7 +299,7 @@ def release(
     try:
         package(out, name=name, version=version, url=url)
     except DedupError as exc:
-        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        _error(str(exc))
         raise typer.Exit(exc.exit_code) from None
     _fail_on_problems(verify_release(out))
     typer.echo(f"packaged and verified {out}/ (README.md, croissant.json, manifest.json, SHA256SUMS)")
@@ -312,7 +314,7 @@ def verify(
     code 3 and one line per problem when anything is wrong (a build never released: run `dedup release`);
     on success, the sha256 of SHA256SUMS to compare with the one the publisher states."""
     if not out.is_dir():
-        err.print(f"[red]error:[/red] {out}: not a folder; give the folder of a packaged release", highlight=False)
+        _error(f"{out}: not a folder; give the folder of a packaged release")
         raise typer.Exit(2)
     _fail_on_problems(verify_release(out))
     typer.echo(f"{out}/ verifies: checksums, manifest, schemas, row counts and accounting hold; "
@@ -352,7 +354,7 @@ def publish(
                 publish_to_dir(release, Path(where), overwrite=overwrite)
                 typer.echo(f"published {release}/ to {where}/ (copy verified)")
     except DedupError as exc:
-        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        _error(str(exc))
         _fail_on_problems(getattr(exc, "problems", []))  # a release that does not verify: exit code 3
         raise typer.Exit(exc.exit_code) from None
 
@@ -360,7 +362,7 @@ def publish(
 def _fail_on_problems(problems: list[str]) -> None:
     """One line per problem on stderr, then exit code 3."""
     for problem in problems:
-        err.print(f"[red]problem:[/red] {problem}", highlight=False)
+        _error(problem, "problem")
     if problems:
         raise typer.Exit(3)
 
@@ -389,7 +391,7 @@ def explain(
         else:
             raise typer.BadParameter("give one or two doc_ids")
     except DedupError as exc:
-        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        _error(str(exc))
         raise typer.Exit(exc.exit_code) from None
 
 
@@ -404,7 +406,7 @@ def stats(
     try:
         summary = summarise(out)
     except DedupError as exc:
-        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        _error(str(exc))
         raise typer.Exit(exc.exit_code) from None
     if as_json:
         _echo(json.dumps(summary, ensure_ascii=False, sort_keys=True))
@@ -412,11 +414,29 @@ def stats(
         _echo(render(summary, width=min(shutil.get_terminal_size((80, 24)).columns, 100)))
 
 
+# control characters but tab and new line: from pages (titles, URLs), ids and file names they reach the
+# terminal, where ESC starts sequences that clear the screen, set the window title or write the clipboard
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def terminal_safe(text: str) -> str:
+    """`text` with each control character but tab and new line written as its `\\u001b` escape (in JSON
+    output, the same escape JSON uses)."""
+    return _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def _error(message: str, label: str = "error") -> None:
+    """One error line on stderr: the message shown as it is (no Rich markup read in it, no control
+    characters)."""
+    err.print(f"[red]{label}:[/red] {escape(terminal_safe(message))}", highlight=False)
+
+
 def _echo(text: str) -> None:
-    """Print to stdout; a reader that closed the pipe (`dedup stats OUT | head -1`) ends the command
-    quietly with exit code 0, not with a traceback (Python) or exit code 1 (Click)."""
+    """Print to stdout (control characters escaped: `terminal_safe`); a reader that closed the pipe
+    (`dedup stats OUT | head -1`) ends the command quietly with exit code 0, not with a traceback
+    (Python) or exit code 1 (Click)."""
     try:
-        typer.echo(text)
+        typer.echo(terminal_safe(text))
     except BrokenPipeError:
         # Python flushes stdout again at exit: point it at /dev/null so that flush cannot fail too
         devnull = os.open(os.devnull, os.O_WRONLY)
@@ -443,7 +463,7 @@ def rehydrate(
     try:
         report = run_rehydrate(out, crawl, to, overwrite=overwrite)
     except DedupError as exc:
-        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        _error(str(exc))
         raise typer.Exit(exc.exit_code) from None
     typer.echo(f"restored {report.restored:,} of {report.withheld:,} withheld records from "
                f"{report.crawl_files_read} crawl file(s) in {report.seconds:.1f} s; wrote {to}/data/")

@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from dedup.schema import frame, schema
-from dedup.sources.read import InputFile, positional_id, read_input
+from dedup.sources.read import REPEAT_MARK, InputFile, positional_id, read_input
 from dedup.text.blocks import page_batch
 from dedup.text.extract import extract_batch
 
@@ -96,17 +96,29 @@ def key_table(parts: list[Path], previous_ids: set[str] | None = None) -> pl.Dat
     return resolve_repeated_ids(pl.concat(frames), previous_ids)
 
 
-def resolve_repeated_ids(keys: pl.DataFrame, previous_ids: set[str] | None = None) -> pl.DataFrame:
+def repeat_mark(previous_version: str | None) -> str:
+    """What joins a repeated record's doc_id to its position in the derived id. A build on a previous
+    release names that release's version: re-reading a file of the same name and offsets (a crawl folder
+    given again) must not derive an id the previous release already holds (its versions only grow)."""
+    return f"{REPEAT_MARK}:" if previous_version is None else f"{REPEAT_MARK}-after-{previous_version}:"
+
+
+def resolve_repeated_ids(keys: pl.DataFrame, previous_ids: set[str] | None = None,
+                         previous_version: str | None = None) -> pl.DataFrame:
     """The same doc_id on two input records: the first (by file, offset) keeps it, later ones are
-    rejected under a derived id so that every doc_id still appears exactly once. A doc_id already in
-    the previous release is taken: its record here is rejected the same way."""
+    rejected under a derived id (`<id>#repeat:<file>@<offset>`) so that every doc_id still appears exactly
+    once. A doc_id already in the previous release is taken: its record here is rejected the same way,
+    under `<id>#repeat-after-<previous version>:<file>@<offset>`. Derived ids are distinct from every input
+    id (the readers reject an id holding `REPEAT_MARK`) and from each other ((file, offset) is unique in a
+    build; `repeat_mark` tells builds apart)."""
     keys = keys.sort(ROW_KEY).with_columns(pl.int_range(pl.len()).over("doc_id").alias("_seen"))
     taken = keys["doc_id"].is_in(list(previous_ids or ()))
     keys = keys.with_columns((pl.col("_seen") + taken.cast(pl.Int64)).alias("_seen"), taken.alias("_taken"))
     repeated = pl.col("_seen") > 0
     return keys.with_columns(
         pl.when(repeated).then(
-            pl.format("{}#repeat:{}@{}", "doc_id", "source_file", "source_offset")
+            pl.concat_str(pl.col("doc_id"), pl.lit(repeat_mark(previous_version)), pl.col("source_file"), pl.lit("@"),
+                          pl.col("source_offset").cast(pl.String))
         ).otherwise(pl.col("doc_id")).alias("doc_id"),
         pl.when(repeated).then(pl.lit("repeated_doc_id")).otherwise(pl.col("reject_reason")).alias("reject_reason"),
         pl.when(pl.col("_taken")).then(pl.format("doc_id {} is already in the previous release", "doc_id"))

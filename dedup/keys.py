@@ -101,13 +101,13 @@ def scatter_source(number: int, source: Source, bounds: list[str], target: Path)
     return rows.height
 
 
-def resolve_bucket(bucket: int, scattered: list[Path], target: Path) -> int:
+def resolve_bucket(bucket: int, scattered: list[Path], target: Path, previous_version: str | None = None) -> int:
     """Round 3: one bucket's repeated ids resolved and its signed ids ranked by doc_id; rows written to
     `target` grouped by source. Returns how many ids of the bucket are signed."""
     rows = frame(spill.gather(scattered, bucket))
     new = rows.filter(pl.col("kind") == NEW).drop("kind")
     taken = set(rows.filter(pl.col("kind") != NEW)["doc_id"].to_list())
-    resolved = resolve_repeated_ids(new, taken)
+    resolved = resolve_repeated_ids(new, taken, previous_version)
     signed = pl.concat([
         resolved.filter(pl.col("reject_reason").is_null()).select("doc_id", "source", "row"),
         rows.filter(pl.col("kind") == PREVIOUS_SIGNED).select("doc_id", "source", "row"),

@@ -221,7 +221,8 @@ def stage_keys(b: Build) -> dict[str, Any]:
     b.map(scatter_source, [(i, s, bounds, f) for i, (s, f) in enumerate(zip(sources, scattered))])
     b.phase("resolve")
     resolved = [folder / f"bucket-{k:05d}.arrow" for k in range(len(bounds) + 1)]
-    counts = b.map(resolve_bucket, [(k, scattered, f) for k, f in enumerate(resolved)])
+    version = b.previous.version if b.previous is not None else None
+    counts = b.map(resolve_bucket, [(k, scattered, f, version) for k, f in enumerate(resolved)])
     offsets = np.r_[0, np.cumsum(counts)[:-1]].astype(np.int64).tolist()
     b.phase("gather")
     indexed = [i for i, s in enumerate(sources) if s.kind != PREVIOUS_TAKEN]

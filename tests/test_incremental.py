@@ -154,6 +154,14 @@ def test_the_same_crawl_again_is_all_repeated_ids_and_a_minor_version(tmp_path, 
     package(again)
     assert verify(again) == []
     assert json.loads((again / "manifest.json").read_text())["version"] == "1.1.0"
+    # and once more (a crawl folder given to every next release): each record read again derives an id
+    # that names the release it follows, never one an earlier release holds (they were all held twice)
+    third = tmp_path / "v3"
+    build([str(crawl)], third, config, previous=again)
+    rejects = pl.read_parquet(third / "rejects" / "*.parquet")
+    assert rejects.filter(pl.col("doc_id").str.contains("#repeat-after-1.1.0:", literal=True)).height == repeated.height
+    package(third)
+    assert verify(third) == []
 
 
 def test_previous_must_be_a_packaged_release_with_the_same_settings(tmp_path, sample_build):

@@ -27,6 +27,7 @@ from dedup.errors import InputError
 from dedup.schema import schema
 from dedup.sources import storage, warc
 from dedup.sources.streams import TruncatedInput, iter_lines
+from dedup.text.normalise import bom_encoding, without_lone_surrogates
 
 BATCH_ROWS = 512
 BATCH_BYTES = 64 * 1024 * 1024
@@ -74,8 +75,13 @@ def looks_like_crawl_name(name: str) -> bool:
 
 def expand_inputs(args: list[str]) -> list[InputFile]:
     """Files, directories (recursive) or globs -> input files sorted by their stable name. Each may be
-    a local path or an fsspec URL (s3://bucket/crawl/, gs://.../*.warc.gz): see dedup.sources.storage."""
-    found: dict[str, InputFile] = {}
+    a local path or an fsspec URL (s3://bucket/crawl/, gs://.../*.warc.gz): see dedup.sources.storage.
+
+    A file reached through two arguments (a folder and a file inside it, a folder and its sub-folder, a
+    link to it, the same path twice) is read once, whatever the order of the arguments, under its name in
+    the outermost folder given (`_name_rank`), so a redundant argument changes nothing: read twice, each
+    of its records would have become a repeated_doc_id reject."""
+    found: dict[object, InputFile] = {}  # by file identity (device and inode; the URL of a remote file)
     for arg in args:
         matches: list[tuple[Path | str, str]] = []
         p = Path(arg)
@@ -94,6 +100,7 @@ def expand_inputs(args: list[str]) -> list[InputFile]:
                 raise InputError(f"input not found: {arg!r} (give WARC/WET/ARC, JSONL or Parquet files, folders or globs)")
             matches.extend((Path(h), Path(h).name) for h in hits if Path(h).is_file())
         for path, name in matches:
+            name = _storable_name(name)
             fmt = detect_format(path)
             if fmt == "unknown":
                 if not looks_like_crawl_name(storage.basename(path)):
@@ -102,16 +109,22 @@ def expand_inputs(args: list[str]) -> list[InputFile]:
                     raise InputError(f"{path}: not a WARC/ARC, JSONL(.gz/.zst) or Parquet file")
                 # named as crawl data but not recognised: read anyway, reported as unknown_format
                 fmt = "warc"
-            previous = found.get(name)
-            if previous is not None and not _same_file(previous.path, path):
-                raise InputError(
-                    f"two inputs share the name {name!r} ({previous.path} and {path}); "
-                    "rename one or pass their common parent folder instead"
-                )
-            found[name] = InputFile(path, name, fmt)
+            key = _file_identity(path)
+            previous = found.get(key)
+            if previous is None or _name_rank(name) < _name_rank(previous.name):
+                found[key] = InputFile(path, name, fmt)
     if not found:
         raise InputError(f"no crawl files found in {' '.join(args)}")
-    return [found[k] for k in sorted(found)]
+    by_name: dict[str, InputFile] = {}
+    for inp in found.values():
+        other = by_name.setdefault(inp.name, inp)
+        if other is not inp:
+            first, second = sorted((str(other.path), str(inp.path)))
+            raise InputError(
+                f"two inputs share the name {inp.name!r} ({first} and {second}); "
+                "rename one or pass their common parent folder instead"
+            )
+    return [by_name[k] for k in sorted(by_name)]
 
 
 def _folder_files(root: Path) -> list[tuple[Path, str]]:
@@ -119,7 +132,8 @@ def _folder_files(root: Path) -> list[tuple[Path, str]]:
 
     Symlinked sub-folders are followed: a crawl is often assembled from links to where its parts
     are stored. A folder already visited (a link back up the tree, or two links to one folder) is
-    not entered again, and a file reached twice counts once, under its first name."""
+    not entered again; a file reached by two paths is listed under both names (`expand_inputs`
+    reads it once)."""
     found: list[tuple[Path, str]] = []
     seen_dirs: set[tuple[int, int]] = set()
     for top, dirs, files in os.walk(root, followlinks=True):
@@ -134,20 +148,28 @@ def _folder_files(root: Path) -> list[tuple[Path, str]]:
             if not f.startswith(".") and path.is_file():
                 found.append((path, path.relative_to(root).as_posix()))
     found.sort(key=lambda item: item[1])
-    unique: list[tuple[Path, str]] = []
-    seen_files: set[tuple[int, int]] = set()
-    for path, name in found:
-        st = path.stat()
-        if (st.st_dev, st.st_ino) not in seen_files:
-            seen_files.add((st.st_dev, st.st_ino))
-            unique.append((path, name))
-    return unique
+    return found
 
 
-def _same_file(a: Path | str, b: Path | str) -> bool:
-    if storage.is_url(a) or storage.is_url(b):
-        return a == b
-    return Path(a).resolve() == Path(b).resolve()
+def _storable_name(name: str) -> str:
+    """A file name as `source_file` can hold it: a local name's bytes that are not UTF-8 (Latin-1 names of
+    an old archive: lone surrogates in Python) as `\\xff` escapes; a UTF-8 name is unchanged."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def _name_rank(name: str) -> tuple[int, str]:
+    """Which of a file's names it is read under: the one with the most folders (the name relative to the
+    outermost folder given), then the smallest."""
+    return -name.count("/"), name
+
+
+def _file_identity(path: Path | str) -> object:
+    """What makes two paths one file: the device and inode of a local file (links and hard links
+    included), the URL of a remote one."""
+    if storage.is_url(path):
+        return str(path)
+    st = os.stat(path)
+    return st.st_dev, st.st_ino
 
 
 def parse_timestamp(value: object) -> datetime | None:
@@ -178,6 +200,19 @@ def parse_timestamp(value: object) -> datetime | None:
         return dt.astimezone(timezone.utc)
     except (OverflowError, ValueError):
         return None
+
+
+# the ids the keys stage gives a record read twice hold this mark (`ingest.resolve_repeated_ids`); an input id
+# that holds it is not taken as one, so a derived id can never be an input's id too
+REPEAT_MARK = "#repeat"
+
+
+def reserved_id(doc_id: str) -> str | None:
+    """Why an input's id cannot be its doc_id (None when it can): it holds the mark of derived ids."""
+    if REPEAT_MARK in doc_id:
+        return (f"the id {doc_id[:200]!r} holds {REPEAT_MARK!r}, which dedup reserves for the ids it gives "
+                "records read twice (one of them could be this id)")
+    return None
 
 
 def positional_id(source_name: str, offset: int) -> str:
@@ -294,9 +329,10 @@ def _warc_row(rec: warc.RawRecord, source_name: str) -> dict[str, object]:
     record_id = headers.get("warc-record-id")
     url = headers.get("warc-target-uri")
     garbled = rec.error == "gzip_error"
-    if record_id and not garbled:
+    reserved = reserved_id(record_id) if record_id and not garbled else None
+    if record_id and not garbled and reserved is None:
         doc_id = record_id
-    elif rtype == "response" and url and rec.error is None:
+    elif reserved is None and rtype == "response" and url and rec.error is None:
         # ARC records carry no id: derive one from what identifies the capture.
         key = f"{url}\0{headers.get('warc-date', '')}\0{len(rec.payload)}"
         doc_id = "urn:arc:" + hashlib.sha1(key.encode()).hexdigest()
@@ -317,6 +353,8 @@ def _warc_row(rec: warc.RawRecord, source_name: str) -> dict[str, object]:
         row["warc_record_id"] = None
         rec.detail = f"{rec.detail} (its header, as read: WARC-Record-ID {record_id[:200]})"
     reason, detail = _classify_warc_record(rec, row)
+    if reason is None and reserved is not None:
+        reason, detail = "reserved_doc_id", reserved
     if reason:
         row["reject_reason"], row["reject_detail"] = reason, detail
         row.pop("html", None)
@@ -385,7 +423,11 @@ def _classify_warc_record(rec: warc.RawRecord, row: dict) -> tuple[str | None, s
 
 def _decode_text(payload: bytes, charset: str | None) -> str:
     """Plain-text bytes -> str by the declared charset when it is a text encoding, else UTF-8 with
-    replacement characters (a charset of 'rot13' or 'base64' names a codec that is not one)."""
+    replacement characters (a charset of 'rot13' or 'base64' names a codec that is not one). A byte order
+    mark comes first, as for HTML (`bom_encoding`)."""
+    marked = bom_encoding(payload)
+    if marked is not None:
+        return valid_str(payload[marked[1]:].decode(marked[0], errors="replace")) or ""
     if charset and _known_codec(charset):
         try:
             return valid_str(payload.decode(charset, errors="replace")) or ""
@@ -433,6 +475,8 @@ def read_jsonl(path: Path | str, source_name: str, stats: Counter | None = None,
                 yield batch
             break
         line_no += 1
+        if line_no == 0 and isinstance(line, bytes) and line.startswith(b"\xef\xbb\xbf"):
+            line = line[3:]  # a UTF-8 byte order mark (Windows tools write one) is no part of the first record
         if isinstance(line, int):
             stats["records.jsonl"] += 1
             row = {"doc_id": positional_id(source_name, line_no), "source_file": source_name,
@@ -508,15 +552,7 @@ def valid_str(value: object) -> str | None:
     """str(value) that Arrow can store: lone surrogates (from JSON escapes) become U+FFFD."""
     if value is None:
         return None
-    text = value if isinstance(value, str) else str(value)
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        text = _SURROGATES.sub("\ufffd", text)
-    return text
-
-
-_SURROGATES = re.compile("[\ud800-\udfff]")
+    return without_lone_surrogates(value if isinstance(value, str) else str(value))
 
 
 def _object_row(obj: dict, source_name: str, position: int, max_payload: int,
@@ -538,6 +574,9 @@ def _object_row(obj: dict, source_name: str, position: int, max_payload: int,
     if not doc_id or not doc_id.strip():
         return row | {"doc_id": positional_id(source_name, position), "reject_reason": "missing_id",
                       "reject_detail": "record has an empty `id`"}
+    if (reserved := reserved_id(doc_id)) is not None:
+        return row | {"doc_id": positional_id(source_name, position), "reject_reason": "reserved_doc_id",
+                      "reject_detail": reserved}
     row["doc_id"] = doc_id
     if too_large is not None:   # a Parquet value that was never loaded
         return row | {"reject_reason": "payload_too_large",

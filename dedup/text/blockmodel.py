@@ -106,6 +106,14 @@ def whole_page_model() -> TreeModel:
     return _load(WHOLE_PAGE_PATH, WHOLE_PAGE_VERSION, WHOLE_PAGE_FEATURES)
 
 
+def load_models() -> None:
+    """Load both models and their compiled walk (numba's cache read, or a compile on a cold one) now: done
+    lazily by a process's first page, ~0.6 s, it counted against that page's time budget, and on a busy
+    machine the first page of each worker became an `extract_timeout` reject (the bench crawl lost two)."""
+    for model in (shipped_model(), whole_page_model()):
+        model.predict(np.zeros((1, len(model.features))))
+
+
 MIN_MAIN_CHARS = 50  # a main-content pass that keeps less than this falls back to the whole page
 # A main-content pass that kept under MISSED_PROSE_WORDS words of prose (lines of PROSE_LINE_WORDS+ words,
 # mostly not link text) and whose text is at least MISSED_LINK_SHARE link text kept a list of links (a

@@ -24,15 +24,16 @@ from dedup.rights.licence import copyright_fields, decide_licence, jsonld_licenc
 from dedup.rights.licence_html import html_licence_evidence
 from dedup.schema import schema
 from dedup.text.blockfeatures import block_features
-from dedup.text.blockmodel import (MIN_MAIN_CHARS, PROSE_LINE_WORDS, TooManyLines, TreeModel, main_content_lines,
-                                   main_pass_missed, story_probabilities, whole_page_features, whole_page_lines,
-                                   whole_page_probabilities)
+from dedup.text.blockmodel import (MIN_MAIN_CHARS, PROSE_LINE_WORDS, TooManyLines, TreeModel, load_models,
+                                   main_content_lines, main_pass_missed, story_probabilities, whole_page_features,
+                                   whole_page_lines, whole_page_probabilities)
 from dedup.text.blocks import block_key
 from dedup.text.cleaning import MIN_KEPT_CHARS, LineChoice, choose_lines, heading_line, plain_lines
 from dedup.text.dates import is_date_line
 from dedup.text.markup import page_type
 from dedup.text.metadata import PageMetadata, page_metadata
-from dedup.text.normalise import join_blocks, registered_domain, split_blocks
+from dedup.text.normalise import (bom_encoding, join_blocks, registered_domain, split_blocks, storable,
+                                  without_lone_surrogates)
 
 # Larger HTML is not extracted: its text would be cut short (reject `html_too_large`).
 MAX_HTML_BYTES = 8 * 1024 * 1024
@@ -70,7 +71,11 @@ class Extracted:
 
 
 def decode_html(payload: bytes, declared_charset: str | None = None) -> str:
-    """Bytes -> str: the HTTP charset, else <meta charset>, else detection; never raises."""
+    """Bytes -> str: a byte order mark, else the HTTP charset, else <meta charset>, else detection; never
+    raises."""
+    marked = bom_encoding(payload)
+    if marked is not None:
+        return without_lone_surrogates(payload[marked[1]:].decode(marked[0], errors="replace"))
     encoding = None
     if declared_charset:
         try:
@@ -85,7 +90,9 @@ def decode_html(payload: bytes, declared_charset: str | None = None) -> str:
         # no fallback there, replacement characters instead of mojibake.
         if encoding.lower().replace("_", "-") in ("utf-8", "utf8"):
             return bytes_to_str(payload, "utf-8", errors="replace", fallback_encodings=[])
-        return bytes_to_str(payload, encoding, errors="replace")
+        # utf-7 and Python's unicode_escape codecs (a declared charset is honoured if Python knows it)
+        # decode some bytes to lone surrogates, which no output column can store
+        return without_lone_surrogates(bytes_to_str(payload, encoding, errors="replace"))
     except (LookupError, UnicodeError):
         return payload.decode("utf-8", errors="replace")
 
@@ -221,6 +228,7 @@ def extract_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
     raw = {name: batch.column(name).to_pylist() for name in ("url", "reject_reason", "reject_detail", "html", "text",
                                                               "charset")}
     cols: dict[str, list] = {f.name: [] for f in sch if f.name not in passed}
+    load_models()  # outside every page's time budget (microseconds after a process's first batch)
     with alarm_handler():
         for i in range(batch.num_rows):
             row = {"url": raw["url"][i], "reject_reason": raw["reject_reason"][i],
@@ -230,9 +238,19 @@ def extract_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
                 row.update(_extract_row(raw["html"][i], raw["text"][i], row["url"], raw["charset"][i], row["domain"]))
             for name, values in cols.items():
                 values.append(row.get(name))
-    arrays = [batch.column(name) if name in passed else pa.array(cols[name], sch.field(name).type)
+    arrays = [batch.column(name) if name in passed else _arrow_column(cols[name], sch.field(name).type)
               for name in sch.names]
     return pa.RecordBatch.from_arrays(arrays, schema=sch)
+
+
+def _arrow_column(values: list, type_: pa.DataType) -> pa.Array:
+    """`pa.array(values, type_)`; a lone surrogate that reached a value (every known source replaces them
+    where the text is decoded) is replaced here, so that it costs one character, not the batch's rows and
+    the rest of the input file."""
+    try:
+        return pa.array(values, type_)
+    except UnicodeEncodeError:
+        return pa.array([storable(v) for v in values], type_)
 
 
 # raw columns copied into the docs row unchanged (same names and types in both schemas)

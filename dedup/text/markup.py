@@ -10,6 +10,8 @@ import html as html_lib
 import json
 import re
 
+from dedup.text.normalise import storable
+
 
 # Linear time on any page: a pattern like `<meta\b[^>]*>` rescans to the end of the text from every
 # '<meta' when no '>' follows (quadratic: minutes on a 1 MiB page of '<meta '). So only tag starts
@@ -137,6 +139,8 @@ def jsonld_from_bodies(bodies: list[str]) -> list[dict]:
             data = json.loads(body.strip())
         except (ValueError, RecursionError):
             continue
+        if _SURROGATE_ESCAPE.search(body):
+            data = storable(data)
         stack = [data]
         while stack:
             item = stack.pop()
@@ -148,3 +152,7 @@ def jsonld_from_bodies(bodies: list[str]) -> list[dict]:
                     stack.extend(reversed(item["@graph"]))
     # articles first, keeping document order otherwise
     return sorted(found, key=lambda o: not is_article(o))
+
+
+# a JSON escape of a surrogate (`\ud83d`): alone (not half of a pair) it parses to a lone surrogate
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")

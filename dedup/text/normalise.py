@@ -17,6 +17,60 @@ def join_blocks(blocks: list[str]) -> str:
     return "\n\n".join(blocks)
 
 
+# byte order marks, and the encoding each one says (UTF-32's, which start like UTF-16's, first)
+_BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
+         (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+
+
+def bom_encoding(payload: bytes) -> tuple[str, int] | None:
+    """(encoding, length of the mark) when `payload` starts with a byte order mark, else None. A mark
+    decides the encoding before any declared charset (the WHATWG decode algorithm, what browsers do): a
+    server's default `charset=iso-8859-1` on a UTF-8 or UTF-16 page is wrong, the mark is not."""
+    for bom, encoding in _BOMS:
+        if payload.startswith(bom):
+            return encoding, len(bom)
+    return None
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def without_lone_surrogates(text: str) -> str:
+    """`text` with each lone surrogate (U+D800..U+DFFF alone in a str) as U+FFFD: what UTF-8, and so
+    Arrow and Parquet, can store. Python makes them from JSON escapes (`"\\ud800"`) and from the
+    codecs `utf-7`, `unicode_escape` and `raw_unicode_escape`; one left in a value fails the whole
+    batch's conversion to Arrow."""
+    if text.isascii():
+        return text
+    try:
+        text.encode("utf-8")  # in C, faster than the regex search on the common text that has none
+    except UnicodeEncodeError:
+        return _LONE_SURROGATE.sub("\ufffd", text)
+    return text
+
+
+def storable(value: object) -> object:
+    """`value` (a str, or lists and dicts of them at any depth: parsed JSON, a row's values) with every
+    lone surrogate in its strings, dict keys included, as U+FFFD. Containers are fixed in place, walked
+    without recursion (json.loads nests as deep as the interpreter's recursion limit)."""
+    def fixed(item: object) -> object:
+        return without_lone_surrogates(item) if isinstance(item, str) else item
+
+    root = [fixed(value)]
+    stack: list[list | dict] = [root]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            entries = [(fixed(k), fixed(v)) for k, v in item.items()]
+            item.clear()
+            item.update(entries)
+            stack.extend(v for _, v in entries if isinstance(v, (dict, list)))
+        else:
+            item[:] = [fixed(v) for v in item]
+            stack.extend(v for v in item if isinstance(v, (dict, list)))
+    return root[0]
+
+
 
 
 def tidy_spaces(text: str) -> str:
@@ -115,4 +169,23 @@ def registered_domain(url: str | None) -> str | None:
     if not host:
         return None
     host = host.lower().rstrip(".")
+    if not host.isascii() or "xn--" in host:
+        host = _unicode_host(host)
     return host[4:] if host.startswith("www.") else host
+
+
+def _unicode_host(host: str) -> str:
+    """An internationalised host in one spelling: its `xn--` (punycode) labels decoded, NFC, lower-case.
+    A crawl holds both `xn--bcher-kva.example` (what crawlers write) and `bücher.example` (what JSONL
+    exports often hold): one site, which must be one domain for its statistics. Decoding is lossless
+    (encoding to punycode by Python's IDNA 2003 codec would map `ß` to `ss`); a label that is no valid
+    punycode stays as it is."""
+    labels = []
+    for label in host.split("."):
+        if label.startswith("xn--"):
+            try:
+                label = label[4:].encode("ascii").decode("punycode") or label
+            except (UnicodeError, ValueError):
+                pass
+        labels.append(label)
+    return unicodedata.normalize("NFC", ".".join(labels)).lower()

@@ -1,0 +1,319 @@
+"""Hostile input at the level of whole builds: identity, input naming and what lands in the output.
+
+The readers' byte-level damage is covered by test_hostile_input.py and the fuzzer; these tests give
+well-formed files whose *content* is hostile (ids that collide, the same file reached twice, text that
+Python decodes to values Parquet cannot hold) and check the promise end to end: every input record in
+exactly one of data / duplicates / rejects, no doc_id twice, the same bytes whatever the naming.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+from dedup.ingest import ingest_file
+from dedup.sources.read import InputFile
+
+STORY = ("The harbour board met on Tuesday and agreed to repair the north pier before the winter storms, "
+         "after engineers found cracks in three of its supporting columns. ")
+
+
+def html_page(title: str, n: int, head: str = "") -> str:
+    return (f"<html><head><title>{title}</title>{head}</head><body><article><h1>{title}</h1>"
+            f"<p>{STORY * 3} Report number {n}.</p></article></body></html>")
+
+
+def warc_response(record_id: str, url: str, body: bytes, content_type: str = "text/html; charset=utf-8") -> bytes:
+    http = (f"HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\nContent-Length: {len(body)}\r\n\r\n").encode() + body
+    head = (f"WARC/1.1\r\nWARC-Type: response\r\nWARC-Record-ID: {record_id}\r\nWARC-Target-URI: {url}\r\n"
+            f"WARC-Date: 2024-01-02T03:04:05Z\r\nContent-Type: application/http;msgtype=response\r\n"
+            f"Content-Length: {len(http)}\r\n\r\n").encode()
+    return head + http + b"\r\n\r\n"
+
+
+def ingested(path: Path, fmt: str, tmp_path: Path) -> list[dict]:
+    part = tmp_path / f"docs-{len(list(tmp_path.glob('docs-*')))}.parquet"
+    ingest_file(InputFile(path, "input", fmt), part, 50 * 2 ** 20)
+    return pq.read_table(part).to_pylist()
+
+
+# ---------------------------------------------------------------- values Parquet cannot hold
+
+# a JSON-LD escape of half a surrogate pair: json.loads makes a lone surrogate of it
+LONE_SURROGATE_JSONLD = ('<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Pier \\ud800 '
+                         'repairs", "author": {"@type": "Person", "name": "Ann \\udc00 Lee"}, "publisher": '
+                         '{"@type": "Organization", "name": "Harbour \\ud83d News"}}</script>')
+
+
+def test_lone_surrogates_from_a_page_cost_one_character_not_the_file(tmp_path: Path) -> None:
+    """A lone surrogate in a page's JSON-LD, or a page in utf-7 (`+2AA-` decodes to one), used to fail the
+    whole batch's conversion to Arrow: the batch's records and the rest of the file became a single
+    `read_failed` row. Each record is kept, with U+FFFD where the surrogate was."""
+    records = [warc_response("<urn:uuid:good-1>", "https://harbour.test/1", html_page("Pier one", 1).encode()),
+               warc_response("<urn:uuid:jsonld>", "https://harbour.test/2",
+                             html_page("Pier two", 2, LONE_SURROGATE_JSONLD).encode()),
+               warc_response("<urn:uuid:utf7>", "https://harbour.test/3",
+                             html_page("Pier +2AA- three", 3).encode(), "text/html; charset=utf-7"),
+               warc_response("<urn:uuid:escape>", "https://harbour.test/4",
+                             html_page("Pier \\ud800 four", 4).encode(), "text/html; charset=unicode_escape"),
+               warc_response("<urn:uuid:good-5>", "https://harbour.test/5", html_page("Pier five", 5).encode())]
+    crawl = tmp_path / "crawl.warc"
+    crawl.write_bytes(b"".join(records))
+    lines = [json.dumps({"id": "j1", "url": "https://harbour.test/j1", "html": html_page("Pier", 6, LONE_SURROGATE_JSONLD)}),
+             json.dumps({"id": "j2", "url": "https://harbour.test/j2", "html": html_page("Pier", 7)})]
+    jsonl = tmp_path / "crawl.jsonl"
+    jsonl.write_text("\n".join(lines) + "\n")
+    for path, fmt, ids in ((crawl, "warc", ["<urn:uuid:good-1>", "<urn:uuid:jsonld>", "<urn:uuid:utf7>",
+                                            "<urn:uuid:escape>", "<urn:uuid:good-5>"]),
+                           (jsonl, "jsonl", ["j1", "j2"])):
+        out = ingested(path, fmt, tmp_path)
+        assert [r["doc_id"] for r in out] == ids
+        assert [r["reject_reason"] for r in out] == [None] * len(ids), [r["reject_detail"] for r in out]
+    assert "\ufffd" in ingested(crawl, "warc", tmp_path)[2]["title"]
+
+
+def test_page_decoding_and_jsonld_give_storable_strings() -> None:
+    """Where the surrogates come from, each replaced at its source (the batch guard is the last resort)."""
+    from dedup.text.extract import decode_html
+    from dedup.text.markup import jsonld_from_bodies
+
+    assert decode_html(b"<p>a +2AA- b</p>", "utf-7") == "<p>a \ufffd b</p>"
+    assert decode_html(b"<p>a \\udc00 b</p>", "raw_unicode_escape") == "<p>a \ufffd b</p>"
+    objects = jsonld_from_bodies(['{"@graph": [{"name": "x\\ud800", "k\\udfff": ["\\ud83d\\ude00", [["\\udc00"]]]}]}'])
+    assert objects[-1] == {"name": "x\ufffd", "k\ufffd": ["\U0001f600", [["\ufffd"]]]}
+    # the last resort, where an extracted batch becomes Arrow columns
+    import pyarrow as pa
+
+    from dedup.text.extract import _arrow_column
+    assert _arrow_column([["a\ud800", None], None], pa.list_(pa.string())).to_pylist() == [["a\ufffd", None], None]
+
+
+# ---------------------------------------------------------------- one file reached twice
+
+def test_a_file_reached_through_two_arguments_is_read_once_under_one_name(tmp_path: Path) -> None:
+    """A folder and a file inside it, a folder and its sub-folder, a link to a file: each file used to be
+    read once per argument under another name, so every record of it became a repeated_doc_id reject and
+    was counted twice. Now it is read once, under the same name whatever the order of the arguments."""
+    from dedup.sources.read import expand_inputs
+
+    crawl = tmp_path / "crawl"
+    (crawl / "sub").mkdir(parents=True)
+    for name in ("sub/x.jsonl", "sub/y.jsonl", "z.jsonl"):
+        (crawl / name).write_text(json.dumps({"id": name, "url": "https://a.test/", "html": html_page("t", 1)}) + "\n")
+    (tmp_path / "alias.jsonl").symlink_to(crawl / "sub" / "x.jsonl")
+    (crawl / "hard.jsonl").hardlink_to(crawl / "z.jsonl")
+    alone = [(f.name, f.format) for f in expand_inputs([str(crawl)])]
+    assert alone == [("hard.jsonl", "jsonl"), ("sub/x.jsonl", "jsonl"), ("sub/y.jsonl", "jsonl")]
+    for args in ([crawl, crawl / "sub" / "x.jsonl"], [crawl / "sub" / "x.jsonl", crawl], [crawl / "sub", crawl],
+                 [crawl, crawl / "sub"], [tmp_path / "alias.jsonl", crawl], [crawl, crawl, crawl / "z.jsonl"]):
+        assert [(f.name, f.format) for f in expand_inputs([str(a) for a in args])] == alone, args
+    assert [f.name for f in expand_inputs([str(tmp_path / "alias.jsonl"), str(crawl / "sub")])] == ["alias.jsonl", "y.jsonl"]
+
+
+def test_a_byte_order_mark_decides_the_encoding_before_the_declared_charset(tmp_path: Path) -> None:
+    """A BOM wins over the HTTP charset, as in browsers: a UTF-16 page served as iso-8859-1 used to be kept
+    as its own markup (`ÿþ<html><head>...`), a UTF-8 one served as windows-1252 as mojibake."""
+    from dedup.text.extract import decode_html
+
+    text = html_page("Ünïcödé café", 1)
+    for payload, declared in ((b"\xef\xbb\xbf" + text.encode(), "windows-1252"), (text.encode("utf-16"), "iso-8859-1"),
+                              (text.encode("utf-16"), "utf-8"), (b"\xfe\xff" + text.encode("utf-16-be"), None),
+                              (text.encode("utf-32"), "utf-32"), (text.encode("utf-32"), "latin-1")):
+        assert decode_html(payload, declared) == text, (payload[:4], declared)
+    crawl = tmp_path / "bom.warc"
+    crawl.write_bytes(warc_response("<urn:uuid:u16>", "https://u.test/1", text.encode("utf-16"), "text/html; charset=iso-8859-1")
+                      + warc_response("<urn:uuid:txt>", "https://u.test/2", ("Plain line. " * 20).encode("utf-16"),
+                                      "text/plain; charset=iso-8859-1"))
+    rows = ingested(crawl, "warc", tmp_path)
+    assert rows[0]["title"] == "Ünïcödé café" and rows[0]["blocks"][-1].startswith("The harbour board")
+    assert rows[1]["blocks"] == [("Plain line. " * 20).strip()]
+
+
+def test_a_file_name_that_is_not_utf8_is_read_under_an_escaped_name(tmp_path: Path) -> None:
+    """An old archive's Latin-1 file name: Python keeps its bytes as lone surrogates, which used to crash the
+    file's ingest (its positional ids and `source_file` could not be encoded) and so the build."""
+    import os
+
+    from dedup.sources.read import expand_inputs
+
+    crawl = tmp_path / "crawl"
+    crawl.mkdir()
+    line = json.dumps({"id": "q1", "url": "https://x.test/", "html": html_page("Pier", 1)})
+    with open(os.path.join(os.fsencode(crawl), b"caf\xe9-\xff.jsonl"), "w") as fh:
+        fh.write(line + "\n{not json\n")
+    (inp,) = expand_inputs([str(crawl)])
+    assert inp.name == "caf\\xe9-\\xff.jsonl"
+    rows = ingested(Path(inp.path), "jsonl", tmp_path)
+    assert [r["reject_reason"] for r in rows] == [None, "bad_json"]
+    part = tmp_path / "named.parquet"
+    ingest_file(inp, part, 50 * 2 ** 20)
+    assert pq.read_table(part, columns=["source_file"]).column(0).to_pylist() == [inp.name] * 2
+
+
+# ---------------------------------------------------------------- derived ids never collide
+
+def test_an_input_id_holding_the_repeat_mark_is_rejected_not_taken(tmp_path: Path) -> None:
+    """`dup` twice derives `dup#repeat:a.jsonl@1` for the second; an input whose own id was that string
+    used to keep it, so two rows shared a doc_id and the build stopped with exit code 1 ("accounting
+    failed: 42 input records but ... = 43"). The mark is reserved: such an id is a `reserved_doc_id`
+    reject under a positional id."""
+    jsonl = tmp_path / "a.jsonl"
+    jsonl.write_text("".join(json.dumps({"id": i, "url": f"https://a.test/{n}", "html": html_page("P", n)}) + "\n"
+                             for n, i in enumerate(["dup", "dup", "dup#repeat:input@1"])))
+    rows = ingested(jsonl, "jsonl", tmp_path)
+    assert [r["reject_reason"] for r in rows] == [None, None, "reserved_doc_id"]
+    assert rows[2]["doc_id"].startswith("nodocid:") and "#repeat" in rows[2]["reject_detail"]
+    warc = tmp_path / "w.warc"
+    warc.write_bytes(warc_response("<urn:uuid:a#repeat:x@1>", "https://a.test/w", html_page("W", 9).encode()))
+    (row,) = ingested(warc, "warc", tmp_path)
+    assert row["reject_reason"] == "reserved_doc_id" and row["doc_id"].startswith("nodocid:")
+
+
+def test_ids_derived_on_a_previous_release_are_not_its_own() -> None:
+    """A crawl folder given again to the next release (`--previous`): each record re-read is rejected as
+    already published, and its derived id was `<id>#repeat:<file>@<offset>`, the id the previous release
+    had given the same record if it was a repeat there: the next release held that doc_id twice."""
+    import polars as pl
+
+    from dedup.ingest import resolve_repeated_ids
+
+    rows = pl.DataFrame({"doc_id": ["x", "x", "y"], "source_file": ["a.jsonl"] * 3, "source_offset": [0, 1, 2],
+                         "reject_reason": [None, None, None], "reject_detail": [None, None, None]},
+                        schema_overrides={"reject_reason": pl.String, "reject_detail": pl.String})
+    first = resolve_repeated_ids(rows)
+    assert first["doc_id"].to_list() == ["x", "x#repeat:a.jsonl@1", "y"]
+    published = set(first["doc_id"].to_list())
+    second = resolve_repeated_ids(rows, published, previous_version="1.0.0")
+    assert second["doc_id"].to_list() == ["x#repeat-after-1.0.0:a.jsonl@0", "x#repeat-after-1.0.0:a.jsonl@1",
+                                          "y#repeat-after-1.0.0:a.jsonl@2"]
+    assert second["reject_reason"].to_list() == ["repeated_doc_id"] * 3
+    third = resolve_repeated_ids(rows, published | set(second["doc_id"].to_list()), previous_version="1.1.0")
+    assert not set(third["doc_id"].to_list()) & (published | set(second["doc_id"].to_list()))
+
+
+def test_a_jsonl_file_that_starts_with_a_byte_order_mark_keeps_its_first_record(tmp_path: Path) -> None:
+    """Windows tools write a UTF-8 BOM before the first line: that record used to be a `bad_json` reject."""
+    import gzip
+
+    lines = "".join(json.dumps({"id": f"b{n}", "url": f"https://b.test/{n}", "html": html_page("B", n)}) + "\n"
+                    for n in range(2)).encode()
+    for name, data in (("bom.jsonl", b"\xef\xbb\xbf" + lines), ("bom.jsonl.gz", gzip.compress(b"\xef\xbb\xbf" + lines))):
+        (tmp_path / name).write_bytes(data)
+        rows = ingested(tmp_path / name, "jsonl", tmp_path)
+        assert [(r["doc_id"], r["reject_reason"]) for r in rows] == [("b0", None), ("b1", None)], name
+
+
+# ---------------------------------------------------------------- a whole build of hostile ids
+
+def test_a_build_of_hostile_ids_accounts_for_every_record_and_verifies(tmp_path: Path) -> None:
+    """Ids that collide within a file, across files and across formats (`1` and `"1"`, a WARC-Record-ID
+    equal to a JSONL id), a Parquet file with repeated ids, ids with NUL, new lines, path separators,
+    200,000 characters, lone surrogates, the reserved mark; the crawl given with a redundant argument.
+    Every input record is in exactly one of data / duplicates / rejects by its (file, offset), no doc_id
+    twice, run.json agrees, and the packaged release verifies."""
+    import unicodedata
+
+    import polars as pl
+    import pyarrow as pa
+
+    from dedup.config import BuildConfig
+    from dedup.pipeline import build
+    from dedup.release.package import package
+    from dedup.release.verify import verify
+
+    crawl = tmp_path / "crawl"
+    (crawl / "sub").mkdir(parents=True)
+    ids = ["dup", "dup", 1, "1", unicodedata.normalize("NFC", "café"), unicodedata.normalize("NFD", "café"), "Case",
+           "case", "a\x00b", "line\nbreak", "../../etc/passwd", "x/y\\z:*?|<>", "H" * 200_000, "", 1.5, None,
+           "dup#repeat:a.jsonl@1", "<script>alert(1)</script> | `md`"]
+    lines = [json.dumps({"id": i, "url": f"https://a.test/{n}", "html": html_page(f"Story {n}", n)}) for n, i in enumerate(ids)]
+    lines.insert(3, '{"id": "\\ud800lone", "url": "https://a.test/s", "html": "<p>' + STORY * 2 + '</p>"}')
+    # a page whose title would drive the terminal that shows `dedup stats` (clear the screen, set its title)
+    lines.append(json.dumps({"id": "esc", "url": "https://a.test/esc", "html": html_page("Pier \x1b[2J\x1b]0;pwned\x07", 999)}))
+    lines.append(json.dumps({"id": "esc-copy", "url": "https://b.test/esc", "html": html_page("Pier \x1b[2J\x1b]0;pwned\x07", 999)}))
+    (crawl / "a.jsonl").write_text("\n".join(lines) + "\n")
+    pq.write_table(pa.table({"id": ["p1", "p1", "dup"], "url": ["https://p.test/1", "https://p.test/2", "https://p.test/3"],
+                             "html": [html_page("P", n) for n in (101, 102, 103)]}), crawl / "sub" / "b.parquet")
+    records = [warc_response(rid, f"https://w.test/{n}", html_page("W", 200 + n).encode())
+               for n, rid in enumerate(["<urn:uuid:w1>", "<urn:uuid:w1>", "1", "<urn:uuid:W1>"])]
+    (crawl / "sub" / "c.warc").write_bytes(b"".join(records))
+    want = ([("a.jsonl", n) for n in range(len(lines))] + [("sub/b.parquet", n) for n in range(3)]
+            + [("sub/c.warc", sum(map(len, records[:n]))) for n in range(4)])
+    out = tmp_path / "out"
+    summary = build([str(crawl / "sub"), str(crawl)], out, BuildConfig(), workers=1)
+    rows = pl.concat([pl.read_parquet(sorted((out / t).rglob("*.parquet")), columns=["doc_id", "source_file", "source_offset"])
+                      .with_columns(pl.lit(t).alias("table")) for t in ("data", "duplicates", "rejects")])
+    assert summary.counts.accounting_ok and summary.counts.input_records == rows.height == len(want)
+    assert rows["doc_id"].n_unique() == rows.height
+    assert sorted(zip(rows["source_file"].to_list(), rows["source_offset"].to_list())) == sorted(want)
+    kept = set(rows.filter(pl.col("table") != "rejects")["doc_id"].to_list())
+    assert {"dup", "1", "café", unicodedata.normalize("NFD", "café"), "Case", "case", "a\x00b", "line\nbreak",
+            "H" * 200_000, "\ufffdlone", "p1", "<urn:uuid:w1>", "<urn:uuid:W1>"} <= kept
+    package(out)
+    assert verify(out) == []
+    from typer.testing import CliRunner
+
+    from dedup.cli import app
+    shown = CliRunner().invoke(app, ["stats", str(out)])
+    assert shown.exit_code == 0 and "Pier \\u001b[2J" in shown.output
+    assert not any(c in shown.output for c in "\x1b\x07\x00")
+    shown = CliRunner().invoke(app, ["explain", str(out), "esc"])
+    assert shown.exit_code == 0 and "\x1b" not in shown.output
+
+
+def test_what_the_commands_print_from_the_data_cannot_drive_the_terminal(capsys) -> None:
+    """Titles, URLs, ids and file names reach stdout (`stats`, `explain`) and stderr (errors, `verify`'s
+    problems): their ESC sequences used to reach the terminal as they were (Rich keeps ESC, and reads
+    `[bold]` in a doc_id as markup)."""
+    from dedup.cli import _echo, _error, terminal_safe
+
+    assert terminal_safe("a\x1b[2J\tb\nc\x07\x9b\x7f") == "a\\u001b[2J\tb\nc\\u0007\\u009b\\u007f"
+    assert json.loads(terminal_safe(json.dumps({"t": "x\x1b\x9by"}, ensure_ascii=False))) == {"t": "x\x1b\x9by"}
+    _echo("title \x1b]0;pwned\x07")
+    _error("doc_id [bold]x\x1b[2J[/bold] appears 2 times", "problem")
+    shown = capsys.readouterr()
+    assert shown.out == "title \\u001b]0;pwned\\u0007\n"
+    assert "\x1b" not in shown.err and "[bold]x\\u001b[2J[/bold]" in shown.err
+
+
+def test_an_internationalised_host_is_one_domain_however_it_is_spelled() -> None:
+    """`xn--bcher-kva.example` (as crawlers write it) and `BÜCHER.example` (a JSONL export) used to be two
+    domains: one site counted twice in the site statistics and in the duplicates' domains."""
+    from dedup.text.normalise import registered_domain
+
+    spellings = ["http://xn--bcher-kva.example/a", "https://BÜCHER.example/b", "http://bu\u0308cher.example/",
+                 "https://www.XN--BCHER-KVA.example.:8080/x"]
+    assert {registered_domain(u) for u in spellings} == {"bücher.example"}
+    assert registered_domain("http://xn--strae-oqa.de/") == registered_domain("http://straße.de/") == "straße.de"
+    assert registered_domain("http://xn--zz!.test/") == "xn--zz!.test"  # no valid punycode: as it is
+    assert registered_domain("http://xn--.test/") == "xn--.test"
+
+
+def test_the_models_load_before_the_first_page_s_time_budget_starts(monkeypatch) -> None:
+    """A process's first page loaded the block models and their compiled walk (~0.6 s) inside its own 5 s
+    budget: on a busy machine the first page of each worker was an `extract_timeout` reject, so the output
+    depended on the load (two pages of the bench crawl in one test run). The loading now happens first."""
+    import signal
+
+    import pyarrow as pa
+
+    from dedup.schema import schema
+    from dedup.text import blockmodel
+    from dedup.text.extract import extract_batch
+
+    budget_running: list[bool] = []
+    for name in ("shipped_model", "whole_page_model"):
+        loader = getattr(blockmodel, name)
+        loader.cache_clear()
+
+        def recorded(loader=loader):
+            budget_running.append(signal.getitimer(signal.ITIMER_REAL)[0] > 0)
+            return loader()
+        monkeypatch.setattr(blockmodel, name, recorded)
+    raw = pa.Table.from_pylist([{"doc_id": "p", "url": "https://a.test/", "source_file": "f", "source_offset": 0,
+                                 "html": html_page("Pier", 1).encode(), "content_type": "text/html", "charset": "utf-8"}],
+                               schema=schema("raw")).to_batches()[0]
+    assert extract_batch(raw).column("reject_reason").to_pylist() == [None]
+    assert budget_running and budget_running[:2] == [False, False]

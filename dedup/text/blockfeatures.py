@@ -129,7 +129,9 @@ def _line_row(line: Line, title_norm: str, title_words: frozenset[str]) -> tuple
         lowered = _WORD.findall(text.lower())
         if title_like and lowered and lowered[0] in title_words:
             norm = " ".join(lowered)
-            if norm == title_norm or (len(norm) > 15 and (norm in title_norm or title_norm in norm)):
+            # (15 characters: about 3 words; as many words of a script without spaces are fewer characters)
+            if norm == title_norm or ((len(norm) > 15 or (spaceless is not None and n_words > 3))
+                                      and (norm in title_norm or title_norm in norm)):
                 is_title = 1.0
         if lowered and n_words <= 8:
             chrome = sum(w in _CHROME_WORDS for w in lowered) / len(lowered)

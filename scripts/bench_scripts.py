@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Kept text on scripts written without spaces: the development corpora "transplanted" into a CJK-like script.
 
-    python scripts/bench_scripts.py [--shared ../shared] [--only aeb dragnet ...] [--json] [--dump FILE]
+    python scripts/bench_scripts.py [--shared ../shared] [--only aeb dragnet ...] [--json] [--dump FILE] [--resiliparse]
 
 The corpora hold almost no Chinese, Japanese or Thai page with gold text, so the pages that have gold are
 rewritten into a script without spaces and extracted again. The transplant is deterministic: in every text
@@ -22,7 +22,9 @@ Corpora: the four gold-text corpora of ../shared/bench/text_quality.py (its own 
 gold are the ones text_quality scores: aeb, dragnet, readability, cleaneval), and trafilatura-eval scored as
 scripts/bench_snippets.py scores it (with / without snippets, transplanted the same way, white space removed
 before the substring test). The real pages of those corpora whose gold is mostly (>= 30 % of characters) in
-a script without spaces are listed separately, untransplanted. Standard library + dedup; needs ../shared.
+a script without spaces are listed separately, untransplanted. `--resiliparse` also scores resiliparse's
+main-content text alone (`extract_plain_text(main_content=True, comments=False)`, the candidate lines dedup
+judges) on the gold corpora: how much of a gap is the extractor's own. Standard library + dedup; needs ../shared.
 """
 
 from __future__ import annotations
@@ -37,6 +39,8 @@ import re
 import sys
 from collections import Counter
 from pathlib import Path
+
+from resiliparse.extract.html2text import extract_plain_text
 
 from dedup.text.extract import decode_html, extract_html
 
@@ -167,8 +171,8 @@ def _load_text_quality(shared: Path):
     return module
 
 
-def gold_corpus(tq, shared: Path, name: str, sub: str, reader, dump) -> tuple[dict, list]:
-    orig, trans, real = [], [], []
+def gold_corpus(tq, shared: Path, name: str, sub: str, reader, dump, resiliparse: bool = False) -> tuple[dict, list]:
+    orig, trans, real, base_orig, base_trans = [], [], [], [], []
     for page in reader(str(shared / "corpora" / sub)):
         if not page.gold.strip():
             continue
@@ -179,10 +183,17 @@ def gold_corpus(tq, shared: Path, name: str, sub: str, reader, dump) -> tuple[di
         t = bigram_prf(extract_html(transplant_html(page.html), page.url).text, transplant_text(page.gold))
         orig.append(o)
         trans.append(t)
+        if resiliparse:
+            base_orig.append(bigram_prf(extract_plain_text(page.html, main_content=True, comments=False), page.gold))
+            base_trans.append(bigram_prf(extract_plain_text(transplant_html(page.html), main_content=True,
+                                                            comments=False), transplant_text(page.gold)))
         if dump:
             dump.write(json.dumps({"corpus": name, "id": page.id, "orig": round(o[2], 4), "trans": round(t[2], 4)})
                        + "\n")
-    return {"original": _mean(orig), "transplant": _mean(trans)}, real
+    result = {"original": _mean(orig), "transplant": _mean(trans)}
+    if resiliparse:
+        result["resiliparse"] = {"original": _mean(base_orig), "transplant": _mean(base_trans)}
+    return result, real
 
 
 def _fold(text: str) -> str:
@@ -231,6 +242,7 @@ def main(argv=None) -> int:
     ap.add_argument("--only", nargs="+", help="corpora to run (aeb dragnet readability cleaneval trafilatura-eval)")
     ap.add_argument("--json", action="store_true", help="print only the JSON line")
     ap.add_argument("--dump", type=Path, help="write per-page scores (JSON lines) here")
+    ap.add_argument("--resiliparse", action="store_true", help="also score resiliparse's main content alone")
     args = ap.parse_args(argv)
     if not (args.shared / "corpora").is_dir():
         print(f"{args.shared}/corpora not found", file=sys.stderr)
@@ -241,7 +253,7 @@ def main(argv=None) -> int:
     try:
         for name, sub, reader in tq.CORPORA:
             if not args.only or name in args.only:
-                results[name], found = gold_corpus(tq, args.shared, name, sub, reader, dump)
+                results[name], found = gold_corpus(tq, args.shared, name, sub, reader, dump, args.resiliparse)
                 real += found
         if not args.only or "trafilatura-eval" in args.only:
             results["trafilatura-eval"], found = snippet_corpus(args.shared, dump)
@@ -262,6 +274,10 @@ def main(argv=None) -> int:
             o, t = r["original"], r["transplant"]
             print(f"{name:16s} {o['pages']:6d}  {o['p']:6.2f} {o['r']:6.2f} {o['f1']:6.2f}    "
                   f"{t['p']:6.2f} {t['r']:6.2f} {t['f1']:6.2f}   {t['f1'] - o['f1']:+6.2f}")
+            if "resiliparse" in r:
+                o, t = r["resiliparse"]["original"], r["resiliparse"]["transplant"]
+                print(f"  resiliparse main {o['pages']:5d}  {o['p']:6.2f} {o['r']:6.2f} {o['f1']:6.2f}    "
+                      f"{t['p']:6.2f} {t['r']:6.2f} {t['f1']:6.2f}   {t['f1'] - o['f1']:+6.2f}")
         for row in real:
             print("real spaceless page:", json.dumps(row, ensure_ascii=False))
     print(json.dumps({"results": results, "real": real}, ensure_ascii=False))

@@ -94,3 +94,15 @@ def test_a_transplanted_real_page_keeps_its_story(page):
     transplanted = bench.transplant_html(html)
     assert bench.spaceless_share(bench.transplant_text(gold)) > 0.5
     assert bench.bigram_prf(extract_html(transplanted).text, bench.transplant_text(gold))[2] >= 0.9
+
+
+def test_a_chinese_paragraph_is_no_short_block_for_the_cross_story_pass():
+    """A short block seen in 4+ different stories is chrome whatever site carries it; a Chinese paragraph has
+    no space, and by spaces it was a short block: in scripts/bench_chinese.py's words-only build two story
+    pages lost every paragraph that way (rejected `no_text`)."""
+    from dedup.text.blocks import _short_spaceless
+    from dedup.text.normalise import normalise_text
+
+    assert _short_spaceless(normalise_text("（责任编辑：王明）"))
+    assert not _short_spaceless(normalise_text(ZH.split("。")[0]))
+    assert _short_spaceless("more business stories")

@@ -32,9 +32,9 @@ from dedup.text.cleaning import MIN_KEPT_CHARS, LineChoice, choose_lines, headin
 from dedup.text.dates import is_date_line
 from dedup.text.markup import page_type
 from dedup.text.metadata import PageMetadata, page_metadata
-from dedup.text.wordcount import word_count
 from dedup.text.normalise import (bom_encoding, join_blocks, registered_domain, split_blocks, storable,
                                   without_lone_surrogates)
+from dedup.text.wordcount import word_count
 
 # Larger HTML is not extracted: its text would be cut short (reject `html_too_large`).
 MAX_HTML_BYTES = 8 * 1024 * 1024

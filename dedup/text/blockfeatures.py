@@ -5,7 +5,9 @@ resiliparse's main-content pass keeps: the line's size, link share, block tag, s
 it sits relative to the page's headline and its run of long paragraphs (the story's body), and the
 same figures for its neighbours. `FEATURE_NAMES` documents the columns; the block model
 (`dedup/text/blockmodel.py`) is trained on exactly these columns, so any change here needs a new model
-version (`scripts/train_block_model.py`).
+version (`scripts/train_block_model.py`). Lines in scripts written without spaces count in word-equivalents
+(`wordcount`, round 9 of docs/extraction.md); a line without such characters gets exactly the features it
+always had, so the shipped models stayed valid.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import re
 import numpy as np
 
 from dedup.text.layout import Line
+from dedup.text.wordcount import SPACELESS_END_PUNCT, spaceless_commas, spaceless_words
 
 _END_PUNCT = tuple('.!?"”’\'»:;)')
 _WORD = re.compile(r"\w+")
@@ -106,7 +109,16 @@ def _line_row(line: Line, title_norm: str, title_words: frozenset[str]) -> tuple
     n_chars = len(text)
     data = text.encode("utf-8", "surrogatepass")  # an ASCII digit is one byte, never part of another character
     digits = len(data) - len(data.translate(None, _DIGIT_BYTES))
-    n_words = text.count(" ") + 1  # lines are whitespace-tidied: one space between words
+    n_words: float = text.count(" ") + 1  # lines are whitespace-tidied: one space between words
+    # Chinese, Japanese, Thai... write no spaces: their lines count in word-equivalents, their 。 ends a sentence
+    # and their ，、 are commas (None for a line without such characters: counted as above)
+    spaceless = None if text.isascii() else spaceless_words(text)
+    commas = text.count(",")
+    ends = text.endswith(_END_PUNCT)
+    if spaceless is not None:
+        n_words = max(1.0, spaceless)
+        commas += spaceless_commas(text)
+        ends = ends or text.endswith(SPACELESS_END_PUNCT)
     link_share = min(1.0, line.link_chars / n_chars) if n_chars else 0.0
     tag = line.tag
     is_title = chrome = 0.0
@@ -119,7 +131,9 @@ def _line_row(line: Line, title_norm: str, title_words: frozenset[str]) -> tuple
         lowered = _WORD.findall(text.lower())
         if title_like and lowered and lowered[0] in title_words:
             norm = " ".join(lowered)
-            if norm == title_norm or (len(norm) > 15 and (norm in title_norm or title_norm in norm)):
+            # (15 characters: about 3 words; as many words of a script without spaces are fewer characters)
+            if norm == title_norm or ((len(norm) > 15 or (spaceless is not None and n_words > 3))
+                                      and (norm in title_norm or title_norm in norm)):
                 is_title = 1.0
         if lowered and n_words <= 8:
             chrome = sum(w in _CHROME_WORDS for w in lowered) / len(lowered)
@@ -129,8 +143,8 @@ def _line_row(line: Line, title_norm: str, title_words: frozenset[str]) -> tuple
         1.0 if tag == "p" else 0.0, 1.0 if tag == "h1" else 0.0,
         1.0 if tag in ("h2", "h3", "h4", "h5", "h6") else 0.0, 1.0 if tag == "pre" else 0.0,
         1.0 if tag == "" else 0.0,
-        1.0 if text.endswith(_END_PUNCT) else 0.0,
-        text.count(",") / n_words, digits / max(1, n_chars),
+        1.0 if ends else 0.0,
+        commas / n_words, digits / max(1, n_chars),
         (len(_CAPITAL_AFTER_SPACE.findall(text)) + (_CAPITAL_FIRST.match(text) is not None)) / n_words,
         1.0 if _has_separator(text) else 0.0,
         is_title, chrome, (n_chars - n_words + 1) / n_words,

@@ -24,6 +24,7 @@ from resiliparse.parse.html import HTMLTree
 from dedup.neardup.minhash import _jit
 from dedup.text.blockfeatures import BASE_FEATURE_NAMES, FEATURE_NAMES, block_features
 from dedup.text.layout import Line, read_minimal_html
+from dedup.text.wordcount import spaceless_words
 
 MODEL_VERSION = "block-trees-3"  # bump with any change of blockfeatures or the training labels
 MODEL_PATH = Path(__file__).with_name("blockmodel.json")
@@ -170,13 +171,17 @@ def story_probabilities(X: np.ndarray) -> np.ndarray:
     return shipped_model().predict(X)
 
 
-def prose_words(lines: list[Line]) -> int:
-    """Words in the lines that read as prose: PROSE_LINE_WORDS or more words, at most a fifth link text."""
-    total = 0
+def prose_words(lines: list[Line]) -> float:
+    """Words in the lines that read as prose: PROSE_LINE_WORDS or more words, at most a fifth link text
+    (text written without spaces in word-equivalents: `wordcount`)."""
+    total: float = 0
     for line in lines:
         text = line.text
         # a line's text is whitespace-tidied (`Line`): its words are its spaces plus one
-        n = text.count(" ") + 1 if text else 0
+        n: float = text.count(" ") + 1 if text else 0
+        if text and not text.isascii():
+            found = spaceless_words(text)
+            n = n if found is None else found
         if n >= PROSE_LINE_WORDS and line.link_chars <= 0.2 * len(text):
             total += n
     return total

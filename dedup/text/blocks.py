@@ -24,6 +24,7 @@ import pyarrow.parquet as pq
 from dedup.rights.attribution import is_wire_notice
 from dedup.text.dates import is_date_line
 from dedup.text.normalise import join_blocks, normalise_text, norms_hash, tidy_spaces
+from dedup.text.wordcount import spaceless_words, word_count
 from dedup.schema import frame
 
 _DIGITS = re.compile(r"\d+")
@@ -75,6 +76,12 @@ _LABEL = re.compile(r"^\s*(tags?|topics?|keywords?|filed under|categories|catego
 def is_label_line(block: str) -> bool:
     """'Tags: a | b | c', 'Topics: ...', 'Filed under: ...': a labelled list of page metadata."""
     return bool(_LABEL.match(block)) and len(block) < 400
+
+
+def _short_spaceless(norm: str) -> bool:
+    """Is a text short in word-equivalents too (True for text written with spaces: counted by them)?"""
+    found = None if norm.isascii() else spaceless_words(norm)
+    return found is None or found < CROSS_STORY_MAX_WORDS
 
 
 def has_letters(block: str) -> bool:
@@ -230,10 +237,11 @@ def page_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
         out["block_keys"][i] = [key_of_norm(nm) for nm in kept_norms]
         # short lines with letters and no number: a price, a score or a phone number is data, and its
         # digits are folded in the key, so different values would count as one line (a norm is
-        # single-spaced: at most CROSS_STORY_MAX_WORDS words is fewer spaces than that)
+        # single-spaced: at most CROSS_STORY_MAX_WORDS words is fewer spaces than that; text written without
+        # spaces counts in word-equivalents: a paragraph of Chinese is not a short line)
         out["short_block_keys"][i] = sorted({k for k, nm in zip(out["block_keys"][i], kept_norms)
                                              if nm.count(" ") < CROSS_STORY_MAX_WORDS and "0" not in nm
-                                             and has_letters(nm)})
+                                             and has_letters(nm) and _short_spaceless(nm)})
         out["text"][i], out["n_chars"][i], out["text_hash"][i] = body, len(body), norms_hash(kept_texts)
     out["reject_reason"], out["reject_detail"] = reasons, details
     sch = batch.schema
@@ -323,7 +331,7 @@ def final_blocks(blocks: list[str] | None, keys: list[int] | None, domain: str |
     hits = [k is not None and (k in own or k in cross) and k not in kept_headings for k in keys or ()]
     if not any(hits):
         return blocks, 0, 0
-    headline = normalise_text(title) if title and len(title.split()) >= 4 else None
+    headline = normalise_text(title) if title and word_count(title) >= 4 else None
     # a block is the headline only if its key is the headline's: the others are not normalised again
     headline_key = key_of_norm(fold_digits(headline)) if headline else None
     kept, removed = [], []

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from dedup.text.layout import Line
 from dedup.text.normalise import caseless_search, normalise_text, word_runs
+from dedup.text.wordcount import spaceless_words, word_count
 
 BLOCK_MODEL = "block_model"  # the model judged the line page chrome
 MARKUP_LEAK = "markup_leak"  # HTML emitted as text (a `<noscript>` body, escaped markup)
@@ -265,12 +266,19 @@ def guard_reason(text: str, names: set[str] | frozenset[str] = frozenset()) -> s
     return leak_reason(text)
 
 
+def _line_words(text: str) -> float:
+    """Words of a whitespace-tidied line: its spaces plus one, or its word-equivalents (`wordcount`)."""
+    found = None if text.isascii() else spaceless_words(text)
+    return text.count(" ") + 1 if found is None else found
+
+
 def sure_story(lines: Sequence[Line], probs: Sequence[float]) -> tuple[int, int] | None:
     """The first and last line of the story the model is sure of (its lines at CONFIDENT_P or more hold at
     least CONFIDENT_WORDS words), or None."""
     sure = [i for i, p in enumerate(probs) if p >= CONFIDENT_P]
-    # (lines are whitespace-tidied: a line's words are its spaces plus one)
-    if sum(lines[i].text.count(" ") + 1 for i in sure) < CONFIDENT_WORDS:
+    # (lines are whitespace-tidied: a line's words are its spaces plus one; text written without spaces
+    # counts in word-equivalents)
+    if sum(_line_words(lines[i].text) for i in sure) < CONFIDENT_WORDS:
         return None
     return sure[0], sure[-1]
 
@@ -310,8 +318,8 @@ def section_headings(kept: Sequence[Line]) -> list[str]:
     read") heads a list of links, and a caption or an ad label is not a heading."""
     out = []
     for line, after in zip(kept, kept[1:]):
-        if line.tag in HEADING_TAGS and len(line.text.split()) < ARTICLE_LINE_WORDS \
-                and after.tag not in HEADING_TAGS and len(after.text.split()) >= ARTICLE_LINE_WORDS \
+        if line.tag in HEADING_TAGS and word_count(line.text) < ARTICLE_LINE_WORDS \
+                and after.tag not in HEADING_TAGS and word_count(after.text) >= ARTICLE_LINE_WORDS \
                 and after.link_chars <= ARTICLE_LINE_MAX_LINK_SHARE * len(after.text):
             out.append(line.text)
     return out
@@ -325,14 +333,13 @@ def heading_line(first: str, after: str | None) -> bool:
     """Text-only input: whether its first line reads as the page's headline: 2 to 20 words, letters, no
     sentence punctuation at its end ('?' and '!' allowed: headlines ask), no address, no widget label,
     and followed by article text (a line of ARTICLE_LINE_WORDS words or more), as a heading is."""
-    words = first.split()
-    if not 2 <= len(words) <= 20 or len(first) > 200 or after is None:
+    if not 2 <= word_count(first) <= 20 or len(first) > 200 or after is None:
         return False
     if _HEADING_END.search(first) or _URL_LIKE.search(first) or not any(c.isalpha() for c in first):
         return False
     if guard_reason(first) is not None:
         return False
-    return len(after.split()) >= ARTICLE_LINE_WORDS
+    return word_count(after) >= ARTICLE_LINE_WORDS
 
 
 def plain_lines(blocks: list[str]) -> LineChoice:

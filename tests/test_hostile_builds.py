@@ -295,25 +295,103 @@ def test_the_models_load_before_the_first_page_s_time_budget_starts(monkeypatch)
     """A process's first page loaded the block models and their compiled walk (~0.6 s) inside its own 5 s
     budget: on a busy machine the first page of each worker was an `extract_timeout` reject, so the output
     depended on the load (two pages of the bench crawl in one test run). The loading now happens first."""
-    import signal
-
     import pyarrow as pa
 
     from dedup.schema import schema
     from dedup.text import blockmodel
-    from dedup.text.extract import extract_batch
+    from dedup.text.extract import budget_running, extract_batch
 
-    budget_running: list[bool] = []
+    running: list[bool] = []
     for name in ("shipped_model", "whole_page_model"):
         loader = getattr(blockmodel, name)
         loader.cache_clear()
 
         def recorded(loader=loader):
-            budget_running.append(signal.getitimer(signal.ITIMER_REAL)[0] > 0)
+            running.append(budget_running())
             return loader()
         monkeypatch.setattr(blockmodel, name, recorded)
     raw = pa.Table.from_pylist([{"doc_id": "p", "url": "https://a.test/", "source_file": "f", "source_offset": 0,
                                  "html": html_page("Pier", 1).encode(), "content_type": "text/html", "charset": "utf-8"}],
                                schema=schema("raw")).to_batches()[0]
     assert extract_batch(raw).column("reject_reason").to_pylist() == [None]
-    assert budget_running and budget_running[:2] == [False, False]
+    assert running and running[:2] == [False, False]
+
+
+# ---------------------------------------------------------------- files that hold no record
+
+def test_empty_files_of_every_format_give_no_row_and_are_named(tmp_path: Path) -> None:
+    """A 0-byte Parquet file used to be an `unknown_format` reject (a row that stood for no record) while
+    0-byte JSONL and WARC files gave nothing, silently. Every format now behaves the same: an empty file
+    (or a gzip / zstd stream of nothing) gives no row, and run.json's `inputs` counts what each file gave
+    (`records`, `skipped`), so the summary can name the files that gave nothing."""
+    import gzip
+
+    import pyarrow as pa
+    import zstandard
+    from typer.testing import CliRunner
+
+    from dedup.cli import app
+    from dedup.run_report import RunReport
+
+    crawl = tmp_path / "crawl"
+    crawl.mkdir()
+    empty = ["a.parquet", "b.jsonl", "c.warc.gz", "d.warc", "e.jsonl.gz", "f.jsonl.zst", "g.wet.gz", "h.arc.gz"]
+    for name in empty:
+        (crawl / name).write_bytes(b"")
+    (crawl / "i.jsonl.gz").write_bytes(gzip.compress(b"", mtime=0))
+    (crawl / "j.jsonl.zst").write_bytes(zstandard.ZstdCompressor().compress(b""))
+    (crawl / "k.warc.gz").write_bytes(gzip.compress(b"", mtime=0))
+    pq.write_table(pa.table({"id": pa.array([], pa.string()), "html": pa.array([], pa.string())}), crawl / "l.parquet")
+    empty += ["i.jsonl.gz", "j.jsonl.zst", "k.warc.gz", "l.parquet"]
+    real = {"id": "r", "url": "https://a.test/r", "html": html_page("R", 1)}
+    (crawl / "real.jsonl").write_text(json.dumps(real) + "\n")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["build", str(crawl), "--out", str(out), "--workers", "1", "--no-progress"])
+    assert result.exit_code == 0, result.output
+    assert f"no records  {len(empty):>9,}  input file(s) gave none" in result.output
+    run = RunReport.load(out)
+    assert run.counts.accounting_ok and run.counts.input_records == 1 and run.counts.rejects == 0
+    assert sorted(i.file for i in run.inputs if i.gave_nothing) == sorted(empty)
+    assert [(i.records, i.skipped) for i in run.inputs if i.file == "real.jsonl"] == [(1, 0)]
+    assert pq.read_table(sorted((out / "rejects").rglob("*.parquet"))[0]).num_rows == 0
+
+
+# ---------------------------------------------------------------- payloads that are no page
+
+def test_binary_files_served_as_html_or_text_are_rejected_not_published(tmp_path: Path) -> None:
+    """A PDF or an image that a server labels text/html (or text/plain) was extracted as a page: its bytes
+    became a canonical record of control characters and U+FFFD. It is a `non_html_payload` reject now, in
+    every format; text in 2-byte units (UTF-16, with a byte order mark or a declared charset) is not
+    mistaken for binary data."""
+    import random
+
+    import pyarrow as pa
+
+    pdf = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n" + bytes(range(256)) * 8
+    png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8
+    noise = random.Random(7).randbytes(6000)  # a brotli body stored without its Content-Encoding, say
+    page = html_page("Pier", 1)
+    cyrillic = "<html><body><p>" + "Совет гавани решил отремонтировать северный пирс до зимних штормов. " * 5
+    records = [warc_response("<urn:uuid:pdf>", "https://w.test/a.pdf", pdf),
+               warc_response("<urn:uuid:png>", "https://w.test/b.png", png),
+               warc_response("<urn:uuid:txt>", "https://w.test/c.pdf", pdf, "text/plain"),
+               warc_response("<urn:uuid:noise>", "https://w.test/d", noise),
+               warc_response("<urn:uuid:page>", "https://w.test/e", page.encode()),
+               warc_response("<urn:uuid:u16>", "https://w.test/f", ("\ufeff" + cyrillic).encode("utf-16-le"),
+                             "text/html; charset=utf-16"),
+               warc_response("<urn:uuid:u16le>", "https://w.test/g", ("Совет " * 300).encode("utf-16-le"),
+                             "text/plain; charset=utf-16le")]
+    (tmp_path / "c.warc").write_bytes(b"".join(records))
+    rows = ingested(tmp_path / "c.warc", "warc", tmp_path)
+    reasons = {r["warc_record_id"]: r["reject_reason"] for r in rows}
+    assert reasons == {"<urn:uuid:pdf>": "non_html_payload", "<urn:uuid:png>": "non_html_payload",
+                       "<urn:uuid:txt>": "non_html_payload", "<urn:uuid:noise>": "non_html_payload",
+                       "<urn:uuid:page>": None, "<urn:uuid:u16>": None, "<urn:uuid:u16le>": None}
+    assert "a PDF document" in next(r["reject_detail"] for r in rows if r["warc_record_id"] == "<urn:uuid:pdf>")
+    lines = [json.dumps({"id": "j-pdf", "html": pdf.decode("latin-1")}), json.dumps({"id": "j-page", "html": page})]
+    (tmp_path / "d.jsonl").write_text("\n".join(lines) + "\n")
+    assert [r["reject_reason"] for r in ingested(tmp_path / "d.jsonl", "jsonl", tmp_path)] == ["non_html_payload", None]
+    pq.write_table(pa.table({"id": ["p-png", "p-page"], "html": pa.array([png, page.encode()], pa.binary())}),
+                   tmp_path / "e.parquet")
+    parquet_rows = ingested(tmp_path / "e.parquet", "parquet", tmp_path)
+    assert [r["reject_reason"] for r in parquet_rows] == ["non_html_payload", None]

@@ -613,9 +613,10 @@ def read_parquet(path: Path | str, source_name: str, stats: Counter | None = Non
     """Parquet with the JSONL columns (`id`, `url`, `html` or `text`, optional `fetched_at`).
 
     Never raises for bad data: a file that is not Parquet is one `unknown_format` reject, one that
-    cannot be opened one `corrupt_file` reject; without an `id` column every row is a `missing_id`
-    reject; a row group that cannot be decoded makes its unread rows `corrupt_file` rejects; broken
-    UTF-8 in a string column damages characters (U+FFFD), not rows.
+    cannot be opened one `corrupt_file` reject (an empty file gives nothing, as in the other formats);
+    without an `id` column every row is a `missing_id` reject; a row group that cannot be decoded makes
+    its unread rows `corrupt_file` rejects; broken UTF-8 in a string column damages characters (U+FFFD),
+    not rows.
     """
     stats = stats if stats is not None else Counter()
     builder = _BatchBuilder()
@@ -631,7 +632,9 @@ def read_parquet(path: Path | str, source_name: str, stats: Counter | None = Non
         names = pf.schema_arrow.names
         groups = [pf.metadata.row_group(i).num_rows for i in range(pf.metadata.num_row_groups)]
     except (pa.ArrowException, OSError, ValueError, TypeError) as exc:
-        magic = _parquet_magic(path)
+        if _file_start(path, 1) == b"":
+            return  # no record, like an empty file of the other formats (run.json's inputs name it)
+        magic = _file_start(path, 4) == b"PAR1"
         out = reject(0, "corrupt_file" if magic else "unknown_format",
                      (f"a Parquet file that cannot be read ({type(exc).__name__}: {str(exc)[:200]}): "
                       "it may be cut short or damaged; re-fetch or re-write it") if magic else
@@ -686,12 +689,13 @@ def _flushed(builder: _BatchBuilder) -> Iterator[pa.RecordBatch]:
         yield out
 
 
-def _parquet_magic(path: Path | str) -> bool:
+def _file_start(path: Path | str, n: int) -> bytes | None:
+    """The first `n` bytes of a file (None when it cannot be read)."""
     try:
         with storage.open_binary(path) as fh:
-            return fh.read(4) == b"PAR1"
+            return fh.read(n)
     except OSError:
-        return False
+        return None
 
 
 def _parquet_rows(batch: pa.RecordBatch, max_payload: int) -> Iterator[dict]:

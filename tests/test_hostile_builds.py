@@ -395,3 +395,27 @@ def test_binary_files_served_as_html_or_text_are_rejected_not_published(tmp_path
                    tmp_path / "e.parquet")
     parquet_rows = ingested(tmp_path / "e.parquet", "parquet", tmp_path)
     assert [r["reject_reason"] for r in parquet_rows] == ["non_html_payload", None]
+
+
+def test_parquet_text_columns_stored_as_plain_binary_are_read_as_text(tmp_path: Path) -> None:
+    """Hive, Impala and Spark (without binaryAsString) write string columns as plain BYTE_ARRAY, without
+    the UTF8 annotation: Arrow reads them as binary. Such an `id` made every row a `missing_id` reject
+    ("`id` is a JSON bytes"), such a `text` an `empty_payload` one, and `url` / `fetched_at` were dropped.
+    They are read as UTF-8 (U+FFFD for broken bytes), as string columns are; `html` stays bytes."""
+    import pyarrow as pa
+
+    def raw(values: list) -> pa.Array:
+        return pa.array([v.encode() if isinstance(v, str) else v for v in values], pa.binary())
+    story = STORY * 2
+    pq.write_table(pa.table({"id": raw(["a", "b", b"c\xff"]),
+                             "url": raw(["https://a.test/1", "https://a.test/2", "https://a.test/3"]),
+                             "text": raw([story, None, None]),
+                             "html": raw([None, html_page("B", 2), html_page("C", 3)]),
+                             "fetched_at": raw(["2024-01-02T03:04:05Z", None, None])}), tmp_path / "hive.parquet")
+    pq.write_table(pa.table({"id": pa.array([b"d"], pa.large_binary()),
+                             "text": pa.array([story.encode()], pa.large_binary())}), tmp_path / "large.parquet")
+    rows = [r for name in ("hive", "large") for r in ingested(tmp_path / f"{name}.parquet", "parquet", tmp_path)]
+    assert [(r["doc_id"], r["reject_reason"]) for r in rows] == [("a", None), ("b", None), ("c\ufffd", None),
+                                                                 ("d", None)]
+    assert [r["url"] for r in rows[:3]] == ["https://a.test/1", "https://a.test/2", "https://a.test/3"]
+    assert rows[0]["fetched_at"] is not None and rows[0]["blocks"] and rows[1]["title"] == "B"

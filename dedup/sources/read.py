@@ -698,6 +698,9 @@ def _file_start(path: Path | str, n: int) -> bytes | None:
         return None
 
 
+_PARQUET_TEXT_COLUMNS = ("id", "url", "text", "fetched_at")
+
+
 def _parquet_rows(batch: pa.RecordBatch, max_payload: int) -> Iterator[dict]:
     """Rows of a batch as dicts. String columns are decoded here, with U+FFFD for broken UTF-8
     (Arrow would raise for the whole batch); `html` / `text` values larger than `max_payload`
@@ -716,7 +719,10 @@ def _parquet_rows(batch: pa.RecordBatch, max_payload: int) -> Iterator[dict]:
             if big:
                 mask = pa.array([i in too_large for i in range(len(col))])
                 col = pa.compute.if_else(mask, pa.scalar(None, col.type), col)
-        if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
+        # text columns stored as plain BYTE_ARRAY, without the UTF8/STRING annotation (Hive, Impala, Spark
+        # without binaryAsString write them so): read as UTF-8 too; `html` stays bytes (its charset is detected)
+        if pa.types.is_string(col.type) or pa.types.is_large_string(col.type) or (
+                name in _PARQUET_TEXT_COLUMNS and (pa.types.is_binary(col.type) or pa.types.is_large_binary(col.type))):
             raw = col.cast(pa.large_binary()).to_pylist()
             columns[name] = [None if v is None else v.decode("utf-8", errors="replace") for v in raw]
         else:

@@ -419,3 +419,29 @@ def test_parquet_text_columns_stored_as_plain_binary_are_read_as_text(tmp_path: 
                                                                  ("d", None)]
     assert [r["url"] for r in rows[:3]] == ["https://a.test/1", "https://a.test/2", "https://a.test/3"]
     assert rows[0]["fetched_at"] is not None and rows[0]["blocks"] and rows[1]["title"] == "B"
+
+
+def test_an_earlier_output_inside_the_crawl_folder_is_not_read_as_input(tmp_path: Path) -> None:
+    """`dedup build crawl --out crawl/release`, run again (to another folder, or the same with --overwrite):
+    the first release's Parquet files were read as crawl input, each of its rows a `missing_id` reject in
+    the second, or the build refused to overwrite "its own input". A folder holding a build's output is
+    skipped when a crawl folder is walked; the crawl's own files (and a symlink loop) are read as before."""
+    from dedup.config import BuildConfig
+    from dedup.pipeline import build
+
+    crawl = tmp_path / "crawl"
+    (crawl / "sub").mkdir(parents=True)
+    (crawl / "sub" / "loop").symlink_to("..")
+    lines = [json.dumps({"id": f"r{n}", "url": f"https://a.test/{n}", "html": html_page(f"Story {n}", n)})
+             for n in range(3)]
+    (crawl / "a.jsonl").write_text("\n".join(lines) + "\n")
+    first = build([str(crawl)], crawl / "release", BuildConfig(), workers=1)
+    assert [i.file for i in first.inputs] == ["a.jsonl"]
+    again = build([str(crawl)], crawl / "release-2", BuildConfig(), workers=1)
+    over = build([str(crawl)], crawl / "release", BuildConfig(), workers=1, overwrite=True)
+    for summary in (again, over):
+        assert [i.file for i in summary.inputs] == ["a.jsonl"]
+        assert summary.counts.input_records == 3 and summary.counts.rejects == 0 and summary.counts.accounting_ok
+    same = [sorted(p.read_bytes() for p in (crawl / name / "data").rglob("*.parquet"))
+            for name in ("release", "release-2")]
+    assert same[0] == same[1]

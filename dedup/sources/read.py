@@ -133,7 +133,9 @@ def _folder_files(root: Path) -> list[tuple[Path, str]]:
     Symlinked sub-folders are followed: a crawl is often assembled from links to where its parts
     are stored. A folder already visited (a link back up the tree, or two links to one folder) is
     not entered again; a file reached by two paths is listed under both names (`expand_inputs`
-    reads it once)."""
+    reads it once). A sub-folder that holds a dedup build's output (`is_build_output`: an earlier
+    `dedup build CRAWL --out CRAWL/release`) is not crawl data and is skipped: its Parquet files used to be
+    read as input, every row a `missing_id` reject."""
     found: list[tuple[Path, str]] = []
     seen_dirs: set[tuple[int, int]] = set()
     for top, dirs, files in os.walk(root, followlinks=True):
@@ -142,13 +144,18 @@ def _folder_files(root: Path) -> list[tuple[Path, str]]:
             dirs[:] = []
             continue
         seen_dirs.add((st.st_dev, st.st_ino))
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not is_build_output(Path(top) / d))
         for f in files:
             path = Path(top) / f
             if not f.startswith(".") and path.is_file():
                 found.append((path, path.relative_to(root).as_posix()))
     found.sort(key=lambda item: item[1])
     return found
+
+
+def is_build_output(folder: Path) -> bool:
+    """Does `folder` hold the output of a dedup build (run.json beside data/ and rejects/)?"""
+    return (folder / "run.json").is_file() and (folder / "data").is_dir() and (folder / "rejects").is_dir()
 
 
 def _storable_name(name: str) -> str:

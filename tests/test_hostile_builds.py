@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 
 import pyarrow.parquet as pq
+import pytest
 
 from dedup.ingest import ingest_file
 from dedup.sources.read import InputFile
@@ -203,6 +204,23 @@ def test_a_jsonl_file_that_starts_with_a_byte_order_mark_keeps_its_first_record(
         (tmp_path / name).write_bytes(data)
         rows = ingested(tmp_path / name, "jsonl", tmp_path)
         assert [(r["doc_id"], r["reject_reason"]) for r in rows] == [("b0", None), ("b1", None)], name
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le"])
+def test_a_jsonl_file_in_utf16_or_utf32_is_read_line_by_line(tmp_path: Path, encoding: str) -> None:
+    """Windows PowerShell's `>` writes UTF-16 (with a byte order mark): split at byte 0x0a, every line was a
+    `bad_json` reject ("Expecting value"), plus one for the half character after the last line. Such a file
+    (marked, or told by the NULs of its first character, RFC 4627) is re-encoded as UTF-8 first."""
+    import gzip
+
+    text = "".join(json.dumps({"id": f"w{n}", "url": f"https://w.test/{n}", "html": html_page(f"Café ☕ {n}", n)},
+                              ensure_ascii=False) + "\r\n" for n in range(3))
+    for name, data in ((f"{encoding}.jsonl", text.encode(encoding)),
+                       (f"{encoding}.jsonl.gz", gzip.compress(text.encode(encoding), mtime=0))):
+        (tmp_path / name).write_bytes(data)
+        rows = ingested(tmp_path / name, "jsonl", tmp_path)
+        assert [(r["doc_id"], r["reject_reason"]) for r in rows] == [(f"w{n}", None) for n in range(3)], name
+        assert rows[2]["title"] == "Café ☕ 2"
 
 
 # ---------------------------------------------------------------- a whole build of hostile ids

@@ -4,6 +4,7 @@ every line decoded before damage kept, damage reported as `TruncatedInput` after
 
 from __future__ import annotations
 
+import codecs
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -162,6 +163,55 @@ def _zstd_decoder() -> Decoder:
     return (lambda data: iter((obj.decompress(data),))), lambda: obj.eof
 
 
+# how a text in 2- or 4-byte units starts: a byte order mark, else (no mark) the NULs of its first ASCII
+# character, '{' or white space (RFC 4627's detection); UTF-32 before UTF-16, whose marks they extend
+_WIDE_STARTS = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"), (b"\xff\xfe", "utf-16"),
+                (b"\xfe\xff", "utf-16"))
+_WIDE_NULS = (((1, 2, 3), "utf-32-le"), ((0, 1, 2), "utf-32-be"), ((1, 3), "utf-16-le"), ((0, 2), "utf-16-be"))
+
+
+def wide_encoding(head: bytes) -> str | None:
+    """The UTF-16 or UTF-32 encoding of a text file whose first bytes are `head` (at least 4), else None."""
+    for mark, encoding in _WIDE_STARTS:
+        if head.startswith(mark):
+            return encoding
+    if len(head) >= 4:
+        for nuls, encoding in _WIDE_NULS:
+            if all((head[i] == 0) == (i in nuls) for i in range(4)):
+                return encoding
+    return None
+
+
+def utf8_chunks(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """`chunks` as they are, or re-encoded as UTF-8 when the text is UTF-16 or UTF-32 (a JSONL file that
+    Windows PowerShell's `>` wrote: each of its lines was a `bad_json` reject); bytes that do not decode
+    become U+FFFD."""
+    head = b""
+    for chunk in chunks:
+        head += chunk
+        if len(head) >= 4:
+            break
+    encoding = wide_encoding(head)
+    if encoding is None:
+        if head:
+            yield head
+        yield from chunks
+        return
+    decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+    for chunk in _chained(head, chunks):
+        text = decoder.decode(chunk)
+        if text:
+            yield text.encode("utf-8", errors="replace")
+    tail = decoder.decode(b"", final=True)
+    if tail:
+        yield tail.encode("utf-8", errors="replace")
+
+
+def _chained(first: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:
+    yield first
+    yield from rest
+
+
 def iter_lines(path: Path | str, max_line: int) -> Iterator[bytes | int]:
     """The lines of a (compressed) text file without their line ends; a line longer than `max_line`
     bytes is skipped without being kept and comes out as its length (an int). Memory stays bounded
@@ -170,7 +220,7 @@ def iter_lines(path: Path | str, max_line: int) -> Iterator[bytes | int]:
     pending: list[bytes] = []
     size = 0
     skipping = False
-    for chunk in decompressed_chunks(path):
+    for chunk in utf8_chunks(decompressed_chunks(path)):
         parts = chunk.split(b"\n")
         last = parts.pop()
         for i, part in enumerate(parts):

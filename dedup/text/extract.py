@@ -323,7 +323,10 @@ class _Watchdog:
     no faster than the wall clock."""
 
     def __init__(self) -> None:
-        self.cond = threading.Condition(threading.Lock())
+        # `with self.lock` (a C lock) where a guarded thread takes it: a Condition's own `with` runs Python
+        # code between acquiring and the block, where the timeout could be raised and leave it held
+        self.lock = threading.Lock()
+        self.cond = threading.Condition(self.lock)
         self.guards: dict[int, _Guard] = {}
         self.pid = 0  # the process whose thread runs (a forked child starts its own)
         # when the thread wakes next (monotonic clock): a new guard wakes it only if it could be due before
@@ -336,7 +339,7 @@ class _Watchdog:
             guard = _Guard(ident, time.pthread_getcpuclockid(ident), seconds)
         except (AttributeError, OSError):  # no per-thread CPU clocks here: no budget
             return None
-        with self.cond:
+        with self.lock:
             if self.pid != os.getpid():
                 self.pid = os.getpid()
                 self.guards.clear()
@@ -351,7 +354,7 @@ class _Watchdog:
         return guard
 
     def leave(self, guard: _Guard) -> None:
-        with self.cond:
+        with self.lock:
             if self.guards.get(guard.ident) is guard:
                 del self.guards[guard.ident]
             if guard.fired:  # set but not raised yet (the record ended first): withdrawn

@@ -132,6 +132,23 @@ def test_a_byte_order_mark_decides_the_encoding_before_the_declared_charset(tmp_
     assert rows[1]["blocks"] == [("Plain line. " * 20).strip()]
 
 
+def test_a_declared_charset_in_which_markup_is_not_ascii_does_not_override_ascii_markup(tmp_path: Path) -> None:
+    """A UTF-8 page that the server labels `charset=utf-16` (or an EBCDIC code page) was decoded as such and
+    published as mojibake ('格浴㹬...'): markup in those charsets is not ASCII, so ASCII markup says the label
+    is wrong and detection decides. Pages really in those charsets, with or without a BOM, are read as before."""
+    from dedup.text.extract import decode_html
+
+    text = html_page("Ünïcödé café", 1)
+    for declared in ("utf-16", "UTF-16LE", "utf-16be", "utf-32", "cp037"):
+        assert decode_html(text.encode(), declared) == text, declared
+    for declared, encoding in (("utf-16", "utf-16-le"), ("utf-16be", "utf-16-be"), ("utf-16", "utf-16"),
+                               ("cp037", "cp037"), ("utf-32", "utf-32-le")):
+        assert decode_html(text.encode(encoding), declared) == text, (declared, encoding)
+    crawl = tmp_path / "label.warc"
+    crawl.write_bytes(warc_response("<urn:uuid:l>", "https://u.test/1", text.encode(), "text/html; charset=UTF-16"))
+    assert ingested(crawl, "warc", tmp_path)[0]["title"] == "Ünïcödé café"
+
+
 def test_a_file_name_that_is_not_utf8_is_read_under_an_escaped_name(tmp_path: Path) -> None:
     """An old archive's Latin-1 file name: Python keeps its bytes as lone surrogates, which used to crash the
     file's ingest (its positional ids and `source_file` could not be encoded) and so the build."""

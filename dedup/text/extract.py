@@ -76,6 +76,9 @@ class Extracted:
         return join_blocks(self.blocks)
 
 
+_ASCII_MARKUP = re.compile(rb"<[A-Za-z!?/]")
+
+
 def decode_html(payload: bytes, declared_charset: str | None = None) -> str:
     """Bytes -> str: a byte order mark, else the HTTP charset, else <meta charset>, else detection; never
     raises."""
@@ -85,10 +88,16 @@ def decode_html(payload: bytes, declared_charset: str | None = None) -> str:
     encoding = None
     if declared_charset:
         try:
-            "".encode(declared_charset)
+            lt = "<".encode(declared_charset)
             encoding = declared_charset
-        except LookupError:
+        except (LookupError, UnicodeError):
             encoding = None
+        else:
+            # a charset in which markup is not ASCII (UTF-16 and UTF-32: NULs; EBCDIC: another byte) declared
+            # on bytes that are ASCII markup is wrong: a UTF-8 page served as `charset=utf-16` was published as
+            # CJK mojibake ('格浴㹬...'). Detection decides instead.
+            if (b"\0" in lt or (len(lt) == 1 and lt != b"<")) and _ASCII_MARKUP.match(payload[:1024].lstrip()):
+                encoding = None
     if encoding is None:
         encoding = detect_encoding(payload[:65536], from_html_meta=True) or "utf-8"
     try:

@@ -480,3 +480,17 @@ def test_an_earlier_output_inside_the_crawl_folder_is_not_read_as_input(tmp_path
     same = [sorted(p.read_bytes() for p in (crawl / name / "data").rglob("*.parquet"))
             for name in ("release", "release-2")]
     assert same[0] == same[1]
+
+
+def test_a_payload_of_another_type_is_named_in_the_reject(tmp_path: Path) -> None:
+    """`html` as a number, a list or a nested object (a Parquet column of another type) was rejected as
+    "record has neither `html` nor `text`", which sends the user looking for a missing column."""
+    import pyarrow as pa
+
+    (tmp_path / "a.jsonl").write_text('{"id": "n", "html": 5}\n{"id": "l", "html": ["<p>x</p>"]}\n{"id": "e"}\n')
+    details = [r["reject_detail"] for r in ingested(tmp_path / "a.jsonl", "jsonl", tmp_path)]
+    assert details == ["record has neither `html` nor `text` (`html` is of type int, not a string)",
+                       "record has neither `html` nor `text` (`html` is of type list, not a string)",
+                       "record has neither `html` nor `text`"]
+    pq.write_table(pa.table({"id": ["s"], "html": pa.array([{"body": "<p>x</p>"}])}), tmp_path / "b.parquet")
+    assert "`html` is of type dict" in ingested(tmp_path / "b.parquet", "parquet", tmp_path)[0]["reject_detail"]

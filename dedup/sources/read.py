@@ -599,7 +599,11 @@ def _object_row(obj: dict, source_name: str, position: int, max_payload: int,
         row["text"] = valid_str(text)
         row["content_type"] = "text/plain"
     else:
-        row["reject_reason"], row["reject_detail"] = "empty_payload", "record has neither `html` nor `text`"
+        # a value of another type (a number, a list, a nested object: a Parquet column of another type) is named
+        wrong = [f"`{k}` is of type {type(v).__name__}" for k, v in (("html", html), ("text", text))
+                 if v is not None and not isinstance(v, (str, bytes))]
+        row["reject_reason"], row["reject_detail"] = "empty_payload", "record has neither `html` nor `text`" + (
+            f" ({'; '.join(wrong)}, not a string)" if wrong else "")
         return row
     kept = row.get("html")
     size = len(kept) if isinstance(kept, bytes) else len(str(row.get("text") or "").encode("utf-8"))

@@ -494,3 +494,20 @@ def test_a_payload_of_another_type_is_named_in_the_reject(tmp_path: Path) -> Non
                        "record has neither `html` nor `text`"]
     pq.write_table(pa.table({"id": ["s"], "html": pa.array([{"body": "<p>x</p>"}])}), tmp_path / "b.parquet")
     assert "`html` is of type dict" in ingested(tmp_path / "b.parquet", "parquet", tmp_path)[0]["reject_detail"]
+
+
+def test_a_content_type_header_sent_twice_counts_its_last_type(tmp_path: Path) -> None:
+    """A server that sends Content-Type twice ('application/octet-stream' from one layer, 'text/html;
+    charset=...' from another) gives one header joined by a comma: its first type made the page a
+    `non_html_payload` reject. The last type counts, as in browsers, with an earlier charset of that type."""
+    page = html_page("Ünïcödé café", 1)
+    records = [warc_response("<urn:uuid:a>", "https://t.test/a", page.encode(),
+                             "application/octet-stream\r\nContent-Type: text/html; charset=utf-8"),
+               warc_response("<urn:uuid:b>", "https://t.test/b", page.encode("windows-1252"),
+                             "text/html; charset=windows-1252\r\nContent-Type: text/html"),
+               warc_response("<urn:uuid:c>", "https://t.test/c", b'{"a": 1}',
+                             "text/html\r\nContent-Type: application/json")]
+    (tmp_path / "t.warc").write_bytes(b"".join(records))
+    rows = ingested(tmp_path / "t.warc", "warc", tmp_path)
+    assert [(r["reject_reason"], r["title"]) for r in rows] == [(None, "Ünïcödé café"), (None, "Ünïcödé café"),
+                                                                ("non_html_payload", None)]

@@ -229,8 +229,26 @@ def positional_id(source_name: str, offset: int) -> str:
 
 
 def _media_type(value: str | None) -> tuple[str | None, str | None]:
-    if not value:
-        return None, None
+    """(media type, charset) of a Content-Type value. A header sent twice arrives joined by commas
+    ('application/octet-stream, text/html'): the last value that names a type counts, keeping an earlier
+    charset of the same type, as in browsers (the Fetch standard's "extract a MIME type"); the first value
+    alone made such a page a `non_html_payload` reject."""
+    media: str | None = None
+    charset: str | None = None
+    for part in (value or "").split(","):
+        m, c = _one_media_type(part)
+        if m is None or "/" not in m:
+            continue
+        if m != media:
+            media, charset = m, c
+        elif c is not None:
+            charset = c
+    if media is None:  # no value names a type: the first one's text, as it stands
+        return _one_media_type((value or "").split(",")[0])
+    return media, charset
+
+
+def _one_media_type(value: str) -> tuple[str | None, str | None]:
     parts = [p.strip() for p in value.split(";")]
     media = parts[0].lower() or None
     charset = None

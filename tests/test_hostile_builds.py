@@ -511,3 +511,21 @@ def test_a_content_type_header_sent_twice_counts_its_last_type(tmp_path: Path) -
     rows = ingested(tmp_path / "t.warc", "warc", tmp_path)
     assert [(r["reject_reason"], r["title"]) for r in rows] == [(None, "Ünïcödé café"), (None, "Ünïcödé café"),
                                                                 ("non_html_payload", None)]
+
+
+def test_a_file_in_a_compression_dedup_does_not_read_is_one_reject_that_names_it(tmp_path: Path) -> None:
+    """A .jsonl.bz2 or .warc.xz (old dumps) was an `unknown_format` reject that showed raw bytes, and a bzip2
+    stream named .jsonl.gz one `bad_json` reject per 0x0a byte of the compressed data ("Expecting value").
+    Each is now one `unknown_format` reject that names the compression and what to do."""
+    import bz2
+    import lzma
+
+    lines = "".join(json.dumps({"id": f"c{n}", "html": html_page("C", n)}) + "\n" for n in range(40)).encode()
+    files = {"a.jsonl.bz2": (bz2.compress(lines), "bzip2"), "b.jsonl.gz": (bz2.compress(lines), "bzip2"),
+             "c.warc.xz": (lzma.compress(warc_response("<urn:uuid:x>", "https://x.test/", b"<p>x</p>")), "xz"),
+             "d.jsonl": (lzma.compress(lines), "xz")}
+    for name, (data, compression) in files.items():
+        (tmp_path / name).write_bytes(data)
+        rows = ingested(tmp_path / name, "jsonl" if ".jsonl" in name else "warc", tmp_path)
+        assert [r["reject_reason"] for r in rows] == ["unknown_format"], name
+        assert f"the file is {compression}-compressed, which dedup does not read" in rows[0]["reject_detail"], name

@@ -493,8 +493,9 @@ def read_jsonl(path: Path | str, source_name: str, stats: Counter | None = None,
             batch = builder.add(
                 doc_id=positional_id(source_name, line_no + 1), source_file=source_name,
                 source_offset=line_no + 1, reject_reason=exc.reason,
-                reject_detail=f"{exc} (after line {line_no + 1}): the lines before were read, "
-                              "the rest of the file cannot be; re-fetch or re-compress the file",
+                reject_detail=str(exc) if exc.reason == "unknown_format" else
+                f"{exc} (after line {line_no + 1}): the lines before were read, "
+                "the rest of the file cannot be; re-fetch or re-compress the file",
             )
             if batch is not None:
                 yield batch

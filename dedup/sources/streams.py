@@ -35,6 +35,24 @@ _PADDING = b"\x00\r\n\t "   # between gzip members / zstd frames and at the end:
 _ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 
 
+# compressions that dedup does not read, told by their magic bytes: their files were an `unknown_format`
+# reject that showed the bytes (a WARC) or a `bad_json` reject per 0x0a byte of the compressed data (JSONL)
+_UNREAD_COMPRESSIONS = ((b"\xfd7zXZ\x00", "xz"), (b"\x04\x22\x4d\x18", "lz4"), (b"7z\xbc\xaf\x27\x1c", "7-Zip"),
+                        (b"PK\x03\x04", "zip"), (b"LZIP", "lzip"), (b"\x1f\x9d", "Unix compress (.Z)"))
+
+
+def unread_compression(head: bytes) -> str | None:
+    """The name of the compression a file starting with `head` is in, when dedup does not read it."""
+    if head.startswith(b"BZh") and head[3:4].isdigit():
+        return "bzip2"
+    return next((name for magic, name in _UNREAD_COMPRESSIONS if head.startswith(magic)), None)
+
+
+def unread_compression_detail(name: str) -> str:
+    return (f"the file is {name}-compressed, which dedup does not read (WARC/WET/ARC: plain or gzip; JSONL: "
+            "plain, gzip or zstd; Parquet); decompress it, or re-compress it with gzip or zstd")
+
+
 def decompressed_chunks(path: Path | str) -> Iterator[bytes]:
     """Raw bytes of a plain, gzip (multi-member) or zstd file, chunk by chunk, with bounded memory.
 
@@ -43,12 +61,14 @@ def decompressed_chunks(path: Path | str) -> Iterator[bytes]:
     checksum alone lost every line), and the zstd stream reader says nothing at a cut-off frame.
     """
     with storage.open_binary(path) as fh:
-        head = fh.read(4)
+        head = fh.read(6)
         fh.seek(0)
         if head.startswith(b"\x1f\x8b"):
             yield from _gzip_chunks(fh)
-        elif head == _ZSTD_MAGIC:
+        elif head[:4] == _ZSTD_MAGIC:
             yield from _zstd_chunks(fh)
+        elif (name := unread_compression(head)) is not None:
+            raise TruncatedInput("unknown_format", unread_compression_detail(name))
         else:
             while chunk := fh.read(_RAW_READ):
                 yield chunk

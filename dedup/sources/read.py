@@ -26,6 +26,7 @@ import pyarrow.parquet as pq
 from dedup.errors import InputError
 from dedup.schema import schema
 from dedup.sources import storage, warc
+from dedup.sources.http import looks_like_html, media_type
 from dedup.sources.streams import TruncatedInput, iter_lines
 from dedup.text.normalise import bom_encoding, without_lone_surrogates
 
@@ -228,44 +229,6 @@ def positional_id(source_name: str, offset: int) -> str:
     return f"nodocid:{digest}"
 
 
-def _media_type(value: str | None) -> tuple[str | None, str | None]:
-    """(media type, charset) of a Content-Type value. A header sent twice arrives joined by commas
-    ('application/octet-stream, text/html'): the last value that names a type counts, keeping an earlier
-    charset of the same type, as in browsers (the Fetch standard's "extract a MIME type"); the first value
-    alone made such a page a `non_html_payload` reject."""
-    media: str | None = None
-    charset: str | None = None
-    for part in (value or "").split(","):
-        m, c = _one_media_type(part)
-        if m is None or "/" not in m:
-            continue
-        if m != media:
-            media, charset = m, c
-        elif c is not None:
-            charset = c
-    if media is None:  # no value names a type: the first one's text, as it stands
-        return _one_media_type((value or "").split(",")[0])
-    return media, charset
-
-
-def _one_media_type(value: str) -> tuple[str | None, str | None]:
-    parts = [p.strip() for p in value.split(";")]
-    media = parts[0].lower() or None
-    charset = None
-    for p in parts[1:]:
-        k, _, v = p.partition("=")
-        if k.strip().lower() == "charset" and v.strip():
-            charset = v.strip().strip("'\"").lower()
-    return media, charset
-
-
-def looks_like_html(payload: bytes) -> bool:
-    """Does a payload of unknown type start like an HTML document?"""
-    head = payload[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    return head.startswith(b"<") and (b"<html" in payload[:4096].lower() or b"<!doctype" in head
-                                      or b"<body" in payload[:8192].lower() or b"<p" in head)
-
-
 class _BatchBuilder:
     """Accumulates raw rows column-wise and cuts batches by count or payload size."""
 
@@ -425,9 +388,9 @@ def _classify_warc_record(rec: warc.RawRecord, row: dict) -> tuple[str | None, s
     elif rec.http_headers is not None:
         if rec.http_status is not None and not 200 <= rec.http_status < 300:
             return "http_status", f"HTTP status {rec.http_status}"
-        media, charset = _media_type(rec.http_headers.get("content-type"))
+        media, charset = media_type(rec.http_headers.get("content-type"))
     elif rtype in ("response", "resource"):
-        media, charset = _media_type(rec.headers.get("content-type"))
+        media, charset = media_type(rec.headers.get("content-type"))
     else:
         return "unsupported_record_type", f"WARC-Type {rtype!r}"
     row["content_type"], row["charset"] = media, charset
@@ -662,9 +625,9 @@ def read_parquet(path: Path | str, source_name: str, stats: Counter | None = Non
         names = pf.schema_arrow.names
         groups = [pf.metadata.row_group(i).num_rows for i in range(pf.metadata.num_row_groups)]
     except (pa.ArrowException, OSError, ValueError, TypeError) as exc:
-        if _file_start(path, 1) == b"":
+        if storage.head(path, 1) == b"":
             return  # no record, like an empty file of the other formats (run.json's inputs name it)
-        magic = _file_start(path, 4) == b"PAR1"
+        magic = storage.head(path, 4) == b"PAR1"
         out = reject(0, "corrupt_file" if magic else "unknown_format",
                      (f"a Parquet file that cannot be read ({type(exc).__name__}: {str(exc)[:200]}): "
                       "it may be cut short or damaged; re-fetch or re-write it") if magic else
@@ -717,15 +680,6 @@ def _flushed(builder: _BatchBuilder) -> Iterator[pa.RecordBatch]:
     out = builder.flush()
     if out is not None:
         yield out
-
-
-def _file_start(path: Path | str, n: int) -> bytes | None:
-    """The first `n` bytes of a file (None when it cannot be read)."""
-    try:
-        with storage.open_binary(path) as fh:
-            return fh.read(n)
-    except OSError:
-        return None
 
 
 _PARQUET_TEXT_COLUMNS = ("id", "url", "text", "fetched_at")

@@ -49,6 +49,7 @@ def unread_compression(head: bytes) -> str | None:
 
 
 def unread_compression_detail(name: str) -> str:
+    """The reject detail of a file in the compression `name` (`unread_compression`): what to do."""
     return (f"the file is {name}-compressed, which dedup does not read (WARC/WET/ARC: plain or gzip; JSONL: "
             "plain, gzip or zstd; Parquet); decompress it, or re-compress it with gzip or zstd")
 

@@ -343,6 +343,7 @@ class _Watchdog:
         self.wake_at = float("inf")
 
     def enter(self, seconds: float) -> _Guard | None:
+        """Start a budget of `seconds` of this thread's CPU time (None: no per-thread clock here)."""
         ident = threading.get_ident()
         try:
             guard = _Guard(ident, time.pthread_getcpuclockid(ident), seconds)
@@ -363,6 +364,7 @@ class _Watchdog:
         return guard
 
     def leave(self, guard: _Guard) -> None:
+        """End `guard`'s budget; a timeout set for it but not raised yet is withdrawn."""
         with self.lock:
             if self.guards.get(guard.ident) is guard:
                 del self.guards[guard.ident]

@@ -251,6 +251,11 @@ def build(
         "  (" + ", ".join(f"{k}: {v}" for k, v in summary.rejects_by_reason.items()) + ")"
         if summary.rejects_by_reason else ""))
     typer.echo(f"  skipped     {c.skipped_records:>9,}  non-page WARC records (request, metadata, warcinfo)")
+    empty = [i.file for i in summary.inputs if i.gave_nothing]
+    if empty:
+        named = ", ".join(terminal_safe(f) for f in empty[:5]) + (
+            f" and {len(empty) - 5:,} more" if len(empty) > 5 else "")
+        typer.echo(f"  no records  {len(empty):>9,}  input file(s) gave none (empty): {named}")
     if summary.previous:
         p = summary.previous
         typer.echo(f"  against {p['name']} {p['version']}: {p['new_canonical']:,} new canonical, "

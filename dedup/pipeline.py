@@ -724,7 +724,8 @@ def _run_report(b: Build, figures: dict[str, dict[str, Any]], memory: dict[str, 
                          if k.startswith("records.") and k.split(".", 1)[1] in
                          ("request", "metadata", "warcinfo", "arc_header")},
         outputs=outputs, timings_s=timings,
-        inputs=[InputRecord(f.name, f.format, n) for f, n in zip(b.files, b.input_bytes)],
+        inputs=[InputRecord(f.name, f.format, n, r["rows"], r["stats"].get("skipped", 0))
+                for f, n, r in zip(b.files, b.input_bytes, figures["ingest"]["files"])],
         config=b.config.to_dict(),
         versions={"dedup": __version__, "python": platform.python_version(), "pyarrow": pa.__version__,
                   "polars": pl.__version__},

@@ -50,11 +50,22 @@ class OutputFile:
 
 @dataclass(frozen=True)
 class InputRecord:
-    """One input file of the build: its stable name, format and size in bytes."""
+    """One input file of the build: its stable name, format and size in bytes, and what it gave: `records`
+    rows (every record read from it, rejects included: each is in data, duplicates or rejects) and
+    `skipped` records that carry no page (WARC request, metadata, warcinfo). A file that gave neither
+    (an empty file, a gzip of nothing) is named in the build's summary; no row stands for it. Both are None
+    in a run.json written before they were recorded."""
 
     file: str
     format: str
     bytes: int
+    records: int | None = None
+    skipped: int | None = None
+
+    @property
+    def gave_nothing(self) -> bool:
+        """The file gave no record at all (known only where run.json records it)."""
+        return self.records == 0 and not self.skipped
 
 
 @dataclass
@@ -143,7 +154,8 @@ class RunReport:
         for i in raw.get("inputs") or []:
             if not (isinstance(i, dict) and isinstance(i.get("file"), str) and _is_int(i.get("bytes"))):
                 raise bad(f"inputs has an entry without 'file' and 'bytes': {i!r}")
-            inputs.append(InputRecord(i["file"], str(i.get("format", "")), i["bytes"]))
+            counted = [i.get(k) if _is_int(i.get(k)) else None for k in ("records", "skipped")]
+            inputs.append(InputRecord(i["file"], str(i.get("format", "")), i["bytes"], *counted))
         by_reason = _mapping(raw, "rejects_by_reason", bad)
         skipped = _mapping(raw, "skipped_by_type", bad)
         languages = _mapping(raw, "languages", bad)  # absent in builds before language identification

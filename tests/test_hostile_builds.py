@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 
 import pyarrow.parquet as pq
+import pytest
 
 from dedup.ingest import ingest_file
 from dedup.sources.read import InputFile
@@ -131,6 +132,23 @@ def test_a_byte_order_mark_decides_the_encoding_before_the_declared_charset(tmp_
     assert rows[1]["blocks"] == [("Plain line. " * 20).strip()]
 
 
+def test_a_declared_charset_in_which_markup_is_not_ascii_does_not_override_ascii_markup(tmp_path: Path) -> None:
+    """A UTF-8 page that the server labels `charset=utf-16` (or an EBCDIC code page) was decoded as such and
+    published as mojibake ('格浴㹬...'): markup in those charsets is not ASCII, so ASCII markup says the label
+    is wrong and detection decides. Pages really in those charsets, with or without a BOM, are read as before."""
+    from dedup.text.extract import decode_html
+
+    text = html_page("Ünïcödé café", 1)
+    for declared in ("utf-16", "UTF-16LE", "utf-16be", "utf-32", "cp037"):
+        assert decode_html(text.encode(), declared) == text, declared
+    for declared, encoding in (("utf-16", "utf-16-le"), ("utf-16be", "utf-16-be"), ("utf-16", "utf-16"),
+                               ("cp037", "cp037"), ("utf-32", "utf-32-le")):
+        assert decode_html(text.encode(encoding), declared) == text, (declared, encoding)
+    crawl = tmp_path / "label.warc"
+    crawl.write_bytes(warc_response("<urn:uuid:l>", "https://u.test/1", text.encode(), "text/html; charset=UTF-16"))
+    assert ingested(crawl, "warc", tmp_path)[0]["title"] == "Ünïcödé café"
+
+
 def test_a_file_name_that_is_not_utf8_is_read_under_an_escaped_name(tmp_path: Path) -> None:
     """An old archive's Latin-1 file name: Python keeps its bytes as lone surrogates, which used to crash the
     file's ingest (its positional ids and `source_file` could not be encoded) and so the build."""
@@ -203,6 +221,23 @@ def test_a_jsonl_file_that_starts_with_a_byte_order_mark_keeps_its_first_record(
         (tmp_path / name).write_bytes(data)
         rows = ingested(tmp_path / name, "jsonl", tmp_path)
         assert [(r["doc_id"], r["reject_reason"]) for r in rows] == [("b0", None), ("b1", None)], name
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le"])
+def test_a_jsonl_file_in_utf16_or_utf32_is_read_line_by_line(tmp_path: Path, encoding: str) -> None:
+    """Windows PowerShell's `>` writes UTF-16 (with a byte order mark): split at byte 0x0a, every line was a
+    `bad_json` reject ("Expecting value"), plus one for the half character after the last line. Such a file
+    (marked, or told by the NULs of its first character, RFC 4627) is re-encoded as UTF-8 first."""
+    import gzip
+
+    text = "".join(json.dumps({"id": f"w{n}", "url": f"https://w.test/{n}", "html": html_page(f"Café ☕ {n}", n)},
+                              ensure_ascii=False) + "\r\n" for n in range(3))
+    for name, data in ((f"{encoding}.jsonl", text.encode(encoding)),
+                       (f"{encoding}.jsonl.gz", gzip.compress(text.encode(encoding), mtime=0))):
+        (tmp_path / name).write_bytes(data)
+        rows = ingested(tmp_path / name, "jsonl", tmp_path)
+        assert [(r["doc_id"], r["reject_reason"]) for r in rows] == [(f"w{n}", None) for n in range(3)], name
+        assert rows[2]["title"] == "Café ☕ 2"
 
 
 # ---------------------------------------------------------------- a whole build of hostile ids
@@ -295,25 +330,202 @@ def test_the_models_load_before_the_first_page_s_time_budget_starts(monkeypatch)
     """A process's first page loaded the block models and their compiled walk (~0.6 s) inside its own 5 s
     budget: on a busy machine the first page of each worker was an `extract_timeout` reject, so the output
     depended on the load (two pages of the bench crawl in one test run). The loading now happens first."""
-    import signal
-
     import pyarrow as pa
 
     from dedup.schema import schema
     from dedup.text import blockmodel
-    from dedup.text.extract import extract_batch
+    from dedup.text.extract import budget_running, extract_batch
 
-    budget_running: list[bool] = []
+    running: list[bool] = []
     for name in ("shipped_model", "whole_page_model"):
         loader = getattr(blockmodel, name)
         loader.cache_clear()
 
         def recorded(loader=loader):
-            budget_running.append(signal.getitimer(signal.ITIMER_REAL)[0] > 0)
+            running.append(budget_running())
             return loader()
         monkeypatch.setattr(blockmodel, name, recorded)
     raw = pa.Table.from_pylist([{"doc_id": "p", "url": "https://a.test/", "source_file": "f", "source_offset": 0,
                                  "html": html_page("Pier", 1).encode(), "content_type": "text/html", "charset": "utf-8"}],
                                schema=schema("raw")).to_batches()[0]
     assert extract_batch(raw).column("reject_reason").to_pylist() == [None]
-    assert budget_running and budget_running[:2] == [False, False]
+    assert running and running[:2] == [False, False]
+
+
+# ---------------------------------------------------------------- files that hold no record
+
+def test_empty_files_of_every_format_give_no_row_and_are_named(tmp_path: Path) -> None:
+    """A 0-byte Parquet file used to be an `unknown_format` reject (a row that stood for no record) while
+    0-byte JSONL and WARC files gave nothing, silently. Every format now behaves the same: an empty file
+    (or a gzip / zstd stream of nothing) gives no row, and run.json's `inputs` counts what each file gave
+    (`records`, `skipped`), so the summary can name the files that gave nothing."""
+    import gzip
+
+    import pyarrow as pa
+    import zstandard
+    from typer.testing import CliRunner
+
+    from dedup.cli import app
+    from dedup.run_report import RunReport
+
+    crawl = tmp_path / "crawl"
+    crawl.mkdir()
+    empty = ["a.parquet", "b.jsonl", "c.warc.gz", "d.warc", "e.jsonl.gz", "f.jsonl.zst", "g.wet.gz", "h.arc.gz"]
+    for name in empty:
+        (crawl / name).write_bytes(b"")
+    (crawl / "i.jsonl.gz").write_bytes(gzip.compress(b"", mtime=0))
+    (crawl / "j.jsonl.zst").write_bytes(zstandard.ZstdCompressor().compress(b""))
+    (crawl / "k.warc.gz").write_bytes(gzip.compress(b"", mtime=0))
+    pq.write_table(pa.table({"id": pa.array([], pa.string()), "html": pa.array([], pa.string())}), crawl / "l.parquet")
+    empty += ["i.jsonl.gz", "j.jsonl.zst", "k.warc.gz", "l.parquet"]
+    real = {"id": "r", "url": "https://a.test/r", "html": html_page("R", 1)}
+    (crawl / "real.jsonl").write_text(json.dumps(real) + "\n")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["build", str(crawl), "--out", str(out), "--workers", "1", "--no-progress"])
+    assert result.exit_code == 0, result.output
+    assert f"no records  {len(empty):>9,}  input file(s) gave none" in result.output
+    run = RunReport.load(out)
+    assert run.counts.accounting_ok and run.counts.input_records == 1 and run.counts.rejects == 0
+    assert sorted(i.file for i in run.inputs if i.gave_nothing) == sorted(empty)
+    assert [(i.records, i.skipped) for i in run.inputs if i.file == "real.jsonl"] == [(1, 0)]
+    assert pq.read_table(sorted((out / "rejects").rglob("*.parquet"))[0]).num_rows == 0
+
+
+# ---------------------------------------------------------------- payloads that are no page
+
+def test_binary_files_served_as_html_or_text_are_rejected_not_published(tmp_path: Path) -> None:
+    """A PDF or an image that a server labels text/html (or text/plain) was extracted as a page: its bytes
+    became a canonical record of control characters and U+FFFD. It is a `non_html_payload` reject now, in
+    every format; text in 2-byte units (UTF-16, with a byte order mark or a declared charset) is not
+    mistaken for binary data."""
+    import random
+
+    import pyarrow as pa
+
+    pdf = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n" + bytes(range(256)) * 8
+    png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8
+    noise = random.Random(7).randbytes(6000)  # a brotli body stored without its Content-Encoding, say
+    page = html_page("Pier", 1)
+    cyrillic = "<html><body><p>" + "Совет гавани решил отремонтировать северный пирс до зимних штормов. " * 5
+    records = [warc_response("<urn:uuid:pdf>", "https://w.test/a.pdf", pdf),
+               warc_response("<urn:uuid:png>", "https://w.test/b.png", png),
+               warc_response("<urn:uuid:txt>", "https://w.test/c.pdf", pdf, "text/plain"),
+               warc_response("<urn:uuid:noise>", "https://w.test/d", noise),
+               warc_response("<urn:uuid:page>", "https://w.test/e", page.encode()),
+               warc_response("<urn:uuid:u16>", "https://w.test/f", ("\ufeff" + cyrillic).encode("utf-16-le"),
+                             "text/html; charset=utf-16"),
+               warc_response("<urn:uuid:u16le>", "https://w.test/g", ("Совет " * 300).encode("utf-16-le"),
+                             "text/plain; charset=utf-16le")]
+    (tmp_path / "c.warc").write_bytes(b"".join(records))
+    rows = ingested(tmp_path / "c.warc", "warc", tmp_path)
+    reasons = {r["warc_record_id"]: r["reject_reason"] for r in rows}
+    assert reasons == {"<urn:uuid:pdf>": "non_html_payload", "<urn:uuid:png>": "non_html_payload",
+                       "<urn:uuid:txt>": "non_html_payload", "<urn:uuid:noise>": "non_html_payload",
+                       "<urn:uuid:page>": None, "<urn:uuid:u16>": None, "<urn:uuid:u16le>": None}
+    assert "a PDF document" in next(r["reject_detail"] for r in rows if r["warc_record_id"] == "<urn:uuid:pdf>")
+    lines = [json.dumps({"id": "j-pdf", "html": pdf.decode("latin-1")}), json.dumps({"id": "j-page", "html": page})]
+    (tmp_path / "d.jsonl").write_text("\n".join(lines) + "\n")
+    assert [r["reject_reason"] for r in ingested(tmp_path / "d.jsonl", "jsonl", tmp_path)] == ["non_html_payload", None]
+    pq.write_table(pa.table({"id": ["p-png", "p-page"], "html": pa.array([png, page.encode()], pa.binary())}),
+                   tmp_path / "e.parquet")
+    parquet_rows = ingested(tmp_path / "e.parquet", "parquet", tmp_path)
+    assert [r["reject_reason"] for r in parquet_rows] == ["non_html_payload", None]
+
+
+def test_parquet_text_columns_stored_as_plain_binary_are_read_as_text(tmp_path: Path) -> None:
+    """Hive, Impala and Spark (without binaryAsString) write string columns as plain BYTE_ARRAY, without
+    the UTF8 annotation: Arrow reads them as binary. Such an `id` made every row a `missing_id` reject
+    ("`id` is a JSON bytes"), such a `text` an `empty_payload` one, and `url` / `fetched_at` were dropped.
+    They are read as UTF-8 (U+FFFD for broken bytes), as string columns are; `html` stays bytes."""
+    import pyarrow as pa
+
+    def raw(values: list) -> pa.Array:
+        return pa.array([v.encode() if isinstance(v, str) else v for v in values], pa.binary())
+    story = STORY * 2
+    pq.write_table(pa.table({"id": raw(["a", "b", b"c\xff"]),
+                             "url": raw(["https://a.test/1", "https://a.test/2", "https://a.test/3"]),
+                             "text": raw([story, None, None]),
+                             "html": raw([None, html_page("B", 2), html_page("C", 3)]),
+                             "fetched_at": raw(["2024-01-02T03:04:05Z", None, None])}), tmp_path / "hive.parquet")
+    pq.write_table(pa.table({"id": pa.array([b"d"], pa.large_binary()),
+                             "text": pa.array([story.encode()], pa.large_binary())}), tmp_path / "large.parquet")
+    rows = [r for name in ("hive", "large") for r in ingested(tmp_path / f"{name}.parquet", "parquet", tmp_path)]
+    assert [(r["doc_id"], r["reject_reason"]) for r in rows] == [("a", None), ("b", None), ("c\ufffd", None),
+                                                                 ("d", None)]
+    assert [r["url"] for r in rows[:3]] == ["https://a.test/1", "https://a.test/2", "https://a.test/3"]
+    assert rows[0]["fetched_at"] is not None and rows[0]["blocks"] and rows[1]["title"] == "B"
+
+
+def test_an_earlier_output_inside_the_crawl_folder_is_not_read_as_input(tmp_path: Path) -> None:
+    """`dedup build crawl --out crawl/release`, run again (to another folder, or the same with --overwrite):
+    the first release's Parquet files were read as crawl input, each of its rows a `missing_id` reject in
+    the second, or the build refused to overwrite "its own input". A folder holding a build's output is
+    skipped when a crawl folder is walked; the crawl's own files (and a symlink loop) are read as before."""
+    from dedup.config import BuildConfig
+    from dedup.pipeline import build
+
+    crawl = tmp_path / "crawl"
+    (crawl / "sub").mkdir(parents=True)
+    (crawl / "sub" / "loop").symlink_to("..")
+    lines = [json.dumps({"id": f"r{n}", "url": f"https://a.test/{n}", "html": html_page(f"Story {n}", n)})
+             for n in range(3)]
+    (crawl / "a.jsonl").write_text("\n".join(lines) + "\n")
+    first = build([str(crawl)], crawl / "release", BuildConfig(), workers=1)
+    assert [i.file for i in first.inputs] == ["a.jsonl"]
+    again = build([str(crawl)], crawl / "release-2", BuildConfig(), workers=1)
+    over = build([str(crawl)], crawl / "release", BuildConfig(), workers=1, overwrite=True)
+    for summary in (again, over):
+        assert [i.file for i in summary.inputs] == ["a.jsonl"]
+        assert summary.counts.input_records == 3 and summary.counts.rejects == 0 and summary.counts.accounting_ok
+    same = [sorted(p.read_bytes() for p in (crawl / name / "data").rglob("*.parquet"))
+            for name in ("release", "release-2")]
+    assert same[0] == same[1]
+
+
+def test_a_payload_of_another_type_is_named_in_the_reject(tmp_path: Path) -> None:
+    """`html` as a number, a list or a nested object (a Parquet column of another type) was rejected as
+    "record has neither `html` nor `text`", which sends the user looking for a missing column."""
+    import pyarrow as pa
+
+    (tmp_path / "a.jsonl").write_text('{"id": "n", "html": 5}\n{"id": "l", "html": ["<p>x</p>"]}\n{"id": "e"}\n')
+    details = [r["reject_detail"] for r in ingested(tmp_path / "a.jsonl", "jsonl", tmp_path)]
+    assert details == ["record has neither `html` nor `text` (`html` is of type int, not a string)",
+                       "record has neither `html` nor `text` (`html` is of type list, not a string)",
+                       "record has neither `html` nor `text`"]
+    pq.write_table(pa.table({"id": ["s"], "html": pa.array([{"body": "<p>x</p>"}])}), tmp_path / "b.parquet")
+    assert "`html` is of type dict" in ingested(tmp_path / "b.parquet", "parquet", tmp_path)[0]["reject_detail"]
+
+
+def test_a_content_type_header_sent_twice_counts_its_last_type(tmp_path: Path) -> None:
+    """A server that sends Content-Type twice ('application/octet-stream' from one layer, 'text/html;
+    charset=...' from another) gives one header joined by a comma: its first type made the page a
+    `non_html_payload` reject. The last type counts, as in browsers, with an earlier charset of that type."""
+    page = html_page("Ünïcödé café", 1)
+    records = [warc_response("<urn:uuid:a>", "https://t.test/a", page.encode(),
+                             "application/octet-stream\r\nContent-Type: text/html; charset=utf-8"),
+               warc_response("<urn:uuid:b>", "https://t.test/b", page.encode("windows-1252"),
+                             "text/html; charset=windows-1252\r\nContent-Type: text/html"),
+               warc_response("<urn:uuid:c>", "https://t.test/c", b'{"a": 1}',
+                             "text/html\r\nContent-Type: application/json")]
+    (tmp_path / "t.warc").write_bytes(b"".join(records))
+    rows = ingested(tmp_path / "t.warc", "warc", tmp_path)
+    assert [(r["reject_reason"], r["title"]) for r in rows] == [(None, "Ünïcödé café"), (None, "Ünïcödé café"),
+                                                                ("non_html_payload", None)]
+
+
+def test_a_file_in_a_compression_dedup_does_not_read_is_one_reject_that_names_it(tmp_path: Path) -> None:
+    """A .jsonl.bz2 or .warc.xz (old dumps) was an `unknown_format` reject that showed raw bytes, and a bzip2
+    stream named .jsonl.gz one `bad_json` reject per 0x0a byte of the compressed data ("Expecting value").
+    Each is now one `unknown_format` reject that names the compression and what to do."""
+    import bz2
+    import lzma
+
+    lines = "".join(json.dumps({"id": f"c{n}", "html": html_page("C", n)}) + "\n" for n in range(40)).encode()
+    files = {"a.jsonl.bz2": (bz2.compress(lines), "bzip2"), "b.jsonl.gz": (bz2.compress(lines), "bzip2"),
+             "c.warc.xz": (lzma.compress(warc_response("<urn:uuid:x>", "https://x.test/", b"<p>x</p>")), "xz"),
+             "d.jsonl": (lzma.compress(lines), "xz")}
+    for name, (data, compression) in files.items():
+        (tmp_path / name).write_bytes(data)
+        rows = ingested(tmp_path / name, "jsonl" if ".jsonl" in name else "warc", tmp_path)
+        assert [r["reject_reason"] for r in rows] == ["unknown_format"], name
+        assert f"the file is {compression}-compressed, which dedup does not read" in rows[0]["reject_detail"], name

@@ -520,6 +520,31 @@ def test_markup_scans_are_linear_without_closing_brackets(unit: str) -> None:
     assert _growth(scan, small, large) < 10
 
 
+@pytest.mark.parametrize("unit", ["<script ", "<h1 ", "<time ", "<Script\n"])
+def test_body_tag_scan_reads_each_unclosed_tag_once(unit: str) -> None:
+    """The <script>/<h1>/<time> pattern read up to 2,000 characters after every such tag without a '>', so
+    a page of them cost 2,000 times a normal one (8 MiB of '<script ' took 24 s). Linear in the page
+    either way, so the test compares with a page of other tags of the same size (CPU time ratio)."""
+    from dedup.text.pagescan import scan_page
+
+    def scan(html: str) -> None:
+        scan_page(html, 0, [])
+    n = 240_000
+    assert _growth(scan, "<html><body>" + "<p>x</p> " * (n // 9), "<html><body>" + unit * (n // len(unit))) < 40
+
+
+def test_a_page_of_too_many_tags_is_rejected_before_it_is_parsed() -> None:
+    """8 MiB of '<p>' took 6 s of resiliparse's C code (which no budget can stop), of '<div>a</div>' 3.7 s:
+    a page of more than MAX_MARKUP_TAGS '<' is a `too_many_tags` reject, decided by the count, not by time."""
+    import dedup.text.extract as extract
+
+    over = ("<html><body>" + "<p>" * extract.MAX_MARKUP_TAGS).encode()
+    row = extract._extract_row(over, None, "http://site.test/x", None, "site.test")
+    assert row["reject_reason"] == "too_many_tags" and "500000" in row["reject_detail"]
+    under = ("<html><body><p>" + "A short story about nothing much at all. " * 5 + "</p>" + "<br>" * 1000).encode()
+    assert extract._extract_row(under, None, "http://site.test/x", None, "site.test").get("reject_reason") is None
+
+
 def test_markup_scans_find_what_the_patterns_found() -> None:
     from dedup.text.markup import head_tags, jsonld_objects
     from dedup.text.metadata import page_metadata
@@ -570,8 +595,13 @@ def test_extraction_budget_rejects_a_page_that_runs_too_long(monkeypatch) -> Non
     assert extract._extract_row(html, None, "http://site.test/x", None, "site.test").get("reject_reason") is None
 
 
-def test_extraction_budget_holds_within_a_batch_and_the_handler_is_restored(monkeypatch) -> None:
+@pytest.mark.parametrize("thread", ["main", "worker"])
+def test_extraction_budget_holds_within_a_batch_in_any_thread(monkeypatch, thread: str) -> None:
+    """A page after a stopped one is extracted as usual, and no signal handler or timer is left behind.
+    Dask runs tasks in worker threads, where the old SIGALRM budget was not set at all: a slow page was an
+    `extract_timeout` reject in the embedded engine and extracted in the Dask one. It holds in any thread now."""
     import signal
+    import threading
 
     import pyarrow as pa
 
@@ -585,9 +615,48 @@ def test_extraction_budget_holds_within_a_batch_and_the_handler_is_restored(monk
         "url": [f"http://site.test/{i}" for i in range(n)], "reject_reason": [None] * n, "reject_detail": [None] * n,
         "html": [quick, slow, quick], "text": [None] * n, "charset": [None] * n})
     before = signal.getsignal(signal.SIGALRM)
-    reasons = extract.extract_batch(batch).column("reject_reason").to_pylist()
-    assert reasons == [None, "extract_timeout", None]
+    out: list = []
+    if thread == "main":
+        out.append(extract.extract_batch(batch).column("reject_reason"))
+    else:
+        worker = threading.Thread(target=lambda: out.append(extract.extract_batch(batch).column("reject_reason")))
+        worker.start()
+        worker.join()
+    assert out and out[0].to_pylist() == [None, "extract_timeout", None]
     assert signal.getsignal(signal.SIGALRM) == before and signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    assert not extract.budget_running()
+
+
+def test_extraction_budget_counts_the_thread_s_own_cpu_time_not_the_machine_s_load() -> None:
+    """The budget was wall-clock time, so a page's fate depended on the machine's load: time spent waiting
+    for a core (here: sleeping, and another thread's busy loop) counted against it. Only the guarded
+    thread's own CPU time counts now; its own work still does."""
+    import threading
+    import time
+
+    from dedup.text.extract import ExtractTimeout, time_budget
+
+    with time_budget(0.05):
+        time.sleep(0.2)                       # waiting: no CPU time of this thread
+    done = threading.Event()
+
+    def busy() -> None:                       # another thread's work while this one waits
+        t0 = time.thread_time()
+        while time.thread_time() - t0 < 0.2:
+            pass
+        done.set()
+    other = threading.Thread(target=busy)
+    with time_budget(0.05):
+        other.start()
+        done.wait()
+    other.join()
+    with time_budget(5.0):                    # the watchdog now sleeps until this one could be due...
+        time.sleep(0.01)
+    with pytest.raises(ExtractTimeout):       # ...and a shorter budget wakes it: its own work counts
+        with time_budget(0.05):
+            t0 = time.thread_time()
+            while time.thread_time() - t0 < 1.0:
+                pass
 
 
 def test_html_larger_than_extraction_reads_is_rejected_not_cut(monkeypatch) -> None:

@@ -338,3 +338,40 @@ def is_http_response(record_type: str, headers: dict[str, str], buf: bytes, pos:
         return buf.startswith(b"HTTP/", pos)
     return verdict
 
+
+def media_type(value: str | None) -> tuple[str | None, str | None]:
+    """(media type, charset) of a Content-Type value. A header sent twice arrives joined by commas
+    ('application/octet-stream, text/html'): the last value that names a type counts, keeping an earlier
+    charset of the same type, as in browsers (the Fetch standard's "extract a MIME type"); the first value
+    alone made such a page a `non_html_payload` reject."""
+    media: str | None = None
+    charset: str | None = None
+    for part in (value or "").split(","):
+        m, c = _one_media_type(part)
+        if m is None or "/" not in m:
+            continue
+        if m != media:
+            media, charset = m, c
+        elif c is not None:
+            charset = c
+    if media is None:  # no value names a type: the first one's text, as it stands
+        return _one_media_type((value or "").split(",")[0])
+    return media, charset
+
+
+def _one_media_type(value: str) -> tuple[str | None, str | None]:
+    parts = [p.strip() for p in value.split(";")]
+    media = parts[0].lower() or None
+    charset = None
+    for p in parts[1:]:
+        k, _, v = p.partition("=")
+        if k.strip().lower() == "charset" and v.strip():
+            charset = v.strip().strip("'\"").lower()
+    return media, charset
+
+
+def looks_like_html(payload: bytes) -> bool:
+    """Does a payload of unknown type start like an HTML document?"""
+    head = payload[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return head.startswith(b"<") and (b"<html" in payload[:4096].lower() or b"<!doctype" in head
+                                      or b"<body" in payload[:8192].lower() or b"<p" in head)

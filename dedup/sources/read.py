@@ -26,6 +26,7 @@ import pyarrow.parquet as pq
 from dedup.errors import InputError
 from dedup.schema import schema
 from dedup.sources import storage, warc
+from dedup.sources.http import looks_like_html, media_type
 from dedup.sources.streams import TruncatedInput, iter_lines
 from dedup.text.normalise import bom_encoding, without_lone_surrogates
 
@@ -133,7 +134,9 @@ def _folder_files(root: Path) -> list[tuple[Path, str]]:
     Symlinked sub-folders are followed: a crawl is often assembled from links to where its parts
     are stored. A folder already visited (a link back up the tree, or two links to one folder) is
     not entered again; a file reached by two paths is listed under both names (`expand_inputs`
-    reads it once)."""
+    reads it once). A sub-folder that holds a dedup build's output (`is_build_output`: an earlier
+    `dedup build CRAWL --out CRAWL/release`) is not crawl data and is skipped: its Parquet files used to be
+    read as input, every row a `missing_id` reject."""
     found: list[tuple[Path, str]] = []
     seen_dirs: set[tuple[int, int]] = set()
     for top, dirs, files in os.walk(root, followlinks=True):
@@ -142,13 +145,18 @@ def _folder_files(root: Path) -> list[tuple[Path, str]]:
             dirs[:] = []
             continue
         seen_dirs.add((st.st_dev, st.st_ino))
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not is_build_output(Path(top) / d))
         for f in files:
             path = Path(top) / f
             if not f.startswith(".") and path.is_file():
                 found.append((path, path.relative_to(root).as_posix()))
     found.sort(key=lambda item: item[1])
     return found
+
+
+def is_build_output(folder: Path) -> bool:
+    """Does `folder` hold the output of a dedup build (run.json beside data/ and rejects/)?"""
+    return (folder / "run.json").is_file() and (folder / "data").is_dir() and (folder / "rejects").is_dir()
 
 
 def _storable_name(name: str) -> str:
@@ -219,26 +227,6 @@ def positional_id(source_name: str, offset: int) -> str:
     """Last-resort id for a record that carries none of its own (a corrupt record)."""
     digest = hashlib.sha1(f"{source_name}\0{offset}".encode()).hexdigest()[:24]
     return f"nodocid:{digest}"
-
-
-def _media_type(value: str | None) -> tuple[str | None, str | None]:
-    if not value:
-        return None, None
-    parts = [p.strip() for p in value.split(";")]
-    media = parts[0].lower() or None
-    charset = None
-    for p in parts[1:]:
-        k, _, v = p.partition("=")
-        if k.strip().lower() == "charset" and v.strip():
-            charset = v.strip().strip("'\"").lower()
-    return media, charset
-
-
-def looks_like_html(payload: bytes) -> bool:
-    """Does a payload of unknown type start like an HTML document?"""
-    head = payload[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    return head.startswith(b"<") and (b"<html" in payload[:4096].lower() or b"<!doctype" in head
-                                      or b"<body" in payload[:8192].lower() or b"<p" in head)
 
 
 class _BatchBuilder:
@@ -400,9 +388,9 @@ def _classify_warc_record(rec: warc.RawRecord, row: dict) -> tuple[str | None, s
     elif rec.http_headers is not None:
         if rec.http_status is not None and not 200 <= rec.http_status < 300:
             return "http_status", f"HTTP status {rec.http_status}"
-        media, charset = _media_type(rec.http_headers.get("content-type"))
+        media, charset = media_type(rec.http_headers.get("content-type"))
     elif rtype in ("response", "resource"):
-        media, charset = _media_type(rec.headers.get("content-type"))
+        media, charset = media_type(rec.headers.get("content-type"))
     else:
         return "unsupported_record_type", f"WARC-Type {rtype!r}"
     row["content_type"], row["charset"] = media, charset
@@ -468,8 +456,9 @@ def read_jsonl(path: Path | str, source_name: str, stats: Counter | None = None,
             batch = builder.add(
                 doc_id=positional_id(source_name, line_no + 1), source_file=source_name,
                 source_offset=line_no + 1, reject_reason=exc.reason,
-                reject_detail=f"{exc} (after line {line_no + 1}): the lines before were read, "
-                              "the rest of the file cannot be; re-fetch or re-compress the file",
+                reject_detail=str(exc) if exc.reason == "unknown_format" else
+                f"{exc} (after line {line_no + 1}): the lines before were read, "
+                "the rest of the file cannot be; re-fetch or re-compress the file",
             )
             if batch is not None:
                 yield batch
@@ -592,7 +581,11 @@ def _object_row(obj: dict, source_name: str, position: int, max_payload: int,
         row["text"] = valid_str(text)
         row["content_type"] = "text/plain"
     else:
-        row["reject_reason"], row["reject_detail"] = "empty_payload", "record has neither `html` nor `text`"
+        # a value of another type (a number, a list, a nested object: a Parquet column of another type) is named
+        wrong = [f"`{k}` is of type {type(v).__name__}" for k, v in (("html", html), ("text", text))
+                 if v is not None and not isinstance(v, (str, bytes))]
+        row["reject_reason"], row["reject_detail"] = "empty_payload", "record has neither `html` nor `text`" + (
+            f" ({'; '.join(wrong)}, not a string)" if wrong else "")
         return row
     kept = row.get("html")
     size = len(kept) if isinstance(kept, bytes) else len(str(row.get("text") or "").encode("utf-8"))
@@ -613,9 +606,10 @@ def read_parquet(path: Path | str, source_name: str, stats: Counter | None = Non
     """Parquet with the JSONL columns (`id`, `url`, `html` or `text`, optional `fetched_at`).
 
     Never raises for bad data: a file that is not Parquet is one `unknown_format` reject, one that
-    cannot be opened one `corrupt_file` reject; without an `id` column every row is a `missing_id`
-    reject; a row group that cannot be decoded makes its unread rows `corrupt_file` rejects; broken
-    UTF-8 in a string column damages characters (U+FFFD), not rows.
+    cannot be opened one `corrupt_file` reject (an empty file gives nothing, as in the other formats);
+    without an `id` column every row is a `missing_id` reject; a row group that cannot be decoded makes
+    its unread rows `corrupt_file` rejects; broken UTF-8 in a string column damages characters (U+FFFD),
+    not rows.
     """
     stats = stats if stats is not None else Counter()
     builder = _BatchBuilder()
@@ -631,7 +625,9 @@ def read_parquet(path: Path | str, source_name: str, stats: Counter | None = Non
         names = pf.schema_arrow.names
         groups = [pf.metadata.row_group(i).num_rows for i in range(pf.metadata.num_row_groups)]
     except (pa.ArrowException, OSError, ValueError, TypeError) as exc:
-        magic = _parquet_magic(path)
+        if storage.head(path, 1) == b"":
+            return  # no record, like an empty file of the other formats (run.json's inputs name it)
+        magic = storage.head(path, 4) == b"PAR1"
         out = reject(0, "corrupt_file" if magic else "unknown_format",
                      (f"a Parquet file that cannot be read ({type(exc).__name__}: {str(exc)[:200]}): "
                       "it may be cut short or damaged; re-fetch or re-write it") if magic else
@@ -686,12 +682,7 @@ def _flushed(builder: _BatchBuilder) -> Iterator[pa.RecordBatch]:
         yield out
 
 
-def _parquet_magic(path: Path | str) -> bool:
-    try:
-        with storage.open_binary(path) as fh:
-            return fh.read(4) == b"PAR1"
-    except OSError:
-        return False
+_PARQUET_TEXT_COLUMNS = ("id", "url", "text", "fetched_at")
 
 
 def _parquet_rows(batch: pa.RecordBatch, max_payload: int) -> Iterator[dict]:
@@ -712,7 +703,10 @@ def _parquet_rows(batch: pa.RecordBatch, max_payload: int) -> Iterator[dict]:
             if big:
                 mask = pa.array([i in too_large for i in range(len(col))])
                 col = pa.compute.if_else(mask, pa.scalar(None, col.type), col)
-        if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
+        # text columns stored as plain BYTE_ARRAY, without the UTF8/STRING annotation (Hive, Impala, Spark
+        # without binaryAsString write them so): read as UTF-8 too; `html` stays bytes (its charset is detected)
+        if pa.types.is_string(col.type) or pa.types.is_large_string(col.type) or (
+                name in _PARQUET_TEXT_COLUMNS and (pa.types.is_binary(col.type) or pa.types.is_large_binary(col.type))):
             raw = col.cast(pa.large_binary()).to_pylist()
             columns[name] = [None if v is None else v.decode("utf-8", errors="replace") for v in raw]
         else:

@@ -57,6 +57,15 @@ def open_binary(path: str | os.PathLike[str]) -> BinaryIO:
     return fs.open(inner, "rb")
 
 
+def head(path: str | os.PathLike[str], n: int) -> bytes | None:
+    """The first `n` bytes of a local file or URL (None when it cannot be read)."""
+    try:
+        with open_binary(path) as fh:
+            return fh.read(n)
+    except OSError:
+        return None
+
+
 def size(path: str | os.PathLike[str]) -> int:
     """Size in bytes of a local file or an object behind a URL."""
     if not is_url(path):

@@ -4,6 +4,7 @@ every line decoded before damage kept, damage reported as `TruncatedInput` after
 
 from __future__ import annotations
 
+import codecs
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -34,6 +35,25 @@ _PADDING = b"\x00\r\n\t "   # between gzip members / zstd frames and at the end:
 _ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 
 
+# compressions that dedup does not read, told by their magic bytes: their files were an `unknown_format`
+# reject that showed the bytes (a WARC) or a `bad_json` reject per 0x0a byte of the compressed data (JSONL)
+_UNREAD_COMPRESSIONS = ((b"\xfd7zXZ\x00", "xz"), (b"\x04\x22\x4d\x18", "lz4"), (b"7z\xbc\xaf\x27\x1c", "7-Zip"),
+                        (b"PK\x03\x04", "zip"), (b"LZIP", "lzip"), (b"\x1f\x9d", "Unix compress (.Z)"))
+
+
+def unread_compression(head: bytes) -> str | None:
+    """The name of the compression a file starting with `head` is in, when dedup does not read it."""
+    if head.startswith(b"BZh") and head[3:4].isdigit():
+        return "bzip2"
+    return next((name for magic, name in _UNREAD_COMPRESSIONS if head.startswith(magic)), None)
+
+
+def unread_compression_detail(name: str) -> str:
+    """The reject detail of a file in the compression `name` (`unread_compression`): what to do."""
+    return (f"the file is {name}-compressed, which dedup does not read (WARC/WET/ARC: plain or gzip; JSONL: "
+            "plain, gzip or zstd; Parquet); decompress it, or re-compress it with gzip or zstd")
+
+
 def decompressed_chunks(path: Path | str) -> Iterator[bytes]:
     """Raw bytes of a plain, gzip (multi-member) or zstd file, chunk by chunk, with bounded memory.
 
@@ -42,12 +62,14 @@ def decompressed_chunks(path: Path | str) -> Iterator[bytes]:
     checksum alone lost every line), and the zstd stream reader says nothing at a cut-off frame.
     """
     with storage.open_binary(path) as fh:
-        head = fh.read(4)
+        head = fh.read(6)
         fh.seek(0)
         if head.startswith(b"\x1f\x8b"):
             yield from _gzip_chunks(fh)
-        elif head == _ZSTD_MAGIC:
+        elif head[:4] == _ZSTD_MAGIC:
             yield from _zstd_chunks(fh)
+        elif (name := unread_compression(head)) is not None:
+            raise TruncatedInput("unknown_format", unread_compression_detail(name))
         else:
             while chunk := fh.read(_RAW_READ):
                 yield chunk
@@ -162,6 +184,55 @@ def _zstd_decoder() -> Decoder:
     return (lambda data: iter((obj.decompress(data),))), lambda: obj.eof
 
 
+# how a text in 2- or 4-byte units starts: a byte order mark, else (no mark) the NULs of its first ASCII
+# character, '{' or white space (RFC 4627's detection); UTF-32 before UTF-16, whose marks they extend
+_WIDE_STARTS = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"), (b"\xff\xfe", "utf-16"),
+                (b"\xfe\xff", "utf-16"))
+_WIDE_NULS = (((1, 2, 3), "utf-32-le"), ((0, 1, 2), "utf-32-be"), ((1, 3), "utf-16-le"), ((0, 2), "utf-16-be"))
+
+
+def wide_encoding(head: bytes) -> str | None:
+    """The UTF-16 or UTF-32 encoding of a text file whose first bytes are `head` (at least 4), else None."""
+    for mark, encoding in _WIDE_STARTS:
+        if head.startswith(mark):
+            return encoding
+    if len(head) >= 4:
+        for nuls, encoding in _WIDE_NULS:
+            if all((head[i] == 0) == (i in nuls) for i in range(4)):
+                return encoding
+    return None
+
+
+def utf8_chunks(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """`chunks` as they are, or re-encoded as UTF-8 when the text is UTF-16 or UTF-32 (a JSONL file that
+    Windows PowerShell's `>` wrote: each of its lines was a `bad_json` reject); bytes that do not decode
+    become U+FFFD."""
+    head = b""
+    for chunk in chunks:
+        head += chunk
+        if len(head) >= 4:
+            break
+    encoding = wide_encoding(head)
+    if encoding is None:
+        if head:
+            yield head
+        yield from chunks
+        return
+    decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+    for chunk in _chained(head, chunks):
+        text = decoder.decode(chunk)
+        if text:
+            yield text.encode("utf-8", errors="replace")
+    tail = decoder.decode(b"", final=True)
+    if tail:
+        yield tail.encode("utf-8", errors="replace")
+
+
+def _chained(first: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:
+    yield first
+    yield from rest
+
+
 def iter_lines(path: Path | str, max_line: int) -> Iterator[bytes | int]:
     """The lines of a (compressed) text file without their line ends; a line longer than `max_line`
     bytes is skipped without being kept and comes out as its length (an int). Memory stays bounded
@@ -170,7 +241,7 @@ def iter_lines(path: Path | str, max_line: int) -> Iterator[bytes | int]:
     pending: list[bytes] = []
     size = 0
     skipping = False
-    for chunk in decompressed_chunks(path):
+    for chunk in utf8_chunks(decompressed_chunks(path)):
         parts = chunk.split(b"\n")
         last = parts.pop()
         for i, part in enumerate(parts):

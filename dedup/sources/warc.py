@@ -57,6 +57,7 @@ from dedup.sources import storage
 from dedup.sources.http import (GZIP_MAGIC, MAX_HEADER, clean_uri, find_blank_line, header_text, http_payload,
                                 is_http_response, parse_fields, preview)
 from dedup.sources.salvage import gzip_decoder, salvage
+from dedup.sources.streams import unread_compression, unread_compression_detail
 
 __all__ = ["RawRecord", "iter_records", "sniff_container"]
 
@@ -634,7 +635,9 @@ def _iter_warc(src: _Source, max_payload: int, unknown_start: bool) -> Iterator[
             src.ensure(5)
             buf, pos = src.buf, src.pos
             if not buf.startswith(b"WARC/", pos):
-                if unknown_start:
+                if unknown_start and (compression := unread_compression(buf[pos:pos + 6])) is not None:
+                    code, what = "unknown_format", unread_compression_detail(compression) + "; it starts with"
+                elif unknown_start:
                     code, what = "unknown_format", (
                         "no WARC or ARC record found where the file starts (dedup reads WARC/WET/ARC, "
                         "plain or gzip, JSONL(.gz/.zst) and Parquet); it starts with")

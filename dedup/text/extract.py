@@ -7,8 +7,9 @@ Choice and measurements: docs/extraction.md.
 
 from __future__ import annotations
 
+import ctypes
+import os
 import re
-import signal
 import threading
 import time
 from collections.abc import Sequence
@@ -43,10 +44,15 @@ MAX_HTML_BYTES = 8 * 1024 * 1024
 # estimate (`nesting_cost`) is above this is extracted whole instead (main_content=False, linear):
 # ~0.5 s of main-content work at most; real pages stay below 1% of it (docs/extraction.md).
 MAX_NESTING_COST = 5_000_000
-# Wall-clock budget of one record's extraction and evidence scans (Python code, where a timer signal
-# can interrupt): a page that takes longer is rejected as `extract_timeout`. Enforced in the main
-# thread of a process (the embedded engine's workers, a serial build), not in Dask worker threads.
+# Budget of one record's extraction and evidence scans in CPU time of the thread doing them (`_Watchdog`;
+# Python code, which an asynchronous exception can interrupt): a page that takes longer is rejected as
+# `extract_timeout`, in every engine. A last resort: the caps above and below bound what a page costs,
+# and no real page measured comes near (scripts/bench_extract_budget.py, docs/extraction.md).
 EXTRACT_BUDGET_S = 5.0
+# A page of more '<' than this is rejected (`too_many_tags`): parsing and both text passes (resiliparse, C
+# code that no exception interrupts) cost up to ~2.6 us a tag (8 MiB of '<div>a</div>' took 3.7 s of CPU, of
+# '<p>' 6 s), so a page at the cap costs ~1.3 s at most; the real pages measured hold at most 19,629.
+MAX_MARKUP_TAGS = 500_000
 # A page of more text blocks (non-empty lines) than this is rejected (`too_many_blocks`): a listing
 # or a dump, not an article, and every later stage works block by block (~40 us each in the
 # within-page pass alone). Articles have hundreds; a long book a few thousand paragraphs.
@@ -71,6 +77,9 @@ class Extracted:
         return join_blocks(self.blocks)
 
 
+_ASCII_MARKUP = re.compile(rb"<[A-Za-z!?/]")
+
+
 def decode_html(payload: bytes, declared_charset: str | None = None) -> str:
     """Bytes -> str: a byte order mark, else the HTTP charset, else <meta charset>, else detection; never
     raises."""
@@ -80,10 +89,16 @@ def decode_html(payload: bytes, declared_charset: str | None = None) -> str:
     encoding = None
     if declared_charset:
         try:
-            "".encode(declared_charset)
+            lt = "<".encode(declared_charset)
             encoding = declared_charset
-        except LookupError:
+        except (LookupError, UnicodeError):
             encoding = None
+        else:
+            # a charset in which markup is not ASCII (UTF-16 and UTF-32: NULs; EBCDIC: another byte) declared
+            # on bytes that are ASCII markup is wrong: a UTF-8 page served as `charset=utf-16` was published as
+            # CJK mojibake ('格浴㹬...'). Detection decides instead.
+            if (b"\0" in lt or (len(lt) == 1 and lt != b"<")) and _ASCII_MARKUP.match(payload[:1024].lstrip()):
+                encoding = None
     if encoding is None:
         encoding = detect_encoding(payload[:65536], from_html_meta=True) or "utf-8"
     try:
@@ -96,6 +111,42 @@ def decode_html(payload: bytes, declared_charset: str | None = None) -> str:
         return without_lone_surrogates(bytes_to_str(payload, encoding, errors="replace"))
     except (LookupError, UnicodeError):
         return payload.decode("utf-8", errors="replace")
+
+
+# file formats a server sends as text/html (or a crawler stores as text): their signatures at the start
+_BINARY_SIGNATURES = (
+    (b"%PDF-", "a PDF document"), (b"\x89PNG\r\n\x1a\n", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF87a", "a GIF image"), (b"GIF89a", "a GIF image"), (b"PK\x03\x04", "a ZIP archive (or Office file)"),
+    (b"\x1f\x8b\x08", "gzip-compressed data"), (b"\x28\xb5\x2f\xfd", "zstd-compressed data"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an Office document"), (b"wOFF", "a web font"), (b"wOF2", "a web font"),
+    (b"\x1a\x45\xdf\xa3", "a WebM video"), (b"OggS", "an Ogg file"), (b"\x7fELF", "an executable"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"))
+# bytes no text holds (the WHATWG MIME sniffing standard's "binary data bytes", NUL aside: UTF-16 text holds
+# NULs): ~10 % of random or compressed data (a brotli body stored without its Content-Encoding)
+_BINARY_BYTES = re.compile(rb"[\x01-\x08\x0b\x0e-\x1a\x1c-\x1f]")
+BINARY_SHARE = 0.05  # of the first 4 KiB; real pages measured: none above 0 (docs/extraction.md)
+
+
+def binary_payload(head: bytes, charset: str | None = None) -> str | None:
+    """What a payload labelled HTML or text is instead, when its first bytes (4 KiB) say it is no text at
+    all: a file format's signature ('%PDF-', PNG...), or over BINARY_SHARE of bytes no text holds (not
+    checked where a byte order mark or a UTF-16/32 charset says the text is in 2 or 4 byte units, nor
+    where it starts with '<', markup). None for text."""
+    head = head[:4096]
+    start = head[:1024].lstrip(b" \t\r\n\f")
+    for signature, kind in _BINARY_SIGNATURES:
+        if start.startswith(signature):
+            return kind
+    if start[4:8] == b"ftyp":
+        return "an MP4 video or HEIC image"
+    if start.startswith(b"RIFF") and start[8:12] in (b"WEBP", b"WAVE", b"AVI "):
+        return "a RIFF media file"
+    if not head or start.startswith(b"<") or bom_encoding(head) is not None \
+            or (charset and charset.lower().replace("-", "").replace("_", "").startswith(("utf16", "utf32"))):
+        return None
+    if len(_BINARY_BYTES.findall(head)) > BINARY_SHARE * len(head):
+        return "binary data"
+    return None
 
 
 _NESTING_TAG = re.compile(r"<(/?)(?:div|article)\b", re.I)
@@ -231,15 +282,14 @@ def extract_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
                                                               "charset")}
     cols: dict[str, list] = {f.name: [] for f in sch if f.name not in passed}
     load_models()  # outside every page's time budget (microseconds after a process's first batch)
-    with alarm_handler():
-        for i in range(batch.num_rows):
-            row = {"url": raw["url"][i], "reject_reason": raw["reject_reason"][i],
-                   "reject_detail": raw["reject_detail"][i]}
-            row["domain"] = registered_domain(row["url"])
-            if row["reject_reason"] is None:
-                row.update(_extract_row(raw["html"][i], raw["text"][i], row["url"], raw["charset"][i], row["domain"]))
-            for name, values in cols.items():
-                values.append(row.get(name))
+    for i in range(batch.num_rows):
+        row = {"url": raw["url"][i], "reject_reason": raw["reject_reason"][i],
+               "reject_detail": raw["reject_detail"][i]}
+        row["domain"] = registered_domain(row["url"])
+        if row["reject_reason"] is None:
+            row.update(_extract_row(raw["html"][i], raw["text"][i], row["url"], raw["charset"][i], row["domain"]))
+        for name, values in cols.items():
+            values.append(row.get(name))
     arrays = [batch.column(name) if name in passed else _arrow_column(cols[name], sch.field(name).type)
               for name in sch.names]
     return pa.RecordBatch.from_arrays(arrays, schema=sch)
@@ -259,68 +309,117 @@ def _arrow_column(values: list, type_: pa.DataType) -> pa.Array:
 _PASSED_THROUGH = ("doc_id", "url", "fetched_at", "source_file", "source_offset", "warc_record_id")
 
 
-class ExtractTimeout(Exception):
-    """A record's extraction ran past EXTRACT_BUDGET_S."""
+class ExtractTimeout(BaseException):
+    """A record's extraction used more than EXTRACT_BUDGET_S of its thread's CPU time. A BaseException, as
+    KeyboardInterrupt is: no `except Exception` in the code it interrupts can swallow it."""
 
 
-def _on_alarm(signum, frame):  # noqa: ARG001
-    raise ExtractTimeout()
+class _Guard:
+    __slots__ = ("ident", "clock", "start", "seconds", "fired")
+
+    def __init__(self, ident: int, clock: int, seconds: float) -> None:
+        self.ident, self.clock, self.seconds, self.fired = ident, clock, seconds, False
+        self.start = time.clock_gettime(clock)
 
 
-_batch_handler = False  # `alarm_handler` has installed _on_alarm (main thread only)
+class _Watchdog:
+    """One daemon thread per process that raises ExtractTimeout in a thread whose guarded record has used
+    its budget of that thread's CPU time (`time.pthread_getcpuclockid`): other processes' load, time spent
+    waiting for a core or for the GIL, and other threads' work do not count, so the outcome does not depend
+    on the machine's load, nor on the engine (the embedded engine's worker processes, Dask's worker threads
+    and dask's threaded scheduler are guarded alike). The exception is set with `PyThreadState_SetAsyncExc`
+    and raised at the thread's next Python instruction: like a signal, it cannot stop C code (resiliparse's
+    parsing), which the deterministic caps bound instead (`MAX_HTML_BYTES`, `MAX_MARKUP_TAGS`,
+    `MAX_NESTING_COST`). It sleeps until the earliest moment a guard can be due: a thread's CPU time grows
+    no faster than the wall clock."""
+
+    def __init__(self) -> None:
+        # `with self.lock` (a C lock) where a guarded thread takes it: a Condition's own `with` runs Python
+        # code between acquiring and the block, where the timeout could be raised and leave it held
+        self.lock = threading.Lock()
+        self.cond = threading.Condition(self.lock)
+        self.guards: dict[int, _Guard] = {}
+        self.pid = 0  # the process whose thread runs (a forked child starts its own)
+        # when the thread wakes next (monotonic clock): a new guard wakes it only if it could be due before
+        # (a wake-up a page would cost ~1 % of extraction)
+        self.wake_at = float("inf")
+
+    def enter(self, seconds: float) -> _Guard | None:
+        """Start a budget of `seconds` of this thread's CPU time (None: no per-thread clock here)."""
+        ident = threading.get_ident()
+        try:
+            guard = _Guard(ident, time.pthread_getcpuclockid(ident), seconds)
+        except (AttributeError, OSError):  # no per-thread CPU clocks here: no budget
+            return None
+        with self.lock:
+            if self.pid != os.getpid():
+                self.pid = os.getpid()
+                self.guards.clear()
+                threading.Thread(target=self._run, name="dedup-extract-budget", daemon=True).start()
+            self.guards[ident] = guard
+            # a thread's CPU time grows no faster than the wall clock: the guard is due `seconds` from now
+            # at the earliest (with one budget for every page, no earlier than the wake-up already set)
+            due = time.monotonic() + seconds
+            if due < self.wake_at:
+                self.wake_at = due
+                self.cond.notify()
+        return guard
+
+    def leave(self, guard: _Guard) -> None:
+        """End `guard`'s budget; a timeout set for it but not raised yet is withdrawn."""
+        with self.lock:
+            if self.guards.get(guard.ident) is guard:
+                del self.guards[guard.ident]
+            if guard.fired:  # set but not raised yet (the record ended first): withdrawn
+                _set_async_exc(guard.ident, None)
+
+    def _run(self) -> None:
+        with self.cond:
+            while self.pid == os.getpid():
+                wait = None
+                for guard in list(self.guards.values()):
+                    if guard.fired:
+                        continue
+                    try:
+                        left = guard.seconds - (time.clock_gettime(guard.clock) - guard.start)
+                    except OSError:  # its thread has ended
+                        del self.guards[guard.ident]
+                        continue
+                    if left <= 0:
+                        guard.fired = True
+                        _set_async_exc(guard.ident, ExtractTimeout)
+                    else:
+                        wait = left if wait is None else min(wait, left)
+                self.wake_at = float("inf") if wait is None else time.monotonic() + wait
+                self.cond.wait(wait)
 
 
-def _signals_usable() -> bool:
-    return threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
+def _set_async_exc(ident: int, exc: type[BaseException] | None) -> None:
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(ident), ctypes.py_object(exc) if exc else None)
 
 
-@contextmanager
-def alarm_handler():
-    """`time_budget`'s SIGALRM handler installed once for many pages: `signal.signal` converts handlers to
-    and from enums in Python, and two calls a page cost ~0.7 % of a build. A no-op off the main thread, or
-    while the caller has a timer running (its alarm, due between pages, must find the caller's handler)."""
-    global _batch_handler
-    if _batch_handler or not _signals_usable() or signal.getitimer(signal.ITIMER_REAL)[0]:
-        yield
-        return
-    previous = signal.signal(signal.SIGALRM, _on_alarm)
-    _batch_handler = True
-    try:
-        yield
-    finally:
-        _batch_handler = False
-        signal.signal(signal.SIGALRM, previous)
+_watchdog = _Watchdog()
+# a forked child (the embedded engine's workers) starts with a copy of the lock that another thread may have held
+os.register_at_fork(after_in_child=lambda: _Watchdog.__init__(_watchdog))
+
+
+def budget_running() -> bool:
+    """Whether this thread's code runs under a record's time budget (`time_budget`)."""
+    guard = _watchdog.guards.get(threading.get_ident())
+    return guard is not None and not guard.fired
 
 
 @contextmanager
 def time_budget(seconds: float):
-    """Raise ExtractTimeout in the guarded code after `seconds` of wall-clock time (a SIGALRM timer);
-    a no-op where signals cannot be used (not the main thread, or no setitimer). A timer the caller
-    had set keeps running: if it is due first, it governs and no budget is set."""
-    if seconds <= 0 or not _signals_usable():
-        yield
-        return
-    if _batch_handler:  # inside `alarm_handler`: no timer of the caller's runs (it checked), the handler is set
-        signal.setitimer(signal.ITIMER_REAL, seconds)
-        try:
-            yield
-        finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-        return
-    outer, interval = signal.getitimer(signal.ITIMER_REAL)
-    if outer and outer <= seconds:
-        yield
-        return
-    previous = signal.signal(signal.SIGALRM, _on_alarm)
-    start = time.monotonic()
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    """Raise ExtractTimeout in the guarded code once it has used `seconds` of this thread's CPU time (in
+    any thread, by `_Watchdog`); no budget where `seconds` <= 0 or the platform has no per-thread CPU
+    clocks. Not nested: an inner budget replaces the outer one."""
+    guard = _watchdog.enter(seconds) if seconds > 0 else None
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-        if outer:
-            signal.setitimer(signal.ITIMER_REAL, max(outer - (time.monotonic() - start), 0.001), interval)
+        if guard is not None:
+            _watchdog.leave(guard)
 
 
 def _extract_row(html: bytes | None, text: str | None, url: str | None, charset: str | None,
@@ -334,7 +433,7 @@ def _extract_row(html: bytes | None, text: str | None, url: str | None, charset:
             return _extracted_row(html, text, url, charset, domain)
     except ExtractTimeout:
         return {"reject_reason": "extract_timeout",
-                "reject_detail": f"extracting this page took over {EXTRACT_BUDGET_S:g} s (pathological "
+                "reject_detail": f"extracting this page took over {EXTRACT_BUDGET_S:g} s of CPU time (pathological "
                                  "markup or size); it was stopped"}
     except Exception as exc:  # a parser failure on one page must not stop the run
         return {"reject_reason": "extraction_failed", "reject_detail": f"{type(exc).__name__}: {exc}"[:500]}
@@ -344,7 +443,16 @@ def _extracted_row(html: bytes | None, text: str | None, url: str | None, charse
                    domain: str | None) -> dict:
     if html is None and text and text.count("\n") > 4 * MAX_BLOCKS:
         return _too_many_blocks(f"over {4 * MAX_BLOCKS} lines")   # not worth splitting
+    binary = binary_payload(html, charset) if html is not None else \
+        binary_payload(text[:4096].encode("utf-8", "replace")) if text else None
+    if binary is not None:
+        return {"reject_reason": "non_html_payload",
+                "reject_detail": f"the payload is {binary}, not a page (though labelled or stored as text)"}
     page = decode_html(html, charset) if html is not None else None
+    if page is not None and page.count("<") > MAX_MARKUP_TAGS:
+        return {"reject_reason": "too_many_tags",
+                "reject_detail": f"the page has {page.count('<')} '<' (tags), more than the {MAX_MARKUP_TAGS} "
+                                 "processed per page: markup rather than an article"}
     try:
         ex = extract_html(page, url) if page is not None else extract_plain(text or "", url)
     except TooManyLines as exc:

@@ -91,7 +91,7 @@ def page_metadata(html: str | None, url: str | None = None, blocks: list[str] | 
     body = Body([], [], [], [], [], None)
     if html:
         head = read_head(html)
-        body, scripts = scan_page(html, head.end, blocks)
+        body, scripts = scan_page(html, head.end, blocks, head.tag_starts)
         md.jsonld = jsonld_from_bodies(scripts)
         ld = read_jsonld(md.jsonld)
     md.meta = {k: v[0] for k, v in head.meta.items()}

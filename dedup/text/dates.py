@@ -169,6 +169,9 @@ class TextDate(NamedTuple):
     day: date  # the day as stated (before conversion to UTC)
 
 
+_NUMERIC_ZONE = re.compile(r"(?:UTC|GMT)?\s?([+-])(\d{1,2}):?(\d{2})?")
+
+
 def _zone_offset(tz: str | None) -> float | None:
     """'EDT' -> -4, '+02:00' -> 2, 'UTC+1' -> 1, 'MESZ' -> 2; unknown -> None (read as UTC)."""
     if not tz:
@@ -178,7 +181,7 @@ def _zone_offset(tz: str | None) -> float | None:
         return 0.0 if tz == "Z" else 1.0
     if tz == "MESZ":
         return 2.0
-    m = re.fullmatch(r"(?:UTC|GMT)?\s?([+-])(\d{1,2}):?(\d{2})?", tz)
+    m = _NUMERIC_ZONE.fullmatch(tz)
     if m:
         return (1 if m[1] == "+" else -1) * (int(m[2]) + int(m[3] or 0) / 60)
     return _TZ_OFFSETS.get(tz.upper())

@@ -80,6 +80,10 @@ PLATFORM_NAMES = frozenset(("blogger", "blogspot", "wordpress", "wordpresscom", 
                             "wix", "jimdo", "weebly", "squarespace", "ghost", "livejournal", "typepad",
                             "over-blog", "overblog", "hatenablog", "pixnet", "naverblog", "blogger.com"))
 _SEPARATORS = re.compile(r"\s+(?:[|–—•·»«~/\\:]|::|-|—|\|\|)\s+|\s*[|•·»«]\s*")
+# compiled once (a module-level `re.sub` / `re.split` looks its pattern up in `re`'s cache at every call)
+_HOST_ENDING = re.compile(r"\.[a-z]{2,3}$", re.I)  # 'Libération.fr' -> 'Libération'
+_TAGLINE_SEPARATORS = re.compile(r"\s+[|–—-]\s+|\s*[|•·]\s*")
+_TITLE_SEPARATORS = re.compile(r"(\s+[|–—:•·»«~/]\s+|\s+-\s+|\s*\|\s*)")
 
 
 def page_metadata(html: str | None, url: str | None = None, blocks: list[str] | tuple[str, ...] = ()) -> PageMetadata:
@@ -156,7 +160,7 @@ def _decide_site_name(md: PageMetadata, head: Head, ld: JsonLd, url: str | None)
         source, value = names[0]
         value = _site_name_core(value, host, head.html_title)
         # 'Libération.fr' where another place calls the site 'Libération': the name without the host's ending
-        bare = re.sub(r"\.[a-z]{2,3}$", "", value, flags=re.I)
+        bare = _HOST_ENDING.sub("", value)
         if bare != value and any(fold_text(other) == fold_text(bare) for _s, other in names[1:]):
             value = bare
         md.site_name, md.site_name_source = value, source
@@ -184,7 +188,7 @@ def _decide_site_name(md: PageMetadata, head: Head, ld: JsonLd, url: str | None)
 def _site_name_core(value: str, host: str, html_title: str | None) -> str:
     """'Aktuálně.cz - Víte, co se právě děje' -> 'Aktuálně.cz': a tagline after a name that names the
     host is dropped, unless the page's own <title> carries the name with its tagline."""
-    parts = [p for p in re.split(r"\s+[|–—-]\s+|\s*[|•·]\s*", value) if p.strip()]
+    parts = [p for p in _TAGLINE_SEPARATORS.split(value) if p.strip()]
     if len(parts) >= 2 and _names_host(parts[0], host) and not _names_host(parts[1], host) \
             and not (html_title and fold_text(value) in fold_text(html_title)):
         return parts[0].strip()
@@ -294,7 +298,7 @@ def _strip_site(title: str, site: str | None, authors: list[str]) -> str:
     """'Headline | Section | Site' -> 'Headline' when the page states the site name: the last (or
     first) segment is dropped when it names the site (or the page's author: 'Headline | Jane Doe'),
     then short section segments with the same separator next to it."""
-    parts = re.split(r"(\s+[|–—:•·»«~/]\s+|\s+-\s+|\s*\|\s*)", title)
+    parts = _TITLE_SEPARATORS.split(title)
     if len(parts) < 3:
         return title
     segments, seps = parts[0::2], [p.strip() for p in parts[1::2]]

@@ -293,25 +293,27 @@ def _element_text(html: str, start: int, name: str, limit: int = ELEMENT_TEXT_CH
     depth, pos, parts = 1, start, []
     skip_until = None
     for m in _TAG_TOKEN.finditer(html, start, stop):
-        tag = (m.group(2) or "").lower()
+        closing, tag, rest = m.groups()  # ('/' or '', name, attributes) of a tag; all None for a comment
         if skip_until is not None:
-            if m.group(1) and tag == skip_until:
+            if closing and tag and tag.lower() == skip_until:
                 skip_until = None
                 pos = m.end()
             continue
-        parts.append(html[pos:m.start()])
-        pos = m.end()
+        lt, end = m.span()
+        parts.append(html[pos:lt])
+        pos = end
         if not tag:
             continue
-        if tag in _SKIP_CONTENT and not m.group(1):
+        tag = tag.lower()
+        if tag in _SKIP_CONTENT and not closing:
             skip_until = tag
             continue
         if tag == name:
-            if m.group(1):
+            if closing:
                 depth -= 1
                 if depth == 0:
                     break
-            elif not m.group(3).rstrip().endswith("/"):
+            elif not rest.rstrip().endswith("/"):
                 depth += 1
         parts.append("\n" if tag in _BREAK_TAGS else " ")
     else:

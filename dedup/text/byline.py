@@ -84,9 +84,11 @@ _DANGLING = r"\b(?:on|am|le|el|il|op|em|at|um|posted|published|updated|aktualisi
 _DANGLING_WORD = re.compile(_DANGLING, re.I)
 _HAS_DANGLING_WORD = caseless_finder(_DANGLING)  # most lines have none: no case-folding `sub` over them
 _NAME_WORD = re.compile(r"[^\W\d_][\w.'’-]*")
-# every wire agency's name holds one of these (dedup/rights/attribution.py): a cheap test before the full one
+# every wire agency's name holds one of these (dedup/rights/attribution.py): a cheap test before the full one;
+# 'ap' / 'pa' as whole words written `ap\b(?<!\wap)` (what `\bap\b` matches): every word then opens with a
+# letter, and `re` skips to the places where one of those letters stands instead of trying each word at each place
 _AGENCY_HINT = caseless_finder(r"reuters|press|presse|afp|agence|bloomberg|dpa|xinhua|efe|ansa|upi|united|kyodo|"
-                               r"yonhap|\bap\b|\bpa\b|staff|writer|correspondent")
+                               r"yonhap|ap\b(?<!\wap)|pa\b(?<!\wpa)|staff|writer|correspondent")
 BYLINE_LINE_CHARS = 120  # a longer line is a sentence (an author's biography), not a byline
 BYLINE_LINE_WORDS = 10   # nor is a line of more words, dates and times aside
 BYLINE_PARTS = 5         # nor a line of more names and labels ('CSP / International / Photovoltaik / ...')
@@ -209,7 +211,9 @@ _ARTICLE = re.compile(r"^(?:the|die|der|das|la|le|les|el|il|lo|de|het)\s+", re.I
 
 def _has_org_word(name: str) -> bool:
     low = name.lower()
-    return not _ORG_WORDS.isdisjoint(WORD_RE.findall(low)) or _ORG_ABBREVIATION.search(low) is not None
+    # (the abbreviations hold a '.' or 'city': without either, their pattern is not tried at every place)
+    return not _ORG_WORDS.isdisjoint(WORD_RE.findall(low)) or (
+        ("." in low or "city" in low) and _ORG_ABBREVIATION.search(low) is not None)
 
 
 def _is_organisation(name: str, site_keys: frozenset[str]) -> bool:
@@ -220,8 +224,13 @@ def _is_organisation(name: str, site_keys: frozenset[str]) -> bool:
     if fold_text(bare) in site_keys or fold_text(name) in site_keys:
         # a personal site is named after its author ('Wolfgang Michal' on wolfgangmichal.de)
         return not (bare == name and len(name.split()) >= 2 and _is_person_name(name) and not name.isupper()
-                    and not _has_org_word(name) and not _DOMAIN_LIKE.search(name))
-    return _has_org_word(name) or _DOMAIN_LIKE.search(name) is not None
+                    and not _has_org_word(name) and not _is_domain_like(name))
+    return _has_org_word(name) or _is_domain_like(name)
+
+
+def _is_domain_like(name: str) -> bool:
+    """`_DOMAIN_LIKE` finds a domain in the name (it needs a '.': without one it is not tried at every place)."""
+    return "." in name and _DOMAIN_LIKE.search(name) is not None
 
 
 _PARTICLES = frozenset("von van der den de del della di da dos das du le la lo bin ibn al el y e zu ten ter af av "

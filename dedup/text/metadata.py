@@ -139,14 +139,17 @@ def _is_platform(name: str) -> bool:
 
 
 def _decide_site_name(md: PageMetadata, head: Head, ld: JsonLd, url: str | None) -> None:
-    candidates: list[tuple[str, str]] = [("og_site_name", v) for v in head.meta.get("og:site_name", [])]
-    for obj in (ld.article, ld.page):
-        if obj is not None:
-            candidates += [("jsonld_publisher", name) for name, _kind in ld_entities(obj.get("publisher"), ld.ids)]
+    meta = head.meta
+    candidates: list[tuple[str, str]] = [("og_site_name", v) for v in meta.get("og:site_name", [])]
+    article_publishers = ld_entities(ld.article.get("publisher"), ld.ids) if ld.article is not None else []
+    candidates += [("jsonld_publisher", name) for name, _kind in article_publishers]
+    if ld.page is not None:
+        candidates += [("jsonld_publisher", name) for name, _kind in ld_entities(ld.page.get("publisher"), ld.ids)]
     if ld.website is not None and isinstance(ld.website.get("name"), str):
         candidates.append(("jsonld_website", ld.website["name"]))
     for key, source in _META_SITE_SOURCES:
-        candidates += [(source, value) for value in head.meta.get(key, ())]
+        if key in meta:
+            candidates += [(source, value) for value in meta[key]]
     host = md.url_host
     names = []
     for source, value in candidates:
@@ -177,11 +180,9 @@ def _decide_site_name(md: PageMetadata, head: Head, ld: JsonLd, url: str | None)
         if handle and fold_text(handle) == fold_text(_site_label(host)):
             md.site_name, md.site_name_source = handle, "twitter_site"
     publisher = None
-    if ld.article is not None:
-        orgs = ld_entities(ld.article.get("publisher"), ld.ids)
-        if orgs:
-            publisher = orgs[0][0]
-            md.publisher_is_person = orgs[0][1] == "person"
+    if article_publishers:  # (read once above: `ld_entities` is a pure reading of the objects)
+        publisher = article_publishers[0][0]
+        md.publisher_is_person = article_publishers[0][1] == "person"
     md.publisher = publisher or md.site_name
 
 

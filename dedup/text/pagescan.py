@@ -719,7 +719,7 @@ def _h2_anchor(html: str, start: int) -> tuple[int, int] | None:
 def _block_anchor(html: str, start: int, blocks: list[str]) -> tuple[int, int] | None:
     """No <h1>: where the first main-content block stands in the page (its opening words found)."""
     for block in blocks[:2]:
-        words = block.split()
+        words = block.split(None, 3)  # its first three words (and the rest)
         if len(words) < 3 or "&" in block or "<" in block:
             continue
         pos = html.find(" ".join(words[:3]), start)

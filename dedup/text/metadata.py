@@ -90,14 +90,15 @@ def page_metadata(html: str | None, url: str | None = None, blocks: list[str] | 
     """Title, authors, site name, published and modified time of one page, with their evidence."""
     md = PageMetadata()
     blocks = list(blocks or [])
-    head = Head({}, None, None, None, 0)
-    ld = JsonLd(None, None, None, {})
-    body = Body([], [], [], [], [], None)
     if html:
         head = read_head(html)
         body, scripts = scan_page(html, head.end, blocks, head.tag_starts)
         md.jsonld = jsonld_from_bodies(scripts)
         ld = read_jsonld(md.jsonld)
+    else:
+        head = Head({}, None, None, None, 0)
+        ld = JsonLd(None, None, None, {})
+        body = Body([], [], [], [], [], None)
     md.meta = {k: v[0] for k, v in head.meta.items()}
     md.html_title = head.html_title
     md.url_host = _host(url)

@@ -467,8 +467,10 @@ def _start_tag(html: str, lt: int, skip: frozenset[str]) -> tuple[str, int, dict
     if m is None:
         return None
     name = m.group(1).lower()
+    if name in skip:
+        return None
     gt = html.find(">", m.end(), m.end() + 3000)
-    if gt < 0 or name in skip:
+    if gt < 0:
         return None
     return name, gt, tag_attributes(html[m.end():gt])
 
@@ -503,7 +505,7 @@ def date_mark(html: str, lt: int) -> DateMark | None:
             return None
         raw = _element_text(html, gt + 1, tag, 400).replace("\n", " ")
     raw = raw.strip()
-    if not raw or len(raw) > 120 or not any(c.isdigit() for c in raw):
+    if not raw or len(raw) > 120 or not any(map(str.isdigit, raw)):
         return None
     return DateMark(lt, role, raw)
 
@@ -765,17 +767,19 @@ def _author_mark(html: str, lt: int) -> AuthorMark | None:
     elif name == "byline":
         kind = "byline_class"
     else:
-        tokens = (attrs.get("class", "") + " " + attrs.get("id", "")).split()
-        for token in tokens:
-            low = token.lower()
-            if ("author" in low or "byline" in low or low == "byl") and not _NOT_AUTHOR_TOKEN(low):
-                kind = "byline_class" if "byline" in low else "author_class"
-                break
+        # the class and id tokens, lower-cased (lower-casing neither makes nor removes white space); a token
+        # holding 'author' or 'byline', or equal to 'byl', holds 'author' or 'byl': without either, none is tried
+        classes = (attrs.get("class", "") + " " + attrs.get("id", "")).lower()
+        if "author" in classes or "byl" in classes:
+            for low in classes.split():
+                if ("author" in low or "byline" in low or low == "byl") and not _NOT_AUTHOR_TOKEN(low):
+                    kind = "byline_class" if "byline" in low else "author_class"
+                    break
         if kind is None and name == "a" and _AUTHOR_HREF.search(attrs.get("href", "")):
             kind = "author_link"
     if kind is None:
         return None
-    if any("comment" in (attrs.get(k) or "").lower() for k in ("class", "id")):
+    if "comment" in (attrs.get("class") or "").lower() or "comment" in (attrs.get("id") or "").lower():
         return None
     return AuthorMark(kind, lt, html, gt, name, attrs.get("content") if name == "meta" else None,
                        kind == "itemprop_author" and "itemscope" in attrs)

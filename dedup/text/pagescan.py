@@ -32,8 +32,12 @@ _META_OR_HEAD_END = re.compile(r"<(?:[mM][eE][tT][aA](?=[\s>/])|/head)")
 # the same, where a tag of the common form ('<meta name="k" content="v" />': one key, a content, no '<' or
 # '>' in a value, no '&' in the key) is matched whole, its key and content taken from the match (most tags of
 # a head)
+# ... and a tag that states no key ('<meta charset="utf-8">', '<meta http-equiv="X-UA-Compatible" content="IE=edge">':
+# `_META_ATTR` finds no key in them, so `_read_meta` adds nothing; an http-equiv value holds no '=', which a key
+# read inside it would need) is matched whole too, and passed over
 _PLAIN_META_OR_HEAD_END = re.compile(r'<(?:meta\s+(?:name|property|itemprop)="([^"<>&]*)"\s+content="([^"<>]*)"'
-                                     r'\s*/?\s*>|[mM][eE][tT][aA](?=[\s>/])|/head)')
+                                     r'\s*/?\s*>|(meta\s+(?:charset="[^"<>]*"|http-equiv="[^"<>=]*"\s+content="[^"<>]*")'
+                                     r'\s*/?\s*>)|[mM][eE][tT][aA](?=[\s>/])|/head)')
 # ... and where the tags of the page scan (`_SCRIPT_H1_TIME`: <script>, <h1>, <time>) open in the head, so that
 # the page scan starts where the head ends instead of scanning the head a second time (a fifth of a page's
 # characters): their names alone are matched, in the same cases, with the same lookahead; no match of this
@@ -155,6 +159,9 @@ def _scan_head(html: str, meta: dict[str, list[str]]) -> tuple[int, list[int] | 
                         meta[key] = [content]
                     elif len(values) < MAX_META_VALUES:
                         values.append(content)
+            continue
+        if m[3] is not None:  # a tag that states no key, matched whole: nothing to read
+            pos = m.end()
             continue
         gt = find(">", m.end(), HEAD_SCAN_CHARS)
         if gt < 0:

@@ -609,7 +609,9 @@ _HEAD_PIECES = ['<meta name="a" content="b">', '<meta property="og:title" conten
                 '<meta name="k" content="v" >', "<meta/>", '<metadata name="k" content="v">', '<meta name="k\u00a0" content="v">',
                 '<meta charset="utf-8">', '<meta charset="name=x" />', '<meta http-equiv="refresh" content="5; url=/">',
                 '<meta http-equiv="name=k" content="v">', '<meta http-equiv="x" content="a&amp;b" name="k">',
-                "<meta http-equiv='x' content='v'>", '<meta http-equiv="x" content="name=k">', '<meta CHARSET="a">']
+                "<meta http-equiv='x' content='v'>", '<meta http-equiv="x" content="name=k">', '<meta CHARSET="a">',
+                '<meta content="v" property="og:k" />', '<meta content="a&amp;b" name="K">', '<meta content="" name="k">',
+                '<meta content="name=x" name="k">', '<meta content="v" name="property=k">', '<meta content="v" name="">']
 _BODY_PIECES = ["<script>", '<script type="application/ld+json">', '<script src="x.js">', "</script>", "</SCRIPT >",
                 '{"@context": "https://schema.org", "@type": "NewsArticle", "headline": "H"}', "<h1>", "<H1 class=k>",
                 "</h1>", "<time>", '<time datetime="2020-01-02">', "</time>", "3 May 2021", "<TIME\n>", "<Script>",

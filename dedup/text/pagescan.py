@@ -34,10 +34,12 @@ _META_OR_HEAD_END = re.compile(r"<(?:[mM][eE][tT][aA](?=[\s>/])|/head)")
 # a head)
 # ... and a tag that states no key ('<meta charset="utf-8">', '<meta http-equiv="X-UA-Compatible" content="IE=edge">':
 # `_META_ATTR` finds no key in them, so `_read_meta` adds nothing; an http-equiv value holds no '=', which a key
-# read inside it would need) is matched whole too, and passed over
+# read inside it would need) is matched whole too, and passed over; and the common form with its content first
+# ('<meta content="v" property="k">': the same key and content for `_META_ATTR`, which reads no value's inside)
 _PLAIN_META_OR_HEAD_END = re.compile(r'<(?:meta\s+(?:name|property|itemprop)="([^"<>&]*)"\s+content="([^"<>]*)"'
                                      r'\s*/?\s*>|(meta\s+(?:charset="[^"<>]*"|http-equiv="[^"<>=]*"\s+content="[^"<>]*")'
-                                     r'\s*/?\s*>)|[mM][eE][tT][aA](?=[\s>/])|/head)')
+                                     r'\s*/?\s*>)|meta\s+content="([^"<>]*)"\s+(?:name|property|itemprop)="([^"<>&]*)"'
+                                     r'\s*/?\s*>|[mM][eE][tT][aA](?=[\s>/])|/head)')
 # ... and where the tags of the page scan (`_SCRIPT_H1_TIME`: <script>, <h1>, <time>) open in the head, so that
 # the page scan starts where the head ends instead of scanning the head a second time (a fifth of a page's
 # characters): their names alone are matched, in the same cases, with the same lookahead; no match of this
@@ -148,20 +150,24 @@ def _scan_head(html: str, meta: dict[str, list[str]]) -> tuple[int, list[int] | 
         count += 1
         content = m[2]
         if content is not None:  # the common form, read whole
+            key = m[1]
+        elif m[4] is not None:  # the same, content first
+            content, key = m[4], m[5]
+        elif m[3] is not None:  # a tag that states no key, matched whole: nothing to read
+            pos = m.end()
+            continue
+        if content is not None:
             pos = m.end()
             # what _add_meta does with one key, inline (most tags of a head; the key holds no '&')
             content = (html_lib.unescape(content) if "&" in content else content).strip()
             if content:
-                key = m[1].strip().lower()
+                key = key.strip().lower()
                 if key:
                     values = meta.get(key)
                     if values is None:
                         meta[key] = [content]
                     elif len(values) < MAX_META_VALUES:
                         values.append(content)
-            continue
-        if m[3] is not None:  # a tag that states no key, matched whole: nothing to read
-            pos = m.end()
             continue
         gt = find(">", m.end(), HEAD_SCAN_CHARS)
         if gt < 0:

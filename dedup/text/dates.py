@@ -259,8 +259,8 @@ def find_dates(text: str, day_first: bool = True, limit: int = 8, short_years: b
     when one follows it. Numeric d/m/y vs m/d/y: unambiguous values decide, else `day_first`.
     `short_years`: also 'dd.mm.yy' (only where markup says the text is a date: in running text
     '12.10.20' is as often a version number)."""
-    if not text:
-        return []
+    if not text or (not short_years and "20" not in text and "19" not in text):
+        return []  # (no year: nothing to find)
     iso, word_dmy, word_mdy, dotted, slashed = _year_contexts(text)
     if not (iso or word_dmy or word_mdy or dotted or slashed or short_years or "年" in text):
         return []

@@ -234,8 +234,9 @@ def _decide_title(md: PageMetadata, head: Head, ld: JsonLd, body: Body) -> None:
                 and not _names_site(t, site, md.url_host)]
     # 1. the visible headline (<h1>) that a metadata title states whole, or opens or closes at a separator
     for h1 in h1_texts:
+        h1_key, h1_word_list = fold_text(h1), word_list(h1)  # (once per headline, not once per candidate)
         for source, value in candidates:
-            if fold_text(h1) == fold_text(value) or _is_segment(h1, value, site, md.url_host):
+            if h1_key == fold_text(value) or _is_segment(h1, value, site, md.url_host, h1_word_list):
                 md.title, md.title_source = h1, "h1_in_" + source
                 return
     # 2. the page's only headline, when a metadata title is another wording of it (shares most of its words)
@@ -269,14 +270,15 @@ _SEPARATOR_CHARS = "|–—:•·»«~/\\-_>"
 _WORD_SPANS = re.compile(r"\w+")
 
 
-def _is_segment(part: str, whole: str, site: str | None = None, host: str = "") -> bool:
+def _is_segment(part: str, whole: str, site: str | None = None, host: str = "",
+                part_words: list[str] | None = None) -> bool:
     """`part` opens or closes `whole` at a separator and is its larger part ('Headline' of
     'Headline | Site', of 'Site: Headline'); never the short site or section part. Half of it
-    only when the other half names the site."""
-    pw = word_list(part)
+    only when the other half names the site. `part_words`: `word_list(part)`, when the caller has it."""
+    pw = word_list(part) if part_words is None else part_words
     whole_n = unicodedata.normalize("NFKC", whole)
     # the words first, their places only when the part opens or closes the whole (most pairs fail before)
-    ww = [w.casefold() for w in _WORD_SPANS.findall(whole_n)]
+    ww = list(map(str.casefold, _WORD_SPANS.findall(whole_n)))
     n = len(pw)
     if not pw or n >= len(ww) or n * 2 < len(ww) or (ww[:n] != pw and ww[-n:] != pw):
         return False
@@ -448,12 +450,14 @@ def _decide_authors(md: PageMetadata, html: str | None, head: Head, ld: JsonLd, 
                     entry.organisations.append(name)
             else:
                 add("jsonld", name)
+    meta = head.meta
     for key in _META_AUTHOR_KEYS:
-        for value in head.meta.get(key, []):
-            if not value.startswith(("http://", "https://", "@")):
-                add("meta", value)
+        if key in meta:
+            for value in meta[key]:
+                if not value.startswith(("http://", "https://", "@")):
+                    add("meta", value)
     for i, label in enumerate(("twitter:label1", "twitter:label2")):  # Yoast: 'Written by' / 'Jane Doe'
-        if any(_WRITTEN_BY.search(value) for value in head.meta.get(label, ())):
+        if label in meta and any(_WRITTEN_BY.search(value) for value in meta[label]):
             for data in head.meta.get(f"twitter:data{i + 1}", ()):
                 add("meta", data)
     headline = body.anchor

@@ -506,7 +506,7 @@ def test_caseless_finders_match_re_ignorecase():
     import itertools
     import re
 
-    from dedup.text.pagescan import caseless_finder, caseless_prefix
+    from dedup.text.normalise import caseless_finder, caseless_prefix
     pattern = r"\s*(?:by|posted\s+by|author|kicker|\bap\b|text)\s*:?"
     found, end, reference = caseless_finder(pattern), caseless_prefix(pattern), re.compile(pattern, re.I)
     pieces = ["By", "bY ", "POSTED  by", "Author:", "aUtHoR", "KICKER", "\u212aicker", "ſ", "İ", "ı", "AP", "ap.",

@@ -12,7 +12,7 @@ from itertools import repeat
 
 from dedup.rights.attribution import agency_from_credit, agency_name
 from dedup.text.dates import MONTHS, find_dates
-from dedup.text.pagescan import WORD_RE, caseless_finder, caseless_prefix, fold_text
+from dedup.text.normalise import WORD_RE, caseless_finder, caseless_prefix, fold_text
 
 # --------------------------------------------------------------------------------------------------
 # names: bylines -> people, agencies and organisations

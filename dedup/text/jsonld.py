@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dedup.text.pagescan import clean_text
+from dedup.text.normalise import clean_text
 
 _ARTICLE_TYPES = frozenset((
     "article", "newsarticle", "reportagenewsarticle", "analysisnewsarticle", "opinionnewsarticle",

@@ -29,9 +29,9 @@ from dedup.text.dates import find_dates
 from dedup.text.markup import first_str, jsonld_from_bodies
 from dedup.text.pagedates import decide_dates
 from dedup.text.jsonld import JsonLd, ld_entities, read_jsonld
-from dedup.text.pagescan import (HEADLINE_REGION, AuthorMark, Body, Head, author_marks, caseless_finder, caseless_prefix,
-                                 clean_text, fold_text, nearest_lines, read_head, read_headline_region, scan_page,
-                                 word_list)
+from dedup.text.normalise import caseless_finder, caseless_prefix, clean_text, fold_text, word_list
+from dedup.text.pagescan import (HEADLINE_REGION, AuthorMark, Body, Head, author_marks, nearest_lines, read_head,
+                                 read_headline_region, scan_page)
 
 # --------------------------------------------------------------------------------------------------
 # result

@@ -16,8 +16,9 @@ from typing import NamedTuple
 from dedup.text.dates import find_dates, parse_published, url_date
 from dedup.text.jsonld import JsonLd
 from dedup.text.markup import first_str
+from dedup.text.normalise import fold_text
 from dedup.text.pagescan import (MODIFIED_ROLE, PUBLISHED_TIME_ROLE, WINDOW_AFTER, WINDOW_BEFORE, Body, Head,
-                                 date_mark, fold_text, read_headline_region)
+                                 date_mark, read_headline_region)
 
 # words that name a publication date; 'Stand' ('Stand: 28.04.2020 18:00 Uhr', German news' "as of") names the
 # version the page shows, which is what a citation gives

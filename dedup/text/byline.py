@@ -87,8 +87,9 @@ _NAME_WORD = re.compile(r"[^\W\d_][\w.'’-]*")
 # every wire agency's name holds one of these (dedup/rights/attribution.py): a cheap test before the full one;
 # 'ap' / 'pa' as whole words written `ap\b(?<!\wap)` (what `\bap\b` matches): every word then opens with a
 # letter, and `re` skips to the places where one of those letters stands instead of trying each word at each place
-_AGENCY_HINT = caseless_finder(r"reuters|press|presse|afp|agence|bloomberg|dpa|xinhua|efe|ansa|upi|united|kyodo|"
-                               r"yonhap|ap\b(?<!\wap)|pa\b(?<!\wpa)|staff|writer|correspondent")
+_AGENCY_HINT_PATTERN = (r"reuters|press|presse|afp|agence|bloomberg|dpa|xinhua|efe|ansa|upi|united|kyodo|yonhap|"
+                        r"ap\b(?<!\wap)|pa\b(?<!\wpa)|staff|writer|correspondent")
+_AGENCY_HINT = caseless_finder(_AGENCY_HINT_PATTERN)
 BYLINE_LINE_CHARS = 120  # a longer line is a sentence (an author's biography), not a byline
 BYLINE_LINE_WORDS = 10   # nor is a line of more words, dates and times aside
 BYLINE_PARTS = 5         # nor a line of more names and labels ('CSP / International / Photovoltaik / ...')

@@ -37,8 +37,9 @@ _META_OR_HEAD_END = re.compile(r"<(?:[mM][eE][tT][aA](?=[\s>/])|/head)")
 # read inside it would need) is matched whole too, and passed over; and the common form with its content first
 # ('<meta content="v" property="k">': the same key and content for `_META_ATTR`, which reads no value's inside)
 _PLAIN_META_OR_HEAD_END = re.compile(r'<(?:meta\s+(?:name|property|itemprop)="([^"<>&]*)"\s+content="([^"<>]*)"'
-                                     r'\s*/?\s*>|(meta\s+(?:charset="[^"<>]*"|http-equiv="[^"<>=]*"\s+content="[^"<>]*")'
-                                     r'\s*/?\s*>)|meta\s+content="([^"<>]*)"\s+(?:name|property|itemprop)="([^"<>&]*)"'
+                                     r'\s*/?\s*>|(meta\s+(?:charset="[^"<>]*"|'
+                                     r'http-equiv="[^"<>=]*"\s+content="[^"<>]*")\s*/?\s*>)|'
+                                     r'meta\s+content="([^"<>]*)"\s+(?:name|property|itemprop)="([^"<>&]*)"'
                                      r'\s*/?\s*>|[mM][eE][tT][aA](?=[\s>/])|/head)')
 # ... and where the tags of the page scan (`_SCRIPT_H1_TIME`: <script>, <h1>, <time>) open in the head, so that
 # the page scan starts where the head ends instead of scanning the head a second time (a fifth of a page's

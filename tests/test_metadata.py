@@ -506,7 +506,7 @@ def test_caseless_finders_match_re_ignorecase():
     import itertools
     import re
 
-    from dedup.text.pagescan import caseless_finder, caseless_prefix
+    from dedup.text.normalise import caseless_finder, caseless_prefix
     pattern = r"\s*(?:by|posted\s+by|author|kicker|\bap\b|text)\s*:?"
     found, end, reference = caseless_finder(pattern), caseless_prefix(pattern), re.compile(pattern, re.I)
     pieces = ["By", "bY ", "POSTED  by", "Author:", "aUtHoR", "KICKER", "\u212aicker", "ſ", "İ", "ı", "AP", "ap.",
@@ -606,7 +606,14 @@ _HEAD_PIECES = ['<meta name="a" content="b">', '<meta property="og:title" conten
                 '<meta name="k" content="v" data-x="1">', '<meta\n name="k"\ncontent="v"\n>', '<meta name="k" content="<b">',
                 '<meta property="p" name="n" content="v">', '<meta name="a b" content="c"', "<meta", '<meta name="k>x" content="v">', "<", ">", " ", "x",
                 '"', "'", "<body>", '<meta name="\u0130" content="\u00e9">', '<meta name="k" content="v"/>', "<script>",
-                '<meta name="k" content="v" >', "<meta/>", '<metadata name="k" content="v">', '<meta name="k\u00a0" content="v">']
+                '<meta name="k" content="v" >', "<meta/>", '<metadata name="k" content="v">',
+                '<meta name="k\u00a0" content="v">',
+                '<meta charset="utf-8">', '<meta charset="name=x" />', '<meta http-equiv="refresh" content="5; url=/">',
+                '<meta http-equiv="name=k" content="v">', '<meta http-equiv="x" content="a&amp;b" name="k">',
+                "<meta http-equiv='x' content='v'>", '<meta http-equiv="x" content="name=k">', '<meta CHARSET="a">',
+                '<meta content="v" property="og:k" />', '<meta content="a&amp;b" name="K">',
+                '<meta content="" name="k">', '<meta content="name=x" name="k">', '<meta content="v" name="property=k">',
+                '<meta content="v" name="">']
 _BODY_PIECES = ["<script>", '<script type="application/ld+json">', '<script src="x.js">', "</script>", "</SCRIPT >",
                 '{"@context": "https://schema.org", "@type": "NewsArticle", "headline": "H"}', "<h1>", "<H1 class=k>",
                 "</h1>", "<time>", '<time datetime="2020-01-02">', "</time>", "3 May 2021", "<TIME\n>", "<Script>",
@@ -792,3 +799,232 @@ def test_nearest_lines_is_the_sort_by_distance():
             return start - item[0] if item[0] < start else item[0] - end
 
         assert nearest_lines(lines, (start, end), limit) == sorted(lines, key=distance)[:limit], (lines, start, end)
+
+
+# ------------------------------------------------------------------------------------------------ round 8's forms
+
+def _reference_find_dates(text: str, day_first: bool = True, limit: int = 8, short_years: bool = False):
+    """Round 7's `find_dates`: every pattern tried on any text with a year (its numeric ones when their
+    separator is in the text)."""
+    from dedup.text import dates
+
+    if not text or (dates._YEAR_ANYWHERE.search(text) is None and not short_years):
+        return []
+    found = []
+    for m in dates._ISO_DATE.finditer(text):
+        found.append((m.start(), m.end(), int(m["y"]), int(m["m"]), int(m["d"]), m if m["h"] else None))
+    for rx in (dates._WORD_DATE_DMY, dates._WORD_DATE_MDY):
+        for m in rx.finditer(text):
+            month = MONTHS.get(m["mon"].lower().rstrip("."))
+            if month:
+                found.append((m.start(), m.end(), int(m["y"]), month, int(m["d"]), None))
+    if "." in text:
+        for m in dates._NUM_DATE_DMY.finditer(text):
+            found.append((m.start(), m.end(), int(m["y"]), int(m["m"]), int(m["d"]), None))
+        if short_years:
+            for m in dates._NUM_DATE_DMY_SHORT.finditer(text):
+                found.append((m.start(), m.end(), 2000 + int(m["y"]), int(m["m"]), int(m["d"]), None))
+    if "/" in text:
+        for m in dates._NUM_DATE_SLASH.finditer(text):
+            a, b = int(m["a"]), int(m["b"])
+            day, month = (a, b) if (a > 12 or (day_first and b <= 12)) else (b, a)
+            found.append((m.start(), m.end(), int(m["y"]), month, day, None))
+    if "年" in text:
+        for m in dates._CJK_DATE.finditer(text):
+            found.append((m.start(), m.end(), int(m["y"]), int(m["m"]), int(m["d"]), None))
+    found.sort(key=lambda f: (f[0], -f[1]))
+    out: list = []
+    last_end = -1
+    for start, end, y, mo, d, iso_clock in found:
+        if start < last_end:
+            continue
+        clock = iso_clock
+        if clock is None:
+            clock = dates._CLOCK_AFTER.match(text, end)
+            if clock is not None and int(clock["h"]) > 23:
+                clock = None
+        made = dates._make_date(y, mo, d, clock)
+        if made is None:
+            continue
+        stop = clock.end() if clock is not None and clock is not iso_clock else end
+        out.append(dates.TextDate(made[0], text[start:stop].strip(), made[1], start, stop, date(y, mo, d)))
+        last_end = stop
+        if len(out) >= limit:
+            break
+    return out
+
+
+def _date_like_text(rnd) -> str:
+    """A text of date-like pieces in every order the patterns read (and some they do not), one character
+    sometimes dropped, added or doubled."""
+    blanks = [" ", "  ", "\t", "\u00a0", "\n", " \u2003", ""]
+    months = ["Jan", "January", "März", "mai", "Nov", "nov", "Dezember", "déc", "Sept", "abc", "JUNE", "août", "x"]
+    days = ["1", "5", "12", "31", "05", "40", "\u0663", "\u00b2"]
+    years = ["2019", "2020", "1999", "1899", "2101", "20", "202", "12020", "2020\u0663"]
+    pieces = []
+    for _ in range(rnd.randint(1, 5)):
+        w, d, m, y = rnd.choice(blanks), rnd.choice(days), rnd.choice(months), rnd.choice(years)
+        suffix, comma, de = rnd.choice(["", "st", "nd", "th", ".", "er"]), rnd.choice(["", ",", ".", ".,"]), \
+            rnd.choice(["", "de ", "de\t"])
+        pieces.append(rnd.choice([
+            d + suffix + w + de + m + comma + rnd.choice(blanks) + de + y,
+            m + comma + w + d + suffix + rnd.choice(["", ","]) + rnd.choice(blanks) + y,
+            d + "." + rnd.choice(["", " "]) + rnd.choice(["1", "12", "13"]) + "." + rnd.choice(["", " ", "  "]) + y,
+            d + "/" + rnd.choice(["1", "12", "13"]) + "/" + y,
+            y + rnd.choice("-/.") + rnd.choice(["01", "12", "13"]) + rnd.choice("-/.") + rnd.choice(["05", "31"])
+            + rnd.choice(["", "T10:30", " 10:30:00Z", "T09:15+0200"]),
+            y + "年" + rnd.choice(["1", "12"]) + "月5日",
+            d + "." + rnd.choice(["1", "12"]) + "." + rnd.choice(["20", "99"]),
+            rnd.choice([", 10:43", " at 1:47 AM", " um 11:43 Uhr", " - 09:15 EDT", " 25:00"]),
+            rnd.choice(["Posted ", "on ", "© ", "_", "-", "(", "Published: "]), w, comma, m]))
+    text = "".join(pieces)
+    if text and rnd.random() < 0.5:
+        i = rnd.randrange(len(text))
+        text = rnd.choice([text[:i] + text[i + 1:], text[:i] + rnd.choice(" .,/-09aZ\u00a0") + text[i:],
+                           text[:i] + text[i] + text[i:]])
+    return text
+
+
+def test_find_dates_skips_only_patterns_that_cannot_match():
+    """`find_dates` tries a pattern only where a year stands in its context (`_year_contexts`): the same dates
+    as trying every pattern, on random date-like texts and on the lines of the real pages' headline regions."""
+    import random
+
+    from dedup.text.pagescan import read_head, read_headline_region, scan_page
+    rnd = random.Random(8)
+    found = 0
+    for _ in range(40000):
+        text = _date_like_text(rnd)
+        for kwargs in ({}, {"day_first": False}, {"short_years": True}, {"limit": 1}):
+            ours = find_dates(text, **kwargs)
+            assert ours == _reference_find_dates(text, **kwargs), (text, kwargs)
+            found += bool(ours)
+    assert found > 20000  # most texts state a date
+    lines = 0
+    for _corpus, _url, html, _gold in _real_pages():
+        head = read_head(html)
+        body, _scripts = scan_page(html, head.end, [])
+        read_headline_region(html, head.end, body)
+        for _pos, line in body.window:
+            assert find_dates(line) == _reference_find_dates(line), line
+            lines += 1
+    assert lines > 5000
+
+
+def test_page_scan_from_the_head_end_with_the_heads_tag_starts():
+    """The page scan started at the head's end, with the <script>/<h1>/<time> places the head scan found before
+    it, gives what scanning the whole page gives, on random pages of head and body pieces and on the real
+    pages."""
+    import random
+
+    from dedup.text.pagescan import read_head, scan_page
+    rnd = random.Random(29)
+    pieces = _HEAD_PIECES + _BODY_PIECES + [
+        "<head>", "<meta name=x content='<script>'>", '<meta content="<h1>"', "<time x</head>",
+        '<script type="application/ld+json">{"@context": "https://schema.org", "@type": "NewsArticle"}</head>']
+    known = 0
+    for _ in range(20000):
+        html = "".join(rnd.choice(pieces) for _ in range(rnd.randrange(1, 16)))
+        head = read_head(html)
+        body, scripts = scan_page(html, head.end, [], head.tag_starts)
+        whole, whole_scripts = scan_page(html, head.end, [])
+        assert (body.h1, body.times, scripts, body.anchor) == (whole.h1, whole.times, whole_scripts, whole.anchor), html
+        known += bool(head.tag_starts)
+    assert known > 3000  # the head held such tags
+    pages = 0
+    for _corpus, _url, html, _gold in _real_pages():
+        head = read_head(html)
+        body, scripts = scan_page(html, head.end, [], head.tag_starts)
+        whole, whole_scripts = scan_page(html, head.end, [])
+        assert (body.h1, body.times, scripts, body.anchor) == (whole.h1, whole.times, whole_scripts, whole.anchor)
+        pages += head.tag_starts is not None
+    assert pages > 300
+
+
+def test_byline_quick_tests_are_the_former_tests():
+    """The byline tests written for speed decide as their former forms: the agency hint with 'ap' / 'pa' as
+    `ap\\b(?<!\\wap)` (was `\\bap\\b`), the organisation abbreviations and domains tried only with a '.' (or
+    'city'), the leading article by `match`, ASCII digits by a pattern; random texts, ASCII and not."""
+    import random
+
+    from dedup.text import byline
+    former_hint = re.compile(byline._AGENCY_HINT_PATTERN.replace(r"ap\b(?<!\wap)", r"\bap\b")
+                             .replace(r"pa\b(?<!\wpa)", r"\bpa\b"), re.I)
+    assert former_hint.pattern != byline._AGENCY_HINT_PATTERN
+    pieces = ["ap", "pa", "AP", "Pa", " ", "-", "x", "map", "apx", "pap", "_ap", "ap_", "é", "\u0130", "ı", "reuters",
+              "\n", ".", "pa.", "1ap", "e.v", "E. V", "s.a", "city of", "City  Of", ".com", "x.de", "Verlag", "the ",
+              "Die ", "²", "٣", "\u212a", "Jane", "Doe", "-net.org", "\u00a0", "ap\u00a0"]
+    rnd = random.Random(31)
+    for _ in range(30000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randrange(1, 8)))
+        assert byline._AGENCY_HINT(text) == (former_hint.search(text) is not None), text
+        low = text.lower()
+        assert byline._has_org_word(text) == (any(w in byline._ORG_WORDS for w in byline.WORD_RE.findall(low))
+                                              or byline._ORG_ABBREVIATION.search(low) is not None), text
+        assert byline._is_domain_like(text) == (byline._DOMAIN_LIKE.search(text) is not None), text
+        article = byline._ARTICLE.match(text)
+        assert (text[article.end():] if article else text) == byline._ARTICLE.sub("", text), text
+    for code in range(128):  # an ASCII character is a digit for `str.isdigit` when it is 0-9
+        assert chr(code).isdigit() == (byline._ASCII_DIGIT.search(chr(code)) is not None)
+
+
+def test_lower_casing_neither_makes_nor_removes_white_space():
+    """The class and id tokens of an author mark, and a name's words, are split after lower-casing: every
+    character is white space exactly when its lower case is, and a lower case holds white space only then."""
+    import sys
+
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        lowered = char.lower()
+        assert char.isspace() == (lowered.isspace() and len(lowered) == 1), hex(code)
+        assert char.isspace() or not any(c.isspace() for c in lowered), hex(code)
+
+
+def _reference_element_text(html: str, start: int, name: str, limit: int) -> str:
+    """Round 7's `_element_text` (each token's groups read one by one), written over a list of its tokens."""
+    import html as html_lib
+
+    from dedup.text import pagescan
+
+    if name in pagescan._VOID:
+        return ""
+    stop = min(len(html), start + limit)
+    tokens = [(m.start(), m.end(), m.group(1), (m.group(2) or "").lower(), m.group(3))
+              for m in pagescan._TAG_TOKEN.finditer(html, start, stop)]
+    depth, pos, parts, skipping, closed = 1, start, [], None, False
+    for lt, gt, slash, tag, rest in tokens:
+        if skipping is not None:
+            skipping, pos = (None, gt) if slash and tag == skipping else (skipping, pos)
+            continue
+        parts += [html[pos:lt]]
+        pos = gt
+        if tag and tag in pagescan._SKIP_CONTENT and not slash:
+            skipping = tag
+        elif tag:
+            depth += (-1 if slash else 0 if rest.rstrip().endswith("/") else 1) if tag == name else 0
+            if depth == 0:
+                closed = True
+                break
+            parts += ["\n" if tag in pagescan._BREAK_TAGS else " "]
+    if not closed and skipping is None:
+        parts += [html[pos:stop]]
+    text = html_lib.unescape("".join(parts))
+    return "\n".join(pagescan._text_lines(text))
+
+
+def test_element_text_reads_what_the_former_loop_read():
+    """An element's visible text is the same as round 7's loop gave, on random fragments of nested, void,
+    skipped and broken tags, comments and entities."""
+    import random
+
+    from dedup.text.pagescan import _element_text
+    pieces = ["<span>", "</span>", "<SPAN class=x>", "</Span >", "<div>", "</div>", "<br>", "<br/>", "<span/>",
+              "<script>", "</script>", "</SCRIPT>", "<STYLE>", "</style>", "</Style>", "<!-- c -->", "<!--", "-->",
+              "<!x>", "<?p?>", "</>",
+              "Jane", " Doe", "&amp;", "&#10;", "\n", "  ", "<p>", "</p>", "<a href='/a'>", "</a>", "<", ">", "x" * 50]
+    rnd = random.Random(37)
+    for _ in range(20000):
+        html = "".join(rnd.choice(pieces) for _ in range(rnd.randrange(1, 14)))
+        name, limit = rnd.choice(["span", "div", "a", "br"]), rnd.choice([40, 400, 3000])
+        start = rnd.randrange(0, len(html) + 1)
+        assert _element_text(html, start, name, limit) == _reference_element_text(html, start, name, limit), html

@@ -8,10 +8,11 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import repeat
 
 from dedup.rights.attribution import agency_from_credit, agency_name
 from dedup.text.dates import MONTHS, find_dates
-from dedup.text.pagescan import WORD_RE, caseless_finder, caseless_prefix, fold_text
+from dedup.text.normalise import WORD_RE, caseless_finder, caseless_prefix, fold_text
 
 # --------------------------------------------------------------------------------------------------
 # names: bylines -> people, agencies and organisations
@@ -83,9 +84,12 @@ _DANGLING = r"\b(?:on|am|le|el|il|op|em|at|um|posted|published|updated|aktualisi
 _DANGLING_WORD = re.compile(_DANGLING, re.I)
 _HAS_DANGLING_WORD = caseless_finder(_DANGLING)  # most lines have none: no case-folding `sub` over them
 _NAME_WORD = re.compile(r"[^\W\d_][\w.'’-]*")
-# every wire agency's name holds one of these (dedup/rights/attribution.py): a cheap test before the full one
-_AGENCY_HINT = caseless_finder(r"reuters|press|presse|afp|agence|bloomberg|dpa|xinhua|efe|ansa|upi|united|kyodo|"
-                               r"yonhap|\bap\b|\bpa\b|staff|writer|correspondent")
+# every wire agency's name holds one of these (dedup/rights/attribution.py): a cheap test before the full one;
+# 'ap' / 'pa' as whole words written `ap\b(?<!\wap)` (what `\bap\b` matches): every word then opens with a
+# letter, and `re` skips to the places where one of those letters stands instead of trying each word at each place
+_AGENCY_HINT_PATTERN = (r"reuters|press|presse|afp|agence|bloomberg|dpa|xinhua|efe|ansa|upi|united|kyodo|yonhap|"
+                        r"ap\b(?<!\wap)|pa\b(?<!\wpa)|staff|writer|correspondent")
+_AGENCY_HINT = caseless_finder(_AGENCY_HINT_PATTERN)
 BYLINE_LINE_CHARS = 120  # a longer line is a sentence (an author's biography), not a byline
 BYLINE_LINE_WORDS = 10   # nor is a line of more words, dates and times aside
 BYLINE_PARTS = 5         # nor a line of more names and labels ('CSP / International / Photovoltaik / ...')
@@ -120,9 +124,8 @@ def parse_byline(text: str, site_names: tuple[str, ...] = ()) -> Byline:
             continue  # a list of topics or tags
         after_role = False
         for part in parts:
+            # (stripping drops no letter: every part kept above holds one, and holds it still)
             part = part.strip(" \t.:-–—|,;·•\"'“”«»")
-            if not part or not _HAS_LETTER.search(part):
-                continue
             part = _without_prefixes(part, " .:-–—")
             agency = (agency_name(part) or agency_from_credit(part)) if _AGENCY_HINT(part) else None
             if agency:
@@ -209,18 +212,26 @@ _ARTICLE = re.compile(r"^(?:the|die|der|das|la|le|les|el|il|lo|de|het)\s+", re.I
 
 def _has_org_word(name: str) -> bool:
     low = name.lower()
-    return any(w in _ORG_WORDS for w in WORD_RE.findall(low)) or _ORG_ABBREVIATION.search(low) is not None
+    # (the abbreviations hold a '.' or 'city': without either, their pattern is not tried at every place)
+    return not _ORG_WORDS.isdisjoint(WORD_RE.findall(low)) or (
+        ("." in low or "city" in low) and _ORG_ABBREVIATION.search(low) is not None)
 
 
 def _is_organisation(name: str, site_keys: frozenset[str]) -> bool:
     if " " not in name and name.isupper() and len(name) >= 3:
         return True  # 'ARD', 'NDR': an acronym alone names an organisation, not a person
-    bare = _ARTICLE.sub("", name)
+    article = _ARTICLE.match(name)  # (the pattern matches only at the start: `_ARTICLE.sub("", name)`)
+    bare = name[article.end():] if article else name
     if fold_text(bare) in site_keys or fold_text(name) in site_keys:
         # a personal site is named after its author ('Wolfgang Michal' on wolfgangmichal.de)
         return not (bare == name and len(name.split()) >= 2 and _is_person_name(name) and not name.isupper()
-                    and not _has_org_word(name) and not _DOMAIN_LIKE.search(name))
-    return _has_org_word(name) or _DOMAIN_LIKE.search(name) is not None
+                    and not _has_org_word(name) and not _is_domain_like(name))
+    return _has_org_word(name) or _is_domain_like(name)
+
+
+def _is_domain_like(name: str) -> bool:
+    """`_DOMAIN_LIKE` finds a domain in the name (it needs a '.': without one it is not tried at every place)."""
+    return "." in name and _DOMAIN_LIKE.search(name) is not None
 
 
 _PARTICLES = frozenset("von van der den de del della di da dos das du le la lo bin ibn al el y e zu ten ter af av "
@@ -234,6 +245,7 @@ _CALENDAR_WORDS = frozenset((
 _NOT_NAME_OR_ROLE = _NOT_A_NAME | _ROLE_WORDS
 # particles that cannot open a name ('St. John', 'Al Gore', 'van Gogh' can)
 _OPENING_PARTICLES = _PARTICLES - {"st.", "st", "al", "el", "de", "van", "von"}
+_ASCII_DIGIT = re.compile(r"[0-9]")
 _BAD_NAME_CHAR = re.compile(r"[!?=<>{}\[\]#*+:;\"“”|©®@/\\]")
 
 
@@ -247,20 +259,21 @@ def _is_person_name(name: str) -> bool:
         return False
     low = name.lower()
     lows = low.split()  # the words lower-cased (lower-casing neither makes nor removes white space)
-    if low in _NOT_A_NAME or all(w in _NOT_NAME_OR_ROLE for w in lows):
+    # (set operations and `map` rather than generators over the words: the same tests, without a Python step each)
+    if low in _NOT_A_NAME or _NOT_NAME_OR_ROLE.issuperset(lows):
         return False
     if _BAD_NAME_CHAR.search(name):
         return False
-    if any(w.strip(".,") in _CALENDAR_WORDS for w in lows):
+    if not _CALENDAR_WORDS.isdisjoint(map(str.strip, lows, repeat(".,"))):
         return False
-    if not all(_HAS_LETTER.search(w) for w in words):
+    if not all(map(_HAS_LETTER.search, words)):
         return False
     if len(words) == 1 and len(name) > 3 and MONTHS.get(low) is not None:
         return False
     if len(words) == 1:
         return not name.isdigit() and _HAS_LETTER.search(name) is not None
-    if any(map(str.isdigit, name)):
-        return False
+    if _ASCII_DIGIT.search(name) if name.isascii() else any(map(str.isdigit, name)):
+        return False  # (an ASCII character is a digit for `str.isdigit` when it is 0-9)
     if lows[-1] in _PARTICLES or lows[0] in _OPENING_PARTICLES:
         return False
     return all(w[0].isupper() or not w[0].isalpha() or lw in _PARTICLES for w, lw in zip(words, lows))

@@ -169,6 +169,9 @@ class TextDate(NamedTuple):
     day: date  # the day as stated (before conversion to UTC)
 
 
+_NUMERIC_ZONE = re.compile(r"(?:UTC|GMT)?\s?([+-])(\d{1,2}):?(\d{2})?")
+
+
 def _zone_offset(tz: str | None) -> float | None:
     """'EDT' -> -4, '+02:00' -> 2, 'UTC+1' -> 1, 'MESZ' -> 2; unknown -> None (read as UTC)."""
     if not tz:
@@ -178,7 +181,7 @@ def _zone_offset(tz: str | None) -> float | None:
         return 0.0 if tz == "Z" else 1.0
     if tz == "MESZ":
         return 2.0
-    m = re.fullmatch(r"(?:UTC|GMT)?\s?([+-])(\d{1,2}):?(\d{2})?", tz)
+    m = _NUMERIC_ZONE.fullmatch(tz)
     if m:
         return (1 if m[1] == "+" else -1) * (int(m[2]) + int(m[3] or 0) / 60)
     return _TZ_OFFSETS.get(tz.upper())
@@ -209,29 +212,76 @@ def _make_date(y: int, m: int, d: int, clock: re.Match | None) -> tuple[datetime
     return local.astimezone(timezone.utc), clock is not None
 
 
+def _year_contexts(text: str) -> tuple[bool, bool, bool, bool, bool]:
+    """Which date patterns can match, from what stands around the text's four-digit years (19xx, 20xx):
+    (ISO: a year followed by '-', '/' or '.'; d Month yyyy: a year after white space after a letter, a
+    '.' or ','; Month d, yyyy: a year after white space after a digit, a day suffix or ','; d.m.yyyy: a year
+    after '.' or '. '; d/m/yyyy: a year after '/'). The year of each of these patterns stands where
+    `_YEAR_ANYWHERE` finds one: it is not preceded by a digit, so it cannot start inside an earlier match
+    (all digits). A pattern whose context no year has cannot match, and its scan is skipped (most texts
+    have one year, or none; the word patterns try every letter)."""
+    iso = word_dmy = word_mdy = dotted = slashed = False
+    for m in _YEAR_ANYWHERE.finditer(text):
+        y = m.start()
+        if text[y + 4:y + 5] in ("-", "/", "."):
+            iso = True
+        if not y:
+            continue
+        before = text[y - 1]
+        if before == ".":
+            dotted = True
+        elif before == "/":
+            slashed = True
+        elif before.isspace():
+            k = y - 2  # the character before the run of white space (`\s+`, which the patterns take whole)
+            while k >= 0 and text[k].isspace():
+                k -= 1
+            if k < 0:
+                continue
+            if text[k] == "." and k == y - 2:
+                dotted = True  # '. 2020' (d.m. yyyy)
+            if text[k] == ",":
+                k -= 1
+            # 'Nov 5th, 2020', 'Nov 5, 2020': a digit, or a day suffix after one; '5 Nov. 2020', '5 Nov, 2020',
+            # '5 de nov de 2020': a letter (a character `[^\W\d_]` matches)
+            c = text[k] if k >= 0 else ""
+            if c.isdecimal() or (text[k - 1:k + 1] in ("st", "nd", "rd", "th") and k >= 2 and text[k - 2].isdecimal()):
+                word_mdy = True
+            if c == "." and k >= 1:
+                c = text[k - 1]
+            if c.isalnum() and not c.isdecimal():
+                word_dmy = True
+    return iso, word_dmy, word_mdy, dotted, slashed
+
+
 def find_dates(text: str, day_first: bool = True, limit: int = 8, short_years: bool = False) -> list[TextDate]:
     """Every date the text states (at most `limit`, in text order), each with its clock time and zone
     when one follows it. Numeric d/m/y vs m/d/y: unambiguous values decide, else `day_first`.
     `short_years`: also 'dd.mm.yy' (only where markup says the text is a date: in running text
     '12.10.20' is as often a version number)."""
-    if not text or (_YEAR_ANYWHERE.search(text) is None and not short_years):
+    if not text or (not short_years and "20" not in text and "19" not in text):
+        return []  # (no year: nothing to find)
+    iso, word_dmy, word_mdy, dotted, slashed = _year_contexts(text)
+    if not (iso or word_dmy or word_mdy or dotted or slashed or short_years or "年" in text):
         return []
     found: list[tuple[int, int, int, int, int, re.Match | None, tuple[int, int] | None]] = []
-    for m in _ISO_DATE.finditer(text):
-        found.append((m.start(), m.end(), int(m["y"]), int(m["m"]), int(m["d"]), m if m["h"] else None, None))
-    for rx in (_WORD_DATE_DMY, _WORD_DATE_MDY):
-        for m in rx.finditer(text):
-            month = MONTHS.get(m["mon"].lower().rstrip("."))
-            if month:
-                found.append((m.start(), m.end(), int(m["y"]), month, int(m["d"]), None, None))
+    if iso:
+        for m in _ISO_DATE.finditer(text):
+            found.append((m.start(), m.end(), int(m["y"]), int(m["m"]), int(m["d"]), m if m["h"] else None, None))
+    for rx, possible in ((_WORD_DATE_DMY, word_dmy), (_WORD_DATE_MDY, word_mdy)):
+        if possible:
+            for m in rx.finditer(text):
+                month = MONTHS.get(m["mon"].lower().rstrip("."))
+                if month:
+                    found.append((m.start(), m.end(), int(m["y"]), month, int(m["d"]), None, None))
     # each numeric pattern needs its separator: a missing one skips a scan of the text
-    if "." in text:
+    if dotted:
         for m in _NUM_DATE_DMY.finditer(text):
             found.append((m.start(), m.end(), int(m["y"]), int(m["m"]), int(m["d"]), None, None))
-        if short_years:
-            for m in _NUM_DATE_DMY_SHORT.finditer(text):
-                found.append((m.start(), m.end(), 2000 + int(m["y"]), int(m["m"]), int(m["d"]), None, None))
-    if "/" in text:
+    if short_years and "." in text:
+        for m in _NUM_DATE_DMY_SHORT.finditer(text):
+            found.append((m.start(), m.end(), 2000 + int(m["y"]), int(m["m"]), int(m["d"]), None, None))
+    if slashed:
         for m in _NUM_DATE_SLASH.finditer(text):
             a, b = int(m["a"]), int(m["b"])
             day, month = (a, b) if (a > 12 or (day_first and b <= 12)) else (b, a)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dedup.text.pagescan import clean_text
+from dedup.text.normalise import clean_text
 
 _ARTICLE_TYPES = frozenset((
     "article", "newsarticle", "reportagenewsarticle", "analysisnewsarticle", "opinionnewsarticle",
@@ -21,6 +21,8 @@ _ORG_TYPES = frozenset(("organization", "newsmediaorganization", "corporation", 
 
 def _types(obj: dict) -> set[str]:
     t = obj.get("@type")
+    if isinstance(t, str):  # (most objects: one type)
+        return {t.lower().rsplit("/", 1)[-1]}
     return {x.lower().rsplit("/", 1)[-1] for x in (t if isinstance(t, list) else [t]) if isinstance(x, str)}
 
 

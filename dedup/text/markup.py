@@ -79,6 +79,8 @@ _ARTICLE_TYPES = {"newsarticle", "article", "reportagenewsarticle", "blogposting
 def is_article(obj: dict) -> bool:
     """Is a JSON-LD object of an article type (NewsArticle, BlogPosting, ...)?"""
     types = obj.get("@type")
+    if isinstance(types, str):  # (most objects: one type)
+        return types.lower() in _ARTICLE_TYPES
     types = types if isinstance(types, list) else [types]
     return any(isinstance(t, str) and t.lower() in _ARTICLE_TYPES for t in types)
 

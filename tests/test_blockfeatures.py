@@ -7,17 +7,40 @@ from __future__ import annotations
 import re
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedup.text.blockfeatures import FEATURE_NAMES, _span, block_features
+from dedup.text.blockfeatures import CASELESS_CAPITAL_RATE, FEATURE_NAMES, _span, block_features
 from dedup.text.blockmodel import PROSE_LINE_WORDS, prose_words, shipped_model, whole_page_model
 from dedup.text.layout import Line
 from dedup.text.normalise import tidy_spaces
 from dedup.text.wordcount import spaceless_words
 
 _TEXT = st.text(st.characters(codec=None), max_size=50) | st.text(
-    st.sampled_from("aA Zz09,.ÀÖØÞÉéΑΩωАЯя٣²\u00a0\t中\ud800"), max_size=50)
+    st.sampled_from("aA Zz09,.ÀÖØÞÉéΑΩωАЯя٣²\u00a0\t中\ud800"), max_size=50) | st.text(
+    st.sampled_from("aA .?\"»ب،؟۔कि।॥ა한"), max_size=50)
+
+
+def _caseless_letter(c: str) -> bool:
+    """A character of a script without letter case (the ranges of `wordcount`, written out)."""
+    o = ord(c)
+    return any(lo <= o <= hi for lo, hi in ((0x0590, 0x077F), (0x0780, 0x07BF), (0x08A0, 0x08FF), (0x0900, 0x0DFF),
+                                            (0x10D0, 0x10FF), (0x1100, 0x11FF), (0x1200, 0x137F), (0x3130, 0x318F),
+                                            (0xAC00, 0xD7AF), (0xFB1D, 0xFDFF), (0xFE70, 0xFEFC)))
+
+
+def _expected_capitals(text: str) -> float:
+    """Capitals after a space or at the start (cased scripts); for a word of a caseless script, 1 where it
+    starts the line or follows a word ending a sentence (closing quotes and brackets aside), else
+    CASELESS_CAPITAL_RATE."""
+    caps: float = len(re.findall(r"(?<!\S)[A-ZÀ-ÖØ-ÞΑ-ΩА-Я]", text))
+    words = text.split(" ")
+    for i, word in enumerate(words):
+        if word and _caseless_letter(word[0]):
+            start = i == 0 or words[i - 1].rstrip("\"'\u201d\u2019\u00bb)").endswith(tuple(".!?।॥؟۔؛"))
+            caps += 1 if start else CASELESS_CAPITAL_RATE
+    return caps
 
 
 @settings(max_examples=400, deadline=None)
@@ -31,7 +54,9 @@ def test_digit_and_capital_shares_are_the_plain_rules(raw):
     found = spaceless_words(text)
     n_words = text.count(" ") + 1 if found is None else max(1.0, found)
     assert row["digit_share"] == sum(map(text.count, "0123456789")) / len(text)
-    assert row["capitalised_share"] == len(re.findall(r"(?<!\S)[A-ZÀ-ÖØ-ÞΑ-ΩА-Я]", text)) / n_words
+    assert row["capitalised_share"] == pytest.approx(_expected_capitals(text) / n_words, rel=1e-12)
+    if not any(_caseless_letter(c) for c in text):  # cased scripts only: exactly the plain rule of the models
+        assert row["capitalised_share"] == len(re.findall(r"(?<!\S)[A-ZÀ-ÖØ-ÞΑ-ΩА-Я]", text)) / n_words
 
 
 @settings(max_examples=400, deadline=None)

@@ -325,7 +325,7 @@ def section_headings(kept: Sequence[Line]) -> list[str]:
     return out
 
 
-_HEADING_END = re.compile(r"[.,;:…]$")
+_HEADING_END = re.compile(r"[.,;:…\u0964\u06d4\u060c\u061b]$")  # and the danda, Urdu full stop, Arabic comma, semicolon
 _URL_LIKE = re.compile(r"https?://|www\.|\.(?:com|org|net|html?)\b", re.I)
 
 

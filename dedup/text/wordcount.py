@@ -61,3 +61,44 @@ def word_count(text: str) -> float:
 def spaceless_commas(text: str) -> int:
     """The commas of a text written without spaces (，、､)."""
     return sum(text.count(c) for c in SPACELESS_COMMAS)
+
+
+# ----------------------------------------------------------------------------------------------
+# scripts written with spaces but without letter case (round 10 of docs/extraction.md)
+
+# Hebrew, Arabic (Persian, Urdu...), Syriac, Thaana, the Indic scripts from Devanagari to Sinhala (Bengali,
+# Gurmukhi, Gujarati, Oriya, Tamil, Telugu, Kannada, Malayalam), Georgian (Mkhedruli), Hangul, Ethiopic
+_CASELESS_RANGES = ("\u0590-\u05ff\u0600-\u06ff\u0700-\u074f\u0750-\u077f\u0780-\u07bf\u08a0-\u08ff"
+                    "\u0900-\u0dff\u10d0-\u10ff\u1100-\u11ff\u1200-\u137f\u3130-\u318f\uac00-\ud7af"
+                    "\ufb1d-\ufdff\ufe70-\ufefc")
+_CASELESS = re.compile(f"[{_CASELESS_RANGES}]")
+# what ends a sentence or a clause in those scripts: the danda and double danda (Devanagari, Bengali and the
+# other Indic scripts), the Arabic question mark, full stop (Urdu) and semicolon
+CASELESS_END_PUNCT = ("\u0964", "\u0965", "\u061f", "\u06d4", "\u061b")
+# the Arabic comma (Arabic, Persian, Urdu)
+CASELESS_COMMAS = ("\u060c",)
+_SENTENCE_END = "".join((".!?", *CASELESS_END_PUNCT))
+# a word of such a script where a cased script writes a capital for sure: the line's first word, or a word
+# after a sentence's end (closing quotes and brackets between)
+# (the first letter of the word is looked at, not consumed: a word of one letter may lead to the next match)
+_CASELESS_SENTENCE_START = re.compile(f"(?:^|[{_SENTENCE_END}][\"'\u201d\u2019\u00bb)]* )(?=[{_CASELESS_RANGES}])")
+_CASELESS_WORD = re.compile(f"(?:^| )(?=[{_CASELESS_RANGES}])")
+
+
+def caseless_words(text: str) -> int:
+    """The words of a text that start with a letter (or mark) of a script without letter case (0 for a text
+    without such characters: ASCII, Latin, Greek, Cyrillic, CJK...)."""
+    if text.isascii() or not _CASELESS.search(text):
+        return 0
+    return len(_CASELESS_WORD.findall(text))
+
+
+def caseless_sentence_starts(text: str) -> int:
+    """Of those words, the ones that begin the text or a sentence: where a cased script writes a capital."""
+    return len(_CASELESS_SENTENCE_START.findall(text))
+
+
+def caseless_commas(text: str) -> int:
+    """The Arabic commas of a text."""
+    return sum(text.count(c) for c in CASELESS_COMMAS)
+

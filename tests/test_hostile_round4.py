@@ -7,7 +7,10 @@ import json
 from collections import Counter
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
+from test_hostile_builds import html_page, warc_response
 
 from dedup.sources.read import InputFile, detect_format, read_input
 
@@ -81,3 +84,89 @@ def test_jsonl_pretty_printed_objects_are_one_record_each(tmp_path: Path) -> Non
     assert f"before line {first + 3}" in bad[0]["reject_detail"]
     assert "end of the file" in bad[1]["reject_detail"]
     assert out[0]["source_offset"] == 0 and out[1]["source_offset"] == n_pretty
+
+
+def build_all(crawl: Path, out: Path) -> tuple[object, dict[str, list[dict]]]:
+    """Build `crawl`; the summary and every table's rows, with accounting and loading in polars checked."""
+    import polars as pl
+
+    from dedup.config import BuildConfig
+    from dedup.pipeline import build
+    summary = build([str(crawl)], out, BuildConfig(), workers=1)
+    assert summary.counts.accounting_ok  # type: ignore[attr-defined]
+    tables = {}
+    for t in ("data", "duplicates", "rejects"):
+        files = sorted((out / t).rglob("*.parquet"))
+        tables[t] = pq.read_table(files).to_pylist() if files else []
+        for f in files:
+            pl.read_parquet(f)
+    return summary, tables
+
+
+# ---------------------------------------------------------------- 2. credentials in URLs
+
+
+def test_credentials_in_urls_are_never_published(tmp_path: Path) -> None:
+    crawl = tmp_path / "crawl"
+    crawl.mkdir()
+    head = ('<link rel="canonical" href="https://bob:hunter2@a.test/story?x=1">'
+            '<link rel="license" href="https://carl:letmein@creativecommons.org/licenses/by/4.0/">')
+    page = html_page("Pier repairs", 1, head)
+    lines = [json.dumps({"id": "j1", "url": "https://ann:s3cret@a.test/story?x=1#top", "html": page}),
+             json.dumps({"id": "j2", "url": "http://eve:topsecret@b.test/copy", "html": page}),
+             json.dumps({"id": "j3", "url": "https://dan:opensesame@c.test/empty", "html": ""})]
+    (crawl / "a.jsonl").write_text("\n".join(lines) + "\n")
+    (crawl / "b.warc").write_bytes(warc_response("<urn:uuid:w1>", "https://fay:pa55word@w.test/1",
+                                                 html_page("Other story", 7).encode()))
+    out = tmp_path / "out"
+    _, tables = build_all(crawl, out)
+    by_id = {r["doc_id"]: r for rows in tables.values() for r in rows}
+    assert by_id["j1"]["url"] == "https://a.test/story?x=1#top"
+    assert by_id["j1"]["canonical_url"] == "https://a.test/story?x=1"
+    assert by_id["j2"]["url"] == "http://b.test/copy"
+    assert by_id["j3"]["url"] == "https://c.test/empty" and by_id["j3"]["reason"] == "empty_payload"
+    assert by_id["<urn:uuid:w1>"]["url"] == "https://w.test/1"
+    for path in sorted(p for p in out.rglob("*") if p.is_file()):
+        data = path.read_bytes()
+        for secret in (b"s3cret", b"hunter2", b"letmein", b"topsecret", b"opensesame", b"pa55word"):
+            assert secret not in data, f"{secret!r} published in {path.relative_to(out)}"
+
+
+def test_urls_without_credentials_are_unchanged() -> None:
+    from dedup.text.normalise import without_userinfo
+    for url in ("https://host/a@b", "https://host/p?q=a@b#c@d", "mailto:a@b.test", "https://h.test", "a@b",
+                "https://host?x=@y", "urn:x:a@b"):
+        assert without_userinfo(url) is url
+    assert without_userinfo("https://a@b@host:80/x") == "https://host:80/x"
+    assert without_userinfo("HTTP://u:p@h.test") == "HTTP://h.test"
+
+
+# ---------------------------------------------------------------- 3. Parquet dates stored otherwise
+
+
+def test_parquet_fetched_at_as_epoch_numbers_or_dates_is_read(tmp_path: Path) -> None:
+    import datetime as dt
+    when = dt.datetime(2023, 11, 14, 22, 13, 20, tzinfo=dt.timezone.utc)
+    columns = {
+        "int_seconds": pa.array([1_700_000_000], pa.int64()),
+        "int_millis": pa.array([1_700_000_000_000], pa.int64()),
+        "int_micros": pa.array([1_700_000_000_000_000], pa.int64()),
+        "int_nanos": pa.array([1_700_000_000_000_000_000], pa.int64()),
+        "uint32_seconds": pa.array([1_700_000_000], pa.uint32()),
+        "float_seconds": pa.array([1_700_000_000.0], pa.float64()),
+        "warc_digits": pa.array([20231114221320], pa.int64()),
+        "date32": pa.array([when.date()], pa.date32()),
+        "date64": pa.array([when.date()], pa.date64()),
+    }
+    for name, col in columns.items():
+        path = tmp_path / f"{name}.parquet"
+        pq.write_table(pa.table({"id": ["a"], "url": ["https://a.test/"], "html": ["<p>x</p>"], "fetched_at": col}),
+                       path)
+        (row,) = rows(path)
+        want = when.replace(hour=0, minute=0, second=0) if name.startswith("date") else when
+        assert row["fetched_at"] == want, name
+    # negative, not a number, beyond the nanosecond range: unknown, the record kept
+    path = tmp_path / "junk.parquet"
+    pq.write_table(pa.table({"id": ["a", "b", "c"], "html": ["<p>x</p>"] * 3,
+                             "fetched_at": pa.array([-1.0, float("nan"), 1e21])}), path)
+    assert [(r["fetched_at"], r["reject_reason"]) for r in rows(path)] == [(None, None)] * 3

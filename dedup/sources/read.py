@@ -15,7 +15,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pyarrow as pa
@@ -27,7 +27,7 @@ from dedup.sources import storage, warc
 from dedup.sources.http import looks_like_html, media_type
 from dedup.sources.jsonl import jsonl_pieces
 from dedup.sources.streams import iter_lines
-from dedup.text.normalise import bom_encoding, without_lone_surrogates
+from dedup.text.normalise import bom_encoding, without_lone_surrogates, without_userinfo
 
 BATCH_ROWS = 512
 BATCH_BYTES = 64 * 1024 * 1024
@@ -182,14 +182,21 @@ def _file_identity(path: Path | str) -> object:
 def parse_timestamp(value: object) -> datetime | None:
     """ISO 8601 (with Z or an offset) or WARC 14-digit dates -> aware UTC datetime; junk -> None.
 
+    A date without a time (a Parquet date32/date64 value) is its midnight UTC; a number is an epoch time
+    whose unit its magnitude tells (`_epoch`), except an integer of 14 digits that reads as a WARC date.
+
     A date that cannot be a UTC time (`9999-12-31T23:59:59-01:00` is in the year 10000) is junk
     too: the record keeps its other fields, its date is unknown."""
-    if value is None:
+    if value is None or isinstance(value, bool):
         return None
     if isinstance(value, datetime):
         dt = value
-    elif isinstance(value, (str, int)) and not isinstance(value, bool):
-        text = str(value).strip() if isinstance(value, str) or value < 10**15 else ""
+    elif isinstance(value, date):   # a day (a Parquet date32/date64 column): its midnight, UTC
+        dt = datetime(value.year, value.month, value.day, tzinfo=timezone.utc)
+    elif isinstance(value, (int, float)) and not _warc_digits(value):
+        return _epoch(value)
+    elif isinstance(value, (str, int)):
+        text = str(value).strip()
         if not text or len(text) > 64:
             return None
         try:
@@ -207,6 +214,39 @@ def parse_timestamp(value: object) -> datetime | None:
         return dt.astimezone(timezone.utc)
     except (OverflowError, ValueError):
         return None
+
+
+# an epoch number's unit by its magnitude (see `_epoch`): the first bound above it
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_EPOCH_UNITS = ((10**11, 1), (10**14, 10**3), (10**17, 10**6), (10**20, 10**9))
+
+
+def _warc_digits(value: int | float) -> bool:
+    """An integer of 14 digits that reads as a WARC date (YYYYMMDDhhmmss: a CDX `timestamp` column)."""
+    if not isinstance(value, int) or not 10**13 <= value < 10**14:
+        return False
+    try:
+        datetime.strptime(str(value), "%Y%m%d%H%M%S")
+    except ValueError:
+        return False
+    return True
+
+
+def _epoch(value: int | float) -> datetime | None:
+    """A number of seconds, milliseconds, microseconds or nanoseconds since 1970-01-01 UTC, its unit told by its
+    magnitude: below 10^11 seconds (to the year 5138), then milliseconds below 10^14, microseconds below 10^17,
+    nanoseconds below 10^20 (each range starts in March 1973). Negative numbers, NaN and larger ones -> None."""
+    if value != value or value < 0:
+        return None
+    for bound, per_second in _EPOCH_UNITS:
+        if value < bound:
+            try:
+                return EPOCH + timedelta(seconds=value / per_second if isinstance(value, float) else 0,
+                                         microseconds=0 if isinstance(value, float) else
+                                         value * 10**6 // per_second)
+            except OverflowError:
+                return None
+    return None
 
 
 # the ids the keys stage gives a record read twice hold this mark (`ingest.resolve_repeated_ids`); an input id
@@ -327,7 +367,7 @@ def _warc_row(rec: warc.RawRecord, source_name: str) -> dict[str, object]:
         doc_id = positional_id(source_name, rec.offset)
     row: dict[str, object] = {
         "doc_id": doc_id,
-        "url": url,
+        "url": without_userinfo(url) if url else url,   # the id above is derived from the URL as given
         "fetched_at": parse_timestamp(headers.get("warc-date")),
         "source_file": source_name,
         "source_offset": rec.offset,
@@ -480,7 +520,7 @@ def _object_row(obj: dict, source_name: str, position: int, max_payload: int,
     row: dict[str, object] = {"source_file": source_name, "source_offset": position}
     raw_id = obj.get("id")
     url = obj.get("url")
-    row["url"] = valid_str(url) if isinstance(url, str) else None
+    row["url"] = without_userinfo(valid_str(url)) if isinstance(url, str) else None  # type: ignore[arg-type]
     row["fetched_at"] = parse_timestamp(obj.get("fetched_at"))
     if isinstance(raw_id, bool) or not isinstance(raw_id, (str, int)):
         what = "record has no `id`" if raw_id is None else \

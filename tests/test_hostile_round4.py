@@ -170,3 +170,34 @@ def test_parquet_fetched_at_as_epoch_numbers_or_dates_is_read(tmp_path: Path) ->
     pq.write_table(pa.table({"id": ["a", "b", "c"], "html": ["<p>x</p>"] * 3,
                              "fetched_at": pa.array([-1.0, float("nan"), 1e21])}), path)
     assert [(r["fetched_at"], r["reject_reason"]) for r in rows(path)] == [(None, None)] * 3
+
+
+# ---------------------------------------------------------------- 4. lenient readings a browser accepts
+
+
+def raw_warc(record_id: str, http: bytes, length_fields: str | None = None, extra: str = "") -> bytes:
+    length_fields = length_fields or f"Content-Length: {len(http)}\r\n"
+    return (f"WARC/1.1\r\nWARC-Type: response\r\nWARC-Record-ID: {record_id}\r\nWARC-Target-URI: https://w.test/"
+            f"{record_id[-2:-1]}\r\nWARC-Date: 2024-01-02T03:04:05Z\r\n{extra}Content-Type: application/http;"
+            f"msgtype=response\r\n{length_fields}\r\n").encode() + http + b"\r\n\r\n"
+
+
+def test_lowercase_status_line_and_agreeing_repeated_content_length_are_read(tmp_path: Path) -> None:
+    body = html_page("Pier", 1).encode()
+    lower = b"http/1.1 200 ok\r\ncontent-type: text/html\r\n\r\n" + body
+    sloppy = b"Http/1.0 200 OK\r\nContent-Type: text/html\r\n\r\n" + body
+    normal = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n" + body
+    n = len(normal)
+    path = tmp_path / "lenient.warc"
+    path.write_bytes(raw_warc("<urn:uuid:a1>", lower) + raw_warc("<urn:uuid:b2>", sloppy)
+                     + raw_warc("<urn:uuid:c3>", normal, f"Content-Length: {n}\r\nContent-Length: {n}\r\n")
+                     + raw_warc("<urn:uuid:d4>", normal, f"Content-Length: {n}\r\nContent-Length: {n + 7}\r\n")
+                     + raw_warc("<urn:uuid:e5>", normal))
+    out = rows(path)
+    got = {r["doc_id"]: r for r in out}
+    assert [r["doc_id"] for r in out if r["reject_reason"] is None] == [
+        "<urn:uuid:a1>", "<urn:uuid:b2>", "<urn:uuid:c3>", "<urn:uuid:e5>"]
+    assert got["<urn:uuid:a1>"]["html"] == body and got["<urn:uuid:a1>"]["content_type"] == "text/html"
+    bad = [r for r in out if r["reject_reason"]]
+    assert [r["reject_reason"] for r in bad] == ["bad_warc_header"]
+    assert "different values" in bad[0]["reject_detail"]

@@ -201,3 +201,29 @@ def test_lowercase_status_line_and_agreeing_repeated_content_length_are_read(tmp
     bad = [r for r in out if r["reject_reason"]]
     assert [r["reject_reason"] for r in bad] == ["bad_warc_header"]
     assert "different values" in bad[0]["reject_detail"]
+
+
+# ---------------------------------------------------------------- 5. payloads the crawler cut
+
+
+def test_truncated_and_partial_payloads_are_kept_and_counted_in_run_json(tmp_path: Path) -> None:
+    from dedup.run_report import RunReport
+    crawl = tmp_path / "crawl"
+    crawl.mkdir()
+
+    def http(n: int, status: str = "200 OK") -> bytes:
+        return f"HTTP/1.1 {status}\r\nContent-Type: text/html\r\n\r\n".encode() + html_page(f"Story {n}", n).encode()
+
+    (crawl / "cut.warc").write_bytes(
+        raw_warc("<urn:uuid:a1>", http(1), extra="WARC-Truncated: length\r\n")
+        + raw_warc("<urn:uuid:b2>", http(2, "206 Partial Content"))
+        + raw_warc("<urn:uuid:c3>", http(3), extra="WARC-Truncated: somehow\r\n")
+        + raw_warc("<urn:uuid:d4>", http(4)))
+    out = tmp_path / "out"
+    summary, tables = build_all(crawl, out)
+    assert {r["doc_id"] for r in tables["data"] + tables["duplicates"]} == {
+        "<urn:uuid:a1>", "<urn:uuid:b2>", "<urn:uuid:c3>", "<urn:uuid:d4>"}
+    want = {"http_206": 1, "warc_truncated_length": 1, "warc_truncated_unspecified": 1}
+    assert summary.cut_payloads == want  # type: ignore[attr-defined]
+    assert json.loads((out / "run.json").read_text())["cut_payloads"] == want
+    assert RunReport.load(out).cut_payloads == want

@@ -341,12 +341,25 @@ def read_warc(path: Path | str, source_name: str, stats: Counter | None = None,
                    "reject_reason": "internal_error",
                    "reject_detail": f"{type(exc).__name__}: {str(exc)[:200]} (this is a dedup bug: "
                                     "please report it; the file's other records were read)"}
+        if row.get("reject_reason") is None and (cut := _payload_cut(rec)):
+            stats[f"cut.{cut}"] += 1
         batch = builder.add(**row)
         if batch is not None:
             yield batch
     batch = builder.flush()
     if batch is not None:
         yield batch
+
+
+def _payload_cut(rec: warc.RawRecord) -> str | None:
+    """Why the payload of a record read is not the whole page, when its headers say so: `WARC-Truncated`
+    (the crawler stopped: `length`, Common Crawl's cut at 1 MiB, `time`, `disconnect`, `unspecified`)
+    or an HTTP 206 (a range of the page). None for a whole payload."""
+    truncated = rec.headers.get("warc-truncated")
+    if truncated is not None:
+        reason = truncated.strip().lower()
+        return f"warc_truncated_{reason if reason in ('length', 'time', 'disconnect') else 'unspecified'}"
+    return "http_206" if rec.http_status == 206 else None
 
 
 def _warc_row(rec: warc.RawRecord, source_name: str) -> dict[str, object]:

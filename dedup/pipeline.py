@@ -731,5 +731,6 @@ def _run_report(b: Build, figures: dict[str, dict[str, Any]], memory: dict[str, 
                   "polars": pl.__version__},
         near_duplicates=near, previous=figures["rights"].get("previous", {}),
         languages=dict(sorted(languages.items(), key=lambda kv: (-kv[1], kv[0]))),
+        cut_payloads={k.split(".", 1)[1]: v for k, v in sorted(stats.items()) if k.startswith("cut.")},
         finished_at=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"))
 

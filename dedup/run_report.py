@@ -83,6 +83,8 @@ class RunReport:
     near_duplicates: dict[str, Any] = field(default_factory=dict)
     previous: dict[str, Any] = field(default_factory=dict)  # the release this one follows (--previous)
     languages: dict[str, int] = field(default_factory=dict)  # canonical records per language (null: "und")
+    # records read whose payload is not the whole page, by why: WARC-Truncated (its reason) or HTTP 206
+    cut_payloads: dict[str, int] = field(default_factory=dict)
     finished_at: str = ""
 
     def to_dict(self) -> dict[str, Any]:
@@ -159,15 +161,17 @@ class RunReport:
         by_reason = _mapping(raw, "rejects_by_reason", bad)
         skipped = _mapping(raw, "skipped_by_type", bad)
         languages = _mapping(raw, "languages", bad)  # absent in builds before language identification
+        cut = _mapping(raw, "cut_payloads", bad)      # absent in builds before it was counted
         for key, mapping in (("rejects_by_reason", by_reason), ("skipped_by_type", skipped),
-                             ("languages", languages)):
+                             ("languages", languages), ("cut_payloads", cut)):
             if not all(_is_int(v) for v in mapping.values()):
                 raise bad(f"{key} has a value that is not a whole number")
         return cls(counts=Counts(**values), rejects_by_reason=dict(by_reason), skipped_by_type=dict(skipped),
                    outputs=outputs, timings_s=_mapping(raw, "timings_s", bad), inputs=inputs,
                    config=_mapping(raw, "config", bad), versions=_mapping(raw, "versions", bad),
                    near_duplicates=_mapping(raw, "near_duplicates", bad), previous=_mapping(raw, "previous", bad),
-                   languages=dict(languages), finished_at=str(raw.get("finished_at") or ""))
+                   languages=dict(languages), cut_payloads=dict(cut),
+                   finished_at=str(raw.get("finished_at") or ""))
 
 
 def _is_int(value: object) -> bool:

@@ -43,7 +43,7 @@ import re
 from dataclasses import asdict, dataclass
 
 from dedup.rights.attribution import agency_from_credit
-from dedup.text.normalise import word_runs
+from dedup.text.normalise import without_userinfo, word_runs
 
 ARR = "LicenseRef-all-rights-reserved"
 NOASSERTION = "NOASSERTION"
@@ -85,6 +85,13 @@ _CC_URL = re.compile(
 )
 _PORT_WORDS = {"deed", "legalcode", "rdf"}
 
+
+def _published(evidence: dict) -> dict:
+    """An evidence item as published: a URL without the credentials it may hold."""
+    value = evidence.get("value")
+    if isinstance(value, str) and "@" in value:
+        evidence["value"] = without_userinfo(value)
+    return evidence
 
 def cc_url_to_spdx(url: str) -> str | None:
     """A creativecommons.org licence / public-domain URL -> its SPDX id, else None.
@@ -467,8 +474,8 @@ def decide_licence(evidence: list[Evidence]) -> dict:
         "licence_spdx": spdx,
         "licence_class": licence_class(spdx),
         "licence_scope": scope,
-        "licence_url": url,
-        "licence_evidence": [asdict(e) for e in evidence],
+        "licence_url": without_userinfo(url) if url else url,
+        "licence_evidence": [_published(asdict(e)) for e in evidence],
         "licence_conflict": conflict,
     }
 

@@ -50,6 +50,15 @@ def parse_fields(text: str) -> dict[str, str]:
     return d
 
 
+def agreed_length(value: str | None) -> str | None:
+    """A Content-Length field sent more than once arrives joined by commas (`123, 123`): its value when
+    all copies agree (RFC 9110 section 8.6 lets a recipient take it), else `value` as it is."""
+    if value is None or "," not in value:
+        return value
+    values = {v.strip() for v in value.split(",")}
+    return values.pop() if len(values) == 1 else value
+
+
 def _parse_fields_slow(text: str) -> dict[str, str]:
     d: dict[str, str] = {}
     last = None
@@ -122,7 +131,7 @@ def _parse_http(buf: bytes, start: int, end: int) -> tuple[int, dict[str, str], 
         status = int(buf[start + 9:start + 12])     # the usual 'HTTP/1.1 200 OK'
     else:
         line = buf[start:nl] if nl >= 0 else buf[start:min(end, start + 200)]
-        if not line.startswith(b"HTTP/"):
+        if line[:5].upper() != b"HTTP/":   # `http/1.1 200 ok`: browsers read it
             return f"no HTTP status line: {preview(line)}"
         parts = line.split(None, 2)
         if len(parts) < 2 or not parts[1][:3].isdigit():
@@ -280,7 +289,7 @@ def http_payload(buf: bytes, start: int, end: int, headers: dict[str, str], max_
     te = hh.get("transfer-encoding")
     chunked = te is not None and "chunked" in te.lower() and _looks_chunked(body)
     if cut is not None:
-        cl = hh.get("content-length")
+        cl = agreed_length(hh.get("content-length"))
         if not chunked and cl and cl.isascii() and cl.isdigit() and len(body) >= int(cl):
             body = body[:int(cl)]
             detail = (f"{cut}, but the HTTP body is complete (Content-Length {cl}): "
@@ -335,7 +344,7 @@ def is_http_response(record_type: str, headers: dict[str, str], buf: bytes, pos:
         if len(_HTTP_CT) < 1024:
             _HTTP_CT[key] = verdict
     if verdict is None:
-        return buf.startswith(b"HTTP/", pos)
+        return buf[pos:pos + 5].upper() == b"HTTP/"
     return verdict
 
 

@@ -10,14 +10,12 @@ from __future__ import annotations
 import codecs
 import glob
 import hashlib
-import json
 import os
 import re
-import sys
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pyarrow as pa
@@ -27,8 +25,9 @@ from dedup.errors import InputError
 from dedup.schema import schema
 from dedup.sources import storage, warc
 from dedup.sources.http import looks_like_html, media_type
-from dedup.sources.streams import TruncatedInput, iter_lines
-from dedup.text.normalise import bom_encoding, without_lone_surrogates
+from dedup.sources.jsonl import jsonl_pieces
+from dedup.sources.streams import iter_lines
+from dedup.text.normalise import bom_encoding, without_lone_surrogates, without_userinfo
 
 BATCH_ROWS = 512
 BATCH_BYTES = 64 * 1024 * 1024
@@ -183,14 +182,21 @@ def _file_identity(path: Path | str) -> object:
 def parse_timestamp(value: object) -> datetime | None:
     """ISO 8601 (with Z or an offset) or WARC 14-digit dates -> aware UTC datetime; junk -> None.
 
+    A date without a time (a Parquet date32/date64 value) is its midnight UTC; a number is an epoch time
+    whose unit its magnitude tells (`_epoch`), except an integer of 14 digits that reads as a WARC date.
+
     A date that cannot be a UTC time (`9999-12-31T23:59:59-01:00` is in the year 10000) is junk
     too: the record keeps its other fields, its date is unknown."""
-    if value is None:
+    if value is None or isinstance(value, bool):
         return None
     if isinstance(value, datetime):
         dt = value
-    elif isinstance(value, (str, int)) and not isinstance(value, bool):
-        text = str(value).strip() if isinstance(value, str) or value < 10**15 else ""
+    elif isinstance(value, date):   # a day (a Parquet date32/date64 column): its midnight, UTC
+        dt = datetime(value.year, value.month, value.day, tzinfo=timezone.utc)
+    elif isinstance(value, (int, float)) and not _warc_digits(value):
+        return _epoch(value)
+    elif isinstance(value, (str, int)):
+        text = str(value).strip()
         if not text or len(text) > 64:
             return None
         try:
@@ -208,6 +214,39 @@ def parse_timestamp(value: object) -> datetime | None:
         return dt.astimezone(timezone.utc)
     except (OverflowError, ValueError):
         return None
+
+
+# an epoch number's unit by its magnitude (see `_epoch`): the first bound above it
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_EPOCH_UNITS = ((10**11, 1), (10**14, 10**3), (10**17, 10**6), (10**20, 10**9))
+
+
+def _warc_digits(value: int | float) -> bool:
+    """An integer of 14 digits that reads as a WARC date (YYYYMMDDhhmmss: a CDX `timestamp` column)."""
+    if not isinstance(value, int) or not 10**13 <= value < 10**14:
+        return False
+    try:
+        datetime.strptime(str(value), "%Y%m%d%H%M%S")
+    except ValueError:
+        return False
+    return True
+
+
+def _epoch(value: int | float) -> datetime | None:
+    """A number of seconds, milliseconds, microseconds or nanoseconds since 1970-01-01 UTC, its unit told by its
+    magnitude: below 10^11 seconds (to the year 5138), then milliseconds below 10^14, microseconds below 10^17,
+    nanoseconds below 10^20 (each range starts in March 1973). Negative numbers, NaN and larger ones -> None."""
+    if value != value or value < 0:
+        return None
+    for bound, per_second in _EPOCH_UNITS:
+        if value < bound:
+            try:
+                return EPOCH + timedelta(seconds=value / per_second if isinstance(value, float) else 0,
+                                         microseconds=0 if isinstance(value, float) else
+                                         value * 10**6 // per_second)
+            except OverflowError:
+                return None
+    return None
 
 
 # the ids the keys stage gives a record read twice hold this mark (`ingest.resolve_repeated_ids`); an input id
@@ -302,12 +341,25 @@ def read_warc(path: Path | str, source_name: str, stats: Counter | None = None,
                    "reject_reason": "internal_error",
                    "reject_detail": f"{type(exc).__name__}: {str(exc)[:200]} (this is a dedup bug: "
                                     "please report it; the file's other records were read)"}
+        if row.get("reject_reason") is None and (cut := _payload_cut(rec)):
+            stats[f"cut.{cut}"] += 1
         batch = builder.add(**row)
         if batch is not None:
             yield batch
     batch = builder.flush()
     if batch is not None:
         yield batch
+
+
+def _payload_cut(rec: warc.RawRecord) -> str | None:
+    """Why the payload of a record read is not the whole page, when its headers say so: `WARC-Truncated`
+    (the crawler stopped: `length`, Common Crawl's cut at 1 MiB, `time`, `disconnect`, `unspecified`)
+    or an HTTP 206 (a range of the page). None for a whole payload."""
+    truncated = rec.headers.get("warc-truncated")
+    if truncated is not None:
+        reason = truncated.strip().lower()
+        return f"warc_truncated_{reason if reason in ('length', 'time', 'disconnect') else 'unspecified'}"
+    return "http_206" if rec.http_status == 206 else None
 
 
 def _warc_row(rec: warc.RawRecord, source_name: str) -> dict[str, object]:
@@ -328,7 +380,7 @@ def _warc_row(rec: warc.RawRecord, source_name: str) -> dict[str, object]:
         doc_id = positional_id(source_name, rec.offset)
     row: dict[str, object] = {
         "doc_id": doc_id,
-        "url": url,
+        "url": without_userinfo(url) if url else url,   # the id above is derived from the URL as given
         "fetched_at": parse_timestamp(headers.get("warc-date")),
         "source_file": source_name,
         "source_offset": rec.offset,
@@ -437,104 +489,33 @@ def read_jsonl(path: Path | str, source_name: str, stats: Counter | None = None,
                max_payload: int = 50 * 1024 * 1024) -> Iterator[pa.RecordBatch]:
     """JSON lines with `id`, `url`, `html` or `text`, optional `fetched_at` (plain, .gz or .zst).
 
-    One row per non-blank line, `source_offset` its line number (0-based). A line longer than
-    twice `max_payload` (JSON escapes may double a page) is skipped unread, and an `html` / `text`
-    longer than `max_payload` bytes is not kept: both are `payload_too_large`, as in WARC files.
+    One row per record (`jsonl.jsonl_pieces`: a line, an object of a line holding several, an object
+    spread over several lines), `source_offset` its line number (0-based) in a file of one object per
+    line. A line longer than twice `max_payload` (JSON escapes may double a page) is skipped unread,
+    and an `html` / `text` longer than `max_payload` bytes is not kept: both are `payload_too_large`,
+    as in WARC files.
     """
     stats = stats if stats is not None else Counter()
     builder = _BatchBuilder()
-    line_no = -1
-    lines = iter_lines(path, max(2 * max_payload, 1024))
-    while True:
-        try:
-            line = next(lines)
-        except StopIteration:
-            break
-        except TruncatedInput as exc:
-            # the last partial line (if any) was never yielded: the reject stands for it
-            stats["records.truncated"] += 1
-            batch = builder.add(
-                doc_id=positional_id(source_name, line_no + 1), source_file=source_name,
-                source_offset=line_no + 1, reject_reason=exc.reason,
-                reject_detail=str(exc) if exc.reason == "unknown_format" else
-                f"{exc} (after line {line_no + 1}): the lines before were read, "
-                "the rest of the file cannot be; re-fetch or re-compress the file",
-            )
-            if batch is not None:
-                yield batch
-            break
-        line_no += 1
-        if line_no == 0 and isinstance(line, bytes) and line.startswith(b"\xef\xbb\xbf"):
-            line = line[3:]  # a UTF-8 byte order mark (Windows tools write one) is no part of the first record
-        if isinstance(line, int):
-            stats["records.jsonl"] += 1
-            row = {"doc_id": positional_id(source_name, line_no), "source_file": source_name,
-                   "source_offset": line_no, "reject_reason": "payload_too_large",
-                   "reject_detail": f"line {line_no + 1} is {line} bytes long, more than twice "
-                                    f"max_payload_bytes ({max_payload}): skipped unread"}
-        elif not line.strip():
-            continue
+    for piece in jsonl_pieces(iter_lines(path, max(2 * max_payload, 1024)), max_payload):
+        stats["records.truncated" if piece.cut else "records.jsonl"] += 1
+        base = {"source_file": source_name, "source_offset": piece.offset}
+        if piece.obj is None:
+            row = base | {"doc_id": positional_id(source_name, piece.offset), "reject_reason": piece.reason,
+                          "reject_detail": piece.detail}
         else:
-            stats["records.jsonl"] += 1
             try:
-                row = _jsonl_row(line, source_name, line_no, max_payload)
-            except Exception as exc:  # noqa: BLE001 - a bug on one line must not cost the others
-                row = {"doc_id": positional_id(source_name, line_no), "source_file": source_name,
-                       "source_offset": line_no, "reject_reason": "internal_error",
-                       "reject_detail": f"line {line_no + 1}: {type(exc).__name__}: {str(exc)[:200]} "
-                                        "(this is a dedup bug: please report it)"}
+                row = _object_row(piece.obj, source_name, piece.offset, max_payload)
+            except Exception as exc:  # noqa: BLE001 - a bug on one record must not cost the others
+                row = base | {"doc_id": positional_id(source_name, piece.offset), "reject_reason": "internal_error",
+                              "reject_detail": f"{type(exc).__name__}: {str(exc)[:200]} "
+                                               "(this is a dedup bug: please report it)"}
         batch = builder.add(**row)
         if batch is not None:
             yield batch
     batch = builder.flush()
     if batch is not None:
         yield batch
-
-
-def _int_or_digits(text: str) -> int | str:
-    """JSON integers beyond Python's int-from-string limit stay their digits (a value of 4,300+
-    digits must not make the line unreadable)."""
-    limit = sys.get_int_max_str_digits()
-    return int(text) if not limit or len(text.lstrip("-")) <= limit else text
-
-
-def _json_values(line: bytes) -> int:
-    """About how many JSON values a line holds (strings, containers, items), by counting bytes:
-    an upper bound for a page record, whose HTML is one string (quotes in it are escaped)."""
-    quotes = line.count(b'"') - line.count(b'\\"')
-    return quotes // 2 + line.count(b"{") + line.count(b"[") + line.count(b",")
-
-
-def _jsonl_row(line: bytes, source_name: str, line_no: int, max_payload: int) -> dict:
-    base = {"source_file": source_name, "source_offset": line_no}
-    # Python objects cost ~30-60 bytes each: 90 MB of '{},' parse into 2.2 GB. A page record is a
-    # few strings (real pages: one value per 170 bytes at the median, per 10 at the densest seen);
-    # a long line holding more is not one, and is not parsed.
-    if len(line) > 1 << 20 and (values := _json_values(line)) > max(len(line) // 10, 4_000_000):
-        return base | {"doc_id": positional_id(source_name, line_no), "reject_reason": "bad_json",
-                       "reject_detail": f"line {line_no + 1}: {len(line)} bytes holding about {values} "
-                                        "JSON values, too many for a page record (an object with `id`, "
-                                        "`url` and `html` or `text`); not parsed"}
-    # broken UTF-8 inside a line damages a few characters, not the record
-    text = line.decode("utf-8", errors="replace")
-    try:
-        try:
-            obj = json.loads(text)
-        except json.JSONDecodeError:
-            raise
-        except ValueError:   # an integer literal too long for int(): keep its digits
-            obj = json.loads(text, parse_int=_int_or_digits)
-    except json.JSONDecodeError as exc:
-        return base | {"doc_id": positional_id(source_name, line_no), "reject_reason": "bad_json",
-                       "reject_detail": f"line {line_no + 1}: {exc}"}
-    except RecursionError:
-        return base | {"doc_id": positional_id(source_name, line_no), "reject_reason": "bad_json",
-                       "reject_detail": f"line {line_no + 1}: JSON nested deeper than the parser "
-                                        f"allows ({sys.getrecursionlimit()} levels)"}
-    if not isinstance(obj, dict):
-        return base | {"doc_id": positional_id(source_name, line_no), "reject_reason": "bad_json",
-                       "reject_detail": f"line {line_no + 1}: not a JSON object"}
-    return _object_row(obj, source_name, line_no, max_payload)
 
 
 def valid_str(value: object) -> str | None:
@@ -552,7 +533,7 @@ def _object_row(obj: dict, source_name: str, position: int, max_payload: int,
     row: dict[str, object] = {"source_file": source_name, "source_offset": position}
     raw_id = obj.get("id")
     url = obj.get("url")
-    row["url"] = valid_str(url) if isinstance(url, str) else None
+    row["url"] = without_userinfo(valid_str(url)) if isinstance(url, str) else None  # type: ignore[arg-type]
     row["fetched_at"] = parse_timestamp(obj.get("fetched_at"))
     if isinstance(raw_id, bool) or not isinstance(raw_id, (str, int)):
         what = "record has no `id`" if raw_id is None else \

@@ -5,6 +5,7 @@ every line decoded before damage kept, damage reported as `TruncatedInput` after
 from __future__ import annotations
 
 import codecs
+import re
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -233,15 +234,39 @@ def _chained(first: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:
     yield from rest
 
 
+_LONE_CR = re.compile(rb"\r(?!\n)")
+
+
+def lf_chunks(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """`chunks` with a LF after every lone CR (old Mac OS line ends); CRLF stays (the CR before the LF is
+    JSON whitespace). JSON text holds no raw CR or LF inside a string, so a CR is never part of a record.
+    A chunk without a lone CR passes unchanged (a byte search, two counts when it holds a CR); a CR at the
+    end of a chunk waits for the next one, whose first byte may be the LF of the same line end."""
+    carry = b""
+    for chunk in chunks:
+        if not carry and (b"\r" not in chunk or chunk.count(b"\r") == chunk.count(b"\r\n")):
+            yield chunk
+            continue
+        chunk = carry + chunk
+        carry = b"\r" if chunk.endswith(b"\r") else b""
+        if carry:
+            chunk = chunk[:-1]
+        if chunk:
+            yield _LONE_CR.sub(b"\n", chunk)
+    if carry:
+        yield b"\n"
+
+
 def iter_lines(path: Path | str, max_line: int) -> Iterator[bytes | int]:
-    """The lines of a (compressed) text file without their line ends; a line longer than `max_line`
-    bytes is skipped without being kept and comes out as its length (an int). Memory stays bounded
+    """The lines of a (compressed) text file without their LF (a lone CR ends a line too: `lf_chunks`); a
+    line longer than `max_line` bytes is skipped without being kept and comes out as its length (an int).
+    Memory stays bounded
     by `max_line` plus one decompressed chunk, whatever the file holds (10 GiB without a newline).
     A TruncatedInput from the decompressor comes after every complete line before the damage."""
     pending: list[bytes] = []
     size = 0
     skipping = False
-    for chunk in utf8_chunks(decompressed_chunks(path)):
+    for chunk in lf_chunks(utf8_chunks(decompressed_chunks(path))):
         parts = chunk.split(b"\n")
         last = parts.pop()
         for i, part in enumerate(parts):

@@ -54,8 +54,8 @@ from dataclasses import dataclass
 from typing import Any, BinaryIO, Iterator
 
 from dedup.sources import storage
-from dedup.sources.http import (GZIP_MAGIC, MAX_HEADER, clean_uri, find_blank_line, header_text, http_payload,
-                                is_http_response, parse_fields, preview)
+from dedup.sources.http import (GZIP_MAGIC, MAX_HEADER, agreed_length, clean_uri, find_blank_line, header_text,
+                                http_payload, is_http_response, parse_fields, preview)
 from dedup.sources.salvage import gzip_decoder, salvage
 from dedup.sources.streams import unread_compression, unread_compression_detail
 
@@ -677,10 +677,12 @@ def _iter_warc(src: _Source, max_payload: int, unknown_start: bool) -> Iterator[
         uri = headers.get("warc-target-uri")
         if uri is not None and (" " in uri or uri[:1] == "<"):
             headers["warc-target-uri"] = clean_uri(uri)
-        cl = headers.get("content-length")
+        cl = agreed_length(headers.get("content-length"))
         if cl is None or not (cl.isascii() and cl.isdigit()):
             yield _err(offset, "bad_warc_header",
-                       "missing Content-Length" if cl is None else f"bad Content-Length {cl!r}",
+                       "missing Content-Length" if cl is None else
+                       f"Content-Length given more than once, with different values ({cl[:200]!r})"
+                       if "," in cl else f"bad Content-Length {cl!r}",
                        rtype, headers)
             scanning = True
             continue
@@ -1032,7 +1034,7 @@ def _iter_arc(src: _Source, max_payload: int) -> Iterator[RawRecord]:
                 scanning = distrust = True
         if rtype == "arc_header" and block.split(None, 1)[:1] == [b"2"]:
             version = 2
-        http = rtype != "arc_header" and block.startswith(b"HTTP/")
+        http = rtype != "arc_header" and block[:5].upper() == b"HTTP/"
         yield _make_record(offset, rtype, headers, block, http, err, detail, cut, max_payload)
 
 

@@ -27,6 +27,7 @@ from dedup.rights.attribution import agency_name
 from dedup.text.byline import Byline, by_prefix_end, parse_byline
 from dedup.text.dates import find_dates
 from dedup.text.markup import first_str, jsonld_from_bodies
+from dedup.text.normalise import without_userinfo
 from dedup.text.pagedates import decide_dates
 from dedup.text.jsonld import JsonLd, ld_entities, read_jsonld
 from dedup.text.normalise import caseless_finder, caseless_prefix, clean_text, fold_text, word_list
@@ -105,7 +106,7 @@ def page_metadata(html: str | None, url: str | None = None, blocks: list[str] | 
     canonical = head.canonical or md.meta.get("og:url")
     if canonical:
         absolute = canonical.startswith(("http://", "https://"))
-        md.canonical_url = urljoin(url, canonical) if url and not absolute else canonical
+        md.canonical_url = without_userinfo(urljoin(url, canonical) if url and not absolute else canonical)
     _decide_site_name(md, head, ld, url)
     _decide_authors(md, html, head, ld, body, blocks)
     _decide_title(md, head, ld, body)

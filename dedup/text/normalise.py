@@ -160,6 +160,21 @@ def norms_hash(norms: list[str]) -> str:
     return hashlib.sha256(" ".join(n for n in norms if n).encode("utf-8")).hexdigest()
 
 
+# the authority part of a hierarchical URL: `scheme://` then up to the first /, ? or #; its userinfo
+# ends at the authority's last `@` (RFC 3986 3.2)
+_USERINFO = re.compile(r"(\s*(?:[A-Za-z][A-Za-z0-9+.\-]*:)?//)[^/?#@]*(?:@[^/?#@]*)*@")
+
+
+def without_userinfo(url: str) -> str:
+    """`url` without the credentials of its authority (`https://user:password@host/path` ->
+    `https://host/path`): a published URL must not give away a password a crawler was given. A URL
+    without `@` in its authority is returned as it is (the same object)."""
+    if "@" not in url:
+        return url
+    m = _USERINFO.match(url)
+    return url if m is None else m.group(1) + url[m.end():]
+
+
 def registered_domain(url: str | None) -> str | None:
     """Host of the URL, lower-case, without port and a leading 'www.'."""
     if not url:

@@ -1,0 +1,207 @@
+"""JSON lines -> the records they hold (`jsonl_pieces`), one `Piece` per record or per undecodable run.
+
+A line is one record in the common case. The exceptions, each still one row per record:
+
+* line ends: LF, CRLF and a lone CR (old Mac OS) all end a line (`streams.lf_chunks`); JSON holds no raw
+  CR or LF inside a string, so no record is cut by this;
+* objects written one after another on a line (`{...}{...}`) are decoded one after another: record k
+  (from 0) of a line takes the offset of the line plus k, and every later line's offset moves on by the
+  records the line held beyond its first (the file reads as if each object stood on its own line);
+* an object spread over several lines (pretty-printed) is one record at the offset of its first line,
+  when its brackets close; lines that never complete it (the end of the file, a line that is a record on
+  its own, more than twice `max_payload` bytes) are one `bad_json` reject for the whole run.
+
+`source_offset` is thus the 0-based line number for a file of one object per line (blank lines counted),
+and stays deterministic for the others.
+"""
+from __future__ import annotations
+
+import json
+import re
+import sys
+from dataclasses import dataclass
+from typing import Iterator
+
+from dedup.sources.streams import TruncatedInput
+
+
+@dataclass(slots=True)
+class Piece:
+    """One record (`obj`) or one reject (`reason`, `detail`) at `offset`; `cut` for the reject that
+    stands for the unread rest of a damaged file."""
+    offset: int
+    obj: dict | None = None
+    reason: str | None = None
+    detail: str | None = None
+    cut: bool = False
+
+
+_STRINGS = re.compile(rb'"(?:[^"\\]|\\.)*"')
+_SPACE = re.compile(r"[ \t\n\r]*")
+_DECODER = json.JSONDecoder()
+
+
+def _int_or_digits(text: str) -> int | str:
+    """JSON integers beyond Python's int-from-string limit stay their digits (a value of 4,300+
+    digits must not make the line unreadable)."""
+    limit = sys.get_int_max_str_digits()
+    return int(text) if not limit or len(text.lstrip("-")) <= limit else text
+
+
+_LONG_INT_DECODER = json.JSONDecoder(parse_int=_int_or_digits)
+
+
+def _json_values(line: bytes) -> int:
+    """About how many JSON values a line holds (strings, containers, items), by counting bytes:
+    an upper bound for a page record, whose HTML is one string (quotes in it are escaped)."""
+    quotes = line.count(b'"') - line.count(b'\\"')
+    return quotes // 2 + line.count(b"{") + line.count(b"[") + line.count(b",")
+
+
+def _depth(line: bytes) -> int:
+    """Brackets opened minus brackets closed in `line`, outside its strings."""
+    bare = _STRINGS.sub(b"", line)
+    return bare.count(b"{") + bare.count(b"[") - bare.count(b"}") - bare.count(b"]")
+
+
+def _is_record(line: bytes) -> bool:
+    """A line that starts with `{` and is a JSON object on its own (it ends a run of lines)."""
+    if not line.startswith(b"{"):
+        return False
+    try:
+        return isinstance(json.loads(line.decode("utf-8", errors="replace")), dict)
+    except (ValueError, RecursionError):
+        return False
+
+
+def _bad(offset: int, detail: str) -> Piece:
+    return Piece(offset, reason="bad_json", detail=detail)
+
+
+def _decode(data: bytes, offset: int, where: str, may_continue: bool) -> list[Piece] | None:
+    """The records of `data` (a line, or the lines of a run joined by LF); None when `may_continue`
+    and `data` is an object whose brackets are not closed yet (the next lines may close them)."""
+    # Python objects cost ~30-60 bytes each: 90 MB of '{},' parse into 2.2 GB. A page record is a
+    # few strings (real pages: one value per 170 bytes at the median, per 10 at the densest seen);
+    # a long line holding more is not one, and is not parsed.
+    if len(data) > 1 << 20 and (values := _json_values(data)) > max(len(data) // 10, 4_000_000):
+        return [_bad(offset, f"{where}: {len(data)} bytes holding about {values} JSON values, too many "
+                             "for a page record (an object with `id`, `url` and `html` or `text`); not parsed")]
+    # broken UTF-8 inside a line damages a few characters, not the record
+    text = data.decode("utf-8", errors="replace")
+    try:
+        try:
+            obj = json.loads(text)
+        except json.JSONDecodeError:
+            raise
+        except ValueError:   # an integer literal too long for int(): keep its digits
+            obj = json.loads(text, parse_int=_int_or_digits)
+    except json.JSONDecodeError as exc:
+        if exc.msg == "Extra data":
+            return _one_after_another(text, offset, where)
+        if may_continue and text.startswith("{") and _depth(data) > 0:
+            return None
+        return [_bad(offset, f"{where}: {exc}")]
+    except RecursionError:
+        return [_bad(offset, f"{where}: JSON nested deeper than the parser allows "
+                             f"({sys.getrecursionlimit()} levels)")]
+    if not isinstance(obj, dict):
+        return [_bad(offset, f"{where}: not a JSON object")]
+    return [Piece(offset, obj)]
+
+
+def _one_after_another(text: str, offset: int, where: str) -> list[Piece]:
+    """The values of a text holding several (`{...}{...}`), each its own record at offset + k; what
+    follows the last decodable one is one reject."""
+    out: list[Piece] = []
+    pos = _SPACE.match(text, 0).end()  # type: ignore[union-attr]
+    while pos < len(text):
+        k = len(out)
+        try:
+            obj, pos = _LONG_INT_DECODER.raw_decode(text, pos)
+        except json.JSONDecodeError as exc:
+            out.append(_bad(offset + k, f"{where}, value {k + 1}: {exc}; the rest of the line is not read"))
+            break
+        except RecursionError:
+            out.append(_bad(offset + k, f"{where}, value {k + 1}: JSON nested deeper than the parser allows "
+                                        f"({sys.getrecursionlimit()} levels); the rest of the line is not read"))
+            break
+        out.append(Piece(offset + k, obj) if isinstance(obj, dict) else
+                   _bad(offset + k, f"{where}, value {k + 1}: not a JSON object"))
+        pos = _SPACE.match(text, pos).end()  # type: ignore[union-attr]
+    return out
+
+
+def jsonl_pieces(lines: Iterator[bytes | int], max_payload: int) -> Iterator[Piece]:
+    """The records and rejects of a JSONL file's lines (`streams.iter_lines`: an int is the length of a
+    line too long to keep). Never raises for bad data: a TruncatedInput from `lines` becomes a last
+    `cut` reject for the unread rest of the file."""
+    max_line = max(2 * max_payload, 1024)
+    line_no = -1
+    shift = 0                 # records before this line beyond one per line: offset = line_no + shift
+    run: list[bytes] = []     # the lines of an object spread over several, not closed yet
+    run_start = run_depth = run_size = 0
+
+    def unfinished(why: str) -> Piece:
+        return _bad(run_start + shift, f"lines {run_start + 1}-{run_start + len(run)}: a JSON object that "
+                                       f"starts on line {run_start + 1} and {why}; not read")
+
+    while True:
+        try:
+            line = next(lines)
+        except StopIteration:
+            break
+        except TruncatedInput as exc:
+            if run:
+                yield unfinished("is cut by the damage after it")
+            # the last partial line (if any) was never yielded: the reject stands for it
+            yield Piece(line_no + 1 + shift, reason=exc.reason, cut=True,
+                        detail=str(exc) if exc.reason == "unknown_format" else
+                        f"{exc} (after line {line_no + 1}): the lines before were read, "
+                        "the rest of the file cannot be; re-fetch or re-compress the file")
+            return
+        line_no += 1
+        if line_no == 0 and isinstance(line, bytes) and line.startswith(b"\xef\xbb\xbf"):
+            line = line[3:]  # a UTF-8 byte order mark (Windows tools write one) is no part of the first record
+        if run:
+            if isinstance(line, bytes) and not _is_record(line):
+                run.append(line)
+                run_size += len(line) + 1
+                run_depth += _depth(line)
+                if run_depth > 0 and run_size <= max_line:
+                    continue
+                if run_depth > 0:
+                    pieces = [unfinished(f"goes on for more than {max_line} bytes")]
+                else:
+                    pieces = _safe_decode(b"\n".join(run), run_start + shift,
+                                          f"lines {run_start + 1}-{line_no + 1}", False) or [unfinished("is empty")]
+                yield from pieces
+                shift += len(pieces) - 1
+                run = []
+                continue
+            yield unfinished(f"does not end before line {line_no + 1}")
+            run = []
+        if isinstance(line, int):
+            yield Piece(line_no + shift, reason="payload_too_large",
+                        detail=f"line {line_no + 1} is {line} bytes long, more than twice "
+                               f"max_payload_bytes ({max_payload}): skipped unread")
+            continue
+        if not line.strip():
+            continue
+        got = _safe_decode(line, line_no + shift, f"line {line_no + 1}", True)
+        if got is None:   # an object opened and not closed: the next lines may go on with it
+            run, run_start, run_depth, run_size = [line], line_no, _depth(line), len(line)
+            continue
+        yield from got
+        shift += len(got) - 1
+    if run:
+        yield unfinished("does not end before the end of the file")
+
+
+def _safe_decode(data: bytes, offset: int, where: str, may_continue: bool) -> list[Piece] | None:
+    try:
+        return _decode(data, offset, where, may_continue)
+    except Exception as exc:  # noqa: BLE001 - a bug on one line must not cost the others
+        return [Piece(offset, reason="internal_error",
+                      detail=f"{where}: {type(exc).__name__}: {str(exc)[:200]} "
+                             "(this is a dedup bug: please report it)")]

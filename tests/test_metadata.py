@@ -893,13 +893,13 @@ def test_find_dates_skips_only_patterns_that_cannot_match():
     from dedup.text.pagescan import read_head, read_headline_region, scan_page
     rnd = random.Random(8)
     found = 0
-    for _ in range(40000):
+    for _ in range(10000):
         text = _date_like_text(rnd)
         for kwargs in ({}, {"day_first": False}, {"short_years": True}, {"limit": 1}):
             ours = find_dates(text, **kwargs)
             assert ours == _reference_find_dates(text, **kwargs), (text, kwargs)
             found += bool(ours)
-    assert found > 20000  # most texts state a date
+    assert found > 5000  # most texts state a date
     lines = 0
     for _corpus, _url, html, _gold in _real_pages():
         head = read_head(html)

@@ -24,7 +24,7 @@ from resiliparse.parse.html import HTMLTree
 from dedup.neardup.minhash import _jit
 from dedup.text.blockfeatures import BASE_FEATURE_NAMES, FEATURE_NAMES, block_features
 from dedup.text.layout import Line, read_minimal_html
-from dedup.text.wordcount import spaceless_words
+from dedup.text.wordcount import line_words
 
 MODEL_VERSION = "block-trees-3"  # bump with any change of blockfeatures or the training labels
 MODEL_PATH = Path(__file__).with_name("blockmodel.json")
@@ -176,13 +176,8 @@ def prose_words(lines: list[Line]) -> float:
     (text written without spaces in word-equivalents: `wordcount`)."""
     total: float = 0
     for line in lines:
-        text = line.text
-        # a line's text is whitespace-tidied (`Line`): its words are its spaces plus one
-        n: float = text.count(" ") + 1 if text else 0
-        if text and not text.isascii():
-            found = spaceless_words(text)
-            n = n if found is None else found
-        if n >= PROSE_LINE_WORDS and line.link_chars <= 0.2 * len(text):
+        n = line_words(line.text)  # a line's text is whitespace-tidied (`Line`)
+        if n >= PROSE_LINE_WORDS and line.link_chars <= 0.2 * len(line.text):
             total += n
     return total
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from dedup.text.layout import Line
 from dedup.text.normalise import caseless_search, normalise_text, word_runs
-from dedup.text.wordcount import spaceless_words, word_count
+from dedup.text.wordcount import line_words, word_count
 
 BLOCK_MODEL = "block_model"  # the model judged the line page chrome
 MARKUP_LEAK = "markup_leak"  # HTML emitted as text (a `<noscript>` body, escaped markup)
@@ -266,19 +266,13 @@ def guard_reason(text: str, names: set[str] | frozenset[str] = frozenset()) -> s
     return leak_reason(text)
 
 
-def _line_words(text: str) -> float:
-    """Words of a whitespace-tidied line: its spaces plus one, or its word-equivalents (`wordcount`)."""
-    found = None if text.isascii() else spaceless_words(text)
-    return text.count(" ") + 1 if found is None else found
-
-
 def sure_story(lines: Sequence[Line], probs: Sequence[float]) -> tuple[int, int] | None:
     """The first and last line of the story the model is sure of (its lines at CONFIDENT_P or more hold at
     least CONFIDENT_WORDS words), or None."""
     sure = [i for i, p in enumerate(probs) if p >= CONFIDENT_P]
     # (lines are whitespace-tidied: a line's words are its spaces plus one; text written without spaces
     # counts in word-equivalents)
-    if sum(_line_words(lines[i].text) for i in sure) < CONFIDENT_WORDS:
+    if sum(line_words(lines[i].text) for i in sure) < CONFIDENT_WORDS:
         return None
     return sure[0], sure[-1]
 

@@ -58,6 +58,15 @@ def word_count(text: str) -> float:
     return len(text.split()) if found is None else found
 
 
+def line_words(text: str) -> float:
+    """Words of a whitespace-tidied line (one space between words): its spaces plus one, or its
+    word-equivalents when it is written (partly) without spaces; 0 for an empty line."""
+    if not text:
+        return 0
+    found = None if text.isascii() else spaceless_words(text)
+    return text.count(" ") + 1 if found is None else found
+
+
 def spaceless_commas(text: str) -> int:
     """The commas of a text written without spaces (，、､)."""
     return sum(text.count(c) for c in SPACELESS_COMMAS)

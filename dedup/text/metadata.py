@@ -347,6 +347,7 @@ def _join_segments(kept: list[str], parts: list[str]) -> str:
 # authors evidence, strongest first (docs/metadata.md); the cluster merge ranks copies by it too
 AUTHOR_EVIDENCE_ORDER = ("jsonld", "itemprop_author", "meta", "rel_author", "byline_class", "author_class",
                          "byline_text", "author_link", "labelled_byline")
+_FREE_TEXT_KINDS = frozenset(("byline_text", "labelled_byline"))  # read from visible lines, not author places
 BYLINE_SPAN = 400  # author marks this close after the chosen one belong to the same byline
 BYLINE_BLOCKS = 8  # a visible byline stands among the first blocks of the main content
 BYLINE_WINDOW_LINES = 12  # the visible lines nearest the headline tried as a byline
@@ -355,7 +356,8 @@ BYLINE_LINE_CHARS = 120
 # (where the label or 'By' ends, -1 when the text does not open with one)
 _LABELLED_BYLINE = caseless_prefix(
     r"\s*(?:(?:autor(?:in|en)?|author|authors|auteur|autore|autora|text|texte|redakteur(?:in)?|verfasser(?:in)?|"
-    r"writer|byline)\s*:|(?:written|posted|geschrieben|verfasst|écrit|escrito|scritto)\s+(?:by|von|par|por|da)\s)")
+    r"writer|byline|автор|текст|yazar|作者|撰文|लेखक)\s*[:：]|(?:written|posted|geschrieben|verfasst|écrit|escrito|scritto)"
+    r"\s+(?:by|von|par|por|da)\s|(?:بقلم|(?:本报|本報)?(?:记者|記者))\s)")
 _EXPLICIT_BY = caseless_prefix(r"(?:(?:posted|written|geschrieben|verfasst|publié|écrit|escrito|scritto)\s+)?"
                                r"(?:by|von|par|por|door|di|av|af)\s*:?\s+")
 # the part of _EXPLICIT_BY that any line it matches holds somewhere (a line of the window is read as a
@@ -428,16 +430,18 @@ def _decide_authors(md: PageMetadata, html: str | None, head: Head, ld: JsonLd, 
     site_names = tuple(x for x in (md.site_name, None if md.publisher_is_person else md.publisher,
                                    _site_label(md.url_host), md.url_host) if x)
     found: dict[str, Byline] = {}
-    parsed_texts: dict[str, Byline] = {}  # a text read twice (two marks, a mark and a line) is parsed once
+    # a text read twice (two marks, a mark and a line) is parsed once; the key says whether it came from a
+    # place that states an author (JSON-LD, meta, author markup), where a name without capitals is read
+    parsed_texts: dict[tuple[str, bool], Byline] = {}
 
-    def parse(text: str) -> Byline:  # the result is only read, never changed
-        parsed = parsed_texts.get(text)
+    def parse(text: str, structured: bool = True) -> Byline:  # the result is only read, never changed
+        parsed = parsed_texts.get((text, structured))
         if parsed is None:
-            parsed = parsed_texts[text] = parse_byline(text, site_names)
+            parsed = parsed_texts[text, structured] = parse_byline(text, site_names, structured)
         return parsed
 
     def add(kind: str, text: str) -> None:
-        _merge_byline(found.setdefault(kind, Byline([], [], [])), parse(text))
+        _merge_byline(found.setdefault(kind, Byline([], [], [])), parse(text, kind not in _FREE_TEXT_KINDS))
 
     if ld.article is not None:
         for name, kind in ld_entities(ld.article.get("author"), ld.ids) + \

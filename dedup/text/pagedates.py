@@ -23,11 +23,17 @@ from dedup.text.pagescan import (MODIFIED_ROLE, PUBLISHED_TIME_ROLE, WINDOW_AFTE
 # words that name a publication date; 'Stand' ('Stand: 28.04.2020 18:00 Uhr', German news' "as of") names the
 # version the page shows, which is what a citation gives
 _EXPLICIT_PUBLISHED_WORDS = (r"published|posted|publiziert|veröffentlicht|erschienen|erstellt|publié|publicado|"
-                             r"pubblicato|gepubliceerd|stand")
+                             r"pubblicato|gepubliceerd|stand|"
+                             # Russian, Ukrainian, Polish, Czech, Turkish, Arabic, Chinese, Japanese, Hindi, Korean
+                             r"опубликовано|дата\s+публикации|опубліковано|opublikowano|publikováno|zveřejněno|"
+                             r"yayınlanma(?:\s+tarihi)?|yayın\s+tarihi|نشر\s+في|تاريخ\s+النشر|نشر|发布时间|发布日期|发表于|"
+                             r"發布時間|發佈時間|發表於|公開日|投稿日|प्रकाशित|게시일|입력")
 _PUBLISHED_WORDS = _EXPLICIT_PUBLISHED_WORDS + r"|date|datum|fecha|data"
 _MODIFIED_WORDS = (r"update|updated|last\s+updated|modified|last\s+modified|aktualisiert|geändert|zuletzt\s+geändert|"
                    r"letzte\s+änderung|mis\s+à\s+jour|actualizado|actualización|aggiornato|bijgewerkt|atualizado|"
-                   r"edited|revised")
+                   r"edited|revised|"
+                   r"обновлено|оновлено|zaktualizowano|aktualizacja|aktualizováno|güncelleme|güncellendi|"
+                   r"آخر\s+تحديث|تحديث|更新时间|更新時間|更新於|更新日|अपडेट|अद्यतन|수정")
 # a label just before the date on its line ('Published: March 3, 2020', 'Updated Jul 24, 2018'), not a
 # word of a compound ('Corona-Update 31.01.2022')
 _PUBLISHED_LABEL = re.compile(rf"(?<![\w-])(?:{_PUBLISHED_WORDS})(?:\s+(?:am|on|le|el|il|em|at|op))?\W*$", re.I)

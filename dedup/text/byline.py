@@ -23,14 +23,14 @@ BY_PREFIX = re.compile(
     r"(?:view\s+)?(?:all\s+)?(?:posts|articles|stories|beiträge|artikel)|alles|mehr)\s+)?"
     r"(?:by|von|par|por|door|di|av|af|from|de|da)\b\s*:?\s*"
     r"|^\s*(?:autor(?:in|en)?|author|authors|auteur|autore|text|texte|redakteur(?:in)?|redaktion|reporter|"
-    r"verfasser|writer|byline|interview|moderation|recherche)"
-    r"(?:\s*(?:&|\+|/|und|and|et|y)\s*(?:fotos?|photos?|bilder?|images?|video))?\s*:\s*"
-    # other scripts: a label and its colon (Russian, Ukrainian, Turkish, Chinese, Japanese, Hindi; '：' the
-    # full-width colon), or a prefix that needs none (Arabic 'بقلم' "by the pen of", Chinese '记者' "reporter",
-    # '文/' "text /", Hindi 'द्वारा' "by")
-    r"|^\s*(?:автор(?:ы)?|текст|yazar|yazan|haber|作者|撰文|筆者|著者|लेखक|लेखिका|글쓴이)\s*[:：]\s*"
-    r"|^\s*(?:بقلم|كتب(?:ت|ه)?|إعداد|द्वारा)(?:\s*:)?\s+|^\s*(?:本报|本報)?(?:记者|記者)\s*[:：]?\s*"
-    r"|^\s*(?:文|图文|圖文)\s*[/|｜:]\s*", re.I)
+    r"verfasser|writer|byline|interview|moderation|recherche|"
+    # other scripts: a label and its colon ('：' the full-width one: Russian, Ukrainian, Turkish, Chinese, Japanese,
+    # Hindi, Korean), or a prefix that needs none (Arabic 'بقلم' "by the pen of", Hindi 'द्वारा' "by", Chinese '记者'
+    # "reporter", '文/' "text /")
+    r"автор(?:ы)?|текст|yazar|yazan|haber|作者|撰文|筆者|著者|लेखक|लेखिका|글쓴이)"
+    r"(?:\s*(?:&|\+|/|und|and|et|y)\s*(?:fotos?|photos?|bilder?|images?|video))?\s*[:：]\s*"
+    r"|^\s*(?:(?:بقلم|كتب(?:ت|ه)?|إعداد|द्वारा)(?:\s*:)?\s+|(?:本报|本報)?(?:记者|記者)\s*[:：]?\s*|"
+    r"(?:文|图文|圖文)\s*[/|｜:]\s*)", re.I)
 # where a byline prefix ends, -1 when there is none (BY_PREFIX.match, quicker)
 by_prefix_end = caseless_prefix(BY_PREFIX.pattern)
 # 'Foto: Jane Doe' credits a picture, not the story
@@ -155,13 +155,12 @@ def parse_byline(text: str, site_names: tuple[str, ...] = (), structured: bool =
         parts = [p for p in _NAME_SPLIT.split(line) if _HAS_LETTER.search(p)]
         if len(parts) > BYLINE_PARTS:
             continue  # a list of topics or tags
-        finer = _FINER_SPLIT.search(line) is not None
-        if finer:
-            before = (list(people), list(agencies), list(organisations))
-        named = len(people)
+        named, agencies_named, organisations_named = len(people), len(agencies), len(organisations)
         _read_parts(parts, site_keys, caseless_ok, people, agencies, organisations)
-        if finer and len(people) == named:
+        if len(people) == named and _FINER_SPLIT.search(line):
+            # (the lists only grow: their first entries are what they held before this line)
             finer_parts = [q for p in parts for q in _FINER_SPLIT.split(p) if _HAS_LETTER.search(q)]
+            before = (people[:], agencies[:agencies_named], organisations[:organisations_named])
             if len(finer_parts) <= BYLINE_PARTS and _read_parts(finer_parts, site_keys, caseless_ok, *before) == \
                     (True, True) and len(before[0]) > named:
                 people, agencies, organisations = before

@@ -157,7 +157,7 @@ _CLOCK_AFTER = re.compile(
 # _WORD_DATE_MDY, which opens with any letter).
 _WORD_DATE_DMY = re.compile(
     r"(?P<d>\d(?<![\w.].)(?:(?<=[0-3])\d)?)(?:\.|st|nd|rd|th|er|º|°)?\s*(?:de\s+)?"
-    r"(?P<mon>[^\W\d_](?:[^\W\d_]|[\u0900-\u0dff]){1,11})\.?,?\s+"
+    r"(?P<mon>[^\W\d_][\w\u0900-\u0dff]{1,11})\.?,?\s+"
     r"(?:de\s+)?(?P<y>(?:19|20)\d\d)(?!\d)")
 _WORD_DATE_MDY = re.compile(
     r"(?<![\w])(?P<mon>[^\W\d_]{3,10})\.?\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d\d)(?!\d)")

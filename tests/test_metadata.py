@@ -1155,3 +1155,51 @@ def test_bylines_of_real_pages_in_other_scripts_and_forms():
         else:
             assert md.authors == ["lupa"]
     assert len(pages) == 2
+
+
+def test_names_without_capitals_from_author_markup_by_its_kind():
+    """`itemprop=author` states an author; a class naming a byline may hold a section or a date line: there a
+    name without capitals needs a prefix."""
+    url = "https://example.org/a"
+    html, blocks = _script_page("افتتاح جسر جديد في المدينة", [])
+    item = html.replace("<h1>", '<span itemprop="author">محمد عبد الله</span><h1>')
+    assert page_metadata(item, url, blocks).authors == ["محمد عبد الله"]
+    loose = html.replace("<h1>", '<div class="byline">قسم الأخبار المحلية</div><h1>')
+    assert page_metadata(loose, url, blocks).authors == []
+    prefixed = html.replace("<h1>", '<div class="byline">بقلم محمد عبد الله</div><h1>')
+    assert page_metadata(prefixed, url, blocks).authors == ["محمد عبد الله"]
+
+
+def test_ascii_text_is_read_by_the_latin_script_patterns_alike():
+    """Byline prefixes, byline labels and date labels try their other-script words only on non-ASCII text
+    (`caseless_prefix` / `caseless_finder` with `ascii_pattern`): on any text, the same answer as the whole
+    pattern with re.I."""
+    import random
+
+    from dedup.text import byline, metadata, pagedates
+
+    pieces = ["By", "by:", "Von", "AUTOR", "Text & Fotos", ":", "：", " ", "  ", "\t", "Jane Doe", "yazar",
+              "Yayinlanma", "yayınlanma tarihi", "Published", "Updated on", "last  updated", "opublikowano", "Опубликовано", "Обновлено",
+              "نشر في", "بقلم", "作者", "记者", "文/", "लेखक", "güncellendi", "GUNCELLEME", "Written by", "posted  von",
+              "Stand", "-", "(", "12", "x"]
+    rnd = random.Random(9)
+    whole = {
+        byline.by_prefix_end: re.compile(byline.BY_PREFIX.pattern, re.I),
+        metadata._LABELLED_BYLINE: re.compile(
+            r"\s*(?:(?:" + metadata._LABELS + r"|автор|текст|作者|撰文|लेखक)\s*[:：]|" + metadata._WRITTEN_BY_LABEL
+            + r"|(?:بقلم|(?:本报|本報)?(?:记者|記者))\s)", re.I)}
+    labels = [(pagedates._PUBLISHED_LABEL, r"(?<![\w-])", pagedates._PUBLISHED_WORDS, pagedates._OTHER_PUBLISHED_WORDS),
+              (pagedates._MODIFIED_LINE, r"^\W*", pagedates._MODIFIED_WORDS, pagedates._OTHER_MODIFIED_WORDS),
+              (pagedates._EXPLICIT_PUBLISHED_LABEL, r"(?<![\w-])", pagedates._EXPLICIT_PUBLISHED_WORDS,
+               pagedates._OTHER_PUBLISHED_WORDS)]
+    ascii_texts = 0
+    for _ in range(3000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 5)))
+        ascii_texts += text.isascii()
+        for fast, pattern in whole.items():
+            m = pattern.match(text)
+            assert fast(text) == (-1 if m is None else m.end()), (text, pattern.pattern[:40])
+        for fast, opening, words, other in labels:
+            pattern = re.compile(rf"{opening}(?:{words}|{other}){pagedates._AFTER_LABEL}", re.I)
+            assert fast(text) == (pattern.search(text) is not None), text
+    assert ascii_texts > 500

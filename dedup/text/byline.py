@@ -17,22 +17,25 @@ from dedup.text.normalise import WORD_RE, caseless_finder, caseless_prefix, fold
 # --------------------------------------------------------------------------------------------------
 # names: bylines -> people, agencies and organisations
 
-BY_PREFIX = re.compile(
+_BY_WORDS = (
     r"^\s*(?:(?:written|posted|published|reported|edited|compiled|story|text|words|report|geschrieben|verfasst|"
     r"veröffentlicht|erstellt|eingestellt|publié|écrit|escrito|publicado|scritto|pubblicato|geplaatst|geschreven|"
     r"(?:view\s+)?(?:all\s+)?(?:posts|articles|stories|beiträge|artikel)|alles|mehr)\s+)?"
-    r"(?:by|von|par|por|door|di|av|af|from|de|da)\b\s*:?\s*"
-    r"|^\s*(?:autor(?:in|en)?|author|authors|auteur|autore|text|texte|redakteur(?:in)?|redaktion|reporter|"
-    r"verfasser|writer|byline|interview|moderation|recherche|"
-    # other scripts: a label and its colon ('：' the full-width one: Russian, Ukrainian, Turkish, Chinese, Japanese,
-    # Hindi, Korean), or a prefix that needs none (Arabic 'بقلم' "by the pen of", Hindi 'द्वारा' "by", Chinese '记者'
-    # "reporter", '文/' "text /")
-    r"автор(?:ы)?|текст|yazar|yazan|haber|作者|撰文|筆者|著者|लेखक|लेखिका|글쓴이)"
-    r"(?:\s*(?:&|\+|/|und|and|et|y)\s*(?:fotos?|photos?|bilder?|images?|video))?\s*[:：]\s*"
-    r"|^\s*(?:(?:بقلم|كتب(?:ت|ه)?|إعداد|द्वारा)(?:\s*:)?\s+|(?:本报|本報)?(?:记者|記者)\s*[:：]?\s*|"
-    r"(?:文|图文|圖文)\s*[/|｜:]\s*)", re.I)
-# where a byline prefix ends, -1 when there is none (BY_PREFIX.match, quicker)
-by_prefix_end = caseless_prefix(BY_PREFIX.pattern)
+    r"(?:by|von|par|por|door|di|av|af|from|de|da)\b\s*:?\s*")
+_LABEL_WORDS = (r"autor(?:in|en)?|author|authors|auteur|autore|text|texte|redakteur(?:in)?|redaktion|reporter|"
+                r"verfasser|writer|byline|interview|moderation|recherche|yazar|yazan|haber")
+_LABEL_AND_PICTURES = r"(?:\s*(?:&|\+|/|und|and|et|y)\s*(?:fotos?|photos?|bilder?|images?|video))?"
+# other scripts: a label and its colon ('：' the full-width one: Russian, Ukrainian, Chinese, Japanese, Hindi,
+# Korean), or a prefix that needs none (Arabic 'بقلم' "by the pen of", Hindi 'द्वारा' "by", Chinese '记者'
+# "reporter", '文/' "text /"); none of them holds a character that ASCII text can match
+_OTHER_SCRIPT_LABEL_WORDS = r"автор(?:ы)?|текст|作者|撰文|筆者|著者|लेखक|लेखिका|글쓴이"
+_OTHER_SCRIPT_PREFIXES = (r"^\s*(?:(?:بقلم|كتب(?:ت|ه)?|إعداد|द्वारा)(?:\s*:)?\s+|(?:本报|本報)?(?:记者|記者)\s*[:：]?\s*|"
+                          r"(?:文|图文|圖文)\s*[/|｜:]\s*)")
+BY_PREFIX = re.compile(
+    rf"{_BY_WORDS}|^\s*(?:{_LABEL_WORDS}|{_OTHER_SCRIPT_LABEL_WORDS}){_LABEL_AND_PICTURES}\s*[:：]\s*"
+    rf"|{_OTHER_SCRIPT_PREFIXES}", re.I)
+# where a byline prefix ends, -1 when there is none (BY_PREFIX.match, quicker; ASCII text by the Latin-script part)
+by_prefix_end = caseless_prefix(BY_PREFIX.pattern, rf"{_BY_WORDS}|^\s*(?:{_LABEL_WORDS}){_LABEL_AND_PICTURES}\s*:\s*")
 # 'Foto: Jane Doe' credits a picture, not the story
 _PICTURE_CREDIT = caseless_prefix(r"^\s*(?:fotos?|photos?|photographs?|bilder?|images?|pictures?|video|grafik|"
                                   r"illustration|credit)\s*(?::|by\b|von\b|©)")
@@ -77,8 +80,9 @@ _CJK_ORG_ENDINGS = ("网", "網", "报", "報", "社", "台", "部", "局", "院
                     "團", "校", "馆", "館", "中心", "新闻", "新聞", "频道", "頻道", "ニュース", "编辑部", "編集部")
 _ORG_ABBREVIATION = re.compile(r"\be\.\s?v\b|\bs\.\s?a\b|\bcity\s+of\b")
 _DOMAIN_LIKE = re.compile(r"\b[\w-]+\.(?:com|net|org|de|at|ch|fr|es|it|nl|be|uk|co|io|info|eu|cz|pl|ru|tv|fm)\b", re.I)
-# ('、' and '،': the Chinese / Japanese and the Arabic comma)
-_NAME_SPLIT = re.compile(r"\s*(?:;|\||,|、|،|&|/|·|•|\s(?:and|und|et|y|e|og|och|en|i|und\s+von)\s)\s*", re.I)
+# ('、' and '،': the Chinese / Japanese and the Arabic comma; the single characters as one class, which `re` tests
+# at a place at once, not one alternative after the other)
+_NAME_SPLIT = re.compile(r"\s*(?:[;|,、،&/·•]|\s(?:and|und|et|y|e|og|och|en|i|und\s+von)\s)\s*", re.I)
 # a finer split, tried on a line that names nobody otherwise: a dash between spaces, which no name holds ('Jane Doe
 # - The Times', 'SPIEGEL ONLINE – Jane Doe'), and the newsroom a person writes with ('Jane Doe with Reuters',
 # 'Jane Doe mit Material von dpa'); taken only when it reads every part as a person, an organisation, an agency or a
@@ -86,6 +90,15 @@ _NAME_SPLIT = re.compile(r"\s*(?:;|\||,|、|،|&|/|·|•|\s(?:and|und|et|y|e|og
 # caption): a headline or a teaser split at its dash leaves a part that is none of them, or only title-cased words
 # ('Extend Your Battery Life - Energy Saver')
 _FINER_SPLIT = re.compile(r"\s[-–—]\s|\s(?:with|mit(?:\s+material\s+(?:von|der|des))?)\s", re.I)
+
+
+def _may_split_finer(line: str) -> bool:
+    """What any text `_FINER_SPLIT` finds in holds (a dash, 'wit' or 'mit' in any case): tests in C before the
+    pattern's pass."""
+    if "-" in line or "–" in line or "—" in line:
+        return True
+    low = line.lower()
+    return "wit" in low or "mit" in low
 _HAS_LETTER = re.compile(r"[^\W\d_]")
 
 
@@ -103,7 +116,8 @@ _URL_MAIL_HANDLE = re.compile(r"https?://\S+|\S+@\S+\.\S+|\[[^\]]*\]|(?<!\w)@\w+
 _BRACKETED = re.compile(r"\(([^)]*)\)")
 _CLOCK_TIME = re.compile(r"\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?|uhr|h)?", re.I)
 # a numeric date that `find_dates` does not read (a two-digit year, month first: 'By Eric Yang on 10.29.12')
-_NUMERIC_DATE = re.compile(r"(?<![\w.])\d{1,4}([./-])\d{1,2}\1\d{2,4}(?![\w.])")
+# (opening with the digit it consumes, the look-behind after it: `re` skips to the digits)
+_NUMERIC_DATE = re.compile(r"\d(?<![\w.].)\d{0,3}([./-])\d{1,2}\1\d{2,4}(?![\w.])")
 # a word left hanging by a removed date ('on', 'am', 'posted')
 _DANGLING = r"\b(?:on|am|le|el|il|op|em|at|um|posted|published|updated|aktualisiert|veröffentlicht)\s*(?:\||$)"
 _DANGLING_WORD = re.compile(_DANGLING, re.I)
@@ -129,9 +143,10 @@ def parse_byline(text: str, site_names: tuple[str, ...] = (), structured: bool =
     newsrooms, companies, domains) are not people.
 
     A name in a script without capitals (Arabic, Hebrew, Indic, Chinese, Japanese, Korean, Thai ...) of several
-    words is a person only from a place that states an author (`structured`: JSON-LD, a meta tag, author markup)
-    or after an explicit byline prefix on its line ('بقلم', '作者：', 'By'): the capital test that keeps a line
-    of free text from passing for a name cannot tell there."""
+    words is a person only from a place that states an author (`structured`: JSON-LD, a meta tag,
+    `itemprop=author`, `rel=author`, a link to an author page) or after an explicit byline prefix on its line
+    ('بقلم', '作者：', 'By'): the capital test that keeps a line of free text from passing for a name cannot tell
+    there."""
     people: list[str] = []
     agencies: list[tuple[str, str]] = []
     organisations: list[str] = []
@@ -157,7 +172,7 @@ def parse_byline(text: str, site_names: tuple[str, ...] = (), structured: bool =
             continue  # a list of topics or tags
         named, agencies_named, organisations_named = len(people), len(agencies), len(organisations)
         _read_parts(parts, site_keys, caseless_ok, people, agencies, organisations)
-        if len(people) == named and _FINER_SPLIT.search(line):
+        if len(people) == named and _may_split_finer(line) and _FINER_SPLIT.search(line):
             # (the lists only grow: their first entries are what they held before this line)
             finer_parts = [q for p in parts for q in _FINER_SPLIT.split(p) if _HAS_LETTER.search(q)]
             before = (people[:], agencies[:agencies_named], organisations[:organisations_named])

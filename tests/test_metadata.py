@@ -1179,7 +1179,8 @@ def test_ascii_text_is_read_by_the_latin_script_patterns_alike():
     from dedup.text import byline, metadata, pagedates
 
     pieces = ["By", "by:", "Von", "AUTOR", "Text & Fotos", ":", "：", " ", "  ", "\t", "Jane Doe", "yazar",
-              "Yayinlanma", "yayınlanma tarihi", "Published", "Updated on", "last  updated", "opublikowano", "Опубликовано", "Обновлено",
+              "Yayinlanma", "yayınlanma tarihi", "Published", "Updated on", "last  updated", "opublikowano",
+              "Опубликовано", "Обновлено",
               "نشر في", "بقلم", "作者", "记者", "文/", "लेखक", "güncellendi", "GUNCELLEME", "Written by", "posted  von",
               "Stand", "-", "(", "12", "x"]
     rnd = random.Random(9)

@@ -45,6 +45,8 @@ class PageMetadata:
     title: str | None = None
     title_source: str | None = None
     html_title: str | None = None
+    # the page's visible headlines: its <h1>s' text (site names and generic words like "Home" left out)
+    headlines: list[str] = field(default_factory=list)
     site_name: str | None = None
     site_name_source: str | None = None
     authors: list[str] = field(default_factory=list)
@@ -233,6 +235,7 @@ def _decide_title(md: PageMetadata, head: Head, ld: JsonLd, body: Body) -> None:
     site = md.site_name
     h1_texts = [t for _s, _e, t in body.h1 if t and len(t) <= 300 and fold_text(t) not in _GENERIC_TITLES
                 and not _names_site(t, site, md.url_host)]
+    md.headlines = h1_texts
     # 1. the visible headline (<h1>) that a metadata title states whole, or opens or closes at a separator
     for h1 in h1_texts:
         h1_key, h1_word_list = fold_text(h1), word_list(h1)  # (once per headline, not once per candidate)

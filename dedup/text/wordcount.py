@@ -67,6 +67,35 @@ def line_words(text: str) -> float:
     return text.count(" ") + 1 if found is None else found
 
 
+_SPACELESS_RUN = re.compile(f"[{_HAN_KANA_RANGES}{_BRAHMIC_RANGES}]+")
+
+
+def comparable_tokens(tokens: list[str]) -> list[str]:
+    """Tokens to compare two texts by (titles, a block and an earlier one), from their words: a run of a
+    script written without spaces is a whole clause as one "word", so it becomes its character bigrams
+    (one character alone stays itself) and the text's other characters in it stay words. 12 characters
+    share 11 bigrams with a copy and a few with another clause: such a text is compared by its overlap as
+    one with spaces is by its words. `tokens` itself when none holds such a character (English, German,
+    Korean...: compared by their words exactly as before)."""
+    if all(t.isascii() or not _SPACELESS.search(t) for t in tokens):
+        return tokens
+    out: list[str] = []
+    for token in tokens:
+        if token.isascii() or not _SPACELESS.search(token):
+            out.append(token)
+            continue
+        at = 0
+        for run in _SPACELESS_RUN.finditer(token):
+            if run.start() > at:
+                out.append(token[at:run.start()])
+            chars = run.group()
+            out.extend([chars] if len(chars) == 1 else [chars[i:i + 2] for i in range(len(chars) - 1)])
+            at = run.end()
+        if at < len(token):
+            out.append(token[at:])
+    return out
+
+
 def spaceless_commas(text: str) -> int:
     """The commas of a text written without spaces (，、､)."""
     return sum(text.count(c) for c in SPACELESS_COMMAS)

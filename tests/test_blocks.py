@@ -708,3 +708,8 @@ def test_near_repeats_in_a_script_without_spaces():
     assert verdicts[3].reason == REPEAT_IN_PAGE
     # two different paragraphs of one story are not repeats of each other, nor two short menu items
     assert all(v.keep for v in within_page([lead, other, "国内新闻", "国际新闻", "要闻", "要闻导读"]))
+    # numbers count, as in 'Step 1', 'Step 2' (a real Common Crawl page's list, numbers and names in it)
+    assert all(v.keep for v in within_page(["001期小绵羊下注一万,信心100%", "005期小绵羊下注一万,信心100%"]))
+    # the same line again with a space more is a repeat (a real page's 'add us on QQ' line)
+    assert [v.keep for v in within_page(["加QQ：215138693 跟上资料让你在家不用忧愁", "加QQ：215138693跟上资料让你在家不用忧愁"])] \
+        == [True, False]

@@ -215,3 +215,6 @@ def test_comparable_tokens_split_spaceless_runs_into_bigrams():
     assert comparable_tokens(["国务院部署", "iphone15发布", "日", "ok"]) == [
         "国务", "务院", "院部", "部署", "iphone15", "发布", "日", "ok"]
     assert comparable_tokens(["ภาษาไทย"]) == ["ภา", "าษ", "ษา", "าไ", "ไท", "ทย"]
+    assert comparable_tokens(["001期小绵羊", "信心100"], words_twice=True) == [
+        "001", "001\0", "期小", "小绵", "绵羊", "信心", "100", "100\0"]
+    assert comparable_tokens(words, words_twice=True) is words

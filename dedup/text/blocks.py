@@ -123,7 +123,8 @@ def within_page(blocks: list[str], norms: list[str] | None = None) -> list[Block
       more are the page's own structure (list items, interview questions, code) and stay. A block
       whose words are nearly all (90 %) in an earlier block of similar size is a near repeat
       ('Tags: a | b' then 'a, b'; a date line with and without its time zone); text written without
-      spaces (Chinese, Japanese, Thai...) is compared by its character bigrams and sized in word-equivalents;
+      spaces (Chinese, Japanese, Thai...) is compared by its character bigrams and sized in word-equivalents
+      (a number there weighs as two bigrams);
     - tiny blocks without a letter (comment counts, separators), date/time-only lines and labelled
       metadata lists ('Tags: ...') are dropped.
     Inside one page numbers count: 'Step 2' does not repeat 'Step 1'.
@@ -141,8 +142,8 @@ def within_page(blocks: list[str], norms: list[str] | None = None) -> list[Block
     for block, key, norm in zip(blocks, local, norms if norms is not None else map(normalise_text, blocks)):
         words = norm.split()
         # a run of a script written without spaces is one "word" a clause long: compared by its character
-        # bigrams, sized by its word-equivalents
-        tokens = comparable_tokens(words)
+        # bigrams (a number beside them counted twice), sized by its word-equivalents
+        tokens = comparable_tokens(words, words_twice=True)
         sized = NEAR_REPEAT_MIN_TOKENS <= (len(words) if tokens is words else word_count(norm)) <= NEAR_REPEAT_MAX_TOKENS
         structural = counts[key] >= STRUCTURAL_REPEATS
         if not has_letters(block) and len(block.strip()) <= NO_LETTERS_MAX_CHARS:

@@ -38,6 +38,12 @@ SPACELESS_END_PUNCT = tuple("。！？」』）】》〉．｡｣…：；＂＇
 SPACELESS_COMMAS = ("，", "、", "､")
 
 
+def holds_spaceless(text: str) -> bool:
+    """Does a text hold a character of a script written without spaces (Han, kana, Thai, Lao, Khmer, Myanmar,
+    Tibetan)?"""
+    return not text.isascii() and _SPACELESS.search(text) is not None
+
+
 def spaceless_words(text: str) -> float | None:
     """The words of a text that holds characters of a script written without spaces, in word-equivalents:
     its other words (runs between spaces and that punctuation) plus its Han / kana characters over

@@ -31,6 +31,7 @@ from dedup.text.normalise import without_userinfo
 from dedup.text.pagedates import decide_dates
 from dedup.text.jsonld import JsonLd, ld_entities, read_jsonld
 from dedup.text.normalise import caseless_finder, caseless_prefix, clean_text, fold_text, word_list
+from dedup.text.wordcount import comparable_tokens, word_count
 from dedup.text.pagescan import (HEADLINE_REGION, AuthorMark, Body, Head, author_marks, nearest_lines, read_head,
                                  read_headline_region, scan_page)
 
@@ -244,9 +245,10 @@ def _decide_title(md: PageMetadata, head: Head, ld: JsonLd, body: Body) -> None:
                 md.title, md.title_source = h1, "h1_in_" + source
                 return
     # 2. the page's only headline, when a metadata title is another wording of it (shares most of its words)
-    if len(h1_texts) == 1 and len(h1_texts[0].split()) >= 3 and candidates:
-        h1_words = set(word_list(h1_texts[0]))
-        if any(len(h1_words & set(word_list(v))) * 2 >= len(h1_words) for _s, v in candidates):
+    # (3+ words, in word-equivalents and by character bigrams where it is written without spaces)
+    if len(h1_texts) == 1 and word_count(h1_texts[0]) >= 3 and candidates:
+        h1_words = set(comparable_tokens(word_list(h1_texts[0])))
+        if any(len(h1_words & set(comparable_tokens(word_list(v)))) * 2 >= len(h1_words) for _s, v in candidates):
             md.title, md.title_source = h1_texts[0], "h1"
             return
     # 3. a metadata title without the site's name

@@ -1,0 +1,52 @@
+"""Hostile input, round 5: which copy keeps a repeated id, files a folder holds that are not read,
+impossible fetch times, and damaged files of each format."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+from test_hostile_builds import html_page, warc_response
+
+from dedup.ingest import ingest_file, key_table
+from dedup.sources.read import InputFile, detect_format
+
+# ---------------------------------------------------------------- 1. repeated ids: a sound copy keeps the id
+
+
+def keys_of(files: list[Path], tmp_path: Path) -> list[dict]:
+    parts = []
+    for n, path in enumerate(sorted(files)):
+        parts.append(tmp_path / f"part-{n}.parquet")
+        ingest_file(InputFile(path, path.name, detect_format(path)), parts[-1], 50 * 2 ** 20)
+    return key_table(parts).select("doc_id", "source_file", "source_offset", "reject_reason",
+                                   "reject_detail").to_dicts()
+
+
+def test_a_sound_copy_keeps_its_id_over_an_earlier_copy_that_was_rejected(tmp_path: Path) -> None:
+    """The same record twice, the copy first by (file, offset) unusable (cut by the end of its file, an
+    empty payload): the first copy kept the id, so the sound copy became a `repeated_doc_id` reject and the
+    page was in no table but rejects, twice. A crawl job that died and wrote its file again gives exactly
+    this. The first *usable* copy keeps the id now; the cut copy is the repeat, and says why it was unusable."""
+    full = warc_response("<urn:uuid:x>", "https://a.test/x", html_page("X story", 1).encode())
+    (tmp_path / "a-cut.warc").write_bytes(full[: len(full) // 2])
+    (tmp_path / "b-full.warc").write_bytes(full)
+    (tmp_path / "c.jsonl").write_text("".join(json.dumps(o) + "\n" for o in (
+        {"id": "j", "url": "https://j.test/", "html": ""}, {"id": "j", "url": "https://j.test/", "html": html_page("J", 2)},
+        {"id": "k", "url": "https://k.test/", "html": " "}, {"id": "k", "url": "https://k.test/", "text": ""})))
+    pq.write_table(pa.table({"id": ["p", "p"], "url": ["https://p.test/", "https://p.test/"],
+                             "html": [None, html_page("P", 3)]}), tmp_path / "d.parquet")
+    got = {(r["source_file"], r["source_offset"]): r for r in keys_of(list(tmp_path.glob("[a-d]*")), tmp_path)}
+    kept = {k: r["doc_id"] for k, r in got.items() if r["reject_reason"] is None}
+    assert kept == {("b-full.warc", 0): "<urn:uuid:x>", ("c.jsonl", 1): "j", ("d.parquet", 1): "p"}
+    cut = got[("a-cut.warc", 0)]
+    assert cut["doc_id"] == "<urn:uuid:x>#repeat:a-cut.warc@0" and cut["reject_reason"] == "repeated_doc_id"
+    assert "kept by the record at b-full.warc@0" in cut["reject_detail"]
+    assert "also unusable (truncated_record" in cut["reject_detail"]
+    assert got[("d.parquet", 0)]["doc_id"] == "p#repeat:d.parquet@0"
+    # no copy usable: the first keeps the id and its own reason, the other is the repeat
+    assert (got[("c.jsonl", 2)]["doc_id"], got[("c.jsonl", 2)]["reject_reason"]) == ("k", "empty_payload")
+    assert (got[("c.jsonl", 3)]["doc_id"], got[("c.jsonl", 3)]["reject_reason"]) == ("k#repeat:c.jsonl@3",
+                                                                                      "repeated_doc_id")
+    assert len({r["doc_id"] for r in got.values()}) == len(got)

@@ -33,7 +33,8 @@ def test_a_sound_copy_keeps_its_id_over_an_earlier_copy_that_was_rejected(tmp_pa
     (tmp_path / "a-cut.warc").write_bytes(full[: len(full) // 2])
     (tmp_path / "b-full.warc").write_bytes(full)
     (tmp_path / "c.jsonl").write_text("".join(json.dumps(o) + "\n" for o in (
-        {"id": "j", "url": "https://j.test/", "html": ""}, {"id": "j", "url": "https://j.test/", "html": html_page("J", 2)},
+        {"id": "j", "url": "https://j.test/", "html": ""},
+        {"id": "j", "url": "https://j.test/", "html": html_page("J", 2)},
         {"id": "k", "url": "https://k.test/", "html": " "}, {"id": "k", "url": "https://k.test/", "text": ""})))
     pq.write_table(pa.table({"id": ["p", "p"], "url": ["https://p.test/", "https://p.test/"],
                              "html": [None, html_page("P", 3)]}), tmp_path / "d.parquet")

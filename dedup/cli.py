@@ -251,6 +251,9 @@ def build(
         "  (" + ", ".join(f"{k}: {v}" for k, v in summary.rejects_by_reason.items()) + ")"
         if summary.rejects_by_reason else ""))
     typer.echo(f"  skipped     {c.skipped_records:>9,}  non-page WARC records (request, metadata, warcinfo)")
+    if unknown := sum(summary.unknown_fetch_times.values()):
+        typer.echo(f"  fetch time  {unknown:>9,}  record(s) whose fetched_at / WARC-Date is no fetch time, now null ("
+                   + ", ".join(f"{k}: {v}" for k, v in summary.unknown_fetch_times.items()) + ")")
     empty = [i.file for i in summary.inputs if i.gave_nothing]
     if empty:
         named = ", ".join(terminal_safe(f) for f in empty[:5]) + (

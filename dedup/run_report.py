@@ -85,6 +85,9 @@ class RunReport:
     languages: dict[str, int] = field(default_factory=dict)  # canonical records per language (null: "und")
     # records read whose payload is not the whole page, by why: WARC-Truncated (its reason) or HTTP 206
     cut_payloads: dict[str, int] = field(default_factory=dict)
+    # records read whose fetch time was given but is unknown (null), by why: `unreadable` (no time),
+    # `out_of_range` (before 1990 or from 2100: epoch 0, 0001-01-01, a broken clock)
+    unknown_fetch_times: dict[str, int] = field(default_factory=dict)
     finished_at: str = ""
 
     def to_dict(self) -> dict[str, Any]:
@@ -162,15 +165,16 @@ class RunReport:
         skipped = _mapping(raw, "skipped_by_type", bad)
         languages = _mapping(raw, "languages", bad)  # absent in builds before language identification
         cut = _mapping(raw, "cut_payloads", bad)      # absent in builds before it was counted
+        fetch = _mapping(raw, "unknown_fetch_times", bad)   # likewise
         for key, mapping in (("rejects_by_reason", by_reason), ("skipped_by_type", skipped),
-                             ("languages", languages), ("cut_payloads", cut)):
+                             ("languages", languages), ("cut_payloads", cut), ("unknown_fetch_times", fetch)):
             if not all(_is_int(v) for v in mapping.values()):
                 raise bad(f"{key} has a value that is not a whole number")
         return cls(counts=Counts(**values), rejects_by_reason=dict(by_reason), skipped_by_type=dict(skipped),
                    outputs=outputs, timings_s=_mapping(raw, "timings_s", bad), inputs=inputs,
                    config=_mapping(raw, "config", bad), versions=_mapping(raw, "versions", bad),
                    near_duplicates=_mapping(raw, "near_duplicates", bad), previous=_mapping(raw, "previous", bad),
-                   languages=dict(languages), cut_payloads=dict(cut),
+                   languages=dict(languages), cut_payloads=dict(cut), unknown_fetch_times=dict(fetch),
                    finished_at=str(raw.get("finished_at") or ""))
 
 

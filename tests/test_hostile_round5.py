@@ -51,3 +51,37 @@ def test_a_sound_copy_keeps_its_id_over_an_earlier_copy_that_was_rejected(tmp_pa
     assert (got[("c.jsonl", 3)]["doc_id"], got[("c.jsonl", 3)]["reject_reason"]) == ("k#repeat:c.jsonl@3",
                                                                                       "repeated_doc_id")
     assert len({r["doc_id"] for r in got.values()}) == len(got)
+
+
+# ---------------------------------------------------------------- 2. fetch times no page can have
+
+
+def test_fetch_times_written_as_digits_are_read_and_impossible_ones_are_unknown_and_counted(tmp_path: Path) -> None:
+    """`"1700000000"` (an epoch a writer quoted) was unknown while the number 1700000000 was read; epoch 0
+    was read as 1970-01-01, and `0001-01-01`, `9999-12-31` (placeholders, a broken clock) as themselves: the
+    canonical policy's earliest fetch and a release dated by its newest fetch read them as times. A time
+    outside 1990-2100 is unknown now, and every fetch time given that ends unknown is counted."""
+    from collections import Counter
+
+    from dedup.sources.read import read_input
+    from test_hostile_round4 import raw_warc
+
+    values = ["1700000000", "1700000000000", "1700000000.5", 1700000000, "20240102", "0", 0, "1970-01-01T00:00:00Z",
+              "0001-01-01T00:00:00Z", "9999-12-31T00:00:00Z", -5, "garbage", {"a": 1}, "", None]
+    path = tmp_path / "t.jsonl"
+    path.write_text("".join(json.dumps({"id": f"t{n}", "url": "https://t.test/", "html": "<p>x</p>", "fetched_at": v})
+                            + "\n" for n, v in enumerate(values)))
+    stats: Counter = Counter()
+    got = [r for b in read_input(InputFile(path, path.name, "jsonl"), stats) for r in b.to_pylist()]
+    assert [r["reject_reason"] for r in got] == [None] * len(values)
+    when = [r["fetched_at"] and r["fetched_at"].isoformat() for r in got]
+    assert when[:5] == ["2023-11-14T22:13:20+00:00"] * 2 + ["2023-11-14T22:13:20.500000+00:00",
+                                                            "2023-11-14T22:13:20+00:00", "2024-01-02T00:00:00+00:00"]
+    assert when[5:] == [None] * 10
+    assert (stats["fetched_at.out_of_range"], stats["fetched_at.unreadable"]) == (6, 2)  # -5: out of range
+    warc = tmp_path / "t.warc"
+    http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<p>x</p>"
+    warc.write_bytes(raw_warc("<urn:uuid:a1>", http).replace(b"2024-01-02T03:04:05Z", b"1970-01-01T00:00:00Z"))
+    stats = Counter()
+    (row,) = [r for b in read_input(InputFile(warc, warc.name, "warc"), stats) for r in b.to_pylist()]
+    assert row["fetched_at"] is None and row["reject_reason"] is None and stats["fetched_at.out_of_range"] == 1

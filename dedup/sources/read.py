@@ -205,6 +205,10 @@ def parse_timestamp(value: object) -> datetime | None:
             else:
                 dt = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
         except ValueError:
+            # a number written as a string ("1700000000", "1700000000.5": a writer that quoted it) is the
+            # epoch time that number is; 8 and 14 digits are dates (20240102, 20240102030405) when they read as one
+            if _EPOCH_DIGITS.fullmatch(text):
+                return _epoch(float(text) if "." in text else int(text))
             return None
     else:
         return None
@@ -218,6 +222,29 @@ def parse_timestamp(value: object) -> datetime | None:
 
 # an epoch number's unit by its magnitude (see `_epoch`): the first bound above it
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_EPOCH_DIGITS = re.compile(r"[0-9]{1,20}(?:\.[0-9]{1,9})?")
+# when a page can have been fetched: from before the first web server (1990) to 2100. A time outside is a
+# placeholder (epoch 0, `0001-01-01`), a broken clock or a misread unit, never a fetch: it is unknown
+FETCH_TIMES = (datetime(1990, 1, 1, tzinfo=timezone.utc), datetime(2100, 1, 1, tzinfo=timezone.utc))
+
+
+def fetch_time(value: object, stats: Counter) -> datetime | None:
+    """A record's fetch time (`fetched_at`, a WARC-Date) -> UTC, or None when it is absent, unreadable or
+    no time a page can have been fetched at (`FETCH_TIMES`). A value given that ends as None is counted in
+    `stats` (`fetched_at.unreadable`, `fetched_at.out_of_range`: run.json's `unknown_fetch_times`), so that
+    such dates are never dropped in silence; the record is kept either way."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    dt = parse_timestamp(value)
+    if dt is None:
+        # a number that is no epoch time it can read (negative, beyond nanoseconds since 1970) is out of range
+        number = isinstance(value, (int, float)) and not isinstance(value, bool) and value == value
+        stats["fetched_at.out_of_range" if number else "fetched_at.unreadable"] += 1
+    elif not FETCH_TIMES[0] <= dt < FETCH_TIMES[1]:
+        stats["fetched_at.out_of_range"] += 1
+        return None
+    return dt
+
 _EPOCH_UNITS = ((10**11, 1), (10**14, 10**3), (10**17, 10**6), (10**20, 10**9))
 
 
@@ -334,7 +361,7 @@ def read_warc(path: Path | str, source_name: str, stats: Counter | None = None,
             continue
         rec.offset = taken.claim(rec.offset)
         try:
-            row = _warc_row(rec, source_name)
+            row = _warc_row(rec, source_name, stats)
         except Exception as exc:  # noqa: BLE001 - a bug on one record must not cost the file's others
             row = {"doc_id": rec.headers.get("warc-record-id") or positional_id(source_name, rec.offset),
                    "source_file": source_name, "source_offset": rec.offset,
@@ -362,7 +389,7 @@ def _payload_cut(rec: warc.RawRecord) -> str | None:
     return "http_206" if rec.http_status == 206 else None
 
 
-def _warc_row(rec: warc.RawRecord, source_name: str) -> dict[str, object]:
+def _warc_row(rec: warc.RawRecord, source_name: str, stats: Counter) -> dict[str, object]:
     """One WARC/ARC record -> a `raw` row (a reject row when the record cannot be used)."""
     rtype = rec.record_type
     headers = rec.headers
@@ -381,7 +408,7 @@ def _warc_row(rec: warc.RawRecord, source_name: str) -> dict[str, object]:
     row: dict[str, object] = {
         "doc_id": doc_id,
         "url": without_userinfo(url) if url else url,   # the id above is derived from the URL as given
-        "fetched_at": parse_timestamp(headers.get("warc-date")),
+        "fetched_at": fetch_time(headers.get("warc-date"), stats),
         "source_file": source_name,
         "source_offset": rec.offset,
         "warc_record_id": record_id,
@@ -505,7 +532,7 @@ def read_jsonl(path: Path | str, source_name: str, stats: Counter | None = None,
                           "reject_detail": piece.detail}
         else:
             try:
-                row = _object_row(piece.obj, source_name, piece.offset, max_payload)
+                row = _object_row(piece.obj, source_name, piece.offset, max_payload, stats)
             except Exception as exc:  # noqa: BLE001 - a bug on one record must not cost the others
                 row = base | {"doc_id": positional_id(source_name, piece.offset), "reject_reason": "internal_error",
                               "reject_detail": f"{type(exc).__name__}: {str(exc)[:200]} "
@@ -525,7 +552,7 @@ def valid_str(value: object) -> str | None:
     return without_lone_surrogates(value if isinstance(value, str) else str(value))
 
 
-def _object_row(obj: dict, source_name: str, position: int, max_payload: int,
+def _object_row(obj: dict, source_name: str, position: int, max_payload: int, stats: Counter,
                 too_large: tuple[str, int] | None = None) -> dict:
     """A JSONL object or Parquet row -> a `raw` row. `id` must be a string or an integer; `url` and
     `fetched_at` that are unusable become null (the record is kept), an `html` / `text` larger than
@@ -534,7 +561,7 @@ def _object_row(obj: dict, source_name: str, position: int, max_payload: int,
     raw_id = obj.get("id")
     url = obj.get("url")
     row["url"] = without_userinfo(valid_str(url)) if isinstance(url, str) else None  # type: ignore[arg-type]
-    row["fetched_at"] = parse_timestamp(obj.get("fetched_at"))
+    row["fetched_at"] = fetch_time(obj.get("fetched_at"), stats)
     if isinstance(raw_id, bool) or not isinstance(raw_id, (str, int)):
         what = "record has no `id`" if raw_id is None else \
             f"`id` is a JSON {type(raw_id).__name__}, not a string or an integer"
@@ -635,7 +662,7 @@ def read_parquet(path: Path | str, source_name: str, stats: Counter | None = Non
             for batch in pf.iter_batches(batch_size=_PARQUET_BATCH, row_groups=[group], columns=wanted):
                 for obj in _parquet_rows(batch, max_payload):
                     stats["records.parquet"] += 1
-                    row = _object_row(obj, source_name, position, max_payload, obj.pop("_too_large", None))
+                    row = _object_row(obj, source_name, position, max_payload, stats, obj.pop("_too_large", None))
                     out = builder.add(**row)
                     position += 1
                     done += 1

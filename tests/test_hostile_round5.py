@@ -85,3 +85,64 @@ def test_fetch_times_written_as_digits_are_read_and_impossible_ones_are_unknown_
     stats = Counter()
     (row,) = [r for b in read_input(InputFile(warc, warc.name, "warc"), stats) for r in b.to_pylist()]
     assert row["fetched_at"] is None and row["reject_reason"] is None and stats["fetched_at.out_of_range"] == 1
+
+
+# ---------------------------------------------------------------- 3. files of a crawl folder that are not read
+
+
+def test_json_lines_named_json_are_read_and_other_files_not_read_are_named(tmp_path: Path, monkeypatch) -> None:
+    """`x.json.gz` was read as JSON Lines and `x.json` skipped in silence, though Hugging Face `datasets`'
+    `to_json` writes JSON Lines under that name; READMEs, manifests, dangling or looping links and files that
+    cannot be opened vanished from a folder without a word (one that cannot be opened and is named as crawl
+    data stopped the build with a traceback). A `.json` whose first line is a record is read now; every other
+    file of a folder that is not read is named, with why, in run.json's `files_not_read` and the summary."""
+    import os
+
+    from typer.testing import CliRunner
+
+    from dedup.cli import app
+    from dedup.run_report import RunReport
+    from dedup.sources import read, warc
+
+    crawl = tmp_path / "crawl"
+    (crawl / "sub").mkdir(parents=True)
+    records = [{"id": f"h{n}", "url": f"https://h.test/{n}", "html": html_page(f"Harbour {n}", n),
+                "fetched_at": when} for n, when in enumerate(["1700000000", "1970-01-01T00:00:00Z", "soon"])]
+    (crawl / "hf.json").write_text("".join(json.dumps(r) + "\n" for r in records))
+    (crawl / "manifest.json").write_text(json.dumps({"id": "crawl-7", "files": ["hf.json"]}, indent=2))
+    (crawl / "array.json").write_text(json.dumps(records))
+    (crawl / "README.md").write_text("a crawl\n")
+    (crawl / ".hidden.json").write_text("{}\n")
+    os.symlink("nowhere.warc.gz", crawl / "sub" / "dangling.warc.gz")
+    os.symlink("loop.warc", crawl / "sub" / "loop.warc")
+    (crawl / "sub" / "locked.warc.gz").write_bytes(warc_response("<urn:uuid:l>", "https://l.test/", b"<p>x</p>"))
+    (crawl / "sub" / "locked.txt").write_text("x")
+    # no permission (a root test run reads every file): opening fails as it would for another user
+    real_detect, real_records = read.detect_format, warc.iter_records
+
+    def locked(path: object) -> None:
+        if "locked" in str(path):
+            raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(read, "detect_format", lambda path: locked(path) or real_detect(path))
+    monkeypatch.setattr(warc, "iter_records", lambda path, **kw: locked(path) or real_records(path, **kw))
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["build", str(crawl), "--out", str(out), "--workers", "1", "--no-progress"])
+    assert result.exit_code == 0, result.output
+    run = RunReport.load(out)
+    assert run.counts.accounting_ok and run.counts.input_records == 4
+    assert [i.file for i in run.inputs] == ["hf.json", "sub/locked.warc.gz"]
+    assert run.rejects_by_reason == {"read_failed": 1}
+    not_read = {f.file: f.why for f in run.files_not_read}
+    assert sorted(not_read) == ["README.md", "array.json", "manifest.json", "sub/dangling.warc.gz", "sub/locked.txt",
+                                "sub/loop.warc"]
+    assert "JSON Lines of records are read" in not_read["manifest.json"]
+    assert "Permission denied" in not_read["sub/locked.txt"] and "leads nowhere" in not_read["sub/loop.warc"]
+    assert "not read            6  file(s)" in result.output and "README.md, array.json" in result.output
+    assert run.unknown_fetch_times == {"out_of_range": 1, "unreadable": 1}
+    assert "fetch time          2  record(s)" in result.output
+    assert json.loads((out / "run.json").read_text())["files_not_read"][0] == {
+        "file": "README.md", "why": not_read["README.md"]}
+    # a .json file given by name that holds no records is a clear error, as before
+    result = CliRunner().invoke(app, ["build", str(crawl / "manifest.json"), "--out", str(tmp_path / "o2")])
+    assert result.exit_code == 2 and "firstlineisnorecord" in "".join(result.output.split())

@@ -146,3 +146,40 @@ def test_json_lines_named_json_are_read_and_other_files_not_read_are_named(tmp_p
     # a .json file given by name that holds no records is a clear error, as before
     result = CliRunner().invoke(app, ["build", str(crawl / "manifest.json"), "--out", str(tmp_path / "o2")])
     assert result.exit_code == 2 and "firstlineisnorecord" in "".join(result.output.split())
+
+
+# ---------------------------------------------------------------- 4. an id given twice in one record
+
+
+def test_an_id_given_twice_in_one_record_is_one_id_or_none(tmp_path: Path) -> None:
+    """A WARC-Record-ID field sent twice was joined (`<urn:a>, <urn:b>`) into an id of no record; sent twice
+    with one value, the joined id hid the record's repeats in other files. A JSON object with two `id`
+    members, or a Parquet file with two `id` columns, was read under the last one in silence. The copies
+    agree: that id; they differ: no id to take, a reject that names them."""
+    from collections import Counter
+
+    from dedup.sources.read import read_input
+    from test_hostile_round4 import raw_warc
+
+    http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n" + html_page("Twice", 1).encode()
+    warc = tmp_path / "twice.warc"
+    warc.write_bytes(raw_warc("<urn:uuid:a1>", http, extra="WARC-Record-ID: <urn:uuid:a1>\r\n")
+                     + raw_warc("<urn:uuid:b2>", http, extra="WARC-Record-ID: <urn:uuid:zz>\r\n"))
+    jsonl = tmp_path / "twice.jsonl"
+    jsonl.write_text('{"id": "j", "url": "https://j.test/", "html": "<p>x</p>", "id": "j"}\n'
+                     '{"id": "k", "url": "https://j.test/", "html": "<p>\\"id\\"</p>", "id": "l"}\n'
+                     '{"id": "m", "meta": {"id": 5}, "html": "<p>x</p>"}\n')
+    parquet = tmp_path / "twice.parquet"
+    pq.write_table(pa.table([pa.array(["a"]), pa.array(["b"]), pa.array(["<p>x</p>"])], names=["id", "id", "html"]),
+                   parquet)
+
+    def rows(path: Path) -> list[tuple]:
+        got = [r for b in read_input(InputFile(path, path.name, detect_format(path)), Counter()) for r in b.to_pylist()]
+        return [(r["doc_id"] if not r["doc_id"].startswith("nodocid:") else "nodocid", r["reject_reason"],
+                 (r["reject_detail"] or "")[:60]) for r in got]
+
+    clash = "WARC-Record-ID given more than once, with different values ("
+    assert rows(warc) == [("<urn:uuid:a1>", None, ""), ("nodocid", "bad_warc_header", clash)]
+    assert rows(jsonl) == [("j", None, ""), ("nodocid", "missing_id", "line 2: `id` given 2 times, with different "
+                                                                      "values ('k', 'l')"), ("m", None, "")]
+    assert rows(parquet) == [("nodocid", "missing_id", "the Parquet file has 2 columns named `id`: which one identif")]

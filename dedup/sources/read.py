@@ -466,6 +466,11 @@ def _payload_cut(rec: warc.RawRecord) -> str | None:
     return "http_206" if rec.http_status == 206 else None
 
 
+# a WARC-Record-ID field sent more than once, as the header parser joins it: `<urn:a>, <urn:b>` (a URI holds no
+# space, so the join cannot be one id)
+_REPEATED_RECORD_ID = re.compile(r"<[^<>\s]*>(?:\s*,\s*<[^<>\s]*>)+")
+
+
 def _warc_row(rec: warc.RawRecord, source_name: str, stats: Counter) -> dict[str, object]:
     """One WARC/ARC record -> a `raw` row (a reject row when the record cannot be used)."""
     rtype = rec.record_type
@@ -473,10 +478,17 @@ def _warc_row(rec: warc.RawRecord, source_name: str, stats: Counter) -> dict[str
     record_id = headers.get("warc-record-id")
     url = headers.get("warc-target-uri")
     garbled = rec.error == "gzip_error"
+    clash = None
+    if record_id and _REPEATED_RECORD_ID.fullmatch(record_id.strip()):
+        # the field twice: one id when the copies agree; two ids for one record is no identity to take
+        ids = sorted({v.strip() for v in record_id.split(",")})
+        record_id = ids[0] if len(ids) == 1 else None
+        if record_id is None:
+            clash = f"WARC-Record-ID given more than once, with different values ({', '.join(ids)[:300]})"
     reserved = reserved_id(record_id) if record_id and not garbled else None
     if record_id and not garbled and reserved is None:
         doc_id = record_id
-    elif reserved is None and rtype == "response" and url and rec.error is None:
+    elif clash is None and reserved is None and rtype == "response" and url and rec.error is None:
         # ARC records carry no id: derive one from what identifies the capture.
         key = f"{url}\0{headers.get('warc-date', '')}\0{len(rec.payload)}"
         doc_id = "urn:arc:" + hashlib.sha1(key.encode()).hexdigest()
@@ -499,6 +511,8 @@ def _warc_row(rec: warc.RawRecord, source_name: str, stats: Counter) -> dict[str
     reason, detail = _classify_warc_record(rec, row)
     if reason is None and reserved is not None:
         reason, detail = "reserved_doc_id", reserved
+    if reason is None and clash is not None:
+        reason, detail = "bad_warc_header", clash
     if reason:
         row["reject_reason"], row["reject_detail"] = reason, detail
         row.pop("html", None)
@@ -727,9 +741,11 @@ def read_parquet(path: Path | str, source_name: str, stats: Counter | None = Non
         return
     wanted = [c for c in ("id", "url", "html", "text", "fetched_at") if c in names]
     position = 0
-    if "id" not in wanted:
+    if "id" not in wanted or names.count("id") > 1:
         detail = (f"the Parquet file has no `id` column (its columns: {', '.join(names)[:300]}); add "
-                  "one with a stable id per row (a WARC-Record-ID, a URL + fetch time hash...)")
+                  "one with a stable id per row (a WARC-Record-ID, a URL + fetch time hash...)") if "id" not in wanted \
+            else (f"the Parquet file has {names.count('id')} columns named `id`: which one identifies a row is not "
+                  "known (the last was read in silence); keep one")
         for position in range(sum(groups)):
             out = reject(position, "missing_id", detail)
             if out is not None:

@@ -69,11 +69,16 @@ def ingest_file(inp: InputFile, target: Path, max_payload: int,
 
 
 def _read_failed(inp: InputFile, last_offset: int, exc: Exception, sch: pa.Schema) -> pa.Table:
+    what = f"{type(exc).__name__}: {exc}"
+    if isinstance(exc, OSError) and exc.filename is not None and exc.strerror:
+        # without the path: where the crawl sits on disk must not change the output's bytes
+        what = f"{type(exc).__name__}: [Errno {exc.errno}] {exc.strerror}"
     return pa.Table.from_pylist([{
         "doc_id": positional_id(inp.name, last_offset + 1), "source_file": inp.name,
         "source_offset": last_offset + 1, "reject_reason": "read_failed",
-        "reject_detail": f"{type(exc).__name__}: {exc}"[:300] + f"; records of this file after offset "
-                         f"{last_offset} were not read " + (
+        "reject_detail": what[:300] + (
+            f"; records of this file after offset {last_offset} were not read " if last_offset >= 0 else
+            "; no record of this file was read ") + (
                              "(an I/O error: check the storage and build again)" if isinstance(exc, OSError)
                              else "(please report this as a dedup bug)")}], schema=sch)
 

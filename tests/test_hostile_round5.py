@@ -133,6 +133,10 @@ def test_json_lines_named_json_are_read_and_other_files_not_read_are_named(tmp_p
     assert run.counts.accounting_ok and run.counts.input_records == 4
     assert [i.file for i in run.inputs] == ["hf.json", "sub/locked.warc.gz"]
     assert run.rejects_by_reason == {"read_failed": 1}
+    (failed,) = pq.read_table(sorted((out / "rejects").rglob("*.parquet"))).to_pylist()
+    assert failed["source_file"] == "sub/locked.warc.gz" and failed["detail"] == (
+        "PermissionError: [Errno 13] Permission denied; no record of this file was read (an I/O error: check "
+        "the storage and build again)")   # without the path: where the crawl sits must not change the output
     not_read = {f.file: f.why for f in run.files_not_read}
     assert sorted(not_read) == ["README.md", "array.json", "manifest.json", "sub/dangling.warc.gz", "sub/locked.txt",
                                 "sub/loop.warc"]

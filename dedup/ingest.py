@@ -19,7 +19,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from dedup.schema import frame, schema
-from dedup.sources.read import REPEAT_MARK, InputFile, positional_id, read_input
+from dedup.sources.inputs import InputFile
+from dedup.sources.read import REPEAT_MARK, positional_id, read_input
 from dedup.text.blocks import page_batch
 from dedup.text.extract import extract_batch
 

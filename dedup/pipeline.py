@@ -58,7 +58,7 @@ from dedup.schema import frame, schema
 from dedup.shards import BucketSpill, shard_count, to_schema
 from dedup.sitechrome import BYTES_PER_OCCURRENCE, OCCURRENCES_PER_PAGE, count_bucket, scatter_occurrences
 from dedup.sources import storage
-from dedup.sources.read import InputFile, expand_inputs
+from dedup.sources.inputs import InputFile, expand_inputs
 from dedup.text.blocks import CHROME_SCHEMA, chrome_lookup, no_chrome
 from dedup.workdir import WorkDir, build_fingerprint, check_output, output_error, release_lock, take_staging
 from dedup.write import apply_part, merge_samples, signature_table_bytes, write_tables

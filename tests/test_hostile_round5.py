@@ -102,7 +102,7 @@ def test_json_lines_named_json_are_read_and_other_files_not_read_are_named(tmp_p
 
     from dedup.cli import app
     from dedup.run_report import RunReport
-    from dedup.sources import read, warc
+    from dedup.sources import inputs, warc
 
     crawl = tmp_path / "crawl"
     (crawl / "sub").mkdir(parents=True)
@@ -118,13 +118,13 @@ def test_json_lines_named_json_are_read_and_other_files_not_read_are_named(tmp_p
     (crawl / "sub" / "locked.warc.gz").write_bytes(warc_response("<urn:uuid:l>", "https://l.test/", b"<p>x</p>"))
     (crawl / "sub" / "locked.txt").write_text("x")
     # no permission (a root test run reads every file): opening fails as it would for another user
-    real_detect, real_records = read.detect_format, warc.iter_records
+    real_detect, real_records = inputs.detect_format, warc.iter_records
 
     def locked(path: object) -> None:
         if "locked" in str(path):
             raise PermissionError(13, "Permission denied", str(path))
 
-    monkeypatch.setattr(read, "detect_format", lambda path: locked(path) or real_detect(path))
+    monkeypatch.setattr(inputs, "detect_format", lambda path: locked(path) or real_detect(path))
     monkeypatch.setattr(warc, "iter_records", lambda path, **kw: locked(path) or real_records(path, **kw))
     out = tmp_path / "out"
     result = CliRunner().invoke(app, ["build", str(crawl), "--out", str(out), "--workers", "1", "--no-progress"])

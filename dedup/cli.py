@@ -251,6 +251,14 @@ def build(
         "  (" + ", ".join(f"{k}: {v}" for k, v in summary.rejects_by_reason.items()) + ")"
         if summary.rejects_by_reason else ""))
     typer.echo(f"  skipped     {c.skipped_records:>9,}  non-page WARC records (request, metadata, warcinfo)")
+    if unknown := sum(summary.unknown_fetch_times.values()):
+        typer.echo(f"  fetch time  {unknown:>9,}  record(s) whose fetched_at / WARC-Date is no fetch time, now null ("
+                   + ", ".join(f"{k}: {v}" for k, v in summary.unknown_fetch_times.items()) + ")")
+    if summary.files_not_read:
+        named = ", ".join(terminal_safe(f.file) for f in summary.files_not_read[:5]) + (
+            f" and {len(summary.files_not_read) - 5:,} more" if len(summary.files_not_read) > 5 else "")
+        typer.echo(f"  not read    {len(summary.files_not_read):>9,}  file(s) of the crawl folders that are no crawl "
+                   f"data (why: run.json files_not_read): {named}")
     empty = [i.file for i in summary.inputs if i.gave_nothing]
     if empty:
         named = ", ".join(terminal_safe(f) for f in empty[:5]) + (

@@ -19,7 +19,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from dedup.schema import frame, schema
-from dedup.sources.read import REPEAT_MARK, InputFile, positional_id, read_input
+from dedup.sources.inputs import InputFile
+from dedup.sources.read import REPEAT_MARK, positional_id, read_input
 from dedup.text.blocks import page_batch
 from dedup.text.extract import extract_batch
 
@@ -69,11 +70,16 @@ def ingest_file(inp: InputFile, target: Path, max_payload: int,
 
 
 def _read_failed(inp: InputFile, last_offset: int, exc: Exception, sch: pa.Schema) -> pa.Table:
+    what = f"{type(exc).__name__}: {exc}"
+    if isinstance(exc, OSError) and exc.filename is not None and exc.strerror:
+        # without the path: where the crawl sits on disk must not change the output's bytes
+        what = f"{type(exc).__name__}: [Errno {exc.errno}] {exc.strerror}"
     return pa.Table.from_pylist([{
         "doc_id": positional_id(inp.name, last_offset + 1), "source_file": inp.name,
         "source_offset": last_offset + 1, "reject_reason": "read_failed",
-        "reject_detail": f"{type(exc).__name__}: {exc}"[:300] + f"; records of this file after offset "
-                         f"{last_offset} were not read " + (
+        "reject_detail": what[:300] + (
+            f"; records of this file after offset {last_offset} were not read " if last_offset >= 0 else
+            "; no record of this file was read ") + (
                              "(an I/O error: check the storage and build again)" if isinstance(exc, OSError)
                              else "(please report this as a dedup bug)")}], schema=sch)
 
@@ -105,23 +111,35 @@ def repeat_mark(previous_version: str | None) -> str:
 
 def resolve_repeated_ids(keys: pl.DataFrame, previous_ids: set[str] | None = None,
                          previous_version: str | None = None) -> pl.DataFrame:
-    """The same doc_id on two input records: the first (by file, offset) keeps it, later ones are
-    rejected under a derived id (`<id>#repeat:<file>@<offset>`) so that every doc_id still appears exactly
-    once. A doc_id already in the previous release is taken: its record here is rejected the same way,
-    under `<id>#repeat-after-<previous version>:<file>@<offset>`. Derived ids are distinct from every input
-    id (the readers reject an id holding `REPEAT_MARK`) and from each other ((file, offset) is unique in a
-    build; `repeat_mark` tells builds apart)."""
-    keys = keys.sort(ROW_KEY).with_columns(pl.int_range(pl.len()).over("doc_id").alias("_seen"))
+    """The same doc_id on two input records: one keeps it, the others are rejected under a derived id
+    (`<id>#repeat:<file>@<offset>`) so that every doc_id still appears exactly once. The keeper is the first
+    (by file, offset) of the copies that were usable when read, else the first copy: a copy the reader or
+    the extraction rejected (a truncated record, an empty payload) never takes the id from a sound one.
+    A repeated copy that was itself unusable says why in its detail. A doc_id already in the previous
+    release is taken: its record here is rejected the same way, under
+    `<id>#repeat-after-<previous version>:<file>@<offset>`. Derived ids are distinct from every input id
+    (the readers reject an id holding `REPEAT_MARK`) and from each other ((file, offset) is unique in a
+    build; `repeat_mark` tells builds apart). Rows come back sorted by (file, offset)."""
+    keys = keys.sort([pl.col("reject_reason").is_not_null(), *ROW_KEY]).with_columns(
+        pl.int_range(pl.len()).over("doc_id").alias("_seen"),
+        pl.col("source_file").first().over("doc_id").alias("_keeper_file"),
+        pl.col("source_offset").first().over("doc_id").alias("_keeper_offset"))
     taken = keys["doc_id"].is_in(list(previous_ids or ()))
     keys = keys.with_columns((pl.col("_seen") + taken.cast(pl.Int64)).alias("_seen"), taken.alias("_taken"))
     repeated = pl.col("_seen") > 0
+    own = (pl.when(pl.col("reject_reason").is_not_null())
+           .then(pl.format("; this copy is also unusable ({}: {})", "reject_reason",
+                           pl.col("reject_detail").fill_null("")))
+           .otherwise(pl.lit("")))
     return keys.with_columns(
         pl.when(repeated).then(
             pl.concat_str(pl.col("doc_id"), pl.lit(repeat_mark(previous_version)), pl.col("source_file"), pl.lit("@"),
                           pl.col("source_offset").cast(pl.String))
         ).otherwise(pl.col("doc_id")).alias("doc_id"),
         pl.when(repeated).then(pl.lit("repeated_doc_id")).otherwise(pl.col("reject_reason")).alias("reject_reason"),
-        pl.when(pl.col("_taken")).then(pl.format("doc_id {} is already in the previous release", "doc_id"))
-        .when(repeated).then(pl.format("doc_id {} was already read from an earlier record", "doc_id"))
+        pl.when(pl.col("_taken")).then(pl.concat_str(pl.format("doc_id {} is already in the previous release",
+                                                               "doc_id"), own))
+        .when(repeated).then(pl.concat_str(pl.format("doc_id {} is kept by the record at {}@{}", "doc_id",
+                                                     "_keeper_file", "_keeper_offset"), own))
         .otherwise(pl.col("reject_detail")).alias("reject_detail"),
-    ).drop("_seen", "_taken")
+    ).sort(ROW_KEY).drop("_seen", "_taken", "_keeper_file", "_keeper_offset")

@@ -1,8 +1,9 @@
 """keys: every input row's final doc_id, and the global index of every document that gets signed.
 
 The first global step, out of core. A record read twice (the same doc_id in two places, or already in
-the previous release) keeps its id in the first place (by file, offset) and is rejected under a
-derived id elsewhere (`ingest.resolve_repeated_ids`, the rule). Every document that is signed (kept
+the previous release) keeps its id in the first place (by file, offset) where it was usable when read
+(in the first place when it was nowhere) and is rejected under a derived id elsewhere
+(`ingest.resolve_repeated_ids`, the rule). Every document that is signed (kept
 at ingest, not repeated; and the signed documents of a previous release) gets its index: its rank by
 doc_id among them, the order LSH buckets and components depend on.
 

@@ -53,12 +53,12 @@ from dedup.neardup.store import assemble_block, n_blocks, write_meta
 from dedup.partitions import (BYTES_PER_MEMBER, merge_figures, rights_partition, scatter_members, scatter_previous,
                               select_partition)
 from dedup.previous import Previous, carry_previous, load_previous, previous_report
-from dedup.run_report import Counts, InputRecord, OutputFile, RunReport
+from dedup.run_report import Counts, FileNotRead, InputRecord, OutputFile, RunReport
 from dedup.schema import frame, schema
 from dedup.shards import BucketSpill, shard_count, to_schema
 from dedup.sitechrome import BYTES_PER_OCCURRENCE, OCCURRENCES_PER_PAGE, count_bucket, scatter_occurrences
 from dedup.sources import storage
-from dedup.sources.read import InputFile, expand_inputs
+from dedup.sources.inputs import InputFile, expand_inputs
 from dedup.text.blocks import CHROME_SCHEMA, chrome_lookup, no_chrome
 from dedup.workdir import WorkDir, build_fingerprint, check_output, output_error, release_lock, take_staging
 from dedup.write import apply_part, merge_samples, signature_table_bytes, write_tables
@@ -118,6 +118,7 @@ class Build:
     step_timings: dict[str, dict[str, float]] = field(default_factory=dict)
     layout: dict[str, int] = field(default_factory=dict)  # how many partitions each step used (run.json)
     resumed: list[str] = field(default_factory=list)
+    not_read: list[FileNotRead] = field(default_factory=list)  # files of the crawl folders not read (run.json)
     _step: tuple[str, str, float] | None = None
     _stage: str = ""
 
@@ -523,7 +524,8 @@ def build(inputs: list[str], out: Path, config: BuildConfig, *, workers: int = 1
     "4G"; default a fraction of this machine's RAM), which never changes the output."""
     out = Path(out)
     progress = progress or Progress()
-    files = expand_inputs(inputs)
+    not_read: list[FileNotRead] = []
+    files = expand_inputs(inputs, not_read)
     check_output(out, overwrite, files, previous)
     prev = None
     if previous is not None:
@@ -539,7 +541,7 @@ def build(inputs: list[str], out: Path, config: BuildConfig, *, workers: int = 1
         with _terminate_as_interrupt(), _engine(dask, workers) as steps, RssSampler() as sampler:
             work.prepare(fingerprint)
             freeze_loaded()
-            b = Build(files, input_bytes, work, config, prev, steps, progress, fingerprint, budget)
+            b = Build(files, input_bytes, work, config, prev, steps, progress, fingerprint, budget, not_read=not_read)
             progress.start(sum(input_bytes), len(files))
             figures: dict[str, dict[str, Any]] = {}
             peaks: dict[str, float | None] = {}
@@ -726,11 +728,13 @@ def _run_report(b: Build, figures: dict[str, dict[str, Any]], memory: dict[str, 
         outputs=outputs, timings_s=timings,
         inputs=[InputRecord(f.name, f.format, n, r["rows"], r["stats"].get("skipped", 0))
                 for f, n, r in zip(b.files, b.input_bytes, figures["ingest"]["files"])],
+        files_not_read=list(b.not_read),
         config=b.config.to_dict(),
         versions={"dedup": __version__, "python": platform.python_version(), "pyarrow": pa.__version__,
                   "polars": pl.__version__},
         near_duplicates=near, previous=figures["rights"].get("previous", {}),
         languages=dict(sorted(languages.items(), key=lambda kv: (-kv[1], kv[0]))),
         cut_payloads={k.split(".", 1)[1]: v for k, v in sorted(stats.items()) if k.startswith("cut.")},
+        unknown_fetch_times={k.split(".", 1)[1]: v for k, v in sorted(stats.items()) if k.startswith("fetched_at.")},
         finished_at=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"))
 

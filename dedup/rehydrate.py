@@ -23,7 +23,8 @@ import pyarrow.parquet as pq
 from dedup.errors import InputError, OutputError
 from dedup.run_report import RunReport
 from dedup.schema import frame
-from dedup.sources.read import InputFile, expand_inputs, read_input
+from dedup.sources.inputs import InputFile, expand_inputs
+from dedup.sources.read import read_input
 from dedup.text.blocks import chrome_lookup, final_blocks, page_batch
 from dedup.text.extract import extract_batch
 from dedup.text.normalise import join_blocks, text_hash

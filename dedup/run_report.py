@@ -68,6 +68,15 @@ class InputRecord:
         return self.records == 0 and not self.skipped
 
 
+@dataclass(frozen=True)
+class FileNotRead:
+    """A file of a crawl folder that was not read, and why (a README, a `.json` manifest, a dangling link):
+    named so that nothing in the crawl is left out in silence. Hidden files are not listed."""
+
+    file: str   # its stable name, as `source_file` would have been
+    why: str
+
+
 @dataclass
 class RunReport:
     """Everything `run.json` holds; `to_json` / `load` are exact inverses for the typed fields."""
@@ -85,6 +94,10 @@ class RunReport:
     languages: dict[str, int] = field(default_factory=dict)  # canonical records per language (null: "und")
     # records read whose payload is not the whole page, by why: WARC-Truncated (its reason) or HTTP 206
     cut_payloads: dict[str, int] = field(default_factory=dict)
+    # records read whose fetch time was given but is unknown (null), by why: `unreadable` (no time),
+    # `out_of_range` (before 1990 or from 2100: epoch 0, 0001-01-01, a broken clock)
+    unknown_fetch_times: dict[str, int] = field(default_factory=dict)
+    files_not_read: list[FileNotRead] = field(default_factory=list)   # absent in builds before it was recorded
     finished_at: str = ""
 
     def to_dict(self) -> dict[str, Any]:
@@ -93,6 +106,7 @@ class RunReport:
         out["counts"] = self.counts.to_dict()
         out["outputs"] = {k: [asdict(f) for f in v] for k, v in self.outputs.items()}
         out["inputs"] = [asdict(i) for i in self.inputs]
+        out["files_not_read"] = [asdict(f) for f in self.files_not_read]
         return out
 
     def to_json(self) -> str:
@@ -158,19 +172,26 @@ class RunReport:
                 raise bad(f"inputs has an entry without 'file' and 'bytes': {i!r}")
             counted = [i.get(k) if _is_int(i.get(k)) else None for k in ("records", "skipped")]
             inputs.append(InputRecord(i["file"], str(i.get("format", "")), i["bytes"], *counted))
+        not_read = []
+        for f in raw.get("files_not_read") or []:
+            if not (isinstance(f, dict) and isinstance(f.get("file"), str) and isinstance(f.get("why"), str)):
+                raise bad(f"files_not_read has an entry without 'file' and 'why': {f!r}")
+            not_read.append(FileNotRead(f["file"], f["why"]))
         by_reason = _mapping(raw, "rejects_by_reason", bad)
         skipped = _mapping(raw, "skipped_by_type", bad)
         languages = _mapping(raw, "languages", bad)  # absent in builds before language identification
         cut = _mapping(raw, "cut_payloads", bad)      # absent in builds before it was counted
+        fetch = _mapping(raw, "unknown_fetch_times", bad)   # likewise
         for key, mapping in (("rejects_by_reason", by_reason), ("skipped_by_type", skipped),
-                             ("languages", languages), ("cut_payloads", cut)):
+                             ("languages", languages), ("cut_payloads", cut), ("unknown_fetch_times", fetch)):
             if not all(_is_int(v) for v in mapping.values()):
                 raise bad(f"{key} has a value that is not a whole number")
         return cls(counts=Counts(**values), rejects_by_reason=dict(by_reason), skipped_by_type=dict(skipped),
                    outputs=outputs, timings_s=_mapping(raw, "timings_s", bad), inputs=inputs,
                    config=_mapping(raw, "config", bad), versions=_mapping(raw, "versions", bad),
                    near_duplicates=_mapping(raw, "near_duplicates", bad), previous=_mapping(raw, "previous", bad),
-                   languages=dict(languages), cut_payloads=dict(cut),
+                   languages=dict(languages), cut_payloads=dict(cut), unknown_fetch_times=dict(fetch),
+                   files_not_read=not_read,
                    finished_at=str(raw.get("finished_at") or ""))
 
 

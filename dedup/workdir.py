@@ -23,7 +23,7 @@ from typing import Any
 from dedup import __version__
 from dedup.errors import OutputError
 from dedup.sources import storage
-from dedup.sources.read import InputFile
+from dedup.sources.inputs import InputFile
 
 WORK = "_work"
 LOCK = "build.lock"

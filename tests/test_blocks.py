@@ -624,18 +624,18 @@ def test_a_paragraph_on_many_sites_survives_and_one_sites_footer_goes(tmp_path):
     assert sorted(texts) == sorted(r["id"] for r in records)
     for i in range(6):
         assert SHARED_PARAGRAPH in paragraphs(texts[f"p{i}"]), f"p{i}"
-        assert paragraphs(texts[f"p{i}"])[2] == SHARED_PARAGRAPH
+        assert paragraphs(texts[f"p{i}"])[1] == SHARED_PARAGRAPH  # its headline is the title, not text
     for i in range(len(COURIER_HEADLINES)):
         got = paragraphs(texts[f"c{i}"])
         assert SITE_FOOTER not in got
-        assert got == [COURIER_HEADLINES[i], *invented_story(100 + i)]
+        assert got == invented_story(100 + i)
     boiler = pl.read_parquet(sorted((tmp_path / "out" / "boilerplate").glob("*.parquet")))
     site = boiler.filter(pl.col("domain") != "*")
     assert site["domain"].to_list() == ["lakeside-courier.example"]
     assert site["sample_text"].to_list() == [SITE_FOOTER]
     assert site["action"].to_list() == ["removed_site_chrome"]
-    # the six headlines differ only in their number (folded in the key): a short line in six stories of
-    # six sites is listed as cross-story chrome, and each page still keeps it as its own headline
+    # the six headlines differ only in their number (folded in the key), but each is its page's title (its first
+    # line, then the article's text) and leaves the text at extraction: no headline is counted across sites
     cross = boiler.filter(pl.col("domain") == "*")
     assert cross["action"].to_list() == ["cross_story_repeat"] * cross.height and cross.height <= 1
 
@@ -691,3 +691,25 @@ def test_caseless_search_is_the_ignorecase_search(text):
     assert caseless_search(text, _NEWSLETTER_WORD) == (_NEWSLETTER_WORD.search(text) is not None)
     word = re.compile(r"k|s|i", re.I)  # letters with non-ASCII case partners (Kelvin sign, long s, dotless i)
     assert caseless_search(text, word) == (word.search(text) is not None)
+
+
+def test_near_repeats_in_a_script_without_spaces():
+    # the lead repeated as a summary with a word changed and its dateline dropped, a Japanese caption again
+    # with another closing mark: counted by spaces each was a few clause-long "words", one of them changed
+    lead = ("新华社北京1月5日电 国务院总理今天主持召开国务院常务会议，部署进一步做好稳就业工作，"
+            "会议指出，就业是最大的民生，要把稳就业摆在更加突出的位置。")
+    other = "会议要求，各地区各部门要加大对中小微企业的支持力度，落实好减税降费政策，帮助企业渡过难关。"
+    summary = ("国务院总理今日主持召开国务院常务会议，部署进一步做好稳就业工作，"
+               "会议指出，就业是最大的民生，要把稳就业摆在更加突出的位置。")
+    caption = "東京・上野公園で満開になった桜を楽しむ花見客（５日午後）"
+    blocks = [lead, other, caption, summary, "東京・上野公園で満開になった桜を楽しむ花見客＝５日午後", "会议还研究了其他事項。"]
+    verdicts = within_page(blocks)
+    assert [v.keep for v in verdicts] == [True, True, True, False, False, True]
+    assert verdicts[3].reason == REPEAT_IN_PAGE
+    # two different paragraphs of one story are not repeats of each other, nor two short menu items
+    assert all(v.keep for v in within_page([lead, other, "国内新闻", "国际新闻", "要闻", "要闻导读"]))
+    # numbers count, as in 'Step 1', 'Step 2' (a real Common Crawl page's list, numbers and names in it)
+    assert all(v.keep for v in within_page(["001期小绵羊下注一万,信心100%", "005期小绵羊下注一万,信心100%"]))
+    # the same line again with a space more is a repeat (a real page's 'add us on QQ' line)
+    assert [v.keep for v in within_page(["加QQ：215138693 跟上资料让你在家不用忧愁", "加QQ：215138693跟上资料让你在家不用忧愁"])] \
+        == [True, False]

@@ -21,6 +21,7 @@ from conftest import shared_path
 
 from dedup.evaluate import token_prf
 from dedup.text.blockmodel import shipped_model
+from dedup.text.cleaning import HEADLINE as HEADLINE_REASON
 from dedup.text.cleaning import (_CONSENT_PHRASE, _CONSENT_VOICE, _NEWSLETTER_SIGNUP, _SCRIPT_CALL, _SIGNUP_PROMO,
                                  BLOCK_MODEL, CHROME_LABEL, CONFIDENT_THRESHOLD, CONFIDENT_WORDS, CONSENT_NOTICE,
                                  ERROR_LEAK, KEEP_THRESHOLD, MARKUP_LEAK, SCRIPT_LEAK, SIGNUP_PROMO, choose_lines,
@@ -207,7 +208,7 @@ def test_cookie_consent_notices_go_whatever_the_model_says():
     assert not is_consent_notice("We use cookies " + "and many other things on our site every day " * 10)  # 80+ words
     # text-only input: the guard needs no markup
     ex = extract_plain("\n\n".join([HEADLINE, CONSENT_NOTICES[0], *STORY]))
-    assert ex.blocks == [HEADLINE, *STORY] and ex.removed_reasons == [CONSENT_NOTICE]
+    assert ex.blocks == STORY and ex.removed_reasons == [HEADLINE_REASON, CONSENT_NOTICE]  # the headline: the title
 
 
 def test_cookie_consent_notices_on_real_pages():
@@ -328,8 +329,8 @@ def test_read_minimal_html_tags_links_and_entities():
 def test_text_only_input_drops_leaks_and_widget_labels():
     ex = extract_plain(f"{HEADLINE}\n\n{STORY[0]}\n\ndocument.write('<img src=\"p.gif\">'); var x = 1;\nAdvertisement\n"
                        f"{STORY[1]}\n")
-    assert ex.blocks == [HEADLINE, STORY[0], STORY[1]]
-    assert ex.removed_reasons == [SCRIPT_LEAK, CHROME_LABEL]
+    assert ex.blocks == [STORY[0], STORY[1]]
+    assert ex.removed_reasons == [HEADLINE_REASON, SCRIPT_LEAK, CHROME_LABEL]  # the headline: the title
     assert plain_lines(["<br>"]).kept == ["<br>"]  # never empties a text on the guards alone
 
 
@@ -369,10 +370,13 @@ def test_cleaning_never_invents_text_and_is_idempotent(texts):
     again_lines = [ln for ln in lines if ln.text in first.kept]
     again_probs = [p for ln, p in zip(lines, probs) if ln.text in first.kept]
     assert choose_lines(again_lines, again_probs).kept == first.kept
-    # text-only input: a subset of the lines, and idempotent
+    # text-only input: a subset of the lines, and idempotent but for the headline rule: a second reading may take
+    # the new first line as the title (it reads as a headline) and nothing else
     plain_once = extract_plain("\n".join(texts)).blocks
     assert is_subsequence(plain_once, split_blocks("\n".join(texts)))
-    assert extract_plain("\n".join(plain_once)).blocks == plain_once
+    again = extract_plain("\n".join(plain_once))
+    assert plain_once[len(plain_once) - len(again.blocks):] == again.blocks
+    assert set(again.removed_reasons) <= {HEADLINE_REASON} and len(again.removed_reasons) <= 1
 
 
 def test_section_headings_are_headings_followed_by_article_text():
@@ -387,11 +391,75 @@ def test_section_headings_are_headings_followed_by_article_text():
     assert section_headings([]) == []
 
 
+def headline_page(body: str, title: str = f"<title>{HEADLINE} | Millbrook Ledger</title>") -> str:
+    """A Millbrook Ledger page with `body` in its story container."""
+    return f"""<!DOCTYPE html><html><head>{title}</head><body>
+<div class="top"><a href="/">Millbrook Ledger</a></div>
+<ul class="menu"><li><a href="/news">News</a></li><li><a href="/sports">Sports</a></li>
+<li><a href="/opinion">Opinion</a></li></ul>
+<div class="story">{body}</div>
+<div class="bottom"><p>&copy; 2024 Millbrook Ledger. <a href="/privacy">Privacy</a></p></div></body></html>"""
+
+
+def story_markup(paragraphs: list[str]) -> str:
+    return "\n".join(f"<p>{html_lib.escape(p, quote=False)}</p>" for p in paragraphs)
+
+
+def test_the_headline_leaves_the_text_for_the_title_column():
+    ex = extract_html(page(), "https://www.millbrook-ledger.example/news/2024/flood-barrier")
+    assert ex.metadata.title == HEADLINE
+    assert ex.blocks == STORY  # the article and nothing else
+    assert ex.removed_reasons.count(HEADLINE_REASON) == 1  # counted like every removed line, with its reason
+    assert ex.removed_chars >= len(HEADLINE)
+    assert HEADLINE in ex.evidence_blocks  # the rights and date readers still see it
+    # the headline's line as the page writes it (case, punctuation) and its og:title wording
+    og = '<meta property="og:title" content="Flood barrier approved: three years late">'
+    body = f"<h1>{HEADLINE.upper()}.</h1><h2>Flood barrier approved: three years late</h2>{story_markup(STORY)}"
+    ex = extract_html(headline_page(body, f"<title>{HEADLINE} | Millbrook Ledger</title>{og}"))
+    assert ex.blocks == STORY and ex.removed_reasons.count(HEADLINE_REASON) == 2
+
+
+def test_a_headline_only_page_keeps_its_headline():
+    for body in (f"<h1>{HEADLINE}</h1>", f"<h1>{HEADLINE}</h1><p>Tuesday, 4 June 2024</p>",
+                 f"<h1>{HEADLINE}</h1><p>Photos: the river</p>"):
+        ex = extract_html(headline_page(body))
+        assert ex.metadata.title == HEADLINE
+        assert HEADLINE in ex.blocks and HEADLINE_REASON not in ex.removed_reasons, body
+
+
+def test_a_page_without_a_title_keeps_its_headline():
+    # no <title>, no <h1>, no og:title: no title column to hold the headline, so the text keeps it
+    ex = extract_html(headline_page(f"<h2>{HEADLINE}</h2>{story_markup(STORY)}", title=""))
+    assert ex.metadata.title is None
+    assert ex.blocks[0] == HEADLINE and HEADLINE_REASON not in ex.removed_reasons
+
+
+def test_the_title_repeated_inside_the_story_stays():
+    # a quoted headline deeper in the story (after its first paragraph of article text) is story text
+    story = [STORY[0], STORY[1], HEADLINE, *STORY[2:]]
+    ex = extract_html(headline_page(f"<h1>{HEADLINE}</h1>{story_markup(story)}"))
+    assert ex.blocks[:len(story)] == story  # the top copy went, the one inside the story stays
+    assert ex.removed_reasons.count(HEADLINE_REASON) == 1
+
+
+def test_headline_lines_rule():
+    from dedup.text.cleaning import headline_lines
+
+    kicker = "Local news"
+    assert headline_lines([kicker, HEADLINE, *STORY], [HEADLINE]) == [1]
+    assert headline_lines([HEADLINE, HEADLINE + "!", *STORY], [HEADLINE, None]) == [0, 1]  # folded: same words
+    assert headline_lines([STORY[0], HEADLINE, *STORY[1:]], [HEADLINE]) == []  # after the first line of article text
+    assert headline_lines([HEADLINE, *STORY], []) == [] == headline_lines([HEADLINE, *STORY], ["", None])
+    assert headline_lines([HEADLINE, "Posted June 4, 2024", "Photos"], [HEADLINE]) == []  # too little left
+    assert headline_lines([HEADLINE], [HEADLINE]) == []
+
+
 def test_text_only_input_takes_its_first_line_as_title_when_it_reads_as_a_headline():
     text = "\n".join([HEADLINE, *STORY])
     ex = extract_plain(text, "https://www.millbrookledger.example/news/flood-barrier")
     assert ex.metadata.title == HEADLINE and ex.metadata.title_source == "first_line"
-    assert ex.blocks[0] == HEADLINE  # the line stays in the text too
+    # the line leaves the text, as an HTML page's headline does
+    assert ex.blocks == STORY and ex.removed_reasons == [HEADLINE_REASON]
     for first in (STORY[0],  # a sentence, not a headline
                   "Posted on March 3, 2021.",  # ends as a sentence
                   "www.millbrookledger.example",  # an address

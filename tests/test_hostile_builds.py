@@ -19,6 +19,8 @@ from dedup.sources.read import InputFile
 
 STORY = ("The harbour board met on Tuesday and agreed to repair the north pier before the winter storms, "
          "after engineers found cracks in three of its supporting columns. ")
+OTHER_STORY = ("A ferry operator said on Friday that it would add a late sailing to the island through the summer, "
+               "citing record bookings and a new crew agreement. ")
 
 
 def html_page(title: str, n: int, head: str = "") -> str:
@@ -265,9 +267,11 @@ def test_a_build_of_hostile_ids_accounts_for_every_record_and_verifies(tmp_path:
            "dup#repeat:a.jsonl@1", "<script>alert(1)</script> | `md`"]
     lines = [json.dumps({"id": i, "url": f"https://a.test/{n}", "html": html_page(f"Story {n}", n)}) for n, i in enumerate(ids)]
     lines.insert(3, '{"id": "\\ud800lone", "url": "https://a.test/s", "html": "<p>' + STORY * 2 + '</p>"}')
-    # a page whose title would drive the terminal that shows `dedup stats` (clear the screen, set its title)
-    lines.append(json.dumps({"id": "esc", "url": "https://a.test/esc", "html": html_page("Pier \x1b[2J\x1b]0;pwned\x07", 999)}))
-    lines.append(json.dumps({"id": "esc-copy", "url": "https://b.test/esc", "html": html_page("Pier \x1b[2J\x1b]0;pwned\x07", 999)}))
+    # a page whose title would drive the terminal that shows `dedup stats` (clear the screen, set its title), copied
+    # on a second site: a story of its own (the other pages are one story), listed among the most syndicated
+    esc_page = html_page("Pier \x1b[2J\x1b]0;pwned\x07", 999).replace(STORY, OTHER_STORY)
+    lines.append(json.dumps({"id": "esc", "url": "https://a.test/esc", "html": esc_page}))
+    lines.append(json.dumps({"id": "esc-copy", "url": "https://b.test/esc", "html": esc_page}))
     (crawl / "a.jsonl").write_text("\n".join(lines) + "\n")
     pq.write_table(pa.table({"id": ["p1", "p1", "dup"], "url": ["https://p.test/1", "https://p.test/2", "https://p.test/3"],
                              "html": [html_page("P", n) for n in (101, 102, 103)]}), crawl / "sub" / "b.parquet")

@@ -430,7 +430,8 @@ def test_parquet_payload_cap_bad_utf8_and_bad_timestamps(tmp_path: Path) -> None
     out = rows(path, max_payload=100_000)
     assert kept(out) == ["p1", "p\ufffd2", "p4"]
     assert reasons(out) == ["payload_too_large"] and out[2]["html"] is None
-    assert out[1]["fetched_at"] is None and out[0]["fetched_at"] is not None   # year 146 million
+    assert out[1]["fetched_at"] is None and out[3]["fetched_at"] is not None   # year 146 million
+    assert out[0]["fetched_at"] is None   # epoch 0: a placeholder, no fetch time (FETCH_TIMES)
 
 
 # ---------------------------------------------------------------- 14. Parquet that cannot be read, symlinks

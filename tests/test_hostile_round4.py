@@ -10,7 +10,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from test_hostile_builds import html_page, warc_response
+from test_hostile_builds import OTHER_STORY, STORY, html_page, warc_response
 
 from dedup.sources.read import InputFile, detect_format, read_input
 
@@ -116,8 +116,9 @@ def test_credentials_in_urls_are_never_published(tmp_path: Path) -> None:
              json.dumps({"id": "j2", "url": "http://eve:topsecret@b.test/copy", "html": page}),
              json.dumps({"id": "j3", "url": "https://dan:opensesame@c.test/empty", "html": ""})]
     (crawl / "a.jsonl").write_text("\n".join(lines) + "\n")
-    (crawl / "b.warc").write_bytes(warc_response("<urn:uuid:w1>", "https://fay:pa55word@w.test/1",
-                                                 html_page("Other story", 7).encode()))
+    # another story (its own text, not only its headline: a page's headline is its title, not its text)
+    other = html_page("Other story", 7).replace(STORY, OTHER_STORY)
+    (crawl / "b.warc").write_bytes(warc_response("<urn:uuid:w1>", "https://fay:pa55word@w.test/1", other.encode()))
     out = tmp_path / "out"
     _, tables = build_all(crawl, out)
     by_id = {r["doc_id"]: r for rows in tables.values() for r in rows}

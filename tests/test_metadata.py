@@ -1204,3 +1204,41 @@ def test_ascii_text_is_read_by_the_latin_script_patterns_alike():
             pattern = re.compile(rf"{opening}(?:{words}|{other}){pagedates._AFTER_LABEL}", re.I)
             assert fast(text) == (pattern.search(text) is not None), text
     assert ascii_texts > 500
+
+
+def test_a_date_inside_a_sentence_without_spaces_is_no_date_line():
+    from dedup.text.pagedates import in_sentence
+    # Chinese and Japanese write a sentence without spaces: counted by them, it was one word around the date
+    assert in_sentence("新华社北京电 据报道，", "，国务院总理在人民大会堂会见了来访的美国国务卿，双方就两国关系交换了意见。")
+    assert in_sentence("東京電力は", "、福島第一原子力発電所の処理水を海に放出する計画について説明会を開いた。")
+    # a date line stays one, with or without spaces
+    assert not in_sentence("发布时间：", " 10:30 来源：新华社")
+    assert not in_sentence("Published by Jane Doe on ", " 10:30")
+    assert in_sentence("The council said on ", " that it would keep the old harbour open for ten years")
+    # a whole page: the story's first paragraph holds a date, the date line under the headline is the one read
+    story = ("新华社北京1月5日电 记者今天从有关部门获悉，2023年1月3日，国务院常务会议审议通过了关于进一步"
+             "做好稳就业工作的意见，会议要求各地区各部门切实抓好落实。")
+    html = html_page("<title>国务院部署稳就业工作</title>", "<h1>国务院部署稳就业工作</h1>"
+                     f"<p>{story}</p>").replace('lang="en"', 'lang="zh"')
+    md = page_metadata(html, "https://news.example/a", ["国务院部署稳就业工作", story])
+    assert md.published_at is None
+    md = page_metadata(html, "https://news.example/a", ["国务院部署稳就业工作", "2023年1月5日 10:30 来源：新华社", story])
+    assert md.published_at == utc(2023, 1, 5, 10, 30) and md.published_at_source == "date_line"
+
+
+def test_the_only_headline_in_a_language_without_spaces_is_the_title():
+    # the page's only <h1>, which og:title states with the site's name glued on by '_' (one "word" with it):
+    # counted by spaces the headline was one word and shared no word with og:title
+    head = ('<meta property="og:title" content="国务院部署进一步稳就业工作_新华网">'
+            '<title>国务院部署进一步稳就业工作_新华网</title>')
+    body = "<h1>国务院部署进一步稳就业工作</h1><p>会议要求各地区各部门切实抓好落实，确保就业局势总体稳定。</p>"
+    md = page_metadata(html_page(head, body).replace('lang="en"', 'lang="zh"'), "https://www.xinhua.example/a")
+    assert md.title == "国务院部署进一步稳就业工作" and md.title_source == "h1"
+    # another story's headline in the <h1> (a 'most read' heading) is not taken
+    md = page_metadata(html_page(head, "<h1>春节假期全国旅游市场平稳有序</h1>" + body[body.index("<p>"):]),
+                       "https://www.xinhua.example/a")
+    assert md.title == "国务院部署进一步稳就业工作_新华网"
+    # Japanese (kana and kanji) likewise
+    head = '<meta property="og:title" content="東京で桜が満開に、平年より早く｜ニュース">'
+    md = page_metadata(html_page(head, "<h1>東京で桜が満開　平年より早く</h1>" + ARTICLE_TEXT), "https://nhk.example/b")
+    assert md.title == "東京で桜が満開 平年より早く" and md.title_source == "h1"

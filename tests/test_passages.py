@@ -22,8 +22,8 @@ from hypothesis import strategies as st
 
 from conftest import shared_path
 from dedup.neardup.lsh import VerifyParams
-from dedup.neardup.passages import (_SENTENCE_END, PASSAGE_MIN_WORDS, copies_by_passages, is_status_page, passages,
-                                    sentence_words, shared)
+from dedup.neardup.passages import (PASSAGE_MIN_WORDS, copies_by_passages, is_status_page, passages, sentence_ends,
+                                    sentence_size, sentence_words, shared)
 
 COVERAGE = VerifyParams().passage_coverage  # the default rule
 
@@ -80,11 +80,11 @@ def _passages_sentence_by_sentence(blocks: list[str]) -> list[tuple[int, int, in
     sentence's `sentence_words`, a key per sentence of enough words (first paragraph kept)."""
     found: dict[int, tuple[int, int]] = {}
     for b, block in enumerate(blocks):
-        for sentence in _SENTENCE_END.split(block):
+        for sentence in sentence_ends(block).split(block):
             words = sentence_words(sentence)
-            if len(words) >= PASSAGE_MIN_WORDS:
+            if sentence_size(words) >= PASSAGE_MIN_WORDS:
                 key = int.from_bytes(hashlib.blake2b(" ".join(words).encode("utf-8"), digest_size=8).digest(), "little")
-                found.setdefault(key, (len(words), b))
+                found.setdefault(key, (sentence_size(words), b))
     return sorted((k, w, b) for k, (w, b) in found.items())
 
 
@@ -95,7 +95,8 @@ def _as_rows(found) -> list[tuple[int, int, int]]:
 # paragraphs with what folds in context: sentence ends before quotes, courtesy titles at sentence edges,
 # curly quotes and dashes, a final sigma, a dotted capital I, the Kelvin sign, digits in other scripts
 _SENTENCE_PARTS = st.sampled_from(["Mr", "mrs.", "Dr", "MX", "miss", "said", "the", "word", "ΟΔΟΣ", "ΚΑΙ", "İstanbul",
-                                   "\u212a", "٣", "中文", "é", "_x", ".", "!", "?", '."', ".’", ".”)", ")", "—", "…",
+                                   "\u212a", "٣", "中文", "新华社北京电", "。", "！", "」", "é", "_x", ".", "!", "?", '."',
+                                   ".’", ".”)", ")", "—", "…",
                                    "\u00a0", "\u3000", " ", " ", " ", "\t"])
 
 
@@ -141,6 +142,42 @@ def test_different_stories_sharing_a_quote_a_wire_line_or_event_sentences_are_no
     assert paragraphs == 1 and not copies_by_passages(passages(STORY), passages(same_event), COVERAGE, 3)
     # a short story: the shared lines are most of it, and still one place in it
     assert not copies_by_passages(passages(STORY[:1] + WIRE_LINES), passages(OTHER[:1] + WIRE_LINES), COVERAGE, 3)
+
+
+ZH_STORY = [
+    "新华社北京1月5日电 国务院总理今天主持召开国务院常务会议，部署进一步做好稳就业工作。会议指出，就业是最大的民生，"
+    "要把稳就业摆在更加突出的位置。",
+    "会议要求，各地区各部门要加大对中小微企业的支持力度，落实好减税降费政策，帮助企业渡过难关。"
+    "对吸纳高校毕业生就业的企业，要按规定给予补贴。",
+    "会议强调，要拓宽就业渠道，支持灵活就业和新就业形态健康发展。要加强职业技能培训，提高劳动者的就业能力。",
+    "会议还研究了其他事项。有关部门负责人表示，将尽快出台配套措施，确保各项政策落地见效。",
+    "专家认为，这些措施针对性强，有利于稳定市场预期。预计今年城镇新增就业目标能够顺利完成。",
+]
+ZH_OTHER = [
+    "新华社上海1月5日电 上海市今天发布春节期间交通出行提示，预计节前客流高峰将出现在下周末。",
+    "铁路部门表示，将加开临时旅客列车，并延长部分车站的售票时间，方便旅客购票出行。",
+    "交通管理部门提醒驾车出行的市民提前规划路线，避开拥堵路段，注意行车安全。",
+    "气象部门预计，春节前后本市以多云天气为主，气温略高于常年同期，有利于出行。",
+]
+
+
+def zh_chrome(site: str) -> list[str]:
+    return [f"{site}首页", "国内", "国际", "财经",
+            f"本网站所刊登的{site}各种新闻、信息和各种专题专栏资料，均为{site}版权所有，未经协议授权禁止下载使用。",
+            "来源：新华社", "责任编辑：王明"]
+
+
+def test_chinese_sentences_are_passages_and_copies_are_found():
+    # 。！？ end a sentence without a space after it; a sentence counts its word-equivalents (1.75 characters)
+    found = passages(ZH_STORY[:1])
+    assert sorted(found.words.tolist()) == [14, 23]  # 26 and 40 characters, a word and 2 numbers among them
+    assert passages(["会议还研究了其他事项。"]).total_words == 0  # 10 characters: a short sentence
+    # an edited copy (a word changed, the dateline dropped, a paragraph left out) in another site's chrome
+    copy = [ZH_STORY[0].replace("新华社北京1月5日电 ", ""), ZH_STORY[1].replace("要按规定", "应按规定")] + ZH_STORY[2:4]
+    assert copies_by_passages(passages(zh_chrome("甲网") + ZH_STORY), passages(copy + zh_chrome("乙网")), COVERAGE, 3)
+    # another story on the same template is not one
+    assert not copies_by_passages(passages(zh_chrome("甲网") + ZH_STORY), passages(zh_chrome("甲网") + ZH_OTHER),
+                                  COVERAGE, 3)
 
 
 def test_the_rule_is_off_above_one():

@@ -206,3 +206,15 @@ def test_the_caseless_transplants():
         assert not any(c.isascii() and c.isalpha() for c in out.replace("https://example.com/A", ""))
     assert bench.transplant(text, "arabic").count("\u060c") == 2 and "\u061f" in bench.transplant(text, "arabic")
     assert bench.transplant(text, "devanagari").count("\u0964") == 2  # 'act.' and 'now.'
+
+
+def test_comparable_tokens_split_spaceless_runs_into_bigrams():
+    from dedup.text.wordcount import comparable_tokens
+    words = ["the", "council", "voted", "über", "한국어"]
+    assert comparable_tokens(words) is words  # written with spaces: the words themselves
+    assert comparable_tokens(["国务院部署", "iphone15发布", "日", "ok"]) == [
+        "国务", "务院", "院部", "部署", "iphone15", "发布", "日", "ok"]
+    assert comparable_tokens(["ภาษาไทย"]) == ["ภา", "าษ", "ษา", "าไ", "ไท", "ทย"]
+    assert comparable_tokens(["001期小绵羊", "信心100"], words_twice=True) == [
+        "001", "001\0", "期小", "小绵", "绵羊", "信心", "100", "100\0"]
+    assert comparable_tokens(words, words_twice=True) is words

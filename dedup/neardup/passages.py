@@ -27,13 +27,15 @@ word, and must never join each other or anything else.
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from dedup.text.normalise import non_word_chars
+from dedup.text.normalise import high_chars, non_word_chars
+from dedup.text.wordcount import HAN_KANA_CHARS_PER_WORD, holds_spaceless, spaceless_words
 
 PASSAGE_MIN_WORDS = 8  # shorter sentences ("He declined to comment.") are shared by chance
 # outlets differ in courtesy titles ("Smith said" / "Mr Smith said"): a sentence is compared without them
@@ -44,6 +46,11 @@ _PADDED_TITLES = tuple(f" {t} " for t in sorted(COURTESY_TITLES))
 _MAY_HAVE_TITLE = re.compile(r"\b(?:mr|mrs|ms|miss|dr|mx)\b")
 # a sentence ends at . ! ? (and any closing quote or bracket after it) followed by space
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+")
+# or, in a text that holds one, at 。！？ (and any closing quote or bracket after it), which Chinese and Japanese
+# follow with no space (one pattern for both would take twice as long on every other text)
+_SPACELESS_SENTENCE_END = re.compile(_SENTENCE_END.pattern + r"|(?<=[。！？])[」』”’）)\]]*\s*")
+# a block shorter than this holds no passage: 8 words and their spaces, or 8 word-equivalents of Han / kana
+_MIN_BLOCK_CHARS = min(2 * PASSAGE_MIN_WORDS - 1, math.ceil(PASSAGE_MIN_WORDS * HAN_KANA_CHARS_PER_WORD))
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,45 +88,77 @@ def sentence_words(sentence: str) -> list[str]:
     return [w for w in words if w not in COURTESY_TITLES]
 
 
+def sentence_size(words: list[str]) -> int:
+    """The words of a sentence (its `sentence_words`) that a passage counts: their number, or the sentence's
+    word-equivalents (`wordcount.spaceless_words`, rounded down) where it is written without spaces, whose
+    "words" here are whole clauses ('他说' and '一九九七年是我国发展进程中很不平凡的一年')."""
+    return len(words) if all(w.isascii() for w in words) else _size(" ".join(words), len(words))
+
+
+def _size(sentence: str, words: int) -> int:
+    """`sentence_size` of a sentence's words joined by spaces, `words` of them."""
+    found = spaceless_words(sentence)
+    return words if found is None else int(found)
+
+
 _PADDED_TITLE = re.compile(rb" (?:" + "|".join(sorted(COURTESY_TITLES)).encode("ascii") + rb") ")
 _TITLE_BYTES = frozenset(t.encode("ascii") for t in COURTESY_TITLES)
 
 
-def _sentences(block: str) -> list[list[bytes]]:
+def sentence_ends(block: str) -> re.Pattern[str]:
+    """Where a block's sentences end: at . ! ? before a space, and at 。！？ in a block that holds one."""
+    if block.isascii() or ("。" not in block and "！" not in block and "？" not in block):
+        return _SENTENCE_END
+    return _SPACELESS_SENTENCE_END
+
+
+def _sentences(block: str) -> tuple[list[list[bytes]], bool]:
     """The UTF-8 words of each sentence of a block (no NUL in it), as `sentence_words` gives them: the
     whole paragraph folded at once, its sentence ends marked with NUL. Lower-casing after the marks
     reads the same context as per sentence (a mark is between spaces, which stop a final sigma's look).
     The ASCII bytes are folded in C; a multi-byte character's bytes are all >= 128, so it stays whole,
-    and the few distinct ones that are not letters or digits (quotes, dashes) become spaces."""
-    marked = _SENTENCE_END.sub(" \0 ", f" {block} ")
+    and the few distinct ones that are not letters or digits (quotes, dashes) become spaces. With them:
+    whether the block holds a character of a script written without spaces (among those distinct ones)."""
+    marked = sentence_ends(block).sub(" \0 ", f" {block} ")
     if not marked.isascii():
         marked = marked.lower()  # the ASCII letters are lower-cased by the table
     data = marked.encode("utf-8", "surrogatepass").translate(_ASCII_WORDS)
-    for char in non_word_chars(data):
+    high = high_chars(data)
+    for char in non_word_chars(data, high):
         data = data.replace(char.encode("utf-8", "surrogatepass"), b" ")
     sentences = [s.split() for s in data.split(b"\0")]
     if _PADDED_TITLE.search(data):
         sentences = [[w for w in s if w not in _TITLE_BYTES] for s in sentences]
-    return sentences
+    return sentences, holds_spaceless("".join(high))
 
 
 def passages(blocks: Sequence[str]) -> Passages:
     """The passages of a document's kept blocks (each block one paragraph)."""
     found: dict[int, tuple[int, int]] = {}
     for b, block in enumerate(blocks):
-        if len(block) < 2 * PASSAGE_MIN_WORDS - 1:  # too short for a passage's words and spaces
+        if len(block) < _MIN_BLOCK_CHARS:  # too short for a passage's words
             continue
+        # (`spaceless`: the block holds a script written without spaces; else every sentence counts its words
+        # by their number, as it always did)
         if "\0" in block:  # the sentence mark itself: sentence by sentence
-            sentences = [[w.encode("utf-8") for w in sentence_words(s)] for s in _SENTENCE_END.split(block)]
+            sentences = [[w.encode("utf-8") for w in sentence_words(s)] for s in sentence_ends(block).split(block)]
+            spaceless = holds_spaceless(block)
         else:
-            sentences = _sentences(block)
+            sentences, spaceless = _sentences(block)
         for words in sentences:
-            if len(words) < PASSAGE_MIN_WORDS:
-                continue
-            digest = hashlib.blake2b(b" ".join(words), digest_size=8).digest()
+            if not spaceless:
+                if len(words) < PASSAGE_MIN_WORDS:
+                    continue
+                joined, size = b" ".join(words), len(words)
+            else:
+                joined = b" ".join(words)
+                size = len(words) if joined.isascii() else _size(joined.decode("utf-8", "surrogatepass"), len(words))
+                if size < PASSAGE_MIN_WORDS:
+                    continue
+            digest = hashlib.blake2b(joined, digest_size=8).digest()
             key = int.from_bytes(digest, "little")
             if key not in found:
-                found[key] = (len(words), b)
+                found[key] = (size, b)
     if not found:
         return EMPTY
     keys = np.fromiter(found, dtype=np.uint64, count=len(found))

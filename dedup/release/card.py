@@ -44,7 +44,8 @@ COLUMN_DOCS = {  # meanings of columns whose schema entry has no "doc"
     "domain": "host of the URL, lower-case, without a leading www.",
     "title": "the page's headline",
     "site_name": "og:site_name or the JSON-LD publisher name",
-    "text": "the main text: kept blocks joined by a blank line (null when withheld)",
+    "text": "the article's text, its headline left to title: kept blocks joined by a blank line (null when "
+            "withheld)",
     "n_chars": "characters in text",
     "published_at": "publication time (UTC)",
     "published_at_raw": "the publication time as the page states it, with its offset",

@@ -107,7 +107,24 @@ def _decode(data: bytes, offset: int, where: str, may_continue: bool) -> list[Pi
                              f"({sys.getrecursionlimit()} levels)")]
     if not isinstance(obj, dict):
         return [_bad(offset, f"{where}: not a JSON object")]
+    if text.count('"id"') > 1 and (ids := _ids_given(text)) is not None:
+        return [Piece(offset, reason="missing_id", detail=f"{where}: `id` given {len(ids)} times, with different "
+                                                          f"values ({', '.join(map(repr, ids))[:300]}): no one id")]
     return [Piece(offset, obj)]
+
+
+def _ids_given(text: str) -> list | None:
+    """The values of the `id` members of the object `text` when it has several that differ (a JSON parser
+    keeps the last in silence), else None."""
+    objects: list[list[tuple[str, object]]] = []
+
+    def pairs(items: list[tuple[str, object]]) -> dict:
+        objects.append(items)
+        return dict(items)
+
+    json.loads(text, object_pairs_hook=pairs, parse_int=_int_or_digits)
+    ids = [v for k, v in objects[-1] if k == "id"]   # the outermost object closes last
+    return ids if len({json.dumps(v, sort_keys=True) for v in ids}) > 1 else None
 
 
 def _one_after_another(text: str, offset: int, where: str) -> list[Piece]:

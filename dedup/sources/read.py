@@ -8,22 +8,19 @@ are counted in `stats`, not emitted.
 from __future__ import annotations
 
 import codecs
-import glob
 import hashlib
-import os
 import re
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from dedup.errors import InputError
 from dedup.schema import schema
 from dedup.sources import storage, warc
+from dedup.sources.inputs import InputFile, detect_format, expand_inputs  # noqa: F401 - their home before
 from dedup.sources.http import looks_like_html, media_type
 from dedup.sources.jsonl import jsonl_pieces
 from dedup.sources.streams import iter_lines
@@ -36,147 +33,6 @@ BATCH_BYTES = 64 * 1024 * 1024
 SKIPPED_WARC_TYPES = frozenset({"request", "metadata", "warcinfo", "arc_header"})
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml", "application/xml", "text/xml"})
 TEXT_TYPES = frozenset({"text/plain"})
-
-
-@dataclass(frozen=True, slots=True)
-class InputFile:
-    """One crawl file to read: where it is, the name written into `source_file`, its format."""
-    path: Path | str  # a local path, or an fsspec URL (str) such as s3://bucket/crawl/x.warc.gz
-    name: str  # stable name written into source_file: relative to the argument it came from
-    format: str  # warc | jsonl | parquet
-
-
-_JSONL_NAMES = (".jsonl", ".jsonl.gz", ".jsonl.zst", ".json.gz", ".json.zst", ".ndjson", ".ndjson.gz",
-                ".ndjson.zst")
-# Names of files that are meant as crawl data: in a folder, such a file whose content is not
-# recognised is read anyway (the reader reports `unknown_format`), never skipped in silence.
-_CRAWL_NAME = re.compile(r"\.(?:warc|arc|wet|wat)(?:\.|$)|\.(?:gz|zst|bz2|xz|lz4)$", re.I)
-
-
-def detect_format(path: Path | str) -> str:
-    """By name for JSONL/Parquet; by content for the WARC family (names lie: `x.warc.gz.bad`),
-    looking past junk and damaged gzip members at the start; 'unknown' when nothing is found."""
-    name = storage.basename(path).lower()
-    if name.endswith(_JSONL_NAMES):
-        return "jsonl"
-    if name.endswith(".parquet"):
-        return "parquet"
-    kind = warc.sniff_container(path)
-    if kind in ("warc", "arc"):
-        return "warc"
-    return "unknown"
-
-
-def looks_like_crawl_name(name: str) -> bool:
-    """Is this file name one of a crawl file (.warc, .arc.gz, .wet.gz, .jsonl.zst, .gz...)?"""
-    low = name.lower()
-    return bool(_CRAWL_NAME.search(low)) or low.endswith(_JSONL_NAMES + (".parquet",))
-
-
-def expand_inputs(args: list[str]) -> list[InputFile]:
-    """Files, directories (recursive) or globs -> input files sorted by their stable name. Each may be
-    a local path or an fsspec URL (s3://bucket/crawl/, gs://.../*.warc.gz): see dedup.sources.storage.
-
-    A file reached through two arguments (a folder and a file inside it, a folder and its sub-folder, a
-    link to it, the same path twice) is read once, whatever the order of the arguments, under its name in
-    the outermost folder given (`_name_rank`), so a redundant argument changes nothing: read twice, each
-    of its records would have become a repeated_doc_id reject."""
-    found: dict[object, InputFile] = {}  # by file identity (device and inode; the URL of a remote file)
-    for arg in args:
-        matches: list[tuple[Path | str, str]] = []
-        p = Path(arg)
-        folder = False
-        if storage.is_url(arg):
-            found_urls, folder = storage.expand_url(arg)
-            matches.extend(found_urls)
-        elif p.is_dir():
-            folder = True
-            matches.extend(_folder_files(p))
-        elif p.is_file():
-            matches.append((p, p.name))
-        else:
-            hits = sorted(glob.glob(arg, recursive=True))
-            if not hits:
-                raise InputError(f"input not found: {arg!r} (give WARC/WET/ARC, JSONL or Parquet files, folders or globs)")
-            matches.extend((Path(h), Path(h).name) for h in hits if Path(h).is_file())
-        for path, name in matches:
-            name = _storable_name(name)
-            fmt = detect_format(path)
-            if fmt == "unknown":
-                if not looks_like_crawl_name(storage.basename(path)):
-                    if folder:
-                        continue  # folders may hold READMEs, checksums...: only crawl files count
-                    raise InputError(f"{path}: not a WARC/ARC, JSONL(.gz/.zst) or Parquet file")
-                # named as crawl data but not recognised: read anyway, reported as unknown_format
-                fmt = "warc"
-            key = _file_identity(path)
-            previous = found.get(key)
-            if previous is None or _name_rank(name) < _name_rank(previous.name):
-                found[key] = InputFile(path, name, fmt)
-    if not found:
-        raise InputError(f"no crawl files found in {' '.join(args)}")
-    by_name: dict[str, InputFile] = {}
-    for inp in found.values():
-        other = by_name.setdefault(inp.name, inp)
-        if other is not inp:
-            first, second = sorted((str(other.path), str(inp.path)))
-            raise InputError(
-                f"two inputs share the name {inp.name!r} ({first} and {second}); "
-                "rename one or pass their common parent folder instead"
-            )
-    return [by_name[k] for k in sorted(by_name)]
-
-
-def _folder_files(root: Path) -> list[tuple[Path, str]]:
-    """Files under `root` (hidden ones skipped) as (path, name relative to root), sorted by name.
-
-    Symlinked sub-folders are followed: a crawl is often assembled from links to where its parts
-    are stored. A folder already visited (a link back up the tree, or two links to one folder) is
-    not entered again; a file reached by two paths is listed under both names (`expand_inputs`
-    reads it once). A sub-folder that holds a dedup build's output (`is_build_output`: an earlier
-    `dedup build CRAWL --out CRAWL/release`) is not crawl data and is skipped: its Parquet files used to be
-    read as input, every row a `missing_id` reject."""
-    found: list[tuple[Path, str]] = []
-    seen_dirs: set[tuple[int, int]] = set()
-    for top, dirs, files in os.walk(root, followlinks=True):
-        st = os.stat(top)
-        if (st.st_dev, st.st_ino) in seen_dirs:
-            dirs[:] = []
-            continue
-        seen_dirs.add((st.st_dev, st.st_ino))
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not is_build_output(Path(top) / d))
-        for f in files:
-            path = Path(top) / f
-            if not f.startswith(".") and path.is_file():
-                found.append((path, path.relative_to(root).as_posix()))
-    found.sort(key=lambda item: item[1])
-    return found
-
-
-def is_build_output(folder: Path) -> bool:
-    """Does `folder` hold the output of a dedup build (run.json beside data/ and rejects/)?"""
-    return (folder / "run.json").is_file() and (folder / "data").is_dir() and (folder / "rejects").is_dir()
-
-
-def _storable_name(name: str) -> str:
-    """A file name as `source_file` can hold it: a local name's bytes that are not UTF-8 (Latin-1 names of
-    an old archive: lone surrogates in Python) as `\\xff` escapes; a UTF-8 name is unchanged."""
-    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-
-
-def _name_rank(name: str) -> tuple[int, str]:
-    """Which of a file's names it is read under: the one with the most folders (the name relative to the
-    outermost folder given), then the smallest."""
-    return -name.count("/"), name
-
-
-def _file_identity(path: Path | str) -> object:
-    """What makes two paths one file: the device and inode of a local file (links and hard links
-    included), the URL of a remote one."""
-    if storage.is_url(path):
-        return str(path)
-    st = os.stat(path)
-    return st.st_dev, st.st_ino
 
 
 def parse_timestamp(value: object) -> datetime | None:
@@ -205,6 +61,10 @@ def parse_timestamp(value: object) -> datetime | None:
             else:
                 dt = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
         except ValueError:
+            # a number written as a string ("1700000000", "1700000000.5": a writer that quoted it) is the
+            # epoch time that number is; 8 and 14 digits are dates (20240102, 20240102030405) when they read as one
+            if _EPOCH_DIGITS.fullmatch(text):
+                return _epoch(float(text) if "." in text else int(text))
             return None
     else:
         return None
@@ -218,6 +78,29 @@ def parse_timestamp(value: object) -> datetime | None:
 
 # an epoch number's unit by its magnitude (see `_epoch`): the first bound above it
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_EPOCH_DIGITS = re.compile(r"[0-9]{1,20}(?:\.[0-9]{1,9})?")
+# when a page can have been fetched: from before the first web server (1990) to 2100. A time outside is a
+# placeholder (epoch 0, `0001-01-01`), a broken clock or a misread unit, never a fetch: it is unknown
+FETCH_TIMES = (datetime(1990, 1, 1, tzinfo=timezone.utc), datetime(2100, 1, 1, tzinfo=timezone.utc))
+
+
+def fetch_time(value: object, stats: Counter) -> datetime | None:
+    """A record's fetch time (`fetched_at`, a WARC-Date) -> UTC, or None when it is absent, unreadable or
+    no time a page can have been fetched at (`FETCH_TIMES`). A value given that ends as None is counted in
+    `stats` (`fetched_at.unreadable`, `fetched_at.out_of_range`: run.json's `unknown_fetch_times`), so that
+    such dates are never dropped in silence; the record is kept either way."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    dt = parse_timestamp(value)
+    if dt is None:
+        # a number that is no epoch time it can read (negative, beyond nanoseconds since 1970) is out of range
+        number = isinstance(value, (int, float)) and not isinstance(value, bool) and value == value
+        stats["fetched_at.out_of_range" if number else "fetched_at.unreadable"] += 1
+    elif not FETCH_TIMES[0] <= dt < FETCH_TIMES[1]:
+        stats["fetched_at.out_of_range"] += 1
+        return None
+    return dt
+
 _EPOCH_UNITS = ((10**11, 1), (10**14, 10**3), (10**17, 10**6), (10**20, 10**9))
 
 
@@ -334,7 +217,7 @@ def read_warc(path: Path | str, source_name: str, stats: Counter | None = None,
             continue
         rec.offset = taken.claim(rec.offset)
         try:
-            row = _warc_row(rec, source_name)
+            row = _warc_row(rec, source_name, stats)
         except Exception as exc:  # noqa: BLE001 - a bug on one record must not cost the file's others
             row = {"doc_id": rec.headers.get("warc-record-id") or positional_id(source_name, rec.offset),
                    "source_file": source_name, "source_offset": rec.offset,
@@ -362,17 +245,29 @@ def _payload_cut(rec: warc.RawRecord) -> str | None:
     return "http_206" if rec.http_status == 206 else None
 
 
-def _warc_row(rec: warc.RawRecord, source_name: str) -> dict[str, object]:
+# a WARC-Record-ID field sent more than once, as the header parser joins it: `<urn:a>, <urn:b>` (a URI holds no
+# space, so the join cannot be one id)
+_REPEATED_RECORD_ID = re.compile(r"<[^<>\s]*>(?:\s*,\s*<[^<>\s]*>)+")
+
+
+def _warc_row(rec: warc.RawRecord, source_name: str, stats: Counter) -> dict[str, object]:
     """One WARC/ARC record -> a `raw` row (a reject row when the record cannot be used)."""
     rtype = rec.record_type
     headers = rec.headers
     record_id = headers.get("warc-record-id")
     url = headers.get("warc-target-uri")
     garbled = rec.error == "gzip_error"
+    clash = None
+    if record_id and _REPEATED_RECORD_ID.fullmatch(record_id.strip()):
+        # the field twice: one id when the copies agree; two ids for one record is no identity to take
+        ids = sorted({v.strip() for v in record_id.split(",")})
+        record_id = ids[0] if len(ids) == 1 else None
+        if record_id is None:
+            clash = f"WARC-Record-ID given more than once, with different values ({', '.join(ids)[:300]})"
     reserved = reserved_id(record_id) if record_id and not garbled else None
     if record_id and not garbled and reserved is None:
         doc_id = record_id
-    elif reserved is None and rtype == "response" and url and rec.error is None:
+    elif clash is None and reserved is None and rtype == "response" and url and rec.error is None:
         # ARC records carry no id: derive one from what identifies the capture.
         key = f"{url}\0{headers.get('warc-date', '')}\0{len(rec.payload)}"
         doc_id = "urn:arc:" + hashlib.sha1(key.encode()).hexdigest()
@@ -381,7 +276,7 @@ def _warc_row(rec: warc.RawRecord, source_name: str) -> dict[str, object]:
     row: dict[str, object] = {
         "doc_id": doc_id,
         "url": without_userinfo(url) if url else url,   # the id above is derived from the URL as given
-        "fetched_at": parse_timestamp(headers.get("warc-date")),
+        "fetched_at": fetch_time(headers.get("warc-date"), stats),
         "source_file": source_name,
         "source_offset": rec.offset,
         "warc_record_id": record_id,
@@ -395,6 +290,8 @@ def _warc_row(rec: warc.RawRecord, source_name: str) -> dict[str, object]:
     reason, detail = _classify_warc_record(rec, row)
     if reason is None and reserved is not None:
         reason, detail = "reserved_doc_id", reserved
+    if reason is None and clash is not None:
+        reason, detail = "bad_warc_header", clash
     if reason:
         row["reject_reason"], row["reject_detail"] = reason, detail
         row.pop("html", None)
@@ -505,7 +402,7 @@ def read_jsonl(path: Path | str, source_name: str, stats: Counter | None = None,
                           "reject_detail": piece.detail}
         else:
             try:
-                row = _object_row(piece.obj, source_name, piece.offset, max_payload)
+                row = _object_row(piece.obj, source_name, piece.offset, max_payload, stats)
             except Exception as exc:  # noqa: BLE001 - a bug on one record must not cost the others
                 row = base | {"doc_id": positional_id(source_name, piece.offset), "reject_reason": "internal_error",
                               "reject_detail": f"{type(exc).__name__}: {str(exc)[:200]} "
@@ -525,7 +422,7 @@ def valid_str(value: object) -> str | None:
     return without_lone_surrogates(value if isinstance(value, str) else str(value))
 
 
-def _object_row(obj: dict, source_name: str, position: int, max_payload: int,
+def _object_row(obj: dict, source_name: str, position: int, max_payload: int, stats: Counter,
                 too_large: tuple[str, int] | None = None) -> dict:
     """A JSONL object or Parquet row -> a `raw` row. `id` must be a string or an integer; `url` and
     `fetched_at` that are unusable become null (the record is kept), an `html` / `text` larger than
@@ -534,7 +431,7 @@ def _object_row(obj: dict, source_name: str, position: int, max_payload: int,
     raw_id = obj.get("id")
     url = obj.get("url")
     row["url"] = without_userinfo(valid_str(url)) if isinstance(url, str) else None  # type: ignore[arg-type]
-    row["fetched_at"] = parse_timestamp(obj.get("fetched_at"))
+    row["fetched_at"] = fetch_time(obj.get("fetched_at"), stats)
     if isinstance(raw_id, bool) or not isinstance(raw_id, (str, int)):
         what = "record has no `id`" if raw_id is None else \
             f"`id` is a JSON {type(raw_id).__name__}, not a string or an integer"
@@ -606,7 +503,10 @@ def read_parquet(path: Path | str, source_name: str, stats: Counter | None = Non
         names = pf.schema_arrow.names
         groups = [pf.metadata.row_group(i).num_rows for i in range(pf.metadata.num_row_groups)]
     except (pa.ArrowException, OSError, ValueError, TypeError) as exc:
-        if storage.head(path, 1) == b"":
+        first = storage.head(path, 1)
+        if first is None and isinstance(exc, OSError):
+            raise   # the file cannot be opened at all (no permission): an I/O error, as in the other formats
+        if first == b"":
             return  # no record, like an empty file of the other formats (run.json's inputs name it)
         magic = storage.head(path, 4) == b"PAR1"
         out = reject(0, "corrupt_file" if magic else "unknown_format",
@@ -620,9 +520,11 @@ def read_parquet(path: Path | str, source_name: str, stats: Counter | None = Non
         return
     wanted = [c for c in ("id", "url", "html", "text", "fetched_at") if c in names]
     position = 0
-    if "id" not in wanted:
+    if "id" not in wanted or names.count("id") > 1:
         detail = (f"the Parquet file has no `id` column (its columns: {', '.join(names)[:300]}); add "
-                  "one with a stable id per row (a WARC-Record-ID, a URL + fetch time hash...)")
+                  "one with a stable id per row (a WARC-Record-ID, a URL + fetch time hash...)") if "id" not in wanted \
+            else (f"the Parquet file has {names.count('id')} columns named `id`: which one identifies a row is not "
+                  "known (the last was read in silence); keep one")
         for position in range(sum(groups)):
             out = reject(position, "missing_id", detail)
             if out is not None:
@@ -635,7 +537,7 @@ def read_parquet(path: Path | str, source_name: str, stats: Counter | None = Non
             for batch in pf.iter_batches(batch_size=_PARQUET_BATCH, row_groups=[group], columns=wanted):
                 for obj in _parquet_rows(batch, max_payload):
                     stats["records.parquet"] += 1
-                    row = _object_row(obj, source_name, position, max_payload, obj.pop("_too_large", None))
+                    row = _object_row(obj, source_name, position, max_payload, stats, obj.pop("_too_large", None))
                     out = builder.add(**row)
                     position += 1
                     done += 1

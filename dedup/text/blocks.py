@@ -24,7 +24,7 @@ import pyarrow.parquet as pq
 from dedup.rights.attribution import is_wire_notice
 from dedup.text.dates import is_date_line
 from dedup.text.normalise import join_blocks, normalise_text, norms_hash, tidy_spaces
-from dedup.text.wordcount import spaceless_words, word_count
+from dedup.text.wordcount import comparable_tokens, spaceless_words, word_count
 from dedup.schema import frame
 
 _DIGITS = re.compile(r"\d+")
@@ -122,7 +122,9 @@ def within_page(blocks: list[str], norms: list[str] | None = None) -> list[Block
       summary, a second footer); the first stays where the page has it. Blocks seen three times or
       more are the page's own structure (list items, interview questions, code) and stay. A block
       whose words are nearly all (90 %) in an earlier block of similar size is a near repeat
-      ('Tags: a | b' then 'a, b'; a date line with and without its time zone);
+      ('Tags: a | b' then 'a, b'; a date line with and without its time zone); text written without
+      spaces (Chinese, Japanese, Thai...) is compared by its character bigrams and sized in word-equivalents
+      (a number there weighs as two bigrams);
     - tiny blocks without a letter (comment counts, separators), date/time-only lines and labelled
       metadata lists ('Tags: ...') are dropped.
     Inside one page numbers count: 'Step 2' does not repeat 'Step 1'.
@@ -138,8 +140,11 @@ def within_page(blocks: list[str], norms: list[str] | None = None) -> list[Block
     postings: dict[str, list[int]] = {}   # token -> the earlier sized blocks holding it
     budget = [NEAR_REPEAT_CHECKS]
     for block, key, norm in zip(blocks, local, norms if norms is not None else map(normalise_text, blocks)):
-        tokens = norm.split()
-        sized = NEAR_REPEAT_MIN_TOKENS <= len(tokens) <= NEAR_REPEAT_MAX_TOKENS
+        words = norm.split()
+        # a run of a script written without spaces is one "word" a clause long: compared by its character
+        # bigrams (a number beside them counted twice), sized by its word-equivalents
+        tokens = comparable_tokens(words, words_twice=True)
+        sized = NEAR_REPEAT_MIN_TOKENS <= (len(words) if tokens is words else word_count(norm)) <= NEAR_REPEAT_MAX_TOKENS
         structural = counts[key] >= STRUCTURAL_REPEATS
         if not has_letters(block) and len(block.strip()) <= NO_LETTERS_MAX_CHARS:
             verdict = DROP_NO_LETTERS

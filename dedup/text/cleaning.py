@@ -11,8 +11,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from dedup.text.dates import is_date_line
 from dedup.text.layout import Line
-from dedup.text.normalise import caseless_search, normalise_text, word_runs
+from dedup.text.normalise import caseless_search, fold_text, normalise_text, word_runs
 from dedup.text.wordcount import line_words, word_count
 
 BLOCK_MODEL = "block_model"  # the model judged the line page chrome
@@ -24,6 +25,7 @@ SITE_NAME = "site_name"  # the site's name on a line of its own (the masthead, a
 LINK_BAR = "link_bar"  # three or more links and nothing else but separators ("Top | Back | Print")
 SIGNUP_PROMO = "signup_promo"  # "Get our daily Entertainment newsletter", "Click here to turn on notifications"
 CONSENT_NOTICE = "consent_notice"  # "We use cookies to improve your experience. By continuing you agree..."
+HEADLINE = "headline"  # the page's own headline at the top of its text: the `title` column holds it (`headline_lines`)
 # no fallback overrides these
 GUARDS = (MARKUP_LEAK, SCRIPT_LEAK, ERROR_LEAK, CHROME_LABEL, SITE_NAME, LINK_BAR, SIGNUP_PROMO, CONSENT_NOTICE)
 
@@ -238,6 +240,25 @@ class LineChoice:
     reasons: list[str] = field(default_factory=list)
     removed_chars: int = 0
     headings: list[str] = field(default_factory=list)  # kept lines that are section headings (`section_headings`)
+    # one per `evidence` line: the reason it was removed, None where kept (empty: every line kept)
+    verdicts: list[str | None] = field(default_factory=list)
+
+    def remove(self, indexes: Sequence[int], reason: str) -> None:
+        """Take the kept lines at `indexes` (positions in `kept`) out, removed for `reason`: the reasons stay in
+        page order, and a removed line is no section heading any more."""
+        if not indexes:
+            return
+        verdicts = self.verdicts or [None] * len(self.evidence)
+        at = [i for i, v in enumerate(verdicts) if v is None]  # kept line k is evidence line at[k]
+        for k in indexes:
+            verdicts[at[k]] = reason
+        gone = set(indexes)
+        self.removed_chars += sum(len(self.kept[k]) for k in gone)
+        self.kept = [t for k, t in enumerate(self.kept) if k not in gone]
+        self.verdicts = verdicts
+        self.reasons = [v for v in verdicts if v is not None]
+        left = set(self.kept)
+        self.headings = [h for h in self.headings if h in left]
 
 
 _BAR_SEPARATORS = re.compile(r"[\s|•·/»›,;:\-–—]+")
@@ -295,7 +316,7 @@ def choose_lines(lines: list[Line], probs: Sequence[float], threshold: float = K
     removed = [(ln.text, v) for ln, v in zip(lines, verdicts) if v is not None]
     # the licence, attribution and date readers see every candidate line, kept or not
     return LineChoice(kept, [ln.text for ln in lines], [v for _, v in removed], sum(len(t) for t, _ in removed),
-                      section_headings([ln for ln, v in zip(lines, verdicts) if v is None]))
+                      section_headings([ln for ln, v in zip(lines, verdicts) if v is None]), verdicts)
 
 
 ARTICLE_LINE_WORDS = 12  # a line of article text: this many words...
@@ -343,4 +364,35 @@ def plain_lines(blocks: list[str]) -> LineChoice:
     if not kept:  # never empty a page on these guards alone: the page is then its text, as given
         return LineChoice(list(blocks), list(blocks))
     removed = [(b, v) for b, v in zip(blocks, verdicts) if v is not None]
-    return LineChoice(kept, list(blocks), [v for _, v in removed], sum(len(b) for b, _ in removed))
+    return LineChoice(kept, list(blocks), [v for _, v in removed], sum(len(b) for b, _ in removed), verdicts=verdicts)
+
+
+def headline_lines(kept: Sequence[str], headlines: Sequence[str | None]) -> list[int]:
+    """The indexes of the kept lines that are the page's own headline, to be taken out of its text (the `title`
+    column holds it): a line equal (`fold_text`: case, accents, punctuation and spacing folded) to one of
+    `headlines` (the page's chosen title, its `<h1>`s, its og:title) that stands at the top of the text, before
+    the story's first line of article text (ARTICLE_LINE_WORDS words or more, not itself a headline). The same
+    words deeper in the story (a headline quoted, a closing repeat) stay. None is taken when the lines left
+    would hold under MIN_KEPT_CHARS characters of lines with letters that are not date lines: a page that is
+    little more than its headline keeps it (the within-page pass drops date lines, and an empty text is a
+    reject)."""
+    keys = {k for k in map(fold_text, headlines) if k}
+    if not keys:
+        return []
+    # a line of over twice the longest headline's characters is not one (its letters and digits would be more)
+    longest = 2 * max(len(h) for h in headlines if h) + 20
+    found = []
+    for i, line in enumerate(kept):
+        if len(line) <= longest and fold_text(line) in keys:
+            found.append(i)
+        elif word_count(line) >= ARTICLE_LINE_WORDS:
+            break
+    if not found:
+        return []
+    taken, left = set(found), 0
+    for i, line in enumerate(kept):
+        if i not in taken and any(c.isalpha() for c in line) and not is_date_line(line):
+            left += len(line)
+            if left >= MIN_KEPT_CHARS:
+                return found
+    return []

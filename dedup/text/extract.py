@@ -29,11 +29,12 @@ from dedup.text.blockmodel import (MIN_MAIN_CHARS, PROSE_LINE_WORDS, TooManyLine
                                    main_content_lines, main_pass_missed, story_probabilities, whole_page_features,
                                    whole_page_lines, whole_page_probabilities)
 from dedup.text.blocks import block_key
-from dedup.text.cleaning import MIN_KEPT_CHARS, LineChoice, choose_lines, heading_line, plain_lines
+from dedup.text.cleaning import (HEADLINE, MIN_KEPT_CHARS, LineChoice, choose_lines, heading_line, headline_lines,
+                                 plain_lines)
 from dedup.text.dates import is_date_line
 from dedup.text.markup import page_type
 from dedup.text.metadata import PageMetadata, page_metadata
-from dedup.text.normalise import (bom_encoding, join_blocks, registered_domain, split_blocks, storable,
+from dedup.text.normalise import (bom_encoding, clean_text, join_blocks, registered_domain, split_blocks, storable,
                                   without_lone_surrogates)
 from dedup.text.wordcount import word_count
 
@@ -190,9 +191,19 @@ def extract_html(html: str | bytes, url: str | None = None, charset: str | None 
         # resiliparse trees must be freed by the thread that made them (a PyO3 'unsendable' object):
         # never leave one to a traceback or a garbage-collector pass on another thread (Dask workers)
         del tree
-    return Extracted(blocks=choice.kept, metadata=page_metadata(html, url, choice.evidence),
-                     evidence_blocks=choice.evidence, removed_reasons=choice.reasons,
-                     removed_chars=choice.removed_chars, headings=choice.headings)
+    md = page_metadata(html, url, choice.evidence)
+    if md.title:  # the page's headline leaves its text: the title column holds it
+        choice.remove(headline_lines(choice.kept, page_headlines(md)), HEADLINE)
+    return Extracted(blocks=choice.kept, metadata=md, evidence_blocks=choice.evidence,
+                     removed_reasons=choice.reasons, removed_chars=choice.removed_chars, headings=choice.headings)
+
+
+def page_headlines(md: PageMetadata) -> list[str]:
+    """What the page's headline line may read: its chosen title, its og:title, and its <h1> when it has one
+    only (a page of several <h1>s gives its sections or its teasers one: "Künstlerischer Lebenslauf", a
+    news ticker)."""
+    found = [md.title or "", clean_text(md.meta.get("og:title") or "")]
+    return found + md.headlines if len(md.headlines) == 1 else found
 
 
 WHOLE_PAGE_THRESHOLD = 0.5  # the whole-page model's own boundary (0.4-0.5 held out: docs/extraction.md)
@@ -262,10 +273,13 @@ def extract_plain(text: str, url: str | None = None) -> Extracted:
     md = page_metadata(None, url, choice.evidence)
     kept = choice.kept
     # no markup, no title: the first line is the title when it reads as a headline (a WET record's text
-    # starts with the page's <title>; a JSONL text often with its headline)
+    # starts with the page's <title>; a JSONL text often with its headline); it then leaves the text, as an HTML
+    # page's headline does (the article text follows it: `heading_line`)
     if md.title is None and kept and heading_line(kept[0], kept[1] if len(kept) > 1 else None) \
             and not is_date_line(kept[0]):
         md.title, md.title_source = kept[0], "first_line"
+        choice.remove(headline_lines(kept, [md.title]), HEADLINE)
+        kept = choice.kept
     return Extracted(blocks=kept, metadata=md, evidence_blocks=choice.evidence, removed_reasons=choice.reasons,
                      removed_chars=choice.removed_chars)
 

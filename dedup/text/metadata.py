@@ -31,6 +31,7 @@ from dedup.text.normalise import without_userinfo
 from dedup.text.pagedates import decide_dates
 from dedup.text.jsonld import JsonLd, ld_entities, read_jsonld
 from dedup.text.normalise import caseless_finder, caseless_prefix, clean_text, fold_text, word_list
+from dedup.text.wordcount import comparable_tokens, word_count
 from dedup.text.pagescan import (HEADLINE_REGION, AuthorMark, Body, Head, author_marks, nearest_lines, read_head,
                                  read_headline_region, scan_page)
 
@@ -45,6 +46,8 @@ class PageMetadata:
     title: str | None = None
     title_source: str | None = None
     html_title: str | None = None
+    # the page's visible headlines: its <h1>s' text (site names and generic words like "Home" left out)
+    headlines: list[str] = field(default_factory=list)
     site_name: str | None = None
     site_name_source: str | None = None
     authors: list[str] = field(default_factory=list)
@@ -233,6 +236,7 @@ def _decide_title(md: PageMetadata, head: Head, ld: JsonLd, body: Body) -> None:
     site = md.site_name
     h1_texts = [t for _s, _e, t in body.h1 if t and len(t) <= 300 and fold_text(t) not in _GENERIC_TITLES
                 and not _names_site(t, site, md.url_host)]
+    md.headlines = h1_texts
     # 1. the visible headline (<h1>) that a metadata title states whole, or opens or closes at a separator
     for h1 in h1_texts:
         h1_key, h1_word_list = fold_text(h1), word_list(h1)  # (once per headline, not once per candidate)
@@ -241,9 +245,10 @@ def _decide_title(md: PageMetadata, head: Head, ld: JsonLd, body: Body) -> None:
                 md.title, md.title_source = h1, "h1_in_" + source
                 return
     # 2. the page's only headline, when a metadata title is another wording of it (shares most of its words)
-    if len(h1_texts) == 1 and len(h1_texts[0].split()) >= 3 and candidates:
-        h1_words = set(word_list(h1_texts[0]))
-        if any(len(h1_words & set(word_list(v))) * 2 >= len(h1_words) for _s, v in candidates):
+    # (3+ words, in word-equivalents and by character bigrams where it is written without spaces)
+    if len(h1_texts) == 1 and word_count(h1_texts[0]) >= 3 and candidates:
+        h1_words = set(comparable_tokens(word_list(h1_texts[0])))
+        if any(len(h1_words & set(comparable_tokens(word_list(v)))) * 2 >= len(h1_words) for _s, v in candidates):
             md.title, md.title_source = h1_texts[0], "h1"
             return
     # 3. a metadata title without the site's name

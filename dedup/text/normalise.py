@@ -125,12 +125,18 @@ def word_runs(text: str) -> str:
     return " ".join(text.split())
 
 
-def non_word_chars(data: bytes) -> set[str]:
+def non_word_chars(data: bytes, high: set[str] | None = None) -> set[str]:
     """The distinct non-ASCII characters of UTF-8 `data` that are not letters or digits (quotes, dashes):
     found as the bytes left when the ASCII ones are deleted (in C; a multi-byte character's bytes are all
-    >= 128). [\\W_] is exactly "not str.isalnum()" for a non-ASCII character."""
+    >= 128). [\\W_] is exactly "not str.isalnum()" for a non-ASCII character. `high`: `high_chars(data)`, when
+    the caller has it."""
+    return {char for char in (high_chars(data) if high is None else high) if not char.isalnum()}
+
+
+def high_chars(data: bytes) -> set[str]:
+    """The distinct non-ASCII characters of UTF-8 `data`."""
     high = data.translate(None, _ASCII_BYTES)
-    return {char for char in set(high.decode("utf-8", "surrogatepass")) if not char.isalnum()} if high else set()
+    return set(high.decode("utf-8", "surrogatepass")) if high else set()
 
 
 def caseless_search(text: str, caseless: re.Pattern[str]) -> bool:

@@ -19,6 +19,7 @@ from dedup.text.markup import first_str
 from dedup.text.normalise import caseless_finder, fold_text
 from dedup.text.pagescan import (MODIFIED_ROLE, PUBLISHED_TIME_ROLE, WINDOW_AFTER, WINDOW_BEFORE, Body, Head,
                                  date_mark, read_headline_region)
+from dedup.text.wordcount import SPACELESS_COMMAS, spaceless_words, word_count
 
 # words that name a publication date; 'Stand' ('Stand: 28.04.2020 18:00 Uhr', German news' "as of") names the
 # version the page shows, which is what a citation gives
@@ -194,7 +195,7 @@ def decide_dates(html: str | None, head: Head, ld: JsonLd, body: Body, blocks: l
         for d in find_dates(opening, day_first, limit=2):
             before = line[:d.start]
             # (the words before the date counted first: the words of the whole line only when there are several)
-            if len(before.split()) > 2 and len((before + line[d.end:]).split()) > DATE_LINE_OTHER_WORDS:
+            if in_sentence(before, line[d.end:]):
                 continue  # a date inside a sentence or a headline, not a date line (one may open a paragraph)
             ev = _DateEvidence("date_line", opening, d.at, d.day, pos, d.has_time)
             if _MODIFIED_LABEL(before) if before.strip() else _MODIFIED_LINE(previous):
@@ -235,6 +236,24 @@ _MODIFIED_ORDER = ("jsonld", "meta", "markup_modified", "date_line_updated", "la
 _MODIFIED_RANK = {kind: i for i, kind in enumerate(_MODIFIED_ORDER)}
 
 
+_SPACELESS_SENTENCE_MARKS = SPACELESS_COMMAS + ("。", "！", "？", "；")
+
+
+def in_sentence(before: str, after: str) -> bool:
+    """Is a date with these words before and after it on its line part of a sentence or a headline, not a date
+    line? Over two words before it and over DATE_LINE_OTHER_WORDS around it, counted in word-equivalents where the
+    line is written without spaces ('据新华社报道，2023年1月5日，国务院总理...' is a sentence, not one word); such
+    a line is a sentence only with a comma or a full stop of its script (a line of labelled fields,
+    '发稿时间：2017-03-10 08:42:00 来源： 人民日报海外版 中国青年网', has none)."""
+    if word_count(before) <= 2:
+        return False
+    around = before + after
+    found = spaceless_words(around)
+    if found is None:
+        return len(around.split()) > DATE_LINE_OTHER_WORDS
+    return found > DATE_LINE_OTHER_WORDS and any(c in around for c in _SPACELESS_SENTENCE_MARKS)
+
+
 def _labelled_lines(blocks: list[str], day_first: bool, published: list[_DateEvidence],
                     modified: list[_DateEvidence]) -> None:
     """Date lines with an explicit publication or update label on their line or the line before, among
@@ -244,7 +263,7 @@ def _labelled_lines(blocks: list[str], day_first: bool, published: list[_DateEvi
         if len(line) <= DATE_LINE_CHARS and ("20" in line or "19" in line):
             for d in find_dates(line, day_first, limit=1):
                 before = line[:d.start]
-                if len((before + line[d.end:]).split()) > DATE_LINE_OTHER_WORDS:
+                if word_count(before + line[d.end:]) > DATE_LINE_OTHER_WORDS:
                     continue
                 ev = _DateEvidence("labelled_line", line, d.at, d.day, BLOCK_LINE_POS + DATE_BLOCKS + i, d.has_time)
                 if _MODIFIED_LABEL(before) if before.strip() else _MODIFIED_LINE(previous):

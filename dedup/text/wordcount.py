@@ -38,6 +38,12 @@ SPACELESS_END_PUNCT = tuple("。！？」』）】》〉．｡｣…：；＂＇
 SPACELESS_COMMAS = ("，", "、", "､")
 
 
+def holds_spaceless(text: str) -> bool:
+    """Does a text hold a character of a script written without spaces (Han, kana, Thai, Lao, Khmer, Myanmar,
+    Tibetan)?"""
+    return not text.isascii() and _SPACELESS.search(text) is not None
+
+
 def spaceless_words(text: str) -> float | None:
     """The words of a text that holds characters of a script written without spaces, in word-equivalents:
     its other words (runs between spaces and that punctuation) plus its Han / kana characters over
@@ -65,6 +71,43 @@ def line_words(text: str) -> float:
         return 0
     found = None if text.isascii() else spaceless_words(text)
     return text.count(" ") + 1 if found is None else found
+
+
+_SPACELESS_RUN = re.compile(f"[{_HAN_KANA_RANGES}{_BRAHMIC_RANGES}]+")
+
+
+def comparable_tokens(tokens: list[str], words_twice: bool = False) -> list[str]:
+    """Tokens to compare two texts by (titles, a block and an earlier one), from their words: a run of a
+    script written without spaces is a whole clause as one "word", so it becomes its character bigrams
+    (one character alone stays itself) and the text's other characters in it stay words. 12 characters
+    share 11 bigrams with a copy and a few with another clause: such a text is compared by its overlap as
+    one with spaces is by its words. `words_twice`: those other words (numbers, Latin words) also once more,
+    marked, so that a number weighs about as much as the ~2 bigrams of a word beside it ('001期小绵羊' is
+    not '005期小绵羊', as 'Step 2' is not 'Step 1'). `tokens` itself when none holds such a character
+    (English, German, Korean...: compared by their words exactly as before)."""
+    if all(t.isascii() or not _SPACELESS.search(t) for t in tokens):
+        return tokens
+    out: list[str] = []
+    for token in tokens:
+        if token.isascii() or not _SPACELESS.search(token):
+            out.append(token)
+            if words_twice:
+                out.append(token + "\0")
+            continue
+        at = 0
+        for run in _SPACELESS_RUN.finditer(token):
+            if run.start() > at:
+                out.append(token[at:run.start()])
+                if words_twice:
+                    out.append(token[at:run.start()] + "\0")
+            chars = run.group()
+            out.extend([chars] if len(chars) == 1 else [chars[i:i + 2] for i in range(len(chars) - 1)])
+            at = run.end()
+        if at < len(token):
+            out.append(token[at:])
+            if words_twice:
+                out.append(token[at:] + "\0")
+    return out
 
 
 def spaceless_commas(text: str) -> int:

@@ -1,0 +1,235 @@
+"""inputs: what a build reads. Files, folders (recursive) and globs -> the crawl files to read, each with
+its stable name and format (`expand_inputs`); the files of a folder that are not read, each with why.
+
+A file's format is told by its name for JSONL and Parquet and by its content for the WARC family
+(`detect_format`); a `.json` file is JSON Lines when its first line is a record.
+"""
+
+from __future__ import annotations
+
+import glob
+import json
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from dedup.errors import InputError
+from dedup.run_report import FileNotRead
+from dedup.sources import storage, warc
+
+
+@dataclass(frozen=True, slots=True)
+class InputFile:
+    """One crawl file to read: where it is, the name written into `source_file`, its format."""
+    path: Path | str  # a local path, or an fsspec URL (str) such as s3://bucket/crawl/x.warc.gz
+    name: str  # stable name written into source_file: relative to the argument it came from
+    format: str  # warc | jsonl | parquet
+
+
+_JSONL_NAMES = (".jsonl", ".jsonl.gz", ".jsonl.zst", ".json.gz", ".json.zst", ".ndjson", ".ndjson.gz",
+                ".ndjson.zst")
+# Names of files that are meant as crawl data: in a folder, such a file whose content is not
+# recognised is read anyway (the reader reports `unknown_format`), never skipped in silence.
+_CRAWL_NAME = re.compile(r"\.(?:warc|arc|wet|wat)(?:\.|$)|\.(?:gz|zst|bz2|xz|lz4)$", re.I)
+
+
+def detect_format(path: Path | str) -> str:
+    """By name for JSONL/Parquet; by content for the WARC family (names lie: `x.warc.gz.bad`),
+    looking past junk and damaged gzip members at the start; 'unknown' when nothing is found. A `.json`
+    file is JSON Lines when its first line is a record (`json_lines_of_records`)."""
+    name = storage.basename(path).lower()
+    if name.endswith(_JSONL_NAMES):
+        return "jsonl"
+    if name.endswith(".parquet"):
+        return "parquet"
+    if name.endswith(".json"):
+        return "jsonl" if json_lines_of_records(path) else "unknown"
+    kind = warc.sniff_container(path)
+    if kind in ("warc", "arc"):
+        return "warc"
+    return "unknown"
+
+
+_SNIFF_JSON = 8 * 1024 * 1024
+# a line that starts as a record does: `{` and one of the record's keys first
+_RECORD_START = re.compile(rb'\A\s*\{\s*"(?:id|url|html|text|fetched_at)"\s*:')
+
+
+def json_lines_of_records(path: Path | str) -> bool:
+    """Does a `.json` file hold JSON Lines of records (what Hugging Face `datasets`' `to_json` and pandas'
+    `to_json(lines=True)` write under that name)? Yes when its first line is a JSON object with an `id` and
+    an `html` or a `text`, or (a first line longer than 8 MiB) starts with one of those keys. A manifest,
+    a JSON array or a pretty-printed object is not (`expand_inputs` names the file as not read)."""
+    head = storage.head(path, _SNIFF_JSON)
+    if not head:
+        return False
+    if head.startswith(b"\xef\xbb\xbf"):
+        head = head[3:]
+    first = head.lstrip().split(b"\n", 1)
+    if len(first) == 1 and len(head) >= _SNIFF_JSON - 3:
+        return bool(_RECORD_START.match(first[0]))
+    try:
+        obj = json.loads(first[0].decode("utf-8", errors="replace"))
+    except (ValueError, RecursionError):
+        return False
+    return isinstance(obj, dict) and "id" in obj and ("html" in obj or "text" in obj)
+
+
+def looks_like_crawl_name(name: str) -> bool:
+    """Is this file name one of a crawl file (.warc, .arc.gz, .wet.gz, .jsonl.zst, .gz...)?"""
+    low = name.lower()
+    return bool(_CRAWL_NAME.search(low)) or low.endswith(_JSONL_NAMES + (".parquet",))
+
+
+def expand_inputs(args: list[str], not_read: list[FileNotRead] | None = None) -> list[InputFile]:
+    """Files, directories (recursive) or globs -> input files sorted by their stable name. Each may be
+    a local path or an fsspec URL (s3://bucket/crawl/, gs://.../*.warc.gz): see dedup.sources.storage.
+
+    A file reached through two arguments (a folder and a file inside it, a folder and its sub-folder, a
+    link to it, the same path twice) is read once, whatever the order of the arguments, under its name in
+    the outermost folder given (`_name_rank`), so a redundant argument changes nothing: read twice, each
+    of its records would have become a repeated_doc_id reject.
+
+    A folder's files that are not read (neither named nor made as crawl data: a README, checksums, a `.json`
+    manifest; a link that leads nowhere or in a loop; a file that cannot be opened and is not named as crawl
+    data) are added to `not_read`, sorted by name, each once. Hidden files are skipped without a word. A file
+    named as crawl data that cannot be opened is read: its reader's error becomes a reject."""
+    found: dict[object, InputFile] = {}  # by file identity (device and inode; the URL of a remote file)
+    skipped: dict[str, FileNotRead] = {}
+    for arg in args:
+        matches: list[tuple[Path | str, str]] = []
+        p = Path(arg)
+        folder = False
+        if storage.is_url(arg):
+            found_urls, folder = storage.expand_url(arg)
+            matches.extend(found_urls)
+        elif p.is_dir():
+            folder = True
+            files, odd = _folder_files(p)
+            matches.extend(files)
+            for name, why in odd:
+                skipped.setdefault(_storable_name(name), FileNotRead(_storable_name(name), why))
+        elif p.is_file():
+            matches.append((p, p.name))
+        else:
+            hits = sorted(glob.glob(arg, recursive=True))
+            if not hits:
+                raise InputError(f"input not found: {arg!r} (give WARC/WET/ARC, JSONL or Parquet files, folders or globs)")
+            matches.extend((Path(h), Path(h).name) for h in hits if Path(h).is_file())
+        for path, name in matches:
+            name = _storable_name(name)
+            crawl_name = looks_like_crawl_name(storage.basename(path))
+            try:
+                fmt = detect_format(path)
+            except OSError as exc:   # no permission, an I/O error: the reader meets it again and says so
+                if not crawl_name:
+                    if not folder:
+                        raise InputError(f"{path}: cannot be read ({type(exc).__name__}: {exc})") from exc
+                    skipped.setdefault(name, FileNotRead(name, f"cannot be read ({type(exc).__name__}: "
+                                                           f"{str(exc)[:200]})"))
+                    continue
+                fmt = "warc"   # a crawl name (JSONL and Parquet names are not opened here)
+            if fmt == "unknown":
+                if not crawl_name:
+                    if folder:
+                        # folders may hold READMEs, checksums...: only crawl files count, the others are named
+                        skipped.setdefault(name, FileNotRead(name, _why_not_read(path)))
+                        continue
+                    raise InputError(f"{path}: not a WARC/ARC, JSONL(.gz/.zst) or Parquet file"
+                                     + (f" ({_why_not_read(path)})" if str(path).lower().endswith(".json") else ""))
+                # named as crawl data but not recognised: read anyway, reported as unknown_format
+                fmt = "warc"
+            key = _file_identity(path)
+            previous = found.get(key)
+            if previous is None or _name_rank(name) < _name_rank(previous.name):
+                found[key] = InputFile(path, name, fmt)
+    if not found:
+        raise InputError(f"no crawl files found in {' '.join(args)}" + (
+            f" (not read: {', '.join(f'{n.file} ({n.why})' for n in list(skipped.values())[:3])})" if skipped else ""))
+    if not_read is not None:
+        read_names = {inp.name for inp in found.values()}
+        not_read.extend(skipped[k] for k in sorted(skipped) if k not in read_names)
+    by_name: dict[str, InputFile] = {}
+    for inp in found.values():
+        other = by_name.setdefault(inp.name, inp)
+        if other is not inp:
+            first, second = sorted((str(other.path), str(inp.path)))
+            raise InputError(
+                f"two inputs share the name {inp.name!r} ({first} and {second}); "
+                "rename one or pass their common parent folder instead"
+            )
+    return [by_name[k] for k in sorted(by_name)]
+
+
+def _why_not_read(path: Path | str) -> str:
+    if str(path).lower().endswith(".json"):
+        return ("a .json file whose first line is no record (an object with `id` and `html` or `text`): a "
+                "manifest, a JSON array or a pretty-printed object; JSON Lines of records are read")
+    return "neither named as crawl data (.warc, .arc, .wet, .jsonl, .parquet, .gz...) nor WARC/ARC inside"
+
+
+def _folder_files(root: Path) -> tuple[list[tuple[Path, str]], list[tuple[str, str]]]:
+    """Files under `root` (hidden ones skipped) as (path, name relative to root), sorted by name, and the
+    (name, why) of the entries that cannot be read as files: no regular file nor folder (a dangling or
+    looping link, a pipe), a folder that cannot be listed.
+
+    Symlinked sub-folders are followed: a crawl is often assembled from links to where its parts
+    are stored. A folder already visited (a link back up the tree, or two links to one folder) is
+    not entered again; a file reached by two paths is listed under both names (`expand_inputs`
+    reads it once). A sub-folder that holds a dedup build's output (`is_build_output`: an earlier
+    `dedup build CRAWL --out CRAWL/release`) is not crawl data and is skipped: its Parquet files used to be
+    read as input, every row a `missing_id` reject."""
+    found: list[tuple[Path, str]] = []
+    odd: list[tuple[str, str]] = []
+    seen_dirs: set[tuple[int, int]] = set()
+
+    def unlisted(exc: OSError) -> None:   # os.walk skipped such a folder without a word
+        where = Path(exc.filename or root)
+        name = where.relative_to(root).as_posix() if where.is_relative_to(root) else str(where)
+        odd.append((name + "/", f"a folder that cannot be listed ({type(exc).__name__}: {exc.strerror})"))
+
+    for top, dirs, files in os.walk(root, followlinks=True, onerror=unlisted):
+        st = os.stat(top)
+        if (st.st_dev, st.st_ino) in seen_dirs:
+            dirs[:] = []
+            continue
+        seen_dirs.add((st.st_dev, st.st_ino))
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not is_build_output(Path(top) / d))
+        for f in files:
+            path = Path(top) / f
+            if f.startswith("."):
+                continue
+            if path.is_file():
+                found.append((path, path.relative_to(root).as_posix()))
+            else:
+                odd.append((path.relative_to(root).as_posix(), "not a regular file (a link that leads nowhere or "
+                                                               "in a loop, a pipe, a device)"))
+    found.sort(key=lambda item: item[1])
+    return found, sorted(odd)
+
+
+def is_build_output(folder: Path) -> bool:
+    """Does `folder` hold the output of a dedup build (run.json beside data/ and rejects/)?"""
+    return (folder / "run.json").is_file() and (folder / "data").is_dir() and (folder / "rejects").is_dir()
+
+
+def _storable_name(name: str) -> str:
+    """A file name as `source_file` can hold it: a local name's bytes that are not UTF-8 (Latin-1 names of
+    an old archive: lone surrogates in Python) as `\\xff` escapes; a UTF-8 name is unchanged."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def _name_rank(name: str) -> tuple[int, str]:
+    """Which of a file's names it is read under: the one with the most folders (the name relative to the
+    outermost folder given), then the smallest."""
+    return -name.count("/"), name
+
+
+def _file_identity(path: Path | str) -> object:
+    """What makes two paths one file: the device and inode of a local file (links and hard links
+    included), the URL of a remote one."""
+    if storage.is_url(path):
+        return str(path)
+    st = os.stat(path)
+    return st.st_dev, st.st_ino

@@ -829,7 +829,7 @@ def _reference_find_dates(text: str, day_first: bool = True, limit: int = 8, sho
             a, b = int(m["a"]), int(m["b"])
             day, month = (a, b) if (a > 12 or (day_first and b <= 12)) else (b, a)
             found.append((m.start(), m.end(), int(m["y"]), month, day, None))
-    if "年" in text:
+    if "年" in text or "년" in text:
         for m in dates._CJK_DATE.finditer(text):
             found.append((m.start(), m.end(), int(m["y"]), int(m["m"]), int(m["d"]), None))
     found.sort(key=lambda f: (f[0], -f[1]))
@@ -858,7 +858,8 @@ def _date_like_text(rnd) -> str:
     """A text of date-like pieces in every order the patterns read (and some they do not), one character
     sometimes dropped, added or doubled."""
     blanks = [" ", "  ", "\t", "\u00a0", "\n", " \u2003", ""]
-    months = ["Jan", "January", "März", "mai", "Nov", "nov", "Dezember", "déc", "Sept", "abc", "JUNE", "août", "x"]
+    months = ["Jan", "January", "März", "mai", "Nov", "nov", "Dezember", "déc", "Sept", "abc", "JUNE", "août", "x",
+              "января", "Mayıs", "أبريل", "जनवरी", "सितंबर", "स्कूल"]
     days = ["1", "5", "12", "31", "05", "40", "\u0663", "\u00b2"]
     years = ["2019", "2020", "1999", "1899", "2101", "20", "202", "12020", "2020\u0663"]
     pieces = []
@@ -873,7 +874,7 @@ def _date_like_text(rnd) -> str:
             d + "/" + rnd.choice(["1", "12", "13"]) + "/" + y,
             y + rnd.choice("-/.") + rnd.choice(["01", "12", "13"]) + rnd.choice("-/.") + rnd.choice(["05", "31"])
             + rnd.choice(["", "T10:30", " 10:30:00Z", "T09:15+0200"]),
-            y + "年" + rnd.choice(["1", "12"]) + "月5日",
+            y + rnd.choice(["年", "년 "]) + rnd.choice(["1", "12"]) + rnd.choice(["月5日", "월 5일"]),
             d + "." + rnd.choice(["1", "12"]) + "." + rnd.choice(["20", "99"]),
             rnd.choice([", 10:43", " at 1:47 AM", " um 11:43 Uhr", " - 09:15 EDT", " 25:00"]),
             rnd.choice(["Posted ", "on ", "© ", "_", "-", "(", "Published: "]), w, comma, m]))
@@ -1028,6 +1029,181 @@ def test_element_text_reads_what_the_former_loop_read():
         name, limit = rnd.choice(["span", "div", "a", "br"]), rnd.choice([40, 400, 3000])
         start = rnd.randrange(0, len(html) + 1)
         assert _element_text(html, start, name, limit) == _reference_element_text(html, start, name, limit), html
+
+
+# ----------------------------------------------------------------------------------------------- round 9: other scripts
+
+def test_find_dates_in_other_scripts():
+    """Month names of Russian, Ukrainian, Polish, Czech, Turkish, Arabic and Hindi (a month of an Indic script ends
+    in a vowel sign, which is not a letter for `re`), Korean year-month-day."""
+    def day(text: str) -> date | None:
+        found = find_dates(text)
+        return found[0].day if found else None
+
+    assert day("12 января 2022 г., 14:30") == date(2022, 1, 12)
+    assert find_dates("12 января 2022, 14:30")[0].at == utc(2022, 1, 12, 14, 30)
+    assert day("3 травня 2021") == date(2021, 5, 3)
+    assert day("5 października 2020") == date(2020, 10, 5)
+    assert day("12. května 2019") == date(2019, 5, 12)
+    assert day("12 Mayıs 2022 Perşembe") == date(2022, 5, 12) and day("12 MAYIS 2022") == date(2022, 5, 12)
+    assert day("الأحد 3 أبريل 2022") == date(2022, 4, 3) and day("12 مايو 2022") == date(2022, 5, 12)
+    assert day("12 जनवरी 2022") == date(2022, 1, 12) and day("8 सितंबर 2021") == date(2021, 9, 8)
+    assert day("5 फ़रवरी 2021") == date(2021, 2, 5) and day("5 \u095eरवरी 2021") == date(2021, 2, 5)
+    assert day("2022년 5월 3일") == date(2022, 5, 3) and day("2016年5月3日") == date(2016, 5, 3)
+    assert day("12 स्कूल 2022") is None and day("3 кошки 2022") is None  # a word that is no month
+
+
+def _script_page(h1: str, lines: list[str], head: str = "", lang: str = "ar") -> tuple[str, list[str]]:
+    filler = {"ar": "نص المقال هنا وهو طويل بما يكفي. ", "ru": "Текст статьи достаточно длинный. ",
+              "zh": "这是文章的正文内容。"}.get(lang, "Body text of the story. ")
+    body = f"<h1>{h1}</h1>" + "".join(f"<p>{line}</p>" for line in lines) + "<p>" + filler * 30 + "</p>"
+    html = (f"<!DOCTYPE html><html lang=\"{lang}\"><head><meta charset=\"utf-8\">{head}<title>{h1}</title></head>"
+            f"<body>{body}</body></html>")
+    return html, [h1, *lines, filler * 30]
+
+
+def test_date_labels_in_other_languages_keep_published_and_updated_apart():
+    html, blocks = _script_page("Новый мост открыт в городе",
+                                ["Опубликовано: 12 января 2022", "Обновлено: 15 марта 2023"], lang="ru")
+    md = page_metadata(html, "https://example.ru/a", blocks)
+    assert (md.published_at, md.published_at_source) == (utc(2022, 1, 12), "date_line_published")
+    assert (md.modified_at, md.modified_at_source) == (utc(2023, 3, 15), "date_line_updated")
+    html, blocks = _script_page("افتتاح جسر جديد في المدينة", ["آخر تحديث: 15 مارس 2023"])
+    md = page_metadata(html, "https://example.org/a", blocks)
+    assert md.modified_at == utc(2023, 3, 15) and md.modified_at_source == "date_line_updated"
+    assert md.published_at_source == "date_line_updated:only_date_stated_is_update"
+    for line, at in (("发布时间：2022年5月3日", utc(2022, 5, 3)), ("입력 2022년 5월 3일", utc(2022, 5, 3)),
+                     ("प्रकाशित: 12 जनवरी 2022", utc(2022, 1, 12)), ("opublikowano: 7 kwietnia 2021", utc(2021, 4, 7))):
+        html, blocks = _script_page("Headline of the story here", [line], lang="zh")
+        md = page_metadata(html, "https://example.org/a", blocks)
+        assert (md.published_at, md.published_at_source) == (at, "date_line_published"), line
+
+
+def test_names_without_capitals_only_from_author_places_or_after_a_prefix():
+    """A name in a script without capitals cannot be told from a line of text by its capitals: it is read from
+    JSON-LD, meta tags and author markup (`structured`) or after an explicit byline prefix, never from free text."""
+    assert parse_byline("محمد عبد الله").people == []
+    assert parse_byline("محمد عبد الله", structured=True).people == ["محمد عبد الله"]
+    assert parse_byline("بقلم محمد عبد الله").people == ["محمد عبد الله"]
+    assert parse_byline("राम कुमार").people == [] and parse_byline("लेखक: राम कुमार").people == ["राम कुमार"]
+    assert parse_byline("द्वारा राम कुमार").people == ["राम कुमार"]
+    assert parse_byline("作者：张三").people == ["张三"] and parse_byline("本报记者 李明").people == ["李明"]
+    assert parse_byline("文/王小波").people == ["王小波"] and parse_byline("张三 李四").people == []
+    assert parse_byline("张三、李四", structured=True).people == ["张三", "李四"]
+    assert parse_byline("山田 太郎", structured=True).people == ["山田 太郎"]
+    assert parse_byline("홍길동 기자", structured=True).people == ["홍길동"]  # 'reporter' after the name
+    # Cyrillic and Turkish have capitals: the usual test, with their labels
+    assert parse_byline("Автор: Иван Петров").people == ["Иван Петров"]
+    assert parse_byline("Текст: Венера Ерофеева").people == ["Венера Ерофеева"]
+    assert parse_byline("Yazar: Ayşe Yılmaz").people == ["Ayşe Yılmaz"]
+    # newsrooms, sites and agencies are not people in these scripts either
+    for org in ("人民网", "新华社", "央视新闻", "редакция", "وكالة الأنباء", "فريق التحرير"):
+        byline = parse_byline(org, structured=True)
+        assert byline.people == [] and byline.organisations == [org], org
+    assert parse_byline("Гость", structured=True).people == []  # a comment form's 'Guest'
+
+
+def test_names_without_capitals_on_pages():
+    url = "https://example.org/a"
+    html, blocks = _script_page("افتتاح جسر جديد في المدينة", ["بقلم محمد عبد الله", "12 مايو 2022"])
+    md = page_metadata(html, url, blocks)
+    assert (md.authors, md.authors_source) == (["محمد عبد الله"], "byline_text")
+    assert md.published_at == utc(2022, 5, 12)
+    html, blocks = _script_page("افتتاح جسر جديد في المدينة", ["محمد عبد الله", "12 مايو 2022 - محمد عبد الله"])
+    assert page_metadata(html, url, blocks).authors == []  # free text: no prefix, no person
+    html, blocks = _script_page("افتتاح جسر جديد في المدينة", [], '<meta name="author" content="محمد عبد الله">')
+    assert page_metadata(html, url, blocks).authors == ["محمد عبد الله"]
+    html, blocks = _script_page("城市新桥开通", [], '<meta name="author" content="人民网">', lang="zh")
+    md = page_metadata(html, url, blocks)
+    assert md.authors == [] and md.author_organisations == ["人民网"]
+
+
+def test_byline_with_a_short_numeric_date_and_a_site_after_a_dash():
+    assert parse_byline("By Eric Yang on 10.29.12 | Photo by NWS").people == ["Eric Yang"]
+    assert parse_byline("By Jane Doe, 3/4/12").people == ["Jane Doe"]
+    # a dash between spaces parts a person from the site or newsroom; 'with' / 'mit Material von' an agency
+    byline = parse_byline("unocero - Alberto Ávila", ("unocero",))
+    assert byline.people == ["Alberto Ávila"] and byline.organisations == ["unocero"]
+    byline = parse_byline("SPIEGEL ONLINE – Jane Doe")
+    assert byline.people == ["Jane Doe"] and byline.organisations == ["SPIEGEL ONLINE"]
+    assert parse_byline("Jane Doe - Staff Writer").people == ["Jane Doe"]
+    byline = parse_byline("Jane Doe mit Material von dpa")
+    assert byline.people == ["Jane Doe"] and byline.agencies == [("dpa", "dpa")]
+    assert parse_byline("Jane Doe with Reuters").agencies == [("Reuters", "Reuters")]
+    # ... but a headline or a caption split at its dash is no byline
+    for text in ("Extend Your Battery Life - Energy Saver", "IN ST. GERMAIN – PARIS",
+                 "Not All Regions are Created Equal - South America Es Bueno"):
+        assert parse_byline(text).people == [], text
+
+
+def test_bylines_of_real_pages_in_other_scripts_and_forms():
+    """Pages of ../shared/corpora that round 9's rules read: a Russian 'Текст:' label in `itemprop=author` (the
+    comment form's 'Гость' further down is not the author), a Polish date label, a forum post's 'von lupa'."""
+    import gzip
+    import json as json_lib
+
+    from dedup.text.extract import decode_html, extract_html
+
+    root = shared_path("corpora", "trafilatura-eval")
+    evaldata = json_lib.loads((root / "evaldata.json").read_text("utf-8"))
+    pages = {url: decode_html(gzip.decompress((root / item["file"]).read_bytes()))
+             for url, item in evaldata.items() if "wsieciprawdy.pl" in url or "wolfsrebellen" in url}
+    for url, html in pages.items():
+        md = extract_html(html, url).metadata
+        if "wsieciprawdy" in url:
+            assert md.published_at == utc(2021, 4, 7) and md.published_at_source == "date_line_published"
+        else:
+            assert md.authors == ["lupa"]
+    assert len(pages) == 2
+
+
+def test_names_without_capitals_from_author_markup_by_its_kind():
+    """`itemprop=author` states an author; a class naming a byline may hold a section or a date line: there a
+    name without capitals needs a prefix."""
+    url = "https://example.org/a"
+    html, blocks = _script_page("افتتاح جسر جديد في المدينة", [])
+    item = html.replace("<h1>", '<span itemprop="author">محمد عبد الله</span><h1>')
+    assert page_metadata(item, url, blocks).authors == ["محمد عبد الله"]
+    loose = html.replace("<h1>", '<div class="byline">قسم الأخبار المحلية</div><h1>')
+    assert page_metadata(loose, url, blocks).authors == []
+    prefixed = html.replace("<h1>", '<div class="byline">بقلم محمد عبد الله</div><h1>')
+    assert page_metadata(prefixed, url, blocks).authors == ["محمد عبد الله"]
+
+
+def test_ascii_text_is_read_by_the_latin_script_patterns_alike():
+    """Byline prefixes, byline labels and date labels try their other-script words only on non-ASCII text
+    (`caseless_prefix` / `caseless_finder` with `ascii_pattern`): on any text, the same answer as the whole
+    pattern with re.I."""
+    import random
+
+    from dedup.text import byline, metadata, pagedates
+
+    pieces = ["By", "by:", "Von", "AUTOR", "Text & Fotos", ":", "：", " ", "  ", "\t", "Jane Doe", "yazar",
+              "Yayinlanma", "yayınlanma tarihi", "Published", "Updated on", "last  updated", "opublikowano",
+              "Опубликовано", "Обновлено",
+              "نشر في", "بقلم", "作者", "记者", "文/", "लेखक", "güncellendi", "GUNCELLEME", "Written by", "posted  von",
+              "Stand", "-", "(", "12", "x"]
+    rnd = random.Random(9)
+    whole = {
+        byline.by_prefix_end: re.compile(byline.BY_PREFIX.pattern, re.I),
+        metadata._LABELLED_BYLINE: re.compile(
+            r"\s*(?:(?:" + metadata._LABELS + r"|автор|текст|作者|撰文|लेखक)\s*[:：]|" + metadata._WRITTEN_BY_LABEL
+            + r"|(?:بقلم|(?:本报|本報)?(?:记者|記者))\s)", re.I)}
+    labels = [(pagedates._PUBLISHED_LABEL, r"(?<![\w-])", pagedates._PUBLISHED_WORDS, pagedates._OTHER_PUBLISHED_WORDS),
+              (pagedates._MODIFIED_LINE, r"^\W*", pagedates._MODIFIED_WORDS, pagedates._OTHER_MODIFIED_WORDS),
+              (pagedates._EXPLICIT_PUBLISHED_LABEL, r"(?<![\w-])", pagedates._EXPLICIT_PUBLISHED_WORDS,
+               pagedates._OTHER_PUBLISHED_WORDS)]
+    ascii_texts = 0
+    for _ in range(3000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 5)))
+        ascii_texts += text.isascii()
+        for fast, pattern in whole.items():
+            m = pattern.match(text)
+            assert fast(text) == (-1 if m is None else m.end()), (text, pattern.pattern[:40])
+        for fast, opening, words, other in labels:
+            pattern = re.compile(rf"{opening}(?:{words}|{other}){pagedates._AFTER_LABEL}", re.I)
+            assert fast(text) == (pattern.search(text) is not None), text
+    assert ascii_texts > 500
 
 
 def test_a_date_inside_a_sentence_without_spaces_is_no_date_line():

@@ -17,16 +17,25 @@ from dedup.text.normalise import WORD_RE, caseless_finder, caseless_prefix, fold
 # --------------------------------------------------------------------------------------------------
 # names: bylines -> people, agencies and organisations
 
-BY_PREFIX = re.compile(
+_BY_WORDS = (
     r"^\s*(?:(?:written|posted|published|reported|edited|compiled|story|text|words|report|geschrieben|verfasst|"
     r"veröffentlicht|erstellt|eingestellt|publié|écrit|escrito|publicado|scritto|pubblicato|geplaatst|geschreven|"
     r"(?:view\s+)?(?:all\s+)?(?:posts|articles|stories|beiträge|artikel)|alles|mehr)\s+)?"
-    r"(?:by|von|par|por|door|di|av|af|from|de|da)\b\s*:?\s*"
-    r"|^\s*(?:autor(?:in|en)?|author|authors|auteur|autore|text|texte|redakteur(?:in)?|redaktion|reporter|"
-    r"verfasser|writer|byline|interview|moderation|recherche)"
-    r"(?:\s*(?:&|\+|/|und|and|et|y)\s*(?:fotos?|photos?|bilder?|images?|video))?\s*:\s*", re.I)
-# where a byline prefix ends, -1 when there is none (BY_PREFIX.match, quicker)
-by_prefix_end = caseless_prefix(BY_PREFIX.pattern)
+    r"(?:by|von|par|por|door|di|av|af|from|de|da)\b\s*:?\s*")
+_LABEL_WORDS = (r"autor(?:in|en)?|author|authors|auteur|autore|text|texte|redakteur(?:in)?|redaktion|reporter|"
+                r"verfasser|writer|byline|interview|moderation|recherche|yazar|yazan|haber")
+_LABEL_AND_PICTURES = r"(?:\s*(?:&|\+|/|und|and|et|y)\s*(?:fotos?|photos?|bilder?|images?|video))?"
+# other scripts: a label and its colon ('：' the full-width one: Russian, Ukrainian, Chinese, Japanese, Hindi,
+# Korean), or a prefix that needs none (Arabic 'بقلم' "by the pen of", Hindi 'द्वारा' "by", Chinese '记者'
+# "reporter", '文/' "text /"); none of them holds a character that ASCII text can match
+_OTHER_SCRIPT_LABEL_WORDS = r"автор(?:ы)?|текст|作者|撰文|筆者|著者|लेखक|लेखिका|글쓴이"
+_OTHER_SCRIPT_PREFIXES = (r"^\s*(?:(?:بقلم|كتب(?:ت|ه)?|إعداد|द्वारा)(?:\s*:)?\s+|(?:本报|本報)?(?:记者|記者)\s*[:：]?\s*|"
+                          r"(?:文|图文|圖文)\s*[/|｜:]\s*)")
+BY_PREFIX = re.compile(
+    rf"{_BY_WORDS}|^\s*(?:{_LABEL_WORDS}|{_OTHER_SCRIPT_LABEL_WORDS}){_LABEL_AND_PICTURES}\s*[:：]\s*"
+    rf"|{_OTHER_SCRIPT_PREFIXES}", re.I)
+# where a byline prefix ends, -1 when there is none (BY_PREFIX.match, quicker; ASCII text by the Latin-script part)
+by_prefix_end = caseless_prefix(BY_PREFIX.pattern, rf"{_BY_WORDS}|^\s*(?:{_LABEL_WORDS}){_LABEL_AND_PICTURES}\s*:\s*")
 # 'Foto: Jane Doe' credits a picture, not the story
 _PICTURE_CREDIT = caseless_prefix(r"^\s*(?:fotos?|photos?|photographs?|bilder?|images?|pictures?|video|grafik|"
                                   r"illustration|credit)\s*(?::|by\b|von\b|©)")
@@ -38,7 +47,8 @@ _ROLE_WORDS = frozenset((
     "journaliste rédacteur rédactrice correspondant envoyé spécial special redactor redactora periodista "
     "corresponsal giornalista inviato columnist guest gastautor gastautorin blogger host anchor author writer "
     "mitarbeiter volontär volontärin rechtsanwalt rechtsanwältin anwalt attorney lawyer pressesprecher "
-    "pressesprecherin spokesperson spokesman spokeswoman manager director officer founder president ceo product"
+    "pressesprecherin spokesperson spokesman spokeswoman manager director officer founder president ceo product "
+    "корреспондент журналист muhabir 기자 특파원 记者 記者"
     ).split())
 _NOT_A_NAME = frozenset((
     "admin administrator administrador redaktion redaction rédaction redazione redacción editorial editorial team "
@@ -47,7 +57,9 @@ _NOT_A_NAME = frozenset((
     "webmaster user guest author editor editors the editors our team support follow folgen suivre seguir "
     "sponsored gesponsert gesponserte anzeige advertisement advertorial werbung partner promoted inhalte content "
     "paid alle all artikel articles beiträge posts mehr more view profile profil min min. minuten minutes sek "
-    "lesezeit read text foto fotos photo photos bild video permalink trackback trackbacks").split())
+    "lesezeit read text foto fotos photo photos bild video permalink trackback trackbacks veröffentlicht "
+    "aktualisiert erstellt publié publicado pubblicato gepubliceerd "
+    "редакция редакція гость аноним admin 小编 编辑 編輯 管理员 匿名 佚名 网友 游客 المحرر التحرير زائر").split())
 # words that make a name an organisation's (a set lookup per word: a long alternation is slow in `re`)
 _ORG_WORDS = frozenset((
     "gmbh ag inc ltd llc plc sa ev verlag media medien news online magazin magazine zeitung redaktion "
@@ -59,10 +71,34 @@ _ORG_WORDS = frozenset((
     "police church kirche diakonie caritas stadt gemeinde council school schule hospital klinik clinic bank shop "
     "store hotel restaurant museum theater theatre festival orchestra orchester chor choir verlagsgruppe holding "
     "lab labs software systems solutions consulting marketing digital communication communications "
-    "kommunikation pr illustrierte").split())
+    "kommunikation pr illustrierte "
+    "редакция агентство газета журнал новости вести вісті вiсті haber ajansı gazetesi "
+    "وكالة صحيفة جريدة مجلة موقع قناة شبكة فريق").split())
+# Chinese and Japanese write no spaces: an organisation's name ends in the word for what it is (a news site, a
+# paper, an agency, a broadcaster, a department ...)
+_CJK_ORG_ENDINGS = ("网", "網", "报", "報", "社", "台", "部", "局", "院", "站", "刊", "组", "組", "室", "司", "团",
+                    "團", "校", "馆", "館", "中心", "新闻", "新聞", "频道", "頻道", "ニュース", "编辑部", "編集部")
 _ORG_ABBREVIATION = re.compile(r"\be\.\s?v\b|\bs\.\s?a\b|\bcity\s+of\b")
 _DOMAIN_LIKE = re.compile(r"\b[\w-]+\.(?:com|net|org|de|at|ch|fr|es|it|nl|be|uk|co|io|info|eu|cz|pl|ru|tv|fm)\b", re.I)
-_NAME_SPLIT = re.compile(r"\s*(?:;|\||,|&|/|·|•|\s(?:and|und|et|y|e|og|och|en|i|und\s+von)\s)\s*", re.I)
+# ('、' and '،': the Chinese / Japanese and the Arabic comma; the single characters as one class, which `re` tests
+# at a place at once, not one alternative after the other)
+_NAME_SPLIT = re.compile(r"\s*(?:[;|,、،&/·•]|\s(?:and|und|et|y|e|og|och|en|i|und\s+von)\s)\s*", re.I)
+# a finer split, tried on a line that names nobody otherwise: a dash between spaces, which no name holds ('Jane Doe
+# - The Times', 'SPIEGEL ONLINE – Jane Doe'), and the newsroom a person writes with ('Jane Doe with Reuters',
+# 'Jane Doe mit Material von dpa'); taken only when it reads every part as a person, an organisation, an agency or a
+# role, and one part as something else than a person (by more than its capitals: 'IN ST. GERMAIN – PARIS' is a
+# caption): a headline or a teaser split at its dash leaves a part that is none of them, or only title-cased words
+# ('Extend Your Battery Life - Energy Saver')
+_FINER_SPLIT = re.compile(r"\s[-–—]\s|\s(?:with|mit(?:\s+material\s+(?:von|der|des))?)\s", re.I)
+
+
+def _may_split_finer(line: str) -> bool:
+    """What any text `_FINER_SPLIT` finds in holds (a dash, 'wit' or 'mit' in any case): tests in C before the
+    pattern's pass."""
+    if "-" in line or "–" in line or "—" in line:
+        return True
+    low = line.lower()
+    return "wit" in low or "mit" in low
 _HAS_LETTER = re.compile(r"[^\W\d_]")
 
 
@@ -79,6 +115,9 @@ _NOT_PLAIN = re.compile(r"[\d@(\[/:]")  # anything the cleaning below would chan
 _URL_MAIL_HANDLE = re.compile(r"https?://\S+|\S+@\S+\.\S+|\[[^\]]*\]|(?<!\w)@\w+")
 _BRACKETED = re.compile(r"\(([^)]*)\)")
 _CLOCK_TIME = re.compile(r"\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?|uhr|h)?", re.I)
+# a numeric date that `find_dates` does not read (a two-digit year, month first: 'By Eric Yang on 10.29.12')
+# (opening with the digit it consumes, the look-behind after it: `re` skips to the digits)
+_NUMERIC_DATE = re.compile(r"\d(?<![\w.].)\d{0,3}([./-])\d{1,2}\1\d{2,4}(?![\w.])")
 # a word left hanging by a removed date ('on', 'am', 'posted')
 _DANGLING = r"\b(?:on|am|le|el|il|op|em|at|um|posted|published|updated|aktualisiert|veröffentlicht)\s*(?:\||$)"
 _DANGLING_WORD = re.compile(_DANGLING, re.I)
@@ -95,13 +134,19 @@ BYLINE_LINE_WORDS = 10   # nor is a line of more words, dates and times aside
 BYLINE_PARTS = 5         # nor a line of more names and labels ('CSP / International / Photovoltaik / ...')
 
 
-def parse_byline(text: str, site_names: tuple[str, ...] = ()) -> Byline:
+def parse_byline(text: str, site_names: tuple[str, ...] = (), structured: bool = False) -> Byline:
     """'By Jane Doe and John Roe, Reuters' -> people ['Jane Doe', 'John Roe'], agency Reuters.
 
     Prefixes ('By', 'Von', 'Par', 'Posted by'), dates, times, e-mail addresses, URLs, bracketed
     handles and trailing roles ('Staff Writer', 'Redakteur') are dropped; names are split on 'and' /
     ',' / '|' / ';' / '&' and their equivalents. Wire agencies and organisations (site names,
-    newsrooms, companies, domains) are not people."""
+    newsrooms, companies, domains) are not people.
+
+    A name in a script without capitals (Arabic, Hebrew, Indic, Chinese, Japanese, Korean, Thai ...) of several
+    words is a person only from a place that states an author (`structured`: JSON-LD, a meta tag,
+    `itemprop=author`, `rel=author`, a link to an author page) or after an explicit byline prefix on its line
+    ('بقلم', '作者：', 'By'): the capital test that keeps a line of free text from passing for a name cannot tell
+    there."""
     people: list[str] = []
     agencies: list[tuple[str, str]] = []
     organisations: list[str] = []
@@ -114,43 +159,70 @@ def parse_byline(text: str, site_names: tuple[str, ...] = ()) -> Byline:
             for d in reversed(find_dates(line)):
                 line = line[:d.start] + " | " + line[d.end:]
             line = _CLOCK_TIME.sub(" | ", line)
+            line = _NUMERIC_DATE.sub(" | ", line)
         if _HAS_DANGLING_WORD(line):
             line = _DANGLING_WORD.sub(" | ", line)
         if len(_NAME_WORD.findall(line)) > BYLINE_LINE_WORDS or _PICTURE_CREDIT(line) >= 0:
             continue  # a sentence or a picture credit, not a byline
-        line = _without_prefixes(line)
+        unprefixed = _without_prefixes(line)
+        caseless_ok = structured or len(unprefixed) != len(line)
+        line = unprefixed
         parts = [p for p in _NAME_SPLIT.split(line) if _HAS_LETTER.search(p)]
         if len(parts) > BYLINE_PARTS:
             continue  # a list of topics or tags
-        after_role = False
-        for part in parts:
-            # (stripping drops no letter: every part kept above holds one, and holds it still)
-            part = part.strip(" \t.:-–—|,;·•\"'“”«»")
-            part = _without_prefixes(part, " .:-–—")
-            agency = (agency_name(part) or agency_from_credit(part)) if _AGENCY_HINT(part) else None
-            if agency:
-                if (part, agency) not in agencies:
-                    agencies.append((part, agency))
-                continue
-            name = _strip_roles(part)
-            if not name:
-                # a part of roles alone ('Staff Writer'): what follows names where the person works
-                # ('Cedric Dupont, Product Manager, Google Maps')
-                after_role = after_role or bool(people)
-                continue
-            if after_role or _is_organisation(name, site_keys):
-                if name not in organisations:
-                    organisations.append(name)
-                continue
-            if name.isupper() and len(name) > 3:
-                name = name.title()  # 'JOE HILDEBRAND' -> 'Joe Hildebrand'
-            if _is_person_name(name) and name not in people:
-                people.append(name)
+        named, agencies_named, organisations_named = len(people), len(agencies), len(organisations)
+        _read_parts(parts, site_keys, caseless_ok, people, agencies, organisations)
+        if len(people) == named and _may_split_finer(line) and _FINER_SPLIT.search(line):
+            # (the lists only grow: their first entries are what they held before this line)
+            finer_parts = [q for p in parts for q in _FINER_SPLIT.split(p) if _HAS_LETTER.search(q)]
+            before = (people[:], agencies[:agencies_named], organisations[:organisations_named])
+            if len(finer_parts) <= BYLINE_PARTS and _read_parts(finer_parts, site_keys, caseless_ok, *before) == \
+                    (True, True) and len(before[0]) > named:
+                people, agencies, organisations = before
     if any(" " in p for p in people) or organisations or agencies:
         # 'Ben Silverman, Games', 'hessenschau.de, Frankfurt, Germany': beside full names or an
         # organisation, a single word is a section, a role or a place
         people = [p for p in people if " " in p]
     return Byline(people, agencies, organisations)
+
+
+def _read_parts(parts: list[str], site_keys: frozenset[str], caseless_ok: bool, people: list[str],
+                agencies: list[tuple[str, str]], organisations: list[str]) -> tuple[bool, bool]:
+    """The parts of a byline line added to the people, agencies and organisations named so far. Whether each part
+    was read as one of them or as a role, and whether one was read as an agency, a role or an organisation by its
+    words (not only as a word in capitals)."""
+    every, other = True, False
+    after_role = False
+    for part in parts:
+        # (stripping drops no letter: every part kept above holds one, and holds it still)
+        part = part.strip(" \t.:-–—|,;·•\"'“”«»")
+        part = _without_prefixes(part, " .:-–—")
+        agency = (agency_name(part) or agency_from_credit(part)) if _AGENCY_HINT(part) else None
+        if agency:
+            if (part, agency) not in agencies:
+                agencies.append((part, agency))
+            other = True
+            continue
+        name = _strip_roles(part)
+        if not name:
+            # a part of roles alone ('Staff Writer'): what follows names where the person works
+            # ('Cedric Dupont, Product Manager, Google Maps')
+            after_role = after_role or bool(people)
+            other = True
+            continue
+        if after_role or _is_organisation(name, site_keys):
+            if name not in organisations:
+                organisations.append(name)
+            other = other or " " in name or not name.isupper()
+            continue
+        if name.isupper() and len(name) > 3:
+            name = name.title()  # 'JOE HILDEBRAND' -> 'Joe Hildebrand'
+        if _is_person_name(name, caseless_ok):
+            if name not in people:
+                people.append(name)
+        else:
+            every = False
+    return every, other
 
 
 @lru_cache(maxsize=256)
@@ -226,7 +298,7 @@ def _is_organisation(name: str, site_keys: frozenset[str]) -> bool:
         # a personal site is named after its author ('Wolfgang Michal' on wolfgangmichal.de)
         return not (bare == name and len(name.split()) >= 2 and _is_person_name(name) and not name.isupper()
                     and not _has_org_word(name) and not _is_domain_like(name))
-    return _has_org_word(name) or _is_domain_like(name)
+    return _has_org_word(name) or _is_domain_like(name) or (not name.isascii() and name.endswith(_CJK_ORG_ENDINGS))
 
 
 def _is_domain_like(name: str) -> bool:
@@ -249,9 +321,10 @@ _ASCII_DIGIT = re.compile(r"[0-9]")
 _BAD_NAME_CHAR = re.compile(r"[!?=<>{}\[\]#*+:;\"“”|©®@/\\]")
 
 
-def _is_person_name(name: str) -> bool:
+def _is_person_name(name: str, caseless_ok: bool = False) -> bool:
     """A plausible personal name or a user's handle: 1-5 words, letters, no sentence punctuation;
-    several words all capitalised (name particles aside); no calendar word or generic label."""
+    several words all capitalised (name particles aside), or, with `caseless_ok`, words of a script
+    without capitals; no calendar word or generic label."""
     if len(name) > 60 or len(name) < 2:
         return False
     words = name.split()
@@ -276,4 +349,6 @@ def _is_person_name(name: str) -> bool:
         return False  # (an ASCII character is a digit for `str.isdigit` when it is 0-9)
     if lows[-1] in _PARTICLES or lows[0] in _OPENING_PARTICLES:
         return False
-    return all(w[0].isupper() or not w[0].isalpha() or lw in _PARTICLES for w, lw in zip(words, lows))
+    # (a letter neither upper- nor lower-case is of a script without capitals)
+    return all(w[0].isupper() or not w[0].isalpha() or lw in _PARTICLES or (caseless_ok and not w[0].islower())
+               for w, lw in zip(words, lows))

@@ -109,8 +109,7 @@ def is_date_line(block: str, norm: str | None = None) -> bool:
 # Dates in running text, in the languages of the web's larger news sites: 'November 22, 2011',
 # 'Dienstag, 2. November 2021', '30 septembre 2018', '20.06.2019 11:43', '2022-01-21', '2016年5月3日'.
 
-MONTHS: dict[str, int] = {}
-for _number, _names in enumerate((
+_LATIN_MONTHS = (
         "january jan januar jänner janvier janv enero ene gennaio gen januari janeiro jan",
         "february feb febr februar février fevrier févr fevr febrero febbraio februari fevereiro fev",
         "march mar mär märz maerz mrz mars marzo maart março marco",
@@ -122,10 +121,27 @@ for _number, _names in enumerate((
         "september sep sept septembre septiembre set settembre setembro",
         "october oct okt oktober octobre octubre ottobre ott outubro out",
         "november nov novembre noviembre novembro",
-        "december dec dez dezember décembre decembre déc diciembre dic dicembre dicembre december dezembro"),
-        start=1):
+        "december dec dez dezember décembre decembre déc diciembre dic dicembre dicembre december dezembro")
+# beyond the Latin-script languages above: Russian, Ukrainian, Polish and Czech (the genitive a date uses, and
+# Russian's abbreviations), Turkish (with 'ı' written 'i', what lower-casing 'I' gives), Arabic (Egyptian and
+# Gulf forms, with and without hamza) and Hindi (with and without the nukta, as one character or two)
+_OTHER_MONTHS = (
+        "января янв січня stycznia ledna ocak يناير जनवरी",
+        "февраля фев февр лютого lutego února unora şubat subat فبراير फरवरी \u095eरवरी फ\u093cरवरी",
+        "марта мар березня marca března brezna mart مارس मार्च",
+        "апреля апр квітня kwietnia dubna nisan أبريل ابريل إبريل अप्रैल",
+        "мая травня maja května kvetna mayıs mayis مايو ماي मई",
+        "июня июн червня czerwca června cervna haziran يونيو يونيه जून",
+        "июля июл липня lipca července cervence temmuz يوليو يوليه जुलाई",
+        "августа авг серпня sierpnia srpna ağustos agustos أغسطس اغسطس अगस्त",
+        "сентября сен сент вересня września wrzesnia září zari eylül eylul سبتمبر सितंबर सितम्बर",
+        "октября окт жовтня października pazdziernika října rijna ekim أكتوبر اكتوبر अक्टूबर अक्तूबर",
+        "ноября ноя нояб листопада listopada listopadu kasım kasim نوفمبر नवंबर नवम्बर",
+        "декабря дек грудня grudnia prosince aralık aralik ديسمبر दिसंबर दिसम्बर")
+MONTHS: dict[str, int] = {}
+for _number, _names in enumerate(_LATIN_MONTHS + _OTHER_MONTHS):
     for _name in _names.split():
-        MONTHS.setdefault(_name, _number)
+        MONTHS.setdefault(_name, _number % 12 + 1)
 
 _ZONE = r"(?P<tz>(?:UTC|GMT)(?:\s?[+-]\d{1,2}(?::?\d{2})?)?|[A-Z]{2,4}T|[+-]\d{2}:?\d{2}|MEZ|MESZ|Z)"
 # a clock after a date: ', 10:43', ' at 1:47 AM', ' um 11:43 Uhr', ' à 12h00', ' - 09:15 EDT'
@@ -140,7 +156,8 @@ _CLOCK_AFTER = re.compile(
 # to the next digit (or '1' / '2' of a year) instead of trying the whole pattern at every character (not
 # _WORD_DATE_MDY, which opens with any letter).
 _WORD_DATE_DMY = re.compile(
-    r"(?P<d>\d(?<![\w.].)(?:(?<=[0-3])\d)?)(?:\.|st|nd|rd|th|er|º|°)?\s*(?:de\s+)?(?P<mon>[^\W\d_]{3,10})\.?,?\s+"
+    r"(?P<d>\d(?<![\w.].)(?:(?<=[0-3])\d)?)(?:\.|st|nd|rd|th|er|º|°)?\s*(?:de\s+)?"
+    r"(?P<mon>[^\W\d_][\w\u0900-\u0dff]{1,11})\.?,?\s+"
     r"(?:de\s+)?(?P<y>(?:19|20)\d\d)(?!\d)")
 _WORD_DATE_MDY = re.compile(
     r"(?<![\w])(?P<mon>[^\W\d_]{3,10})\.?\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d\d)(?!\d)")
@@ -150,7 +167,8 @@ _NUM_DATE_SLASH = re.compile(r"(?P<a>\d(?<![\d/].)(?:(?<=[0-3])\d)?)/(?P<b>[0-3]
 _ISO_DATE = re.compile(
     r"(?P<y>(?:19|20)(?<![\d]..)\d\d)(?P<sep>[-/.])(?P<m>[01]\d)(?P=sep)(?P<d>[0-3]\d)"
     r"(?:[T ](?P<h>[012]\d):(?P<mi>[0-5]\d)(?::(?P<s>[0-5]\d)(?:\.\d+)?)?\s*(?P<tz>Z|[+-]\d\d:?\d\d)?)?(?![\d])")
-_CJK_DATE = re.compile(r"(?P<y>(?:19|20)\d\d)\s*年\s*(?P<m>[01]?\d)\s*月\s*(?P<d>[0-3]?\d)\s*日")
+# Chinese and Japanese '2016年5月3日', Korean '2022년 5월 3일'
+_CJK_DATE = re.compile(r"(?P<y>(?:19|20)\d\d)\s*[年년]\s*(?P<m>[01]?\d)\s*[月월]\s*(?P<d>[0-3]?\d)\s*[日일]")
 
 
 _YEAR_ANYWHERE = re.compile(r"(?:19|20)\d\d")
@@ -249,8 +267,8 @@ def _year_contexts(text: str) -> tuple[bool, bool, bool, bool, bool]:
                 word_mdy = True
             if c == "." and k >= 1:
                 c = text[k - 1]
-            if c.isalnum() and not c.isdecimal():
-                word_dmy = True
+            if (c.isalnum() and not c.isdecimal()) or "\u0900" <= c <= "\u0dff":
+                word_dmy = True  # (a month of an Indic script may end in a vowel sign, which is not alphanumeric)
     return iso, word_dmy, word_mdy, dotted, slashed
 
 
@@ -262,7 +280,8 @@ def find_dates(text: str, day_first: bool = True, limit: int = 8, short_years: b
     if not text or (not short_years and "20" not in text and "19" not in text):
         return []  # (no year: nothing to find)
     iso, word_dmy, word_mdy, dotted, slashed = _year_contexts(text)
-    if not (iso or word_dmy or word_mdy or dotted or slashed or short_years or "年" in text):
+    cjk = "年" in text or "년" in text
+    if not (iso or word_dmy or word_mdy or dotted or slashed or short_years or cjk):
         return []
     found: list[tuple[int, int, int, int, int, re.Match | None, tuple[int, int] | None]] = []
     if iso:
@@ -286,7 +305,7 @@ def find_dates(text: str, day_first: bool = True, limit: int = 8, short_years: b
             a, b = int(m["a"]), int(m["b"])
             day, month = (a, b) if (a > 12 or (day_first and b <= 12)) else (b, a)
             found.append((m.start(), m.end(), int(m["y"]), month, day, None, None))
-    if "年" in text:
+    if cjk:
         for m in _CJK_DATE.finditer(text):
             found.append((m.start(), m.end(), int(m["y"]), int(m["m"]), int(m["d"]), None, None))
     found.sort(key=lambda f: (f[0], -f[1]))

@@ -352,15 +352,22 @@ def _join_segments(kept: list[str], parts: list[str]) -> str:
 # authors evidence, strongest first (docs/metadata.md); the cluster merge ranks copies by it too
 AUTHOR_EVIDENCE_ORDER = ("jsonld", "itemprop_author", "meta", "rel_author", "byline_class", "author_class",
                          "byline_text", "author_link", "labelled_byline")
+# the places that state an author by what they are, where a name in a script without capitals is read without a
+# byline prefix (not a class or id naming an author or a byline: such a box may hold a section, a date line, a bio)
+_AUTHOR_PLACES = frozenset(("jsonld", "itemprop_author", "meta", "rel_author", "author_link"))
 BYLINE_SPAN = 400  # author marks this close after the chosen one belong to the same byline
 BYLINE_BLOCKS = 8  # a visible byline stands among the first blocks of the main content
 BYLINE_WINDOW_LINES = 12  # the visible lines nearest the headline tried as a byline
 LABELLED_BYLINE_BLOCKS = 200  # the blocks after the first ones read for a labelled byline
 BYLINE_LINE_CHARS = 120
 # (where the label or 'By' ends, -1 when the text does not open with one)
+_LABELS = (r"autor(?:in|en)?|author|authors|auteur|autore|autora|text|texte|redakteur(?:in)?|verfasser(?:in)?|writer|"
+           r"byline|yazar")
+_WRITTEN_BY_LABEL = r"(?:written|posted|geschrieben|verfasst|écrit|escrito|scritto)\s+(?:by|von|par|por|da)\s"
+# (ASCII text by the Latin-script labels alone: no label of another script holds a character it can match)
 _LABELLED_BYLINE = caseless_prefix(
-    r"\s*(?:(?:autor(?:in|en)?|author|authors|auteur|autore|autora|text|texte|redakteur(?:in)?|verfasser(?:in)?|"
-    r"writer|byline)\s*:|(?:written|posted|geschrieben|verfasst|écrit|escrito|scritto)\s+(?:by|von|par|por|da)\s)")
+    rf"\s*(?:(?:{_LABELS}|автор|текст|作者|撰文|लेखक)\s*[:：]|{_WRITTEN_BY_LABEL}|(?:بقلم|(?:本报|本報)?(?:记者|記者))\s)",
+    rf"\s*(?:(?:{_LABELS})\s*:|{_WRITTEN_BY_LABEL})")
 _EXPLICIT_BY = caseless_prefix(r"(?:(?:posted|written|geschrieben|verfasst|publié|écrit|escrito|scritto)\s+)?"
                                r"(?:by|von|par|por|door|di|av|af)\s*:?\s+")
 # the part of _EXPLICIT_BY that any line it matches holds somewhere (a line of the window is read as a
@@ -433,16 +440,18 @@ def _decide_authors(md: PageMetadata, html: str | None, head: Head, ld: JsonLd, 
     site_names = tuple(x for x in (md.site_name, None if md.publisher_is_person else md.publisher,
                                    _site_label(md.url_host), md.url_host) if x)
     found: dict[str, Byline] = {}
-    parsed_texts: dict[str, Byline] = {}  # a text read twice (two marks, a mark and a line) is parsed once
+    # a text read twice (two marks, a mark and a line) is parsed once; the key says whether it came from a
+    # place that states an author (`_AUTHOR_PLACES`), where a name without capitals is read
+    parsed_texts: dict[tuple[str, bool], Byline] = {}
 
-    def parse(text: str) -> Byline:  # the result is only read, never changed
-        parsed = parsed_texts.get(text)
+    def parse(text: str, structured: bool) -> Byline:  # the result is only read, never changed
+        parsed = parsed_texts.get((text, structured))
         if parsed is None:
-            parsed = parsed_texts[text] = parse_byline(text, site_names)
+            parsed = parsed_texts[text, structured] = parse_byline(text, site_names, structured)
         return parsed
 
     def add(kind: str, text: str) -> None:
-        _merge_byline(found.setdefault(kind, Byline([], [], [])), parse(text))
+        _merge_byline(found.setdefault(kind, Byline([], [], [])), parse(text, kind in _AUTHOR_PLACES))
 
     if ld.article is not None:
         for name, kind in ld_entities(ld.article.get("author"), ld.ids) + \
@@ -476,7 +485,8 @@ def _decide_authors(md: PageMetadata, html: str | None, head: Head, ld: JsonLd, 
             continue
         marks = _ordered_marks([m for m in body.authors if m.kind == kind], headline)
         for mark in marks:
-            parsed = parse(mark.text)
+            structured = kind in _AUTHOR_PLACES
+            parsed = parse(mark.text, structured)
             if not parsed.people:
                 continue
             entry = found.setdefault(kind, Byline([], [], []))
@@ -485,7 +495,7 @@ def _decide_authors(md: PageMetadata, html: str | None, head: Head, ld: JsonLd, 
             last = mark.pos
             for other in body.authors:  # in page order (author_marks sorts them)
                 if other.kind == kind and last < other.pos <= last + BYLINE_SPAN:
-                    _merge_byline(entry, parse(other.text))
+                    _merge_byline(entry, parse(other.text, structured))
                     last = other.pos
             break
     if not any(entry.people for entry in found.values()):

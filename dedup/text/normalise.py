@@ -244,12 +244,14 @@ def fold_text(text: str | None) -> str:
 WORD_RE = re.compile(r"\w+")
 
 
-def caseless_finder(pattern: str) -> Callable[[str], bool]:
+def caseless_finder(pattern: str, ascii_pattern: str | None = None) -> Callable[[str], bool]:
     """`re.compile(pattern, re.I).search(text) is not None`, quicker. `re` tries every word of a long
     alternation at every position, folding case each time (~5x slower than case-sensitive); ASCII text
     is lower-cased and searched case-sensitively instead, the same for a lower-case pattern, since only
-    four non-ASCII characters fold to ASCII letters ('İ', 'ı', 'ſ', the Kelvin sign)."""
-    caseless, folded = re.compile(pattern, re.I), re.compile(pattern)
+    four non-ASCII characters fold to ASCII letters ('İ', 'ı', 'ſ', the Kelvin sign). `ascii_pattern`: the
+    pattern without its alternatives that only non-ASCII text can match (words of other scripts), tried on
+    ASCII text (fewer alternatives to try at each position)."""
+    caseless, folded = re.compile(pattern, re.I), re.compile(ascii_pattern or pattern)
 
     def found(text: str) -> bool:
         if text.isascii():
@@ -258,10 +260,11 @@ def caseless_finder(pattern: str) -> Callable[[str], bool]:
     return found
 
 
-def caseless_prefix(pattern: str) -> Callable[[str], int]:
+def caseless_prefix(pattern: str, ascii_pattern: str | None = None) -> Callable[[str], int]:
     """Where `re.compile(pattern, re.I).match(text)` ends, -1 when it does not match; ASCII text lower-cased
-    and matched case-sensitively, as in `caseless_finder` (lower-casing ASCII keeps every position)."""
-    caseless, folded = re.compile(pattern, re.I), re.compile(pattern)
+    and matched case-sensitively, as in `caseless_finder` (lower-casing ASCII keeps every position), by
+    `ascii_pattern` when given (as there)."""
+    caseless, folded = re.compile(pattern, re.I), re.compile(ascii_pattern or pattern)
 
     def end(text: str) -> int:
         m = folded.match(text.lower()) if text.isascii() else caseless.match(text)

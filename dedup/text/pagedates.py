@@ -11,12 +11,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import NamedTuple
+from typing import Callable, NamedTuple
 
 from dedup.text.dates import find_dates, parse_published, url_date
 from dedup.text.jsonld import JsonLd
 from dedup.text.markup import first_str
-from dedup.text.normalise import fold_text
+from dedup.text.normalise import caseless_finder, fold_text
 from dedup.text.pagescan import (MODIFIED_ROLE, PUBLISHED_TIME_ROLE, WINDOW_AFTER, WINDOW_BEFORE, Body, Head,
                                  date_mark, read_headline_region)
 from dedup.text.wordcount import SPACELESS_COMMAS, spaceless_words, word_count
@@ -24,24 +24,37 @@ from dedup.text.wordcount import SPACELESS_COMMAS, spaceless_words, word_count
 # words that name a publication date; 'Stand' ('Stand: 28.04.2020 18:00 Uhr', German news' "as of") names the
 # version the page shows, which is what a citation gives
 _EXPLICIT_PUBLISHED_WORDS = (r"published|posted|publiziert|veröffentlicht|erschienen|erstellt|publié|publicado|"
-                             r"pubblicato|gepubliceerd|stand")
+                             r"pubblicato|gepubliceerd|stand|opublikowano|yay[ıi]nlanma(?:\s+tarihi)?|"
+                             r"yay[ıi]n\s+tarihi")
 _PUBLISHED_WORDS = _EXPLICIT_PUBLISHED_WORDS + r"|date|datum|fecha|data"
 _MODIFIED_WORDS = (r"update|updated|last\s+updated|modified|last\s+modified|aktualisiert|geändert|zuletzt\s+geändert|"
                    r"letzte\s+änderung|mis\s+à\s+jour|actualizado|actualización|aggiornato|bijgewerkt|atualizado|"
-                   r"edited|revised")
+                   r"edited|revised|zaktualizowano|aktualizacja|güncelleme|güncellendi")
+# the same labels in Russian, Ukrainian, Czech, Arabic, Chinese, Japanese, Hindi and Korean: none holds a character
+# that ASCII text can match, so ASCII text is searched without them (`caseless_finder`'s `ascii_pattern`)
+_OTHER_PUBLISHED_WORDS = (r"опубликовано|дата\s+публикации|опубліковано|publikováno|zveřejněno|نشر\s+في|تاريخ\s+النشر|"
+                          r"نشر|发布时间|发布日期|发表于|發布時間|發佈時間|發表於|公開日|投稿日|प्रकाशित|게시일|입력")
+_OTHER_MODIFIED_WORDS = (r"обновлено|оновлено|aktualizováno|آخر\s+تحديث|تحديث|更新时间|更新時間|更新於|更新日|अपडेट|"
+                         r"अद्यतन|수정")
+_AFTER_LABEL = r"(?:\s+(?:am|on|le|el|il|em|at|op))?\W*$"
+
+
+def _label_finder(opening: str, words: str, other_words: str) -> Callable[[str], bool]:
+    """Whether a text holds one of the label words (`opening` before them, `_AFTER_LABEL` after), in any case."""
+    return caseless_finder(rf"{opening}(?:{words}|{other_words}){_AFTER_LABEL}", rf"{opening}(?:{words}){_AFTER_LABEL}")
+
+
 # a label just before the date on its line ('Published: March 3, 2020', 'Updated Jul 24, 2018'), not a
 # word of a compound ('Corona-Update 31.01.2022')
-_PUBLISHED_LABEL = re.compile(rf"(?<![\w-])(?:{_PUBLISHED_WORDS})(?:\s+(?:am|on|le|el|il|em|at|op))?\W*$", re.I)
-_MODIFIED_LABEL = re.compile(rf"(?<![\w-])(?:{_MODIFIED_WORDS})(?:\s+(?:am|on|le|el|il|em|at|op))?\W*$", re.I)
+_PUBLISHED_LABEL = _label_finder(r"(?<![\w-])", _PUBLISHED_WORDS, _OTHER_PUBLISHED_WORDS)
+_MODIFIED_LABEL = _label_finder(r"(?<![\w-])", _MODIFIED_WORDS, _OTHER_MODIFIED_WORDS)
 # ... or a line of its own before the date's line ('Veröffentlicht am' / '28.01.2022 06:00')
-_PUBLISHED_LINE = re.compile(rf"^\W*(?:{_PUBLISHED_WORDS})(?:\s+(?:am|on|le|el|il|em|at|op))?\W*$", re.I)
-_MODIFIED_LINE = re.compile(rf"^\W*(?:{_MODIFIED_WORDS})(?:\s+(?:am|on|le|el|il|em|at|op))?\W*$", re.I)
+_PUBLISHED_LINE = _label_finder(r"^\W*", _PUBLISHED_WORDS, _OTHER_PUBLISHED_WORDS)
+_MODIFIED_LINE = _label_finder(r"^\W*", _MODIFIED_WORDS, _OTHER_MODIFIED_WORDS)
 # further down the page only an explicit label counts ('Erschienen am: 01.11.2023' under the text; a bare
 # 'Datum:' there is as often an event's date)
-_EXPLICIT_PUBLISHED_LABEL = re.compile(rf"(?<![\w-])(?:{_EXPLICIT_PUBLISHED_WORDS})(?:\s+(?:am|on|le|el|il|em|at|op))?"
-                                       rf"\W*$", re.I)
-_EXPLICIT_PUBLISHED_LINE = re.compile(rf"^\W*(?:{_EXPLICIT_PUBLISHED_WORDS})(?:\s+(?:am|on|le|el|il|em|at|op))?\W*$",
-                                      re.I)
+_EXPLICIT_PUBLISHED_LABEL = _label_finder(r"(?<![\w-])", _EXPLICIT_PUBLISHED_WORDS, _OTHER_PUBLISHED_WORDS)
+_EXPLICIT_PUBLISHED_LINE = _label_finder(r"^\W*", _EXPLICIT_PUBLISHED_WORDS, _OTHER_PUBLISHED_WORDS)
 
 
 _META_PUBLISHED_KEYS = ("article:published_time", "og:article:published_time", "og:published_time",
@@ -185,11 +198,11 @@ def decide_dates(html: str | None, head: Head, ld: JsonLd, body: Body, blocks: l
             if in_sentence(before, line[d.end:]):
                 continue  # a date inside a sentence or a headline, not a date line (one may open a paragraph)
             ev = _DateEvidence("date_line", opening, d.at, d.day, pos, d.has_time)
-            if _MODIFIED_LABEL.search(before) if before.strip() else _MODIFIED_LINE.match(previous):
+            if _MODIFIED_LABEL(before) if before.strip() else _MODIFIED_LINE(previous):
                 ev.kind = "date_line_updated"
                 modified.append(ev)
                 continue
-            if _PUBLISHED_LABEL.search(before) if before.strip() else _PUBLISHED_LINE.match(previous):
+            if _PUBLISHED_LABEL(before) if before.strip() else _PUBLISHED_LINE(previous):
                 ev.kind = "date_line_published"
             published.append(ev)
         previous = line
@@ -253,11 +266,11 @@ def _labelled_lines(blocks: list[str], day_first: bool, published: list[_DateEvi
                 if word_count(before + line[d.end:]) > DATE_LINE_OTHER_WORDS:
                     continue
                 ev = _DateEvidence("labelled_line", line, d.at, d.day, BLOCK_LINE_POS + DATE_BLOCKS + i, d.has_time)
-                if _MODIFIED_LABEL.search(before) if before.strip() else _MODIFIED_LINE.match(previous):
+                if _MODIFIED_LABEL(before) if before.strip() else _MODIFIED_LINE(previous):
                     ev.kind = "labelled_line_updated"
                     modified.append(ev)
-                elif _EXPLICIT_PUBLISHED_LABEL.search(before) if before.strip() else \
-                        _EXPLICIT_PUBLISHED_LINE.match(previous):
+                elif _EXPLICIT_PUBLISHED_LABEL(before) if before.strip() else \
+                        _EXPLICIT_PUBLISHED_LINE(previous):
                     published.append(ev)
         previous = line
 

@@ -235,7 +235,8 @@ def _preprocessing(facts: ReleaseFacts) -> list[str]:
         ["preset", code(str(cfg.get("preset")))],
         ["MinHash", f"{cfg.get('num_perm')} permutations, {cfg.get('shingle_unit')} {cfg.get('ngram')}-grams, "
                     f"seed {cfg.get('seed')}, hash {cfg.get('hash')}, scheme {mh.get('scheme', '?')}, "
-                    f"normaliser {mh.get('normaliser', '?')} (signatures equal to datasketch "
+                    f"normaliser {mh.get('normaliser', '?')}, over each record's title above its text "
+                    "(`dedup.neardup.sign.signed_text`; signatures equal to datasketch "
                     f"{mh.get('datasketch_version', '?')})"],
         ["LSH", f"{cfg.get('bands')} bands x {cfg.get('rows')} rows; buckets larger than "
                 f"{cfg.get('hot_bucket_cap')} are capped"],

@@ -1,0 +1,120 @@
+"""The headline as evidence of a copy (docs/extraction.md, round 13): the `text` column leaves the page's
+headline out (round 11), and MinHash signs `title + "\\n" + text` (`neardup.sign.signed_text`)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+from dedup.neardup.lsh import VerifyParams
+from dedup.neardup.minhash import MinHasher
+from dedup.neardup.sign import signed_text
+
+
+def test_the_title_is_signed_above_the_text() -> None:
+    assert signed_text("Stocks rise", "The Dow rose 10 points on Tuesday.") == \
+        "Stocks rise\nThe Dow rose 10 points on Tuesday."
+    assert signed_text(None, "Some text.") == signed_text("", "Some text.") == "Some text."
+    # a page that kept its headline in its text (little else on it) does not get it twice
+    assert signed_text("Pier repairs", "Pier Repairs!\n\nThe pier reopens.") == "Pier Repairs!\n\nThe pier reopens."
+    # an empty text stays empty (it never joins anything), and a text shorter than the title goes alone
+    assert signed_text("Weather", "") == ""
+    assert signed_text("A headline of many more words than the text", "Two words") == "Two words"
+
+
+def _estimated(a: str, b: str) -> tuple[float, float]:
+    """(Jaccard, containment of the smaller in the larger) as the clustering estimates them."""
+    sigs, sizes = MinHasher(num_perm=128, seed=1, hash="murmur3_32").signatures_with_counts([a, b])
+    jac = float((sigs[0] == sigs[1]).mean())
+    small = max(min(sizes), 1)
+    return jac, min(1.0, jac * float(sizes.sum()) / ((1 + jac) * small))
+
+
+def test_a_shared_headline_alone_never_reaches_an_acceptance_rule() -> None:
+    # one long template headline over two different short texts: with the title signed above texts
+    # shorter than it, its 5-grams alone would make the pair a near-duplicate
+    title = ("Live updates: traffic, weather, school closings and power outages across the county as the "
+             "storm moves through the region tonight")
+    one = "Two trees fell before dawn."
+    two = "The library closes early Thursday."
+    p = VerifyParams()
+    assert _estimated(f"{title}\n{one}", f"{title}\n{two}")[0] >= p.jaccard  # what the guard prevents
+    jac, contain = _estimated(signed_text(title, one), signed_text(title, two))
+    assert jac < p.containment_min_jaccard and contain < p.containment
+
+
+def _page(title: str, paragraphs: list[str], site: str) -> str:
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return (f"<html><head><title>{title} | {site}</title></head><body><nav><a href='/'>Home</a></nav>"
+            f"<article><h1>{title}</h1>{body}</article><footer>(c) {site}</footer></body></html>")
+
+
+def test_two_stories_under_one_template_headline_stay_apart(tmp_path: Path) -> None:
+    from dedup.config import BuildConfig
+    from dedup.pipeline import build
+
+    stories = {
+        "Stocks rise": [
+            ["Shares in New York closed higher on Tuesday as investors bet that the central bank would hold "
+             "interest rates steady at its meeting next week.",
+             "Technology companies led the gains, while energy producers slipped as crude oil fell for a third day."],
+            ["European markets ended the week up after a report showed factory orders in Germany rose more than "
+             "economists had forecast in the spring.",
+             "Carmakers and banks gained the most, and the euro was little changed against the dollar."]],
+        "Weather": [
+            ["A band of heavy rain will cross the coast on Saturday, bringing gusty winds to the harbour and "
+             "flooding to low roads near the river.",
+             "Temperatures stay mild through the weekend before a colder spell arrives on Monday night."],
+            ["Clear skies and light winds mean a frosty start across the valleys on Thursday, with fog lingering "
+             "until late morning near the lakes.",
+             "The afternoon will be bright and dry, and the mild air returns from the west by Sunday."]],
+    }
+    rows = []
+    for title, texts in stories.items():
+        for k, paragraphs in enumerate(texts):
+            site = f"site{k}.example"
+            rows.append({"id": f"{title}-{k}", "url": f"https://{site}/{title.lower().replace(' ', '-')}",
+                         "html": _page(title, paragraphs, site)})
+    crawl = tmp_path / "crawl.jsonl"
+    crawl.write_text("".join(json.dumps(r) + "\n" for r in rows), "utf-8")
+    out = tmp_path / "out"
+    build([str(crawl)], out, BuildConfig(), workers=1)
+    data = pl.read_parquet(out / "data")
+    assert data.height == 4 and data["cluster_id"].n_unique() == 4
+    assert sorted(data["title"].to_list()) == ["Stocks rise", "Stocks rise", "Weather", "Weather"]
+    assert not any(t.startswith(("Stocks rise", "Weather")) for t in data["text"])  # the headline left the text
+
+
+def test_a_short_truncated_copy_reaches_its_story_through_its_headline(synd_build, bench_crawl) -> None:
+    # s00075: a 44-word truncated copy with a word edited ("long heralded" for "long been heralded")
+    # shares too few 5-grams with its story's other copies without its 7-word headline (round 11)
+    gold = [json.loads(line) for line in (bench_crawl / "labels" / "clusters.jsonl").open()]
+    story = {r["doc_id"] for r in gold if r["story_id"] == "s00075"}
+    short = "<urn:uuid:55f4ad5b-bac3-46c1-84e4-cf13f414439c>"
+    assert short in story
+    rows = pl.concat([pl.read_parquet(synd_build / "data", columns=["doc_id", "cluster_id"]),
+                      pl.read_parquet(synd_build / "duplicates", columns=["doc_id", "cluster_id"])])
+    clusters = dict(rows.filter(pl.col("doc_id").is_in(list(story))).iter_rows())
+    assert len(set(clusters.values())) == 1 and len(clusters) == len(story)
+
+
+def test_published_signatures_equal_datasketch_over_the_signed_text(synd_build) -> None:
+    from datasketch import MinHash
+
+    from dedup.neardup.minhash import shingles
+
+    sigs = pl.read_parquet(synd_build / "signatures", columns=["doc_id", "signature"])
+    data = pl.read_parquet(synd_build / "data", columns=["doc_id", "title", "text"]).sort("doc_id").head(40)
+    joined = data.join(sigs, on="doc_id")
+    hashfunc = MinHasher(num_perm=128, seed=1, hash="murmur3_32").hashfunc()  # the build's (BuildConfig.hash)
+    titled = 0
+    for _, title, text, signature in joined.iter_rows():
+        m = MinHash(num_perm=128, seed=1, hashfunc=hashfunc)
+        for s in shingles(signed_text(title, text)):
+            m.update(s.encode("utf-8"))
+        assert np.array_equal(np.asarray(signature, dtype=np.uint32), m.hashvalues)
+        titled += signed_text(title, text) != text
+    assert titled >= 30  # most records' headline is signed with their text

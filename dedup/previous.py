@@ -60,12 +60,23 @@ def _kv(path: Path) -> dict[str, str]:
     return {k.decode(): v.decode() for k, v in meta.items()}
 
 
+# the MinHash parameters that say what the code signs and how (not a preset's or config's settings)
+_CODE_PARAMS = ("scheme", "normaliser", "signed_text")
+
+
 def check_params(path: Path, kv: dict[str, str], params: dict, bands: int, rows: int) -> None:
     """The previous signatures must come from the same MinHash and LSH settings as this build."""
     want = {f"dedup.minhash.{k}": str(v) for k, v in params.items()
             if k not in ("datasketch_version", "unicode_version")}
     want |= {"dedup.lsh.bands": str(bands), "dedup.lsh.rows": str(rows)}
     diff = {k: (kv.get(k), v) for k, v in want.items() if kv.get(k) != v}
+    # what the code signs, not a setting: no preset or config brings it back
+    made_by_code = {k: d for k, d in diff.items() if k.split(".", 2)[-1] in _CODE_PARAMS}
+    if made_by_code:
+        shown = ", ".join(f"{k.split('.', 2)[-1]}: previous {a}, now {b}" for k, (a, b) in sorted(made_by_code.items()))
+        raise ConfigError(f"--previous {path}: its signatures were made by another version of dedup's signing "
+                          f"({shown}) and would not compare with this build's; build without --previous (a whole "
+                          "build), or with the dedup version that made that release")
     if diff:
         shown = ", ".join(f"{k.split('.', 2)[-1]}: previous {a}, now {b}" for k, (a, b) in sorted(diff.items()))
         raise ConfigError(f"--previous {path}: its signatures were made with other settings ({shown}); build "

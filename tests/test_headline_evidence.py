@@ -8,10 +8,13 @@ from pathlib import Path
 
 import numpy as np
 import polars as pl
+import pytest
 
+from dedup.errors import ConfigError
 from dedup.neardup.lsh import VerifyParams
 from dedup.neardup.minhash import MinHasher
 from dedup.neardup.sign import signed_text
+from dedup.previous import check_params
 
 
 def test_the_title_is_signed_above_the_text() -> None:
@@ -118,3 +121,16 @@ def test_published_signatures_equal_datasketch_over_the_signed_text(synd_build) 
         assert np.array_equal(np.asarray(signature, dtype=np.uint32), m.hashvalues)
         titled += signed_text(title, text) != text
     assert titled >= 30  # most records' headline is signed with their text
+
+
+def test_a_previous_release_signed_by_another_version_is_refused_with_its_reason(tmp_path):
+    # a release from before the title was signed above the text: its files carry no signed_text key
+    params = MinHasher().params
+    made = {f"dedup.minhash.{k}": str(v) for k, v in params.items()} | {"dedup.lsh.bands": "14",
+                                                                      "dedup.lsh.rows": "8"}
+    check_params(tmp_path, made, params, 14, 8)  # the same code and settings: accepted
+    old = {k: v for k, v in made.items() if k != "dedup.minhash.signed_text"}
+    with pytest.raises(ConfigError, match="another version of dedup's signing .signed_text: previous None"):
+        check_params(tmp_path, old, params, 14, 8)
+    with pytest.raises(ConfigError, match="bands: previous 14, now 20"):
+        check_params(tmp_path, made, params, 20, 8)

@@ -133,6 +133,10 @@ HASHES = ("sha1", "murmur3_32")
 NORMALISER = "nfkc-lower-punct-v1"
 """Version tag of the normalisation + shingling definition (recorded in ``params``)."""
 
+SIGNED_TEXT = "title-above-text-v1"
+"""What a build signs (``sign.signed_text``: the title on a line above the text, docs/extraction.md round 13),
+recorded in ``params``: signatures of a release that signed something else are not mixed with these."""
+
 BATCH_DOCS = 4096
 BATCH_BYTES = 16 << 20
 
@@ -884,6 +888,7 @@ class MinHasher:
             "scheme": SCHEME,
             "datasketch_version": _datasketch_version(),
             "normaliser": NORMALISER,
+            "signed_text": SIGNED_TEXT,
             "unicode_version": unicodedata.unidata_version,
         }
 

@@ -25,19 +25,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
-from conftest import shared_path
 from dedup.config import BuildConfig
 from dedup.engine.dask_engine import _star_components, components_dask, map_files, map_parts, open_client
-from dedup.engine.steps import serial_map
 from dedup.ingest import ingest_file as extract_file
 from dedup.neardup.cluster import connected_components, near_dup_labels
 from dedup.neardup.lsh import VerifyParams
 from dedup.neardup.ondisk import near_dup_components
-from dedup.neardup.sign import Signed, hasher_params, sign_documents
+from dedup.neardup.sign import Signed
 from dedup.sitechrome import count_bucket, scatter_occurrences
 from dedup.sources.read import expand_inputs
 from dedup.text.blocks import count_site_chrome
-from on_disk import MAX_PAYLOAD, extract, good, index, sign_store, stories_frame
+from on_disk import MAX_PAYLOAD, Prepared, index, sign_store, stories_frame
 
 # dedup.engine.dask_engine imports dask inside its functions: the module loads without it, the tests need it
 pytest.importorskip("dask.dataframe", reason="the Dask engine needs dask[dataframe] (pip install dedup[dask])")
@@ -63,27 +61,24 @@ class Crawl:
     stories: np.ndarray  # preliminary near-duplicate clusters, by index
 
 
-def prepare(files: list[Path], folder: Path) -> Crawl:
-    """Pass 1 of the build (stage stories) in memory: the reference the Dask tasks are held to."""
+def prepare(prepared: Prepared) -> Crawl:
+    """Pass 1 of the build (stage stories) in memory, on the session's extracted crawl: the reference
+    the Dask tasks are held to."""
     config = BuildConfig()
-    parts = extract(files, folder / "docs")
-    keys, n = index(parts, folder / "keys")
-    signed = sign_documents(parts, good(parts), hasher_params(config), {}, serial_map)
+    signed = prepared.signed
     story, _ = near_dup_labels(signed.sigs, signed.sizes, config.bands, config.rows, config.hot_bucket_cap,
                                VerifyParams.for_stories(config))
-    return Crawl(parts, keys, n, signed, story)
+    return Crawl(prepared.parts, prepared.keys, prepared.n, signed, story)
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory) -> Crawl:
-    return prepare([REPO / "samples" / "crawl"], tmp_path_factory.mktemp("sample"))
+def sample(sample_prepared) -> Crawl:
+    return prepare(sample_prepared)
 
 
 @pytest.fixture(scope="module")
-def bench(tmp_path_factory) -> Crawl:
-    crawl = shared_path("bench", "syndication-dev", "crawl")
-    files = sorted(crawl.glob("*.warc.gz"))[:2]  # two of five files: the whole crawl takes too long here
-    return prepare(files, tmp_path_factory.mktemp("bench"))
+def bench(bench_prepared) -> Crawl:
+    return prepare(bench_prepared)  # two of five files: the whole crawl takes too long here
 
 
 def dask_map(client):

@@ -8,7 +8,7 @@
 - connected components, gathered and by large-star / small-star, on hand-made and random graphs;
 - the partition count and the scheduler never change a result.
 
-Most tests share one in-process cluster (2 workers, fast to start); one test starts 2 worker processes.
+Most tests share one in-process cluster (2 workers, fast to start); one test (slow set) starts 2 worker processes.
 """
 
 from __future__ import annotations
@@ -163,6 +163,11 @@ def test_map_files_raises_the_first_failure(mode, client):
         map_files(client if mode == "cluster" else None, divmod, [(1, 1), (1, 0), (2, 1)], star=True, retries=0)
 
 
+# Slow set: starting two Dask worker processes (and their nannies) costs more than all the quick engine tests.
+# Quick: the same global steps' tasks over TCP, pickled as to a process
+# (test_global_steps_on_dask_equal_the_in_memory_rules), map_files' order (test_map_files_in_order_with_progress)
+# and the real extract in spawned processes (test_storage.py::test_worker_processes_read_url_inputs).
+@pytest.mark.slow
 def test_worker_processes_extract_and_run_the_global_steps(sample, tmp_path):
     """Two worker processes: the real extract pickled to them, then every global step's tasks, the
     star rounds over TCP."""

@@ -117,6 +117,30 @@ def sample_release(sample_build, tmp_path_factory) -> Iterator[tuple[Path, dict]
         yield out, manifest
 
 
+@pytest.fixture(scope="session")
+def sample_prepared(tmp_path_factory):
+    """The sample crawl extracted, indexed and signed in memory (on_disk.prepare), once per session:
+    the reference of the on-disk and Dask step tests. Read-only."""
+    from on_disk import prepare
+
+    folder = tmp_path_factory.mktemp("sample-prepared")
+    prepared = prepare([REPO / "samples" / "crawl"], folder)
+    with kept_read_only(folder):
+        yield prepared
+
+
+@pytest.fixture(scope="session")
+def bench_prepared(bench_crawl, tmp_path_factory):
+    """Two of the five files of the syndication crawl, as `sample_prepared` (the whole crawl takes too
+    long here). Read-only."""
+    from on_disk import prepare
+
+    folder = tmp_path_factory.mktemp("bench-prepared")
+    prepared = prepare(sorted((bench_crawl / "crawl").glob("*.warc.gz"))[:2], folder)
+    with kept_read_only(folder):
+        yield prepared
+
+
 def parquet_hashes(out: Path) -> dict[str, str]:
     """sha256 of every Parquet file under `out`, by relative path: 'same bytes out' in one value."""
     return {p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()

@@ -4,6 +4,7 @@ sign into a store. Every function takes the task map to use (in this process, or
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -13,7 +14,7 @@ from dedup.config import BuildConfig
 from dedup.engine.steps import serial_map
 from dedup.ingest import ingest_file, key_table
 from dedup.keys import NEW, Source, bucket_bounds, gather_source, read_keys, resolve_bucket, sample_source, scatter_source
-from dedup.neardup.sign import hasher_params, sign_part
+from dedup.neardup.sign import Signed, hasher_params, sign_documents, sign_part
 from dedup.neardup.store import assemble_block, n_blocks, write_meta
 from dedup.sources.read import expand_inputs
 
@@ -49,6 +50,29 @@ def index(parts: list[Path], folder: Path, buckets: int = 1, run_map=serial_map)
 def good(parts: list[Path]) -> pl.DataFrame:
     """The in-memory reference: the rows that get signed, by doc_id (what the old keys table gave)."""
     return key_table(parts).filter(pl.col("reject_reason").is_null()).sort("doc_id")
+
+
+@dataclass
+class Prepared:
+    """A crawl extracted and indexed as the build does it, and its in-memory reference signatures
+    (pass 1). Shared by the session (conftest.py `sample_prepared`, `bench_prepared`): read-only."""
+
+    parts: list[Path]
+    keys: list[Path]  # keys files of the parts
+    n: int  # indexed documents
+    good: pl.DataFrame  # the rows that get signed, by doc_id
+    signed: Signed
+
+
+def prepare(paths: list[Path], folder: Path) -> Prepared:
+    """Extract, index and sign (in memory) some crawl files into `folder`."""
+    parts = extract(paths, folder / "docs")
+    keys, n = index(parts, folder / "keys")
+    rows = good(parts)
+    signed = sign_documents(parts, rows, hasher_params(BuildConfig()), {}, serial_map)
+    for array in (signed.sigs, signed.sizes):
+        array.setflags(write=False)  # shared by the session: a test that changes one fails here
+    return Prepared(parts, keys, n, rows, signed)
 
 
 def sign_store(parts: list[Path], keys: list[Path], n: int, folder: Path, config: BuildConfig,

@@ -32,6 +32,16 @@ def warc_build(synd_build) -> Path:
     return synd_build
 
 
+# The whole bench crawl (2,500 records, 2 workers) is built once per session for the slow set only: the
+# quick set checks the same properties on the sample build (test_sample_crawl_shows_every_outcome holds its
+# accounting and clusters to the sample's own labels).
+@pytest.fixture(params=["sample", pytest.param("syndication-dev", marks=pytest.mark.slow)])
+def any_build(request) -> Path:
+    """The checks every build must pass, on the shipped sample and on the bench crawl."""
+    return request.getfixturevalue("sample_build" if request.param == "sample" else "synd_build")
+
+
+@pytest.mark.slow  # the bench build; quick: test_sample_crawl_shows_every_outcome (labels, accounting)
 def test_accounting_every_labelled_doc_exactly_once(warc_build, bench_crawl):
     tables = read_out(warc_build)
     ids = all_ids(tables)
@@ -44,8 +54,8 @@ def test_accounting_every_labelled_doc_exactly_once(warc_build, bench_crawl):
     assert summary["skipped_by_type"] == {"warcinfo": 5}
 
 
-def test_exact_duplicates_point_at_a_canonical(warc_build):
-    t = read_out(warc_build)
+def test_exact_duplicates_point_at_a_canonical(any_build):
+    t = read_out(any_build)
     dups, data = t["duplicates"], t["data"]
     assert dups.height > 0
     joined = dups.join(data.select(pl.col("doc_id").alias("canonical_doc_id"), pl.col("cluster_id").alias("c2")),
@@ -132,18 +142,21 @@ def pair_scores(gold: dict[str, str], pred: dict[str, str]) -> tuple[float, floa
     return tp / max(1, pairs([pred[d] for d in ids])), tp / max(1, pairs([gold[d] for d in ids]))
 
 
-def test_no_table_repeats_a_doc_id(warc_build):
+def test_no_table_repeats_a_doc_id(any_build):
     """Tools (the bench scorer among them) gather every table with doc_id + cluster_id: each doc once."""
     import pyarrow.parquet as pq
 
     seen: list[str] = []
-    for path in sorted(warc_build.rglob("*.parquet")):
+    for path in sorted(any_build.rglob("*.parquet")):
         names = pq.read_schema(path).names
         if "doc_id" in names and "cluster_id" in names:
             seen.extend(pq.read_table(path, columns=["doc_id"]).column("doc_id").to_pylist())
-    assert len(seen) == len(set(seen)) == 2500
+    counts = RunReport.load(any_build).counts
+    # every record that is not a reject, once (the bench crawl: 2,500 records, no reject)
+    assert len(seen) == len(set(seen)) == counts.input_records - counts.rejects
 
 
+@pytest.mark.slow  # the bench build; quick: test_sample_crawl_shows_every_outcome (pair scores, sample labels)
 def test_quality_on_the_bench_crawl(warc_build, bench_crawl):
     """Clusters against the labels: pairwise precision and recall (the full scorer is in docs/benchmarks.md)."""
     labels = {}
@@ -159,14 +172,14 @@ def test_quality_on_the_bench_crawl(warc_build, bench_crawl):
     assert recall >= 0.95
 
 
-def test_signatures_load_into_datasketch(warc_build):
+def test_signatures_load_into_datasketch(any_build):
     import datasketch
     import numpy as np
     import pyarrow.parquet as pq
 
     from dedup.neardup.minhash import signatures_to_datasketch
 
-    files = sorted((warc_build / "signatures").glob("*.parquet"))
+    files = sorted((any_build / "signatures").glob("*.parquet"))
     meta = pq.read_schema(files[0]).metadata
     assert meta[b"dedup.minhash.scheme"] == b"affine32" and meta[b"dedup.minhash.datasketch_version"] == b"2.0.0"
     rows = pl.read_parquet(files).head(50).rows(named=True)

@@ -7,6 +7,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
+from conftest import copy_of
 from dedup.cli import app
 
 runner = CliRunner()
@@ -83,12 +84,8 @@ def test_explain_one_and_two_documents(tmp_path):
     assert result.exit_code == 2 and "not in" in result.output
 
 
-def test_release_and_verify_commands(tmp_path):
-    from pathlib import Path
-
-    sample = Path(__file__).resolve().parents[1] / "samples" / "crawl"
-    out = tmp_path / "rel"
-    assert runner.invoke(app, ["build", str(sample), "--out", str(out), "--workers", "1"]).exit_code == 0
+def test_release_and_verify_commands(sample_build, tmp_path):
+    out = copy_of(sample_build, tmp_path / "rel")  # the sample built (`dedup build` runs in the tests above)
     result = runner.invoke(app, ["release", str(out), "--name", "sample-news", "--version", "1.0.0"])
     assert result.exit_code == 0, result.output
     assert (out / "croissant.json").exists() and (out / "SHA256SUMS").exists()

@@ -8,7 +8,7 @@
 - connected components, gathered and by large-star / small-star, on hand-made and random graphs;
 - the partition count and the scheduler never change a result.
 
-Most tests share one in-process cluster (2 workers, fast to start); one test starts 2 worker processes.
+Most tests share one in-process cluster (2 workers, fast to start); one test (slow set) starts 2 worker processes.
 """
 
 from __future__ import annotations
@@ -25,19 +25,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
-from conftest import shared_path
 from dedup.config import BuildConfig
 from dedup.engine.dask_engine import _star_components, components_dask, map_files, map_parts, open_client
-from dedup.engine.steps import serial_map
 from dedup.ingest import ingest_file as extract_file
 from dedup.neardup.cluster import connected_components, near_dup_labels
 from dedup.neardup.lsh import VerifyParams
 from dedup.neardup.ondisk import near_dup_components
-from dedup.neardup.sign import Signed, hasher_params, sign_documents
+from dedup.neardup.sign import Signed
 from dedup.sitechrome import count_bucket, scatter_occurrences
 from dedup.sources.read import expand_inputs
 from dedup.text.blocks import count_site_chrome
-from on_disk import MAX_PAYLOAD, extract, good, index, sign_store, stories_frame
+from on_disk import MAX_PAYLOAD, Prepared, index, sign_store, stories_frame
 
 # dedup.engine.dask_engine imports dask inside its functions: the module loads without it, the tests need it
 pytest.importorskip("dask.dataframe", reason="the Dask engine needs dask[dataframe] (pip install dedup[dask])")
@@ -63,27 +61,24 @@ class Crawl:
     stories: np.ndarray  # preliminary near-duplicate clusters, by index
 
 
-def prepare(files: list[Path], folder: Path) -> Crawl:
-    """Pass 1 of the build (stage stories) in memory: the reference the Dask tasks are held to."""
+def prepare(prepared: Prepared) -> Crawl:
+    """Pass 1 of the build (stage stories) in memory, on the session's extracted crawl: the reference
+    the Dask tasks are held to."""
     config = BuildConfig()
-    parts = extract(files, folder / "docs")
-    keys, n = index(parts, folder / "keys")
-    signed = sign_documents(parts, good(parts), hasher_params(config), {}, serial_map)
+    signed = prepared.signed
     story, _ = near_dup_labels(signed.sigs, signed.sizes, config.bands, config.rows, config.hot_bucket_cap,
                                VerifyParams.for_stories(config))
-    return Crawl(parts, keys, n, signed, story)
+    return Crawl(prepared.parts, prepared.keys, prepared.n, signed, story)
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory) -> Crawl:
-    return prepare([REPO / "samples" / "crawl"], tmp_path_factory.mktemp("sample"))
+def sample(sample_prepared) -> Crawl:
+    return prepare(sample_prepared)
 
 
 @pytest.fixture(scope="module")
-def bench(tmp_path_factory) -> Crawl:
-    crawl = shared_path("bench", "syndication-dev", "crawl")
-    files = sorted(crawl.glob("*.warc.gz"))[:2]  # two of five files: the whole crawl takes too long here
-    return prepare(files, tmp_path_factory.mktemp("bench"))
+def bench(bench_prepared) -> Crawl:
+    return prepare(bench_prepared)  # two of five files: the whole crawl takes too long here
 
 
 def dask_map(client):
@@ -168,6 +163,11 @@ def test_map_files_raises_the_first_failure(mode, client):
         map_files(client if mode == "cluster" else None, divmod, [(1, 1), (1, 0), (2, 1)], star=True, retries=0)
 
 
+# Slow set: starting two Dask worker processes (and their nannies) costs more than all the quick engine tests.
+# Quick: the same global steps' tasks over TCP, pickled as to a process
+# (test_global_steps_on_dask_equal_the_in_memory_rules), map_files' order (test_map_files_in_order_with_progress)
+# and the real extract in spawned processes (test_storage.py::test_worker_processes_read_url_inputs).
+@pytest.mark.slow
 def test_worker_processes_extract_and_run_the_global_steps(sample, tmp_path):
     """Two worker processes: the real extract pickled to them, then every global step's tasks, the
     star rounds over TCP."""

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import errno
 import os
-import signal
-from pathlib import Path
 
 import pytest
 
@@ -19,23 +17,9 @@ from dedup.errors import OutputError, WorkerLost
 from dedup.pipeline import STAGES, build
 from dedup.workdir import staging_folder
 from test_resume import SAMPLE, output_hashes
+from worker_tasks import always_die, square_but_die_once
 
 QUICK = ("ingest",)  # every stage with `pytest -m slow` (CI); this one in a plain `pytest`
-
-
-def square_but_die_once(marker: str, i: int) -> int:
-    """Task: kills its own worker the first time it runs for i == 1 (the marker file remembers)."""
-    flag = Path(marker) / f"died-{i}"
-    if i == 1 and not flag.exists():
-        flag.touch()
-        os.kill(os.getpid(), signal.SIGKILL)
-    return i * i
-
-
-def always_die(i: int) -> int:
-    """Task: kills its worker every time (a page that always exhausts the memory)."""
-    os.kill(os.getpid(), signal.SIGKILL)
-    return i
 
 
 def test_a_killed_worker_costs_nothing_its_tasks_run_again(tmp_path):

@@ -21,7 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
-from conftest import parquet_hashes, shared_path
+from conftest import parquet_hashes
 from dedup import spill
 from dedup.config import BuildConfig
 from dedup.errors import ConfigError
@@ -36,7 +36,7 @@ from dedup.neardup.store import SignatureStore, assemble_block, n_blocks, write_
 from dedup.pipeline import build
 from dedup.sitechrome import count_bucket, scatter_occurrences
 from dedup.text.blocks import count_site_chrome
-from on_disk import extract, good, index, sign_store, stories_frame
+from on_disk import Prepared, index, sign_store, stories_frame
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "samples" / "crawl"
@@ -44,26 +44,24 @@ CONFIG = BuildConfig()
 
 
 class Crawl:
-    """A crawl extracted and indexed, with its in-memory reference signatures (pass 1)."""
+    """A crawl extracted and indexed, with its in-memory reference signatures (pass 1: shared by the
+    session, read-only) and its own signature store."""
 
-    def __init__(self, files: list[Path], folder: Path) -> None:
+    def __init__(self, prepared: Prepared, folder: Path) -> None:
         self.folder = folder
-        self.parts = extract(files, folder / "docs")
-        self.keys, self.n = index(self.parts, folder / "keys")
-        self.good = good(self.parts)
-        self.signed = sign_documents(self.parts, self.good, hasher_params(CONFIG), {}, lambda f, items: [f(*i) for i in items])
+        self.parts, self.keys, self.n = prepared.parts, prepared.keys, prepared.n
+        self.good, self.signed = prepared.good, prepared.signed
         self.store = sign_store(self.parts, self.keys, self.n, folder / "sig1", CONFIG, {}, False, block_rows=97)
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory) -> Crawl:
-    return Crawl([SAMPLE], tmp_path_factory.mktemp("sample"))
+def sample(sample_prepared, tmp_path_factory) -> Crawl:
+    return Crawl(sample_prepared, tmp_path_factory.mktemp("sample"))
 
 
 @pytest.fixture(scope="module")
-def bench(tmp_path_factory) -> Crawl:
-    files = sorted(shared_path("bench", "syndication-dev", "crawl").glob("*.warc.gz"))[:2]
-    return Crawl(files, tmp_path_factory.mktemp("bench"))
+def bench(bench_prepared, tmp_path_factory) -> Crawl:
+    return Crawl(bench_prepared, tmp_path_factory.mktemp("bench"))
 
 
 def index_of(crawl: Crawl) -> pl.DataFrame:

@@ -71,9 +71,10 @@ def bench_release(synd_release) -> tuple[Path, dict]:
     return synd_release
 
 
-@pytest.fixture(params=["sample", "syndication-dev"])
+@pytest.fixture(params=["sample", pytest.param("syndication-dev", marks=pytest.mark.slow)])
 def any_release(request) -> tuple[Path, dict]:
-    """The checks every release must pass, on the shipped sample and on the bench crawl."""
+    """The checks every release must pass, on the shipped sample and on the bench crawl (slow set: a whole
+    build of the bench crawl is not in the quick set)."""
     return request.getfixturevalue("release" if request.param == "sample" else "bench_release")
 
 
@@ -289,16 +290,37 @@ def test_verify_names_a_licence_that_does_not_match_its_class(copy):
     assert any(p.startswith(f"{rel}:") and "licence_class" in p and doc_id in p for p in problems), problems
 
 
+def _swap_in_a_foreign_data_file(copy: Path, other: Path) -> str:
+    """The largest data file of `copy` replaced by the first rows of `other` (same row count, this file's
+    schema metadata), every checksum resealed; what verify says."""
+    target = max(data_files(copy), key=lambda p: pq.ParquetFile(p).metadata.num_rows)
+    n = pq.ParquetFile(target).metadata.num_rows
+    table = pq.read_table(other).slice(0, n)
+    assert table.num_rows == n
+    pq.write_table(table.replace_schema_metadata(pq.read_schema(target).metadata), target, compression="zstd")
+    reseal(copy, manifest=True, croissant=True)
+    return "\n".join(verify(copy))
+
+
+@pytest.mark.slow  # the bench build; quick: test_verify_names_a_data_file_with_another_builds_doc_ids
 def test_verify_names_a_data_file_swapped_for_another_builds(copy, bench_release):
     """Another release's data file with the same row count, every checksum resealed: its doc_ids are not
     the ones the signatures, duplicates and counts of this release account for."""
-    target = max(data_files(copy), key=lambda p: pq.ParquetFile(p).metadata.num_rows)
-    n = pq.ParquetFile(target).metadata.num_rows
+    n = max(pq.ParquetFile(p).metadata.num_rows for p in data_files(copy))
     other = next(p for p in data_files(bench_release[0]) if pq.ParquetFile(p).metadata.num_rows >= n)
-    table = pq.read_table(other).slice(0, n)
-    pq.write_table(table.replace_schema_metadata(pq.read_schema(target).metadata), target, compression="zstd")
-    reseal(copy, manifest=True, croissant=True)
-    text = "\n".join(verify(copy))
+    text = _swap_in_a_foreign_data_file(copy, other)
+    assert "have no row in data/" in text and "duplicate rows point at canonical_doc_id(s) not in data/" in text
+
+
+def test_verify_names_a_data_file_with_another_builds_doc_ids(copy, tmp_path):
+    """As above without a second build: the largest data file again with every doc_id changed (as another
+    crawl's records would have), every checksum resealed."""
+    target = max(data_files(copy), key=lambda p: pq.ParquetFile(p).metadata.num_rows)
+    table = pq.read_table(target)
+    ids = pa.array([f"other-crawl:{d}" for d in table.column("doc_id").to_pylist()])
+    other = tmp_path / "other.parquet"
+    pq.write_table(table.set_column(table.schema.get_field_index("doc_id"), "doc_id", ids), other)
+    text = _swap_in_a_foreign_data_file(copy, other)
     assert "have no row in data/" in text and "duplicate rows point at canonical_doc_id(s) not in data/" in text
 
 

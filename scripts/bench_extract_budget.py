@@ -31,7 +31,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_metadata import load_corpus  # noqa: E402
 
 import dedup.text.extract as extract  # noqa: E402
-from dedup.sources.read import InputFile, detect_format, read_input  # noqa: E402
+from dedup.sources.inputs import InputFile, detect_format  # noqa: E402
+from dedup.sources.read import read_input  # noqa: E402
 from dedup.text.blockmodel import load_models  # noqa: E402
 from dedup.text.normalise import registered_domain  # noqa: E402
 

@@ -113,7 +113,8 @@ def warc_pages(folder: Path) -> list[tuple[str, str, str | None]]:
     """The HTML responses of the Common Crawl excerpts, read by dedup's own reader."""
     from collections import Counter as _Counter
 
-    from dedup.sources.read import expand_inputs, read_input
+    from dedup.sources.inputs import expand_inputs
+    from dedup.sources.read import read_input
     from dedup.text.extract import decode_html
 
     out = []
@@ -223,7 +224,7 @@ def ingest_cost(crawl: list[str]) -> dict:
     from dedup.text.blocks import page_batch
     from dedup.text.extract import extract_batch
     from dedup.text.language import identify
-    from dedup.sources.read import expand_inputs
+    from dedup.sources.inputs import expand_inputs
 
     rest = ident = 0.0
     pages = 0

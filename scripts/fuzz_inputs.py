@@ -434,7 +434,7 @@ def baseline_file(seed: Seed) -> tuple[str, bytes]:
 def run_file(filename: str, data: bytes, max_payload: int) -> dict:
     """Read + extract one file as a build would (`ingest_file`); its docs rows, or the traceback."""
     from dedup.ingest import ingest_file
-    from dedup.sources.read import expand_inputs
+    from dedup.sources.inputs import expand_inputs
     import pyarrow.parquet as pq
 
     with tempfile.TemporaryDirectory(prefix="fuzz-") as tmp:
@@ -651,7 +651,8 @@ def _bomb_child(kind: str, path: str, queue) -> None:
 
     from collections import Counter as C
 
-    from dedup.sources.read import InputFile, read_input
+    from dedup.sources.inputs import InputFile
+    from dedup.sources.read import read_input
 
     t = time.perf_counter()
     reasons, rows = C(), 0

@@ -16,7 +16,7 @@ from dedup.ingest import ingest_file, key_table
 from dedup.keys import NEW, Source, bucket_bounds, gather_source, read_keys, resolve_bucket, sample_source, scatter_source
 from dedup.neardup.sign import Signed, hasher_params, sign_documents, sign_part
 from dedup.neardup.store import assemble_block, n_blocks, write_meta
-from dedup.sources.read import expand_inputs
+from dedup.sources.inputs import expand_inputs
 
 MAX_PAYLOAD = 50 * 2 ** 20
 

@@ -33,7 +33,7 @@ from dedup.neardup.lsh import VerifyParams
 from dedup.neardup.ondisk import near_dup_components
 from dedup.neardup.sign import Signed
 from dedup.sitechrome import count_bucket, scatter_occurrences
-from dedup.sources.read import expand_inputs
+from dedup.sources.inputs import expand_inputs
 from dedup.text.blocks import count_site_chrome
 from on_disk import MAX_PAYLOAD, Prepared, index, sign_store, stories_frame
 

@@ -15,7 +15,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from dedup.ingest import ingest_file
-from dedup.sources.read import InputFile
+from dedup.sources.inputs import InputFile
 
 STORY = ("The harbour board met on Tuesday and agreed to repair the north pier before the winter storms, "
          "after engineers found cracks in three of its supporting columns. ")
@@ -99,7 +99,7 @@ def test_a_file_reached_through_two_arguments_is_read_once_under_one_name(tmp_pa
     """A folder and a file inside it, a folder and its sub-folder, a link to a file: each file used to be
     read once per argument under another name, so every record of it became a repeated_doc_id reject and
     was counted twice. Now it is read once, under the same name whatever the order of the arguments."""
-    from dedup.sources.read import expand_inputs
+    from dedup.sources.inputs import expand_inputs
 
     crawl = tmp_path / "crawl"
     (crawl / "sub").mkdir(parents=True)
@@ -156,7 +156,7 @@ def test_a_file_name_that_is_not_utf8_is_read_under_an_escaped_name(tmp_path: Pa
     file's ingest (its positional ids and `source_file` could not be encoded) and so the build."""
     import os
 
-    from dedup.sources.read import expand_inputs
+    from dedup.sources.inputs import expand_inputs
 
     crawl = tmp_path / "crawl"
     crawl.mkdir()

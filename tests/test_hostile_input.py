@@ -20,7 +20,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dedup.sources import warc
-from dedup.sources.read import InputFile, detect_format, expand_inputs, read_input
+from dedup.sources.inputs import InputFile, detect_format, expand_inputs
+from dedup.sources.read import read_input
 
 # ---------------------------------------------------------------- helpers
 

@@ -12,7 +12,8 @@ import pyarrow.parquet as pq
 import pytest
 from test_hostile_builds import OTHER_STORY, STORY, html_page, warc_response
 
-from dedup.sources.read import InputFile, detect_format, read_input
+from dedup.sources.inputs import InputFile, detect_format
+from dedup.sources.read import read_input
 
 
 def rows(path: Path, stats: Counter | None = None) -> list[dict]:

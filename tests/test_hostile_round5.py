@@ -10,7 +10,7 @@ import pyarrow.parquet as pq
 from test_hostile_builds import html_page, warc_response
 
 from dedup.ingest import ingest_file, key_table
-from dedup.sources.read import InputFile, detect_format
+from dedup.sources.inputs import InputFile, detect_format
 
 # ---------------------------------------------------------------- 1. repeated ids: a sound copy keeps the id
 

@@ -20,7 +20,8 @@ from hypothesis import strategies as st
 
 from dedup.neardup.minhash import MinHasher, shingles
 from dedup.neardup.sign import sign_texts
-from dedup.sources.read import expand_inputs, read_input
+from dedup.sources.inputs import expand_inputs
+from dedup.sources.read import read_input
 from dedup.text.extract import decode_html, extract_html
 from dedup.text.language import (CHAR_SHINGLE_LANGUAGES, IDENTIFY_CHARS, _fold_shouting, identify, identify_each,
                                  shingle_unit, unit_language)

@@ -13,7 +13,7 @@ from dedup.ingest import ingest_file
 from dedup.neardup.minhash import kernels_cached
 from dedup.pipeline import STAGES, Progress, build
 from dedup.sources import read
-from dedup.sources.read import expand_inputs
+from dedup.sources.inputs import expand_inputs
 
 from conftest import REPO
 

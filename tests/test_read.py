@@ -13,7 +13,8 @@ import pytest
 import zstandard
 
 from dedup.errors import InputError
-from dedup.sources.read import expand_inputs, parse_timestamp, read_input, read_jsonl, read_parquet, read_warc
+from dedup.sources.inputs import expand_inputs
+from dedup.sources.read import parse_timestamp, read_input, read_jsonl, read_parquet, read_warc
 from dedup.schema import schema
 
 

@@ -17,7 +17,8 @@ from dedup.sources import storage  # noqa: E402
 from dedup.config import load_config  # noqa: E402
 from dedup.errors import InputError  # noqa: E402
 from dedup.pipeline import DaskOptions, build  # noqa: E402
-from dedup.sources.read import expand_inputs, read_input  # noqa: E402
+from dedup.sources.inputs import expand_inputs  # noqa: E402
+from dedup.sources.read import read_input  # noqa: E402
 
 from conftest import REPO, parquet_hashes  # noqa: E402
 

@@ -20,7 +20,7 @@ import pyarrow.parquet as pq
 
 from dedup.schema import schema
 from dedup.sources import storage, warc
-from dedup.sources.inputs import InputFile, detect_format, expand_inputs  # noqa: F401 - their home before
+from dedup.sources.inputs import InputFile
 from dedup.sources.http import looks_like_html, media_type
 from dedup.sources.jsonl import jsonl_pieces
 from dedup.sources.streams import iter_lines
@@ -100,6 +100,7 @@ def fetch_time(value: object, stats: Counter) -> datetime | None:
         stats["fetched_at.out_of_range"] += 1
         return None
     return dt
+
 
 _EPOCH_UNITS = ((10**11, 1), (10**14, 10**3), (10**17, 10**6), (10**20, 10**9))
 

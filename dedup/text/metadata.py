@@ -27,10 +27,10 @@ from dedup.rights.attribution import agency_name
 from dedup.text.byline import Byline, by_prefix_end, parse_byline
 from dedup.text.dates import find_dates
 from dedup.text.markup import first_str, jsonld_from_bodies
-from dedup.text.normalise import without_userinfo
 from dedup.text.pagedates import decide_dates
 from dedup.text.jsonld import JsonLd, ld_entities, read_jsonld
-from dedup.text.normalise import caseless_finder, caseless_prefix, clean_text, fold_text, word_list
+from dedup.text.normalise import (caseless_finder, caseless_prefix, clean_text, fold_text, without_userinfo,
+                                  word_list)
 from dedup.text.wordcount import comparable_tokens, word_count
 from dedup.text.pagescan import (HEADLINE_REGION, AuthorMark, Body, Head, author_marks, nearest_lines, read_head,
                                  read_headline_region, scan_page)

@@ -146,15 +146,13 @@ def passages(blocks: Sequence[str]) -> Passages:
         else:
             sentences, spaceless = _sentences(block)
         for words in sentences:
-            if not spaceless:
-                if len(words) < PASSAGE_MIN_WORDS:
-                    continue
-                joined, size = b" ".join(words), len(words)
-            else:
-                joined = b" ".join(words)
-                size = len(words) if joined.isascii() else _size(joined.decode("utf-8", "surrogatepass"), len(words))
-                if size < PASSAGE_MIN_WORDS:
-                    continue
+            if not spaceless and len(words) < PASSAGE_MIN_WORDS:  # (most sentences: decided before any join)
+                continue
+            joined = b" ".join(words)
+            size = len(words) if not spaceless or joined.isascii() else \
+                _size(joined.decode("utf-8", "surrogatepass"), len(words))
+            if size < PASSAGE_MIN_WORDS:
+                continue
             digest = hashlib.blake2b(joined, digest_size=8).digest()
             key = int.from_bytes(digest, "little")
             if key not in found:

@@ -88,25 +88,25 @@ def comparable_tokens(tokens: list[str], words_twice: bool = False) -> list[str]
     if all(t.isascii() or not _SPACELESS.search(t) for t in tokens):
         return tokens
     out: list[str] = []
+
+    def word(text: str) -> None:
+        out.append(text)
+        if words_twice:
+            out.append(text + "\0")
+
     for token in tokens:
         if token.isascii() or not _SPACELESS.search(token):
-            out.append(token)
-            if words_twice:
-                out.append(token + "\0")
+            word(token)
             continue
         at = 0
         for run in _SPACELESS_RUN.finditer(token):
             if run.start() > at:
-                out.append(token[at:run.start()])
-                if words_twice:
-                    out.append(token[at:run.start()] + "\0")
+                word(token[at:run.start()])
             chars = run.group()
             out.extend([chars] if len(chars) == 1 else [chars[i:i + 2] for i in range(len(chars) - 1)])
             at = run.end()
         if at < len(token):
-            out.append(token[at:])
-            if words_twice:
-                out.append(token[at:] + "\0")
+            word(token[at:])
     return out
 
 

@@ -40,6 +40,14 @@ def _freeze_what_imports_left():
     yield
 
 
+def quick_and_full(quick: int, full: int):
+    """A hypothesis test as two items: [quick] draws `quick` examples in the quick set, [full] all `full` in the
+    slow set (CI runs both sets). The test takes the count as `examples` and runs a nested @given check with
+    @settings(max_examples=examples)."""
+    return pytest.mark.parametrize("examples", [pytest.param(quick, id="quick"),
+                                                pytest.param(full, id="full", marks=pytest.mark.slow)])
+
+
 @pytest.fixture(scope="session")
 def bench_crawl() -> Path:
     return shared_path("bench", "syndication-dev")

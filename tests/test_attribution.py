@@ -6,7 +6,7 @@ import gzip
 import json
 
 import pytest
-from conftest import shared_path
+from conftest import quick_and_full, shared_path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -206,17 +206,20 @@ def test_attribution_evidence_jsonld_publisher():
     assert {e["kind"] for e in out["attribution_evidence"]} == {"dateline", "byline", "jsonld_author"}
 
 
-@settings(max_examples=300, deadline=None)
-@given(st.lists(st.one_of(st.text(max_size=60), st.sampled_from(
-    ["WASHINGTON (AP) —", "(Reuters) -", "© 2023 AFP", "By ", "Jane Doe", " | Reuters", ", AP", "(AP)"])),
-    max_size=8))
-def test_attribution_never_raises(parts):
-    text = "".join(parts)
-    dateline(text)
-    agency_from_credit(text)
-    out = attribution_evidence(parts, [{"@type": "NewsArticle", "author": text}], {"author": text}, text)
-    assert out["original_source"] is None or out["original_source"] in AGENCIES
-    attribution_text(text, parts, out["original_source"], text or None, text or None, None)
+@quick_and_full(100, 300)
+def test_attribution_never_raises(examples):
+    @settings(max_examples=examples, deadline=None)
+    @given(st.lists(st.one_of(st.text(max_size=60), st.sampled_from(
+        ["WASHINGTON (AP) —", "(Reuters) -", "© 2023 AFP", "By ", "Jane Doe", " | Reuters", ", AP", "(AP)"])),
+        max_size=8))
+    def check(parts):
+        text = "".join(parts)
+        dateline(text)
+        agency_from_credit(text)
+        out = attribution_evidence(parts, [{"@type": "NewsArticle", "author": text}], {"author": text}, text)
+        assert out["original_source"] is None or out["original_source"] in AGENCIES
+        attribution_text(text, parts, out["original_source"], text or None, text or None, None)
+    check()
 
 
 def test_merge_cluster():

@@ -21,7 +21,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import shared_path
+from conftest import quick_and_full, shared_path
 from dedup.text.blocks import (has_letters, DATE_LINE, LABEL_LINE, NO_LETTERS, REPEAT_IN_PAGE, apply_verdicts, block_key, block_norm, is_label_line, site_chrome, within_page)
 from dedup.text.dates import is_date_line
 from dedup.config import BuildConfig
@@ -376,54 +376,60 @@ def page_pass(blocks: list[str]) -> list[str]:
     return apply_verdicts(blocks, within_page(blocks))[0]
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(pages())
-def test_within_page_is_idempotent_order_keeping_and_keeps_first_occurrences(blocks):
-    verdicts = within_page(blocks)
-    assert len(verdicts) == len(blocks)
-    once, n_removed, chars = apply_verdicts(blocks, verdicts)
-    twice = page_pass(once)
-    assert twice == once  # the second pass removes nothing more
-    assert n_removed == len(blocks) - len(once) and chars == sum(map(len, blocks)) - sum(map(len, once))
-    assert len("\n\n".join(once)) <= len("\n\n".join(blocks))
-    kept_at = [i for i, v in enumerate(verdicts) if v.keep]
-    assert [blocks[i] for i in kept_at] == once  # kept blocks in their order (a subsequence)
-    for v in verdicts:
-        assert v.keep == (v.reason is None)
-    # a block seen exactly twice (case and spacing folded) keeps at most its first occurrence;
-    # one seen three times or more is the page's structure and keeps every occurrence
-    local = [" ".join(b.lower().split()) for b in blocks]
-    counts = Counter(local)
-    first_of: dict[str, int] = {}
-    for i, k in enumerate(local):
-        first_of.setdefault(k, i)
-    for i in kept_at:
-        if counts[local[i]] == 2:
-            assert first_of[local[i]] == i
-        if counts[local[i]] >= 3:
-            assert all(verdicts[j].keep for j, k in enumerate(local) if k == local[i] and has_letters(blocks[j]))
+@quick_and_full(100, 300)
+def test_within_page_is_idempotent_order_keeping_and_keeps_first_occurrences(examples):
+    @settings(max_examples=examples, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(pages())
+    def check(blocks):
+        verdicts = within_page(blocks)
+        assert len(verdicts) == len(blocks)
+        once, n_removed, chars = apply_verdicts(blocks, verdicts)
+        twice = page_pass(once)
+        assert twice == once  # the second pass removes nothing more
+        assert n_removed == len(blocks) - len(once) and chars == sum(map(len, blocks)) - sum(map(len, once))
+        assert len("\n\n".join(once)) <= len("\n\n".join(blocks))
+        kept_at = [i for i, v in enumerate(verdicts) if v.keep]
+        assert [blocks[i] for i in kept_at] == once  # kept blocks in their order (a subsequence)
+        for v in verdicts:
+            assert v.keep == (v.reason is None)
+        # a block seen exactly twice (case and spacing folded) keeps at most its first occurrence;
+        # one seen three times or more is the page's structure and keeps every occurrence
+        local = [" ".join(b.lower().split()) for b in blocks]
+        counts = Counter(local)
+        first_of: dict[str, int] = {}
+        for i, k in enumerate(local):
+            first_of.setdefault(k, i)
+        for i in kept_at:
+            if counts[local[i]] == 2:
+                assert first_of[local[i]] == i
+            if counts[local[i]] >= 3:
+                assert all(verdicts[j].keep for j, k in enumerate(local) if k == local[i] and has_letters(blocks[j]))
+    check()
 
 
-@settings(max_examples=200, deadline=None)
-@given(pages(), st.data())
-def test_cross_site_pass_is_idempotent_and_never_lengthens(blocks, data):
-    once_page = page_pass(blocks)
-    keys = [block_key(b) for b in once_page]
-    chrome_keys = set(data.draw(st.lists(st.sampled_from(keys), unique=True))) if keys else set()
-    chrome_keys |= set(data.draw(st.lists(st.integers(-2**63, 2**63 - 1), max_size=3)))
-    domain = data.draw(st.sampled_from(["news.example", "", None]))
-    lookup = {domain or "": chrome_keys, "other.example": {block_key(b) for b in once_page}}
-    kept, n_removed, chars = final_blocks(once_page, keys, domain, lookup)
-    assert n_removed == len(once_page) - len(kept)
-    assert chars == sum(map(len, once_page)) - sum(map(len, kept))
-    assert len("\n\n".join(kept)) <= len("\n\n".join(once_page))
-    assert all(block_key(b) not in chrome_keys for b in kept)
-    it = iter(once_page)
-    assert all(any(b == x for x in it) for b in kept)  # a subsequence: order kept
-    again, n2, c2 = final_blocks(kept, [block_key(b) for b in kept], domain, lookup)
-    assert again == kept and n2 == 0 and c2 == 0
-    # and the within-page pass after the cross-site one removes nothing more either
-    assert page_pass(kept) == kept
+@quick_and_full(70, 200)
+def test_cross_site_pass_is_idempotent_and_never_lengthens(examples):
+    @settings(max_examples=examples, deadline=None)
+    @given(pages(), st.data())
+    def check(blocks, data):
+        once_page = page_pass(blocks)
+        keys = [block_key(b) for b in once_page]
+        chrome_keys = set(data.draw(st.lists(st.sampled_from(keys), unique=True))) if keys else set()
+        chrome_keys |= set(data.draw(st.lists(st.integers(-2**63, 2**63 - 1), max_size=3)))
+        domain = data.draw(st.sampled_from(["news.example", "", None]))
+        lookup = {domain or "": chrome_keys, "other.example": {block_key(b) for b in once_page}}
+        kept, n_removed, chars = final_blocks(once_page, keys, domain, lookup)
+        assert n_removed == len(once_page) - len(kept)
+        assert chars == sum(map(len, once_page)) - sum(map(len, kept))
+        assert len("\n\n".join(kept)) <= len("\n\n".join(once_page))
+        assert all(block_key(b) not in chrome_keys for b in kept)
+        it = iter(once_page)
+        assert all(any(b == x for x in it) for b in kept)  # a subsequence: order kept
+        again, n2, c2 = final_blocks(kept, [block_key(b) for b in kept], domain, lookup)
+        assert again == kept and n2 == 0 and c2 == 0
+        # and the within-page pass after the cross-site one removes nothing more either
+        assert page_pass(kept) == kept
+    check()
 
 
 def _final_blocks_by_union(blocks, keys, domain, chrome, title=None, headings=None):
@@ -443,20 +449,23 @@ def _final_blocks_by_union(blocks, keys, domain, chrome, title=None, headings=No
 _NOTICES = ["© 2023 Thomson Reuters. All rights reserved.", "Copyright 2012 The Associated Press. All rights reserved."]
 
 
-@settings(max_examples=200, deadline=None)
-@given(pages(), st.data())
-def test_cross_site_pass_is_the_union_rule(blocks, data):
-    blocks = blocks + data.draw(st.lists(st.sampled_from(_NOTICES), max_size=2))
-    keys = [block_key(b) for b in blocks]
-    pick = st.lists(st.sampled_from(keys), unique=True) if keys else st.just([])
-    domain = data.draw(st.sampled_from(["news.example", "", None]))
-    lookup = {domain or "": set(data.draw(pick))}
-    if data.draw(st.booleans()):
-        lookup[CROSS_SITE] = set(data.draw(pick))
-    headings = data.draw(pick) or None
-    title = data.draw(st.sampled_from([None, "Short title", *blocks[:3]]))
-    assert final_blocks(blocks, keys, domain, lookup, title, headings) == \
-        _final_blocks_by_union(blocks, keys, domain, lookup, title, headings)
+@quick_and_full(70, 200)
+def test_cross_site_pass_is_the_union_rule(examples):
+    @settings(max_examples=examples, deadline=None)
+    @given(pages(), st.data())
+    def check(blocks, data):
+        blocks = blocks + data.draw(st.lists(st.sampled_from(_NOTICES), max_size=2))
+        keys = [block_key(b) for b in blocks]
+        pick = st.lists(st.sampled_from(keys), unique=True) if keys else st.just([])
+        domain = data.draw(st.sampled_from(["news.example", "", None]))
+        lookup = {domain or "": set(data.draw(pick))}
+        if data.draw(st.booleans()):
+            lookup[CROSS_SITE] = set(data.draw(pick))
+        headings = data.draw(pick) or None
+        title = data.draw(st.sampled_from([None, "Short title", *blocks[:3]]))
+        assert final_blocks(blocks, keys, domain, lookup, title, headings) == \
+            _final_blocks_by_union(blocks, keys, domain, lookup, title, headings)
+    check()
 
 
 # ----------------------------------------------------------------------------------------- 4. row functions

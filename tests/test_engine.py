@@ -2,8 +2,8 @@
 
 - the cluster listens on 127.0.0.1 only; "threads" runs without one;
 - map_files runs the real per-file extract (two worker processes), results in input order;
-- keys, signing, LSH candidates, verification and site chrome on real data: the sample crawl (and two
-  files of the bench crawl when ../shared is present), every task on Dask, against the in-memory
+- keys, signing, LSH candidates, verification and site chrome on real data: the sample crawl (and, in the
+  slow set, two files of the bench crawl when ../shared is present), every task on Dask, against the in-memory
   `near_dup_labels` and `count_site_chrome`;
 - connected components, gathered and by large-star / small-star, on hand-made and random graphs;
 - the partition count and the scheduler never change a result.
@@ -35,6 +35,7 @@ from dedup.neardup.sign import Signed
 from dedup.sitechrome import count_bucket, scatter_occurrences
 from dedup.sources.inputs import expand_inputs
 from dedup.text.blocks import count_site_chrome
+from conftest import quick_and_full
 from on_disk import MAX_PAYLOAD, Prepared, index, sign_store, stories_frame
 
 # dedup.engine.dask_engine imports dask inside its functions: the module loads without it, the tests need it
@@ -193,6 +194,7 @@ def test_global_steps_on_the_threaded_scheduler(sample, tmp_path):
     assert_like_in_memory(sample, on_dask(sample, None, tmp_path, 3))
 
 
+@pytest.mark.slow  # two files of the bench crawl prepared (~7 s idle); quick: the same steps on the sample crawl
 def test_global_steps_on_dask_on_the_bench(bench, client, tmp_path):
     assert_like_in_memory(bench, on_dask(bench, client, tmp_path, 3))
 
@@ -247,14 +249,17 @@ def test_star_rounds_grow_slowly():
     assert rounds <= 12  # Kiveris et al.: O(log² n) rounds, about log n in practice
 
 
-@settings(max_examples=20, deadline=None)
-@given(st.integers(1, 40).flatmap(lambda n: st.tuples(
-    st.just(n),
-    st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), max_size=3 * n),
-    st.integers(1, 4))))
-def test_components_property(case):
-    n, edges, partitions = case
-    src = np.array([a for a, _ in edges], dtype=np.int64)
-    dst = np.array([b for _, b in edges], dtype=np.int64)
-    got = components_dask(n, src, dst, None, method="star", partitions=partitions)
-    np.testing.assert_array_equal(got, connected_components(n, src, dst))
+@quick_and_full(7, 20)
+def test_components_property(examples):
+    @settings(max_examples=examples, deadline=None)
+    @given(st.integers(1, 40).flatmap(lambda n: st.tuples(
+        st.just(n),
+        st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), max_size=3 * n),
+        st.integers(1, 4))))
+    def check(case):
+        n, edges, partitions = case
+        src = np.array([a for a, _ in edges], dtype=np.int64)
+        dst = np.array([b for _, b in edges], dtype=np.int64)
+        got = components_dask(n, src, dst, None, method="star", partitions=partitions)
+        np.testing.assert_array_equal(got, connected_components(n, src, dst))
+    check()

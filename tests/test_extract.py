@@ -9,7 +9,7 @@ import statistics
 import unicodedata
 from datetime import datetime, timezone
 
-from conftest import shared_path
+from conftest import quick_and_full, shared_path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -51,10 +51,13 @@ def test_normalise_text_and_block_norm_are_the_regex_rules(text):
 _BLOCK_EDGES = st.text(st.sampled_from("aΣσΑ\u0301\u0308\u1100\u1161\u11a8가ﬁ'. \n\u00a0İ1٣"), max_size=8)
 
 
-@settings(max_examples=400, deadline=None)
-@given(st.lists(_ANY_TEXT | _BLOCK_EDGES, max_size=6))
-def test_text_hash_from_block_norms(blocks):
-    assert norms_hash([normalise_text(b) for b in blocks]) == text_hash(join_blocks(blocks))
+@quick_and_full(130, 400)
+def test_text_hash_from_block_norms(examples):
+    @settings(max_examples=examples, deadline=None)
+    @given(st.lists(_ANY_TEXT | _BLOCK_EDGES, max_size=6))
+    def check(blocks):
+        assert norms_hash([normalise_text(b) for b in blocks]) == text_hash(join_blocks(blocks))
+    check()
 
 
 def test_text_hash_equal_for_formatting_only_differences():

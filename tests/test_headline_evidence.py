@@ -91,27 +91,62 @@ def test_two_stories_under_one_template_headline_stay_apart(tmp_path: Path) -> N
     assert not any(t.startswith(("Stocks rise", "Weather")) for t in data["text"])  # the headline left the text
 
 
+SHORT_COPY = "<urn:uuid:55f4ad5b-bac3-46c1-84e4-cf13f414439c>"  # s00075 in the bench crawl
+
+
+@pytest.mark.slow  # the whole bench build; quick: test_the_short_copy_joins_its_story_in_a_crawl_of_the_story
 def test_a_short_truncated_copy_reaches_its_story_through_its_headline(synd_build, bench_crawl) -> None:
     # s00075: a 44-word truncated copy with a word edited ("long heralded" for "long been heralded")
     # shares too few 5-grams with its story's other copies without its 7-word headline (round 11)
     gold = [json.loads(line) for line in (bench_crawl / "labels" / "clusters.jsonl").open()]
     story = {r["doc_id"] for r in gold if r["story_id"] == "s00075"}
-    short = "<urn:uuid:55f4ad5b-bac3-46c1-84e4-cf13f414439c>"
-    assert short in story
+    assert SHORT_COPY in story
     rows = pl.concat([pl.read_parquet(synd_build / "data", columns=["doc_id", "cluster_id"]),
                       pl.read_parquet(synd_build / "duplicates", columns=["doc_id", "cluster_id"])])
     clusters = dict(rows.filter(pl.col("doc_id").is_in(list(story))).iter_rows())
     assert len(set(clusters.values())) == 1 and len(clusters) == len(story)
 
 
-def test_published_signatures_equal_datasketch_over_the_signed_text(synd_build) -> None:
+@pytest.mark.parametrize("titles", ["signed", "left out"])
+def test_the_short_copy_joins_its_story_in_a_crawl_of_the_story(bench_crawl, tmp_path, monkeypatch, titles) -> None:
+    """The quick twin of the test above: s00075's nine copies alone (their labelled headlines and texts on
+    pages of their sites), built. The short copy joins the other eight only with its headline signed."""
+    from dedup.config import BuildConfig
+    from dedup.neardup import sign
+    from dedup.pipeline import build
+
+    labels = bench_crawl / "labels"
+    story = {r["doc_id"]: r for r in map(json.loads, (labels / "clusters.jsonl").open()) if r["story_id"] == "s00075"}
+    gold = [r for r in map(json.loads, (labels / "gold_text.jsonl").open()) if r["doc_id"] in story]
+    assert len(gold) == len(story) == 9 and SHORT_COPY in story
+    crawl = tmp_path / "s00075.jsonl"
+    crawl.write_text("".join(json.dumps({"id": r["doc_id"], "url": story[r["doc_id"]]["url"],
+                                         "html": _page(r["headline"], r["text"].split("\n\n"),
+                                                       story[r["doc_id"]]["site"])}) + "\n" for r in gold), "utf-8")
+    if titles == "left out":  # signing the text alone, as before round 13
+        monkeypatch.setattr(sign, "signed_text", lambda title, text, first_paragraph=None: text)
+    build([str(crawl)], tmp_path / "out", BuildConfig(), workers=1)
+    rows = pl.concat([pl.read_parquet(tmp_path / "out" / name, columns=["doc_id", "cluster_id"])
+                      for name in ("data", "duplicates")])
+    assert sorted(rows["doc_id"]) == sorted(story)
+    others = set(rows.filter(pl.col("doc_id") != SHORT_COPY)["cluster_id"])
+    assert len(others) == 1  # the eight longer copies are one story either way
+    joined = rows.filter(pl.col("doc_id") == SHORT_COPY)["cluster_id"].item() in others
+    assert joined == (titles == "signed"), "without its headline the short copy must stay apart, or this " \
+        "crawl no longer shows what signing the headline adds"
+
+
+@pytest.mark.parametrize("built", ["sample_build", pytest.param("synd_build", marks=pytest.mark.slow)])
+def test_published_signatures_equal_datasketch_over_the_signed_text(built, request) -> None:
     from datasketch import MinHash
 
     from dedup.neardup.minhash import shingles
 
-    sigs = pl.read_parquet(synd_build / "signatures", columns=["doc_id", "signature"])
-    data = pl.read_parquet(synd_build / "data", columns=["doc_id", "title", "text"]).sort("doc_id").head(40)
+    out = request.getfixturevalue(built)
+    sigs = pl.read_parquet(out / "signatures", columns=["doc_id", "signature"])
+    data = pl.read_parquet(out / "data", columns=["doc_id", "title", "text"]).sort("doc_id").head(40)
     joined = data.join(sigs, on="doc_id")
+    assert joined.height == data.height == 40
     hashfunc = MinHasher(num_perm=128, seed=1, hash="murmur3_32").hashfunc()  # the build's (BuildConfig.hash)
     titled = 0
     for _, title, text, signature in joined.iter_rows():

@@ -8,7 +8,7 @@ import statistics
 import time
 
 import pytest
-from conftest import shared_path
+from conftest import quick_and_full, shared_path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -281,14 +281,17 @@ _HTML_BITS = st.sampled_from(["<footer>", "</footer>", "<figure>", "</figcaption
                                "<head>", "</head>", "<meta name='copyright' content='X'>", "<", ">", "\x00"])
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.one_of(_HTML_BITS, st.text(max_size=20)), max_size=40))
-def test_html_scan_never_raises_and_decides(parts):
-    html = "".join(parts)
-    ev = html_licence_evidence(html)
-    d = decide_licence(ev + text_licence_evidence(parts))
-    assert d["licence_spdx"] and d["licence_class"] in ("open", "nc", "nd", "all-rights-reserved", "noassertion")
-    copyright_fields(parts, ev)
+@quick_and_full(100, 300)
+def test_html_scan_never_raises_and_decides(examples):
+    @settings(max_examples=examples, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(st.lists(st.one_of(_HTML_BITS, st.text(max_size=20)), max_size=40))
+    def check(parts):
+        html = "".join(parts)
+        ev = html_licence_evidence(html)
+        d = decide_licence(ev + text_licence_evidence(parts))
+        assert d["licence_spdx"] and d["licence_class"] in ("open", "nc", "nd", "all-rights-reserved", "noassertion")
+        copyright_fields(parts, ev)
+    check()
 
 
 def test_html_scan_is_fast_on_a_100kb_page():

@@ -21,7 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
-from conftest import parquet_hashes
+from conftest import parquet_hashes, quick_and_full
 from dedup import spill
 from dedup.config import BuildConfig
 from dedup.errors import ConfigError
@@ -62,6 +62,14 @@ def sample(sample_prepared, tmp_path_factory) -> Crawl:
 @pytest.fixture(scope="module")
 def bench(bench_prepared, tmp_path_factory) -> Crawl:
     return Crawl(bench_prepared, tmp_path_factory.mktemp("bench"))
+
+
+# two files of the bench crawl are prepared for the slow set only (~7 s idle); the quick set runs the same
+# checks on the sample crawl
+@pytest.fixture(params=["sample", pytest.param("bench", marks=pytest.mark.slow)])
+def crawl(request) -> Crawl:
+    """Real pages: the sample crawl, and (slow set) two files of the bench crawl."""
+    return request.getfixturevalue(request.param)
 
 
 def index_of(crawl: Crawl) -> pl.DataFrame:
@@ -154,16 +162,16 @@ def test_near_duplicates_on_disk_equal_the_in_memory_rule(sample, tmp_path, band
     assert want[1]["verified_edges"] > 0 and want[1]["candidate_edges"] > want[1]["verified_edges"]
 
 
-def test_passage_rule_on_disk_equals_the_in_memory_rule(bench, tmp_path):
+def test_passage_rule_on_disk_equals_the_in_memory_rule(crawl, tmp_path):
     """The final pass (text hashes, passages, server-page flags): the store's passages give the labels and
     figures the in-memory passages give."""
     run = lambda f, items: [f(*i) for i in items]  # noqa: E731
-    signed = sign_documents(bench.parts, bench.good, hasher_params(CONFIG), {}, run, with_hashes=True)
-    store = sign_store(bench.parts, bench.keys, bench.n, tmp_path / "sig2", CONFIG, {}, True, block_rows=97)
+    signed = sign_documents(crawl.parts, crawl.good, hasher_params(CONFIG), {}, run, with_hashes=True)
+    store = sign_store(crawl.parts, crawl.keys, crawl.n, tmp_path / "sig2", CONFIG, {}, True, block_rows=97)
     assert sum(p.total_words > 0 for p in signed.passages) > 0.9 * len(signed.passages)
     on_disk = SignatureStore(store)
     try:
-        assert [p.keys.tolist() for p in on_disk.passages(np.arange(bench.n))] == \
+        assert [p.keys.tolist() for p in on_disk.passages(np.arange(crawl.n))] == \
             [p.keys.tolist() for p in signed.passages]
         np.testing.assert_array_equal(on_disk.status(), signed.status)
         np.testing.assert_array_equal(on_disk.sites(), signed.sites)
@@ -172,13 +180,14 @@ def test_passage_rule_on_disk_equals_the_in_memory_rule(bench, tmp_path):
     params = VerifyParams.for_clusters(CONFIG)
     want = near_dup_labels(signed.sigs, signed.sizes, CONFIG.bands, CONFIG.rows, CONFIG.hot_bucket_cap, params,
                            passages=signed.passages, status=signed.status, sites=signed.sites)
-    got = near_dup_components(run, sorted(store.glob("bands-*.arrow")), bench.n, CONFIG.bands, CONFIG.hot_bucket_cap,
+    got = near_dup_components(run, sorted(store.glob("bands-*.arrow")), crawl.n, CONFIG.bands, CONFIG.hot_bucket_cap,
                               params, store, tmp_path / "edges", bands_per_group=5, edge_partitions=4,
                               components=connected_components)
     np.testing.assert_array_equal(got[0], want[0])
     assert got[1] == want[1]
 
 
+@pytest.mark.slow  # the bench's two files; quick: test_near_duplicates_on_disk_equal_the_in_memory_rule (sample)
 def test_near_duplicates_on_disk_equal_the_in_memory_rule_on_the_bench(bench, tmp_path):
     params = VerifyParams.for_clusters(CONFIG)
     want = near_dup_labels(bench.signed.sigs, bench.signed.sizes, CONFIG.bands, CONFIG.rows, CONFIG.hot_bucket_cap,
@@ -202,32 +211,34 @@ def planted(n_stories: int, copies: list[int], noise: list[float], seed: int) ->
     return np.asarray(rows, dtype=np.uint32), np.asarray(sizes, dtype=np.int64)
 
 
-@settings(max_examples=15, deadline=None)
-@given(st.integers(1, 25), st.lists(st.integers(1, 6), min_size=1, max_size=4),
-       st.lists(st.floats(0.0, 0.9), min_size=1, max_size=4), st.integers(0, 2 ** 16),
-       st.integers(1, 64), st.integers(1, 6), st.integers(1, 5), st.integers(1, 40), st.integers(1, 5))
-def test_near_duplicates_on_disk_property(tmp_path_factory, n_stories, copies, noise, seed, group, partitions, cap,
-                                          guard_batch, key_ranges):
-    sigs, sizes = planted(n_stories, copies, noise, seed)
-    n = len(sigs)
-    folder = tmp_path_factory.mktemp("planted")
-    block_rows = max(1, n // 3)
-    write_meta(folder, n, 128, block_rows)
-    order = np.random.default_rng(seed).permutation(n)  # tasks see the documents in any order
-    halves = np.array_split(order, 2)
-    for i, docs in enumerate(halves):
-        write_signed_part(docs, sigs[docs], sizes[docs], [None] * len(docs), block_rows, CONFIG.bands, CONFIG.rows,
-                          folder / f"part-{i}.arrow", folder / f"bands-{i}.arrow")
-    for b in range(n_blocks(n, block_rows)):
-        assemble_block(folder, b, sorted(folder.glob("part-*.arrow")))
-    params = VerifyParams.for_clusters(CONFIG)
-    want = near_dup_labels(sigs, sizes, CONFIG.bands, CONFIG.rows, cap, params)
-    got = near_dup_components(lambda f, items, done=None: [f(*i) for i in items], sorted(folder.glob("bands-*.arrow")),
-                              n, CONFIG.bands, cap, params, folder, folder / "edges", bands_per_group=group,
-                              edge_partitions=partitions, components=connected_components, guard_batch_edges=guard_batch,
-                              key_ranges=key_ranges)
-    np.testing.assert_array_equal(got[0], want[0])
-    assert got[1] == want[1]
+@quick_and_full(5, 15)
+def test_near_duplicates_on_disk_property(tmp_path_factory, examples):
+    @settings(max_examples=examples, deadline=None)
+    @given(st.integers(1, 25), st.lists(st.integers(1, 6), min_size=1, max_size=4),
+           st.lists(st.floats(0.0, 0.9), min_size=1, max_size=4), st.integers(0, 2 ** 16),
+           st.integers(1, 64), st.integers(1, 6), st.integers(1, 5), st.integers(1, 40), st.integers(1, 5))
+    def check(n_stories, copies, noise, seed, group, partitions, cap, guard_batch, key_ranges):
+        sigs, sizes = planted(n_stories, copies, noise, seed)
+        n = len(sigs)
+        folder = tmp_path_factory.mktemp("planted")
+        block_rows = max(1, n // 3)
+        write_meta(folder, n, 128, block_rows)
+        order = np.random.default_rng(seed).permutation(n)  # tasks see the documents in any order
+        halves = np.array_split(order, 2)
+        for i, docs in enumerate(halves):
+            write_signed_part(docs, sigs[docs], sizes[docs], [None] * len(docs), block_rows, CONFIG.bands, CONFIG.rows,
+                              folder / f"part-{i}.arrow", folder / f"bands-{i}.arrow")
+        for b in range(n_blocks(n, block_rows)):
+            assemble_block(folder, b, sorted(folder.glob("part-*.arrow")))
+        params = VerifyParams.for_clusters(CONFIG)
+        want = near_dup_labels(sigs, sizes, CONFIG.bands, CONFIG.rows, cap, params)
+        got = near_dup_components(lambda f, items, done=None: [f(*i) for i in items],
+                                  sorted(folder.glob("bands-*.arrow")), n, CONFIG.bands, cap, params, folder,
+                                  folder / "edges", bands_per_group=group, edge_partitions=partitions,
+                                  components=connected_components, guard_batch_edges=guard_batch, key_ranges=key_ranges)
+        np.testing.assert_array_equal(got[0], want[0])
+        assert got[1] == want[1]
+    check()
 
 
 def guard_reference(sigs: np.ndarray, sizes: np.ndarray, src: np.ndarray, dst: np.ndarray, jac: np.ndarray,
@@ -258,12 +269,13 @@ def guard_inputs(sigs: np.ndarray, sizes: np.ndarray) -> tuple:
     return src, dst, jac, verify(jac, contain, sizes, src, dst, params), params
 
 
-def test_the_compiled_chain_guard_equals_the_hub_by_hub_rule(bench):
-    # real pages (two files of the syndication crawl), then planted round-ups: each holds two whole
-    # unrelated stories, so it contains both (containment-only edges) and must be found as a hub
-    src, dst, jac, ok, params = guard_inputs(bench.signed.sigs, bench.signed.sizes)
-    got = drop_composite_edges(bench.signed.sigs, bench.signed.sizes, src, dst, jac, ok, params)
-    want = guard_reference(bench.signed.sigs, bench.signed.sizes, src, dst, jac, ok, params)
+def test_the_compiled_chain_guard_equals_the_hub_by_hub_rule(crawl):
+    # real pages (the sample crawl; two files of the syndication crawl in the slow set), then planted
+    # round-ups: each holds two whole unrelated stories, so it contains both (containment-only edges) and
+    # must be found as a hub
+    src, dst, jac, ok, params = guard_inputs(crawl.signed.sigs, crawl.signed.sizes)
+    got = drop_composite_edges(crawl.signed.sigs, crawl.signed.sizes, src, dst, jac, ok, params)
+    want = guard_reference(crawl.signed.sigs, crawl.signed.sizes, src, dst, jac, ok, params)
     np.testing.assert_array_equal(got[0], want[0])
     assert got[1] == want[1]
     sigs, sizes = planted(30, [3, 1, 5], [0.0, 0.2, 0.4], seed=7)

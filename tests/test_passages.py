@@ -20,7 +20,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import shared_path
+from conftest import quick_and_full, shared_path
 from dedup.neardup.lsh import VerifyParams
 from dedup.neardup.passages import (PASSAGE_MIN_WORDS, copies_by_passages, is_status_page, passages, sentence_ends,
                                     sentence_size, sentence_words, shared)
@@ -100,10 +100,13 @@ _SENTENCE_PARTS = st.sampled_from(["Mr", "mrs.", "Dr", "MX", "miss", "said", "th
                                    "\u00a0", "\u3000", " ", " ", " ", "\t"])
 
 
-@settings(max_examples=300, deadline=None)
-@given(st.lists(st.lists(_SENTENCE_PARTS, min_size=8, max_size=60).map(" ".join), max_size=4))
-def test_passages_are_the_sentence_by_sentence_rule(blocks):
-    assert _as_rows(passages(blocks)) == _passages_sentence_by_sentence(blocks)
+@quick_and_full(100, 300)
+def test_passages_are_the_sentence_by_sentence_rule(examples):
+    @settings(max_examples=examples, deadline=None)
+    @given(st.lists(st.lists(_SENTENCE_PARTS, min_size=8, max_size=60).map(" ".join), max_size=4))
+    def check(blocks):
+        assert _as_rows(passages(blocks)) == _passages_sentence_by_sentence(blocks)
+    check()
 
 
 def test_passages_are_the_sentence_by_sentence_rule_on_real_articles():

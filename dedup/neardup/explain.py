@@ -61,7 +61,8 @@ def explain_pair(out: Path, a: str, b: str) -> dict:
     shared = [int(i) for i in np.flatnonzero(keys[0] == keys[1])]
     params = VerifyParams(config["verify_jaccard"], config["verify_containment"],
                           config["verify_containment_min_jaccard"], config["verify_min_shingles"],
-                          config.get("verify_passage_coverage", 2.0), config.get("verify_passage_paragraphs", 3))
+                          config.get("verify_passage_coverage", 2.0), config.get("verify_passage_paragraphs", 3),
+                          config.get("verify_passage_site_paragraphs", 0))
     accepted = bool(verify(jac, contain, sizes, src, dst, params)[0])
     result = {
         "a": a, "b": b,
@@ -88,8 +89,10 @@ def explain_pair(out: Path, a: str, b: str) -> dict:
         result["shared_passages"] = {"coverage": round(coverage, 4), "paragraphs": paragraphs}
         if shared and not accepted and float(contain[0]) >= PASSAGE_MIN_CONTAINMENT and copies_by_passages(
                 pa_, pb_, params.passage_coverage, params.passage_paragraphs):
+            site_rule = params.passage_site_paragraphs
+            where = "" if site_rule and paragraphs >= site_rule else ", if the two pages are on different sites"
             result["verdict"] = (f"edge accepted by shared passages (coverage {coverage:.2f} from {paragraphs} "
-                                 "paragraphs), if the two pages are on different sites")
+                                 f"paragraphs){where}")
     else:
         result["exact"] = "not computed: duplicate rows do not keep their text"
     return result

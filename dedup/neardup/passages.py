@@ -14,10 +14,11 @@ takes from another, a standard wire line ("Associated Press writers contributed 
 template paragraph or two same-event sentences sit in one paragraph; a copy of a story shares
 sentences all through it.
 
-Only pages of two different sites are compared this way. Within one site, the long sentences two pages
-share are as often its own template (a standing introduction, an "about" box, a disclaimer on two or
-three pages, too few for the site pass to count) as a version of one story; versions on one site
-still join by MinHash (Jaccard, containment).
+Within one site, the long sentences two pages share are as often its own standing text (an author bio, a
+disclaimer, a newsletter blurb on two or three pages, too few for the site pass to count) as a version of
+one story, so two pages of one site need shared passages from more paragraphs of each
+(`verify_passage_site_paragraphs`, 4: one more than such standing text holds) at the same coverage: a
+news site's write-thru or updated story at a new URL shares sentences all through.
 
 Server-generated pages (`is_status_page`: a redirect, a "404 Not Found", a "Service Unavailable" page)
 are not stories: two sites' "Moved Permanently - The document has moved here" pages are alike word for

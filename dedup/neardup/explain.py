@@ -21,7 +21,7 @@ from dedup.errors import InputError
 from dedup.neardup.minhash import shingles
 from dedup.text.language import shingle_unit
 from dedup.neardup.lsh import PASSAGE_MIN_CONTAINMENT, VerifyParams, estimate, lsh_keys, verify
-from dedup.neardup.passages import copies_by_passages, passages, shared as shared_passages
+from dedup.neardup.passages import SITE_MIN_SHARED_WORDS, copies_by_passages, passages, shared_figures
 from dedup.text.normalise import split_blocks
 
 
@@ -85,12 +85,13 @@ def explain_pair(out: Path, a: str, b: str) -> dict:
         result["exact_jaccard"] = round(inter / max(1, len(sa | sb)), 4)
         result["exact_containment"] = round(inter / max(1, min(len(sa), len(sb))), 4)
         pa_, pb_ = passages(split_blocks(texts[a])), passages(split_blocks(texts[b]))
-        coverage, paragraphs = shared_passages(pa_, pb_)
+        coverage, paragraphs, words = shared_figures(pa_, pb_)
         result["shared_passages"] = {"coverage": round(coverage, 4), "paragraphs": paragraphs}
         if shared and not accepted and float(contain[0]) >= PASSAGE_MIN_CONTAINMENT and copies_by_passages(
                 pa_, pb_, params.passage_coverage, params.passage_paragraphs):
             site_rule = params.passage_site_paragraphs
-            where = "" if site_rule and paragraphs >= site_rule else ", if the two pages are on different sites"
+            one_site = site_rule and paragraphs >= site_rule and words >= SITE_MIN_SHARED_WORDS
+            where = "" if one_site else ", if the two pages are on different sites"
             result["verdict"] = (f"edge accepted by shared passages (coverage {coverage:.2f} from {paragraphs} "
                                  f"paragraphs){where}")
     else:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from dedup.neardup.minhash import _jit, band_keys
-from dedup.neardup.passages import Passages, copies_by_passages
+from dedup.neardup.passages import SITE_MIN_SHARED_WORDS, Passages, copies_by_passages
 
 if TYPE_CHECKING:
     from dedup.config import BuildConfig
@@ -177,7 +177,8 @@ def verify_passages(ok: np.ndarray, checks: np.ndarray, src: np.ndarray, dst: np
                     p: VerifyParams) -> np.ndarray:
     """The accepted mask after the passage rule (the pairs at `checks` that share passages enough,
     `passages.copies_by_passages`: from `p.passage_paragraphs` paragraphs of each on two different sites,
-    from `p.passage_site_paragraphs` on one site or where the sites are not known) and the server-page rule
+    from `p.passage_site_paragraphs` and of SITE_MIN_SHARED_WORDS words on one site or where the sites are
+    not known) and the server-page rule
     (no edge touches a server-generated page). `passages`, `status` and `sites` are indexed like `src` and
     `dst` (`sites` None: every pair is of two different sites)."""
     ok = ok.copy()
@@ -185,8 +186,9 @@ def verify_passages(ok: np.ndarray, checks: np.ndarray, src: np.ndarray, dst: np
     if sites is not None and len(checks):
         one_site = sites[src[checks]] == sites[dst[checks]]
     for i, same in zip(checks.tolist(), one_site.tolist()):
-        paragraphs = p.passage_site_paragraphs if same else p.passage_paragraphs
-        if paragraphs and copies_by_passages(passages[src[i]], passages[dst[i]], p.passage_coverage, paragraphs):
+        paragraphs, words = (p.passage_site_paragraphs, SITE_MIN_SHARED_WORDS) if same else (p.passage_paragraphs, 0)
+        if paragraphs and copies_by_passages(passages[src[i]], passages[dst[i]], p.passage_coverage, paragraphs,
+                                             words):
             ok[i] = True
     if status is not None and len(src):
         ok &= ~(status[src] | status[dst])

@@ -177,10 +177,9 @@ def verify_passages(ok: np.ndarray, checks: np.ndarray, src: np.ndarray, dst: np
                     p: VerifyParams) -> np.ndarray:
     """The accepted mask after the passage rule (the pairs at `checks` that share passages enough,
     `passages.copies_by_passages`: from `p.passage_paragraphs` paragraphs of each on two different sites,
-    from `p.passage_site_paragraphs` and of SITE_MIN_SHARED_WORDS words on one site or where the sites are
-    not known) and the server-page rule
-    (no edge touches a server-generated page). `passages`, `status` and `sites` are indexed like `src` and
-    `dst` (`sites` None: every pair is of two different sites)."""
+    from `p.passage_site_paragraphs` and of SITE_MIN_SHARED_WORDS words on one site or where neither site is
+    known) and the server-page rule (no edge touches a server-generated page). `passages`, `status` and
+    `sites` are indexed like `src` and `dst` (`sites` None: every pair is of two different sites)."""
     ok = ok.copy()
     one_site = np.zeros(len(checks), dtype=bool)
     if sites is not None and len(checks):

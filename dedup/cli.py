@@ -183,7 +183,8 @@ def build(
         metavar="NAME", help="Parameter preset: 'news' (tuned for syndicated news) or 'fineweb' (the FineWeb reference "
              "setting: word 5-grams, 14 bands x 8 rows) [default: news].", show_default=False)] = None,
     workers: Annotated[int, typer.Option(
-        metavar="N", help="Processes for reading and extraction (0 = one per CPU core).", min=0)] = 0,
+        metavar="N", help="Processes for reading and extraction (0 = one per CPU core, or none besides this one for a "
+             "crawl under 4 MiB a core).", min=0)] = 0,
     shard_mb: Annotated[Optional[int], typer.Option(
         metavar="MB", help="Target uncompressed size of one data shard in MiB [default: 512].", min=1)] = None,
     licence: Annotated[Optional[str], typer.Option(
@@ -230,8 +231,7 @@ def build(
     try:
         cfg = load_config(config, preset=preset, shard_bytes=shard_mb * 1024 * 1024 if shard_mb else None,
                           licence_classes=licence, withhold_text=withhold_text)
-        n_workers = workers or os.cpu_count() or 1
-        summary = run_build(crawl, out, cfg, workers=n_workers, overwrite=overwrite, progress=bar,
+        summary = run_build(crawl, out, cfg, workers=workers, overwrite=overwrite, progress=bar,
                             previous=previous, dask=dask_options(engine, scheduler, dask_components, dashboard),
                             resume=resume, memory=memory)
     except DedupError as exc:

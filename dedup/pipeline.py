@@ -521,7 +521,8 @@ def build(inputs: list[str], out: Path, config: BuildConfig, *, workers: int = 1
     next version: every previous record carried over with the same doc_id, new documents deduplicated
     against it as well as among themselves. With `resume`, the work an interrupted run of the same
     inputs and config left behind is reused. `memory`: the budget of the global steps (a size such as
-    "4G"; default a fraction of this machine's RAM), which never changes the output."""
+    "4G"; default a fraction of this machine's RAM), which never changes the output. `workers` 0: chosen
+    from the input's size (`embedded.auto_workers`)."""
     out = Path(out)
     progress = progress or Progress()
     not_read: list[FileNotRead] = []
@@ -533,6 +534,9 @@ def build(inputs: list[str], out: Path, config: BuildConfig, *, workers: int = 1
     input_bytes = [storage.size(f.path) for f in files]  # once: for a URL each is a request
     fingerprint = build_fingerprint([(f.name, n, _mtime(f.path)) for f, n in zip(files, input_bytes)],
                                     config.sha256(), _previous_fingerprint(previous))
+    if workers <= 0:  # one per core; the embedded engine runs a crawl of a few MiB in this process
+        workers = (os.cpu_count() or 1) if dask else embedded.auto_workers(sum(input_bytes), size_known=all(
+            n or not storage.is_url(f.path) for f, n in zip(files, input_bytes)))
     budget = Budget.of(memory, (dask.workers or workers) if dask else workers)
     stage_dir, _ = take_staging(out, resume)
     work = WorkDir(stage_dir)

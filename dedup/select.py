@@ -7,11 +7,12 @@ input order.
 
 from __future__ import annotations
 
+import hashlib
+
 import numpy as np
 import polars as pl
 
 from dedup.errors import ConfigError
-from dedup.neardup.cluster import cluster_id_for
 from dedup.rights.attribution import agency_of_domain
 
 # rule name -> (column, descending); nulls always sort last
@@ -96,6 +97,11 @@ def on_agency_domain() -> pl.Expr:
     """`domain` is a wire agency's own site (the `agency_domain` rule's column)."""
     return pl.col("domain").map_elements(lambda d: agency_of_domain(d) is not None,
                                          return_dtype=pl.Boolean).alias("on_agency_domain")
+
+
+def cluster_id_for(first_doc_id: str) -> str:
+    """A cluster's id from its smallest member doc_id: stable under input order and sharding."""
+    return "c" + hashlib.sha1(first_doc_id.encode("utf-8")).hexdigest()[:16]
 
 
 def with_cluster_ids(members: pl.DataFrame) -> pl.DataFrame:

@@ -9,6 +9,7 @@ from typer.testing import CliRunner
 
 from conftest import copy_of
 from dedup.cli import app
+from dedup.engine.embedded import auto_workers
 
 runner = CliRunner()
 
@@ -35,10 +36,18 @@ def test_non_empty_output_needs_overwrite(tmp_path):
     result = runner.invoke(app, ["build", str(crawl), "--out", str(out)])
     assert result.exit_code == 2 and "--overwrite" in result.output
     assert (out / "keep.txt").exists()
-    result = runner.invoke(app, ["build", str(crawl), "--out", str(out), "--overwrite", "--workers", "1"])
+    result = runner.invoke(app, ["build", str(crawl), "--out", str(out), "--overwrite"])
     assert result.exit_code == 0, result.output
     assert not (out / "keep.txt").exists() and (out / "run.json").exists()
     assert "canonical" in result.output
+    # --workers 0 (the default) on a one-line crawl: no worker process is spawned for it
+    assert json.loads((out / "run.json").read_text())["timings_s"]["workers"] == 1
+
+
+def test_auto_workers_one_per_core_at_most_one_per_4_mib():
+    mib = 1024 * 1024
+    assert [auto_workers(n * mib, cores=4) for n in (0, 1, 4, 5, 8, 9, 100)] == [1, 1, 1, 2, 2, 3, 4]
+    assert auto_workers(0, size_known=False, cores=4) == 4  # an object store that gives no sizes
 
 
 def test_unwritable_output_is_exit_2(tmp_path):

@@ -13,11 +13,12 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from dedup.neardup.cluster import cluster_id_for, connected_components
+from dedup.neardup.cluster import connected_components
 from dedup.config import BuildConfig
 from dedup.neardup.minhash import MinHasher
 from dedup.neardup.lsh import VerifyParams, candidate_edges, estimate, verify
 from dedup.pipeline import build
+from dedup.select import cluster_id_for
 
 VOCAB = (
     "alpha bridge council river harbor minister budget vote storm fossil museum heater recall county engineer "

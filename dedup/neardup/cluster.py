@@ -1,8 +1,7 @@
-"""cluster: verified candidate edges -> connected components with deterministic cluster ids."""
+"""cluster: verified candidate edges -> connected components (their ids: `select.cluster_id_for`)."""
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 
 import numpy as np
@@ -54,11 +53,6 @@ def flatten(parent: np.ndarray) -> None:
     is never larger than the node, so it is final when the node is reached)."""
     for x in range(len(parent)):
         parent[x] = parent[parent[x]]
-
-
-def cluster_id_for(first_doc_id: str) -> str:
-    """A cluster's id from its smallest member doc_id: stable under input order and sharding."""
-    return "c" + hashlib.sha1(first_doc_id.encode("utf-8")).hexdigest()[:16]
 
 
 CandidateEdges = Callable[[np.ndarray, int], tuple[np.ndarray, np.ndarray, CandidateStats]]

@@ -61,6 +61,9 @@ class BuildConfig:
     # document's passage words (above 1: never), from at least this many paragraphs of each
     verify_passage_coverage: float = field(default=0.5, metadata=_range(0.0, 2.0))
     verify_passage_paragraphs: int = field(default=3, metadata=_range(1, None))
+    # ...and, for two pages of one site, from at least this many (0: never within a site): a site's own
+    # standing paragraphs on two or three of its pages (a bio, a disclaimer, a newsletter blurb) are not a copy
+    verify_passage_site_paragraphs: int = field(default=4, metadata=_range(0, None))
     # repeated blocks across a site (see dedup/text/blocks.py)
     site_chrome: bool = True
     site_min_stories: int = field(default=4, metadata=_range(2, None, "one story alone is not a repeat"))

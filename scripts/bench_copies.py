@@ -25,6 +25,12 @@ Negative kinds (two different stories): `template` (two stories on two pages of 
 copyright and contributor lines), `same_event` (two stories with the same dateline and two shared
 sentences), `error_page` (two sites' "page not found" pages with the same CMS text), `redirect` and
 `server_error` (server-generated "Moved Permanently" / "Not Found" pages of two sites).
+Same-site kinds (pages of one real site, or one page's chrome twice, at different URLs; made after all the
+others with a generator of their own, so the pairs above do not change): `same_site_write_thru` (a news
+site's later version at a new URL: a new top, the first two paragraphs and a fifth of the other sentences
+reworded, the tail cut), `same_site_trimmed` (a mobile or AMP cut, the first 30-50 % of the paragraphs), and
+the negative `same_site_template` (two or three different short stories carrying the same 2-3 standing
+paragraphs of the site: a bio, a disclaimer, a newsletter blurb, a comments note).
 
 Every story is used by one pair only (a donor story gives the new text of write-thrus and rewrites and
 is used nowhere else), so any merge between pages of two different pairs is also a false positive
@@ -563,8 +569,13 @@ def server_page(title: str, body: str, host: str, path: str) -> str:
 
 # ---------------------------------------------------------------- the pair plan
 
-POSITIVE = ("sister", "syndicated", "trimmed", "write_thru", "outlet_edit", "rewrite", "recapture")
-NEGATIVE = ("template", "shared_quote", "wire_line", "same_event", "error_page", "redirect", "server_error")
+OTHER_SITES_POSITIVE = ("sister", "syndicated", "trimmed", "write_thru", "outlet_edit", "rewrite", "recapture")
+OTHER_SITES_NEGATIVE = ("template", "shared_quote", "wire_line", "same_event", "error_page", "redirect",
+                        "server_error")
+SAME_SITE_POSITIVE = ("same_site_write_thru", "same_site_trimmed")
+SAME_SITE_NEGATIVE = ("same_site_template",)
+POSITIVE = OTHER_SITES_POSITIVE + SAME_SITE_POSITIVE
+NEGATIVE = OTHER_SITES_NEGATIVE + SAME_SITE_NEGATIVE
 
 
 @dataclass
@@ -598,6 +609,156 @@ def _sister_host(host: str) -> str:
     return f"www.{name}-{hashlib.sha1(host.encode()).hexdigest()[:4]}.com"
 
 
+_FIRST_NAMES = ["Jane", "Mark", "Priya", "Tom", "Elena", "David", "Grace", "Omar", "Linda", "Kevin", "Sofia", "Ray"]
+_LAST_NAMES = ["Holloway", "Brennan", "Okafor", "Lindqvist", "Marsh", "Delgado", "Whitaker", "Nakamura", "Fenwick",
+               "Castillo", "Pryor", "Abernathy"]
+_BEATS = ["city hall and the county budget", "schools, colleges and the state education board",
+          "courts, crime and public safety", "the regional economy, small business and real estate",
+          "health care, hospitals and public health", "transportation, housing and development"]
+# a site's standing paragraphs around its stories (each two or three sentences of 8+ words): `{site}`, `{host}`,
+# `{name}`, `{first}`, `{beat}`, `{year}`, `{town}` filled per pair, so a filled template is on that pair's pages only
+_TEMPLATE_PARAGRAPHS = {
+    "bio": ["{name} is a staff writer for {site} who covers {beat} in {town} and the surrounding area. "
+            "Before joining {site} in {year}, {first} reported for several daily newspapers across the Midwest. "
+            "Reach {first} by email at {mail}@{host} or follow on social media for the latest updates.",
+            "{name} has written about {beat} for {site} since {year} and previously worked as a producer for "
+            "public radio in {town}. Story tips and corrections can be sent to {mail}@{host} at any time of day."],
+    "disclaimer": ["Editor's note: The views expressed in this column are those of the author and do not necessarily "
+                   "reflect the opinions of {site} or its owners. Readers who would like to respond can submit a "
+                   "letter of no more than 250 words through the form on our opinion page.",
+                   "This content is provided for general information only and should not be taken as legal, "
+                   "financial or medical advice of any kind. {site} may earn a commission when readers buy "
+                   "products through links in our articles, which never affects what our reporters cover."],
+    "newsletter": ["Sign up for the {site} morning newsletter to get the top stories from {town} delivered to your "
+                   "inbox every weekday. You can unsubscribe at any time, and we will never share your email "
+                   "address with anyone else.",
+                   "Local journalism in {town} depends on readers like you, and a subscription to {site} starts at "
+                   "less than a dollar a week. Subscribers get unlimited access to every story, the daily e-edition "
+                   "and our weekend newsletters."],
+    "comments": ["We welcome comments that advance the conversation about the stories we publish on {site}. Comments "
+                 "that include personal attacks, profanity or links to other websites will be removed by our "
+                 "moderators without notice.",
+                 "Have a news tip or a correction for the {site} newsroom in {town}? Call our news desk or write to "
+                 "{mail}@{host}, and an editor will review every message we receive within one business day."],
+}
+_TOWNS = ["Springfield", "Riverside", "Fairview", "Georgetown", "Madison", "Clinton", "Ashland", "Dover", "Oxford"]
+
+
+def site_template(host: str, rng: random.Random) -> tuple[list[str], list[str]]:
+    """A site's standing paragraphs for one pair: (before the story, after it), two or three of a bio, a
+    disclaimer, a newsletter blurb and a comments or tips note, filled with names of their own."""
+    first, last = rng.choice(_FIRST_NAMES), rng.choice(_LAST_NAMES)
+    name = host.removeprefix("www.").split(".")[0]
+    fill = {"site": name.replace("-", " ").title(), "host": host.removeprefix("www."), "name": f"{first} {last}",
+            "first": first, "beat": rng.choice(_BEATS), "year": rng.randrange(2004, 2019), "town": rng.choice(_TOWNS),
+            "mail": f"{first[0]}{last}".lower()}
+    kinds = rng.sample(sorted(_TEMPLATE_PARAGRAPHS), k=rng.choice([2, 3, 3]))
+    before, after = [], []
+    for kind in kinds:
+        text = rng.choice(_TEMPLATE_PARAGRAPHS[kind]).format(**fill)
+        (before if kind == "disclaimer" and rng.random() < 0.5 else after).append(text)
+    return before, after
+
+
+def same_site_edit(kind: str, story: Story, donor: Story | None, rng: random.Random) -> tuple[str, list[str]]:
+    """(headline, paragraphs) of a same-site version: `same_site_write_thru` is a news site's later
+    version of its own story at a new URL (a new top of two or three paragraphs, the first two
+    paragraphs reworded, a fifth of the other sentences reworded, one to three paragraphs cut from the
+    end); `same_site_trimmed` its mobile or AMP cut (the first 30-50 % of the paragraphs)."""
+    paras = list(story.paragraphs)
+    if kind == "same_site_trimmed":
+        return story.headline, paras[:max(3, round(len(paras) * rng.uniform(0.3, 0.5)))]
+    assert donor is not None
+    top = [p for p in donor.paragraphs if len(p.split()) >= 12][:rng.choice([2, 3])]
+    body = []
+    for i, p in enumerate(paras):
+        body.append(" ".join(reword(t, rng) if i < 2 or rng.random() < 0.2 else t for t in sentences(p)))
+    cut = rng.randint(1, 3)
+    if len(body) - cut >= 4:
+        body = body[:-cut]
+    return ("UPDATE: " if rng.random() < 0.3 else "") + story.headline, top + body
+
+
+def same_site_pairs(plan: Plan, split: str, pool: list[Story], spares: list[list[Story]], chromes: list[Chrome],
+                    per: int, n_pair: int, counts: Counter, rng: random.Random) -> int:
+    """The same-site kinds of one split (pages on one chrome page, so one site and template, at different
+    URLs): `same_site_write_thru` (a write-thru of the story), `same_site_trimmed` (a mobile or AMP cut,
+    the first 30-70 % of the paragraphs), both with the site's standing paragraphs on both pages half the
+    time; and `same_site_template` (two different short stories, or three, that carry the same 2-3
+    standing paragraphs of the site: a bio, a disclaimer, a newsletter blurb). Returns the last pair
+    number used."""
+    def take(min_paras: int) -> Story | None:
+        for source in (pool, *spares):
+            for i, s in enumerate(source):
+                if len(s.paragraphs) >= min_paras:
+                    return source.pop(i)
+        return None
+
+    by_site: dict[str, list[Chrome]] = defaultdict(list)
+    for c in chromes:
+        by_site[c.host.removeprefix("www.")].append(c)
+
+    def take_chromes(n: int) -> list[Chrome]:
+        """n pages of one site, the least used first: two or three pages of one real site (one template, their
+        own teasers and links) where the split has such sites, else one page n times."""
+        multi = [cs for cs in by_site.values() if len(cs) >= n]
+        if multi:
+            site = min(multi, key=lambda cs: (sum(c.uses for c in cs), chromes.index(cs[0])))
+            taken = sorted(site, key=lambda c: (c.uses, chromes.index(c)))[:n]
+        else:
+            taken = [min(chromes, key=lambda c: (c.uses, chromes.index(c)))] * n
+        for c in taken:
+            c.uses += 1
+        return taken
+
+    for kind in SAME_SITE_POSITIVE + SAME_SITE_NEGATIVE:
+        for _ in range(per):
+            info = {"kind": kind, "split": split}
+            if kind in SAME_SITE_POSITIVE:
+                story = take(5)
+                donor = take(5) if kind == "same_site_write_thru" else None
+                if story is None or (kind == "same_site_write_thru" and donor is None):
+                    break
+                n_pair += 1
+                c, c2 = take_chromes(2)
+                before, after = site_template(c.host, rng) if rng.random() < 0.5 else ([], [])
+                headline, paras = same_site_edit(kind, story, donor, rng)
+                a = plan.page(split, n_pair, "a", _url(c.host, story.headline, plan),
+                              render(c, story.headline, before + story.paragraphs + after), story=story.key,
+                              chrome=c.key)
+                trimmed_before, trimmed_after = (before, after) if rng.random() < 0.5 else ([], [])
+                if kind == "same_site_write_thru":
+                    trimmed_before, trimmed_after = before, after
+                b = plan.page(split, n_pair, "b", _url(c.host, headline, plan),
+                              render(c2, headline, trimmed_before + paras + trimmed_after), story=story.key,
+                              chrome=c2.key, donor=donor.key if donor else None)
+                plan.pairs.append({"a": a, "b": b, "label": "same", **info})
+                counts[(split, kind)] += 1
+                continue
+            sides = 3 if rng.random() < 0.5 else 2
+            found = [take(2) for _ in range(sides)]
+            if any(s is None for s in found):
+                break
+            n_pair += 1
+            pages = take_chromes(sides)
+            c = pages[0]
+            before, after = site_template(c.host, rng)
+            ids = []
+            for side, s, page in zip("abc", found, pages):
+                assert s is not None
+                paras = s.paragraphs[:rng.randint(2, 5)]  # short stories: the template weighs more
+                ids.append(plan.page(split, n_pair, side, _url(c.host, s.headline, plan),
+                                     render(page, s.headline, before + paras + after), story=s.key,
+                                     chrome=page.key))
+            for other in ids[1:]:
+                plan.pairs.append({"a": ids[0], "b": other, "label": "different", **info})
+                counts[(split, kind)] += 1
+            if len(ids) == 3:
+                plan.pairs.append({"a": ids[1], "b": ids[2], "label": "different", **info})
+                counts[(split, kind)] += 1
+    return n_pair
+
+
 def make(shared: Path, out: Path, seed: int = 12, per_kind: int = 24) -> dict:
     """Write out/crawl.jsonl.gz (id, url, html), out/pairs.jsonl (a, b, label, kind, split) and
     out/pages.jsonl (what each page is made of)."""
@@ -619,6 +780,7 @@ def make(shared: Path, out: Path, seed: int = 12, per_kind: int = 24) -> dict:
         rng.shuffle(pool)
     quotas = {"tune": per_kind, "heldout": max(4, per_kind * 5 // 12)}
     n_pair = 0
+    states: dict[str, tuple[list[Story], list[list[Story]], list[Chrome], int]] = {}
     for split in ("tune", "heldout"):
         pool = pools[split]
         spares = [p for other, p in pools.items() if other != split]  # what the other split leaves
@@ -649,13 +811,14 @@ def make(shared: Path, out: Path, seed: int = 12, per_kind: int = 24) -> dict:
             best.uses += 1
             return best
 
-        quota = {k: per for k in POSITIVE + NEGATIVE}
+        states[split] = (pool, spares, pool_chromes, per)
+        quota = {k: per for k in OTHER_SITES_POSITIVE + OTHER_SITES_NEGATIVE}
         quota["recapture"] = per // 3
         quota["redirect"] = quota["server_error"] = quota["error_page"] = per // 2
         quota["sister"] = min(per, len(multi_sites))
         quota["template"] = min(per, len(multi_sites))
         sites_cycle = list(multi_sites)
-        for kind in POSITIVE + NEGATIVE:
+        for kind in OTHER_SITES_POSITIVE + OTHER_SITES_NEGATIVE:
             for _ in range(quota[kind]):
                 n_pair += 1
                 pair = n_pair
@@ -737,6 +900,13 @@ def make(shared: Path, out: Path, seed: int = 12, per_kind: int = 24) -> dict:
                               story=s2.key, chrome=c2.key)
                 plan.pairs.append({"a": a, "b": b, "label": "different", **info})
                 counts[(split, kind)] += 1
+    # the same-site kinds come after every other pair of both splits, from a generator of their own: the
+    # pairs above stay those of earlier versions of this script (same seed, same pages)
+    # (held-out first: its positives take its own stories; each split takes its own pool's stories first)
+    for split in ("heldout", "tune"):
+        pool, spares, pool_chromes, per = states[split]
+        n_pair = same_site_pairs(plan, split, pool, spares, pool_chromes, max(4, per // 2), n_pair, counts,
+                                 random.Random(f"{seed}-{split}-same-site"))
     out.mkdir(parents=True, exist_ok=True)
     with gzip.open(out / "crawl.jsonl.gz", "wt", encoding="utf-8") as f:
         for p in plan.pages:

@@ -5,6 +5,9 @@
 - two different stories that share a quoted paragraph, a standard wire line or two same-event
   sentences are not;
 - redirect and error pages are server pages; a story whose headline says "Found" or "Forbidden" is not;
+- on one site, a write-thru at a new URL is a copy by its passages too (from more paragraphs than across
+  sites), while two stories carrying the site's standing paragraphs (a bio, a disclaimer, a newsletter
+  blurb) are not;
 - on real article text (../shared/corpora), every trimmed and outlet-edited copy is found, and no two
   different articles are.
 """
@@ -21,11 +24,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import quick_and_full, shared_path
-from dedup.neardup.lsh import VerifyParams
-from dedup.neardup.passages import (PASSAGE_MIN_WORDS, copies_by_passages, is_status_page, passages, sentence_ends,
-                                    sentence_size, sentence_words, shared)
+from dedup.neardup.lsh import VerifyParams, verify_passages
+from dedup.neardup.passages import (PASSAGE_MIN_WORDS, SITE_MIN_SHARED_WORDS, copies_by_passages, is_status_page,
+                                    passages, sentence_ends, sentence_size, sentence_words, shared, shared_figures)
 
 COVERAGE = VerifyParams().passage_coverage  # the default rule
+SITE_PARAGRAPHS = VerifyParams().passage_site_paragraphs
 
 STORY = [
     "WILSON, N.Y. (AP) - An early morning blast leveled a house in western New York on Tuesday, killing a girl "
@@ -147,6 +151,58 @@ def test_different_stories_sharing_a_quote_a_wire_line_or_event_sentences_are_no
     assert not copies_by_passages(passages(STORY[:1] + WIRE_LINES), passages(OTHER[:1] + WIRE_LINES), COVERAGE, 3)
 
 
+# a site's standing paragraphs after its stories: an author bio, a disclaimer and a newsletter blurb
+STANDING = [
+    "Carolyn Marsh is a staff writer for the Lockport Journal who covers courts, crime and public safety in "
+    "Niagara County. Before joining the Journal in 2009, she reported for several daily newspapers in Ohio.",
+    "The views expressed in reader comments are those of their authors and do not necessarily reflect the "
+    "opinions of the Lockport Journal or its owners. Comments that include personal attacks will be removed.",
+    "Sign up for the Lockport Journal morning newsletter to get the top stories from Niagara County delivered "
+    "to your inbox every weekday. You can unsubscribe at any time.",
+]
+NEW_TOP = ["Investigators said Wednesday that a propane leak caused the explosion that leveled the home and killed "
+           "12-year-old Sarah Johnson, the county fire coordinator told reporters at an afternoon briefing.",
+           "The coordinator said a line to the home's furnace had cracked during the cold snap, and gas had "
+           "collected in the basement overnight before a spark set it off shortly before dawn."]
+
+
+def _verdicts(pairs: list[tuple[list[str], list[str]]], same_site: bool, p: VerifyParams | None = None) -> list[bool]:
+    """`lsh.verify_passages` on pairs of documents (blocks), on one site or on two."""
+    found = [passages(blocks) for pair in pairs for blocks in pair]
+    src, dst = np.arange(0, len(found), 2), np.arange(1, len(found), 2)
+    sites = np.asarray([7 if same_site else 7 + i for i in range(len(found))], dtype=np.uint64)
+    ok = verify_passages(np.zeros(len(src), dtype=bool), np.arange(len(src)), src, dst, found, None, sites,
+                         p or VerifyParams())
+    return ok.tolist()
+
+
+def test_on_one_site_a_write_thru_is_a_copy_and_standing_paragraphs_are_not():
+    write_thru = NEW_TOP + STORY[1:6]  # a new top, the old lead gone, the last paragraph cut
+    # a site's own later version of the story at a new URL, its standing paragraphs on both pages
+    versions = [(STORY, write_thru), (STORY + STANDING, write_thru + STANDING)]
+    assert _verdicts(versions, same_site=True) == [True, True]
+    # two different stories with the same three standing paragraphs: half of the shorter one's words and three
+    # paragraphs, which joins two pages of different sites, but not two pages of one site
+    standing = [(STORY[:2] + STANDING, OTHER[:2] + STANDING), (STORY[:1] + STANDING, OTHER[:1] + STANDING)]
+    assert all(shared(passages(a), passages(b))[0] >= COVERAGE for a, b in standing)
+    assert all(shared(passages(a), passages(b))[1] == 3 for a, b in standing)
+    assert _verdicts(standing, same_site=True) == [False, False]
+    # five one-sentence subheads two pages of a site keep (a listicle's, a sidebar's) under two short stories:
+    # five paragraphs and most of the words, but not a story's worth of them
+    subheads = ["Walk the treetop trail above the beech forest at Beelitz this weekend.",
+                "Jump from the floating sauna straight into the cold waters of the lake.",
+                "Climb the ropes course in the pine woods near the old railway station.",
+                "Spend a slow afternoon in the thermal baths at the edge of the town.",
+                "Try the vegan cupcakes and cake pops at the bakery on the market square."]
+    listed = [(STORY[:1] + subheads, OTHER[:1] + subheads)]
+    coverage, paragraphs, words = shared_figures(passages(listed[0][0]), passages(listed[0][1]))
+    assert coverage >= COVERAGE and paragraphs == 5 and words < SITE_MIN_SHARED_WORDS
+    assert _verdicts(listed, same_site=True) == [False]
+    # 0: never on one site (the rule before); the default asks one paragraph more than the standing text holds
+    assert _verdicts(versions, True, VerifyParams(passage_site_paragraphs=0)) == [False, False]
+    assert SITE_PARAGRAPHS == 4 and shared(passages(STORY), passages(write_thru))[1] == 5
+
+
 ZH_STORY = [
     "新华社北京1月5日电 国务院总理今天主持召开国务院常务会议，部署进一步做好稳就业工作。会议指出，就业是最大的民生，"
     "要把稳就业摆在更加突出的位置。",
@@ -259,6 +315,21 @@ def test_on_real_articles_cuts_and_edits_are_copies_and_different_articles_are_n
     assert merged == []
 
 
+def test_on_real_articles_one_site_versions_are_copies_and_standing_paragraphs_join_nothing():
+    """On one site: a write-thru of each article (the next article's first two paragraphs as its new top, the
+    old lead and last paragraph gone: 4 paragraphs kept of a 6-paragraph article) is a copy; the first one or
+    two paragraphs of two different articles, each followed by the site's three standing paragraphs, are not."""
+    articles = _articles()
+    versions = [(paras, articles[(i + 1) % len(articles)][:2] + paras[1:-1]) for i, paras in enumerate(articles)]
+    # every one that keeps a story's worth of passage words (all but the 3 shortest of 80; MinHash has those)
+    joined = _verdicts(versions, same_site=True)
+    assert joined == [shared_figures(passages(a), passages(b))[2] >= SITE_MIN_SHARED_WORDS for a, b in versions]
+    assert sum(joined) >= 0.95 * len(versions)
+    short = [(a[:1 + i % 2] + STANDING, b[:1 + i % 2] + STANDING)
+             for i, (a, b) in enumerate(zip(articles, articles[1:]))]
+    assert not any(_verdicts(short, same_site=True))
+
+
 # ---------------------------------------------------------------- in a build
 
 def _page(site: str, headline: str, paragraphs: list[str]) -> str:
@@ -307,3 +378,41 @@ def test_a_build_joins_an_edited_cut_across_sites_and_never_a_server_page(tmp_pa
     assert cluster["full"] == cluster["cut"]
     assert len({cluster[d] for d in cluster if d not in ("full", "cut")}) == 4  # each alone
     assert cluster["other"] != cluster["full"]
+
+
+def test_a_build_joins_a_write_thru_on_one_site_and_not_pages_sharing_standing_paragraphs(tmp_path):
+    """Four pages of one site: a story, its write-thru at a new URL (a new top, the old lead and last paragraph
+    gone, teasers of its own), and two other pages with the site's three standing paragraphs. The write-thru
+    joins by its passages (with `verify_passage_site_paragraphs = 0`, the rule before, it stays apart); the
+    standing paragraphs join nothing."""
+    from dedup.config import BuildConfig
+    from dedup.pipeline import build
+    import polars as pl
+
+    site, headline = "Lockport Journal", "Explosion kills girl, levels home in N.Y. town"
+    teasers = ["Also in the Journal: the Lockport city council agreed on Monday to repave six blocks of Pine "
+               "Avenue this summer, after years of complaints from the shop owners along the street.",
+               "Lockport police are asking for help finding a teenager who has not been seen since she left a "
+               "friend's house on Willow Street late on Saturday evening, the department said."]
+    pages = {"story": (headline, STORY + STANDING),
+             "update": ("Propane leak caused deadly blast, investigators say",
+                        NEW_TOP + STORY[1:6] + teasers + STANDING),
+             "schools": ("Board votes to close three schools", OTHER[:2] + STANDING),
+             "buildings": ("Board to sell two school buildings", OTHER[2:] + STANDING)}
+    records = [{"id": doc, "url": f"https://www.lockportjournal.example/news/{doc}.html", "html": _page(site, *page)}
+               for doc, page in pages.items()]
+    crawl = tmp_path / "crawl.jsonl"
+    crawl.write_text("".join(json.dumps(r) + "\n" for r in records), "utf-8")
+
+    def clusters(config: BuildConfig, out: str) -> dict[str, str]:
+        build([str(crawl)], tmp_path / out, config, workers=1)
+        rows = pl.concat([pl.read_parquet(sorted((tmp_path / out / t).rglob("*.parquet")),
+                                          columns=["doc_id", "cluster_id"]) for t in ("data", "duplicates")])
+        return dict(rows.iter_rows())
+
+    cluster = clusters(BuildConfig(), "out")
+    assert sorted(cluster) == sorted(pages)
+    assert cluster["story"] == cluster["update"]
+    assert len({cluster[d] for d in ("story", "schools", "buildings")}) == 3
+    before = clusters(BuildConfig(verify_passage_site_paragraphs=0), "before")
+    assert len(set(before.values())) == 4

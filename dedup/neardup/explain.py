@@ -21,7 +21,7 @@ from dedup.errors import InputError
 from dedup.neardup.minhash import shingles
 from dedup.text.language import shingle_unit
 from dedup.neardup.lsh import PASSAGE_MIN_CONTAINMENT, VerifyParams, estimate, lsh_keys, verify
-from dedup.neardup.passages import copies_by_passages, passages, shared as shared_passages
+from dedup.neardup.passages import SITE_MIN_SHARED_WORDS, copies_by_passages, passages, shared_figures
 from dedup.text.normalise import split_blocks
 
 
@@ -61,7 +61,8 @@ def explain_pair(out: Path, a: str, b: str) -> dict:
     shared = [int(i) for i in np.flatnonzero(keys[0] == keys[1])]
     params = VerifyParams(config["verify_jaccard"], config["verify_containment"],
                           config["verify_containment_min_jaccard"], config["verify_min_shingles"],
-                          config.get("verify_passage_coverage", 2.0), config.get("verify_passage_paragraphs", 3))
+                          config.get("verify_passage_coverage", 2.0), config.get("verify_passage_paragraphs", 3),
+                          config.get("verify_passage_site_paragraphs", 0))
     accepted = bool(verify(jac, contain, sizes, src, dst, params)[0])
     result = {
         "a": a, "b": b,
@@ -84,12 +85,15 @@ def explain_pair(out: Path, a: str, b: str) -> dict:
         result["exact_jaccard"] = round(inter / max(1, len(sa | sb)), 4)
         result["exact_containment"] = round(inter / max(1, min(len(sa), len(sb))), 4)
         pa_, pb_ = passages(split_blocks(texts[a])), passages(split_blocks(texts[b]))
-        coverage, paragraphs = shared_passages(pa_, pb_)
+        coverage, paragraphs, words = shared_figures(pa_, pb_)
         result["shared_passages"] = {"coverage": round(coverage, 4), "paragraphs": paragraphs}
         if shared and not accepted and float(contain[0]) >= PASSAGE_MIN_CONTAINMENT and copies_by_passages(
                 pa_, pb_, params.passage_coverage, params.passage_paragraphs):
+            site_rule = params.passage_site_paragraphs
+            one_site = site_rule and paragraphs >= site_rule and words >= SITE_MIN_SHARED_WORDS
+            where = "" if one_site else ", if the two pages are on different sites"
             result["verdict"] = (f"edge accepted by shared passages (coverage {coverage:.2f} from {paragraphs} "
-                                 "paragraphs), if the two pages are on different sites")
+                                 f"paragraphs){where}")
     else:
         result["exact"] = "not computed: duplicate rows do not keep their text"
     return result

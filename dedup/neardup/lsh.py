@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from dedup.neardup.minhash import _jit, band_keys
-from dedup.neardup.passages import Passages, copies_by_passages
+from dedup.neardup.passages import SITE_MIN_SHARED_WORDS, Passages, copies_by_passages
 
 if TYPE_CHECKING:
     from dedup.config import BuildConfig
@@ -32,13 +32,15 @@ class VerifyParams:
     min_shingles: int = 20  # containment only counts when the smaller doc has this many shingles
     # or on shared passages (neardup/passages.py): this share of the smaller doc's passage words...
     passage_coverage: float = 0.5  # (above 1: never)
-    passage_paragraphs: int = 3  # ...from at least this many paragraphs of each
+    passage_paragraphs: int = 3  # ...from at least this many paragraphs of each (two sites' pages)...
+    passage_site_paragraphs: int = 4  # ...or of each of two pages of one site (0: never within a site)
 
     @classmethod
     def for_clusters(cls, config: BuildConfig) -> VerifyParams:
         """The final clustering's acceptance rule."""
         return cls(config.verify_jaccard, config.verify_containment, config.verify_containment_min_jaccard,
-                   config.verify_min_shingles, config.verify_passage_coverage, config.verify_passage_paragraphs)
+                   config.verify_min_shingles, config.verify_passage_coverage, config.verify_passage_paragraphs,
+                   config.verify_passage_site_paragraphs)
 
     @classmethod
     def for_stories(cls, config: BuildConfig) -> VerifyParams:
@@ -173,14 +175,19 @@ def passage_checks(ok: np.ndarray, contain: np.ndarray, p: VerifyParams) -> np.n
 def verify_passages(ok: np.ndarray, checks: np.ndarray, src: np.ndarray, dst: np.ndarray,
                     passages: Sequence[Passages], status: np.ndarray | None, sites: np.ndarray | None,
                     p: VerifyParams) -> np.ndarray:
-    """The accepted mask after the passage rule (the pairs at `checks` on two different sites that share
-    passages enough, `passages.copies_by_passages`) and the server-page rule (no edge touches a
-    server-generated page). `passages`, `status` and `sites` are indexed like `src` and `dst`."""
+    """The accepted mask after the passage rule (the pairs at `checks` that share passages enough,
+    `passages.copies_by_passages`: from `p.passage_paragraphs` paragraphs of each on two different sites,
+    from `p.passage_site_paragraphs` and of SITE_MIN_SHARED_WORDS words on one site or where neither site is
+    known) and the server-page rule (no edge touches a server-generated page). `passages`, `status` and
+    `sites` are indexed like `src` and `dst` (`sites` None: every pair is of two different sites)."""
     ok = ok.copy()
+    one_site = np.zeros(len(checks), dtype=bool)
     if sites is not None and len(checks):
-        checks = checks[sites[src[checks]] != sites[dst[checks]]]
-    for i in checks.tolist():
-        if copies_by_passages(passages[src[i]], passages[dst[i]], p.passage_coverage, p.passage_paragraphs):
+        one_site = sites[src[checks]] == sites[dst[checks]]
+    for i, same in zip(checks.tolist(), one_site.tolist()):
+        paragraphs, words = (p.passage_site_paragraphs, SITE_MIN_SHARED_WORDS) if same else (p.passage_paragraphs, 0)
+        if paragraphs and copies_by_passages(passages[src[i]], passages[dst[i]], p.passage_coverage, paragraphs,
+                                             words):
             ok[i] = True
     if status is not None and len(src):
         ok &= ~(status[src] | status[dst])

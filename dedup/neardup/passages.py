@@ -14,10 +14,13 @@ takes from another, a standard wire line ("Associated Press writers contributed 
 template paragraph or two same-event sentences sit in one paragraph; a copy of a story shares
 sentences all through it.
 
-Only pages of two different sites are compared this way. Within one site, the long sentences two pages
-share are as often its own template (a standing introduction, an "about" box, a disclaimer on two or
-three pages, too few for the site pass to count) as a version of one story; versions on one site
-still join by MinHash (Jaccard, containment).
+Within one site, the long sentences two pages share are as often its own standing text (an author bio, a
+disclaimer, a newsletter blurb on two or three pages, too few for the site pass to count) as a version of
+one story, so two pages of one site need shared passages from more paragraphs of each
+(`verify_passage_site_paragraphs`, 4: one more than such standing text holds) at the same coverage, and
+a story's worth of them (SITE_MIN_SHARED_WORDS): a news site's write-thru or updated story at a new URL
+shares sentences all through, while its standing text, or the subheads and teasers two of its pages keep,
+are a few short paragraphs.
 
 Server-generated pages (`is_status_page`: a redirect, a "404 Not Found", a "Service Unavailable" page)
 are not stories: two sites' "Moved Permanently - The document has moved here" pages are alike word for
@@ -38,6 +41,10 @@ from dedup.text.normalise import high_chars, non_word_chars
 from dedup.text.wordcount import HAN_KANA_CHARS_PER_WORD, holds_spaceless, spaceless_words
 
 PASSAGE_MIN_WORDS = 8  # shorter sentences ("He declined to comment.") are shared by chance
+# two pages of one site are copies by their passages only when these share at least this many words: the
+# standing text or kept teasers of two pages of one site measured 44-141 (docs/extraction.md, "Real copies:
+# versions on one site"), the versions MinHash leaves 196 and more
+SITE_MIN_SHARED_WORDS = 150
 # outlets differ in courtesy titles ("Smith said" / "Mr Smith said"): a sentence is compared without them
 COURTESY_TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "mx"})
 
@@ -168,15 +175,21 @@ def passages(blocks: Sequence[str]) -> Passages:
 def shared(a: Passages, b: Passages) -> tuple[float, int]:
     """(coverage, paragraphs): the shared passages' words over the smaller document's passage words,
     and the fewer of the two documents' paragraphs that hold a shared passage."""
+    coverage, paragraphs, _ = shared_figures(a, b)
+    return coverage, paragraphs
+
+
+def shared_figures(a: Passages, b: Passages) -> tuple[float, int, int]:
+    """`shared`'s (coverage, paragraphs) and the shared passages' words."""
     small = min(a.total_words, b.total_words)
     if small == 0:
-        return 0.0, 0
+        return 0.0, 0, 0
     common, at_a, at_b = np.intersect1d(a.keys, b.keys, assume_unique=True, return_indices=True)
     if not len(common):
-        return 0.0, 0
+        return 0.0, 0, 0
     words = int(a.words[at_a].sum())
     paragraphs = min(len(np.unique(a.blocks[at_a])), len(np.unique(b.blocks[at_b])))
-    return min(1.0, words / small), paragraphs
+    return min(1.0, words / small), paragraphs, words
 
 
 def site_key(domain: str | None) -> int:
@@ -186,13 +199,13 @@ def site_key(domain: str | None) -> int:
     return int.from_bytes(hashlib.blake2b(domain.encode("utf-8"), digest_size=8).digest(), "little")
 
 
-def copies_by_passages(a: Passages, b: Passages, coverage: float, min_paragraphs: int) -> bool:
+def copies_by_passages(a: Passages, b: Passages, coverage: float, min_paragraphs: int, min_words: int = 0) -> bool:
     """True when two documents share passages of at least `coverage` of the smaller one's passage
-    words, from at least `min_paragraphs` paragraphs of each."""
+    words, from at least `min_paragraphs` paragraphs of each (and of at least `min_words` words)."""
     if coverage > 1.0 or len(a.keys) < min_paragraphs or len(b.keys) < min_paragraphs:
         return False
-    cover, paragraphs = shared(a, b)
-    return paragraphs >= min_paragraphs and cover >= coverage
+    cover, paragraphs, words = shared_figures(a, b)
+    return paragraphs >= min_paragraphs and cover >= coverage and words >= min_words
 
 
 # HTTP reason phrases (RFC 9110) and what servers and CMSs put on their redirect and error pages

@@ -87,14 +87,15 @@ def other_script_byline(line: str) -> str | None:
 # a role after the name, as Korean and Japanese bylines put it ('홍길동 기자', '山田太郎記者', '山田太郎 特派員'),
 # and the Hindi postposition 'द्वारा' ("by", after the name); an e-mail address may follow
 # (not the Chinese '记者' after a name, which Chinese bylines put first: '他告诉记者' is "he told the reporter")
+_ROLE_SUFFIX_WORDS = ("기자", "특파원", "記者", "特派員", "द्वारा")
 _ROLE_SUFFIX = re.compile(r"(?<=\S)\s*(?:기자|특파원|記者|特派員|द्वारा)(?:\s+\S+@\S+)?\s*$")
 
 
 def role_suffix_start(line: str) -> int:
     """Where a role that closes a byline of a script without capitals starts ('홍길동 기자' -> 3), -1 when
     none does (an ASCII line never has one)."""
-    if line.isascii():
-        return -1
+    if line.isascii() or not any(map(line.__contains__, _ROLE_SUFFIX_WORDS)):
+        return -1  # (an `in` test of a wider character than a line holds returns at once)
     m = _ROLE_SUFFIX.search(line)
     return -1 if m is None else m.start()
 # 'Foto: Jane Doe' credits a picture, not the story

@@ -93,6 +93,10 @@ AGREEMENT_KINDS = 2  # a day stated by this many kinds of evidence outvotes a da
 _DIGIT_TABLE = str.maketrans({chr(zero + i): str(i) for zero in (0x660, 0x6F0, 0x966, 0x9E6, 0xE50, 0xFF10)
                               for i in range(10)})
 _OTHER_DIGIT = re.compile("[\u0660-\u0669\u06f0-\u06f9\u0966-\u096f\u09e6-\u09ef\u0e50-\u0e59\uff10-\uff19]")
+# the pages whose lines are looked at for those digits (a search costs ~2 µs a line; a page of another script
+# never holds them): their language writes them, or their title is of such a script
+_OTHER_DIGIT_LANGUAGES = frozenset(("ar", "fa", "ur", "ps", "ckb", "hi", "mr", "ne", "bn", "as", "th", "zh", "ja", "ko"))
+_OTHER_DIGIT_SCRIPT = re.compile("[\u0600-\u06ff\u0900-\u09ff\u0e00-\u0e7f\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 # a clock after a Chinese, Japanese or Korean date, which `find_dates` reads only as '10:30' right after it: a
 # weekday in brackets before it ('2023年1月5日(木) 10:30'), the hour and minute words ('10時30分', '3시 20분'),
 # the morning / afternoon words before it ('오후 3:20', '午後3時', '下午3:20')
@@ -102,12 +106,14 @@ _EAST_ASIAN_CLOCK = re.compile(
 _AFTERNOON = frozenset(("오후", "午後", "下午"))
 
 
-def _find_dates(text: str, day_first: bool, limit: int, short_years: bool = False) -> list[TextDate]:
-    """`find_dates` for the metadata's date lines and values, which also reads the digits of other scripts and
-    the clock forms of Chinese, Japanese and Korean date lines (the page's own wording kept as `raw`)."""
+def _find_dates(text: str, day_first: bool, limit: int, short_years: bool = False,
+                other_digits: bool = False) -> list[TextDate]:
+    """`find_dates` for the metadata's date lines and values, which also reads the clock forms of Chinese,
+    Japanese and Korean date lines and, with `other_digits` (the page's language or script writes them), the
+    digits of other scripts (the page's own wording kept as `raw`)."""
     if text.isascii():
         return find_dates(text, day_first, limit=limit, short_years=short_years)
-    scan = text.translate(_DIGIT_TABLE) if _OTHER_DIGIT.search(text) else text
+    scan = text.translate(_DIGIT_TABLE) if other_digits and _OTHER_DIGIT.search(text) else text
     found = find_dates(scan, day_first, limit=limit, short_years=short_years)
     if scan is not text:
         found = [d._replace(raw=text[d.start:d.end].strip()) for d in found]
@@ -133,7 +139,8 @@ DATE_BLOCKS = 12  # the first main-content blocks read for any date line
 LABELLED_LINE_BLOCKS = 200  # the blocks after them read for a labelled one
 
 
-def _evidence(kind: str, raw: object, day_first: bool, pos: int = -1) -> _DateEvidence | None:
+def _evidence(kind: str, raw: object, day_first: bool, pos: int = -1, other_digits: bool = False
+              ) -> _DateEvidence | None:
     if not isinstance(raw, str) or not raw.strip():
         return None
     raw = raw.strip()
@@ -145,7 +152,7 @@ def _evidence(kind: str, raw: object, day_first: bool, pos: int = -1) -> _DateEv
             day = at.date()
         return _DateEvidence(kind, raw, at, day, pos, _CLOCK.search(raw) is not None)
     # an element that its markup calls a date may write the year short ('28.01.22')
-    found = _find_dates(raw, day_first, limit=1, short_years=kind.startswith("markup"))
+    found = _find_dates(raw, day_first, limit=1, short_years=kind.startswith("markup"), other_digits=other_digits)
     if not found:
         return None
     return _DateEvidence(kind, raw, found[0].at, found[0].day, pos, found[0].has_time)
@@ -163,11 +170,13 @@ def decide_dates(html: str | None, head: Head, ld: JsonLd, body: Body, blocks: l
     """(published, modified) time by the order of evidence (docs/metadata.md), each with its source."""
     lang = (head.lang or "").replace("_", "-")
     day_first = not lang.startswith("en") or lang in ("en-gb", "en-au", "en-in", "en-ie", "en-nz", "en-za")
+    other_digits = lang.split("-")[0] in _OTHER_DIGIT_LANGUAGES or (
+        title is not None and not title.isascii() and _OTHER_DIGIT_SCRIPT.search(title) is not None)
     published: list[_DateEvidence] = []
     modified: list[_DateEvidence] = []
 
     def add(target: list, kind: str, raw: object, pos: int = -1) -> None:
-        ev = _evidence(kind, raw, day_first, pos)
+        ev = _evidence(kind, raw, day_first, pos, other_digits)
         if ev is not None:
             target.append(ev)
 
@@ -231,10 +240,10 @@ def decide_dates(html: str | None, head: Head, ld: JsonLd, body: Body, blocks: l
             continue
         # only the line's opening is read for dates (a block may be a long paragraph: not scanned whole)
         opening = line[:DATE_LINE_CHARS]
-        if "20" not in opening and "19" not in opening and (opening.isascii() or not _OTHER_DIGIT.search(opening)):
+        if "20" not in opening and "19" not in opening and not (other_digits and _OTHER_DIGIT.search(opening)):
             previous = line  # no year: no date (find_dates needs one)
             continue
-        for d in _find_dates(opening, day_first, limit=2):
+        for d in _find_dates(opening, day_first, limit=2, other_digits=other_digits):
             before = line[:d.start]
             # (the words before the date counted first: the words of the whole line only when there are several)
             if in_sentence(before, line[d.end:]):
@@ -254,7 +263,8 @@ def decide_dates(html: str | None, head: Head, ld: JsonLd, body: Body, blocks: l
     if not published:
         # nothing states the publication near the headline: a labelled line further down the main content
         # ('Erschienen am: 01.11.2023' and 'Aktualisiert am 17.01.2021.' under the text)
-        _labelled_lines(blocks[DATE_BLOCKS:DATE_BLOCKS + LABELLED_LINE_BLOCKS], day_first, published, modified)
+        _labelled_lines(blocks[DATE_BLOCKS:DATE_BLOCKS + LABELLED_LINE_BLOCKS], day_first, published, modified,
+                        other_digits)
     chosen, reason = _choose_published(published, modified, anchor)
     if chosen is not None and not chosen.has_time:
         # the same day stated with its time of day elsewhere (a URL or a date-only tag gives none)
@@ -297,14 +307,14 @@ def in_sentence(before: str, after: str) -> bool:
 
 
 def _labelled_lines(blocks: list[str], day_first: bool, published: list[_DateEvidence],
-                    modified: list[_DateEvidence]) -> None:
+                    modified: list[_DateEvidence], other_digits: bool = False) -> None:
     """Date lines with an explicit publication or update label on their line or the line before, among
     `blocks` (kinds `labelled_line`, `labelled_line_updated`; placed after every other line)."""
     previous = ""
     for i, line in enumerate(blocks):
         if len(line) <= DATE_LINE_CHARS and ("20" in line or "19" in line or (
-                not line.isascii() and _OTHER_DIGIT.search(line))):
-            for d in _find_dates(line, day_first, limit=1):
+                other_digits and _OTHER_DIGIT.search(line))):
+            for d in _find_dates(line, day_first, limit=1, other_digits=other_digits):
                 before = line[:d.start]
                 if word_count(before + line[d.end:]) > DATE_LINE_OTHER_WORDS:
                     continue

@@ -347,8 +347,10 @@ _UNSPACED_TITLE_SEPARATORS = re.compile(
     r"(\s*[_｜丨－—–|]\s*|(?<=[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uff01-\uffef])\s*-\s*|"
     r"\s*-\s*(?=[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uff01-\uffef]))")
 _BRACKETED_SITE = re.compile(r"^\s*[【〖\[]([^】〗\]]{1,40})[】〗\]]\s*(.+?)\s*$|^\s*(.+?)\s*[【〖（]([^】〗）]{1,40})[】〗）]\s*$")
-# (what any title the two patterns cut holds: tested in C first)
-_UNSPACED_MARKS = frozenset("_｜丨－—–|-【〖（")
+# (what a title the two patterns cut holds, tested in C first: one of these marks, or a hyphen or a bar beside a
+# character of those scripts; a title without either, English or German ones with ' | ' or ' - ' that `_strip_site`
+# left whole, is not split again)
+_UNSPACED_MARKS = frozenset("_｜丨－—–【〖（")
 
 
 def _strip_unspaced_site(title: str, site: str | None, publisher: str | None, host: str) -> str:
@@ -356,7 +358,7 @@ def _strip_unspaced_site(title: str, site: str | None, publisher: str | None, ho
     (or a full-width one), or in brackets, is dropped when it names the site (og:site_name, the publisher, the
     host), then short section segments with the same separator before it ('标题_教育频道_中国青年网'). A title that
     merely holds such a character ('新竹尖石_美樹營地賞楓', 'Wi-Fi') is kept."""
-    if _UNSPACED_MARKS.isdisjoint(title):
+    if _UNSPACED_MARKS.isdisjoint(title) and (title.isascii() or _CJK.search(title) is None):
         return title
     keys = {k for k in (fold_text(site), fold_text(publisher)) if k}
     if not keys and not host:

@@ -1343,7 +1343,8 @@ def test_line_of_another_script_without_a_byline_word_names_nobody():
     # a line of text, a sentence that ends in the word for a reporter, a source line, a long line with a label
     for lang, line in [("ar", "محمد علي"), ("zh", "他告诉记者"), ("zh", "来源：新华社"), ("ja", "東京都は記者"),
                        ("zh", "作者：" + "会议要求各地区各部门切实抓好落实，确保就业局势总体稳定"),
-                       ("ko", "오늘 서울에서 열린 회의에서 많은 기자")]:
+                       ("ko", "오늘 서울에서 열린 회의에서 많은 기자"),
+                       ("ar", "معرض كتب جديدة في القاهرة")]:  # 'كتب' ("wrote", "books") inside a line
         md = page_metadata(_headline_page(lang, line), "https://news.example/a/1.html", [])
         assert md.authors == [], (line, md.authors)
 

@@ -64,6 +64,8 @@ def other_script_byline(line: str) -> str | None:
         return None
     found = _OTHER_SCRIPT_BYLINE_WORD.search(line)
     if found is not None:
+        if found.start() > 0 and found[0][-1].isspace():
+            return None  # a bare 'by' word inside a line ('كتب', 'โดย' in a sentence): only a label and its colon
         text = line[found.start():]
         prefix_end = other_script_prefix_end(text)
         if prefix_end < 0:

@@ -239,6 +239,15 @@ def test_site_name_from_the_title():
     assert site_names(f"{HEADLINE} | Millbrook Ledger") == {"millbrook ledger"}
     assert site_names("Millbrook Ledger - " + HEADLINE) == {"millbrook ledger"}
     assert site_names(HEADLINE) == set()
+    # a script written without spaces glues the site on without them, after the headline, which may be the shorter
+    # part ('蔡健雅_百度百科'), or puts it first in brackets
+    assert site_names("头条新闻_新华网") == {"新华网"}
+    assert site_names("蔡健雅_百度百科") == {"百度百科"}
+    assert site_names("東証大引け 続伸、半導体株に買い｜日本経済新聞") == {"日本経済新聞"}
+    assert site_names("【新华网】国务院部署进一步稳就业工作") == {"新华网"}
+    # not at a hyphen ('엘제이-류화영' joins two names) nor between Latin letters
+    assert site_names("엘제이-류화영 진흙탕 싸움, 공적인 사안으로 봐야하는 이유 - Entermedia") == {"entermedia"}
+    assert site_names("snake_case_名前 und Wi-Fi") == set()
 
 
 def test_leak_guards():

@@ -1242,3 +1242,127 @@ def test_the_only_headline_in_a_language_without_spaces_is_the_title():
     head = '<meta property="og:title" content="東京で桜が満開に、平年より早く｜ニュース">'
     md = page_metadata(html_page(head, "<h1>東京で桜が満開　平年より早く</h1>" + ARTICLE_TEXT), "https://nhk.example/b")
     assert md.title == "東京で桜が満開 平年より早く" and md.title_source == "h1"
+
+
+# ------------------------------------------------------------------------------ other scripts (round 10)
+
+def _page(lang: str, head: str, body: str) -> str:
+    return html_page(head, body).replace('lang="en"', f'lang="{lang}"')
+
+
+ZH_STORY = "<p>" + "会议要求各地区各部门切实抓好落实，确保就业局势总体稳定，重点群体就业得到有效保障。" * 4 + "</p>"
+
+
+def test_title_without_a_site_name_glued_on_without_spaces():
+    # the site's name after a separator written without spaces or full width, known from og:site_name or the
+    # JSON-LD publisher: dropped, with a section before it ('_教育频道_')
+    cases = [
+        ("zh", "新华网", "国务院部署进一步稳就业工作_新华网", "国务院部署进一步稳就业工作"),
+        ("zh", "中国青年网", "海外留学生看两会：出国前后关注点大不同_教育频道_中国青年网", "海外留学生看两会：出国前后关注点大不同"),
+        ("zh", "澎湃新闻", "上海发布暴雨橙色预警丨澎湃新闻", "上海发布暴雨橙色预警"),
+        ("zh", "新浪新闻", "国务院部署稳就业工作-新浪新闻", "国务院部署稳就业工作"),
+        ("zh", "新华网", "【新华网】国务院部署进一步稳就业工作", "国务院部署进一步稳就业工作"),
+        ("ja", "日本経済新聞", "東証大引け　続伸、半導体株に買い｜日本経済新聞", "東証大引け 続伸、半導体株に買い"),
+        ("ja", "日本経済新聞", "東証大引け　続伸、半導体株に買い（日本経済新聞）", "東証大引け 続伸、半導体株に買い"),
+        ("ko", "네이버 뉴스", "정부, 내년 예산안 국회 제출 : 네이버 뉴스", "정부, 내년 예산안 국회 제출"),
+    ]
+    for lang, site, title, expected in cases:
+        head = f'<meta property="og:site_name" content="{site}"><title>{title}</title>'
+        md = page_metadata(_page(lang, head, ZH_STORY), "https://news.example/a/1.html")
+        assert md.title == expected and md.title_source == "html_title_without_site", (title, md.title)
+        assert md.html_title == clean(title)
+    # the publisher of JSON-LD names the site too
+    ld = ('<script type="application/ld+json">{"@context": "https://schema.org", "@type": "NewsArticle", '
+          '"publisher": {"@type": "Organization", "name": "新华网"}}</script>')
+    md = page_metadata(_page("zh", "<title>国务院部署进一步稳就业工作_新华网</title>" + ld, ZH_STORY), "https://n.example/a")
+    assert md.title == "国务院部署进一步稳就业工作"
+
+
+def clean(text: str) -> str:
+    return text.replace("\u3000", " ")
+
+
+def test_title_that_merely_holds_a_separator_character_is_kept():
+    cases = [
+        ("史蒂文的家", "新竹尖石_美樹營地賞楓"),  # the part after '_' is not the site's
+        (None, "蔡健雅_百度百科"),  # no site name known (baike.baidu.com does not spell it)
+        ("Yahoo!ニュース", "アプリ「フリーWi-Fiプロテクション」を公開"),  # a hyphen between Latin letters
+        ("新华网", "新华网_新华网"),  # nothing left but the site
+    ]
+    for site, title in cases:
+        head = (f'<meta property="og:site_name" content="{site}">' if site else "") + f"<title>{title}</title>"
+        md = page_metadata(_page("zh", head, ZH_STORY), "https://baike.baidu.com/item/x")
+        assert md.title == title, (title, md.title)
+
+
+def _headline_page(lang: str, byline: str) -> str:
+    # the byline stands beside the headline in the page's header, outside the main-content blocks
+    body = (f'<header class="article-header"><h1>{HEADLINES[lang]}</h1><div class="meta"><span>{byline}</span>'
+            f'</div></header><article>{STORIES[lang]}</article>')
+    return _page(lang, f"<title>{HEADLINES[lang]}</title>", body)
+
+
+HEADLINES = {"ar": "مجلس الوزراء يقر مشروع الموازنة العامة للدولة", "hi": "संसद में बजट पेश, किसानों के लिए नई योजनाएं",
+             "zh": "国务院部署进一步稳就业工作", "ko": "정부, 내년 예산안 국회 제출", "ja": "東証大引け 続伸、半導体株に買い",
+             "ru": "Правительство утвердило проект бюджета на 2024 год", "he": "הממשלה אישרה את תקציב המדינה",
+             "fa": "دولت لایحه بودجه را به مجلس ارائه کرد"}
+STORIES = {lang: f"<p>{text}</p>" * 3 for lang, text in {
+    "ar": "وافق مجلس الوزراء في جلسته الأسبوعية على مشروع الموازنة العامة للدولة للعام المالي المقبل.",
+    "hi": "सरकार ने आज संसद में आम बजट पेश किया, जिसमें किसानों के लिए कई नई योजनाओं की घोषणा की गई।",
+    "zh": "会议要求各地区各部门切实抓好落实，确保就业局势总体稳定，重点群体就业得到有效保障。",
+    "ko": "정부는 오늘 내년도 예산안을 국회에 제출했으며, 복지와 일자리 분야의 지출을 크게 늘렸다고 밝혔다.",
+    "ja": "東京株式市場で日経平均株価は続伸し、半導体関連株に買いが集まったことが相場を押し上げた。",
+    "ru": "Правительство на заседании в четверг утвердило проект федерального бюджета на следующий год.",
+    "he": "הממשלה אישרה הלילה את הצעת התקציב לשנה הבאה לאחר דיון ארוך שנמשך עד שעות הבוקר המוקדמות.",
+    "fa": "دولت امروز لایحه بودجه سال آینده را پس از بحث‌های طولانی در جلسه هیئت وزیران به مجلس ارائه کرد.",
+}.items()}
+
+
+def test_byline_of_another_script_beside_the_headline():
+    cases = [
+        ("ar", "بقلم محمد علي", ["محمد علي"]),
+        ("hi", "लेखक: राम शर्मा", ["राम शर्मा"]),
+        ("hi", "राम शर्मा द्वारा", ["राम शर्मा"]),
+        ("zh", "2023-01-05 10:30 来源：新华社 作者：张三", ["张三"]),
+        ("zh", "文/李明", ["李明"]),
+        ("ko", "홍길동 기자 hong@news.example", ["홍길동"]),
+        ("ja", "山田太郎記者", ["山田太郎"]),
+        ("ru", "Автор: Иван Петров", ["Иван Петров"]),
+        ("he", "מאת דני כהן", ["דני כהן"]),
+        ("fa", "نویسنده: علی رضایی", ["علی رضایی"]),
+    ]
+    for lang, byline, people in cases:
+        md = page_metadata(_headline_page(lang, byline), "https://news.example/a/1.html", [])
+        assert md.authors == people and md.authors_source == "byline_text", (byline, md.authors)
+    # in the main content's first blocks too
+    md = page_metadata(_headline_page("ko", "홍길동 기자"), "https://news.example/a", [HEADLINES["ko"], "홍길동 기자"])
+    assert md.authors == ["홍길동"]
+
+
+def test_line_of_another_script_without_a_byline_word_names_nobody():
+    # a line of text, a sentence that ends in the word for a reporter, a source line, a long line with a label
+    for lang, line in [("ar", "محمد علي"), ("zh", "他告诉记者"), ("zh", "来源：新华社"), ("ja", "東京都は記者"),
+                       ("zh", "作者：" + "会议要求各地区各部门切实抓好落实，确保就业局势总体稳定"),
+                       ("ko", "오늘 서울에서 열린 회의에서 많은 기자"),
+                       ("ar", "معرض كتب جديدة في القاهرة")]:  # 'كتب' ("wrote", "books") inside a line
+        md = page_metadata(_headline_page(lang, line), "https://news.example/a/1.html", [])
+        assert md.authors == [], (line, md.authors)
+
+
+def test_date_lines_of_east_asian_and_other_scripts():
+    cases = [
+        ("ja", "2023年1月5日(木) 10時30分 配信", utc(2023, 1, 5, 10, 30)),
+        ("ko", "입력 2023.01.05. 오후 3:20", utc(2023, 1, 5, 15, 20)),
+        ("zh", "发布时间：2023年01月05日 下午3:20", utc(2023, 1, 5, 15, 20)),
+        ("ar", "نشر في: ٣ أبريل ٢٠٢٢", utc(2022, 4, 3)),
+        ("hi", "प्रकाशित: १२ जनवरी २०२२", utc(2022, 1, 12)),
+        ("ru", "Опубликовано: 12 января 2022, 10:30", utc(2022, 1, 12, 10, 30)),
+        ("he", "פורסם: 5 בינואר 2023", utc(2023, 1, 5)),
+        ("ja", "２０２３年１月５日", utc(2023, 1, 5)),
+    ]
+    for lang, line, when in cases:
+        md = page_metadata(_headline_page(lang if lang in HEADLINES else "zh", line), "https://news.example/a", [])
+        assert md.published_at == when, (line, md.published_at)
+    # the Greek month, in capitals without its accents too
+    assert [d.day for d in find_dates("Δημοσίευση: 5 Ιανουαρίου 2023 | 5 ΜΑΪΟΥ 2023")] == [date(2023, 1, 5),
+                                                                                             date(2023, 5, 5)]

@@ -23,19 +23,83 @@ _BY_WORDS = (
     r"(?:view\s+)?(?:all\s+)?(?:posts|articles|stories|beiträge|artikel)|alles|mehr)\s+)?"
     r"(?:by|von|par|por|door|di|av|af|from|de|da)\b\s*:?\s*")
 _LABEL_WORDS = (r"autor(?:in|en)?|author|authors|auteur|autore|text|texte|redakteur(?:in)?|redaktion|reporter|"
-                r"verfasser|writer|byline|interview|moderation|recherche|yazar|yazan|haber")
+                r"verfasser|writer|byline|interview|moderation|recherche|yazar|yazan|haber|penulis|tác giả|szerző")
 _LABEL_AND_PICTURES = r"(?:\s*(?:&|\+|/|und|and|et|y)\s*(?:fotos?|photos?|bilder?|images?|video))?"
 # other scripts: a label and its colon ('：' the full-width one: Russian, Ukrainian, Chinese, Japanese, Hindi,
 # Korean), or a prefix that needs none (Arabic 'بقلم' "by the pen of", Hindi 'द्वारा' "by", Chinese '记者'
 # "reporter", '文/' "text /"); none of them holds a character that ASCII text can match
-_OTHER_SCRIPT_LABEL_WORDS = r"автор(?:ы)?|текст|作者|撰文|筆者|著者|लेखक|लेखिका|글쓴이"
-_OTHER_SCRIPT_PREFIXES = (r"^\s*(?:(?:بقلم|كتب(?:ت|ه)?|إعداد|द्वारा)(?:\s*:)?\s+|(?:本报|本報)?(?:记者|記者)\s*[:：]?\s*|"
-                          r"(?:文|图文|圖文)\s*[/|｜:]\s*)")
+# (round 10: Serbian 'Аутор', Greek 'Συντάκτης' / 'Γράφει', Persian 'نویسنده', Urdu 'تحریر', Bengali 'লেখক',
+# Japanese '執筆' / '取材・文', Korean '작성자' / '기자' with their colon; Hebrew 'מאת' and Thai 'โดย' "by", Persian
+# 'نوشته' "written (by)" without one)
+_OTHER_SCRIPT_LABEL_WORDS = (r"автор(?:ы)?|аутор|текст|作者|撰文|筆者|著者|執筆|取材・文|लेखक|लेखिका|글쓴이|작성자|기자|"
+                             r"συντάκτης|γράφει|نویسنده|تحریر|লেখক")
+_OTHER_SCRIPT_PREFIXES = (r"^\s*(?:(?:بقلم|كتب(?:ت|ه)?|إعداد|द्वारा|מאת|نوشته|เขียนโดย|โดย)(?:\s*:)?\s+|"
+                          r"(?:本报|本報)?(?:记者|記者)\s*[:：]?\s*|(?:文|图文|圖文)\s*[/|｜:]\s*)")
 BY_PREFIX = re.compile(
     rf"{_BY_WORDS}|^\s*(?:{_LABEL_WORDS}|{_OTHER_SCRIPT_LABEL_WORDS}){_LABEL_AND_PICTURES}\s*[:：]\s*"
     rf"|{_OTHER_SCRIPT_PREFIXES}", re.I)
 # where a byline prefix ends, -1 when there is none (BY_PREFIX.match, quicker; ASCII text by the Latin-script part)
 by_prefix_end = caseless_prefix(BY_PREFIX.pattern, rf"{_BY_WORDS}|^\s*(?:{_LABEL_WORDS}){_LABEL_AND_PICTURES}\s*:\s*")
+# the same words of scripts other than the Latin one: what makes a line of such a script a byline by itself (a short
+# line near the headline), where the capital after a Latin 'By' cannot tell a name from text
+other_script_prefix_end = caseless_prefix(
+    rf"^\s*(?:{_OTHER_SCRIPT_LABEL_WORDS})\s*[:：]\s*|{_OTHER_SCRIPT_PREFIXES}", r"(?!)")
+# where such a word stands in a line, after its start, a space or a separator ('2023-01-05 10:30 来源：新华社 作者：张三')
+_OTHER_SCRIPT_BYLINE_WORD = re.compile(
+    rf"(?:^|(?<=[\s|｜/]))(?:(?:{_OTHER_SCRIPT_LABEL_WORDS})\s*[:：]|"
+    r"(?:بقلم|كتب(?:ت|ه)?|द्वारा|מאת|نوشته|เขียนโดย|โดย)\s|(?:本报|本報)?(?:记者|記者)|(?:文|图文|圖文)\s*[/|｜:])", re.I)
+# the next label of a meta line after a byline ('作者：张三 来源：新华社'): a short word and its colon
+_NEXT_LABEL = re.compile(r"\s+[^\s:：]{1,6}\s*[:：]")
+OTHER_SCRIPT_BYLINE_CHARS = 60  # a byline of a script without capitals is short
+_SENTENCE_MARKS = frozenset("，。！？；،؟।")
+_HIRAGANA = re.compile("[\u3040-\u309f]")
+
+
+def other_script_byline(line: str) -> str | None:
+    """The byline a short line of a script without the Latin 'By' states by its own explicit words: a label or
+    prefix ('作者：张三', 'بقلم محمد علي', 'Автор: Иван Петров', 'द्वारा राम शर्मा', also inside a meta line after
+    a date or a source: '2023-01-05 来源：新华社 作者：张三'), or a role after a short name ('홍길동 기자',
+    '山田太郎記者'); cut before the line's next label. None for an ASCII line, a sentence, a longer line."""
+    if line.isascii() or len(line) > BYLINE_LINE_CHARS:
+        return None
+    found = _OTHER_SCRIPT_BYLINE_WORD.search(line)
+    if found is not None:
+        if found.start() > 0 and found[0][-1].isspace():
+            return None  # a bare 'by' word inside a line ('كتب', 'โดย' in a sentence): only a label and its colon
+        text = line[found.start():]
+        prefix_end = other_script_prefix_end(text)
+        if prefix_end < 0:
+            return None
+        nxt = _NEXT_LABEL.search(text, prefix_end + 1)
+        text = text[:nxt.start()] if nxt is not None else text
+        first = text[prefix_end:prefix_end + 1]
+        if len(text) > OTHER_SCRIPT_BYLINE_CHARS or not first.isalpha() or first.islower() \
+                or not _SENTENCE_MARKS.isdisjoint(text):
+            return None
+        return text
+    start = role_suffix_start(line)
+    if start <= 0 or len(line) > OTHER_SCRIPT_BYLINE_CHARS or not _SENTENCE_MARKS.isdisjoint(line):
+        return None
+    names = [w for w in re.split(r"[\s·・、,]+", line[:start]) if w]
+    # (short words; no hiragana, which Japanese names in kanji do not hold and its grammar does: '東京都は記者')
+    return line if names and len(names) <= 4 and all(len(w) <= 6 for w in names) \
+        and _HIRAGANA.search(line, 0, start) is None else None
+
+
+# a role after the name, as Korean and Japanese bylines put it ('홍길동 기자', '山田太郎記者', '山田太郎 特派員'),
+# and the Hindi postposition 'द्वारा' ("by", after the name); an e-mail address may follow
+# (not the Chinese '记者' after a name, which Chinese bylines put first: '他告诉记者' is "he told the reporter")
+_ROLE_SUFFIX_WORDS = ("기자", "특파원", "記者", "特派員", "द्वारा")
+_ROLE_SUFFIX = re.compile(r"(?<=\S)\s*(?:기자|특파원|記者|特派員|द्वारा)(?:\s+\S+@\S+)?\s*$")
+
+
+def role_suffix_start(line: str) -> int:
+    """Where a role that closes a byline of a script without capitals starts ('홍길동 기자' -> 3), -1 when
+    none does (an ASCII line never has one)."""
+    if line.isascii() or not any(map(line.__contains__, _ROLE_SUFFIX_WORDS)):
+        return -1  # (an `in` test of a wider character than a line holds returns at once)
+    m = _ROLE_SUFFIX.search(line)
+    return -1 if m is None else m.start()
 # 'Foto: Jane Doe' credits a picture, not the story
 _PICTURE_CREDIT = caseless_prefix(r"^\s*(?:fotos?|photos?|photographs?|bilder?|images?|pictures?|video|grafik|"
                                   r"illustration|credit)\s*(?::|by\b|von\b|©)")
@@ -165,6 +229,9 @@ def parse_byline(text: str, site_names: tuple[str, ...] = (), structured: bool =
         if len(_NAME_WORD.findall(line)) > BYLINE_LINE_WORDS or _PICTURE_CREDIT(line) >= 0:
             continue  # a sentence or a picture credit, not a byline
         unprefixed = _without_prefixes(line)
+        suffix = role_suffix_start(unprefixed)
+        if suffix > 0:  # '홍길동 기자', '山田太郎記者': the role states a byline as a prefix does
+            unprefixed = unprefixed[:suffix]
         caseless_ok = structured or len(unprefixed) != len(line)
         line = unprefixed
         parts = [p for p in _NAME_SPLIT.split(line) if _HAS_LETTER.search(p)]

@@ -137,7 +137,22 @@ _OTHER_MONTHS = (
         "сентября сен сент вересня września wrzesnia září zari eylül eylul سبتمبر सितंबर सितम्बर",
         "октября окт жовтня października pazdziernika října rijna ekim أكتوبر اكتوبر अक्टूबर अक्तूबर",
         "ноября ноя нояб листопада listopada listopadu kasım kasim نوفمبر नवंबर नवम्बर",
-        "декабря дек грудня grudnia prosince aralık aralik ديسمبر दिसंबर दिसम्बर")
+        "декабря дек грудня grudnia prosince aralık aralik ديسمبر दिसंबर दिसम्बर",
+        # round 10 of docs/metadata.md: Greek (the genitive, with and without its accents, as capitals drop them),
+        # Hebrew (with and without the 'ב' "in" a date writes), Romanian, and the Indonesian and Scandinavian
+        # forms the Latin lists above lack
+        "ιανουαρίου ιανουαριου בינואר ינואר ianuarie",
+        "φεβρουαρίου φεβρουαριου בפברואר פברואר februarie",
+        "μαρτίου μαρτιου במרץ מרץ martie maret",
+        "απριλίου απριλιου באפריל אפריל aprilie",
+        "μαΐου μαιου μαϊου במאי מאי maj",
+        "ιουνίου ιουνιου ביוני יוני iunie",
+        "ιουλίου ιουλιου ביולי יולי iulie",
+        "αυγούστου αυγουστου באוגוסט אוגוסט augusti",
+        "σεπτεμβρίου σεπτεμβριου בספטמבר ספטמבר septembrie",
+        "οκτωβρίου οκτωβριου באוקטובר אוקטובר octombrie",
+        "νοεμβρίου νοεμβριου בנובמבר נובמבר noiembrie",
+        "δεκεμβρίου δεκεμβριου בדצמבר דצמבר decembrie desember")
 MONTHS: dict[str, int] = {}
 for _number, _names in enumerate(_LATIN_MONTHS + _OTHER_MONTHS):
     for _name in _names.split():

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Callable, NamedTuple
 
-from dedup.text.dates import find_dates, parse_published, url_date
+from dedup.text.dates import TextDate, find_dates, parse_published, url_date
 from dedup.text.jsonld import JsonLd
 from dedup.text.markup import first_str
 from dedup.text.normalise import caseless_finder, fold_text
@@ -33,9 +33,10 @@ _MODIFIED_WORDS = (r"update|updated|last\s+updated|modified|last\s+modified|aktu
 # the same labels in Russian, Ukrainian, Czech, Arabic, Chinese, Japanese, Hindi and Korean: none holds a character
 # that ASCII text can match, so ASCII text is searched without them (`caseless_finder`'s `ascii_pattern`)
 _OTHER_PUBLISHED_WORDS = (r"опубликовано|дата\s+публикации|опубліковано|publikováno|zveřejněno|نشر\s+في|تاريخ\s+النشر|"
-                          r"نشر|发布时间|发布日期|发表于|發布時間|發佈時間|發表於|公開日|投稿日|प्रकाशित|게시일|입력")
+                          r"نشر|发布时间|发布日期|发表于|發布時間|發佈時間|發表於|公開日|投稿日|प्रकाशित|게시일|입력|"
+                          r"δημοσίευση|δημοσιεύθηκε|פורסם|تاریخ\s+انتشار|配信|掲載|发布于")
 _OTHER_MODIFIED_WORDS = (r"обновлено|оновлено|aktualizováno|آخر\s+تحديث|تحديث|更新时间|更新時間|更新於|更新日|अपडेट|"
-                         r"अद्यतन|수정")
+                         r"अद्यतन|수정|ενημέρωση|ενημερώθηκε|עודכן|最終更新|最后更新")
 _AFTER_LABEL = r"(?:\s+(?:am|on|le|el|il|em|at|op))?\W*$"
 
 
@@ -87,11 +88,59 @@ DATE_LINE_CHARS = 140        # a date line: short ...
 DATE_LINE_OTHER_WORDS = 9    # ... and little else than the date ('Published by Jane Doe on ...')
 BLOCK_LINE_POS = 1 << 40  # the place given to the n-th block's date line: beyond any page position
 AGREEMENT_KINDS = 2  # a day stated by this many kinds of evidence outvotes a day stated by one
+# decimal digits of other scripts, one character for one (a date's place in its line is kept): Arabic-Indic,
+# Persian, Devanagari, Bengali, Thai and full-width ('٣ أبريل ٢٠٢٢', '१२ जनवरी २०२२', '２０２３年１月５日')
+_DIGIT_TABLE = str.maketrans({chr(zero + i): str(i) for zero in (0x660, 0x6F0, 0x966, 0x9E6, 0xE50, 0xFF10)
+                              for i in range(10)})
+_OTHER_DIGIT = re.compile("[\u0660-\u0669\u06f0-\u06f9\u0966-\u096f\u09e6-\u09ef\u0e50-\u0e59\uff10-\uff19]")
+# the pages whose lines are looked at for those digits (a search costs ~2 µs a line; a page of another script
+# never holds them): their language writes them, or their title is of such a script
+_OTHER_DIGIT_LANGUAGES = frozenset(("ar", "fa", "ur", "ps", "ckb", "hi", "mr", "ne", "bn", "as", "th", "zh", "ja", "ko"))
+_OTHER_DIGIT_SCRIPT = re.compile("[\u0600-\u06ff\u0900-\u09ff\u0e00-\u0e7f\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+# a clock after a Chinese, Japanese or Korean date, which `find_dates` reads only as '10:30' right after it: a
+# weekday in brackets before it ('2023年1月5日(木) 10:30'), the hour and minute words ('10時30分', '3시 20분'),
+# the morning / afternoon words before it ('오후 3:20', '午後3時', '下午3:20')
+_EAST_ASIAN_CLOCK = re.compile(
+    r"\.?\s*(?:[(（][^)）]{1,4}[)）]\s*)?(?:(?P<ap>오전|오후|午前|午後|上午|下午)\s*)?"
+    r"(?P<h>[012]?\d)\s*(?:[:時时시])\s*(?:(?P<mi>[0-5]\d)\s*[分분]?)?")
+_AFTERNOON = frozenset(("오후", "午後", "下午"))
+
+
+def _find_dates(text: str, day_first: bool, limit: int, short_years: bool = False,
+                other_digits: bool = False) -> list[TextDate]:
+    """`find_dates` for the metadata's date lines and values, which also reads the clock forms of Chinese,
+    Japanese and Korean date lines and, with `other_digits` (the page's language or script writes them), the
+    digits of other scripts (the page's own wording kept as `raw`)."""
+    if text.isascii():
+        return find_dates(text, day_first, limit=limit, short_years=short_years)
+    scan = text.translate(_DIGIT_TABLE) if other_digits and _OTHER_DIGIT.search(text) else text
+    found = find_dates(scan, day_first, limit=limit, short_years=short_years)
+    if scan is not text:
+        found = [d._replace(raw=text[d.start:d.end].strip()) for d in found]
+    return [d if d.has_time else _with_east_asian_clock(text, scan, d) for d in found]
+
+
+def _with_east_asian_clock(text: str, scan: str, d: TextDate) -> TextDate:
+    clock = _EAST_ASIAN_CLOCK.match(scan, d.end)
+    # (a bare number after a date is no clock: an hour needs its word, a colon or a morning / afternoon word)
+    if clock is None or (clock["mi"] is None and clock["ap"] is None and "時" not in clock[0]
+                         and "时" not in clock[0] and "시" not in clock[0]):
+        return d
+    hour, minute = int(clock["h"]), int(clock["mi"] or 0)
+    if clock["ap"] is not None and hour <= 12:
+        hour = hour % 12 + (12 if clock["ap"] in _AFTERNOON else 0)
+    if hour > 23:
+        return d
+    at = d.at.replace(hour=hour, minute=minute)
+    return TextDate(at, text[d.start:clock.end()].strip(), True, d.start, clock.end(), d.day)
+
+
 DATE_BLOCKS = 12  # the first main-content blocks read for any date line
 LABELLED_LINE_BLOCKS = 200  # the blocks after them read for a labelled one
 
 
-def _evidence(kind: str, raw: object, day_first: bool, pos: int = -1) -> _DateEvidence | None:
+def _evidence(kind: str, raw: object, day_first: bool, pos: int = -1, other_digits: bool = False
+              ) -> _DateEvidence | None:
     if not isinstance(raw, str) or not raw.strip():
         return None
     raw = raw.strip()
@@ -103,7 +152,7 @@ def _evidence(kind: str, raw: object, day_first: bool, pos: int = -1) -> _DateEv
             day = at.date()
         return _DateEvidence(kind, raw, at, day, pos, _CLOCK.search(raw) is not None)
     # an element that its markup calls a date may write the year short ('28.01.22')
-    found = find_dates(raw, day_first, limit=1, short_years=kind.startswith("markup"))
+    found = _find_dates(raw, day_first, limit=1, short_years=kind.startswith("markup"), other_digits=other_digits)
     if not found:
         return None
     return _DateEvidence(kind, raw, found[0].at, found[0].day, pos, found[0].has_time)
@@ -121,11 +170,13 @@ def decide_dates(html: str | None, head: Head, ld: JsonLd, body: Body, blocks: l
     """(published, modified) time by the order of evidence (docs/metadata.md), each with its source."""
     lang = (head.lang or "").replace("_", "-")
     day_first = not lang.startswith("en") or lang in ("en-gb", "en-au", "en-in", "en-ie", "en-nz", "en-za")
+    other_digits = lang.split("-")[0] in _OTHER_DIGIT_LANGUAGES or (
+        title is not None and not title.isascii() and _OTHER_DIGIT_SCRIPT.search(title) is not None)
     published: list[_DateEvidence] = []
     modified: list[_DateEvidence] = []
 
     def add(target: list, kind: str, raw: object, pos: int = -1) -> None:
-        ev = _evidence(kind, raw, day_first, pos)
+        ev = _evidence(kind, raw, day_first, pos, other_digits)
         if ev is not None:
             target.append(ev)
 
@@ -189,10 +240,10 @@ def decide_dates(html: str | None, head: Head, ld: JsonLd, body: Body, blocks: l
             continue
         # only the line's opening is read for dates (a block may be a long paragraph: not scanned whole)
         opening = line[:DATE_LINE_CHARS]
-        if "20" not in opening and "19" not in opening:  # no year: no date (find_dates needs one)
-            previous = line
+        if "20" not in opening and "19" not in opening and not (other_digits and _OTHER_DIGIT.search(opening)):
+            previous = line  # no year: no date (find_dates needs one)
             continue
-        for d in find_dates(opening, day_first, limit=2):
+        for d in _find_dates(opening, day_first, limit=2, other_digits=other_digits):
             before = line[:d.start]
             # (the words before the date counted first: the words of the whole line only when there are several)
             if in_sentence(before, line[d.end:]):
@@ -212,7 +263,8 @@ def decide_dates(html: str | None, head: Head, ld: JsonLd, body: Body, blocks: l
     if not published:
         # nothing states the publication near the headline: a labelled line further down the main content
         # ('Erschienen am: 01.11.2023' and 'Aktualisiert am 17.01.2021.' under the text)
-        _labelled_lines(blocks[DATE_BLOCKS:DATE_BLOCKS + LABELLED_LINE_BLOCKS], day_first, published, modified)
+        _labelled_lines(blocks[DATE_BLOCKS:DATE_BLOCKS + LABELLED_LINE_BLOCKS], day_first, published, modified,
+                        other_digits)
     chosen, reason = _choose_published(published, modified, anchor)
     if chosen is not None and not chosen.has_time:
         # the same day stated with its time of day elsewhere (a URL or a date-only tag gives none)
@@ -255,13 +307,14 @@ def in_sentence(before: str, after: str) -> bool:
 
 
 def _labelled_lines(blocks: list[str], day_first: bool, published: list[_DateEvidence],
-                    modified: list[_DateEvidence]) -> None:
+                    modified: list[_DateEvidence], other_digits: bool = False) -> None:
     """Date lines with an explicit publication or update label on their line or the line before, among
     `blocks` (kinds `labelled_line`, `labelled_line_updated`; placed after every other line)."""
     previous = ""
     for i, line in enumerate(blocks):
-        if len(line) <= DATE_LINE_CHARS and ("20" in line or "19" in line):
-            for d in find_dates(line, day_first, limit=1):
+        if len(line) <= DATE_LINE_CHARS and ("20" in line or "19" in line or (
+                other_digits and _OTHER_DIGIT.search(line))):
+            for d in _find_dates(line, day_first, limit=1, other_digits=other_digits):
                 before = line[:d.start]
                 if word_count(before + line[d.end:]) > DATE_LINE_OTHER_WORDS:
                     continue

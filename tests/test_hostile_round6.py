@@ -95,7 +95,7 @@ def test_a_parquet_column_given_twice_is_read_when_the_copies_agree_and_costs_th
     """Two `text` (or `html`, `url`, `fetched_at`) columns: the last was read in silence, and two `id` columns
     cost every row of the file. Row by row now: the copies that hold a value agree, that value (counted as
     tolerated); they differ, the row is a reject that names the column and the values (`missing_id` for
-    `id`, `duplicate_column` for the others)."""
+    `id`, `duplicate_field` for the others)."""
     page = html_page("Twice", 1)
     cols = [pa.array(["a", "b", "c", "d"]), pa.array(["a", "b", "c", "x"]),
             pa.array([page, page, None, page]), pa.array([page, "<p>other</p>", page, page]),
@@ -104,7 +104,7 @@ def test_a_parquet_column_given_twice_is_read_when_the_copies_agree_and_costs_th
     pq.write_table(pa.table(cols, names=["id", "id", "html", "html", "url"]), path)
     stats: Counter = Counter()
     got = rows(path, stats)
-    assert [short(r) for r in got] == [("a", None), ("nodocid", "duplicate_column"), ("c", None),
+    assert [short(r) for r in got] == [("a", None), ("nodocid", "duplicate_field"), ("c", None),
                                        ("nodocid", "missing_id")]
     assert got[0]["html"] == page.encode() and got[2]["html"] == page.encode()
     assert "2 columns named `html`" in got[1]["reject_detail"] and "<p>other</p>" in got[1]["reject_detail"]
@@ -115,6 +115,28 @@ def test_a_parquet_column_given_twice_is_read_when_the_copies_agree_and_costs_th
     pq.write_table(pa.table([pa.array(["p", "q"]), pa.array(["<p>p</p>", "<p>q</p>"]),
                              pa.array(["<p>p</p>", "<p>q</p>"])], names=["id", "text", "text"]), same)
     assert [short(r) for r in rows(same)] == [("p", None), ("q", None)]
+
+
+def test_a_json_member_given_twice_is_read_when_the_copies_agree_and_costs_the_record_when_not(
+        tmp_path: Path) -> None:
+    """JSON Lines: the same rule as Parquet columns. A second `html` (`text`, `url`, `fetched_at`) member was
+    read in silence, the first lost (a null second copy lost the page: an `empty_payload` reject)."""
+    page = html_page("Twice", 1)
+    lines = [{"id": "a", "html": page, "url": "https://t.test/a"},
+             {"id": "b", "html": page, "url": "https://t.test/b"},
+             {"id": "c", "html": page, "url": "https://t.test/c"},
+             {"id": "d", "html": page, "meta": {"html": "<p>its own</p>", "url": "x"}, "url": "https://t.test/d"}]
+    text = [json.dumps(o) for o in lines]
+    text[0] = text[0][:-1] + ', "html": ' + json.dumps(page) + "}"            # the same twice: read
+    text[1] = text[1][:-1] + ', "html": "<p>other</p>"}'                      # differ: a reject
+    text[2] = text[2][:-1] + ', "html": null, "url": null}'                   # a null second copy: the first
+    path = tmp_path / "twice.jsonl"
+    path.write_text("\n".join(text) + "\n")
+    got = rows(path)
+    assert [short(r) for r in got] == [("a", None), ("nodocid", "duplicate_field"), ("c", None), ("d", None)]
+    assert "`html` given 2 times, with different values" in got[1]["reject_detail"]
+    assert got[2]["html"] == page.encode() and got[2]["url"] == "https://t.test/c"
+    assert got[3]["url"] == "https://t.test/d"
 
 
 # ---------------------------------------------------------------- 3. JSON Lines in UTF-16 named .json
@@ -199,3 +221,38 @@ def test_a_warc_record_cut_by_the_end_of_its_file_is_a_reject_never_kept_as_it_i
         got = rows(path)
         assert [short(r) for r in got] == [("<urn:uuid:w1>", None), ("<urn:uuid:w2>", "truncated_record")], path
         assert got[1]["html"] is None and got[1]["text"] is None
+
+
+def test_a_body_shorter_than_its_http_content_length_is_kept_and_counted_as_cut(tmp_path: Path) -> None:
+    """A response whose body is shorter than its HTTP Content-Length (no transfer or content coding: the
+    crawler stored part of the page without `WARC-Truncated`) was kept and nothing said it was cut. It is
+    counted in run.json's `cut_payloads` (`http_body_short`) with the records the crawler marked."""
+    body = html_page("Short", 1).encode()
+    short_http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: %d\r\n\r\n" % (len(body) + 5000)
+    whole_http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: %d\r\n\r\n" % len(body)
+    coded = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 99999\r\nContent-Encoding: identity\r\n\r\n"
+    path = tmp_path / "short.warc"
+    path.write_bytes(raw_warc("<urn:uuid:s1>", short_http + body) + raw_warc("<urn:uuid:w2>", whole_http + body)
+                     + raw_warc("<urn:uuid:c3>", coded + body))
+    stats: Counter = Counter()
+    got = rows(path, stats)
+    assert [short(r) for r in got] == [("<urn:uuid:s1>", None), ("<urn:uuid:w2>", None), ("<urn:uuid:c3>", None)]
+    assert got[0]["html"] == body
+    assert {k: v for k, v in stats.items() if k.startswith("cut.")} == {"cut.http_body_short": 1}
+
+
+def test_records_after_a_line_cut_short_are_read_when_they_hold_long_integers_or_several_objects(
+        tmp_path: Path) -> None:
+    """A line cut short opens an object that the next lines may close (pretty-printed JSON); a line that is a
+    record on its own ends it. A record with an integer of 5,000 digits, or two objects on one line, was not
+    taken for one (`json.loads` refuses both; the reader reads both), so they went into the cut line's
+    `bad_json` reject with their records (found by scripts/fuzz_inputs.py, round 6)."""
+    def rec(i: int, extra: str = "") -> str:
+        return json.dumps({"id": f"r{i}", "url": f"https://x.test/{i}", "html": f"<p>page {i}</p>"})[:-1] + extra + "}"
+
+    lines = [rec(0), rec(1)[:30], rec(2, ', "n": ' + "9" * 5000), rec(3)[:30], rec(4) + rec(5), rec(6)]
+    path = tmp_path / "after-cut.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    got = rows(path)
+    assert [short(r) for r in got] == [("r0", None), ("nodocid", "bad_json"), ("r2", None), ("nodocid", "bad_json"),
+                                       ("r4", None), ("r5", None), ("r6", None)]

@@ -21,7 +21,7 @@ import pyarrow.parquet as pq
 from dedup.schema import schema
 from dedup.sources import storage, warc
 from dedup.sources.inputs import InputFile
-from dedup.sources.http import looks_like_html, media_type
+from dedup.sources.http import agreed_length, looks_like_html, media_type
 from dedup.sources.jsonl import jsonl_pieces
 from dedup.sources.streams import iter_lines
 from dedup.text.normalise import bom_encoding, without_lone_surrogates, without_userinfo
@@ -238,12 +238,21 @@ def read_warc(path: Path | str, source_name: str, stats: Counter | None = None,
 def _payload_cut(rec: warc.RawRecord) -> str | None:
     """Why the payload of a record read is not the whole page, when its headers say so: `WARC-Truncated`
     (the crawler stopped: `length`, Common Crawl's cut at 1 MiB, `time`, `disconnect`, `unspecified`)
-    or an HTTP 206 (a range of the page). None for a whole payload."""
+    or an HTTP 206 (a range of the page), or a body shorter than the HTTP Content-Length of a response sent
+    without transfer or content coding (`http_body_short`: the crawler kept part of it and did not say so).
+    None for a whole payload."""
     truncated = rec.headers.get("warc-truncated")
     if truncated is not None:
         reason = truncated.strip().lower()
         return f"warc_truncated_{reason if reason in ('length', 'time', 'disconnect') else 'unspecified'}"
-    return "http_206" if rec.http_status == 206 else None
+    if rec.http_status == 206:
+        return "http_206"
+    hh = rec.http_headers
+    if hh and "content-length" in hh and "transfer-encoding" not in hh and "content-encoding" not in hh:
+        length = agreed_length(hh["content-length"]) or ""
+        if length.isascii() and length.isdigit() and len(length) < 19 and len(rec.payload) < int(length):
+            return "http_body_short"
+    return None
 
 
 # a WARC-Record-ID field sent more than once, as the header parser joins it: `<urn:a>, <urn:b>` (a URI holds no
@@ -593,7 +602,7 @@ def read_parquet(path: Path | str, source_name: str, stats: Counter | None = Non
 
 def _parquet_row(obj: dict, source_name: str, position: int, max_payload: int, stats: Counter) -> dict:
     """A row of `_parquet_rows` -> a `raw` row: `_object_row`, unless a column given twice holds two values in
-    this row (which is the record's is not known: `missing_id` for `id`, else `duplicate_column`); copies
+    this row (which is the record's is not known: `missing_id` for `id`, else `duplicate_field`); copies
     that agree are that value, the row counted in `tolerated.parquet_column_given_twice`. A fetch time no
     Python datetime holds (beyond the year 9999) is unknown and counted (`fetched_at.out_of_range`)."""
     clash = obj.pop("_clash", None)
@@ -603,7 +612,7 @@ def _parquet_row(obj: dict, source_name: str, position: int, max_payload: int, s
         detail = (f"the Parquet file has {count} columns named `{name}`, and in this row they differ ({shown}): which "
                   "one is the record's is not known; keep one column")
         return {"doc_id": positional_id(source_name, position), "source_file": source_name,
-                "source_offset": position, "reject_reason": "missing_id" if name == "id" else "duplicate_column",
+                "source_offset": position, "reject_reason": "missing_id" if name == "id" else "duplicate_field",
                 "reject_detail": detail}
     if obj.pop("_agreed", False):
         stats["tolerated.parquet_column_given_twice"] += 1

@@ -321,6 +321,8 @@ def warc_variants(seed: Seed, rng: random.Random) -> list[Variant]:
         prefix = _common_prefix(_decodable(data, "gz"), plain)
         out.append(Variant(f"{seed.name}/{name}", f"f{ext}.gz", data, seed.name,
                            _intact_in_prefix(recs, prefix, b"", slack)))
+    import zstandard   # round 6: a zstd WARC/ARC is not read: one reject that says so, nothing else
+    out.append(Variant(f"{seed.name}/zstd", f"f{ext}.zst", zstandard.ZstdCompressor().compress(plain), seed.name, []))
     cut = rng.randrange(1, len(plain))
     out.append(Variant(f"{seed.name}/plain/truncated@{cut}", f"f{ext}", plain[:cut], seed.name,
                        _intact_in_prefix(recs, cut, b"", slack)))

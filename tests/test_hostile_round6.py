@@ -256,3 +256,19 @@ def test_records_after_a_line_cut_short_are_read_when_they_hold_long_integers_or
     got = rows(path)
     assert [short(r) for r in got] == [("r0", None), ("nodocid", "bad_json"), ("r2", None), ("nodocid", "bad_json"),
                                        ("r4", None), ("r5", None), ("r6", None)]
+
+
+def test_a_zstd_compressed_warc_is_one_reject_that_says_what_it_is(tmp_path: Path) -> None:
+    """A `.warc.zst` (the IIPC zstd WARC, Archive Team's crawls) was an `unknown_format` reject that said no
+    WARC record was found and showed compressed bytes; it names zstd now and says what to do."""
+    import zstandard
+
+    warc = warc_response("<urn:uuid:z1>", "https://z.test/", html_page("Zstd", 1).encode())
+    plain = tmp_path / "a.warc.zst"
+    plain.write_bytes(zstandard.ZstdCompressor().compress(warc))
+    dictionary = tmp_path / "b.warc.zst"   # a skippable frame first (the dictionary of Archive Team's files)
+    dictionary.write_bytes(b"\x5d\x2a\x4d\x18" + (8).to_bytes(4, "little") + b"\0" * 8
+                           + zstandard.ZstdCompressor().compress(warc))
+    for path in (plain, dictionary):
+        (row,) = rows(path)
+        assert row["reject_reason"] == "unknown_format" and "zstd-compressed" in row["reject_detail"], path

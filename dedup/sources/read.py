@@ -269,9 +269,9 @@ _FIELD_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 def _unparsed_lines(rec: warc.RawRecord, stats: Counter) -> str | None:
     """The WARC header lines of `rec` without a colon (taken out of its headers): why the record cannot be
     used when one held a field it needs (`_NEEDED_FIELDS`: its id, type or URL would be lost, or another
-    taken in its place: a URL-derived id), else None. A line that held the WARC-Date makes the fetch time
-    unknown (`fetched_at.unreadable`); a record kept despite such lines is counted in
-    `tolerated.warc_header_line_without_colon` by the caller."""
+    taken in its place: a URL-derived id), '' when the lines held none of them (tolerated: a record kept
+    despite them is counted in `tolerated.warc_header_line_without_colon` by the caller), None when there
+    are no such lines. A line that held the WARC-Date makes the fetch time unknown (`fetched_at.unreadable`)."""
     lines = rec.headers.pop(warc.UNPARSED, None)
     if not lines:
         return None

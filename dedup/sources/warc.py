@@ -579,6 +579,12 @@ def _make_record(offset: int, rtype: str, headers: dict[str, str], block: bytes,
     return RawRecord(offset, rtype, headers, None, None, block, err, detail)
 
 
+def _zstd_start(head: bytes) -> bool:
+    """Does a file start with a zstd frame, or a skippable frame (where a .warc.zst keeps its dictionary)?"""
+    return head.startswith(b"\x28\xb5\x2f\xfd") or (len(head) == 4 and head[0] & 0xF0 == 0x50
+                                                     and head[1:] == b"\x2a\x4d\x18")
+
+
 def unparsed_note(headers: dict[str, str]) -> str:
     """' (header line(s) without a colon: ...)' naming the WARC header lines the parser could not read
     (`headers[UNPARSED]`), for the detail of a reject they may have caused; '' when there are none."""
@@ -650,6 +656,11 @@ def _iter_warc(src: _Source, max_payload: int, unknown_start: bool) -> Iterator[
             if not buf.startswith(b"WARC/", pos):
                 if unknown_start and (compression := unread_compression(buf[pos:pos + 6])) is not None:
                     code, what = "unknown_format", unread_compression_detail(compression) + "; it starts with"
+                elif unknown_start and _zstd_start(buf[pos:pos + 4]):
+                    code, what = "unknown_format", (
+                        "the file is zstd-compressed (a .warc.zst), which dedup does not read for WARC/WET/ARC "
+                        "(plain or gzip; zstd is read for JSONL); decompress it (`zstd -d`; Archive Team's "
+                        ".warc.zst needs the dictionary it holds) or re-compress it with gzip; it starts with")
                 elif unknown_start:
                     code, what = "unknown_format", (
                         "no WARC or ARC record found where the file starts (dedup reads WARC/WET/ARC, "

@@ -10,7 +10,8 @@ dedup (warcio for WARC/ARC, lines for JSONL), and every variant is built from th
 one damage: bit flips, truncation, a wrong Content-Length, duplicated or missing headers, header lines
 without a colon, LF-only headers, a crawler's truncation mark, an HTTP body shorter than its length,
 garbage between records or gzip members, a zstd WARC, bad UTF-8, JSONL in UTF-16/32 or with CR line
-ends, deep JSON nesting, huge values, extreme dates, Parquet columns given twice, broken Parquet. The mutator knows which records it left intact (for a damaged compressed stream: the
+ends, deep JSON nesting, huge values, extreme dates, Parquet columns given twice, broken Parquet.
+The mutator knows which records it left intact (for a damaged compressed stream: the
 records an independent decoder gets back byte-exact before the damage). The oracle, for each
 variant run through `dedup.ingest.ingest_file` (read + extract + within-page pass):
 

@@ -254,6 +254,9 @@ def build(
     if unknown := sum(summary.unknown_fetch_times.values()):
         typer.echo(f"  fetch time  {unknown:>9,}  record(s) whose fetched_at / WARC-Date is no fetch time, now null ("
                    + ", ".join(f"{k}: {v}" for k, v in summary.unknown_fetch_times.items()) + ")")
+    if tolerated := sum(summary.tolerated.values()):
+        typer.echo(f"  tolerated   {tolerated:>9,}  record(s) kept despite a flaw in their file, counted in run.json ("
+                   + ", ".join(f"{k}: {v}" for k, v in summary.tolerated.items()) + ")")
     if summary.files_not_read:
         named = ", ".join(terminal_safe(f.file) for f in summary.files_not_read[:5]) + (
             f" and {len(summary.files_not_read) - 5:,} more" if len(summary.files_not_read) > 5 else "")

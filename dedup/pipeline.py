@@ -740,5 +740,6 @@ def _run_report(b: Build, figures: dict[str, dict[str, Any]], memory: dict[str, 
         languages=dict(sorted(languages.items(), key=lambda kv: (-kv[1], kv[0]))),
         cut_payloads={k.split(".", 1)[1]: v for k, v in sorted(stats.items()) if k.startswith("cut.")},
         unknown_fetch_times={k.split(".", 1)[1]: v for k, v in sorted(stats.items()) if k.startswith("fetched_at.")},
+        tolerated={k.split(".", 1)[1]: v for k, v in sorted(stats.items()) if k.startswith("tolerated.")},
         finished_at=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"))
 

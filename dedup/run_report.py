@@ -97,6 +97,9 @@ class RunReport:
     # records read whose fetch time was given but is unknown (null), by why: `unreadable` (no time),
     # `out_of_range` (before 1990 or from 2100: epoch 0, 0001-01-01, a broken clock)
     unknown_fetch_times: dict[str, int] = field(default_factory=dict)
+    # records read and kept despite a flaw the reader tolerated, by kind: `warc_header_line_without_colon`
+    # (a line that held no field the record needs), `parquet_column_given_twice` (the copies agree)
+    tolerated: dict[str, int] = field(default_factory=dict)
     files_not_read: list[FileNotRead] = field(default_factory=list)   # absent in builds before it was recorded
     finished_at: str = ""
 
@@ -182,8 +185,10 @@ class RunReport:
         languages = _mapping(raw, "languages", bad)  # absent in builds before language identification
         cut = _mapping(raw, "cut_payloads", bad)      # absent in builds before it was counted
         fetch = _mapping(raw, "unknown_fetch_times", bad)   # likewise
+        tolerated = _mapping(raw, "tolerated", bad)         # likewise
         for key, mapping in (("rejects_by_reason", by_reason), ("skipped_by_type", skipped),
-                             ("languages", languages), ("cut_payloads", cut), ("unknown_fetch_times", fetch)):
+                             ("languages", languages), ("cut_payloads", cut), ("unknown_fetch_times", fetch),
+                             ("tolerated", tolerated)):
             if not all(_is_int(v) for v in mapping.values()):
                 raise bad(f"{key} has a value that is not a whole number")
         return cls(counts=Counts(**values), rejects_by_reason=dict(by_reason), skipped_by_type=dict(skipped),
@@ -191,6 +196,7 @@ class RunReport:
                    config=_mapping(raw, "config", bad), versions=_mapping(raw, "versions", bad),
                    near_duplicates=_mapping(raw, "near_duplicates", bad), previous=_mapping(raw, "previous", bad),
                    languages=dict(languages), cut_payloads=dict(cut), unknown_fetch_times=dict(fetch),
+                   tolerated=dict(tolerated),
                    files_not_read=not_read,
                    finished_at=str(raw.get("finished_at") or ""))
 

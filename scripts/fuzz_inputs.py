@@ -7,9 +7,11 @@ Seeds are small real files: the repo's samples/crawl (WARC, JSONL) and, when pre
 ../shared/corpora/warc-samples (WARC, ARC, WET) and ../shared/bench/syndication-dev/crawl-jsonl,
 plus Parquet files made from the JSONL seeds. Each seed is cut into its records independently of
 dedup (warcio for WARC/ARC, lines for JSONL), and every variant is built from those records with
-one damage: bit flips, truncation, a wrong Content-Length, duplicated or missing headers, garbage
-between records or gzip members, bad UTF-8, deep JSON nesting, huge values, extreme dates, broken
-Parquet. The mutator knows which records it left intact (for a damaged compressed stream: the
+one damage: bit flips, truncation, a wrong Content-Length, duplicated or missing headers, header lines
+without a colon, LF-only headers, a crawler's truncation mark, an HTTP body shorter than its length,
+garbage between records or gzip members, a zstd WARC, bad UTF-8, JSONL in UTF-16/32 or with CR line
+ends, deep JSON nesting, huge values, extreme dates, Parquet columns given twice, broken Parquet.
+The mutator knows which records it left intact (for a damaged compressed stream: the
 records an independent decoder gets back byte-exact before the damage). The oracle, for each
 variant run through `dedup.ingest.ingest_file` (read + extract + within-page pass):
 
@@ -153,6 +155,34 @@ def _set_header(rec: bytes, name: bytes, value: bytes | None, duplicate: bool = 
     return b"\r\n".join(out) + sep + body
 
 
+def _no_colon(rec: bytes, name: bytes) -> bytes:
+    """A record whose header field `name` lost its colon (`Name value`)."""
+    head, sep, body = rec.partition(b"\r\n\r\n")
+    lines = [line.replace(b":", b"", 1) if line.lower().startswith(name.lower() + b":") else line
+             for line in head.split(b"\r\n")]
+    return b"\r\n".join(lines) + sep + body
+
+
+def _http_length(rec: bytes, more: int) -> bytes:
+    """A record whose HTTP head's Content-Length (if any) claims `more` bytes more than the body holds; the
+    WARC Content-Length is kept right."""
+    head, sep, block = rec.partition(b"\r\n\r\n")
+    hhead, hsep, body = block.partition(b"\r\n\r\n")
+    if not hsep or not hhead.startswith(b"HTTP/"):
+        return rec
+    lines = []
+    for line in hhead.split(b"\r\n"):
+        if line.lower().startswith(b"content-length:"):
+            value = line.split(b":", 1)[1].strip()
+            line = b"Content-Length: " + (str(int(value) + more).encode() if value.isdigit() else value)
+        lines.append(line)
+    new_block = b"\r\n".join(lines) + hsep + body
+    old_length = f"Content-Length: {len(block) - 4}".encode()   # the WARC block ends with CRLF CRLF
+    if old_length not in head:
+        return rec
+    return head.replace(old_length, f"Content-Length: {len(new_block) - 4}".encode()) + sep + new_block
+
+
 def _arc_length(rec: bytes, value: bytes) -> bytes:
     line, nl, rest = rec.partition(b"\n")
     parts = line.split(b" ")
@@ -244,6 +274,16 @@ def warc_variants(seed: Seed, rng: random.Random) -> list[Variant]:
                         list(range(n))))
         for date in (b"9999-12-31T23:59:59-01:00", b"0001-01-01T00:00:00+01:00", b"99999999999999", b"\xff"):
             damaged.append((f"date={date[:10]!r}", _set_header(r, b"WARC-Date", date), allbut(k)))
+        # round 6: header lines without a colon (the record is kept or rejected; the others intact), LF-only
+        # header lines, a crawler's truncation mark, an HTTP body shorter than its Content-Length
+        for field_name in (b"WARC-Record-ID", b"WARC-Date", b"WARC-Type", b"WARC-Target-URI", b"Content-Type",
+                           b"Content-Length", b"WARC-Payload-Digest"):
+            damaged.append((f"no-colon={field_name.decode()}", _no_colon(r, field_name), allbut(k)))
+        damaged.append(("stray-line", r.replace(b"\r\n", b"\r\nX-Crawler-Note fetched twice\r\n", 1), allbut(k)))
+        head, sep, block = r.partition(b"\r\n\r\n")
+        damaged.append(("lf-header", head.replace(b"\r\n", b"\n") + b"\n\n" + block if sep else r, allbut(k)))
+        damaged.append(("warc-truncated", r.replace(b"\r\n", b"\r\nWARC-Truncated: length\r\n", 1), allbut(k)))
+        damaged.append(("http-length-long", _http_length(r, 10_000), allbut(k)))
     for name, rec, intact in damaged:
         layout = rng.choice(["plain", "per-record"])
         parts = recs[:k] + [rec] + recs[k + 1:]
@@ -283,6 +323,8 @@ def warc_variants(seed: Seed, rng: random.Random) -> list[Variant]:
         prefix = _common_prefix(_decodable(data, "gz"), plain)
         out.append(Variant(f"{seed.name}/{name}", f"f{ext}.gz", data, seed.name,
                            _intact_in_prefix(recs, prefix, b"", slack)))
+    import zstandard   # round 6: a zstd WARC/ARC is not read: one reject that says so, nothing else
+    out.append(Variant(f"{seed.name}/zstd", f"f{ext}.zst", zstandard.ZstdCompressor().compress(plain), seed.name, []))
     cut = rng.randrange(1, len(plain))
     out.append(Variant(f"{seed.name}/plain/truncated@{cut}", f"f{ext}", plain[:cut], seed.name,
                        _intact_in_prefix(recs, cut, b"", slack)))
@@ -335,14 +377,38 @@ def jsonl_variants(seed: Seed, rng: random.Random) -> list[Variant]:
         ("nul-bytes", b"\0" * 100, False),
     ]
     out: list[Variant] = []
+    # a damaged line may leave an object open: the lines after it that are no record on their own (the seed's
+    # own broken lines) may join its reject; the first record line ends it
+    joins = set()
+    for j in range(k + 1, n):
+        try:
+            first, _ = json.JSONDecoder().raw_decode(lines[j].decode("utf-8", errors="replace"))
+        except ValueError:
+            first = None
+        if lines[j].startswith(b"{") and isinstance(first, dict):
+            break
+        joins.add(j)
     for name, line, _ in bad:
         codec = rng.choice(["", ".gz", ".zst"])
         data = b"\n".join(lines[:k] + [line] + lines[k + 1:]) + b"\n"
         data = gzip.compress(data, mtime=0) if codec == ".gz" else \
             zstandard.ZstdCompressor(level=3).compress(data) if codec == ".zst" else data
         out.append(Variant(f"{seed.name}/line{k}/{name}{codec}", f"f.jsonl{codec}", data, seed.name,
-                           [i for i in range(n) if i != k], max_payload=200_000))
+                           [i for i in range(n) if i != k and i not in joins], max_payload=200_000))
     plain = b"\n".join(lines) + b"\n"
+    # round 6: the same lines in UTF-16 / UTF-32 (marked or not), with a UTF-8 mark, CR-only or CRLF line ends:
+    # every line is read as in the plain file
+    text = plain.decode("utf-8", errors="replace")
+    whole = [("utf16", text.encode("utf-16")), ("utf16le", text.encode("utf-16-le")),
+             ("utf32", text.encode("utf-32")), ("bom8", b"\xef\xbb\xbf" + plain),
+             ("cr", plain.replace(b"\n", b"\r")), ("crlf", plain.replace(b"\n", b"\r\n"))]
+    if text.encode("utf-8") == plain:   # re-encoding keeps every line the same (no broken UTF-8 to replace)
+        for name, data in whole:
+            codec = rng.choice(["", ".gz", ".zst"])
+            packed = gzip.compress(data, mtime=0) if codec == ".gz" else \
+                zstandard.ZstdCompressor(level=3).compress(data) if codec == ".zst" else data
+            out.append(Variant(f"{seed.name}/whole/{name}{codec}", f"f.jsonl{codec}", packed, seed.name,
+                               list(range(n))))
     for codec in ("gz", "zst"):
         packed = gzip.compress(plain, mtime=0) if codec == "gz" else \
             zstandard.ZstdCompressor(level=3, write_checksum=True).compress(plain)
@@ -358,6 +424,16 @@ def jsonl_variants(seed: Seed, rng: random.Random) -> list[Variant]:
             out.append(Variant(f"{seed.name}/stream.{codec}/{name}", f"f.jsonl.{codec}", data, seed.name,
                                _intact_in_prefix(lines, prefix, b"\n"), repeats_ids=name == "two-streams"))
     return out
+
+
+def _table_named(columns: list, names: list[str]) -> bytes:
+    """A Parquet file of `columns` under `names` (a name may repeat, as a join can leave it)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    buf = io.BytesIO()
+    pq.write_table(pa.table([pa.array(c) for c in columns], names=names), buf)
+    return buf.getvalue()
 
 
 def parquet_variants(seed: Seed, rng: random.Random) -> list[Variant]:
@@ -403,6 +479,21 @@ def parquet_variants(seed: Seed, rng: random.Random) -> list[Variant]:
                                           for i, h in enumerate(html)]), allbut),
         "dates": (table(id=ids, html=html, fetched_at=pa.array([2**62 if i == k else 0 for i in range(n)],
                                                                 pa.timestamp("ms"))), allbut),
+        # round 6: a column given twice (copies agree: every row read; differ in one row: that row a reject),
+        # fetch times beyond the year 9999 and in a zone Arrow does not know (the records kept)
+        "dup-html-agree": (_table_named([ids, html, html], ["id", "html", "html"]), list(range(n))),
+        "dup-html-differ": (_table_named([ids, html, [("<p>other</p>" if i == k else h) for i, h in enumerate(html)]],
+                                         ["id", "html", "html"]), allbut),
+        "dup-id-differ": (_table_named([ids, [(v + "x" if i == k else v) for i, v in enumerate(ids)], html],
+                                       ["id", "id", "html"]), allbut),
+        "far-dates": (table(id=ids, html=html, fetched_at=pa.array(
+            [253402300800 * 10**6 + 1 if i == k else 1700000000 * 10**6 for i in range(n)],
+            pa.timestamp("us", tz="UTC"))), list(range(n))),
+        "far-days": (table(id=ids, html=html, fetched_at=pa.array([3_000_000 if i == k else 19000 for i in range(n)],
+                                                                  pa.date32())), list(range(n))),
+        "zoned-dates": (table(id=ids, html=html, fetched_at=pa.array([1700000000 * 10**6] * n,
+                                                                     pa.timestamp("us", tz="Mars/Olympus"))),
+                        list(range(n))),
     }
     for name, (data, intact) in variants.items():
         out.append(Variant(f"{seed.name}/parquet/{name}", "f.parquet", data, seed.name, intact, rows=n,

@@ -186,4 +186,5 @@ def test_an_id_given_twice_in_one_record_is_one_id_or_none(tmp_path: Path) -> No
     assert rows(warc) == [("<urn:uuid:a1>", None, ""), ("nodocid", "bad_warc_header", clash)]
     assert rows(jsonl) == [("j", None, ""), ("nodocid", "missing_id", "line 2: `id` given 2 times, with different "
                                                                       "values ('k', 'l')"), ("m", None, "")]
-    assert rows(parquet) == [("nodocid", "missing_id", "the Parquet file has 2 columns named `id`: which one identif")]
+    # row by row since round 6 (tests/test_hostile_round6.py): these two copies differ
+    assert rows(parquet) == [("nodocid", "missing_id", "the Parquet file has 2 columns named `id`, and in this row t")]

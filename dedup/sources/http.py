@@ -26,27 +26,36 @@ def header_text(b: bytes) -> str:
         return b.decode("latin-1")
 
 
-def parse_fields(text: str) -> dict[str, str]:
+# the key under which `parse_fields(..., keep_unparsed=True)` keeps the lines without a colon (LF-joined): no
+# field name can be it (names are stripped, so none starts with a space)
+UNPARSED = " unparsed"
+_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9a-z-]+")   # a field name (RFC 9110 token), lower-case
+
+
+def parse_fields(text: str, keep_unparsed: bool = False) -> dict[str, str]:
     """Header lines after the first line of `text` -> dict with lower-case keys.
 
     Duplicated names are joined with ', ' (as HTTP allows), folded lines are unfolded and lines
-    without a colon are ignored. This runs twice per record, so the common shape (CRLF lines,
-    'Name: value', no duplicates) takes a lean path and anything else the careful one.
+    without a colon are ignored; with `keep_unparsed` they are kept, LF-joined, under `UNPARSED`, and so
+    are lines whose text before the first colon is no field name (`WARC-Record-ID <urn:uuid:...>`): the
+    WARC reader counts them, or rejects the record when one held a field it needs. This runs twice
+    per record, so the common shape (CRLF lines, 'Name: value', no duplicates) takes a lean path and
+    anything else the careful one.
     """
     lines = text.split("\r\n")
     if (text.count("\n") != len(lines) - 1      # LF-only or mixed line ends
             or ":  " in text or " \r\n" in text or "\t" in text or text.endswith(" ")):
-        return _parse_fields_slow(text)          # values to strip: cheaper to test than to do
+        return _parse_fields_slow(text, keep_unparsed)   # values to strip: cheaper to test than to do
     del lines[0]
     d = {}
     for line in lines:
         k, sep, v = line.partition(": ")
         if not sep:
-            return _parse_fields_slow(text)
+            return _parse_fields_slow(text, keep_unparsed)
         d[k.lower()] = v
     if len(d) != len(lines) or ":" in (keys := "".join(d)) or " " in keys or "\t" in keys:
         # a duplicate, a line without ': ', a continuation line or a name with blanks
-        return _parse_fields_slow(text)
+        return _parse_fields_slow(text, keep_unparsed)
     return d
 
 
@@ -59,8 +68,9 @@ def agreed_length(value: str | None) -> str | None:
     return values.pop() if len(values) == 1 else value
 
 
-def _parse_fields_slow(text: str) -> dict[str, str]:
+def _parse_fields_slow(text: str, keep_unparsed: bool = False) -> dict[str, str]:
     d: dict[str, str] = {}
+    unparsed: list[str] = []
     last = None
     lines = text.split("\n")
     del lines[0]
@@ -75,11 +85,19 @@ def _parse_fields_slow(text: str) -> dict[str, str]:
         name, sep, value = line.partition(":")
         if not sep:
             last = None
+            unparsed.append(line)
             continue
         key = name.strip().lower()
+        if keep_unparsed and not _TOKEN.fullmatch(key):
+            # no field name before the colon (`WARC-Record-ID <urn:uuid:...>`: the colon is the value's)
+            last = None
+            unparsed.append(line)
+            continue
         value = value.strip()
         d[key] = d[key] + ", " + value if key in d else value
         last = key
+    if keep_unparsed and unparsed:
+        d[UNPARSED] = "\n".join(unparsed)
     return d
 
 

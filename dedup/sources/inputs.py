@@ -17,6 +17,7 @@ from pathlib import Path
 from dedup.errors import InputError
 from dedup.run_report import FileNotRead
 from dedup.sources import storage, warc
+from dedup.sources.streams import wide_encoding
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,23 +55,32 @@ def detect_format(path: Path | str) -> str:
 _SNIFF_JSON = 8 * 1024 * 1024
 # a line that starts as a record does: `{` and one of the record's keys first
 _RECORD_START = re.compile(rb'\A\s*\{\s*"(?:id|url|html|text|fetched_at)"\s*:')
+_LINE_END = re.compile(rb"\r\n?|\n")
 
 
 def json_lines_of_records(path: Path | str) -> bool:
     """Does a `.json` file hold JSON Lines of records (what Hugging Face `datasets`' `to_json` and pandas'
     `to_json(lines=True)` write under that name)? Yes when its first line is a JSON object with an `id` and
-    an `html` or a `text`, or (a first line longer than 8 MiB) starts with one of those keys. A manifest,
+    an `html` or a `text`, or (a first line longer than 8 MiB) starts with one of those keys, in UTF-8, or in
+    UTF-16 or UTF-32 told by a byte order mark or the NULs of the first character. A manifest,
     a JSON array or a pretty-printed object is not (`expand_inputs` names the file as not read)."""
     head = storage.head(path, _SNIFF_JSON)
     if not head:
         return False
+    full = len(head) >= _SNIFF_JSON - 3   # the head may end inside the first line
     if head.startswith(b"\xef\xbb\xbf"):
         head = head[3:]
-    first = head.lstrip().split(b"\n", 1)
-    if len(first) == 1 and len(head) >= _SNIFF_JSON - 3:
+    elif (wide := wide_encoding(head[:4])) is not None:
+        # UTF-16 or UTF-32 (PowerShell's `>`), as the reader re-encodes it (`streams.utf8_chunks`): it was named
+        # as no record, while the same file named `.jsonl` was read
+        head = head.decode(wide, errors="replace").lstrip("\ufeff").encode("utf-8", errors="replace")
+    # a line ends at LF, CRLF or a lone CR, as the reader's (`streams.lf_chunks`)
+    first = _LINE_END.split(head.lstrip(), 1)
+    if len(first) == 1 and full:
         return bool(_RECORD_START.match(first[0]))
     try:
-        obj = json.loads(first[0].decode("utf-8", errors="replace"))
+        # the first object of the line: objects written one after another (`{...}{...}`) are read too
+        obj, _ = json.JSONDecoder().raw_decode(first[0].decode("utf-8", errors="replace"))
     except (ValueError, RecursionError):
         return False
     return isinstance(obj, dict) and "id" in obj and ("html" in obj or "text" in obj)

@@ -21,7 +21,7 @@ import pyarrow.parquet as pq
 from dedup.schema import schema
 from dedup.sources import storage, warc
 from dedup.sources.inputs import InputFile
-from dedup.sources.http import looks_like_html, media_type
+from dedup.sources.http import agreed_length, looks_like_html, media_type
 from dedup.sources.jsonl import jsonl_pieces
 from dedup.sources.streams import iter_lines
 from dedup.text.normalise import bom_encoding, without_lone_surrogates, without_userinfo
@@ -238,12 +238,21 @@ def read_warc(path: Path | str, source_name: str, stats: Counter | None = None,
 def _payload_cut(rec: warc.RawRecord) -> str | None:
     """Why the payload of a record read is not the whole page, when its headers say so: `WARC-Truncated`
     (the crawler stopped: `length`, Common Crawl's cut at 1 MiB, `time`, `disconnect`, `unspecified`)
-    or an HTTP 206 (a range of the page). None for a whole payload."""
+    or an HTTP 206 (a range of the page), or a body shorter than the HTTP Content-Length of a response sent
+    without transfer or content coding (`http_body_short`: the crawler kept part of it and did not say so).
+    None for a whole payload."""
     truncated = rec.headers.get("warc-truncated")
     if truncated is not None:
         reason = truncated.strip().lower()
         return f"warc_truncated_{reason if reason in ('length', 'time', 'disconnect') else 'unspecified'}"
-    return "http_206" if rec.http_status == 206 else None
+    if rec.http_status == 206:
+        return "http_206"
+    hh = rec.http_headers
+    if hh and "content-length" in hh and "transfer-encoding" not in hh and "content-encoding" not in hh:
+        length = agreed_length(hh["content-length"]) or ""
+        if length.isascii() and length.isdigit() and len(length) < 19 and len(rec.payload) < int(length):
+            return "http_body_short"
+    return None
 
 
 # a WARC-Record-ID field sent more than once, as the header parser joins it: `<urn:a>, <urn:b>` (a URI holds no
@@ -251,10 +260,39 @@ def _payload_cut(rec: warc.RawRecord) -> str | None:
 _REPEATED_RECORD_ID = re.compile(r"<[^<>\s]*>(?:\s*,\s*<[^<>\s]*>)+")
 
 
+# the WARC fields a record cannot be used without: a header line without a colon that names one of them (and the
+# record lacks it) costs the record; any other such line is tolerated and counted (`_unparsed_lines`)
+_NEEDED_FIELDS = {"warc-record-id": "WARC-Record-ID", "warc-type": "WARC-Type", "warc-target-uri": "WARC-Target-URI"}
+_FIELD_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+
+
+def _unparsed_lines(rec: warc.RawRecord, stats: Counter) -> str | None:
+    """The WARC header lines of `rec` without a colon (taken out of its headers): why the record cannot be
+    used when one held a field it needs (`_NEEDED_FIELDS`: its id, type or URL would be lost, or another
+    taken in its place: a URL-derived id), '' when the lines held none of them (tolerated: a record kept
+    despite them is counted in `tolerated.warc_header_line_without_colon` by the caller), None when there
+    are no such lines. A line that held the WARC-Date makes the fetch time unknown (`fetched_at.unreadable`)."""
+    lines = rec.headers.pop(warc.UNPARSED, None)
+    if not lines:
+        return None
+    named: dict[str, str] = {}
+    for line in lines.split("\n"):
+        if m := _FIELD_NAME.match(line.strip()):
+            named.setdefault(m.group().lower(), line)
+    if "warc-date" in named and "warc-date" not in rec.headers:
+        stats["fetched_at.unreadable"] += 1
+    for key, field in _NEEDED_FIELDS.items():
+        if key in named and key not in rec.headers:
+            return (f"header line without a colon: {named[key][:200]!r}: the record's {field} cannot be read "
+                    "(a WARC header line is `Name: value`)")
+    return ""
+
+
 def _warc_row(rec: warc.RawRecord, source_name: str, stats: Counter) -> dict[str, object]:
     """One WARC/ARC record -> a `raw` row (a reject row when the record cannot be used)."""
     rtype = rec.record_type
     headers = rec.headers
+    unparsed = _unparsed_lines(rec, stats)
     record_id = headers.get("warc-record-id")
     url = headers.get("warc-target-uri")
     garbled = rec.error == "gzip_error"
@@ -268,7 +306,7 @@ def _warc_row(rec: warc.RawRecord, source_name: str, stats: Counter) -> dict[str
     reserved = reserved_id(record_id) if record_id and not garbled else None
     if record_id and not garbled and reserved is None:
         doc_id = record_id
-    elif clash is None and reserved is None and rtype == "response" and url and rec.error is None:
+    elif clash is None and reserved is None and not unparsed and rtype == "response" and url and rec.error is None:
         # ARC records carry no id: derive one from what identifies the capture.
         key = f"{url}\0{headers.get('warc-date', '')}\0{len(rec.payload)}"
         doc_id = "urn:arc:" + hashlib.sha1(key.encode()).hexdigest()
@@ -293,6 +331,10 @@ def _warc_row(rec: warc.RawRecord, source_name: str, stats: Counter) -> dict[str
         reason, detail = "reserved_doc_id", reserved
     if reason is None and clash is not None:
         reason, detail = "bad_warc_header", clash
+    if reason is None and unparsed:
+        reason, detail = "bad_warc_header", unparsed
+    elif reason is None and unparsed is not None:
+        stats["tolerated.warc_header_line_without_colon"] += 1
     if reason:
         row["reject_reason"], row["reject_detail"] = reason, detail
         row.pop("html", None)
@@ -521,11 +563,9 @@ def read_parquet(path: Path | str, source_name: str, stats: Counter | None = Non
         return
     wanted = [c for c in ("id", "url", "html", "text", "fetched_at") if c in names]
     position = 0
-    if "id" not in wanted or names.count("id") > 1:
+    if "id" not in wanted:
         detail = (f"the Parquet file has no `id` column (its columns: {', '.join(names)[:300]}); add "
-                  "one with a stable id per row (a WARC-Record-ID, a URL + fetch time hash...)") if "id" not in wanted \
-            else (f"the Parquet file has {names.count('id')} columns named `id`: which one identifies a row is not "
-                  "known (the last was read in silence); keep one")
+                  "one with a stable id per row (a WARC-Record-ID, a URL + fetch time hash...)")
         for position in range(sum(groups)):
             out = reject(position, "missing_id", detail)
             if out is not None:
@@ -538,7 +578,7 @@ def read_parquet(path: Path | str, source_name: str, stats: Counter | None = Non
             for batch in pf.iter_batches(batch_size=_PARQUET_BATCH, row_groups=[group], columns=wanted):
                 for obj in _parquet_rows(batch, max_payload):
                     stats["records.parquet"] += 1
-                    row = _object_row(obj, source_name, position, max_payload, stats, obj.pop("_too_large", None))
+                    row = _parquet_row(obj, source_name, position, max_payload, stats)
                     out = builder.add(**row)
                     position += 1
                     done += 1
@@ -560,6 +600,28 @@ def read_parquet(path: Path | str, source_name: str, stats: Counter | None = Non
     yield from _flushed(builder)
 
 
+def _parquet_row(obj: dict, source_name: str, position: int, max_payload: int, stats: Counter) -> dict:
+    """A row of `_parquet_rows` -> a `raw` row: `_object_row`, unless a column given twice holds two values in
+    this row (which is the record's is not known: `missing_id` for `id`, else `duplicate_field`); copies
+    that agree are that value, the row counted in `tolerated.parquet_column_given_twice`. A fetch time no
+    Python datetime holds (beyond the year 9999) is unknown and counted (`fetched_at.out_of_range`)."""
+    clash = obj.pop("_clash", None)
+    if clash is not None:
+        name, count, values = clash
+        shown = ", ".join(repr(v[:80] if isinstance(v, (str, bytes)) else v) for v in values[:3])
+        detail = (f"the Parquet file has {count} columns named `{name}`, and in this row they differ ({shown}): which "
+                  "one is the record's is not known; keep one column")
+        return {"doc_id": positional_id(source_name, position), "source_file": source_name,
+                "source_offset": position, "reject_reason": "missing_id" if name == "id" else "duplicate_field",
+                "reject_detail": detail}
+    if obj.pop("_agreed", False):
+        stats["tolerated.parquet_column_given_twice"] += 1
+    if obj.get("fetched_at") is _UNHELD:
+        obj["fetched_at"] = None
+        stats["fetched_at.out_of_range"] += 1
+    return _object_row(obj, source_name, position, max_payload, stats, obj.pop("_too_large", None))
+
+
 def _flushed(builder: _BatchBuilder) -> Iterator[pa.RecordBatch]:
     out = builder.flush()
     if out is not None:
@@ -569,15 +631,28 @@ def _flushed(builder: _BatchBuilder) -> Iterator[pa.RecordBatch]:
 _PARQUET_TEXT_COLUMNS = ("id", "url", "text", "fetched_at")
 
 
+# a value Python cannot hold (a timestamp beyond the year 9999) in a `fetched_at` column: unknown, and counted
+_UNHELD = object()
+
+
 def _parquet_rows(batch: pa.RecordBatch, max_payload: int) -> Iterator[dict]:
     """Rows of a batch as dicts. String columns are decoded here, with U+FFFD for broken UTF-8
     (Arrow would raise for the whole batch); `html` / `text` values larger than `max_payload`
-    bytes are never turned into Python objects: the row gets `_too_large` (column, size)."""
+    bytes are never turned into Python objects: the row gets `_too_large` (column, size). A column
+    given twice: a row whose copies hold two values gets `_clash` (name, copies, values), one whose
+    copies agree (nulls aside) `_agreed`. A `fetched_at` Python cannot hold is `_UNHELD`."""
     columns: dict[str, list] = {}
+    copies: dict[str, list[list]] = {}
     too_large: dict[int, tuple[str, int]] = {}
     for name, col in zip(batch.schema.names, batch.columns):
+        if name in columns:   # a column given twice: its copies are compared row by row below
+            copies.setdefault(name, [columns[name]])
         if pa.types.is_dictionary(col.type):
             col = col.dictionary_decode()
+        if pa.types.is_timestamp(col.type) and col.type.tz is not None:
+            # the values are instants (UTC); the zone only says how to show them, and one Arrow does not know
+            # (`Mars/Olympus`) made every value of the column unreadable
+            col = col.cast(pa.timestamp(col.type.unit, tz="UTC"))
         if name in ("html", "text") and (pa.types.is_string(col.type) or pa.types.is_large_string(col.type)
                                          or pa.types.is_binary(col.type) or pa.types.is_large_binary(col.type)):
             sizes = pa.compute.binary_length(col).to_pylist()
@@ -594,16 +669,28 @@ def _parquet_rows(batch: pa.RecordBatch, max_payload: int) -> Iterator[dict]:
             raw = col.cast(pa.large_binary()).to_pylist()
             columns[name] = [None if v is None else v.decode("utf-8", errors="replace") for v in raw]
         else:
-            columns[name] = _safe_pylist(col)
+            columns[name] = _safe_pylist(col, _UNHELD if name == "fetched_at" else None)
+        if name in copies:
+            copies[name].append(columns[name])
     for i in range(batch.num_rows):
         row = {name: values[i] for name, values in columns.items()}
+        for name, lists in copies.items():
+            given = []
+            for values in lists:
+                if values[i] is not None and values[i] not in given:
+                    given.append(values[i])
+            if len(given) > 1:
+                row["_clash"] = (name, len(lists), given)
+                break
+            row[name] = given[0] if given else None
+            row["_agreed"] = True
         if i in too_large:
             row["_too_large"] = too_large[i]
         yield row
 
 
-def _safe_pylist(col: pa.Array) -> list:
-    """col.to_pylist(), with None for each value Python cannot hold (a timestamp out of range)."""
+def _safe_pylist(col: pa.Array, unheld: object = None) -> list:
+    """col.to_pylist(), with `unheld` for each value Python cannot hold (a timestamp beyond the year 9999)."""
     try:
         return col.to_pylist()
     except (pa.ArrowException, ValueError, OverflowError, TypeError):
@@ -612,7 +699,7 @@ def _safe_pylist(col: pa.Array) -> list:
             try:
                 out.append(col[i].as_py())
             except (pa.ArrowException, ValueError, OverflowError, TypeError):
-                out.append(None)
+                out.append(unheld)
         return out
 
 

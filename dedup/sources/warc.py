@@ -41,7 +41,8 @@ Leniency that is *not* an error, because real archives are full of it: bodies st
 de-chunked or decompressed while the HTTP headers still say ``Transfer-Encoding: chunked`` /
 ``Content-Encoding: gzip`` (the body is used as stored), missing or extra blank lines between
 records, LF-only line ends, folded header lines, ``<...>`` around WARC-Target-URI and spaces in
-URLs (replaced by ``%20``, as browsers and warcio do).
+URLs (replaced by ``%20``, as browsers and warcio do). A WARC header line without a colon is kept
+aside (``headers[UNPARSED]``) for the row builder to judge, never dropped in silence.
 """
 
 from __future__ import annotations
@@ -54,12 +55,12 @@ from dataclasses import dataclass
 from typing import Any, BinaryIO, Iterator
 
 from dedup.sources import storage
-from dedup.sources.http import (GZIP_MAGIC, MAX_HEADER, agreed_length, clean_uri, find_blank_line, header_text,
-                                http_payload, is_http_response, parse_fields, preview)
+from dedup.sources.http import (GZIP_MAGIC, MAX_HEADER, UNPARSED, agreed_length, clean_uri, find_blank_line,
+                                header_text, http_payload, is_http_response, parse_fields, preview)
 from dedup.sources.salvage import gzip_decoder, salvage
 from dedup.sources.streams import unread_compression, unread_compression_detail
 
-__all__ = ["RawRecord", "iter_records", "sniff_container"]
+__all__ = ["RawRecord", "UNPARSED", "iter_records", "sniff_container", "unparsed_note"]
 
 
 @dataclass(slots=True)
@@ -73,7 +74,9 @@ class RawRecord:
     skip that many bytes). Records of one file never share an offset; error records for damage
     give the file offset of the damage, which `dedup.sources.read` keeps unique per file.
     `headers`: WARC header fields with lower-case names (ARC: warc-target-uri, warc-ip-address,
-    warc-date as ISO 8601, content-type, content-length; never warc-record-id).
+    warc-date as ISO 8601, content-type, content-length; never warc-record-id). The WARC header lines
+    without a colon are under `UNPARSED` (LF-joined), when there are any: `dedup.sources.read` rejects
+    the record when one of them held a field it needs, else counts it as tolerated.
     `detail` explains `error`; on a record accepted despite a quirk (an ARC length running past
     the end of the file while the HTTP body is complete) it holds a note and `error` is None.
     """
@@ -576,6 +579,22 @@ def _make_record(offset: int, rtype: str, headers: dict[str, str], block: bytes,
     return RawRecord(offset, rtype, headers, None, None, block, err, detail)
 
 
+def _zstd_start(head: bytes) -> bool:
+    """Does a file start with a zstd frame, or a skippable frame (where a .warc.zst keeps its dictionary)?"""
+    return head.startswith(b"\x28\xb5\x2f\xfd") or (len(head) == 4 and head[0] & 0xF0 == 0x50
+                                                     and head[1:] == b"\x2a\x4d\x18")
+
+
+def unparsed_note(headers: dict[str, str]) -> str:
+    """' (header line(s) without a colon: ...)' naming the WARC header lines the parser could not read
+    (`headers[UNPARSED]`), for the detail of a reject they may have caused; '' when there are none."""
+    lines = headers.get(UNPARSED)
+    if not lines:
+        return ""
+    shown = [repr(line[:120]) for line in lines.split("\n")[:3]]
+    return f" (header line{'s' if len(shown) > 1 else ''} without a colon: {', '.join(shown)})"
+
+
 def _err(offset: int, code: str, detail: str, record_type: str = "unknown",
          headers: dict[str, str] | None = None) -> RawRecord:
     return RawRecord(offset, record_type, headers if headers is not None else {}, None, None,
@@ -637,6 +656,11 @@ def _iter_warc(src: _Source, max_payload: int, unknown_start: bool) -> Iterator[
             if not buf.startswith(b"WARC/", pos):
                 if unknown_start and (compression := unread_compression(buf[pos:pos + 6])) is not None:
                     code, what = "unknown_format", unread_compression_detail(compression) + "; it starts with"
+                elif unknown_start and _zstd_start(buf[pos:pos + 4]):
+                    code, what = "unknown_format", (
+                        "the file is zstd-compressed (a .warc.zst), which dedup does not read for WARC/WET/ARC "
+                        "(plain or gzip; zstd is read for JSONL); decompress it (`zstd -d`; Archive Team's "
+                        ".warc.zst needs the dictionary it holds) or re-compress it with gzip; it starts with")
                 elif unknown_start:
                     code, what = "unknown_format", (
                         "no WARC or ARC record found where the file starts (dedup reads WARC/WET/ARC, "
@@ -671,7 +695,7 @@ def _iter_warc(src: _Source, max_payload: int, unknown_start: bool) -> Iterator[
         text = header_text(buf[pos:he])
         pos = he + seplen
         src.pos = pos
-        headers = parse_fields(text)
+        headers = parse_fields(text, keep_unparsed=True)
         rtype = headers.get("warc-type")
         rtype = rtype.lower() if rtype else "unknown"
         uri = headers.get("warc-target-uri")
@@ -680,7 +704,7 @@ def _iter_warc(src: _Source, max_payload: int, unknown_start: bool) -> Iterator[
         cl = agreed_length(headers.get("content-length"))
         if cl is None or not (cl.isascii() and cl.isdigit()):
             yield _err(offset, "bad_warc_header",
-                       "missing Content-Length" if cl is None else
+                       "missing Content-Length" + unparsed_note(headers) if cl is None else
                        f"Content-Length given more than once, with different values ({cl[:200]!r})"
                        if "," in cl else f"bad Content-Length {cl!r}",
                        rtype, headers)

@@ -180,8 +180,10 @@ _CREDIT_MARKER = (
 # turn the line down: a copyright notice)
 _CREDIT_NAMES = (
     r"(?:\s*(?:[|/,;&+·–—-]|\b(?:and|und|et|y|e|en|i|for|für|pour|para|per|voor|via|von|de|del|der|di|da|van|"
-    r"dpa|afp|ap|epa|ddp|apa|ansa|efe|imago|istock|picture-alliance|picture\s+alliance)\b|[A-ZÀ-ÞА-ЯЁ][\w'’.-]*|"
-    r"(?:19|20)\d\d))")
+    r"dpa|afp|ap|epa|ddp|apa|ansa|efe|imago|istock|picture-alliance|picture\s+alliance)\b|"
+    r"[A-ZÀ-ÞА-ЯЁ][\w'’.-]*(?![\w'’.-])|(?:19|20)\d\d(?!\d)))")
+# (a name ends where its word ends: without the lookahead a long capitalised word could be split into names in
+# exponentially many ways before a failing match gives up, "© AAAAAAAAAAAAAAAAAAAAAA abc" took 1.5 s)
 CREDIT_MAX_NAMES = 8
 _NAMES = rf"(?P<names>{_CREDIT_NAMES}{{1,{3 * CREDIT_MAX_NAMES}}})"
 _PHOTO_CREDIT = re.compile(rf"\(?{_CREDIT_MARKER}{_NAMES}\s*\)?\.?")

@@ -14,6 +14,10 @@ other pages of the site); trafilatura (`extract(html, include_comments=False)`) 
 decoded text when it is installed. dedup's block models never saw these pages: this is the held-out
 figure for text quality on unseen sites (docs/extraction.md).
 
+`--within-page` also applies the build's within-page pass (`dedup.text.blocks.within_page`: a second copy of a
+line, date lines, labelled tag lists), as `dedup build` does to every page whatever its site: the text a page alone
+keeps in the dataset.
+
 `--split SALT --half A` (or B) scores one half of the pages, split by host: half A when
 int(sha1(f"{SALT}:{host}")) is even, B when odd (host: the URL's host without `www.`, or the page file's site
 for the `hard::` / `recall::` entries, which have no URL). A round of tuning reads the failures of half A only
@@ -29,7 +33,9 @@ import json
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from dedup.text.blocks import within_page
 from dedup.text.extract import decode_html, extract_html
+from dedup.text.normalise import join_blocks, normalise_text
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpora" / "trafilatura-eval"
 
@@ -76,6 +82,7 @@ def main() -> None:
     ap.add_argument("--json", action="store_true", help="print one JSON line")
     ap.add_argument("--split", metavar="SALT", help="split the pages into two halves by host with this salt")
     ap.add_argument("--half", choices=("A", "B"), help="with --split: score this half only")
+    ap.add_argument("--within-page", action="store_true", help="also apply the build's within-page pass")
     args = ap.parse_args()
     if bool(args.split) != bool(args.half):
         ap.error("--split and --half go together")
@@ -89,7 +96,11 @@ def main() -> None:
         if args.split and half_of(url, item, args.split) != args.half:
             continue
         raw = gzip.decompress((args.corpus / item["file"]).read_bytes())
-        ours.append((item, extract_html(raw, url).text))
+        blocks = extract_html(raw, url).blocks
+        if args.within_page:
+            verdicts = within_page(blocks, [normalise_text(b) for b in blocks])
+            blocks = [b for b, v in zip(blocks, verdicts) if v.keep]
+        ours.append((item, join_blocks(blocks)))
         if trafilatura is not None:
             theirs.append((item, trafilatura.extract(decode_html(raw), include_comments=False) or ""))
     result = {"dedup": score(ours)}

@@ -514,6 +514,18 @@ def test_ascii_and_non_ascii_spellings_share_a_key():
     "Updated: 2023-09-16 17:58 UTC",
     "Sept. 18, 2023 1:47 a.m. ET".replace(" ET", " EDT"),
     "Last modified on 18/09/2023",
+    # other languages and scripts (issue 12, round 14): what `find_dates` reads, with only words of dates beside it
+    "23.10.2018",
+    "Dienstag, 4. Juni 2019, 15:54",
+    "Veröffentlicht am 04.06.2019 um 15:54 Uhr",
+    "Stand: 04.06.2019",
+    "Publié le 12 février 2021 à 10h30",
+    "Mis à jour le 3 mars 2020",
+    "martes, 4 de junio de 2019",
+    "5 января 2023 г.",
+    "2023年1月5日",
+    "2023年1月5日（木） 10:30",
+    "2022년 5월 3일",
 ])
 def test_is_date_line_true(line):
     assert is_date_line(line)
@@ -528,6 +540,17 @@ def test_is_date_line_true(line):
     "Saturday",
     "",
     "1 2 3 4 5 6 7 8 9 10 11 12 13 14 15",  # longer than any date line
+    # a date inside a sentence, or beside words that are not words of dates, stays
+    "Am 4. Juni 2019 trat er nach zwölf Jahren im Amt zurück.",
+    "Berlin, 4. Juni 2019",
+    "Le 5 janvier 2023, le gouvernement a annoncé",
+    "2023年1月5日，北京发布了新规定",
+    "Preis: 12.02.2020",
+    "Juni 2019",  # no day: no date `find_dates` reads
+    # English words only: the English rule decides as before ('26th' and '9:15AM' are no words of its vocabulary;
+    # dragnet's gold keeps such blog stamps)
+    "Posted July 26th, 2011",
+    "Friday, October 19, 2012 at 9:15AM",
 ])
 def test_is_date_line_false(line):
     assert not is_date_line(line)
@@ -722,3 +745,36 @@ def test_near_repeats_in_a_script_without_spaces():
     # the same line again with a space more is a repeat (a real page's 'add us on QQ' line)
     assert [v.keep for v in within_page(["加QQ：215138693 跟上资料让你在家不用忧愁", "加QQ：215138693跟上资料让你在家不用忧愁"])] \
         == [True, False]
+
+
+def test_within_page_drops_date_lines_of_other_languages_and_keeps_dates_in_sentences():
+    """A German shop blog's lines (trafilatura-eval's otto.de page: its date line stood alone under the headline),
+    a Russian and a Japanese date line: dropped as date lines; dates inside the story's sentences stay."""
+    blocks = [
+        "Dienstag, 4. Juni 2019, 15:54",
+        "Die Strohtasche ist der Sommer-Klassiker schlechthin und passt zu fast jedem Look.",
+        "Am 4. Juni 2019 zeigten wir die schönsten Modelle der Saison, von der Clutch bis zum Shopper.",
+        "5 января 2023 г.",
+        "2023年1月5日（木） 10:30",
+        "Stand: 04.06.2019",
+    ]
+    verdicts = within_page(blocks)
+    assert [v.reason for v in verdicts] == [DATE_LINE, None, None, DATE_LINE, DATE_LINE, DATE_LINE]
+
+
+_DATE_PIECES = st.lists(st.sampled_from(
+    ["Dienstag,", "4.", "Juni", "2019", "15:54", "Uhr", "am", "23.10.2018", "5", "января", "2023", "г.", "2023年1月5日",
+     "（木）", "Publié", "le", "12", "février", "à", "10h30", "|", "Stand:", "de", "junio", "Posted", "July", "26th,",
+     "9:15AM", "-", ","]), min_size=1, max_size=10).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_DATE_PIECES, st.sampled_from(["flood", "Barrier", "Millbrook", "sagte", "annonce"]))
+def test_a_date_beside_words_of_a_sentence_is_no_date_line(line, word):
+    """A date line is a date and words of dates only: one word of a sentence before or after it, and it stays text;
+    within_page drops a block only, never rewrites one."""
+    assert not is_date_line(f"{word} {line}") and not is_date_line(f"{line} {word}")
+    for block in (f"{word} {line}", f"{line} {word}"):
+        assert within_page([block])[0].keep
+    alone = within_page([line])[0]
+    assert alone.keep or alone.reason in (DATE_LINE, NO_LETTERS)

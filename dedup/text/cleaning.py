@@ -25,9 +25,12 @@ SITE_NAME = "site_name"  # the site's name on a line of its own (the masthead, a
 LINK_BAR = "link_bar"  # three or more links and nothing else but separators ("Top | Back | Print")
 SIGNUP_PROMO = "signup_promo"  # "Get our daily Entertainment newsletter", "Click here to turn on notifications"
 CONSENT_NOTICE = "consent_notice"  # "We use cookies to improve your experience. By continuing you agree..."
+CREDIT_LINE = "credit_line"  # a line that is only a credit or copyright: "© Bundesrat | Frank Bräuer", "Foto: dpa"
+CAPTION = "caption"  # a picture's caption, marked by its credit at its end or an enlarge button's label at its start
 HEADLINE = "headline"  # the page's own headline at the top of its text: the `title` column holds it (`headline_lines`)
 # no fallback overrides these
-GUARDS = (MARKUP_LEAK, SCRIPT_LEAK, ERROR_LEAK, CHROME_LABEL, SITE_NAME, LINK_BAR, SIGNUP_PROMO, CONSENT_NOTICE)
+GUARDS = (MARKUP_LEAK, SCRIPT_LEAK, ERROR_LEAK, CHROME_LABEL, SITE_NAME, LINK_BAR, SIGNUP_PROMO, CONSENT_NOTICE,
+          CREDIT_LINE, CAPTION)
 
 MIN_KEPT_CHARS = 50  # a page left with less than this falls back to the main-content lines, then all
 KEEP_THRESHOLD = 0.25  # chosen on held-out pages (docs/extraction.md): unseen sites gain precision, recall stays
@@ -85,14 +88,26 @@ leer más|noticias relacionadas|te puede interesar|también te puede interesar|c
 lo más leído|leggi anche|potrebbe interessarti|articoli correlati|condividi|commenti|i più letti|
 leia também|leia mais|notícias relacionadas|compartilhe|comentários|mais lidas|lees ook|lees meer|
 meer nieuws|deel dit artikel|reacties|czytaj też|czytaj także|czytaj więcej|zobacz też|zobacz także|
-komentarze|udostępnij
+komentarze|udostępnij|
+vous aimerez aussi|vous aimerez également|vous pourriez aussi aimer|vous pourriez aimer|à voir aussi|a voir aussi|
+à découvrir aussi|à découvrir|a decouvrir|dans la même rubrique|sur le même thème|les plus partagés|
+zusatzinformationen|zusatzinfos|das könnte ihnen auch gefallen|das könnte dir auch gefallen|ebenfalls interessant|
+empfohlene artikel|beliebte artikel|neueste artikel|passend zum thema|bild vergrößern|vergrößern|
+enlarge this image|enlarge image|enlarge|see also|read also|also read|
+puedes ver|te recomendamos|te puede interesar también|más noticias|otras noticias|lee también|lea también|
+ver también|ti potrebbe interessare|potrebbe interessarti anche|ti potrebbero interessare|vedi anche|
+você também pode gostar|veja também|leia mais sobre|dit vind je misschien ook leuk|ook interessant|
+może cię zainteresować|może cię też zainteresować|polecamy|читайте также|смотрите также|вам может понравиться
 """.replace("\n", "").split("|"))
 _CHROME_LABEL_PATTERN = re.compile(
     r"^(?:more (?:\w+ ){0,3}(?:stories|news|articles|headlines|videos|photos|from \w+(?: \w+){0,4})"
     r"|(?:you (?:may|might) (?:also )?(?:like|enjoy|be interested in))(?: \w+){0,3}"
     r"|(?:related|recommended|popular|trending|latest) (?:\w+ ){0,2}(?:stories|news|articles|posts|videos)"
     r"|(?:\d+ )?of \d+|photo \d+ of \d+|image \d+ of \d+|\d+ comments?|comments? \d+"
-    r"|\d+ (?:min|mins|minute|minutes) read|published updated)$")
+    r"|\d+ (?:min|mins|minute|minutes) read|published updated"
+    # the same widget titles in German ("Lesen Sie auch die folgenden Beiträge", "Weitere Artikel zum Thema")
+    r"|(?:lesen sie (?:auch|mehr)|weitere|mehr|ähnliche|verwandte|aktuelle) (?:\w+ ){0,3}"
+    r"(?:beiträge|beitrage|artikel|nachrichten|meldungen|themen|news)(?: zum thema)?)$")
 # A short line that asks the reader to sign up for something: an imperative at its start and what is
 # offered (a newsletter, alerts, notifications). Story sentences rarely start so; a line over
 # SIGNUP_PROMO_MAX_WORDS words is left to the model.
@@ -149,6 +164,94 @@ def is_consent_notice(text: str) -> bool:
         return False
     return (len(text.split(None, CONSENT_NOTICE_MAX_WORDS)) <= CONSENT_NOTICE_MAX_WORDS
             and _CONSENT_PHRASE.search(text) is not None and _CONSENT_VOICE.search(text) is not None)
+
+
+# A picture's credit: a credit marker, then only names: "© Bundesrat | Frank Bräuer", "(C) Kab Niang", "Foto: dpa",
+# "Photo: Getty Images / AFP", "Bild: Keystone", "Bildnachweis: Stadt Trier". Markers: ©, (c), Copyright, and the words
+# for photo, picture and image in the languages of the label list, each with its colon. Not the word "credit"
+# ("Credit:", "Photo credit:", "Image credit:") nor "Photograph:" / "Photographer:": dragnet's gold keeps those lines
+# as story text often enough that the rule cost it (docs/extraction.md, round 14).
+_CREDIT_MARKER = (
+    r"(?P<marker>©|\([cC]\)|[Cc]opyright\b:?|(?:(?:[Pp]hoto|PHOTO|[Ff]oto|FOTO|[Bb]ild|BILD|[Ii]mage|IMAGE|[Ii]magen|"
+    r"[Pp]icture|[Ff]otograf[ií]a|[Ff]otografie|[Bb]ildquelle|[Ff]otoquelle|[Bb]ildnachweis|[Ff]otonachweis|"
+    r"[Zz]dj[eę]cie|[Фф]ото)(?:s|en|er|i)?(?:\s+(?:[Pp]hotos?|[Ff]otos?|[Qq]uelle|[Dd]i|[Dd]e|[Bb]y))?\s?:))")
+# the names after it: at most CREDIT_MAX_NAMES words, each capitalised, an agency's lower-case short name ("dpa",
+# "afp"), or a joining word; separators (| / , ; & + -) between them (a year is read so that `_credit_words` can
+# turn the line down: a copyright notice)
+_CREDIT_NAMES = (
+    r"(?:\s*(?:[|/,;&+·–—-]|\b(?:and|und|et|y|e|en|i|for|für|pour|para|per|voor|via|von|de|del|der|di|da|van|"
+    r"dpa|afp|ap|epa|ddp|apa|ansa|efe|imago|istock|picture-alliance|picture\s+alliance)\b|"
+    r"[A-ZÀ-ÞА-ЯЁ][\w'’.-]*(?![\w'’.-])|(?:19|20)\d\d(?!\d)))")
+# (a name ends where its word ends: without the lookahead a long capitalised word could be split into names in
+# exponentially many ways before a failing match gives up, "© AAAAAAAAAAAAAAAAAAAAAA abc" took 1.5 s)
+CREDIT_MAX_NAMES = 8
+_NAMES = rf"(?P<names>{_CREDIT_NAMES}{{1,{3 * CREDIT_MAX_NAMES}}})"
+_PHOTO_CREDIT = re.compile(rf"\(?{_CREDIT_MARKER}{_NAMES}\s*\)?\.?")
+# a caption whose credit closes it: "Le piquet de grève dans le hall de l'université / (C) Kab Niang", "Son tres los
+# periodos de vacaciones durante el año escolar. Foto: Andina", "Rescue workers at the site (Photo: Reuters)"
+_CREDIT_AT_END = re.compile(rf"(?:[\s/|(–—-]){_CREDIT_MARKER}{_NAMES}\s*\)?\.?$")
+CAPTION_MAX_WORDS = 30
+# an enlarge button's label read into the caption it sits on: "Vergrößern Eine kleine runde Aussparung...",
+# "Enlarge this image Rescue workers...": the label, then a capital (the caption's first word)
+_ENLARGE_LABEL = re.compile(
+    r"^(?:Vergrößern|Bild vergrößern|Enlarge(?: this image| image)?|Agrandir(?: l['’]image)?|Ampliar(?: imagen)?|"
+    r"Ingrandisci(?: immagine)?|Vergroten|Powiększ|Увеличить)\s+(?=[A-ZÀ-ÞА-ЯЁ\d„\"“«])")
+
+
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def _credit_words(m: re.Match) -> int:
+    """The words of a credit's names; 0 for names with a year, a copyright notice rather than a picture's credit
+    ("© 2019 Hearst Communications, Inc.", "©2023 Bloomberg L.P.": the licence reader's evidence, and a wire story's
+    closing line that its syndicated copies share), and for "(c)" before a single word (an enumeration's third
+    item: "(c) Definitions")."""
+    if _YEAR.search(m["names"]):
+        return 0
+    n = len(re.findall(r"[^\W_][\w'’.-]*", m["names"]))
+    return 0 if n == 1 and m["marker"] in ("(c)", "(C)") else n
+
+
+_ENLARGE_INITIALS = "VBEAIPУ"
+_SENTENCE_BREAK = re.compile(r"[.!?…][\"”’)]*\s+\S")  # a sentence's end inside a line, another after it
+_DESCRIPTION_WORD = re.compile(r"\b[^\W\d_A-ZÀ-ÞА-ЯЁ]{3,}\b")  # a lower-case word of three letters or more
+
+
+def credit_reason(text: str) -> str | None:
+    """CREDIT_LINE, CAPTION or None, from the line's shape alone (at most CAPTION_MAX_WORDS words):
+    - CREDIT_LINE: a credit marker ("©", "(c)", "Copyright", "Foto:", "Bild:", "Photo:", "Image:"...) and only names
+      after it, no year among them ("© Bundesrat | Frank Bräuer", "(C) Kab Niang", "Foto: dpa", "(Image: GETTY)"), at
+      most CREDIT_MAX_NAMES words of them; or such a credit after a few words of names ("Hearst Newspapers ©
+      Hearst Newspapers, LLC");
+    - CAPTION: a description (a lower-case word of three letters or more) closed by such a credit ("Le piquet de
+      grève dans le hall de l'université / (C) Kab Niang", "... durante el año escolar. Foto: Andina"), or a line
+      that starts with an enlarge button's label before a capital ("Vergrößern Eine kleine runde Aussparung ...").
+    A credit inside a longer sentence, or followed by more words than names, is none of these."""
+    if len(text) > 400:
+        return None
+    # every credit marker holds ':', '©', 'opyright' or '(c)' / '(C)', every enlarge label starts with one of
+    # _ENLARGE_INITIALS (substring tests rule most lines out before a pattern runs; a pattern of the four is slower)
+    enlarge = text[:1] in _ENLARGE_INITIALS and _ENLARGE_LABEL.match(text) is not None
+    if not (enlarge or ":" in text or "©" in text or "opyright" in text
+            or ("(" in text and ("(c)" in text or "(C)" in text))):
+        return None
+    if len(text.split(None, CAPTION_MAX_WORDS)) > CAPTION_MAX_WORDS:
+        return None
+    if enlarge:
+        return CAPTION
+    stripped = text.strip()
+    m = _PHOTO_CREDIT.fullmatch(stripped)
+    if m is not None and 1 <= _credit_words(m) <= CREDIT_MAX_NAMES:
+        return CREDIT_LINE
+    m = _CREDIT_AT_END.search(stripped)
+    if m is None or not 1 <= _credit_words(m) <= CREDIT_MAX_NAMES or m.start() == 0:
+        return None
+    head = stripped[:m.start()]
+    if _DESCRIPTION_WORD.search(head):
+        # one sentence at most: a short post of several sentences that credits its pictures at its end is the
+        # post ("... a pencil drawing. Mind...blown. Artwork and photos © DiegoKoi" is dragnet's gold)
+        return CAPTION if _SENTENCE_BREAK.search(head.rstrip(" .!?…/|(–—-")) is None else None
+    return CREDIT_LINE if len(head.split()) <= 4 else None
 
 
 def fold_line(text: str) -> str:
@@ -301,7 +404,7 @@ def guard_reason(text: str, names: set[str] | frozenset[str] = frozenset()) -> s
         return SIGNUP_PROMO
     if is_consent_notice(text):
         return CONSENT_NOTICE
-    return leak_reason(text)
+    return credit_reason(text) or leak_reason(text)
 
 
 def sure_story(lines: Sequence[Line], probs: Sequence[float]) -> tuple[int, int] | None:

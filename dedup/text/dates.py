@@ -92,17 +92,76 @@ DATE_LINE_MAX_CHARS = 100
 def is_date_line(block: str, norm: str | None = None) -> bool:
     """A block that is only a date and/or time ('Saturday, 16 September 2023 05:58 PM EDT',
     'Published September 18, 2023', '2023-58-16'): page metadata, not story text. It needs a year,
-    a month or weekday name, or am/pm, so a line of plain numbers (table data) is not one."""
+    a month or weekday name, or am/pm, so a line of plain numbers (table data) is not one.
+    In the other languages and scripts `find_dates` reads ('Dienstag, 4. Juni 2019, 15:54', '5 января 2023 г.',
+    '2023年1月5日', 'Publié le 12 février 2021 à 10h30'), a line is one when a full date (day, month, year) stands
+    in it and every word beside the dates and their clock times is a word of dates (`_WORLD_DATE_VOCAB`: weekdays,
+    'veröffentlicht am', 'mis à jour le', 'Uhr'...) or a number."""
     if len(block) > DATE_LINE_MAX_CHARS or not any(c.isdigit() for c in block):
         return False
     words = (norm if norm is not None else normalise_text(block)).split()
     if not words or len(words) > 14:
         return False
-    if not all(w.isdigit() or w in _DATE_VOCAB for w in words):
+    if all(w.isdigit() or w in _DATE_VOCAB for w in words):
+        has_number = any(w.isdigit() for w in words)
+        return has_number and any(_YEAR.match(w) or w in _DATE_ANCHORS for w in words)
+    if "20" not in block and "19" not in block:  # every date `find_dates` reads has a year
         return False
-    has_number = any(w.isdigit() for w in words)
-    anchored = any(_YEAR.match(w) or w in _DATE_ANCHORS for w in words)
-    return has_number and anchored
+    # English words only (with '26th', '9:15AM' read as one word each): the rule above decides, as before; the
+    # English date lines it leaves ('Posted July 26th, 2011', blog and comment stamps) are story text in
+    # dragnet's gold (docs/extraction.md, round 14)
+    if all(w in _DATE_VOCAB or _ENGLISH_NUMBER.fullmatch(w) for w in words):
+        return False
+    return _dated_line(block)
+
+
+_ENGLISH_NUMBER = re.compile(r"\d+(?:st|nd|rd|th|am|pm|h|hrs)?")
+
+
+# Words that stand beside a date on a line of its own, in the languages `find_dates` reads: weekdays (and their
+# short forms), publication and update labels, 'at' / 'o'clock' words, the Russian year mark 'г' / 'года',
+# Chinese and Japanese weekday and clock marks. Lower case, as `normalise_text` leaves them.
+_WORLD_DATE_WORDS = """
+montag dienstag mittwoch donnerstag freitag samstag sonnabend sonntag mo di mi do fr sa so
+lundi mardi mercredi jeudi vendredi samedi dimanche lun mar mer jeu ven sam dim
+lunes martes miércoles miercoles jueves viernes sábado sabado domingo
+lunedì lunedi martedì martedi mercoledì mercoledi giovedì giovedi venerdì venerdi sabato domenica
+segunda terça terca quarta quinta sexta feira
+maandag dinsdag woensdag donderdag vrijdag zaterdag zondag ma wo vr za zo
+poniedziałek wtorek środa czwartek piątek sobota niedziela
+понедельник вторник среда четверг пятница суббота воскресенье пн вт ср чт пт сб вс
+pazartesi salı sali çarşamba carsamba perşembe persembe cuma cumartesi pazar
+veröffentlicht veroeffentlicht aktualisiert erschienen erstellt geändert zuletzt stand datum zeit uhr um am vom
+publié publie mis à jour le du dernière derniere mise modifié modifie h
+publicado actualizado actualización actualizacion el a las del hs
+pubblicato aggiornato aggiornamento alle il ore
+atualizado atualização atualizacao em às as
+gepubliceerd bijgewerkt geplaatst op om uur
+opublikowano aktualizacja zaktualizowano dnia godz
+опубликовано обновлено дата в г года
+yayınlanma yayinlanma güncelleme guncelleme tarihi
+"""
+_WORLD_DATE_VOCAB = frozenset(_WORLD_DATE_WORDS.split())
+# the characters that may stand beside a Chinese, Japanese or Korean date: weekday, clock and label marks
+_CJK_DATE_MARKS = frozenset("年月日时時分秒星期周週曜火水木金土午前后後更新发布發佈公開公开日期년월일시분요")
+
+
+def _dated_line(block: str) -> bool:
+    """A line holding a full date (`find_dates`) and, beside the dates and their clock times, only numbers,
+    words of `_WORLD_DATE_VOCAB` or `_DATE_VOCAB`, and the marks of `_CJK_DATE_MARKS`."""
+    found = find_dates(block, limit=3)
+    if not found:
+        return False
+    rest, at = [], 0
+    for d in found:
+        rest.append(block[at:d.start])
+        at = d.end
+    rest.append(block[at:])
+    for word in normalise_text(" ".join(rest)).split():
+        if not (word.isdigit() or word in _WORLD_DATE_VOCAB or word in _DATE_VOCAB
+                or all(c.isdigit() or c in _CJK_DATE_MARKS for c in word)):
+            return False
+    return True
 
 
 # --------------------------------------------------------------------------------------------------

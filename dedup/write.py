@@ -197,19 +197,21 @@ def collect_samples(docs: pl.DataFrame, lookup: dict[str, set[int]], samples: di
 def final_text(canon: pl.DataFrame, lookup: dict[str, set[int]]) -> pl.DataFrame:
     """Apply the cross-site decisions to canonical rows: text, n_chars, hash and removal counts. The hash
     is the one signing took of the same text (`signed_hash`, the same chrome lookup) where there is one."""
-    texts, n_chars, hashes, n_removed, chars_removed = [], [], [], [], []
-    for domain, title, blocks, keys, headings, removed0, chars0, signed_hash in canon.select(
-            "domain", "title", "blocks", "block_keys", "heading_keys", "blocks_removed",
+    texts, n_chars, hashes, n_removed, chars_removed, reasons = [], [], [], [], [], []
+    for domain, title, blocks, keys, headings, removed0, reasons0, chars0, signed_hash in canon.select(
+            "domain", "title", "blocks", "block_keys", "heading_keys", "blocks_removed", "removed_reasons",
             "boilerplate_chars_removed", "signed_hash").iter_rows():
         kept, removed, chars = final_blocks(blocks, keys, domain, lookup, title, headings)
         body = join_blocks(kept)
         texts.append(body)
         n_chars.append(len(body))
         hashes.append(signed_hash if signed_hash is not None else text_hash(body))
-        n_removed.append((removed0 or 0) + removed)
+        n_removed.append((removed0 or 0) + len(removed))
+        reasons.append((reasons0 or []) + removed)  # the page's own removals first, in page order, then the site's
         chars_removed.append((chars0 or 0) + chars)
     return canon.with_columns(
         pl.Series("text", texts, pl.String), pl.Series("n_chars", n_chars, pl.Int64),
         pl.Series("content_sha256", hashes, pl.String), pl.Series("blocks_removed", n_removed, pl.Int64),
+        pl.Series("removed_reasons", reasons, pl.List(pl.String)),
         pl.Series("boilerplate_chars_removed", chars_removed, pl.Int64),
     )

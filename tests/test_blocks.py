@@ -26,7 +26,7 @@ from dedup.text.blocks import (has_letters, DATE_LINE, LABEL_LINE, NO_LETTERS, R
 from dedup.text.dates import is_date_line
 from dedup.config import BuildConfig
 from dedup.pipeline import build
-from dedup.text.blocks import CROSS_SITE, final_blocks
+from dedup.text.blocks import CROSS_SITE, SITE_CHROME, STORY_CHROME, final_blocks
 from dedup.text.normalise import normalise_text
 from dedup.rights.attribution import is_wire_notice
 
@@ -418,15 +418,15 @@ def test_cross_site_pass_is_idempotent_and_never_lengthens(examples):
         chrome_keys |= set(data.draw(st.lists(st.integers(-2**63, 2**63 - 1), max_size=3)))
         domain = data.draw(st.sampled_from(["news.example", "", None]))
         lookup = {domain or "": chrome_keys, "other.example": {block_key(b) for b in once_page}}
-        kept, n_removed, chars = final_blocks(once_page, keys, domain, lookup)
-        assert n_removed == len(once_page) - len(kept)
+        kept, reasons, chars = final_blocks(once_page, keys, domain, lookup)
+        assert len(reasons) == len(once_page) - len(kept) and set(reasons) <= {SITE_CHROME}
         assert chars == sum(map(len, once_page)) - sum(map(len, kept))
         assert len("\n\n".join(kept)) <= len("\n\n".join(once_page))
         assert all(block_key(b) not in chrome_keys for b in kept)
         it = iter(once_page)
         assert all(any(b == x for x in it) for b in kept)  # a subsequence: order kept
         again, n2, c2 = final_blocks(kept, [block_key(b) for b in kept], domain, lookup)
-        assert again == kept and n2 == 0 and c2 == 0
+        assert again == kept and n2 == [] and c2 == 0
         # and the within-page pass after the cross-site one removes nothing more either
         assert page_pass(kept) == kept
     check()
@@ -436,14 +436,16 @@ def _final_blocks_by_union(blocks, keys, domain, chrome, title=None, headings=No
     """The cross-site rule as first written: the union of the site's and the cross-site keys, less the
     headings, and every block whose key is in it removed unless it is the headline or a wire notice."""
     if not blocks:
-        return [], 0, 0
-    drop = chrome.get(domain or "", set()) | chrome.get(CROSS_SITE, set())
+        return [], [], 0
+    own = chrome.get(domain or "", set())
+    drop = own | chrome.get(CROSS_SITE, set())
     drop -= set(headings or ())
     headline = normalise_text(title) if title and len(title.split()) >= 4 else None
     gone = [k in drop and not (headline and normalise_text(b) == headline) and not is_wire_notice(b)
             for b, k in zip(blocks, keys or [None] * len(blocks))]
     removed = [b for b, g in zip(blocks, gone) if g]
-    return [b for b, g in zip(blocks, gone) if not g], len(removed), sum(map(len, removed))
+    reasons = [SITE_CHROME if k in own else STORY_CHROME for k, g in zip(keys or (), gone) if g]
+    return [b for b, g in zip(blocks, gone) if not g], reasons, sum(map(len, removed))
 
 
 _NOTICES = ["© 2023 Thomson Reuters. All rights reserved.", "Copyright 2012 The Associated Press. All rights reserved."]

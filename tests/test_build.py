@@ -128,6 +128,14 @@ def test_sample_crawl_shows_every_outcome(sample_build):
     precision, recall = pair_scores(story, pred)
     # measured 1.000 / 0.999: the five planning notices that share a long template stay apart
     assert precision == 1.0 and recall >= 0.98
+    # every removed block of a record has its reason, the page's own removals before the site's
+    data = t["data"]
+    assert data["removed_reasons"].list.len().to_list() == data["blocks_removed"].to_list()
+    site = {"removed_site_chrome", "cross_story_repeat"}
+    for reasons in data["removed_reasons"].to_list():
+        assert [r in site for r in reasons] == sorted(r in site for r in reasons)
+    reasons = set(data["removed_reasons"].explode().drop_nulls().to_list())
+    assert {"removed_site_chrome", "cross_story_repeat", "block_model", "headline"} <= reasons
 
 
 def pair_scores(gold: dict[str, str], pred: dict[str, str]) -> tuple[float, float]:

@@ -96,7 +96,7 @@ def sign_rows(part: Path, params: HasherParams, chrome: dict[str, set[int]], wit
             signed.append(signed_text(title, texts[-1], kept[0] if kept else None))
             if with_hashes:
                 # the within-page text's hash stands when the site pass removed nothing
-                hashes.append(own_hash if removed == 0 else text_hash(texts[-1]))
+                hashes.append(own_hash if not removed else text_hash(texts[-1]))
                 found.append(passages(kept))
                 status.append(is_status_page(title, kept, found[-1].total_words, html_title))
                 sites.append(site_key(domain))

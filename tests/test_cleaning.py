@@ -16,11 +16,12 @@ import re
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from resiliparse.parse.html import HTMLTree
 
 from conftest import shared_path
 
 from dedup.evaluate import token_prf
-from dedup.text.blockmodel import shipped_model
+from dedup.text.blockmodel import main_content_lines, shipped_model
 from dedup.text.cleaning import HEADLINE as HEADLINE_REASON
 from dedup.text.cleaning import (_CONSENT_PHRASE, _CONSENT_VOICE, _NEWSLETTER_SIGNUP, _SCRIPT_CALL, _SIGNUP_PROMO,
                                  BLOCK_MODEL, CAPTION, CHROME_LABEL, CREDIT_LINE, CONFIDENT_THRESHOLD,
@@ -429,6 +430,59 @@ def test_read_minimal_html_tags_links_and_entities():
     assert got[1].link_chars == len("linked words") and got[1].links == 1
     assert got[4].link_chars == len("all link")
     assert got[5].link_chars == 0
+
+
+# the markup of O'Reilly's SRE book (readability-test-pages' google-sre-book-1): index terms are empty anchors
+_INDEX_TERMS = ('<a data-type="indexterm" data-primary="monitoring distributed systems" id="id-9nCjSvFVuj"></a>'
+                '<a data-type="indexterm" data-primary="white-box monitoring" id="id-ZbC1FMFEu7"></a>'
+                '<a data-type="indexterm" data-primary="black-box monitoring" id="id-zdCXIGFvuy"></a>')
+_SRE_PARAGRAPH = ("We combine heavy use of white-box monitoring with modest but critical uses of black-box "
+                  "monitoring. The simplest way to think about black-box monitoring versus white-box monitoring "
+                  "is that black-box monitoring is symptom-oriented, as in tickets, email alerts,")
+
+
+def test_empty_anchor_holds_no_link_text():
+    """resiliparse writes an anchor with no content as a start tag it never closes: the rest of the paragraph
+    is not its text (the SRE book page lost two paragraphs of prose as link bars: three empty anchors read as
+    three links around all of its words). Other empty inline elements leave no trace either. The models' own
+    figures stay as they learnt them (round 15 of docs/extraction.md)."""
+    html = (f'<html><head><title>Monitoring</title></head><body><nav><a href="/">Home</a></nav><article>'
+            f'<h1>Monitoring Distributed Systems</h1><p>{_INDEX_TERMS}{_SRE_PARAGRAPH}<sup>'
+            f'<a data-type="noteref" href="#id-LvQuvtYS7UvI8h4">22</a></sup> and pages.</p>'
+            f'<p>Para with <span></span>empty <b></b>inline <img src="x.png"> elements, '
+            f'<a href="/w"><img src="w.png"></a> an image link, <a href="/e"></a>an empty link and '
+            f'<a name="n"/>a named anchor written self-closed, which an HTML parser leaves open.</p>'
+            f'<p>{" ".join(["Another paragraph of the story so that the page has a main content."] * 3)}</p>'
+            f'</article></body></html>')
+    lines = main_content_lines(HTMLTree.parse(html))
+    para = next(ln for ln in lines if ln.text.startswith("We combine"))
+    assert para.text == _SRE_PARAGRAPH + "22 and pages."
+    assert (para.exact_link_chars, para.exact_links) == (2, 1)
+    assert not is_link_bar(para)
+    assert para.links == 4 and para.link_chars > 0.9 * len(para.text)  # as block-trees-3 learnt them
+    inline = next(ln for ln in lines if ln.text.startswith("Para with"))
+    # the image link and the empty link count as links, with no text; the named anchor holds its words (the
+    # parser put them inside it) but has no target
+    named = "a named anchor written self-closed, which an HTML parser leaves open."
+    assert (inline.exact_links, inline.exact_link_chars) == (3, len(named))
+    # a link over two lines and a link at the end of its paragraph still hold their text
+    got = read_minimal_html('<p>A <a href="/m">long<br>\nlink</a> here <a href="">, <a href="/e">end</a></p>')
+    assert [(ln.exact_link_chars, ln.exact_links) for ln in got] == [(4, 1), (len("link") + len("end"), 1)]
+    # a line built by hand has the same figures both ways
+    assert Line("Home", "", 4, 1).exact_link_chars == 4 and Line("Home", "", 4, 1).exact_links == 1
+
+
+def test_sre_book_prose_is_no_link_bar():
+    """On the real page, no paragraph of 20+ words of the main content is a link bar, and the two that were
+    (174 gold words) are in the extracted text."""
+    html = gzip.decompress((shared_path("corpora", "readability-test-pages", "google-sre-book-1")
+                            / "source.html.gz").read_bytes()).decode("utf-8")
+    prose = [ln for ln in main_content_lines(HTMLTree.parse(html)) if len(ln.text.split()) >= 20]
+    assert len(prose) > 30
+    assert [ln.text[:40] for ln in prose if ln.exact_link_chars > 0.5 * len(ln.text) or is_link_bar(ln)] == []
+    text = extract_html(html.encode("utf-8")).text
+    assert "We combine heavy use of white-box monitoring" in text
+    assert "The time it takes to service a request." in text
 
 
 def test_text_only_input_drops_leaks_and_widget_labels():

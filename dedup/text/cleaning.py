@@ -385,10 +385,11 @@ _BAR_SEPARATORS = re.compile(r"[\s|•·/»›,;:\-–—]+")
 
 
 def is_link_bar(line: Line) -> bool:
-    """At least three links and, besides their text, only separators: a navigation or tools bar."""
-    if line.links < 3:
+    """At least three links and, besides their text, only separators: a navigation or tools bar. Read with
+    the exact link figures (`layout.Line`): an index term's empty anchor makes no paragraph a bar."""
+    if line.exact_links < 3:
         return False
-    return len(_BAR_SEPARATORS.sub("", line.text)) <= line.link_chars
+    return len(_BAR_SEPARATORS.sub("", line.text)) <= line.exact_link_chars
 
 
 def guard_reason(text: str, names: set[str] | frozenset[str] = frozenset()) -> str | None:

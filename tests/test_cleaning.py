@@ -445,7 +445,7 @@ def test_empty_anchor_holds_no_link_text():
     """resiliparse writes an anchor with no content as a start tag it never closes: the rest of the paragraph
     is not its text (the SRE book page lost two paragraphs of prose as link bars: three empty anchors read as
     three links around all of its words). Other empty inline elements leave no trace either. The models' own
-    figures stay as they learnt them (round 15 of docs/extraction.md)."""
+    figures stay as they learnt them (round 16 of docs/extraction.md)."""
     html = (f'<html><head><title>Monitoring</title></head><body><nav><a href="/">Home</a></nav><article>'
             f'<h1>Monitoring Distributed Systems</h1><p>{_INDEX_TERMS}{_SRE_PARAGRAPH}<sup>'
             f'<a data-type="noteref" href="#id-LvQuvtYS7UvI8h4">22</a></sup> and pages.</p>'

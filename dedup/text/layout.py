@@ -32,7 +32,7 @@ class Line:
     `exact_links`: what the page's links hold: an empty anchor holds no text and is a link only when it has
     a target (an empty link, as an image link is one). The link-bar guard (`cleaning.is_link_bar`) reads the
     exact figures; the models, and the rules they were tuned with, keep theirs until a model retrained on the
-    exact ones beats them held out (docs/extraction.md, round 15). Built by hand without the exact figures,
+    exact ones beats them held out (docs/extraction.md, round 16). Built by hand without the exact figures,
     a line takes the models' figures for them."""
 
     text: str

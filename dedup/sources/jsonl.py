@@ -27,8 +27,8 @@ from dedup.sources.streams import TruncatedInput
 
 @dataclass(slots=True)
 class Piece:
-    """One record (`obj`) or one reject (`reason`, `detail`) at `offset`; `cut` for the reject that
-    stands for the unread rest of a damaged file."""
+    """One record (`obj`) or one reject (`reason`, `detail`) at `offset`, or both: a record that cannot be used,
+    rejected under its own id; `cut` for the reject that stands for the unread rest of a damaged file."""
     offset: int
     obj: dict | None = None
     reason: str | None = None
@@ -122,7 +122,7 @@ def _decode(data: bytes, offset: int, where: str, may_continue: bool) -> list[Pi
         if name == "id":
             return [Piece(offset, reason="missing_id", detail=f"{where}: `id` given {len(copies)} times, with "
                                                               f"different values ({shown}): no one id")]
-        return [Piece(offset, reason="duplicate_field",
+        return [Piece(offset, obj, reason="duplicate_field",   # a reject under the record's own id
                       detail=f"{where}: `{name}` given {len(copies)} times, with different values ({shown}): which "
                              "one is the record's is not known")]
     return [Piece(offset, obj)]

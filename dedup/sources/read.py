@@ -445,7 +445,8 @@ def read_jsonl(path: Path | str, source_name: str, stats: Counter | None = None,
                           "reject_detail": piece.detail}
         else:
             try:
-                row = _object_row(piece.obj, source_name, piece.offset, max_payload, stats)
+                refused = (piece.reason, piece.detail or "") if piece.reason else None
+                row = _object_row(piece.obj, source_name, piece.offset, max_payload, stats, refused)
             except Exception as exc:  # noqa: BLE001 - a bug on one record must not cost the others
                 row = base | {"doc_id": positional_id(source_name, piece.offset), "reject_reason": "internal_error",
                               "reject_detail": f"{type(exc).__name__}: {str(exc)[:200]} "
@@ -466,10 +467,12 @@ def valid_str(value: object) -> str | None:
 
 
 def _object_row(obj: dict, source_name: str, position: int, max_payload: int, stats: Counter,
-                too_large: tuple[str, int] | None = None) -> dict:
+                refused: tuple[str, str] | None = None) -> dict:
     """A JSONL object or Parquet row -> a `raw` row. `id` must be a string or an integer; `url` and
     `fetched_at` that are unusable become null (the record is kept), an `html` / `text` larger than
-    `max_payload` bytes is rejected as `payload_too_large`."""
+    `max_payload` bytes is rejected as `payload_too_large`. `refused` (reason, detail): the reader already
+    knows the record cannot be used (a Parquet value too large to load, a field given twice with two
+    values): a reject under the record's own id."""
     row: dict[str, object] = {"source_file": source_name, "source_offset": position}
     raw_id = obj.get("id")
     url = obj.get("url")
@@ -488,9 +491,8 @@ def _object_row(obj: dict, source_name: str, position: int, max_payload: int, st
         return row | {"doc_id": positional_id(source_name, position), "reject_reason": "reserved_doc_id",
                       "reject_detail": reserved}
     row["doc_id"] = doc_id
-    if too_large is not None:   # a Parquet value that was never loaded
-        return row | {"reject_reason": "payload_too_large",
-                      "reject_detail": f"{too_large[0]} of {too_large[1]} bytes > max_payload_bytes {max_payload}"}
+    if refused is not None:
+        return row | {"reject_reason": refused[0], "reject_detail": refused[1]}
     html, text = obj.get("html"), obj.get("text")
     if isinstance(html, str) and html.strip():
         row["html"] = html.encode("utf-8", errors="surrogatepass")
@@ -602,24 +604,28 @@ def read_parquet(path: Path | str, source_name: str, stats: Counter | None = Non
 
 def _parquet_row(obj: dict, source_name: str, position: int, max_payload: int, stats: Counter) -> dict:
     """A row of `_parquet_rows` -> a `raw` row: `_object_row`, unless a column given twice holds two values in
-    this row (which is the record's is not known: `missing_id` for `id`, else `duplicate_field`); copies
-    that agree are that value, the row counted in `tolerated.parquet_column_given_twice`. A fetch time no
-    Python datetime holds (beyond the year 9999) is unknown and counted (`fetched_at.out_of_range`)."""
-    clash = obj.pop("_clash", None)
-    if clash is not None:
+    this row (which is the record's is not known: `missing_id` for `id`, else `duplicate_field` under the
+    row's id); copies that agree are that value, the row counted in `tolerated.parquet_column_given_twice`.
+    A fetch time no Python datetime holds (beyond the year 9999) is unknown and counted
+    (`fetched_at.out_of_range`)."""
+    refused = None
+    if (too_large := obj.pop("_too_large", None)) is not None:   # a value that was never loaded
+        refused = ("payload_too_large", f"{too_large[0]} of {too_large[1]} bytes > max_payload_bytes {max_payload}")
+    if (clash := obj.pop("_clash", None)) is not None:
         name, count, values = clash
         shown = ", ".join(repr(v[:80] if isinstance(v, (str, bytes)) else v) for v in values[:3])
         detail = (f"the Parquet file has {count} columns named `{name}`, and in this row they differ ({shown}): which "
                   "one is the record's is not known; keep one column")
-        return {"doc_id": positional_id(source_name, position), "source_file": source_name,
-                "source_offset": position, "reject_reason": "missing_id" if name == "id" else "duplicate_field",
-                "reject_detail": detail}
-    if obj.pop("_agreed", False):
+        if name == "id":
+            return {"doc_id": positional_id(source_name, position), "source_file": source_name,
+                    "source_offset": position, "reject_reason": "missing_id", "reject_detail": detail}
+        refused = ("duplicate_field", detail)
+    if obj.pop("_agreed", False) and clash is None:
         stats["tolerated.parquet_column_given_twice"] += 1
     if obj.get("fetched_at") is _UNHELD:
         obj["fetched_at"] = None
         stats["fetched_at.out_of_range"] += 1
-    return _object_row(obj, source_name, position, max_payload, stats, obj.pop("_too_large", None))
+    return _object_row(obj, source_name, position, max_payload, stats, refused)
 
 
 def _flushed(builder: _BatchBuilder) -> Iterator[pa.RecordBatch]:

@@ -59,7 +59,7 @@ from dedup.shards import BucketSpill, shard_count, to_schema
 from dedup.sitechrome import BYTES_PER_OCCURRENCE, OCCURRENCES_PER_PAGE, count_bucket, scatter_occurrences
 from dedup.sources import storage
 from dedup.sources.inputs import InputFile, expand_inputs
-from dedup.text.blocks import CHROME_SCHEMA, chrome_lookup, no_chrome
+from dedup.text.blocks import CHROME_SCHEMA, chrome_lookup, merge_page_removals, no_chrome
 from dedup.workdir import WorkDir, build_fingerprint, check_output, output_error, release_lock, take_staging
 from dedup.write import apply_part, merge_samples, signature_table_bytes, write_tables
 
@@ -385,10 +385,12 @@ def stage_write(b: Build) -> dict[str, Any]:
     items = [(p, i, b.keys_file(i), decided, sig / f"part-{i:05d}.arrow", config.num_perm, config.shingle_unit,
               lookup, spill_root, shards, f"{i:05d}-") for i, p in enumerate(b.parts)]
     samples: dict[tuple[str, int], str] = {}
+    removals: list[pl.DataFrame] = []
     rows, by_char = 0, set()
     rejects: Counter[str] = Counter()
     for result in b.map(apply_part, items, "parts written"):
         merge_samples(samples, result["samples"])
+        removals.append(result["page_removals"])
         rows += result["rows"]
         rejects.update(result["rejects"])
         by_char |= result["char_unit_languages"]
@@ -403,8 +405,8 @@ def stage_write(b: Build) -> dict[str, Any]:
         merge_samples(samples, {(d, k): t for d, k, t in previous.chrome.select("domain", "block_key", "sample_text")
                                 .iter_rows() if t is not None})
     b.phase("shards")
-    outputs, figures = write_tables(b.work.stage_dir, spills, data_spills, chrome, samples, config, by_char,
-                                    b.map)
+    outputs, figures = write_tables(b.work.stage_dir, spills, data_spills, chrome, samples,
+                                    merge_page_removals(removals), config, by_char, b.map)
     shutil.rmtree(spill_root, ignore_errors=True)
     b.phase(None)
     return {"outputs": outputs, **figures, "_rows": {"input_records": rows, "rejects": dict(sorted(rejects.items()))}}

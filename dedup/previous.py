@@ -24,6 +24,7 @@ from dedup.run_report import RunReport
 from dedup.schema import frame, schema
 from dedup.select import choose_canonical, on_agency_domain
 from dedup.shards import BucketSpill, to_schema
+from dedup.text.blocks import site_rows
 
 # documents columns the decisions need about previous canonical records
 CANON_COLUMNS = ["doc_id", "cluster_id", "cluster_size", "canonical_reason", "url", "domain", "published_at", "fetched_at",
@@ -120,8 +121,10 @@ def load_previous(path: Path, params: dict, bands: int, rows: int, *, check: boo
     rej_files = sorted((path / "rejects").glob("*.parquet"))
     rejected = sum(pq.read_metadata(f).num_rows for f in rej_files)
     chrome_files = sorted((path / "boilerplate").glob("*.parquet"))
-    chrome = (pl.concat([pl.read_parquet(f, columns=["domain", "block_key", "pages", "stories", "sample_text"])
-                         for f in chrome_files]) if chrome_files else
+    # the site passes' rows (a page's own removals, boilerplate/'s other actions, are not site chrome)
+    chrome = (pl.concat([pl.read_parquet(f, columns=["domain", "block_key", "pages", "stories", "sample_text",
+                                                     "action"]) for f in chrome_files])
+              .pipe(site_rows).drop("action") if chrome_files else
               pl.DataFrame(schema={"domain": pl.String, "block_key": pl.Int64, "pages": pl.UInt32,
                                    "stories": pl.UInt32, "sample_text": pl.String}))
     return Previous(path=path, name=manifest.name, version=manifest.version,

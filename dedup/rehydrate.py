@@ -25,7 +25,7 @@ from dedup.run_report import RunReport
 from dedup.schema import frame
 from dedup.sources.inputs import InputFile, expand_inputs
 from dedup.sources.read import read_input
-from dedup.text.blocks import chrome_lookup, final_blocks, page_batch
+from dedup.text.blocks import chrome_lookup, final_blocks, page_batch, site_rows
 from dedup.text.extract import extract_batch
 from dedup.text.normalise import join_blocks, text_hash
 
@@ -124,8 +124,10 @@ def rehydrate(out: Path, crawl: list[str], to: Path, *, overwrite: bool = False)
         raise OutputError(f"--to {to} is inside {out}; write the rehydrated dataset to another folder")
     rows = withheld_rows(out)
     chrome_files = sorted((out / "boilerplate").glob("*.parquet"))
-    chrome = pl.concat([pl.read_parquet(f, columns=["domain", "block_key"]) for f in chrome_files]) \
-        if chrome_files else pl.DataFrame(schema={"domain": pl.String, "block_key": pl.Int64})
+    # the site passes' rows only: a page's own removals (the other actions) are made again by extraction
+    chrome = pl.concat([pl.read_parquet(f, columns=["domain", "block_key", "action"]) for f in chrome_files]) \
+        .pipe(site_rows) if chrome_files else \
+        pl.DataFrame(schema={"domain": pl.String, "block_key": pl.Int64})
     lookup = chrome_lookup(chrome)
     max_payload = int(run.config.get("max_payload_bytes", 50 * 1024 * 1024))
     files = match_files(rows["source_file"].unique().sort().to_list(), crawl) if rows.height else {}

@@ -18,6 +18,7 @@ import pyarrow.parquet as pq
 
 from dedup.errors import InputError
 from dedup.run_report import RunReport
+from dedup.text.blocks import site_rows
 
 TOP = 5
 SIZE_BINS = ((1, 1), (2, 2), (3, 5), (6, 10), (11, 20), (21, None))
@@ -51,7 +52,8 @@ def summarise(out: Path) -> dict[str, Any]:
     data = _table(out, "data", ["doc_id", "cluster_id", "cluster_size", "title", "domain", "duplicate_domains",
                                 "licence_class", "licence_spdx", "original_source", "language"])
     dups = _table(out, "duplicates", ["domain"])
-    chrome = _table(out, "boilerplate", ["domain", "pages"])
+    every_removal = _table(out, "boilerplate", ["domain", "pages", "action"])
+    chrome = site_rows(every_removal)
     c = run.counts
     summary: dict[str, Any] = {
         "folder": str(out),
@@ -87,7 +89,7 @@ def summarise(out: Path) -> dict[str, Any]:
         for domain, blocks, pages in per_site.sort(["blocks", "domain"], descending=[True, False]).head(TOP).iter_rows():
             boiler[domain] = {"blocks": blocks, "most_pages": pages}
     summary["boilerplate"] = {"blocks": chrome.height, "sites": chrome["domain"].n_unique() if chrome.height else 0,
-                              "top_sites": boiler}
+                              "top_sites": boiler, "page_rows": every_removal.height - chrome.height}
     summary["licence_classes"] = _counts(data, "licence_class")
     summary["agencies"] = _counts(data, "original_source", null="(no agency)")
     summary["languages"] = _counts(data, "language", null="und")
@@ -143,7 +145,8 @@ def render(s: dict[str, Any], width: int = 80) -> str:
         lines += _section("sites that republish most (rows in duplicates/)")
         lines += _pairs(s["top_republishing_sites"], width)
     b = s["boilerplate"]
-    lines += _section(f"boilerplate: {b['blocks']:,} blocks removed as site chrome on {b['sites']:,} sites")
+    lines += _section(f"boilerplate: {b['blocks']:,} site chrome blocks on {b['sites']:,} sites, "
+                      f"{b['page_rows']:,} page-level")
     if b["top_sites"]:
         lines += _pairs({d: f"{v['blocks']:,} blocks" for d, v in b["top_sites"].items()}, width)
     lines += _section("licence classes")

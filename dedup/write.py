@@ -28,7 +28,8 @@ from dedup.rights.merge import canonical_rights
 from dedup.schema import frame, schema
 from dedup.engine.steps import serial_map
 from dedup.shards import BucketSpill, base_metadata, shard_tasks, to_schema, write_parquet, write_sorted
-from dedup.text.blocks import CROSS_SITE, SITE_CHROME, STORY_CHROME, final_blocks
+from dedup.text.blocks import (CROSS_SITE, SITE_CHROME, STORY_CHROME, final_blocks, merge_page_removals,
+                               page_removals)
 from dedup.text.language import shingle_unit
 from dedup.text.normalise import join_blocks, text_hash
 
@@ -41,7 +42,8 @@ def apply_part(part: Path, group: int, keys_file: Path, decided: tuple[list[Path
     """The per-part task both engines map: apply the decisions to one docs part. Its rows' decisions,
     the rejects the global steps found and the provenance of its canonicals are group `group` of the
     rights stage's files (`decided`), so no process holds (or ships) the decisions of the whole crawl.
-    Returns the smallest text of each removed (domain, block) seen (for boilerplate/), the part's
+    Returns the smallest text of each removed (domain, block) seen and the canonicals' own removals
+    (`blocks.page_removals`) (both for boilerplate/), the part's
     outcome counts, and the languages of its signatures shingled by characters instead of `unit`."""
     keys = read_keys(keys_file)
     signed = spill.read_all(sig_file)
@@ -61,11 +63,13 @@ def apply_part(part: Path, group: int, keys_file: Path, decided: tuple[list[Path
     rej_spill = BucketSpill(spill_root / "rejects", 1, "rejects", tag)
     sig_spill = BucketSpill(spill_root / "signatures", shards["signatures"], "signatures", tag)
     samples: dict[tuple[str, int], str] = {}
+    removals = []
     for batch in pq.ParquetFile(part).iter_batches(batch_size=4096):
         docs = frame(batch).drop("doc_id", "reject_reason", "reject_detail")
         docs = docs.join(verdict, on=ROW_KEY, how="left")
         canon = docs.filter(pl.col("is_canonical").fill_null(False)).join(provenance, on="doc_id", how="left")
         collect_samples(docs, lookup, samples)
+        removals.append(page_removals(canon))
         canon = canonical_rights(final_text(canon, lookup)).with_columns(
             pl.when(pl.col("withhold_text")).then(None).otherwise(pl.col("text")).alias("text"))
         for cls, spill_ in data.items():
@@ -83,7 +87,8 @@ def apply_part(part: Path, group: int, keys_file: Path, decided: tuple[list[Path
     by_char = {lang for lang in with_text["language"].drop_nulls().unique().to_list()
                if shingle_unit(lang, unit) != unit}
     reasons = Counter(verdict["reject_reason"].drop_nulls().to_list())
-    return {"samples": samples, "rows": verdict.height, "rejects": dict(reasons), "char_unit_languages": by_char}
+    return {"samples": samples, "page_removals": merge_page_removals(removals), "rows": verdict.height,
+            "rejects": dict(reasons), "char_unit_languages": by_char}
 
 
 def signature_rows(signed: pa.Table, published: pl.DataFrame, num_perm: int) -> pa.Table:
@@ -117,8 +122,9 @@ def signature_metadata(config: BuildConfig, kv: dict, char_unit_languages: set[s
 
 
 def write_tables(stage_dir: Path, spills: dict[str, BucketSpill], data_spills: dict[str, BucketSpill],
-                 chrome: pl.DataFrame, samples: dict[tuple[str, int], str], config: BuildConfig,
-                 char_unit_languages: set[str], run_map: Callable = serial_map) -> tuple[Outputs, dict]:
+                 chrome: pl.DataFrame, samples: dict[tuple[str, int], str], removals: pl.DataFrame,
+                 config: BuildConfig, char_unit_languages: set[str], run_map: Callable = serial_map
+                 ) -> tuple[Outputs, dict]:
     """The spilled rows into the sharded output folders (each bucket sorted by doc_id, one task a
     shard), and boilerplate/."""
     kv = base_metadata(config.sha256())
@@ -138,7 +144,7 @@ def write_tables(stage_dir: Path, spills: dict[str, BucketSpill], data_spills: d
     for (table, task), n in zip(plan, rows):
         outputs.setdefault(table, []).append({"file": task[2].relative_to(stage_dir).as_posix(), "rows": n})
     signatures = outputs.pop("signatures")
-    outputs["boilerplate"], top = write_boilerplate(stage_dir, chrome, samples, kv, config)
+    outputs["boilerplate"], top = write_boilerplate(stage_dir, chrome, samples, removals, kv, config)
     outputs["signatures"] = signatures
     for spill_ in [*data_spills.values(), *spills.values()]:
         shutil.rmtree(spill_.folder, ignore_errors=True)
@@ -152,16 +158,20 @@ def merge_samples(samples: dict[tuple[str, int], str], more: dict[tuple[str, int
             samples[key] = text
 
 
-def write_boilerplate(stage_dir: Path, chrome: pl.DataFrame, samples: dict[tuple[str, int], str], kv: dict,
-                      config: BuildConfig) -> tuple[list[dict], dict[str, list]]:
-    """boilerplate/: every (domain, block) removed as site chrome, with a sample of its text."""
+def write_boilerplate(stage_dir: Path, chrome: pl.DataFrame, samples: dict[tuple[str, int], str],
+                      removals: pl.DataFrame, kv: dict, config: BuildConfig) -> tuple[list[dict], dict[str, list]]:
+    """boilerplate/: every (domain, block) removed as site chrome, with a sample of its text, and every
+    (domain, block, reason) the published pages lost by themselves (`blocks.page_removals`; a canonical
+    page is one story, so its `stories` are its `pages`)."""
     chrome = chrome.with_columns(
         pl.struct("domain", "block_key").map_elements(
             lambda r: samples.get((r["domain"], r["block_key"])), return_dtype=pl.String).alias("sample_text"),
         pl.when(pl.col("domain") == CROSS_SITE).then(pl.lit(STORY_CHROME)).otherwise(pl.lit(SITE_CHROME))
         .alias("action"),
     )
-    table = to_schema(chrome.sort("domain", "block_key"), "boilerplate")
+    own = removals.with_columns(pl.col("pages").alias("stories"))
+    rows = pl.concat([chrome, own.select(chrome.columns)], how="vertical_relaxed")
+    table = to_schema(rows.sort("domain", "block_key", "action"), "boilerplate")
     (stage_dir / "boilerplate").mkdir()
     path = stage_dir / "boilerplate" / "boilerplate-00000-of-00001.parquet"
     write_parquet(table, path, kv | {"dedup.table": "boilerplate"}, config.row_group_bytes)

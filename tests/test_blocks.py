@@ -26,7 +26,7 @@ from dedup.text.blocks import (has_letters, DATE_LINE, LABEL_LINE, NO_LETTERS, R
 from dedup.text.dates import is_date_line
 from dedup.config import BuildConfig
 from dedup.pipeline import build
-from dedup.text.blocks import CROSS_SITE, SITE_CHROME, STORY_CHROME, final_blocks
+from dedup.text.blocks import CROSS_SITE, SITE_CHROME, STORY_CHROME, final_blocks, site_rows
 from dedup.text.normalise import normalise_text
 from dedup.rights.attribution import is_wire_notice
 
@@ -664,13 +664,13 @@ def test_a_paragraph_on_many_sites_survives_and_one_sites_footer_goes(tmp_path):
         assert SITE_FOOTER not in got
         assert got == invented_story(100 + i)
     boiler = pl.read_parquet(sorted((tmp_path / "out" / "boilerplate").glob("*.parquet")))
-    site = boiler.filter(pl.col("domain") != "*")
+    site = site_rows(boiler).filter(pl.col("domain") != "*")
     assert site["domain"].to_list() == ["lakeside-courier.example"]
     assert site["sample_text"].to_list() == [SITE_FOOTER]
     assert site["action"].to_list() == ["removed_site_chrome"]
     # the six headlines differ only in their number (folded in the key), but each is its page's title (its first
     # line, then the article's text) and leaves the text at extraction: no headline is counted across sites
-    cross = boiler.filter(pl.col("domain") == "*")
+    cross = site_rows(boiler).filter(pl.col("domain") == "*")
     assert cross["action"].to_list() == ["cross_story_repeat"] * cross.height and cross.height <= 1
 
 
@@ -780,3 +780,19 @@ def test_a_date_beside_words_of_a_sentence_is_no_date_line(line, word):
         assert within_page([block])[0].keep
     alone = within_page([line])[0]
     assert alone.keep or alone.reason in (DATE_LINE, NO_LETTERS)
+
+
+def test_page_removals_count_pages_keep_the_smallest_text_and_skip_the_headline():
+    from dedup.text.blocks import merge_page_removals, page_removals
+
+    docs = pl.DataFrame({"doc_id": ["a", "b", "c"], "domain": ["x.example", "x.example", "y.example"],
+                         "removed_blocks": [["Advertisement", "ADVERTISEMENT", "The Headline"], ["Advertisement"],
+                                            ["Share this"]],
+                         "removed_reasons": [["chrome_label", "chrome_label", "headline"], ["chrome_label"],
+                                             ["block_model"]]})
+    one = page_removals(docs[:2])
+    assert one.rows() == [("x.example", block_key("Advertisement"), "chrome_label", 2, "ADVERTISEMENT")]
+    both = merge_page_removals([page_removals(docs[2:]), one, page_removals(docs[1:2])])
+    assert both.filter(pl.col("domain") == "x.example")["pages"].to_list() == [3]  # pages add up across parts
+    assert both.filter(pl.col("domain") == "y.example")["action"].to_list() == ["block_model"]
+    assert page_removals(docs.clear()).height == 0

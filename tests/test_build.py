@@ -138,6 +138,31 @@ def test_sample_crawl_shows_every_outcome(sample_build):
     assert {"removed_site_chrome", "cross_story_repeat", "block_model", "headline"} <= reasons
 
 
+def test_every_removed_block_lands_in_boilerplate_with_its_reason(any_build):
+    """A published record's own removals (documents.removed_reasons) are listed in boilerplate/ per (domain,
+    block, reason), with the text removed; the headline is not among them (it is the title)."""
+    from dedup.text.blocks import block_key, site_rows
+
+    t = read_out(any_build)
+    boiler = pl.read_parquet(sorted((any_build / "boilerplate").glob("*.parquet")))
+    own = boiler.join(site_rows(boiler), on=["domain", "block_key", "action"], how="anti")
+    assert own.height > 0 and "headline" not in own["action"].to_list()
+    assert [block_key(x) for x in own["sample_text"].to_list()] == own["block_key"].to_list()
+    assert own["pages"].to_list() == own["stories"].to_list()
+    site = {"removed_site_chrome", "cross_story_repeat", "headline"}
+    removed = t["data"].select("doc_id", "domain", pl.col("removed_reasons").alias("action")).explode("action") \
+        .filter(pl.col("action").is_not_null() & ~pl.col("action").is_in(list(site)))
+    per_reason = removed.group_by("domain", "action").agg(pl.len().alias("blocks"),
+                                                          pl.col("doc_id").n_unique().alias("docs"))
+    listed = own.group_by("domain", "action").agg(pl.col("pages").sum().alias("page_rows"),
+                                                  pl.col("pages").max().alias("most"))
+    both = per_reason.join(listed, on=["domain", "action"], how="full", coalesce=True)
+    assert both.filter(pl.col("blocks").is_null() | pl.col("page_rows").is_null()).height == 0
+    # each listed page lost the block for that reason: no more page rows than blocks removed, none for fewer pages
+    assert both.filter((pl.col("page_rows") > pl.col("blocks")) | (pl.col("most") > pl.col("docs"))
+                       | (pl.col("page_rows") < pl.col("docs"))).height == 0
+
+
 def pair_scores(gold: dict[str, str], pred: dict[str, str]) -> tuple[float, float]:
     from collections import Counter
     from math import comb

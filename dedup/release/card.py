@@ -61,8 +61,9 @@ COLUMN_DOCS = {  # meanings of columns whose schema entry has no "doc"
 MAX_INPUTS_NAMED = 20
 
 FILES = ("Files: `data/` (the documents), `duplicates/` (one row per other copy, with its canonical), "
-         "`rejects/` (one row per unusable input record, with the reason), `boilerplate/` (blocks removed "
-         "as site chrome), `signatures/` (MinHash signatures), `run.json` (the build report), "
+         "`rejects/` (one row per unusable input record, with the reason), `boilerplate/` (every block removed "
+         "from the published text, with the reason: site chrome and each page's own chrome), "
+         "`signatures/` (MinHash signatures), `run.json` (the build report), "
          f"`{MANIFEST}` (every file with its size, hash, rows and schema), `{CROISSANT}` (Croissant 1.1), "
          f"`{LICENSES}`, `{CHANGELOG}` and `{SUMS}`. Check the files with `sha256sum -c {SUMS}` inside "
          "this folder.")
@@ -269,7 +270,8 @@ def _preprocessing(facts: ReleaseFacts) -> list[str]:
                  f"{fmt(p2.get('hot_bucket_count', 0))} capped buckets. Story pass: "
                  f"{fmt(p1.get('candidate_edges', 0))} candidates, {fmt(p1.get('verified_edges', 0))} verified.")
     s.append(f"- Boilerplate: {fmt(facts.boilerplate_rows)} (domain, block) pairs removed as site chrome on "
-             f"{fmt(facts.boilerplate_domains)} domains (listed in `boilerplate/`); in the published "
+             f"{fmt(facts.boilerplate_domains)} domains and {fmt(facts.page_removal_rows)} (domain, block, reason) "
+             "rows of blocks a published page lost by itself (both listed in `boilerplate/`); in the published "
              f"documents {fmt(facts.blocks_removed)} blocks ({fmt(facts.boilerplate_chars_removed)} "
              "characters) were removed as page chrome.")
     reasons = ", ".join(f"{code(k)} {fmt(v)}" for k, v in facts.canonical_reason.items()) or "none"

@@ -22,6 +22,7 @@ from dedup.release.describe import genre, languages
 from dedup.release.files import (RELEASE_FILES, TABLES, FileInfo, all_files, inspect_file, null_count,
                                  read_columns, readable)
 from dedup.run_report import RunReport
+from dedup.text.blocks import site_rows
 
 DATA_COLUMNS = ["doc_id", "domain", "published_at", "fetched_at", "n_chars", "licence_spdx", "licence_class",
                 "original_source", "canonical_reason", "cluster_size", "blocks_removed",
@@ -83,6 +84,7 @@ class ReleaseFacts:
     boilerplate_chars_removed: int
     boilerplate_rows: int
     boilerplate_domains: int
+    page_removal_rows: int  # boilerplate/'s (domain, block, reason) rows of blocks pages removed by themselves
     match: Mapping[str, int]  # duplicates by match kind (exact, near)
     similarity_min: float | None
     similarity_median: float | None
@@ -187,7 +189,7 @@ def collect_facts(out: Path, name: str, version: str, url: str | None, run: RunR
     data = read_columns(out, readable(by_table["data"]), DATA_COLUMNS)
     dups = read_columns(out, readable(by_table["duplicates"]), ["doc_id", "licence_spdx", "match", "similarity_to_canonical"])
     rejects = read_columns(out, readable(by_table["rejects"]), ["doc_id", "reason"])
-    boiler = read_columns(out, readable(by_table["boilerplate"]), ["domain"])
+    boiler = read_columns(out, readable(by_table["boilerplate"]), ["domain", "action"])
     cfg = run.config
     nonnull_chars = data["n_chars"].drop_nulls()
     pub = data["published_at"].drop_nulls()
@@ -216,8 +218,9 @@ def collect_facts(out: Path, name: str, version: str, url: str | None, run: RunR
         text_withheld=sum(null_count(out / f.path, "text") for f in by_table["data"]),
         blocks_removed=int(data["blocks_removed"].sum() or 0),
         boilerplate_chars_removed=int(data["boilerplate_chars_removed"].sum() or 0),
-        boilerplate_rows=boiler.height,
-        boilerplate_domains=boiler["domain"].n_unique() if boiler.height else 0,
+        boilerplate_rows=site_rows(boiler).height,
+        boilerplate_domains=site_rows(boiler)["domain"].n_unique() if site_rows(boiler).height else 0,
+        page_removal_rows=boiler.height - site_rows(boiler).height,
         match=count_values(dups["match"].drop_nulls()),
         similarity_min=_round(dups["similarity_to_canonical"].min()) if dups.height else None,
         similarity_median=_round(dups["similarity_to_canonical"].median()) if dups.height else None,

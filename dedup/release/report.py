@@ -21,6 +21,7 @@ import polars as pl
 from dedup.errors import ReleaseError
 from dedup.release.files import read_columns
 from dedup.run_report import RunReport
+from dedup.text.blocks import site_rows
 
 REPORT = "report.html"
 TOP_STORIES = 15
@@ -285,7 +286,7 @@ def render(out: Path, *, name: str | None = None, run: RunReport | None = None) 
                                "licence_class", "original_source", "blocks_removed", "duplicate_domains",
                                "language"])
     rejects = _read(out, "rejects", ["doc_id", "reason"])
-    boiler = _read(out, "boilerplate", ["domain"])
+    boiler = site_rows(_read(out, "boilerplate", ["domain", "action"]))
 
     canonical, n_dups, n_rej = counts.canonical, counts.duplicates, counts.rejects
     clusters, inputs, with_copies = counts.clusters, counts.input_records, counts.clusters_with_copies

@@ -22,6 +22,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from dedup.rights.attribution import is_wire_notice
+from dedup.text.cleaning import HEADLINE
 from dedup.text.dates import is_date_line
 from dedup.text.normalise import join_blocks, normalise_text, norms_hash, tidy_spaces
 from dedup.text.wordcount import comparable_tokens, spaceless_words, word_count
@@ -214,10 +215,11 @@ def page_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
     # only the columns read here are turned into Python objects (the others, timestamps and evidence
     # structs among them, cost more to convert than the pass itself) and only those written are rebuilt
     cols = {name: batch.column(name).to_pylist() for name in
-            ("blocks", "removed_reasons", "boilerplate_chars_removed", "reject_reason", "reject_detail")}
+            ("blocks", "removed_reasons", "removed_blocks", "boilerplate_chars_removed", "reject_reason",
+             "reject_detail")}
     n = batch.num_rows
     columns = ("blocks", "block_keys", "short_block_keys", "blocks_removed", "boilerplate_chars_removed",
-               "removed_reasons", "text", "n_chars", "text_hash")
+               "removed_reasons", "removed_blocks", "text", "n_chars", "text_hash")
     out: dict[str, list[Any]] = {k: [None] * n for k in columns}
     reasons, details = cols["reject_reason"], cols["reject_detail"]
     for i in range(n):
@@ -230,6 +232,8 @@ def page_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
         # the extractor's own removals (block model, leaked markup) come first
         earlier = cols["removed_reasons"][i] or []
         out["removed_reasons"][i] = earlier + [v.reason for v in verdicts if not v.keep]
+        gone = [b for b, v in zip(blocks, verdicts) if not v.keep]
+        out["removed_blocks"][i] = (cols["removed_blocks"][i] or []) + gone
         out["blocks_removed"][i] = len(earlier) + n_removed
         out["boilerplate_chars_removed"][i] = (cols["boilerplate_chars_removed"][i] or 0) + chars
         if not kept:
@@ -252,6 +256,49 @@ def page_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
     sch = batch.schema
     arrays = [pa.array(out[name], sch.field(name).type) if name in out else batch.column(name) for name in sch.names]
     return pa.RecordBatch.from_arrays(arrays, schema=sch)
+
+
+# --------------------------------------------------------------------------- a page's own removals, for audit
+
+# boilerplate/'s rows of the blocks a page lost by itself (extraction's line guards and block model, the
+# within-page pass), one per (domain, block, reason); the site passes' rows are `site_chrome`'s
+PAGE_REMOVALS_SCHEMA = {"domain": pl.String, "block_key": pl.Int64, "action": pl.String, "pages": pl.UInt32,
+                        "sample_text": pl.String}
+# the headline is not removed text: it moved to the `title` column (`cleaning.headline_lines`)
+NOT_REMOVED = frozenset({HEADLINE})
+SITE_ACTIONS = (SITE_CHROME, STORY_CHROME)  # boilerplate/'s rows that later builds and rehydration read back
+
+
+def site_rows(boilerplate: pl.DataFrame) -> pl.DataFrame:
+    """boilerplate/'s rows of the site passes (a release older than the page rows has only those)."""
+    if "action" not in boilerplate.columns:
+        return boilerplate
+    return boilerplate.filter(pl.col("action").is_null() | pl.col("action").is_in(SITE_ACTIONS))
+
+
+def page_removals(docs: pl.DataFrame) -> pl.DataFrame:
+    """`docs` rows (doc_id, domain, removed_blocks, removed_reasons) -> one row per (domain, block key,
+    reason) with the pages it was removed from and its smallest text (not order-dependent). Merge the
+    results of several parts with `merge_page_removals`."""
+    rows: dict[tuple[str, int, str], tuple[set[str], str]] = {}
+    for doc_id, domain, texts, reasons in docs.select("doc_id", "domain", "removed_blocks",
+                                                      "removed_reasons").iter_rows():
+        for text, reason in zip(texts or (), reasons or ()):
+            if reason in NOT_REMOVED or text is None:
+                continue
+            at = (domain or "", block_key(text), reason)
+            pages, sample = rows.get(at) or (set(), text)
+            pages.add(doc_id)
+            rows[at] = (pages, min(sample, text))
+    return pl.DataFrame([(d, k, r, len(pages), t) for (d, k, r), (pages, t) in rows.items()],
+                        schema=PAGE_REMOVALS_SCHEMA, orient="row")
+
+
+def merge_page_removals(frames: list[pl.DataFrame]) -> pl.DataFrame:
+    """Page-removal rows of several parts as one table (a page is in one part: pages add up)."""
+    both = pl.concat([pl.DataFrame(schema=PAGE_REMOVALS_SCHEMA), *frames])
+    return both.group_by("domain", "block_key", "action").agg(
+        pl.col("pages").sum().cast(pl.UInt32), pl.col("sample_text").min()).sort("domain", "block_key", "action")
 
 
 # --------------------------------------------------------------------------- across the pages of a site

@@ -380,6 +380,11 @@ class LineChoice:
         left = set(self.kept)
         self.headings = [h for h in self.headings if h in left]
 
+    @property
+    def removed(self) -> list[str]:
+        """The removed lines' texts in page order, one per entry of `reasons`."""
+        return [t for t, v in zip(self.evidence, self.verdicts) if v is not None]
+
 
 _BAR_SEPARATORS = re.compile(r"[\s|•·/»›,;:\-–—]+")
 

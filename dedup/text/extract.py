@@ -70,6 +70,7 @@ class Extracted:
     # credit or a licence line in a footer is evidence even when it is not story text)
     evidence_blocks: list[str] | None = None
     removed_reasons: list[str] = field(default_factory=list)  # one per line the cleaning removed
+    removed_blocks: list[str] = field(default_factory=list)  # those lines' texts (boilerplate/'s page rows)
     removed_chars: int = 0
     headings: list[str] = field(default_factory=list)  # section headings among blocks (`cleaning.section_headings`)
 
@@ -195,7 +196,8 @@ def extract_html(html: str | bytes, url: str | None = None, charset: str | None 
     if md.title:  # the page's headline leaves its text: the title column holds it
         choice.remove(headline_lines(choice.kept, page_headlines(md)), HEADLINE)
     return Extracted(blocks=choice.kept, metadata=md, evidence_blocks=choice.evidence,
-                     removed_reasons=choice.reasons, removed_chars=choice.removed_chars, headings=choice.headings)
+                     removed_reasons=choice.reasons, removed_blocks=choice.removed, removed_chars=choice.removed_chars,
+                     headings=choice.headings)
 
 
 def page_headlines(md: PageMetadata) -> list[str]:
@@ -281,7 +283,7 @@ def extract_plain(text: str, url: str | None = None) -> Extracted:
         choice.remove(headline_lines(kept, [md.title]), HEADLINE)
         kept = choice.kept
     return Extracted(blocks=kept, metadata=md, evidence_blocks=choice.evidence, removed_reasons=choice.reasons,
-                     removed_chars=choice.removed_chars)
+                     removed_blocks=choice.removed, removed_chars=choice.removed_chars)
 
 
 def extract_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
@@ -495,6 +497,7 @@ def _extracted_row(html: bytes | None, text: str | None, url: str | None, charse
         "blocks_removed": len(ex.removed_reasons),
         "boilerplate_chars_removed": ex.removed_chars,
         "removed_reasons": ex.removed_reasons,
+        "removed_blocks": ex.removed_blocks,
     }
     row.update(page_rights(page, ex, domain))
     return row

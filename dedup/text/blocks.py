@@ -280,18 +280,17 @@ def page_removals(docs: pl.DataFrame) -> pl.DataFrame:
     """`docs` rows (doc_id, domain, removed_blocks, removed_reasons) -> one row per (domain, block key,
     reason) with the pages it was removed from and its smallest text (not order-dependent). Merge the
     results of several parts with `merge_page_removals`."""
-    rows: dict[tuple[str, int, str], tuple[set[str], str]] = {}
-    for doc_id, domain, texts, reasons in docs.select("doc_id", "domain", "removed_blocks",
-                                                      "removed_reasons").iter_rows():
-        for text, reason in zip(texts or (), reasons or ()):
-            if reason in NOT_REMOVED or text is None:
-                continue
-            at = (domain or "", block_key(text), reason)
-            pages, sample = rows.get(at) or (set(), text)
-            pages.add(doc_id)
-            rows[at] = (pages, min(sample, text))
-    return pl.DataFrame([(d, k, r, len(pages), t) for (d, k, r), (pages, t) in rows.items()],
-                        schema=PAGE_REMOVALS_SCHEMA, orient="row")
+    removed = docs.select("doc_id", pl.col("domain").fill_null(""), pl.col("removed_blocks").alias("sample_text"),
+                          pl.col("removed_reasons").alias("action")).explode("sample_text", "action").filter(
+        pl.col("action").is_not_null() & pl.col("sample_text").is_not_null()
+        & ~pl.col("action").is_in(list(NOT_REMOVED)))
+    # a chrome line recurs on many pages: each distinct text is keyed once
+    texts = removed["sample_text"].unique().to_list()
+    keys = pl.DataFrame({"sample_text": texts, "block_key": [block_key(t) for t in texts]},
+                        schema={"sample_text": pl.String, "block_key": pl.Int64})
+    return removed.join(keys, on="sample_text").group_by("domain", "block_key", "action").agg(
+        pl.col("doc_id").n_unique().cast(pl.UInt32).alias("pages"), pl.col("sample_text").min()
+    ).select(list(PAGE_REMOVALS_SCHEMA)).cast(PAGE_REMOVALS_SCHEMA)
 
 
 def merge_page_removals(frames: list[pl.DataFrame]) -> pl.DataFrame:

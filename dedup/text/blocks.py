@@ -262,8 +262,8 @@ def page_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
 
 # boilerplate/'s rows of the blocks a page lost by itself (extraction's line guards and block model, the
 # within-page pass), one per (domain, block, reason); the site passes' rows are `site_chrome`'s
-PAGE_REMOVALS_SCHEMA = {"domain": pl.String, "block_key": pl.Int64, "action": pl.String, "pages": pl.UInt32,
-                        "sample_text": pl.String}
+PAGE_REMOVALS_SCHEMA = pl.Schema({"domain": pl.String, "block_key": pl.Int64, "action": pl.String, "pages": pl.UInt32,
+                                   "sample_text": pl.String})
 # the headline is not removed text: it moved to the `title` column (`cleaning.headline_lines`)
 NOT_REMOVED = frozenset({HEADLINE})
 SITE_ACTIONS = (SITE_CHROME, STORY_CHROME)  # boilerplate/'s rows that later builds and rehydration read back

@@ -255,7 +255,8 @@ def build(
         typer.echo(f"  fetch time  {unknown:>9,}  record(s) whose fetched_at / WARC-Date is no fetch time, now null ("
                    + ", ".join(f"{k}: {v}" for k, v in summary.unknown_fetch_times.items()) + ")")
     if tolerated := sum(summary.tolerated.values()):
-        typer.echo(f"  tolerated   {tolerated:>9,}  record(s) kept despite a flaw in their file, counted in run.json ("
+        # warc_header_line_without_colon counts records, parquet_column_given_twice columns (once per file)
+        typer.echo(f"  tolerated   {tolerated:>9,}  flaw(s) read past, their records kept, counted in run.json ("
                    + ", ".join(f"{k}: {v}" for k, v in summary.tolerated.items()) + ")")
     if summary.files_not_read:
         named = ", ".join(terminal_safe(f.file) for f in summary.files_not_read[:5]) + (

@@ -244,3 +244,96 @@ def test_an_agreeing_parquet_column_given_twice_is_counted_once_per_file_not_per
     stats = Counter()
     rows(both, stats)
     assert stats["tolerated.parquet_column_given_twice"] == 2
+
+
+# ---------------------------------------------------------------- 4. new hostile cases
+
+
+def test_a_pzstd_jsonl_or_one_with_a_dictionary_frame_is_read(tmp_path: Path) -> None:
+    """pzstd (parallel zstd) writes a skippable frame before every frame: such a `.jsonl.zst` was read as plain
+    bytes, a `bad_json` per 0x0a byte of the compressed data and no record; so was one whose dictionary leads
+    (as a .warc.zst keeps it). A skippable frame that claims more bytes than the file holds is damage that does
+    not swallow the frames after it."""
+    lines = [_record(n, f"j{n}") + "\n" for n in range(3)]
+    cctx = zstandard.ZstdCompressor()
+    skippable = b"\x50\x2a\x4d\x18" + (4).to_bytes(4, "little") + b"\x00\x01\x02\x03"
+    path = tmp_path / "pzstd.jsonl.zst"
+    path.write_bytes(b"".join(skippable + cctx.compress(line.encode()) for line in lines))
+    assert [short(r) for r in rows(path)] == [("j0", None), ("j1", None), ("j2", None)]
+    content = "".join(lines).encode()
+    dictionary = zstandard.ZstdCompressionDict(content, dict_type=zstandard.DICT_TYPE_RAWCONTENT)
+    path = tmp_path / "dict.jsonl.zst"
+    path.write_bytes(DICT_MAGIC + len(content).to_bytes(4, "little") + content
+                     + zstandard.ZstdCompressor(dict_data=dictionary).compress(content))
+    assert [short(r) for r in rows(path)] == [("j0", None), ("j1", None), ("j2", None)]
+    # a WARC: a skippable frame whose length runs past the end of the file
+    path = tmp_path / "lying.warc.zst"
+    path.write_bytes(per_record(RECORDS[:2]) + b"\x51\x2a\x4d\x18" + (1 << 24).to_bytes(4, "little")
+                     + per_record(RECORDS[2:]))
+    got = rows(path)
+    assert [short(r) for r in got] == [("<urn:uuid:z0>", None), ("<urn:uuid:z1>", None), ("nodocid", "zstd_error"),
+                                       ("<urn:uuid:z2>", None), ("<urn:uuid:z3>", None)]
+    assert "claims 16777216 bytes, more than the file holds" in got[2]["reject_detail"]
+
+
+def test_a_warc_record_without_its_id_is_kept_under_a_derived_id_and_counted(tmp_path: Path) -> None:
+    """A WARC record without a WARC-Record-ID (a mandatory field), or with an empty one, took an id derived as an
+    ARC record's (URL, date, length) without a word; it still does (the record is kept), counted in run.json's
+    `tolerated` (`warc_record_id_missing`). ARC records, which have no id field, are not counted."""
+    records = [warc_response(f"<urn:uuid:w{n}>", f"https://w.test/{n}", html_page(f"Id {n}", n).encode())
+               for n in range(3)]
+    records[1] = records[1].replace(b"WARC-Record-ID: <urn:uuid:w1>\r\n", b"")
+    records[2] = records[2].replace(b"<urn:uuid:w2>", b"")
+    path = tmp_path / "no-id.warc"
+    path.write_bytes(b"".join(records))
+    stats: Counter = Counter()
+    got = rows(path, stats)
+    assert [r["reject_reason"] for r in got] == [None] * 3
+    assert got[0]["doc_id"] == "<urn:uuid:w0>" and all(r["doc_id"].startswith("urn:arc:") for r in got[1:])
+    assert stats["tolerated.warc_record_id_missing"] == 2
+
+
+def test_jsonl_nul_padding_is_named_as_such(tmp_path: Path) -> None:
+    """A file whose end was never written (a crash while appending leaves NUL-filled blocks) ended in a `bad_json`
+    reject that said `Expecting value`; the reject (the records the block held, if any, are lost) says what it is."""
+    path = tmp_path / "crash.jsonl"
+    path.write_bytes((_record(0, "n0") + "\n").encode() + b"\x00" * 4096)
+    got = rows(path)
+    assert [short(r) for r in got] == [("n0", None), ("nodocid", "bad_json")]
+    assert got[1]["reject_detail"].startswith("line 2: 4096 NUL bytes and no JSON")
+
+
+def test_a_plain_parquet_file_counts_nothing_tolerated(tmp_path: Path) -> None:
+    path = tmp_path / "plain.parquet"
+    pq.write_table(pa.table({"id": ["a"], "html": ["<p>a</p>"]}), path)
+    stats: Counter = Counter()
+    rows(path, stats)
+    assert not [k for k in stats if k.startswith("tolerated.")]
+
+
+def test_a_pipe_or_dangling_link_given_is_named_and_names_cannot_forge_summary_lines(tmp_path: Path) -> None:
+    """A pipe, a device or a link that leads nowhere given as an argument (or matched by a glob) vanished without a
+    word (in a folder it was named in `files_not_read`); it is named there now. A file name holding a new line
+    printed, in the summary's list, a line of its own that read as one of the summary's."""
+    import os
+
+    from typer.testing import CliRunner
+
+    from dedup.cli import app, shown_name
+    from dedup.run_report import RunReport
+
+    crawl = tmp_path / "crawl"
+    crawl.mkdir()
+    (crawl / "a.warc").write_bytes(RECORDS[0])
+    forged = "x\n  rejects             0.warc"
+    os.symlink(tmp_path / "nowhere", crawl / forged)
+    pipe = tmp_path / "pipe.warc"
+    os.mkfifo(pipe)   # never opened: reading a FIFO waits for a writer forever
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["build", str(crawl), str(pipe), "--out", str(out), "--workers", "1",
+                                      "--no-progress"])
+    assert result.exit_code == 0, result.output
+    run = RunReport.load(out)
+    assert sorted(f.file for f in run.files_not_read) == ["pipe.warc", forged]
+    assert "  rejects             0.warc" not in result.output.splitlines()
+    assert shown_name(forged) in result.output and shown_name("a\tb") == "a\\tb"

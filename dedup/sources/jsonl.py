@@ -104,6 +104,10 @@ def _decode(data: bytes, offset: int, where: str, may_continue: bool) -> list[Pi
             return _one_after_another(text, offset, where)
         if may_continue and text.startswith("{") and _depth(data) > 0:
             return None
+        if not data.strip(b"\x00 \t\r\n"):   # said as what it is, not as JSON that expected a value
+            return [_bad(offset, f"{where}: {data.count(0)} NUL bytes and no JSON: padding, or a block of the file "
+                                 "that was never written (a crash while it was written): its records, if it held "
+                                 "any, are lost")]
         return [_bad(offset, f"{where}: {exc}")]
     except RecursionError:
         return [_bad(offset, f"{where}: JSON nested deeper than the parser allows "

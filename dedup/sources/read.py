@@ -310,6 +310,8 @@ def _warc_row(rec: warc.RawRecord, source_name: str, stats: Counter) -> dict[str
         # ARC records carry no id: derive one from what identifies the capture.
         key = f"{url}\0{headers.get('warc-date', '')}\0{len(rec.payload)}"
         doc_id = "urn:arc:" + hashlib.sha1(key.encode()).hexdigest()
+        if "warc-type" in headers:   # a WARC record without its (mandatory) id, or an empty one: derived, counted
+            stats["tolerated.warc_record_id_missing"] += 1
     else:
         doc_id = positional_id(source_name, rec.offset)
     row: dict[str, object] = {
@@ -601,7 +603,8 @@ def read_parquet(path: Path | str, source_name: str, stats: Counter | None = Non
             if out is not None:
                 yield out
     # once per column, not per row: a file of a million rows with one column given twice is one flaw
-    stats["tolerated.parquet_column_given_twice"] += len(agreed)
+    if agreed:
+        stats["tolerated.parquet_column_given_twice"] += len(agreed)
     yield from _flushed(builder)
 
 

@@ -22,7 +22,7 @@ ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 DICT_MAGIC = b"\x5d\x2a\x4d\x18"        # the skippable frame (0x184D2A5D) of the WARC-zstd dictionary
 _IN = 1024                  # compressed bytes per call: zstd has no output bound per call (at most ~43 MiB)
 _RAW = 1 << 20              # compressed bytes read from disk at a time
-_DICT_MAX = 64 << 20        # a dictionary (decompressed) larger than this is refused
+DICT_MAX = 64 << 20        # a dictionary (decompressed) larger than this is refused
 _PADDING = b"\x00\r\n\t "   # between frames (block-aligned writers pad with NULs): no data
 _PROBE = 64 * 1024
 
@@ -37,7 +37,7 @@ def zstd_start(head: bytes) -> bool:
     return head.startswith(ZSTD_MAGIC) or is_skippable(head[:4])
 
 
-def _load_dictionary(data: bytes) -> tuple[zstandard.ZstdDecompressor | None, str]:
+def load_dictionary(data: bytes) -> tuple[zstandard.ZstdDecompressor | None, str]:
     """(the decompressor of the frames that need the dictionary `data`, '') or (None, why it cannot be used)."""
     if data.startswith(ZSTD_MAGIC):   # the dictionary compressed with zstd itself
         try:
@@ -47,8 +47,8 @@ def _load_dictionary(data: bytes) -> tuple[zstandard.ZstdDecompressor | None, st
             for at in range(0, len(data), _IN):
                 parts.append(obj.decompress(data[at:at + _IN]))
                 size += len(parts[-1])
-                if size > _DICT_MAX:
-                    return None, f"the dictionary expands past {_DICT_MAX} bytes"
+                if size > DICT_MAX:
+                    return None, f"the dictionary expands past {DICT_MAX} bytes"
             if not obj.eof:
                 return None, "the compressed dictionary is cut short"
         except zstandard.ZstdError as exc:
@@ -192,23 +192,25 @@ class Frames:
         head = self._raw[self._rpos:self._rpos + 8]
         if is_skippable(head):
             if len(head) < 8:
-                self.truncated, self.eof = at, True
+                self.truncated, self.eof, self.lost = at, True, True
                 return False
             size = int.from_bytes(head[4:8], "little")
-            if head[:4] == DICT_MAGIC and at == 0 and size > _DICT_MAX:
-                self._dict_note = f"the dictionary frame holds {size} bytes, more than {_DICT_MAX}: not loaded"
-            if head[:4] == DICT_MAGIC and at == 0 and size <= _DICT_MAX:
-                self._rpos += 8
-                if not self._have(size):
-                    self.truncated, self.eof = at, True
-                    return False
-                dctx, self._dict_note = _load_dictionary(self._raw[self._rpos:self._rpos + size])
-                self._dctx = dctx or self._dctx
-                self._rpos += size
-            else:
-                self._seek(at + 8 + size)
-                if not self._have(1) and self._f.seek(0, 2) < at + 8 + size:
-                    self.truncated, self.eof = at, True
+            if at + 8 + size > self._f.seek(0, 2):
+                # what it claims runs past the end of the file: it must not swallow the frames after it (as a
+                # WARC Content-Length that does not end its record), the bytes after its header are searched
+                self.gap = ("zstd_error", f"the skippable frame at offset {at} claims {size} bytes, more than the "
+                            "file holds: the bytes after its header were searched for frames", at)
+                self._resync_from = at + 8
+                return False
+            if head[:4] == DICT_MAGIC and at == 0:
+                if size > DICT_MAX:
+                    self._dict_note = f"the dictionary frame holds {size} bytes, more than {DICT_MAX}: not loaded"
+                else:
+                    self._seek(at + 8)
+                    self._have(size)
+                    dctx, self._dict_note = load_dictionary(self._raw[self._rpos:self._rpos + size])
+                    self._dctx = dctx or self._dctx
+            self._seek(at + 8 + size)
             return False
         if not head.startswith(ZSTD_MAGIC):
             self.gap = ("zstd_error", f"non-zstd bytes at offset {at} (expected a zstd frame): {head!r}", at)
@@ -240,6 +242,9 @@ class Frames:
             self._resync_from = self.frame + 1
             salvaged = salvage(self._f, self.frame, self._at(), self._out, _decoder(self._dctx), _IN, _IN, 1 << 22)
             note = f" ({self._dict_note})" if self._dict_note else ""
+            if "too much memory" in str(exc):   # a window past the decoder's limit (128 MiB): `zstd --long=31`
+                note += (" (a window larger than 128 MiB, as `zstd --long` writes: decompress it with "
+                         "`zstd -d --long=31`)")
             self.gap = ("zstd_error", f"corrupt zstd frame at offset {self.frame}: {exc}{note}", self.frame)
             self._out += len(salvaged)
             return salvaged or None
@@ -291,7 +296,7 @@ def frame_heads(head: bytes, limit: int) -> Iterator[bytes]:
     if is_skippable(head[:4]) and len(head) >= 8:
         size = int.from_bytes(head[4:8], "little")
         if head.startswith(DICT_MAGIC):
-            dctx = _load_dictionary(head[8:8 + size])[0] or dctx
+            dctx = load_dictionary(head[8:8 + size])[0] or dctx
         pos = 8 + size
     while (start := head.find(ZSTD_MAGIC, pos)) >= 0:
         obj = dctx.decompressobj()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import random
 import zlib
 from collections import Counter
 from pathlib import Path
@@ -337,3 +338,68 @@ def test_a_pipe_or_dangling_link_given_is_named_and_names_cannot_forge_summary_l
     assert sorted(f.file for f in run.files_not_read) == ["pipe.warc", forged]
     assert "  rejects             0.warc" not in result.output.splitlines()
     assert shown_name(forged) in result.output and shown_name("a\tb") == "a\\tb"
+
+
+def test_a_lying_length_in_a_zstd_warc_is_read_again_as_in_a_plain_one(tmp_path: Path) -> None:
+    """A Content-Length over max_payload that does not end its record makes the reader go back (a checkpoint)
+    and search the bytes after the header for records. A zstd decoder cannot be copied as zlib's can: the frame
+    is decoded again from its start to the checkpoint. Every layout gives the plain file's records, in a stream
+    long enough (many 128 KiB blocks) that the checkpoint falls inside a block."""
+    from test_hostile_round4 import raw_warc
+
+    http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n" + html_page("Lying", 1).encode()
+    recs = [warc_response(f"<urn:uuid:m{n}>", f"https://m.test/{n}", html_page(f"Many {n}", n).encode())
+            for n in range(400)]
+    noise = random.Random(7).randbytes(1_200_000)   # incompressible (raw blocks): the reader reads on disk
+    recs[100] = raw_warc("<urn:uuid:N1>", http + noise)                             # in 1 MiB pieces
+    recs[150] = raw_warc("<urn:uuid:L1>", http, "Content-Length: 40000\r\n")      # claims more than it holds
+    recs[160] = raw_warc("<urn:uuid:N2>", http + noise[::-1])                       # the frame goes on after L1
+    recs[300] = raw_warc("<urn:uuid:B1>", http * 30)                                # truly over max_payload
+    plain = tmp_path / "plain.warc"
+    plain.write_bytes(b"".join(recs))
+
+    def got(path: Path) -> list[tuple]:
+        return [(r.headers.get("warc-record-id"), r.error, r.payload)
+                for r in warc.iter_records(path, max_payload=9000)]
+
+    expected = got(plain)
+    assert [e[1] for e in expected].count("payload_too_large") == 4 and len(expected) == 400
+    small_window = zstandard.ZstdCompressionParameters.from_level(3, window_log=10)
+    packed = per_record([recs[0]] + [b"".join(recs[k:k + 200]) for k in range(1, 400, 200)])   # 200 records a frame
+    for name, data in (("frames", per_record(recs)), ("whole", zstandard.ZstdCompressor().compress(b"".join(recs))),
+                       ("packed", packed),
+                       ("small-window", zstandard.ZstdCompressor(compression_params=small_window).compress(
+                           b"".join(recs)))):
+        path = tmp_path / f"{name}.warc.zst"
+        path.write_bytes(data)
+        assert got(path) == expected, name
+
+
+def test_zstd_frames_restored_to_a_checkpoint_give_the_same_bytes(tmp_path: Path) -> None:
+    """`Frames.state` / `restore` (the checkpoint of a rescan): from any point, what is read after a restore is what
+    was read after that point the first time, also where the frame is decoded again in other slices than the first
+    time (its start not on a read boundary; incompressible data, whose raw blocks come out slice by slice)."""
+    from dedup.sources.zstdframes import Frames
+
+    rng = random.Random(3)
+    first = zstandard.ZstdCompressor().compress(b"small first frame " * 20)
+    big = zstandard.ZstdCompressor().compress(b"".join(rng.randbytes(200_000) + b"text " * 60_000 for _ in range(8)))
+    path = tmp_path / "frames.zst"
+    path.write_bytes(first + big)
+    with path.open("rb") as f:
+        frames = Frames(f)
+        marks: list[tuple[int, tuple]] = []
+        out = b""
+        while True:
+            marks.append((len(out), frames.state()))
+            piece = frames.read()
+            if not piece:
+                break
+            out += piece
+        assert len(marks) > 40
+        for at, state in marks[::len(marks) // 15] + marks[-3:]:
+            frames.restore(state)
+            rest = b""
+            while piece := frames.read():
+                rest += piece
+            assert rest == out[at:], at

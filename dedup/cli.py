@@ -255,16 +255,17 @@ def build(
         typer.echo(f"  fetch time  {unknown:>9,}  record(s) whose fetched_at / WARC-Date is no fetch time, now null ("
                    + ", ".join(f"{k}: {v}" for k, v in summary.unknown_fetch_times.items()) + ")")
     if tolerated := sum(summary.tolerated.values()):
-        typer.echo(f"  tolerated   {tolerated:>9,}  record(s) kept despite a flaw in their file, counted in run.json ("
+        # warc_header_line_without_colon counts records, parquet_column_given_twice columns (once per file)
+        typer.echo(f"  tolerated   {tolerated:>9,}  flaw(s) read past, their records kept, counted in run.json ("
                    + ", ".join(f"{k}: {v}" for k, v in summary.tolerated.items()) + ")")
     if summary.files_not_read:
-        named = ", ".join(terminal_safe(f.file) for f in summary.files_not_read[:5]) + (
+        named = ", ".join(shown_name(f.file) for f in summary.files_not_read[:5]) + (
             f" and {len(summary.files_not_read) - 5:,} more" if len(summary.files_not_read) > 5 else "")
-        typer.echo(f"  not read    {len(summary.files_not_read):>9,}  file(s) of the crawl folders that are no crawl "
+        typer.echo(f"  not read    {len(summary.files_not_read):>9,}  file(s) given or in the crawl folders, not crawl "
                    f"data (why: run.json files_not_read): {named}")
     empty = [i.file for i in summary.inputs if i.gave_nothing]
     if empty:
-        named = ", ".join(terminal_safe(f) for f in empty[:5]) + (
+        named = ", ".join(shown_name(f) for f in empty[:5]) + (
             f" and {len(empty) - 5:,} more" if len(empty) > 5 else "")
         typer.echo(f"  no records  {len(empty):>9,}  input file(s) gave none (empty): {named}")
     if summary.previous:
@@ -439,6 +440,12 @@ def terminal_safe(text: str) -> str:
     """`text` with each control character but tab and new line written as its `\\u001b` escape (in JSON
     output, the same escape JSON uses)."""
     return _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def shown_name(name: str) -> str:
+    """A file name in a one-line list of the summary: `terminal_safe`, and its new lines and tabs escaped too (a
+    file named `x\n  rejects 0` printed a line of its own that read as one of the summary's)."""
+    return terminal_safe(name).replace("\n", "\\n").replace("\t", "\\t")
 
 
 def _error(message: str, label: str = "error") -> None:

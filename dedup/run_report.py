@@ -97,8 +97,10 @@ class RunReport:
     # records read whose fetch time was given but is unknown (null), by why: `unreadable` (no time),
     # `out_of_range` (before 1990 or from 2100: epoch 0, 0001-01-01, a broken clock)
     unknown_fetch_times: dict[str, int] = field(default_factory=dict)
-    # records read and kept despite a flaw the reader tolerated, by kind: `warc_header_line_without_colon`
-    # (a line that held no field the record needs), `parquet_column_given_twice` (the copies agree)
+    # flaws the reader tolerated (the records kept), by kind: `warc_header_line_without_colon` (records: a line
+    # that held no field the record needs), `warc_record_id_missing` (WARC records without a WARC-Record-ID,
+    # or with an empty one: their id derived as an ARC record's), `parquet_column_given_twice` (columns, once
+    # per file: the copies agree in the rows read; it counted rows until round 7)
     tolerated: dict[str, int] = field(default_factory=dict)
     files_not_read: list[FileNotRead] = field(default_factory=list)   # absent in builds before it was recorded
     finished_at: str = ""

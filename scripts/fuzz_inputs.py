@@ -323,8 +323,7 @@ def warc_variants(seed: Seed, rng: random.Random) -> list[Variant]:
         prefix = _common_prefix(_decodable(data, "gz"), plain)
         out.append(Variant(f"{seed.name}/{name}", f"f{ext}.gz", data, seed.name,
                            _intact_in_prefix(recs, prefix, b"", slack)))
-    import zstandard   # round 6: a zstd WARC/ARC is not read: one reject that says so, nothing else
-    out.append(Variant(f"{seed.name}/zstd", f"f{ext}.zst", zstandard.ZstdCompressor().compress(plain), seed.name, []))
+    out += _zstd_warc_variants(seed, rng, ext, plain, slack)
     cut = rng.randrange(1, len(plain))
     out.append(Variant(f"{seed.name}/plain/truncated@{cut}", f"f{ext}", plain[:cut], seed.name,
                        _intact_in_prefix(recs, cut, b"", slack)))
@@ -332,6 +331,46 @@ def warc_variants(seed: Seed, rng: random.Random) -> list[Variant]:
     small = sorted(len(r) for r in recs)[len(recs) // 2]
     out.append(Variant(f"{seed.name}/plain/max_payload={small}", f"f{ext}", plain, seed.name,
                        [i for i, r in enumerate(recs) if len(r) < small - 2000], max_payload=small))
+    return out
+
+
+def _zstd_warc_variants(seed: Seed, rng: random.Random, ext: str, plain: bytes, slack: int) -> list[Variant]:
+    """Round 7: a zstd WARC/ARC is read. A frame per record (checksummed, as the IIPC WARC-zstd layout, with a
+    dictionary frame first half of the time): a frame flipped, cut, with a wrong checksum, junk after it, the
+    file cut; the whole file as one stream, flipped and cut (intact: what an independent decoder gets)."""
+    import zstandard
+
+    recs = seed.records
+    n = len(recs)
+    dictionary = None
+    head = b""
+    if rng.random() < 0.5:
+        dictionary = zstandard.ZstdCompressionDict(b"".join(recs)[:4096], dict_type=zstandard.DICT_TYPE_RAWCONTENT)
+        head = b"\x5d\x2a\x4d\x18" + len(dictionary.as_bytes()).to_bytes(4, "little") + dictionary.as_bytes()
+    cctx = zstandard.ZstdCompressor(write_checksum=True, dict_data=dictionary)
+    frames = [cctx.compress(r) for r in recs]
+    m = rng.randrange(n)
+    before, mem, after = head + b"".join(frames[:m]), frames[m], b"".join(frames[m + 1:])
+    allbut_m = [i for i in range(n) if i != m]
+    out = [Variant(f"{seed.name}/zstd-frames/frame{m}/flip", f"f{ext}.zst",
+                   before + _flip(mem, rng, rng.randint(1, 4)) + after, seed.name, allbut_m),
+           Variant(f"{seed.name}/zstd-frames/frame{m}/checksum", f"f{ext}.zst",
+                   before + mem[:-4] + bytes(b ^ 0xFF for b in mem[-4:]) + after, seed.name, list(range(n))),
+           Variant(f"{seed.name}/zstd-frames/frame{m}/cut", f"f{ext}.zst",
+                   before + mem[:rng.randrange(1, len(mem))] + after, seed.name, allbut_m),
+           Variant(f"{seed.name}/zstd-frames/frame{m}/garbage-after", f"f{ext}.zst",
+                   before + mem + bytes(rng.randrange(256) for _ in range(rng.randint(1, 64))) + after,
+                   seed.name, list(range(n)))]
+    data = before + mem + after
+    cut = rng.randrange(len(head) + 1, len(data))
+    out.append(Variant(f"{seed.name}/zstd-frames/truncated@{cut}", f"f{ext}.zst", data[:cut], seed.name,
+                       _intact_members(frames, cut - len(head))))
+    whole = zstandard.ZstdCompressor(write_checksum=True).compress(plain)
+    for name, damaged in (("zstd-whole/flip", _flip(whole, rng, rng.randint(1, 3))),
+                          ("zstd-whole/truncated", whole[:rng.randrange(10, len(whole))])):
+        prefix = _common_prefix(_decodable(damaged, "zst"), plain)
+        out.append(Variant(f"{seed.name}/{name}", f"f{ext}.zst", damaged, seed.name,
+                           _intact_in_prefix(recs, prefix, b"", slack)))
     return out
 
 

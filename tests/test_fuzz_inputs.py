@@ -35,7 +35,7 @@ def test_seeds_are_cut_independently_and_join_back() -> None:
     assert all(r.startswith(b"WARC/1.") for r in warc.records)
 
 
-@pytest.mark.slow  # 80+ damaged files read (363 with ../shared: 24 s on the loaded 2-core machine); CI: slow set
+@pytest.mark.slow  # 80+ damaged files read (399 with ../shared since round 7; 363 took 24 s loaded); CI: slow set
 def test_quick_fuzz_loses_nothing_and_never_crashes() -> None:
     pytest.importorskip("warcio", reason="the WARC seeds are cut by warcio (pip install -e '.[test]')")
     report = fuzz_inputs.fuzz(1, seed=13, isolate=False)

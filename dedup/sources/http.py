@@ -402,3 +402,13 @@ def looks_like_html(payload: bytes) -> bool:
     head = payload[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     return head.startswith(b"<") and (b"<html" in payload[:4096].lower() or b"<!doctype" in head
                                       or b"<body" in payload[:8192].lower() or b"<p" in head)
+
+
+def unparsed_note(headers: dict[str, str]) -> str:
+    """' (header line(s) without a colon: ...)' naming the WARC header lines the parser could not read
+    (`headers[UNPARSED]`), for the detail of a reject they may have caused; '' when there are none."""
+    lines = headers.get(UNPARSED)
+    if not lines:
+        return ""
+    shown = [repr(line[:120]) for line in lines.split("\n")[:3]]
+    return f" (header line{'s' if len(shown) > 1 else ''} without a colon: {', '.join(shown)})"

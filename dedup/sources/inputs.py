@@ -127,6 +127,10 @@ def expand_inputs(args: list[str], not_read: list[FileNotRead] | None = None) ->
             if not hits:
                 raise InputError(f"input not found: {arg!r} (give WARC/WET/ARC, JSONL or Parquet files, folders or globs)")
             matches.extend((Path(h), Path(h).name) for h in hits if Path(h).is_file())
+            for h in hits:   # a pipe, a device, a link that leads nowhere, given or matched: it vanished without a word
+                if not Path(h).is_file() and not Path(h).is_dir():
+                    name = _storable_name(Path(h).name)
+                    skipped.setdefault(name, FileNotRead(name, _NOT_REGULAR))
         for path, name in matches:
             name = _storable_name(name)
             crawl_name = looks_like_crawl_name(storage.basename(path))
@@ -172,6 +176,9 @@ def expand_inputs(args: list[str], not_read: list[FileNotRead] | None = None) ->
     return [by_name[k] for k in sorted(by_name)]
 
 
+_NOT_REGULAR = "not a regular file (a link that leads nowhere or in a loop, a pipe, a device)"
+
+
 def _why_not_read(path: Path | str) -> str:
     if str(path).lower().endswith(".json"):
         return ("a .json file whose first line is no record (an object with `id` and `html` or `text`): a "
@@ -213,8 +220,7 @@ def _folder_files(root: Path) -> tuple[list[tuple[Path, str]], list[tuple[str, s
             if path.is_file():
                 found.append((path, path.relative_to(root).as_posix()))
             else:
-                odd.append((path.relative_to(root).as_posix(), "not a regular file (a link that leads nowhere or "
-                                                               "in a loop, a pipe, a device)"))
+                odd.append((path.relative_to(root).as_posix(), _NOT_REGULAR))
     found.sort(key=lambda item: item[1])
     return found, sorted(odd)
 

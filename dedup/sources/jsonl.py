@@ -104,6 +104,10 @@ def _decode(data: bytes, offset: int, where: str, may_continue: bool) -> list[Pi
             return _one_after_another(text, offset, where)
         if may_continue and text.startswith("{") and _depth(data) > 0:
             return None
+        if not data.strip(b"\x00 \t\r\n"):   # said as what it is, not as JSON that expected a value
+            return [_bad(offset, f"{where}: {data.count(0)} NUL bytes and no JSON: padding, or a block of the file "
+                                 "that was never written (a crash while it was written): its records, if it held "
+                                 "any, are lost")]
         return [_bad(offset, f"{where}: {exc}")]
     except RecursionError:
         return [_bad(offset, f"{where}: JSON nested deeper than the parser allows "
@@ -112,24 +116,33 @@ def _decode(data: bytes, offset: int, where: str, may_continue: bool) -> list[Pi
         return [_bad(offset, f"{where}: not a JSON object")]
     # a member named twice shows its name twice (outside strings: a quote inside one is escaped); one scan of
     # the bytes finds them all (five counts cost a third of the reading time of a file of pages)
-    named = _RECORD_FIELD_NAMES.findall(data)
-    twice = [name.decode() for name in set(named) if named.count(name) > 1] if len(named) > len(set(named)) else []
-    for name, copies in (_members_given(text, twice) if twice else {}).items():
+    return [_checked(obj, text, _RECORD_FIELD_NAMES.findall(data), offset, where)]
+
+
+def _checked(obj: dict, text: str, named: list, offset: int, where: str) -> Piece:
+    """The record `obj` decoded from `text`, whose members a record is read from were found `named` (bytes or
+    str, in order): a member given twice with copies that agree is that value; with copies that differ, the
+    record is a reject (`missing_id` for `id`, else `duplicate_field` under its own id)."""
+    if len(named) == len(set(named)):
+        return Piece(offset, obj)
+    twice = [n.decode() if isinstance(n, bytes) else n for n in set(named) if named.count(n) > 1]
+    for name, copies in _members_given(text, twice).items():
         if len({json.dumps(v, sort_keys=True) for v in copies}) == 1:
             obj[name] = copies[0]   # copies that agree (a null one aside): that value, whichever came last
             continue
         shown = ", ".join(repr(v[:80] if isinstance(v, str) else v) for v in copies)[:300]
         if name == "id":
-            return [Piece(offset, reason="missing_id", detail=f"{where}: `id` given {len(copies)} times, with "
-                                                              f"different values ({shown}): no one id")]
-        return [Piece(offset, obj, reason="duplicate_field",   # a reject under the record's own id
-                      detail=f"{where}: `{name}` given {len(copies)} times, with different values ({shown}): which "
-                             "one is the record's is not known")]
-    return [Piece(offset, obj)]
+            return Piece(offset, reason="missing_id", detail=f"{where}: `id` given {len(copies)} times, with "
+                                                             f"different values ({shown}): no one id")
+        return Piece(offset, obj, reason="duplicate_field",   # a reject under the record's own id
+                     detail=f"{where}: `{name}` given {len(copies)} times, with different values ({shown}): which "
+                            "one is the record's is not known")
+    return Piece(offset, obj)
 
 
 # the members a record is read from: one given twice with different values is no value to take
 _RECORD_FIELD_NAMES = re.compile(rb'"(id|url|html|text|fetched_at)"')
+_RECORD_FIELD_TEXT = re.compile(r'"(id|url|html|text|fetched_at)"')
 _FIELD_ORDER = ["id", "url", "html", "text", "fetched_at"]   # `id` first: two ids are a `missing_id`
 
 
@@ -155,6 +168,7 @@ def _one_after_another(text: str, offset: int, where: str) -> list[Piece]:
     pos = _SPACE.match(text, 0).end()  # type: ignore[union-attr]
     while pos < len(text):
         k = len(out)
+        start = pos
         try:
             obj, pos = _LONG_INT_DECODER.raw_decode(text, pos)
         except json.JSONDecodeError as exc:
@@ -164,7 +178,9 @@ def _one_after_another(text: str, offset: int, where: str) -> list[Piece]:
             out.append(_bad(offset + k, f"{where}, value {k + 1}: JSON nested deeper than the parser allows "
                                         f"({sys.getrecursionlimit()} levels); the rest of the line is not read"))
             break
-        out.append(Piece(offset + k, obj) if isinstance(obj, dict) else
+        # each object checked as a line's is: a member given twice in the second of `{...}{...}` was taken in silence
+        out.append(_checked(obj, text[start:pos], _RECORD_FIELD_TEXT.findall(text, start, pos), offset + k,
+                            f"{where}, value {k + 1}") if isinstance(obj, dict) else
                    _bad(offset + k, f"{where}, value {k + 1}: not a JSON object"))
         pos = _SPACE.match(text, pos).end()  # type: ignore[union-attr]
     return out

@@ -295,7 +295,7 @@ def _warc_row(rec: warc.RawRecord, source_name: str, stats: Counter) -> dict[str
     unparsed = _unparsed_lines(rec, stats)
     record_id = headers.get("warc-record-id")
     url = headers.get("warc-target-uri")
-    garbled = rec.error == "gzip_error"
+    garbled = rec.error in warc.DAMAGE
     clash = None
     if record_id and _REPEATED_RECORD_ID.fullmatch(record_id.strip()):
         # the field twice: one id when the copies agree; two ids for one record is no identity to take
@@ -310,6 +310,8 @@ def _warc_row(rec: warc.RawRecord, source_name: str, stats: Counter) -> dict[str
         # ARC records carry no id: derive one from what identifies the capture.
         key = f"{url}\0{headers.get('warc-date', '')}\0{len(rec.payload)}"
         doc_id = "urn:arc:" + hashlib.sha1(key.encode()).hexdigest()
+        if "warc-type" in headers:   # a WARC record without its (mandatory) id, or an empty one: derived, counted
+            stats["tolerated.warc_record_id_missing"] += 1
     else:
         doc_id = positional_id(source_name, rec.offset)
     row: dict[str, object] = {
@@ -574,13 +576,14 @@ def read_parquet(path: Path | str, source_name: str, stats: Counter | None = Non
                 yield out
         yield from _flushed(builder)
         return
+    agreed: set[str] = set()   # the columns given twice whose copies agreed in a row
     for group, n_rows in enumerate(groups):
         done = 0
         try:
             for batch in pf.iter_batches(batch_size=_PARQUET_BATCH, row_groups=[group], columns=wanted):
                 for obj in _parquet_rows(batch, max_payload):
                     stats["records.parquet"] += 1
-                    row = _parquet_row(obj, source_name, position, max_payload, stats)
+                    row = _parquet_row(obj, source_name, position, max_payload, stats, agreed)
                     out = builder.add(**row)
                     position += 1
                     done += 1
@@ -599,13 +602,17 @@ def read_parquet(path: Path | str, source_name: str, stats: Counter | None = Non
             position += 1
             if out is not None:
                 yield out
+    # once per column, not per row: a file of a million rows with one column given twice is one flaw
+    if agreed:
+        stats["tolerated.parquet_column_given_twice"] += len(agreed)
     yield from _flushed(builder)
 
 
-def _parquet_row(obj: dict, source_name: str, position: int, max_payload: int, stats: Counter) -> dict:
+def _parquet_row(obj: dict, source_name: str, position: int, max_payload: int, stats: Counter,
+                 agreed: set[str]) -> dict:
     """A row of `_parquet_rows` -> a `raw` row: `_object_row`, unless a column given twice holds two values in
     this row (which is the record's is not known: `missing_id` for `id`, else `duplicate_field` under the
-    row's id); copies that agree are that value, the row counted in `tolerated.parquet_column_given_twice`.
+    row's id); copies that agree are that value, the column added to `agreed` (the file's columns given twice).
     A fetch time no Python datetime holds (beyond the year 9999) is unknown and counted
     (`fetched_at.out_of_range`)."""
     refused = None
@@ -620,8 +627,8 @@ def _parquet_row(obj: dict, source_name: str, position: int, max_payload: int, s
             return {"doc_id": positional_id(source_name, position), "source_file": source_name,
                     "source_offset": position, "reject_reason": "missing_id", "reject_detail": detail}
         refused = ("duplicate_field", detail)
-    if obj.pop("_agreed", False) and clash is None:
-        stats["tolerated.parquet_column_given_twice"] += 1
+    if (names := obj.pop("_agreed", ())) and clash is None:
+        agreed.update(names)
     if obj.get("fetched_at") is _UNHELD:
         obj["fetched_at"] = None
         stats["fetched_at.out_of_range"] += 1
@@ -646,7 +653,7 @@ def _parquet_rows(batch: pa.RecordBatch, max_payload: int) -> Iterator[dict]:
     (Arrow would raise for the whole batch); `html` / `text` values larger than `max_payload`
     bytes are never turned into Python objects: the row gets `_too_large` (column, size). A column
     given twice: a row whose copies hold two values gets `_clash` (name, copies, values), one whose
-    copies agree (nulls aside) `_agreed`. A `fetched_at` Python cannot hold is `_UNHELD`."""
+    copies agree (nulls aside) `_agreed` (their names). A `fetched_at` Python cannot hold is `_UNHELD`."""
     columns: dict[str, list] = {}
     copies: dict[str, list[list]] = {}
     too_large: dict[int, tuple[str, int]] = {}
@@ -689,7 +696,7 @@ def _parquet_rows(batch: pa.RecordBatch, max_payload: int) -> Iterator[dict]:
                 row["_clash"] = (name, len(lists), given)
                 break
             row[name] = given[0] if given else None
-            row["_agreed"] = True
+            row["_agreed"] = row.get("_agreed", ()) + (name,)
         if i in too_large:
             row["_too_large"] = too_large[i]
         yield row

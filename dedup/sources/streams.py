@@ -15,6 +15,7 @@ import zstandard
 
 from dedup.sources import storage
 from dedup.sources.salvage import Decoder, gzip_decoder, salvage
+from dedup.sources.zstdframes import DICT_MAGIC, DICT_MAX, load_dictionary, zstd_start
 
 
 class TruncatedInput(Exception):
@@ -33,7 +34,6 @@ _OUT_MAX = 1 << 20       # decompressed bytes per inflate call at most (a bomb i
 # frame (a 3-byte block header per 128 KiB of output) stays near 32 MiB per call.
 _ZSTD_IN = 1024
 _PADDING = b"\x00\r\n\t "   # between gzip members / zstd frames and at the end: harmless
-_ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 
 
 # compressions that dedup does not read, told by their magic bytes: their files were an `unknown_format`
@@ -67,7 +67,7 @@ def decompressed_chunks(path: Path | str) -> Iterator[bytes]:
         fh.seek(0)
         if head.startswith(b"\x1f\x8b"):
             yield from _gzip_chunks(fh)
-        elif head[:4] == _ZSTD_MAGIC:
+        elif zstd_start(head[:4]):   # a skippable frame first too: pzstd writes one before every frame
             yield from _zstd_chunks(fh)
         elif (name := unread_compression(head)) is not None:
             raise TruncatedInput("unknown_format", unread_compression_detail(name))
@@ -156,9 +156,17 @@ def _gzip_chunks(fh: BinaryIO) -> Iterator[bytes]:
 def _zstd_chunks(fh: BinaryIO) -> Iterator[bytes]:
     dctx = zstandard.ZstdDecompressor()
     src = _Compressed(fh)
+    head = src.peek(8)
+    if head.startswith(DICT_MAGIC) and len(head) == 8:   # a dictionary first, as a .warc.zst keeps one
+        size = int.from_bytes(head[4:8], "little")
+        loaded, why = load_dictionary(src.peek(8 + size)[8:]) if size <= DICT_MAX else (None, "too large")
+        if loaded is None:
+            raise TruncatedInput("corrupt_file", f"the zstd dictionary frame at offset 0 cannot be used: {why}")
+        dctx = loaded
+        src.consume(8 + size)
     while src.skip_padding():
         frame = src.at
-        obj = dctx.decompressobj()
+        obj = dctx.decompressobj()   # a skippable frame too: it decodes to nothing
         delivered = 0
         while not obj.eof:
             if not src.more():
@@ -168,7 +176,7 @@ def _zstd_chunks(fh: BinaryIO) -> Iterator[bytes]:
             try:
                 out = obj.decompress(piece)
             except zstandard.ZstdError as exc:
-                salvaged = salvage(fh, frame, src.at, delivered, _zstd_decoder(), _ZSTD_IN,
+                salvaged = salvage(fh, frame, src.at, delivered, _zstd_decoder(dctx), _ZSTD_IN,
                                         _GZ_IN, 2 * _OUT_MAX)
                 if salvaged:
                     yield salvaged
@@ -180,8 +188,8 @@ def _zstd_chunks(fh: BinaryIO) -> Iterator[bytes]:
                 yield out
 
 
-def _zstd_decoder() -> Decoder:
-    obj = zstandard.ZstdDecompressor().decompressobj()
+def _zstd_decoder(dctx: zstandard.ZstdDecompressor) -> Decoder:
+    obj = dctx.decompressobj()
     return (lambda data: iter((obj.decompress(data),))), lambda: obj.eof
 
 

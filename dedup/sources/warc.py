@@ -2,9 +2,10 @@
 
 `iter_records(path)` yields one `RawRecord` per record and never raises for bad data: a damaged
 record comes out with `error` set to a short reason code, and the reader resynchronises on the next
-record (next gzip member, next ``WARC/1.`` line, next ARC header line). Files may be gzipped per
-record (the Common Crawl layout), gzipped as a whole, or plain; gzip is recognised by its magic
-bytes, never by the file name, and past junk bytes or a damaged first member at the start.
+record (next gzip member or zstd frame, next ``WARC/1.`` line, next ARC header line). Files may be
+gzipped per record (the Common Crawl layout), gzipped as a whole, zstd-compressed (`zstdframes`: per
+record, with a dictionary, or as a whole), or plain; the compression is told by magic bytes, never by
+the file name, and (gzip) past junk bytes or a damaged first member at the start.
 
 Nothing after damage is lost that can be read: what inflates before a gzip error is kept (zlib
 drops the output of the call that fails; it is inflated again); a Content-Length that does not end
@@ -19,7 +20,8 @@ Reason codes (`RawRecord.error`):
 ``truncated_gzip``          a gzip member is cut short after the records it holds were complete
 ``gzip_error``              corrupt gzip data or non-gzip bytes between members; data is lost
                             (a record that does not parse from bytes just before the damage is
-                            reported as this too, the damage being the cause)
+                            reported as this too, the damage being the cause); ``zstd_error`` and
+                            ``truncated_zstd``: the same for the frames of a zstd file
 ``bad_warc_header``         no ``WARC/`` record where one must start, or an unusable header block
 ``bad_arc_header``          an ARC header line that cannot be parsed (length missing, negative...)
 ``content_length_mismatch`` the record is not followed by the record separator: its
@@ -51,14 +53,16 @@ import os
 import re
 import zlib
 from bisect import bisect_right
+from itertools import islice
 from dataclasses import dataclass
 from typing import Any, BinaryIO, Iterator
 
 from dedup.sources import storage
 from dedup.sources.http import (GZIP_MAGIC, MAX_HEADER, UNPARSED, agreed_length, clean_uri, find_blank_line,
-                                header_text, http_payload, is_http_response, parse_fields, preview)
+                                header_text, http_payload, is_http_response, parse_fields, preview, unparsed_note)
 from dedup.sources.salvage import gzip_decoder, salvage
 from dedup.sources.streams import unread_compression, unread_compression_detail
+from dedup.sources.zstdframes import Frames, frame_heads, zstd_start
 
 __all__ = ["RawRecord", "UNPARSED", "iter_records", "sniff_container", "unparsed_note"]
 
@@ -103,6 +107,7 @@ _PLAIN_READ = 256 * 1024      # plain-file bytes read from disk at a time
 _MAX_ARC_LINE = 64 * 1024     # an ARC header line longer than this is garbage
 
 _GZIP_MAGIC3 = b"\x1f\x8b\x08"   # magic + deflate method: fewer false hits when resyncing
+DAMAGE = ("gzip_error", "zstd_error")   # reasons of records cut or garbled by damaged compressed data
 
 _BLANK = (0, 9, 10, 13, 32)
 # Blank lines and NUL / space padding: tolerated between records and between gzip members
@@ -123,7 +128,8 @@ def _run_end(pattern: re.Pattern[bytes], data: bytes, pos: int) -> int:
 # --- byte source --------------------------------------------------------------------------------
 
 class _Source:
-    """The file as one continuous byte stream: plain, or the concatenated output of gzip members.
+    """The file as one continuous byte stream: plain, or the concatenated output of gzip members or zstd
+    frames (`zstdframes.Frames`; what is said of gzip members below holds for zstd frames: `unit`).
 
     Parsers read `buf[pos:]` directly (no per-call overhead on the hot path) and call `fill()` when
     they need more. `base` is the stream position of `buf[0]`, so `base + pos` is a stable stream
@@ -133,11 +139,13 @@ class _Source:
 
     __slots__ = ("_f", "gz", "buf", "pos", "base", "gap", "eof", "truncated_member", "last_member",
                  "_raw", "_mv", "_rpos", "_raw_off", "_z", "_member_off", "_member_out",
-                 "_ustarts", "_moffs", "_resync_from", "_probing", "_pad_start")
+                 "_ustarts", "_moffs", "_resync_from", "_probing", "_pad_start", "_zs", "unit")
 
-    def __init__(self, f: BinaryIO, gz: bool) -> None:
+    def __init__(self, f: BinaryIO, codec: str) -> None:
         self._f = f
-        self.gz = gz
+        self.gz = codec != ""      # compressed, in members (gzip) or frames (zstd)
+        self._zs = Frames(f) if codec == "zst" else None
+        self.unit = "zstd frame" if codec == "zst" else "gzip member"
         self.buf = b""
         self.pos = 0
         self.base = 0
@@ -166,7 +174,9 @@ class _Source:
         """Append more data to `buf`; False at end of file or at a pending gap."""
         if self.gap is not None or self.eof:
             return False
-        if self.gz:
+        if self._zs is not None:
+            out = self._unzstd()
+        elif self.gz:
             out = self._inflate()
         else:
             out = self._f.read(_PLAIN_READ)
@@ -235,7 +245,8 @@ class _Source:
         skipped by its Content-Length that turns out not to end where it says)."""
         return (self._f.tell(), self.buf[self.pos:], self.base + self.pos, self.gap, self.eof,
                 self.truncated_member, self.last_member, self._raw, self._rpos, self._raw_off,
-                None if self._z is None else self._z.copy(), self._member_off, self._member_out,
+                self._zs.state() if self._zs is not None else None if self._z is None else self._z.copy(),
+                self._member_off, self._member_out,
                 list(self._ustarts), list(self._moffs), self._resync_from, self._probing,
                 self._pad_start)
 
@@ -247,7 +258,10 @@ class _Source:
         self.pos = 0
         self._f.seek(tell)
         self._mv = memoryview(self._raw)
-        self._z = None if z is None else z.copy()   # the checkpoint stays usable
+        if self._zs is not None:
+            self._zs.restore(z)
+        else:
+            self._z = None if z is None else z.copy()   # the checkpoint stays usable
         self._ustarts, self._moffs = list(ustarts), list(moffs)
 
     def offset_of(self, stream_pos: int) -> int:
@@ -278,8 +292,34 @@ class _Source:
         self.pos = 0
         self.gap = None
         self._z = None
+        if self._zs is not None:
+            self._zs.resume()
+            return
         self._seek_magic(self._resync_from)
         self._probing = True
+
+    def cut_member(self) -> RawRecord:
+        """The reject of the last gzip member / zstd frame, cut short by the end of the file after its records.
+        A zstd frame decodes block by block (up to 128 KiB): one cut before its first block was decoded gave
+        nothing, and its record is lost, not complete."""
+        off, self.truncated_member = self.truncated_member or 0, None
+        if self._zs is not None and self._zs.lost:
+            return _err(off, "truncated_record", f"the file ends inside the zstd frame at offset {off} before any "
+                        "of it could be decoded: the record(s) it holds are lost")
+        return _err(off, "truncated_" + self.unit[:4], f"{self.unit} at offset {off} is cut short (its records "
+                    "were complete)")
+
+    def _unzstd(self) -> bytes:
+        zs = self._zs
+        assert zs is not None
+        out = zs.read()
+        if out and zs.frame != self._moffs[-1]:   # a frame's first bytes: where it starts in the stream
+            self._ustarts.append(self.base + len(self.buf))
+            self._moffs.append(zs.frame)
+        self.gap, self.eof = zs.gap, zs.eof and not out
+        if zs.truncated is not None:
+            self.truncated_member, zs.truncated = zs.truncated, None
+        return out
 
     # -- gzip internals --
 
@@ -546,20 +586,20 @@ def _read_block(src: _Source, n: int, member: int
     block = src.read(n)
     if len(block) < n:
         if src.gap is not None:
-            detail = (f"record cut by damaged gzip data after {len(block)} of {n} bytes: "
-                      + src.gap[1])
+            code, detail = src.gap[0], (f"record cut by damaged {src.unit[:4]} data after {len(block)} of {n} "
+                                        "bytes: " + src.gap[1])
             src.resume()
-            return block, "gzip_error", detail, None
+            return block, code, detail, None
         cut = f"file ends after {len(block)} of {n} record bytes"
         if src.truncated_member is not None:
-            cut += f" (gzip member at offset {src.truncated_member} is cut short)"
+            cut += f" ({src.unit} at offset {src.truncated_member} is cut short)"
             src.truncated_member = None
         return block, None, "", cut
     if src.gz and n:
         end_member = src.offset_of(src.base + src.pos - 1)
         if end_member != member:
             return block, "record_spans_gzip_members", (
-                f"record starts in the gzip member at offset {member} and ends in the one at "
+                f"record starts in the {src.unit} at offset {member} and ends in the one at "
                 f"{end_member}; the payload is complete but the offset cannot re-read it"), None
     return block, None, "", None
 
@@ -577,22 +617,6 @@ def _make_record(offset: int, rtype: str, headers: dict[str, str], block: bytes,
     if cut is not None:
         err, detail = "truncated_record", cut
     return RawRecord(offset, rtype, headers, None, None, block, err, detail)
-
-
-def _zstd_start(head: bytes) -> bool:
-    """Does a file start with a zstd frame, or a skippable frame (where a .warc.zst keeps its dictionary)?"""
-    return head.startswith(b"\x28\xb5\x2f\xfd") or (len(head) == 4 and head[0] & 0xF0 == 0x50
-                                                     and head[1:] == b"\x2a\x4d\x18")
-
-
-def unparsed_note(headers: dict[str, str]) -> str:
-    """' (header line(s) without a colon: ...)' naming the WARC header lines the parser could not read
-    (`headers[UNPARSED]`), for the detail of a reject they may have caused; '' when there are none."""
-    lines = headers.get(UNPARSED)
-    if not lines:
-        return ""
-    shown = [repr(line[:120]) for line in lines.split("\n")[:3]]
-    return f" (header line{'s' if len(shown) > 1 else ''} without a colon: {', '.join(shown)})"
 
 
 def _err(offset: int, code: str, detail: str, record_type: str = "unknown",
@@ -631,10 +655,7 @@ def _iter_warc(src: _Source, max_payload: int, unknown_start: bool) -> Iterator[
                 src.resume()
                 continue
             if src.truncated_member is not None:
-                off = src.truncated_member
-                src.truncated_member = None
-                yield _err(off, "truncated_gzip",
-                           f"gzip member at offset {off} is cut short (its records were complete)")
+                yield src.cut_member()
             return
         buf = src.buf
         pos = src.pos
@@ -656,11 +677,6 @@ def _iter_warc(src: _Source, max_payload: int, unknown_start: bool) -> Iterator[
             if not buf.startswith(b"WARC/", pos):
                 if unknown_start and (compression := unread_compression(buf[pos:pos + 6])) is not None:
                     code, what = "unknown_format", unread_compression_detail(compression) + "; it starts with"
-                elif unknown_start and _zstd_start(buf[pos:pos + 4]):
-                    code, what = "unknown_format", (
-                        "the file is zstd-compressed (a .warc.zst), which dedup does not read for WARC/WET/ARC "
-                        "(plain or gzip; zstd is read for JSONL); decompress it (`zstd -d`; Archive Team's "
-                        ".warc.zst needs the dictionary it holds) or re-compress it with gzip; it starts with")
                 elif unknown_start:
                     code, what = "unknown_format", (
                         "no WARC or ARC record found where the file starts (dedup reads WARC/WET/ARC, "
@@ -761,12 +777,12 @@ def _iter_warc(src: _Source, max_payload: int, unknown_start: bool) -> Iterator[
                 yield RawRecord(offset, rtype, headers, None, None, buf[pos:end], None, "")
             continue
         block, err, detail, cut = _read_block(src, n, member)
-        if err != "gzip_error" and cut is None and not _trailer_ok(src, b"WARC/"):
+        if err not in DAMAGE and cut is None and not _trailer_ok(src, b"WARC/"):
             distrust = True
             yield _mismatch(src, offset, rtype, headers, block, err, max_payload)
             scanning = True
             continue
-        if (cut is not None or err == "gzip_error") and b"\nWARC/1." in block:
+        if (cut is not None or err in DAMAGE) and b"\nWARC/1." in block:
             # the end of the file or damage cut a block that holds the start of another record:
             # its Content-Length is too large, the records inside the block must be read
             distrust = True
@@ -830,9 +846,9 @@ def _header_failure(src: _Source, offset: int, buf: bytes, pos: int) -> RawRecor
     headers = parse_fields(text)
     rtype = (headers.get("warc-type") or "unknown").lower()
     if src.gap is not None:
-        detail = "header block cut by damaged gzip data: " + src.gap[1]
+        code, detail = src.gap[0], f"header block cut by damaged {src.unit[:4]} data: " + src.gap[1]
         src.resume()
-        return _err(offset, "gzip_error", detail, rtype, headers)
+        return _err(offset, code, detail, rtype, headers)
     if len(buf) - pos > MAX_HEADER:
         src.pos = pos + 1
         return _err(offset, "bad_warc_header",
@@ -972,10 +988,7 @@ def _iter_arc(src: _Source, max_payload: int) -> Iterator[RawRecord]:
                 scanning = False
                 continue
             if src.truncated_member is not None:
-                off = src.truncated_member
-                src.truncated_member = None
-                yield _err(off, "truncated_gzip",
-                           f"gzip member at offset {off} is cut short (its records were complete)")
+                yield src.cut_member()
             return
         start = src.base + src.pos
         offset, member = src.record_offset(start)
@@ -1036,7 +1049,7 @@ def _iter_arc(src: _Source, max_payload: int) -> Iterator[RawRecord]:
             continue
         block, err, detail, cut = _read_block(src, n, member)
         block_end = src.base + src.pos
-        if (cut is not None or err == "gzip_error") and _arc_header_inside(block, version):
+        if (cut is not None or err in DAMAGE) and _arc_header_inside(block, version):
             # the end of the file or damage cut a block that holds another record's header line:
             # its length is too large; rescan the block
             err, detail = "content_length_mismatch", (
@@ -1046,7 +1059,7 @@ def _iter_arc(src: _Source, max_payload: int) -> Iterator[RawRecord]:
             src.unread(block)
             scanning = distrust = True
             block = b""
-        elif err != "gzip_error" and cut is None and _skip_blank(src):
+        elif err not in DAMAGE and cut is None and _skip_blank(src):
             nxt = _peek_line(src)
             if _arc_fields(nxt, version) is None:
                 err = "content_length_mismatch"
@@ -1116,27 +1129,30 @@ def _inflate_prefix(data: bytes, at: int, limit: int) -> bytes:
     return b"".join(out)
 
 
-def _sniff_head(head: bytes) -> tuple[str, bool]:
-    """(kind, gzip) of a file from its first bytes: 'warc', 'arc' or 'unknown', and whether to read
-    it as gzip. The first gzip member that inflates to a record, or the first record line in the
-    plain bytes, whichever comes first: a damaged first member or junk before the first record must
-    not hide the records after it."""
+def _sniff_head(head: bytes) -> tuple[str, str]:
+    """(kind, codec) of a file from its first bytes: 'warc', 'arc' or 'unknown', and how to read it: 'zst'
+    (a zstd or skippable frame magic first), 'gz' or '' (plain). The first gzip member that inflates to a
+    record, or the first record line in the plain bytes, whichever comes first: a damaged first member or
+    junk before the first record must not hide the records after it."""
+    if zstd_start(head):   # the first frame that decodes to a record start (a damaged first one looked past)
+        kinds = (_record_start(out)[0] for out in frame_heads(head, _SNIFF_OUT))
+        return next((k for k in islice(kinds, _SNIFF_MEMBERS) if k != "unknown"), "unknown"), "zst"
     if head.startswith(_GZIP_MAGIC3):   # the common case first: a sound first member
         kind, _ = _record_start(_inflate_prefix(head, 0, _SNIFF_OUT))
         if kind != "unknown":
-            return kind, True
+            return kind, "gz"
     plain_kind, plain_at = _record_start(head)
     i = head.find(_GZIP_MAGIC3)
     tries = 0
     while i >= 0 and (plain_at < 0 or i < plain_at) and tries < _SNIFF_MEMBERS:
         kind, at = _record_start(_inflate_prefix(head, i, _SNIFF_OUT))
         if kind != "unknown":
-            return kind, True
+            return kind, "gz"
         tries += 1
         i = head.find(_GZIP_MAGIC3, i + 1)
     if plain_kind != "unknown":
-        return plain_kind, False
-    return "unknown", head.startswith(GZIP_MAGIC)
+        return plain_kind, ""
+    return "unknown", "gz" if head.startswith(GZIP_MAGIC) else ""
 
 
 def sniff_container(path: str | os.PathLike) -> str:
@@ -1163,17 +1179,17 @@ def _records(f: BinaryIO, max_payload: int) -> Iterator[RawRecord]:
     with f:
         head = f.read(_SNIFF_RAW)
         f.seek(0)
-        kind, gz = _sniff_head(head)
+        kind, codec = _sniff_head(head)
         del head
-        src = _Source(f, gz)
+        src = _Source(f, codec)
         try:
             for rec in (_iter_arc(src, max_payload) if kind == "arc" else
                         _iter_warc(src, max_payload, kind == "unknown")):
-                if rec.error is not None and rec.error != "gzip_error" and src.gap is not None:
+                if rec.error is not None and rec.error not in DAMAGE and src.gap is not None:
                     # the bytes it was read from end at damaged gzip data (and may be garbled
                     # by it): the damage is the cause; the gap itself is then not reported again
                     rec.detail = f"{src.gap[1]}; the record read before it: {rec.error}: {rec.detail}"
-                    rec.error = "gzip_error"
+                    rec.error = src.gap[0]
                 yield rec
         except (OSError, MemoryError):
             raise

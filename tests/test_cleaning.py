@@ -25,7 +25,7 @@ from dedup.text.blockmodel import main_content_lines, shipped_model
 from dedup.text.cleaning import HEADLINE as HEADLINE_REASON
 from dedup.text.cleaning import (_CONSENT_PHRASE, _CONSENT_VOICE, _NEWSLETTER_SIGNUP, _SCRIPT_CALL, _SIGNUP_PROMO,
                                  BLOCK_MODEL, CAPTION, CHROME_LABEL, CREDIT_LINE, CONFIDENT_THRESHOLD,
-                                 CONFIDENT_WORDS, CONSENT_NOTICE,
+                                 CONFIDENT_WORDS, CONSENT_NOTICE, FILE_LINK, TEASER, is_file_link, teaser_reason,
                                  ERROR_LEAK, KEEP_THRESHOLD, MARKUP_LEAK, SCRIPT_LEAK, SIGNUP_PROMO, choose_lines,
                                  credit_reason, fold_line, guard_reason, is_chrome_label, is_consent_notice,
                                  is_error_leak,
@@ -190,6 +190,118 @@ def test_labels_the_list_lacked_in_other_languages():
                  "Weitere Artikel des Gesetzes regeln die Frage der Haftung.",
                  "Zusatzinformationen finden Sie im Anhang."):
         assert not is_chrome_label(line), line
+
+
+def _linked(before: str, link: str, after: str = "", tag: str = "p") -> Line:
+    """A line of `before`, one link holding `link`, then `after` (the link figures `read_minimal_html` gives)."""
+    return Line(before + link + after, tag, len(link), 1)
+
+
+TEASERS = (  # a widget's label and one link at the line's end (round 17: trafilatura-eval pages, half A)
+    _linked("PUEDES VER: ", "¿Qué es la Sunedu, cómo está conformada y para qué sirve?"),
+    _linked("Vorheriger Artikel", "++ Wetter in der Region: Aussichten bis Freitag mild, aber ungemütlich ++", tag=""),
+    _linked("Nächster Artikel", "FDP-Landes- und Kommunalpolitiker stellen Bundes-Ampel infrage – sieben aus RLP"),
+    _linked("Related: ", "7 Strange Signs You're Having an Allergic Reaction"),
+    _linked("READ MORE: ", "China plague outbreak confirmed: Two diagnosed with disease in Beijing"),
+    _linked("← Previous: ", "The Eater Cleveland Heatmap: Where to Eat Right Now"),
+)
+READ_MORE_TEASER = _linked("Sommerzeit ist Urlaubszeit, das lässt sich Bella Hadid nicht zwei mal sagen und verschönert "
+                           "aktuell die griechische Insel mit ihrer Anwesenheit. Seht selbst! ", "Weiterlesen", tag="")
+NO_TEASERS = (  # a label that names its link (an address, a credit), a link inside prose, a line that is one link
+    _linked("Email: ", "news@millbrook-ledger.example"),
+    _linked("Photo: ", "blogs.telegraph.co.uk"),
+    _linked("The county's ", "flood study", " found the east bank at risk in two of every five springs."),
+    _linked("", "Related stories about the flood barrier"),
+    _linked("Kernel: ", "LSFMM coverage: NFS, defragmentation, epoll(), copy offload, and more."),
+    _linked("Tucked behind a high chocolate wall, on the corner of the first lane ... ", "more"),
+)
+
+
+def test_teasers_go_by_label_and_link():
+    """A widget label glued to one link is a teaser of another story whatever the model says; a teaser ending in
+    its one "Read more" link goes beside a sure story only (a list page's items end so: CleanEval keeps them)."""
+    for line in TEASERS:
+        assert teaser_reason(line) == TEASER, line.text
+    for line in NO_TEASERS:
+        assert teaser_reason(line) is None and teaser_reason(line, beside_story=True) is None, line.text
+    assert teaser_reason(READ_MORE_TEASER) is None and teaser_reason(READ_MORE_TEASER, beside_story=True) == TEASER
+    story = [Line(p, "p", 0, 0) for p in STORY * 2]  # (twice: over CONFIDENT_WORDS sure words)
+    lines = [*story[:5], TEASERS[0], *story[5:], READ_MORE_TEASER, NO_TEASERS[0]]
+    # (the model doubts the lines after the story: they are beside it, not among its sure lines)
+    choice = choose_lines(lines, [0.99] * (len(lines) - 2) + [0.6, 0.6])
+    assert choice.kept == [*STORY * 2, NO_TEASERS[0].text]
+    assert choice.reasons == [TEASER, TEASER]
+    # no sure story (a short page, a list page): the read-more teaser stays, the labelled one goes
+    lines = [*story[:2], TEASERS[0], READ_MORE_TEASER]
+    assert choose_lines(lines, [0.99] * len(lines)).kept == [*STORY[:2], READ_MORE_TEASER.text]
+    markup = ('<p>PUEDES VER: <a href="/datos/sunedu">¿Qué es la Sunedu, cómo está conformada y para qué sirve?</a></p>'
+              '<p>Email: <a href="mailto:news@millbrook-ledger.example">news@millbrook-ledger.example</a></p>')
+    ex = extract_html(page(chrome_after=markup), "https://www.millbrook-ledger.example/news/2024/flood-barrier")
+    assert_story_kept(ex.blocks)
+    assert not any("Sunedu" in b for b in ex.blocks) and TEASER in ex.removed_reasons
+    assert "Email: news@millbrook-ledger.example" in ex.blocks
+
+
+FILE_LINKS = (
+    "Bundesratspräsident Bodo Ramelow beteiligt sich an der Gedenkkampagne #WeRemember © Bundesrat | Frank Bräuer "
+    "Hochauflösendes Bild (jpeg, 1MB)",
+    "Hochauflösendes Bild (jpeg, 5MB)",
+    "Jahresbericht 2021 (PDF, 2,3 MB)",
+    "Download the full report (pdf, 845 KB)",
+)
+NO_FILE_LINKS = (
+    "The report (PDF) is on the county's website.",
+    "The county posted a 2 MB file of the barrier's route (PDF, 2 MB) on Tuesday, and residents can comment on it.",
+)
+PUSH_PROMPTS = (
+    "Benachrichtigung aktivieren Dürfen wir Sie in Ihrem Browser über die wichtigsten Nachrichten des Handelsblatts "
+    "informieren? Sie erhalten 2-5 Meldungen pro Tag.",
+    "Push-Benachrichtigungen aktivieren",
+    "Activer les notifications",
+    "Activar notificaciones",
+)
+
+
+def test_download_links_and_push_prompts_go_by_their_shape():
+    for line in FILE_LINKS:
+        assert is_file_link(line) and guard_reason(line) == FILE_LINK, line
+    for line in NO_FILE_LINKS:
+        assert not is_file_link(line) and guard_reason(line) is None, line
+    for line in PUSH_PROMPTS:
+        assert is_signup_promo(line) and guard_reason(line) == SIGNUP_PROMO, line
+    for line in ("Die Stadt will Benachrichtigungen bei Hochwasser künftig früher aktivieren.",
+                 "Nachrichten einschalten, sagt sie, ist für viele ältere Menschen der Start in den Tag."):
+        assert guard_reason(line) is None, line
+    markup = (f"<p>{FILE_LINKS[0][:-32]}<a href=\"/bild.jpg\">Hochauflösendes Bild (jpeg, 1MB)</a></p>"
+              f"<p>{PUSH_PROMPTS[0]}</p>")
+    ex = extract_html(page(chrome_after=markup), "https://www.millbrook-ledger.example/news/2024/flood-barrier")
+    assert_story_kept(ex.blocks)
+    assert not any("Bild (jpeg" in b or "Benachrichtigung" in b for b in ex.blocks)
+    assert FILE_LINK in ex.removed_reasons and SIGNUP_PROMO in ex.removed_reasons
+    plain = extract_plain("\n\n".join([*STORY[:2], FILE_LINKS[2], *STORY[2:]]))
+    assert FILE_LINKS[2] not in plain.blocks and FILE_LINK in plain.removed_reasons
+
+
+def test_teasers_download_links_and_push_prompts_on_real_unseen_pages():
+    """trafilatura-eval pages (half A of the text8 split) that kept a teaser, a download link or a push prompt: the
+    chrome goes, the story's snippets stay."""
+    root = shared_path("corpora", "trafilatura-eval")
+    notes = json.loads((root / "evaldata.json").read_text("utf-8"))
+    cases = {  # URL start -> the chrome the page kept before, its reason
+        "https://larepublica.pe/datos-lr/respuestas/2022/05/02/": ("PUEDES VER: ¿Qué es la Sunedu", TEASER),
+        "https://lokalo.de/artikel/310144/": ("Nächster ArtikelFDP-Landes-", TEASER),
+        "https://www.jolie.de/stars/adele-10-kilo": ("Sommerzeit ist Urlaubszeit", TEASER),
+        "https://www.bundesrat.de/SharedDocs/texte/22/20220127-weremember": ("Bundesrat | Frank Bräuer", FILE_LINK),
+        "https://www.handelsblatt.com/politik/international/grenzschliessungen": ("Benachrichtigung aktivieren",
+                                                                                   SIGNUP_PROMO),
+    }
+    for prefix, (chrome, reason) in cases.items():
+        url = next(u for u in notes if u.startswith(prefix))
+        ex = extract_html(gzip.decompress((root / notes[url]["file"]).read_bytes()), url)
+        text = " ".join(ex.text.split())
+        assert chrome not in text and reason in ex.removed_reasons, prefix
+        for snippet in notes[url]["with"]:
+            assert " ".join(snippet.split()) in text, (prefix, snippet)
 
 
 PHOTO_CREDITS = (  # a credit marker and names only: the credit of a picture, or a copyright line

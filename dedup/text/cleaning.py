@@ -26,11 +26,13 @@ LINK_BAR = "link_bar"  # three or more links and nothing else but separators ("T
 SIGNUP_PROMO = "signup_promo"  # "Get our daily Entertainment newsletter", "Click here to turn on notifications"
 CONSENT_NOTICE = "consent_notice"  # "We use cookies to improve your experience. By continuing you agree..."
 CREDIT_LINE = "credit_line"  # a line that is only a credit or copyright: "© Bundesrat | Frank Bräuer", "Foto: dpa"
+TEASER = "teaser"  # a widget's label glued to one link ("PUEDES VER: <headline>"), or a teaser ending in "Read more"
+FILE_LINK = "file_link"  # a line ending in a file's type and size: "... Hochauflösendes Bild (jpeg, 1MB)"
 CAPTION = "caption"  # a picture's caption, marked by its credit at its end or an enlarge button's label at its start
 HEADLINE = "headline"  # the page's own headline at the top of its text: the `title` column holds it (`headline_lines`)
 # no fallback overrides these
 GUARDS = (MARKUP_LEAK, SCRIPT_LEAK, ERROR_LEAK, CHROME_LABEL, SITE_NAME, LINK_BAR, SIGNUP_PROMO, CONSENT_NOTICE,
-          CREDIT_LINE, CAPTION)
+          CREDIT_LINE, CAPTION, TEASER, FILE_LINK)
 
 MIN_KEPT_CHARS = 50  # a page left with less than this falls back to the main-content lines, then all
 KEEP_THRESHOLD = 0.25  # chosen on held-out pages (docs/extraction.md): unseen sites gain precision, recall stays
@@ -71,6 +73,9 @@ you might also like|you may also be interested in|you might be interested in|don
 skip to content|skip to main content|skip to navigation|skip to toolbar|skip to toolbar log out|log out|
 log in|login|sign in|sign up|register|subscribe|subscribe now|newsletter|sign up for our newsletter|
 back to top|top|back|next|previous|next article|previous article|next story|previous story|
+next post|previous post|older post|newer post|older posts|newer posts|
+vorheriger artikel|nächster artikel|vorheriger beitrag|nächster beitrag|article précédent|article suivant|
+artículo anterior|artículo siguiente|articolo precedente|articolo successivo|
 view comments|show comments|hide comments|accept|accept all|accept all cookies|accept cookies|
 manage cookies|cookie settings|cookie policy|privacy policy|terms of use|terms of service|follow us|
 follow us on twitter|like us on facebook|image|photo|video|watch|listen|loading|loading comments|
@@ -122,6 +127,14 @@ _NEWSLETTER_SIGNUP = re.compile(
     r"\b(?:newsletter|infolettre|boletín|nieuwsbrief)s?\b.{0,60}?\b(?:anmelden|abonnieren|bestellen|inscri\w*|"
     r"abonne\w*|suscr\w*|iscriviti|assine|aanmelden|zapisz\w*)|\b(?:anmelden|abonnieren|bestellen|inscri\w*|"
     r"abonne\w*|suscr\w*|iscriviti|assine|aanmelden|zapisz\w*)\b.{0,60}?\b(?:newsletter|infolettre|boletín|nieuwsbrief)",
+    re.IGNORECASE)
+# the browser's push notifications offered at a line's start, in other languages than _SIGNUP_PROMO's English
+# ("Benachrichtigung aktivieren Dürfen wir Sie in Ihrem Browser ... informieren?", "Activer les notifications")
+_NOTIFICATION_PROMPT = re.compile(
+    r"^(?:(?:push-?(?:benachrichtigung(?:en)?|mitteilungen|nachrichten)|benachrichtigung(?:en)?|mitteilungen)"
+    r" (?:aktivieren|einschalten)"
+    r"|activ(?:er|ez) les notifications|activ(?:ar|a) (?:las )?notificaciones|attiva(?:re)? le notifiche"
+    r"|ativ(?:ar|e) (?:as )?notificações|notificaties (?:aanzetten|inschakelen)|włącz powiadomienia)\b",
     re.IGNORECASE)
 # every match of _NEWSLETTER_SIGNUP holds one of these words (same case rule): a pattern of literals that
 # rules most lines out faster than the pattern itself
@@ -254,6 +267,21 @@ def credit_reason(text: str) -> str | None:
     return CREDIT_LINE if len(head.split()) <= 4 else None
 
 
+# a file's type and size in brackets at a line's end: the line is (or ends with) a link to download a file, a
+# picture's or a document's ("Hochauflösendes Bild (jpeg, 1MB)", "Jahresbericht 2021 (PDF, 2,3 MB)")
+_FILE_TAG = re.compile(
+    r"\((?:pdf|jpe?g|png|gif|tiff?|docx?|xlsx?|pptx?|odt|zip|mp3|mp4)\W{1,3}\d[\d.,]*\s*[kmg]i?b\)\s*$", re.IGNORECASE)
+FILE_LINK_MAX_WORDS = 40
+
+
+def is_file_link(text: str) -> bool:
+    """A line of at most FILE_LINK_MAX_WORDS words that ends with a file's type and size in brackets: a download
+    link, alone or after the caption of the picture it offers ("... #WeRemember © Bundesrat | Frank Bräuer
+    Hochauflösendes Bild (jpeg, 1MB)")."""
+    return text.endswith(")") and _FILE_TAG.search(text) is not None \
+        and len(text.split(None, FILE_LINK_MAX_WORDS)) <= FILE_LINK_MAX_WORDS
+
+
 def fold_line(text: str) -> str:
     """Lower case, every run of punctuation or space one space: the form labels are compared in."""
     # re.sub(r"[\W_]+", " ", text.lower()).strip(), by the faster word_runs (for ASCII text normalise_text's
@@ -266,7 +294,7 @@ def is_signup_promo(text: str) -> bool:
     BREAKING NEWS IN YOUR BROWSER. CLICK HERE TO TURN ON NOTIFICATIONS.", "Subscribe to Updates"."""
     # (split at most SIGNUP_PROMO_MAX_WORDS times: a longer line's count is not needed)
     return len(text.split(None, SIGNUP_PROMO_MAX_WORDS)) <= SIGNUP_PROMO_MAX_WORDS and (
-        _SIGNUP_PROMO.search(text) is not None
+        _SIGNUP_PROMO.search(text) is not None or _NOTIFICATION_PROMPT.search(text) is not None
         or (caseless_search(text, _NEWSLETTER_WORD)
             and _NEWSLETTER_SIGNUP.search(text) is not None))
 
@@ -397,9 +425,46 @@ def is_link_bar(line: Line) -> bool:
     return len(_BAR_SEPARATORS.sub("", line.text)) <= line.exact_link_chars
 
 
+# the labels a teaser ends with when its only link is that label ("... Seht selbst! Weiterlesen"); a bare "more" /
+# "mehr" / "learn more" is not one of them: CleanEval's gold keeps list pages whose every item ends so (a golf
+# course directory, a magazine's news list, an institute's "about" line)
+READ_MORE_MAX_CHARS = 30
+TEASER_LABEL_MAX_CHARS = 60  # as a whole-line label (`is_chrome_label`)
+_READ_MORE = frozenset("""
+read more|continue reading|read full article|read the full story|full story|
+weiterlesen|mehr lesen|lire la suite|en savoir plus|leer más|seguir leyendo|
+leggi tutto|continua a leggere|leia mais|lees meer|czytaj więcej|читать далее
+""".replace("\n", "").split("|"))
+
+
+# widget labels that name what a link is (an address, a picture, a player) rather than announce another story: a
+# contact line "Email: <address>" or a credit "Photo: <site>" is no teaser
+_NOT_TEASER_LABELS = frozenset({"email", "e mail", "image", "photo", "video", "watch", "listen"})
+
+
+def teaser_reason(line: Line, beside_story: bool = False) -> str | None:
+    """A line that is a widget's label and one link (the link at its end: a teaser of another story,
+    "PUEDES VER: ¿Qué es la Sunedu...?", "Vorheriger Artikel++ Wetter in der Region ++"), or a teaser whose
+    one link is a read-more label at its end ("... Seht selbst! Weiterlesen"). Read from where the link
+    text can stand: the line's non-link characters are its label, or its link characters its last words."""
+    if line.exact_links != 1 or not 0 < line.exact_link_chars < len(line.text):
+        return None
+    text = line.text
+    cut = len(text) - line.exact_link_chars
+    if cut <= TEASER_LABEL_MAX_CHARS:
+        label = fold_line(text[:cut])
+        if label and label not in _NOT_TEASER_LABELS and _is_label(label):
+            return TEASER
+    if beside_story and line.exact_link_chars <= READ_MORE_MAX_CHARS and fold_line(text[cut:]) in _READ_MORE \
+            and fold_line(text[:cut]):
+        return TEASER
+    return None
+
+
 def guard_reason(text: str, names: set[str] | frozenset[str] = frozenset()) -> str | None:
     """The guard a line fails whatever the model says: leaked markup or script, a widget label, a sign-up
-    promo, the site's name on its own line. None for every other line."""
+    promo, a consent notice, a download link (`is_file_link`), a credit or caption, the site's name on its own
+    line. None for every other line."""
     folded = fold_line(text) if len(text) <= 60 else None  # (`is_chrome_label`, folded once for both tests)
     if folded is not None:
         if names and folded in names:
@@ -410,6 +475,8 @@ def guard_reason(text: str, names: set[str] | frozenset[str] = frozenset()) -> s
         return SIGNUP_PROMO
     if is_consent_notice(text):
         return CONSENT_NOTICE
+    if is_file_link(text):
+        return FILE_LINK
     return credit_reason(text) or leak_reason(text)
 
 
@@ -427,14 +494,15 @@ def sure_story(lines: Sequence[Line], probs: Sequence[float]) -> tuple[int, int]
 def choose_lines(lines: list[Line], probs: Sequence[float], threshold: float = KEEP_THRESHOLD,
                  title: str | None = None) -> LineChoice:
     """Keep the lines the model calls story text (probability >= threshold; CONFIDENT_THRESHOLD outside a
-    `sure_story`), except those a guard rejects (`guard_reason`; leaks only outside `<pre>`). A page the
-    model would leave with under MIN_KEPT_CHARS keeps all its lines but the guarded ones: short pages are
-    often misjudged."""
+    `sure_story`), except those a guard rejects (`is_link_bar`, `teaser_reason`, `guard_reason`; none inside
+    `<pre>`). A page the model would leave with under MIN_KEPT_CHARS keeps all its lines but the guarded ones:
+    short pages are often misjudged."""
     span = sure_story(lines, probs) if threshold < CONFIDENT_THRESHOLD else None
     limits = [threshold if span is None or span[0] < i < span[1] else CONFIDENT_THRESHOLD for i in range(len(lines))]
     names = site_names(title)
-    guards = [(LINK_BAR if is_link_bar(ln) else guard_reason(ln.text, names)) if ln.tag != "pre" else None
-              for ln in lines]
+    beside = [span is not None and not span[0] <= i <= span[1] for i in range(len(lines))]
+    guards = [(LINK_BAR if is_link_bar(ln) else teaser_reason(ln, out) or guard_reason(ln.text, names))
+              if ln.tag != "pre" else None for ln, out in zip(lines, beside)]
     verdicts = [g or (None if p >= t else BLOCK_MODEL) for g, p, t in zip(guards, probs, limits)]
     if sum(len(ln.text) for ln, v in zip(lines, verdicts) if v is None) < MIN_KEPT_CHARS:
         verdicts = guards

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from dedup.text.dates import is_date_line
 from dedup.text.layout import Line
 from dedup.text.normalise import caseless_search, fold_text, normalise_text, word_runs
+from dedup.text.scripts import EAST_ASIAN
 from dedup.text.wordcount import line_words, word_count
 
 BLOCK_MODEL = "block_model"  # the model judged the line page chrome
@@ -286,8 +287,7 @@ _TITLE_SEPARATOR = re.compile(r"\s+[|\-–—:»·•]\s+|\s*::\s*")
 # headline ('头条新闻_新华网', '記事タイトル｜日本経済新聞', '标题_栏目_网站'), or puts it first in brackets
 # ('【新华网】标题'): the separators without spaces count only between two characters of such a script (CJK, kana,
 # Hangul, full-width forms; 'snake_case' is a word), a hyphen never ('엘제이-류화영' joins two names)
-_EAST_ASIAN = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff01-\uffef"
-_UNSPACED_TITLE_SEPARATOR = re.compile(rf"\s*[｜丨]\s*|(?<=[{_EAST_ASIAN}])\s*[_－–—]\s*(?=[{_EAST_ASIAN}])")
+_UNSPACED_TITLE_SEPARATOR = re.compile(rf"\s*[｜丨]\s*|(?<=[{EAST_ASIAN}])\s*[_－–—]\s*(?=[{EAST_ASIAN}])")
 _BRACKETED_NAME = re.compile(r"^\s*【([^】]{1,40})】")
 _UNSPACED_MARKS = frozenset("｜丨【_－–—")
 

@@ -31,6 +31,7 @@ from dedup.text.pagedates import decide_dates
 from dedup.text.jsonld import JsonLd, ld_entities, read_jsonld
 from dedup.text.normalise import (caseless_finder, caseless_prefix, clean_text, fold_text, without_userinfo,
                                   word_list)
+from dedup.text.scripts import CJK, EAST_ASIAN
 from dedup.text.wordcount import comparable_tokens, word_count
 from dedup.text.pagescan import (HEADLINE_REGION, AuthorMark, Body, Head, author_marks, nearest_lines, read_head,
                                  read_headline_region, scan_page)
@@ -344,8 +345,7 @@ def _strip_site(title: str, site: str | None, authors: list[str]) -> str:
 # 'Wi-Fi' is a word), and a site's name in brackets ('【新华网】标题', '标题（日本経済新聞）'); a title is cut there
 # only where the part names the page's known site (its name, publisher or host), never merely at the character
 _UNSPACED_TITLE_SEPARATORS = re.compile(
-    r"(\s*[_｜丨－—–|]\s*|(?<=[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uff01-\uffef])\s*-\s*|"
-    r"\s*-\s*(?=[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uff01-\uffef]))")
+    rf"(\s*[_｜丨－—–|]\s*|(?<=[{EAST_ASIAN}])\s*-\s*|\s*-\s*(?=[{EAST_ASIAN}]))")
 _BRACKETED_SITE = re.compile(r"^\s*[【〖\[]([^】〗\]]{1,40})[】〗\]]\s*(.+?)\s*$|^\s*(.+?)\s*[【〖（]([^】〗）]{1,40})[】〗）]\s*$")
 # (what a title the two patterns cut holds, tested in C first: one of these marks, or a hyphen or a bar beside a
 # character of those scripts; a title without either, English or German ones with ' | ' or ' - ' that `_strip_site`
@@ -391,7 +391,7 @@ def _strip_unspaced_site(title: str, site: str | None, publisher: str | None, ho
     return title
 
 
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_CJK = re.compile(f"[{CJK}]")
 
 
 def _word_count(text: str) -> int:
@@ -475,8 +475,7 @@ def _byline_in_line(block: str, other_scripts: bool = False) -> str | None:
 
 # letters of the scripts whose bylines `other_script_byline` reads (Greek, Cyrillic, Hebrew, Arabic, Indic, Thai,
 # Chinese, Japanese, Korean)
-_OTHER_SCRIPT_LETTER = re.compile("[\u0370-\u03ff\u0400-\u052f\u0590-\u06ff\u0900-\u0dff\u0e00-\u0e7f"
-                                  "\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+_OTHER_SCRIPT_LETTER = re.compile(f"[\u0370-\u03ff\u0400-\u052f\u0590-\u06ff\u0900-\u0dff\u0e00-\u0e7f{CJK}]")
 
 
 def _other_scripts(head: Head, body: Body) -> bool:

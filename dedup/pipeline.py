@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import platform
 import shutil
 import signal
 import threading
@@ -22,7 +21,6 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +33,7 @@ try:
 except ImportError:  # not on Windows
     resource = None  # type: ignore[assignment]
 
-from dedup import __version__, spill
+from dedup import spill
 from dedup.config import BuildConfig
 from dedup.engine import dask_engine, embedded
 from dedup.engine.steps import DaskOptions, Steps
@@ -53,7 +51,7 @@ from dedup.neardup.store import assemble_block, n_blocks, write_meta
 from dedup.partitions import (BYTES_PER_MEMBER, merge_figures, rights_partition, scatter_members, scatter_previous,
                               select_partition)
 from dedup.previous import Previous, carry_previous, load_previous, previous_report
-from dedup.run_report import Counts, FileNotRead, InputRecord, OutputFile, RunReport
+from dedup.run_report import FileNotRead, RunReport, from_build
 from dedup.schema import frame, schema
 from dedup.shards import BucketSpill, shard_count, to_schema
 from dedup.sitechrome import BYTES_PER_OCCURRENCE, OCCURRENCES_PER_PAGE, count_bucket, scatter_occurrences
@@ -674,31 +672,10 @@ def _peak_rss_mib(children: bool = False) -> float | None:
 
 def _run_report(b: Build, figures: dict[str, dict[str, Any]], memory: dict[str, float | None],
                 tree: dict[str, dict[str, float]], workers: int, dask: DaskOptions | None, elapsed: float) -> RunReport:
-    """Counts of the whole release (a previous release's records included), from the files written."""
-    stats: Counter = Counter()
-    for r in figures["ingest"]["files"]:
-        stats.update(r["stats"])
-    rows = figures["write"]["_rows"]
-    by_reason = Counter(rows["rejects"])
-    n_rows, skipped = rows["input_records"], stats.get("skipped", 0)
-    own_rows = n_rows
-    previous = b.previous
-    if previous is not None:
-        by_reason.update(previous.run.get("rejects_by_reason", {}))
-        n_rows += previous.run.get("counts", {}).get("input_records", 0)
-        skipped += previous.run.get("counts", {}).get("skipped_records", 0)
-    outputs = {k: [OutputFile(f["file"], f["rows"]) for f in v] for k, v in figures["write"]["outputs"].items()}
-    written = {k: sum(f.rows for f in v) for k, v in outputs.items()}
-    languages: Counter = Counter()
-    with_copies = 0
-    for f in outputs["data"]:  # file by file: a release of many shards is never read whole
-        data = pl.read_parquet(b.work.stage_dir / f.file, columns=["cluster_size", "language"])
-        with_copies += int((data["cluster_size"] > 1).sum())
-        languages.update(lang or "und" for lang in data["language"].to_list())
-    counts = Counts(input_records=n_rows, canonical=written.get("data", 0), duplicates=written.get("duplicates", 0),
-                    rejects=written.get("rejects", 0), clusters=written.get("data", 0),
-                    clusters_with_copies=with_copies, skipped_records=skipped)
+    """run.json of the finished build: what the stages recorded and wrote (`run_report.from_build`), with
+    how this run ran (its timings, memory peaks, engine) and the near-duplicate parameters."""
     stage_s = dict(b.timings)
+    own_rows = figures["write"]["_rows"]["input_records"]
     timings: dict[str, Any] = {
         "read_extract": stage_s.get("ingest", 0.0),
         "cluster_select": round(sum(stage_s.get(s, 0.0) for s in GLOBAL_STAGES), 3),
@@ -717,29 +694,10 @@ def _run_report(b: Build, figures: dict[str, dict[str, Any]], memory: dict[str, 
     if dask:
         timings["dask"] = {"scheduler": dask.scheduler or "LocalCluster", "workers": dask.workers or workers,
                            "components": dask.components}
-    minhash = hasher(hasher_params(b.config)).params
-    near = {"minhash": minhash, "lsh": {"bands": b.config.bands, "rows": b.config.rows,
-                                        "s_curve": s_curve(b.config.bands, b.config.rows)}}
-    for name in GLOBAL_STAGES + ("write",):
-        # figures whose name starts with "_" are the stages' own bookkeeping, not for run.json
-        near.update({k: v for k, v in figures[name].items()
-                     if k not in ("outputs", "previous") and not k.startswith("_")})
-    return RunReport(
-        counts=counts, rejects_by_reason=dict(sorted(by_reason.items())),
-        skipped_by_type={k.split(".", 1)[1]: v for k, v in sorted(stats.items())
-                         if k.startswith("records.") and k.split(".", 1)[1] in
-                         ("request", "metadata", "warcinfo", "arc_header")},
-        outputs=outputs, timings_s=timings,
-        inputs=[InputRecord(f.name, f.format, n, r["rows"], r["stats"].get("skipped", 0))
-                for f, n, r in zip(b.files, b.input_bytes, figures["ingest"]["files"])],
-        files_not_read=list(b.not_read),
-        config=b.config.to_dict(),
-        versions={"dedup": __version__, "python": platform.python_version(), "pyarrow": pa.__version__,
-                  "polars": pl.__version__},
-        near_duplicates=near, previous=figures["rights"].get("previous", {}),
-        languages=dict(sorted(languages.items(), key=lambda kv: (-kv[1], kv[0]))),
-        cut_payloads={k.split(".", 1)[1]: v for k, v in sorted(stats.items()) if k.startswith("cut.")},
-        unknown_fetch_times={k.split(".", 1)[1]: v for k, v in sorted(stats.items()) if k.startswith("fetched_at.")},
-        tolerated={k.split(".", 1)[1]: v for k, v in sorted(stats.items()) if k.startswith("tolerated.")},
-        finished_at=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"))
-
+    bands, rows = b.config.bands, b.config.rows
+    params = {"minhash": hasher(hasher_params(b.config)).params,
+              "lsh": {"bands": bands, "rows": rows, "s_curve": s_curve(bands, rows)}}
+    return from_build(figures, [(f.name, f.format, n) for f, n in zip(b.files, b.input_bytes)], b.work.stage_dir,
+                      previous_run=None if b.previous is None else b.previous.run, near_params=params,
+                      near_stages=GLOBAL_STAGES + ("write",), timings=timings, config=b.config.to_dict(),
+                      not_read=list(b.not_read))

@@ -26,7 +26,6 @@ from typing import Any
 
 import numpy as np
 import polars as pl
-import pyarrow as pa
 
 try:
     import resource
@@ -50,10 +49,10 @@ from dedup.neardup.sign import hasher, hasher_params, sign_part, sign_previous
 from dedup.neardup.store import assemble_block, n_blocks, write_meta
 from dedup.partitions import (BYTES_PER_MEMBER, merge_figures, rights_partition, scatter_members, scatter_previous,
                               select_partition)
-from dedup.previous import Previous, carry_previous, load_previous, previous_report
+from dedup.previous import Previous, carry_previous, load_previous, previous_report, signature_rows
 from dedup.run_report import FileNotRead, RunReport, from_build
-from dedup.schema import frame, schema
-from dedup.shards import BucketSpill, shard_count, to_schema
+from dedup.schema import frame
+from dedup.shards import BucketSpill, shard_count
 from dedup.sitechrome import BYTES_PER_OCCURRENCE, OCCURRENCES_PER_PAGE, count_bucket, scatter_occurrences
 from dedup.sources import storage
 from dedup.sources.inputs import InputFile, expand_inputs
@@ -361,7 +360,7 @@ def stage_write(b: Build) -> dict[str, Any]:
     if previous is not None:
         class_bytes.update(dict(previous.canon.group_by("publish_class").agg(pl.col("n_chars").sum()).iter_rows()))
         n_dups += previous.dups.height + previous.canon.height
-        prev_sigs = _previous_signatures(b)
+        prev_sigs = previous.published_signatures()
         sig_rows += prev_sigs.height
         sig_id_bytes += int(prev_sigs["doc_id"].str.len_bytes().sum() or 0)
     data_spills = {cls: BucketSpill(spill_root / "data" / cls, shard_count(int(n or 0), config.shard_bytes),
@@ -397,7 +396,7 @@ def stage_write(b: Build) -> dict[str, Any]:
         prev_provenance = pl.concat([frame(spill.read_group(f, group)) for f in decided[2]], how="vertical_relaxed")
         carry_previous(previous, prev_decisions, prev_provenance, data_spills, spills["duplicates"], spills["rejects"])
         assert prev_sigs is not None  # read above whenever there is a previous release
-        spills["signatures"].add(_previous_signature_rows(prev_sigs, prev_decisions))
+        spills["signatures"].add(signature_rows(prev_sigs, prev_decisions))
         merge_samples(samples, {(d, k): t for d, k, t in previous.chrome.select("domain", "block_key", "sample_text")
                                 .iter_rows() if t is not None})
     b.phase("shards")
@@ -484,23 +483,6 @@ def _previous_index(b: Build) -> tuple[Path, tuple[np.ndarray, np.ndarray]]:
     pairs = b.previous.dups.select("doc_id", "canonical_doc_id").join(index, on="doc_id").join(
         index.rename({"doc_id": "canonical_doc_id", "doc": "canonical"}), on="canonical_doc_id")
     return path, (pairs["doc"].to_numpy().astype(np.int64), pairs["canonical"].to_numpy().astype(np.int64))
-
-
-def _previous_signatures(b: Build) -> pl.DataFrame:
-    """The previous release's signatures/ rows that stay published (every one with text)."""
-    assert b.previous is not None
-    frames = [pl.read_parquet(f) for f in b.previous.files("signatures")]
-    sch = schema("signatures")
-    rows = pl.concat(frames) if frames else frame(sch.empty_table())
-    return rows.filter(pl.col("n_shingles").fill_null(0) > 0)
-
-
-def _previous_signature_rows(rows: pl.DataFrame, decisions: pl.DataFrame) -> pa.Table:
-    """The previous signatures with is_canonical as this build decided it (a merge can demote one)."""
-    decided = decisions.select("doc_id", pl.col("is_canonical").alias("_now"))
-    rows = rows.join(decided, on="doc_id", how="left").with_columns(
-        pl.coalesce("_now", "is_canonical").alias("is_canonical"))
-    return to_schema(rows, "signatures")
 
 
 STAGE_FUNCTIONS: dict[str, Callable[[Build], dict[str, Any]]] = {

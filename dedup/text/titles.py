@@ -108,9 +108,7 @@ def strip_site(title: str, site: str | None, authors: list[str]) -> str:
             kept = kept[:-1]
         return _join_segments(kept, parts)
     if names_site(segments[0]) and not names_site(segments[-1]):
-        rest = "".join(parts[2:]).strip()
-        if _word_count(rest) >= 4 and _word_count(rest) > _word_count(segments[0]):
-            return rest
+        return _after_site(parts, title)
     return title
 
 
@@ -157,9 +155,7 @@ def strip_unspaced_site(title: str, site: str | None, publisher: str | None, hos
         stripped = _join_segments(kept, parts)
         return stripped if _word_count(stripped) >= 2 else title
     if names_site(segments[0]) and not names_site(segments[-1]):
-        rest = "".join(parts[2:]).strip()
-        if _word_count(rest) >= 4 and _word_count(rest) > _word_count(segments[0]):
-            return rest
+        return _after_site(parts, title)
     return title
 
 
@@ -174,3 +170,10 @@ def _word_count(text: str) -> int:
 
 def _join_segments(kept: list[str], parts: list[str]) -> str:
     return "".join(parts[:2 * len(kept) - 1]).strip()
+
+
+def _after_site(parts: list[str], title: str) -> str:
+    """A title that opens with the site's name ('Site | A longer headline'): the rest, when it is a headline
+    (4+ words) longer than the name; else the title."""
+    rest = "".join(parts[2:]).strip()
+    return rest if _word_count(rest) >= 4 and _word_count(rest) > _word_count(parts[0]) else title

@@ -9,10 +9,11 @@ Two rules read a title's site name, for two questions, and both live here so tha
   site (og:site_name, the JSON-LD publisher, the host: `metadata`'s title). A part is dropped only when
   it names that site, so the separators may be looser (a bar or dash anywhere, a hyphen beside such a
   character: '标题-新浪新闻'), and a title whose part names no known site is kept whole.
-They are not one rule: the guess applied with the known-site separators would take 'Wi-Fi'-like parts of
-every title as site names, and the known-site rule cut at the guess's separators alone would miss
-'标题-新浪新闻'; each is measured as it stands (docs/metadata.md round 10). What they share: the marks
-below, the script ranges (`scripts.py`) and, between the two known-site rules, `_names_any`.
+They are not one rule: with the known-site separators the guess would cut at every '_' and bar of any
+title ('snake_case', 'A|B') and take its parts as site names (the text side drops a line equal to one), and
+the known-site rule at the guess's separators would miss '标题-新浪新闻' and '标题（日本経済新聞）'; each
+is measured as it stands (docs/metadata.md round 10). What they share: the marks below, the script
+ranges (`scripts.py`) and, between the two known-site rules, `_names_any` and `_after_site`.
 """
 
 from __future__ import annotations
@@ -27,7 +28,6 @@ from dedup.text.scripts import CJK, EAST_ASIAN
 # and the joiners (underscore, full-width hyphen, en and em dash); the ASCII hyphen only where a rule says so
 _BARS = "｜丨"
 _JOINERS = "_－–—"
-_SPACED_SEPARATORS = re.compile(r"(\s+[|–—:•·»«~/]\s+|\s+-\s+|\s*\|\s*)")
 
 # ---------------------------------------------------------------- the guess: no site known
 
@@ -81,6 +81,10 @@ def _names_any(seg: str, keys: Collection[str], host: str = "") -> bool:
     k = fold_text(seg)
     return bool(k) and (any(k == key or (len(k) >= 4 and len(key) >= 4 and (k in key or key in k)) for key in keys)
                         or (bool(host) and names_host(seg, host)))
+
+
+# the spaced separators a title states its site at ('Headline | Site', 'Headline - Site')
+_SPACED_SEPARATORS = re.compile(r"(\s+[|–—:•·»«~/]\s+|\s+-\s+|\s*\|\s*)")
 
 
 def strip_site(title: str, site: str | None, authors: list[str]) -> str:

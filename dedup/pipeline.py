@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import platform
 import shutil
 import signal
 import threading
@@ -22,20 +21,18 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import polars as pl
-import pyarrow as pa
 
 try:
     import resource
 except ImportError:  # not on Windows
     resource = None  # type: ignore[assignment]
 
-from dedup import __version__, spill
+from dedup import spill
 from dedup.config import BuildConfig
 from dedup.engine import dask_engine, embedded
 from dedup.engine.steps import DaskOptions, Steps
@@ -52,10 +49,10 @@ from dedup.neardup.sign import hasher, hasher_params, sign_part, sign_previous
 from dedup.neardup.store import assemble_block, n_blocks, write_meta
 from dedup.partitions import (BYTES_PER_MEMBER, merge_figures, rights_partition, scatter_members, scatter_previous,
                               select_partition)
-from dedup.previous import Previous, carry_previous, load_previous, previous_report
-from dedup.run_report import Counts, FileNotRead, InputRecord, OutputFile, RunReport
-from dedup.schema import frame, schema
-from dedup.shards import BucketSpill, shard_count, to_schema
+from dedup.previous import Previous, carry_previous, load_previous, previous_report, signature_rows
+from dedup.run_report import FileNotRead, RunReport, from_build
+from dedup.schema import frame
+from dedup.shards import BucketSpill, shard_count
 from dedup.sitechrome import BYTES_PER_OCCURRENCE, OCCURRENCES_PER_PAGE, count_bucket, scatter_occurrences
 from dedup.sources import storage
 from dedup.sources.inputs import InputFile, expand_inputs
@@ -363,7 +360,7 @@ def stage_write(b: Build) -> dict[str, Any]:
     if previous is not None:
         class_bytes.update(dict(previous.canon.group_by("publish_class").agg(pl.col("n_chars").sum()).iter_rows()))
         n_dups += previous.dups.height + previous.canon.height
-        prev_sigs = _previous_signatures(b)
+        prev_sigs = previous.published_signatures()
         sig_rows += prev_sigs.height
         sig_id_bytes += int(prev_sigs["doc_id"].str.len_bytes().sum() or 0)
     data_spills = {cls: BucketSpill(spill_root / "data" / cls, shard_count(int(n or 0), config.shard_bytes),
@@ -401,7 +398,7 @@ def stage_write(b: Build) -> dict[str, Any]:
         prev_provenance = pl.concat([frame(spill.read_group(f, group)) for f in decided[2]], how="vertical_relaxed")
         carry_previous(previous, prev_decisions, prev_provenance, data_spills, spills["duplicates"], spills["rejects"])
         assert prev_sigs is not None  # read above whenever there is a previous release
-        spills["signatures"].add(_previous_signature_rows(prev_sigs, prev_decisions))
+        spills["signatures"].add(signature_rows(prev_sigs, prev_decisions))
         merge_samples(samples, {(d, k): t for d, k, t in previous.chrome.select("domain", "block_key", "sample_text")
                                 .iter_rows() if t is not None})
     b.phase("shards")
@@ -488,23 +485,6 @@ def _previous_index(b: Build) -> tuple[Path, tuple[np.ndarray, np.ndarray]]:
     pairs = b.previous.dups.select("doc_id", "canonical_doc_id").join(index, on="doc_id").join(
         index.rename({"doc_id": "canonical_doc_id", "doc": "canonical"}), on="canonical_doc_id")
     return path, (pairs["doc"].to_numpy().astype(np.int64), pairs["canonical"].to_numpy().astype(np.int64))
-
-
-def _previous_signatures(b: Build) -> pl.DataFrame:
-    """The previous release's signatures/ rows that stay published (every one with text)."""
-    assert b.previous is not None
-    frames = [pl.read_parquet(f) for f in b.previous.files("signatures")]
-    sch = schema("signatures")
-    rows = pl.concat(frames) if frames else frame(sch.empty_table())
-    return rows.filter(pl.col("n_shingles").fill_null(0) > 0)
-
-
-def _previous_signature_rows(rows: pl.DataFrame, decisions: pl.DataFrame) -> pa.Table:
-    """The previous signatures with is_canonical as this build decided it (a merge can demote one)."""
-    decided = decisions.select("doc_id", pl.col("is_canonical").alias("_now"))
-    rows = rows.join(decided, on="doc_id", how="left").with_columns(
-        pl.coalesce("_now", "is_canonical").alias("is_canonical"))
-    return to_schema(rows, "signatures")
 
 
 STAGE_FUNCTIONS: dict[str, Callable[[Build], dict[str, Any]]] = {
@@ -676,31 +656,10 @@ def _peak_rss_mib(children: bool = False) -> float | None:
 
 def _run_report(b: Build, figures: dict[str, dict[str, Any]], memory: dict[str, float | None],
                 tree: dict[str, dict[str, float]], workers: int, dask: DaskOptions | None, elapsed: float) -> RunReport:
-    """Counts of the whole release (a previous release's records included), from the files written."""
-    stats: Counter = Counter()
-    for r in figures["ingest"]["files"]:
-        stats.update(r["stats"])
-    rows = figures["write"]["_rows"]
-    by_reason = Counter(rows["rejects"])
-    n_rows, skipped = rows["input_records"], stats.get("skipped", 0)
-    own_rows = n_rows
-    previous = b.previous
-    if previous is not None:
-        by_reason.update(previous.run.get("rejects_by_reason", {}))
-        n_rows += previous.run.get("counts", {}).get("input_records", 0)
-        skipped += previous.run.get("counts", {}).get("skipped_records", 0)
-    outputs = {k: [OutputFile(f["file"], f["rows"]) for f in v] for k, v in figures["write"]["outputs"].items()}
-    written = {k: sum(f.rows for f in v) for k, v in outputs.items()}
-    languages: Counter = Counter()
-    with_copies = 0
-    for f in outputs["data"]:  # file by file: a release of many shards is never read whole
-        data = pl.read_parquet(b.work.stage_dir / f.file, columns=["cluster_size", "language"])
-        with_copies += int((data["cluster_size"] > 1).sum())
-        languages.update(lang or "und" for lang in data["language"].to_list())
-    counts = Counts(input_records=n_rows, canonical=written.get("data", 0), duplicates=written.get("duplicates", 0),
-                    rejects=written.get("rejects", 0), clusters=written.get("data", 0),
-                    clusters_with_copies=with_copies, skipped_records=skipped)
+    """run.json of the finished build: what the stages recorded and wrote (`run_report.from_build`), with
+    how this run ran (its timings, memory peaks, engine) and the near-duplicate parameters."""
     stage_s = dict(b.timings)
+    own_rows = figures["write"]["_rows"]["input_records"]
     timings: dict[str, Any] = {
         "read_extract": stage_s.get("ingest", 0.0),
         "cluster_select": round(sum(stage_s.get(s, 0.0) for s in GLOBAL_STAGES), 3),
@@ -719,29 +678,10 @@ def _run_report(b: Build, figures: dict[str, dict[str, Any]], memory: dict[str, 
     if dask:
         timings["dask"] = {"scheduler": dask.scheduler or "LocalCluster", "workers": dask.workers or workers,
                            "components": dask.components}
-    minhash = hasher(hasher_params(b.config)).params
-    near = {"minhash": minhash, "lsh": {"bands": b.config.bands, "rows": b.config.rows,
-                                        "s_curve": s_curve(b.config.bands, b.config.rows)}}
-    for name in GLOBAL_STAGES + ("write",):
-        # figures whose name starts with "_" are the stages' own bookkeeping, not for run.json
-        near.update({k: v for k, v in figures[name].items()
-                     if k not in ("outputs", "previous") and not k.startswith("_")})
-    return RunReport(
-        counts=counts, rejects_by_reason=dict(sorted(by_reason.items())),
-        skipped_by_type={k.split(".", 1)[1]: v for k, v in sorted(stats.items())
-                         if k.startswith("records.") and k.split(".", 1)[1] in
-                         ("request", "metadata", "warcinfo", "arc_header")},
-        outputs=outputs, timings_s=timings,
-        inputs=[InputRecord(f.name, f.format, n, r["rows"], r["stats"].get("skipped", 0))
-                for f, n, r in zip(b.files, b.input_bytes, figures["ingest"]["files"])],
-        files_not_read=list(b.not_read),
-        config=b.config.to_dict(),
-        versions={"dedup": __version__, "python": platform.python_version(), "pyarrow": pa.__version__,
-                  "polars": pl.__version__},
-        near_duplicates=near, previous=figures["rights"].get("previous", {}),
-        languages=dict(sorted(languages.items(), key=lambda kv: (-kv[1], kv[0]))),
-        cut_payloads={k.split(".", 1)[1]: v for k, v in sorted(stats.items()) if k.startswith("cut.")},
-        unknown_fetch_times={k.split(".", 1)[1]: v for k, v in sorted(stats.items()) if k.startswith("fetched_at.")},
-        tolerated={k.split(".", 1)[1]: v for k, v in sorted(stats.items()) if k.startswith("tolerated.")},
-        finished_at=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"))
-
+    bands, rows = b.config.bands, b.config.rows
+    params = {"minhash": hasher(hasher_params(b.config)).params,
+              "lsh": {"bands": bands, "rows": rows, "s_curve": s_curve(bands, rows)}}
+    return from_build(figures, [(f.name, f.format, n) for f, n in zip(b.files, b.input_bytes)], b.work.stage_dir,
+                      previous_run=None if b.previous is None else b.previous.run, near_params=params,
+                      near_stages=GLOBAL_STAGES + ("write",), timings=timings, config=b.config.to_dict(),
+                      not_read=list(b.not_read))

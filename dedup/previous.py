@@ -55,6 +55,12 @@ class Previous:
         """Its run.json as a plain dict (the figures `pipeline` copies into the new run.json)."""
         return self.report.to_dict()
 
+    def published_signatures(self) -> pl.DataFrame:
+        """Its signatures/ rows that stay published (every one with text)."""
+        frames = [pl.read_parquet(f) for f in self.files("signatures")]
+        rows = pl.concat(frames) if frames else frame(schema("signatures").empty_table())
+        return rows.filter(pl.col("n_shingles").fill_null(0) > 0)
+
 
 def _kv(path: Path) -> dict[str, str]:
     meta = pq.read_schema(path).metadata or {}
@@ -283,3 +289,12 @@ def carry_previous(prev: Previous, decisions: pl.DataFrame, provenance: pl.DataF
     for path in prev.files("rejects"):
         for batch in pq.ParquetFile(path).iter_batches(batch_size=4096):
             rejects.add(pa.Table.from_batches([batch]).cast(schema("rejects")))
+
+
+def signature_rows(rows: pl.DataFrame, decisions: pl.DataFrame) -> pa.Table:
+    """The previous release's signatures (`Previous.published_signatures`) with is_canonical as this build
+    decided it (a merge can demote one)."""
+    decided = decisions.select("doc_id", pl.col("is_canonical").alias("_now"))
+    rows = rows.join(decided, on="doc_id", how="left").with_columns(
+        pl.coalesce("_now", "is_canonical").alias("is_canonical"))
+    return to_schema(rows, "signatures")

@@ -9,10 +9,17 @@ dictionaries: they are for people and plots, and nothing decides on them but the
 from __future__ import annotations
 
 import json
+import platform
+from collections import Counter
 from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+import polars as pl
+import pyarrow as pa
+
+from dedup import __version__
 from dedup.errors import ReleaseError
 
 RUN_JSON = "run.json"
@@ -201,6 +208,63 @@ class RunReport:
                    tolerated=dict(tolerated),
                    files_not_read=not_read,
                    finished_at=str(raw.get("finished_at") or ""))
+
+
+# the reader's counters (`records.<type>`) of the records that carry no page, as run.json names them
+_SKIPPED_TYPES = ("request", "metadata", "warcinfo", "arc_header")
+
+
+def from_build(figures: dict[str, dict[str, Any]], files: list[tuple[str, str, int]], output_dir: Path, *,
+               previous_run: dict[str, Any] | None, near_params: dict[str, Any], near_stages: tuple[str, ...],
+               timings: dict[str, Any], config: dict[str, Any], not_read: list[FileNotRead]) -> RunReport:
+    """The report of a finished build: the counts of the whole release (a previous release's records
+    included, from its `previous_run`), from what the stages recorded (`figures[stage]`: the ingest's
+    reader counters per input file, the write's outputs and rows) and the data files written under
+    `output_dir` (read file by file: a release of many shards is never read whole). `files`: each input
+    file's (name, format, bytes), in the order of the ingest's figures; `near_params` and the figures of
+    `near_stages` (but their bookkeeping, whose names start with "_") are the near-duplicate report."""
+    stats: Counter = Counter()
+    for r in figures["ingest"]["files"]:
+        stats.update(r["stats"])
+    rows = figures["write"]["_rows"]
+    by_reason = Counter(rows["rejects"])
+    n_rows, skipped = rows["input_records"], stats.get("skipped", 0)
+    if previous_run is not None:
+        by_reason.update(previous_run.get("rejects_by_reason", {}))
+        n_rows += previous_run.get("counts", {}).get("input_records", 0)
+        skipped += previous_run.get("counts", {}).get("skipped_records", 0)
+    outputs = {k: [OutputFile(f["file"], f["rows"]) for f in v] for k, v in figures["write"]["outputs"].items()}
+    written = {k: sum(f.rows for f in v) for k, v in outputs.items()}
+    languages: Counter = Counter()
+    with_copies = 0
+    for f in outputs["data"]:
+        data = pl.read_parquet(output_dir / f.file, columns=["cluster_size", "language"])
+        with_copies += int((data["cluster_size"] > 1).sum())
+        languages.update(lang or "und" for lang in data["language"].to_list())
+    counts = Counts(input_records=n_rows, canonical=written.get("data", 0), duplicates=written.get("duplicates", 0),
+                    rejects=written.get("rejects", 0), clusters=written.get("data", 0),
+                    clusters_with_copies=with_copies, skipped_records=skipped)
+    near = dict(near_params)
+    for name in near_stages:
+        near.update({k: v for k, v in figures[name].items()
+                     if k not in ("outputs", "previous") and not k.startswith("_")})
+
+    def counters(prefix: str) -> dict[str, int]:
+        return {k.split(".", 1)[1]: v for k, v in sorted(stats.items()) if k.startswith(prefix)}
+
+    return RunReport(
+        counts=counts, rejects_by_reason=dict(sorted(by_reason.items())),
+        skipped_by_type={k: v for k, v in counters("records.").items() if k in _SKIPPED_TYPES},
+        outputs=outputs, timings_s=timings,
+        inputs=[InputRecord(name, fmt, n, r["rows"], r["stats"].get("skipped", 0))
+                for (name, fmt, n), r in zip(files, figures["ingest"]["files"])],
+        files_not_read=not_read, config=config,
+        versions={"dedup": __version__, "python": platform.python_version(), "pyarrow": pa.__version__,
+                  "polars": pl.__version__},
+        near_duplicates=near, previous=figures["rights"].get("previous", {}),
+        languages=dict(sorted(languages.items(), key=lambda kv: (-kv[1], kv[0]))),
+        cut_payloads=counters("cut."), unknown_fetch_times=counters("fetched_at."), tolerated=counters("tolerated."),
+        finished_at=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"))
 
 
 def _is_int(value: object) -> bool:

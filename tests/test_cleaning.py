@@ -27,12 +27,14 @@ from dedup.text.cleaning import (_CONSENT_PHRASE, _CONSENT_VOICE, _NEWSLETTER_SI
                                  BLOCK_MODEL, CAPTION, CHROME_LABEL, CREDIT_LINE, CONFIDENT_THRESHOLD,
                                  CONFIDENT_WORDS, CONSENT_NOTICE, FILE_LINK, TEASER, is_file_link, teaser_reason,
                                  ERROR_LEAK, KEEP_THRESHOLD, MARKUP_LEAK, SCRIPT_LEAK, SIGNUP_PROMO, choose_lines,
-                                 credit_reason, fold_line, guard_reason, is_chrome_label, is_consent_notice,
+                                 credit_reason, guard_reason, is_chrome_label, is_consent_notice,
                                  is_error_leak,
-                                 is_link_bar, is_markup_leak, is_script_leak, is_signup_promo, plain_lines, site_names,
+                                 is_link_bar, is_markup_leak, is_script_leak, is_signup_promo, plain_lines,
                                  sure_story)
 from dedup.text.extract import extract_html, extract_plain
 from dedup.text.layout import Line, read_minimal_html
+from dedup.text.normalise import fold_line
+from dedup.text.titles import site_names
 
 HEADLINE = "County approves new flood barrier after three years of delays"
 STORY = [

@@ -1265,6 +1265,9 @@ def test_title_without_a_site_name_glued_on_without_spaces():
         ("ja", "日本経済新聞", "東証大引け　続伸、半導体株に買い｜日本経済新聞", "東証大引け 続伸、半導体株に買い"),
         ("ja", "日本経済新聞", "東証大引け　続伸、半導体株に買い（日本経済新聞）", "東証大引け 続伸、半導体株に買い"),
         ("ko", "네이버 뉴스", "정부, 내년 예산안 국회 제출 : 네이버 뉴스", "정부, 내년 예산안 국회 제출"),
+        # a hyphen beside a compatibility ideograph (U+FA11, of the family name 山﨑): a Han letter like the
+        # others (text/scripts.py), which the separators used to leave out
+        ("ja", "NHK", "ニュース解説 山﨑-NHK", "ニュース解説 山﨑"),
     ]
     for lang, site, title, expected in cases:
         head = f'<meta property="og:site_name" content="{site}"><title>{title}</title>'

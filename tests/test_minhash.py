@@ -13,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from dedup import jit as jit_module
 from dedup.neardup import minhash as mh
 from dedup.errors import ConfigError
 
@@ -276,7 +277,7 @@ def test_params():
 
 def test_jit_falls_back_without_cache(monkeypatch):
     calls = []
-    real = mh.numba.njit
+    real = jit_module.numba.njit
 
     def njit(**kw):
         calls.append(kw["cache"])
@@ -284,8 +285,8 @@ def test_jit_falls_back_without_cache(monkeypatch):
             raise RuntimeError("cannot cache function 'f': no locator available for file 'x'")
         return real(**kw)
 
-    monkeypatch.setattr(mh.numba, "njit", njit)
-    f = mh._jit(lambda x: x + 1)
+    monkeypatch.setattr(jit_module.numba, "njit", njit)
+    f = jit_module.jit(lambda x: x + 1)
     assert calls == [True, False] and f(1) == 2
 
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from dedup.neardup.minhash import _jit
+from dedup.jit import jit
 from collections.abc import Sequence
 
 from dedup.neardup.lsh import (CandidateStats, VerifyParams, candidate_edges, drop_composite_edges, estimate, lsh_keys,
@@ -25,7 +25,7 @@ def connected_components(n_nodes: int, src: np.ndarray, dst: np.ndarray) -> np.n
     return labels
 
 
-@_jit
+@jit
 def _find(parent: np.ndarray, x: int) -> int:
     root = x
     while parent[root] != root:
@@ -35,7 +35,7 @@ def _find(parent: np.ndarray, x: int) -> int:
     return root
 
 
-@_jit
+@jit
 def union_edges(parent: np.ndarray, src: np.ndarray, dst: np.ndarray) -> None:
     """Join the two ends of every edge in a union-find forest (`parent`, from np.arange); a root is
     always its tree's smallest node. Edges may come in several calls; `flatten` at the end."""
@@ -47,7 +47,7 @@ def union_edges(parent: np.ndarray, src: np.ndarray, dst: np.ndarray) -> None:
             parent[a] = b
 
 
-@_jit
+@jit
 def flatten(parent: np.ndarray) -> None:
     """Every node points at its root, the smallest node of its component (one pass: a node's parent
     is never larger than the node, so it is final when the node is reached)."""

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from dedup.neardup.minhash import _jit, band_keys
+from dedup.jit import jit
+from dedup.neardup.minhash import band_keys
 from dedup.neardup.passages import SITE_MIN_SHARED_WORDS, Passages, copies_by_passages
 
 if TYPE_CHECKING:
@@ -241,7 +242,7 @@ def drop_composite_edges(sigs: np.ndarray, sizes: np.ndarray, src: np.ndarray, d
 UNRELATED_CONTAINMENT = 0.3
 
 
-@_jit
+@jit
 def _unrelated_groups(sigs: np.ndarray, sizes: np.ndarray, others: np.ndarray, starts: np.ndarray,
                       ends: np.ndarray, has_weak: np.ndarray, max_neighbours: int, threshold: float) -> np.ndarray:
     """For each hub (its neighbours `others[starts[g]:ends[g]]`), whether it has a containment-only

@@ -95,12 +95,12 @@ import os
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from importlib import metadata as _metadata
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-import numba
 import numpy as np
 
 from dedup.errors import ConfigError
+from dedup.jit import jit
 
 if TYPE_CHECKING:  # pragma: no cover
     import datasketch
@@ -144,20 +144,6 @@ _MASK32 = 0xFFFFFFFF
 _EMPTY = np.uint32(_MASK32)
 _HASH_CODES = {"sha1": 0, "murmur3_32": 1}
 _UNITS = {"word": 0, "char": 1}
-
-
-def _jit(fn: Any = None, *, inline: str = "never") -> Any:
-    """``numba.njit(cache=True, nogil=True)``, or without a cache when no cache location is writable.
-
-    ``inline="always"`` inlines a helper at numba IR level (lets numba drop the reference counting
-    of the arrays it is passed, which otherwise costs two atomic operations per call).
-    """
-    if fn is None:
-        return functools.partial(_jit, inline=inline)
-    try:
-        return numba.njit(cache=True, nogil=True, inline=inline)(fn)  # type: ignore[call-overload]
-    except RuntimeError:  # "cannot cache function ...: no locator available" (read-only install)
-        return numba.njit(cache=False, nogil=True, inline=inline)(fn)  # type: ignore[call-overload]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -310,7 +296,7 @@ _NEEDS_PYTHON = -1  # _normalise_doc: the text has a character that needs CPytho
 _NO_ROOM = -2  # _normalise_doc: the output buffer is too small
 
 
-@_jit(inline="always")
+@jit(inline="always")
 def _emit_cp(out, o, cp):
     """UTF-8-encode code point cp into out[o:]; return the new end."""
     if cp < 0x80:
@@ -332,7 +318,7 @@ def _emit_cp(out, o, cp):
     return o + 4
 
 
-@_jit
+@jit
 def _normalise_doc(buf, s, e, nmap, exp_offs, exp_cps, cls, mapped, out, o0, sp):
     """Normalise the UTF-8 text buf[s:e] into out[o0:]; return (end of the output, spaces).
 
@@ -463,7 +449,7 @@ def _normalise_doc(buf, s, e, nmap, exp_offs, exp_cps, cls, mapped, out, o0, sp)
     return o, nsp
 
 
-@_jit
+@jit
 def _normalise_batch(buf, offs, nmap, exp_offs, exp_cps, cls, mapped):
     """Normalise every text of a batch: (UTF-8 bytes, offsets, status); status 1 = needs CPython."""
     ndocs = offs.size - 1
@@ -493,7 +479,7 @@ def _normalise_batch(buf, offs, nmap, exp_offs, exp_cps, cls, mapped):
     return res, out_offs, status
 
 
-@_jit(inline="always")
+@jit(inline="always")
 def _fmix32(h):
     h ^= h >> _U32(16)
     h = _U32(h * _U32(0x85EBCA6B))
@@ -503,12 +489,12 @@ def _fmix32(h):
     return h
 
 
-@_jit(inline="always")
+@jit(inline="always")
 def _rotl32(x, r):
     return _U32((x << _U32(r)) | (x >> _U32(32 - r)))
 
 
-@_jit(inline="always")
+@jit(inline="always")
 def _load32le(data, p):
     return (
         _U32(data[_U64(p)])
@@ -518,7 +504,7 @@ def _load32le(data, p):
     )
 
 
-@_jit(inline="always")
+@jit(inline="always")
 def _load32be(data, p):
     return (
         (_U32(data[_U64(p)]) << _U32(24))
@@ -528,7 +514,7 @@ def _load32be(data, p):
     )
 
 
-@_jit(inline="always")
+@jit(inline="always")
 def _murmur3_32(data, s, e):
     """MurmurHash3_x86_32 (seed 0) of data[s:e], as uint32."""
     c1 = _U32(0xCC9E2D51)
@@ -558,7 +544,7 @@ def _murmur3_32(data, s, e):
     return _fmix32(h)
 
 
-@_jit(inline="always")
+@jit(inline="always")
 def _sha1_32(data, s, e, w):
     """datasketch's sha1_hash32 of data[s:e] (first 4 digest bytes, little-endian), as uint32.
 
@@ -642,7 +628,7 @@ def _sha1_32(data, s, e, w):
     )
 
 
-@_jit
+@jit
 def _permute_min(a, b, hv, n, sig):
     """sig[j] = min(sig[j], min over g < n of (a[j] * hv[g] + b[j]) mod 2**32), 4 hashes per pass."""
     g = 0
@@ -664,7 +650,7 @@ def _permute_min(a, b, hv, n, sig):
         g += 1
 
 
-@_jit
+@jit
 def _signatures_kernel(buf, offs, nmap, exp_offs, exp_cps, cls, mapped, unit, ngram, hkind, a, b, out, counts, status):
     """Signatures of a batch of UTF-8 texts buf[offs[d]:offs[d+1]] into out[d] and their numbers of
     shingles into counts[d]; status[d] = 1 when the text needs CPython's normaliser first (its row
@@ -727,7 +713,7 @@ def _signatures_kernel(buf, offs, nmap, exp_offs, exp_cps, cls, mapped, unit, ng
             out[d, j] = sig[j]
 
 
-@_jit
+@jit
 def _murmur3_32_bytes(data):
     return _murmur3_32(data, 0, len(data))
 

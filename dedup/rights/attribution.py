@@ -305,7 +305,9 @@ _ARTICLE_TYPES = {"newsarticle", "article", "reportagenewsarticle", "blogposting
                   "reviewnewsarticle", "askpublicnewsarticle", "socialmediaposting", "scholarlyarticle"}
 
 
-def _types(obj: dict) -> set[str]:
+def jsonld_types(obj: dict) -> set[str]:
+    """A JSON-LD object's @type value(s), lower case, as the rights readers match them ('NewsArticle' ->
+    {'newsarticle'}; a schema.org URL is not a type to them)."""
     t = obj.get("@type")
     t = t if isinstance(t, list) else [t]
     return {x.lower() for x in t if isinstance(x, str)}
@@ -323,7 +325,7 @@ def _names(value: object) -> list[tuple[str, str | None]]:
             name = item.get("name")
             if isinstance(name, list):
                 name = next((n for n in name if isinstance(n, str)), None)
-            t = _types(item)
+            t = jsonld_types(item)
             kind = "organization" if t & {"organization", "newsmediaorganization", "corporation"} else \
                 "person" if "person" in t else None
             if isinstance(name, str) and name.strip():
@@ -347,7 +349,7 @@ def jsonld_attribution(objects: list[dict]) -> dict:
     read (the first one's publisher is the publisher); when the page has none, every object is read.
     """
     objects = [o for o in (objects or []) if isinstance(o, dict)]
-    articles = [o for o in objects if _types(o) & _ARTICLE_TYPES] or objects
+    articles = [o for o in objects if jsonld_types(o) & _ARTICLE_TYPES] or objects
     authors: list[str] = []
     publisher = None
     evidence: list[dict] = []

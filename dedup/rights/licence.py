@@ -42,7 +42,7 @@ import html as html_lib
 import re
 from dataclasses import asdict, dataclass
 
-from dedup.rights.attribution import agency_from_credit
+from dedup.rights.attribution import agency_from_credit, jsonld_types
 from dedup.text.normalise import without_userinfo, word_runs
 
 ARR = "LicenseRef-all-rights-reserved"
@@ -326,12 +326,6 @@ _JSONLD_ARTICLE_TYPES = {"newsarticle", "article", "reportagenewsarticle", "blog
                          "website", "itempage"}
 
 
-def _types(obj: dict) -> set[str]:
-    t = obj.get("@type")
-    t = t if isinstance(t, list) else [t]
-    return {x.lower() for x in t if isinstance(x, str)}
-
-
 def _licence_values(value: object) -> list[str]:
     out = []
     for item in value if isinstance(value, list) else [value]:
@@ -366,7 +360,7 @@ def jsonld_licence_evidence(objects: list[dict]) -> list[Evidence]:
     for obj in objects or []:
         if not isinstance(obj, dict):
             continue
-        t = _types(obj)
+        t = jsonld_types(obj)
         media = bool(t & _MEDIA_TYPES)
         if not media and not (t & _JSONLD_ARTICLE_TYPES):
             continue

@@ -21,7 +21,7 @@ import numpy as np
 from resiliparse.extract.html2text import extract_plain_text
 from resiliparse.parse.html import HTMLTree
 
-from dedup.neardup.minhash import _jit
+from dedup.jit import jit
 from dedup.text.blockfeatures import BASE_FEATURE_NAMES, FEATURE_NAMES, block_features
 from dedup.text.layout import Line, read_minimal_html
 from dedup.text.wordcount import line_words
@@ -66,7 +66,7 @@ class TreeModel:
         return 1.0 / (1.0 + np.exp(-raw))
 
 
-@_jit
+@jit
 def _leaves(X: np.ndarray, roots: np.ndarray, feature: np.ndarray, threshold: np.ndarray, children: np.ndarray,
             depth: int) -> np.ndarray:
     """The leaf each row reaches in each tree. Compiled: the numpy walk (7 array operations per level on

@@ -13,6 +13,7 @@ from itertools import repeat
 from dedup.rights.attribution import agency_from_credit, agency_name
 from dedup.text.dates import MONTHS, find_dates
 from dedup.text.normalise import WORD_RE, caseless_finder, caseless_prefix, fold_text
+from dedup.text.scripts import HIRAGANA
 
 # --------------------------------------------------------------------------------------------------
 # names: bylines -> people, agencies and organisations
@@ -52,7 +53,7 @@ _OTHER_SCRIPT_BYLINE_WORD = re.compile(
 _NEXT_LABEL = re.compile(r"\s+[^\s:：]{1,6}\s*[:：]")
 OTHER_SCRIPT_BYLINE_CHARS = 60  # a byline of a script without capitals is short
 _SENTENCE_MARKS = frozenset("，。！？；،؟।")
-_HIRAGANA = re.compile("[\u3040-\u309f]")
+_HIRAGANA = re.compile(f"[{HIRAGANA}]")
 
 
 def other_script_byline(line: str) -> str | None:

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 
 from dedup.text.dates import is_date_line
 from dedup.text.layout import Line
-from dedup.text.normalise import caseless_search, fold_text, normalise_text, word_runs
+from dedup.text.normalise import caseless_search, fold_line, fold_text
+from dedup.text.titles import site_names
 from dedup.text.wordcount import line_words, word_count
 
 BLOCK_MODEL = "block_model"  # the model judged the line page chrome
@@ -282,13 +283,6 @@ def is_file_link(text: str) -> bool:
         and len(text.split(None, FILE_LINK_MAX_WORDS)) <= FILE_LINK_MAX_WORDS
 
 
-def fold_line(text: str) -> str:
-    """Lower case, every run of punctuation or space one space: the form labels are compared in."""
-    # re.sub(r"[\W_]+", " ", text.lower()).strip(), by the faster word_runs (for ASCII text normalise_text's
-    # path: NFKC leaves ASCII alone)
-    return normalise_text(text) if text.isascii() else word_runs(text.lower())
-
-
 def is_signup_promo(text: str) -> bool:
     """A short line asking the reader to sign up: "Get our weekly California Inc. newsletter", "GET
     BREAKING NEWS IN YOUR BROWSER. CLICK HERE TO TURN ON NOTIFICATIONS.", "Subscribe to Updates"."""
@@ -307,38 +301,6 @@ def is_chrome_label(text: str) -> bool:
 
 def _is_label(folded: str) -> bool:
     return folded in _CHROME_LABELS or _CHROME_LABEL_PATTERN.match(folded) is not None
-
-
-_TITLE_SEPARATOR = re.compile(r"\s+[|\-–—:»·•]\s+|\s*::\s*")
-# a title of a script written without spaces glues its site on without them, or by a full-width bar, after the
-# headline ('头条新闻_新华网', '記事タイトル｜日本経済新聞', '标题_栏目_网站'), or puts it first in brackets
-# ('【新华网】标题'): the separators without spaces count only between two characters of such a script (CJK, kana,
-# Hangul, full-width forms; 'snake_case' is a word), a hyphen never ('엘제이-류화영' joins two names)
-_EAST_ASIAN = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff01-\uffef"
-_UNSPACED_TITLE_SEPARATOR = re.compile(rf"\s*[｜丨]\s*|(?<=[{_EAST_ASIAN}])\s*[_－–—]\s*(?=[{_EAST_ASIAN}])")
-_BRACKETED_NAME = re.compile(r"^\s*【([^】]{1,40})】")
-_UNSPACED_MARKS = frozenset("｜丨【_－–—")
-
-
-def site_names(title: str | None) -> set[str]:
-    """The parts of a page title that name the site ('Story headline | Millbrook Ledger' -> {'millbrook
-    ledger'}): every part but the longest, folded; in a title of a script written without spaces, also every
-    part after the first at a separator without spaces ('蔡健雅_百度百科' -> {'百度百科'}: the headline comes first
-    there, and may be the shorter part) and a bracketed name before it ('【新华网】标题' -> {'新华网'})."""
-    if not title:
-        return set()
-    names = set()
-    parts = [fold_line(p) for p in _TITLE_SEPARATOR.split(title) if p.strip()]
-    if len(parts) >= 2:
-        longest = max(parts, key=len)
-        names = {p for p in parts if p != longest and 0 < len(p.split()) <= 5}
-    if not title.isascii() and not _UNSPACED_MARKS.isdisjoint(title):
-        later = [fold_line(p) for p in _UNSPACED_TITLE_SEPARATOR.split(title)[1:]]
-        bracketed = _BRACKETED_NAME.match(title)
-        if bracketed:
-            later.append(fold_line(bracketed[1]))
-        names.update(p for p in later if 0 < len(p.split()) <= 5)
-    return names
 
 
 def is_markup_leak(text: str) -> bool:

@@ -15,6 +15,8 @@ import re
 from functools import lru_cache
 from typing import Any
 
+from dedup.text.scripts import SPACELESS_BROAD
+
 
 IDENTIFY_CHARS = 2000
 """Only the first characters of a text are identified: as accurate on the measured pages as the whole
@@ -91,8 +93,7 @@ def identify_each(texts: list[str] | list[str | None]) -> list[tuple[str | None,
 # the scripts of CHAR_SHINGLE_LANGUAGES, broadly: Thai, Lao, Tibetan, Myanmar, Khmer, the CJK block from the
 # radicals to the unified ideographs (kana and CJK punctuation included), compatibility ideographs, half- and
 # full-width forms and the supplementary ideographs
-_SPACELESS_SCRIPT = re.compile("[\u0e00-\u0fff\u1000-\u109f\u1780-\u17ff\u19e0-\u19ff\u2e80-\u9fff\ua9e0-\ua9ff"
-                               "\uaa60-\uaa7f\uf900-\ufaff\uff00-\uffef\U00020000-\U0003ffff]")
+_SPACELESS_SCRIPT = re.compile(f"[{SPACELESS_BROAD}]")
 
 
 def unit_language(text: str | None) -> str | None:

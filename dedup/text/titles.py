@@ -1,0 +1,183 @@
+"""titles: a page title and the site's name in it ('Headline | Site', '头条新闻_新华网', '【新华网】标题').
+
+Two rules read a title's site name, for two questions, and both live here so that they share their marks:
+- `site_names(title)`: which parts of the title MAY name the site, when nothing else is known (the text
+  side's guard against a line that is only the site's name, `cleaning.guard_reason`). It guesses, so it
+  cuts only where a cut is safe without knowing the site: spaced separators, and separators written
+  without spaces only between two characters of a script without spaces (a hyphen never: '엘제이-류화영').
+- `strip_site` / `strip_unspaced_site`: the headline without the site's name, when the page states the
+  site (og:site_name, the JSON-LD publisher, the host: `metadata`'s title). A part is dropped only when
+  it names that site, so the separators may be looser (a bar or dash anywhere, a hyphen beside such a
+  character: '标题-新浪新闻'), and a title whose part names no known site is kept whole.
+They are not one rule: with the known-site separators the guess would cut at every '_' and bar of any
+title ('snake_case', 'A|B') and take its parts as site names (the text side drops a line equal to one), and
+the known-site rule at the guess's separators would miss '标题-新浪新闻' and '标题（日本経済新聞）'; each
+is measured as it stands (docs/metadata.md round 10). What they share: the marks below, the script
+ranges (`scripts.py`) and, between the two known-site rules, `_names_any` and `_after_site`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+
+from dedup.text.normalise import fold_line, fold_text
+from dedup.text.scripts import CJK, EAST_ASIAN
+
+# the marks that glue a site's name onto a title without spaces: full-width bars (丨, a Han stroke, set as one)
+# and the joiners (underscore, full-width hyphen, en and em dash); the ASCII hyphen only where a rule says so
+_BARS = "｜丨"
+_JOINERS = "_－–—"
+
+# ---------------------------------------------------------------- the guess: no site known
+
+_GUESS_SEPARATOR = re.compile(r"\s+[|\-–—:»·•]\s+|\s*::\s*")
+# a title of a script written without spaces glues its site on without them, or by a full-width bar, after the
+# headline ('头条新闻_新华网', '記事タイトル｜日本経済新聞', '标题_栏目_网站'), or puts it first in brackets
+# ('【新华网】标题'): the separators without spaces count only between two characters of such a script (CJK, kana,
+# Hangul, full-width forms; 'snake_case' is a word), a hyphen never ('엘제이-류화영' joins two names)
+_GUESS_UNSPACED_SEPARATOR = re.compile(rf"\s*[{_BARS}]\s*|(?<=[{EAST_ASIAN}])\s*[{_JOINERS}]\s*(?=[{EAST_ASIAN}])")
+_BRACKETED_NAME = re.compile(r"^\s*【([^】]{1,40})】")
+_GUESS_MARKS = frozenset(_BARS + _JOINERS + "【")
+
+
+def site_names(title: str | None) -> set[str]:
+    """The parts of a page title that name the site ('Story headline | Millbrook Ledger' -> {'millbrook
+    ledger'}): every part but the longest, folded; in a title of a script written without spaces, also every
+    part after the first at a separator without spaces ('蔡健雅_百度百科' -> {'百度百科'}: the headline comes first
+    there, and may be the shorter part) and a bracketed name before it ('【新华网】标题' -> {'新华网'})."""
+    if not title:
+        return set()
+    names = set()
+    parts = [fold_line(p) for p in _GUESS_SEPARATOR.split(title) if p.strip()]
+    if len(parts) >= 2:
+        longest = max(parts, key=len)
+        names = {p for p in parts if p != longest and 0 < len(p.split()) <= 5}
+    if not title.isascii() and not _GUESS_MARKS.isdisjoint(title):
+        later = [fold_line(p) for p in _GUESS_UNSPACED_SEPARATOR.split(title)[1:]]
+        bracketed = _BRACKETED_NAME.match(title)
+        if bracketed:
+            later.append(fold_line(bracketed[1]))
+        names.update(p for p in later if 0 < len(p.split()) <= 5)
+    return names
+
+
+# ---------------------------------------------------------------- the known site
+
+def names_host(part: str, host: str) -> bool:
+    """'Aktuálně.cz' names 'sport.aktualne.cz'; 'The Guardian' names 'theguardian.com'."""
+    key = fold_text(part)
+    if not key or not host or len(key) < 3:
+        return False
+    labels = [fold_text(x) for x in host.split(".")]
+    joined = "".join(labels[:-1])
+    return key in labels or key == joined or key == "".join(labels) or (len(key) >= 4 and any(
+        len(lbl) >= 4 and (lbl.startswith(key) or key.startswith(lbl)) for lbl in labels[:-1]))
+
+
+def _names_any(seg: str, keys: Collection[str], host: str = "") -> bool:
+    """The segment, folded, is one of the site's keys (its name, publisher or an author), holds one or is held
+    by one (both of 4+ characters), or names the `host`."""
+    k = fold_text(seg)
+    return bool(k) and (any(k == key or (len(k) >= 4 and len(key) >= 4 and (k in key or key in k)) for key in keys)
+                        or (bool(host) and names_host(seg, host)))
+
+
+# the spaced separators a title states its site at ('Headline | Site', 'Headline - Site')
+_SPACED_SEPARATORS = re.compile(r"(\s+[|–—:•·»«~/]\s+|\s+-\s+|\s*\|\s*)")
+
+
+def strip_site(title: str, site: str | None, authors: list[str]) -> str:
+    """'Headline | Section | Site' -> 'Headline' when the page states the site name: the last (or
+    first) segment is dropped when it names the site (or the page's author: 'Headline | Jane Doe'),
+    then short section segments with the same separator next to it."""
+    parts = _SPACED_SEPARATORS.split(title)
+    if len(parts) < 3:
+        return title
+    segments, seps = parts[0::2], [p.strip() for p in parts[1::2]]
+    keys = [k for k in [fold_text(site)] + [fold_text(a) for a in authors] if k]
+    if not keys:
+        return title
+
+    def names_site(seg: str) -> bool:
+        return _names_any(seg, keys)
+
+    if names_site(segments[-1]) and not names_site(segments[0]):
+        kept = segments[:-1]
+        site_sep = seps[-1]
+        # a short section before the site: after the site's own separator or a breadcrumb one
+        # ('Headline | News | Site', 'Headline : Section | Site'), never after a dash, which headlines use
+        while len(kept) >= 2 and len(kept[-1].split()) <= 3 and (
+                seps[len(kept) - 2] == site_sep or seps[len(kept) - 2] in (":", "»", "/", ">", "›", "·")):
+            kept = kept[:-1]
+        return _join_segments(kept, parts)
+    if names_site(segments[0]) and not names_site(segments[-1]):
+        return _after_site(parts, title)
+    return title
+
+
+# separators written without spaces or full width, as titles of scripts without spaces have them ('头条新闻_新华网',
+# '記事タイトル｜日本経済新聞', '标题丨澎湃新闻', '标题－新浪新闻'; a hyphen only beside such a script's letter:
+# 'Wi-Fi' is a word), and a site's name in brackets ('【新华网】标题', '标题（日本経済新聞）'); a title is cut there
+# only where the part names the page's known site (its name, publisher or host), never merely at the character
+_UNSPACED_TITLE_SEPARATORS = re.compile(
+    rf"(\s*[{_BARS}{_JOINERS}|]\s*|(?<=[{EAST_ASIAN}])\s*-\s*|\s*-\s*(?=[{EAST_ASIAN}]))")
+_BRACKETED_SITE = re.compile(r"^\s*[【〖\[]([^】〗\]]{1,40})[】〗\]]\s*(.+?)\s*$|^\s*(.+?)\s*[【〖（]([^】〗）]{1,40})[】〗）]\s*$")
+# (what a title the two patterns cut holds, tested in C first: one of these marks, or a hyphen or a bar beside a
+# character of those scripts; a title without either, English or German ones with ' | ' or ' - ' that `strip_site`
+# left whole, is not split again)
+_UNSPACED_MARKS = frozenset(_BARS + _JOINERS + "【〖（")
+
+
+def strip_unspaced_site(title: str, site: str | None, publisher: str | None, host: str) -> str:
+    """'头条新闻_新华网' -> '头条新闻' when the page's site is 新华网: a segment glued on by a separator without spaces
+    (or a full-width one), or in brackets, is dropped when it names the site (og:site_name, the publisher, the
+    host), then short section segments with the same separator before it ('标题_教育频道_中国青年网'). A title that
+    merely holds such a character ('新竹尖石_美樹營地賞楓', 'Wi-Fi') is kept."""
+    if _UNSPACED_MARKS.isdisjoint(title) and (title.isascii() or _CJK.search(title) is None):
+        return title
+    keys = {k for k in (fold_text(site), fold_text(publisher)) if k}
+    if not keys and not host:
+        return title
+
+    def names_site(seg: str) -> bool:
+        return _names_any(seg, keys, host)
+
+    bracketed = _BRACKETED_SITE.match(title)
+    if bracketed:
+        name, rest = (bracketed[1], bracketed[2]) if bracketed[1] is not None else (bracketed[4], bracketed[3])
+        if names_site(name) and not names_site(rest) and _word_count(rest) >= 2:
+            return rest
+    parts = _UNSPACED_TITLE_SEPARATORS.split(title)
+    if len(parts) < 3:
+        return title
+    segments, seps = parts[0::2], [p.strip() for p in parts[1::2]]
+    if names_site(segments[-1]) and not names_site(segments[0]):
+        kept = segments[:-1]
+        while len(kept) >= 2 and _word_count(kept[-1]) <= 3 and seps[len(kept) - 2] == seps[-1]:
+            kept = kept[:-1]  # a section before the site, after the site's own separator
+        stripped = _join_segments(kept, parts)
+        return stripped if _word_count(stripped) >= 2 else title
+    if names_site(segments[0]) and not names_site(segments[-1]):
+        return _after_site(parts, title)
+    return title
+
+
+_CJK = re.compile(f"[{CJK}]")
+
+
+def _word_count(text: str) -> int:
+    """Words of a title segment; Chinese, Japanese and Korean write no spaces: two of their characters
+    count as a word ('子どもへの体罰を禁止する法律ができる' is a headline, not one word)."""
+    return len(text.split()) + len(_CJK.findall(text)) // 2
+
+
+def _join_segments(kept: list[str], parts: list[str]) -> str:
+    return "".join(parts[:2 * len(kept) - 1]).strip()
+
+
+def _after_site(parts: list[str], title: str) -> str:
+    """A title that opens with the site's name ('Site | A longer headline'): the rest, when it is a headline
+    (4+ words) longer than the name; else the title."""
+    rest = "".join(parts[2:]).strip()
+    return rest if _word_count(rest) >= 4 and _word_count(rest) > _word_count(parts[0]) else title

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+import numpy as np
 import pyarrow as pa
 from resiliparse.parse.encoding import bytes_to_str, detect_encoding
 from resiliparse.parse.html import HTMLTree
@@ -25,9 +26,9 @@ from dedup.rights.licence import copyright_fields, decide_licence, jsonld_licenc
 from dedup.rights.licence_html import html_licence_evidence
 from dedup.schema import schema
 from dedup.text.blockfeatures import block_features
-from dedup.text.blockmodel import (MIN_MAIN_CHARS, PROSE_LINE_WORDS, TooManyLines, TreeModel, load_models,
-                                   main_content_lines, main_pass_missed, story_probabilities, whole_page_features,
-                                   whole_page_lines, whole_page_probabilities)
+from dedup.text.blockmodel import (MIN_MAIN_CHARS, PROSE_LINE_WORDS, TooManyLines, TreeModel, comment_lines,
+                                   load_models, main_content_lines, main_pass_missed, story_probabilities,
+                                   whole_page_features, whole_page_lines, whole_page_probabilities)
 from dedup.text.blocks import block_key
 from dedup.text.cleaning import (HEADLINE, MIN_KEPT_CHARS, LineChoice, choose_lines, heading_line, headline_lines,
                                  plain_lines)
@@ -207,8 +208,8 @@ def page_headlines(md: PageMetadata) -> list[str]:
 
 
 WHOLE_PAGE_THRESHOLD = 0.5  # the whole-page model's own boundary (0.4-0.5 held out: docs/extraction.md)
-# a judged whole page replaces a main-content pass that kept a list of links only when it holds at least
-# this many more words of prose: a short post beside a long comment thread keeps its post
+# a judged whole page replaces a main-content pass that kept little prose (a list of links, a teaser box) only
+# when it holds at least this many more words of prose: a short post beside a long thread keeps its post
 WHOLE_PAGE_GAIN_WORDS = 50
 
 
@@ -216,6 +217,10 @@ WHOLE_PAGE_GAIN_WORDS = 50
 # that keeps nearly all the main pass kept, plus more, is the same story with extras (a summary box, a
 # comment thread), not a missed article
 WHOLE_PAGE_MAX_AGREEMENT = 0.8
+# ...and only when it holds at least this many lines of prose the main reading did not keep: a missed article is
+# more than one paragraph, while a single long line is a teaser or a quote box beside the story (the syndication
+# bench's pages whose main reading kept a two-paragraph copy and a footer: round 18)
+WHOLE_PAGE_GAIN_LINES = 2
 
 
 def _share_kept(first: Sequence[str], second: Sequence[str]) -> float:
@@ -223,6 +228,12 @@ def _share_kept(first: Sequence[str], second: Sequence[str]) -> float:
     again = set(second)
     words = sum(word_count(t) for t in first)
     return sum(word_count(t) for t in first if t in again) / words if words else 0.0
+
+
+def _new_prose_lines(first: Sequence[str], second: Sequence[str]) -> int:
+    """How many lines of prose (PROSE_LINE_WORDS+ words) `second` keeps that `first` does not."""
+    again = set(first)
+    return sum(1 for t in second if t not in again and word_count(t) >= PROSE_LINE_WORDS)
 
 
 def _prose_words(texts: Sequence[str]) -> float:
@@ -233,8 +244,10 @@ def _prose_words(texts: Sequence[str]) -> float:
 def story_choice(tree: HTMLTree, title: str | None, main_content: bool = True,
                  whole_model: TreeModel | None = None) -> LineChoice:
     """The page's story lines. resiliparse's main content judged line by line by the block model; where
-    that pass missed the article (`main_pass_missed`: it kept nearly nothing, or a list of links) every
-    line of the page is judged by the whole-page model instead, and a page neither model can read
+    that pass may have missed the article (`main_pass_missed`: it kept nearly nothing, or little prose: a
+    list of links, a teaser box) every line of the page is judged by the whole-page model too, reader
+    comments aside (`comment_lines`), and that reading is taken when the main one kept nearly nothing, or
+    when it holds clearly more prose and disagrees about what the story is; a page neither model can read
     (under MIN_KEPT_CHARS kept) is taken whole, guards aside. `main_content=False` skips the first pass
     (a page nested too deeply for it: `nesting_cost`). Pages over MAX_BLOCKS lines: TooManyLines.
     `whole_model` replaces the shipped whole-page model (training's held-out checks)."""
@@ -251,10 +264,17 @@ def story_choice(tree: HTMLTree, title: str | None, main_content: bool = True,
             return judged
         raise
     probs = whole_page_probabilities(whole_page_features(whole, main, title), whole_model)
+    if main_content:
+        # the main-content pass leaves reader comments out, and so does the whole-page reading: a short post
+        # beside a long thread must not be replaced by the thread (round 18)
+        comments = comment_lines(tree, main)
+        if comments:
+            probs = np.where([line.text in comments for line in whole], 0.0, probs)
     if sum(len(line.text) for line, p in zip(whole, probs) if p >= WHOLE_PAGE_THRESHOLD) >= MIN_KEPT_CHARS:
         rescued = choose_lines(whole, probs.tolist(), threshold=WHOLE_PAGE_THRESHOLD, title=title)
         if judged is None or (_prose_words(rescued.kept) >= _prose_words(judged.kept) + WHOLE_PAGE_GAIN_WORDS
-                              and _share_kept(judged.kept, rescued.kept) < WHOLE_PAGE_MAX_AGREEMENT):
+                              and _share_kept(judged.kept, rescued.kept) < WHOLE_PAGE_MAX_AGREEMENT
+                              and _new_prose_lines(judged.kept, rescued.kept) >= WHOLE_PAGE_GAIN_LINES):
             return rescued
     if judged is not None:
         return judged

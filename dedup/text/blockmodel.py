@@ -3,11 +3,11 @@
 resiliparse's main-content pass (`minimal_html`, so tags and links come along) gives the candidate
 lines; each gets the features of `blockfeatures` and a probability of being story text from
 gradient-boosted trees trained on the gold-text corpora (`scripts/train_block_model.py`, measurements
-in docs/extraction.md). When that pass misses the article (it kept nearly nothing, or a list of links:
-a sidebar of other stories), every line of the page is judged instead by a second ensemble trained on
-such pages (`pagemodel.json`), which also knows which lines the main-content pass kept. The trees ship
-beside this module and are evaluated with numpy, all trees at once: no learning library at run time,
-and the same bytes in give the same decisions everywhere.
+in docs/extraction.md). When that pass may have missed the article (it kept nearly nothing, or little
+prose: a sidebar of other stories, a teaser box), every line of the page is judged too by a second
+ensemble trained on such pages (`pagemodel.json`), which also knows which lines the main-content pass
+kept. The trees ship beside this module and are evaluated with numpy, all trees at once: no learning
+library at run time, and the same bytes in give the same decisions everywhere.
 """
 
 from __future__ import annotations
@@ -195,7 +195,8 @@ def main_pass_missed(main: list[Line]) -> bool:
 def comment_lines(tree: HTMLTree, main: list[Line]) -> set[str]:
     """The text of the lines resiliparse reads as reader comments: those its main-content pass keeps with
     `comments=True` and not without (`main`, `main_content_lines`). The product leaves comments out; a
-    whole-page reading must too (one more main-content pass: only on the pages whose whole page is judged)."""
+    whole-page reading must too (one more main-content pass: only where that reading would replace the main
+    one: `extract.story_choice`)."""
     kept = {line.text for line in main}
     return {line.text for line in read_minimal_html(extract_plain_text(tree, main_content=True, comments=True,
                                                                        **_OPTIONS))

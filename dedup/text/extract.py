@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+import numpy as np
 import pyarrow as pa
 from resiliparse.parse.encoding import bytes_to_str, detect_encoding
 from resiliparse.parse.html import HTMLTree
@@ -25,13 +26,14 @@ from dedup.rights.licence import copyright_fields, decide_licence, jsonld_licenc
 from dedup.rights.licence_html import html_licence_evidence
 from dedup.schema import schema
 from dedup.text.blockfeatures import block_features
-from dedup.text.blockmodel import (MIN_MAIN_CHARS, PROSE_LINE_WORDS, TooManyLines, TreeModel, load_models,
-                                   main_content_lines, main_pass_missed, story_probabilities, whole_page_features,
-                                   whole_page_lines, whole_page_probabilities)
+from dedup.text.blockmodel import (MIN_MAIN_CHARS, PROSE_LINE_WORDS, TooManyLines, TreeModel, comment_lines,
+                                   load_models, main_content_lines, main_pass_missed, story_probabilities,
+                                   whole_page_features, whole_page_lines, whole_page_probabilities)
 from dedup.text.blocks import block_key
 from dedup.text.cleaning import (HEADLINE, MIN_KEPT_CHARS, LineChoice, choose_lines, heading_line, headline_lines,
                                  plain_lines)
 from dedup.text.dates import is_date_line
+from dedup.text.layout import Line
 from dedup.text.markup import page_type
 from dedup.text.metadata import PageMetadata, page_metadata
 from dedup.text.normalise import (bom_encoding, clean_text, join_blocks, registered_domain, split_blocks, storable,
@@ -209,8 +211,8 @@ def page_headlines(md: PageMetadata) -> list[str]:
 
 
 WHOLE_PAGE_THRESHOLD = 0.5  # the whole-page model's own boundary (0.4-0.5 held out: docs/extraction.md)
-# a judged whole page replaces a main-content pass that kept a list of links only when it holds at least
-# this many more words of prose: a short post beside a long comment thread keeps its post
+# a judged whole page replaces a main-content pass that kept little prose (a list of links, a teaser box) only
+# when it holds at least this many more words of prose: a short post beside a long thread keeps its post
 WHOLE_PAGE_GAIN_WORDS = 50
 
 
@@ -218,6 +220,10 @@ WHOLE_PAGE_GAIN_WORDS = 50
 # that keeps nearly all the main pass kept, plus more, is the same story with extras (a summary box, a
 # comment thread), not a missed article
 WHOLE_PAGE_MAX_AGREEMENT = 0.8
+# ...and only when it holds at least this many lines of prose the main reading did not keep: a missed article is
+# more than one paragraph, while a single long line is a teaser or a quote box beside the story (the syndication
+# bench's pages whose main reading kept a two-paragraph copy and a footer: round 18)
+WHOLE_PAGE_GAIN_LINES = 2
 
 
 def _share_kept(first: Sequence[str], second: Sequence[str]) -> float:
@@ -225,6 +231,12 @@ def _share_kept(first: Sequence[str], second: Sequence[str]) -> float:
     again = set(second)
     words = sum(word_count(t) for t in first)
     return sum(word_count(t) for t in first if t in again) / words if words else 0.0
+
+
+def _new_prose_lines(first: Sequence[str], second: Sequence[str]) -> int:
+    """How many lines of prose (PROSE_LINE_WORDS+ words) `second` keeps that `first` does not."""
+    again = set(first)
+    return sum(1 for t in second if t not in again and word_count(t) >= PROSE_LINE_WORDS)
 
 
 def _prose_words(texts: Sequence[str]) -> float:
@@ -235,11 +247,14 @@ def _prose_words(texts: Sequence[str]) -> float:
 def story_choice(tree: HTMLTree, title: str | None, main_content: bool = True,
                  whole_model: TreeModel | None = None) -> LineChoice:
     """The page's story lines. resiliparse's main content judged line by line by the block model; where
-    that pass missed the article (`main_pass_missed`: it kept nearly nothing, or a list of links) every
-    line of the page is judged by the whole-page model instead, and a page neither model can read
-    (under MIN_KEPT_CHARS kept) is taken whole, guards aside. `main_content=False` skips the first pass
-    (a page nested too deeply for it: `nesting_cost`). Pages over MAX_BLOCKS lines: TooManyLines.
-    `whole_model` replaces the shipped whole-page model (training's held-out checks)."""
+    that pass may have missed the article (`main_pass_missed`: it kept nearly nothing, or little prose: a
+    list of links, a teaser box) every line of the page is judged by the whole-page model too. That reading
+    is taken when the main one kept nearly nothing, or when, reader comments left out of it as they are out
+    of the main one (`comment_lines`), it holds clearly more prose in more than one new line and disagrees
+    about what the story is (`_replaces`); a page neither model can read (under MIN_KEPT_CHARS kept) is taken
+    whole, guards aside. `main_content=False` skips the first pass (a page nested too deeply for it:
+    `nesting_cost`). Pages over MAX_BLOCKS lines: TooManyLines. `whole_model` replaces the shipped whole-page
+    model (training's held-out checks)."""
     main = main_content_lines(tree, MAX_BLOCKS) if main_content else []
     judged = None
     if sum(len(line.text) for line in main) >= MIN_MAIN_CHARS:
@@ -252,17 +267,43 @@ def story_choice(tree: HTMLTree, title: str | None, main_content: bool = True,
         if judged is not None:
             return judged
         raise
+    if judged is not None and not _gains(judged.kept, [line.text for line in whole]):
+        return judged  # not even every line of the page would be enough: the model need not run
     probs = whole_page_probabilities(whole_page_features(whole, main, title), whole_model)
-    if sum(len(line.text) for line, p in zip(whole, probs) if p >= WHOLE_PAGE_THRESHOLD) >= MIN_KEPT_CHARS:
-        rescued = choose_lines(whole, probs.tolist(), threshold=WHOLE_PAGE_THRESHOLD, title=title)
-        if judged is None or (_prose_words(rescued.kept) >= _prose_words(judged.kept) + WHOLE_PAGE_GAIN_WORDS
-                              and _share_kept(judged.kept, rescued.kept) < WHOLE_PAGE_MAX_AGREEMENT):
-            return rescued
+    rescued = _whole_reading(whole, probs, title)
+    if rescued is not None and judged is not None and _gains(judged.kept, rescued.kept):
+        # the main-content pass leaves reader comments out, and so must a reading that is to replace it: a short
+        # post beside a long thread keeps its post (one more main-content pass, on these pages only: round 18)
+        comments = comment_lines(tree, main)
+        if any(text in comments for text in rescued.kept):
+            rescued = _whole_reading(whole, np.where([line.text in comments for line in whole], 0.0, probs), title)
+    if rescued is not None and (judged is None or _replaces(judged.kept, rescued.kept)):
+        return rescued
     if judged is not None:
         return judged
     # neither pass can be judged: the longer text taken as it stands, only the guards apply
     lines = whole if sum(len(line.text) for line in whole) > sum(len(line.text) for line in main) else main
     return choose_lines(lines, [1.0] * len(lines), title=title)
+
+
+def _whole_reading(whole: list[Line], probs: np.ndarray, title: str | None) -> LineChoice | None:
+    """The whole page's lines at WHOLE_PAGE_THRESHOLD or more, chosen as the main ones are; None when they hold
+    under MIN_KEPT_CHARS."""
+    if sum(len(line.text) for line, p in zip(whole, probs) if p >= WHOLE_PAGE_THRESHOLD) < MIN_KEPT_CHARS:
+        return None
+    return choose_lines(whole, probs.tolist(), threshold=WHOLE_PAGE_THRESHOLD, title=title)
+
+
+def _gains(main: Sequence[str], whole: Sequence[str]) -> bool:
+    """Does a whole-page reading keep clearly more prose than the main one: WHOLE_PAGE_GAIN_WORDS more words, in
+    at least WHOLE_PAGE_GAIN_LINES lines the main reading does not keep?"""
+    return _prose_words(whole) >= _prose_words(main) + WHOLE_PAGE_GAIN_WORDS \
+        and _new_prose_lines(main, whole) >= WHOLE_PAGE_GAIN_LINES
+
+
+def _replaces(main: Sequence[str], whole: Sequence[str]) -> bool:
+    """A whole-page reading replaces the main one when it gains (`_gains`) and disagrees about the story."""
+    return _gains(main, whole) and _share_kept(main, whole) < WHOLE_PAGE_MAX_AGREEMENT
 
 
 def extract_plain(text: str, url: str | None = None) -> Extracted:

@@ -1366,3 +1366,93 @@ def test_date_lines_of_east_asian_and_other_scripts():
     # the Greek month, in capitals without its accents too
     assert [d.day for d in find_dates("Δημοσίευση: 5 Ιανουαρίου 2023 | 5 ΜΑΪΟΥ 2023")] == [date(2023, 1, 5),
                                                                                              date(2023, 5, 5)]
+
+
+# ------------------------------------------------------------------------------------ round 11 (issue 17)
+
+def dated_head(headline: str, published: str, modified: str, meta: bool = True) -> str:
+    """A head whose JSON-LD article (and, with `meta`, its Open Graph tags) states these two times."""
+    ld = ('<script type="application/ld+json">{"@context":"https://schema.org","@type":"Article",'
+          f'"headline":"{headline}","datePublished":"{published}","dateModified":"{modified}"}}</script>')
+    return ld + (f'<meta property="article:published_time" content="{published}">'
+                 f'<meta property="article:modified_time" content="{modified}">' if meta else "")
+
+
+def test_the_date_shown_beside_the_headline_is_the_current_versions_date():
+    # JSON-LD keeps the first publication; the page shows (even calls its publication date) the current version's
+    # day, which its own dateModified states: the shown day wins, said so in the source (ad-magazin.de's shape).
+    # Where JSON-LD and the meta tags agree on the first publication and both state a later update, the page's
+    # text is still read, and the one date shown under the headline is that update (angelmagazin.de's shape)
+    cases = [
+        (("Die schönsten Wellness-Hotels", "2021-11-22T18:42:22.455+01:00", "2023-01-01T10:00:00.000+01:00"),
+         "<p class=\"rubric\">Travel</p><time class=\"ContentHeaderPublishDate-kcIbXB\">1. Januar 2023</time>",
+         date(2023, 1, 1)),
+        (("Haben Fische Schmerzen?", "2021-11-29T14:13:37+00:00", "2022-01-12T14:27:30+00:00"),
+         "<div class=\"author-ch\"><span class=\"icon-book1\"></span>&nbsp; ca. 8 Min.<br>"
+         "<span class=\"icon-calendar\"></span>&nbsp; 12.01.2022</div>", date(2022, 1, 12)),
+    ]
+    for (headline, published, modified), byline, shown in cases:
+        body = f"<h1>{headline}</h1>{byline}{ARTICLE_TEXT}"
+        md = page_metadata(html_page(dated_head(headline, published, modified), body), "https://mag.example/a/")
+        assert md.published_at.date() == shown
+        assert md.published_at_source.endswith(":shown_date_is_current")
+        assert md.modified_at.date() == shown
+
+
+def test_a_shown_date_labelled_as_an_update_stays_the_modified_date():
+    head = dated_head("Dead skin cells", "2019-10-15T16:59:59.000Z", "2020-03-12T14:42:17.000Z", meta=False)
+    body = ("<h1>Dead skin cells</h1><div class=\"timestamp published-date\">Updated Mar 12, 2020 @ 10:42 am</div>"
+            + ARTICLE_TEXT)
+    md = page_metadata(html_page(head, body), "https://hellogiggles.example/beauty/dead-skin-cells/")
+    assert md.published_at.date() == date(2019, 10, 15) and md.published_at_source == "jsonld"
+    assert md.modified_at.date() == date(2020, 3, 12)
+
+
+def test_a_shown_date_beside_the_metadatas_own_day_does_not_overrule_it():
+    # the page shows both days under its headline (the publication and an edit): the metadata's day is shown too
+    head = dated_head("Fünf HR-Trends 2023", "2022-12-30T07:00:40+01:00", "2022-12-30T07:00:40+01:00", meta=False)
+    body = ("<h1>Fünf HR-Trends 2023</h1><p>29. Dezember 2022</p><p>30. Dezember 2022</p>"
+            "<time class=\"updated\" datetime=\"2022-12-29T15:36:19+01:00\"></time>" + ARTICLE_TEXT)
+    md = page_metadata(html_page(head, body), "https://www.hrjournal.example/fuenf-hr-trends-2023/")
+    assert md.published_at.date() == date(2022, 12, 30)
+
+
+def test_title_is_the_short_headline_when_the_segment_beside_it_names_the_site():
+    # the headline is the smaller part of og:title, but what follows it is the site's host and its tagline
+    head = ("<title>Bielersee-Winterhechte | petri-heil.ch | Dein Schweizer Fischereimagazin</title>"
+            "<meta property=\"og:title\" content=\"Bielersee-Winterhechte | petri-heil.ch | Dein Schweizer "
+            "Fischereimagazin\">")
+    md = page_metadata(html_page(head, "<h1>Bielersee-Winterhechte</h1>" + ARTICLE_TEXT),
+                       "https://www.petri-heil.ch/de/bielerseewinterhechte--1026")
+    assert md.title == "Bielersee-Winterhechte" and md.title_source == "h1_in_meta_og_title"
+    # ... or the site's name with its abbreviation, on a page whose first <h1> is the logo
+    head = ("<title>Faire Lieferketten - Evangelisches Jugendwerk in Württemberg (ejw)&#10;- EJW</title>"
+            "<meta property=\"og:site_name\" content=\"Evangelisches Jugendwerk in Württemberg\">")
+    body = ("<h1><a href=\"/\"><img src=\"/logo.svg\" alt=\"Evangelisches Jugendwerk Württemberg\"></a></h1>"
+            "<h1>Faire Lieferketten</h1>" + ARTICLE_TEXT)
+    md = page_metadata(html_page(head, body), "https://www.ejwue.example/aktuell/news/faire-lieferketten/")
+    assert md.title == "Faire Lieferketten"
+    # a short headline before a part that is not the site stays out: the metadata title is kept
+    head = "<title>Villa Galaxy - Ferienvilla in Florida mit Pool</title>"
+    md = page_metadata(html_page(head, "<h1>Villa Galaxy</h1>" + ARTICLE_TEXT), "https://www.villacc.example/v/119")
+    assert md.title == "Villa Galaxy - Ferienvilla in Florida mit Pool"
+
+
+def test_a_title_inside_a_scripts_string_is_not_the_pages_title():
+    head = ("<script type=\"text/javascript\">function popup(title, imgurl, w, h) { var doc = '';"
+            "doc += '<html><head>'; doc += '<title>' + title + ' - ' + basename(imgurl) + '(' + w + 'x' + h "
+            "+')</title>'; doc += '</head><body onload=\"self.focus();\"></body></html>'; }</script>"
+            "<title>Malaga, die quirlige Metropole in Andalusien</title>")
+    md = page_metadata(html_page(head, ARTICLE_TEXT), "http://www.einfachspanien.example/malaga.html")
+    assert md.html_title == "Malaga, die quirlige Metropole in Andalusien"
+    assert md.title == "Malaga, die quirlige Metropole in Andalusien"
+
+
+def test_a_breadcrumb_headline_is_not_a_rewording_of_the_title():
+    # 'OutdoorNews | Eintrag' is two words and a separator (a section's breadcrumb in the only <h1>), and the site
+    # name opening og:title is dropped, though the headline after it mentions the site
+    head = ("<meta property=\"og:title\" content=\"gipfelbuch.ch - Outdoornews - Hochauflösende Schneekarten auf "
+            "Gipfelbuch.ch\"><meta property=\"og:site_name\" content=\"gipfelbuch.ch\">")
+    md = page_metadata(html_page(head, "<h1>OutdoorNews | Eintrag</h1>" + ARTICLE_TEXT),
+                       "https://www.gipfelbuch.ch/outdoornews/detail/id/718")
+    assert md.title == "Outdoornews - Hochauflösende Schneekarten auf Gipfelbuch.ch"

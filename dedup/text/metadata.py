@@ -246,7 +246,8 @@ def _decide_title(md: PageMetadata, head: Head, ld: JsonLd, body: Body) -> None:
                 return
     # 2. the page's only headline, when a metadata title is another wording of it (shares most of its words)
     # (3+ words, in word-equivalents and by character bigrams where it is written without spaces)
-    if len(h1_texts) == 1 and word_count(h1_texts[0]) >= 3 and candidates:
+    # (a separator standing alone is no word: 'OutdoorNews | Eintrag' is a section's breadcrumb of two)
+    if len(h1_texts) == 1 and word_count(_without_lone_marks(h1_texts[0])) >= 3 and candidates:
         h1_words = set(comparable_tokens(word_list(h1_texts[0])))
         if any(len(h1_words & set(comparable_tokens(word_list(v)))) * 2 >= len(h1_words) for _s, v in candidates):
             md.title, md.title_source = h1_texts[0], "h1"
@@ -263,6 +264,13 @@ def _decide_title(md: PageMetadata, head: Head, ld: JsonLd, body: Body) -> None:
         return
     if h1_texts:
         md.title, md.title_source = h1_texts[0], "h1"
+
+
+def _without_lone_marks(text: str) -> str:
+    """The text without its tokens that hold no letter or digit (' | ', ' - ')."""
+    tokens = text.split()
+    return text if all(any(c.isalnum() for c in t) for t in tokens) else \
+        " ".join(t for t in tokens if any(c.isalnum() for c in t))
 
 
 def _names_site(text: str, site: str | None, host: str) -> bool:
@@ -289,7 +297,10 @@ def _is_segment(part: str, whole: str, site: str | None = None, host: str = "",
     # the words first, their places only when the part opens or closes the whole (most pairs fail before)
     ww = list(map(str.casefold, _WORD_SPANS.findall(whole_n)))
     n = len(pw)
-    if not pw or n >= len(ww) or n * 2 < len(ww) or (ww[:n] != pw and ww[-n:] != pw):
+    if not pw or n >= len(ww) or (ww[:n] != pw and ww[-n:] != pw):
+        return False
+    smaller = n * 2 < len(ww)
+    if smaller and not (site or host):
         return False
     spans = [(m.start(), m.end()) for m in _WORD_SPANS.finditer(whole_n)]
     if ww[:n] == pw:
@@ -304,7 +315,24 @@ def _is_segment(part: str, whole: str, site: str | None = None, host: str = "",
         return False
     if ok and n * 2 == len(ww):
         return _names_site(other.strip(" |–—:-·•»«"), site, host)
+    if ok and smaller:
+        # the smaller part only when the segment beside it names the site ('Headline | site.ch | Tagline',
+        # 'Headline - Site Name (SN) - SN'): the rest is the site and what it says of itself, not the headline's
+        segments = [p for p in _TITLE_SEPARATORS.split(other)[0::2] if p.strip()]
+        if not segments:
+            return False
+        return _segment_names_site((segments[0] if ww[:n] == pw else segments[-1]).strip(" |–—:-·•»«"), site, host)
     return ok
+
+
+def _segment_names_site(segment: str, site: str | None, host: str) -> bool:
+    """A title segment is the site's name, holds it ('Site Name (SN)') or names the host ('petri-heil.ch')."""
+    key, site_key = fold_text(segment), fold_text(site)
+    if not key:
+        return False
+    if site_key and (key == site_key or (len(site_key) >= 4 and site_key in key and len(key) <= 2 * len(site_key))):
+        return True
+    return _names_host(segment, host) and len(segment.split()) <= 3
 
 
 def _strip_site(title: str, site: str | None, authors: list[str]) -> str:
@@ -320,8 +348,11 @@ def _strip_site(title: str, site: str | None, authors: list[str]) -> str:
         return title
 
     def names_site(seg: str) -> bool:
+        # (a segment that holds the name within a longer text is a headline mentioning the site: 'Schneekarten
+        # auf Gipfelbuch.ch')
         k = fold_text(seg)
-        return bool(k) and any(k == key or (len(k) >= 4 and len(key) >= 4 and (k in key or key in k)) for key in keys)
+        return bool(k) and any(k == key or (len(k) >= 4 and len(key) >= 4 and (
+            k in key or (key in k and len(k) <= 2 * len(key)))) for key in keys)
 
     if names_site(segments[-1]) and not names_site(segments[0]):
         kept = segments[:-1]

@@ -350,7 +350,7 @@ def _settled(published: list[_DateEvidence], modified: list[_DateEvidence]) -> b
     """JSON-LD and meta tags agree on a published day that is not a stated update: no visible evidence
     could overrule them (docs/metadata.md), so the page's text need not be read for dates."""
     days = {e.day for e in published if e.kind == "jsonld"} & {e.day for e in published if e.kind == "meta"}
-    return bool(days) and not days & {e.day for e in modified}
+    return bool(days) and not days & {e.day for e in modified} and all(e.day in days for e in modified)
 
 
 def _choose_published(published: list[_DateEvidence], modified: list[_DateEvidence],
@@ -379,9 +379,38 @@ def _choose_published(published: list[_DateEvidence], modified: list[_DateEviden
         other = next((e for e in ordered if e.kind == "date_line_published" and e.day != chosen.day), None)
         if other is not None:
             return other, "metadata_is_update"
+    seen = _shown_date(ordered, modified, anchor)
+    if seen is not None and chosen.kind in _METADATA_KINDS and seen.day != chosen.day and seen.day in modified_days \
+            and not any(e.day == chosen.day for e in ordered if _is_shown(e)):
+        return seen, "shown_date_is_current"
     best_day = max(kinds_by_day, key=lambda d: (len(kinds_by_day[d]) if d not in modified_days else 0,
                                                 d == chosen.day))
     if best_day != chosen.day and best_day not in modified_days and len(kinds_by_day[best_day]) >= AGREEMENT_KINDS \
             and len(kinds_by_day[best_day]) > len(kinds_by_day[chosen.day]):
         return next(e for e in ordered if e.day == best_day), "agreement"
     return chosen, None
+
+
+_METADATA_KINDS = frozenset(("jsonld", "meta", "meta_date", "markup_published"))
+_SHOWN_KINDS = frozenset(("date_line", "date_line_published", "markup_published", "markup_date", "time_element"))
+_ISO_DATE = re.compile(r"\d{4}-\d\d-\d\d")
+
+
+def _is_shown(e: _DateEvidence) -> bool:
+    """Evidence the reader sees beside the headline: a date line, or a dated element's own text (not a
+    machine-readable attribute value such as '2023-11-06T18:19+01:00', nor JSON text shown as a line)."""
+    return e.kind in _SHOWN_KINDS and e.pos >= 0 and _ISO_DATE.match(e.raw) is None and '"' not in e.raw
+
+
+def _shown_date(ordered: list[_DateEvidence], modified: list[_DateEvidence],
+                anchor: tuple[int, int] | None) -> _DateEvidence | None:
+    """The date the page shows nearest its headline, unless the page labels that day as an update."""
+    updated_days = {e.day for e in modified if e.kind in ("date_line_updated", "labelled_line_updated")}
+
+    def distance(e: _DateEvidence) -> int:
+        if e.pos >= BLOCK_LINE_POS or anchor is None:
+            return e.pos
+        return anchor[0] - e.pos if e.pos < anchor[0] else max(0, e.pos - anchor[1])
+
+    shown = [e for e in ordered if _is_shown(e) and e.day not in updated_days and not _MODIFIED_LABEL(e.raw[:40])]
+    return min(shown, key=distance) if shown else None

@@ -48,6 +48,9 @@ _PLAIN_META_OR_HEAD_END = re.compile(r'<(?:meta\s+(?:name|property|itemprop)="([
 _HEAD_SCAN = re.compile(_PLAIN_META_OR_HEAD_END.pattern[:-1] + r"|(?:script|h1|time|SCRIPT|H1|TIME|Script)(?=[\s>/]))")
 _TITLE_START = re.compile(r"<[tT][iI][tT][lL][eE](?=[\s>])")
 _TITLE_END = re.compile(r"</[tT][iI][tT][lL][eE]\s*>")
+SCRIPT_TITLE_CHARS = 20_000
+# a script's string concatenation (`'<title>' + title + ' - ' + name + '</title>'`), never a page's title
+_SCRIPT_STRING = re.compile(r"""['"]\s*\+\s*\w+\s*\+\s*['"]""")
 _HTML_LANG = re.compile(r"<[hH][tT][mM][lL]\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})?)")
 # the attributes of a <meta> that are read: its key (property, name, itemprop) and content; one pattern
 # rather than every attribute parsed (`data-name=` is not `name=`); the lookahead (every character that
@@ -98,11 +101,23 @@ def read_head(html: str) -> Head:
             _read_meta(html, m.end(), gt, meta)
     html_title = None
     title = _TITLE_START.search(html, 0, end)
-    title_end = html.find(">", title.end(), end) + 1 if title is not None else 0
-    if title_end > 0:
+    title_stop = end
+    for _ in range(3):  # a '<title>' inside a script's string comes first on some pages: the next one then
+        title_end = html.find(">", title.end(), title_stop) + 1 if title is not None else 0
+        if title_end <= 0:
+            break
         close = _TITLE_END.search(html, title_end, title_end + 3000)
-        if close:
-            html_title = clean_text(html[title_end:close.start()])
+        if close is None:
+            break
+        html_title = clean_text(html[title_end:close.start()])
+        if _SCRIPT_STRING.search(html_title) is None:
+            break
+        html_title = None
+        # (the script may also have written '</head>' in its string, where the head scan stopped: the next title
+        # is looked for after the script's end, a bounded way on)
+        script_end = _SCRIPT_END.search(html, close.end(), close.end() + SCRIPT_TITLE_CHARS)
+        title_stop = max(end, script_end.end() + SCRIPT_TITLE_CHARS) if script_end else end
+        title = _TITLE_START.search(html, script_end.end() if script_end else close.end(), title_stop)
     lang_match = _HTML_LANG.search(html, 0, min(len(html), 5000))
     return Head(meta, _canonical_link(html, end), html_title, lang_match.group(1).lower() if lang_match else None,
                 end, tag_starts)

@@ -1456,3 +1456,55 @@ def test_a_breadcrumb_headline_is_not_a_rewording_of_the_title():
     md = page_metadata(html_page(head, "<h1>OutdoorNews | Eintrag</h1>" + ARTICLE_TEXT),
                        "https://www.gipfelbuch.ch/outdoornews/detail/id/718")
     assert md.title == "Outdoornews - Hochauflösende Schneekarten auf Gipfelbuch.ch"
+
+
+def test_thai_buddhist_era_and_persian_solar_hijri_dates():
+    # a Thai news page: the year 2566 of the Buddhist era is 2023, in Thai digits too; the update line stays apart
+    body = ("<h1>ครม.อนุมัติงบประมาณโครงการน้ำ</h1><p>เผยแพร่: ๕ มกราคม ๒๕๖๖ เวลา 10:30 น.</p>"
+            "<p>อัปเดต: 6 ม.ค. 66</p><p>คณะรัฐมนตรีมีมติอนุมัติงบประมาณสำหรับโครงการบริหารจัดการน้ำทั่วประเทศ</p>")
+    md = page_metadata(html_page("", body).replace('lang="en"', 'lang="th"'), "https://news.example.co.th/a/1")
+    assert md.published_at == utc(2023, 1, 5, 10, 30) and md.published_at_source.startswith("date_line_published")
+    assert md.modified_at.date() == date(2023, 1, 6)
+    # a Persian page: 15 Dey 1401 of the solar hijri calendar is 5 January 2023
+    body = ("<h1>افزایش قیمت نان در تهران</h1><p>تاریخ انتشار: ۱۵ دی ۱۴۰۱</p>"
+            "<p>قیمت نان در تهران از هفته آینده افزایش می‌یابد و نانوایی‌ها نرخ جدید را اعلام کردند.</p>")
+    md = page_metadata(html_page("", body).replace('lang="en"', 'lang="fa"'), "https://www.example.ir/news/1")
+    assert md.published_at.date() == date(2023, 1, 5)
+
+
+def test_solar_hijri_days_by_the_33_year_cycle():
+    from dedup.text.pagedates import jalali_to_gregorian
+    assert jalali_to_gregorian(1403, 1, 1) == date(2024, 3, 20)    # Nowruz 1403
+    assert jalali_to_gregorian(1404, 1, 1) == date(2025, 3, 21)    # after the leap year 1403
+    assert jalali_to_gregorian(1399, 12, 30) == date(2021, 3, 20)  # the leap day of 1399
+    assert jalali_to_gregorian(1402, 12, 30) is None               # 1402 is no leap year
+    assert jalali_to_gregorian(1360, 7, 1) == date(1981, 9, 23)
+
+
+def test_a_time_labelled_published_far_below_the_headline_when_nothing_else_dates_the_page():
+    chapter = "<p>" + "When I woke up, there was nothing but a white empty space. " * 900 + "</p>"
+    body = ("<h1>Chapter 1: Prologue - Murdered</h1>" + chapter + "<ul><li><i class=\"fa fa-calendar\" "
+            "title=\"Published\"></i> <time unixtime=\"1596704964\" datetime=\"2020-08-06T09:09:24.0000000Z\" "
+            "format=\"U\">Thursday, August 6, 2020 9:09:24 AM</time></li></ul>")
+    md = page_metadata(html_page("<title>Chapter 1: Prologue - Murdered - Melas | Royal Road</title>", body),
+                       "https://www.royalroad.example/fiction/34798/melas/chapter/535107/chapter-1-prologue")
+    assert md.published_at == utc(2020, 8, 6, 9, 9, 24) and md.published_at_source == "markup_published"
+    # a <time> far below without such a label (a comment's, a related story's) dates nothing
+    md = page_metadata(html_page("", body.replace('title="Published"', 'title="Comments"')), "https://a.example/x")
+    assert md.published_at is None
+
+
+def test_title_and_site_of_a_title_whose_site_stands_before_a_tagline():
+    # 'Headline » site | tagline', in a head longer than the head scan (300,000 characters of inline styles)
+    styles = "<style>" + ".a{color:red}\n" * 25_000 + "</style>"
+    head = styles + "<title>makrophotos von insekten &raquo; gizmeo.eu | inside the machine</title>"
+    md = page_metadata(html_page(head, ARTICLE_TEXT), "https://gizmeo.eu/makrophotos-von-insekten/")
+    assert md.html_title == "makrophotos von insekten » gizmeo.eu | inside the machine"
+    assert md.site_name == "gizmeo.eu" and md.site_name_source == "html_title"
+    assert md.title == "makrophotos von insekten" and md.title_source == "html_title_without_site"
+    # a site named between a blog's tagline and the post's own title is not cut there
+    head = ("<meta property=\"og:title\" content=\"Family and Wedding Photography, Temecula, CA - Blue Lily Photo - "
+            "Blue Lily Blog - 2013 Wonderful Weddings in Review\"><meta property=\"og:site_name\" content=\"Blue Lily "
+            "Photo\">")
+    md = page_metadata(html_page(head, ARTICLE_TEXT), "http://www.bluelilyphoto.example/blog/2013-in-review")
+    assert md.title.endswith("2013 Wonderful Weddings in Review")

@@ -175,7 +175,8 @@ def _decide_site_name(md: PageMetadata, head: Head, ld: JsonLd, url: str | None)
     elif head.html_title:
         # '<title>Headline | Site</title>': the part that names the host
         parts = [p for p in _SEPARATORS.split(head.html_title) if p]
-        for part in (parts[-1], parts[0]) if len(parts) >= 2 else ():
+        # (the last, the first, then one between: 'Headline » gizmeo.eu | inside the machine')
+        for part in (parts[-1], parts[0], *parts[1:-1]) if len(parts) >= 2 else ():
             if _names_host(part, host):
                 md.site_name, md.site_name_source = part.strip(), "html_title"
                 break
@@ -354,9 +355,18 @@ def _strip_site(title: str, site: str | None, authors: list[str]) -> str:
         return bool(k) and any(k == key or (len(k) >= 4 and len(key) >= 4 and (
             k in key or (key in k and len(k) <= 2 * len(key)))) for key in keys)
 
-    if names_site(segments[-1]) and not names_site(segments[0]):
-        kept = segments[:-1]
-        site_sep = seps[-1]
+    # the site's segment: the last, or the site's own name before a short tagline ('Headline » gizmeo.eu | inside the
+    # machine'; not before a longer part, which may be the post's own title: 'Tagline - Site - Blog - Post title')
+    site_key = fold_text(site)
+    site_at = next((i for i in range(1, len(segments) - 1) if site_key and fold_text(segments[i]) == site_key), 0) \
+        or (len(segments) - 1 if names_site(segments[-1]) else 0)
+    if site_at and site_at < len(segments) - 1:
+        tail = [_word_count(seg) for seg in segments[site_at + 1:]]
+        if max(tail) > 4 or sum(tail) > _word_count(" ".join(segments[:site_at])):
+            site_at = len(segments) - 1 if names_site(segments[-1]) else 0
+    if site_at and not names_site(segments[0]):
+        kept = segments[:site_at]
+        site_sep = seps[site_at - 1]
         # a short section before the site: after the site's own separator or a breadcrumb one
         # ('Headline | News | Site', 'Headline : Section | Site'), never after a dash, which headlines use
         while len(kept) >= 2 and len(kept[-1].split()) <= 3 and (

@@ -49,6 +49,7 @@ _HEAD_SCAN = re.compile(_PLAIN_META_OR_HEAD_END.pattern[:-1] + r"|(?:script|h1|t
 _TITLE_START = re.compile(r"<[tT][iI][tT][lL][eE](?=[\s>])")
 _TITLE_END = re.compile(r"</[tT][iI][tT][lL][eE]\s*>")
 SCRIPT_TITLE_CHARS = 20_000
+HEAD_TITLE_EXTRA_CHARS = 100_000
 # a script's string concatenation (`'<title>' + title + ' - ' + name + '</title>'`), never a page's title
 _SCRIPT_STRING = re.compile(r"""['"]\s*\+\s*\w+\s*\+\s*['"]""")
 _HTML_LANG = re.compile(r"<[hH][tT][mM][lL]\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})?)")
@@ -100,8 +101,13 @@ def read_head(html: str) -> Head:
             pos = gt + 1
             _read_meta(html, m.end(), gt, meta)
     html_title = None
-    title = _TITLE_START.search(html, 0, end)
     title_stop = end
+    if end_match is None and end == HEAD_SCAN_CHARS:
+        # a head longer than the scan (inline styles and scripts of 300,000 characters): its <title> is looked for
+        # a bounded way further, up to the head's end
+        more = _HEAD_END.search(html, end, end + HEAD_TITLE_EXTRA_CHARS)
+        title_stop = more.start() if more else min(len(html), end + HEAD_TITLE_EXTRA_CHARS)
+    title = _TITLE_START.search(html, 0, title_stop)
     for _ in range(3):  # a '<title>' inside a script's string comes first on some pages: the next one then
         title_end = html.find(">", title.end(), title_stop) + 1 if title is not None else 0
         if title_end <= 0:

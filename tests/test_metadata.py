@@ -1508,3 +1508,23 @@ def test_title_and_site_of_a_title_whose_site_stands_before_a_tagline():
             "Photo\">")
     md = page_metadata(html_page(head, ARTICLE_TEXT), "http://www.bluelilyphoto.example/blog/2013-in-review")
     assert md.title.endswith("2013 Wonderful Weddings in Review")
+
+
+def test_korean_byline_opening_a_long_lede_and_names_side_by_side():
+    lede = ("(서울=연합뉴스) 홍길동 김철수 기자 = 정부는 5일 국무회의를 열고 내년도 예산안을 심의·의결했다고 밝혔다. "
+            "이번 예산안은 지난해보다 크게 늘어난 규모로, 복지와 일자리 분야에 중점을 뒀다.")
+    html = html_page("<title>정부, 내년도 예산안 의결 | 연합뉴스</title>",
+                     f"<h1>정부, 내년도 예산안 의결</h1><p>{lede}</p>").replace('lang="en"', 'lang="ko"')
+    md = page_metadata(html, "https://www.yna.example/view/AKR20230105000100001", split_blocks(lede))
+    assert md.authors == ["홍길동", "김철수"]
+
+
+def test_chinese_names_side_by_side_are_several_people_a_japanese_name_is_one():
+    body = "<h1>国务院部署进一步稳就业工作</h1><p>记者 李明 王芳</p><p>国务院总理主持召开国务常务会议，部署进一步稳就业工作。</p>"
+    md = page_metadata(html_page("<title>国务院部署进一步稳就业工作_新华网</title>", body).replace('lang="en"', 'lang="zh-CN"'),
+                       "http://www.news.example/2023-01/05/c_1.htm", ["记者 李明 王芳", "国务院总理主持召开国务常务会议，部署进一步稳就业工作。"])
+    assert md.authors == ["李明", "王芳"]
+    body = "<h1>東京で初雪を観測しました</h1><p>執筆：山田 太郎</p><p>気象庁は５日、東京都心で初雪を観測したと発表しました。</p>"
+    md = page_metadata(html_page("<title>東京で初雪を観測しました｜ニュース</title>", body).replace('lang="en"', 'lang="ja"'),
+                       "https://news.example.jp/a/1", ["執筆：山田 太郎", "気象庁は５日、東京都心で初雪を観測したと発表しました。"])
+    assert md.authors == ["山田 太郎"]

@@ -433,6 +433,8 @@ def _strip_unspaced_site(title: str, site: str | None, publisher: str | None, ho
 
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_KANA = re.compile(r"[\u3040-\u30ff]")
+_HANGUL = re.compile(r"[\uac00-\ud7af]")
 
 
 def _word_count(text: str) -> int:
@@ -554,6 +556,11 @@ def _decide_authors(md: PageMetadata, html: str | None, head: Head, ld: JsonLd, 
     site_names = tuple(x for x in (md.site_name, None if md.publisher_is_person else md.publisher,
                                    _site_label(md.url_host), md.url_host) if x)
     found: dict[str, Byline] = {}
+    # names in Han characters side by side are several people on a Chinese page, one on a Japanese one ('山田 太郎')
+    lang = (head.lang or "").lower()
+    title = head.html_title or ""
+    han_lists = lang.startswith("zh") or (not lang.startswith("ja") and _CJK.search(title) is not None
+                                          and _KANA.search(title) is None and _HANGUL.search(title) is None)
     # a text read twice (two marks, a mark and a line) is parsed once; the key says whether it came from a
     # place that states an author (`_AUTHOR_PLACES`), where a name without capitals is read
     parsed_texts: dict[tuple[str, bool], Byline] = {}
@@ -561,7 +568,7 @@ def _decide_authors(md: PageMetadata, html: str | None, head: Head, ld: JsonLd, 
     def parse(text: str, structured: bool) -> Byline:  # the result is only read, never changed
         parsed = parsed_texts.get((text, structured))
         if parsed is None:
-            parsed = parsed_texts[text, structured] = parse_byline(text, site_names, structured)
+            parsed = parsed_texts[text, structured] = parse_byline(text, site_names, structured, han_lists)
         return parsed
 
     def add(kind: str, text: str) -> None:

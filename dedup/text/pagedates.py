@@ -425,7 +425,7 @@ def _settled(published: list[_DateEvidence], modified: list[_DateEvidence]) -> b
     """JSON-LD and meta tags agree on a published day that is not a stated update: no visible evidence
     could overrule them (docs/metadata.md), so the page's text need not be read for dates."""
     days = {e.day for e in published if e.kind == "jsonld"} & {e.day for e in published if e.kind == "meta"}
-    return bool(days) and not days & {e.day for e in modified} and all(e.day in days for e in modified)
+    return bool(days) and not days & {e.day for e in modified}
 
 
 def _choose_published(published: list[_DateEvidence], modified: list[_DateEvidence],
@@ -454,12 +454,16 @@ def _choose_published(published: list[_DateEvidence], modified: list[_DateEviden
         other = next((e for e in ordered if e.kind == "date_line_published" and e.day != chosen.day), None)
         if other is not None:
             return other, "metadata_is_update"
-    seen = _shown_date(ordered, modified, anchor)
-    # (not a day that is the chosen one with day and month swapped: '08/09/2012' read in the other order)
-    if seen is not None and chosen.kind in _METADATA_KINDS and seen.day != chosen.day and seen.day in modified_days \
-            and not any(e.day == chosen.day for e in ordered if _is_shown(e)) \
-            and (seen.day.day, seen.day.month) != (chosen.day.month, chosen.day.day):
-        return seen, "shown_date_is_current"
+    # the page shows, nearest its headline, a day its metadata calls an update, and not the chosen one: its current
+    # version's date (not a day that is the chosen one with day and month swapped: '08/09/2012' read in the other
+    # order); looked for only where the metadata states an update on another day
+    if chosen.kind in _METADATA_KINDS and len(modified_days) > (chosen.day in modified_days) \
+            and len(kinds_by_day) > 1:
+        seen = _shown_date(ordered, modified, anchor)
+        if seen is not None and seen.day != chosen.day and seen.day in modified_days \
+                and not any(e.day == chosen.day for e in ordered if _is_shown(e)) \
+                and (seen.day.day, seen.day.month) != (chosen.day.month, chosen.day.day):
+            return seen, "shown_date_is_current"
     best_day = max(kinds_by_day, key=lambda d: (len(kinds_by_day[d]) if d not in modified_days else 0,
                                                 d == chosen.day))
     if best_day != chosen.day and best_day not in modified_days and len(kinds_by_day[best_day]) >= AGREEMENT_KINDS \

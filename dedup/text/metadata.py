@@ -559,8 +559,8 @@ def _decide_authors(md: PageMetadata, html: str | None, head: Head, ld: JsonLd, 
     # names in Han characters side by side are several people on a Chinese page, one on a Japanese one ('山田 太郎')
     lang = (head.lang or "").lower()
     title = head.html_title or ""
-    han_lists = lang.startswith("zh") or (not lang.startswith("ja") and _CJK.search(title) is not None
-                                          and _KANA.search(title) is None and _HANGUL.search(title) is None)
+    han_lists = lang.startswith("zh") or (not title.isascii() and not lang.startswith("ja") and _CJK.search(title)
+                                          is not None and _KANA.search(title) is None and _HANGUL.search(title) is None)
     # a text read twice (two marks, a mark and a line) is parsed once; the key says whether it came from a
     # place that states an author (`_AUTHOR_PLACES`), where a name without capitals is read
     parsed_texts: dict[tuple[str, bool], Byline] = {}

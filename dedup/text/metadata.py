@@ -267,11 +267,12 @@ def _decide_title(md: PageMetadata, head: Head, ld: JsonLd, body: Body) -> None:
         md.title, md.title_source = h1_texts[0], "h1"
 
 
+_LONE_MARK = re.compile(r"(?<!\S)[^\w\s]+(?!\S)")
+
+
 def _without_lone_marks(text: str) -> str:
     """The text without its tokens that hold no letter or digit (' | ', ' - ')."""
-    tokens = text.split()
-    return text if all(any(c.isalnum() for c in t) for t in tokens) else \
-        " ".join(t for t in tokens if any(c.isalnum() for c in t))
+    return text if _LONE_MARK.search(text) is None else _LONE_MARK.sub(" ", text)
 
 
 def _names_site(text: str, site: str | None, host: str) -> bool:

@@ -100,33 +100,37 @@ def read_head(html: str) -> Head:
                 break
             pos = gt + 1
             _read_meta(html, m.end(), gt, meta)
-    html_title = None
     title_stop = end
     if end_match is None and end == HEAD_SCAN_CHARS:
         # a head longer than the scan (inline styles and scripts of 300,000 characters): its <title> is looked for
         # a bounded way further, up to the head's end
         more = _HEAD_END.search(html, end, end + HEAD_TITLE_EXTRA_CHARS)
         title_stop = more.start() if more else min(len(html), end + HEAD_TITLE_EXTRA_CHARS)
-    title = _TITLE_START.search(html, 0, title_stop)
-    for _ in range(3):  # a '<title>' inside a script's string comes first on some pages: the next one then
-        title_end = html.find(">", title.end(), title_stop) + 1 if title is not None else 0
-        if title_end <= 0:
-            break
-        close = _TITLE_END.search(html, title_end, title_end + 3000)
-        if close is None:
-            break
-        html_title = clean_text(html[title_end:close.start()])
-        if _SCRIPT_STRING.search(html_title) is None:
-            break
-        html_title = None
-        # (the script may also have written '</head>' in its string, where the head scan stopped: the next title
-        # is looked for after the script's end, a bounded way on)
-        script_end = _SCRIPT_END.search(html, close.end(), close.end() + SCRIPT_TITLE_CHARS)
-        title_stop = max(end, script_end.end() + SCRIPT_TITLE_CHARS) if script_end else end
-        title = _TITLE_START.search(html, script_end.end() if script_end else close.end(), title_stop)
+    html_title, close_at = _read_title(html, 0, title_stop)
+    if html_title is not None and "+" in html_title and _SCRIPT_STRING.search(html_title):
+        # a '<title>' inside a script's string ('<title>' + title + '</title>'): the next one, after the script's end
+        # (the script may also have written '</head>' in its string, where the head scan stopped: looked for a
+        # bounded way on); never a second such string
+        script_end = _SCRIPT_END.search(html, close_at, close_at + SCRIPT_TITLE_CHARS)
+        start = script_end.end() if script_end else close_at
+        html_title, _ = _read_title(html, start, max(title_stop, start + SCRIPT_TITLE_CHARS))
+        if html_title is not None and "+" in html_title and _SCRIPT_STRING.search(html_title):
+            html_title = None
     lang_match = _HTML_LANG.search(html, 0, min(len(html), 5000))
     return Head(meta, _canonical_link(html, end), html_title, lang_match.group(1).lower() if lang_match else None,
                 end, tag_starts)
+
+
+def _read_title(html: str, start: int, stop: int) -> tuple[str | None, int]:
+    """The text of the first <title> opening in html[start:stop], and where its end tag ends."""
+    title = _TITLE_START.search(html, start, stop)
+    title_end = html.find(">", title.end(), stop) + 1 if title is not None else 0
+    if title_end <= 0:
+        return None, stop
+    close = _TITLE_END.search(html, title_end, title_end + 3000)
+    if close is None:
+        return None, stop
+    return clean_text(html[title_end:close.start()]), close.end()
 
 
 def _read_metas_to_head_end(html: str, meta: dict[str, list[str]]) -> int:

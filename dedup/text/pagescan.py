@@ -14,7 +14,7 @@ from functools import lru_cache
 from itertools import chain, repeat
 from typing import Iterable
 
-from dedup.text.markup import script_holds_jsonld, tag_attributes
+from dedup.text.markup import head_title, script_holds_jsonld, tag_attributes
 from dedup.text.normalise import caseless_finder, clean_text
 
 HEADLINE_REGION = (-3000, 40000)  # where a byline stands, relative to the headline's start / end
@@ -46,12 +46,6 @@ _PLAIN_META_OR_HEAD_END = re.compile(r'<(?:meta\s+(?:name|property|itemprop)="([
 # characters): their names alone are matched, in the same cases, with the same lookahead; no match of this
 # pattern holds a '<' but its first, so none hides another's start
 _HEAD_SCAN = re.compile(_PLAIN_META_OR_HEAD_END.pattern[:-1] + r"|(?:script|h1|time|SCRIPT|H1|TIME|Script)(?=[\s>/]))")
-_TITLE_START = re.compile(r"<[tT][iI][tT][lL][eE](?=[\s>])")
-_TITLE_END = re.compile(r"</[tT][iI][tT][lL][eE]\s*>")
-SCRIPT_TITLE_CHARS = 20_000
-HEAD_TITLE_EXTRA_CHARS = 100_000
-# a script's string concatenation (`'<title>' + title + ' - ' + name + '</title>'`), never a page's title
-_SCRIPT_STRING = re.compile(r"""['"]\s*\+\s*\w+\s*\+\s*['"]""")
 _HTML_LANG = re.compile(r"<[hH][tT][mM][lL]\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})?)")
 # the attributes of a <meta> that are read: its key (property, name, itemprop) and content; one pattern
 # rather than every attribute parsed (`data-name=` is not `name=`); the lookahead (every character that
@@ -100,37 +94,11 @@ def read_head(html: str) -> Head:
                 break
             pos = gt + 1
             _read_meta(html, m.end(), gt, meta)
-    title_stop = end
-    if end_match is None and end == HEAD_SCAN_CHARS:
-        # a head longer than the scan (inline styles and scripts of 300,000 characters): its <title> is looked for
-        # a bounded way further, up to the head's end
-        more = _HEAD_END.search(html, end, end + HEAD_TITLE_EXTRA_CHARS)
-        title_stop = more.start() if more else min(len(html), end + HEAD_TITLE_EXTRA_CHARS)
-    html_title, close_at = _read_title(html, 0, title_stop)
-    if html_title is not None and "+" in html_title and _SCRIPT_STRING.search(html_title):
-        # a '<title>' inside a script's string ('<title>' + title + '</title>'): the next one, after the script's end
-        # (the script may also have written '</head>' in its string, where the head scan stopped: looked for a
-        # bounded way on); never a second such string
-        script_end = _SCRIPT_END.search(html, close_at, close_at + SCRIPT_TITLE_CHARS)
-        start = script_end.end() if script_end else close_at
-        html_title, _ = _read_title(html, start, max(title_stop, start + SCRIPT_TITLE_CHARS))
-        if html_title is not None and "+" in html_title and _SCRIPT_STRING.search(html_title):
-            html_title = None
+    # (a head longer than the scan, no '</head' in it: its <title> is looked for a bounded way further)
+    html_title = head_title(html, end, end_match is None and end == HEAD_SCAN_CHARS)
     lang_match = _HTML_LANG.search(html, 0, min(len(html), 5000))
     return Head(meta, _canonical_link(html, end), html_title, lang_match.group(1).lower() if lang_match else None,
                 end, tag_starts)
-
-
-def _read_title(html: str, start: int, stop: int) -> tuple[str | None, int]:
-    """The text of the first <title> opening in html[start:stop], and where its end tag ends."""
-    title = _TITLE_START.search(html, start, stop)
-    title_end = html.find(">", title.end(), stop) + 1 if title is not None else 0
-    if title_end <= 0:
-        return None, stop
-    close = _TITLE_END.search(html, title_end, title_end + 3000)
-    if close is None:
-        return None, stop
-    return clean_text(html[title_end:close.start()]), close.end()
 
 
 def _read_metas_to_head_end(html: str, meta: dict[str, list[str]]) -> int:

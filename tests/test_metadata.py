@@ -1369,3 +1369,157 @@ def test_date_lines_of_east_asian_and_other_scripts():
     # the Greek month, in capitals without its accents too
     assert [d.day for d in find_dates("Δημοσίευση: 5 Ιανουαρίου 2023 | 5 ΜΑΪΟΥ 2023")] == [date(2023, 1, 5),
                                                                                              date(2023, 5, 5)]
+
+
+# ------------------------------------------------------------------------------------ round 11 (issue 17)
+
+def dated_head(headline: str, published: str, modified: str, meta: bool = True) -> str:
+    """A head whose JSON-LD article (and, with `meta`, its Open Graph tags) states these two times."""
+    ld = ('<script type="application/ld+json">{"@context":"https://schema.org","@type":"Article",'
+          f'"headline":"{headline}","datePublished":"{published}","dateModified":"{modified}"}}</script>')
+    return ld + (f'<meta property="article:published_time" content="{published}">'
+                 f'<meta property="article:modified_time" content="{modified}">' if meta else "")
+
+
+def test_the_date_shown_beside_the_headline_is_the_current_versions_date():
+    # JSON-LD keeps the first publication; the page shows (even calls its publication date) the current version's
+    # day, which its own dateModified states: the shown day wins, said so in the source (ad-magazin.de's shape)
+    headline = "Die schönsten Wellness-Hotels"
+    head = dated_head(headline, "2021-11-22T18:42:22.455+01:00", "2023-01-01T10:00:00.000+01:00", meta=False)
+    body = (f"<h1>{headline}</h1><p class=\"rubric\">Travel</p>"
+            f"<time class=\"ContentHeaderPublishDate-kcIbXB\">1. Januar 2023</time>{ARTICLE_TEXT}")
+    md = page_metadata(html_page(head, body), "https://www.ad-magazin.example/artikel/wellness-hotels")
+    assert md.published_at.date() == date(2023, 1, 1)
+    assert md.published_at_source.endswith(":shown_date_is_current")
+    assert md.modified_at.date() == date(2023, 1, 1)
+
+
+def test_a_shown_date_labelled_as_an_update_stays_the_modified_date():
+    head = dated_head("Dead skin cells", "2019-10-15T16:59:59.000Z", "2020-03-12T14:42:17.000Z", meta=False)
+    body = ("<h1>Dead skin cells</h1><div class=\"timestamp published-date\">Updated Mar 12, 2020 @ 10:42 am</div>"
+            + ARTICLE_TEXT)
+    md = page_metadata(html_page(head, body), "https://hellogiggles.example/beauty/dead-skin-cells/")
+    assert md.published_at.date() == date(2019, 10, 15) and md.published_at_source == "jsonld"
+    assert md.modified_at.date() == date(2020, 3, 12)
+
+
+def test_a_shown_date_beside_the_metadatas_own_day_does_not_overrule_it():
+    # the page shows both days under its headline (the publication and an edit): the metadata's day is shown too
+    head = dated_head("Fünf HR-Trends 2023", "2022-12-30T07:00:40+01:00", "2022-12-30T07:00:40+01:00", meta=False)
+    body = ("<h1>Fünf HR-Trends 2023</h1><p>29. Dezember 2022</p><p>30. Dezember 2022</p>"
+            "<time class=\"updated\" datetime=\"2022-12-29T15:36:19+01:00\"></time>" + ARTICLE_TEXT)
+    md = page_metadata(html_page(head, body), "https://www.hrjournal.example/fuenf-hr-trends-2023/")
+    assert md.published_at.date() == date(2022, 12, 30)
+
+
+def test_title_is_the_short_headline_when_the_segment_beside_it_names_the_site():
+    # the headline is the smaller part of og:title, but what follows it is the site's host and its tagline
+    head = ("<title>Bielersee-Winterhechte | petri-heil.ch | Dein Schweizer Fischereimagazin</title>"
+            "<meta property=\"og:title\" content=\"Bielersee-Winterhechte | petri-heil.ch | Dein Schweizer "
+            "Fischereimagazin\">")
+    md = page_metadata(html_page(head, "<h1>Bielersee-Winterhechte</h1>" + ARTICLE_TEXT),
+                       "https://www.petri-heil.ch/de/bielerseewinterhechte--1026")
+    assert md.title == "Bielersee-Winterhechte" and md.title_source == "h1_in_meta_og_title"
+    # ... or the site's name with its abbreviation, on a page whose first <h1> is the logo
+    head = ("<title>Faire Lieferketten - Evangelisches Jugendwerk in Württemberg (ejw)&#10;- EJW</title>"
+            "<meta property=\"og:site_name\" content=\"Evangelisches Jugendwerk in Württemberg\">")
+    body = ("<h1><a href=\"/\"><img src=\"/logo.svg\" alt=\"Evangelisches Jugendwerk Württemberg\"></a></h1>"
+            "<h1>Faire Lieferketten</h1>" + ARTICLE_TEXT)
+    md = page_metadata(html_page(head, body), "https://www.ejwue.example/aktuell/news/faire-lieferketten/")
+    assert md.title == "Faire Lieferketten"
+    # a short headline before a part that is not the site stays out: the metadata title is kept
+    head = "<title>Villa Galaxy - Ferienvilla in Florida mit Pool</title>"
+    md = page_metadata(html_page(head, "<h1>Villa Galaxy</h1>" + ARTICLE_TEXT), "https://www.villacc.example/v/119")
+    assert md.title == "Villa Galaxy - Ferienvilla in Florida mit Pool"
+
+
+def test_a_title_inside_a_scripts_string_is_not_the_pages_title():
+    head = ("<script type=\"text/javascript\">function popup(title, imgurl, w, h) { var doc = '';"
+            "doc += '<html><head>'; doc += '<title>' + title + ' - ' + basename(imgurl) + '(' + w + 'x' + h "
+            "+')</title>'; doc += '</head><body onload=\"self.focus();\"></body></html>'; }</script>"
+            "<title>Malaga, die quirlige Metropole in Andalusien</title>")
+    md = page_metadata(html_page(head, ARTICLE_TEXT), "http://www.einfachspanien.example/malaga.html")
+    assert md.html_title == "Malaga, die quirlige Metropole in Andalusien"
+    assert md.title == "Malaga, die quirlige Metropole in Andalusien"
+
+
+def test_a_breadcrumb_headline_is_not_a_rewording_of_the_title():
+    # 'OutdoorNews | Eintrag' is two words and a separator (a section's breadcrumb in the only <h1>), and the site
+    # name opening og:title is dropped, though the headline after it mentions the site
+    head = ("<meta property=\"og:title\" content=\"gipfelbuch.ch - Outdoornews - Hochauflösende Schneekarten auf "
+            "Gipfelbuch.ch\"><meta property=\"og:site_name\" content=\"gipfelbuch.ch\">")
+    md = page_metadata(html_page(head, "<h1>OutdoorNews | Eintrag</h1>" + ARTICLE_TEXT),
+                       "https://www.gipfelbuch.ch/outdoornews/detail/id/718")
+    assert md.title == "Outdoornews - Hochauflösende Schneekarten auf Gipfelbuch.ch"
+
+
+def test_thai_buddhist_era_and_persian_solar_hijri_dates():
+    # a Thai news page: the year 2566 of the Buddhist era is 2023, in Thai digits too; the update line stays apart
+    body = ("<h1>ครม.อนุมัติงบประมาณโครงการน้ำ</h1><p>เผยแพร่: ๕ มกราคม ๒๕๖๖ เวลา 10:30 น.</p>"
+            "<p>อัปเดต: 6 ม.ค. 66</p><p>คณะรัฐมนตรีมีมติอนุมัติงบประมาณสำหรับโครงการบริหารจัดการน้ำทั่วประเทศ</p>")
+    md = page_metadata(html_page("", body).replace('lang="en"', 'lang="th"'), "https://news.example.co.th/a/1")
+    assert md.published_at == utc(2023, 1, 5, 10, 30) and md.published_at_source.startswith("date_line_published")
+    assert md.modified_at.date() == date(2023, 1, 6)
+    # a Persian page: 15 Dey 1401 of the solar hijri calendar is 5 January 2023
+    body = ("<h1>افزایش قیمت نان در تهران</h1><p>تاریخ انتشار: ۱۵ دی ۱۴۰۱</p>"
+            "<p>قیمت نان در تهران از هفته آینده افزایش می‌یابد و نانوایی‌ها نرخ جدید را اعلام کردند.</p>")
+    md = page_metadata(html_page("", body).replace('lang="en"', 'lang="fa"'), "https://www.example.ir/news/1")
+    assert md.published_at.date() == date(2023, 1, 5)
+
+
+def test_solar_hijri_days_by_the_33_year_cycle():
+    from dedup.text.pagedates import jalali_to_gregorian
+    assert jalali_to_gregorian(1403, 1, 1) == date(2024, 3, 20)    # Nowruz 1403
+    assert jalali_to_gregorian(1404, 1, 1) == date(2025, 3, 21)    # after the leap year 1403
+    assert jalali_to_gregorian(1399, 12, 30) == date(2021, 3, 20)  # the leap day of 1399
+    assert jalali_to_gregorian(1402, 12, 30) is None               # 1402 is no leap year
+    assert jalali_to_gregorian(1360, 7, 1) == date(1981, 9, 23)
+
+
+def test_a_time_labelled_published_far_below_the_headline_when_nothing_else_dates_the_page():
+    chapter = "<p>" + "When I woke up, there was nothing but a white empty space. " * 900 + "</p>"
+    body = ("<h1>Chapter 1: Prologue - Murdered</h1>" + chapter + "<ul><li><i class=\"fa fa-calendar\" "
+            "title=\"Published\"></i> <time unixtime=\"1596704964\" datetime=\"2020-08-06T09:09:24.0000000Z\" "
+            "format=\"U\">Thursday, August 6, 2020 9:09:24 AM</time></li></ul>")
+    md = page_metadata(html_page("<title>Chapter 1: Prologue - Murdered - Melas | Royal Road</title>", body),
+                       "https://www.royalroad.example/fiction/34798/melas/chapter/535107/chapter-1-prologue")
+    assert md.published_at == utc(2020, 8, 6, 9, 9, 24) and md.published_at_source == "markup_published"
+    # a <time> far below without such a label (a comment's, a related story's) dates nothing
+    md = page_metadata(html_page("", body.replace('title="Published"', 'title="Comments"')), "https://a.example/x")
+    assert md.published_at is None
+
+
+def test_title_and_site_of_a_title_whose_site_stands_before_a_tagline():
+    # 'Headline » site | tagline', in a head longer than the head scan (300,000 characters of inline styles)
+    styles = "<style>" + ".a{color:red}\n" * 25_000 + "</style>"
+    head = styles + "<title>makrophotos von insekten &raquo; gizmeo.eu | inside the machine</title>"
+    md = page_metadata(html_page(head, ARTICLE_TEXT), "https://gizmeo.eu/makrophotos-von-insekten/")
+    assert md.html_title == "makrophotos von insekten » gizmeo.eu | inside the machine"
+    assert md.site_name == "gizmeo.eu" and md.site_name_source == "html_title"
+    assert md.title == "makrophotos von insekten" and md.title_source == "html_title_without_site"
+    # a site named between a blog's tagline and the post's own title is not cut there
+    head = ("<meta property=\"og:title\" content=\"Family and Wedding Photography, Temecula, CA - Blue Lily Photo - "
+            "Blue Lily Blog - 2013 Wonderful Weddings in Review\"><meta property=\"og:site_name\" content=\"Blue Lily "
+            "Photo\">")
+    md = page_metadata(html_page(head, ARTICLE_TEXT), "http://www.bluelilyphoto.example/blog/2013-in-review")
+    assert md.title.endswith("2013 Wonderful Weddings in Review")
+
+
+def test_korean_byline_opening_a_long_lede_and_names_side_by_side():
+    lede = ("(서울=연합뉴스) 홍길동 김철수 기자 = 정부는 5일 국무회의를 열고 내년도 예산안을 심의·의결했다고 밝혔다. "
+            "이번 예산안은 지난해보다 크게 늘어난 규모로, 복지와 일자리 분야에 중점을 뒀다.")
+    html = html_page("<title>정부, 내년도 예산안 의결 | 연합뉴스</title>",
+                     f"<h1>정부, 내년도 예산안 의결</h1><p>{lede}</p>").replace('lang="en"', 'lang="ko"')
+    md = page_metadata(html, "https://www.yna.example/view/AKR20230105000100001", split_blocks(lede))
+    assert md.authors == ["홍길동", "김철수"]
+
+
+def test_chinese_names_side_by_side_are_several_people_a_japanese_name_is_one():
+    body = "<h1>国务院部署进一步稳就业工作</h1><p>记者 李明 王芳</p><p>国务院总理主持召开国务常务会议，部署进一步稳就业工作。</p>"
+    md = page_metadata(html_page("<title>国务院部署进一步稳就业工作_新华网</title>", body).replace('lang="en"', 'lang="zh-CN"'),
+                       "http://www.news.example/2023-01/05/c_1.htm", ["记者 李明 王芳", "国务院总理主持召开国务常务会议，部署进一步稳就业工作。"])
+    assert md.authors == ["李明", "王芳"]
+    body = "<h1>東京で初雪を観測しました</h1><p>執筆：山田 太郎</p><p>気象庁は５日、東京都心で初雪を観測したと発表しました。</p>"
+    md = page_metadata(html_page("<title>東京で初雪を観測しました｜ニュース</title>", body).replace('lang="en"', 'lang="ja"'),
+                       "https://news.example.jp/a/1", ["執筆：山田 太郎", "気象庁は５日、東京都心で初雪を観測したと発表しました。"])
+    assert md.authors == ["山田 太郎"]

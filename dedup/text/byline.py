@@ -56,12 +56,25 @@ _SENTENCE_MARKS = frozenset("，。！？；،؟।")
 _HIRAGANA = re.compile(f"[{HIRAGANA}]")
 
 
+# a Korean news lede opens with its byline: '(서울=연합뉴스) 홍길동 기자 = 정부는 ...', '[아시아경제 홍길동 기자] ...'
+_KOREAN_LEDE_BYLINE = re.compile(
+    r"\s*(?:[(（][^()（）=]{1,12}[=＝][^()（）]{1,16}[)）]\s*((?:[가-힣]{2,4}\s+){0,3}[가-힣]{2,4}\s*(?:기자|특파원))\s*[=＝]"
+    r"|\[[^\[\]\s]{2,16}\s+((?:[가-힣]{2,4}\s+){0,3}[가-힣]{2,4}\s*(?:기자|특파원))\s*\])")
+
+
 def other_script_byline(line: str) -> str | None:
     """The byline a short line of a script without the Latin 'By' states by its own explicit words: a label or
     prefix ('作者：张三', 'بقلم محمد علي', 'Автор: Иван Петров', 'द्वारा राम शर्मा', also inside a meta line after
     a date or a source: '2023-01-05 来源：新华社 作者：张三'), or a role after a short name ('홍길동 기자',
-    '山田太郎記者'); cut before the line's next label. None for an ASCII line, a sentence, a longer line."""
-    if line.isascii() or len(line) > BYLINE_LINE_CHARS:
+    '山田太郎記者'), or the byline a Korean news lede opens with, however long the paragraph ('(서울=연합뉴스) 홍길동
+    기자 = …'); cut before the line's next label. None for an ASCII line, a sentence, a longer line."""
+    if line.isascii():
+        return None
+    if "기자" in line[:80] or "특파원" in line[:80]:
+        lede = _KOREAN_LEDE_BYLINE.match(line, 0, 80)
+        if lede is not None:
+            return lede[1] or lede[2]
+    if len(line) > BYLINE_LINE_CHARS:
         return None
     found = _OTHER_SCRIPT_BYLINE_WORD.search(line)
     if found is not None:
@@ -199,7 +212,8 @@ BYLINE_LINE_WORDS = 10   # nor is a line of more words, dates and times aside
 BYLINE_PARTS = 5         # nor a line of more names and labels ('CSP / International / Photovoltaik / ...')
 
 
-def parse_byline(text: str, site_names: tuple[str, ...] = (), structured: bool = False) -> Byline:
+def parse_byline(text: str, site_names: tuple[str, ...] = (), structured: bool = False,
+                 han_lists: bool = False) -> Byline:
     """'By Jane Doe and John Roe, Reuters' -> people ['Jane Doe', 'John Roe'], agency Reuters.
 
     Prefixes ('By', 'Von', 'Par', 'Posted by'), dates, times, e-mail addresses, URLs, bracketed
@@ -211,7 +225,9 @@ def parse_byline(text: str, site_names: tuple[str, ...] = (), structured: bool =
     words is a person only from a place that states an author (`structured`: JSON-LD, a meta tag,
     `itemprop=author`, `rel=author`, a link to an author page) or after an explicit byline prefix on its line
     ('بقلم', '作者：', 'By'): the capital test that keeps a line of free text from passing for a name cannot tell
-    there."""
+    there. Korean names are written whole, so Hangul words of 2-4 syllables side by side are several people ('홍길동
+    김철수 기자'); Chinese ones too, but a Japanese name puts a space between family and given name ('山田 太郎'):
+    Han words side by side are several people only with `han_lists` (the page is Chinese: '记者 李明 王芳')."""
     people: list[str] = []
     agencies: list[tuple[str, str]] = []
     organisations: list[str] = []
@@ -247,11 +263,30 @@ def parse_byline(text: str, site_names: tuple[str, ...] = (), structured: bool =
             if len(finer_parts) <= BYLINE_PARTS and _read_parts(finer_parts, site_keys, caseless_ok, *before) == \
                     (True, True) and len(before[0]) > named:
                 people, agencies, organisations = before
+    if people and not text.isascii():
+        people = _spaced_names_split(people, han_lists)
     if any(" " in p for p in people) or organisations or agencies:
         # 'Ben Silverman, Games', 'hessenschau.de, Frankfurt, Germany': beside full names or an
         # organisation, a single word is a section, a role or a place
         people = [p for p in people if " " in p]
     return Byline(people, agencies, organisations)
+
+
+_HANGUL_NAME = re.compile(r"[가-힣]{2,4}")
+_HAN_NAME = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]{2,4}")
+
+
+def _spaced_names_split(people: list[str], han_lists: bool) -> list[str]:
+    """People whose 'name' is several Korean (or, with `han_lists`, Chinese) names side by side, one each."""
+    out: list[str] = []
+    for name in people:
+        words = name.split()
+        if len(words) >= 2 and (all(map(_HANGUL_NAME.fullmatch, words)) or (
+                han_lists and all(map(_HAN_NAME.fullmatch, words)))):
+            out += [w for w in words if w not in out]
+        elif name not in out:
+            out.append(name)
+    return out
 
 
 def _read_parts(parts: list[str], site_keys: frozenset[str], caseless_ok: bool, people: list[str],

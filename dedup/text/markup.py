@@ -10,7 +10,7 @@ import html as html_lib
 import json
 import re
 
-from dedup.text.normalise import storable
+from dedup.text.normalise import clean_text, storable
 
 
 # Linear time on any page: a pattern like `<meta\b[^>]*>` rescans to the end of the text from every
@@ -158,3 +158,43 @@ def jsonld_from_bodies(bodies: list[str]) -> list[dict]:
 
 # a JSON escape of a surrogate (`\ud83d`): alone (not half of a pair) it parses to a lone surrogate
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+_TITLE_START = re.compile(r"<[tT][iI][tT][lL][eE](?=[\s>])")
+_TITLE_END = re.compile(r"</[tT][iI][tT][lL][eE]\s*>")
+# a script's string concatenation (`'<title>' + title + ' - ' + name + '</title>'`), never a page's title
+_SCRIPT_STRING = re.compile(r"""['"]\s*\+\s*\w+\s*\+\s*['"]""")
+SCRIPT_TITLE_CHARS = 20_000
+HEAD_TITLE_EXTRA_CHARS = 100_000
+
+
+def head_title(html: str, end: int, head_cut: bool = False) -> str | None:
+    """The text of the page's <title>, the first opening before `end` (the head's end); with `head_cut` (a head
+    longer than the head scan, which ended at `end`), up to 100,000 characters further, to the head's end. A
+    '<title>' inside a script's string ('<title>' + title + '</title>') is not the page's: the next one after the
+    script's end is read instead (the script may also have written '</head>' in its string, where the head scan
+    stopped: looked for a bounded way on); never a second such string."""
+    stop = end
+    if head_cut:
+        more = _HEAD_END.search(html, end, end + HEAD_TITLE_EXTRA_CHARS)
+        stop = more.start() if more else min(len(html), end + HEAD_TITLE_EXTRA_CHARS)
+    title, close_at = _read_title(html, 0, stop)
+    if title is not None and "+" in title and _SCRIPT_STRING.search(title):
+        script_end = _SCRIPT_END.search(html, close_at, close_at + SCRIPT_TITLE_CHARS)
+        start = script_end.end() if script_end else close_at
+        title, _ = _read_title(html, start, max(stop, start + SCRIPT_TITLE_CHARS))
+        if title is not None and "+" in title and _SCRIPT_STRING.search(title):
+            title = None
+    return title
+
+
+def _read_title(html: str, start: int, stop: int) -> tuple[str | None, int]:
+    """The text of the first <title> opening in html[start:stop], and where its end tag ends."""
+    title = _TITLE_START.search(html, start, stop)
+    title_end = html.find(">", title.end(), stop) + 1 if title is not None else 0
+    if title_end <= 0:
+        return None, stop
+    close = _TITLE_END.search(html, title_end, title_end + 3000)
+    if close is None:
+        return None, stop
+    return clean_text(html[title_end:close.start()]), close.end()

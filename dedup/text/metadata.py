@@ -31,8 +31,8 @@ from dedup.text.pagedates import decide_dates
 from dedup.text.jsonld import JsonLd, ld_entities, read_jsonld
 from dedup.text.normalise import (caseless_finder, caseless_prefix, clean_text, fold_text, without_userinfo,
                                   word_list)
-from dedup.text.scripts import CJK
-from dedup.text.titles import names_host, strip_site, strip_unspaced_site
+from dedup.text.scripts import CJK, HANGUL, KANA
+from dedup.text.titles import SPACED_SEPARATORS, names_host, strip_site, strip_unspaced_site
 from dedup.text.wordcount import comparable_tokens, word_count
 from dedup.text.pagescan import (HEADLINE_REGION, AuthorMark, Body, Head, author_marks, nearest_lines, read_head,
                                  read_headline_region, scan_page)
@@ -176,7 +176,8 @@ def _decide_site_name(md: PageMetadata, head: Head, ld: JsonLd, url: str | None)
     elif head.html_title:
         # '<title>Headline | Site</title>': the part that names the host
         parts = [p for p in _SEPARATORS.split(head.html_title) if p]
-        for part in (parts[-1], parts[0]) if len(parts) >= 2 else ():
+        # (the last, the first, then one between: 'Headline » gizmeo.eu | inside the machine')
+        for part in (parts[-1], parts[0], *parts[1:-1]) if len(parts) >= 2 else ():
             if names_host(part, host):
                 md.site_name, md.site_name_source = part.strip(), "html_title"
                 break
@@ -236,7 +237,8 @@ def _decide_title(md: PageMetadata, head: Head, ld: JsonLd, body: Body) -> None:
                 return
     # 2. the page's only headline, when a metadata title is another wording of it (shares most of its words)
     # (3+ words, in word-equivalents and by character bigrams where it is written without spaces)
-    if len(h1_texts) == 1 and word_count(h1_texts[0]) >= 3 and candidates:
+    # (a separator standing alone is no word: 'OutdoorNews | Eintrag' is a section's breadcrumb of two)
+    if len(h1_texts) == 1 and word_count(_without_lone_marks(h1_texts[0])) >= 3 and candidates:
         h1_words = set(comparable_tokens(word_list(h1_texts[0])))
         if any(len(h1_words & set(comparable_tokens(word_list(v)))) * 2 >= len(h1_words) for _s, v in candidates):
             md.title, md.title_source = h1_texts[0], "h1"
@@ -253,6 +255,14 @@ def _decide_title(md: PageMetadata, head: Head, ld: JsonLd, body: Body) -> None:
         return
     if h1_texts:
         md.title, md.title_source = h1_texts[0], "h1"
+
+
+_LONE_MARK = re.compile(r"(?<!\S)[^\w\s]+(?!\S)")
+
+
+def _without_lone_marks(text: str) -> str:
+    """The text without its tokens that hold no letter or digit (' | ', ' - ')."""
+    return text if _LONE_MARK.search(text) is None else _LONE_MARK.sub(" ", text)
 
 
 def _names_site(text: str, site: str | None, host: str) -> bool:
@@ -279,7 +289,10 @@ def _is_segment(part: str, whole: str, site: str | None = None, host: str = "",
     # the words first, their places only when the part opens or closes the whole (most pairs fail before)
     ww = list(map(str.casefold, _WORD_SPANS.findall(whole_n)))
     n = len(pw)
-    if not pw or n >= len(ww) or n * 2 < len(ww) or (ww[:n] != pw and ww[-n:] != pw):
+    if not pw or n >= len(ww) or (ww[:n] != pw and ww[-n:] != pw):
+        return False
+    smaller = n * 2 < len(ww)
+    if smaller and not (site or host):
         return False
     spans = [(m.start(), m.end()) for m in _WORD_SPANS.finditer(whole_n)]
     if ww[:n] == pw:
@@ -294,7 +307,29 @@ def _is_segment(part: str, whole: str, site: str | None = None, host: str = "",
         return False
     if ok and n * 2 == len(ww):
         return _names_site(other.strip(" |–—:-·•»«"), site, host)
+    if ok and smaller:
+        # the smaller part only when the segment beside it names the site ('Headline | site.ch | Tagline',
+        # 'Headline - Site Name (SN) - SN'): the rest is the site and what it says of itself, not the headline's
+        segments = [p for p in SPACED_SEPARATORS.split(other)[0::2] if p.strip()]
+        if not segments:
+            return False
+        return _segment_names_site((segments[0] if ww[:n] == pw else segments[-1]).strip(" |–—:-·•»«"), site, host)
     return ok
+
+
+def _segment_names_site(segment: str, site: str | None, host: str) -> bool:
+    """A title segment is the site's name, holds it ('Site Name (SN)') or names the host ('petri-heil.ch')."""
+    key, site_key = fold_text(segment), fold_text(site)
+    if not key:
+        return False
+    if site_key and (key == site_key or (len(site_key) >= 4 and site_key in key and len(key) <= 2 * len(site_key))):
+        return True
+    return names_host(segment, host) and len(segment.split()) <= 3
+
+
+_CJK = re.compile(f"[{CJK}]")
+_KANA = re.compile(f"[{KANA}]")
+_HANGUL = re.compile(f"[{HANGUL}]")
 
 
 # authors evidence, strongest first (docs/metadata.md); the cluster merge ranks copies by it too
@@ -405,6 +440,11 @@ def _decide_authors(md: PageMetadata, html: str | None, head: Head, ld: JsonLd, 
     site_names = tuple(x for x in (md.site_name, None if md.publisher_is_person else md.publisher,
                                    _site_label(md.url_host), md.url_host) if x)
     found: dict[str, Byline] = {}
+    # names in Han characters side by side are several people on a Chinese page, one on a Japanese one ('山田 太郎')
+    lang = (head.lang or "").lower()
+    title = head.html_title or ""
+    han_lists = lang.startswith("zh") or (not title.isascii() and not lang.startswith("ja") and _CJK.search(title)
+                                          is not None and _KANA.search(title) is None and _HANGUL.search(title) is None)
     # a text read twice (two marks, a mark and a line) is parsed once; the key says whether it came from a
     # place that states an author (`_AUTHOR_PLACES`), where a name without capitals is read
     parsed_texts: dict[tuple[str, bool], Byline] = {}
@@ -412,7 +452,7 @@ def _decide_authors(md: PageMetadata, html: str | None, head: Head, ld: JsonLd, 
     def parse(text: str, structured: bool) -> Byline:  # the result is only read, never changed
         parsed = parsed_texts.get((text, structured))
         if parsed is None:
-            parsed = parsed_texts[text, structured] = parse_byline(text, site_names, structured)
+            parsed = parsed_texts[text, structured] = parse_byline(text, site_names, structured, han_lists)
         return parsed
 
     def add(kind: str, text: str) -> None:

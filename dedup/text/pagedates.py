@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from typing import Callable, NamedTuple
 
 from dedup.text.dates import TextDate, find_dates, parse_published, url_date
@@ -35,9 +35,11 @@ _MODIFIED_WORDS = (r"update|updated|last\s+updated|modified|last\s+modified|aktu
 # that ASCII text can match, so ASCII text is searched without them (`caseless_finder`'s `ascii_pattern`)
 _OTHER_PUBLISHED_WORDS = (r"опубликовано|дата\s+публикации|опубліковано|publikováno|zveřejněno|نشر\s+في|تاريخ\s+النشر|"
                           r"نشر|发布时间|发布日期|发表于|發布時間|發佈時間|發表於|公開日|投稿日|प्रकाशित|게시일|입력|"
-                          r"δημοσίευση|δημοσιεύθηκε|פורסם|تاریخ\s+انتشار|配信|掲載|发布于")
+                          r"δημοσίευση|δημοσιεύθηκε|פורסם|تاریخ\s+انتشار|配信|掲載|发布于|เผยแพร่|วันที่เผยแพร่|"
+                          r"منتشر\s+شده|انتشار")
 _OTHER_MODIFIED_WORDS = (r"обновлено|оновлено|aktualizováno|آخر\s+تحديث|تحديث|更新时间|更新時間|更新於|更新日|अपडेट|"
-                         r"अद्यतन|수정|ενημέρωση|ενημερώθηκε|עודכן|最終更新|最后更新")
+                         r"अद्यतन|수정|ενημέρωση|ενημερώθηκε|עודכן|最終更新|最后更新|อัปเดต|อัพเดท|แก้ไขล่าสุด|"
+                         r"ปรับปรุงล่าสุด|به‌روزرسانی|بروزرسانی|به\s+روز\s+رسانی")
 _AFTER_LABEL = r"(?:\s+(?:am|on|le|el|il|em|at|op))?\W*$"
 
 
@@ -94,6 +96,8 @@ AGREEMENT_KINDS = 2  # a day stated by this many kinds of evidence outvotes a da
 _DIGIT_TABLE = str.maketrans({chr(zero + i): str(i) for zero in (0x660, 0x6F0, 0x966, 0x9E6, 0xE50, 0xFF10)
                               for i in range(10)})
 _OTHER_DIGIT = re.compile("[\u0660-\u0669\u06f0-\u06f9\u0966-\u096f\u09e6-\u09ef\u0e50-\u0e59\uff10-\uff19]")
+# what may hold a year on such a page: those digits, or a Buddhist-era or Jalali year ('2566', '1401')
+_OTHER_YEARS = re.compile(_OTHER_DIGIT.pattern + r"|25\d\d|1[34]\d\d|[\u0e01-\u0e2e]\.\s?[\u0e01-\u0e2e]\.\s*\d\d")
 # the pages whose lines are looked at for those digits (a search costs ~2 µs a line; a page of another script
 # never holds them): their language writes them, or their title is of such a script
 _OTHER_DIGIT_LANGUAGES = frozenset(("ar", "fa", "ur", "ps", "ckb", "hi", "mr", "ne", "bn", "as", "th", "zh", "ja", "ko"))
@@ -116,9 +120,69 @@ def _find_dates(text: str, day_first: bool, limit: int, short_years: bool = Fals
         return find_dates(text, day_first, limit=limit, short_years=short_years)
     scan = text.translate(_DIGIT_TABLE) if other_digits and _OTHER_DIGIT.search(text) else text
     found = find_dates(scan, day_first, limit=limit, short_years=short_years)
+    if other_digits and _OTHER_CALENDAR_HINT.search(scan):
+        found = _with_other_calendars(scan, found, limit)
     if scan is not text:
         found = [d._replace(raw=text[d.start:d.end].strip()) for d in found]
     return [d if d.has_time else _with_east_asian_clock(text, scan, d) for d in found]
+
+
+# Thai dates count years in the Buddhist era (543 years ahead: '5 มกราคม 2566', '5 ม.ค. 66' are 5 January 2023),
+# Iranian and Afghan sites in the solar hijri (Jalali) calendar ('15 دی 1401' is 5 January 2023): read on the pages
+# whose language or title is of such a script (`other_digits`), where the months name their calendar
+_THAI_MONTHS = (("มกราคม กุมภาพันธ์ มีนาคม เมษายน พฤษภาคม มิถุนายน กรกฎาคม สิงหาคม "
+                 "กันยายน ตุลาคม พฤศจิกายน ธันวาคม").split(),
+                "ม.ค. ก.พ. มี.ค. เม.ย. พ.ค. มิ.ย. ก.ค. ส.ค. ก.ย. ต.ค. พ.ย. ธ.ค.".split())
+_JALALI_MONTHS = "فروردین اردیبهشت خرداد تیر مرداد شهریور مهر آبان آذر دی بهمن اسفند".split()
+_OTHER_CALENDAR_MONTH = {name: i % 12 + 1 for i, name in enumerate(_THAI_MONTHS[0] + _THAI_MONTHS[1])}
+_OTHER_CALENDAR_MONTH.update({name: i + 1 for i, name in enumerate(_JALALI_MONTHS)})
+_THAI_DATE = re.compile(
+    r"(?P<d>[0-3]?\d)\s*(?P<mon>" + "|".join(re.escape(m) for m in _THAI_MONTHS[0] + _THAI_MONTHS[1]) +
+    r")\s*(?:(?:พ\.\s?ศ\.|ค\.\s?ศ\.)\s*)?(?P<y>\d{4}|\d\d)(?!\d)"
+    r"(?:\s*(?:เวลา\s*)?(?P<h>[012]?\d)[:.](?P<mi>[0-5]\d)(?:\s*น\.)?)?")
+_JALALI_DATE = re.compile(r"(?<!\d)(?P<d>[0-3]?\d)\s+(?P<mon>" + "|".join(_JALALI_MONTHS) +
+                          r")(?:\s*ماه)?\s+(?P<y>1[34]\d\d)(?!\d)")
+_OTHER_CALENDAR_HINT = re.compile("[\u0e01-\u0e2e]|" + "|".join(_JALALI_MONTHS))
+_JALALI_EPOCH = (1403, date(2024, 3, 20))  # 1 Farvardin 1403 (Nowruz)
+_JALALI_LEAP = frozenset((1, 5, 9, 13, 17, 22, 26, 30))  # a year's place in the 33-year cycle
+
+
+def jalali_to_gregorian(year: int, month: int, day: int) -> date | None:
+    """The Gregorian day of a solar hijri one (months 1-6 of 31 days, 7-11 of 30, Esfand 29, 30 in a leap year,
+    leap years by the 33-year cycle, counted from a known Nowruz); None when no such day is."""
+    if not (1 <= month <= 12 and 1 <= day <= (31 if month <= 6 else 30)) or (
+            month == 12 and day == 30 and year % 33 not in _JALALI_LEAP):
+        return None
+    epoch_year, epoch = _JALALI_EPOCH
+    step = 1 if year >= epoch_year else -1
+    days = sum(step * (366 if y % 33 in _JALALI_LEAP else 365)
+               for y in (range(epoch_year, year) if step == 1 else range(year, epoch_year)))
+    days += (month - 1) * 31 if month <= 7 else 186 + (month - 7) * 30
+    return date.fromordinal(epoch.toordinal() + days + day - 1)
+
+
+def _with_other_calendars(text: str, found: list[TextDate], limit: int) -> list[TextDate]:
+    """`found` with the Thai Buddhist-era and Jalali dates of the text (in text order, none overlapping one)."""
+    extra: list[TextDate] = []
+    for rx in (_THAI_DATE, _JALALI_DATE):
+        for m in rx.finditer(text):
+            month, year, day_n = _OTHER_CALENDAR_MONTH[m["mon"]], int(m["y"]), int(m["d"])
+            if rx is _JALALI_DATE:
+                day = jalali_to_gregorian(year, month, day_n)
+            else:
+                year = year + 2500 - 543 if year < 100 else year - 543 if year > 2400 else year
+                try:
+                    day = date(year, month, day_n)
+                except ValueError:
+                    day = None
+            if day is None or not 1990 <= day.year <= 2100:
+                continue
+            timed = rx is _THAI_DATE and m["h"] is not None and int(m["h"]) <= 23
+            at = datetime(day.year, day.month, day.day, int(m["h"]) if timed else 0, int(m["mi"]) if timed else 0,
+                          tzinfo=timezone.utc)
+            if not any(d.start < m.end() and m.start() < d.end for d in found + extra):
+                extra.append(TextDate(at, m[0].strip(), timed, m.start(), m.end(), day))
+    return sorted(found + extra, key=lambda d: d.start)[:limit] if extra else found
 
 
 def _with_east_asian_clock(text: str, scan: str, d: TextDate) -> TextDate:
@@ -136,6 +200,10 @@ def _with_east_asian_clock(text: str, scan: str, d: TextDate) -> TextDate:
     return TextDate(at, text[d.start:clock.end()].strip(), True, d.start, clock.end(), d.day)
 
 
+LABELLED_TIME_CHARS = 160
+_LABELLED_TIME = re.compile(
+    r"(?:(?:title|aria-label)\s*=\s*[\"']|>\s*)(?:published|veröffentlicht|publié|publicado|pubblicato|gepubliceerd)"
+    r"(?:\s+(?:on|am|le|el|il|em|op))?\s*:?\s*[\"']?\s*(?:/?>\s*)?(?:<[^<>]*>\s*)*$", re.I)
 DATE_BLOCKS = 12  # the first main-content blocks read for any date line
 LABELLED_LINE_BLOCKS = 200  # the blocks after them read for a labelled one
 
@@ -226,6 +294,13 @@ def decide_dates(html: str | None, head: Head, ld: JsonLd, body: Body, blocks: l
                 if found_mark is not None and found_mark.role == "published":
                     add(published, "markup_published", found_mark.raw, found_mark.pos)
                     break
+    if html and not published:
+        # still none: a <time> anywhere that a publication label stands just before, in its text or as the title of
+        # an icon ('<i class="fa fa-calendar" title="Published"></i> <time datetime=...>' under a long chapter)
+        for pos, _attrs, raw in body.times:
+            if _LABELLED_TIME.search(html, max(0, pos - LABELLED_TIME_CHARS), pos):
+                add(published, "markup_published", raw, pos)
+                break
     # visible date lines near the headline, then in the first blocks
     lines = list(body.window)
     if not _settled(published, modified):
@@ -241,7 +316,7 @@ def decide_dates(html: str | None, head: Head, ld: JsonLd, body: Body, blocks: l
             continue
         # only the line's opening is read for dates (a block may be a long paragraph: not scanned whole)
         opening = line[:DATE_LINE_CHARS]
-        if "20" not in opening and "19" not in opening and not (other_digits and _OTHER_DIGIT.search(opening)):
+        if "20" not in opening and "19" not in opening and not (other_digits and _OTHER_YEARS.search(opening)):
             previous = line  # no year: no date (find_dates needs one)
             continue
         for d in _find_dates(opening, day_first, limit=2, other_digits=other_digits):
@@ -314,7 +389,7 @@ def _labelled_lines(blocks: list[str], day_first: bool, published: list[_DateEvi
     previous = ""
     for i, line in enumerate(blocks):
         if len(line) <= DATE_LINE_CHARS and ("20" in line or "19" in line or (
-                other_digits and _OTHER_DIGIT.search(line))):
+                other_digits and _OTHER_YEARS.search(line))):
             for d in _find_dates(line, day_first, limit=1, other_digits=other_digits):
                 before = line[:d.start]
                 if word_count(before + line[d.end:]) > DATE_LINE_OTHER_WORDS:
@@ -380,9 +455,44 @@ def _choose_published(published: list[_DateEvidence], modified: list[_DateEviden
         other = next((e for e in ordered if e.kind == "date_line_published" and e.day != chosen.day), None)
         if other is not None:
             return other, "metadata_is_update"
+    # the page shows, nearest its headline, a day its metadata calls an update, and not the chosen one: its current
+    # version's date (not a day that is the chosen one with day and month swapped: '08/09/2012' read in the other
+    # order); looked for only where the metadata states an update on another day
+    if chosen.kind in _METADATA_KINDS and len(modified_days) > (chosen.day in modified_days) \
+            and len(kinds_by_day) > 1:
+        seen = _shown_date(ordered, modified, anchor)
+        if seen is not None and seen.day != chosen.day and seen.day in modified_days \
+                and not any(e.day == chosen.day for e in ordered if _is_shown(e)) \
+                and (seen.day.day, seen.day.month) != (chosen.day.month, chosen.day.day):
+            return seen, "shown_date_is_current"
     best_day = max(kinds_by_day, key=lambda d: (len(kinds_by_day[d]) if d not in modified_days else 0,
                                                 d == chosen.day))
     if best_day != chosen.day and best_day not in modified_days and len(kinds_by_day[best_day]) >= AGREEMENT_KINDS \
             and len(kinds_by_day[best_day]) > len(kinds_by_day[chosen.day]):
         return next(e for e in ordered if e.day == best_day), "agreement"
     return chosen, None
+
+
+_METADATA_KINDS = frozenset(("jsonld", "meta", "meta_date", "markup_published"))
+_SHOWN_KINDS = frozenset(("date_line", "date_line_published", "markup_published", "markup_date", "time_element"))
+_ISO_DATE = re.compile(r"\d{4}-\d\d-\d\d")
+
+
+def _is_shown(e: _DateEvidence) -> bool:
+    """Evidence the reader sees beside the headline: a date line, or a dated element's own text (not a
+    machine-readable attribute value such as '2023-11-06T18:19+01:00', nor JSON text shown as a line)."""
+    return e.kind in _SHOWN_KINDS and e.pos >= 0 and _ISO_DATE.match(e.raw) is None and '"' not in e.raw
+
+
+def _shown_date(ordered: list[_DateEvidence], modified: list[_DateEvidence],
+                anchor: tuple[int, int] | None) -> _DateEvidence | None:
+    """The date the page shows nearest its headline, unless the page labels that day as an update."""
+    updated_days = {e.day for e in modified if e.kind in ("date_line_updated", "labelled_line_updated")}
+
+    def distance(e: _DateEvidence) -> int:
+        if e.pos >= BLOCK_LINE_POS or anchor is None:
+            return e.pos
+        return anchor[0] - e.pos if e.pos < anchor[0] else max(0, e.pos - anchor[1])
+
+    shown = [e for e in ordered if _is_shown(e) and e.day not in updated_days and not _MODIFIED_LABEL(e.raw[:40])]
+    return min(shown, key=distance) if shown else None

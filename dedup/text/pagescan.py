@@ -14,7 +14,7 @@ from functools import lru_cache
 from itertools import chain, repeat
 from typing import Iterable
 
-from dedup.text.markup import script_holds_jsonld, tag_attributes
+from dedup.text.markup import head_title, script_holds_jsonld, tag_attributes
 from dedup.text.normalise import caseless_finder, clean_text
 
 HEADLINE_REGION = (-3000, 40000)  # where a byline stands, relative to the headline's start / end
@@ -46,8 +46,6 @@ _PLAIN_META_OR_HEAD_END = re.compile(r'<(?:meta\s+(?:name|property|itemprop)="([
 # characters): their names alone are matched, in the same cases, with the same lookahead; no match of this
 # pattern holds a '<' but its first, so none hides another's start
 _HEAD_SCAN = re.compile(_PLAIN_META_OR_HEAD_END.pattern[:-1] + r"|(?:script|h1|time|SCRIPT|H1|TIME|Script)(?=[\s>/]))")
-_TITLE_START = re.compile(r"<[tT][iI][tT][lL][eE](?=[\s>])")
-_TITLE_END = re.compile(r"</[tT][iI][tT][lL][eE]\s*>")
 _HTML_LANG = re.compile(r"<[hH][tT][mM][lL]\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})?)")
 # the attributes of a <meta> that are read: its key (property, name, itemprop) and content; one pattern
 # rather than every attribute parsed (`data-name=` is not `name=`); the lookahead (every character that
@@ -96,13 +94,8 @@ def read_head(html: str) -> Head:
                 break
             pos = gt + 1
             _read_meta(html, m.end(), gt, meta)
-    html_title = None
-    title = _TITLE_START.search(html, 0, end)
-    title_end = html.find(">", title.end(), end) + 1 if title is not None else 0
-    if title_end > 0:
-        close = _TITLE_END.search(html, title_end, title_end + 3000)
-        if close:
-            html_title = clean_text(html[title_end:close.start()])
+    # (a head longer than the scan, no '</head' in it: its <title> is looked for a bounded way further)
+    html_title = head_title(html, end, end_match is None and end == HEAD_SCAN_CHARS)
     lang_match = _HTML_LANG.search(html, 0, min(len(html), 5000))
     return Head(meta, _canonical_link(html, end), html_title, lang_match.group(1).lower() if lang_match else None,
                 end, tag_starts)

@@ -75,23 +75,25 @@ def names_host(part: str, host: str) -> bool:
         len(lbl) >= 4 and (lbl.startswith(key) or key.startswith(lbl)) for lbl in labels[:-1]))
 
 
-def _names_any(seg: str, keys: Collection[str], host: str = "") -> bool:
+def _names_any(seg: str, keys: Collection[str], host: str = "", holding_at_most: int = 0) -> bool:
     """The segment, folded, is one of the site's keys (its name, publisher or an author), holds one or is held
-    by one (both of 4+ characters), or names the `host`."""
+    by one (both of 4+ characters), or names the `host`. `holding_at_most`: a segment that holds a key counts
+    only when at most that many times the key's length (0: any)."""
     k = fold_text(seg)
-    return bool(k) and (any(k == key or (len(k) >= 4 and len(key) >= 4 and (k in key or key in k)) for key in keys)
+    return bool(k) and (any(k == key or (len(k) >= 4 and len(key) >= 4 and (
+        k in key or (key in k and (not holding_at_most or len(k) <= holding_at_most * len(key))))) for key in keys)
                         or (bool(host) and names_host(seg, host)))
 
 
 # the spaced separators a title states its site at ('Headline | Site', 'Headline - Site')
-_SPACED_SEPARATORS = re.compile(r"(\s+[|–—:•·»«~/]\s+|\s+-\s+|\s*\|\s*)")
+SPACED_SEPARATORS = re.compile(r"(\s+[|–—:•·»«~/]\s+|\s+-\s+|\s*\|\s*)")
 
 
 def strip_site(title: str, site: str | None, authors: list[str]) -> str:
     """'Headline | Section | Site' -> 'Headline' when the page states the site name: the last (or
     first) segment is dropped when it names the site (or the page's author: 'Headline | Jane Doe'),
     then short section segments with the same separator next to it."""
-    parts = _SPACED_SEPARATORS.split(title)
+    parts = SPACED_SEPARATORS.split(title)
     if len(parts) < 3:
         return title
     segments, seps = parts[0::2], [p.strip() for p in parts[1::2]]
@@ -100,11 +102,22 @@ def strip_site(title: str, site: str | None, authors: list[str]) -> str:
         return title
 
     def names_site(seg: str) -> bool:
-        return _names_any(seg, keys)
+        # (a segment that holds the name within a longer text is a headline mentioning the site: 'Schneekarten
+        # auf Gipfelbuch.ch')
+        return _names_any(seg, keys, holding_at_most=2)
 
-    if names_site(segments[-1]) and not names_site(segments[0]):
-        kept = segments[:-1]
-        site_sep = seps[-1]
+    # the site's segment: the last, or the site's own name before a short tagline ('Headline » gizmeo.eu | inside the
+    # machine'; not before a longer part, which may be the post's own title: 'Tagline - Site - Blog - Post title')
+    site_key = fold_text(site)
+    site_at = next((i for i in range(1, len(segments) - 1) if site_key and fold_text(segments[i]) == site_key), 0) \
+        or (len(segments) - 1 if names_site(segments[-1]) else 0)
+    if site_at and site_at < len(segments) - 1:
+        tail = [_word_count(seg) for seg in segments[site_at + 1:]]
+        if max(tail) > 4 or sum(tail) > _word_count(" ".join(segments[:site_at])):
+            site_at = len(segments) - 1 if names_site(segments[-1]) else 0
+    if site_at and not names_site(segments[0]):
+        kept = segments[:site_at]
+        site_sep = seps[site_at - 1]
         # a short section before the site: after the site's own separator or a breadcrumb one
         # ('Headline | News | Site', 'Headline : Section | Site'), never after a dash, which headlines use
         while len(kept) >= 2 and len(kept[-1].split()) <= 3 and (

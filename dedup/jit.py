@@ -1,5 +1,5 @@
 """jit: how dedup compiles its numeric kernels with numba, one policy for every kernel (the MinHash
-signatures, the LSH buckets, the components, the block model's tree walk)."""
+signatures, the LSH buckets, the components, the block model's tree walk and its page columns)."""
 
 from __future__ import annotations
 

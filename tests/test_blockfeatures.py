@@ -4,6 +4,8 @@ story-end features (the span of prose, the sections)."""
 
 from __future__ import annotations
 
+import gzip
+import math
 import re
 
 import numpy as np
@@ -15,6 +17,7 @@ from dedup.text.blockfeatures import CASELESS_CAPITAL_RATE, FEATURE_NAMES, _span
 from dedup.text.blockmodel import PROSE_LINE_WORDS, prose_words, shipped_model, whole_page_model
 from dedup.text.layout import Line
 from dedup.text.normalise import tidy_spaces
+from conftest import shared_path
 from dedup.text.wordcount import spaceless_words
 
 _TEXT = st.text(st.characters(codec=None), max_size=50) | st.text(
@@ -139,3 +142,101 @@ def test_compiled_tree_walk_is_the_numpy_walk(seed, n, whole):
 def test_separator_test_is_the_character_class(text):
     from dedup.text.blockfeatures import _has_separator
     assert _has_separator(text) == (re.search("[|•·»›]", text) is not None)
+
+
+# ----------------------------------------------------------------------------------------------
+# the compiled page columns against the numpy expressions they replaced (the same bits, so the same model
+# decisions): random pages, and the real pages of two corpora through both of the models' line readers
+
+def _numpy_features(lines: list[Line], title: str | None, story_end: bool = True) -> np.ndarray:
+    """`block_features` as numpy expressions, the form before `_page_columns` was compiled."""
+    from dedup.text.blockfeatures import (_IS_TITLE, BASE_FEATURE_NAMES, LINK_HEAVY, LONG_PARAGRAPH_WORDS,
+                                          PROSE_WORDS, SPAN_COSTS, _line_row, _norm)
+    n = len(lines)
+    if n == 0:
+        return np.zeros((0, len(FEATURE_NAMES if story_end else BASE_FEATURE_NAMES)))
+    title_norm = _norm(title) if title else ""
+    X = np.array([_line_row(line, title_norm, frozenset(title_norm.split())) for line in lines], dtype=np.float64)
+    idx = np.arange(n)
+    words = np.expm1(X[:, 0])
+    long_par = (words >= LONG_PARAGRAPH_WORDS) & (X[:, 2] < LINK_HEAVY)
+    body = np.flatnonzero(long_par)
+    if len(body):
+        first, last = body[0], body[-1]
+        pos = np.searchsorted(body, idx)
+        dist = np.minimum(np.where(pos > 0, idx - body[np.maximum(pos - 1, 0)], n),
+                          np.where(pos < len(body), body[np.minimum(pos, len(body) - 1)] - idx, n))
+    else:
+        first, last = n, -1
+        dist = np.full(n, n)
+    titles = np.flatnonzero(X[:, _IS_TITLE] > 0)
+    title_at = titles[0] if len(titles) else -1
+    total_words = max(1.0, words.sum())
+    place = np.stack([
+        idx / n, (idx < first).astype(float), (idx > last).astype(float), np.log1p(np.minimum(dist, 50)),
+        (idx < title_at).astype(float) if title_at >= 0 else np.zeros(n),
+        np.full(n, 1.0 if title_at >= 0 else 0.0), np.full(n, math.log1p(total_words)), words / total_words], axis=1)
+    padded = np.zeros((n + 4, 5))
+    padded[2:-2] = X[:, [0, 2, 5, 9, 10]]
+    neighbours = np.concatenate([padded[1:-3], padded[3:-1], padded[0:-4], padded[4:]], axis=1)
+    cols3 = np.stack([X[:, 2], X[:, 0], long_par], axis=1)
+    csum = np.concatenate([np.zeros((1, 3)), np.cumsum(cols3, axis=0)])
+    lo, hi = np.maximum(idx - 3, 0), np.minimum(idx + 4, n)
+    window = (csum[hi] - csum[lo]) / (hi - lo)[:, None]
+    if not story_end:
+        return np.concatenate([X, place, neighbours, window], axis=1)
+    link = X[:, 2]
+    prose = np.where((words >= PROSE_WORDS) & (link < LINK_HEAVY), words * (1 - link), 0.0)
+    cols = []
+    for cost in SPAN_COSTS:
+        cum = np.concatenate([[0.0], np.cumsum(prose - cost)])
+        gain = cum[1:] - np.minimum.accumulate(cum[:-1])
+        end = int(np.argmax(gain))
+        start, end = (-1, -2) if gain[end] <= 0 else (end - int(np.argmin(cum[end::-1])), end)
+        cols += [((idx >= start) & (idx <= end)).astype(float),
+                 np.log1p(np.maximum(idx - end, 0)) if end >= 0 else np.zeros(n),
+                 np.log1p(np.maximum(start - idx, 0)) if start >= 0 else np.zeros(n)]
+    cum = np.cumsum(prose)
+    total = max(1.0, float(cum[-1]))
+    cols += [(total - cum) / total, (cum - prose) / total]
+    section = np.cumsum((X[:, 6] + X[:, 7]) > 0)
+    m = int(section[-1]) + 1
+    sec_words = np.maximum(1.0, np.bincount(section, weights=words, minlength=m))
+    sec_link = np.bincount(section, weights=words * link, minlength=m)
+    sec_long = np.bincount(section, weights=np.where(words >= LONG_PARAGRAPH_WORDS, words, 0.0), minlength=m)
+    cols += [(sec_link / sec_words)[section], (sec_long / sec_words)[section],
+             np.log1p(np.bincount(section, minlength=m))[section], np.log1p(sec_words)[section]]
+    return np.concatenate([X, place, neighbours, window, np.stack(cols, axis=1)], axis=1)
+
+
+_LINE = st.builds(lambda text, tag, links, title: Line(" ".join(text.split()), tag, links, links // 20 + 1),
+                  _TEXT | st.just(PROSE) | st.just("Headline of the story") | st.just("word " * 12),
+                  st.sampled_from(["p", "", "h1", "h2", "h4", "pre", "li"]), st.integers(0, 300), st.booleans())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_LINE, max_size=30), st.none() | st.just("Headline of the story") | _TEXT, st.booleans())
+def test_compiled_page_columns_are_the_numpy_expressions(lines, title, story_end):
+    lines = [ln for ln in lines if ln.text]
+    got, expected = block_features(lines, title, story_end), _numpy_features(lines, title, story_end)
+    assert got.shape == expected.shape and got.tobytes() == expected.tobytes()
+
+
+@pytest.mark.parametrize("corpus", ["dragnet", "cleaneval"])
+def test_compiled_page_columns_on_real_pages(corpus):
+    from resiliparse.parse.html import HTMLTree
+
+    from dedup.text.blockmodel import main_content_lines, whole_page_lines
+    from dedup.text.extract import decode_html
+    pages = sorted(shared_path("corpora", corpus, "input").glob("*.html*"))[:80]
+    assert pages
+    checked = 0
+    for page in pages:
+        data = page.read_bytes()
+        tree = HTMLTree.parse(decode_html(gzip.decompress(data) if page.suffix == ".gz" else data))
+        for lines, story_end in ((main_content_lines(tree), True), (whole_page_lines(tree), False)):
+            got, expected = block_features(lines, tree.title, story_end), _numpy_features(lines, tree.title, story_end)
+            assert got.tobytes() == expected.tobytes(), page.name
+            checked += len(lines)
+        del tree
+    assert checked > 1000

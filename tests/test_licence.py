@@ -535,3 +535,15 @@ def test_bench_licence_accuracy(bench_crawl):
     assert total >= 400
     assert hits / total >= 0.98, (hits, total)
     assert statistics.median(times) < 0.005
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=20), st.text(max_size=40), st.sampled_from(["head", "footer", "jsonld", "media"]),
+       st.floats(0, 1), st.none() | st.text(max_size=12))
+def test_evidence_published_as_asdict_gives_it(kind, value, location, confidence, spdx):
+    import dataclasses
+
+    from dedup.rights.licence import _as_dict
+    e = Evidence(kind, value, location, confidence, spdx)
+    got = _as_dict(e)
+    assert got == dataclasses.asdict(e) and list(got) == [f.name for f in dataclasses.fields(Evidence)]

@@ -8,6 +8,8 @@ import importlib.util
 import math
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dedup.text.blockfeatures import CASELESS_CAPITAL_RATE, FEATURE_NAMES, LONG_PARAGRAPH_WORDS, block_features
 from dedup.text.blockmodel import prose_words
@@ -218,3 +220,21 @@ def test_comparable_tokens_split_spaceless_runs_into_bigrams():
     assert comparable_tokens(["001期小绵羊", "信心100"], words_twice=True) == [
         "001", "001\0", "期小", "小绵", "绵羊", "信心", "100", "100\0"]
     assert comparable_tokens(words, words_twice=True) is words
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(st.characters(codec=None), max_size=60) | st.text(st.sampled_from("ab ’—中ไ한ب\ud800 "), max_size=40))
+def test_script_tests_on_the_non_ascii_characters_are_the_regex_on_the_text(text):
+    from dedup.text import wordcount as wc
+    assert wc.non_ascii(text) == "".join(c for c in text if not c.isascii())
+    assert wc.holds_spaceless(text) == (wc._SPACELESS.search(text) is not None)
+    plain = None if not wc._SPACELESS.search(text) else (
+        len(wc._NOT_SPACED.sub(" ", text).split()) + len(wc._HAN_KANA.findall(text)) / wc.HAN_KANA_CHARS_PER_WORD
+        + len(wc._BRAHMIC.findall(text)) / wc.BRAHMIC_CHARS_PER_WORD)
+    assert wc.spaceless_words(text) == plain
+    assert wc.caseless_words(text) == (len(wc._CASELESS_WORD.findall(text)) if wc._CASELESS.search(text) else 0)
+    tokens = text.split()
+    if not any(wc._SPACELESS.search(t) for t in tokens):
+        assert wc.comparable_tokens(tokens) is tokens
+    else:
+        assert wc.comparable_tokens(tokens) is not tokens

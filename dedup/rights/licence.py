@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import html as html_lib
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from dedup.rights.attribution import agency_from_credit, jsonld_types
 from dedup.text.normalise import without_userinfo, word_runs
@@ -84,6 +84,12 @@ _CC_URL = re.compile(
     r"(?:/(?:(?:deed|legalcode)(?:\.[a-z]{2,3}(?:[-_][a-z0-9]{2,4})?)?(?:\.txt|\.html?)?|rdf)?)?/?$"
 )
 _PORT_WORDS = {"deed", "legalcode", "rdf"}
+
+
+def _as_dict(e: Evidence) -> dict:
+    """`dataclasses.asdict(e)`: its fields in order (strings, a float, None: nothing to copy deeply); asdict's
+    recursive copy cost ~2 % of the ingest."""
+    return {"kind": e.kind, "value": e.value, "location": e.location, "confidence": e.confidence, "spdx": e.spdx}
 
 
 def _published(evidence: dict) -> dict:
@@ -469,7 +475,7 @@ def decide_licence(evidence: list[Evidence]) -> dict:
         "licence_class": licence_class(spdx),
         "licence_scope": scope,
         "licence_url": without_userinfo(url) if url else url,
-        "licence_evidence": [_published(asdict(e)) for e in evidence],
+        "licence_evidence": [_published(_as_dict(e)) for e in evidence],
         "licence_conflict": conflict,
     }
 

@@ -18,6 +18,7 @@ import re
 
 import numpy as np
 
+from dedup.jit import jit
 from dedup.text.layout import Line
 from dedup.text.wordcount import (CASELESS_END_PUNCT, SPACELESS_END_PUNCT, caseless_commas, caseless_sentence_starts,
                                   caseless_words, spaceless_commas, spaceless_words)
@@ -94,7 +95,7 @@ FEATURE_NAMES = (
     # the line's section (from one heading to the next): link share, long-paragraph share, lines, words
     "section_link_share", "section_long_share", "section_log_lines", "section_log_words",
 )
-_NEIGHBOUR_COLUMNS = [0, 2, 5, 9, 10]
+_NEIGHBOUR_COLUMNS = (0, 2, 5, 9, 10)
 _IS_TITLE = FEATURE_NAMES.index("is_title")
 
 
@@ -169,90 +170,185 @@ def _line_row(line: Line, title_norm: str, title_words: frozenset[str]) -> tuple
     )
 
 
-def _window_means(cols: np.ndarray, k: int = 3) -> np.ndarray:
-    """Mean of each column over the line and k lines either side (fewer at the page's ends)."""
-    n = len(cols)
-    idx = np.arange(n)
-    csum = np.concatenate([np.zeros((1, cols.shape[1])), np.cumsum(cols, axis=0)])
-    lo = np.maximum(idx - k, 0)
-    hi = np.minimum(idx + k + 1, n)
-    return (csum[hi] - csum[lo]) / (hi - lo)[:, None]
+_N_BASE_LINE = 18  # the line's own columns (`_line_row`)
+_N_BASE = len(BASE_FEATURE_NAMES)
+# columns that hold log1p of a count or a distance: the kernel writes the argument, numpy takes the logarithm
+# (as it did when these columns were numpy expressions: the same function on the same values)
+_LOG_COLUMNS = np.array([BASE_FEATURE_NAMES.index("log_dist_to_body"),
+                         *(FEATURE_NAMES.index(f"span{cost}_{name}") for cost in SPAN_COSTS
+                           for name in ("log_after", "log_before")),
+                         FEATURE_NAMES.index("section_log_lines"), FEATURE_NAMES.index("section_log_words")])
+_LOG_BASE = _LOG_COLUMNS[_LOG_COLUMNS < _N_BASE]
 
 
 def block_features(lines: list[Line], title: str | None, story_end: bool = True) -> np.ndarray:
     """(n lines, len(FEATURE_NAMES)) float64 matrix for one page; `story_end=False`: the
     BASE_FEATURE_NAMES columns only."""
     n = len(lines)
+    width = len(FEATURE_NAMES if story_end else BASE_FEATURE_NAMES)
     if n == 0:
-        return np.zeros((0, len(FEATURE_NAMES if story_end else BASE_FEATURE_NAMES)))
+        return np.zeros((0, width))
     title_norm = _norm(title) if title else ""
     title_words = frozenset(title_norm.split())
     X = np.array([_line_row(line, title_norm, title_words) for line in lines], dtype=np.float64)
-    idx = np.arange(n)
     words = np.expm1(X[:, 0])
-    long_par = (words >= LONG_PARAGRAPH_WORDS) & (X[:, 2] < LINK_HEAVY)
-    body = np.flatnonzero(long_par)
-    if len(body):
-        first, last = body[0], body[-1]
-        pos = np.searchsorted(body, idx)
-        left = np.where(pos > 0, idx - body[np.maximum(pos - 1, 0)], n)
-        right = np.where(pos < len(body), body[np.minimum(pos, len(body) - 1)] - idx, n)
-        dist = np.minimum(left, right)
-    else:
-        first, last = n, -1
-        dist = np.full(n, n)
-    titles = np.flatnonzero(X[:, _IS_TITLE] > 0)
-    title_at = titles[0] if len(titles) else -1
     total_words = max(1.0, words.sum())
-    place = np.stack([
-        idx / n, (idx < first).astype(float), (idx > last).astype(float), np.log1p(np.minimum(dist, 50)),
-        (idx < title_at).astype(float) if title_at >= 0 else np.zeros(n),
-        np.full(n, 1.0 if title_at >= 0 else 0.0), np.full(n, math.log1p(total_words)),
-        words / total_words,
-    ], axis=1)
-    nb = X[:, _NEIGHBOUR_COLUMNS]
-    padded = np.zeros((n + 4, nb.shape[1]))
-    padded[2:-2] = nb
-    # previous, next, two before, two after (zeros past either end of the page)
-    neighbours = np.concatenate([padded[1:-3], padded[3:-1], padded[0:-4], padded[4:]], axis=1)
-    window = _window_means(np.stack([X[:, 2], X[:, 0], long_par], axis=1))
-    if not story_end:
-        return np.concatenate([X, place, neighbours, window], axis=1)
-    return np.concatenate([X, place, neighbours, window, _story_end(lines, X, words)], axis=1)
+    # the page's columns from the line columns, in one compiled pass: the ~40 numpy operations on arrays of a
+    # few dozen lines they took cost more in calls than in arithmetic (~0.3 ms a page); the same operations
+    # on the same values in the same order, so the same bits (tests/test_blockfeatures.py holds them equal)
+    out = _page_columns(X, words, total_words, math.log1p(total_words), width)
+    logs = _LOG_COLUMNS if story_end else _LOG_BASE
+    out[:, logs] = np.log1p(out[:, logs])
+    return out
 
 
+@jit
+def _page_columns(X: np.ndarray, words: np.ndarray, total_words: float, log_total: float,
+                  width: int) -> np.ndarray:
+    """The feature matrix with its page columns (place, neighbours, window and, when `width` has room, the
+    story's end) computed from the line columns `X`; a column of `_LOG_COLUMNS` holds its log1p's argument."""
+    n = X.shape[0]
+    out = np.zeros((n, width))
+    for i in range(n):
+        for j in range(_N_BASE_LINE):
+            out[i, j] = X[i, j]
+    long_par = np.zeros(n, np.bool_)
+    first, last, title_at = n, -1, -1
+    for i in range(n):
+        long_par[i] = words[i] >= LONG_PARAGRAPH_WORDS and X[i, 2] < LINK_HEAVY
+        if long_par[i]:
+            if last < 0:
+                first = i
+            last = i
+        if title_at < 0 and X[i, _IS_TITLE] > 0:
+            title_at = i
+    # distance to the nearest long paragraph (n where there is none on that side)
+    left = np.full(n, n, np.int64)
+    right = np.full(n, n, np.int64)
+    prev = -1
+    for i in range(n):
+        if prev >= 0:
+            left[i] = i - prev
+        if long_par[i]:
+            prev = i
+    nxt = -1
+    for i in range(n - 1, -1, -1):
+        if long_par[i]:
+            nxt = i
+        if nxt >= 0:
+            right[i] = nxt - i
+    c = _N_BASE_LINE
+    for i in range(n):
+        out[i, c] = i / n
+        out[i, c + 1] = 1.0 if i < first else 0.0
+        out[i, c + 2] = 1.0 if i > last else 0.0
+        out[i, c + 3] = min(min(left[i], right[i]), 50)
+        out[i, c + 4] = 1.0 if title_at >= 0 and i < title_at else 0.0
+        out[i, c + 5] = 1.0 if title_at >= 0 else 0.0
+        out[i, c + 6] = log_total
+        out[i, c + 7] = words[i] / total_words
+    # neighbours: previous, next, two before, two after (zeros past either end of the page)
+    c += 8
+    for k, shift in enumerate((-1, 1, -2, 2)):
+        for i in range(n):
+            at = i + shift
+            if 0 <= at < n:
+                for m in range(5):
+                    out[i, c + 5 * k + m] = X[at, _NEIGHBOUR_COLUMNS[m]]
+    # a window of 3 lines either side: the mean of (link share, log words, long paragraph)
+    c += 20
+    csum = np.zeros((n + 1, 3))
+    for i in range(n):
+        csum[i + 1, 0] = csum[i, 0] + X[i, 2]
+        csum[i + 1, 1] = csum[i, 1] + X[i, 0]
+        csum[i + 1, 2] = csum[i, 2] + (1.0 if long_par[i] else 0.0)
+    for i in range(n):
+        lo = max(i - 3, 0)
+        hi = min(i + 4, n)
+        for m in range(3):
+            out[i, c + m] = (csum[hi, m] - csum[lo, m]) / (hi - lo)
+    c += 3
+    if width > c:
+        _story_end(X, words, out, c)
+    return out
+
+
+@jit(inline="always")
 def _span(score: np.ndarray) -> tuple[int, int]:
     """(first, last) line of the contiguous run with the largest sum of `score`; (-1, -2) if none is positive."""
-    cum = np.concatenate([[0.0], np.cumsum(score)])
-    gain = cum[1:] - np.minimum.accumulate(cum[:-1])
-    last = int(np.argmax(gain))
-    if gain[last] <= 0:
+    n = score.shape[0]
+    cum = np.zeros(n + 1)
+    for i in range(n):
+        cum[i + 1] = cum[i] + score[i]
+    # gain[i] = cum[i + 1] - min(cum[:i + 1]); the first largest gain ends the run
+    low = cum[0]
+    last, best = 0, cum[1] - low
+    for i in range(1, n):
+        low = min(low, cum[i])
+        gain = cum[i + 1] - low
+        if gain > best:
+            last, best = i, gain
+    if best <= 0:
         return -1, -2
-    return last - int(np.argmin(cum[last::-1])), last
+    # its start: the last of the smallest sums before it
+    first, low = last, cum[last]
+    for j in range(last - 1, -1, -1):
+        if cum[j] < low:
+            first, low = j, cum[j]
+    return first, last
 
 
-def _story_end(lines: list[Line], X: np.ndarray, words: np.ndarray) -> np.ndarray:
+@jit(inline="always")
+def _story_end(X: np.ndarray, words: np.ndarray, out: np.ndarray, c: int) -> None:
     """Where the story's prose starts and ends, and what a line's section says: chrome after the story
     (author boxes, teaser lists under a heading, credits, comment threads) sits outside the span of prose,
-    or in a section of short linked lines."""
-    n = len(lines)
-    idx = np.arange(n)
-    link = X[:, 2]
-    prose = np.where((words >= PROSE_WORDS) & (link < LINK_HEAVY), words * (1 - link), 0.0)
-    cols = []
-    for cost in SPAN_COSTS:
+    or in a section of short linked lines. Written into `out` from column `c`."""
+    n = X.shape[0]
+    prose = np.zeros(n)
+    for i in range(n):
+        if words[i] >= PROSE_WORDS and X[i, 2] < LINK_HEAVY:
+            prose[i] = words[i] * (1 - X[i, 2])
+    for k in range(2):
+        cost = SPAN_COSTS[k]
         first, last = _span(prose - cost)
-        cols += [((idx >= first) & (idx <= last)).astype(float),
-                 np.log1p(np.maximum(idx - last, 0)) if last >= 0 else np.zeros(n),
-                 np.log1p(np.maximum(first - idx, 0)) if first >= 0 else np.zeros(n)]
-    cum = np.cumsum(prose)
-    total = max(1.0, float(cum[-1]))
-    cols += [(total - cum) / total, (cum - prose) / total]
-    section = np.cumsum((X[:, 6] + X[:, 7]) > 0)  # a heading (h1-h6) opens a section
-    m = int(section[-1]) + 1
-    sec_words = np.maximum(1.0, np.bincount(section, weights=words, minlength=m))
-    sec_link = np.bincount(section, weights=words * link, minlength=m)
-    sec_long = np.bincount(section, weights=np.where(words >= LONG_PARAGRAPH_WORDS, words, 0.0), minlength=m)
-    cols += [(sec_link / sec_words)[section], (sec_long / sec_words)[section],
-             np.log1p(np.bincount(section, minlength=m))[section], np.log1p(sec_words)[section]]
-    return np.stack(cols, axis=1)
+        for i in range(n):
+            out[i, c] = 1.0 if first <= i <= last else 0.0
+            out[i, c + 1] = max(i - last, 0) if last >= 0 else 0
+            out[i, c + 2] = max(first - i, 0) if first >= 0 else 0
+        c += 3
+    cum = np.zeros(n)
+    acc = 0.0
+    for i in range(n):
+        acc += prose[i]
+        cum[i] = acc
+    total = max(1.0, cum[n - 1])
+    for i in range(n):
+        out[i, c] = (total - cum[i]) / total
+        out[i, c + 1] = (cum[i] - prose[i]) / total
+    c += 2
+    # a heading (h1-h6) opens a section
+    section = np.zeros(n, np.int64)
+    s = 0
+    for i in range(n):
+        if X[i, 6] + X[i, 7] > 0:
+            s += 1
+        section[i] = s
+    m = s + 1
+    sec_words = np.zeros(m)
+    sec_link = np.zeros(m)
+    sec_long = np.zeros(m)
+    sec_lines = np.zeros(m, np.int64)
+    for i in range(n):
+        b = section[i]
+        sec_words[b] += words[i]
+        sec_link[b] += words[i] * X[i, 2]
+        sec_long[b] += words[i] if words[i] >= LONG_PARAGRAPH_WORDS else 0.0
+        sec_lines[b] += 1
+    for b in range(m):
+        sec_words[b] = max(1.0, sec_words[b])
+    for i in range(n):
+        b = section[i]
+        out[i, c] = sec_link[b] / sec_words[b]
+        out[i, c + 1] = sec_long[b] / sec_words[b]
+        out[i, c + 2] = sec_lines[b]
+        out[i, c + 3] = sec_words[b]

@@ -110,9 +110,11 @@ def whole_page_model() -> TreeModel:
 def load_models() -> None:
     """Load both models and their compiled walk (numba's cache read, or a compile on a cold one) now: done
     lazily by a process's first page, ~0.6 s, it counted against that page's time budget, and on a busy
-    machine the first page of each worker became an `extract_timeout` reject (the bench crawl lost two)."""
+    machine the first page of each worker became an `extract_timeout` reject (the bench crawl lost two). The
+    compiled page columns of `block_features` too."""
     for model in (shipped_model(), whole_page_model()):
         model.predict(np.zeros((1, len(model.features))))
+    block_features([Line("A line", "p", 0, 0)], None)
 
 
 MIN_MAIN_CHARS = 50  # a main-content pass that keeps less than this falls back to the whole page

@@ -547,7 +547,7 @@ def headline_lines(kept: Sequence[str], headlines: Sequence[str | None]) -> list
         return []
     taken, left = set(found), 0
     for i, line in enumerate(kept):
-        if i not in taken and any(c.isalpha() for c in line) and not is_date_line(line):
+        if i not in taken and any(map(str.isalpha, line)) and not is_date_line(line):
             left += len(line)
             if left >= MIN_KEPT_CHARS:
                 return found

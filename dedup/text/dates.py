@@ -97,7 +97,7 @@ def is_date_line(block: str, norm: str | None = None) -> bool:
     '2023年1月5日', 'Publié le 12 février 2021 à 10h30'), a line is one when a full date (day, month, year) stands
     in it and every word beside the dates and their clock times is a word of dates (`_WORLD_DATE_VOCAB`: weekdays,
     'veröffentlicht am', 'mis à jour le', 'Uhr'...) or a number."""
-    if len(block) > DATE_LINE_MAX_CHARS or not any(c.isdigit() for c in block):
+    if len(block) > DATE_LINE_MAX_CHARS or not any(map(str.isdigit, block)):  # (map: no generator frame)
         return False
     words = (norm if norm is not None else normalise_text(block)).split()
     if not words or len(words) > 14:

@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 from dedup.text.scripts import SPACELESS_BROAD
+from dedup.text.wordcount import non_ascii
 
 
 IDENTIFY_CHARS = 2000
@@ -68,7 +69,7 @@ def identify(text: str | None) -> tuple[str | None, float | None]:
     if not text:
         return None, None
     sample = " ".join(text[:IDENTIFY_CHARS].split())  # fastText reads one line
-    if not any(ch.isalpha() for ch in sample):
+    if not any(map(str.isalpha, sample)):
         return None, None
     best = _detector().detect(_fold_shouting(sample), model="lite", k=1)[0]
     code = str(best["lang"])
@@ -106,7 +107,7 @@ def unit_language(text: str | None) -> str | None:
     if not text:
         return None
     sample = text[:IDENTIFY_CHARS]
-    if sample.isascii() or not _SPACELESS_SCRIPT.search(sample):
+    if sample.isascii() or not _SPACELESS_SCRIPT.search(non_ascii(sample)):
         return None
     return identify(text)[0]
 

@@ -28,6 +28,15 @@ _SPACELESS = re.compile(f"[{HAN_KANA}{BRAHMIC}]")
 _HAN_KANA = re.compile(f"[{HAN_KANA}]")
 _BRAHMIC = re.compile(f"[{BRAHMIC}]")
 _NOT_SPACED = re.compile(f"[{HAN_KANA}{BRAHMIC}{CJK_PUNCT}]+")
+_ASCII_BYTES = bytes(range(128))
+
+
+def non_ascii(text: str) -> str:
+    """The non-ASCII characters of a text, in order: what a search for characters of the scripts below needs to
+    look at. Deleting the ASCII bytes of the UTF-8 in C leaves whole characters (a multi-byte character's bytes
+    are all >= 128); a regex character class tests every character in Python's engine, ~10x the time on a line
+    of English with a curly quote (docs/benchmarks.md, speed round 8)."""
+    return text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")
 
 # what ends a sentence or a clause in those scripts (the Latin marks are `blockfeatures._END_PUNCT`)
 SPACELESS_END_PUNCT = tuple("。！？」』）】》〉．｡｣…：；＂＇")
@@ -38,7 +47,7 @@ SPACELESS_COMMAS = ("，", "、", "､")
 def holds_spaceless(text: str) -> bool:
     """Does a text hold a character of a script written without spaces (Han, kana, Thai, Lao, Khmer, Myanmar,
     Tibetan)?"""
-    return not text.isascii() and _SPACELESS.search(text) is not None
+    return not text.isascii() and _SPACELESS.search(non_ascii(text)) is not None
 
 
 def spaceless_words(text: str) -> float | None:
@@ -46,7 +55,7 @@ def spaceless_words(text: str) -> float | None:
     its other words (runs between spaces and that punctuation) plus its Han / kana characters over
     HAN_KANA_CHARS_PER_WORD and its Thai-family characters over BRAHMIC_CHARS_PER_WORD. None for a text
     without such characters (the caller counts it by its spaces, as it always did)."""
-    if text.isascii() or not _SPACELESS.search(text):
+    if text.isascii() or not _SPACELESS.search(non_ascii(text)):
         return None
     han_kana = len(_HAN_KANA.findall(text))
     brahmic = len(_BRAHMIC.findall(text))
@@ -82,7 +91,8 @@ def comparable_tokens(tokens: list[str], words_twice: bool = False) -> list[str]
     marked, so that a number weighs about as much as the ~2 bigrams of a word beside it ('001期小绵羊' is
     not '005期小绵羊', as 'Step 2' is not 'Step 1'). `tokens` itself when none holds such a character
     (English, German, Korean...: compared by their words exactly as before)."""
-    if all(t.isascii() or not _SPACELESS.search(t) for t in tokens):
+    joined = " ".join(tokens)  # (whether any token holds such a character: one test of all of them)
+    if joined.isascii() or not _SPACELESS.search(non_ascii(joined)):
         return tokens
     out: list[str] = []
 
@@ -137,7 +147,7 @@ _CASELESS_WORD = re.compile(f"(?:^| )(?=[{_CASELESS_RANGES}])")
 def caseless_words(text: str) -> int:
     """The words of a text that start with a letter (or mark) of a script without letter case (0 for a text
     without such characters: ASCII, Latin, Greek, Cyrillic, CJK...)."""
-    if text.isascii() or not _CASELESS.search(text):
+    if text.isascii() or not _CASELESS.search(non_ascii(text)):
         return 0
     return len(_CASELESS_WORD.findall(text))
 

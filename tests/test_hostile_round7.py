@@ -136,6 +136,18 @@ def test_a_zstd_warc_cut_or_damaged_keeps_what_comes_before_and_names_the_damage
     assert "Dictionary mismatch" in got[0]["reject_detail"]
 
 
+def test_a_zstd_warc_whose_first_frame_lost_its_magic_reads_the_frames_after_it(tmp_path: Path) -> None:
+    """A fuzzer find (seed 97): a bit flip in the first frame's magic made the file no zstd file at all to the
+    sniffing, so the whole file was one `unknown_format` reject and its sound records were never read. As a
+    damaged first gzip member, the first frame is a `zstd_error` and the frames after it are read."""
+    data = bytearray(per_record(RECORDS))
+    data[2] ^= 0x02   # 28 b5 2f fd -> 28 b5 2d fd
+    path = tmp_path / "magic.warc.zst"
+    path.write_bytes(bytes(data))
+    assert [short(r) for r in rows(path)] == [("nodocid", "zstd_error")] + [(f"<urn:uuid:z{n}>", None)
+                                                                           for n in range(1, len(RECORDS))]
+
+
 def _recompressed(src: Path) -> dict[str, tuple[bytes, set[int]]]:
     """Layout -> (the file, the offsets where its frames end: a file cut there is a sound file of fewer frames)."""
     members = gzip_members(src.read_bytes())

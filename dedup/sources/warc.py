@@ -5,7 +5,7 @@ record comes out with `error` set to a short reason code, and the reader resynch
 record (next gzip member or zstd frame, next ``WARC/1.`` line, next ARC header line). Files may be
 gzipped per record (the Common Crawl layout), gzipped as a whole, zstd-compressed (`zstdframes`: per
 record, with a dictionary, or as a whole), or plain; the compression is told by magic bytes, never by
-the file name, and (gzip) past junk bytes or a damaged first member at the start.
+the file name, and past junk bytes or a damaged first gzip member or zstd frame at the start.
 
 Nothing after damage is lost that can be read: what inflates before a gzip error is kept (zlib
 drops the output of the call that fails; it is inflated again); a Content-Length that does not end
@@ -62,7 +62,7 @@ from dedup.sources.http import (GZIP_MAGIC, MAX_HEADER, UNPARSED, agreed_length,
                                 header_text, http_payload, is_http_response, parse_fields, preview, unparsed_note)
 from dedup.sources.salvage import gzip_decoder, salvage
 from dedup.sources.streams import unread_compression, unread_compression_detail
-from dedup.sources.zstdframes import Frames, frame_heads, zstd_start
+from dedup.sources.zstdframes import ZSTD_MAGIC, Frames, frame_heads, zstd_start
 
 __all__ = ["RawRecord", "UNPARSED", "iter_records", "sniff_container", "unparsed_note"]
 
@@ -409,8 +409,7 @@ class _Source:
         self._z = None
         self._resync_from = resync_from
         if self._probing and self._member_out == 0:
-            # A false gzip magic found while resynchronising: keep scanning, the damage has
-            # already been reported.
+            # A false gzip magic found while resynchronising: keep scanning, the damage is already reported.
             self._seek_magic(resync_from)
             return
         self.gap = ("gzip_error", detail, member_off)
@@ -1150,6 +1149,10 @@ def _sniff_head(head: bytes) -> tuple[str, str]:
             return kind, "gz"
         tries += 1
         i = head.find(_GZIP_MAGIC3, i + 1)
+    # a zstd file whose first frame lost its magic: a later frame that decodes to a record start, as for gzip
+    j = head.find(ZSTD_MAGIC, 1)   # (the reader reports the bytes before it as damage and goes on from there)
+    if j >= 0 and (plain_at < 0 or j < plain_at) and (kind := _sniff_head(head[j:])[0]) != "unknown":
+        return kind, "zst"
     if plain_kind != "unknown":
         return plain_kind, ""
     return "unknown", "gz" if head.startswith(GZIP_MAGIC) else ""
@@ -1163,8 +1166,7 @@ def sniff_container(path: str | os.PathLike) -> str:
     return _sniff_head(head)[0]
 
 
-def iter_records(path: str | os.PathLike,
-                 max_payload: int = 50 * 1024 * 1024) -> Iterator[RawRecord]:
+def iter_records(path: str | os.PathLike, max_payload: int = 50 * 1024 * 1024) -> Iterator[RawRecord]:
     """Yield every record of a WARC / WET / ARC file (plain, per-record gzip or whole-file gzip).
 
     Opens the file at once, so a missing or unreadable path raises OSError here; from then on bad

@@ -190,6 +190,7 @@ def collect_facts(out: Path, name: str, version: str, url: str | None, run: RunR
     dups = read_columns(out, readable(by_table["duplicates"]), ["doc_id", "licence_spdx", "match", "similarity_to_canonical"])
     rejects = read_columns(out, readable(by_table["rejects"]), ["doc_id", "reason"])
     boiler = read_columns(out, readable(by_table["boilerplate"]), ["domain", "action"])
+    site = site_rows(boiler)  # the site passes' rows; the others are pages' own removals
     cfg = run.config
     nonnull_chars = data["n_chars"].drop_nulls()
     pub = data["published_at"].drop_nulls()
@@ -218,9 +219,9 @@ def collect_facts(out: Path, name: str, version: str, url: str | None, run: RunR
         text_withheld=sum(null_count(out / f.path, "text") for f in by_table["data"]),
         blocks_removed=int(data["blocks_removed"].sum() or 0),
         boilerplate_chars_removed=int(data["boilerplate_chars_removed"].sum() or 0),
-        boilerplate_rows=site_rows(boiler).height,
-        boilerplate_domains=site_rows(boiler)["domain"].n_unique() if site_rows(boiler).height else 0,
-        page_removal_rows=boiler.height - site_rows(boiler).height,
+        boilerplate_rows=site.height,
+        boilerplate_domains=site["domain"].n_unique() if site.height else 0,
+        page_removal_rows=boiler.height - site.height,
         match=count_values(dups["match"].drop_nulls()),
         similarity_min=_round(dups["similarity_to_canonical"].min()) if dups.height else None,
         similarity_median=_round(dups["similarity_to_canonical"].median()) if dups.height else None,

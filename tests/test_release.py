@@ -665,6 +665,21 @@ def test_croissant_has_the_required_properties(release):
             "original_source"} <= columns
 
 
+def test_croissant_fields_are_every_scalar_column_of_the_schemas(release):
+    """Each record set has one cr:Field per scalar column of its table's schema (schemas/*.json), in the
+    schema's order and with its type; list and struct columns are left to the Parquet schema. A hand-kept
+    column list fell behind the schema (title_source, language, modified_at... were missing)."""
+    out, _ = release
+    doc = json.loads((out / CROISSANT).read_text("utf-8"))
+    kinds = {"string": "sc:Text", "int64": "sc:Integer", "double": "sc:Float", "bool": "sc:Boolean"}
+    for record_set, table in (("documents", "documents"), ("duplicates", "duplicates"), ("rejects", "rejects")):
+        fields = next(r for r in doc["recordSet"] if r["@id"] == record_set)["field"]
+        got = [(f["source"]["extract"]["column"], f["dataType"]) for f in fields]
+        expected = [(f.name, "sc:DateTime" if pa.types.is_timestamp(f.type) else kinds[str(f.type)])
+                    for f in schema(table) if not pa.types.is_nested(f.type)]
+        assert got == expected, record_set
+
+
 def test_croissant_validates_without_warnings_and_loads_the_rows(any_release, caplog):
     mlc = pytest.importorskip("mlcroissant", reason="mlcroissant is not installed (pip install mlcroissant)")
     out, manifest = any_release

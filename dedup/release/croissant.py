@@ -76,19 +76,11 @@ CONTEXT = {
     "value": "cr:value",
 }
 
-# Columns described in each record set (scalar columns; list columns are left to the Parquet schema).
-RECORD_SETS = {
-    "documents": ("data", ["doc_id", "cluster_id", "cluster_size", "canonical_reason", "url", "canonical_url",
-                           "domain", "title", "site_name", "text", "n_chars", "content_sha256", "published_at",
-                           "published_at_raw", "fetched_at", "source_file", "source_offset", "warc_record_id",
-                           "licence_spdx", "licence_class", "licence_scope", "licence_url", "copyright_holder",
-                           "copyright_year", "copyright_notice", "original_source", "dateline", "publisher",
-                           "attribution_text"]),
-    "duplicates": ("duplicates", ["doc_id", "cluster_id", "canonical_doc_id", "url", "domain",
-                                  "similarity_to_canonical", "match", "licence_spdx", "licence_class",
-                                  "original_source", "publisher", "fetched_at", "source_file", "source_offset"]),
-    "rejects": ("rejects", ["doc_id", "url", "source_file", "source_offset", "reason", "detail"]),
-}
+# The record sets and the table each describes: a cr:Field per scalar column of the table's schema, in the
+# schema's order (list and struct columns are left to the Parquet schema). The columns come from the schema so
+# that a column added to schemas/*.json is described without another list to keep up (one such list had
+# fallen 14 columns behind documents.json).
+RECORD_SETS = {"documents": "data", "duplicates": "duplicates", "rejects": "rejects"}
 
 
 def croissant_type(t: pa.DataType) -> str:
@@ -145,15 +137,16 @@ def _file_set(facts: ReleaseFacts, table: str) -> dict[str, Any]:
             "encodingFormat": PARQUET_MEDIA_TYPE, "includes": globs}
 
 
-def _record_set(rs_name: str, table: str, columns: list[str]) -> dict[str, Any]:
+def _record_set(rs_name: str, table: str) -> dict[str, Any]:
     sch = table_schema(TABLES[table])
+    columns = [f.name for f in sch if not pa.types.is_nested(f.type)]
     docs = {f["name"]: f.get("doc") for f in definition(TABLES[table])["fields"]}
     set_id = f"{table}-parquet-files"
     fields = [{"@type": "cr:Field", "@id": f"{rs_name}/{col}", "name": col,
                "description": docs.get(col) or COLUMN_DOCS.get(col) or col.replace("_", " "),
                "dataType": croissant_type(sch.field(col).type),
                "source": {"fileSet": {"@id": set_id}, "extract": {"column": col}}}
-              for col in columns if col in sch.names]
+              for col in columns]
     return {"@type": "cr:RecordSet", "@id": rs_name, "name": rs_name,
             "description": definition(TABLES[table])["description"],
             "key": {"@id": f"{rs_name}/doc_id"}, "field": fields}
@@ -176,10 +169,10 @@ def render_croissant(facts: ReleaseFacts) -> dict[str, Any]:
     """croissant.json of the release, as a JSON-LD document."""
     distribution = _distribution(facts)
     record_sets = []
-    for rs_name, (table, columns) in RECORD_SETS.items():
+    for rs_name, table in RECORD_SETS.items():
         if facts.by_table.get(table):
             distribution.append(_file_set(facts, table))
-            record_sets.append(_record_set(rs_name, table, columns))
+            record_sets.append(_record_set(rs_name, table))
     rows = facts.rows
     pub0, pub1 = facts.published
     doc: dict[str, Any] = {

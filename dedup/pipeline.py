@@ -49,7 +49,8 @@ from dedup.neardup.sign import hasher, hasher_params, sign_part, sign_previous
 from dedup.neardup.store import assemble_block, n_blocks, write_meta
 from dedup.partitions import (BYTES_PER_MEMBER, merge_figures, rights_partition, scatter_members, scatter_previous,
                               select_partition)
-from dedup.previous import Previous, carry_previous, load_previous, previous_report, signature_rows
+from dedup.previous import (Previous, carry_previous, load_previous, previous_report, signature_rows,
+                             with_chrome_since)
 from dedup.run_report import FileNotRead, RunReport, from_build
 from dedup.schema import frame
 from dedup.shards import BucketSpill, shard_count
@@ -402,8 +403,8 @@ def stage_write(b: Build) -> dict[str, Any]:
         merge_samples(samples, {(d, k): t for d, k, t in previous.chrome.select("domain", "block_key", "sample_text")
                                 .iter_rows() if t is not None})
     b.phase("shards")
-    outputs, figures = write_tables(b.work.stage_dir, spills, data_spills, chrome, samples,
-                                    merge_page_removals(removals), config, by_char, b.map)
+    outputs, figures = write_tables(b.work.stage_dir, spills, data_spills, with_chrome_since(chrome, previous),
+                                    samples, merge_page_removals(removals), config, by_char, b.map)
     shutil.rmtree(spill_root, ignore_errors=True)
     b.phase(None)
     return {"outputs": outputs, **figures, "_rows": {"input_records": rows, "rejects": dict(sorted(rejects.items()))}}

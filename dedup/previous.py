@@ -44,7 +44,7 @@ class Previous:
     canon: pl.DataFrame  # CANON_COLUMNS + publish_class (the data/<class>/ folder) per canonical
     dups: pl.DataFrame  # DUP_COLUMNS per duplicate
     documents: int  # rows of data/, duplicates/ and rejects/ (each doc_id once)
-    chrome: pl.DataFrame  # boilerplate/: domain, block_key, pages, stories, sample_text
+    chrome: pl.DataFrame  # boilerplate/: domain, block_key, pages, stories, sample_text, chrome_since
 
     def files(self, table: str) -> list[Path]:
         """The Parquet files of one table of the previous release, sorted."""
@@ -128,18 +128,37 @@ def load_previous(path: Path, params: dict, bands: int, rows: int, *, check: boo
     rejected = sum(pq.read_metadata(f).num_rows for f in rej_files)
     chrome_files = sorted((path / "boilerplate").glob("*.parquet"))
     # the site passes' rows (a page's own removals, boilerplate/'s other actions, are not site chrome)
-    chrome = (pl.concat([pl.read_parquet(f, columns=["domain", "block_key", "pages", "stories", "sample_text",
-                                                     "action"]) for f in chrome_files])
-              .pipe(site_rows).drop("action") if chrome_files else
+    chrome = (pl.concat([_chrome_rows(f) for f in chrome_files]).pipe(site_rows).drop("action") if chrome_files else
               pl.DataFrame(schema={"domain": pl.String, "block_key": pl.Int64, "pages": pl.UInt32,
-                                   "stories": pl.UInt32, "sample_text": pl.String}))
+                                   "stories": pl.UInt32, "sample_text": pl.String, "chrome_since": pl.String}))
+    # the release a carried chrome row dates from: its own label, else the previous release itself
+    chrome = chrome.with_columns(pl.col("chrome_since").fill_null(pl.lit(manifest.version)))
     return Previous(path=path, name=manifest.name, version=manifest.version,
                     report=report, changelog=changelog, canon=canon, dups=dups,
                     documents=canon.height + dups.height + rejected,
                     chrome=chrome.with_columns(pl.col("pages").cast(pl.UInt32), pl.col("stories").cast(pl.UInt32)))
 
 
+def _chrome_rows(path: Path) -> pl.DataFrame:
+    """One boilerplate/ file's columns that a next build carries; `chrome_since` null in a release written
+    before boilerplate/ had it (schema version 2: it then fails verify's schema check anyway)."""
+    names = pq.read_schema(path).names
+    cols = ["domain", "block_key", "pages", "stories", "sample_text", "action"]
+    rows = pl.read_parquet(path, columns=cols + [c for c in ("chrome_since",) if c in names])
+    return rows if "chrome_since" in names else rows.with_columns(pl.lit(None, pl.String).alias("chrome_since"))
+
+
 # ---------------------------------------------------------------- decisions and rows against a previous release
+
+def with_chrome_since(chrome: pl.DataFrame, previous: Previous | None) -> pl.DataFrame:
+    """This build's site-chrome rows with `chrome_since`: the release a row was carried from (the earliest
+    one that had it), null for chrome this crawl made. The records carried from a release keep the text that
+    release published, stripped of its chrome only; rehydrate needs to know which chrome that was."""
+    if previous is None:
+        return chrome.with_columns(pl.lit(None, pl.String).alias("chrome_since"))
+    return chrome.join(previous.chrome.select("domain", "block_key", "chrome_since"), on=["domain", "block_key"],
+                       how="left", maintain_order="left")
+
 
 def with_previous_chrome(counts: pl.DataFrame, prior: pl.DataFrame, min_stories: int) -> pl.DataFrame:
     """Site chrome from this crawl's block counts plus the previous release's boilerplate table: a

@@ -21,6 +21,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from dedup.errors import InputError, OutputError
+from dedup.release.changelog import semver_tuple
 from dedup.run_report import RunReport
 from dedup.schema import frame
 from dedup.sources.inputs import InputFile, expand_inputs
@@ -81,11 +82,37 @@ def match_files(names: list[str], crawl: list[str]) -> dict[str, InputFile]:
     return matched
 
 
-def restore_file(inp: InputFile, wanted: dict[int, str], ids: dict[int, str], lookup: dict[str, set[int]],
+def chrome_lookups(out: Path) -> list[dict[str, set[int]]]:
+    """The site chrome a record of OUT may have lost, as `chrome_lookup`s to try in turn: all of OUT's
+    boilerplate/ site rows (its own records), then, for a release built with --previous, the chrome of each
+    earlier release its carried records were published with (rows whose `chrome_since` is that version or
+    older), newest first."""
+    files = sorted((out / "boilerplate").glob("*.parquet"))
+    if not files:
+        return [chrome_lookup(pl.DataFrame(schema={"domain": pl.String, "block_key": pl.Int64}))]
+    frames = []
+    for f in files:
+        names = pq.read_schema(f).names
+        since = "chrome_since" in names  # not in a build written before boilerplate/ schema version 3
+        rows = pl.read_parquet(f, columns=["domain", "block_key", "action"] + (["chrome_since"] if since else []))
+        frames.append(rows if since else rows.with_columns(pl.lit(None, pl.String).alias("chrome_since")))
+    # the site passes' rows only: a page's own removals (the other actions) are made again by extraction
+    chrome = pl.concat(frames).pipe(site_rows)
+    lookups = [chrome_lookup(chrome)]
+    carried = chrome.filter(pl.col("chrome_since").is_not_null())
+    for version in sorted(set(carried["chrome_since"].to_list()), key=semver_tuple, reverse=True):
+        older = [v for v in set(carried["chrome_since"].to_list()) if semver_tuple(v) <= semver_tuple(version)]
+        lookups.append(chrome_lookup(carried.filter(pl.col("chrome_since").is_in(older))))
+    return lookups
+
+
+def restore_file(inp: InputFile, wanted: dict[int, str], ids: dict[int, str], lookups: list[dict[str, set[int]]],
                  max_payload: int) -> dict[int, tuple[str | None, str | None, str | None]]:
     """Read one crawl file and rebuild the final text of the records at the `wanted` offsets
     ({offset: content_sha256}, `ids`: {offset: doc_id}): {offset: (text, reason, detail)}, text None
-    when not restored. A record at that offset with another id is not the record."""
+    when not restored. A record at that offset with another id is not the record. The text is the page's
+    kept blocks less the site chrome of the first of `lookups` whose text has the record's hash (a
+    record carried from an earlier release lost that release's chrome only)."""
     done: dict[int, tuple[str | None, str | None, str | None]] = {}
     for raw in read_input(inp, Counter(), max_payload=max_payload):
         offsets = raw.column("source_offset").to_pylist()
@@ -101,13 +128,15 @@ def restore_file(inp: InputFile, wanted: dict[int, str], ids: dict[int, str], lo
             if row["reject_reason"] is not None:
                 done[offset] = (None, UNUSABLE, f"{row['reject_reason']}: {row['reject_detail']}")
                 continue
-            kept, _, _ = final_blocks(row["blocks"], row["block_keys"], row["domain"], lookup, row["title"],
-                                      row["heading_keys"])
-            text = join_blocks(kept)
-            if text_hash(text) == wanted[offset]:
+            texts = (join_blocks(final_blocks(row["blocks"], row["block_keys"], row["domain"], lookup, row["title"],
+                                              row["heading_keys"])[0]) for lookup in lookups)
+            first = next(texts)
+            text = first if text_hash(first) == wanted[offset] else next(
+                (t for t in texts if text_hash(t) == wanted[offset]), None)
+            if text is not None:
                 done[offset] = (text, None, None)
             else:
-                done[offset] = (None, CHANGED, f"sha256 of the rebuilt text is {text_hash(text)}, the record says "
+                done[offset] = (None, CHANGED, f"sha256 of the rebuilt text is {text_hash(first)}, the record says "
                                                f"{wanted[offset]}")
     return done
 
@@ -123,12 +152,7 @@ def rehydrate(out: Path, crawl: list[str], to: Path, *, overwrite: bool = False)
     if to.resolve() == out.resolve() or out.resolve() in to.resolve().parents:
         raise OutputError(f"--to {to} is inside {out}; write the rehydrated dataset to another folder")
     rows = withheld_rows(out)
-    chrome_files = sorted((out / "boilerplate").glob("*.parquet"))
-    # the site passes' rows only: a page's own removals (the other actions) are made again by extraction
-    chrome = pl.concat([pl.read_parquet(f, columns=["domain", "block_key", "action"]) for f in chrome_files]) \
-        .pipe(site_rows) if chrome_files else \
-        pl.DataFrame(schema={"domain": pl.String, "block_key": pl.Int64})
-    lookup = chrome_lookup(chrome)
+    lookups = chrome_lookups(out)
     max_payload = int(run.config.get("max_payload_bytes", 50 * 1024 * 1024))
     files = match_files(rows["source_file"].unique().sort().to_list(), crawl) if rows.height else {}
     restored: dict[str, str] = {}
@@ -143,7 +167,7 @@ def rehydrate(out: Path, crawl: list[str], to: Path, *, overwrite: bool = False)
                           "detail": f"no file named {source} among the --crawl inputs"} for o in wanted]
             continue
         report.crawl_files_read += 1
-        done = restore_file(files[source], wanted, ids, lookup, max_payload)
+        done = restore_file(files[source], wanted, ids, lookups, max_payload)
         for offset in wanted:
             text, reason, detail = done.get(offset, (None, NOT_FOUND, f"{files[source].path} has no page record "
                                                                        f"at offset {offset}"))

@@ -169,7 +169,9 @@ def write_boilerplate(stage_dir: Path, chrome: pl.DataFrame, samples: dict[tuple
         pl.when(pl.col("domain") == CROSS_SITE).then(pl.lit(STORY_CHROME)).otherwise(pl.lit(SITE_CHROME))
         .alias("action"),
     )
-    own = removals.with_columns(pl.col("pages").alias("stories"))
+    if "chrome_since" not in chrome.columns:
+        chrome = chrome.with_columns(pl.lit(None, pl.String).alias("chrome_since"))
+    own = removals.with_columns(pl.col("pages").alias("stories"), pl.lit(None, pl.String).alias("chrome_since"))
     rows = pl.concat([chrome, own.select(chrome.columns)], how="vertical_relaxed")
     table = to_schema(rows.sort("domain", "block_key", "action"), "boilerplate")
     (stage_dir / "boilerplate").mkdir()

@@ -18,7 +18,7 @@ import pyarrow.parquet as pq
 
 from dedup.errors import InputError
 from dedup.run_report import RunReport
-from dedup.text.blocks import site_rows
+from dedup.text.blocks import CROSS_SITE, site_rows
 
 TOP = 5
 SIZE_BINS = ((1, 1), (2, 2), (3, 5), (6, 10), (11, 20), (21, None))
@@ -88,7 +88,9 @@ def summarise(out: Path) -> dict[str, Any]:
         per_site = chrome.group_by("domain").agg(pl.len().alias("blocks"), pl.col("pages").max().alias("pages"))
         for domain, blocks, pages in per_site.sort(["blocks", "domain"], descending=[True, False]).head(TOP).iter_rows():
             boiler[domain] = {"blocks": blocks, "most_pages": pages}
-    summary["boilerplate"] = {"blocks": chrome.height, "sites": chrome["domain"].n_unique() if chrome.height else 0,
+    # '*' (blocks repeated across the stories of many sites) is no site
+    chrome_sites = chrome.filter(pl.col("domain") != CROSS_SITE)["domain"].n_unique() if chrome.height else 0
+    summary["boilerplate"] = {"blocks": chrome.height, "sites": chrome_sites,
                               "top_sites": boiler, "page_rows": every_removal.height - chrome.height}
     summary["licence_classes"] = _counts(data, "licence_class")
     summary["agencies"] = _counts(data, "original_source", null="(no agency)")

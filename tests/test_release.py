@@ -493,6 +493,32 @@ def test_card_sections_carry_the_runs_real_figures(release):
         assert placeholder not in card.split("\n---\n", 1)[1], placeholder
 
 
+def test_card_figures_are_the_datas(any_release):
+    """The card's Composition and Preprocessing figures, computed again from the Parquet rows (not from
+    run.json): sizes, domains, clusters, dates, boilerplate. `*` (blocks repeated across the stories of many
+    sites) is not a domain: the card said 41 domains of site chrome for a crawl of 40."""
+    out, _ = any_release
+    card = (out / CARD).read_text("utf-8")
+    data = pl.read_parquet(data_files(out))
+    dups = pl.read_parquet(sorted((out / "duplicates").glob("*.parquet")))
+    boiler = pl.read_parquet(sorted((out / "boilerplate").glob("*.parquet")))
+    n = data["n_chars"]
+    assert (f"{data.height:,} documents in `data/` ({n.sum():,} characters of text; median {int(n.median()):,}, "
+            f"shortest {n.min():,}, longest {n.max():,} characters per document), from "
+            f"{data['domain'].n_unique():,} domains.") in card
+    assert (f"{data.filter(pl.col('cluster_size') > 1).height:,} of the {data.height:,} clusters have copies; "
+            f"the largest cluster has {data['cluster_size'].max():,} documents.") in card
+    assert f"each with the provenance of its {dups.height:,} copies in total" in card
+    site = boiler.filter(pl.col("action").is_in(["removed_site_chrome", "cross_story_repeat"]))
+    domains = site.filter(pl.col("domain") != "*")["domain"].n_unique()
+    assert f"{site.height:,} (domain, block) pairs removed as site chrome on {domains:,} domains" in card
+    assert f"{boiler.height - site.height:,} (domain, block, reason) rows" in card
+    assert (f"in the published documents {data['blocks_removed'].sum():,} blocks "
+            f"({data['boilerplate_chars_removed'].sum():,} characters) were removed") in card
+    for spdx, rows in data.group_by("licence_spdx").len().iter_rows():
+        assert f"| `{spdx}` | {rows:,} |" in card
+
+
 def test_licenses_and_changelog(release):
     out, _ = release
     data = pl.read_parquet(data_files(out), columns=["licence_spdx", "attribution_text"])

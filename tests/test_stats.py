@@ -40,6 +40,12 @@ def test_figures_agree_with_the_tables(sample_out):
     assert s["languages"] == {"en": data.height}
     assert s["top_republishing_sites"] == dict(list(dups["domain"].value_counts(sort=True).sort(
         ["count", "domain"], descending=[True, False]).head(5).iter_rows()))
+    # boilerplate: the site passes' rows; '*' (blocks repeated across the stories of many sites) is no site
+    boiler = pl.read_parquet(sorted((sample_out / "boilerplate").rglob("*.parquet")))
+    site = boiler.filter(pl.col("action").is_in(["removed_site_chrome", "cross_story_repeat"]))
+    assert "*" in site["domain"].to_list()
+    assert s["boilerplate"]["blocks"] == site.height and s["boilerplate"]["page_rows"] == boiler.height - site.height
+    assert s["boilerplate"]["sites"] == site.filter(pl.col("domain") != "*")["domain"].n_unique()
 
 
 def test_terminal_view_fits_80_columns(sample_out):

@@ -754,6 +754,26 @@ def test_duckdb_reads_the_data(any_release):
     assert count == len(ids) and ids == data_ids(out)
 
 
+def test_pyarrow_dataset_and_polars_read_every_table_with_the_declared_schema(any_release):
+    """Every table loads through pyarrow.dataset given the schema of schemas/ (nothing inferred), each file's
+    own schema is that schema (types and nullability), a non-nullable column holds no null, and polars
+    reads the same types."""
+    import pyarrow.dataset as pads
+
+    out, manifest = any_release
+    for folder, name in (("data", "documents"), ("duplicates", "duplicates"), ("rejects", "rejects"),
+                         ("boilerplate", "boilerplate"), ("signatures", "signatures")):
+        files = sorted((out / folder).rglob("*.parquet"))
+        declared = schema(name)
+        for f in files:
+            assert pq.read_schema(f).remove_metadata().equals(declared.remove_metadata()), f
+        table = pads.dataset([str(f) for f in files], schema=declared, format="parquet").to_table()
+        assert table.num_rows == manifest["tables"][folder]["rows"]
+        for field in declared:
+            assert field.nullable or table.column(field.name).null_count == 0, (folder, field.name)
+        assert pl.read_parquet(files).schema == pl.from_arrow(declared.empty_table()).schema, folder
+
+
 @pytest.fixture()
 def hf_datasets(monkeypatch):
     monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")

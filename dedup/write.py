@@ -194,16 +194,18 @@ def top_chrome(chrome: pl.DataFrame, per_site: int = 5, sites: int = 20) -> dict
 
 
 def collect_samples(docs: pl.DataFrame, lookup: dict[str, set[int]], samples: dict) -> None:
-    """One text per removed (domain, block): the smallest, so the choice does not depend on order."""
+    """One text per removed (domain, block) and per cross-story block: the smallest, so the choice does not
+    depend on order."""
     cross = lookup.get(CROSS_SITE, set())
     for domain, blocks, keys in docs.select("domain", "blocks", "block_keys").iter_rows():
         drop = lookup.get(domain or "", ())
         if not drop and not cross:
             continue
         for b, k in zip(blocks or (), keys or ()):
-            at = (domain, k) if k in drop else (CROSS_SITE, k) if k in cross else None
-            if at is not None and (samples.get(at) is None or b < samples[at]):
-                samples[at] = b
+            # a block both of the site's chrome and cross-story chrome is a sample of both rows
+            for at in ((domain, k) if k in drop else None, (CROSS_SITE, k) if k in cross else None):
+                if at is not None and (samples.get(at) is None or b < samples[at]):
+                    samples[at] = b
 
 
 def final_text(canon: pl.DataFrame, lookup: dict[str, set[int]]) -> pl.DataFrame:

@@ -1523,3 +1523,28 @@ def test_chinese_names_side_by_side_are_several_people_a_japanese_name_is_one():
     md = page_metadata(html_page("<title>東京で初雪を観測しました｜ニュース</title>", body).replace('lang="en"', 'lang="ja"'),
                        "https://news.example.jp/a/1", ["執筆：山田 太郎", "気象庁は５日、東京都心で初雪を観測したと発表しました。"])
     assert md.authors == ["山田 太郎"]
+
+
+# ------------------------------------------------------------------------------------------------ round 12
+
+def test_soft_hyphens_in_a_byline_are_dropped_and_an_interview_names_both_people():
+    assert parse_byline("Von Mat\xadthi\xadas Lauerer").people == ["Matthias Lauerer"]
+    assert parse_byline("Richard David Precht im Gespräch mit Karin Fischer").people == [
+        "Richard David Precht", "Karin Fischer"]
+    assert parse_byline("Jane Doe in conversation with John Roe").people == ["Jane Doe", "John Roe"]
+
+
+def test_a_shown_byline_overrules_the_metadatas_account():
+    """WordPress's meta author (Yoast) names the account that posted the story; the page shows its writer."""
+    head = ('<meta name="author" content="Isabell Angele"><meta name="twitter:label1" content="Verfasst von">'
+            '<meta name="twitter:data1" content="Isabell Angele">')
+    body = "<h1>Erfinderinnen: Ann Kiessling</h1><p>Von Mat\xadthi\xadas Lauerer</p>" + ARTICLE_TEXT
+    blocks = ["Erfinderinnen: Ann Kiessling", "Von Mat\xadthi\xadas Lauerer",
+              "The council voted on Monday to keep the old harbour open for another ten years."]
+    md = page_metadata(html_page(head, body), "https://www.courage.example/erfinderinnen/", blocks)
+    assert md.authors == ["Matthias Lauerer"] and md.authors_source == "byline_text:shown_byline"
+    # the shown byline names the metadata's person (among others), or names nobody by full name: the metadata stays
+    for line in ("Von Isabell Angele und Matthias Lauerer", "By the way, this is not a byline", "Von Isabell"):
+        md = page_metadata(html_page(head, body), "https://www.courage.example/erfinderinnen/",
+                           [blocks[0], line, blocks[2]])
+        assert md.authors == ["Isabell Angele"] and md.authors_source == "meta", line

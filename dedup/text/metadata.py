@@ -435,6 +435,29 @@ def _merge_byline(entry: Byline, parsed: Byline) -> None:
     entry.organisations.extend(o for o in parsed.organisations if o not in entry.organisations)
 
 
+def _fold_name(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
+def _shown_byline(found: dict[str, Byline], blocks: list[str], parse) -> Byline | None:
+    """An explicit byline opening one of the first main-content blocks ('Von Matthias Lauerer', 'By Jane Doe
+    and John Roe') whose people, all full names, are none of those the JSON-LD or meta tags name: the writer the
+    page shows, where the metadata names the account that posted it. None when the metadata names nobody (the
+    order below reads the blocks then) or names one of them."""
+    stated = {_fold_name(p) for kind in ("jsonld", "meta") if kind in found for p in found[kind].people}
+    if not stated:
+        return None
+    for block in blocks[:BYLINE_BLOCKS]:
+        if len(block) > BYLINE_LINE_CHARS or by_prefix_end(block) < 0:
+            continue
+        parsed = parse(block, False)
+        if parsed.people and all(" " in p for p in parsed.people) \
+                and not stated & {_fold_name(p) for p in parsed.people}:
+            return parsed
+        return None
+    return None
+
+
 def _decide_authors(md: PageMetadata, html: str | None, head: Head, ld: JsonLd, body: Body,
                     blocks: list[str]) -> None:
     site_names = tuple(x for x in (md.site_name, None if md.publisher_is_person else md.publisher,
@@ -481,6 +504,11 @@ def _decide_authors(md: PageMetadata, html: str | None, head: Head, ld: JsonLd, 
             for data in head.meta.get(f"twitter:data{i + 1}", ()):
                 add("meta", data)
     headline = body.anchor
+    shown = _shown_byline(found, blocks, parse)
+    if shown is not None:  # the page shows another writer than its metadata's (a CMS account): ':shown_byline'
+        md.authors, md.authors_source = shown.people[:10], "byline_text:shown_byline"
+        md.author_agencies.extend(a for a in shown.agencies if a not in md.author_agencies)
+        return
     # author markup in the body is read only when the metadata names no person (it ranks below them)
     if html and not any(entry.people for entry in found.values()):
         body.authors = author_marks(html, head.end, headline)

@@ -1548,3 +1548,24 @@ def test_a_shown_byline_overrules_the_metadatas_account():
         md = page_metadata(html_page(head, body), "https://www.courage.example/erfinderinnen/",
                            [blocks[0], line, blocks[2]])
         assert md.authors == ["Isabell Angele"] and md.authors_source == "meta", line
+
+
+def test_a_date_line_further_below_the_headline_when_nothing_nearer_states_a_day():
+    filler = "<div class=\"teaser\"><p>" + "Zutaten und Zubereitung ohne Datum. " * 120 + "</p></div>"
+    profile = ("<div class=\"profile\"><span>von <a href=\"/user/Marianne1.html\">Marianne1</a></span><br />"
+               "am 20.09.2020</div>")
+    page = html_page("<title>Tomaten richtig schneiden</title>", f"<h1>Tomaten richtig schneiden</h1>{filler}{profile}")
+    md = page_metadata(page, "https://www.kochbar.example/tipp/1918/tomaten.html", ["Tomaten richtig schneiden"])
+    assert md.published_at == utc(2020, 9, 20) and md.published_at_source == "date_line_below"
+    # labelled as the last change in a field: the only date the page states, its update
+    field = "<div><label>Letzte Änderung:</label><div class=\"label_content\">14.01.2022 um 09:25</div></div>"
+    md = page_metadata(html_page("<title>Schneekarten</title>", f"<h1>Schneekarten</h1>{filler}{field}"),
+                       "https://www.gipfelbuch.example/outdoornews/detail/id/718", ["Schneekarten"])
+    assert md.published_at == utc(2022, 1, 14, 9, 25)
+    assert md.published_at_source == "date_line_below_updated:only_date_stated_is_update"
+    # a comment's date is the comment's: not past a comment section's start, nor after a 'says:' line
+    for comments in ("<ol class=\"commentlist\"><li><p>October 10, 2012 at 2:28 am</p></li></ol>",
+                     "<div><p>joker</p><p>says:</p><p>October 10, 2012 at 2:28 am</p></div>"):
+        md = page_metadata(html_page("<title>Wheels Up</title>", f"<h1>Wheels Up</h1>{filler}{comments}"),
+                           "https://blog.example/wheels-up/", ["Wheels Up"])
+        assert md.published_at is None, comments

@@ -18,7 +18,7 @@ from dedup.text.jsonld import JsonLd
 from dedup.text.markup import first_str
 from dedup.text.normalise import caseless_finder, fold_text
 from dedup.text.pagescan import (MODIFIED_ROLE, PUBLISHED_TIME_ROLE, WINDOW_AFTER, WINDOW_BEFORE, Body, Head,
-                                 date_mark, read_headline_region)
+                                 date_mark, lines_below, read_headline_region)
 from dedup.text.scripts import CJK
 from dedup.text.wordcount import SPACELESS_COMMAS, spaceless_words, word_count
 
@@ -83,7 +83,7 @@ class _DateEvidence:
 
 # published-time evidence, strongest first (docs/metadata.md)
 _PUBLISHED_ORDER = ("jsonld", "meta", "markup_published", "date_line_published", "meta_date", "url", "markup_date",
-                    "time_element", "date_line", "labelled_line")
+                    "time_element", "date_line", "labelled_line", "date_line_below")
 _PUBLISHED_RANK = {kind: i for i, kind in enumerate(_PUBLISHED_ORDER)}  # a kind's place, by one lookup
 _GENERIC_DATE_KEYS = frozenset(("date", "dc.date", "dcterms.date", "created", "date.created", "datecreated"))
 _CLOCK = re.compile(r"\d:\d\d")
@@ -341,6 +341,13 @@ def decide_dates(html: str | None, head: Head, ld: JsonLd, body: Body, blocks: l
         # ('Erschienen am: 01.11.2023' and 'Aktualisiert am 17.01.2021.' under the text)
         _labelled_lines(blocks[DATE_BLOCKS:DATE_BLOCKS + LABELLED_LINE_BLOCKS], day_first, published, modified,
                         other_digits)
+    if html and anchor is not None and not published and not modified:
+        # nothing states a day anywhere read so far: the first date line further below the headline ('von
+        # Marianne1 / am 20.09.2020' in a profile box 4,500 characters down, a 'Letzte Änderung:' field)
+        start, stop = anchor[1] + WINDOW_AFTER, min(len(html), anchor[1] + BELOW_WINDOW_AFTER)
+        comments = _COMMENTS_START.search(html, start, stop)  # not into the comments (their dates are theirs)
+        _date_line_below(lines_below(html, start, comments.start() if comments else stop), day_first, published,
+                         modified, other_digits)
     chosen, reason = _choose_published(published, modified, anchor)
     if chosen is not None and not chosen.has_time:
         # the same day stated with its time of day elsewhere (a URL or a date-only tag gives none)
@@ -360,7 +367,8 @@ def decide_dates(html: str | None, head: Head, ld: JsonLd, body: Body, blocks: l
     return published_time, modified_time
 
 
-_MODIFIED_ORDER = ("jsonld", "meta", "markup_modified", "date_line_updated", "labelled_line_updated")
+_MODIFIED_ORDER = ("jsonld", "meta", "markup_modified", "date_line_updated", "labelled_line_updated",
+                   "date_line_below_updated")
 _MODIFIED_RANK = {kind: i for i, kind in enumerate(_MODIFIED_ORDER)}
 
 
@@ -380,6 +388,36 @@ def in_sentence(before: str, after: str) -> bool:
     if found is None:
         return len(around.split()) > DATE_LINE_OTHER_WORDS
     return found > DATE_LINE_OTHER_WORDS and any(c in around for c in _SPACELESS_SENTENCE_MARKS)
+
+
+BELOW_WINDOW_AFTER = 15000  # how far below the headline a date line is looked for when nothing nearer states one
+# where a comment section opens: an element whose id or class is a word 'comment(s)' ('comment-47467', 'commentlist')
+_COMMENTS_START = re.compile(
+    r"""<\w+\s[^>]*?(?:id|class)\s*=\s*["']?[^"'>]*?\b(?:comments?|commentlist|comment-list)\b""", re.I)
+
+
+def _date_line_below(lines: list[str], day_first: bool, published: list[_DateEvidence],
+                     modified: list[_DateEvidence], other_digits: bool = False) -> None:
+    """The first date line of `lines` (not inside a sentence), an update when labelled so on its line or the line
+    before (kinds `date_line_below`, `date_line_below_updated`)."""
+    previous = ""
+    for i, line in enumerate(lines):
+        if previous.endswith(("says:", "Says:", "sagt:", "dit :")):
+            return  # 'Jane Doe / says: / October 10, 2012 at 2:28 am': the comments have begun
+        if len(line) <= DATE_LINE_CHARS and ("20" in line or "19" in line or (
+                other_digits and _OTHER_YEARS.search(line))):
+            for d in _find_dates(line, day_first, limit=1, other_digits=other_digits):
+                before = line[:d.start]
+                if in_sentence(before, line[d.end:]):
+                    continue
+                ev = _DateEvidence("date_line_below", line, d.at, d.day, BLOCK_LINE_POS + i, d.has_time)
+                if _MODIFIED_LABEL(before) if before.strip() else _MODIFIED_LINE(previous):
+                    ev.kind = "date_line_below_updated"
+                    modified.append(ev)
+                else:
+                    published.append(ev)
+                return
+        previous = line
 
 
 def _labelled_lines(blocks: list[str], day_first: bool, published: list[_DateEvidence],

@@ -1569,3 +1569,25 @@ def test_a_date_line_further_below_the_headline_when_nothing_nearer_states_a_day
         md = page_metadata(html_page("<title>Wheels Up</title>", f"<h1>Wheels Up</h1>{filler}{comments}"),
                            "https://blog.example/wheels-up/", ["Wheels Up"])
         assert md.published_at is None, comments
+
+
+def test_a_link_to_the_writers_profile_by_the_headline_names_them():
+    """A community site names its writer only by a link to their profile: a number or the name itself as its id."""
+    menu = ('<nav><a href="/user/memberlist" role="link">Member List</a> '
+            '<a href="/de/profile/favorites">Followed</a></nav>')
+    byline = '<div><a href="/profile/142450" class="font-white">delta201</a></div>'
+    page = html_page("<title>Chapter 1: Prologue - Melas | Royal Road</title>",
+                     f"{menu}{byline}<h1>Chapter 1: Prologue</h1>{ARTICLE_TEXT}"
+                     '<a href="/profile/142450/fictions">Fictions</a>')
+    md = page_metadata(page, "https://www.royalroad.example/fiction/34798/melas/chapter/535107", [])
+    assert md.authors == ["delta201"] and md.authors_source == "author_link"
+    byline = '<p>von <a href="/user/Marianne1.html">Marianne1</a></p>'
+    md = page_metadata(html_page("<title>Tomaten</title>", f"<h1>Tomaten richtig schneiden</h1>{byline}{ARTICLE_TEXT}"),
+                       "https://www.kochbar.example/tipp/1918/tomaten.html", [])
+    assert md.authors == ["Marianne1"]
+    # a menu's page, a page below a profile, a profile named otherwise, a commenter: nobody
+    for links in (menu, '<a href="/profile/142450/fictions">Fictions</a>', '<a href="/user/jdoe">Jane Doe</a>',
+                  '<div class="comments"><a href="/user/Marianne1.html">Marianne1</a></div>'):
+        page = html_page("<title>Tomaten</title>", f"<h1>Tomaten richtig schneiden</h1>{ARTICLE_TEXT}{links}")
+        md = page_metadata(page, "https://www.kochbar.example/tipp/1918/tomaten.html", [])
+        assert md.authors == [], links

@@ -34,8 +34,8 @@ from dedup.text.normalise import (caseless_finder, caseless_prefix, clean_text, 
 from dedup.text.scripts import CJK, HANGUL, KANA
 from dedup.text.titles import SPACED_SEPARATORS, names_host, strip_site, strip_unspaced_site
 from dedup.text.wordcount import comparable_tokens, word_count
-from dedup.text.pagescan import (HEADLINE_REGION, AuthorMark, Body, Head, author_marks, nearest_lines, read_head,
-                                 read_headline_region, scan_page)
+from dedup.text.pagescan import (HEADLINE_REGION, AuthorMark, Body, Head, author_marks, nearest_lines, profile_links,
+                                 read_head, read_headline_region, scan_page)
 
 # --------------------------------------------------------------------------------------------------
 # result
@@ -569,6 +569,14 @@ def _decide_authors(md: PageMetadata, html: str | None, head: Head, ld: JsonLd, 
                 add("labelled_byline", block)
                 if found["labelled_byline"].people:
                     break
+    if html and headline is not None and not any(entry.people for entry in found.values()):
+        # nobody named yet: a link to a user's profile by the headline, the nearest first (a community site's
+        # 'von <a href="/user/Marianne1.html">Marianne1</a>'), as a link to an author page
+        for mark in _ordered_marks(profile_links(html, head.end, headline), headline):
+            parsed = parse(mark.text, True)
+            if parsed.people:
+                _merge_byline(found.setdefault("author_link", Byline([], [], [])), parsed)
+                break
     for kind in AUTHOR_EVIDENCE_ORDER:
         named = found.get(kind)
         if named and named.people:

@@ -17,8 +17,8 @@ from dedup.text.dates import TextDate, find_dates, parse_published, url_date
 from dedup.text.jsonld import JsonLd
 from dedup.text.markup import first_str
 from dedup.text.normalise import caseless_finder, fold_text
-from dedup.text.pagescan import (MODIFIED_ROLE, PUBLISHED_TIME_ROLE, WINDOW_AFTER, WINDOW_BEFORE, Body, Head,
-                                 date_mark, lines_below, read_headline_region)
+from dedup.text.pagescan import (COMMENTS_START, MODIFIED_ROLE, PUBLISHED_TIME_ROLE, WINDOW_AFTER, WINDOW_BEFORE,
+                                 Body, Head, date_mark, lines_below, read_headline_region)
 from dedup.text.scripts import CJK
 from dedup.text.wordcount import SPACELESS_COMMAS, spaceless_words, word_count
 
@@ -345,7 +345,7 @@ def decide_dates(html: str | None, head: Head, ld: JsonLd, body: Body, blocks: l
         # nothing states a day anywhere read so far: the first date line further below the headline ('von
         # Marianne1 / am 20.09.2020' in a profile box 4,500 characters down, a 'Letzte Änderung:' field)
         start, stop = anchor[1] + WINDOW_AFTER, min(len(html), anchor[1] + BELOW_WINDOW_AFTER)
-        comments = _COMMENTS_START.search(html, start, stop)  # not into the comments (their dates are theirs)
+        comments = COMMENTS_START.search(html, start, stop)  # not into the comments (their dates are theirs)
         _date_line_below(lines_below(html, start, comments.start() if comments else stop), day_first, published,
                          modified, other_digits)
     chosen, reason = _choose_published(published, modified, anchor)
@@ -391,9 +391,6 @@ def in_sentence(before: str, after: str) -> bool:
 
 
 BELOW_WINDOW_AFTER = 15000  # how far below the headline a date line is looked for when nothing nearer states one
-# where a comment section opens: an element whose id or class is a word 'comment(s)' ('comment-47467', 'commentlist')
-_COMMENTS_START = re.compile(
-    r"""<\w+\s[^>]*?(?:id|class)\s*=\s*["']?[^"'>]*?\b(?:comments?|commentlist|comment-list)\b""", re.I)
 
 
 def _date_line_below(lines: list[str], day_first: bool, published: list[_DateEvidence],

@@ -26,16 +26,16 @@ from urllib.parse import urljoin, urlsplit
 from dedup.rights.attribution import agency_name
 from dedup.text.byline import Byline, by_prefix_end, other_script_byline, parse_byline
 from dedup.text.dates import find_dates
-from dedup.text.markup import first_str, jsonld_from_bodies
-from dedup.text.pagedates import decide_dates
+from dedup.text.markup import first_str, jsonld_from_bodies, tag_attributes
+from dedup.text.pagedates import COMMENTS_START, decide_dates
 from dedup.text.jsonld import JsonLd, ld_entities, read_jsonld
 from dedup.text.normalise import (caseless_finder, caseless_prefix, clean_text, fold_text, without_userinfo,
                                   word_list)
 from dedup.text.scripts import CJK, HANGUL, KANA
 from dedup.text.titles import SPACED_SEPARATORS, names_host, strip_site, strip_unspaced_site
 from dedup.text.wordcount import comparable_tokens, word_count
-from dedup.text.pagescan import (HEADLINE_REGION, AuthorMark, Body, Head, author_marks, nearest_lines, profile_links,
-                                 read_head, read_headline_region, scan_page)
+from dedup.text.pagescan import (HEADLINE_REGION, MAX_AUTHOR_MARKS, WINDOW_BEFORE, AuthorMark, Body, Head,
+                                 author_marks, nearest_lines, read_head, read_headline_region, scan_page)
 
 # --------------------------------------------------------------------------------------------------
 # result
@@ -411,6 +411,52 @@ def _other_scripts(head: Head, body: Body) -> bool:
     there are lines tested for the byline words of those scripts (a search costs ~2-4 µs a line)."""
     title = head.html_title or (body.h1[0][2] if body.h1 else "")
     return bool(title) and not title.isascii() and _OTHER_SCRIPT_LETTER.search(title) is not None
+
+
+PROFILE_LINK_AFTER = 8000  # how far below the headline a link to the writer's profile is looked for
+# a user's own page: '/profile/142450', '/user/Marianne1.html' (not a page below it: '/profile/142450/fictions')
+_PROFILE_PAGE = re.compile(r"/(?:user|users|profile|profil|members?)/([^/?#\"']+?)(?:\.html?)?/?(?:[?#].*)?$", re.I)
+
+
+def _is_profile_of(href: str, text: str) -> bool:
+    """Whether a link to `href` with the text `text` names a user: the page is a user's own, its id a number
+    ('/profile/142450': delta201) or the text itself, one word ('/user/Marianne1.html'); not a menu's page
+    ('/user/memberlist': Member List, '/profile/favorites': Followed Teams, '/user/login')."""
+    m = _PROFILE_PAGE.search(href)
+    if m is None:
+        return False
+    segment = m.group(1)
+    if any(c.isdigit() for c in segment) and not any(c.isalpha() for c in segment):
+        return True
+    text = text.strip()
+    return bool(text) and not any(c.isspace() for c in text) and text.casefold() == segment.casefold()
+
+
+def profile_links(html: str, start: int, anchor: tuple[int, int]) -> list[AuthorMark]:
+    """Links to a user's or member's profile near the headline ('<a href="/profile/142450">delta201</a>' beside a
+    chapter's title, 'von <a href="/user/Marianne1.html">Marianne1</a>' in a recipe's profile box), up to the
+    comments, in page order (kind author_link): the writer a community site names only so. `author_marks` finds
+    a link by the word 'author' in it."""
+    begin, stop = max(start, anchor[0] - WINDOW_BEFORE), min(len(html), anchor[1] + PROFILE_LINK_AFTER)
+    comments = COMMENTS_START.search(html, begin, stop)
+    if comments:
+        stop = comments.start()
+    marks: list[AuthorMark] = []
+    seen: set[int] = set()
+    for needle in ("/user", "/profil", "/member"):
+        pos = html.find(needle, begin, stop)
+        while pos >= 0 and len(marks) < MAX_AUTHOR_MARKS:
+            lt = html.rfind("<", max(start, pos - 600), pos)
+            if lt >= 0 and lt not in seen and html.find(">", lt, pos) < 0 and html.startswith(("<a ", "<A "), lt):
+                seen.add(lt)
+                gt = html.find(">", lt, lt + 3000)
+                if gt > 0:
+                    mark = AuthorMark("author_link", lt, html, gt, "a", None, False)
+                    if _is_profile_of(tag_attributes(html[lt + 2:gt]).get("href", ""), mark.text):
+                        marks.append(mark)
+            pos = html.find(needle, pos + len(needle), stop)
+    marks.sort(key=lambda m: m.pos)
+    return marks
 
 
 def _ordered_marks(marks: list[AuthorMark], headline: tuple[int, int] | None) -> list[AuthorMark]:

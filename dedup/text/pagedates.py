@@ -17,8 +17,8 @@ from dedup.text.dates import TextDate, find_dates, parse_published, url_date
 from dedup.text.jsonld import JsonLd
 from dedup.text.markup import first_str
 from dedup.text.normalise import caseless_finder, fold_text
-from dedup.text.pagescan import (COMMENTS_START, MODIFIED_ROLE, PUBLISHED_TIME_ROLE, WINDOW_AFTER, WINDOW_BEFORE,
-                                 Body, Head, date_mark, lines_below, read_headline_region)
+from dedup.text.pagescan import (MODIFIED_ROLE, PUBLISHED_TIME_ROLE, WINDOW_AFTER, WINDOW_BEFORE, Body, Head,
+                                 date_mark, lines_below, read_headline_region)
 from dedup.text.scripts import CJK
 from dedup.text.wordcount import SPACELESS_COMMAS, spaceless_words, word_count
 
@@ -390,6 +390,9 @@ def in_sentence(before: str, after: str) -> bool:
     return found > DATE_LINE_OTHER_WORDS and any(c in around for c in _SPACELESS_SENTENCE_MARKS)
 
 
+# where a comment section opens: an element whose id or class is a word 'comment(s)' ('comment-47467', 'commentlist')
+COMMENTS_START = re.compile(
+    r"""<\w+\s[^>]*?(?:id|class)\s*=\s*["']?[^"'>]*?\b(?:comments?|commentlist|comment-list)\b""", re.I)
 BELOW_WINDOW_AFTER = 15000  # how far below the headline a date line is looked for when nothing nearer states one
 
 

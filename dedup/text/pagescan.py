@@ -623,8 +623,7 @@ def read_headline_region(html: str, head_end: int, body: Body) -> None:
 
 
 def lines_below(html: str, start: int, stop: int) -> list[str]:
-    """The visible text lines of html[start:stop] in page order (the region below the headline's that the date
-    readers look at when nothing nearer states a day)."""
+    """The visible text lines of html[start:stop] in page order (below the headline's region)."""
     return _visible_lines(html[start:stop]) if start < stop else []
 
 
@@ -714,55 +713,6 @@ def author_marks(html: str, start: int, anchor: tuple[int, int] | None) -> list[
                 if mark is not None:
                     marks.append(mark)
             pos = html.find(needle, nxt, stop)
-    marks.sort(key=lambda m: m.pos)
-    return marks
-
-
-PROFILE_LINK_AFTER = 8000  # how far below the headline a link to the writer's profile is looked for
-# where a comment section opens: an element whose id or class is a word 'comment(s)' ('comment-47467', 'commentlist')
-COMMENTS_START = re.compile(
-    r"""<\w+\s[^>]*?(?:id|class)\s*=\s*["']?[^"'>]*?\b(?:comments?|commentlist|comment-list)\b""", re.I)
-# a user's own page: '/profile/142450', '/user/Marianne1.html' (not a page below it: '/profile/142450/fictions')
-_PROFILE_PAGE = re.compile(r"/(?:user|users|profile|profil|members?)/([^/?#\"']+?)(?:\.html?)?/?(?:[?#].*)?$", re.I)
-
-
-def _is_profile_of(href: str, text: str) -> bool:
-    """Whether a link to `href` with the text `text` names a user: the page is a user's own, its id a number
-    ('/profile/142450': delta201) or the text itself, one word ('/user/Marianne1.html'); not a menu's page
-    ('/user/memberlist': Member List, '/profile/favorites': Followed Teams, '/user/login')."""
-    m = _PROFILE_PAGE.search(href)
-    if m is None:
-        return False
-    segment = m.group(1)
-    if any(c.isdigit() for c in segment) and not any(c.isalpha() for c in segment):
-        return True
-    text = text.strip()
-    return bool(text) and not any(c.isspace() for c in text) and text.casefold() == segment.casefold()
-
-
-def profile_links(html: str, start: int, anchor: tuple[int, int]) -> list[AuthorMark]:
-    """Links to a user's or member's profile near the headline ('<a href="/profile/142450">delta201</a>' beside a
-    chapter's title, 'von <a href="/user/Marianne1.html">Marianne1</a>' in a recipe's profile box), up to the
-    comments, in page order (kind author_link): the writer a community site names only so. `author_marks` finds
-    a link by the word 'author' in it."""
-    begin, stop = max(start, anchor[0] - WINDOW_BEFORE), min(len(html), anchor[1] + PROFILE_LINK_AFTER)
-    comments = COMMENTS_START.search(html, begin, stop)
-    if comments:
-        stop = comments.start()
-    marks: list[AuthorMark] = []
-    seen: set[int] = set()
-    for needle in ("/user", "/profil", "/member"):
-        pos = html.find(needle, begin, stop)
-        while pos >= 0 and len(marks) < MAX_AUTHOR_MARKS:
-            lt = html.rfind("<", max(start, pos - 600), pos)
-            if lt >= 0 and lt not in seen and html.find(">", lt, pos) < 0 and html.startswith(("<a ", "<A "), lt):
-                seen.add(lt)
-                found = _start_tag(html, lt, _NOT_AUTHOR_TAGS)
-                if found is not None:
-                    mark = AuthorMark("author_link", lt, html, found[1], "a", None, False)
-                    if _is_profile_of(found[2].get("href", ""), mark.text):
-                        marks.append(mark)
-            pos = html.find(needle, pos + len(needle), stop)
     marks.sort(key=lambda m: m.pos)
     return marks
 

@@ -27,7 +27,7 @@ from dedup.rights.attribution import agency_name
 from dedup.text.byline import Byline, by_prefix_end, other_script_byline, parse_byline
 from dedup.text.dates import find_dates
 from dedup.text.markup import first_str, jsonld_from_bodies, tag_attributes
-from dedup.text.pagedates import COMMENTS_START, decide_dates
+from dedup.text.pagedates import comments_start, decide_dates
 from dedup.text.jsonld import JsonLd, ld_entities, read_jsonld
 from dedup.text.normalise import (caseless_finder, caseless_prefix, clean_text, fold_text, without_userinfo,
                                   word_list)
@@ -438,9 +438,6 @@ def profile_links(html: str, start: int, anchor: tuple[int, int]) -> list[Author
     comments, in page order (kind author_link): the writer a community site names only so. `author_marks` finds
     a link by the word 'author' in it."""
     begin, stop = max(start, anchor[0] - WINDOW_BEFORE), min(len(html), anchor[1] + PROFILE_LINK_AFTER)
-    comments = COMMENTS_START.search(html, begin, stop)
-    if comments:
-        stop = comments.start()
     marks: list[AuthorMark] = []
     seen: set[int] = set()
     for needle in ("/user", "/profil", "/member"):
@@ -455,6 +452,9 @@ def profile_links(html: str, start: int, anchor: tuple[int, int]) -> list[Author
                     if _is_profile_of(tag_attributes(html[lt + 2:gt]).get("href", ""), mark.text):
                         marks.append(mark)
             pos = html.find(needle, pos + len(needle), stop)
+    if marks:  # none in the comments (a commenter's link): cut where they open, looked for only now
+        comments = comments_start(html, begin, max(m.pos for m in marks) + 1)
+        marks = [m for m in marks if m.pos < comments]
     marks.sort(key=lambda m: m.pos)
     return marks
 

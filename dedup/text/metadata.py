@@ -490,12 +490,12 @@ def _shown_byline(found: dict[str, Byline], blocks: list[str], parse) -> Byline 
     and John Roe') whose people, all full names, are none of those the JSON-LD or meta tags name: the writer the
     page shows, where the metadata names the account that posted it. None when the metadata names nobody (the
     order below reads the blocks then) or names one of them."""
-    stated = {_fold_name(p) for kind in ("jsonld", "meta") if kind in found for p in found[kind].people}
-    if not stated:
+    if not any(found[kind].people for kind in ("jsonld", "meta") if kind in found):
         return None
     for block in blocks[:BYLINE_BLOCKS]:
         if len(block) > BYLINE_LINE_CHARS or by_prefix_end(block) < 0:
             continue
+        stated = {_fold_name(p) for kind in ("jsonld", "meta") if kind in found for p in found[kind].people}
         parsed = parse(block, False)
         if parsed.people and all(" " in p for p in parsed.people) \
                 and not stated & {_fold_name(p) for p in parsed.people}:

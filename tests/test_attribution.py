@@ -45,6 +45,20 @@ def test_tables():
     ("TOKYO (Kyodo) -- ...", ("TOKYO (Kyodo)", "Kyodo")),
     ("MADRID (EFE) - ...", ("MADRID (EFE)", "EFE")),
     ("ROME (ANSA) - ...", ("ROME (ANSA)", "ANSA")),
+    # in the agencies' own languages (round 12 of docs/metadata.md)
+    ("(서울=연합뉴스) 홍길동 기자 = 정부는 5일 국무회의를 열고", ("(서울=연합뉴스)", "Yonhap")),
+    ("[워싱턴=연합뉴스] 김철수 특파원 = 미국 정부는", ("[워싱턴=연합뉴스]", "Yonhap")),
+    ("新华社北京1月5日电（记者 李明）国务院总理主持召开", ("新华社北京1月5日电", "Xinhua")),
+    ("新华网北京１月５日电 国务院", ("新华网北京１月５日电", "Xinhua")),
+    ("新华社北京电（记者 李明）国务院", ("新华社北京电", "Xinhua")),
+    ("据新华社电 国务院总理", ("据新华社电", "Xinhua")),
+    ("【ワシントン共同】米政府は５日", ("【ワシントン共同】", "Kyodo")),
+    ("Madrid, 5 ene (EFE).- El Gobierno español", ("Madrid, 5 ene (EFE)", "EFE")),
+    ("Bogotá (EFE).- El presidente", ("Bogotá (EFE)", "EFE")),
+    ("Paris, 5 janv. 2023 (AFP) - La France", ("Paris, 5 janv. 2023 (AFP)", "AFP")),
+    ("Düsseldorf (dpa/lnw) - Die Polizei", ("Düsseldorf (dpa/lnw)", "dpa")),
+    ("Frankfurt (dpa-AFX) - Der Dax", ("Frankfurt (dpa-AFX)", "dpa")),
+    ("(ANSA-AFP) - ROMA, 05 GEN - Il governo", ("(ANSA-AFP)", "ANSA")),
 ])
 def test_dateline(block, expected):
     assert dateline(block) == expected
@@ -61,6 +75,14 @@ def test_dateline(block, expected):
     "Editor's note: This story was updated.",
     "(Adds comment from Jane Doe in paragraph 5)",
     "He told (AP) — the network",
+    "(연합뉴스) 정부는 5일",                  # the agency alone, no place: a mention or a caption credit
+    "정부는 연합뉴스 취재 결과 (서울=연합뉴스) 밝혔다",  # not at the start
+    "新华社记者李明摄",                        # a photo credit
+    "新华社报道称电动车销量增长",              # a sentence about Xinhua
+    "新华社是中国的国家通讯社。",
+    "【北京＝山田太郎】中国政府は",            # a paper's own correspondent, not Kyodo
+    "He said, 5 ene (EFE) - no place",
+    "Berlin (dpa/Foto) - a picture service",
     "",
 ])
 def test_dateline_false_friends(block):
@@ -240,6 +262,19 @@ def test_attribution_text():
     assert attribution_text("T", ["Jane Doe"], None, None, "https://g.example/a", "NOASSERTION") == (
         '"T" by Jane Doe (https://g.example/a), NOASSERTION')
     assert attribution_text(None, [], None, None, None, None) == '"Untitled"'
+
+
+def test_dateline_of_another_language_on_a_page_credits_the_agency():
+    """A Korean paper's copy of a Yonhap story: the lede's dateline names the agency (evidence kind dateline)."""
+    lede = ("(서울=연합뉴스) 홍길동 기자 = 정부는 5일 국무회의를 열고 내년도 예산안을 심의·의결했다고 밝혔다. "
+            "이번 예산안은 지난해보다 크게 늘어난 규모로, 복지와 일자리 분야에 중점을 뒀다.")
+    html = (f"<html lang=\"ko\"><head><title>정부, 내년도 예산안 의결 | 한국일보</title></head><body><article>"
+            f"<h1>정부, 내년도 예산안 의결</h1><p>{lede}</p><p>{lede[20:]}</p></article></body></html>")
+    ex = extract_html(html, "https://www.hankookilbo.example/News/Read/A2023010510000001")
+    out = attribution_evidence(ex.evidence_blocks, ex.metadata.jsonld, ex.metadata.meta, "hankookilbo.example")
+    assert out["original_source"] == "Yonhap" and out["dateline"] == "(서울=연합뉴스)"
+    assert out["attribution_evidence"] == [{"kind": "dateline", "value": "(서울=연합뉴스)", "agency": "Yonhap"}]
+    assert ex.metadata.authors == ["홍길동"]
 
 
 def test_seed_page_attribution():

@@ -1523,3 +1523,71 @@ def test_chinese_names_side_by_side_are_several_people_a_japanese_name_is_one():
     md = page_metadata(html_page("<title>東京で初雪を観測しました｜ニュース</title>", body).replace('lang="en"', 'lang="ja"'),
                        "https://news.example.jp/a/1", ["執筆：山田 太郎", "気象庁は５日、東京都心で初雪を観測したと発表しました。"])
     assert md.authors == ["山田 太郎"]
+
+
+# ------------------------------------------------------------------------------------------------ round 12
+
+def test_soft_hyphens_in_a_byline_are_dropped_and_an_interview_names_both_people():
+    assert parse_byline("Von Mat\xadthi\xadas Lauerer").people == ["Matthias Lauerer"]
+    assert parse_byline("Richard David Precht im Gespräch mit Karin Fischer").people == [
+        "Richard David Precht", "Karin Fischer"]
+    assert parse_byline("Jane Doe in conversation with John Roe").people == ["Jane Doe", "John Roe"]
+
+
+def test_a_shown_byline_overrules_the_metadatas_account():
+    """WordPress's meta author (Yoast) names the account that posted the story; the page shows its writer."""
+    head = ('<meta name="author" content="Isabell Angele"><meta name="twitter:label1" content="Verfasst von">'
+            '<meta name="twitter:data1" content="Isabell Angele">')
+    body = "<h1>Erfinderinnen: Ann Kiessling</h1><p>Von Mat\xadthi\xadas Lauerer</p>" + ARTICLE_TEXT
+    blocks = ["Erfinderinnen: Ann Kiessling", "Von Mat\xadthi\xadas Lauerer",
+              "The council voted on Monday to keep the old harbour open for another ten years."]
+    md = page_metadata(html_page(head, body), "https://www.courage.example/erfinderinnen/", blocks)
+    assert md.authors == ["Matthias Lauerer"] and md.authors_source == "byline_text:shown_byline"
+    # the shown byline names the metadata's person (among others), or names nobody by full name: the metadata stays
+    for line in ("Von Isabell Angele und Matthias Lauerer", "By the way, this is not a byline", "Von Isabell"):
+        md = page_metadata(html_page(head, body), "https://www.courage.example/erfinderinnen/",
+                           [blocks[0], line, blocks[2]])
+        assert md.authors == ["Isabell Angele"] and md.authors_source == "meta", line
+
+
+def test_a_date_line_further_below_the_headline_when_nothing_nearer_states_a_day():
+    filler = "<div class=\"teaser\"><p>" + "Zutaten und Zubereitung ohne Datum. " * 120 + "</p></div>"
+    profile = ("<div class=\"profile\"><span>von <a href=\"/user/Marianne1.html\">Marianne1</a></span><br />"
+               "am 20.09.2020</div>")
+    page = html_page("<title>Tomaten richtig schneiden</title>", f"<h1>Tomaten richtig schneiden</h1>{filler}{profile}")
+    md = page_metadata(page, "https://www.kochbar.example/tipp/1918/tomaten.html", ["Tomaten richtig schneiden"])
+    assert md.published_at == utc(2020, 9, 20) and md.published_at_source == "date_line_below"
+    # labelled as the last change in a field: the only date the page states, its update
+    field = "<div><label>Letzte Änderung:</label><div class=\"label_content\">14.01.2022 um 09:25</div></div>"
+    md = page_metadata(html_page("<title>Schneekarten</title>", f"<h1>Schneekarten</h1>{filler}{field}"),
+                       "https://www.gipfelbuch.example/outdoornews/detail/id/718", ["Schneekarten"])
+    assert md.published_at == utc(2022, 1, 14, 9, 25)
+    assert md.published_at_source == "date_line_below_updated:only_date_stated_is_update"
+    # a comment's date is the comment's: not past a comment section's start, nor after a 'says:' line
+    for comments in ("<ol class=\"commentlist\"><li><p>October 10, 2012 at 2:28 am</p></li></ol>",
+                     "<div><p>joker</p><p>says:</p><p>October 10, 2012 at 2:28 am</p></div>"):
+        md = page_metadata(html_page("<title>Wheels Up</title>", f"<h1>Wheels Up</h1>{filler}{comments}"),
+                           "https://blog.example/wheels-up/", ["Wheels Up"])
+        assert md.published_at is None, comments
+
+
+def test_a_link_to_the_writers_profile_by_the_headline_names_them():
+    """A community site names its writer only by a link to their profile: a number or the name itself as its id."""
+    menu = ('<nav><a href="/user/memberlist" role="link">Member List</a> '
+            '<a href="/de/profile/favorites">Followed</a></nav>')
+    byline = '<div><a href="/profile/142450" class="font-white">delta201</a></div>'
+    page = html_page("<title>Chapter 1: Prologue - Melas | Royal Road</title>",
+                     f"{menu}{byline}<h1>Chapter 1: Prologue</h1>{ARTICLE_TEXT}"
+                     '<a href="/profile/142450/fictions">Fictions</a>')
+    md = page_metadata(page, "https://www.royalroad.example/fiction/34798/melas/chapter/535107", [])
+    assert md.authors == ["delta201"] and md.authors_source == "author_link"
+    byline = '<p>von <a href="/user/Marianne1.html">Marianne1</a></p>'
+    md = page_metadata(html_page("<title>Tomaten</title>", f"<h1>Tomaten richtig schneiden</h1>{byline}{ARTICLE_TEXT}"),
+                       "https://www.kochbar.example/tipp/1918/tomaten.html", [])
+    assert md.authors == ["Marianne1"]
+    # a menu's page, a page below a profile, a profile named otherwise, a commenter: nobody
+    for links in (menu, '<a href="/profile/142450/fictions">Fictions</a>', '<a href="/user/jdoe">Jane Doe</a>',
+                  '<div class="comments"><a href="/user/Marianne1.html">Marianne1</a></div>'):
+        page = html_page("<title>Tomaten</title>", f"<h1>Tomaten richtig schneiden</h1>{ARTICLE_TEXT}{links}")
+        md = page_metadata(page, "https://www.kochbar.example/tipp/1918/tomaten.html", [])
+        assert md.authors == [], links

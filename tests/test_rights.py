@@ -132,6 +132,10 @@ def test_cluster_authors_vote_then_evidence_then_own():
     assert out["cluster_authors_doc_id"].to_list() == ["b"]
     out = cluster_authors(members(("k", "a", False, ["Jane Doe"], "meta"), ("k", "b", True, ["Sam Editor"], "meta")))
     assert out["cluster_authors_doc_id"].to_list() == ["b"]
+    # a kind with a stated reason ranks as its kind (a shown byline over the metadata's account: byline_text)
+    out = cluster_authors(members(("k", "a", True, ["Sam Editor"], "author_link"),
+                                  ("k", "b", False, ["Jane Doe"], "byline_text:shown_byline")))
+    assert out["cluster_authors_doc_id"].to_list() == ["b"]
 
 
 def authors_reference(members: pl.DataFrame) -> dict[str, tuple]:

@@ -9,7 +9,7 @@ Signals, strongest first (weights used by `attribution_evidence` to pick one age
 | kind              | where                                                  | weight |
 | ----------------- | ------------------------------------------------------ | ------ |
 | `copyright_line`  | `© 2023 Thomson/Reuters. All rights reserved.` (who owns the text) | 4 |
-| `dateline`        | `WASHINGTON (Reuters) -` at the start of an early block | 3      |
+| `dateline`        | `WASHINGTON (Reuters) -`, `(서울=연합뉴스)`, `新华社北京1月5日电` opening an early block | 3 |
 | `domain`          | the page is on the agency's own domain                 | 3      |
 | `jsonld_*`        | JSON-LD author / sourceOrganization / copyrightHolder / isBasedOn / provider / publisher | 2 |
 | `byline`          | `By Jane Doe, Associated Press`, `Reuters Staff`, `AFP` | 2      |
@@ -164,12 +164,28 @@ _PLACE_WORD = rf"(?:[{_UP}][{_WORD_CHARS}]*|de|da|do|dos|del|der|di|du|la|le|el|
 _PLACE = rf"{_PLACE_WORD}(?:(?:,\s*|\s+){_PLACE_WORD}){{0,7}}"
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 _DATE = rf",?\s*{_MONTH}\s+\d{{1,2}}(?:,\s*\d{{4}})?"
+# a day before a lower-case month of another language: 'Madrid, 5 ene (EFE).-', 'Paris, 5 janv. 2023 (AFP) -'
+_DAY_MONTH = r",\s*\d{1,2}\.?\s+[a-zà-ÿ]{3,10}\.?(?:\s+\d{4})?"
 _DATELINE = re.compile(
-    rf"^(?P<place>{_PLACE}(?=[\s,]))?(?P<date>{_DATE})?\s*"
-    rf"\((?P<agency>{'|'.join(sorted(map(re.escape, DATELINE_ALIASES), key=len, reverse=True))})\)"
-    r"\s*(?:--|-|–|—)(?=\s|$|[^\-–—])"
+    rf"^(?P<place>{_PLACE}(?=[\s,]))?(?P<date>{_DATE}|{_DAY_MONTH})?\s*"
+    rf"\((?P<agency>{'|'.join(sorted(map(re.escape, DATELINE_ALIASES), key=len, reverse=True))})"
+    r"(?P<service>(?<=dpa)/[a-z]{2,4}|(?<=dpa)-AFX|(?<=ANSA)-(?:AFP|AP|EFE|dpa|Reuters|Xinhua))?\)"
+    r"\s*\.?\s*(?:--|-|–|—)(?=\s|$|[^\-–—])"
 )
 _ALLCAPS_WORD = re.compile(rf"\b[{_UP}]{{2,}}\b")
+# Datelines in the agencies' own languages, anchored at the start of a block as above (the agency's name in
+# its script; a place and a date may stand with it): Yonhap's Korean lede '(서울=연합뉴스) 홍길동 기자 = ...',
+# Xinhua's '新华社北京1月5日电（记者 李明）...' (its site's '新华网北京1月5日电' too, as its domain counts),
+# Kyodo's Japanese '【ワシントン共同】...'; EFE's Spanish 'Madrid, 5 ene (EFE).- ...' and a dpa or ANSA service
+# ('Düsseldorf (dpa/lnw) - ...', '(ANSA-AFP) - ROMA') are the Latin form above with a date in a lower-case month
+# and '.-' after the agency.
+_CJK_DATELINES = [
+    (re.compile(r"^[(\[（]\s*[가-힣A-Za-z·ㆍ ]{1,20}=\s*연합뉴스\s*[)\]）]"), "Yonhap"),
+    (re.compile(r"^[(\[（【]?\s*(?:据)?新华(?:社|网)(?:[\u4e00-\u9fff]{0,8}[0-9０-９]{1,2}月[0-9０-９]{1,2}日电"
+                r"|电|[\u4e00-\u9fff]{2,4}电(?=[(（【\s]))[)\]）】]?"), "Xinhua"),
+    (re.compile(r"^【[^】\s]{1,15}共同】"), "Kyodo"),
+]
+_CJK_DATELINE_OPEN = frozenset("([（【据新")
 
 
 def dateline(block: str) -> tuple[str, str] | None:
@@ -180,7 +196,14 @@ def dateline(block: str) -> tuple[str, str] | None:
     parentheses from a case-sensitive alias table, then a dash (-, –, —, --). For the ambiguous aliases
     AP and PA the place must contain an all-capitals word; Bloomberg's '(Bloomberg) --' needs no place.
     """
-    if not block or "(" not in block[:120]:
+    if not block:
+        return None
+    if block[0] in _CJK_DATELINE_OPEN:
+        for rx, agency in _CJK_DATELINES:
+            mc = rx.match(block)
+            if mc:
+                return mc.group(0).strip(), agency
+    if "(" not in block[:120]:
         return None
     m = _DATELINE.match(block)
     if m is None:
@@ -189,7 +212,7 @@ def dateline(block: str) -> tuple[str, str] | None:
     place = (m.group("place") or "").strip()
     if alias in _AMBIGUOUS_DATELINE and not _ALLCAPS_WORD.search(place):
         return None
-    text = block[: m.end("agency") + 1].strip()
+    text = block[: (m.end("service") if m.group("service") else m.end("agency")) + 1].strip()
     return text, DATELINE_ALIASES[alias]
 
 

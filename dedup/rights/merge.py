@@ -64,7 +64,9 @@ def cluster_authors(members: pl.DataFrame) -> pl.DataFrame:
     strength = {source: i for i, source in enumerate(AUTHOR_EVIDENCE_ORDER)}
     named = members.filter(pl.col("authors").list.len() > 0).select(
         "cluster_id", "doc_id", "is_canonical", "authors", "authors_source",
-        pl.col("authors_source").replace_strict(strength, default=len(AUTHOR_EVIDENCE_ORDER), return_dtype=pl.Int64)
+        # (a kind with a stated reason, 'byline_text:shown_byline', ranks as its kind)
+        pl.col("authors_source").str.split(":").list.first()
+        .replace_strict(strength, default=len(AUTHOR_EVIDENCE_ORDER), return_dtype=pl.Int64)
         .fill_null(len(AUTHOR_EVIDENCE_ORDER)).alias("_strength"),
         pl.col("authors").list.sort().alias("_names"))
     named = named.with_columns(pl.len().over("cluster_id", "_names").alias("_votes"))

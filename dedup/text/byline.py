@@ -160,7 +160,9 @@ _ORG_ABBREVIATION = re.compile(r"\be\.\s?v\b|\bs\.\s?a\b|\bcity\s+of\b")
 _DOMAIN_LIKE = re.compile(r"\b[\w-]+\.(?:com|net|org|de|at|ch|fr|es|it|nl|be|uk|co|io|info|eu|cz|pl|ru|tv|fm)\b", re.I)
 # ('、' and '،': the Chinese / Japanese and the Arabic comma; the single characters as one class, which `re` tests
 # at a place at once, not one alternative after the other)
-_NAME_SPLIT = re.compile(r"\s*(?:[;|,、،&/·•]|\s(?:and|und|et|y|e|og|och|en|i|und\s+von)\s)\s*", re.I)
+# (an interview's byline names both people: 'Richard David Precht im Gespräch mit Karin Fischer')
+_NAME_SPLIT = re.compile(r"\s*(?:[;|,、،&/·•]|\s(?:and|und|et|y|e|og|och|en|i|und\s+von|im\s+gespräch\s+mit"
+                         r"|in\s+conversation\s+with)\s)\s*", re.I)
 # a finer split, tried on a line that names nobody otherwise: a dash between spaces, which no name holds ('Jane Doe
 # - The Times', 'SPIEGEL ONLINE – Jane Doe'), and the newsroom a person writes with ('Jane Doe with Reuters',
 # 'Jane Doe mit Material von dpa'); taken only when it reads every part as a person, an organisation, an agency or a
@@ -363,6 +365,8 @@ def _short_lines(text: str, count: int = 3) -> list[str]:
     for line in text.split("\n"):
         if not line.isascii():
             line = unicodedata.normalize("NFKC", line)
+            if "\xad" in line:  # soft hyphens a page sets for line breaking ('Von Mat\xadthi\xadas Lauerer')
+                line = line.replace("\xad", "")
         if len(line) <= BYLINE_LINE_CHARS:
             lines.append(line)
             if len(lines) == count:

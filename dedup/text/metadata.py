@@ -26,16 +26,16 @@ from urllib.parse import urljoin, urlsplit
 from dedup.rights.attribution import agency_name
 from dedup.text.byline import Byline, by_prefix_end, other_script_byline, parse_byline
 from dedup.text.dates import find_dates
-from dedup.text.markup import first_str, jsonld_from_bodies
-from dedup.text.pagedates import decide_dates
+from dedup.text.markup import first_str, jsonld_from_bodies, tag_attributes
+from dedup.text.pagedates import comments_start, decide_dates
 from dedup.text.jsonld import JsonLd, ld_entities, read_jsonld
 from dedup.text.normalise import (caseless_finder, caseless_prefix, clean_text, fold_text, without_userinfo,
                                   word_list)
 from dedup.text.scripts import CJK, HANGUL, KANA
 from dedup.text.titles import SPACED_SEPARATORS, names_host, strip_site, strip_unspaced_site
 from dedup.text.wordcount import comparable_tokens, word_count
-from dedup.text.pagescan import (HEADLINE_REGION, AuthorMark, Body, Head, author_marks, nearest_lines, read_head,
-                                 read_headline_region, scan_page)
+from dedup.text.pagescan import (HEADLINE_REGION, MAX_AUTHOR_MARKS, WINDOW_BEFORE, AuthorMark, Body, Head,
+                                 author_marks, nearest_lines, read_head, read_headline_region, scan_page)
 
 # --------------------------------------------------------------------------------------------------
 # result
@@ -413,6 +413,52 @@ def _other_scripts(head: Head, body: Body) -> bool:
     return bool(title) and not title.isascii() and _OTHER_SCRIPT_LETTER.search(title) is not None
 
 
+PROFILE_LINK_AFTER = 8000  # how far below the headline a link to the writer's profile is looked for
+# a user's own page: '/profile/142450', '/user/Marianne1.html' (not a page below it: '/profile/142450/fictions')
+_PROFILE_PAGE = re.compile(r"/(?:user|users|profile|profil|members?)/([^/?#\"']+?)(?:\.html?)?/?(?:[?#].*)?$", re.I)
+
+
+def _is_profile_of(href: str, text: str) -> bool:
+    """Whether a link to `href` with the text `text` names a user: the page is a user's own, its id a number
+    ('/profile/142450': delta201) or the text itself, one word ('/user/Marianne1.html'); not a menu's page
+    ('/user/memberlist': Member List, '/profile/favorites': Followed Teams, '/user/login')."""
+    m = _PROFILE_PAGE.search(href)
+    if m is None:
+        return False
+    segment = m.group(1)
+    if any(c.isdigit() for c in segment) and not any(c.isalpha() for c in segment):
+        return True
+    text = text.strip()
+    return bool(text) and not any(c.isspace() for c in text) and text.casefold() == segment.casefold()
+
+
+def profile_links(html: str, start: int, anchor: tuple[int, int]) -> list[AuthorMark]:
+    """Links to a user's or member's profile near the headline ('<a href="/profile/142450">delta201</a>' beside a
+    chapter's title, 'von <a href="/user/Marianne1.html">Marianne1</a>' in a recipe's profile box), up to the
+    comments, in page order (kind author_link): the writer a community site names only so. `author_marks` finds
+    a link by the word 'author' in it."""
+    begin, stop = max(start, anchor[0] - WINDOW_BEFORE), min(len(html), anchor[1] + PROFILE_LINK_AFTER)
+    marks: list[AuthorMark] = []
+    seen: set[int] = set()
+    for needle in ("/user", "/profil", "/member"):
+        pos = html.find(needle, begin, stop)
+        while pos >= 0 and len(marks) < MAX_AUTHOR_MARKS:
+            lt = html.rfind("<", max(start, pos - 600), pos)
+            if lt >= 0 and lt not in seen and html.find(">", lt, pos) < 0 and html.startswith(("<a ", "<A "), lt):
+                seen.add(lt)
+                gt = html.find(">", lt, lt + 3000)
+                if gt > 0:
+                    mark = AuthorMark("author_link", lt, html, gt, "a", None, False)
+                    if _is_profile_of(tag_attributes(html[lt + 2:gt]).get("href", ""), mark.text):
+                        marks.append(mark)
+            pos = html.find(needle, pos + len(needle), stop)
+    if marks:  # none in the comments (a commenter's link): cut where they open, looked for only now
+        comments = comments_start(html, begin, max(m.pos for m in marks) + 1)
+        marks = [m for m in marks if m.pos < comments]
+    marks.sort(key=lambda m: m.pos)
+    return marks
+
+
 def _ordered_marks(marks: list[AuthorMark], headline: tuple[int, int] | None) -> list[AuthorMark]:
     """Author marks in the order to try them: those around the headline first (nearest first), then
     the rest in page order (a page without a headline: page order)."""
@@ -433,6 +479,29 @@ def _merge_byline(entry: Byline, parsed: Byline) -> None:
     entry.people.extend(p for p in parsed.people if p not in entry.people)
     entry.agencies.extend(a for a in parsed.agencies if a not in entry.agencies)
     entry.organisations.extend(o for o in parsed.organisations if o not in entry.organisations)
+
+
+def _fold_name(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
+def _shown_byline(found: dict[str, Byline], blocks: list[str], parse) -> Byline | None:
+    """An explicit byline opening one of the first main-content blocks ('Von Matthias Lauerer', 'By Jane Doe
+    and John Roe') whose people, all full names, are none of those the JSON-LD or meta tags name: the writer the
+    page shows, where the metadata names the account that posted it. None when the metadata names nobody (the
+    order below reads the blocks then) or names one of them."""
+    if not any(found[kind].people for kind in ("jsonld", "meta") if kind in found):
+        return None
+    for block in blocks[:BYLINE_BLOCKS]:
+        if len(block) > BYLINE_LINE_CHARS or by_prefix_end(block) < 0:
+            continue
+        stated = {_fold_name(p) for kind in ("jsonld", "meta") if kind in found for p in found[kind].people}
+        parsed = parse(block, False)
+        if parsed.people and all(" " in p for p in parsed.people) \
+                and not stated & {_fold_name(p) for p in parsed.people}:
+            return parsed
+        return None
+    return None
 
 
 def _decide_authors(md: PageMetadata, html: str | None, head: Head, ld: JsonLd, body: Body,
@@ -481,6 +550,11 @@ def _decide_authors(md: PageMetadata, html: str | None, head: Head, ld: JsonLd, 
             for data in head.meta.get(f"twitter:data{i + 1}", ()):
                 add("meta", data)
     headline = body.anchor
+    shown = _shown_byline(found, blocks, parse)
+    if shown is not None:  # the page shows another writer than its metadata's (a CMS account): ':shown_byline'
+        md.authors, md.authors_source = shown.people[:10], "byline_text:shown_byline"
+        md.author_agencies.extend(a for a in shown.agencies if a not in md.author_agencies)
+        return
     # author markup in the body is read only when the metadata names no person (it ranks below them)
     if html and not any(entry.people for entry in found.values()):
         body.authors = author_marks(html, head.end, headline)
@@ -541,6 +615,14 @@ def _decide_authors(md: PageMetadata, html: str | None, head: Head, ld: JsonLd, 
                 add("labelled_byline", block)
                 if found["labelled_byline"].people:
                     break
+    if html and headline is not None and not any(entry.people for entry in found.values()):
+        # nobody named yet: a link to a user's profile by the headline, the nearest first (a community site's
+        # 'von <a href="/user/Marianne1.html">Marianne1</a>'), as a link to an author page
+        for mark in _ordered_marks(profile_links(html, head.end, headline), headline):
+            parsed = parse(mark.text, True)
+            if parsed.people:
+                _merge_byline(found.setdefault("author_link", Byline([], [], [])), parsed)
+                break
     for kind in AUTHOR_EVIDENCE_ORDER:
         named = found.get(kind)
         if named and named.people:

@@ -11,14 +11,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
-from typing import Callable, NamedTuple
+from typing import Callable, Iterable, Iterator, NamedTuple
 
 from dedup.text.dates import TextDate, find_dates, parse_published, url_date
 from dedup.text.jsonld import JsonLd
 from dedup.text.markup import first_str
 from dedup.text.normalise import caseless_finder, fold_text
 from dedup.text.pagescan import (MODIFIED_ROLE, PUBLISHED_TIME_ROLE, WINDOW_AFTER, WINDOW_BEFORE, Body, Head,
-                                 date_mark, read_headline_region)
+                                 date_mark, lines_below, read_headline_region)
 from dedup.text.scripts import CJK
 from dedup.text.wordcount import SPACELESS_COMMAS, spaceless_words, word_count
 
@@ -83,7 +83,7 @@ class _DateEvidence:
 
 # published-time evidence, strongest first (docs/metadata.md)
 _PUBLISHED_ORDER = ("jsonld", "meta", "markup_published", "date_line_published", "meta_date", "url", "markup_date",
-                    "time_element", "date_line", "labelled_line")
+                    "time_element", "date_line", "labelled_line", "date_line_below")
 _PUBLISHED_RANK = {kind: i for i, kind in enumerate(_PUBLISHED_ORDER)}  # a kind's place, by one lookup
 _GENERIC_DATE_KEYS = frozenset(("date", "dc.date", "dcterms.date", "created", "date.created", "datecreated"))
 _CLOCK = re.compile(r"\d:\d\d")
@@ -341,6 +341,11 @@ def decide_dates(html: str | None, head: Head, ld: JsonLd, body: Body, blocks: l
         # ('Erschienen am: 01.11.2023' and 'Aktualisiert am 17.01.2021.' under the text)
         _labelled_lines(blocks[DATE_BLOCKS:DATE_BLOCKS + LABELLED_LINE_BLOCKS], day_first, published, modified,
                         other_digits)
+    if html and anchor is not None and not published and not modified:
+        # nothing states a day anywhere read so far: the first date line further below the headline ('von
+        # Marianne1 / am 20.09.2020' in a profile box 4,500 characters down, a 'Letzte Änderung:' field)
+        start, stop = anchor[1] + WINDOW_AFTER, min(len(html), anchor[1] + BELOW_WINDOW_AFTER)
+        _date_line_below(_year_lines(html, start, stop, other_digits), day_first, published, modified, other_digits)
     chosen, reason = _choose_published(published, modified, anchor)
     if chosen is not None and not chosen.has_time:
         # the same day stated with its time of day elsewhere (a URL or a date-only tag gives none)
@@ -360,7 +365,8 @@ def decide_dates(html: str | None, head: Head, ld: JsonLd, body: Body, blocks: l
     return published_time, modified_time
 
 
-_MODIFIED_ORDER = ("jsonld", "meta", "markup_modified", "date_line_updated", "labelled_line_updated")
+_MODIFIED_ORDER = ("jsonld", "meta", "markup_modified", "date_line_updated", "labelled_line_updated",
+                   "date_line_below_updated")
 _MODIFIED_RANK = {kind: i for i, kind in enumerate(_MODIFIED_ORDER)}
 
 
@@ -380,6 +386,108 @@ def in_sentence(before: str, after: str) -> bool:
     if found is None:
         return len(around.split()) > DATE_LINE_OTHER_WORDS
     return found > DATE_LINE_OTHER_WORDS and any(c in around for c in _SPACELESS_SENTENCE_MARKS)
+
+
+# (the word 'comment' stands in the value of a tag's id or class attribute, which this reaches up to its end)
+_IN_ID_OR_CLASS = re.compile(rb"""\s(?:id|class)\s*=\s*["']?[^"'<>=]*\Z""")
+
+
+def _is_word_byte(b: bytes) -> bool:
+    return b.isalnum() or b == b"_"
+
+
+def comments_start(html: str, begin: int, stop: int) -> int:
+    """Where a comment section opens in html[begin:stop]: the first tag whose id or class holds the word
+    'comment(s)' ('comment-47467', 'comments', 'commentlist', 'comment-list'); `stop` when none does. The word is
+    found in a latin-1 lower-cased copy ('?' for any other character: positions kept, as `_date_marks` does), not by
+    a pattern that tries every tag (~18 µs for 1,000 characters)."""
+    low = html[begin:stop].encode("latin-1", "replace").lower()
+    hit = low.find(b"comment")
+    while hit >= 0:
+        lt = low.rfind(b"<", 0, hit)
+        after = hit + 7
+        if low.startswith(b"s", after):
+            after += 1
+        elif low.startswith(b"list", after):
+            after += 4
+        word = not _is_word_byte(low[hit - 1:hit]) and not _is_word_byte(low[after:after + 1])
+        if word and lt >= 0 and low.find(b">", lt, hit) < 0 and _IN_ID_OR_CLASS.search(low, lt, hit) is not None:
+            return begin + lt
+        hit = low.find(b"comment", hit + 7)
+    return stop
+
+
+BELOW_WINDOW_AFTER = 15000  # how far below the headline a date line is looked for when nothing nearer states one
+# a year not inside a URL's path ('/2012/10/'): a piece of markup without one holds no date line to read
+# (opening with the digits it consumes, the look-behind after them: `re` skips to a '1' or '2' instead of trying the
+# look-behind at every character, 7x faster)
+_YEAR_LIKE = re.compile(r"(?:19|20)(?<![/\d]\d\d)\d\d(?![/\d])")
+
+
+def _year_lines(html: str, start: int, stop: int, other_digits: bool) -> Iterator[tuple[str, str]]:
+    """(the line before, the line) for each visible line of html[start:stop] that holds a year, in page order, up
+    to a comment section (their dates are the comments'). Read around each year found outside a tag and a script
+    (a few tags back, for the line before), not line by line over the whole region: most of it holds no date.
+    With `other_digits` (years in other digits or calendars) every visible line is read."""
+    stop = comments_start(html, start, stop)
+    if other_digits:
+        previous = ""
+        for line in lines_below(html, start, stop):
+            yield previous, line
+            previous = line
+        return
+    done = start
+    for m in _YEAR_LIKE.finditer(html, start, stop):
+        pos = m.start()
+        if pos < done:
+            continue  # in the line just read
+        gt = html.rfind(">", start, pos)
+        if gt < 0 or html.rfind("<", gt, pos) >= 0:  # inside a tag: on after it
+            close = html.find(">", pos, stop)
+            done = stop if close < 0 else close + 1
+            continue
+        if html.startswith(("<script", "<style", "<SCRIPT", "<STYLE"), html.rfind("<", start, gt)):
+            close = html.find("</", pos, stop)  # on after the script (each year in it would look back to its start)
+            done = stop if close < 0 else close
+            continue
+        end = html.find("<", pos, stop)
+        end = stop if end < 0 else end
+        newline = html.find("\n", pos, end)  # (a text node's lines are lines: up to the end of the year's one)
+        done = end if newline < 0 else newline
+        back = gt
+        for _ in range(LINE_BEFORE_TAGS):
+            found = html.rfind(">", start, back)
+            if found < 0:
+                break
+            back = found
+        lines = lines_below(html, back + 1, done)
+        if lines:
+            yield (lines[-2] if len(lines) > 1 else ""), lines[-1]
+
+
+LINE_BEFORE_TAGS = 6  # how many tags back from a year's line the line before it is looked for
+
+
+def _date_line_below(lines: Iterable[tuple[str, str]], day_first: bool, published: list[_DateEvidence],
+                     modified: list[_DateEvidence], other_digits: bool = False) -> None:
+    """The first date line of `lines` ((the line before, the line)), not inside a sentence, an update when labelled
+    so on its line or the line before (kinds `date_line_below`, `date_line_below_updated`)."""
+    for i, (previous, line) in enumerate(lines):
+        if previous.endswith(("says:", "Says:", "sagt:", "dit :")):
+            return  # 'Jane Doe / says: / October 10, 2012 at 2:28 am': the comments have begun
+        if len(line) <= DATE_LINE_CHARS and ("20" in line or "19" in line or (
+                other_digits and _OTHER_YEARS.search(line))):
+            for d in _find_dates(line, day_first, limit=1, other_digits=other_digits):
+                before = line[:d.start]
+                if in_sentence(before, line[d.end:]):
+                    continue
+                ev = _DateEvidence("date_line_below", line, d.at, d.day, BLOCK_LINE_POS + i, d.has_time)
+                if _MODIFIED_LABEL(before) if before.strip() else _MODIFIED_LINE(previous):
+                    ev.kind = "date_line_below_updated"
+                    modified.append(ev)
+                else:
+                    published.append(ev)
+                return
 
 
 def _labelled_lines(blocks: list[str], day_first: bool, published: list[_DateEvidence],

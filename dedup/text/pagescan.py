@@ -622,6 +622,11 @@ def read_headline_region(html: str, head_end: int, body: Body) -> None:
                                                     min(len(html), anchor[1] + WINDOW_AFTER))
 
 
+def lines_below(html: str, start: int, stop: int) -> list[str]:
+    """The visible text lines of html[start:stop] in page order (below the headline's region)."""
+    return _visible_lines(html[start:stop]) if start < stop else []
+
+
 def nearest_lines(lines: list[tuple[int, str]], anchor: tuple[int, int], limit: int) -> list[tuple[int, str]]:
     """The first `limit` of `lines` (at distinct positions in page order, as `Body.window` holds them) by
     their distance from the headline at `anchor`, nearest first: `sorted(lines, key=distance)[:limit]` (a

@@ -407,6 +407,7 @@ AGENCY_STORY_LINES = (  # an agency alone is a story's source line; an agency in
     "Reuters",
     "AFP",
     "Susan Walsh / AP",
+    "By Claire Brennan | Reuters",  # a byline, not a picture's credit
     "Getty Images has licensed the photographs to more than forty newspapers this year.",
     "Berlin / Hamburg",
     "Sie kam aus Köln. Danach ging sie nach Hause.DCV / Oppitz",  # two sentences: a post, not a caption

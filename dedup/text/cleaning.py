@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from dedup.text.byline import by_prefix_end
 from dedup.text.dates import is_date_line
 from dedup.text.layout import Line
 from dedup.text.normalise import caseless_search, fold_line, fold_text
@@ -292,15 +293,17 @@ def credit_reason(text: str) -> str | None:
     # _ENLARGE_INITIALS (substring tests rule most lines out before a pattern runs; a pattern of the four is slower)
     enlarge = text[:1] in _ENLARGE_INITIALS and _ENLARGE_LABEL.match(text) is not None
     slash = "/" in text or "|" in text
-    if not (enlarge or slash or ":" in text or "©" in text or "opyright" in text or "Getty" in text
-            or "stock" in text or "Stock" in text or ("(" in text and ("(c)" in text or "(C)" in text))):
+    # an unmarked credit holds a separator, or is a stock library's name alone ("Getty Images", "Shutterstock")
+    agency = slash or "Getty" in text or "tock" in text
+    if not (enlarge or agency or ":" in text or "©" in text or "opyright" in text
+            or ("(" in text and ("(c)" in text or "(C)" in text))):
         return None
     if len(text.split(None, CAPTION_MAX_WORDS)) > CAPTION_MAX_WORDS:
         return None
     if enlarge:
         return CAPTION
     stripped = text.strip()
-    if _unmarked_credit(stripped):
+    if agency and _unmarked_credit(stripped):
         return CREDIT_LINE
     if slash and _glued_caption(stripped):
         return CAPTION
@@ -326,6 +329,8 @@ def _unmarked_credit(stripped: str) -> bool:
     picture = _PICTURE_AGENCY.search(stripped) is not None
     if not picture and (_NEWS_AGENCY.search(stripped) is None or _NAME_SEPARATOR.search(stripped) is None):
         return False
+    if by_prefix_end(stripped) >= 0:  # a byline ("By Claire Brennan | Reuters") is no picture's credit
+        return False
     m = _BARE_NAMES.fullmatch(stripped)
     return m is not None and 1 <= _credit_words(m) <= CREDIT_MAX_NAMES
 
@@ -333,7 +338,10 @@ def _unmarked_credit(stripped: str) -> bool:
 def _glued_caption(stripped: str) -> bool:
     """A one-sentence caption (a lower-case word of three letters or more) glued to a credit of names joined by
     '/' after its full stop, without a space."""
-    m = _GLUED_CREDIT.search(stripped)
+    cut = max(stripped.rfind("."), stripped.rfind("!"), stripped.rfind("?"))  # the credit's names hold none
+    if cut < 2 or "/" not in stripped[cut:] or not stripped[cut + 1:cut + 2].isupper():
+        return False
+    m = _GLUED_CREDIT.match(stripped, cut - 2)
     if m is None:
         return False
     head = stripped[:m.start("credit")]

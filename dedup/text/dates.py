@@ -97,7 +97,7 @@ OTHER_DIGIT = re.compile("[\u0660-\u0669\u06f0-\u06f9\u0966-\u096f\u09e6-\u09ef\
 # scripts whose words hold vowel signs, viramas or vowel marks, where `normalise_text` (letters and digits only) cuts
 # a word in pieces ('শনিবার' -> 'শন ব র'): the Indic scripts, and Arabic's harakat ('صباحاً')
 _MARKED_SCRIPT = re.compile("[\u0900-\u0dff\u0610-\u061a\u064b-\u065f\u0670]")
-_SCRIPT_WORD = re.compile("(?:[^\W_]|[\u0900-\u0dff\u0610-\u061a\u064b-\u065f\u0670\u200c\u200d])+")
+_SCRIPT_WORD = re.compile(r"(?:[^\W_]|[\u0900-\u0dff\u0610-\u061a\u064b-\u065f\u0670\u200c\u200d])+")
 
 
 def _written_forms(word: str) -> tuple[str, str, str]:

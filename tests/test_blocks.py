@@ -528,6 +528,15 @@ def test_ascii_and_non_ascii_spellings_share_a_key():
     "2023年1月5日",
     "2023年1月5日（木） 10:30",
     "2022년 5월 3일",
+    # round 20: scripts with vowel signs and their own digits (Bengali, Devanagari, Arabic), Ukrainian
+    "শনিবার, আগস্ট ২৯, ২০২০ | ১০:৪৬ পূর্বাহ্ণ",
+    "প্রকাশিত: ২৯ আগস্ট ২০২০, ১০:৪৬",
+    "প্রকাশ: ০৫ জানুয়ারি ২০২৩",  # 'য়' as one character
+    "प्रकाशित: 12 मार्च 2021, 10:30 AM",
+    "शनिवार, १२ मार्च २०२१",
+    "الخميس 5 يناير 2023",
+    "نشر في ٥ يناير ٢٠٢٣ - 10:30 ص",
+    "Опубліковано: 5 січня 2023",
 ])
 def test_is_date_line_true(line):
     assert is_date_line(line)
@@ -553,6 +562,10 @@ def test_is_date_line_true(line):
     # dragnet's gold keeps such blog stamps)
     "Posted July 26th, 2011",
     "Friday, October 19, 2012 at 9:15AM",
+    # a date in a sentence of a script with vowel signs (round 20)
+    "শনিবার, আগস্ট ২৯, ২০২০ সালে ঢাকায় বৈঠক হয়",  # the date in a sentence ("... a meeting was held in Dhaka")
+    "१२ मार्च २०२१ को सरकार ने नई नीति की घोषणा की",
+    "في 5 يناير 2023 أعلنت الحكومة",
 ])
 def test_is_date_line_false(line):
     assert not is_date_line(line)
@@ -762,6 +775,22 @@ def test_within_page_drops_date_lines_of_other_languages_and_keeps_dates_in_sent
     ]
     verdicts = within_page(blocks)
     assert [v.reason for v in verdicts] == [DATE_LINE, None, None, DATE_LINE, DATE_LINE, DATE_LINE]
+
+
+def test_a_bengali_date_line_on_a_real_unseen_page():
+    """trafilatura-eval's ukbdnews.com story (half A of `--split text8`): its date line under the headline, Bengali
+    weekday, month and digits, is dropped by the within-page pass; the story's lines stay."""
+    import gzip
+
+    from dedup.text.extract import extract_html
+
+    root = shared_path("corpora", "trafilatura-eval")
+    notes = json.loads((root / "evaldata.json").read_text("utf-8"))
+    url = next(u for u in notes if u.startswith("https://ukbdnews.com/2020/08/23646"))
+    blocks = extract_html(gzip.decompress((root / notes[url]["file"]).read_bytes()), url).blocks
+    verdicts = within_page(blocks)
+    dropped = [(b, v.reason) for b, v in zip(blocks, verdicts) if not v.keep and v.reason != NO_LETTERS]
+    assert dropped == [("| শনিবার, আগস্ট ২৯, ২০২০ | ১০:৪৬ পূর্বাহ্ণ", DATE_LINE)]  # (beside a view counter: no letters)
 
 
 _DATE_PIECES = st.lists(st.sampled_from(

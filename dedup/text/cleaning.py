@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from dedup.text.byline import by_prefix_end
 from dedup.text.dates import is_date_line
 from dedup.text.layout import Line
 from dedup.text.normalise import caseless_search, fold_line, fold_text
@@ -105,6 +106,34 @@ ver también|ti potrebbe interessare|potrebbe interessarti anche|ti potrebbero i
 você também pode gostar|veja também|leia mais sobre|dit vind je misschien ook leuk|ook interessant|
 może cię zainteresować|może cię też zainteresować|polecamy|читайте также|смотрите также|вам может понравиться
 """.replace("\n", "").split("|"))
+_MINUTES = (r"(?:ca )?\d+ (?:min|mins|minute|minutes|minuten|minutos|minuti|minuut|minuty|minut|минут|минуты|мин|хв|"
+            r"dakika)")
+_READING_TIME = (r"(?:reading time|lesezeit|lesedauer|temps de lecture|tiempo de lectura|tempo di lettura|"
+                 r"tempo de leitura|leestijd|czas czytania|время чтения|час читання|okuma süresi) " + _MINUTES +
+                 r"|" + _MINUTES + r" (?:reading time|reading|lesezeit|lesedauer|lesen|de lecture|de lectura|"
+                 r"di lettura|de leitura|leestijd|czytania|чтения|читання|okuma)|lecture " + _MINUTES)
+_COMMENTS = (r"(?:kommentare?|commentaires?|comentarios?|commenti|commento|comentários|reacties|reactie|komentarz[ey]?|"
+             r"комментари(?:ев|я|й|и)|коментар(?:ів|і|я)?|yorum)")
+_COMMENT_COUNT = (rf"\d+ {_COMMENTS}|{_COMMENTS} \d+|no comments(?: yet)?|keine kommentare|noch keine kommentare|"
+                  r"aucun commentaire|sin comentarios|nessun commento|sem comentários|geen reacties|brak komentarzy")
+_SHARE_ON = (r"(?:share|teilen|partager|compartir|condividi|compartilhar|compartilhe|delen|udostępnij|поделиться)"
+             r"(?: (?:on|auf|via|per|sur|en|su|no|op|na|в))? (?:facebook|twitter|x|whatsapp|linkedin|pinterest|"
+             r"telegram|xing|reddit|e ?mail|messenger|vk)"
+             r"|(?:auf|bei|per|via) (?:facebook|twitter|whatsapp|linkedin|xing|pinterest|telegram|e ?mail) teilen")
+_TIME_AGO = (r"(?:(?:posted|published|updated|added|veröffentlicht|aktualisiert|publié|mis à jour|publicado|"
+             r"actualizado|pubblicato|aggiornato|atualizado) )?"
+             r"(?:\d+ (?:sec|secs|second|seconds|min|mins|minute|minutes|hr|hrs|hour|hours|day|days|week|weeks|"
+             r"month|months|year|years) ago"
+             r"|vor \d+ (?:sekunden|minuten|min|stunden|std|tagen|wochen|monaten|jahren)"
+             r"|il y a \d+ (?:secondes?|min|minutes?|heures?|h|jours?|semaines?|mois|ans?)"
+             r"|hace \d+ (?:segundos?|min|minutos?|horas?|h|días?|dias?|semanas?|meses|mes|años?)"
+             r"|há \d+ (?:segundos?|min|minutos?|horas?|h|dias?|semanas?|meses|mês|anos?)"
+             r"|\d+ (?:secondi|minuti|min|ore|ora|giorni|giorno|settimane|mesi|mese|anni|anno) fa"
+             r"|\d+ (?:seconden|minuten|min|uur|dagen|dag|weken|week|maanden|maand|jaar) geleden"
+             r"|\d+ (?:секунд[уы]?|минут[уы]?|мин|час(?:а|ов)?|дн(?:я|ей)|день|недел[юьи]|месяц(?:а|ев)?|год(?:а)?|"
+             r"лет) назад"
+             r"|\d+ (?:sekund[ay]?|minut[ay]?|min|godzin[ay]?|godz|dni|dzień|tygodni[e]?|miesięcy|miesiące|lat) temu"
+             r"|\d+ (?:saniye|dakika|dk|saat|gün|hafta|ay|yıl) önce)")
 _CHROME_LABEL_PATTERN = re.compile(
     r"^(?:more (?:\w+ ){0,3}(?:stories|news|articles|headlines|videos|photos|from \w+(?: \w+){0,4})"
     r"|(?:you (?:may|might) (?:also )?(?:like|enjoy|be interested in))(?: \w+){0,3}"
@@ -113,7 +142,11 @@ _CHROME_LABEL_PATTERN = re.compile(
     r"|\d+ (?:min|mins|minute|minutes) read|published updated"
     # the same widget titles in German ("Lesen Sie auch die folgenden Beiträge", "Weitere Artikel zum Thema")
     r"|(?:lesen sie (?:auch|mehr)|weitere|mehr|ähnliche|verwandte|aktuelle) (?:\w+ ){0,3}"
-    r"(?:beiträge|beitrage|artikel|nachrichten|meldungen|themen|news)(?: zum thema)?)$")
+    r"(?:beiträge|beitrage|artikel|nachrichten|meldungen|themen|news)(?: zum thema)?"
+    # round 20: the reading time, the comment counter, the share buttons and the relative time stamp in the other
+    # languages of the label list, as the English forms above and "N min read" have them ("Lesezeit: 3 Minuten",
+    # "12 commentaires", "Auf Facebook teilen", "vor 3 Stunden", "hace 2 horas", "5 минут назад")
+    rf"|{_READING_TIME}|{_COMMENT_COUNT}|{_SHARE_ON}|{_TIME_AGO})$")
 # A short line that asks the reader to sign up for something: an imperative at its start and what is
 # offered (a newsletter, alerts, notifications). Story sentences rarely start so; a line over
 # SIGNUP_PROMO_MAX_WORDS words is left to the model.
@@ -213,6 +246,19 @@ _ENLARGE_LABEL = re.compile(
 
 
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+# a credit without a marker (round 20): names only that name a picture agency or stock library ("Getty Images",
+# "Chip Somodevilla/Getty Images", "Saul Loeb / AFP - Getty Images", "Natalie Naccache | Bloomberg | Getty Images")
+# or a news agency beside a photographer's name ("REUTERS/Kevin Lamarque", "KIMIHIRO HOSHINO/AFP"); a news agency
+# alone ("Reuters", "AFP") is a story's source line, and stays
+_PICTURE_AGENCY = re.compile(r"Getty\s?Images|Shutterstock|iStock|Thinkstock|Alamy|AP Photo|[Pp]icture[\s-][Aa]lliance|"
+                             r"IMAGO|Imago Images")
+_NEWS_AGENCY = re.compile(r"(?:^|[\s/|(–—-])(?:REUTERS|Reuters|AFP|EPA|dpa|DPA|ANSA|EFE|Keystone|KEYSTONE)(?![\w'’])")
+_BARE_NAMES = re.compile(rf"\(?{_NAMES}\s*\)?\.?")
+_NAME_SEPARATOR = re.compile(r"[/|]|\s[–—-]\s")
+# a caption glued to its credit where the page set them in two boxes: a sentence's last word, its full stop, and at
+# once (no space) names joined by '/' ("... mit Wahlleiter Matthias Mitzscherlich.DCV / Oppitz")
+_GLUED_NAME = r"[A-ZÀ-ÞА-ЯЁ][\w'’-]*(?![\w'’-])(?: [A-ZÀ-ÞА-ЯЁ][\w'’-]*(?![\w'’-])){0,2}"  # up to three words
+_GLUED_CREDIT = re.compile(rf"[^\W\d_A-ZÀ-ÞА-ЯЁ]{{2}}[.!?](?P<credit>{_GLUED_NAME}(?:\s?/\s?{_GLUED_NAME}){{1,3}})$")
 
 
 def _credit_words(m: re.Match) -> int:
@@ -246,7 +292,10 @@ def credit_reason(text: str) -> str | None:
     # every credit marker holds ':', '©', 'opyright' or '(c)' / '(C)', every enlarge label starts with one of
     # _ENLARGE_INITIALS (substring tests rule most lines out before a pattern runs; a pattern of the four is slower)
     enlarge = text[:1] in _ENLARGE_INITIALS and _ENLARGE_LABEL.match(text) is not None
-    if not (enlarge or ":" in text or "©" in text or "opyright" in text
+    slash = "/" in text or "|" in text
+    # an unmarked credit holds a separator, or is a stock library's name alone ("Getty Images", "Shutterstock")
+    agency = slash or "Getty" in text or "tock" in text
+    if not (enlarge or agency or ":" in text or "©" in text or "opyright" in text
             or ("(" in text and ("(c)" in text or "(C)" in text))):
         return None
     if len(text.split(None, CAPTION_MAX_WORDS)) > CAPTION_MAX_WORDS:
@@ -254,6 +303,10 @@ def credit_reason(text: str) -> str | None:
     if enlarge:
         return CAPTION
     stripped = text.strip()
+    if agency and _unmarked_credit(stripped):
+        return CREDIT_LINE
+    if slash and _glued_caption(stripped):
+        return CAPTION
     m = _PHOTO_CREDIT.fullmatch(stripped)
     if m is not None and 1 <= _credit_words(m) <= CREDIT_MAX_NAMES:
         return CREDIT_LINE
@@ -266,6 +319,37 @@ def credit_reason(text: str) -> str | None:
         # post ("... a pencil drawing. Mind...blown. Artwork and photos © DiegoKoi" is dragnet's gold)
         return CAPTION if _SENTENCE_BREAK.search(head.rstrip(" .!?…/|(–—-")) is None else None
     return CREDIT_LINE if len(head.split()) <= 4 else None
+
+
+def _unmarked_credit(stripped: str) -> bool:
+    """Names only (at most CREDIT_MAX_NAMES words, no year) that name a picture agency, or a news agency beside
+    another name after a separator: a picture's credit without a marker."""
+    if len(stripped) > 120:
+        return False
+    picture = _PICTURE_AGENCY.search(stripped) is not None
+    if not picture and (_NEWS_AGENCY.search(stripped) is None or _NAME_SEPARATOR.search(stripped) is None):
+        return False
+    if by_prefix_end(stripped) >= 0:  # a byline ("By Claire Brennan | Reuters") is no picture's credit
+        return False
+    m = _BARE_NAMES.fullmatch(stripped)
+    return m is not None and 1 <= _credit_words(m) <= CREDIT_MAX_NAMES
+
+
+def _glued_caption(stripped: str) -> bool:
+    """A one-sentence caption (a lower-case word of three letters or more) glued to a credit of names joined by
+    '/' after its full stop, without a space."""
+    cut = max(stripped.rfind("."), stripped.rfind("!"), stripped.rfind("?"))  # the credit's names hold none
+    if cut < 2 or "/" not in stripped[cut:] or not stripped[cut + 1:cut + 2].isupper():
+        return False
+    m = _GLUED_CREDIT.match(stripped, cut - 2)
+    if m is None:
+        return False
+    head = stripped[:m.start("credit")]
+    return _DESCRIPTION_WORD.search(head) is not None and _SENTENCE_END.search(head.rstrip(" .!?")) is None
+
+
+# a sentence's end inside a line, not a name's initial ("Eva M. Welskop-Deffaa")
+_SENTENCE_END = re.compile(r"(?<!\b[A-ZÀ-ÞА-ЯЁ])[.!?…][\"”’)]*\s+\S")
 
 
 # a file's type and size in brackets at a line's end: the line is (or ends with) a link to download a file, a

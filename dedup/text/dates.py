@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
 from typing import NamedTuple
@@ -87,6 +88,28 @@ _DATE_ANCHORS = frozenset((_MONTHS + " " + _WEEKDAYS + " am pm").split())
 
 
 DATE_LINE_MAX_CHARS = 100
+# decimal digits of other scripts, one character for one (a date's place in its line is kept): Arabic-Indic,
+# Persian, Devanagari, Bengali, Thai and full-width ('٣ أبريل ٢٠٢٢', '१२ जनवरी २०२२', '２０２３年１月５日'); read by
+# `pagedates` for the metadata's dates and by `is_date_line`
+DIGIT_TABLE = str.maketrans({chr(zero + i): str(i) for zero in (0x660, 0x6F0, 0x966, 0x9E6, 0xE50, 0xFF10)
+                             for i in range(10)})
+OTHER_DIGIT = re.compile("[\u0660-\u0669\u06f0-\u06f9\u0966-\u096f\u09e6-\u09ef\u0e50-\u0e59\uff10-\uff19]")
+# scripts whose words hold vowel signs, viramas or vowel marks, where `normalise_text` (letters and digits only) cuts
+# a word in pieces ('শনিবার' -> 'শন ব র'): the Indic scripts, and Arabic's harakat ('صباحاً')
+_MARKED_SCRIPT = re.compile("[\u0900-\u0dff\u0610-\u061a\u064b-\u065f\u0670]")
+_SCRIPT_WORD = re.compile(r"(?:[^\W_]|[\u0900-\u0dff\u0610-\u061a\u064b-\u065f\u0670\u200c\u200d])+")
+
+
+def _written_forms(word: str) -> tuple[str, str, str]:
+    """A word as pages write it: as typed, its NFC form, and with Bengali 'য়' as one character (U+09DF, a
+    composition exclusion that NFC writes as two, 'য' and the nukta; pages use either)."""
+    nfc = unicodedata.normalize("NFC", word)
+    return word, nfc, nfc.replace("\u09af\u09bc", "\u09df")
+
+
+def _script_words(text: str) -> list[str]:
+    """The words of a text of such a script, whole, in lower case."""
+    return _SCRIPT_WORD.findall(text.lower())
 
 
 def is_date_line(block: str, norm: str | None = None) -> bool:
@@ -99,8 +122,12 @@ def is_date_line(block: str, norm: str | None = None) -> bool:
     'veröffentlicht am', 'mis à jour le', 'Uhr'...) or a number."""
     if len(block) > DATE_LINE_MAX_CHARS or not any(map(str.isdigit, block)):  # (map: no generator frame)
         return False
+    if not block.isascii() and OTHER_DIGIT.search(block) is not None:
+        block, norm = block.translate(DIGIT_TABLE), None  # '২৯ আগস্ট ২০২০' read as '29 আগস্ট 2020'
     words = (norm if norm is not None else normalise_text(block)).split()
-    if not words or len(words) > 14:
+    if not words:
+        return False
+    if len(words) > 14 and (block.isascii() or _MARKED_SCRIPT.search(block) is None or len(_script_words(block)) > 14):
         return False
     if all(w.isdigit() or w in _DATE_VOCAB for w in words):
         has_number = any(w.isdigit() for w in words)
@@ -140,8 +167,15 @@ gepubliceerd bijgewerkt geplaatst op om uur
 opublikowano aktualizacja zaktualizowano dnia godz
 опубликовано обновлено дата в г года
 yayınlanma yayinlanma güncelleme guncelleme tarihi
+понеділок вівторок середа четвер пʼятниця п'ятниця субота неділя опубліковано оновлено
+सोमवार मंगलवार बुधवार गुरुवार बृहस्पतिवार शुक्रवार शनिवार रविवार प्रकाशित अपडेट अपडेटेड अद्यतन तारीख दिनांक
+समय बजे पूर्वाह्न अपराह्न को
+সোমবার মঙ্গলবার বুধবার বৃহস্পতিবার শুক্রবার শনিবার রবিবার প্রকাশিত প্রকাশ আপডেট সময় তারিখ পূর্বাহ্ণ
+অপরাহ্ণ পূর্বাহ্ন অপরাহ্ন সকাল দুপুর বিকাল সন্ধ্যা রাত
+الاثنين الإثنين الثلاثاء الأربعاء الاربعاء الخميس الجمعة السبت الأحد الاحد نشر في بتاريخ تاريخ النشر آخر تحديث
+الساعة ص م صباحا صباحاً مساء مساءً يوم
 """
-_WORLD_DATE_VOCAB = frozenset(_WORLD_DATE_WORDS.split())
+_WORLD_DATE_VOCAB = frozenset(form for word in _WORLD_DATE_WORDS.split() for form in _written_forms(word))
 # the characters that may stand beside a Chinese, Japanese or Korean date: weekday, clock and label marks
 _CJK_DATE_MARKS = frozenset("年月日时時分秒星期周週曜火水木金土午前后後更新发布發佈公開公开日期년월일시분요")
 
@@ -157,11 +191,16 @@ def _dated_line(block: str) -> bool:
         rest.append(block[at:d.start])
         at = d.end
     rest.append(block[at:])
-    for word in normalise_text(" ".join(rest)).split():
-        if not (word.isdigit() or word in _WORLD_DATE_VOCAB or word in _DATE_VOCAB
-                or all(c.isdigit() or c in _CJK_DATE_MARKS for c in word)):
-            return False
-    return True
+    rest_text = " ".join(rest)
+    if all(map(_date_word, normalise_text(rest_text).split())):
+        return True
+    # the words of scripts with vowel signs read whole ('শনিবার', 'প্রকাশিত', 'صباحاً')
+    return _MARKED_SCRIPT.search(rest_text) is not None and all(map(_date_word, _script_words(rest_text)))
+
+
+def _date_word(word: str) -> bool:
+    return (word.isdigit() or word in _WORLD_DATE_VOCAB or word in _DATE_VOCAB
+            or all(c.isdigit() or c in _CJK_DATE_MARKS for c in word))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -211,11 +250,16 @@ _OTHER_MONTHS = (
         "σεπτεμβρίου σεπτεμβριου בספטמבר ספטמבר septembrie",
         "οκτωβρίου οκτωβριου באוקטובר אוקטובר octombrie",
         "νοεμβρίου νοεμβριου בנובמבר נובמבר noiembrie",
-        "δεκεμβρίου δεκεμβριου בדצמבר דצמבר decembrie desember")
+        "δεκεμβρίου δεκεμβριου בדצמבר דצמבר decembrie desember",
+        # round 20 of docs/extraction.md: Bengali (as Bangladeshi and West Bengal sites write them, with the
+        # spellings 'আগষ্ট' / 'আগস্ট'; 'য়' in either of its Unicode forms, below)
+        "জানুয়ারি জানুয়ারী", "ফেব্রুয়ারি ফেব্রুয়ারী", "মার্চ", "এপ্রিল", "মে", "জুন", "জুলাই", "আগস্ট আগষ্ট",
+        "সেপ্টেম্বর", "অক্টোবর", "নভেম্বর", "ডিসেম্বর")
 MONTHS: dict[str, int] = {}
 for _number, _names in enumerate(_LATIN_MONTHS + _OTHER_MONTHS):
     for _name in _names.split():
-        MONTHS.setdefault(_name, _number % 12 + 1)
+        for _form in _written_forms(_name):
+            MONTHS.setdefault(_form, _number % 12 + 1)
 
 _ZONE = r"(?P<tz>(?:UTC|GMT)(?:\s?[+-]\d{1,2}(?::?\d{2})?)?|[A-Z]{2,4}T|[+-]\d{2}:?\d{2}|MEZ|MESZ|Z)"
 # a clock after a date: ', 10:43', ' at 1:47 AM', ' um 11:43 Uhr', ' à 12h00', ' - 09:15 EDT'
@@ -234,7 +278,8 @@ _WORD_DATE_DMY = re.compile(
     r"(?P<mon>[^\W\d_][\w\u0900-\u0dff]{1,11})\.?,?\s+"
     r"(?:de\s+)?(?P<y>(?:19|20)\d\d)(?!\d)")
 _WORD_DATE_MDY = re.compile(
-    r"(?<![\w])(?P<mon>[^\W\d_]{3,10})\.?\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d\d)(?!\d)")
+    r"(?<![\w])(?P<mon>[^\W\d_](?:[^\W\d_]|[\u0900-\u0dff]){2,10})\.?\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?,?\s+"
+    r"(?P<y>(?:19|20)\d\d)(?!\d)")
 _NUM_DATE_DMY = re.compile(r"(?P<d>\d(?<![\d.].)(?:(?<=[0-3])\d)?)\.\s?(?P<m>[01]?\d)\.\s?(?P<y>(?:19|20)\d\d)(?![\d])")
 _NUM_DATE_DMY_SHORT = re.compile(r"(?<![\d.])(?P<d>[0-3]?\d)\.(?P<m>[01]?\d)\.(?P<y>\d\d)(?![\d.])")
 _NUM_DATE_SLASH = re.compile(r"(?P<a>\d(?<![\d/].)(?:(?<=[0-3])\d)?)/(?P<b>[0-3]?\d)/(?P<y>(?:19|20)\d\d)(?![\d/])")

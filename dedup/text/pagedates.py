@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Callable, Iterable, Iterator, NamedTuple
 
-from dedup.text.dates import TextDate, find_dates, parse_published, url_date
+from dedup.text.dates import DIGIT_TABLE, OTHER_DIGIT, TextDate, find_dates, parse_published, url_date
 from dedup.text.jsonld import JsonLd
 from dedup.text.markup import first_str
 from dedup.text.normalise import caseless_finder, fold_text
@@ -91,13 +91,9 @@ DATE_LINE_CHARS = 140        # a date line: short ...
 DATE_LINE_OTHER_WORDS = 9    # ... and little else than the date ('Published by Jane Doe on ...')
 BLOCK_LINE_POS = 1 << 40  # the place given to the n-th block's date line: beyond any page position
 AGREEMENT_KINDS = 2  # a day stated by this many kinds of evidence outvotes a day stated by one
-# decimal digits of other scripts, one character for one (a date's place in its line is kept): Arabic-Indic,
-# Persian, Devanagari, Bengali, Thai and full-width ('٣ أبريل ٢٠٢٢', '१२ जनवरी २०२२', '２０２３年１月５日')
-_DIGIT_TABLE = str.maketrans({chr(zero + i): str(i) for zero in (0x660, 0x6F0, 0x966, 0x9E6, 0xE50, 0xFF10)
-                              for i in range(10)})
-_OTHER_DIGIT = re.compile("[\u0660-\u0669\u06f0-\u06f9\u0966-\u096f\u09e6-\u09ef\u0e50-\u0e59\uff10-\uff19]")
+# decimal digits of other scripts: `dates.OTHER_DIGIT` / `DIGIT_TABLE`, read there by the date-line rule too
 # what may hold a year on such a page: those digits, or a Buddhist-era or Jalali year ('2566', '1401')
-_OTHER_YEARS = re.compile(_OTHER_DIGIT.pattern + r"|25\d\d|1[34]\d\d|[\u0e01-\u0e2e]\.\s?[\u0e01-\u0e2e]\.\s*\d\d")
+_OTHER_YEARS = re.compile(OTHER_DIGIT.pattern + r"|25\d\d|1[34]\d\d|[\u0e01-\u0e2e]\.\s?[\u0e01-\u0e2e]\.\s*\d\d")
 # the pages whose lines are looked at for those digits (a search costs ~2 µs a line; a page of another script
 # never holds them): their language writes them, or their title is of such a script
 _OTHER_DIGIT_LANGUAGES = frozenset(("ar", "fa", "ur", "ps", "ckb", "hi", "mr", "ne", "bn", "as", "th", "zh", "ja", "ko"))
@@ -118,7 +114,7 @@ def _find_dates(text: str, day_first: bool, limit: int, short_years: bool = Fals
     digits of other scripts (the page's own wording kept as `raw`)."""
     if text.isascii():
         return find_dates(text, day_first, limit=limit, short_years=short_years)
-    scan = text.translate(_DIGIT_TABLE) if other_digits and _OTHER_DIGIT.search(text) else text
+    scan = text.translate(DIGIT_TABLE) if other_digits and OTHER_DIGIT.search(text) else text
     found = find_dates(scan, day_first, limit=limit, short_years=short_years)
     if other_digits and _OTHER_CALENDAR_HINT.search(scan):
         found = _with_other_calendars(scan, found, limit)

@@ -456,7 +456,9 @@ def sure_story(lines: Sequence[Line], probs: Sequence[float]) -> tuple[int, int]
 
 # `other_story_lines`: a line this long (words)...
 OTHER_STORY_MIN_WORDS = 4
-OTHER_STORY_MAX_WORDS = 30
+OTHER_STORY_MAX_WORDS = 20
+# ...not ended as a sentence or a clause (a headline ends in none of these; '?' and '!' allowed: headlines ask)
+_SENTENCE_ENDS = (".", ",", ";", ":", "。", "，", "；", "：")
 # ...and at most this many such lines on a page: more are a list of stories (a blog's front page, a section
 # page), whose titles CleanEval's gold keeps
 OTHER_STORY_MAX_LINES = 3
@@ -477,7 +479,8 @@ def other_story_lines(lines: Sequence[Line], verdicts: Sequence[str | None], spa
     found = []
     for i in range(span[0] + 1, len(lines)):
         line = lines[i]
-        if verdicts[i] is not None or not OTHER_STORY_MIN_WORDS <= word_count(line.text) <= OTHER_STORY_MAX_WORDS:
+        if verdicts[i] is not None or line.tag not in HEADING_TAGS or line.text.endswith(_SENTENCE_ENDS) \
+                or not OTHER_STORY_MIN_WORDS <= word_count(line.text) <= OTHER_STORY_MAX_WORDS:
             continue
         key = fold_text(line.text)
         if key and key not in own and copies(line.text) >= (2 if 2 * line.exact_link_chars > len(line.text) else 1):

@@ -6,12 +6,9 @@ Tables of contents, links to the page itself, links to other sites and list page
 
 from __future__ import annotations
 
-import gzip
 import html as html_lib
-import json
 
-from conftest import shared_path
-from test_cleaning import HEADLINE, STORY, assert_story_kept
+from test_cleaning import HEADLINE, STORY, assert_story_kept, unseen_pages
 
 from dedup.text.cleaning import OTHER_STORY, choose_lines, other_story_lines
 from dedup.text.extract import extract_html
@@ -136,16 +133,11 @@ def test_linked_lines_that_are_story_text_stay():
 def test_other_stories_on_real_unseen_pages():
     """trafilatura-eval pages (half A of the text8 split) that kept another story's headline: it goes, the story's
     snippets stay."""
-    root = shared_path("corpora", "trafilatura-eval")
-    notes = json.loads((root / "evaldata.json").read_text("utf-8"))
     cases = {  # URL start -> the other story's headline the page kept before
         "https://theintercept.com/2023/11/08/gaza-hospitals": "Inside the Biden White House, Doubts About Gaza War",
         "https://www.hoy.com.py/nacionales/daran-bendicion": "Bebé muere electrocutado al",
     }
-    for prefix, chrome in cases.items():
-        url = next(u for u in notes if u.startswith(prefix))
-        ex = extract_html(gzip.decompress((root / notes[url]["file"]).read_bytes()), url)
-        text = " ".join(ex.text.split())
-        assert chrome not in text and OTHER_STORY in ex.removed_reasons, prefix
-        for snippet in notes[url]["with"]:
+    for prefix, note, ex, text in unseen_pages(cases):
+        assert cases[prefix] not in text and OTHER_STORY in ex.removed_reasons, prefix
+        for snippet in note["with"]:
             assert " ".join(snippet.split()) in text, (prefix, snippet)

@@ -1,4 +1,4 @@
-"""Markup scanning without a DOM: head <meta>/<link> tags, attributes, JSON-LD objects.
+"""Markup scanning without a DOM: head <meta>/<link> tags, attributes, JSON-LD objects, links to the site.
 
 Regular scans over the page text rather than DOM walking: resiliparse creates a Python wrapper per
 visited node (~45 µs each), which made metadata cost more than main-text extraction.
@@ -224,7 +224,6 @@ class SiteLinks:
         self.url = url if url and "://" in url else None
         self.here = urldefrag(self.url)[0].rstrip("/") if self.url else None
         self.site = registered_domain(self.url)
-        self._lower: str | None = None
 
     def _same_site(self, href: str) -> bool:
         href = href.strip()

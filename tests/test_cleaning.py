@@ -12,6 +12,7 @@ import gzip
 import html as html_lib
 import json
 import re
+from collections.abc import Iterable, Iterator
 
 import pytest
 from hypothesis import example, given, settings
@@ -31,7 +32,7 @@ from dedup.text.cleaning import (_CONSENT_PHRASE, _CONSENT_VOICE, _NEWSLETTER_SI
                                  is_error_leak,
                                  is_link_bar, is_markup_leak, is_script_leak, is_signup_promo, plain_lines,
                                  sure_story)
-from dedup.text.extract import extract_html, extract_plain
+from dedup.text.extract import Extracted, extract_html, extract_plain
 from dedup.text.layout import Line, read_minimal_html
 from dedup.text.normalise import fold_line
 from dedup.text.titles import site_names
@@ -287,8 +288,6 @@ def test_download_links_and_push_prompts_go_by_their_shape():
 def test_teasers_download_links_and_push_prompts_on_real_unseen_pages():
     """trafilatura-eval pages (half A of the text8 split) that kept a teaser, a download link or a push prompt: the
     chrome goes, the story's snippets stay."""
-    root = shared_path("corpora", "trafilatura-eval")
-    notes = json.loads((root / "evaldata.json").read_text("utf-8"))
     cases = {  # URL start -> the chrome the page kept before, its reason
         "https://larepublica.pe/datos-lr/respuestas/2022/05/02/": ("PUEDES VER: ¿Qué es la Sunedu", TEASER),
         "https://lokalo.de/artikel/310144/": ("Nächster ArtikelFDP-Landes-", TEASER),
@@ -297,13 +296,22 @@ def test_teasers_download_links_and_push_prompts_on_real_unseen_pages():
         "https://www.handelsblatt.com/politik/international/grenzschliessungen": ("Benachrichtigung aktivieren",
                                                                                    SIGNUP_PROMO),
     }
-    for prefix, (chrome, reason) in cases.items():
+    for prefix, note, ex, text in unseen_pages(cases):
+        chrome, reason = cases[prefix]
+        assert chrome not in text and reason in ex.removed_reasons, prefix
+        for snippet in note["with"]:
+            assert " ".join(snippet.split()) in text, (prefix, snippet)
+
+
+def unseen_pages(prefixes: Iterable[str]) -> Iterator[tuple[str, dict, Extracted, str]]:
+    """trafilatura-eval's annotated pages whose URL starts with each of `prefixes`, extracted alone: (prefix, the
+    page's annotation, its extraction, its text with whitespace folded). Skips without ../shared."""
+    root = shared_path("corpora", "trafilatura-eval")
+    notes = json.loads((root / "evaldata.json").read_text("utf-8"))
+    for prefix in prefixes:
         url = next(u for u in notes if u.startswith(prefix))
         ex = extract_html(gzip.decompress((root / notes[url]["file"]).read_bytes()), url)
-        text = " ".join(ex.text.split())
-        assert chrome not in text and reason in ex.removed_reasons, prefix
-        for snippet in notes[url]["with"]:
-            assert " ".join(snippet.split()) in text, (prefix, snippet)
+        yield prefix, notes[url], ex, " ".join(ex.text.split())
 
 
 PHOTO_CREDITS = (  # a credit marker and names only: the credit of a picture, or a copyright line
@@ -370,21 +378,16 @@ def test_photo_credits_and_captions_go_by_their_shape():
 def test_photo_credits_and_captions_on_real_unseen_pages():
     """trafilatura-eval pages whose credit lines and captions the main-content pass kept as story text: they go with
     their reason, the story's own snippets stay."""
-    root = shared_path("corpora", "trafilatura-eval")
-    notes = json.loads((root / "evaldata.json").read_text("utf-8"))
     cases = {  # URL start -> chrome the page kept before (a credit line twice, a caption under its credit, a caption
         # after the enlarge button's label twice)
         "https://www.bundesrat.de/SharedDocs/texte/22/20220127-weremember": "Bundesregierung | Jesco Denzel",
         "https://www.bondyblog.fr/societe/a-paris-8": "Le piquet de grève dans le hall",
         "https://www.macwelt.de/ratgeber/iPhone-14": "Eine kleine runde Aussparung",
     }
-    for prefix, chrome in cases.items():
-        url = next(u for u in notes if u.startswith(prefix))
-        ex = extract_html(gzip.decompress((root / notes[url]["file"]).read_bytes()), url)
-        text = " ".join(ex.text.split())
-        assert chrome not in text, prefix
+    for prefix, note, ex, text in unseen_pages(cases):
+        assert cases[prefix] not in text, prefix
         assert {CREDIT_LINE, CAPTION} & set(ex.removed_reasons), prefix
-        for snippet in notes[url]["with"][:2]:  # (the bondyblog page misses its third with or without the guards)
+        for snippet in note["with"][:2]:  # (the bondyblog page misses its third with or without the guards)
             assert " ".join(snippet.split()) in text, (prefix, snippet)
 
 

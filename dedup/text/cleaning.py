@@ -8,7 +8,7 @@ what applies of the same to text-only input (WET records, JSONL `text`), where t
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from dedup.text.byline import by_prefix_end
@@ -31,10 +31,11 @@ CREDIT_LINE = "credit_line"  # a line that is only a credit or copyright: "© Bu
 TEASER = "teaser"  # a widget's label glued to one link ("PUEDES VER: <headline>"), or a teaser ending in "Read more"
 FILE_LINK = "file_link"  # a line ending in a file's type and size: "... Hochauflösendes Bild (jpeg, 1MB)"
 CAPTION = "caption"  # a picture's caption, marked by its credit at its end or an enlarge button's label at its start
+OTHER_STORY = "other_story"  # another story's headline, which the page also links to ("Related" cards, endless scroll)
 HEADLINE = "headline"  # the page's own headline at the top of its text: the `title` column holds it (`headline_lines`)
 # no fallback overrides these
 GUARDS = (MARKUP_LEAK, SCRIPT_LEAK, ERROR_LEAK, CHROME_LABEL, SITE_NAME, LINK_BAR, SIGNUP_PROMO, CONSENT_NOTICE,
-          CREDIT_LINE, CAPTION, TEASER, FILE_LINK)
+          CREDIT_LINE, CAPTION, TEASER, FILE_LINK, OTHER_STORY)
 
 MIN_KEPT_CHARS = 50  # a page left with less than this falls back to the main-content lines, then all
 KEEP_THRESHOLD = 0.25  # chosen on held-out pages (docs/extraction.md): unseen sites gain precision, recall stays
@@ -537,12 +538,49 @@ def sure_story(lines: Sequence[Line], probs: Sequence[float]) -> tuple[int, int]
     return sure[0], sure[-1]
 
 
+# `other_story_lines`: a line this long (words)...
+OTHER_STORY_MIN_WORDS = 4
+OTHER_STORY_MAX_WORDS = 20
+# ...not ended as a sentence or a clause (a headline ends in none of these; '?' and '!' allowed: headlines ask)
+_SENTENCE_ENDS = (".", ",", ";", ":", "。", "，", "；", "：")
+# ...and at most this many such lines on a page: more are a list of stories (a blog's front page, a section
+# page), whose titles CleanEval's gold keeps
+OTHER_STORY_MAX_LINES = 3
+
+
+def other_story_lines(lines: Sequence[Line], verdicts: Sequence[str | None], span: tuple[int, int] | None,
+                      title: str | None, copies: Callable[[str], int]) -> list[int]:
+    """The kept lines after a sure story's first line (`sure_story`) that are another story's headline: a line
+    of OTHER_STORY_MIN_WORDS to OTHER_STORY_MAX_WORDS words, not part of the page's `<title>`, whose text the
+    page also holds as the whole text of a link to another of its site's pages (`copies`: one such link, two
+    when the line is itself mostly link text), or as the start of one cut off by "...". A "Related" card's
+    headline set between two paragraphs, the next story of an endless-scroll page: headlines of stories the
+    page links to. Only the first OTHER_STORY_MAX_LINES such lines make the rule: a page with more is a list
+    of stories, and none goes."""
+    if span is None:
+        return []
+    own = fold_text(title)
+    found = []
+    for i in range(span[0] + 1, len(lines)):
+        line = lines[i]
+        if verdicts[i] is not None or line.tag not in HEADING_TAGS or line.text.endswith(_SENTENCE_ENDS) \
+                or not OTHER_STORY_MIN_WORDS <= word_count(line.text) <= OTHER_STORY_MAX_WORDS:
+            continue
+        key = fold_text(line.text)
+        if key and key not in own and copies(line.text) >= (2 if 2 * line.exact_link_chars > len(line.text) else 1):
+            found.append(i)
+            if len(found) > OTHER_STORY_MAX_LINES:
+                return []
+    return found
+
+
 def choose_lines(lines: list[Line], probs: Sequence[float], threshold: float = KEEP_THRESHOLD,
-                 title: str | None = None) -> LineChoice:
+                 title: str | None = None, copies: Callable[[str], int] | None = None) -> LineChoice:
     """Keep the lines the model calls story text (probability >= threshold; CONFIDENT_THRESHOLD outside a
     `sure_story`), except those a guard rejects (`is_link_bar`, `teaser_reason`, `guard_reason`; none inside
-    `<pre>`). A page the model would leave with under MIN_KEPT_CHARS keeps all its lines but the guarded ones:
-    short pages are often misjudged."""
+    `<pre>`) and, given the page's links (`copies`: `markup.SiteLinks.copies`), other stories' headlines
+    (`other_story_lines`). A page the model would leave with under MIN_KEPT_CHARS keeps all its lines but the
+    guarded ones: short pages are often misjudged."""
     span = sure_story(lines, probs) if threshold < CONFIDENT_THRESHOLD else None
     limits = [threshold if span is None or span[0] < i < span[1] else CONFIDENT_THRESHOLD for i in range(len(lines))]
     names = site_names(title)
@@ -550,6 +588,9 @@ def choose_lines(lines: list[Line], probs: Sequence[float], threshold: float = K
     guards = [(LINK_BAR if is_link_bar(ln) else teaser_reason(ln, out) or guard_reason(ln.text, names))
               if ln.tag != "pre" else None for ln, out in zip(lines, beside)]
     verdicts = [g or (None if p >= t else BLOCK_MODEL) for g, p, t in zip(guards, probs, limits)]
+    if copies is not None:
+        for i in other_story_lines(lines, verdicts, span, title, copies):
+            verdicts[i] = guards[i] = OTHER_STORY
     if sum(len(ln.text) for ln, v in zip(lines, verdicts) if v is None) < MIN_KEPT_CHARS:
         verdicts = guards
     kept = [ln.text for ln, v in zip(lines, verdicts) if v is None]

@@ -12,7 +12,7 @@ import os
 import re
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -34,7 +34,7 @@ from dedup.text.cleaning import (HEADLINE, MIN_KEPT_CHARS, LineChoice, choose_li
                                  plain_lines)
 from dedup.text.dates import is_date_line
 from dedup.text.layout import Line
-from dedup.text.markup import page_type
+from dedup.text.markup import SiteLinks, page_type
 from dedup.text.metadata import PageMetadata, page_metadata
 from dedup.text.normalise import (bom_encoding, clean_text, join_blocks, registered_domain, split_blocks, storable,
                                   without_lone_surrogates)
@@ -189,7 +189,7 @@ def extract_html(html: str | bytes, url: str | None = None, charset: str | None 
         # line's tag and link text; a page whose main content is (nearly) empty is taken whole
         # (a page nested too deeply for the main-content pass in reasonable time is taken whole)
         title = tree.title
-        choice = story_choice(tree, title, main_content=nesting_within(html))
+        choice = story_choice(tree, title, main_content=nesting_within(html), links=SiteLinks(html, url))
     finally:
         # resiliparse trees must be freed by the thread that made them (a PyO3 'unsendable' object):
         # never leave one to a traceback or a garbage-collector pass on another thread (Dask workers)
@@ -245,7 +245,7 @@ def _prose_words(texts: Sequence[str]) -> float:
 
 
 def story_choice(tree: HTMLTree, title: str | None, main_content: bool = True,
-                 whole_model: TreeModel | None = None) -> LineChoice:
+                 whole_model: TreeModel | None = None, links: SiteLinks | None = None) -> LineChoice:
     """The page's story lines. resiliparse's main content judged line by line by the block model; where
     that pass may have missed the article (`main_pass_missed`: it kept nearly nothing, or little prose: a
     list of links, a teaser box) every line of the page is judged by the whole-page model too. That reading
@@ -254,11 +254,14 @@ def story_choice(tree: HTMLTree, title: str | None, main_content: bool = True,
     about what the story is (`_replaces`); a page neither model can read (under MIN_KEPT_CHARS kept) is taken
     whole, guards aside. `main_content=False` skips the first pass (a page nested too deeply for it:
     `nesting_cost`). Pages over MAX_BLOCKS lines: TooManyLines. `whole_model` replaces the shipped whole-page
-    model (training's held-out checks)."""
+    model (training's held-out checks). `links`, the page's links to its site's other pages, lets the choice
+    drop other stories' headlines (`cleaning.other_story_lines`)."""
+    copies = links.copies if links is not None else None
     main = main_content_lines(tree, MAX_BLOCKS) if main_content else []
     judged = None
     if sum(len(line.text) for line in main) >= MIN_MAIN_CHARS:
-        judged = choose_lines(main, story_probabilities(block_features(main, title)).tolist(), title=title)
+        judged = choose_lines(main, story_probabilities(block_features(main, title)).tolist(), title=title,
+                              copies=copies)
         if not main_pass_missed(main):
             return judged
     try:
@@ -270,13 +273,14 @@ def story_choice(tree: HTMLTree, title: str | None, main_content: bool = True,
     if judged is not None and not _gains(judged.kept, [line.text for line in whole]):
         return judged  # not even every line of the page would be enough: the model need not run
     probs = whole_page_probabilities(whole_page_features(whole, main, title), whole_model)
-    rescued = _whole_reading(whole, probs, title)
+    rescued = _whole_reading(whole, probs, title, copies)
     if rescued is not None and judged is not None and _gains(judged.kept, rescued.kept):
         # the main-content pass leaves reader comments out, and so must a reading that is to replace it: a short
         # post beside a long thread keeps its post (one more main-content pass, on these pages only: round 18)
         comments = comment_lines(tree, main)
         if any(text in comments for text in rescued.kept):
-            rescued = _whole_reading(whole, np.where([line.text in comments for line in whole], 0.0, probs), title)
+            rescued = _whole_reading(whole, np.where([line.text in comments for line in whole], 0.0, probs), title,
+                                     copies)
     if rescued is not None and (judged is None or _replaces(judged.kept, rescued.kept)):
         return rescued
     if judged is not None:
@@ -286,12 +290,13 @@ def story_choice(tree: HTMLTree, title: str | None, main_content: bool = True,
     return choose_lines(lines, [1.0] * len(lines), title=title)
 
 
-def _whole_reading(whole: list[Line], probs: np.ndarray, title: str | None) -> LineChoice | None:
+def _whole_reading(whole: list[Line], probs: np.ndarray, title: str | None,
+                   copies: Callable[[str], int] | None = None) -> LineChoice | None:
     """The whole page's lines at WHOLE_PAGE_THRESHOLD or more, chosen as the main ones are; None when they hold
     under MIN_KEPT_CHARS."""
     if sum(len(line.text) for line, p in zip(whole, probs) if p >= WHOLE_PAGE_THRESHOLD) < MIN_KEPT_CHARS:
         return None
-    return choose_lines(whole, probs.tolist(), threshold=WHOLE_PAGE_THRESHOLD, title=title)
+    return choose_lines(whole, probs.tolist(), threshold=WHOLE_PAGE_THRESHOLD, title=title, copies=copies)
 
 
 def _gains(main: Sequence[str], whole: Sequence[str]) -> bool:

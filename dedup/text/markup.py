@@ -1,4 +1,4 @@
-"""Markup scanning without a DOM: head <meta>/<link> tags, attributes, JSON-LD objects.
+"""Markup scanning without a DOM: head <meta>/<link> tags, attributes, JSON-LD objects, links to the site.
 
 Regular scans over the page text rather than DOM walking: resiliparse creates a Python wrapper per
 visited node (~45 µs each), which made metadata cost more than main-text extraction.
@@ -9,8 +9,9 @@ from __future__ import annotations
 import html as html_lib
 import json
 import re
+from urllib.parse import urldefrag, urljoin, urlsplit
 
-from dedup.text.normalise import clean_text, storable
+from dedup.text.normalise import clean_text, fold_text, registered_domain, storable
 
 
 # Linear time on any page: a pattern like `<meta\b[^>]*>` rescans to the end of the text from every
@@ -198,3 +199,87 @@ def _read_title(html: str, start: int, stop: int) -> tuple[str | None, int]:
     if close is None:
         return None, stop
     return clean_text(html[title_end:close.start()]), close.end()
+
+
+# `site_link_copies`: how far before a text its `<a>` may open, and how far after it the anchor must close (a
+# card's image and its eyebrow label sit between them), how many copies of a text are looked at, and the
+# shortest stem a link cut off by "..." may share with a line
+ANCHOR_REACH = 1500
+MAX_COPIES = 20
+PROBE_CHARS = 24
+MIN_STEM_CHARS = 20
+_ANY_TAG = re.compile(r"<[^>]*>")
+_ELLIPSIS = ("...", "…")
+
+
+class SiteLinks:
+    """The page's links to the other pages of its own site, read from its markup (no DOM) on demand: a line's text
+    that is also the whole text of such a link elsewhere on the page is the headline of another of the site's
+    stories, a teaser card or a "related" box (`cleaning.other_story_lines`). Links to the page itself (a table
+    of contents, a permalink to itself: `#section`, the same address), to other sites (a shop, an affiliate) and
+    scripts are not counted."""
+
+    def __init__(self, html: str, url: str | None) -> None:
+        self.html = html
+        self.url = url if url and "://" in url else None
+        self.here = urldefrag(self.url)[0].rstrip("/") if self.url else None
+        self.site = registered_domain(self.url)
+
+    def _same_site(self, href: str) -> bool:
+        href = href.strip()
+        if not href or href.startswith("#") or href[:11].lower().startswith(("javascript:", "mailto:", "tel:")):
+            return False
+        try:
+            target = urljoin(self.url, href) if self.url else href
+            host = urlsplit(target).hostname
+        except ValueError:
+            return False
+        if self.here is not None and urldefrag(target)[0].rstrip("/") == self.here:
+            return False  # the page itself
+        if host is None:
+            return self.url is None  # a relative link, on a page whose address is unknown
+        host = host.lower().removeprefix("www.")
+        site = self.site
+        return site is not None and (host == site or host.endswith("." + site) or site.endswith("." + host))
+
+    def copies(self, text: str) -> int:
+        """How many links to other pages of the site have `text` as their whole text (case, accents,
+        punctuation and spacing folded), or a stem of it cut off by "..." of at least MIN_STEM_CHARS."""
+        key = fold_text(text)
+        if len(text) < PROBE_CHARS or not key:
+            return 0
+        html = self.html
+        probe, found, pos = text[:PROBE_CHARS], 0, 0
+        for _ in range(MAX_COPIES):
+            pos = html.find(probe, pos)
+            if pos < 0:
+                break
+            start = _anchor_open(html, max(0, pos - ANCHOR_REACH), pos)
+            gt = html.find(">", start, pos) if start >= 0 else -1
+            end = _first(html, ("</a", "</A"), pos, pos + len(text) + ANCHOR_REACH)
+            if gt > 0 and end > 0 and _last(html, ("</a", "</A"), start, pos) < 0 \
+                    and self._same_site(tag_attributes(html[start + 3:gt]).get("href", "")):
+                inner = html_lib.unescape(_ANY_TAG.sub(" ", html[gt + 1:end])).strip()
+                stem = fold_text(inner.rstrip(".… ")) if inner.endswith(_ELLIPSIS) else ""
+                if fold_text(inner) == key or (len(stem) >= MIN_STEM_CHARS and key.startswith(stem)):
+                    found += 1
+            pos += len(probe)
+        return found
+
+
+def _last(html: str, marks: tuple[str, ...], lo: int, hi: int) -> int:
+    return max(html.rfind(mark, lo, hi) for mark in marks)
+
+
+def _first(html: str, marks: tuple[str, ...], lo: int, hi: int) -> int:
+    found = [at for at in (html.find(mark, lo, hi) for mark in marks) if at >= 0]
+    return min(found) if found else -1
+
+
+def _anchor_open(html: str, lo: int, hi: int) -> int:
+    """Where the last `<a ...>` tag between lo and hi opens (not `<abbr>`, `<article>`, `<aside>`), or -1."""
+    while (at := _last(html, ("<a", "<A"), lo, hi)) >= 0:
+        if at + 2 < len(html) and html[at + 2].isspace():
+            return at
+        hi = at
+    return -1

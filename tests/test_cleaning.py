@@ -409,6 +409,7 @@ GLUED_CAPTIONS = (  # a one-sentence caption and, without a space after its full
 AGENCY_STORY_LINES = (  # an agency alone is a story's source line; an agency inside a sentence, story text
     "Reuters",
     "AFP",
+    "dpa /",  # an agency alone before a separator (a hypothesis find: it raised on the missing marker group)
     "Susan Walsh / AP",
     "By Claire Brennan | Reuters",  # a byline, not a picture's credit
     "Getty Images has licensed the photographs to more than forty newspapers this year.",

@@ -270,7 +270,7 @@ def _credit_words(m: re.Match) -> int:
     if _YEAR.search(m["names"]):
         return 0
     n = len(re.findall(r"[^\W_][\w'’.-]*", m["names"]))
-    return 0 if n == 1 and m["marker"] in ("(c)", "(C)") else n
+    return 0 if n == 1 and m.groupdict().get("marker") in ("(c)", "(C)") else n
 
 
 _ENLARGE_INITIALS = "VBEAIPУ"
@@ -333,7 +333,8 @@ def _unmarked_credit(stripped: str) -> bool:
     if by_prefix_end(stripped) >= 0:  # a byline ("By Claire Brennan | Reuters") is no picture's credit
         return False
     m = _BARE_NAMES.fullmatch(stripped)
-    return m is not None and 1 <= _credit_words(m) <= CREDIT_MAX_NAMES
+    # a news agency alone ("dpa /", "Reuters") is a dateline's or a byline's rest, not a picture's credit
+    return m is not None and (1 if picture else 2) <= _credit_words(m) <= CREDIT_MAX_NAMES
 
 
 def _glued_caption(stripped: str) -> bool:

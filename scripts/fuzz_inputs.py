@@ -324,6 +324,8 @@ def warc_variants(seed: Seed, rng: random.Random) -> list[Variant]:
         out.append(Variant(f"{seed.name}/{name}", f"f{ext}.gz", data, seed.name,
                            _intact_in_prefix(recs, prefix, b"", slack)))
     out += _zstd_warc_variants(seed, rng, ext, plain, slack)
+    # round 8, from a generator of its own (the variants above stay those of a seed before round 8)
+    out += _block_variants(seed, random.Random(hash(rng.getstate())), ext, plain, slack)
     cut = rng.randrange(1, len(plain))
     out.append(Variant(f"{seed.name}/plain/truncated@{cut}", f"f{ext}", plain[:cut], seed.name,
                        _intact_in_prefix(recs, cut, b"", slack)))
@@ -331,6 +333,66 @@ def warc_variants(seed: Seed, rng: random.Random) -> list[Variant]:
     small = sorted(len(r) for r in recs)[len(recs) // 2]
     out.append(Variant(f"{seed.name}/plain/max_payload={small}", f"f{ext}", plain, seed.name,
                        [i for i, r in enumerate(recs) if len(r) < small - 2000], max_payload=small))
+    return out
+
+
+def _segments(rec: bytes, pieces: int) -> list[bytes] | None:
+    """A WARC record written as `pieces` segments (WARC 1.1, 6.7): itself with `WARC-Segment-Number: 1`, then
+    `continuation` records; None for a record without an id or a usable Content-Length."""
+    head, _, rest = rec.partition(b"\r\n\r\n")
+    fields = {k.strip().lower(): v.strip() for k, _, v in (x.partition(b":") for x in head.split(b"\r\n")[1:])}
+    length, origin = fields.get(b"content-length", b""), fields.get(b"warc-record-id")
+    if not length.isdigit() or not origin or int(length) < pieces:
+        return None
+    block, tail = rest[:int(length)], rest[int(length):]
+    size = -(-len(block) // pieces)
+    out = []
+    for i, at in enumerate(range(0, len(block), size), start=1):
+        part = block[at:at + size]
+        if i == 1:
+            top = _set_header(head + b"\r\n\r\n", b"Content-Length", str(len(part)).encode())[:-4]
+            top += b"\r\nWARC-Segment-Number: 1"
+        else:
+            top = (b"WARC/1.1\r\nWARC-Type: continuation\r\nWARC-Record-ID: <urn:uuid:fuzz-segment-%d>\r\n"
+                   b"WARC-Segment-Origin-ID: %s\r\nWARC-Segment-Number: %d" % (i, origin, i))
+            if at + size >= len(block):
+                top += b"\r\nWARC-Segment-Total-Length: %d" % len(block)
+            top += b"\r\nContent-Length: %d" % len(part)
+        out.append(top + b"\r\n\r\n" + part + (tail if i == 1 or at + size >= len(block) else b"\r\n\r\n"))
+    return out
+
+
+def _block_variants(seed: Seed, rng: random.Random, ext: str, plain: bytes, slack: int) -> list[Variant]:
+    """Round 8: the stream cut in blocks of a size as gzip members (bgzip) or zstd frames (pzstd), records going on
+    from one into the next (they were `record_spans_gzip_members` rejects), whole or cut short; a WARC record
+    written as segments (WARC 1.1, 6.7: joined since round 8), whole or with a continuation missing."""
+    import zstandard
+
+    recs = seed.records
+    n = len(recs)
+    out = []
+    for codec in ("gz", "zst"):
+        size = rng.randint(64, 8192)
+        blocks = [plain[at:at + size] for at in range(0, len(plain), size)]
+        cctx = zstandard.ZstdCompressor(write_checksum=True)
+        packed = [gzip.compress(b, mtime=0) if codec == "gz" else cctx.compress(b) for b in blocks]
+        data = b"".join(packed)
+        out.append(Variant(f"{seed.name}/{codec}-blocks{size}", f"f{ext}.{codec}", data, seed.name, list(range(n))))
+        cut = rng.randrange(1, len(data))
+        prefix = _common_prefix(_decodable(data[:cut], codec), plain)
+        out.append(Variant(f"{seed.name}/{codec}-blocks{size}/truncated@{cut}", f"f{ext}.{codec}", data[:cut],
+                           seed.name, _intact_in_prefix(recs, prefix, b"", slack)))
+    k = rng.randrange(n)
+    segs = None if seed.kind == "arc" or _skipped_type(recs[k], seed.kind) else _segments(recs[k], rng.randint(2, 4))
+    if segs is not None:
+        allbut = [i for i in range(n) if i != k]
+        for name, parts, intact in (("whole", segs, list(range(n))), ("missing", segs[:-2] + segs[-1:], allbut)):
+            data = b"".join(recs[:k] + parts + recs[k + 1:])
+            layout = rng.choice(["plain", "per-record"])
+            if layout == "per-record":
+                data = b"".join(gzip.compress(r, mtime=0) for r in recs[:k] + parts + recs[k + 1:])
+            out.append(Variant(f"{seed.name}/{layout}/rec{k}/segmented-{len(segs)}/{name}",
+                               f"f{ext}{'' if layout == 'plain' else '.gz'}", data, seed.name, intact))
     return out
 
 

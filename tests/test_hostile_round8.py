@@ -58,3 +58,111 @@ def test_a_build_over_a_bgzip_like_warc_keeps_every_record_and_counts_the_spans(
     assert run["counts"]["accounting_ok"] is True
     assert run["rejects_by_reason"] == {}
     assert run["tolerated"]["record_spans_gzip_members"] >= 1
+
+
+# ---------------------------------------------------------------- segmented records (WARC 1.1, 6.7)
+
+
+def segmented(n: int, pieces: int, *, total: int | None = None, keep: set[int] | None = None) -> bytes:
+    """Record n of the `warc_response` kind written as `pieces` segments (a first segment, then continuations)."""
+    whole = warc_response(f"<urn:uuid:seg{n}>", f"https://seg.test/{n}", html_page(f"Segmented {n}", n).encode())
+    head, _, block = whole.partition(b"\r\n\r\n")
+    block = block[:-4]
+    size = -(-len(block) // pieces)
+    out = []
+    for i, at in enumerate(range(0, len(block), size), start=1):
+        part = block[at:at + size]
+        if i == 1:
+            fields = head.split(b"\r\nContent-Length:")[0] + b"\r\nWARC-Segment-Number: 1"
+        else:
+            fields = (f"WARC/1.1\r\nWARC-Type: continuation\r\nWARC-Record-ID: <urn:uuid:seg{n}-{i}>\r\n"
+                      f"WARC-Target-URI: https://seg.test/{n}\r\nWARC-Date: 2024-01-02T03:04:05Z\r\n"
+                      f"WARC-Segment-Origin-ID: <urn:uuid:seg{n}>\r\nWARC-Segment-Number: {i}").encode()
+            if at + size >= len(block):
+                fields += f"\r\nWARC-Segment-Total-Length: {total or len(block)}".encode()
+        if keep is None or i in keep:
+            out.append(fields + f"\r\nContent-Length: {len(part)}\r\n\r\n".encode() + part + b"\r\n\r\n")
+    return b"".join(out)
+
+
+def test_a_segmented_record_is_joined_and_read_as_the_whole_record(tmp_path: Path) -> None:
+    """Its first segment used to be kept as a page cut short (counted as `http_body_short` at best: a chunked
+    body was a `bad_chunked_encoding` reject) and each continuation was an `unsupported_record_type` reject."""
+    plain = tmp_path / "whole.warc"
+    plain.write_bytes(RECORDS[0] + warc_response("<urn:uuid:seg7>", "https://seg.test/7",
+                                                 html_page("Segmented 7", 7).encode()) + RECORDS[1])
+    expected = rows(plain)
+    for name, data in (("seg.warc", RECORDS[0] + segmented(7, 3) + RECORDS[1]),
+                       ("seg.warc.gz", b"".join(gzip.compress(r) for r in (RECORDS[0], segmented(7, 3), RECORDS[1])))):
+        path = tmp_path / name
+        path.write_bytes(data)
+        stats: Counter = Counter()
+        out = rows(path, stats)
+        assert [(r["doc_id"], r["reject_reason"], r["html"]) for r in out] == [
+            (r["doc_id"], r["reject_reason"], r["html"]) for r in expected]
+        assert stats["records.continuation_joined"] == 2 and stats["skipped"] == 2
+        assert not [k for k in stats if k.startswith("cut.")]
+
+
+def test_segments_that_break_off_or_lie_are_rejects_that_say_so(tmp_path: Path) -> None:
+    cases = {
+        "missing": (RECORDS[0] + segmented(7, 3, keep={1, 2}) + RECORDS[1], "truncated_record", "segment 3 is not"),
+        "cut": (RECORDS[0] + segmented(7, 3, keep={1, 2}), "truncated_record", "segment 3 is not"),
+        "total": (RECORDS[0] + segmented(7, 3, total=5) + RECORDS[1], "content_length_mismatch",
+                  "WARC-Segment-Total-Length 5"),
+        "orphan": (RECORDS[0] + segmented(7, 3, keep={2, 3}) + RECORDS[1], "orphan_segment", "segment 2 of the record"),
+    }
+    for name, (data, reason, words) in cases.items():
+        path = tmp_path / f"{name}.warc"
+        path.write_bytes(data)
+        out = rows(path)
+        assert out[0]["doc_id"] == "<urn:uuid:s0>" and out[0]["reject_reason"] is None, name
+        if name != "cut":
+            assert out[-1]["doc_id"] == "<urn:uuid:s1>" and out[-1]["reject_reason"] is None, name
+        bad = [r for r in out if r["reject_reason"]]
+        assert bad and bad[0]["reject_reason"] == reason and words in bad[0]["reject_detail"], (name, bad)
+
+
+def test_a_record_marked_as_a_first_segment_with_no_continuation_is_read_as_before(tmp_path: Path) -> None:
+    path = tmp_path / "one.warc"
+    path.write_bytes(RECORDS[0] + segmented(7, 1) + RECORDS[1])
+    assert [r["reject_reason"] for r in rows(path)] == [None, None, None]
+
+
+def test_an_http_head_of_megabytes_is_a_bad_http_header_not_a_page_without_body(tmp_path: Path) -> None:
+    """A 3 MB header line: the head was read as all of the block, and the page was an `empty_payload` reject
+    ("the record has no body") that sent one looking for the wrong fault."""
+    body = html_page("Big head", 1).encode()
+    http = (b"HTTP/1.1 200 OK\r\nX-Big: " + b"a" * 3_000_000 + b"\r\nContent-Type: text/html\r\n"
+            + f"Content-Length: {len(body)}\r\n\r\n".encode() + body)
+    head = (b"WARC/1.1\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:bighead>\r\nWARC-Target-URI: https://b.test/"
+            b"\r\nContent-Type: application/http;msgtype=response\r\n" + f"Content-Length: {len(http)}\r\n\r\n".encode())
+    path = tmp_path / "big.warc"
+    path.write_bytes(RECORDS[0] + head + http + b"\r\n\r\n" + RECORDS[1])
+    out = rows(path)
+    assert [r["reject_reason"] for r in out] == [None, "bad_http_header", None]
+    assert "no end of the HTTP header block" in out[1]["reject_detail"]
+
+
+# ---------------------------------------------------------------- JSONL cut right after a whole object
+
+
+def test_a_compressed_jsonl_cut_right_after_a_whole_object_keeps_that_record(tmp_path: Path) -> None:
+    """Fuzz seed 131 (`stream.gz/truncated`): the gzip stream cut where its last whole line ends, before the LF.
+    The line was taken into the `truncated_file` reject although all of its object was there. An object that
+    is not whole (or is followed by part of another) stays in the reject."""
+    lines = [json.dumps({"id": f"cut-{n}", "url": f"https://cut.test/{n}", "html": html_page("Cut", n)})
+             for n in range(3)]
+    plain = ("\n".join(lines) + "\n").encode()
+    whole_two = len(lines[0]) + 1 + len(lines[1])   # up to the end of the second object, its LF not included
+    cases = {"whole": (plain[:whole_two], ["cut-0", "cut-1"]),
+             "half": (plain[:whole_two - 5], ["cut-0"]),
+             "glued": (plain[:whole_two] + b'{"id": "x", "a": {}', ["cut-0"])}
+    for name, (data, kept) in cases.items():
+        for ext, packed in ((".gz", gzip.compress(data)[:-8]),    # the member's trailer cut: no end of stream
+                            (".zst", zstandard.ZstdCompressor(write_checksum=True).compress(data)[:-4])):
+            path = tmp_path / f"{name}.jsonl{ext}"
+            path.write_bytes(packed)
+            out = rows(path)
+            assert [r["doc_id"] for r in out if r["reject_reason"] is None] == kept, (name, ext)
+            assert [r["reject_reason"] for r in out if r["reject_reason"]] == ["truncated_file"], (name, ext)

@@ -159,6 +159,8 @@ def _parse_http(buf: bytes, start: int, end: int) -> tuple[int, dict[str, str], 
             return status, {}, end
     he, seplen = find_blank_line(buf, nl, min(end, nl + MAX_HEADER))
     if he < 0:
+        if end - nl > MAX_HEADER:   # the body is there: it was an `empty_payload` ("no body") until round 8
+            return f"no end of the HTTP header block within {MAX_HEADER} bytes (a header line of megabytes?)"
         # Head without the closing blank line (seen in revisit records): all of it is headers.
         he, seplen = end, 0
     return status, parse_fields(header_text(buf[start:he])), he + seplen

@@ -109,6 +109,7 @@ _MAX_ARC_LINE = 64 * 1024     # an ARC header line longer than this is garbage
 _GZIP_MAGIC3 = b"\x1f\x8b\x08"   # magic + deflate method: fewer false hits when resyncing
 DAMAGE = ("gzip_error", "zstd_error")   # reasons of records cut or garbled by damaged compressed data
 SPANS = "record_spans_"   # the note (`detail`, no `error`) of a sound record read across members / frames
+SEGMENT = "warc-segment-number"   # a segment's block is left as it is, for `segments.join_segments` to join
 
 _BLANK = (0, 9, 10, 13, 32)
 # Blank lines and NUL / space padding: tolerated between records and members (block-aligned writers pad with NULs)
@@ -767,7 +768,7 @@ def _iter_warc(src: _Source, max_payload: int, unknown_start: bool) -> Iterator[
                     yield _mismatch(src, offset, rtype, headers, block, None, max_payload)
                     scanning = True
                     continue
-            if (n or rtype != "revisit") and is_http_response(rtype, headers, buf, pos):
+            if (n or rtype != "revisit") and is_http_response(rtype, headers, buf, pos) and SEGMENT not in headers:
                 status, hh, payload, err, detail = http_payload(buf, pos, end, headers,
                                                                  max_payload)
                 yield RawRecord(offset, rtype, headers, status, hh, payload, err, detail)
@@ -787,7 +788,7 @@ def _iter_warc(src: _Source, max_payload: int, unknown_start: bool) -> Iterator[
             yield _mismatch(src, offset, rtype, headers, block, err, max_payload, detail or cut or "")
             scanning = True
             continue
-        if (block or rtype != "revisit") and is_http_response(rtype, headers, block, 0):
+        if (block or rtype != "revisit") and is_http_response(rtype, headers, block, 0) and SEGMENT not in headers:
             status, hh, payload, herr, hdetail = http_payload(block, 0, len(block), headers,
                                                                max_payload, cut)
             if err is None:

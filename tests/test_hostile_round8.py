@@ -8,12 +8,13 @@ from collections import Counter
 from pathlib import Path
 
 import zstandard
-from test_hostile_builds import html_page, warc_response
+from test_hostile_builds import html_page, ingested, warc_response
 from test_hostile_round4 import rows
 
 from dedup.config import BuildConfig
 from dedup.pipeline import build
 from dedup.sources import warc
+from dedup.sources.inputs import detect_format
 
 RECORDS = [warc_response(f"<urn:uuid:s{n}>", f"https://spans.test/{n}", html_page(f"Spans {n}", n).encode())
            for n in range(6)]
@@ -166,3 +167,25 @@ def test_a_compressed_jsonl_cut_right_after_a_whole_object_keeps_that_record(tmp
             out = rows(path)
             assert [r["doc_id"] for r in out if r["reject_reason"] is None] == kept, (name, ext)
             assert [r["reject_reason"] for r in out if r["reject_reason"]] == ["truncated_file"], (name, ext)
+
+
+# ---------------------------------------------------------------- UTF-16 / UTF-32 pages without a byte order mark
+
+
+def test_utf16_and_utf32_pages_without_a_byte_order_mark_are_read_as_text_not_published_as_markup(
+        tmp_path: Path) -> None:
+    """Without a mark or with a wrong single-byte charset, detection took them for a single-byte charset: the
+    NULs went and the page's own markup was published as its text ('<html><head><title>...')."""
+    page = html_page("Wide café", 1)
+    records = [RECORDS[0]]
+    for n, (encoding, declared) in enumerate([("utf-16-le", ""), ("utf-16-be", ""), ("utf-32-le", ""),
+                                              ("utf-32-be", ""), ("utf-16-le", "; charset=iso-8859-1")]):
+        records.append(warc_response(f"<urn:uuid:wide{n}>", f"https://wide.test/{n}", ("\n" + page).encode(encoding),
+                                     "text/html" + declared))
+    path = tmp_path / "wide.warc"
+    path.write_bytes(b"".join(records))
+    out = ingested(path, detect_format(path), tmp_path)
+    expected = out[0]["text"].replace("Spans 0", "Wide café").replace("number 0", "number 1")
+    assert [r["reject_reason"] for r in out] == [None] * 6
+    for row in out[1:]:
+        assert "<html>" not in row["text"] and row["text"] == expected, row["doc_id"]

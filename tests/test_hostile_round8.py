@@ -64,9 +64,11 @@ def test_a_build_over_a_bgzip_like_warc_keeps_every_record_and_counts_the_spans(
 # ---------------------------------------------------------------- segmented records (WARC 1.1, 6.7)
 
 
-def segmented(n: int, pieces: int, *, total: int | None = None, keep: set[int] | None = None) -> bytes:
+def segmented(n: int, pieces: int, *, total: int | None = None, keep: set[int] | None = None,
+              scale: int = 1) -> bytes:
     """Record n of the `warc_response` kind written as `pieces` segments (a first segment, then continuations)."""
-    whole = warc_response(f"<urn:uuid:seg{n}>", f"https://seg.test/{n}", html_page(f"Segmented {n}", n).encode())
+    whole = warc_response(f"<urn:uuid:seg{n}>", f"https://seg.test/{n}",
+                          html_page(f"Segmented {n}", n).encode() * scale)
     head, _, block = whole.partition(b"\r\n\r\n")
     block = block[:-4]
     size = -(-len(block) // pieces)
@@ -137,7 +139,8 @@ def test_an_http_head_of_megabytes_is_a_bad_http_header_not_a_page_without_body(
     http = (b"HTTP/1.1 200 OK\r\nX-Big: " + b"a" * 3_000_000 + b"\r\nContent-Type: text/html\r\n"
             + f"Content-Length: {len(body)}\r\n\r\n".encode() + body)
     head = (b"WARC/1.1\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:bighead>\r\nWARC-Target-URI: https://b.test/"
-            b"\r\nContent-Type: application/http;msgtype=response\r\n" + f"Content-Length: {len(http)}\r\n\r\n".encode())
+            b"\r\nContent-Type: application/http;msgtype=response\r\n"
+            + f"Content-Length: {len(http)}\r\n\r\n".encode())
     path = tmp_path / "big.warc"
     path.write_bytes(RECORDS[0] + head + http + b"\r\n\r\n" + RECORDS[1])
     out = rows(path)
@@ -189,3 +192,19 @@ def test_utf16_and_utf32_pages_without_a_byte_order_mark_are_read_as_text_not_pu
     assert [r["reject_reason"] for r in out] == [None] * 6
     for row in out[1:]:
         assert "<html>" not in row["text"] and row["text"] == expected, row["doc_id"]
+
+
+def test_segments_past_max_payload_are_one_reject_and_are_not_kept(tmp_path: Path) -> None:
+    from dedup.sources.read import read_warc
+    from dedup.sources.segments import join_segments
+
+    path = tmp_path / "long.warc"
+    path.write_bytes(RECORDS[0] + segmented(7, 6, scale=3) + RECORDS[1])
+    limit = len(RECORDS[0]) + 10   # the whole records fit, the six segments together do not
+    recs = list(join_segments(warc.iter_records(path, max_payload=limit), limit))
+    assert [r.error for r in recs if r.record_type != "continuation"] == [None, "payload_too_large", None]
+    assert all(r.payload == b"" for r in recs if r.record_type == "continuation")
+    stats: Counter = Counter()
+    out = [r for b in read_warc(path, "long.warc", stats, max_payload=limit) for r in b.to_pylist()]
+    assert [r["reject_reason"] for r in out] == [None, "payload_too_large", None]
+    assert stats["records.continuation_joined"] == 5

@@ -68,7 +68,7 @@ def join_segments(records: Iterable[RawRecord], max_payload: int) -> Iterator[Ra
                     parts.append(rec.payload)
                 else:
                     parts = []
-                rec.detail = JOINED
+                rec.detail, rec.payload = JOINED, b""   # its bytes are in `parts` (or counted): held once
                 held.append(rec)
                 if "warc-segment-total-length" in h:
                     yield _whole(first, held, parts, size, rec, max_payload)

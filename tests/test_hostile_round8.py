@@ -208,3 +208,26 @@ def test_segments_past_max_payload_are_one_reject_and_are_not_kept(tmp_path: Pat
     out = [r for b in read_warc(path, "long.warc", stats, max_payload=limit) for r in b.to_pylist()]
     assert [r["reject_reason"] for r in out] == [None, "payload_too_large", None]
     assert stats["records.continuation_joined"] == 5
+
+
+def test_interim_http_responses_before_the_final_one_are_read_past(tmp_path: Path) -> None:
+    """`HTTP/1.1 100 Continue` or `103 Early Hints` stored before the `200 OK`: the page was an `http_status`
+    reject ("HTTP status 100"). A 1xx alone, or 101 Switching Protocols, is still what it says."""
+    page = html_page("Interim", 3).encode()
+
+    def response(rid: str, http: bytes) -> bytes:
+        return (f"WARC/1.1\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:{rid}>\r\nWARC-Target-URI: "
+                f"https://interim.test/{rid}\r\nContent-Type: application/http;msgtype=response\r\n"
+                f"Content-Length: {len(http)}\r\n\r\n").encode() + http + b"\r\n\r\n"
+
+    final = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n" + page
+    path = tmp_path / "interim.warc"
+    path.write_bytes(response("c100", b"HTTP/1.1 100 Continue\r\n\r\n" + final)
+                     + response("c103", b"HTTP/1.1 103 Early Hints\r\nLink: </s.css>; rel=preload\r\n\r\n"
+                                b"HTTP/1.1 100 Continue\r\n\r\n" + final)
+                     + response("alone", b"HTTP/1.1 100 Continue\r\n\r\n")
+                     + response("c101", b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n" + final))
+    out = rows(path)
+    assert [(r["reject_reason"], r["reject_detail"]) for r in out] == [
+        (None, None), (None, None), ("http_status", "HTTP status 100"), ("http_status", "HTTP status 101")]
+    assert out[0]["html"] == out[1]["html"] == page

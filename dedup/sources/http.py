@@ -295,6 +295,11 @@ def http_payload(buf: bytes, start: int, end: int, headers: dict[str, str], max_
     quirk after line-end conversion); otherwise the result is 'truncated_record'.
     """
     parsed = _parse_http(buf, start, end)
+    # interim responses before the final one (100 Continue, 103 Early Hints): read on to it, as a browser
+    # does (the page was an `http_status` reject, "HTTP status 100", until round 8); 101 is final
+    while not isinstance(parsed, str) and 100 <= parsed[0] < 200 and parsed[0] != 101 \
+            and buf[parsed[2]:parsed[2] + 5].upper() == b"HTTP/":
+        parsed = _parse_http(buf, parsed[2], end)
     if isinstance(parsed, str):
         block = buf[start:end]
         if cut is not None:

@@ -231,3 +231,26 @@ def test_interim_http_responses_before_the_final_one_are_read_past(tmp_path: Pat
     assert [(r["reject_reason"], r["reject_detail"]) for r in out] == [
         (None, None), (None, None), ("http_status", "HTTP status 100"), ("http_status", "HTTP status 101")]
     assert out[0]["html"] == out[1]["html"] == page
+
+
+def test_continuations_are_given_back_as_they_come_not_held_until_the_last(tmp_path: Path) -> None:
+    """A record of 400 small segments must not hold 400 records (a file of a million tiny continuations
+    would have held them all): each continuation comes out as soon as it is joined."""
+    from dedup.sources.segments import JOINED, join_segments
+
+    path = tmp_path / "many.warc"
+    path.write_bytes(RECORDS[0] + segmented(7, 400) + RECORDS[1])
+    pulled = []
+
+    def source():
+        for rec in warc.iter_records(path):
+            pulled.append(rec.record_type)
+            yield rec
+
+    out = []
+    for rec in join_segments(source(), 1 << 20):
+        out.append(rec.record_type)
+        if rec.detail == JOINED:
+            assert pulled.count("continuation") == out.count("continuation"), "a continuation was held back"
+    assert out.count("continuation") == len([n for n in pulled if n == "continuation"]) > 300
+    assert [r["reject_reason"] for r in rows(path)] == [None, None, None]

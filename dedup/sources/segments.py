@@ -28,11 +28,10 @@ def _number(headers: dict[str, str]) -> int | None:
     return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
 
 
-def _whole(first: RawRecord, held: list[RawRecord], parts: list[bytes], size: int, last: RawRecord | None,
+def _whole(first: RawRecord, count: int, joined: bytearray, size: int, last: RawRecord | None,
            max_payload: int) -> RawRecord:
-    """The first segment with the blocks of its continuations (`held`), parsed as the reader parses a record."""
+    """The first segment with the blocks of its `count` - 1 continuations, parsed as the reader parses a record."""
     h = first.headers
-    count = 1 + len(held)
     if last is None:
         return RawRecord(first.offset, first.record_type, h, None, None, b"", "truncated_record",
                          "the record is segmented (WARC-Segment-Number 1) and its continuation records break off: "
@@ -41,7 +40,7 @@ def _whole(first: RawRecord, held: list[RawRecord], parts: list[bytes], size: in
     if size > max_payload:
         return RawRecord(first.offset, first.record_type, h, None, None, b"", "payload_too_large",
                          f"its {count} segments hold {size} bytes > max_payload {max_payload}")
-    block = b"".join(parts)
+    block = bytes(joined)
     total = last.headers.get("warc-segment-total-length", "").strip()
     if total.isascii() and total.isdigit() and int(total) != size:
         return RawRecord(first.offset, first.record_type, h, None, None, block, "content_length_mismatch",
@@ -53,38 +52,36 @@ def _whole(first: RawRecord, held: list[RawRecord], parts: list[bytes], size: in
 
 
 def join_segments(records: Iterable[RawRecord], max_payload: int) -> Iterator[RawRecord]:
-    """The records of a file with each segmented record joined (see the module docstring)."""
+    """The records of a file with each segmented record joined (see the module docstring). Memory: the first
+    segment and the bytes joined (up to `max_payload`), whatever the number of continuations."""
     first: RawRecord | None = None
-    parts: list[bytes] = []
-    size = 0
-    held: list[RawRecord] = []
+    joined = bytearray()
+    size = count = 0
     for rec in records:
         h = rec.headers
         if first is not None:
-            if (rec.record_type == "continuation" and rec.error is None and _number(h) == len(held) + 2
+            if (rec.record_type == "continuation" and rec.error is None and _number(h) == count + 1
                     and h.get("warc-segment-origin-id", "").strip() == first.headers["warc-record-id"].strip()):
                 size += len(rec.payload)
+                count += 1
                 if size <= max_payload:
-                    parts.append(rec.payload)
+                    joined += rec.payload
                 else:
-                    parts = []
-                rec.detail, rec.payload = JOINED, b""   # its bytes are in `parts` (or counted): held once
-                held.append(rec)
+                    joined = bytearray()
+                rec.detail, rec.payload = JOINED, b""   # its bytes are in `joined` (or counted)
+                yield rec
                 if "warc-segment-total-length" in h:
-                    yield _whole(first, held, parts, size, rec, max_payload)
-                    yield from held
-                    first = None
+                    yield _whole(first, count, joined, size, rec, max_payload)
+                    first, joined = None, bytearray()
                 continue
-            yield _whole(first, held, parts, size, None, max_payload) if held else _alone(first, max_payload)
-            yield from held
-            first = None
+            yield _whole(first, count, joined, size, None, max_payload) if count > 1 else _alone(first, max_payload)
+            first, joined = None, bytearray()
         if rec.error is None and _number(h) == 1 and rec.record_type != "continuation" and h.get("warc-record-id"):
-            first, parts, size, held = rec, [rec.payload], len(rec.payload), []
+            first, joined, size, count = rec, bytearray(rec.payload), len(rec.payload), 1
             continue
         yield _alone(rec, max_payload) if SEGMENT in h and rec.record_type != "continuation" else rec
     if first is not None:
-        yield _whole(first, held, parts, size, None, max_payload) if held else _alone(first, max_payload)
-        yield from held
+        yield _whole(first, count, joined, size, None, max_payload) if count > 1 else _alone(first, max_payload)
 
 
 def _alone(rec: RawRecord, max_payload: int) -> RawRecord:

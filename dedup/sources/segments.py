@@ -59,6 +59,9 @@ def join_segments(records: Iterable[RawRecord], max_payload: int) -> Iterator[Ra
     size = count = 0
     for rec in records:
         h = rec.headers
+        if first is None and SEGMENT not in h:   # nearly every record
+            yield rec
+            continue
         if first is not None:
             if (rec.record_type == "continuation" and rec.error is None and _number(h) == count + 1
                     and h.get("warc-segment-origin-id", "").strip() == first.headers["warc-record-id"].strip()):

@@ -250,7 +250,7 @@ def build(
     typer.echo(f"  rejects     {c.rejects:>9,}" + (
         "  (" + ", ".join(f"{k}: {v}" for k, v in summary.rejects_by_reason.items()) + ")"
         if summary.rejects_by_reason else ""))
-    typer.echo(f"  skipped     {c.skipped_records:>9,}  non-page WARC records (request, metadata, warcinfo)")
+    typer.echo(f"  skipped     {c.skipped_records:>9,}  non-page WARC records (request, metadata, warcinfo; continuations joined)")
     if unknown := sum(summary.unknown_fetch_times.values()):
         typer.echo(f"  fetch time  {unknown:>9,}  record(s) whose fetched_at / WARC-Date is no fetch time, now null ("
                    + ", ".join(f"{k}: {v}" for k, v in summary.unknown_fetch_times.items()) + ")")

@@ -211,7 +211,7 @@ class RunReport:
 
 
 # the reader's counters (`records.<type>`) of the records that carry no page, as run.json names them
-_SKIPPED_TYPES = ("request", "metadata", "warcinfo", "arc_header")
+_SKIPPED_TYPES = ("request", "metadata", "warcinfo", "arc_header", "continuation_joined")
 
 
 def from_build(figures: dict[str, dict[str, Any]], files: list[tuple[str, str, int]], output_dir: Path, *,

@@ -9,7 +9,9 @@ plus Parquet files made from the JSONL seeds. Each seed is cut into its records 
 dedup (warcio for WARC/ARC, lines for JSONL), and every variant is built from those records with
 one damage: bit flips, truncation, a wrong Content-Length, duplicated or missing headers, header lines
 without a colon, LF-only headers, a crawler's truncation mark, an HTTP body shorter than its length,
-garbage between records or gzip members, a zstd WARC, bad UTF-8, JSONL in UTF-16/32 or with CR line
+garbage between records or gzip members, a zstd WARC, the stream cut in blocks as gzip members or zstd
+frames (bgzip, pzstd: records going on from one into the next), segmented WARC records, bad UTF-8,
+JSONL in UTF-16/32 or with CR line
 ends, deep JSON nesting, huge values, extreme dates, Parquet columns given twice, broken Parquet.
 The mutator knows which records it left intact (for a damaged compressed stream: the
 records an independent decoder gets back byte-exact before the damage). The oracle, for each
@@ -324,6 +326,8 @@ def warc_variants(seed: Seed, rng: random.Random) -> list[Variant]:
         out.append(Variant(f"{seed.name}/{name}", f"f{ext}.gz", data, seed.name,
                            _intact_in_prefix(recs, prefix, b"", slack)))
     out += _zstd_warc_variants(seed, rng, ext, plain, slack)
+    # round 8, from a generator of its own (the variants above stay those of a seed before round 8)
+    out += _block_variants(seed, random.Random(hash(rng.getstate())), ext, plain, slack)
     cut = rng.randrange(1, len(plain))
     out.append(Variant(f"{seed.name}/plain/truncated@{cut}", f"f{ext}", plain[:cut], seed.name,
                        _intact_in_prefix(recs, cut, b"", slack)))
@@ -331,6 +335,66 @@ def warc_variants(seed: Seed, rng: random.Random) -> list[Variant]:
     small = sorted(len(r) for r in recs)[len(recs) // 2]
     out.append(Variant(f"{seed.name}/plain/max_payload={small}", f"f{ext}", plain, seed.name,
                        [i for i, r in enumerate(recs) if len(r) < small - 2000], max_payload=small))
+    return out
+
+
+def _segments(rec: bytes, pieces: int) -> list[bytes] | None:
+    """A WARC record written as `pieces` segments (WARC 1.1, 6.7): itself with `WARC-Segment-Number: 1`, then
+    `continuation` records; None for a record without an id or a usable Content-Length."""
+    head, _, rest = rec.partition(b"\r\n\r\n")
+    fields = {k.strip().lower(): v.strip() for k, _, v in (x.partition(b":") for x in head.split(b"\r\n")[1:])}
+    length, origin = fields.get(b"content-length", b""), fields.get(b"warc-record-id")
+    if not length.isdigit() or not origin or int(length) < pieces:
+        return None
+    block, tail = rest[:int(length)], rest[int(length):]
+    size = -(-len(block) // pieces)
+    out = []
+    for i, at in enumerate(range(0, len(block), size), start=1):
+        part = block[at:at + size]
+        if i == 1:
+            top = _set_header(head + b"\r\n\r\n", b"Content-Length", str(len(part)).encode())[:-4]
+            top += b"\r\nWARC-Segment-Number: 1"
+        else:
+            top = (b"WARC/1.1\r\nWARC-Type: continuation\r\nWARC-Record-ID: <urn:uuid:fuzz-segment-%d>\r\n"
+                   b"WARC-Segment-Origin-ID: %s\r\nWARC-Segment-Number: %d" % (i, origin, i))
+            if at + size >= len(block):
+                top += b"\r\nWARC-Segment-Total-Length: %d" % len(block)
+            top += b"\r\nContent-Length: %d" % len(part)
+        out.append(top + b"\r\n\r\n" + part + (tail if i == 1 or at + size >= len(block) else b"\r\n\r\n"))
+    return out
+
+
+def _block_variants(seed: Seed, rng: random.Random, ext: str, plain: bytes, slack: int) -> list[Variant]:
+    """Round 8: the stream cut in blocks of a size as gzip members (bgzip) or zstd frames (pzstd), records going on
+    from one into the next (they were `record_spans_gzip_members` rejects), whole or cut short; a WARC record
+    written as segments (WARC 1.1, 6.7: joined since round 8), whole or with a continuation missing."""
+    import zstandard
+
+    recs = seed.records
+    n = len(recs)
+    out = []
+    for codec in ("gz", "zst"):
+        size = rng.randint(64, 8192)
+        blocks = [plain[at:at + size] for at in range(0, len(plain), size)]
+        cctx = zstandard.ZstdCompressor(write_checksum=True)
+        packed = [gzip.compress(b, mtime=0) if codec == "gz" else cctx.compress(b) for b in blocks]
+        data = b"".join(packed)
+        out.append(Variant(f"{seed.name}/{codec}-blocks{size}", f"f{ext}.{codec}", data, seed.name, list(range(n))))
+        cut = rng.randrange(1, len(data))
+        prefix = _common_prefix(_decodable(data[:cut], codec), plain)
+        out.append(Variant(f"{seed.name}/{codec}-blocks{size}/truncated@{cut}", f"f{ext}.{codec}", data[:cut],
+                           seed.name, _intact_in_prefix(recs, prefix, b"", slack)))
+    k = rng.randrange(n)
+    segs = None if seed.kind == "arc" or _skipped_type(recs[k], seed.kind) else _segments(recs[k], rng.randint(2, 4))
+    if segs is not None:
+        allbut = [i for i in range(n) if i != k]
+        for name, parts, intact in (("whole", segs, list(range(n))), ("missing", segs[:-2] + segs[-1:], allbut)):
+            data = b"".join(recs[:k] + parts + recs[k + 1:])
+            layout = rng.choice(["plain", "per-record"])
+            if layout == "per-record":
+                data = b"".join(gzip.compress(r, mtime=0) for r in recs[:k] + parts + recs[k + 1:])
+            out.append(Variant(f"{seed.name}/{layout}/rec{k}/segmented-{len(segs)}/{name}",
+                               f"f{ext}{'' if layout == 'plain' else '.gz'}", data, seed.name, intact))
     return out
 
 
@@ -790,8 +854,14 @@ def _bomb_child(kind: str, path: str, queue) -> None:
     for batch in read_input(InputFile(path, Path(path).name, fmt), C()):
         rows += batch.num_rows
         reasons.update(r or "ok" for r in batch.column("reject_reason").to_pylist())
+    # VmHWM is this process's own peak: ru_maxrss survives exec, so a spawned child reported its parent's
+    # peak when that was higher (every bomb "445.1 MiB" after a run of variants and builds, round 8)
+    status = Path("/proc/self/status")
+    hwm = [line.split()[1] for line in status.read_text().splitlines() if line.startswith("VmHWM:")] \
+        if status.exists() else []
+    kib = int(hwm[0]) if hwm else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     queue.put({"rows": rows, "reasons": dict(reasons), "seconds": round(time.perf_counter() - t, 1),
-               "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)})
+               "peak_rss_mib": round(kib / 1024, 1)})
 
 
 def make_bombs(workdir: Path) -> dict[str, Path]:

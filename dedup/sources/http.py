@@ -159,6 +159,8 @@ def _parse_http(buf: bytes, start: int, end: int) -> tuple[int, dict[str, str], 
             return status, {}, end
     he, seplen = find_blank_line(buf, nl, min(end, nl + MAX_HEADER))
     if he < 0:
+        if end - nl > MAX_HEADER:   # the body is there: it was an `empty_payload` ("no body") until round 8
+            return f"no end of the HTTP header block within {MAX_HEADER} bytes (a header line of megabytes?)"
         # Head without the closing blank line (seen in revisit records): all of it is headers.
         he, seplen = end, 0
     return status, parse_fields(header_text(buf[start:he])), he + seplen
@@ -293,6 +295,11 @@ def http_payload(buf: bytes, start: int, end: int, headers: dict[str, str], max_
     quirk after line-end conversion); otherwise the result is 'truncated_record'.
     """
     parsed = _parse_http(buf, start, end)
+    # interim responses before the final one (100 Continue, 103 Early Hints): read on to it, as a browser
+    # does (the page was an `http_status` reject, "HTTP status 100", until round 8); 101 is final
+    while not isinstance(parsed, str) and 100 <= parsed[0] < 200 and parsed[0] != 101 \
+            and buf[parsed[2]:parsed[2] + 5].upper() == b"HTTP/":
+        parsed = _parse_http(buf, parsed[2], end)
     if isinstance(parsed, str):
         block = buf[start:end]
         if cut is not None:

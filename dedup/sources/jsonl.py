@@ -208,6 +208,13 @@ def jsonl_pieces(lines: Iterator[bytes | int], max_payload: int) -> Iterator[Pie
         except TruncatedInput as exc:
             if run:
                 yield unfinished("is cut by the damage after it")
+            elif exc.partial and exc.partial.rstrip().endswith(b"}"):
+                # the damage came right after a whole object (no LF yet): it is read (a reject until round 8)
+                partial = exc.partial[3:] if line_no < 0 and exc.partial.startswith(b"\xef\xbb\xbf") else exc.partial
+                whole = _safe_decode(partial, line_no + 1 + shift, f"line {line_no + 2}", False) or []
+                if whole and all(p.reason is None for p in whole):
+                    yield from whole
+                    line_no, shift = line_no + 1, shift + len(whole) - 1
             # the last partial line (if any) was never yielded: the reject stands for it
             yield Piece(line_no + 1 + shift, reason=exc.reason, cut=True,
                         detail=str(exc) if exc.reason == "unknown_format" else

@@ -23,6 +23,7 @@ from dedup.sources import storage, warc
 from dedup.sources.inputs import InputFile
 from dedup.sources.http import agreed_length, looks_like_html, media_type
 from dedup.sources.jsonl import jsonl_pieces
+from dedup.sources.segments import JOINED, join_segments
 from dedup.sources.streams import iter_lines
 from dedup.text.normalise import bom_encoding, without_lone_surrogates, without_userinfo
 
@@ -30,7 +31,7 @@ BATCH_ROWS = 512
 BATCH_BYTES = 64 * 1024 * 1024
 
 # WARC record types that never hold a page: counted, not emitted.
-SKIPPED_WARC_TYPES = frozenset({"request", "metadata", "warcinfo", "arc_header"})
+SKIPPED_WARC_TYPES = frozenset({"request", "metadata", "warcinfo", "arc_header", "continuation_joined"})
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml", "application/xml", "text/xml"})
 TEXT_TYPES = frozenset({"text/plain"})
 
@@ -210,8 +211,8 @@ def read_warc(path: Path | str, source_name: str, stats: Counter | None = None,
     stats = stats if stats is not None else Counter()
     builder = _BatchBuilder()
     taken = _Offsets()
-    for rec in warc.iter_records(path, max_payload=max_payload):
-        rtype = rec.record_type
+    for rec in join_segments(warc.iter_records(path, max_payload=max_payload), max_payload):
+        rtype = rec.record_type if rec.detail is not JOINED else "continuation_joined"   # its block is in its origin
         stats[f"records.{rtype}"] += 1
         if rtype in SKIPPED_WARC_TYPES and rec.error is None:
             stats["skipped"] += 1
@@ -337,6 +338,8 @@ def _warc_row(rec: warc.RawRecord, source_name: str, stats: Counter) -> dict[str
         reason, detail = "bad_warc_header", unparsed
     elif reason is None and unparsed is not None:
         stats["tolerated.warc_header_line_without_colon"] += 1
+    if reason is None and rec.detail.startswith(warc.SPANS):   # read across gzip members / zstd frames
+        stats["tolerated." + rec.detail.split(":", 1)[0]] += 1
     if reason:
         row["reject_reason"], row["reject_detail"] = reason, detail
         row.pop("html", None)
@@ -375,6 +378,11 @@ def _classify_warc_record(rec: warc.RawRecord, row: dict) -> tuple[str | None, s
     rtype = rec.record_type
     if rtype == "revisit":
         return "revisit_record", "a revisit record points to an earlier capture and holds no page"
+    if rtype == "continuation":
+        return "orphan_segment", (
+            f"segment {rec.headers.get('warc-segment-number', '?')[:20]} of the record "
+            f"{rec.headers.get('warc-segment-origin-id', '?')[:200]}, whose earlier segments are not before it in "
+            "this file (dedup joins the segments of a record within one file: join the file's parts with `cat`)")
     media: str | None
     charset: str | None
     if rtype == "conversion":

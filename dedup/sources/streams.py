@@ -25,6 +25,7 @@ class TruncatedInput(Exception):
     def __init__(self, reason: str, detail: str) -> None:
         super().__init__(detail)
         self.reason = reason
+        self.partial: bytes | None = None   # `iter_lines`: the line the damage cut, as far as it was decoded
 
 
 _RAW_READ = 1 << 20      # compressed bytes read at a time
@@ -274,7 +275,15 @@ def iter_lines(path: Path | str, max_line: int) -> Iterator[bytes | int]:
     pending: list[bytes] = []
     size = 0
     skipping = False
-    for chunk in lf_chunks(utf8_chunks(decompressed_chunks(path))):
+    chunks = lf_chunks(utf8_chunks(decompressed_chunks(path)))
+    while True:
+        try:
+            chunk = next(chunks)
+        except StopIteration:
+            break
+        except TruncatedInput as exc:
+            exc.partial = None if skipping else b"".join(pending)
+            raise
         parts = chunk.split(b"\n")
         last = parts.pop()
         for i, part in enumerate(parts):

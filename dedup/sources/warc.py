@@ -26,8 +26,6 @@ Reason codes (`RawRecord.error`):
 ``bad_arc_header``          an ARC header line that cannot be parsed (length missing, negative...)
 ``content_length_mismatch`` the record is not followed by the record separator: its
                             Content-Length (or ARC length) is wrong, the payload is suspect
-``record_spans_gzip_members``  a record of a multi-member gzip file continues into the next member:
-                            the payload is complete, but ``offset`` cannot be used to re-read it
 ``bad_http_header``         the block of an HTTP response record has no valid status line
 ``bad_chunked_encoding``    the chunked transfer coding breaks off; payload is the raw body
 ``bad_content_encoding``    gzip/deflate/br/zstd content coding cannot be decoded (or is
@@ -39,7 +37,9 @@ Reason codes (`RawRecord.error`):
 ``internal_error``          a bug in this reader; iteration stops (please report it)
 ==========================  =====================================================================
 
-Leniency that is *not* an error, because real archives are full of it: bodies stored already
+Leniency that is *not* an error, because real archives are full of it: records that continue from one gzip
+member or zstd frame into the next (a writer that cuts the stream into blocks of a size: bgzip, pzstd; the
+note ``record_spans_gzip_members: ...`` / ``record_spans_zstd_frames: ...`` in ``detail``), bodies stored already
 de-chunked or decompressed while the HTTP headers still say ``Transfer-Encoding: chunked`` /
 ``Content-Encoding: gzip`` (the body is used as stored), missing or extra blank lines between
 records, LF-only line ends, folded header lines, ``<...>`` around WARC-Target-URI and spaces in
@@ -71,18 +71,18 @@ __all__ = ["RawRecord", "UNPARSED", "iter_records", "sniff_container", "unparsed
 class RawRecord:
     """One container record (or one stretch of damage). See the module docstring for `error`.
 
-    `offset`: plain files, where the record's first line starts; gzip files, the file offset of
-    the gzip member in which it starts when it is the first record to start in that member
-    (per-record gzip: seek there and inflate one member to get the record back), else its position
-    in the decompressed stream (whole-file gzip: the records after the first; gunzip the file and
-    skip that many bytes). Records of one file never share an offset; error records for damage
-    give the file offset of the damage, which `dedup.sources.read` keeps unique per file.
+    `offset`: plain files, where the record's first line starts; gzip files, the file offset of the gzip
+    member in which it starts when it is the first record to start in that member (per-record gzip: seek there
+    and inflate one member to get the record back; a record that goes on into the next members, `SPANS`:
+    inflate on), else its position in the decompressed stream (whole-file gzip: the records after the first;
+    gunzip the file and skip that many bytes). Records of one file never share an offset; error records for
+    damage give the file offset of the damage, which `dedup.sources.read` keeps unique per file.
     `headers`: WARC header fields with lower-case names (ARC: warc-target-uri, warc-ip-address,
     warc-date as ISO 8601, content-type, content-length; never warc-record-id). The WARC header lines
     without a colon are under `UNPARSED` (LF-joined), when there are any: `dedup.sources.read` rejects
     the record when one of them held a field it needs, else counts it as tolerated.
-    `detail` explains `error`; on a record accepted despite a quirk (an ARC length running past
-    the end of the file while the HTTP body is complete) it holds a note and `error` is None.
+    `detail` explains `error`; on a record accepted despite a quirk (`SPANS`; an ARC length running past the end
+    of the file while the HTTP body is complete) it holds a note and `error` is None.
     """
 
     offset: int
@@ -108,13 +108,13 @@ _MAX_ARC_LINE = 64 * 1024     # an ARC header line longer than this is garbage
 
 _GZIP_MAGIC3 = b"\x1f\x8b\x08"   # magic + deflate method: fewer false hits when resyncing
 DAMAGE = ("gzip_error", "zstd_error")   # reasons of records cut or garbled by damaged compressed data
+SPANS = "record_spans_"   # the note (`detail`, no `error`) of a sound record read across members / frames
+SEGMENT = "warc-segment-number"   # a segment's block is left as it is, for `segments.join_segments` to join
 
 _BLANK = (0, 9, 10, 13, 32)
-# Blank lines and NUL / space padding: tolerated between records and between gzip members
-# (block-aligned writers pad with NULs); they carry no data.
+# Blank lines and NUL / space padding: tolerated between records and members (block-aligned writers pad with NULs)
 _WS_RUN = re.compile(rb"[\r\n\t \x00]*")
-# Right after a record block only blank lines may come: bytes such as NULs there are more likely
-# the end of a block whose Content-Length is short.
+# Right after a record block only blank lines may come: NULs there are more likely a short Content-Length's block
 _NL_RUN = re.compile(rb"[\r\n]*")
 _URL_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:\S")
 
@@ -597,9 +597,9 @@ def _read_block(src: _Source, n: int, member: int
     if src.gz and n:
         end_member = src.offset_of(src.base + src.pos - 1)
         if end_member != member:
-            return block, "record_spans_gzip_members", (
-                f"record starts in the {src.unit} at offset {member} and ends in the one at "
-                f"{end_member}; the payload is complete but the offset cannot re-read it"), None
+            # sound (bgzip, pzstd cut the stream in blocks of a size): a note, no reject (until round 8)
+            return block, None, (f"{SPANS}{src.unit.replace(' ', '_')}s: the record starts in the {src.unit} "
+                                 f"at offset {member} and ends in the one at {end_member}"), None
     return block, None, "", None
 
 
@@ -609,7 +609,7 @@ def _make_record(offset: int, rtype: str, headers: dict[str, str], block: bytes,
         status, hh, payload, herr, hdetail = http_payload(block, 0, len(block), headers,
                                                            max_payload, cut)
         if err is None:
-            err, detail = herr, hdetail
+            err, detail = herr, hdetail or detail
         elif herr:
             detail += f"; also {herr}: {hdetail}"
         return RawRecord(offset, rtype, headers, status, hh, payload, err, detail)
@@ -768,7 +768,7 @@ def _iter_warc(src: _Source, max_payload: int, unknown_start: bool) -> Iterator[
                     yield _mismatch(src, offset, rtype, headers, block, None, max_payload)
                     scanning = True
                     continue
-            if (n or rtype != "revisit") and is_http_response(rtype, headers, buf, pos):
+            if (n or rtype != "revisit") and is_http_response(rtype, headers, buf, pos) and SEGMENT not in headers:
                 status, hh, payload, err, detail = http_payload(buf, pos, end, headers,
                                                                  max_payload)
                 yield RawRecord(offset, rtype, headers, status, hh, payload, err, detail)
@@ -788,11 +788,11 @@ def _iter_warc(src: _Source, max_payload: int, unknown_start: bool) -> Iterator[
             yield _mismatch(src, offset, rtype, headers, block, err, max_payload, detail or cut or "")
             scanning = True
             continue
-        if (block or rtype != "revisit") and is_http_response(rtype, headers, block, 0):
+        if (block or rtype != "revisit") and is_http_response(rtype, headers, block, 0) and SEGMENT not in headers:
             status, hh, payload, herr, hdetail = http_payload(block, 0, len(block), headers,
                                                                max_payload, cut)
             if err is None:
-                err, detail = herr, hdetail
+                err, detail = herr, hdetail or detail
             elif herr:
                 detail += f"; also {herr}: {hdetail}"
             yield RawRecord(offset, rtype, headers, status, hh, payload, err, detail)

@@ -37,7 +37,7 @@ from dedup.text.layout import Line
 from dedup.text.markup import page_type
 from dedup.text.metadata import PageMetadata, page_metadata
 from dedup.text.normalise import (bom_encoding, clean_text, join_blocks, registered_domain, split_blocks, storable,
-                                  without_lone_surrogates)
+                                  unmarked_wide, without_lone_surrogates)
 from dedup.text.wordcount import word_count
 
 # Larger HTML is not extracted: its text would be cut short (reject `html_too_large`).
@@ -84,29 +84,13 @@ class Extracted:
 _ASCII_MARKUP = re.compile(rb"<[A-Za-z!?/]")
 
 
-def _unmarked_wide(payload: bytes) -> str | None:
-    """UTF-16 or UTF-32 without a byte order mark, told by markup at the start in 2- or 4-byte units (`<\\0h\\0`):
-    no other charset gives such bytes, whatever is declared. Such a page was published as its own markup (until
-    round 8: detection took it for a single-byte charset, the NULs went, the tags stayed as text)."""
-    head = payload[:256]
-    for encoding in ("utf-32-le", "utf-32-be", "utf-16-le", "utf-16-be"):
-        try:
-            text = head[:len(head) // 4 * 4].decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        start = text.lstrip()
-        if "\0" not in text and start[:1] == "<" and _ASCII_MARKUP.match(start[:2].encode("latin-1", "replace")):
-            return encoding
-    return None
-
-
 def decode_html(payload: bytes, declared_charset: str | None = None) -> str:
     """Bytes -> str: a byte order mark, else the HTTP charset, else <meta charset>, else detection; never
     raises."""
     marked = bom_encoding(payload)
     if marked is not None:
         return without_lone_surrogates(payload[marked[1]:].decode(marked[0], errors="replace"))
-    encoding = _unmarked_wide(payload) if b"\0" in payload[:8] else None
+    encoding = unmarked_wide(payload) if b"\0" in payload[:8] else None
     if encoding is not None:
         return without_lone_surrogates(payload.decode(encoding, errors="replace"))
     if declared_charset:

@@ -7,6 +7,7 @@ import json
 from collections import Counter
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import zstandard
 from test_hostile_builds import html_page, ingested, warc_response
 from test_hostile_round4 import rows
@@ -296,3 +297,24 @@ def test_utf16_and_utf32_text_records_without_a_byte_order_mark_are_read_as_text
         assert row["blocks"] == expected, row["doc_id"]
     assert "\0" in out[6]["text"] and out[6]["blocks"] != expected   # as before: UTF-8, its NULs kept
     assert out[7]["reject_detail"].startswith("the payload is binary data")
+
+
+def test_the_html_size_limit_is_a_setting_that_the_reject_names(tmp_path: Path) -> None:
+    """`html_too_large` said the page was over 8 MiB with no way to extract it: the limit is `max_html_bytes`
+    now (default 8 MiB, unchanged), and the reject names it."""
+    crawl = tmp_path / "crawl"
+    crawl.mkdir()
+    pages = [html_page(f"Large {n}", n, "<!-- " + "padding " * 250 + "-->").encode() for n in range(3)]
+    (crawl / "a.warc").write_bytes(b"".join(warc_response(f"<urn:uuid:large{n}>", f"https://large.test/{n}", page)
+                                            for n, page in enumerate(pages)))
+    size = len(pages[0])
+    for limit, out in ((None, "default"), (size - 1, "small")):
+        config = BuildConfig() if limit is None else BuildConfig(max_html_bytes=limit)
+        build([str(crawl)], tmp_path / out, config, workers=1)
+        run = json.loads((tmp_path / out / "run.json").read_text())
+        assert run["counts"]["accounting_ok"] is True
+        assert run["rejects_by_reason"] == ({} if limit is None else {"html_too_large": 3})
+        assert ("max_html_bytes" in run["config"]) is (limit is not None)
+    detail = pq.read_table(tmp_path / "small" / "rejects").to_pylist()[0]["detail"]
+    assert detail.startswith(f"HTML of {size} bytes: extraction reads at most max_html_bytes = {size - 1}")
+    assert "raise max_html_bytes" in detail

@@ -21,6 +21,7 @@ import pyarrow as pa
 from resiliparse.parse.encoding import bytes_to_str, detect_encoding
 from resiliparse.parse.html import HTMLTree
 
+from dedup.config import MAX_HTML_BYTES  # larger HTML is not extracted (the setting `max_html_bytes`)
 from dedup.rights.attribution import attribution_evidence
 from dedup.rights.licence import copyright_fields, decide_licence, jsonld_licence_evidence, text_licence_evidence
 from dedup.rights.licence_html import html_licence_evidence
@@ -40,8 +41,6 @@ from dedup.text.normalise import (bom_encoding, clean_text, join_blocks, registe
                                   unmarked_wide, without_lone_surrogates)
 from dedup.text.wordcount import word_count
 
-# Larger HTML is not extracted: its text would be cut short (reject `html_too_large`).
-MAX_HTML_BYTES = 8 * 1024 * 1024
 # Main-content extraction (resiliparse, C code that no signal interrupts) costs about 1e-7 s per
 # <div>/<article> element times its nesting depth: 10,000 nested <div>s take minutes. A page whose
 # estimate (`nesting_cost`) is above this is extracted whole instead (main_content=False, linear):
@@ -329,10 +328,10 @@ def extract_plain(text: str, url: str | None = None) -> Extracted:
                      removed_blocks=choice.removed, removed_chars=choice.removed_chars)
 
 
-def extract_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
+def extract_batch(batch: pa.RecordBatch, max_html: int = MAX_HTML_BYTES) -> pa.RecordBatch:
     """Stage function: a `raw` batch -> a `docs` batch with `blocks`, metadata and the page's own
     licence and attribution evidence (text columns are filled by the blocks stage); rejects carried
-    along, new ones added."""
+    along, new ones added (HTML over `max_html` bytes: `html_too_large`)."""
     sch = schema("docs")
     # the raw columns a docs row keeps as they are pass through as Arrow arrays; only those read here
     # become Python objects (a timestamp's conversion and back costs more than the row's bookkeeping)
@@ -346,7 +345,8 @@ def extract_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
                "reject_detail": raw["reject_detail"][i]}
         row["domain"] = registered_domain(row["url"])
         if row["reject_reason"] is None:
-            row.update(_extract_row(raw["html"][i], raw["text"][i], row["url"], raw["charset"][i], row["domain"]))
+            row.update(_extract_row(raw["html"][i], raw["text"][i], row["url"], raw["charset"][i], row["domain"],
+                                    max_html))
         for name, values in cols.items():
             values.append(row.get(name))
     arrays = [batch.column(name) if name in passed else _arrow_column(cols[name], sch.field(name).type)
@@ -482,11 +482,12 @@ def time_budget(seconds: float):
 
 
 def _extract_row(html: bytes | None, text: str | None, url: str | None, charset: str | None,
-                 domain: str | None) -> dict:
-    if html is not None and len(html) > MAX_HTML_BYTES:
+                 domain: str | None, max_html: int = MAX_HTML_BYTES) -> dict:
+    if html is not None and len(html) > max_html:
         return {"reject_reason": "html_too_large",
-                "reject_detail": f"HTML of {len(html)} bytes: extraction reads at most {MAX_HTML_BYTES}, "
-                                 "the page's text would be cut short"}
+                "reject_detail": f"HTML of {len(html)} bytes: extraction reads at most max_html_bytes = {max_html} "
+                                 "(the page's text would be cut short); raise max_html_bytes in the build's TOML "
+                                 "config to extract it"}
     try:
         with time_budget(EXTRACT_BUDGET_S):
             return _extracted_row(html, text, url, charset, domain)

@@ -17,6 +17,8 @@ from dedup.errors import ConfigError
 from dedup.select import DEFAULT_POLICY, RULES, check_policy
 
 MiB = 1024 * 1024
+# Larger HTML is not extracted by default: `max_html_bytes` (dedup.text.extract, reject `html_too_large`).
+MAX_HTML_BYTES = 8 * MiB
 LICENCE_CLASSES = ("open", "nc", "nd", "all-rights-reserved", "noassertion")
 SHINGLE_UNITS = ("word", "char")
 HASHES = ("sha1", "murmur3_32")  # dedup.neardup.minhash.HASHES: the shingle hashes it implements
@@ -81,6 +83,10 @@ class BuildConfig:
     canonical_policy: tuple[str, ...] = DEFAULT_POLICY
     # reading
     max_payload_bytes: int = field(default=50 * MiB, metadata=_range(1024, None))
+    # extraction: a larger HTML page is an `html_too_large` reject (its text would be cut short). In
+    # `to_dict` and the config hash only when set to another value: builds that do not set it hash as before.
+    max_html_bytes: int = field(default=MAX_HTML_BYTES, metadata=_range(
+        1024, 1024 * MiB, "bytes of one HTML page; a larger page is also bounded by max_payload_bytes"))
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -102,12 +108,18 @@ class BuildConfig:
         d = asdict(self)
         for key in ("canonical_policy", "licence_classes", "withhold_text"):
             d[key] = list(getattr(self, key))
+        for key in _HASHED_WHEN_SET:
+            if d[key] == BuildConfig.__dataclass_fields__[key].default:
+                del d[key]
         return d
 
     def sha256(self) -> str:
         """The hash written into every output file's metadata (`dedup.config_sha256`)."""
         return hashlib.sha256(json.dumps(self.to_dict(), sort_keys=True).encode()).hexdigest()
 
+
+# settings added after outputs existed: left out of `to_dict` (and so of the config hash) at their default
+_HASHED_WHEN_SET = ("max_html_bytes",)
 
 _TYPE_NAMES = {"int": "a whole number", "float": "a number", "bool": "true or false", "str": "a string",
                "tuple[str, ...]": "a list of strings"}

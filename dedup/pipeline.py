@@ -21,6 +21,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -201,7 +202,7 @@ def stage_ingest(b: Build) -> dict[str, Any]:
         reported[i] = b.input_bytes[i]
 
     items = [(b.files[i], b.work.doc_part(i), b.config.max_payload_bytes) for i in todo]
-    b.steps.map_files(ingest_file, items, finished, rows_read)
+    b.steps.map_files(partial(ingest_file, max_html=b.config.max_html_bytes), items, finished, rows_read)
     return {"files": results}
 
 

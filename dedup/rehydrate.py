@@ -27,7 +27,7 @@ from dedup.schema import frame
 from dedup.sources.inputs import InputFile, expand_inputs
 from dedup.sources.read import read_input
 from dedup.text.blocks import chrome_lookup, final_blocks, page_batch, site_rows
-from dedup.text.extract import extract_batch
+from dedup.text.extract import MAX_HTML_BYTES, extract_batch
 from dedup.text.normalise import join_blocks, text_hash
 
 REPORT = "rehydrate.json"
@@ -107,7 +107,8 @@ def chrome_lookups(out: Path) -> list[dict[str, set[int]]]:
 
 
 def restore_file(inp: InputFile, wanted: dict[int, str], ids: dict[int, str], lookups: list[dict[str, set[int]]],
-                 max_payload: int) -> dict[int, tuple[str | None, str | None, str | None]]:
+                 max_payload: int, max_html: int = MAX_HTML_BYTES
+                 ) -> dict[int, tuple[str | None, str | None, str | None]]:
     """Read one crawl file and rebuild the final text of the records at the `wanted` offsets
     ({offset: content_sha256}, `ids`: {offset: doc_id}): {offset: (text, reason, detail)}, text None
     when not restored. A record at that offset with another id is not the record. The text is the page's
@@ -119,7 +120,7 @@ def restore_file(inp: InputFile, wanted: dict[int, str], ids: dict[int, str], lo
         keep = [o in wanted for o in offsets]
         if not any(keep):
             continue
-        docs = frame(page_batch(extract_batch(raw.filter(pa.array(keep)))))
+        docs = frame(page_batch(extract_batch(raw.filter(pa.array(keep)), max_html)))
         for row in docs.iter_rows(named=True):
             offset = row["source_offset"]
             if row["doc_id"] != ids[offset]:
@@ -154,6 +155,7 @@ def rehydrate(out: Path, crawl: list[str], to: Path, *, overwrite: bool = False)
     rows = withheld_rows(out)
     lookups = chrome_lookups(out)
     max_payload = int(run.config.get("max_payload_bytes", 50 * 1024 * 1024))
+    max_html = int(run.config.get("max_html_bytes", MAX_HTML_BYTES))   # in run.json only when set
     files = match_files(rows["source_file"].unique().sort().to_list(), crawl) if rows.height else {}
     restored: dict[str, str] = {}
     failures: list[dict] = []
@@ -167,7 +169,7 @@ def rehydrate(out: Path, crawl: list[str], to: Path, *, overwrite: bool = False)
                           "detail": f"no file named {source} among the --crawl inputs"} for o in wanted]
             continue
         report.crawl_files_read += 1
-        done = restore_file(files[source], wanted, ids, lookups, max_payload)
+        done = restore_file(files[source], wanted, ids, lookups, max_payload, max_html)
         for offset in wanted:
             text, reason, detail = done.get(offset, (None, NOT_FOUND, f"{files[source].path} has no page record "
                                                                        f"at offset {offset}"))

@@ -31,6 +31,16 @@ def test_config_hash_changes_with_any_value():
     assert load_config(None).sha256() == load_config(None).sha256()
 
 
+def test_a_setting_added_later_changes_the_hash_only_when_set():
+    """`max_html_bytes` came after outputs existed: at its default it is left out of run.json's config and of
+    the hash, so a build that does not set it resumes and compares with an earlier one as before."""
+    default = load_config(None)
+    assert "max_html_bytes" not in default.to_dict() and default.max_html_bytes == 8 * 1024 * 1024
+    assert load_config(None, max_html_bytes=8 * 1024 * 1024).sha256() == default.sha256()
+    larger = load_config(None, max_html_bytes=16 * 1024 * 1024)
+    assert larger.sha256() != default.sha256() and larger.to_dict()["max_html_bytes"] == 16 * 1024 * 1024
+
+
 @pytest.mark.parametrize("text, message", [
     ("nope = 1\n", "unknown config key"),
     ('preset = "other"\n', "unknown preset"),
@@ -47,6 +57,8 @@ def test_config_hash_changes_with_any_value():
     ('licence_classes = [1]\n', "licence_classes"),
     # nonsense values are refused with the allowed range
     ("max_payload_bytes = -1\n", "max_payload_bytes = -1 is out of range: it must be at least 1024"),
+    ("max_html_bytes = 100\n", "max_html_bytes = 100 is out of range: it must be between 1024 and 1073741824"),
+    ('max_html_bytes = "16 MiB"\n', "max_html_bytes = '16 MiB': expected a whole number"),
     ("verify_jaccard = 5.0\n", "verify_jaccard = 5.0 is out of range: it must be between 0.0 and 1.0"),
     ("site_min_stories = 0\n", "site_min_stories = 0 is out of range"),
     ("num_perm = 0\n", "num_perm = 0 is out of range"),

@@ -663,12 +663,12 @@ def test_extraction_budget_counts_the_thread_s_own_cpu_time_not_the_machine_s_lo
                 pass
 
 
-def test_html_larger_than_extraction_reads_is_rejected_not_cut(monkeypatch) -> None:
+def test_html_larger_than_extraction_reads_is_rejected_not_cut() -> None:
     import dedup.text.extract as extract
 
-    monkeypatch.setattr(extract, "MAX_HTML_BYTES", 1000)
-    row = extract._extract_row(page(1) * 20, None, "http://site.test/x", None, "site.test")
+    row = extract._extract_row(page(1) * 20, None, "http://site.test/x", None, "site.test", 1000)
     assert row["reject_reason"] == "html_too_large" and "cut short" in row["reject_detail"]
+    assert "max_html_bytes = 1000" in row["reject_detail"]   # the setting that lets it through
 
 
 def test_jsonl_line_of_millions_of_tiny_values_is_not_parsed(tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ import json
 from collections import Counter
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import zstandard
 from test_hostile_builds import html_page, ingested, warc_response
 from test_hostile_round4 import rows
@@ -254,3 +255,66 @@ def test_continuations_are_given_back_as_they_come_not_held_until_the_last(tmp_p
             assert pulled.count("continuation") == out.count("continuation"), "a continuation was held back"
     assert out.count("continuation") == len([n for n in pulled if n == "continuation"]) > 300
     assert [r["reject_reason"] for r in rows(path)] == [None, None, None]
+
+
+def _conversion(record_id: str, url: str, body: bytes) -> bytes:
+    head = (f"WARC/1.1\r\nWARC-Type: conversion\r\nWARC-Record-ID: {record_id}\r\nWARC-Target-URI: {url}\r\n"
+            f"WARC-Date: 2024-01-02T03:04:05Z\r\nContent-Type: text/plain\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n").encode()
+    return head + body + b"\r\n\r\n"
+
+
+def test_utf16_and_utf32_text_records_without_a_byte_order_mark_are_read_as_text(tmp_path: Path) -> None:
+    """A text/plain record (WARC, WET, a JSONL or Parquet `text`) in UTF-16 or UTF-32 without a byte order mark
+    was read as UTF-8 and published with a NUL between its letters; it is read as what it is now (the same
+    detector as pages: `unmarked_wide`). Real UTF-8 with a few NULs and binary data stay as they were."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    text = ("The harbour board met on Tuesday and agreed to repair the north pier before the winter storms.\n\n"
+            "Café owners on the quay asked for a decision before the summer season starts. ") * 3
+    records = [warc_response("<urn:uuid:t0>", "https://t.test/0", text.encode(), "text/plain")]
+    for n, (encoding, declared) in enumerate([("utf-16-le", ""), ("utf-16-be", "; charset=utf-8"), ("utf-32-le", ""),
+                                              ("utf-32-be", "; charset=iso-8859-1")], 1):
+        records.append(warc_response(f"<urn:uuid:t{n}>", f"https://t.test/{n}", text.encode(encoding),
+                                     "text/plain" + declared))
+    records.append(_conversion("<urn:uuid:t5>", "https://t.test/5", text.encode("utf-16-le")))
+    nuls = text.encode().replace(b"pier", b"p\0ier").replace(b"quay", b"qu\0\0ay")  # real UTF-8, a few NULs
+    records.append(warc_response("<urn:uuid:t6>", "https://t.test/6", nuls, "text/plain"))
+    # binary in 2-byte units that hold NULs (16-bit samples): still no text
+    samples = bytes(b for n in range(600) for b in ((n * 37 + 11) % 128, 0))
+    records.append(warc_response("<urn:uuid:t7>", "https://t.test/7", samples, "text/plain"))
+    (tmp_path / "t.warc").write_bytes(b"".join(records))
+    (tmp_path / "t.jsonl").write_text(json.dumps({"id": "j", "url": "https://t.test/j",
+                                                  "text": text.encode("utf-16-le").decode("latin-1")}) + "\n")
+    pq.write_table(pa.table({"id": ["p"], "url": ["https://t.test/p"],
+                             "text": pa.array([text.encode("utf-16-le")], pa.binary())}), tmp_path / "t.parquet")
+    out = [r for name in ("t.warc", "t.jsonl", "t.parquet")
+           for r in ingested(tmp_path / name, detect_format(tmp_path / name), tmp_path)]
+    assert [r["reject_reason"] for r in out] == [None] * 7 + ["non_html_payload", None, None]
+    expected = out[0]["blocks"]
+    assert expected and "Café owners" in expected[1]
+    for row in out[1:6] + out[8:]:
+        assert row["blocks"] == expected, row["doc_id"]
+    assert "\0" in out[6]["text"] and out[6]["blocks"] != expected   # as before: UTF-8, its NULs kept
+    assert out[7]["reject_detail"].startswith("the payload is binary data")
+
+
+def test_the_html_size_limit_is_a_setting_that_the_reject_names(tmp_path: Path) -> None:
+    """`html_too_large` said the page was over 8 MiB with no way to extract it: the limit is `max_html_bytes`
+    now (default 8 MiB, unchanged), and the reject names it."""
+    crawl = tmp_path / "crawl"
+    crawl.mkdir()
+    pages = [html_page(f"Large {n}", n, "<!-- " + "padding " * 250 + "-->").encode() for n in range(3)]
+    (crawl / "a.warc").write_bytes(b"".join(warc_response(f"<urn:uuid:large{n}>", f"https://large.test/{n}", page)
+                                            for n, page in enumerate(pages)))
+    size = len(pages[0])
+    for limit, out in ((None, "default"), (size - 1, "small")):
+        config = BuildConfig() if limit is None else BuildConfig(max_html_bytes=limit)
+        build([str(crawl)], tmp_path / out, config, workers=1)
+        run = json.loads((tmp_path / out / "run.json").read_text())
+        assert run["counts"]["accounting_ok"] is True
+        assert run["rejects_by_reason"] == ({} if limit is None else {"html_too_large": 3})
+        assert ("max_html_bytes" in run["config"]) is (limit is not None)
+    detail = pq.read_table(tmp_path / "small" / "rejects").to_pylist()[0]["detail"]
+    assert detail.startswith(f"HTML of {size} bytes: extraction reads at most max_html_bytes = {size - 1}")
+    assert "raise max_html_bytes" in detail

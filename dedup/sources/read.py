@@ -25,7 +25,7 @@ from dedup.sources.http import agreed_length, looks_like_html, media_type
 from dedup.sources.jsonl import jsonl_pieces
 from dedup.sources.segments import JOINED, join_segments
 from dedup.sources.streams import iter_lines
-from dedup.text.normalise import bom_encoding, without_lone_surrogates, without_userinfo
+from dedup.text.normalise import bom_encoding, unmarked_wide, without_lone_surrogates, without_userinfo
 
 BATCH_ROWS = 512
 BATCH_BYTES = 64 * 1024 * 1024
@@ -400,7 +400,7 @@ def _classify_warc_record(rec: warc.RawRecord, row: dict) -> tuple[str | None, s
     if not payload or not payload.strip():
         return "empty_payload", "the record has no body"
     if media in TEXT_TYPES and rtype == "conversion":
-        row["text"] = payload.decode("utf-8", errors="replace")
+        row["text"] = _decode_text(payload, None)
         return None, ""
     if media in HTML_TYPES or ((media is None or media in TEXT_TYPES) and looks_like_html(payload)):
         row["html"] = payload
@@ -414,9 +414,9 @@ def _classify_warc_record(rec: warc.RawRecord, row: dict) -> tuple[str | None, s
 def _decode_text(payload: bytes, charset: str | None) -> str:
     """Plain-text bytes -> str by the declared charset when it is a text encoding, else UTF-8 with
     replacement characters (a charset of 'rot13' or 'base64' names a codec that is not one). A byte order
-    mark comes first, as for HTML (`bom_encoding`)."""
-    marked = bom_encoding(payload)
-    if marked is not None:
+    mark comes first, then UTF-16 or UTF-32 without one, as for HTML (`bom_encoding`, `unmarked_wide`)."""
+    marked = bom_encoding(payload) or (unmarked_wide(payload), 0)
+    if marked[0] is not None:
         return valid_str(payload[marked[1]:].decode(marked[0], errors="replace")) or ""
     if charset and _known_codec(charset):
         try:
@@ -424,6 +424,14 @@ def _decode_text(payload: bytes, charset: str | None) -> str:
         except (UnicodeError, LookupError, ValueError, TypeError):
             pass
     return payload.decode("utf-8", errors="replace")
+
+
+def _wide_str(text: str) -> str:
+    """A JSON or Parquet `text` that is UTF-16 or UTF-32 read one byte a character ('T\\0h\\0e\\0'), as the text."""
+    if "\0" not in text[:1024] or not text.isascii() and max(text) > "\xff":
+        return text
+    raw = text.encode("latin-1")
+    return raw.decode(encoding, errors="replace") if (encoding := unmarked_wide(raw)) else text
 
 
 def _known_codec(name: str | None) -> bool:
@@ -511,7 +519,7 @@ def _object_row(obj: dict, source_name: str, position: int, max_payload: int, st
         row["html"] = html
         row["content_type"] = "text/html"
     elif isinstance(text, str) and text.strip():
-        row["text"] = valid_str(text)
+        row["text"] = valid_str(_wide_str(text))
         row["content_type"] = "text/plain"
     else:
         # a value of another type (a number, a list, a nested object: a Parquet column of another type) is named
@@ -685,10 +693,12 @@ def _parquet_rows(batch: pa.RecordBatch, max_payload: int) -> Iterator[dict]:
                 col = pa.compute.if_else(mask, pa.scalar(None, col.type), col)
         # text columns stored as plain BYTE_ARRAY, without the UTF8/STRING annotation (Hive, Impala, Spark
         # without binaryAsString write them so): read as UTF-8 too; `html` stays bytes (its charset is detected)
+        stored = pa.types.is_binary(col.type) or pa.types.is_large_binary(col.type)  # `text` bytes: as a WARC's
         if pa.types.is_string(col.type) or pa.types.is_large_string(col.type) or (
-                name in _PARQUET_TEXT_COLUMNS and (pa.types.is_binary(col.type) or pa.types.is_large_binary(col.type))):
+                name in _PARQUET_TEXT_COLUMNS and stored):
             raw = col.cast(pa.large_binary()).to_pylist()
-            columns[name] = [None if v is None else v.decode("utf-8", errors="replace") for v in raw]
+            columns[name] = [None if v is None else _decode_text(v, None) if name == "text" and stored else
+                             v.decode("utf-8", errors="replace") for v in raw]
         else:
             columns[name] = _safe_pylist(col, _UNHELD if name == "fetched_at" else None)
         if name in copies:

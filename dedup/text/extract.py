@@ -21,6 +21,7 @@ import pyarrow as pa
 from resiliparse.parse.encoding import bytes_to_str, detect_encoding
 from resiliparse.parse.html import HTMLTree
 
+from dedup.config import MAX_HTML_BYTES  # larger HTML is not extracted (the setting `max_html_bytes`)
 from dedup.rights.attribution import attribution_evidence
 from dedup.rights.licence import copyright_fields, decide_licence, jsonld_licence_evidence, text_licence_evidence
 from dedup.rights.licence_html import html_licence_evidence
@@ -37,11 +38,9 @@ from dedup.text.layout import Line
 from dedup.text.markup import SiteLinks, page_type
 from dedup.text.metadata import PageMetadata, page_metadata
 from dedup.text.normalise import (bom_encoding, clean_text, join_blocks, registered_domain, split_blocks, storable,
-                                  without_lone_surrogates)
+                                  unmarked_wide, without_lone_surrogates)
 from dedup.text.wordcount import word_count
 
-# Larger HTML is not extracted: its text would be cut short (reject `html_too_large`).
-MAX_HTML_BYTES = 8 * 1024 * 1024
 # Main-content extraction (resiliparse, C code that no signal interrupts) costs about 1e-7 s per
 # <div>/<article> element times its nesting depth: 10,000 nested <div>s take minutes. A page whose
 # estimate (`nesting_cost`) is above this is extracted whole instead (main_content=False, linear):
@@ -84,29 +83,13 @@ class Extracted:
 _ASCII_MARKUP = re.compile(rb"<[A-Za-z!?/]")
 
 
-def _unmarked_wide(payload: bytes) -> str | None:
-    """UTF-16 or UTF-32 without a byte order mark, told by markup at the start in 2- or 4-byte units (`<\\0h\\0`):
-    no other charset gives such bytes, whatever is declared. Such a page was published as its own markup (until
-    round 8: detection took it for a single-byte charset, the NULs went, the tags stayed as text)."""
-    head = payload[:256]
-    for encoding in ("utf-32-le", "utf-32-be", "utf-16-le", "utf-16-be"):
-        try:
-            text = head[:len(head) // 4 * 4].decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        start = text.lstrip()
-        if "\0" not in text and start[:1] == "<" and _ASCII_MARKUP.match(start[:2].encode("latin-1", "replace")):
-            return encoding
-    return None
-
-
 def decode_html(payload: bytes, declared_charset: str | None = None) -> str:
     """Bytes -> str: a byte order mark, else the HTTP charset, else <meta charset>, else detection; never
     raises."""
     marked = bom_encoding(payload)
     if marked is not None:
         return without_lone_surrogates(payload[marked[1]:].decode(marked[0], errors="replace"))
-    encoding = _unmarked_wide(payload) if b"\0" in payload[:8] else None
+    encoding = unmarked_wide(payload) if b"\0" in payload[:8] else None
     if encoding is not None:
         return without_lone_surrogates(payload.decode(encoding, errors="replace"))
     if declared_charset:
@@ -350,10 +333,10 @@ def extract_plain(text: str, url: str | None = None) -> Extracted:
                      removed_blocks=choice.removed, removed_chars=choice.removed_chars)
 
 
-def extract_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
+def extract_batch(batch: pa.RecordBatch, max_html: int = MAX_HTML_BYTES) -> pa.RecordBatch:
     """Stage function: a `raw` batch -> a `docs` batch with `blocks`, metadata and the page's own
     licence and attribution evidence (text columns are filled by the blocks stage); rejects carried
-    along, new ones added."""
+    along, new ones added (HTML over `max_html` bytes: `html_too_large`)."""
     sch = schema("docs")
     # the raw columns a docs row keeps as they are pass through as Arrow arrays; only those read here
     # become Python objects (a timestamp's conversion and back costs more than the row's bookkeeping)
@@ -367,7 +350,8 @@ def extract_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
                "reject_detail": raw["reject_detail"][i]}
         row["domain"] = registered_domain(row["url"])
         if row["reject_reason"] is None:
-            row.update(_extract_row(raw["html"][i], raw["text"][i], row["url"], raw["charset"][i], row["domain"]))
+            row.update(_extract_row(raw["html"][i], raw["text"][i], row["url"], raw["charset"][i], row["domain"],
+                                    max_html))
         for name, values in cols.items():
             values.append(row.get(name))
     arrays = [batch.column(name) if name in passed else _arrow_column(cols[name], sch.field(name).type)
@@ -503,11 +487,12 @@ def time_budget(seconds: float):
 
 
 def _extract_row(html: bytes | None, text: str | None, url: str | None, charset: str | None,
-                 domain: str | None) -> dict:
-    if html is not None and len(html) > MAX_HTML_BYTES:
+                 domain: str | None, max_html: int = MAX_HTML_BYTES) -> dict:
+    if html is not None and len(html) > max_html:
         return {"reject_reason": "html_too_large",
-                "reject_detail": f"HTML of {len(html)} bytes: extraction reads at most {MAX_HTML_BYTES}, "
-                                 "the page's text would be cut short"}
+                "reject_detail": f"HTML of {len(html)} bytes: extraction reads at most max_html_bytes = {max_html} "
+                                 "(the page's text would be cut short); raise max_html_bytes in the build's TOML "
+                                 "config to extract it"}
     try:
         with time_budget(EXTRACT_BUDGET_S):
             return _extracted_row(html, text, url, charset, domain)

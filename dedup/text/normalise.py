@@ -5,6 +5,7 @@ Pure functions on strings; nothing here imports another dedup module.
 
 from __future__ import annotations
 
+import codecs
 import functools
 import hashlib
 import html as html_lib
@@ -31,6 +32,36 @@ def bom_encoding(payload: bytes) -> tuple[str, int] | None:
     for bom, encoding in _BOMS:
         if payload.startswith(bom):
             return encoding, len(bom)
+    return None
+
+
+_WIDE_ENCODINGS = ("utf-32-le", "utf-32-be", "utf-16-le", "utf-16-be")   # UTF-32 first: its units hold UTF-16's
+_WIDE_MARKUP = re.compile(r"\s*<[A-Za-z!?/]")
+_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0e-\x1f]")   # NUL and the C0 controls no text holds
+
+
+def unmarked_wide(payload: bytes) -> str | None:
+    """The UTF-16 or UTF-32 encoding of `payload` when it has no byte order mark but its first 1 KiB, read in
+    2- or 4-byte units, is markup (`<\\0h\\0`) or text of which at least half the characters are ASCII (a
+    NUL byte in every such unit, each at the same place): no other charset gives such bytes, whatever is
+    declared. None otherwise: bytes with no NUL, real UTF-8 with a few NULs (their units are not ASCII), binary
+    data (NULs or control characters in the units, or no valid units), text in UTF-16 of other scripts (too few
+    ASCII units to tell). Both pages (`decode_html`) and plain text records (`sources.read`) ask it; until
+    round 9 such a text was published with a NUL between its letters."""
+    head = payload[:1024]
+    if b"\0" not in head:
+        return None
+    head = head[:len(head) // 4 * 4]
+    for encoding in _WIDE_ENCODINGS:
+        try:  # not final: a surrogate pair cut at the end of the head is left out, not an error
+            text = codecs.getincrementaldecoder(encoding)("strict").decode(head, final=False)
+        except UnicodeDecodeError:
+            continue
+        if not text or "\0" in text:
+            continue
+        if _WIDE_MARKUP.match(text) or (not _NOT_TEXT.search(text)
+                                         and 2 * sum(ch < "\x80" for ch in text) >= len(text)):
+            return encoding
     return None
 
 

@@ -38,6 +38,7 @@ location; the decision picks the most confident item within a precedence level):
 
 from __future__ import annotations
 
+import functools
 import html as html_lib
 import re
 from dataclasses import dataclass
@@ -250,6 +251,7 @@ _MEDIA_TEXT = re.compile(
     r"|\bWikimedia\b|\bGetty Images\b|\bAP Photo\b|\bFlickr\b|\bShutterstock\b",
     re.I,
 )
+BLOCK_MEMO = 16384  # text blocks whose notices are remembered (`_block_notices`)
 MAX_NOTICE_CHARS = 300
 MEDIA_PREFIX_CHARS = 80  # a photo credit names itself early: 'Photo: ...', '... file photo. Photo: X / Wikimedia'
 
@@ -318,8 +320,15 @@ def text_licence_evidence(blocks: list[str], site_blocks: set[int] | None = None
                 or "ESERVED" in block or "ommons" in block or "OMMONS" in block or "CC" in block
                 or "(c)" in block or "(C)" in block or "omain" in block):
             continue
-        out.extend(notice_evidence(block, "footer" if i in site_blocks else "article", "article"))
+        out.extend(_block_notices(block, "footer" if i in site_blocks else "article"))
     return out
+
+
+@functools.lru_cache(maxsize=BLOCK_MEMO)
+def _block_notices(block: str, location: str) -> tuple[Evidence, ...]:
+    """`notice_evidence` of a text block, remembered for the blocks seen last (a site's footer lines and a
+    wire's credit stand on many pages; the evidence is immutable)."""
+    return tuple(notice_evidence(block, location, "article"))
 
 
 # --------------------------------------------------------------------------------------------------

@@ -29,7 +29,6 @@ word, and must never join each other or anything else.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import math
 import re
@@ -40,6 +39,7 @@ import numpy as np
 
 from dedup.text.normalise import high_chars, non_word_chars
 from dedup.text.wordcount import HAN_KANA_CHARS_PER_WORD, holds_spaceless, spaceless_words
+from dedup.memory import memo
 
 PASSAGE_MIN_WORDS = 8  # shorter sentences ("He declined to comment.") are shared by chance
 # two pages of one site are copies by their passages only when these share at least this many words: the
@@ -145,7 +145,7 @@ def _sentences(block: str) -> tuple[list[list[bytes]], bool]:
 BLOCK_MEMO = 16384
 
 
-@functools.lru_cache(maxsize=BLOCK_MEMO)
+@memo(BLOCK_MEMO)
 def _block_passages(block: str) -> tuple[tuple[int, int], ...]:
     """(key, size) of each passage of one block, in the order of its sentences (repeats included)."""
     out = []

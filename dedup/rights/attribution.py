@@ -26,12 +26,12 @@ credit stands (`(AP)` in a dateline, `AP Science Writer` in a byline, `© 2023 A
 
 from __future__ import annotations
 
-import functools
 import re
 from collections import Counter
 from urllib.parse import urlsplit
 
 from dedup.text.normalise import caseless_search
+from dedup.memory import memo
 
 # canonical name -> the agency's full name
 AGENCIES: dict[str, str] = {
@@ -294,7 +294,7 @@ def agency_from_credit(text: str) -> str | None:
 
 
 # the credits of the text blocks seen last: a site's lines and a wire's credit stand on many pages
-_block_credit = functools.lru_cache(maxsize=16384)(agency_from_credit)
+_block_credit = memo(16384)(agency_from_credit)
 
 
 def _is_person_list(text: str) -> bool:

@@ -38,13 +38,13 @@ location; the decision picks the most confident item within a precedence level):
 
 from __future__ import annotations
 
-import functools
 import html as html_lib
 import re
 from dataclasses import dataclass
 
 from dedup.rights.attribution import agency_from_credit, jsonld_types
 from dedup.text.normalise import without_userinfo, word_runs
+from dedup.memory import memo
 
 ARR = "LicenseRef-all-rights-reserved"
 NOASSERTION = "NOASSERTION"
@@ -324,7 +324,7 @@ def text_licence_evidence(blocks: list[str], site_blocks: set[int] | None = None
     return out
 
 
-@functools.lru_cache(maxsize=BLOCK_MEMO)
+@memo(BLOCK_MEMO)
 def _block_notices(block: str, location: str) -> tuple[Evidence, ...]:
     """`notice_evidence` of a text block, remembered for the blocks seen last (a site's footer lines and a
     wire's credit stand on many pages; the evidence is immutable)."""

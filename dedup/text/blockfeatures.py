@@ -13,7 +13,6 @@ features it always had, so the shipped models stayed valid.
 
 from __future__ import annotations
 
-import functools
 import math
 import re
 
@@ -23,6 +22,7 @@ from dedup.jit import jit
 from dedup.text.layout import Line
 from dedup.text.wordcount import (CASELESS_END_PUNCT, SPACELESS_END_PUNCT, caseless_commas, caseless_sentence_starts,
                                   caseless_words, spaceless_commas, spaceless_words)
+from dedup.memory import memo
 
 _END_PUNCT = tuple('.!?"”’\'»:;)')
 _WORD = re.compile(r"\w+")
@@ -119,7 +119,7 @@ def _has_separator(text: str) -> bool:
 LINE_MEMO = 16384
 
 
-@functools.lru_cache(maxsize=LINE_MEMO)
+@memo(LINE_MEMO)
 def _text_columns(text: str) -> tuple:
     """(words, characters, digits, commas, ends a sentence, capitals, word-equivalents of a script without
     spaces or None, holds a separator, chrome-word share) of a line's text, for `_line_row`."""

@@ -8,7 +8,6 @@ the block lower-cased with digits, punctuation and spacing folded, so `© 2023 E
 
 from __future__ import annotations
 
-import functools
 import math
 
 import hashlib
@@ -28,6 +27,7 @@ from dedup.text.dates import is_date_line
 from dedup.text.normalise import join_blocks, normalise_text, norms_hash, tidy_spaces
 from dedup.text.wordcount import comparable_tokens, spaceless_words, word_count
 from dedup.schema import frame
+from dedup.memory import memo
 
 _DIGITS = re.compile(r"\d+")
 _LETTER = re.compile(r"[^\W\d_]")
@@ -127,13 +127,13 @@ DROP_LABEL = BlockVerdict(False, LABEL_LINE)
 BLOCK_MEMO = 16384
 
 
-@functools.lru_cache(maxsize=BLOCK_MEMO)
+@memo(BLOCK_MEMO)
 def _normalised(block: str) -> str:
     """`normalise_text(block)`, remembered."""
     return normalise_text(block)
 
 
-@functools.lru_cache(maxsize=BLOCK_MEMO)
+@memo(BLOCK_MEMO)
 def _block_facts(block: str, norm: str) -> tuple[str, tuple[str, ...] | None, frozenset[str] | None,
                                                   BlockVerdict | None, BlockVerdict]:
     """(exact-repeat key, comparable tokens if sized for near repeats else None, their set, the verdict
@@ -151,7 +151,7 @@ def _block_facts(block: str, norm: str) -> tuple[str, tuple[str, ...] | None, fr
     return key, sized, (frozenset(sized) if sized is not None else None), first, last
 
 
-@functools.lru_cache(maxsize=BLOCK_MEMO)
+@memo(BLOCK_MEMO)
 def _keyed(norm: str) -> tuple[int, bool]:
     """(block key, whether it is a short block's key) of a block's `normalise_text`, for `page_batch`."""
     folded = fold_digits(norm)

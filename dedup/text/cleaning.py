@@ -7,7 +7,6 @@ what applies of the same to text-only input (WET records, JSONL `text`), where t
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ from dedup.text.layout import Line
 from dedup.text.normalise import caseless_search, fold_line, fold_text
 from dedup.text.titles import site_names
 from dedup.text.wordcount import line_words, word_count
+from dedup.memory import memo
 
 BLOCK_MODEL = "block_model"  # the model judged the line page chrome
 MARKUP_LEAK = "markup_leak"  # HTML emitted as text (a `<noscript>` body, escaped markup)
@@ -439,7 +439,7 @@ def guard_reason(text: str, names: set[str] | frozenset[str] = frozenset()) -> s
 GUARD_MEMO = 16384
 
 
-@functools.lru_cache(maxsize=GUARD_MEMO)
+@memo(GUARD_MEMO)
 def _text_guard(text: str) -> tuple[str | None, str | None]:
     """(the line folded if it is short enough to be a label or a site name, else None; the guard it fails
     other than the site's name), for `guard_reason`."""

@@ -13,17 +13,22 @@ workers, a LocalCluster's Dask workers) while the build runs, stage by stage, fo
 from __future__ import annotations
 
 import ctypes
+import functools
 import gc
 import math
 import os
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import pyarrow as pa
 
 from dedup.errors import ConfigError
+
+T = TypeVar("T")
 
 MiB = 2 ** 20
 GiB = 2 ** 30
@@ -108,6 +113,18 @@ def worker_environment() -> None:
 
 
 _frozen = False
+_MEMOS: list[functools._lru_cache_wrapper] = []
+
+
+def memo(maxsize: int) -> Callable[[Callable[..., T]], functools._lru_cache_wrapper[T]]:
+    """`functools.lru_cache(maxsize)` for a pure function of a page's text (a block, a line) whose answers
+    repeat across the pages of a crawl: remembered during a task, dropped by `release` when it ends (a
+    task's memos would otherwise stay in the process's memory through the global steps)."""
+    def wrap(fn: Callable[..., T]) -> functools._lru_cache_wrapper[T]:
+        cached = functools.lru_cache(maxsize=maxsize)(fn)
+        _MEMOS.append(cached)
+        return cached
+    return wrap
 
 
 def freeze_loaded() -> None:
@@ -122,6 +139,8 @@ def release() -> None:
     """Hand the memory a finished task freed back to the system: Python's garbage, Arrow's pool and
     the C heap (glibc keeps freed memory otherwise, and a worker's resident size stays at its peak)."""
     global _frozen
+    for cached in _MEMOS:
+        cached.cache_clear()
     gc.collect()
     if not _frozen:
         # what survives the first collection (modules, numba's dispatchers, the engine's own state:

@@ -407,6 +407,52 @@ def test_within_page_is_idempotent_order_keeping_and_keeps_first_occurrences(exa
     check()
 
 
+# blocks over a small vocabulary, some of them words of an earlier block reordered, dropped or added to:
+# near repeats of every size around the 90 % containment and 1.5x size bounds
+_vocabulary = st.sampled_from("the a story said on of minister reuters vote court 2023 market 这是 新闻 图片".split())
+
+
+@st.composite
+def near_pages(draw) -> list[str]:
+    blocks: list[str] = []
+    for _ in range(draw(st.integers(0, 90))):
+        if blocks and draw(st.booleans()):
+            words = draw(st.sampled_from(blocks)).split()
+            words = draw(st.permutations(words))[:len(words) - draw(st.integers(0, 2))]
+            words = words + draw(st.lists(_vocabulary, max_size=3))
+        else:
+            words = draw(st.lists(_vocabulary, min_size=1, max_size=20))
+        blocks.append(" ".join(words) or "x")
+    return blocks
+
+
+@quick_and_full(100, 300)
+def test_within_page_comparing_every_earlier_block_gives_the_postings_answers(examples, monkeypatch):
+    """A page of few blocks compares each block with every earlier one (`_near_repeat_any`), a longer one
+    through the token postings (`_near_repeat`): the same verdicts on any page (the pages drawn here reach
+    90 blocks: beyond NEAR_REPEAT_EVERY_BLOCKS both ways are asked), and on the seed page."""
+    import dedup.text.blocks as blocks_module
+
+    def both(blocks: list[str]) -> None:
+        every = within_page(blocks)
+        with monkeypatch.context() as m:
+            m.setattr(blocks_module, "NEAR_REPEAT_EVERY_BLOCKS", -1)
+            postings = within_page(blocks)
+        with monkeypatch.context() as m:
+            m.setattr(blocks_module, "NEAR_REPEAT_EVERY_BLOCKS", 10**9)
+            assert within_page(blocks) == postings == every
+
+    @settings(max_examples=examples, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(near_pages())
+    def check(blocks):
+        both(blocks)
+
+    check()
+    both(seed_blocks())
+    assert any(v.reason == REPEAT_IN_PAGE for v in within_page(["the vote said a b c d e f g h"] * 1 + [
+        "a b c d e f g h the vote said x"]))
+
+
 @quick_and_full(70, 200)
 def test_cross_site_pass_is_idempotent_and_never_lengthens(examples):
     @settings(max_examples=examples, deadline=None)

@@ -39,6 +39,7 @@ import numpy as np
 
 from dedup.text.normalise import high_chars, non_word_chars
 from dedup.text.wordcount import HAN_KANA_CHARS_PER_WORD, holds_spaceless, spaceless_words
+from dedup.memory import memo
 
 PASSAGE_MIN_WORDS = 8  # shorter sentences ("He declined to comment.") are shared by chance
 # two pages of one site are copies by their passages only when these share at least this many words: the
@@ -139,29 +140,42 @@ def _sentences(block: str) -> tuple[list[list[bytes]], bool]:
     return sentences, holds_spaceless("".join(high))
 
 
+# A block's passages depend on its text alone: remembered for the blocks seen last (the copies of a story
+# share their paragraphs, the pages of a site their chrome), so most are worked out once
+BLOCK_MEMO = 16384
+
+
+@memo(BLOCK_MEMO)
+def _block_passages(block: str) -> tuple[tuple[int, int], ...]:
+    """(key, size) of each passage of one block, in the order of its sentences (repeats included)."""
+    out = []
+    # (`spaceless`: the block holds a script written without spaces; else every sentence counts its words
+    # by their number, as it always did)
+    if "\0" in block:  # the sentence mark itself: sentence by sentence
+        sentences = [[w.encode("utf-8") for w in sentence_words(s)] for s in sentence_ends(block).split(block)]
+        spaceless = holds_spaceless(block)
+    else:
+        sentences, spaceless = _sentences(block)
+    for words in sentences:
+        if not spaceless and len(words) < PASSAGE_MIN_WORDS:  # (most sentences: decided before any join)
+            continue
+        joined = b" ".join(words)
+        size = len(words) if not spaceless or joined.isascii() else \
+            _size(joined.decode("utf-8", "surrogatepass"), len(words))
+        if size < PASSAGE_MIN_WORDS:
+            continue
+        digest = hashlib.blake2b(joined, digest_size=8).digest()
+        out.append((int.from_bytes(digest, "little"), size))
+    return tuple(out)
+
+
 def passages(blocks: Sequence[str]) -> Passages:
     """The passages of a document's kept blocks (each block one paragraph)."""
     found: dict[int, tuple[int, int]] = {}
     for b, block in enumerate(blocks):
         if len(block) < _MIN_BLOCK_CHARS:  # too short for a passage's words
             continue
-        # (`spaceless`: the block holds a script written without spaces; else every sentence counts its words
-        # by their number, as it always did)
-        if "\0" in block:  # the sentence mark itself: sentence by sentence
-            sentences = [[w.encode("utf-8") for w in sentence_words(s)] for s in sentence_ends(block).split(block)]
-            spaceless = holds_spaceless(block)
-        else:
-            sentences, spaceless = _sentences(block)
-        for words in sentences:
-            if not spaceless and len(words) < PASSAGE_MIN_WORDS:  # (most sentences: decided before any join)
-                continue
-            joined = b" ".join(words)
-            size = len(words) if not spaceless or joined.isascii() else \
-                _size(joined.decode("utf-8", "surrogatepass"), len(words))
-            if size < PASSAGE_MIN_WORDS:
-                continue
-            digest = hashlib.blake2b(joined, digest_size=8).digest()
-            key = int.from_bytes(digest, "little")
+        for key, size in _block_passages(block):
             if key not in found:
                 found[key] = (size, b)
     if not found:

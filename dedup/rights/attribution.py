@@ -31,6 +31,7 @@ from collections import Counter
 from urllib.parse import urlsplit
 
 from dedup.text.normalise import caseless_search
+from dedup.memory import memo
 
 # canonical name -> the agency's full name
 AGENCIES: dict[str, str] = {
@@ -315,6 +316,10 @@ def agency_from_credit(text: str) -> str | None:
     return None
 
 
+# the credits of the text blocks seen last: a site's lines and a wire's credit stand on many pages
+_block_credit = memo(16384)(agency_from_credit)
+
+
 def _is_person_list(text: str) -> bool:
     names = re.split(r"\s+(?:and|&|und|et|y)\s+|\s*,\s*", text.strip())
     return bool(names) and all(_PERSON.match(n) or (n.isupper() and 1 <= len(n.split()) <= 4) for n in names if n)
@@ -460,7 +465,7 @@ def attribution_evidence(blocks: list[str], jsonld: list[dict], meta: dict[str, 
     for block in blocks:
         if len(block) > 300:
             continue
-        agency = agency_from_credit(block)
+        agency = _block_credit(block)
         if agency:
             kind = ("copyright_line" if _COPYRIGHT_HEAD.match(block) or "©" in block
                     else "reporting_line" if _REPORTING.match(block) else "byline")

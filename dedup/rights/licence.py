@@ -44,6 +44,7 @@ from dataclasses import dataclass
 
 from dedup.rights.attribution import agency_from_credit, jsonld_types
 from dedup.text.normalise import without_userinfo, word_runs
+from dedup.memory import memo
 
 ARR = "LicenseRef-all-rights-reserved"
 NOASSERTION = "NOASSERTION"
@@ -250,6 +251,7 @@ _MEDIA_TEXT = re.compile(
     r"|\bWikimedia\b|\bGetty Images\b|\bAP Photo\b|\bFlickr\b|\bShutterstock\b",
     re.I,
 )
+BLOCK_MEMO = 16384  # text blocks whose notices are remembered (`_block_notices`)
 MAX_NOTICE_CHARS = 300
 MEDIA_PREFIX_CHARS = 80  # a photo credit names itself early: 'Photo: ...', '... file photo. Photo: X / Wikimedia'
 
@@ -318,8 +320,15 @@ def text_licence_evidence(blocks: list[str], site_blocks: set[int] | None = None
                 or "ESERVED" in block or "ommons" in block or "OMMONS" in block or "CC" in block
                 or "(c)" in block or "(C)" in block or "omain" in block):
             continue
-        out.extend(notice_evidence(block, "footer" if i in site_blocks else "article", "article"))
+        out.extend(_block_notices(block, "footer" if i in site_blocks else "article"))
     return out
+
+
+@memo(BLOCK_MEMO)
+def _block_notices(block: str, location: str) -> tuple[Evidence, ...]:
+    """`notice_evidence` of a text block, remembered for the blocks seen last (a site's footer lines and a
+    wire's credit stand on many pages; the evidence is immutable)."""
+    return tuple(notice_evidence(block, location, "article"))
 
 
 # --------------------------------------------------------------------------------------------------

@@ -51,7 +51,8 @@ def _attr_has(attrs: str, words: tuple[str, ...], exclude: tuple[str, ...] = ())
     return False
 
 
-_NEEDLE_CACHE: dict[tuple[str, int], bytes] = {}
+# the needles' bytes by bytes per character (1: Latin-1, 2: UTF-16-LE without the last byte; see `needle`)
+_NEEDLE_CACHE: tuple[dict[str, bytes], dict[str, bytes], dict[str, bytes]] = ({}, {}, {})
 
 
 class _Page:
@@ -76,7 +77,7 @@ class _Page:
                 self.codec, self.w = "utf-16-le", 2
         self.low = self.raw.lower()
         self.n = len(self.low)
-        self._needles: dict[str, bytes] = {}
+        self._needles = _NEEDLE_CACHE[self.w]
         scan = HEAD_SCAN_CHARS * self.w
         ends = [e for e in (self.find("</head", 0, scan), self.find("<body", 0, scan)) if e >= 0]
         self.head_end = min(ends) if ends else 0
@@ -88,11 +89,10 @@ class _Page:
     def needle(self, text: str) -> bytes:
         """The needle's bytes; in UTF-16 without its last (zero) byte: bytes.find skips by the needle's
         last byte, and a zero there makes it crawl. `find`/`rfind` check the zero and the alignment."""
-        key = (text, self.w)
-        b = _NEEDLE_CACHE.get(key)
+        b = self._needles.get(text)
         if b is None:
             b = text.encode(self.codec)
-            b = _NEEDLE_CACHE[key] = b[:-1] if self.w == 2 else b
+            b = self._needles[text] = b[:-1] if self.w == 2 else b
         return b
 
     def _ok(self, i: int, size: int) -> bool:
@@ -102,12 +102,14 @@ class _Page:
         """Offset of the lower-case needle `text` in [start, end), or -1 (str.find on the page)."""
         if end is None:
             end = self.n
-        if self.w == 1:
-            return self.low.find(_NEEDLE_CACHE.get((text, 1)) or self.needle(text), start, end)
-        nd = self.needle(text)
-        low, size = self.low, len(nd)
+        nd = self._needles.get(text) or self.needle(text)
+        low = self.low
         i = low.find(nd, start, end)
-        while i >= 0 and not self._ok(i, size):
+        if self.w == 1:
+            return i
+        size, n = len(nd), self.n
+        # (`_ok` inline: a UTF-16 match starts at an even offset and ends with the needle's zero byte)
+        while i >= 0 and (i & 1 or i + size >= n or low[i + size]):
             i = low.find(nd, i + 1, end)
         return i
 
@@ -115,12 +117,13 @@ class _Page:
         """Offset of the last `text` in [start, end), or -1 (str.rfind on the page)."""
         if end is None:
             end = self.n
-        if self.w == 1:
-            return self.low.rfind(_NEEDLE_CACHE.get((text, 1)) or self.needle(text), start, end)
-        nd = self.needle(text)
-        low, size = self.low, len(nd)
+        nd = self._needles.get(text) or self.needle(text)
+        low = self.low
         i = low.rfind(nd, start, end)
-        while i >= 0 and not self._ok(i, size):
+        if self.w == 1:
+            return i
+        size, n = len(nd), self.n
+        while i >= 0 and (i & 1 or i + size >= n or low[i + size]):
             i = low.rfind(nd, start, i + size - 1)
         return i
 

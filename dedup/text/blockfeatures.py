@@ -22,6 +22,7 @@ from dedup.jit import jit
 from dedup.text.layout import Line
 from dedup.text.wordcount import (CASELESS_END_PUNCT, SPACELESS_END_PUNCT, caseless_commas, caseless_sentence_starts,
                                   caseless_words, spaceless_commas, spaceless_words)
+from dedup.memory import memo
 
 _END_PUNCT = tuple('.!?"”’\'»:;)')
 _WORD = re.compile(r"\w+")
@@ -113,8 +114,15 @@ def _has_separator(text: str) -> bool:
     return "|" in text or "•" in text or "·" in text or "»" in text or "›" in text
 
 
-def _line_row(line: Line, title_norm: str, title_words: frozenset[str]) -> tuple:
-    text = line.text
+# The columns of a line that depend on its text alone, remembered for the lines seen last: a site's chrome
+# lines stand on each of its pages and a story's paragraphs on each copy (pure: the same values)
+LINE_MEMO = 16384
+
+
+@memo(LINE_MEMO)
+def _text_columns(text: str) -> tuple:
+    """(words, characters, digits, commas, ends a sentence, capitals, word-equivalents of a script without
+    spaces or None, holds a separator, chrome-word share) of a line's text, for `_line_row`."""
     n_chars = len(text)
     data = text.encode("utf-8", "surrogatepass")  # an ASCII digit is one byte, never part of another character
     digits = len(data) - len(data.translate(None, _DIGIT_BYTES))
@@ -138,24 +146,31 @@ def _line_row(line: Line, title_norm: str, title_words: frozenset[str]) -> tuple
         ends = ends or text.endswith(CASELESS_END_PUNCT)
         starts = caseless_sentence_starts(text)
         capitals += starts + CASELESS_CAPITAL_RATE * (caseless - starts)
+    chrome = 0.0
+    if n_words <= 8:
+        lowered = _WORD.findall(text.lower())
+        if lowered:
+            chrome = sum(w in _CHROME_WORDS for w in lowered) / len(lowered)
+    return n_words, n_chars, digits, commas, ends, capitals, spaceless, _has_separator(text), chrome
+
+
+def _line_row(line: Line, title_norm: str, title_words: frozenset[str]) -> tuple:
+    text = line.text
+    n_words, n_chars, digits, commas, ends, capitals, spaceless, separator, chrome = _text_columns(text)
     link_share = min(1.0, line.link_chars / n_chars) if n_chars else 0.0
     tag = line.tag
-    is_title = chrome = 0.0
-    title_like = False
+    is_title = 0.0
     if title_words and n_words <= 40:
         # a line that equals or holds the title starts with a title word: test that before folding it all
         first = _WORD.search(text)
-        title_like = first is not None and first.group(0).lower() in title_words
-    if n_words <= 8 or title_like:
-        lowered = _WORD.findall(text.lower())
-        if title_like and lowered and lowered[0] in title_words:
-            norm = " ".join(lowered)
-            # (15 characters: about 3 words; as many words of a script without spaces are fewer characters)
-            if norm == title_norm or ((len(norm) > 15 or (spaceless is not None and n_words > 3))
-                                      and (norm in title_norm or title_norm in norm)):
-                is_title = 1.0
-        if lowered and n_words <= 8:
-            chrome = sum(w in _CHROME_WORDS for w in lowered) / len(lowered)
+        if first is not None and first.group(0).lower() in title_words:
+            lowered = _WORD.findall(text.lower())
+            if lowered and lowered[0] in title_words:
+                norm = " ".join(lowered)
+                # (15 characters: about 3 words; as many words of a script without spaces are fewer characters)
+                if norm == title_norm or ((len(norm) > 15 or (spaceless is not None and n_words > 3))
+                                          and (norm in title_norm or title_norm in norm)):
+                    is_title = 1.0
     return (
         math.log1p(n_words), math.log1p(n_chars), link_share, 1.0 if link_share > 0.9 else 0.0,
         min(line.links, 5) / 5,
@@ -165,7 +180,7 @@ def _line_row(line: Line, title_norm: str, title_words: frozenset[str]) -> tuple
         1.0 if ends else 0.0,
         commas / n_words, digits / max(1, n_chars),
         capitals / n_words,
-        1.0 if _has_separator(text) else 0.0,
+        1.0 if separator else 0.0,
         is_title, chrome, (n_chars - n_words + 1) / n_words,
     )
 

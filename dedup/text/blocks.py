@@ -27,6 +27,7 @@ from dedup.text.dates import is_date_line
 from dedup.text.normalise import join_blocks, normalise_text, norms_hash, tidy_spaces
 from dedup.text.wordcount import comparable_tokens, spaceless_words, word_count
 from dedup.schema import frame
+from dedup.memory import memo
 
 _DIGITS = re.compile(r"\d+")
 _LETTER = re.compile(r"[^\W\d_]")
@@ -99,6 +100,9 @@ STRUCTURAL_REPEATS = 3  # a block seen this often in one page is structure (list
 # Near-repeat comparisons per page at most (a few us each): a page of tens of thousands of lines over
 # a small vocabulary would otherwise make the within-page pass quadratic. Real pages use a few thousand.
 NEAR_REPEAT_CHECKS = 200_000
+# Pages of at most this many blocks compare a block with every earlier one (`_near_repeat_any`): at most
+# n(n-1)/2 comparisons, under NEAR_REPEAT_CHECKS, so the same answers as the postings
+NEAR_REPEAT_EVERY_BLOCKS = 64
 NO_LETTERS_MAX_CHARS = 6  # '138', '|', '•': counters and separators; longer numeric lines are data
 
 
@@ -116,6 +120,50 @@ DROP_DATE = BlockVerdict(False, DATE_LINE)
 DROP_LABEL = BlockVerdict(False, LABEL_LINE)
 
 
+# A block's facts that depend on its text alone, remembered for the blocks seen last: a crawl repeats its
+# lines (a site's chrome on each of its pages, a syndicated story's paragraphs on each copy; the 10,000-page
+# scale file: a third of a batch's blocks are distinct), so most are worked out once. Pure functions of
+# the text: the same verdicts as working them out on every page.
+BLOCK_MEMO = 16384
+
+
+@memo(BLOCK_MEMO)
+def _normalised(block: str) -> str:
+    """`normalise_text(block)`, remembered."""
+    return normalise_text(block)
+
+
+@memo(BLOCK_MEMO)
+def _block_facts(block: str, norm: str) -> tuple[str, tuple[str, ...] | None, frozenset[str] | None,
+                                                  BlockVerdict | None, BlockVerdict]:
+    """(exact-repeat key, comparable tokens if sized for near repeats else None, their set, the verdict
+    that comes before the repeat tests (no letters) or None, the verdict after them (date line, label
+    line or KEEP)) of a block, for `within_page`."""
+    key = tidy_spaces(block.lower())
+    words = norm.split()
+    # a run of a script written without spaces is one "word" a clause long: compared by its character
+    # bigrams (a number beside them counted twice), sized by its word-equivalents
+    tokens = comparable_tokens(words, words_twice=True)
+    size = len(words) if tokens is words else word_count(norm)
+    sized = tuple(tokens) if NEAR_REPEAT_MIN_TOKENS <= size <= NEAR_REPEAT_MAX_TOKENS else None
+    first = DROP_NO_LETTERS if not has_letters(block) and len(block.strip()) <= NO_LETTERS_MAX_CHARS else None
+    last = DROP_DATE if is_date_line(block, norm) else DROP_LABEL if is_label_line(block) else KEEP
+    return key, sized, (frozenset(sized) if sized is not None else None), first, last
+
+
+@memo(BLOCK_MEMO)
+def _keyed(norm: str) -> tuple[int, bool]:
+    """(block key, whether it is a short block's key) of a block's `normalise_text`, for `page_batch`."""
+    folded = fold_digits(norm)
+    # short lines with letters and no number: a price, a score or a phone number is data, and its
+    # digits are folded in the key, so different values would count as one line (a norm is
+    # single-spaced: at most CROSS_STORY_MAX_WORDS words is fewer spaces than that; text written without
+    # spaces counts in word-equivalents: a paragraph of Chinese is not a short line)
+    short = folded.count(" ") < CROSS_STORY_MAX_WORDS and "0" not in folded and has_letters(folded) \
+        and _short_spaceless(folded)
+    return key_of_norm(folded), short
+
+
 def within_page(blocks: list[str], norms: list[str] | None = None) -> list[BlockVerdict]:
     """Verdict per block from the page alone.
 
@@ -131,44 +179,51 @@ def within_page(blocks: list[str], norms: list[str] | None = None) -> list[Block
     Inside one page numbers count: 'Step 2' does not repeat 'Step 1'.
     `norms`: the blocks' `normalise_text`, when the caller has them already.
     """
-
     # exact repeats: case and spacing folded only ('© Newsmax Media, Inc.' is not 'Newsmax Media, Inc.')
-    local = [tidy_spaces(b.lower()) for b in blocks]
-    counts = Counter(local)
+    facts = [_block_facts(b, n) for b, n in zip(blocks, norms if norms is not None else map(_normalised, blocks))]
+    counts = Counter(f[0] for f in facts)
     verdicts: list[BlockVerdict] = []
     seen: set[str] = set()
     earlier_tokens: list[set[str]] = []
+    earlier_sets: list[frozenset[str]] = []
     postings: dict[str, list[int]] = {}   # token -> the earlier sized blocks holding it
     budget = [NEAR_REPEAT_CHECKS]
-    for block, key, norm in zip(blocks, local, norms if norms is not None else map(normalise_text, blocks)):
-        words = norm.split()
-        # a run of a script written without spaces is one "word" a clause long: compared by its character
-        # bigrams (a number beside them counted twice), sized by its word-equivalents
-        tokens = comparable_tokens(words, words_twice=True)
-        sized = NEAR_REPEAT_MIN_TOKENS <= (len(words) if tokens is words else word_count(norm)) <= NEAR_REPEAT_MAX_TOKENS
-        structural = counts[key] >= STRUCTURAL_REPEATS
-        if not has_letters(block) and len(block.strip()) <= NO_LETTERS_MAX_CHARS:
-            verdict = DROP_NO_LETTERS
-        elif structural:
+    # a page of few blocks compares each block with every earlier one: the same answers (its comparisons
+    # cannot spend the budget), without the postings, which cost more than the comparisons there
+    every = len(blocks) <= NEAR_REPEAT_EVERY_BLOCKS
+    for key, tokens, token_set, first, last in facts:
+        if first is not None:
+            verdict = first
+        elif counts[key] >= STRUCTURAL_REPEATS:
             verdict = KEEP
         elif key in seen:
             verdict = DROP_REPEAT
-        elif sized and _near_repeat(tokens, earlier_tokens, postings, budget):
+        elif tokens is not None and (_near_repeat_any(token_set, earlier_sets) if every  # type: ignore[arg-type]
+                                     else _near_repeat(list(tokens), earlier_tokens, postings, budget)):
             verdict = DROP_REPEAT
-        elif is_date_line(block, norm):
-            verdict = DROP_DATE
-        elif is_label_line(block):
-            verdict = DROP_LABEL
         else:
-            verdict = KEEP
+            verdict = last
         seen.add(key)
-        if sized:
-            index = len(earlier_tokens)
-            earlier_tokens.append(set(tokens))
-            for token in earlier_tokens[-1]:
-                postings.setdefault(token, []).append(index)
+        if tokens is not None:
+            if every:
+                earlier_sets.append(token_set)  # type: ignore[arg-type]
+            else:
+                index = len(earlier_tokens)
+                earlier_tokens.append(set(tokens))
+                for token in earlier_tokens[-1]:
+                    postings.setdefault(token, []).append(index)
         verdicts.append(verdict)
     return verdicts
+
+
+def _near_repeat_any(mine: frozenset[str], earlier: list[frozenset[str]]) -> bool:
+    """`_near_repeat` of a block's token set by comparing it with every earlier block (for pages of few blocks)."""
+    if not mine:
+        return False
+    need = NEAR_REPEAT_CONTAINMENT * len(mine)
+    most = 1.5 * len(mine) + 1
+    # (an earlier block of fewer than `need` tokens cannot share `need` of them)
+    return any(need <= len(other) <= most and len(mine & other) >= need for other in earlier)
 
 
 def _near_repeat(tokens: list[str], earlier: list[set[str]], postings: dict[str, list[int]],
@@ -226,7 +281,7 @@ def page_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
         blocks = cols["blocks"][i]
         if reasons[i] is not None or blocks is None:
             continue
-        texts = [normalise_text(b) for b in blocks]
+        texts = [_normalised(b) for b in blocks]
         verdicts = within_page(blocks, texts)
         kept, n_removed, chars = apply_verdicts(blocks, verdicts)
         # the extractor's own removals (block model, leaked markup) come first
@@ -242,15 +297,9 @@ def page_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
         body = join_blocks(kept)
         out["blocks"][i] = kept
         kept_texts = [t for t, v in zip(texts, verdicts) if v.keep]
-        kept_norms = [fold_digits(t) for t in kept_texts]
-        out["block_keys"][i] = [key_of_norm(nm) for nm in kept_norms]
-        # short lines with letters and no number: a price, a score or a phone number is data, and its
-        # digits are folded in the key, so different values would count as one line (a norm is
-        # single-spaced: at most CROSS_STORY_MAX_WORDS words is fewer spaces than that; text written without
-        # spaces counts in word-equivalents: a paragraph of Chinese is not a short line)
-        out["short_block_keys"][i] = sorted({k for k, nm in zip(out["block_keys"][i], kept_norms)
-                                             if nm.count(" ") < CROSS_STORY_MAX_WORDS and "0" not in nm
-                                             and has_letters(nm) and _short_spaceless(nm)})
+        keyed = [_keyed(t) for t in kept_texts]
+        out["block_keys"][i] = [k for k, _ in keyed]
+        out["short_block_keys"][i] = sorted({k for k, short in keyed if short})
         out["text"][i], out["n_chars"][i], out["text_hash"][i] = body, len(body), norms_hash(kept_texts)
     out["reject_reason"], out["reject_detail"] = reasons, details
     sch = batch.schema

@@ -17,6 +17,7 @@ from dedup.text.layout import Line
 from dedup.text.normalise import caseless_search, fold_line, fold_text
 from dedup.text.titles import site_names
 from dedup.text.wordcount import line_words, word_count
+from dedup.memory import memo
 
 BLOCK_MODEL = "block_model"  # the model judged the line page chrome
 MARKUP_LEAK = "markup_leak"  # HTML emitted as text (a `<noscript>` body, escaped markup)
@@ -513,19 +514,31 @@ def guard_reason(text: str, names: set[str] | frozenset[str] = frozenset()) -> s
     """The guard a line fails whatever the model says: leaked markup or script, a widget label, a sign-up
     promo, a consent notice, a download link (`is_file_link`), a credit or caption, the site's name on its own
     line. None for every other line."""
+    folded, reason = _text_guard(text)
+    if folded is not None and names and folded in names:
+        return SITE_NAME
+    return reason
+
+
+# The guards of a line's text alone, remembered for the lines seen last: a site's chrome lines stand on each of
+# its pages (pure: the same answers)
+GUARD_MEMO = 16384
+
+
+@memo(GUARD_MEMO)
+def _text_guard(text: str) -> tuple[str | None, str | None]:
+    """(the line folded if it is short enough to be a label or a site name, else None; the guard it fails
+    other than the site's name), for `guard_reason`."""
     folded = fold_line(text) if len(text) <= 60 else None  # (`is_chrome_label`, folded once for both tests)
-    if folded is not None:
-        if names and folded in names:
-            return SITE_NAME
-        if _is_label(folded):
-            return CHROME_LABEL
+    if folded is not None and _is_label(folded):
+        return folded, CHROME_LABEL
     if is_signup_promo(text):
-        return SIGNUP_PROMO
+        return folded, SIGNUP_PROMO
     if is_consent_notice(text):
-        return CONSENT_NOTICE
+        return folded, CONSENT_NOTICE
     if is_file_link(text):
-        return FILE_LINK
-    return credit_reason(text) or leak_reason(text)
+        return folded, FILE_LINK
+    return folded, credit_reason(text) or leak_reason(text)
 
 
 def sure_story(lines: Sequence[Line], probs: Sequence[float]) -> tuple[int, int] | None:

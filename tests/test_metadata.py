@@ -912,6 +912,34 @@ def test_find_dates_skips_only_patterns_that_cannot_match():
     assert lines > 5000
 
 
+def test_year_starts_are_the_year_patterns_matches():
+    """`pagedates._year_starts` (each '19' and '20' found by `str.find`, the year pattern tried there) yields the
+    places `_YEAR_LIKE.finditer` matches, in order, on random texts of digits, slashes and markup, at random bounds,
+    and on the regions of the real pages below their headline."""
+    import random
+
+    from dedup.text import pagedates
+    rnd = random.Random(41)
+    pieces = ["19", "20", "2020", "1999", "0", "1", "2", "9", "/", "-", ".", " ", "<", ">", "a", "٢", "\u0663", "x/20",
+              "2019/", "12.05.2021", "<time>", "20\n"]
+    found = 0
+    for _ in range(20000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randrange(1, 14)))
+        start, stop = sorted((rnd.randrange(len(text) + 1), rnd.randrange(len(text) + 1)))
+        ours = list(pagedates._year_starts(text, start, stop))
+        assert ours == [m.start() for m in pagedates._YEAR_LIKE.finditer(text, start, stop)], (text, start, stop)
+        found += bool(ours)
+    assert found > 1000  # (a year stood in the bounds of ~1,500 texts)
+    pages = 0
+    for _corpus, _url, html, _gold in _real_pages():
+        for start in range(0, len(html), 15000):
+            stop = start + 15000
+            assert list(pagedates._year_starts(html, start, stop)) == \
+                [m.start() for m in pagedates._YEAR_LIKE.finditer(html, start, stop)]
+        pages += 1
+    assert pages > 300
+
+
 def test_page_scan_from_the_head_end_with_the_heads_tag_starts():
     """The page scan started at the head's end, with the <script>/<h1>/<time> places the head scan found before
     it, gives what scanning the whole page gives, on random pages of head and body pieces and on the real

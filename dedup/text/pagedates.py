@@ -433,8 +433,7 @@ def _year_lines(html: str, start: int, stop: int, other_digits: bool) -> Iterato
             previous = line
         return
     done = start
-    for m in _YEAR_LIKE.finditer(html, start, stop):
-        pos = m.start()
+    for pos in _year_starts(html, start, stop):
         if pos < done:
             continue  # in the line just read
         gt = html.rfind(">", start, pos)
@@ -462,6 +461,22 @@ def _year_lines(html: str, start: int, stop: int, other_digits: bool) -> Iterato
 
 
 LINE_BEFORE_TAGS = 6  # how many tags back from a year's line the line before it is looked for
+
+
+def _year_starts(html: str, start: int, stop: int) -> Iterator[int]:
+    """Where `_YEAR_LIKE.finditer(html, start, stop)` finds a year, in order, at half its cost: each '19' and '20'
+    found by `str.find` (the pattern has no literal to skip to: `re` tries it at every '1' and '2') and the pattern
+    tried there. Its matches cannot overlap (a year is four digits and follows no digit), so every place where it
+    matches is one `finditer` yields."""
+    match, find = _YEAR_LIKE.match, html.find
+    nineteen, twenty = find("19", start, stop), find("20", start, stop)
+    while nineteen >= 0 or twenty >= 0:
+        if twenty < 0 or 0 <= nineteen < twenty:
+            pos, nineteen = nineteen, find("19", nineteen + 1, stop)
+        else:
+            pos, twenty = twenty, find("20", twenty + 1, stop)
+        if match(html, pos, stop) is not None:
+            yield pos
 
 
 def _date_line_below(lines: Iterable[tuple[str, str]], day_first: bool, published: list[_DateEvidence],

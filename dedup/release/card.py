@@ -64,7 +64,8 @@ FILES = ("Files: `data/` (the documents), `duplicates/` (one row per other copy,
          "`rejects/` (one row per unusable input record, with the reason), `boilerplate/` (every block removed "
          "from the published text, with the reason: site chrome and each page's own chrome), "
          "`signatures/` (MinHash signatures), `run.json` (the build report), "
-         f"`{MANIFEST}` (every file with its size, hash, rows and schema), `{CROISSANT}` (Croissant 1.1), "
+         f"`{MANIFEST}` (every other file but {SUMS}, with its size and hash; rows and schema of the Parquet "
+         f"files), `{CROISSANT}` (Croissant 1.1), "
          f"`{LICENSES}`, `{CHANGELOG}` and `{SUMS}`. Check the files with `sha256sum -c {SUMS}` inside "
          "this folder.")
 QUICK_LOAD = "```python\nimport polars as pl\ndocs = pl.read_parquet(\"data/**/*.parquet\")\n```"
@@ -91,7 +92,9 @@ LICENCE_NOTES = (f"`{LICENSES}` explains each licence class, the attribution CC 
                  "--licence open` keeps only openly licensed records and `--withhold-text` publishes a class "
                  "without its text.")
 LOADERS = ("Load with polars (`pl.read_parquet(\"data/**/*.parquet\")`), pandas "
-           "(`pd.read_parquet(\"data/\")`), DuckDB (`select * from read_parquet('data/**/*.parquet')`), "
+           "(`pd.read_parquet(\"data/\", dtype_backend=\"numpy_nullable\")`: without `dtype_backend` pandas "
+           "reads an integer column with nulls, such as `copyright_year`, as float64), DuckDB "
+           "(`select * from read_parquet('data/**/*.parquet')`), "
            "Hugging Face `datasets` (`load_dataset(\"parquet\", data_dir=\"data\", split=\"train\")`, or this "
            f"folder with the configs above) or any Croissant reader (`{CROISSANT}`, record set `documents`).")
 MAINTENANCE = ("`doc_id` (the WARC-Record-ID or the input `id`) is stable across releases; `cluster_id` is "

@@ -20,10 +20,13 @@ import pyarrow.parquet as pq
 
 from dedup.schema import fingerprint
 
-# Files written by `package`, in writing order; SHA256SUMS comes last and covers all the others.
+# Files written by `package`; SHA256SUMS comes last and covers all the others.
 CARD, CROISSANT, MANIFEST, LICENSES, CHANGELOG, SUMS = (
     "README.md", "croissant.json", "manifest.json", "LICENSES.md", "CHANGELOG.md", "SHA256SUMS")
 RELEASE_FILES = (CARD, CROISSANT, MANIFEST, LICENSES, CHANGELOG, SUMS)
+# The release files manifest.json lists, like every build file: all but the manifest itself and SHA256SUMS,
+# which hash the others. Older manifests list none of them (only the build's files); verify accepts both.
+LISTED_RELEASE_FILES = (CARD, CROISSANT, LICENSES, CHANGELOG)
 # Top-level folder of a build output -> the schema of its Parquet files (schemas/*.json).
 TABLES = {"data": "documents", "duplicates": "duplicates", "rejects": "rejects",
           "boilerplate": "boilerplate", "signatures": "signatures"}

@@ -15,7 +15,7 @@ from dedup import __version__
 from dedup.errors import ReleaseError
 from dedup.release.changelog import SEMVER
 from dedup.release.facts import ReleaseFacts
-from dedup.release.files import MANIFEST, SUMS, TABLES, all_files, sha256_file
+from dedup.release.files import MANIFEST, SUMS, TABLES, FileInfo, all_files, sha256_file
 from dedup.run_report import RunReport
 from dedup.schema import fingerprint, schema as table_schema
 
@@ -126,9 +126,12 @@ def versions(run: RunReport) -> dict[str, Any]:
     return {"build": dict(run.versions), "packaging": installed}
 
 
-def build_manifest(facts: ReleaseFacts) -> dict[str, Any]:
-    """manifest.json: every file with its size, hash, rows and schema; settings, versions and counts."""
+def build_manifest(facts: ReleaseFacts, release_files: list[FileInfo]) -> dict[str, Any]:
+    """manifest.json: every file with its size, hash, rows and schema, sorted by path (the build's files and
+    `release_files`, the card, Croissant, licences and changelog already written; not manifest.json itself nor
+    SHA256SUMS, which hash the others); settings, versions and counts."""
     run = facts.run
+    files = sorted([*facts.files, *release_files], key=lambda f: f.path)
     return {
         "manifest_version": MANIFEST_VERSION,
         "name": facts.name,
@@ -148,7 +151,7 @@ def build_manifest(facts: ReleaseFacts) -> dict[str, Any]:
             for t, fs in facts.by_table.items() if fs
         },
         "data_folders": {k: {"files": v.files, "rows": v.rows} for k, v in facts.data_folders.items()},
-        "files": [f.manifest_entry() for f in facts.files],
+        "files": [f.manifest_entry() for f in files],
     }
 
 

@@ -1,10 +1,11 @@
 """package: turn a `dedup build` output folder into a verifiable, self-describing release.
 
 `package(out)` writes, next to the build's own files, report.html, a Hugging Face dataset card
-(README.md), a Croissant 1.1 description (croissant.json), a manifest (manifest.json), LICENSES.md,
-CHANGELOG.md and, last, SHA256SUMS over every other file. Everything is computed from the folder itself
-(run.json and the Parquet files, read once into `ReleaseFacts`); the same folder gives the same bytes,
-so packaging twice changes nothing. `verify` (dedup/release/verify.py) checks the result.
+(README.md), a Croissant 1.1 description (croissant.json), LICENSES.md, CHANGELOG.md, a manifest
+(manifest.json: every file but itself and SHA256SUMS) and, last, SHA256SUMS over every other file.
+Everything is computed from the folder itself (run.json and the Parquet files, read once into
+`ReleaseFacts`); the same folder gives the same bytes, so packaging twice changes nothing. `verify`
+(dedup/release/verify.py) checks the result.
 
 Layouts: data files are found recursively, so both `data/train-NNNNN-of-MMMMM.parquet` and
 `data/<licence-class>/train-NNNNN-of-MMMMM.parquet` work. See docs/release.md.
@@ -22,7 +23,8 @@ from dedup.release.changelog import SEMVER, next_version, render_changelog
 from dedup.release.croissant import render_croissant
 from dedup.release.describe import NEWS_COLUMNS, default_name
 from dedup.release.facts import collect_facts, release_inputs
-from dedup.release.files import CARD, CHANGELOG, CROISSANT, LICENSES, MANIFEST, inspect_file, read_columns, readable
+from dedup.release.files import (CARD, CHANGELOG, CROISSANT, LICENSES, LISTED_RELEASE_FILES, MANIFEST, inspect_file,
+                                 read_columns, readable)
 from dedup.release.licences import render_licenses
 from dedup.release.manifest import build_manifest, write_sums, write_text
 from dedup.release.report import write_report
@@ -59,9 +61,10 @@ def package(out: Path, *, name: str | None = None, version: str | None = None,
             url: str | None = None) -> dict[str, Any]:
     """Write the release files into `out` (a `dedup build` output) and return the manifest.
 
-    Writes README.md (dataset card), croissant.json, manifest.json, LICENSES.md, CHANGELOG.md and, last,
-    SHA256SUMS over every other file. Idempotent: the same folder gives the same bytes. `url` is where
-    the release will be published (Croissant `url`); without it the Croissant file says "./" (this folder).
+    Writes README.md (dataset card), croissant.json, LICENSES.md, CHANGELOG.md, then manifest.json (every
+    file but itself and SHA256SUMS) and, last, SHA256SUMS over every other file. Idempotent: the same
+    folder gives the same bytes. `url` is where the release will be published (Croissant `url`); without
+    it the Croissant file says "./" (this folder).
     Raises ReleaseError when `out` is not a build output or `version` is not semantic (x.y.z).
     """
     out = Path(out)
@@ -76,12 +79,13 @@ def package(out: Path, *, name: str | None = None, version: str | None = None,
     name = name or run.previous.get("name") or default_name_of(out)
     write_report(out, name=name, run=run)  # report.html, before the manifest and SHA256SUMS so both cover it
     facts = collect_facts(out, name, version, url, run, release_inputs(out), name_given=name_given)
-    manifest = build_manifest(facts)
-    write_text(out / MANIFEST, dumps(manifest))
     write_text(out / CROISSANT, dumps(render_croissant(facts)))
     write_text(out / CARD, render_card(facts))
     write_text(out / LICENSES, render_licenses(facts))
     write_text(out / CHANGELOG, render_changelog(facts))
-    write_sums(out, {f.path: f.sha256 for f in facts.files})
+    described = [inspect_file(out, rel) for rel in LISTED_RELEASE_FILES]  # listed in the manifest too
+    manifest = build_manifest(facts, described)
+    write_text(out / MANIFEST, dumps(manifest))
+    write_sums(out, {f.path: f.sha256 for f in [*facts.files, *described]})
     return manifest
 

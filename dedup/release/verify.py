@@ -28,8 +28,8 @@ import pyarrow as pa
 
 from dedup.errors import ReleaseError
 from dedup.release.facts import config_sha256
-from dedup.release.files import (CARD, CROISSANT, MANIFEST, RELEASE_FILES, SUMS, TABLES, FileInfo, inspect_file,
-                                 read_columns, readable, sha256_file)
+from dedup.release.files import (CARD, CROISSANT, LISTED_RELEASE_FILES, MANIFEST, RELEASE_FILES, SUMS, TABLES,
+                                 FileInfo, inspect_file, read_columns, readable, sha256_file)
 from dedup.release.manifest import Manifest, parse_manifest, read_sums, repackage
 from dedup.rights.licence import licence_class
 from dedup.run_report import RUN_JSON, RunReport
@@ -151,6 +151,10 @@ def _check_files(out: Path, folder: Folder, sums: dict[str, str] | None, manifes
     first record it contradicts (a record that agrees with a changed file was rewritten after the change)."""
     problems = []
     release_files = set(RELEASE_FILES)
+    # the card, Croissant, licences and changelog are checked against the manifest when it lists them (an
+    # older manifest lists none of them, only the build's files: then SHA256SUMS alone covers them)
+    if manifest is not None and any(rel in manifest.entries for rel in LISTED_RELEASE_FILES):
+        release_files -= set(LISTED_RELEASE_FILES)
     for rel in folder.files:
         if rel == SUMS:
             continue
@@ -167,7 +171,8 @@ def _check_files(out: Path, folder: Folder, sums: dict[str, str] | None, manifes
             continue
         entry = manifest.entries.get(rel) if manifest else None
         if manifest is not None and entry is None:
-            problems.append(f"{rel}: not listed in {MANIFEST}; remove it, or package again to include it")
+            fix = repackage(out) if rel in LISTED_RELEASE_FILES else "remove it, or package again to include it"
+            problems.append(f"{rel}: not listed in {MANIFEST}; {fix}")
             continue
         if entry is not None and (entry.sha256 != actual or entry.bytes != (out / rel).stat().st_size):
             problems.append(f"{rel}: sha256 {actual} differs from {entry.sha256} in {MANIFEST} ({SUMS} was "
@@ -184,7 +189,7 @@ def _check_files(out: Path, folder: Folder, sums: dict[str, str] | None, manifes
     missing: set[str] = set()
     for record, listed in ((SUMS, sums), (MANIFEST, manifest.entries if manifest else None), (CROISSANT, croissant)):
         for rel in sorted(listed or {}):
-            if rel not in present and rel not in missing and rel not in release_files:
+            if rel not in present and rel not in missing and rel not in RELEASE_FILES:
                 missing.add(rel)
                 problems.append(f"{rel}: listed in {record} but missing; {RESTORE}")
     return problems

@@ -100,9 +100,9 @@ def chrome_lookups(out: Path) -> list[dict[str, set[int]]]:
     chrome = pl.concat(frames).pipe(site_rows)
     lookups = [chrome_lookup(chrome)]
     carried = chrome.filter(pl.col("chrome_since").is_not_null())
-    for version in sorted(set(carried["chrome_since"].to_list()), key=semver_tuple, reverse=True):
-        older = [v for v in set(carried["chrome_since"].to_list()) if semver_tuple(v) <= semver_tuple(version)]
-        lookups.append(chrome_lookup(carried.filter(pl.col("chrome_since").is_in(older))))
+    versions = sorted(set(carried["chrome_since"].to_list()), key=semver_tuple)
+    for newest in range(len(versions) - 1, -1, -1):   # each earlier release's chrome: its own and older rows
+        lookups.append(chrome_lookup(carried.filter(pl.col("chrome_since").is_in(versions[:newest + 1]))))
     return lookups
 
 

@@ -163,6 +163,43 @@ def test_title_keeps_a_title_that_names_no_site():
     assert page_metadata(html_page(head, ARTICLE_TEXT), "https://f.example/ff").title == "Friday Facts #282 - 0.17 in sight"
 
 
+def test_title_keeps_the_authors_name_the_page_gives_after_its_headline():
+    # the issue drops a site or section suffix; the author's name is part of what the page calls itself
+    # (readability-test-pages guardian-1, medium-3, ebb-org: Readability.js keeps it, and so does the gold)
+    head = ('<meta property="og:title" content="Harbour stays open | Jane Doe"><meta name="author" content="Jane Doe">'
+            '<title>Harbour stays open | Jane Doe | Gazette</title><meta property="og:site_name" content="Gazette">')
+    md = page_metadata(html_page(head, "<h1>Harbour stays open</h1>" + ARTICLE_TEXT), "https://gazette.example/a")
+    assert md.title == "Harbour stays open | Jane Doe" and md.title_source == "meta_og_title_with_author"
+    head = ('<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Harbour stays open - Jane Doe -'
+            ' Medium", "author": {"@type": "Person", "name": "Jane Doe"}}</script><meta property="og:site_name"'
+            ' content="Medium"><title>Harbour stays open</title>')
+    md = page_metadata(html_page(head, "<h1>Harbour stays open</h1>" + ARTICLE_TEXT), "https://medium.com/@jd/a")
+    assert md.title == "Harbour stays open - Jane Doe"  # the site dropped, the author kept
+    head = '<title>On Harbours - Jane Doe ( jdoe )</title>'
+    md = page_metadata(html_page(head, "<h1>On Harbours</h1><p>By Jane Doe</p>" + ARTICLE_TEXT), "https://jd.example/a",
+                       ["On Harbours", "By Jane Doe"])
+    assert md.authors == ["Jane Doe"] and md.title == "On Harbours - Jane Doe ( jdoe )"
+    # not a blog named after its author, not a one-word name (as often the site's), not without an author
+    for title, author in (("Forgiving your enemies — Jane Doe's Blog", "Jane Doe"), ("Applesauce | Electronista",
+                          "Electronista"), ("Harbour stays open | Jane Doe", "")):
+        head = f'<title>{title}</title>' + (f'<meta name="author" content="{author}">' if author else "")
+        md = page_metadata(html_page(head, "<h1>" + title.split(" — ")[0].split(" | ")[0] + "</h1>" + ARTICLE_TEXT),
+                           "https://blog.example/a")
+        assert "with_author" not in (md.title_source or ""), (title, md.title)
+
+
+def test_jsonld_wrapped_in_a_cdata_section_is_read():
+    # XHTML's way of writing script text (readability-test-pages medium-3: its dates and headline are there only)
+    for wrapped in ('<![CDATA[ {0} ]]>', '\n  //<![CDATA[\n{0}\n//]]>\n'):
+        ld = wrapped.format('{"@type": "NewsArticle", "headline": "Harbour stays open", "datePublished": '
+                            '"2015-10-15T02:19:15Z", "author": {"@type": "Person", "name": "Jane Doe"}}')
+        head = f'<script type="application/ld+json">{ld}</script><meta property="article:published_time"' \
+               ' content="2015-12-11T14:28:34Z">'
+        md = page_metadata(html_page(head, ARTICLE_TEXT), "https://gazette.example/a")
+        assert md.published_at == utc(2015, 10, 15, 2, 19, 15) and md.published_at_source == "jsonld", wrapped
+        assert md.authors == ["Jane Doe"] and md.authors_source == "jsonld"
+
+
 def test_site_name_of_the_blog_not_the_platform():
     head = ('<title>Open Verilog flow | Silicon Exposed</title><meta property="og:site_name" content="Blogger">'
             '<meta property="og:title" content="Open Verilog flow">')

@@ -141,7 +141,15 @@ def jsonld_from_bodies(bodies: list[str]) -> list[dict]:
         try:
             data = json.loads(body.strip())
         except (ValueError, RecursionError):
-            continue
+            # a body wrapped in a CDATA section, as XHTML writes script text ('<![CDATA[ {...} ]]>', also after
+            # '//'): the JSON inside (a reader that strips the wrapper sees it; the error path only, no cost else)
+            unwrapped = _CDATA.fullmatch(body) if "<![CDATA[" in body else None
+            try:
+                data = json.loads(unwrapped[1]) if unwrapped else None
+            except (ValueError, RecursionError):
+                data = None
+            if data is None:
+                continue
         if _SURROGATE_ESCAPE.search(body):
             data = storable(data)
         stack = [data]
@@ -157,6 +165,7 @@ def jsonld_from_bodies(bodies: list[str]) -> list[dict]:
     return sorted(found, key=lambda o: not is_article(o))
 
 
+_CDATA = re.compile(r"\s*(?://\s*)?<!\[CDATA\[(.*?)(?://\s*)?\]\]>\s*", re.S)
 # a JSON escape of a surrogate (`\ud83d`): alone (not half of a pair) it parses to a lone surrogate
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 

@@ -32,7 +32,8 @@ from dedup.text.jsonld import JsonLd, ld_entities, read_jsonld
 from dedup.text.normalise import (caseless_finder, caseless_prefix, clean_text, fold_text, without_userinfo,
                                   word_list)
 from dedup.text.scripts import CJK, HANGUL, KANA
-from dedup.text.titles import SPACED_SEPARATORS, names_host, strip_site, strip_unspaced_site
+from dedup.text.titles import (SPACED_SEPARATORS, names_host, strip_site, strip_unspaced_site,
+                               with_author_segment)
 from dedup.text.wordcount import comparable_tokens, word_count
 from dedup.text.pagescan import (HEADLINE_REGION, MAX_AUTHOR_MARKS, WINDOW_BEFORE, AuthorMark, Body, Head,
                                  author_marks, nearest_lines, read_head, read_headline_region, scan_page)
@@ -210,6 +211,19 @@ _GENERIC_TITLES = frozenset(fold_text(t) for t in (
 
 
 def _decide_title(md: PageMetadata, head: Head, ld: JsonLd, body: Body) -> None:
+    candidates = _title_candidates(head, ld)
+    _choose_title(md, body, candidates)
+    # the page's author named after the headline in its metadata title stays in the title, as the page names itself
+    # ('Headline | Jane Doe'; 'Headline - Jane Doe - Medium' -> 'Headline - Jane Doe'): the issue drops the site
+    if md.title and md.authors:
+        for source, value in candidates:
+            kept = with_author_segment(md.title, value, md.site_name, md.authors, md.url_host)
+            if kept:
+                md.title, md.title_source = kept, source + "_with_author"
+                return
+
+
+def _title_candidates(head: Head, ld: JsonLd) -> list[tuple[str, str]]:
     candidates: list[tuple[str, str]] = []
     for key in ("og:title", "twitter:title"):
         for value in head.meta.get(key, [])[:1]:
@@ -223,7 +237,10 @@ def _decide_title(md: PageMetadata, head: Head, ld: JsonLd, body: Body) -> None:
             candidates.append(("meta_" + key.replace(".", "_").replace("-", "_"), clean_text(value)))
     if head.html_title:
         candidates.append(("html_title", head.html_title))
-    candidates = [(s, v) for s, v in candidates if v and fold_text(v) not in _GENERIC_TITLES]
+    return [(s, v) for s, v in candidates if v and fold_text(v) not in _GENERIC_TITLES]
+
+
+def _choose_title(md: PageMetadata, body: Body, candidates: list[tuple[str, str]]) -> None:
     site = md.site_name
     h1_texts = [t for _s, _e, t in body.h1 if t and len(t) <= 300 and fold_text(t) not in _GENERIC_TITLES
                 and not _names_site(t, site, md.url_host)]

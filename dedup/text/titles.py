@@ -129,6 +129,34 @@ def strip_site(title: str, site: str | None, authors: list[str]) -> str:
     return title
 
 
+_BRACKETS = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+
+
+def with_author_segment(title: str, value: str, site: str | None, authors: list[str], host: str) -> str | None:
+    """`value`, a metadata title, is `title` followed by a segment naming the page's author, perhaps with the site
+    after it ('Headline | Jane Doe', 'Headline - Jane Doe - Medium'): the title with that segment, as the page
+    names itself ('Headline | Jane Doe'; only a site or section segment is dropped); else None."""
+    if not authors or len(value) <= len(title):
+        return None
+    parts = SPACED_SEPARATORS.split(value)
+    if len(parts) < 3:
+        return None
+    segments, key = parts[0::2], fold_text(title)
+    k = next((i for i in range(1, len(segments)) if fold_text("".join(parts[:2 * i - 1])) == key), 0)
+    if not k:
+        return None
+    end = len(segments)
+    site_keys = [fold_text(site)] if site else []
+    while end > k and _names_any(segments[end - 1], site_keys, host, holding_at_most=2):
+        end -= 1
+    # the author's own name, a person's of 2+ words, the segment whole but for a bracket ('Bradley M. Kuhn ( Brad )'):
+    # not a blog named after its author ('Paulo Coelho's Blog'), nor a one-word name that is as often a site's
+    author_keys = {fold_text(a) for a in authors if len(a.split()) >= 2}
+    if end == k or not all(fold_text(_BRACKETS.sub("", seg)) in author_keys for seg in segments[k:end]):
+        return None
+    return _join_segments(segments[:end], parts)
+
+
 # separators written without spaces or full width, as titles of scripts without spaces have them ('头条新闻_新华网',
 # '記事タイトル｜日本経済新聞', '标题丨澎湃新闻', '标题－新浪新闻'; a hyphen only beside such a script's letter:
 # 'Wi-Fi' is a word), and a site's name in brackets ('【新华网】标题', '标题（日本経済新聞）'); a title is cut there

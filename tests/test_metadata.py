@@ -176,8 +176,8 @@ def test_title_keeps_the_authors_name_the_page_gives_after_its_headline():
     md = page_metadata(html_page(head, "<h1>Harbour stays open</h1>" + ARTICLE_TEXT), "https://medium.com/@jd/a")
     assert md.title == "Harbour stays open - Jane Doe"  # the site dropped, the author kept
     head = '<title>On Harbours - Jane Doe ( jdoe )</title>'
-    md = page_metadata(html_page(head, "<h1>On Harbours</h1><p>By Jane Doe</p>" + ARTICLE_TEXT), "https://jd.example/a",
-                       ["On Harbours", "By Jane Doe"])
+    md = page_metadata(html_page(head, "<h1>On Harbours</h1><p>By Jane Doe</p>" + ARTICLE_TEXT),
+                       "https://jd.example/a", ["On Harbours", "By Jane Doe"])
     assert md.authors == ["Jane Doe"] and md.title == "On Harbours - Jane Doe ( jdoe )"
     # not a blog named after its author, not a one-word name (as often the site's), not without an author
     for title, author in (("Forgiving your enemies — Jane Doe's Blog", "Jane Doe"), ("Applesauce | Electronista",

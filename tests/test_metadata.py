@@ -1656,3 +1656,40 @@ def test_a_link_to_the_writers_profile_by_the_headline_names_them():
         page = html_page("<title>Tomaten</title>", f"<h1>Tomaten richtig schneiden</h1>{ARTICLE_TEXT}{links}")
         md = page_metadata(page, "https://www.kochbar.example/tipp/1918/tomaten.html", [])
         assert md.authors == [], links
+
+
+def test_a_time_of_local_midnight_is_the_day_it_names():
+    # onmeda.de: every tag states '2022-01-28T00:00:00+01:00', a date-only value at the zone's midnight; in UTC it
+    # would be 27 January, a day the page never states
+    head = ('<meta property="article:published_time" content="2022-01-28T00:00:00+01:00">'
+            '<meta property="article:modified_time" content="2022-01-28T00:00:00+0100">')
+    md = page_metadata(html_page(head, ARTICLE_TEXT), "https://onmeda.example/a")
+    assert md.published_at == utc(2022, 1, 28) and md.published_at_raw == "2022-01-28T00:00:00+01:00"
+    assert md.modified_at == utc(2022, 1, 28)
+    # a real time of day is converted as stated, and so is midnight in UTC or west of it (the same day)
+    for raw, expected in (("2022-01-28T00:30:00+01:00", utc(2022, 1, 27, 23, 30)),
+                          ("2022-01-28T00:00:00Z", utc(2022, 1, 28)), ("2022-01-28T00:00:00-05:00", utc(2022, 1, 28))):
+        head = f'<meta property="article:published_time" content="{raw}">'
+        assert page_metadata(html_page(head, ARTICLE_TEXT), "https://onmeda.example/a").published_at == expected, raw
+    # the day's time stated elsewhere is taken
+    head = ('<meta property="article:published_time" content="2022-01-28T00:00:00+01:00">'
+            '<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2022-01-28T09:15:00+01:00"}'
+            '</script>')
+    assert page_metadata(html_page(head, ARTICLE_TEXT), "https://onmeda.example/a").published_at == \
+        utc(2022, 1, 28, 8, 15)
+
+
+def test_a_forum_posts_header_dates_it_with_a_short_year():
+    # wolfsrebellen-netz.forumieren.com: 'von lupa am 26/10/13, 03:48 pm' is the post's only date
+    body = "<h1>Forums-Regeln</h1><p>Beitrag #1</p><p>von lupa am 26/10/13, 03:48 pm</p>" + ARTICLE_TEXT
+    md = page_metadata(html_page("", body), "https://forum.example/t7-regeln",
+                       ["Forums-Regeln", "Beitrag #1", "von lupa am 26/10/13, 03:48 pm"])
+    assert md.published_at == utc(2013, 10, 26, 15, 48) and md.published_at_source == "date_line"
+    md = page_metadata(html_page("", "<h1>Storm</h1>" + ARTICLE_TEXT), "https://news.example/storm",
+                       ["Storm", "By Eric Yang on 10.29.12 | Photo by NWS"])
+    assert md.published_at == utc(2012, 10, 29)
+    # a short number elsewhere is no date: a version, a score, a line without the byline's frame
+    for line in ("Version 12.10.20 released", "am 26/10/13", "Updated by the team 12.10.20"):
+        md = page_metadata(html_page("", "<h1>Storm</h1>" + ARTICLE_TEXT), "https://news.example/storm",
+                           ["Storm", line])
+        assert md.published_at is None, line

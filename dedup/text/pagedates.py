@@ -87,6 +87,7 @@ _PUBLISHED_ORDER = ("jsonld", "meta", "markup_published", "date_line_published",
 _PUBLISHED_RANK = {kind: i for i, kind in enumerate(_PUBLISHED_ORDER)}  # a kind's place, by one lookup
 _GENERIC_DATE_KEYS = frozenset(("date", "dc.date", "dcterms.date", "created", "date.created", "datecreated"))
 _CLOCK = re.compile(r"\d:\d\d")
+_LOCAL_MIDNIGHT = re.compile(r"\d{4}-\d\d-\d\d[T ]00:00(?::00(?:\.0+)?)?\s*[+-](?!00:?00)\d\d:?\d\d$")
 DATE_LINE_CHARS = 140        # a date line: short ...
 DATE_LINE_OTHER_WORDS = 9    # ... and little else than the date ('Published by Jane Doe on ...')
 BLOCK_LINE_POS = 1 << 40  # the place given to the n-th block's date line: beyond any page position
@@ -215,6 +216,12 @@ def _evidence(kind: str, raw: object, day_first: bool, pos: int = -1, other_digi
             day = date.fromisoformat(raw[:10])
         except ValueError:
             day = at.date()
+        if "00:00" in raw and _LOCAL_MIDNIGHT.match(raw):
+            # a date-only value that the site's software wrote at its zone's midnight ('2022-01-28T00:00:00+01:00'):
+            # the day it names, with no time of day (in UTC it would be the evening before, a day the page never
+            # states); a time stated elsewhere for that day is still taken (below)
+            return _DateEvidence(kind, raw, datetime(day.year, day.month, day.day, tzinfo=timezone.utc), day, pos,
+                                 False)
         return _DateEvidence(kind, raw, at, day, pos, _CLOCK.search(raw) is not None)
     # an element that its markup calls a date may write the year short ('28.01.22')
     found = _find_dates(raw, day_first, limit=1, short_years=kind.startswith("markup"), other_digits=other_digits)
@@ -312,10 +319,11 @@ def decide_dates(html: str | None, head: Head, ld: JsonLd, body: Body, blocks: l
             continue
         # only the line's opening is read for dates (a block may be a long paragraph: not scanned whole)
         opening = line[:DATE_LINE_CHARS]
-        if "20" not in opening and "19" not in opening and not (other_digits and _OTHER_YEARS.search(opening)):
-            previous = line  # no year: no date (find_dates needs one)
-            continue
-        for d in _find_dates(opening, day_first, limit=2, other_digits=other_digits):
+        found = _find_dates(opening, day_first, limit=2, other_digits=other_digits) if (
+            "20" in opening or "19" in opening or (other_digits and _OTHER_YEARS.search(opening))) else []
+        if not found and opening[:1] in _POST_HEADER_OPENINGS:
+            found = _post_header_date(opening, day_first)
+        for d in found:
             before = line[:d.start]
             # (the words before the date counted first: the words of the whole line only when there are several)
             if in_sentence(before, line[d.end:]):
@@ -359,6 +367,28 @@ def decide_dates(html: str | None, head: Head, ld: JsonLd, body: Body, blocks: l
     modified_time = None if best_modified is None else \
         StatedTime(best_modified.at, best_modified.raw, best_modified.kind)
     return published_time, modified_time
+
+
+# a forum post's header, the poster and the post's date with its year short ('von lupa am 26/10/13, 03:48 pm', 'by
+# jdoe on 10/26/13'): the byline's frame says the number is a date (elsewhere '12.10.20' is as often a version)
+_POST_HEADER = re.compile(r"(?:von|by|par|por|door|av)\s+\S[^\n]{0,40}?\s(?:am|on|le|el|op|em)\s+"
+                          r"(\d{1,2})([./])(\d{1,2})\2(\d\d)(?![\d./])", re.I)
+_POST_HEADER_OPENINGS = frozenset("vVbBpPdDaA")
+
+
+def _post_header_date(line: str, day_first: bool) -> list[TextDate]:
+    m = _POST_HEADER.match(line)
+    if m is None:
+        return []
+    a, b = int(m[1]), int(m[3])
+    day, month = (a, b) if (a > 12 or (day_first and b <= 12)) else (b, a)
+    # (read as 'dd.mm.yy', with the clock after it: 'dd.mm.yy, 03:48 pm')
+    found = find_dates(f"{day:02d}.{month:02d}.{m[4]}{line[m.end():]}", True, limit=1, short_years=True)
+    if not found or found[0].start != 0:
+        return []
+    d = found[0]
+    shift = m.start(1)
+    return [d._replace(start=d.start + shift, end=d.end + shift, raw=line[m.start(1):d.end + shift])]
 
 
 _MODIFIED_ORDER = ("jsonld", "meta", "markup_modified", "date_line_updated", "labelled_line_updated",

@@ -28,6 +28,15 @@ ARTICLE_TEXT = "<p>The council voted on Monday to keep the old harbour open for 
 
 # ------------------------------------------------------------------------------------------------ bylines
 
+def test_parse_byline_drops_the_weekday_of_its_date():
+    # grazia-magazin.de, politifact.com, facebook.com's blog: a weekday before the date stayed, the line named nobody
+    assert parse_byline("Von Isabella.DiBiase am Samstag, 19. Oktober 2019 um 11:14 Uhr").people == \
+        ["Isabella.DiBiase"]
+    assert parse_byline("By Matthew Digby , Minh Do on Monday, November 18th, 2019 at 11:08 a.m.").people == \
+        ["Matthew Digby", "Minh Do"]
+    assert parse_byline("by Lucy Zhang on Wednesday, October 19, 2011 at 1:31pm").people == ["Lucy Zhang"]
+
+
 def test_parse_byline_people_agencies_and_organisations():
     assert parse_byline("By Jane Doe and John Roe, Reuters").people == ["Jane Doe", "John Roe"]
     assert parse_byline("By Jane Doe and John Roe, Reuters").agencies == [("Reuters", "Reuters")]

@@ -198,15 +198,15 @@ _CLOCK_TIME = re.compile(r"\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?|uhr|h)?", re.I)
 # a numeric date that `find_dates` does not read (a two-digit year, month first: 'By Eric Yang on 10.29.12')
 # (opening with the digit it consumes, the look-behind after it: `re` skips to the digits)
 _NUMERIC_DATE = re.compile(r"\d(?<![\w.].)\d{0,3}([./-])\d{1,2}\1\d{2,4}(?![\w.])")
-# a word left hanging by a removed date ('on', 'am', 'posted')
-# and the weekday before a removed date ('Von Jane Doe am Samstag, 19. Oktober 2019 um 11:14 Uhr', 'by Jane Doe on
-# Friday, March 3, 2017')
+# the weekday before a removed date, with its 'on' ('Von Jane Doe am Samstag, 19. Oktober 2019 um 11:14 Uhr', 'by Jane
+# Doe on Friday, March 3, 2017'; read only on a line where a date was removed)
 _WEEKDAYS = (r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|montag|dienstag|mittwoch|donnerstag|freitag|"
              r"samstag|sonnabend|sonntag|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lunes|martes|miércoles|"
              r"jueves|viernes|sábado|domingo|lunedì|martedì|mercoledì|giovedì|venerdì|sabato|maandag|dinsdag|woensdag|"
              r"donderdag|vrijdag|zaterdag|zondag")
-_DANGLING = (r"\b(?:(?:(?:on|am|le|el|il|op|em|at|um)\s+)?(?:" + _WEEKDAYS + r")\s*,?\s*\||(?:on|am|le|el|il|op|em|at|"
-             r"um|posted|published|updated|aktualisiert|veröffentlicht)\s*(?:\||$))")
+_WEEKDAY_BEFORE_DATE = re.compile(r"\b(?:(?:on|am|le|el|il|op|em|at|um)\s+)?(?:" + _WEEKDAYS + r")\s*,?\s*\|", re.I)
+# a word left hanging by a removed date ('on', 'am', 'posted')
+_DANGLING = r"\b(?:on|am|le|el|il|op|em|at|um|posted|published|updated|aktualisiert|veröffentlicht)\s*(?:\||$)"
 _DANGLING_WORD = re.compile(_DANGLING, re.I)
 _HAS_DANGLING_WORD = caseless_finder(_DANGLING)  # most lines have none: no case-folding `sub` over them
 _NAME_WORD = re.compile(r"[^\W\d_][\w.'’-]*")
@@ -246,8 +246,11 @@ def parse_byline(text: str, site_names: tuple[str, ...] = (), structured: bool =
             line = _URL_MAIL_HANDLE.sub(" ", line)
             line = _BRACKETED.sub(lambda m: " | " + m.group(1) if _AGENCY_HINT(m.group(1))
                                   and agency_name(m.group(1)) else " ", line)
-            for d in reversed(find_dates(line)):
+            dates = find_dates(line)
+            for d in reversed(dates):
                 line = line[:d.start] + " | " + line[d.end:]
+            if dates:
+                line = _WEEKDAY_BEFORE_DATE.sub(" | ", line)
             line = _CLOCK_TIME.sub(" | ", line)
             line = _NUMERIC_DATE.sub(" | ", line)
         if _HAS_DANGLING_WORD(line):

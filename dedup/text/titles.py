@@ -136,7 +136,7 @@ def with_author_segment(title: str, value: str, site: str | None, authors: list[
     """`value`, a metadata title, is `title` followed by a segment naming the page's author, perhaps with the site
     after it ('Headline | Jane Doe', 'Headline - Jane Doe - Medium'): the title with that segment, as the page
     names itself ('Headline | Jane Doe'; only a site or section segment is dropped); else None."""
-    if not authors or len(value) <= len(title):
+    if not authors or len(value) <= len(title) or not any(a in value for a in authors):
         return None
     parts = SPACED_SEPARATORS.split(value)
     if len(parts) < 3:

@@ -35,6 +35,7 @@ from dedup.pipeline import Progress as PipelineProgress
 from dedup.pipeline import build as run_build
 from dedup.rehydrate import rehydrate as run_rehydrate
 from dedup.stats import render, summarise
+from dedup.run_report import TIMINGS_JSON
 from dedup.workdir import staging_folder
 
 app = typer.Typer(
@@ -276,7 +277,7 @@ def build(
     stages = summary.timings_s.get("stages") or {}
     if stages:
         typer.echo("  stages      " + ", ".join(f"{name} {s:,.1f} s" for name, s in stages.items()))
-    typer.echo(f"wrote {out}/ (summary in {out}/run.json)")
+    typer.echo(f"wrote {out}/ (summary in {out}/run.json; timings and memory in {out}/{TIMINGS_JSON})")
 
 
 def interrupted_line(bar: RichProgress, kept_in: Path) -> str:

@@ -4,6 +4,13 @@
 load it back with `RunReport.load`, which checks its shape and names what is wrong instead of failing
 later on a missing key. Free-form figure bags (`near_duplicates`, `timings_s`, `previous`) stay
 dictionaries: they are for people and plots, and nothing decides on them but the changelog.
+
+run.json holds only what follows from the input, the config and the code, so two builds of the same input
+write it byte for byte. How one run ran (`timings_s`: seconds per stage, docs/s, workers, engine, memory
+budget and partitions, peak memory; `finished_at`) is a measurement, not data: `write` puts it in
+timings.json beside run.json, which the release leaves out of manifest.json and SHA256SUMS
+(docs/release.md "Reproducible bytes"). Builds before 2026-12-06 held both in run.json; `load` still reads
+them there, and `measured` reads timings.json, else those.
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ from dedup import __version__
 from dedup.errors import ReleaseError
 
 RUN_JSON = "run.json"
+TIMINGS_JSON = "timings.json"  # the measurements of one run (`RunReport.MEASURED`): outside the checksummed set
 
 
 @dataclass(frozen=True)
@@ -86,7 +94,11 @@ class FileNotRead:
 
 @dataclass
 class RunReport:
-    """Everything `run.json` holds; `to_json` / `load` are exact inverses for the typed fields."""
+    """Everything `run.json` holds; `to_json` / `load` are exact inverses for the typed fields. The
+    `MEASURED` fields are the run's measurements: written to timings.json (`measurements_json`), never to
+    run.json; `load` gives them only for a run.json written before that (empty otherwise)."""
+
+    MEASURED = ("timings_s", "finished_at")
 
     counts: Counts
     rejects_by_reason: dict[str, int] = field(default_factory=dict)
@@ -113,8 +125,8 @@ class RunReport:
     finished_at: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain JSON values, as run.json holds them."""
-        out = {k: v for k, v in self.__dict__.items()}
+        """Plain JSON values, as run.json holds them (the measurements left out)."""
+        out = {k: v for k, v in self.__dict__.items() if k not in self.MEASURED}
         out["counts"] = self.counts.to_dict()
         out["outputs"] = {k: [asdict(f) for f in v] for k, v in self.outputs.items()}
         out["inputs"] = [asdict(i) for i in self.inputs]
@@ -125,11 +137,33 @@ class RunReport:
         """run.json's text."""
         return json.dumps(self.to_dict(), indent=2, sort_keys=True, default=str) + "\n"
 
+    def measurements_json(self) -> str:
+        """timings.json's text: the `MEASURED` fields."""
+        return json.dumps({k: getattr(self, k) for k in self.MEASURED}, indent=2, sort_keys=True, default=str) + "\n"
+
     def write(self, folder: Path) -> Path:
-        """Write `folder/run.json`."""
+        """Write `folder/run.json`, and `folder/timings.json` when the run was measured."""
         path = folder / RUN_JSON
         path.write_text(self.to_json(), "utf-8")
+        if self.timings_s or self.finished_at:
+            (folder / TIMINGS_JSON).write_text(self.measurements_json(), "utf-8")
         return path
+
+    @classmethod
+    def measured(cls, folder: Path, run: RunReport | None = None) -> dict[str, Any]:
+        """How the build of `folder` ran (`timings_s`, `finished_at`): from its timings.json, else from the
+        run.json of a build made before timings.json (`run`, loaded if not given); {} when neither says.
+        A damaged timings.json counts as absent: it is not data, nothing is decided on it."""
+        try:
+            raw = json.loads((Path(folder) / TIMINGS_JSON).read_text("utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+            raw = None
+        if not isinstance(raw, dict):
+            run = run if run is not None else cls.load(Path(folder))
+            raw = {"timings_s": run.timings_s, "finished_at": run.finished_at}
+        timings = raw.get("timings_s")
+        return {"timings_s": timings if isinstance(timings, dict) else {},
+                "finished_at": str(raw.get("finished_at") or "")} if timings or raw.get("finished_at") else {}
 
     @property
     def dedup_version(self) -> str:

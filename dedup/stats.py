@@ -41,6 +41,12 @@ def _counts(frame: pl.DataFrame, column: str, null: str = "none") -> dict[str, i
     return dict(sorted(values.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
+def _seconds(measured: dict[str, Any]) -> float | None:
+    """The build's wall time (timings.json, or run.json of an older build), when it is a number."""
+    total = measured.get("timings_s", {}).get("total")
+    return float(total) if isinstance(total, (int, float)) and not isinstance(total, bool) else None
+
+
 def summarise(out: Path) -> dict[str, Any]:
     """Everything `dedup stats` shows, as plain JSON values."""
     out = Path(out)
@@ -62,7 +68,7 @@ def summarise(out: Path) -> dict[str, Any]:
         "records": {"input": c.input_records, "canonical": c.canonical, "duplicates": c.duplicates,
                     "rejects": c.rejects, "skipped": c.skipped_records, "accounting_ok": c.accounting_ok},
         "rejects_by_reason": dict(sorted(run.rejects_by_reason.items(), key=lambda kv: (-kv[1], kv[0]))),
-        "seconds": run.timings_s.get("total"),
+        "seconds": _seconds(RunReport.measured(out, run)),
     }
     sizes = data["cluster_size"].to_list() if "cluster_size" in data.columns else []
     bins = {}

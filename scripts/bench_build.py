@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 
 from dedup.memory import child_pids  # children of every thread (a Dask nanny's worker too)
+from dedup.run_report import RunReport
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -82,7 +83,7 @@ def run(crawl: Path, workers: int, out: Path, engine: str = "embedded", memory: 
             "peak_main_mib": round(per_process.get(proc.pid, 0) / 2**20, 1),
             "peak_children_mib": [round(r / 2**20, 1) for r in others[:8]],
             "cpu_s": round(cpu.children_user + cpu.children_system, 1),
-            "stage_s": summary["timings_s"]}
+            "stage_s": RunReport.measured(out).get("timings_s", {})}  # timings.json (run.json in older builds)
 
 
 def main() -> None:

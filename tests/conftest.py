@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import json
 import shutil
 import sys
 from collections.abc import Iterator
@@ -68,6 +69,16 @@ def copy_of(folder: Path, to: Path) -> Path:
     """A private copy of a shared build or release, for a test that changes it (the shared one is read-only)."""
     shutil.copytree(folder, to)
     return to
+
+
+def old_layout(folder: Path) -> Path:
+    """`folder` (a build, not yet packaged) turned into the layout of builds before 2026-12-06: the
+    measurements of timings.json (`timings_s`, `finished_at`) inside run.json, and no timings.json."""
+    timings = folder / "timings.json"
+    run = json.loads((folder / "run.json").read_text("utf-8")) | json.loads(timings.read_text("utf-8"))
+    (folder / "run.json").write_text(json.dumps(run, indent=2, sort_keys=True) + "\n", "utf-8")
+    timings.unlink()
+    return folder
 
 
 @contextmanager

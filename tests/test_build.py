@@ -14,6 +14,7 @@ from dedup.pipeline import build
 from dedup.run_report import RunReport
 
 from conftest import REPO, parquet_hashes
+from conftest import file_hashes as every_file_hash
 
 
 def read_out(out: Path) -> dict[str, pl.DataFrame]:
@@ -93,6 +94,9 @@ def test_same_bytes_whatever_the_input_order_and_worker_count(bench_crawl, tmp_p
     h1, h2 = file_hashes(out1), file_hashes(out2)
     assert len([k for k in h1 if k.startswith("data/")]) > 1  # several shards, so sharding is exercised
     assert h1 == h2
+    # every file, run.json included: only timings.json (the run's measurements) may differ
+    every1, every2 = every_file_hash(out1), every_file_hash(out2)
+    assert every1.pop("timings.json") and every2.pop("timings.json") and every1 == every2
 
 
 def test_repeated_doc_ids_are_rejected_not_lost(tmp_path):

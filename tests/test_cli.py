@@ -41,7 +41,8 @@ def test_non_empty_output_needs_overwrite(tmp_path):
     assert not (out / "keep.txt").exists() and (out / "run.json").exists()
     assert "canonical" in result.output
     # --workers 0 (the default) on a one-line crawl: no worker process is spawned for it
-    assert json.loads((out / "run.json").read_text())["timings_s"]["workers"] == 1
+    assert json.loads((out / "timings.json").read_text())["timings_s"]["workers"] == 1
+    assert "timings_s" not in json.loads((out / "run.json").read_text())  # a measurement: not in run.json
 
 
 def test_auto_workers_one_per_core_at_most_one_per_4_mib():

@@ -22,7 +22,7 @@ from dedup.release.package import package
 from dedup.release.verify import verify
 from dedup.run_report import Counts, RunReport
 
-from conftest import REPO, copy_of, parquet_hashes
+from conftest import REPO, copy_of, old_layout, parquet_hashes
 
 pytestmark = pytest.mark.slow  # whole builds on several engines / releases: CI runs them
 
@@ -137,8 +137,11 @@ def test_the_next_release_is_the_same_on_the_dask_engine(halves, bench_crawl):
 def test_the_same_crawl_again_is_all_repeated_ids_and_a_minor_version(tmp_path, sample_build):
     crawl = REPO / "samples" / "crawl"
     config = load_config(None)
-    first = copy_of(sample_build, tmp_path / "v1")  # the sample crawl built with this config
+    # the sample crawl built with this config, as an older build wrote it (its timings in run.json): --previous
+    # reads both layouts (this one here, the next one for the third release)
+    first = old_layout(copy_of(sample_build, tmp_path / "v1"))
     package(first)
+    assert verify(first) == [] and "timings_s" in json.loads((first / "run.json").read_text())
     again = tmp_path / "v2"
     build([str(crawl)], again, config, previous=first)
     run = json.loads((again / "run.json").read_text())

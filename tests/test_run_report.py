@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 
@@ -22,8 +23,33 @@ def test_round_trip(tmp_path):
     report = _report()
     report.write(tmp_path)
     loaded = RunReport.load(tmp_path)
-    assert loaded == report
+    assert loaded == replace(report, finished_at="")  # a measurement: in timings.json, not run.json
     assert json.loads((tmp_path / "run.json").read_text())["counts"]["accounting_ok"] is True
+    assert RunReport.measured(tmp_path) == {"timings_s": {}, "finished_at": "2026-12-05T00:00:00Z"}
+
+
+def test_measurements_go_to_timings_json_and_older_run_json_still_hold_them(tmp_path):
+    report = replace(_report(), timings_s={"total": 2.5, "workers": 2})
+    report.write(tmp_path)
+    run = json.loads((tmp_path / "run.json").read_text())
+    assert not set(RunReport.MEASURED) & set(run)
+    assert json.loads((tmp_path / "timings.json").read_text()) == {"timings_s": {"total": 2.5, "workers": 2},
+                                                                   "finished_at": "2026-12-05T00:00:00Z"}
+    # two runs that differ only in how they ran write the same run.json
+    (tmp_path / "b").mkdir()
+    replace(report, timings_s={"total": 9.0}, finished_at="2027-01-01T00:00:00Z").write(tmp_path / "b")
+    assert (tmp_path / "b" / "run.json").read_bytes() == (tmp_path / "run.json").read_bytes()
+    # an older run.json (measurements inside, no timings.json) still gives them
+    (tmp_path / "timings.json").unlink()
+    (tmp_path / "run.json").write_text(json.dumps(run | {"timings_s": {"total": 7.0}, "finished_at": "2026-01-02"}))
+    old = RunReport.load(tmp_path)
+    assert old.timings_s == {"total": 7.0} and old.finished_at == "2026-01-02"
+    assert RunReport.measured(tmp_path) == {"timings_s": {"total": 7.0}, "finished_at": "2026-01-02"}
+    # timings.json wins; a damaged one is read as absent (not data: nothing is decided on it)
+    (tmp_path / "timings.json").write_text('{"timings_s": {"total": 1.0}}')
+    assert RunReport.measured(tmp_path)["timings_s"] == {"total": 1.0}
+    (tmp_path / "timings.json").write_text("[")
+    assert RunReport.measured(tmp_path)["timings_s"] == {"total": 7.0}
 
 
 def test_accounting_is_derived_from_the_counts():

@@ -24,6 +24,7 @@ from dedup.schema import definition, schema as table_schema
 CROISSANT_SPEC = "http://mlcommons.org/croissant/1.1"
 KEYWORDS = ["deduplication", "web crawl", "text"]  # and "news" for news articles (release/describe.genre)
 EPOCH_DATE = "1970-01-01"
+EPOCH_LIMIT = 253402300800  # 10000-01-01: a SOURCE_DATE_EPOCH from there on is no date (ignored)
 BIBTEX_ESCAPES = {"\\": "\\textbackslash{}", "{": "\\{", "}": "\\}"}
 
 CONTEXT = {
@@ -110,14 +111,16 @@ def croissant_license(spdx_counts: Mapping[str, int]) -> list[Any]:
 
 
 def date_published(facts: ReleaseFacts) -> str:
-    """The day the build finished (run.json), else SOURCE_DATE_EPOCH, else the newest fetch time in data/
-    (the release can be no older than its newest record); a date, never the packaging clock."""
+    """SOURCE_DATE_EPOCH when set (the reproducible-builds.org convention), else the day an older build's
+    run.json says it finished (`finished_at`, in run.json until 2026-12-06: its releases keep their date),
+    else the newest fetch time in data/ (the release can be no older than its newest record); a date from
+    the environment or the data, never from a clock, so two builds of the same input give the same bytes."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit() and int(epoch) < EPOCH_LIMIT:
+        return datetime.fromtimestamp(int(epoch), timezone.utc).strftime("%Y-%m-%d")
     finished = facts.run.finished_at
     if finished[:10]:
         return finished[:10]
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), timezone.utc).strftime("%Y-%m-%d")
     newest = facts.fetched[1] or facts.published[1]
     return newest[:10] if newest else EPOCH_DATE
 

@@ -18,6 +18,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from dedup.run_report import TIMINGS_JSON
 from dedup.schema import fingerprint
 
 # Files written by `package`; SHA256SUMS comes last and covers all the others.
@@ -27,6 +28,9 @@ RELEASE_FILES = (CARD, CROISSANT, MANIFEST, LICENSES, CHANGELOG, SUMS)
 # The release files manifest.json lists, like every build file: all but the manifest itself and SHA256SUMS,
 # which hash the others. Older manifests list none of them (only the build's files); verify accepts both.
 LISTED_RELEASE_FILES = (CARD, CROISSANT, LICENSES, CHANGELOG)
+# Files of a release outside the checksummed set: the build's measurements (seconds, memory, when), which two
+# builds of the same input never share. Not in manifest.json nor SHA256SUMS; verify passes over them.
+UNCHECKED = (TIMINGS_JSON,)
 # Top-level folder of a build output -> the schema of its Parquet files (schemas/*.json).
 TABLES = {"data": "documents", "duplicates": "duplicates", "rejects": "rejects",
           "boilerplate": "boilerplate", "signatures": "signatures"}

@@ -15,7 +15,7 @@ from dedup import __version__
 from dedup.errors import ReleaseError
 from dedup.release.changelog import SEMVER
 from dedup.release.facts import ReleaseFacts
-from dedup.release.files import MANIFEST, SUMS, TABLES, FileInfo, all_files, sha256_file
+from dedup.release.files import MANIFEST, SUMS, TABLES, UNCHECKED, FileInfo, all_files, sha256_file
 from dedup.run_report import RunReport
 from dedup.schema import fingerprint, schema as table_schema
 
@@ -163,10 +163,12 @@ def write_text(path: Path, text: str) -> None:
 
 
 def write_sums(out: Path, known: Mapping[str, str] | None = None) -> str:
-    """SHA256SUMS over every file of `out` but itself: `sha256sum -c` format, sorted by path.
-    `known` holds hashes already computed for files unchanged since (path -> sha256)."""
+    """SHA256SUMS over every file of `out` but itself and the unchecked measurements (timings.json):
+    `sha256sum -c` format, sorted by path. `known` holds hashes already computed for files unchanged since
+    (path -> sha256)."""
     known = known or {}
-    lines = [f"{known.get(rel) or sha256_file(out / rel)}  {rel}\n" for rel in all_files(out) if rel != SUMS]
+    lines = [f"{known.get(rel) or sha256_file(out / rel)}  {rel}\n" for rel in all_files(out)
+             if rel != SUMS and rel not in UNCHECKED]
     text = "".join(lines)
     write_text(out / SUMS, text)
     return text

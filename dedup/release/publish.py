@@ -25,7 +25,7 @@ from pathlib import Path
 
 from dedup.sources import storage
 from dedup.errors import ConfigError, DedupError, InputError, OutputError, ReleaseError
-from dedup.release.files import CHANGELOG, MANIFEST, SUMS, sha256_stream
+from dedup.release.files import CHANGELOG, MANIFEST, SUMS, UNCHECKED, sha256_file, sha256_stream
 from dedup.release.manifest import load_manifest, read_sums
 from dedup.release.verify import verify
 
@@ -161,7 +161,8 @@ def publish_to_dir(release: Path, dest: Path, overwrite: bool = False) -> Path:
 
 def publish_to_store(release: Path, url: str, overwrite: bool = False) -> str:
     """Upload the release under `url` (s3://bucket/prefix...) and return `url`. Every file is read back
-    and checked against SHA256SUMS; SHA256SUMS goes last, so a copy without it is incomplete. With
+    and checked against SHA256SUMS (timings.json, outside it, against the file); SHA256SUMS goes last, so
+    a copy without it is incomplete. With
     `overwrite`, objects under `url` that the release does not hold are deleted after the copy checks.
     Raises UnverifiedRelease, ConfigError (unknown protocol, missing package) or OutputError."""
     release = Path(release)
@@ -174,6 +175,8 @@ def publish_to_store(release: Path, url: str, overwrite: bool = False) -> str:
     files = sorted(p.relative_to(release).as_posix() for p in release.rglob("*") if p.is_file())
     files.remove(SUMS)
     sums = read_sums(release, []) or {}  # the release verified: every line is well formed
+    # the build's measurements (timings.json) are not in SHA256SUMS: their upload is checked against the file
+    sums.update({rel: sha256_file(release / rel) for rel in UNCHECKED if rel in files})
     try:
         existing = fs.find(root) if fs.exists(root) else []
         if existing and not overwrite:

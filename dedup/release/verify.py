@@ -29,7 +29,7 @@ import pyarrow as pa
 from dedup.errors import ReleaseError
 from dedup.release.facts import config_sha256
 from dedup.release.files import (CARD, CROISSANT, LISTED_RELEASE_FILES, MANIFEST, RELEASE_FILES, SUMS, TABLES,
-                                 FileInfo, inspect_file, read_columns, readable, sha256_file)
+                                 UNCHECKED, FileInfo, inspect_file, read_columns, readable, sha256_file)
 from dedup.release.manifest import Manifest, parse_manifest, read_sums, repackage
 from dedup.rights.licence import licence_class
 from dedup.run_report import RUN_JSON, RunReport
@@ -156,7 +156,7 @@ def _check_files(out: Path, folder: Folder, sums: dict[str, str] | None, manifes
     if manifest is not None and any(rel in manifest.entries for rel in LISTED_RELEASE_FILES):
         release_files -= set(LISTED_RELEASE_FILES)
     for rel in folder.files:
-        if rel == SUMS:
+        if rel == SUMS or rel in UNCHECKED:  # the build's measurements: outside the checksummed set
             continue
         actual = folder.sha256(rel)
         if sums is not None and rel not in sums:

@@ -439,6 +439,7 @@ class LineChoice:
     headings: list[str] = field(default_factory=list)  # kept lines that are section headings (`section_headings`)
     # one per `evidence` line: the reason it was removed, None where kept (empty: every line kept)
     verdicts: list[str | None] = field(default_factory=list)
+    span: tuple[int, int] | None = None  # the sure story's first and last `evidence` line (`sure_story`)
 
     def remove(self, indexes: Sequence[int], reason: str) -> None:
         """Take the kept lines at `indexes` (positions in `kept`) out, removed for `reason`: the reasons stay in
@@ -611,7 +612,7 @@ def choose_lines(lines: list[Line], probs: Sequence[float], threshold: float = K
     removed = [(ln.text, v) for ln, v in zip(lines, verdicts) if v is not None]
     # the licence, attribution and date readers see every candidate line, kept or not
     return LineChoice(kept, [ln.text for ln in lines], [v for _, v in removed], sum(len(t) for t, _ in removed),
-                      section_headings([ln for ln, v in zip(lines, verdicts) if v is None]), verdicts)
+                      section_headings([ln for ln, v in zip(lines, verdicts) if v is None]), verdicts, span)
 
 
 ARTICLE_LINE_WORDS = 12  # a line of article text: this many words...

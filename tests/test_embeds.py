@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from test_cleaning import HEADLINE, STORY, assert_story_kept, unseen_pages
 
+from dedup.text.embeds import _post_line
 from dedup.text.extract import extract_html
+from dedup.text.normalise import fold_text
 
 # as the network's embed code writes it: the post's paragraph, its author line, the widget script after it
 TWEET = ('<blockquote class="twitter-tweet" data-lang="en"> <p lang="en" dir="ltr">The levee vote is done: six to one. '
@@ -73,3 +75,35 @@ def test_embedded_posts_on_real_unseen_pages():
         for snippet in note["with"]:
             assert " ".join(snippet.split()) in text, (prefix, snippet)
         assert "Meine Mutter ist jederzeit auf die Apokalypse vorbereitet." in text
+
+
+INSTAGRAM = ('<blockquote class="instagram-media" data-instgrm-permalink="https://www.instagram.com/p/Byx1/" '
+             'data-instgrm-version="12"><div><a href="https://www.instagram.com/p/Byx1/" target="_blank"><div>'
+             '<div>View this post on Instagram</div></div></a><p><a href="https://www.instagram.com/p/Byx1/" '
+             'target="_blank">Sandbags are going up on Elm Street tonight. Stay safe, neighbours.</a></p>'
+             '<p>A post shared by <a href="https://www.instagram.com/millbrookfire/">Millbrook Fire Dept</a> '
+             '(@millbrookfire) on <time datetime="2022-09-13T23:10:00+00:00">Sep 13, 2022 at 4:10pm PDT</time></p>'
+             '</div></blockquote><script async src="//www.instagram.com/embed.js"></script>')
+
+
+def test_an_instagram_post_is_kept_without_its_button():
+    ex = extract_html(page(inside=INSTAGRAM), "https://ledger.example.com/news/flood-barrier")
+    assert_story_kept(ex.blocks)
+    assert "Sandbags are going up on Elm Street tonight. Stay safe, neighbours." in ex.blocks
+    assert "View this post on Instagram" not in ex.text
+
+
+def test_a_short_line_is_a_posts_only_where_the_post_goes_on():
+    """A post written line by line ("on. meth. dot. com." / "meth." / "we're. on. it.") keeps its short lines; the
+    same short words elsewhere ("+1", a menu's "Browns", a post's first word out of turn) are not the post's."""
+    posts = [fold_text("on. meth. dot. com. meth. we're. on. it. — tall glass (@_orabora) November 19, 2019"),
+             fold_text("#Browns Greedy Williams has been solid in run support and tackling so far this season.")]
+    read = [0, 0]
+    assert not _post_line(fold_text("meth."), posts, read)  # a short word before its post began
+    assert not _post_line(fold_text("Browns"), posts, read)
+    assert not _post_line(fold_text("+1"), posts, read)
+    assert _post_line(fold_text("on. meth. dot. com."), posts, read)
+    assert _post_line(fold_text("meth."), posts, read)
+    assert _post_line(fold_text("we're. on. it."), posts, read)
+    assert not _post_line(fold_text("+1"), posts, read)
+    assert _post_line(fold_text("#Browns Greedy Williams has been solid in run support"), posts, read)

@@ -83,6 +83,7 @@ artículo anterior|artículo siguiente|articolo precedente|articolo successivo|
 view comments|show comments|hide comments|accept|accept all|accept all cookies|accept cookies|
 manage cookies|cookie settings|cookie policy|privacy policy|terms of use|terms of service|follow us|
 follow us on twitter|like us on facebook|image|photo|video|watch|listen|loading|loading comments|
+view this post on instagram|
 about the author|more on this topic|more from this author|load more|show more|
 weitere artikel|weitere nachrichten|weitere themen|mehr zum thema|zum thema|das könnte sie auch interessieren|
 das könnte dich auch interessieren|auch interessant|lesen sie auch|lesen sie mehr|weiterlesen|mehr lesen|

@@ -19,6 +19,10 @@ from dedup.text.cleaning import LineChoice, guard_reason
 from dedup.text.normalise import fold_text
 
 EMBED_CLASSES = ("twitter-tweet", "instagram-media")
+# a line of the page is a post's when its letters and digits are found in the post and this long; a shorter line
+# only as a whole post or as the part that follows the post's lines met so far: a short part anywhere ("+1", "So",
+# "Browns") is a word of many posts, of the comments around them and of the site's menus
+POST_LINE_MIN_CHARS = 12
 _EMBED_SELECTOR = ", ".join(f"blockquote.{name}" for name in EMBED_CLASSES)
 
 
@@ -36,24 +40,41 @@ def embedded_posts(html: str, tree: HTMLTree, choice: LineChoice, max_lines: int
     except TooManyLines:
         return []
     evidence, seen = choice.evidence, set(choice.evidence)
+    read = [0] * len(posts)  # how far each post's text has been met in the page's lines
     found: list[tuple[int, list[str]]] = []
     at = -1  # the evidence line last met in page order
     run: list[str] = []
     for line in whole:
         key = fold_text(line.text)
-        if line.text not in seen and key and any(key in post for post in posts):
+        if line.text not in seen and key and _post_line(key, posts, read):
             run.append(line.text)
             continue
         nxt = _find(evidence, line.text, at + 1)
         if nxt is None:
             continue
         if run and span[0] <= at and nxt <= span[1]:
-            kept = [t for t in run if guard_reason(t) is None]
+            # (not a line the main reading kept part of, next to it: "A post shared by ... on" without its date)
+            near = [k for k in map(fold_text, evidence[at:nxt]) if k]
+            kept = [t for t in run if guard_reason(t) is None and not any(k in fold_text(t) for k in near)]
             if kept:
                 found.append((at, kept))
         run = []
         at = nxt
     return found
+
+
+def _post_line(key: str, posts: list[str], read: list[int]) -> bool:
+    """Is a line (its letters and digits: `key`) part of one of `posts`: anywhere in it when POST_LINE_MIN_CHARS long,
+    else a whole post or the post's next part after its lines met so far (`read`: how far each was met)?"""
+    for j, post in enumerate(posts):
+        if len(key) >= POST_LINE_MIN_CHARS:
+            at = post.find(key)
+        else:
+            at = read[j] if key == post or read[j] and post.startswith(key, read[j]) else -1
+        if at >= 0:
+            read[j] = at + len(key)
+            return True
+    return False
 
 
 def _find(evidence: list[str], text: str, start: int) -> int | None:

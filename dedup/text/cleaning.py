@@ -83,6 +83,7 @@ artículo anterior|artículo siguiente|articolo precedente|articolo successivo|
 view comments|show comments|hide comments|accept|accept all|accept all cookies|accept cookies|
 manage cookies|cookie settings|cookie policy|privacy policy|terms of use|terms of service|follow us|
 follow us on twitter|like us on facebook|image|photo|video|watch|listen|loading|loading comments|
+view this post on instagram|
 about the author|more on this topic|more from this author|load more|show more|
 weitere artikel|weitere nachrichten|weitere themen|mehr zum thema|zum thema|das könnte sie auch interessieren|
 das könnte dich auch interessieren|auch interessant|lesen sie auch|lesen sie mehr|weiterlesen|mehr lesen|
@@ -439,6 +440,7 @@ class LineChoice:
     headings: list[str] = field(default_factory=list)  # kept lines that are section headings (`section_headings`)
     # one per `evidence` line: the reason it was removed, None where kept (empty: every line kept)
     verdicts: list[str | None] = field(default_factory=list)
+    span: tuple[int, int] | None = None  # the sure story's first and last `evidence` line (`sure_story`)
 
     def remove(self, indexes: Sequence[int], reason: str) -> None:
         """Take the kept lines at `indexes` (positions in `kept`) out, removed for `reason`: the reasons stay in
@@ -611,7 +613,7 @@ def choose_lines(lines: list[Line], probs: Sequence[float], threshold: float = K
     removed = [(ln.text, v) for ln, v in zip(lines, verdicts) if v is not None]
     # the licence, attribution and date readers see every candidate line, kept or not
     return LineChoice(kept, [ln.text for ln in lines], [v for _, v in removed], sum(len(t) for t, _ in removed),
-                      section_headings([ln for ln, v in zip(lines, verdicts) if v is None]), verdicts)
+                      section_headings([ln for ln, v in zip(lines, verdicts) if v is None]), verdicts, span)
 
 
 ARTICLE_LINE_WORDS = 12  # a line of article text: this many words...

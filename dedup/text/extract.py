@@ -34,6 +34,7 @@ from dedup.text.blocks import block_key
 from dedup.text.cleaning import (HEADLINE, MIN_KEPT_CHARS, LineChoice, choose_lines, heading_line, headline_lines,
                                  plain_lines)
 from dedup.text.dates import is_date_line
+from dedup.text.embeds import embedded_posts, put_back
 from dedup.text.layout import Line
 from dedup.text.markup import SiteLinks, page_type
 from dedup.text.metadata import PageMetadata, page_metadata
@@ -191,6 +192,7 @@ def extract_html(html: str | bytes, url: str | None = None, charset: str | None 
         # (a page nested too deeply for the main-content pass in reasonable time is taken whole)
         title = tree.title
         choice = story_choice(tree, title, main_content=nesting_within(html), links=SiteLinks(html, url))
+        posts = embedded_posts(html, tree, choice, MAX_BLOCKS)  # the social posts the story quotes (round 21)
     finally:
         # resiliparse trees must be freed by the thread that made them (a PyO3 'unsendable' object):
         # never leave one to a traceback or a garbage-collector pass on another thread (Dask workers)
@@ -198,6 +200,7 @@ def extract_html(html: str | bytes, url: str | None = None, charset: str | None 
     md = page_metadata(html, url, choice.evidence)
     if md.title:  # the page's headline leaves its text: the title column holds it
         choice.remove(headline_lines(choice.kept, page_headlines(md)), HEADLINE)
+    put_back(choice, posts)  # (after the metadata: a post's date line is not the page's date)
     return Extracted(blocks=choice.kept, metadata=md, evidence_blocks=choice.evidence,
                      removed_reasons=choice.reasons, removed_blocks=choice.removed, removed_chars=choice.removed_chars,
                      headings=choice.headings)

@@ -138,7 +138,8 @@ def _check_value(key: str, value: object, type_name: object, meta: Any) -> None:
     if not ok:
         raise ConfigError(f"{key} = {value!r}: expected {_TYPE_NAMES.get(kind, kind)}, got {type(value).__name__}")
     lo, hi = meta.get("lo"), meta.get("hi")
-    if (lo is not None and value < lo) or (hi is not None and value > hi):  # type: ignore[operator]
+    # NaN (a TOML float) fails no comparison: `value != value` refuses it
+    if value != value or (lo is not None and value < lo) or (hi is not None and value > hi):  # type: ignore[operator]
         span = f"at least {lo}" if hi is None else f"between {lo} and {hi}"
         why = f" ({meta['why']})" if meta.get("why") else ""
         raise ConfigError(f"{key} = {value!r} is out of range: it must be {span}{why}")
@@ -179,6 +180,10 @@ def read_toml(path: Path) -> dict[str, object]:
     table = data.get("build", data)
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: [build] must be a table of settings")
+    outside = sorted(k for k in data if k != "build") if "build" in data else []
+    if outside:  # read as flat keys they would be dropped unseen: the build would run on the defaults
+        raise ConfigError(f"{path}: key(s) outside the [build] table: {outside}; put every setting inside [build] "
+                          "(or write them all as flat keys, without the table)")
     return dict(table)
 
 
@@ -186,7 +191,7 @@ def load_config(path: Path | None, **overrides: object) -> BuildConfig:
     """Defaults <- TOML file (flat keys, or a [build] table) <- explicit overrides (non-None)."""
     file_values = read_toml(path) if path is not None else {}
     explicit = {k: v for k, v in overrides.items() if v is not None}
-    preset = explicit.get("preset") or file_values.get("preset") or "news"
+    preset = explicit.get("preset", file_values.get("preset", "news"))
     if not isinstance(preset, str) or preset not in PRESETS:
         raise ConfigError(f"unknown preset {preset!r}; choose from {sorted(PRESETS)}")
     values: dict[str, object] = {}

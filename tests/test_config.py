@@ -65,6 +65,14 @@ def test_a_setting_added_later_changes_the_hash_only_when_set():
     ('hash = "md5"\n', "hash = 'md5': choose from sha1, murmur3_32"),
     ("[build]\nseed = -3\n", "seed = -3 is out of range"),
     ("build = 3\n", r"\[build\] must be a table"),
+    # a key beside the [build] table, or a second table, was silently dropped: the build ran on the default
+    ("bands = 32\n[build]\nrows = 2\n", r"outside the \[build\] table: \['bands'\]"),
+    ("[build]\nrows = 2\n[biuld]\nbands = 32\n", r"outside the \[build\] table: \['biuld'\]"),
+    # NaN passed every range check (each comparison with it is false)
+    ("verify_jaccard = nan\n", "verify_jaccard = nan is out of range: it must be between 0.0 and 1.0"),
+    ("verify_containment = -nan\n", "verify_containment = nan is out of range"),
+    # an empty preset name fell back to news
+    ('preset = ""\n', "unknown preset ''"),
 ])
 def test_bad_config_says_what_is_wrong(tmp_path, text, message):
     path = tmp_path / "bad.toml"

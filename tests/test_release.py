@@ -493,6 +493,16 @@ def test_card_sections_carry_the_runs_real_figures(release):
         assert placeholder not in card.split("\n---\n", 1)[1], placeholder
 
 
+def test_card_names_every_file_of_the_release(release):
+    """The card's Files paragraph left out report.html (written by `dedup release`, listed in SHA256SUMS)."""
+    out, _ = release
+    card = (out / CARD).read_text("utf-8")
+    files = next(line for line in card.splitlines() if line.startswith("Files: "))
+    for entry in sorted(out.iterdir()):
+        if entry.name != CARD:
+            assert f"`{entry.name}{'/' if entry.is_dir() else ''}`" in files, entry.name
+
+
 def test_card_figures_are_the_datas(any_release):
     """The card's Composition and Preprocessing figures, computed again from the Parquet rows (not from
     run.json): sizes, domains, clusters, dates, boilerplate. `*` (blocks repeated across the stories of many

@@ -6,6 +6,7 @@ TOML file is a `ConfigError` that names the key, never a traceback in the middle
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 import tomllib
@@ -187,6 +188,20 @@ def read_toml(path: Path) -> dict[str, object]:
     return dict(table)
 
 
+# options of `dedup build` that are not settings (they never change the output bytes, so are not hashed)
+RUN_OPTIONS = ("workers", "memory", "engine", "scheduler", "dask_components", "dashboard", "progress", "resume",
+               "overwrite", "previous", "out", "config")
+
+
+def _hint(key: str, known: set[str]) -> str:
+    """What an unknown key probably meant: a command-line option, or the nearest known key."""
+    if key.replace("-", "_") in RUN_OPTIONS:
+        return (f"{key}: not a build setting, it never changes the output: pass --{key.replace('_', '-')} "
+                "to dedup build")
+    close = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.75)
+    return f"{key}: did you mean {close[0]}?" if close else ""
+
+
 def load_config(path: Path | None, **overrides: object) -> BuildConfig:
     """Defaults <- TOML file (flat keys, or a [build] table) <- explicit overrides (non-None)."""
     file_values = read_toml(path) if path is not None else {}
@@ -202,7 +217,10 @@ def load_config(path: Path | None, **overrides: object) -> BuildConfig:
     known = {f.name for f in fields(BuildConfig)}
     unknown = sorted(set(values) - known)
     if unknown:
-        raise ConfigError(f"unknown config key(s) {unknown}; known keys: {sorted(known)}")
+        hints = [_hint(key, known) for key in unknown]
+        raise ConfigError(f"unknown config key(s) {unknown}"
+                          + (f" ({'; '.join(h for h in hints if h)})" if any(hints) else "")
+                          + f"; known keys: {sorted(known)}")
     for key in ("canonical_policy", "licence_classes", "withhold_text"):
         if key in values:
             values[key] = _as_tuple(key, values[key])

@@ -71,6 +71,10 @@ def test_a_setting_added_later_changes_the_hash_only_when_set():
     # NaN passed every range check (each comparison with it is false)
     ("verify_jaccard = nan\n", "verify_jaccard = nan is out of range: it must be between 0.0 and 1.0"),
     ("verify_containment = -nan\n", "verify_containment = nan is out of range"),
+    # a typo names the key meant; a command-line-only option says where it goes
+    ("bandz = 3\n", r"unknown config key\(s\) \['bandz'\] \(bandz: did you mean bands\?\)"),
+    ("workers = 4\n", r"workers: not a build setting, it never changes the output: pass --workers to dedup build"),
+    ("[build]\nmemory = \"4G\"\n", r"memory: not a build setting.*--memory"),
     # an empty preset name fell back to news
     ('preset = ""\n', "unknown preset ''"),
 ])

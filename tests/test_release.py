@@ -525,6 +525,13 @@ def test_card_figures_are_the_datas(any_release):
     assert f"{boiler.height - site.height:,} (domain, block, reason) rows" in card
     assert (f"in the published documents {data['blocks_removed'].sum():,} blocks "
             f"({data['boilerplate_chars_removed'].sum():,} characters) were removed") in card
+    # ...which the card called "page chrome" while a part is site chrome and the headline (moved to `title`)
+    reasons = data["removed_reasons"].explode().drop_nulls()
+    site_n = int(reasons.is_in(["removed_site_chrome", "cross_story_repeat"]).sum())
+    headline_n = int((reasons == "headline").sum())
+    assert site_n and headline_n
+    assert (f"were removed: {site_n:,} as site chrome, {len(reasons) - site_n - headline_n:,} as page chrome "
+            f"and {headline_n:,} headlines, which the `title` column holds.") in card
     for spdx, rows in data.group_by("licence_spdx").len().iter_rows():
         assert f"| `{spdx}` | {rows:,} |" in card
 

@@ -273,11 +273,14 @@ def _preprocessing(facts: ReleaseFacts) -> list[str]:
                  f"{fmt(p2.get('verified_edges', 0))} verified; largest LSH bucket {fmt(p2.get('largest_bucket', 0))}, "
                  f"{fmt(p2.get('hot_bucket_count', 0))} capped buckets. Story pass: "
                  f"{fmt(p1.get('candidate_edges', 0))} candidates, {fmt(p1.get('verified_edges', 0))} verified.")
+    kinds = facts.removed_kinds
     s.append(f"- Boilerplate: {fmt(facts.boilerplate_rows)} (domain, block) pairs removed as site chrome on "
              f"{fmt(facts.boilerplate_domains)} domains and {fmt(facts.page_removal_rows)} (domain, block, reason) "
              "rows of blocks a published page lost by itself (both listed in `boilerplate/`); in the published "
              f"documents {fmt(facts.blocks_removed)} blocks ({fmt(facts.boilerplate_chars_removed)} "
-             "characters) were removed as page chrome.")
+             "characters) were removed" + (
+                 f": {fmt(kinds['site chrome'])} as site chrome, {fmt(kinds['page chrome'])} as page chrome and "
+                 f"{fmt(kinds['headline'])} headlines, which the `title` column holds." if kinds else "."))
     reasons = ", ".join(f"{code(k)} {fmt(v)}" for k, v in facts.canonical_reason.items()) or "none"
     s += [f"- Canonical record chosen by: {reasons}.", ""]
     if facts.reasons:

@@ -489,6 +489,9 @@ def test_card_sections_carry_the_runs_real_figures(release):
     for reason, n in run["rejects_by_reason"].items():
         assert f"| `{reason}` | {n} |" in card
     assert f"{run['near_duplicates']['site_chrome_blocks']} (domain, block) pairs removed" in card
+    # no bucket is capped: every one is joined (a star and a path, `lsh.bucket_edges`); the larger are only listed
+    assert "capped" not in card
+    assert f"buckets larger than {c['hot_bucket_cap']} are listed in `run.json`" in card
     for placeholder in ("TODO", "TBD", "More Information Needed", "None", "?"):
         assert placeholder not in card.split("\n---\n", 1)[1], placeholder
 

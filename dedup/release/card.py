@@ -244,7 +244,8 @@ def _preprocessing(facts: ReleaseFacts) -> list[str]:
                     "(`dedup.neardup.sign.signed_text`; signatures equal to datasketch "
                     f"{mh.get('datasketch_version', '?')})"],
         ["LSH", f"{cfg.get('bands')} bands x {cfg.get('rows')} rows; buckets larger than "
-                f"{cfg.get('hot_bucket_cap')} are capped"],
+                f"{cfg.get('hot_bucket_cap')} are listed in `run.json` (`hot_buckets`); every bucket, however "
+                "large, is joined as a star and a path"],
         ["verification", f"a candidate pair is a near-duplicate when estimated Jaccard >= {cfg.get('verify_jaccard')}, "
                          f"or containment >= {cfg.get('verify_containment')} with Jaccard >= "
                          f"{cfg.get('verify_containment_min_jaccard')} (texts of at least "
@@ -271,7 +272,7 @@ def _preprocessing(facts: ReleaseFacts) -> list[str]:
     if p2:
         s.append(f"- Near-duplicate pass: {fmt(p2.get('candidate_edges', 0))} candidate pairs, "
                  f"{fmt(p2.get('verified_edges', 0))} verified; largest LSH bucket {fmt(p2.get('largest_bucket', 0))}, "
-                 f"{fmt(p2.get('hot_bucket_count', 0))} capped buckets. Story pass: "
+                 f"{fmt(p2.get('hot_bucket_count', 0))} buckets over the listing size. Story pass: "
                  f"{fmt(p1.get('candidate_edges', 0))} candidates, {fmt(p1.get('verified_edges', 0))} verified.")
     kinds = facts.removed_kinds
     s.append(f"- Boilerplate: {fmt(facts.boilerplate_rows)} (domain, block) pairs removed as site chrome on "

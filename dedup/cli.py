@@ -305,7 +305,9 @@ def dask_options(engine: str, scheduler: str | None, components: str, dashboard:
 @app.command(short_help="Package a build as a release (card, checksums, Croissant).")
 def release(
     out: Annotated[Path, typer.Argument(metavar="OUT", help="The --out folder of a build.", show_default=False)],
-    name: Annotated[Optional[str], typer.Option(metavar="NAME", help="Dataset name [default: the folder name].")] = None,
+    name: Annotated[Optional[str], typer.Option(metavar="NAME", help=(
+        "Dataset name [default: the previous release's name, else one made from the records: genre, main "
+        "language and months fetched, e.g. news-en-2024-05]."), show_default=False)] = None,
     version: Annotated[Optional[str], typer.Option(
         metavar="X.Y.Z", help="Release version (semver x.y.z) [default: 1.0.0, or the previous release's version bumped: "
              "major when records left data/, minor when records were added, else patch].",

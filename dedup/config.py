@@ -6,6 +6,7 @@ TOML file is a `ConfigError` that names the key, never a traceback in the middle
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 import tomllib
@@ -138,7 +139,8 @@ def _check_value(key: str, value: object, type_name: object, meta: Any) -> None:
     if not ok:
         raise ConfigError(f"{key} = {value!r}: expected {_TYPE_NAMES.get(kind, kind)}, got {type(value).__name__}")
     lo, hi = meta.get("lo"), meta.get("hi")
-    if (lo is not None and value < lo) or (hi is not None and value > hi):  # type: ignore[operator]
+    # NaN (a TOML float) fails no comparison: `value != value` refuses it
+    if value != value or (lo is not None and value < lo) or (hi is not None and value > hi):  # type: ignore[operator]
         span = f"at least {lo}" if hi is None else f"between {lo} and {hi}"
         why = f" ({meta['why']})" if meta.get("why") else ""
         raise ConfigError(f"{key} = {value!r} is out of range: it must be {span}{why}")
@@ -179,14 +181,32 @@ def read_toml(path: Path) -> dict[str, object]:
     table = data.get("build", data)
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: [build] must be a table of settings")
+    outside = sorted(k for k in data if k != "build") if "build" in data else []
+    if outside:  # read as flat keys they would be dropped unseen: the build would run on the defaults
+        raise ConfigError(f"{path}: key(s) outside the [build] table: {outside}; put every setting inside [build] "
+                          "(or write them all as flat keys, without the table)")
     return dict(table)
+
+
+# options of `dedup build` that are not settings (they never change the output bytes, so are not hashed)
+RUN_OPTIONS = ("workers", "memory", "engine", "scheduler", "dask_components", "dashboard", "progress", "resume",
+               "overwrite", "previous", "out", "config")
+
+
+def _hint(key: str, known: set[str]) -> str:
+    """What an unknown key probably meant: a command-line option, or the nearest known key."""
+    if key.replace("-", "_") in RUN_OPTIONS:
+        return (f"{key}: not a build setting, it never changes the output: pass --{key.replace('_', '-')} "
+                "to dedup build")
+    close = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.75)
+    return f"{key}: did you mean {close[0]}?" if close else ""
 
 
 def load_config(path: Path | None, **overrides: object) -> BuildConfig:
     """Defaults <- TOML file (flat keys, or a [build] table) <- explicit overrides (non-None)."""
     file_values = read_toml(path) if path is not None else {}
     explicit = {k: v for k, v in overrides.items() if v is not None}
-    preset = explicit.get("preset") or file_values.get("preset") or "news"
+    preset = explicit.get("preset", file_values.get("preset", "news"))
     if not isinstance(preset, str) or preset not in PRESETS:
         raise ConfigError(f"unknown preset {preset!r}; choose from {sorted(PRESETS)}")
     values: dict[str, object] = {}
@@ -197,7 +217,10 @@ def load_config(path: Path | None, **overrides: object) -> BuildConfig:
     known = {f.name for f in fields(BuildConfig)}
     unknown = sorted(set(values) - known)
     if unknown:
-        raise ConfigError(f"unknown config key(s) {unknown}; known keys: {sorted(known)}")
+        hints = [_hint(key, known) for key in unknown]
+        raise ConfigError(f"unknown config key(s) {unknown}"
+                          + (f" ({'; '.join(h for h in hints if h)})" if any(hints) else "")
+                          + f"; known keys: {sorted(known)}")
     for key in ("canonical_policy", "licence_classes", "withhold_text"):
         if key in values:
             values[key] = _as_tuple(key, values[key])

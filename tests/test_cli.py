@@ -143,6 +143,14 @@ def test_help_reads_at_80_columns():
         assert default in " ".join(build_help.split()), default
 
 
+def test_release_help_states_the_default_name_package_gives():
+    # the help said "[default: the folder name]"; `package` names a release after its records (genre, language,
+    # months fetched: `describe.default_name`, e.g. news-en-2024-05) or keeps the previous release's name
+    text = " ".join(runner.invoke(app, ["release", "--help"], terminal_width=100).output.split())
+    assert "the folder name" not in text
+    assert "previous release's name" in text and "news-en-2024-05" in text
+
+
 def test_verify_on_a_build_says_to_release_it(tmp_path):
     crawl = tmp_path / "c.jsonl"
     crawl.write_text(json.dumps({"id": "1", "html": "<p>some text of a page</p>"}) + "\n")

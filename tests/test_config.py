@@ -65,6 +65,18 @@ def test_a_setting_added_later_changes_the_hash_only_when_set():
     ('hash = "md5"\n', "hash = 'md5': choose from sha1, murmur3_32"),
     ("[build]\nseed = -3\n", "seed = -3 is out of range"),
     ("build = 3\n", r"\[build\] must be a table"),
+    # a key beside the [build] table, or a second table, was silently dropped: the build ran on the default
+    ("bands = 32\n[build]\nrows = 2\n", r"outside the \[build\] table: \['bands'\]"),
+    ("[build]\nrows = 2\n[biuld]\nbands = 32\n", r"outside the \[build\] table: \['biuld'\]"),
+    # NaN passed every range check (each comparison with it is false)
+    ("verify_jaccard = nan\n", "verify_jaccard = nan is out of range: it must be between 0.0 and 1.0"),
+    ("verify_containment = -nan\n", "verify_containment = nan is out of range"),
+    # a typo names the key meant; a command-line-only option says where it goes
+    ("bandz = 3\n", r"unknown config key\(s\) \['bandz'\] \(bandz: did you mean bands\?\)"),
+    ("workers = 4\n", r"workers: not a build setting, it never changes the output: pass --workers to dedup build"),
+    ("[build]\nmemory = \"4G\"\n", r"memory: not a build setting.*--memory"),
+    # an empty preset name fell back to news
+    ('preset = ""\n', "unknown preset ''"),
 ])
 def test_bad_config_says_what_is_wrong(tmp_path, text, message):
     path = tmp_path / "bad.toml"
@@ -113,3 +125,18 @@ def test_cli_config_errors_exit_2_with_the_key(tmp_path):
     result = CliRunner().invoke(app, ["build", str(tmp_path), "--out", str(tmp_path / "out"), "--config", str(path)])
     assert result.exit_code == 2
     assert "num_perm" in result.output
+
+
+def test_configuration_doc_lists_every_key_and_its_example_loads(tmp_path):
+    """docs/configuration.md's table left out story_*, licence_classes and withhold_text, all valid keys."""
+    import re
+    from dataclasses import fields
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "configuration.md").read_text("utf-8")
+    rows = re.findall(r"^\| ((?:`[a-z_]+`(?:, )?)+) \|", doc, re.M)
+    documented = {key for row in rows for key in re.findall(r"`([a-z_]+)`", row)}
+    assert documented == {f.name for f in fields(BuildConfig)}
+    example = tmp_path / "build.toml"
+    example.write_text(re.search(r"```toml\n(.*?)```", doc, re.S).group(1))
+    assert load_config(example).site_min_stories == 4

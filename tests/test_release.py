@@ -490,8 +490,21 @@ def test_card_sections_carry_the_runs_real_figures(release):
     for reason, n in run["rejects_by_reason"].items():
         assert f"| `{reason}` | {n} |" in card
     assert f"{run['near_duplicates']['site_chrome_blocks']} (domain, block) pairs removed" in card
+    # no bucket is capped: every one is joined (a star and a path, `lsh.bucket_edges`); the larger are only listed
+    assert "capped" not in card
+    assert f"buckets larger than {c['hot_bucket_cap']} are listed in `run.json`" in card
     for placeholder in ("TODO", "TBD", "More Information Needed", "None", "?"):
         assert placeholder not in card.split("\n---\n", 1)[1], placeholder
+
+
+def test_card_names_every_file_of_the_release(release):
+    """The card's Files paragraph left out report.html (written by `dedup release`, listed in SHA256SUMS)."""
+    out, _ = release
+    card = (out / CARD).read_text("utf-8")
+    files = next(line for line in card.splitlines() if line.startswith("Files: "))
+    for entry in sorted(out.iterdir()):
+        if entry.name != CARD:
+            assert f"`{entry.name}{'/' if entry.is_dir() else ''}`" in files, entry.name
 
 
 def test_card_figures_are_the_datas(any_release):
@@ -516,6 +529,13 @@ def test_card_figures_are_the_datas(any_release):
     assert f"{boiler.height - site.height:,} (domain, block, reason) rows" in card
     assert (f"in the published documents {data['blocks_removed'].sum():,} blocks "
             f"({data['boilerplate_chars_removed'].sum():,} characters) were removed") in card
+    # ...which the card called "page chrome" while a part is site chrome and the headline (moved to `title`)
+    reasons = data["removed_reasons"].explode().drop_nulls()
+    site_n = int(reasons.is_in(["removed_site_chrome", "cross_story_repeat"]).sum())
+    headline_n = int((reasons == "headline").sum())
+    assert site_n and headline_n
+    assert (f"were removed: {site_n:,} as site chrome, {len(reasons) - site_n - headline_n:,} as page chrome "
+            f"and {headline_n:,} headlines, which the `title` column holds.") in card
     for spdx, rows in data.group_by("licence_spdx").len().iter_rows():
         assert f"| `{spdx}` | {rows:,} |" in card
 

@@ -62,3 +62,28 @@ def test_parse_type_nested():
     assert str(t) == "list<item: struct<kind: string, value: string, confidence: double>>"
     with pytest.raises(ValueError):
         parse_type("decimal")
+
+
+def test_readme_usage_names_every_option_of_every_command():
+    """The README's usage block is where a user looks for the options: it left out --progress/--no-progress,
+    --resume/--fresh (which the exit-code table tells the user to pass) and --dashboard."""
+    import typer
+
+    from dedup.cli import app
+
+    readme = (REPO / "README.md").read_text("utf-8")
+    block = re.search(r"```\n(dedup build .*?)```", readme, re.S).group(1)
+    lines = {}
+    for line in block.splitlines():
+        if line.startswith("dedup "):
+            current = line.split()[1]
+        lines[current] = lines.get(current, "") + " " + line
+    group = typer.main.get_command(app)
+    missing = []
+    for name, command in group.commands.items():
+        for param in command.params:
+            if getattr(param, "param_type_name", "") != "option" or "--help" in param.opts:
+                continue
+            names = [o for o in [*param.opts, *param.secondary_opts] if o.startswith("--")]
+            missing += [f"{name} {o}" for o in names if not re.search(re.escape(o) + r"(?![\w-])", lines.get(name, ""))]
+    assert not missing, missing

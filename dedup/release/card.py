@@ -63,7 +63,8 @@ MAX_INPUTS_NAMED = 20
 FILES = ("Files: `data/` (the documents), `duplicates/` (one row per other copy, with its canonical), "
          "`rejects/` (one row per unusable input record, with the reason), `boilerplate/` (every block removed "
          "from the published text, with the reason: site chrome and each page's own chrome), "
-         "`signatures/` (MinHash signatures), `run.json` (the build report), "
+         "`signatures/` (MinHash signatures), `run.json` (the build report), `report.html` (charts of the "
+         "clusters, sites, boilerplate, licences and rejects; one self-contained page), "
          f"`{MANIFEST}` (every other file but {SUMS}, with its size and hash; rows and schema of the Parquet "
          f"files), `{CROISSANT}` (Croissant 1.1), "
          f"`{LICENSES}`, `{CHANGELOG}` and `{SUMS}`. Check the files with `sha256sum -c {SUMS}` inside "
@@ -245,7 +246,8 @@ def _preprocessing(facts: ReleaseFacts) -> list[str]:
                     "(`dedup.neardup.sign.signed_text`; signatures equal to datasketch "
                     f"{mh.get('datasketch_version', '?')})"],
         ["LSH", f"{cfg.get('bands')} bands x {cfg.get('rows')} rows; buckets larger than "
-                f"{cfg.get('hot_bucket_cap')} are capped"],
+                f"{cfg.get('hot_bucket_cap')} are listed in `run.json` (`hot_buckets`); every bucket, however "
+                "large, is joined as a star and a path"],
         ["verification", f"a candidate pair is a near-duplicate when estimated Jaccard >= {cfg.get('verify_jaccard')}, "
                          f"or containment >= {cfg.get('verify_containment')} with Jaccard >= "
                          f"{cfg.get('verify_containment_min_jaccard')} (texts of at least "
@@ -272,13 +274,16 @@ def _preprocessing(facts: ReleaseFacts) -> list[str]:
     if p2:
         s.append(f"- Near-duplicate pass: {fmt(p2.get('candidate_edges', 0))} candidate pairs, "
                  f"{fmt(p2.get('verified_edges', 0))} verified; largest LSH bucket {fmt(p2.get('largest_bucket', 0))}, "
-                 f"{fmt(p2.get('hot_bucket_count', 0))} capped buckets. Story pass: "
+                 f"{fmt(p2.get('hot_bucket_count', 0))} buckets over the listing size. Story pass: "
                  f"{fmt(p1.get('candidate_edges', 0))} candidates, {fmt(p1.get('verified_edges', 0))} verified.")
+    kinds = facts.removed_kinds
     s.append(f"- Boilerplate: {fmt(facts.boilerplate_rows)} (domain, block) pairs removed as site chrome on "
              f"{fmt(facts.boilerplate_domains)} domains and {fmt(facts.page_removal_rows)} (domain, block, reason) "
              "rows of blocks a published page lost by itself (both listed in `boilerplate/`); in the published "
              f"documents {fmt(facts.blocks_removed)} blocks ({fmt(facts.boilerplate_chars_removed)} "
-             "characters) were removed as page chrome.")
+             "characters) were removed" + (
+                 f": {fmt(kinds['site chrome'])} as site chrome, {fmt(kinds['page chrome'])} as page chrome and "
+                 f"{fmt(kinds['headline'])} headlines, which the `title` column holds." if kinds else "."))
     reasons = ", ".join(f"{code(k)} {fmt(v)}" for k, v in facts.canonical_reason.items()) or "none"
     s += [f"- Canonical record chosen by: {reasons}.", ""]
     if facts.reasons:

@@ -22,12 +22,13 @@ from dedup.release.describe import genre, languages
 from dedup.release.files import (RELEASE_FILES, TABLES, UNCHECKED, FileInfo, all_files, inspect_file, null_count,
                                  read_columns, readable)
 from dedup.run_report import RunReport
-from dedup.text.blocks import CROSS_SITE, site_rows
+from dedup.text.blocks import CROSS_SITE, SITE_ACTIONS, site_rows
+from dedup.text.cleaning import HEADLINE
 
 DATA_COLUMNS = ["doc_id", "domain", "published_at", "fetched_at", "n_chars", "licence_spdx", "licence_class",
                 "original_source", "canonical_reason", "cluster_size", "blocks_removed",
                 "boilerplate_chars_removed", "attribution_text", "dateline", "attribution_evidence", "language",
-                "page_type"]
+                "page_type", "removed_reasons"]
 TOP_DOMAINS = 10
 CREDIT_EXAMPLES = 5
 
@@ -81,6 +82,7 @@ class ReleaseFacts:
     chars: CharStats
     text_withheld: int  # documents published without their text
     blocks_removed: int
+    removed_kinds: Mapping[str, int]  # those blocks as 'site chrome', 'page chrome' and 'headline' (`removed_kinds`)
     boilerplate_chars_removed: int
     boilerplate_rows: int
     boilerplate_domains: int
@@ -219,6 +221,7 @@ def collect_facts(out: Path, name: str, version: str, url: str | None, run: RunR
                         min=_whole(nonnull_chars.min()), max=_whole(nonnull_chars.max())),
         text_withheld=sum(null_count(out / f.path, "text") for f in by_table["data"]),
         blocks_removed=int(data["blocks_removed"].sum() or 0),
+        removed_kinds=removed_kinds(data["removed_reasons"]),
         boilerplate_chars_removed=int(data["boilerplate_chars_removed"].sum() or 0),
         boilerplate_rows=site.height,
         # the cross-story rows' '*' is no domain (a crawl of 40 sites had chrome "on 41 domains")
@@ -236,3 +239,13 @@ def collect_facts(out: Path, name: str, version: str, url: str | None, run: RunR
         genre=genre(data),
         name_given=name_given,
     )
+
+
+def removed_kinds(reasons: pl.Series) -> dict[str, int]:
+    """The published documents' removed blocks (`removed_reasons`, one reason a block) by kind: site chrome
+    (the site passes), the headline (not lost: the `title` column holds it) and page chrome (the rest)."""
+    if not isinstance(reasons.dtype, pl.List):  # a release written before the column: no split to give
+        return {}
+    flat = reasons.explode().drop_nulls()
+    site, headline = int(flat.is_in(list(SITE_ACTIONS)).sum()), int((flat == HEADLINE).sum())
+    return {"site chrome": site, "page chrome": len(flat) - site - headline, "headline": headline}

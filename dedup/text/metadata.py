@@ -99,9 +99,9 @@ def page_metadata(html: str | None, url: str | None = None, blocks: list[str] | 
     blocks = list(blocks or [])
     if html:
         head = read_head(html)
-        # an embedded social post quotes someone else: no reader below sees it (offsets kept)
-        html, blocks = without_embedded_posts(html, head.end, blocks)
         body, scripts = scan_page(html, head.end, blocks, head.tag_starts)
+        if body.quotes:  # an embedded social post quotes someone else: no reader below sees it (offsets kept)
+            html, blocks = without_embedded_posts(html, body, blocks)
         md.jsonld = jsonld_from_bodies(scripts)
         ld = read_jsonld(md.jsonld)
     else:

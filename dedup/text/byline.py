@@ -200,11 +200,11 @@ _CLOCK_TIME = re.compile(r"\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?|uhr|h)?", re.I)
 _NUMERIC_DATE = re.compile(r"\d(?<![\w.].)\d{0,3}([./-])\d{1,2}\1\d{2,4}(?![\w.])")
 # the weekday before a removed date, with its 'on' ('Von Jane Doe am Samstag, 19. Oktober 2019 um 11:14 Uhr', 'by Jane
 # Doe on Friday, March 3, 2017'; read only on a line where a date was removed)
-_WEEKDAYS = (r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|montag|dienstag|mittwoch|donnerstag|freitag|"
+WEEKDAYS = (r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|montag|dienstag|mittwoch|donnerstag|freitag|"
              r"samstag|sonnabend|sonntag|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lunes|martes|miércoles|"
              r"jueves|viernes|sábado|domingo|lunedì|martedì|mercoledì|giovedì|venerdì|sabato|maandag|dinsdag|woensdag|"
              r"donderdag|vrijdag|zaterdag|zondag")
-_WEEKDAY_BEFORE_DATE = re.compile(r"\b(?:(?:on|am|le|el|il|op|em|at|um)\s+)?(?:" + _WEEKDAYS + r")\s*,?\s*\|", re.I)
+_WEEKDAY_BEFORE_DATE = re.compile(r"\b(?:(?:on|am|le|el|il|op|em|at|um)\s+)?(?:" + WEEKDAYS + r")\s*,?\s*\|", re.I)
 # a word left hanging by a removed date ('on', 'am', 'posted')
 _DANGLING = r"\b(?:on|am|le|el|il|op|em|at|um|posted|published|updated|aktualisiert|veröffentlicht)\s*(?:\||$)"
 _DANGLING_WORD = re.compile(_DANGLING, re.I)

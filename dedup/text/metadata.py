@@ -28,6 +28,7 @@ from dedup.text.byline import Byline, by_prefix_end, other_script_byline, parse_
 from dedup.text.dates import find_dates
 from dedup.text.markup import first_str, jsonld_from_bodies, tag_attributes
 from dedup.text.pagedates import comments_start, decide_dates
+from dedup.text.quotedposts import is_post_header, without_embedded_posts
 from dedup.text.jsonld import JsonLd, ld_entities, read_jsonld
 from dedup.text.normalise import (caseless_finder, caseless_prefix, clean_text, fold_text, without_userinfo,
                                   word_list)
@@ -99,6 +100,8 @@ def page_metadata(html: str | None, url: str | None = None, blocks: list[str] | 
     if html:
         head = read_head(html)
         body, scripts = scan_page(html, head.end, blocks, head.tag_starts)
+        if body.quotes:  # an embedded social post quotes someone else: no reader below sees it (offsets kept)
+            html, blocks = without_embedded_posts(html, body, blocks)
         md.jsonld = jsonld_from_bodies(scripts)
         ld = read_jsonld(md.jsonld)
     else:
@@ -406,7 +409,8 @@ def _byline_in_line(block: str, other_scripts: bool = False) -> str | None:
                     and len(rest.split()) <= 4:
                 return rest
         mid = _MID_BY.search(block)
-        if mid:  # 'Posted in News by jdoe on August 3, 2019': a meta line with a date
+        if mid and not is_post_header(block):  # 'Posted in News by jdoe on August 3, 2019': a meta line with a date
+            # (not an embedded post's 'A post shared by Jane Doe (@jdoe) on Feb 20, 2017' without its markup)
             return block[mid.end():]
         return None
     if len(block) > 80 or not _NAMES_JOINED.search(block):

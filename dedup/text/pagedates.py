@@ -19,6 +19,7 @@ from dedup.text.markup import first_str
 from dedup.text.normalise import caseless_finder, fold_text
 from dedup.text.pagescan import (MODIFIED_ROLE, PUBLISHED_TIME_ROLE, WINDOW_AFTER, WINDOW_BEFORE, Body, Head,
                                  date_mark, lines_below, read_headline_region)
+from dedup.text.quotedposts import is_post_header
 from dedup.text.scripts import CJK
 from dedup.text.wordcount import SPACELESS_COMMAS, spaceless_words, word_count
 
@@ -323,6 +324,8 @@ def decide_dates(html: str | None, head: Head, ld: JsonLd, body: Body, blocks: l
             "20" in opening or "19" in opening or (other_digits and _OTHER_YEARS.search(opening))) else []
         if not found and opening[:1] in _POST_HEADER_OPENINGS:
             found = _post_header_date(opening, day_first)
+        if found and is_post_header(opening):
+            found = []  # an embedded post's 'A post shared by Jane Doe (@jdoe) on Feb 20, 2017' without its markup
         for d in found:
             before = line[:d.start]
             # (the words before the date counted first: the words of the whole line only when there are several)
@@ -520,7 +523,7 @@ def _date_line_below(lines: Iterable[tuple[str, str]], day_first: bool, publishe
                 other_digits and _OTHER_YEARS.search(line))):
             for d in _find_dates(line, day_first, limit=1, other_digits=other_digits):
                 before = line[:d.start]
-                if in_sentence(before, line[d.end:]):
+                if in_sentence(before, line[d.end:]) or is_post_header(before):
                     continue
                 ev = _DateEvidence("date_line_below", line, d.at, d.day, BLOCK_LINE_POS + i, d.has_time)
                 if _MODIFIED_LABEL(before) if before.strip() else _MODIFIED_LINE(previous):

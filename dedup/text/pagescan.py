@@ -24,28 +24,27 @@ HEADLINE_REGION = (-3000, 40000)  # where a byline stands, relative to the headl
 
 _HEAD_END = re.compile(r"</[hH][eE][aA][dD]\s*>|<[bB][oO][dD][yY][\s>]")
 # character classes rather than re.I: `re` finds the '<' prefix fast and checks four characters
-# tag starts only, each tag's end found once with str.find: `<meta...([^>]*)>` rescans to the end
-# of the head from every '<meta' that has no '>' (quadratic: 300,000 characters of '<meta ' took
-# minutes)
+# tag starts only, each tag's end found once with str.find: `<meta...([^>]*)>` rescans to the end of the head from
+# every '<meta' that has no '>' (quadratic: 300,000 characters of '<meta ' took minutes)
 _META_START = re.compile(r"<[mM][eE][tT][aA](?=[\s>/])")
 _META_OR_HEAD_END = re.compile(r"<(?:[mM][eE][tT][aA](?=[\s>/])|/head)")
-# the same, where a tag of the common form ('<meta name="k" content="v" />': one key, a content, no '<' or
-# '>' in a value, no '&' in the key) is matched whole, its key and content taken from the match (most tags of
-# a head)
-# ... and a tag that states no key ('<meta charset="utf-8">', '<meta http-equiv="X-UA-Compatible" content="IE=edge">':
-# `_META_ATTR` finds no key in them, so `_read_meta` adds nothing; an http-equiv value holds no '=', which a key
-# read inside it would need) is matched whole too, and passed over; and the common form with its content first
-# ('<meta content="v" property="k">': the same key and content for `_META_ATTR`, which reads no value's inside)
+# the same, where a tag of the common form ('<meta name="k" content="v" />': one key, a content, no '<' or '>' in a
+# value, no '&' in the key) is matched whole, its key and content taken from the match (most tags of a head); and a
+# tag that states no key ('<meta charset="utf-8">', '<meta http-equiv="X-UA-Compatible" content="IE=edge">':
+# `_META_ATTR` finds no key in them, so `_read_meta` adds nothing; an http-equiv value holds no '=', which a key read
+# inside it would need) is matched whole too, and passed over; and the common form with its content first ('<meta
+# content="v" property="k">': the same key and content for `_META_ATTR`, which reads no value's inside)
 _PLAIN_META_OR_HEAD_END = re.compile(r'<(?:meta\s+(?:name|property|itemprop)="([^"<>&]*)"\s+content="([^"<>]*)"'
                                      r'\s*/?\s*>|(meta\s+(?:charset="[^"<>]*"|'
                                      r'http-equiv="[^"<>=]*"\s+content="[^"<>]*")\s*/?\s*>)|'
                                      r'meta\s+content="([^"<>]*)"\s+(?:name|property|itemprop)="([^"<>&]*)"'
                                      r'\s*/?\s*>|[mM][eE][tT][aA](?=[\s>/])|/head)')
-# ... and where the tags of the page scan (`_SCRIPT_H1_TIME`: <script>, <h1>, <time>) open in the head, so that
-# the page scan starts where the head ends instead of scanning the head a second time (a fifth of a page's
-# characters): their names alone are matched, in the same cases, with the same lookahead; no match of this
-# pattern holds a '<' but its first, so none hides another's start
-_HEAD_SCAN = re.compile(_PLAIN_META_OR_HEAD_END.pattern[:-1] + r"|(?:script|h1|time|SCRIPT|H1|TIME|Script)(?=[\s>/]))")
+# ... and where the tags of the page scan (`_SCRIPT_H1_TIME`: <script>, <h1>, <time>, <blockquote>) open in the head,
+# so that the page scan starts where the head ends instead of scanning the head a second time (a fifth of a page's
+# characters): their names alone are matched, in the same cases, with the same lookahead; no match of this pattern
+# holds a '<' but its first, so none hides another's start
+_HEAD_SCAN = re.compile(_PLAIN_META_OR_HEAD_END.pattern[:-1] + r"|(?:script|h1|time|SCRIPT|H1|TIME|Script|blockquote)"
+                        r"(?=[\s>/]))")
 _HTML_LANG = re.compile(r"<[hH][tT][mM][lL]\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})?)")
 # the attributes of a <meta> that are read: its key (property, name, itemprop) and content; one pattern
 # rather than every attribute parsed (`data-name=` is not `name=`); the lookahead (every character that
@@ -222,14 +221,13 @@ _TAG = re.compile(r"<[^>]*>")
 # --------------------------------------------------------------------------------------------------
 # the body: headline, author markup, <time>, dates near the headline
 
-# <script, <h1 or <time (character classes rather than re.I: `re` then scans for the '<' prefix fast)
-# the start tag is matched whole, up to its '>' (which stands at most TAG_GT_CHARS characters on, else the tag
-# is skipped with the TAG_GT_CHARS characters after its name, which hold no '>' and so no start tag, only more of
-# its own text: the pattern used to try each '<script' among them again, 2,000 characters each, and 8 MiB of
-# '<script ' took 24 s): its attributes come from the match, not from a search for the '>' and a slice
+# <script, <h1, <time or <blockquote (character classes rather than re.I: `re` then scans for the '<' prefix fast);
+# the start tag matched whole, up to its '>' at most TAG_GT_CHARS characters on (else skipped with the TAG_GT_CHARS
+# characters after its name, which hold no '>': the pattern used to try each '<script' among them again, 2,000
+# characters each, 24 s on 8 MiB of '<script '); its attributes come from the match, not from a search for the '>'
 TAG_GT_CHARS = 2000
-_SCRIPT_H1_TIME = re.compile(r"<(?:script|h1|time|SCRIPT|H1|TIME|Script)(?=[\s>/])(?:([^>]{0,%d})>|[^>]{%d})"
-                             % (TAG_GT_CHARS - 1, TAG_GT_CHARS))
+_SCRIPT_H1_TIME = re.compile(r"<(?:script|h1|time|SCRIPT|H1|TIME|Script|blockquote)(?=[\s>/])"
+                             r"(?:([^>]{0,%d})>|[^>]{%d})" % (TAG_GT_CHARS - 1, TAG_GT_CHARS))
 _SCRIPT_END = re.compile(r"</[sS][cC][rR][iI][pP][tT]\s*>")
 _H1_END = re.compile(r"</[hH]1\s*>")
 _TAG_TOKEN = re.compile(r"<(/?)([a-zA-Z][\w:-]*)([^>]*)>|<!--.*?-->|<[/!?][^>]*>", re.S)
@@ -516,10 +514,11 @@ class Body:
     date_marks: list[DateMark]                    # elements around the headline that hold a date
     anchor: tuple[int, int] | None                 # the headline's place (an <h1>, else the first block)
     region_read: bool = False                      # window and date_marks filled
+    quotes: list[int] = field(default_factory=list)  # where each <blockquote> opens (`quotedposts`)
 
 
 MAX_H1 = 4
-MAX_TIMES = 30
+MAX_TIMES, MAX_QUOTES = 30, 200
 TIME_TEXT_CHARS = 200  # a <time> without a datetime attribute: its text is read this far
 MAX_AUTHOR_MARKS = 60
 WINDOW_BEFORE, WINDOW_AFTER = 1500, 3000  # around the headline: where its byline and date lines stand
@@ -534,8 +533,8 @@ _AUTHOR_HREF = re.compile(r"/(?:author|authors|autor|autoren|auteur|auteurs|auto
 
 def scan_page(html: str, head_end: int, blocks: list[str],
               tag_starts: list[int] | None = None) -> tuple[Body, list[str]]:
-    """One pass over the page for the tags read whole: JSON-LD scripts (their bodies returned), and in
-    the body the <h1>s and <time>s (one scan: each scan of a whole page costs ~70 µs).
+    """One pass over the page for the tags read whole: JSON-LD scripts (their bodies returned), and in the body
+    the <h1>s, <time>s and where <blockquote>s open (one scan: each scan of a whole page costs ~70 µs).
 
     `tag_starts` (`Head.tag_starts`): every place before `head_end` where `_SCRIPT_H1_TIME` may match, as the
     head scan found them; the pattern is then tried at those places and the page scanned from `head_end`
@@ -546,6 +545,7 @@ def scan_page(html: str, head_end: int, blocks: list[str],
     at the script's end tag), so they are skipped alike."""
     h1: list[tuple[int, int, str]] = []
     times: list[tuple[int, dict[str, str], str]] = []
+    quotes: list[int] = []
     scripts: list[str] = []
     pos = 0
     # finditer rather than a search from each tag's end: each match is a whole start tag (no '>' before
@@ -577,6 +577,8 @@ def scan_page(html: str, head_end: int, blocks: list[str],
                     break
         elif start < head_end:
             continue
+        elif kind == "b":
+            quotes += [start] if len(quotes) < MAX_QUOTES else []
         elif kind in "hH":
             if len(h1) < MAX_H1:
                 h1.append(_h1_entry(html, start, gt))
@@ -584,7 +586,7 @@ def scan_page(html: str, head_end: int, blocks: list[str],
             times.append(_time_entry(html, start, m[1], gt))
     anchor = next(((s, e) for s, e, t in h1 if t), None) or _block_anchor(html, head_end, blocks) \
         or _h2_anchor(html, head_end)
-    return Body(h1, times, [], [], [], anchor), scripts
+    return Body(h1, times, [], [], [], anchor, quotes=quotes), scripts
 
 
 def _read_jsonld_script(html: str, gt: int, scripts: list[str]) -> int:

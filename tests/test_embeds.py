@@ -107,3 +107,9 @@ def test_a_short_line_is_a_posts_only_where_the_post_goes_on():
     assert _post_line(fold_text("we're. on. it."), posts, read)
     assert not _post_line(fold_text("+1"), posts, read)
     assert _post_line(fold_text("#Browns Greedy Williams has been solid in run support"), posts, read)
+
+
+def test_the_embeds_put_back_are_posts_kept_out_of_the_metadata():
+    # one list per purpose, but a post whose text is put back is always one whose names and dates are not the page's
+    from dedup.text import embeds, quotedposts
+    assert set(embeds.EMBED_CLASSES) <= quotedposts.EMBED_CLASSES

@@ -18,6 +18,9 @@ from dedup.text.blockmodel import TooManyLines, whole_page_lines
 from dedup.text.cleaning import LineChoice, guard_reason
 from dedup.text.normalise import fold_text
 
+# the embeds whose text is put back: of the networks' embed classes (`quotedposts.EMBED_CLASSES`, which keeps every
+# embedded post out of the metadata), the two measured in round 21; others (TikTok, Facebook) have no text to read
+# in the corpora
 EMBED_CLASSES = ("twitter-tweet", "instagram-media")
 # a line of the page is a post's when its letters and digits are found in the post and this long; a shorter line
 # only as a whole post or as the part that follows the post's lines met so far: a short part anywhere ("+1", "So",

@@ -23,7 +23,8 @@ from dedup.text.markup import tag_attributes
 from dedup.text.normalise import caseless_finder
 from dedup.text.pagescan import Body
 
-# the classes the networks' embed code gives the post's blockquote (or the element right around it)
+# the classes the networks' embed code gives the post's blockquote (or the element right around it); `embeds` puts
+# the text of two of them back into the kept text
 EMBED_CLASSES = frozenset(("twitter-tweet", "twitter-video", "instagram-media", "tiktok-embed", "fb-post",
                            "fb-video", "fb-comment-embed", "fb-xfbml-parse-ignore"))
 # the post's address as the blockquote's source

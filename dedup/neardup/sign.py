@@ -24,9 +24,9 @@ from dedup import spill
 from dedup.neardup.minhash import MinHasher, band_keys
 from dedup.neardup.passages import EMPTY, Passages, is_status_page, passages, site_key
 from dedup.neardup.store import sig_table
-from dedup.text.blocks import final_blocks
+from dedup.text.blocks import blocks_hash, final_blocks
 from dedup.text.language import identify_each, shingle_unit, unit_language
-from dedup.text.normalise import fold_text, join_blocks, text_hash
+from dedup.text.normalise import fold_text, join_blocks
 from dedup.schema import frame
 
 if TYPE_CHECKING:
@@ -95,8 +95,9 @@ def sign_rows(part: Path, params: HasherParams, chrome: dict[str, set[int]], wit
             texts.append(join_blocks(kept))
             signed.append(signed_text(title, texts[-1], kept[0] if kept else None))
             if with_hashes:
-                # the within-page text's hash stands when the site pass removed nothing
-                hashes.append(own_hash if not removed else text_hash(texts[-1]))
+                # the within-page text's hash stands when the site pass removed nothing; else the kept
+                # blocks' (`text_hash` of the text, from each block's normalised text, remembered)
+                hashes.append(own_hash if not removed else blocks_hash(kept))
                 found.append(passages(kept))
                 status.append(is_status_page(title, kept, found[-1].total_words, html_title))
                 sites.append(site_key(domain))

@@ -133,6 +133,13 @@ def _normalised(block: str) -> str:
     return normalise_text(block)
 
 
+def blocks_hash(blocks: list[str]) -> str:
+    """`text_hash(join_blocks(blocks))` from each block's `normalise_text`, remembered per block (`norms_hash`:
+    the same digest). The signing pass hashes a text the site pass changed: its blocks are the ingest's, and
+    the copies of a story share most of them, so most blocks are normalised once."""
+    return norms_hash([_normalised(b) for b in blocks])
+
+
 @memo(BLOCK_MEMO)
 def _block_facts(block: str, norm: str) -> tuple[str, tuple[str, ...] | None, frozenset[str] | None,
                                                   BlockVerdict | None, BlockVerdict]:

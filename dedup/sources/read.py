@@ -25,7 +25,8 @@ from dedup.sources.http import agreed_length, looks_like_html, media_type
 from dedup.sources.jsonl import jsonl_pieces
 from dedup.sources.segments import JOINED, join_segments
 from dedup.sources.streams import iter_lines
-from dedup.text.normalise import bom_encoding, unmarked_wide, without_lone_surrogates, without_userinfo
+from dedup.text.normalise import (bom_encoding, unmarked_wide, wide_by_script, without_lone_surrogates,
+                                  without_userinfo)
 
 BATCH_ROWS = 512
 BATCH_BYTES = 64 * 1024 * 1024
@@ -418,12 +419,16 @@ def _decode_text(payload: bytes, charset: str | None) -> str:
     marked = bom_encoding(payload) or (unmarked_wide(payload), 0)
     if marked[0] is not None:
         return valid_str(payload[marked[1]:].decode(marked[0], errors="replace")) or ""
-    if charset and _known_codec(charset):
+    if charset and _known_codec(charset) and codecs.lookup(charset).name != "utf-8":
         try:
             return valid_str(payload.decode(charset, errors="replace")) or ""
         except (UnicodeError, LookupError, ValueError, TypeError):
             pass
-    return payload.decode("utf-8", errors="replace")
+    try:
+        return payload.decode("utf-8")
+    except UnicodeDecodeError:   # no UTF-8: UTF-16 text of a script without spaces (CJK) holds no NUL (round 10)
+        encoding = wide_by_script(payload)
+    return payload.decode(encoding or "utf-8", errors="replace")
 
 
 def _wide_str(text: str) -> str:

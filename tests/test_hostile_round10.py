@@ -1,0 +1,72 @@
+"""Hostile input, round 10: UTF-16/32 text of other scripts without a byte order mark, segmented records across
+the files of a crawl, and the other leftovers of round 9."""
+from __future__ import annotations
+
+import pytest
+from test_hostile_builds import ingested, warc_response
+
+from dedup.sources.inputs import detect_format
+from dedup.sources.read import _decode_text
+
+# running text of several scripts, each about 1 KiB or more once encoded (the detector reads the first 1 KiB)
+SCRIPTS = {
+    "russian": ("Городской совет собрался во вторник и решил отремонтировать северный причал до зимних штормов. "
+                "Владельцы кафе на набережной попросили принять решение до начала летнего сезона, потому что "
+                "ремонт закроет половину прогулочной зоны. Инженеры обещали закончить работы за шесть недель. ") * 3,
+    "arabic": ("اجتمع مجلس المدينة يوم الثلاثاء وقرر إصلاح الرصيف الشمالي قبل عواصف الشتاء. وطلب أصحاب المقاهي "
+               "على الواجهة البحرية اتخاذ القرار قبل بداية موسم الصيف، لأن الإصلاح سيغلق نصف منطقة التنزه. ") * 3,
+    "chinese": ("市议会星期二开会，决定在冬季风暴到来之前修复北码头。海滨咖啡馆的老板们要求在夏季开始之前作出决定，"
+                "因为维修工程将关闭一半的步行区。工程师们承诺在六个星期内完成工作，并且每天公布进度。") * 4,
+    "japanese": ("市議会は火曜日に会合を開き、冬の嵐が来る前に北側の桟橋を修理することを決めました。海岸のカフェの"
+                 "経営者たちは、工事で遊歩道の半分が閉鎖されるため、夏のシーズンが始まる前に決定するよう求めました。") * 4,
+    "greek": ("Το δημοτικό συμβούλιο συνεδρίασε την Τρίτη και αποφάσισε να επισκευάσει τη βόρεια προβλήτα πριν "
+              "από τις χειμερινές καταιγίδες. Οι ιδιοκτήτες καφέ ζήτησαν απόφαση πριν από το καλοκαίρι. ") * 3,
+    "korean": ("시의회는 화요일에 회의를 열고 겨울 폭풍이 오기 전에 북쪽 부두를 수리하기로 결정했습니다. 해안의 카페 "
+               "주인들은 공사로 산책로의 절반이 닫히기 때문에 여름 시즌이 시작되기 전에 결정해 달라고 요청했습니다. ") * 4,
+}
+
+
+@pytest.mark.parametrize("script", sorted(SCRIPTS))
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"])
+@pytest.mark.parametrize("declared", [None, "utf-8"])
+def test_wide_text_of_other_scripts_without_a_mark_is_read(script: str, encoding: str, declared: str | None) -> None:
+    """Round 8 read UTF-16/32 text without a byte order mark only when half of its characters were ASCII: Russian,
+    Arabic, Chinese... in UTF-16 were published as their code units read as UTF-8 (`\\x1f\\x04@\\x04...`, or
+    replacement characters). Such text is read as what it is when its units hold text of one script."""
+    text = SCRIPTS[script]
+    assert _decode_text(text.encode(encoding), declared) == text
+
+
+@pytest.mark.parametrize("script, codec", [("chinese", "gbk"), ("chinese", "gb18030"), ("japanese", "shift_jis"),
+                                           ("japanese", "euc_jp"), ("korean", "euc_kr"), ("russian", "cp1251"),
+                                           ("russian", "koi8_r"), ("greek", "iso8859_7"), ("arabic", "cp1256")])
+def test_legacy_encodings_are_not_taken_for_wide_text(script: str, codec: str) -> None:
+    """The bytes of a legacy 8-bit or double-byte encoding are no UTF-16: declared, they are read by their
+    charset as before; undeclared, as UTF-8 with replacement characters as before (no reading of units)."""
+    data = SCRIPTS[script].encode(codec)
+    assert _decode_text(data, codec) == SCRIPTS[script]
+    assert _decode_text(data, None) == data.decode("utf-8", errors="replace")
+
+
+def test_binary_and_utf8_stay_as_they_were() -> None:
+    noise = bytes((n * 2654435761 >> 13) & 0xFF for n in range(4000))
+    assert _decode_text(noise, None) == noise.decode("utf-8", errors="replace")
+    for text in SCRIPTS.values():
+        assert _decode_text(text.encode(), None) == text
+        assert _decode_text(text.encode(), "utf-8") == text
+
+
+def test_wide_text_records_of_other_scripts_give_the_blocks_of_their_utf8(tmp_path) -> None:
+    """Through the reader and the extraction: a WARC text/plain record in UTF-16 (no mark) of Russian or Chinese
+    gives the blocks its UTF-8 gives."""
+    records = []
+    for n, script in enumerate(("russian", "chinese")):
+        text = SCRIPTS[script].replace("。", "。\n\n", 1).replace(". ", ".\n\n", 1)
+        records.append(warc_response(f"<urn:uuid:u{n}>", f"https://u.test/{n}", text.encode(), "text/plain"))
+        records.append(warc_response(f"<urn:uuid:w{n}>", f"https://w.test/{n}", text.encode("utf-16-le"),
+                                     "text/plain"))
+    (tmp_path / "t.warc").write_bytes(b"".join(records))
+    out = ingested(tmp_path / "t.warc", detect_format(tmp_path / "t.warc"), tmp_path)
+    assert [r["reject_reason"] for r in out] == [None] * 4
+    assert out[0]["blocks"] and out[1]["blocks"] == out[0]["blocks"]
+    assert out[2]["blocks"] and out[3]["blocks"] == out[2]["blocks"]

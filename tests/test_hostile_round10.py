@@ -70,3 +70,37 @@ def test_wide_text_records_of_other_scripts_give_the_blocks_of_their_utf8(tmp_pa
     assert [r["reject_reason"] for r in out] == [None] * 4
     assert out[0]["blocks"] and out[1]["blocks"] == out[0]["blocks"]
     assert out[2]["blocks"] and out[3]["blocks"] == out[2]["blocks"]
+
+
+def test_a_record_segmented_across_two_files_is_two_rejects_that_say_how_to_join_it(tmp_path) -> None:
+    """Each file is read on its own (one `docs` part, in any worker, `source_offset` within it), so a record whose
+    segments go on in the crawl's next file is not joined (decided in round 10: the build would have to read files
+    in pairs, across workers). Both halves say so and how to read it: the files joined with `cat`,
+    which the reader joins whole (per-record gzip members concatenated stay a valid `.warc.gz`)."""
+    import gzip
+    import json
+
+    import pyarrow.parquet as pq
+    from test_hostile_round4 import rows
+    from test_hostile_round8 import RECORDS, segmented
+
+    from dedup.config import BuildConfig
+    from dedup.pipeline import build
+    crawl = tmp_path / "crawl"
+    crawl.mkdir()
+    first, rest = segmented(7, 3, keep={1, 2}), segmented(7, 3, keep={3})
+    (crawl / "x-00000.warc.gz").write_bytes(b"".join(gzip.compress(r) for r in (RECORDS[0], first)))
+    (crawl / "x-00001.warc.gz").write_bytes(b"".join(gzip.compress(r) for r in (rest, RECORDS[1])))
+    build([str(crawl)], tmp_path / "out", BuildConfig(), workers=1)
+    run = json.loads((tmp_path / "out" / "run.json").read_text())
+    assert run["counts"]["accounting_ok"] is True
+    assert run["rejects_by_reason"] == {"orphan_segment": 1, "truncated_record": 1}
+    details = {r["reason"]: r["detail"] for r in pq.read_table(tmp_path / "out" / "rejects").to_pylist()}
+    assert "the file ends before segment 3" in details["truncated_record"]
+    assert "next file" in details["truncated_record"] and "cat " in details["truncated_record"]
+    assert "earlier file" in details["orphan_segment"] and "cat " in details["orphan_segment"]
+    joined = tmp_path / "joined.warc.gz"
+    joined.write_bytes((crawl / "x-00000.warc.gz").read_bytes() + (crawl / "x-00001.warc.gz").read_bytes())
+    out = rows(joined)
+    assert [(r["doc_id"], r["reject_reason"]) for r in out] == [
+        ("<urn:uuid:s0>", None), ("<urn:uuid:seg7>", None), ("<urn:uuid:s1>", None)]

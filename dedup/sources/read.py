@@ -383,7 +383,8 @@ def _classify_warc_record(rec: warc.RawRecord, row: dict) -> tuple[str | None, s
         return "orphan_segment", (
             f"segment {rec.headers.get('warc-segment-number', '?')[:20]} of the record "
             f"{rec.headers.get('warc-segment-origin-id', '?')[:200]}, whose earlier segments are not before it in "
-            "this file (dedup joins the segments of a record within one file: join the file's parts with `cat`)")
+            "this file: they are lost, or in an earlier file of the crawl (dedup joins the segments of a record "
+            "within one file: join the files with `cat a.warc.gz b.warc.gz > ab.warc.gz` and read them as one)")
     media: str | None
     charset: str | None
     if rtype == "conversion":

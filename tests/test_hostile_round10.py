@@ -104,3 +104,42 @@ def test_a_record_segmented_across_two_files_is_two_rejects_that_say_how_to_join
     out = rows(joined)
     assert [(r["doc_id"], r["reject_reason"]) for r in out] == [
         ("<urn:uuid:s0>", None), ("<urn:uuid:seg7>", None), ("<urn:uuid:s1>", None)]
+
+
+def test_crawls_whose_files_share_names_are_rehydrated_together(tmp_path) -> None:
+    """Two crawls with files of the same name (a/x.warc.gz, b/x.warc.gz), built from their common folder, and a
+    release built on a previous one whose crawl named its file the same: `rehydrate --crawl a --crawl b` stopped
+    with "two inputs share the name" (and a copy of both folders elsewhere restored nothing: the base name
+    matched two files). Every file a record's name may be is tried, the record's id at its offset telling them
+    apart."""
+    import shutil
+
+    import polars as pl
+
+    from dedup.config import BuildConfig
+    from dedup.pipeline import build
+    from dedup.rehydrate import rehydrate
+    from dedup.release.package import package
+    from test_rehydrate import SAMPLE
+    classes = ("open", "nc", "nd", "all-rights-reserved", "noassertion")
+    parent = tmp_path / "crawls"
+    for sub, name in (("a", "sample-00000.warc.gz"), ("b", "sample-00001.warc.gz")):
+        (parent / sub).mkdir(parents=True)
+        shutil.copy(SAMPLE / name, parent / sub / "x.warc.gz")
+    out = tmp_path / "out"
+    build([str(parent)], out, BuildConfig(withhold_text=classes), workers=1)
+    moved = tmp_path / "moved"
+    shutil.copytree(parent, moved / "elsewhere")
+    for n, crawl in enumerate(([str(parent)], [str(parent / "a"), str(parent / "b")],
+                               [str(moved / "elsewhere" / "a"), str(moved / "elsewhere" / "b")])):
+        report = rehydrate(out, crawl, tmp_path / f"r{n}")
+        assert report.not_restored == {} and report.restored == report.withheld > 20, (crawl, report)
+    # a release on a previous one: both crawls' files are x.warc.gz, given as two folders
+    first, second = tmp_path / "first", tmp_path / "second"
+    build([str(parent / "a")], first, BuildConfig(withhold_text=classes), workers=1)
+    package(first, name="sample")
+    build([str(parent / "b")], second, BuildConfig(withhold_text=classes), workers=1, previous=first)
+    rows = pl.read_parquet(sorted((second / "data").rglob("*.parquet")))
+    assert rows["source_file"].unique().to_list() == ["x.warc.gz"]
+    report = rehydrate(second, [str(parent / "a"), str(parent / "b")], tmp_path / "r-previous")
+    assert report.not_restored == {} and report.restored == report.withheld == rows.height

@@ -143,3 +143,52 @@ def test_crawls_whose_files_share_names_are_rehydrated_together(tmp_path) -> Non
     assert rows["source_file"].unique().to_list() == ["x.warc.gz"]
     report = rehydrate(second, [str(parent / "a"), str(parent / "b")], tmp_path / "r-previous")
     assert report.not_restored == {} and report.restored == report.withheld == rows.height
+
+
+def test_a_file_whose_name_lies_about_its_format_is_read_as_what_it_holds(tmp_path) -> None:
+    """Names of JSONL and Parquet files were trusted: a Parquet file named `.jsonl` was a `bad_json` reject, a WARC
+    named `.jsonl.gz` a `bad_json` per line, JSON Lines named `.parquet` one `unknown_format` reject (and a
+    `.warc.gz` holding JSON Lines one too): their records were lost. The content tells the format now, as it
+    already did for the WARC family and for compression (a `.warc.gz` that is zstd)."""
+    import gzip
+    import json
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    from test_hostile_builds import html_page
+
+    from dedup.sources.inputs import expand_inputs
+    pages = [html_page(f"Liar {n}", n) for n in range(2)]
+    lines = "".join(json.dumps({"id": f"j{n}", "url": f"https://j.test/{n}", "html": p}) + "\n"
+                    for n, p in enumerate(pages)).encode()
+    warc_bytes = b"".join(warc_response(f"<urn:uuid:w{n}>", f"https://w.test/{n}", p.encode())
+                          for n, p in enumerate(pages))
+    honest = tmp_path / "honest"
+    honest.mkdir()
+    pq.write_table(pa.table({"id": ["p0", "p1"], "url": ["https://p.test/0", "https://p.test/1"], "html": pages}),
+                   honest / "x.parquet")
+    (honest / "x.jsonl").write_bytes(lines)
+    (honest / "x.warc").write_bytes(warc_bytes)
+    liars = tmp_path / "liars"
+    liars.mkdir()
+    cases = {"parquet-as.jsonl": ("x.parquet", (honest / "x.parquet").read_bytes()),
+             "parquet-as.jsonl.gz": ("x.parquet", (honest / "x.parquet").read_bytes()),
+             "warc-as.jsonl.gz": ("x.warc", gzip.compress(warc_bytes)),
+             "warc-as.jsonl": ("x.warc", warc_bytes),
+             "jsonl-as.parquet": ("x.jsonl", lines),
+             "jsonlgz-as.parquet": ("x.jsonl", gzip.compress(lines)),
+             "warc-as.parquet": ("x.warc", warc_bytes),
+             "jsonl-as.warc.gz": ("x.jsonl", gzip.compress(lines)),
+             "jsonl-as.warc": ("x.jsonl", lines)}
+    for name, (_, data) in cases.items():
+        (liars / name).write_bytes(data)
+    expect = {}
+    for name in ("x.parquet", "x.jsonl", "x.warc"):
+        expect[name] = [(r["doc_id"], r["reject_reason"], r["blocks"])
+                        for r in ingested(honest / name, detect_format(honest / name), tmp_path)]
+    listed = {f.name: f for f in expand_inputs([str(liars)])}
+    assert sorted(listed) == sorted(cases)
+    for name, (truth, _) in cases.items():
+        got = [(r["doc_id"], r["reject_reason"], r["blocks"])
+               for r in ingested(liars / name, listed[name].format, tmp_path)]
+        assert got == expect[truth], name

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from dedup.errors import InputError
 from dedup.run_report import FileNotRead
-from dedup.sources import storage, warc
+from dedup.sources import storage, streams, warc
 from dedup.sources.streams import wide_encoding
 
 
@@ -41,15 +41,45 @@ def detect_format(path: Path | str) -> str:
     file is JSON Lines when its first line is a record (`json_lines_of_records`)."""
     name = storage.basename(path).lower()
     if name.endswith(_JSONL_NAMES):
-        return "jsonl"
+        return _by_content(path, "jsonl")
     if name.endswith(".parquet"):
-        return "parquet"
+        return _by_content(path, "parquet")
     if name.endswith(".json"):
         return "jsonl" if json_lines_of_records(path) else "unknown"
     kind = warc.sniff_container(path)
     if kind in ("warc", "arc"):
         return "warc"
-    return "unknown"
+    return _by_content(path, "unknown") if looks_like_crawl_name(name) else "unknown"
+
+
+def _by_content(path: Path | str, named: str) -> str:
+    """The format a file named as `named` (jsonl, parquet; 'unknown': a crawl name whose content is no WARC)
+    holds when its content is another one dedup reads: Parquet (`PAR1` first), WARC/ARC (`sniff_container`),
+    JSON Lines (the first decompressed line starts as a record does). Until round 10 a Parquet file named
+    `.jsonl` was a `bad_json` reject, a WARC named `.jsonl.gz` a `bad_json` per line, JSON Lines named
+    `.parquet` or `.warc.gz` one `unknown_format` reject: their records were lost. `named` otherwise (an
+    empty or unreadable file too): its reader reports what is wrong."""
+    head = storage.head(path, 4)
+    if not head:
+        return named
+    if head == b"PAR1":
+        return "parquet"
+    if named != "warc" and warc.sniff_container(path) in ("warc", "arc"):
+        return "warc"
+    if named != "jsonl" and _record_first(path):
+        return "jsonl"
+    return named
+
+
+def _record_first(path: Path | str) -> bool:
+    """Does the file's first line, decompressed, start as a JSON record (`{` and one of a record's keys)?"""
+    try:
+        first = next(streams.decompressed_chunks(path), b"")   # the generator, dropped, closes its file
+    except Exception:   # damaged or unread compression: not told by its content; its reader says what it is
+        return False
+    if first.startswith(b"\xef\xbb\xbf"):
+        first = first[3:]
+    return bool(_RECORD_START.match(first[:_SNIFF_JSON]))
 
 
 _SNIFF_JSON = 8 * 1024 * 1024

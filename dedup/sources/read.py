@@ -25,8 +25,7 @@ from dedup.sources.http import agreed_length, looks_like_html, media_type
 from dedup.sources.jsonl import jsonl_pieces
 from dedup.sources.segments import JOINED, join_segments
 from dedup.sources.streams import iter_lines
-from dedup.text.normalise import (bom_encoding, unmarked_wide, wide_by_script, without_lone_surrogates,
-                                  without_userinfo)
+from dedup.text.normalise import bom_encoding, unmarked_wide, wide_by_script, without_lone_surrogates, without_userinfo
 
 BATCH_ROWS = 512
 BATCH_BYTES = 64 * 1024 * 1024
@@ -382,9 +381,9 @@ def _classify_warc_record(rec: warc.RawRecord, row: dict) -> tuple[str | None, s
     if rtype == "continuation":
         return "orphan_segment", (
             f"segment {rec.headers.get('warc-segment-number', '?')[:20]} of the record "
-            f"{rec.headers.get('warc-segment-origin-id', '?')[:200]}, whose earlier segments are not before it in "
-            "this file: they are lost, or in an earlier file of the crawl (dedup joins the segments of a record "
-            "within one file: join the files with `cat a.warc.gz b.warc.gz > ab.warc.gz` and read them as one)")
+            f"{rec.headers.get('warc-segment-origin-id', '?')[:200]}, whose earlier segments are not before it in this "
+            "file: lost, or in an earlier file of the crawl (dedup joins a record's segments within one file: join "
+            "the files with `cat a.warc.gz b.warc.gz > ab.warc.gz` and read them as one)")
     media: str | None
     charset: str | None
     if rtype == "conversion":
@@ -425,11 +424,10 @@ def _decode_text(payload: bytes, charset: str | None) -> str:
             return valid_str(payload.decode(charset, errors="replace")) or ""
         except (UnicodeError, LookupError, ValueError, TypeError):
             pass
-    try:
+    try:   # no UTF-8: it may be UTF-16 text of a script without spaces (CJK), which holds no NUL (round 10)
         return payload.decode("utf-8")
-    except UnicodeDecodeError:   # no UTF-8: UTF-16 text of a script without spaces (CJK) holds no NUL (round 10)
-        encoding = wide_by_script(payload)
-    return payload.decode(encoding or "utf-8", errors="replace")
+    except UnicodeDecodeError:
+        return payload.decode(wide_by_script(payload) or "utf-8", errors="replace")
 
 
 def _wide_str(text: str) -> str:

@@ -192,3 +192,32 @@ def test_a_file_whose_name_lies_about_its_format_is_read_as_what_it_holds(tmp_pa
         got = [(r["doc_id"], r["reject_reason"], r["blocks"])
                for r in ingested(liars / name, listed[name].format, tmp_path)]
         assert got == expect[truth], name
+
+
+def test_a_record_length_past_the_end_of_its_file_is_counted_when_its_http_body_is_whole(tmp_path) -> None:
+    """A record whose Content-Length runs past the end of its file but whose HTTP body is whole by its own
+    Content-Length is kept (an ARC quirk after line-end conversion): it was kept without a word; it is counted in
+    run.json's `tolerated` (`record_length_past_end`) now. A body the end cut is a `truncated_record` as before."""
+    import gzip
+    import json
+
+    from test_hostile_builds import html_page
+
+    from dedup.config import BuildConfig
+    from dedup.pipeline import build
+    crawl = tmp_path / "crawl"
+    crawl.mkdir()
+    whole = warc_response("<urn:uuid:l0>", "https://l.test/0", html_page("Length 0", 0).encode())
+    last = warc_response("<urn:uuid:l1>", "https://l.test/1", html_page("Length 1", 1).encode())
+    head, sep, rest = last.partition(b"\r\n\r\n")
+    length = head.split(b"Content-Length: ")[-1]
+    lying = head.replace(b"Content-Length: " + length, b"Content-Length: " + str(int(length) + 5000).encode())
+    (crawl / "a.warc").write_bytes(whole + lying + sep + rest)
+    (crawl / "b.warc.gz").write_bytes(gzip.compress(whole.replace(b"l0", b"m0")) + gzip.compress(
+        lying.replace(b"l1", b"m1") + sep + rest))
+    (crawl / "c.warc").write_bytes(whole.replace(b"l0", b"n0") + lying.replace(b"l1", b"n1") + sep + rest[:-300])
+    build([str(crawl)], tmp_path / "out", BuildConfig(), workers=1)
+    run = json.loads((tmp_path / "out" / "run.json").read_text())
+    assert run["counts"]["accounting_ok"] is True
+    assert run["tolerated"] == {"record_length_past_end": 2}
+    assert run["rejects_by_reason"] == {"truncated_record": 1}

@@ -21,7 +21,7 @@ import pyarrow.parquet as pq
 from dedup.schema import schema
 from dedup.sources import storage, warc
 from dedup.sources.inputs import InputFile
-from dedup.sources.http import agreed_length, looks_like_html, media_type
+from dedup.sources.http import LENGTH_PAST_END, agreed_length, looks_like_html, media_type
 from dedup.sources.jsonl import jsonl_pieces
 from dedup.sources.segments import JOINED, join_segments
 from dedup.sources.streams import iter_lines
@@ -338,7 +338,7 @@ def _warc_row(rec: warc.RawRecord, source_name: str, stats: Counter) -> dict[str
         reason, detail = "bad_warc_header", unparsed
     elif reason is None and unparsed is not None:
         stats["tolerated.warc_header_line_without_colon"] += 1
-    if reason is None and rec.detail.startswith(warc.SPANS):   # read across gzip members / zstd frames
+    if reason is None and rec.detail.startswith((warc.SPANS, LENGTH_PAST_END)):   # across members; length past end
         stats["tolerated." + rec.detail.split(":", 1)[0]] += 1
     if reason:
         row["reject_reason"], row["reject_detail"] = reason, detail

@@ -81,8 +81,8 @@ class RawRecord:
     warc-date as ISO 8601, content-type, content-length; never warc-record-id). The WARC header lines
     without a colon are under `UNPARSED` (LF-joined), when there are any: `dedup.sources.read` rejects
     the record when one of them held a field it needs, else counts it as tolerated.
-    `detail` explains `error`; on a record accepted despite a quirk (`SPANS`; an ARC length running past the end
-    of the file while the HTTP body is complete) it holds a note and `error` is None.
+    `detail` explains `error`; on a record accepted despite a quirk (`SPANS`; `http.LENGTH_PAST_END`: a length running
+    past the end of the file while the HTTP body is complete, an ARC quirk) it holds a note and `error` is None.
     """
 
     offset: int

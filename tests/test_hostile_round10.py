@@ -6,7 +6,7 @@ import pytest
 from test_hostile_builds import ingested, warc_response
 
 from dedup.sources.inputs import detect_format
-from dedup.sources.read import _decode_text
+from dedup.sources.textbytes import decode_text as _decode_text
 
 # running text of several scripts, each about 1 KiB or more once encoded (the detector reads the first 1 KiB)
 SCRIPTS = {
@@ -221,3 +221,37 @@ def test_a_record_length_past_the_end_of_its_file_is_counted_when_its_http_body_
     assert run["counts"]["accounting_ok"] is True
     assert run["tolerated"] == {"record_length_past_end": 2}
     assert run["rejects_by_reason"] == {"truncated_record": 1}
+
+
+def test_a_warc_field_given_twice_is_its_value_when_the_copies_agree_and_a_reject_when_type_or_url_differ(
+        tmp_path) -> None:
+    """The header parser joined a field given twice with ', ' (as HTTP does): a WARC-Target-URI given twice was
+    published as the URL `https://a.test/1,%20https://a.test/1`, a WARC-Date given twice lost the fetch time,
+    and two different WARC-Types (`response, request`) or URLs were read in silence. Copies that agree are that
+    value now (as WARC-Record-ID and Content-Length already were); two different URLs or types are a
+    `bad_warc_header` reject that names them; two different dates leave the fetch time unknown (counted)."""
+    from collections import Counter
+
+    from test_hostile_builds import html_page
+    from test_hostile_round4 import rows
+    records = []
+    cases = [("WARC-Target-URI: https://a.test/{n}\r\n", None), ("WARC-Target-URI: https://b.test/{n}\r\n",
+                                                                   "WARC-Target-URI given more than once"),
+             ("WARC-Type: response\r\n", None), ("WARC-Type: request\r\n", "WARC-Type given more than once"),
+             ("WARC-Date: 2024-01-02T03:04:05Z\r\n", None), ("WARC-Date: 2025-01-02T03:04:05Z\r\n", None)]
+    for n, (extra, _) in enumerate(cases):
+        rec = warc_response(f"<urn:uuid:f{n}>", f"https://a.test/{n}", html_page(f"Fields {n}", n).encode())
+        records.append(rec.replace(b"WARC-Date:", extra.format(n=n).encode() + b"WARC-Date:", 1))
+    path = tmp_path / "fields.warc"
+    path.write_bytes(b"".join(records))
+    stats: Counter = Counter()
+    out = rows(path, stats)
+    assert [r["doc_id"] for r in out] == [f"<urn:uuid:f{n}>" for n in range(len(cases))]
+    for row, (_, words) in zip(out, cases):
+        if words is None:
+            assert row["reject_reason"] is None, row
+        else:
+            assert row["reject_reason"] == "bad_warc_header" and words in row["reject_detail"], row
+    assert out[0]["url"] == "https://a.test/0"
+    assert out[4]["fetched_at"] is not None and out[5]["fetched_at"] is None
+    assert stats["fetched_at.unreadable"] == 1

@@ -7,7 +7,6 @@ are counted in `stats`, not emitted.
 
 from __future__ import annotations
 
-import codecs
 import hashlib
 import re
 from collections import Counter
@@ -21,11 +20,12 @@ import pyarrow.parquet as pq
 from dedup.schema import schema
 from dedup.sources import storage, warc
 from dedup.sources.inputs import InputFile
-from dedup.sources.http import LENGTH_PAST_END, agreed_length, looks_like_html, media_type
+from dedup.sources.http import LENGTH_PAST_END, REPEATED, agreed_length, looks_like_html, media_type
 from dedup.sources.jsonl import jsonl_pieces
 from dedup.sources.segments import JOINED, join_segments
 from dedup.sources.streams import iter_lines
-from dedup.text.normalise import bom_encoding, unmarked_wide, wide_by_script, without_lone_surrogates, without_userinfo
+from dedup.sources.textbytes import decode_text, wide_str
+from dedup.text.normalise import without_lone_surrogates, without_userinfo
 
 BATCH_ROWS = 512
 BATCH_BYTES = 64 * 1024 * 1024
@@ -304,6 +304,9 @@ def _warc_row(rec: warc.RawRecord, source_name: str, stats: Counter) -> dict[str
         record_id = ids[0] if len(ids) == 1 else None
         if record_id is None:
             clash = f"WARC-Record-ID given more than once, with different values ({', '.join(ids)[:300]})"
+    for key in headers.pop(REPEATED, "").split("\n"):   # a type or URL given twice, two values: no record to read
+        if clash is None and key in ("warc-type", "warc-target-uri"):
+            clash = f"{_NEEDED_FIELDS[key]} given more than once, with different values ({headers[key][:300]})"
     reserved = reserved_id(record_id) if record_id and not garbled else None
     if record_id and not garbled and reserved is None:
         doc_id = record_id
@@ -401,50 +404,15 @@ def _classify_warc_record(rec: warc.RawRecord, row: dict) -> tuple[str | None, s
     if not payload or not payload.strip():
         return "empty_payload", "the record has no body"
     if media in TEXT_TYPES and rtype == "conversion":
-        row["text"] = _decode_text(payload, None)
+        row["text"] = decode_text(payload, None)
         return None, ""
     if media in HTML_TYPES or ((media is None or media in TEXT_TYPES) and looks_like_html(payload)):
         row["html"] = payload
         return None, ""
     if media in TEXT_TYPES:
-        row["text"] = _decode_text(payload, charset)
+        row["text"] = decode_text(payload, charset)
         return None, ""
     return "non_html_payload", f"content type {media or 'unknown'}"
-
-
-def _decode_text(payload: bytes, charset: str | None) -> str:
-    """Plain-text bytes -> str by the declared charset when it is a text encoding, else UTF-8 with
-    replacement characters (a charset of 'rot13' or 'base64' names a codec that is not one). A byte order
-    mark comes first, then UTF-16 or UTF-32 without one, as for HTML (`bom_encoding`, `unmarked_wide`)."""
-    marked = bom_encoding(payload) or (unmarked_wide(payload), 0)
-    if marked[0] is not None:
-        return valid_str(payload[marked[1]:].decode(marked[0], errors="replace")) or ""
-    if charset and _known_codec(charset) and codecs.lookup(charset).name != "utf-8":
-        try:
-            return valid_str(payload.decode(charset, errors="replace")) or ""
-        except (UnicodeError, LookupError, ValueError, TypeError):
-            pass
-    try:   # no UTF-8: it may be UTF-16 text of a script without spaces (CJK), which holds no NUL (round 10)
-        return payload.decode("utf-8")
-    except UnicodeDecodeError:
-        return payload.decode(wide_by_script(payload) or "utf-8", errors="replace")
-
-
-def _wide_str(text: str) -> str:
-    """A JSON or Parquet `text` that is UTF-16 or UTF-32 read one byte a character ('T\\0h\\0e\\0'), as the text."""
-    if "\0" not in text[:1024] or not text.isascii() and max(text) > "\xff":
-        return text
-    raw = text.encode("latin-1")
-    return raw.decode(encoding, errors="replace") if (encoding := unmarked_wide(raw)) else text
-
-
-def _known_codec(name: str | None) -> bool:
-    if not name:
-        return False
-    try:
-        return codecs.lookup(name)._is_text_encoding  # bytes<->bytes codecs (zlib, hex) are not
-    except LookupError:
-        return False
 
 
 def read_jsonl(path: Path | str, source_name: str, stats: Counter | None = None,
@@ -523,7 +491,7 @@ def _object_row(obj: dict, source_name: str, position: int, max_payload: int, st
         row["html"] = html
         row["content_type"] = "text/html"
     elif isinstance(text, str) and text.strip():
-        row["text"] = valid_str(_wide_str(text))
+        row["text"] = valid_str(wide_str(text))
         row["content_type"] = "text/plain"
     else:
         # a value of another type (a number, a list, a nested object: a Parquet column of another type) is named
@@ -701,7 +669,7 @@ def _parquet_rows(batch: pa.RecordBatch, max_payload: int) -> Iterator[dict]:
         if pa.types.is_string(col.type) or pa.types.is_large_string(col.type) or (
                 name in _PARQUET_TEXT_COLUMNS and stored):
             raw = col.cast(pa.large_binary()).to_pylist()
-            columns[name] = [None if v is None else _decode_text(v, None) if name == "text" and stored else
+            columns[name] = [None if v is None else decode_text(v, None) if name == "text" and stored else
                              v.decode("utf-8", errors="replace") for v in raw]
         else:
             columns[name] = _safe_pylist(col, _UNHELD if name == "fetched_at" else None)

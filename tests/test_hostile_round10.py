@@ -255,3 +255,38 @@ def test_a_warc_field_given_twice_is_its_value_when_the_copies_agree_and_a_rejec
     assert out[0]["url"] == "https://a.test/0"
     assert out[4]["fetched_at"] is not None and out[5]["fetched_at"] is None
     assert stats["fetched_at.unreadable"] == 1
+
+
+def test_parquet_ids_of_bytes_and_uuids_keep_their_identity(tmp_path) -> None:
+    """A Parquet `id` stored as bytes that are no UTF-8 became U+FFFD where the bytes were: two records with the
+    ids b'\\xff1' and b'\\xfe1' became one id, the second a `repeated_doc_id` reject. An `id` of the Parquet
+    UUID type (DuckDB, Spark, Iceberg write it) or stored as fixed-size bytes was a `missing_id` reject for every
+    row ("`id` is a JSON UUID"). Bytes that are no UTF-8 are kept with each such byte as `\\xNN` (counted in
+    run.json's `tolerated.parquet_id_not_utf8`); a UUID is its usual text; fixed-size bytes are read as bytes."""
+    import json
+    import uuid
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    from test_hostile_builds import html_page
+
+    from dedup.config import BuildConfig
+    from dedup.pipeline import build
+    crawl = tmp_path / "crawl"
+    crawl.mkdir()
+    pages = [html_page(f"Bytes id {n}", n) for n in range(7)]
+    pq.write_table(pa.table({"id": pa.array([b"\xff1", b"\xfe1", b"ok"], pa.binary()), "html": pages[:3]}),
+                   crawl / "bytes.parquet")
+    pq.write_table(pa.table({"id": pa.array([b"abcd", b"\x00\x01\x02\xff"], pa.binary(4)), "html": pages[3:5]}),
+                   crawl / "fixed.parquet")
+    ids = [uuid.UUID(int=5), uuid.UUID("12345678-1234-5678-1234-567812345678")]
+    pq.write_table(pa.table({"id": pa.array([u.bytes for u in ids], pa.uuid()), "html": pages[5:]}),
+                   crawl / "uuid.parquet")
+    build([str(crawl)], tmp_path / "out", BuildConfig(), workers=1)
+    run = json.loads((tmp_path / "out" / "run.json").read_text())
+    assert run["counts"]["accounting_ok"] is True
+    assert run["rejects_by_reason"] == {}
+    assert run["tolerated"] == {"parquet_id_not_utf8": 3}
+    kept = {r["doc_id"] for r in pq.read_table(tmp_path / "out" / "data").to_pylist()}
+    kept |= {r["doc_id"] for r in pq.read_table(tmp_path / "out" / "duplicates").to_pylist()}
+    assert kept == {"\\xff1", "\\xfe1", "ok", "abcd", "\x00\x01\x02\\xff", str(ids[0]), str(ids[1])}

@@ -569,7 +569,7 @@ def read_parquet(path: Path | str, source_name: str, stats: Counter | None = Non
         done = 0
         try:
             for batch in pf.iter_batches(batch_size=_PARQUET_BATCH, row_groups=[group], columns=wanted):
-                for obj in _parquet_rows(batch, max_payload):
+                for obj in _parquet_rows(batch, max_payload, stats):
                     stats["records.parquet"] += 1
                     row = _parquet_row(obj, source_name, position, max_payload, stats, agreed)
                     out = builder.add(**row)
@@ -636,7 +636,7 @@ _PARQUET_TEXT_COLUMNS = ("id", "url", "text", "fetched_at")
 _UNHELD = object()
 
 
-def _parquet_rows(batch: pa.RecordBatch, max_payload: int) -> Iterator[dict]:
+def _parquet_rows(batch: pa.RecordBatch, max_payload: int, stats: Counter) -> Iterator[dict]:
     """Rows of a batch as dicts. String columns are decoded here, with U+FFFD for broken UTF-8
     (Arrow would raise for the whole batch); `html` / `text` values larger than `max_payload`
     bytes are never turned into Python objects: the row gets `_too_large` (column, size). A column
@@ -664,9 +664,14 @@ def _parquet_rows(batch: pa.RecordBatch, max_payload: int) -> Iterator[dict]:
                 mask = pa.array([i in too_large for i in range(len(col))])
                 col = pa.compute.if_else(mask, pa.scalar(None, col.type), col)
         # text columns stored as plain BYTE_ARRAY, without the UTF8/STRING annotation (Hive, Impala, Spark
-        # without binaryAsString write them so): read as UTF-8 too; `html` stays bytes (its charset is detected)
-        stored = pa.types.is_binary(col.type) or pa.types.is_large_binary(col.type)  # `text` bytes: as a WARC's
-        if pa.types.is_string(col.type) or pa.types.is_large_string(col.type) or (
+        # without binaryAsString write them so), or as fixed-size bytes: read as UTF-8 too; `html` stays bytes
+        stored = (pa.types.is_binary(col.type) or pa.types.is_large_binary(col.type)  # `text` bytes: as a WARC's
+                  or pa.types.is_fixed_size_binary(col.type))
+        if name == "id" and getattr(col.type, "extension_name", None) == "arrow.uuid":   # the Parquet UUID type
+            columns[name] = [None if v is None else str(v) for v in col.to_pylist()]
+        elif name == "id" and (pa.types.is_string(col.type) or pa.types.is_large_string(col.type) or stored):
+            columns[name] = [None if v is None else _id_text(v, stats) for v in col.cast(pa.large_binary()).to_pylist()]
+        elif pa.types.is_string(col.type) or pa.types.is_large_string(col.type) or (
                 name in _PARQUET_TEXT_COLUMNS and stored):
             raw = col.cast(pa.large_binary()).to_pylist()
             columns[name] = [None if v is None else decode_text(v, None) if name == "text" and stored else
@@ -690,6 +695,16 @@ def _parquet_rows(batch: pa.RecordBatch, max_payload: int) -> Iterator[dict]:
         if i in too_large:
             row["_too_large"] = too_large[i]
         yield row
+
+
+def _id_text(value: bytes, stats: Counter) -> str:
+    """A Parquet id's bytes as text: UTF-8, or (bytes that are no UTF-8) each byte no UTF-8 holds as `\\xNN`,
+    counted in `tolerated.parquet_id_not_utf8`. U+FFFD in their place made two ids one (round 10)."""
+    try:
+        return value.decode("utf-8")
+    except UnicodeDecodeError:
+        stats["tolerated.parquet_id_not_utf8"] += 1
+        return value.decode("utf-8", errors="backslashreplace")
 
 
 def _safe_pylist(col: pa.Array, unheld: object = None) -> list:

@@ -109,7 +109,8 @@ class RunReport:
     # or with an empty one: their id derived as an ARC record's), `parquet_column_given_twice` (columns, once
     # per file: the copies agree in the rows read; it counted rows until round 7), `record_length_past_end`
     # (records whose length runs past the end of their file, their HTTP body whole: kept uncounted until round 10),
-    # `parquet_id_not_utf8` (Parquet ids of bytes that are no UTF-8, kept with those bytes as `\xNN`)
+    # `id_not_utf8` (ids holding bytes that are no UTF-8 or JSON escapes of half a surrogate pair, kept with them
+    # as `\xNN` / `\uXXXX`: U+FFFD in their place made ids that differ there one)
     tolerated: dict[str, int] = field(default_factory=dict)
     files_not_read: list[FileNotRead] = field(default_factory=list)   # absent in builds before it was recorded
     finished_at: str = ""

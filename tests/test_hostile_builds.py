@@ -289,7 +289,7 @@ def test_a_build_of_hostile_ids_accounts_for_every_record_and_verifies(tmp_path:
     assert sorted(zip(rows["source_file"].to_list(), rows["source_offset"].to_list())) == sorted(want)
     kept = set(rows.filter(pl.col("table") != "rejects")["doc_id"].to_list())
     assert {"dup", "1", "café", unicodedata.normalize("NFD", "café"), "Case", "case", "a\x00b", "line\nbreak",
-            "H" * 200_000, "\ufffdlone", "p1", "<urn:uuid:w1>", "<urn:uuid:W1>"} <= kept
+            "H" * 200_000, "\\ud800lone", "p1", "<urn:uuid:w1>", "<urn:uuid:W1>"} <= kept   # escaped since round 10
     package(out)
     assert verify(out) == []
     from typer.testing import CliRunner

@@ -262,7 +262,7 @@ def test_parquet_ids_of_bytes_and_uuids_keep_their_identity(tmp_path) -> None:
     ids b'\\xff1' and b'\\xfe1' became one id, the second a `repeated_doc_id` reject. An `id` of the Parquet
     UUID type (DuckDB, Spark, Iceberg write it) or stored as fixed-size bytes was a `missing_id` reject for every
     row ("`id` is a JSON UUID"). Bytes that are no UTF-8 are kept with each such byte as `\\xNN` (counted in
-    run.json's `tolerated.parquet_id_not_utf8`); a UUID is its usual text; fixed-size bytes are read as bytes."""
+    run.json's `tolerated.id_not_utf8`); a UUID is its usual text; fixed-size bytes are read as bytes."""
     import json
     import uuid
 
@@ -286,7 +286,34 @@ def test_parquet_ids_of_bytes_and_uuids_keep_their_identity(tmp_path) -> None:
     run = json.loads((tmp_path / "out" / "run.json").read_text())
     assert run["counts"]["accounting_ok"] is True
     assert run["rejects_by_reason"] == {}
-    assert run["tolerated"] == {"parquet_id_not_utf8": 3}
+    assert run["tolerated"] == {"id_not_utf8": 3}
     kept = {r["doc_id"] for r in pq.read_table(tmp_path / "out" / "data").to_pylist()}
     kept |= {r["doc_id"] for r in pq.read_table(tmp_path / "out" / "duplicates").to_pylist()}
     assert kept == {"\\xff1", "\\xfe1", "ok", "abcd", "\x00\x01\x02\\xff", str(ids[0]), str(ids[1])}
+
+
+def test_jsonl_ids_with_broken_utf8_or_lone_surrogates_keep_their_identity(tmp_path) -> None:
+    """A JSONL line is decoded with U+FFFD for broken UTF-8, and a JSON escape of half a surrogate pair became
+    U+FFFD too: ids that differ only there (b'\\xff1' and b'\\xfe1'; '\\ud800x' and '\\udbffx') became one, the
+    others `repeated_doc_id` rejects. Such an id keeps those bytes as `\\xNN` and such escapes as `\\uXXXX`
+    (counted in `tolerated.id_not_utf8`); the rest of the record is read as before."""
+    import json
+
+    import pyarrow.parquet as pq
+    from test_hostile_builds import html_page
+
+    from dedup.config import BuildConfig
+    from dedup.pipeline import build
+    crawl = tmp_path / "crawl"
+    crawl.mkdir()
+    ids = [b'"\xff1"', b'"\xfe1"', b'"\\ud800x"', b'"\\udbffx"', b'"plain"']
+    (crawl / "ids.jsonl").write_bytes(b"".join(
+        b'{"id": ' + raw + b', "html": ' + json.dumps(html_page(f"Odd id {n}", n)).encode() + b"}\n"
+        for n, raw in enumerate(ids)))
+    build([str(crawl)], tmp_path / "out", BuildConfig(), workers=1)
+    run = json.loads((tmp_path / "out" / "run.json").read_text())
+    assert run["counts"]["accounting_ok"] is True and run["rejects_by_reason"] == {}
+    assert run["tolerated"] == {"id_not_utf8": 4}
+    kept = {r["doc_id"] for r in pq.read_table(tmp_path / "out" / "data").to_pylist()}
+    kept |= {r["doc_id"] for r in pq.read_table(tmp_path / "out" / "duplicates").to_pylist()}
+    assert kept == {"\\xff1", "\\xfe1", "\\ud800x", "\\udbffx", "plain"}

@@ -25,7 +25,7 @@ from dedup.sources.jsonl import jsonl_pieces
 from dedup.sources.segments import JOINED, join_segments
 from dedup.sources.streams import iter_lines
 from dedup.sources.textbytes import decode_text, wide_str
-from dedup.text.normalise import without_lone_surrogates, without_userinfo
+from dedup.text.normalise import escaped_surrogates, without_lone_surrogates, without_userinfo
 
 BATCH_ROWS = 512
 BATCH_BYTES = 64 * 1024 * 1024
@@ -473,7 +473,9 @@ def _object_row(obj: dict, source_name: str, position: int, max_payload: int, st
             f"`id` is a JSON {type(raw_id).__name__}, not a string or an integer"
         return row | {"doc_id": positional_id(source_name, position), "reject_reason": "missing_id",
                       "reject_detail": what}
-    doc_id = valid_str(raw_id)
+    doc_id = str(raw_id)
+    if not doc_id.isascii() and doc_id != (doc_id := escaped_surrogates(doc_id)):
+        stats["tolerated.id_not_utf8"] += 1   # bytes no UTF-8 holds, lone surrogate escapes: kept as `\xNN`
     if not doc_id or not doc_id.strip():
         return row | {"doc_id": positional_id(source_name, position), "reject_reason": "missing_id",
                       "reject_detail": "record has an empty `id`"}
@@ -569,7 +571,7 @@ def read_parquet(path: Path | str, source_name: str, stats: Counter | None = Non
         done = 0
         try:
             for batch in pf.iter_batches(batch_size=_PARQUET_BATCH, row_groups=[group], columns=wanted):
-                for obj in _parquet_rows(batch, max_payload, stats):
+                for obj in _parquet_rows(batch, max_payload):
                     stats["records.parquet"] += 1
                     row = _parquet_row(obj, source_name, position, max_payload, stats, agreed)
                     out = builder.add(**row)
@@ -636,7 +638,7 @@ _PARQUET_TEXT_COLUMNS = ("id", "url", "text", "fetched_at")
 _UNHELD = object()
 
 
-def _parquet_rows(batch: pa.RecordBatch, max_payload: int, stats: Counter) -> Iterator[dict]:
+def _parquet_rows(batch: pa.RecordBatch, max_payload: int) -> Iterator[dict]:
     """Rows of a batch as dicts. String columns are decoded here, with U+FFFD for broken UTF-8
     (Arrow would raise for the whole batch); `html` / `text` values larger than `max_payload`
     bytes are never turned into Python objects: the row gets `_too_large` (column, size). A column
@@ -670,7 +672,9 @@ def _parquet_rows(batch: pa.RecordBatch, max_payload: int, stats: Counter) -> It
         if name == "id" and getattr(col.type, "extension_name", None) == "arrow.uuid":   # the Parquet UUID type
             columns[name] = [None if v is None else str(v) for v in col.to_pylist()]
         elif name == "id" and (pa.types.is_string(col.type) or pa.types.is_large_string(col.type) or stored):
-            columns[name] = [None if v is None else _id_text(v, stats) for v in col.cast(pa.large_binary()).to_pylist()]
+            # bytes that are no UTF-8 as lone surrogates, for `_object_row` to keep as `\xNN` (U+FFFD made ids one)
+            columns[name] = [None if v is None else v.decode("utf-8", errors="surrogateescape")
+                             for v in col.cast(pa.large_binary()).to_pylist()]
         elif pa.types.is_string(col.type) or pa.types.is_large_string(col.type) or (
                 name in _PARQUET_TEXT_COLUMNS and stored):
             raw = col.cast(pa.large_binary()).to_pylist()
@@ -697,14 +701,6 @@ def _parquet_rows(batch: pa.RecordBatch, max_payload: int, stats: Counter) -> It
         yield row
 
 
-def _id_text(value: bytes, stats: Counter) -> str:
-    """A Parquet id's bytes as text: UTF-8, or (bytes that are no UTF-8) each byte no UTF-8 holds as `\\xNN`,
-    counted in `tolerated.parquet_id_not_utf8`. U+FFFD in their place made two ids one (round 10)."""
-    try:
-        return value.decode("utf-8")
-    except UnicodeDecodeError:
-        stats["tolerated.parquet_id_not_utf8"] += 1
-        return value.decode("utf-8", errors="backslashreplace")
 
 
 def _safe_pylist(col: pa.Array, unheld: object = None) -> list:

@@ -144,6 +144,21 @@ def without_lone_surrogates(text: str) -> str:
     return text
 
 
+def escaped_surrogates(text: str) -> str:
+    """`text` with each lone surrogate written out: U+DC80..U+DCFF (a byte no UTF-8 holds, as
+    `errors="surrogateescape"` decodes it) as `\\xNN`, any other (a JSON escape of half a pair) as `\\uXXXX`.
+    For ids, whose identity U+FFFD would merge (`without_lone_surrogates` is for text)."""
+    if text.isascii():
+        return text
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return _LONE_SURROGATE.sub(
+            lambda m: f"\\x{ord(m.group()) - 0xDC00:02x}" if "\udc80" <= m.group() <= "\udcff"
+            else f"\\u{ord(m.group()):04x}", text)
+    return text
+
+
 def storable(value: object) -> object:
     """`value` (a str, or lists and dicts of them at any depth: parsed JSON, a row's values) with every
     lone surrogate in its strings, dict keys included, as U+FFFD. Containers are fixed in place, walked

@@ -64,7 +64,7 @@ def _by_content(path: Path | str, named: str) -> str:
         return named
     if head == b"PAR1":
         return "parquet"
-    if named != "warc" and warc.sniff_container(path) in ("warc", "arc"):
+    if named != "unknown" and warc.sniff_container(path) in ("warc", "arc"):   # ('unknown': sniffed already)
         return "warc"
     if named != "jsonl" and _record_first(path):
         return "jsonl"

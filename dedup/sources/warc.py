@@ -747,19 +747,14 @@ def _iter_warc(src: _Source, max_payload: int, unknown_start: bool) -> Iterator[
             if got == n and _trailer_ok(src, b"WARC/"):
                 yield RawRecord(offset, rtype, headers, None, None, b"", "payload_too_large", detail)
                 continue
-        if n > max_payload and got < n and got <= max_payload:
-            # the file ends first, within max_payload: read as a record the end of its file cut, as a smaller
-            # length is (kept when its HTTP body is whole, else `truncated_record`; round 10: payload_too_large)
-            src.restore(mark)
-        elif n > max_payload:
-            detail += (f"; the record is cut short ({got} of {n} bytes present)" if got < n else
-                       "; and that length does not end the record")
-            src.restore(mark)
-            distrust = True
-            yield RawRecord(offset, rtype, headers, None, None, b"", "payload_too_large",
-                            detail + ": the bytes after its header were searched for records")
-            scanning = True
-            continue
+            src.restore(mark)   # else the file ends first, within max_payload: read as a smaller length (round 10)
+            if got == n or got > max_payload:
+                detail += (f"; the record is cut short ({got} of {n} bytes present)" if got < n else
+                           "; and that length does not end the record")
+                distrust = scanning = True
+                yield RawRecord(offset, rtype, headers, None, None, b"", "payload_too_large",
+                                detail + ": the bytes after its header were searched for records")
+                continue
         end = pos + n
         if end <= len(buf) and (not gz or src._ustarts[-1] <= start):
             # whole block buffered, and no gzip member starts inside the record: parse in place

@@ -330,7 +330,7 @@ def warc_variants(seed: Seed, rng: random.Random) -> list[Variant]:
                            _intact_in_prefix(recs, prefix, b"", slack)))
     out += _zstd_warc_variants(seed, rng, ext, plain, slack)
     # round 8, from a generator of its own (the variants above stay those of a seed before round 8)
-    out += _block_variants(seed, random.Random(hash(rng.getstate())), ext, plain, slack)
+    out += _block_variants(seed, random.Random(hash(rng.getstate()[1])), ext, plain, slack)
     cut = rng.randrange(1, len(plain))
     out.append(Variant(f"{seed.name}/plain/truncated@{cut}", f"f{ext}", plain[:cut], seed.name,
                        _intact_in_prefix(recs, cut, b"", slack)))
@@ -338,7 +338,7 @@ def warc_variants(seed: Seed, rng: random.Random) -> list[Variant]:
     small = sorted(len(r) for r in recs)[len(recs) // 2]
     out.append(Variant(f"{seed.name}/plain/max_payload={small}", f"f{ext}", plain, seed.name,
                        [i for i, r in enumerate(recs) if len(r) < small - 2000], max_payload=small))
-    out += _round10_warc_variants(seed, random.Random(hash(rng.getstate()) ^ 10), ext, plain)
+    out += _round10_warc_variants(seed, random.Random(hash(rng.getstate()[1]) ^ 10), ext, plain)
     return out
 
 

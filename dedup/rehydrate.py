@@ -9,6 +9,7 @@ the reason. This is how restricted-licence news datasets can be shared without t
 
 from __future__ import annotations
 
+import glob
 import json
 import shutil
 import time
@@ -25,6 +26,7 @@ from dedup.release.changelog import semver_tuple
 from dedup.run_report import RunReport
 from dedup.schema import frame
 from dedup.sources.inputs import InputFile, expand_inputs
+from dedup.sources.storage import is_url
 from dedup.sources.read import read_input
 from dedup.text.blocks import chrome_lookup, final_blocks, page_batch, site_rows
 from dedup.text.extract import MAX_HTML_BYTES, extract_batch
@@ -65,21 +67,39 @@ def withheld_rows(out: Path) -> pl.DataFrame:
     return rows.filter(pl.col("text").is_null() & pl.col("content_sha256").is_not_null()).drop("text")
 
 
-def match_files(names: list[str], crawl: list[str]) -> dict[str, InputFile]:
-    """source_file name -> the crawl file that holds it: the same relative name, else the same base name
-    when exactly one crawl file has it (the crawl was copied into another folder layout)."""
-    found = expand_inputs(crawl)
-    by_name = {f.name: f for f in found}
-    by_base: dict[str, list[InputFile]] = {}
-    for f in found:
-        by_base.setdefault(Path(f.name).name, []).append(f)
+def match_files(names: list[str], crawl: list[str]) -> dict[str, list[InputFile]]:
+    """source_file name -> the crawl files that may hold it, in the order to try them: the files of that
+    relative name, then those whose path ends with it (`a/x.warc.gz` given as the folder `a`), then those of
+    its base name (the crawl copied into another folder layout). Each --crawl argument is listed on its own:
+    two crawls may name their files alike (a/x.warc.gz and b/x.warc.gz, or a release on a previous one whose
+    crawl used the same names), which one build's inputs may not; the record's id at its offset tells the
+    candidates apart (`restore_file`). Until round 10 such crawls stopped rehydrate ("two inputs share the
+    name") or matched no file."""
+    found: dict[str, InputFile] = {}
+    for arg in crawl:
+        for pattern in _arguments(arg):
+            for f in expand_inputs([pattern]):
+                found.setdefault(str(f.path), f)
+    files = [found[k] for k in sorted(found)]
     matched = {}
     for name in names:
-        if name in by_name:
-            matched[name] = by_name[name]
-        elif len(by_base.get(Path(name).name, [])) == 1:
-            matched[name] = by_base[Path(name).name][0]
+        base = Path(name).name
+        tiers = ([f for f in files if f.name == name],
+                 [f for f in files if str(f.path).replace("\\", "/").endswith("/" + name.lstrip("/"))],
+                 [f for f in files if Path(f.name).name == base])
+        candidates = list({str(f.path): f for tier in tiers for f in tier}.values())
+        if candidates:
+            matched[name] = candidates
     return matched
+
+
+def _arguments(arg: str) -> list[str]:
+    """A --crawl argument as `expand_inputs` arguments: a glob's files one by one (it may match files of one
+    name in several folders), anything else as it is."""
+    if is_url(arg) or Path(arg).exists():
+        return [arg]
+    hits = sorted(h for h in glob.glob(arg, recursive=True) if Path(h).is_file())
+    return hits or [arg]
 
 
 def chrome_lookups(out: Path) -> list[dict[str, set[int]]]:
@@ -168,16 +188,24 @@ def rehydrate(out: Path, crawl: list[str], to: Path, *, overwrite: bool = False)
             failures += [{"doc_id": ids[o], "source_file": source, "source_offset": o, "reason": MISSING_FILE,
                           "detail": f"no file named {source} among the --crawl inputs"} for o in wanted]
             continue
-        report.crawl_files_read += 1
-        done = restore_file(files[source], wanted, ids, lookups, max_payload, max_html)
-        for offset in wanted:
-            text, reason, detail = done.get(offset, (None, NOT_FOUND, f"{files[source].path} has no page record "
-                                                                       f"at offset {offset}"))
-            if text is not None:
-                restored[ids[offset]] = text
-            else:
-                failures.append({"doc_id": ids[offset], "source_file": source, "source_offset": offset,
-                                 "reason": reason, "detail": detail})
+        left = set(wanted)
+        best: dict[int, tuple[str | None, str]] = {}
+        for inp in files[source]:
+            report.crawl_files_read += 1
+            done = restore_file(inp, {o: wanted[o] for o in left}, ids, lookups, max_payload, max_html)
+            for offset in sorted(left):
+                text, reason, detail = done.get(offset, (None, NOT_FOUND, f"{inp.path} has no page record "
+                                                                          f"at offset {offset}"))
+                if text is not None:
+                    restored[ids[offset]] = text
+                    left.discard(offset)
+                elif offset not in best or best[offset][0] == NOT_FOUND != reason:   # the record found wins
+                    best[offset] = (reason, detail or "")
+            if not left:
+                break
+        tried = f" ({len(files[source])} crawl files of that name tried)" if len(files[source]) > 1 else ""
+        failures += [{"doc_id": ids[o], "source_file": source, "source_offset": o, "reason": best[o][0],
+                      "detail": best[o][1] + tried} for o in wanted if o in left]
     _write(out, to, restored, failures)
     report.restored = len(restored)
     report.not_restored = dict(sorted(Counter(f["reason"] for f in failures).items()))

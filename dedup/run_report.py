@@ -119,7 +119,10 @@ class RunReport:
     # flaws the reader tolerated (the records kept), by kind: `warc_header_line_without_colon` (records: a line
     # that held no field the record needs), `warc_record_id_missing` (WARC records without a WARC-Record-ID,
     # or with an empty one: their id derived as an ARC record's), `parquet_column_given_twice` (columns, once
-    # per file: the copies agree in the rows read; it counted rows until round 7)
+    # per file: the copies agree in the rows read; it counted rows until round 7), `record_length_past_end`
+    # (records whose length runs past the end of their file, their HTTP body whole: kept uncounted until round 10),
+    # `id_not_utf8` (ids holding bytes that are no UTF-8 or JSON escapes of half a surrogate pair, kept with them
+    # as `\xNN` / `\uXXXX`: U+FFFD in their place made ids that differ there one)
     tolerated: dict[str, int] = field(default_factory=dict)
     files_not_read: list[FileNotRead] = field(default_factory=list)   # absent in builds before it was recorded
     finished_at: str = ""

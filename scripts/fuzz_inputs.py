@@ -7,7 +7,8 @@ Seeds are small real files: the repo's samples/crawl (WARC, JSONL) and, when pre
 ../shared/corpora/warc-samples (WARC, ARC, WET) and ../shared/bench/syndication-dev/crawl-jsonl,
 plus Parquet files made from the JSONL seeds. Each seed is cut into its records independently of
 dedup (warcio for WARC/ARC, lines for JSONL), and every variant is built from those records with
-one damage: bit flips, truncation, a wrong Content-Length, duplicated or missing headers, header lines
+one damage: bit flips, truncation, a wrong Content-Length, duplicated or missing headers (round 10: a field
+given twice with one value), names that lie about the format (round 10), header lines
 without a colon, LF-only headers, a crawler's truncation mark, an HTTP body shorter than its length,
 garbage between records or gzip members, a zstd WARC, the stream cut in blocks as gzip members or zstd
 frames (bgzip, pzstd: records going on from one into the next), segmented WARC records, bad UTF-8,
@@ -329,7 +330,7 @@ def warc_variants(seed: Seed, rng: random.Random) -> list[Variant]:
                            _intact_in_prefix(recs, prefix, b"", slack)))
     out += _zstd_warc_variants(seed, rng, ext, plain, slack)
     # round 8, from a generator of its own (the variants above stay those of a seed before round 8)
-    out += _block_variants(seed, random.Random(hash(rng.getstate())), ext, plain, slack)
+    out += _block_variants(seed, random.Random(hash(rng.getstate()[1])), ext, plain, slack)
     cut = rng.randrange(1, len(plain))
     out.append(Variant(f"{seed.name}/plain/truncated@{cut}", f"f{ext}", plain[:cut], seed.name,
                        _intact_in_prefix(recs, cut, b"", slack)))
@@ -337,6 +338,34 @@ def warc_variants(seed: Seed, rng: random.Random) -> list[Variant]:
     small = sorted(len(r) for r in recs)[len(recs) // 2]
     out.append(Variant(f"{seed.name}/plain/max_payload={small}", f"f{ext}", plain, seed.name,
                        [i for i, r in enumerate(recs) if len(r) < small - 2000], max_payload=small))
+    out += _round10_warc_variants(seed, random.Random(hash(rng.getstate()[1]) ^ 10), ext, plain)
+    return out
+
+
+def _field_value(rec: bytes, name: bytes) -> bytes | None:
+    for line in rec.partition(b"\r\n\r\n")[0].split(b"\r\n"):
+        if line.lower().startswith(name.lower() + b":"):
+            return line.split(b":", 1)[1].strip()
+    return None
+
+
+def _round10_warc_variants(seed: Seed, rng: random.Random, ext: str, plain: bytes) -> list[Variant]:
+    """Round 10 (a generator of its own: the variants above stay those of a seed before it): a WARC field given
+    twice with one value (the parser joined the copies: a URL `u,%20u`, no fetch time), and files whose name
+    lies about their format (a WARC named `.jsonl`, `.jsonl.gz` or `.parquet`). Every record intact."""
+    recs = seed.records
+    everything = list(range(len(recs)))
+    out = [Variant(f"{seed.name}/name-lies/{name}", name, data, seed.name, everything)
+           for name, data in (("f.jsonl", plain), ("f.parquet", plain),
+                              ("f.jsonl.gz", b"".join(gzip.compress(r, mtime=0) for r in recs)))]
+    if seed.kind == "arc":
+        return out
+    k = rng.randrange(len(recs))
+    for name in (b"WARC-Target-URI", b"WARC-Date", b"WARC-Type", b"WARC-Record-ID", b"Content-Type"):
+        if (value := _field_value(recs[k], name)) is not None:
+            rec = _set_header(recs[k], name, value, duplicate=True)
+            out.append(Variant(f"{seed.name}/plain/rec{k}/twice={name.decode()}", f"f{ext}",
+                               b"".join(recs[:k] + [rec] + recs[k + 1:]), seed.name, everything))
     return out
 
 
@@ -528,6 +557,9 @@ def jsonl_variants(seed: Seed, rng: random.Random) -> list[Variant]:
             prefix = _common_prefix(got, plain)
             out.append(Variant(f"{seed.name}/stream.{codec}/{name}", f"f.jsonl.{codec}", data, seed.name,
                                _intact_in_prefix(lines, prefix, b"\n"), repeats_ids=name == "two-streams"))
+    # round 10: a name that lies about the format (JSON Lines named `.parquet`, or gzipped named `.warc.gz`)
+    for name, data in (("f.parquet", plain), ("f.warc.gz", gzip.compress(plain, mtime=0))):
+        out.append(Variant(f"{seed.name}/name-lies/{name}", name, data, seed.name, list(range(n))))
     return out
 
 

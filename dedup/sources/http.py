@@ -29,6 +29,8 @@ def header_text(b: bytes) -> str:
 # the key under which `parse_fields(..., keep_unparsed=True)` keeps the lines without a colon (LF-joined): no
 # field name can be it (names are stripped, so none starts with a space)
 UNPARSED = " unparsed"
+# the WARC fields given more than once with different values (LF-joined names; their values joined by ', ')
+REPEATED = " repeated"
 _TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9a-z-]+")   # a field name (RFC 9110 token), lower-case
 
 
@@ -69,7 +71,7 @@ def agreed_length(value: str | None) -> str | None:
 
 
 def _parse_fields_slow(text: str, keep_unparsed: bool = False) -> dict[str, str]:
-    d: dict[str, str] = {}
+    copies: dict[str, list[str]] = {}
     unparsed: list[str] = []
     last = None
     lines = text.split("\n")
@@ -80,7 +82,7 @@ def _parse_fields_slow(text: str, keep_unparsed: bool = False) -> dict[str, str]
             continue
         if line[0] in " \t":
             if last is not None:
-                d[last] = (d[last] + " " + line.strip()).strip()
+                copies[last][-1] = (copies[last][-1] + " " + line.strip()).strip()
             continue
         name, sep, value = line.partition(":")
         if not sep:
@@ -93,11 +95,21 @@ def _parse_fields_slow(text: str, keep_unparsed: bool = False) -> dict[str, str]
             last = None
             unparsed.append(line)
             continue
-        value = value.strip()
-        d[key] = d[key] + ", " + value if key in d else value
+        copies.setdefault(key, []).append(value.strip())
         last = key
+    d: dict[str, str] = {}
+    repeated = []
+    for key, values in copies.items():
+        if keep_unparsed and len(values) > 1:
+            # a WARC field given twice: one value when the copies agree (round 10: `a, a` was a URL, no date)
+            values = list(dict.fromkeys(values))
+            if len(values) > 1:
+                repeated.append(key)
+        d[key] = ", ".join(values)
     if keep_unparsed and unparsed:
         d[UNPARSED] = "\n".join(unparsed)
+    if repeated:
+        d[REPEATED] = "\n".join(repeated)
     return d
 
 
@@ -285,6 +297,11 @@ def _decode_coding(body: bytes, coding: str, limit: int, truncated_ok: bool) -> 
     return f"unsupported Content-Encoding {coding!r}"
 
 
+# the note (`detail`, no error) of a record the end of its file cut whose HTTP body is whole by its own
+# Content-Length: kept, and counted in run.json's `tolerated` under this name (`read`; without a word until round 10)
+LENGTH_PAST_END = "record_length_past_end"
+
+
 def http_payload(buf: bytes, start: int, end: int, headers: dict[str, str], max_payload: int,
                   cut: str | None = None
                   ) -> tuple[int | None, dict[str, str] | None, bytes, str | None, str]:
@@ -317,8 +334,8 @@ def http_payload(buf: bytes, start: int, end: int, headers: dict[str, str], max_
         cl = agreed_length(hh.get("content-length"))
         if not chunked and cl and cl.isascii() and cl.isdigit() and len(body) >= int(cl):
             body = body[:int(cl)]
-            detail = (f"{cut}, but the HTTP body is complete (Content-Length {cl}): "
-                      "the record length field is wrong")
+            detail = (f"{LENGTH_PAST_END}: {cut}, but the HTTP body is complete (Content-Length {cl}): the record "
+                      "length field is wrong")
         else:
             err, detail = "truncated_record", cut
     if chunked:

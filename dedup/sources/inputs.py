@@ -2,22 +2,28 @@
 its stable name and format (`expand_inputs`); the files of a folder that are not read, each with why.
 
 A file's format is told by its name for JSONL and Parquet and by its content for the WARC family
-(`detect_format`); a `.json` file is JSON Lines when its first line is a record.
+(`detect_format`), by its content too where a name lies (a WARC named `.jsonl`, JSON Lines named `.parquet`:
+round 10); a `.json` file is JSON Lines when its first line is a record.
 """
 
 from __future__ import annotations
 
 import glob
+import io
 import json
 import os
 import re
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
+
+import zstandard
 
 from dedup.errors import InputError
 from dedup.run_report import FileNotRead
 from dedup.sources import storage, warc
 from dedup.sources.streams import wide_encoding
+from dedup.sources.zstdframes import zstd_start
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,20 +42,57 @@ _CRAWL_NAME = re.compile(r"\.(?:warc|arc|wet|wat)(?:\.|$)|\.(?:gz|zst|bz2|xz|lz4
 
 
 def detect_format(path: Path | str) -> str:
-    """By name for JSONL/Parquet; by content for the WARC family (names lie: `x.warc.gz.bad`),
+    """By name for JSONL/Parquet unless the content is another format (`_by_content`); by content for the WARC
+    family (names lie: `x.warc.gz.bad`),
     looking past junk and damaged gzip members at the start; 'unknown' when nothing is found. A `.json`
     file is JSON Lines when its first line is a record (`json_lines_of_records`)."""
     name = storage.basename(path).lower()
     if name.endswith(_JSONL_NAMES):
-        return "jsonl"
+        return _by_content(path, "jsonl")
     if name.endswith(".parquet"):
-        return "parquet"
+        return _by_content(path, "parquet")
     if name.endswith(".json"):
         return "jsonl" if json_lines_of_records(path) else "unknown"
     kind = warc.sniff_container(path)
     if kind in ("warc", "arc"):
         return "warc"
-    return "unknown"
+    return _by_content(path, "unknown") if looks_like_crawl_name(name) else "unknown"
+
+
+def _by_content(path: Path | str, named: str) -> str:
+    """The format a file named as `named` (jsonl, parquet; 'unknown': a crawl name whose content is no WARC)
+    holds when its content is another one dedup reads: Parquet (`PAR1` first), WARC/ARC (`sniff_container`),
+    JSON Lines (the first decompressed line starts as a record does). Until round 10 a Parquet file named
+    `.jsonl` was a `bad_json` reject, a WARC named `.jsonl.gz` a `bad_json` per line, JSON Lines named
+    `.parquet` or `.warc.gz` one `unknown_format` reject: their records were lost. `named` otherwise (an
+    empty or unreadable file too): its reader reports what is wrong. A JSONL file that starts as JSON is
+    told by its first 4 KiB, not sniffed for WARC (that costs ~10 ms a file)."""
+    head = storage.head(path, 4)
+    if not head:
+        return named
+    if head == b"PAR1":
+        return "parquet"
+    first = _decompressed_prefix(path).removeprefix(b"\xef\xbb\xbf")
+    if named == "jsonl" and first.lstrip(b"\xff\xfe\x00 \t\r\n")[:1] in (b"{", b"["):
+        return "jsonl"
+    if named != "unknown" and warc.sniff_container(path) in ("warc", "arc"):   # ('unknown': sniffed already)
+        return "warc"
+    if named != "jsonl" and _RECORD_START.match(first):
+        return "jsonl"
+    return named
+
+
+def _decompressed_prefix(path: Path | str, size: int = 4096) -> bytes:
+    """Up to `size` bytes of the file's start, decompressed when it is gzip or zstd (b'' when that fails)."""
+    raw = storage.head(path, 64 * 1024) or b""
+    try:
+        if raw.startswith(b"\x1f\x8b"):
+            return zlib.decompressobj(31).decompress(raw, size)
+        if zstd_start(raw[:4]):
+            return zstandard.ZstdDecompressor().stream_reader(io.BytesIO(raw)).read(size)
+    except (zlib.error, zstandard.ZstdError):
+        return b""
+    return raw[:size]
 
 
 _SNIFF_JSON = 8 * 1024 * 1024

@@ -7,7 +7,6 @@ are counted in `stats`, not emitted.
 
 from __future__ import annotations
 
-import codecs
 import hashlib
 import re
 from collections import Counter
@@ -21,11 +20,12 @@ import pyarrow.parquet as pq
 from dedup.schema import schema
 from dedup.sources import storage, warc
 from dedup.sources.inputs import InputFile
-from dedup.sources.http import agreed_length, looks_like_html, media_type
+from dedup.sources.http import LENGTH_PAST_END, REPEATED, agreed_length, looks_like_html, media_type
 from dedup.sources.jsonl import jsonl_pieces
 from dedup.sources.segments import JOINED, join_segments
 from dedup.sources.streams import iter_lines
-from dedup.text.normalise import bom_encoding, unmarked_wide, without_lone_surrogates, without_userinfo
+from dedup.sources.textbytes import decode_text, wide_str
+from dedup.text.normalise import escaped_surrogates, without_lone_surrogates, without_userinfo
 
 BATCH_ROWS = 512
 BATCH_BYTES = 64 * 1024 * 1024
@@ -304,6 +304,9 @@ def _warc_row(rec: warc.RawRecord, source_name: str, stats: Counter) -> dict[str
         record_id = ids[0] if len(ids) == 1 else None
         if record_id is None:
             clash = f"WARC-Record-ID given more than once, with different values ({', '.join(ids)[:300]})"
+    for key in headers.pop(REPEATED, "").split("\n"):   # a type or URL given twice, two values: no record to read
+        if clash is None and key in ("warc-type", "warc-target-uri"):
+            clash = f"{_NEEDED_FIELDS[key]} given more than once, with different values ({headers[key][:300]})"
     reserved = reserved_id(record_id) if record_id and not garbled else None
     if record_id and not garbled and reserved is None:
         doc_id = record_id
@@ -338,7 +341,7 @@ def _warc_row(rec: warc.RawRecord, source_name: str, stats: Counter) -> dict[str
         reason, detail = "bad_warc_header", unparsed
     elif reason is None and unparsed is not None:
         stats["tolerated.warc_header_line_without_colon"] += 1
-    if reason is None and rec.detail.startswith(warc.SPANS):   # read across gzip members / zstd frames
+    if reason is None and rec.detail.startswith((warc.SPANS, LENGTH_PAST_END)):   # across members; length past end
         stats["tolerated." + rec.detail.split(":", 1)[0]] += 1
     if reason:
         row["reject_reason"], row["reject_detail"] = reason, detail
@@ -381,8 +384,9 @@ def _classify_warc_record(rec: warc.RawRecord, row: dict) -> tuple[str | None, s
     if rtype == "continuation":
         return "orphan_segment", (
             f"segment {rec.headers.get('warc-segment-number', '?')[:20]} of the record "
-            f"{rec.headers.get('warc-segment-origin-id', '?')[:200]}, whose earlier segments are not before it in "
-            "this file (dedup joins the segments of a record within one file: join the file's parts with `cat`)")
+            f"{rec.headers.get('warc-segment-origin-id', '?')[:200]}, whose earlier segments are not before it in this "
+            "file: lost, or in an earlier file of the crawl (dedup joins a record's segments within one file: join "
+            "the files with `cat a.warc.gz b.warc.gz > ab.warc.gz` and read them as one)")
     media: str | None
     charset: str | None
     if rtype == "conversion":
@@ -400,47 +404,15 @@ def _classify_warc_record(rec: warc.RawRecord, row: dict) -> tuple[str | None, s
     if not payload or not payload.strip():
         return "empty_payload", "the record has no body"
     if media in TEXT_TYPES and rtype == "conversion":
-        row["text"] = _decode_text(payload, None)
+        row["text"] = decode_text(payload, None)
         return None, ""
     if media in HTML_TYPES or ((media is None or media in TEXT_TYPES) and looks_like_html(payload)):
         row["html"] = payload
         return None, ""
     if media in TEXT_TYPES:
-        row["text"] = _decode_text(payload, charset)
+        row["text"] = decode_text(payload, charset)
         return None, ""
     return "non_html_payload", f"content type {media or 'unknown'}"
-
-
-def _decode_text(payload: bytes, charset: str | None) -> str:
-    """Plain-text bytes -> str by the declared charset when it is a text encoding, else UTF-8 with
-    replacement characters (a charset of 'rot13' or 'base64' names a codec that is not one). A byte order
-    mark comes first, then UTF-16 or UTF-32 without one, as for HTML (`bom_encoding`, `unmarked_wide`)."""
-    marked = bom_encoding(payload) or (unmarked_wide(payload), 0)
-    if marked[0] is not None:
-        return valid_str(payload[marked[1]:].decode(marked[0], errors="replace")) or ""
-    if charset and _known_codec(charset):
-        try:
-            return valid_str(payload.decode(charset, errors="replace")) or ""
-        except (UnicodeError, LookupError, ValueError, TypeError):
-            pass
-    return payload.decode("utf-8", errors="replace")
-
-
-def _wide_str(text: str) -> str:
-    """A JSON or Parquet `text` that is UTF-16 or UTF-32 read one byte a character ('T\\0h\\0e\\0'), as the text."""
-    if "\0" not in text[:1024] or not text.isascii() and max(text) > "\xff":
-        return text
-    raw = text.encode("latin-1")
-    return raw.decode(encoding, errors="replace") if (encoding := unmarked_wide(raw)) else text
-
-
-def _known_codec(name: str | None) -> bool:
-    if not name:
-        return False
-    try:
-        return codecs.lookup(name)._is_text_encoding  # bytes<->bytes codecs (zlib, hex) are not
-    except LookupError:
-        return False
 
 
 def read_jsonl(path: Path | str, source_name: str, stats: Counter | None = None,
@@ -501,7 +473,9 @@ def _object_row(obj: dict, source_name: str, position: int, max_payload: int, st
             f"`id` is a JSON {type(raw_id).__name__}, not a string or an integer"
         return row | {"doc_id": positional_id(source_name, position), "reject_reason": "missing_id",
                       "reject_detail": what}
-    doc_id = valid_str(raw_id)
+    doc_id = str(raw_id)
+    if not doc_id.isascii() and doc_id != (doc_id := escaped_surrogates(doc_id)):
+        stats["tolerated.id_not_utf8"] += 1   # bytes no UTF-8 holds, lone surrogate escapes: kept as `\xNN`
     if not doc_id or not doc_id.strip():
         return row | {"doc_id": positional_id(source_name, position), "reject_reason": "missing_id",
                       "reject_detail": "record has an empty `id`"}
@@ -519,7 +493,7 @@ def _object_row(obj: dict, source_name: str, position: int, max_payload: int, st
         row["html"] = html
         row["content_type"] = "text/html"
     elif isinstance(text, str) and text.strip():
-        row["text"] = valid_str(_wide_str(text))
+        row["text"] = valid_str(wide_str(text))
         row["content_type"] = "text/plain"
     else:
         # a value of another type (a number, a list, a nested object: a Parquet column of another type) is named
@@ -692,12 +666,19 @@ def _parquet_rows(batch: pa.RecordBatch, max_payload: int) -> Iterator[dict]:
                 mask = pa.array([i in too_large for i in range(len(col))])
                 col = pa.compute.if_else(mask, pa.scalar(None, col.type), col)
         # text columns stored as plain BYTE_ARRAY, without the UTF8/STRING annotation (Hive, Impala, Spark
-        # without binaryAsString write them so): read as UTF-8 too; `html` stays bytes (its charset is detected)
-        stored = pa.types.is_binary(col.type) or pa.types.is_large_binary(col.type)  # `text` bytes: as a WARC's
-        if pa.types.is_string(col.type) or pa.types.is_large_string(col.type) or (
+        # without binaryAsString write them so), or as fixed-size bytes: read as UTF-8 too; `html` stays bytes
+        stored = (pa.types.is_binary(col.type) or pa.types.is_large_binary(col.type)  # `text` bytes: as a WARC's
+                  or pa.types.is_fixed_size_binary(col.type))
+        if name == "id" and getattr(col.type, "extension_name", None) == "arrow.uuid":   # the Parquet UUID type
+            columns[name] = [None if v is None else str(v) for v in col.to_pylist()]
+        elif name == "id" and (pa.types.is_string(col.type) or pa.types.is_large_string(col.type) or stored):
+            # bytes that are no UTF-8 as lone surrogates, for `_object_row` to keep as `\xNN` (U+FFFD made ids one)
+            columns[name] = [None if v is None else v.decode("utf-8", errors="surrogateescape")
+                             for v in col.cast(pa.large_binary()).to_pylist()]
+        elif pa.types.is_string(col.type) or pa.types.is_large_string(col.type) or (
                 name in _PARQUET_TEXT_COLUMNS and stored):
             raw = col.cast(pa.large_binary()).to_pylist()
-            columns[name] = [None if v is None else _decode_text(v, None) if name == "text" and stored else
+            columns[name] = [None if v is None else decode_text(v, None) if name == "text" and stored else
                              v.decode("utf-8", errors="replace") for v in raw]
         else:
             columns[name] = _safe_pylist(col, _UNHELD if name == "fetched_at" else None)
@@ -718,6 +699,8 @@ def _parquet_rows(batch: pa.RecordBatch, max_payload: int) -> Iterator[dict]:
         if i in too_large:
             row["_too_large"] = too_large[i]
         yield row
+
+
 
 
 def _safe_pylist(col: pa.Array, unheld: object = None) -> list:

@@ -9,7 +9,10 @@ was an `unsupported_record_type` reject.
 Every record still ends up somewhere: a continuation joined comes out too, marked `JOINED` (counted as a
 skipped record, as a request is); one whose first segment is not before it in the file is left to the row
 builder (an `orphan_segment` reject); a first segment whose continuations break off (a missing number, the end
-of the file) is a `truncated_record` reject whose detail says which segment is missing. Memory is bounded:
+of the file) is a `truncated_record` reject whose detail says which segment is missing. Segments are joined
+within one file only (round 10): each file is read on its own, in any worker, as one `docs` part with offsets
+of its own, so a record that goes on in the crawl's next file is the two rejects, whose details say to join
+the files with `cat`. Memory is bounded:
 past `max_payload` bytes the segments are counted, not kept (a `payload_too_large` reject).
 """
 
@@ -29,14 +32,17 @@ def _number(headers: dict[str, str]) -> int | None:
 
 
 def _whole(first: RawRecord, count: int, joined: bytearray, size: int, last: RawRecord | None,
-           max_payload: int) -> RawRecord:
-    """The first segment with the blocks of its `count` - 1 continuations, parsed as the reader parses a record."""
+           max_payload: int, at_end: bool = False) -> RawRecord:
+    """The first segment with the blocks of its `count` - 1 continuations, parsed as the reader parses a record;
+    `last` None: the chain broke off (`at_end`: at the end of the file)."""
     h = first.headers
     if last is None:
+        where = (f"the file ends before segment {count + 1}: it is cut, or the record goes on in the crawl's next "
+                 "file" if at_end else f"segment {count + 1} is not the next record of the file")
         return RawRecord(first.offset, first.record_type, h, None, None, b"", "truncated_record",
-                         "the record is segmented (WARC-Segment-Number 1) and its continuation records break off: "
-                         f"segment {count + 1} is not the next record of the file (the file is cut, or its parts "
-                         "are in other files: join them with `cat` and read them as one)")
+                         f"the record is segmented (WARC-Segment-Number 1) and its continuation records break off: "
+                         f"{where} (dedup joins the segments of a record within one file: join the files with "
+                         "`cat a.warc.gz b.warc.gz > ab.warc.gz` and read them as one)")
     if size > max_payload:
         return RawRecord(first.offset, first.record_type, h, None, None, b"", "payload_too_large",
                          f"its {count} segments hold {size} bytes > max_payload {max_payload}")
@@ -84,7 +90,8 @@ def join_segments(records: Iterable[RawRecord], max_payload: int) -> Iterator[Ra
             continue
         yield _alone(rec, max_payload) if SEGMENT in h and rec.record_type != "continuation" else rec
     if first is not None:
-        yield _whole(first, count, joined, size, None, max_payload) if count > 1 else _alone(first, max_payload)
+        yield (_whole(first, count, joined, size, None, max_payload, at_end=True) if count > 1
+               else _alone(first, max_payload))
 
 
 def _alone(rec: RawRecord, max_payload: int) -> RawRecord:

@@ -81,8 +81,8 @@ class RawRecord:
     warc-date as ISO 8601, content-type, content-length; never warc-record-id). The WARC header lines
     without a colon are under `UNPARSED` (LF-joined), when there are any: `dedup.sources.read` rejects
     the record when one of them held a field it needs, else counts it as tolerated.
-    `detail` explains `error`; on a record accepted despite a quirk (`SPANS`; an ARC length running past the end
-    of the file while the HTTP body is complete) it holds a note and `error` is None.
+    `detail` explains `error`; on a record accepted despite a quirk (`SPANS`; `http.LENGTH_PAST_END`: a length running
+    past the end of the file while the HTTP body is complete, an ARC quirk) it holds a note and `error` is None.
     """
 
     offset: int
@@ -747,14 +747,14 @@ def _iter_warc(src: _Source, max_payload: int, unknown_start: bool) -> Iterator[
             if got == n and _trailer_ok(src, b"WARC/"):
                 yield RawRecord(offset, rtype, headers, None, None, b"", "payload_too_large", detail)
                 continue
-            detail += (f"; the record is cut short ({got} of {n} bytes present)" if got < n else
-                       "; and that length does not end the record")
-            src.restore(mark)
-            distrust = True
-            yield RawRecord(offset, rtype, headers, None, None, b"", "payload_too_large",
-                            detail + ": the bytes after its header were searched for records")
-            scanning = True
-            continue
+            src.restore(mark)   # else the file ends first, within max_payload: read as a smaller length (round 10)
+            if got == n or got > max_payload:
+                detail += (f"; the record is cut short ({got} of {n} bytes present)" if got < n else
+                           "; and that length does not end the record")
+                distrust = scanning = True
+                yield RawRecord(offset, rtype, headers, None, None, b"", "payload_too_large",
+                                detail + ": the bytes after its header were searched for records")
+                continue
         end = pos + n
         if end <= len(buf) and (not gz or src._ustarts[-1] <= start):
             # whole block buffered, and no gzip member starts inside the record: parse in place

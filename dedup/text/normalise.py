@@ -59,10 +59,72 @@ def unmarked_wide(payload: bytes) -> str | None:
             continue
         if not text or "\0" in text:
             continue
-        if _WIDE_MARKUP.match(text) or (not _NOT_TEXT.search(text)
-                                         and 2 * sum(ch < "\x80" for ch in text) >= len(text)):
+        if _WIDE_MARKUP.match(text) or (not _NOT_TEXT.search(text) and (
+                2 * sum(ch < "\x80" for ch in text) >= len(text) or _spaced_script(text, encoding))):
             return encoding
     return None
+
+
+def _spaced_script(text: str, encoding: str) -> bool:
+    """Text of one script (`one_script_text`): in UTF-32, whose units in the other byte order are no characters;
+    in UTF-16, when its NUL bytes are the other half of ASCII units (spaces, digits, punctuation): read in the
+    units' other byte order the same bytes give characters U+xx00 where the ASCII was (a space U+2000)."""
+    if encoding.startswith("utf-32"):
+        return one_script_text(text)
+    ascii_units = sum(ch < "\x80" for ch in text)
+    return ascii_units > sum(ch > "\xff" and not ord(ch) & 0xFF for ch in text) and one_script_text(text)
+
+
+def wide_by_script(payload: bytes) -> str | None:
+    """The UTF-16 encoding of `payload` when it is no UTF-8, has no byte order mark and its first 1 KiB, read in
+    2-byte units, is running text of one script (`one_script_text`): UTF-16 text of a script outside Latin-1
+    that holds no NUL byte, no space or ASCII punctuation (Chinese, Japanese), with one in a hundred of its
+    characters ideographic or full-width punctuation (U+3000-303F, U+FF01-FF20). Its caller asks only when the
+    bytes fail as UTF-8. A legacy double-byte encoding (GBK, Big5, Shift_JIS, EUC) read in such units can give
+    ideographs or Hangul of one script (Shift_JIS's lead bytes 0x81-0x9F are the high bytes of ideographs) but
+    not that punctuation: a byte pair 0x30 0x0n or 0xFF 0x0n is none of theirs (round 10)."""
+    head = payload[:1024]
+    head = head[:len(head) // 2 * 2]
+    for encoding in ("utf-16-le", "utf-16-be"):
+        try:
+            text = codecs.getincrementaldecoder(encoding)("strict").decode(head, final=False)
+        except UnicodeDecodeError:
+            continue
+        marks = len(_WIDE_PUNCTUATION.findall(text))
+        if marks >= 2 and 100 * marks >= len(text) and not _NOT_TEXT.search(text) and one_script_text(text):
+            return encoding
+    return None
+
+
+# ideographic and full-width punctuation (、。「」，！？：；): units no legacy CJK encoding's byte pairs make
+_WIDE_PUNCTUATION = re.compile("[\u3000-\u303f\uff01-\uff20]")
+
+
+# the first word of a letter's Unicode name that names its script, where it is not that word
+_SCRIPT_NAMES = {"HIRAGANA": "CJK", "KATAKANA": "CJK", "KATAKANA-HIRAGANA": "CJK", "IDEOGRAPHIC": "CJK"}
+_UNTEXT_CATEGORIES = frozenset(("Cc", "Cs", "Co", "Cn"))   # controls, surrogates, private use, unassigned
+
+
+def one_script_text(text: str) -> bool:
+    """True when `text` (a decoded head, from wide units) is running text: at least 16 letters, half of its
+    characters letters or marks, two thirds of the letters of one script (by the first word of their Unicode
+    name; Han, kana together) and nine tenths of that script or Latin, and no control (but tab and line ends),
+    surrogate, private-use or unassigned character. Text of a legacy encoding read in the wrong units mixes
+    scripts, private-use and unassigned characters."""
+    scripts: dict[str, int] = {}
+    for ch in text:
+        category = unicodedata.category(ch)
+        if category[0] in "LM":
+            word = unicodedata.name(ch, "?").split(" ", 1)[0]
+            word = _SCRIPT_NAMES.get(word, word)
+            scripts[word] = scripts.get(word, 0) + 1
+        elif category in _UNTEXT_CATEGORIES and ch not in "\t\n\r":
+            return False
+    letters = sum(scripts.values())
+    if letters < 16 or 2 * letters < len(text):
+        return False
+    top, most = max(scripts.items(), key=lambda item: item[1])
+    return 3 * most >= 2 * letters and 10 * (most + (scripts.get("LATIN", 0) if top != "LATIN" else 0)) >= 9 * letters
 
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
@@ -79,6 +141,21 @@ def without_lone_surrogates(text: str) -> str:
         text.encode("utf-8")  # in C, faster than the regex search on the common text that has none
     except UnicodeEncodeError:
         return _LONE_SURROGATE.sub("\ufffd", text)
+    return text
+
+
+def escaped_surrogates(text: str) -> str:
+    """`text` with each lone surrogate written out: U+DC80..U+DCFF (a byte no UTF-8 holds, as
+    `errors="surrogateescape"` decodes it) as `\\xNN`, any other (a JSON escape of half a pair) as `\\uXXXX`.
+    For ids, whose identity U+FFFD would merge (`without_lone_surrogates` is for text)."""
+    if text.isascii():
+        return text
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return _LONE_SURROGATE.sub(
+            lambda m: f"\\x{ord(m.group()) - 0xDC00:02x}" if "\udc80" <= m.group() <= "\udcff"
+            else f"\\u{ord(m.group()):04x}", text)
     return text
 
 

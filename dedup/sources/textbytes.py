@@ -1,0 +1,46 @@
+"""Plain-text payload bytes -> str: a byte order mark, UTF-16 or UTF-32 without one (of any script), a declared
+charset that names a text encoding, else UTF-8 with replacement characters. Out of `read` since round 10, which
+taught it UTF-16/32 text of other scripts without a mark (`normalise.unmarked_wide`, `wide_by_script`).
+"""
+
+from __future__ import annotations
+
+import codecs
+
+from dedup.text.normalise import bom_encoding, unmarked_wide, wide_by_script, without_lone_surrogates
+
+
+def decode_text(payload: bytes, charset: str | None) -> str:
+    """Plain-text bytes -> str by the declared charset when it is a text encoding, else UTF-8 with
+    replacement characters (a charset of 'rot13' or 'base64' names a codec that is not one). A byte order
+    mark comes first, then UTF-16 or UTF-32 without one, as for HTML (`bom_encoding`, `unmarked_wide`)."""
+    marked = bom_encoding(payload) or (unmarked_wide(payload), 0)
+    if marked[0] is not None:
+        return without_lone_surrogates(payload[marked[1]:].decode(marked[0], errors="replace"))
+    if charset and known_codec(charset) and codecs.lookup(charset).name != "utf-8":
+        try:
+            return without_lone_surrogates(payload.decode(charset, errors="replace"))
+        except (UnicodeError, LookupError, ValueError, TypeError):
+            pass
+    try:   # no UTF-8: it may be UTF-16 text of a script without spaces (CJK), which holds no NUL (round 10)
+        return payload.decode("utf-8")
+    except UnicodeDecodeError:
+        return payload.decode(wide_by_script(payload) or "utf-8", errors="replace")
+
+
+def wide_str(text: str) -> str:
+    """A JSON or Parquet `text` that is UTF-16 or UTF-32 read one byte a character ('T\\0h\\0e\\0'), as the text."""
+    if "\0" not in text[:1024] or not text.isascii() and max(text) > "\xff":
+        return text
+    raw = text.encode("latin-1")
+    return raw.decode(encoding, errors="replace") if (encoding := unmarked_wide(raw)) else text
+
+
+def known_codec(name: str | None) -> bool:
+    """Is `name` a codec of text (not `rot13`, `base64`, `zlib`: bytes to bytes)?"""
+    if not name:
+        return False
+    try:
+        return codecs.lookup(name)._is_text_encoding  # bytes<->bytes codecs (zlib, hex) are not
+    except LookupError:
+        return False

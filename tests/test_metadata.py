@@ -208,6 +208,24 @@ def test_jsonld_wrapped_in_a_cdata_section_is_read():
         assert md.published_at == utc(2015, 10, 15, 2, 19, 15) and md.published_at_source == "jsonld", wrapped
         assert md.authors == ["Jane Doe"] and md.authors_source == "jsonld"
 
+def test_a_sites_generic_title_loses_to_the_headline():
+    # yahoo-2 of readability-test-pages: the homepage's og:title left on an article (here without the <title>
+    # that names the headline, so that nothing but the rule stands between the og:title and the <h1>)
+    head = ('<meta property="og:site_name" content="Yahoo News">'
+            '<meta property="og:title" content="Yahoo News - Latest News &amp; Headlines">'
+            '<meta name="twitter:title" content="Yahoo News - Latest News &amp; Headlines">')
+    body = "<h1>Russia: Space ship malfunctions, breaks up over Siberia</h1>" + ARTICLE_TEXT
+    md = page_metadata(html_page(head, body), "https://news.yahoo.com/russia-space-ship-malfunctions-093817.html")
+    assert md.title == "Russia: Space ship malfunctions, breaks up over Siberia" and md.title_source == "h1"
+    # the same words on another site's page are its headline (the syndication bench's story s00074), and a
+    # generic title stays the title where the page offers nothing else
+    other = page_metadata(html_page(head.replace('content="Yahoo News"', 'content="Clearwater Post"'),
+                                    "<h1>Yahoo News - Latest News &amp; Headlines</h1>" + ARTICLE_TEXT),
+                          "https://clearwater-post.example/story.php?id=41914530")
+    assert other.title == "Yahoo News - Latest News & Headlines"
+    alone = page_metadata(html_page(head, ARTICLE_TEXT), "https://news.yahoo.com/")
+    assert alone.title == "Latest News & Headlines" and alone.title_source == "meta_og_title_without_site"
+
 
 def test_site_name_of_the_blog_not_the_platform():
     head = ('<title>Open Verilog flow | Silicon Exposed</title><meta property="og:site_name" content="Blogger">'

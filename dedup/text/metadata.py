@@ -33,7 +33,7 @@ from dedup.text.jsonld import JsonLd, ld_entities, read_jsonld
 from dedup.text.normalise import (caseless_finder, caseless_prefix, clean_text, fold_text, without_userinfo,
                                   word_list)
 from dedup.text.scripts import CJK, HANGUL, KANA
-from dedup.text.titles import (SPACED_SEPARATORS, names_host, strip_site, strip_unspaced_site,
+from dedup.text.titles import (SPACED_SEPARATORS, is_generic_title, names_host, strip_site, strip_unspaced_site,
                                with_author_segment)
 from dedup.text.wordcount import comparable_tokens, word_count
 from dedup.text.pagescan import (HEADLINE_REGION, MAX_AUTHOR_MARKS, WINDOW_BEFORE, AuthorMark, Body, Head,
@@ -245,8 +245,15 @@ def _title_candidates(head: Head, ld: JsonLd) -> list[tuple[str, str]]:
 
 def _choose_title(md: PageMetadata, body: Body, candidates: list[tuple[str, str]]) -> None:
     site = md.site_name
+    # the site's name with a generic phrase ('Yahoo News - Latest News & Headlines', its homepage's og:title
+    # left on an article) loses to every other title and headline; taken only when the page offers nothing else
+    site_generic = [(s, v) for s, v in candidates if is_generic_title(v, site, md.url_host)]
+    if site_generic:
+        candidates = [c for c in candidates if c not in site_generic]
     h1_texts = [t for _s, _e, t in body.h1 if t and len(t) <= 300 and fold_text(t) not in _GENERIC_TITLES
-                and not _names_site(t, site, md.url_host)]
+                and not _names_site(t, site, md.url_host) and not is_generic_title(t, site, md.url_host)]
+    if not candidates and not h1_texts:
+        candidates = site_generic
     md.headlines = h1_texts
     # 1. the visible headline (<h1>) that a metadata title states whole, or opens or closes at a separator
     for h1 in h1_texts:

@@ -222,3 +222,40 @@ def _after_site(parts: list[str], title: str) -> str:
     (4+ words) longer than the name; else the title."""
     rest = "".join(parts[2:]).strip()
     return rest if _word_count(rest) >= 4 and _word_count(rest) > _word_count(parts[0]) else title
+
+
+# ---------------------------------------------------------------- a site's own generic title
+
+# what a site calls its front or section pages, beside its name: 'Yahoo News - Latest News & Headlines' on an
+# article of yahoo.com is the homepage's og:title left on every page, not the story's headline
+_GENERIC_PHRASE_LIST = (
+    "home", "homepage", "home page", "front page", "startseite", "accueil", "inicio", "news", "latest news",
+    "breaking news", "top news", "top stories", "headlines", "latest headlines", "news and headlines",
+    "news & headlines", "latest news and headlines", "latest news & headlines", "breaking news and headlines",
+    "breaking news & headlines", "latest news, sport and opinion", "official site", "official website",
+    "welcome", "nachrichten", "aktuelle nachrichten", "actualités", "noticias", "últimas noticias")
+_GENERIC_PHRASES = frozenset(map(fold_text, _GENERIC_PHRASE_LIST))
+# (a quick look first: such a phrase opens or closes the title, one call of str.startswith / endswith)
+_GENERIC_ENDS = tuple(p.casefold() for p in _GENERIC_PHRASE_LIST)
+_GENERIC_SEPARATOR = re.compile(r"\s+[|\-–—:»·•]\s+|\s*[|｜]\s*")
+
+
+def is_generic_title(title: str, site: str | None, host: str) -> bool:
+    """The title is the site's name with a generic phrase ('Yahoo News - Latest News & Headlines', 'Home | Site',
+    'Site: Breaking News') and nothing else: a title the site gives its front page, never a story's headline.
+    A part naming a site that is not this page's ('Yahoo News' on another site's page) does not count."""
+    folded = title.casefold().strip()
+    if not (folded.endswith(_GENERIC_ENDS) or folded.startswith(_GENERIC_ENDS)):
+        return False
+    parts = [p for p in _GENERIC_SEPARATOR.split(title) if p.strip()]
+    if len(parts) < 2:
+        return False
+    site_key = fold_text(site)
+    keys = [fold_text(p) for p in parts]
+    generic = [k in _GENERIC_PHRASES for k in keys]
+    if not any(generic):
+        return False
+    # a part is the site's name: its stated name, or a name of at most three words that names the host
+    named = [bool(site_key) and k == site_key or names_host(p, host) and len(p.split()) <= 3
+             for k, p in zip(keys, parts)]
+    return any(n and not g for n, g in zip(named, generic)) and all(n or g for n, g in zip(named, generic))

@@ -554,7 +554,7 @@ def _svg_logo_footer() -> str:
     and <path d> data, links, then the notice with the holder in a link."""
     points = " ".join(f"{i * 1.37 % 140:.2f} {i * 2.11 % 33:.2f}" for i in range(120))
     return (f"<div class='c-footer__corporate'><a href='https://www.voxmedia.com'><svg viewBox='0 0 140 33'>"
-            f"<title>Vox Media</title><polygon points=\"{points}\"></polygon>"
+            f"<title>© Vox Media logo</title><polygon points=\"{points}\"></polygon>"
             f"<path d=\"M412.55,284.07l4-11.53,4,11.53ZM422,263H411.38l-11.62,32.27h9Z\"></path></svg></a>\n"
             "<a class='c-footer__corporate-link' href='/ads'>Advertise with us</a>\n"
             "<a class='c-footer__corporate-link' href='/jobs'>Jobs @ Vox Media</a>\n"
@@ -590,3 +590,11 @@ def test_svg_path_data_and_code_are_never_read_as_a_notice():
 def test_holder_looks_like_a_name(notice, holder):
     ev = [Evidence("copyright_notice", notice, "footer", 0.5)]
     assert copyright_fields([], ev)["copyright_holder"] == holder
+
+
+def test_notice_window_starting_inside_a_tag_drops_the_tag_rest():
+    srcset = ", ".join(f"/img/logo-{w}.png {w}w" for w in range(100, 4000, 60))   # a long attribute value
+    footer = f"<div><img alt='' srcset='{srcset}'> © 2021 Harbour Gazette Media, Inc. All rights reserved.</div>"
+    ev = html_licence_evidence(_page(footer=footer))
+    assert [e.value for e in ev] == ["© 2021 Harbour Gazette Media, Inc. All rights reserved."]
+    assert copyright_fields([], ev)["copyright_holder"] == "Harbour Gazette Media, Inc"

@@ -547,3 +547,54 @@ def test_evidence_published_as_asdict_gives_it(kind, value, location, confidence
     e = Evidence(kind, value, location, confidence, spdx)
     got = _as_dict(e)
     assert got == dataclasses.asdict(e) and list(got) == [f.name for f in dataclasses.fields(Evidence)]
+
+
+def _svg_logo_footer() -> str:
+    """A footer shaped like vox.com's (aeb page 16c30add...): an inline SVG logo of long <polygon points>
+    and <path d> data, links, then the notice with the holder in a link."""
+    points = " ".join(f"{i * 1.37 % 140:.2f} {i * 2.11 % 33:.2f}" for i in range(120))
+    return (f"<div class='c-footer__corporate'><a href='https://www.voxmedia.com'><svg viewBox='0 0 140 33'>"
+            f"<title>© Vox Media logo</title><polygon points=\"{points}\"></polygon>"
+            f"<path d=\"M412.55,284.07l4-11.53,4,11.53ZM422,263H411.38l-11.62,32.27h9Z\"></path></svg></a>\n"
+            "<a class='c-footer__corporate-link' href='/ads'>Advertise with us</a>\n"
+            "<a class='c-footer__corporate-link' href='/jobs'>Jobs @ Vox Media</a>\n"
+            "© 2019 <a rel='nofollow' href='http://www.voxmedia.com'>Vox Media</a>, LLC. All Rights Reserved\n"
+            "<style>.c-footer{color:#333}</style><script>document.write(new Date().getFullYear())</script>"
+            "<template><p>© {{year}} {{site}}</p></template></div>")
+
+
+def test_svg_path_data_and_code_are_never_read_as_a_notice():
+    ev = [e for e in html_licence_evidence(_page(footer=_svg_logo_footer())) if e.kind != "licence_terms"]
+    assert [(e.kind, e.location) for e in ev] == [("all_rights_reserved", "footer")]
+    assert ev[0].value == "Advertise with us Jobs @ Vox Media © 2019 Vox Media , LLC. All Rights Reserved"
+    assert copyright_fields([], ev) == {"copyright_holder": "Vox Media, LLC", "copyright_year": 2019,
+                                        "copyright_notice": ev[0].value}
+
+
+@pytest.mark.parametrize("notice, holder", [
+    ("© 2019 Vox Media, LLC. All Rights Reserved", "Vox Media, LLC"),
+    ("8 32.93 99.44 32.93 88.44 16.79 99.34 © 2019", None),               # a run of numbers
+    ("© 2016 1-800-468-6478", None),
+    ("Copyright © 2000- document.write(new Date().getFullYear()) Example News", None),   # code
+    ("© {{year}} {{site_name}}", None), ("Copyright {{year}} Acme Corp", "Acme Corp"),  # template placeholders
+    ("© Los Angeles Times | Terms of Service | Privacy Policy | Do Not Sell My Info", "Los Angeles Times"),
+    ("Guardian Unlimited © Guardian News and Media Limited 2006", "Guardian News and Media Limited"),
+    ("Acme Corp © 2020", "Acme Corp"), ("© 2019 3M", "3M"),
+    ("vBulletin v3.6.0, Copyright ©2000-2006, Jelsoft Enterprises Ltd.", "Jelsoft Enterprises Ltd"),
+    ("Copyright Reserved", None), ("Powered by phpBB © 2001, 2005 phpBB Group", "phpBB Group"),
+    ("Excerpted from Got Game. Copyright 2004 by John C. Beck and Mitchell Wade; All Rights Reserved.",
+     "John C. Beck and Mitchell Wade"),
+    ("© 2023 Thomson/Reuters. All rights reserved.", "Thomson Reuters"),
+    ("© " + "Very Long Name " * 8, None),                                   # over HOLDER_MAX: not a name
+])
+def test_holder_looks_like_a_name(notice, holder):
+    ev = [Evidence("copyright_notice", notice, "footer", 0.5)]
+    assert copyright_fields([], ev)["copyright_holder"] == holder
+
+
+def test_notice_window_starting_inside_a_tag_drops_the_tag_rest():
+    srcset = ", ".join(f"/img/logo-{w}.png {w}w" for w in range(100, 4000, 60))   # a long attribute value
+    footer = f"<div><img alt='' srcset='{srcset}'> © 2021 Harbour Gazette Media, Inc. All rights reserved.</div>"
+    ev = html_licence_evidence(_page(footer=footer))
+    assert [e.value for e in ev] == ["© 2021 Harbour Gazette Media, Inc. All rights reserved."]
+    assert copyright_fields([], ev)["copyright_holder"] == "Harbour Gazette Media, Inc"

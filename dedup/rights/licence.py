@@ -498,22 +498,59 @@ _YEAR_RANGE = re.compile(r"\b(?:19|20)\d{2}\b(?:\s*[-–]\s*(?:(?:19|20)\d{2}|\d
 
 
 _RESERVED_TAIL = re.compile(r"\b(?:all|some) rights reserved\b.*$", re.I | re.S)
-_NEXT_SENTENCE = re.compile(r"\.\s+(?=[A-Z])")
+_NEXT_SENTENCE = re.compile(r"(?<!\b[A-Z])\.\s+(?=[A-Z])")  # not after an initial: 'John C. Beck'
 _DPA_ID = re.compile(r"[,:]\s*dpa:\S+")
 _SLASH_BETWEEN_WORDS = re.compile(r"(?<=\w)/(?=\w)")
+# footer links after the name: 'Los Angeles Times | Terms of Service | Privacy Policy'
+_LINK_SEPARATOR = re.compile(r"\s(?:\||·|•|//|—)\s")
+_PLACEHOLDER = re.compile(r"\{\{[^{}]*\}\}|\{%[^{}]*%\}|\[(?:year|date)\]|%(?:year|date)%", re.I)  # templates
+_SPACE_BEFORE_COMMA = re.compile(r"\s+([,.])")  # 'Vox Media , LLC' (a link's end tag stripped)
+_LETTER = re.compile(r"[^\W\d_]")
+_CODE = re.compile(r"[<>{}=]|\(\)|\bdocument\.write\b|\bfunction\b")
+_NOT_NAMES = {"reserved", "rights reserved", "all rights reserved"}  # 'Copyright Reserved'
+HOLDER_MAX = 80  # characters: longer is a sentence or a run of links, not a name
 
 
 def _holder(notice: str) -> str | None:
+    """The holder named by NOTICE, or None: after the first ©/Copyright mark when a name follows it
+    ('Advertise with us Jobs © 2019 Vox Media, LLC' -> 'Vox Media, LLC'), else the whole notice; then
+    the first of footer links ('X | Terms | Privacy' -> 'X'); only a name-like value (`_name_like`)."""
+    mark = _HOLDER_STRIP.search(notice)
+    if mark and mark.start() > 0 and _name_follows(notice[mark.end():]):
+        after = _holder_of(notice[mark.start():])
+        if after:
+            return after
+    return _holder_of(notice)
+
+
+def _name_follows(rest: str) -> bool:
+    """Does anything follow a mark but years and punctuation ('Acme Corp © 2020' names no one after)?"""
+    rest = _YEAR_RANGE.sub(" ", _HOLDER_STRIP.sub(" ", rest)).lstrip(" ,;:-–")
+    return rest[:1].isalnum()
+
+
+def _holder_of(notice: str) -> str | None:
     s = _RESERVED_TAIL.sub("", notice)
     s = _NEXT_SENTENCE.split(s, maxsplit=1)[0]
     s = _HOLDER_STRIP.sub(" ", s)
+    s = _PLACEHOLDER.sub(" ", s)
     s = _YEAR_RANGE.sub(" ", s)
     s = _DPA_ID.sub(" ", s)
     s = _SLASH_BETWEEN_WORDS.sub(" ", s)  # 'Thomson/Reuters' -> 'Thomson Reuters'
-    s = " ".join(s.split()).strip(" .,;:|-–—")
+    s = _SPACE_BEFORE_COMMA.sub(r"\1", " ".join(s.split())).strip(" .,;:|-–—")
     if s.lower().startswith("by ") and len(s) > 3:  # 'Copyright by Jane Doe'
         s = s[3:]
-    return s or None
+    s = next((part for part in _LINK_SEPARATOR.split(f" {s} ") if part.strip(" .,;:|-–—·•")), "")
+    s = s.strip(" .,;:|-–—·•")
+    return s if _name_like(s) else None
+
+
+def _name_like(s: str) -> bool:
+    """A holder looks like a name: mostly letters (not a run of numbers), no code or markup, short."""
+    letters = len(_LETTER.findall(s))
+    digits = sum(c.isdigit() for c in s)
+    return (letters >= 1 and len(s) >= 2 and digits <= letters and len(s) <= HOLDER_MAX
+            and s.lower() not in _NOT_NAMES and not _CODE.search(s))
 
 
 def _year(notice: str) -> int | None:
@@ -560,6 +597,4 @@ def copyright_fields(blocks: list[str], evidence: list[Evidence]) -> dict:
     else:
         holder = _holder(chosen.value)
         year = _year(chosen.value)
-        if holder and holder.lower() in ("all rights reserved",):
-            holder = None
     return {"copyright_holder": holder, "copyright_year": year, "copyright_notice": chosen.value}

@@ -2,6 +2,8 @@
 the files of a crawl, and the other leftovers of round 9."""
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 from test_hostile_builds import ingested, warc_response
 
@@ -261,7 +263,7 @@ def test_parquet_ids_of_bytes_and_uuids_keep_their_identity(tmp_path) -> None:
     """A Parquet `id` stored as bytes that are no UTF-8 became U+FFFD where the bytes were: two records with the
     ids b'\\xff1' and b'\\xfe1' became one id, the second a `repeated_doc_id` reject. An `id` of the Parquet
     UUID type (DuckDB, Spark, Iceberg write it) or stored as fixed-size bytes was a `missing_id` reject for every
-    row ("`id` is a JSON UUID"). Bytes that are no UTF-8 are kept with each such byte as `\\xNN` (counted in
+    row ("`id` is a UUID value"). Bytes that are no UTF-8 are kept with each such byte as `\\xNN` (counted in
     run.json's `tolerated.id_not_utf8`); a UUID is its usual text; fixed-size bytes are read as bytes."""
     import json
     import uuid
@@ -346,3 +348,12 @@ def test_a_length_past_max_payload_and_past_the_end_of_the_file_is_read_as_a_sma
     assert out["over"] == ([("<urn:uuid:m0>", None), ("<urn:uuid:m1>", None)], 1)
     assert out["over-cut"] == ([("<urn:uuid:m0>", None), ("<urn:uuid:m1>", "truncated_record")], 0)
     assert out["small"][0] == [("<urn:uuid:m0>", "payload_too_large"), ("<urn:uuid:m1>", "payload_too_large")]
+
+
+def test_a_missing_id_detail_names_the_value_type_without_calling_parquet_json():
+    # a Parquet row's id is no JSON value: the detail names its type and what an id must be
+    from dedup.sources.read import _object_row
+    row = _object_row({"id": 1.5, "text": "x"}, "p.parquet", 0, 1 << 20, Counter())
+    assert row["reject_reason"] == "missing_id"
+    assert "is a JSON" not in row["reject_detail"] and "float" in row["reject_detail"] and "string or an integer" in \
+        row["reject_detail"]

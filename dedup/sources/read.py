@@ -470,7 +470,7 @@ def _object_row(obj: dict, source_name: str, position: int, max_payload: int, st
     row["fetched_at"] = fetch_time(obj.get("fetched_at"), stats)
     if isinstance(raw_id, bool) or not isinstance(raw_id, (str, int)):
         what = "record has no `id`" if raw_id is None else \
-            f"`id` is a JSON {type(raw_id).__name__}, not a string or an integer"
+            f"`id` is a {type(raw_id).__name__} value, not a string or an integer (JSONL and Parquet ids must be one)"
         return row | {"doc_id": positional_id(source_name, position), "reject_reason": "missing_id",
                       "reject_detail": what}
     doc_id = str(raw_id)

@@ -314,14 +314,18 @@ def text_licence_evidence(blocks: list[str], site_blocks: set[int] | None = None
     out: list[Evidence] = []
     site_blocks = site_blocks or set()
     for i, block in enumerate(blocks or []):
-        if not block:
-            continue
-        if not ("©" in block or "opyright" in block or "OPYRIGHT" in block or "eserved" in block
-                or "ESERVED" in block or "ommons" in block or "OMMONS" in block or "CC" in block
-                or "(c)" in block or "(C)" in block or "omain" in block):
-            continue
-        out.extend(_block_notices(block, "footer" if i in site_blocks else "article"))
+        if block and _may_hold_notice(block):
+            out.extend(_block_notices(block, "footer" if i in site_blocks else "article"))
     return out
+
+
+@memo(BLOCK_MEMO)
+def _may_hold_notice(block: str) -> bool:
+    """Could the block hold a notice (a quick test that rules most blocks out; remembered per block like
+    `_block_notices`: a site's lines stand on each of its pages)?"""
+    return ("©" in block or "opyright" in block or "OPYRIGHT" in block or "eserved" in block
+            or "ESERVED" in block or "ommons" in block or "OMMONS" in block or "CC" in block
+            or "(c)" in block or "(C)" in block or "omain" in block)
 
 
 @memo(BLOCK_MEMO)
@@ -419,6 +423,7 @@ _TEXT_CC_KINDS = {"link_rel_license", "a_rel_license", "meta_license", "jsonld_l
 _RULE1_LOCATIONS = {"article", "page"}  # the article text (HTML 'page' = in the body, outside any container)
 
 
+@memo(BLOCK_MEMO)  # the same notices are normalised for the licence and the copyright fields, on many pages
 def _norm(text: str) -> str:
     return word_runs(text.lower())  # " ".join(re.sub(r"[\W_]+", " ", text.lower()).split()), faster
 
@@ -511,6 +516,7 @@ _NOT_NAMES = {"reserved", "rights reserved", "all rights reserved"}  # 'Copyrigh
 HOLDER_MAX = 80  # characters: longer is a sentence or a run of links, not a name
 
 
+@memo(BLOCK_MEMO)  # asked for each notice while ranking, then for the chosen one again; a site's notice repeats
 def _holder(notice: str) -> str | None:
     """The holder named by NOTICE, or None: after the first ©/Copyright mark when a name follows it
     ('Advertise with us Jobs © 2019 Vox Media, LLC' -> 'Vox Media, LLC'), else the whole notice; then

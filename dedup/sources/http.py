@@ -81,8 +81,9 @@ def _parse_fields_slow(text: str, keep_unparsed: bool = False) -> dict[str, str]
         if not line:
             continue
         if line[0] in " \t":
-            if last is not None:
-                copies[last][-1] = (copies[last][-1] + " " + line.strip()).strip()
+            if last is not None:   # a URI holds no whitespace: its fold is a line wrap (round 10b: it was `%20`)
+                fold = "" if keep_unparsed and last == "warc-target-uri" else " "
+                copies[last][-1] = (copies[last][-1] + fold + line.strip()).strip()
             continue
         name, sep, value = line.partition(":")
         if not sep:

@@ -100,8 +100,9 @@ def _decode(data: bytes, offset: int, where: str, may_continue: bool) -> list[Pi
         except ValueError:   # an integer literal too long for int(): keep its digits
             obj = json.loads(text, parse_int=_int_or_digits)
     except json.JSONDecodeError as exc:
-        if exc.msg == "Extra data":
-            return _one_after_another(text, offset, where)
+        if exc.msg == "Extra data":   # the ids as given read alongside (round 10b: U+FFFD made `\xff1`, `\xfe1` one)
+            return _one_after_another(text, offset, where, data.decode("utf-8", errors="surrogateescape")
+                                      if "\ufffd" in text else None)
         if may_continue and text.startswith("{") and _depth(data) > 0:
             return None
         if not data.strip(b"\x00 \t\r\n"):   # said as what it is, not as JSON that expected a value
@@ -174,11 +175,13 @@ def _members_given(text: str, names: list[str]) -> dict[str, list]:
             if (values := [v for k, v in outer if k == name and v is not None])}
 
 
-def _one_after_another(text: str, offset: int, where: str) -> list[Piece]:
+def _one_after_another(text: str, offset: int, where: str, as_given: str | None = None) -> list[Piece]:
     """The values of a text holding several (`{...}{...}`), each its own record at offset + k; what
-    follows the last decodable one is one reject."""
+    follows the last decodable one is one reject. `as_given`, the same bytes with those no UTF-8 holds as lone
+    surrogates, is decoded in step for the ids that hold U+FFFD (`_id_as_given`)."""
     out: list[Piece] = []
     pos = _SPACE.match(text, 0).end()  # type: ignore[union-attr]
+    given_pos = pos if as_given is None else _SPACE.match(as_given, 0).end()  # type: ignore[union-attr]
     while pos < len(text):
         k = len(out)
         start = pos
@@ -191,6 +194,15 @@ def _one_after_another(text: str, offset: int, where: str) -> list[Piece]:
             out.append(_bad(offset + k, f"{where}, value {k + 1}: JSON nested deeper than the parser allows "
                                         f"({sys.getrecursionlimit()} levels); the rest of the line is not read"))
             break
+        if as_given is not None:   # the same value, its strings holding lone surrogates where `text` has U+FFFD
+            try:
+                given, given_pos = _LONG_INT_DECODER.raw_decode(as_given, given_pos)
+                given_pos = _SPACE.match(as_given, given_pos).end()  # type: ignore[union-attr]
+            except (ValueError, RecursionError):
+                given, as_given = None, None
+            if (isinstance(obj, dict) and isinstance(doc_id := obj.get("id"), str) and "\ufffd" in doc_id
+                    and isinstance(given, dict) and isinstance(given.get("id"), str)):
+                obj["id"] = given["id"]
         # each object checked as a line's is: a member given twice in the second of `{...}{...}` was taken in silence
         out.append(_checked(obj, text[start:pos], _RECORD_FIELD_TEXT.findall(text, start, pos), offset + k,
                             f"{where}, value {k + 1}") if isinstance(obj, dict) else

@@ -1034,18 +1034,18 @@ def _iter_arc(src: _Source, max_payload: int) -> Iterator[RawRecord]:
             detail = f"ARC length {n} > max_payload {max_payload}"
             if got == n and (not _skip_blank(src) and src.gap is None
                              or src.gap is None and _arc_fields(_peek_line(src), version)):
-                yield RawRecord(offset, rtype, headers, None, None, b"", "payload_too_large",
-                                detail)
+                yield RawRecord(offset, rtype, headers, None, None, b"", "payload_too_large", detail)
                 src.truncated_member = None
                 continue
-            src.restore(mark)
-            distrust = True
-            yield RawRecord(offset, rtype, headers, None, None, b"", "payload_too_large",
-                            detail + ("; the record is cut short" if got < n else
-                                      "; and that length does not end the record")
-                            + ": the bytes after its header line were searched for records")
-            scanning = True
-            continue
+            src.restore(mark)   # else the file ends first, within max_payload: read as a smaller length (round 10b)
+            if got == n or got > max_payload:
+                distrust = True
+                yield RawRecord(offset, rtype, headers, None, None, b"", "payload_too_large",
+                                detail + ("; the record is cut short" if got < n else
+                                          "; and that length does not end the record")
+                                + ": the bytes after its header line were searched for records")
+                scanning = True
+                continue
         block, err, detail, cut = _read_block(src, n, member)
         block_end = src.base + src.pos
         if (cut is not None or err in DAMAGE) and _arc_header_inside(block, version):

@@ -108,6 +108,7 @@ def test_a_record_segmented_across_two_files_is_two_rejects_that_say_how_to_join
         ("<urn:uuid:s0>", None), ("<urn:uuid:seg7>", None), ("<urn:uuid:s1>", None)]
 
 
+@pytest.mark.slow  # two withheld builds and rehydrates (~5 s); the quick set keeps the rehydrate tests of one crawl
 def test_crawls_whose_files_share_names_are_rehydrated_together(tmp_path) -> None:
     """Two crawls with files of the same name (a/x.warc.gz, b/x.warc.gz), built from their common folder, and a
     release built on a previous one whose crawl named its file the same: `rehydrate --crawl a --crawl b` stopped

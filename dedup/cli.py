@@ -491,6 +491,10 @@ def rehydrate(
     except DedupError as exc:
         _error(str(exc))
         raise typer.Exit(exc.exit_code) from None
+    if not report.withheld:  # not an error: the copy is the build's data, but say why nothing was restored
+        typer.echo(f"nothing to rehydrate: {out} published the text of every record (it was built without "
+                   f"--withhold-text); {to}/data/ is a copy of its data/")
+        return
     typer.echo(f"restored {report.restored:,} of {report.withheld:,} withheld records from "
                f"{report.crawl_files_read} crawl file(s) in {report.seconds:.1f} s; wrote {to}/data/")
     if report.not_restored:

@@ -119,3 +119,12 @@ def test_round_trip_after_a_previous_release(tmp_path):
     report = rehydrate(builds[True], [str(SAMPLE)], tmp_path / "r")
     assert report.not_restored == {} and report.restored == report.withheld == data(builds[False]).height
     assert data(tmp_path / "r")["text"].equals(data(builds[False])["text"])
+
+
+def test_a_build_that_withheld_nothing_says_so(sample_builds, tmp_path):
+    # 'restored 0 of 0 withheld records' read as a failure to restore: the message says there was nothing to do
+    full, _withheld = sample_builds
+    result = CliRunner().invoke(app, ["rehydrate", str(full), "--crawl", str(SAMPLE), "--to", str(tmp_path / "r")])
+    assert result.exit_code == 0, result.output
+    assert "nothing to rehydrate" in result.output and "--withhold-text" in result.output
+    assert data(tmp_path / "r").equals(data(full))

@@ -99,7 +99,8 @@ LOADERS = ("Load with polars (`pl.read_parquet(\"data/**/*.parquet\")`), pandas 
            "reads an integer column with nulls, such as `copyright_year`, as float64), DuckDB "
            "(`select * from read_parquet('data/**/*.parquet')`), "
            "Hugging Face `datasets` (`load_dataset(\"parquet\", data_dir=\"data\", split=\"train\")`, or this "
-           f"folder with the configs above) or any Croissant reader (`{CROISSANT}`, record set `documents`).")
+           f"folder's path with the configs above: a path, not `\".\"`, which `datasets` takes for no name) or any "
+           f"Croissant reader (`{CROISSANT}`, record set `documents`).")
 MAINTENANCE = ("`doc_id` (the WARC-Record-ID or the input `id`) is stable across releases; `cluster_id` is "
                "derived from the smallest member doc_id. Each release states its changes in "
                f"`{CHANGELOG}`; `{MANIFEST}` records the build settings, tool versions and the hash, rows and "

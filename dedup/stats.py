@@ -143,7 +143,8 @@ def render(s: dict[str, Any], width: int = 80) -> str:
     if s["top_stories"]:
         lines += _section("most syndicated stories")
         for t in s["top_stories"]:
-            head = f"  {t['copies']:>4} copies on {t['sites']:>3} sites  "
+            # pages, the canonical one included (the card's "copies" are the duplicates: the others)
+            head = f"  {t['copies']:>4} pages on {t['sites']:>3} sites  "
             lines += textwrap.wrap(t["title"] or "(no title)", width=width, initial_indent=head,
                                    subsequent_indent=" " * len(head))
     if s["top_source_sites"]:

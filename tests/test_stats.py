@@ -77,3 +77,12 @@ def test_a_closed_pipe_is_not_an_error(sample_out):
 def test_not_a_build_is_a_clear_error(tmp_path):
     result = CliRunner().invoke(app, ["stats", str(tmp_path)])
     assert result.exit_code != 0 and "run.json" in result.output
+
+
+
+def test_a_top_story_counts_its_pages_not_copies(sample_out):
+    # the card's "copies" are a cluster's duplicates; stats' figure is the cluster's size, the canonical included
+    s = summarise(sample_out)
+    top = s["top_stories"][0]
+    text = render(s, width=80)
+    assert f"{top['copies']:>4} pages on {top['sites']:>3} sites" in text and "copies on" not in text

@@ -322,29 +322,42 @@ def test_jsonl_ids_with_broken_utf8_or_lone_surrogates_keep_their_identity(tmp_p
     assert kept == {"\\xff1", "\\xfe1", "\\ud800x", "\\udbffx", "plain"}
 
 
+LYING_LENGTHS = (("huge", 10 ** 12, 0), ("over", 10 ** 6, 0), ("over-cut", 10 ** 12, 300), ("small", 10 ** 12, 0))
+
+
+def read_lying_lengths(tmp_path, suffix: str, file_bytes, small_limit: int, key: str) -> dict:
+    """Each of LYING_LENGTHS (name, the length claimed by the last record, bytes cut off its end) written by
+    `file_bytes(claimed, cut)` and read with max_payload 50 MiB ('small': `small_limit`): name -> ([(row[key],
+    reject_reason)], tolerated.record_length_past_end). Shared by the WARC and ARC forms of the rule."""
+    from dedup.sources.read import read_warc
+    out = {}
+    for name, claimed, cut in LYING_LENGTHS:
+        path = tmp_path / f"{name}{suffix}"
+        path.write_bytes(file_bytes(claimed, cut))
+        stats: Counter = Counter()
+        rows = [r for b in read_warc(path, path.name, stats, small_limit if name == "small" else 50 * 2 ** 20)
+                for r in b.to_pylist()]
+        out[name] = ([(r[key], r["reject_reason"]) for r in rows], stats["tolerated.record_length_past_end"])
+    return out
+
+
 def test_a_length_past_max_payload_and_past_the_end_of_the_file_is_read_as_a_smaller_one_is(tmp_path) -> None:
     """A Content-Length over max_payload that runs past the end of its file was a `payload_too_large` reject even
     when the bytes there are a whole record (its HTTP body complete by its own length), which a length under
     max_payload keeps: the file ends first, so what is there is read as a record the end of its file cut. A
     record whose bytes there are over max_payload stays `payload_too_large`."""
-    from collections import Counter
-
     from test_hostile_builds import html_page
 
-    from dedup.sources.read import read_warc
     whole = warc_response("<urn:uuid:m0>", "https://m.test/0", html_page("Max 0", 0).encode())
     last = warc_response("<urn:uuid:m1>", "https://m.test/1", html_page("Max 1", 1).encode())
     head, sep, rest = last.partition(b"\r\n\r\n")
     length = head.split(b"Content-Length: ")[-1]
-    out = {}
-    for name, claimed, cut, limit in (("huge", 10 ** 12, 0, 50 * 2 ** 20), ("over", 10 ** 6, 0, 50 * 2 ** 20),
-                                      ("over-cut", 10 ** 12, 300, 50 * 2 ** 20), ("small", 10 ** 12, 0, len(rest) // 2)):
+
+    def file_bytes(claimed: int, cut: int) -> bytes:
         lying = head.replace(b"Content-Length: " + length, b"Content-Length: " + str(claimed).encode())
-        path = tmp_path / f"{name}.warc"
-        path.write_bytes(whole + lying + sep + (rest[:-cut] if cut else rest))
-        stats: Counter = Counter()
-        rows = [r for b in read_warc(path, path.name, stats, limit) for r in b.to_pylist()]
-        out[name] = ([(r["doc_id"], r["reject_reason"]) for r in rows], stats["tolerated.record_length_past_end"])
+        return whole + lying + sep + (rest[:-cut] if cut else rest)
+
+    out = read_lying_lengths(tmp_path, ".warc", file_bytes, len(rest) // 2, "doc_id")
     assert out["huge"] == ([("<urn:uuid:m0>", None), ("<urn:uuid:m1>", None)], 1)
     assert out["over"] == ([("<urn:uuid:m0>", None), ("<urn:uuid:m1>", None)], 1)
     assert out["over-cut"] == ([("<urn:uuid:m0>", None), ("<urn:uuid:m1>", "truncated_record")], 0)

@@ -5,6 +5,7 @@ import json
 from collections import Counter
 
 from test_hostile_builds import html_page, warc_response
+from test_hostile_round10 import read_lying_lengths
 from test_hostile_round4 import rows
 
 
@@ -19,17 +20,13 @@ def test_an_arc_length_past_max_payload_and_past_the_end_of_the_file_is_read_as_
     """Round 10 read a WARC Content-Length over max_payload that runs past the end of its file as a smaller wrong
     length (the file ends first: what is there is the record); an ARC length did not and stayed a
     `payload_too_large` reject of a whole record. Bytes there over max_payload stay `payload_too_large`."""
-    from dedup.sources.read import read_warc
     pages = [html_page(f"Arc max {n}", n).encode() for n in range(2)]
-    out = {}
-    for name, claimed, cut, limit in (("huge", 10 ** 12, 0, 50 * 2 ** 20), ("over", 10 ** 6, 0, 50 * 2 ** 20),
-                                      ("over-cut", 10 ** 12, 300, 50 * 2 ** 20), ("small", 10 ** 12, 0, 200)):
+
+    def file_bytes(claimed: int, cut: int) -> bytes:
         last = _arc("http://arc-max.test/1", pages[1], claimed)
-        path = tmp_path / f"{name}.arc"
-        path.write_bytes(_arc("http://arc-max.test/0", pages[0]) + (last[:-cut] if cut else last))
-        stats: Counter = Counter()
-        got = [r for b in read_warc(path, path.name, stats, limit) for r in b.to_pylist()]
-        out[name] = ([(r["url"], r["reject_reason"]) for r in got], stats["tolerated.record_length_past_end"])
+        return _arc("http://arc-max.test/0", pages[0]) + (last[:-cut] if cut else last)
+
+    out = read_lying_lengths(tmp_path, ".arc", file_bytes, 200, "url")
     assert out["huge"] == ([("http://arc-max.test/0", None), ("http://arc-max.test/1", None)], 1)
     assert out["over"] == ([("http://arc-max.test/0", None), ("http://arc-max.test/1", None)], 1)
     assert out["over-cut"] == ([("http://arc-max.test/0", None), ("http://arc-max.test/1", "truncated_record")], 0)

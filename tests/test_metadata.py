@@ -1720,3 +1720,43 @@ def test_a_forum_posts_header_dates_it_with_a_short_year():
         md = page_metadata(html_page("", "<h1>Storm</h1>" + ARTICLE_TEXT), "https://news.example/storm",
                            ["Storm", line])
         assert md.published_at is None, line
+
+
+def test_a_time_without_a_zone_is_read_in_the_zone_the_pages_metadata_states():
+    # elpais.com.uy: JSON-LD 'datePublished' without a zone, the page's other times in -03:00 (cXense's tag): the
+    # site writes its local time, 02:35 UTC on 11 May; published_at_raw keeps what the page wrote
+    head = ('<meta name="cXenseParse:recs:publishtime" content="2022-05-11T04:10:00-03:00">'
+            '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Gobierno acusa a Montecon",'
+            '"datePublished": "2022-05-10T23:35:55", "dateModified": "2022-05-11T04:10:00"}</script>')
+    md = page_metadata(html_page(head, ARTICLE_TEXT), "https://www.elpais.example/informacion/montecon.html")
+    assert md.published_at == utc(2022, 5, 11, 2, 35, 55) and md.published_at_raw == "2022-05-10T23:35:55"
+    assert md.modified_at == utc(2022, 5, 11, 7, 10)
+    # grazia-magazin.de: the meta tags write '2019-10-19 11:14', another one '2019-10-19T11:14:48+0200'
+    head = ('<meta property="og:published_time" content="2019-10-19T11:14:48+0200">'
+            '<meta property="article:modified_time" content="2019-10-19 11:14">')
+    assert page_metadata(html_page(head, ARTICLE_TEXT), "https://grazia.example/a").modified_at == \
+        utc(2019, 10, 19, 9, 14)
+    # no zone stated, or two different ones: read as UTC, as before
+    for other in ("", '<meta name="x:time" content="2022-05-11T04:10:00-03:00">'
+                      '<meta name="y:time" content="2022-05-11T07:10:00Z">'):
+        head = other + '<meta property="article:published_time" content="2022-05-10T23:35:55">'
+        md = page_metadata(html_page(head, ARTICLE_TEXT), "https://www.elpais.example/a.html")
+        assert md.published_at == utc(2022, 5, 10, 23, 35, 55), other
+
+
+def test_metadata_keeping_published_and_modified_apart_on_one_day_is_not_overruled_by_the_text():
+    # JSON-LD and meta tags agree on the published time, and state a later modified time the same day: the published
+    # time is no update's stamp, so the page's text is not read for dates (two shown dates of another day and the
+    # URL's would otherwise outvote them)
+    headline = "Ten tips for the harbour"
+    body = (f"<h1>{headline}</h1><p class=\"date\">March 3, 2020</p><p>March 3, 2020</p>" + ARTICLE_TEXT)
+    head = dated_head(headline, "2025-01-07T09:00:00+00:00", "2025-01-07T11:30:00+00:00")
+    head += '<meta name="author" content="Jane Doe">'  # (the authors need not read the headline's region either)
+    md = page_metadata(html_page(head, body), "https://tips.example/2020/03/03/harbour")
+    assert md.published_at == utc(2025, 1, 7, 9) and md.published_at_source == "jsonld"
+    # the same published and modified time (an update's stamp): the text is read, and a stated publication wins
+    body = (f"<h1>{headline}</h1><p>Published: March 3, 2020</p><p>Last Updated: January 7, 2025</p>"
+            + ARTICLE_TEXT)
+    head = dated_head(headline, "2025-01-07T09:00:00+00:00", "2025-01-07T09:00:00+00:00")
+    md = page_metadata(html_page(head, body), "https://tips.example/harbour")
+    assert md.published_at == utc(2020, 3, 3) and md.published_at_source.endswith(":metadata_is_update")

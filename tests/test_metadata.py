@@ -1760,3 +1760,19 @@ def test_metadata_keeping_published_and_modified_apart_on_one_day_is_not_overrul
     head = dated_head(headline, "2025-01-07T09:00:00+00:00", "2025-01-07T09:00:00+00:00")
     md = page_metadata(html_page(head, body), "https://tips.example/harbour")
     assert md.published_at == utc(2020, 3, 3) and md.published_at_source.endswith(":metadata_is_update")
+
+
+def test_author_markup_below_the_kind_that_names_the_author_is_read_only_at_its_byline():
+    # round 14 (cost): once a kind of author markup names the author, a lower kind is read only at that byline (an
+    # agency beside the name in other markup), not 40,000 characters down the page (another story's teaser)
+    far = '<p class="byline">By John Roe, Reuters</p>'
+    body = ('<h1>Ferry strike ends</h1><p><span itemprop="author">Jane Doe</span></p>' + ARTICLE_TEXT * 20 + far)
+    md = page_metadata(html_page("", body), "https://gazette.example/ferry")
+    assert md.authors == ["Jane Doe"] and md.authors_source == "itemprop_author"
+    assert md.author_agencies == []
+    # the same byline, in two kinds of markup: the agency beside the name is kept
+    body = ('<h1>Ferry strike ends</h1><p class="byline">By <span itemprop="author">Jane Doe</span>, Reuters</p>'
+            + ARTICLE_TEXT)
+    md = page_metadata(html_page("", body), "https://gazette.example/ferry")
+    assert md.authors == ["Jane Doe"] and md.authors_source == "itemprop_author"
+    assert md.author_agencies == [("Reuters", "Reuters")]

@@ -605,19 +605,16 @@ def _folds_to(text: str, key: str) -> bool:
 
 def _settled(published: list[_DateEvidence], modified: list[_DateEvidence]) -> bool:
     """JSON-LD and meta tags agree on a published day that is not a stated update: no visible evidence
-    could overrule them (docs/metadata.md), so the page's text need not be read for dates. The day may also be
-    the metadata's modified day when the metadata keeps the two apart (round 14): it states the published time of
-    day, a modified time later than it, and no other day (the published time is no update's stamp)."""
+    could overrule them (docs/metadata.md), so the page's text need not be read for dates. Since round 14 also
+    when the metadata (JSON-LD, meta tags or both) states the published time of day and a later modified time on
+    that same day and no other day: it keeps the two apart, so its published time is no update's stamp."""
     days = {e.day for e in published if e.kind == "jsonld"} & {e.day for e in published if e.kind == "meta"}
-    if not days:
-        return False
     modified_days = {e.day for e in modified}
-    if not days & modified_days:
+    if days and not days & modified_days:
         return True
-    if len(days) > 1 or len(modified_days) > 1:
-        return False
     stated = [e for e in published if e.kind in _STATED_KINDS]
-    if not all(e.has_time for e in stated):
+    if not stated or modified_days != {e.day for e in stated} or len(modified_days) != 1 or \
+            not all(e.has_time for e in stated):
         return False
     latest = max(e.at for e in stated)
     return any(e.at > latest for e in modified if e.kind in _STATED_KINDS)

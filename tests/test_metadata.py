@@ -1736,6 +1736,11 @@ def test_a_time_without_a_zone_is_read_in_the_zone_the_pages_metadata_states():
             '<meta property="article:modified_time" content="2019-10-19 11:14">')
     assert page_metadata(html_page(head, ARTICLE_TEXT), "https://grazia.example/a").modified_at == \
         utc(2019, 10, 19, 9, 14)
+    # the same time stated in UTC by a value with a zone: the zoneless one is UTC
+    head = ('<meta property="article:published_time" content="2022-05-10T23:35:55">'
+            '<meta property="og:updated_time" content="2022-05-10T20:35:55-03:00">')
+    assert page_metadata(html_page(head, ARTICLE_TEXT), "https://www.elpais.example/a.html").published_at == \
+        utc(2022, 5, 10, 23, 35, 55)
     # no zone stated, or two different ones: read as UTC, as before
     for other in ("", '<meta name="x:time" content="2022-05-11T04:10:00-03:00">'
                       '<meta name="y:time" content="2022-05-11T07:10:00Z">'):

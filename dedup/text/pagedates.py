@@ -381,7 +381,8 @@ def _in_page_zone(e: _DateEvidence, head: Head, ld: JsonLd) -> datetime:
     """The UTC time of evidence whose metadata value states a time of day without a zone: read in the zone that every
     other time the page's metadata (its meta tags, the JSON-LD article and page) states with a zone is written in,
     when that is one zone (the site's software writes its local time: '2022-05-10T23:35:55' beside
-    'publishtime' '2022-05-11T04:10:00-03:00' is 02:35 UTC on 11 May); else as UTC, as before."""
+    'publishtime' '2022-05-11T04:10:00-03:00' is 02:35 UTC on 11 May); else, or where another value states the same
+    minute in UTC ('2022-05-10T23:35:55' beside '2022-05-10T20:35:55-03:00'), as UTC, as before."""
     if e.kind not in _STATED_KINDS or not e.has_time or _ZONELESS_TIME.fullmatch(e.raw) is None:
         return e.at
     values = [v for vs in head.meta.values() for v in vs]
@@ -389,10 +390,14 @@ def _in_page_zone(e: _DateEvidence, head: Head, ld: JsonLd) -> datetime:
         if obj is not None:
             values += [v for v in map(first_str, (obj.get(k) for k in _JSONLD_TIME_KEYS)) if v]
     offsets = set()
+    minute = e.at.replace(second=0, microsecond=0)
     for value in values:
         m = _ZONED_TIME.fullmatch(value.strip())
         if m is not None:
             offsets.add(0 if m[1] is None else (1 if m[1] == "+" else -1) * (int(m[2]) * 60 + int(m[3])))
+            at = parse_published(value)
+            if at is not None and at.replace(second=0, microsecond=0) == minute:
+                return e.at  # the same time stated in UTC elsewhere: the zoneless value is UTC
     if len(offsets) != 1:
         return e.at
     return e.at - timedelta(minutes=offsets.pop())

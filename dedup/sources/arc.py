@@ -8,9 +8,9 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from dedup.sources.bytesource import (DAMAGE, DISTRUST_MIN, RawRecord, Source, error_record, read_block,
-                                      skip_blank)
-from dedup.sources.http import clean_uri, header_text, http_payload, preview
+from dedup.sources.bytesource import (DAMAGE, DISTRUST_MIN, RawRecord, Source, error_record, make_record,
+                                      read_block, skip_blank)
+from dedup.sources.http import clean_uri, header_text, preview
 
 _MAX_ARC_LINE = 64 * 1024     # an ARC header line longer than this is garbage
 _URL_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:\S")
@@ -230,19 +230,4 @@ def iter_arc(src: Source, max_payload: int) -> Iterator[RawRecord]:
         if rtype == "arc_header" and block.split(None, 1)[:1] == [b"2"]:
             version = 2
         http = rtype != "arc_header" and block[:5].upper() == b"HTTP/"
-        yield _make_record(offset, rtype, headers, block, http, err, detail, cut, max_payload)
-
-
-def _make_record(offset: int, rtype: str, headers: dict[str, str], block: bytes, http: bool,
-                 err: str | None, detail: str, cut: str | None, max_payload: int) -> RawRecord:
-    if http:
-        status, hh, payload, herr, hdetail = http_payload(block, 0, len(block), headers,
-                                                           max_payload, cut)
-        if err is None:
-            err, detail = herr, hdetail or detail
-        elif herr:
-            detail += f"; also {herr}: {hdetail}"
-        return RawRecord(offset, rtype, headers, status, hh, payload, err, detail)
-    if cut is not None:
-        err, detail = "truncated_record", cut
-    return RawRecord(offset, rtype, headers, None, None, block, err, detail)
+        yield make_record(offset, rtype, headers, block, http, err, detail, cut, max_payload)

@@ -3,8 +3,9 @@ formats share.
 
 `Source` is the file as one continuous byte stream: plain, or the concatenated output of its gzip members or zstd
 frames (`zstdframes`), stopping at damage (a gap for the parser to report) and going on at the next sound member.
-The shared steps: the blank lines between records (`skip_blank`), a record's block (`read_block`), and the
-`RawRecord` every record comes out as (reason codes: the docstring of `dedup.sources.warc`).
+The shared steps: the blank lines between records (`skip_blank`), a record's block (`read_block`) and the
+record made of it (`make_record`), and the `RawRecord` every record comes out as (reason codes: the docstring
+of `dedup.sources.warc`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Any, BinaryIO, Callable
 
-from dedup.sources.http import GZIP_MAGIC
+from dedup.sources.http import GZIP_MAGIC, http_payload
 from dedup.sources.salvage import gzip_decoder, salvage
 from dedup.sources.zstdframes import Frames
 
@@ -493,3 +494,20 @@ def error_record(offset: int, code: str, detail: str, record_type: str = "unknow
     """The record of a reader error (`code`, the reason; `detail`, what was found): no payload."""
     return RawRecord(offset, record_type, headers if headers is not None else {}, None, None,
                      b"", code, detail)
+
+
+def make_record(offset: int, rtype: str, headers: dict[str, str], block: bytes, http: bool,
+                err: str | None, detail: str, cut: str | None, max_payload: int) -> RawRecord:
+    """The record of a block read by `read_block` (`err`, `detail`, `cut` as it returned them): its HTTP response
+    parsed when `http`, else the block as it is; a block cut by the end of the file is `truncated_record`."""
+    if http:
+        status, hh, payload, herr, hdetail = http_payload(block, 0, len(block), headers,
+                                                           max_payload, cut)
+        if err is None:
+            err, detail = herr, hdetail or detail
+        elif herr:
+            detail += f"; also {herr}: {hdetail}"
+        return RawRecord(offset, rtype, headers, status, hh, payload, err, detail)
+    if cut is not None:
+        err, detail = "truncated_record", cut
+    return RawRecord(offset, rtype, headers, None, None, block, err, detail)

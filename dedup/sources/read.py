@@ -341,7 +341,7 @@ def _warc_row(rec: warc.RawRecord, source_name: str, stats: Counter) -> dict[str
         reason, detail = "bad_warc_header", unparsed
     elif reason is None and unparsed is not None:
         stats["tolerated.warc_header_line_without_colon"] += 1
-    if reason is None and rec.detail.startswith((bytesource.SPANS, LENGTH_PAST_END)):   # across members; length past end
+    if reason is None and rec.detail.startswith((bytesource.SPANS, LENGTH_PAST_END)):  # across members; length past end
         stats["tolerated." + rec.detail.split(":", 1)[0]] += 1
     if reason:
         row["reject_reason"], row["reject_detail"] = reason, detail

@@ -62,7 +62,7 @@ from typing import BinaryIO, Iterator
 from dedup.sources import storage
 from dedup.sources.arc import ARC_LINE_START, arc_fields, iter_arc
 from dedup.sources.bytesource import (DAMAGE, DISTRUST_MIN, GZIP_MAGIC3, WS_RUN, RawRecord, Source, end_of_run,
-                                      error_record, read_block, skip_blank)
+                                      error_record, make_record, read_block, skip_blank)
 from dedup.sources.http import (GZIP_MAGIC, MAX_HEADER, UNPARSED, agreed_length, clean_uri, find_blank_line,
                                 header_text, http_payload, is_http_response, parse_fields, preview, unparsed_note)
 from dedup.sources.streams import unread_compression, unread_compression_detail
@@ -306,18 +306,8 @@ def _iter_warc(src: Source, max_payload: int, unknown_start: bool) -> Iterator[R
             yield _mismatch(src, offset, rtype, headers, block, err, max_payload, detail or cut or "")
             scanning = True
             continue
-        if (block or rtype != "revisit") and is_http_response(rtype, headers, block, 0) and SEGMENT not in headers:
-            status, hh, payload, herr, hdetail = http_payload(block, 0, len(block), headers,
-                                                               max_payload, cut)
-            if err is None:
-                err, detail = herr, hdetail or detail
-            elif herr:
-                detail += f"; also {herr}: {hdetail}"
-            yield RawRecord(offset, rtype, headers, status, hh, payload, err, detail)
-        elif cut is None:
-            yield RawRecord(offset, rtype, headers, None, None, block, err, detail)
-        else:
-            yield RawRecord(offset, rtype, headers, None, None, block, "truncated_record", cut)
+        http = (block or rtype != "revisit") and is_http_response(rtype, headers, block, 0) and SEGMENT not in headers
+        yield make_record(offset, rtype, headers, block, http, err, detail, cut, max_payload)
 
 
 def _mismatch(src: Source, offset: int, rtype: str, headers: dict[str, str], block: bytes,

@@ -601,30 +601,30 @@ def test_drop_script_like_is_the_pattern_substitution():
 
 def _reference_metas_to_head_end(html: str, meta: dict) -> int:
     """Round 4's head loop, every <meta> tag read by `_read_meta`: what the plain-tag fast form must give."""
-    from dedup.text import pagescan
+    from dedup.text import pagehead
 
     pos = count = 0
     pending = None
-    for m in pagescan._META_OR_HEAD_END.finditer(html, 0, pagescan.HEAD_SCAN_CHARS):
+    for m in pagehead._META_OR_HEAD_END.finditer(html, 0, pagehead.HEAD_SCAN_CHARS):
         start = m.start()
         if start < pos:
             if html[start + 1] == "/":
                 return start
             continue
         if pending is not None:
-            pagescan._read_meta(html, pending[0], pending[1], meta)
+            pagehead._read_meta(html, pending[0], pending[1], meta)
             pending = None
         if html[start + 1] == "/":
             return start
-        if count == pagescan.MAX_META_TAGS:
-            return html.find("</head", pos, pagescan.HEAD_SCAN_CHARS)
+        if count == pagehead.MAX_META_TAGS:
+            return html.find("</head", pos, pagehead.HEAD_SCAN_CHARS)
         count += 1
-        gt = html.find(">", m.end(), pagescan.HEAD_SCAN_CHARS)
+        gt = html.find(">", m.end(), pagehead.HEAD_SCAN_CHARS)
         if gt < 0:
-            return html.find("</head", m.end(), pagescan.HEAD_SCAN_CHARS)
+            return html.find("</head", m.end(), pagehead.HEAD_SCAN_CHARS)
         pending, pos = (m.end(), gt), gt + 1
     if pending is not None:
-        pagescan._read_meta(html, pending[0], pending[1], meta)
+        pagehead._read_meta(html, pending[0], pending[1], meta)
     return -1
 
 
@@ -690,7 +690,7 @@ def test_plain_meta_tags_read_as_the_general_rule_reads_them():
     tag (same values, keys, order and head end), on random heads of tricky pieces."""
     import random
 
-    from dedup.text.pagescan import _read_metas_to_head_end
+    from dedup.text.pagehead import _read_metas_to_head_end
     rnd = random.Random(11)
     plain = 0
     for _ in range(20000):
@@ -725,7 +725,8 @@ def test_page_scan_with_whole_start_tags_finds_what_the_search_for_each_end_foun
 
 def test_fast_forms_on_real_pages():
     """The head and page scans of the real pages of ../shared/corpora give what round 4's forms give."""
-    from dedup.text.pagescan import _read_metas_to_head_end, scan_page
+    from dedup.text.pagehead import _read_metas_to_head_end
+    from dedup.text.pagescan import scan_page
     pages = 0
     for _corpus, _url, html, _gold in _real_pages():
         ours: dict = {}
@@ -762,18 +763,18 @@ def test_window_byline_precheck_is_necessary():
 
 def _reference_read_head(html: str):
     """Round 6's `read_head`: without a '</head', the end found by `_HEAD_END` and every tag read again up to it."""
-    from dedup.text import pagescan
+    from dedup.text import pagehead
 
     meta: dict = {}
     end = _reference_metas_to_head_end(html, meta)
     if end < 0:
-        end_match = pagescan._HEAD_END.search(html, 0, pagescan.HEAD_SCAN_CHARS)
-        end = end_match.start() if end_match else min(len(html), pagescan.HEAD_SCAN_CHARS)
+        end_match = pagehead._HEAD_END.search(html, 0, pagehead.HEAD_SCAN_CHARS)
+        end = end_match.start() if end_match else min(len(html), pagehead.HEAD_SCAN_CHARS)
         meta = {}
         pos = tags = 0
-        while tags < pagescan.MAX_META_TAGS and (m := pagescan._META_START.search(html, pos, end)) is not None \
+        while tags < pagehead.MAX_META_TAGS and (m := pagehead._META_START.search(html, pos, end)) is not None \
                 and (gt := html.find(">", m.end(), end)) >= 0:
-            pagescan._read_meta(html, m.end(), gt, meta)  # every tag read again, up to the end found
+            pagehead._read_meta(html, m.end(), gt, meta)  # every tag read again, up to the end found
             pos, tags = gt + 1, tags + 1
     return meta, end
 
@@ -783,21 +784,21 @@ def test_head_without_an_end_is_read_once_as_reading_it_again_would():
     and end as reading them again up to where the scan stopped; with '</HEAD>' or '<body>' they are read again."""
     import random
 
-    from dedup.text import pagescan
+    from dedup.text import pagehead
     rnd = random.Random(17)
     pieces = [p for p in _HEAD_PIECES if p != "</head>"] + ["</HEAD>", "</head >", "<BODY>", "</Head\n>"]
     without_end = 0
     for _ in range(20000):
         html = "".join(rnd.choice(pieces) for _ in range(rnd.randrange(1, 12)))
-        head = pagescan.read_head(html)
+        head = pagehead.read_head(html)
         assert (head.meta, head.end) == _reference_read_head(html), html
         without_end += head.end == len(html)
     assert without_end > 1000
     # more tags than are read, and a scan that stops at its bound
-    many = '<meta name="k" content="v">' * (pagescan.MAX_META_TAGS + 5) + '<meta name="last" content="x">'
-    for html in (many, '<meta name="a" content="b">' + "x" * pagescan.HEAD_SCAN_CHARS + '<meta name="c" content="d">',
-                 '<meta name="a" content="b"><meta name="c" ' + "y" * pagescan.HEAD_SCAN_CHARS + ">"):
-        head = pagescan.read_head(html)
+    many = '<meta name="k" content="v">' * (pagehead.MAX_META_TAGS + 5) + '<meta name="last" content="x">'
+    for html in (many, '<meta name="a" content="b">' + "x" * pagehead.HEAD_SCAN_CHARS + '<meta name="c" content="d">',
+                 '<meta name="a" content="b"><meta name="c" ' + "y" * pagehead.HEAD_SCAN_CHARS + ">"):
+        head = pagehead.read_head(html)
         assert (head.meta, head.end) == _reference_read_head(html)
 
 
@@ -955,7 +956,8 @@ def test_find_dates_skips_only_patterns_that_cannot_match():
     as trying every pattern, on random date-like texts and on the lines of the real pages' headline regions."""
     import random
 
-    from dedup.text.pagescan import read_head, read_headline_region, scan_page
+    from dedup.text.pagehead import read_head
+    from dedup.text.pagescan import read_headline_region, scan_page
     rnd = random.Random(8)
     found = 0
     for _ in range(10000):
@@ -1010,7 +1012,8 @@ def test_page_scan_from_the_head_end_with_the_heads_tag_starts():
     pages."""
     import random
 
-    from dedup.text.pagescan import read_head, scan_page
+    from dedup.text.pagehead import read_head
+    from dedup.text.pagescan import scan_page
     rnd = random.Random(29)
     pieces = _HEAD_PIECES + _BODY_PIECES + [
         "<head>", "<meta name=x content='<script>'>", '<meta content="<h1>"', "<time x</head>",

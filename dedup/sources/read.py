@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from dedup.schema import schema
-from dedup.sources import storage, warc
+from dedup.sources import bytesource, storage, warc
 from dedup.sources.inputs import InputFile
 from dedup.sources.http import LENGTH_PAST_END, REPEATED, agreed_length, looks_like_html, media_type
 from dedup.sources.jsonl import jsonl_pieces
@@ -296,7 +296,7 @@ def _warc_row(rec: warc.RawRecord, source_name: str, stats: Counter) -> dict[str
     unparsed = _unparsed_lines(rec, stats)
     record_id = headers.get("warc-record-id")
     url = headers.get("warc-target-uri")
-    garbled = rec.error in warc.DAMAGE
+    garbled = rec.error in bytesource.DAMAGE
     clash = None
     if record_id and _REPEATED_RECORD_ID.fullmatch(record_id.strip()):
         # the field twice: one id when the copies agree; two ids for one record is no identity to take
@@ -341,7 +341,7 @@ def _warc_row(rec: warc.RawRecord, source_name: str, stats: Counter) -> dict[str
         reason, detail = "bad_warc_header", unparsed
     elif reason is None and unparsed is not None:
         stats["tolerated.warc_header_line_without_colon"] += 1
-    if reason is None and rec.detail.startswith((warc.SPANS, LENGTH_PAST_END)):   # across members; length past end
+    if reason is None and rec.detail.startswith((bytesource.SPANS, LENGTH_PAST_END)):  # across members; length past end
         stats["tolerated." + rec.detail.split(":", 1)[0]] += 1
     if reason:
         row["reject_reason"], row["reject_detail"] = reason, detail

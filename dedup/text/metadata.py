@@ -36,8 +36,9 @@ from dedup.text.scripts import CJK, HANGUL, KANA
 from dedup.text.titles import (SPACED_SEPARATORS, is_generic_title, names_host, strip_site, strip_unspaced_site,
                                with_author_segment)
 from dedup.text.wordcount import comparable_tokens, word_count
-from dedup.text.pagescan import (HEADLINE_REGION, MAX_AUTHOR_MARKS, WINDOW_BEFORE, AuthorMark, Body, Head,
-                                 author_marks, nearest_lines, read_head, read_headline_region, scan_page)
+from dedup.text.pagehead import Head, read_head
+from dedup.text.pagescan import (HEADLINE_REGION, MAX_AUTHOR_MARKS, WINDOW_BEFORE, AuthorMark, Body, author_marks,
+                                 nearest_lines, read_headline_region, scan_page)
 
 # --------------------------------------------------------------------------------------------------
 # result

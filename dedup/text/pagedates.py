@@ -17,8 +17,9 @@ from dedup.text.dates import DIGIT_TABLE, OTHER_DIGIT, TextDate, find_dates, par
 from dedup.text.jsonld import JsonLd
 from dedup.text.markup import first_str
 from dedup.text.normalise import caseless_finder, fold_text
-from dedup.text.pagescan import (MODIFIED_ROLE, PUBLISHED_TIME_ROLE, WINDOW_AFTER, WINDOW_BEFORE, Body, Head,
-                                 date_mark, lines_below, read_headline_region)
+from dedup.text.pagehead import Head
+from dedup.text.pagescan import (MODIFIED_ROLE, PUBLISHED_TIME_ROLE, WINDOW_AFTER, WINDOW_BEFORE, Body, date_mark,
+                                 lines_below, read_headline_region)
 from dedup.text.quotedposts import is_post_header
 from dedup.text.scripts import CJK
 from dedup.text.wordcount import SPACELESS_COMMAS, spaceless_words, word_count

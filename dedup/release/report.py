@@ -245,7 +245,7 @@ def _stories(data: pl.DataFrame) -> str:
         rows.append(f'<tr><td class="n">{i}</td><td><b>{_e(r["title"] or "(untitled)")}</b><br>{link}'
                     f'<br>{pill}{agency}</td><td class="n">{_n(r["cluster_size"])}</td>'
                     f'<td class="sites">{"".join(f"<span>{_e(s)}</span>" for s in sites)}</td></tr>')
-    return ('<table><thead><tr><th>#</th><th>Story (canonical copy)</th><th>Copies</th><th>Sites that ran it</th>'
+    return ('<table><thead><tr><th>#</th><th>Story (canonical copy)</th><th>Pages</th><th>Sites that ran it</th>'
             f'</tr></thead><tbody>{"".join(rows)}</tbody></table>')
 
 
@@ -307,7 +307,7 @@ def render(out: Path, *, name: str | None = None, run: RunReport | None = None) 
              + "</div>")
 
     sizes = [int(s) for s in data["cluster_size"].fill_null(1).to_list()] if not data.is_empty() else []
-    size_chart = _vbar(_size_bins(sizes), x_title="stories with N copies (cluster size, log₂ bins)",
+    size_chart = _vbar(_size_bins(sizes), x_title="stories with N pages (cluster size, log₂ bins)",
                        y_title="clusters")
 
     boiler_chart, boiler_table = _boilerplate(run, boiler, data)
@@ -344,11 +344,13 @@ def render(out: Path, *, name: str | None = None, run: RunReport | None = None) 
         f"in {_n(clusters)} story clusters</p></header><main>{cards}"
         + '<div class="row">' + _section(
             "How widely stories were syndicated",
-            "Number of story clusters by how many copies of the story were crawled (1 = ran on one site only).",
+            "Number of story clusters by how many pages of the story were crawled, the canonical one included "
+            "(1: a story with no copy; the card's copies are the others).",
             size_chart) + "</div>"
         + '<div class="row">' + _section(
             f"The {TOP_STORIES} most syndicated stories",
-            "The canonical copy kept for each cluster, with every site that ran the story.", _stories(data))
+            "The canonical copy kept for each cluster, its pages (the canonical included), and every site that ran the "
+            "story.", _stories(data))
         + "</div>"
         + '<div class="row">' + _section(
             "Boilerplate removed per site",

@@ -35,7 +35,7 @@ from dedup.pipeline import Progress as PipelineProgress
 from dedup.pipeline import build as run_build
 from dedup.rehydrate import rehydrate as run_rehydrate
 from dedup.stats import render, summarise
-from dedup.run_report import TIMINGS_JSON
+from dedup.run_report import TIMINGS_JSON, RunReport
 from dedup.workdir import staging_folder
 
 app = typer.Typer(
@@ -242,10 +242,7 @@ def build(
         err.print(interrupted_line(bar, staging_folder(out)), highlight=False, soft_wrap=True)
         raise typer.Exit(130) from None
     c = summary.counts
-    resumed = summary.timings_s.get("resumed") or []
-    typer.echo(f"read {c.input_records:,} records from {len(summary.inputs)} file(s) "
-               f"in {summary.timings_s['total']:.1f} s ({summary.timings_s['docs_per_s'] or 0:,.0f} docs/s)"
-               + (f"; resumed after {resumed[-1]}" if resumed else ""))
+    typer.echo(read_line(summary))
     typer.echo(f"  canonical   {c.canonical:>9,}  (in {c.clusters_with_copies:,} clusters with copies)")
     typer.echo(f"  duplicates  {c.duplicates:>9,}")
     typer.echo(f"  rejects     {c.rejects:>9,}" + (
@@ -278,6 +275,19 @@ def build(
     if stages:
         typer.echo("  stages      " + ", ".join(f"{name} {s:,.1f} s" for name, s in stages.items()))
     typer.echo(f"wrote {out}/ (summary in {out}/run.json; timings and memory in {out}/{TIMINGS_JSON})")
+
+
+def read_line(summary: RunReport) -> str:
+    """The build summary's first line: the records of the files read (a previous release's carried records
+    apart: they were counted as read, `read 2,000 records from 2 file(s)` for files of 1,000), time and speed."""
+    read, _ = summary.read_here()
+    carried = summary.counts.input_records - read
+    resumed = summary.timings_s.get("resumed") or []
+    return (f"read {read:,} records from {len(summary.inputs)} file(s)"
+            + (f" (and {carried:,} carried from {summary.previous.get('name', 'the previous release')} "
+               f"{summary.previous.get('version', '')})".replace(" )", ")") if summary.previous else "")
+            + f" in {summary.timings_s['total']:.1f} s ({summary.timings_s['docs_per_s'] or 0:,.0f} docs/s)"
+            + (f"; resumed after {resumed[-1]}" if resumed else ""))
 
 
 def interrupted_line(bar: RichProgress, kept_in: Path) -> str:

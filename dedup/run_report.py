@@ -127,6 +127,13 @@ class RunReport:
     files_not_read: list[FileNotRead] = field(default_factory=list)   # absent in builds before it was recorded
     finished_at: str = ""
 
+    def read_here(self) -> tuple[int, int]:
+        """(records, skipped records) of this build's own input files: `counts` less what a previous release's
+        counts carried into them (`from_build` adds its records to input_records and skipped_records)."""
+        carried = self.previous.get("counts") or {}
+        return (self.counts.input_records - int(carried.get("input_records") or 0),
+                self.counts.skipped_records - int(carried.get("skipped_records") or 0))
+
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON values, as run.json holds them (the measurements left out)."""
         out = {k: v for k, v in self.__dict__.items() if k not in self.MEASURED}

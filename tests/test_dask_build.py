@@ -17,6 +17,7 @@ from dedup import ingest  # noqa: E402
 from dedup.cli import app  # noqa: E402
 from dedup.config import load_config  # noqa: E402
 from dedup.engine.dask_engine import map_files, open_client  # noqa: E402
+from dedup.errors import WorkerLost  # noqa: E402
 from dedup.pipeline import DaskOptions, build  # noqa: E402
 
 from conftest import REPO, parquet_hashes  # noqa: E402
@@ -69,6 +70,32 @@ def test_a_worker_that_dies_mid_task_is_retried(tmp_path):
         with open_client(workers=2, processes=True) as client:
             assert map_files(client, _die_once, [(marker, 1), (marker, 2), (marker, 3)], star=True) == [10, 20, 30]
         assert Path(marker).read_text() == "died"  # a worker did die, and the build went on
+    finally:
+        cloudpickle.unregister_pickle_by_value(sys.modules[__name__])
+
+
+def _times_ten(value: int) -> int:
+    return value * 10
+
+
+def test_a_local_cluster_left_without_workers_stops_the_build_instead_of_waiting_forever():
+    # a worker killed while it starts (the OOM killer again, a crash at import) makes its nanny give up; once
+    # every nanny of the LocalCluster has, no worker will ever come back and the build waited without end
+    # and without a word (seen with `kill -9` on the workers of `dedup build --engine dask`, 2026-12-07)
+    import sys
+    import time
+
+    import cloudpickle
+
+    cloudpickle.register_pickle_by_value(sys.modules[__name__])
+    try:
+        with open_client(workers=1, processes=True) as client:
+            assert map_files(client, _times_ten, [(1,)], star=True) == [10]
+            client.cluster.scale(0)  # what the nannies that gave up leave behind: a cluster of no worker
+            while client.cluster.workers:
+                time.sleep(0.1)
+            with pytest.raises(WorkerLost, match="every worker of the local Dask cluster"):
+                map_files(client, _times_ten, [(2,), (3,)], star=True)
     finally:
         cloudpickle.unregister_pickle_by_value(sys.modules[__name__])
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import as_completed as futures_completed
@@ -33,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from dedup.engine.steps import Steps
+from dedup.errors import WorkerLost
 from dedup.memory import released, worker_environment
 from dedup.neardup.cluster import connected_components
 
@@ -161,7 +163,7 @@ def map_files(client: Client | None, fn: Callable[..., Any], items: list, *, ret
                for i, item in enumerate(items)]
     index = {fut.key: i for i, fut in enumerate(futures)}
     try:
-        for fut in as_completed(futures):
+        for fut in _completed(as_completed(futures), client):
             i = index[fut.key]
             results[i] = fut.result()
             fut.release()  # the result is here now; the worker can drop it
@@ -171,6 +173,28 @@ def map_files(client: Client | None, fn: Callable[..., Any], items: list, *, ret
         client.cancel(futures)  # else the other files keep running on the cluster after the build failed
         raise
     return results
+
+
+def _completed(futures: Any, client: Client) -> Iterator[Any]:
+    """The futures of `as_completed` as they finish; while none has, a LocalCluster of this module's
+    (`open_client`) is checked for workers. A worker killed while it starts (the OOM killer again, a crash at
+    import) makes its nanny give up and leave the cluster; once every nanny has, no worker will ever come and
+    the build waited forever without a word: it stops with `WorkerLost` (exit 2, the finished work kept for
+    the same command to resume), as the embedded engine does. A cluster of your own (`--scheduler`) is left to
+    its own workers: they may join later."""
+    while True:
+        batch = futures.next_batch(block=False)
+        if batch:
+            yield from batch
+            continue
+        if futures.is_empty():
+            return
+        cluster = getattr(client, "cluster", None)
+        if cluster is not None and not cluster.workers:
+            raise WorkerLost("every worker of the local Dask cluster died and none could be started again "
+                             "(killed while starting, most often for memory: try a smaller --workers or "
+                             "--memory); the finished work is kept, and the same command resumes it")
+        time.sleep(0.1)   # as `as_completed`'s own iterator waits
 
 
 def map_parts(client: Client | None, fn: Callable[..., Any], items: list[tuple],

@@ -223,11 +223,18 @@ def _collection(facts: ReleaseFacts) -> list[str]:
     formats = count_values_of([i.format for i in inputs])
     named = ", ".join(code(i.file) for i in inputs[:MAX_INPUTS_NAMED]) + (" ..." if len(inputs) > MAX_INPUTS_NAMED else "")
     skipped = ", ".join(f"{inline(k)}: {v}" for k, v in run.skipped_by_type.items()) or "none"
+    records, skipped_here = run.read_here()   # a previous release's records apart (they were counted as read)
     read = (f"The build read {len(inputs)} input file(s) ("
             + (", ".join(f"{v} {inline(k)}" for k, v in formats.items()) or "none")
-            + f", {sum(i.bytes for i in inputs):,} bytes): {named}. {fmt(run.counts.input_records)} records "
-            f"could be documents; {fmt(run.counts.skipped_records)} records carried no page and were skipped "
+            + f", {sum(i.bytes for i in inputs):,} bytes): {named}. {fmt(records)} records "
+            f"could be documents; {fmt(skipped_here)} records carried no page and were skipped "
             f"({skipped}).")
+    if run.previous:
+        prev = run.previous
+        read += (f" With the {fmt(run.counts.input_records - records)} records of "
+                 f"{inline(str(prev.get('name', 'the previous release')))} {inline(str(prev.get('version', '')))}, "
+                 f"carried under their doc_ids, this release accounts for {fmt(run.counts.input_records)} input "
+                 "records.")
     return ["## Collection process", "", read, "", EXTRACTION, ""]
 
 

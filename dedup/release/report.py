@@ -21,7 +21,7 @@ import polars as pl
 from dedup.errors import ReleaseError
 from dedup.release.files import read_columns
 from dedup.run_report import RunReport
-from dedup.text.blocks import site_rows
+from dedup.text.blocks import CROSS_SITE, site_rows
 
 REPORT = "report.html"
 TOP_STORIES = 15
@@ -245,7 +245,7 @@ def _stories(data: pl.DataFrame) -> str:
         rows.append(f'<tr><td class="n">{i}</td><td><b>{_e(r["title"] or "(untitled)")}</b><br>{link}'
                     f'<br>{pill}{agency}</td><td class="n">{_n(r["cluster_size"])}</td>'
                     f'<td class="sites">{"".join(f"<span>{_e(s)}</span>" for s in sites)}</td></tr>')
-    return ('<table><thead><tr><th>#</th><th>Story (canonical copy)</th><th>Copies</th><th>Sites that ran it</th>'
+    return ('<table><thead><tr><th>#</th><th>Story (canonical copy)</th><th>Pages</th><th>Sites that ran it</th>'
             f'</tr></thead><tbody>{"".join(rows)}</tbody></table>')
 
 
@@ -266,8 +266,10 @@ def _boilerplate(run: RunReport, boiler: pl.DataFrame, data: pl.DataFrame) -> tu
         blocks = sorted(top_blocks.get(s) or [], key=lambda b: (-(b.get("pages") or 0), str(b.get("text"))))[:3]
         items = "".join(f'<li>“{_e(b.get("text"))}” <span class="sub">on {_n(b.get("pages"))} pages</span></li>'
                         for b in blocks)
+        # the cross-site row has no pages of its own: its cuts are counted in each site's row (it showed 0)
+        cut = "—" if s == CROSS_SITE else _n(removed.get(s, 0))
         rows.append(f'<tr><td>{_e(s)}</td><td class="n">{_n(per_site.get(s, 0))}</td>'
-                    f'<td class="n">{_n(removed.get(s, 0))}</td><td><ul style="margin:0;padding-left:18px">{items}</ul></td></tr>')
+                    f'<td class="n">{cut}</td><td><ul style="margin:0;padding-left:18px">{items}</ul></td></tr>')
     table = ('<table><thead><tr><th>Site</th><th>Distinct blocks</th><th>Blocks cut from kept pages</th>'
              f'<th>Most repeated</th></tr></thead><tbody>{"".join(rows)}</tbody></table>') if rows else ""
     return chart, table
@@ -305,7 +307,7 @@ def render(out: Path, *, name: str | None = None, run: RunReport | None = None) 
              + "</div>")
 
     sizes = [int(s) for s in data["cluster_size"].fill_null(1).to_list()] if not data.is_empty() else []
-    size_chart = _vbar(_size_bins(sizes), x_title="stories with N copies (cluster size, log₂ bins)",
+    size_chart = _vbar(_size_bins(sizes), x_title="stories with N pages (cluster size, log₂ bins)",
                        y_title="clusters")
 
     boiler_chart, boiler_table = _boilerplate(run, boiler, data)
@@ -342,16 +344,19 @@ def render(out: Path, *, name: str | None = None, run: RunReport | None = None) 
         f"in {_n(clusters)} story clusters</p></header><main>{cards}"
         + '<div class="row">' + _section(
             "How widely stories were syndicated",
-            "Number of story clusters by how many copies of the story were crawled (1 = ran on one site only).",
+            "Number of story clusters by how many pages of the story were crawled, the canonical one included "
+            "(1: a story with no copy; the card's copies are the others).",
             size_chart) + "</div>"
         + '<div class="row">' + _section(
             f"The {TOP_STORIES} most syndicated stories",
-            "The canonical copy kept for each cluster, with every site that ran the story.", _stories(data))
+            "The canonical copy kept for each cluster, its pages (the canonical included), and every site that ran the "
+            "story.", _stories(data))
         + "</div>"
         + '<div class="row">' + _section(
             "Boilerplate removed per site",
             "Distinct repeated blocks (site chrome) detected and stripped per site, from boilerplate/ "
-            "and run.json.", boiler_chart + boiler_table) + "</div>"
+            "and run.json; blocks cut from kept pages: every block removed from the site's canonical documents "
+            "(data/ blocks_removed), chrome on every site (*) included.", boiler_chart + boiler_table) + "</div>"
         + '<div class="grid2 row">'
         + _section("Licence class mix", "Canonical documents by licence class (data/ licence_class).", licence_chart)
         + _section("Wire agency mix", "Canonical documents by wire agency credited (data/ original_source).",

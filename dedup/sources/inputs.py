@@ -129,6 +129,28 @@ def json_lines_of_records(path: Path | str) -> bool:
     return isinstance(obj, dict) and "id" in obj and ("html" in obj or "text" in obj)
 
 
+# the first line of a CDXJ index (`SURT-key 14-digit-time {json}`: Common Crawl's `cdx-00000.gz`, pywb's, warcio's
+# `X.warc.gz.cdxj`) or of a classic CDX one (its ` CDX N b a m s k...` legend, or `key time url mime ...`)
+_CDX_LINE = re.compile(rb"\A(?: ?CDX [A-Za-z]( [A-Za-z])+\s*$|\S+ \d{14} (?:\{|\S+ \S+ ))")
+# a line of a list of files (Common Crawl's `warc.paths.gz`: `crawl-data/CC-MAIN-.../x.warc.gz`): a path, no space
+_PATH_LINE = re.compile(rb"\A[^\s{\[<]{0,1000}/[^\s]{0,1000}\Z")
+
+
+def crawl_index(path: Path | str) -> str | None:
+    """Why a file named as crawl data is none, when it is a crawl's index or list of files: a CDX or CDXJ
+    index (`X.warc.gz.cdxj`, Common Crawl's `cdx-00000.gz`, a `.warc.cdx`) or a list of file paths (Common
+    Crawl's `warc.paths.gz`), told by the first lines of its (decompressed) content; None for any other file.
+    Such files sit beside the WARC files they describe; `.warc` or `.gz` in their names made each an
+    `unknown_format` reject that stood for no record."""
+    lines = _LINE_END.split(_decompressed_prefix(path))
+    complete = [line for line in lines[:-1] if line.strip()] or [lines[0]]
+    if _CDX_LINE.match(complete[0]):
+        return "an index of crawl records (CDX/CDXJ lines), not crawl data: give the WARC files it points at"
+    if complete[0] and all(_PATH_LINE.match(line.strip()) for line in complete):
+        return "a list of file paths (such as Common Crawl's warc.paths.gz), not crawl data: give the files"
+    return None
+
+
 def looks_like_crawl_name(name: str) -> bool:
     """Is this file name one of a crawl file (.warc, .arc.gz, .wet.gz, .jsonl.zst, .gz...)?"""
     low = name.lower()
@@ -187,6 +209,10 @@ def expand_inputs(args: list[str], not_read: list[FileNotRead] | None = None) ->
                                                            f"{str(exc)[:200]})"))
                     continue
                 fmt = "warc"   # a crawl name (JSONL and Parquet names are not opened here)
+            if fmt == "unknown" and crawl_name and (index := crawl_index(path)):
+                # a crawl's CDX index or list of files, named `.warc.gz.cdxj`, `cdx-00000.gz`: no record in it
+                skipped.setdefault(name, FileNotRead(name, index))
+                continue
             if fmt == "unknown":
                 if not crawl_name:
                     if folder:

@@ -361,8 +361,10 @@ def merge_page_removals(frames: list[pl.DataFrame]) -> pl.DataFrame:
 def occurrences(docs: pl.DataFrame, stories: pl.DataFrame) -> pl.DataFrame:
     """`docs` rows (doc_id, domain, block_keys, reject_reason) -> one row per (doc, story, domain,
     block_key) of the kept documents found in `stories` (doc_id, doc, story): the input of
-    `site_chrome`, built part by part by both engines."""
-    return (docs.filter(pl.col("reject_reason").is_null())
+    `site_chrome`, built part by part by both engines. A record without a URL has no site, so no statistics:
+    such records were pooled under one domain `""`, and a block in 4 stories of them, from any sites, became
+    that "site's" chrome."""
+    return (docs.filter(pl.col("reject_reason").is_null() & (pl.col("domain").fill_null("") != ""))
             .join(stories.select("doc_id", "doc", "story"), on="doc_id", how="inner")
             .select("doc", "story", pl.col("domain").fill_null("").cast(pl.String), "block_keys")
             .explode("block_keys").rename({"block_keys": "block_key"}).drop_nulls("block_key").unique())

@@ -379,8 +379,13 @@ def _classify_warc_record(rec: warc.RawRecord, row: dict) -> tuple[str | None, s
     if rec.error:
         return rec.error, rec.detail
     rtype = rec.record_type
-    if rtype == "revisit":
-        return "revisit_record", "a revisit record points to an earlier capture and holds no page"
+    if rtype == "revisit":   # decided in round 11: no page of its own; the capture it repeats is read from its record
+        h = rec.headers
+        to = h.get("warc-refers-to") or " ".join(x for x in (h.get("warc-refers-to-target-uri"),
+                                                              h.get("warc-refers-to-date")) if x)
+        return "revisit_record", ("a revisit record points to an earlier capture and holds no page"
+                                  + (f" (it refers to {to[:300]})" if to else "")
+                                  + (f" (profile {h['warc-profile'][:200]})" if h.get("warc-profile") else ""))
     if rtype == "continuation":
         return "orphan_segment", (
             f"segment {rec.headers.get('warc-segment-number', '?')[:20]} of the record "

@@ -116,3 +116,39 @@ def test_a_revisit_record_is_a_reject_that_names_the_capture_it_points_to(tmp_pa
         ("<urn:uuid:first>", None), ("<urn:uuid:again>", "revisit_record"), ("<urn:uuid:bare>", "revisit_record")]
     assert "<urn:uuid:first>" in out[1]["reject_detail"] and "identical-payload-digest" in out[1]["reject_detail"]
     assert out[2]["reject_detail"].startswith("a revisit record points to an earlier capture")
+
+
+def test_fields_named_in_another_case_are_read_and_counted(tmp_path) -> None:
+    """A JSONL member or Parquet column `URL`, `Text`, `Id`, `Fetched_At` was not read: the record was published
+    without its URL and fetch time, or was a `missing_id` / `empty_payload` reject, without a word. Such a name is
+    the field when the file has none of the lower-case name and no second name of it in another case; counted in
+    `tolerated.field_name_case` (per record in JSONL, per column in Parquet). The lower-case name wins."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "cased.jsonl"
+    path.write_text("\n".join(json.dumps(obj) for obj in (
+        {"ID": "j1", "URL": "https://cased.test/1", "Text": "The pier reopens in May.", "Fetched_At": "2024-01-02"},
+        {"id": "j2", "url": "https://cased.test/2", "URL": "https://other.test/2", "text": "The ferry sails at six."},
+        {"id": "j3", "Url": "https://cased.test/3", "URL": "https://other.test/3", "text": "Two names of one field."},
+    )) + "\n")
+    stats: Counter = Counter()
+    out = rows(path, stats)
+    assert [(r["doc_id"], r["url"], r["text"], r["reject_reason"]) for r in out] == [
+        ("j1", "https://cased.test/1", "The pier reopens in May.", None),
+        ("j2", "https://cased.test/2", "The ferry sails at six.", None),
+        ("j3", None, "Two names of one field.", None)]
+    assert out[0]["fetched_at"] is not None and stats["tolerated.field_name_case"] == 4
+    table = tmp_path / "cased.parquet"
+    pq.write_table(pa.table({"Id": ["p1", "p2"], "URL": ["https://cased.test/p1", "https://cased.test/p2"],
+                             "HTML": [html_page("Cased", 1), html_page("Cased", 2)]}), table)
+    stats = Counter()
+    out = rows(table, stats)
+    assert [(r["doc_id"], r["url"], r["html"] is not None, r["reject_reason"]) for r in out] == [
+        ("p1", "https://cased.test/p1", True, None), ("p2", "https://cased.test/p2", True, None)]
+    assert stats["tolerated.field_name_case"] == 3
+    plain = tmp_path / "plain.jsonl"
+    plain.write_text(json.dumps({"id": "x", "url": "https://cased.test/x", "text": "Nothing to rename."}) + "\n")
+    stats = Counter()
+    rows(plain, stats)
+    assert "tolerated.field_name_case" not in stats

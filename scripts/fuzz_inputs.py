@@ -358,7 +358,8 @@ def _http_recoded(rec: bytes, coding: str) -> bytes | None:
     body = body[:-4]   # the record's closing blank lines
     half = len(body) // 2
     if coding == "gzip2":
-        coded, field = gzip.compress(body[:half], mtime=0) + gzip.compress(body[half:], mtime=0), b"Content-Encoding: gzip"
+        coded = gzip.compress(body[:half], mtime=0) + gzip.compress(body[half:], mtime=0)
+        field = b"Content-Encoding: gzip"
     elif coding == "zstd2":
         z = zstandard.ZstdCompressor()
         coded, field = z.compress(body[:half]) + z.compress(body[half:]), b"Content-Encoding: zstd"

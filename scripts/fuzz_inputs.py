@@ -13,7 +13,9 @@ without a colon, LF-only headers, a crawler's truncation mark, an HTTP body shor
 garbage between records or gzip members, a zstd WARC, the stream cut in blocks as gzip members or zstd
 frames (bgzip, pzstd: records going on from one into the next), segmented WARC records, bad UTF-8,
 JSONL in UTF-16/32 or with CR line
-ends, deep JSON nesting, huge values, extreme dates, Parquet columns given twice, broken Parquet.
+ends, deep JSON nesting, huge values, extreme dates, Parquet columns given twice, broken Parquet; round 11: an
+HTTP body in gzip of two members, zstd of two frames or a gzip transfer coding, a byte order mark on a later
+JSONL line (`cat` of marked files).
 The mutator knows which records it left intact (for a damaged compressed stream: the
 records an independent decoder gets back byte-exact before the damage). The oracle, for each
 variant run through `dedup.ingest.ingest_file` (read + extract + within-page pass):
@@ -374,8 +376,8 @@ def _http_recoded(rec: bytes, coding: str) -> bytes | None:
 
 
 def _round11_warc_variants(seed: Seed, rng: random.Random, ext: str) -> list[Variant]:
-    """Round 11 (a generator of its own): a record's HTTP body in gzip of two members or zstd of two frames (only
-    the first was read: the page was published cut) or sent `Transfer-Encoding: gzip, chunked` (the compressed bytes
+    """Round 11 (a generator of its own): a record's HTTP body in gzip of two members (only the first was read: the
+    page was published cut), in zstd of two frames, or sent `Transfer-Encoding: gzip, chunked` (the compressed bytes
     were the payload). Every record intact: the same outcome and text as the page sent plain."""
     recs = seed.records
     able = [i for i, rec in enumerate(recs) if seed.kind == "warc" and _http_recoded(rec, "gzip2") is not None]

@@ -32,8 +32,8 @@ def _chunked(data: bytes) -> bytes:
 
 
 def test_every_gzip_member_and_zstd_frame_of_a_body_is_read_and_a_body_cut_short_is_a_reject(tmp_path) -> None:
-    """A body in two gzip members (RFC 1952: a gzip file is a series of members) or two zstd frames was read to the
-    end of the first: the page was published cut, without a word. A zstd body cut short was published as far as it
+    """A body in two gzip members (RFC 1952: a gzip file is a series of members) was read to the end of the first:
+    the page was published cut, without a word (two zstd frames were read, and still are). A zstd body cut short was published as far as it
     decoded (or, cut before its first block, was an `empty_payload` reject, "no body"): it is `bad_content_encoding`
     as a gzip body cut short is, unless the crawler said it cut the payload (`WARC-Truncated`). A transfer coding
     besides chunked (`gzip, chunked`) was left on: the compressed bytes were a `non_html_payload` reject."""

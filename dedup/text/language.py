@@ -15,6 +15,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
+from dedup.text.fastlid import predictor
 from dedup.text.scripts import SPACELESS_BROAD
 from dedup.text.wordcount import non_ascii
 
@@ -71,9 +72,19 @@ def identify(text: str | None) -> tuple[str | None, float | None]:
     sample = " ".join(text[:IDENTIFY_CHARS].split())  # fastText reads one line
     if not any(map(str.isalpha, sample)):
         return None, None
-    best = _detector().detect(_fold_shouting(sample), model="lite", k=1)[0]
-    code = str(best["lang"])
-    return _ISO.get(code, code), round(float(best["score"]), SCORE_DIGITS)
+    code, score = _predict(_fold_shouting(sample))
+    return _ISO.get(code, code), round(score, SCORE_DIGITS)
+
+
+def _predict(line: str) -> tuple[str, float]:
+    """The model's most likely label of one line and its probability: computed by `fastlid` (the library's
+    answer to the bit, ~4x faster), or by the library when the model file is not of fastlid's shape."""
+    fast = predictor()
+    if fast is not None:
+        label, prob = fast.predict(line)
+        return label, min(prob, 1.0)
+    best = _detector().detect(line, model="lite", k=1)[0]
+    return str(best["lang"]), float(best["score"])
 
 
 def identify_each(texts: list[str] | list[str | None]) -> list[tuple[str | None, float | None]]:

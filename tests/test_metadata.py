@@ -1784,3 +1784,23 @@ def test_author_markup_below_the_kind_that_names_the_author_is_read_only_at_its_
     md = page_metadata(html_page("", body), "https://gazette.example/ferry")
     assert md.authors == ["Jane Doe"] and md.authors_source == "itemprop_author"
     assert md.author_agencies == [("Reuters", "Reuters")]
+
+
+def test_days_shown_in_the_pages_zone_do_not_outvote_the_metadatas_exact_instant():
+    # latimes.com (round 14b): JSON-LD and meta state 01:50:59 UTC on 20 November; the page shows 'Nov. 19, 2019
+    # 5:50 PM' without a zone (the same minute in Pacific time), a date line and its URL 19 November: those days
+    # name the instant in the page's zone, they do not outvote it by agreement
+    headline = "Disney+ signs up 10 million"
+    head = dated_head(headline, "2019-11-20T01:50:59.403Z", "2019-11-20T01:50:59.403Z")
+    url = "https://www.latimes.example/business/story/2019-11-19/disney-plus"
+
+    def page(shown: str) -> str:
+        return html_page(head, f'<h1>{headline}</h1><p class="published-date">{shown}</p><p>Nov. 19, 2019</p>'
+                               + ARTICLE_TEXT)
+
+    md = page_metadata(page("Nov. 19, 2019 5:50 PM"), url)
+    assert md.published_at == datetime(2019, 11, 20, 1, 50, 59, 403000, tzinfo=timezone.utc)
+    assert md.published_at_source == "jsonld"
+    # a shown time that is not the instant's minute in any zone: the days shown still outvote the metadata's
+    md = page_metadata(page("Nov. 19, 2019 5:35 PM"), url)
+    assert md.published_at.date() == date(2019, 11, 19) and md.published_at_source.endswith(":agreement")

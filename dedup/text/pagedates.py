@@ -668,9 +668,31 @@ def _choose_published(published: list[_DateEvidence], modified: list[_DateEviden
     best_day = max(kinds_by_day, key=lambda d: (len(kinds_by_day[d]) if d not in modified_days else 0,
                                                 d == chosen.day))
     if best_day != chosen.day and best_day not in modified_days and len(kinds_by_day[best_day]) >= AGREEMENT_KINDS \
-            and len(kinds_by_day[best_day]) > len(kinds_by_day[chosen.day]):
+            and len(kinds_by_day[best_day]) > len(kinds_by_day[chosen.day]) and best_day != _local_day(chosen, published):
         return next(e for e in ordered if e.day == best_day), "agreement"
     return chosen, None
+
+
+ZONE_HOURS = 14  # the widest offset from UTC a zone has (Kiribati's +14:00)
+
+
+def _local_day(chosen: _DateEvidence, published: list[_DateEvidence]) -> date | None:
+    """The day an exact instant of the metadata (a time with its zone, '2019-11-20T01:50:59.403Z') falls on in the
+    page's own zone, as a time the page shows without a zone gives it: the same minute a whole or half number of
+    hours away, within ZONE_HOURS ('Nov. 19, 2019 5:50 PM' beside it: Pacific time, 19 November), that shown time's
+    day. The days the page shows then name that instant in its zone and agree with it rather than outvote it (round
+    14b). None when no shown time does."""
+    if chosen.kind not in _STATED_KINDS or not chosen.has_time or _ZONED_TIME.fullmatch(chosen.raw) is None:
+        return None
+    minute = chosen.at.replace(second=0, microsecond=0)
+    for e in published:
+        # (a time shown without a zone is read as UTC: its UTC day is the day it shows)
+        if e.pos < 0 or not e.has_time or e.day == chosen.day or e.at.date() != e.day:
+            continue
+        offset = (e.at.replace(second=0, microsecond=0) - minute).total_seconds()
+        if offset % 1800 == 0 and abs(offset) <= ZONE_HOURS * 3600:
+            return e.day
+    return None
 
 
 _METADATA_KINDS = frozenset(("jsonld", "meta", "meta_date", "markup_published"))

@@ -668,7 +668,8 @@ def _choose_published(published: list[_DateEvidence], modified: list[_DateEviden
     best_day = max(kinds_by_day, key=lambda d: (len(kinds_by_day[d]) if d not in modified_days else 0,
                                                 d == chosen.day))
     if best_day != chosen.day and best_day not in modified_days and len(kinds_by_day[best_day]) >= AGREEMENT_KINDS \
-            and len(kinds_by_day[best_day]) > len(kinds_by_day[chosen.day]) and best_day != _local_day(chosen, published):
+            and len(kinds_by_day[best_day]) > len(kinds_by_day[chosen.day]) \
+            and best_day != _local_day(chosen, published):
         return next(e for e in ordered if e.day == best_day), "agreement"
     return chosen, None
 

@@ -85,6 +85,10 @@ def test_parse_published_keeps_offset_and_rejects_garbage():
     assert parse_published("2023-58-16") is None  # the seed page's garbled date
     assert parse_published("yesterday") is None
     assert parse_published("0001-01-01T00:00:00Z") is None
+    # a one-digit hour (elpais.com.uy's JSON-LD `dateModified` '2022-05-11T4:10:00'): the clock time is kept
+    assert parse_published("2022-05-11T4:10:00") == datetime(2022, 5, 11, 4, 10, tzinfo=timezone.utc)
+    assert parse_published("2022-05-11 4:10-03:00") == datetime(2022, 5, 11, 7, 10, tzinfo=timezone.utc)
+    assert parse_published("2022-05-11T4") is None and parse_published("2022-05-11T4:1") is None
 
 
 def test_registered_domain():

@@ -1784,3 +1784,45 @@ def test_author_markup_below_the_kind_that_names_the_author_is_read_only_at_its_
     md = page_metadata(html_page("", body), "https://gazette.example/ferry")
     assert md.authors == ["Jane Doe"] and md.authors_source == "itemprop_author"
     assert md.author_agencies == [("Reuters", "Reuters")]
+
+
+def test_days_shown_in_the_pages_zone_do_not_outvote_the_metadatas_exact_instant():
+    # latimes.com (round 14b): JSON-LD and meta state 01:50:59 UTC on 20 November; the page shows 'Nov. 19, 2019
+    # 5:50 PM' without a zone (the same minute in Pacific time), a date line and its URL 19 November: those days
+    # name the instant in the page's zone, they do not outvote it by agreement
+    headline = "Disney+ signs up 10 million"
+    head = dated_head(headline, "2019-11-20T01:50:59.403Z", "2019-11-20T01:50:59.403Z")
+    url = "https://www.latimes.example/business/story/2019-11-19/disney-plus"
+
+    def page(shown: str) -> str:
+        return html_page(head, f'<h1>{headline}</h1><p class="published-date">{shown}</p><p>Nov. 19, 2019</p>'
+                               + ARTICLE_TEXT)
+
+    md = page_metadata(page("Nov. 19, 2019 5:50 PM"), url)
+    assert md.published_at == datetime(2019, 11, 20, 1, 50, 59, 403000, tzinfo=timezone.utc)
+    assert md.published_at_source == "jsonld"
+    # a shown time that is not the instant's minute in any zone: the days shown still outvote the metadata's
+    md = page_metadata(page("Nov. 19, 2019 5:35 PM"), url)
+    assert md.published_at.date() == date(2019, 11, 19) and md.published_at_source.endswith(":agreement")
+
+
+def test_the_dates_do_not_depend_on_whether_the_authors_read_the_headlines_region():
+    # round 14b: JSON-LD and meta agree on the published day, the page shows its current version's day (which its
+    # dateModified states) under the headline; the authors read that region only where no metadata names the author.
+    # The same dates either way (angelmagazin.de's shape: before, its author tag hid the shown date)
+    headline = "Haben Fische Schmerzen?"
+    head = dated_head(headline, "2021-11-29T14:13:37+00:00", "2022-01-12T14:27:30+00:00")
+    body = f"<h1>{headline}</h1><p>12.01.2022</p>" + ARTICLE_TEXT
+    url = "https://angelmagazin.example/fische-schmerzen/"
+    found = [page_metadata(html_page(head + author, body), url)
+             for author in ("", '<meta name="author" content="Jo Ray">')]
+    assert found[1].authors == ["Jo Ray"]
+    for md in found:
+        assert md.published_at == utc(2022, 1, 12) and md.published_at_source.endswith(":shown_date_is_current")
+    # a stated update that the metadata does not state: kept either way
+    head = dated_head(headline, "2021-11-29T14:13:37+00:00", "2021-11-29T14:13:37+00:00").replace(
+        ',"dateModified":"2021-11-29T14:13:37+00:00"', "")
+    head = head[:head.index('<meta property="article:modified_time"')]
+    body = f"<h1>{headline}</h1><p>Updated: 12 Jan 2022 14:27 UTC</p>" + ARTICLE_TEXT
+    for author in ("", '<meta name="author" content="Jo Ray">'):
+        assert page_metadata(html_page(head + author, body), url).modified_at == utc(2022, 1, 12, 14, 27), author

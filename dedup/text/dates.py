@@ -21,6 +21,9 @@ def parse_published(raw: str | None) -> datetime | None:
     text = raw.strip()
     if text.endswith(("Z", "z")):
         text = text[:-1] + "+00:00"
+    # '2022-05-11T4:10:00' (a one-digit hour, as some sites' JSON-LD writes it) -> 'T04:10:00'
+    if text[12:13] == ":" and text[10:11] in ("T", "t", " ") and text[11:12].isdigit():
+        text = f"{text[:11]}0{text[11:]}"
     # '2024-05-02T09:15:00+0200' -> '+02:00'
     if text[-5:-4] in ("+", "-"):
         text = _OFFSET_WITHOUT_COLON.sub(r"\1:\2", text)

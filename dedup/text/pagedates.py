@@ -266,7 +266,10 @@ def decide_dates(html: str | None, head: Head, ld: JsonLd, body: Body, blocks: l
         if key in meta:
             add(modified, "meta", meta[key][0])
     anchor = body.anchor
-    if html and not _settled(published, modified):
+    # whether the metadata decides alone, from the metadata only: then the headline's region is neither read nor
+    # used, whether or not the authors have read it (they read it where no metadata names the author)
+    settled = _settled(published, modified)
+    if html and not settled:
         read_headline_region(html, head.end, body)
     # <time> anywhere: its role from its attributes (pubdate, itemprop, class), else where it stands
     for pos, attrs, raw in body.times:
@@ -278,7 +281,7 @@ def decide_dates(html: str | None, head: Head, ld: JsonLd, body: Body, blocks: l
         elif anchor is not None and anchor[0] - WINDOW_BEFORE <= pos <= anchor[1] + WINDOW_AFTER:
             add(published, "time_element", raw, pos)
     time_positions = {pos for pos, _attrs, _raw in body.times}
-    for mark in body.date_marks:
+    for mark in () if settled else body.date_marks:
         if mark.pos in time_positions:
             continue  # the <time> element itself, read above
         if mark.role == "published":
@@ -307,8 +310,8 @@ def decide_dates(html: str | None, head: Head, ld: JsonLd, body: Body, blocks: l
                 add(published, "markup_published", raw, pos)
                 break
     # visible date lines near the headline, then in the first blocks
-    lines = list(body.window)
-    if not _settled(published, modified):
+    lines = [] if settled else list(body.window)
+    if not settled:
         # the blocks' place in the page is not known: after every line of the headline's region, nearest
         # the headline's block first (a site's 'today' date line tops the page, above the story's own)
         title_key = fold_text(title)
@@ -610,14 +613,13 @@ def _folds_to(text: str, key: str) -> bool:
 
 
 def _settled(published: list[_DateEvidence], modified: list[_DateEvidence]) -> bool:
-    """JSON-LD and meta tags agree on a published day that is not a stated update: no visible evidence
-    could overrule them (docs/metadata.md), so the page's text need not be read for dates. Since round 14 also
-    when the metadata (JSON-LD, meta tags or both) states the published time of day and a later modified time on
-    that same day and no other day: it keeps the two apart, so its published time is no update's stamp."""
-    days = {e.day for e in published if e.kind == "jsonld"} & {e.day for e in published if e.kind == "meta"}
+    """The metadata (JSON-LD, meta tags or both) states the published time of day and a later modified time on that
+    same day and no other day (round 14): it keeps the two apart, so its published time is no update's stamp, and
+    the page's text (the headline's region, the first blocks) is neither read nor used for dates. Decided from the
+    metadata alone, so the dates do not depend on whether the authors read that region (round 14b; round 11's rule,
+    JSON-LD and meta agreeing on a day with no modified time that day, skipped the reading only: a stated update or
+    a shown current version there was seen or not as the authors had read the region or not)."""
     modified_days = {e.day for e in modified}
-    if days and not days & modified_days:
-        return True
     stated = [e for e in published if e.kind in _STATED_KINDS]
     if not stated or modified_days != {e.day for e in stated} or len(modified_days) != 1 or \
             not all(e.has_time for e in stated):
@@ -668,9 +670,32 @@ def _choose_published(published: list[_DateEvidence], modified: list[_DateEviden
     best_day = max(kinds_by_day, key=lambda d: (len(kinds_by_day[d]) if d not in modified_days else 0,
                                                 d == chosen.day))
     if best_day != chosen.day and best_day not in modified_days and len(kinds_by_day[best_day]) >= AGREEMENT_KINDS \
-            and len(kinds_by_day[best_day]) > len(kinds_by_day[chosen.day]):
+            and len(kinds_by_day[best_day]) > len(kinds_by_day[chosen.day]) \
+            and best_day != _local_day(chosen, published):
         return next(e for e in ordered if e.day == best_day), "agreement"
     return chosen, None
+
+
+ZONE_HOURS = 14  # the widest offset from UTC a zone has (Kiribati's +14:00)
+
+
+def _local_day(chosen: _DateEvidence, published: list[_DateEvidence]) -> date | None:
+    """The day an exact instant of the metadata (a time with its zone, '2019-11-20T01:50:59.403Z') falls on in the
+    page's own zone, as a time the page shows without a zone gives it: the same minute a whole or half number of
+    hours away, within ZONE_HOURS ('Nov. 19, 2019 5:50 PM' beside it: Pacific time, 19 November), that shown time's
+    day. The days the page shows then name that instant in its zone and agree with it rather than outvote it (round
+    14b). None when no shown time does."""
+    if chosen.kind not in _STATED_KINDS or not chosen.has_time or _ZONED_TIME.fullmatch(chosen.raw) is None:
+        return None
+    minute = chosen.at.replace(second=0, microsecond=0)
+    for e in published:
+        # (a time shown without a zone is read as UTC: its UTC day is the day it shows)
+        if e.pos < 0 or not e.has_time or e.day == chosen.day or e.at.date() != e.day:
+            continue
+        offset = (e.at.replace(second=0, microsecond=0) - minute).total_seconds()
+        if offset % 1800 == 0 and abs(offset) <= ZONE_HOURS * 3600:
+            return e.day
+    return None
 
 
 _METADATA_KINDS = frozenset(("jsonld", "meta", "meta_date", "markup_published"))

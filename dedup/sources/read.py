@@ -480,7 +480,7 @@ def _object_row(obj: dict, source_name: str, position: int, max_payload: int, st
         stats["tolerated.id_derived"] += 1
         return _payload_row(obj, row | {"doc_id": layouts.derived_id(obj)}, max_payload)
     if isinstance(raw_id, bool) or not isinstance(raw_id, (str, int)):
-        what = "record has no `id`" if raw_id is None else \
+        what = "record's `id` is null (a file that gives ids broke this one)" if raw_id is None else \
             f"`id` is a {type(raw_id).__name__} value, not a string or an integer (JSONL and Parquet ids must be one)"
         return row | {"doc_id": positional_id(source_name, position), "reject_reason": "missing_id",
                       "reject_detail": what}

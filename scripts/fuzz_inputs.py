@@ -13,7 +13,9 @@ without a colon, LF-only headers, a crawler's truncation mark, an HTTP body shor
 garbage between records or gzip members, a zstd WARC, the stream cut in blocks as gzip members or zstd
 frames (bgzip, pzstd: records going on from one into the next), segmented WARC records, bad UTF-8,
 JSONL in UTF-16/32 or with CR line
-ends, deep JSON nesting, huge values, extreme dates, Parquet columns given twice, broken Parquet.
+ends, deep JSON nesting, huge values, extreme dates, Parquet columns given twice, broken Parquet; round 11: an
+HTTP body in gzip of two members, zstd of two frames or a gzip transfer coding, a byte order mark on a later
+JSONL line (`cat` of marked files).
 The mutator knows which records it left intact (for a damaged compressed stream: the
 records an independent decoder gets back byte-exact before the damage). The oracle, for each
 variant run through `dedup.ingest.ingest_file` (read + extract + within-page pass):
@@ -339,6 +341,54 @@ def warc_variants(seed: Seed, rng: random.Random) -> list[Variant]:
     out.append(Variant(f"{seed.name}/plain/max_payload={small}", f"f{ext}", plain, seed.name,
                        [i for i, r in enumerate(recs) if len(r) < small - 2000], max_payload=small))
     out += _round10_warc_variants(seed, random.Random(hash(rng.getstate()[1]) ^ 10), ext, plain)
+    out += _round11_warc_variants(seed, random.Random(hash(rng.getstate()[1]) ^ 11), ext)
+    return out
+
+
+def _http_recoded(rec: bytes, coding: str) -> bytes | None:
+    """A WARC response record whose HTTP body is sent in a coding of round 11 (`gzip2`: gzip in two members,
+    `zstd2`: zstd in two frames, `te-gzip`: `Transfer-Encoding: gzip, chunked`), the HTTP Content-Length dropped and
+    the WARC one set; None for a record without a plain HTTP body to recode."""
+    import zstandard
+
+    head, sep, block = rec.partition(b"\r\n\r\n")
+    hhead, hsep, body = block.partition(b"\r\n\r\n")
+    low = hhead.lower()
+    if (not hsep or not hhead.startswith(b"HTTP/") or b"\ncontent-encoding:" in low or b"\ntransfer-encoding:" in low
+            or len(body) < 8 or not body.endswith(b"\r\n\r\n")):
+        return None
+    body = body[:-4]   # the record's closing blank lines
+    half = len(body) // 2
+    if coding == "gzip2":
+        coded = gzip.compress(body[:half], mtime=0) + gzip.compress(body[half:], mtime=0)
+        field = b"Content-Encoding: gzip"
+    elif coding == "zstd2":
+        z = zstandard.ZstdCompressor()
+        coded, field = z.compress(body[:half]) + z.compress(body[half:]), b"Content-Encoding: zstd"
+    else:
+        packed = gzip.compress(body, mtime=0)
+        coded = b"".join(b"%x\r\n%s\r\n" % (len(packed[i:i + 500]), packed[i:i + 500])
+                         for i in range(0, len(packed), 500)) + b"0\r\n\r\n"
+        field = b"Transfer-Encoding: gzip, chunked"
+    lines = [x for x in hhead.split(b"\r\n") if not x.lower().startswith(b"content-length:")] + [field]
+    new_block = b"\r\n".join(lines) + hsep + coded
+    return _set_header(head + sep, b"Content-Length", str(len(new_block)).encode()) + new_block + b"\r\n\r\n"
+
+
+def _round11_warc_variants(seed: Seed, rng: random.Random, ext: str) -> list[Variant]:
+    """Round 11 (a generator of its own): a record's HTTP body in gzip of two members (only the first was read: the
+    page was published cut), in zstd of two frames, or sent `Transfer-Encoding: gzip, chunked` (the compressed bytes
+    were the payload). Every record intact: the same outcome and text as the page sent plain."""
+    recs = seed.records
+    able = [i for i, rec in enumerate(recs) if seed.kind == "warc" and _http_recoded(rec, "gzip2") is not None]
+    if not able:
+        return []
+    k = rng.choice(able)
+    out = []
+    for coding in ("gzip2", "zstd2", "te-gzip"):
+        if (rec := _http_recoded(recs[k], coding)) is not None:
+            out.append(Variant(f"{seed.name}/plain/rec{k}/http-{coding}", f"f{ext}",
+                               b"".join(recs[:k] + [rec] + recs[k + 1:]), seed.name, list(range(len(recs)))))
     return out
 
 
@@ -560,6 +610,11 @@ def jsonl_variants(seed: Seed, rng: random.Random) -> list[Variant]:
     # round 10: a name that lies about the format (JSON Lines named `.parquet`, or gzipped named `.warc.gz`)
     for name, data in (("f.parquet", plain), ("f.warc.gz", gzip.compress(plain, mtime=0))):
         out.append(Variant(f"{seed.name}/name-lies/{name}", name, data, seed.name, list(range(n))))
+    # round 11 (its own generator): files joined with `cat` whose second began with a UTF-8 byte order mark
+    m = random.Random(hash(rng.getstate()[1]) ^ 11).randrange(1, n) if n > 1 else 0
+    if m:
+        marked = b"\n".join(lines[:m]) + b"\n\xef\xbb\xbf" + b"\n".join(lines[m:]) + b"\n"
+        out.append(Variant(f"{seed.name}/jsonl/cat-mark@{m}", "f.jsonl", marked, seed.name, list(range(n))))
     return out
 
 

@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_metadata import load_corpus  # noqa: E402
 from resiliparse.parse.html import HTMLTree  # noqa: E402
 
-from dedup.text import pagescan  # noqa: E402
+from dedup.text import pagehead, pagescan  # noqa: E402
 
 _H1 = re.compile(r"<[hH]1(?=[\s>/])")
 _AUTHOR_SELECTORS = ("[rel~=author i], [itemprop~=author i], [class*=author i], [id*=author i], [class*=byline i], "
@@ -37,13 +37,13 @@ _AUTHOR_SELECTORS = ("[rel~=author i], [itemprop~=author i], [class*=author i], 
 def probes(html: str, tree: HTMLTree) -> dict:
     """name -> a call that asks one question of one page."""
     doc = tree.document
-    head = pagescan.read_head(html)
+    head = pagehead.read_head(html)
     anchor = (len(html) // 3, len(html) // 3)  # a headline a third of the way down: a full 43,000-character region
     return {
         "raw: the page scan (scan_page: <script>, <h1>, <time>)": lambda: pagescan.scan_page(html, head.end, []),
         "raw: its pattern's pass alone": lambda: sum(1 for _ in pagescan._SCRIPT_H1_TIME.finditer(html)),
         "raw: the first <h1> after the head": lambda: _H1.search(html, head.end),
-        "raw: the head (read_head)": lambda: pagescan.read_head(html),
+        "raw: the head (read_head)": lambda: pagehead.read_head(html),
         "raw: author marks (author_marks, 43,000 chars)": lambda: pagescan.author_marks(html, head.end, anchor),
         "DOM: count the <h1>s (one tag walk)": lambda: len(doc.get_elements_by_tag_name("h1")),
         "DOM: h1, time (nodes)": lambda: doc.query_selector_all("h1, time").values(),
@@ -79,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
             # placing what the DOM finds: the raw scan would still have to reach the last <h1> / <time> the
             # rules read (at most MAX_H1 / MAX_TIMES), and the DOM's count differs where the raw scan sees
             # tags inside scripts or comments (or the head)
-            head_end = pagescan.read_head(html).end
+            head_end = pagehead.read_head(html).end
             body, _scripts = pagescan.scan_page(html, head_end, [])
             doc = tree.document
             miscounted += (min(len(doc.get_elements_by_tag_name("h1")), pagescan.MAX_H1) != len(body.h1)

@@ -176,3 +176,16 @@ def test_c4_and_oscar_rows_in_a_plain_json_file_are_read_as_json_lines(tmp_path)
     assert [(f.name, f.format) for f in expand_inputs([str(tmp_path)], not_read)] == [
         ("c4.json", "jsonl"), ("oscar.json", "jsonl")]
     assert [n.file for n in not_read] == ["manifest.json"]
+
+
+def test_a_layout_is_found_under_fields_given_in_another_case(tmp_path):
+    # `Text`, `URL` (round 11's case aliases) with C4's `timestamp`: still C4's layout, in Parquet and JSONL
+    p = tmp_path / "c4.parquet"
+    pq.write_table(pa.table({"Text": [C4[0]["text"]], "URL": [C4[0]["url"]], "timestamp": [STAMPS[0]]}), p)
+    f = tmp_path / "c4.jsonl"
+    f.write_text(json.dumps({"Text": C4[0]["text"], "URL": C4[0]["url"], "timestamp": STAMPS[0]}) + "\n")
+    for path in (p, f):
+        (got,) = rows(path)
+        assert (got["reject_reason"], got["url"]) == (None, C4[0]["url"]), got
+        assert got["fetched_at"] == datetime(2019, 4, 25, 12, 57, 54, tzinfo=timezone.utc)
+        assert got["doc_id"] == _derived(C4[0])   # the same record as its lower-case form

@@ -601,30 +601,30 @@ def test_drop_script_like_is_the_pattern_substitution():
 
 def _reference_metas_to_head_end(html: str, meta: dict) -> int:
     """Round 4's head loop, every <meta> tag read by `_read_meta`: what the plain-tag fast form must give."""
-    from dedup.text import pagescan
+    from dedup.text import pagehead
 
     pos = count = 0
     pending = None
-    for m in pagescan._META_OR_HEAD_END.finditer(html, 0, pagescan.HEAD_SCAN_CHARS):
+    for m in pagehead._META_OR_HEAD_END.finditer(html, 0, pagehead.HEAD_SCAN_CHARS):
         start = m.start()
         if start < pos:
             if html[start + 1] == "/":
                 return start
             continue
         if pending is not None:
-            pagescan._read_meta(html, pending[0], pending[1], meta)
+            pagehead._read_meta(html, pending[0], pending[1], meta)
             pending = None
         if html[start + 1] == "/":
             return start
-        if count == pagescan.MAX_META_TAGS:
-            return html.find("</head", pos, pagescan.HEAD_SCAN_CHARS)
+        if count == pagehead.MAX_META_TAGS:
+            return html.find("</head", pos, pagehead.HEAD_SCAN_CHARS)
         count += 1
-        gt = html.find(">", m.end(), pagescan.HEAD_SCAN_CHARS)
+        gt = html.find(">", m.end(), pagehead.HEAD_SCAN_CHARS)
         if gt < 0:
-            return html.find("</head", m.end(), pagescan.HEAD_SCAN_CHARS)
+            return html.find("</head", m.end(), pagehead.HEAD_SCAN_CHARS)
         pending, pos = (m.end(), gt), gt + 1
     if pending is not None:
-        pagescan._read_meta(html, pending[0], pending[1], meta)
+        pagehead._read_meta(html, pending[0], pending[1], meta)
     return -1
 
 
@@ -690,7 +690,7 @@ def test_plain_meta_tags_read_as_the_general_rule_reads_them():
     tag (same values, keys, order and head end), on random heads of tricky pieces."""
     import random
 
-    from dedup.text.pagescan import _read_metas_to_head_end
+    from dedup.text.pagehead import _read_metas_to_head_end
     rnd = random.Random(11)
     plain = 0
     for _ in range(20000):
@@ -725,7 +725,8 @@ def test_page_scan_with_whole_start_tags_finds_what_the_search_for_each_end_foun
 
 def test_fast_forms_on_real_pages():
     """The head and page scans of the real pages of ../shared/corpora give what round 4's forms give."""
-    from dedup.text.pagescan import _read_metas_to_head_end, scan_page
+    from dedup.text.pagehead import _read_metas_to_head_end
+    from dedup.text.pagescan import scan_page
     pages = 0
     for _corpus, _url, html, _gold in _real_pages():
         ours: dict = {}
@@ -762,18 +763,18 @@ def test_window_byline_precheck_is_necessary():
 
 def _reference_read_head(html: str):
     """Round 6's `read_head`: without a '</head', the end found by `_HEAD_END` and every tag read again up to it."""
-    from dedup.text import pagescan
+    from dedup.text import pagehead
 
     meta: dict = {}
     end = _reference_metas_to_head_end(html, meta)
     if end < 0:
-        end_match = pagescan._HEAD_END.search(html, 0, pagescan.HEAD_SCAN_CHARS)
-        end = end_match.start() if end_match else min(len(html), pagescan.HEAD_SCAN_CHARS)
+        end_match = pagehead._HEAD_END.search(html, 0, pagehead.HEAD_SCAN_CHARS)
+        end = end_match.start() if end_match else min(len(html), pagehead.HEAD_SCAN_CHARS)
         meta = {}
         pos = tags = 0
-        while tags < pagescan.MAX_META_TAGS and (m := pagescan._META_START.search(html, pos, end)) is not None \
+        while tags < pagehead.MAX_META_TAGS and (m := pagehead._META_START.search(html, pos, end)) is not None \
                 and (gt := html.find(">", m.end(), end)) >= 0:
-            pagescan._read_meta(html, m.end(), gt, meta)  # every tag read again, up to the end found
+            pagehead._read_meta(html, m.end(), gt, meta)  # every tag read again, up to the end found
             pos, tags = gt + 1, tags + 1
     return meta, end
 
@@ -783,21 +784,21 @@ def test_head_without_an_end_is_read_once_as_reading_it_again_would():
     and end as reading them again up to where the scan stopped; with '</HEAD>' or '<body>' they are read again."""
     import random
 
-    from dedup.text import pagescan
+    from dedup.text import pagehead
     rnd = random.Random(17)
     pieces = [p for p in _HEAD_PIECES if p != "</head>"] + ["</HEAD>", "</head >", "<BODY>", "</Head\n>"]
     without_end = 0
     for _ in range(20000):
         html = "".join(rnd.choice(pieces) for _ in range(rnd.randrange(1, 12)))
-        head = pagescan.read_head(html)
+        head = pagehead.read_head(html)
         assert (head.meta, head.end) == _reference_read_head(html), html
         without_end += head.end == len(html)
     assert without_end > 1000
     # more tags than are read, and a scan that stops at its bound
-    many = '<meta name="k" content="v">' * (pagescan.MAX_META_TAGS + 5) + '<meta name="last" content="x">'
-    for html in (many, '<meta name="a" content="b">' + "x" * pagescan.HEAD_SCAN_CHARS + '<meta name="c" content="d">',
-                 '<meta name="a" content="b"><meta name="c" ' + "y" * pagescan.HEAD_SCAN_CHARS + ">"):
-        head = pagescan.read_head(html)
+    many = '<meta name="k" content="v">' * (pagehead.MAX_META_TAGS + 5) + '<meta name="last" content="x">'
+    for html in (many, '<meta name="a" content="b">' + "x" * pagehead.HEAD_SCAN_CHARS + '<meta name="c" content="d">',
+                 '<meta name="a" content="b"><meta name="c" ' + "y" * pagehead.HEAD_SCAN_CHARS + ">"):
+        head = pagehead.read_head(html)
         assert (head.meta, head.end) == _reference_read_head(html)
 
 
@@ -955,7 +956,8 @@ def test_find_dates_skips_only_patterns_that_cannot_match():
     as trying every pattern, on random date-like texts and on the lines of the real pages' headline regions."""
     import random
 
-    from dedup.text.pagescan import read_head, read_headline_region, scan_page
+    from dedup.text.pagehead import read_head
+    from dedup.text.pagescan import read_headline_region, scan_page
     rnd = random.Random(8)
     found = 0
     for _ in range(10000):
@@ -1010,7 +1012,8 @@ def test_page_scan_from_the_head_end_with_the_heads_tag_starts():
     pages."""
     import random
 
-    from dedup.text.pagescan import read_head, scan_page
+    from dedup.text.pagehead import read_head
+    from dedup.text.pagescan import scan_page
     rnd = random.Random(29)
     pieces = _HEAD_PIECES + _BODY_PIECES + [
         "<head>", "<meta name=x content='<script>'>", '<meta content="<h1>"', "<time x</head>",
@@ -1720,3 +1723,64 @@ def test_a_forum_posts_header_dates_it_with_a_short_year():
         md = page_metadata(html_page("", "<h1>Storm</h1>" + ARTICLE_TEXT), "https://news.example/storm",
                            ["Storm", line])
         assert md.published_at is None, line
+
+
+def test_a_time_without_a_zone_is_read_in_the_zone_the_pages_metadata_states():
+    # elpais.com.uy: JSON-LD 'datePublished' without a zone, the page's other times in -03:00 (cXense's tag): the
+    # site writes its local time, 02:35 UTC on 11 May; published_at_raw keeps what the page wrote
+    head = ('<meta name="cXenseParse:recs:publishtime" content="2022-05-11T04:10:00-03:00">'
+            '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Gobierno acusa a Montecon",'
+            '"datePublished": "2022-05-10T23:35:55", "dateModified": "2022-05-11T04:10:00"}</script>')
+    md = page_metadata(html_page(head, ARTICLE_TEXT), "https://www.elpais.example/informacion/montecon.html")
+    assert md.published_at == utc(2022, 5, 11, 2, 35, 55) and md.published_at_raw == "2022-05-10T23:35:55"
+    assert md.modified_at == utc(2022, 5, 11, 7, 10)
+    # grazia-magazin.de: the meta tags write '2019-10-19 11:14', another one '2019-10-19T11:14:48+0200'
+    head = ('<meta property="og:published_time" content="2019-10-19T11:14:48+0200">'
+            '<meta property="article:modified_time" content="2019-10-19 11:14">')
+    assert page_metadata(html_page(head, ARTICLE_TEXT), "https://grazia.example/a").modified_at == \
+        utc(2019, 10, 19, 9, 14)
+    # the same time stated in UTC by a value with a zone: the zoneless one is UTC
+    head = ('<meta property="article:published_time" content="2022-05-10T23:35:55">'
+            '<meta property="og:updated_time" content="2022-05-10T20:35:55-03:00">')
+    assert page_metadata(html_page(head, ARTICLE_TEXT), "https://www.elpais.example/a.html").published_at == \
+        utc(2022, 5, 10, 23, 35, 55)
+    # no zone stated, or two different ones: read as UTC, as before
+    for other in ("", '<meta name="x:time" content="2022-05-11T04:10:00-03:00">'
+                      '<meta name="y:time" content="2022-05-11T07:10:00Z">'):
+        head = other + '<meta property="article:published_time" content="2022-05-10T23:35:55">'
+        md = page_metadata(html_page(head, ARTICLE_TEXT), "https://www.elpais.example/a.html")
+        assert md.published_at == utc(2022, 5, 10, 23, 35, 55), other
+
+
+def test_metadata_keeping_published_and_modified_apart_on_one_day_is_not_overruled_by_the_text():
+    # JSON-LD and meta tags agree on the published time, and state a later modified time the same day: the published
+    # time is no update's stamp, so the page's text is not read for dates (two shown dates of another day and the
+    # URL's would otherwise outvote them)
+    headline = "Ten tips for the harbour"
+    body = (f"<h1>{headline}</h1><p class=\"date\">March 3, 2020</p><p>March 3, 2020</p>" + ARTICLE_TEXT)
+    head = dated_head(headline, "2025-01-07T09:00:00+00:00", "2025-01-07T11:30:00+00:00")
+    head += '<meta name="author" content="Jane Doe">'  # (the authors need not read the headline's region either)
+    md = page_metadata(html_page(head, body), "https://tips.example/2020/03/03/harbour")
+    assert md.published_at == utc(2025, 1, 7, 9) and md.published_at_source == "jsonld"
+    # the same published and modified time (an update's stamp): the text is read, and a stated publication wins
+    body = (f"<h1>{headline}</h1><p>Published: March 3, 2020</p><p>Last Updated: January 7, 2025</p>"
+            + ARTICLE_TEXT)
+    head = dated_head(headline, "2025-01-07T09:00:00+00:00", "2025-01-07T09:00:00+00:00")
+    md = page_metadata(html_page(head, body), "https://tips.example/harbour")
+    assert md.published_at == utc(2020, 3, 3) and md.published_at_source.endswith(":metadata_is_update")
+
+
+def test_author_markup_below_the_kind_that_names_the_author_is_read_only_at_its_byline():
+    # round 14 (cost): once a kind of author markup names the author, a lower kind is read only at that byline (an
+    # agency beside the name in other markup), not 40,000 characters down the page (another story's teaser)
+    far = '<p class="byline">By John Roe, Reuters</p>'
+    body = ('<h1>Ferry strike ends</h1><p><span itemprop="author">Jane Doe</span></p>' + ARTICLE_TEXT * 20 + far)
+    md = page_metadata(html_page("", body), "https://gazette.example/ferry")
+    assert md.authors == ["Jane Doe"] and md.authors_source == "itemprop_author"
+    assert md.author_agencies == []
+    # the same byline, in two kinds of markup: the agency beside the name is kept
+    body = ('<h1>Ferry strike ends</h1><p class="byline">By <span itemprop="author">Jane Doe</span>, Reuters</p>'
+            + ARTICLE_TEXT)
+    md = page_metadata(html_page("", body), "https://gazette.example/ferry")
+    assert md.authors == ["Jane Doe"] and md.authors_source == "itemprop_author"
+    assert md.author_agencies == [("Reuters", "Reuters")]

@@ -6,12 +6,12 @@ footer, each with its location (head / footer / media / article / page). Decided
 
 from __future__ import annotations
 
-import html as html_lib
 import re
 
 from dedup.rights.licence import (ARR_RE, Evidence, cc_text_to_spdx, cc_url_to_spdx, is_copyright_line,
                                   notice_evidence)
 from dedup.text.markup import HEAD_SCAN_CHARS, tag_attributes
+from dedup.text.normalise import clean_text
 
 # raw HTML scan
 #
@@ -24,7 +24,6 @@ from dedup.text.markup import HEAD_SCAN_CHARS, tag_attributes
 # region; locations are found per item, looking back a bounded window.
 
 _TAG_NAME = re.compile(r"<([a-z][a-z0-9:-]*)")
-_TAG_STRIP = re.compile(r"<[^>]*>")
 # a notice's paragraph starts after the last block-level tag before it and ends at the next one
 _START_RE = re.compile(r"</?(?:p|div|li|td|footer|section|small|address|h[1-6]|span|ul|ol|br|table|tr)\b[^>]*>")
 _END_RE = re.compile(r"</?(?:p|div|li|ul|ol|table|tr)\b|</(?:footer|section|small|td|address)\b")
@@ -286,13 +285,13 @@ class _Page:
         stop = end.start() if end else len(after)
         text = _visible_text(before[cut:] + after[:stop])
         start = pos - self.chars(len(before) - cut)
-        return " ".join(html_lib.unescape(text).split()), start, pos + self.chars(stop)
+        return text, start, pos + self.chars(stop)
 
 
 def _visible_text(s: str) -> str:
-    """The text of an HTML window: tags, and the content of script/style/svg/template/noscript elements
-    and comments, removed, also where the window's edges cut them (it starts inside a tag or such an
-    element, or ends inside one)."""
+    """The text of an HTML window, as one line (`clean_text`): tags, and the content of script/style/svg/template/
+    noscript elements and comments, removed, also where the window's edges cut them (it starts inside a tag or
+    such an element, or ends inside one)."""
     lt, gt = s.find("<"), s.find(">")
     if gt >= 0 and (lt < 0 or gt < lt):  # starts inside a tag (an <svg> path's d="8 32.93 ...">)
         s = s[gt + 1:]
@@ -302,7 +301,7 @@ def _visible_text(s: str) -> str:
     lt = s.rfind("<")
     if lt >= 0 and s.find(">", lt) < 0:  # ends inside a tag
         s = s[:lt]
-    return _TAG_STRIP.sub(" ", s)
+    return clean_text(s)
 
 
 _NOTICE_NEEDLES = ("©", "&copy", "&#169", "&#xa9", "copyright", "rights reserved", "creative commons")

@@ -241,22 +241,15 @@ class _TooLarge(Exception):
     pass
 
 
+_CODINGS = frozenset({"gzip", "x-gzip", "deflate", "br", "zstd"})   # the codings `_decode_coding` undoes
+
+
 def _decode_coding(body: bytes, coding: str, limit: int, truncated_ok: bool) -> bytes | str:
     """Undo one content coding; returns the decoded bytes or an error detail string."""
     if coding in ("gzip", "x-gzip"):
         if not body.startswith(GZIP_MAGIC):
             return body   # stored decoded by the crawler, header left as received
-        if truncated_ok:
-            d = zlib.decompressobj(31)
-            try:
-                out = d.decompress(body, limit + 1)
-            except zlib.error as exc:
-                return f"gzip: {exc}"
-            if len(out) > limit:
-                raise _TooLarge()
-            return out
-        r = _inflate_body(body, 31, limit)
-        return r if isinstance(r, bytes) else f"gzip: {r}"
+        return _gunzip_members(body, limit, truncated_ok)
     if coding in ("deflate", "br", "zstd") and body.lstrip()[:1] == b"<":
         return body   # stored decoded by the crawler (these codings have no reliable magic)
     if coding == "deflate":
@@ -280,22 +273,76 @@ def _decode_coding(body: bytes, coding: str, limit: int, truncated_ok: bool) -> 
             raise _TooLarge()
         return out if d.is_finished() or truncated_ok else "br: compressed body ends early"
     if coding == "zstd":
-        parts = []
-        got = 0
+        return _unzstd_frames(body, limit, truncated_ok)
+    return f"unsupported Content-Encoding {coding!r}"
+
+
+def _gunzip_members(body: bytes, limit: int, truncated_ok: bool) -> bytes | str:
+    """A gzip body -> its bytes: every member, as gunzip reads them (RFC 1952: a gzip file is a series of
+    members; only the first was read until round 11, so a page sent as two members was published cut at the
+    first's end, without a word). Bytes after a member that start no other member are ignored, as gunzip and
+    browsers do; a member cut short is an error unless the crawler said it cut the payload (`truncated_ok`)."""
+    out = bytearray()
+    rest = body
+    while True:
+        d = zlib.decompressobj(31)
         try:
-            with zstandard.ZstdDecompressor().stream_reader(body) as reader:
-                while got <= limit:
-                    chunk = reader.read(1 << 20)
-                    if not chunk:
-                        break
-                    parts.append(chunk)
-                    got += len(chunk)
+            out += d.decompress(rest, limit + 1 - len(out))
+        except zlib.error as exc:
+            return f"gzip: {exc}"
+        if len(out) > limit:
+            raise _TooLarge()
+        if not d.eof:
+            if d.unconsumed_tail:   # output stopped at the limit: more to come
+                raise _TooLarge()
+            return bytes(out) if truncated_ok else "gzip: compressed body ends early"
+        rest = d.unused_data
+        if not rest.startswith(GZIP_MAGIC):
+            return bytes(out)
+
+
+_ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
+_ZSTD_IN = 1024   # compressed bytes fed at a time: a zstd block holds at most 128 KiB, so each call's output is bounded
+
+
+def _unzstd_frames(body: bytes, limit: int, truncated_ok: bool) -> bytes | str:
+    """A zstd body -> its bytes: every frame (skippable ones skipped), fed a slice at a time so that a bomb stops at
+    `limit`. A frame cut short is an error unless the crawler said it cut the payload (`truncated_ok`): until round 11
+    the decoder gave what it had and the page was published cut, or, cut before its first block, an `empty_payload`
+    reject ("no body"). Bytes after a frame that start no other are ignored."""
+    dctx = zstandard.ZstdDecompressor()
+    parts: list[bytes] = []
+    got = pos = 0
+    n = len(body)
+    obj = None
+    while pos < n:
+        if obj is None:
+            head = body[pos:pos + 4]
+            if len(head) == 4 and head[0] & 0xF0 == 0x50 and head[1:] == b"\x2a\x4d\x18":   # a skippable frame
+                pos += 8 + int.from_bytes(body[pos + 4:pos + 8], "little")
+                continue
+            if head != _ZSTD_MAGIC:
+                if pos == 0:
+                    return "zstd: no zstd frame at the start of the body"
+                break
+            obj = dctx.decompressobj()
+        inp = body[pos:pos + _ZSTD_IN]
+        try:
+            out = obj.decompress(inp)
         except zstandard.ZstdError as exc:
             return f"zstd: {exc}"
+        got += len(out)
         if got > limit:
             raise _TooLarge()
-        return b"".join(parts)
-    return f"unsupported Content-Encoding {coding!r}"
+        parts.append(out)
+        if obj.eof:
+            pos += len(inp) - len(obj.unused_data)
+            obj = None
+        else:
+            pos += len(inp)
+    if obj is not None and not truncated_ok:
+        return "zstd: compressed body ends early"
+    return b"".join(parts)
 
 
 # the note (`detail`, no error) of a record the end of its file cut whose HTTP body is whole by its own
@@ -345,6 +392,11 @@ def http_payload(buf: bytes, start: int, end: int, headers: dict[str, str], max_
             return status, hh, body, err or "bad_chunked_encoding", (
                 f"{detail}; {cerr}" if err else cerr)
     ce = hh.get("content-encoding")
+    if te is not None:
+        # a transfer coding besides chunked (`gzip, chunked`, RFC 9112 6.1) is undone after the chunks, before the
+        # content codings (round 11: the compressed bytes were the payload, a `non_html_payload` reject)
+        ce = ", ".join(x for x in (ce, *(c for c in (x.strip().lower() for x in te.split(",")) if c in _CODINGS))
+                       if x) or None
     if ce and body:
         codings = [c for c in (x.strip().lower() for x in ce.split(",")) if c and c != "identity"]
         # A crawler-truncated capture cannot end its gzip stream; it is a known state, not damage.

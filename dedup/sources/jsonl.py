@@ -235,7 +235,7 @@ def jsonl_pieces(lines: Iterator[bytes | int], max_payload: int) -> Iterator[Pie
                 yield unfinished("is cut by the damage after it")
             elif exc.partial and exc.partial.rstrip().endswith(b"}"):
                 # the damage came right after a whole object (no LF yet): it is read (a reject until round 8)
-                partial = exc.partial[3:] if line_no < 0 and exc.partial.startswith(b"\xef\xbb\xbf") else exc.partial
+                partial = exc.partial[3:] if exc.partial.startswith(b"\xef\xbb\xbf") else exc.partial
                 whole = _safe_decode(partial, line_no + 1 + shift, f"line {line_no + 2}", False) or []
                 if whole and all(p.reason is None for p in whole):
                     yield from whole
@@ -247,8 +247,10 @@ def jsonl_pieces(lines: Iterator[bytes | int], max_payload: int) -> Iterator[Pie
                         "the rest of the file cannot be; re-fetch or re-compress the file")
             return
         line_no += 1
-        if line_no == 0 and isinstance(line, bytes) and line.startswith(b"\xef\xbb\xbf"):
-            line = line[3:]  # a UTF-8 byte order mark (Windows tools write one) is no part of the first record
+        if isinstance(line, bytes) and line.startswith(b"\xef\xbb\xbf"):
+            # a UTF-8 byte order mark (Windows tools write one) is no part of a record: before the first line, or
+            # before a later one where `cat` of such files put it (round 11: that record was a `bad_json` reject)
+            line = line[3:]
         if run:
             if isinstance(line, bytes) and not _is_record(line):
                 run.append(line)

@@ -67,12 +67,17 @@ def object_fields(obj: dict) -> dict:
     return out
 
 
-def parquet_plan(names: list[str], schema: pa.Schema) -> tuple[list[str], Plan]:
+def parquet_plan(names: list[str], schema: pa.Schema,
+                 aliases: dict[str, str] | None = None) -> tuple[list[str], Plan]:
     """The columns of a Parquet file to read (`names`, the file's columns; `schema`, its Arrow schema, whose
-    struct columns' members are known: OSCAR's `warc_headers`), and its layout's plan."""
+    struct columns' members are known: OSCAR's `warc_headers`; `aliases`, the fields it gives in another case,
+    `fieldnames.case_aliases`), and its layout's plan (over the columns as `aliases` renames them)."""
+    aliases = aliases or {}
+    named = [aliases.get(n, n) for n in names]
     members = {f.name: {sub.name for sub in f.type} for f in schema if pa.types.is_struct(f.type)}
-    found = plan(frozenset(names), lambda name: members.get(name, set()))
-    columns = [c for c in ("id", "url", "html", "text", "fetched_at") if c in names]
+    found = plan(frozenset(named), lambda name: members.get(name, set()))
+    given = {field: name for name, field in aliases.items()}
+    columns = [given.get(c, c) for c in ("id", "url", "html", "text", "fetched_at") if c in named]
     return columns + sorted({name for name, _ in found.values()} - set(columns)), found
 
 

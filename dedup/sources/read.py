@@ -18,8 +18,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from dedup.schema import schema
-from dedup.sources import layouts, storage, warc
+from dedup.sources import bytesource, layouts, storage, warc
 from dedup.sources.inputs import InputFile
+from dedup.sources.fieldnames import TOLERATED as FIELD_CASE
+from dedup.sources.fieldnames import case_aliases, with_fields
 from dedup.sources.http import LENGTH_PAST_END, REPEATED, agreed_length, looks_like_html, media_type
 from dedup.sources.jsonl import jsonl_pieces
 from dedup.sources.segments import JOINED, join_segments
@@ -299,7 +301,7 @@ def _warc_row(rec: warc.RawRecord, source_name: str, stats: Counter) -> dict[str
     unparsed = _unparsed_lines(rec, stats)
     record_id = headers.get("warc-record-id")
     url = headers.get("warc-target-uri")
-    garbled = rec.error in warc.DAMAGE
+    garbled = rec.error in bytesource.DAMAGE
     clash = None
     if record_id and _REPEATED_RECORD_ID.fullmatch(record_id.strip()):
         # the field twice: one id when the copies agree; two ids for one record is no identity to take
@@ -344,7 +346,7 @@ def _warc_row(rec: warc.RawRecord, source_name: str, stats: Counter) -> dict[str
         reason, detail = "bad_warc_header", unparsed
     elif reason is None and unparsed is not None:
         stats["tolerated.warc_header_line_without_colon"] += 1
-    if reason is None and rec.detail.startswith((warc.SPANS, LENGTH_PAST_END)):   # across members; length past end
+    if reason is None and rec.detail.startswith((bytesource.SPANS, LENGTH_PAST_END)):  # across members; length past end
         stats["tolerated." + rec.detail.split(":", 1)[0]] += 1
     if reason:
         row["reject_reason"], row["reject_detail"] = reason, detail
@@ -382,8 +384,13 @@ def _classify_warc_record(rec: warc.RawRecord, row: dict) -> tuple[str | None, s
     if rec.error:
         return rec.error, rec.detail
     rtype = rec.record_type
-    if rtype == "revisit":
-        return "revisit_record", "a revisit record points to an earlier capture and holds no page"
+    if rtype == "revisit":   # decided in round 11: no page of its own; the capture it repeats is read from its record
+        h = rec.headers
+        to = h.get("warc-refers-to") or " ".join(x for x in (h.get("warc-refers-to-target-uri"),
+                                                              h.get("warc-refers-to-date")) if x)
+        return "revisit_record", ("a revisit record points to an earlier capture and holds no page"
+                                  + (f" (it refers to {to[:300]})" if to else "")
+                                  + (f" (profile {h['warc-profile'][:200]})" if h.get("warc-profile") else ""))
     if rtype == "continuation":
         return "orphan_segment", (
             f"segment {rec.headers.get('warc-segment-number', '?')[:20]} of the record "
@@ -439,8 +446,10 @@ def read_jsonl(path: Path | str, source_name: str, stats: Counter | None = None,
         else:
             try:
                 refused = (piece.reason, piece.detail or "") if piece.reason else None
-                row = _object_row(layouts.object_fields(piece.obj), source_name, piece.offset, max_payload, stats,
-                                  refused)
+                obj, renamed = with_fields(piece.obj)   # `URL`, `Text`: the fields in another case (round 11)
+                if renamed:
+                    stats[FIELD_CASE] += renamed
+                row = _object_row(layouts.object_fields(obj), source_name, piece.offset, max_payload, stats, refused)
             except Exception as exc:  # noqa: BLE001 - a bug on one record must not cost the others
                 row = base | {"doc_id": positional_id(source_name, piece.offset), "reject_reason": "internal_error",
                               "reject_detail": f"{type(exc).__name__}: {str(exc)[:200]} "
@@ -571,13 +580,18 @@ def read_parquet(path: Path | str, source_name: str, stats: Counter | None = Non
             yield out
         yield from _flushed(builder)
         return
-    wanted, layout = layouts.parquet_plan(names, pf.schema_arrow)   # without an `id` column, ids are derived
+    aliases = case_aliases(names)   # `URL`, `Text`: the fields in another case (round 11), counted once per column
+    if aliases:
+        stats[FIELD_CASE] += len(aliases)
+    wanted, layout = layouts.parquet_plan(names, pf.schema_arrow, aliases)   # no `id` column: ids derived
     position = 0
     agreed: set[str] = set()   # the columns given twice whose copies agreed in a row
     for group, n_rows in enumerate(groups):
         done = 0
         try:
             for batch in pf.iter_batches(batch_size=_PARQUET_BATCH, row_groups=[group], columns=wanted):
+                if aliases:
+                    batch = pa.RecordBatch.from_arrays(batch.columns, [aliases.get(c, c) for c in batch.schema.names])
                 for obj in _parquet_rows(layouts.renamed(batch, layout), max_payload):
                     stats["records.parquet"] += 1
                     row = _parquet_row(obj, source_name, position, max_payload, stats, agreed)

@@ -1,5 +1,5 @@
 """The decompressed bytes of a zstd-compressed WARC/ARC file (`.warc.zst`), frame by frame, for the WARC
-reader's byte source (`warc._Source`): the IIPC WARC-zstd layout (one record per frame; a leading skippable
+reader's byte source (`bytesource.Source`): the IIPC WARC-zstd layout (one record per frame; a leading skippable
 frame with magic 0x184D2A5D holding the dictionary the frames need, itself zstd-compressed or not; other
 skippable frames skipped) and a whole file compressed as one stream (one frame, or frames of any size).
 
@@ -124,7 +124,7 @@ class Frames:
             self._rpos = len(self._raw) - 3
         self._rpos = len(self._raw)
 
-    # -- state for `warc._Source.checkpoint` --
+    # -- state for `bytesource.Source.checkpoint` --
 
     def state(self) -> tuple:
         """What `restore` needs to decode again from the current point."""

@@ -56,6 +56,11 @@ EXTRACT_BUDGET_S = 5.0
 # code that no exception interrupts) cost up to ~2.6 us a tag (8 MiB of '<div>a</div>' took 3.7 s of CPU, of
 # '<p>' 6 s), so a page at the cap costs ~1.3 s at most; the real pages measured hold at most 19,629.
 MAX_MARKUP_TAGS = 500_000
+# A page whose elements hold more distinct attributes than this, summed as each element's count squared, is rejected
+# (`too_many_attributes`): the HTML parser (resiliparse's lexbor, C code) checks each attribute of an element against
+# the element's earlier ones, ~2.3e-9 s per pair: one element of 200,000 attributes took 248 s of CPU (three parses),
+# and no budget stops it. At the cap a parse costs ~0.25 s; real pages reach 0.23 % of it (`attribute_cost`).
+MAX_ATTRIBUTE_COST = 100_000_000
 # A page of more text blocks (non-empty lines) than this is rejected (`too_many_blocks`): a listing
 # or a dump, not an article, and every later stage works block by block (~40 us each in the
 # within-page pass alone). Articles have hundreds; a long book a few thousand paragraphs.
@@ -179,6 +184,33 @@ def nesting_within(html: str, limit: int = MAX_NESTING_COST) -> bool:
     of a build)."""
     n = html.count("<")
     return n * (n + 1) // 2 <= limit or nesting_cost(html, limit) <= limit
+
+
+# a start tag whose first 128 characters hold no quote or '=' (boolean or unquoted attributes); a start tag of 256 units
+# or more, a quoted value one unit; one attribute of a tag (its name, lower-cased by the parser, and its value)
+_BARE_RUN = re.compile(r"<[A-Za-z][^<>\"'=]{128}+")
+_LONG_TAG = re.compile(r"<[A-Za-z](?:[^<>\"']|\"[^\"]*\"|'[^']*'){256}")
+_TAG_NAME = re.compile(r"[^\s/>]*")
+_ATTRIBUTE = re.compile(r"""[\s/]*([^\s/>][^\s/>=]*)(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]*))?""")
+_ATTRIBUTE_GATE = 5_000   # '=' in a page below which only a run of bare attributes is looked for
+
+
+def attribute_cost(html: str) -> int:
+    """Sum over the long start tags of `html` of the square of their distinct attribute names: what parsing costs
+    beyond its linear part (see MAX_ATTRIBUTE_COST). Looked for only where a page has many '=' or a tag starts with
+    a run of bare attributes (two scans of the page, ~0.02 ms for a bench page). An estimate: script text may count
+    as tags, and on a page of few '=' a tag whose first 128 characters hold a quote or '=' is not looked at."""
+    if html.count("=") < _ATTRIBUTE_GATE and _BARE_RUN.search(html) is None:
+        return 0
+    cost = 0
+    for m in _LONG_TAG.finditer(html):
+        names = set()
+        pos = _TAG_NAME.match(html, m.start() + 1).end()   # type: ignore[union-attr]   # matches the empty string
+        while (a := _ATTRIBUTE.match(html, pos)) is not None and a.end() > pos:
+            names.add(a.group(1).lower())
+            pos = a.end()
+        cost += len(names) ** 2
+    return cost
 
 
 def extract_html(html: str | bytes, url: str | None = None, charset: str | None = None) -> Extracted:
@@ -521,6 +553,11 @@ def _extracted_row(html: bytes | None, text: str | None, url: str | None, charse
         return {"reject_reason": "too_many_tags",
                 "reject_detail": f"the page has {page.count('<')} '<' (tags), more than the {MAX_MARKUP_TAGS} "
                                  "processed per page: markup rather than an article"}
+    if page is not None and (cost := attribute_cost(page)) > MAX_ATTRIBUTE_COST:
+        return {"reject_reason": "too_many_attributes",
+                "reject_detail": f"the squares of its elements' numbers of distinct attributes sum to {cost}, more "
+                                 f"than the {MAX_ATTRIBUTE_COST} parsed per page (parsing costs their square): "
+                                 "pathological markup"}
     try:
         ex = extract_html(page, url) if page is not None else extract_plain(text or "", url)
     except TooManyLines as exc:

@@ -217,7 +217,6 @@ ANCHOR_REACH = 1500
 MAX_COPIES = 20
 PROBE_CHARS = 24
 MIN_STEM_CHARS = 20
-_ANY_TAG = re.compile(r"<[^>]*>")
 _ELLIPSIS = ("...", "…")
 
 
@@ -268,7 +267,7 @@ class SiteLinks:
             end = _first(html, ("</a", "</A"), pos, pos + len(text) + ANCHOR_REACH)
             if gt > 0 and end > 0 and _last(html, ("</a", "</A"), start, pos) < 0 \
                     and self._same_site(tag_attributes(html[start + 3:gt]).get("href", "")):
-                inner = html_lib.unescape(_ANY_TAG.sub(" ", html[gt + 1:end])).strip()
+                inner = clean_text(html[gt + 1:end])
                 stem = fold_text(inner.rstrip(".… ")) if inner.endswith(_ELLIPSIS) else ""
                 if fold_text(inner) == key or (len(stem) >= MIN_STEM_CHARS and key.startswith(stem)):
                     found += 1

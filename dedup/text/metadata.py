@@ -36,8 +36,9 @@ from dedup.text.scripts import CJK, HANGUL, KANA
 from dedup.text.titles import (SPACED_SEPARATORS, is_generic_title, names_host, strip_site, strip_unspaced_site,
                                with_author_segment)
 from dedup.text.wordcount import comparable_tokens, word_count
-from dedup.text.pagescan import (HEADLINE_REGION, MAX_AUTHOR_MARKS, WINDOW_BEFORE, AuthorMark, Body, Head,
-                                 author_marks, nearest_lines, read_head, read_headline_region, scan_page)
+from dedup.text.pagehead import Head, read_head
+from dedup.text.pagescan import (HEADLINE_REGION, MAX_AUTHOR_MARKS, WINDOW_BEFORE, AuthorMark, Body, author_marks,
+                                 nearest_lines, read_headline_region, scan_page)
 
 # --------------------------------------------------------------------------------------------------
 # result
@@ -587,10 +588,15 @@ def _decide_authors(md: PageMetadata, html: str | None, head: Head, ld: JsonLd, 
     if html and not any(entry.people for entry in found.values()):
         body.authors = author_marks(html, head.end, headline)
     kinds_present = {m.kind for m in body.authors}
+    # once a kind names the author, a lower kind is read only at that byline (an agency beside the name in another
+    # markup: '<p class="byline">By <span itemprop="author">Jane Doe</span>, Reuters</p>'), not elsewhere in the
+    # 43,000 characters (another story's teaser): round 14, the cost of reading their texts
+    decided = -1
     for kind in ("itemprop_author", "rel_author", "byline_class", "author_class", "author_link"):
         if kind not in kinds_present:
             continue
-        marks = _ordered_marks([m for m in body.authors if m.kind == kind], headline)
+        marks = _ordered_marks([m for m in body.authors if m.kind == kind and (
+            decided < 0 or decided - BYLINE_SPAN <= m.pos <= decided + BYLINE_SPAN)], headline)
         for mark in marks:
             structured = kind in _AUTHOR_PLACES
             parsed = parse(mark.text, structured)
@@ -604,6 +610,8 @@ def _decide_authors(md: PageMetadata, html: str | None, head: Head, ld: JsonLd, 
                 if other.kind == kind and last < other.pos <= last + BYLINE_SPAN:
                     _merge_byline(entry, parse(other.text, structured))
                     last = other.pos
+            if decided < 0:
+                decided = mark.pos
             break
     other_scripts = _other_scripts(head, body)
     if not any(entry.people for entry in found.values()):

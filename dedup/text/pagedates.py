@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import Callable, Iterable, Iterator, NamedTuple
 
 from dedup.text.dates import DIGIT_TABLE, OTHER_DIGIT, TextDate, find_dates, parse_published, url_date
 from dedup.text.jsonld import JsonLd
 from dedup.text.markup import first_str
 from dedup.text.normalise import caseless_finder, fold_text
-from dedup.text.pagescan import (MODIFIED_ROLE, PUBLISHED_TIME_ROLE, WINDOW_AFTER, WINDOW_BEFORE, Body, Head,
-                                 date_mark, lines_below, read_headline_region)
+from dedup.text.pagehead import Head
+from dedup.text.pagescan import (MODIFIED_ROLE, PUBLISHED_TIME_ROLE, WINDOW_AFTER, WINDOW_BEFORE, Body, date_mark,
+                                 lines_below, read_headline_region)
 from dedup.text.quotedposts import is_post_header
 from dedup.text.scripts import CJK
 from dedup.text.wordcount import SPACELESS_COMMAS, spaceless_words, word_count
@@ -366,10 +367,44 @@ def decide_dates(html: str | None, head: Head, ld: JsonLd, body: Body, blocks: l
         # when no publication date is stated), said so in the source
         chosen, reason = best_modified, "only_date_stated_is_update"
     published_time = None if chosen is None else \
-        StatedTime(chosen.at, chosen.raw, chosen.kind + (f":{reason}" if reason else ""))
+        StatedTime(_in_page_zone(chosen, head, ld), chosen.raw, chosen.kind + (f":{reason}" if reason else ""))
     modified_time = None if best_modified is None else \
-        StatedTime(best_modified.at, best_modified.raw, best_modified.kind)
+        StatedTime(_in_page_zone(best_modified, head, ld), best_modified.raw, best_modified.kind)
     return published_time, modified_time
+
+
+# a time of day written without a zone ('2022-05-10T23:35:55'), and one written with it ('2022-05-11T04:10:00-03:00')
+_ZONELESS_TIME = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d?:\d\d(?::\d\d(?:[.,]\d+)?)?")
+_ZONED_TIME = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d?:\d\d(?::\d\d(?:[.,]\d+)?)?\s*(?:([+-])(\d\d):?(\d\d)|Z|z)")
+
+
+def _in_page_zone(e: _DateEvidence, head: Head, ld: JsonLd) -> datetime:
+    """The UTC time of evidence whose metadata value states a time of day without a zone: read in the zone that every
+    other time the page's metadata (its meta tags, the JSON-LD article and page) states with a zone is written in,
+    when that is one zone (the site's software writes its local time: '2022-05-10T23:35:55' beside
+    'publishtime' '2022-05-11T04:10:00-03:00' is 02:35 UTC on 11 May); else, or where another value states the same
+    minute in UTC ('2022-05-10T23:35:55' beside '2022-05-10T20:35:55-03:00'), as UTC, as before."""
+    if e.kind not in _STATED_KINDS or not e.has_time or _ZONELESS_TIME.fullmatch(e.raw) is None:
+        return e.at
+    values = [v for vs in head.meta.values() for v in vs]
+    for obj in (ld.article, ld.page):
+        if obj is not None:
+            values += [v for v in map(first_str, (obj.get(k) for k in _JSONLD_TIME_KEYS)) if v]
+    offsets = set()
+    minute = e.at.replace(second=0, microsecond=0)
+    for value in values:
+        m = _ZONED_TIME.fullmatch(value.strip())
+        if m is not None:
+            offsets.add(0 if m[1] is None else (1 if m[1] == "+" else -1) * (int(m[2]) * 60 + int(m[3])))
+            at = parse_published(value)
+            if at is not None and at.replace(second=0, microsecond=0) == minute:
+                return e.at  # the same time stated in UTC elsewhere: the zoneless value is UTC
+    if len(offsets) != 1:
+        return e.at
+    return e.at - timedelta(minutes=offsets.pop())
+
+
+_JSONLD_TIME_KEYS = ("datePublished", "dateCreated", "dateModified", "uploadDate")
 
 
 # a forum post's header, the poster and the post's date with its year short ('von lupa am 26/10/13, 03:48 pm', 'by
@@ -576,9 +611,22 @@ def _folds_to(text: str, key: str) -> bool:
 
 def _settled(published: list[_DateEvidence], modified: list[_DateEvidence]) -> bool:
     """JSON-LD and meta tags agree on a published day that is not a stated update: no visible evidence
-    could overrule them (docs/metadata.md), so the page's text need not be read for dates."""
+    could overrule them (docs/metadata.md), so the page's text need not be read for dates. Since round 14 also
+    when the metadata (JSON-LD, meta tags or both) states the published time of day and a later modified time on
+    that same day and no other day: it keeps the two apart, so its published time is no update's stamp."""
     days = {e.day for e in published if e.kind == "jsonld"} & {e.day for e in published if e.kind == "meta"}
-    return bool(days) and not days & {e.day for e in modified}
+    modified_days = {e.day for e in modified}
+    if days and not days & modified_days:
+        return True
+    stated = [e for e in published if e.kind in _STATED_KINDS]
+    if not stated or modified_days != {e.day for e in stated} or len(modified_days) != 1 or \
+            not all(e.has_time for e in stated):
+        return False
+    latest = max(e.at for e in stated)
+    return any(e.at > latest for e in modified if e.kind in _STATED_KINDS)
+
+
+_STATED_KINDS = ("jsonld", "meta")
 
 
 def _choose_published(published: list[_DateEvidence], modified: list[_DateEvidence],

@@ -654,7 +654,7 @@ class Rec:
     content_type: str = "text/html; charset=utf-8"
     with_request: bool = False
     corrupt: bool = False
-    json_id: bool = True           # JSONL: write an `id`
+    json_id: bool = True           # JSONL: write an `id` (else a null one)
     key: object = None             # the Page it shows (for duplicate_of links)
     doc_id: str = ""
     offset: int = -1
@@ -782,7 +782,7 @@ def plan_records(pages: list[Page], rng: random.Random) -> list[Rec]:
                          html_of[pg.pid], base_label(pg, "exact_dup") | {"variant": "cross_format"},
                          key=pg))
     rng.shuffle(jsonl)
-    # a page without `id`: a copy of a WARC page, so no content is lost with it
+    # a page whose `id` is null: a copy of a WARC page, so no content is lost with it
     no_id = next(pg for pg in dup_pool if pg.pid not in used and pg not in cross)
     bad = Rec(JSONL_FILE, no_id.url, datetime(2024, 5, 5, 7, 3, 9, tzinfo=timezone.utc), html_of[no_id.pid],
               base_label(no_id, "reject_expected") | {"reason": "missing_id", "licence_expected": None},
@@ -949,8 +949,8 @@ def write_jsonl(recs: list[Rec]) -> bytes:
         rec.offset = n
         obj: dict = {}
         doc_id = f"sample-jsonl-{n + 1:04d}"
-        if rec.json_id:
-            obj["id"] = doc_id
+        # a record without an `id` field gets one derived from its data (C4's rows); a null one is missing
+        obj["id"] = doc_id if rec.json_id else None
         obj |= {"url": rec.url, "fetched_at": warc_date(rec.fetched),
                 "html": rec.payload.decode("utf-8")}
         line = json.dumps(obj, ensure_ascii=False)

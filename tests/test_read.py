@@ -45,10 +45,11 @@ GOOD = [
 
 @pytest.mark.parametrize("name", ["in.jsonl", "in.jsonl.gz", "in.jsonl.zst"])
 def test_jsonl_good_and_bad_lines(tmp_path, name):
-    lines = GOOD + ["{not json", json.dumps({"url": "https://x.example/noid", "html": "<p>x</p>"}),
+    lines = GOOD + ["{not json", json.dumps({"id": None, "url": "https://x.example/noid", "html": "<p>x</p>"}),
                     "", json.dumps({"id": "empty", "html": "   "}), json.dumps(["a list"])]
     got = rows(read_jsonl(write_jsonl(tmp_path / name, lines), name))
     by_reason = Counter(r["reject_reason"] for r in got)
+    # a null id is missing (without the field, an id is derived: tests/test_dataset_layouts.py)
     assert by_reason == {None: 2, "bad_json": 2, "missing_id": 1, "empty_payload": 1}
     a = next(r for r in got if r["doc_id"] == "a")
     assert a["html"] == b"<p>hello</p>" and a["fetched_at"].isoformat() == "2024-01-02T03:04:05+00:00"
@@ -88,11 +89,12 @@ def test_parquet_input(tmp_path):
     assert got[2]["text"] == "three"
 
 
-def test_parquet_without_id_column_rejects_every_row(tmp_path):
+def test_parquet_without_id_column_derives_each_row_s_id(tmp_path):
+    # every row was a `missing_id` reject (C4's files: an empty dataset); ids are derived from the rows' data
     pq.write_table(pa.table({"url": ["u", "v"]}), tmp_path / "bad.parquet")
     got = rows(read_parquet(tmp_path / "bad.parquet", "bad.parquet"))
-    assert [r["reject_reason"] for r in got] == ["missing_id", "missing_id"]
-    assert "no `id` column" in got[0]["reject_detail"] and "url" in got[0]["reject_detail"]
+    assert [r["reject_reason"] for r in got] == ["empty_payload", "empty_payload"]
+    assert all(r["doc_id"].startswith("urn:dedup:sha1:") for r in got) and got[0]["doc_id"] != got[1]["doc_id"]
 
 
 def test_expand_inputs_dirs_globs_and_errors(tmp_path):

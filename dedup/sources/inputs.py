@@ -21,7 +21,7 @@ import zstandard
 
 from dedup.errors import InputError
 from dedup.run_report import FileNotRead
-from dedup.sources import storage, warc
+from dedup.sources import layouts, storage, warc
 from dedup.sources.streams import wide_encoding
 from dedup.sources.zstdframes import zstd_start
 
@@ -103,10 +103,11 @@ _LINE_END = re.compile(rb"\r\n?|\n")
 
 def json_lines_of_records(path: Path | str) -> bool:
     """Does a `.json` file hold JSON Lines of records (what Hugging Face `datasets`' `to_json` and pandas'
-    `to_json(lines=True)` write under that name)? Yes when its first line is a JSON object with an `id` and
-    an `html` or a `text`, or (a first line longer than 8 MiB) starts with one of those keys, in UTF-8, or in
-    UTF-16 or UTF-32 told by a byte order mark or the NULs of the first character. A manifest,
-    a JSON array or a pretty-printed object is not (`expand_inputs` names the file as not read)."""
+    `to_json(lines=True)` write under that name)? Yes when its first line is a JSON object with an `id` (or a
+    `url`: C4's rows have no id) and an `html` or a `text` (`layouts`: OSCAR's `content`), or (a first line
+    longer than 8 MiB) starts with one of those keys, in UTF-8, or in UTF-16 or UTF-32 told by a byte order
+    mark or the NULs of the first character. A manifest, a JSON array or a pretty-printed object is not
+    (`expand_inputs` names the file as not read)."""
     head = storage.head(path, _SNIFF_JSON)
     if not head:
         return False
@@ -126,7 +127,9 @@ def json_lines_of_records(path: Path | str) -> bool:
         obj, _ = json.JSONDecoder().raw_decode(first[0].decode("utf-8", errors="replace"))
     except (ValueError, RecursionError):
         return False
-    return isinstance(obj, dict) and "id" in obj and ("html" in obj or "text" in obj)
+    obj = layouts.object_fields(obj) if isinstance(obj, dict) else obj   # OSCAR's `content`, `warc_headers`
+    # an id, or a URL to derive one from with the page (C4's rows: `layouts.derived_id`)
+    return isinstance(obj, dict) and ("id" in obj or "url" in obj) and ("html" in obj or "text" in obj)
 
 
 # the first line of a CDXJ index (`SURT-key 14-digit-time {json}`: Common Crawl's `cdx-00000.gz`, pywb's, warcio's
@@ -191,7 +194,8 @@ def expand_inputs(args: list[str], not_read: list[FileNotRead] | None = None) ->
             hits = sorted(glob.glob(arg, recursive=True))
             if not hits:
                 raise InputError(f"input not found: {arg!r} (give WARC/WET/ARC, JSONL or Parquet files, folders or globs)")
-            matches.extend((Path(h), Path(h).name) for h in hits if Path(h).is_file())
+            root = _glob_root(arg)   # a hit's name is its path below the glob's first folder with a wildcard
+            matches.extend((Path(h), os.path.relpath(h, root).replace(os.sep, "/")) for h in hits if Path(h).is_file())
             for h in hits:   # a pipe, a device, a link that leads nowhere, given or matched: it vanished without a word
                 if not Path(h).is_file() and not Path(h).is_dir():
                     name = _storable_name(Path(h).name)
@@ -243,6 +247,14 @@ def expand_inputs(args: list[str], not_read: list[FileNotRead] | None = None) ->
                 "rename one or pass their common parent folder instead"
             )
     return [by_name[k] for k in sorted(by_name)]
+
+
+def _glob_root(pattern: str) -> str:
+    """The folder a glob's hits are named from, as a folder argument's files are: its components before the
+    first one with a wildcard (`data/*/000_00000.parquet` -> `data`: FineWeb's files of one name, told apart)."""
+    parts = Path(pattern).parts
+    fixed = next(i for i, part in enumerate(parts + ("*",)) if glob.has_magic(part))
+    return str(Path(*parts[:fixed])) if fixed else "."
 
 
 _NOT_REGULAR = "not a regular file (a link that leads nowhere or in a loop, a pipe, a device)"

@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from dedup.schema import schema
-from dedup.sources import bytesource, storage, warc
+from dedup.sources import bytesource, layouts, storage, warc
 from dedup.sources.inputs import InputFile
 from dedup.sources.fieldnames import TOLERATED as FIELD_CASE
 from dedup.sources.fieldnames import case_aliases, with_fields
@@ -143,6 +143,9 @@ REPEAT_MARK = "#repeat"
 
 def reserved_id(doc_id: str) -> str | None:
     """Why an input's id cannot be its doc_id (None when it can): it holds the mark of derived ids."""
+    if doc_id.startswith(layouts.DERIVED_PREFIX):
+        return (f"the id {doc_id[:200]!r} starts with {layouts.DERIVED_PREFIX!r}, which dedup reserves for the ids "
+                "it derives for records without one (one of them could be this id)")
     if REPEAT_MARK in doc_id:
         return (f"the id {doc_id[:200]!r} holds {REPEAT_MARK!r}, which dedup reserves for the ids it gives "
                 "records read twice (one of them could be this id)")
@@ -446,7 +449,7 @@ def read_jsonl(path: Path | str, source_name: str, stats: Counter | None = None,
                 obj, renamed = with_fields(piece.obj)   # `URL`, `Text`: the fields in another case (round 11)
                 if renamed:
                     stats[FIELD_CASE] += renamed
-                row = _object_row(obj, source_name, piece.offset, max_payload, stats, refused)
+                row = _object_row(layouts.object_fields(obj), source_name, piece.offset, max_payload, stats, refused)
             except Exception as exc:  # noqa: BLE001 - a bug on one record must not cost the others
                 row = base | {"doc_id": positional_id(source_name, piece.offset), "reject_reason": "internal_error",
                               "reject_detail": f"{type(exc).__name__}: {str(exc)[:200]} "
@@ -468,7 +471,8 @@ def valid_str(value: object) -> str | None:
 
 def _object_row(obj: dict, source_name: str, position: int, max_payload: int, stats: Counter,
                 refused: tuple[str, str] | None = None) -> dict:
-    """A JSONL object or Parquet row -> a `raw` row. `id` must be a string or an integer; `url` and
+    """A JSONL object or Parquet row -> a `raw` row. `id` must be a string or an integer (without the field,
+    one is derived from the record's data: `layouts.derived_id`); `url` and
     `fetched_at` that are unusable become null (the record is kept), an `html` / `text` larger than
     `max_payload` bytes is rejected as `payload_too_large`. `refused` (reason, detail): the reader already
     knows the record cannot be used (a Parquet value too large to load, a field given twice with two
@@ -478,8 +482,14 @@ def _object_row(obj: dict, source_name: str, position: int, max_payload: int, st
     url = obj.get("url")
     row["url"] = without_userinfo(valid_str(url)) if isinstance(url, str) else None  # type: ignore[arg-type]
     row["fetched_at"] = fetch_time(obj.get("fetched_at"), stats)
+    if "id" not in obj:   # no id field at all (C4): one derived from the record's data; none for a refused one
+        if refused is not None:
+            return row | {"doc_id": positional_id(source_name, position), "reject_reason": refused[0],
+                          "reject_detail": refused[1]}
+        stats["tolerated.id_derived"] += 1
+        return _payload_row(obj, row | {"doc_id": layouts.derived_id(obj)}, max_payload)
     if isinstance(raw_id, bool) or not isinstance(raw_id, (str, int)):
-        what = "record has no `id`" if raw_id is None else \
+        what = "record's `id` is null (a file that gives ids broke this one)" if raw_id is None else \
             f"`id` is a {type(raw_id).__name__} value, not a string or an integer (JSONL and Parquet ids must be one)"
         return row | {"doc_id": positional_id(source_name, position), "reject_reason": "missing_id",
                       "reject_detail": what}
@@ -495,6 +505,11 @@ def _object_row(obj: dict, source_name: str, position: int, max_payload: int, st
     row["doc_id"] = doc_id
     if refused is not None:
         return row | {"reject_reason": refused[0], "reject_detail": refused[1]}
+    return _payload_row(obj, row, max_payload)
+
+
+def _payload_row(obj: dict, row: dict, max_payload: int) -> dict:
+    """`row` with the record's `html` or `text` (`_object_row`), or the reject that says why it has none."""
     html, text = obj.get("html"), obj.get("text")
     if isinstance(html, str) and html.strip():
         row["html"] = html.encode("utf-8", errors="surrogatepass")
@@ -532,9 +547,9 @@ def read_parquet(path: Path | str, source_name: str, stats: Counter | None = Non
 
     Never raises for bad data: a file that is not Parquet is one `unknown_format` reject, one that
     cannot be opened one `corrupt_file` reject (an empty file gives nothing, as in the other formats);
-    without an `id` column every row is a `missing_id` reject; a row group that cannot be decoded makes
-    its unread rows `corrupt_file` rejects; broken UTF-8 in a string column damages characters (U+FFFD),
-    not rows.
+    without an `id` column each row's id is derived from its data (`layouts.derived_id`: C4); a row group
+    that cannot be decoded makes its unread rows `corrupt_file` rejects; broken UTF-8 in a string column
+    damages characters (U+FFFD), not rows. A dataset's layout (`layouts.parquet_plan`) names other columns.
     """
     stats = stats if stats is not None else Counter()
     builder = _BatchBuilder()
@@ -568,17 +583,8 @@ def read_parquet(path: Path | str, source_name: str, stats: Counter | None = Non
     aliases = case_aliases(names)   # `URL`, `Text`: the fields in another case (round 11), counted once per column
     if aliases:
         stats[FIELD_CASE] += len(aliases)
-    wanted = [c for c in ("id", "url", "html", "text", "fetched_at") if c in names] + sorted(aliases)
+    wanted, layout = layouts.parquet_plan(names, pf.schema_arrow, aliases)   # no `id` column: ids derived
     position = 0
-    if "id" not in wanted and "id" not in aliases.values():
-        detail = (f"the Parquet file has no `id` column (its columns: {', '.join(names)[:300]}); add "
-                  "one with a stable id per row (a WARC-Record-ID, a URL + fetch time hash...)")
-        for position in range(sum(groups)):
-            out = reject(position, "missing_id", detail)
-            if out is not None:
-                yield out
-        yield from _flushed(builder)
-        return
     agreed: set[str] = set()   # the columns given twice whose copies agreed in a row
     for group, n_rows in enumerate(groups):
         done = 0
@@ -586,7 +592,7 @@ def read_parquet(path: Path | str, source_name: str, stats: Counter | None = Non
             for batch in pf.iter_batches(batch_size=_PARQUET_BATCH, row_groups=[group], columns=wanted):
                 if aliases:
                     batch = pa.RecordBatch.from_arrays(batch.columns, [aliases.get(c, c) for c in batch.schema.names])
-                for obj in _parquet_rows(batch, max_payload):
+                for obj in _parquet_rows(layouts.renamed(batch, layout), max_payload):
                     stats["records.parquet"] += 1
                     row = _parquet_row(obj, source_name, position, max_payload, stats, agreed)
                     out = builder.add(**row)

@@ -388,7 +388,10 @@ def extract_batch(batch: pa.RecordBatch, max_html: int = MAX_HTML_BYTES) -> pa.R
     # become Python objects (a timestamp's conversion and back costs more than the row's bookkeeping)
     passed = [name for name in _PASSED_THROUGH if name in batch.schema.names]
     raw = {name: batch.column(name).to_pylist() for name in ("url", "reject_reason", "reject_detail", "html", "text",
-                                                              "charset", "content_type", "warc_record_id")}
+                                                              "charset")}
+    # (a batch made without them, as a test's or a script's, is read as having none: no row is WET)
+    raw |= {name: batch.column(name).to_pylist() if name in batch.schema.names else [None] * batch.num_rows
+            for name in ("content_type", "warc_record_id")}
     cols: dict[str, list] = {f.name: [] for f in sch if f.name not in passed}
     load_models()  # outside every page's time budget (microseconds after a process's first batch)
     for i in range(batch.num_rows):

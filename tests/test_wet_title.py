@@ -70,6 +70,31 @@ def test_a_real_wet_record_through_the_reader(warc_samples):
     assert doc["title"] == "Escopete - Biquipedia, a enciclopedia libre" and doc["title_source"] == "wet_first_line"
     assert not any(block.startswith("Escopete - Biquipedia") for block in doc["blocks"])
     # the same text read as a JSONL row (no WARC record): no title, the line stays in the text
-    row = {**raw.to_pylist()[[r["text"] is not None for r in raw.to_pylist()].index(True)], "warc_record_id": None}
+    row = {**raw.to_pylist()[[r["text"] is not None for r in raw.to_pylist()].index(True)], "warc_record_id": None,
+           "warc_type": None}
     jsonl = extract_batch(pa.RecordBatch.from_pylist([row], schema=schema("raw"))).to_pylist()[0]
     assert jsonl["title"] is None and jsonl["blocks"][0] == "Escopete - Biquipedia, a enciclopedia libre"
+
+
+def _warc_record(headers: dict[str, str], block: bytes) -> bytes:
+    head = "".join(f"{k}: {v}\r\n" for k, v in {**headers, "Content-Length": str(len(block))}.items())
+    return b"WARC/1.0\r\n" + head.encode() + b"\r\n" + block + b"\r\n\r\n"
+
+
+def test_a_plain_text_response_is_no_wet_record(tmp_path):
+    # a text/plain HTTP response without a charset reads like a conversion's text, but its first line is not a
+    # <title> Common Crawl wrote: it stays in the text (only WARC-Type conversion is WET)
+    text = "\n".join([HEADLINE, "Sections", *STORY]).encode()
+    http = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\n" + text
+    common = {"WARC-Date": "2015-03-18T12:00:00Z", "WARC-Target-URI": URL}
+    path = tmp_path / "plain.warc"
+    path.write_bytes(
+        _warc_record({"WARC-Type": "response", "WARC-Record-ID": "<urn:uuid:00000000-0000-4000-8000-000000000001>",
+                      **common, "Content-Type": "application/http; msgtype=response"}, http)
+        + _warc_record({"WARC-Type": "conversion", "WARC-Record-ID": "<urn:uuid:00000000-0000-4000-8000-000000000002>",
+                        **common, "Content-Type": "text/plain"}, text))
+    raw = pa.Table.from_batches(list(read_warc(path, "plain.warc")), schema=schema("raw")).combine_chunks()
+    docs = {r["warc_record_id"][-3:-1]: r for r in extract_batch(raw.to_batches()[0]).to_pylist()}
+    assert docs["01"]["reject_reason"] is None and docs["02"]["reject_reason"] is None
+    assert not (docs["01"]["title_source"] or "").startswith("wet") and docs["01"]["blocks"][0] == HEADLINE
+    assert docs["02"]["title"] == HEADLINE and docs["02"]["title_source"].startswith("wet_first_line")

@@ -391,7 +391,7 @@ def extract_batch(batch: pa.RecordBatch, max_html: int = MAX_HTML_BYTES) -> pa.R
                                                               "charset")}
     # (a batch made without them, as a test's or a script's, is read as having none: no row is WET)
     raw |= {name: batch.column(name).to_pylist() if name in batch.schema.names else [None] * batch.num_rows
-            for name in ("content_type", "warc_record_id")}
+            for name in ("warc_type",)}
     cols: dict[str, list] = {f.name: [] for f in sch if f.name not in passed}
     load_models()  # outside every page's time budget (microseconds after a process's first batch)
     for i in range(batch.num_rows):
@@ -399,9 +399,8 @@ def extract_batch(batch: pa.RecordBatch, max_html: int = MAX_HTML_BYTES) -> pa.R
                "reject_detail": raw["reject_detail"][i]}
         row["domain"] = registered_domain(row["url"])
         if row["reject_reason"] is None:
-            # a WARC record's text without a charset is a WET conversion record's (`sources.read`)
-            wet = raw["text"][i] is not None and raw["warc_record_id"][i] is not None \
-                and raw["content_type"][i] == "text/plain" and raw["charset"][i] is None
+            # a WARC conversion record's text is a WET record's (`sources.read`), not a text/plain response's
+            wet = raw["text"][i] is not None and raw["warc_type"][i] == "conversion"
             row.update(_extract_row(raw["html"][i], raw["text"][i], row["url"], raw["charset"][i], row["domain"],
                                     max_html, wet))
         for name, values in cols.items():

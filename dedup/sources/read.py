@@ -409,7 +409,7 @@ def _classify_warc_record(rec: warc.RawRecord, row: dict) -> tuple[str | None, s
         media, charset = media_type(rec.headers.get("content-type"))
     else:
         return "unsupported_record_type", f"WARC-Type {rtype!r}"
-    row["content_type"], row["charset"] = media, charset
+    row["content_type"], row["charset"], row["warc_type"] = media, charset, rtype
     payload = rec.payload
     if not payload or not payload.strip():
         return "empty_payload", "the record has no body"

@@ -654,6 +654,18 @@ def heading_line(first: str, after: str | None) -> bool:
     return word_count(after) >= ARTICLE_LINE_WORDS
 
 
+def wet_title_line(first: str) -> bool:
+    """A WET conversion record's first line, which Common Crawl writes from the page's <title> ('Headline | Site';
+    navigation lines, not article text, follow it): title-shaped when it has letters, at most 200 characters,
+    no sentence punctuation at its end, not an address (a site's name with its ending is one: 'Headline -
+    Salon.com')."""
+    return len(first) <= 200 and any(c.isalpha() for c in first) and not _HEADING_END.search(first) \
+        and not _WET_ADDRESS.search(first)
+
+
+_WET_ADDRESS = re.compile(r"https?://|^www\.\S*$|^\S+\.(?:com|org|net|html?)(?:/\S*)?$", re.I)
+
+
 def plain_lines(blocks: list[str]) -> LineChoice:
     """Text-only input: the guards that need no markup (leaked markup and script, widget labels)."""
     verdicts = [guard_reason(b) for b in blocks]

@@ -32,8 +32,9 @@ from dedup.text.blockmodel import (MIN_MAIN_CHARS, PROSE_LINE_WORDS, TooManyLine
                                    whole_page_features, whole_page_lines, whole_page_probabilities)
 from dedup.text.blocks import block_key
 from dedup.text.cleaning import (HEADLINE, MIN_KEPT_CHARS, LineChoice, choose_lines, heading_line, headline_lines,
-                                 plain_lines)
+                                 plain_lines, wet_title_line)
 from dedup.text.dates import is_date_line
+from dedup.text.titles import without_guessed_site
 from dedup.text.embeds import embedded_posts, put_back
 from dedup.text.layout import Line
 from dedup.text.markup import SiteLinks, page_type
@@ -347,18 +348,28 @@ def _replaces(main: Sequence[str], whole: Sequence[str]) -> bool:
     return _gains(main, whole) and _share_kept(main, whole) < WHOLE_PAGE_MAX_AGREEMENT
 
 
-def extract_plain(text: str, url: str | None = None) -> Extracted:
+def extract_plain(text: str, url: str | None = None, wet: bool = False) -> Extracted:
     """Plain text (WET conversion records, JSONL `text`) -> blocks (leaked markup and script lines and
-    widget labels dropped), with the byline and date lines they show."""
+    widget labels dropped), with the byline and date lines they show. `wet`: the text is a WET conversion
+    record's, whose first line Common Crawl writes from the page's <title> (`wet_title_line`)."""
     blocks = split_blocks(text.replace("\r\n", "\n"))
     if len(blocks) > MAX_BLOCKS:
         raise TooManyLines(len(blocks))
     choice = plain_lines(blocks)
-    md = page_metadata(None, url, choice.evidence)
+    first = blocks[0] if wet and blocks and wet_title_line(blocks[0]) else None
+    md = page_metadata(None, url, choice.evidence, text_title=first)
     kept = choice.kept
-    # no markup, no title: the first line is the title when it reads as a headline (a WET record's text
-    # starts with the page's <title>; a JSONL text often with its headline); it then leaves the text, as an HTML
-    # page's headline does (the article text follows it: `heading_line`)
+    if first is not None and md.title is not None:
+        # the WET record's <title> line is the title, read as an HTML page's <title> is (its site's part dropped when
+        # it names the host: 'Headline | Site'); it leaves the text, and so does the headline it states at the top
+        md.title_source = (md.title_source or "").replace("html_title", "wet_first_line", 1)
+        if md.title_source == "wet_first_line" and (guessed := without_guessed_site(md.title)) != md.title:
+            md.title, md.title_source = guessed, "wet_first_line_without_site"
+        choice.remove(headline_lines(kept, [md.title, first]), HEADLINE)
+        kept = choice.kept
+    # no markup, no title: the first line is the title when it reads as a headline (a JSONL text often starts
+    # with its headline); it then leaves the text, as an HTML page's headline does (the article text follows it:
+    # `heading_line`)
     if md.title is None and kept and heading_line(kept[0], kept[1] if len(kept) > 1 else None) \
             and not is_date_line(kept[0]):
         md.title, md.title_source = kept[0], "first_line"
@@ -378,6 +389,9 @@ def extract_batch(batch: pa.RecordBatch, max_html: int = MAX_HTML_BYTES) -> pa.R
     passed = [name for name in _PASSED_THROUGH if name in batch.schema.names]
     raw = {name: batch.column(name).to_pylist() for name in ("url", "reject_reason", "reject_detail", "html", "text",
                                                               "charset")}
+    # (a batch made without them, as a test's or a script's, is read as having none: no row is WET)
+    raw |= {name: batch.column(name).to_pylist() if name in batch.schema.names else [None] * batch.num_rows
+            for name in ("warc_type",)}
     cols: dict[str, list] = {f.name: [] for f in sch if f.name not in passed}
     load_models()  # outside every page's time budget (microseconds after a process's first batch)
     for i in range(batch.num_rows):
@@ -385,8 +399,10 @@ def extract_batch(batch: pa.RecordBatch, max_html: int = MAX_HTML_BYTES) -> pa.R
                "reject_detail": raw["reject_detail"][i]}
         row["domain"] = registered_domain(row["url"])
         if row["reject_reason"] is None:
+            # a WARC conversion record's text is a WET record's (`sources.read`), not a text/plain response's
+            wet = raw["text"][i] is not None and raw["warc_type"][i] == "conversion"
             row.update(_extract_row(raw["html"][i], raw["text"][i], row["url"], raw["charset"][i], row["domain"],
-                                    max_html))
+                                    max_html, wet))
         for name, values in cols.items():
             values.append(row.get(name))
     arrays = [batch.column(name) if name in passed else _arrow_column(cols[name], sch.field(name).type)
@@ -522,7 +538,7 @@ def time_budget(seconds: float):
 
 
 def _extract_row(html: bytes | None, text: str | None, url: str | None, charset: str | None,
-                 domain: str | None, max_html: int = MAX_HTML_BYTES) -> dict:
+                 domain: str | None, max_html: int = MAX_HTML_BYTES, wet: bool = False) -> dict:
     if html is not None and len(html) > max_html:
         return {"reject_reason": "html_too_large",
                 "reject_detail": f"HTML of {len(html)} bytes: extraction reads at most max_html_bytes = {max_html} "
@@ -530,7 +546,7 @@ def _extract_row(html: bytes | None, text: str | None, url: str | None, charset:
                                  "config to extract it"}
     try:
         with time_budget(EXTRACT_BUDGET_S):
-            return _extracted_row(html, text, url, charset, domain)
+            return _extracted_row(html, text, url, charset, domain, wet)
     except ExtractTimeout:
         return {"reject_reason": "extract_timeout",
                 "reject_detail": f"extracting this page took over {EXTRACT_BUDGET_S:g} s of CPU time (pathological "
@@ -540,7 +556,7 @@ def _extract_row(html: bytes | None, text: str | None, url: str | None, charset:
 
 
 def _extracted_row(html: bytes | None, text: str | None, url: str | None, charset: str | None,
-                   domain: str | None) -> dict:
+                   domain: str | None, wet: bool = False) -> dict:
     if html is None and text and text.count("\n") > 4 * MAX_BLOCKS:
         return _too_many_blocks(f"over {4 * MAX_BLOCKS} lines")   # not worth splitting
     binary = binary_payload(html, charset) if html is not None else \
@@ -559,7 +575,7 @@ def _extracted_row(html: bytes | None, text: str | None, url: str | None, charse
                                  f"than the {MAX_ATTRIBUTE_COST} parsed per page (parsing costs their square): "
                                  "pathological markup"}
     try:
-        ex = extract_html(page, url) if page is not None else extract_plain(text or "", url)
+        ex = extract_html(page, url) if page is not None else extract_plain(text or "", url, wet)
     except TooManyLines as exc:
         return _too_many_blocks(f"{exc.n} text lines")
     if not ex.blocks:

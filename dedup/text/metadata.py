@@ -94,8 +94,10 @@ _HOST_ENDING = re.compile(r"\.[a-z]{2,3}$", re.I)  # 'Libération.fr' -> 'Libér
 _TAGLINE_SEPARATORS = re.compile(r"\s+[|–—-]\s+|\s*[|•·]\s*")
 
 
-def page_metadata(html: str | None, url: str | None = None, blocks: list[str] | tuple[str, ...] = ()) -> PageMetadata:
-    """Title, authors, site name, published and modified time of one page, with their evidence."""
+def page_metadata(html: str | None, url: str | None = None, blocks: list[str] | tuple[str, ...] = (),
+                  text_title: str | None = None) -> PageMetadata:
+    """Title, authors, site name, published and modified time of one page, with their evidence. `text_title`:
+    text-only input's <title> (a WET record's first line), read as an HTML page's <title> is."""
     md = PageMetadata()
     blocks = list(blocks or [])
     if html:
@@ -106,7 +108,7 @@ def page_metadata(html: str | None, url: str | None = None, blocks: list[str] | 
         md.jsonld = jsonld_from_bodies(scripts)
         ld = read_jsonld(md.jsonld)
     else:
-        head = Head({}, None, None, None, 0)
+        head = Head({}, None, clean_text(text_title) if text_title else None, None, 0)
         ld = JsonLd(None, None, None, {})
         body = Body([], [], [], [], [], None)
     md.meta = {k: v[0] for k, v in head.meta.items()}

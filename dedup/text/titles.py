@@ -62,6 +62,19 @@ def site_names(title: str | None) -> set[str]:
     return names
 
 
+def without_guessed_site(title: str) -> str:
+    """'Headline | Site' -> 'Headline' when no site is known (a WET record's <title> line): the last part at a
+    spaced separator is dropped when `site_names` may read it as the site's name (at most 5 words, not the
+    longest part) and the rest holds more words than it."""
+    cuts = list(_GUESS_SEPARATOR.finditer(title))
+    if not cuts:
+        return title
+    head, last = title[:cuts[-1].start()].strip(), title[cuts[-1].end():]
+    if head and fold_line(last) in site_names(title) and _word_count(head) > _word_count(last):
+        return head
+    return title
+
+
 # ---------------------------------------------------------------- the known site
 
 def names_host(part: str, host: str) -> bool:

@@ -79,8 +79,10 @@ def summarise(out: Path) -> dict[str, Any]:
                            "largest": max(sizes, default=0), "sizes": bins}
     top = []
     if data.height and "cluster_size" in data.columns:
-        for row in data.filter(pl.col("cluster_size") > 1).sort(["cluster_size", "doc_id"], descending=[True, False]
-                                                                 ).head(TOP).iter_rows(named=True):
+        # report.html's order (`release.report._stories`): stories of one size by cluster_id
+        biggest = data.filter(pl.col("cluster_size") > 1).sort(["cluster_size", "cluster_id", "doc_id"],
+                                                               descending=[True, False, False])
+        for row in biggest.head(TOP).iter_rows(named=True):
             sites = {row.get("domain")} | set(row.get("duplicate_domains") or [])
             top.append({"cluster_id": row["cluster_id"], "copies": row["cluster_size"],
                         "sites": len({s for s in sites if s}), "title": row.get("title"),

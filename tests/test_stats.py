@@ -13,6 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from dedup.cli import app
+from dedup.release.report import _stories
 from dedup.stats import render, summarise
 
 from conftest import REPO
@@ -86,3 +87,17 @@ def test_a_top_story_counts_its_pages_not_copies(sample_out):
     top = s["top_stories"][0]
     text = render(s, width=80)
     assert f"{top['copies']:>4} pages on {top['sites']:>3} sites" in text and "copies on" not in text
+
+
+def test_top_stories_in_the_reports_order(sample_out):
+    # `dedup stats` and report.html list the biggest stories; stories of one size came in another order in each
+    data = pl.read_parquet(sorted((sample_out / "data").rglob("*.parquet")))
+    report_order = (data.filter(pl.col("cluster_size") > 1)
+                    .sort(["cluster_size", "cluster_id"], descending=[True, False])["cluster_id"].to_list())
+    top = [story["cluster_id"] for story in summarise(sample_out)["top_stories"]]
+    assert len(top) > 1 and top == report_order[:len(top)]
+    # report.html's table of stories names the same canonicals (by URL) in the same order
+    table = _stories(data)
+    urls = dict(data.select("cluster_id", pl.coalesce("canonical_url", "url")).iter_rows())
+    places = [table.find(f'href="{urls[cid]}"') for cid in top]
+    assert -1 not in places and places == sorted(places)

@@ -12,6 +12,8 @@ import zlib
 
 import zstandard
 
+from dedup.sources.zstdframes import ZSTD_MAGIC, is_skippable
+
 MAX_HEADER = 1024 * 1024      # a WARC or HTTP header block larger than this is garbage
 GZIP_MAGIC = b"\x1f\x8b"
 _CHUNK_LINE = re.compile(rb"[ \t]*([0-9A-Fa-f]{1,15})[ \t]*(?:;[^\n]*)?\r?\n")
@@ -301,7 +303,6 @@ def _gunzip_members(body: bytes, limit: int, truncated_ok: bool) -> bytes | str:
             return bytes(out)
 
 
-_ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 _ZSTD_IN = 1024   # compressed bytes fed at a time: a zstd block holds at most 128 KiB, so each call's output is bounded
 
 
@@ -318,10 +319,10 @@ def _unzstd_frames(body: bytes, limit: int, truncated_ok: bool) -> bytes | str:
     while pos < n:
         if obj is None:
             head = body[pos:pos + 4]
-            if len(head) == 4 and head[0] & 0xF0 == 0x50 and head[1:] == b"\x2a\x4d\x18":   # a skippable frame
+            if is_skippable(head):
                 pos += 8 + int.from_bytes(body[pos + 4:pos + 8], "little")
                 continue
-            if head != _ZSTD_MAGIC:
+            if head != ZSTD_MAGIC:
                 if pos == 0:
                     return "zstd: no zstd frame at the start of the body"
                 break

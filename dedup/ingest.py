@@ -20,7 +20,8 @@ import pyarrow.parquet as pq
 
 from dedup.schema import frame, schema
 from dedup.sources.inputs import InputFile
-from dedup.sources.read import REPEAT_MARK, positional_id, read_input
+from dedup.sources.rawrows import REPEAT_MARK, positional_id
+from dedup.sources.read import read_input
 from dedup.text.blocks import page_batch
 from dedup.text.extract import MAX_HTML_BYTES, extract_batch
 

@@ -876,7 +876,7 @@ def warc_record(fields: list[tuple[str, str]], block: bytes) -> bytes:
 
 
 def positional_id(source_name: str, offset: int) -> str:
-    """Same scheme as dedup.sources.read.positional_id: the id of a record that carries none."""
+    """Same scheme as dedup.sources.rawrows.positional_id: the id of a record that carries none."""
     return "nodocid:" + hashlib.sha1(f"{source_name}\0{offset}".encode()).hexdigest()[:24]
 
 

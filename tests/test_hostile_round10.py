@@ -366,8 +366,8 @@ def test_a_length_past_max_payload_and_past_the_end_of_the_file_is_read_as_a_sma
 
 def test_a_missing_id_detail_names_the_value_type_without_calling_parquet_json():
     # a Parquet row's id is no JSON value: the detail names its type and what an id must be
-    from dedup.sources.read import _object_row
-    row = _object_row({"id": 1.5, "text": "x"}, "p.parquet", 0, 1 << 20, Counter())
+    from dedup.sources.objectrows import object_row
+    row = object_row({"id": 1.5, "text": "x"}, "p.parquet", 0, 1 << 20, Counter())
     assert row["reject_reason"] == "missing_id"
     assert "is a JSON" not in row["reject_detail"] and "float" in row["reject_detail"] and "string or an integer" in \
         row["reject_detail"]

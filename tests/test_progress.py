@@ -12,7 +12,7 @@ from dedup.config import BuildConfig
 from dedup.ingest import ingest_file
 from dedup.neardup.minhash import kernels_cached
 from dedup.pipeline import STAGES, Progress, build
-from dedup.sources import read
+from dedup.sources import rawrows
 from dedup.sources.inputs import expand_inputs
 
 from conftest import REPO
@@ -49,7 +49,7 @@ class Recorder(Progress):
 def test_input_bytes_advance_within_a_warc_file(tmp_path, monkeypatch):
     """A WARC file of the sample crawl read in batches of 32 records: the ingest task reports the bytes
     its records reach after each batch, not only at the end."""
-    monkeypatch.setattr(read, "BATCH_ROWS", 32)
+    monkeypatch.setattr(rawrows, "BATCH_ROWS", 32)
     crawl = REPO / "samples" / "crawl" / "sample-00000.warc.gz"
     reports: list[tuple[int, int]] = []
     (inp,) = expand_inputs([str(crawl)])

@@ -14,7 +14,8 @@ import zstandard
 
 from dedup.errors import InputError
 from dedup.sources.inputs import expand_inputs
-from dedup.sources.read import parse_timestamp, read_input, read_jsonl, read_parquet, read_warc
+from dedup.sources.fetchtime import parse_timestamp
+from dedup.sources.read import read_input, read_jsonl, read_parquet, read_warc
 from dedup.schema import schema
 
 

@@ -261,5 +261,5 @@ def test_wire_stories_are_syndicated(labels):
 
 
 def test_positional_id_matches_the_package():
-    read = pytest.importorskip("dedup.sources.read")
-    assert read.positional_id(JSONL, 11) == positional_id(JSONL, 11)
+    rawrows = pytest.importorskip("dedup.sources.rawrows")
+    assert rawrows.positional_id(JSONL, 11) == positional_id(JSONL, 11)

@@ -28,7 +28,7 @@ from datetime import datetime
 import pyarrow as pa
 import pyarrow.compute as pc
 
-# derived ids start with this; an input id that does is refused (`read.reserved_id`), so none can be one
+# derived ids start with this; an input id that does is refused (`rawrows.reserved_id`), so none can be one
 DERIVED_PREFIX = "urn:dedup:"
 _C4_EXTRA = frozenset({"content-length", "content-type"})
 _DOLMA = frozenset({"id", "text", "source", "added", "created", "metadata"})

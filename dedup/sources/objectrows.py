@@ -1,0 +1,89 @@
+"""objectrows: one JSONL object or Parquet row (a dict of its fields, named as dedup's) -> a `raw` row: its id
+(given, derived or refused), URL and fetch time, and its `html` or `text`, or the reject that says why it has none.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from dedup.sources import layouts
+from dedup.sources.fetchtime import fetch_time
+from dedup.sources.rawrows import positional_id, reserved_id
+from dedup.sources.textbytes import wide_str
+from dedup.text.normalise import escaped_surrogates, without_lone_surrogates, without_userinfo
+
+
+def valid_str(value: object) -> str | None:
+    """str(value) that Arrow can store: lone surrogates (from JSON escapes) become U+FFFD."""
+    if value is None:
+        return None
+    return without_lone_surrogates(value if isinstance(value, str) else str(value))
+
+
+def object_row(obj: dict, source_name: str, position: int, max_payload: int, stats: Counter,
+               refused: tuple[str, str] | None = None) -> dict:
+    """A JSONL object or Parquet row -> a `raw` row. `id` must be a string or an integer (without the field,
+    one is derived from the record's data: `layouts.derived_id`); `url` and
+    `fetched_at` that are unusable become null (the record is kept), an `html` / `text` larger than
+    `max_payload` bytes is rejected as `payload_too_large`. `refused` (reason, detail): the reader already
+    knows the record cannot be used (a Parquet value too large to load, a field given twice with two
+    values): a reject under the record's own id."""
+    row: dict[str, object] = {"source_file": source_name, "source_offset": position}
+    raw_id = obj.get("id")
+    url = obj.get("url")
+    row["url"] = without_userinfo(valid_str(url)) if isinstance(url, str) else None  # type: ignore[arg-type]
+    row["fetched_at"] = fetch_time(obj.get("fetched_at"), stats)
+    if "id" not in obj:   # no id field at all (C4): one derived from the record's data; none for a refused one
+        if refused is not None:
+            return row | {"doc_id": positional_id(source_name, position), "reject_reason": refused[0],
+                          "reject_detail": refused[1]}
+        stats["tolerated.id_derived"] += 1
+        return _payload_row(obj, row | {"doc_id": layouts.derived_id(obj)}, max_payload)
+    if isinstance(raw_id, bool) or not isinstance(raw_id, (str, int)):
+        what = "record's `id` is null (a file that gives ids broke this one)" if raw_id is None else \
+            f"`id` is a {type(raw_id).__name__} value, not a string or an integer (JSONL and Parquet ids must be one)"
+        return row | {"doc_id": positional_id(source_name, position), "reject_reason": "missing_id",
+                      "reject_detail": what}
+    doc_id = str(raw_id)
+    if not doc_id.isascii() and doc_id != (doc_id := escaped_surrogates(doc_id)):
+        stats["tolerated.id_not_utf8"] += 1   # bytes no UTF-8 holds, lone surrogate escapes: kept as `\xNN`
+    if not doc_id or not doc_id.strip():
+        return row | {"doc_id": positional_id(source_name, position), "reject_reason": "missing_id",
+                      "reject_detail": "record has an empty `id`"}
+    if (reserved := reserved_id(doc_id)) is not None:
+        return row | {"doc_id": positional_id(source_name, position), "reject_reason": "reserved_doc_id",
+                      "reject_detail": reserved}
+    row["doc_id"] = doc_id
+    if refused is not None:
+        return row | {"reject_reason": refused[0], "reject_detail": refused[1]}
+    return _payload_row(obj, row, max_payload)
+
+
+def _payload_row(obj: dict, row: dict, max_payload: int) -> dict:
+    """`row` with the record's `html` or `text` (`object_row`), or the reject that says why it has none."""
+    html, text = obj.get("html"), obj.get("text")
+    if isinstance(html, str) and html.strip():
+        row["html"] = html.encode("utf-8", errors="surrogatepass")
+        row["content_type"], row["charset"] = "text/html", "utf-8"
+    elif isinstance(html, bytes) and html.strip():
+        row["html"] = html
+        row["content_type"] = "text/html"
+    elif isinstance(text, str) and text.strip():
+        row["text"] = valid_str(wide_str(text))
+        row["content_type"] = "text/plain"
+    else:
+        # a value of another type (a number, a list, a nested object: a Parquet column of another type) is named
+        wrong = [f"`{k}` is of type {type(v).__name__}" for k, v in (("html", html), ("text", text))
+                 if v is not None and not isinstance(v, (str, bytes))]
+        row["reject_reason"], row["reject_detail"] = "empty_payload", "record has neither `html` nor `text`" + (
+            f" ({'; '.join(wrong)}, not a string)" if wrong else "")
+        return row
+    kept = row.get("html")
+    size = len(kept) if isinstance(kept, bytes) else len(str(row.get("text") or "").encode("utf-8"))
+    if size > max_payload:
+        row.pop("html", None)
+        row.pop("text", None)
+        row["reject_reason"], row["reject_detail"] = "payload_too_large", (
+            f"{'html' if 'html' in obj and isinstance(html, (str, bytes)) and html.strip() else 'text'} "
+            f"of {size} bytes > max_payload_bytes {max_payload}")
+    return row

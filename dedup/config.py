@@ -20,6 +20,7 @@ from dedup.select import DEFAULT_POLICY, RULES, check_policy
 MiB = 1024 * 1024
 # Larger HTML is not extracted by default: `max_html_bytes` (dedup.text.extract, reject `html_too_large`).
 MAX_HTML_BYTES = 8 * MiB
+# the licence classes, most open first: the order LICENSES.md and report.html list them in too
 LICENCE_CLASSES = ("open", "nc", "nd", "all-rights-reserved", "noassertion")
 SHINGLE_UNITS = ("word", "char")
 HASHES = ("sha1", "murmur3_32")  # dedup.neardup.minhash.HASHES: the shingle hashes it implements

@@ -255,8 +255,10 @@ class RunReport:
                    finished_at=str(raw.get("finished_at") or ""))
 
 
-# the reader's counters (`records.<type>`) of the records that carry no page, as run.json names them
-_SKIPPED_TYPES = ("request", "metadata", "warcinfo", "arc_header", "continuation_joined")
+# the WARC record types that carry no page: the reader counts them (`records.<type>`) and emits no row; run.json
+# names them under `skipped_by_type` (`arc_header`: an ARC file's header; `continuation_joined`: a segment joined
+# into its record)
+SKIPPED_RECORD_TYPES = ("request", "metadata", "warcinfo", "arc_header", "continuation_joined")
 
 
 def from_build(figures: dict[str, dict[str, Any]], files: list[tuple[str, str, int]], output_dir: Path, *,
@@ -299,7 +301,7 @@ def from_build(figures: dict[str, dict[str, Any]], files: list[tuple[str, str, i
 
     return RunReport(
         counts=counts, rejects_by_reason=dict(sorted(by_reason.items())),
-        skipped_by_type={k: v for k, v in counters("records.").items() if k in _SKIPPED_TYPES},
+        skipped_by_type={k: v for k, v in counters("records.").items() if k in SKIPPED_RECORD_TYPES},
         outputs=outputs, timings_s=timings,
         inputs=[InputRecord(name, fmt, n, r["rows"], r["stats"].get("skipped", 0))
                 for (name, fmt, n), r in zip(files, figures["ingest"]["files"])],

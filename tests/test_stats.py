@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from dedup.cli import app
-from dedup.release.report import _stories
+from dedup.release.report import stories_table
 from dedup.stats import render, summarise
 
 from conftest import REPO
@@ -97,7 +97,7 @@ def test_top_stories_in_the_reports_order(sample_out):
     top = [story["cluster_id"] for story in summarise(sample_out)["top_stories"]]
     assert len(top) > 1 and top == report_order[:len(top)]
     # report.html's table of stories names the same canonicals (by URL) in the same order
-    table = _stories(data)
+    table = stories_table(data)
     urls = dict(data.select("cluster_id", pl.coalesce("canonical_url", "url")).iter_rows())
     places = [table.find(f'href="{urls[cid]}"') for cid in top]
     assert -1 not in places and places == sorted(places)

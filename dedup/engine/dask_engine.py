@@ -283,8 +283,8 @@ def _small_star(edges: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _star_components(n_nodes: int, src: np.ndarray, dst: np.ndarray, client: Client | None,
-                     partitions: int) -> tuple[np.ndarray, int]:
+def star_components(n_nodes: int, src: np.ndarray, dst: np.ndarray, client: Client | None,
+                    partitions: int) -> tuple[np.ndarray, int]:
     """Large-star / small-star rounds (Kiveris et al. 2014, "Connected Components in MapReduce and
     Beyond") until a round changes nothing: then every component is a star around its least node.
     Returns (labels, rounds)."""
@@ -336,7 +336,7 @@ def components_dask(n_nodes: int, src: np.ndarray, dst: np.ndarray, client: Clie
     dst = np.asarray(dst, dtype=np.int64)
     if method == "gather" or (method == "auto" and len(src) <= gather_limit_edges):
         return connected_components(n_nodes, src, dst)
-    return _star_components(n_nodes, src, dst, client, partitions)[0]
+    return star_components(n_nodes, src, dst, client, partitions)[0]
 
 
 # ---------------------------------------------------------------- the engine's steps

@@ -37,7 +37,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dedup.text.normalise import high_chars, non_word_chars
+from dedup.text.normalise import fold_line, high_chars, non_word_chars
+from dedup.text.titles import TITLE_SEPARATOR
 from dedup.text.wordcount import HAN_KANA_CHARS_PER_WORD, holds_spaceless, spaceless_words
 from dedup.memory import memo
 
@@ -237,13 +238,11 @@ _WITHOUT_CODE = re.compile(
     r"^(?:moved permanently|object moved|document moved|page not found|file not found|"
     r"(?:this )?page (?:can ?not|can ?t|could not) be found|internal server error|service unavailable|"
     r"service temporarily unavailable|bad gateway|gateway timeout|method not allowed|access denied)$")
-_FOLD = re.compile(r"[\W_]+")
-_TITLE_PARTS = re.compile(r"\s+[|\-–—:»·•]\s+|\s*::\s*")
 STATUS_MAX_PASSAGE_WORDS = 150  # a page with more story-like text than this is not a bare status page
 
 
 def _is_status_line(text: str) -> bool:
-    folded = _FOLD.sub(" ", text.lower()).strip()
+    folded = fold_line(text)
     return bool(folded) and len(folded) <= 60 and bool(_WITH_CODE.match(folded) or _WITHOUT_CODE.match(folded))
 
 
@@ -258,7 +257,7 @@ def is_status_page(title: str | None, blocks: Sequence[str], passage_words: int,
     heads = []
     for t in (title, html_title):
         if t:
-            heads += [p for p in _TITLE_PARTS.split(t) if p.strip()] + [t]
+            heads += [p for p in TITLE_SEPARATOR.split(t) if p.strip()] + [t]
     if blocks:
         heads.append(blocks[0])
     return any(_is_status_line(h) for h in heads)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from dedup.config import LICENCE_CLASSES
 from dedup.release.facts import ReleaseFacts
 from dedup.release.markdown import code, fmt, inline, table
 from dedup.rights.licence import licence_class
@@ -16,7 +17,6 @@ CLASS_MEANING = {
     "all-rights-reserved": "the page or the wire agency reserves all rights; no licence is granted",
     "noassertion": "no licence statement was found for the text; treat it as all rights reserved",
 }
-CLASS_ORDER = ("open", "nc", "nd", "all-rights-reserved", "noassertion")
 NOT_LICENSED = ("all-rights-reserved", "noassertion")
 
 INTRO = ("Each record carries the licence of its text in `licence_spdx` (an SPDX id, "
@@ -59,7 +59,7 @@ def cc_terms(spdx_counts: Mapping[str, int]) -> str:
 
 def _class_rank(spdx: str) -> tuple[int, str]:
     cls = licence_class(spdx)
-    return (CLASS_ORDER.index(cls) if cls in CLASS_ORDER else len(CLASS_ORDER), spdx)
+    return (LICENCE_CLASSES.index(cls) if cls in LICENCE_CLASSES else len(LICENCE_CLASSES), spdx)
 
 
 def _attribution(facts: ReleaseFacts) -> list[str]:
@@ -82,7 +82,7 @@ def render_licenses(facts: ReleaseFacts) -> str:
                [[code(k), licence_class(k), facts.spdx_data.get(k, 0), facts.spdx_dups.get(k, 0)] for k in keys]),
          "", "## Licence classes", ""]
     present = {licence_class(k) for k in keys}
-    s += [f"- `{cls}`: {CLASS_MEANING[cls]}." for cls in CLASS_ORDER if cls in present]
+    s += [f"- `{cls}`: {CLASS_MEANING[cls]}." for cls in LICENCE_CLASSES if cls in present]
     s.append("")
     s += _attribution(facts)
     unlicensed = sum(v for k, v in facts.spdx_data.items() if licence_class(k) in NOT_LICENSED)

@@ -33,7 +33,6 @@ HUB_FORM = "hf://datasets/OWNER/NAME"
 NO_TOKEN = "no Hugging Face token: set HF_TOKEN or run `huggingface-cli login`"
 NO_HUB_LIBRARY = "publishing to the Hugging Face Hub needs huggingface_hub: pip install huggingface_hub"
 _HUB = re.compile(r"^hf://datasets/([A-Za-z0-9][A-Za-z0-9._-]*)/([A-Za-z0-9][A-Za-z0-9._-]*)/?$")
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 # Exception class names (anywhere in the MRO or the cause chain) that mean "the network is not there":
 # builtin ConnectionError, requests' ConnectionError/Timeout, httpx's ConnectError/TransportError...
 _NETWORK_NAMES = {"ConnectionError", "ConnectError", "ConnectTimeout", "ReadTimeout", "Timeout",
@@ -68,7 +67,7 @@ def parse_destination(text: str) -> tuple[str, str]:
             raise ConfigError(f"bad Hugging Face address {text!r}: write it as {HUB_FORM} "
                               "(e.g. hf://datasets/my-org/news-sample); only dataset repositories are supported")
         return "hub", f"{m.group(1)}/{m.group(2)}"
-    if _SCHEME.match(text):
+    if storage.is_url(text):   # an object store (s3://, gs://...): the readers' rule of a URL
         return "store", text.rstrip("/")
     return "dir", text
 

@@ -18,16 +18,17 @@ from pathlib import Path
 
 import polars as pl
 
+from dedup.config import LICENCE_CLASSES
 from dedup.errors import ReleaseError
 from dedup.release.files import read_columns
 from dedup.run_report import RunReport
+from dedup.stats import biggest_stories
 from dedup.text.blocks import CROSS_SITE, site_rows
 
 REPORT = "report.html"
 TOP_STORIES = 15
 TOP_SITES = 15
 TOP_BARS = 12
-CLASS_ORDER = ("open", "nc", "nd", "all-rights-reserved", "noassertion")
 COLOURS = {"blue": "#2f6db5", "teal": "#1f8a7a", "amber": "#c9821b", "red": "#b8463b",
            "violet": "#6a4fb0", "grey": "#6b7280"}
 CLASS_COLOURS = {"open": "#1f8a7a", "nc": "#2f6db5", "nd": "#6a4fb0", "all-rights-reserved": "#b8463b",
@@ -228,12 +229,11 @@ def _section(title: str, note: str, body: str) -> str:
             + (f'<p class="note">{_e(note)}</p>' if note else "") + body + "</section>")
 
 
-def _stories(data: pl.DataFrame) -> str:
+def stories_table(data: pl.DataFrame) -> str:
+    """The table of the biggest stories (`stats.biggest_stories`), from the canonical rows of data/."""
     if data.is_empty():
         return '<p class="empty">No documents.</p>'
-    top = (data.with_columns(pl.col("cluster_size").fill_null(1))
-           .sort(["cluster_size", "cluster_id", "doc_id"], descending=[True, False, False], nulls_last=True)
-           .head(TOP_STORIES))
+    top = biggest_stories(data.with_columns(pl.col("cluster_size").fill_null(1))).head(TOP_STORIES)
     rows = []
     for i, r in enumerate(top.iter_rows(named=True), 1):
         sites = sorted({d for d in [r["domain"], *(r["duplicate_domains"] or [])] if d})
@@ -249,7 +249,7 @@ def _stories(data: pl.DataFrame) -> str:
             f'</tr></thead><tbody>{"".join(rows)}</tbody></table>')
 
 
-def _boilerplate(run: RunReport, boiler: pl.DataFrame, data: pl.DataFrame) -> tuple[str, str]:
+def boilerplate_tables(run: RunReport, boiler: pl.DataFrame, data: pl.DataFrame) -> tuple[str, str]:
     """(chart of distinct blocks per site, table of each site's most repeated blocks)."""
     per_site = dict(_counts(boiler["domain"].to_list())) if not boiler.is_empty() else {}
     removed: dict[str, int] = {}
@@ -310,10 +310,10 @@ def render(out: Path, *, name: str | None = None, run: RunReport | None = None) 
     size_chart = _vbar(_size_bins(sizes), x_title="stories with N pages (cluster size, log₂ bins)",
                        y_title="clusters")
 
-    boiler_chart, boiler_table = _boilerplate(run, boiler, data)
+    boiler_chart, boiler_table = boilerplate_tables(run, boiler, data)
 
     classes = dict(_counts(data["licence_class"].to_list(), "noassertion")) if not data.is_empty() else {}
-    class_items = [(c, classes.pop(c)) for c in CLASS_ORDER if c in classes] + sorted(classes.items())
+    class_items = [(c, classes.pop(c)) for c in LICENCE_CLASSES if c in classes] + sorted(classes.items())
     licence_chart = _hbar(class_items, colours=CLASS_COLOURS, label_width=170, width=540)
 
     agencies = _counts(data["original_source"].to_list(), NO_AGENCY) if not data.is_empty() else []
@@ -350,7 +350,7 @@ def render(out: Path, *, name: str | None = None, run: RunReport | None = None) 
         + '<div class="row">' + _section(
             f"The {TOP_STORIES} most syndicated stories",
             "The canonical copy kept for each cluster, its pages (the canonical included), and every site that ran the "
-            "story.", _stories(data))
+            "story.", stories_table(data))
         + "</div>"
         + '<div class="row">' + _section(
             "Boilerplate removed per site",

@@ -15,6 +15,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from dedup.run_report import SKIPPED_RECORD_TYPES
 from dedup.sources import layouts, storage, warc
 from dedup.sources.fieldnames import TOLERATED as FIELD_CASE
 from dedup.sources.fieldnames import case_aliases, with_fields
@@ -27,8 +28,8 @@ from dedup.sources.segments import JOINED, join_segments
 from dedup.sources.streams import iter_lines
 from dedup.sources.warcrows import Offsets, payload_cut, warc_row
 
-# WARC record types that never hold a page: counted, not emitted.
-SKIPPED_WARC_TYPES = frozenset({"request", "metadata", "warcinfo", "arc_header", "continuation_joined"})
+# WARC record types that never hold a page: counted, not emitted (the list is run.json's, which names them)
+SKIPPED_WARC_TYPES = frozenset(SKIPPED_RECORD_TYPES)
 
 
 def read_warc(path: Path | str, source_name: str, stats: Counter | None = None,

@@ -15,14 +15,12 @@ from itertools import chain, repeat
 from typing import Iterable
 
 from dedup.text.markup import script_holds_jsonld, tag_attributes
-from dedup.text.normalise import caseless_finder, clean_text
+from dedup.text.normalise import MARKUP_TAG, caseless_finder, clean_text
 
 HEADLINE_REGION = (-3000, 40000)  # where a byline stands, relative to the headline's start / end
 
 # --------------------------------------------------------------------------------------------------
-# text helpers: `clean_text`, `fold_text`, `caseless_finder` ... live in `dedup.text.normalise`
-
-_TAG = re.compile(r"<[^>]*>")
+# text helpers: `clean_text`, `fold_text`, `caseless_finder`, `MARKUP_TAG` ... live in `dedup.text.normalise`
 
 
 # --------------------------------------------------------------------------------------------------
@@ -165,7 +163,7 @@ def _visible_lines(fragment: str) -> list[str]:
     else:
         if _SCRIPT_LIKE_HINT.search(fragment) is not None:
             fragment = _drop_script_like(fragment)
-        pieces = _TAG.split(fragment)  # the text between tags: each tag ends a line
+        pieces = MARKUP_TAG.split(fragment)  # the text between tags: each tag ends a line
     lines: list[str] = []
     # most pieces are the spaces between two tags: stripped to nothing and dropped without a Python step
     # (strip, isspace and split share one definition of whitespace)

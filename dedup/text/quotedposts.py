@@ -20,7 +20,7 @@ import re
 
 from dedup.text.byline import WEEKDAYS
 from dedup.text.markup import tag_attributes
-from dedup.text.normalise import caseless_finder
+from dedup.text.normalise import MARKUP_TAG, caseless_finder
 from dedup.text.pagescan import Body
 
 # the classes the networks' embed code gives the post's blockquote (or the element right around it); `embeds` puts
@@ -49,7 +49,6 @@ _START_TAG_HINTS = ("twitter-", "instagram-", "tiktok-", "fb-", "facebook.com", 
 HEADER_TAIL_CHARS = 2000  # how far before a blockquote's end the line under its post is looked for
 _BLOCK_TAG = re.compile(r"<(?:/?(?:p|div|br|blockquote|li|ul|ol|h[1-6]|section|figure|figcaption|table|tr|td|"
                         r"header|footer)\b)[^>]*>", re.I)
-_TAG = re.compile(r"<[^>]*>")
 MAX_POST_CHARS = 20_000  # a blockquote that does not end within this many characters is not read as a post
 MAX_POSTS = 100  # the blockquotes of a page read (`pagescan.MAX_QUOTES` are found)
 
@@ -142,7 +141,7 @@ def _is_post(html: str, pos: int, gt: int) -> bool:
 def _post_lines(fragment: str) -> list[str]:
     """The text lines of a post's markup, as the main-content blocks hold them: a line per block element, its inline
     elements' text joined, white space one space."""
-    text = _TAG.sub("", _BLOCK_TAG.sub("\n", fragment))
+    text = MARKUP_TAG.sub("", _BLOCK_TAG.sub("\n", fragment))
     if "&" in text:
         text = html_lib.unescape(text)
     return [" ".join(part.split()) for part in text.split("\n") if part and not part.isspace()]

@@ -31,7 +31,9 @@ _JOINERS = "_－–—"
 
 # ---------------------------------------------------------------- the guess: no site known
 
-_GUESS_SEPARATOR = re.compile(r"\s+[|\-–—:»·•]\s+|\s*::\s*")
+# a spaced mark between a headline and its site's name (`Headline | Site`, `Headline - Site`, `Site :: Headline`):
+# also where `neardup.passages` looks for a server page's status in a part of its title
+TITLE_SEPARATOR = re.compile(r"\s+[|\-–—:»·•]\s+|\s*::\s*")
 # a title of a script written without spaces glues its site on without them, or by a full-width bar, after the
 # headline ('头条新闻_新华网', '記事タイトル｜日本経済新聞', '标题_栏目_网站'), or puts it first in brackets
 # ('【新华网】标题'): the separators without spaces count only between two characters of such a script (CJK, kana,
@@ -49,7 +51,7 @@ def site_names(title: str | None) -> set[str]:
     if not title:
         return set()
     names = set()
-    parts = [fold_line(p) for p in _GUESS_SEPARATOR.split(title) if p.strip()]
+    parts = [fold_line(p) for p in TITLE_SEPARATOR.split(title) if p.strip()]
     if len(parts) >= 2:
         longest = max(parts, key=len)
         names = {p for p in parts if p != longest and 0 < len(p.split()) <= 5}
@@ -66,7 +68,7 @@ def without_guessed_site(title: str) -> str:
     """'Headline | Site' -> 'Headline' when no site is known (a WET record's <title> line): the last part at a
     spaced separator is dropped when `site_names` may read it as the site's name (at most 5 words, not the
     longest part) and the rest holds more words than it."""
-    cuts = list(_GUESS_SEPARATOR.finditer(title))
+    cuts = list(TITLE_SEPARATOR.finditer(title))
     if not cuts:
         return title
     head, last = title[:cuts[-1].start()].strip(), title[cuts[-1].end():]

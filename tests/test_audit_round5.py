@@ -135,3 +135,18 @@ def test_run_json_names_the_previous_release_by_its_digest_not_its_folder(sample
     assert reports[0] == reports[1]
     assert "path" not in reports[0]
     assert reports[0]["digest"] == hashlib.sha256((release / "SHA256SUMS").read_bytes()).hexdigest()
+
+
+def test_the_cards_column_types_are_the_files(sample_release):
+    """The card's column table gave Arrow's `list<item: string>`, a field no file has (pyarrow reads the files'
+    lists back as `list<element: string>`): it gives each type as the files hold it."""
+    import re
+
+    out, _ = sample_release
+    card = dict(re.findall(r"^\| `([a-z_]+)` \| `([^`]+)` \|", (out / "README.md").read_text("utf-8"), re.M))
+    files = sorted((out / "data").rglob("*.parquet"))
+    assert card and files
+    for f in files:
+        schema = pq.read_schema(f)
+        assert {c: str(schema.field(c).type) for c in card} == card, f
+    assert card["duplicate_doc_ids"] == "list<element: string>"

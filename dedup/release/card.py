@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from pathlib import PurePosixPath
 
 import polars as pl
+import pyarrow as pa
 
 from dedup.release.facts import ReleaseFacts, count_values
 from dedup.release.files import CHANGELOG, CROISSANT, LICENSES, MANIFEST, SUMS, UNCHECKED
@@ -209,10 +210,14 @@ def _composition(facts: ReleaseFacts) -> list[str]:
               table(["domain", "documents"], [[inline(k), v] for k, v in facts.top_domains.items()]), ""]
     docs_def = {f["name"]: f.get("doc", "") for f in definition("documents")["fields"]}
     documents = table_schema("documents")
+    # the type as pyarrow reads the files: a list's item is `element` in Parquet (Arrow builds it as `item`: the card
+    # said `list<item: string>`, a field no file has)
+    types = {f.name: str(pa.list_(pa.field("element", f.type.value_type)) if pa.types.is_list(f.type) else f.type)
+             for f in documents}
     s += [f"Main columns of `data/` (all columns: `schemas/documents.json` in dedup; schema fingerprint "
           f"`{fingerprint(documents)}`):", "",
           table(["column", "type", "meaning"],
-                [[f"`{c}`", f"`{documents.field(c).type}`", docs_def.get(c) or COLUMN_DOCS.get(c, "")]
+                [[f"`{c}`", f"`{types[c]}`", docs_def.get(c) or COLUMN_DOCS.get(c, "")]
                  for c in MAIN_COLUMNS if c in docs_def]), ""]
     return s
 

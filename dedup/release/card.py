@@ -180,7 +180,9 @@ def _composition(facts: ReleaseFacts) -> list[str]:
     counts, rows, chars = facts.run.counts, facts.rows, facts.chars
     (pub0, pub1), (fet0, fet1) = facts.published, facts.fetched
     s = ["## Composition", ""]
-    s.append(f"- {fmt(rows['data'])} documents in `data/` ({chars.total:,} characters of text; median "
+    # `n_chars` counts a withheld text too: said so, or the published text would seem larger than it is
+    withheld = " (`n_chars`, withheld texts included)" if facts.text_withheld else ""
+    s.append(f"- {fmt(rows['data'])} documents in `data/` ({chars.total:,} characters of text{withheld}; median "
              f"{chars.median:,}, shortest {chars.min:,}, longest {chars.max:,} characters per document), from "
              f"{fmt(facts.domains)} domains.")
     s.append(f"- {fmt(counts.clusters_with_copies)} of the {fmt(counts.clusters)} clusters have copies; the "

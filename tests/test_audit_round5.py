@@ -150,3 +150,30 @@ def test_the_cards_column_types_are_the_files(sample_release):
         schema = pq.read_schema(f)
         assert {c: str(schema.field(c).type) for c in card} == card, f
     assert card["duplicate_doc_ids"] == "list<element: string>"
+
+
+def test_a_grown_cluster_keeps_its_id_and_the_card_says_so(sample_release, tmp_path):
+    """The card said `cluster_id` "is derived from the smallest member doc_id"; a next release keeps a cluster's id
+    when a copy whose doc_id sorts first joins it (as docs/release.md says), so the sentence was false there."""
+    import polars as pl
+
+    from dedup.config import BuildConfig
+    from dedup.pipeline import build
+    from dedup.release.package import package
+    from dedup.select import cluster_id_for
+
+    release, _ = sample_release
+    story = pl.read_parquet(sorted((release / "data").rglob("*.parquet"))).sort("doc_id").filter(
+        pl.col("cluster_size") > 1).row(0, named=True)
+    crawl = tmp_path / "crawl"
+    crawl.mkdir()
+    (crawl / "new.jsonl").write_text(json.dumps({"id": "!first", "url": "https://copy.test/a", "text": story["text"],
+                                                 "fetched_at": "2024-06-01T00:00:00Z"}) + "\n")
+    out = tmp_path / "next"
+    build([str(crawl)], out, BuildConfig(), workers=1, previous=release)
+    package(out)
+    grown = pl.read_parquet(sorted((out / "data").rglob("*.parquet"))).filter(pl.col("doc_id") == story["doc_id"])
+    assert grown["cluster_id"].to_list() == [story["cluster_id"]] != [cluster_id_for("!first")]
+    assert "!first" in grown["duplicate_doc_ids"][0]
+    card = (out / "README.md").read_text("utf-8")
+    assert "kept by the releases that add copies to it" in card

@@ -102,8 +102,11 @@ LOADERS = ("Load with polars (`pl.read_parquet(\"data/**/*.parquet\")`), pandas 
            "Hugging Face `datasets` (`load_dataset(\"parquet\", data_dir=\"data\", split=\"train\")`, or this "
            f"folder's path with the configs above: a path, not `\".\"`, which `datasets` takes for no name) or any "
            f"Croissant reader (`{CROISSANT}`, record set `documents`).")
-MAINTENANCE = ("`doc_id` (the WARC-Record-ID or the input `id`) is stable across releases; `cluster_id` is "
-               "derived from the smallest member doc_id. Each release states its changes in "
+MAINTENANCE = ("`doc_id` (the WARC-Record-ID or the input `id`; for a record without one, an id derived from its "
+               "data, `urn:dedup:sha1:...`) is stable across releases; `cluster_id` is derived from the smallest "
+               "member doc_id when the cluster is first published and kept by the releases that add copies to it "
+               "(clusters merged by a later release keep the id of the one whose canonical stays). Each release "
+               "states its changes in "
                f"`{CHANGELOG}`; `{MANIFEST}` records the build settings, tool versions and the hash, rows and "
                "schema of every file, so the same crawl and settings can be rebuilt and compared byte for "
                "byte. Questions, errors and removal requests: open an issue in the repository that published "

@@ -60,6 +60,23 @@ def test_a_warc_builds_tables_given_back_as_the_crawl_are_named_not_read(sample_
         expand_inputs([str(sample_build)])
     with pytest.raises(InputError, match=r"not read: .*dedup build's (data|duplicates)"):
         expand_inputs([str(loose)])
+    # its rows written again by another tool, which keeps no footer: a filtered release saved by polars or pandas
+    import polars as pl
+
+    again = tmp_path / "again"
+    again.mkdir()
+    rows = pl.read_parquet(sorted((sample_build / "data").rglob("*.parquet"))).head(5)
+    rows.write_parquet(again / "mine.parquet")
+    rows.write_ndjson(again / "mine.jsonl")
+    rows.select("doc_id", "cluster_id", "cluster_size", "url", "text").to_pandas().to_json(
+        again / "mine.json", orient="records", lines=True)
+    pl.read_parquet(sorted((sample_build / "duplicates").rglob("*.parquet"))).write_parquet(again / "dups.parquet")
+    names, why = _expanded([str(crawl), str(again)])
+    assert names == ["new.jsonl"] and sorted(why) == ["dups.parquet", "mine.json", "mine.jsonl", "mine.parquet"], why
+    assert all("written again" in w and "--previous" in w for w in why.values()), why
+    # a file of the rows' text under another layout is records (a user's own selection: ids derived, as before)
+    rows.select("url", "text").write_ndjson(again / "texts.jsonl")
+    assert "texts.jsonl" in _expanded([str(again)])[0]
     # a Parquet crawl file that is no dedup table is read as before
     pq.write_table(pa.table({"id": ["p1"], "text": ["Another story."]}), loose / "mine.parquet")
     assert _expanded([str(loose)])[0] == ["mine.parquet"]

@@ -161,28 +161,46 @@ _OUTPUT_TABLES = {"documents": "data/", "duplicates": "duplicates/", "rejects": 
                   "boilerplate": "boilerplate/", "signatures": "signatures/"}
 
 
-def dedup_output(path: Path | str) -> str | None:
-    """Why a Parquet file is not read, when dedup wrote it: a table of a build or release (its footer's
-    `dedup.schema`), wherever it sits (the release folder given as the crawl, its data/ folder, a file copied
-    out of it). Its rows are no crawl records: data/ holds extracted text without the page its licence,
-    attribution and metadata were read from (read again, they would be lost or misstated: a licence from text
-    alone), under ids a record read so would not have (a C4 record's `urn:dedup:` id, reserved); the other tables
-    hold no page at all (each of their rows became a record: boilerplate blocks published as documents). A
-    release is built on with `--previous` (audit round 5). None for any other file (one that cannot be read:
-    its reader says why)."""
+def dedup_output(path: Path | str, fmt: str) -> str | None:
+    """Why a Parquet or JSONL file (`fmt`) is not read, when it holds a table dedup wrote: a build's or release's
+    (a Parquet footer's `dedup.schema`), wherever it sits (the release folder given as the crawl, its data/ folder, a
+    file copied out of it), or its rows written again by another tool, which keeps no footer (polars'
+    `write_parquet`, `datasets`' `to_parquet` / `to_json` of a filtered release: told by the columns, `doc_id` and
+    `cluster_id` with `canonical_reason` or `canonical_doc_id`, and no `id`). Its rows are no crawl records: data/
+    holds extracted text without the page its licence, attribution and metadata were read from (read again, they
+    would be lost or misstated: a licence from text alone), under ids a record read so would not have (a C4
+    record's `urn:dedup:` id, reserved); the other tables hold no page at all (each of their rows became a record:
+    boilerplate blocks published as documents). A release is built on with `--previous` (audit round 5). None for
+    any other file (one that cannot be read: its reader says why)."""
+    if fmt == "jsonl":
+        first = _decompressed_prefix(path).removeprefix(b"\xef\xbb\xbf")
+        return _REWRITTEN if _RELEASE_ROW.match(first) else None
+    if fmt != "parquet":
+        return None
     try:
         if storage.is_url(path):
             with storage.open_binary(path) as f:
-                meta = pq.read_schema(f).metadata or {}
+                schema = pq.read_schema(f)
         else:
-            meta = pq.read_schema(path).metadata or {}
+            schema = pq.read_schema(path)
     except (pa.ArrowException, OSError, ValueError):
         return None
-    table = meta.get(b"dedup.schema", b"").decode("utf-8", "replace")
-    if table not in _OUTPUT_TABLES:
-        return None
-    return (f"a dedup build's {_OUTPUT_TABLES[table]} table (its Parquet footer says so), not crawl data: its "
-            "rows are no pages; to add a crawl to a release: dedup build CRAWL --previous RELEASE --out NEXT")
+    table = (schema.metadata or {}).get(b"dedup.schema", b"").decode("utf-8", "replace")
+    if table in _OUTPUT_TABLES:
+        return (f"a dedup build's {_OUTPUT_TABLES[table]} table (its Parquet footer says so), not crawl data: its "
+                "rows are no pages; to add a crawl to a release: dedup build CRAWL --previous RELEASE --out NEXT")
+    names = set(schema.names)
+    if "id" not in names and {"doc_id", "cluster_id"} <= names and names & {"canonical_reason", "canonical_doc_id"}:
+        return _REWRITTEN
+    return None
+
+
+_REWRITTEN = ("rows of a dedup release's data/ or duplicates/ written again (doc_id, cluster_id...), not crawl data: "
+              "its text was extracted and its licence evidence is not in it; to add a crawl to a release: dedup build "
+              "CRAWL --previous RELEASE --out NEXT")
+# the first line of a release's rows as JSON Lines (`datasets`' `to_json`, polars' `write_ndjson`: columns in order)
+_RELEASE_ROW = re.compile(rb'\A\s*\{\s*"doc_id"\s*:\s*"(?:[^"\\]|\\.)*"\s*,\s*"cluster_id"\s*:\s*"(?:[^"\\]|\\.)*"\s*,'
+                          rb'\s*"(?:cluster_size|canonical_doc_id)"\s*:')
 
 
 def looks_like_crawl_name(name: str) -> bool:
@@ -248,7 +266,7 @@ def expand_inputs(args: list[str], not_read: list[FileNotRead] | None = None) ->
                                                            f"{str(exc)[:200]})"))
                     continue
                 fmt = "warc"   # a crawl name (JSONL and Parquet names are not opened here)
-            if fmt == "parquet" and (ours := dedup_output(path)):
+            if fmt in ("parquet", "jsonl") and (ours := dedup_output(path, fmt)):
                 # a build's or release's own table (data/, duplicates/...): not crawl data, and never re-read as it
                 skipped.setdefault(name, FileNotRead(name, ours))
                 ours_names.add(name)

@@ -194,3 +194,17 @@ def test_a_grown_cluster_keeps_its_id_and_the_card_says_so(sample_release, tmp_p
     assert "!first" in grown["duplicate_doc_ids"][0]
     card = (out / "README.md").read_text("utf-8")
     assert "kept by the releases that add copies to it" in card
+
+
+def test_licenses_md_says_the_cc_by_texts_were_changed(sample_release):
+    """CC BY asks whoever shares a text to say whether it was changed; LICENSES.md told users so, but not that this
+    release's texts are changed (extracted, headline moved to `title`, boilerplate removed): a publisher who
+    followed it credited the pages as if their texts were as published."""
+    import polars as pl
+
+    out, _ = sample_release
+    cc_by = pl.read_parquet(sorted((out / "data").rglob("*.parquet"))).filter(
+        pl.col("licence_spdx").str.starts_with("CC-BY"))
+    assert cc_by.height and (cc_by["blocks_removed"] > 0).any()
+    text = (out / "LICENSES.md").read_text("utf-8")
+    assert "The texts of this release are changed from the pages they credit" in text

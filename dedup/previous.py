@@ -8,6 +8,7 @@ rows into the new output (stage write).
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -45,6 +46,13 @@ class Previous:
     dups: pl.DataFrame  # DUP_COLUMNS per duplicate
     documents: int  # rows of data/, duplicates/ and rejects/ (each doc_id once)
     chrome: pl.DataFrame  # boilerplate/: domain, block_key, pages, stories, sample_text, chrome_since
+
+    @property
+    def digest(self) -> str | None:
+        """What identifies the release, wherever its folder is and whatever it is called: the sha256 of its
+        SHA256SUMS (the release digest `dedup verify` prints; None without one)."""
+        sums = self.path / "SHA256SUMS"
+        return hashlib.sha256(sums.read_bytes()).hexdigest() if sums.is_file() else None
 
     def files(self, table: str) -> list[Path]:
         """The Parquet files of one table of the previous release, sorted."""
@@ -251,7 +259,8 @@ def previous_report(previous: Previous, parts: list[dict]) -> dict:
             total[k] += part[k]
         demoted += part["demoted_doc_ids"]
     return {
-        "path": previous.path.name, "name": previous.name, "version": previous.version,
+        # the release by its digest, not its folder's name: the same release in two folders is one previous
+        "digest": previous.digest, "name": previous.name, "version": previous.version,
         "documents": previous.documents,
         "new_canonical": total["new_canonical"], "new_duplicates": total["new_duplicates"],
         "new_duplicates_of_previous": total["new_duplicates_of_previous"],

@@ -100,7 +100,8 @@ def test_a_c4_build_keeps_every_row_and_a_row_given_twice_is_a_repeat_of_the_fir
 
 def _derived(row: dict) -> str:
     from dedup.sources.layouts import derived_id
-    return derived_id({"url": row["url"], "fetched_at": row["timestamp"], "text": row["text"]})
+    return derived_id({"url": row["url"], "text": row["text"]},
+                      datetime.fromisoformat(row["timestamp"].replace("Z", "+00:00")))
 
 
 def _oscar_row(n: int) -> dict:

@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from pathlib import PurePosixPath
 
 import polars as pl
+import pyarrow as pa
 
 from dedup.release.facts import ReleaseFacts, count_values
 from dedup.release.files import CHANGELOG, CROISSANT, LICENSES, MANIFEST, SUMS, UNCHECKED
@@ -101,8 +102,11 @@ LOADERS = ("Load with polars (`pl.read_parquet(\"data/**/*.parquet\")`), pandas 
            "Hugging Face `datasets` (`load_dataset(\"parquet\", data_dir=\"data\", split=\"train\")`, or this "
            f"folder's path with the configs above: a path, not `\".\"`, which `datasets` takes for no name) or any "
            f"Croissant reader (`{CROISSANT}`, record set `documents`).")
-MAINTENANCE = ("`doc_id` (the WARC-Record-ID or the input `id`) is stable across releases; `cluster_id` is "
-               "derived from the smallest member doc_id. Each release states its changes in "
+MAINTENANCE = ("`doc_id` (the WARC-Record-ID or the input `id`; for a record without one, an id derived from its "
+               "data, `urn:dedup:sha1:...`) is stable across releases; `cluster_id` is derived from the smallest "
+               "member doc_id when the cluster is first published and kept by the releases that add copies to it "
+               "(clusters merged by a later release keep the id of the one whose canonical stays). Each release "
+               "states its changes in "
                f"`{CHANGELOG}`; `{MANIFEST}` records the build settings, tool versions and the hash, rows and "
                "schema of every file, so the same crawl and settings can be rebuilt and compared byte for "
                "byte. Questions, errors and removal requests: open an issue in the repository that published "
@@ -179,7 +183,9 @@ def _composition(facts: ReleaseFacts) -> list[str]:
     counts, rows, chars = facts.run.counts, facts.rows, facts.chars
     (pub0, pub1), (fet0, fet1) = facts.published, facts.fetched
     s = ["## Composition", ""]
-    s.append(f"- {fmt(rows['data'])} documents in `data/` ({chars.total:,} characters of text; median "
+    # `n_chars` counts a withheld text too: said so, or the published text would seem larger than it is
+    withheld = " (`n_chars`, withheld texts included)" if facts.text_withheld else ""
+    s.append(f"- {fmt(rows['data'])} documents in `data/` ({chars.total:,} characters of text{withheld}; median "
              f"{chars.median:,}, shortest {chars.min:,}, longest {chars.max:,} characters per document), from "
              f"{fmt(facts.domains)} domains.")
     s.append(f"- {fmt(counts.clusters_with_copies)} of the {fmt(counts.clusters)} clusters have copies; the "
@@ -209,10 +215,14 @@ def _composition(facts: ReleaseFacts) -> list[str]:
               table(["domain", "documents"], [[inline(k), v] for k, v in facts.top_domains.items()]), ""]
     docs_def = {f["name"]: f.get("doc", "") for f in definition("documents")["fields"]}
     documents = table_schema("documents")
+    # the type as pyarrow reads the files: a list's item is `element` in Parquet (Arrow builds it as `item`: the card
+    # said `list<item: string>`, a field no file has)
+    types = {f.name: str(pa.list_(pa.field("element", f.type.value_type)) if pa.types.is_list(f.type) else f.type)
+             for f in documents}
     s += [f"Main columns of `data/` (all columns: `schemas/documents.json` in dedup; schema fingerprint "
           f"`{fingerprint(documents)}`):", "",
           table(["column", "type", "meaning"],
-                [[f"`{c}`", f"`{documents.field(c).type}`", docs_def.get(c) or COLUMN_DOCS.get(c, "")]
+                [[f"`{c}`", f"`{types[c]}`", docs_def.get(c) or COLUMN_DOCS.get(c, "")]
                  for c in MAIN_COLUMNS if c in docs_def]), ""]
     return s
 

@@ -78,9 +78,9 @@ CONTEXT = {
 }
 
 # The record sets and the table each describes: a cr:Field per scalar column of the table's schema, in the
-# schema's order (list and struct columns are left to the Parquet schema). The columns come from the schema so
-# that a column added to schemas/*.json is described without another list to keep up (one such list had
-# fallen 14 columns behind documents.json).
+# schema's order, a list of scalars as an array field (lists of structs are left to the Parquet schema). The columns
+# come from the schema so that a column added to schemas/*.json is described without another list to keep up (one
+# such list had fallen 14 columns behind documents.json).
 RECORD_SETS = {"documents": "data", "duplicates": "duplicates", "rejects": "rejects"}
 
 
@@ -140,14 +140,26 @@ def _file_set(facts: ReleaseFacts, table: str) -> dict[str, Any]:
             "encodingFormat": PARQUET_MEDIA_TYPE, "includes": globs}
 
 
+def _list_of_scalars(t: pa.DataType) -> bool:
+    """A list column whose items are scalars (described as a Croissant 1.1 array field; lists of structs, the
+    evidence columns, are left to the Parquet schema)."""
+    return pa.types.is_list(t) and not pa.types.is_nested(t.value_type)
+
+
+def _item_type(t: pa.DataType) -> pa.DataType:
+    return t.value_type if pa.types.is_list(t) else t
+
+
 def _record_set(rs_name: str, table: str) -> dict[str, Any]:
     sch = table_schema(TABLES[table])
-    columns = [f.name for f in sch if not pa.types.is_nested(f.type)]
+    columns = [f.name for f in sch if not pa.types.is_nested(f.type) or _list_of_scalars(f.type)]
     docs = {f["name"]: f.get("doc") for f in definition(TABLES[table])["fields"]}
     set_id = f"{table}-parquet-files"
     fields = [{"@type": "cr:Field", "@id": f"{rs_name}/{col}", "name": col,
                "description": docs.get(col) or COLUMN_DOCS.get(col) or col.replace("_", " "),
-               "dataType": croissant_type(sch.field(col).type),
+               "dataType": croissant_type(_item_type(sch.field(col).type)),
+               # a list of strings (the copies' doc_ids, URLs and domains, authors): an array of its items
+               **({"isArray": True, "arrayShape": "-1"} if _list_of_scalars(sch.field(col).type) else {}),
                "source": {"fileSet": {"@id": set_id}, "extract": {"column": col}}}
               for col in columns]
     return {"@type": "cr:RecordSet", "@id": rs_name, "name": rs_name,

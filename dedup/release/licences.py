@@ -28,7 +28,10 @@ CC_BY_DUTIES = ("documents are under a CC BY licence (every `licence_spdx` that 
                 "starts with `CC-BY`). Whoever reuses or redistributes their text must credit the author and "
                 "publisher, name the licence with a link to it, link the source and say whether the text "
                 "was changed. The ready credit line of each record is in its `attribution_text` column; "
-                "keep it with the text.")
+                "keep it with the text. The texts of this release are changed from the pages they credit: "
+                "extracted from the HTML, the headline moved to `title`, and blocks removed as boilerplate (which "
+                "ones: `blocks_removed`, `removed_reasons` and `boilerplate/`); say so with the credit line, for "
+                "example \"text extracted from the page, boilerplate removed\".")
 MISSING_CREDIT = ("of them have no `attribution_text`: credit them "
                   "from `title`, `authors`, `publisher`, `url` and `licence_url`.")
 ALL_CREDITS = ("All credit lines: `pl.read_parquet(\"data/**/*.parquet\").filter(pl.col(\"licence_spdx\")"

@@ -17,6 +17,8 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import zstandard
 
 from dedup.errors import InputError
@@ -154,6 +156,53 @@ def crawl_index(path: Path | str) -> str | None:
     return None
 
 
+# dedup's output tables (the `dedup.schema` key every Parquet file a build writes holds), as a user knows them
+_OUTPUT_TABLES = {"documents": "data/", "duplicates": "duplicates/", "rejects": "rejects/",
+                  "boilerplate": "boilerplate/", "signatures": "signatures/"}
+
+
+def dedup_output(path: Path | str, fmt: str) -> str | None:
+    """Why a Parquet or JSONL file (`fmt`) is not read, when it holds a table dedup wrote: a build's or release's
+    (a Parquet footer's `dedup.schema`), wherever it sits (the release folder given as the crawl, its data/ folder, a
+    file copied out of it), or its rows written again by another tool, which keeps no footer (polars'
+    `write_parquet`, `datasets`' `to_parquet` / `to_json` of a filtered release: told by the columns, `doc_id` and
+    `cluster_id` with `canonical_reason` or `canonical_doc_id`, and no `id`). Its rows are no crawl records: data/
+    holds extracted text without the page its licence, attribution and metadata were read from (read again, they
+    would be lost or misstated: a licence from text alone), under ids a record read so would not have (a C4
+    record's `urn:dedup:` id, reserved); the other tables hold no page at all (each of their rows became a record:
+    boilerplate blocks published as documents). A release is built on with `--previous` (audit round 5). None for
+    any other file (one that cannot be read: its reader says why)."""
+    if fmt == "jsonl":
+        first = _decompressed_prefix(path).removeprefix(b"\xef\xbb\xbf")
+        return _REWRITTEN if _RELEASE_ROW.match(first) else None
+    if fmt != "parquet":
+        return None
+    try:
+        if storage.is_url(path):
+            with storage.open_binary(path) as f:
+                schema = pq.read_schema(f)
+        else:
+            schema = pq.read_schema(path)
+    except (pa.ArrowException, OSError, ValueError):
+        return None
+    table = (schema.metadata or {}).get(b"dedup.schema", b"").decode("utf-8", "replace")
+    if table in _OUTPUT_TABLES:
+        return (f"a dedup build's {_OUTPUT_TABLES[table]} table (its Parquet footer says so), not crawl data: its "
+                "rows are no pages; to add a crawl to a release: dedup build CRAWL --previous RELEASE --out NEXT")
+    names = set(schema.names)
+    if "id" not in names and {"doc_id", "cluster_id"} <= names and names & {"canonical_reason", "canonical_doc_id"}:
+        return _REWRITTEN
+    return None
+
+
+_REWRITTEN = ("rows of a dedup release's data/ or duplicates/ written again (doc_id, cluster_id...), not crawl data: "
+              "its text was extracted and its licence evidence is not in it; to add a crawl to a release: dedup build "
+              "CRAWL --previous RELEASE --out NEXT")
+# the first line of a release's rows as JSON Lines (`datasets`' `to_json`, polars' `write_ndjson`: columns in order)
+_RELEASE_ROW = re.compile(rb'\A\s*\{\s*"doc_id"\s*:\s*"(?:[^"\\]|\\.)*"\s*,\s*"cluster_id"\s*:\s*"(?:[^"\\]|\\.)*"\s*,'
+                          rb'\s*"(?:cluster_size|canonical_doc_id)"\s*:')
+
+
 def looks_like_crawl_name(name: str) -> bool:
     """Is this file name one of a crawl file (.warc, .arc.gz, .wet.gz, .jsonl.zst, .gz...)?"""
     low = name.lower()
@@ -175,6 +224,7 @@ def expand_inputs(args: list[str], not_read: list[FileNotRead] | None = None) ->
     named as crawl data that cannot be opened is read: its reader's error becomes a reject."""
     found: dict[object, InputFile] = {}  # by file identity (device and inode; the URL of a remote file)
     skipped: dict[str, FileNotRead] = {}
+    ours_names: set[str] = set()   # dedup's own tables among them (`dedup_output`)
     for arg in args:
         matches: list[tuple[Path | str, str]] = []
         p = Path(arg)
@@ -182,6 +232,9 @@ def expand_inputs(args: list[str], not_read: list[FileNotRead] | None = None) ->
         if storage.is_url(arg):
             found_urls, folder = storage.expand_url(arg)
             matches.extend(found_urls)
+        elif p.is_dir() and is_build_output(p):   # a release given as the crawl: named as its sub-folders are
+            label = _storable_name(p.resolve().name) + "/"
+            skipped.setdefault(label, FileNotRead(label, _OUTPUT_FOLDER))
         elif p.is_dir():
             folder = True
             files, odd = _folder_files(p)
@@ -213,6 +266,11 @@ def expand_inputs(args: list[str], not_read: list[FileNotRead] | None = None) ->
                                                            f"{str(exc)[:200]})"))
                     continue
                 fmt = "warc"   # a crawl name (JSONL and Parquet names are not opened here)
+            if fmt in ("parquet", "jsonl") and (ours := dedup_output(path, fmt)):
+                # a build's or release's own table (data/, duplicates/...): not crawl data, and never re-read as it
+                skipped.setdefault(name, FileNotRead(name, ours))
+                ours_names.add(name)
+                continue
             if fmt == "unknown" and crawl_name and (index := crawl_index(path)):
                 # a crawl's CDX index or list of files, named `.warc.gz.cdxj`, `cdx-00000.gz`: no record in it
                 skipped.setdefault(name, FileNotRead(name, index))
@@ -232,8 +290,10 @@ def expand_inputs(args: list[str], not_read: list[FileNotRead] | None = None) ->
             if previous is None or _name_rank(name) < _name_rank(previous.name):
                 found[key] = InputFile(path, name, fmt)
     if not found:
+        # a build's own files first: a release given as the crawl is told so, not that its README is no crawl data
+        shown = sorted(skipped.values(), key=lambda n: n.why != _OUTPUT_FOLDER and n.file not in ours_names)[:3]
         raise InputError(f"no crawl files found in {' '.join(args)}" + (
-            f" (not read: {', '.join(f'{n.file} ({n.why})' for n in list(skipped.values())[:3])})" if skipped else ""))
+            f" (not read: {', '.join(f'{n.file} ({n.why})' for n in shown)})" if skipped else ""))
     if not_read is not None:
         read_names = {inp.name for inp in found.values()}
         not_read.extend(skipped[k] for k in sorted(skipped) if k not in read_names)
@@ -276,8 +336,8 @@ def _folder_files(root: Path) -> tuple[list[tuple[Path, str]], list[tuple[str, s
     are stored. A folder already visited (a link back up the tree, or two links to one folder) is
     not entered again; a file reached by two paths is listed under both names (`expand_inputs`
     reads it once). A sub-folder that holds a dedup build's output (`is_build_output`: an earlier
-    `dedup build CRAWL --out CRAWL/release`) is not crawl data and is skipped: its Parquet files used to be
-    read as input, every row a `missing_id` reject."""
+    `dedup build CRAWL --out CRAWL/release`) is not crawl data and is not entered: its Parquet files used to be
+    read as input, every row a `missing_id` reject; it is named with why (until audit round 5 it was not)."""
     found: list[tuple[Path, str]] = []
     odd: list[tuple[str, str]] = []
     seen_dirs: set[tuple[int, int]] = set()
@@ -293,7 +353,9 @@ def _folder_files(root: Path) -> tuple[list[tuple[Path, str]], list[tuple[str, s
             dirs[:] = []
             continue
         seen_dirs.add((st.st_dev, st.st_ino))
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not is_build_output(Path(top) / d))
+        outputs = {d for d in dirs if not d.startswith(".") and is_build_output(Path(top) / d)}
+        odd.extend(((Path(top) / d).relative_to(root).as_posix() + "/", _OUTPUT_FOLDER) for d in outputs)
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in outputs)
         for f in files:
             path = Path(top) / f
             if f.startswith("."):
@@ -304,6 +366,10 @@ def _folder_files(root: Path) -> tuple[list[tuple[Path, str]], list[tuple[str, s
                 odd.append((path.relative_to(root).as_posix(), _NOT_REGULAR))
     found.sort(key=lambda item: item[1])
     return found, sorted(odd)
+
+
+_OUTPUT_FOLDER = ("a dedup build's output (run.json beside data/ and rejects/), not crawl data; to add a crawl to a "
+                  "release: dedup build CRAWL --previous RELEASE --out NEXT")
 
 
 def is_build_output(folder: Path) -> bool:

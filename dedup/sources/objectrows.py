@@ -38,7 +38,7 @@ def object_row(obj: dict, source_name: str, position: int, max_payload: int, sta
             return row | {"doc_id": positional_id(source_name, position), "reject_reason": refused[0],
                           "reject_detail": refused[1]}
         stats["tolerated.id_derived"] += 1
-        return _payload_row(obj, row | {"doc_id": layouts.derived_id(obj)}, max_payload)
+        return _payload_row(obj, row | {"doc_id": layouts.derived_id(obj, row["fetched_at"])}, max_payload)
     if isinstance(raw_id, bool) or not isinstance(raw_id, (str, int)):
         what = "record's `id` is null (a file that gives ids broke this one)" if raw_id is None else \
             f"`id` is a {type(raw_id).__name__} value, not a string or an integer (JSONL and Parquet ids must be one)"

@@ -23,6 +23,7 @@ from typing import Any
 from dedup import __version__
 from dedup.errors import OutputError
 from dedup.release.files import RELEASE_FILES, TABLES
+from dedup.release.manifest import TMP
 from dedup.release.report import REPORT
 from dedup.run_report import RUN_JSON, TIMINGS_JSON
 from dedup.sources import storage
@@ -212,7 +213,8 @@ def check_output(out: Path, overwrite: bool, files: list[InputFile], previous: P
 
 
 # What a build and `dedup release` write at the top of OUT: the only entries `--overwrite` deletes (round 12)
-OUTPUT_NAMES = frozenset((*TABLES, RUN_JSON, TIMINGS_JSON, REPORT, *RELEASE_FILES))
+# (and the temporary names of a release killed before it renamed them: `README.md.tmp`)
+OUTPUT_NAMES = frozenset((*TABLES, RUN_JSON, TIMINGS_JSON, REPORT, *RELEASE_FILES, *(n + TMP for n in RELEASE_FILES)))
 
 
 def refuse_foreign(folder: Path, option: str = "--out", names: frozenset[str] = OUTPUT_NAMES,

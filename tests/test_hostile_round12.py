@@ -10,12 +10,15 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import copy_of
 
 from dedup.config import BuildConfig
 from dedup.errors import OutputError
 from dedup.pipeline import build
 from dedup.rehydrate import rehydrate
+from dedup.release.package import package
 from dedup.release.publish import publish_to_dir
+from dedup.release.verify import verify
 from dedup.rights.attribution import jsonld_attribution
 from dedup.sources.inputs import expand_inputs
 from dedup.sources.read import read_input
@@ -135,3 +138,17 @@ def test_a_204_or_205_response_with_bytes_after_its_head_is_no_page(tmp_path):
     assert got["<urn:uuid:2>"][0] == "empty_payload"  # no bytes there: as before
     assert got["<urn:uuid:3>"][0] is None
     assert got["<urn:uuid:4>"][0] == "http_status" and "HTTP status 205" in got["<urn:uuid:4>"][1]
+
+
+def test_a_release_killed_before_a_rename_is_packaged_again(sample_build, tmp_path):
+    # `dedup release` writes each file through `<name>.tmp`; killed between the write and the rename, the next run
+    # listed the half file in manifest.json, then renamed it away: that release never verified ("listed in
+    # manifest.json but missing")
+    out = copy_of(sample_build, tmp_path / "out")
+    package(out, name="news-sample", version="1.0.0")
+    (out / "README.md.tmp").write_text((out / "README.md").read_text()[:100])
+    (out / "SHA256SUMS.tmp").write_text("")
+    package(out, name="news-sample", version="1.0.0")
+    assert verify(out) == []
+    assert not list(out.glob("*.tmp")) and ".tmp" not in (out / "manifest.json").read_text()
+    refuse_foreign(out)  # and such leftovers are a release's own, replaceable by --overwrite

@@ -196,7 +196,7 @@ def build(
         "--withhold-text", metavar="CLASSES", help="Publish records of these licence classes without their text (URL, WARC file and "
                                 "offset kept for rehydration), comma-separated.", show_default=False)] = None,
     overwrite: Annotated[bool, typer.Option(
-        "--overwrite", help="Replace the output folder if it is not empty.")] = False,
+        "--overwrite", help="Replace an earlier build's output in OUT (a folder of other files is refused).")] = False,
     previous: Annotated[Optional[Path], typer.Option(
         "--previous", metavar="RELEASE", help="A packaged release this build follows: its records are carried over with the same "
                            "doc_ids and the crawl is deduplicated against them too (build settings must match).",
@@ -489,7 +489,8 @@ def rehydrate(
         show_default=False)],
     to: Annotated[Path, typer.Option("--to", metavar="DIR", help="Folder for the rehydrated data/ (created).",
                                      show_default=False)],
-    overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace DIR if it is not empty.")] = False,
+    overwrite: Annotated[bool, typer.Option(
+        "--overwrite", help="Replace an earlier rehydrated dataset in DIR (other files: refused).")] = False,
 ) -> None:
     """Rebuild the text of the records published without it (--withhold-text) from the same crawl files:
     each record is read at its source_file and source_offset, extracted as the build did (site chrome

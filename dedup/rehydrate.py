@@ -31,6 +31,7 @@ from dedup.sources.read import read_input
 from dedup.text.blocks import chrome_lookup, final_blocks, page_batch, site_rows
 from dedup.text.extract import MAX_HTML_BYTES, extract_batch
 from dedup.text.normalise import join_blocks, text_hash
+from dedup.workdir import refuse_foreign
 
 REPORT = "rehydrate.json"
 NOT_RESTORED = "not_restored.parquet"
@@ -168,10 +169,16 @@ def rehydrate(out: Path, crawl: list[str], to: Path, *, overwrite: bool = False)
     t0 = time.perf_counter()
     out, to = Path(out), Path(to)
     run = RunReport.load(out)
-    if to.exists() and any(to.iterdir()) and not overwrite:
-        raise OutputError(f"--to {to} is not empty; choose another folder or pass --overwrite")
+    if to.exists() and any(to.iterdir()):
+        if not overwrite:
+            raise OutputError(f"--to {to} is not empty; choose another folder or pass --overwrite")
+        refuse_foreign(to, "--to", frozenset(("data", REPORT, NOT_RESTORED)), REPORT)
     if to.resolve() == out.resolve() or out.resolve() in to.resolve().parents:
         raise OutputError(f"--to {to} is inside {out}; write the rehydrated dataset to another folder")
+    for c in crawl:  # --to is replaced once the crawl is read: never a folder holding it
+        if not is_url(c) and (Path(c).resolve() == to.resolve() or to.resolve() in Path(c).resolve().parents):
+            raise OutputError(f"--to {to} contains the crawl {c}: writing there would delete it; write the "
+                              "rehydrated dataset to another folder")
     rows = withheld_rows(out)
     lookups = chrome_lookups(out)
     max_payload = int(run.config.get("max_payload_bytes", 50 * 1024 * 1024))

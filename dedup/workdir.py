@@ -22,6 +22,10 @@ from typing import Any
 
 from dedup import __version__
 from dedup.errors import OutputError
+from dedup.release.files import RELEASE_FILES, TABLES
+from dedup.release.manifest import TMP
+from dedup.release.report import REPORT
+from dedup.run_report import RUN_JSON, TIMINGS_JSON
 from dedup.sources import storage
 from dedup.sources.inputs import InputFile
 
@@ -204,6 +208,27 @@ def check_output(out: Path, overwrite: bool, files: list[InputFile], previous: P
         if prev == target or target in prev.parents or prev in target.parents:
             raise OutputError(f"--out {out} and --previous {previous} overlap; write the next release to a "
                               "folder outside the previous one")
+    if out.exists() and any(out.iterdir()):  # (with --overwrite: the cases above say more, so first)
+        refuse_foreign(out, "--out")
+
+
+# What a build and `dedup release` write at the top of OUT: the only entries `--overwrite` deletes (round 12)
+# (and the temporary names of a release killed before it renamed them: `README.md.tmp`)
+OUTPUT_NAMES = frozenset((*TABLES, RUN_JSON, TIMINGS_JSON, REPORT, *RELEASE_FILES, *(n + TMP for n in RELEASE_FILES)))
+
+
+def refuse_foreign(folder: Path, option: str = "--out", names: frozenset[str] = OUTPUT_NAMES,
+                   marker: str = RUN_JSON) -> None:
+    """`--overwrite` replaces what dedup wrote there before, not a folder of other files: `folder` must hold `marker`
+    and nothing outside `names` (OutputError naming what else is there). Until round 12 it deleted the whole folder:
+    a home folder, a project or a crawl given by mistake with `--overwrite`."""
+    foreign = sorted(p.name for p in folder.iterdir() if p.name not in names)
+    if foreign or not (folder / marker).is_file():
+        what = (f"holds {len(foreign)} entr{'y' if len(foreign) == 1 else 'ies'} dedup does not write there "
+                f"({', '.join(repr(n) for n in foreign[:3])}{', ...' if len(foreign) > 3 else ''})" if foreign
+                else f"holds no {marker}")
+        raise OutputError(f"{option} {folder} {what}: it is not dedup's output, and --overwrite would delete it "
+                          f"all; choose another folder (or move those files out yourself)")
 
 
 def output_error(exc: OSError, out: Path, stage_dir: Path) -> BaseException:

@@ -615,7 +615,37 @@ def jsonl_variants(seed: Seed, rng: random.Random) -> list[Variant]:
     if m:
         marked = b"\n".join(lines[:m]) + b"\n\xef\xbb\xbf" + b"\n".join(lines[m:]) + b"\n"
         out.append(Variant(f"{seed.name}/jsonl/cat-mark@{m}", "f.jsonl", marked, seed.name, list(range(n))))
+    out += _round12_jsonl_variants(seed, random.Random(hash(rng.getstate()[1]) ^ 12))
     return out
+
+
+_SYLLABLES = ("ka", "lo", "mi", "ne", "ru", "sa", "to", "vi", "be", "do", "fe", "gu", "ha", "ji", "ku", "la")
+
+
+def _round12_jsonl_variants(seed: Seed, rng: random.Random) -> list[Variant]:
+    """Round 12 (a generator of its own): a record's page given a JSON-LD article naming 5,000-30,000 authors in its
+    head (each was parsed as a byline and merged into a list: from about 20,000 the page spent its extraction budget
+    and was an `extract_timeout` reject). Every record intact: the same outcome and text as the page without it."""
+    able = []
+    for i, line in enumerate(seed.records):
+        try:
+            obj = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(obj, dict) and isinstance(obj.get("html"), str) and "<head>" in obj["html"]:
+            able.append((i, obj))
+    if not able:
+        return []
+    k, obj = rng.choice(able)
+    n = rng.randint(5_000, 30_000)
+    names = [" ".join(rng.choice(_SYLLABLES).capitalize() + rng.choice(_SYLLABLES) + rng.choice(_SYLLABLES)
+                      for _ in range(2)) for _ in range(n)]
+    script = json.dumps({"@type": "NewsArticle", "author": [{"@type": "Person", "name": x} for x in names]})
+    obj["html"] = obj["html"].replace("<head>", f'<head><script type="application/ld+json">{script}</script>', 1)
+    lines = list(seed.records)
+    lines[k] = json.dumps(obj).encode()
+    return [Variant(f"{seed.name}/jsonl/rec{k}/jsonld-authors={n}", "f.jsonl", b"\n".join(lines) + b"\n", seed.name,
+                    list(range(len(lines))))]
 
 
 def _table_named(columns: list, names: list[str]) -> bytes:

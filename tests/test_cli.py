@@ -36,9 +36,14 @@ def test_non_empty_output_needs_overwrite(tmp_path):
     result = runner.invoke(app, ["build", str(crawl), "--out", str(out)])
     assert result.exit_code == 2 and "--overwrite" in result.output
     assert (out / "keep.txt").exists()
+    # --overwrite replaces an earlier output only, never a folder of other files (round 12)
+    result = runner.invoke(app, ["build", str(crawl), "--out", str(out), "--overwrite"])
+    assert result.exit_code == 2 and "keep.txt" in result.output and (out / "keep.txt").exists()
+    (out / "keep.txt").unlink()
+    (out / "run.json").write_text("{}")  # an earlier build's (its other files gone)
     result = runner.invoke(app, ["build", str(crawl), "--out", str(out), "--overwrite"])
     assert result.exit_code == 0, result.output
-    assert not (out / "keep.txt").exists() and (out / "run.json").exists()
+    assert json.loads((out / "run.json").read_text())
     assert "canonical" in result.output
     # --workers 0 (the default) on a one-line crawl: no worker process is spawned for it
     assert json.loads((out / "timings.json").read_text())["timings_s"]["workers"] == 1

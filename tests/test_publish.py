@@ -186,8 +186,14 @@ def test_refuses_non_empty_dest_unless_overwrite(release, tmp_path):
     with pytest.raises(OutputError, match="not empty.*--overwrite"):
         publish_to_dir(release, dest)
     assert [p.name for p in dest.iterdir()] == ["keep.txt"] and siblings(dest) == []
+    with pytest.raises(OutputError, match="not dedup's output"):  # a folder of other files: never replaced
+        publish_to_dir(release, dest, overwrite=True)
+    assert [p.name for p in dest.iterdir()] == ["keep.txt"] and siblings(dest) == []
+    (dest / "keep.txt").unlink()
+    (dest / "run.json").write_text("{}")  # an earlier release's (its other files gone)
+    (dest / "README.md").write_text("old")
     publish_to_dir(release, dest, overwrite=True)
-    assert not (dest / "keep.txt").exists() and verify(dest) == []
+    assert (dest / "README.md").read_text() != "old" and verify(dest) == []
     assert siblings(dest) == []
 
 
@@ -216,7 +222,8 @@ def test_refuses_an_unverifiable_release_before_copying(tampered, tmp_path):
 def test_a_copy_that_does_not_verify_leaves_nothing(release, tmp_path, monkeypatch):
     dest = tmp_path / "dest"
     dest.mkdir()
-    (dest / "old.txt").write_text("previous content")
+    (dest / "README.md").write_text("previous content")  # an earlier release's files
+    (dest / "run.json").write_text("{}")
     calls = []
 
     def flaky_verify(folder):
@@ -227,7 +234,8 @@ def test_a_copy_that_does_not_verify_leaves_nothing(release, tmp_path, monkeypat
     with pytest.raises(UnverifiedRelease, match="copy does not verify"):
         publish_to_dir(release, dest, overwrite=True)
     assert calls[0] == release and calls[1].parent == dest.resolve().parent and calls[1] != dest.resolve()
-    assert [p.name for p in dest.iterdir()] == ["old.txt"] and siblings(dest) == []
+    assert sorted(p.name for p in dest.iterdir()) == ["README.md", "run.json"] and siblings(dest) == []
+    assert (dest / "README.md").read_text() == "previous content"
 
 
 def test_a_failed_copy_leaves_nothing(release, tmp_path, monkeypatch):

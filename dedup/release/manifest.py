@@ -155,9 +155,12 @@ def build_manifest(facts: ReleaseFacts, release_files: list[FileInfo]) -> dict[s
     }
 
 
+TMP = ".tmp"  # the suffix of `write_text`'s temporary names (`README.md.tmp`)
+
+
 def write_text(path: Path, text: str) -> None:
     """Write `text` (UTF-8, LF) through a temporary name, so a reader never sees half a file."""
-    tmp = path.with_name(path.name + ".tmp")
+    tmp = path.with_name(path.name + TMP)
     tmp.write_text(text, "utf-8", newline="\n")
     os.replace(tmp, path)
 

@@ -23,10 +23,10 @@ from dedup.release.changelog import SEMVER, next_version, render_changelog
 from dedup.release.croissant import render_croissant
 from dedup.release.describe import NEWS_COLUMNS, default_name
 from dedup.release.facts import collect_facts, release_inputs
-from dedup.release.files import (CARD, CHANGELOG, CROISSANT, LICENSES, LISTED_RELEASE_FILES, MANIFEST, inspect_file,
-                                 read_columns, readable)
+from dedup.release.files import (CARD, CHANGELOG, CROISSANT, LICENSES, LISTED_RELEASE_FILES, MANIFEST, RELEASE_FILES,
+                                 inspect_file, read_columns, readable)
 from dedup.release.licences import render_licenses
-from dedup.release.manifest import build_manifest, write_sums, write_text
+from dedup.release.manifest import TMP, build_manifest, write_sums, write_text
 from dedup.release.report import write_report
 from dedup.run_report import RunReport
 
@@ -74,6 +74,8 @@ def package(out: Path, *, name: str | None = None, version: str | None = None,
         raise ReleaseError(f"version {version!r} is not a semantic version (MAJOR.MINOR.PATCH, e.g. 1.0.0)")
     run = RunReport.load(out)
     refuse_empty(out, run)
+    for leftover in RELEASE_FILES:  # a release killed before a rename (round 12): the file, half written, was
+        (out / (leftover + TMP)).unlink(missing_ok=True)  # listed in the manifest, then renamed away: unverifiable
     version = next_version(run, version)
     name_given = bool(name or run.previous.get("name"))
     name = name or run.previous.get("name") or default_name_of(out)

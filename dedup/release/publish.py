@@ -28,6 +28,7 @@ from dedup.errors import ConfigError, DedupError, InputError, OutputError, Relea
 from dedup.release.files import CHANGELOG, MANIFEST, SUMS, UNCHECKED, sha256_file, sha256_stream
 from dedup.release.manifest import load_manifest, read_sums
 from dedup.release.verify import verify
+from dedup.workdir import refuse_foreign
 
 HUB_FORM = "hf://datasets/OWNER/NAME"
 NO_TOKEN = "no Hugging Face token: set HF_TOKEN or run `huggingface-cli login`"
@@ -114,8 +115,10 @@ def publish_to_dir(release: Path, dest: Path, overwrite: bool = False) -> Path:
         raise OutputError(f"--to {dest} overlaps the release {release}; choose a folder outside it")
     if dest.exists() and not dest.is_dir():
         raise OutputError(f"--to {dest} exists and is not a folder")
-    if dest.exists() and any(dest.iterdir()) and not overwrite:
-        raise OutputError(f"--to {dest} is not empty; choose another folder or pass --overwrite")
+    if dest.exists() and any(dest.iterdir()):
+        if not overwrite:
+            raise OutputError(f"--to {dest} is not empty; choose another folder or pass --overwrite")
+        refuse_foreign(dest, "--to")
 
     parent = target.parent
     stage = parent / f".{target.name}.publish-{os.getpid()}"

@@ -30,6 +30,7 @@ import re
 from collections import Counter
 from urllib.parse import urlsplit
 
+from dedup.text.jsonld import MAX_LD_NAMES
 from dedup.text.normalise import caseless_search
 from dedup.memory import memo
 
@@ -342,9 +343,10 @@ def jsonld_types(obj: dict) -> set[str]:
 
 
 def _names(value: object) -> list[tuple[str, str | None]]:
-    """JSON-LD person/organisation value(s) -> [(name, type or None)]; strings are names."""
+    """JSON-LD person/organisation value(s) -> [(name, type or None)]; strings are names. A list is read to its
+    `MAX_LD_NAMES`th item (as the metadata reads it: `dedup.text.jsonld.ld_entities`)."""
     out: list[tuple[str, str | None]] = []
-    items = value if isinstance(value, list) else [value]
+    items = value[:MAX_LD_NAMES] if isinstance(value, list) else [value]
     for item in items:
         if isinstance(item, str):
             if item.strip():
@@ -379,11 +381,13 @@ def jsonld_attribution(objects: list[dict]) -> dict:
     objects = [o for o in (objects or []) if isinstance(o, dict)]
     articles = [o for o in objects if jsonld_types(o) & _ARTICLE_TYPES] or objects
     authors: list[str] = []
+    seen: set[str] = set()  # (a list's `in` made 100,000 article objects of one author each quadratic)
     publisher = None
     evidence: list[dict] = []
     for obj in articles:
         for name, _kind in _names(obj.get("author")) + _names(obj.get("creator")):
-            if name not in authors and not name.startswith(("http://", "https://")):
+            if name not in seen and not name.startswith(("http://", "https://")):
+                seen.add(name)
                 authors.append(name)
             agency = _value_agency(name)
             if agency:

@@ -351,6 +351,11 @@ def _unzstd_frames(body: bytes, limit: int, truncated_ok: bool) -> bytes | str:
 LENGTH_PAST_END = "record_length_past_end"
 
 
+# 204 No Content, 205 Reset Content: a response that cannot hold content; bytes after its head are no page (round 12:
+# they were kept as one, text no browser shows at the URL). Without bytes there it stays an `empty_payload`.
+NO_CONTENT = (204, 205)
+
+
 def http_payload(buf: bytes, start: int, end: int, headers: dict[str, str], max_payload: int,
                   cut: str | None = None
                   ) -> tuple[int | None, dict[str, str] | None, bytes, str | None, str]:
@@ -373,6 +378,10 @@ def http_payload(buf: bytes, start: int, end: int, headers: dict[str, str], max_
         return None, None, block, "bad_http_header", parsed
     status, hh, body_start = parsed
     body = buf[body_start:end]
+    if status in NO_CONTENT and body.strip():
+        return status, hh, body, "http_status", (
+            f"HTTP status {status}: the response has no content by definition (RFC 9110 15.3.5-6), so a browser shows "
+            f"no page and ignores the {len(body)} bytes after its head")
     if cut is None and "transfer-encoding" not in hh and "content-encoding" not in hh:
         return status, hh, body, None, ""
     err: str | None = None

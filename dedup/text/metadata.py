@@ -29,6 +29,7 @@ from dedup.text.dates import find_dates
 from dedup.text.markup import first_str, jsonld_from_bodies, tag_attributes
 from dedup.text.pagedates import comments_start, decide_dates
 from dedup.text.quotedposts import is_post_header, without_embedded_posts
+from dedup.text.signature import closing_signature
 from dedup.text.jsonld import JsonLd, ld_entities, read_jsonld
 from dedup.text.normalise import (caseless_finder, caseless_prefix, clean_text, fold_text, without_userinfo,
                                   word_list)
@@ -364,7 +365,7 @@ _HANGUL = re.compile(f"[{HANGUL}]")
 
 # authors evidence, strongest first (docs/metadata.md); the cluster merge ranks copies by it too
 AUTHOR_EVIDENCE_ORDER = ("jsonld", "itemprop_author", "meta", "rel_author", "byline_class", "author_class",
-                         "byline_text", "author_link", "labelled_byline")
+                         "byline_text", "author_link", "labelled_byline", "signature")
 # the places that state an author by what they are, where a name in a script without capitals is read without a
 # byline prefix (not a class or id naming an author or a byline: such a box may hold a section, a date line, a bio)
 _AUTHOR_PLACES = frozenset(("jsonld", "itemprop_author", "meta", "rel_author", "author_link"))
@@ -661,6 +662,11 @@ def _decide_authors(md: PageMetadata, html: str | None, head: Head, ld: JsonLd, 
             if parsed.people:
                 _merge_byline(found.setdefault("author_link", Byline([], [], [])), parsed)
                 break
+    if html and not any(entry.people for entry in found.values()):
+        # still nobody: the writer's name alone in an emphasised paragraph closing the story (round 15)
+        signed = closing_signature(html, blocks, parse)
+        if signed is not None:
+            _merge_byline(found.setdefault("signature", Byline([], [], [])), signed)
     for kind in AUTHOR_EVIDENCE_ORDER:
         named = found.get(kind)
         if named and named.people:

@@ -13,6 +13,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
+SAMPLE_SMALL = REPO / "samples" / "crawl" / "sample-extra.jsonl.gz"  # the sample crawl's small file
 
 
 def shared_path(*parts: str) -> Path:
@@ -121,6 +122,36 @@ def sample_build(tmp_path_factory) -> Iterator[Path]:
 
     out = tmp_path_factory.mktemp("sample") / "out"
     build([str(REPO / "samples" / "crawl")], out, BuildConfig(), workers=1)
+    with kept_read_only(out):
+        yield out
+
+
+@pytest.fixture(scope="session")
+def small_build(tmp_path_factory) -> Iterator[Path]:
+    """The sample crawl's small file (samples/crawl/sample-extra.jsonl.gz: 40 records, canonical, duplicate and
+    rejected ones) built with the default config, once per session: the reference of the quick runs of the
+    resume and fault tests, which build it again in a quarter of the whole sample's time. Read-only."""
+    from dedup.config import BuildConfig
+    from dedup.pipeline import build
+
+    out = tmp_path_factory.mktemp("small") / "out"
+    build([str(SAMPLE_SMALL)], out, BuildConfig(), workers=1)
+    with kept_read_only(out):
+        yield out
+
+
+@pytest.fixture(scope="session")
+def sample_build_elsewhere(tmp_path_factory) -> Iterator[Path]:
+    """The sample crawl built once more, another way, for the tests that want `sample_build`'s bytes from it:
+    its files given one by one in reverse order, the two WARC files as file:// URLs (read through fsspec in
+    the workers), with two workers (spawned processes), in another folder, later. Once per session. Read-only."""
+    from dedup.config import BuildConfig
+    from dedup.pipeline import build
+
+    files = sorted((REPO / "samples" / "crawl").iterdir())
+    inputs = [f.as_uri() if f.name.endswith(".warc.gz") else str(f) for f in reversed(files)]
+    out = tmp_path_factory.mktemp("sample-elsewhere") / "out"
+    build(inputs, out, BuildConfig(), workers=2)
     with kept_read_only(out):
         yield out
 

@@ -16,7 +16,7 @@ from dedup.engine import embedded
 from dedup.errors import OutputError, WorkerLost
 from dedup.pipeline import STAGES, build
 from dedup.workdir import staging_folder
-from test_resume import SAMPLE, output_hashes
+from test_resume import crawl_and_reference, output_hashes
 from worker_tasks import always_die, square_but_die_once
 
 QUICK = ("ingest",)  # every stage with `pytest -m slow` (CI); this one in a plain `pytest`
@@ -40,8 +40,16 @@ def reference(sample_build) -> dict[str, str]:
     return output_hashes(sample_build)
 
 
+@pytest.fixture(scope="module")
+def small_reference(small_build) -> dict[str, str]:
+    """The Parquet files of an uninterrupted build of the sample crawl's small file, by hash."""
+    return output_hashes(small_build)
+
+
 @pytest.mark.parametrize("stage", [s if s in QUICK else pytest.param(s, marks=pytest.mark.slow) for s in STAGES])
-def test_a_disk_failing_at_the_end_of_any_stage_is_a_message_and_resumes(tmp_path, reference, monkeypatch, stage):
+def test_a_disk_failing_at_the_end_of_any_stage_is_a_message_and_resumes(tmp_path, request, monkeypatch, stage):
+    # the stage of the quick set on the sample's small file, every other stage on the whole sample crawl
+    crawl, reference = crawl_and_reference(request, stage, QUICK)
     real = pipeline.STAGE_FUNCTIONS[stage]
     code = (errno.ENOSPC, errno.EIO)[STAGES.index(stage) % 2]
 
@@ -52,9 +60,9 @@ def test_a_disk_failing_at_the_end_of_any_stage_is_a_message_and_resumes(tmp_pat
     out = tmp_path / "out"
     monkeypatch.setitem(pipeline.STAGE_FUNCTIONS, stage, failing)
     with pytest.raises(OutputError, match="no space left|cannot write"):
-        build([str(SAMPLE)], out, BuildConfig(), workers=1)
+        build([str(crawl)], out, BuildConfig(), workers=1)
     assert not out.exists()  # never a half dataset under the real name
     monkeypatch.setitem(pipeline.STAGE_FUNCTIONS, stage, real)
-    report = build([str(SAMPLE)], out, BuildConfig(), workers=1)
+    report = build([str(crawl)], out, BuildConfig(), workers=1)
     assert report.timings_s["resumed"] == list(STAGES[:STAGES.index(stage)])
     assert output_hashes(out) == reference and report.counts.accounting_ok

@@ -98,9 +98,10 @@ def test_a_resumed_stage_is_reported_as_reused(tmp_path, monkeypatch):
         return real(b)
 
     monkeypatch.setitem(pipeline.STAGE_FUNCTIONS, "cluster", stop_at_cluster)
+    crawl = [str(REPO / "samples" / "crawl" / "sample-extra.jsonl.gz")]  # the sample's small file (40 records)
     with pytest.raises(KeyboardInterrupt):
-        build([str(REPO / "samples" / "crawl")], out, BuildConfig(), workers=1)
+        build(crawl, out, BuildConfig(), workers=1)
     bar = Recorder()
-    build([str(REPO / "samples" / "crawl")], out, BuildConfig(), workers=1, progress=bar)
+    build(crawl, out, BuildConfig(), workers=1, progress=bar)
     assert [c[1] for c in bar.calls if c[0] == "reused"] == list(STAGES[:STAGES.index("cluster")])
     assert [c[1] for c in bar.calls if c[0] == "stage"] == list(STAGES[STAGES.index("cluster"):])

@@ -9,28 +9,26 @@ from pathlib import Path
 
 import polars as pl
 
-from dedup.config import BuildConfig
-from dedup.pipeline import build
 from dedup.release.package import package
 from dedup.release.verify import verify
 from dedup.run_report import TIMINGS_JSON, RunReport
 from dedup.stats import summarise
 
-from conftest import REPO, copy_of, file_hashes, old_layout
+from conftest import copy_of, file_hashes, old_layout
 
 
 def _date_published(release: Path) -> str:
     return json.loads((release / "croissant.json").read_text("utf-8"))["datePublished"]
 
 
-def test_two_builds_of_the_same_input_give_the_same_release_but_timings_json(sample_release, tmp_path, monkeypatch):
+def test_two_builds_of_the_same_input_give_the_same_release_but_timings_json(sample_release, sample_build_elsewhere,
+                                                                           tmp_path, monkeypatch):
     """The session's sample release (one worker, the crawl folder) against a build of the same files given
-    one by one in reverse order, with two workers, in another folder, later: every file compared."""
+    one by one in reverse order (two of them as file:// URLs), with two workers, in another folder, later
+    (conftest.sample_build_elsewhere): every file compared."""
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     first, _ = sample_release
-    files = sorted((REPO / "samples" / "crawl").iterdir())
-    second = tmp_path / "elsewhere" / first.name
-    build([str(f) for f in reversed(files)], second, BuildConfig(), workers=2)
+    second = copy_of(sample_build_elsewhere, tmp_path / "elsewhere" / first.name)
     package(second, name="news-sample", version="1.0.0")
     assert verify(second) == []
     a, b = file_hashes(first), file_hashes(second)

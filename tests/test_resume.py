@@ -26,7 +26,7 @@ from dedup.errors import OutputError
 from dedup.pipeline import STAGES, Progress, build
 from dedup.workdir import staging_folder, take_staging
 
-from conftest import parquet_hashes
+from conftest import SAMPLE_SMALL, parquet_hashes
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "samples" / "crawl"
@@ -63,18 +63,34 @@ def reference(sample_build) -> dict[str, str]:
     return output_hashes(sample_build)
 
 
+@pytest.fixture(scope="module")
+def small_reference(small_build) -> dict[str, str]:
+    """The Parquet files of an uninterrupted build of the sample crawl's small file, by hash."""
+    return output_hashes(small_build)
+
+
 # every stage with `pytest -m slow` (CI); the last one in a plain `pytest`
 QUICK = ("write",)
 
 
+def crawl_and_reference(request, stage: str, quick: tuple[str, ...] = QUICK) -> tuple[Path, dict[str, str]]:
+    """The stage of the quick set on the sample's small file (a quarter of the time: one file, read at once),
+    every other stage on the whole sample crawl (ingest stops after the first of its three files); the test
+    module's `small_reference` or `reference` fixture."""
+    if stage in quick:
+        return SAMPLE_SMALL, request.getfixturevalue("small_reference")
+    return SAMPLE, request.getfixturevalue("reference")
+
+
 @pytest.mark.parametrize("stage", [s if s in QUICK else pytest.param(s, marks=pytest.mark.slow) for s in STAGES])
-def test_a_build_stopped_in_any_stage_resumes_to_the_same_bytes(tmp_path, reference, stage):
+def test_a_build_stopped_in_any_stage_resumes_to_the_same_bytes(tmp_path, request, stage):
+    crawl, reference = crawl_and_reference(request, stage)
     out = tmp_path / "out"
     with pytest.raises(Stop):
-        build([str(SAMPLE)], out, BuildConfig(), workers=1, progress=StopAt(stage))
+        build([str(crawl)], out, BuildConfig(), workers=1, progress=StopAt(stage))
     assert not out.exists()  # never a half dataset under the real name
     assert (staging_folder(out) / "_work").is_dir()
-    report = build([str(SAMPLE)], out, BuildConfig(), workers=1)
+    report = build([str(crawl)], out, BuildConfig(), workers=1)
     assert output_hashes(out) == reference
     assert report.timings_s["resumed"] == list(STAGES[:STAGES.index(stage)])
     assert report.counts.accounting_ok

@@ -6,7 +6,6 @@ from __future__ import annotations
 import gzip
 import importlib.util
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -123,14 +122,11 @@ def test_a_build_from_a_url_writes_the_same_bytes(bucket, local_build, tmp_path,
     assert run["inputs"] == json.loads((local_build / "run.json").read_text())["inputs"]
 
 
-def test_worker_processes_read_url_inputs(local_build, tmp_path):
+def test_worker_processes_read_url_inputs(local_build, sample_build_elsewhere):
     """file:// URLs through fsspec in the spawned worker processes of the embedded engine (memory://
-    lives in one process only; s3:// behaves like this on a real cluster)."""
-    crawl = tmp_path / "crawl"
-    shutil.copytree(SAMPLE, crawl)
-    out = tmp_path / "from-file-url"
-    build([crawl.as_uri()], out, load_config(None), workers=2)
-    assert parquet_hashes(out) == parquet_hashes(local_build)
+    lives in one process only; s3:// behaves like this on a real cluster): the session's build of the sample
+    with its WARC files named by file:// URLs and two workers (conftest.sample_build_elsewhere)."""
+    assert parquet_hashes(sample_build_elsewhere) == parquet_hashes(local_build)
 
 
 @pytest.mark.slow  # a local S3 server and a whole build: 6-7 s; CI runs it with the slow set

@@ -26,7 +26,8 @@ from dedup import spill
 from dedup.config import BuildConfig
 from dedup.errors import ConfigError
 from dedup.keys import read_keys
-from dedup.memory import TASK_PEAKS_ENV, Budget, RssSampler, parse_size, release, released, task_peaks, tree_rss
+from dedup.memory import (TASK_PEAKS_ENV, YOUNG_OBJECTS, Budget, RssSampler, collect_less, freeze_loaded, parse_size,
+                          release, released, task_peaks, tree_rss)
 from dedup.neardup.cluster import connected_components, near_dup_labels
 from dedup.neardup.lsh import (COMPOSITE_MAX_NEIGHBOURS, UNRELATED_CONTAINMENT, VerifyParams, candidate_edges,
                                drop_composite_edges, estimate, lsh_keys, verify)
@@ -375,6 +376,23 @@ def test_the_sampler_sees_a_stage_grow_and_release_gives_memory_back():
     assert peaks["large"]["main"] >= peaks["small"]["main"] + 60
     assert peaks["large"]["tree"] >= peaks["large"]["main"]
     assert peaks["after"]["main"] < peaks["large"]["main"] - 40
+
+
+def test_a_build_process_collects_young_objects_less_often_and_keeps_a_higher_setting():
+    import gc
+    before = gc.get_threshold()
+    try:
+        gc.set_threshold(700, 10, 10)  # Python's default
+        freeze_loaded()  # where a build's process starts its first task
+        assert gc.get_threshold() == (YOUNG_OBJECTS, 10, 10)
+        gc.set_threshold(700, 7, 9)
+        collect_less()  # the older generations' settings kept
+        assert gc.get_threshold() == (YOUNG_OBJECTS, 7, 9)
+        gc.set_threshold(4 * YOUNG_OBJECTS, 10, 10)
+        collect_less()
+        assert gc.get_threshold() == (4 * YOUNG_OBJECTS, 10, 10)
+    finally:
+        gc.set_threshold(*before)
 
 
 def test_each_task_records_its_own_peak_even_between_samples(tmp_path, monkeypatch):

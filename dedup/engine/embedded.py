@@ -23,7 +23,7 @@ from typing import Any
 
 from dedup.engine.steps import RowsRead, Steps
 from dedup.errors import WorkerLost
-from dedup.memory import released, worker_environment
+from dedup.memory import collect_less, released, worker_environment
 
 _QUEUE: Any = None
 _PR_SET_PDEATHSIG = 1
@@ -39,6 +39,7 @@ def _init_worker(queue: Any, parent: int) -> None:
         pass
     if os.getppid() != parent:  # the parent died before prctl took effect
         os._exit(1)
+    collect_less()
 
 
 def _report_rows(index: int, rows: int, nbytes: int) -> None:

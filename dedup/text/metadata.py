@@ -31,8 +31,8 @@ from dedup.text.pagedates import comments_start, decide_dates
 from dedup.text.quotedposts import is_post_header, without_embedded_posts
 from dedup.text.signature import closing_signature
 from dedup.text.jsonld import JsonLd, ld_entities, read_jsonld
-from dedup.text.normalise import (caseless_finder, caseless_prefix, clean_text, fold_text, without_userinfo,
-                                  word_list)
+from dedup.text.normalise import (caseless_finder, caseless_prefix, clean_text, fold_text, site_host,
+                                  without_userinfo, word_list)
 from dedup.text.scripts import CJK, HANGUL, KANA
 from dedup.text.titles import (SPACED_SEPARATORS, is_generic_title, names_host, strip_site, strip_unspaced_site,
                                with_author_segment)
@@ -80,6 +80,9 @@ class PageMetadata:
 # the decision
 
 
+# The <meta> names that name the page's writers. Not `rights.attribution._META_AUTHOR_KEYS`, which reads a credit to
+# an agency from fewer names (and 'twitter:creator', an account like '@Reuters' that is no writer's name here) in an
+# order that is the order of its evidence in the release: merging the two would change that evidence.
 _META_AUTHOR_KEYS = ("author", "article:author", "dc.creator", "dc:creator", "dcterms.creator", "citation_author",
                      "parsely-author", "sailthru.author", "byl", "og:article:author", "article.author",
                      "cxenseparse:author", "creator", "shareaholic:article_author_name", "authors")
@@ -135,7 +138,7 @@ def _host(url: str | None) -> str:
         host = (urlsplit(url).hostname or "") if url else ""
     except ValueError:
         return ""
-    return host[4:] if host.startswith("www.") else host
+    return site_host(host)
 
 
 def _site_label(host: str) -> str | None:

@@ -32,6 +32,7 @@ from urllib.parse import urlsplit
 
 from dedup.text.jsonld import ARTICLE_TYPES, MAX_LD_NAMES
 from dedup.text.normalise import caseless_search, site_host
+from dedup.text.pagehead import AUTHOR_META_NAMES
 from dedup.memory import memo
 
 # canonical name -> the agency's full name
@@ -434,12 +435,9 @@ def jsonld_attribution(objects: list[dict]) -> dict:
 DATELINE_BLOCKS = 6  # a dateline opens the first story paragraph: after headline / byline / time / note lines
 _WEIGHTS = {"dateline": 3, "copyright_line": 4, "domain": 3, "byline": 2, "byline_markup": 2, "meta_author": 1,
             "reporting_line": 1}
-# The <meta> names whose value may credit an agency, in the order of their `meta_author` evidence. Not
-# `text.metadata._META_AUTHOR_KEYS` (the page's writers): this one also reads 'twitter:creator' ('@Reuters'), which
-# the writers' list skips (an account, not a name); it lacks citation_author, dc:creator, creator... Merging the two
-# would change this evidence in the release (what is read and its order).
-_META_AUTHOR_KEYS = ("author", "article:author", "dc.creator", "dcterms.creator", "byl", "sailthru.author",
-                     "parsely-author", "cxenseparse:author", "twitter:creator", "og:article:author")
+# The <meta> names whose value may credit an agency (their `meta_author` evidence in this order): the author names,
+# and the site's account ('twitter:creator': '@Reuters'), which the metadata does not take for a writer's name.
+_META_AUTHOR_KEYS = AUTHOR_META_NAMES + ("twitter:creator",)
 
 
 def _vote(evidence: list[dict]) -> str | None:

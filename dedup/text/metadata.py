@@ -37,7 +37,7 @@ from dedup.text.scripts import CJK, HANGUL, KANA
 from dedup.text.titles import (SPACED_SEPARATORS, is_generic_title, names_host, strip_site, strip_unspaced_site,
                                with_author_segment)
 from dedup.text.wordcount import comparable_tokens, word_count
-from dedup.text.pagehead import Head, read_head
+from dedup.text.pagehead import AUTHOR_META_NAMES, Head, read_head
 from dedup.text.pagescan import (HEADLINE_REGION, MAX_AUTHOR_MARKS, WINDOW_BEFORE, AuthorMark, Body, author_marks,
                                  nearest_lines, read_headline_region, scan_page)
 
@@ -80,12 +80,6 @@ class PageMetadata:
 # the decision
 
 
-# The <meta> names that name the page's writers. Not `rights.attribution._META_AUTHOR_KEYS`, which reads a credit to
-# an agency from fewer names (and 'twitter:creator', an account like '@Reuters' that is no writer's name here) in an
-# order that is the order of its evidence in the release: merging the two would change that evidence.
-_META_AUTHOR_KEYS = ("author", "article:author", "dc.creator", "dc:creator", "dcterms.creator", "citation_author",
-                     "parsely-author", "sailthru.author", "byl", "og:article:author", "article.author",
-                     "cxenseparse:author", "creator", "shareaholic:article_author_name", "authors")
 _META_SITE_KEYS = ("og:site_name", "application-name", "apple-mobile-web-app-title", "al:ios:app_name",
                    "publisher", "dc.publisher", "dcterms.publisher", "twitter:app:name:iphone")
 _META_SITE_SOURCES = tuple((key, "meta_" + re.sub(r"[:.-]", "_", key)) for key in _META_SITE_KEYS[1:])
@@ -575,7 +569,7 @@ def _decide_authors(md: PageMetadata, html: str | None, head: Head, ld: JsonLd, 
             else:
                 add("jsonld", name)
     meta = head.meta
-    for key in _META_AUTHOR_KEYS:
+    for key in AUTHOR_META_NAMES:
         if key in meta:
             for value in meta[key]:
                 if not value.startswith(("http://", "https://", "@")):

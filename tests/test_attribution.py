@@ -194,8 +194,13 @@ def test_attribution_evidence_dateline_deep_in_page_is_ignored():
 def test_attribution_evidence_sources():
     out = attribution_evidence(["Text."], [], {"author": "Reuters"}, None)
     assert out["original_source"] == "Reuters" and out["attribution_evidence"][0]["kind"] == "meta_author"
+    # every <meta> name the metadata reads a writer from (`pagehead.AUTHOR_META_NAMES`), and the site's account
+    for key, value in (("dc:creator", "Reuters"), ("citation_author", "Reuters"), ("twitter:creator", "Reuters")):
+        out = attribution_evidence(["Text."], [], {key: value}, None)
+        assert out["attribution_evidence"] == [{"kind": "meta_author", "value": value, "agency": "Reuters"}], key
     out = attribution_evidence(["Text."], [], {}, "www.reuters.com")
     assert out["original_source"] == "Reuters" and out["attribution_evidence"][0]["kind"] == "domain"
+    assert attribution_evidence(["Text."], [], {}, "WWW.Reuters.com.")["original_source"] == "Reuters"
     out = attribution_evidence(["Text."], [], {}, "en.yna.co.kr")
     assert out["original_source"] == "Yonhap"
     out = attribution_evidence(["Our own reporting.", "By Jane Doe"], [], {"author": "Jane Doe"}, "gazette.example")

@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 from dedup.evaluate import token_prf
 from dedup.text.extract import decode_html, extract_html, extract_plain
 from dedup.text.blocks import block_norm, blocks_hash
-from dedup.text.normalise import (join_blocks, normalise_text, norms_hash, registered_domain, split_blocks, text_hash,
-                                  word_runs)
+from dedup.text.normalise import (join_blocks, normalise_text, norms_hash, registered_domain, site_host, split_blocks,
+                                  text_hash, word_runs)
 from dedup.text.dates import parse_published
 
 
@@ -93,6 +93,7 @@ def test_parse_published_keeps_offset_and_rejects_garbage():
 
 def test_registered_domain():
     assert registered_domain("https://WWW.Example.com:8080/a?b") == "example.com"
+    assert registered_domain("https://WWW.xn--mnchen-3ya.DE./a") == site_host("www.münchen.de") == "münchen.de"
     assert registered_domain("http://news.example.org") == "news.example.org"
     assert registered_domain("not a url") is None
     assert registered_domain(None) is None

@@ -240,6 +240,16 @@ def test_site_name_tagline_dropped_when_the_name_is_the_host():
     assert md.site_name == "Aktuálně.cz"
 
 
+def test_site_name_from_the_title_on_an_internationalised_host():
+    # the host as crawlers write it (punycode) is the site 'münchen.de' that the title names: before the hosts
+    # had one owner (`normalise.site_host`) the metadata compared the title to 'xn--mnchen-3ya.de' and found none
+    head = '<title>Neuer Haushalt beschlossen | München.de</title>'
+    for url in ("https://www.xn--mnchen-3ya.de/rathaus/haushalt", "https://www.münchen.de/rathaus/haushalt",
+                "https://www.xn--mnchen-3ya.de./rathaus/haushalt"):
+        md = page_metadata(html_page(head, ARTICLE_TEXT), url)
+        assert (md.site_name, md.site_name_source) == ("München.de", "html_title"), url
+
+
 # ------------------------------------------------------------------------------------------------ dates
 
 def test_find_dates_in_several_languages():

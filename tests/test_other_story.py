@@ -72,6 +72,17 @@ def test_site_links_count_links_to_the_sites_other_pages_only():
     assert SiteLinks(f'<article class="x"><abbr>{RELATED}</abbr></article>', URL).copies(RELATED) == 0
 
 
+def test_site_links_on_an_internationalised_host():
+    # a page of 'www.xn--mnchen-3ya.de' (punycode, as crawlers write it): its relative links and links to the
+    # decoded spelling are the site's own; so are they on a host written with a trailing dot. (The link hosts
+    # lost only their 'www.' before, and never matched the page's decoded site key 'münchen.de'.)
+    html = f'<p><a href="/n/1">{NEXT_STORY}</a></p><p><a href="https://münchen.de/n/2">{NEXT_STORY}</a></p>' \
+           f'<p><a href="https://www.xn--mnchen-3ya.de./n/3">{NEXT_STORY}</a></p>' \
+           f'<p><a href="https://example.de/n/4">{NEXT_STORY}</a></p>'
+    for url in ("https://www.xn--mnchen-3ya.de/x", "https://www.münchen.de/x", "https://www.xn--mnchen-3ya.de./x"):
+        assert SiteLinks(html, url).copies(NEXT_STORY) == 3, url
+
+
 def test_other_story_lines_beside_a_sure_story():
     story = [Line(p, "p", 0, 0) for p in STORY * 2]  # (twice: a sure story of over 200 words)
     lines = [Line(HEADLINE, "h1", 0, 0), *story[:3], Line(RELATED, "h3", 0, 0), *story[3:]]

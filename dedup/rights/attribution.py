@@ -30,8 +30,9 @@ import re
 from collections import Counter
 from urllib.parse import urlsplit
 
-from dedup.text.jsonld import MAX_LD_NAMES
-from dedup.text.normalise import caseless_search
+from dedup.text.jsonld import ARTICLE_TYPES, MAX_LD_NAMES
+from dedup.text.normalise import caseless_search, site_host
+from dedup.text.pagehead import AUTHOR_META_NAMES
 from dedup.memory import memo
 
 # canonical name -> the agency's full name
@@ -146,8 +147,7 @@ def _domain_agency(host: str | None) -> str | None:
             host = urlsplit(host if "//" in host else "//" + host).hostname or ""
         except ValueError:
             return None
-    if host.startswith("www."):
-        host = host[4:]
+    host = site_host(host)
     while host:
         if host in AGENCY_DOMAINS:
             return AGENCY_DOMAINS[host]
@@ -221,8 +221,15 @@ def dateline(block: str) -> tuple[str, str] | None:
 # --------------------------------------------------------------------------------------------------
 # credit lines and bylines
 
+# A credit that opens with a copyright mark or the word. Looser than `licence.is_copyright_line` on purpose
+# ('Copyright:' / 'copyright the Associated Press' count): it is asked only of a text that already credits an
+# agency, to weigh it as a copyright line rather than a byline; the licence rule decides whether a text is a
+# notice at all, so it wants 'Copyright' followed by a mark, a year, 'by' or a capitalised holder.
 _COPYRIGHT_HEAD = re.compile(r"^\s*(?:©|\(c\)|&copy;|copyright\b|\(C\))", re.I)
-_COPY_MARKS = re.compile(r"©|\(c\)|&copy;|\bcopyright\b", re.I)
+# a copyright mark anywhere in a text (cut out of a notice to leave its holder: here and `licence._holder`)
+COPY_MARKS = re.compile(r"©|\(c\)|&copy;|\bcopyright\b", re.I)
+# a dpa-infocom story id after the credit ('© dpa-infocom, dpa:230902-99-...'): not part of the holder's name
+DPA_STORY_ID = re.compile(r"[,:]\s*dpa:\S+")
 _YEARS = re.compile(r"\b(?:19|20)\d{2}\b(?:\s*[-–]\s*(?:19|20)?\d{2,4})?")
 _ARR_TAIL = re.compile(r"\b(?:all|some) rights reserved\b.*$", re.I | re.S)
 _PHOTO_CREDIT = re.compile(
@@ -259,9 +266,9 @@ def _copyright_holder_text(text: str) -> str:
     """'© 2023 Thomson/Reuters. All rights reserved.' -> 'Thomson/Reuters'."""
     s = _ARR_TAIL.sub("", text)
     s = re.split(r"\.\s+(?=[A-Z])", s, maxsplit=1)[0]  # drop following sentences ("This material may not...")
-    s = _COPY_MARKS.sub(" ", s)
+    s = COPY_MARKS.sub(" ", s)
     s = _YEARS.sub(" ", s)
-    s = re.sub(r"[,:]\s*dpa:\S+", " ", s)  # dpa-infocom story ids ('dpa:230902-99-...')
+    s = DPA_STORY_ID.sub(" ", s)
     return " ".join(s.split()).strip(" .,;:|-–—")
 
 
@@ -329,9 +336,6 @@ def _is_person_list(text: str) -> bool:
 # --------------------------------------------------------------------------------------------------
 # JSON-LD
 
-_ARTICLE_TYPES = {"newsarticle", "article", "reportagenewsarticle", "blogposting", "analysisnewsarticle",
-                  "opinionnewsarticle", "report", "liveblogposting", "backgroundnewsarticle",
-                  "reviewnewsarticle", "askpublicnewsarticle", "socialmediaposting", "scholarlyarticle"}
 
 
 def jsonld_types(obj: dict) -> set[str]:
@@ -379,7 +383,7 @@ def jsonld_attribution(objects: list[dict]) -> dict:
     read (the first one's publisher is the publisher); when the page has none, every object is read.
     """
     objects = [o for o in (objects or []) if isinstance(o, dict)]
-    articles = [o for o in objects if jsonld_types(o) & _ARTICLE_TYPES] or objects
+    articles = [o for o in objects if jsonld_types(o) & ARTICLE_TYPES] or objects
     authors: list[str] = []
     seen: set[str] = set()  # (a list's `in` made 100,000 article objects of one author each quadratic)
     publisher = None
@@ -431,8 +435,9 @@ def jsonld_attribution(objects: list[dict]) -> dict:
 DATELINE_BLOCKS = 6  # a dateline opens the first story paragraph: after headline / byline / time / note lines
 _WEIGHTS = {"dateline": 3, "copyright_line": 4, "domain": 3, "byline": 2, "byline_markup": 2, "meta_author": 1,
             "reporting_line": 1}
-_META_AUTHOR_KEYS = ("author", "article:author", "dc.creator", "dcterms.creator", "byl", "sailthru.author",
-                     "parsely-author", "cxenseparse:author", "twitter:creator", "og:article:author")
+# The <meta> names whose value may credit an agency (their `meta_author` evidence in this order): the author names,
+# and the site's account ('twitter:creator': '@Reuters'), which the metadata does not take for a writer's name.
+_META_AUTHOR_KEYS = AUTHOR_META_NAMES + ("twitter:creator",)
 
 
 def _vote(evidence: list[dict]) -> str | None:

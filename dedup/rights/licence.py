@@ -42,7 +42,8 @@ import html as html_lib
 import re
 from dataclasses import dataclass
 
-from dedup.rights.attribution import agency_from_credit, jsonld_types
+from dedup.rights.attribution import COPY_MARKS, DPA_STORY_ID, agency_from_credit, jsonld_types
+from dedup.text.jsonld import ARTICLE_TYPES
 from dedup.text.normalise import without_userinfo, word_runs
 from dedup.memory import memo
 
@@ -234,6 +235,8 @@ def licence_class(spdx: str) -> str:
 ARR_RE = re.compile(r"\ball\s+rights\s+reserved\b", re.I)
 # A copyright notice: starts with ©/(c)/&copy;, or 'Copyright' followed by ©, a year, 'by' or a
 # capitalised holder ('Copyright Newsmax Media'), never 'Copyright law in the EU ...'; or a short line with ©.
+# (Stricter than `attribution._COPYRIGHT_HEAD` on purpose: that one only weighs a text already crediting an
+# agency.)
 _MARK_START = re.compile(r"^\W{0,3}(?:©|\(c\)|&copy;)", re.I)
 _WORD_START = re.compile(r"^\W{0,3}(?i:copyright)\s*(?:©|\((?i:c)\)|&copy;|(?:19|20)\d{2}\b|(?i:by)\b|[A-Z0-9])")
 _CC_SENTENCE = re.compile(
@@ -339,10 +342,8 @@ def _block_notices(block: str, location: str) -> tuple[Evidence, ...]:
 # JSON-LD
 
 _MEDIA_TYPES = {"imageobject", "videoobject", "mediaobject", "audioobject", "photograph"}
-_JSONLD_ARTICLE_TYPES = {"newsarticle", "article", "reportagenewsarticle", "blogposting", "analysisnewsarticle",
-                         "opinionnewsarticle", "webpage", "report", "liveblogposting", "backgroundnewsarticle",
-                         "reviewnewsarticle", "socialmediaposting", "scholarlyarticle", "creativework",
-                         "website", "itempage"}
+# the story's object and the page's and site's, whose `license` / `copyrightHolder` cover it (`ARTICLE_TYPES`)
+_JSONLD_ARTICLE_TYPES = ARTICLE_TYPES | {"webpage", "creativework", "website", "itempage"}
 
 
 def _licence_values(value: object) -> list[str]:
@@ -498,13 +499,11 @@ def decide_licence(evidence: list[Evidence]) -> dict:
 # copyright holder / year / notice
 
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d{2})\b")
-_HOLDER_STRIP = re.compile(r"©|\(c\)|&copy;|\bcopyright\b", re.I)
 _YEAR_RANGE = re.compile(r"\b(?:19|20)\d{2}\b(?:\s*[-–]\s*(?:(?:19|20)\d{2}|\d{2}))?")
 
 
 _RESERVED_TAIL = re.compile(r"\b(?:all|some) rights reserved\b.*$", re.I | re.S)
 _NEXT_SENTENCE = re.compile(r"(?<!\b[A-Z])\.\s+(?=[A-Z])")  # not after an initial: 'John C. Beck'
-_DPA_ID = re.compile(r"[,:]\s*dpa:\S+")
 _SLASH_BETWEEN_WORDS = re.compile(r"(?<=\w)/(?=\w)")
 # footer links after the name: 'Los Angeles Times | Terms of Service | Privacy Policy'
 _LINK_SEPARATOR = re.compile(r"\s(?:\||·|•|//|—)\s")
@@ -521,7 +520,7 @@ def _holder(notice: str) -> str | None:
     """The holder named by NOTICE, or None: after the first ©/Copyright mark when a name follows it
     ('Advertise with us Jobs © 2019 Vox Media, LLC' -> 'Vox Media, LLC'), else the whole notice; then
     the first of footer links ('X | Terms | Privacy' -> 'X'); only a name-like value (`_name_like`)."""
-    mark = _HOLDER_STRIP.search(notice)
+    mark = COPY_MARKS.search(notice)
     if mark and mark.start() > 0 and _name_follows(notice[mark.end():]):
         after = _holder_of(notice[mark.start():])
         if after:
@@ -531,17 +530,17 @@ def _holder(notice: str) -> str | None:
 
 def _name_follows(rest: str) -> bool:
     """Does anything follow a mark but years and punctuation ('Acme Corp © 2020' names no one after)?"""
-    rest = _YEAR_RANGE.sub(" ", _HOLDER_STRIP.sub(" ", rest)).lstrip(" ,;:-–")
+    rest = _YEAR_RANGE.sub(" ", COPY_MARKS.sub(" ", rest)).lstrip(" ,;:-–")
     return rest[:1].isalnum()
 
 
 def _holder_of(notice: str) -> str | None:
     s = _RESERVED_TAIL.sub("", notice)
     s = _NEXT_SENTENCE.split(s, maxsplit=1)[0]
-    s = _HOLDER_STRIP.sub(" ", s)
+    s = COPY_MARKS.sub(" ", s)
     s = _PLACEHOLDER.sub(" ", s)
     s = _YEAR_RANGE.sub(" ", s)
-    s = _DPA_ID.sub(" ", s)
+    s = DPA_STORY_ID.sub(" ", s)
     s = _SLASH_BETWEEN_WORDS.sub(" ", s)  # 'Thomson/Reuters' -> 'Thomson Reuters'
     s = _SPACE_BEFORE_COMMA.sub(r"\1", " ".join(s.split())).strip(" .,;:|-–—")
     if s.lower().startswith("by ") and len(s) > 3:  # 'Copyright by Jane Doe'

@@ -9,11 +9,19 @@ from dataclasses import dataclass
 
 from dedup.text.normalise import clean_text
 
-_ARTICLE_TYPES = frozenset((
+# The schema.org types of a written story (lower case): Article, NewsArticle and its kinds, blog posts, reports. The one
+# list the readers of JSON-LD start from; each adds what it also reads:
+# - the metadata's article (`read_jsonld`, here): other works that have an author and a date (recipes, videos...);
+# - the agency credits (`rights.attribution.jsonld_attribution`): these alone;
+# - the licence (`rights.licence`): the web page and site too (their `license` covers the story);
+# - `markup.is_article` (the release's `page_type`, and which objects come first) keeps an older, shorter list of
+#   its own plus 'webpage': widening it changes `page_type` on real pages (a SocialMediaPosting object).
+ARTICLE_TYPES = frozenset((
     "article", "newsarticle", "reportagenewsarticle", "analysisnewsarticle", "opinionnewsarticle",
     "backgroundnewsarticle", "reviewnewsarticle", "askpublicnewsarticle", "blogposting", "liveblogposting",
-    "socialmediaposting", "scholarlyarticle", "techarticle", "report", "recipe", "review", "howto",
-    "creativework", "videoobject", "podcastepisode", "discussionforumposting", "qapage", "medicalwebpage"))
+    "socialmediaposting", "scholarlyarticle", "report"))
+_ARTICLE_TYPES = ARTICLE_TYPES | {"techarticle", "recipe", "review", "howto", "creativework", "videoobject",
+                                  "podcastepisode", "discussionforumposting", "qapage", "medicalwebpage"}
 _PAGE_TYPES = frozenset(("webpage", "itempage", "aboutpage", "profilepage", "collectionpage", "contactpage"))
 # The names read from one JSON-LD value (`author`, `creator`, `publisher`: a list): its first MAX_LD_NAMES. A page keeps
 # ten authors; the real pages measured list at most 2 (../shared/corpora), a physics paper a few thousand; each name

@@ -11,7 +11,7 @@ import json
 import re
 from urllib.parse import urldefrag, urljoin, urlsplit
 
-from dedup.text.normalise import clean_text, fold_text, registered_domain, storable
+from dedup.text.normalise import clean_text, fold_text, registered_domain, site_host, storable
 
 
 # Linear time on any page: a pattern like `<meta\b[^>]*>` rescans to the end of the text from every
@@ -73,6 +73,9 @@ def first_str(value: object) -> str | None:
     return None
 
 
+# Not `jsonld.ARTICLE_TYPES` (the news kinds Background/Review/AskPublic, SocialMediaPosting and ScholarlyArticle
+# are missing) but 'webpage' added: it decides the release's `page_type` and puts these objects first, and the
+# merged list changes `page_type` on real pages (a SocialMediaPosting object in ../shared/corpora); left as it is.
 _ARTICLE_TYPES = {"newsarticle", "article", "reportagenewsarticle", "blogposting", "analysisnewsarticle",
                   "opinionnewsarticle", "webpage", "report", "liveblogposting"}
 
@@ -246,7 +249,7 @@ class SiteLinks:
             return False  # the page itself
         if host is None:
             return self.url is None  # a relative link, on a page whose address is unknown
-        host = host.lower().removeprefix("www.")
+        host = site_host(host)  # as the page's own site key: punycode decoded, no trailing dot
         site = self.site
         return site is not None and (host == site or host.endswith("." + site) or site.endswith("." + host))
 

@@ -31,13 +31,13 @@ from dedup.text.pagedates import comments_start, decide_dates
 from dedup.text.quotedposts import is_post_header, without_embedded_posts
 from dedup.text.signature import closing_signature
 from dedup.text.jsonld import JsonLd, ld_entities, read_jsonld
-from dedup.text.normalise import (caseless_finder, caseless_prefix, clean_text, fold_text, without_userinfo,
-                                  word_list)
+from dedup.text.normalise import (caseless_finder, caseless_prefix, clean_text, fold_text, site_host,
+                                  without_userinfo, word_list)
 from dedup.text.scripts import CJK, HANGUL, KANA
 from dedup.text.titles import (SPACED_SEPARATORS, is_generic_title, names_host, strip_site, strip_unspaced_site,
                                with_author_segment)
 from dedup.text.wordcount import comparable_tokens, word_count
-from dedup.text.pagehead import Head, read_head
+from dedup.text.pagehead import AUTHOR_META_NAMES, Head, read_head
 from dedup.text.pagescan import (HEADLINE_REGION, MAX_AUTHOR_MARKS, WINDOW_BEFORE, AuthorMark, Body, author_marks,
                                  nearest_lines, read_headline_region, scan_page)
 
@@ -80,9 +80,6 @@ class PageMetadata:
 # the decision
 
 
-_META_AUTHOR_KEYS = ("author", "article:author", "dc.creator", "dc:creator", "dcterms.creator", "citation_author",
-                     "parsely-author", "sailthru.author", "byl", "og:article:author", "article.author",
-                     "cxenseparse:author", "creator", "shareaholic:article_author_name", "authors")
 _META_SITE_KEYS = ("og:site_name", "application-name", "apple-mobile-web-app-title", "al:ios:app_name",
                    "publisher", "dc.publisher", "dcterms.publisher", "twitter:app:name:iphone")
 _META_SITE_SOURCES = tuple((key, "meta_" + re.sub(r"[:.-]", "_", key)) for key in _META_SITE_KEYS[1:])
@@ -135,7 +132,7 @@ def _host(url: str | None) -> str:
         host = (urlsplit(url).hostname or "") if url else ""
     except ValueError:
         return ""
-    return host[4:] if host.startswith("www.") else host
+    return site_host(host)
 
 
 def _site_label(host: str) -> str | None:
@@ -572,7 +569,7 @@ def _decide_authors(md: PageMetadata, html: str | None, head: Head, ld: JsonLd, 
             else:
                 add("jsonld", name)
     meta = head.meta
-    for key in _META_AUTHOR_KEYS:
+    for key in AUTHOR_META_NAMES:
         if key in meta:
             for value in meta[key]:
                 if not value.startswith(("http://", "https://", "@")):

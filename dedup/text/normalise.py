@@ -296,8 +296,14 @@ def registered_domain(url: str | None) -> str | None:
         host = urlsplit(url.strip()).hostname
     except ValueError:
         return None
-    if not host:
-        return None
+    return site_host(host) if host else None
+
+
+def site_host(host: str) -> str:
+    """A host as the site key every rule compares: lower case, without a trailing dot, its punycode labels
+    decoded (`_unicode_host`) and without a leading 'www.' ('WWW.xn--mnchen-3ya.de.' -> 'münchen.de').
+    The one place a host loses its 'www.': the release's `domain`, the site's own links (`markup.SiteLinks`),
+    the host a site name is matched against (`metadata`) and an agency's own site (`rights.attribution`)."""
     host = host.lower().rstrip(".")
     if not host.isascii() or "xn--" in host:
         host = _unicode_host(host)

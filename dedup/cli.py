@@ -287,9 +287,12 @@ def read_line(summary: RunReport) -> str:
     carried = summary.counts.input_records - read
     resumed = summary.timings_s.get("resumed") or []
     total = float(summary.timings_s.get("total") or 0.0)
-    if resumed:  # this run's seconds cover only the stages it ran: no rate for the whole build
-        took = (f"; this run took {total:.1f} s, resuming an interrupted build after {resumed[-1]} (the stages "
-                "reused are not timed, so no docs/s)")
+    files_reused = int(summary.timings_s.get("ingest_files_reused") or 0)
+    if resumed or files_reused:  # this run's seconds cover only the work it did: no rate for the whole build
+        after = (f"after {resumed[-1]}" if resumed else
+                 f"whose run had read {files_reused:,} of the {counted(len(summary.inputs), 'input file')}")
+        took = (f"; this run took {total:.1f} s, resuming an interrupted build {after} (the work reused is not "
+                "timed, so no docs/s)")
     else:
         rate = per_second(read, total)
         took = f" in {total:.1f} s" + (f" ({rate} docs/s)" if rate else "")

@@ -49,6 +49,13 @@ def test_a_resumed_build_gives_no_rate_for_the_whole_build_from_one_run():
     assert "this run took 0.5 s, resuming an interrupted build after keys" in line
 
 
+def test_a_build_resumed_within_ingest_gives_no_rate_either():
+    run = _run(1_000, 0.5)
+    run.timings_s.update(ingest_files_reused=1)
+    line = read_line(run)
+    assert not re.search(r"\d docs/s", line) and "whose run had read 1 of the 1 input file (the work" in line
+
+
 def _facts(run: RunReport, rows: dict[str, int], spdx: dict[str, int] | None = None) -> SimpleNamespace:
     return SimpleNamespace(run=run, rows=rows, version="1.1.0", name="audit-news", config_sha256="0" * 64,
                            spdx_data=spdx or {"CC-BY-4.0": 1}, flat_data=True, data_folders={}, match={},

@@ -11,7 +11,7 @@ import re
 from types import SimpleNamespace
 
 from dedup.cli import read_line
-from dedup.release.card import _distribution, _intro
+from dedup.release.card import _collection, _distribution, _intro
 from dedup.release.changelog import render_changelog
 from dedup.release.licences import build_options
 from dedup.run_report import Counts, InputRecord, RunReport
@@ -78,6 +78,12 @@ def test_the_changelog_of_a_next_version_says_1_new_row():
 def test_the_card_of_one_document_says_one_document():
     text = "\n".join(_intro(_facts(_run(2, 1.0), {"data": 1, "duplicates": 1, "rejects": 0})))
     assert "1 canonical document, one per story, each with the provenance of its 1 copy in total, from 2 input" in text
+
+
+def test_the_collection_process_of_one_record_says_one_record():
+    text = "\n".join(_collection(_facts(_run(1, 1.0), {"data": 1, "duplicates": 0, "rejects": 0})))
+    assert "The build read 1 input file (1 warc, 1,000 bytes)" in text
+    assert "1 record could be a document; 0 records carried no page and were skipped" in text
 
 
 def test_the_card_advice_follows_the_options_the_release_was_built_with():

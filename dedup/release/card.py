@@ -137,7 +137,7 @@ def front_matter(facts: ReleaseFacts) -> str:
     lic, lic_name = licence_choice(facts.spdx_data)
     lines = ["---", f"pretty_name: {yaml_str(facts.name)}", f"license: {lic}"]
     if lic_name:
-        mix = ", ".join(f"{k} ({v} rows)" for k, v in facts.spdx_data.items())
+        mix = ", ".join(f"{k} ({counted(v, 'row')})" for k, v in facts.spdx_data.items())
         details = f"Licence per record in the licence_spdx column: {mix}. See {LICENSES}."
         lines += [f"license_name: {yaml_str(lic_name)}", f"license_link: {LICENSES}",
                   f"license_details: {yaml_str(details)}"]
@@ -240,8 +240,8 @@ def _collection(facts: ReleaseFacts) -> list[str]:
     read = (f"The build read {counted(len(inputs), 'input file')} ("
             + (", ".join(f"{v} {inline(k)}" for k, v in formats.items()) or "none")
             + f", {sum(i.bytes for i in inputs):,} bytes): {named}. {counted(records, 'record')} "
-            f"could be documents; {counted(skipped_here, 'record')} carried no page and "
-            f"{plural(skipped_here, 'was', 'were')} skipped "
+            f"could be {plural(records, 'a document', 'documents')}; {counted(skipped_here, 'record')} carried "
+            f"no page and {plural(skipped_here, 'was', 'were')} skipped "
             f"({skipped}).")
     if run.previous:
         prev = run.previous

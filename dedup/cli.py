@@ -36,10 +36,13 @@ from dedup.pipeline import build as run_build
 from dedup.rehydrate import rehydrate as run_rehydrate
 from dedup.stats import render, summarise
 from dedup.run_report import TIMINGS_JSON, RunReport
+from dedup.words import counted, per_second
 from dedup.workdir import staging_folder
 
 app = typer.Typer(
-    help="Turn web-crawl dumps into a clean, deduplicated, citable research dataset.",
+    help="Turn web-crawl dumps into a clean, deduplicated, citable research dataset. The HTML report "
+         "(report.html) and the dataset card are written by `dedup release OUT`; `dedup stats OUT` prints the "
+         "figures in the terminal.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -117,9 +120,9 @@ class RichProgress(PipelineProgress):
             self.bar.add_task(name, total=1, completed=1, count="reused from the interrupted run")
 
     def _ingest_count(self, done: float) -> str:
-        rate = self.docs / max(time.perf_counter() - self.t0, 1e-9)
-        return (f"{done / 1e6:,.1f}/{self.total_bytes / 1e6:,.1f} MB · {self.docs:,} docs · {rate:,.0f} docs/s"
-                if self.total_bytes else f"{self.docs:,} docs")
+        rate = per_second(self.docs, time.perf_counter() - self.t0)
+        return (f"{done / 1e6:,.1f}/{self.total_bytes / 1e6:,.1f} MB · {counted(self.docs, 'doc')}"
+                + (f" · {rate} docs/s" if rate else "") if self.total_bytes else counted(self.docs, "doc"))
 
     def advance(self, nbytes: int, ndocs: int) -> None:
         """Ingest: bytes read and documents extracted."""
@@ -243,7 +246,7 @@ def build(
         raise typer.Exit(130) from None
     c = summary.counts
     typer.echo(read_line(summary))
-    typer.echo(f"  canonical   {c.canonical:>9,}  (in {c.clusters_with_copies:,} clusters with copies)")
+    typer.echo(f"  canonical   {c.canonical:>9,}  (in {counted(c.clusters_with_copies, 'cluster')} with copies)")
     typer.echo(f"  duplicates  {c.duplicates:>9,}")
     typer.echo(f"  rejects     {c.rejects:>9,}" + (
         "  (" + ", ".join(f"{k}: {v}" for k, v in summary.rejects_by_reason.items()) + ")"
@@ -269,8 +272,8 @@ def build(
     if summary.previous:
         p = summary.previous
         typer.echo(f"  against {p['name']} {p['version']}: {p['new_canonical']:,} new canonical, "
-                   f"{p['new_duplicates']:,} new duplicates ({p['new_duplicates_of_previous']:,} of previous "
-                   f"records), {p['demoted_canonical']:,} previous canonical demoted by a merge")
+                   f"{counted(p['new_duplicates'], 'new duplicate')} ({p['new_duplicates_of_previous']:,} of "
+                   f"previous records), {p['demoted_canonical']:,} previous canonical demoted by a merge")
     stages = summary.timings_s.get("stages") or {}
     if stages:
         typer.echo("  stages      " + ", ".join(f"{name} {s:,.1f} s" for name, s in stages.items()))
@@ -283,11 +286,20 @@ def read_line(summary: RunReport) -> str:
     read, _ = summary.read_here()
     carried = summary.counts.input_records - read
     resumed = summary.timings_s.get("resumed") or []
-    return (f"read {read:,} records from {len(summary.inputs)} file(s)"
+    total = float(summary.timings_s.get("total") or 0.0)
+    files_reused = int(summary.timings_s.get("ingest_files_reused") or 0)
+    if resumed or files_reused:  # this run's seconds cover only the work it did: no rate for the whole build
+        after = (f"after {resumed[-1]}" if resumed else
+                 f"whose run had read {files_reused:,} of the {counted(len(summary.inputs), 'input file')}")
+        took = (f"; this run took {total:.1f} s, resuming an interrupted build {after} (the work reused is not "
+                "timed, so no docs/s)")
+    else:
+        rate = per_second(read, total)
+        took = f" in {total:.1f} s" + (f" ({rate} docs/s)" if rate else "")
+    return (f"read {counted(read, 'record')} from {counted(len(summary.inputs), 'file')}"
             + (f" (and {carried:,} carried from {summary.previous.get('name', 'the previous release')} "
                f"{summary.previous.get('version', '')})".replace(" )", ")") if summary.previous else "")
-            + f" in {summary.timings_s['total']:.1f} s ({summary.timings_s['docs_per_s'] or 0:,.0f} docs/s)"
-            + (f"; resumed after {resumed[-1]}" if resumed else ""))
+            + took)
 
 
 def interrupted_line(bar: RichProgress, kept_in: Path) -> str:
@@ -312,7 +324,7 @@ def dask_options(engine: str, scheduler: str | None, components: str, dashboard:
     return DaskOptions(scheduler=scheduler, components=components, dashboard=dashboard)
 
 
-@app.command(short_help="Package a build as a release (card, checksums, Croissant).")
+@app.command(short_help="Package a build as a release (card, report.html, checksums, Croissant).")
 def release(
     out: Annotated[Path, typer.Argument(metavar="OUT", help="The --out folder of a build.", show_default=False)],
     name: Annotated[Optional[str], typer.Option(metavar="NAME", help=(
@@ -324,15 +336,15 @@ def release(
         show_default=False)] = None,
     url: Annotated[Optional[str], typer.Option(metavar="URL", help="Where the release will be published (for Croissant).")] = None,
 ) -> None:
-    """Package a build as a release: dataset card, Croissant metadata, manifest, licences, changelog,
-    SHA256SUMS; then verify it."""
+    """Package a build as a release: dataset card, report.html (charts), Croissant metadata, manifest,
+    licences, changelog, SHA256SUMS; then verify it."""
     try:
         package(out, name=name, version=version, url=url)
     except DedupError as exc:
         _error(str(exc))
         raise typer.Exit(exc.exit_code) from None
     _fail_on_problems(verify_release(out))
-    typer.echo(f"packaged and verified {out}/ (README.md, croissant.json, manifest.json, SHA256SUMS)")
+    typer.echo(f"packaged and verified {out}/ (README.md, report.html, croissant.json, manifest.json, SHA256SUMS)")
 
 
 @app.command(short_help="Re-check a release: checksums, manifest, schemas, counts.")
@@ -432,7 +444,8 @@ def stats(
     as_json: Annotated[bool, typer.Option("--json", help="Print the figures as one JSON object.")] = False,
 ) -> None:
     """Summarise a build or a release: records per destination and reject reason, clusters and their
-    sizes, the most syndicated stories and sites, boilerplate per site, licence, agency and language mix."""
+    sizes, the most syndicated stories and sites, boilerplate per site, licence, agency and language mix
+    (the same figures as charts: report.html, written by `dedup release`)."""
     try:
         summary = summarise(out)
     except DedupError as exc:
@@ -478,6 +491,14 @@ def _echo(text: str) -> None:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         raise typer.Exit(0) from None
+
+
+@app.command(hidden=True, context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+def report(ctx: typer.Context) -> None:
+    """Not a command: where the report comes from (users look for `dedup report`)."""
+    _error("there is no `dedup report`: report.html (with the dataset card) is written by `dedup release OUT`; "
+           "`dedup stats OUT` prints the same figures in the terminal")
+    raise typer.Exit(2)
 
 
 @app.command(short_help="Restore the text of records published without it, from the crawl.")

@@ -117,6 +117,7 @@ class Build:
     step_timings: dict[str, dict[str, float]] = field(default_factory=dict)
     layout: dict[str, int] = field(default_factory=dict)  # how many partitions each step used (run.json)
     resumed: list[str] = field(default_factory=list)
+    files_reused: int = 0  # input files an interrupted run had read (their docs parts kept)
     not_read: list[FileNotRead] = field(default_factory=list)  # files of the crawl folders not read (run.json)
     _step: tuple[str, str, float] | None = None
     _stage: str = ""
@@ -201,6 +202,7 @@ def stage_ingest(b: Build) -> dict[str, Any]:
         b.progress.advance(b.input_bytes[i] - reported[i], 0)
         reported[i] = b.input_bytes[i]
 
+    b.files_reused = len(b.files) - len(todo)
     items = [(b.files[i], b.work.doc_part(i), b.config.max_payload_bytes) for i in todo]
     b.steps.map_files(partial(ingest_file, max_html=b.config.max_html_bytes), items, finished, rows_read)
     return {"files": results}
@@ -666,8 +668,10 @@ def _run_report(b: Build, figures: dict[str, dict[str, Any]], memory: dict[str, 
         "read_extract": stage_s.get("ingest", 0.0),
         "cluster_select": round(sum(stage_s.get(s, 0.0) for s in GLOBAL_STAGES), 3),
         "write": stage_s.get("write", 0.0), "total": round(elapsed, 3),
-        "docs_per_s": round(own_rows / elapsed, 1) if elapsed > 0 else None, "workers": workers,
-        "stages": stage_s, "steps": b.step_timings, "resumed": b.resumed, "engine": "dask" if dask else "embedded",
+        # a resumed run timed only the work it did: its rows over its seconds would overstate the speed
+        "docs_per_s": round(own_rows / elapsed, 1) if elapsed > 0 and not (b.resumed or b.files_reused) else None,
+        "workers": workers, "stages": stage_s, "steps": b.step_timings, "resumed": b.resumed,
+        "ingest_files_reused": b.files_reused, "engine": "dask" if dask else "embedded",
         "memory_budget": b.budget.to_dict(), "partitions": b.layout,
         # high-water marks of this process after each stage (the stage where it grows sets the peak),
         # and of the largest worker process (embedded engine; Dask workers report to Dask); `tree`: the

@@ -19,6 +19,7 @@ import pyarrow.parquet as pq
 from dedup.errors import InputError
 from dedup.run_report import RunReport
 from dedup.text.blocks import CROSS_SITE, site_rows
+from dedup.words import counted, plural
 
 TOP = 5
 SIZE_BINS = ((1, 1), (2, 2), (3, 5), (6, 10), (11, 20), (21, None))
@@ -150,7 +151,8 @@ def render(s: dict[str, Any], width: int = 80) -> str:
         lines += _section("most syndicated stories")
         for t in s["top_stories"]:
             # pages, the canonical one included (the card's "copies" are the duplicates: the others)
-            head = f"  {t['copies']:>4} pages on {t['sites']:>3} sites  "
+            head = (f"  {t['copies']:>4} {plural(t['copies'], 'page ', 'pages')} on {t['sites']:>3} "
+                    f"{plural(t['sites'], 'site ', 'sites')}  ")
             lines += textwrap.wrap(t["title"] or "(no title)", width=width, initial_indent=head,
                                    subsequent_indent=" " * len(head))
     if s["top_source_sites"]:
@@ -160,10 +162,10 @@ def render(s: dict[str, Any], width: int = 80) -> str:
         lines += _section("sites that republish most (rows in duplicates/)")
         lines += _pairs(s["top_republishing_sites"], width)
     b = s["boilerplate"]
-    lines += _section(f"boilerplate: {b['blocks']:,} site chrome blocks on {b['sites']:,} sites, "
+    lines += _section(f"boilerplate: {counted(b['blocks'], 'site chrome block')} on {counted(b['sites'], 'site')}, "
                       f"{b['page_rows']:,} page-level")
     if b["top_sites"]:
-        lines += _pairs({d: f"{v['blocks']:,} blocks" for d, v in b["top_sites"].items()}, width)
+        lines += _pairs({d: counted(v['blocks'], 'block') for d, v in b["top_sites"].items()}, width)
     lines += _section("licence classes")
     lines += _pairs(s["licence_classes"], width)
     lines += _section("wire agencies")

@@ -38,11 +38,11 @@ def test_the_card_counts_the_records_of_the_files_read_and_names_the_carried_one
 
 def test_the_build_summary_counts_the_records_of_the_files_read_and_the_carried_ones_apart():
     line = read_line(_next_run(PREVIOUS))
-    assert line.startswith("read 1,000 records from 2 file(s)") and "1,000 carried from audit-news 1.0.0" in line
+    assert line.startswith("read 1,000 records from 2 files") and "1,000 carried from audit-news 1.0.0" in line
 
 
 def test_a_build_without_a_previous_release_reads_as_before():
     run = _next_run({})
     assert "1,000 records could be documents; 2 records carried no page" in "\n".join(
         _collection(SimpleNamespace(run=run)))
-    assert read_line(run) == "read 1,000 records from 2 file(s) in 18.1 s (55 docs/s)"
+    assert read_line(run) == "read 1,000 records from 2 files in 18.1 s (55 docs/s)"

@@ -15,9 +15,11 @@ import polars as pl
 import pyarrow as pa
 
 from dedup.release.facts import ReleaseFacts, count_values
+from dedup.release.licences import build_options
 from dedup.release.files import CHANGELOG, CROISSANT, LICENSES, MANIFEST, SUMS, UNCHECKED
 from dedup.release.markdown import code, fmt, inline, table, yaml_str
 from dedup.schema import definition, fingerprint, schema as table_schema
+from dedup.words import counted, plural
 
 # SPDX id -> Hugging Face Hub licence id, for the ids the Hub lists (lower-case). Anything else is
 # `license: other` with `license_name` and `license_link: LICENSES.md`.
@@ -92,9 +94,7 @@ NOT_SUITED = ("Not suited for: facts about real events without checking the sour
               "published them), or any use that the licence of a record does not allow (see below).")
 LICENCE_NOTES = (f"`{LICENSES}` explains each licence class, the attribution CC BY records need (the "
                  "`attribution_text` column) and how to ask for a record to be removed. Rows whose class is "
-                 "`all-rights-reserved` or `noassertion` are not licensed by this release; `dedup build "
-                 "--licence open` keeps only openly licensed records and `--withhold-text` publishes a class "
-                 "without its text.")
+                 "`all-rights-reserved` or `noassertion` are not licensed by this release.")
 LOADERS = ("Load with polars (`pl.read_parquet(\"data/**/*.parquet\")`), pandas "
            "(`pd.read_parquet(\"data/\", dtype_backend=\"numpy_nullable\")`: without `dtype_backend` pandas "
            "reads an integer column with nulls, such as `copyright_year`, as float64), DuckDB "
@@ -137,7 +137,7 @@ def front_matter(facts: ReleaseFacts) -> str:
     lic, lic_name = licence_choice(facts.spdx_data)
     lines = ["---", f"pretty_name: {yaml_str(facts.name)}", f"license: {lic}"]
     if lic_name:
-        mix = ", ".join(f"{k} ({v} rows)" for k, v in facts.spdx_data.items())
+        mix = ", ".join(f"{k} ({counted(v, 'row')})" for k, v in facts.spdx_data.items())
         details = f"Licence per record in the licence_spdx column: {mix}. See {LICENSES}."
         lines += [f"license_name: {yaml_str(lic_name)}", f"license_link: {LICENSES}",
                   f"license_details: {yaml_str(details)}"]
@@ -164,9 +164,10 @@ def _intro(facts: ReleaseFacts) -> list[str]:
     run, rows = facts.run, facts.rows
     kind, news_share = facts.genre
     summary = (f"Version {facts.version}. A deduplicated dataset of {kind} extracted from web-crawl dumps "
-               f"by `dedup build` (dedup {inline(run.dedup_version)}): {fmt(rows['data'])} canonical documents, one "
-               f"per story, each with the provenance of its {fmt(rows['duplicates'])} copies in total, from "
-               f"{fmt(run.counts.input_records)} input records. Every input record is accounted for in exactly "
+               f"by `dedup build` (dedup {inline(run.dedup_version)}): "
+               f"{counted(rows['data'], 'canonical document')}, one per story, each with the provenance of its "
+               f"{counted(rows['duplicates'], 'copy', 'copies')} in total, from "
+               f"{counted(run.counts.input_records, 'input record')}. Every input record is accounted for in exactly "
                f"one of `data/`, `duplicates/` and `rejects/`. Described as {kind}: {news_share:.0%} {GENRE}")
     s = [f"# {inline(facts.name)}", "", summary]
     if not facts.name_given:
@@ -185,21 +186,23 @@ def _composition(facts: ReleaseFacts) -> list[str]:
     s = ["## Composition", ""]
     # `n_chars` counts a withheld text too: said so, or the published text would seem larger than it is
     withheld = " (`n_chars`, withheld texts included)" if facts.text_withheld else ""
-    s.append(f"- {fmt(rows['data'])} documents in `data/` ({chars.total:,} characters of text{withheld}; median "
+    s.append(f"- {counted(rows['data'], 'document')} in `data/` ({chars.total:,} characters of text{withheld}; median "
              f"{chars.median:,}, shortest {chars.min:,}, longest {chars.max:,} characters per document), from "
-             f"{fmt(facts.domains)} domains.")
-    s.append(f"- {fmt(counts.clusters_with_copies)} of the {fmt(counts.clusters)} clusters have copies; the "
-             f"largest cluster has {fmt(facts.largest_cluster)} documents.")
+             f"{counted(facts.domains, 'domain')}.")
+    s.append(f"- {fmt(counts.clusters_with_copies)} of the {counted(counts.clusters, 'cluster')} "
+             f"{plural(counts.clusters_with_copies, 'has', 'have')} "
+             f"copies; the largest cluster has {counted(facts.largest_cluster, 'document')}.")
     if pub0:
-        s.append(f"- Published between {pub0} and {pub1} (UTC; {fmt(facts.published_missing)} documents "
-                 "state no publication time).")
+        s.append(f"- Published between {pub0} and {pub1} (UTC; {counted(facts.published_missing, 'document')} "
+                 f"{plural(facts.published_missing, 'states', 'state')} no publication time).")
     if fet0:
         s.append(f"- Fetched between {fet0} and {fet1} (UTC).")
     agencies = ", ".join(f"{inline(k)} {fmt(v)}" for k, v in facts.agencies.items()) or "none"
     s.append(f"- Wire agency named as the original source: {agencies}; the site's own reporting: "
              f"{fmt(facts.own_reporting)}.")
     if facts.text_withheld:
-        s.append(f"- {fmt(facts.text_withheld)} documents are published without their text (`text` is "
+        s.append(f"- {counted(facts.text_withheld, 'document')} {plural(facts.text_withheld, 'is', 'are')} "
+                 "published without their text (`text` is "
                  "null: their licence class was withheld at build time); their URL and provenance remain.")
     if facts.languages:
         s.append(LANGUAGES + ", ".join(f"{inline(k)} {fmt(v)}" for k, v in facts.languages.items()) + ".")
@@ -234,17 +237,18 @@ def _collection(facts: ReleaseFacts) -> list[str]:
     named = ", ".join(code(i.file) for i in inputs[:MAX_INPUTS_NAMED]) + (" ..." if len(inputs) > MAX_INPUTS_NAMED else "")
     skipped = ", ".join(f"{inline(k)}: {v}" for k, v in run.skipped_by_type.items()) or "none"
     records, skipped_here = run.read_here()   # a previous release's records apart (they were counted as read)
-    read = (f"The build read {len(inputs)} input file(s) ("
+    read = (f"The build read {counted(len(inputs), 'input file')} ("
             + (", ".join(f"{v} {inline(k)}" for k, v in formats.items()) or "none")
-            + f", {sum(i.bytes for i in inputs):,} bytes): {named}. {fmt(records)} records "
-            f"could be documents; {fmt(skipped_here)} records carried no page and were skipped "
+            + f", {sum(i.bytes for i in inputs):,} bytes): {named}. {counted(records, 'record')} "
+            f"could be {plural(records, 'a document', 'documents')}; {counted(skipped_here, 'record')} carried "
+            f"no page and {plural(skipped_here, 'was', 'were')} skipped "
             f"({skipped}).")
     if run.previous:
         prev = run.previous
-        read += (f" With the {fmt(run.counts.input_records - records)} records of "
+        read += (f" With the {counted(run.counts.input_records - records, 'record')} of "
                  f"{inline(str(prev.get('name', 'the previous release')))} {inline(str(prev.get('version', '')))}, "
-                 f"carried under their doc_ids, this release accounts for {fmt(run.counts.input_records)} input "
-                 "records.")
+                 f"carried under their doc_ids, this release accounts for "
+                 f"{counted(run.counts.input_records, 'input record')}.")
     return ["## Collection process", "", read, "", EXTRACTION, ""]
 
 
@@ -290,18 +294,20 @@ def _preprocessing(facts: ReleaseFacts) -> list[str]:
              f"({matches}{similarity}); rejects: {fmt(counts.rejects)}.")
     p1, p2 = nd.get("pass1", {}), nd.get("pass2", {})
     if p2:
-        s.append(f"- Near-duplicate pass: {fmt(p2.get('candidate_edges', 0))} candidate pairs, "
+        s.append(f"- Near-duplicate pass: {counted(p2.get('candidate_edges', 0), 'candidate pair')}, "
                  f"{fmt(p2.get('verified_edges', 0))} verified; largest LSH bucket {fmt(p2.get('largest_bucket', 0))}, "
-                 f"{fmt(p2.get('hot_bucket_count', 0))} buckets over the listing size. Story pass: "
-                 f"{fmt(p1.get('candidate_edges', 0))} candidates, {fmt(p1.get('verified_edges', 0))} verified.")
+                 f"{counted(p2.get('hot_bucket_count', 0), 'bucket')} over the listing size. Story pass: "
+                 f"{counted(p1.get('candidate_edges', 0), 'candidate')}, {fmt(p1.get('verified_edges', 0))} verified.")
     kinds = facts.removed_kinds
-    s.append(f"- Boilerplate: {fmt(facts.boilerplate_rows)} (domain, block) pairs removed as site chrome on "
-             f"{fmt(facts.boilerplate_domains)} domains and {fmt(facts.page_removal_rows)} (domain, block, reason) "
-             "rows of blocks a published page lost by itself (both listed in `boilerplate/`); in the published "
-             f"documents {fmt(facts.blocks_removed)} blocks ({fmt(facts.boilerplate_chars_removed)} "
-             "characters) were removed" + (
+    s.append(f"- Boilerplate: {fmt(facts.boilerplate_rows)} (domain, block) {plural(facts.boilerplate_rows, 'pair')} "
+             "removed as site chrome on "
+             f"{counted(facts.boilerplate_domains, 'domain')} and {fmt(facts.page_removal_rows)} (domain, block, "
+             f"reason) {plural(facts.page_removal_rows, 'row')} of blocks a published page lost by itself (both "
+             f"listed in `boilerplate/`); in the published documents {counted(facts.blocks_removed, 'block')} "
+             f"({counted(facts.boilerplate_chars_removed, 'character')}"
+             f") {plural(facts.blocks_removed, 'was', 'were')} removed" + (
                  f": {fmt(kinds['site chrome'])} as site chrome, {fmt(kinds['page chrome'])} as page chrome and "
-                 f"{fmt(kinds['headline'])} headlines, which the `title` column holds." if kinds else "."))
+                 f"{counted(kinds['headline'], 'headline')}, which the `title` column holds." if kinds else "."))
     reasons = ", ".join(f"{code(k)} {fmt(v)}" for k, v in facts.canonical_reason.items()) or "none"
     s += [f"- Canonical record chosen by: {reasons}.", ""]
     if facts.reasons:
@@ -323,7 +329,7 @@ def _distribution(facts: ReleaseFacts) -> list[str]:
     else:
         s += ["The licence is per record (column `licence_spdx`); the mix in `data/`:", "",
               table(["licence_spdx", "documents"], [[code(k), v] for k, v in facts.spdx_data.items()])]
-    return s + ["", LICENCE_NOTES, "", LOADERS, ""]
+    return s + ["", f"{LICENCE_NOTES} {build_options(facts.run.config or {})}", "", LOADERS, ""]
 
 
 def _maintenance(facts: ReleaseFacts) -> list[str]:

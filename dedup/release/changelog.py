@@ -9,6 +9,7 @@ from dedup.errors import ReleaseError
 from dedup.release.facts import ReleaseFacts
 from dedup.release.markdown import code, fmt, inline
 from dedup.run_report import RunReport
+from dedup.words import counted
 
 SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$")
 FIRST_VERSION = "1.0.0"
@@ -69,22 +70,25 @@ def _next_section(facts: ReleaseFacts) -> list[str]:
          "version. Every record of the previous version is still here under the same `doc_id`; the new "
          "crawl was deduplicated against it and within itself.", ""]
     withheld = f" ({fmt(prev.get('new_withheld', 0))} with their text withheld)" if prev.get("new_withheld") else ""
-    s.append(f"- Added: {fmt(prev.get('new_canonical', 0))} canonical documents in `data/`{withheld}.")
-    s.append(f"- Duplicates: {fmt(prev.get('new_duplicates', 0))} new rows in `duplicates/`, "
+    s.append(f"- Added: {counted(prev.get('new_canonical', 0), 'canonical document')} in `data/`{withheld}.")
+    s.append(f"- Duplicates: {counted(prev.get('new_duplicates', 0), 'new row')} in `duplicates/`, "
              f"{fmt(prev.get('new_duplicates_of_previous', 0))} of them copies of a story already published "
-             f"(they point at its canonical record); {fmt(prev.get('previous_clusters_grown', 0))} previous "
-             "clusters gained copies (their `cluster_size` and `duplicate_*` columns changed).")
-    s.append(f"- Rejects: {fmt(run.counts.rejects - prev.get('counts', {}).get('rejects', 0))} new rows in `rejects/`.")
+             "(they point at its canonical record); "
+             f"{counted(prev.get('previous_clusters_grown', 0), 'previous cluster')} "
+             "gained copies (their `cluster_size` and `duplicate_*` columns changed).")
+    new_rejects = run.counts.rejects - prev.get('counts', {}).get('rejects', 0)
+    s.append(f"- Rejects: {counted(new_rejects, 'new row')} in `rejects/`.")
     demoted = prev.get("demoted_canonical", 0)
     if demoted:
         named = ", ".join(code(d) for d in prev.get("demoted_doc_ids", [])[:MAX_DEMOTED_NAMED])
-        s.append(f"- Removed from `data/`: {fmt(demoted)} previous canonical records, now rows of `duplicates/` "
-                 f"(new copies joined {fmt(prev.get('previous_clusters_merged', 0))} previous clusters into one): "
+        s.append(f"- Removed from `data/`: {counted(demoted, 'previous canonical record')}, now rows of `duplicates/` "
+                 f"(new copies joined {counted(prev.get('previous_clusters_merged', 0), 'previous cluster')} "
+                 "into one): "
                  + named + (" and more" if demoted > MAX_DEMOTED_NAMED else "") + ".")
     else:
         s.append("- Removed: none.")
-    s.append(f"- Totals: {fmt(rows['data'])} canonical, {fmt(rows['duplicates'])} duplicates, "
-             f"{fmt(rows['rejects'])} rejects from {fmt(run.counts.input_records)} input records.")
+    s.append(f"- Totals: {fmt(rows['data'])} canonical, {counted(rows['duplicates'], 'duplicate')}, "
+             f"{counted(rows['rejects'], 'reject')} from {counted(run.counts.input_records, 'input record')}.")
     s.append("")
     older = re.sub(r"^# Changelog\s*\n", "", prev.get("changelog") or "").strip()
     return s + ([older, ""] if older else [])
@@ -99,9 +103,9 @@ def _first_section(facts: ReleaseFacts) -> list[str]:
     reasons = (" (" + ", ".join(f"{inline(k)} {fmt(v)}" for k, v in facts.reasons.items()) + ")") if facts.reasons else ""
     return [f"Release of {inline(facts.name)} {_built(facts)}. Counts are those of this build; no earlier release "
             "was compared, so every canonical row is listed as added.", "",
-            f"- Added: {fmt(rows['data'])} canonical documents in `data/`{folders}.",
-            f"- Duplicates: {fmt(rows['duplicates'])} rows in `duplicates/`{matches}.",
-            f"- Rejects: {fmt(rows['rejects'])} rows in `rejects/`{reasons}.",
+            f"- Added: {counted(rows['data'], 'canonical document')} in `data/`{folders}.",
+            f"- Duplicates: {counted(rows['duplicates'], 'row')} in `duplicates/`{matches}.",
+            f"- Rejects: {counted(rows['rejects'], 'row')} in `rejects/`{reasons}.",
             f"- Input records: {fmt(run.counts.input_records)}; skipped (no page): "
             f"{fmt(run.counts.skipped_records)}.", ""]
 

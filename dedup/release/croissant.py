@@ -20,6 +20,7 @@ from dedup.release.card import COLUMN_DOCS
 from dedup.release.facts import ReleaseFacts
 from dedup.release.files import LICENSES, PARQUET_MEDIA_TYPE, TABLES
 from dedup.schema import definition, schema as table_schema
+from dedup.words import counted
 
 CROISSANT_SPEC = "http://mlcommons.org/croissant/1.1"
 KEYWORDS = ["deduplication", "web crawl", "text"]  # and "news" for news articles (release/describe.genre)
@@ -128,7 +129,7 @@ def date_published(facts: ReleaseFacts) -> str:
 def _distribution(facts: ReleaseFacts) -> list[dict[str, Any]]:
     files = sorted((f for fs in facts.by_table.values() for f in fs), key=lambda f: f.path)
     return [{"@type": "cr:FileObject", "@id": f.path, "name": f.path,
-             "description": f"{f.table}/ file: {f.rows} rows, schema {f.schema}",
+             "description": f"{f.table}/ file: {counted(f.rows, 'row')}, schema {f.schema}",
              "contentUrl": f.path, "contentSize": f"{f.bytes} B",
              "encodingFormat": PARQUET_MEDIA_TYPE, "sha256": f.sha256} for f in files]
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from dedup.config import LICENCE_CLASSES
+from dedup.partitions import LICENCE_NOT_SELECTED
 from dedup.release.facts import ReleaseFacts
 from dedup.release.markdown import code, fmt, inline, table
 from dedup.rights.licence import licence_class
@@ -40,11 +42,26 @@ NO_CC_BY = ("No document in `data/` is under a CC BY licence. Every record still
             "credit line (title, author or agency, publisher, URL, licence) for citing it.")
 UNLICENSED = ("documents in `data/` are `all-rights-reserved` or `noassertion`. Their copyright "
               "stays with the publisher or wire agency (`copyright_holder`, `original_source`); check that "
-              "your use is allowed where you are before using their text. A build with `--licence open` "
-              "leaves them out; `--withhold-text` keeps their metadata without the text.")
+              "your use is allowed where you are before using their text.")
 REMOVAL = ("To have a record removed or corrected (as its author, publisher or rights holder), open an issue "
            "in the repository that published this release, with the record's `doc_id` or `url` and the reason. "
            "A record's copies are listed in its `duplicate_doc_ids` and `duplicate_urls` columns.")
+
+
+def build_options(config: Mapping[str, Any]) -> str:
+    """What the release's `--licence` and `--withhold-text` did, or (when it was built without them) what
+    they would do: a release built with `--licence open` is not told to build with `--licence open`."""
+    kept = list(config.get("licence_classes") or [])
+    withheld = list(config.get("withhold_text") or [])
+    said = [f"This release was built with {code('--licence ' + ','.join(kept))}: records of the other licence "
+            f"classes are in `rejects/` (reason `{LICENCE_NOT_SELECTED}`), not `data/`." if kept else
+            "`dedup build --licence open` keeps only openly licensed records."]
+    if withheld:
+        said.append(f"It was built with {code('--withhold-text ' + ','.join(withheld))}: records of those classes "
+                    "are published without their text (metadata, URL and provenance kept).")
+    elif set(kept) != {"open"}:
+        said.append("`--withhold-text` publishes a class without its text.")
+    return " ".join(said)
 
 
 def cc_terms(spdx_counts: Mapping[str, int]) -> str:
@@ -90,6 +107,7 @@ def render_licenses(facts: ReleaseFacts) -> str:
     s += _attribution(facts)
     unlicensed = sum(v for k, v in facts.spdx_data.items() if licence_class(k) in NOT_LICENSED)
     if any(licence_class(k) in NOT_LICENSED for k in facts.spdx_data):
-        s += ["## Records without an open licence", "", f"{fmt(unlicensed)} {UNLICENSED}", ""]
+        s += ["## Records without an open licence", "",
+              f"{fmt(unlicensed)} {UNLICENSED} {build_options(facts.run.config or {})}", ""]
     s += ["## Removal requests", "", REMOVAL, ""]
     return "\n".join(s)

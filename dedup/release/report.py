@@ -24,6 +24,7 @@ from dedup.release.files import read_columns
 from dedup.run_report import RunReport
 from dedup.stats import biggest_stories
 from dedup.text.blocks import CROSS_SITE, site_rows
+from dedup.words import plural
 
 REPORT = "report.html"
 TOP_STORIES = 15
@@ -264,7 +265,8 @@ def boilerplate_tables(run: RunReport, boiler: pl.DataFrame, data: pl.DataFrame)
     rows = []
     for s in order:
         blocks = sorted(top_blocks.get(s) or [], key=lambda b: (-(b.get("pages") or 0), str(b.get("text"))))[:3]
-        items = "".join(f'<li>“{_e(b.get("text"))}” <span class="sub">on {_n(b.get("pages"))} pages</span></li>'
+        items = "".join(f'<li>“{_e(b.get("text"))}” <span class="sub">on {_n(b.get("pages"))} '
+                        f'{plural(b.get("pages"), "page")}</span></li>'
                         for b in blocks)
         # the cross-site row has no pages of its own: its cuts are counted in each site's row (it showed 0)
         cut = "—" if s == CROSS_SITE else _n(removed.get(s, 0))

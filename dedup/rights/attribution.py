@@ -30,7 +30,7 @@ import re
 from collections import Counter
 from urllib.parse import urlsplit
 
-from dedup.text.jsonld import ARTICLE_TYPES, MAX_LD_NAMES
+from dedup.text.jsonld import ARTICLE_TYPES, MAX_LD_NAMES, ld_types
 from dedup.text.normalise import caseless_search, site_host
 from dedup.text.pagehead import AUTHOR_META_NAMES
 from dedup.memory import memo
@@ -338,14 +338,6 @@ def _is_person_list(text: str) -> bool:
 
 
 
-def jsonld_types(obj: dict) -> set[str]:
-    """A JSON-LD object's @type value(s), lower case, as the rights readers match them ('NewsArticle' ->
-    {'newsarticle'}; a schema.org URL is not a type to them)."""
-    t = obj.get("@type")
-    t = t if isinstance(t, list) else [t]
-    return {x.lower() for x in t if isinstance(x, str)}
-
-
 def _names(value: object) -> list[tuple[str, str | None]]:
     """JSON-LD person/organisation value(s) -> [(name, type or None)]; strings are names. A list is read to its
     `MAX_LD_NAMES`th item (as the metadata reads it: `dedup.text.jsonld.ld_entities`)."""
@@ -359,7 +351,7 @@ def _names(value: object) -> list[tuple[str, str | None]]:
             name = item.get("name")
             if isinstance(name, list):
                 name = next((n for n in name if isinstance(n, str)), None)
-            t = jsonld_types(item)
+            t = ld_types(item)
             kind = "organization" if t & {"organization", "newsmediaorganization", "corporation"} else \
                 "person" if "person" in t else None
             if isinstance(name, str) and name.strip():
@@ -383,7 +375,7 @@ def jsonld_attribution(objects: list[dict]) -> dict:
     read (the first one's publisher is the publisher); when the page has none, every object is read.
     """
     objects = [o for o in (objects or []) if isinstance(o, dict)]
-    articles = [o for o in objects if jsonld_types(o) & ARTICLE_TYPES] or objects
+    articles = [o for o in objects if ld_types(o) & ARTICLE_TYPES] or objects
     authors: list[str] = []
     seen: set[str] = set()  # (a list's `in` made 100,000 article objects of one author each quadratic)
     publisher = None

@@ -42,8 +42,8 @@ import html as html_lib
 import re
 from dataclasses import dataclass
 
-from dedup.rights.attribution import COPY_MARKS, DPA_STORY_ID, agency_from_credit, jsonld_types
-from dedup.text.jsonld import ARTICLE_TYPES
+from dedup.rights.attribution import COPY_MARKS, DPA_STORY_ID, agency_from_credit
+from dedup.text.jsonld import ARTICLE_TYPES, ld_types
 from dedup.text.normalise import without_userinfo, word_runs
 from dedup.memory import memo
 
@@ -380,7 +380,7 @@ def jsonld_licence_evidence(objects: list[dict]) -> list[Evidence]:
     for obj in objects or []:
         if not isinstance(obj, dict):
             continue
-        t = jsonld_types(obj)
+        t = ld_types(obj)
         media = bool(t & _MEDIA_TYPES)
         if not media and not (t & _JSONLD_ARTICLE_TYPES):
             continue

@@ -5,6 +5,7 @@ and the people and organisations a value names (`ld_entities`). Pure row logic o
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from dedup.text.normalise import clean_text
@@ -31,11 +32,26 @@ _ORG_TYPES = frozenset(("organization", "newsmediaorganization", "corporation", 
                         "educationalorganization", "governmentorganization", "onlinebusiness", "brand"))
 
 
-def _types(obj: dict) -> set[str]:
+# How pages write a schema.org type besides its bare name: as the type's URL or a compact IRI.
+_SCHEMA_PREFIX = re.compile(r"(?:https?://(?:www\.)?schema\.org/|schema:)", re.I)
+
+
+def type_name(t: str) -> str:
+    """A JSON-LD `@type` string as schema.org names it: 'http://schema.org/NewsArticle', 'https://schema.org/NewsArticle'
+    and 'schema:NewsArticle' -> 'NewsArticle' (case kept); any other string as it is."""
+    if ":" in t and (prefix := _SCHEMA_PREFIX.match(t)):  # (most types are bare names: no cost for them)
+        return t[prefix.end():]
+    return t
+
+
+def ld_types(obj: dict) -> set[str]:
+    """The types a JSON-LD object states, lower case, schema.org's URL prefix stripped (`type_name`): its `@type`
+    string or every string of its `@type` list ({'newsarticle'} for 'NewsArticle' or 'https://schema.org/NewsArticle').
+    The one reading of `@type` that the metadata, the licence, the attribution and `page_type` share."""
     t = obj.get("@type")
     if isinstance(t, str):  # (most objects: one type)
-        return {t.lower().rsplit("/", 1)[-1]}
-    return {x.lower().rsplit("/", 1)[-1] for x in (t if isinstance(t, list) else [t]) if isinstance(x, str)}
+        return {type_name(t).lower()}
+    return {type_name(x).lower() for x in t if isinstance(x, str)} if isinstance(t, list) else set()
 
 
 @dataclass(slots=True)
@@ -55,7 +71,7 @@ def read_jsonld(objects: list[dict]) -> JsonLd:
         if isinstance(obj.get("@id"), str):
             ids.setdefault(obj["@id"], obj)
     for obj in objects:
-        t = _types(obj)
+        t = ld_types(obj)
         if article is None and t & _ARTICLE_TYPES:
             article = obj
         elif page is None and t & _PAGE_TYPES:
@@ -91,7 +107,7 @@ def ld_entities(value: object, ids: dict[str, dict]) -> list[tuple[str, str | No
                 name = " ".join(x for x in (given, family) if isinstance(x, str)) or None
             if not name:
                 continue
-            t = _types(item)
+            t = ld_types(item)
             kind = "organization" if t & _ORG_TYPES and "person" not in t else "person" if "person" in t else None
             out.append((clean_text(name), kind))
     return out

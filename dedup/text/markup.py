@@ -11,6 +11,7 @@ import json
 import re
 from urllib.parse import urldefrag, urljoin, urlsplit
 
+from dedup.text.jsonld import ld_types, type_name
 from dedup.text.normalise import clean_text, fold_text, registered_domain, site_host, storable
 
 
@@ -84,9 +85,8 @@ def is_article(obj: dict) -> bool:
     """Is a JSON-LD object of an article type (NewsArticle, BlogPosting, ...)?"""
     types = obj.get("@type")
     if isinstance(types, str):  # (most objects: one type)
-        return types.lower() in _ARTICLE_TYPES
-    types = types if isinstance(types, list) else [types]
-    return any(isinstance(t, str) and t.lower() in _ARTICLE_TYPES for t in types)
+        return type_name(types).lower() in _ARTICLE_TYPES
+    return not ld_types(obj).isdisjoint(_ARTICLE_TYPES)
 
 
 def _ld_json_bodies(html: str) -> list[str]:
@@ -110,12 +110,13 @@ def _ld_json_bodies(html: str) -> list[str]:
 
 def page_type(objects: list[dict]) -> str | None:
     """The schema.org type of the page's main JSON-LD object (the first article-like one): NewsArticle,
-    BlogPosting, WebPage...; several types are joined with a comma; None without one."""
+    BlogPosting, WebPage... (a schema.org URL by its name: 'https://schema.org/NewsArticle' -> 'NewsArticle'); several
+    types are joined with a comma; None without one."""
     article = next((o for o in objects if is_article(o)), None)
     if article is None:
         return None
     types = article.get("@type")
-    names = [t for t in (types if isinstance(types, list) else [types]) if isinstance(t, str)]
+    names = [type_name(t) for t in (types if isinstance(types, list) else [types]) if isinstance(t, str)]
     return ",".join(names)[:200] or None
 
 

@@ -242,6 +242,46 @@ def test_components_auto_switches_on_the_edge_count(client):
         components_dask(n, src, dst, client, method="bfs")
 
 
+def _drop_first_holder(monkeypatch, engine) -> list:
+    """Make the star rounds' first scatter lose a worker: the scheduler removes the worker holding the first
+    edge chunk, as it removes one that missed its heartbeats on a loaded machine. Returns the scatters made."""
+    real_share, shares = engine._share, []
+
+    async def remove(dask_scheduler, address):
+        await dask_scheduler.remove_worker(address, stimulus_id="test-worker-lost", close=True)
+
+    def share(client, data, broadcast=False):
+        futures = real_share(client, data, broadcast)
+        shares.append(futures)
+        if len(shares) == 1:
+            (holder, *_) = client.who_has(futures[:1])[futures[0].key]
+            client.run_on_scheduler(remove, address=holder)
+        return futures
+
+    monkeypatch.setattr(engine, "_share", share)
+    return shares
+
+
+def test_star_rounds_start_again_when_a_worker_is_lost(monkeypatch):
+    # seen under load: a worker dropped mid-rounds took scattered edges with it, and the next graph was
+    # cancelled ("lost dependencies"); the rounds now start again from the edges this process holds
+    from dedup.engine import dask_engine
+    from dedup.errors import WorkerLost
+
+    n, src, dst = graphs()["random sparse"]
+    want = connected_components(n, src, dst)
+    with open_client(workers=2, processes=False) as c:
+        shares = _drop_first_holder(monkeypatch, dask_engine)
+        np.testing.assert_array_equal(components_dask(n, src, dst, c, method="star", partitions=2), want)
+        assert len(shares) == 4  # (lo, hi) twice: the first attempt lost its data
+        assert len(c.scheduler_info()["workers"]) == 1
+    monkeypatch.setattr(dask_engine, "STAR_ATTEMPTS", 1)
+    with open_client(workers=2, processes=False) as c:
+        _drop_first_holder(monkeypatch, dask_engine)
+        with pytest.raises(WorkerLost, match=r"lost its data on the Dask cluster \(attempt 1 of 1"):
+            components_dask(n, src, dst, c, method="star", partitions=2)
+
+
 def test_star_rounds_grow_slowly():
     chain = np.arange(1023)
     labels, rounds = star_components(1024, chain, chain + 1, None, 2)

@@ -283,20 +283,58 @@ def _small_star(edges: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+# Attempts of the star rounds on a cluster. Their inputs are scattered (`_share`), and data the client put
+# on a worker cannot be computed again: a worker lost during the rounds (killed, or dropped by the scheduler
+# on a loaded machine) cancels the next graph that needs it ("lost dependencies"). The rounds are a pure
+# function of the edge arrays this process still holds, so they start again from a fresh scatter.
+STAR_ATTEMPTS = 3
+
+
+def _lost_data_errors() -> tuple[type[BaseException], ...]:
+    from distributed import KilledWorker
+    from distributed.client import FutureCancelledError, FuturesCancelledError
+
+    return FutureCancelledError, FuturesCancelledError, KilledWorker
+
+
 def star_components(n_nodes: int, src: np.ndarray, dst: np.ndarray, client: Client | None,
                     partitions: int) -> tuple[np.ndarray, int]:
     """Large-star / small-star rounds (Kiveris et al. 2014, "Connected Components in MapReduce and
     Beyond") until a round changes nothing: then every component is a star around its least node.
-    Returns (labels, rounds)."""
-    import dask
-    import dask.dataframe as dd
+    Returns (labels, rounds).
 
+    On a cluster, rounds whose data was lost with a worker start again (`STAR_ATTEMPTS` in all); after
+    that the build stops with `WorkerLost` (exit 2, the finished steps kept for the same command to resume)."""
     labels = np.arange(n_nodes, dtype=np.int64)
     lo, hi = np.minimum(src, dst), np.maximum(src, dst)
     loop = lo != hi
     lo, hi = lo[loop], hi[loop]
     if not len(lo):
         return labels, 0
+    if client is None:
+        return _star_rounds(labels, lo, hi, None, partitions)
+    lost = _lost_data_errors()
+    for attempt in range(1, STAR_ATTEMPTS + 1):
+        try:
+            return _star_rounds(labels, lo, hi, client, partitions)
+        except lost as exc:
+            if attempt == STAR_ATTEMPTS:
+                raise WorkerLost(f"the connected-components step lost its data on the Dask cluster (attempt "
+                                 f"{attempt} of {attempt}: {type(exc).__name__}: {exc}); workers are dying or "
+                                 "being dropped (memory, a loaded machine); the finished work is kept, and the "
+                                 "same command resumes it") from exc
+            logging.getLogger(__name__).warning("components: data lost on the Dask cluster (%s: %s); "
+                                                "attempt %d of %d", type(exc).__name__, exc, attempt + 1,
+                                                STAR_ATTEMPTS)
+    raise AssertionError("unreachable")
+
+
+def _star_rounds(labels: np.ndarray, lo: np.ndarray, hi: np.ndarray, client: Client | None,
+                 partitions: int) -> tuple[np.ndarray, int]:
+    """One attempt of `star_components` on loop-free edges (lo < hi): labels filled in place."""
+    import dask
+    import dask.dataframe as dd
+
     bounds = np.linspace(0, len(lo), min(partitions, len(lo)) + 1).astype(np.int64)
     ranges = list(pairwise(bounds))
     los, his = _share(client, [lo[a:b] for a, b in ranges]), _share(client, [hi[a:b] for a, b in ranges])

@@ -42,6 +42,10 @@ def parquet_row(obj: dict, source_name: str, position: int, max_payload: int, st
     return object_row(obj, source_name, position, max_payload, stats, refused)
 
 
+# bytes `read_parquet` reads of a column chunk at a time: without it (buffer_size 0) pyarrow reads a row group's
+# whole column chunk into memory before decoding its first page (a 252 MiB `html` chunk: 277 MiB allocated at once)
+PARQUET_BUFFER = 1 << 20
+
 _PARQUET_TEXT_COLUMNS = ("id", "url", "text", "fetched_at")
 
 

@@ -22,7 +22,7 @@ from dedup.sources.fieldnames import case_aliases, with_fields
 from dedup.sources.inputs import InputFile
 from dedup.sources.jsonl import jsonl_pieces
 from dedup.sources.objectrows import object_row
-from dedup.sources.parquetrows import parquet_row, parquet_rows
+from dedup.sources.parquetrows import PARQUET_BUFFER, parquet_row, parquet_rows
 from dedup.sources.rawrows import BatchBuilder, flushed, positional_id
 from dedup.sources.segments import JOINED, join_segments
 from dedup.sources.streams import iter_lines
@@ -119,7 +119,7 @@ def read_parquet(path: Path | str, source_name: str, stats: Counter | None = Non
 
     try:
         pf = pq.ParquetFile(storage.open_binary(path) if storage.is_url(path) else path,
-                            pre_buffer=False)
+                            pre_buffer=False, buffer_size=PARQUET_BUFFER)
         names = pf.schema_arrow.names
         groups = [pf.metadata.row_group(i).num_rows for i in range(pf.metadata.num_row_groups)]
     except (pa.ArrowException, OSError, ValueError, TypeError) as exc:

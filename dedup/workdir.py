@@ -28,6 +28,7 @@ from dedup.release.report import REPORT
 from dedup.run_report import RUN_JSON, TIMINGS_JSON
 from dedup.sources import storage
 from dedup.sources.inputs import InputFile
+from dedup.words import counted
 
 WORK = "_work"
 LOCK = "build.lock"
@@ -224,7 +225,7 @@ def refuse_foreign(folder: Path, option: str = "--out", names: frozenset[str] = 
     a home folder, a project or a crawl given by mistake with `--overwrite`."""
     foreign = sorted(p.name for p in folder.iterdir() if p.name not in names)
     if foreign or not (folder / marker).is_file():
-        what = (f"holds {len(foreign)} entr{'y' if len(foreign) == 1 else 'ies'} dedup does not write there "
+        what = (f"holds {counted(len(foreign), 'entry', 'entries')} dedup does not write there "
                 f"({', '.join(repr(n) for n in foreign[:3])}{', ...' if len(foreign) > 3 else ''})" if foreign
                 else f"holds no {marker}")
         raise OutputError(f"{option} {folder} {what}: it is not dedup's output, and --overwrite would delete it "

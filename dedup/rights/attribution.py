@@ -337,7 +337,6 @@ def _is_person_list(text: str) -> bool:
 # JSON-LD
 
 
-
 def _names(value: object) -> list[tuple[str, str | None]]:
     """JSON-LD person/organisation value(s) -> [(name, type or None)]; strings are names. A list is read to its
     `MAX_LD_NAMES`th item (as the metadata reads it: `dedup.text.jsonld.ld_entities`)."""

@@ -11,6 +11,7 @@ import re
 from typing import Callable
 
 from dedup.text.byline import Byline
+from dedup.text.normalise import MARKUP_TAG
 
 SIGNATURE_CHARS = 40         # a name, not a line of text
 SIGNED_PARAGRAPH_CHARS = 200  # the block before it is a paragraph of the story, not a caption or a teaser
@@ -20,7 +21,6 @@ PARAGRAPH_REACH = 300        # how far before the name its paragraph's '<p' is l
 _NAME = re.compile(r"[^\W\d_][\w.'’-]*(?: [^\W\d_][\w.'’-]*){1,2}")
 _SENTENCE_END = frozenset(".!?\"»“”)")
 _ITALICS = re.compile(r"<(?:em|i)[\s>]", re.I)
-_TAG = re.compile(r"<[^>]*>")
 
 
 def closing_signature(html: str, blocks: list[str], parse: Callable[[str, bool], Byline]) -> Byline | None:
@@ -61,7 +61,7 @@ def _italic_paragraph(html: str, name: str) -> bool:
         closing = html.find("</p", pos + len(name), pos + len(name) + PARAGRAPH_REACH)
         if opening >= 0 and closing >= 0 and html[opening + 2:opening + 3] in (">", " ", "\t", "\n"):
             lead, tail = html[opening:pos], html[pos + len(name):closing]
-            if not _TAG.sub("", lead).strip() and not _TAG.sub("", tail).strip() and _ITALICS.search(lead):
+            if not MARKUP_TAG.sub("", lead).strip() and not MARKUP_TAG.sub("", tail).strip() and _ITALICS.search(lead):
                 return True
         pos = html.find(name, pos + len(name))
     return False

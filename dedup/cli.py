@@ -239,7 +239,7 @@ def build(
                             previous=previous, dask=dask_options(engine, scheduler, dask_components, dashboard),
                             resume=resume, memory=memory)
     except DedupError as exc:
-        _error(str(exc))
+        print_error(str(exc))
         raise typer.Exit(exc.exit_code) from None
     except (KeyboardInterrupt, Interrupted):
         err.print(interrupted_line(bar, staging_folder(out)), highlight=False, soft_wrap=True)
@@ -341,7 +341,7 @@ def release(
     try:
         package(out, name=name, version=version, url=url)
     except DedupError as exc:
-        _error(str(exc))
+        print_error(str(exc))
         raise typer.Exit(exc.exit_code) from None
     _fail_on_problems(verify_release(out))
     typer.echo(f"packaged and verified {out}/ (README.md, report.html, croissant.json, manifest.json, SHA256SUMS)")
@@ -356,7 +356,7 @@ def verify(
     code 3 and one line per problem when anything is wrong (a build never released: run `dedup release`);
     on success, the sha256 of SHA256SUMS to compare with the one the publisher states."""
     if not out.is_dir():
-        _error(f"{out}: not a folder; give the folder of a packaged release")
+        print_error(f"{out}: not a folder; give the folder of a packaged release")
         raise typer.Exit(2)
     _fail_on_problems(verify_release(out))
     typer.echo(f"{out}/ verifies: checksums, manifest, schemas, row counts and accounting hold; "
@@ -396,7 +396,7 @@ def publish(
                 publish_to_dir(release, Path(where), overwrite=overwrite)
                 typer.echo(f"published {release}/ to {where}/ (copy verified)")
     except DedupError as exc:
-        _error(str(exc))
+        print_error(str(exc))
         _fail_on_problems(getattr(exc, "problems", []))  # a release that does not verify: exit code 3
         raise typer.Exit(exc.exit_code) from None
 
@@ -404,7 +404,7 @@ def publish(
 def _fail_on_problems(problems: list[str]) -> None:
     """One line per problem on stderr, then exit code 3."""
     for problem in problems:
-        _error(problem, "problem")
+        print_error(problem, "problem")
     if problems:
         raise typer.Exit(3)
 
@@ -421,19 +421,19 @@ def explain(
             row = lookup(out, doc_ids[0])
             row.pop("text", None)
             for key, value in row.items():
-                _echo(f"{key:>24}: {value}")
+                echo_safe(f"{key:>24}: {value}")
         elif len(doc_ids) == 2:
             for key, value in explain_pair(out, doc_ids[0], doc_ids[1]).items():
                 if key == "chain":
-                    _echo(f"{key:>24}: {len(value)} accepted edge(s) through other documents of the cluster")
+                    echo_safe(f"{key:>24}: {len(value)} accepted edge(s) through other documents of the cluster")
                     for step in value:
-                        _echo(f"{'':>26}{step}")
+                        echo_safe(f"{'':>26}{step}")
                 else:
-                    _echo(f"{key:>24}: {value}")
+                    echo_safe(f"{key:>24}: {value}")
         else:
             raise typer.BadParameter("give one or two doc_ids")
     except DedupError as exc:
-        _error(str(exc))
+        print_error(str(exc))
         raise typer.Exit(exc.exit_code) from None
 
 
@@ -449,12 +449,12 @@ def stats(
     try:
         summary = summarise(out)
     except DedupError as exc:
-        _error(str(exc))
+        print_error(str(exc))
         raise typer.Exit(exc.exit_code) from None
     if as_json:
-        _echo(json.dumps(summary, ensure_ascii=False, sort_keys=True))
+        echo_safe(json.dumps(summary, ensure_ascii=False, sort_keys=True))
     else:
-        _echo(render(summary, width=min(shutil.get_terminal_size((80, 24)).columns, 100)))
+        echo_safe(render(summary, width=min(shutil.get_terminal_size((80, 24)).columns, 100)))
 
 
 # control characters but tab and new line: from pages (titles, URLs), ids and file names they reach the
@@ -474,13 +474,13 @@ def shown_name(name: str) -> str:
     return terminal_safe(name).replace("\n", "\\n").replace("\t", "\\t")
 
 
-def _error(message: str, label: str = "error") -> None:
+def print_error(message: str, label: str = "error") -> None:
     """One error line on stderr: the message shown as it is (no Rich markup read in it, no control
     characters)."""
     err.print(f"[red]{label}:[/red] {escape(terminal_safe(message))}", highlight=False)
 
 
-def _echo(text: str) -> None:
+def echo_safe(text: str) -> None:
     """Print to stdout (control characters escaped: `terminal_safe`); a reader that closed the pipe
     (`dedup stats OUT | head -1`) ends the command quietly with exit code 0, not with a traceback
     (Python) or exit code 1 (Click)."""
@@ -496,7 +496,7 @@ def _echo(text: str) -> None:
 @app.command(hidden=True, context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
 def report(ctx: typer.Context) -> None:
     """Not a command: where the report comes from (users look for `dedup report`)."""
-    _error("there is no `dedup report`: report.html (with the dataset card) is written by `dedup release OUT`; "
+    print_error("there is no `dedup report`: report.html (with the dataset card) is written by `dedup release OUT`; "
            "`dedup stats OUT` prints the same figures in the terminal")
     raise typer.Exit(2)
 
@@ -521,7 +521,7 @@ def rehydrate(
     try:
         report = run_rehydrate(out, crawl, to, overwrite=overwrite)
     except DedupError as exc:
-        _error(str(exc))
+        print_error(str(exc))
         raise typer.Exit(exc.exit_code) from None
     if not report.withheld:  # not an error: the copy is the build's data, but say why nothing was restored
         typer.echo(f"nothing to rehydrate: {out} published the text of every record (it was built without "

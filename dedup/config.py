@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from dedup.errors import ConfigError
-from dedup.select import DEFAULT_POLICY, RULES, check_policy
+from dedup.policy import DEFAULT_POLICY, RULES, check_policy
 
 MiB = 1024 * 1024
 # Larger HTML is not extracted by default: `max_html_bytes` (dedup.text.extract, reject `html_too_large`).
@@ -81,7 +81,7 @@ class BuildConfig:
     # output layout
     shard_bytes: int = field(default=512 * MiB, metadata=_range(1024, None))  # uncompressed text per data shard
     row_group_bytes: int = field(default=96 * MiB, metadata=_range(1024, None))  # uncompressed bytes per row group
-    # canonical record policy (see dedup/select.py)
+    # canonical record policy (the rules: dedup/policy.py; applied by dedup/select.py)
     canonical_policy: tuple[str, ...] = DEFAULT_POLICY
     # reading
     max_payload_bytes: int = field(default=50 * MiB, metadata=_range(1024, None))

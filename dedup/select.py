@@ -1,6 +1,6 @@
 """select: one canonical record per cluster, by a stated, deterministic policy (decide, not apply).
 
-The policy is an ordered list of rules; the first rule on which the winner beats the runner-up is
+The policy is an ordered list of rules (`policy.RULES`); the first rule on which the winner beats the runner-up is
 recorded as `canonical_reason`. `smallest_doc_id` always closes the list, so ties cannot depend on
 input order.
 """
@@ -12,28 +12,8 @@ import hashlib
 import numpy as np
 import polars as pl
 
-from dedup.errors import ConfigError
+from dedup.policy import DEFAULT_POLICY, RULES, check_policy
 from dedup.rights.attribution import agency_of_domain
-
-# rule name -> (column, descending); nulls always sort last
-RULES: dict[str, tuple[str, bool]] = {
-    "agency_domain": ("on_agency_domain", True),  # the copy on the wire agency's own site
-    "earliest_published": ("published_at", False),
-    "earliest_fetched": ("fetched_at", False),
-    "longest_text": ("n_chars", True),
-    "smallest_doc_id": ("doc_id", False),
-}
-DEFAULT_POLICY = ("agency_domain", "earliest_published", "longest_text", "earliest_fetched", "smallest_doc_id")
-
-
-def check_policy(policy: list[str] | tuple[str, ...]) -> tuple[str, ...]:
-    """A canonical policy with its rules checked and `smallest_doc_id` last."""
-    unknown = [r for r in policy if r not in RULES]
-    if unknown:
-        raise ConfigError(f"unknown canonical rule(s) {unknown}; choose from {sorted(RULES)}")
-    rules = [r for r in policy if r != "smallest_doc_id"]
-    return (*rules, "smallest_doc_id")
-
 
 def choose_canonical(members: pl.DataFrame, policy: tuple[str, ...] = DEFAULT_POLICY) -> pl.DataFrame:
     """members: doc_id, cluster_id, cluster_size + the policy's columns.

@@ -306,12 +306,12 @@ def test_what_the_commands_print_from_the_data_cannot_drive_the_terminal(capsys)
     """Titles, URLs, ids and file names reach stdout (`stats`, `explain`) and stderr (errors, `verify`'s
     problems): their ESC sequences used to reach the terminal as they were (Rich keeps ESC, and reads
     `[bold]` in a doc_id as markup)."""
-    from dedup.cli import _echo, _error, terminal_safe
+    from dedup.cli import echo_safe, print_error, terminal_safe
 
     assert terminal_safe("a\x1b[2J\tb\nc\x07\x9b\x7f") == "a\\u001b[2J\tb\nc\\u0007\\u009b\\u007f"
     assert json.loads(terminal_safe(json.dumps({"t": "x\x1b\x9by"}, ensure_ascii=False))) == {"t": "x\x1b\x9by"}
-    _echo("title \x1b]0;pwned\x07")
-    _error("doc_id [bold]x\x1b[2J[/bold] appears 2 times", "problem")
+    echo_safe("title \x1b]0;pwned\x07")
+    print_error("doc_id [bold]x\x1b[2J[/bold] appears 2 times", "problem")
     shown = capsys.readouterr()
     assert shown.out == "title \\u001b]0;pwned\\u0007\n"
     assert "\x1b" not in shown.err and "[bold]x\\u001b[2J[/bold]" in shown.err

@@ -206,8 +206,8 @@ def test_real_warcs_recompressed_with_zstd_read_as_their_gzip_originals(warc_sam
 def test_a_gzip_warc_reads_as_before(warc_samples: Path) -> None:
     """The zstd path leaves gzip files alone: the sniffed codec of a .warc.gz is gzip."""
     head = (warc_samples / "whirlwind" / "whirlwind.warc.gz").read_bytes()[:1 << 20]
-    assert warc._sniff_head(head) == ("warc", "gz")
-    assert warc._sniff_head(gzip.decompress(head)) == ("warc", "")
+    assert warc.sniff_head(head) == ("warc", "gz")
+    assert warc.sniff_head(gzip.decompress(head)) == ("warc", "")
 
 
 # ---------------------------------------------------------------- 2. members given twice in glued objects

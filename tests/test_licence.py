@@ -543,9 +543,8 @@ def test_bench_licence_accuracy(bench_crawl):
 def test_evidence_published_as_asdict_gives_it(kind, value, location, confidence, spdx):
     import dataclasses
 
-    from dedup.rights.licence import _as_dict
     e = Evidence(kind, value, location, confidence, spdx)
-    got = _as_dict(e)
+    got = e.as_dict()
     assert got == dataclasses.asdict(e) and list(got) == [f.name for f in dataclasses.fields(Evidence)]
 
 

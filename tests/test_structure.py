@@ -5,6 +5,7 @@ function and class, and modules of a readable size (docs/architecture.md says wh
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "dedup"
@@ -115,3 +116,21 @@ def test_modules_stay_a_readable_size():
 
 def test_the_package_declares_its_types():
     assert (PACKAGE / "py.typed").is_file()
+
+
+# a path ending in `.py` as docs/architecture.md writes it (`select.py`, `text/dates.py`, `dedup/words.py`, `scripts/x.py`)
+_PY_PATH = re.compile(r"(?<![\w/.])(?:dedup/)?((?:[a-z_]+/)*[a-z_0-9]+\.py)\b")
+ARCHITECTURE = PACKAGE.parent / "docs" / "architecture.md"
+
+
+def test_the_architecture_doc_names_every_module_and_no_other():
+    """docs/architecture.md is the map of the package: every module stands in it by its path under dedup/
+    (`evaluate.py`, `text/dates.py` were missing), and every module it names exists."""
+    doc = ARCHITECTURE.read_text("utf-8")
+    named = set(_PY_PATH.findall(doc))
+    modules = {p.relative_to(PACKAGE).as_posix() for p in PACKAGE.rglob("*.py") if p.name != "__init__.py"}
+    assert not sorted(modules - named), f"name these modules (by path under dedup/) in {ARCHITECTURE.name}"
+    repo = PACKAGE.parent
+    gone = [n for n in sorted(named) if not n.startswith(("scripts/", "tests/", "bench/", "eval/"))
+            and not (repo / n).is_file() and not (PACKAGE / n).is_file() and not any(PACKAGE.rglob(n))]
+    assert not gone, f"{ARCHITECTURE.name} names modules that do not exist: {gone}"

@@ -49,7 +49,7 @@ Normalisation (``normalise_for_shingles``)
 * runs of word breaks collapse into one ASCII space; no leading or trailing space.
 
 The result contains only word characters, kept punctuation and single spaces, so
-``normalise_for_shingles(t).split(" ")`` are the words.  ``_normalise_reference`` is the same
+``normalise_for_shingles(t).split(" ")`` are the words.  ``normalise_reference`` is the same
 definition written plainly in Python; the compiled normaliser is tested against it.
 
 Shingles
@@ -266,7 +266,7 @@ def _tables() -> _Tables:
     return _Tables()
 
 
-def _normalise_reference(text: str) -> str:
+def normalise_reference(text: str) -> str:
     """The normalisation spelled out in plain Python (slow; the executable specification)."""
     t = unicodedata.normalize("NFKC", text).lower()
     chars = [c for c in t if _char_class(c) != _C_DELETE]
@@ -751,7 +751,9 @@ def _pack(encoded: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
     return buf, offs
 
 
-def _normalise_many(texts: list[str]) -> list[str]:
+def normalise_many(texts: list[str]) -> list[str]:
+    """`normalise_for_shingles` of each of `texts`, in one call of the compiled normaliser (the texts its
+    per-character tables cannot handle are NFKC-normalised and lower-cased by CPython first, then done again)."""
     t = _tables()
     buf, offs = _pack([_encode(x) for x in texts])
     out, out_offs, status = _normalise_batch(buf, offs, t.nmap, t.exp_offs, t.exp_cps, t.cls, True)
@@ -773,7 +775,7 @@ def normalise_for_shingles(text: str) -> str:
     Lower-case, NFKC, apostrophes/quotes/dashes unified, punctuation dropped except between two
     word characters, whitespace collapsed to single spaces, digits kept.  Pure ``str -> str``.
     """
-    return _normalise_many([text])[0]
+    return normalise_many([text])[0]
 
 
 def _check_unit(n: int, unit: str) -> None:

@@ -60,6 +60,12 @@ class Evidence:
     confidence: float  # 0..1, per kind and location (module docstring)
     spdx: str | None = None  # the SPDX id this item states (CC items), else None
 
+    def as_dict(self) -> dict:
+        """`dataclasses.asdict(self)`: its fields in order (strings, a float, None: nothing to copy deeply);
+        asdict's recursive copy cost ~2 % of the ingest."""
+        return {"kind": self.kind, "value": self.value, "location": self.location, "confidence": self.confidence,
+                "spdx": self.spdx}
+
 
 # --------------------------------------------------------------------------------------------------
 # Creative Commons URLs and names -> SPDX
@@ -86,12 +92,6 @@ _CC_URL = re.compile(
     r"(?:/(?:(?:deed|legalcode)(?:\.[a-z]{2,3}(?:[-_][a-z0-9]{2,4})?)?(?:\.txt|\.html?)?|rdf)?)?/?$"
 )
 _PORT_WORDS = {"deed", "legalcode", "rdf"}
-
-
-def _as_dict(e: Evidence) -> dict:
-    """`dataclasses.asdict(e)`: its fields in order (strings, a float, None: nothing to copy deeply); asdict's
-    recursive copy cost ~2 % of the ingest."""
-    return {"kind": e.kind, "value": e.value, "location": e.location, "confidence": e.confidence, "spdx": e.spdx}
 
 
 def _published(evidence: dict) -> dict:
@@ -490,7 +490,7 @@ def decide_licence(evidence: list[Evidence]) -> dict:
         "licence_class": licence_class(spdx),
         "licence_scope": scope,
         "licence_url": without_userinfo(url) if url else url,
-        "licence_evidence": [_published(_as_dict(e)) for e in evidence],
+        "licence_evidence": [_published(e.as_dict()) for e in evidence],
         "licence_conflict": conflict,
     }
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-FIELDS = frozenset({"id", "url", "html", "text", "fetched_at"})
+# in the order a record's members are checked (`id` first: two ids are a `missing_id`, whatever else is wrong)
+FIELD_ORDER: tuple[str, ...] = ("id", "url", "html", "text", "fetched_at")
+FIELDS = frozenset(FIELD_ORDER)
 TOLERATED = "tolerated.field_name_case"
 
 

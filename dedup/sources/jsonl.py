@@ -22,6 +22,7 @@ import sys
 from dataclasses import dataclass
 from typing import Iterator
 
+from dedup.sources.fieldnames import FIELD_ORDER
 from dedup.sources.streams import TruncatedInput
 
 
@@ -155,9 +156,8 @@ def _checked(obj: dict, text: str, named: list, offset: int, where: str) -> Piec
 
 
 # the members a record is read from: one given twice with different values is no value to take
-_RECORD_FIELD_NAMES = re.compile(rb'"(id|url|html|text|fetched_at)"')
-_RECORD_FIELD_TEXT = re.compile(r'"(id|url|html|text|fetched_at)"')
-_FIELD_ORDER = ["id", "url", "html", "text", "fetched_at"]   # `id` first: two ids are a `missing_id`
+_RECORD_FIELD_TEXT = re.compile('"(' + "|".join(map(re.escape, FIELD_ORDER)) + ')"')
+_RECORD_FIELD_NAMES = re.compile(_RECORD_FIELD_TEXT.pattern.encode())
 
 
 def _members_given(text: str, names: list[str]) -> dict[str, list]:
@@ -171,7 +171,7 @@ def _members_given(text: str, names: list[str]) -> dict[str, list]:
 
     json.loads(text, object_pairs_hook=pairs, parse_int=_int_or_digits)
     outer = objects[-1]   # the outermost object closes last
-    return {name: values for name in sorted(names, key=_FIELD_ORDER.index)
+    return {name: values for name in sorted(names, key=FIELD_ORDER.index)
             if (values := [v for k, v in outer if k == name and v is not None])}
 
 

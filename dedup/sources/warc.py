@@ -425,7 +425,7 @@ def _inflate_prefix(data: bytes, at: int, limit: int) -> bytes:
     return b"".join(out)
 
 
-def _sniff_head(head: bytes) -> tuple[str, str]:
+def sniff_head(head: bytes) -> tuple[str, str]:
     """(kind, codec) of a file from its first bytes: 'warc', 'arc' or 'unknown', and how to read it: 'zst'
     (a zstd or skippable frame magic first), 'gz' or '' (plain). The first gzip member that inflates to a
     record, or the first record line in the plain bytes, whichever comes first: a damaged first member or
@@ -448,7 +448,7 @@ def _sniff_head(head: bytes) -> tuple[str, str]:
         i = head.find(GZIP_MAGIC3, i + 1)
     # a zstd file whose first frame lost its magic: a later frame that decodes to a record start, as for gzip
     j = head.find(ZSTD_MAGIC, 1)   # (the reader reports the bytes before it as damage and goes on from there)
-    if j >= 0 and (plain_at < 0 or j < plain_at) and (kind := _sniff_head(head[j:])[0]) != "unknown":
+    if j >= 0 and (plain_at < 0 or j < plain_at) and (kind := sniff_head(head[j:])[0]) != "unknown":
         return kind, "zst"
     if plain_kind != "unknown":
         return plain_kind, ""
@@ -460,7 +460,7 @@ def sniff_container(path: str | os.PathLike) -> str:
     junk bytes and damaged gzip members at the start (the first MiB)."""
     with storage.open_binary(path) as f:
         head = f.read(_SNIFF_RAW)
-    return _sniff_head(head)[0]
+    return sniff_head(head)[0]
 
 
 def iter_records(path: str | os.PathLike, max_payload: int = 50 * 1024 * 1024) -> Iterator[RawRecord]:
@@ -478,7 +478,7 @@ def _records(f: BinaryIO, max_payload: int) -> Iterator[RawRecord]:
     with f:
         head = f.read(_SNIFF_RAW)
         f.seek(0)
-        kind, codec = _sniff_head(head)
+        kind, codec = sniff_head(head)
         del head
         src = Source(f, codec, _starts_record)
         try:

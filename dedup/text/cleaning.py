@@ -459,6 +459,17 @@ class LineChoice:
         left = set(self.kept)
         self.headings = [h for h in self.headings if h in left]
 
+    def restore(self, indexes: Sequence[int]) -> None:
+        """Keep the removed lines at `indexes` (positions in `evidence`) after all, in page order."""
+        if not indexes or not self.verdicts:
+            return
+        for i in indexes:
+            if self.verdicts[i] is not None:
+                self.verdicts[i] = None
+                self.removed_chars -= len(self.evidence[i])
+        self.kept = [t for t, v in zip(self.evidence, self.verdicts) if v is None]
+        self.reasons = [v for v in self.verdicts if v is not None]
+
     @property
     def removed(self) -> list[str]:
         """The removed lines' texts in page order, one per entry of `reasons`."""

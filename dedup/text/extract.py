@@ -36,6 +36,7 @@ from dedup.text.cleaning import (HEADLINE, MIN_KEPT_CHARS, LineChoice, choose_li
 from dedup.text.dates import is_date_line
 from dedup.text.titles import without_guessed_site
 from dedup.text.embeds import embedded_posts, put_back
+from dedup.text.storybody import DESCRIPTION_META, apply_article_body
 from dedup.text.layout import Line
 from dedup.text.markup import SiteLinks, page_type
 from dedup.text.metadata import PageMetadata, page_metadata
@@ -233,6 +234,8 @@ def extract_html(html: str | bytes, url: str | None = None, charset: str | None 
     md = page_metadata(html, url, choice.evidence)
     if md.title:  # the page's headline leaves its text: the title column holds it
         choice.remove(headline_lines(choice.kept, page_headlines(md)), HEADLINE)
+    # the story the page's JSON-LD states, as evidence per line (round 24)
+    apply_article_body(choice, md.jsonld, [md.meta[k] for k in DESCRIPTION_META if isinstance(md.meta.get(k), str)])
     put_back(choice, posts)  # (after the metadata: a post's date line is not the page's date)
     return Extracted(blocks=choice.kept, metadata=md, evidence_blocks=choice.evidence,
                      removed_reasons=choice.reasons, removed_blocks=choice.removed, removed_chars=choice.removed_chars,

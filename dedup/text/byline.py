@@ -19,7 +19,8 @@ from dedup.text.scripts import HIRAGANA
 # names: bylines -> people, agencies and organisations
 
 _BY_WORDS = (
-    r"^\s*(?:(?:written|posted|published|reported|edited|compiled|story|text|words|report|geschrieben|verfasst|"
+    r"^\s*(?:(?:written|posted|published|reported|edited|compiled|story|text|words|report|analysis|opinion|"
+    r"commentary|review|geschrieben|verfasst|"
     r"veröffentlicht|erstellt|eingestellt|publié|écrit|escrito|publicado|scritto|pubblicato|geplaatst|geschreven|"
     r"(?:view\s+)?(?:all\s+)?(?:posts|articles|stories|beiträge|artikel)|alles|mehr)\s+)?"
     r"(?:by|von|par|por|door|di|av|af|from|de|da)\b\s*:?\s*")
@@ -126,6 +127,7 @@ _ROLE_WORDS = frozenset((
     "corresponsal giornalista inviato columnist guest gastautor gastautorin blogger host anchor author writer "
     "mitarbeiter volontär volontärin rechtsanwalt rechtsanwältin anwalt attorney lawyer pressesprecher "
     "pressesprecherin spokesperson spokesman spokeswoman manager director officer founder president ceo product "
+    "editor-at-large "
     "корреспондент журналист muhabir 기자 특파원 记者 記者"
     ).split())
 _NOT_A_NAME = frozenset((
@@ -137,6 +139,10 @@ _NOT_A_NAME = frozenset((
     "paid alle all artikel articles beiträge posts mehr more view profile profil min min. minuten minutes sek "
     "lesezeit read text foto fotos photo photos bild video permalink trackback trackbacks veröffentlicht "
     "aktualisiert erstellt publié publicado pubblicato gepubliceerd "
+    # round 16: a share bar's, a comment form's and an archive link's labels ('Tweet', 'Email', 'Name', 'Required',
+    # 'Print', 'Author Archive'), read from author and byline boxes on pages the rules were not tuned on
+    "tweet email e-mail mail name required print twitter facebook about update originally unclassified archive "
+    "archives publisher "
     "редакция редакція гость аноним admin 小编 编辑 編輯 管理员 匿名 佚名 网友 游客 المحرر التحرير زائر").split())
 # words that make a name an organisation's (a set lookup per word: a long alternation is slow in `re`)
 _ORG_WORDS = frozenset((
@@ -325,6 +331,13 @@ def _read_parts(parts: list[str], site_keys: frozenset[str], caseless_ok: bool, 
             after_role = after_role or bool(people)
             other = True
             continue
+        if " " in name and not after_role and _AGENCY_HINT(name):
+            # 'JOANN LOVIGLIO Associated Press': a wire byline's agency after the name, without a comma (round 16)
+            person, closing = _agency_after_name(name)
+            if closing:
+                if closing not in agencies:
+                    agencies.append(closing)
+                name, other = person, True
         if after_role or _is_organisation(name, site_keys):
             if name not in organisations:
                 organisations.append(name)
@@ -332,12 +345,36 @@ def _read_parts(parts: list[str], site_keys: frozenset[str], caseless_ok: bool, 
             continue
         if name.isupper() and len(name) > 3:
             name = name.title()  # 'JOE HILDEBRAND' -> 'Joe Hildebrand'
+        elif " " in name and _CAPITALS_WORD.search(name):
+            name = _CAPITALS_WORD.sub(lambda m: m[0].capitalize(), name)  # 'Ian LYNAM' -> 'Ian Lynam' (round 16)
+        if " in " in name and not _is_person_name(name, caseless_ok):
+            # 'Posted by: Paul Horowitz in iPad', 'Posted by lasagnechef in Arsenal News': the post's category after
+            # the name (round 16)
+            name = name.split(" in ", 1)[0].strip()
         if _is_person_name(name, caseless_ok):
             if name not in people:
                 people.append(name)
         else:
             every = False
     return every, other
+
+
+# a word of 4+ capitals in a name written otherwise in capitals and small letters (not an acronym of 2-3: 'CNN')
+_CAPITALS_WORD = re.compile(r"(?<![\w'’-])[A-ZÀ-ÖØ-Þ]{4,}(?![\w'’-])")
+
+
+def _agency_after_name(name: str) -> tuple[str, tuple[str, str] | None]:
+    """'JOANN LOVIGLIO Associated Press' -> ('JOANN LOVIGLIO', ('Associated Press', 'Associated Press')): a name
+    of 2+ words followed by a wire agency's name (its last 1-3 words); (name, None) when none closes it."""
+    words = name.split()
+    for k in (1, 2, 3):
+        if len(words) - k < 2:
+            break
+        text = " ".join(words[-k:])
+        agency = agency_name(text)
+        if agency:
+            return " ".join(words[:-k]), (text, agency)
+    return name, None
 
 
 @lru_cache(maxsize=256)
@@ -391,6 +428,12 @@ def _strip_roles(part: str) -> str:
         words = words[:half]  # a name shown twice (a visible and a screen-reader copy)
     while words and words[-1].lower().strip(".,") in _ROLE_WORDS:
         words.pop()
+    # a link's label after the name ('Jose Altoveros View More Articles'): two or more such words closing a name
+    trailing = 0
+    while trailing < len(words) and words[-1 - trailing].lower().strip(".,:") in _NOT_A_NAME:
+        trailing += 1
+    if trailing >= 2 and len(words) - trailing >= 2:
+        del words[-trailing:]
     while words and words[0].lower().strip(".,") in _ROLE_WORDS and len(words) > 2:
         words.pop(0)
     return " ".join(words).strip(" .,:;-–—")
@@ -469,3 +512,29 @@ def _is_person_name(name: str, caseless_ok: bool = False) -> bool:
     # (a letter neither upper- nor lower-case is of a script without capitals)
     return all(w[0].isupper() or not w[0].isalpha() or lw in _PARTICLES or (caseless_ok and not w[0].islower())
                for w, lw in zip(words, lows))
+
+
+_LOWER_WORD = re.compile(r"(?<![\w.'’-])[a-zà-öø-ÿ][a-zà-öø-ÿ'’-]{3,}")
+_HEADING_SEPARATORS = re.compile(r"\s+[|–—:-]\s+|\s*[|｜]\s*")
+
+
+def is_heading_of_words(line: str, people: list[str], headings: tuple[str, ...], blocks: list[str] | tuple[str, ...]
+                        ) -> bool:
+    """A line that `parse_byline` reads as several full names ('Narayana Murthy Clarifies, Says Did Not Fund Kejriwal',
+    'Best WordPress Themes, Plugins and Blogging Resources') is a heading of capitalised words, not a byline, when it
+    is one of the page's headlines (its `<h1>`, its `<title>` or a part of it, its og:title), or when the last word
+    of every name (of 4+ letters) stands in lower case in the page's text: a noun ('Themes', 'Receptors', 'Design'),
+    where a family name is written with its capital (round 16)."""
+    key = fold_text(line)
+    for heading in headings:
+        if heading and (key == fold_text(heading) or any(
+                key == fold_text(part) for part in _HEADING_SEPARATORS.split(heading) if len(part) < len(heading))):
+            return True
+    lasts = [p.split()[-1].casefold() for p in people]
+    if not all(len(w) >= 4 and w.isalpha() for w in lasts):
+        return False
+    lower = set()
+    for block in blocks:
+        if block != line:
+            lower.update(_LOWER_WORD.findall(block))
+    return all(w in lower for w in lasts)

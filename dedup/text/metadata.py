@@ -24,7 +24,7 @@ from datetime import datetime
 from urllib.parse import urljoin, urlsplit
 
 from dedup.rights.attribution import agency_name
-from dedup.text.byline import Byline, by_prefix_end, other_script_byline, parse_byline
+from dedup.text.byline import Byline, by_prefix_end, is_heading_of_words, other_script_byline, parse_byline
 from dedup.text.dates import find_dates
 from dedup.text.markup import first_str, jsonld_from_bodies, tag_attributes
 from dedup.text.pagedates import comments_start, decide_dates
@@ -90,6 +90,7 @@ _SEPARATORS = re.compile(r"\s+(?:[|–—•·»«~/\\:]|::|-|—|\|\|)\s+|\s*[|
 # compiled once (a module-level `re.sub` / `re.split` looks its pattern up in `re`'s cache at every call)
 _HOST_ENDING = re.compile(r"\.[a-z]{2,3}$", re.I)  # 'Libération.fr' -> 'Libération'
 _TAGLINE_SEPARATORS = re.compile(r"\s+[|–—-]\s+|\s*[|•·]\s*")
+_NAME_COLON = re.compile(r"(?<=\w):\s")  # 'Pink Sith: Abreva Conceal Patch' (not '.:: chuggnutt ::.')
 
 
 def page_metadata(html: str | None, url: str | None = None, blocks: list[str] | tuple[str, ...] = (),
@@ -182,9 +183,12 @@ def _decide_site_name(md: PageMetadata, head: Head, ld: JsonLd, url: str | None)
         # '<title>Headline | Site</title>': the part that names the host
         parts = [p for p in _SEPARATORS.split(head.html_title) if p]
         # (the last, the first, then one between: 'Headline » gizmeo.eu | inside the machine')
+        # (round 16: a part naming the host by its opening words is the site's name up to a colon, and of at most 4
+        # words: 'Pink Sith: Abreva Conceal Patch' -> 'Pink Sith'; not 'comwrap auf der DMEXCO 2018' on comwrap.com)
         for part in (parts[-1], parts[0], *parts[1:-1]) if len(parts) >= 2 else ():
-            if names_host(part, host):
-                md.site_name, md.site_name_source = part.strip(), "html_title"
+            part = _NAME_COLON.split(part, 1)[0].strip()
+            if names_host(part, host) and len(part.split()) <= 4:
+                md.site_name, md.site_name_source = part, "html_title"
                 break
     if md.site_name is None:
         # the site's Twitter account, when it is the host's name ('@GitLab' on about.gitlab.com)
@@ -274,7 +278,7 @@ def _choose_title(md: PageMetadata, body: Body, candidates: list[tuple[str, str]
     # 3. a metadata title without the site's name
     if candidates:
         source, value = candidates[0]
-        stripped = strip_site(value, site, md.authors)
+        stripped = strip_site(value, site, md.authors, md.url_host)
         if stripped == value:  # a site's name glued on without spaces ('头条新闻_新华网', '記事｜日本経済新聞')
             stripped = strip_unspaced_site(value, site, None if md.publisher_is_person else md.publisher,
                                             md.url_host)
@@ -390,10 +394,12 @@ _BYLINE_DATE_SEPARATORS = "-–—|·•/"
 _NAMES_JOINED = re.compile(r"\w\s*(?:,|&|\s(?:and|und|et|y|e)\s)\s*[A-ZÀ-ÖØ-Þ]")
 
 
-def _byline_in_line(block: str, other_scripts: bool = False) -> str | None:
+def _byline_in_line(block: str, other_scripts: bool = False, headings: tuple[str, ...] = (),
+                    blocks: list[str] | tuple[str, ...] = ()) -> str | None:
     """The byline a short visible line states: 'By Jane Doe', '05.02.2020 - Redaktion: Eberhard Fuhr',
     'Posted in News by jdoe on August 3, 2019', '25.10.2022 - Reiner Nagel', 'Clara Löw, Siddharth
-    Prakash & Klaus Jacob'; None for anything else."""
+    Prakash & Klaus Jacob'; None for anything else. `headings`, `blocks`: the page's headlines and main-content
+    blocks, which tell a heading of capitalised words from a line of names (`byline.is_heading_of_words`)."""
     if len(block) > BYLINE_LINE_CHARS:
         return None
     if by_prefix_end(block) >= 0:
@@ -425,7 +431,8 @@ def _byline_in_line(block: str, other_scripts: bool = False) -> str | None:
         return None
     parsed = parse_byline(block)
     if len(parsed.people) >= 2 and all(" " in p for p in parsed.people) and not parsed.organisations \
-            and len(" ".join(parsed.people).split()) >= len(block.split()) - 2:
+            and len(" ".join(parsed.people).split()) >= len(block.split()) - 2 \
+            and not is_heading_of_words(block, parsed.people, headings, blocks):
         return block  # a line of several full names and nothing else
     return None
 
@@ -469,7 +476,9 @@ def profile_links(html: str, start: int, anchor: tuple[int, int]) -> list[Author
     begin, stop = max(start, anchor[0] - WINDOW_BEFORE), min(len(html), anchor[1] + PROFILE_LINK_AFTER)
     marks: list[AuthorMark] = []
     seen: set[int] = set()
-    for needle in ("/user", "/profil", "/member"):
+    # (the words, not '/user': a page may write the link's slashes as entities, which the attribute's reading decodes:
+    # kochbar.de's 'https&#x3A;&#x2F;&#x2F;www.kochbar.de&#x2F;user&#x2F;Marianne1.html', round 16)
+    for needle in ("user", "profil", "member"):
         pos = html.find(needle, begin, stop)
         while pos >= 0 and len(marks) < MAX_AUTHOR_MARKS:
             lt = html.rfind("<", max(start, pos - 600), pos)
@@ -615,8 +624,9 @@ def _decide_authors(md: PageMetadata, html: str | None, head: Head, ld: JsonLd, 
             break
     other_scripts = _other_scripts(head, body)
     if not any(entry.people for entry in found.values()):
+        headings = (*(t for _s, _e, t in body.h1), head.html_title or "", *head.meta.get("og:title", ())[:1])
         for block in blocks[:BYLINE_BLOCKS]:
-            line = _byline_in_line(block, other_scripts)
+            line = _byline_in_line(block, other_scripts, headings, blocks)
             if line:
                 add("byline_text", line)
     if html and headline is not None and not any(entry.people for entry in found.values()):

@@ -459,6 +459,11 @@ def in_sentence(before: str, after: str) -> bool:
 _IN_ID_OR_CLASS = re.compile(rb"""\s(?:id|class)\s*=\s*["']?[^"'<>=]*\Z""")
 
 
+# a count of the comments or a link to them, by the headline ('kb-tip-performance-comment-icon', 'comments-link',
+# 'comment-count'), is no comment section (round 16)
+_COMMENT_COUNTER = re.compile(rb"[-_](?:icon|count|counter|number|num|link|links|button|btn|bubble)\b")
+
+
 def _is_word_byte(b: bytes) -> bool:
     return b.isalnum() or b == b"_"
 
@@ -478,7 +483,8 @@ def comments_start(html: str, begin: int, stop: int) -> int:
         elif low.startswith(b"list", after):
             after += 4
         word = not _is_word_byte(low[hit - 1:hit]) and not _is_word_byte(low[after:after + 1])
-        if word and lt >= 0 and low.find(b">", lt, hit) < 0 and _IN_ID_OR_CLASS.search(low, lt, hit) is not None:
+        if word and lt >= 0 and low.find(b">", lt, hit) < 0 and _IN_ID_OR_CLASS.search(low, lt, hit) is not None \
+                and _COMMENT_COUNTER.match(low, after) is None:
             return begin + lt
         hit = low.find(b"comment", hit + 7)
     return stop

@@ -104,22 +104,31 @@ def _names_any(seg: str, keys: Collection[str], host: str = "", holding_at_most:
 SPACED_SEPARATORS = re.compile(r"(\s+[|–—:•·»«~/]\s+|\s+-\s+|\s*\|\s*)")
 
 
-def strip_site(title: str, site: str | None, authors: list[str]) -> str:
+def strip_site(title: str, site: str | None, authors: list[str], host: str = "") -> str:
     """'Headline | Section | Site' -> 'Headline' when the page states the site name: the last (or
     first) segment is dropped when it names the site (or the page's author: 'Headline | Jane Doe'),
-    then short section segments with the same separator next to it."""
+    then short section segments with the same separator next to it. Since round 16 a last segment of at most
+    three words naming the `host` is the site's too ('… - Nintendo Official Site' on nintendo.com, '… - Health.com'
+    where the site calls itself 'Health News and Views'), and a segment names an author by opening with the name (a
+    blog named after its author: 'Paulo Coelho's Blog') or being it, with at most a 'By' before it, not by closing a
+    longer text ('Bookreporter.com - BITTER TRUTH by William Lashner' is a headline naming its author)."""
     parts = SPACED_SEPARATORS.split(title)
     if len(parts) < 3:
         return title
     segments, seps = parts[0::2], [p.strip() for p in parts[1::2]]
-    keys = [k for k in [fold_text(site)] + [fold_text(a) for a in authors] if k]
-    if not keys:
+    site_keys = [fold_text(site)] if fold_text(site) else []
+    author_keys = [k for k in map(fold_text, authors) if k]
+    if not site_keys and not author_keys and not host:
         return title
 
     def names_site(seg: str) -> bool:
         # (a segment that holds the name within a longer text is a headline mentioning the site: 'Schneekarten
         # auf Gipfelbuch.ch')
-        return _names_any(seg, keys, holding_at_most=2)
+        k = fold_text(seg)
+        return _names_any(seg, site_keys, holding_at_most=2) or any(
+            k == key or (k.startswith(key) and len(k) <= 2 * len(key)) or (k.endswith(key) and len(k) <= len(key) + 2)
+            for key in author_keys) or (
+            bool(host) and seg is segments[-1] and len(seg.split()) <= 3 and names_host(seg, host))
 
     # the site's segment: the last, or the site's own name before a short tagline ('Headline » gizmeo.eu | inside the
     # machine'; not before a longer part, which may be the post's own title: 'Tagline - Site - Blog - Post title')

@@ -40,6 +40,8 @@ LABEL_LINE = "label_line"
 SITE_CHROME = "removed_site_chrome"
 STORY_CHROME = "cross_story_repeat"
 CROSS_SITE = "*"  # the domain of a block that is chrome on every site (the boilerplate table's rows)
+# how `dedup stats` and report.html name those rows: a bare `*` read as a site called "*" (audit round 6)
+CROSS_SITE_LABEL = "* (every site)"
 CROSS_STORY_MAX_WORDS = 8  # only short blocks can be chrome across sites: a story's sentences are longer
 
 

@@ -7,16 +7,24 @@
 - croissant.json left the evidence columns (lists of structs) out: no Croissant reader could reach them.
 - The release could not be cited from its card (croissant.json's `citeAs` only), and that entry had no year (BibTeX
   styles print "n.d.") nor the URL given to `dedup release --url`.
+- boilerplate/'s `sample_text` came from any page that carried the block: a `--licence open` release listed bylines and
+  notices of all-rights-reserved pages it dropped, a `--withhold-text` release the removed lines of the pages whose
+  text it withheld (and run.json's and report.html's most repeated blocks with them).
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from pathlib import Path
 
-from conftest import copy_of
+import pytest
+from conftest import REPO, copy_of
 
 from dedup.run_report import FileNotRead
 from dedup.sources.inputs import expand_inputs
+
+SAMPLE = REPO / "samples" / "crawl"
 
 
 def test_a_releases_rows_with_doc_id_renamed_id_are_named_not_read(sample_release, tmp_path):
@@ -142,3 +150,120 @@ def test_stats_and_the_report_name_the_cross_site_chrome_row_as_no_site(sample_r
     assert "* (every site) 14 blocks" in chrome and not re.search(r"\* \d", chrome), chrome
     report = (out / "report.html").read_text("utf-8")
     assert "<td>* (every site)</td>" in report and "<td>*</td>" not in report
+
+
+@pytest.fixture(scope="module")
+def open_and_withheld(tmp_path_factory) -> tuple[Path, dict[tuple[str, int], dict]]:
+    """The sample crawl released with `--licence open,all-rights-reserved --withhold-text all-rights-reserved` (its
+    noassertion clusters dropped, its all-rights-reserved records published without their text), and every crawl
+    record's extracted blocks (`blocks`, `removed_blocks`) by (file, offset)."""
+    from collections import Counter
+
+    from dedup.config import BuildConfig
+    from dedup.pipeline import build
+    from dedup.release.package import package
+    from dedup.schema import frame
+    from dedup.sources.read import read_input
+    from dedup.text.blocks import page_batch
+    from dedup.text.extract import MAX_HTML_BYTES, extract_batch
+
+    out = tmp_path_factory.mktemp("audit6-licence") / "open-withheld"
+    config = BuildConfig(licence_classes=("open", "all-rights-reserved"), withhold_text=("all-rights-reserved",))
+    build([str(SAMPLE)], out, config, workers=1)
+    package(out, name="news-open", version="1.0.0")
+    pages: dict[tuple[str, int], dict] = {}
+    for inp in expand_inputs([str(SAMPLE)], []):
+        for raw in read_input(inp, Counter(), max_payload=config.max_payload_bytes):
+            docs = frame(page_batch(extract_batch(raw, MAX_HTML_BYTES)))
+            for row in docs.select("source_offset", "domain", "blocks", "removed_blocks").iter_rows(named=True):
+                pages[(inp.name, row["source_offset"])] = row
+    assert pages
+    return out, pages
+
+
+def _strings(value) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _strings(v)
+
+
+def test_a_release_publishes_no_text_of_a_page_it_drops_or_withholds(open_and_withheld, sample_build):
+    """Every boilerplate/ `sample_text` is a block of a page whose text data/ publishes, on the row's domain (any
+    for '*'); a row seen only on other pages keeps its hash and counts (those of the build of every class) and has
+    no text; no text only an unpublished page carried is in run.json, report.html, the card, LICENSES.md,
+    CHANGELOG.md, croissant.json, `dedup stats`, duplicates/ or rejects/. On audit6 93 of the 116 rows carried a text of a page the release drops
+    or withholds (bylines, notices, the lines a withheld page lost by itself)."""
+    import html
+
+    import polars as pl
+
+    from dedup.stats import render, summarise
+    from dedup.text.blocks import site_rows
+
+    out, pages = open_and_withheld
+    data = pl.read_parquet(sorted((out / "data").rglob("*.parquet")))
+    shown = data.filter(pl.col("text").is_not_null())
+    assert 0 < shown.height < data.height and data["text"].null_count() > 0  # some published without text
+    assert set(shown["licence_class"]) == {"open"}
+    published = [pages[(f, o)] for f, o in shown.select("source_file", "source_offset").iter_rows()]
+    allowed: dict[str, set[str]] = {}
+    for page in published:
+        for text in [*(page["blocks"] or []), *(page["removed_blocks"] or [])]:
+            allowed.setdefault(page["domain"], set()).add(text)
+            allowed.setdefault("*", set()).add(text)
+    boiler = pl.read_parquet(sorted((out / "boilerplate").glob("*.parquet")))
+    sampled = boiler.filter(pl.col("sample_text").is_not_null())
+    leaks = [(d, t) for d, t in sampled.select("domain", "sample_text").iter_rows() if t not in allowed.get(d, set())]
+    assert leaks == [], leaks[:5]
+    # the site rows are the whole crawl's chrome, counts as the build of every class gives them; some without text
+    every = site_rows(pl.read_parquet(sorted((sample_build / "boilerplate").glob("*.parquet"))))
+    keys = ["domain", "block_key", "action", "pages", "stories"]
+    assert site_rows(boiler).select(keys).sort(keys).equals(every.select(keys).sort(keys))
+    unsampled = boiler["sample_text"].null_count()
+    assert 0 < unsampled < boiler.height and sampled.height > 0
+    # no other file of the release shows a block only an unpublished page carried (long enough not to be a word
+    # the card or the page say anyway; not a value data/ holds: a withheld record keeps its title and notice)
+    everywhere = {t for page in published for t in [*(page["blocks"] or []), *(page["removed_blocks"] or [])]}
+    everywhere |= {v for c in data.columns if data.schema[c] == pl.String for v in data[c].drop_nulls().to_list()}
+    hidden = {t for page in pages.values() for t in [*(page["blocks"] or []), *(page["removed_blocks"] or [])]
+              if len(t) >= 24} - everywhere
+    assert hidden
+    texts = {name: (out / name).read_text("utf-8") for name in ("README.md", "LICENSES.md", "CHANGELOG.md")}
+    texts |= {"report.html": html.unescape((out / "report.html").read_text("utf-8")), "stats": render(summarise(out))}
+    for name in ("run.json", "croissant.json"):
+        texts[name] = "\n".join(_strings(json.loads((out / name).read_text("utf-8"))))
+    for table in ("duplicates", "rejects"):
+        rows = pl.read_parquet(sorted((out / table).rglob("*.parquet")))
+        texts[table] = "\n".join(v for c in rows.columns if rows.schema[c] == pl.String
+                                 for v in rows[c].drop_nulls().to_list())
+    found = {name: [t for t in hidden if t in text] for name, text in texts.items()}
+    assert all(not f for f in found.values()), {k: v[:3] for k, v in found.items() if v}
+    # the card says why some rows have no sample, with the count; report.html shows them as not published
+    assert f"{unsampled} of the `boilerplate/` rows have no `sample_text`" in texts["README.md"]
+    assert "(text not published)" in texts["report.html"]
+
+
+def test_a_next_release_keeps_the_rows_without_text_and_adds_no_text(open_and_withheld, tmp_path):
+    """A release built on that one (`--previous`, the same settings, the sample's small file: records it already
+    has) carries its site rows as they were: the rows without a sample stay without one and still count as chrome."""
+    import polars as pl
+
+    from dedup.config import BuildConfig
+    from dedup.pipeline import build
+    from dedup.text.blocks import site_rows
+
+    first, _ = open_and_withheld
+    config = BuildConfig(licence_classes=("open", "all-rights-reserved"), withhold_text=("all-rights-reserved",))
+    build([str(SAMPLE / "sample-extra.jsonl.gz")], tmp_path / "next", config, workers=1, previous=first)
+    keys = ["domain", "block_key"]
+    before = site_rows(pl.read_parquet(sorted((first / "boilerplate").glob("*.parquet")))).select(*keys, "sample_text")
+    after = site_rows(pl.read_parquet(sorted((tmp_path / "next" / "boilerplate").glob("*.parquet"))))
+    both = before.join(after.select(*keys, "sample_text", "chrome_since"), on=keys, how="left")
+    assert both["chrome_since"].null_count() == 0  # every row carried (labelled with the release it came from)
+    assert both.filter(pl.col("sample_text").ne_missing(pl.col("sample_text_right"))).height == 0
+    assert both["sample_text"].null_count() > 0

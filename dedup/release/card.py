@@ -312,6 +312,11 @@ def _preprocessing(facts: ReleaseFacts) -> list[str]:
              f") {plural(facts.blocks_removed, 'was', 'were')} removed" + (
                  f": {fmt(kinds['site chrome'])} as site chrome, {fmt(kinds['page chrome'])} as page chrome and "
                  f"{counted(kinds['headline'], 'headline')}, which the `title` column holds." if kinds else "."))
+    if facts.unsampled_rows:  # the release publishes no text of a page whose text it drops or withholds
+        s.append(f"- {fmt(facts.unsampled_rows)} of the `boilerplate/` rows {plural(facts.unsampled_rows, 'has', 'have')} "
+                 "no `sample_text` (their hash and counts only): the block was seen only on pages whose text this "
+                 "release does not publish (copies listed in `duplicates/`, records published without their text, "
+                 "records not selected by `--licence`).")
     reasons = ", ".join(f"{code(k)} {fmt(v)}" for k, v in facts.canonical_reason.items()) or "none"
     s += [f"- Canonical record chosen by: {reasons}.", ""]
     if facts.reasons:

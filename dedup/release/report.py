@@ -265,7 +265,8 @@ def boilerplate_tables(run: RunReport, boiler: pl.DataFrame, data: pl.DataFrame)
     rows = []
     for s in order:
         blocks = sorted(top_blocks.get(s) or [], key=lambda b: (-(b.get("pages") or 0), str(b.get("text"))))[:3]
-        items = "".join(f'<li>“{_e(b.get("text"))}” <span class="sub">on {_n(b.get("pages"))} '
+        # a block seen only on pages whose text the release does not publish has no sample (`write.apply_part`)
+        items = "".join(f'<li>{_quoted(b.get("text"))} <span class="sub">on {_n(b.get("pages"))} '
                         f'{plural(b.get("pages"), "page")}</span></li>'
                         for b in blocks)
         # the cross-site row has no pages of its own: its cuts are counted in each site's row (it showed 0)
@@ -275,6 +276,10 @@ def boilerplate_tables(run: RunReport, boiler: pl.DataFrame, data: pl.DataFrame)
     table = ('<table><thead><tr><th>Site</th><th>Distinct blocks</th><th>Blocks cut from kept pages</th>'
              f'<th>Most repeated</th></tr></thead><tbody>{"".join(rows)}</tbody></table>') if rows else ""
     return chart, table
+
+
+def _quoted(text: str | None) -> str:
+    return '<span class="sub">(text not published)</span>' if text is None else f"“{_e(text)}”"
 
 
 def _site_label(domain: str) -> str:

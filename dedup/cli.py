@@ -36,7 +36,7 @@ from dedup.pipeline import build as run_build
 from dedup.rehydrate import rehydrate as run_rehydrate
 from dedup.stats import render, summarise
 from dedup.run_report import TIMINGS_JSON, RunReport
-from dedup.words import counted, per_second
+from dedup.words import counted, per_second, plural
 from dedup.workdir import staging_folder
 
 app = typer.Typer(
@@ -253,22 +253,25 @@ def build(
         if summary.rejects_by_reason else ""))
     typer.echo(f"  skipped     {c.skipped_records:>9,}  non-page WARC records (request, metadata, warcinfo; continuations joined)")
     if unknown := sum(summary.unknown_fetch_times.values()):
-        typer.echo(f"  fetch time  {unknown:>9,}  record(s) whose fetched_at / WARC-Date is no fetch time, now null ("
+        typer.echo(f"  fetch time  {unknown:>9,}  {plural(unknown, 'record')} whose fetched_at / WARC-Date is no fetch "
+                   "time, now null ("
                    + ", ".join(f"{k}: {v}" for k, v in summary.unknown_fetch_times.items()) + ")")
     if tolerated := sum(summary.tolerated.values()):
         # warc_header_line_without_colon counts records, parquet_column_given_twice columns (once per file)
-        typer.echo(f"  tolerated   {tolerated:>9,}  flaw(s) read past, their records kept, counted in run.json ("
+        typer.echo(f"  tolerated   {tolerated:>9,}  {plural(tolerated, 'flaw')} read past, their records kept, counted "
+                   "in run.json ("
                    + ", ".join(f"{k}: {v}" for k, v in summary.tolerated.items()) + ")")
     if summary.files_not_read:
         named = ", ".join(shown_name(f.file) for f in summary.files_not_read[:5]) + (
             f" and {len(summary.files_not_read) - 5:,} more" if len(summary.files_not_read) > 5 else "")
-        typer.echo(f"  not read    {len(summary.files_not_read):>9,}  file(s) given or in the crawl folders, not crawl "
+        typer.echo(f"  not read    {len(summary.files_not_read):>9,}  {plural(len(summary.files_not_read), 'file')} "
+                   "given or in the crawl folders, not crawl "
                    f"data (why: run.json files_not_read): {named}")
     empty = [i.file for i in summary.inputs if i.gave_nothing]
     if empty:
         named = ", ".join(shown_name(f) for f in empty[:5]) + (
             f" and {len(empty) - 5:,} more" if len(empty) > 5 else "")
-        typer.echo(f"  no records  {len(empty):>9,}  input file(s) gave none (empty): {named}")
+        typer.echo(f"  no records  {len(empty):>9,}  input {plural(len(empty), 'file')} gave none (empty): {named}")
     if summary.previous:
         p = summary.previous
         typer.echo(f"  against {p['name']} {p['version']}: {p['new_canonical']:,} new canonical, "
@@ -282,7 +285,7 @@ def build(
 
 def read_line(summary: RunReport) -> str:
     """The build summary's first line: the records of the files read (a previous release's carried records
-    apart: they were counted as read, `read 2,000 records from 2 file(s)` for files of 1,000), time and speed."""
+    apart: they were counted as read, `read 2,000 records from 2 files` for files of 1,000), time and speed."""
     read, _ = summary.read_here()
     carried = summary.counts.input_records - read
     resumed = summary.timings_s.get("resumed") or []
@@ -425,7 +428,7 @@ def explain(
         elif len(doc_ids) == 2:
             for key, value in explain_pair(out, doc_ids[0], doc_ids[1]).items():
                 if key == "chain":
-                    echo_safe(f"{key:>24}: {len(value)} accepted edge(s) through other documents of the cluster")
+                    echo_safe(f"{key:>24}: {counted(len(value), 'accepted edge')} through other documents of the cluster")
                     for step in value:
                         echo_safe(f"{'':>26}{step}")
                 else:
@@ -528,7 +531,7 @@ def rehydrate(
                    f"--withhold-text); {to}/data/ is a copy of its data/")
         return
     typer.echo(f"restored {report.restored:,} of {report.withheld:,} withheld records from "
-               f"{report.crawl_files_read} crawl file(s) in {report.seconds:.1f} s; wrote {to}/data/")
+               f"{counted(report.crawl_files_read, 'crawl file')} in {report.seconds:.1f} s; wrote {to}/data/")
     if report.not_restored:
         typer.echo("  not restored: " + ", ".join(f"{k} {v:,}" for k, v in report.not_restored.items())
                    + f" (each listed in {to}/not_restored.parquet)")

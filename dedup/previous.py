@@ -26,6 +26,7 @@ from dedup.schema import frame, schema
 from dedup.select import choose_canonical, on_agency_domain
 from dedup.shards import BucketSpill, to_schema
 from dedup.text.blocks import site_rows
+from dedup.words import counted
 
 # documents columns the decisions need about previous canonical records
 CANON_COLUMNS = ["doc_id", "cluster_id", "cluster_size", "canonical_reason", "url", "domain", "published_at", "fetched_at",
@@ -110,7 +111,7 @@ def load_previous(path: Path, params: dict, bands: int, rows: int, *, check: boo
     if check:
         problems = verify(path)
         if problems:
-            raise InputError(f"--previous {path} does not verify ({len(problems)} problem(s), first: "
+            raise InputError(f"--previous {path} does not verify ({counted(len(problems), 'problem')}, first: "
                              f"{problems[0]}); run `dedup verify {path}` and restore it first")
     try:
         manifest = load_manifest(path)

@@ -18,7 +18,7 @@ import pyarrow.parquet as pq
 
 from dedup.errors import InputError
 from dedup.run_report import RunReport
-from dedup.text.blocks import CROSS_SITE, site_rows
+from dedup.text.blocks import CROSS_SITE, CROSS_SITE_LABEL, site_rows
 from dedup.words import counted, plural
 
 TOP = 5
@@ -165,7 +165,8 @@ def render(s: dict[str, Any], width: int = 80) -> str:
     lines += _section(f"boilerplate: {counted(b['blocks'], 'site chrome block')} on {counted(b['sites'], 'site')}, "
                       f"{b['page_rows']:,} page-level")
     if b["top_sites"]:
-        lines += _pairs({d: counted(v['blocks'], 'block') for d, v in b["top_sites"].items()}, width)
+        lines += _pairs({CROSS_SITE_LABEL if d == CROSS_SITE else d: counted(v['blocks'], 'block')
+                         for d, v in b["top_sites"].items()}, width)
     lines += _section("licence classes")
     lines += _pairs(s["licence_classes"], width)
     lines += _section("wire agencies")

@@ -42,8 +42,8 @@ def apply_part(part: Path, group: int, keys_file: Path, decided: tuple[list[Path
     """The per-part task both engines map: apply the decisions to one docs part. Its rows' decisions,
     the rejects the global steps found and the provenance of its canonicals are group `group` of the
     rights stage's files (`decided`), so no process holds (or ships) the decisions of the whole crawl.
-    Returns the smallest text of each removed (domain, block) seen and the canonicals' own removals
-    (`blocks.page_removals`) (both for boilerplate/), the part's
+    Returns the smallest text of each removed (domain, block) seen on a page whose text is published and the
+    canonicals' own removals (`blocks.page_removals`) (both for boilerplate/), the part's
     outcome counts, and the languages of its signatures shingled by characters instead of `unit`."""
     keys = read_keys(keys_file)
     signed = spill.read_all(sig_file)
@@ -68,7 +68,9 @@ def apply_part(part: Path, group: int, keys_file: Path, decided: tuple[list[Path
         docs = frame(batch).drop("doc_id", "reject_reason", "reject_detail")
         docs = docs.join(verdict, on=ROW_KEY, how="left")
         canon = docs.filter(pl.col("is_canonical").fill_null(False)).join(provenance, on="doc_id", how="left")
-        collect_samples(docs, lookup, samples)
+        # boilerplate/'s sample texts come only from pages whose text data/ publishes: not from a copy, a record
+        # --licence dropped or one whose text --withhold-text keeps back (those rows keep their counts, no text)
+        collect_samples(canon.filter(~pl.col("withhold_text").fill_null(False)), lookup, samples)
         removals.append(page_removals(canon))
         canon = canonical_rights(final_text(canon, lookup)).with_columns(
             pl.when(pl.col("withhold_text")).then(None).otherwise(pl.col("text")).alias("text"))
@@ -188,7 +190,8 @@ def top_chrome(chrome: pl.DataFrame, per_site: int = 5, sites: int = 20) -> dict
     top: dict[str, list] = {}
     for domain in biggest.head(sites)["domain"].to_list():
         rows = chrome.filter(pl.col("domain") == domain).sort(["pages", "block_key"], descending=[True, False])
-        top[domain] = [{"text": (r["sample_text"] or "")[:120], "pages": r["pages"], "stories": r["stories"]}
+        top[domain] = [{"text": None if r["sample_text"] is None else r["sample_text"][:120], "pages": r["pages"],
+                        "stories": r["stories"]}
                        for r in rows.head(per_site).iter_rows(named=True)]
     return top
 

@@ -123,7 +123,7 @@ def test_explain_shows_the_chain_that_joins_two_documents(tmp_path):
     result = runner.invoke(app, ["explain", str(out), "a", "c"])
     assert result.exit_code == 0, result.output
     assert "same_cluster: True" in result.output and "candidate rejected" in result.output
-    assert "chain: 2 accepted edge(s)" in result.output
+    assert "chain: 2 accepted edges" in result.output
     lines = result.output.splitlines()
     steps = lines[[i for i, l in enumerate(lines) if "chain:" in l][0] + 1:][:2]
     assert steps[0].strip().startswith("a -> b:") and steps[1].strip().startswith("b -> c:")

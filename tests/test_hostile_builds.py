@@ -387,7 +387,7 @@ def test_empty_files_of_every_format_give_no_row_and_are_named(tmp_path: Path) -
     out = tmp_path / "out"
     result = CliRunner().invoke(app, ["build", str(crawl), "--out", str(out), "--workers", "1", "--no-progress"])
     assert result.exit_code == 0, result.output
-    assert f"no records  {len(empty):>9,}  input file(s) gave none" in result.output
+    assert f"no records  {len(empty):>9,}  input {'file' if len(empty) == 1 else 'files'} gave none" in result.output
     run = RunReport.load(out)
     assert run.counts.accounting_ok and run.counts.input_records == 1 and run.counts.rejects == 0
     assert sorted(i.file for i in run.inputs if i.gave_nothing) == sorted(empty)

@@ -142,9 +142,9 @@ def test_json_lines_named_json_are_read_and_other_files_not_read_are_named(tmp_p
                                 "sub/loop.warc"]
     assert "JSON Lines of records are read" in not_read["manifest.json"]
     assert "Permission denied" in not_read["sub/locked.txt"] and "leads nowhere" in not_read["sub/loop.warc"]
-    assert "not read            6  file(s)" in result.output and "README.md, array.json" in result.output
+    assert "not read            6  files given" in result.output and "README.md, array.json" in result.output
     assert run.unknown_fetch_times == {"out_of_range": 1, "unreadable": 1}
-    assert "fetch time          2  record(s)" in result.output
+    assert "fetch time          2  records whose" in result.output
     assert json.loads((out / "run.json").read_text())["files_not_read"][0] == {
         "file": "README.md", "why": not_read["README.md"]}
     # a .json file given by name that holds no records is a clear error, as before

@@ -17,7 +17,8 @@ import pyarrow as pa
 from dedup.release.facts import ReleaseFacts, count_values
 from dedup.release.licences import build_options
 from dedup.release.files import CHANGELOG, CROISSANT, LICENSES, MANIFEST, SUMS, UNCHECKED
-from dedup.release.markdown import code, fmt, inline, table, yaml_str
+from dedup.release.citation import cite_as
+from dedup.release.markdown import code, code_block, fmt, inline, table, yaml_str
 from dedup.schema import definition, fingerprint, schema as table_schema
 from dedup.words import counted, plural
 
@@ -102,6 +103,9 @@ LOADERS = ("Load with polars (`pl.read_parquet(\"data/**/*.parquet\")`), pandas 
            "Hugging Face `datasets` (`load_dataset(\"parquet\", data_dir=\"data\", split=\"train\")`, or this "
            f"folder's path with the configs above: a path, not `\".\"`, which `datasets` takes for no name) or any "
            f"Croissant reader (`{CROISSANT}`, record set `documents`).")
+CITATION = (f"The same entry as `{CROISSANT}`'s `citeAs`. To name these exact files, add the release digest: the "
+            f"sha256 of `{SUMS}`, which `dedup verify` prints (the card cannot hold it, since `{SUMS}` covers the "
+            "card).")
 MAINTENANCE = ("`doc_id` (the WARC-Record-ID or the input `id`; for a record without one, an id derived from its "
                "data, `urn:dedup:sha1:...`) is stable across releases; `cluster_id` is derived from the smallest "
                "member doc_id when the cluster is first published and kept by the releases that add copies to it "
@@ -308,6 +312,11 @@ def _preprocessing(facts: ReleaseFacts) -> list[str]:
              f") {plural(facts.blocks_removed, 'was', 'were')} removed" + (
                  f": {fmt(kinds['site chrome'])} as site chrome, {fmt(kinds['page chrome'])} as page chrome and "
                  f"{counted(kinds['headline'], 'headline')}, which the `title` column holds." if kinds else "."))
+    if facts.unsampled_rows:  # the release publishes no text of a page whose text it drops or withholds
+        s.append(f"- {fmt(facts.unsampled_rows)} of the `boilerplate/` rows {plural(facts.unsampled_rows, 'has', 'have')} "
+                 "no `sample_text` (their hash and counts only): the block was seen only on pages whose text this "
+                 "release does not publish (copies listed in `duplicates/`, records published without their text, "
+                 "records not selected by `--licence`).")
     reasons = ", ".join(f"{code(k)} {fmt(v)}" for k, v in facts.canonical_reason.items()) or "none"
     s += [f"- Canonical record chosen by: {reasons}.", ""]
     if facts.reasons:
@@ -336,8 +345,13 @@ def _maintenance(facts: ReleaseFacts) -> list[str]:
     return ["## Maintenance", "", MAINTENANCE, ""]
 
 
+def _citation(facts: ReleaseFacts) -> list[str]:
+    # the card had no way to cite the release (croissant.json's citeAs only) until audit round 6
+    return ["## Citation", "", CITATION, "", code_block(cite_as(facts), "bibtex"), ""]
+
+
 SECTIONS: list[Callable[[ReleaseFacts], list[str]]] = [
-    _intro, _motivation, _composition, _collection, _preprocessing, _uses, _distribution, _maintenance]
+    _intro, _motivation, _composition, _collection, _preprocessing, _uses, _distribution, _maintenance, _citation]
 
 
 def render_card(facts: ReleaseFacts) -> str:

@@ -52,8 +52,9 @@ def next_version(run: RunReport, version: str | None) -> str:
     if version is None:
         return ".".join(map(str, want))
     if semver_tuple(version) < want:
-        why = BUMP_REASONS.get(bump) or (f"{run.previous.get('demoted_canonical')} record(s) left data/ (previous "
-                                         "canonicals that became duplicates when clusters merged)")
+        demoted = counted(run.previous.get("demoted_canonical"), "record")
+        why = BUMP_REASONS.get(bump) or (f"{demoted} left data/ (previous canonicals that became duplicates when "
+                                         "clusters merged)")
         raise ReleaseError(f"version {version} is too low: this release follows {prev} and {why}, so it needs a "
                            f"{bump} bump (at least {'.'.join(map(str, want))}); omit --version to get it")
     return version

@@ -7,16 +7,14 @@ file without warnings and reads the rows offline (tests/test_release.py).
 
 from __future__ import annotations
 
-import os
-import re
 from collections.abc import Mapping
-from datetime import datetime, timezone
 from pathlib import PurePosixPath
 from typing import Any
 
 import pyarrow as pa
 
 from dedup.release.card import COLUMN_DOCS
+from dedup.release.citation import cite_as, date_published
 from dedup.release.facts import ReleaseFacts
 from dedup.release.files import LICENSES, PARQUET_MEDIA_TYPE, TABLES
 from dedup.schema import definition, schema as table_schema
@@ -24,9 +22,6 @@ from dedup.words import counted
 
 CROISSANT_SPEC = "http://mlcommons.org/croissant/1.1"
 KEYWORDS = ["deduplication", "web crawl", "text"]  # and "news" for news articles (release/describe.genre)
-EPOCH_DATE = "1970-01-01"
-EPOCH_LIMIT = 253402300800  # 10000-01-01: a SOURCE_DATE_EPOCH from there on is no date (ignored)
-BIBTEX_ESCAPES = {"\\": "\\textbackslash{}", "{": "\\{", "}": "\\}"}
 
 CONTEXT = {
     "@language": "en",
@@ -79,7 +74,8 @@ CONTEXT = {
 }
 
 # The record sets and the table each describes: a cr:Field per scalar column of the table's schema, in the
-# schema's order, a list of scalars as an array field (lists of structs are left to the Parquet schema). The columns
+# schema's order, a list of scalars as an array field, a list of structs (the evidence columns) as an array field of
+# sub-fields, one per struct field (until audit round 6 they were left out: no Croissant reader saw them). The columns
 # come from the schema so that a column added to schemas/*.json is described without another list to keep up (one
 # such list had fallen 14 columns behind documents.json).
 RECORD_SETS = {"documents": "data", "duplicates": "duplicates", "rejects": "rejects"}
@@ -111,21 +107,6 @@ def croissant_license(spdx_counts: Mapping[str, int]) -> list[Any]:
     return out
 
 
-def date_published(facts: ReleaseFacts) -> str:
-    """SOURCE_DATE_EPOCH when set (the reproducible-builds.org convention), else the day an older build's
-    run.json says it finished (`finished_at`, in run.json until 2026-12-06: its releases keep their date),
-    else the newest fetch time in data/ (the release can be no older than its newest record); a date from
-    the environment or the data, never from a clock, so two builds of the same input give the same bytes."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit() and int(epoch) < EPOCH_LIMIT:
-        return datetime.fromtimestamp(int(epoch), timezone.utc).strftime("%Y-%m-%d")
-    finished = facts.run.finished_at
-    if finished[:10]:
-        return finished[:10]
-    newest = facts.fetched[1] or facts.published[1]
-    return newest[:10] if newest else EPOCH_DATE
-
-
 def _distribution(facts: ReleaseFacts) -> list[dict[str, Any]]:
     files = sorted((f for fs in facts.by_table.values() for f in fs), key=lambda f: f.path)
     return [{"@type": "cr:FileObject", "@id": f.path, "name": f.path,
@@ -142,9 +123,14 @@ def _file_set(facts: ReleaseFacts, table: str) -> dict[str, Any]:
 
 
 def _list_of_scalars(t: pa.DataType) -> bool:
-    """A list column whose items are scalars (described as a Croissant 1.1 array field; lists of structs, the
-    evidence columns, are left to the Parquet schema)."""
+    """A list column whose items are scalars (described as a Croissant 1.1 array field)."""
     return pa.types.is_list(t) and not pa.types.is_nested(t.value_type)
+
+
+def _list_of_structs(t: pa.DataType) -> bool:
+    """A list column whose items are structs of scalars (the evidence columns: an array field of sub-fields)."""
+    return (pa.types.is_list(t) and pa.types.is_struct(t.value_type)
+            and not any(pa.types.is_nested(f.type) for f in t.value_type))
 
 
 def _item_type(t: pa.DataType) -> pa.DataType:
@@ -153,32 +139,30 @@ def _item_type(t: pa.DataType) -> pa.DataType:
 
 def _record_set(rs_name: str, table: str) -> dict[str, Any]:
     sch = table_schema(TABLES[table])
-    columns = [f.name for f in sch if not pa.types.is_nested(f.type) or _list_of_scalars(f.type)]
+    columns = [f.name for f in sch if not pa.types.is_nested(f.type) or _list_of_scalars(f.type)
+               or _list_of_structs(f.type)]
     docs = {f["name"]: f.get("doc") for f in definition(TABLES[table])["fields"]}
     set_id = f"{table}-parquet-files"
-    fields = [{"@type": "cr:Field", "@id": f"{rs_name}/{col}", "name": col,
-               "description": docs.get(col) or COLUMN_DOCS.get(col) or col.replace("_", " "),
-               "dataType": croissant_type(_item_type(sch.field(col).type)),
-               # a list of strings (the copies' doc_ids, URLs and domains, authors): an array of its items
-               **({"isArray": True, "arrayShape": "-1"} if _list_of_scalars(sch.field(col).type) else {}),
-               "source": {"fileSet": {"@id": set_id}, "extract": {"column": col}}}
-              for col in columns]
+    fields = []
+    for col in columns:
+        t = sch.field(col).type
+        source = {"fileSet": {"@id": set_id}, "extract": {"column": col}}
+        field: dict[str, Any] = {"@type": "cr:Field", "@id": f"{rs_name}/{col}", "name": col,
+                                 "description": docs.get(col) or COLUMN_DOCS.get(col) or col.replace("_", " ")}
+        if _list_of_structs(t):
+            # each item's fields, read from the column by JSON path (mlcroissant gives a row's list of dicts)
+            field.update(isArray=True, arrayShape="-1", subField=[
+                {"@type": "cr:Field", "@id": f"{rs_name}/{col}/{item.name}", "name": item.name,
+                 "description": f"{item.name} of each item of {col}", "dataType": croissant_type(item.type),
+                 "source": {**source, "transform": {"jsonPath": item.name}}} for item in t.value_type])
+        else:
+            # a list of strings (the copies' doc_ids, URLs and domains, authors): an array of its items
+            field.update(dataType=croissant_type(_item_type(t)),
+                         **({"isArray": True, "arrayShape": "-1"} if _list_of_scalars(t) else {}), source=source)
+        fields.append(field)
     return {"@type": "cr:RecordSet", "@id": rs_name, "name": rs_name,
             "description": definition(TABLES[table])["description"],
             "key": {"@id": f"{rs_name}/doc_id"}, "field": fields}
-
-
-def bibtex(value: str) -> str:
-    """Text inside a BibTeX braced field: backslashes and braces escaped, so the braces stay balanced."""
-    return "".join(BIBTEX_ESCAPES.get(c, c) for c in value)
-
-
-def cite_as(facts: ReleaseFacts) -> str:
-    """A BibTeX entry for the release."""
-    name, version = facts.name, facts.version
-    return (f"@misc{{{re.sub(r'[^A-Za-z0-9]+', '_', name)}_{version.replace('.', '_')}, "
-            f"title = {{{bibtex(name)}}}, version = {{{version}}}, "
-            f"note = {{Deduplicated {facts.genre[0]} built with dedup, config sha256 {facts.config_sha256}}}}}")
 
 
 def render_croissant(facts: ReleaseFacts) -> dict[str, Any]:
@@ -196,9 +180,10 @@ def render_croissant(facts: ReleaseFacts) -> dict[str, Any]:
         "@type": "sc:Dataset",
         "conformsTo": CROISSANT_SPEC,
         "name": facts.name,
-        "description": (f"Deduplicated {facts.genre[0]} from web-crawl dumps, built by dedup: {rows['data']} canonical "
-                        f"documents (one per story, with the provenance of every copy), {rows['duplicates']} "
-                        f"duplicate rows and {rows['rejects']} rejected input records. Licence per record in "
+        "description": (f"Deduplicated {facts.genre[0]} from web-crawl dumps, built by dedup: "
+                        f"{counted(rows['data'], 'canonical document')} (one per story, with the provenance of every "
+                        f"copy), {counted(rows['duplicates'], 'duplicate row')} and "
+                        f"{counted(rows['rejects'], 'rejected input record')}. Licence per record in "
                         f"licence_spdx; see {LICENSES}."),
         "version": facts.version,
         "url": facts.url or "./",

@@ -87,6 +87,7 @@ class ReleaseFacts:
     boilerplate_rows: int
     boilerplate_domains: int
     page_removal_rows: int  # boilerplate/'s (domain, block, reason) rows of blocks pages removed by themselves
+    unsampled_rows: int  # boilerplate/'s rows with no sample_text: seen only on pages whose text is not published
     match: Mapping[str, int]  # duplicates by match kind (exact, near)
     similarity_min: float | None
     similarity_median: float | None
@@ -192,7 +193,7 @@ def collect_facts(out: Path, name: str, version: str, url: str | None, run: RunR
     data = read_columns(out, readable(by_table["data"]), DATA_COLUMNS)
     dups = read_columns(out, readable(by_table["duplicates"]), ["doc_id", "licence_spdx", "match", "similarity_to_canonical"])
     rejects = read_columns(out, readable(by_table["rejects"]), ["doc_id", "reason"])
-    boiler = read_columns(out, readable(by_table["boilerplate"]), ["domain", "action"])
+    boiler = read_columns(out, readable(by_table["boilerplate"]), ["domain", "action", "sample_text"])
     site = site_rows(boiler)  # the site passes' rows; the others are pages' own removals
     cfg = run.config
     nonnull_chars = data["n_chars"].drop_nulls()
@@ -227,6 +228,7 @@ def collect_facts(out: Path, name: str, version: str, url: str | None, run: RunR
         # the cross-story rows' '*' is no domain (a crawl of 40 sites had chrome "on 41 domains")
         boilerplate_domains=site.filter(pl.col("domain") != CROSS_SITE)["domain"].n_unique() if site.height else 0,
         page_removal_rows=boiler.height - site.height,
+        unsampled_rows=int(boiler["sample_text"].is_null().sum()),
         match=count_values(dups["match"].drop_nulls()),
         similarity_min=_round(dups["similarity_to_canonical"].min()) if dups.height else None,
         similarity_median=_round(dups["similarity_to_canonical"].median()) if dups.height else None,

@@ -63,6 +63,13 @@ def code(value: object) -> str:
     return f"{fence}{pad}{text}{pad}{fence}"
 
 
+def code_block(value: str, language: str = "") -> str:
+    """`value` as a fenced code block that renders as itself: fenced with more backticks than any run it holds."""
+    longest = max((len(run) for run in re.findall(r"`+", value)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}{language}\n{value}\n{fence}"
+
+
 def cell(value: object) -> str:
     """A Markdown table cell: `|` escaped (inside code spans too), newlines joined."""
     return fmt(value).replace("|", "\\|").replace("\n", " ")

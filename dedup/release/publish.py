@@ -29,6 +29,7 @@ from dedup.release.files import CHANGELOG, MANIFEST, SUMS, UNCHECKED, sha256_fil
 from dedup.release.manifest import load_manifest, read_sums
 from dedup.release.verify import verify
 from dedup.workdir import refuse_foreign
+from dedup.words import counted
 
 HUB_FORM = "hf://datasets/OWNER/NAME"
 NO_TOKEN = "no Hugging Face token: set HF_TOKEN or run `huggingface-cli login`"
@@ -76,7 +77,7 @@ def parse_destination(text: str) -> tuple[str, str]:
 def _require_verified(release: Path, what: str = "release") -> None:
     problems = verify(release)
     if problems:
-        raise UnverifiedRelease(f"{release}: the {what} does not verify ({len(problems)} problem(s)); "
+        raise UnverifiedRelease(f"{release}: the {what} does not verify ({counted(len(problems), 'problem')}); "
                                 "fix them (`dedup verify`) before publishing", problems)
 
 
@@ -138,7 +139,7 @@ def publish_to_dir(release: Path, dest: Path, overwrite: bool = False) -> Path:
     try:
         problems = verify(stage)
         if problems:
-            raise UnverifiedRelease(f"{dest}: the copy does not verify ({len(problems)} problem(s)); the "
+            raise UnverifiedRelease(f"{dest}: the copy does not verify ({counted(len(problems), 'problem')}); the "
                                     "disk or the copy failed, nothing was published", problems)
         if target.exists():
             target.rename(old)
@@ -182,7 +183,7 @@ def publish_to_store(release: Path, url: str, overwrite: bool = False) -> str:
     try:
         existing = fs.find(root) if fs.exists(root) else []
         if existing and not overwrite:
-            raise OutputError(f"--to {url} already holds {len(existing)} object(s); choose another prefix "
+            raise OutputError(f"--to {url} already holds {counted(len(existing), 'object')}; choose another prefix "
                               "or pass --overwrite")
         if f"{root}/{SUMS}" in existing:
             fs.rm(f"{root}/{SUMS}")  # from here on the old copy reads as incomplete
@@ -191,7 +192,7 @@ def publish_to_store(release: Path, url: str, overwrite: bool = False) -> str:
             with fs.open(f"{root}/{rel}", "rb") as fh:
                 if sha256_stream(fh) != sums.get(rel):  # SHA256SUMS is not uploaded: marked incomplete
                     raise UnverifiedRelease(
-                        f"{url}: the upload does not check (1 problem(s)); {SUMS} was not uploaded, so the "
+                        f"{url}: the upload does not check (1 problem); {SUMS} was not uploaded, so the "
                         "copy is marked incomplete", [f"{rel}: the uploaded copy's sha256 differs from SHA256SUMS"])
         fs.put_file(str(release / SUMS), f"{root}/{SUMS}")  # last: its presence marks a complete copy
         keep = {f"{root}/{rel}" for rel in files + [SUMS]}

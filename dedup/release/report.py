@@ -23,7 +23,7 @@ from dedup.errors import ReleaseError
 from dedup.release.files import read_columns
 from dedup.run_report import RunReport
 from dedup.stats import biggest_stories
-from dedup.text.blocks import CROSS_SITE, site_rows
+from dedup.text.blocks import CROSS_SITE, CROSS_SITE_LABEL, site_rows
 from dedup.words import plural
 
 REPORT = "report.html"
@@ -261,20 +261,29 @@ def boilerplate_tables(run: RunReport, boiler: pl.DataFrame, data: pl.DataFrame)
     top_blocks = run.near_duplicates.get("boilerplate_top") or {}
     sites = set(per_site) | set(top_blocks)
     order = sorted(sites, key=lambda s: (-per_site.get(s, 0), -removed.get(s, 0), s))[:TOP_SITES]
-    chart = _hbar([(s, per_site.get(s, 0)) for s in order], colour=COLOURS["amber"], unit=" blocks")
+    chart = _hbar([(_site_label(s), per_site.get(s, 0)) for s in order], colour=COLOURS["amber"], unit=" blocks")
     rows = []
     for s in order:
         blocks = sorted(top_blocks.get(s) or [], key=lambda b: (-(b.get("pages") or 0), str(b.get("text"))))[:3]
-        items = "".join(f'<li>“{_e(b.get("text"))}” <span class="sub">on {_n(b.get("pages"))} '
+        # a block seen only on pages whose text the release does not publish has no sample (`write.apply_part`)
+        items = "".join(f'<li>{_quoted(b.get("text"))} <span class="sub">on {_n(b.get("pages"))} '
                         f'{plural(b.get("pages"), "page")}</span></li>'
                         for b in blocks)
         # the cross-site row has no pages of its own: its cuts are counted in each site's row (it showed 0)
         cut = "—" if s == CROSS_SITE else _n(removed.get(s, 0))
-        rows.append(f'<tr><td>{_e(s)}</td><td class="n">{_n(per_site.get(s, 0))}</td>'
+        rows.append(f'<tr><td>{_e(_site_label(s))}</td><td class="n">{_n(per_site.get(s, 0))}</td>'
                     f'<td class="n">{cut}</td><td><ul style="margin:0;padding-left:18px">{items}</ul></td></tr>')
     table = ('<table><thead><tr><th>Site</th><th>Distinct blocks</th><th>Blocks cut from kept pages</th>'
              f'<th>Most repeated</th></tr></thead><tbody>{"".join(rows)}</tbody></table>') if rows else ""
     return chart, table
+
+
+def _quoted(text: str | None) -> str:
+    return '<span class="sub">(text not published)</span>' if text is None else f"“{_e(text)}”"
+
+
+def _site_label(domain: str) -> str:
+    return CROSS_SITE_LABEL if domain == CROSS_SITE else domain
 
 
 def render(out: Path, *, name: str | None = None, run: RunReport | None = None) -> str:

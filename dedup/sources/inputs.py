@@ -166,12 +166,13 @@ def dedup_output(path: Path | str, fmt: str) -> str | None:
     (a Parquet footer's `dedup.schema`), wherever it sits (the release folder given as the crawl, its data/ folder, a
     file copied out of it), or its rows written again by another tool, which keeps no footer (polars'
     `write_parquet`, `datasets`' `to_parquet` / `to_json` of a filtered release: told by the columns, `doc_id` and
-    `cluster_id` with `canonical_reason` or `canonical_doc_id`, and no `id`). Its rows are no crawl records: data/
-    holds extracted text without the page its licence, attribution and metadata were read from (read again, they
-    would be lost or misstated: a licence from text alone), under ids a record read so would not have (a C4
-    record's `urn:dedup:` id, reserved); the other tables hold no page at all (each of their rows became a record:
-    boilerplate blocks published as documents). A release is built on with `--previous` (audit round 5). None for
-    any other file (one that cannot be read: its reader says why)."""
+    `cluster_id` with `canonical_reason` or `canonical_doc_id`; `doc_id` renamed `id` too, the crawl field a user
+    renames it to so the rows read as records: until audit round 6 an `id` made them records). Its rows are no
+    crawl records: data/ holds extracted text without the page its licence, attribution and metadata were read from
+    (read again, they would be lost or misstated: a licence from text alone), under ids a record read so would not
+    have (a C4 record's `urn:dedup:` id, reserved); the other tables hold no page at all (each of their rows became a
+    record: boilerplate blocks published as documents). A release is built on with `--previous` (audit round 5).
+    None for any other file (one that cannot be read: its reader says why)."""
     if fmt == "jsonl":
         first = _decompressed_prefix(path).removeprefix(b"\xef\xbb\xbf")
         return _REWRITTEN if _RELEASE_ROW.match(first) else None
@@ -190,7 +191,7 @@ def dedup_output(path: Path | str, fmt: str) -> str | None:
         return (f"a dedup build's {_OUTPUT_TABLES[table]} table (its Parquet footer says so), not crawl data: its "
                 "rows are no pages; to add a crawl to a release: dedup build CRAWL --previous RELEASE --out NEXT")
     names = set(schema.names)
-    if "id" not in names and {"doc_id", "cluster_id"} <= names and names & {"canonical_reason", "canonical_doc_id"}:
+    if names & {"doc_id", "id"} and "cluster_id" in names and names & {"canonical_reason", "canonical_doc_id"}:
         return _REWRITTEN
     return None
 
@@ -198,8 +199,10 @@ def dedup_output(path: Path | str, fmt: str) -> str | None:
 _REWRITTEN = ("rows of a dedup release's data/ or duplicates/ written again (doc_id, cluster_id...), not crawl data: "
               "its text was extracted and its licence evidence is not in it; to add a crawl to a release: dedup build "
               "CRAWL --previous RELEASE --out NEXT")
-# the first line of a release's rows as JSON Lines (`datasets`' `to_json`, polars' `write_ndjson`: columns in order)
-_RELEASE_ROW = re.compile(rb'\A\s*\{\s*"doc_id"\s*:\s*"(?:[^"\\]|\\.)*"\s*,\s*"cluster_id"\s*:\s*"(?:[^"\\]|\\.)*"\s*,'
+# the first line of a release's rows as JSON Lines (`datasets`' `to_json`, polars' `write_ndjson`: columns in order;
+# `doc_id` renamed `id` in its place, as pandas', polars' and `datasets`' renames leave it)
+_RELEASE_ROW = re.compile(rb'\A\s*\{\s*"(?:doc_id|id)"\s*:\s*"(?:[^"\\]|\\.)*"\s*,'
+                          rb'\s*"cluster_id"\s*:\s*"(?:[^"\\]|\\.)*"\s*,'
                           rb'\s*"(?:cluster_size|canonical_doc_id)"\s*:')
 
 

@@ -40,6 +40,8 @@ LABEL_LINE = "label_line"
 SITE_CHROME = "removed_site_chrome"
 STORY_CHROME = "cross_story_repeat"
 CROSS_SITE = "*"  # the domain of a block that is chrome on every site (the boilerplate table's rows)
+# how `dedup stats` and report.html name those rows: a bare `*` read as a site called "*" (audit round 6)
+CROSS_SITE_LABEL = "* (every site)"
 CROSS_STORY_MAX_WORDS = 8  # only short blocks can be chrome across sites: a story's sentences are longer
 
 
@@ -333,11 +335,14 @@ def site_rows(boilerplate: pl.DataFrame) -> pl.DataFrame:
 
 
 def page_removals(docs: pl.DataFrame) -> pl.DataFrame:
-    """`docs` rows (doc_id, domain, removed_blocks, removed_reasons) -> one row per (domain, block key,
-    reason) with the pages it was removed from and its smallest text (not order-dependent). Merge the
-    results of several parts with `merge_page_removals`."""
+    """`docs` rows (doc_id, domain, removed_blocks, removed_reasons, and `withhold_text` when the build has
+    it) -> one row per (domain, block key, reason) with the pages it was removed from and its smallest text
+    (not order-dependent) among the pages whose text is published: a row seen only on pages published
+    without their text has none. Merge the results of several parts with `merge_page_removals`."""
+    shown = ~pl.col("withhold_text").fill_null(False) if "withhold_text" in docs.columns else pl.lit(True)
     removed = docs.select("doc_id", pl.col("domain").fill_null(""), pl.col("removed_blocks").alias("sample_text"),
-                          pl.col("removed_reasons").alias("action")).explode("sample_text", "action").filter(
+                          pl.col("removed_reasons").alias("action"), shown.alias("shown")
+                          ).explode("sample_text", "action").filter(
         pl.col("action").is_not_null() & pl.col("sample_text").is_not_null()
         & ~pl.col("action").is_in(list(NOT_REMOVED)))
     # a chrome line recurs on many pages: each distinct text is keyed once
@@ -345,7 +350,7 @@ def page_removals(docs: pl.DataFrame) -> pl.DataFrame:
     keys = pl.DataFrame({"sample_text": texts, "block_key": [block_key(t) for t in texts]},
                         schema={"sample_text": pl.String, "block_key": pl.Int64})
     return removed.join(keys, on="sample_text").group_by("domain", "block_key", "action").agg(
-        pl.col("doc_id").n_unique().cast(pl.UInt32).alias("pages"), pl.col("sample_text").min()
+        pl.col("doc_id").n_unique().cast(pl.UInt32).alias("pages"), pl.col("sample_text").filter("shown").min()
     ).select(list(PAGE_REMOVALS_SCHEMA)).cast(PAGE_REMOVALS_SCHEMA)
 
 

@@ -14,6 +14,7 @@ from dedup.text.cleaning import OTHER_STORY, choose_lines, other_story_lines
 from dedup.text.extract import extract_html
 from dedup.text.layout import Line
 from dedup.text.markup import SiteLinks
+from dedup.text.normalise import registered_domain
 
 URL = "https://www.millbrook-ledger.example/news/2024/flood-barrier"
 RELATED = "Inside the county budget, doubts about the bridge plan begin to creep in"
@@ -70,6 +71,12 @@ def test_site_links_count_links_to_the_sites_other_pages_only():
     # upper-case tags; an <abbr> or <article> is no anchor
     assert SiteLinks(f'<A HREF="/n/2"><B>{RELATED}</B></A>', URL).copies(RELATED) == 1
     assert SiteLinks(f'<article class="x"><abbr>{RELATED}</abbr></article>', URL).copies(RELATED) == 0
+    # the row's domain, when given, is the site (speed round 14); a page without an address has none either way
+    for url in (URL, None, "millbrook-ledger.example/news"):
+        given = SiteLinks(html, url, registered_domain(url))
+        assert (given.site, given.copies(RELATED), given.copies(NEXT_STORY)) == \
+            (SiteLinks(html, url).site, SiteLinks(html, url).copies(RELATED), SiteLinks(html, url).copies(NEXT_STORY))
+    assert SiteLinks(html, None, "millbrook-ledger.example").site is None
 
 
 def test_site_links_on_an_internationalised_host():

@@ -39,7 +39,7 @@ from dedup.text.embeds import embedded_posts, put_back
 from dedup.text.storybody import DESCRIPTION_META, apply_article_body
 from dedup.text.layout import Line
 from dedup.text.markup import SiteLinks, page_type
-from dedup.text.metadata import PageMetadata, page_metadata
+from dedup.text.metadata import PageMetadata, page_metadata, url_host
 from dedup.text.normalise import (bom_encoding, clean_text, join_blocks, registered_domain, split_blocks, storable,
                                   unmarked_wide, without_lone_surrogates)
 from dedup.text.wordcount import word_count
@@ -215,23 +215,27 @@ def attribute_cost(html: str) -> int:
     return cost
 
 
-def extract_html(html: str | bytes, url: str | None = None, charset: str | None = None) -> Extracted:
-    """The main text of an HTML page as blocks, plus its metadata (title, authors, site name, dates)."""
+def extract_html(html: str | bytes, url: str | None = None, charset: str | None = None, *,
+                 domain: str | None = None) -> Extracted:
+    """The main text of an HTML page as blocks, plus its metadata (title, authors, site name, dates). `domain`:
+    `registered_domain(url)` when the caller has it already (the row's `domain`; None: worked out here)."""
     if isinstance(html, bytes):
         html = decode_html(html[:MAX_HTML_BYTES], charset)
+    if domain is None:
+        domain = registered_domain(url)
     tree = HTMLTree.parse(html)
     try:
         # resiliparse's main content (comments=False: reader comments are not the article) with each
         # line's tag and link text; a page whose main content is (nearly) empty is taken whole
         # (a page nested too deeply for the main-content pass in reasonable time is taken whole)
         title = tree.title
-        choice = story_choice(tree, title, main_content=nesting_within(html), links=SiteLinks(html, url))
+        choice = story_choice(tree, title, main_content=nesting_within(html), links=SiteLinks(html, url, domain))
         posts = embedded_posts(html, tree, choice, MAX_BLOCKS)  # the social posts the story quotes (round 21)
     finally:
         # resiliparse trees must be freed by the thread that made them (a PyO3 'unsendable' object):
         # never leave one to a traceback or a garbage-collector pass on another thread (Dask workers)
         del tree
-    md = page_metadata(html, url, choice.evidence)
+    md = page_metadata(html, url, choice.evidence, host=url_host(url, domain))
     if md.title:  # the page's headline leaves its text: the title column holds it
         choice.remove(headline_lines(choice.kept, page_headlines(md)), HEADLINE)
     # the story the page's JSON-LD states, as evidence per line (round 24)
@@ -578,7 +582,7 @@ def _extracted_row(html: bytes | None, text: str | None, url: str | None, charse
                                  f"than the {MAX_ATTRIBUTE_COST} parsed per page (parsing costs their square): "
                                  "pathological markup"}
     try:
-        ex = extract_html(page, url) if page is not None else extract_plain(text or "", url, wet)
+        ex = extract_html(page, url, domain=domain) if page is not None else extract_plain(text or "", url, wet)
     except TooManyLines as exc:
         return _too_many_blocks(f"{exc.n} text lines")
     if not ex.blocks:

@@ -6,6 +6,7 @@ visited node (~45 µs each), which made metadata cost more than main-text extrac
 
 from __future__ import annotations
 
+import functools
 import html as html_lib
 import json
 import re
@@ -231,11 +232,25 @@ class SiteLinks:
     of contents, a permalink to itself: `#section`, the same address), to other sites (a shop, an affiliate) and
     scripts are not counted."""
 
-    def __init__(self, html: str, url: str | None) -> None:
+    def __init__(self, html: str, url: str | None, domain: str | None = None) -> None:
+        """`domain`: `registered_domain(url)` when the caller has it (the row's `domain`)."""
         self.html = html
         self.url = url if url and "://" in url else None
-        self.here = urldefrag(self.url)[0].rstrip("/") if self.url else None
-        self.site = registered_domain(self.url)
+        self._domain = domain
+
+    # the page's own address and site, worked out by the first link compared: most pages have no line that a
+    # link's text could copy (`copies` is not called on them), so most never need them
+    @functools.cached_property
+    def here(self) -> str | None:
+        """The page's address without its fragment and trailing '/' (a link to it is to the page itself)."""
+        return urldefrag(self.url)[0].rstrip("/") if self.url else None
+
+    @functools.cached_property
+    def site(self) -> str | None:
+        """The page's site key (`registered_domain`): links to it, its subdomains or its parent are the site's own."""
+        if self.url is None:
+            return None
+        return self._domain if self._domain is not None else registered_domain(self.url)
 
     def _same_site(self, href: str) -> bool:
         href = href.strip()

@@ -94,9 +94,10 @@ _NAME_COLON = re.compile(r"(?<=\w):\s")  # 'Pink Sith: Abreva Conceal Patch' (no
 
 
 def page_metadata(html: str | None, url: str | None = None, blocks: list[str] | tuple[str, ...] = (),
-                  text_title: str | None = None) -> PageMetadata:
+                  text_title: str | None = None, host: str | None = None) -> PageMetadata:
     """Title, authors, site name, published and modified time of one page, with their evidence. `text_title`:
-    text-only input's <title> (a WET record's first line), read as an HTML page's <title> is."""
+    text-only input's <title> (a WET record's first line), read as an HTML page's <title> is. `host`: the URL's
+    site host when the caller has it (`url_host`; None: worked out here)."""
     md = PageMetadata()
     blocks = list(blocks or [])
     if html:
@@ -112,7 +113,7 @@ def page_metadata(html: str | None, url: str | None = None, blocks: list[str] | 
         body = Body([], [], [], [], [], None)
     md.meta = {k: v[0] for k, v in head.meta.items()}
     md.html_title = head.html_title
-    md.url_host = _host(url)
+    md.url_host = url_host(url) if host is None else host
     canonical = head.canonical or md.meta.get("og:url")
     if canonical:
         absolute = canonical.startswith(("http://", "https://"))
@@ -128,7 +129,11 @@ def page_metadata(html: str | None, url: str | None = None, blocks: list[str] | 
     return md
 
 
-def _host(url: str | None) -> str:
+def url_host(url: str | None, domain: str | None = None) -> str:
+    """The URL's host as the rules compare it (`site_host`; '' for none). `domain`, `registered_domain(url)` when the
+    caller has it, is that host for a URL without surrounding white space (which `registered_domain` strips)."""
+    if domain is not None and url and url == url.strip():
+        return domain
     try:
         host = (urlsplit(url).hostname or "") if url else ""
     except ValueError:

@@ -14,8 +14,9 @@ from test_other_story import MORE
 
 from dedup.text.cleaning import BLOCK_MODEL, CHROME_LABEL, LineChoice
 from dedup.text.extract import extract_html
+from dedup.text.pagescan import itemprop_elements
 from dedup.text.storybody import (MAX_BODY_CHARS, OUTSIDE_BODY, apply_article_body, article_body, body_lines,
-                                  body_words, held_share, outside_body_lines)
+                                  body_words, held_share, microdata_body, outside_body_lines)
 
 URL = "https://www.millbrook-ledger.example/news/2024/flood-barrier"
 PARAGRAPHS = STORY + MORE  # 270 words: a body that can hold a whole story
@@ -182,5 +183,93 @@ def test_real_unseen_pages():
         gone, back = cases[prefix]
         assert all(line not in text for line in gone) and OUTSIDE_BODY in ex.removed_reasons, prefix
         assert all(line in text for line in back), prefix
+        for snippet in note["with"]:
+            assert " ".join(snippet.split()) in text, (prefix, snippet)
+
+
+# Microdata (round 24b): a page that marks its story's element `itemprop="articleBody"` and states no JSON-LD body.
+# in-story chrome outside the element that the block model keeps (checked with the rule off)
+OUTSIDE = [UPDATED := "Updated: March 3, 2024", *PRICE_BOX, TRUST]
+
+
+def marked_page(elements: str, objects: list[dict] = ()) -> str:  # type: ignore[assignment]
+    """The story's page with its paragraphs in an element marked as the article's body (`elements`: a format string
+    for them); a date line, a product box and a link before it, inside the article."""
+    paragraphs = "".join(f"<p>{html_lib.escape(p, quote=False)}</p>" for p in PARAGRAPHS)
+    scripts = "".join(f'<script type="application/ld+json">{json.dumps(o)}</script>' for o in objects)
+    return f"""<!DOCTYPE html><html><head><title>{HEADLINE} | Millbrook Ledger</title>{scripts}
+<script>var schema = {{"articleBody": "see the element"}};</script></head>
+<body><div class="top"><a href="/">Millbrook Ledger</a></div>
+<article class="story"><h1>{HEADLINE}</h1><p class="meta">{UPDATED}</p>
+{CHROME}
+{elements.format(paragraphs)}
+</article>
+<div class="bottom"><p>&copy; 2024 Millbrook Ledger. <a href="/privacy">Privacy</a></p></div>
+</body></html>"""
+
+
+MARKED = '<div class="body" itemprop="articleBody"><div class="inner">{}</div></div>'
+
+
+def test_itemprop_elements_read_by_a_scan():
+    """The marked element's visible text (nested elements of its name counted, scripts skipped); the property's name
+    in a script, in text or in another attribute is no element; the first `most` elements in page order."""
+    html = ('<p>The articleBody of this page</p><script>x = {"articleBody": "<p>no</p>"}</script>'
+            '<div data-x="articleBody"><p>not marked</p></div>'
+            '<section itemscope itemprop="text articleBody"><section><p>One.</p><script>no()</script></section>'
+            '<p>Two &amp; three.</p></section><p>After.</p><div itemprop=articleBody>Second</div>')
+    assert itemprop_elements(html, "articleBody", 10_000) == ["One.\nTwo & three.", "Second"]
+    assert itemprop_elements(html, "articleBody", 10_000, most=1) == ["One.\nTwo & three."]
+    assert itemprop_elements("<p>no articleBody here</p>", "articleBody", 10_000) == []
+
+
+def test_microdata_body_one_element_or_none():
+    assert microdata_body(marked_page(MARKED)) is not None
+    # two marked elements with different texts (a listing's teasers): neither is the page's story
+    assert microdata_body(marked_page(MARKED + '<div itemprop="articleBody"><p>Another story.</p></div>')) is None
+    assert microdata_body(marked_page("<div>{}</div>")) is None
+
+
+def test_a_page_whose_marked_element_holds_the_whole_story(monkeypatch):
+    """The date line, the product box and the link outside the marked element go with the JSON-LD rule's reason; the story
+    stays. Without the microdata rule the block model keeps them (what the rule is for)."""
+    import dedup.text.storybody as storybody
+    html = marked_page(MARKED)
+    ex = extract_html(html, URL)
+    assert_story_kept(ex.blocks)
+    assert all(p in ex.blocks for p in MORE)
+    assert not any(line in ex.blocks for line in OUTSIDE) and OUTSIDE_BODY in ex.removed_reasons
+    monkeypatch.setattr(storybody, "MICRODATA", False)
+    assert all(line in extract_html(html, URL).blocks for line in OUTSIDE)
+
+
+def test_marked_element_judges_only_what_it_leaves_out():
+    """An element holds the story's own widgets too: a line the model dropped that the element holds stays dropped
+    (MICRODATA_RESCUES off), while a kept line outside it goes. A page's JSON-LD body, where stated, is the body."""
+    html = marked_page(MARKED)
+    lines = [UPDATED, PARAGRAPHS[0], *PARAGRAPHS[1:], TRUST]
+    verdicts: list[str | None] = [None] * len(lines)
+    verdicts[2] = BLOCK_MODEL
+    choice = LineChoice([t for t, v in zip(lines, verdicts) if v is None], list(lines), [BLOCK_MODEL],
+                        len(lines[2]), verdicts=verdicts)
+    apply_article_body(choice, [], (), html)
+    assert choice.kept == [PARAGRAPHS[0], *PARAGRAPHS[2:]]
+    assert choice.removed == [UPDATED, PARAGRAPHS[1], TRUST]
+    # a JSON-LD body holding the date line too decides instead of the element
+    stated = LineChoice(list(lines), list(lines), [], 0)
+    apply_article_body(stated, [ld(UPDATED + ". " + " ".join(PARAGRAPHS))], (), html)
+    assert stated.kept == lines[:-1] and stated.removed == [TRUST]
+
+
+def test_real_unseen_pages_marked_element():
+    """trafilatura-eval pages (half A of the text24 split) that mark their story's element and state no JSON-LD body:
+    the newsletter box and link headings outside it go, every story snippet stays."""
+    cases = {  # URL start -> lines that go
+        "https://www.computerbild.de/artikel/cb-News-Freizeit-Bundesliga-Dortmund": [
+            "Weiterführende Links", "Gutscheine und Rabatte", "Bitte geben Sie Ihre E-Mail-Adresse ein."],
+        "https://vancouversun.com/technology/microsoft-moves-to-erase": ["Updated: January 16, 2020"],
+    }
+    for prefix, note, ex, text in unseen_pages(cases):
+        assert all(line not in ex.blocks for line in cases[prefix]) and OUTSIDE_BODY in ex.removed_reasons, prefix
         for snippet in note["with"]:
             assert " ".join(snippet.split()) in text, (prefix, snippet)

@@ -90,6 +90,32 @@ def _text_lines(text: str) -> list[str]:
     return [" ".join(line.split()) for line in text.split("\n") if line and not line.isspace()]
 
 
+
+# a microdata property's element (`itemprop="articleBody"`): its start tag's '<' is looked for this far before the name
+ITEMPROP_TAG_CHARS = 3000
+MAX_ITEMPROP_HITS = 20  # occurrences of the property's name (in scripts, JSON-LD, text) looked at before giving up
+
+
+def itemprop_elements(html: str, prop: str, limit: int, most: int = 2) -> list[str]:
+    """The visible text (as `_element_text` reads it, `limit` characters of HTML each) of the first `most` elements
+    whose `itemprop` names `prop`, in page order. A linear scan: `str.find` for the name, then the start tag it
+    stands in (its '<' at most ITEMPROP_TAG_CHARS before); no DOM walk."""
+    found: list[str] = []
+    pos = hits = 0
+    while len(found) < most and hits < MAX_ITEMPROP_HITS and (at := html.find(prop, pos)) >= 0:
+        hits += 1
+        pos = at + len(prop)
+        lt = html.rfind("<", max(0, at - ITEMPROP_TAG_CHARS), at)
+        if lt < 0 or html.find(">", lt, at) >= 0:  # not inside a start tag
+            continue
+        tag = _start_tag(html, lt, _SKIP_CONTENT)
+        if tag is None or prop not in tag[2].get("itemprop", "").split():
+            continue
+        name, gt, _ = tag
+        found.append(_element_text(html, gt + 1, name, limit))
+        pos = max(pos, gt + 1)
+    return found
+
 # words in the attributes of an element that holds a date (class="date", itemprop="datePublished", ...)
 _DATE_ROLE_WORDS = (b"dat", b"time", b"publ", b"posted", b"creat", b"upd", b"modif")
 _PUBLISHED_ROLE = re.compile(r"publish|pubdate|posted|created|submitted")

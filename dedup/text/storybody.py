@@ -5,7 +5,9 @@ an Article, a BlogPosting...), as text, HTML or Markdown. It names no site and n
 block model dropped that the body holds is story text (`body_lines`), and where the body holds the whole
 story (long, and holding the lines the model kept as prose) a kept line it does not hold is not
 (`outside_body_lines`). Pure functions over lines and the page's JSON-LD objects
-(`dedup.text.markup.jsonld_from_bodies`). Measured in docs/extraction.md, round 24.
+(`dedup.text.markup.jsonld_from_bodies`); a page whose JSON-LD states no body may mark its story's element
+(microdata, `itemprop="articleBody"`), whose text then judges the kept lines only (`microdata_body`). Measured in
+docs/extraction.md, rounds 24 and 24b.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from dataclasses import dataclass, field
 from dedup.text.cleaning import BLOCK_MODEL, LineChoice
 from dedup.text.jsonld import ARTICLE_TYPES, ld_types
 from dedup.text.normalise import MARKUP_TAG, normalise_text
+from dedup.text.pagescan import itemprop_elements
 
 OUTSIDE_BODY = "outside_article_body"  # a kept line the page's articleBody, which holds the whole story, does not hold
 
@@ -42,6 +45,11 @@ BODY_COVER_SHARE = 0.8
 # a set of millions of 3-grams. A longer body holds less than the whole story the page keeps, and decides nothing.
 MAX_BODY_CHARS = 200_000
 # Links of a Markdown body ('[text](https://...)') and bare addresses: their words are no story's.
+# A page whose JSON-LD states no body may mark its story's element (`itemprop="articleBody"`): the element's text is
+# the body. An element holds the story's own widgets too ("Advertising disclosure: ...", an app's box), so a line in
+# it is weak evidence for story text: only "not in it" is used unless MICRODATA_RESCUES.
+MICRODATA = True
+MICRODATA_RESCUES = False
 _MARKDOWN_LINK = re.compile(r"\]\([^)\s]*\)")
 _ADDRESS = re.compile(r"https?://\S+|www\.\S+")
 _ENTITY = re.compile(r"&(?:#\d+|#[xX][0-9a-fA-F]+|[A-Za-z]+\d*);")
@@ -58,6 +66,7 @@ class Body:
     # the story's
     summaries: list[set[tuple[str, str, str]]]
     shares: dict[str, float] = field(default_factory=dict)  # `held_share` of the lines read so far
+    rescues: bool = True  # whether the lines it holds come back (`body_lines`); MICRODATA_RESCUES for an element's
 
 
 def article_body(objects: Sequence[dict], summaries: Sequence[str] = ()) -> Body | None:
@@ -69,12 +78,28 @@ def article_body(objects: Sequence[dict], summaries: Sequence[str] = ()) -> Body
                 if isinstance(o.get("articleBody"), str) and o["articleBody"].strip() and ld_types(o) & ARTICLE_TYPES]
     if len({o["articleBody"] for o in articles}) != 1:
         return None
-    words = body_words(articles[0]["articleBody"][:MAX_BODY_CHARS])
+    stated = [o[key] for o in articles for key in _SUMMARY_KEYS if isinstance(o.get(key), str)] + list(summaries)
+    return _read_body(articles[0]["articleBody"], stated)
+
+
+def microdata_body(html: str, summaries: Sequence[str] = ()) -> Body | None:
+    """The story body the page marks in its HTML (microdata: the text of its element `itemprop="articleBody"`), for a
+    page whose JSON-LD states none; None when no element is marked, or several with different texts. Read by a
+    linear scan (`pagescan.itemprop_elements`), at most MAX_BODY_CHARS characters of the element's HTML."""
+    texts = itemprop_elements(html, "articleBody", MAX_BODY_CHARS)
+    if not texts or len(set(texts)) > 1:
+        return None
+    body = _read_body(texts[0], summaries)
+    if body is not None:
+        body.rescues = MICRODATA_RESCUES
+    return body
+
+
+def _read_body(text: str, summaries: Sequence[str]) -> Body | None:
+    words = body_words(text[:MAX_BODY_CHARS])
     if not words:
         return None
-    stated = [o[key][:MAX_BODY_CHARS] for o in articles for key in _SUMMARY_KEYS if isinstance(o.get(key), str)] \
-        + [text[:MAX_BODY_CHARS] for text in summaries]
-    grams = [found for text in stated if (found := set(_grams(body_words(text))))]
+    grams = [found for stated in summaries if (found := set(_grams(body_words(stated[:MAX_BODY_CHARS]))))]
     return Body(len(words), set(_grams(words)), f" {' '.join(words)} ", grams)
 
 
@@ -164,15 +189,19 @@ def outside_body_lines(kept: Sequence[str], body: Body) -> list[int]:
             if held_share(line, body) <= NOT_HELD_SHARE and not _in_summary(line, body)]
 
 
-def apply_article_body(choice: LineChoice, objects: Sequence[dict], summaries: Sequence[str] = ()) -> None:
+def apply_article_body(choice: LineChoice, objects: Sequence[dict], summaries: Sequence[str] = (),
+                       html: str = "") -> None:
     """Let the page's articleBody (`article_body`) judge its lines: the block model's dropped lines it holds come back
     (`body_lines`), and, where it holds the whole story, the kept lines it does not hold go (`outside_body_lines`,
     reason OUTSIDE_BODY) unless they state the story's summary (`summaries`: the page's description `<meta>`s, as
     `article_body` reads them). Lines a guard removed stay removed: a widget's label is no story text wherever it
-    stands."""
+    stands. A page (`html`) whose JSON-LD states no body is judged by the element it marks as the body
+    (`microdata_body`), for the kept lines only unless MICRODATA_RESCUES."""
     body = article_body(objects, summaries)
+    if body is None and MICRODATA and "articleBody" in html:
+        body = microdata_body(html, summaries)
     if body is None:
         return
-    if choice.verdicts:
+    if choice.verdicts and body.rescues:
         choice.restore(body_lines(choice.evidence, [v == BLOCK_MODEL for v in choice.verdicts], body))
     choice.remove(outside_body_lines(choice.kept, body), OUTSIDE_BODY)

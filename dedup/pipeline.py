@@ -59,7 +59,8 @@ from dedup.sitechrome import BYTES_PER_OCCURRENCE, OCCURRENCES_PER_PAGE, count_b
 from dedup.sources import storage
 from dedup.sources.inputs import InputFile, expand_inputs
 from dedup.text.blocks import CHROME_SCHEMA, chrome_lookup, merge_page_removals, no_chrome
-from dedup.workdir import WorkDir, build_fingerprint, check_output, output_error, release_lock, take_staging
+from dedup.workdir import (WorkDir, build_fingerprint, check_output, output_error, release_lock, replace_folder,
+                           take_staging)
 from dedup.write import apply_part, merge_samples, signature_table_bytes, write_tables
 
 __all__ = ["STAGES", "DaskOptions", "Interrupted", "Progress", "build"]
@@ -551,9 +552,7 @@ def build(inputs: list[str], out: Path, config: BuildConfig, *, workers: int = 1
                 f"this is a dedup bug, please report it (the output is left in {stage_dir}, not in {out})")
         shutil.rmtree(work.root)
         release_lock(stage_dir)
-        if out.exists():
-            shutil.rmtree(out)
-        os.replace(stage_dir, out)
+        replace_folder(stage_dir, out)
     except OSError as exc:
         progress.stop()
         release_lock(stage_dir)

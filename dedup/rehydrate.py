@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import glob
 import json
+import os
 import shutil
 import time
 from collections import Counter
@@ -31,7 +32,9 @@ from dedup.sources.read import read_input
 from dedup.text.blocks import chrome_lookup, final_blocks, page_batch, site_rows
 from dedup.text.extract import MAX_HTML_BYTES, extract_batch
 from dedup.text.normalise import join_blocks, text_hash
-from dedup.workdir import refuse_foreign
+from dedup.workdir import recover_replaced, refuse_foreign, replace_folder
+
+REHYDRATING = "rehydrate"  # `.<to>.rehydrate-<pid>`: the dataset being written
 
 REPORT = "rehydrate.json"
 NOT_RESTORED = "not_restored.parquet"
@@ -169,6 +172,7 @@ def rehydrate(out: Path, crawl: list[str], to: Path, *, overwrite: bool = False)
     t0 = time.perf_counter()
     out, to = Path(out), Path(to)
     run = RunReport.load(out)
+    recover_replaced(to, REHYDRATING)
     if to.exists() and any(to.iterdir()):
         if not overwrite:
             raise OutputError(f"--to {to} is not empty; choose another folder or pass --overwrite")
@@ -213,19 +217,27 @@ def rehydrate(out: Path, crawl: list[str], to: Path, *, overwrite: bool = False)
         tried = f" ({len(files[source])} crawl files of that name tried)" if len(files[source]) > 1 else ""
         failures += [{"doc_id": ids[o], "source_file": source, "source_offset": o, "reason": best[o][0],
                       "detail": best[o][1] + tried} for o in wanted if o in left]
-    _write(out, to, restored, failures)
-    report.restored = len(restored)
-    report.not_restored = dict(sorted(Counter(f["reason"] for f in failures).items()))
-    report.seconds = round(time.perf_counter() - t0, 3)
-    (to / REPORT).write_text(report.to_json(), "utf-8")
+    stage = to.resolve().parent / f".{to.name}.{REHYDRATING}-{os.getpid()}"
+    try:  # written next to `to`, then swapped in: killed before, the earlier dataset in `to` is as it was
+        _write(out, stage, restored, failures)
+        report.restored = len(restored)
+        report.not_restored = dict(sorted(Counter(f["reason"] for f in failures).items()))
+        report.seconds = round(time.perf_counter() - t0, 3)
+        (stage / REPORT).write_text(report.to_json(), "utf-8")
+        replace_folder(stage, to)
+    except OSError as exc:
+        raise OutputError(f"cannot write {to}: {exc.strerror or exc}; check the storage and run the same "
+                          "command again") from exc
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)  # gone already after the swap
     return report
 
 
 def _write(out: Path, to: Path, restored: dict[str, str], failures: list[dict]) -> None:
     """OUT's data files with the restored texts filled in (same names, schema and key-value metadata,
     plus dedup.rehydrated), and the records that were not restored."""
-    if to.exists():
-        shutil.rmtree(to)
+    shutil.rmtree(to, ignore_errors=True)
+    to.mkdir(parents=True)
     for f in sorted((out / "data").rglob("*.parquet")):
         target = to / f.relative_to(out)
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -188,8 +188,73 @@ def release_lock(stage: Path) -> None:
 
 # ---------------------------------------------------------------- the output folder
 
+# A folder being replaced (`--overwrite`, `publish --to`, `rehydrate --to`) is renamed aside to `.<name>.old-<pid>`
+# before the new one is renamed in, then to `.<name>.trash-<pid>` to be deleted: a process killed anywhere in between
+# leaves one of them next to the target, and `recover_replaced` knows from the name alone what it was (round 13)
+OLD, TRASH = "old", "trash"
+
+
+def _leftovers(target: Path, kind: str) -> list[Path]:
+    """`.<target>.<kind>-<pid>` folders of processes that are gone, by name."""
+    prefix = f".{target.name}.{kind}-"   # not a glob: a folder's name may hold `[`
+    found = []
+    for p in sorted(target.parent.iterdir()):
+        pid = p.name[len(prefix):]
+        if p.name.startswith(prefix) and pid.isdigit() and not _alive(int(pid)) and not p.is_symlink():
+            found.append(p)
+    return found
+
+
+def recover_replaced(target: Path, staging: str | None = None) -> None:
+    """Finish what a process killed while replacing `target` left: with no `target`, the old folder it had moved
+    aside is put back (the new one never arrived); with one, the old is deleted (the new one did). A `trash` folder,
+    and a `.<target>.<staging>-<pid>` folder the new one was being written in, are deleted. Run before the target is
+    checked or replaced, so a killed run loses nothing."""
+    target = Path(target)
+    try:
+        if not target.parent.is_dir():
+            return
+        for old in _leftovers(target, OLD):
+            if not target.exists() and not target.is_symlink():
+                old.rename(target)
+            else:
+                _discard(old, target)
+        for trash in _leftovers(target, TRASH) + (_leftovers(target, staging) if staging else []):
+            shutil.rmtree(trash, ignore_errors=True)
+    except OSError as exc:
+        raise OutputError(f"cannot restore {target} from what an interrupted run left next to it: "
+                          f"{exc.strerror or exc}; check {target.parent}") from exc
+
+
+def _discard(folder: Path, target: Path) -> None:
+    trash = folder.parent / f".{target.name}.{TRASH}-{os.getpid()}"
+    shutil.rmtree(trash, ignore_errors=True)
+    folder.rename(trash)
+    shutil.rmtree(trash, ignore_errors=True)
+
+
+def replace_folder(new: Path, target: Path) -> None:
+    """Move the finished folder `new` to `target`, replacing what is there without a moment when neither exists
+    on disk: the old `target` is renamed aside, `new` renamed in, the old deleted last. Killed in between, the
+    next `recover_replaced(target)` puts the old back or deletes it. `new` must be on `target`'s file system."""
+    target = Path(target)
+    if not (target.exists() or target.is_symlink()):
+        os.replace(new, target)
+        return
+    old = target.parent / f".{target.name}.{OLD}-{os.getpid()}"
+    shutil.rmtree(old, ignore_errors=True)
+    target.rename(old)
+    try:
+        os.replace(new, target)
+    except BaseException:
+        old.rename(target)  # put the previous folder back
+        raise
+    _discard(old, target)
+
+
 def check_output(out: Path, overwrite: bool, files: list[InputFile], previous: Path | None) -> None:
     """Refuse, before anything is read or written, an output folder that would destroy an input."""
+    recover_replaced(out)
     if out.is_symlink():
         raise OutputError(f"--out {out} is a symbolic link; give the folder it points to, or another folder")
     if out.exists() and not out.is_dir():

@@ -129,8 +129,8 @@ def map_files(client: Client | None, fn: Callable[..., Any], items: list, *, ret
     `dedup.pipeline.extract_file` (with `star` and items (inp, target, max_payload)), whose module the
     workers can import. `on_done(i, result)` is called in this process as each task finishes, in
     completion order. A task is retried `retries` times (a worker lost mid-file); the first failure
-    cancels the tasks still pending and is raised here. Without a client the items run in a thread pool
-    (no retries: there is no worker to lose).
+    cancels the tasks still pending and is raised here (a task whose worker died each time: `WorkerLost`).
+    Without a client the items run in a thread pool (no retries: there is no worker to lose).
     """
     if not items:
         return []
@@ -153,7 +153,7 @@ def map_files(client: Client | None, fn: Callable[..., Any], items: list, *, ret
         return results
 
     from dask.utils import funcname
-    from distributed import as_completed
+    from distributed import KilledWorker, as_completed
 
     # pure=False and a fresh token: a file re-read in a later call must run again, not reuse a result
     # the cluster still holds; the index keeps keys readable in the dashboard
@@ -165,10 +165,16 @@ def map_files(client: Client | None, fn: Callable[..., Any], items: list, *, ret
     try:
         for fut in _completed(as_completed(futures), client):
             i = index[fut.key]
-            results[i] = fut.result()
+            results[i] = _result(fut, client)
             fut.release()  # the result is here now; the worker can drop it
             if on_done is not None:
                 on_done(i, results[i])
+    except KilledWorker as exc:
+        # a task during which its worker died again and again: dask's own error was a traceback, exit code 1
+        client.cancel(futures)
+        raise WorkerLost(f"a task's worker process died each time it ran it ({exc}); most often it ran out of memory: "
+                         "try fewer --workers or a smaller --memory; the finished work is kept, and the same command "
+                         "resumes it") from exc
     except BaseException:
         client.cancel(futures)  # else the other files keep running on the cluster after the build failed
         raise
@@ -189,41 +195,76 @@ def _completed(futures: Any, client: Client) -> Iterator[Any]:
             continue
         if futures.is_empty():
             return
-        cluster = getattr(client, "cluster", None)
-        if cluster is not None and not cluster.workers:
-            raise WorkerLost("every worker of the local Dask cluster died and none could be started again "
-                             "(killed while starting, most often for memory: try a smaller --workers or "
-                             "--memory); the finished work is kept, and the same command resumes it")
+        _check_workers(client)
         time.sleep(0.1)   # as `as_completed`'s own iterator waits
+
+
+def _check_workers(client: Client) -> None:
+    """`WorkerLost` when a LocalCluster of this module's has no worker left (`_completed`)."""
+    cluster = getattr(client, "cluster", None)
+    if cluster is not None and not cluster.workers:
+        raise WorkerLost("every worker of the local Dask cluster died and none could be started again "
+                         "(killed while starting, most often for memory: try a smaller --workers or "
+                         "--memory); the finished work is kept, and the same command resumes it")
+
+
+RESULT_WAIT_S = 5
+
+
+def _result(future: Any, client: Client) -> Any:
+    """A finished task's result. Its worker may die before the result is fetched: the task then runs again, and
+    `future.result()` waited for it without end once the cluster had no worker left to run it on (a task that
+    killed its worker again and again made the nanny give up: round 13 of the hostile inputs); checked as
+    `_completed` does, every RESULT_WAIT_S (a gather of the small results of these tasks takes milliseconds; one
+    cut short by the wait starts again)."""
+    while True:
+        try:
+            return future.result(timeout=RESULT_WAIT_S)
+        except TimeoutError:
+            _check_workers(client)
 
 
 def map_parts(client: Client | None, fn: Callable[..., Any], items: list[tuple],
               done: Callable[[int, int], None] | None = None) -> list:
     """`map_files` for the tasks of a global step, whose arguments often share a large value (the
     site-chrome lookup of the signing pass, the file list every task of a round reads from): such an
-    argument goes to the workers once, not inside each task. `done(finished, total)` reports progress."""
-    shared: dict[int, Any] = {}
+    argument goes to the workers once, not inside each task. `done(finished, total)` reports progress.
+
+    Data the client scattered cannot be computed again: a worker lost with it (the only one of `--workers 1`,
+    killed) cancels every task that needs it. The tasks not finished then run again from a fresh scatter
+    (`PARTS_ATTEMPTS` in all; until round 13 of the hostile inputs the build died with dask's traceback), after
+    which the build stops with `WorkerLost` (exit 2, the finished steps kept for the same command to resume)."""
     uses: dict[int, int] = {}
     for item in items:
         for a in item:
             if isinstance(a, (dict, list)):
                 uses[id(a)] = uses.get(id(a), 0) + 1
+    results: dict[int, Any] = {}
 
-    def share(arg: Any) -> Any:
-        if not isinstance(arg, (dict, list)) or (not isinstance(arg, dict) and uses.get(id(arg), 0) < 2):
-            return arg
-        if id(arg) not in shared:  # in a list: scatter would take a dict for {key: data, ...}
-            shared[id(arg)] = arg if client is None else client.scatter([arg], broadcast=True, hash=False)[0]
-        return shared[id(arg)]
+    def attempt() -> None:
+        shared: dict[int, Any] = {}
 
-    finished = [0]
+        def share(arg: Any) -> Any:
+            if not isinstance(arg, (dict, list)) or (not isinstance(arg, dict) and uses.get(id(arg), 0) < 2):
+                return arg
+            if id(arg) not in shared:  # in a list: scatter would take a dict for {key: data, ...}
+                shared[id(arg)] = arg if client is None else client.scatter([arg], broadcast=True, hash=False)[0]
+            return shared[id(arg)]
 
-    def on_done(i: int, result: Any) -> None:
-        finished[0] += 1
-        if done is not None:
-            done(finished[0], len(items))
+        todo = [i for i in range(len(items)) if i not in results]
 
-    return map_files(client, fn, [tuple(share(a) for a in item) for item in items], star=True, on_done=on_done)
+        def on_done(j: int, result: Any) -> None:
+            results[todo[j]] = result
+            if done is not None:
+                done(len(results), len(items))
+
+        map_files(client, fn, [tuple(share(a) for a in items[i]) for i in todo], star=True, on_done=on_done)
+
+    if client is None:
+        attempt()
+    else:
+        _again_when_lost("a step", PARTS_ATTEMPTS, attempt)
+    return [results[i] for i in range(len(items))]
 
 
 # ---------------------------------------------------------------- connected components
@@ -288,6 +329,7 @@ def _small_star(edges: pd.DataFrame) -> pd.DataFrame:
 # on a loaded machine) cancels the next graph that needs it ("lost dependencies"). The rounds are a pure
 # function of the edge arrays this process still holds, so they start again from a fresh scatter.
 STAR_ATTEMPTS = 3
+PARTS_ATTEMPTS = 3   # likewise the tasks of `map_parts`, whose shared arguments are scattered
 
 
 def _lost_data_errors() -> tuple[type[BaseException], ...]:
@@ -295,6 +337,23 @@ def _lost_data_errors() -> tuple[type[BaseException], ...]:
     from distributed.client import FutureCancelledError, FuturesCancelledError
 
     return FutureCancelledError, FuturesCancelledError, KilledWorker
+
+
+def _again_when_lost(what: str, attempts: int, run: Callable[[], Any]) -> Any:
+    """run() again while the data it scattered is lost with a worker (`_lost_data_errors`), `attempts` times in all,
+    then `WorkerLost` (exit 2, the finished steps kept for the same command to resume)."""
+    lost = _lost_data_errors()
+    for attempt in range(1, attempts + 1):
+        try:
+            return run()
+        except lost as exc:
+            if attempt == attempts:
+                raise WorkerLost(f"{what} lost its data on the Dask cluster (attempt {attempt} of {attempt}: "
+                                 f"{type(exc).__name__}: {exc}); workers are dying or being dropped (memory, a loaded "
+                                 "machine); the finished work is kept, and the same command resumes it") from exc
+            logging.getLogger(__name__).warning("%s: data lost on the Dask cluster (%s: %s); attempt %d of %d", what,
+                                                type(exc).__name__, exc, attempt + 1, attempts)
+    raise AssertionError("unreachable")
 
 
 def star_components(n_nodes: int, src: np.ndarray, dst: np.ndarray, client: Client | None,
@@ -313,20 +372,8 @@ def star_components(n_nodes: int, src: np.ndarray, dst: np.ndarray, client: Clie
         return labels, 0
     if client is None:
         return _star_rounds(labels, lo, hi, None, partitions)
-    lost = _lost_data_errors()
-    for attempt in range(1, STAR_ATTEMPTS + 1):
-        try:
-            return _star_rounds(labels, lo, hi, client, partitions)
-        except lost as exc:
-            if attempt == STAR_ATTEMPTS:
-                raise WorkerLost(f"the connected-components step lost its data on the Dask cluster (attempt "
-                                 f"{attempt} of {attempt}: {type(exc).__name__}: {exc}); workers are dying or "
-                                 "being dropped (memory, a loaded machine); the finished work is kept, and the "
-                                 "same command resumes it") from exc
-            logging.getLogger(__name__).warning("components: data lost on the Dask cluster (%s: %s); "
-                                                "attempt %d of %d", type(exc).__name__, exc, attempt + 1,
-                                                STAR_ATTEMPTS)
-    raise AssertionError("unreachable")
+    return _again_when_lost("the connected-components step", STAR_ATTEMPTS,
+                            lambda: _star_rounds(labels, lo, hi, client, partitions))
 
 
 def _star_rounds(labels: np.ndarray, lo: np.ndarray, hi: np.ndarray, client: Client | None,

@@ -28,8 +28,10 @@ from dedup.errors import ConfigError, DedupError, InputError, OutputError, Relea
 from dedup.release.files import CHANGELOG, MANIFEST, SUMS, UNCHECKED, sha256_file, sha256_stream
 from dedup.release.manifest import load_manifest, read_sums
 from dedup.release.verify import verify
-from dedup.workdir import refuse_foreign
+from dedup.workdir import recover_replaced, refuse_foreign, replace_folder
 from dedup.words import counted
+
+PUBLISHING = "publish"  # `.<dest>.publish-<pid>`: the copy being made and verified
 
 HUB_FORM = "hf://datasets/OWNER/NAME"
 NO_TOKEN = "no Hugging Face token: set HF_TOKEN or run `huggingface-cli login`"
@@ -114,6 +116,7 @@ def publish_to_dir(release: Path, dest: Path, overwrite: bool = False) -> Path:
     src, target = release.resolve(), dest.resolve()
     if _inside(target, src) or _inside(src, target):
         raise OutputError(f"--to {dest} overlaps the release {release}; choose a folder outside it")
+    recover_replaced(target, PUBLISHING)
     if dest.exists() and not dest.is_dir():
         raise OutputError(f"--to {dest} exists and is not a folder")
     if dest.exists() and any(dest.iterdir()):
@@ -122,13 +125,10 @@ def publish_to_dir(release: Path, dest: Path, overwrite: bool = False) -> Path:
         refuse_foreign(dest, "--to")
 
     parent = target.parent
-    stage = parent / f".{target.name}.publish-{os.getpid()}"
-    old = parent / f".{target.name}.old-{os.getpid()}"
+    stage = parent / f".{target.name}.{PUBLISHING}-{os.getpid()}"
     try:
         parent.mkdir(parents=True, exist_ok=True)
-        for leftover in (stage, old):
-            if leftover.exists():
-                shutil.rmtree(leftover)
+        shutil.rmtree(stage, ignore_errors=True)
         shutil.copytree(src, stage)  # symlinks followed: a real copy
     except OSError as exc:
         shutil.rmtree(stage, ignore_errors=True)
@@ -141,16 +141,7 @@ def publish_to_dir(release: Path, dest: Path, overwrite: bool = False) -> Path:
         if problems:
             raise UnverifiedRelease(f"{dest}: the copy does not verify ({counted(len(problems), 'problem')}); the "
                                     "disk or the copy failed, nothing was published", problems)
-        if target.exists():
-            target.rename(old)
-            try:
-                stage.rename(target)
-            except OSError:
-                old.rename(target)  # put the previous folder back
-                raise
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            stage.rename(target)
+        replace_folder(stage, target)
     except OSError as exc:
         raise OutputError(f"cannot move the copy into {dest}: {exc.strerror or exc}") from exc
     finally:

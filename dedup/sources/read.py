@@ -26,7 +26,8 @@ from dedup.sources.parquetrows import PARQUET_BUFFER, parquet_row, parquet_rows
 from dedup.sources.rawrows import BatchBuilder, flushed, positional_id
 from dedup.sources.segments import JOINED, join_segments
 from dedup.sources.streams import iter_lines
-from dedup.sources.warcrows import Offsets, payload_cut, warc_row
+from dedup.sources.textbytes import controls_removed
+from dedup.sources.warcrows import BODY_PAST_LENGTH, Offsets, body_past_length, payload_cut, warc_row
 
 # WARC record types that never hold a page: counted, not emitted (the list is run.json's, which names them)
 SKIPPED_WARC_TYPES = frozenset(SKIPPED_RECORD_TYPES)
@@ -55,7 +56,9 @@ def read_warc(path: Path | str, source_name: str, stats: Counter | None = None,
                                     "please report it; the file's other records were read)"}
         if row.get("reject_reason") is None and (cut := payload_cut(rec)):
             stats[f"cut.{cut}"] += 1
-        batch = builder.add(**row)
+        elif row.get("reject_reason") is None and body_past_length(rec):
+            stats[BODY_PAST_LENGTH] += 1
+        batch = builder.add(**controls_removed(row, stats))
         if batch is not None:
             yield batch
     yield from flushed(builder)
@@ -90,7 +93,7 @@ def read_jsonl(path: Path | str, source_name: str, stats: Counter | None = None,
                 row = base | {"doc_id": positional_id(source_name, piece.offset), "reject_reason": "internal_error",
                               "reject_detail": f"{type(exc).__name__}: {str(exc)[:200]} "
                                                "(this is a dedup bug: please report it)"}
-        batch = builder.add(**row)
+        batch = builder.add(**controls_removed(row, stats))
         if batch is not None:
             yield batch
     yield from flushed(builder)
@@ -153,7 +156,7 @@ def read_parquet(path: Path | str, source_name: str, stats: Counter | None = Non
                 for obj in parquet_rows(layouts.renamed(batch, layout), max_payload):
                     stats["records.parquet"] += 1
                     row = parquet_row(obj, source_name, position, max_payload, stats, agreed)
-                    out = builder.add(**row)
+                    out = builder.add(**controls_removed(row, stats))
                     position += 1
                     done += 1
                     if out is not None:

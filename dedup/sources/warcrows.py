@@ -31,12 +31,33 @@ def payload_cut(rec: warc.RawRecord) -> str | None:
         return f"warc_truncated_{reason if reason in ('length', 'time', 'disconnect') else 'unspecified'}"
     if rec.http_status == 206:
         return "http_206"
+    length = _declared_length(rec)
+    if length is not None and len(rec.payload) < length:
+        return "http_body_short"
+    return None
+
+
+def _declared_length(rec: warc.RawRecord) -> int | None:
+    """The HTTP Content-Length of a response sent without transfer or content coding (where it measures the body as
+    stored), else None."""
     hh = rec.http_headers
     if hh and "content-length" in hh and "transfer-encoding" not in hh and "content-encoding" not in hh:
         length = agreed_length(hh["content-length"]) or ""
-        if length.isascii() and length.isdigit() and len(length) < 19 and len(rec.payload) < int(length):
-            return "http_body_short"
+        if length.isascii() and length.isdigit() and len(length) < 19:
+            return int(length)
     return None
+
+
+# run.json `tolerated`: responses whose stored HTTP body runs past their Content-Length, kept whole (round 13). A
+# browser stops at the length, but warcio reads the whole block, and a crawler that stores the body it decoded with
+# the headers it was sent (a compressed length) writes such records: cut there, their text is lost
+BODY_PAST_LENGTH = "tolerated.http_body_past_content_length"
+
+
+def body_past_length(rec: warc.RawRecord) -> bool:
+    """Is the stored HTTP body longer than the response's Content-Length (`BODY_PAST_LENGTH`)?"""
+    length = _declared_length(rec)
+    return length is not None and len(rec.payload) > length
 
 
 # a WARC-Record-ID field sent more than once, as the header parser joins it: `<urn:a>, <urn:b>` (a URI holds no

@@ -40,8 +40,8 @@ from dedup.text.storybody import DESCRIPTION_META, apply_article_body
 from dedup.text.layout import Line
 from dedup.text.markup import SiteLinks, page_type
 from dedup.text.metadata import PageMetadata, page_metadata, url_host
-from dedup.text.normalise import (bom_encoding, clean_text, join_blocks, registered_domain, split_blocks, storable,
-                                  unmarked_wide, without_lone_surrogates)
+from dedup.text.normalise import (binary_payload, bom_encoding, clean_text, join_blocks, registered_domain,
+                                  split_blocks, storable, unmarked_wide, without_lone_surrogates)
 from dedup.text.wordcount import word_count
 
 # Main-content extraction (resiliparse, C code that no signal interrupts) costs about 1e-7 s per
@@ -124,42 +124,6 @@ def decode_html(payload: bytes, declared_charset: str | None = None) -> str:
         return without_lone_surrogates(bytes_to_str(payload, encoding, errors="replace"))
     except (LookupError, UnicodeError):
         return payload.decode("utf-8", errors="replace")
-
-
-# file formats a server sends as text/html (or a crawler stores as text): their signatures at the start
-_BINARY_SIGNATURES = (
-    (b"%PDF-", "a PDF document"), (b"\x89PNG\r\n\x1a\n", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"),
-    (b"GIF87a", "a GIF image"), (b"GIF89a", "a GIF image"), (b"PK\x03\x04", "a ZIP archive (or Office file)"),
-    (b"\x1f\x8b\x08", "gzip-compressed data"), (b"\x28\xb5\x2f\xfd", "zstd-compressed data"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an Office document"), (b"wOFF", "a web font"), (b"wOF2", "a web font"),
-    (b"\x1a\x45\xdf\xa3", "a WebM video"), (b"OggS", "an Ogg file"), (b"\x7fELF", "an executable"),
-    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"))
-# bytes no text holds (the WHATWG MIME sniffing standard's "binary data bytes", NUL aside: UTF-16 text holds
-# NULs): ~10 % of random or compressed data (a brotli body stored without its Content-Encoding)
-_BINARY_BYTES = re.compile(rb"[\x01-\x08\x0b\x0e-\x1a\x1c-\x1f]")
-BINARY_SHARE = 0.05  # of the first 4 KiB; real pages measured: none above 0 (docs/extraction.md)
-
-
-def binary_payload(head: bytes, charset: str | None = None) -> str | None:
-    """What a payload labelled HTML or text is instead, when its first bytes (4 KiB) say it is no text at
-    all: a file format's signature ('%PDF-', PNG...), or over BINARY_SHARE of bytes no text holds (not
-    checked where a byte order mark or a UTF-16/32 charset says the text is in 2 or 4 byte units, nor
-    where it starts with '<', markup). None for text."""
-    head = head[:4096]
-    start = head[:1024].lstrip(b" \t\r\n\f")
-    for signature, kind in _BINARY_SIGNATURES:
-        if start.startswith(signature):
-            return kind
-    if start[4:8] == b"ftyp":
-        return "an MP4 video or HEIC image"
-    if start.startswith(b"RIFF") and start[8:12] in (b"WEBP", b"WAVE", b"AVI "):
-        return "a RIFF media file"
-    if not head or start.startswith(b"<") or bom_encoding(head) is not None \
-            or (charset and charset.lower().replace("-", "").replace("_", "").startswith(("utf16", "utf32"))):
-        return None
-    if len(_BINARY_BYTES.findall(head)) > BINARY_SHARE * len(head):
-        return "binary data"
-    return None
 
 
 _NESTING_TAG = re.compile(r"<(/?)(?:div|article)\b", re.I)

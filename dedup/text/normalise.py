@@ -65,6 +65,57 @@ def unmarked_wide(payload: bytes) -> str | None:
     return None
 
 
+# file formats a server sends as text/html (or a crawler stores as text): their signatures at the start
+_BINARY_SIGNATURES = (
+    (b"%PDF-", "a PDF document"), (b"\x89PNG\r\n\x1a\n", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF87a", "a GIF image"), (b"GIF89a", "a GIF image"), (b"PK\x03\x04", "a ZIP archive (or Office file)"),
+    (b"\x1f\x8b\x08", "gzip-compressed data"), (b"\x28\xb5\x2f\xfd", "zstd-compressed data"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an Office document"), (b"wOFF", "a web font"), (b"wOF2", "a web font"),
+    (b"\x1a\x45\xdf\xa3", "a WebM video"), (b"OggS", "an Ogg file"), (b"\x7fELF", "an executable"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"))
+# bytes no text holds (the WHATWG MIME sniffing standard's "binary data bytes", NUL aside: UTF-16 text holds
+# NULs): ~10 % of random or compressed data (a brotli body stored without its Content-Encoding)
+_BINARY_BYTES = re.compile(rb"[\x01-\x08\x0b\x0e-\x1a\x1c-\x1f]")
+BINARY_SHARE = 0.05  # of the first 4 KiB; real pages measured: none above 0 (docs/extraction.md)
+
+
+def binary_payload(head: bytes, charset: str | None = None) -> str | None:
+    """What a payload labelled HTML or text is instead, when its first bytes (4 KiB) say it is no text at
+    all: a file format's signature ('%PDF-', PNG...), or over BINARY_SHARE of bytes no text holds (not
+    checked where a byte order mark or a UTF-16/32 charset says the text is in 2 or 4 byte units, nor
+    where it starts with '<', markup). None for text."""
+    head = head[:4096]
+    start = head[:1024].lstrip(b" \t\r\n\f")
+    for signature, kind in _BINARY_SIGNATURES:
+        if start.startswith(signature):
+            return kind
+    if start[4:8] == b"ftyp":
+        return "an MP4 video or HEIC image"
+    if start.startswith(b"RIFF") and start[8:12] in (b"WEBP", b"WAVE", b"AVI "):
+        return "a RIFF media file"
+    if not head or start.startswith(b"<") or bom_encoding(head) is not None \
+            or (charset and charset.lower().replace("-", "").replace("_", "").startswith(("utf16", "utf32"))):
+        return None
+    if len(_BINARY_BYTES.findall(head)) > BINARY_SHARE * len(head):
+        return "binary data"
+    return None
+
+
+# NUL and the other C0 controls but the white space ones (tab, new line, VT, FF, CR), and DEL: in a text record
+# they are bytes no reader shows (padding, a terminal's colour codes, a database dump's separators) that PostgreSQL
+# (NUL) and XML 1.0 (all of them) refuse in text; HTML parsers drop NUL as lxml does (round 13 of hostile inputs)
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f]+")
+
+
+def without_controls(text: str) -> str:
+    """`text` without its control characters (`_CONTROLS`); the same object when it holds none, and also when
+    `binary_payload` finds its head to be binary data: extraction rejects such a record, which it would no longer
+    recognise once the bytes that tell it were gone."""
+    if not _CONTROLS.search(text) or binary_payload(text[:4096].encode("utf-8", "replace")) is not None:
+        return text
+    return _CONTROLS.sub("", text)
+
+
 def _spaced_script(text: str, encoding: str) -> bool:
     """Text of one script (`one_script_text`): in UTF-32, whose units in the other byte order are no characters;
     in UTF-16, when its NUL bytes are the other half of ASCII units (spaces, digits, punctuation): read in the

@@ -178,7 +178,8 @@ def one_script_text(text: str) -> bool:
     return 3 * most >= 2 * letters and 10 * (most + (scripts.get("LATIN", 0) if top != "LATIN" else 0)) >= 9 * letters
 
 
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+# the range written as re escapes, not as characters: a str literal holding a lone surrogate does not compile with mypyc
+_LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 def without_lone_surrogates(text: str) -> str:
@@ -205,7 +206,7 @@ def escaped_surrogates(text: str) -> str:
         text.encode("utf-8")
     except UnicodeEncodeError:
         return _LONE_SURROGATE.sub(
-            lambda m: f"\\x{ord(m.group()) - 0xDC00:02x}" if "\udc80" <= m.group() <= "\udcff"
+            lambda m: f"\\x{ord(m.group()) - 0xDC00:02x}" if 0xDC80 <= ord(m.group()) <= 0xDCFF
             else f"\\u{ord(m.group()):04x}", text)
     return text
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dedup.text.byline import parse_byline
 from dedup.text.metadata import page_metadata
 from dedup.text.pagedates import comments_start
+from dedup.text.titles import title_rest
 
 
 def html(body: str, head: str = "<title>Page</title>") -> str:
@@ -124,3 +125,59 @@ def test_site_name_from_the_title_is_the_name_not_the_headline_opening_with_it()
     md = page_metadata(html("<p>x</p>", "<title>Take C.A.R.E. - comwrap auf der DMEXCO 2018</title>"),
                        "https://blog.comwrap.example/dmexco", [])
     assert md.site_name is None
+
+
+# ---------------------------------------------------------------- round 16b: the headline's place among several <h1>s
+
+_NAV = "".join(f'<li><a href="/section/{i}">Section number {i}</a></li>' for i in range(400))  # ~19,000 characters
+
+
+def test_the_author_markup_is_read_around_the_h1_the_title_states_not_the_logo():
+    # a blog's logo in the first <h1> and its sidebar above the post: the post's headline, the <h1> its <title> states,
+    # is where its byline is looked for (3,000 characters before it to 40,000 after, so not from the logo)
+    page = html(f'<h1 id="banner-header"><a href="/">Pebble Notes</a></h1><ul>{_NAV * 3}</ul>'
+                '<h1>The importance of going first</h1><p>The second person to write it is forgotten.</p>'
+                '<p class="posted">Posted by <a rel="author" href="/about">Ada Marsh</a></p>',
+                "<title>Pebble Notes: The importance of going first</title>")
+    md = page_metadata(page, "https://pebble-notes.example/2012/11/going-first.html",
+                       ["The second person to write it is forgotten."])
+    assert md.title == "The importance of going first"
+    assert md.authors == ["Ada Marsh"]
+
+
+def test_the_byline_line_is_read_beside_the_stated_h1_not_a_section_name():
+    # a section's name in the first <h1> ('WorldViews'), a menu, then the story's <h1> and its byline line, which the
+    # main-content blocks left out: the visible lines read are those around the story's headline
+    page = html(f'<h1 class="section">WorldViews</h1><ul>{_NAV}</ul><h1>Ukraine elections and the Russia model</h1>'
+                '<p>By Will Englund and Kathy Lally</p><p>Observers criticised the vote.</p>',
+                '<meta property="og:title" content="Ukraine elections and the Russia model">'
+                "<title>Ukraine elections and the Russia model - The Daily Ledger</title>")
+    md = page_metadata(page, "https://ledger.example/world/ukraine-vote", ["Observers criticised the vote."])
+    assert md.authors == ["Will Englund", "Kathy Lally"]
+
+
+def test_h1s_nothing_tells_apart_keep_the_first_as_the_headline():
+    # neither <h1> is stated by a title nor is the site's name: the first stays the headline's place
+    page = html('<h1>Spring concert</h1><div class="byline">By Mara Quist</div><p>The choir sang.</p>'
+                f'<ul>{_NAV}</ul><h1>Autumn fair</h1><div class="byline">By Olle Brandt</div>',
+                "<title>Events</title>")
+    md = page_metadata(page, "https://events.example/2012/season", ["The choir sang."])
+    assert md.authors == ["Mara Quist"]
+
+
+def test_a_blog_name_h1_leaves_the_headline_to_the_subheading_holding_the_titles_rest():
+    # a blog theme: the blog's name the only <h1> (the short part of the <title>), the sidebar, then the post's title
+    # in an <h3> and its byline below the post, ~20,000 characters further than the region read around the logo
+    page = html(f'<h1 id="banner-header"><a href="/blog/">Pebble Notes</a></h1><h2>Free updates</h2><ul>{_NAV * 3}</ul>'
+                '<h3 class="entry-header">&quot;A fire in South Buffalo!&quot;</h3><p>The station burned down.</p>'
+                f'<ul>{_NAV}</ul><p class="posted">Posted by <a rel="author" href="/about">Ada Marsh</a></p>',
+                '<title>Pebble Notes: "A fire in South Buffalo!"</title>')
+    md = page_metadata(page, "https://p-5a2fbf8ed4.invalid/", ["The station burned down."])
+    assert md.authors == ["Ada Marsh"]
+    assert title_rest("Pebble Notes", 'Pebble Notes: "A fire in South Buffalo!"') == '"A fire in South Buffalo!"'
+    assert title_rest("Pebble Notes", "Pebble Notes Weekly") is None  # no separator: one name
+    assert title_rest("A longer headline of words", "A longer headline of words | Site") is None  # the longer part
+
+
+def test_a_sign_up_link_is_no_name():
+    assert parse_byline("Register", structured=True).people == []

@@ -140,9 +140,10 @@ _NOT_A_NAME = frozenset((
     "lesezeit read text foto fotos photo photos bild video permalink trackback trackbacks veröffentlicht "
     "aktualisiert erstellt publié publicado pubblicato gepubliceerd "
     # round 16: a share bar's, a comment form's and an archive link's labels ('Tweet', 'Email', 'Name', 'Required',
-    # 'Print', 'Author Archive'), read from author and byline boxes on pages the rules were not tuned on
+    # 'Print', 'Author Archive'), read from author and byline boxes on pages the rules were not tuned on; round 16b:
+    # a sign-up link ('Register') beside the headline
     "tweet email e-mail mail name required print twitter facebook about update originally unclassified archive "
-    "archives publisher "
+    "archives publisher register "
     "редакция редакція гость аноним admin 小编 编辑 編輯 管理员 匿名 佚名 网友 游客 المحرر التحرير زائر").split())
 # words that make a name an organisation's (a set lookup per word: a long alternation is slow in `re`)
 _ORG_WORDS = frozenset((

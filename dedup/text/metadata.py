@@ -34,12 +34,12 @@ from dedup.text.jsonld import JsonLd, ld_entities, read_jsonld
 from dedup.text.normalise import (caseless_finder, caseless_prefix, clean_text, fold_text, site_host,
                                   without_userinfo, word_list)
 from dedup.text.scripts import CJK, HANGUL, KANA
-from dedup.text.titles import (SPACED_SEPARATORS, is_generic_title, names_host, strip_site, strip_unspaced_site,
-                               with_author_segment)
+from dedup.text.titles import (SEPARATOR_CHARS, SPACED_SEPARATORS, is_generic_title, names_host, strip_site,
+                               strip_unspaced_site, title_rest, with_author_segment)
 from dedup.text.wordcount import comparable_tokens, word_count
 from dedup.text.pagehead import AUTHOR_META_NAMES, Head, read_head
 from dedup.text.pagescan import (HEADLINE_REGION, MAX_AUTHOR_MARKS, WINDOW_BEFORE, AuthorMark, Body, author_marks,
-                                 nearest_lines, read_headline_region, scan_page)
+                                 nearest_lines, read_headline_region, scan_page, subheading_place)
 
 # --------------------------------------------------------------------------------------------------
 # result
@@ -119,8 +119,10 @@ def page_metadata(html: str | None, url: str | None = None, blocks: list[str] | 
         absolute = canonical.startswith(("http://", "https://"))
         md.canonical_url = without_userinfo(urljoin(url, canonical) if url and not absolute else canonical)
     _decide_site_name(md, head, ld, url)
+    titles = _title_evidence(md, body, _title_candidates(head, ld))
+    _place_headline(html or "", head.end, body, md.headlines, titles)  # before every reader of the headline's region (authors, dates)
     _decide_authors(md, html, head, ld, body, blocks)
-    _decide_title(md, head, ld, body)
+    _decide_title(md, titles)
     published, modified = decide_dates(html, head, ld, body, blocks, url, md.title)
     if published is not None:
         md.published_at, md.published_at_raw, md.published_at_source = published
@@ -223,13 +225,12 @@ _GENERIC_TITLES = frozenset(fold_text(t) for t in (
     "page not found", "skip to content", "zum inhalt springen", "main navigation", "hauptnavigation"))
 
 
-def _decide_title(md: PageMetadata, head: Head, ld: JsonLd, body: Body) -> None:
-    candidates = _title_candidates(head, ld)
-    _choose_title(md, body, candidates)
+def _decide_title(md: PageMetadata, titles: _TitleEvidence) -> None:
+    _choose_title(md, titles)
     # the page's author named after the headline in its metadata title stays in the title, as the page names itself
     # ('Headline | Jane Doe'; 'Headline - Jane Doe - Medium' -> 'Headline - Jane Doe'): the issue drops the site
     if md.title and md.authors:
-        for source, value in candidates:
+        for source, value in titles.candidates:
             kept = with_author_segment(md.title, value, md.site_name, md.authors, md.url_host)
             if kept:
                 md.title, md.title_source = kept, source + "_with_author"
@@ -253,7 +254,15 @@ def _title_candidates(head: Head, ld: JsonLd) -> list[tuple[str, str]]:
     return [(s, v) for s, v in candidates if v and fold_text(v) not in _GENERIC_TITLES]
 
 
-def _choose_title(md: PageMetadata, body: Body, candidates: list[tuple[str, str]]) -> None:
+@dataclass(slots=True)
+class _TitleEvidence:
+    """The titles the metadata states and the page's visible headlines (`md.headlines`), and of those the one a
+    metadata title states (`stated`, with that title's source): read once, for the title and the headline's place."""
+    candidates: list[tuple[str, str]]
+    stated: tuple[str, str] | None  # (the <h1>'s text, the source of the title that states it)
+
+
+def _title_evidence(md: PageMetadata, body: Body, candidates: list[tuple[str, str]]) -> _TitleEvidence:
     site = md.site_name
     # the site's name with a generic phrase ('Yahoo News - Latest News & Headlines', its homepage's og:title
     # left on an article) loses to every other title and headline; taken only when the page offers nothing else
@@ -265,13 +274,39 @@ def _choose_title(md: PageMetadata, body: Body, candidates: list[tuple[str, str]
     if not candidates and not h1_texts:
         candidates = site_generic
     md.headlines = h1_texts
-    # 1. the visible headline (<h1>) that a metadata title states whole, or opens or closes at a separator
+    # the visible headline (<h1>) that a metadata title states whole, or opens or closes at a separator
     for h1 in h1_texts:
         h1_key, h1_word_list = fold_text(h1), word_list(h1)  # (once per headline, not once per candidate)
         for source, value in candidates:
             if h1_key == fold_text(value) or _is_segment(h1, value, site, md.url_host, h1_word_list):
-                md.title, md.title_source = h1, "h1_in_" + source
-                return
+                return _TitleEvidence(candidates, (h1, source))
+    return _TitleEvidence(candidates, None)
+
+
+def _place_headline(html: str, head_end: int, body: Body, headlines: list[str], titles: _TitleEvidence) -> None:
+    """The headline's place (`Body.anchor`, where its byline and dates are looked for): the <h1> a metadata title
+    states, else the first of `headlines` (`md.headlines`: no site's name, no generic word), rather than the first
+    <h1> with text, which may be a site's logo or a section's name above the story ('Ars Technica', 'WorldViews').
+    A page of one <h1> that is the short part of a title, the site's ("Seth's Blog" of "Seth's Blog: The importance
+    of going first"), has its headline in the first <h2>-<h6> that holds the title's rest, when one does (a blog
+    theme's post title). A page whose <h1>s nothing tells apart keeps its first."""
+    named = [entry for entry in body.h1 if entry[2]]
+    if len(named) >= 2:
+        headline = titles.stated[0] if titles.stated else headlines[0] if headlines else None
+        body.anchor = next(((s, e) for s, e, t in named if t == headline), body.anchor)
+    elif len(named) == 1 and titles.stated is None and html:
+        h1 = named[0][2]
+        keys = {fold_text(rest) for rest in (title_rest(h1, value) for _s, value in titles.candidates) if rest}
+        place = subheading_place(html, max(head_end, named[0][1]), keys) if keys else None
+        body.anchor = place or body.anchor
+
+
+def _choose_title(md: PageMetadata, titles: _TitleEvidence) -> None:
+    site, candidates, h1_texts = md.site_name, titles.candidates, md.headlines
+    # 1. the visible headline (<h1>) that a metadata title states whole, or opens or closes at a separator
+    if titles.stated:
+        md.title, md.title_source = titles.stated[0], "h1_in_" + titles.stated[1]
+        return
     # 2. the page's only headline, when a metadata title is another wording of it (shares most of its words)
     # (3+ words, in word-equivalents and by character bigrams where it is written without spaces)
     # (a separator standing alone is no word: 'OutdoorNews | Eintrag' is a section's breadcrumb of two)
@@ -312,7 +347,6 @@ def _names_site(text: str, site: str | None, host: str) -> bool:
     return names_host(text, host) and len(text.split()) <= 3
 
 
-_SEPARATOR_CHARS = "|–—:•·»«~/\\-_>【】"
 _WORD_SPANS = re.compile(r"\w+")
 
 
@@ -335,11 +369,11 @@ def _is_segment(part: str, whole: str, site: str | None = None, host: str = "",
     if ww[:n] == pw:
         rest = whole_n[spans[n - 1][1]:].lstrip(" \t.!?…)\"'“”»")
         other = rest[1:]
-        ok = bool(rest) and rest[0] in _SEPARATOR_CHARS
+        ok = bool(rest) and rest[0] in SEPARATOR_CHARS
     elif ww[-n:] == pw:
         before = whole_n[:spans[-n][0]].rstrip(" \t(\"'“”«")
         other = before[:-1]
-        ok = bool(before) and before[-1] in _SEPARATOR_CHARS
+        ok = bool(before) and before[-1] in SEPARATOR_CHARS
     else:
         return False
     if ok and n * 2 == len(ww):

@@ -15,7 +15,7 @@ from itertools import chain, repeat
 from typing import Iterable
 
 from dedup.text.markup import script_holds_jsonld, tag_attributes
-from dedup.text.normalise import MARKUP_TAG, caseless_finder, clean_text
+from dedup.text.normalise import MARKUP_TAG, caseless_finder, clean_text, fold_text
 
 HEADLINE_REGION = (-3000, 40000)  # where a byline stands, relative to the headline's start / end
 
@@ -511,6 +511,25 @@ def _h2_anchor(html: str, start: int) -> tuple[int, int] | None:
             return m.start(), close.end()
         if count >= 3:
             break
+    return None
+
+
+_SUBHEADING = re.compile(r"<[hH]([2-6])(?=[\s>/])")
+MAX_SUBHEADINGS = 60  # a blog's sidebar sets its boxes' names in <h2>s before the post's <h3> (~15 on TypePad)
+
+
+def subheading_place(html: str, start: int, keys: set[str]) -> tuple[int, int] | None:
+    """(start, end) of the first <h2>-<h6> after `start` whose text, folded (`fold_text`), is one of `keys`: a
+    headline a blog theme sets below its name's <h1> ('<h3 class="entry-header">')."""
+    for count, m in enumerate(_SUBHEADING.finditer(html, start)):
+        if count >= MAX_SUBHEADINGS:
+            break
+        gt = html.find(">", m.end(), m.end() + 2000)
+        close = html.find(f"</h{m[1]}", gt + 1, gt + 1 + ELEMENT_TEXT_CHARS) if gt >= 0 else -1
+        if close < 0:
+            close = html.find(f"</H{m[1]}", gt + 1, gt + 1 + ELEMENT_TEXT_CHARS) if gt >= 0 else -1
+        if close >= 0 and fold_text(clean_text(html[gt + 1:close])) in keys:
+            return m.start(), html.find(">", close) + 1
     return None
 
 

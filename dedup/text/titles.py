@@ -33,6 +33,7 @@ _JOINERS = "_－–—"
 
 # a spaced mark between a headline and its site's name (`Headline | Site`, `Headline - Site`, `Site :: Headline`):
 # also where `neardup.passages` looks for a server page's status in a part of its title
+SEPARATOR_CHARS = "|–—:•·»«~/\\-_>【】"  # what may stand between a title's parts, alone or with spaces
 TITLE_SEPARATOR = re.compile(r"\s+[|\-–—:»·•]\s+|\s*::\s*")
 # a title of a script written without spaces glues its site on without them, or by a full-width bar, after the
 # headline ('头条新闻_新华网', '記事タイトル｜日本経済新聞', '标题_栏目_网站'), or puts it first in brackets
@@ -151,6 +152,21 @@ def strip_site(title: str, site: str | None, authors: list[str], host: str = "")
     if names_site(segments[0]) and not names_site(segments[-1]):
         return _after_site(parts, title)
     return title
+
+
+def title_rest(part: str, title: str) -> str | None:
+    """The rest of `title` where `part` opens or closes it at a separator as its shorter part ("Seth's Blog" of
+    "Seth's Blog: The importance of going first"); None otherwise."""
+    n = len(part)
+    if len(title) <= n + 2:
+        return None
+    if title[:n].casefold() == part.casefold() and (title[n:].lstrip()[:1] or " ") in SEPARATOR_CHARS:
+        rest = title[n:].lstrip(" " + SEPARATOR_CHARS)
+    elif title[-n:].casefold() == part.casefold() and (title[:-n].rstrip()[-1:] or " ") in SEPARATOR_CHARS:
+        rest = title[:-n].rstrip(" " + SEPARATOR_CHARS)
+    else:
+        return None
+    return rest if _word_count(rest) > max(1, _word_count(part)) else None
 
 
 _BRACKETS = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")

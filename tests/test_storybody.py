@@ -15,8 +15,9 @@ from test_other_story import MORE
 from dedup.text.cleaning import BLOCK_MODEL, CHROME_LABEL, LineChoice
 from dedup.text.extract import extract_html
 from dedup.text.pagescan import itemprop_elements
-from dedup.text.storybody import (MAX_BODY_CHARS, OUTSIDE_BODY, apply_article_body, article_body, body_lines,
-                                  body_words, held_share, microdata_body, outside_body_lines)
+from dedup.text.storybody import (MAX_BODY_CHARS, OUTSIDE_BODY, another_pages_article, apply_article_body,
+                                  article_body, body_lines, body_words, held_share, microdata_body,
+                                  outside_body_lines)
 
 URL = "https://www.millbrook-ledger.example/news/2024/flood-barrier"
 PARAGRAPHS = STORY + MORE  # 270 words: a body that can hold a whole story
@@ -273,3 +274,63 @@ def test_real_unseen_pages_marked_element():
         assert all(line not in ex.blocks for line in cases[prefix]) and OUTSIDE_BODY in ex.removed_reasons, prefix
         for snippet in note["with"]:
             assert " ".join(snippet.split()) in text, (prefix, snippet)
+
+
+# Round 25: an article object of another page states no body of this one; a microdata body's page headlines stay.
+LISTING_URL = "https://www.millbrook-ledger.example/news/county"
+LISTING_TITLES = ["County news | Millbrook Ledger", "County news", "County news"]  # <title>, og:title, <h1>
+RELATED = ld(as_html(PARAGRAPHS), url=URL, mainEntityOfPage={"@id": URL + "#main"})
+
+
+def test_another_pages_article():
+    """An article object is another page's when both its address and its headline say so; an object stating no
+    address, or the page's own address in any form, or the page's headline (a copy keeps its original's address),
+    is the page's; so is any object of a page whose address is unknown."""
+    assert another_pages_article(RELATED, [LISTING_URL], LISTING_TITLES)
+    own = [URL, "http://millbrook-ledger.example/news/2024/flood-barrier/?utm_source=feed", URL + "#article"]
+    assert not any(another_pages_article(RELATED, [page_url], LISTING_TITLES) for page_url in own)
+    assert not another_pages_article(RELATED, ["https://elsewhere.example/x", URL + "/"], LISTING_TITLES)  # canonical
+    assert not another_pages_article(ld("story"), [LISTING_URL], LISTING_TITLES)  # no address stated
+    assert not another_pages_article(ld("story", **{"@id": "#article"}), [LISTING_URL], LISTING_TITLES)
+    assert not another_pages_article(RELATED, [LISTING_URL], [f"{HEADLINE} - Valley Wire"])  # a copy, its headline
+    assert not another_pages_article(RELATED, [], LISTING_TITLES)
+
+
+def test_a_listing_pages_one_related_article_brings_nothing_back():
+    """A listing page whose JSON-LD states one article, a related story's, with its whole body: a line the block model
+    dropped that this body holds (the related story's teaser) is not brought back, nor does the body judge the kept
+    lines; the same body on the story's own page (its object naming no address at all) still does."""
+    teaser, listing = PARAGRAPHS[0], ["Council agenda for March", "Read more county news", "Sign up for alerts."]
+    lines = [*listing, teaser]
+    verdicts: list[str | None] = [None, None, None, BLOCK_MODEL]
+
+    def judged(objects: list[dict], addresses: list[str], titles: list[str]) -> LineChoice:
+        choice = LineChoice(listing[:], lines[:], [BLOCK_MODEL], len(teaser), verdicts=verdicts[:])
+        apply_article_body(choice, objects, (), "", addresses, titles)
+        return choice
+
+    assert article_body([RELATED], (), [LISTING_URL], LISTING_TITLES) is None
+    assert judged([RELATED], [LISTING_URL], LISTING_TITLES).kept == listing
+    assert teaser in judged([RELATED], [], []).kept  # without the page's address: what the rule did before
+    story = LineChoice(PARAGRAPHS[1:], list(PARAGRAPHS), [BLOCK_MODEL], len(teaser),
+                       verdicts=[BLOCK_MODEL] + [None] * (len(PARAGRAPHS) - 1))
+    apply_article_body(story, [ld(as_html(PARAGRAPHS))], (), "", [URL], [HEADLINE])
+    assert story.kept == list(PARAGRAPHS)
+    ex = extract_html(page([ld(as_html(PARAGRAPHS))], inline=CHROME), URL)
+    assert not any(line in ex.blocks for line in [*PRICE_BOX, TRUST]) and OUTSIDE_BODY in ex.removed_reasons
+
+
+SHORT_HEADLINE = "New flood barrier after three years of delays"
+
+
+def test_a_marked_elements_page_keeps_its_headline_lines(monkeypatch):
+    """A headline line outside the marked element that the title rule leaves (another wording of the title, tmz.com's
+    '$150K Pearl Oscar Dress ... STOLEN!!!!') is the story's, as an article's `headline` is for a JSON-LD body: it
+    stays while the chrome outside the element goes. Without MICRODATA_TITLES it went as outside the body."""
+    import dedup.text.storybody as storybody
+    html = marked_page(f"<h2>{SHORT_HEADLINE}</h2>" + MARKED)
+    ex = extract_html(html, URL)
+    assert SHORT_HEADLINE in ex.blocks and not any(line in ex.blocks for line in OUTSIDE)
+    monkeypatch.setattr(storybody, "MICRODATA_TITLES", False)
+    off = extract_html(html, URL)
+    assert SHORT_HEADLINE not in off.blocks and SHORT_HEADLINE in off.removed_blocks

@@ -204,7 +204,8 @@ def extract_html(html: str | bytes, url: str | None = None, charset: str | None 
         choice.remove(headline_lines(choice.kept, page_headlines(md)), HEADLINE)
     # the story the page's JSON-LD states, as evidence per line (round 24)
     apply_article_body(choice, md.jsonld, [md.meta[k] for k in DESCRIPTION_META if isinstance(md.meta.get(k), str)],
-                       html)
+                       html, [a for a in (url, md.canonical_url) if a],
+                       [md.html_title or "", md.meta.get("og:title") or "", *md.headlines], page_headlines(md))
     put_back(choice, posts)  # (after the metadata: a post's date line is not the page's date)
     return Extracted(blocks=choice.kept, metadata=md, evidence_blocks=choice.evidence,
                      removed_reasons=choice.reasons, removed_blocks=choice.removed, removed_chars=choice.removed_chars,

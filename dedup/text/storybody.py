@@ -6,8 +6,9 @@ block model dropped that the body holds is story text (`body_lines`), and where 
 story (long, and holding the lines the model kept as prose) a kept line it does not hold is not
 (`outside_body_lines`). Pure functions over lines and the page's JSON-LD objects
 (`dedup.text.markup.jsonld_from_bodies`); a page whose JSON-LD states no body may mark its story's element
-(microdata, `itemprop="articleBody"`), whose text then judges the kept lines only (`microdata_body`). Measured in
-docs/extraction.md, rounds 24 and 24b.
+(microdata, `itemprop="articleBody"`), whose text then judges the kept lines only (`microdata_body`). An article
+object of another page (a related story, a listing's teaser: `another_pages_article`) states no body of this one.
+Measured in docs/extraction.md, rounds 24, 24b and 25.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import html as html_lib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from dedup.text.cleaning import BLOCK_MODEL, LineChoice
 from dedup.text.jsonld import ARTICLE_TYPES, ld_types
@@ -50,6 +52,8 @@ MAX_BODY_CHARS = 200_000
 # it is weak evidence for story text: only "not in it" is used unless MICRODATA_RESCUES.
 MICRODATA = True
 MICRODATA_RESCUES = False
+# ...and the page's headlines count as summaries of an element's body (round 25)
+MICRODATA_TITLES = True
 _MARKDOWN_LINK = re.compile(r"\]\([^)\s]*\)")
 _ADDRESS = re.compile(r"https?://\S+|www\.\S+")
 _ENTITY = re.compile(r"&(?:#\d+|#[xX][0-9a-fA-F]+|[A-Za-z]+\d*);")
@@ -69,17 +73,68 @@ class Body:
     rescues: bool = True  # whether the lines it holds come back (`body_lines`); MICRODATA_RESCUES for an element's
 
 
-def article_body(objects: Sequence[dict], summaries: Sequence[str] = ()) -> Body | None:
+def article_body(objects: Sequence[dict], summaries: Sequence[str] = (), addresses: Sequence[str] = (),
+                 titles: Sequence[str] = ()) -> Body | None:
     """The one story body the page's JSON-LD states: the `articleBody` text of its article objects (several copies of
     one text count once); None when there is none, or when several differ (a listing's articles, a live blog's
-    posts: none of them is the page's whole story). `summaries`: the page's other statements of what the story
-    says (its description `<meta>`s)."""
+    posts: none of them is the page's whole story). An article of another page (`another_pages_article`: judged by
+    the page's `addresses`, its URL and canonical link, and its `titles`) states no body of this page.
+    `summaries`: the page's other statements of what the story says (its description `<meta>`s)."""
     articles = [o for o in objects
-                if isinstance(o.get("articleBody"), str) and o["articleBody"].strip() and ld_types(o) & ARTICLE_TYPES]
+                if isinstance(o.get("articleBody"), str) and o["articleBody"].strip() and ld_types(o) & ARTICLE_TYPES
+                and not another_pages_article(o, addresses, titles)]
     if len({o["articleBody"] for o in articles}) != 1:
         return None
     stated = [o[key] for o in articles for key in _SUMMARY_KEYS if isinstance(o.get(key), str)] + list(summaries)
     return _read_body(articles[0]["articleBody"], stated)
+
+
+# the keys where an article object states its own address
+_ADDRESS_KEYS = ("url", "@id", "mainEntityOfPage")
+# an article's headline is the page's when this share of the shorter's words is in the other (a title adds the site's
+# name, an <h1> may drop a kicker)
+TITLE_WORDS_SHARE = 0.6
+
+
+def another_pages_article(article: dict, addresses: Sequence[str], titles: Sequence[str]) -> bool:
+    """Whether the article object is another page's (a related story in `@graph`, a listing page's one teaser): it
+    states addresses (`url`, `@id`, `mainEntityOfPage`) none of which is the page's (`addresses`: its URL, its
+    canonical link; compared without scheme, 'www.', query, fragment and final '/'), and its headline (`headline`,
+    `name`) is none of the page's `titles`. Either alone is weak (a copy keeps its original's address; a headline
+    may be rewritten for search), so both must say so; an article stating no address is the page's."""
+    page = {_address_key(a) for a in addresses if a} - {None}
+    own = set()
+    for key in _ADDRESS_KEYS:
+        value = article.get(key)
+        if isinstance(value, dict):
+            value = value.get("@id") or value.get("url")
+        if isinstance(value, str) and (found := _address_key(value)) is not None:
+            own.add(found)
+    if not page or not own or own & page:
+        return False
+    headline = next((article[k] for k in ("headline", "name") if isinstance(article.get(k), str)), "")
+    return not _same_title(headline, titles)
+
+
+def _address_key(address: str) -> str | None:
+    """An absolute address as compared with the page's ('host/path'); None for any other (a bare '#article' @id)."""
+    if not address.startswith(("http://", "https://", "//")):
+        return None
+    try:
+        parts = urlsplit(address.strip())
+    except ValueError:
+        return None
+    host = (parts.hostname or "").removeprefix("www.")
+    return f"{host}{parts.path.rstrip('/')}" if host else None
+
+
+def _same_title(headline: str, titles: Sequence[str]) -> bool:
+    words = set(normalise_text(headline).split())
+    for title in titles:
+        other = set(normalise_text(title).split()) if title else set()
+        if words and other and len(words & other) >= TITLE_WORDS_SHARE * min(len(words), len(other)):
+            return True
+    return False
 
 
 def microdata_body(html: str, summaries: Sequence[str] = ()) -> Body | None:
@@ -190,16 +245,21 @@ def outside_body_lines(kept: Sequence[str], body: Body) -> list[int]:
 
 
 def apply_article_body(choice: LineChoice, objects: Sequence[dict], summaries: Sequence[str] = (),
-                       html: str = "") -> None:
+                       html: str = "", addresses: Sequence[str] = (), titles: Sequence[str] = (),
+                       headlines: Sequence[str] = ()) -> None:
     """Let the page's articleBody (`article_body`) judge its lines: the block model's dropped lines it holds come back
     (`body_lines`), and, where it holds the whole story, the kept lines it does not hold go (`outside_body_lines`,
     reason OUTSIDE_BODY) unless they state the story's summary (`summaries`: the page's description `<meta>`s, as
     `article_body` reads them). Lines a guard removed stay removed: a widget's label is no story text wherever it
     stands. A page (`html`) whose JSON-LD states no body is judged by the element it marks as the body
-    (`microdata_body`), for the kept lines only unless MICRODATA_RESCUES."""
-    body = article_body(objects, summaries)
+    (`microdata_body`), for the kept lines only unless MICRODATA_RESCUES; the page's `headlines` (its title, og:title,
+    its only <h1>) are summaries too there (MICRODATA_TITLES), as an article's `headline` is for a JSON-LD body: an
+    element holds the story, rarely its headline. `addresses` (the page's URL and canonical link) and `titles` (its
+    `<title>`, og:title and <h1>s: what the page shows, not what its JSON-LD states) tell the page's own article
+    object from another page's (`another_pages_article`)."""
+    body = article_body(objects, summaries, addresses, titles)
     if body is None and MICRODATA and "articleBody" in html:
-        body = microdata_body(html, summaries)
+        body = microdata_body(html, [*summaries, *headlines] if MICRODATA_TITLES else summaries)
     if body is None:
         return
     if choice.verdicts and body.rescues:

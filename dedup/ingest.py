@@ -51,7 +51,7 @@ def ingest_file(inp: InputFile, target: Path, max_payload: int,
                 raw = next(batches, None)
                 if raw is None:
                     break
-                docs = page_batch(extract_batch(raw, max_html))
+                docs = page_batch(extract_batch(raw, max_html, stats))
             except Exception as exc:  # noqa: BLE001 - a bug on one file's data must not kill the run
                 # the rows written so far stay; the rest of the file is one reject row that says so
                 writer.write_table(_read_failed(inp, last_offset, exc, sch))

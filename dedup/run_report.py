@@ -124,7 +124,9 @@ class RunReport:
     # `id_not_utf8` (ids holding bytes that are no UTF-8 or JSON escapes of half a surrogate pair, kept with them
     # as `\xNN` / `\uXXXX`: U+FFFD in their place made ids that differ there one), `id_derived` (JSONL and
     # Parquet records without an `id` field, C4's: their id derived from their data, `layouts.derived_id`),
-    # `control_characters` (text records whose NULs and other control characters were removed: `textbytes`)
+    # `control_characters` (records whose text, or the strings extraction found in their page, held NULs or other
+    # control characters, removed: `textbytes`, `extract.without_found_controls`), `url_control_characters` (records
+    # whose URL held them: read as the WHATWG URL parser does, `normalise.url_without_controls`)
     tolerated: dict[str, int] = field(default_factory=dict)
     files_not_read: list[FileNotRead] = field(default_factory=list)   # absent in builds before it was recorded
     finished_at: str = ""

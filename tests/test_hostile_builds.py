@@ -296,7 +296,9 @@ def test_a_build_of_hostile_ids_accounts_for_every_record_and_verifies(tmp_path:
 
     from dedup.cli import app
     shown = CliRunner().invoke(app, ["stats", str(out)])
-    assert shown.exit_code == 0 and "Pier \\u001b[2J" in shown.output
+    # since round 13 of the hostile inputs extraction removes the controls from the title (`terminal_safe`, which
+    # escaped them here before, is tested below)
+    assert shown.exit_code == 0 and "Pier [2J]0;pwned" in shown.output
     assert not any(c in shown.output for c in "\x1b\x07\x00")
     shown = CliRunner().invoke(app, ["explain", str(out), "esc"])
     assert shown.exit_code == 0 and "\x1b" not in shown.output

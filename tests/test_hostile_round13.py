@@ -178,6 +178,86 @@ def test_a_text_record_of_binary_data_keeps_its_bytes_and_stays_a_reject(tmp_pat
     assert without_controls(_PROSE) is _PROSE   # no control character: the same string
 
 
+# ---------------------------------------------------------------- control characters in pages and URLs
+
+_LD = '{"@context": "https://schema.org", "@type": "NewsArticle", "author": {"@type": "Person", "name": "Jane\\u0007 Doe"}}'
+# raw (BEL, ESC, DEL) and as character references, which HTML5 parsers decode to the control (`&#0;` is U+FFFD)
+_CONTROLLED_PAGE = (
+    '<html><head><title>Harbour board\x1b[1m agrees&#7; pier repairs</title>'
+    '<meta property="og:title" content="Harbour board agrees&#x1b; pier repairs">'
+    f'<script type="application/ld+json">{_LD}</script></head><body><article><h1>Harbour board agrees pier repairs</h1>'
+    f'<p>{_PROSE}</p><p>Pier\x07 works&#7; begin&#x7f; soon\x7f at&#x1b;[0m dawn&#0;.</p><p>{_PROSE}</p></article></body></html>')
+
+
+def _page_records(folder: Path, pages: dict[str, str], url: str = "https://a.test/{}") -> Path:
+    import json
+
+    folder.mkdir()
+    (folder / "a.jsonl").write_text("".join(json.dumps({"id": i, "url": url.format(i), "html": page}) + "\n"
+                                            for i, page in pages.items()))
+    return folder
+
+
+def _ingested(folder: Path, tmp_path: Path) -> tuple[dict[str, dict], dict[str, int]]:
+    """The docs rows and the run.json `tolerated` counters `ingest_file` (what a build runs) makes of `folder`."""
+    import pyarrow.parquet as pq
+
+    from dedup.ingest import ingest_file
+    from dedup.sources.inputs import expand_inputs
+
+    (inp,) = expand_inputs([str(folder)], [])
+    done = ingest_file(inp, tmp_path / "docs.parquet", 10 << 20)
+    rows = {r["doc_id"]: r for r in pq.read_table(tmp_path / "docs.parquet").to_pylist()}
+    return rows, {k: v for k, v in done["stats"].items() if k.startswith("tolerated.")}
+
+
+def _strings(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return [s for v in value.values() for s in _strings(v)] if isinstance(value, dict) else []
+
+
+def test_control_characters_leave_every_string_extracted_from_a_page_and_are_counted(tmp_path):
+    # hostile14 published them in the text, the title (a terminal's ESC [1m), html_title and authors (a JSON-LD
+    # escape): an HTML parser drops only NUL, and decodes `&#7;` to U+0007
+    import re
+
+    clean = _CONTROLLED_PAGE.replace("\x07", "").replace("\x1b", "").replace("\x7f", "")
+    clean = re.sub("&#(?:7|x1b|x7f);", "", clean).replace("\\u0007", "")
+    rows, tolerated = _ingested(_page_records(tmp_path / "crawl", {"c": _CONTROLLED_PAGE, "k": clean}), tmp_path)
+    controlled, kept = rows["c"], rows["k"]
+    assert controlled["reject_reason"] is None
+    assert [s for s in _strings(controlled) if re.search("[\x00-\x08\x0e-\x1f\x7f]", s)] == []
+    assert controlled["title"] == "Harbour board agrees pier repairs"
+    assert controlled["html_title"] == "Harbour board[1m agrees pier repairs"
+    assert controlled["authors"] == ["Jane Doe"]
+    assert "Pier works begin soon at[0m dawn\ufffd." in controlled["blocks"]   # &#0; is U+FFFD (HTML5)
+    # the same page written without them gives the same row, and is not counted
+    own = ("doc_id", "url", "source_offset")
+    assert {k: v for k, v in controlled.items() if k not in own} == {k: v for k, v in kept.items() if k not in own}
+    assert tolerated == {"tolerated.control_characters": 1}
+
+
+def test_a_url_holding_control_characters_is_read_as_the_whatwg_url_parser_reads_it(tmp_path):
+    # hostile14 published the URL as it came (BEL, tab, new line in `url`): a browser strips C0 controls and spaces
+    # at either end, removes tab / LF / CR anywhere, percent-encodes the other controls (DEL too)
+    pages = {"u": _CONTROLLED_PAGE.replace("\x07", ""), "v": _CONTROLLED_PAGE}
+    rows, tolerated = _ingested(_page_records(tmp_path / "crawl", pages, " \x1bhttps://News.a.test/p\x07{}?q=1\t2\n "),
+                                tmp_path)
+    assert {d: (r["url"], r["domain"]) for d, r in rows.items()} == {
+        "u": ("https://News.a.test/p%07u?q=12", "news.a.test"), "v": ("https://News.a.test/p%07v?q=12", "news.a.test")}
+    assert tolerated == {"tolerated.url_control_characters": 2, "tolerated.control_characters": 2}
+
+    from dedup.text.normalise import url_without_controls
+
+    assert url_without_controls("\x00\x1f https://a.test/\x7fx\ty\n?q=\x07#f\x1bg \t\x01") == \
+        "https://a.test/%7Fxy?q=%07#f%1Bg"
+    plain = "https://a.test/a b"   # no control character: the same string (a space inside stays)
+    assert url_without_controls(plain) is plain
+
+
 # ---------------------------------------------------------------- an HTTP body past its Content-Length
 
 def test_an_http_body_past_its_content_length_is_kept_whole_and_counted(tmp_path):

@@ -8,9 +8,12 @@ from __future__ import annotations
 import codecs
 from collections import Counter
 
-from dedup.text.normalise import bom_encoding, unmarked_wide, wide_by_script, without_controls, without_lone_surrogates
+from dedup.text.normalise import (bom_encoding, unmarked_wide, url_without_controls, wide_by_script, without_controls,
+                                  without_lone_surrogates)
 
-CONTROLS = "tolerated.control_characters"   # run.json: text records whose control characters were removed
+# run.json: records whose text (a text record's, or what extraction found in a page) held control characters, removed
+CONTROLS = "tolerated.control_characters"
+URL_CONTROLS = "tolerated.url_control_characters"   # run.json: records whose URL held them (`url_without_controls`)
 
 
 def decode_text(payload: bytes, charset: str | None) -> str:
@@ -52,9 +55,15 @@ def known_codec(name: str | None) -> bool:
 def controls_removed(row: dict, stats: Counter) -> dict:
     """`row` (of any format) with its `text` without control characters (`normalise.without_controls`: NUL and the
     C0 controls but white space, DEL), counted once per record in run.json's `tolerated.control_characters`. Until
-    round 13 of the hostile inputs a text record's NULs and escape codes were published in its `text`."""
+    round 13 of the hostile inputs a text record's NULs and escape codes were published in its `text`. Its `url` (of
+    any record, HTML too) as the WHATWG URL parser reads its control characters (`normalise.url_without_controls`),
+    counted in `tolerated.url_control_characters`: until then it was published as it came, tab and BEL in it."""
     text = row.get("text")
     if isinstance(text, str) and (kept := without_controls(text)) is not text:
         row["text"] = kept
         stats[CONTROLS] += 1
+    url = row.get("url")
+    if isinstance(url, str) and (kept := url_without_controls(url)) is not url:
+        row["url"] = kept
+        stats[URL_CONTROLS] += 1
     return row

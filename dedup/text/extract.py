@@ -12,6 +12,7 @@ import os
 import re
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from resiliparse.parse.html import HTMLTree
 
 from dedup.config import MAX_HTML_BYTES  # larger HTML is not extracted (the setting `max_html_bytes`)
 from dedup.rights.attribution import attribution_evidence
+from dedup.sources.textbytes import CONTROLS
 from dedup.rights.licence import copyright_fields, decide_licence, jsonld_licence_evidence, text_licence_evidence
 from dedup.rights.licence_html import html_licence_evidence
 from dedup.schema import schema
@@ -40,8 +42,9 @@ from dedup.text.storybody import DESCRIPTION_META, apply_article_body
 from dedup.text.layout import Line
 from dedup.text.markup import SiteLinks, page_type
 from dedup.text.metadata import PageMetadata, page_metadata, url_host
-from dedup.text.normalise import (binary_payload, bom_encoding, clean_text, join_blocks, registered_domain,
-                                  split_blocks, storable, unmarked_wide, without_lone_surrogates)
+from dedup.text.normalise import (binary_payload, bom_encoding, clean_text, controls_dropped, holds_controls,
+                                  join_blocks, registered_domain, split_blocks, storable, unmarked_wide,
+                                  url_without_controls, without_lone_surrogates)
 from dedup.text.wordcount import word_count
 
 # Main-content extraction (resiliparse, C code that no signal interrupts) costs about 1e-7 s per
@@ -352,10 +355,12 @@ def extract_plain(text: str, url: str | None = None, wet: bool = False) -> Extra
                      removed_blocks=choice.removed, removed_chars=choice.removed_chars)
 
 
-def extract_batch(batch: pa.RecordBatch, max_html: int = MAX_HTML_BYTES) -> pa.RecordBatch:
+def extract_batch(batch: pa.RecordBatch, max_html: int = MAX_HTML_BYTES,
+                  stats: Counter | None = None) -> pa.RecordBatch:
     """Stage function: a `raw` batch -> a `docs` batch with `blocks`, metadata and the page's own
     licence and attribution evidence (text columns are filled by the blocks stage); rejects carried
-    along, new ones added (HTML over `max_html` bytes: `html_too_large`)."""
+    along, new ones added (HTML over `max_html` bytes: `html_too_large`). Pages whose extracted strings held
+    control characters (removed: `without_found_controls`) are counted in `stats` (run.json's `tolerated`)."""
     sch = schema("docs")
     # the raw columns a docs row keeps as they are pass through as Arrow arrays; only those read here
     # become Python objects (a timestamp's conversion and back costs more than the row's bookkeeping)
@@ -374,13 +379,63 @@ def extract_batch(batch: pa.RecordBatch, max_html: int = MAX_HTML_BYTES) -> pa.R
         if row["reject_reason"] is None:
             # a WARC conversion record's text is a WET record's (`sources.read`), not a text/plain response's
             wet = raw["text"][i] is not None and raw["warc_type"][i] == "conversion"
-            row.update(_extract_row(raw["html"][i], raw["text"][i], row["url"], raw["charset"][i], row["domain"],
-                                    max_html, wet))
+            extracted = _extract_row(raw["html"][i], raw["text"][i], row["url"], raw["charset"][i], row["domain"],
+                                     max_html, wet)
+            if extracted.get("reject_reason") is None and without_found_controls(extracted):
+                if stats is not None:
+                    stats[CONTROLS] += 1
+                if not extracted["blocks"]:
+                    extracted = _NO_TEXT
+            row.update(extracted)
         for name, values in cols.items():
             values.append(row.get(name))
     arrays = [batch.column(name) if name in passed else _arrow_column(cols[name], sch.field(name).type)
               for name in sch.names]
     return pa.RecordBatch.from_arrays(arrays, schema=sch)
+
+
+def _dropped(value: object, url: bool = False) -> object:
+    """`value` (a str, or a list of str or of dicts of str: the docs columns) without control characters, URLs by
+    the WHATWG rule; the same object when it holds none."""
+    if isinstance(value, str):
+        return url_without_controls(value) if url else controls_dropped(value)
+    if isinstance(value, list):
+        kept = [_dropped(v) for v in value]
+        return value if all(k is v for k, v in zip(kept, value)) else kept
+    if isinstance(value, dict):
+        entries = {k: _dropped(v) for k, v in value.items()}
+        return value if all(entries[k] is v for k, v in value.items()) else entries
+    return value
+
+
+def _strings_of(values: list) -> list[str]:
+    """The strings of a list of dicts (evidence structs) or of strings."""
+    return [v for item in values for v in (item.values() if isinstance(item, dict) else (item,)) if isinstance(v, str)]
+
+
+def without_found_controls(row: dict) -> bool:
+    """Remove the control characters (NUL, C0 but white space, DEL: `normalise.controls_dropped`, the reader's rule)
+    from every string extraction put in `row`: HTML parsers keep them (lexbor decodes `&#7;` to U+0007, keeps a raw
+    ESC), and so do JSON-LD escapes. `canonical_url` as the WHATWG URL parser reads them; blocks, authors and
+    strings left empty go. True when any was found. Until round 13 of the hostile inputs they were published in
+    text, title, authors."""
+    strings = []   # one search over all of them first: the walk below cost ~4 % of extraction on every page
+    for value in row.values():
+        if isinstance(value, str):
+            strings.append(value)
+        elif isinstance(value, list) and value:
+            strings.extend(value if isinstance(value[0], str) else _strings_of(value))
+    if not holds_controls("\n".join(strings)):
+        return False
+    found = False
+    for name, value in row.items():
+        kept = _dropped(value, url=name == "canonical_url")
+        if kept is not value:
+            found = True
+            if isinstance(kept, list) and name in ("blocks", "authors"):
+                kept = [b for b in kept if b.strip()]
+            row[name] = kept if not isinstance(kept, str) or kept.strip() else None
+    return found
 
 
 def _arrow_column(values: list, type_: pa.DataType) -> pa.Array:
@@ -552,7 +607,7 @@ def _extracted_row(html: bytes | None, text: str | None, url: str | None, charse
     except TooManyLines as exc:
         return _too_many_blocks(f"{exc.n} text lines")
     if not ex.blocks:
-        return {"reject_reason": "no_text", "reject_detail": "extraction found no text on the page"}
+        return _NO_TEXT
     if len(ex.blocks) > MAX_BLOCKS:
         return _too_many_blocks(f"{len(ex.blocks)} text blocks")
     md = ex.metadata
@@ -579,6 +634,9 @@ def _extracted_row(html: bytes | None, text: str | None, url: str | None, charse
     }
     row.update(page_rights(page, ex, domain))
     return row
+
+
+_NO_TEXT = {"reject_reason": "no_text", "reject_detail": "extraction found no text on the page"}
 
 
 def _too_many_blocks(what: str) -> dict:

@@ -104,16 +104,47 @@ def binary_payload(head: bytes, charset: str | None = None) -> str | None:
 # NUL and the other C0 controls but the white space ones (tab, new line, VT, FF, CR), and DEL: in a text record
 # they are bytes no reader shows (padding, a terminal's colour codes, a database dump's separators) that PostgreSQL
 # (NUL) and XML 1.0 (all of them) refuse in text; HTML parsers drop NUL as lxml does (round 13 of hostile inputs)
+_CONTROL_CHARS = tuple(map(chr, (*range(0x09), *range(0x0e, 0x20), 0x7f)))
 _CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f]+")
+
+
+def holds_controls(text: str) -> bool:
+    """Does `text` hold one of `_CONTROL_CHARS`? A substring search per character: ~6x quicker than the pattern's
+    search on pages' text (4.7 us against 30 us for 3,800 characters), which every page pays."""
+    return any(c in text for c in _CONTROL_CHARS)
 
 
 def without_controls(text: str) -> str:
     """`text` without its control characters (`_CONTROLS`); the same object when it holds none, and also when
     `binary_payload` finds its head to be binary data: extraction rejects such a record, which it would no longer
     recognise once the bytes that tell it were gone."""
-    if not _CONTROLS.search(text) or binary_payload(text[:4096].encode("utf-8", "replace")) is not None:
+    if not holds_controls(text) or binary_payload(text[:4096].encode("utf-8", "replace")) is not None:
         return text
     return _CONTROLS.sub("", text)
+
+
+def controls_dropped(text: str) -> str:
+    """`text` without its control characters (`_CONTROLS`), the same object when it holds none: for what extraction
+    found in a page (text, title, authors...), where the characters came raw or as character references (`&#7;`,
+    which HTML5 parsers decode to U+0007) or JSON escapes; binary pages are rejected before it is asked."""
+    return _CONTROLS.sub("", text) if holds_controls(text) else text
+
+
+# the WHATWG URL parser (what browsers do) strips C0 controls and spaces at either end, removes every tab, new line
+# and CR, and percent-encodes the other C0 controls and DEL (the "C0 control percent-encode set" is part of every
+# other set); in a host they make the URL invalid, which percent-encoding keeps visible
+_URL_EDGES = "".join(map(chr, range(0x21)))
+_URL_TAB_NEWLINE = re.compile("[\t\n\r]")
+_URL_CONTROL = re.compile("[\x00-\x1f\x7f]")
+
+
+def url_without_controls(url: str) -> str:
+    """`url` as the WHATWG URL parser reads its control characters (`_URL_EDGES`, `_URL_TAB_NEWLINE`, the rest
+    percent-encoded); the same object when it holds none (spaces alone are left as they are)."""
+    if not _URL_CONTROL.search(url):
+        return url
+    url = _URL_TAB_NEWLINE.sub("", url.strip(_URL_EDGES))
+    return _URL_CONTROL.sub(lambda m: f"%{ord(m.group()):02X}", url)
 
 
 def _spaced_script(text: str, encoding: str) -> bool:

@@ -9,6 +9,7 @@ rows into the new output (stage write).
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -236,6 +237,8 @@ def previous_figures(decisions: pl.DataFrame, prev_canon: set[str]) -> dict:
     touched = decisions.filter(pl.col("canonical_doc_id").is_in(list(prev_canon)))
     return {
         "new_canonical": int(new["is_canonical"].sum()),
+        # by data/ folder (the first release's CHANGELOG gives its added rows so; a next one did not)
+        "new_canonical_classes": dict(Counter(new.filter("is_canonical")["publish_class"].to_list())),
         "new_duplicates": int((~new["is_canonical"]).sum()),
         "new_duplicates_of_previous": int(new.filter(~pl.col("is_canonical")
                                                      & pl.col("canonical_doc_id").is_in(list(prev_canon))).height),
@@ -255,15 +258,18 @@ def previous_report(previous: Previous, parts: list[dict]) -> dict:
                                   "previous_clusters_grown", "previous_clusters_merged", "demoted_canonical",
                                   "new_withheld")}
     demoted: list[str] = []
+    classes: Counter = Counter()
     for part in parts:
         for k in total:
             total[k] += part[k]
+        classes.update(part["new_canonical_classes"])
         demoted += part["demoted_doc_ids"]
     return {
         # the release by its digest, not its folder's name: the same release in two folders is one previous
         "digest": previous.digest, "name": previous.name, "version": previous.version,
         "documents": previous.documents,
-        "new_canonical": total["new_canonical"], "new_duplicates": total["new_duplicates"],
+        "new_canonical": total["new_canonical"], "new_canonical_classes": dict(sorted(classes.items())),
+        "new_duplicates": total["new_duplicates"],
         "new_duplicates_of_previous": total["new_duplicates_of_previous"],
         "previous_clusters_grown": total["previous_clusters_grown"],
         "previous_clusters_merged": total["previous_clusters_merged"],

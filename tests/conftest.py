@@ -168,6 +168,24 @@ def sample_release(sample_build, tmp_path_factory) -> Iterator[tuple[Path, dict]
 
 
 @pytest.fixture(scope="session")
+def sample_open_withheld_release(tmp_path_factory) -> Iterator[Path]:
+    """The sample crawl built with `--licence open,all-rights-reserved --withhold-text all-rights-reserved` (its
+    noassertion clusters dropped, its all-rights-reserved records published without their text) and packaged as
+    `news-open` 1.0.0, once per session: the release whose card, report and boilerplate/ must say which pages
+    they count. Read-only."""
+    from dedup.config import BuildConfig
+    from dedup.pipeline import build
+    from dedup.release.package import package
+
+    out = tmp_path_factory.mktemp("sample-open-withheld") / "open-withheld"
+    config = BuildConfig(licence_classes=("open", "all-rights-reserved"), withhold_text=("all-rights-reserved",))
+    build([str(REPO / "samples" / "crawl")], out, config, workers=1)
+    package(out, name="news-open", version="1.0.0")
+    with kept_read_only(out):
+        yield out
+
+
+@pytest.fixture(scope="session")
 def sample_prepared(tmp_path_factory):
     """The sample crawl extracted, indexed and signed in memory (on_disk.prepare), once per session:
     the reference of the on-disk and Dask step tests. Read-only."""

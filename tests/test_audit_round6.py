@@ -153,24 +153,21 @@ def test_stats_and_the_report_name_the_cross_site_chrome_row_as_no_site(sample_r
 
 
 @pytest.fixture(scope="module")
-def open_and_withheld(tmp_path_factory) -> tuple[Path, dict[tuple[str, int], dict]]:
+def open_and_withheld(sample_open_withheld_release) -> tuple[Path, dict[tuple[str, int], dict]]:
     """The sample crawl released with `--licence open,all-rights-reserved --withhold-text all-rights-reserved` (its
-    noassertion clusters dropped, its all-rights-reserved records published without their text), and every crawl
-    record's extracted blocks (`blocks`, `removed_blocks`) by (file, offset)."""
+    noassertion clusters dropped, its all-rights-reserved records published without their text: conftest's
+    `sample_open_withheld_release`), and every crawl record's extracted blocks (`blocks`, `removed_blocks`) by
+    (file, offset)."""
     from collections import Counter
 
     from dedup.config import BuildConfig
-    from dedup.pipeline import build
-    from dedup.release.package import package
     from dedup.schema import frame
     from dedup.sources.read import read_input
     from dedup.text.blocks import page_batch
     from dedup.text.extract import MAX_HTML_BYTES, extract_batch
 
-    out = tmp_path_factory.mktemp("audit6-licence") / "open-withheld"
-    config = BuildConfig(licence_classes=("open", "all-rights-reserved"), withhold_text=("all-rights-reserved",))
-    build([str(SAMPLE)], out, config, workers=1)
-    package(out, name="news-open", version="1.0.0")
+    out = sample_open_withheld_release
+    config = BuildConfig()
     pages: dict[tuple[str, int], dict] = {}
     for inp in expand_inputs([str(SAMPLE)], []):
         for raw in read_input(inp, Counter(), max_payload=config.max_payload_bytes):

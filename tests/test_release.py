@@ -489,7 +489,8 @@ def test_card_sections_carry_the_runs_real_figures(release):
     assert f"Canonical documents: {counts['canonical']}; duplicates: {counts['duplicates']}" in card
     for reason, n in run["rejects_by_reason"].items():
         assert f"| `{reason}` | {n} |" in card
-    assert f"{run['near_duplicates']['site_chrome_blocks']} (domain, block) pairs removed" in card
+    chrome = run["near_duplicates"]["site_chrome_blocks"]
+    assert f"{chrome} (domain, block) pairs found as site chrome in the crawl" in card
     # no bucket is capped: every one is joined (a star and a path, `lsh.bucket_edges`); the larger are only listed
     assert "capped" not in card
     assert f"buckets larger than {c['hot_bucket_cap']} are listed in `run.json`" in card
@@ -525,9 +526,12 @@ def test_card_figures_are_the_datas(any_release):
     assert f"each with the provenance of its {dups.height:,} copies in total" in card
     site = boiler.filter(pl.col("action").is_in(["removed_site_chrome", "cross_story_repeat"]))
     domains = site.filter(pl.col("domain") != "*")["domain"].n_unique()
-    assert f"{site.height:,} (domain, block) pairs removed as site chrome on {domains:,} domains" in card
+    assert f"{site.height:,} (domain, block) pairs found as site chrome in the crawl, on {domains:,} domains" in card
+    on_data = site.filter(pl.col("domain").is_in(data["domain"].unique().to_list())).height
+    assert (f"{site.filter(pl.col('domain') == '*').height:,} on every site (`*`) and {on_data:,} on the "
+            f"{data['domain'].n_unique():,} domains of `data/`") in card
     assert f"{boiler.height - site.height:,} (domain, block, reason) rows" in card
-    assert (f"in the published documents {data['blocks_removed'].sum():,} blocks "
+    assert (f"From the {data.height:,} documents of `data/`, {data['blocks_removed'].sum():,} blocks "
             f"({data['boilerplate_chars_removed'].sum():,} characters) were removed") in card
     # ...which the card called "page chrome" while a part is site chrome and the headline (moved to `title`)
     reasons = data["removed_reasons"].explode().drop_nulls()

@@ -303,26 +303,41 @@ def _preprocessing(facts: ReleaseFacts) -> list[str]:
                  f"{counted(p2.get('hot_bucket_count', 0), 'bucket')} over the listing size. Story pass: "
                  f"{counted(p1.get('candidate_edges', 0), 'candidate')}, {fmt(p1.get('verified_edges', 0))} verified.")
     kinds = facts.removed_kinds
+    # the site rows are the whole crawl's (copies and records not published included), the cuts data/'s: each
+    # figure names what it counts (a `--licence open` card said "site chrome on 8 domains" of a data/ of 2)
+    earlier = " and those of the releases before it (`chrome_since`)" if facts.run.previous else ""
+    withheld = (f" ({fmt(facts.text_withheld)} of them published without their text, their cuts counted all the same)"
+                if facts.text_withheld else "")
     s.append(f"- Boilerplate: {fmt(facts.boilerplate_rows)} (domain, block) {plural(facts.boilerplate_rows, 'pair')} "
-             "removed as site chrome on "
-             f"{counted(facts.boilerplate_domains, 'domain')} and {fmt(facts.page_removal_rows)} (domain, block, "
-             f"reason) {plural(facts.page_removal_rows, 'row')} of blocks a published page lost by itself (both "
-             f"listed in `boilerplate/`); in the published documents {counted(facts.blocks_removed, 'block')} "
-             f"({counted(facts.boilerplate_chars_removed, 'character')}"
+             f"found as site chrome in the crawl{earlier}, on {counted(facts.boilerplate_domains, 'domain')} "
+             "(every page read, copies and records this release does not publish included): "
+             f"{fmt(facts.boilerplate_rows_cross_site)} on every site (`*`) and "
+             f"{fmt(facts.boilerplate_rows_data_domains)} on the {counted(facts.domains, 'domain')} of `data/`; "
+             f"{fmt(facts.page_removal_rows)} (domain, block, reason) {plural(facts.page_removal_rows, 'row')} of "
+             f"blocks a page of `data/` lost by itself (both listed in `boilerplate/`). From the "
+             f"{counted(facts.rows['data'], 'document')} of `data/`{withheld}, "
+             f"{counted(facts.blocks_removed, 'block')} ({counted(facts.boilerplate_chars_removed, 'character')}"
              f") {plural(facts.blocks_removed, 'was', 'were')} removed" + (
                  f": {fmt(kinds['site chrome'])} as site chrome, {fmt(kinds['page chrome'])} as page chrome and "
                  f"{counted(kinds['headline'], 'headline')}, which the `title` column holds." if kinds else "."))
     if facts.unsampled_rows:  # the release publishes no text of a page whose text it drops or withholds
         s.append(f"- {fmt(facts.unsampled_rows)} of the `boilerplate/` rows {plural(facts.unsampled_rows, 'has', 'have')} "
                  "no `sample_text` (their hash and counts only): the block was seen only on pages whose text this "
-                 "release does not publish (copies listed in `duplicates/`, records published without their text, "
-                 "records not selected by `--licence`).")
+                 f"release does not publish ({', '.join(_unpublished(facts))}).")
     reasons = ", ".join(f"{code(k)} {fmt(v)}" for k, v in facts.canonical_reason.items()) or "none"
     s += [f"- Canonical record chosen by: {reasons}.", ""]
     if facts.reasons:
         s += ["Rejects by reason:", "", table(["reason", "records"], [[code(k), v] for k, v in facts.reasons.items()]),
               ""]
     return s
+
+
+def _unpublished(facts: ReleaseFacts) -> list[str]:
+    """The pages whose text this release does not publish, as its settings make them (not a list of every case)."""
+    cfg = facts.run.config or {}
+    return (["copies listed in `duplicates/`"]
+            + (["records published without their text"] if facts.text_withheld else [])
+            + (["records not selected by `--licence`"] if cfg.get("licence_classes") else []))
 
 
 def _uses(facts: ReleaseFacts) -> list[str]:

@@ -71,7 +71,10 @@ def _next_section(facts: ReleaseFacts) -> list[str]:
          "version. Every record of the previous version is still here under the same `doc_id`; the new "
          "crawl was deduplicated against it and within itself.", ""]
     withheld = f" ({fmt(prev.get('new_withheld', 0))} with their text withheld)" if prev.get("new_withheld") else ""
-    s.append(f"- Added: {counted(prev.get('new_canonical', 0), 'canonical document')} in `data/`{withheld}.")
+    classes = prev.get("new_canonical_classes") or {}  # absent from a run.json written before 2026-12-07
+    folders = "" if facts.flat_data or not classes else " (" + ", ".join(
+        f"{inline(k)} {fmt(v)}" for k, v in sorted(classes.items()) if v) + ")"
+    s.append(f"- Added: {counted(prev.get('new_canonical', 0), 'canonical document')} in `data/`{folders}{withheld}.")
     s.append(f"- Duplicates: {counted(prev.get('new_duplicates', 0), 'new row')} in `duplicates/`, "
              f"{fmt(prev.get('new_duplicates_of_previous', 0))} of them copies of a story already published "
              "(they point at its canonical record); "

@@ -86,6 +86,10 @@ class ReleaseFacts:
     boilerplate_chars_removed: int
     boilerplate_rows: int
     boilerplate_domains: int
+    # of those site rows, the ones on a domain of data/ and the cross-story ones ('*'): the site passes run over
+    # every page of the crawl (copies and records not published included), data/ holds some of their domains
+    boilerplate_rows_data_domains: int
+    boilerplate_rows_cross_site: int
     page_removal_rows: int  # boilerplate/'s (domain, block, reason) rows of blocks pages removed by themselves
     unsampled_rows: int  # boilerplate/'s rows with no sample_text: seen only on pages whose text is not published
     match: Mapping[str, int]  # duplicates by match kind (exact, near)
@@ -227,6 +231,9 @@ def collect_facts(out: Path, name: str, version: str, url: str | None, run: RunR
         boilerplate_rows=site.height,
         # the cross-story rows' '*' is no domain (a crawl of 40 sites had chrome "on 41 domains")
         boilerplate_domains=site.filter(pl.col("domain") != CROSS_SITE)["domain"].n_unique() if site.height else 0,
+        boilerplate_rows_data_domains=site.filter(pl.col("domain").is_in(data["domain"].drop_nulls().unique()
+                                                                         .to_list())).height,
+        boilerplate_rows_cross_site=site.filter(pl.col("domain") == CROSS_SITE).height,
         page_removal_rows=boiler.height - site.height,
         unsampled_rows=int(boiler["sample_text"].is_null().sum()),
         match=count_values(dups["match"].drop_nulls()),

@@ -365,9 +365,13 @@ def render(out: Path, *, name: str | None = None, run: RunReport | None = None) 
         + "</div>"
         + '<div class="row">' + _section(
             "Boilerplate removed per site",
-            "Distinct repeated blocks (site chrome) detected and stripped per site, from boilerplate/ "
-            "and run.json; blocks cut from kept pages: every block removed from the site's canonical documents "
-            "(data/ blocks_removed), chrome on every site (*) included.", boiler_chart + boiler_table) + "</div>"
+            # the distinct blocks are the whole crawl's, the cuts data/'s: a `--licence open` report listed the
+            # chrome of 8 sites beside a data/ of 2 with nothing saying which pages either counts
+            "Distinct repeated blocks (site chrome) found per site on every page of the crawl (copies and "
+            "records this release does not publish included, so a site may have none of its pages in data/), "
+            "from boilerplate/ and run.json; blocks cut from kept pages: every block removed from the site's "
+            "documents in data/ (data/ blocks_removed; those published without their text included), chrome on "
+            "every site (*) included.", boiler_chart + boiler_table) + "</div>"
         + '<div class="grid2 row">'
         + _section("Licence class mix", "Canonical documents by licence class (data/ licence_class).", licence_chart)
         + _section("Wire agency mix", "Canonical documents by wire agency credited (data/ original_source).",

@@ -38,8 +38,8 @@ from dedup.text.titles import (SEPARATOR_CHARS, SPACED_SEPARATORS, is_generic_ti
                                strip_unspaced_site, title_rest, with_author_segment)
 from dedup.text.wordcount import comparable_tokens, word_count
 from dedup.text.pagehead import AUTHOR_META_NAMES, Head, read_head
-from dedup.text.pagescan import (HEADLINE_REGION, MAX_AUTHOR_MARKS, WINDOW_BEFORE, AuthorMark, Body, author_marks,
-                                 nearest_lines, read_headline_region, scan_page, subheading_place)
+from dedup.text.pagescan import (HEADLINE_REGION, MAX_AUTHOR_MARKS, WINDOW_BEFORE, AuthorMark, Body, CommentSections,
+                                 author_marks, nearest_lines, read_headline_region, scan_page, subheading_place)
 
 # --------------------------------------------------------------------------------------------------
 # result
@@ -640,6 +640,7 @@ def _decide_authors(md: PageMetadata, html: str | None, head: Head, ld: JsonLd, 
     # markup: '<p class="byline">By <span itemprop="author">Jane Doe</span>, Reuters</p>'), not elsewhere in the
     # 43,000 characters (another story's teaser): round 14, the cost of reading their texts
     decided = -1
+    comments = CommentSections(html or "", headline[0] if headline else -1)
     for kind in ("itemprop_author", "rel_author", "byline_class", "author_class", "author_link"):
         if kind not in kinds_present:
             continue
@@ -647,8 +648,11 @@ def _decide_authors(md: PageMetadata, html: str | None, head: Head, ld: JsonLd, 
             decided < 0 or decided - BYLINE_SPAN <= m.pos <= decided + BYLINE_SPAN)], headline)
         for mark in marks:
             structured = kind in _AUTHOR_PLACES
+            if comments.known_to_hold(mark.pos):  # (a thread's next commenter, without reading the name)
+                continue
             parsed = parse(mark.text, structured)
-            if not parsed.people:
+            # a commenter's name in a comment section (looked for only where a mark names someone: round 17)
+            if not parsed.people or comments.holds(mark.pos):
                 continue
             entry = found.setdefault(kind, Byline([], [], []))
             _merge_byline(entry, parsed)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import codecs
 from collections import Counter
 
-from dedup.text.normalise import (bom_encoding, unmarked_wide, url_without_controls, wide_by_script, without_controls,
+from dedup.text.normalise import (bom_encoding, browser_encoding, unmarked_wide, url_without_controls, wide_by_script, without_controls,
                                   without_lone_surrogates)
 
 # run.json: records whose text (a text record's, or what extraction found in a page) held control characters, removed
@@ -23,6 +23,7 @@ def decode_text(payload: bytes, charset: str | None) -> str:
     marked = bom_encoding(payload) or (unmarked_wide(payload), 0)
     if marked[0] is not None:
         return without_lone_surrogates(payload[marked[1]:].decode(marked[0], errors="replace"))
+    charset = browser_encoding(charset) if charset else charset
     if charset and known_codec(charset) and codecs.lookup(charset).name != "utf-8":
         try:
             return without_lone_surrogates(payload.decode(charset, errors="replace"))

@@ -42,7 +42,7 @@ from dedup.text.storybody import DESCRIPTION_META, apply_article_body
 from dedup.text.layout import Line
 from dedup.text.markup import SiteLinks, page_type
 from dedup.text.metadata import PageMetadata, page_metadata, url_host
-from dedup.text.normalise import (binary_payload, bom_encoding, clean_text, controls_dropped, holds_controls,
+from dedup.text.normalise import (binary_payload, bom_encoding, browser_encoding, clean_text, controls_dropped, holds_controls,
                                   join_blocks, registered_domain, split_blocks, storable, unmarked_wide,
                                   url_without_controls, without_lone_surrogates)
 from dedup.text.wordcount import word_count
@@ -105,8 +105,8 @@ def decode_html(payload: bytes, declared_charset: str | None = None) -> str:
         return without_lone_surrogates(payload.decode(encoding, errors="replace"))
     if declared_charset:
         try:
-            lt = "<".encode(declared_charset)
-            encoding = declared_charset
+            encoding = browser_encoding(declared_charset)
+            lt = "<".encode(encoding)
         except (LookupError, UnicodeError):
             encoding = None
         else:

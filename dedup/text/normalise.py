@@ -35,6 +35,33 @@ def bom_encoding(payload: bytes) -> tuple[str, int] | None:
     return None
 
 
+# The charset labels a browser decodes otherwise than Python's codec of that name (the WHATWG Encoding Standard's
+# label table): a server's default `charset=iso-8859-1` (or `us-ascii`) on a Windows-1252 page is the commonest on
+# the real web, and Python's latin-1 makes its curly quotes, dashes and euro sign C1 control characters
+# (`It\x92s`); the East Asian labels name subsets of what such pages hold (GBK in `gb2312`, UHC in `euc-kr`,
+# Microsoft's Shift_JIS, HKSCS in `big5`), whose other characters Python's narrow codecs replace by U+FFFD.
+_BROWSER_ENCODINGS = {
+    **dict.fromkeys(("ansi_x3.4-1968", "ascii", "cp1252", "cp819", "csisolatin1", "ibm819", "iso-8859-1", "iso-ir-100",
+                     "iso8859-1", "iso88591", "iso_8859-1", "iso_8859-1:1987", "l1", "latin1", "latin-1", "us-ascii",
+                     "windows-1252", "x-cp1252"), "cp1252"),
+    **dict.fromkeys(("cp1254", "csisolatin5", "iso-8859-9", "iso-ir-148", "iso8859-9", "iso88599", "iso_8859-9",
+                     "iso_8859-9:1989", "l5", "latin5", "windows-1254", "x-cp1254"), "cp1254"),
+    **dict.fromkeys(("dos-874", "iso-8859-11", "iso8859-11", "iso885911", "tis-620", "windows-874"), "cp874"),
+    **dict.fromkeys(("chinese", "csgb2312", "csiso58gb231280", "gb2312", "gb_2312", "gb_2312-80", "gbk", "iso-ir-58",
+                     "x-gbk", "gb18030"), "gb18030"),
+    **dict.fromkeys(("cseuckr", "csksc56011987", "euc-kr", "iso-ir-149", "korean", "ks_c_5601-1987", "ks_c_5601-1989",
+                     "ksc5601", "ksc_5601", "windows-949"), "cp949"),
+    **dict.fromkeys(("csshiftjis", "ms932", "ms_kanji", "shift-jis", "shift_jis", "sjis", "windows-31j", "x-sjis"),
+                    "cp932"),
+    **dict.fromkeys(("big5", "big5-hkscs", "cn-big5", "csbig5", "x-x-big5"), "big5hkscs"),
+}
+
+
+def browser_encoding(label: str) -> str:
+    """The codec a browser decodes a page declared `label` with (`iso-8859-1` -> `cp1252`); other labels as given."""
+    return _BROWSER_ENCODINGS.get(label.strip().lower(), label)
+
+
 _WIDE_ENCODINGS = ("utf-32-le", "utf-32-be", "utf-16-le", "utf-16-be")   # UTF-32 first: its units hold UTF-16's
 _WIDE_MARKUP = re.compile(r"\s*<[A-Za-z!?/]")
 _NOT_TEXT = re.compile("[\x00-\x08\x0b\x0e-\x1f]")   # NUL and the C0 controls no text holds

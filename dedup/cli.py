@@ -428,7 +428,8 @@ def explain(
         elif len(doc_ids) == 2:
             for key, value in explain_pair(out, doc_ids[0], doc_ids[1]).items():
                 if key == "chain":
-                    echo_safe(f"{key:>24}: {counted(len(value), 'accepted edge')} through other documents of the cluster")
+                    edges = counted(len(value), 'accepted edge')
+                    echo_safe(f"{key:>24}: {edges} through other documents of the cluster")
                     for step in value:
                         echo_safe(f"{'':>26}{step}")
                 else:

@@ -8,8 +8,8 @@ from __future__ import annotations
 import codecs
 from collections import Counter
 
-from dedup.text.normalise import (bom_encoding, browser_encoding, unmarked_wide, url_without_controls, wide_by_script, without_controls,
-                                  without_lone_surrogates)
+from dedup.text.normalise import (bom_encoding, browser_encoding, unmarked_wide, url_without_controls, wide_by_script,
+                                  without_controls, without_lone_surrogates)
 
 # run.json: records whose text (a text record's, or what extraction found in a page) held control characters, removed
 CONTROLS = "tolerated.control_characters"

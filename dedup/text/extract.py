@@ -24,10 +24,10 @@ from resiliparse.parse.html import HTMLTree
 
 from dedup.config import MAX_HTML_BYTES  # larger HTML is not extracted (the setting `max_html_bytes`)
 from dedup.rights.attribution import attribution_evidence
-from dedup.sources.textbytes import CONTROLS
 from dedup.rights.licence import copyright_fields, decide_licence, jsonld_licence_evidence, text_licence_evidence
 from dedup.rights.licence_html import html_licence_evidence
 from dedup.schema import schema
+from dedup.sources.textbytes import CONTROLS
 from dedup.text.blockfeatures import block_features
 from dedup.text.blockmodel import (MIN_MAIN_CHARS, PROSE_LINE_WORDS, TooManyLines, TreeModel, comment_lines,
                                    load_models, main_content_lines, main_pass_missed, story_probabilities,
@@ -42,9 +42,9 @@ from dedup.text.storybody import DESCRIPTION_META, apply_article_body
 from dedup.text.layout import Line
 from dedup.text.markup import SiteLinks, page_type
 from dedup.text.metadata import PageMetadata, page_metadata, url_host
-from dedup.text.normalise import (binary_payload, bom_encoding, browser_encoding, clean_text, controls_dropped, holds_controls,
-                                  join_blocks, registered_domain, split_blocks, storable, unmarked_wide,
-                                  url_without_controls, without_lone_surrogates)
+from dedup.text.normalise import (binary_payload, bom_encoding, browser_encoding, clean_text, controls_dropped,
+                                  holds_controls, join_blocks, registered_domain, split_blocks, storable,
+                                  unmarked_wide, url_without_controls, without_lone_surrogates)
 from dedup.text.wordcount import word_count
 
 # Main-content extraction (resiliparse, C code that no signal interrupts) costs about 1e-7 s per
@@ -385,7 +385,7 @@ def extract_batch(batch: pa.RecordBatch, max_html: int = MAX_HTML_BYTES,
                 if stats is not None:
                     stats[CONTROLS] += 1
                 if not extracted["blocks"]:
-                    extracted = _NO_TEXT
+                    extracted = dict(_NO_TEXT)
             row.update(extracted)
         for name, values in cols.items():
             values.append(row.get(name))
@@ -607,7 +607,7 @@ def _extracted_row(html: bytes | None, text: str | None, url: str | None, charse
     except TooManyLines as exc:
         return _too_many_blocks(f"{exc.n} text lines")
     if not ex.blocks:
-        return _NO_TEXT
+        return dict(_NO_TEXT)
     if len(ex.blocks) > MAX_BLOCKS:
         return _too_many_blocks(f"{len(ex.blocks)} text blocks")
     md = ex.metadata
@@ -636,6 +636,7 @@ def _extracted_row(html: bytes | None, text: str | None, url: str | None, charse
     return row
 
 
+# (copied where returned: the caller updates its row from it)
 _NO_TEXT = {"reject_reason": "no_text", "reject_detail": "extraction found no text on the page"}
 
 

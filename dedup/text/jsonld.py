@@ -38,7 +38,8 @@ _SCHEMA_PREFIX = re.compile(r"(?:https?://(?:www\.)?schema\.org/|schema:)", re.I
 
 def type_name(t: str) -> str:
     """A JSON-LD `@type` string as schema.org names it: 'http://schema.org/NewsArticle',
-    'https://schema.org/NewsArticle' and 'schema:NewsArticle' -> 'NewsArticle' (case kept); any other string as it is."""
+    'https://schema.org/NewsArticle' and 'schema:NewsArticle' -> 'NewsArticle' (case kept); any other string as
+    it is."""
     if ":" in t and (prefix := _SCHEMA_PREFIX.match(t)):  # (most types are bare names: no cost for them)
         return t[prefix.end():]
     return t

@@ -147,7 +147,7 @@ def without_controls(text: str) -> str:
     recognise once the bytes that tell it were gone."""
     if not holds_controls(text) or binary_payload(text[:4096].encode("utf-8", "replace")) is not None:
         return text
-    return _CONTROLS.sub("", text)
+    return controls_dropped(text)
 
 
 def controls_dropped(text: str) -> str:

@@ -90,7 +90,6 @@ def _text_lines(text: str) -> list[str]:
     return [" ".join(line.split()) for line in text.split("\n") if line and not line.isspace()]
 
 
-
 # a microdata property's element (`itemprop="articleBody"`): its start tag's '<' is looked for this far before the name
 ITEMPROP_TAG_CHARS = 3000
 MAX_ITEMPROP_HITS = 20  # occurrences of the property's name (in scripts, JSON-LD, text) looked at before giving up

@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 from dedup.text.cleaning import BLOCK_MODEL, LineChoice
 from dedup.text.jsonld import ARTICLE_TYPES, ld_types
-from dedup.text.normalise import MARKUP_TAG, normalise_text
+from dedup.text.normalise import MARKUP_TAG, normalise_text, site_host
 from dedup.text.pagescan import itemprop_elements
 
 OUTSIDE_BODY = "outside_article_body"  # a kept line the page's articleBody, which holds the whole story, does not hold
@@ -46,7 +46,6 @@ BODY_COVER_SHARE = 0.8
 # A body is read up to this many characters (a long story has 50,000): a page stating megabytes of it would cost
 # a set of millions of 3-grams. A longer body holds less than the whole story the page keeps, and decides nothing.
 MAX_BODY_CHARS = 200_000
-# Links of a Markdown body ('[text](https://...)') and bare addresses: their words are no story's.
 # A page whose JSON-LD states no body may mark its story's element (`itemprop="articleBody"`): the element's text is
 # the body. An element holds the story's own widgets too ("Advertising disclosure: ...", an app's box), so a line in
 # it is weak evidence for story text: only "not in it" is used unless MICRODATA_RESCUES.
@@ -54,6 +53,7 @@ MICRODATA = True
 MICRODATA_RESCUES = False
 # ...and the page's headlines count as summaries of an element's body (round 25)
 MICRODATA_TITLES = True
+# Links of a Markdown body ('[text](https://...)') and bare addresses: their words are no story's.
 _MARKDOWN_LINK = re.compile(r"\]\([^)\s]*\)")
 _ADDRESS = re.compile(r"https?://\S+|www\.\S+")
 _ENTITY = re.compile(r"&(?:#\d+|#[xX][0-9a-fA-F]+|[A-Za-z]+\d*);")
@@ -124,7 +124,7 @@ def _address_key(address: str) -> str | None:
         parts = urlsplit(address.strip())
     except ValueError:
         return None
-    host = (parts.hostname or "").removeprefix("www.")
+    host = site_host(parts.hostname) if parts.hostname else ""   # (lower case, no 'www.', punycode decoded)
     return f"{host}{parts.path.rstrip('/')}" if host else None
 
 

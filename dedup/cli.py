@@ -182,7 +182,9 @@ def build(
     out: Annotated[Path, typer.Option("--out", "-o", metavar="OUT", help="Output folder for the dataset (created).",
                                       show_default=False)],
     config: Annotated[Optional[Path], typer.Option(
-        "--config", "-c", metavar="FILE", help="TOML file with build settings (see docs/configuration.md).")] = None,
+        "--config", "-c", metavar="FILE",
+        help="TOML file with build settings (see docs/configuration.md), or a build's run.json (its settings: how a "
+             "release is rebuilt).")] = None,
     preset: Annotated[Optional[str], typer.Option(
         metavar="NAME", help="Parameter preset: 'news' (tuned for syndicated news) or 'fineweb' (the FineWeb reference "
              "setting: word 5-grams, 14 bands x 8 rows) [default: news].", show_default=False)] = None,
@@ -425,20 +427,28 @@ def explain(
             row.pop("text", None)
             for key, value in row.items():
                 echo_safe(f"{key:>24}: {value}")
+            if row["table"] == "duplicates" and row.get("canonical_doc_id"):
+                # "where it ended and why": a duplicate's why is its match with the canonical (the row alone
+                # gave a similarity, 0.34, under the 0.5 the card states: accepted by containment)
+                echo_safe(f"{'why':>24}: a copy of its canonical; the pair under this build's parameters:")
+                _echo_pair(explain_pair(out, doc_ids[0], row["canonical_doc_id"]))
         elif len(doc_ids) == 2:
-            for key, value in explain_pair(out, doc_ids[0], doc_ids[1]).items():
-                if key == "chain":
-                    edges = counted(len(value), 'accepted edge')
-                    echo_safe(f"{key:>24}: {edges} through other documents of the cluster")
-                    for step in value:
-                        echo_safe(f"{'':>26}{step}")
-                else:
-                    echo_safe(f"{key:>24}: {value}")
+            _echo_pair(explain_pair(out, doc_ids[0], doc_ids[1]))
         else:
             raise typer.BadParameter("give one or two doc_ids")
     except DedupError as exc:
         print_error(str(exc))
         raise typer.Exit(exc.exit_code) from None
+
+
+def _echo_pair(pair: dict) -> None:
+    for key, value in pair.items():
+        if key == "chain":
+            echo_safe(f"{key:>24}: {counted(len(value), 'accepted edge')} through other documents of the cluster")
+            for step in value:
+                echo_safe(f"{'':>26}{step}")
+        else:
+            echo_safe(f"{key:>24}: {value}")
 
 
 @app.command(short_help="Summarise a build or release: outcomes, clusters, sites, licences.")

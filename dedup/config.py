@@ -203,9 +203,27 @@ def _hint(key: str, known: set[str]) -> str:
     return f"{key}: did you mean {close[0]}?" if close else ""
 
 
+def read_run_config(path: Path) -> dict[str, object]:
+    """The settings a build's run.json records (`config`): `--config OUT/run.json` builds with a release's own
+    settings, which is how its card says to rebuild it byte for byte (audit round 7)."""
+    path = Path(path)
+    try:
+        raw = json.loads(path.read_bytes().decode("utf-8"))
+    except FileNotFoundError as exc:
+        raise ConfigError(f"config file not found: {path}") from exc
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise ConfigError(f"{path}: not a run.json ({exc}); give a TOML file or a build's run.json") from exc
+    config = raw.get("config") if isinstance(raw, dict) else None
+    if not isinstance(config, dict):
+        raise ConfigError(f"{path}: no 'config' object; give a TOML file or the run.json of a build")
+    return dict(config)
+
+
 def load_config(path: Path | None, **overrides: object) -> BuildConfig:
-    """Defaults <- TOML file (flat keys, or a [build] table) <- explicit overrides (non-None)."""
-    file_values = read_toml(path) if path is not None else {}
+    """Defaults <- TOML file (flat keys, or a [build] table) or a build's run.json (its `config`) <- explicit
+    overrides (non-None)."""
+    file_values = ({} if path is None else read_run_config(path) if Path(path).suffix == ".json"
+                   else read_toml(path))
     explicit = {k: v for k, v in overrides.items() if v is not None}
     preset = explicit.get("preset", file_values.get("preset", "news"))
     if not isinstance(preset, str) or preset not in PRESETS:

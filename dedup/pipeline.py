@@ -52,7 +52,7 @@ from dedup.partitions import (BYTES_PER_MEMBER, merge_figures, rights_partition,
                               select_partition)
 from dedup.previous import (Previous, carry_previous, load_previous, previous_report, signature_rows,
                              with_chrome_since)
-from dedup.run_report import FileNotRead, RunReport, from_build
+from dedup.run_report import FileNotRead, RunReport, chrome_scope, from_build
 from dedup.schema import frame
 from dedup.shards import BucketSpill, shard_count
 from dedup.sitechrome import BYTES_PER_OCCURRENCE, OCCURRENCES_PER_PAGE, count_bucket, scatter_occurrences
@@ -279,7 +279,8 @@ def stage_site_chrome(b: Build) -> dict[str, Any]:
     elif previous is not None:
         chrome = previous.chrome.select(chrome.columns)
     chrome.write_parquet(b.work.table("chrome"))
-    return {"site_chrome_blocks": chrome.height}
+    return {"site_chrome_blocks_in_crawl": chrome.height,
+            "site_chrome_blocks_counted_over": chrome_scope(previous is not None)}
 
 
 def stage_sign(b: Build) -> dict[str, Any]:

@@ -26,7 +26,7 @@ from dedup.run_report import RunReport
 from dedup.schema import frame, schema
 from dedup.select import choose_canonical, on_agency_domain
 from dedup.shards import BucketSpill, to_schema
-from dedup.text.blocks import site_rows
+from dedup.text.blocks import SAMPLE_RULE, SAMPLE_RULE_KEY, site_rows
 from dedup.words import counted
 
 # documents columns the decisions need about previous canonical records
@@ -48,6 +48,7 @@ class Previous:
     dups: pl.DataFrame  # DUP_COLUMNS per duplicate
     documents: int  # rows of data/, duplicates/ and rejects/ (each doc_id once)
     chrome: pl.DataFrame  # boilerplate/: domain, block_key, pages, stories, sample_text, chrome_since
+    samples_left: int = 0  # its site rows whose sample_text is not carried (`_chrome_rows`: no sample rule stated)
 
     @property
     def digest(self) -> str | None:
@@ -143,19 +144,29 @@ def load_previous(path: Path, params: dict, bands: int, rows: int, *, check: boo
                                    "stories": pl.UInt32, "sample_text": pl.String, "chrome_since": pl.String}))
     # the release a carried chrome row dates from: its own label, else the previous release itself
     chrome = chrome.with_columns(pl.col("chrome_since").fill_null(pl.lit(manifest.version)))
+    samples_left = int(chrome["unsampled"].sum()) if "unsampled" in chrome.columns else 0
+    chrome = chrome.drop("unsampled", strict=False)
     return Previous(path=path, name=manifest.name, version=manifest.version,
                     report=report, changelog=changelog, canon=canon, dups=dups,
                     documents=canon.height + dups.height + rejected,
-                    chrome=chrome.with_columns(pl.col("pages").cast(pl.UInt32), pl.col("stories").cast(pl.UInt32)))
+                    chrome=chrome.with_columns(pl.col("pages").cast(pl.UInt32), pl.col("stories").cast(pl.UInt32)),
+                    samples_left=samples_left)
 
 
 def _chrome_rows(path: Path) -> pl.DataFrame:
     """One boilerplate/ file's columns that a next build carries; `chrome_since` null in a release written
-    before boilerplate/ had it (schema version 2: it then fails verify's schema check anyway)."""
+    before boilerplate/ had it (schema version 2: it then fails verify's schema check anyway). Its samples only
+    when the file states that they come from published pages (`SAMPLE_RULE`): a release made before audit round 7
+    may hold a byline or notice of a page it dropped, which the next release would publish again (`unsampled`
+    marks the rows whose sample is left behind)."""
     names = pq.read_schema(path).names
     cols = ["domain", "block_key", "pages", "stories", "sample_text", "action"]
     rows = pl.read_parquet(path, columns=cols + [c for c in ("chrome_since",) if c in names])
-    return rows if "chrome_since" in names else rows.with_columns(pl.lit(None, pl.String).alias("chrome_since"))
+    if "chrome_since" not in names:
+        rows = rows.with_columns(pl.lit(None, pl.String).alias("chrome_since"))
+    stated = _kv(path).get(SAMPLE_RULE_KEY) == SAMPLE_RULE
+    return rows.with_columns(pl.lit(not stated).and_(pl.col("sample_text").is_not_null()).alias("unsampled"),
+                             pl.col("sample_text") if stated else pl.lit(None, pl.String).alias("sample_text"))
 
 
 # ---------------------------------------------------------------- decisions and rows against a previous release
@@ -276,6 +287,8 @@ def previous_report(previous: Previous, parts: list[dict]) -> dict:
         "demoted_canonical": total["demoted_canonical"],
         "demoted_doc_ids": sorted(demoted)[:100],
         "new_withheld": total["new_withheld"],
+        # its boilerplate/ samples not carried: that release does not state they come from published pages
+        "chrome_samples_not_carried": previous.samples_left,
         "counts": previous.report.counts.to_dict(),
         "changelog": previous.changelog,
     }

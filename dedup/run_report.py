@@ -31,6 +31,16 @@ from dedup.errors import ReleaseError
 
 RUN_JSON = "run.json"
 TIMINGS_JSON = "timings.json"  # the measurements of one run (`RunReport.MEASURED`): outside the checksummed set
+# what the site chrome figures count (run.json `site_chrome_blocks_in_crawl` / `..._counted_over`, `dedup stats`):
+# every page read, not data/'s (audit round 7: a plain `site_chrome_blocks` beside the card's data/ figures)
+CHROME_SCOPE = "every page read (the crawl: copies and records the release does not publish included)"
+PREVIOUS_SCOPE = " and the releases before it"
+
+
+def chrome_scope(with_previous: bool) -> str:
+    """What the site chrome rows of a build count: the crawl's pages, and the previous releases' rows when it
+    was built with `--previous` (a carried row stays chrome)."""
+    return CHROME_SCOPE + (PREVIOUS_SCOPE if with_previous else "")
 
 
 @dataclass(frozen=True)

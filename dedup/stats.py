@@ -17,11 +17,13 @@ import polars as pl
 import pyarrow.parquet as pq
 
 from dedup.errors import InputError
-from dedup.run_report import RunReport
+from dedup.run_report import CHROME_SCOPE, PREVIOUS_SCOPE, RunReport, chrome_scope
 from dedup.text.blocks import CROSS_SITE, CROSS_SITE_LABEL, site_rows
 from dedup.words import counted, plural
 
 TOP = 5
+# what `boilerplate`'s page rows count (`counted_over` in the JSON; the site rows: `run_report.chrome_scope`)
+PAGE_ROWS_SCOPE = "the documents of data/ (the blocks each lost by itself)"
 SIZE_BINS = ((1, 1), (2, 2), (3, 5), (6, 10), (11, 20), (21, None))
 
 
@@ -103,8 +105,12 @@ def summarise(out: Path) -> dict[str, Any]:
             boiler[domain] = {"blocks": blocks, "most_pages": pages}
     # '*' (blocks repeated across the stories of many sites) is no site
     chrome_sites = chrome.filter(pl.col("domain") != CROSS_SITE)["domain"].n_unique() if chrome.height else 0
+    # what each figure counts, as the card says it (audit round 7: "59 site chrome blocks" beside the card's
+    # data/ figures): the site rows are every page read (copies, records not published), the others data/'s pages
     summary["boilerplate"] = {"blocks": chrome.height, "sites": chrome_sites,
-                              "top_sites": boiler, "page_rows": every_removal.height - chrome.height}
+                              "top_sites": boiler, "page_rows": every_removal.height - chrome.height,
+                              "counted_over": {"blocks": chrome_scope(bool(run.previous)),
+                                               "page_rows": PAGE_ROWS_SCOPE}}
     summary["licence_classes"] = _counts(data, "licence_class")
     summary["agencies"] = _counts(data, "original_source", null="(no agency)")
     summary["languages"] = _counts(data, "language", null="und")
@@ -162,8 +168,15 @@ def render(s: dict[str, Any], width: int = 80) -> str:
         lines += _section("sites that republish most (rows in duplicates/)")
         lines += _pairs(s["top_republishing_sites"], width)
     b = s["boilerplate"]
-    lines += _section(f"boilerplate: {counted(b['blocks'], 'site chrome block')} on {counted(b['sites'], 'site')}, "
-                      f"{b['page_rows']:,} page-level")
+    # each figure says what it counts, as the card does (an older summary has no `counted_over`: the crawl's)
+    crawl = "the crawl and the releases before it" if PREVIOUS_SCOPE in b.get("counted_over", {}).get(
+        "blocks", "") else "the crawl"
+    lines += [""] + textwrap.wrap(
+        f"boilerplate: {counted(b['blocks'], 'site chrome block')} in {crawl} on {counted(b['sites'], 'site')}, "
+        f"{b['page_rows']:,} page-level {plural(b['page_rows'], 'row')} of data/", width=width, subsequent_indent="  ")
+    lines += textwrap.wrap(f"(the crawl: {CHROME_SCOPE.split(' (', 1)[0]}, copies and records the release does not "
+                           "publish included; page-level: blocks a document of data/ lost by itself)", width=width,
+                           initial_indent="  ", subsequent_indent="   ")
     if b["top_sites"]:
         lines += _pairs({CROSS_SITE_LABEL if d == CROSS_SITE else d: counted(v['blocks'], 'block')
                          for d, v in b["top_sites"].items()}, width)

@@ -28,8 +28,8 @@ from dedup.rights.merge import canonical_rights
 from dedup.schema import frame, schema
 from dedup.engine.steps import serial_map
 from dedup.shards import BucketSpill, base_metadata, shard_tasks, to_schema, write_parquet, write_sorted
-from dedup.text.blocks import (CROSS_SITE, SITE_CHROME, STORY_CHROME, final_blocks, merge_page_removals,
-                               page_removals)
+from dedup.text.blocks import (CROSS_SITE, SAMPLE_RULE, SAMPLE_RULE_KEY, SITE_CHROME, STORY_CHROME, final_blocks,
+                               merge_page_removals, page_removals)
 from dedup.text.language import shingle_unit
 from dedup.text.normalise import join_blocks, text_hash
 
@@ -178,7 +178,9 @@ def write_boilerplate(stage_dir: Path, chrome: pl.DataFrame, samples: dict[tuple
     table = to_schema(rows.sort("domain", "block_key", "action"), "boilerplate")
     (stage_dir / "boilerplate").mkdir()
     path = stage_dir / "boilerplate" / "boilerplate-00000-of-00001.parquet"
-    write_parquet(table, path, kv | {"dedup.table": "boilerplate"}, config.row_group_bytes)
+    # the rule its samples follow, stated for a next build (`previous._chrome_rows` carries them only then)
+    meta = kv | {"dedup.table": "boilerplate", SAMPLE_RULE_KEY: SAMPLE_RULE}
+    write_parquet(table, path, meta, config.row_group_bytes)
     return [{"file": path.relative_to(stage_dir).as_posix(), "rows": table.num_rows}], top_chrome(chrome)
 
 

@@ -113,5 +113,5 @@ def test_dedup_stats_says_1_site(sample_build):
     s["boilerplate"].update(blocks=1, sites=1, top_sites={"one.example": {"blocks": 1}})
     s["top_stories"] = [dict(s["top_stories"][0], sites=1)]
     text = render(s, width=80)
-    assert "boilerplate: 1 site chrome block on 1 site," in text and "one.example 1 block" in text
+    assert "boilerplate: 1 site chrome block in the crawl on 1 site," in text and "one.example 1 block" in text
     assert " on   1 site  " in text and "1 sites" not in text

@@ -60,7 +60,9 @@ def test_a_given_name_is_kept_and_not_remarked(cc_build):
     out = cc_build
     package(out, name="cc-sample")
     card = (out / "README.md").read_text("utf-8")
-    assert front_matter(card)["pretty_name"] == "cc-sample" and "--name" not in card
+    # not remarked (the rebuild command of the card's Maintenance gives `--name cc-sample`, as it was given)
+    assert front_matter(card)["pretty_name"] == "cc-sample" and "no name was given" not in card
+    assert "dedup release OUT --name cc-sample" in card
 
 
 def test_genre_from_plain_columns():

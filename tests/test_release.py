@@ -489,7 +489,7 @@ def test_card_sections_carry_the_runs_real_figures(release):
     assert f"Canonical documents: {counts['canonical']}; duplicates: {counts['duplicates']}" in card
     for reason, n in run["rejects_by_reason"].items():
         assert f"| `{reason}` | {n} |" in card
-    chrome = run["near_duplicates"]["site_chrome_blocks"]
+    chrome = run["near_duplicates"]["site_chrome_blocks_in_crawl"]
     assert f"{chrome} (domain, block) pairs found as site chrome in the crawl" in card
     # no bucket is capped: every one is joined (a star and a path, `lsh.bucket_edges`); the larger are only listed
     assert "capped" not in card

@@ -8,7 +8,9 @@ in the card comes from the facts: nothing is a placeholder.
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Callable, Mapping
+from datetime import datetime, timezone
 from pathlib import PurePosixPath
 
 import polars as pl
@@ -17,7 +19,7 @@ import pyarrow as pa
 from dedup.release.facts import ReleaseFacts, count_values
 from dedup.release.licences import build_options
 from dedup.release.files import CHANGELOG, CROISSANT, LICENSES, MANIFEST, SUMS, UNCHECKED
-from dedup.release.citation import cite_as
+from dedup.release.citation import cite_as, date_published
 from dedup.release.markdown import code, code_block, fmt, inline, table, yaml_str
 from dedup.schema import definition, fingerprint, schema as table_schema
 from dedup.words import counted, plural
@@ -39,29 +41,6 @@ NEWS = "news articles"  # the genre (release/describe.genre) that gets the `news
 MAIN_COLUMNS = ["doc_id", "cluster_id", "cluster_size", "canonical_reason", "url", "domain", "title", "text",
                 "published_at", "fetched_at", "licence_spdx", "licence_class", "original_source",
                 "attribution_text", "duplicate_doc_ids", "duplicate_urls"]
-COLUMN_DOCS = {  # meanings of columns whose schema entry has no "doc"
-    "doc_id": "the record's id: WARC-Record-ID or the input `id`",
-    "cluster_id": "deterministic id of the record's cluster (same for all copies)",
-    "canonical_doc_id": "doc_id of the cluster's canonical record in data/",
-    "url": "the page's URL (WARC-Target-URI or the input `url`)",
-    "canonical_url": "the page's <link rel=canonical> or og:url",
-    "domain": "host of the URL, lower-case, without a leading www.",
-    "title": "the page's headline",
-    "site_name": "og:site_name or the JSON-LD publisher name",
-    "text": "the article's text, its headline left to title: kept blocks joined by a blank line (null when "
-            "withheld)",
-    "n_chars": "characters in text",
-    "published_at": "publication time (UTC)",
-    "published_at_raw": "the publication time as the page states it, with its offset",
-    "published_at_source": "where published_at came from: jsonld, meta, time_element",
-    "fetched_at": "crawl time (WARC-Date or the input fetched_at, UTC)",
-    "source_file": "input file the record came from, relative to the crawl folder",
-    "source_offset": "byte offset of the record or of its gzip member (WARC/ARC; a whole-file gzip: its offset in the decompressed stream), line (JSONL) or row (Parquet) in source_file",
-    "warc_record_id": "WARC-Record-ID when the record came from a WARC file",
-    "licence_class": "open, nc, nd, all-rights-reserved or noassertion",
-    "publisher": "the site that published the page",
-    "detail": "human-readable detail of the reject",
-}
 MAX_INPUTS_NAMED = 20
 
 FILES = ("Files: `data/` (the documents), `duplicates/` (one row per other copy, with its canonical), "
@@ -229,7 +208,7 @@ def _composition(facts: ReleaseFacts) -> list[str]:
     s += [f"Main columns of `data/` (all columns: `schemas/documents.json` in dedup; schema fingerprint "
           f"`{fingerprint(documents)}`):", "",
           table(["column", "type", "meaning"],
-                [[f"`{c}`", f"`{types[c]}`", docs_def.get(c) or COLUMN_DOCS.get(c, "")]
+                [[f"`{c}`", f"`{types[c]}`", docs_def.get(c, "")]
                  for c in MAIN_COLUMNS if c in docs_def]), ""]
     return s
 
@@ -335,10 +314,14 @@ def _preprocessing(facts: ReleaseFacts) -> list[str]:
 
 def _unpublished(facts: ReleaseFacts) -> list[str]:
     """The pages whose text this release does not publish, as its settings make them (not a list of every case)."""
-    cfg = facts.run.config or {}
+    cfg, prev = facts.run.config or {}, facts.run.previous or {}
+    # a release that does not state its samples' rule (made before audit round 7) may hold a dropped page's text
+    carried = ([f"rows carried from {inline(str(prev.get('name')))} {inline(str(prev.get('version')))}, whose "
+                "samples are not carried: that release does not state that they come from published pages"]
+               if prev.get("chrome_samples_not_carried") else [])
     return (["copies listed in `duplicates/`"]
             + (["records published without their text"] if facts.text_withheld else [])
-            + (["records not selected by `--licence`"] if cfg.get("licence_classes") else []))
+            + (["records not selected by `--licence`"] if cfg.get("licence_classes") else []) + carried)
 
 
 def _uses(facts: ReleaseFacts) -> list[str]:
@@ -352,13 +335,41 @@ def _distribution(facts: ReleaseFacts) -> list[str]:
         s.append(f"Every document in `data/` carries the licence {code(next(iter(facts.spdx_data)))} "
                  f"(Hugging Face id `{lic}`).")
     else:
+        # characters per licence: what a researcher weighs a licence mix by (the card gave documents only)
+        chars = "characters of text" + (" (withheld texts included)" if facts.text_withheld else "")
         s += ["The licence is per record (column `licence_spdx`); the mix in `data/`:", "",
-              table(["licence_spdx", "documents"], [[code(k), v] for k, v in facts.spdx_data.items()])]
+              table(["licence_spdx", "documents", chars],
+                    [[code(k), v, fmt(facts.chars_by_spdx.get(k, 0))] for k, v in facts.spdx_data.items()])]
     return s + ["", f"{LICENCE_NOTES} {build_options(facts.run.config or {})}", "", LOADERS, ""]
 
 
 def _maintenance(facts: ReleaseFacts) -> list[str]:
-    return ["## Maintenance", "", MAINTENANCE, ""]
+    return ["## Maintenance", "", MAINTENANCE, "", *_rebuild(facts)]
+
+
+def _rebuild(facts: ReleaseFacts) -> list[str]:
+    """The commands that rebuild this release byte for byte from its crawl (the card said it could be done and
+    not how until audit round 7): the release's own run.json as the settings, the same name, version, URL,
+    previous release and date."""
+    run, prev = facts.run, facts.run.previous or {}
+    names = [i.file for i in run.inputs]
+    shown = ", ".join(code(n) for n in names[:5]) + (f" and {fmt(len(names) - 5)} more" if len(names) > 5 else "")
+    day = datetime.strptime(date_published(facts), "%Y-%m-%d").replace(tzinfo=timezone.utc)
+    build = "dedup build CRAWL --out OUT --config RELEASE/run.json" + (" --previous PREVIOUS" if prev else "")
+    release = (f"SOURCE_DATE_EPOCH={int(day.timestamp())} dedup release OUT"
+               + (f" --name {shlex.quote(facts.name)}" if facts.name_given and not prev else "")
+               + f" --version {facts.version}" + (f" --url {shlex.quote(facts.url)}" if facts.url else ""))
+    earlier = (f", `PREVIOUS` the folder of {inline(str(prev.get('name')))} {inline(str(prev.get('version')))} "
+               f"(release digest `{prev.get('digest')}`)" if prev else "")
+    versions = ", ".join(f"{k} {v}" for k, v in run.versions.items() if k != "dedup")
+    return ["### Rebuilding this release", "",
+            f"Every file but `timings.json` can be rebuilt byte for byte from the crawl, with dedup "
+            f"{inline(str(run.versions.get('dedup', '?')))} ({inline(versions)}; `{MANIFEST}` `versions` lists the "
+            f"other libraries): `CRAWL` a folder holding the {counted(len(names), 'input file')} under the names "
+            f"`run.json` `inputs` gives ({shown}), `RELEASE` this folder{earlier}:", "",
+            code_block("\n".join([build, release, "dedup verify OUT"]), "sh"), "",
+            "`dedup verify` prints the release digest, the sha256 of `SHA256SUMS`: the same as this release's. The "
+            "order of the files, `--workers` and `--engine` change no byte.", ""]
 
 
 def _citation(facts: ReleaseFacts) -> list[str]:

@@ -13,7 +13,6 @@ from typing import Any
 
 import pyarrow as pa
 
-from dedup.release.card import COLUMN_DOCS
 from dedup.release.citation import cite_as, date_published
 from dedup.release.facts import ReleaseFacts
 from dedup.release.files import LICENSES, PARQUET_MEDIA_TYPE, TABLES
@@ -148,7 +147,7 @@ def _record_set(rs_name: str, table: str) -> dict[str, Any]:
         t = sch.field(col).type
         source = {"fileSet": {"@id": set_id}, "extract": {"column": col}}
         field: dict[str, Any] = {"@type": "cr:Field", "@id": f"{rs_name}/{col}", "name": col,
-                                 "description": docs.get(col) or COLUMN_DOCS.get(col) or col.replace("_", " ")}
+                                 "description": docs.get(col) or col.replace("_", " ")}
         if _list_of_structs(t):
             # each item's fields, read from the column by JSON path (mlcroissant gives a row's list of dicts)
             field.update(isArray=True, arrayShape="-1", subField=[

@@ -69,6 +69,7 @@ class ReleaseFacts:
     rows: Mapping[str, int]  # rows per table
     spdx_data: Mapping[str, int]  # licence_spdx -> rows of data/, most frequent first
     spdx_dups: Mapping[str, int]  # licence_spdx -> rows of duplicates/
+    chars_by_spdx: Mapping[str, int]  # licence_spdx -> characters of text in data/ (n_chars: withheld texts too)
     class_data: Mapping[str, int]  # licence_class -> rows of data/
     domains: int  # distinct domains in data/
     top_domains: Mapping[str, int]  # the TOP_DOMAINS domains with most documents
@@ -212,6 +213,8 @@ def collect_facts(out: Path, name: str, version: str, url: str | None, run: RunR
         rows={t: sum(f.rows or 0 for f in fs) for t, fs in by_table.items()},
         spdx_data=count_values(data["licence_spdx"]),
         spdx_dups=count_values(dups["licence_spdx"]),
+        chars_by_spdx={k: int(v or 0) for k, v in data.group_by("licence_spdx").agg(pl.col("n_chars").sum())
+                       .iter_rows()} if data.height else {},
         class_data=count_values(data["licence_class"]),
         domains=data["domain"].n_unique() if data.height else 0,
         top_domains=dict(list(count_values(data["domain"].drop_nulls()).items())[:TOP_DOMAINS]),

@@ -20,6 +20,7 @@ import polars as pl
 
 from dedup.config import LICENCE_CLASSES
 from dedup.errors import ReleaseError
+from dedup.release.describe import genre
 from dedup.release.files import read_columns
 from dedup.run_report import RunReport
 from dedup.stats import biggest_stories
@@ -297,7 +298,7 @@ def render(out: Path, *, name: str | None = None, run: RunReport | None = None) 
     counts = run.counts
     data = _read(out, "data", ["doc_id", "cluster_id", "cluster_size", "url", "canonical_url", "domain", "title",
                                "licence_class", "original_source", "blocks_removed", "duplicate_domains",
-                               "language"])
+                               "language", "dateline", "attribution_evidence", "page_type"])
     rejects = _read(out, "rejects", ["doc_id", "reason"])
     boiler = site_rows(_read(out, "boilerplate", ["domain", "action"]))
 
@@ -351,8 +352,9 @@ def render(out: Path, *, name: str | None = None, run: RunReport | None = None) 
               "Self-contained: no scripts, no external resources.")
     body = (
         f"<header><h1>{_e(name)} — release report</h1>"
-        f"<p>{_n(inputs)} crawled records → {_n(canonical)} deduplicated news documents "
-        f"in {_n(clusters)} story clusters</p></header><main>{cards}"
+        # the genre the card states (`describe.genre`): the header said "news documents" of any crawl
+        f"<p>{_n(inputs)} crawled records → {_n(canonical)} deduplicated {genre(data)[0]} "
+        f"in {_n(clusters)} {plural(clusters, 'cluster')} (one per story)</p></header><main>{cards}"
         + '<div class="row">' + _section(
             "How widely stories were syndicated",
             "Number of story clusters by how many pages of the story were crawled, the canonical one included "

@@ -42,6 +42,10 @@ STORY_CHROME = "cross_story_repeat"
 CROSS_SITE = "*"  # the domain of a block that is chrome on every site (the boilerplate table's rows)
 # how `dedup stats` and report.html name those rows: a bare `*` read as a site called "*" (audit round 6)
 CROSS_SITE_LABEL = "* (every site)"
+# boilerplate/'s Parquet metadata: its `sample_text` values come only from pages whose text data/ publishes (the rule
+# since audit round 6, stated in the file since round 7). A release without it may hold text of a page it dropped
+# (a copy, a record not selected or withheld): a next build does not carry such a release's samples.
+SAMPLE_RULE_KEY, SAMPLE_RULE = "dedup.boilerplate.sample_text", "published-pages"
 CROSS_STORY_MAX_WORDS = 8  # only short blocks can be chrome across sites: a story's sentences are longer
 
 

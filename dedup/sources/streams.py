@@ -56,6 +56,37 @@ def unread_compression_detail(name: str) -> str:
             "plain, gzip or zstd; Parquet); decompress it, or re-compress it with gzip or zstd")
 
 
+def nested_compression(head: bytes) -> str | None:
+    """The compression of the data a gzip member or zstd frame decoded to (`head`: its first 6 bytes or more), when
+    that data is compressed again: a file compressed twice (a .zst gzipped again by a server or a storage layer)."""
+    if head.startswith(b"\x1f\x8b"):
+        return "gzip"
+    return "zstd" if zstd_start(head[:4]) else unread_compression(head)
+
+
+def nested_compression_detail(outer: str, inner: str) -> str:
+    """The reject detail of a file whose `outer` compression holds `inner`-compressed data (`nested_compression`)."""
+    return (f"the file is compressed twice: its {outer} data is {inner}-compressed (a compressed file compressed "
+            "again, as a server or a storage layer may do); decompress the outer layer (`gunzip` or `zstd -d`) and "
+            "give the file that comes out")
+
+
+def _single_compression(chunks: Iterator[bytes], outer: str) -> Iterator[bytes]:
+    """`chunks` (what `outer` decoded), refused as `unknown_format` when they start compressed again: read as text,
+    a .jsonl.gz of zstd data was a `bad_json` reject per 0x0A byte and its records vanished (round 14 of the
+    hostile inputs)."""
+    first = b""
+    for chunk in chunks:
+        first += chunk
+        if len(first) >= 6:
+            break
+    if (inner := nested_compression(first)) is not None:
+        raise TruncatedInput("unknown_format", nested_compression_detail(outer, inner))
+    if first:
+        yield first
+    yield from chunks
+
+
 def decompressed_chunks(path: Path | str) -> Iterator[bytes]:
     """Raw bytes of a plain, gzip (multi-member) or zstd file, chunk by chunk, with bounded memory.
 
@@ -67,9 +98,9 @@ def decompressed_chunks(path: Path | str) -> Iterator[bytes]:
         head = fh.read(6)
         fh.seek(0)
         if head.startswith(b"\x1f\x8b"):
-            yield from _gzip_chunks(fh)
+            yield from _single_compression(_gzip_chunks(fh), "gzip")
         elif zstd_start(head[:4]):   # a skippable frame first too: pzstd writes one before every frame
-            yield from _zstd_chunks(fh)
+            yield from _single_compression(_zstd_chunks(fh), "zstd")
         elif (name := unread_compression(head)) is not None:
             raise TruncatedInput("unknown_format", unread_compression_detail(name))
         else:

@@ -26,9 +26,9 @@ _READ = f"{_PROSE}He said \u201cyes\u201d \u2013 it\u2019s done. Caf\u00e9 is \u
 def _response(name: str, content_type: str, body: bytes) -> bytes:
     """A WARC response record of `body`, its id `<urn:uuid:NAME>`, its URL https://a.test/NAME."""
     http = f"HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\n\r\n".encode() + body
-    fields = {"WARC-Type": "response", "WARC-Record-ID": f"<urn:uuid:{name}>", "WARC-Target-URI": f"https://a.test/{name}",
-              "WARC-Date": "2024-01-01T00:00:00Z", "Content-Type": "application/http; msgtype=response",
-              "Content-Length": str(len(http))}
+    fields = {"WARC-Type": "response", "WARC-Record-ID": f"<urn:uuid:{name}>",
+              "WARC-Target-URI": f"https://a.test/{name}", "WARC-Date": "2024-01-01T00:00:00Z",
+              "Content-Type": "application/http; msgtype=response", "Content-Length": str(len(http))}
     return ("WARC/1.0\r\n" + "".join(f"{k}: {v}\r\n" for k, v in fields.items()) + "\r\n").encode() + http + b"\r\n\r\n"
 
 

@@ -1,5 +1,6 @@
 """Hostile inputs, round 14 (docs/architecture.md, "Round 14"): C1 control characters in text and pages, a URL whose
-host the WHATWG host parser refuses, a Parquet file cut before its footer. Short fixtures built here.
+host the WHATWG host parser refuses, a Parquet file cut before its footer, a file compressed twice, a compressed JSONL
+damaged in the middle. Short fixtures built here.
 """
 
 from __future__ import annotations
@@ -123,8 +124,9 @@ def test_a_url_whose_host_holds_a_control_character_is_kept_without_a_domain_and
 
     from dedup.text.normalise import refused_host
 
-    assert [refused_host(u) for u in ("https://[::1]:8/", "https://xn--bcher-kva.example/", "https://a%25b.test/",
-                                      "https://a|b.test/", None, "no url")] == [False, False, True, True, False, False]
+    hosts = ("https://[::1]:8/", "https://xn--bcher-kva.example/", "https://a%20b.test/", "https://a%7fb.test/",
+             "https://a|b.test/", None, "no url")
+    assert [refused_host(u) for u in hosts] == [False, False, True, True, False, False, False]
 
 
 # ---------------------------------------------------------------- a Parquet file cut before its footer
@@ -168,3 +170,38 @@ def test_a_file_compressed_twice_is_one_reject_that_says_how_to_undo_it(tmp_path
         inner = "gzip" if row["source_file"] == "b.jsonl.zst" else "zstd"
         assert f"compressed twice: its {'zstd' if inner == 'gzip' else 'gzip'} data is {inner}-compressed" \
             in row["reject_detail"], row["reject_detail"]
+
+
+# ---------------------------------------------------------------- JSONL streams go on past damage
+
+def test_a_compressed_jsonl_reads_on_past_garbage_and_a_damaged_member(tmp_path):
+    # two downloads joined by an error page, a member damaged in the middle: main read the lines before the first
+    # damage and made the rest one `corrupt_file` reject, though the members and frames after it decode
+    import gzip
+    import os
+
+    import zstandard
+
+    def lines(first: int, n: int) -> bytes:
+        return "".join(json.dumps({"id": f"r{i}", "url": f"https://a.test/{i}", "text": f"{_PROSE} {i}"}) + "\n"
+                       for i in range(first, first + n)).encode()
+
+    zstd = zstandard.ZstdCompressor(write_checksum=True)
+    damaged = bytearray(gzip.compress(lines(3, 2), mtime=0))
+    damaged[len(damaged) // 2] ^= 0xFF
+    folder = tmp_path / "crawl"
+    folder.mkdir()
+    (folder / "a.jsonl.gz").write_bytes(gzip.compress(lines(0, 3), mtime=0) + b"<html>502 Bad Gateway</html>"
+                                        + bytes(damaged) + gzip.compress(lines(5, 3), mtime=0))
+    (folder / "b.jsonl.zst").write_bytes(zstd.compress(lines(0, 3)) + os.urandom(64) + zstd.compress(lines(3, 3)))
+    stats: Counter = Counter()
+    rows = [r for f in expand_inputs([str(folder)], []) for b in read_input(f, stats) for r in b.to_pylist()]
+    by_file: dict[str, list] = {}
+    for row in sorted(rows, key=lambda r: r["source_offset"]):
+        by_file.setdefault(row["source_file"], []).append(row["doc_id"] if row["reject_reason"] is None else
+                                                          row["reject_reason"])
+    # the garbage; the line of r3 the damaged member decoded in part (salvaged up to the damage); the rest of it
+    assert by_file == {"a.jsonl.gz": ["r0", "r1", "r2", "corrupt_file", "bad_json", "corrupt_file", "r5", "r6", "r7"],
+                       "b.jsonl.zst": ["r0", "r1", "r2", "corrupt_file", "r3", "r4", "r5"]}
+    gap = next(r for r in rows if r["reject_reason"] and r["source_file"] == "a.jsonl.gz")
+    assert "non-gzip bytes at offset" in gap["reject_detail"] and "skipped to the gzip member" in gap["reject_detail"]

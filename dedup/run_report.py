@@ -136,7 +136,10 @@ class RunReport:
     # Parquet records without an `id` field, C4's: their id derived from their data, `layouts.derived_id`),
     # `control_characters` (records whose text, or the strings extraction found in their page, held NULs or other
     # control characters, removed: `textbytes`, `extract.without_found_controls`), `url_control_characters` (records
-    # whose URL held them: read as the WHATWG URL parser does, `normalise.url_without_controls`)
+    # whose URL held them: read as the WHATWG URL parser does, `normalise.url_without_controls`),
+    # `c1_control_characters` (records whose text or extracted strings held U+0080-U+009F: read as the Windows-1252
+    # or UTF-8 bytes they were, `normalise.c1_controls_read`), `url_host_refused` (records kept without a `domain`:
+    # their URL's host is one the WHATWG host parser refuses, `normalise.refused_host`)
     tolerated: dict[str, int] = field(default_factory=dict)
     files_not_read: list[FileNotRead] = field(default_factory=list)   # absent in builds before it was recorded
     finished_at: str = ""

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from dedup.sources.fieldnames import FIELD_ORDER
-from dedup.sources.streams import TruncatedInput
+from dedup.sources.streams import Gap, TruncatedInput
 
 
 @dataclass(slots=True)
@@ -214,7 +214,7 @@ def _one_after_another(text: str, offset: int, where: str, as_given: str | None 
 def jsonl_pieces(lines: Iterator[bytes | int], max_payload: int) -> Iterator[Piece]:
     """The records and rejects of a JSONL file's lines (`streams.iter_lines`: an int is the length of a
     line too long to keep). Never raises for bad data: a TruncatedInput from `lines` becomes a last
-    `cut` reject for the unread rest of the file."""
+    `cut` reject for the unread rest of the file, a `Gap` (damage skipped) a `cut` reject in its place."""
     max_line = max(2 * max_payload, 1024)
     line_no = -1
     shift = 0                 # records before this line beyond one per line: offset = line_no + shift
@@ -247,6 +247,14 @@ def jsonl_pieces(lines: Iterator[bytes | int], max_payload: int) -> Iterator[Pie
                         "the rest of the file cannot be; re-fetch or re-compress the file")
             return
         line_no += 1
+        if isinstance(line, Gap):   # damaged compressed data, skipped: one reject in the place of the lines it held
+            if run:
+                yield unfinished("is cut by the damage after it")
+                run = []
+            yield Piece(line_no + shift, reason=line.reason, cut=True,
+                        detail=f"{line.detail} (after line {line_no}): the lines it held are lost, how many is not "
+                               "known; the lines after it were read; re-fetch or re-compress the file")
+            continue
         if isinstance(line, bytes) and line.startswith(b"\xef\xbb\xbf"):
             # a UTF-8 byte order mark (Windows tools write one) is no part of a record: before the first line, or
             # before a later one where `cat` of such files put it (round 11: that record was a `bad_json` reject)

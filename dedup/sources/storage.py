@@ -66,6 +66,17 @@ def head(path: str | os.PathLike[str], n: int) -> bytes | None:
         return None
 
 
+def tail(path: str | os.PathLike[str], n: int) -> bytes | None:
+    """The last `n` bytes of a local file or URL (fewer in a shorter file; None when it cannot be read)."""
+    try:
+        with open_binary(path) as fh:
+            fh.seek(0, os.SEEK_END)
+            fh.seek(max(fh.tell() - n, 0))
+            return fh.read(n)
+    except OSError:
+        return None
+
+
 def size(path: str | os.PathLike[str]) -> int:
     """Size in bytes of a local file or an object behind a URL."""
     if not is_url(path):

@@ -1,13 +1,15 @@
 """Compressed line streams (.jsonl.gz, .jsonl.zst, plain): bounded memory whatever a file expands to,
-every line decoded before damage kept, damage reported as `TruncatedInput` after those lines.
+every line decoded before damage kept, damage skipped to the next gzip member or zstd frame that decodes and told
+by a `Gap` chunk (hostile round 14), or reported as `TruncatedInput` after those lines when none follows.
 """
 
 from __future__ import annotations
 
 import codecs
+import itertools
 import re
 import zlib
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -15,7 +17,7 @@ import zstandard
 
 from dedup.sources import storage
 from dedup.sources.salvage import Decoder, gzip_decoder, salvage
-from dedup.sources.zstdframes import DICT_MAGIC, DICT_MAX, load_dictionary, zstd_start
+from dedup.sources.zstdframes import DICT_MAGIC, DICT_MAX, ZSTD_MAGIC, load_dictionary, zstd_start
 
 
 class TruncatedInput(Exception):
@@ -34,7 +36,22 @@ _OUT_MAX = 1 << 20       # decompressed bytes per inflate call at most (a bomb i
 # zstd has no output bound per call: its input is fed in slices small enough that even the densest
 # frame (a 3-byte block header per 128 KiB of output) stays near 32 MiB per call.
 _ZSTD_IN = 1024
+_GZIP_MEMBER = b"\x1f\x8b\x08"   # a gzip member's magic and deflate's method: fewer false starts past damage
 _PADDING = b"\x00\r\n\t "   # between gzip members / zstd frames and at the end: harmless
+
+
+class Gap(bytes):
+    """Damaged compressed data that a text stream skipped, reading on at the next sound gzip member or zstd frame
+    (round 14 of the hostile inputs: the lines after it were one `corrupt_file` reject, though they decode): an
+    empty chunk that carries its reject's `reason` and `detail` through the chunk filters to `iter_lines`."""
+
+    def __new__(cls, reason: str, detail: str) -> Gap:
+        gap = super().__new__(cls, b"")
+        gap.reason, gap.detail = reason, detail
+        return gap
+
+    reason: str
+    detail: str
 
 
 # compressions that dedup does not read, told by their magic bytes: their files were an `unknown_format`
@@ -56,6 +73,36 @@ def unread_compression_detail(name: str) -> str:
             "plain, gzip or zstd; Parquet); decompress it, or re-compress it with gzip or zstd")
 
 
+def nested_compression(head: bytes) -> str | None:
+    """The compression of the data a gzip member or zstd frame decoded to (`head`: its first 6 bytes or more), when
+    that data is compressed again: a file compressed twice (a .zst gzipped again by a server or a storage layer)."""
+    if head.startswith(b"\x1f\x8b"):
+        return "gzip"
+    return "zstd" if zstd_start(head[:4]) else unread_compression(head)
+
+
+def nested_compression_detail(outer: str, inner: str) -> str:
+    """The reject detail of a file whose `outer` compression holds `inner`-compressed data (`nested_compression`)."""
+    return (f"the file is compressed twice: its {outer} data is {inner}-compressed (a compressed file compressed "
+            "again, as a server or a storage layer may do); decompress the outer layer (`gunzip` or `zstd -d`) and "
+            "give the file that comes out")
+
+
+def _single_compression(chunks: Iterator[bytes], outer: str) -> Iterator[bytes]:
+    """`chunks` (what `outer` decoded), refused as `unknown_format` when they start compressed again: read as text,
+    a .jsonl.gz of zstd data was a `bad_json` reject per 0x0A byte and its records vanished (round 14 of the
+    hostile inputs)."""
+    head: list[bytes] = []   # the chunks up to 6 bytes, gaps kept as they came
+    for chunk in chunks:
+        head.append(chunk)
+        if sum(map(len, head)) >= 6:
+            break
+    if (inner := nested_compression(b"".join(head))) is not None:
+        raise TruncatedInput("unknown_format", nested_compression_detail(outer, inner))
+    yield from (chunk for chunk in head if chunk or isinstance(chunk, Gap))
+    yield from chunks
+
+
 def decompressed_chunks(path: Path | str) -> Iterator[bytes]:
     """Raw bytes of a plain, gzip (multi-member) or zstd file, chunk by chunk, with bounded memory.
 
@@ -67,9 +114,9 @@ def decompressed_chunks(path: Path | str) -> Iterator[bytes]:
         head = fh.read(6)
         fh.seek(0)
         if head.startswith(b"\x1f\x8b"):
-            yield from _gzip_chunks(fh)
+            yield from _single_compression(_gzip_chunks(fh), "gzip")
         elif zstd_start(head[:4]):   # a skippable frame first too: pzstd writes one before every frame
-            yield from _zstd_chunks(fh)
+            yield from _single_compression(_zstd_chunks(fh), "zstd")
         elif (name := unread_compression(head)) is not None:
             raise TruncatedInput("unknown_format", unread_compression_detail(name))
         else:
@@ -111,6 +158,21 @@ class _Compressed:
             self.consume(len(data))
         return False
 
+    def restart_after(self, offset: int, magic: bytes) -> bool:
+        """Go on at the first `magic` after file offset `offset` (past damage); False when none is left."""
+        self.fh.seek(offset + 1)
+        self.view, self.at = memoryview(b""), offset + 1
+        while True:
+            data = self.peek(max(len(self.view), len(magic)))
+            found = data.find(magic)
+            if found >= 0:
+                self.consume(found)
+                return True
+            if len(data) < len(magic):
+                self.consume(len(data))
+                return False
+            self.consume(len(data) - len(magic) + 1)
+
     def peek(self, n: int) -> bytes:
         """The next `n` unread bytes (fewer at the end of the file), without consuming them."""
         while len(self.view) < n:
@@ -122,36 +184,64 @@ class _Compressed:
 
 
 def _gzip_chunks(fh: BinaryIO) -> Iterator[bytes]:
+    """The decoded bytes of a gzip file's members. Damage (bytes that are no gzip member, a member that does not
+    inflate) is skipped to the next member that inflates, and comes out as a `Gap` before that member's bytes, or
+    raised at the end of the file when no member follows."""
     src = _Compressed(fh)
+    damage: str | None = None   # skipped, to be reported before the next sound member's bytes
     while src.skip_padding():
         member = src.at
         if src.peek(2) != b"\x1f\x8b":
-            raise TruncatedInput("corrupt_file", f"non-gzip bytes at offset {member} after the last "
-                                                  f"gzip member: {src.peek(16)!r}")
+            damage = damage or f"non-gzip bytes at offset {member} after the last gzip member: {src.peek(16)!r}"
+            if not src.restart_after(member, _GZIP_MEMBER):
+                raise TruncatedInput("corrupt_file", damage)
+            continue
         z = zlib.decompressobj(31)
         delivered = 0
         drain = False   # the output limit was reached: zlib may hold output with no input left
         while not z.eof:
             if not src.more() and not drain:
-                raise TruncatedInput("truncated_file", f"the file ends inside the gzip member at "
-                                                       f"offset {member}")
+                raise TruncatedInput(*(("corrupt_file", damage) if damage else
+                                       ("truncated_file", f"the file ends inside the gzip member at offset {member}")))
             piece = src.view[:_GZ_IN]
             try:
                 out = z.decompress(piece, _OUT_MAX)
             except zlib.error as exc:
                 salvaged = salvage(fh, member, src.at, delivered, gzip_decoder(_OUT_MAX),
                                         _RAW_READ, _GZ_IN, 2 * _OUT_MAX)
-                if salvaged:
-                    yield salvaged
-                raise TruncatedInput("corrupt_file", f"corrupt gzip member at offset {member}: "
-                                                     f"{exc}") from exc
+                damage = yield from _damaged(src, salvaged, damage, member, "gzip member", str(exc), _GZIP_MEMBER)
+                break
             # after the end of the member, the rest of the input is in unused_data (and may be in
             # unconsumed_tail as well when the output limit was reached in the same call)
             src.consume(len(piece) - len(z.unused_data if z.eof else z.unconsumed_tail))
             drain = len(out) == _OUT_MAX
             if out:
                 delivered += len(out)
-                yield out
+                yield from _after(damage, member, "gzip member", out)
+                damage = None
+    if damage:
+        raise TruncatedInput("corrupt_file", damage)
+
+
+def _damaged(src: _Compressed, salvaged: bytes, damage: str | None, start: int, unit: str, why: str,
+             magic: bytes) -> Generator[bytes, None, str]:
+    """What was decoded of the damaged gzip member / zstd frame at `start` (`salvaged`), then a restart at the next
+    `magic`; returns the damage still to report (`_after`), raised when no member or frame follows."""
+    if salvaged:
+        yield from _after(damage, start, unit, salvaged)
+        damage = None
+    damage = damage or f"corrupt {unit} at offset {start}: {why}"
+    if not src.restart_after(start, magic):
+        raise TruncatedInput("corrupt_file", damage)
+    return damage
+
+
+def _after(damage: str | None, start: int, unit: str, out: bytes) -> Iterator[bytes]:
+    """`out`, the first bytes decoded past `damage` (if any) from the gzip member / zstd frame at `start`, after the
+    `Gap` that reports it."""
+    if damage:
+        yield Gap("corrupt_file", f"{damage}; skipped to the {unit} at offset {start}")
+    yield out
 
 
 def _zstd_chunks(fh: BinaryIO) -> Iterator[bytes]:
@@ -165,28 +255,30 @@ def _zstd_chunks(fh: BinaryIO) -> Iterator[bytes]:
             raise TruncatedInput("corrupt_file", f"the zstd dictionary frame at offset 0 cannot be used: {why}")
         dctx = loaded
         src.consume(8 + size)
+    damage: str | None = None   # as in `_gzip_chunks`
     while src.skip_padding():
         frame = src.at
         obj = dctx.decompressobj()   # a skippable frame too: it decodes to nothing
         delivered = 0
         while not obj.eof:
             if not src.more():
-                raise TruncatedInput("truncated_file", f"the file ends inside the zstd frame at "
-                                                       f"offset {frame}")
+                raise TruncatedInput(*(("corrupt_file", damage) if damage else
+                                       ("truncated_file", f"the file ends inside the zstd frame at offset {frame}")))
             piece = src.view[:_ZSTD_IN]
             try:
                 out = obj.decompress(piece)
             except zstandard.ZstdError as exc:
                 salvaged = salvage(fh, frame, src.at, delivered, _zstd_decoder(dctx), _ZSTD_IN,
                                         _GZ_IN, 2 * _OUT_MAX)
-                if salvaged:
-                    yield salvaged
-                raise TruncatedInput("corrupt_file", f"corrupt zstd frame at offset {frame}: "
-                                                     f"{exc}") from exc
+                damage = yield from _damaged(src, salvaged, damage, frame, "zstd frame", str(exc), ZSTD_MAGIC)
+                break
             src.consume(len(piece) - (len(obj.unused_data) if obj.eof else 0))
             if out:
                 delivered += len(out)
-                yield out
+                yield from _after(damage, frame, "zstd frame", out)
+                damage = None
+    if damage:
+        raise TruncatedInput("corrupt_file", damage)
 
 
 def _zstd_decoder(dctx: zstandard.ZstdDecompressor) -> Decoder:
@@ -217,30 +309,28 @@ def utf8_chunks(chunks: Iterator[bytes]) -> Iterator[bytes]:
     """`chunks` as they are, or re-encoded as UTF-8 when the text is UTF-16 or UTF-32 (a JSONL file that
     Windows PowerShell's `>` wrote: each of its lines was a `bad_json` reject); bytes that do not decode
     become U+FFFD."""
-    head = b""
+    first: list[bytes] = []   # the chunks up to 4 bytes, gaps kept as they came
     for chunk in chunks:
-        head += chunk
-        if len(head) >= 4:
+        first.append(chunk)
+        if sum(map(len, first)) >= 4:
             break
-    encoding = wide_encoding(head)
+    encoding = wide_encoding(b"".join(first))
     if encoding is None:
-        if head:
-            yield head
+        yield from (chunk for chunk in first if chunk or isinstance(chunk, Gap))
         yield from chunks
         return
     decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
-    for chunk in _chained(head, chunks):
+    for chunk in itertools.chain(first, chunks):
+        if isinstance(chunk, Gap):   # what the decoder holds was cut by the damage
+            decoder.reset()
+            yield chunk
+            continue
         text = decoder.decode(chunk)
         if text:
             yield text.encode("utf-8", errors="replace")
     tail = decoder.decode(b"", final=True)
     if tail:
         yield tail.encode("utf-8", errors="replace")
-
-
-def _chained(first: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:
-    yield first
-    yield from rest
 
 
 _LONE_CR = re.compile(rb"\r(?!\n)")
@@ -253,6 +343,12 @@ def lf_chunks(chunks: Iterator[bytes]) -> Iterator[bytes]:
     end of a chunk waits for the next one, whose first byte may be the LF of the same line end."""
     carry = b""
     for chunk in chunks:
+        if isinstance(chunk, Gap):
+            if carry:
+                yield b"\n"
+            carry = b""
+            yield chunk
+            continue
         if not carry and (b"\r" not in chunk or chunk.count(b"\r") == chunk.count(b"\r\n")):
             yield chunk
             continue
@@ -284,6 +380,12 @@ def iter_lines(path: Path | str, max_line: int) -> Iterator[bytes | int]:
         except TruncatedInput as exc:
             exc.partial = None if skipping else b"".join(pending)
             raise
+        if isinstance(chunk, Gap):   # the line the damage cut is read as it is (a `bad_json` reject unless whole)
+            if skipping or pending:
+                yield size if skipping else b"".join(pending)
+            pending, size, skipping = [], 0, False
+            yield chunk
+            continue
         parts = chunk.split(b"\n")
         last = parts.pop()
         for i, part in enumerate(parts):

@@ -9,11 +9,14 @@ import codecs
 from collections import Counter
 
 from dedup.text.normalise import (bom_encoding, browser_encoding, unmarked_wide, url_without_controls, wide_by_script,
-                                  without_controls, without_lone_surrogates)
+                                  without_c1_controls, without_controls, without_lone_surrogates)
 
 # run.json: records whose text (a text record's, or what extraction found in a page) held control characters, removed
 CONTROLS = "tolerated.control_characters"
+C1_CONTROLS = "tolerated.c1_control_characters"   # run.json: records whose text held U+0080-U+009F (`c1_controls_read`)
 URL_CONTROLS = "tolerated.url_control_characters"   # run.json: records whose URL held them (`url_without_controls`)
+# run.json: records kept whose URL's host the WHATWG host parser refuses (`normalise.refused_host`): no `domain`
+REFUSED_HOST = "tolerated.url_host_refused"
 
 
 def decode_text(payload: bytes, charset: str | None) -> str:
@@ -58,11 +61,16 @@ def controls_removed(row: dict, stats: Counter) -> dict:
     C0 controls but white space, DEL), counted once per record in run.json's `tolerated.control_characters`. Until
     round 13 of the hostile inputs a text record's NULs and escape codes were published in its `text`. Its `url` (of
     any record, HTML too) as the WHATWG URL parser reads its control characters (`normalise.url_without_controls`),
-    counted in `tolerated.url_control_characters`: until then it was published as it came, tab and BEL in it."""
+    counted in `tolerated.url_control_characters`: until then it was published as it came, tab and BEL in it. Its C1
+    controls (U+0080-U+009F) read as the Windows-1252 or UTF-8 bytes they were (`normalise.c1_controls_read`), counted
+    in `tolerated.c1_control_characters`: until round 14 they were published (U+0093 where a curly quote was)."""
     text = row.get("text")
     if isinstance(text, str) and (kept := without_controls(text)) is not text:
-        row["text"] = kept
+        row["text"] = text = kept
         stats[CONTROLS] += 1
+    if isinstance(text, str) and (read := without_c1_controls(text)) is not text:
+        row["text"] = read
+        stats[C1_CONTROLS] += 1
     url = row.get("url")
     if isinstance(url, str) and (kept := url_without_controls(url)) is not url:
         row["url"] = kept

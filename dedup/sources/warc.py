@@ -65,7 +65,8 @@ from dedup.sources.bytesource import (DAMAGE, DISTRUST_MIN, GZIP_MAGIC3, WS_RUN,
                                       error_record, make_record, read_block, skip_blank)
 from dedup.sources.http import (GZIP_MAGIC, MAX_HEADER, UNPARSED, agreed_length, clean_uri, find_blank_line,
                                 header_text, http_payload, is_http_response, parse_fields, preview, unparsed_note)
-from dedup.sources.streams import unread_compression, unread_compression_detail
+from dedup.sources.streams import (nested_compression, nested_compression_detail, unread_compression,
+                                   unread_compression_detail)
 from dedup.sources.zstdframes import ZSTD_MAGIC, frame_heads, zstd_start
 
 __all__ = ["RawRecord", "UNPARSED", "iter_records", "sniff_container", "unparsed_note"]
@@ -191,7 +192,10 @@ def _iter_warc(src: Source, max_payload: int, unknown_start: bool) -> Iterator[R
             src.ensure(5)
             buf, pos = src.buf, src.pos
             if not buf.startswith(b"WARC/", pos):
-                if unknown_start and (compression := unread_compression(buf[pos:pos + 6])) is not None:
+                if unknown_start and src.gz and (inner := nested_compression(buf[pos:pos + 6])) is not None:
+                    code, what = "unknown_format", nested_compression_detail(src.unit.split()[0], inner) + \
+                        "; what it decodes to starts with"
+                elif unknown_start and (compression := unread_compression(buf[pos:pos + 6])) is not None:
                     code, what = "unknown_format", unread_compression_detail(compression) + "; it starts with"
                 elif unknown_start:
                     code, what = "unknown_format", (

@@ -27,7 +27,7 @@ from dedup.rights.attribution import attribution_evidence
 from dedup.rights.licence import copyright_fields, decide_licence, jsonld_licence_evidence, text_licence_evidence
 from dedup.rights.licence_html import html_licence_evidence
 from dedup.schema import schema
-from dedup.sources.textbytes import CONTROLS
+from dedup.sources.textbytes import C1_CONTROLS, CONTROLS, REFUSED_HOST
 from dedup.text.blockfeatures import block_features
 from dedup.text.blockmodel import (MIN_MAIN_CHARS, PROSE_LINE_WORDS, TooManyLines, TreeModel, comment_lines,
                                    load_models, main_content_lines, main_pass_missed, story_probabilities,
@@ -42,9 +42,9 @@ from dedup.text.storybody import DESCRIPTION_META, apply_article_body
 from dedup.text.layout import Line
 from dedup.text.markup import SiteLinks, page_type
 from dedup.text.metadata import PageMetadata, page_metadata, url_host
-from dedup.text.normalise import (binary_payload, bom_encoding, browser_encoding, clean_text, controls_dropped,
-                                  holds_controls, join_blocks, registered_domain, split_blocks, storable,
-                                  unmarked_wide, url_without_controls, without_lone_surrogates)
+from dedup.text.normalise import (binary_payload, bom_encoding, browser_encoding, clean_text, controls_read,
+                                  holds_c1_controls, holds_controls, join_blocks, refused_host, registered_domain,
+                                  split_blocks, storable, unmarked_wide, url_without_controls, without_lone_surrogates)
 from dedup.text.wordcount import word_count
 
 # Main-content extraction (resiliparse, C code that no signal interrupts) costs about 1e-7 s per
@@ -376,14 +376,16 @@ def extract_batch(batch: pa.RecordBatch, max_html: int = MAX_HTML_BYTES,
         row = {"url": raw["url"][i], "reject_reason": raw["reject_reason"][i],
                "reject_detail": raw["reject_detail"][i]}
         row["domain"] = registered_domain(row["url"])
+        if row["domain"] is None and stats is not None and refused_host(row["url"]):
+            stats[REFUSED_HOST] += 1
         if row["reject_reason"] is None:
             # a WARC conversion record's text is a WET record's (`sources.read`), not a text/plain response's
             wet = raw["text"][i] is not None and raw["warc_type"][i] == "conversion"
             extracted = _extract_row(raw["html"][i], raw["text"][i], row["url"], raw["charset"][i], row["domain"],
                                      max_html, wet)
-            if extracted.get("reject_reason") is None and without_found_controls(extracted):
+            if extracted.get("reject_reason") is None and (found := without_found_controls(extracted)):
                 if stats is not None:
-                    stats[CONTROLS] += 1
+                    stats.update(found)
                 if not extracted["blocks"]:
                     extracted = dict(_NO_TEXT)
             row.update(extracted)
@@ -398,7 +400,7 @@ def _dropped(value: object, url: bool = False) -> object:
     """`value` (a str, or a list of str or of dicts of str: the docs columns) without control characters, URLs by
     the WHATWG rule; the same object when it holds none."""
     if isinstance(value, str):
-        return url_without_controls(value) if url else controls_dropped(value)
+        return url_without_controls(value) if url else controls_read(value)
     if isinstance(value, list):
         kept = [_dropped(v) for v in value]
         return value if all(k is v for k, v in zip(kept, value)) else kept
@@ -413,25 +415,28 @@ def _strings_of(values: list) -> list[str]:
     return [v for item in values for v in (item.values() if isinstance(item, dict) else (item,)) if isinstance(v, str)]
 
 
-def without_found_controls(row: dict) -> bool:
+def without_found_controls(row: dict) -> tuple[str, ...]:
     """Remove the control characters (NUL, C0 but white space, DEL: `normalise.controls_dropped`, the reader's rule)
     from every string extraction put in `row`: HTML parsers keep them (lexbor decodes `&#7;` to U+0007, keeps a raw
     ESC), and so do JSON-LD escapes. `canonical_url` as the WHATWG URL parser reads them; blocks, authors and
-    strings left empty go. True when any was found. Until round 13 of the hostile inputs they were published in
-    text, title, authors."""
+    strings left empty go. C1 controls (U+0080-U+009F, raw in a UTF-8 page or as JSON escapes: lexbor reads `&#147;`
+    as Windows-1252 already) are read as the bytes they were (`normalise.c1_controls_read`). The run.json counters
+    of what was found (none: empty). Until round 13 of the hostile inputs C0 controls were published in text, title,
+    authors; C1 controls until round 14."""
     strings = []   # one search over all of them first: the walk below cost ~4 % of extraction on every page
     for value in row.values():
         if isinstance(value, str):
             strings.append(value)
         elif isinstance(value, list) and value:
             strings.extend(value if isinstance(value[0], str) else _strings_of(value))
-    if not holds_controls("\n".join(strings)):
-        return False
-    found = False
+    joined = "\n".join(strings)
+    found = tuple(counter for counter, held in ((CONTROLS, holds_controls(joined)),
+                                                 (C1_CONTROLS, holds_c1_controls(joined))) if held)
+    if not found:
+        return found
     for name, value in row.items():
         kept = _dropped(value, url=name == "canonical_url")
         if kept is not value:
-            found = True
             if isinstance(kept, list) and name in ("blocks", "authors"):
                 kept = [b for b in kept if b.strip()]
             row[name] = kept if not isinstance(kept, str) or kept.strip() else None

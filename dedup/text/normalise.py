@@ -12,7 +12,7 @@ import html as html_lib
 import re
 import unicodedata
 from typing import Callable
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 
 def join_blocks(blocks: list[str]) -> str:
@@ -145,9 +145,21 @@ def without_controls(text: str) -> str:
     """`text` without its control characters (`_CONTROLS`); the same object when it holds none, and also when
     `binary_payload` finds its head to be binary data: extraction rejects such a record, which it would no longer
     recognise once the bytes that tell it were gone."""
-    if not holds_controls(text) or binary_payload(text[:4096].encode("utf-8", "replace")) is not None:
+    if not holds_controls(text) or _binary_text(text):
         return text
     return controls_dropped(text)
+
+
+def without_c1_controls(text: str) -> str:
+    """`text` with its C1 controls read as the bytes they were (`c1_controls_read`); the same object when it holds
+    none, and when it is binary data (`without_controls`)."""
+    if not holds_c1_controls(text) or _binary_text(text):
+        return text
+    return c1_controls_read(text)
+
+
+def _binary_text(text: str) -> bool:
+    return binary_payload(text[:4096].encode("utf-8", "replace")) is not None
 
 
 def controls_dropped(text: str) -> str:
@@ -155,6 +167,40 @@ def controls_dropped(text: str) -> str:
     found in a page (text, title, authors...), where the characters came raw or as character references (`&#7;`,
     which HTML5 parsers decode to U+0007) or JSON escapes; binary pages are rejected before it is asked."""
     return _CONTROLS.sub("", text) if holds_controls(text) else text
+
+
+# C1 controls (U+0080-U+009F) in text that arrived as valid Unicode are, in real text, bytes of another encoding read
+# as Latin-1 upstream: Windows-1252 (U+0093 was the byte of a curly quote, as browsers read an iso-8859-1 page) or
+# UTF-8 (U+00E2 U+0080 U+0099 were the three bytes of one). No one means the control itself (round 14 of the hostile
+# inputs); a run of such characters is read again as the bytes it was (`_c1_run_read`)
+_C1_CHARS = tuple(map(chr, range(0x80, 0xa0)))
+_C1_RUN = re.compile("[\x80-\xff]*[\x80-\x9f][\x80-\xff]*")
+
+
+def holds_c1_controls(text: str) -> bool:
+    """Does `text` hold a C1 control (U+0080-U+009F)? `isascii` is a flag CPython keeps: ASCII text costs nothing."""
+    return not text.isascii() and any(c in text for c in _C1_CHARS)
+
+
+def c1_controls_read(text: str) -> str:
+    """`text` with each run of Latin-1 characters that holds a C1 control read as the bytes it was: UTF-8 when those
+    bytes are UTF-8 of characters outside C1, else Windows-1252, whose 5 unassigned bytes (0x81, 0x8D, 0x8F, 0x90,
+    0x9D) are dropped. The same object when it holds none, so text without them keeps its bytes."""
+    return _C1_RUN.sub(_c1_run_read, text) if holds_c1_controls(text) else text
+
+
+def _c1_run_read(run: re.Match[str]) -> str:
+    raw = run.group().encode("latin-1")
+    try:
+        read = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", "ignore")
+    return read if not holds_c1_controls(read) else raw.decode("cp1252", "ignore")
+
+
+def controls_read(text: str) -> str:
+    """`controls_dropped(c1_controls_read(text))`: every control character a page's extracted string can hold."""
+    return controls_dropped(c1_controls_read(text))
 
 
 # the WHATWG URL parser (what browsers do) strips C0 controls and spaces at either end, removes every tab, new line
@@ -399,14 +445,37 @@ def without_userinfo(url: str) -> str:
 
 
 def registered_domain(url: str | None) -> str | None:
-    """Host of the URL, lower-case, without port and a leading 'www.'."""
+    """Host of the URL, lower-case, without port and a leading 'www.'; None for a host the WHATWG host parser
+    refuses (`refused_host`): no browser reaches a site there, and no site is to be named after it."""
+    host = _url_hostname(url)
+    return site_host(host) if host and not _refused(host) else None
+
+
+def _url_hostname(url: str | None) -> str | None:
     if not url:
         return None
     try:
-        host = urlsplit(url.strip()).hostname
+        return urlsplit(url.strip()).hostname
     except ValueError:
         return None
-    return site_host(host) if host else None
+
+
+# the WHATWG host parser percent-decodes a host and fails on a "forbidden domain code point": among them the C0
+# controls, space and DEL, which a URL holds percent-encoded once read (`url_without_controls`: `a%07b.test`, the
+# `domain` until round 14 of the hostile inputs) or raw (a space). The other such code points (`<`, `|`, `%` of no
+# escape...) name a domain as before: no browser reaches them either, but the release documents show them escaped
+_CONTROL_IN_HOST = re.compile("[\x00-\x20\x7f]")
+
+
+def _refused(host: str) -> bool:
+    decoded = unquote(host, errors="replace") if "%" in host else host
+    return _CONTROL_IN_HOST.search(decoded) is not None
+
+
+def refused_host(url: str | None) -> bool:
+    """Does `url` have a host the WHATWG host parser refuses for a control character or a space in it (`_refused`)?"""
+    host = _url_hostname(url)
+    return host is not None and _refused(host)
 
 
 def site_host(host: str) -> str:

@@ -46,7 +46,7 @@ from dedup.memory import Budget, RssSampler, freeze_loaded, release
 from dedup.neardup.lsh import VerifyParams
 from dedup.neardup.minhash import kernels_cached, s_curve
 from dedup.neardup.ondisk import BYTES_PER_BAND_ROW, BYTES_PER_EDGE_DOC, BYTES_PER_GUARD_EDGE, near_dup_components
-from dedup.neardup.sign import hasher, hasher_params, sign_part, sign_previous
+from dedup.neardup.sign import hasher, hasher_params, passage_rows_count, sign_part, sign_previous
 from dedup.neardup.store import assemble_block, n_blocks, write_meta
 from dedup.partitions import (BYTES_PER_MEMBER, merge_figures, rights_partition, scatter_members, scatter_previous,
                               select_partition)
@@ -454,6 +454,7 @@ def _near_dups(b: Build, name: str, params: VerifyParams, previous_file: Path | 
     band_files = sorted(folder.glob("bands-*.arrow"))
     bands_per_group = max(1, min(config.bands, b.budget.rows(BYTES_PER_BAND_ROW) // max(1, n)))
     key_ranges = b.budget.partitions(n, BYTES_PER_BAND_ROW)  # > 1 when one band is more than a task holds
+    passage_key_ranges = b.budget.partitions(passage_rows_count(band_files), BYTES_PER_BAND_ROW)
     edge_partitions = b.budget.partitions(n, BYTES_PER_EDGE_DOC)
     b.layout |= {"band_groups": -(-config.bands // bands_per_group), "key_ranges": key_ranges,
                  "edge_partitions": edge_partitions}
@@ -461,7 +462,7 @@ def _near_dups(b: Build, name: str, params: VerifyParams, previous_file: Path | 
         b.map, band_files, n, config.bands, config.hot_bucket_cap, params, folder, folder / "edges",
         bands_per_group=bands_per_group, edge_partitions=edge_partitions, components=b.steps.components,
         previous_file=previous_file, membership=membership, guard_batch_edges=b.budget.rows(BYTES_PER_GUARD_EDGE),
-        key_ranges=key_ranges, step=b.phase)
+        key_ranges=key_ranges, passage_key_ranges=passage_key_ranges, step=b.phase)
 
 
 def _previous_docs(b: Build) -> pl.DataFrame:

@@ -31,6 +31,11 @@ site's later version at a new URL: a new top, the first two paragraphs and a fif
 reworded, the tail cut), `same_site_trimmed` (a mobile or AMP cut, the first 30-50 % of the paragraphs), and
 the negative `same_site_template` (two or three different short stories carrying the same 2-3 standing
 paragraphs of the site: a bio, a disclaimer, a newsletter blurb, a comments note).
+Chrome-heavy kinds (round 4; `make --chrome-heavy` writes a crawl of these only, every story free for them,
+since the kinds above use them all): each side on one of the split's chrome pages whose main-content pass
+keeps the most other text, two sites: `short_cut` (the first 2-4 paragraphs of a story of 8+), `ap_trimmed`
+(a wire story with dateline and credit line, and its trimmed copy: the first 40-60 % of the paragraphs, one
+word changed), `write_thru_top` (a new top of two or three paragraphs, the old lead reworded, the tail cut).
 
 Every story is used by one pair only (a donor story gives the new text of write-thrus and rewrites and
 is used nowhere else), so any merge between pages of two different pairs is also a false positive
@@ -42,7 +47,7 @@ from article-extraction-benchmark and chrome from article-extraction-benchmark a
 
 Usage (CRAWL and OUT outside any git repository)::
 
-    python scripts/bench_copies.py make --out CRAWL          # CRAWL/crawl.jsonl.gz, pairs.jsonl, pages.jsonl
+    python scripts/bench_copies.py make --out CRAWL [--chrome-heavy]   # CRAWL/crawl.jsonl.gz, pairs.jsonl, pages.jsonl
     python scripts/bench_copies.py build --crawl CRAWL --out OUT   # dedup build CRAWL/crawl.jsonl.gz --out OUT
     python scripts/bench_copies.py score --crawl CRAWL --output OUT [--json] [--show N]
 
@@ -234,6 +239,7 @@ class Chrome:
     slots: list[str]  # xpaths of the old story's paragraph elements, in page order
     title: str = ""  # the page's own headline (an h1 that repeats it is replaced by the new one)
     uses: int = 0
+    chrome_words: int = 0  # words the main-content pass keeps besides the probe story: how chrome-heavy it is
 
     @property
     def host(self) -> str:
@@ -385,6 +391,7 @@ def chromes_of(pages: list[dict], probe: Story) -> tuple[list[Chrome], Counter]:
         if residue > MAX_RESIDUE_WORDS:
             skipped["another story's prose left in the page"] += 1
             continue
+        chrome.chrome_words = sum(len(ln.split()) for ln in lines if norm(ln) not in probe_text)
         out.append(chrome)
     return out, skipped
 
@@ -574,7 +581,9 @@ OTHER_SITES_NEGATIVE = ("template", "shared_quote", "wire_line", "same_event", "
                         "server_error")
 SAME_SITE_POSITIVE = ("same_site_write_thru", "same_site_trimmed")
 SAME_SITE_NEGATIVE = ("same_site_template",)
-POSITIVE = OTHER_SITES_POSITIVE + SAME_SITE_POSITIVE
+# round 4: the copies MinHash never proposes (a short text inside a long, chrome-heavy page)
+CHROME_HEAVY_POSITIVE = ("short_cut", "ap_trimmed", "write_thru_top")
+POSITIVE = OTHER_SITES_POSITIVE + SAME_SITE_POSITIVE + CHROME_HEAVY_POSITIVE
 NEGATIVE = OTHER_SITES_NEGATIVE + SAME_SITE_NEGATIVE
 
 
@@ -679,6 +688,15 @@ def same_site_edit(kind: str, story: Story, donor: Story | None, rng: random.Ran
     return ("UPDATE: " if rng.random() < 0.3 else "") + story.headline, top + body
 
 
+def take_from(sources: tuple[list[Story], ...], min_paras: int) -> Story | None:
+    """The first story of at least `min_paras` paragraphs in the first source that has one, taken out of it."""
+    for source in sources:
+        for i, s in enumerate(source):
+            if len(s.paragraphs) >= min_paras:
+                return source.pop(i)
+    return None
+
+
 def same_site_pairs(plan: Plan, split: str, pool: list[Story], spares: list[list[Story]], chromes: list[Chrome],
                     per: int, n_pair: int, counts: Counter, rng: random.Random) -> int:
     """The same-site kinds of one split (pages on one chrome page, so one site and template, at different
@@ -688,11 +706,7 @@ def same_site_pairs(plan: Plan, split: str, pool: list[Story], spares: list[list
     standing paragraphs of the site: a bio, a disclaimer, a newsletter blurb). Returns the last pair
     number used."""
     def take(min_paras: int) -> Story | None:
-        for source in (pool, *spares):
-            for i, s in enumerate(source):
-                if len(s.paragraphs) >= min_paras:
-                    return source.pop(i)
-        return None
+        return take_from((pool, *spares), min_paras)
 
     by_site: dict[str, list[Chrome]] = defaultdict(list)
     for c in chromes:
@@ -759,9 +773,73 @@ def same_site_pairs(plan: Plan, split: str, pool: list[Story], spares: list[list
     return n_pair
 
 
-def make(shared: Path, out: Path, seed: int = 12, per_kind: int = 24) -> dict:
+def chrome_heavy_edit(kind: str, story: Story, donor: Story | None, rng: random.Random) -> tuple[str, list[str],
+                                                                                               list[str]]:
+    """(headline, full paragraphs, copy paragraphs) of a round-4 pair: `short_cut` (the first 2-4 paragraphs
+    of a long story), `ap_trimmed` (a wire story with its dateline and credit line, and a trimmed copy: the
+    first 40-60 % of the paragraphs, one word of one sentence changed, so about 99 % of the trimmed text is in
+    the full one), `write_thru_top` (a new top of two or three paragraphs from another story, the old lead
+    reworded, one or two paragraphs cut from the end)."""
+    paras = list(story.paragraphs)
+    if kind == "short_cut":
+        return story.headline, paras, paras[:rng.randint(2, 4)]
+    if kind == "ap_trimmed":
+        dateline = rng.choice(["WASHINGTON (AP) — ", "NEW YORK (AP) — ", "CHICAGO (AP) — "])
+        full = [dateline + paras[0]] + paras[1:] + [_WIRE_LINES[0]]
+        cut = full[:max(3, round(len(paras) * rng.uniform(0.4, 0.6)))]
+        i = rng.randrange(1, len(cut))
+        words = cut[i].split()
+        j = rng.randrange(len(words))
+        words[j] = _SYNONYMS.get(words[j].lower(), words[j] + "s")
+        cut[i] = " ".join(words)
+        return story.headline, full, cut
+    assert donor is not None
+    top = [p for p in donor.paragraphs if len(p.split()) >= 12][:rng.choice([2, 3])]
+    lead = " ".join(reword(t, rng) for t in sentences(paras[0]))
+    cut = rng.choice([1, 2])
+    body = paras[1:len(paras) - cut] if len(paras) - cut > 4 else paras[1:]
+    return story.headline, paras, top + [lead] + body
+
+
+def chrome_heavy_pairs(plan: Plan, split: str, pool: list[Story], spares: list[list[Story]], chromes: list[Chrome],
+                       per: int, n_pair: int, counts: Counter, rng: random.Random) -> int:
+    """The round-4 kinds of one split (`chrome_heavy_edit`), each side on a chrome-heavy page (the third of
+    the split's chrome pages whose main-content pass keeps the most other text, the least used first) of a
+    different site: the copies whose word 5-gram Jaccard the chrome keeps under LSH's reach. Returns the last
+    pair number used."""
+    def take(min_paras: int) -> Story | None:
+        return take_from((pool, *spares), min_paras)
+
+    heavy = sorted(chromes, key=lambda c: (-c.chrome_words, chromes.index(c)))[:max(4, len(chromes) // 3)]
+
+    def take_chrome(avoid: set[str]) -> Chrome:
+        best = min((c for c in heavy if c.host not in avoid), key=lambda c: (c.uses, heavy.index(c)))
+        best.uses += 1
+        return best
+
+    for kind in CHROME_HEAVY_POSITIVE:
+        for _ in range(per):
+            story = take(8 if kind == "short_cut" else 6)
+            donor = take(5) if kind == "write_thru_top" else None
+            if story is None or (kind == "write_thru_top" and donor is None):
+                break
+            n_pair += 1
+            c1 = take_chrome(set())
+            c2 = take_chrome({c1.host})
+            headline, full, copy = chrome_heavy_edit(kind, story, donor, rng)
+            a = plan.page(split, n_pair, "a", _url(c1.host, story.headline, plan), render(c1, story.headline, full),
+                          story=story.key, chrome=c1.key)
+            b = plan.page(split, n_pair, "b", _url(c2.host, headline, plan), render(c2, headline, copy),
+                          story=story.key, chrome=c2.key, donor=donor.key if donor else None)
+            plan.pairs.append({"a": a, "b": b, "label": "same", "kind": kind, "split": split})
+            counts[(split, kind)] += 1
+    return n_pair
+
+
+def make(shared: Path, out: Path, seed: int = 12, per_kind: int = 24, chrome_heavy: bool = False) -> dict:
     """Write out/crawl.jsonl.gz (id, url, html), out/pairs.jsonl (a, b, label, kind, split) and
-    out/pages.jsonl (what each page is made of)."""
+    out/pages.jsonl (what each page is made of). `chrome_heavy`: a crawl of round 4's kinds only
+    (`chrome_heavy_pairs`), with every story free for them (the other kinds use them all)."""
     rng = random.Random(seed)
     pages = load_pages(shared)
     stories = stories_of(pages)
@@ -781,7 +859,14 @@ def make(shared: Path, out: Path, seed: int = 12, per_kind: int = 24) -> dict:
     quotas = {"tune": per_kind, "heldout": max(4, per_kind * 5 // 12)}
     n_pair = 0
     states: dict[str, tuple[list[Story], list[list[Story]], list[Chrome], int]] = {}
-    for split in ("tune", "heldout"):
+    if chrome_heavy:
+        for split in ("heldout", "tune"):  # held-out first: its positives take its own stories
+            pool_chromes = [c for c in chromes if c.corpus in chrome_corpora[split]]
+            rng.shuffle(pool_chromes)
+            n_pair = chrome_heavy_pairs(plan, split, pools[split], [p for o, p in pools.items() if o != split],
+                                        pool_chromes, quotas[split], n_pair, counts,
+                                        random.Random(f"{seed}-{split}-chrome-heavy"))
+    for split in () if chrome_heavy else ("tune", "heldout"):
         pool = pools[split]
         spares = [p for other, p in pools.items() if other != split]  # what the other split leaves
         per = quotas[split]
@@ -903,7 +988,7 @@ def make(shared: Path, out: Path, seed: int = 12, per_kind: int = 24) -> dict:
     # the same-site kinds come after every other pair of both splits, from a generator of their own: the
     # pairs above stay those of earlier versions of this script (same seed, same pages)
     # (held-out first: its positives take its own stories; each split takes its own pool's stories first)
-    for split in ("heldout", "tune"):
+    for split in () if chrome_heavy else ("heldout", "tune"):
         pool, spares, pool_chromes, per = states[split]
         n_pair = same_site_pairs(plan, split, pool, spares, pool_chromes, max(4, per // 2), n_pair, counts,
                                  random.Random(f"{seed}-{split}-same-site"))
@@ -997,6 +1082,8 @@ def main() -> int:
     mk.add_argument("--shared", type=Path, default=SHARED)
     mk.add_argument("--seed", type=int, default=12)
     mk.add_argument("--per-kind", type=int, default=24, help="pairs per kind and split")
+    mk.add_argument("--chrome-heavy", action="store_true",
+                    help="only round 4's kinds (short_cut, ap_trimmed, write_thru_top), every story free for them")
     bd = sub.add_parser("build", help="dedup build the crawl")
     bd.add_argument("--crawl", type=Path, required=True)
     bd.add_argument("--out", type=Path, required=True)
@@ -1009,7 +1096,7 @@ def main() -> int:
     args = parser.parse_args()
     sys.path.insert(0, str(REPO))
     if args.command == "make":
-        print(json.dumps(make(args.shared, args.out, args.seed, args.per_kind)))
+        print(json.dumps(make(args.shared, args.out, args.seed, args.per_kind, args.chrome_heavy)))
         return 0
     if args.command == "build":
         cmd = [sys.executable, "-m", "dedup.cli", "build", str(args.crawl / "crawl.jsonl.gz"), "--out", str(args.out),

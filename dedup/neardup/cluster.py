@@ -10,8 +10,8 @@ from dedup.jit import jit
 from collections.abc import Sequence
 
 from dedup.neardup.lsh import (CandidateStats, VerifyParams, candidate_edges, drop_composite_edges, estimate, lsh_keys,
-                               passage_checks, verify, verify_passages)
-from dedup.neardup.passages import Passages
+                               passage_checks, passage_edges, verify, verify_passages, with_proposed)
+from dedup.neardup.passages import CANDIDATE_MAX_PAGES, Passages, candidate_rows
 
 
 def connected_components(n_nodes: int, src: np.ndarray, dst: np.ndarray) -> np.ndarray:
@@ -72,10 +72,14 @@ def near_dup_labels(sigs: np.ndarray, sizes: np.ndarray, bands: int, rows: int, 
     `status` and `sites` (per document, from the final signing pass) add the passage and server-page rules."""
     keys = lsh_keys(sigs, bands, rows)
     src, dst, stats = candidate_edges(keys, hot_cap)
+    proposed = None
+    if passages is not None and params.passage_coverage <= 1.0:
+        pkey, pdoc = candidate_rows(passages, status)
+        src, dst, proposed = with_proposed(src, dst, *passage_edges(pkey, pdoc, CANDIDATE_MAX_PAGES), len(sigs))
     jac, contain = estimate(sigs, sizes, src, dst)
     ok = verify(jac, contain, sizes, src, dst, params) & (sizes[src] > 0) & (sizes[dst] > 0)
     if passages is not None:
-        checks = passage_checks(ok, contain, params)
+        checks = passage_checks(ok, contain, params, proposed)
         checks = checks[(sizes[src[checks]] > 0) & (sizes[dst[checks]] > 0)]
         ok = verify_passages(ok, checks, src, dst, passages, status, sites, params)
     if previous is not None:

@@ -21,7 +21,8 @@ from dedup.errors import InputError
 from dedup.neardup.minhash import shingles
 from dedup.text.language import shingle_unit
 from dedup.neardup.lsh import PASSAGE_MIN_CONTAINMENT, VerifyParams, estimate, lsh_keys, verify
-from dedup.neardup.passages import SITE_MIN_SHARED_WORDS, copies_by_passages, passages, shared_figures
+from dedup.neardup.passages import (CANDIDATE_MAX_PAGES, SITE_MIN_SHARED_WORDS, candidate_keys, copies_by_passages,
+                                   passages, shared_figures)
 from dedup.text.normalise import split_blocks
 
 
@@ -87,8 +88,16 @@ def explain_pair(out: Path, a: str, b: str) -> dict:
         pa_, pb_ = passages(split_blocks(texts[a])), passages(split_blocks(texts[b]))
         coverage, paragraphs, words = shared_figures(pa_, pb_)
         result["shared_passages"] = {"coverage": round(coverage, 4), "paragraphs": paragraphs}
-        if shared and not accepted and float(contain[0]) >= PASSAGE_MIN_CONTAINMENT and copies_by_passages(
-                pa_, pb_, params.passage_coverage, params.passage_paragraphs):
+        # a long passage both share proposes the pair too (unless more than CANDIDATE_MAX_PAGES pages share it)
+        proposed = params.passage_coverage <= 1.0 and \
+            bool(len(np.intersect1d(candidate_keys(pa_), candidate_keys(pb_))))
+        if not shared and proposed:
+            result["candidate"] = True
+            result["verdict"] = (f"proposed by a long passage both share (if at most {CANDIDATE_MAX_PAGES} pages "
+                                 "share it), not by LSH; " + _verdict(True, accepted, float(jac[0]), float(contain[0]),
+                                                                       params))
+        if ((shared and float(contain[0]) >= PASSAGE_MIN_CONTAINMENT) or proposed) and not accepted and \
+                copies_by_passages(pa_, pb_, params.passage_coverage, params.passage_paragraphs):
             site_rule = params.passage_site_paragraphs
             one_site = site_rule and paragraphs >= site_rule and words >= SITE_MIN_SHARED_WORDS
             where = "" if one_site else ", if the two pages are on different sites"

@@ -136,6 +136,32 @@ def candidate_edges(keys: np.ndarray, hot_cap: int = 1000) -> tuple[np.ndarray, 
     return src, dst, stats
 
 
+def passage_edges(key: np.ndarray, doc: np.ndarray, max_pages: int) -> tuple[np.ndarray, np.ndarray]:
+    """Rows (passage key, doc) -> the candidate pairs (lo, hi) of the documents that share a long passage
+    (`passages.candidate_keys`), the star + path of each key's documents as `bucket_edges` makes them; a key
+    of more than `max_pages` documents (a standard wire line, a template sentence) proposes none."""
+    if len(doc) == 0:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    order = np.argsort(key, kind="stable")
+    ordered = key[order]
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+    sizes = np.diff(np.r_[starts, len(ordered)])
+    keep = order[np.repeat(sizes <= max_pages, sizes)]
+    src, dst, _ = bucket_edges(key[keep], doc[keep], max_pages)
+    return np.minimum(src, dst), np.maximum(src, dst)
+
+
+def with_proposed(src: np.ndarray, dst: np.ndarray, psrc: np.ndarray, pdst: np.ndarray,
+                  n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """LSH's candidate pairs (unique, sorted, src < dst) and the pairs long passages propose ->
+    their union in the same order, and which of its pairs the passages proposed."""
+    if not len(psrc):
+        return src, dst, np.zeros(len(src), dtype=bool)
+    proposed = np.unique(psrc.astype(np.int64) * n + pdst.astype(np.int64))
+    packed = np.union1d(src.astype(np.int64) * n + dst.astype(np.int64), proposed)
+    return packed // n, packed % n, np.isin(packed, proposed, assume_unique=True)
+
+
 def estimate(sigs: np.ndarray, sizes: np.ndarray, src: np.ndarray, dst: np.ndarray,
              chunk: int = 32_768) -> tuple[np.ndarray, np.ndarray]:
     """Estimated Jaccard and containment (of the smaller doc in the larger) for each pair."""
@@ -165,12 +191,16 @@ def verify(jac: np.ndarray, contain: np.ndarray, sizes: np.ndarray, src: np.ndar
 PASSAGE_MIN_CONTAINMENT = 0.2
 
 
-def passage_checks(ok: np.ndarray, contain: np.ndarray, p: VerifyParams) -> np.ndarray:
+def passage_checks(ok: np.ndarray, contain: np.ndarray, p: VerifyParams,
+                   proposed: np.ndarray | None = None) -> np.ndarray:
     """Positions of the candidate pairs the passage rule is asked about: not yet accepted, with some
-    estimated containment (none when the rule is off)."""
+    estimated containment or `proposed` by a long passage they share (none when the rule is off)."""
     if p.passage_coverage > 1.0:
         return np.empty(0, np.int64)
-    return np.flatnonzero(~ok & (contain >= PASSAGE_MIN_CONTAINMENT))
+    asked = contain >= PASSAGE_MIN_CONTAINMENT
+    if proposed is not None:
+        asked |= proposed
+    return np.flatnonzero(~ok & asked)
 
 
 def verify_passages(ok: np.ndarray, checks: np.ndarray, src: np.ndarray, dst: np.ndarray,

@@ -36,9 +36,9 @@ import pyarrow as pa
 from dedup import spill
 from dedup.neardup.cluster import Components, flatten, union_edges
 from dedup.neardup.lsh import (BandFigures, CandidateStats, VerifyParams, add_band, bucket_edges,
-                               drop_composite_edges, estimate, passage_checks, verify, verify_passages)
-from dedup.neardup.passages import EMPTY
-from dedup.neardup.sign import read_band
+                               drop_composite_edges, estimate, passage_checks, passage_edges, verify, verify_passages)
+from dedup.neardup.passages import CANDIDATE_MAX_PAGES, EMPTY
+from dedup.neardup.sign import read_band, read_passage_rows
 from dedup.neardup.store import SignatureStore
 
 VERIFY_CHUNK = 65_536  # candidate pairs verified at once: their rows of the store are read together
@@ -118,6 +118,23 @@ def band_group_edges(band_files: list[Path], bands: list[int], n: int, hot_cap: 
     return figures
 
 
+def passage_group_edges(band_files: list[Path], n: int, bounds: np.ndarray, target: Path,
+                        key_range: tuple[int, int | None] | None = None) -> int:
+    """Round 1 for the long passages: the pairs of documents that share one (`lsh.passage_edges`; of the
+    keys in `key_range` only, when split), written to `target` as `band_group_edges` writes its pairs.
+    Returns the pairs written."""
+    read = [_in_range(*read_passage_rows(f)[::-1], key_range) for f in band_files]
+    doc = np.concatenate([d for d, _ in read]) if read else np.empty(0, np.int64)
+    key = np.concatenate([k for _, k in read]) if read else np.empty(0, np.uint64)
+    del read
+    src, dst = passage_edges(key, doc, CANDIDATE_MAX_PAGES)
+    del doc, key
+    edges = sorted_unique(src * n + dst)
+    partition = np.searchsorted(bounds * n, edges, side="right") if len(bounds) else np.zeros(len(edges), np.int64)
+    spill.write_grouped(pa.table({"edge": pa.array(edges, pa.int64())}), partition, target)
+    return len(edges)
+
+
 def merge_sorted_unique(kept: np.ndarray, rows: np.ndarray) -> np.ndarray:
     """The sorted union of two sorted arrays of distinct values, in linear memory (no concatenated
     copy to sort): the values of `rows` not in `kept`, inserted at their places."""
@@ -146,10 +163,16 @@ def gather_unique_edges(edge_files: list[Path], partition: int) -> np.ndarray:
 
 
 def verify_partition(edge_files: list[Path], partition: int, n: int, store_folder: Path, params: VerifyParams,
-                     previous_file: Path | None, target: Path) -> tuple[int, int]:
-    """Round 2: one edge partition's candidate pairs verified on their signatures; the accepted ones
-    (lo, hi, estimated Jaccard) written to `target`. Returns (candidates, accepted)."""
+                     previous_file: Path | None, target: Path,
+                     passage_files: list[Path] | None = None) -> tuple[int, int]:
+    """Round 2: one edge partition's candidate pairs (LSH's, and those long passages propose from
+    `passage_files`) verified on their signatures; the accepted ones (lo, hi, estimated Jaccard) written to
+    `target`. Returns (candidates, accepted)."""
     edges = gather_unique_edges(edge_files, partition)
+    proposed_edges = gather_unique_edges(passage_files, partition) if passage_files else np.empty(0, np.int64)
+    edges = merge_sorted_unique(edges, proposed_edges)
+    proposed = np.isin(edges, proposed_edges, assume_unique=True) if len(proposed_edges) else None
+    del proposed_edges
     lo, hi = edges // n, edges % n
     del edges
     store = SignatureStore(store_folder)  # every per-document value read for a chunk's documents only
@@ -158,12 +181,13 @@ def verify_partition(edge_files: list[Path], partition: int, n: int, store_folde
     try:
         for start in range(0, len(lo), VERIFY_CHUNK):
             s, d = lo[start:start + VERIFY_CHUNK], hi[start:start + VERIFY_CHUNK]
+            chunk_proposed = proposed[start:start + VERIFY_CHUNK] if proposed is not None else None
             docs, local = unique_inverse(np.concatenate([s, d]))
             ls, ld = local[:len(s)], local[len(s):]
             local_sizes = store.sizes_of(docs)
             jac, contain = estimate(store[docs], local_sizes, ls, ld)
             ok = verify(jac, contain, local_sizes, ls, ld, params) & (local_sizes[ls] > 0) & (local_sizes[ld] > 0)
-            checks = passage_checks(ok, contain, params)
+            checks = passage_checks(ok, contain, params, chunk_proposed)
             checks = checks[(local_sizes[ls[checks]] > 0) & (local_sizes[ld[checks]] > 0)]
             # the passages of the documents some check needs, read from the store; the others stay empty
             local_passages = [EMPTY] * len(docs)
@@ -315,11 +339,12 @@ def near_dup_components(run_map: TaskMap, band_files: list[Path], n: int, bands:
                         params: VerifyParams, store_folder: Path, work: Path, *, bands_per_group: int,
                         edge_partitions: int, components: Components, previous_file: Path | None = None,
                         membership: tuple[np.ndarray, np.ndarray] | None = None, guard_batch_edges: int = 1_000_000,
-                        key_ranges: int = 1,
+                        key_ranges: int = 1, passage_key_ranges: int = 1,
                         step: Callable[[str], None] = lambda name: None) -> tuple[np.ndarray, dict]:
     """`cluster.near_dup_labels` over the store and the band files: labels and the run.json figures.
     `key_ranges` > 1 splits every band task by key range (a band of every document is more than a task
-    may hold past a few million documents)."""
+    may hold past a few million documents); `passage_key_ranges` the long passages' rows (about 20 a
+    document) likewise."""
     work.mkdir(parents=True, exist_ok=True)
     groups = [list(range(b, min(bands, b + bands_per_group))) for b in range(0, bands, bands_per_group)]
     ranges: list[tuple[int, int | None] | None] = [None]
@@ -332,11 +357,17 @@ def near_dup_components(run_map: TaskMap, band_files: list[Path], n: int, bands:
     per_group = run_map(band_group_edges, [(band_files, group, n, hot_cap, bounds, f, key_range)
                                            for (group, key_range), f in zip(tasks, edge_files)])
     stats = fold_figures(bands, per_group)
+    passage_files: list[Path] = []
+    if params.passage_coverage <= 1.0:  # long passages propose pairs only for the rule that checks them
+        passage_ranges = key_range_bounds(passage_key_ranges) if passage_key_ranges > 1 else [None]
+        passage_files = [work / f"passage-edges-{t:05d}.arrow" for t in range(len(passage_ranges))]
+        run_map(passage_group_edges, [(band_files, n, bounds, f, key_range)
+                                      for key_range, f in zip(passage_ranges, passage_files)])
     step("verify")
     accepted_files = [work / f"accepted-{p:05d}.arrow" for p in range(len(bounds) + 1)]
-    counts = run_map(verify_partition, [(edge_files, p, n, store_folder, params, previous_file, f)
+    counts = run_map(verify_partition, [(edge_files, p, n, store_folder, params, previous_file, f, passage_files)
                                         for p, f in enumerate(accepted_files)])
-    for f in edge_files:
+    for f in edge_files + passage_files:
         f.unlink(missing_ok=True)
     step("guard")
     ((batches, plan_files),) = run_map(guard_plan, [(accepted_files, n, store_folder, params, guard_batch_edges, work)])

@@ -22,6 +22,13 @@ a story's worth of them (SITE_MIN_SHARED_WORDS): a news site's write-thru or upd
 shares sentences all through, while its standing text, or the subheads and teasers two of its pages keep,
 are a few short paragraphs.
 
+A copy that is a short text inside a long, chrome-heavy page (a cut of a story's first paragraphs, a
+wire story's trimmed copy) has a word 5-gram Jaccard far under what LSH proposes, so it is never checked.
+The long passages two pages share propose them instead (`candidate_keys`: sentences of
+CANDIDATE_MIN_WORDS words or more, as extra LSH buckets, `lsh.passage_edges`); a passage on more than
+CANDIDATE_MAX_PAGES pages (a standard wire line, a template sentence of a big site) proposes nothing, so the
+pairs stay bounded. The verification decides as for every other candidate.
+
 Server-generated pages (`is_status_page`: a redirect, a "404 Not Found", a "Service Unavailable" page)
 are not stories: two sites' "Moved Permanently - The document has moved here" pages are alike word for
 word, and must never join each other or anything else.
@@ -47,6 +54,11 @@ PASSAGE_MIN_WORDS = 8  # shorter sentences ("He declined to comment.") are share
 # standing text or kept teasers of two pages of one site measured 44-141 (docs/extraction.md, "Real copies:
 # versions on one site"), the versions MinHash leaves 196 and more
 SITE_MIN_SHARED_WORDS = 150
+# a passage of at least this many words makes its pages candidates (`candidate_keys`); one on more than
+# CANDIDATE_MAX_PAGES pages makes none (a standard wire line, a site's template sentence on thousands of pages
+# would otherwise propose every page that carries it): docs/extraction.md, "Real copies round 4"
+CANDIDATE_MIN_WORDS = 12
+CANDIDATE_MAX_PAGES = 32
 # outlets differ in courtesy titles ("Smith said" / "Mr Smith said"): a sentence is compared without them
 COURTESY_TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "mx"})
 
@@ -185,6 +197,22 @@ def passages(blocks: Sequence[str]) -> Passages:
     order = np.argsort(keys)
     info = np.minimum(np.asarray(list(found.values()), dtype=np.int64), 65535).astype(np.uint16)[order]
     return Passages(keys[order], info[:, 0].copy(), info[:, 1].copy())
+
+
+def candidate_keys(found: Passages) -> np.ndarray:
+    """The keys of a document's passages that make it a candidate of every document sharing one."""
+    return found.keys[found.words >= CANDIDATE_MIN_WORDS]
+
+
+def candidate_rows(found: Sequence[Passages], status: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """(key, position in `found`) of every long passage (`candidate_keys`) of the documents that are not
+    server-generated pages (`status`): the rows `lsh.passage_edges` makes candidates of."""
+    keys = [candidate_keys(p) for p in found]
+    if status is not None:
+        keys = [k[:0] if s else k for k, s in zip(keys, status.tolist())]
+    counts = np.fromiter((len(k) for k in keys), dtype=np.int64, count=len(keys))
+    key = np.concatenate(keys).astype(np.uint64) if keys else np.empty(0, np.uint64)
+    return key, np.repeat(np.arange(len(keys), dtype=np.int64), counts)
 
 
 def shared(a: Passages, b: Passages) -> tuple[float, int]:

@@ -22,7 +22,7 @@ import pyarrow.parquet as pq
 
 from dedup import spill
 from dedup.neardup.minhash import MinHasher, band_keys
-from dedup.neardup.passages import EMPTY, Passages, is_status_page, passages, site_key
+from dedup.neardup.passages import EMPTY, Passages, candidate_rows, is_status_page, passages, site_key
 from dedup.neardup.store import sig_table
 from dedup.text.blocks import blocks_hash, final_blocks
 from dedup.text.language import identify_each, shingle_unit, unit_language
@@ -160,12 +160,26 @@ def sign_texts(texts: list[str], languages: list[str | None], params: HasherPara
 
 
 DOCS_GROUP = -1  # the group of a band file that holds its documents' indices (as uint64)
+# and the groups of its long passages' rows (`passages.candidate_keys`): their documents, their keys
+PASSAGE_DOCS_GROUP = -2
+PASSAGE_KEYS_GROUP = -3
 
 
 def read_band(band_file: Path, band: int) -> tuple[np.ndarray, np.ndarray]:
     """(documents, their keys in one band) from a signing task's band file."""
     doc = spill.read_group(band_file, DOCS_GROUP).column("key").to_numpy().astype(np.int64)
     return doc, spill.read_group(band_file, band).column("key").to_numpy()
+
+
+def read_passage_rows(band_file: Path) -> tuple[np.ndarray, np.ndarray]:
+    """(long passage keys, their documents) from a signing task's band file (`lsh.passage_edges`' rows)."""
+    doc = spill.read_group(band_file, PASSAGE_DOCS_GROUP).column("key").to_numpy().astype(np.int64)
+    return spill.read_group(band_file, PASSAGE_KEYS_GROUP).column("key").to_numpy(), doc
+
+
+def passage_rows_count(band_files: list[Path]) -> int:
+    """How many long-passage rows the signing tasks' band files hold (to size the tasks that read them)."""
+    return sum(spill.group_rows(f, PASSAGE_KEYS_GROUP) for f in band_files)
 
 
 def sign_part(part: Path, keys_file: Path, params: HasherParams, chrome: dict[str, set[int]], with_hashes: bool,
@@ -205,9 +219,15 @@ def write_signed_part(doc: np.ndarray, sigs: np.ndarray, sizes: np.ndarray, hash
     spill.write_grouped(sig_table(doc, sizes, sigs, hashes, languages, found, status, sites), doc // block_rows,
                         sig_file)
     keys = band_keys(sigs, bands, rows) if len(doc) else np.empty((0, bands), np.uint64)
-    # one batch per band (its keys, in the order of `doc`), and the documents once, in group DOCS_GROUP
-    column = np.concatenate([doc.astype(np.uint64), np.ascontiguousarray(keys.T).reshape(-1)])
-    groups = np.repeat(np.arange(-1, bands, dtype=np.int64), len(doc))
+    # one batch per band (its keys, in the order of `doc`), and the documents once, in group DOCS_GROUP;
+    # then the long passages of the documents that are not server pages, keys and documents in two groups
+    passage_keys, at = candidate_rows(found, status) if found is not None else (np.empty(0, np.uint64), doc[:0])
+    passage_docs = doc[at].astype(np.uint64)
+    column = np.concatenate([doc.astype(np.uint64), np.ascontiguousarray(keys.T).reshape(-1), passage_docs,
+                             passage_keys])
+    groups = np.r_[np.repeat(np.arange(-1, bands, dtype=np.int64), len(doc)),
+                   np.full(len(passage_docs), PASSAGE_DOCS_GROUP, np.int64),
+                   np.full(len(passage_keys), PASSAGE_KEYS_GROUP, np.int64)]
     spill.write_grouped(pa.table({"key": pa.array(column, pa.uint64())}), groups, band_file)
     return len(doc)
 

@@ -594,7 +594,10 @@ HOSTILE_TITLES = ["Evil <script>alert(1)</script> | `tick` [x](javascript:alert(
                   "# Heading\nsecond line <img src=x onerror=alert(3)> ~~gone~~",
                   "- list ``` fence &amp; entity \\ backslash",
                   "1. ordered | pipe ](javascript:alert(4)) <http://x.test> ![i](x.png)"]
-HOSTILE_HOSTS = ["<script>x.test", "a|b.test", "`t`.test", "*b*.test"]
+# hosts the WHATWG host parser accepts, so each is a `domain` the card lists: `<script>x.test` and `a|b.test` name
+# none since round 15 of the hostile inputs (forbidden code points, `normalise.refused_host`); entities and
+# Markdown's emphasis marks remain, which the card must escape as well
+HOSTILE_HOSTS = ["&lt;script&gt;x.test", "a~~b~~.test", "`t`.test", "*b*.test"]
 HOSTILE_FILE = "`x|<b>.jsonl"
 HOSTILE_NAME = "News <script>alert(9)</script> `n` | [x](javascript:alert(5)) }}{"
 
@@ -674,7 +677,7 @@ def test_page_data_is_escaped_in_the_documents(hostile_release, document):
             assert " ".join(credit.split()) in " ".join(text.split()), credit
     if document == CARD:
         assert HOSTILE_FILE in text
-        for host in ("<script>x.test", "a|b.test", "`t`.test"):
+        for host in HOSTILE_HOSTS:
             assert host in text
 
 

@@ -10,7 +10,7 @@ from collections import Counter
 
 from dedup.sources import bytesource, warc
 from dedup.sources.fetchtime import fetch_time
-from dedup.sources.http import LENGTH_PAST_END, REPEATED, agreed_length, looks_like_html, media_type
+from dedup.sources.http import HEAD_UNENDED, LENGTH_PAST_END, REPEATED, agreed_length, looks_like_html, media_type
 from dedup.sources.rawrows import positional_id, reserved_id
 from dedup.sources.textbytes import decode_text
 from dedup.text.normalise import without_userinfo
@@ -211,7 +211,7 @@ def _classify_warc_record(rec: warc.RawRecord, row: dict) -> tuple[str | None, s
     row["content_type"], row["charset"], row["warc_type"] = media, charset, rtype
     payload = rec.payload
     if not payload or not payload.strip():
-        return "empty_payload", "the record has no body"
+        return "empty_payload", rec.detail if rec.detail.startswith(HEAD_UNENDED) else "the record has no body"
     if media in TEXT_TYPES and rtype == "conversion":
         row["text"] = decode_text(payload, None)
         return None, ""

@@ -418,19 +418,25 @@ def _strings_of(values: list) -> list[str]:
 def without_found_controls(row: dict) -> tuple[str, ...]:
     """Remove the control characters (NUL, C0 but white space, DEL: `normalise.controls_dropped`, the reader's rule)
     from every string extraction put in `row`: HTML parsers keep them (lexbor decodes `&#7;` to U+0007, keeps a raw
-    ESC), and so do JSON-LD escapes. `canonical_url` as the WHATWG URL parser reads them; blocks, authors and
-    strings left empty go. C1 controls (U+0080-U+009F, raw in a UTF-8 page or as JSON escapes: lexbor reads `&#147;`
-    as Windows-1252 already) are read as the bytes they were (`normalise.c1_controls_read`). The run.json counters
-    of what was found (none: empty). Until round 13 of the hostile inputs C0 controls were published in text, title,
-    authors; C1 controls until round 14."""
+    ESC), and so do JSON-LD escapes. `canonical_url` as the WHATWG URL parser reads them (C0 only, as the page's
+    `url`: its C1 controls stay and are not counted); blocks, authors and strings left empty go. C1 controls
+    (U+0080-U+009F, raw in a UTF-8 page or as JSON escapes: lexbor reads `&#147;` as Windows-1252 already) are read
+    as the bytes they were (`normalise.c1_controls_read`). The run.json counters of what was found (none: empty).
+    Until round 13 of the hostile inputs C0 controls were published in text, title, authors; C1 controls until
+    round 14."""
     strings = []   # one search over all of them first: the walk below cost ~4 % of extraction on every page
-    for value in row.values():
+    for name, value in row.items():
         if isinstance(value, str):
-            strings.append(value)
+            if name != "canonical_url":
+                strings.append(value)
         elif isinstance(value, list) and value:
             strings.extend(value if isinstance(value[0], str) else _strings_of(value))
     joined = "\n".join(strings)
-    found = tuple(counter for counter, held in ((CONTROLS, holds_controls(joined)),
+    # the URL is asked what the WHATWG rule changes in it (C0 controls, none of C1: the page's `url` keeps them too,
+    # `textbytes.controls_removed`): a count says what changed (round 14 counted a C1 control left in it)
+    canonical = row.get("canonical_url")
+    url_changed = isinstance(canonical, str) and url_without_controls(canonical) is not canonical
+    found = tuple(counter for counter, held in ((CONTROLS, url_changed or holds_controls(joined)),
                                                  (C1_CONTROLS, holds_c1_controls(joined))) if held)
     if not found:
         return found

@@ -460,29 +460,36 @@ def _url_hostname(url: str | None) -> str | None:
         return None
 
 
-# the WHATWG host parser percent-decodes a host and fails on a "forbidden domain code point": among them the C0
-# controls, space and DEL, which a URL holds percent-encoded once read (`url_without_controls`: `a%07b.test`, the
-# `domain` until round 14 of the hostile inputs) or raw (a space). The other such code points (`<`, `|`, `%` of no
-# escape...) name a domain as before: no browser reaches them either, but the release documents show them escaped
-_CONTROL_IN_HOST = re.compile("[\x00-\x20\x7f]")
+# the WHATWG host parser (what browsers do) percent-decodes a host, reads the bytes as UTF-8, and fails on a "forbidden
+# domain code point": C0 controls, space, DEL and `# % / : < > ? @ [ \ ] ^ |` (a `%` that is no escape, or one an
+# escape decoded to), or on a character IDNA disallows (U+FFFD, what bytes no UTF-8 decode to). Round 14 of the
+# hostile inputs refused controls and space only (`a%07b.test`, the `domain` until then); round 15 the rest
+# (`<script>x.test`, `a|b.test`, `a%.test`, `a%FF.test`), and reads escapes of allowed characters (`a%41.test` is
+# the site aa.test, `site_host`). A host that holds `:` was an IPv6 address in brackets: refused for controls only
+_REFUSED_IN_HOST = re.compile("[\x00-\x20#%/:<>?@\\[\\\\\\]^|\x7f\ufffd]")
+_CONTROL_IN_HOST = re.compile("[\x00-\x20\x7f]")   # what an IPv6 address's host is refused for here
 
 
 def _refused(host: str) -> bool:
-    decoded = unquote(host, errors="replace") if "%" in host else host
-    return _CONTROL_IN_HOST.search(decoded) is not None
+    if ":" in host:
+        return _CONTROL_IN_HOST.search(host) is not None
+    return _REFUSED_IN_HOST.search(unquote(host, errors="replace") if "%" in host else host) is not None
 
 
 def refused_host(url: str | None) -> bool:
-    """Does `url` have a host the WHATWG host parser refuses for a control character or a space in it (`_refused`)?"""
+    """Does `url` have a host the WHATWG host parser refuses (`_REFUSED_IN_HOST`, after percent-decoding)?"""
     host = _url_hostname(url)
     return host is not None and _refused(host)
 
 
 def site_host(host: str) -> str:
     """A host as the site key every rule compares: lower case, without a trailing dot, its punycode labels
-    decoded (`_unicode_host`) and without a leading 'www.' ('WWW.xn--mnchen-3ya.de.' -> 'münchen.de').
+    decoded (`_unicode_host`), percent-decoded (`a%41.test`: aa.test), without a leading 'www.'
+    ('WWW.xn--mnchen-3ya.de.' -> 'münchen.de').
     The one place a host loses its 'www.': the release's `domain`, the site's own links (`markup.SiteLinks`),
     the host a site name is matched against (`metadata`) and an agency's own site (`rights.attribution`)."""
+    if "%" in host:   # percent-decoded, as the WHATWG host parser does (`a%41.test` is aa.test)
+        host = unquote(host, errors="replace")
     host = host.lower().rstrip(".")
     if not host.isascii() or "xn--" in host:
         host = _unicode_host(host)

@@ -29,6 +29,12 @@ def utc(*parts: int) -> datetime:
     return datetime(*parts, tzinfo=timezone.utc)
 
 
+def jsonld(published: str, modified: str) -> str:
+    return ('<script type="application/ld+json">{"@context": "https://schema.org", "@type": "BlogPosting", '
+            f'"headline": "Holiday Dresses for Girls", "datePublished": "{published}", "dateModified": "{modified}"}}'
+            '</script>')
+
+
 def test_an_update_line_read_to_the_minute_names_the_publication_minute():
     # the syndication crawl's wire pages: the visible 'Updated' line states the published time to the minute
     md = page_metadata(page(PUBLISHED, '<div class="byline">Deutsche Presse-Agentur</div>'
@@ -51,9 +57,7 @@ def test_a_footer_policy_date_before_the_publication_is_no_update():
 def test_a_draft_saved_before_a_scheduled_publication_gives_way_to_the_next_update():
     # decohome.de: WordPress's JSON-LD dateModified is the draft's last save, 3 days before the scheduled publication;
     # the meta tag states the update after it
-    ld = ('<script type="application/ld+json">{"@context": "https://schema.org", "@type": "BlogPosting", '
-          '"headline": "Holiday Dresses for Girls", "datePublished": "2023-01-01T07:00:55+00:00", '
-          '"dateModified": "2022-12-29T13:25:54+00:00"}</script>')
+    ld = jsonld("2023-01-01T07:00:55+00:00", "2022-12-29T13:25:54+00:00")
     md = page_metadata(page(ld + '<meta property="article:modified_time" content="2023-01-03T09:12:00+00:00">', STORY),
                        URL, [])
     assert md.published_at == utc(2023, 1, 1, 7, 0, 55)
@@ -66,19 +70,13 @@ def test_a_draft_saved_before_a_scheduled_publication_gives_way_to_the_next_upda
 
 def test_times_stated_to_the_second_six_seconds_apart_are_truly_before():
     # hoy.com.py: datePublished 09:30:19, dateModified 09:30:13
-    ld = ('<script type="application/ld+json">{"@context": "https://schema.org", "@type": "NewsArticle", '
-          '"headline": "Holiday Dresses for Girls", "datePublished": "2022-05-06T09:30:19+00:00", '
-          '"dateModified": "2022-05-06T09:30:13+00:00"}</script>')
-    md = page_metadata(page(ld, STORY), URL, [])
+    md = page_metadata(page(jsonld("2022-05-06T09:30:19+00:00", "2022-05-06T09:30:13+00:00"), STORY), URL, [])
     assert md.published_at == utc(2022, 5, 6, 9, 30, 19)
     assert md.modified_at is None
 
 
 def test_a_date_only_modified_day_names_the_publication_day():
     # swim.de: dateModified '2022-02-03' (midnight, 15 hours before) beside datePublished 14:54:56 the same day
-    ld = ('<script type="application/ld+json">{"@context": "https://schema.org", "@type": "Article", '
-          '"headline": "Holiday Dresses for Girls", "datePublished": "2022-02-03T14:54:56+00:00", '
-          '"dateModified": "2022-02-03"}</script>')
-    md = page_metadata(page(ld, STORY), URL, [])
+    md = page_metadata(page(jsonld("2022-02-03T14:54:56+00:00", "2022-02-03"), STORY), URL, [])
     assert md.modified_at == md.published_at == utc(2022, 2, 3, 14, 54, 56)
     assert (md.modified_at_raw, md.modified_at_source) == ("2022-02-03", "jsonld:published_within_its_precision")

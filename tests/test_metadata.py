@@ -380,7 +380,11 @@ def test_labelled_date_line_further_down_the_main_content():
                      "<h1>Die Anleitungen der Vorfahren</h1>" + ARTICLE_TEXT)
     md = page_metadata(html.replace('lang="en"', 'lang="de"'), "https://lit.example/rezension,30063.html", blocks)
     assert md.published_at == utc(2023, 11, 1) and md.published_at_source == "labelled_line"
-    assert md.modified_at == utc(2023, 10, 31, 14, 49, 39) and md.modified_at_source == "labelled_line_updated"
+    # (the page's 'Letzte Änderung: 31.10.2023' is before its publication: since round 20 no update of it)
+    assert md.modified_at is None
+    md = page_metadata(html.replace('lang="en"', 'lang="de"'), "https://lit.example/rezension,30063.html",
+                       blocks[:-3] + ["Letzte Änderung: 02.11.2023 - 14:49:39"] + blocks[-2:])
+    assert md.modified_at == utc(2023, 11, 2, 14, 49, 39) and md.modified_at_source == "labelled_line_updated"
     # only an update stated down there: the page's date, said so
     md = page_metadata(html, "https://lit.example/a", blocks[:-3] + ["Aktualisiert am 17.01.2021."])
     assert md.published_at == utc(2021, 1, 17)
@@ -1747,8 +1751,10 @@ def test_a_time_without_a_zone_is_read_in_the_zone_the_pages_metadata_states():
     # grazia-magazin.de: the meta tags write '2019-10-19 11:14', another one '2019-10-19T11:14:48+0200'
     head = ('<meta property="og:published_time" content="2019-10-19T11:14:48+0200">'
             '<meta property="article:modified_time" content="2019-10-19 11:14">')
-    assert page_metadata(html_page(head, ARTICLE_TEXT), "https://grazia.example/a").modified_at == \
-        utc(2019, 10, 19, 9, 14)
+    # (09:14 UTC, the published time's minute: since round 20 that time, 09:14:48; read as UTC it would be 11:14)
+    md = page_metadata(html_page(head, ARTICLE_TEXT), "https://grazia.example/a")
+    assert md.modified_at == utc(2019, 10, 19, 9, 14, 48)
+    assert md.modified_at_source == "meta:published_within_its_precision"
     # the same time stated in UTC by a value with a zone: the zoneless one is UTC
     head = ('<meta property="article:published_time" content="2022-05-10T23:35:55">'
             '<meta property="og:updated_time" content="2022-05-10T20:35:55-03:00">')

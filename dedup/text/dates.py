@@ -51,6 +51,22 @@ _DATE_LINE_PATTERNS = [
 ]
 
 
+_SECONDS = re.compile(r"\d:\d\d:\d\d([.,]\d)?")
+
+
+def _precision_seconds(raw: str) -> int:
+    """How finely a time of day is written: 60 to the minute ('16:17'), 1 to the second, 0 finer ('16:17:54.3')."""
+    m = _SECONDS.search(raw)
+    return 60 if m is None else 0 if m[1] else 1
+
+
+def same_time_at_coarser_precision(a_raw: str, a_at: datetime, b_raw: str, b_at: datetime) -> bool:
+    """Do two stated times of day (as written, and in UTC) name the same time at the coarser of their precisions?
+    'Updated: 04 Sep 2023 16:17 UTC' and '2023-09-04T16:17:54Z' do: the first names that whole minute."""
+    unit = max(_precision_seconds(a_raw), _precision_seconds(b_raw))
+    return unit > 0 and a_at.timestamp() // unit == b_at.timestamp() // unit
+
+
 def parse_date_line(block: str) -> datetime | None:
     """The time a visible date line states ('Saturday, 16 September 2023 05:58 PM EDT',
     'September 01, 2023 at 01:47 AM'), aware when it names a zone (else read as UTC); junk -> None."""

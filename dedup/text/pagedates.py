@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import Callable, Iterable, Iterator, NamedTuple
 
-from dedup.text.dates import DIGIT_TABLE, OTHER_DIGIT, TextDate, find_dates, parse_published, url_date
+from dedup.text.dates import (DIGIT_TABLE, OTHER_DIGIT, TextDate, find_dates, parse_published,
+                              same_time_at_coarser_precision, url_date)
 from dedup.text.jsonld import JsonLd
 from dedup.text.markup import first_str
 from dedup.text.normalise import caseless_finder, fold_text
@@ -364,16 +365,30 @@ def decide_dates(html: str | None, head: Head, ld: JsonLd, body: Body, blocks: l
                        key=lambda e: _PUBLISHED_RANK[e.kind])
         if timed:
             chosen = timed[0]
-    best_modified = min(modified, key=lambda e: _MODIFIED_RANK[e.kind]) if modified else None
-    if chosen is None and best_modified is not None:
+    if chosen is None and modified:
         # the page states only when it was updated: that is its date (a citation gives the last update
         # when no publication date is stated), said so in the source
-        chosen, reason = best_modified, "only_date_stated_is_update"
-    published_time = None if chosen is None else \
-        StatedTime(_in_page_zone(chosen, head, ld), chosen.raw, chosen.kind + (f":{reason}" if reason else ""))
-    modified_time = None if best_modified is None else \
-        StatedTime(_in_page_zone(best_modified, head, ld), best_modified.raw, best_modified.kind)
-    return published_time, modified_time
+        chosen, reason = min(modified, key=lambda e: _MODIFIED_RANK[e.kind]), "only_date_stated_is_update"
+    if chosen is None:
+        return None, None
+    published_at = _in_page_zone(chosen, head, ld)
+    return StatedTime(published_at, chosen.raw, chosen.kind + (f":{reason}" if reason else "")), \
+        _update_time(chosen, published_at, modified, head, ld)
+
+
+def _update_time(published: _DateEvidence, published_at: datetime, modified: list[_DateEvidence], head: Head,
+                 ld: JsonLd) -> StatedTime | None:
+    """The strongest update evidence not before the published time at the coarser of their precisions (round 20):
+    'Updated: 04 Sep 2023 16:17 UTC' names the minute of a 16:17:54 publication, so it is that time, its raw kept; one
+    truly before (a footer's 'Privacy Policy - UPDATED 10/18/2011') updates no version of this page: the next."""
+    for e in sorted(modified, key=lambda e: _MODIFIED_RANK[e.kind]):
+        at = _in_page_zone(e, head, ld)
+        if at >= published_at:
+            return StatedTime(at, e.raw, e.kind)
+        if same_time_at_coarser_precision(e.raw, at, published.raw, published_at) if e.has_time and published.has_time \
+                else e.day == published.day:
+            return StatedTime(published_at, e.raw, e.kind + ":published_within_its_precision")
+    return None
 
 
 # a time of day written without a zone ('2022-05-10T23:35:55'), and one written with it ('2022-05-11T04:10:00-03:00')

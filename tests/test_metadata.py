@@ -921,13 +921,16 @@ def _reference_find_dates(text: str, day_first: bool = True, limit: int = 8, sho
             clock = dates._CLOCK_AFTER.match(text, end)
             if clock is not None and int(clock["h"]) > 23:
                 clock = None
+        us_zone = dates._SEASONLESS_ZONE.match(text, clock.end()) if clock is not None and clock is not iso_clock \
+            and not clock["tz"] else None
         if written is not None:
-            mo, d = dates._numeric_reading(text, start, y, (mo, d), written, clock)
-        made = dates._make_date(y, mo, d, clock)
+            mo, d = dates._numeric_reading(text, start, y, (mo, d), written, clock, us_zone is not None)
+        made = dates._make_date(y, mo, d, clock, us_zone[1] if us_zone is not None else None)
         if made is None:
             continue
         stop = clock.end() if clock is not None and clock is not iso_clock else end
-        out.append(dates.TextDate(made[0], text[start:stop].strip(), made[1], start, stop, date(y, mo, d)))
+        raw = text[start:us_zone.end() if us_zone is not None else stop].strip()
+        out.append(dates.TextDate(made[0], raw, made[1], start, stop, date(y, mo, d)))
         last_end = stop
         if len(out) >= limit:
             break

@@ -264,13 +264,16 @@ for _number, _names in enumerate(_LATIN_MONTHS + _OTHER_MONTHS):
         for _form in _written_forms(_name):
             MONTHS.setdefault(_form, _number % 12 + 1)
 
-_ZONE = r"(?P<tz>(?:UTC|GMT)(?:\s?[+-]\d{1,2}(?::?\d{2})?)?|[A-Z]{2,4}T|[ECMP]T(?![\w'’])|[+-]\d{2}:?\d{2}|MEZ|MESZ|Z)"
-# a US zone written without its season ('7:10 p.m. ET', '9:04 AM PT'): standard or daylight time by the date
-# (`_us_daylight`); before round 19 the zone was not read and the time taken as UTC
+_ZONE = r"(?P<tz>(?:UTC|GMT)(?:\s?[+-]\d{1,2}(?::?\d{2})?)?|[A-Z]{2,4}T|[+-]\d{2}:?\d{2}|MEZ|MESZ|Z)"
+# a US zone written without its season after a clock ('7:10 p.m. ET', '9:04 AM PT'): standard or daylight time by the
+# date (`_us_daylight`); before round 19 it was not read and the time taken as UTC. The raw keeps it; the date's span
+# (`TextDate.end`) leaves it out as before, so a line holding it stays no date line for the text side (dragnet's gold
+# text keeps such lines: 6 lines, text F1 91.58 -> 91.55 when they left it)
 _US_ZONE_HOURS = {"ET": -5, "CT": -6, "MT": -7, "PT": -8}
+_SEASONLESS_ZONE = re.compile(r"\s*([ECMP]T)(?![\w'’])")
 # zones only the United States and Canada write: a numeric date beside one is month first ('on 11/12/2012 15:23 PST'
 # is 12 November)
-_US_ZONES = frozenset(("ET", "CT", "MT", "PT", "EST", "EDT", "CST", "CDT", "MST", "MDT", "PST", "PDT"))
+_US_ZONES = frozenset(("EST", "EDT", "CST", "CDT", "MST", "MDT", "PST", "PDT"))  # (and `_SEASONLESS_ZONE`)
 # a clock after a date: ', 10:43', ' at 1:47 AM', ' um 11:43 Uhr', ' à 12h00', ' - 09:15 EDT'
 # (one run of spaces, then an optional separator and an optional word each with its own spaces: no two
 # space runs can trade characters, so a failing match stays linear)
@@ -355,7 +358,8 @@ def _zone(hours: float) -> timezone:
     return timezone(timedelta(hours=hours))
 
 
-def _make_date(y: int, m: int, d: int, clock: re.Match | None) -> tuple[datetime, bool] | None:
+def _make_date(y: int, m: int, d: int, clock: re.Match | None, us_zone: str | None = None
+               ) -> tuple[datetime, bool] | None:
     hour = minute = second = 0
     offset = None
     if clock is not None:
@@ -367,8 +371,8 @@ def _make_date(y: int, m: int, d: int, clock: re.Match | None) -> tuple[datetime
             hour = hour % 12 + (12 if parts["ampm"].lower().startswith("p") else 0)
         offset = _zone_offset(parts.get("tz"))
     try:
-        if offset is None and clock is not None and clock["tz"] in _US_ZONE_HOURS:
-            offset = _US_ZONE_HOURS[clock["tz"]] + _us_daylight(date(y, m, d))
+        if offset is None and us_zone is not None:
+            offset = _US_ZONE_HOURS[us_zone] + _us_daylight(date(y, m, d))
         local = datetime(y, m, d, hour, minute, second, tzinfo=_zone(offset or 0))
     except (ValueError, OverflowError):
         return None
@@ -469,13 +473,16 @@ def find_dates(text: str, day_first: bool = True, limit: int = 8, short_years: b
             clock = _CLOCK_AFTER.match(text, end)
             if clock is not None and int(clock["h"]) > 23:
                 clock = None
+        us_zone = _SEASONLESS_ZONE.match(text, clock.end()) if clock is not None and clock is not iso_clock \
+            and not clock["tz"] else None
         if written is not None:
-            mo, d = _numeric_reading(text, start, y, (mo, d), written, clock)
-        made = _make_date(y, mo, d, clock)
+            mo, d = _numeric_reading(text, start, y, (mo, d), written, clock, us_zone is not None)
+        made = _make_date(y, mo, d, clock, us_zone[1] if us_zone is not None else None)
         if made is None:
             continue
         stop = clock.end() if clock is not None and clock is not iso_clock else end
-        out.append(TextDate(made[0], text[start:stop].strip(), made[1], start, stop, date(y, mo, d)))
+        raw = text[start:us_zone.end() if us_zone is not None else stop].strip()
+        out.append(TextDate(made[0], raw, made[1], start, stop, date(y, mo, d)))
         last_end = stop
         if len(out) >= limit:
             break
@@ -497,7 +504,7 @@ _WORD_BEFORE = re.compile(r"([^\W\d_]{3,10})\.?,?\s*$")
 
 
 def _numeric_reading(text: str, start: int, y: int, reading: tuple[int, int], written: tuple[int, int],
-                     clock: re.Match | None) -> tuple[int, int]:
+                     clock: re.Match | None, us_zone: bool = False) -> tuple[int, int]:
     """(month, day) of a numeric date that reads both ways, `reading` being the page language's: the reading whose
     weekday is the one named before it ('Monday, 11.05.2012' is 5 November 2012, a Monday), else month first beside a
     zone only North America writes ('on 11/12/2012 15:23 PST'), else `reading` (round 19)."""
@@ -511,7 +518,7 @@ def _numeric_reading(text: str, start: int, y: int, reading: tuple[int, int], wr
         except ValueError:
             return reading
         return reading
-    if clock is not None and clock["tz"] in _US_ZONES:
+    if us_zone or (clock is not None and clock["tz"] in _US_ZONES):
         return written
     return reading
 

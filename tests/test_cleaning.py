@@ -864,8 +864,9 @@ _CREDIT_TEXT = st.lists(st.sampled_from(
 def test_credit_guard_is_its_plain_rule(text):
     """`credit_reason`'s substring test only skips lines its patterns cannot match, and a line it removes holds a
     credit marker, an enlarge label, an agency's name or a credit glued to a sentence's end (round 20)."""
+    from dedup.text.byline import PICTURE_AGENCY as _PICTURE_AGENCY
     from dedup.text.cleaning import (_CREDIT_AT_END, _CREDIT_MARKER, _ENLARGE_LABEL, _GLUED_CREDIT, _NEWS_AGENCY,
-                                     _PHOTO_CREDIT, _PICTURE_AGENCY)
+                                     _PHOTO_CREDIT)
 
     reason = credit_reason(text)
     if not any(m in text for m in (":", "©", "(c)", "(C)", "opyright")):

@@ -890,31 +890,34 @@ def _reference_find_dates(text: str, day_first: bool = True, limit: int = 8, sho
     if not text or (dates._YEAR_ANYWHERE.search(text) is None and not short_years):
         return []
     found = []
+    # (round 19: a numeric date that reads both ways keeps its numbers as written, for `_numeric_reading`)
     for m in dates._ISO_DATE.finditer(text):
-        found.append((m.start(), m.end(), int(m["y"]), int(m["m"]), int(m["d"]), m if m["h"] else None))
+        found.append((m.start(), m.end(), int(m["y"]), int(m["m"]), int(m["d"]), m if m["h"] else None, None))
     for rx in (dates._WORD_DATE_DMY, dates._WORD_DATE_MDY):
         for m in rx.finditer(text):
             month = MONTHS.get(m["mon"].lower().rstrip("."))
             if month:
-                found.append((m.start(), m.end(), int(m["y"]), month, int(m["d"]), None))
+                found.append((m.start(), m.end(), int(m["y"]), month, int(m["d"]), None, None))
     if "." in text:
         for m in dates._NUM_DATE_DMY.finditer(text):
-            found.append((m.start(), m.end(), int(m["y"]), int(m["m"]), int(m["d"]), None))
+            found.append((m.start(), m.end(), int(m["y"]), int(m["m"]), int(m["d"]), None,
+                          dates._both_ways(int(m["d"]), int(m["m"]))))
         if short_years:
             for m in dates._NUM_DATE_DMY_SHORT.finditer(text):
-                found.append((m.start(), m.end(), 2000 + int(m["y"]), int(m["m"]), int(m["d"]), None))
+                found.append((m.start(), m.end(), 2000 + int(m["y"]), int(m["m"]), int(m["d"]), None,
+                              dates._both_ways(int(m["d"]), int(m["m"]))))
     if "/" in text:
         for m in dates._NUM_DATE_SLASH.finditer(text):
             a, b = int(m["a"]), int(m["b"])
             day, month = (a, b) if (a > 12 or (day_first and b <= 12)) else (b, a)
-            found.append((m.start(), m.end(), int(m["y"]), month, day, None))
+            found.append((m.start(), m.end(), int(m["y"]), month, day, None, dates._both_ways(a, b)))
     if "年" in text or "년" in text:
         for m in dates._CJK_DATE.finditer(text):
-            found.append((m.start(), m.end(), int(m["y"]), int(m["m"]), int(m["d"]), None))
+            found.append((m.start(), m.end(), int(m["y"]), int(m["m"]), int(m["d"]), None, None))
     found.sort(key=lambda f: (f[0], -f[1]))
     out: list = []
     last_end = -1
-    for start, end, y, mo, d, iso_clock in found:
+    for start, end, y, mo, d, iso_clock, written in found:
         if start < last_end:
             continue
         clock = iso_clock
@@ -922,11 +925,16 @@ def _reference_find_dates(text: str, day_first: bool = True, limit: int = 8, sho
             clock = dates._CLOCK_AFTER.match(text, end)
             if clock is not None and int(clock["h"]) > 23:
                 clock = None
-        made = dates._make_date(y, mo, d, clock)
+        us_zone = dates._SEASONLESS_ZONE.match(text, clock.end()) if clock is not None and clock is not iso_clock \
+            and not clock["tz"] else None
+        if written is not None:
+            mo, d = dates._numeric_reading(text, start, y, (mo, d), written, clock, us_zone is not None)
+        made = dates._make_date(y, mo, d, clock, us_zone[1] if us_zone is not None else None)
         if made is None:
             continue
         stop = clock.end() if clock is not None and clock is not iso_clock else end
-        out.append(dates.TextDate(made[0], text[start:stop].strip(), made[1], start, stop, date(y, mo, d)))
+        raw = text[start:us_zone.end() if us_zone is not None else stop].strip()
+        out.append(dates.TextDate(made[0], raw, made[1], start, stop, date(y, mo, d)))
         last_end = stop
         if len(out) >= limit:
             break

@@ -118,6 +118,11 @@ def role_suffix_start(line: str) -> int:
 # 'Foto: Jane Doe' credits a picture, not the story
 _PICTURE_CREDIT = caseless_prefix(r"^\s*(?:fotos?|photos?|photographs?|bilder?|images?|pictures?|video|grafik|"
                                   r"illustration|credit)\s*(?::|by\b|von\b|©)")
+# a picture agency or stock library: a line naming one credits a picture ('Chip Somodevilla/Getty Images', a caption's
+# 'Jay Cutler, Dennis Wierzbicki-US PRESSWIRE'), not the story; read here for bylines and by `cleaning` for credit
+# lines without a marker (round 19: US Presswire, USA TODAY Sports Images, the sports pictures' agency)
+PICTURE_AGENCY = re.compile(r"Getty\s?Images|Shutterstock|iStock|Thinkstock|Alamy|AP Photo|Picture[\s-][Aa]lliance|"
+                            r"picture[\s-][Aa]lliance|IMAGO|Imago Images|US P(?:RESSWIRE|resswire)|USA TODAY Sports")
 _ROLE_WORDS = frozenset((
     "staff writer reporter correspondent editor editors contributor contributing columnist senior chief "
     "associate assistant managing deputy executive political science business sports health tech technology "
@@ -157,6 +162,8 @@ _ORG_WORDS = frozenset((
     "store hotel restaurant museum theater theatre festival orchestra orchester chor choir verlagsgruppe holding "
     "lab labs software systems solutions consulting marketing digital communication communications "
     "kommunikation pr illustrierte "
+    # a newspaper's title ('Chicago Sun Times' closing a story it credits: round 19)
+    "times tribune herald gazette chronicle "
     "редакция агентство газета журнал новости вести вісті вiсті haber ajansı gazetesi "
     "وكالة صحيفة جريدة مجلة موقع قناة شبكة فريق").split())
 # Chinese and Japanese write no spaces: an organisation's name ends in the word for what it is (a news site, a
@@ -199,7 +206,8 @@ class Byline:
 
 
 _NOT_PLAIN = re.compile(r"[\d@(\[/:]")  # anything the cleaning below would change
-_URL_MAIL_HANDLE = re.compile(r"https?://\S+|\S+@\S+\.\S+|\[[^\]]*\]|(?<!\w)@\w+")
+# (and an '@' standing alone, which says "at" before a time: Blogger's 'posted by copyranter @ 2:23 PM', round 19)
+_URL_MAIL_HANDLE = re.compile(r"https?://\S+|\S+@\S+\.\S+|\[[^\]]*\]|(?<!\w)@(?:\w+|(?=\s))")
 _BRACKETED = re.compile(r"\(([^)]*)\)")
 _CLOCK_TIME = re.compile(r"\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?|uhr|h)?", re.I)
 # a numeric date that `find_dates` does not read (a two-digit year, month first: 'By Eric Yang on 10.29.12')
@@ -282,6 +290,8 @@ def parse_byline(text: str, site_names: tuple[str, ...] = (), structured: bool =
             if len(finer_parts) <= BYLINE_PARTS and _read_parts(finer_parts, site_keys, caseless_ok, *before) == \
                     (True, True) and len(before[0]) > named:
                 people, agencies, organisations = before
+        if len(people) > named and PICTURE_AGENCY.search(line) is not None:  # (asked of a line naming people only)
+            del people[named:], agencies[agencies_named:], organisations[organisations_named:]  # a picture's credit
     if people and not text.isascii():
         people = _spaced_names_split(people, han_lists)
     if any(" " in p for p in people) or organisations or agencies:

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from dedup.text.byline import by_prefix_end
+from dedup.text.byline import PICTURE_AGENCY, by_prefix_end
 from dedup.text.dates import is_date_line
 from dedup.text.layout import Line
 from dedup.text.normalise import caseless_search, fold_line, fold_text
@@ -249,12 +249,10 @@ _ENLARGE_LABEL = re.compile(
 
 
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
-# a credit without a marker (round 20): names only that name a picture agency or stock library ("Getty Images",
-# "Chip Somodevilla/Getty Images", "Saul Loeb / AFP - Getty Images", "Natalie Naccache | Bloomberg | Getty Images")
-# or a news agency beside a photographer's name ("REUTERS/Kevin Lamarque", "KIMIHIRO HOSHINO/AFP"); a news agency
-# alone ("Reuters", "AFP") is a story's source line, and stays
-_PICTURE_AGENCY = re.compile(r"Getty\s?Images|Shutterstock|iStock|Thinkstock|Alamy|AP Photo|[Pp]icture[\s-][Aa]lliance|"
-                             r"IMAGO|Imago Images")
+# a credit without a marker (round 20): names only that name a picture agency or stock library
+# (`byline.PICTURE_AGENCY`: "Getty Images", "Chip Somodevilla/Getty Images", "Saul Loeb / AFP - Getty Images",
+# "Natalie Naccache | Bloomberg | Getty Images") or a news agency beside a photographer's name ("REUTERS/Kevin
+# Lamarque", "KIMIHIRO HOSHINO/AFP"); a news agency alone ("Reuters", "AFP") is a story's source line, and stays
 _NEWS_AGENCY = re.compile(r"(?:^|[\s/|(–—-])(?:REUTERS|Reuters|AFP|EPA|dpa|DPA|ANSA|EFE|Keystone|KEYSTONE)(?![\w'’])")
 _BARE_NAMES = re.compile(rf"\(?{_NAMES}\s*\)?\.?")
 _NAME_SEPARATOR = re.compile(r"[/|]|\s[–—-]\s")
@@ -329,7 +327,7 @@ def _unmarked_credit(stripped: str) -> bool:
     another name after a separator: a picture's credit without a marker."""
     if len(stripped) > 120:
         return False
-    picture = _PICTURE_AGENCY.search(stripped) is not None
+    picture = PICTURE_AGENCY.search(stripped) is not None
     if not picture and (_NEWS_AGENCY.search(stripped) is None or _NAME_SEPARATOR.search(stripped) is None):
         return False
     if by_prefix_end(stripped) >= 0:  # a byline ("By Claire Brennan | Reuters") is no picture's credit

@@ -281,6 +281,15 @@ for _number, _names in enumerate(_LATIN_MONTHS + _OTHER_MONTHS):
             MONTHS.setdefault(_form, _number % 12 + 1)
 
 _ZONE = r"(?P<tz>(?:UTC|GMT)(?:\s?[+-]\d{1,2}(?::?\d{2})?)?|[A-Z]{2,4}T|[+-]\d{2}:?\d{2}|MEZ|MESZ|Z)"
+# a US zone written without its season after a clock ('7:10 p.m. ET', '9:04 AM PT'): standard or daylight time by the
+# date (`_us_daylight`); before round 19 it was not read and the time taken as UTC. The raw keeps it; the date's span
+# (`TextDate.end`) leaves it out as before, so a line holding it stays no date line for the text side (dragnet's gold
+# text keeps such lines: 6 lines, text F1 91.58 -> 91.55 when they left it)
+_US_ZONE_HOURS = {"ET": -5, "CT": -6, "MT": -7, "PT": -8}
+_SEASONLESS_ZONE = re.compile(r"\s*([ECMP]T)(?![\w'’])")
+# zones only the United States and Canada write: a numeric date beside one is month first ('on 11/12/2012 15:23 PST'
+# is 12 November)
+_US_ZONES = frozenset(("EST", "EDT", "CST", "CDT", "MST", "MDT", "PST", "PDT"))  # (and `_SEASONLESS_ZONE`)
 # a clock after a date: ', 10:43', ' at 1:47 AM', ' um 11:43 Uhr', ' à 12h00', ' - 09:15 EDT'
 # (one run of spaces, then an optional separator and an optional word each with its own spaces: no two
 # space runs can trade characters, so a failing match stays linear)
@@ -343,12 +352,30 @@ def _zone_offset(tz: str | None) -> float | None:
     return _TZ_OFFSETS.get(tz.upper())
 
 
+def _sunday(y: int, month: int, nth: int) -> date:
+    """The month's nth Sunday (nth -1: its last)."""
+    if nth < 0:
+        last = date(y, month + 1, 1) - timedelta(days=1)
+        return last - timedelta(days=(last.weekday() + 1) % 7)
+    first = date(y, month, 1)
+    return first + timedelta(days=(6 - first.weekday()) % 7 + 7 * (nth - 1))
+
+
+def _us_daylight(day: date) -> bool:
+    """Whether US daylight time holds on the day: since 2007 from the second Sunday of March to the first Sunday of
+    November, before from the first Sunday of April to the last Sunday of October (the switch's hour not told)."""
+    if day.year >= 2007:
+        return _sunday(day.year, 3, 2) <= day < _sunday(day.year, 11, 1)
+    return _sunday(day.year, 4, 1) <= day < _sunday(day.year, 10, -1)
+
+
 @lru_cache(maxsize=256)
 def _zone(hours: float) -> timezone:
     return timezone(timedelta(hours=hours))
 
 
-def _make_date(y: int, m: int, d: int, clock: re.Match | None) -> tuple[datetime, bool] | None:
+def _make_date(y: int, m: int, d: int, clock: re.Match | None, us_zone: str | None = None
+               ) -> tuple[datetime, bool] | None:
     hour = minute = second = 0
     offset = None
     if clock is not None:
@@ -360,6 +387,8 @@ def _make_date(y: int, m: int, d: int, clock: re.Match | None) -> tuple[datetime
             hour = hour % 12 + (12 if parts["ampm"].lower().startswith("p") else 0)
         offset = _zone_offset(parts.get("tz"))
     try:
+        if offset is None and us_zone is not None:
+            offset = _US_ZONE_HOURS[us_zone] + _us_daylight(date(y, m, d))
         local = datetime(y, m, d, hour, minute, second, tzinfo=_zone(offset or 0))
     except (ValueError, OverflowError):
         return None
@@ -432,24 +461,27 @@ def find_dates(text: str, day_first: bool = True, limit: int = 8, short_years: b
                 if month:
                     found.append((m.start(), m.end(), int(m["y"]), month, int(m["d"]), None, None))
     # each numeric pattern needs its separator: a missing one skips a scan of the text
+    # (a numeric date that reads both ways keeps its two numbers in written order, for `_numeric_reading`)
     if dotted:
         for m in _NUM_DATE_DMY.finditer(text):
-            found.append((m.start(), m.end(), int(m["y"]), int(m["m"]), int(m["d"]), None, None))
+            found.append((m.start(), m.end(), int(m["y"]), int(m["m"]), int(m["d"]), None,
+                          _both_ways(int(m["d"]), int(m["m"]))))
     if short_years and "." in text:
         for m in _NUM_DATE_DMY_SHORT.finditer(text):
-            found.append((m.start(), m.end(), 2000 + int(m["y"]), int(m["m"]), int(m["d"]), None, None))
+            found.append((m.start(), m.end(), 2000 + int(m["y"]), int(m["m"]), int(m["d"]), None,
+                          _both_ways(int(m["d"]), int(m["m"]))))
     if slashed:
         for m in _NUM_DATE_SLASH.finditer(text):
             a, b = int(m["a"]), int(m["b"])
             day, month = (a, b) if (a > 12 or (day_first and b <= 12)) else (b, a)
-            found.append((m.start(), m.end(), int(m["y"]), month, day, None, None))
+            found.append((m.start(), m.end(), int(m["y"]), month, day, None, _both_ways(a, b)))
     if cjk:
         for m in _CJK_DATE.finditer(text):
             found.append((m.start(), m.end(), int(m["y"]), int(m["m"]), int(m["d"]), None, None))
     found.sort(key=lambda f: (f[0], -f[1]))
     out: list[TextDate] = []
     last_end = -1
-    for start, end, y, mo, d, iso_clock, _ in found:
+    for start, end, y, mo, d, iso_clock, written in found:
         if start < last_end:  # overlaps an earlier, longer reading of the same words
             continue
         clock = iso_clock
@@ -457,15 +489,54 @@ def find_dates(text: str, day_first: bool = True, limit: int = 8, short_years: b
             clock = _CLOCK_AFTER.match(text, end)
             if clock is not None and int(clock["h"]) > 23:
                 clock = None
-        made = _make_date(y, mo, d, clock)
+        us_zone = _SEASONLESS_ZONE.match(text, clock.end()) if clock is not None and clock is not iso_clock \
+            and not clock["tz"] else None
+        if written is not None:
+            mo, d = _numeric_reading(text, start, y, (mo, d), written, clock, us_zone is not None)
+        made = _make_date(y, mo, d, clock, us_zone[1] if us_zone is not None else None)
         if made is None:
             continue
         stop = clock.end() if clock is not None and clock is not iso_clock else end
-        out.append(TextDate(made[0], text[start:stop].strip(), made[1], start, stop, date(y, mo, d)))
+        raw = text[start:us_zone.end() if us_zone is not None else stop].strip()
+        out.append(TextDate(made[0], raw, made[1], start, stop, date(y, mo, d)))
         last_end = stop
         if len(out) >= limit:
             break
     return out
+
+
+def _both_ways(first: int, second: int) -> tuple[int, int] | None:
+    """The two numbers of a numeric date as written when either may be the month ('11/05/2012'), else None."""
+    return (first, second) if first != second and 1 <= first <= 12 and 1 <= second <= 12 else None
+
+
+# weekday names (Monday first), as they stand before a date: 'Monday, 11.05.2012', 'Di., 06.11.2012'
+_WEEKDAY_INDEX = {name: i % 7 for i, name in enumerate((
+    "monday tuesday wednesday thursday friday saturday sunday mon tue wed thu fri sat sun "
+    "montag dienstag mittwoch donnerstag freitag samstag sonntag lundi mardi mercredi jeudi vendredi samedi dimanche "
+    "lunes martes miércoles jueves viernes sábado domingo lunedì martedì mercoledì giovedì venerdì sabato domenica "
+    "maandag dinsdag woensdag donderdag vrijdag zaterdag zondag").split())}
+_WORD_BEFORE = re.compile(r"([^\W\d_]{3,10})\.?,?\s*$")
+
+
+def _numeric_reading(text: str, start: int, y: int, reading: tuple[int, int], written: tuple[int, int],
+                     clock: re.Match | None, us_zone: bool = False) -> tuple[int, int]:
+    """(month, day) of a numeric date that reads both ways, `reading` being the page language's: the reading whose
+    weekday is the one named before it ('Monday, 11.05.2012' is 5 November 2012, a Monday), else month first beside a
+    zone only North America writes ('on 11/12/2012 15:23 PST'), else `reading` (round 19)."""
+    other = (reading[1], reading[0])
+    m = _WORD_BEFORE.search(text, max(0, start - 14), start)
+    weekday = _WEEKDAY_INDEX.get(m[1].lower()) if m is not None else None
+    if weekday is not None:
+        try:
+            if date(y, *reading).weekday() != weekday and date(y, *other).weekday() == weekday:
+                return other
+        except ValueError:
+            return reading
+        return reading
+    if us_zone or (clock is not None and clock["tz"] in _US_ZONES):
+        return written
+    return reading
 
 
 _URL_DATE = re.compile(r"/((?:19|20)\d\d)[/-]?([01]\d)[/-]?([0-3]\d)(?:/|-|_|\.|$)")

@@ -26,8 +26,8 @@ from urllib.parse import urljoin, urlsplit
 from dedup.rights.attribution import agency_name
 from dedup.text.byline import Byline, by_prefix_end, is_heading_of_words, other_script_byline, parse_byline
 from dedup.text.dates import find_dates
-from dedup.text.markup import first_str, jsonld_from_bodies, tag_attributes
-from dedup.text.pagedates import comments_start, decide_dates
+from dedup.text.markup import first_str, jsonld_from_bodies
+from dedup.text.pagedates import decide_dates
 from dedup.text.quotedposts import is_post_header, without_embedded_posts
 from dedup.text.signature import closing_signature
 from dedup.text.jsonld import JsonLd, ld_entities, read_jsonld
@@ -38,7 +38,8 @@ from dedup.text.titles import (SEPARATOR_CHARS, SPACED_SEPARATORS, is_generic_ti
                                strip_unspaced_site, title_rest, with_author_segment)
 from dedup.text.wordcount import comparable_tokens, word_count
 from dedup.text.pagehead import AUTHOR_META_NAMES, Head, read_head
-from dedup.text.pagescan import (HEADLINE_REGION, MAX_AUTHOR_MARKS, WINDOW_BEFORE, AuthorMark, Body, CommentSections,
+from dedup.text.profilelinks import people_pages_after, profile_links
+from dedup.text.pagescan import (HEADLINE_REGION, AuthorMark, Body, CommentSections,
                                  author_marks, nearest_lines, read_headline_region, scan_page, subheading_place)
 
 # --------------------------------------------------------------------------------------------------
@@ -489,54 +490,6 @@ def _other_scripts(head: Head, body: Body) -> bool:
     return bool(title) and not title.isascii() and _OTHER_SCRIPT_LETTER.search(title) is not None
 
 
-PROFILE_LINK_AFTER = 8000  # how far below the headline a link to the writer's profile is looked for
-# a user's own page: '/profile/142450', '/user/Marianne1.html' (not a page below it: '/profile/142450/fictions')
-_PROFILE_PAGE = re.compile(r"/(?:user|users|profile|profil|members?)/([^/?#\"']+?)(?:\.html?)?/?(?:[?#].*)?$", re.I)
-
-
-def _is_profile_of(href: str, text: str) -> bool:
-    """Whether a link to `href` with the text `text` names a user: the page is a user's own, its id a number
-    ('/profile/142450': delta201) or the text itself, one word ('/user/Marianne1.html'); not a menu's page
-    ('/user/memberlist': Member List, '/profile/favorites': Followed Teams, '/user/login')."""
-    m = _PROFILE_PAGE.search(href)
-    if m is None:
-        return False
-    segment = m.group(1)
-    if any(c.isdigit() for c in segment) and not any(c.isalpha() for c in segment):
-        return True
-    text = text.strip()
-    return bool(text) and not any(c.isspace() for c in text) and text.casefold() == segment.casefold()
-
-
-def profile_links(html: str, start: int, anchor: tuple[int, int]) -> list[AuthorMark]:
-    """Links to a user's or member's profile near the headline ('<a href="/profile/142450">delta201</a>' beside a
-    chapter's title, 'von <a href="/user/Marianne1.html">Marianne1</a>' in a recipe's profile box), up to the
-    comments, in page order (kind author_link): the writer a community site names only so. `author_marks` finds
-    a link by the word 'author' in it."""
-    begin, stop = max(start, anchor[0] - WINDOW_BEFORE), min(len(html), anchor[1] + PROFILE_LINK_AFTER)
-    marks: list[AuthorMark] = []
-    seen: set[int] = set()
-    # (the words, not '/user': a page may write the link's slashes as entities, which the attribute's reading decodes:
-    # kochbar.de's 'https&#x3A;&#x2F;&#x2F;www.kochbar.de&#x2F;user&#x2F;Marianne1.html', round 16)
-    for needle in ("user", "profil", "member"):
-        pos = html.find(needle, begin, stop)
-        while pos >= 0 and len(marks) < MAX_AUTHOR_MARKS:
-            lt = html.rfind("<", max(start, pos - 600), pos)
-            if lt >= 0 and lt not in seen and html.find(">", lt, pos) < 0 and html.startswith(("<a ", "<A "), lt):
-                seen.add(lt)
-                gt = html.find(">", lt, lt + 3000)
-                if gt > 0:
-                    mark = AuthorMark("author_link", lt, html, gt, "a", None, False)
-                    if _is_profile_of(tag_attributes(html[lt + 2:gt]).get("href", ""), mark.text):
-                        marks.append(mark)
-            pos = html.find(needle, pos + len(needle), stop)
-    if marks:  # none in the comments (a commenter's link): cut where they open, looked for only now
-        comments = comments_start(html, begin, max(m.pos for m in marks) + 1)
-        marks = [m for m in marks if m.pos < comments]
-    marks.sort(key=lambda m: m.pos)
-    return marks
-
-
 def _ordered_marks(marks: list[AuthorMark], headline: tuple[int, int] | None) -> list[AuthorMark]:
     """Author marks in the order to try them: those around the headline first (nearest first), then
     the rest in page order (a page without a headline: page order)."""
@@ -708,10 +661,13 @@ def _decide_authors(md: PageMetadata, html: str | None, head: Head, ld: JsonLd, 
     if html and headline is not None and not any(entry.people for entry in found.values()):
         # nobody named yet: a link to a user's profile by the headline, the nearest first (a community site's
         # 'von <a href="/user/Marianne1.html">Marianne1</a>'), as a link to an author page
-        for mark in _ordered_marks(profile_links(html, head.end, headline), headline):
+        links = profile_links(html, head.end, headline)
+        for mark in _ordered_marks(links, headline):
             parsed = parse(mark.text, True)
             if parsed.people:
-                _merge_byline(found.setdefault("author_link", Byline([], [], [])), parsed)
+                _merge_byline(entry := found.setdefault("author_link", Byline([], [], [])), parsed)
+                for other in people_pages_after(html, links, mark, BYLINE_SPAN):  # (a paper's authors: round 19)
+                    _merge_byline(entry, parse(other.text, True))
                 break
     if html and not any(entry.people for entry in found.values()):
         # still nobody: the writer's name alone in an emphasised paragraph closing the story (round 15)

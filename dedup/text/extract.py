@@ -42,6 +42,7 @@ from dedup.text.storybody import DESCRIPTION_META, apply_article_body
 from dedup.text.layout import Line
 from dedup.text.markup import SiteLinks, page_type
 from dedup.text.metadata import PageMetadata, page_metadata, url_host
+from dedup.text.pageframe import PAGE_FRAME, beside_story, frame_lines
 from dedup.text.normalise import (binary_payload, bom_encoding, browser_encoding, clean_text, controls_dropped,
                                   holds_controls, join_blocks, registered_domain, split_blocks, storable,
                                   unmarked_wide, url_without_controls, without_lone_surrogates)
@@ -197,6 +198,8 @@ def extract_html(html: str | bytes, url: str | None = None, charset: str | None 
         # (a page nested too deeply for the main-content pass in reasonable time is taken whole)
         title = tree.title
         choice = story_choice(tree, title, main_content=nesting_within(html), links=SiteLinks(html, url, domain))
+        # lines beside the story that the page writes only inside its footer, navigation or side boxes (round 26)
+        choice.remove(frame_lines(tree, choice.kept, html, beside_story(choice)), PAGE_FRAME)
         posts = embedded_posts(html, tree, choice, MAX_BLOCKS)  # the social posts the story quotes (round 21)
     finally:
         # resiliparse trees must be freed by the thread that made them (a PyO3 'unsendable' object):

@@ -45,6 +45,7 @@ from dedup.text.metadata import PageMetadata, page_metadata, url_host
 from dedup.text.normalise import (binary_payload, bom_encoding, browser_encoding, clean_text, controls_read,
                                   holds_c1_controls, holds_controls, join_blocks, refused_host, registered_domain,
                                   split_blocks, storable, unmarked_wide, url_without_controls, without_lone_surrogates)
+from dedup.text.pageframe import PAGE_FRAME, beside_story, frame_lines
 from dedup.text.wordcount import word_count
 
 # Main-content extraction (resiliparse, C code that no signal interrupts) costs about 1e-7 s per
@@ -197,6 +198,8 @@ def extract_html(html: str | bytes, url: str | None = None, charset: str | None 
         # (a page nested too deeply for the main-content pass in reasonable time is taken whole)
         title = tree.title
         choice = story_choice(tree, title, main_content=nesting_within(html), links=SiteLinks(html, url, domain))
+        # lines beside the story that the page writes only inside its footer, navigation or side boxes (round 26)
+        choice.remove(frame_lines(tree, choice.kept, html, beside_story(choice)), PAGE_FRAME)
         posts = embedded_posts(html, tree, choice, MAX_BLOCKS)  # the social posts the story quotes (round 21)
     finally:
         # resiliparse trees must be freed by the thread that made them (a PyO3 'unsendable' object):

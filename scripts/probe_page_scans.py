@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_metadata import load_corpus  # noqa: E402
 from resiliparse.parse.html import HTMLTree  # noqa: E402
 
-from dedup.text import pagehead, pagescan  # noqa: E402
+from dedup.text import headlineregion, pagehead, pagescan  # noqa: E402
 
 _H1 = re.compile(r"<[hH]1(?=[\s>/])")
 _AUTHOR_SELECTORS = ("[rel~=author i], [itemprop~=author i], [class*=author i], [id*=author i], [class*=byline i], "
@@ -44,7 +44,7 @@ def probes(html: str, tree: HTMLTree) -> dict:
         "raw: its pattern's pass alone": lambda: sum(1 for _ in pagescan._SCRIPT_H1_TIME.finditer(html)),
         "raw: the first <h1> after the head": lambda: _H1.search(html, head.end),
         "raw: the head (read_head)": lambda: pagehead.read_head(html),
-        "raw: author marks (author_marks, 43,000 chars)": lambda: pagescan.author_marks(html, head.end, anchor),
+        "raw: author marks (author_marks, 43,000 chars)": lambda: headlineregion.author_marks(html, head.end, anchor),
         "DOM: count the <h1>s (one tag walk)": lambda: len(doc.get_elements_by_tag_name("h1")),
         "DOM: h1, time (nodes)": lambda: doc.query_selector_all("h1, time").values(),
         "DOM: typed JSON-LD scripts": lambda: doc.query_selector_all("script[type*='ld+json' i]").values(),

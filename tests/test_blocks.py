@@ -779,7 +779,7 @@ def test_a_section_heading_many_stories_share_stays_where_it_heads_the_article(t
 def test_caseless_search_is_the_ignorecase_search(text):
     import re
 
-    from dedup.text.cleaning import _NEWSLETTER_WORD
+    from dedup.text.lineguards import _NEWSLETTER_WORD
     from dedup.text.normalise import caseless_search
     assert caseless_search(text, _NEWSLETTER_WORD) == (_NEWSLETTER_WORD.search(text) is not None)
     word = re.compile(r"k|s|i", re.I)  # letters with non-ASCII case partners (Kelvin sign, long s, dotless i)

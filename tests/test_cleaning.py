@@ -24,14 +24,13 @@ from conftest import shared_path
 from dedup.evaluate import token_prf
 from dedup.text.blockmodel import main_content_lines, shipped_model
 from dedup.text.cleaning import HEADLINE as HEADLINE_REASON
-from dedup.text.cleaning import (_CONSENT_PHRASE, _CONSENT_VOICE, _NEWSLETTER_SIGNUP, _SCRIPT_CALL, _SIGNUP_PROMO,
-                                 BLOCK_MODEL, CAPTION, CHROME_LABEL, CREDIT_LINE, CONFIDENT_THRESHOLD,
-                                 CONFIDENT_WORDS, CONSENT_NOTICE, FILE_LINK, TEASER, is_file_link, teaser_reason,
-                                 ERROR_LEAK, KEEP_THRESHOLD, MARKUP_LEAK, SCRIPT_LEAK, SIGNUP_PROMO, choose_lines,
-                                 credit_reason, guard_reason, is_chrome_label, is_consent_notice,
-                                 is_error_leak,
-                                 is_link_bar, is_markup_leak, is_script_leak, is_signup_promo, plain_lines,
-                                 sure_story)
+from dedup.text.cleaning import (BLOCK_MODEL, CONFIDENT_THRESHOLD, CONFIDENT_WORDS, KEEP_THRESHOLD, choose_lines,
+                                 plain_lines, sure_story)
+from dedup.text.lineguards import (_CONSENT_PHRASE, _CONSENT_VOICE, _NEWSLETTER_SIGNUP, _SCRIPT_CALL, _SIGNUP_PROMO,
+                                   CAPTION, CHROME_LABEL, CREDIT_LINE, CONSENT_NOTICE, FILE_LINK, TEASER, is_file_link,
+                                   teaser_reason, ERROR_LEAK, MARKUP_LEAK, SCRIPT_LEAK, SIGNUP_PROMO,
+                                   credit_reason, guard_reason, is_chrome_label, is_consent_notice, is_error_leak,
+                                   is_link_bar, is_markup_leak, is_script_leak, is_signup_promo)
 from dedup.text.extract import Extracted, extract_html, extract_plain
 from dedup.text.layout import Line, read_minimal_html
 from dedup.text.normalise import fold_line
@@ -865,8 +864,8 @@ def test_credit_guard_is_its_plain_rule(text):
     """`credit_reason`'s substring test only skips lines its patterns cannot match, and a line it removes holds a
     credit marker, an enlarge label, an agency's name or a credit glued to a sentence's end (round 20)."""
     from dedup.text.byline import PICTURE_AGENCY as _PICTURE_AGENCY
-    from dedup.text.cleaning import (_CREDIT_AT_END, _CREDIT_MARKER, _ENLARGE_LABEL, _GLUED_CREDIT, _NEWS_AGENCY,
-                                     _PHOTO_CREDIT)
+    from dedup.text.lineguards import (_CREDIT_AT_END, _CREDIT_MARKER, _ENLARGE_LABEL, _GLUED_CREDIT, _NEWS_AGENCY,
+                                       _PHOTO_CREDIT)
 
     reason = credit_reason(text)
     if not any(m in text for m in (":", "©", "(c)", "(C)", "opyright")):

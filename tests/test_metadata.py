@@ -601,7 +601,7 @@ def test_drop_script_like_is_the_pattern_substitution():
     unclosed elements, nested comments, case-folded end tags ('</SCRİPT >') and non-ASCII names included."""
     import random
 
-    from dedup.text.pagescan import _SCRIPT_LIKE, _drop_script_like
+    from dedup.text.headlineregion import _SCRIPT_LIKE, _drop_script_like
     pieces = ["<script>", "</script>", "</SCRİPT >", "<style a='>'>", "</style>", "<!--", "-->", "<!-->", "<svg",
               "</svg>", "x", " ", "\n", ">", "<", "<ſcript>", "</ſcript>", "</scrıpt>", "<Script\n>", "</script\t>",
               "<button>", "</BUTTON>", "<selected>", "<style-x>", "</style-x>", "<noscript>", "</SCRIPT>"]
@@ -865,7 +865,7 @@ def test_nearest_lines_is_the_sort_by_distance():
     the headline, ties to the earlier line."""
     import random
 
-    from dedup.text.pagescan import nearest_lines
+    from dedup.text.headlineregion import nearest_lines
     rnd = random.Random(23)
     for _ in range(5000):
         start = rnd.randrange(0, 50)
@@ -979,7 +979,8 @@ def test_find_dates_skips_only_patterns_that_cannot_match():
     import random
 
     from dedup.text.pagehead import read_head
-    from dedup.text.pagescan import read_headline_region, scan_page
+    from dedup.text.headlineregion import read_headline_region
+    from dedup.text.pagescan import scan_page
     rnd = random.Random(8)
     found = 0
     for _ in range(10000):
@@ -1001,12 +1002,12 @@ def test_find_dates_skips_only_patterns_that_cannot_match():
 
 
 def test_year_starts_are_the_year_patterns_matches():
-    """`pagedates._year_starts` (each '19' and '20' found by `str.find`, the year pattern tried there) yields the
+    """`pagedatelines._year_starts` (each '19' and '20' found by `str.find`, the year pattern tried there) yields the
     places `_YEAR_LIKE.finditer` matches, in order, on random texts of digits, slashes and markup, at random bounds,
     and on the regions of the real pages below their headline."""
     import random
 
-    from dedup.text import pagedates
+    from dedup.text import pagedatelines
     rnd = random.Random(41)
     pieces = ["19", "20", "2020", "1999", "0", "1", "2", "9", "/", "-", ".", " ", "<", ">", "a", "٢", "\u0663", "x/20",
               "2019/", "12.05.2021", "<time>", "20\n"]
@@ -1014,16 +1015,16 @@ def test_year_starts_are_the_year_patterns_matches():
     for _ in range(20000):
         text = "".join(rnd.choice(pieces) for _ in range(rnd.randrange(1, 14)))
         start, stop = sorted((rnd.randrange(len(text) + 1), rnd.randrange(len(text) + 1)))
-        ours = list(pagedates._year_starts(text, start, stop))
-        assert ours == [m.start() for m in pagedates._YEAR_LIKE.finditer(text, start, stop)], (text, start, stop)
+        ours = list(pagedatelines._year_starts(text, start, stop))
+        assert ours == [m.start() for m in pagedatelines._YEAR_LIKE.finditer(text, start, stop)], (text, start, stop)
         found += bool(ours)
     assert found > 1000  # (a year stood in the bounds of ~1,500 texts)
     pages = 0
     for _corpus, _url, html, _gold in _real_pages():
         for start in range(0, len(html), 15000):
             stop = start + 15000
-            assert list(pagedates._year_starts(html, start, stop)) == \
-                [m.start() for m in pagedates._YEAR_LIKE.finditer(html, start, stop)]
+            assert list(pagedatelines._year_starts(html, start, stop)) == \
+                [m.start() for m in pagedatelines._YEAR_LIKE.finditer(html, start, stop)]
         pages += 1
     assert pages > 300
 
@@ -1099,12 +1100,12 @@ def test_lower_casing_neither_makes_nor_removes_white_space():
 
 
 def _reference_element_text(html: str, start: int, name: str, limit: int) -> str:
-    """Round 7's `_element_text` (each token's groups read one by one), written over a list of its tokens."""
+    """Round 7's `element_text` (each token's groups read one by one), written over a list of its tokens."""
     import html as html_lib
 
     from dedup.text import pagescan
 
-    if name in pagescan._VOID:
+    if name in pagescan.VOID_TAGS:
         return ""
     stop = min(len(html), start + limit)
     tokens = [(m.start(), m.end(), m.group(1), (m.group(2) or "").lower(), m.group(3))
@@ -1127,7 +1128,7 @@ def _reference_element_text(html: str, start: int, name: str, limit: int) -> str
     if not closed and skipping is None:
         parts += [html[pos:stop]]
     text = html_lib.unescape("".join(parts))
-    return "\n".join(pagescan._text_lines(text))
+    return "\n".join(pagescan.text_lines(text))
 
 
 def test_element_text_reads_what_the_former_loop_read():
@@ -1135,7 +1136,7 @@ def test_element_text_reads_what_the_former_loop_read():
     skipped and broken tags, comments and entities."""
     import random
 
-    from dedup.text.pagescan import _element_text
+    from dedup.text.pagescan import element_text
     pieces = ["<span>", "</span>", "<SPAN class=x>", "</Span >", "<div>", "</div>", "<br>", "<br/>", "<span/>",
               "<script>", "</script>", "</SCRIPT>", "<STYLE>", "</style>", "</Style>", "<!-- c -->", "<!--", "-->",
               "<!x>", "<?p?>", "</>",
@@ -1145,7 +1146,7 @@ def test_element_text_reads_what_the_former_loop_read():
         html = "".join(rnd.choice(pieces) for _ in range(rnd.randrange(1, 14)))
         name, limit = rnd.choice(["span", "div", "a", "br"]), rnd.choice([40, 400, 3000])
         start = rnd.randrange(0, len(html) + 1)
-        assert _element_text(html, start, name, limit) == _reference_element_text(html, start, name, limit), html
+        assert element_text(html, start, name, limit) == _reference_element_text(html, start, name, limit), html
 
 
 # ----------------------------------------------------------------------------------------------- round 9: other scripts
@@ -1293,7 +1294,7 @@ def test_ascii_text_is_read_by_the_latin_script_patterns_alike():
     pattern with re.I."""
     import random
 
-    from dedup.text import byline, metadata, pagedates
+    from dedup.text import byline, metadata, pagedatelines
 
     pieces = ["By", "by:", "Von", "AUTOR", "Text & Fotos", ":", "：", " ", "  ", "\t", "Jane Doe", "yazar",
               "Yayinlanma", "yayınlanma tarihi", "Published", "Updated on", "last  updated", "opublikowano",
@@ -1306,10 +1307,11 @@ def test_ascii_text_is_read_by_the_latin_script_patterns_alike():
         metadata._LABELLED_BYLINE: re.compile(
             r"\s*(?:(?:" + metadata._LABELS + r"|автор|текст|作者|撰文|लेखक)\s*[:：]|" + metadata._WRITTEN_BY_LABEL
             + r"|(?:بقلم|(?:本报|本報)?(?:记者|記者))\s)", re.I)}
-    labels = [(pagedates._PUBLISHED_LABEL, r"(?<![\w-])", pagedates._PUBLISHED_WORDS, pagedates._OTHER_PUBLISHED_WORDS),
-              (pagedates._MODIFIED_LINE, r"^\W*", pagedates._MODIFIED_WORDS, pagedates._OTHER_MODIFIED_WORDS),
-              (pagedates._EXPLICIT_PUBLISHED_LABEL, r"(?<![\w-])", pagedates._EXPLICIT_PUBLISHED_WORDS,
-               pagedates._OTHER_PUBLISHED_WORDS)]
+    lines = pagedatelines
+    labels = [(lines.PUBLISHED_LABEL, r"(?<![\w-])", lines._PUBLISHED_WORDS, lines._OTHER_PUBLISHED_WORDS),
+              (lines.MODIFIED_LINE, r"^\W*", lines._MODIFIED_WORDS, lines._OTHER_MODIFIED_WORDS),
+              (lines._EXPLICIT_PUBLISHED_LABEL, r"(?<![\w-])", lines._EXPLICIT_PUBLISHED_WORDS,
+               lines._OTHER_PUBLISHED_WORDS)]
     ascii_texts = 0
     for _ in range(3000):
         text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 5)))
@@ -1318,13 +1320,13 @@ def test_ascii_text_is_read_by_the_latin_script_patterns_alike():
             m = pattern.match(text)
             assert fast(text) == (-1 if m is None else m.end()), (text, pattern.pattern[:40])
         for fast, opening, words, other in labels:
-            pattern = re.compile(rf"{opening}(?:{words}|{other}){pagedates._AFTER_LABEL}", re.I)
+            pattern = re.compile(rf"{opening}(?:{words}|{other}){pagedatelines._AFTER_LABEL}", re.I)
             assert fast(text) == (pattern.search(text) is not None), text
     assert ascii_texts > 500
 
 
 def test_a_date_inside_a_sentence_without_spaces_is_no_date_line():
-    from dedup.text.pagedates import in_sentence
+    from dedup.text.pagedatelines import in_sentence
     # Chinese and Japanese write a sentence without spaces: counted by them, it was one word around the date
     assert in_sentence("新华社北京电 据报道，", "，国务院总理在人民大会堂会见了来访的美国国务卿，双方就两国关系交换了意见。")
     assert in_sentence("東京電力は", "、福島第一原子力発電所の処理水を海に放出する計画について説明会を開いた。")
@@ -1585,7 +1587,7 @@ def test_thai_buddhist_era_and_persian_solar_hijri_dates():
 
 
 def test_solar_hijri_days_by_the_33_year_cycle():
-    from dedup.text.pagedates import jalali_to_gregorian
+    from dedup.text.dateevidence import jalali_to_gregorian
     assert jalali_to_gregorian(1403, 1, 1) == date(2024, 3, 20)    # Nowruz 1403
     assert jalali_to_gregorian(1404, 1, 1) == date(2025, 3, 21)    # after the leap year 1403
     assert jalali_to_gregorian(1399, 12, 30) == date(2021, 3, 20)  # the leap day of 1399

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dedup.text.byline import parse_byline
 from dedup.text.metadata import page_metadata
-from dedup.text.pagedates import comments_start
+from dedup.text.commentsections import comments_start
 from dedup.text.titles import title_rest
 
 

@@ -70,7 +70,7 @@ def test_a_story_meta_line_linking_to_the_comments_is_no_comment():
 
 
 def test_comment_container_words_are_read_word_by_word():
-    from dedup.text.pagescan import is_comment_container  # (here: the tests above run on a tree without it)
+    from dedup.text.commentsections import is_comment_container  # (here: the tests above run on a tree without it)
 
     for name in ("comment", "comments", "commentlist", "comment-author", "userComments", "dsq-comment-body",
                  "comment_list", "CommentList"):

@@ -12,7 +12,8 @@ import json
 from test_cleaning import HEADLINE, STORY, assert_story_kept, unseen_pages
 from test_other_story import MORE
 
-from dedup.text.cleaning import BLOCK_MODEL, CHROME_LABEL, LineChoice
+from dedup.text.cleaning import BLOCK_MODEL, LineChoice
+from dedup.text.lineguards import CHROME_LABEL
 from dedup.text.extract import extract_html
 from dedup.text.pagescan import itemprop_elements
 from dedup.text.storybody import (MAX_BODY_CHARS, OUTSIDE_BODY, another_pages_article, apply_article_body,

@@ -15,7 +15,8 @@ from __future__ import annotations
 from resiliparse.parse.html import HTMLTree
 
 from dedup.text.blockmodel import TooManyLines, whole_page_lines
-from dedup.text.cleaning import LineChoice, guard_reason
+from dedup.text.cleaning import LineChoice
+from dedup.text.lineguards import guard_reason
 from dedup.text.normalise import fold_text
 
 # the embeds whose text is put back: of the networks' embed classes (`quotedposts.EMBED_CLASSES`, which keeps every

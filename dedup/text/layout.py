@@ -30,7 +30,7 @@ class Line:
     text runs from its start tag to the next `</a>`, block tag or blank line, and every start tag is a link,
     so an empty anchor (`read_minimal_html`) takes the rest of its paragraph. `exact_link_chars` /
     `exact_links`: what the page's links hold: an empty anchor holds no text and is a link only when it has
-    a target (an empty link, as an image link is one). The link-bar guard (`cleaning.is_link_bar`) reads the
+    a target (an empty link, as an image link is one). The link-bar guard (`lineguards.is_link_bar`) reads the
     exact figures; the models, and the rules they were tuned with, keep theirs until a model retrained on the
     exact ones beats them held out (docs/extraction.md, round 16). Built by hand without the exact figures,
     a line takes the models' figures for them."""

@@ -39,8 +39,9 @@ from dedup.text.titles import (SEPARATOR_CHARS, SPACED_SEPARATORS, is_generic_ti
 from dedup.text.wordcount import comparable_tokens, word_count
 from dedup.text.pagehead import AUTHOR_META_NAMES, Head, read_head
 from dedup.text.profilelinks import people_pages_after, profile_links
-from dedup.text.pagescan import (HEADLINE_REGION, AuthorMark, Body, CommentSections,
-                                 author_marks, nearest_lines, read_headline_region, scan_page, subheading_place)
+from dedup.text.commentsections import CommentSections
+from dedup.text.headlineregion import HEADLINE_REGION, author_marks, nearest_lines, read_headline_region
+from dedup.text.pagescan import AuthorMark, Body, scan_page, subheading_place
 
 # --------------------------------------------------------------------------------------------------
 # result

@@ -7,8 +7,9 @@ from __future__ import annotations
 import re
 
 from dedup.text.markup import tag_attributes
-from dedup.text.pagedates import comments_start
-from dedup.text.pagescan import MAX_AUTHOR_MARKS, WINDOW_BEFORE, AuthorMark
+from dedup.text.commentsections import comments_start
+from dedup.text.headlineregion import MAX_AUTHOR_MARKS, WINDOW_BEFORE
+from dedup.text.pagescan import AuthorMark
 
 PROFILE_LINK_AFTER = 8000  # how far below the headline a link to the writer's profile is looked for
 # a user's own page: '/profile/142450', '/user/Marianne1.html' (not a page below it: '/profile/142450/fictions')

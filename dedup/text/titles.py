@@ -2,7 +2,7 @@
 
 Two rules read a title's site name, for two questions, and both live here so that they share their marks:
 - `site_names(title)`: which parts of the title MAY name the site, when nothing else is known (the text
-  side's guard against a line that is only the site's name, `cleaning.guard_reason`). It guesses, so it
+  side's guard against a line that is only the site's name, `lineguards.guard_reason`). It guesses, so it
   cuts only where a cut is safe without knowing the site: spaced separators, and separators written
   without spaces only between two characters of a script without spaces (a hyphen never: '엘제이-류화영').
 - `strip_site` / `strip_unspaced_site`: the headline without the site's name, when the page states the

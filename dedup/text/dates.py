@@ -560,3 +560,73 @@ def url_date(url: str | None) -> datetime | None:
             return None
         made = _make_date(int(m[3]), int(m[2]), int(m[1]), None)
     return made[0] if made else None
+
+
+# a clock followed by the zone it names ('16:17 UTC', '9:04 AM PT', '11:43 Uhr MESZ', '10:30 -07:00')
+_CLOCK_WITH_ZONE = re.compile(r"\d[:.hH][0-5]\d(?::[0-5]\d)?\s*(?:[AaPp]\.?\s?[Mm]\.?)?(?:\s*(?:Uhr|h|hrs|Hrs)\b)?\s*"
+                              rf"(?:{_ZONE}|(?P<us>[ECMP]T))(?![\w'’])")
+# a machine-readable time without a zone ('2022-05-10T23:35:55'), and one with it ('2012-10-29T10:25:32-07:00',
+# '2023-09-04T16:17:54Z': the offset's sign, hours and minutes, none for 'Z')
+ZONELESS_TIME = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d?:\d\d(?::\d\d(?:[.,]\d+)?)?")
+ZONED_TIME = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d?:\d\d(?::\d\d(?:[.,]\d+)?)?\s*(?:([+-])(\d\d):?(\d\d)|Z|z)")
+
+
+def offset_minutes(zoned: re.Match) -> int:
+    """The offset east of UTC, in minutes, of a `ZONED_TIME` match (0 for 'Z')."""
+    return 0 if zoned[1] is None else (1 if zoned[1] == "+" else -1) * (int(zoned[2]) * 60 + int(zoned[3]))
+
+
+def _stated_offset(raw: str, day: date) -> int | None:
+    """The offset east of UTC, in minutes, that a time as written states: an ISO offset ('2012-10-29T10:25:32-07:00'),
+    or a zone named after its clock ('Thu, 09 Aug 2012 10:08:00 EST', '9:04 AM ET' in its season on `day`)."""
+    m = ZONED_TIME.fullmatch(raw.strip())
+    if m is not None:
+        return offset_minutes(m)
+    m = _CLOCK_WITH_ZONE.search(raw)
+    if m is None:
+        return None
+    hours = _zone_offset(m["tz"]) if m["us"] is None else _US_ZONE_HOURS[m["us"]] + _us_daylight(day)
+    return None if hours is None else round(hours * 60)
+
+
+def shows_time_without_zone(text: str) -> bool:
+    """Whether a time of day stated in `text` is shown for a reader (not an ISO value, '2023-11-06T15:25') and no
+    clock in it names a zone ('15:25 Uhr', not '16:17 UTC' nor '9:04 AM ET')."""
+    return ZONELESS_TIME.match(text) is None and _CLOCK_WITH_ZONE.search(text) is None
+
+
+def shown_time_in_stated_zone(at: datetime, day: date, stated: list[str], published: str | None) -> datetime | None:
+    """The UTC time of a time of day the page shows without a zone (`shows_time_without_zone`: '15:25 Uhr', 'Oct 29
+    2012 - 10:30am'; `at` is it read as UTC, `day` its day), read in the offset the page's own machine-readable times
+    (`stated`: meta tags, JSON-LD, `<time datetime>`) state (round 21): the site shows its local time and writes it
+    with its offset in its metadata. The offset of a stated time that is the shown one (the same day and clock time,
+    '2023-11-06T15:25:00+01:00' beside '15:25 Uhr'), else the one offset the times stated for that day have, else the
+    one the page's published time (`published`, as written) has. None, read as UTC as before: where a stated time is
+    the shown one in UTC, where no offset is stated or the stated ones disagree ('Z' and '+00:00' state UTC, which a
+    site's software writes whatever its zone)."""
+    minute = at.replace(second=0, microsecond=0)
+    iso_day = day.isoformat()
+    same_clock, same_day = set(), set()
+    for value in stated:
+        value = value.strip()
+        m = ZONED_TIME.fullmatch(value)
+        instant = parse_published(value) if m is not None and value.startswith(iso_day) else None
+        if m is None or instant is None:
+            continue
+        instant = instant.replace(second=0, microsecond=0)
+        offset = offset_minutes(m)
+        if instant == minute and offset:  # (with offset 0, the shown time is the stated one and UTC: as before)
+            return None
+        if instant + timedelta(minutes=offset) == minute:
+            same_clock.add(offset)
+        elif offset:
+            same_day.add(offset)
+    if not same_clock and not same_day and published:
+        stated_offset = _stated_offset(published, day)
+        if stated_offset:
+            same_day.add(stated_offset)
+    offsets = same_clock or same_day
+    if len(offsets) != 1:
+        return None
+    offset = offsets.pop()
+    return at - timedelta(minutes=offset) if offset else None

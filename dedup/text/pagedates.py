@@ -14,7 +14,9 @@ from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
 from dedup.text.dateevidence import OTHER_YEARS, DateEvidence, date_evidence, find_page_dates
-from dedup.text.dates import parse_published, same_time_at_coarser_precision, url_date
+from dedup.text.dates import (ZONED_TIME, ZONELESS_TIME, offset_minutes, parse_published,
+                              same_time_at_coarser_precision, shown_time_in_stated_zone, shows_time_without_zone,
+                              url_date)
 from dedup.text.headlineregion import (MODIFIED_ROLE, PUBLISHED_TIME_ROLE, WINDOW_AFTER, WINDOW_BEFORE, date_mark,
                                        read_headline_region)
 from dedup.text.jsonld import JsonLd
@@ -198,49 +200,54 @@ def decide_dates(html: str | None, head: Head, ld: JsonLd, body: Body, blocks: l
         chosen, reason = min(modified, key=lambda e: _MODIFIED_RANK[e.kind]), "only_date_stated_is_update"
     if chosen is None:
         return None, None
-    published_at = _in_page_zone(chosen, head, ld)
-    return StatedTime(published_at, chosen.raw, chosen.kind + (f":{reason}" if reason else "")), \
-        _update_time(chosen, published_at, modified, head, ld)
+    published_at = _in_page_zone(chosen, head, ld, body)
+    note = _SHOWN_IN_ZONE if published_at != chosen.at and chosen.kind not in _STATED_KINDS else ""
+    return StatedTime(published_at, chosen.raw, chosen.kind + (f":{reason}" if reason else "") + note), \
+        _update_time(chosen, published_at, modified, head, ld, body)
 
 
 def _update_time(published: DateEvidence, published_at: datetime, modified: list[DateEvidence], head: Head,
-                 ld: JsonLd) -> StatedTime | None:
+                 ld: JsonLd, body: Body) -> StatedTime | None:
     """The strongest update evidence not before the published time at the coarser of their precisions (round 20):
     'Updated: 04 Sep 2023 16:17 UTC' names the minute of a 16:17:54 publication, so it is that time, its raw kept; one
     truly before (a footer's 'Privacy Policy - UPDATED 10/18/2011') updates no version of this page: the next."""
     for e in sorted(modified, key=lambda e: _MODIFIED_RANK[e.kind]):
-        at = _in_page_zone(e, head, ld)
+        at = _in_page_zone(e, head, ld, body, published.raw)
         if at >= published_at:
-            return StatedTime(at, e.raw, e.kind)
+            return StatedTime(at, e.raw, e.kind + _SHOWN_IN_ZONE * (at != e.at and e.kind not in _STATED_KINDS))
         if same_time_at_coarser_precision(e.raw, at, published.raw, published_at) if e.has_time and published.has_time \
                 else e.day == published.day:
             return StatedTime(published_at, e.raw, e.kind + ":published_within_its_precision")
     return None
 
 
-# a time of day written without a zone ('2022-05-10T23:35:55'), and one written with it ('2022-05-11T04:10:00-03:00')
-_ZONELESS_TIME = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d?:\d\d(?::\d\d(?:[.,]\d+)?)?")
-_ZONED_TIME = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d?:\d\d(?::\d\d(?:[.,]\d+)?)?\s*(?:([+-])(\d\d):?(\d\d)|Z|z)")
+_SHOWN_IN_ZONE = ":shown_time_in_page_zone"  # a shown time read in the page's stated offset (its raw as shown)
 
 
-def _in_page_zone(e: DateEvidence, head: Head, ld: JsonLd) -> datetime:
+def _in_page_zone(e: DateEvidence, head: Head, ld: JsonLd, body: Body, published: str | None = None
+                  ) -> datetime:
     """The UTC time of evidence whose metadata value states a time of day without a zone: read in the zone that every
     other time the page's metadata (its meta tags, the JSON-LD article and page) states with a zone is written in,
     when that is one zone (the site's software writes its local time: '2022-05-10T23:35:55' beside
     'publishtime' '2022-05-11T04:10:00-03:00' is 02:35 UTC on 11 May); else, or where another value states the same
-    minute in UTC ('2022-05-10T23:35:55' beside '2022-05-10T20:35:55-03:00'), as UTC, as before."""
-    if e.kind not in _STATED_KINDS or not e.has_time or _ZONELESS_TIME.fullmatch(e.raw) is None:
+    minute in UTC ('2022-05-10T23:35:55' beside '2022-05-10T20:35:55-03:00'), as UTC, as before. A time the page
+    shows without a zone: in the offset its metadata states that day (`dates.shown_time_in_stated_zone`, round 21)."""
+    shown = e.kind not in ("jsonld", "meta", "meta_date", "url") and shows_time_without_zone(e.raw)
+    if not e.has_time or not shown and (e.kind not in _STATED_KINDS or ZONELESS_TIME.fullmatch(e.raw) is None):
         return e.at
     values = [v for vs in head.meta.values() for v in vs]
     for obj in (ld.article, ld.page):
         if obj is not None:
             values += [v for v in map(first_str, (obj.get(k) for k in _JSONLD_TIME_KEYS)) if v]
+    if shown:
+        values += [raw for _pos, _attrs, raw in body.times] + [mark.raw for mark in body.date_marks]
+        return shown_time_in_stated_zone(e.at, e.day, values, published) or e.at
     offsets = set()
     minute = e.at.replace(second=0, microsecond=0)
     for value in values:
-        m = _ZONED_TIME.fullmatch(value.strip())
+        m = ZONED_TIME.fullmatch(value.strip())
         if m is not None:
-            offsets.add(0 if m[1] is None else (1 if m[1] == "+" else -1) * (int(m[2]) * 60 + int(m[3])))
+            offsets.add(offset_minutes(m))
             at = parse_published(value)
             if at is not None and at.replace(second=0, microsecond=0) == minute:
                 return e.at  # the same time stated in UTC elsewhere: the zoneless value is UTC
@@ -348,7 +355,7 @@ def _local_day(chosen: DateEvidence, published: list[DateEvidence]) -> date | No
     hours away, within ZONE_HOURS ('Nov. 19, 2019 5:50 PM' beside it: Pacific time, 19 November), that shown time's
     day. The days the page shows then name that instant in its zone and agree with it rather than outvote it (round
     14b). None when no shown time does."""
-    if chosen.kind not in _STATED_KINDS or not chosen.has_time or _ZONED_TIME.fullmatch(chosen.raw) is None:
+    if chosen.kind not in _STATED_KINDS or not chosen.has_time or ZONED_TIME.fullmatch(chosen.raw) is None:
         return None
     minute = chosen.at.replace(second=0, microsecond=0)
     for e in published:

@@ -14,7 +14,7 @@ from test_cleaning import HEADLINE, STORY, assert_story_kept, unseen_pages
 
 from dedup.text import extract as extract_module
 from dedup.text.extract import extract_html
-from dedup.text.pageframe import MAX_FRAME_ELEMENTS, PAGE_FRAME, frame_lines
+from dedup.text.pageframe import MAX_FRAME_ELEMENTS, PAGE_FRAME, frame_lines, raw_frames
 from resiliparse.parse.html import HTMLTree
 
 URL = "https://www.surfshop-kiel.example/artikel/neue-boards.html"
@@ -104,6 +104,18 @@ def test_frame_lines_on_a_parsed_page():
     assert frame_lines(HTMLTree.parse(too_many), [story, shop], too_many) == []
     plain = "<html><body><p>No frame here at all.</p></body></html>"
     assert frame_lines(HTMLTree.parse(plain), kept, plain) == []
+
+
+def test_raw_frames_reads_each_tags_elements_in_order():
+    """The frames' raw markup (speed round 16 finds every tag's starts in one pass): each tag's elements in the
+    order `FRAME_TAGS` names them, a start tag inside an element of its own name (up to that one's end tag) starts
+    nothing, a tag's name starts longer names (`<navbar`), an element without an end tag runs to the page's end,
+    and a role or schema.org mark adds the page from its first one on."""
+    html = "<p>a</p><nav>N1<nav>inner</nav>N1b</nav><footer>F1</footer><navbar>NB</navbar><aside>A1"
+    assert raw_frames(html) == "<footer>F1\n<nav>N1<nav>inner\n<navbar>NB\n<aside>A1"
+    marked = "<div role='complementary'>x</div><aside>y</aside>"
+    assert raw_frames(marked) == "<aside>y\ncomplementary'>x</div><aside>y</aside>"
+    assert raw_frames("<p>role: complementary? no frame</p>".replace("role", "rôle")) == ""
 
 
 def test_a_real_unseen_shop_page_loses_its_footer():

@@ -75,22 +75,30 @@ def frame_texts(tree: HTMLTree, html: str) -> list[str]:
 _WORD = re.compile(r"[^\W_]+")
 
 
+# the frame elements' start tags, found in one pass over the page (the tags' own finds took one pass each)
+_FRAME_OPENING = re.compile("<(?:" + "|".join(FRAME_TAGS) + ")")
+
+
 def raw_frames(html: str) -> str:
-    """The page's markup from each frame element's start tag to its end tag (`FRAME_TAGS`; to the page's end
-    from the first attribute that may mark one), joined: a cheap superset of the frames' text, read before any
-    element is looked up in the tree (the lookup costs more than the rest of the rule)."""
-    parts = []
-    for name in FRAME_TAGS:
-        start, opening, closing = 0, "<" + name, "</" + name
-        while (start := html.find(opening, start)) >= 0:
-            end = html.find(closing, start)
-            parts.append(html[start:] if end < 0 else html[start:end])
-            start = len(html) if end < 0 else end
+    """The page's markup from each frame element's start tag to its end tag (`FRAME_TAGS`, in that order; to the
+    page's end from the first attribute that may mark one), joined: a cheap superset of the frames' text, read
+    before any element is looked up in the tree (the lookup costs more than the rest of the rule). A start tag
+    inside an element of its own name (up to that element's end tag) starts nothing."""
+    parts: dict[str, list[str]] = {}
+    resume: dict[str, int] = {}  # per tag: where its next element may start (the end tag of the last one)
+    for opening in _FRAME_OPENING.finditer(html):
+        start, name = opening.start(), opening.group()[1:]
+        if start < resume.get(name, 0):
+            continue
+        end = html.find("</" + name, start)
+        parts.setdefault(name, []).append(html[start:] if end < 0 else html[start:end])
+        resume[name] = len(html) if end < 0 else end
+    ordered = [part for name in FRAME_TAGS for part in parts.get(name, ())]
     marks = [at for attribute, values in ATTRIBUTE_MARKS if attribute in html
              for mark in values if (at := html.find(mark)) >= 0]
     if marks:
-        parts.append(html[min(marks):])
-    return "\n".join(parts)
+        ordered.append(html[min(marks):])
+    return "\n".join(ordered)
 
 
 def _longest_word(text: str) -> str:

@@ -50,8 +50,8 @@ from dedup.neardup.sign import hasher, hasher_params, passage_rows_count, sign_p
 from dedup.neardup.store import assemble_block, n_blocks, write_meta
 from dedup.partitions import (BYTES_PER_MEMBER, merge_figures, rights_partition, scatter_members, scatter_previous,
                               select_partition)
-from dedup.previous import (Previous, carry_previous, load_previous, previous_report, signature_rows,
-                             with_chrome_since)
+from dedup.previous import (Previous, carry_previous, check_rights_settings, load_previous, previous_report,
+                             signature_rows, with_chrome_since)
 from dedup.run_report import FileNotRead, RunReport, chrome_scope, from_build
 from dedup.schema import frame
 from dedup.shards import BucketSpill, shard_count
@@ -520,6 +520,7 @@ def build(inputs: list[str], out: Path, config: BuildConfig, *, workers: int = 1
     prev = None
     if previous is not None:
         prev = load_previous(Path(previous), hasher(hasher_params(config)).params, config.bands, config.rows)
+        check_rights_settings(prev, config.licence_classes, config.withhold_text)
     input_bytes = [storage.size(f.path) for f in files]  # once: for a URL each is a request
     fingerprint = build_fingerprint([(f.name, n, _mtime(f.path)) for f, n in zip(files, input_bytes)],
                                     config.sha256(), _previous_fingerprint(previous))

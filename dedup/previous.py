@@ -18,6 +18,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from dedup.config import LICENCE_CLASSES
 from dedup.errors import ConfigError, InputError, ReleaseError
 from dedup.release.files import MANIFEST
 from dedup.release.manifest import load_manifest
@@ -99,6 +100,41 @@ def check_params(path: Path, kv: dict[str, str], params: dict, bands: int, rows:
         shown = ", ".join(f"{k.split('.', 2)[-1]}: previous {a}, now {b}" for k, (a, b) in sorted(diff.items()))
         raise ConfigError(f"--previous {path}: its signatures were made with other settings ({shown}); build "
                           "with the preset/config the previous release was built with (its run.json 'config')")
+
+
+def _published_as(config: dict[str, Any]) -> tuple[frozenset[str], frozenset[str]]:
+    """The licence classes a build's run.json `config` publishes, and those of them published without text (an
+    empty `licence_classes` selects every class; a run.json written before these keys has neither)."""
+    selected = frozenset(config.get("licence_classes") or LICENCE_CLASSES)
+    return selected, frozenset(config.get("withhold_text") or ()) & selected
+
+
+def _said(classes: frozenset[str], option: str, unset: frozenset[str], unset_said: str) -> str:
+    """The option as a user gives it: `--licence open`, or what leaving it out means."""
+    if classes == unset:
+        return unset_said
+    return f"{option} {','.join(c for c in LICENCE_CLASSES if c in classes)}"
+
+
+def check_rights_settings(prev: Previous, licence_classes: tuple[str, ...], withhold_text: tuple[str, ...]) -> None:
+    """Refuse a next build whose --licence / --withhold-text publish other classes, or withhold other texts, than
+    the previous release did: its rows are carried as published (a class it dropped stays rejected, a text it
+    withheld is not in it, a text it published would stay published), so the next release would follow two rules."""
+    before = _published_as(prev.report.config)
+    now = _published_as({"licence_classes": list(licence_classes), "withhold_text": list(withhold_text)})
+    if before == now:
+        return
+    options: tuple[tuple[str, frozenset[str], str], ...] = (
+        ("--licence", frozenset(LICENCE_CLASSES), "every class (no --licence)"),
+        ("--withhold-text", frozenset(), "no --withhold-text"))
+    said = [(_said(b, *option), _said(n, *option)) for option, b, n in zip(options, before, now) if b != n]
+    shown = "; ".join(f"{b} there, {n} here" for b, n in said)
+    raise ConfigError(
+        f"--previous {prev.path}: {prev.name} {prev.version} was built with other licence settings ({shown}). A next "
+        "release carries the previous rows as they were published (records of a class it dropped stay rejects, texts "
+        "it withheld are not in it, texts it published stay), so its rows would follow two rules. Build with the "
+        f"previous release's settings (`--config {prev.path}/run.json` gives them all), or, to change them, build "
+        "every crawl file of both releases without --previous and release that as a new dataset")
 
 
 def load_previous(path: Path, params: dict, bands: int, rows: int, *, check: bool = True) -> Previous:

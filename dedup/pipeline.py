@@ -454,7 +454,9 @@ def _near_dups(b: Build, name: str, params: VerifyParams, previous_file: Path | 
     band_files = sorted(folder.glob("bands-*.arrow"))
     bands_per_group = max(1, min(config.bands, b.budget.rows(BYTES_PER_BAND_ROW) // max(1, n)))
     key_ranges = b.budget.partitions(n, BYTES_PER_BAND_ROW)  # > 1 when one band is more than a task holds
-    passage_key_ranges = b.budget.partitions(passage_rows_count(band_files), BYTES_PER_BAND_ROW)
+    # the long passages' rows are read only by the rule that checks them (`ondisk.near_dup_components`)
+    passage_key_ranges = (b.budget.partitions(passage_rows_count(band_files), BYTES_PER_BAND_ROW)
+                          if params.passage_coverage <= 1.0 else 1)
     edge_partitions = b.budget.partitions(n, BYTES_PER_EDGE_DOC)
     b.layout |= {"band_groups": -(-config.bands // bands_per_group), "key_ranges": key_ranges,
                  "edge_partitions": edge_partitions}

@@ -74,8 +74,8 @@ class Previous:
         return rows.filter(pl.col("n_shingles").fill_null(0) > 0)
 
 
-def _kv(path: Path) -> dict[str, str]:
-    meta = pq.read_schema(path).metadata or {}
+def _kv(path: Path, schema: pa.Schema | None = None) -> dict[str, str]:
+    meta = (schema if schema is not None else pq.read_schema(path)).metadata or {}
     return {k.decode(): v.decode() for k, v in meta.items()}
 
 
@@ -195,12 +195,13 @@ def _chrome_rows(path: Path) -> pl.DataFrame:
     when the file states that they come from published pages (`SAMPLE_RULE`): a release made before audit round 7
     may hold a byline or notice of a page it dropped, which the next release would publish again (`unsampled`
     marks the rows whose sample is left behind)."""
-    names = pq.read_schema(path).names
+    schema = pq.read_schema(path)
+    names = schema.names
     cols = ["domain", "block_key", "pages", "stories", "sample_text", "action"]
     rows = pl.read_parquet(path, columns=cols + [c for c in ("chrome_since",) if c in names])
     if "chrome_since" not in names:
         rows = rows.with_columns(pl.lit(None, pl.String).alias("chrome_since"))
-    stated = _kv(path).get(SAMPLE_RULE_KEY) == SAMPLE_RULE
+    stated = _kv(path, schema).get(SAMPLE_RULE_KEY) == SAMPLE_RULE
     return rows.with_columns(pl.lit(not stated).and_(pl.col("sample_text").is_not_null()).alias("unsampled"),
                              pl.col("sample_text") if stated else pl.lit(None, pl.String).alias("sample_text"))
 

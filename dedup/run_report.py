@@ -33,7 +33,9 @@ RUN_JSON = "run.json"
 TIMINGS_JSON = "timings.json"  # the measurements of one run (`RunReport.MEASURED`): outside the checksummed set
 # what the site chrome figures count (run.json `site_chrome_blocks_in_crawl` / `..._counted_over`, `dedup stats`):
 # every page read, not data/'s (audit round 7: a plain `site_chrome_blocks` beside the card's data/ figures)
-CHROME_SCOPE = "every page read (the crawl: copies and records the release does not publish included)"
+CRAWL_PAGES = "every page read"
+CRAWL_INCLUDES = "copies and records the release does not publish included"
+CHROME_SCOPE = f"{CRAWL_PAGES} (the crawl: {CRAWL_INCLUDES})"
 PREVIOUS_SCOPE = " and the releases before it"
 
 

@@ -17,7 +17,7 @@ import polars as pl
 import pyarrow.parquet as pq
 
 from dedup.errors import InputError
-from dedup.run_report import CHROME_SCOPE, PREVIOUS_SCOPE, RunReport, chrome_scope
+from dedup.run_report import CRAWL_INCLUDES, CRAWL_PAGES, RunReport, chrome_scope
 from dedup.text.blocks import CROSS_SITE, CROSS_SITE_LABEL, site_rows
 from dedup.words import counted, plural
 
@@ -109,6 +109,7 @@ def summarise(out: Path) -> dict[str, Any]:
     # data/ figures): the site rows are every page read (copies, records not published), the others data/'s pages
     summary["boilerplate"] = {"blocks": chrome.height, "sites": chrome_sites,
                               "top_sites": boiler, "page_rows": every_removal.height - chrome.height,
+                              "with_previous": bool(run.previous),
                               "counted_over": {"blocks": chrome_scope(bool(run.previous)),
                                                "page_rows": PAGE_ROWS_SCOPE}}
     summary["licence_classes"] = _counts(data, "licence_class")
@@ -169,13 +170,12 @@ def render(s: dict[str, Any], width: int = 80) -> str:
         lines += _pairs(s["top_republishing_sites"], width)
     b = s["boilerplate"]
     # each figure says what it counts, as the card does (an older summary has no `counted_over`: the crawl's)
-    crawl = "the crawl and the releases before it" if PREVIOUS_SCOPE in b.get("counted_over", {}).get(
-        "blocks", "") else "the crawl"
+    crawl = "the crawl and the releases before it" if b.get("with_previous") else "the crawl"
     lines += [""] + textwrap.wrap(
         f"boilerplate: {counted(b['blocks'], 'site chrome block')} in {crawl} on {counted(b['sites'], 'site')}, "
         f"{b['page_rows']:,} page-level {plural(b['page_rows'], 'row')} of data/", width=width, subsequent_indent="  ")
-    lines += textwrap.wrap(f"(the crawl: {CHROME_SCOPE.split(' (', 1)[0]}, copies and records the release does not "
-                           "publish included; page-level: blocks a document of data/ lost by itself)", width=width,
+    lines += textwrap.wrap(f"(the crawl: {CRAWL_PAGES}, {CRAWL_INCLUDES}; page-level: blocks a document of data/ "
+                           "lost by itself)", width=width,
                            initial_indent="  ", subsequent_indent="   ")
     if b["top_sites"]:
         lines += _pairs({CROSS_SITE_LABEL if d == CROSS_SITE else d: counted(v['blocks'], 'block')

@@ -121,8 +121,8 @@ _PICTURE_CREDIT = caseless_prefix(r"^\s*(?:fotos?|photos?|photographs?|bilder?|i
 # a picture agency or stock library: a line naming one credits a picture ('Chip Somodevilla/Getty Images', a caption's
 # 'Jay Cutler, Dennis Wierzbicki-US PRESSWIRE'), not the story; read here for bylines and by `cleaning` for credit
 # lines without a marker (round 19: US Presswire, USA TODAY Sports Images, the sports pictures' agency)
-PICTURE_AGENCY = re.compile(r"Getty\s?Images|Shutterstock|iStock|Thinkstock|Alamy|AP Photo|Picture[\s-][Aa]lliance|"
-                            r"picture[\s-][Aa]lliance|IMAGO|Imago Images|US P(?:RESSWIRE|resswire)|USA TODAY Sports")
+PICTURE_AGENCY = re.compile(r"Getty\s?Images|Shutterstock|iStock|Thinkstock|Alamy|AP Photo|[Pp]icture[\s-][Aa]lliance|"
+                            r"IMAGO|Imago Images|US P(?:RESSWIRE|resswire)|USA TODAY Sports")
 _ROLE_WORDS = frozenset((
     "staff writer reporter correspondent editor editors contributor contributing columnist senior chief "
     "associate assistant managing deputy executive political science business sports health tech technology "

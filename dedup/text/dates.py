@@ -286,7 +286,8 @@ _ZONE = r"(?P<tz>(?:UTC|GMT)(?:\s?[+-]\d{1,2}(?::?\d{2})?)?|[A-Z]{2,4}T|[+-]\d{2
 # (`TextDate.end`) leaves it out as before, so a line holding it stays no date line for the text side (dragnet's gold
 # text keeps such lines: 6 lines, text F1 91.58 -> 91.55 when they left it)
 _US_ZONE_HOURS = {"ET": -5, "CT": -6, "MT": -7, "PT": -8}
-_SEASONLESS_ZONE = re.compile(r"\s*([ECMP]T)(?![\w'’])")
+_SEASONLESS_NAMES = "|".join(_US_ZONE_HOURS)
+_SEASONLESS_ZONE = re.compile(rf"\s*({_SEASONLESS_NAMES})(?![\w'’])")
 # zones only the United States and Canada write: a numeric date beside one is month first ('on 11/12/2012 15:23 PST'
 # is 12 November)
 _US_ZONES = frozenset(("EST", "EDT", "CST", "CDT", "MST", "MDT", "PST", "PDT"))  # (and `_SEASONLESS_ZONE`)
@@ -369,6 +370,11 @@ def _us_daylight(day: date) -> bool:
     return _sunday(day.year, 4, 1) <= day < _sunday(day.year, 10, -1)
 
 
+def _us_offset_hours(zone: str, day: date) -> int:
+    """The hours from UTC of a US zone named without its season (`_US_ZONE_HOURS`) on the day."""
+    return _US_ZONE_HOURS[zone] + _us_daylight(day)
+
+
 @lru_cache(maxsize=256)
 def _zone(hours: float) -> timezone:
     return timezone(timedelta(hours=hours))
@@ -388,7 +394,7 @@ def _make_date(y: int, m: int, d: int, clock: re.Match | None, us_zone: str | No
         offset = _zone_offset(parts.get("tz"))
     try:
         if offset is None and us_zone is not None:
-            offset = _US_ZONE_HOURS[us_zone] + _us_daylight(date(y, m, d))
+            offset = _us_offset_hours(us_zone, date(y, m, d))
         local = datetime(y, m, d, hour, minute, second, tzinfo=_zone(offset or 0))
     except (ValueError, OverflowError):
         return None
@@ -564,7 +570,7 @@ def url_date(url: str | None) -> datetime | None:
 
 # a clock followed by the zone it names ('16:17 UTC', '9:04 AM PT', '11:43 Uhr MESZ', '10:30 -07:00')
 _CLOCK_WITH_ZONE = re.compile(r"\d[:.hH][0-5]\d(?::[0-5]\d)?\s*(?:[AaPp]\.?\s?[Mm]\.?)?(?:\s*(?:Uhr|h|hrs|Hrs)\b)?\s*"
-                              rf"(?:{_ZONE}|(?P<us>[ECMP]T))(?![\w'’])")
+                              rf"(?:{_ZONE}|(?P<us>{_SEASONLESS_NAMES}))(?![\w'’])")
 # a machine-readable time without a zone ('2022-05-10T23:35:55'), and one with it ('2012-10-29T10:25:32-07:00',
 # '2023-09-04T16:17:54Z': the offset's sign, hours and minutes, none for 'Z')
 ZONELESS_TIME = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d?:\d\d(?::\d\d(?:[.,]\d+)?)?")
@@ -585,7 +591,7 @@ def _stated_offset(raw: str, day: date) -> int | None:
     m = _CLOCK_WITH_ZONE.search(raw)
     if m is None:
         return None
-    hours = _zone_offset(m["tz"]) if m["us"] is None else _US_ZONE_HOURS[m["us"]] + _us_daylight(day)
+    hours = _zone_offset(m["tz"]) if m["us"] is None else _us_offset_hours(m["us"], day)
     return None if hours is None else round(hours * 60)
 
 

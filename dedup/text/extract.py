@@ -42,7 +42,7 @@ from dedup.text.storybody import DESCRIPTION_META, apply_article_body
 from dedup.text.layout import Line
 from dedup.text.markup import SiteLinks, page_type
 from dedup.text.metadata import PageMetadata, page_metadata, url_host
-from dedup.text.normalise import (binary_payload, bom_encoding, browser_encoding, clean_text, controls_read,
+from dedup.text.normalise import (binary_payload, binary_text, bom_encoding, browser_encoding, clean_text, controls_read,
                                   holds_c1_controls, holds_controls, join_blocks, refused_host, registered_domain,
                                   split_blocks, storable, unmarked_wide, url_without_controls, without_lone_surrogates)
 from dedup.text.pageframe import PAGE_FRAME, beside_story, frame_lines
@@ -601,8 +601,7 @@ def _extracted_row(html: bytes | None, text: str | None, url: str | None, charse
                    domain: str | None, wet: bool = False) -> dict:
     if html is None and text and text.count("\n") > 4 * MAX_BLOCKS:
         return _too_many_blocks(f"over {4 * MAX_BLOCKS} lines")   # not worth splitting
-    binary = binary_payload(html, charset) if html is not None else \
-        binary_payload(text[:4096].encode("utf-8", "replace")) if text else None
+    binary = binary_payload(html, charset) if html is not None else binary_text(text) if text else None
     if binary is not None:
         return {"reject_reason": "non_html_payload",
                 "reject_detail": f"the payload is {binary}, not a page (though labelled or stored as text)"}

@@ -145,7 +145,7 @@ def without_controls(text: str) -> str:
     """`text` without its control characters (`_CONTROLS`); the same object when it holds none, and also when
     `binary_payload` finds its head to be binary data: extraction rejects such a record, which it would no longer
     recognise once the bytes that tell it were gone."""
-    if not holds_controls(text) or _binary_text(text):
+    if not holds_controls(text) or binary_text(text) is not None:
         return text
     return controls_dropped(text)
 
@@ -153,13 +153,14 @@ def without_controls(text: str) -> str:
 def without_c1_controls(text: str) -> str:
     """`text` with its C1 controls read as the bytes they were (`c1_controls_read`); the same object when it holds
     none, and when it is binary data (`without_controls`)."""
-    if not holds_c1_controls(text) or _binary_text(text):
+    if not holds_c1_controls(text) or binary_text(text) is not None:
         return text
     return c1_controls_read(text)
 
 
-def _binary_text(text: str) -> bool:
-    return binary_payload(text[:4096].encode("utf-8", "replace")) is not None
+def binary_text(text: str) -> str | None:
+    """`binary_payload`'s reason for a decoded text (its head, as UTF-8): a text record holding binary data."""
+    return binary_payload(text[:4096].encode("utf-8", "replace"))
 
 
 def controls_dropped(text: str) -> str:

@@ -25,7 +25,8 @@ from resiliparse.parse.html import HTMLTree
 
 from dedup.text.blockmodel import main_content_lines, main_pass_missed, page_lines, story_probabilities
 from dedup.text.cleaning import choose_lines
-from dedup.text.extract import decode_html, extract_html, story_choice
+from dedup.text.extract import extract_html, story_choice
+from dedup.text.pagechecks import decode_html
 from dedup.text.normalise import split_blocks
 
 

@@ -12,7 +12,7 @@ as in ``scripts/bench_extractors.py``):
   ``ehow-1..2``, ``videos-1..2`` keep their real URLs when all pages of the group share one host, else
   all get ``https://<group>.test/<folder>`` so that they share a domain),
 
-the script writes a JSONL crawl (``{"id", "url", "html"}``; html decoded with ``dedup.text.extract.decode_html``)
+the script writes a JSONL crawl (``{"id", "url", "html"}``; html decoded with ``dedup.text.pagechecks.decode_html``)
 into a temporary folder, runs the real ``dedup build`` (``python -m dedup.cli build CRAWL --out OUT
 --no-progress --workers 1 [--config FILE]``) three ways and scores each page's kept text (the ``text`` of
 its canonical record in ``OUT/data``) against the gold with ``dedup.evaluate.token_prf``:
@@ -94,7 +94,8 @@ sys.path.insert(0, str(CODE))
 
 from dedup.text.blocks import SITE_CHROME, block_key, within_page  # noqa: E402
 from dedup.evaluate import token_prf, tokens  # noqa: E402
-from dedup.text.extract import decode_html, extract_html  # noqa: E402
+from dedup.text.extract import extract_html  # noqa: E402
+from dedup.text.pagechecks import decode_html  # noqa: E402
 from dedup.text.normalise import registered_domain  # noqa: E402
 
 # name -> (folder, loader name in bench_extractors)

@@ -117,7 +117,7 @@ def _strip_site(title: str) -> str:
 
 def _read_gz(path: Path) -> str:
     raw = gzip.open(path).read()
-    from dedup.text.extract import decode_html
+    from dedup.text.pagechecks import decode_html
     return decode_html(raw)
 
 

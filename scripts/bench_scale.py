@@ -195,7 +195,7 @@ def sign_synthetic(folder: Path, part: int, n: int, seed: int, keys_file: Path, 
 
 
 def run(n: int, engine: str, workers: int, memory: str | None, keep: Path | None, seed: int) -> dict:
-    from dedup import pipeline
+    from dedup import buildstate, pipeline
     from dedup.engine.steps import DaskOptions
     from dedup.workdir import WorkDir
 
@@ -212,7 +212,7 @@ def run(n: int, engine: str, workers: int, memory: str | None, keep: Path | None
     os.environ[TASK_PEAKS_ENV] = str(root / "task-peaks")
     try:
         with pipeline._engine(dask, workers) as steps, RssSampler() as sampler, RssSampler() as by_step:
-            b = pipeline.Build([], [], work, config, None, steps, pipeline.Progress(), "bench", budget)
+            b = buildstate.Build([], [], work, config, None, steps, buildstate.Progress(), "bench", budget)
             stage_phase = b.phase
 
             def phase(name: str | None) -> None:  # each step of a stage sampled on its own as well
@@ -234,7 +234,7 @@ def run(n: int, engine: str, workers: int, memory: str | None, keep: Path | None
                 by_step.stage(name)
                 t = time.perf_counter()
                 if name == "sign":
-                    folder = pipeline._fresh(work.folder("sig2"))
+                    folder = buildstate.fresh(work.folder("sig2"))
                     block_rows = budget.rows(config.num_perm * 8, cap=4_000_000)
                     write_meta(folder, b.n, config.num_perm, block_rows)
                     b.map(sign_synthetic, [(root, i, n, seed, b.keys_file(i), block_rows, config.bands, config.rows,

@@ -51,7 +51,8 @@ from pathlib import Path
 
 from resiliparse.extract.html2text import extract_plain_text
 
-from dedup.text.extract import decode_html, extract_html
+from dedup.text.extract import extract_html
+from dedup.text.pagechecks import decode_html
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_SHARED = REPO.parent / "shared"

@@ -34,7 +34,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from dedup.text.blocks import within_page
-from dedup.text.extract import decode_html, extract_html
+from dedup.text.extract import extract_html
+from dedup.text.pagechecks import decode_html
 from dedup.text.normalise import join_blocks, normalise_text
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpora" / "trafilatura-eval"

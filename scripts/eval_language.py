@@ -115,7 +115,7 @@ def warc_pages(folder: Path) -> list[tuple[str, str, str | None]]:
 
     from dedup.sources.inputs import expand_inputs
     from dedup.sources.read import read_input
-    from dedup.text.extract import decode_html
+    from dedup.text.pagechecks import decode_html
 
     out = []
     for name in ("resiliparse/warcfile.warc.gz", "whirlwind/whirlwind.warc.gz"):

@@ -227,7 +227,7 @@ def test_compiled_page_columns_on_real_pages(corpus):
     from resiliparse.parse.html import HTMLTree
 
     from dedup.text.blockmodel import main_content_lines, whole_page_lines
-    from dedup.text.extract import decode_html
+    from dedup.text.pagechecks import decode_html
     pages = sorted(shared_path("corpora", corpus, "input").glob("*.html*"))[:80]
     assert pages
     checked = 0

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from dedup.sources.textbytes import decode_text
-from dedup.text.extract import decode_html, extract_html
+from dedup.text.extract import extract_html
+from dedup.text.pagechecks import decode_html
 from dedup.text.normalise import browser_encoding
 
 STORY = ("The council voted on Tuesday to build a flood wall along the east bank of the river, ending a dispute "

@@ -79,7 +79,7 @@ def test_lone_surrogates_from_a_page_cost_one_character_not_the_file(tmp_path: P
 
 def test_page_decoding_and_jsonld_give_storable_strings() -> None:
     """Where the surrogates come from, each replaced at its source (the batch guard is the last resort)."""
-    from dedup.text.extract import decode_html
+    from dedup.text.pagechecks import decode_html
     from dedup.text.markup import jsonld_from_bodies
 
     assert decode_html(b"<p>a +2AA- b</p>", "utf-7") == "<p>a \ufffd b</p>"
@@ -118,7 +118,7 @@ def test_a_file_reached_through_two_arguments_is_read_once_under_one_name(tmp_pa
 def test_a_byte_order_mark_decides_the_encoding_before_the_declared_charset(tmp_path: Path) -> None:
     """A BOM wins over the HTTP charset, as in browsers: a UTF-16 page served as iso-8859-1 used to be kept
     as its own markup (`ÿþ<html><head>...`), a UTF-8 one served as windows-1252 as mojibake."""
-    from dedup.text.extract import decode_html
+    from dedup.text.pagechecks import decode_html
 
     text = html_page("Ünïcödé café", 1)
     for payload, declared in ((b"\xef\xbb\xbf" + text.encode(), "windows-1252"), (text.encode("utf-16"), "iso-8859-1"),
@@ -138,7 +138,7 @@ def test_a_declared_charset_in_which_markup_is_not_ascii_does_not_override_ascii
     """A UTF-8 page that the server labels `charset=utf-16` (or an EBCDIC code page) was decoded as such and
     published as mojibake ('格浴㹬...'): markup in those charsets is not ASCII, so ASCII markup says the label
     is wrong and detection decides. Pages really in those charsets, with or without a BOM, are read as before."""
-    from dedup.text.extract import decode_html
+    from dedup.text.pagechecks import decode_html
 
     text = html_page("Ünïcödé café", 1)
     for declared in ("utf-16", "UTF-16LE", "utf-16be", "utf-32", "cp037"):
@@ -340,7 +340,8 @@ def test_the_models_load_before_the_first_page_s_time_budget_starts(monkeypatch)
 
     from dedup.schema import schema
     from dedup.text import blockmodel
-    from dedup.text.extract import budget_running, extract_batch
+    from dedup.text.extract import extract_batch
+    from dedup.text.timebudget import budget_running
 
     running: list[bool] = []
     for name in ("shipped_model", "whole_page_model"):

@@ -544,8 +544,9 @@ def test_a_page_of_too_many_tags_is_rejected_before_it_is_parsed() -> None:
     """8 MiB of '<p>' took 6 s of resiliparse's C code (which no budget can stop), of '<div>a</div>' 3.7 s:
     a page of more than MAX_MARKUP_TAGS '<' is a `too_many_tags` reject, decided by the count, not by time."""
     import dedup.text.extract as extract
+    from dedup.text.pagechecks import MAX_MARKUP_TAGS
 
-    over = ("<html><body>" + "<p>" * extract.MAX_MARKUP_TAGS).encode()
+    over = ("<html><body>" + "<p>" * MAX_MARKUP_TAGS).encode()
     row = extract._extract_row(over, None, "http://site.test/x", None, "site.test")
     assert row["reject_reason"] == "too_many_tags" and "500000" in row["reject_detail"]
     under = ("<html><body><p>" + "A short story about nothing much at all. " * 5 + "</p>" + "<br>" * 1000).encode()
@@ -570,7 +571,8 @@ def test_markup_scans_find_what_the_patterns_found() -> None:
 
 
 def test_deep_nesting_skips_main_content_extraction_and_stays_linear() -> None:
-    from dedup.text.extract import MAX_NESTING_COST, extract_html, nesting_cost
+    from dedup.text.extract import extract_html
+    from dedup.text.pagechecks import MAX_NESTING_COST, nesting_cost
 
     def nested(n: int) -> str:
         return "<html><body>" + "<div>" * n + "<p>the only text</p>" + "</div>" * n + "</body></html>"
@@ -585,7 +587,7 @@ def test_deep_nesting_skips_main_content_extraction_and_stays_linear() -> None:
 @given(st.lists(st.sampled_from(["<div>", "</div>", "<DIV class=x>", "<article>", "</Article>", "<p>", "<", "x"]),
                 max_size=120), st.integers(0, 600))
 def test_nesting_bound_is_the_scan(parts, limit) -> None:
-    from dedup.text.extract import nesting_cost, nesting_within
+    from dedup.text.pagechecks import nesting_cost, nesting_within
     html = "".join(parts)
     assert nesting_within(html, limit) == (nesting_cost(html, limit) <= limit)
 
@@ -613,6 +615,7 @@ def test_extraction_budget_holds_within_a_batch_in_any_thread(monkeypatch, threa
     import pyarrow as pa
 
     import dedup.text.extract as extract
+    from dedup.text.timebudget import budget_running
 
     slow = ("<html><body>" + "<p>© 2024 Someone. All rights reserved.</p>\n" * 30_000 + "</body></html>").encode()
     quick = b"<html><body><p>" + b"A short story about nothing much at all. " * 5 + b"</p></body></html>"
@@ -631,7 +634,7 @@ def test_extraction_budget_holds_within_a_batch_in_any_thread(monkeypatch, threa
         worker.join()
     assert out and out[0].to_pylist() == [None, "extract_timeout", None]
     assert signal.getsignal(signal.SIGALRM) == before and signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
-    assert not extract.budget_running()
+    assert not budget_running()
 
 
 def test_extraction_budget_counts_the_thread_s_own_cpu_time_not_the_machine_s_load() -> None:
@@ -641,7 +644,7 @@ def test_extraction_budget_counts_the_thread_s_own_cpu_time_not_the_machine_s_lo
     import threading
     import time
 
-    from dedup.text.extract import ExtractTimeout, time_budget
+    from dedup.text.timebudget import ExtractTimeout, time_budget
 
     with time_budget(0.05):
         time.sleep(0.2)                       # waiting: no CPU time of this thread

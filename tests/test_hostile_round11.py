@@ -12,6 +12,7 @@ from test_hostile_builds import html_page
 from test_hostile_round4 import rows
 
 import dedup.text.extract as extract
+import dedup.text.pagechecks as pagechecks
 
 PAGE = (html_page("Coded", 1) + "<p>" + "The pier will reopen in May, the board said. " * 400 + "</p>").encode()
 
@@ -83,7 +84,7 @@ def test_an_element_of_thousands_of_distinct_attributes_is_rejected_before_it_is
     assert row('data-props="' + " ".join(f"k{i}" for i in range(3 * n)) + '"').get("reject_reason") is None
     many = "".join("<span " + " ".join(f"s{j}=1" for j in range(100)) + ">x</span>" for _ in range(200))
     assert row(f'class="x">{many}<b').get("reject_reason") is None
-    assert extract.attribute_cost(f"<p {' '.join(f'a{i}' for i in range(300))}>") == 300 ** 2
+    assert pagechecks.attribute_cost(f"<p {' '.join(f'a{i}' for i in range(300))}>") == 300 ** 2
 
 
 def test_a_byte_order_mark_before_a_later_jsonl_line_is_no_part_of_its_record(tmp_path) -> None:

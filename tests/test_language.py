@@ -23,7 +23,8 @@ from dedup.neardup.minhash import MinHasher, shingles
 from dedup.neardup.sign import sign_texts
 from dedup.sources.inputs import expand_inputs
 from dedup.sources.read import read_input
-from dedup.text.extract import decode_html, extract_html
+from dedup.text.extract import extract_html
+from dedup.text.pagechecks import decode_html
 from dedup.text.language import (CHAR_SHINGLE_LANGUAGES, IDENTIFY_CHARS, fold_shouting, identify, identify_each,
                                  shingle_unit, unit_language)
 from dedup.text import fastlid

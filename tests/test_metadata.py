@@ -517,7 +517,7 @@ def _real_pages():
     import gzip
     import json as json_lib
 
-    from dedup.text.extract import decode_html
+    from dedup.text.pagechecks import decode_html
 
     root = shared_path("corpora", "readability-test-pages")
     for folder in sorted(p for p in root.iterdir() if (p / "expected-metadata.json").exists()):
@@ -1260,7 +1260,8 @@ def test_bylines_of_real_pages_in_other_scripts_and_forms():
     import gzip
     import json as json_lib
 
-    from dedup.text.extract import decode_html, extract_html
+    from dedup.text.extract import extract_html
+    from dedup.text.pagechecks import decode_html
 
     root = shared_path("corpora", "trafilatura-eval")
     evaldata = json_lib.loads((root / "evaldata.json").read_text("utf-8"))

@@ -116,7 +116,8 @@ def test_spoe_at_embedded_facebook_posts():
     import gzip
     import json
 
-    from dedup.text.extract import decode_html, extract_html
+    from dedup.text.extract import extract_html
+    from dedup.text.pagechecks import decode_html
 
     root = shared_path("corpora", "trafilatura-eval")
     url = "https://www.spoe.at/2022/02/04/automatische-mieterhoehung-verhindern/"

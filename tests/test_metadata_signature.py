@@ -61,7 +61,8 @@ def test_signature_on_the_real_page():
     import gzip
     import json
 
-    from dedup.text.extract import decode_html, extract_html
+    from dedup.text.extract import extract_html
+    from dedup.text.pagechecks import decode_html
 
     root = shared_path("corpora", "trafilatura-eval")
     url = ("https://www.eishockeynews.de/aktuell/artikel/2022/02/01/"

@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from dedup import pipeline
+from dedup import buildstate, pipeline
 from dedup.config import BuildConfig
 from dedup.ingest import ingest_file
 from dedup.neardup.minhash import kernels_cached
@@ -61,7 +61,7 @@ def test_input_bytes_advance_within_a_warc_file(tmp_path, monkeypatch):
 
 
 def test_every_stage_reports_its_own_counts_and_a_cold_cache_is_announced(tmp_path, monkeypatch):
-    monkeypatch.setattr(pipeline, "kernels_cached", lambda: False)  # as on a first build
+    monkeypatch.setattr(buildstate, "kernels_cached", lambda: False)  # as on a first build
     bar = Recorder()
     build([str(REPO / "samples" / "crawl")], tmp_path / "out", BuildConfig(), workers=1, progress=bar)
     notes = [c for c in bar.calls if c[0] == "note"]

@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 from dedup.text.blockfeatures import CASELESS_CAPITAL_RATE, FEATURE_NAMES, LONG_PARAGRAPH_WORDS, block_features
 from dedup.text.blockmodel import prose_words
 from dedup.text.cleaning import heading_line, section_headings
-from dedup.text.extract import decode_html, extract_html
+from dedup.text.extract import extract_html
+from dedup.text.pagechecks import decode_html
 from dedup.text.layout import Line
 from dedup.text.wordcount import (BRAHMIC_CHARS_PER_WORD, HAN_KANA_CHARS_PER_WORD, caseless_commas,
                                   caseless_sentence_starts, caseless_words, spaceless_commas, spaceless_words,

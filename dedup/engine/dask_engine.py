@@ -126,7 +126,7 @@ def map_files(client: Client | None, fn: Callable[..., Any], items: list, *, ret
     results in item order.
 
     `fn` and the items are pickled to the workers: a module-level function such as
-    `dedup.pipeline.extract_file` (with `star` and items (inp, target, max_payload)), whose module the
+    `dedup.ingest.ingest_file` (with `star` and items (inp, target, max_payload)), whose module the
     workers can import. `on_done(i, result)` is called in this process as each task finishes, in
     completion order. A task is retried `retries` times (a worker lost mid-file); the first failure
     cancels the tasks still pending and is raised here (a task whose worker died each time: `WorkerLost`).

@@ -67,10 +67,14 @@ def bucket_edges(key: np.ndarray, doc: np.ndarray, hot_cap: int) -> tuple[np.nda
 
     The rule both engines use: a bucket's members in doc order; a star from the first member to every
     other, plus a path through the members that skips the (first, second) pair the star already has."""
+    order = np.lexsort((doc, key))
+    return _sorted_bucket_edges(key[order], doc[order].astype(np.int64, copy=False), hot_cap)
+
+
+def _sorted_bucket_edges(key: np.ndarray, doc: np.ndarray, hot_cap: int) -> tuple[np.ndarray, np.ndarray, BandFigures]:
+    """`bucket_edges` of rows already sorted by (key, doc), doc as int64."""
     if len(doc) == 0:
         return np.empty(0, np.int64), np.empty(0, np.int64), BandFigures()
-    order = np.lexsort((doc, key))
-    key, doc = key[order], doc[order].astype(np.int64, copy=False)
     is_first = np.r_[True, key[1:] != key[:-1]]
     starts = np.flatnonzero(is_first)
     sizes = np.diff(np.r_[starts, len(doc)])
@@ -142,12 +146,12 @@ def passage_edges(key: np.ndarray, doc: np.ndarray, max_pages: int) -> tuple[np.
     of more than `max_pages` documents (a standard wire line, a template sentence) proposes none."""
     if len(doc) == 0:
         return np.empty(0, np.int64), np.empty(0, np.int64)
-    order = np.argsort(key, kind="stable")
-    ordered = key[order]
-    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
-    sizes = np.diff(np.r_[starts, len(ordered)])
-    keep = order[np.repeat(sizes <= max_pages, sizes)]
-    src, dst, _ = bucket_edges(key[keep], doc[keep], max_pages)
+    order = np.lexsort((doc, key))  # sorted once: the rows kept stay in `bucket_edges`' order
+    key, doc = key[order], doc[order].astype(np.int64, copy=False)
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    sizes = np.diff(np.r_[starts, len(key)])
+    keep = np.repeat(sizes <= max_pages, sizes)
+    src, dst, _ = _sorted_bucket_edges(key[keep], doc[keep], max_pages)
     return np.minimum(src, dst), np.maximum(src, dst)
 
 

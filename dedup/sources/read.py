@@ -27,7 +27,7 @@ from dedup.sources.rawrows import BatchBuilder, flushed, positional_id
 from dedup.sources.segments import JOINED, join_segments
 from dedup.sources.streams import iter_lines
 from dedup.sources.textbytes import controls_removed
-from dedup.sources.warcrows import BODY_PAST_LENGTH, Offsets, body_past_length, payload_cut, warc_row
+from dedup.sources.warcrows import Offsets, payload_counter, warc_row
 
 # WARC record types that never hold a page: counted, not emitted (the list is run.json's, which names them)
 SKIPPED_WARC_TYPES = frozenset(SKIPPED_RECORD_TYPES)
@@ -54,10 +54,8 @@ def read_warc(path: Path | str, source_name: str, stats: Counter | None = None,
                    "reject_reason": "internal_error",
                    "reject_detail": f"{type(exc).__name__}: {str(exc)[:200]} (this is a dedup bug: "
                                     "please report it; the file's other records were read)"}
-        if row.get("reject_reason") is None and (cut := payload_cut(rec)):
-            stats[f"cut.{cut}"] += 1
-        elif row.get("reject_reason") is None and body_past_length(rec):
-            stats[BODY_PAST_LENGTH] += 1
+        if row.get("reject_reason") is None and (counter := payload_counter(rec)):
+            stats[counter] += 1
         batch = builder.add(**controls_removed(row, stats))
         if batch is not None:
             yield batch

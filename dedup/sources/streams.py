@@ -92,13 +92,24 @@ def _single_compression(chunks: Iterator[bytes], outer: str) -> Iterator[bytes]:
     """`chunks` (what `outer` decoded), refused as `unknown_format` when they start compressed again: read as text,
     a .jsonl.gz of zstd data was a `bad_json` reject per 0x0A byte and its records vanished (round 14 of the
     hostile inputs)."""
-    head: list[bytes] = []   # the chunks up to 6 bytes, gaps kept as they came
-    for chunk in chunks:
-        head.append(chunk)
-        if sum(map(len, head)) >= 6:
-            break
+    head = _opening(chunks, 6)
     if (inner := nested_compression(b"".join(head))) is not None:
         raise TruncatedInput("unknown_format", nested_compression_detail(outer, inner))
+    yield from _replayed(head, chunks)
+
+
+def _opening(chunks: Iterator[bytes], n: int) -> list[bytes]:
+    """The first chunks of `chunks`, taken from it, up to `n` bytes (fewer at its end), gaps kept as they came."""
+    head: list[bytes] = []
+    for chunk in chunks:
+        head.append(chunk)
+        if sum(map(len, head)) >= n:
+            break
+    return head
+
+
+def _replayed(head: list[bytes], chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """The chunks `_opening` took (but empty ones that are no `Gap`), then the rest of `chunks`."""
     yield from (chunk for chunk in head if chunk or isinstance(chunk, Gap))
     yield from chunks
 
@@ -309,15 +320,10 @@ def utf8_chunks(chunks: Iterator[bytes]) -> Iterator[bytes]:
     """`chunks` as they are, or re-encoded as UTF-8 when the text is UTF-16 or UTF-32 (a JSONL file that
     Windows PowerShell's `>` wrote: each of its lines was a `bad_json` reject); bytes that do not decode
     become U+FFFD."""
-    first: list[bytes] = []   # the chunks up to 4 bytes, gaps kept as they came
-    for chunk in chunks:
-        first.append(chunk)
-        if sum(map(len, first)) >= 4:
-            break
+    first = _opening(chunks, 4)
     encoding = wide_encoding(b"".join(first))
     if encoding is None:
-        yield from (chunk for chunk in first if chunk or isinstance(chunk, Gap))
-        yield from chunks
+        yield from _replayed(first, chunks)
         return
     decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
     for chunk in itertools.chain(first, chunks):

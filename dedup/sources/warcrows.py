@@ -19,19 +19,28 @@ HTML_TYPES = frozenset({"text/html", "application/xhtml+xml", "application/xml",
 TEXT_TYPES = frozenset({"text/plain"})
 
 
-def payload_cut(rec: warc.RawRecord) -> str | None:
+def payload_counter(rec: warc.RawRecord) -> str | None:
+    """The run.json counter of a record read whose payload is not the page as its response sent it: `cut.*`
+    (`payload_cut`), else `BODY_PAST_LENGTH`; None for a whole payload. Its HTTP Content-Length is read once."""
+    length = _declared_length(rec)
+    cut = payload_cut(rec, length)
+    if cut is not None:
+        return f"cut.{cut}"
+    return BODY_PAST_LENGTH if length is not None and len(rec.payload) > length else None
+
+
+def payload_cut(rec: warc.RawRecord, length: int | None) -> str | None:
     """Why the payload of a record read is not the whole page, when its headers say so: `WARC-Truncated`
     (the crawler stopped: `length`, Common Crawl's cut at 1 MiB, `time`, `disconnect`, `unspecified`)
     or an HTTP 206 (a range of the page), or a body shorter than the HTTP Content-Length of a response sent
-    without transfer or content coding (`http_body_short`: the crawler kept part of it and did not say so).
-    None for a whole payload."""
+    without transfer or content coding (`http_body_short`: the crawler kept part of it and did not say so;
+    `length`, the record's `_declared_length`). None for a whole payload."""
     truncated = rec.headers.get("warc-truncated")
     if truncated is not None:
         reason = truncated.strip().lower()
         return f"warc_truncated_{reason if reason in ('length', 'time', 'disconnect') else 'unspecified'}"
     if rec.http_status == 206:
         return "http_206"
-    length = _declared_length(rec)
     if length is not None and len(rec.payload) < length:
         return "http_body_short"
     return None
@@ -52,12 +61,6 @@ def _declared_length(rec: warc.RawRecord) -> int | None:
 # browser stops at the length, but warcio reads the whole block, and a crawler that stores the body it decoded with
 # the headers it was sent (a compressed length) writes such records: cut there, their text is lost
 BODY_PAST_LENGTH = "tolerated.http_body_past_content_length"
-
-
-def body_past_length(rec: warc.RawRecord) -> bool:
-    """Is the stored HTTP body longer than the response's Content-Length (`BODY_PAST_LENGTH`)?"""
-    length = _declared_length(rec)
-    return length is not None and len(rec.payload) > length
 
 
 # a WARC-Record-ID field sent more than once, as the header parser joins it: `<urn:a>, <urn:b>` (a URI holds no

@@ -144,7 +144,7 @@ def page_lines(html: str | HTMLTree, title: str | None = None, main_content: boo
     """The page's candidate lines, their feature matrix, and whether they are the main-content pass's
     (False: it kept under MIN_MAIN_CHARS, so the whole page is returned: short pages, a single
     paragraph of news, are often judged to have no main content). `main_content=False` skips that
-    pass (a page nested too deeply for it: extract.nesting_cost); past `max_lines` lines: TooManyLines."""
+    pass (a page nested too deeply for it: pagechecks.nesting_cost); past `max_lines` lines: TooManyLines."""
     tree = html if isinstance(html, HTMLTree) else HTMLTree.parse(html)
     if title is None:
         title = tree.title

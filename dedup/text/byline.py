@@ -11,7 +11,7 @@ from functools import lru_cache
 from itertools import repeat
 
 from dedup.rights.attribution import agency_from_credit, agency_name
-from dedup.text.dates import MONTHS, find_dates
+from dedup.text.dates import MONTHS, WEEKDAY_NAMES, find_dates
 from dedup.text.normalise import WORD_RE, caseless_finder, caseless_prefix, fold_text
 from dedup.text.scripts import HIRAGANA
 
@@ -215,10 +215,9 @@ _CLOCK_TIME = re.compile(r"\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?|uhr|h)?", re.I)
 _NUMERIC_DATE = re.compile(r"\d(?<![\w.].)\d{0,3}([./-])\d{1,2}\1\d{2,4}(?![\w.])")
 # the weekday before a removed date, with its 'on' ('Von Jane Doe am Samstag, 19. Oktober 2019 um 11:14 Uhr', 'by Jane
 # Doe on Friday, March 3, 2017'; read only on a line where a date was removed)
-WEEKDAYS = (r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|montag|dienstag|mittwoch|donnerstag|freitag|"
-             r"samstag|sonnabend|sonntag|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lunes|martes|miércoles|"
-             r"jueves|viernes|sábado|domingo|lunedì|martedì|mercoledì|giovedì|venerdì|sabato|maandag|dinsdag|woensdag|"
-             r"donderdag|vrijdag|zaterdag|zondag")
+# (German's 'Sonnabend' too; Italian's 'domenica' has never been one of them: 'Domenica' is also a name, and
+# adding it would be a change to measure, not a move)
+WEEKDAYS = "|".join([*(name for names in WEEKDAY_NAMES.values() for name in names if name != "domenica"), "sonnabend"])
 _WEEKDAY_BEFORE_DATE = re.compile(r"\b(?:(?:on|am|le|el|il|op|em|at|um)\s+)?(?:" + WEEKDAYS + r")\s*,?\s*\|", re.I)
 # a word left hanging by a removed date ('on', 'am', 'posted')
 _DANGLING = r"\b(?:on|am|le|el|il|op|em|at|um|posted|published|updated|aktualisiert|veröffentlicht)\s*(?:\||$)"
@@ -479,10 +478,8 @@ def _is_domain_like(name: str) -> bool:
 
 _PARTICLES = frozenset("von van der den de del della di da dos das du le la lo bin ibn al el y e zu ten ter af av "
                        "st. st".split())
-_CALENDAR_WORDS = frozenset((
-    "monday tuesday wednesday thursday friday saturday sunday montag dienstag mittwoch donnerstag freitag samstag "
-    "sonntag lundi mardi mercredi jeudi vendredi samedi dimanche lunes martes miércoles jueves viernes sábado "
-    "domingo today heute gestern yesterday").split())
+_CALENDAR_WORDS = frozenset([*(name for language in ("en", "de", "fr", "es") for name in WEEKDAY_NAMES[language]),
+                             "today", "heute", "gestern", "yesterday"])
 
 
 _NOT_NAME_OR_ROLE = _NOT_A_NAME | _ROLE_WORDS

@@ -96,7 +96,19 @@ def parse_date_line(block: str) -> datetime | None:
 
 _MONTHS = ("january february march april may june july august september october november december "
            "jan feb mar apr jun jul aug sep sept oct nov dec")
-_WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun"
+# the weekday names, Monday first, of the languages whose dates are read with the weekday before them: the one
+# list of them (`_WEEKDAY_INDEX`, the words of a date line, and `text/byline.py`'s weekday before a removed date)
+WEEKDAY_NAMES = {
+    "en": ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
+    "de": ("montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonntag"),
+    "fr": ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"),
+    "es": ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"),
+    "it": ("lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato", "domenica"),
+    "nl": ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"),
+}
+_ENGLISH_SHORT_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_WEEKDAYS = " ".join(WEEKDAY_NAMES["en"] + _ENGLISH_SHORT_WEEKDAYS) + " tues thur thurs"
+_OTHER_WEEKDAY_NAMES = [name for language, names in WEEKDAY_NAMES.items() if language != "en" for name in names]
 _TIME_WORDS = ("am pm a m p m utc gmt est edt cst cdt mst mdt pst pdt bst cet cest ist jst aest aedt z t "
                "published updated posted last modified on at by date time first am pm hrs h st nd rd th of "
                "le la el de del am um uhr")
@@ -165,15 +177,16 @@ _ENGLISH_NUMBER = re.compile(r"\d+(?:st|nd|rd|th|am|pm|h|hrs)?")
 
 
 # Words that stand beside a date on a line of its own, in the languages `find_dates` reads: weekdays (and their
-# short forms), publication and update labels, 'at' / 'o'clock' words, the Russian year mark 'г' / 'года',
-# Chinese and Japanese weekday and clock marks. Lower case, as `normalise_text` leaves them.
+# short forms; the full names of `WEEKDAY_NAMES` are added below), publication and update labels, 'at' / 'o'clock'
+# words, the Russian year mark 'г' / 'года', Chinese and Japanese weekday and clock marks. Lower case, as
+# `normalise_text` leaves them.
 _WORLD_DATE_WORDS = """
-montag dienstag mittwoch donnerstag freitag samstag sonnabend sonntag mo di mi do fr sa so
-lundi mardi mercredi jeudi vendredi samedi dimanche lun mar mer jeu ven sam dim
-lunes martes miércoles miercoles jueves viernes sábado sabado domingo
-lunedì lunedi martedì martedi mercoledì mercoledi giovedì giovedi venerdì venerdi sabato domenica
+sonnabend mo di mi do fr sa so
+lun mar mer jeu ven sam dim
+miercoles sabado
+lunedi martedi mercoledi giovedi venerdi
 segunda terça terca quarta quinta sexta feira
-maandag dinsdag woensdag donderdag vrijdag zaterdag zondag ma wo vr za zo
+ma wo vr za zo
 poniedziałek wtorek środa czwartek piątek sobota niedziela
 понедельник вторник среда четверг пятница суббота воскресенье пн вт ср чт пт сб вс
 pazartesi salı sali çarşamba carsamba perşembe persembe cuma cumartesi pazar
@@ -194,7 +207,8 @@ yayınlanma yayinlanma güncelleme guncelleme tarihi
 الاثنين الإثنين الثلاثاء الأربعاء الاربعاء الخميس الجمعة السبت الأحد الاحد نشر في بتاريخ تاريخ النشر آخر تحديث
 الساعة ص م صباحا صباحاً مساء مساءً يوم
 """
-_WORLD_DATE_VOCAB = frozenset(form for word in _WORLD_DATE_WORDS.split() for form in _written_forms(word))
+_WORLD_DATE_VOCAB = frozenset(form for word in _WORLD_DATE_WORDS.split() + _OTHER_WEEKDAY_NAMES
+                              for form in _written_forms(word))
 # the characters that may stand beside a Chinese, Japanese or Korean date: weekday, clock and label marks
 _CJK_DATE_MARKS = frozenset("年月日时時分秒星期周週曜火水木金土午前后後更新发布發佈公開公开日期년월일시분요")
 
@@ -517,11 +531,8 @@ def _both_ways(first: int, second: int) -> tuple[int, int] | None:
 
 
 # weekday names (Monday first), as they stand before a date: 'Monday, 11.05.2012', 'Di., 06.11.2012'
-_WEEKDAY_INDEX = {name: i % 7 for i, name in enumerate((
-    "monday tuesday wednesday thursday friday saturday sunday mon tue wed thu fri sat sun "
-    "montag dienstag mittwoch donnerstag freitag samstag sonntag lundi mardi mercredi jeudi vendredi samedi dimanche "
-    "lunes martes miércoles jueves viernes sábado domingo lunedì martedì mercoledì giovedì venerdì sabato domenica "
-    "maandag dinsdag woensdag donderdag vrijdag zaterdag zondag").split())}
+_WEEKDAY_INDEX = {name: i for names in (*WEEKDAY_NAMES.values(), _ENGLISH_SHORT_WEEKDAYS)
+                  for i, name in enumerate(names)}
 _WORD_BEFORE = re.compile(r"([^\W\d_]{3,10})\.?,?\s*$")
 
 

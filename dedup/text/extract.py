@@ -7,19 +7,12 @@ Choice and measurements: docs/extraction.md.
 
 from __future__ import annotations
 
-import ctypes
-import os
-import re
-import threading
-import time
 from collections import Counter
 from collections.abc import Callable, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
 import pyarrow as pa
-from resiliparse.parse.encoding import bytes_to_str, detect_encoding
 from resiliparse.parse.html import HTMLTree
 
 from dedup.config import MAX_HTML_BYTES  # larger HTML is not extracted (the setting `max_html_bytes`)
@@ -42,31 +35,19 @@ from dedup.text.storybody import DESCRIPTION_META, apply_article_body
 from dedup.text.layout import Line
 from dedup.text.markup import SiteLinks, page_type
 from dedup.text.metadata import PageMetadata, page_metadata, url_host
-from dedup.text.normalise import (binary_payload, binary_text, bom_encoding, browser_encoding, clean_text, controls_read,
-                                  holds_c1_controls, holds_controls, join_blocks, refused_host, registered_domain,
-                                  split_blocks, storable, unmarked_wide, url_without_controls, without_lone_surrogates)
+from dedup.text.normalise import (binary_payload, binary_text, clean_text, controls_read, holds_c1_controls,
+                                  holds_controls, join_blocks, refused_host, registered_domain, split_blocks, storable,
+                                  url_without_controls)
+from dedup.text.pagechecks import MAX_ATTRIBUTE_COST, MAX_MARKUP_TAGS, attribute_cost, decode_html, nesting_within
 from dedup.text.pageframe import PAGE_FRAME, beside_story, frame_lines
+from dedup.text.timebudget import ExtractTimeout, time_budget
 from dedup.text.wordcount import word_count
 
-# Main-content extraction (resiliparse, C code that no signal interrupts) costs about 1e-7 s per
-# <div>/<article> element times its nesting depth: 10,000 nested <div>s take minutes. A page whose
-# estimate (`nesting_cost`) is above this is extracted whole instead (main_content=False, linear):
-# ~0.5 s of main-content work at most; real pages stay below 1% of it (docs/extraction.md).
-MAX_NESTING_COST = 5_000_000
-# Budget of one record's extraction and evidence scans in CPU time of the thread doing them (`_Watchdog`;
+# Budget of one record's extraction and evidence scans in CPU time of the thread doing them (`text/timebudget.py`;
 # Python code, which an asynchronous exception can interrupt): a page that takes longer is rejected as
-# `extract_timeout`, in every engine. A last resort: the caps above and below bound what a page costs,
-# and no real page measured comes near (scripts/bench_extract_budget.py, docs/extraction.md).
+# `extract_timeout`, in every engine. A last resort: the caps of `text/pagechecks.py` and below bound what a page
+# costs, and no real page measured comes near (scripts/bench_extract_budget.py, docs/extraction.md).
 EXTRACT_BUDGET_S = 5.0
-# A page of more '<' than this is rejected (`too_many_tags`): parsing and both text passes (resiliparse, C
-# code that no exception interrupts) cost up to ~2.6 us a tag (8 MiB of '<div>a</div>' took 3.7 s of CPU, of
-# '<p>' 6 s), so a page at the cap costs ~1.3 s at most; the real pages measured hold at most 19,629.
-MAX_MARKUP_TAGS = 500_000
-# A page whose elements hold more distinct attributes than this, summed as each element's count squared, is rejected
-# (`too_many_attributes`): the HTML parser (resiliparse's lexbor, C code) checks each attribute of an element against
-# the element's earlier ones, ~2.3e-9 s per pair: one element of 200,000 attributes took 248 s of CPU (three parses),
-# and no budget stops it. At the cap a parse costs ~0.25 s; real pages reach 0.23 % of it (`attribute_cost`).
-MAX_ATTRIBUTE_COST = 100_000_000
 # A page of more text blocks (non-empty lines) than this is rejected (`too_many_blocks`): a listing
 # or a dump, not an article, and every later stage works block by block (~40 us each in the
 # within-page pass alone). Articles have hundreds; a long book a few thousand paragraphs.
@@ -90,97 +71,6 @@ class Extracted:
     @property
     def text(self) -> str:
         return join_blocks(self.blocks)
-
-
-_ASCII_MARKUP = re.compile(rb"<[A-Za-z!?/]")
-
-
-def decode_html(payload: bytes, declared_charset: str | None = None) -> str:
-    """Bytes -> str: a byte order mark, else the HTTP charset, else <meta charset>, else detection; never
-    raises."""
-    marked = bom_encoding(payload)
-    if marked is not None:
-        return without_lone_surrogates(payload[marked[1]:].decode(marked[0], errors="replace"))
-    encoding = unmarked_wide(payload) if b"\0" in payload[:8] else None
-    if encoding is not None:
-        return without_lone_surrogates(payload.decode(encoding, errors="replace"))
-    if declared_charset:
-        try:
-            encoding = browser_encoding(declared_charset)
-            lt = "<".encode(encoding)
-        except (LookupError, UnicodeError):
-            encoding = None
-        else:
-            # a charset in which markup is not ASCII (UTF-16 and UTF-32: NULs; EBCDIC: another byte) declared
-            # on bytes that are ASCII markup is wrong: a UTF-8 page served as `charset=utf-16` was published as
-            # CJK mojibake ('格浴㹬...'). Detection decides instead.
-            if (b"\0" in lt or (len(lt) == 1 and lt != b"<")) and _ASCII_MARKUP.match(payload[:1024].lstrip()):
-                encoding = None
-    if encoding is None:
-        encoding = detect_encoding(payload[:65536], from_html_meta=True) or "utf-8"
-    try:
-        # A page that says UTF-8 but holds a few bad bytes is UTF-8 with damage, not Windows-1252:
-        # no fallback there, replacement characters instead of mojibake.
-        if encoding.lower().replace("_", "-") in ("utf-8", "utf8"):
-            return bytes_to_str(payload, "utf-8", errors="replace", fallback_encodings=[])
-        # utf-7 and Python's unicode_escape codecs (a declared charset is honoured if Python knows it)
-        # decode some bytes to lone surrogates, which no output column can store
-        return without_lone_surrogates(bytes_to_str(payload, encoding, errors="replace"))
-    except (LookupError, UnicodeError):
-        return payload.decode("utf-8", errors="replace")
-
-
-_NESTING_TAG = re.compile(r"<(/?)(?:div|article)\b", re.I)
-
-
-def nesting_cost(html: str, limit: int = MAX_NESTING_COST) -> int:
-    """Sum over <div>/<article> start tags of their nesting depth (a linear scan; stops past `limit`):
-    what main-content extraction's time grows with."""
-    depth = cost = 0
-    for m in _NESTING_TAG.finditer(html):
-        if m.group(1):
-            depth = depth - 1 if depth else 0
-        else:
-            depth += 1
-            cost += depth
-            if cost > limit:
-                break
-    return cost
-
-
-def nesting_within(html: str, limit: int = MAX_NESTING_COST) -> bool:
-    """nesting_cost(html) <= limit, without the scan for most pages: the k-th start tag is at most k deep,
-    so n tags cost at most n(n+1)/2, and a page of n '<' holds at most n of them (the scan cost ~0.6 %
-    of a build)."""
-    n = html.count("<")
-    return n * (n + 1) // 2 <= limit or nesting_cost(html, limit) <= limit
-
-
-# a start tag whose first 128 characters hold no quote or '=' (boolean or unquoted attributes); a start tag of 256 units
-# or more, a quoted value one unit; one attribute of a tag (its name, lower-cased by the parser, and its value)
-_BARE_RUN = re.compile(r"<[A-Za-z][^<>\"'=]{128}+")
-_LONG_TAG = re.compile(r"<[A-Za-z](?:[^<>\"']|\"[^\"]*\"|'[^']*'){256}")
-_TAG_NAME = re.compile(r"[^\s/>]*")
-_ATTRIBUTE = re.compile(r"""[\s/]*([^\s/>][^\s/>=]*)(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]*))?""")
-_ATTRIBUTE_GATE = 5_000   # '=' in a page below which only a run of bare attributes is looked for
-
-
-def attribute_cost(html: str) -> int:
-    """Sum over the long start tags of `html` of the square of their distinct attribute names: what parsing costs
-    beyond its linear part (see MAX_ATTRIBUTE_COST). Looked for only where a page has many '=' or a tag starts with
-    a run of bare attributes (two scans of the page, ~0.02 ms for a bench page). An estimate: script text may count
-    as tags, and on a page of few '=' a tag whose first 128 characters hold a quote or '=' is not looked at."""
-    if html.count("=") < _ATTRIBUTE_GATE and _BARE_RUN.search(html) is None:
-        return 0
-    cost = 0
-    for m in _LONG_TAG.finditer(html):
-        names = set()
-        pos = _TAG_NAME.match(html, m.start() + 1).end()   # type: ignore[union-attr]   # matches the empty string
-        while (a := _ATTRIBUTE.match(html, pos)) is not None and a.end() > pos:
-            names.add(a.group(1).lower())
-            pos = a.end()
-        cost += len(names) ** 2
-    return cost
 
 
 def extract_html(html: str | bytes, url: str | None = None, charset: str | None = None, *,
@@ -464,119 +354,6 @@ def _arrow_column(values: list, type_: pa.DataType) -> pa.Array:
 
 # raw columns copied into the docs row unchanged (same names and types in both schemas)
 _PASSED_THROUGH = ("doc_id", "url", "fetched_at", "source_file", "source_offset", "warc_record_id")
-
-
-class ExtractTimeout(BaseException):
-    """A record's extraction used more than EXTRACT_BUDGET_S of its thread's CPU time. A BaseException, as
-    KeyboardInterrupt is: no `except Exception` in the code it interrupts can swallow it."""
-
-
-class _Guard:
-    __slots__ = ("ident", "clock", "start", "seconds", "fired")
-
-    def __init__(self, ident: int, clock: int, seconds: float) -> None:
-        self.ident, self.clock, self.seconds, self.fired = ident, clock, seconds, False
-        self.start = time.clock_gettime(clock)
-
-
-class _Watchdog:
-    """One daemon thread per process that raises ExtractTimeout in a thread whose guarded record has used
-    its budget of that thread's CPU time (`time.pthread_getcpuclockid`): other processes' load, time spent
-    waiting for a core or for the GIL, and other threads' work do not count, so the outcome does not depend
-    on the machine's load, nor on the engine (the embedded engine's worker processes, Dask's worker threads
-    and dask's threaded scheduler are guarded alike). The exception is set with `PyThreadState_SetAsyncExc`
-    and raised at the thread's next Python instruction: like a signal, it cannot stop C code (resiliparse's
-    parsing), which the deterministic caps bound instead (`MAX_HTML_BYTES`, `MAX_MARKUP_TAGS`,
-    `MAX_NESTING_COST`). It sleeps until the earliest moment a guard can be due: a thread's CPU time grows
-    no faster than the wall clock."""
-
-    def __init__(self) -> None:
-        # `with self.lock` (a C lock) where a guarded thread takes it: a Condition's own `with` runs Python
-        # code between acquiring and the block, where the timeout could be raised and leave it held
-        self.lock = threading.Lock()
-        self.cond = threading.Condition(self.lock)
-        self.guards: dict[int, _Guard] = {}
-        self.pid = 0  # the process whose thread runs (a forked child starts its own)
-        # when the thread wakes next (monotonic clock): a new guard wakes it only if it could be due before
-        # (a wake-up a page would cost ~1 % of extraction)
-        self.wake_at = float("inf")
-
-    def enter(self, seconds: float) -> _Guard | None:
-        """Start a budget of `seconds` of this thread's CPU time (None: no per-thread clock here)."""
-        ident = threading.get_ident()
-        try:
-            guard = _Guard(ident, time.pthread_getcpuclockid(ident), seconds)
-        except (AttributeError, OSError):  # no per-thread CPU clocks here: no budget
-            return None
-        with self.lock:
-            if self.pid != os.getpid():
-                self.pid = os.getpid()
-                self.guards.clear()
-                threading.Thread(target=self._run, name="dedup-extract-budget", daemon=True).start()
-            self.guards[ident] = guard
-            # a thread's CPU time grows no faster than the wall clock: the guard is due `seconds` from now
-            # at the earliest (with one budget for every page, no earlier than the wake-up already set)
-            due = time.monotonic() + seconds
-            if due < self.wake_at:
-                self.wake_at = due
-                self.cond.notify()
-        return guard
-
-    def leave(self, guard: _Guard) -> None:
-        """End `guard`'s budget; a timeout set for it but not raised yet is withdrawn."""
-        with self.lock:
-            if self.guards.get(guard.ident) is guard:
-                del self.guards[guard.ident]
-            if guard.fired:  # set but not raised yet (the record ended first): withdrawn
-                _set_async_exc(guard.ident, None)
-
-    def _run(self) -> None:
-        with self.cond:
-            while self.pid == os.getpid():
-                wait = None
-                for guard in list(self.guards.values()):
-                    if guard.fired:
-                        continue
-                    try:
-                        left = guard.seconds - (time.clock_gettime(guard.clock) - guard.start)
-                    except OSError:  # its thread has ended
-                        del self.guards[guard.ident]
-                        continue
-                    if left <= 0:
-                        guard.fired = True
-                        _set_async_exc(guard.ident, ExtractTimeout)
-                    else:
-                        wait = left if wait is None else min(wait, left)
-                self.wake_at = float("inf") if wait is None else time.monotonic() + wait
-                self.cond.wait(wait)
-
-
-def _set_async_exc(ident: int, exc: type[BaseException] | None) -> None:
-    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(ident), ctypes.py_object(exc) if exc else None)
-
-
-_watchdog = _Watchdog()
-# a forked child (the embedded engine's workers) starts with a copy of the lock that another thread may have held
-os.register_at_fork(after_in_child=lambda: _Watchdog.__init__(_watchdog))
-
-
-def budget_running() -> bool:
-    """Whether this thread's code runs under a record's time budget (`time_budget`)."""
-    guard = _watchdog.guards.get(threading.get_ident())
-    return guard is not None and not guard.fired
-
-
-@contextmanager
-def time_budget(seconds: float):
-    """Raise ExtractTimeout in the guarded code once it has used `seconds` of this thread's CPU time (in
-    any thread, by `_Watchdog`); no budget where `seconds` <= 0 or the platform has no per-thread CPU
-    clocks. Not nested: an inner budget replaces the outer one."""
-    guard = _watchdog.enter(seconds) if seconds > 0 else None
-    try:
-        yield
-    finally:
-        if guard is not None:
-            _watchdog.leave(guard)
 
 
 def _extract_row(html: bytes | None, text: str | None, url: str | None, charset: str | None,

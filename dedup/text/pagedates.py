@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta
+from functools import cached_property
 from typing import NamedTuple
 
 from dedup.text.dateevidence import OTHER_YEARS, DateEvidence, date_evidence, find_page_dates
@@ -200,19 +201,20 @@ def decide_dates(html: str | None, head: Head, ld: JsonLd, body: Body, blocks: l
         chosen, reason = min(modified, key=lambda e: _MODIFIED_RANK[e.kind]), "only_date_stated_is_update"
     if chosen is None:
         return None, None
-    published_at = _in_page_zone(chosen, head, ld, body)
+    times = _PageTimes(head, ld, body)
+    published_at = _in_page_zone(chosen, times)
     note = _SHOWN_IN_ZONE if published_at != chosen.at and chosen.kind not in _STATED_KINDS else ""
     return StatedTime(published_at, chosen.raw, chosen.kind + (f":{reason}" if reason else "") + note), \
-        _update_time(chosen, published_at, modified, head, ld, body)
+        _update_time(chosen, published_at, modified, times)
 
 
-def _update_time(published: DateEvidence, published_at: datetime, modified: list[DateEvidence], head: Head,
-                 ld: JsonLd, body: Body) -> StatedTime | None:
+def _update_time(published: DateEvidence, published_at: datetime, modified: list[DateEvidence],
+                 times: _PageTimes) -> StatedTime | None:
     """The strongest update evidence not before the published time at the coarser of their precisions (round 20):
     'Updated: 04 Sep 2023 16:17 UTC' names the minute of a 16:17:54 publication, so it is that time, its raw kept; one
     truly before (a footer's 'Privacy Policy - UPDATED 10/18/2011') updates no version of this page: the next."""
     for e in sorted(modified, key=lambda e: _MODIFIED_RANK[e.kind]):
-        at = _in_page_zone(e, head, ld, body, published.raw)
+        at = _in_page_zone(e, times, published.raw)
         if at >= published_at:
             return StatedTime(at, e.raw, e.kind + _SHOWN_IN_ZONE * (at != e.at and e.kind not in _STATED_KINDS))
         if same_time_at_coarser_precision(e.raw, at, published.raw, published_at) if e.has_time and published.has_time \
@@ -224,8 +226,30 @@ def _update_time(published: DateEvidence, published_at: datetime, modified: list
 _SHOWN_IN_ZONE = ":shown_time_in_page_zone"  # a shown time read in the page's stated offset (its raw as shown)
 
 
-def _in_page_zone(e: DateEvidence, head: Head, ld: JsonLd, body: Body, published: str | None = None
-                  ) -> datetime:
+class _PageTimes:
+    """The times a page states, gathered once for every evidence `_in_page_zone` reads (the published one, then
+    each update): its metadata's (the meta tags, the JSON-LD article and page), and with them the body's."""
+
+    def __init__(self, head: Head, ld: JsonLd, body: Body) -> None:
+        self._head, self._ld, self._body = head, ld, body
+
+    @cached_property
+    def metadata(self) -> list[str]:
+        """The meta tags' values, then the JSON-LD article's and page's times."""
+        values = [v for vs in self._head.meta.values() for v in vs]
+        for obj in (self._ld.article, self._ld.page):
+            if obj is not None:
+                values += [v for v in map(first_str, (obj.get(k) for k in _JSONLD_TIME_KEYS)) if v]
+        return values
+
+    @cached_property
+    def with_body(self) -> list[str]:
+        """The metadata's times, then the body's `<time>`s and date marks."""
+        body = self._body
+        return self.metadata + [raw for _pos, _attrs, raw in body.times] + [mark.raw for mark in body.date_marks]
+
+
+def _in_page_zone(e: DateEvidence, times: _PageTimes, published: str | None = None) -> datetime:
     """The UTC time of evidence whose metadata value states a time of day without a zone: read in the zone that every
     other time the page's metadata (its meta tags, the JSON-LD article and page) states with a zone is written in,
     when that is one zone (the site's software writes its local time: '2022-05-10T23:35:55' beside
@@ -235,16 +259,11 @@ def _in_page_zone(e: DateEvidence, head: Head, ld: JsonLd, body: Body, published
     shown = e.kind not in ("jsonld", "meta", "meta_date", "url") and shows_time_without_zone(e.raw)
     if not e.has_time or not shown and (e.kind not in _STATED_KINDS or ZONELESS_TIME.fullmatch(e.raw) is None):
         return e.at
-    values = [v for vs in head.meta.values() for v in vs]
-    for obj in (ld.article, ld.page):
-        if obj is not None:
-            values += [v for v in map(first_str, (obj.get(k) for k in _JSONLD_TIME_KEYS)) if v]
     if shown:
-        values += [raw for _pos, _attrs, raw in body.times] + [mark.raw for mark in body.date_marks]
-        return shown_time_in_stated_zone(e.at, e.day, values, published) or e.at
+        return shown_time_in_stated_zone(e.at, e.day, times.with_body, published) or e.at
     offsets = set()
     minute = e.at.replace(second=0, microsecond=0)
-    for value in values:
+    for value in times.metadata:
         m = ZONED_TIME.fullmatch(value.strip())
         if m is not None:
             offsets.add(offset_minutes(m))

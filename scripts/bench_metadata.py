@@ -15,7 +15,10 @@ For every page the main-content blocks are extracted once (``extract_html``, unt
 
 each timed ``--repeat`` times (default 5) in CPU time of this process (``time.process_time``: another
 process on a busy machine does not count) and a page's time is its fastest run. Printed per corpus and over all pages:
-pages, mean HTML size, metadata mean / median / p90 / p99 / max in µs, extraction mean in ms, and the
+pages, mean HTML size, metadata mean / median / p90 / p99 / max in µs, the mean of each page's first run (``first``:
+what a build pays, reading each page once, right after its extraction; the fastest run finds the page in the CPU's
+caches and its texts in ``fold_text``'s: ~0.75-0.8 of the first, docs/metadata.md "## Cost" round 22; not with
+``--against``, whose runs of the other tree warm the page for this one's), extraction mean in ms, and the
 metadata-to-extraction ratio. ``--json`` prints one JSON object instead.
 
 ``--against CHECKOUT`` also times another working tree's ``page_metadata`` (e.g. main's, before a change),
@@ -101,12 +104,17 @@ def load_other(checkout: Path):
 
 
 def fastest(fn, repeat: int) -> float:
-    best = float("inf")
+    return runs(fn, repeat)[1]
+
+
+def runs(fn, repeat: int) -> tuple[float, float]:
+    """(the first run's CPU time, the fastest of `repeat` runs)."""
+    times = []
     for _ in range(repeat):
         t0 = time.process_time()
         fn()
-        best = min(best, time.process_time() - t0)
-    return best
+        times.append(time.process_time() - t0)
+    return times[0], min(times)
 
 
 def extraction(html: str) -> list[str]:
@@ -119,7 +127,7 @@ def extraction(html: str) -> list[str]:
 
 
 def measure(pages: list[tuple[str, str | None, str]], repeat: int, other=None) -> dict:
-    meta_s, extract_s, sizes, other_s = [], [], [], []
+    meta_s, extract_s, sizes, other_s, first_s = [], [], [], [], []
     differ = 0
     # a tree whose page_metadata takes the URL's host is given it, as extract_html does (from the row's domain,
     # which the ingest works out once a page: speed round 14); an older tree's works it out itself
@@ -128,7 +136,9 @@ def measure(pages: list[tuple[str, str | None, str]], repeat: int, other=None) -
         blocks = extract_html(html, url).evidence_blocks or []  # what extract_html passes to page_metadata
         host = url_host(url, registered_domain(url))
         if other is None:
-            meta_s.append(fastest(lambda: page_metadata(html, url, blocks, host=host), repeat))
+            first, best = runs(lambda: page_metadata(html, url, blocks, host=host), repeat)
+            meta_s.append(best)
+            first_s.append(first)
         else:  # run by run, one then the other: both see the same moments of a busy machine
             theirs_kw = {"host": host} if other_takes_host else {}
             ours = theirs = float("inf")
@@ -150,6 +160,7 @@ def measure(pages: list[tuple[str, str | None, str]], repeat: int, other=None) -
         "pages": len(pages),
         "mean_html_chars": round(statistics.mean(sizes)),
         "metadata_us_mean": round(statistics.mean(meta_s) * 1e6, 1),
+        "metadata_us_first_mean": round(statistics.mean(first_s) * 1e6, 1) if first_s else None,
         "metadata_us_median": round(statistics.median(meta_s) * 1e6, 1),
         "metadata_us_p90": pct(0.90),
         "metadata_us_p99": pct(0.99),
@@ -187,27 +198,35 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(results, sort_keys=True))
         return 0
     against = f" {'against µs':>10s} {'/against':>8s} {'differ':>6s}" if other else ""
-    print(f"{'set':20s} {'pages':>6s} {'chars':>8s} {'meta µs':>8s} {'median':>7s} {'p90':>7s} {'p99':>7s} "
-          f"{'max':>8s} {'extract ms':>10s} {'ratio':>7s}{against}")
+    print(f"{'set':20s} {'pages':>6s} {'chars':>8s} {'meta µs':>8s} {'first':>7s} {'median':>7s} {'p90':>7s} "
+          f"{'p99':>7s} {'max':>8s} {'extract ms':>10s} {'ratio':>7s}{against}")
     for name, r in results.items():
         cells = [f"{r[k]:.0f}" if r.get(k) is not None else "-" for k in
                  ("metadata_us_median", "metadata_us_p90", "metadata_us_p99", "metadata_us_max")]
         against = f" {r['against_us_mean']:10.0f} {r['ratio_to_against']:8.3f} {r['pages_differing']:6d}" \
             if other else ""
         print(f"{name[-20:]:20s} {r['pages']:6d} {r['mean_html_chars']:8d} {r['metadata_us_mean']:8.0f} "
-              f"{cells[0]:>7s} {cells[1]:>7s} {cells[2]:>7s} {cells[3]:>8s} "
+              f"{first_cell(r):>7s} {cells[0]:>7s} {cells[1]:>7s} {cells[2]:>7s} {cells[3]:>8s} "
               f"{r['extraction_ms_mean']:10.2f} {r['metadata_to_extraction']:7.3f}{against}")
     return 0
+
+
+def first_cell(r: dict) -> str:
+    """The first runs' mean (timed without --against only: there the other tree's runs share the page's caches)."""
+    return "-" if r.get("metadata_us_first_mean") is None else f"{r['metadata_us_first_mean']:.0f}"
 
 
 def _pool(results: dict) -> dict:
     """Page-weighted means over the sets (percentiles are per set only)."""
     n = sum(r["pages"] for r in results.values())
     meta = sum(r["metadata_us_mean"] * r["pages"] for r in results.values()) / n
+    firsts = [r["metadata_us_first_mean"] * r["pages"] for r in results.values() if r["metadata_us_first_mean"]]
+    first = sum(firsts) / n if len(firsts) == len(results) else None
     extract = sum(r["extraction_ms_mean"] * r["pages"] for r in results.values()) / n
     pooled = {"pages": n,
               "mean_html_chars": round(sum(r["mean_html_chars"] * r["pages"] for r in results.values()) / n),
-              "metadata_us_mean": round(meta, 1), "extraction_ms_mean": round(extract, 2),
+              "metadata_us_mean": round(meta, 1), "metadata_us_first_mean": None if first is None else round(first, 1),
+              "extraction_ms_mean": round(extract, 2),
               "metadata_to_extraction": round(meta / (extract * 1e3), 4)}
     if all("against_us_mean" in r for r in results.values()):
         against = sum(r["against_us_mean"] * r["pages"] for r in results.values()) / n

@@ -24,7 +24,9 @@ _BY_WORDS = (
     r"veröffentlicht|erstellt|eingestellt|publié|écrit|escrito|publicado|scritto|pubblicato|geplaatst|geschreven|"
     r"(?:view\s+)?(?:all\s+)?(?:posts|articles|stories|beiträge|artikel)|alles|mehr)\s+)?"
     r"(?:by|von|par|por|door|di|av|af|from|de|da)\b\s*:?\s*")
-_LABEL_WORDS = (r"autor(?:in|en)?|author|authors|auteur|autore|text|texte|redakteur(?:in)?|redaktion|reporter|"
+# (German's gender-inclusive forms too: 'Autor/in:', 'Autor*in:', 'Redakteur/innen:', round 22: NDR's itemprop=author)
+_LABEL_WORDS = (r"autor(?:in|en|innen|[/*]in|[/*]innen)?|author|authors|auteur|autore|text|texte|"
+                r"redakteur(?:in|innen|[/*]in|[/*]innen)?|redaktion|reporter|"
                 r"verfasser|writer|byline|interview|moderation|recherche|yazar|yazan|haber|penulis|tác giả|szerző")
 _LABEL_AND_PICTURES = r"(?:\s*(?:&|\+|/|und|and|et|y)\s*(?:fotos?|photos?|bilder?|images?|video))?"
 # other scripts: a label and its colon ('：' the full-width one: Russian, Ukrainian, Chinese, Japanese, Hindi,
@@ -120,9 +122,12 @@ _PICTURE_CREDIT = caseless_prefix(r"^\s*(?:fotos?|photos?|photographs?|bilder?|i
                                   r"illustration|credit)\s*(?::|by\b|von\b|©)")
 # a picture agency or stock library: a line naming one credits a picture ('Chip Somodevilla/Getty Images', a caption's
 # 'Jay Cutler, Dennis Wierzbicki-US PRESSWIRE'), not the story; read here for bylines and by `cleaning` for credit
-# lines without a marker (round 19: US Presswire, USA TODAY Sports Images, the sports pictures' agency)
-PICTURE_AGENCY = re.compile(r"Getty\s?Images|Shutterstock|iStock|Thinkstock|Alamy|AP Photo|[Pp]icture[\s-][Aa]lliance|"
-                            r"IMAGO|Imago Images|US P(?:RESSWIRE|resswire)|USA TODAY Sports")
+# lines without a marker (round 19: US Presswire, USA TODAY Sports Images, the sports pictures' agency). Every
+# alternative opens with a plain letter, so that `re` skips to the places where one of those letters stands (a
+# class such as `[Pp]` first made every place a start: twice the time a line, and `lineguards.credit_reason` asks
+# this of every short line, round 22)
+PICTURE_AGENCY = re.compile(r"Getty\s?Images|Shutterstock|iStock|Thinkstock|Alamy|AP Photo|Picture[\s-][Aa]lliance|"
+                            r"picture[\s-][Aa]lliance|IMAGO|Imago Images|US P(?:RESSWIRE|resswire)|USA TODAY Sports")
 _ROLE_WORDS = frozenset((
     "staff writer reporter correspondent editor editors contributor contributing columnist senior chief "
     "associate assistant managing deputy executive political science business sports health tech technology "
@@ -323,7 +328,7 @@ def _read_parts(parts: list[str], site_keys: frozenset[str], caseless_ok: bool, 
     was read as one of them or as a role, and whether one was read as an agency, a role or an organisation by its
     words (not only as a word in capitals)."""
     every, other = True, False
-    after_role = False
+    after_role = after_outlet = False
     for part in parts:
         # (stripping drops no letter: every part kept above holds one, and holds it still)
         part = part.strip(" \t.:-–—|,;·•\"'“”«»")
@@ -352,6 +357,11 @@ def _read_parts(parts: list[str], site_keys: frozenset[str], caseless_ok: bool, 
             if name not in organisations:
                 organisations.append(name)
             other = other or " " in name or not name.isupper()
+            # a part after a person's outlet is where the outlet reports from, not another author ('By Nada
+            # Tawfik, BBC News, New York'; round 22)
+            after_outlet = after_outlet or bool(people)
+            continue
+        if after_outlet:
             continue
         if name.isupper() and len(name) > 3:
             name = name.title()  # 'JOE HILDEBRAND' -> 'Joe Hildebrand'

@@ -30,6 +30,7 @@ from dedup.text.markup import first_str, jsonld_from_bodies
 from dedup.text.pagedates import decide_dates
 from dedup.text.quotedposts import is_post_header, without_embedded_posts
 from dedup.text.signature import closing_signature
+from dedup.text.storybyline import EXPLICIT_BY as _EXPLICIT_BY, story_byline
 from dedup.text.jsonld import JsonLd, ld_entities, read_jsonld
 from dedup.text.normalise import (caseless_finder, caseless_prefix, clean_text, fold_text, site_host,
                                   without_userinfo, word_list)
@@ -408,7 +409,7 @@ _HANGUL = re.compile(f"[{HANGUL}]")
 
 # authors evidence, strongest first (docs/metadata.md); the cluster merge ranks copies by it too
 AUTHOR_EVIDENCE_ORDER = ("jsonld", "itemprop_author", "meta", "rel_author", "byline_class", "author_class",
-                         "byline_text", "author_link", "labelled_byline", "signature")
+                         "byline_text", "author_link", "labelled_byline", "signature", "story_byline")
 # the places that state an author by what they are, where a name in a script without capitals is read without a
 # byline prefix (not a class or id naming an author or a byline: such a box may hold a section, a date line, a bio)
 _AUTHOR_PLACES = frozenset(("jsonld", "itemprop_author", "meta", "rel_author", "author_link"))
@@ -425,8 +426,6 @@ _WRITTEN_BY_LABEL = r"(?:written|posted|geschrieben|verfasst|écrit|escrito|scri
 _LABELLED_BYLINE = caseless_prefix(
     rf"\s*(?:(?:{_LABELS}|автор|текст|作者|撰文|लेखक)\s*[:：]|{_WRITTEN_BY_LABEL}|(?:بقلم|(?:本报|本報)?(?:记者|記者))\s)",
     rf"\s*(?:(?:{_LABELS})\s*:|{_WRITTEN_BY_LABEL})")
-_EXPLICIT_BY = caseless_prefix(r"(?:(?:posted|written|geschrieben|verfasst|publié|écrit|escrito|scritto)\s+)?"
-                               r"(?:by|von|par|por|door|di|av|af)\s*:?\s+")
 # the part of _EXPLICIT_BY that any line it matches holds somewhere (a line of the window is read as a
 # byline only when _EXPLICIT_BY matches at the start of what _byline_in_line returns, a suffix of it)
 _HAS_EXPLICIT_BY = caseless_finder(r"(?:by|von|par|por|door|di|av|af)\s*:?\s+")
@@ -675,6 +674,10 @@ def _decide_authors(md: PageMetadata, html: str | None, head: Head, ld: JsonLd, 
         signed = closing_signature(html, blocks, parse)
         if signed is not None:
             _merge_byline(found.setdefault("signature", Byline([], [], [])), signed)
+        else:  # a byline over the story's first paragraph further down than the first blocks (round 22)
+            opening = story_byline(blocks, parse)
+            if opening is not None:
+                _merge_byline(found.setdefault("story_byline", Byline([], [], [])), opening)
     for kind in AUTHOR_EVIDENCE_ORDER:
         named = found.get(kind)
         if named and named.people:

@@ -18,6 +18,7 @@ from dedup.text.layout import Line
 from dedup.text.lineguards import (CAPTION, CHROME_LABEL, CONSENT_NOTICE, CREDIT_LINE, ERROR_LEAK, FILE_LINK, LINK_BAR,
                                    MARKUP_LEAK, SCRIPT_LEAK, SIGNUP_PROMO, SITE_NAME, TEASER, guard_reason,
                                    is_link_bar, teaser_reason)
+from dedup.text.linkteasers import LINKED_TEASER, linked_teaser_lines
 from dedup.text.normalise import fold_text
 from dedup.text.titles import site_names
 from dedup.text.wordcount import line_words, word_count
@@ -27,7 +28,7 @@ OTHER_STORY = "other_story"  # another story's headline, which the page also lin
 HEADLINE = "headline"  # the page's own headline at the top of its text: the `title` column holds it (`headline_lines`)
 # no fallback overrides these
 GUARDS = (MARKUP_LEAK, SCRIPT_LEAK, ERROR_LEAK, CHROME_LABEL, SITE_NAME, LINK_BAR, SIGNUP_PROMO, CONSENT_NOTICE,
-          CREDIT_LINE, CAPTION, TEASER, FILE_LINK, OTHER_STORY)
+          CREDIT_LINE, CAPTION, TEASER, FILE_LINK, OTHER_STORY, LINKED_TEASER)
 
 MIN_KEPT_CHARS = 50  # a page left with less than this falls back to the main-content lines, then all
 KEEP_THRESHOLD = 0.25  # chosen on held-out pages (docs/extraction.md): unseen sites gain precision, recall stays
@@ -153,6 +154,8 @@ def choose_lines(lines: list[Line], probs: Sequence[float], threshold: float = K
     if copies is not None:
         for i in other_story_lines(lines, verdicts, span, title, copies):
             verdicts[i] = guards[i] = OTHER_STORY
+        for i in linked_teaser_lines(lines, verdicts, copies):  # round 28
+            verdicts[i] = guards[i] = LINKED_TEASER
     if sum(len(ln.text) for ln, v in zip(lines, verdicts) if v is None) < MIN_KEPT_CHARS:
         verdicts = guards
     kept = [ln.text for ln, v in zip(lines, verdicts) if v is None]

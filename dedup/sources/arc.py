@@ -11,6 +11,7 @@ from typing import Iterator
 from dedup.sources.bytesource import (DAMAGE, DISTRUST_MIN, RawRecord, Source, error_record, make_record,
                                       read_block, skip_blank)
 from dedup.sources.http import clean_uri, header_text, preview
+from dedup.sources.rawrows import over_payload_limit
 
 _MAX_ARC_LINE = 64 * 1024     # an ARC header line longer than this is garbage
 _URL_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:\S")
@@ -182,27 +183,28 @@ def iter_arc(src: Source, max_payload: int) -> Iterator[RawRecord]:
             if next_start is not None:
                 into = next_start - src.pos
                 src.pos = next_start
+                ends = (f", but another ARC header line starts {into} bytes into the record (this file's lengths "
+                        "are not to be trusted): the record ends there")
                 yield error_record(offset, "payload_too_large" if n > max_payload else "content_length_mismatch",
-                                   f"ARC length {n}{' > max_payload ' + str(max_payload) if n > max_payload else ''}"
-                                   f", but another ARC header line starts {into} bytes into the record (this "
-                                   "file's lengths are not to be trusted): the record ends there", rtype, headers)
+                                   over_payload_limit(f"ARC length {n}", max_payload, ends) if n > max_payload
+                                   else f"ARC length {n}{ends}", rtype, headers)
                 continue
         if n > max_payload:
             mark = src.checkpoint()
             got = src.skip(n)
-            detail = f"ARC length {n} > max_payload {max_payload}"
             if got == n and (not skip_blank(src) and src.gap is None
                              or src.gap is None and arc_fields(_peek_line(src), version)):
-                yield RawRecord(offset, rtype, headers, None, None, b"", "payload_too_large", detail)
+                yield RawRecord(offset, rtype, headers, None, None, b"", "payload_too_large",
+                                over_payload_limit(f"ARC length {n}", max_payload))
                 src.truncated_member = None
                 continue
             src.restore(mark)   # else the file ends first, within max_payload: read as a smaller length (round 10b)
             if got == n or got > max_payload:
                 distrust = True
-                yield RawRecord(offset, rtype, headers, None, None, b"", "payload_too_large",
-                                detail + ("; the record is cut short" if got < n else
-                                          "; and that length does not end the record")
-                                + ": the bytes after its header line were searched for records")
+                yield RawRecord(offset, rtype, headers, None, None, b"", "payload_too_large", over_payload_limit(
+                    f"ARC length {n}", max_payload, ("; the record is cut short" if got < n else
+                                                     "; and that length does not end the record")
+                    + ": the bytes after its header line were searched for records"))
                 scanning = True
                 continue
         block, err, detail, cut = read_block(src, n, member)

@@ -12,6 +12,7 @@ import zlib
 
 import zstandard
 
+from dedup.sources.rawrows import over_payload_limit
 from dedup.sources.zstdframes import ZSTD_MAGIC, is_skippable
 
 MAX_HEADER = 1024 * 1024      # a WARC or HTTP header block larger than this is garbage
@@ -442,7 +443,7 @@ def http_payload(buf: bytes, start: int, end: int, headers: dict[str, str], max_
                 body = r
         except _TooLarge:
             return (status, hh, b"", "payload_too_large",
-                    f"decoded body larger than max_payload={max_payload}")
+                    over_payload_limit(f"decoded body (Content-Encoding {', '.join(codings)})", max_payload))
     if not detail and body_start == end:
         detail = unended_head(buf, head, end)
     return status, hh, body, err, detail

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from dedup.sources.fieldnames import FIELD_ORDER
+from dedup.sources.rawrows import RAISE_MAX_PAYLOAD
 from dedup.sources.streams import Gap, TruncatedInput
 
 
@@ -280,7 +281,8 @@ def jsonl_pieces(lines: Iterator[bytes | int], max_payload: int) -> Iterator[Pie
         if isinstance(line, int):
             yield Piece(line_no + shift, reason="payload_too_large",
                         detail=f"line {line_no + 1} is {line} bytes long, more than twice "
-                               f"max_payload_bytes ({max_payload}): skipped unread")
+                               f"max_payload_bytes ({max_payload}; JSON escapes may double a page): skipped "
+                               f"unread; {RAISE_MAX_PAYLOAD}")
             continue
         if not line.strip():
             continue

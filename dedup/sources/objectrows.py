@@ -8,7 +8,7 @@ from collections import Counter
 
 from dedup.sources import layouts
 from dedup.sources.fetchtime import fetch_time
-from dedup.sources.rawrows import positional_id, reserved_id
+from dedup.sources.rawrows import over_payload_limit, positional_id, reserved_id
 from dedup.sources.textbytes import wide_str
 from dedup.text.normalise import escaped_surrogates, without_lone_surrogates, without_userinfo
 
@@ -83,7 +83,7 @@ def _payload_row(obj: dict, row: dict, max_payload: int) -> dict:
     if size > max_payload:
         row.pop("html", None)
         row.pop("text", None)
-        row["reject_reason"], row["reject_detail"] = "payload_too_large", (
+        row["reject_reason"], row["reject_detail"] = "payload_too_large", over_payload_limit(
             f"{'html' if 'html' in obj and isinstance(html, (str, bytes)) and html.strip() else 'text'} "
-            f"of {size} bytes > max_payload_bytes {max_payload}")
+            f"of {size} bytes", max_payload)
     return row

@@ -11,7 +11,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dedup.sources.objectrows import object_row
-from dedup.sources.rawrows import positional_id
+from dedup.sources.rawrows import over_payload_limit, positional_id
 from dedup.sources.textbytes import decode_text
 
 
@@ -24,7 +24,7 @@ def parquet_row(obj: dict, source_name: str, position: int, max_payload: int, st
     (`fetched_at.out_of_range`)."""
     refused = None
     if (too_large := obj.pop("_too_large", None)) is not None:   # a value that was never loaded
-        refused = ("payload_too_large", f"{too_large[0]} of {too_large[1]} bytes > max_payload_bytes {max_payload}")
+        refused = ("payload_too_large", over_payload_limit(f"{too_large[0]} of {too_large[1]} bytes", max_payload))
     if (clash := obj.pop("_clash", None)) is not None:
         name, count, values = clash
         shown = ", ".join(repr(v[:80] if isinstance(v, (str, bytes)) else v) for v in values[:3])

@@ -32,6 +32,16 @@ def reserved_id(doc_id: str) -> str | None:
     return None
 
 
+# how a `payload_too_large` reject's detail ends (round 15 of the hostile inputs: the details named `max_payload` or
+# a number, and no way through)
+RAISE_MAX_PAYLOAD = "raise max_payload_bytes in the build's TOML config (`--config`) to read such a record"
+
+
+def over_payload_limit(what: str, max_payload: int, after: str = "") -> str:
+    """The detail of a `payload_too_large` reject: what is too large, the setting that bounds it and how to raise it."""
+    return f"{what} > max_payload_bytes {max_payload}{after}; not read: {RAISE_MAX_PAYLOAD}"
+
+
 def positional_id(source_name: str, offset: int) -> str:
     """Last-resort id for a record that carries none of its own (a corrupt record)."""
     digest = hashlib.sha1(f"{source_name}\0{offset}".encode()).hexdigest()[:24]

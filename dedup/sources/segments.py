@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from dedup.sources.http import http_payload, is_http_response
+from dedup.sources.rawrows import over_payload_limit
 from dedup.sources.warc import SEGMENT, RawRecord
 
 JOINED = "continuation joined to its first segment"   # the `detail` of a continuation joined
@@ -45,7 +46,7 @@ def _whole(first: RawRecord, count: int, joined: bytearray, size: int, last: Raw
                          "`cat a.warc.gz b.warc.gz > ab.warc.gz` and read them as one)")
     if size > max_payload:
         return RawRecord(first.offset, first.record_type, h, None, None, b"", "payload_too_large",
-                         f"its {count} segments hold {size} bytes > max_payload {max_payload}")
+                         over_payload_limit(f"its {count} segments hold {size} bytes", max_payload))
     block = bytes(joined)
     total = last.headers.get("warc-segment-total-length", "").strip()
     if total.isascii() and total.isdigit() and int(total) != size:

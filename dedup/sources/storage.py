@@ -85,6 +85,30 @@ def size(path: str | os.PathLike[str]) -> int:
     return int(fs.size(inner) or 0)
 
 
+def local_version(path: str | os.PathLike[str]) -> tuple[int, int] | None:
+    """(size, modification time in ns) of a local file, to tell whether it changed while it was read (round 15 of
+    the hostile inputs); None for a URL (an object store replaces an object whole) or a file that cannot be stat'ed."""
+    if is_url(path):
+        return None
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return st.st_size, st.st_mtime_ns
+
+
+def changed_detail(before: tuple[int, int], after: tuple[int, int] | None) -> str | None:
+    """Why a file read between the two `local_version`s changed while it was read (None when it did not)."""
+    if after == before:
+        return None
+    now = "is gone" if after is None else (
+        f"is {after[0]} bytes now" if after[0] != before[0] else "was modified again (the same size)")
+    return (f"the file changed while it was read: it was {before[0]} bytes when its reading began and {now} (a "
+            "crawler or a copy still writing it, or something cutting it short), so the records read from it may "
+            "not be all it holds and the last of them may be cut; the records read were kept; build again once the "
+            "file is complete")
+
+
 def expand_url(arg: str) -> tuple[list[tuple[str, str]], bool]:
     """A URL naming a file, a folder (recursive) or a glob -> ([(file URL, stable name)] sorted, whether
     it was a folder). Names are relative to the folder, or the file's base name, as for local inputs."""

@@ -65,6 +65,7 @@ from dedup.sources.bytesource import (DAMAGE, DISTRUST_MIN, GZIP_MAGIC3, WS_RUN,
                                       error_record, make_record, read_block, skip_blank)
 from dedup.sources.http import (GZIP_MAGIC, MAX_HEADER, UNPARSED, agreed_length, clean_uri, find_blank_line,
                                 header_text, http_payload, is_http_response, parse_fields, preview, unparsed_note)
+from dedup.sources.rawrows import over_payload_limit
 from dedup.sources.streams import (nested_compression, nested_compression_detail, unread_compression,
                                    unread_compression_detail)
 from dedup.sources.zstdframes import ZSTD_MAGIC, frame_heads, zstd_start
@@ -253,29 +254,28 @@ def _iter_warc(src: Source, max_payload: int, unknown_start: bool) -> Iterator[R
             next_start = _record_start_within(src, n, max_payload)
             if next_start is not None:
                 src.pos = next_start
+                ends = (f", but another record starts {next_start - pos} bytes after the header (this file's "
+                        "lengths are not to be trusted): the record ends there")
                 yield error_record(offset, "payload_too_large" if n > max_payload else "content_length_mismatch",
-                                   f"Content-Length {n}"
-                                   f"{' > max_payload ' + str(max_payload) if n > max_payload else ''}"
-                                   f", but another record starts {next_start - pos} bytes after the header (this "
-                                   "file's lengths are not to be trusted): the record ends there",
-                                   rtype, headers)
+                                   over_payload_limit(f"Content-Length {n}", max_payload, ends) if n > max_payload
+                                   else f"Content-Length {n}{ends}", rtype, headers)
                 continue
         if n > max_payload:
             # skipped unread; if the length does not end the record (wrong, or the file is cut),
             # the bytes after the header are scanned again: records inside them must not vanish
             mark = src.checkpoint()
             got = src.skip(n)
-            detail = f"Content-Length {n} > max_payload {max_payload}"
             if got == n and _trailer_ok(src, b"WARC/"):
-                yield RawRecord(offset, rtype, headers, None, None, b"", "payload_too_large", detail)
+                yield RawRecord(offset, rtype, headers, None, None, b"", "payload_too_large",
+                                over_payload_limit(f"Content-Length {n}", max_payload))
                 continue
             src.restore(mark)   # else the file ends first, within max_payload: read as a smaller length (round 10)
             if got == n or got > max_payload:
-                detail += (f"; the record is cut short ({got} of {n} bytes present)" if got < n else
-                           "; and that length does not end the record")
+                how = (f"; the record is cut short ({got} of {n} bytes present)" if got < n else
+                       "; and that length does not end the record")
                 distrust = scanning = True
-                yield RawRecord(offset, rtype, headers, None, None, b"", "payload_too_large",
-                                detail + ": the bytes after its header were searched for records")
+                yield RawRecord(offset, rtype, headers, None, None, b"", "payload_too_large", over_payload_limit(
+                    f"Content-Length {n}", max_payload, how + ": the bytes after its header were searched for records"))
                 continue
         end = pos + n
         if end <= len(buf) and (not gz or src._ustarts[-1] <= start):

@@ -70,6 +70,7 @@ _REPEATED_RECORD_ID = re.compile(r"<[^<>\s]*>(?:\s*,\s*<[^<>\s]*>)+")
 
 # the WARC fields a record cannot be used without: a header line without a colon that names one of them (and the
 # record lacks it) costs the record; any other such line is tolerated and counted (`_unparsed_lines`)
+_ID_BRACKETS = "<> \t"   # what stands around a WARC-Record-ID's URI
 _NEEDED_FIELDS = {"warc-record-id": "WARC-Record-ID", "warc-type": "WARC-Type", "warc-target-uri": "WARC-Target-URI"}
 _FIELD_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 
@@ -114,14 +115,17 @@ def warc_row(rec: warc.RawRecord, source_name: str, stats: Counter) -> dict[str,
     for key in headers.pop(REPEATED, "").split("\n"):   # a type or URL given twice, two values: no record to read
         if clash is None and key in ("warc-type", "warc-target-uri"):
             clash = f"{_NEEDED_FIELDS[key]} given more than once, with different values ({headers[key][:300]})"
-    reserved = reserved_id(record_id) if record_id and not garbled else None
-    if record_id and not garbled and reserved is None:
-        doc_id = record_id
+    # `<>` names no record (round 15 of the hostile inputs: a writer that wrote it for every record had every record
+    # but its first rejected as a `repeated_doc_id`): derived, as an empty WARC-Record-ID is
+    given_id = record_id if record_id and record_id.strip(_ID_BRACKETS) else None
+    reserved = reserved_id(given_id) if given_id and not garbled else None
+    if given_id and not garbled and reserved is None:
+        doc_id = given_id
     elif clash is None and reserved is None and not unparsed and rtype == "response" and url and rec.error is None:
         # ARC records carry no id: derive one from what identifies the capture.
         key = f"{url}\0{headers.get('warc-date', '')}\0{len(rec.payload)}"
         doc_id = "urn:arc:" + hashlib.sha1(key.encode()).hexdigest()
-        if "warc-type" in headers:   # a WARC record without its (mandatory) id, or an empty one: derived, counted
+        if "warc-type" in headers:   # a WARC record without its (mandatory) id, an empty one or `<>`: derived, counted
             stats["tolerated.warc_record_id_missing"] += 1
     else:
         doc_id = positional_id(source_name, rec.offset)

@@ -42,6 +42,7 @@ from dedup.ingest import ingest_file
 from dedup.keys import (NEW, PREVIOUS_SIGNED, PREVIOUS_TAKEN, Source, bucket_bounds, gather_source, read_keys,
                         resolve_bucket, sample_source, scatter_source)
 from dedup import keys as keys_rows
+from dedup.cputime import StageCpu
 from dedup.memory import Budget, RssSampler, freeze_loaded, release
 from dedup.neardup.lsh import VerifyParams
 from dedup.neardup.minhash import kernels_cached, s_curve
@@ -532,7 +533,7 @@ def build(inputs: list[str], out: Path, config: BuildConfig, *, workers: int = 1
     budget = Budget.of(memory, (dask.workers or workers) if dask else workers)
     stage_dir, _ = take_staging(out, resume)
     work = WorkDir(stage_dir)
-    t0 = time.perf_counter()
+    t0, cpu = time.perf_counter(), StageCpu()
     try:
         with _terminate_as_interrupt(), _engine(dask, workers) as steps, RssSampler() as sampler:
             work.prepare(fingerprint)
@@ -543,11 +544,13 @@ def build(inputs: list[str], out: Path, config: BuildConfig, *, workers: int = 1
             peaks: dict[str, float | None] = {}
             for name in STAGES:
                 sampler.stage(name)
+                cpu.stage(name)
                 figures[name] = _run_stage(b, name)
                 peaks[name] = _peak_rss_mib()
+            cpu.stop()
             progress.stop()
             tree = sampler.report()
-        report = _run_report(b, figures, peaks, tree, workers, dask, time.perf_counter() - t0)
+        report = _run_report(b, figures, peaks, tree, workers, dask, time.perf_counter() - t0, cpu)
         report.write(stage_dir)
         if not report.counts.accounting_ok:
             c = report.counts
@@ -663,7 +666,8 @@ def _peak_rss_mib(children: bool = False) -> float | None:
 
 
 def _run_report(b: Build, figures: dict[str, dict[str, Any]], memory: dict[str, float | None],
-                tree: dict[str, dict[str, float]], workers: int, dask: DaskOptions | None, elapsed: float) -> RunReport:
+                tree: dict[str, dict[str, float]], workers: int, dask: DaskOptions | None, elapsed: float,
+                cpu: StageCpu) -> RunReport:
     """run.json of the finished build: what the stages recorded and wrote (`run_report.from_build`), with
     how this run ran (its timings, memory peaks, engine) and the near-duplicate parameters."""
     stage_s = dict(b.timings)
@@ -684,6 +688,8 @@ def _run_report(b: Build, figures: dict[str, dict[str, Any]], memory: dict[str, 
         "peak_rss_mib": {"read_extract": memory.get("ingest"), "cluster_select": memory.get("rights"),
                          "write": memory.get("write"), "extract_workers": _peak_rss_mib(children=True),
                          "stages": memory, "tree": tree},
+        # CPU seconds per stage and pages per CPU second: what sizes a machine, where wall time under load does not
+        "cpu": cpu.figures(own_rows, tree, bool(b.resumed or b.files_reused)),
     }
     if dask:
         timings["dask"] = {"scheduler": dask.scheduler or "LocalCluster", "workers": dask.workers or workers,

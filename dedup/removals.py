@@ -103,7 +103,7 @@ def describe(out: Path, row: dict[str, Any]) -> list[str]:
         return ["a duplicate row publishes no text, and its page's removals are not recorded (its canonical's are: "
                 f"explain {row.get('canonical_doc_id')})"]
     if row.get("table") != "data":
-        return ["a reject publishes no text: nothing was removed from a record"]
+        return ["a reject row publishes no text, and records no removals"]
     entries = removed_blocks(out, row)
     chars = row.get("boilerplate_chars_removed") or 0
     lines = [f"{counted(len(entries), 'block')} ({counted(chars, 'character')}) removed from the page's text, "

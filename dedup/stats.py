@@ -154,9 +154,10 @@ def render(s: dict[str, Any], width: int = 80) -> str:
     """The summary as text that reads at `width` columns (nothing is cut: long titles wrap)."""
     what = f"release {s['name']} {s['version']}" if s["kind"] == "release" else "build"
     cpu = s.get("cpu") or {}
-    lines = [f"{s['folder']}: {what}" + (f", built in {s['seconds']:.1f} s" if s.get("seconds") else "")
-             + (f" ({cpu['total_s']:.1f} CPU s" + (f", {cpu['pages_per_cpu_s']:,.0f} pages per CPU second"
-                                                    if cpu.get("pages_per_cpu_s") else "") + ")" if cpu else "")]
+    lines = [f"{s['folder']}: {what}" + (f", built in {s['seconds']:.1f} s" if s.get("seconds") else "")]
+    if cpu:  # a line of its own: the header holds a folder's path, as long as it is
+        lines.append(f"  {cpu['total_s']:,.1f} CPU s" + (f", {cpu['pages_per_cpu_s']:,.0f} pages per CPU second"
+                                                      if cpu.get("pages_per_cpu_s") else ""))
     r = s["records"]
     lines += _section("records")
     lines.append(f"  input {r['input']:>10,}   canonical {r['canonical']:>9,}   duplicates {r['duplicates']:>9,}")

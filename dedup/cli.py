@@ -26,6 +26,7 @@ from dedup import __version__
 from dedup.config import load_config
 from dedup.errors import ConfigError, DedupError
 from dedup.neardup.explain import explain_pair, lookup
+from dedup.removals import describe as describe_removals
 from dedup.release.files import SUMS, sha256_file
 from dedup.release.package import package
 from dedup.release.verify import verify as verify_release
@@ -424,9 +425,14 @@ def explain(
     try:
         if len(doc_ids) == 1:
             row = lookup(out, doc_ids[0])
-            row.pop("text", None)
             for key, value in row.items():
+                if key == "text":
+                    continue
                 echo_safe(f"{key:>24}: {value}")
+            removed = describe_removals(out, row)  # which blocks the record's text lost, and why
+            echo_safe(f"{'removed':>24}: {removed[0]}")
+            for line in removed[1:]:
+                echo_safe(f"{'':>26}{line}")
             if row["table"] == "duplicates" and row.get("canonical_doc_id"):
                 # "where it ended and why": a duplicate's why is its match with the canonical (the row alone
                 # gave a similarity, 0.34, under the 0.5 the card states: accepted by containment)

@@ -28,6 +28,7 @@ except ImportError:  # not on Windows
 
 from dedup.buildstate import Build, Progress
 from dedup.config import BuildConfig
+from dedup.cputime import StageCpu
 from dedup.engine import dask_engine, embedded
 from dedup.engine.steps import DaskOptions, Steps
 from dedup.errors import InternalError
@@ -90,7 +91,7 @@ def build(inputs: list[str], out: Path, config: BuildConfig, *, workers: int = 1
     budget = Budget.of(memory, (dask.workers or workers) if dask else workers)
     stage_dir, _ = take_staging(out, resume)
     work = WorkDir(stage_dir)
-    t0 = time.perf_counter()
+    t0, cpu = time.perf_counter(), StageCpu()
     try:
         with _terminate_as_interrupt(), _engine(dask, workers) as steps, RssSampler() as sampler:
             work.prepare(fingerprint)
@@ -101,11 +102,13 @@ def build(inputs: list[str], out: Path, config: BuildConfig, *, workers: int = 1
             peaks: dict[str, float | None] = {}
             for name in STAGES:
                 sampler.stage(name)
+                cpu.stage(name)
                 figures[name] = _run_stage(b, name)
                 peaks[name] = _peak_rss_mib()
+            cpu.stop()
             progress.stop()
             tree = sampler.report()
-        report = _run_report(b, figures, peaks, tree, workers, dask, time.perf_counter() - t0)
+        report = _run_report(b, figures, peaks, tree, workers, dask, time.perf_counter() - t0, cpu)
         report.write(stage_dir)
         if not report.counts.accounting_ok:
             c = report.counts
@@ -198,7 +201,8 @@ def _peak_rss_mib(children: bool = False) -> float | None:
 
 
 def _run_report(b: Build, figures: dict[str, dict[str, Any]], memory: dict[str, float | None],
-                tree: dict[str, dict[str, float]], workers: int, dask: DaskOptions | None, elapsed: float) -> RunReport:
+                tree: dict[str, dict[str, float]], workers: int, dask: DaskOptions | None, elapsed: float,
+                cpu: StageCpu) -> RunReport:
     """run.json of the finished build: what the stages recorded and wrote (`run_report.from_build`), with
     how this run ran (its timings, memory peaks, engine) and the near-duplicate parameters."""
     stage_s = dict(b.timings)
@@ -219,6 +223,8 @@ def _run_report(b: Build, figures: dict[str, dict[str, Any]], memory: dict[str, 
         "peak_rss_mib": {"read_extract": memory.get("ingest"), "cluster_select": memory.get("rights"),
                          "write": memory.get("write"), "extract_workers": _peak_rss_mib(children=True),
                          "stages": memory, "tree": tree},
+        # CPU seconds per stage and pages per CPU second: what sizes a machine, where wall time under load does not
+        "cpu": cpu.figures(own_rows, tree, bool(b.resumed or b.files_reused)),
     }
     if dask:
         timings["dask"] = {"scheduler": dask.scheduler or "LocalCluster", "workers": dask.workers or workers,

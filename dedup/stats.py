@@ -50,6 +50,14 @@ def _seconds(measured: dict[str, Any]) -> float | None:
     return float(total) if isinstance(total, (int, float)) and not isinstance(total, bool) else None
 
 
+def _cpu(measured: dict[str, Any]) -> dict[str, float] | None:
+    """The build's CPU seconds and pages per CPU second (timings.json, since audit round 9), those that are numbers."""
+    cpu = measured.get("timings_s", {}).get("cpu")
+    figures = {k: float(cpu[k]) for k in ("total_s", "pages_per_cpu_s") if isinstance(cpu, dict)
+               and isinstance(cpu.get(k), (int, float)) and not isinstance(cpu.get(k), bool)}
+    return figures if "total_s" in figures else None
+
+
 def biggest_stories(data: pl.DataFrame) -> pl.DataFrame:
     """Canonical rows, biggest story first, stories of one size by cluster_id (then doc_id): the order of the
     stories `dedup stats` and report.html list."""
@@ -78,6 +86,8 @@ def summarise(out: Path) -> dict[str, Any]:
                     "rejects": c.rejects, "skipped": c.skipped_records, "accounting_ok": c.accounting_ok},
         "rejects_by_reason": dict(sorted(run.rejects_by_reason.items(), key=lambda kv: (-kv[1], kv[0]))),
         "seconds": _seconds(RunReport.measured(out, run)),
+        # the CPU seconds of the build's process tree and pages per CPU second (timings.json, since audit round 9)
+        "cpu": _cpu(RunReport.measured(out, run)),
     }
     sizes = data["cluster_size"].to_list() if "cluster_size" in data.columns else []
     bins = {}
@@ -143,7 +153,11 @@ def _pairs(values: dict[str, Any], width: int, indent: int = 2) -> list[str]:
 def render(s: dict[str, Any], width: int = 80) -> str:
     """The summary as text that reads at `width` columns (nothing is cut: long titles wrap)."""
     what = f"release {s['name']} {s['version']}" if s["kind"] == "release" else "build"
+    cpu = s.get("cpu") or {}
     lines = [f"{s['folder']}: {what}" + (f", built in {s['seconds']:.1f} s" if s.get("seconds") else "")]
+    if cpu:  # a line of its own: the header holds a folder's path, as long as it is
+        lines.append(f"  {cpu['total_s']:,.1f} CPU s" + (f", {cpu['pages_per_cpu_s']:,.0f} pages per CPU second"
+                                                      if cpu.get("pages_per_cpu_s") else ""))
     r = s["records"]
     lines += _section("records")
     lines.append(f"  input {r['input']:>10,}   canonical {r['canonical']:>9,}   duplicates {r['duplicates']:>9,}")

@@ -28,8 +28,8 @@ from dedup.rights.merge import canonical_rights
 from dedup.schema import frame, schema
 from dedup.engine.steps import serial_map
 from dedup.shards import BucketSpill, base_metadata, shard_tasks, to_schema, write_parquet, write_sorted
-from dedup.text.blocks import (CROSS_SITE, SAMPLE_RULE, SAMPLE_RULE_KEY, SITE_CHROME, STORY_CHROME, final_blocks,
-                               merge_page_removals, page_removals)
+from dedup.text.blocks import (CROSS_SITE, SAMPLE_RULE, SAMPLE_RULE_KEY, SITE_CHROME, STORY_CHROME, block_key,
+                               final_blocks_keyed, merge_page_removals, page_removals)
 from dedup.text.language import shingle_unit
 from dedup.text.normalise import join_blocks, text_hash
 
@@ -217,20 +217,28 @@ def final_text(canon: pl.DataFrame, lookup: dict[str, set[int]]) -> pl.DataFrame
     """Apply the cross-site decisions to canonical rows: text, n_chars, hash and removal counts. The hash
     is the one signing took of the same text (`signed_hash`, the same chrome lookup) where there is one."""
     texts, n_chars, hashes, n_removed, chars_removed, reasons = [], [], [], [], [], []
-    for domain, title, blocks, keys, headings, removed0, reasons0, chars0, signed_hash in canon.select(
+    removed_keys: list[list[int | None]] = []
+    page_keys: dict[str, int] = {}  # a chrome line recurs on many pages: each distinct text is keyed once
+    for domain, title, blocks, keys, headings, removed0, reasons0, blocks0, chars0, signed_hash in canon.select(
             "domain", "title", "blocks", "block_keys", "heading_keys", "blocks_removed", "removed_reasons",
-            "boilerplate_chars_removed", "signed_hash").iter_rows():
-        kept, removed, chars = final_blocks(blocks, keys, domain, lookup, title, headings)
+            "removed_blocks", "boilerplate_chars_removed", "signed_hash").iter_rows():
+        kept, removed, site_keys, chars = final_blocks_keyed(blocks, keys, domain, lookup, title, headings)
         body = join_blocks(kept)
         texts.append(body)
         n_chars.append(len(body))
         hashes.append(signed_hash if signed_hash is not None else text_hash(body))
         n_removed.append((removed0 or 0) + len(removed))
         reasons.append((reasons0 or []) + removed)  # the page's own removals first, in page order, then the site's
+        # each removed block's boilerplate/ key, so `dedup explain` finds its row: the page's own removals are keyed
+        # from their text as `page_removals` keys them, the site's as the site passes did
+        own = [(page_keys[b] if b in page_keys else page_keys.setdefault(b, block_key(b))) if b is not None else None
+               for b in blocks0 or ()]
+        removed_keys.append([*own, *site_keys])
         chars_removed.append((chars0 or 0) + chars)
     return canon.with_columns(
         pl.Series("text", texts, pl.String), pl.Series("n_chars", n_chars, pl.Int64),
         pl.Series("content_sha256", hashes, pl.String), pl.Series("blocks_removed", n_removed, pl.Int64),
         pl.Series("removed_reasons", reasons, pl.List(pl.String)),
+        pl.Series("removed_block_keys", removed_keys, pl.List(pl.Int64)),
         pl.Series("boilerplate_chars_removed", chars_removed, pl.Int64),
     )

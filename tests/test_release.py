@@ -731,9 +731,10 @@ def test_croissant_fields_are_every_scalar_column_of_the_schemas(release):
         got = [(f["name"], f.get("dataType"), f.get("isArray", False)) for f in fields]
         expected = [(f.name, "sc:DateTime" if pa.types.is_timestamp(f.type) else kinds[str(f.type)], False)
                     for f in schema(table) if not pa.types.is_nested(f.type)]
-        # a list of strings is an array of sc:Text (audit round 5: list columns were left out)
-        lists = [(f.name, "sc:Text", True) for f in schema(table)
-                 if pa.types.is_list(f.type) and pa.types.is_string(f.type.value_type)]
+        # a list of strings is an array of sc:Text (audit round 5: list columns were left out), of int64 (the removed
+        # blocks' keys, audit round 9) an array of sc:Integer
+        lists = [(f.name, kinds[str(f.type.value_type)], True) for f in schema(table)
+                 if pa.types.is_list(f.type) and not pa.types.is_nested(f.type.value_type)]
         # a list of structs (the evidence columns) is an array of sub-fields (audit round 6: they were left out)
         structs = [(f.name, None, True) for f in schema(table)
                    if pa.types.is_list(f.type) and pa.types.is_struct(f.type.value_type)]

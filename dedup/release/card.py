@@ -51,8 +51,8 @@ FILES = ("Files: `data/` (the documents), `duplicates/` (one row per other copy,
          f"`{MANIFEST}` (every other file but {SUMS}, with its size and hash; rows and schema of the Parquet "
          f"files), `{CROISSANT}` (Croissant 1.1), "
          f"`{LICENSES}`, `{CHANGELOG}` and `{SUMS}`. Check the files with `sha256sum -c {SUMS}` inside "
-         f"this folder. `{UNCHECKED[0]}`, when present, is how the build ran (seconds per stage, workers, memory, "
-         f"when it finished): a measurement, not data, so it is outside `{MANIFEST}` and `{SUMS}`, and the only "
+         f"this folder. `{UNCHECKED[0]}`, when present, is how the build ran (seconds and CPU seconds per stage, "
+         f"workers, memory, when it finished): a measurement, not data, so it is outside `{MANIFEST}` and `{SUMS}`, and the only "
          "file in which two builds of the same input differ.")
 QUICK_LOAD = "```python\nimport polars as pl\ndocs = pl.read_parquet(\"data/**/*.parquet\")\n```"
 MOTIVATION = ("News crawls carry the same wire story republished by many sites, and every page carries "

@@ -25,6 +25,7 @@ from dedup.release.files import read_columns
 from dedup.run_report import RunReport
 from dedup.stats import biggest_stories
 from dedup.text.blocks import CROSS_SITE, CROSS_SITE_LABEL, site_rows
+from dedup.text.cleaning import HEADLINE
 from dedup.words import plural
 
 REPORT = "report.html"
@@ -256,9 +257,13 @@ def boilerplate_tables(run: RunReport, boiler: pl.DataFrame, data: pl.DataFrame)
     per_site = dict(_counts(boiler["domain"].to_list())) if not boiler.is_empty() else {}
     removed: dict[str, int] = {}
     if not data.is_empty():
-        for dom, n in data.select("domain", "blocks_removed").iter_rows():
+        reasons_col = pl.col("removed_reasons") if "removed_reasons" in data.columns else pl.lit(None)
+        for dom, n, reasons in data.select("domain", "blocks_removed", reasons_col).iter_rows():
+            # the headline is not cut: the title column holds it (the card counts it apart; until audit round 9
+            # this column counted it as cut); a release made before removed_reasons gives blocks_removed only
+            n_cut = int(n or 0) if reasons is None else sum(1 for r in reasons if r != HEADLINE)
             if dom:
-                removed[dom] = removed.get(dom, 0) + int(n or 0)
+                removed[dom] = removed.get(dom, 0) + n_cut
     top_blocks = run.near_duplicates.get("boilerplate_top") or {}
     sites = set(per_site) | set(top_blocks)
     order = sorted(sites, key=lambda s: (-per_site.get(s, 0), -removed.get(s, 0), s))[:TOP_SITES]
@@ -297,8 +302,8 @@ def render(out: Path, *, name: str | None = None, run: RunReport | None = None) 
         raise ReleaseError(f"{out}: no Parquet files under data/; package a folder written by `dedup build`")
     counts = run.counts
     data = _read(out, "data", ["doc_id", "cluster_id", "cluster_size", "url", "canonical_url", "domain", "title",
-                               "licence_class", "original_source", "blocks_removed", "duplicate_domains",
-                               "language", "dateline", "attribution_evidence", "page_type"])
+                               "licence_class", "original_source", "blocks_removed", "removed_reasons",
+                               "duplicate_domains", "language", "dateline", "attribution_evidence", "page_type"])
     rejects = _read(out, "rejects", ["doc_id", "reason"])
     boiler = site_rows(_read(out, "boilerplate", ["domain", "action"]))
 
@@ -372,8 +377,9 @@ def render(out: Path, *, name: str | None = None, run: RunReport | None = None) 
             "Distinct repeated blocks (site chrome) found per site on every page of the crawl (copies and "
             "records this release does not publish included, so a site may have none of its pages in data/), "
             "from boilerplate/ and run.json; blocks cut from kept pages: every block removed from the site's "
-            "documents in data/ (data/ blocks_removed; those published without their text included), chrome on "
-            "every site (*) included.", boiler_chart + boiler_table) + "</div>"
+            "documents in data/ (data/ removed_reasons, those published without their text included), chrome on "
+            "every site (*) included, the headline not (the title column holds it).",
+            boiler_chart + boiler_table) + "</div>"
         + '<div class="grid2 row">'
         + _section("Licence class mix", "Canonical documents by licence class (data/ licence_class).", licence_chart)
         + _section("Wire agency mix", "Canonical documents by wire agency credited (data/ original_source).",

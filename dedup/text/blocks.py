@@ -434,7 +434,16 @@ _NO_KEYS: frozenset[int] = frozenset()
 def final_blocks(blocks: list[str] | None, keys: list[int] | None, domain: str | None,
                  chrome: dict[str, set[int]], title: str | None = None,
                  headings: list[int] | None = None) -> tuple[list[str], list[str], int]:
-    """Blocks left after the cross-site pass: (kept, the reason of each removed block, removed chars):
+    """`final_blocks_keyed` without the removed blocks' keys."""
+    kept, reasons, _, chars = final_blocks_keyed(blocks, keys, domain, chrome, title, headings)
+    return kept, reasons, chars
+
+
+def final_blocks_keyed(blocks: list[str] | None, keys: list[int] | None, domain: str | None,
+                       chrome: dict[str, set[int]], title: str | None = None,
+                       headings: list[int] | None = None) -> tuple[list[str], list[str], list[int], int]:
+    """Blocks left after the cross-site pass: (kept, the reason of each removed block, its key (boilerplate/'s
+    `block_key`), removed chars):
     SITE_CHROME for a block of the site's own set, STORY_CHROME for one of the cross-story set. `keys` are the
     blocks' `block_key`s (as `page_batch` wrote them).
 
@@ -442,25 +451,26 @@ def final_blocks(blocks: list[str] | None, keys: list[int] | None, domain: str |
     does a wire agency's copyright line (story text, not the site's), and so do the page's section
     headings (`headings`: keys of headings followed by its article text, such as 'Conclusion')."""
     if not blocks:
-        return [], [], 0
+        return [], [], [], 0
     # a key is chrome when in the site's set or the cross-site set: looked up in both rather than in
     # their union built for every page; a page none of whose keys is chrome is returned as it came
     own, cross = chrome.get(domain or "", _NO_KEYS), chrome.get(CROSS_SITE, _NO_KEYS)
     kept_headings = set(headings) if headings else _NO_KEYS
     hits = [k is not None and (k in own or k in cross) and k not in kept_headings for k in keys or ()]
     if not any(hits):
-        return blocks, [], 0
+        return blocks, [], [], 0
     headline = normalise_text(title) if title and word_count(title) >= 4 else None
     # a block is the headline only if its key is the headline's: the others are not normalised again
     headline_key = key_of_norm(fold_digits(headline)) if headline else None
-    kept, reasons, chars = [], [], 0
+    kept, reasons, removed_keys, chars = [], [], [], 0
     for b, k, hit in zip(blocks, keys or (), hits):  # zip: as the rule read the keys, block by block
         if hit and not (k == headline_key and normalise_text(b) == headline) and not is_wire_notice(b):
             reasons.append(SITE_CHROME if k in own else STORY_CHROME)
+            removed_keys.append(k)
             chars += len(b)
         else:
             kept.append(b)
-    return kept, reasons, chars
+    return kept, reasons, removed_keys, chars
 
 
 def short_occurrences(docs: pl.DataFrame, stories: pl.DataFrame) -> pl.DataFrame:

@@ -344,7 +344,7 @@ def _page(site: str, headline: str, paragraphs: list[str]) -> str:
 def test_a_build_joins_an_edited_cut_across_sites_and_never_a_server_page(tmp_path):
     """The cut is joined by its passages only (with `verify_passage_coverage = 2` it stays apart: each
     page's teasers keep MinHash containment under 0.75); three sites' Apache redirect pages, alike but
-    for the host, stay three records."""
+    for the host, are three `not_a_story` rejects (tests/test_server_pages.py)."""
     from dedup.config import BuildConfig
     from dedup.pipeline import build
     import polars as pl
@@ -374,10 +374,11 @@ def test_a_build_joins_an_edited_cut_across_sites_and_never_a_server_page(tmp_pa
     rows = pl.concat([pl.read_parquet(sorted((tmp_path / "out" / t).rglob("*.parquet")), columns=["doc_id", "cluster_id"])
                       for t in ("data", "duplicates")])
     cluster = dict(rows.iter_rows())
-    assert sorted(cluster) == sorted(r["id"] for r in records)
+    assert sorted(cluster) == ["cut", "full", "other"]
     assert cluster["full"] == cluster["cut"]
-    assert len({cluster[d] for d in cluster if d not in ("full", "cut")}) == 4  # each alone
     assert cluster["other"] != cluster["full"]
+    rejects = pl.read_parquet(sorted((tmp_path / "out" / "rejects").rglob("*.parquet")), columns=["doc_id", "reason"])
+    assert sorted(rejects.iter_rows()) == sorted((r["id"], "not_a_story") for r in records[3:])
 
 
 def test_a_build_joins_a_write_thru_on_one_site_and_not_pages_sharing_standing_paragraphs(tmp_path):

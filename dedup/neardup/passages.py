@@ -44,8 +44,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dedup.text.normalise import fold_line, high_chars, non_word_chars
-from dedup.text.titles import TITLE_SEPARATOR
+from dedup.text.normalise import high_chars, non_word_chars
+from dedup.text.serverpages import server_page_head
 from dedup.text.wordcount import HAN_KANA_CHARS_PER_WORD, holds_spaceless, spaceless_words
 from dedup.memory import memo
 
@@ -251,41 +251,20 @@ def copies_by_passages(a: Passages, b: Passages, coverage: float, min_paragraphs
     return paragraphs >= min_paragraphs and cover >= coverage and words >= min_words
 
 
-# HTTP reason phrases (RFC 9110) and what servers and CMSs put on their redirect and error pages
-_STATUS_PHRASES = (
-    r"moved permanently|moved temporarily|found|see other|temporary redirect|permanent redirect|"
-    r"object moved|document moved|redirecting|bad request|unauthorized|forbidden|access denied|not found|"
-    r"page not found|file not found|(?:this )?page (?:can ?not|can ?t|could not) be found|method not allowed|"
-    r"not acceptable|gone|too many requests|internal server error|server error|not implemented|bad gateway|"
-    r"service unavailable|service temporarily unavailable|gateway timeout|error"
-)
-# '301 Moved Permanently', '404 - Page Not Found', 'Error 404: not found', 'HTTP 503'
-_WITH_CODE = re.compile(rf"^(?:http |error )?(?:[345]\d\d)(?: error)?(?: (?:{_STATUS_PHRASES}))?(?: error)?$")
-# without a code, only the phrases no headline is made of
-_WITHOUT_CODE = re.compile(
-    r"^(?:moved permanently|object moved|document moved|page not found|file not found|"
-    r"(?:this )?page (?:can ?not|can ?t|could not) be found|internal server error|service unavailable|"
-    r"service temporarily unavailable|bad gateway|gateway timeout|method not allowed|access denied)$")
 STATUS_MAX_PASSAGE_WORDS = 150  # a page with more story-like text than this is not a bare status page
-
-
-def _is_status_line(text: str) -> bool:
-    folded = fold_line(text)
-    return bool(folded) and len(folded) <= 60 and bool(_WITH_CODE.match(folded) or _WITHOUT_CODE.match(folded))
 
 
 def is_status_page(title: str | None, blocks: Sequence[str], passage_words: int,
                    html_title: str | None = None) -> bool:
     """A server-generated page: its title or `<title>` (or a part of one, the site name aside) or its
-    first line is an HTTP status ('301 Moved Permanently', 'Object moved', '404 - Page Not Found',
-    'Service Unavailable'), and it holds little text besides (under STATUS_MAX_PASSAGE_WORDS passage
-    words)."""
-    if passage_words >= STATUS_MAX_PASSAGE_WORDS:
-        return False
-    heads = []
-    for t in (title, html_title):
-        if t:
-            heads += [p for p in TITLE_SEPARATOR.split(t) if p.strip()] + [t]
-    if blocks:
-        heads.append(blocks[0])
-    return any(_is_status_line(h) for h in heads)
+    first line names it so (`serverpages.server_page_head`: an HTTP status such as '301 Moved Permanently',
+    'Object moved', '404 - Page Not Found', 'Seite nicht gefunden', a bot challenge, a JavaScript, consent or
+    subscription wall), and it holds little text besides (under STATUS_MAX_PASSAGE_WORDS passage words)."""
+    return passage_words < STATUS_MAX_PASSAGE_WORDS and server_page_head(title, blocks, html_title) is not None
+
+
+def status_page_head(title: str | None, blocks: Sequence[str], html_title: str | None = None) -> str | None:
+    """`is_status_page` of a page whose passages are not counted yet (they are only where its head names it):
+    the line that names it, or None."""
+    head = server_page_head(title, blocks, html_title)
+    return head if head is not None and passages(blocks).total_words < STATUS_MAX_PASSAGE_WORDS else None

@@ -21,6 +21,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from dedup.neardup.passages import status_page_head
 from dedup.rights.attribution import is_wire_notice
 from dedup.text.cleaning import HEADLINE
 from dedup.text.dates import is_date_line
@@ -38,6 +39,8 @@ NO_LETTERS = "no_letters"
 DATE_LINE = "date_line"
 LABEL_LINE = "label_line"
 SITE_CHROME = "removed_site_chrome"
+# the reject reason of a redirect, error, bot-challenge or wall page (`passages.status_page_head`)
+NOT_A_STORY = "not_a_story"
 STORY_CHROME = "cross_story_repeat"
 CROSS_SITE = "*"  # the domain of a block that is chrome on every site (the boilerplate table's rows)
 # how `dedup stats` and report.html name those rows: a bare `*` read as a site called "*" (audit round 6)
@@ -284,7 +287,7 @@ def page_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
     # structs among them, cost more to convert than the pass itself) and only those written are rebuilt
     cols = {name: batch.column(name).to_pylist() for name in
             ("blocks", "removed_reasons", "removed_blocks", "boilerplate_chars_removed", "reject_reason",
-             "reject_detail")}
+             "reject_detail", "title", "html_title")}
     n = batch.num_rows
     columns = ("blocks", "block_keys", "short_block_keys", "blocks_removed", "boilerplate_chars_removed",
                "removed_reasons", "removed_blocks", "text", "n_chars", "text_hash")
@@ -306,6 +309,10 @@ def page_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
         out["boilerplate_chars_removed"][i] = (cols["boilerplate_chars_removed"][i] or 0) + chars
         if not kept:
             reasons[i], details[i] = "no_text", "every block of the page was page chrome (within-page pass)"
+            continue
+        wall = status_page_head(cols["title"][i], kept, cols["html_title"][i])
+        if wall is not None:
+            reasons[i], details[i] = NOT_A_STORY, f"a server-generated page, not a story: {wall[:80]!r} names it"
             continue
         body = join_blocks(kept)
         out["blocks"][i] = kept

@@ -56,7 +56,8 @@ def stage_ingest(b: Build) -> dict[str, Any]:
 
     b.files_reused = len(b.files) - len(todo)
     items = [(b.files[i], b.work.doc_part(i), b.config.max_payload_bytes) for i in todo]
-    b.steps.map_files(partial(ingest_file, max_html=b.config.max_html_bytes), items, finished, rows_read)
+    task = partial(ingest_file, max_html=b.config.max_html_bytes, max_blocks=b.config.max_blocks)
+    b.steps.map_files(task, items, finished, rows_read)
     return {"files": results}
 
 

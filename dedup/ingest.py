@@ -18,13 +18,14 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from dedup.config import MAX_BLOCKS, MAX_HTML_BYTES
 from dedup.schema import frame, schema
 from dedup.sources import storage
 from dedup.sources.inputs import InputFile
 from dedup.sources.rawrows import REPEAT_MARK, positional_id
 from dedup.sources.read import read_input
 from dedup.text.blocks import page_batch
-from dedup.text.extract import MAX_HTML_BYTES, extract_batch
+from dedup.text.extract import extract_batch
 
 # the columns of `docs` that the global steps need (everything but the text and the rights evidence)
 KEY_COLUMNS = ["doc_id", "url", "domain", "text_hash", "n_chars", "published_at", "fetched_at",
@@ -35,7 +36,8 @@ ROW_KEY = ["source_file", "source_offset"]  # the position of a row in its input
 
 
 def ingest_file(inp: InputFile, target: Path, max_payload: int,
-                report: Callable[[int, int], None] | None = None, *, max_html: int = MAX_HTML_BYTES) -> dict:
+                report: Callable[[int, int], None] | None = None, *, max_html: int = MAX_HTML_BYTES,
+                max_blocks: int = MAX_BLOCKS) -> dict:
     """Read one input file and extract every record into a `docs` Parquet file (renamed into place when
     complete). Returns {"rows": n, "stats": reader counters}. `report(rows, input_bytes)` is called
     after each batch (input bytes: how far into a WARC/ARC file its records reach; 0 for the formats
@@ -53,7 +55,7 @@ def ingest_file(inp: InputFile, target: Path, max_payload: int,
                 raw = next(batches, None)
                 if raw is None:
                     break
-                docs = page_batch(extract_batch(raw, max_html, stats))
+                docs = page_batch(extract_batch(raw, max_html, stats, max_blocks))
             except Exception as exc:  # noqa: BLE001 - a bug on one file's data must not kill the run
                 # the rows written so far stay; the rest of the file is one reject row that says so
                 writer.write_table(_read_failed(inp, last_offset, exc, sch))

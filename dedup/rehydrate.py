@@ -22,6 +22,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from dedup.config import MAX_BLOCKS, MAX_HTML_BYTES
 from dedup.errors import InputError, OutputError
 from dedup.release.changelog import semver_tuple
 from dedup.run_report import RunReport
@@ -30,7 +31,7 @@ from dedup.sources.inputs import InputFile, expand_inputs
 from dedup.sources.storage import is_url
 from dedup.sources.read import read_input
 from dedup.text.blocks import chrome_lookup, final_blocks, page_batch, site_rows
-from dedup.text.extract import MAX_HTML_BYTES, extract_batch
+from dedup.text.extract import extract_batch
 from dedup.text.normalise import join_blocks, text_hash
 from dedup.workdir import recover_replaced, refuse_foreign, replace_folder
 
@@ -131,7 +132,7 @@ def chrome_lookups(out: Path) -> list[dict[str, set[int]]]:
 
 
 def restore_file(inp: InputFile, wanted: dict[int, str], ids: dict[int, str], lookups: list[dict[str, set[int]]],
-                 max_payload: int, max_html: int = MAX_HTML_BYTES
+                 max_payload: int, max_html: int = MAX_HTML_BYTES, max_blocks: int = MAX_BLOCKS
                  ) -> dict[int, tuple[str | None, str | None, str | None]]:
     """Read one crawl file and rebuild the final text of the records at the `wanted` offsets
     ({offset: content_sha256}, `ids`: {offset: doc_id}): {offset: (text, reason, detail)}, text None
@@ -144,10 +145,11 @@ def restore_file(inp: InputFile, wanted: dict[int, str], ids: dict[int, str], lo
         keep = [o in wanted for o in offsets]
         if not any(keep):
             continue
-        docs = frame(page_batch(extract_batch(raw.filter(pa.array(keep)), max_html)))
+        docs = frame(page_batch(extract_batch(raw.filter(pa.array(keep)), max_html, max_blocks=max_blocks)))
         for row in docs.iter_rows(named=True):
             offset = row["source_offset"]
-            if row["doc_id"] != ids[offset]:
+            # a release built before hostile round 15b gave a WARC-Record-ID without angle brackets as it was given
+            if ids[offset] not in (row["doc_id"], row["warc_record_id"]):
                 done[offset] = (None, NOT_FOUND, f"the record at offset {offset} is {row['doc_id']}, not {ids[offset]}")
                 continue
             if row["reject_reason"] is not None:
@@ -187,6 +189,7 @@ def rehydrate(out: Path, crawl: list[str], to: Path, *, overwrite: bool = False)
     lookups = chrome_lookups(out)
     max_payload = int(run.config.get("max_payload_bytes", 50 * 1024 * 1024))
     max_html = int(run.config.get("max_html_bytes", MAX_HTML_BYTES))   # in run.json only when set
+    max_blocks = int(run.config.get("max_blocks", MAX_BLOCKS))   # so too
     files = match_files(rows["source_file"].unique().sort().to_list(), crawl) if rows.height else {}
     restored: dict[str, str] = {}
     failures: list[dict] = []
@@ -203,7 +206,7 @@ def rehydrate(out: Path, crawl: list[str], to: Path, *, overwrite: bool = False)
         best: dict[int, tuple[str | None, str]] = {}
         for inp in files[source]:
             report.crawl_files_read += 1
-            done = restore_file(inp, {o: wanted[o] for o in left}, ids, lookups, max_payload, max_html)
+            done = restore_file(inp, {o: wanted[o] for o in left}, ids, lookups, max_payload, max_html, max_blocks)
             for offset in sorted(left):
                 text, reason, detail = done.get(offset, (None, NOT_FOUND, f"{inp.path} has no page record "
                                                                           f"at offset {offset}"))

@@ -23,7 +23,7 @@ from dedup.errors import ReleaseError
 from dedup.release.describe import genre
 from dedup.release.files import read_columns
 from dedup.run_report import RunReport
-from dedup.stats import biggest_stories
+from dedup.stats import biggest_stories, chrome_site_order
 from dedup.text.blocks import CROSS_SITE, CROSS_SITE_LABEL, site_rows
 from dedup.text.cleaning import HEADLINE
 from dedup.words import plural
@@ -266,7 +266,7 @@ def boilerplate_tables(run: RunReport, boiler: pl.DataFrame, data: pl.DataFrame)
                 removed[dom] = removed.get(dom, 0) + n_cut
     top_blocks = run.near_duplicates.get("boilerplate_top") or {}
     sites = set(per_site) | set(top_blocks)
-    order = sorted(sites, key=lambda s: (-per_site.get(s, 0), -removed.get(s, 0), s))[:TOP_SITES]
+    order = chrome_site_order({s: per_site.get(s, 0) for s in sites})[:TOP_SITES]
     chart = _hbar([(_site_label(s), per_site.get(s, 0)) for s in order], colour=COLOURS["amber"], unit=" blocks")
     rows = []
     for s in order:

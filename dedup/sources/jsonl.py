@@ -22,6 +22,7 @@ import sys
 from dataclasses import dataclass
 from typing import Iterator
 
+from dedup.config import FIXED_LIMIT
 from dedup.sources.fieldnames import FIELD_ORDER
 from dedup.sources.rawrows import RAISE_MAX_PAYLOAD
 from dedup.sources.streams import Gap, TruncatedInput
@@ -114,7 +115,7 @@ def _decode(data: bytes, offset: int, where: str, may_continue: bool) -> list[Pi
         return [_bad(offset, f"{where}: {exc}")]
     except RecursionError:
         return [_bad(offset, f"{where}: JSON nested deeper than the parser allows "
-                             f"({sys.getrecursionlimit()} levels)")]
+                             f"({sys.getrecursionlimit()} levels: {FIXED_LIMIT})")]
     if not isinstance(obj, dict):
         return [_bad(offset, f"{where}: not a JSON object")]
     if isinstance(doc_id := obj.get("id"), str) and "\ufffd" in doc_id:
@@ -193,7 +194,8 @@ def _one_after_another(text: str, offset: int, where: str, as_given: str | None 
             break
         except RecursionError:
             out.append(_bad(offset + k, f"{where}, value {k + 1}: JSON nested deeper than the parser allows "
-                                        f"({sys.getrecursionlimit()} levels); the rest of the line is not read"))
+                                        f"({sys.getrecursionlimit()} levels: {FIXED_LIMIT}); the rest of the line is "
+                                        "not read"))
             break
         if as_given is not None:   # the same value, its strings holding lone surrogates where `text` has U+FFFD
             try:

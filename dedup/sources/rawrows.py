@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 import pyarrow as pa
 
+from dedup.config import raise_setting
 from dedup.schema import schema
 from dedup.sources import layouts
 
@@ -34,7 +35,7 @@ def reserved_id(doc_id: str) -> str | None:
 
 # how a `payload_too_large` reject's detail ends (round 15 of the hostile inputs: the details named `max_payload` or
 # a number, and no way through)
-RAISE_MAX_PAYLOAD = "raise max_payload_bytes in the build's TOML config (`--config`) to read such a record"
+RAISE_MAX_PAYLOAD = raise_setting("max_payload_bytes") + " to read such a record"
 
 
 def over_payload_limit(what: str, max_payload: int, after: str = "") -> str:

@@ -75,6 +75,16 @@ _NEEDED_FIELDS = {"warc-record-id": "WARC-Record-ID", "warc-type": "WARC-Type", 
 _FIELD_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 
 
+def record_id_uri(record_id: str) -> str:
+    """The doc_id of a WARC-Record-ID: the field as WARC 1.0/1.1 write it, `"<" uri ">"`; one given without its
+    angle brackets (`urn:uuid:1`, a writer that left them out, or half of them) names the same URI, so it gets them
+    (hostile round 15b: `urn:uuid:1` and `<urn:uuid:1>` were two records' ids, the second copy of a record kept
+    as another). An id written in full is its own doc_id, unchanged."""
+    if record_id.startswith("<") and record_id.endswith(">"):
+        return record_id
+    return "<" + record_id.strip(_ID_BRACKETS) + ">"
+
+
 def _unparsed_lines(rec: warc.RawRecord, stats: Counter) -> str | None:
     """The WARC header lines of `rec` without a colon (taken out of its headers): why the record cannot be
     used when one held a field it needs (`_NEEDED_FIELDS`: its id, type or URL would be lost, or another
@@ -120,7 +130,7 @@ def warc_row(rec: warc.RawRecord, source_name: str, stats: Counter) -> dict[str,
     given_id = record_id if record_id and record_id.strip(_ID_BRACKETS) else None
     reserved = reserved_id(given_id) if given_id and not garbled else None
     if given_id and not garbled and reserved is None:
-        doc_id = given_id
+        doc_id = record_id_uri(given_id)
     elif clash is None and reserved is None and not unparsed and rtype == "response" and url and rec.error is None:
         # ARC records carry no id: derive one from what identifies the capture.
         key = f"{url}\0{headers.get('warc-date', '')}\0{len(rec.payload)}"

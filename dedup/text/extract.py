@@ -15,7 +15,8 @@ import numpy as np
 import pyarrow as pa
 from resiliparse.parse.html import HTMLTree
 
-from dedup.config import MAX_HTML_BYTES  # larger HTML is not extracted (the setting `max_html_bytes`)
+# larger HTML is not extracted (the setting `max_html_bytes`), a page of more blocks neither (`max_blocks`)
+from dedup.config import FIXED_LIMIT, MAX_BLOCKS, MAX_HTML_BYTES, raise_setting
 from dedup.rights.attribution import attribution_evidence
 from dedup.rights.licence import copyright_fields, decide_licence, jsonld_licence_evidence, text_licence_evidence
 from dedup.rights.licence_html import html_licence_evidence
@@ -48,10 +49,6 @@ from dedup.text.wordcount import word_count
 # `extract_timeout`, in every engine. A last resort: the caps of `text/pagechecks.py` and below bound what a page
 # costs, and no real page measured comes near (scripts/bench_extract_budget.py, docs/extraction.md).
 EXTRACT_BUDGET_S = 5.0
-# A page of more text blocks (non-empty lines) than this is rejected (`too_many_blocks`): a listing
-# or a dump, not an article, and every later stage works block by block (~40 us each in the
-# within-page pass alone). Articles have hundreds; a long book a few thousand paragraphs.
-MAX_BLOCKS = 50_000
 
 
 @dataclass(slots=True)
@@ -74,9 +71,10 @@ class Extracted:
 
 
 def extract_html(html: str | bytes, url: str | None = None, charset: str | None = None, *,
-                 domain: str | None = None) -> Extracted:
+                 domain: str | None = None, max_blocks: int = MAX_BLOCKS) -> Extracted:
     """The main text of an HTML page as blocks, plus its metadata (title, authors, site name, dates). `domain`:
-    `registered_domain(url)` when the caller has it already (the row's `domain`; None: worked out here)."""
+    `registered_domain(url)` when the caller has it already (the row's `domain`; None: worked out here). A page of
+    more than `max_blocks` lines: TooManyLines."""
     if isinstance(html, bytes):
         html = decode_html(html[:MAX_HTML_BYTES], charset)
     if domain is None:
@@ -87,10 +85,11 @@ def extract_html(html: str | bytes, url: str | None = None, charset: str | None 
         # line's tag and link text; a page whose main content is (nearly) empty is taken whole
         # (a page nested too deeply for the main-content pass in reasonable time is taken whole)
         title = tree.title
-        choice = story_choice(tree, title, main_content=nesting_within(html), links=SiteLinks(html, url, domain))
+        choice = story_choice(tree, title, main_content=nesting_within(html), links=SiteLinks(html, url, domain),
+                              max_blocks=max_blocks)
         # lines beside the story that the page writes only inside its footer, navigation or side boxes (round 26)
         choice.remove(frame_lines(tree, choice.kept, html, beside_story(choice)), PAGE_FRAME)
-        posts = embedded_posts(html, tree, choice, MAX_BLOCKS)  # the social posts the story quotes (round 21)
+        posts = embedded_posts(html, tree, choice, max_blocks)  # the social posts the story quotes (round 21)
     finally:
         # resiliparse trees must be freed by the thread that made them (a PyO3 'unsendable' object):
         # never leave one to a traceback or a garbage-collector pass on another thread (Dask workers)
@@ -151,7 +150,8 @@ def _prose_words(texts: Sequence[str]) -> float:
 
 
 def story_choice(tree: HTMLTree, title: str | None, main_content: bool = True,
-                 whole_model: TreeModel | None = None, links: SiteLinks | None = None) -> LineChoice:
+                 whole_model: TreeModel | None = None, links: SiteLinks | None = None,
+                 max_blocks: int = MAX_BLOCKS) -> LineChoice:
     """The page's story lines. resiliparse's main content judged line by line by the block model; where
     that pass may have missed the article (`main_pass_missed`: it kept nearly nothing, or little prose: a
     list of links, a teaser box) every line of the page is judged by the whole-page model too. That reading
@@ -159,11 +159,11 @@ def story_choice(tree: HTMLTree, title: str | None, main_content: bool = True,
     of the main one (`comment_lines`), it holds clearly more prose in more than one new line and disagrees
     about what the story is (`_replaces`); a page neither model can read (under MIN_KEPT_CHARS kept) is taken
     whole, guards aside. `main_content=False` skips the first pass (a page nested too deeply for it:
-    `nesting_cost`). Pages over MAX_BLOCKS lines: TooManyLines. `whole_model` replaces the shipped whole-page
+    `nesting_cost`). Pages over `max_blocks` lines: TooManyLines. `whole_model` replaces the shipped whole-page
     model (training's held-out checks). `links`, the page's links to its site's other pages, lets the choice
     drop other stories' headlines (`cleaning.other_story_lines`)."""
     copies = links.copies if links is not None else None
-    main = main_content_lines(tree, MAX_BLOCKS) if main_content else []
+    main = main_content_lines(tree, max_blocks) if main_content else []
     judged = None
     if sum(len(line.text) for line in main) >= MIN_MAIN_CHARS:
         judged = choose_lines(main, story_probabilities(block_features(main, title)).tolist(), title=title,
@@ -171,7 +171,7 @@ def story_choice(tree: HTMLTree, title: str | None, main_content: bool = True,
         if not main_pass_missed(main):
             return judged
     try:
-        whole = whole_page_lines(tree, MAX_BLOCKS)
+        whole = whole_page_lines(tree, max_blocks)
     except TooManyLines:
         if judged is not None:
             return judged
@@ -217,12 +217,12 @@ def _replaces(main: Sequence[str], whole: Sequence[str]) -> bool:
     return _gains(main, whole) and _share_kept(main, whole) < WHOLE_PAGE_MAX_AGREEMENT
 
 
-def extract_plain(text: str, url: str | None = None, wet: bool = False) -> Extracted:
+def extract_plain(text: str, url: str | None = None, wet: bool = False, max_blocks: int = MAX_BLOCKS) -> Extracted:
     """Plain text (WET conversion records, JSONL `text`) -> blocks (leaked markup and script lines and
     widget labels dropped), with the byline and date lines they show. `wet`: the text is a WET conversion
     record's, whose first line Common Crawl writes from the page's <title> (`wet_title_line`)."""
     blocks = split_blocks(text.replace("\r\n", "\n"))
-    if len(blocks) > MAX_BLOCKS:
+    if len(blocks) > max_blocks:
         raise TooManyLines(len(blocks))
     choice = plain_lines(blocks)
     first = blocks[0] if wet and blocks and wet_title_line(blocks[0]) else None
@@ -249,10 +249,11 @@ def extract_plain(text: str, url: str | None = None, wet: bool = False) -> Extra
 
 
 def extract_batch(batch: pa.RecordBatch, max_html: int = MAX_HTML_BYTES,
-                  stats: Counter | None = None) -> pa.RecordBatch:
+                  stats: Counter | None = None, max_blocks: int = MAX_BLOCKS) -> pa.RecordBatch:
     """Stage function: a `raw` batch -> a `docs` batch with `blocks`, metadata and the page's own
     licence and attribution evidence (text columns are filled by the blocks stage); rejects carried
-    along, new ones added (HTML over `max_html` bytes: `html_too_large`). Pages whose extracted strings held
+    along, new ones added (HTML over `max_html` bytes: `html_too_large`; more than `max_blocks` text blocks:
+    `too_many_blocks`). Pages whose extracted strings held
     control characters (removed: `without_found_controls`) are counted in `stats` (run.json's `tolerated`)."""
     sch = schema("docs")
     # the raw columns a docs row keeps as they are pass through as Arrow arrays; only those read here
@@ -275,7 +276,7 @@ def extract_batch(batch: pa.RecordBatch, max_html: int = MAX_HTML_BYTES,
             # a WARC conversion record's text is a WET record's (`sources.read`), not a text/plain response's
             wet = raw["text"][i] is not None and raw["warc_type"][i] == "conversion"
             extracted = _extract_row(raw["html"][i], raw["text"][i], row["url"], raw["charset"][i], row["domain"],
-                                     max_html, wet)
+                                     max_html, wet, max_blocks)
             if extracted.get("reject_reason") is None and (found := without_found_controls(extracted)):
                 if stats is not None:
                     stats.update(found)
@@ -357,27 +358,28 @@ _PASSED_THROUGH = ("doc_id", "url", "fetched_at", "source_file", "source_offset"
 
 
 def _extract_row(html: bytes | None, text: str | None, url: str | None, charset: str | None,
-                 domain: str | None, max_html: int = MAX_HTML_BYTES, wet: bool = False) -> dict:
+                 domain: str | None, max_html: int = MAX_HTML_BYTES, wet: bool = False,
+                 max_blocks: int = MAX_BLOCKS) -> dict:
     if html is not None and len(html) > max_html:
         return {"reject_reason": "html_too_large",
                 "reject_detail": f"HTML of {len(html)} bytes: extraction reads at most max_html_bytes = {max_html} "
-                                 "(the page's text would be cut short); raise max_html_bytes in the build's TOML "
-                                 "config to extract it"}
+                                 f"(the page's text would be cut short); {raise_setting('max_html_bytes')} to "
+                                 "extract it"}
     try:
         with time_budget(EXTRACT_BUDGET_S):
-            return _extracted_row(html, text, url, charset, domain, wet)
+            return _extracted_row(html, text, url, charset, domain, wet, max_blocks)
     except ExtractTimeout:
         return {"reject_reason": "extract_timeout",
                 "reject_detail": f"extracting this page took over {EXTRACT_BUDGET_S:g} s of CPU time (pathological "
-                                 "markup or size); it was stopped"}
+                                 f"markup or size); it was stopped: the budget is {FIXED_LIMIT}"}
     except Exception as exc:  # a parser failure on one page must not stop the run
         return {"reject_reason": "extraction_failed", "reject_detail": f"{type(exc).__name__}: {exc}"[:500]}
 
 
 def _extracted_row(html: bytes | None, text: str | None, url: str | None, charset: str | None,
-                   domain: str | None, wet: bool = False) -> dict:
-    if html is None and text and text.count("\n") > 4 * MAX_BLOCKS:
-        return _too_many_blocks(f"over {4 * MAX_BLOCKS} lines")   # not worth splitting
+                   domain: str | None, wet: bool = False, max_blocks: int = MAX_BLOCKS) -> dict:
+    if html is None and text and text.count("\n") > 4 * max_blocks:
+        return _too_many_blocks(f"over {4 * max_blocks} lines", max_blocks)   # not worth splitting
     binary = binary_payload(html, charset) if html is not None else binary_text(text) if text else None
     if binary is not None:
         return {"reject_reason": "non_html_payload",
@@ -386,20 +388,21 @@ def _extracted_row(html: bytes | None, text: str | None, url: str | None, charse
     if page is not None and page.count("<") > MAX_MARKUP_TAGS:
         return {"reject_reason": "too_many_tags",
                 "reject_detail": f"the page has {page.count('<')} '<' (tags), more than the {MAX_MARKUP_TAGS} "
-                                 "processed per page: markup rather than an article"}
+                                 f"processed per page: markup rather than an article; the limit is {FIXED_LIMIT}"}
     if page is not None and (cost := attribute_cost(page)) > MAX_ATTRIBUTE_COST:
         return {"reject_reason": "too_many_attributes",
                 "reject_detail": f"the squares of its elements' numbers of distinct attributes sum to {cost}, more "
                                  f"than the {MAX_ATTRIBUTE_COST} parsed per page (parsing costs their square): "
-                                 "pathological markup"}
+                                 f"pathological markup; the limit is {FIXED_LIMIT}"}
     try:
-        ex = extract_html(page, url, domain=domain) if page is not None else extract_plain(text or "", url, wet)
+        ex = (extract_html(page, url, domain=domain, max_blocks=max_blocks) if page is not None
+              else extract_plain(text or "", url, wet, max_blocks))
     except TooManyLines as exc:
-        return _too_many_blocks(f"{exc.n} text lines")
+        return _too_many_blocks(f"{exc.n} text lines", max_blocks)
     if not ex.blocks:
         return dict(_NO_TEXT)
-    if len(ex.blocks) > MAX_BLOCKS:
-        return _too_many_blocks(f"{len(ex.blocks)} text blocks")
+    if len(ex.blocks) > max_blocks:
+        return _too_many_blocks(f"{len(ex.blocks)} text blocks", max_blocks)
     md = ex.metadata
     row = {
         "canonical_url": md.canonical_url,
@@ -430,10 +433,12 @@ def _extracted_row(html: bytes | None, text: str | None, url: str | None, charse
 _NO_TEXT = {"reject_reason": "no_text", "reject_detail": "extraction found no text on the page"}
 
 
-def _too_many_blocks(what: str) -> dict:
+def _too_many_blocks(what: str, max_blocks: int) -> dict:
+    # the setting, its value and how to raise it (hostile round 15b: the limit was a constant, the detail named none)
     return {"reject_reason": "too_many_blocks",
-            "reject_detail": f"the page has {what}, more than the {MAX_BLOCKS} processed per page: a "
-                             "listing or a dump rather than an article"}
+            "reject_detail": f"the page has {what}, more than max_blocks {max_blocks} processed per page: a "
+                             f"listing or a dump rather than an article; {raise_setting('max_blocks')} to extract "
+                             "such a page"}
 
 
 # Licence and attribution evidence is read from every block of a page, at ~0.15 ms a block: a

@@ -1306,7 +1306,7 @@ def test_ascii_text_is_read_by_the_latin_script_patterns_alike():
     whole = {
         byline.by_prefix_end: re.compile(byline.BY_PREFIX.pattern, re.I),
         pageauthors._LABELLED_BYLINE: re.compile(
-            r"\s*(?:(?:" + pageauthors._LABELS + r"|автор|текст|作者|撰文|लेखक)\s*[:：]|"
+            r"\s*(?:(?:" + byline.WRITER_LABEL_WORDS + r"|автор|текст|作者|撰文|लेखक)\s*[:：]|"
             + pageauthors._WRITTEN_BY_LABEL
             + r"|(?:بقلم|(?:本报|本報)?(?:记者|記者))\s)", re.I)}
     lines = pagedatelines

@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 
 from dedup.rights.attribution import agency_name
-from dedup.text.byline import (BYLINE_LINE_CHARS, Byline, by_prefix_end, is_heading_of_words, other_script_byline,
-                               parse_byline)
+from dedup.text.byline import (BYLINE_LINE_CHARS, WRITER_LABEL_WORDS, Byline, by_prefix_end, is_heading_of_words,
+                               other_script_byline, parse_byline)
 from dedup.text.commentsections import CommentSections
 from dedup.text.dates import find_dates
 from dedup.text.headlineregion import HEADLINE_REGION, author_marks, nearest_lines, read_headline_region
@@ -41,13 +41,12 @@ BYLINE_BLOCKS = 8  # a visible byline stands among the first blocks of the main 
 BYLINE_WINDOW_LINES = 12  # the visible lines nearest the headline tried as a byline
 LABELLED_BYLINE_BLOCKS = 200  # the blocks after the first ones read for a labelled byline
 # (where the label or 'By' ends, -1 when the text does not open with one)
-_LABELS = (r"autor(?:in|en)?|author|authors|auteur|autore|autora|text|texte|redakteur(?:in)?|verfasser(?:in)?|writer|"
-           r"byline|yazar")
 _WRITTEN_BY_LABEL = r"(?:written|posted|geschrieben|verfasst|écrit|escrito|scritto)\s+(?:by|von|par|por|da)\s"
 # (ASCII text by the Latin-script labels alone: no label of another script holds a character it can match)
 _LABELLED_BYLINE = caseless_prefix(
-    rf"\s*(?:(?:{_LABELS}|автор|текст|作者|撰文|लेखक)\s*[:：]|{_WRITTEN_BY_LABEL}|(?:بقلم|(?:本报|本報)?(?:记者|記者))\s)",
-    rf"\s*(?:(?:{_LABELS})\s*:|{_WRITTEN_BY_LABEL})")
+    rf"\s*(?:(?:{WRITER_LABEL_WORDS}|автор|текст|作者|撰文|लेखक)\s*[:：]|{_WRITTEN_BY_LABEL}"
+    r"|(?:بقلم|(?:本报|本報)?(?:记者|記者))\s)",
+    rf"\s*(?:(?:{WRITER_LABEL_WORDS})\s*:|{_WRITTEN_BY_LABEL})")
 # the part of _EXPLICIT_BY that any line it matches holds somewhere (a line of the window is read as a
 # byline only when _EXPLICIT_BY matches at the start of what _byline_in_line returns, a suffix of it)
 _HAS_EXPLICIT_BY = caseless_finder(r"(?:by|von|par|por|door|di|av|af)\s*:?\s+")

@@ -758,7 +758,7 @@ def test_window_byline_precheck_is_necessary():
     the precheck never drops a line that `_byline_in_line` and `_EXPLICIT_BY` would keep."""
     import itertools
 
-    from dedup.text.metadata import _EXPLICIT_BY, _HAS_EXPLICIT_BY, BYLINE_LINE_CHARS, _byline_in_line
+    from dedup.text.pageauthors import _EXPLICIT_BY, _HAS_EXPLICIT_BY, BYLINE_LINE_CHARS, _byline_in_line
     pieces = ["By Jane Doe", "06.11.2023 13:30 von Olga Meier", "POSTED BY ", "Written by: ", "par Jean", "\u0130",
               "12 March 2020 - ", "door Piet", "di Maria Rossi", "af Søren", "Av Ola", " | ", "news", "x" * 60,
               "Posted in News by by Jane", "bY  Jane", "por:  Ana", "b\u0131 Jane", "Jane Doe, John Roe & Ann Lee"]
@@ -1295,7 +1295,7 @@ def test_ascii_text_is_read_by_the_latin_script_patterns_alike():
     pattern with re.I."""
     import random
 
-    from dedup.text import byline, metadata, pagedatelines
+    from dedup.text import byline, pageauthors, pagedatelines
 
     pieces = ["By", "by:", "Von", "AUTOR", "Text & Fotos", ":", "：", " ", "  ", "\t", "Jane Doe", "yazar",
               "Yayinlanma", "yayınlanma tarihi", "Published", "Updated on", "last  updated", "opublikowano",
@@ -1305,8 +1305,9 @@ def test_ascii_text_is_read_by_the_latin_script_patterns_alike():
     rnd = random.Random(9)
     whole = {
         byline.by_prefix_end: re.compile(byline.BY_PREFIX.pattern, re.I),
-        metadata._LABELLED_BYLINE: re.compile(
-            r"\s*(?:(?:" + metadata._LABELS + r"|автор|текст|作者|撰文|लेखक)\s*[:：]|" + metadata._WRITTEN_BY_LABEL
+        pageauthors._LABELLED_BYLINE: re.compile(
+            r"\s*(?:(?:" + byline.WRITER_LABEL_WORDS + r"|автор|текст|作者|撰文|लेखक)\s*[:：]|"
+            + pageauthors._WRITTEN_BY_LABEL
             + r"|(?:بقلم|(?:本报|本報)?(?:记者|記者))\s)", re.I)}
     lines = pagedatelines
     labels = [(lines.PUBLISHED_LABEL, r"(?<![\w-])", lines._PUBLISHED_WORDS, lines._OTHER_PUBLISHED_WORDS),

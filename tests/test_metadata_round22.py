@@ -83,3 +83,22 @@ def test_a_picture_agencys_credit_without_a_separator_is_a_credit_line():
             "<p>Tony Gonzalez, John David Mercer-US PRESSWIRE</p>" + f"<p>{PARAGRAPH}</p>" * 3 + "</body></html>")
     blocks = extract_html(page, "http://www.fannation.example/truth_and_rumors/view/348552").blocks
     assert PARAGRAPH in blocks and "Tony Gonzalez, John David Mercer-US PRESSWIRE" not in blocks
+
+
+def test_a_labelled_byline_further_down_reads_the_bylines_labels():
+    # one list of byline labels (byline.WRITER_LABEL_WORDS): the labelled byline under a long story had its own shorter
+    # copy, without German's gender-inclusive forms, so 'Autor/in:' named nobody there
+    paragraphs = ["Ein Absatz über die Zaubernuss im Winter, ihre Blüten und den richtigen Schnitt."] * 14
+    html = ("<html lang='de'><head><title>Zaubernuss im Winter</title></head><body><h1>Zaubernuss im Winter</h1>"
+            + "".join(f"<p>{p}</p>" for p in paragraphs) + "</body></html>")
+    for line, name in (("Autor/in: Korinna Hennig", "Korinna Hennig"), ("Autor*in: Korinna Hennig", "Korinna Hennig"),
+                       ("Redakteurin: Jane Doe", "Jane Doe"), ("Verfasserin: Jane Doe", "Jane Doe"),
+                       ("Autora: María García", "María García")):
+        md = page_metadata(html, "https://garten.example/zaubernuss", ["Zaubernuss im Winter", *paragraphs, line])
+        assert md.authors == [name] and md.authors_source == "labelled_byline", line
+    # the labels that name a writer only opening the byline credit someone else there: a newsroom, an interviewer
+    for line in ("Redaktion: Hans Meier", "Interview: Hans Meier", "Moderation: Hans Meier"):
+        assert page_metadata(html, "https://garten.example/z", ["Zaubernuss im Winter", *paragraphs, line]).authors == []
+    # the labels the labelled byline had, and the byline's list had not, open a byline under the headline too
+    assert parse_byline("Autora: María García").people == ["María García"]
+    assert parse_byline("Verfasserin: Jane Doe").people == ["Jane Doe"]

@@ -142,7 +142,7 @@ def authors_reference(members: pl.DataFrame) -> dict[str, tuple]:
     """The authors rule copy by copy in Python: votes for the names, then evidence, then canonical, then doc_id."""
     from collections import Counter
 
-    from dedup.text.metadata import AUTHOR_EVIDENCE_ORDER
+    from dedup.text.pageauthors import AUTHOR_EVIDENCE_ORDER
 
     by_cluster: dict[str, list[tuple]] = {}
     for cluster_id, doc_id, canonical, authors, source in members.iter_rows():

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from dedup.text import metadata, pagedates, scripts, titles, wordcount
+from dedup.text import pageauthors, pagedates, scripts, titles, wordcount
 
 HAN_COMPAT = "\ufa11"  # 﨑, a compatibility ideograph (a Japanese family name's letter)
 HEXAGRAM = "\u4dc0"  # ䷀, a Yijing hexagram symbol between CJK extension A and the unified ideographs
@@ -24,7 +24,7 @@ def test_cjk_letters_are_han_kana_and_hangul():
 def test_every_rule_reads_the_same_cjk_letters():
     # the rules that once spelled their own ranges: a compatibility ideograph is a letter to all of them,
     # a hexagram symbol to none
-    for pattern in (titles._CJK, metadata._OTHER_SCRIPT_LETTER, pagedates._OTHER_DIGIT_SCRIPT):
+    for pattern in (titles._CJK, pageauthors._OTHER_SCRIPT_LETTER, pagedates._OTHER_DIGIT_SCRIPT):
         assert pattern.search(HAN_COMPAT) and not pattern.search(HEXAGRAM), pattern.pattern
     assert len(titles._UNSPACED_TITLE_SEPARATORS.split(f"x{HAN_COMPAT}-x")) == 3
     assert len(titles._UNSPACED_TITLE_SEPARATORS.split(f"x{HEXAGRAM}-x")) == 1

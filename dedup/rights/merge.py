@@ -21,7 +21,7 @@ from dedup.config import BuildConfig
 from dedup.rights.attribution import attribution_text, merge_cluster
 from dedup.rights.licence import ARR, NOASSERTION, licence_class
 from dedup.schema import schema
-from dedup.text.metadata import AUTHOR_EVIDENCE_ORDER
+from dedup.text.pageauthors import AUTHOR_EVIDENCE_ORDER
 
 # a copy's wire notice makes the canonical's text the agency's, unless its own page already says so
 WIRE_TEXT = "wire_text"

@@ -25,9 +25,14 @@ _BY_WORDS = (
     r"(?:view\s+)?(?:all\s+)?(?:posts|articles|stories|beiträge|artikel)|alles|mehr)\s+)?"
     r"(?:by|von|par|por|door|di|av|af|from|de|da)\b\s*:?\s*")
 # (German's gender-inclusive forms too: 'Autor/in:', 'Autor*in:', 'Redakteur/innen:', round 22: NDR's itemprop=author)
-_LABEL_WORDS = (r"autor(?:in|en|innen|[/*]in|[/*]innen)?|author|authors|auteur|autore|text|texte|"
-                r"redakteur(?:in|innen|[/*]in|[/*]innen)?|redaktion|reporter|"
-                r"verfasser|writer|byline|interview|moderation|recherche|yazar|yazan|haber|penulis|tác giả|szerző")
+# The Latin-script byline labels, one list for every reader of them (round 22: `pageauthors` had its own, shorter copy).
+# These name the writer wherever they stand: a labelled byline further down the story reads them alone.
+WRITER_LABEL_WORDS = (r"autor(?:a|in|en|innen|[/*]in|[/*]innen)?|author|authors|auteur|autore|text|texte|"
+                      r"redakteur(?:in|innen|[/*]in|[/*]innen)?|verfasser(?:in|innen|[/*]in|[/*]innen)?|writer|byline|"
+                      r"yazar|yazan|penulis|tác giả|szerző")
+# These name the writer only opening the story's byline; under a long story they credit a newsroom, an interviewer,
+# a host or the research ('Redaktion: Hans Meier', 'Interview: ...', 'Moderation: ...', 'Recherche: ...').
+LABEL_WORDS = WRITER_LABEL_WORDS + r"|redaktion|reporter|interview|moderation|recherche|haber"
 _LABEL_AND_PICTURES = r"(?:\s*(?:&|\+|/|und|and|et|y)\s*(?:fotos?|photos?|bilder?|images?|video))?"
 # other scripts: a label and its colon ('：' the full-width one: Russian, Ukrainian, Chinese, Japanese, Hindi,
 # Korean), or a prefix that needs none (Arabic 'بقلم' "by the pen of", Hindi 'द्वारा' "by", Chinese '记者'
@@ -40,10 +45,10 @@ _OTHER_SCRIPT_LABEL_WORDS = (r"автор(?:ы)?|аутор|текст|作者|�
 _OTHER_SCRIPT_PREFIXES = (r"^\s*(?:(?:بقلم|كتب(?:ت|ه)?|إعداد|द्वारा|מאת|نوشته|เขียนโดย|โดย)(?:\s*:)?\s+|"
                           r"(?:本报|本報)?(?:记者|記者)\s*[:：]?\s*|(?:文|图文|圖文)\s*[/|｜:]\s*)")
 BY_PREFIX = re.compile(
-    rf"{_BY_WORDS}|^\s*(?:{_LABEL_WORDS}|{_OTHER_SCRIPT_LABEL_WORDS}){_LABEL_AND_PICTURES}\s*[:：]\s*"
+    rf"{_BY_WORDS}|^\s*(?:{LABEL_WORDS}|{_OTHER_SCRIPT_LABEL_WORDS}){_LABEL_AND_PICTURES}\s*[:：]\s*"
     rf"|{_OTHER_SCRIPT_PREFIXES}", re.I)
 # where a byline prefix ends, -1 when there is none (BY_PREFIX.match, quicker; ASCII text by the Latin-script part)
-by_prefix_end = caseless_prefix(BY_PREFIX.pattern, rf"{_BY_WORDS}|^\s*(?:{_LABEL_WORDS}){_LABEL_AND_PICTURES}\s*:\s*")
+by_prefix_end = caseless_prefix(BY_PREFIX.pattern, rf"{_BY_WORDS}|^\s*(?:{LABEL_WORDS}){_LABEL_AND_PICTURES}\s*:\s*")
 # the same words of scripts other than the Latin one: what makes a line of such a script a byline by itself (a short
 # line near the headline), where the capital after a Latin 'By' cannot tell a name from text
 other_script_prefix_end = caseless_prefix(

@@ -35,7 +35,8 @@ from dedup.text.embeds import embedded_posts, put_back
 from dedup.text.storybody import DESCRIPTION_META, apply_article_body
 from dedup.text.layout import Line
 from dedup.text.markup import SiteLinks, page_type
-from dedup.text.metadata import PageMetadata, page_metadata, url_host
+from dedup.text.metadata import page_metadata, url_host
+from dedup.text.metadatarecord import PageMetadata
 from dedup.text.normalise import (binary_payload, binary_text, clean_text, controls_read, holds_c1_controls,
                                   holds_controls, join_blocks, refused_host, registered_domain, split_blocks, storable,
                                   url_without_controls)

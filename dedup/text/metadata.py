@@ -23,13 +23,13 @@ from dedup.text.jsonld import JsonLd, read_jsonld
 from dedup.text.markup import jsonld_from_bodies
 from dedup.text.metadatarecord import PageMetadata
 from dedup.text.normalise import clean_text, site_host, without_userinfo
-from dedup.text.pageauthors import _decide_authors
+from dedup.text.pageauthors import decide_authors
 from dedup.text.pagedates import decide_dates
 from dedup.text.pagehead import Head, read_head
 from dedup.text.pagescan import Body, scan_page
-from dedup.text.pagetitle import _decide_title, _place_headline, _title_candidates, _title_evidence
+from dedup.text.pagetitle import decide_title, place_headline, title_candidates, title_evidence
 from dedup.text.quotedposts import without_embedded_posts
-from dedup.text.sitename import _decide_site_name
+from dedup.text.sitename import decide_site_name
 
 
 def page_metadata(html: str | None, url: str | None = None, blocks: list[str] | tuple[str, ...] = (),
@@ -57,12 +57,12 @@ def page_metadata(html: str | None, url: str | None = None, blocks: list[str] | 
     if canonical:
         absolute = canonical.startswith(("http://", "https://"))
         md.canonical_url = without_userinfo(urljoin(url, canonical) if url and not absolute else canonical)
-    _decide_site_name(md, head, ld, url)
-    titles = _title_evidence(md, body, _title_candidates(head, ld))
+    decide_site_name(md, head, ld, url)
+    titles = title_evidence(md, body, title_candidates(head, ld))
     # (before every reader of the headline's region: authors, dates)
-    _place_headline(html or "", head.end, body, md.headlines, titles)
-    _decide_authors(md, html, head, ld, body, blocks)
-    _decide_title(md, titles)
+    place_headline(html or "", head.end, body, md.headlines, titles)
+    decide_authors(md, html, head, ld, body, blocks)
+    decide_title(md, titles)
     published, modified = decide_dates(html, head, ld, body, blocks, url, md.title)
     if published is not None:
         md.published_at, md.published_at_raw, md.published_at_source = published

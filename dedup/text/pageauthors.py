@@ -21,7 +21,7 @@ from dedup.text.profilelinks import people_pages_after, profile_links
 from dedup.text.quotedposts import is_post_header
 from dedup.text.scripts import CJK, HANGUL, KANA
 from dedup.text.signature import closing_signature
-from dedup.text.sitename import _site_label
+from dedup.text.sitename import site_label
 from dedup.text.storybyline import EXPLICIT_BY as _EXPLICIT_BY, story_byline
 
 
@@ -156,10 +156,10 @@ def _shown_byline(found: dict[str, Byline], blocks: list[str], parse) -> Byline 
     return None
 
 
-def _decide_authors(md: PageMetadata, html: str | None, head: Head, ld: JsonLd, body: Body,
+def decide_authors(md: PageMetadata, html: str | None, head: Head, ld: JsonLd, body: Body,
                     blocks: list[str]) -> None:
     site_names = tuple(x for x in (md.site_name, None if md.publisher_is_person else md.publisher,
-                                   _site_label(md.url_host), md.url_host) if x)
+                                   site_label(md.url_host), md.url_host) if x)
     found: dict[str, Byline] = {}
     # names in Han characters side by side are several people on a Chinese page, one on a Japanese one ('山田 太郎')
     lang = (head.lang or "").lower()

@@ -43,7 +43,7 @@ _META_ATTR = re.compile(r"""(?=[pPnNiIıİcC])(?<![\w:.-])(?:(content)|property|
 HEAD_SCAN_CHARS = 300_000
 MAX_META_TAGS = 1000   # a real head has tens; a hostile one is read no further
 MAX_META_VALUES = 5    # values kept per meta key (several article:author tags, ...)
-# The <meta> names whose values name the page's author: the writers the metadata reads (`pageauthors._decide_authors`)
+# The <meta> names whose values name the page's author: the writers the metadata reads (`pageauthors.decide_authors`)
 # and an agency credited as the author (`rights.attribution`, which also reads the 'twitter:creator' account).
 AUTHOR_META_NAMES = ("author", "article:author", "dc.creator", "dc:creator", "dcterms.creator", "citation_author",
                      "parsely-author", "sailthru.author", "byl", "og:article:author", "article.author",

@@ -25,7 +25,7 @@ _GENERIC_TITLES = frozenset(fold_text(t) for t in (
     "page not found", "skip to content", "zum inhalt springen", "main navigation", "hauptnavigation"))
 
 
-def _decide_title(md: PageMetadata, titles: _TitleEvidence) -> None:
+def decide_title(md: PageMetadata, titles: _TitleEvidence) -> None:
     _choose_title(md, titles)
     # the page's author named after the headline in its metadata title stays in the title, as the page names itself
     # ('Headline | Jane Doe'; 'Headline - Jane Doe - Medium' -> 'Headline - Jane Doe'): the issue drops the site
@@ -37,7 +37,7 @@ def _decide_title(md: PageMetadata, titles: _TitleEvidence) -> None:
                 return
 
 
-def _title_candidates(head: Head, ld: JsonLd) -> list[tuple[str, str]]:
+def title_candidates(head: Head, ld: JsonLd) -> list[tuple[str, str]]:
     candidates: list[tuple[str, str]] = []
     for key in ("og:title", "twitter:title"):
         for value in head.meta.get(key, [])[:1]:
@@ -62,7 +62,7 @@ class _TitleEvidence:
     stated: tuple[str, str] | None  # (the <h1>'s text, the source of the title that states it)
 
 
-def _title_evidence(md: PageMetadata, body: Body, candidates: list[tuple[str, str]]) -> _TitleEvidence:
+def title_evidence(md: PageMetadata, body: Body, candidates: list[tuple[str, str]]) -> _TitleEvidence:
     site = md.site_name
     # the site's name with a generic phrase ('Yahoo News - Latest News & Headlines', its homepage's og:title
     # left on an article) loses to every other title and headline; taken only when the page offers nothing else
@@ -83,7 +83,7 @@ def _title_evidence(md: PageMetadata, body: Body, candidates: list[tuple[str, st
     return _TitleEvidence(candidates, None)
 
 
-def _place_headline(html: str, head_end: int, body: Body, headlines: list[str], titles: _TitleEvidence) -> None:
+def place_headline(html: str, head_end: int, body: Body, headlines: list[str], titles: _TitleEvidence) -> None:
     """The headline's place (`Body.anchor`, where its byline and dates are looked for): the <h1> a metadata title
     states, else the first of `headlines` (`md.headlines`: no site's name, no generic word), rather than the first
     <h1> with text, which may be a site's logo or a section's name above the story ('Ars Technica', 'WorldViews').

@@ -25,7 +25,7 @@ _TAGLINE_SEPARATORS = re.compile(r"\s+[|–—-]\s+|\s*[|•·]\s*")
 _NAME_COLON = re.compile(r"(?<=\w):\s")  # 'Pink Sith: Abreva Conceal Patch' (not '.:: chuggnutt ::.')
 
 
-def _site_label(host: str) -> str | None:
+def site_label(host: str) -> str | None:
     """'sport.aktualne.cz' -> 'aktualne', 'news.bbc.co.uk' -> 'bbc': the name part of a host."""
     labels = host.split(".")
     if len(labels) < 2:
@@ -39,7 +39,7 @@ def _is_platform(name: str) -> bool:
     return fold_text(name) in PLATFORM_NAMES
 
 
-def _decide_site_name(md: PageMetadata, head: Head, ld: JsonLd, url: str | None) -> None:
+def decide_site_name(md: PageMetadata, head: Head, ld: JsonLd, url: str | None) -> None:
     meta = head.meta
     candidates: list[tuple[str, str]] = [("og_site_name", v) for v in meta.get("og:site_name", [])]
     article_publishers = ld_entities(ld.article.get("publisher"), ld.ids) if ld.article is not None else []
@@ -82,7 +82,7 @@ def _decide_site_name(md: PageMetadata, head: Head, ld: JsonLd, url: str | None)
     if md.site_name is None:
         # the site's Twitter account, when it is the host's name ('@GitLab' on about.gitlab.com)
         handle = next(iter(head.meta.get("twitter:site", [])), "").strip().lstrip("@")
-        if handle and fold_text(handle) == fold_text(_site_label(host)):
+        if handle and fold_text(handle) == fold_text(site_label(host)):
             md.site_name, md.site_name_source = handle, "twitter_site"
     publisher = None
     if article_publishers:  # (read once above: `ld_entities` is a pure reading of the objects)

@@ -158,6 +158,7 @@ def _shown_byline(found: dict[str, Byline], blocks: list[str], parse) -> Byline 
 
 def decide_authors(md: PageMetadata, html: str | None, head: Head, ld: JsonLd, body: Body,
                     blocks: list[str]) -> None:
+    """Fill `md.authors` and `md.authors_source` from the page's places, in AUTHOR_EVIDENCE_ORDER."""
     site_names = tuple(x for x in (md.site_name, None if md.publisher_is_person else md.publisher,
                                    site_label(md.url_host), md.url_host) if x)
     found: dict[str, Byline] = {}

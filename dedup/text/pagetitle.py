@@ -26,6 +26,7 @@ _GENERIC_TITLES = frozenset(fold_text(t) for t in (
 
 
 def decide_title(md: PageMetadata, titles: _TitleEvidence) -> None:
+    """Fill `md.title` from the weighed title evidence: the site's name and section cut, the page's own author kept."""
     _choose_title(md, titles)
     # the page's author named after the headline in its metadata title stays in the title, as the page names itself
     # ('Headline | Jane Doe'; 'Headline - Jane Doe - Medium' -> 'Headline - Jane Doe'): the issue drops the site
@@ -38,6 +39,7 @@ def decide_title(md: PageMetadata, titles: _TitleEvidence) -> None:
 
 
 def title_candidates(head: Head, ld: JsonLd) -> list[tuple[str, str]]:
+    """The titles the head and the JSON-LD state, each with its source name, in the order they are weighed."""
     candidates: list[tuple[str, str]] = []
     for key in ("og:title", "twitter:title"):
         for value in head.meta.get(key, [])[:1]:
@@ -63,6 +65,7 @@ class _TitleEvidence:
 
 
 def title_evidence(md: PageMetadata, body: Body, candidates: list[tuple[str, str]]) -> _TitleEvidence:
+    """The title candidates and the visible headlines, weighed against the site's name and the page's generic titles."""
     site = md.site_name
     # the site's name with a generic phrase ('Yahoo News - Latest News & Headlines', its homepage's og:title
     # left on an article) loses to every other title and headline; taken only when the page offers nothing else

@@ -40,6 +40,7 @@ def _is_platform(name: str) -> bool:
 
 
 def decide_site_name(md: PageMetadata, head: Head, ld: JsonLd, url: str | None) -> None:
+    """Fill `md.site_name` and `md.publisher` from og:site_name, the JSON-LD publisher, the title, the handles."""
     meta = head.meta
     candidates: list[tuple[str, str]] = [("og_site_name", v) for v in meta.get("og:site_name", [])]
     article_publishers = ld_entities(ld.article.get("publisher"), ld.ids) if ld.article is not None else []

@@ -122,11 +122,9 @@ def select_partition(member_files: list[Path], partition: int, policy: tuple[str
     hashes = m.select("doc_id", pl.col("sig_hash").alias("text_hash"))
     store = SignatureStore(store_folder)
     try:
-        sigs = store[m["doc"].to_numpy()]
+        selected = similarity(decisions, hashes, m.select("doc_id", "doc"), store.__getitem__)
     finally:
         store.close()
-    index = {d: i for i, d in enumerate(m["doc_id"].to_list())}
-    selected = similarity(decisions, hashes, sigs, index)
     spill.write_table(selected.to_arrow(), target)
     return selected.height
 

@@ -100,7 +100,7 @@ def band_group_edges(band_files: list[Path], bands: list[int], n: int, hot_cap: 
     """Round 1: the candidate pairs of some bands (of their keys in `key_range` only, when a band is
     more than a task holds), packed lo * n + hi, deduplicated, written to `target` grouped by edge
     partition. Returns each band's bucket figures (of that key range)."""
-    packed, figures = [], []
+    edges, figures = np.empty(0, np.int64), []
     for band in bands:
         read = [_in_range(*read_band(f, band), key_range) for f in band_files]
         doc = np.concatenate([d for d, _ in read]) if read else np.empty(0, np.int64)
@@ -110,9 +110,10 @@ def band_group_edges(band_files: list[Path], bands: list[int], n: int, hot_cap: 
         del doc, key
         figures.append((band, fig))
         if len(src):
-            packed.append(sorted_unique(np.minimum(src, dst) * n + np.maximum(src, dst)))
-    edges = sorted_unique(np.concatenate(packed)) if packed else np.empty(0, np.int64)
-    del packed
+            # merged band by band: a pair found in many bands (a copy, a bucket of identical texts in every
+            # band) is held once, not once a band (all bands' pairs concatenated took 4.5 GiB at 10^6 copies)
+            edges = merge_sorted_unique(edges, sorted_unique(np.minimum(src, dst) * n + np.maximum(src, dst)))
+        del src, dst
     partition = np.searchsorted(bounds * n, edges, side="right") if len(bounds) else np.zeros(len(edges), np.int64)
     spill.write_grouped(pa.table({"edge": pa.array(edges, pa.int64())}), partition, target)
     return figures

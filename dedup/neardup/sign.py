@@ -163,6 +163,7 @@ DOCS_GROUP = -1  # the group of a band file that holds its documents' indices (a
 # and the groups of its long passages' rows (`passages.candidate_keys`): their documents, their keys
 PASSAGE_DOCS_GROUP = -2
 PASSAGE_KEYS_GROUP = -3
+BAND_SCHEMA = pa.schema([("key", pa.uint64())])
 
 
 def read_band(band_file: Path, band: int) -> tuple[np.ndarray, np.ndarray]:
@@ -223,12 +224,20 @@ def write_signed_part(doc: np.ndarray, sigs: np.ndarray, sizes: np.ndarray, hash
     # then the long passages of the documents that are not server pages, keys and documents in two groups
     passage_keys, at = candidate_rows(found, status) if found is not None else (np.empty(0, np.uint64), doc[:0])
     passage_docs = doc[at].astype(np.uint64)
-    column = np.concatenate([doc.astype(np.uint64), np.ascontiguousarray(keys.T).reshape(-1), passage_docs,
-                             passage_keys])
-    groups = np.r_[np.repeat(np.arange(-1, bands, dtype=np.int64), len(doc)),
-                   np.full(len(passage_docs), PASSAGE_DOCS_GROUP, np.int64),
-                   np.full(len(passage_keys), PASSAGE_KEYS_GROUP, np.int64)]
-    spill.write_grouped(pa.table({"key": pa.array(column, pa.uint64())}), groups, band_file)
+    # written group by group (a band's keys copied one at a time): concatenated and sorted whole, they and
+    # their group numbers took 1.4 KB a document more (3 x 10^5 identical records: docs/benchmarks.md)
+
+    def column(group: int) -> np.ndarray:
+        if group == PASSAGE_KEYS_GROUP:
+            return passage_keys
+        if group == PASSAGE_DOCS_GROUP:
+            return passage_docs
+        return doc.astype(np.uint64) if group == DOCS_GROUP else np.ascontiguousarray(keys[:, group])
+
+    groups = (([PASSAGE_KEYS_GROUP, PASSAGE_DOCS_GROUP] if len(passage_keys) else [])
+              + (list(range(DOCS_GROUP, bands)) if len(doc) else []))
+    spill.write_groups(BAND_SCHEMA, groups, (pa.table({"key": pa.array(column(g), pa.uint64())}) for g in groups),
+                       band_file)
     return len(doc)
 
 

@@ -106,7 +106,7 @@ def stage_sign(b: Build) -> dict[str, Any]:
     (a previous release's signatures included)."""
     lookup = chrome_lookup(pl.read_parquet(b.work.table("chrome")))
     announce_compilation(b)
-    _sign(b, "sig2", lookup, with_hashes=True, previous=True)
+    _sign(b, "sig2", lookup, with_hashes=True, previous=True, stories=b.work.folder("sig1") / "stories.npy")
     shutil.rmtree(b.work.folder("sig1"), ignore_errors=True)
     b.phase(None)
     return {}
@@ -173,9 +173,10 @@ def stage_rights(b: Build) -> dict[str, Any]:
 
 # ---------------------------------------------------------------- stage helpers
 
-def _sign(b: Build, name: str, chrome: dict[str, set[int]], with_hashes: bool, previous: bool = False) -> None:
+def _sign(b: Build, name: str, chrome: dict[str, set[int]], with_hashes: bool, previous: bool = False,
+          stories: Path | None = None) -> None:
     """A signing pass into the store `name`: the parts' tasks, the previous release's signatures (pass 2),
-    then the blocks in doc order."""
+    then the blocks in doc order (pass 2: with pass 1's `stories`, a site's template is counted in stories)."""
     config, folder = b.config, fresh(b.work.folder(name))
     block_rows = b.budget.rows(config.num_perm * 4 * 2, cap=4_000_000)
     write_meta(folder, b.n, config.num_perm, block_rows)
@@ -184,7 +185,8 @@ def _sign(b: Build, name: str, chrome: dict[str, set[int]], with_hashes: bool, p
     b.phase("sign")
     parts = b.parts
     b.map(sign_part, [(p, b.keys_file(i), params, chrome, with_hashes, block_rows, config.bands, config.rows,
-                       folder / f"part-{i:05d}.arrow", folder / f"bands-{i:05d}.arrow") for i, p in enumerate(parts)])
+                       folder / f"part-{i:05d}.arrow", folder / f"bands-{i:05d}.arrow", stories)
+                      for i, p in enumerate(parts)])
     if previous and b.previous is not None:
         shards = b.previous.files("signatures")
         b.map(sign_previous, [(f, b.keys_file(len(parts) + j), config.num_perm, block_rows, config.bands,

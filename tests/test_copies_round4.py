@@ -10,6 +10,7 @@ docs/extraction.md, "Real copies round 4".
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 
@@ -44,13 +45,16 @@ def chrome_heavy(site: str, lines: int, seed: int) -> list[str]:
     return out
 
 
-def _labels(docs: list[list[str]], sites: list[int], params: VerifyParams = PARAMS) -> tuple[np.ndarray, dict]:
-    """The final clustering's labels of documents given as their kept blocks (no title)."""
+def _labels(docs: list[list[str]], sites: list[int], params: VerifyParams = PARAMS,
+            stories: list[int] | None = None) -> tuple[np.ndarray, dict]:
+    """The final clustering's labels of documents given as their kept blocks (no title; `stories`: their pass-1
+    stories, None: each its own)."""
     texts = ["\n\n".join(d) for d in docs]
     sigs, sizes = sign_texts(texts, ["en"] * len(texts), hasher_params(CONFIG))
     found = [passages(d) for d in docs]
     return near_dup_labels(sigs, sizes, CONFIG.bands, CONFIG.rows, CONFIG.hot_bucket_cap, params, passages=found,
-                           status=np.zeros(len(docs), dtype=bool), sites=np.asarray(sites, dtype=np.uint64))
+                           status=np.zeros(len(docs), dtype=bool), sites=np.asarray(sites, dtype=np.uint64),
+                           stories=None if stories is None else np.asarray(stories, dtype=np.int64))
 
 
 def _proposed_by_lsh(docs: list[list[str]], a: int, b: int) -> bool:
@@ -143,36 +147,33 @@ def test_on_real_articles_short_cuts_in_chrome_heavy_pages_join_their_story_and_
     assert len(set(labels[0::2].tolist())) == len(articles)
 
 
-def test_on_disk_the_passage_candidates_give_the_in_memory_labels(tmp_path):
-    """The on-disk steps both engines run (long passages read from the signing tasks' band files, split by key
-    range when they are more than a task holds) give the in-memory labels and figures, whatever the split."""
+def on_disk_labels_as_in_memory(tmp_path, docs: list[list[str]], sites: np.ndarray, block_rows: int,
+                                seed: int, stories: np.ndarray | None = None) -> tuple[np.ndarray, list[Path]]:
+    """The documents (kept blocks, no title) signed and written as two signing tasks write them, in an order
+    drawn with `seed`; asserts the on-disk steps both engines run (long passages read from the band files, split
+    by key range when they are more than a task holds) give the in-memory labels and figures, with 1 and 3 key
+    ranges. Returns the in-memory labels and the band files."""
     from dedup.neardup.cluster import connected_components
     from dedup.neardup.ondisk import near_dup_components
-    from dedup.neardup.sign import passage_rows_count, write_signed_part
+    from dedup.neardup.sign import write_signed_part
     from dedup.neardup.store import assemble_block, n_blocks, write_meta
 
-    docs = []
-    for i, paras in enumerate(_articles()[:12]):
-        page, other = chrome_heavy(f"Site {i}", 400, i), chrome_heavy(f"Outlet {i}", 400, 10_000 + i)
-        docs += [page[:2] + paras + page[2:], other[:2] + paras[:4] + other[2:]]
     texts = ["\n\n".join(d) for d in docs]
     sigs, sizes = sign_texts(texts, ["en"] * len(texts), hasher_params(CONFIG))
     found = [passages(d) for d in docs]
     status = np.zeros(len(docs), dtype=bool)
-    sites = np.arange(1, len(docs) + 1, dtype=np.uint64)
     want = near_dup_labels(sigs, sizes, CONFIG.bands, CONFIG.rows, CONFIG.hot_bucket_cap, PARAMS, passages=found,
-                           status=status, sites=sites)
-    n, block_rows = len(docs), 7
+                           status=status, sites=sites, stories=stories)
+    n = len(docs)
     folder = tmp_path / "store"
     write_meta(folder, n, CONFIG.num_perm, block_rows)
-    for i, at in enumerate(np.array_split(np.random.default_rng(3).permutation(n), 2)):
+    for i, at in enumerate(np.array_split(np.random.default_rng(seed).permutation(n), 2)):
         write_signed_part(at, sigs[at], sizes[at], [None] * len(at), block_rows, CONFIG.bands, CONFIG.rows,
                           folder / f"part-{i}.arrow", folder / f"bands-{i}.arrow", None, [found[j] for j in at],
-                          status[at], sites[at])
+                          status[at], sites[at], None if stories is None else stories[at])
     for b in range(n_blocks(n, block_rows)):
         assemble_block(folder, b, sorted(folder.glob("part-*.arrow")))
     bands = sorted(folder.glob("bands-*.arrow"))
-    assert passage_rows_count(bands) == sum(len(candidate_keys(f)) for f in found)
     for ranges in (1, 3):
         got = near_dup_components(lambda f, items: [f(*i) for i in items], bands, n, CONFIG.bands,
                                   CONFIG.hot_bucket_cap, PARAMS, folder, tmp_path / f"edges-{ranges}",
@@ -180,4 +181,18 @@ def test_on_disk_the_passage_candidates_give_the_in_memory_labels(tmp_path):
                                   passage_key_ranges=ranges)
         np.testing.assert_array_equal(got[0], want[0])
         assert got[1] == want[1]
-    assert all(want[0][2 * i] == want[0][2 * i + 1] for i in range(n // 2))
+    return want[0], bands
+
+
+def test_on_disk_the_passage_candidates_give_the_in_memory_labels(tmp_path):
+    """The on-disk steps both engines run give the in-memory labels and figures, whatever the key ranges."""
+    from dedup.neardup.sign import passage_rows_count
+
+    docs = []
+    for i, paras in enumerate(_articles()[:12]):
+        page, other = chrome_heavy(f"Site {i}", 400, i), chrome_heavy(f"Outlet {i}", 400, 10_000 + i)
+        docs += [page[:2] + paras + page[2:], other[:2] + paras[:4] + other[2:]]
+    labels, bands = on_disk_labels_as_in_memory(tmp_path, docs, np.arange(1, len(docs) + 1, dtype=np.uint64), 7, 3)
+    # (each long passage's row and, every site being known here, its (passage, site) and story rows: round 5)
+    assert passage_rows_count(bands) == 3 * sum(len(candidate_keys(passages(d))) for d in docs)
+    assert all(labels[2 * i] == labels[2 * i + 1] for i in range(len(docs) // 2))

@@ -11,7 +11,8 @@ from collections.abc import Sequence
 
 from dedup.neardup.lsh import (CandidateStats, VerifyParams, candidate_edges, drop_composite_edges, estimate, lsh_keys,
                                passage_checks, passage_edges, verify, verify_passages, with_proposed)
-from dedup.neardup.passages import CANDIDATE_MAX_PAGES, Passages, candidate_rows
+from dedup.neardup.passages import (CANDIDATE_MAX_PAGES, Passages, candidate_rows, site_pages, site_repeats,
+                                   site_rows)
 
 
 def connected_components(n_nodes: int, src: np.ndarray, dst: np.ndarray) -> np.ndarray:
@@ -63,25 +64,35 @@ def near_dup_labels(sigs: np.ndarray, sizes: np.ndarray, bands: int, rows: int, 
                     *, previous: np.ndarray | None = None, membership: tuple[np.ndarray, np.ndarray] | None = None,
                     candidate_edges: CandidateEdges = candidate_edges,
                     components: Components = connected_components, passages: Sequence[Passages] | None = None,
-                    status: np.ndarray | None = None, sites: np.ndarray | None = None) -> tuple[np.ndarray, dict]:
+                    status: np.ndarray | None = None, sites: np.ndarray | None = None,
+                    stories: np.ndarray | None = None) -> tuple[np.ndarray, dict]:
     """Components of the verified candidate graph, and its figures for run.json.
 
     With a previous release: `previous` marks its documents, whose relations stay as published (edges
     between two of them are ignored, and `membership` edges, each previous duplicate to its canonical,
     keep its clusters whole). The engine supplies `candidate_edges` and `components`. `passages`,
-    `status` and `sites` (per document, from the final signing pass) add the passage and server-page rules."""
+    `status` and `sites` (per document, from the final signing pass) add the passage and server-page rules;
+    `stories` (the pass-1 story of each document; None: each its own) is what a site's template is counted in."""
     keys = lsh_keys(sigs, bands, rows)
     src, dst, stats = candidate_edges(keys, hot_cap)
     proposed = None
+    repeats = None  # the long passages other pages of their site hold (`passages.site_repeats`)
     if passages is not None and params.passage_coverage <= 1.0:
         pkey, pdoc = candidate_rows(passages, status)
         src, dst, proposed = with_proposed(src, dst, *passage_edges(pkey, pdoc, CANDIDATE_MAX_PAGES), len(sigs))
+        if sites is not None:
+            repeats = site_repeats(*site_rows(pkey, pdoc, sites, stories))
     jac, contain = estimate(sigs, sizes, src, dst)
     ok = verify(jac, contain, sizes, src, dst, params) & (sizes[src] > 0) & (sizes[dst] > 0)
     if passages is not None:
         checks = passage_checks(ok, contain, params, proposed)
         checks = checks[(sizes[src[checks]] > 0) & (sizes[dst[checks]] > 0)]
-        ok = verify_passages(ok, checks, src, dst, passages, status, sites, params)
+        pages: list[np.ndarray | None] | None = None
+        if repeats is not None and sites is not None:
+            pages = [None] * len(sigs)
+            for doc in np.unique(np.r_[src[checks], dst[checks]]).tolist():
+                pages[doc] = site_pages(passages[doc], int(sites[doc]), repeats)
+        ok = verify_passages(ok, checks, src, dst, passages, status, sites, params, pages)
     if previous is not None:
         ok &= ~(previous[src] & previous[dst])
     ok, composites = drop_composite_edges(sigs, sizes, src, dst, jac, ok, params)

@@ -209,20 +209,22 @@ def passage_checks(ok: np.ndarray, contain: np.ndarray, p: VerifyParams,
 
 def verify_passages(ok: np.ndarray, checks: np.ndarray, src: np.ndarray, dst: np.ndarray,
                     passages: Sequence[Passages], status: np.ndarray | None, sites: np.ndarray | None,
-                    p: VerifyParams) -> np.ndarray:
+                    p: VerifyParams, site_pages: Sequence[np.ndarray | None] | None = None) -> np.ndarray:
     """The accepted mask after the passage rule (the pairs at `checks` that share passages enough,
     `passages.copies_by_passages`: from `p.passage_paragraphs` paragraphs of each on two different sites,
     from `p.passage_site_paragraphs` and of SITE_MIN_SHARED_WORDS words on one site or where neither site is
-    known) and the server-page rule (no edge touches a server-generated page). `passages`, `status` and
-    `sites` are indexed like `src` and `dst` (`sites` None: every pair is of two different sites)."""
+    known) and the server-page rule (no edge touches a server-generated page). `passages`, `status`,
+    `sites` and `site_pages` (`passages.site_pages` of the checked documents: their sites' template is then set
+    aside too) are indexed like `src` and `dst` (`sites` None: every pair is of two different sites)."""
     ok = ok.copy()
     one_site = np.zeros(len(checks), dtype=bool)
     if sites is not None and len(checks):
         one_site = sites[src[checks]] == sites[dst[checks]]
     for i, same in zip(checks.tolist(), one_site.tolist()):
         paragraphs, words = (p.passage_site_paragraphs, SITE_MIN_SHARED_WORDS) if same else (p.passage_paragraphs, 0)
+        a, b = (site_pages[src[i]], site_pages[dst[i]]) if site_pages is not None else (None, None)
         if paragraphs and copies_by_passages(passages[src[i]], passages[dst[i]], p.passage_coverage, paragraphs,
-                                             words):
+                                             words, None if a is None or b is None else (a, b), same):
             ok[i] = True
     if status is not None and len(src):
         ok &= ~(status[src] | status[dst])

@@ -18,8 +18,9 @@ tests hold the two equal); only how they are fed changes:
 
 Memory: a band group holds one band's keys and documents (16 bytes a document; of one key range) and
 its group's pairs;
-an edge partition its distinct candidate pairs (merged as each file's are read) and, per chunk, its
-documents' signatures, counts and passages (nothing per document of the whole crawl); the guard's plan
+an edge partition its distinct candidate pairs (merged as each file's are read), the (passage, site) keys two
+stories of a site or more hold (`passages.site_repeats`: a site's template sentences, 16 bytes each) and, per chunk,
+its documents' signatures, counts and passages (nothing per document of the whole crawl); the guard's plan
 one label, one count and one shingle count per document and one batch of accepted edges
 (`ACCEPTED_BATCH`); a guard batch its edges and their documents' signatures; the client the kept edges
 (8 bytes each, about 3.5 a document) and one label per document.
@@ -37,8 +38,8 @@ from dedup import spill
 from dedup.neardup.cluster import Components, flatten, union_edges
 from dedup.neardup.lsh import (BandFigures, CandidateStats, VerifyParams, add_band, bucket_edges,
                                drop_composite_edges, estimate, passage_checks, passage_edges, verify, verify_passages)
-from dedup.neardup.passages import CANDIDATE_MAX_PAGES, EMPTY
-from dedup.neardup.sign import read_band, read_passage_rows
+from dedup.neardup.passages import CANDIDATE_MAX_PAGES, EMPTY, site_pages, site_repeats
+from dedup.neardup.sign import read_band, read_passage_rows, read_site_rows
 from dedup.neardup.store import SignatureStore
 
 VERIFY_CHUNK = 65_536  # candidate pairs verified at once: their rows of the store are read together
@@ -120,10 +121,18 @@ def band_group_edges(band_files: list[Path], bands: list[int], n: int, hot_cap: 
 
 
 def passage_group_edges(band_files: list[Path], n: int, bounds: np.ndarray, target: Path,
-                        key_range: tuple[int, int | None] | None = None) -> int:
+                        key_range: tuple[int, int | None] | None = None, repeats_target: Path | None = None) -> int:
     """Round 1 for the long passages: the pairs of documents that share one (`lsh.passage_edges`; of the
-    keys in `key_range` only, when split), written to `target` as `band_group_edges` writes its pairs.
-    Returns the pairs written."""
+    keys in `key_range` only, when split), written to `target` as `band_group_edges` writes its pairs; and
+    the (passage, site) keys of that range in two pass-1 stories or more, with their stories (`passages.site_repeats`),
+    to `repeats_target`. Returns the pairs written."""
+    if repeats_target is not None:
+        by_site = [_in_range(story, key, key_range) for key, story in map(read_site_rows, band_files)]
+        keys, pages = site_repeats(np.concatenate([k for _, k in by_site]) if by_site else np.empty(0, np.uint64),
+                                   np.concatenate([s for s, _ in by_site]) if by_site else np.empty(0, np.uint64))
+        del by_site
+        spill.write_table(pa.table({"key": pa.array(keys, pa.uint64()), "pages": pa.array(pages, pa.int64())}),
+                          repeats_target)
     read = [_in_range(*read_passage_rows(f)[::-1], key_range) for f in band_files]
     doc = np.concatenate([d for d, _ in read]) if read else np.empty(0, np.int64)
     key = np.concatenate([k for _, k in read]) if read else np.empty(0, np.uint64)
@@ -163,12 +172,23 @@ def gather_unique_edges(edge_files: list[Path], partition: int) -> np.ndarray:
     return kept
 
 
+def read_site_repeats(repeat_files: list[Path]) -> tuple[np.ndarray, np.ndarray]:
+    """`passage_group_edges`' (passage, site) keys in two stories or more, and their stories, keys sorted."""
+    tables = [spill.read_all(f) for f in repeat_files]
+    keys = np.concatenate([t.column("key").to_numpy() for t in tables]) if tables else np.empty(0, np.uint64)
+    pages = np.concatenate([t.column("pages").to_numpy() for t in tables]) if tables else np.empty(0, np.int64)
+    order = np.argsort(keys, kind="stable")
+    return keys[order], pages[order]
+
+
 def verify_partition(edge_files: list[Path], partition: int, n: int, store_folder: Path, params: VerifyParams,
-                     previous_file: Path | None, target: Path,
-                     passage_files: list[Path] | None = None) -> tuple[int, int]:
+                     previous_file: Path | None, target: Path, passage_files: list[Path] | None = None,
+                     repeat_files: list[Path] | None = None) -> tuple[int, int]:
     """Round 2: one edge partition's candidate pairs (LSH's, and those long passages propose from
-    `passage_files`) verified on their signatures; the accepted ones (lo, hi, estimated Jaccard) written to
-    `target`. Returns (candidates, accepted)."""
+    `passage_files`) verified on their signatures (the passage rule with the sites' template of `repeat_files`
+    set aside too); the accepted ones (lo, hi, estimated Jaccard) written to `target`. Returns (candidates,
+    accepted)."""
+    repeats = read_site_repeats(repeat_files) if repeat_files else None
     edges = gather_unique_edges(edge_files, partition)
     proposed_edges = gather_unique_edges(passage_files, partition) if passage_files else np.empty(0, np.int64)
     edges = merge_sorted_unique(edges, proposed_edges)
@@ -195,8 +215,14 @@ def verify_partition(edge_files: list[Path], partition: int, n: int, store_folde
             needed = np.unique(np.concatenate([ls[checks], ld[checks]])) if len(checks) else np.empty(0, np.int64)
             for at, found in zip(needed.tolist(), store.passages(docs[needed])):
                 local_passages[at] = found
-            ok = verify_passages(ok, checks, ls, ld, local_passages, store.status_of(docs), store.sites_of(docs),
-                                 params)
+            local_sites = store.sites_of(docs)
+            pages: list[np.ndarray | None] | None = None
+            if repeats is not None:
+                pages = [None] * len(docs)
+                for at in needed.tolist():
+                    pages[at] = site_pages(local_passages[at], int(local_sites[at]), repeats)
+            ok = verify_passages(ok, checks, ls, ld, local_passages, store.status_of(docs), local_sites, params,
+                                 pages)
             if previous is not None:
                 ok &= ~(previous[s] & previous[d])
             keep_lo.append(s[ok])
@@ -359,16 +385,18 @@ def near_dup_components(run_map: TaskMap, band_files: list[Path], n: int, bands:
                                            for (group, key_range), f in zip(tasks, edge_files)])
     stats = fold_figures(bands, per_group)
     passage_files: list[Path] = []
+    repeat_files: list[Path] = []
     if params.passage_coverage <= 1.0:  # long passages propose pairs only for the rule that checks them
         passage_ranges = key_range_bounds(passage_key_ranges) if passage_key_ranges > 1 else [None]
         passage_files = [work / f"passage-edges-{t:05d}.arrow" for t in range(len(passage_ranges))]
-        run_map(passage_group_edges, [(band_files, n, bounds, f, key_range)
-                                      for key_range, f in zip(passage_ranges, passage_files)])
+        repeat_files = [work / f"site-repeats-{t:05d}.arrow" for t in range(len(passage_ranges))]
+        run_map(passage_group_edges, [(band_files, n, bounds, f, key_range, r)
+                                      for key_range, f, r in zip(passage_ranges, passage_files, repeat_files)])
     step("verify")
     accepted_files = [work / f"accepted-{p:05d}.arrow" for p in range(len(bounds) + 1)]
-    counts = run_map(verify_partition, [(edge_files, p, n, store_folder, params, previous_file, f, passage_files)
-                                        for p, f in enumerate(accepted_files)])
-    for f in edge_files + passage_files:
+    counts = run_map(verify_partition, [(edge_files, p, n, store_folder, params, previous_file, f, passage_files,
+                                         repeat_files) for p, f in enumerate(accepted_files)])
+    for f in edge_files + passage_files + repeat_files:
         f.unlink(missing_ok=True)
     step("guard")
     ((batches, plan_files),) = run_map(guard_plan, [(accepted_files, n, store_folder, params, guard_batch_edges, work)])

@@ -29,6 +29,12 @@ CANDIDATE_MIN_WORDS words or more, as extra LSH buckets, `lsh.passage_edges`); a
 CANDIDATE_MAX_PAGES pages (a standard wire line, a template sentence of a big site) proposes nothing, so the
 pairs stay bounded. The verification decides as for every other candidate.
 
+A page's own leftover chrome sentences count in its passage words, so a short cut inside a chrome-heavy page
+covers too little of it. A long passage that other pages of the same site hold too, outside the pair checked, is
+that site's template or chrome residue (stories counted, not pages: a story's own re-crawls and URL variants on
+its site are not template): a pair is also a copy when its passages are, with those set aside
+(`site_pages`, `story_figures`; docs/extraction.md, "Real copies round 5").
+
 Server-generated pages (`is_status_page`: a redirect, a "404 Not Found", a "Service Unavailable" page)
 are not stories: two sites' "Moved Permanently - The document has moved here" pages are alike word for
 word, and must never join each other or anything else.
@@ -242,12 +248,93 @@ def site_key(domain: str | None) -> int:
     return int.from_bytes(hashlib.blake2b(domain.encode("utf-8"), digest_size=8).digest(), "little")
 
 
-def copies_by_passages(a: Passages, b: Passages, coverage: float, min_paragraphs: int, min_words: int = 0) -> bool:
+# how many stories of a site besides the page's own (or the pair's own) must hold a long passage for it to be that
+# site's template (`story_figures`): stories, not pages (a story's re-crawls and URL variants are one pass-1 story);
+# 2 gains nothing on the copies bench (docs/extraction.md, "Real copies round 5b")
+TEMPLATE_OTHER_STORIES = 1
+
+
+def site_rows(key: np.ndarray, at: np.ndarray, sites: np.ndarray,
+              stories: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The (long passage, site) key of each `candidate_rows` row (`key`, of the document at `at`) whose
+    document's site is known (`sites`: `site_key` per document, 0 unknown): the two keys mixed, so a passage
+    counts the stories of one site that hold it (`site_repeats`); and the story of each such row (`stories`:
+    the pass-1 story of each document, `VerifyParams.for_stories`; None: each document a story of its own)."""
+    site = sites[at].astype(np.uint64, copy=False)
+    known = site != 0
+    story = (at if stories is None else stories[at]).astype(np.uint64, copy=False)
+    return key[known].astype(np.uint64, copy=False) ^ site[known], story[known]
+
+
+def site_repeats(keys: np.ndarray, stories: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """`site_rows` -> (key, stories) of the (passage, site) keys two stories or more hold, keys sorted: a long
+    passage of one story only (its re-crawls, its http and https copies, its URL variants: pages of one story
+    on one site) is that story's, whatever the pages."""
+    order = np.lexsort((stories, keys))
+    keys, stories = keys[order], stories[order]
+    first = np.ones(len(keys), dtype=bool)
+    first[1:] = (keys[1:] != keys[:-1]) | (stories[1:] != stories[:-1])
+    found, counts = np.unique(keys[first], return_counts=True)
+    more = counts > 1
+    return found[more], counts[more].astype(np.int64)
+
+
+def site_pages(found: Passages, site: int, repeats: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+    """How many stories of the document's site hold each of its passages (`site_repeats`): 1 but for the long
+    passages (`candidate_keys`) other stories of the site hold too; 1 for every one where the site is not known."""
+    pages = np.ones(len(found.keys), np.int64)
+    keys, counts = repeats
+    if not site or not len(keys) or not len(found.keys):
+        return pages
+    long = np.flatnonzero(found.words >= CANDIDATE_MIN_WORDS)
+    mixed = found.keys[long] ^ np.uint64(site)
+    at = np.minimum(np.searchsorted(keys, mixed), len(keys) - 1)
+    hit = keys[at] == mixed
+    pages[long[hit]] = counts[at[hit]]
+    return pages
+
+
+def story_figures(a: Passages, b: Passages, pages_a: np.ndarray, pages_b: np.ndarray,
+                  one_site: bool) -> tuple[float, int, int]:
+    """`shared_figures` with each page's site template set aside: a passage that TEMPLATE_OTHER_STORIES stories
+    of its site or more hold besides the pair's own (`pages_a`, `pages_b`: `site_pages`, stories counted) is that
+    site's standing text or chrome residue, not story. It leaves the
+    page's passage words (a short cut inside a chrome-heavy page is then measured against its story part), and
+    when the two pages share it, the shared passages too (two stories under one chrome share its residue)."""
+    common, at_a, at_b = np.intersect1d(a.keys, b.keys, assume_unique=True, return_indices=True)
+    if not len(common):
+        return 0.0, 0, 0
+    pair = 2 if one_site else 1  # the pair's own stories on a site (two different stories on one site)
+    template = (pages_a[at_a] >= pair + TEMPLATE_OTHER_STORIES) | (pages_b[at_b] >= pair + TEMPLATE_OTHER_STORIES)
+    story_a, story_b = at_a[~template], at_b[~template]
+    words = int(a.words[story_a].sum())
+    if not words:
+        return 0.0, 0, 0
+    own_a = np.ones(len(a.keys), dtype=bool)
+    own_a[at_a] = False
+    own_b = np.ones(len(b.keys), dtype=bool)
+    own_b[at_b] = False
+    other = 1 + TEMPLATE_OTHER_STORIES
+    left_a = a.total_words - int(a.words[own_a & (pages_a >= other)].sum()) - int(a.words[at_a[template]].sum())
+    left_b = b.total_words - int(b.words[own_b & (pages_b >= other)].sum()) - int(b.words[at_b[template]].sum())
+    paragraphs = min(len(np.unique(a.blocks[story_a])), len(np.unique(b.blocks[story_b])))
+    return min(1.0, words / max(1, min(left_a, left_b))), paragraphs, words
+
+
+def copies_by_passages(a: Passages, b: Passages, coverage: float, min_paragraphs: int, min_words: int = 0,
+                       pages: tuple[np.ndarray, np.ndarray] | None = None, one_site: bool = False) -> bool:
     """True when two documents share passages of at least `coverage` of the smaller one's passage
-    words, from at least `min_paragraphs` paragraphs of each (and of at least `min_words` words)."""
+    words, from at least `min_paragraphs` paragraphs of each (and of at least `min_words` words); or,
+    given how many pages of its site hold each passage of each (`pages`, `site_pages`), when they do so
+    with their sites' template set aside (`story_figures`)."""
     if coverage > 1.0 or len(a.keys) < min_paragraphs or len(b.keys) < min_paragraphs:
         return False
     cover, paragraphs, words = shared_figures(a, b)
+    if paragraphs >= min_paragraphs and cover >= coverage and words >= min_words:
+        return True
+    if pages is None or not words or max(pages[0].max(initial=1), pages[1].max(initial=1)) <= TEMPLATE_OTHER_STORIES:
+        return False
+    cover, paragraphs, words = story_figures(a, b, pages[0], pages[1], one_site)
     return paragraphs >= min_paragraphs and cover >= coverage and words >= min_words
 
 

@@ -22,7 +22,7 @@ import pyarrow.parquet as pq
 
 from dedup import spill
 from dedup.neardup.minhash import MinHasher, band_keys
-from dedup.neardup.passages import EMPTY, Passages, candidate_rows, is_status_page, passages, site_key
+from dedup.neardup.passages import EMPTY, Passages, candidate_rows, is_status_page, passages, site_key, site_rows
 from dedup.neardup.store import sig_table
 from dedup.text.blocks import blocks_hash, final_blocks
 from dedup.text.language import identify_each, shingle_unit, unit_language
@@ -163,6 +163,9 @@ DOCS_GROUP = -1  # the group of a band file that holds its documents' indices (a
 # and the groups of its long passages' rows (`passages.candidate_keys`): their documents, their keys
 PASSAGE_DOCS_GROUP = -2
 PASSAGE_KEYS_GROUP = -3
+# and the (long passage, site) keys of those rows whose site is known (`passages.site_rows`), and their stories
+SITE_PASSAGE_KEYS_GROUP = -4
+SITE_PASSAGE_STORIES_GROUP = -5
 BAND_SCHEMA = pa.schema([("key", pa.uint64())])
 
 
@@ -178,21 +181,34 @@ def read_passage_rows(band_file: Path) -> tuple[np.ndarray, np.ndarray]:
     return spill.read_group(band_file, PASSAGE_KEYS_GROUP).column("key").to_numpy(), doc
 
 
+def read_site_rows(band_file: Path) -> tuple[np.ndarray, np.ndarray]:
+    """The (long passage, site) keys of a signing task's band file and their stories (`passages.site_repeats`'
+    rows)."""
+    return (spill.read_group(band_file, SITE_PASSAGE_KEYS_GROUP).column("key").to_numpy(),
+            spill.read_group(band_file, SITE_PASSAGE_STORIES_GROUP).column("key").to_numpy())
+
+
 def passage_rows_count(band_files: list[Path]) -> int:
-    """How many long-passage rows the signing tasks' band files hold (to size the tasks that read them)."""
-    return sum(spill.group_rows(f, PASSAGE_KEYS_GROUP) for f in band_files)
+    """How many long-passage rows the signing tasks' band files hold, their (passage, site) and story rows counted too (to
+    size the tasks that read them)."""
+    return sum(spill.group_rows(f, PASSAGE_KEYS_GROUP) + 2 * spill.group_rows(f, SITE_PASSAGE_KEYS_GROUP)
+               for f in band_files)
 
 
 def sign_part(part: Path, keys_file: Path, params: HasherParams, chrome: dict[str, set[int]], with_hashes: bool,
-              block_rows: int, bands: int, rows: int, sig_file: Path, band_file: Path) -> int:
+              block_rows: int, bands: int, rows: int, sig_file: Path, band_file: Path,
+              stories_file: Path | None = None) -> int:
     """The per-part signing task both engines map: sign the part's documents (the rows the keys stage
     gave an index), and hand them on as two files: their signatures (with text hash and language)
     grouped by store block (`store.assemble_block` reads them) and their LSH band keys grouped by band
-    (the bucket tasks of `ondisk.band_group_edges` read them). Returns the rows signed."""
+    (the bucket tasks of `ondisk.band_group_edges` read them; with the pass-1 stories of `stories_file`, each
+    long passage's site row counts stories, not pages). Returns the rows signed."""
     doc_of_row = spill.read_all(keys_file, ["doc"]).column("doc").to_numpy()
     signed = sign_rows(part, params, chrome, with_hashes, wanted=doc_of_row >= 0)
-    return write_signed_part(doc_of_row[signed.at], signed.sigs, signed.sizes, signed.hashes, block_rows, bands, rows,
-                             sig_file, band_file, signed.languages, signed.passages, signed.status, signed.sites)
+    doc = doc_of_row[signed.at]
+    stories = np.load(stories_file, mmap_mode="r")[doc] if stories_file is not None else None
+    return write_signed_part(doc, signed.sigs, signed.sizes, signed.hashes, block_rows, bands, rows, sig_file,
+                             band_file, signed.languages, signed.passages, signed.status, signed.sites, stories)
 
 
 def sign_previous(shard: Path, keys_file: Path, num_perm: int, block_rows: int, bands: int, rows: int,
@@ -212,29 +228,32 @@ def write_signed_part(doc: np.ndarray, sigs: np.ndarray, sizes: np.ndarray, hash
                       block_rows: int, bands: int, rows: int, sig_file: Path, band_file: Path,
                       languages: list[tuple[str | None, float | None]] | None = None,
                       found: list[Passages] | None = None, status: np.ndarray | None = None,
-                      sites: np.ndarray | None = None) -> int:
+                      sites: np.ndarray | None = None, stories: np.ndarray | None = None) -> int:
     """Signed rows (global index, signature, shingle count, text hash, language, passages, server-page
-    flag, site key) -> the signing task's two files: the signatures grouped by store block, the band keys grouped
-    by band (`read_band`)."""
+    flag, site key, pass-1 story: None, each document its own) -> the signing task's two files: the signatures
+    grouped by store block, the band keys grouped by band (`read_band`)."""
     doc = np.asarray(doc, dtype=np.int64)
     spill.write_grouped(sig_table(doc, sizes, sigs, hashes, languages, found, status, sites), doc // block_rows,
                         sig_file)
     keys = band_keys(sigs, bands, rows) if len(doc) else np.empty((0, bands), np.uint64)
     # one batch per band (its keys, in the order of `doc`), and the documents once, in group DOCS_GROUP;
-    # then the long passages of the documents that are not server pages, keys and documents in two groups
+    # then the long passages of the documents that are not server pages, keys and documents in two groups, and
+    # their (passage, site) keys and those rows' stories in two more
     passage_keys, at = candidate_rows(found, status) if found is not None else (np.empty(0, np.uint64), doc[:0])
     passage_docs = doc[at].astype(np.uint64)
+    by_site, by_story = (site_rows(passage_keys, at, sites, doc if stories is None else np.asarray(stories))
+                         if sites is not None else (np.empty(0, np.uint64), np.empty(0, np.uint64)))
     # written group by group (a band's keys copied one at a time): concatenated and sorted whole, they and
     # their group numbers took 1.4 KB a document more (3 x 10^5 identical records: docs/benchmarks.md)
+    passage_groups = {SITE_PASSAGE_STORIES_GROUP: by_story, SITE_PASSAGE_KEYS_GROUP: by_site,
+                      PASSAGE_KEYS_GROUP: passage_keys, PASSAGE_DOCS_GROUP: passage_docs}
 
     def column(group: int) -> np.ndarray:
-        if group == PASSAGE_KEYS_GROUP:
-            return passage_keys
-        if group == PASSAGE_DOCS_GROUP:
-            return passage_docs
+        if group in passage_groups:
+            return passage_groups[group]
         return doc.astype(np.uint64) if group == DOCS_GROUP else np.ascontiguousarray(keys[:, group])
 
-    groups = (([PASSAGE_KEYS_GROUP, PASSAGE_DOCS_GROUP] if len(passage_keys) else [])
+    groups = ([g for g in sorted(passage_groups) if len(passage_groups[g])]
               + (list(range(DOCS_GROUP, bands)) if len(doc) else []))
     spill.write_groups(BAND_SCHEMA, groups, (pa.table({"key": pa.array(column(g), pa.uint64())}) for g in groups),
                        band_file)

@@ -117,9 +117,11 @@ def similarity(decisions: pl.DataFrame, hashes: pl.DataFrame, docs: pl.DataFrame
         hashes, on="doc_id", how="left").join(
         hashes.rename({"doc_id": "canonical_doc_id", "text_hash": "_canon_hash"}), on="canonical_doc_id", how="left")
     exact = (dups["text_hash"] == dups["_canon_hash"]).fill_null(False).to_numpy()
+    # the scores go back by position (`sim[~exact]`): the joins must keep the near rows in `dups`' order
     near = dups.filter(~pl.Series(exact)).select("doc_id", "canonical_doc_id").join(
-        docs, on="doc_id", how="left").join(
-        docs.rename({"doc_id": "canonical_doc_id", "doc": "_canon_doc"}), on="canonical_doc_id", how="left")
+        docs, on="doc_id", how="left", maintain_order="left").join(
+        docs.rename({"doc_id": "canonical_doc_id", "doc": "_canon_doc"}), on="canonical_doc_id", how="left",
+        maintain_order="left")
     a, b = near["doc"].to_numpy(), near["_canon_doc"].to_numpy()
     sim = np.full(len(exact), 1.0)
     if len(a):

@@ -297,7 +297,7 @@ def decide_authors(md: PageMetadata, html: str | None, head: Head, ld: JsonLd, b
         if signed is not None:
             _merge_byline(found.setdefault("signature", Byline([], [], [])), signed)
         else:  # a byline over the story's first paragraph further down than the first blocks (round 22)
-            opening = story_byline(blocks, parse)
+            opening = story_byline(blocks, parse, BYLINE_BLOCKS + LABELLED_BYLINE_BLOCKS)
             if opening is not None:
                 _merge_byline(found.setdefault("story_byline", Byline([], [], [])), opening)
     for kind in AUTHOR_EVIDENCE_ORDER:

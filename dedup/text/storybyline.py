@@ -16,19 +16,19 @@ from dedup.text.normalise import caseless_prefix
 
 STORY_PARAGRAPH_CHARS = 200  # the story's first paragraph, not a teaser's line or a caption
 STORY_REACH = 3              # the paragraph stands among the lines right after the byline (a dateline between)
-STORY_BYLINE_BLOCKS = 208    # the main content's blocks read (the labelled bylines' reach: 8 + 200)
 # an explicit byline word opening a line (also after 'Written', 'Posted' …, in the languages of `byline._BY_WORDS`)
 EXPLICIT_BY = caseless_prefix(r"(?:(?:posted|written|geschrieben|verfasst|publié|écrit|escrito|scritto)\s+)?"
                               r"(?:by|von|par|por|door|di|av|af)\s*:?\s+")
 
 
-def story_byline(blocks: list[str], parse: Callable[[str, bool], Byline]) -> Byline | None:
+def story_byline(blocks: list[str], parse: Callable[[str, bool], Byline], reach: int) -> Byline | None:
     """The people of the first short line of the blocks that is an explicit byline of full names (every person of
     two words or more) followed within STORY_REACH lines by a paragraph of STORY_PARAGRAPH_CHARS or more; None when
-    there is none. `parse` reads a byline (`byline.parse_byline` with the page's site names)."""
+    there is none. `parse` reads a byline (`byline.parse_byline` with the page's site names); the first `reach`
+    blocks are read (the author readers' reach, given by them)."""
     # the lengths first, in one comprehension: read on every page where nobody is named, and most lines are neither
-    lengths = list(map(len, blocks[:STORY_BYLINE_BLOCKS + STORY_REACH]))
-    for i, n in enumerate(lengths[:STORY_BYLINE_BLOCKS]):
+    lengths = list(map(len, blocks[:reach + STORY_REACH]))
+    for i, n in enumerate(lengths[:reach]):
         if n > BYLINE_LINE_CHARS or max(lengths[i + 1:i + 1 + STORY_REACH], default=0) < STORY_PARAGRAPH_CHARS:
             continue
         block = blocks[i]

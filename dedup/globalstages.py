@@ -107,13 +107,15 @@ def stage_sign(b: Build) -> dict[str, Any]:
     lookup = chrome_lookup(pl.read_parquet(b.work.table("chrome")))
     announce_compilation(b)
     _sign(b, "sig2", lookup, with_hashes=True, previous=True, stories=b.work.folder("sig1") / "stories.npy")
-    shutil.rmtree(b.work.folder("sig1"), ignore_errors=True)
     b.phase(None)
     return {}
 
 
 def stage_cluster(b: Build) -> dict[str, Any]:
     """Verified near-duplicate components over every signed document (a previous release's included)."""
+    # pass 1's store goes once sign is done, not at sign's end: a sign stage that fails after dropping it (a full
+    # disk at its end) runs again on resume and reads pass 1's stories (real copies round 5c)
+    shutil.rmtree(b.work.folder("sig1"), ignore_errors=True)
     previous_file = membership = None
     if b.previous is not None:
         previous_file, membership = _previous_index(b)

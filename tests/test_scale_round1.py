@@ -1,7 +1,8 @@
-"""Scale, round 1 (docs/benchmarks.md, "scale: a million records"): a crawl of many identical records. The
+"""Scale, rounds 1 and 2 (docs/benchmarks.md, "scale: a million records"): a crawl of many identical records. The
 candidate step held every band's pairs of one bucket before deduplicating them (64 copies of the same 2(k-1)
 pairs), and the select stage read every member's signature to compare exact copies whose similarity is 1.0
-whatever their signatures. Short fixtures built here.
+whatever their signatures. Round 2: a signing task signs its part in slices, with the same files. Short fixtures
+built here.
 """
 
 from __future__ import annotations
@@ -91,3 +92,37 @@ def test_groups_written_one_at_a_time_are_the_file_sorting_them_writes(tmp_path)
         spill.write_groups(schema, [1, 0], iter([]), tmp_path / "x.arrow")
     with pytest.raises(ValueError, match="0 rows"):
         spill.write_groups(schema, [0], iter([schema.empty_table()]), tmp_path / "x.arrow")
+
+
+def test_a_part_signed_in_slices_gives_the_files_of_one_slice(tmp_path, monkeypatch):
+    # round 2: a signing task signs its part SIGN_SLICE_ROWS rows at a time, each slice's signature rows in a file of
+    # their own merged group by group: the task's two files must be the bytes of the part signed in one slice, in
+    # both signing passes, with one store block or several (a slice's rows spread over the blocks)
+    from conftest import SAMPLE_SMALL
+
+    from dedup import globalstages
+    from dedup.neardup import sign
+
+    real = sign.sign_part
+    compared: list[int] = []
+
+    def sign_twice(*args):
+        rows = real(*args)
+        head, (sig_file, band_file), tail = args[:5], args[8:10], args[10:]
+        for block_rows in (args[5], 5):
+            files = []
+            for slice_rows in (7, 10**6):
+                out = tmp_path / f"b{block_rows}-s{slice_rows}"
+                assert real(*head, block_rows, *args[6:8], out / sig_file.name, out / band_file.name, *tail,
+                            slice_rows=slice_rows) == rows
+                files.append([(out / f.name).read_bytes() for f in (sig_file, band_file)])
+            assert files[0] == files[1]
+        compared.append(rows)
+        return rows
+
+    monkeypatch.setattr(globalstages, "sign_part", sign_twice)
+    crawl = tmp_path / "crawl"
+    crawl.mkdir()
+    (crawl / SAMPLE_SMALL.name).write_bytes(SAMPLE_SMALL.read_bytes())
+    build([str(crawl)], tmp_path / "out", BuildConfig(), workers=1)
+    assert len(compared) == 2 and min(compared) > 2 * 7  # both passes, each in three slices at least

@@ -9,7 +9,7 @@ the same in memory, the reference those steps are tested against.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -63,11 +63,27 @@ class SignedRows:
     sites: np.ndarray  # uint64: `passages.site_key` of the document's domain (final pass; else 0)
 
 
+SIGN_SLICE_ROWS = 20_000  # rows a signing task signs and hands on at once (docs/benchmarks.md, scale round 2)
+
+
 def sign_rows(part: Path, params: HasherParams, chrome: dict[str, set[int]], with_hashes: bool,
               wanted: np.ndarray | None = None) -> SignedRows:
+    """`sign_slices` of a part in one: every signed row at once (`sign_documents`, the in-memory reference)."""
+    slices = list(sign_slices(part, params, chrome, with_hashes, wanted, slice_rows=None))
+    if len(slices) == 1:
+        return slices[0]
+    return SignedRows(np.concatenate([s.at for s in slices]), np.concatenate([s.sigs for s in slices]),
+                      np.concatenate([s.sizes for s in slices]), [h for s in slices for h in s.hashes],
+                      [x for s in slices for x in s.languages], [x for s in slices for x in s.passages],
+                      np.concatenate([s.status for s in slices]), np.concatenate([s.sites for s in slices]))
+
+
+def sign_slices(part: Path, params: HasherParams, chrome: dict[str, set[int]], with_hashes: bool,
+                wanted: np.ndarray | None = None, slice_rows: int | None = SIGN_SLICE_ROWS) -> Iterator[SignedRows]:
     """One `docs` part -> the row number (in the part) of each signed row, its MinHash signature and
-    shingle count over its text after the cross-site pass (`chrome` empty: the within-page text).
-    `with_hashes` (the final pass) adds that text's hash, its language and score, its passages and
+    shingle count over its text after the cross-site pass (`chrome` empty: the within-page text), in
+    slices of `slice_rows` signed rows (None: one slice; always one at least), so a part's texts are never
+    held at once. `with_hashes` (the final pass) adds that text's hash, its language and score, its passages and
     whether it is a server-generated page. Each text is shingled in the unit of its language
     (`text.language.shingle_unit`; in the preliminary pass `unit_language`'s). Signs the rows `wanted`
     marks (a bool per row of the part), else every row the ingest kept."""
@@ -79,7 +95,17 @@ def sign_rows(part: Path, params: HasherParams, chrome: dict[str, set[int]], wit
     found: list[Passages] = []
     status: list[bool] = []
     sites: list[int] = []
-    first = 0
+
+    def finish() -> SignedRows:
+        if with_hashes:
+            # the language of the final text only: the ingest identifies none (most pages' text changes
+            # here, and the preliminary pass needs no language but a rare script's)
+            languages[:] = identify_each(texts)
+        sigs, sizes = sign_texts(signed, [lang for lang, _ in languages], params)
+        return SignedRows(np.asarray(at, dtype=np.int64), sigs, sizes, hashes, languages, found,
+                          np.asarray(status, dtype=bool), np.asarray(sites, dtype=np.uint64))
+
+    first = done = 0
     for batch in pq.ParquetFile(part).iter_batches(batch_size=4096, columns=[
             "domain", "title", "html_title", "blocks", "block_keys", "heading_keys", "text_hash", "reject_reason"]):
         rows = frame(batch).with_row_index("_row", offset=first)
@@ -107,13 +133,12 @@ def sign_rows(part: Path, params: HasherParams, chrome: dict[str, set[int]], wit
                 found.append(EMPTY)
                 status.append(False)
                 sites.append(0)
-    if with_hashes:
-        # the language of the final text only: the ingest identifies none (most pages' text changes
-        # here, and the preliminary pass needs no language but a rare script's)
-        languages = identify_each(texts)
-    sigs, sizes = sign_texts(signed, [lang for lang, _ in languages], params)
-    return SignedRows(np.asarray(at, dtype=np.int64), sigs, sizes, hashes, languages, found,
-                      np.asarray(status, dtype=bool), np.asarray(sites, dtype=np.uint64))
+            if slice_rows is not None and len(at) == slice_rows:
+                yield finish()
+                done += 1
+                at, texts, signed, hashes, languages, found, status, sites = [], [], [], [], [], [], [], []
+    if at or not done:
+        yield finish()
 
 
 def signed_text(title: str | None, text: str, first_paragraph: str | None = None) -> str:
@@ -197,18 +222,49 @@ def passage_rows_count(band_files: list[Path]) -> int:
 
 def sign_part(part: Path, keys_file: Path, params: HasherParams, chrome: dict[str, set[int]], with_hashes: bool,
               block_rows: int, bands: int, rows: int, sig_file: Path, band_file: Path,
-              stories_file: Path | None = None) -> int:
+              stories_file: Path | None = None, slice_rows: int = 0) -> int:
     """The per-part signing task both engines map: sign the part's documents (the rows the keys stage
     gave an index), and hand them on as two files: their signatures (with text hash and language)
     grouped by store block (`store.assemble_block` reads them) and their LSH band keys grouped by band
     (the bucket tasks of `ondisk.band_group_edges` read them; with the pass-1 stories of `stories_file`, each
-    long passage's site row counts stories, not pages). Returns the rows signed."""
+    long passage's site row counts stories, not pages). Returns the rows signed.
+
+    Signed `slice_rows` (0: SIGN_SLICE_ROWS) at a time (`sign_slices`), each slice's rows turned into Arrow
+    (`sig_table`) and band keys as it is done: the rows as Python objects (text, signed text, hash, language,
+    passages) took 2.4-4.2 KB a document (docs/benchmarks.md, scale round 2). The signature table is still
+    written whole: `write_grouped`'s bytes depend on the whole sorted table (the IPC writer writes a batch's string
+    data to the end of its parent's buffer)."""
     doc_of_row = spill.read_all(keys_file, ["doc"]).column("doc").to_numpy()
-    signed = sign_rows(part, params, chrome, with_hashes, wanted=doc_of_row >= 0)
-    doc = doc_of_row[signed.at]
+    wanted = doc_of_row >= 0
+    n = int(wanted.sum())
+    doc = np.empty(n, np.int64)
+    keys = np.empty((n, bands), np.uint64)
+    sites = np.zeros(n, np.uint64)
+    tables: list[pa.Table] = []
+    passage_keys: list[np.ndarray] = []
+    passage_at: list[np.ndarray] = []
+    done = 0
+    for signed in sign_slices(part, params, chrome, with_hashes, wanted, slice_rows or SIGN_SLICE_ROWS):
+        end = done + len(signed.at)
+        doc[done:end] = doc_of_row[signed.at]
+        if end > done:
+            keys[done:end] = band_keys(signed.sigs, bands, rows)
+        sites[done:end] = signed.sites
+        found_keys, found_at = candidate_rows(signed.passages, signed.status)
+        passage_keys.append(found_keys)
+        passage_at.append(found_at + done)
+        tables.append(sig_table(doc[done:end], signed.sizes, signed.sigs, signed.hashes, signed.languages,
+                                signed.passages, signed.status, signed.sites))
+        done = end
+    if done != n:
+        raise ValueError(f"{part}: {done} rows signed of the {n} the keys stage indexed")
+    table = pa.concat_tables(tables).combine_chunks() if len(tables) > 1 else tables[0]
+    del tables
+    spill.write_grouped(table, doc // block_rows, sig_file)
+    del table
     stories = np.load(stories_file, mmap_mode="r")[doc] if stories_file is not None else None
-    return write_signed_part(doc, signed.sigs, signed.sizes, signed.hashes, block_rows, bands, rows, sig_file,
-                             band_file, signed.languages, signed.passages, signed.status, signed.sites, stories)
+    write_band_file(doc, keys, np.concatenate(passage_keys), np.concatenate(passage_at), sites, stories, band_file)
+    return n
 
 
 def sign_previous(shard: Path, keys_file: Path, num_perm: int, block_rows: int, bands: int, rows: int,
@@ -236,10 +292,19 @@ def write_signed_part(doc: np.ndarray, sigs: np.ndarray, sizes: np.ndarray, hash
     spill.write_grouped(sig_table(doc, sizes, sigs, hashes, languages, found, status, sites), doc // block_rows,
                         sig_file)
     keys = band_keys(sigs, bands, rows) if len(doc) else np.empty((0, bands), np.uint64)
+    passage_keys, at = candidate_rows(found, status) if found is not None else (np.empty(0, np.uint64), doc[:0])
+    write_band_file(doc, keys, passage_keys, at, sites, stories, band_file)
+    return len(doc)
+
+
+def write_band_file(doc: np.ndarray, keys: np.ndarray, passage_keys: np.ndarray, at: np.ndarray,
+                    sites: np.ndarray | None, stories: np.ndarray | None, band_file: Path) -> None:
+    """A signing task's band file (`read_band`): the band keys of its documents (`keys`: a column a band), their
+    long passages' rows (`passages.candidate_rows`: key, position in `doc`), site keys and pass-1 stories."""
     # one batch per band (its keys, in the order of `doc`), and the documents once, in group DOCS_GROUP;
     # then the long passages of the documents that are not server pages, keys and documents in two groups, and
     # their (passage, site) keys and those rows' stories in two more
-    passage_keys, at = candidate_rows(found, status) if found is not None else (np.empty(0, np.uint64), doc[:0])
+    bands = keys.shape[1]
     passage_docs = doc[at].astype(np.uint64)
     by_site, by_story = (site_rows(passage_keys, at, sites, doc if stories is None else np.asarray(stories))
                          if sites is not None else (np.empty(0, np.uint64), np.empty(0, np.uint64)))
@@ -257,7 +322,6 @@ def write_signed_part(doc: np.ndarray, sigs: np.ndarray, sizes: np.ndarray, hash
               + (list(range(DOCS_GROUP, bands)) if len(doc) else []))
     spill.write_groups(BAND_SCHEMA, groups, (pa.table({"key": pa.array(column(g), pa.uint64())}) for g in groups),
                        band_file)
-    return len(doc)
 
 
 @dataclass

@@ -43,7 +43,7 @@ NOT_RESTORED = "not_restored.parquet"
 # why a record was not restored
 MISSING_FILE = "crawl_file_missing"  # no crawl file of that name among --crawl
 NOT_FOUND = "record_not_found"  # the file has no page record at that offset (another file of that name?)
-UNUSABLE = "record_unusable"  # the record is there but unreadable or without text now
+UNUSABLE = "record_unusable"  # the record is there but unreadable, or a reject now (`not_a_story`, `no_text`)
 CHANGED = "content_changed"  # text extracted, but its hash differs: another crawl file or dedup version
 
 

@@ -28,8 +28,9 @@ from dedup.rights.merge import canonical_rights
 from dedup.schema import frame, schema
 from dedup.engine.steps import serial_map
 from dedup.shards import BucketSpill, base_metadata, shard_tasks, to_schema, write_parquet, write_sorted
-from dedup.text.blocks import (CROSS_SITE, SAMPLE_RULE, SAMPLE_RULE_KEY, SITE_CHROME, STORY_CHROME, block_key,
-                               final_blocks_keyed, merge_page_removals, page_removals)
+from dedup.text.blockkeys import block_key
+from dedup.text.blocks import (CROSS_SITE, SAMPLE_RULE, SAMPLE_RULE_KEY, SITE_CHROME, STORY_CHROME, final_blocks_keyed,
+                               merge_page_removals, page_removals)
 from dedup.text.language import shingle_unit
 from dedup.text.normalise import join_blocks, text_hash
 

@@ -92,7 +92,8 @@ CODE = Path(os.environ.get("BENCH_BLOCKS_CODE") or REPO)
 sys.path.insert(0, str(REPO / "scripts"))
 sys.path.insert(0, str(CODE))
 
-from dedup.text.blocks import SITE_CHROME, block_key, within_page  # noqa: E402
+from dedup.text.blockkeys import block_key  # noqa: E402
+from dedup.text.blocks import SITE_CHROME, within_page  # noqa: E402
 from dedup.evaluate import token_prf, tokens  # noqa: E402
 from dedup.text.extract import extract_html  # noqa: E402
 from dedup.text.pagechecks import decode_html  # noqa: E402

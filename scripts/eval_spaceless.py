@@ -35,11 +35,12 @@ import numpy as np
 
 import dedup.text.blocks as blocks_module
 from dedup.neardup.lsh import VerifyParams
-from dedup.neardup.passages import copies_by_passages, passages
+from dedup.neardup.passages import copies_by_passages
 from dedup.neardup.sign import sign_texts
 from dedup.sources.warc import iter_records
 from dedup.text.extract import extract_html
 from dedup.text.language import identify_each, shingle_unit
+from dedup.text.sentences import passages
 from dedup.text.normalise import join_blocks
 from dedup.text.blocks import REPEAT_IN_PAGE
 

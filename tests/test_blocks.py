@@ -22,7 +22,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import quick_and_full, shared_path
-from dedup.text.blocks import (has_letters, DATE_LINE, LABEL_LINE, NO_LETTERS, REPEAT_IN_PAGE, apply_verdicts, block_key, block_norm, is_label_line, site_chrome, within_page)
+from dedup.text.blockkeys import block_key, block_norm
+from dedup.text.blocks import (has_letters, DATE_LINE, LABEL_LINE, NO_LETTERS, REPEAT_IN_PAGE, apply_verdicts,
+                               is_label_line, site_chrome, within_page)
 from dedup.text.dates import is_date_line
 from dedup.config import BuildConfig
 from dedup.pipeline import build

@@ -145,7 +145,8 @@ def test_sample_crawl_shows_every_outcome(sample_build):
 def test_every_removed_block_lands_in_boilerplate_with_its_reason(any_build):
     """A published record's own removals (documents.removed_reasons) are listed in boilerplate/ per (domain,
     block, reason), with the text removed; the headline is not among them (it is the title)."""
-    from dedup.text.blocks import block_key, site_rows
+    from dedup.text.blockkeys import block_key
+    from dedup.text.blocks import site_rows
 
     t = read_out(any_build)
     boiler = pl.read_parquet(sorted((any_build / "boilerplate").glob("*.parquet")))
@@ -184,7 +185,8 @@ def test_site_chrome_rows_carry_a_sample_of_their_block(any_build):
     it), a block that is both a site's chrome and cross-story chrome ('*') in both rows: the '*' row had none
     when the sample went to the site's row only (7 of syndication-dev's 69, the most repeated among them,
     shown as "" in run.json's boilerplate_top and report.html)."""
-    from dedup.text.blocks import block_key, site_rows
+    from dedup.text.blockkeys import block_key
+    from dedup.text.blocks import site_rows
 
     site = site_rows(pl.read_parquet(sorted((any_build / "boilerplate").glob("*.parquet"))))
     sampled = site.filter(pl.col("sample_text").is_not_null())

@@ -19,8 +19,9 @@ from test_passages import STORY
 from dedup.config import BuildConfig
 from dedup.neardup.cluster import near_dup_labels
 from dedup.neardup.lsh import VerifyParams, candidate_edges, lsh_keys, passage_edges
-from dedup.neardup.passages import CANDIDATE_MAX_PAGES, CANDIDATE_MIN_WORDS, candidate_keys, passages
+from dedup.neardup.passages import CANDIDATE_MAX_PAGES, CANDIDATE_MIN_WORDS, candidate_keys
 from dedup.neardup.sign import hasher_params, sign_texts
+from dedup.text.sentences import passages
 
 CONFIG = BuildConfig()
 PARAMS = VerifyParams.for_clusters(CONFIG)

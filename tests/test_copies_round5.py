@@ -15,8 +15,9 @@ import numpy as np
 
 from test_copies_round4 import PARAMS, _labels, chrome_heavy, on_disk_labels_as_in_memory
 from test_passages import OTHER, STORY
-from dedup.neardup.passages import (CANDIDATE_MIN_WORDS, candidate_rows, copies_by_passages, passages,
-                                    shared_figures, site_pages, site_repeats, site_rows)
+from dedup.neardup.passages import (CANDIDATE_MIN_WORDS, candidate_rows, copies_by_passages, shared_figures,
+                                    site_pages, site_repeats, site_rows)
+from dedup.text.sentences import passages
 
 # the teasers a site's pages keep below their story (each a passage of 12+ words, one a paragraph)
 NIAGARA_TEASERS = [

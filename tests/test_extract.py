@@ -17,7 +17,8 @@ from dedup.evaluate import token_prf
 from dedup.text.extract import extract_html, extract_plain
 from dedup.text.pagechecks import decode_html
 from dedup.text.metadata import url_host
-from dedup.text.blocks import block_norm, blocks_hash
+from dedup.text.blockkeys import block_norm
+from dedup.text.blocks import blocks_hash
 from dedup.text.normalise import (join_blocks, normalise_text, norms_hash, registered_domain, site_host, split_blocks,
                                   text_hash, word_runs)
 from dedup.text.dates import parse_published

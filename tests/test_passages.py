@@ -25,8 +25,9 @@ from hypothesis import strategies as st
 
 from conftest import quick_and_full, shared_path
 from dedup.neardup.lsh import VerifyParams, verify_passages
-from dedup.neardup.passages import (PASSAGE_MIN_WORDS, SITE_MIN_SHARED_WORDS, copies_by_passages, is_status_page,
-                                    passages, sentence_ends, sentence_size, sentence_words, shared, shared_figures)
+from dedup.neardup.passages import SITE_MIN_SHARED_WORDS, copies_by_passages, shared, shared_figures
+from dedup.text.sentences import PASSAGE_MIN_WORDS, passages, sentence_ends, sentence_size, sentence_words
+from dedup.text.serverpages import is_status_page
 
 COVERAGE = VerifyParams().passage_coverage  # the default rule
 SITE_PARAGRAPHS = VerifyParams().passage_site_paragraphs

@@ -143,3 +143,33 @@ def test_the_card_says_its_character_count_holds_the_withheld_texts(sample_build
     line = next(x for x in (out / "README.md").read_text("utf-8").splitlines() if "characters of text" in x)
     total = data(out)["n_chars"].sum()
     assert f"({total:,} characters of text (`n_chars`, withheld texts included);" in line, line
+
+
+def test_a_record_now_rejected_is_not_restored_and_says_why(tmp_path, monkeypatch):
+    """A withheld record whose page the rehydrating version rejects (here `not_a_story`: a release built before
+    the server-page rule published a bot-challenge page) is not restored: its row keeps a null text, and
+    not_restored.parquet names it `record_unusable` with the reject's reason and detail (docs/release.md)."""
+    import dedup.text.blocks as blocks
+    from dedup.config import LICENCE_CLASSES
+    from dedup.rehydrate import NOT_RESTORED, UNUSABLE
+
+    story = ("The harbour board met on Tuesday and agreed to repair the north pier before the winter storms, after "
+             "engineers found cracks in three of its supporting columns that had been missed by the last survey.")
+    pages = {"story": f"<html><head><title>Pier to close</title></head><body><article><h1>Pier to close</h1>"
+                      f"<p>{story}</p></article></body></html>",
+             "wall": "<html><head><title>Just a moment...</title></head><body><h1>harbourtimes.example</h1><h2>"
+                     "Checking if the site connection is secure</h2><p>harbourtimes.example needs to review the "
+                     "security of your connection before proceeding.</p></body></html>"}
+    crawl = tmp_path / "crawl.jsonl"
+    crawl.write_text("".join(json.dumps({"id": k, "url": f"https://harbourtimes.example/{k}", "html": v}) + "\n"
+                             for k, v in pages.items()), "utf-8")
+    with monkeypatch.context() as m:  # the older version: no server-page rule
+        m.setattr(blocks, "status_page_head", lambda title, kept, html_title=None: None)
+        build([str(crawl)], tmp_path / "out", BuildConfig(withhold_text=LICENCE_CLASSES), workers=1)
+    assert set(data(tmp_path / "out").filter(pl.col("text").is_null())["doc_id"]) == {"story", "wall"}
+    report = rehydrate(tmp_path / "out", [str(crawl)], tmp_path / "r")
+    assert (report.withheld, report.restored, report.not_restored) == (2, 1, {UNUSABLE: 1})
+    (doc, reason, detail), = pl.read_parquet(tmp_path / "r" / NOT_RESTORED).select("doc_id", "reason", "detail").rows()
+    assert (doc, reason) == ("wall", UNUSABLE) and detail.startswith("not_a_story: a server-generated page"), detail
+    texts = dict(data(tmp_path / "r").select("doc_id", "text").iter_rows())
+    assert texts["wall"] is None and texts["story"] is not None and "north pier" in texts["story"]

@@ -17,7 +17,8 @@ import polars as pl
 import pytest
 
 from dedup.config import BuildConfig
-from dedup.neardup.passages import is_status_page, passages
+from dedup.text.sentences import passages
+from dedup.text.serverpages import is_status_page
 from dedup.pipeline import build
 
 STORY = [
@@ -139,3 +140,50 @@ def test_walls_and_error_pages_in_other_languages_are_server_pages(title, lines)
 ])
 def test_stories_are_not_server_pages(title, lines):
     assert not is_status_page(title, lines, passages(lines).total_words)
+
+
+# a site's standing text (an "about us" box on every page): 150+ passage words of long sentences
+ABOUT_BOX = (
+    "The Harbour Times has reported on the fishing fleet, the ferries and the town council since the paper was "
+    "founded by a group of harbour pilots in the spring of 1887. Our reporters live in the towns they cover, "
+    "and every story we publish is checked by an editor who has worked on the waterfront for at least ten years. "
+    "We are owned by a charitable trust, which means that every pound our readers and advertisers give us is spent "
+    "on reporting rather than on dividends for shareholders or on fees for distant owners. Readers who spot a "
+    "mistake in a story can write to the readers' editor, whose corrections are printed on the second page of "
+    "every edition and listed on this website within two working days of the complaint. Subscriptions to the "
+    "printed paper and to the daily newsletter can be bought at the front desk of our office on Quay Street, "
+    "which is open from nine in the morning until five in the afternoon on every weekday.")
+
+
+def test_signing_asks_again_only_of_a_page_the_site_pass_changed(tmp_path, monkeypatch):
+    """The within-page pass decides a server page once (`status_page_head`: a `not_a_story` reject, never signed);
+    signing reads that decision for a page the site pass left as it was, and asks again only of a page whose text
+    the site pass changed: an 'Access denied' page whose 150+ words were the site's standing text is a server
+    page only once that text is gone (on main, signing asked of every page)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    import dedup.neardup.sign as sign
+    from dedup.text.blockkeys import block_key
+    from dedup.text.serverpages import STATUS_MAX_PASSAGE_WORDS, status_page_head
+
+    site = "harbourtimes.example"
+    wall = ["Access denied", ABOUT_BOX]
+    assert passages(wall).total_words >= STATUS_MAX_PASSAGE_WORDS
+    assert status_page_head("Harbour Times", wall) is None  # the within-page pass keeps it
+    rows = [(STORY, "Pier to close for repairs"), (wall, "Harbour Times")]
+    part = tmp_path / "part-00000.parquet"
+    pq.write_table(pa.table({
+        "domain": [site, site], "title": [t for _, t in rows], "html_title": [t for _, t in rows],
+        "blocks": [b for b, _ in rows], "block_keys": [[block_key(x) for x in b] for b, _ in rows],
+        "heading_keys": [[], []], "text_hash": ["a", "b"], "reject_reason": pa.array([None, None], pa.string())}), part)
+    asked = []
+
+    def counted(title, blocks, passage_words, html_title=None):
+        asked.append(title)
+        return is_status_page(title, blocks, passage_words, html_title)
+
+    monkeypatch.setattr(sign, "is_status_page", counted)
+    signed = sign.sign_rows(part, sign.hasher_params(BuildConfig()), {site: {block_key(ABOUT_BOX)}}, True)
+    assert asked == ["Harbour Times"]
+    assert signed.status.tolist() == [False, True]

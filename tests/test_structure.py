@@ -134,3 +134,46 @@ def test_the_architecture_doc_names_every_module_and_no_other():
     gone = [n for n in sorted(named) if not n.startswith(("scripts/", "tests/", "bench/", "eval/"))
             and not (repo / n).is_file() and not (PACKAGE / n).is_file() and not any(PACKAGE.rglob(n))]
     assert not gone, f"{ARCHITECTURE.name} names modules that do not exist: {gone}"
+
+
+# The stage line, in the order a page goes through it (docs/architecture.md, "The stage line"): a module of a stage
+# imports only its own stage's modules and earlier stages', never a later one (an upward arrow: the earlier stage
+# would carry a rule the later one owns). Longest prefix wins; a module of none of them (config, memory, ingest.py,
+# keys.py, previous.py, the stage drivers, ...) is not held to the line.
+STAGE_LINE = (
+    ("read", ("dedup.sources",)),
+    ("extract", ("dedup.text", "dedup.rights.licence", "dedup.rights.licence_html", "dedup.rights.attribution")),
+    ("blocks", ("dedup.text.blocks",)),
+    ("sign", ("dedup.neardup.sign", "dedup.neardup.minhash", "dedup.neardup.store", "dedup.neardup.passages")),
+    ("cluster", ("dedup.neardup.lsh", "dedup.neardup.ondisk", "dedup.neardup.cluster", "dedup.neardup.explain")),
+    ("select", ("dedup.select", "dedup.policy")),
+    ("rights", ("dedup.rights.merge",)),
+    ("write", ("dedup.write", "dedup.shards", "dedup.removals")),
+    ("release", ("dedup.release", "dedup.stats", "dedup.rehydrate")),
+)
+# the leaf of text helpers the readers use too (encodings, surrogates, URLs' userinfo): below every stage
+BELOW_EVERY_STAGE = {"dedup.text.normalise"}
+
+
+def _stage_of(module: str) -> int | None:
+    if module in BELOW_EVERY_STAGE:
+        return None
+    found = [(len(prefix), rank) for rank, (_, prefixes) in enumerate(STAGE_LINE) for prefix in prefixes
+             if module == prefix or module.startswith(prefix + ".")]
+    return max(found)[1] if found else None
+
+
+def test_no_stage_imports_a_later_stage():
+    """text/blocks.py imported `neardup/passages.status_page_head` (the blocks stage reaching up into the
+    near-duplicate stage for a rule that is text's: `text/serverpages.py`), and text/extract.py `blocks.block_key`
+    (now `text/blockkeys.py`): each such arrow is named here with the names it takes."""
+    upward = []
+    for name, tree in _modules().items():
+        mine = _stage_of(name)
+        if mine is None:
+            continue
+        for other in sorted(_runtime_imports(tree, name)):
+            theirs = _stage_of(other)
+            if theirs is not None and theirs > mine:
+                upward.append(f"{name} ({STAGE_LINE[mine][0]}) -> {other} ({STAGE_LINE[theirs][0]})")
+    assert not upward, "imports from an earlier stage to a later one: " + "; ".join(upward)

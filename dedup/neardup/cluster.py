@@ -11,8 +11,8 @@ from collections.abc import Sequence
 
 from dedup.neardup.lsh import (CandidateStats, VerifyParams, candidate_edges, drop_composite_edges, estimate, lsh_keys,
                                passage_checks, passage_edges, verify, verify_passages, with_proposed)
-from dedup.neardup.passages import (CANDIDATE_MAX_PAGES, Passages, candidate_rows, site_pages, site_repeats,
-                                   site_rows)
+from dedup.neardup.passages import CANDIDATE_MAX_PAGES, candidate_rows, site_pages, site_repeats, site_rows
+from dedup.text.sentences import Passages
 
 
 def connected_components(n_nodes: int, src: np.ndarray, dst: np.ndarray) -> np.ndarray:

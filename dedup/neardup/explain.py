@@ -22,7 +22,8 @@ from dedup.neardup.minhash import shingles
 from dedup.text.language import shingle_unit
 from dedup.neardup.lsh import PASSAGE_MIN_CONTAINMENT, VerifyParams, estimate, lsh_keys, verify
 from dedup.neardup.passages import (CANDIDATE_MAX_PAGES, SITE_MIN_SHARED_WORDS, candidate_keys, copies_by_passages,
-                                   passages, shared_figures)
+                                   shared_figures)
+from dedup.text.sentences import passages
 from dedup.text.normalise import split_blocks
 
 

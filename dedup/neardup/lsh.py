@@ -18,7 +18,8 @@ import numpy as np
 
 from dedup.jit import jit
 from dedup.neardup.minhash import band_keys
-from dedup.neardup.passages import SITE_MIN_SHARED_WORDS, Passages, copies_by_passages
+from dedup.neardup.passages import SITE_MIN_SHARED_WORDS, copies_by_passages
+from dedup.text.sentences import Passages
 
 if TYPE_CHECKING:
     from dedup.config import BuildConfig

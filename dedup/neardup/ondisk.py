@@ -38,9 +38,10 @@ from dedup import spill
 from dedup.neardup.cluster import Components, flatten, union_edges
 from dedup.neardup.lsh import (BandFigures, CandidateStats, VerifyParams, add_band, bucket_edges,
                                drop_composite_edges, estimate, passage_checks, passage_edges, verify, verify_passages)
-from dedup.neardup.passages import CANDIDATE_MAX_PAGES, EMPTY, site_pages, site_repeats
+from dedup.neardup.passages import CANDIDATE_MAX_PAGES, site_pages, site_repeats
 from dedup.neardup.sign import read_band, read_passage_rows, read_site_rows
 from dedup.neardup.store import SignatureStore
+from dedup.text.sentences import EMPTY
 
 VERIFY_CHUNK = 65_536  # candidate pairs verified at once: their rows of the store are read together
 BYTES_PER_BAND_ROW = 80  # a document's (doc, key) row of one band, with the sort's and the edges' copies

@@ -22,11 +22,13 @@ import pyarrow.parquet as pq
 
 from dedup import spill
 from dedup.neardup.minhash import MinHasher, band_keys
-from dedup.neardup.passages import EMPTY, Passages, candidate_rows, is_status_page, passages, site_key, site_rows
+from dedup.neardup.passages import candidate_rows, site_key, site_rows
 from dedup.neardup.store import sig_table
 from dedup.text.blocks import blocks_hash, final_blocks
 from dedup.text.language import identify_each, shingle_unit, unit_language
 from dedup.text.normalise import fold_text, join_blocks
+from dedup.text.sentences import EMPTY, Passages, passages
+from dedup.text.serverpages import is_status_page
 from dedup.schema import frame
 
 if TYPE_CHECKING:
@@ -125,7 +127,9 @@ def sign_slices(part: Path, params: HasherParams, chrome: dict[str, set[int]], w
                 # blocks' (`text_hash` of the text, from each block's normalised text, remembered)
                 hashes.append(own_hash if not removed else blocks_hash(kept))
                 found.append(passages(kept))
-                status.append(is_status_page(title, kept, found[-1].total_words, html_title))
+                # a page is a server page or not by the blocks stage's decision (such a page is a `not_a_story`
+                # reject, never signed) unless the site pass changed its text: only then is it asked again
+                status.append(bool(removed) and is_status_page(title, kept, found[-1].total_words, html_title))
                 sites.append(site_key(domain))
             else:
                 hashes.append(None)

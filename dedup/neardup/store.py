@@ -21,7 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dedup import spill
-from dedup.neardup.passages import EMPTY, Passages
+from dedup.text.sentences import EMPTY, Passages
 
 META = "store.json"
 RELEASE_BYTES = 32 * 2 ** 20  # growth of this process's resident memory before mapped pages are handed back
@@ -271,7 +271,7 @@ class SignatureStore:
         return out
 
     def status(self) -> np.ndarray:
-        """Whether each index is a server-generated page (`passages.is_status_page`)."""
+        """Whether each index is a server-generated page (`serverpages.is_status_page`)."""
         parts = [self._passages(b)["status"] for b in range(n_blocks(self.n, self.block_rows))]
         return np.concatenate(parts) if parts else np.empty(0, bool)
 

@@ -231,7 +231,8 @@ COPY_MARKS = re.compile(r"©|\(c\)|&copy;|\bcopyright\b", re.I)
 # a dpa-infocom story id after the credit ('© dpa-infocom, dpa:230902-99-...'): not part of the holder's name
 DPA_STORY_ID = re.compile(r"[,:]\s*dpa:\S+")
 _YEARS = re.compile(r"\b(?:19|20)\d{2}\b(?:\s*[-–]\s*(?:19|20)?\d{2,4})?")
-_ARR_TAIL = re.compile(r"\b(?:all|some) rights reserved\b.*$", re.I | re.S)
+# "All rights reserved" and what follows it, cut from a notice to leave its holder (here and `licence._holder`)
+RESERVED_TAIL = re.compile(r"\b(?:all|some) rights reserved\b.*$", re.I | re.S)
 _PHOTO_CREDIT = re.compile(
     r"\b(?:photo|photos|photograph|image|picture|pictures|foto|video|illustration|graphic)s?\b\s*(?::|/|by\b|credit)"
     r"|\bAP Photo\b|\bGetty\b|\bvia Getty\b|\bWikimedia\b|\bShutterstock\b|\bFile photo\b",
@@ -264,7 +265,7 @@ def _may_credit(text: str) -> bool:
 
 def _copyright_holder_text(text: str) -> str:
     """'© 2023 Thomson/Reuters. All rights reserved.' -> 'Thomson/Reuters'."""
-    s = _ARR_TAIL.sub("", text)
+    s = RESERVED_TAIL.sub("", text)
     s = re.split(r"\.\s+(?=[A-Z])", s, maxsplit=1)[0]  # drop following sentences ("This material may not...")
     s = COPY_MARKS.sub(" ", s)
     s = _YEARS.sub(" ", s)

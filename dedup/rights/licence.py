@@ -42,7 +42,7 @@ import html as html_lib
 import re
 from dataclasses import dataclass
 
-from dedup.rights.attribution import COPY_MARKS, DPA_STORY_ID, agency_from_credit
+from dedup.rights.attribution import COPY_MARKS, DPA_STORY_ID, RESERVED_TAIL, agency_from_credit
 from dedup.text.jsonld import ARTICLE_TYPES, ld_types
 from dedup.text.normalise import without_userinfo, word_runs
 from dedup.memory import memo
@@ -502,7 +502,6 @@ _YEAR = re.compile(r"\b(19[5-9]\d|20\d{2})\b")
 _YEAR_RANGE = re.compile(r"\b(?:19|20)\d{2}\b(?:\s*[-–]\s*(?:(?:19|20)\d{2}|\d{2}))?")
 
 
-_RESERVED_TAIL = re.compile(r"\b(?:all|some) rights reserved\b.*$", re.I | re.S)
 _NEXT_SENTENCE = re.compile(r"(?<!\b[A-Z])\.\s+(?=[A-Z])")  # not after an initial: 'John C. Beck'
 _SLASH_BETWEEN_WORDS = re.compile(r"(?<=\w)/(?=\w)")
 # footer links after the name: 'Los Angeles Times | Terms of Service | Privacy Policy'
@@ -535,7 +534,7 @@ def _name_follows(rest: str) -> bool:
 
 
 def _holder_of(notice: str) -> str | None:
-    s = _RESERVED_TAIL.sub("", notice)
+    s = RESERVED_TAIL.sub("", notice)
     s = _NEXT_SENTENCE.split(s, maxsplit=1)[0]
     s = COPY_MARKS.sub(" ", s)
     s = _PLACEHOLDER.sub(" ", s)

@@ -13,7 +13,7 @@ import zlib
 import zstandard
 
 from dedup.sources.rawrows import over_payload_limit
-from dedup.sources.zstdframes import ZSTD_MAGIC, is_skippable
+from dedup.sources.zstdframes import ZSTD_IN, ZSTD_MAGIC, is_skippable
 
 MAX_HEADER = 1024 * 1024      # a WARC or HTTP header block larger than this is garbage
 GZIP_MAGIC = b"\x1f\x8b"
@@ -304,9 +304,6 @@ def _gunzip_members(body: bytes, limit: int, truncated_ok: bool) -> bytes | str:
             return bytes(out)
 
 
-_ZSTD_IN = 1024   # compressed bytes fed at a time: a zstd block holds at most 128 KiB, so each call's output is bounded
-
-
 def _unzstd_frames(body: bytes, limit: int, truncated_ok: bool) -> bytes | str:
     """A zstd body -> its bytes: every frame (skippable ones skipped), fed a slice at a time so that a bomb stops at
     `limit`. A frame cut short is an error unless the crawler said it cut the payload (`truncated_ok`): until round 11
@@ -328,7 +325,7 @@ def _unzstd_frames(body: bytes, limit: int, truncated_ok: bool) -> bytes | str:
                     return "zstd: no zstd frame at the start of the body"
                 break
             obj = dctx.decompressobj()
-        inp = body[pos:pos + _ZSTD_IN]
+        inp = body[pos:pos + ZSTD_IN]
         try:
             out = obj.decompress(inp)
         except zstandard.ZstdError as exc:

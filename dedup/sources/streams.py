@@ -17,7 +17,7 @@ import zstandard
 
 from dedup.sources import storage
 from dedup.sources.salvage import Decoder, gzip_decoder, salvage
-from dedup.sources.zstdframes import DICT_MAGIC, DICT_MAX, ZSTD_MAGIC, load_dictionary, zstd_start
+from dedup.sources.zstdframes import DICT_MAGIC, DICT_MAX, ZSTD_IN, ZSTD_MAGIC, load_dictionary, zstd_start
 
 
 class TruncatedInput(Exception):
@@ -33,9 +33,7 @@ class TruncatedInput(Exception):
 _RAW_READ = 1 << 20      # compressed bytes read at a time
 _GZ_IN = 64 * 1024       # compressed bytes per inflate call
 _OUT_MAX = 1 << 20       # decompressed bytes per inflate call at most (a bomb is never materialised)
-# zstd has no output bound per call: its input is fed in slices small enough that even the densest
-# frame (a 3-byte block header per 128 KiB of output) stays near 32 MiB per call.
-_ZSTD_IN = 1024
+# (zstd has no output bound per call: its input is fed in slices of `zstdframes.ZSTD_IN`)
 _GZIP_MEMBER = b"\x1f\x8b\x08"   # a gzip member's magic and deflate's method: fewer false starts past damage
 _PADDING = b"\x00\r\n\t "   # between gzip members / zstd frames and at the end: harmless
 
@@ -275,11 +273,11 @@ def _zstd_chunks(fh: BinaryIO) -> Iterator[bytes]:
             if not src.more():
                 raise TruncatedInput(*(("corrupt_file", damage) if damage else
                                        ("truncated_file", f"the file ends inside the zstd frame at offset {frame}")))
-            piece = src.view[:_ZSTD_IN]
+            piece = src.view[:ZSTD_IN]
             try:
                 out = obj.decompress(piece)
             except zstandard.ZstdError as exc:
-                salvaged = salvage(fh, frame, src.at, delivered, _zstd_decoder(dctx), _ZSTD_IN,
+                salvaged = salvage(fh, frame, src.at, delivered, _zstd_decoder(dctx), ZSTD_IN,
                                         _GZ_IN, 2 * _OUT_MAX)
                 damage = yield from _damaged(src, salvaged, damage, frame, "zstd frame", str(exc), ZSTD_MAGIC)
                 break

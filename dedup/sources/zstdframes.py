@@ -20,7 +20,10 @@ from dedup.sources.salvage import Decoder, salvage
 
 ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 DICT_MAGIC = b"\x5d\x2a\x4d\x18"        # the skippable frame (0x184D2A5D) of the WARC-zstd dictionary
-_IN = 1024                  # compressed bytes per call: zstd has no output bound per call (at most ~43 MiB)
+# compressed bytes fed to a zstd decompressor per call: zstd has no output bound per call, so its input is fed in
+# slices small enough that even the densest frame (a 3-byte block header per 128 KiB of output) stays near 32 MiB a
+# call (at most ~43 MiB); the readers of zstd streams and of zstd HTTP bodies feed theirs by it too
+ZSTD_IN = 1024
 _RAW = 1 << 20              # compressed bytes read from disk at a time
 DICT_MAX = 64 << 20        # a dictionary (decompressed) larger than this is refused
 _PADDING = b"\x00\r\n\t "   # between frames (block-aligned writers pad with NULs): no data
@@ -44,8 +47,8 @@ def load_dictionary(data: bytes) -> tuple[zstandard.ZstdDecompressor | None, str
             obj = zstandard.ZstdDecompressor().decompressobj()
             parts: list[bytes] = []
             size = 0
-            for at in range(0, len(data), _IN):
-                parts.append(obj.decompress(data[at:at + _IN]))
+            for at in range(0, len(data), ZSTD_IN):
+                parts.append(obj.decompress(data[at:at + ZSTD_IN]))
                 size += len(parts[-1])
                 if size > DICT_MAX:
                     return None, f"the dictionary expands past {DICT_MAX} bytes"
@@ -234,13 +237,14 @@ class Frames:
             else:
                 self.truncated, self.eof, self.lost = self.frame, True, self._out == 0
             return None
-        inp = self._raw[self._rpos:self._rpos + _IN]
+        inp = self._raw[self._rpos:self._rpos + ZSTD_IN]
         try:
             out = obj.decompress(inp)
         except zstandard.ZstdError as exc:
             self._obj = None
             self._resync_from = self.frame + 1
-            salvaged = salvage(self._f, self.frame, self._at(), self._out, _decoder(self._dctx), _IN, _IN, 1 << 22)
+            salvaged = salvage(self._f, self.frame, self._at(), self._out, _decoder(self._dctx), ZSTD_IN, ZSTD_IN,
+                               1 << 22)
             note = f" ({self._dict_note})" if self._dict_note else ""
             if "too much memory" in str(exc):   # a window past the decoder's limit (128 MiB): `zstd --long=31`
                 note += (" (a window larger than 128 MiB, as `zstd --long` writes: decompress it with "
@@ -274,8 +278,8 @@ class Frames:
                 f.seek(here)
                 try:
                     obj = self._dctx.decompressobj()
-                    for k in range(0, len(piece), _IN):
-                        obj.decompress(piece[k:k + _IN])
+                    for k in range(0, len(piece), ZSTD_IN):
+                        obj.decompress(piece[k:k + ZSTD_IN])
                         if obj.eof:
                             break
                     if obj.eof or len(piece) == _PROBE:

@@ -1,7 +1,7 @@
 """blocks: remove page chrome by repetition, within a page and across the pages of one site.
 
 Row logic (pure, `list[str] -> decisions`) lives here; the cross-page statistics are a polars
-group-by over (domain, block key) done by the pipeline. What counts as the same block: `block_key`,
+group-by over (domain, block key) done by the pipeline. What counts as the same block: `blockkeys.block_key`,
 the block lower-cased with digits, punctuation and spacing folded, so `© 2023 Example Media` and
 `© 2024 Example Media` share a key.
 """
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 
-import hashlib
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -21,16 +20,16 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from dedup.neardup.passages import status_page_head
 from dedup.rights.attribution import is_wire_notice
+from dedup.text.blockkeys import block_key, fold_digits, key_of_norm
 from dedup.text.cleaning import HEADLINE
 from dedup.text.dates import is_date_line
 from dedup.text.normalise import join_blocks, normalise_text, norms_hash, tidy_spaces
+from dedup.text.serverpages import status_page_head
 from dedup.text.wordcount import comparable_tokens, spaceless_words, word_count
 from dedup.schema import frame
 from dedup.memory import memo
 
-_DIGITS = re.compile(r"\d+")
 _LETTER = re.compile(r"[^\W\d_]")
 
 # Reasons a block is removed (recorded per document and in the boilerplate table).
@@ -39,7 +38,7 @@ NO_LETTERS = "no_letters"
 DATE_LINE = "date_line"
 LABEL_LINE = "label_line"
 SITE_CHROME = "removed_site_chrome"
-# the reject reason of a redirect, error, bot-challenge or wall page (`passages.status_page_head`)
+# the reject reason of a redirect, error, bot-challenge or wall page (`serverpages.status_page_head`)
 NOT_A_STORY = "not_a_story"
 STORY_CHROME = "cross_story_repeat"
 CROSS_SITE = "*"  # the domain of a block that is chrome on every site (the boilerplate table's rows)
@@ -50,32 +49,6 @@ CROSS_SITE_LABEL = "* (every site)"
 # (a copy, a record not selected or withheld): a next build does not carry such a release's samples.
 SAMPLE_RULE_KEY, SAMPLE_RULE = "dedup.boilerplate.sample_text", "published-pages"
 CROSS_STORY_MAX_WORDS = 8  # only short blocks can be chrome across sites: a story's sentences are longer
-
-
-_ASCII_DIGITS = re.compile(r"[0-9]+")
-
-
-def fold_digits(norm: str) -> str:
-    """A `normalise_text` result -> its `block_norm` (every run of digits one '0'): digits are letters or
-    digits to normalise_text, so folding them before or after it gives the same text."""
-    if norm.isascii():  # most blocks: no digit at all, found by ten C scans rather than a Unicode regex
-        return _ASCII_DIGITS.sub("0", norm) if any(d in norm for d in "0123456789") else norm
-    return _DIGITS.sub("0", norm)
-
-
-def block_norm(block: str) -> str:
-    """Case, digits (any number -> 0), punctuation and whitespace folded."""
-    return fold_digits(normalise_text(block))
-
-
-def key_of_norm(norm: str) -> int:
-    """A signed 64-bit hash of a normalised block (signed: a plain Int64 column in polars)."""
-    return int.from_bytes(hashlib.blake2b(norm.encode("utf-8"), digest_size=8).digest(), "little", signed=True)
-
-
-def block_key(block: str) -> int:
-    """The 64-bit key of a block's normalised text: equal keys, equal blocks for chrome counting."""
-    return key_of_norm(block_norm(block))
 
 
 # --------------------------------------------------------------------------- metadata lines

@@ -18,7 +18,7 @@ from dedup.text.layout import Line
 from dedup.text.lineguards import (CAPTION, CHROME_LABEL, CONSENT_NOTICE, CREDIT_LINE, ERROR_LEAK, FILE_LINK, LINK_BAR,
                                    MARKUP_LEAK, SCRIPT_LEAK, SIGNUP_PROMO, SITE_NAME, TEASER, guard_reason,
                                    is_link_bar, teaser_reason)
-from dedup.text.linkteasers import LINKED_TEASER, linked_teaser_lines
+from dedup.text.linkteasers import HEADLINE_MIN_WORDS, LINKED_TEASER, linked_teaser_lines
 from dedup.text.normalise import fold_text
 from dedup.text.titles import site_names
 from dedup.text.wordcount import line_words, word_count
@@ -101,8 +101,7 @@ def sure_story(lines: Sequence[Line], probs: Sequence[float]) -> tuple[int, int]
     return sure[0], sure[-1]
 
 
-# `other_story_lines`: a line this long (words)...
-OTHER_STORY_MIN_WORDS = 4
+# `other_story_lines`: a line this long (words: from a headline's least, `linkteasers.HEADLINE_MIN_WORDS`)...
 OTHER_STORY_MAX_WORDS = 20
 # ...not ended as a sentence or a clause (a headline ends in none of these; '?' and '!' allowed: headlines ask)
 _SENTENCE_ENDS = (".", ",", ";", ":", "。", "，", "；", "：")
@@ -114,7 +113,7 @@ OTHER_STORY_MAX_LINES = 3
 def other_story_lines(lines: Sequence[Line], verdicts: Sequence[str | None], span: tuple[int, int] | None,
                       title: str | None, copies: Callable[[str], int]) -> list[int]:
     """The kept lines after a sure story's first line (`sure_story`) that are another story's headline: a line
-    of OTHER_STORY_MIN_WORDS to OTHER_STORY_MAX_WORDS words, not part of the page's `<title>`, whose text the
+    of HEADLINE_MIN_WORDS to OTHER_STORY_MAX_WORDS words, not part of the page's `<title>`, whose text the
     page also holds as the whole text of a link to another of its site's pages (`copies`: one such link, two
     when the line is itself mostly link text), or as the start of one cut off by "...". A "Related" card's
     headline set between two paragraphs, the next story of an endless-scroll page: headlines of stories the
@@ -127,7 +126,7 @@ def other_story_lines(lines: Sequence[Line], verdicts: Sequence[str | None], spa
     for i in range(span[0] + 1, len(lines)):
         line = lines[i]
         if verdicts[i] is not None or line.tag not in HEADING_TAGS or line.text.endswith(_SENTENCE_ENDS) \
-                or not OTHER_STORY_MIN_WORDS <= word_count(line.text) <= OTHER_STORY_MAX_WORDS:
+                or not HEADLINE_MIN_WORDS <= word_count(line.text) <= OTHER_STORY_MAX_WORDS:
             continue
         key = fold_text(line.text)
         if key and key not in own and copies(line.text) >= (2 if 2 * line.exact_link_chars > len(line.text) else 1):

@@ -26,7 +26,7 @@ from dedup.text.blockfeatures import block_features
 from dedup.text.blockmodel import (MIN_MAIN_CHARS, PROSE_LINE_WORDS, TooManyLines, TreeModel, comment_lines,
                                    load_models, main_content_lines, main_pass_missed, story_probabilities,
                                    whole_page_features, whole_page_lines, whole_page_probabilities)
-from dedup.text.blocks import block_key
+from dedup.text.blockkeys import block_key
 from dedup.text.cleaning import (HEADLINE, MIN_KEPT_CHARS, LineChoice, choose_lines, heading_line, headline_lines,
                                  plain_lines, wet_title_line)
 from dedup.text.dates import is_date_line

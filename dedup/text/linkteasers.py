@@ -18,7 +18,9 @@ from dedup.text.wordcount import word_count
 LINKED_TEASER = "linked_teaser"  # a short label closed by ':' and one link to another story of the site
 LABEL_MAX_WORDS = 4  # "Le puede interesar:", "Lesen Sie auch:", "MIRA:"
 LABEL_MAX_CHARS = 40
-HEADLINE_MIN_WORDS = 4  # the link's text reads as a headline, not as a tag or a name ("Tags: Politik")
+# the link's text reads as a headline, not as a tag or a name ("Tags: Politik"): the other-story guard's least
+# headline too (`cleaning.other_story_lines`)
+HEADLINE_MIN_WORDS = 4
 
 
 def linked_teaser(line: Line, copies: Callable[[str], int]) -> bool:

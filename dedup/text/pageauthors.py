@@ -14,7 +14,7 @@ from dedup.text.dates import find_dates
 from dedup.text.headlineregion import HEADLINE_REGION, author_marks, nearest_lines, read_headline_region
 from dedup.text.jsonld import JsonLd, ld_entities
 from dedup.text.metadatarecord import PageMetadata
-from dedup.text.normalise import caseless_finder, caseless_prefix
+from dedup.text.normalise import caseless_prefix
 from dedup.text.pagehead import AUTHOR_META_NAMES, Head
 from dedup.text.pagescan import AuthorMark, Body
 from dedup.text.profilelinks import people_pages_after, profile_links
@@ -22,7 +22,7 @@ from dedup.text.quotedposts import is_post_header
 from dedup.text.scripts import CJK, HANGUL, KANA
 from dedup.text.signature import closing_signature
 from dedup.text.sitename import site_label
-from dedup.text.storybyline import EXPLICIT_BY as _EXPLICIT_BY, story_byline
+from dedup.text.storybyline import EXPLICIT_BY as _EXPLICIT_BY, HAS_EXPLICIT_BY as _HAS_EXPLICIT_BY, story_byline
 
 
 _CJK = re.compile(f"[{CJK}]")
@@ -47,9 +47,6 @@ _LABELLED_BYLINE = caseless_prefix(
     rf"\s*(?:(?:{WRITER_LABEL_WORDS}|автор|текст|作者|撰文|लेखक)\s*[:：]|{_WRITTEN_BY_LABEL}"
     r"|(?:بقلم|(?:本报|本報)?(?:记者|記者))\s)",
     rf"\s*(?:(?:{WRITER_LABEL_WORDS})\s*:|{_WRITTEN_BY_LABEL})")
-# the part of _EXPLICIT_BY that any line it matches holds somewhere (a line of the window is read as a
-# byline only when _EXPLICIT_BY matches at the start of what _byline_in_line returns, a suffix of it)
-_HAS_EXPLICIT_BY = caseless_finder(r"(?:by|von|par|por|door|di|av|af)\s*:?\s+")
 _WRITTEN_BY = re.compile(r"written|verfasst|author|autor|auteur|escrito|scritto", re.I)
 _MID_BY = re.compile(r"\s(?:by|von|par|por|door)\s+(?=\S)", re.I)
 _BYLINE_DATE_SEPARATORS = "-–—|·•/"

@@ -9,7 +9,8 @@ import html as html_lib
 import re
 from dataclasses import dataclass
 
-from dedup.text.markup import head_title, tag_attributes
+from dedup.text.markup import HEAD_SCAN_CHARS, head_title, tag_attributes
+from dedup.text.pagescan import SCAN_TAG_NAMES
 
 _HEAD_END = re.compile(r"</[hH][eE][aA][dD]\s*>|<[bB][oO][dD][yY][\s>]")
 # character classes rather than re.I: `re` finds the '<' prefix fast and checks four characters
@@ -32,7 +33,7 @@ _PLAIN_META_OR_HEAD_END = re.compile(r'<(?:meta\s+(?:name|property|itemprop)="([
 # the head, so that the page scan starts where the head ends instead of scanning the head a second time (a fifth of a
 # page's characters): their names alone are matched, in the same cases, with the same lookahead; no match of this
 # pattern holds a '<' but its first, so none hides another's start
-_HEAD_SCAN = re.compile(_PLAIN_META_OR_HEAD_END.pattern[:-1] + r"|(?:script|h1|time|SCRIPT|H1|TIME|Script|blockquote)"
+_HEAD_SCAN = re.compile(_PLAIN_META_OR_HEAD_END.pattern[:-1] + rf"|(?:{SCAN_TAG_NAMES})"
                         r"(?=[\s>/]))")
 _HTML_LANG = re.compile(r"<[hH][tT][mM][lL]\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})?)")
 # the attributes of a <meta> that are read: its key (property, name, itemprop) and content; one pattern
@@ -40,7 +41,6 @@ _HTML_LANG = re.compile(r"<[hH][tT][mM][lL]\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{
 # folds to p, n, i or c) lets most positions fail before the case-folded alternatives are tried
 _META_ATTR = re.compile(r"""(?=[pPnNiIıİcC])(?<![\w:.-])(?:(content)|property|name|itemprop)\s*=\s*"""
                         r"""(?:"([^"]*)"|'([^']*)'|([^\s>"']+))""", re.I)
-HEAD_SCAN_CHARS = 300_000
 MAX_META_TAGS = 1000   # a real head has tens; a hostile one is read no further
 MAX_META_VALUES = 5    # values kept per meta key (several article:author tags, ...)
 # The <meta> names whose values name the page's author: the writers the metadata reads (`pageauthors.decide_authors`)

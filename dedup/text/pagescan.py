@@ -33,7 +33,9 @@ from dedup.text.normalise import caseless_finder, clean_text, fold_text
 # characters after its name, which hold no '>': the pattern used to try each '<script' among them again, 2,000
 # characters each, 24 s on 8 MiB of '<script '); its attributes come from the match, not from a search for the '>'
 TAG_GT_CHARS = 2000
-_SCRIPT_H1_TIME = re.compile(r"<(?:script|h1|time|SCRIPT|H1|TIME|Script|blockquote)(?=[\s>/])"
+# the names of those tags as they are matched (the head scan stops at them too: `pagehead._HEAD_SCAN`)
+SCAN_TAG_NAMES = "script|h1|time|SCRIPT|H1|TIME|Script|blockquote"
+_SCRIPT_H1_TIME = re.compile(rf"<(?:{SCAN_TAG_NAMES})(?=[\s>/])"
                              r"(?:([^>]{0,%d})>|[^>]{%d})" % (TAG_GT_CHARS - 1, TAG_GT_CHARS))
 _SCRIPT_END = re.compile(r"</[sS][cC][rR][iI][pP][tT]\s*>")
 _H1_END = re.compile(r"</[hH]1\s*>")

@@ -13,8 +13,12 @@ in other languages (written after WordPress, Drupal and Joomla themes' translati
 lines of the bot-challenge pages of the common CDNs and bot filters (Cloudflare, PerimeterX/Distil); the
 default no-JavaScript notice of create-react-app. A banner line that a story page may also carry above its
 text (a JavaScript, consent or subscription prompt) names the page only as its title, or as its first line
-when the page holds almost nothing else (WALL_MAX_OTHER_WORDS). `neardup.passages.is_status_page` adds the
-other half of the evidence: little text besides.
+when the page holds almost nothing else (WALL_MAX_OTHER_WORDS). `is_status_page` adds the other half of the
+evidence: little text besides (its passage words, `sentences.passages`).
+
+This module owns the decision: the within-page pass (`blocks.page_batch`) makes such a page a `not_a_story`
+reject (`status_page_head`), and signing asks again (`is_status_page`) only of a page whose text the site pass
+changed (`neardup/sign.py`): any other page signed was decided here already.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import re
 from collections.abc import Sequence
 
 from dedup.text.normalise import fold_line
+from dedup.text.sentences import passages
 from dedup.text.titles import TITLE_SEPARATOR
 from dedup.text.wordcount import word_count
 
@@ -125,3 +130,22 @@ def server_page_head(title: str | None, blocks: Sequence[str], html_title: str |
         if folded and _BANNER.match(folded) and sum(word_count(b) for b in blocks[1:]) < WALL_MAX_OTHER_WORDS:
             return blocks[0]
     return None
+
+
+STATUS_MAX_PASSAGE_WORDS = 150  # a page with more story-like text than this is not a bare status page
+
+
+def is_status_page(title: str | None, blocks: Sequence[str], passage_words: int,
+                   html_title: str | None = None) -> bool:
+    """A server-generated page: its title or `<title>` (or a part of one, the site name aside) or its
+    first line names it so (`server_page_head`: an HTTP status such as '301 Moved Permanently',
+    'Object moved', '404 - Page Not Found', 'Seite nicht gefunden', a bot challenge, a JavaScript, consent or
+    subscription wall), and it holds little text besides (under STATUS_MAX_PASSAGE_WORDS passage words)."""
+    return passage_words < STATUS_MAX_PASSAGE_WORDS and server_page_head(title, blocks, html_title) is not None
+
+
+def status_page_head(title: str | None, blocks: Sequence[str], html_title: str | None = None) -> str | None:
+    """`is_status_page` of a page whose passages are not counted yet (they are only where its head names it):
+    the line that names it, or None."""
+    head = server_page_head(title, blocks, html_title)
+    return head if head is not None and passages(blocks).total_words < STATUS_MAX_PASSAGE_WORDS else None

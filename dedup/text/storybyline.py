@@ -12,13 +12,18 @@ from __future__ import annotations
 from typing import Callable
 
 from dedup.text.byline import BYLINE_LINE_CHARS, Byline
-from dedup.text.normalise import caseless_prefix
+from dedup.text.normalise import caseless_finder, caseless_prefix
 
 STORY_PARAGRAPH_CHARS = 200  # the story's first paragraph, not a teaser's line or a caption
 STORY_REACH = 3              # the paragraph stands among the lines right after the byline (a dateline between)
-# an explicit byline word opening a line (also after 'Written', 'Posted' …, in the languages of `byline._BY_WORDS`)
+# an explicit byline word (in the languages of `byline._BY_WORDS`) and the space after it
+_EXPLICIT_BY_WORD = r"(?:by|von|par|por|door|di|av|af)\s*:?\s+"
+# one opening a line (also after 'Written', 'Posted' …)
 EXPLICIT_BY = caseless_prefix(r"(?:(?:posted|written|geschrieben|verfasst|publié|écrit|escrito|scritto)\s+)?"
-                              r"(?:by|von|par|por|door|di|av|af)\s*:?\s+")
+                              + _EXPLICIT_BY_WORD)
+# the part of EXPLICIT_BY that any line it matches holds somewhere: a cheap test before a line is read as a byline
+# (`pageauthors`: a line is one only when EXPLICIT_BY matches at the start of a suffix of it)
+HAS_EXPLICIT_BY = caseless_finder(_EXPLICIT_BY_WORD)
 
 
 def story_byline(blocks: list[str], parse: Callable[[str, bool], Byline], reach: int) -> Byline | None:

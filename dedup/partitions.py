@@ -29,6 +29,7 @@ import pyarrow.parquet as pq
 
 from dedup import spill
 from dedup.config import BuildConfig
+from dedup.grown_clusters import new_copies_votes, restate_reasons
 from dedup.ingest import KEY_COLUMNS
 from dedup.keys import read_keys
 from dedup.neardup.store import SignatureStore
@@ -116,6 +117,8 @@ def select_partition(member_files: list[Path], partition: int, policy: tuple[str
         dups = frame(spill.gather(previous_files[1], partition))
         members, touched = split_previous(members, canon, dups, policy)
     good = m.filter("is_new").select(KEY_COLUMNS)
+    if touched is not None:  # what the carried canonicals' rows say of their grown clusters
+        touched = restate_reasons(touched, canon, good, policy)
     decisions = decide_canonical(members, good, policy)
     if touched is not None:
         decisions = pl.concat([decisions, touched.select(decisions.columns)], how="vertical_relaxed")
@@ -144,7 +147,7 @@ def rights_partition(member_files: list[Path], partition: int, selected_file: Pa
     if previous_files is not None:
         canon = frame(spill.gather(previous_files[0], partition))
         dups = frame(spill.gather(previous_files[1], partition))
-        decisions = previous_rights(decisions)
+        decisions = new_copies_votes(previous_rights(decisions), good)
     decisions, not_selected, report = licence_choices(decisions, good, config)
     locations = good.select("doc_id", "url", "domain")
     if canon is not None and dups is not None:

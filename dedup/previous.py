@@ -20,6 +20,7 @@ import pyarrow.parquet as pq
 
 from dedup.config import LICENCE_CLASSES
 from dedup.errors import ConfigError, InputError, ReleaseError
+from dedup.grown_clusters import absorbed_votes, later_reason, restate_votes
 from dedup.release.files import MANIFEST
 from dedup.release.manifest import load_manifest
 from dedup.release.verify import verify
@@ -260,11 +261,13 @@ def split_previous(members: pl.DataFrame, canon: pl.DataFrame, dups: pl.DataFram
         pl.col("canonical_reason").alias("_merge_reason")).join(
         info.select("doc_id", "_win_cluster", "_old_reason", "previous_class", "previous_agency"),
         left_on="canonical_doc_id", right_on="doc_id", how="left")
+    # against every previous member: the other canonicals (the merge's reason) and its own copies (its reason)
+    winners = winners.with_columns(pl.Series("_prev_reason", [
+        later_reason(policy, m, o) for m, o in zip(winners["_merge_reason"], winners["_old_reason"])], pl.String))
     touched = t.join(winners, on="_label", how="left").select(
         "doc_id", pl.col("_win_cluster").alias("cluster_id"), "cluster_size",
         (pl.col("doc_id") == pl.col("canonical_doc_id")).alias("is_canonical"), "canonical_doc_id",
-        pl.when(pl.col("_n_old") > 1).then(pl.col("_merge_reason")).otherwise(pl.col("_old_reason"))
-        .alias("canonical_reason"),
+        pl.col("_prev_reason").alias("canonical_reason"),
         pl.col("_old_cluster").is_not_null().alias("is_previous"),
         pl.col("was_canonical").fill_null(False), "previous_class", "previous_agency",
         (pl.col("_n_old") > 1).alias("merged"),
@@ -273,8 +276,11 @@ def split_previous(members: pl.DataFrame, canon: pl.DataFrame, dups: pl.DataFram
 
 
 def previous_rights(decisions: pl.DataFrame) -> pl.DataFrame:
-    """New copies of a previous story take its canonical's agency (the published record stands)."""
-    return decisions.with_columns(pl.coalesce("previous_agency", "cluster_agency").alias("cluster_agency"))
+    """New copies of a previous story take its canonical's agency (the published record stands), none when it
+    names none (`previous_class` marks a previous cluster's rows: a canonical's publish class is never null)."""
+    grown = pl.col("previous_class").is_not_null()
+    return decisions.with_columns(pl.when(grown).then(pl.col("previous_agency")).otherwise(pl.col("cluster_agency"))
+                                  .alias("cluster_agency"))
 
 
 def previous_figures(decisions: pl.DataFrame, prev_canon: set[str]) -> dict:
@@ -339,14 +345,17 @@ def carry_previous(prev: Previous, decisions: pl.DataFrame, provenance: pl.DataF
         "doc_id", pl.col("cluster_id").alias("_cluster"), pl.col("cluster_size").alias("_size"),
         "is_canonical", pl.col("canonical_doc_id").alias("_canonical"), pl.col("canonical_reason").alias("_reason"),
         pl.col("similarity_to_canonical").alias("_sim"), pl.col("match").alias("_match"),
-        pl.col("cluster_agency").alias("_agency"))
+        pl.col("cluster_agency").alias("_agency"), pl.col("agency_votes").alias("_votes"),
+        pl.col("cluster_agencies").alias("_agencies"))
+    # a merge's winner counts the votes of the clusters it absorbed (their demoted canonicals' rows)
+    changed = changed.join(absorbed_votes(prev.files("data"), decisions), on="_cluster", how="left")
     prov = provenance.rename({c: f"_{c}" for c in provenance.columns if c != "doc_id"})
     prov_cols = [c for c in provenance.columns if c != "doc_id"]
     for path in prev.files("data"):
         parts = path.relative_to(prev.path / "data").parts
         cls = parts[0] if len(parts) > 1 else "noassertion"
         for batch in pq.ParquetFile(path).iter_batches(batch_size=4096):
-            rows = frame(batch).join(changed, on="doc_id", how="left").join(prov, on="doc_id", how="left")
+            rows = restate_votes(frame(batch).join(changed, on="doc_id", how="left").join(prov, on="doc_id", how="left"))
             hit = pl.col("is_canonical").is_not_null()
             stay = rows.filter(pl.col("is_canonical").fill_null(True)).with_columns(
                 [pl.when(hit).then(pl.col(f"_{c}")).otherwise(pl.col(c)).alias(c) for c in prov_cols]

@@ -16,6 +16,7 @@ from pathlib import PurePosixPath
 import polars as pl
 import pyarrow as pa
 
+from dedup.grown_clusters import PREVIOUS_RELEASE
 from dedup.release.facts import ReleaseFacts, count_values
 from dedup.release.licences import build_options
 from dedup.release.files import CHANGELOG, CROISSANT, LICENSES, MANIFEST, SUMS, UNCHECKED
@@ -305,7 +306,10 @@ def _preprocessing(facts: ReleaseFacts) -> list[str]:
                  "no `sample_text` (their hash and counts only): the block was seen only on pages whose text this "
                  f"release does not publish ({', '.join(_unpublished(facts))}).")
     reasons = ", ".join(f"{code(k)} {fmt(v)}" for k, v in facts.canonical_reason.items()) or "none"
-    s += [f"- Canonical record chosen by: {reasons}.", ""]
+    kept = ("; `previous_release`: the canonical a previous release published, kept though a new copy ranks ahead of "
+            "it by the policy or ties it on every rule before `longest_text` (a release's texts are measured after "
+            "site chrome, a new page's before)") if PREVIOUS_RELEASE in facts.canonical_reason else ""
+    s += [f"- Canonical record chosen by: {reasons}{kept}.", ""]
     if facts.reasons:
         s += ["Rejects by reason:", "", table(["reason", "records"], [[code(k), v] for k, v in facts.reasons.items()]),
               ""]

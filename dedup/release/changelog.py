@@ -85,9 +85,11 @@ def _next_section(facts: ReleaseFacts) -> list[str]:
     demoted = prev.get("demoted_canonical", 0)
     if demoted:
         named = ", ".join(code(d) for d in prev.get("demoted_doc_ids", [])[:MAX_DEMOTED_NAMED])
+        # each merged cluster keeps one previous canonical and demotes the others: merged + demoted clusters joined
+        merged = prev.get("previous_clusters_merged", 0)
+        into = "one" if merged == 1 else fmt(merged)
         s.append(f"- Removed from `data/`: {counted(demoted, 'previous canonical record')}, now rows of `duplicates/` "
-                 f"(new copies joined {counted(prev.get('previous_clusters_merged', 0), 'previous cluster')} "
-                 "into one): "
+                 f"(new copies joined {counted(merged + demoted, 'previous cluster')} into {into}): "
                  + named + (" and more" if demoted > MAX_DEMOTED_NAMED else "") + ".")
     else:
         s.append("- Removed: none.")

@@ -12,6 +12,7 @@ all-rights-reserved (`WIRE_TEXT` marks those canonicals).
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 import polars as pl
@@ -26,6 +27,25 @@ from dedup.text.pageauthors import AUTHOR_EVIDENCE_ORDER
 # a copy's wire notice makes the canonical's text the agency's, unless its own page already says so
 WIRE_TEXT = "wire_text"
 _WIRE_TEXT_RULE = pl.col("wire_notice_doc_id").is_not_null() & (pl.col("licence_scope").fill_null("") != "article_text")
+
+
+_VOTE = re.compile(r"(\d+) of (\d+) copies name it")
+
+
+def cluster_vote(agency: str, votes: int, size: int) -> dict:
+    """The cluster's vote for its agency, as attribution_evidence states it."""
+    return {"kind": "cluster", "agency": agency, "value": f"{votes} of {size} copies name it"}
+
+
+def conflict_vote(other: str) -> dict:
+    """An agency some copies name instead of the cluster's (recorded; the majority stands)."""
+    return {"kind": "cluster_conflict", "agency": other, "value": f"some copies name {other} instead"}
+
+
+def read_vote(value: str | None) -> int | None:
+    """The votes of a `cluster_vote`'s value (None for another text)."""
+    found = _VOTE.fullmatch(value or "")
+    return int(found.group(1)) if found else None
 
 
 def cluster_rights(decisions: pl.DataFrame, good: pl.DataFrame) -> pl.DataFrame:
@@ -49,7 +69,7 @@ def cluster_rights(decisions: pl.DataFrame, good: pl.DataFrame) -> pl.DataFrame:
         pl.col("copyright_notice").first().alias("cluster_copyright_notice"),
     )
     datelines = m.drop_nulls("dateline").group_by("cluster_id", maintain_order=True).agg(
-        pl.col("dateline").first().alias("cluster_dateline"))
+        pl.col("dateline").first().alias("cluster_dateline"), pl.col("doc_id").first().alias("cluster_dateline_doc_id"))
     base = decisions.select("cluster_id").unique()
     return base.join(votes, on="cluster_id", how="left").join(notices, on="cluster_id", how="left") \
         .join(datelines, on="cluster_id", how="left").join(cluster_authors(m), on="cluster_id", how="left")
@@ -114,7 +134,9 @@ def canonical_rights(canon: pl.DataFrame) -> pl.DataFrame:
     - original_source: the cluster's agency; the vote is added to attribution_evidence;
     - authors: the cluster's (`cluster_authors`); when they come from another copy, authors_source
       names it ('jsonld from copy <doc_id>');
-    - dateline and copyright notice: the record's own, else a copy's;
+    - dateline and copyright notice: the record's own, else a copy's (a copy's dateline is named in
+      attribution_evidence, kind `cluster_dateline`: '<dateline> from copy <doc_id>'; a copy's notice in
+      licence_evidence, `cluster_wire_copyright`);
     - licence: when `wire_text` (a copy carries the agency's notice in the story and this page does
       not), the story is still the agency's: all-rights-reserved, scope article_text, with the
       evidence (and licence_conflict when the page itself claimed an open licence).
@@ -127,7 +149,8 @@ def canonical_rights(canon: pl.DataFrame) -> pl.DataFrame:
     rows = canon.select("doc_id", "title", "url", "authors", "publisher", "licence_spdx", "licence_scope",
                         "licence_url", "licence_evidence", "licence_conflict", "attribution_evidence",
                         "cluster_agency", "agency_votes", "cluster_agencies", "cluster_size",
-                        "wire_notice_doc_id", WIRE_TEXT).rows(named=True)
+                        "wire_notice_doc_id", WIRE_TEXT, "dateline", "cluster_dateline",
+                        "cluster_dateline_doc_id").rows(named=True)
     out: dict[str, list] = {k: [] for k in ("licence_spdx", "licence_class", "licence_scope", "licence_url",
                                             "licence_evidence", "licence_conflict", "attribution_evidence",
                                             "attribution_text")}
@@ -141,13 +164,14 @@ def canonical_rights(canon: pl.DataFrame) -> pl.DataFrame:
             spdx, scope, url = ARR, "article_text", None
         spdx = spdx or NOASSERTION
         attribution = list(r["attribution_evidence"] or [])
+        if r["dateline"] is None and r["cluster_dateline"] is not None:  # a copy's dateline, the copy named
+            attribution.append({"kind": "cluster_dateline", "agency": None,
+                                "value": f"{r['cluster_dateline']} from copy {r['cluster_dateline_doc_id']}"})
         if r["cluster_agency"] and (r["cluster_size"] or 1) > 1:
-            attribution.append({"kind": "cluster", "agency": r["cluster_agency"],
-                                "value": f"{r['agency_votes']} of {r['cluster_size']} copies name it"})
+            attribution.append(cluster_vote(r["cluster_agency"], r["agency_votes"], r["cluster_size"]))
             for other in r["cluster_agencies"] or ():
                 if other != r["cluster_agency"]:  # copies disagree: recorded, the majority stands
-                    attribution.append({"kind": "cluster_conflict", "agency": other,
-                                        "value": f"some copies name {other} instead"})
+                    attribution.append(conflict_vote(other))
         out["licence_spdx"].append(spdx)
         out["licence_class"].append(licence_class(spdx))
         out["licence_scope"].append(scope)

@@ -1,0 +1,183 @@
+"""grown_clusters: what a carried canonical's row says about its cluster, once new documents joined it (`--previous`).
+
+The carried canonical stays as its release published it (the record itself, its text, licence and attribution:
+docs/release.md, "Incremental releases"), but the sentences its row states about the cluster follow the cluster as it
+now is, as one build of both crawls would state them (audit round 10):
+
+- `canonical_reason`: the first rule of the policy on which the canonical beats its runner-up among every member,
+  new copies included; `previous_release` when a new copy beats it by the policy (the published canonical stays) or
+  ties it on every rule before `longest_text` (a release's `n_chars` counts its text after site chrome, the policy a
+  crawl page's before it: the two cannot be ranked on it);
+- the cluster's vote in `attribution_evidence` ("N of M copies name it"): the previous copies' votes plus the new
+  copies' for the same agency, over the cluster's new size, and a `cluster_conflict` for each agency new copies
+  name instead.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from dedup.policy import RULES, check_policy
+from dedup.rights.merge import cluster_vote, conflict_vote, read_vote
+from dedup.select import on_agency_domain
+
+# the reason of a canonical kept because the previous release published it, though a new copy beats or may beat it
+PREVIOUS_RELEASE = "previous_release"
+
+
+def later_reason(policy: tuple[str, ...], *reasons: str | None) -> str:
+    """The reason against a cluster's runner-up, given the reasons against the best of each group of the other
+    members (the winner beats each group's best first on that rule): the runner-up is the one that ties the
+    winner longest, so the reason is the latest rule of the policy among them; `singleton` when there is none."""
+    if PREVIOUS_RELEASE in reasons:
+        return PREVIOUS_RELEASE
+    order = {rule: i for i, rule in enumerate(check_policy(policy))}
+    known = [r for r in reasons if r in order]
+    return max(known, key=order.__getitem__) if known else "singleton"
+
+
+# a rule the two records cannot be compared on: a release's `n_chars` is its text after site chrome, while the policy
+# ranks a crawl's pages by their text before it (as one build of both crawls would)
+_NOT_COMPARABLE = "longest_text"
+
+
+def _first_difference(a: dict[str, Any], b: dict[str, Any], policy: tuple[str, ...]) -> tuple[str, bool | None]:
+    """The first rule on which record a differs from record b, and whether a ranks first on it (nulls last);
+    None when the records tie up to a rule they cannot be compared on."""
+    for rule in policy:
+        if rule == _NOT_COMPARABLE:
+            return rule, None
+        column, descending = RULES[rule]
+        x, y = a[column], b[column]
+        if x == y:
+            continue
+        if x is None or y is None:
+            return rule, y is None
+        return rule, (x > y) if descending else (x < y)
+    return "smallest_doc_id", a["doc_id"] < b["doc_id"]
+
+
+def restate_reasons(touched: pl.DataFrame, canon_keys: pl.DataFrame, new_keys: pl.DataFrame,
+                    policy: tuple[str, ...]) -> pl.DataFrame:
+    """`touched` (`previous.split_previous`'s decisions of the previous clusters new documents joined) with each
+    cluster's `canonical_reason` against every member. `canon_keys`: the previous canonicals' policy columns;
+    `new_keys`: this build's documents' (both with doc_id, domain, published_at, fetched_at, n_chars)."""
+    policy = check_policy(policy)
+    columns = ["doc_id", *sorted({RULES[r][0] for r in policy} - {"doc_id"})]
+
+    def ranked_by(frame: pl.DataFrame) -> pl.DataFrame:
+        return frame.select("doc_id", "domain", "published_at", "fetched_at", "n_chars", on_agency_domain()) \
+            .select(columns)
+    new = touched.filter(~pl.col("is_previous")).select("doc_id", "cluster_id").join(
+        ranked_by(new_keys), on="doc_id", how="left")
+    if not new.height:
+        return touched
+    keys = [RULES[r][0] for r in policy]
+    best_new = new.sort(["cluster_id", *keys], descending=[False, *(RULES[r][1] for r in policy)], nulls_last=True) \
+        .group_by("cluster_id", maintain_order=True).first()
+    canon = touched.filter("is_canonical").select("cluster_id", "canonical_reason", "doc_id").join(
+        ranked_by(canon_keys), on="doc_id", how="left")
+    challengers = {r["cluster_id"]: r for r in best_new.iter_rows(named=True)}
+    restated: dict[str, str] = {}
+    for row in canon.iter_rows(named=True):
+        rival = challengers.get(row["cluster_id"])
+        if rival is None:
+            continue
+        rule, wins = _first_difference(row, rival, policy)
+        restated[row["cluster_id"]] = later_reason(policy, row["canonical_reason"], rule) if wins else PREVIOUS_RELEASE
+    reasons = pl.DataFrame({"cluster_id": list(restated), "_restated": list(restated.values())},
+                           schema={"cluster_id": pl.String, "_restated": pl.String})
+    return touched.join(reasons, on="cluster_id", how="left", maintain_order="left").with_columns(
+        pl.coalesce("_restated", "canonical_reason").alias("canonical_reason")).drop("_restated")
+
+
+def new_copies_votes(decisions: pl.DataFrame, good: pl.DataFrame) -> pl.DataFrame:
+    """The new copies' votes in each previous cluster they joined (decisions with `previous_class`, stage rights):
+    `agency_votes` the new copies that name the previous canonical's agency, `cluster_agencies` every agency they
+    name (the previous copies' votes are in the carried row's evidence: `restate_vote`)."""
+    grown = decisions.filter(pl.col("previous_class").is_not_null())
+    if not grown.height:
+        return decisions
+    named = grown.filter(~pl.col("is_previous")).select("doc_id", "cluster_id", "previous_agency").join(
+        good.select("doc_id", "agency"), on="doc_id", how="left").drop_nulls("agency")
+    votes = named.group_by("cluster_id").agg(
+        (pl.col("agency") == pl.col("previous_agency")).sum().cast(pl.UInt32).alias("_votes"),
+        pl.col("agency").unique().sort().alias("_agencies"))
+    is_grown = pl.col("previous_class").is_not_null()
+    return decisions.join(votes, on="cluster_id", how="left", maintain_order="left").with_columns(
+        pl.when(is_grown).then(pl.col("_votes").fill_null(0)).otherwise(pl.col("agency_votes")).alias("agency_votes"),
+        pl.when(is_grown).then(pl.col("_agencies")).otherwise(pl.col("cluster_agencies")).alias("cluster_agencies"),
+    ).drop("_votes", "_agencies")
+
+
+def restate_vote(evidence: list[dict] | None, agency: str | None, old_size: int, size: int,
+                 new_votes: int | None, new_agencies: list[str] | None) -> list[dict]:
+    """A carried canonical's `attribution_evidence` with the cluster's vote restated for its new size: the
+    previous copies' votes (its own evidence's, or the canonical alone when it was a singleton) plus the new
+    copies' for its agency; each agency new copies name instead recorded as a conflict, once."""
+    evidence = list(evidence or [])
+    if agency is None or size <= 1 or size == old_size:
+        return evidence
+    old = next((i for i, e in enumerate(evidence) if e.get("kind") == "cluster" and e.get("agency") == agency), None)
+    before = _own_vote(evidence, agency, old_size)
+    if before is None:  # a vote the previous release did not state: nothing to add to
+        return evidence
+    vote = cluster_vote(agency, before + (new_votes or 0), size)
+    if old is None:
+        evidence.append(vote)
+    else:
+        evidence[old] = vote
+    said = {e.get("agency") for e in evidence if e.get("kind") == "cluster_conflict"}
+    return evidence + [conflict_vote(other) for other in new_agencies or () if other != agency and other not in said]
+
+
+def restate_votes(rows: pl.DataFrame) -> pl.DataFrame:
+    """Carried data/ rows (`previous.carry_previous`: the row's own `cluster_size`, `original_source` and
+    `attribution_evidence`, with this build's `_size`, `_votes`, `_agencies` and `absorbed_votes` joined) with each
+    grown cluster's canonical's vote restated (`restate_vote`)."""
+    grown = rows.filter(pl.col("is_canonical").fill_null(False) & (pl.col("_size") != pl.col("cluster_size")))
+    if not grown.height:
+        return rows
+    evidence = [restate_vote(r["attribution_evidence"], r["original_source"], r["cluster_size"], r["_size"],
+                             (r["_votes"] or 0) + (r["_absorbed"] or 0),
+                             sorted(set(r["_agencies"] or ()) | set(r["_absorbed_agencies"] or ())))
+                for r in grown.iter_rows(named=True)]
+    restated = grown.select("doc_id", pl.Series("_evidence", evidence, rows.schema["attribution_evidence"]))
+    return rows.join(restated, on="doc_id", how="left", maintain_order="left").with_columns(
+        pl.coalesce("_evidence", "attribution_evidence").alias("attribution_evidence")).drop("_evidence")
+
+
+def _own_vote(evidence: list[dict] | None, agency: str | None, size: int) -> int | None:
+    """The votes a release's canonical row states for `agency` (a singleton's own agency is one vote)."""
+    line = next((e for e in evidence or [] if e.get("kind") == "cluster" and e.get("agency") == agency), None)
+    if line is not None:
+        return read_vote(line.get("value"))
+    return 1 if size <= 1 and agency is not None else None
+
+
+def absorbed_votes(data_files: list[Path], decisions: pl.DataFrame) -> pl.DataFrame:
+    """Per cluster that a merge grew (previous clusters bridged by new documents), the votes the demoted canonicals'
+    rows state for the cluster's agency (`_absorbed`) and the agencies they name instead (`_absorbed_agencies`):
+    their copies are the merged cluster's too. `data_files`: the previous release's data/ files."""
+    empty = pl.DataFrame(schema={"_cluster": pl.String, "_absorbed": pl.Int64, "_absorbed_agencies": pl.List(pl.String)})
+    demoted = decisions.filter(pl.col("is_previous") & pl.col("was_canonical") & ~pl.col("is_canonical")).select(
+        "doc_id", pl.col("cluster_id").alias("_cluster"), pl.col("cluster_agency").alias("_agency"))
+    if not demoted.height:
+        return empty
+    rows = pl.concat([pl.read_parquet(f, columns=["doc_id", "cluster_size", "original_source", "attribution_evidence"])
+                      .join(demoted, on="doc_id", how="inner") for f in data_files], how="vertical_relaxed")
+    found: dict[str, tuple[int, set[str]]] = {}
+    for r in rows.iter_rows(named=True):
+        votes, others = found.get(r["_cluster"], (0, set()))
+        if r["original_source"] == r["_agency"]:
+            votes += _own_vote(r["attribution_evidence"], r["_agency"], r["cluster_size"]) or 0
+        elif r["original_source"] is not None:
+            others.add(r["original_source"])
+        found[r["_cluster"]] = (votes, others)
+    if not found:
+        return empty
+    return pl.DataFrame({"_cluster": list(found), "_absorbed": [v for v, _ in found.values()],
+                         "_absorbed_agencies": [sorted(o) for _, o in found.values()]}, schema=empty.schema)

@@ -159,6 +159,8 @@ _NOT_A_NAME = frozenset((
     # a sign-up link ('Register') beside the headline
     "tweet email e-mail mail name required print twitter facebook about update originally unclassified archive "
     "archives publisher register "
+    # round 23: an author box's links to the writer's website and other articles ('Website | Other Articles')
+    "other website "
     "редакция редакція гость аноним admin 小编 编辑 編輯 管理员 匿名 佚名 网友 游客 المحرر التحرير زائر").split())
 # words that make a name an organisation's (a set lookup per word: a long alternation is slow in `re`)
 _ORG_WORDS = frozenset((
@@ -215,6 +217,10 @@ class Byline:
     organisations: list[str]
 
 
+# a date after a name, marked among the parts ('\ue000', a private-use character: no byline holds it, `\s` does not
+# match it, so the split leaves it a part of its own)
+_DATE = "\ue000"
+_DATE_MARK = " | \ue000 | "
 _NOT_PLAIN = re.compile(r"[\d@(\[/:]")  # anything the cleaning below would change
 # (and an '@' standing alone, which says "at" before a time: Blogger's 'posted by copyranter @ 2:23 PM', round 19)
 _URL_MAIL_HANDLE = re.compile(r"https?://\S+|\S+@\S+\.\S+|\[[^\]]*\]|(?<!\w)@(?:\w+|(?=\s))")
@@ -271,8 +277,10 @@ def parse_byline(text: str, site_names: tuple[str, ...] = (), structured: bool =
             line = _BRACKETED.sub(lambda m: " | " + m.group(1) if _AGENCY_HINT(m.group(1))
                                   and agency_name(m.group(1)) else " ", line)
             dates = find_dates(line)
-            for d in reversed(dates):
-                line = line[:d.start] + " | " + line[d.end:]
+            for i, d in reversed(list(enumerate(dates))):
+                # (the first date after a name is marked: what follows it is the dateline's place, round 23)
+                mark = _DATE_MARK if i == 0 and _HAS_LETTER.search(line, 0, d.start) else " | "
+                line = line[:d.start] + mark + line[d.end:]
             if dates:
                 line = _WEEKDAY_BEFORE_DATE.sub(" | ", line)
             line = _CLOCK_TIME.sub(" | ", line)
@@ -287,8 +295,8 @@ def parse_byline(text: str, site_names: tuple[str, ...] = (), structured: bool =
             unprefixed = unprefixed[:suffix]
         caseless_ok = structured or len(unprefixed) != len(line)
         line = unprefixed
-        parts = [p for p in _NAME_SPLIT.split(line) if _HAS_LETTER.search(p)]
-        if len(parts) > BYLINE_PARTS:
+        parts = [p for p in _NAME_SPLIT.split(line) if _HAS_LETTER.search(p) or p == _DATE]
+        if len(parts) - (_DATE in parts) > BYLINE_PARTS:
             continue  # a list of topics or tags
         named, agencies_named, organisations_named = len(people), len(agencies), len(organisations)
         _read_parts(parts, site_keys, caseless_ok, people, agencies, organisations)
@@ -334,7 +342,14 @@ def _read_parts(parts: list[str], site_keys: frozenset[str], caseless_ok: bool, 
     words (not only as a word in capitals)."""
     every, other = True, False
     after_role = after_outlet = False
+    named = len(people) + len(agencies) + len(organisations)
     for part in parts:
+        if part == _DATE:
+            # after someone named, a byline's date is followed by where the story was filed ('By Editorial Staff •
+            # Nov 6, 2012 • New York City', 'By Jane Doe | May 3, 2021 | Berlin'), not by another author (round 23)
+            if len(people) + len(agencies) + len(organisations) > named:
+                break
+            continue
         # (stripping drops no letter: every part kept above holds one, and holds it still)
         part = part.strip(" \t.:-–—|,;·•\"'“”«»")
         part = _without_prefixes(part, " .:-–—")
@@ -345,7 +360,7 @@ def _read_parts(parts: list[str], site_keys: frozenset[str], caseless_ok: bool, 
             other = True
             continue
         name = _strip_roles(part)
-        if not name:
+        if not name or _is_job_title(part, name):
             # a part of roles alone ('Staff Writer'): what follows names where the person works
             # ('Cedric Dupont, Product Manager, Google Maps')
             after_role = after_role or bool(people)
@@ -462,6 +477,13 @@ def _strip_roles(part: str) -> str:
     while words and words[0].lower().strip(".,") in _ROLE_WORDS and len(words) > 2:
         words.pop(0)
     return " ".join(words).strip(" .,:;-–—")
+
+
+def _is_job_title(part: str, name: str) -> bool:
+    """`part` closes with a role and what is left before it (`name`, `_strip_roles(part)`) holds one too: a job
+    title ('New Business Development Director', 'Senior Vice President'), not a name with its role after it
+    ('Jane Doe Staff Writer' -> 'Jane Doe'; round 23)."""
+    return len(name) < len(part) and not _ROLE_WORDS.isdisjoint(w.lower().strip(".,") for w in name.split())
 
 
 _ARTICLE = re.compile(r"^(?:the|die|der|das|la|le|les|el|il|lo|de|het)\s+", re.I)

@@ -8,6 +8,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from dedup.text.bannerheading import links_home
 from dedup.text.jsonld import JsonLd
 from dedup.text.markup import first_str
 from dedup.text.metadatarecord import PageMetadata
@@ -58,32 +59,42 @@ def title_candidates(head: Head, ld: JsonLd) -> list[tuple[str, str]]:
 
 @dataclass(slots=True)
 class _TitleEvidence:
-    """The titles the metadata states and the page's visible headlines (`md.headlines`), and of those the one a
-    metadata title states (`stated`, with that title's source): read once, for the title and the headline's place."""
+    """The titles the metadata states and the page's visible headlines (`md.headlines`, `titled`), and of those the
+    one a metadata title states (`stated`, with that title's source): read once, for the title and the headline's
+    place."""
     candidates: list[tuple[str, str]]
     stated: tuple[str, str] | None  # (the <h1>'s text, the source of the title that states it)
+    titled: list[str]  # the visible headlines that may be the title: `md.headlines` without the site's banner
+    # (a subheading's text, the source of the title it closes or opens beside the only <h1>: `place_headline`)
+    shown_rest: tuple[str, str] | None = None
 
 
-def title_evidence(md: PageMetadata, body: Body, candidates: list[tuple[str, str]]) -> _TitleEvidence:
-    """The title candidates and the visible headlines, weighed against the site's name and the page's generic titles."""
+def title_evidence(md: PageMetadata, body: Body, candidates: list[tuple[str, str]], html: str = "",
+                   url: str | None = None) -> _TitleEvidence:
+    """The title candidates and the visible headlines, weighed against the site's name and the page's generic titles
+    (and, given the page and its URL, against the site's banner: an <h1> that only links home, `links_home`)."""
     site = md.site_name
     # the site's name with a generic phrase ('Yahoo News - Latest News & Headlines', its homepage's og:title
     # left on an article) loses to every other title and headline; taken only when the page offers nothing else
     site_generic = [(s, v) for s, v in candidates if is_generic_title(v, site, md.url_host)]
     if site_generic:
         candidates = [c for c in candidates if c not in site_generic]
-    h1_texts = [t for _s, _e, t in body.h1 if t and len(t) <= 300 and fold_text(t) not in _GENERIC_TITLES
-                and not _names_site(t, site, md.url_host) and not is_generic_title(t, site, md.url_host)]
+    h1s = [(start, end, t) for start, end, t in body.h1 if t and len(t) <= 300 and fold_text(t) not in _GENERIC_TITLES
+           and not _names_site(t, site, md.url_host) and not is_generic_title(t, site, md.url_host)]
+    h1_texts = [t for _s, _e, t in h1s]
     if not candidates and not h1_texts:
         candidates = site_generic
     md.headlines = h1_texts
+    # the site's banner is no title (round 23; it stays in `headlines`, which the headline's place and the text read)
+    if html and h1s:
+        h1_texts = [t for start, end, t in h1s if not links_home(html, start, end, url)]
     # the visible headline (<h1>) that a metadata title states whole, or opens or closes at a separator
     for h1 in h1_texts:
         h1_key, h1_word_list = fold_text(h1), word_list(h1)  # (once per headline, not once per candidate)
         for source, value in candidates:
             if h1_key == fold_text(value) or _is_segment(h1, value, site, md.url_host, h1_word_list):
-                return _TitleEvidence(candidates, (h1, source))
-    return _TitleEvidence(candidates, None)
+                return _TitleEvidence(candidates, (h1, source), h1_texts)
+    return _TitleEvidence(candidates, None, h1_texts)
 
 
 def place_headline(html: str, head_end: int, body: Body, headlines: list[str], titles: _TitleEvidence) -> None:
@@ -99,16 +110,26 @@ def place_headline(html: str, head_end: int, body: Body, headlines: list[str], t
         body.anchor = next(((s, e) for s, e, t in named if t == headline), body.anchor)
     elif len(named) == 1 and titles.stated is None and html:
         h1 = named[0][2]
-        keys = {fold_text(rest) for rest in (title_rest(h1, value) for _s, value in titles.candidates) if rest}
-        place = subheading_place(html, max(head_end, named[0][1]), keys) if keys else None
+        # (each rest with the first title that gives it: the candidates read last to first, the first kept)
+        rests = {fold_text(rest): source for source, rest in
+                 ((source, title_rest(h1, value)) for source, value in reversed(titles.candidates)) if rest}
+        place = subheading_place(html, max(head_end, named[0][1]), set(rests)) if rests else None
         body.anchor = place or body.anchor
+        if place is not None:
+            titles.shown_rest = _shown_rest(html, place, rests)
 
 
 def _choose_title(md: PageMetadata, titles: _TitleEvidence) -> None:
-    site, candidates, h1_texts = md.site_name, titles.candidates, md.headlines
+    site, candidates, h1_texts = md.site_name, titles.candidates, titles.titled
     # 1. the visible headline (<h1>) that a metadata title states whole, or opens or closes at a separator
     if titles.stated:
         md.title, md.title_source = titles.stated[0], "h1_in_" + titles.stated[1]
+        return
+    # 1b. the post's heading below the only <h1>, which a metadata title states beside that <h1> as its shorter
+    # part ("Seth's Blog" over "It's easier to love a brand ...", titled "Seth's Blog: It's easier ..."): the <h1>
+    # is the site's or blog's name (round 23)
+    if titles.shown_rest:
+        md.title, md.title_source = titles.shown_rest[0], "subheading_in_" + titles.shown_rest[1]
         return
     # 2. the page's only headline, when a metadata title is another wording of it (shares most of its words)
     # (3+ words, in word-equivalents and by character bigrams where it is written without spaces)
@@ -130,6 +151,15 @@ def _choose_title(md: PageMetadata, titles: _TitleEvidence) -> None:
         return
     if h1_texts:
         md.title, md.title_source = h1_texts[0], "h1"
+
+
+def _shown_rest(html: str, place: tuple[int, int], rests: dict[str, str]) -> tuple[str, str] | None:
+    """The text of the subheading at `place` and the source of the first title whose rest it is."""
+    start, end = place
+    inner = html[html.find(">", start) + 1:html.rfind("</", start, end)]
+    text = clean_text(inner)
+    source = rests.get(fold_text(text))
+    return (text, source) if source else None
 
 
 _LONE_MARK = re.compile(r"(?<!\S)[^\w\s]+(?!\S)")

@@ -23,7 +23,6 @@ reject_reason, reject_detail, doc = index or -1).
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -138,8 +137,13 @@ def gather_source(number: int, resolved: list[Path], offsets: list[int], rows: i
     if out.height != rows or (out.height and out["row"][-1] != rows - 1):
         raise RuntimeError(f"keys of source {number}: {out.height} rows back for {rows} rows read")
     spill.write_table(out.select(KEYS_SCHEMA.names).to_arrow().cast(KEYS_SCHEMA), target)
-    reasons = Counter(out["reject_reason"].drop_nulls().to_list())
-    return {"rows": out.height, "signed": int((out["doc"] >= 0).sum()), "rejects": dict(reasons)}
+    return {"rows": out.height, "signed": int((out["doc"] >= 0).sum()), "rejects": reason_counts(out["reject_reason"])}
+
+
+def reason_counts(reasons: pl.Series) -> dict[str, int]:
+    """How many rows give each reject reason, counted in polars: a `Counter` of the column's `to_list()` made a
+    Python string per row (76 MiB at 10^6 rejects of one file, hostile round 16), where the reasons are a few."""
+    return {reason: int(n) for reason, n in reasons.drop_nulls().value_counts(sort=True).iter_rows()}
 
 
 def read_keys(path: Path, columns: list[str] | None = None) -> pl.DataFrame:

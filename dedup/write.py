@@ -9,7 +9,6 @@ rejects and signatures into theirs. `write_tables` writes the buckets as the sha
 from __future__ import annotations
 
 import shutil
-from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
@@ -21,7 +20,7 @@ import pyarrow.parquet as pq
 from dedup import spill
 from dedup.config import BuildConfig
 from dedup.ingest import ROW_KEY
-from dedup.keys import read_keys
+from dedup.keys import read_keys, reason_counts
 from dedup.neardup.sign import hasher, hasher_params
 from dedup.neardup.store import sig_arrays
 from dedup.rights.merge import canonical_rights
@@ -89,9 +88,8 @@ def apply_part(part: Path, group: int, keys_file: Path, decided: tuple[list[Path
     with_text = published.join(frame(signed.select(["doc", "size"])), on="doc").filter(pl.col("size") > 0)
     by_char = {lang for lang in with_text["language"].drop_nulls().unique().to_list()
                if shingle_unit(lang, unit) != unit}
-    reasons = Counter(verdict["reject_reason"].drop_nulls().to_list())
     return {"samples": samples, "page_removals": merge_page_removals(removals), "rows": verdict.height,
-            "rejects": dict(reasons), "char_unit_languages": by_char}
+            "rejects": reason_counts(verdict["reject_reason"]), "char_unit_languages": by_char}
 
 
 def signature_rows(signed: pa.Table, published: pl.DataFrame, num_perm: int) -> pa.Table:

@@ -304,11 +304,7 @@ def expand_inputs(args: list[str], not_read: list[FileNotRead] | None = None) ->
     for inp in found.values():
         other = by_name.setdefault(inp.name, inp)
         if other is not inp:
-            first, second = sorted((str(other.path), str(inp.path)))
-            raise InputError(
-                f"two inputs share the name {inp.name!r} ({first} and {second}); "
-                "rename one or pass their common parent folder instead"
-            )
+            raise InputError(_shared_name(inp.name, other.path, inp.path))
     return [by_name[k] for k in sorted(by_name)]
 
 
@@ -378,6 +374,20 @@ _OUTPUT_FOLDER = ("a dedup build's output (run.json beside data/ and rejects/), 
 def is_build_output(folder: Path) -> bool:
     """Does `folder` hold the output of a dedup build (run.json beside data/ and rejects/)?"""
     return (folder / "run.json").is_file() and (folder / "data").is_dir() and (folder / "rejects").is_dir()
+
+
+def _shared_name(name: str, one: Path | str, another: Path | str) -> str:
+    """Why two inputs cannot both be read under `name`, and what to do. Two files of one folder meet only
+    through `_storable_name`'s escapes (`bad\\xff.jsonl`, a byte no UTF-8 holds, and a name that spells
+    `\\xff` out): passing their folder names them alike again, so the fix is a rename (hostile round 16)."""
+    first, second = sorted((one, another), key=lambda p: os.fsencode(str(p)))
+    if Path(str(first)).parent == Path(str(second)).parent:
+        return (f"two files of {_storable_name(str(Path(str(first)).parent))}, {os.fsencode(Path(str(first)).name)!r} "
+                f"and {os.fsencode(Path(str(second)).name)!r} (their names' bytes), are both named {name!r}: a byte of "
+                "a file name that is no UTF-8 is kept as a \\xNN escape in source_file, and the other name spells that "
+                "escape out; rename one of them")
+    return (f"two inputs share the name {name!r} ({first} and {second}); "
+            "rename one or pass their common parent folder instead")
 
 
 def _storable_name(name: str) -> str:

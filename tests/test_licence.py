@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from dedup.rights.licence import (ARR, NOASSERTION, Evidence, cc_text_to_spdx, cc_url_to_spdx, copyright_fields,
                                   decide_licence, jsonld_licence_evidence, licence_class, text_licence_evidence)
-from dedup.rights.licence_html import html_licence_evidence
+from dedup.rights.licence_html import ascii_lowered, html_licence_evidence
 from dedup.text.extract import extract_html
 from dedup.text.normalise import split_blocks
 
@@ -200,6 +200,27 @@ def test_photo_credit_container_without_figure_is_media():
     ev = html_licence_evidence(_page(body=body))
     assert _kinds(ev) == [("cc_link", "media", "CC-BY-2.0")]
     assert decide_licence(ev)["licence_spdx"] == NOASSERTION
+
+
+def test_lookback_windows_count_characters_beyond_u_ffff():
+    # a caption of 2,700 characters, 900 of them emoji: the figure opens within the 3,000 characters the media
+    # container is looked for, but 3,600 UTF-16 code units before the licence link (the scan counted code units,
+    # and the photo's CC licence became the page's)
+    caption = "Bild \U0001F600\U0001F600\U0001F600 " * 300
+    body = (f"<figure><img src='/x.jpg'><figcaption>{caption}Foto: Jane Roe, <a rel=\"license\" "
+            "href=\"https://creativecommons.org/licenses/by/4.0/\">CC BY 4.0</a></figcaption></figure>")
+    ev = html_licence_evidence(_page(body=body))
+    assert ("a_rel_license", "media", "CC-BY-4.0") in _kinds(ev)
+    assert decide_licence(ev)["licence_scope"] == "media_only"
+
+
+@pytest.mark.parametrize("text", ["plain ASCII <FOOTER Class=X>", "Latin-1 ÀÉ © <DIV>", "UCS-2 \u4141\u5a5a Ünï <A>",
+                                  "astral \U0001F600\U00020000 \ud7ff <P REL=License>"])
+def test_ascii_lowered_folds_ascii_only_and_keeps_offsets(text):
+    low = ascii_lowered(text)
+    assert len(low) == len(text)
+    for a, b in zip(text, low):
+        assert b == (a.lower() if "A" <= a <= "Z" else a) or (not a.isascii() and not b.isascii())
 
 
 def test_closed_media_container_does_not_capture_a_later_link():

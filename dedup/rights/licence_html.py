@@ -6,6 +6,7 @@ footer, each with its location (head / footer / media / article / page). Decided
 
 from __future__ import annotations
 
+import functools
 import re
 
 from dedup.rights.licence import (ARR_RE, Evidence, cc_text_to_spdx, cc_url_to_spdx, is_copyright_line,
@@ -15,13 +16,12 @@ from dedup.text.normalise import clean_text
 
 # raw HTML scan
 #
-# Speed. The scan searches a lower-cased copy of the page. str.lower() is slow on non-ASCII text, so the
-# page is turned into bytes whose offsets stay aligned with characters and lower-cased as bytes
-# (bytes.lower() folds ASCII A-Z only): ASCII and Latin-1 pages as 1 byte per character (a copy),
-# other pages as UTF-16-LE (2 bytes per character; a copy for most non-Latin-1 text; an ASCII needle
-# is looked for at even offsets only). Whole-document passes are few: one search for
-# 'creativecommons.org', a footer existence check from the end, and needle searches in the tail
-# region; locations are found per item, looking back a bounded window.
+# Speed. The scan searches a copy of the page with ASCII letters lower-cased and every other character
+# kept in its place (so that an offset in the copy is the same character's offset in the page; `str.lower`
+# would lower-case other letters too, some into two characters, and is slow on non-ASCII text): made
+# through bytes, whose `lower` folds ASCII A-Z only (`ascii_lowered`). Whole-document passes are few: one
+# search for 'creativecommons.org', a footer existence check from the end, and needle searches in the
+# tail region; locations are found per item, looking back a bounded window.
 
 _TAG_NAME = re.compile(r"<([a-z][a-z0-9:-]*)")
 # a notice's paragraph starts after the last block-level tag before it and ends at the next one
@@ -56,104 +56,49 @@ def _attr_has(attrs: str, words: tuple[str, ...], exclude: tuple[str, ...] = ())
     return False
 
 
-# the needles' bytes by bytes per character (1: Latin-1, 2: UTF-16-LE without the last byte; see `needle`)
-_NEEDLE_CACHE: tuple[dict[str, bytes], dict[str, bytes], dict[str, bytes]] = ({}, {}, {})
+@functools.cache
+def _container_needles(words: tuple[str, ...], tags: tuple[str, ...]) -> tuple[str, ...]:
+    """What `_Page.inside` looks back for: the words, and '<' + each tag name that holds none of them (one that does
+    is found by that word's search already)."""
+    return words + tuple("<" + t for t in tags if not any(w in t for w in words))
+
+
+def ascii_lowered(html: str) -> str:
+    """`html` with A-Z lower-cased and every other character where it was (the same length): `bytes.lower`
+    folds ASCII only, so the text goes through Latin-1 bytes, or UTF-16 code units (a unit whose high byte is an
+    ASCII capital changes into another character, never into an ASCII one: an ASCII needle matches the copy
+    where it matches the page regardless of case)."""
+    if html.isascii():
+        return html.lower()
+    try:
+        return html.encode("latin-1").lower().decode("latin-1")
+    except UnicodeEncodeError:
+        return html.encode("utf-16-le", "surrogatepass").lower().decode("utf-16-le", "surrogatepass")
 
 
 class _Page:
-    """The page as lower-cased bytes aligned with characters (see above), with search helpers.
+    """The page (`raw`) and its copy with ASCII letters lower-cased (`low`, the same offsets), with search helpers;
+    needles are lower-case ASCII (or '©')."""
 
-    Positions are byte offsets into `low` / `raw`; `w` is the bytes per character (1 or 2).
-    """
-
-    __slots__ = ("raw", "low", "w", "codec", "n", "head_end", "_needles", "_has_footer", "_skip_at",
-                 "_skip_spans")
+    __slots__ = ("raw", "low", "n", "head_end", "_has_footer", "_skip_at", "_skip_spans")
 
     def __init__(self, html: str):
-        if html.isascii():
-            self.codec, self.w = "latin-1", 1
-            self.raw = html.encode("latin-1")
-        else:
-            try:
-                self.raw = html.encode("latin-1")
-                self.codec, self.w = "latin-1", 1
-            except UnicodeEncodeError:
-                self.raw = html.encode("utf-16-le", "surrogatepass")
-                self.codec, self.w = "utf-16-le", 2
-        self.low = self.raw.lower()
-        self.n = len(self.low)
-        self._needles = _NEEDLE_CACHE[self.w]
-        scan = HEAD_SCAN_CHARS * self.w
-        ends = [e for e in (self.find("</head", 0, scan), self.find("<body", 0, scan)) if e >= 0]
+        self.raw = html
+        self.low = low = ascii_lowered(html)
+        self.n = len(low)
+        ends = [e for e in (low.find("</head", 0, HEAD_SCAN_CHARS), low.find("<body", 0, HEAD_SCAN_CHARS)) if e >= 0]
         self.head_end = min(ends) if ends else 0
         self._has_footer: bool | None = None
         self._skip_at = -1
         self._skip_spans: list[tuple[int, int]] | None = None
 
-    # -- searching (ASCII needles, lower-case) ---------------------------------------------------
-    def needle(self, text: str) -> bytes:
-        """The needle's bytes; in UTF-16 without its last (zero) byte: bytes.find skips by the needle's
-        last byte, and a zero there makes it crawl. `find`/`rfind` check the zero and the alignment."""
-        b = self._needles.get(text)
-        if b is None:
-            b = text.encode(self.codec)
-            b = self._needles[text] = b[:-1] if self.w == 2 else b
-        return b
-
-    def _ok(self, i: int, size: int) -> bool:
-        return not i & 1 and i + size < self.n and self.low[i + size] == 0
-
-    def find(self, text: str, start: int = 0, end: int | None = None) -> int:
-        """Offset of the lower-case needle `text` in [start, end), or -1 (str.find on the page)."""
-        if end is None:
-            end = self.n
-        nd = self._needles.get(text) or self.needle(text)
-        low = self.low
-        i = low.find(nd, start, end)
-        if self.w == 1:
-            return i
-        size, n = len(nd), self.n
-        # (`_ok` inline: a UTF-16 match starts at an even offset and ends with the needle's zero byte)
-        while i >= 0 and (i & 1 or i + size >= n or low[i + size]):
-            i = low.find(nd, i + 1, end)
-        return i
-
-    def rfind(self, text: str, start: int = 0, end: int | None = None) -> int:
-        """Offset of the last `text` in [start, end), or -1 (str.rfind on the page)."""
-        if end is None:
-            end = self.n
-        nd = self._needles.get(text) or self.needle(text)
-        low = self.low
-        i = low.rfind(nd, start, end)
-        if self.w == 1:
-            return i
-        size, n = len(nd), self.n
-        while i >= 0 and (i & 1 or i + size >= n or low[i + size]):
-            i = low.rfind(nd, start, i + size - 1)
-        return i
-
-    def count(self, text: str, start: int, end: int) -> int:
-        """How many times `text` occurs in [start, end)."""
-        # (UTF-16: a misaligned match of a tag needle such as '</div' is as good as impossible)
-        return self.low.count(self.needle(text), start, end)
-
-    def text(self, start: int, end: int, lower: bool = False) -> str:
-        """The page's characters between two offsets of the scan (lower-cased on request)."""
-        start -= start % self.w
-        end -= end % self.w
-        return (self.low if lower else self.raw)[start:end].decode(self.codec, "replace")
-
-    def chars(self, n: int) -> int:
-        """`n` characters as a length in the scan's offsets."""
-        return n * self.w
-
     # -- structure ----------------------------------------------------------------------------------
     def tag_at(self, lt: int) -> tuple[str, str, int] | None:
         """(tag name, lower-cased attribute text, end offset of '>') of the tag opening at `lt`."""
-        gt = self.find(">", lt)
+        gt = self.low.find(">", lt)
         if gt < 0:
             return None
-        text = self.text(lt, gt, lower=True)
+        text = self.low[lt:gt]
         m = _TAG_NAME.match(text)
         if m is None:
             return None
@@ -161,27 +106,28 @@ class _Page:
 
     def attrs(self, lt: int, gt: int) -> dict[str, str]:
         """The attributes of the tag between `<` at `lt` and `>` at `gt`."""
-        text = self.text(lt, gt)
+        text = self.raw[lt:gt]
         m = re.match(r"<[A-Za-z][A-Za-z0-9:-]*", text)
         return tag_attributes(text[m.end():] if m else "")
 
     def unclosed(self, tag: str, start: int, pos: int) -> bool:
         """Is the element `tag` opened at `start` still open at `pos`? Closes of the same tag name
         between them are balanced against later opens (nesting): exact for well-formed markup."""
-        open_end = self.find(">", start, pos)
+        low = self.low
+        open_end = low.find(">", start, pos)
         if open_end < 0:
             return True
-        closes = self.count("</" + tag, open_end, pos)
+        closes = low.count("</" + tag, open_end, pos)
         if closes == 0:
             return True
         opens = 0
         needle = "<" + tag
-        step = self.chars(len(needle))
-        i = self.find(needle, open_end, pos)
+        step = len(needle)
+        i = low.find(needle, open_end, pos)
         while i >= 0:
-            if self.text(i + step, i + step + self.w) in _TAG_END_CHARS:
+            if low[i + step:i + step + 1] in _TAG_END_CHARS:
                 opens += 1
-            i = self.find(needle, i + self.w, pos)
+            i = low.find(needle, i + 1, pos)
         return closes <= opens
 
     def inside(self, pos: int, words: tuple[str, ...], tags: tuple[str, ...], window: int,
@@ -192,29 +138,31 @@ class _Page:
         names; each occurrence that sits inside an opening tag is a candidate container; the nearest
         candidate still open at `pos` (`unclosed`) answers yes. The item's own tag does not count.
         """
-        lo = max(0, pos - self.chars(window))
+        low = self.low
+        lo = max(0, pos - window)
         candidates: list[int] = []
-        # a tag name that contains one of the words is found by that word's search already
-        needles = words + tuple("<" + t for t in tags if not any(w in t for w in words))
-        for needle in needles:
-            i = self.rfind(needle, lo, pos)
+        for needle in _container_needles(words, tags):
+            i = low.rfind(needle, lo, pos)
             n = 0
             while i >= 0 and n < 6:
                 candidates.append(i)
                 n += 1
-                i = self.rfind(needle, lo, i)
+                i = low.rfind(needle, lo, i)
         checks = 0
         seen: set[int] = set()
         for i in sorted(candidates, reverse=True):
-            lt = i if self.low[i:i + 1] == b"<" else self.rfind("<", lo, i)
+            lt = i if low[i] == "<" else low.rfind("<", lo, i)
             if lt < 0 or lt in seen:
                 continue
             seen.add(lt)
-            tag = self.tag_at(lt)
-            if tag is None or tag[2] < i or tag[2] > pos:  # the word is in text, not in an opening tag
+            gt = low.find(">", lt)
+            if gt < i or gt > pos:  # the word is in text, not in an opening tag (or no '>': gt = -1)
                 continue
-            name, attr_text, _gt = tag
-            if not (name in tags or _attr_has(attr_text, words, exclude)):
+            m = _TAG_NAME.match(low, lt, gt)
+            if m is None:
+                continue
+            name = m[1]
+            if not (name in tags or _attr_has(low[m.end():gt], words, exclude)):
                 continue
             checks += 1
             if self.unclosed(name, lt, pos):
@@ -226,7 +174,7 @@ class _Page:
     def has_footer(self) -> bool:
         """Does the page have a <footer> element anywhere (looked up once)?"""
         if self._has_footer is None:
-            self._has_footer = self.rfind("footer") >= 0  # from the end: found at once on most pages
+            self._has_footer = self.low.rfind("footer") >= 0  # from the end: found at once on most pages
         return self._has_footer
 
     def location(self, pos: int, article: bool = False) -> str:
@@ -245,27 +193,28 @@ class _Page:
     def _collect_skips(self) -> list[tuple[int, int]]:
         """<script>/<style>/<template>/comment spans from `_skip_at` to the end (and one opened before it,
         looked for at most LOOKBACK_SKIP characters back)."""
-        start = self._skip_at
+        start, low = self._skip_at, self.low
         spans = []
         for open_, close in (("<script", "</script"), ("<style", "</style"), ("<template", "</template"),
                              ("<!--", "-->")):
-            o = self.rfind(open_, max(0, start - self.chars(LOOKBACK_SKIP)), start)
+            o = low.rfind(open_, max(0, start - LOOKBACK_SKIP), start)
             if o < 0:
-                o = self.find(open_, start)
+                o = low.find(open_, start)
             while o >= 0:
-                c = self.find(close, o + self.chars(len(open_)))
-                end = self.n if c < 0 else c + self.chars(len(close))
+                c = low.find(close, o + len(open_))
+                end = self.n if c < 0 else c + len(close)
                 if end > start:
                     spans.append((o, end))
-                o = self.find(open_, end)
+                o = low.find(open_, end)
         return spans
 
     def skipped(self, pos: int) -> bool:
         """Inside a tag's attributes, <script>, <style>, <template> or a comment? (<svg> content is
         dropped from a notice's text by `_visible_text`: collecting the spans of every inline icon too
         cost ~40 µs a page.)"""
-        lt = self.rfind("<", max(0, pos - self.chars(4000)), pos)
-        if lt >= 0 and self.find(">", lt, pos) < 0:
+        low = self.low
+        lt = low.rfind("<", max(0, pos - 4000), pos)
+        if lt >= 0 and low.find(">", lt, pos) < 0:
             return True
         if self._skip_spans is None:
             self._skip_spans = self._collect_skips()
@@ -273,19 +222,26 @@ class _Page:
 
     def text_around(self, pos: int) -> tuple[str, int, int]:
         """The text of the paragraph-level element around `pos`, with its (approximate) span: the
-        window around `pos` is decoded once and cut at the nearest block-level tags."""
-        around = self.chars(AROUND)
-        lo, hi = max(0, pos - around), min(self.n, pos + around)
-        before = self.text(lo, pos)
-        after = self.text(pos, hi)
+        window around `pos` is cut at the nearest block-level tags."""
+        lo, hi = max(0, pos - AROUND), min(self.n, pos + AROUND)
+        before = self.raw[lo:pos]
+        after = self.raw[pos:hi]
+        # where the last block-level start tag ends, the one that opens nearest `pos` (each match ends at the first
+        # '>' after its '<', so the last match a scan from the left finds ends where that one does)
         cut = 0
-        for m in _START_RE.finditer(before.lower()):
-            cut = m.end()
+        lowered = before.lower()
+        lt = lowered.rfind("<")
+        while lt >= 0:
+            m = _START_RE.match(lowered, lt)
+            if m is not None:
+                cut = m.end()
+                break
+            lt = lowered.rfind("<", 0, lt)
         end = _END_RE.search(after.lower())
         stop = end.start() if end else len(after)
         text = _visible_text(before[cut:] + after[:stop])
-        start = pos - self.chars(len(before) - cut)
-        return text, start, pos + self.chars(stop)
+        start = pos - (len(before) - cut)
+        return text, start, pos + stop
 
 
 def _visible_text(s: str) -> str:
@@ -348,15 +304,15 @@ def html_licence_evidence(html: str) -> list[Evidence]:
     #    rel=license to anything, meta name=license), meta rights / copyright
     #    (in the body only CC URLs are looked for: a rel=license to anything else decides nothing)
     tag_starts: set[int] = set()
-    back = page.chars(4000)
+    low = page.low
     for needle, stop in (("creativecommons.org", page.n), ("licen", page.head_end), ("rights", page.head_end),
                          ("copyright", page.head_end)):
-        i = page.find(needle, 0, stop)
+        i = low.find(needle, 0, stop)
         while i >= 0:
-            lt = page.rfind("<", max(0, i - back), i)
-            if lt >= 0 and lt not in tag_starts and page.find(">", lt, i) < 0:
+            lt = low.rfind("<", max(0, i - 4000), i)
+            if lt >= 0 and lt not in tag_starts and low.find(">", lt, i) < 0:
                 tag_starts.add(lt)
-            i = page.find(needle, i + page.chars(len(needle)), stop)
+            i = low.find(needle, i + len(needle), stop)
     for lt in sorted(tag_starts):
         tag_info = page.tag_at(lt)
         if tag_info is None or tag_info[0] not in ("link", "a", "meta"):
@@ -403,26 +359,25 @@ def html_licence_evidence(html: str) -> list[Evidence]:
 
     # 2. notices in the tail of the document (the footer)
     region = int(page.n * (1 - FOOTER_TAIL))
-    region -= region % page.w
     if page.has_footer():  # a <footer> element that opens before the tail: from its start
-        footer_open = page.rfind("<footer", max(page.head_end, region - page.chars(LOOKBACK_FOOTER)), region)
+        footer_open = low.rfind("<footer", max(page.head_end, region - LOOKBACK_FOOTER), region)
         if footer_open >= 0:
             region = footer_open
     region = max(region, page.head_end)
     page._skip_at = region  # script/style/comment spans are collected on the first hit
     done: list[tuple[int, int]] = []
     for needle in _NOTICE_NEEDLES:
-        i = page.find(needle, region)
+        i = low.find(needle, region)
         hits = 0
         while i >= 0 and hits < 30:
             hits += 1
             if not any(a <= i < b for a, b in done) and not page.skipped(i):
                 text, a, b = page.text_around(i)
-                done.append((min(a, i), max(b, i + page.chars(len(needle)))))
+                done.append((min(a, i), max(b, i + len(needle))))
                 loc = page.location(i, article=True)
                 if loc == "page":
                     loc = "footer"
                 for ev in notice_evidence(text, loc):
                     add(ev)
-            i = page.find(needle, i + page.chars(len(needle)))
+            i = low.find(needle, i + len(needle))
     return out

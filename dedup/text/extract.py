@@ -32,6 +32,7 @@ from dedup.text.cleaning import (HEADLINE, MIN_KEPT_CHARS, LineChoice, choose_li
 from dedup.text.dates import is_date_line
 from dedup.text.titles import without_guessed_site
 from dedup.text.embeds import embedded_posts, put_back
+from dedup.text.hiddenstory import noscript_unwrapped
 from dedup.text.storybody import DESCRIPTION_META, apply_article_body
 from dedup.text.layout import Line
 from dedup.text.markup import SiteLinks, page_type
@@ -88,6 +89,13 @@ def extract_html(html: str | bytes, url: str | None = None, charset: str | None 
         title = tree.title
         choice = story_choice(tree, title, main_content=nesting_within(html), links=SiteLinks(html, url, domain),
                               max_blocks=max_blocks)
+        # nothing kept: a `<noscript>` that never closes may hold the whole page; read as a browser shows it (round 30)
+        unwrapped = noscript_unwrapped(html) if sum(map(len, choice.kept)) < MIN_KEPT_CHARS else None
+        if unwrapped is not None:
+            del tree
+            html, tree = unwrapped, HTMLTree.parse(unwrapped)
+            choice = story_choice(tree, title, main_content=nesting_within(html), links=SiteLinks(html, url, domain),
+                                  max_blocks=max_blocks)
         # lines beside the story that the page writes only inside its footer, navigation or side boxes (round 26)
         choice.remove(frame_lines(tree, choice.kept, html, beside_story(choice)), PAGE_FRAME)
         posts = embedded_posts(html, tree, choice, max_blocks)  # the social posts the story quotes (round 21)

@@ -12,6 +12,7 @@ import html as html_lib
 import re
 from dataclasses import dataclass
 
+from dedup.text.hiddenstory import as_shown
 from dedup.text.normalise import tidy_spaces
 
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)[^>]*>")
@@ -58,6 +59,7 @@ def read_minimal_html(markup: str) -> list[Line]:
     for its `</a>`: a start tag that meets another anchor, a block tag or a blank line first is such an
     empty anchor, and the words after it are not its text (on the SRE book page of readability-test-pages
     whole paragraphs read as link text)."""
+    markup = as_shown(markup)  # no soft hyphens, composed letters (`hiddenstory`, round 30)
     lines: list[Line] = []
     block = ""
     in_link = False

@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from resiliparse.parse.html import HTMLTree
 
 from dedup.text.cleaning import MIN_KEPT_CHARS, LineChoice
+from dedup.text.hiddenstory import as_shown
 from dedup.text.normalise import normalise_text
 
 PAGE_FRAME = "page_frame"  # a kept line the page writes only inside its footer, navigation or side boxes
@@ -60,6 +61,7 @@ def frame_texts(tree: HTMLTree, html: str) -> list[str]:
     for el in (el for elements in collections for el in elements):
         text = el.text
         if text and not text.isspace():
+            text = as_shown(text)  # as the kept lines read it (`layout.read_minimal_html`)
             found.add(text)
             budget -= len(text)
             if budget < 0:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from dedup.text.cleaning import BLOCK_MODEL, LineChoice
+from dedup.text.hiddenstory import as_shown
 from dedup.text.jsonld import ARTICLE_TYPES, ld_types
 from dedup.text.normalise import MARKUP_TAG, normalise_text, site_host
 from dedup.text.pagescan import itemprop_elements
@@ -176,7 +177,7 @@ def body_words(text: str) -> list[str]:
         text = _MARKDOWN_LINK.sub("] ", text)
     if "://" in text or "www." in text:
         text = _ADDRESS.sub(" ", text)
-    return normalise_text(text).split()
+    return normalise_text(as_shown(text)).split()  # soft hyphens out, as the lines read (`hiddenstory`, round 30)
 
 
 def _grams(words: Sequence[str]) -> list[tuple[str, str, str]]:

@@ -1,0 +1,68 @@
+"""hiddenstory: story text the page's markup hides from the line reader (issue 12, round 30).
+
+Three quirks of real markup, found by comparing dedup's kept text with trafilatura's on unseen pages
+(docs/extraction.md, round 30); none depends on a site or a language:
+
+- **Soft hyphens.** A page sets U+00AD (`&shy;`) inside long words as a hint where a line may break; a browser
+  shows nothing there unless it breaks. Kept in the text they cut the word in two for every reader after
+  extraction (token matching, word counts, copies of the story set without them), so each line drops them.
+- **Decomposed letters.** A page may write a letter as its base and a combining mark ('a' + U+0308 for 'ä', as
+  text written on some systems comes) or as a form Unicode decomposes (Bengali U+09DC): the same text to a reader,
+  not to a token matcher (a combining mark is no word character). Each line is put in Unicode's composed form
+  (NFC), as trafilatura and most text pipelines give it.
+- **A `<noscript>` that never closes.** Old pages write `<noscript><div id="x"></noscript>` as the fallback of a
+  `document.write("<div ...>")`. An HTML5 parser reading without scripting (lexbor, as resiliparse runs it) parses
+  the `<div>` as an element, then ignores the `</noscript>` (an end tag with another element open), so the
+  `<noscript>` holds the rest of the page, and the extractor, which skips `<noscript>`, reads nothing at all.
+  Such a page, when every reading keeps (nearly) nothing, is read again with its `<noscript>` tags (not their
+  contents) taken out, as a browser with scripting off shows it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+SOFT_HYPHEN = "\xad"
+_NOSCRIPT_TAG = re.compile(r"</?noscript\b[^>]*>", re.IGNORECASE)
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^>]*?(/?)>")
+# elements that never take an end tag (HTML's void elements)
+_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+                   "track", "wbr"})
+
+
+def as_shown(text: str) -> str:
+    """`text` without the soft hyphens a page sets for line breaking ('Ita\\xadli\\xadens' -> 'Italiens'), in
+    Unicode's composed form (NFC: 'a' + U+0308 -> 'ä'), as a browser shows it and readers of the text match it."""
+    if SOFT_HYPHEN in text:
+        text = text.replace(SOFT_HYPHEN, "")
+    return text if text.isascii() or unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
+
+
+def opens_element(markup: str) -> bool:
+    """Does `markup` start an element it does not end (`<div id="x">` alone)? Void elements and `<x/>` aside."""
+    depth: dict[str, int] = {}
+    for m in _TAG.finditer(markup):
+        name = m.group(2).lower()
+        if name in _VOID or m.group(3):
+            continue
+        depth[name] = depth.get(name, 0) + (-1 if m.group(1) else 1)
+    return any(n > 0 for n in depth.values())
+
+
+def noscript_unwrapped(html: str) -> str | None:
+    """The page with its `<noscript>` start and end tags removed (their contents stay) when one of them starts an
+    element it does not end, the fallback that swallows the rest of the page (module doc), or has no end tag at all;
+    otherwise None. Called only for a page whose readings kept (nearly) nothing. One pass over the tags: each
+    `<noscript>`'s markup runs to the next `</noscript>` (a start tag inside it opens nothing new)."""
+    opened = -1
+    for m in _NOSCRIPT_TAG.finditer(html):
+        if not m.group(0).startswith("</"):
+            if opened < 0:
+                opened = m.end()
+        elif opened >= 0:
+            if opens_element(html[opened:m.start()]):
+                return _NOSCRIPT_TAG.sub("", html)
+            opened = -1
+    # a `<noscript>` with no end tag at all holds the rest of the page whatever it opens
+    return _NOSCRIPT_TAG.sub("", html) if opened >= 0 else None

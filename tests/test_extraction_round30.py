@@ -119,3 +119,15 @@ def test_kept_text_is_never_invented(pieces, soft, decomposed, swallowed):
     for line in ex.blocks:
         assert line in shown, line
         assert as_shown(line) == line
+
+
+def test_plain_text_reads_as_a_page_does_without_soft_hyphens_and_in_composed_form() -> None:
+    # a JSONL `text` or WET record copied from a page keeps the page's soft hyphens and decomposed letters: read as
+    # the page's own lines are, so the two copies of one story hold the same words
+    from dedup.text.extract import extract_plain
+
+    line = "Die Ita\xadli\xadener feierten in Mu\u0308nchen den Sieg ihrer Mannschaft nach einem langen Abend im Stadion."
+    got = extract_plain("\n\n".join([line, line.replace("Sieg", "Erfolg")]))
+    text = "\n".join(got.blocks)
+    assert "\xad" not in text and "Italiener" in text
+    assert "M\u00fcnchen" in text and "u\u0308" not in text

@@ -32,7 +32,7 @@ from dedup.text.cleaning import (HEADLINE, MIN_KEPT_CHARS, LineChoice, choose_li
 from dedup.text.dates import is_date_line
 from dedup.text.titles import without_guessed_site
 from dedup.text.embeds import embedded_posts, put_back
-from dedup.text.hiddenstory import noscript_unwrapped
+from dedup.text.hiddenstory import as_shown, noscript_unwrapped
 from dedup.text.storybody import DESCRIPTION_META, apply_article_body
 from dedup.text.layout import Line
 from dedup.text.markup import SiteLinks, page_type
@@ -230,7 +230,8 @@ def extract_plain(text: str, url: str | None = None, wet: bool = False, max_bloc
     """Plain text (WET conversion records, JSONL `text`) -> blocks (leaked markup and script lines and
     widget labels dropped), with the byline and date lines they show. `wet`: the text is a WET conversion
     record's, whose first line Common Crawl writes from the page's <title> (`wet_title_line`)."""
-    blocks = split_blocks(text.replace("\r\n", "\n"))
+    # read as an HTML page's lines are (`layout.read_minimal_html`): no soft hyphens, composed letters (round 30)
+    blocks = split_blocks(as_shown(text).replace("\r\n", "\n"))
     if len(blocks) > max_blocks:
         raise TooManyLines(len(blocks))
     choice = plain_lines(blocks)

@@ -212,7 +212,8 @@ def verify_passages(ok: np.ndarray, checks: np.ndarray, src: np.ndarray, dst: np
                     passages: Sequence[Passages], status: np.ndarray | None, sites: np.ndarray | None,
                     p: VerifyParams, site_pages: Sequence[np.ndarray | None] | None = None) -> np.ndarray:
     """The accepted mask after the passage rule (the pairs at `checks` that share passages enough,
-    `passages.copies_by_passages`: from `p.passage_paragraphs` paragraphs of each on two different sites,
+    `passages.copies_by_passages`: from `p.passage_paragraphs` paragraphs of each on two different sites, or from
+    two that are the longer page's lead (`passages.lead_cut`),
     from `p.passage_site_paragraphs` and of SITE_MIN_SHARED_WORDS words on one site or where neither site is
     known) and the server-page rule (no edge touches a server-generated page). `passages`, `status`,
     `sites` and `site_pages` (`passages.site_pages` of the checked documents: their sites' template is then set

@@ -36,6 +36,12 @@ that site's template or chrome residue (stories counted, not pages: a story's ow
 its site are not template): a pair is also a copy when its passages are, with those set aside
 (`site_pages`, `story_figures`; docs/extraction.md, "Real copies round 5").
 
+A cut of a story's first two paragraphs holds its passages in two paragraphs, under the three two sites' pages
+must share. Across sites two are enough when they are the longer page's lead, with its story going on after
+them, and cover the shorter page as above (`lead_cut`): what different stories share from two paragraphs (two wire
+lines or a comments notice at their ends, a teaser page's excerpt of a story's later paragraphs) is not the top of
+a longer story (docs/extraction.md, "Real copies round 6").
+
 Server-generated pages (`serverpages.is_status_page`: a redirect, a "404 Not Found", a "Service Unavailable"
 page) are not stories: two sites' "Moved Permanently - The document has moved here" pages are alike word for
 word, and must never join each other or anything else.
@@ -177,17 +183,75 @@ def story_figures(a: Passages, b: Passages, pages_a: np.ndarray, pages_b: np.nda
     return min(1.0, words / max(1, min(left_a, left_b))), paragraphs, words
 
 
+# a cut of a story's first paragraphs on another site (round 6): passages shared from this many paragraphs of each
+# suffice, when they are the lead of the longer document (among its first LEAD_CUT_WINDOW paragraphs that hold a
+# passage, and followed by LEAD_CUT_REST times their words or more: the story goes on) and make LEAD_CUT_MIN_WORDS
+# words or more (docs/extraction.md, "Real copies round 6")
+LEAD_CUT_PARAGRAPHS = 2
+LEAD_CUT_WINDOW = 6
+LEAD_CUT_MIN_WORDS = 40
+LEAD_CUT_REST = 0.5
+
+
+def lead_cut(a: Passages, b: Passages, coverage: float, counted: tuple[np.ndarray, np.ndarray] | None = None) -> bool:
+    """Two documents of two different sites, one a cut of the other's first paragraphs: the shorter covered by
+    the passages they share (`coverage` of its passage words, LEAD_CUT_MIN_WORDS words or more) from
+    LEAD_CUT_PARAGRAPHS paragraphs or more of each, which are the longer one's lead (among its first
+    LEAD_CUT_WINDOW paragraphs that hold a passage, with LEAD_CUT_REST times their words after them). A cut of two
+    paragraphs holds its passages in two; what different stories share from two paragraphs (a quote and a background
+    line, two wire lines or a comments notice at their ends, a related story's excerpt among a page's teasers) is not
+    both the shorter one's text and the top of a longer story.
+    `counted`: which passages of each count (its site's template set aside, as `story_figures` does; a shared one
+    counts when it does on both sides); None: all."""
+    common, at_a, at_b = np.intersect1d(a.keys, b.keys, assume_unique=True, return_indices=True)
+    if len(common) < LEAD_CUT_PARAGRAPHS:
+        return False
+    in_a = np.ones(len(a.keys), dtype=bool) if counted is None else counted[0].copy()
+    in_b = np.ones(len(b.keys), dtype=bool) if counted is None else counted[1].copy()
+    both = in_a[at_a] & in_b[at_b]
+    in_a[at_a], in_b[at_b] = both, both
+    at_a, at_b = at_a[both], at_b[both]
+    words = int(a.words[at_a].sum())
+    total_a, total_b = int(a.words[in_a].sum()), int(b.words[in_b].sum())
+    if words < LEAD_CUT_MIN_WORDS or words < coverage * min(total_a, total_b):
+        return False
+    if min(len(np.unique(a.blocks[at_a])), len(np.unique(b.blocks[at_b]))) < LEAD_CUT_PARAGRAPHS:
+        return False
+
+    def lead_of(found: Passages, counts: np.ndarray, at: np.ndarray) -> bool:
+        # (two short pages that end in the same standing text, a comments notice, share it from their last
+        # paragraphs, which are also among their first few: the longer one's story must go on after them)
+        last = int(found.blocks[at].max())
+        if int(found.words[counts & (found.blocks > last)].sum()) < LEAD_CUT_REST * words:
+            return False
+        return int(np.searchsorted(np.unique(found.blocks[counts]), last)) < LEAD_CUT_WINDOW
+
+    # the longer document's lead (either, when they hold as many passage words: the verdict is the pair's)
+    return (total_a >= total_b and lead_of(a, in_a, at_a)) or (total_b >= total_a and lead_of(b, in_b, at_b))
+
+
 def copies_by_passages(a: Passages, b: Passages, coverage: float, min_paragraphs: int, min_words: int = 0,
                        pages: tuple[np.ndarray, np.ndarray] | None = None, one_site: bool = False) -> bool:
     """True when two documents share passages of at least `coverage` of the smaller one's passage
     words, from at least `min_paragraphs` paragraphs of each (and of at least `min_words` words); or,
     given how many pages of its site hold each passage of each (`pages`, `site_pages`), when they do so
-    with their sites' template set aside (`story_figures`)."""
-    if coverage > 1.0 or len(a.keys) < min_paragraphs or len(b.keys) < min_paragraphs:
+    with their sites' template set aside (`story_figures`); or, on two different sites, when one is a cut of
+    the other's lead (`lead_cut`)."""
+    if coverage > 1.0 or len(a.keys) < min(min_paragraphs, LEAD_CUT_PARAGRAPHS) or \
+            len(b.keys) < min(min_paragraphs, LEAD_CUT_PARAGRAPHS):
         return False
     cover, paragraphs, words = shared_figures(a, b)
     if paragraphs >= min_paragraphs and cover >= coverage and words >= min_words:
         return True
+    if not one_site and paragraphs >= LEAD_CUT_PARAGRAPHS:
+        if lead_cut(a, b, coverage):
+            return True
+        other = 1 + TEMPLATE_OTHER_STORIES  # (two sites: the pair's own story on each)
+        if pages is not None and max(pages[0].max(initial=1), pages[1].max(initial=1)) >= other and \
+                lead_cut(a, b, coverage, (pages[0] < other, pages[1] < other)):
+            return True
+    if len(a.keys) < min_paragraphs or len(b.keys) < min_paragraphs:
+        return False
     if pages is None or not words or max(pages[0].max(initial=1), pages[1].max(initial=1)) <= TEMPLATE_OTHER_STORIES:
         return False
     cover, paragraphs, words = story_figures(a, b, pages[0], pages[1], one_site)

@@ -15,7 +15,8 @@ import numpy as np
 
 from test_copies_round4 import PARAMS, _articles, _labels, chrome_heavy, on_disk_labels_as_in_memory
 from test_passages import STORY, WIRE_LINES
-from dedup.neardup.passages import LEAD_CUT_MIN_WORDS, copies_by_passages, lead_cut, passages, shared_figures
+from dedup.neardup.passages import LEAD_CUT_MIN_WORDS, copies_by_passages, lead_cut, shared_figures
+from dedup.text.sentences import passages
 
 BRIEF = "BUFFALO, N.Y. (AP) - A water main break closed Main Street for most of Monday."
 

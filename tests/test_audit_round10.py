@@ -168,3 +168,22 @@ def test_the_changelog_counts_the_previous_clusters_two_merges_joined(sample_bui
     assert "(new copies joined 4 previous clusters into 2)" in changelog
     # the whole story, new, is longer than the published part: the part stays canonical, and says why
     assert data["canonical_reason"].to_list() == ["previous_release", "previous_release"]
+
+
+@pytest.mark.slow
+def test_explain_names_shared_passages_not_a_previous_release_for_a_chain_minhash_cannot_show(synd_build):
+    # a cluster joined by shared passages (a short cut of a wire story) has no chain of MinHash edges; a build
+    # without --previous used to blame "a previous release's membership"
+    from dedup.neardup.explain import explain_pair
+
+    data = pl.scan_parquet(str(synd_build / "data" / "**" / "*.parquet")).select("doc_id", "cluster_id").collect()
+    dups = pl.scan_parquet(str(synd_build / "duplicates" / "**" / "*.parquet")).select("doc_id", "cluster_id") \
+        .collect().join(data.rename({"doc_id": "canonical"}), on="cluster_id").sort("doc_id")
+    unexplained = []
+    for canonical, copy in dups.select("canonical", "doc_id").iter_rows():
+        found = explain_pair(synd_build, canonical, copy)
+        if found.get("chain", [""])[0].startswith("no chain"):
+            unexplained.append(found["chain"][0])
+            break
+    assert unexplained, "the syndication crawl has clusters joined by passages alone"
+    assert "shared passages" in unexplained[0] and "previous release" not in unexplained[0]

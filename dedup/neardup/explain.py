@@ -161,8 +161,14 @@ def chain(out: Path, a: str, b: str, cluster_id: str, config: dict, params: Veri
                 came[nxt] = (node, j, c)
                 queue.append(nxt)
     if goal not in came:
-        return [f"no chain of accepted edges among the {len(ids)} members' signatures (the cluster was joined "
-                "through a previous release's membership)"]
+        # the signatures hold only the MinHash evidence: pairs proposed and accepted by shared passages (long
+        # sentences, not published) and a previous release's clusters cannot be replayed from the release
+        previous = json.loads((out / "run.json").read_text("utf-8")).get("previous") or {}
+        how = ("shared passages (long sentences both pages hold; the release does not publish them) or a previous "
+               "release's membership" if previous else
+               "shared passages (long sentences both pages hold; the release does not publish them)")
+        return [f"no chain of accepted MinHash edges among the {len(ids)} members' signatures: the cluster was "
+                f"joined through {how}"]
     steps, node = [], goal
     while came[node] is not None:
         prev, j, c = came[node]  # type: ignore[misc]

@@ -143,6 +143,9 @@ _ROLE_WORDS = frozenset((
     "mitarbeiter volontär volontärin rechtsanwalt rechtsanwältin anwalt attorney lawyer pressesprecher "
     "pressesprecherin spokesperson spokesman spokeswoman manager director officer founder president ceo product "
     "editor-at-large "
+    # round 24: the trades a company's blog signs its posts with ('Posted by Dave Cohen, Engineer Google Photos')
+    "engineer engineering designer developer programmer scientist researcher architect strategist evangelist "
+    "consultant specialist intern "
     "корреспондент журналист muhabir 기자 특파원 记者 記者"
     ).split())
 _NOT_A_NAME = frozenset((
@@ -176,6 +179,8 @@ _ORG_WORDS = frozenset((
     "kommunikation pr illustrierte "
     # a newspaper's title ('Chicago Sun Times' closing a story it credits: round 19)
     "times tribune herald gazette chronicle "
+    # (round 24: more words a paper's title closes with, 'Sioux Falls Argus Leader')
+    "journal sentinel inquirer examiner dispatch courier leader "
     "редакция агентство газета журнал новости вести вісті вiсті haber ajansı gazetesi "
     "وكالة صحيفة جريدة مجلة موقع قناة شبكة فريق").split())
 # Chinese and Japanese write no spaces: an organisation's name ends in the word for what it is (a news site, a
@@ -186,9 +191,10 @@ _ORG_ABBREVIATION = re.compile(r"\be\.\s?v\b|\bs\.\s?a\b|\bcity\s+of\b")
 _DOMAIN_LIKE = re.compile(r"\b[\w-]+\.(?:com|net|org|de|at|ch|fr|es|it|nl|be|uk|co|io|info|eu|cz|pl|ru|tv|fm)\b", re.I)
 # ('、' and '،': the Chinese / Japanese and the Arabic comma; the single characters as one class, which `re` tests
 # at a place at once, not one alternative after the other)
+# (a serial comma and its 'and' are one separator: 'By A, B, and C' names C, round 24)
 # (an interview's byline names both people: 'Richard David Precht im Gespräch mit Karin Fischer')
-_NAME_SPLIT = re.compile(r"\s*(?:[;|,、،&/·•]|\s(?:and|und|et|y|e|og|och|en|i|und\s+von|im\s+gespräch\s+mit"
-                         r"|in\s+conversation\s+with)\s)\s*", re.I)
+_NAME_SPLIT = re.compile(r"\s*(?:,\s*and\s|[;|,、،&/·•]|\s(?:and|und|et|y|e|og|och|en|i|und\s+von"
+                         r"|im\s+gespräch\s+mit|in\s+conversation\s+with)\s)\s*", re.I)
 # a finer split, tried on a line that names nobody otherwise: a dash between spaces, which no name holds ('Jane Doe
 # - The Times', 'SPIEGEL ONLINE – Jane Doe'), and the newsroom a person writes with ('Jane Doe with Reuters',
 # 'Jane Doe mit Material von dpa'); taken only when it reads every part as a person, an organisation, an agency or a
@@ -299,13 +305,17 @@ def parse_byline(text: str, site_names: tuple[str, ...] = (), structured: bool =
         if len(parts) - (_DATE in parts) > BYLINE_PARTS:
             continue  # a list of topics or tags
         named, agencies_named, organisations_named = len(people), len(agencies), len(organisations)
-        _read_parts(parts, site_keys, caseless_ok, people, agencies, organisations)
+        # (a part opening with a role after a name on a line that joins no names with 'and' is the job and where it
+        # is done, below; 'Attorney Ilona Bray & Attorney Richard A. Boswell' names two)
+        jobs_after_names = "&" not in line and " and " not in line.lower()
+        _read_parts(parts, site_keys, caseless_ok, people, agencies, organisations, jobs_after_names)
         if len(people) == named and _may_split_finer(line) and _FINER_SPLIT.search(line):
             # (the lists only grow: their first entries are what they held before this line)
             finer_parts = [q for p in parts for q in _FINER_SPLIT.split(p) if _HAS_LETTER.search(q)]
             before = (people[:], agencies[:agencies_named], organisations[:organisations_named])
-            if len(finer_parts) <= BYLINE_PARTS and _read_parts(finer_parts, site_keys, caseless_ok, *before) == \
-                    (True, True) and len(before[0]) > named:
+            if len(finer_parts) <= BYLINE_PARTS and _read_parts(finer_parts, site_keys, caseless_ok, *before,
+                                                                jobs_after_names) == (True, True) \
+                    and len(before[0]) > named:
                 people, agencies, organisations = before
         if len(people) > named and PICTURE_AGENCY.search(line) is not None:  # (asked of a line naming people only)
             del people[named:], agencies[agencies_named:], organisations[organisations_named:]  # a picture's credit
@@ -336,13 +346,15 @@ def _spaced_names_split(people: list[str], han_lists: bool) -> list[str]:
 
 
 def _read_parts(parts: list[str], site_keys: frozenset[str], caseless_ok: bool, people: list[str],
-                agencies: list[tuple[str, str]], organisations: list[str]) -> tuple[bool, bool]:
+                agencies: list[tuple[str, str]], organisations: list[str],
+                jobs_after_names: bool = False) -> tuple[bool, bool]:
     """The parts of a byline line added to the people, agencies and organisations named so far. Whether each part
     was read as one of them or as a role, and whether one was read as an agency, a role or an organisation by its
     words (not only as a word in capitals)."""
     every, other = True, False
     after_role = after_outlet = False
     named = len(people) + len(agencies) + len(organisations)
+    people_before = len(people)
     for part in parts:
         if part == _DATE:
             # after someone named, a byline's date is followed by where the story was filed ('By Editorial Staff •
@@ -360,9 +372,11 @@ def _read_parts(parts: list[str], site_keys: frozenset[str], caseless_ok: bool, 
             other = True
             continue
         name = _strip_roles(part)
-        if not name or _is_job_title(part, name):
+        if not name or _is_job_title(part, name) or (jobs_after_names and len(people) > people_before
+                                                     and name != part and _opens_with_role(part)):
             # a part of roles alone ('Staff Writer'): what follows names where the person works
-            # ('Cedric Dupont, Product Manager, Google Maps')
+            # ('Cedric Dupont, Product Manager, Google Maps'); after a name on its line, a part opening with a role
+            # names the job and where it is done ('Dave Cohen, Engineer Google Photos'; round 24)
             after_role = after_role or bool(people)
             other = True
             continue
@@ -479,6 +493,10 @@ def _strip_roles(part: str) -> str:
     return " ".join(words).strip(" .,:;-–—")
 
 
+def _opens_with_role(part: str) -> bool:
+    return part.split(None, 1)[0].lower().strip(".,") in _ROLE_WORDS
+
+
 def _is_job_title(part: str, name: str) -> bool:
     """`part` closes with a role and what is left before it (`name`, `_strip_roles(part)`) holds one too: a job
     title ('New Business Development Director', 'Senior Vice President'), not a name with its role after it
@@ -501,6 +519,8 @@ def _is_organisation(name: str, site_keys: frozenset[str]) -> bool:
         return True  # 'ARD', 'NDR': an acronym alone names an organisation, not a person
     article = _ARTICLE.match(name)  # (the pattern matches only at the start: `_ARTICLE.sub("", name)`)
     bare = name[article.end():] if article else name
+    if article and bare and name.startswith("The ") and " " in bare:
+        return True  # 'The Philippine Star': no person's name opens with an English article (round 24)
     if fold_text(bare) in site_keys or fold_text(name) in site_keys:
         # a personal site is named after its author ('Wolfgang Michal' on wolfgangmichal.de)
         return not (bare == name and len(name.split()) >= 2 and _is_person_name(name) and not name.isupper()

@@ -131,3 +131,29 @@ def test_plain_text_reads_as_a_page_does_without_soft_hyphens_and_in_composed_fo
     text = "\n".join(got.blocks)
     assert "\xad" not in text and "Italiener" in text
     assert "M\u00fcnchen" in text and "u\u0308" not in text
+
+
+def test_a_linked_headline_with_soft_hyphens_is_found_in_the_page_as_its_line_reads() -> None:
+    # the lines lose their soft hyphens; the page the site's links are looked up in must lose them too, or another
+    # story's headline linked beside the story stays in the text (found by the review of round 30)
+    from dedup.text.extract import extract_html
+
+    para = "<p>" + ("Die Regierung hat am Montag in Berlin einen Entwurf vorgelegt, der viele Fragen offen lässt und "
+                    "Kritik auslöst. ") * 3 + "</p>"
+    head = "Bundes\xadregierung beschließt neues Klima\xadschutz\xadgesetz"
+    html = (f"<html><head><title>Streit um den Haushalt - Example</title></head><body><article><h1>Streit um den "
+            f"Haushalt</h1>{para * 4}<h3>{head}</h3>{para * 4}</article><aside><ul><li><a "
+            f"href=\"https://www.example.de/politik/klima-123\">{head}</a></li><li><a "
+            "href=\"https://www.example.de/politik/x-1\">Andere Nachricht des Tages hier</a></li></ul></aside>"
+            "</body></html>")
+    got = extract_html(html, "https://www.example.de/politik/haushalt-456")
+    assert not any("Klimaschutzgesetz" in b for b in got.blocks)
+    assert "other_story" in got.removed_reasons
+
+
+def test_a_tag_of_the_noscript_scan_never_runs_past_a_less_than_sign() -> None:
+    # '[^>]*?' read from every '<' to the next '>' however far: quadratic on a <noscript> of '<a ' without one
+    from dedup.text.hiddenstory import _NOSCRIPT_TAG, _TAG
+
+    assert [m.group(0) for m in _TAG.finditer("<a <b>")] == ["<b>"]
+    assert [m.group(0) for m in _NOSCRIPT_TAG.finditer("<noscript <noscript>")] == ["<noscript>"]

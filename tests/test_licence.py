@@ -215,7 +215,8 @@ def test_lookback_windows_count_characters_beyond_u_ffff():
 
 
 @pytest.mark.parametrize("text", ["plain ASCII <FOOTER Class=X>", "Latin-1 ÀÉ © <DIV>", "UCS-2 \u4141\u5a5a Ünï <A>",
-                                  "astral \U0001F600\U00020000 \ud7ff <P REL=License>"])
+                                  "astral \U0001F600\U00020000 \ud7ff <P REL=License>",
+                                  "two lone surrogates \ud83d\ude00 in a row <DIV>"])
 def test_ascii_lowered_folds_ascii_only_and_keeps_offsets(text):
     low = ascii_lowered(text)
     assert len(low) == len(text)
@@ -618,3 +619,12 @@ def test_notice_window_starting_inside_a_tag_drops_the_tag_rest():
     ev = html_licence_evidence(_page(footer=footer))
     assert [e.value for e in ev] == ["© 2021 Harbour Gazette Media, Inc. All rights reserved."]
     assert copyright_fields([], ev)["copyright_holder"] == "Harbour Gazette Media, Inc"
+
+
+def test_a_notice_after_letters_that_lower_case_longer_keeps_its_first_words():
+    # 'İ'.lower() is two characters: the paragraph's start was cut at the lower-cased window's offsets (review of
+    # metacost2; main too), losing the holder's first word
+    footer = ("<footer><div>İLETİŞİM İLETİŞİM İLETİŞİM</div><p>Hürriyet Gazetecilik A.Ş. © 2024 Tüm hakları "
+              "saklıdır.</p></footer>")
+    values = [e.value for e in html_licence_evidence(_page(body="<p>story</p>" + footer))]
+    assert any(v.startswith("Hürriyet Gazetecilik") for v in values), values

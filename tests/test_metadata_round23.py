@@ -7,6 +7,8 @@ Google's blogs, freelanceswitch.com)."""
 
 from __future__ import annotations
 
+import pytest
+
 from dedup.text.byline import parse_byline
 from dedup.text.metadata import page_metadata
 
@@ -90,3 +92,16 @@ def test_an_author_boxs_link_labels_are_no_names():
     md = page_metadata(html, "http://freelance.example/industry-tips/keeping-your-files-secure/", [POST])
     assert md.authors == []
     assert parse_byline("Other Articles").people == [] and parse_byline("Website").people == []
+
+
+@pytest.mark.parametrize("line, agency", [("By Jane Doe | May 3, 2021 | Reuters", "Reuters"),
+                                          ("By Jane Doe • May 3, 2021 • Associated Press", "Associated Press"),
+                                          ("Von Jana Müller, 3. Mai 2021, dpa", "dpa")])
+def test_an_agency_after_the_byline_date_is_still_read(line: str, agency: str) -> None:
+    # the place after a byline's date is no author, but an agency there is the story's (found by the review of
+    # round 23: the date ended the line's reading, and the agency went with the place)
+    from dedup.text.byline import parse_byline
+
+    found = parse_byline(line)
+    assert [name for _, name in found.agencies] == [agency]
+    assert len(found.people) == 1

@@ -73,7 +73,10 @@ def ascii_lowered(html: str) -> str:
     try:
         return html.encode("latin-1").lower().decode("latin-1")
     except UnicodeEncodeError:
-        return html.encode("utf-16-le", "surrogatepass").lower().decode("utf-16-le", "surrogatepass")
+        low = html.encode("utf-16-le", "surrogatepass").lower().decode("utf-16-le", "surrogatepass")
+        # two lone surrogates in a row come back as one character: then in 4-byte units, which keep the length
+        return low if len(low) == len(html) else \
+            html.encode("utf-32-le", "surrogatepass").lower().decode("utf-32-le", "surrogatepass")
 
 
 class _Page:
@@ -229,7 +232,9 @@ class _Page:
         # where the last block-level start tag ends, the one that opens nearest `pos` (each match ends at the first
         # '>' after its '<', so the last match a scan from the left finds ends where that one does)
         cut = 0
-        lowered = before.lower()
+        # the ASCII-lowered copy's slices: `str.lower` may change the length ('İ' -> 'i̇'), cutting the page at the
+        # wrong offsets
+        lowered = self.low[lo:pos]
         lt = lowered.rfind("<")
         while lt >= 0:
             m = _START_RE.match(lowered, lt)
@@ -237,7 +242,7 @@ class _Page:
                 cut = m.end()
                 break
             lt = lowered.rfind("<", 0, lt)
-        end = _END_RE.search(after.lower())
+        end = _END_RE.search(self.low[pos:hi])
         stop = end.start() if end else len(after)
         text = _visible_text(before[cut:] + after[:stop])
         start = pos - (len(before) - cut)

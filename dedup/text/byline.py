@@ -355,12 +355,13 @@ def _read_parts(parts: list[str], site_keys: frozenset[str], caseless_ok: bool, 
     after_role = after_outlet = False
     named = len(people) + len(agencies) + len(organisations)
     people_before = len(people)
+    after_date = False
     for part in parts:
         if part == _DATE:
             # after someone named, a byline's date is followed by where the story was filed ('By Editorial Staff •
-            # Nov 6, 2012 • New York City', 'By Jane Doe | May 3, 2021 | Berlin'), not by another author (round 23)
-            if len(people) + len(agencies) + len(organisations) > named:
-                break
+            # Nov 6, 2012 • New York City', 'By Jane Doe | May 3, 2021 | Berlin'), not by another author (round 23);
+            # an agency there is still the story's ('By Jane Doe | May 3, 2021 | Reuters')
+            after_date = after_date or len(people) + len(agencies) + len(organisations) > named
             continue
         # (stripping drops no letter: every part kept above holds one, and holds it still)
         part = part.strip(" \t.:-–—|,;·•\"'“”«»")
@@ -370,6 +371,8 @@ def _read_parts(parts: list[str], site_keys: frozenset[str], caseless_ok: bool, 
             if (part, agency) not in agencies:
                 agencies.append((part, agency))
             other = True
+            continue
+        if after_date:
             continue
         name = _strip_roles(part)
         if not name or _is_job_title(part, name) or (jobs_after_names and len(people) > people_before

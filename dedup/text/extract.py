@@ -29,6 +29,7 @@ from dedup.text.blockmodel import (MIN_MAIN_CHARS, PROSE_LINE_WORDS, TooManyLine
 from dedup.text.blockkeys import block_key
 from dedup.text.cleaning import (HEADLINE, MIN_KEPT_CHARS, LineChoice, choose_lines, heading_line, headline_lines,
                                  plain_lines, wet_title_line)
+from dedup.text.commentwidgets import OTHER_PAGE_COMMENT, other_page_comment_lines
 from dedup.text.dates import is_date_line
 from dedup.text.titles import without_guessed_site
 from dedup.text.embeds import embedded_posts, put_back
@@ -88,17 +89,19 @@ def extract_html(html: str | bytes, url: str | None = None, charset: str | None 
         # line's tag and link text; a page whose main content is (nearly) empty is taken whole
         # (a page nested too deeply for the main-content pass in reasonable time is taken whole)
         title = tree.title
-        choice = story_choice(tree, title, main_content=nesting_within(html), links=SiteLinks(html, url, domain),
-                              max_blocks=max_blocks)
+        links = SiteLinks(html, url, domain)
+        choice = story_choice(tree, title, main_content=nesting_within(html), links=links, max_blocks=max_blocks)
         # nothing kept: a `<noscript>` that never closes may hold the whole page; read as a browser shows it (round 30)
         unwrapped = noscript_unwrapped(html) if sum(map(len, choice.kept)) < MIN_KEPT_CHARS else None
         if unwrapped is not None:
             del tree
             html, tree = unwrapped, HTMLTree.parse(unwrapped)
-            choice = story_choice(tree, title, main_content=nesting_within(html), links=SiteLinks(html, url, domain),
-                                  max_blocks=max_blocks)
+            links = SiteLinks(html, url, domain)
+            choice = story_choice(tree, title, main_content=nesting_within(html), links=links, max_blocks=max_blocks)
         # lines beside the story that the page writes only inside its footer, navigation or side boxes (round 26)
         choice.remove(frame_lines(tree, choice.kept, html, beside_story(choice)), PAGE_FRAME)
+        # lines of a box quoting the reader comments of the site's other pages (round 31)
+        choice.remove(other_page_comment_lines(choice.kept, html, links, beside_story(choice)), OTHER_PAGE_COMMENT)
         posts = embedded_posts(html, tree, choice, max_blocks)  # the social posts the story quotes (round 21)
     finally:
         # resiliparse trees must be freed by the thread that made them (a PyO3 'unsendable' object):

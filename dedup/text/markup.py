@@ -252,7 +252,8 @@ class SiteLinks:
             return None
         return self._domain if self._domain is not None else registered_domain(self.url)
 
-    def _same_site(self, href: str) -> bool:
+    def same_site(self, href: str) -> bool:
+        """Does `href` go to another page of the page's own site (not the page itself, another site or a script)?"""
         href = href.strip()
         if not href or href.startswith("#") or href[:11].lower().startswith(("javascript:", "mailto:", "tel:")):
             return False
@@ -281,11 +282,11 @@ class SiteLinks:
             pos = html.find(probe, pos)
             if pos < 0:
                 break
-            start = _anchor_open(html, max(0, pos - ANCHOR_REACH), pos)
+            start = anchor_open(html, max(0, pos - ANCHOR_REACH), pos)
             gt = html.find(">", start, pos) if start >= 0 else -1
             end = _first(html, ("</a", "</A"), pos, pos + len(text) + ANCHOR_REACH)
             if gt > 0 and end > 0 and _last(html, ("</a", "</A"), start, pos) < 0 \
-                    and self._same_site(tag_attributes(html[start + 3:gt]).get("href", "")):
+                    and self.same_site(tag_attributes(html[start + 3:gt]).get("href", "")):
                 inner = clean_text(html[gt + 1:end])
                 stem = fold_text(inner.rstrip(".… ")) if inner.endswith(_ELLIPSIS) else ""
                 if fold_text(inner) == key or (len(stem) >= MIN_STEM_CHARS and key.startswith(stem)):
@@ -303,7 +304,7 @@ def _first(html: str, marks: tuple[str, ...], lo: int, hi: int) -> int:
     return min(found) if found else -1
 
 
-def _anchor_open(html: str, lo: int, hi: int) -> int:
+def anchor_open(html: str, lo: int, hi: int) -> int:
     """Where the last `<a ...>` tag between lo and hi opens (not `<abbr>`, `<article>`, `<aside>`), or -1."""
     while (at := _last(html, ("<a", "<A"), lo, hi)) >= 0:
         if at + 2 < len(html) and html[at + 2].isspace():

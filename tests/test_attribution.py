@@ -324,3 +324,17 @@ def test_bench_wire_accuracy_on_docs_with_signals(bench_crawl):
 def test_credit_prefilter_is_the_regex_rule(text):
     from dedup.rights.attribution import _MAY_CREDIT, _MAY_CREDIT_ANY_CASE, _may_credit
     assert _may_credit(text) == bool(_MAY_CREDIT.search(text) or _MAY_CREDIT_ANY_CASE.search(text))
+
+
+def test_folds_to_ascii_names_every_character_a_caseless_ascii_search_can_meet():
+    # `_may_credit` finds its words in a text's str.lower() unless FOLDS_TO_ASCII finds a character there: exact
+    # only while no other character beyond ASCII matches an ASCII letter under re.I or lowers to one (all checked)
+    import re
+
+    from dedup.text.normalise import FOLDS_TO_ASCII
+    beyond_ascii = "".join(chr(i) for i in range(0x80, 0x110000) if not 0xD800 <= i < 0xE000)
+    rest = FOLDS_TO_ASCII.sub("", beyond_ascii)
+    assert re.search("[a-z]", rest, re.I) is None
+    assert re.search("[a-z]", rest.lower()) is None
+    assert len(beyond_ascii) - len(rest) == 4
+    assert all(re.fullmatch("[a-z]", c, re.I) for c in "\u0130\u0131\u017f\u212a")

@@ -31,7 +31,7 @@ from collections import Counter
 from urllib.parse import urlsplit
 
 from dedup.text.jsonld import ARTICLE_TYPES, MAX_LD_NAMES, ld_types
-from dedup.text.normalise import caseless_search, site_host
+from dedup.text.normalise import FOLDS_TO_ASCII, site_host
 from dedup.text.pagehead import AUTHOR_META_NAMES
 from dedup.memory import memo
 
@@ -255,12 +255,25 @@ _SPLIT_TAIL = re.compile(r"\s*(?:,|\||/|\s[-–—]\s)\s*")
 # possible first characters, about twice as fast, and a block holds one of the words iff either finds it.
 _MAY_CREDIT = re.compile(r"Associated|ASSOCIATED|AFP|Agence|AGENCE|Bloomberg|BLOOMBERG|dpa|DPA|Deutsche|Xinhua"
                          r"|XINHUA|EFE|ANSA|PA|Press|UPI|United|Kyodo|KYODO|Yonhap|YONHAP|AP")
-_MAY_CREDIT_ANY_CASE = re.compile(r"reuters|upi\.com|reporting|writing|compiled", re.I)
+_MAY_CREDIT_WORDS = ("reuters", "upi.com", "reporting", "writing", "compiled")
+_MAY_CREDIT_ANY_CASE = re.compile("|".join(map(re.escape, _MAY_CREDIT_WORDS)), re.I)
 
 
 def _may_credit(text: str) -> bool:
     """Could the text name an agency (a quick test that rules most blocks out)?"""
-    return _MAY_CREDIT.search(text) is not None or caseless_search(text, _MAY_CREDIT_ANY_CASE)
+    if _MAY_CREDIT.search(text) is not None:
+        return True
+    if not text.isascii() and FOLDS_TO_ASCII.search(text):
+        return _MAY_CREDIT_ANY_CASE.search(text) is not None
+    # the words found in the lowered text, as the caseless pattern would find them (`FOLDS_TO_ASCII`): five finds
+    # beat the pattern's search, whose first letters r, u, w, c stand at ~1 position in 6 of an English text, and
+    # much more where re.I compares every position: a text beyond ASCII (a sixth of a crawl's short blocks hold a
+    # curly quote or a dash). A unique block's test: 2.3 -> 1.7 µs (ASCII), 7.7 -> 3.6 (the others); speed round 19
+    lowered = text.lower()
+    for word in _MAY_CREDIT_WORDS:
+        if word in lowered:
+            return True
+    return False
 
 
 def _copyright_holder_text(text: str) -> str:

@@ -413,6 +413,12 @@ def caseless_search(text: str, caseless: re.Pattern[str]) -> bool:
     return caseless.search(text) is not None
 
 
+# The characters beyond ASCII that re.IGNORECASE matches to an ASCII letter ('İ' and 'ı' to i, 'ſ' to s, the Kelvin
+# sign to k), the only ones whose `str.lower()` holds an ASCII letter among them ('İ' -> 'i̇', 'K' -> 'k'). A text
+# without them is searched for lower-case ASCII words caselessly by finding them in its `str.lower()`.
+FOLDS_TO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
+
+
 @functools.cache
 def _without_ignorecase(pattern: re.Pattern[str]) -> re.Pattern[str]:
     return re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE)

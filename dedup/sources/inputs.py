@@ -380,10 +380,10 @@ def _shared_name(name: str, one: Path | str, another: Path | str) -> str:
     """Why two inputs cannot both be read under `name`, and what to do. Two files of one folder meet only
     through `_storable_name`'s escapes (`bad\\xff.jsonl`, a byte no UTF-8 holds, and a name that spells
     `\\xff` out): passing their folder names them alike again, so the fix is a rename (hostile round 16)."""
-    first, second = sorted((one, another), key=lambda p: os.fsencode(str(p)))
-    if Path(str(first)).parent == Path(str(second)).parent:
-        return (f"two files of {_storable_name(str(Path(str(first)).parent))}, {os.fsencode(Path(str(first)).name)!r} "
-                f"and {os.fsencode(Path(str(second)).name)!r} (their names' bytes), are both named {name!r}: a byte of "
+    first, second = sorted((Path(str(one)), Path(str(another))), key=os.fsencode)
+    if first.parent == second.parent:
+        return (f"two files of {_storable_name(str(first.parent))}, {os.fsencode(first.name)!r} "
+                f"and {os.fsencode(second.name)!r} (their names' bytes), are both named {name!r}: a byte of "
                 "a file name that is no UTF-8 is kept as a \\xNN escape in source_file, and the other name spells that "
                 "escape out; rename one of them")
     return (f"two inputs share the name {name!r} ({first} and {second}); "

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from dedup.text.markup import SiteLinks, anchor_open, tag_attributes
+from dedup.text.markup import SiteLinks, anchor_close, anchor_open, tag_attributes
 from dedup.text.normalise import clean_text
 
 OTHER_PAGE_COMMENT = "other_page_comment"  # a kept line quoting a reader comment of another page of the site
@@ -41,18 +41,13 @@ def comment_link_texts(html: str, links: SiteLinks) -> list[str]:
         gt = html.find(">", pos, pos + MAX_ANCHOR_CHARS) if start >= 0 else -1
         if gt > 0 and "<" not in html[start + 1:gt]:
             href = tag_attributes(html[start + 3:gt]).get("href", "")
-            end = _anchor_end(html, gt, gt + MAX_ANCHOR_CHARS) if _COMMENT_FRAGMENT.search(href) else -1
+            end = anchor_close(html, gt, gt + MAX_ANCHOR_CHARS) if _COMMENT_FRAGMENT.search(href) else -1
             if end > 0 and links.same_site(href):
                 text = clean_text(html[gt + 1:end])
                 if text:
                     texts.append(text)
         pos = html.find("#comment", pos + 8)
     return texts
-
-
-def _anchor_end(html: str, lo: int, hi: int) -> int:
-    found = [at for at in (html.find("</a", lo, hi), html.find("</A", lo, hi)) if at >= 0]
-    return min(found) if found else -1
 
 
 def other_page_comment_lines(kept: Sequence[str], html: str, links: SiteLinks,

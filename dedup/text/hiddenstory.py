@@ -36,8 +36,7 @@ _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "
 def as_shown(text: str) -> str:
     """`text` without the soft hyphens a page sets for line breaking ('Ita\\xadli\\xadens' -> 'Italiens'), in
     Unicode's composed form (NFC: 'a' + U+0308 -> 'ä'), as a browser shows it and readers of the text match it."""
-    if SOFT_HYPHEN in text:
-        text = text.replace(SOFT_HYPHEN, "")
+    text = without_soft_hyphens(text)
     return text if text.isascii() or unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
 
 

@@ -284,7 +284,7 @@ class SiteLinks:
                 break
             start = anchor_open(html, max(0, pos - ANCHOR_REACH), pos)
             gt = html.find(">", start, pos) if start >= 0 else -1
-            end = _first(html, ("</a", "</A"), pos, pos + len(text) + ANCHOR_REACH)
+            end = anchor_close(html, pos, pos + len(text) + ANCHOR_REACH)
             if gt > 0 and end > 0 and _last(html, ("</a", "</A"), start, pos) < 0 \
                     and self.same_site(tag_attributes(html[start + 3:gt]).get("href", "")):
                 inner = clean_text(html[gt + 1:end])
@@ -302,6 +302,11 @@ def _last(html: str, marks: tuple[str, ...], lo: int, hi: int) -> int:
 def _first(html: str, marks: tuple[str, ...], lo: int, hi: int) -> int:
     found = [at for at in (html.find(mark, lo, hi) for mark in marks) if at >= 0]
     return min(found) if found else -1
+
+
+def anchor_close(html: str, lo: int, hi: int) -> int:
+    """Where the first `</a` end tag between lo and hi starts, or -1."""
+    return _first(html, ("</a", "</A"), lo, hi)
 
 
 def anchor_open(html: str, lo: int, hi: int) -> int:

@@ -36,6 +36,7 @@ from dedup.pipeline import Progress as PipelineProgress
 from dedup.pipeline import build as run_build
 from dedup.rehydrate import rehydrate as run_rehydrate
 from dedup.stats import render, summarise
+from dedup.reject_hints import many_rejects_line
 from dedup.run_report import TIMINGS_JSON, RunReport
 from dedup.words import counted, per_second, plural
 from dedup.workdir import staging_folder
@@ -254,6 +255,8 @@ def build(
     typer.echo(f"  rejects     {c.rejects:>9,}" + (
         "  (" + ", ".join(f"{k}: {v}" for k, v in summary.rejects_by_reason.items()) + ")"
         if summary.rejects_by_reason else ""))
+    if many := many_rejects_line(c.input_records, summary.rejects_by_reason):  # the top reason and its fix
+        typer.echo("              " + many)
     typer.echo(f"  skipped     {c.skipped_records:>9,}  non-page WARC records (request, metadata, warcinfo; continuations joined)")
     if unknown := sum(summary.unknown_fetch_times.values()):
         typer.echo(f"  fetch time  {unknown:>9,}  {plural(unknown, 'record')} whose fetched_at / WARC-Date is no fetch "

@@ -94,7 +94,8 @@ def stage_write(b: Build) -> dict[str, Any]:
     sig = b.work.folder("sig2")
     b.phase("apply")
     items = [(p, i, b.keys_file(i), decided, sig / f"part-{i:05d}.arrow", config.num_perm, config.shingle_unit,
-              lookup, spill_root, shards, f"{i:05d}-") for i, p in enumerate(b.parts)]
+              lookup, spill_root, shards, f"{i:05d}-", previous.path if previous else None)
+             for i, p in enumerate(b.parts)]
     samples: dict[tuple[str, int], str] = {}
     removals: list[pl.DataFrame] = []
     rows, by_char = 0, set()

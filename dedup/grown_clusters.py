@@ -10,7 +10,12 @@ now is, as one build of both crawls would state them (audit round 10):
   crawl page's before it: the two cannot be ranked on it);
 - the cluster's vote in `attribution_evidence` ("N of M copies name it"): the previous copies' votes plus the new
   copies' for the same agency, over the cluster's new size, and a `cluster_conflict` for each agency new copies
-  name instead.
+  name instead;
+- its licence, when a new copy carries the wire agency's notice in the story and the carried canonical's page did
+  not (`rights.merge.WIRE_TEXT`, the one licence rule that reads the cluster): all-rights-reserved, scope
+  article_text, the copy named, as one build of both crawls publishes it (audit round 11: it kept the licence its
+  release published, NOASSERTION or open). Not when the build's `--licence` leaves all-rights-reserved out: the
+  record would leave data/, and a next release carries its records (`WIRE_KEPT`, counted in run.json).
 """
 
 from __future__ import annotations
@@ -20,8 +25,11 @@ from typing import Any
 
 import polars as pl
 
+from dedup.config import BuildConfig
 from dedup.policy import RULES, check_policy
-from dedup.rights.merge import cluster_vote, conflict_vote, read_vote
+from dedup.rights.attribution import attribution_text
+from dedup.rights.licence import ARR, licence_class
+from dedup.rights.merge import cluster_vote, conflict_vote, read_vote, wire_conflict, wire_copyright
 from dedup.select import on_agency_domain
 
 # the reason of a canonical kept because the previous release published it, though a new copy beats or may beat it
@@ -181,3 +189,59 @@ def absorbed_votes(data_files: list[Path], decisions: pl.DataFrame) -> pl.DataFr
         return empty
     return pl.DataFrame({"_cluster": list(found), "_absorbed": [v for v, _ in found.values()],
                          "_absorbed_agencies": [sorted(o) for _, o in found.values()]}, schema=empty.schema)
+
+
+# a carried canonical whose new copies carry the agency's notice, restated all-rights-reserved (decisions column)
+WIRE_RESTATED = "licence_restated"
+# the class the release published it in (decisions column; null when not restated)
+RESTATED_FROM = "licence_restated_from"
+# ... or kept as published because the build's --licence does not select all-rights-reserved (decisions column)
+WIRE_KEPT = "licence_kept"
+
+
+def restate_wire_text(decisions: pl.DataFrame, canon: pl.DataFrame, config: BuildConfig) -> pl.DataFrame:
+    """Decisions (stage rights, after `rights.merge.cluster_rights`, whose `wire_notice_doc_id` is a new copy's: only
+    this build's documents are read) with the previous clusters whose new copies carry the wire agency's notice in the
+    story, where the carried canonical's published `licence_scope` is not article_text: `previous_class` becomes
+    all-rights-reserved (the cluster's class; `WIRE_RESTATED` true) unless `--licence` leaves that class out
+    (`WIRE_KEPT` true, the class as published). `canon`: the previous canonicals' rows (doc_id, licence_scope)."""
+    grown = pl.col("previous_class").is_not_null()
+    scope = canon.select(pl.col("doc_id").alias("canonical_doc_id"), pl.col("licence_scope").alias("_prev_scope"))
+    fires = (grown & pl.col("wire_notice_doc_id").is_not_null()
+             & (pl.col("_prev_scope").fill_null("") != "article_text"))
+    # (an all-rights-reserved canonical, by its site's notice, stays in its class: selected whatever --licence says)
+    selected = pl.lit(not config.licence_classes or "all-rights-reserved" in config.licence_classes) \
+        | (pl.col("previous_class") == "all-rights-reserved")
+    return decisions.join(scope, on="canonical_doc_id", how="left", maintain_order="left").with_columns(
+        (fires & selected).alias(WIRE_RESTATED), (fires & ~selected).alias(WIRE_KEPT),
+        pl.when(fires & selected).then(pl.col("previous_class")).alias(RESTATED_FROM),
+    ).with_columns(
+        pl.when(WIRE_RESTATED).then(pl.lit("all-rights-reserved")).otherwise(pl.col("previous_class"))
+        .alias("previous_class")).drop("_prev_scope")
+
+
+def wire_licence(rows: pl.DataFrame) -> pl.DataFrame:
+    """Carried data/ rows (`previous.carry_previous`) whose cluster `restate_wire_text` restated (`_restated`, with the
+    cluster's `_wire_doc`, `_c_holder`, `_c_year`, `_c_notice` and `_withhold` joined) given the licence one build of
+    both crawls gives them (`rights.merge.canonical_rights`' wire rule): the text all-rights-reserved, scope
+    article_text, the copy's notice in `licence_evidence` (`cluster_wire_copyright`), a conflict when the page claimed
+    another licence, the copy's copyright, a credit line that says so, and no text when the class is withheld."""
+    hit = pl.col("_restated").fill_null(False)
+    if not rows.filter(hit).height:
+        return rows
+    restated = rows.filter(hit)
+    evidence = [list(e or []) + [wire_copyright(doc)]
+                for e, doc in zip(restated["licence_evidence"].to_list(), restated["_wire_doc"].to_list())]
+    conflicts = [wire_conflict(c, spdx) for c, spdx in zip(restated["licence_conflict"], restated["licence_spdx"])]
+    credit = [attribution_text(r["title"], r["authors"], r["original_source"], r["publisher"], r["url"], ARR)
+              for r in restated.iter_rows(named=True)]
+    restated = restated.with_columns(
+        pl.lit(ARR).alias("licence_spdx"), pl.lit(licence_class(ARR)).alias("licence_class"),
+        pl.lit("article_text").alias("licence_scope"), pl.lit(None, pl.String).alias("licence_url"),
+        pl.Series("licence_evidence", evidence, rows.schema["licence_evidence"]),
+        pl.Series("licence_conflict", conflicts, pl.Boolean),
+        pl.col("_c_holder").alias("copyright_holder"), pl.col("_c_year").alias("copyright_year"),
+        pl.col("_c_notice").alias("copyright_notice"),
+        pl.Series("attribution_text", credit, pl.String),
+        pl.when(pl.col("_withhold").fill_null(False)).then(None).otherwise(pl.col("text")).alias("text"))
+    return pl.concat([rows.filter(~hit), restated.select(rows.columns)], how="vertical_relaxed").sort("doc_id")

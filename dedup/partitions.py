@@ -29,7 +29,7 @@ import pyarrow.parquet as pq
 
 from dedup import spill
 from dedup.config import BuildConfig
-from dedup.grown_clusters import new_copies_votes, restate_reasons
+from dedup.grown_clusters import WIRE_RESTATED, new_copies_votes, restate_reasons, restate_wire_text
 from dedup.ingest import KEY_COLUMNS
 from dedup.keys import read_keys
 from dedup.neardup.store import SignatureStore
@@ -147,7 +147,7 @@ def rights_partition(member_files: list[Path], partition: int, selected_file: Pa
     if previous_files is not None:
         canon = frame(spill.gather(previous_files[0], partition))
         dups = frame(spill.gather(previous_files[1], partition))
-        decisions = new_copies_votes(previous_rights(decisions), good)
+        decisions = restate_wire_text(new_copies_votes(previous_rights(decisions), good), canon, config)
     decisions, not_selected, report = licence_choices(decisions, good, config)
     locations = good.select("doc_id", "url", "domain")
     if canon is not None and dups is not None:
@@ -173,7 +173,11 @@ def rights_partition(member_files: list[Path], partition: int, selected_file: Pa
 
     new_canon = placed.filter(pl.col("is_canonical") & pl.col("is_new")).join(
         good.select("doc_id", "n_chars"), on="doc_id", how="left")
-    class_chars = dict(new_canon.group_by("publish_class").agg(pl.col("n_chars").sum()).iter_rows())
+    class_chars = Counter(dict(new_canon.group_by("publish_class").agg(pl.col("n_chars").sum()).iter_rows()))
+    if canon is not None:  # a carried canonical the wire rule restated moves to data/all-rights-reserved
+        restated = placed.filter(pl.col("is_canonical") & pl.col(WIRE_RESTATED).fill_null(False))["doc_id"].to_list()
+        moved = canon.filter(pl.col("doc_id").is_in(restated) & (pl.col("publish_class") != "all-rights-reserved"))
+        class_chars["all-rights-reserved"] += int(moved["n_chars"].sum() or 0)
     published_new = placed.filter(pl.col("is_new"))
     figures: dict[str, Any] = {
         "licence_filter": report, "decisions": decisions.height,

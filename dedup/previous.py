@@ -20,7 +20,8 @@ import pyarrow.parquet as pq
 
 from dedup.config import LICENCE_CLASSES
 from dedup.errors import ConfigError, InputError, ReleaseError
-from dedup.grown_clusters import absorbed_votes, later_reason, restate_votes
+from dedup.grown_clusters import (RESTATED_FROM, WIRE_KEPT, WIRE_RESTATED, absorbed_votes, later_reason, restate_votes,
+                                   wire_licence)
 from dedup.release.files import MANIFEST
 from dedup.release.manifest import load_manifest
 from dedup.release.verify import verify
@@ -33,7 +34,8 @@ from dedup.words import counted
 
 # documents columns the decisions need about previous canonical records
 CANON_COLUMNS = ["doc_id", "cluster_id", "cluster_size", "canonical_reason", "url", "domain", "published_at", "fetched_at",
-                 "n_chars", "content_sha256", "original_source", "licence_class", "duplicate_doc_ids"]
+                 "n_chars", "content_sha256", "original_source", "licence_class", "licence_scope",
+                 "duplicate_doc_ids"]
 DUP_COLUMNS = ["doc_id", "cluster_id", "canonical_doc_id", "url", "domain", "match"]
 
 
@@ -302,6 +304,13 @@ def previous_figures(decisions: pl.DataFrame, prev_canon: set[str]) -> dict:
         "demoted_doc_ids": sorted(demoted["doc_id"].to_list()),
         "new_withheld": int(new.filter(pl.col("is_canonical") & pl.col("withhold_text"))
                             .height) if "withhold_text" in new.columns else 0,
+        # carried canonicals whose new copies carry the agency's notice: restated all-rights-reserved, or kept
+        # as published because --licence leaves that class out (`grown_clusters.restate_wire_text`)
+        **{f"{flag}_doc_ids": sorted(decisions.filter(pl.col("is_canonical") & pl.col(flag).fill_null(False))
+                                     ["doc_id"].to_list()) if flag in decisions.columns else []
+           for flag in (WIRE_RESTATED, WIRE_KEPT)},
+        "licence_restated_from": dict(Counter(decisions.filter(pl.col("is_canonical"))[RESTATED_FROM].drop_nulls()
+                                              .to_list())) if RESTATED_FROM in decisions.columns else {},
     }
 
 
@@ -312,12 +321,17 @@ def previous_report(previous: Previous, parts: list[dict]) -> dict:
                                   "previous_clusters_grown", "previous_clusters_merged", "demoted_canonical",
                                   "new_withheld")}
     demoted: list[str] = []
+    wire: dict[str, list[str]] = {WIRE_RESTATED: [], WIRE_KEPT: []}
+    restated_from: Counter = Counter()
     classes: Counter = Counter()
     for part in parts:
         for k in total:
             total[k] += part[k]
         classes.update(part["new_canonical_classes"])
         demoted += part["demoted_doc_ids"]
+        for flag, ids in wire.items():
+            ids += part[f"{flag}_doc_ids"]
+        restated_from.update(part["licence_restated_from"])
     return {
         # the release by its digest, not its folder's name: the same release in two folders is one previous
         "digest": previous.digest, "name": previous.name, "version": previous.version,
@@ -330,6 +344,10 @@ def previous_report(previous: Previous, parts: list[dict]) -> dict:
         "demoted_canonical": total["demoted_canonical"],
         "demoted_doc_ids": sorted(demoted)[:100],
         "new_withheld": total["new_withheld"],
+        # carried canonicals given all-rights-reserved by a new copy's wire notice (audit round 11), or kept as
+        # published because --licence does not select that class: how many, and the first doc_ids
+        **{key: {"records": len(ids), "doc_ids": sorted(ids)[:100]} for key, ids in wire.items()},
+        "licence_restated_from": dict(sorted(restated_from.items())),  # the data/ folders they were published in
         # its boilerplate/ samples not carried: that release does not state they come from published pages
         "chrome_samples_not_carried": previous.samples_left,
         "counts": previous.report.counts.to_dict(),
@@ -346,7 +364,12 @@ def carry_previous(prev: Previous, decisions: pl.DataFrame, provenance: pl.DataF
         "is_canonical", pl.col("canonical_doc_id").alias("_canonical"), pl.col("canonical_reason").alias("_reason"),
         pl.col("similarity_to_canonical").alias("_sim"), pl.col("match").alias("_match"),
         pl.col("cluster_agency").alias("_agency"), pl.col("agency_votes").alias("_votes"),
-        pl.col("cluster_agencies").alias("_agencies"))
+        pl.col("cluster_agencies").alias("_agencies"),
+        # the wire rule's restatement of a grown cluster's carried canonical (`grown_clusters.wire_licence`)
+        (pl.col(WIRE_RESTATED) if WIRE_RESTATED in decisions.columns else pl.lit(False)).alias("_restated"),
+        pl.col("wire_notice_doc_id").alias("_wire_doc"), pl.col("cluster_copyright_holder").alias("_c_holder"),
+        pl.col("cluster_copyright_year").alias("_c_year"), pl.col("cluster_copyright_notice").alias("_c_notice"),
+        pl.col("withhold_text").alias("_withhold"))
     # a merge's winner counts the votes of the clusters it absorbed (their demoted canonicals' rows)
     changed = changed.join(absorbed_votes(prev.files("data"), decisions), on="_cluster", how="left")
     prov = provenance.rename({c: f"_{c}" for c in provenance.columns if c != "doc_id"})
@@ -362,7 +385,11 @@ def carry_previous(prev: Previous, decisions: pl.DataFrame, provenance: pl.DataF
                 + [pl.when(hit).then(pl.col("_cluster")).otherwise(pl.col("cluster_id")).alias("cluster_id"),
                    pl.when(hit).then(pl.col("_size")).otherwise(pl.col("cluster_size")).alias("cluster_size"),
                    pl.when(hit).then(pl.col("_reason")).otherwise(pl.col("canonical_reason")).alias("canonical_reason")])
-            data_spills[cls].add(to_schema(stay, "documents"))
+            stay = wire_licence(stay)
+            moved = pl.col("_restated").fill_null(False)
+            data_spills[cls].add(to_schema(stay.filter(~moved), "documents"))
+            if stay.filter(moved).height:
+                data_spills["all-rights-reserved"].add(to_schema(stay.filter(moved), "documents"))
             demoted = rows.filter(pl.col("is_canonical") == False).with_columns(  # noqa: E712
                 pl.col("_cluster").alias("cluster_id"), pl.col("_canonical").alias("canonical_doc_id"),
                 pl.col("_sim").alias("similarity_to_canonical"), pl.col("_match").alias("match"),

@@ -17,6 +17,7 @@ import polars as pl
 import pyarrow.parquet as pq
 
 from dedup.errors import InputError
+from dedup.reject_hints import many_rejects_line
 from dedup.run_report import CRAWL_INCLUDES, CRAWL_PAGES, RunReport, chrome_scope
 from dedup.text.blocks import CROSS_SITE, CROSS_SITE_LABEL, site_rows
 from dedup.words import counted, plural
@@ -108,7 +109,10 @@ def summarise(out: Path) -> dict[str, Any]:
         biggest = biggest_stories(data.filter(pl.col("cluster_size") > 1))
         for row in biggest.head(TOP).iter_rows(named=True):
             sites = {row.get("domain")} | set(row.get("duplicate_domains") or [])
-            top.append({"cluster_id": row["cluster_id"], "copies": row["cluster_size"],
+            # pages: the cluster, the canonical included; copies: the others (its duplicates/ rows), as the card and
+            # report.html call them (audit round 11: `copies` held the cluster's size)
+            top.append({"cluster_id": row["cluster_id"], "pages": row["cluster_size"],
+                        "copies": row["cluster_size"] - 1,
                         "sites": len({s for s in sites if s}), "title": row.get("title"),
                         "canonical_site": row.get("domain")})
     summary["top_stories"] = top
@@ -173,6 +177,8 @@ def render(s: dict[str, Any], width: int = 80) -> str:
                  + ("holds" if r["accounting_ok"] else "FAILS"))
     if s["rejects_by_reason"]:
         lines += _pairs(s["rejects_by_reason"], width, indent=4)
+        if many := many_rejects_line(r["input"], s["rejects_by_reason"]):  # the top reason and how to fix it
+            lines += textwrap.wrap(many, width=width, initial_indent="    ", subsequent_indent="    ")
     cl = s["clusters"]
     lines += _section(f"clusters: {cl['clusters']:,}, {cl['with_copies']:,} with copies, largest {cl['largest']:,}")
     lines += _pairs({f"size {k}": v for k, v in cl["sizes"].items()}, width)
@@ -180,7 +186,7 @@ def render(s: dict[str, Any], width: int = 80) -> str:
         lines += _section("most syndicated stories")
         for t in s["top_stories"]:
             # pages, the canonical one included (the card's "copies" are the duplicates: the others)
-            head = (f"  {t['copies']:>4} {plural(t['copies'], 'page ', 'pages')} on {t['sites']:>3} "
+            head = (f"  {t['pages']:>4} {plural(t['pages'], 'page ', 'pages')} on {t['sites']:>3} "
                     f"{plural(t['sites'], 'site ', 'sites')}  ")
             lines += textwrap.wrap(t["title"] or "(no title)", width=width, initial_indent=head,
                                    subsequent_indent=" " * len(head))

@@ -23,6 +23,7 @@ from dedup.ingest import ROW_KEY
 from dedup.keys import read_keys, reason_counts
 from dedup.neardup.sign import hasher, hasher_params
 from dedup.neardup.store import sig_arrays
+from dedup.repeats import describe_repeats
 from dedup.rights.merge import canonical_rights
 from dedup.schema import frame, schema
 from dedup.engine.steps import serial_map
@@ -38,7 +39,7 @@ Outputs = dict[str, list[dict]]  # table -> [{"file": relative path, "rows": n},
 
 def apply_part(part: Path, group: int, keys_file: Path, decided: tuple[list[Path], list[Path], list[Path]],
                sig_file: Path, num_perm: int, unit: str, lookup: dict[str, set[int]], spill_root: Path, shards: dict,
-               tag: str) -> dict:
+               tag: str, previous: Path | None = None) -> dict:
     """The per-part task both engines map: apply the decisions to one docs part. Its rows' decisions,
     the rejects the global steps found and the provenance of its canonicals are group `group` of the
     rights stage's files (`decided`), so no process holds (or ships) the decisions of the whole crawl.
@@ -65,7 +66,7 @@ def apply_part(part: Path, group: int, keys_file: Path, decided: tuple[list[Path
     samples: dict[tuple[str, int], str] = {}
     removals = []
     for batch in pq.ParquetFile(part).iter_batches(batch_size=4096):
-        docs = frame(batch).drop("doc_id", "reject_reason", "reject_detail")
+        docs = frame(batch).rename({"doc_id": "input_id"}).drop("reject_reason", "reject_detail")
         docs = docs.join(verdict, on=ROW_KEY, how="left")
         canon = docs.filter(pl.col("is_canonical").fill_null(False)).join(provenance, on="doc_id", how="left")
         # boilerplate/'s sample texts come only from pages whose text data/ publishes: not from a copy, a record
@@ -81,7 +82,8 @@ def apply_part(part: Path, group: int, keys_file: Path, decided: tuple[list[Path
         dups_spill.add(to_schema(dups, "duplicates"))
         rej = docs.filter(pl.col("reject_reason").is_not_null()).rename(
             {"reject_reason": "reason", "reject_detail": "detail"})
-        rej_spill.add(to_schema(rej, "rejects"))
+        # a record under an id of the `previous` release: the detail says whether it is that record read again
+        rej_spill.add(to_schema(describe_repeats(rej, previous), "rejects"))
     published = verdict.filter(pl.col("is_canonical").is_not_null()).select("doc", "doc_id", "is_canonical",
                                                                             "language")
     sig_spill.add(signature_rows(signed, published, num_perm))

@@ -141,6 +141,25 @@ def small_build(tmp_path_factory) -> Iterator[Path]:
 
 
 @pytest.fixture(scope="session")
+def sample_grown(small_build, tmp_path_factory) -> Iterator[dict[str, Path]]:
+    """An incremental release, once per session: `small_build` packaged as `s` 1.0.0 ("old"), and the sample's first
+    WARC file built on it with `--previous` and packaged ("next"): previous clusters gain copies (11 singletons), two
+    of them copies that carry a wire agency's notice. Read-only (audit rounds 10 and 11)."""
+    from dedup.config import BuildConfig
+    from dedup.pipeline import build
+    from dedup.release.package import package
+
+    root = tmp_path_factory.mktemp("grown")
+    old = copy_of(small_build, root / "old")
+    package(old, name="s")
+    nxt = root / "next"
+    build([str(REPO / "samples" / "crawl" / "sample-00000.warc.gz")], nxt, BuildConfig(), workers=1, previous=old)
+    package(nxt)
+    with kept_read_only(old), kept_read_only(nxt):
+        yield {"old": old, "next": nxt}
+
+
+@pytest.fixture(scope="session")
 def sample_build_elsewhere(tmp_path_factory) -> Iterator[Path]:
     """The sample crawl built once more, another way, for the tests that want `sample_build`'s bytes from it:
     its files given one by one in reverse order, the two WARC files as file:// URLs (read through fsspec in

@@ -20,22 +20,14 @@ from dedup.policy import DEFAULT_POLICY
 from dedup.previous import previous_rights
 from dedup.release.package import package
 
-from conftest import REPO, copy_of
-
 VOTE = re.compile(r"(\d+) of (\d+) copies name it")
 
 
 @pytest.fixture(scope="module")
-def grown(small_build: Path, tmp_path_factory) -> dict[str, Path]:
+def grown(sample_grown: dict[str, Path]) -> dict[str, Path]:
     """The small file released (`s` 1.0.0), and the sample's first WARC file built on it and released: 11 of the
-    previous canonicals that were singletons gain copies."""
-    root = tmp_path_factory.mktemp("round10")
-    old = copy_of(small_build, root / "old")
-    package(old, name="s")
-    nxt = root / "next"
-    build([str(REPO / "samples" / "crawl" / "sample-00000.warc.gz")], nxt, BuildConfig(), workers=1, previous=old)
-    package(nxt)
-    return {"old": old, "next": nxt}
+    previous canonicals that were singletons gain copies (the session's `sample_grown`, shared with round 11)."""
+    return sample_grown
 
 
 def _data(out: Path) -> pl.DataFrame:

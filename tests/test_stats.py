@@ -36,7 +36,7 @@ def test_figures_agree_with_the_tables(sample_out):
     assert sum(s["clusters"]["sizes"].values()) == s["clusters"]["clusters"] == data.height
     assert s["clusters"]["largest"] == data["cluster_size"].max()
     biggest = s["top_stories"][0]
-    assert biggest["copies"] == data["cluster_size"].max()
+    assert biggest["pages"] == data["cluster_size"].max() and biggest["copies"] == biggest["pages"] - 1
     assert sum(s["licence_classes"].values()) == data.height
     assert s["languages"] == {"en": data.height}
     assert s["top_republishing_sites"] == dict(list(dups["domain"].value_counts(sort=True).sort(
@@ -86,7 +86,7 @@ def test_a_top_story_counts_its_pages_not_copies(sample_out):
     s = summarise(sample_out)
     top = s["top_stories"][0]
     text = render(s, width=80)
-    assert f"{top['copies']:>4} pages on {top['sites']:>3} sites" in text and "copies on" not in text
+    assert f"{top['pages']:>4} pages on {top['sites']:>3} sites" in text and "copies on" not in text
 
 
 def test_top_stories_in_the_reports_order(sample_out):

@@ -82,7 +82,10 @@ LOADERS = ("Load with polars (`pl.read_parquet(\"data/**/*.parquet\")`), pandas 
            "(`select * from read_parquet('data/**/*.parquet')`), "
            "Hugging Face `datasets` (`load_dataset(\"parquet\", data_dir=\"data\", split=\"train\")`, or this "
            f"folder's path with the configs above: a path, not `\".\"`, which `datasets` takes for no name) or any "
-           f"Croissant reader (`{CROISSANT}`, record set `documents`).")
+           f"Croissant reader (`{CROISSANT}`, record set `documents`). `duplicates/` and `rejects/` are tables of "
+           "other columns: load each by itself (`load_dataset(\"parquet\", data_files=\"duplicates/*.parquet\", "
+           "split=\"train\")`; one call over `data/` and `duplicates/` fails, as their columns differ) and join a "
+           "copy to its canonical record on `canonical_doc_id` = `doc_id`.")
 CITATION = (f"The same entry as `{CROISSANT}`'s `citeAs`. To name these exact files, add the release digest: the "
             f"sha256 of `{SUMS}`, which `dedup verify` prints (the card cannot hold it, since `{SUMS}` covers the "
             "card).")

@@ -60,6 +60,32 @@ def next_version(run: RunReport, version: str | None) -> str:
     return version
 
 
+def licence_lines(prev: dict) -> list[str]:
+    """The carried canonicals whose licence a new copy's wire notice restated (run.json `previous`, since audit round
+    11), and those the build's --licence kept as published; none for a run.json written before."""
+    lines = []
+    restated = prev.get("licence_restated") or {}
+    if restated.get("records"):
+        was = prev.get("licence_restated_from") or {}
+        moved = ", ".join(f"{fmt(v)} from {code('data/' + k + '/')}" for k, v in sorted(was.items())
+                          if k != "all-rights-reserved")
+        already = was.get("all-rights-reserved", 0)
+        lines.append(f"- Licence: the text of {counted(restated['records'], 'previous canonical record')} is the wire "
+                     "agency's (`LicenseRef-all-rights-reserved`, scope `article_text`, the copy named in "
+                     "`licence_evidence` as `cluster_wire_copyright`, its notice in `copyright_*`): a new copy "
+                     "carries the agency's notice in the story, as one build of both crawls reads it"
+                     + (f"; {moved} moved to `data/all-rights-reserved/`" if moved else "")
+                     + (f"; {fmt(already)} all-rights-reserved already, by their site's notice" if already else "")
+                     + ".")
+    kept = prev.get("licence_kept") or {}
+    if kept.get("records"):
+        lines.append(f"- Licence kept as published: {counted(kept['records'], 'previous canonical record')} whose new "
+                     "copies carry the wire agency's notice (all-rights-reserved in one build of both crawls), left in "
+                     "their class because `--licence` does not select all-rights-reserved: "
+                     + ", ".join(code(d) for d in kept.get("doc_ids", [])[:MAX_DEMOTED_NAMED]) + ".")
+    return lines
+
+
 def _built(facts: ReleaseFacts) -> str:
     return f"built by dedup {inline(facts.run.dedup_version)} (config sha256 `{facts.config_sha256}`)"
 
@@ -93,6 +119,7 @@ def _next_section(facts: ReleaseFacts) -> list[str]:
                  + named + (" and more" if demoted > MAX_DEMOTED_NAMED else "") + ".")
     else:
         s.append("- Removed: none.")
+    s += licence_lines(prev)
     s.append(f"- Totals: {fmt(rows['data'])} canonical, {counted(rows['duplicates'], 'duplicate')}, "
              f"{counted(rows['rejects'], 'reject')} from {counted(run.counts.input_records, 'input record')}.")
     s.append("")

@@ -37,6 +37,17 @@ def cluster_vote(agency: str, votes: int, size: int) -> dict:
     return {"kind": "cluster", "agency": agency, "value": f"{votes} of {size} copies name it"}
 
 
+def wire_copyright(copy_doc_id: str) -> dict:
+    """The licence_evidence item of a copy whose story carries the wire agency's notice (`WIRE_TEXT`)."""
+    return {"kind": "cluster_wire_copyright", "value": copy_doc_id, "location": "cluster", "confidence": 0.9,
+            "spdx": ARR}
+
+
+def wire_conflict(conflict: bool | None, spdx: str | None) -> bool:
+    """licence_conflict of a record the wire rule makes all-rights-reserved: its page's own licence disagreed."""
+    return bool(conflict) or (spdx not in (ARR, NOASSERTION))
+
+
 def conflict_vote(other: str) -> dict:
     """An agency some copies name instead of the cluster's (recorded; the majority stands)."""
     return {"kind": "cluster_conflict", "agency": other, "value": f"some copies name {other} instead"}
@@ -158,9 +169,8 @@ def canonical_rights(canon: pl.DataFrame) -> pl.DataFrame:
         spdx, scope, url, conflict = r["licence_spdx"], r["licence_scope"], r["licence_url"], r["licence_conflict"]
         evidence = list(r["licence_evidence"] or [])
         if r[WIRE_TEXT]:
-            evidence.append({"kind": "cluster_wire_copyright", "value": r["wire_notice_doc_id"],
-                             "location": "cluster", "confidence": 0.9, "spdx": ARR})
-            conflict = bool(conflict) or (spdx not in (ARR, NOASSERTION))
+            evidence.append(wire_copyright(r["wire_notice_doc_id"]))
+            conflict = wire_conflict(conflict, spdx)
             spdx, scope, url = ARR, "article_text", None
         spdx = spdx or NOASSERTION
         attribution = list(r["attribution_evidence"] or [])

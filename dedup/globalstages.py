@@ -191,9 +191,12 @@ def _sign(b: Build, name: str, chrome: dict[str, set[int]], with_hashes: bool, p
                       for i, p in enumerate(parts)])
     if previous and b.previous is not None:
         shards = b.previous.files("signatures")
+        # the passages of its published texts, when this build compares passages (real copies round 7)
+        data_files = tuple(b.previous.files("data")) if config.verify_passage_coverage <= 1.0 else ()
         b.map(sign_previous, [(f, b.keys_file(len(parts) + j), config.num_perm, block_rows, config.bands,
                                config.rows, folder / f"part-{len(parts) + j:05d}.arrow",
-                               folder / f"bands-{len(parts) + j:05d}.arrow") for j, f in enumerate(shards)])
+                               folder / f"bands-{len(parts) + j:05d}.arrow", data_files)
+                              for j, f in enumerate(shards)])
     b.phase("assemble")
     part_files = sorted(folder.glob("part-*.arrow"))
     b.map(assemble_block, [(folder, k, part_files) for k in range(n_blocks(b.n, block_rows))])

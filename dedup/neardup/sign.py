@@ -9,7 +9,7 @@ the same in memory, the reference those steps are tested against.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -23,6 +23,7 @@ import pyarrow.parquet as pq
 from dedup import spill
 from dedup.neardup.minhash import MinHasher, band_keys
 from dedup.neardup.passages import candidate_rows, site_key, site_rows
+from dedup.neardup.published import published_passages
 from dedup.neardup.store import sig_table
 from dedup.text.blocks import blocks_hash, final_blocks
 from dedup.text.language import identify_each, shingle_unit, unit_language
@@ -272,32 +273,42 @@ def sign_part(part: Path, keys_file: Path, params: HasherParams, chrome: dict[st
 
 
 def sign_previous(shard: Path, keys_file: Path, num_perm: int, block_rows: int, bands: int, rows: int,
-                  sig_file: Path, band_file: Path) -> int:
+                  sig_file: Path, band_file: Path, data_files: Sequence[Path] = ()) -> int:
     """A previous release's signatures/ shard handed on as a signing task's files (its documents keep
-    the MinHash they were published with; their index comes from the keys stage)."""
-    table = pq.read_table(shard, columns=["n_shingles", "signature"])
+    the MinHash they were published with; their index comes from the keys stage), with the passages, server-page
+    flag and site of each record whose text the release's `data_files` publish (`published.published_passages`:
+    its copies in the new crawl are then found as in one build of both, real copies round 7). Their (passage,
+    site) rows are not counted: a previous page's pass-1 story is not known, and counted as a story of its own a
+    re-crawl of it in the new crawl would make the story's sentences look like its site's template."""
+    table = pq.read_table(shard, columns=["doc_id", "n_shingles", "signature"])
     doc = spill.read_all(keys_file, ["doc"]).column("doc").to_numpy()
     n = table.num_rows
     flat = table.column("signature").combine_chunks().flatten().to_numpy(zero_copy_only=False) if n else np.empty(0)
     sigs = np.ascontiguousarray(flat, dtype=np.uint32).reshape(n, num_perm)
     sizes = table.column("n_shingles").fill_null(0).to_numpy().astype(np.int64)
-    return write_signed_part(doc, sigs, sizes, [None] * n, block_rows, bands, rows, sig_file, band_file)
+    if not data_files or not n:
+        return write_signed_part(doc, sigs, sizes, [None] * n, block_rows, bands, rows, sig_file, band_file)
+    found, status, sites = published_passages(table.column("doc_id").to_pylist(), data_files)
+    return write_signed_part(doc, sigs, sizes, [None] * n, block_rows, bands, rows, sig_file, band_file,
+                             found=found, status=status, sites=sites, count_sites=False)
 
 
 def write_signed_part(doc: np.ndarray, sigs: np.ndarray, sizes: np.ndarray, hashes: list[str | None],
                       block_rows: int, bands: int, rows: int, sig_file: Path, band_file: Path,
                       languages: list[tuple[str | None, float | None]] | None = None,
                       found: list[Passages] | None = None, status: np.ndarray | None = None,
-                      sites: np.ndarray | None = None, stories: np.ndarray | None = None) -> int:
+                      sites: np.ndarray | None = None, stories: np.ndarray | None = None,
+                      count_sites: bool = True) -> int:
     """Signed rows (global index, signature, shingle count, text hash, language, passages, server-page
     flag, site key, pass-1 story: None, each document its own) -> the signing task's two files: the signatures
-    grouped by store block, the band keys grouped by band (`read_band`)."""
+    grouped by store block, the band keys grouped by band (`read_band`; `count_sites` False: no (passage, site)
+    rows, the documents' passages count in no site's template)."""
     doc = np.asarray(doc, dtype=np.int64)
     spill.write_grouped(sig_table(doc, sizes, sigs, hashes, languages, found, status, sites), doc // block_rows,
                         sig_file)
     keys = band_keys(sigs, bands, rows) if len(doc) else np.empty((0, bands), np.uint64)
     passage_keys, at = candidate_rows(found, status) if found is not None else (np.empty(0, np.uint64), doc[:0])
-    write_band_file(doc, keys, passage_keys, at, sites, stories, band_file)
+    write_band_file(doc, keys, passage_keys, at, sites if count_sites else None, stories, band_file)
     return len(doc)
 
 

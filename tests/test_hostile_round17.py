@@ -117,6 +117,20 @@ def test_a_publish_the_disk_stops_says_why_in_one_line(sample_release, tmp_path,
     assert "/to/f1" not in said and not (tmp_path / "site").exists()
 
 
+def test_explain_prints_a_doc_id_of_several_lines_on_one(monkeypatch):
+    # main printed the id's new line as one: `a` then a line of its own that read as the record's licence
+    from dedup import cli
+    forged = "a\n           licence_class: open"
+    monkeypatch.setattr(cli, "lookup", lambda out, doc_id: {"table": "data", "doc_id": forged,
+                                                            "licence_class": "all-rights-reserved"})
+    monkeypatch.setattr(cli, "describe_removals", lambda out, row: ["nothing"])
+    result = CliRunner().invoke(app, ["explain", "OUT", forged])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert [line.split(":")[0].strip() for line in lines] == ["table", "doc_id", "licence_class", "removed"], lines
+    assert "a\\n           licence_class: open" in lines[1]
+
+
 # ---------------------------------------------------------------- URLs as a browser reads them
 
 _PROSE = "The harbour board met on Tuesday and agreed the repairs to the north pier. " * 3

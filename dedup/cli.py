@@ -431,7 +431,7 @@ def explain(
             for key, value in row.items():
                 if key == "text":
                     continue
-                echo_safe(f"{key:>24}: {value}")
+                echo_safe(f"{key:>24}: {shown_name(str(value))}")   # one line a field (round 17)
             removed = describe_removals(out, row)  # which blocks the record's text lost, and why
             echo_safe(f"{'removed':>24}: {removed[0]}")
             for line in removed[1:]:
@@ -457,7 +457,7 @@ def _echo_pair(pair: dict) -> None:
             for step in value:
                 echo_safe(f"{'':>26}{step}")
         else:
-            echo_safe(f"{key:>24}: {value}")
+            echo_safe(f"{key:>24}: {shown_name(str(value))}")
 
 
 @app.command(short_help="Summarise a build or release: outcomes, clusters, sites, licences.")
@@ -492,8 +492,9 @@ def terminal_safe(text: str) -> str:
 
 
 def shown_name(name: str) -> str:
-    """A file name in a one-line list of the summary: `terminal_safe`, and its new lines and tabs escaped too (a
-    file named `x\n  rejects 0` printed a line of its own that read as one of the summary's)."""
+    """A file name in a one-line list of the summary, or a value of `explain`'s one line a field: `terminal_safe`,
+    and its new lines and tabs escaped too (a file named `x\n  rejects 0` printed a line of its own that read as one
+    of the summary's; a doc_id `a\n  licence_class: open`, one of `explain`'s until round 17)."""
     return terminal_safe(name).replace("\n", "\\n").replace("\t", "\\t")
 
 

@@ -12,7 +12,6 @@ engine's business (`dedup/engine/`): a stage only calls `Steps`.
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import threading
 import time
@@ -116,7 +115,7 @@ def build(inputs: list[str], out: Path, config: BuildConfig, *, workers: int = 1
                 f"accounting failed: {c.input_records:,} input records but {c.canonical:,} canonical + "
                 f"{c.duplicates:,} duplicates + {c.rejects:,} rejects = {c.canonical + c.duplicates + c.rejects:,}; "
                 f"this is a dedup bug, please report it (the output is left in {stage_dir}, not in {out})")
-        shutil.rmtree(work.root)
+        work.discard()   # renamed aside, then deleted: a kill in between leaves no work to resume
         release_lock(stage_dir)
         replace_folder(stage_dir, out)
     except OSError as exc:

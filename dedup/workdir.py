@@ -72,9 +72,27 @@ class WorkDir:
         except OSError:
             same = False
         if not same:
-            shutil.rmtree(self.root, ignore_errors=True)
+            self.discard(ignore_errors=True)
         self.root.mkdir(parents=True, exist_ok=True)
         stamp.write_text(fingerprint, "utf-8")
+
+    def discard(self, ignore_errors: bool = False) -> None:
+        """Delete the work folder so that a process killed while deleting it leaves nothing a resume would trust:
+        it is renamed aside first (one step), then deleted. `shutil.rmtree` alone deletes entries in the
+        folder's own order (a hash on ext4): until round 17 of the hostile inputs a build killed there (its
+        output written, the work going) left stage markers whose files were gone, and every later run of the
+        command stopped with a FileNotFoundError traceback until `--fresh`. Now that run finds no work and
+        starts over."""
+        aside = discarded(self.root)
+        shutil.rmtree(aside, ignore_errors=True)
+        if self.root.is_dir():
+            try:
+                os.replace(self.root, aside)
+            except OSError:
+                if not ignore_errors:
+                    raise
+                aside = self.root
+        shutil.rmtree(aside, ignore_errors=ignore_errors)
 
     def _marker(self, stage: str) -> Path:
         return self.root / f"{stage}.done"
@@ -124,6 +142,13 @@ def build_fingerprint(inputs: list[tuple[str, int, int]], config_sha256: str, pr
     return hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()
 
 
+def discarded(folder: Path) -> Path:
+    """The name `folder` is renamed to while it is deleted (`WorkDir.discard`, `take_staging`): a name no run reads
+    work from, that the next `take_staging` of the same output deletes with the staging folder, or as a per-process
+    folder of a process that is gone."""
+    return folder.with_name(f"{folder.name}-{os.getpid()}")
+
+
 def staging_folder(out: Path) -> Path:
     """`.<OUT>.partial` next to OUT: one per output folder, so a second run finds the first one's work."""
     out = Path(out)
@@ -164,8 +189,11 @@ def take_staging(out: Path, resume: bool) -> tuple[Path, bool]:
                                   f"finish or stop it, then build again")
             if resume and (stage / WORK).is_dir():
                 had_work = True
-            else:
-                shutil.rmtree(stage)
+            else:   # renamed aside first (`discarded`: `.<OUT>.partial-<pid>`, removed above once this process is
+                aside = discarded(stage)   # gone): killed in the middle, no half of its work is left to resume
+                shutil.rmtree(aside, ignore_errors=True)
+                os.replace(stage, aside)
+                shutil.rmtree(aside)
         stage.mkdir(exist_ok=True)
         (stage / LOCK).write_text(str(os.getpid()), "utf-8")
     except OSError as exc:

@@ -245,9 +245,10 @@ def test_a_host_of_any_forbidden_code_point_names_no_domain_and_escapes_are_read
     assert {d: (r["reject_reason"], r["url"]) for d, r in rows.items()} == {
         i: (None, f"https://{h}/{i}") for i, h in hosts.items()}          # every record kept, its URL as read
     assert {d: r["domain"] for d, r in rows.items()} == {
-        "tag": None, "bar": None, "hat": None, "pct": None, "esc": None, "ff": None, "bs": None, "dec": "aa.test",
+        "tag": None, "bar": None, "hat": None, "pct": None, "esc": None, "ff": None, "bs": "a", "dec": "aa.test",
         "utf": "b\u00fccher.example", "tick": "`t`.test", "v6": "::1"}
-    assert tolerated == {"tolerated.url_host_refused": 7}
+    # (`bs`: a `\` ends an http(s) URL's authority as `/` does, so the host a browser asks is `a`: round 17)
+    assert tolerated == {"tolerated.url_host_refused": 6}
 
 
 def test_an_http_head_that_never_ends_is_a_reject_that_says_so_and_how_to_fix_it(tmp_path):

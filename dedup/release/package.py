@@ -13,11 +13,12 @@ Layouts: data files are found recursively, so both `data/train-NNNNN-of-MMMMM.pa
 
 from __future__ import annotations
 
+import errno
 import json
 from pathlib import Path
 from typing import Any
 
-from dedup.errors import ReleaseError
+from dedup.errors import OutputError, ReleaseError
 from dedup.release.card import render_card
 from dedup.release.changelog import SEMVER, next_version, render_changelog
 from dedup.release.croissant import render_croissant
@@ -74,8 +75,47 @@ def package(out: Path, *, name: str | None = None, version: str | None = None,
         raise ReleaseError(f"version {version!r} is not a semantic version (MAJOR.MINOR.PATCH, e.g. 1.0.0)")
     run = RunReport.load(out)
     refuse_empty(out, run)
-    for leftover in RELEASE_FILES:  # a release killed before a rename (round 12): the file, half written, was
-        (out / (leftover + TMP)).unlink(missing_ok=True)  # listed in the manifest, then renamed away: unverifiable
+    try:
+        _drop_half_written(out)
+        return _package(out, run, name, version, url)
+    except OSError as exc:
+        _drop_half_written(out, quietly=True)
+        error = unwritable(exc, out)
+        if error is exc:
+            raise
+        raise error from exc
+
+
+def _drop_half_written(out: Path, quietly: bool = False) -> None:
+    """The temporary files of a release killed before a rename (round 12: the file, half written, was listed in
+    the manifest, then renamed away: unverifiable), or of one a full disk stopped (round 17)."""
+    for leftover in RELEASE_FILES:
+        try:
+            (out / (leftover + TMP)).unlink(missing_ok=True)
+        except OSError:
+            if not quietly:
+                raise
+
+
+def unwritable(exc: OSError, out: Path) -> Exception:
+    """A release file that could not be written -> OutputError (exit code 2) saying what to do; until round 17 of
+    the hostile inputs a full disk ended `dedup release` in a traceback (exit code 1, "a bug"). The build's own
+    files are left as they were, and the folder does not verify until it is packaged again (SHA256SUMS is written
+    last: a release from before no longer matches the files rewritten). Other errors are returned as they are."""
+    where = exc.filename or out
+    again = f"run `dedup release {out}` again: the build's files are untouched, and {out} does not verify until then"
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return OutputError(f"no space left on the device while writing {where}; free some space and {again}")
+    if exc.errno == errno.EROFS:
+        return OutputError(f"cannot write {where}: {exc.strerror}; make the folder writable and {again}")
+    if exc.errno in (errno.EIO, errno.EACCES, errno.EPERM):
+        return OutputError(f"cannot read or write {where}: {exc.strerror}; check the storage or the folder's "
+                           f"permissions and {again}")
+    return exc
+
+
+def _package(out: Path, run: RunReport, name: str | None, version: str | None, url: str | None) -> dict[str, Any]:
+    """`package`'s writing, every file but SHA256SUMS first."""
     version = next_version(run, version)
     name_given = bool(name or run.previous.get("name"))
     name = name or run.previous.get("name") or default_name_of(out)

@@ -106,6 +106,16 @@ def _inside(path: Path, other: Path) -> bool:
     return path == other or other in path.parents
 
 
+def _copy_failure(exc: OSError) -> str:
+    """What made a copy fail, in one line. `shutil.copytree` gathers the error of each file it could not copy into
+    one `shutil.Error` whose text is the list of them all (a full disk: a screenful of file pairs, round 17 of the
+    hostile inputs): the first file's error and how many failed."""
+    failed = exc.args[0] if isinstance(exc, shutil.Error) and exc.args else None
+    if isinstance(failed, list) and failed and isinstance(failed[0], tuple) and len(failed[0]) == 3:
+        return f"{failed[0][2]}" + (f" (and {counted(len(failed) - 1, 'other file')})" if len(failed) > 1 else "")
+    return exc.strerror or str(exc)
+
+
 def publish_to_dir(release: Path, dest: Path, overwrite: bool = False) -> Path:
     """Copy the release to `dest` and return `dest`. The copy is made in a temporary sibling folder,
     verified there, then renamed into place; on any failure nothing is left at or next to `dest` (an
@@ -132,7 +142,8 @@ def publish_to_dir(release: Path, dest: Path, overwrite: bool = False) -> Path:
         shutil.copytree(src, stage)  # symlinks followed: a real copy
     except OSError as exc:
         shutil.rmtree(stage, ignore_errors=True)
-        raise OutputError(f"cannot copy {release} to {parent}: {exc.strerror or exc}") from exc
+        raise OutputError(f"cannot copy {release} to {parent}: {_copy_failure(exc)}; nothing was published (free "
+                          f"some space or fix the folder, then publish again)") from exc
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
         raise

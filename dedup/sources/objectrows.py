@@ -23,8 +23,9 @@ def valid_str(value: object) -> str | None:
 def object_row(obj: dict, source_name: str, position: int, max_payload: int, stats: Counter,
                refused: tuple[str, str] | None = None) -> dict:
     """A JSONL object or Parquet row -> a `raw` row. `id` must be a string or an integer (without the field,
-    one is derived from the record's data: `layouts.derived_id`); `url` and
-    `fetched_at` that are unusable become null (the record is kept), an `html` / `text` larger than
+    one is derived from the record's data: `layouts.derived_id`); `url` and `fetched_at` that are unusable
+    become null (the record is kept; a `url` of another type than a string is counted in run.json's
+    `tolerated.url_not_a_string`, an unusable `fetched_at` in `unknown_fetch_times`), an `html` / `text` larger than
     `max_payload` bytes is rejected as `payload_too_large`. `refused` (reason, detail): the reader already
     knows the record cannot be used (a Parquet value too large to load, a field given twice with two
     values): a reject under the record's own id."""
@@ -32,6 +33,8 @@ def object_row(obj: dict, source_name: str, position: int, max_payload: int, sta
     raw_id = obj.get("id")
     url = obj.get("url")
     row["url"] = without_userinfo(valid_str(url)) if isinstance(url, str) else None  # type: ignore[arg-type]
+    if url is not None and not isinstance(url, str):   # a number, list or object: no URL, said (round 17)
+        stats["tolerated.url_not_a_string"] += 1
     row["fetched_at"] = fetch_time(obj.get("fetched_at"), stats)
     if "id" not in obj:   # no id field at all (C4): one derived from the record's data; none for a refused one
         if refused is not None:

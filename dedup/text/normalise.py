@@ -439,15 +439,22 @@ def norms_hash(norms: list[str]) -> str:
 # the authority part of a hierarchical URL: `scheme://` then up to the first /, ? or #; its userinfo
 # ends at the authority's last `@` (RFC 3986 3.2)
 _USERINFO = re.compile(r"(\s*(?:[A-Za-z][A-Za-z0-9+.\-]*:)?//)[^/?#@]*(?:@[^/?#@]*)*@")
+# a URL of a special scheme as the WHATWG URL parser (browsers) reads it: any run of `/` and `\` after the scheme, none
+# too, opens its authority (`http:\\host`, `http:host`, `http:///host` are all http://host), and `\` ends it as `/`
+# does (`http://x.test\@y.test/` is the host x.test); round 17 of the hostile inputs (until then such credentials
+# were published, and that URL's host was y.test)
+_SPECIAL_START = re.compile(r"\s*(?:https?|wss?|ftp):[/\\]*", re.IGNORECASE)
+_SPECIAL_USERINFO = re.compile(r"(\s*(?:https?|wss?|ftp):[/\\]*)[^/\\?#@]*(?:@[^/\\?#@]*)*@", re.IGNORECASE)
 
 
 def without_userinfo(url: str) -> str:
     """`url` without the credentials of its authority (`https://user:password@host/path` ->
-    `https://host/path`): a published URL must not give away a password a crawler was given. A URL
-    without `@` in its authority is returned as it is (the same object)."""
+    `https://host/path`; `_SPECIAL_USERINFO`: as a browser reads the authority of `http:\\user:password@host`): a
+    published URL must not give away a password a crawler was given. A URL without `@` in its authority is returned
+    as it is (the same object)."""
     if "@" not in url:
         return url
-    m = _USERINFO.match(url)
+    m = _SPECIAL_USERINFO.match(url) or _USERINFO.match(url)
     return url if m is None else m.group(1) + url[m.end():]
 
 
@@ -455,16 +462,35 @@ def registered_domain(url: str | None) -> str | None:
     """Host of the URL, lower-case, without port and a leading 'www.'; None for a host the WHATWG host parser
     refuses (`refused_host`): no browser reaches a site there, and no site is to be named after it."""
     host = _url_hostname(url)
-    return site_host(host) if host and not _refused(host) else None
+    return _site_of(host) if host else None
+
+
+def _site_of(host: str) -> str | None:
+    """`site_host(host)`, None for a host the WHATWG host parser refuses: as written, or once mapped (`ａ／ｂ.test`:
+    NFKC makes the full-width solidus a `/`)."""
+    if _refused(host):
+        return None
+    key = site_host(host)
+    mapped = not host.isascii() or "xn--" in host or "%" in host   # (what `_unicode_host`'s NFKC made is checked)
+    return None if mapped and ":" not in host and _REFUSED_IN_HOST.search(key) else key
 
 
 def _url_hostname(url: str | None) -> str | None:
     if not url:
         return None
+    url = url.strip()
+    if not url.startswith(_PLAIN_STARTS) or url.startswith(_PLAIN_STARTS_3) or "\\" in url:
+        special = _SPECIAL_START.match(url)
+        if special is not None:   # its host as a browser reads it (`_SPECIAL_START`)
+            url = "//" + url[special.end():].replace("\\", "/")
     try:
-        return urlsplit(url.strip()).hostname
-    except ValueError:
-        return None
+        return urlsplit(url).hostname
+    except ValueError:   # `http://[::1`, a host NFKC gives a `/`: the WHATWG parser refuses them too (round 17)
+        return _UNPARSED
+
+
+_PLAIN_STARTS, _PLAIN_STARTS_3 = ("https://", "http://"), ("https:///", "http:///")   # urlsplit reads the first
+_UNPARSED = "\x00"   # the host of a URL urlsplit cannot read: one `_refused` refuses, `refused_host` counts
 
 
 # the WHATWG host parser (what browsers do) percent-decodes a host, reads the bytes as UTF-8, and fails on a "forbidden
@@ -486,7 +512,7 @@ def _refused(host: str) -> bool:
 def refused_host(url: str | None) -> bool:
     """Does `url` have a host the WHATWG host parser refuses (`_REFUSED_IN_HOST`, after percent-decoding)?"""
     host = _url_hostname(url)
-    return host is not None and _refused(host)
+    return host is not None and host != "" and _site_of(host) is None
 
 
 def site_host(host: str) -> str:
@@ -497,27 +523,34 @@ def site_host(host: str) -> str:
     the host a site name is matched against (`metadata`) and an agency's own site (`rights.attribution`)."""
     if "%" in host:   # percent-decoded, as the WHATWG host parser does (`a%41.test` is aa.test)
         host = unquote(host, errors="replace")
-    host = host.lower().rstrip(".")
+    host = host.lower()
     if not host.isascii() or "xn--" in host:
         host = _unicode_host(host)
+    host = host.rstrip(".")
     return host[4:] if host.startswith("www.") else host
 
 
 def _unicode_host(host: str) -> str:
-    """An internationalised host in one spelling: its `xn--` (punycode) labels decoded, NFC, lower-case.
-    A crawl holds both `xn--bcher-kva.example` (what crawlers write) and `bücher.example` (what JSONL
-    exports often hold): one site, which must be one domain for its statistics. Decoding is lossless
-    (encoding to punycode by Python's IDNA 2003 codec would map `ß` to `ss`); a label that is no valid
-    punycode stays as it is."""
+    """An internationalised host in one spelling: its `xn--` (punycode) labels decoded, NFKC, lower-case, the
+    ideographic full stops (`。`, `．`, `｡`) dots. A crawl holds both `xn--bcher-kva.example` (what crawlers write)
+    and `bücher.example` (what JSONL exports often hold): one site, which must be one domain for its statistics.
+    Decoding is lossless (encoding to punycode by Python's IDNA 2003 codec would map `ß` to `ss`); a label that is
+    no valid punycode stays as it is. NFKC and the full stops are UTS 46's mapping, which browsers apply to a host
+    (`ｅｘａｍｐｌｅ。com` is example.com; NFC until round 17 of the hostile inputs)."""
     labels = []
-    for label in host.split("."):
+    for label in _ideographic_stops(host).split("."):
         if label.startswith("xn--"):
             try:
                 label = label[4:].encode("ascii").decode("punycode") or label
             except (UnicodeError, ValueError):
                 pass
         labels.append(label)
-    return unicodedata.normalize("NFC", ".".join(labels)).lower()
+    return unicodedata.normalize("NFKC", ".".join(labels)).lower()
+
+
+def _ideographic_stops(host: str) -> str:
+    """`host` NFKC, its ideographic full stops (`。`, and `．` `｡`, which NFKC makes `.` and `。`) read as dots."""
+    return unicodedata.normalize("NFKC", host).replace("\u3002", ".") if not host.isascii() else host
 
 
 # --------------------------------------------------------------------------------------------------

@@ -22,14 +22,18 @@ _BY_WORDS = (
     r"^\s*(?:(?:written|posted|published|reported|edited|compiled|story|text|words|report|analysis|opinion|"
     r"commentary|review|geschrieben|verfasst|"
     r"veröffentlicht|erstellt|eingestellt|publié|écrit|escrito|publicado|scritto|pubblicato|geplaatst|geschreven|"
+    r"skr(?:evet|ive[tn])|"
     r"(?:view\s+)?(?:all\s+)?(?:posts|articles|stories|beiträge|artikel)|alles|mehr)\s+)?"
-    r"(?:by|von|par|por|door|di|av|af|from|de|da)\b\s*:?\s*")
+    r"(?:by|von|par|por|door|di|av|af|from|de|da|nap(?:sal|isał)a?|kirjoittanut)\b\s*:?\s*")
 # (German's gender-inclusive forms too: 'Autor/in:', 'Autor*in:', 'Redakteur/innen:', round 22: NDR's itemprop=author)
 # The Latin-script byline labels, one list for every reader of them (round 22: `pageauthors` had its own, shorter copy).
 # These name the writer wherever they stand: a labelled byline further down the story reads them alone.
 WRITER_LABEL_WORDS = (r"autor(?:a|in|en|innen|[/*]in|[/*]innen)?|author|authors|auteur|autore|text|texte|"
                       r"redakteur(?:in|innen|[/*]in|[/*]innen)?|verfasser(?:in|innen|[/*]in|[/*]innen)?|writer|byline|"
-                      r"yazar|yazan|penulis|tác giả|szerző")
+                      r"yazar|yazan|penulis|tác giả|szerző|"
+                      # (round 25: the other major web languages' words, as evenly: Portuguese, Spanish, Italian,
+                      # French, Polish, Czech, Dutch, the Scandinavian languages, Finnish)
+                      r"texto|testo|tekst|teksti|autorka|autrice|auteure|skribent|forfatter|författare|kirjoittaja")
 # These name the writer only opening the story's byline; under a long story they credit a newsroom, an interviewer,
 # a host or the research ('Redaktion: Hans Meier', 'Interview: ...', 'Moderation: ...', 'Recherche: ...').
 LABEL_WORDS = WRITER_LABEL_WORDS + r"|redaktion|reporter|interview|moderation|recherche|haber"
@@ -296,6 +300,8 @@ def parse_byline(text: str, site_names: tuple[str, ...] = (), structured: bool =
         if len(_NAME_WORD.findall(line)) > BYLINE_LINE_WORDS or _PICTURE_CREDIT(line) >= 0:
             continue  # a sentence or a picture credit, not a byline
         unprefixed = _without_prefixes(line)
+        if not structured and len(unprefixed) == len(line) and line.rstrip().endswith(("...", "…")):
+            continue  # a teaser cut short ('Newsies Stars Corey Cott and Kara Lindsa...': a ticker; round 25)
         suffix = role_suffix_start(unprefixed)
         if suffix > 0:  # '홍길동 기자', '山田太郎記者': the role states a byline as a prefix does
             unprefixed = unprefixed[:suffix]
@@ -508,6 +514,7 @@ def _is_job_title(part: str, name: str) -> bool:
 
 
 _ARTICLE = re.compile(r"^(?:the|die|der|das|la|le|les|el|il|lo|de|het)\s+", re.I)
+_ORG_ARTICLES = ("Die ", "Der ", "Das ", "Het ")
 
 
 def _has_org_word(name: str) -> bool:
@@ -522,8 +529,11 @@ def _is_organisation(name: str, site_keys: frozenset[str]) -> bool:
         return True  # 'ARD', 'NDR': an acronym alone names an organisation, not a person
     article = _ARTICLE.match(name)  # (the pattern matches only at the start: `_ARTICLE.sub("", name)`)
     bare = name[article.end():] if article else name
-    if article and bare and name.startswith("The ") and " " in bare:
-        return True  # 'The Philippine Star': no person's name opens with an English article (round 24)
+    if article and bare and (name.startswith("The ") and " " in bare or name.startswith(_ORG_ARTICLES)):
+        # 'The Philippine Star': no person's name opens with an English article (round 24), nor with a German or
+        # Dutch one ('Die Grünen Bundestagsfraktion', 'Der Tagesspiegel', 'Het Parool'; round 25); French, Spanish,
+        # Italian and Portuguese ones open surnames ('Le Pen', 'La Russa', 'El Khoury'), so not those
+        return True
     if fold_text(bare) in site_keys or fold_text(name) in site_keys:
         # a personal site is named after its author ('Wolfgang Michal' on wolfgangmichal.de)
         return not (bare == name and len(name.split()) >= 2 and _is_person_name(name) and not name.isupper()

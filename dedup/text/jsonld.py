@@ -88,6 +88,24 @@ def _resolve(value: object, ids: dict[str, dict]) -> object:
     return value
 
 
+_NAME_LINK = re.compile(r"^\s*<a\s[^<>]*>([^<>]{1,100})</a>\s*$", re.I)
+
+
+def _linked_names(names: list) -> list[str]:
+    """A `name` listing several links, one per person (`"name": ["<a href=\"/experts/jane-doe\">Jane Doe</a>", …]`,
+    as a CMS's schema module writes an article's authors): each link's text; [] for any other list, whose first name
+    is the item's (another spelling or script of the same name: round 25)."""
+    if len(names) < 2:
+        return []
+    found = []
+    for n in names[:MAX_LD_NAMES]:
+        match = _NAME_LINK.match(n) if isinstance(n, str) else None
+        if match is None:
+            return []
+        found.append(clean_text(match[1]))
+    return [n for n in found if n]
+
+
 def ld_entities(value: object, ids: dict[str, dict]) -> list[tuple[str, str | None]]:
     """JSON-LD person / organisation value(s) -> [(name, 'person' | 'organization' | None)], of the first
     `MAX_LD_NAMES` items of a list."""
@@ -100,6 +118,10 @@ def ld_entities(value: object, ids: dict[str, dict]) -> list[tuple[str, str | No
         elif isinstance(item, dict):
             name = item.get("name")
             if isinstance(name, list):
+                linked = _linked_names(name)
+                if linked:
+                    out += [(n, _entity_kind(item)) for n in linked]
+                    continue
                 name = next((n for n in name if isinstance(n, str)), None)
             if isinstance(name, dict):
                 name = name.get("@value")
@@ -108,7 +130,10 @@ def ld_entities(value: object, ids: dict[str, dict]) -> list[tuple[str, str | No
                 name = " ".join(x for x in (given, family) if isinstance(x, str)) or None
             if not name:
                 continue
-            t = ld_types(item)
-            kind = "organization" if t & _ORG_TYPES and "person" not in t else "person" if "person" in t else None
-            out.append((clean_text(name), kind))
+            out.append((clean_text(name), _entity_kind(item)))
     return out
+
+
+def _entity_kind(item: dict) -> str | None:
+    t = ld_types(item)
+    return "organization" if t & _ORG_TYPES and "person" not in t else "person" if "person" in t else None

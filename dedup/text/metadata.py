@@ -57,7 +57,7 @@ def page_metadata(html: str | None, url: str | None = None, blocks: list[str] | 
     if canonical:
         absolute = canonical.startswith(("http://", "https://"))
         md.canonical_url = without_userinfo(urljoin(url, canonical) if url and not absolute else canonical)
-    decide_site_name(md, head, ld, url)
+    decide_site_name(md, head, ld, url, html or "")
     titles = title_evidence(md, body, title_candidates(head, ld), html or "", url)
     # (before every reader of the headline's region: authors, dates)
     place_headline(html or "", head.end, body, md.headlines, titles)

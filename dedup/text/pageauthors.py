@@ -23,6 +23,7 @@ from dedup.text.scripts import CJK, HANGUL, KANA
 from dedup.text.signature import closing_signature
 from dedup.text.sitename import site_label
 from dedup.text.storybyline import EXPLICIT_BY as _EXPLICIT_BY, HAS_EXPLICIT_BY as _HAS_EXPLICIT_BY, story_byline
+from dedup.text.teasermarks import continues_byline, follows_linked_heading, teaser_mark_positions
 
 
 _CJK = re.compile(f"[{CJK}]")
@@ -214,6 +215,7 @@ def decide_authors(md: PageMetadata, html: str | None, head: Head, ld: JsonLd, b
     # 43,000 characters (another story's teaser): round 14, the cost of reading their texts
     decided = -1
     comments = CommentSections(html or "", headline[0] if headline else -1)
+    teasers: set[int] | None = None  # marks signing other stories' teasers: found once a mark to read follows one
     for kind in ("itemprop_author", "rel_author", "byline_class", "author_class", "author_link"):
         if kind not in kinds_present:
             continue
@@ -223,6 +225,10 @@ def decide_authors(md: PageMetadata, html: str | None, head: Head, ld: JsonLd, b
             structured = kind in _AUTHOR_PLACES
             if comments.known_to_hold(mark.pos):  # (a thread's next commenter, without reading the name)
                 continue
+            if teasers is None and follows_linked_heading(html or "", mark, headline):
+                teasers = teaser_mark_positions(html or "", body.authors, headline)  # (round 25)
+            if teasers and mark.pos in teasers:
+                continue  # another story's writer in a list of teasers
             parsed = parse(mark.text, structured)
             # a commenter's name in a comment section (looked for only where a mark names someone: round 17)
             if not parsed.people or comments.holds(mark.pos):
@@ -230,11 +236,13 @@ def decide_authors(md: PageMetadata, html: str | None, head: Head, ld: JsonLd, b
             entry = found.setdefault(kind, Byline([], [], []))
             _merge_byline(entry, parsed)
             # more names of the same byline: marks of this kind right after it ('By <a>X</a> and <a>Y</a>')
-            last = mark.pos
+            last, previous = mark.pos, mark
             for other in body.authors:  # in page order (author_marks sorts them)
                 if other.kind == kind and last < other.pos <= last + BYLINE_SPAN:
+                    if not continues_byline(html or "", previous, other):
+                        break  # another entry of a list of writers, not this byline's next name (round 25)
                     _merge_byline(entry, parse(other.text, structured))
-                    last = other.pos
+                    last, previous = other.pos, other
             if decided < 0:
                 decided = mark.pos
             break

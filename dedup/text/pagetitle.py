@@ -16,7 +16,7 @@ from dedup.text.normalise import clean_text, fold_text, word_list
 from dedup.text.pagehead import Head
 from dedup.text.pagescan import Body, subheading_place
 from dedup.text.titles import (SEPARATOR_CHARS, SPACED_SEPARATORS, is_generic_title, names_host, strip_site,
-                               strip_unspaced_site, title_rest, with_author_segment)
+                               strip_site_before_colon, strip_unspaced_site, title_rest, with_author_segment)
 from dedup.text.wordcount import comparable_tokens, word_count
 
 
@@ -146,6 +146,8 @@ def _choose_title(md: PageMetadata, titles: _TitleEvidence) -> None:
         if stripped == value:  # a site's name glued on without spaces ('头条新闻_新华网', '記事｜日本経済新聞')
             stripped = strip_unspaced_site(value, site, None if md.publisher_is_person else md.publisher,
                                             md.url_host)
+        if stripped == value:  # 'Blog: Post' (round 25)
+            stripped = strip_site_before_colon(value, site, md.url_host)
         md.title = stripped
         md.title_source = source if stripped == value else source + "_without_site"
         return

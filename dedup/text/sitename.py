@@ -1,11 +1,13 @@
 """sitename: the site-name decision of a page's metadata (`PageMetadata.site_name`, `publisher`): og:site_name,
 the JSON-LD publisher and WebSite, the other <meta> names of the site, else the <title> part that names the host,
-else the site's Twitter account (docs/metadata.md)."""
+else the name the head's feed links are titled with (`feedtitles`, round 25), else the site's Twitter account
+(docs/metadata.md)."""
 
 from __future__ import annotations
 
 import re
 
+from dedup.text.feedtitles import site_name_from_feeds
 from dedup.text.jsonld import JsonLd, ld_entities
 from dedup.text.metadatarecord import PageMetadata
 from dedup.text.normalise import clean_text, fold_text
@@ -39,8 +41,9 @@ def _is_platform(name: str) -> bool:
     return fold_text(name) in PLATFORM_NAMES
 
 
-def decide_site_name(md: PageMetadata, head: Head, ld: JsonLd, url: str | None) -> None:
-    """Fill `md.site_name` and `md.publisher` from og:site_name, the JSON-LD publisher, the title, the handles."""
+def decide_site_name(md: PageMetadata, head: Head, ld: JsonLd, url: str | None, html: str = "") -> None:
+    """Fill `md.site_name` and `md.publisher` from og:site_name, the JSON-LD publisher, the title, the feed links (of
+    `html`'s head), the handles."""
     meta = head.meta
     candidates: list[tuple[str, str]] = [("og_site_name", v) for v in meta.get("og:site_name", [])]
     article_publishers = ld_entities(ld.article.get("publisher"), ld.ids) if ld.article is not None else []
@@ -80,6 +83,11 @@ def decide_site_name(md: PageMetadata, head: Head, ld: JsonLd, url: str | None) 
             if names_host(part, host) and len(part.split()) <= 4:
                 md.site_name, md.site_name_source = part, "html_title"
                 break
+    if md.site_name is None and html:
+        # 'The Science of Sport - Atom', "Rand's Blog » Feed": a blog's feeds are titled with its name (round 25)
+        feed_name = site_name_from_feeds(html, head.end, head.html_title, host)
+        if feed_name:
+            md.site_name, md.site_name_source = feed_name, "feed_title"
     if md.site_name is None:
         # the site's Twitter account, when it is the host's name ('@GitLab' on about.gitlab.com)
         handle = next(iter(head.meta.get("twitter:site", [])), "").strip().lstrip("@")

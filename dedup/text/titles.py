@@ -244,6 +244,24 @@ def strip_unspaced_site(title: str, site: str | None, publisher: str | None, hos
     return title
 
 
+# the site's name before a colon that has no space before it: Blogger's classic '<blog>: <post>' titles, 'IGN: …'
+_SITE_BEFORE_COLON = re.compile(r"^([^:]{2,60}?):\s+(\S.*)$")
+
+
+def strip_site_before_colon(title: str, site: str | None, host: str) -> str:
+    """'The Science of Sport: Pacing strategies' -> 'Pacing strategies' when the page's site is The Science of Sport
+    (or the part before the colon names the host: 'IGN: …' on ign.com): `strip_site` reads only spaced separators,
+    and a part before ': ' is as often a headline's own ('Babylon 5: The Complete Fourth Season', 'Analysis: …'), so
+    it is dropped only when it is the site's name whole and 2+ words follow it (round 25)."""
+    match = _SITE_BEFORE_COLON.match(title)
+    if match is None:
+        return title
+    name, rest = match[1].strip(), match[2].strip()
+    if _word_count(rest) < 2 or not (fold_text(name) == fold_text(site) or names_host(name, host)):
+        return title
+    return rest
+
+
 _CJK = re.compile(f"[{CJK}]")
 
 

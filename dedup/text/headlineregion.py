@@ -12,10 +12,12 @@ from __future__ import annotations
 import html as html_lib
 import re
 from bisect import bisect_left
+from collections.abc import Sequence
 from functools import lru_cache
 
 from dedup.text.normalise import MARKUP_TAG, caseless_finder
 from dedup.text.pagescan import VOID_TAGS, AuthorMark, Body, DateMark, element_text, start_tag, text_lines
+from dedup.text.storystart import story_start
 
 HEADLINE_REGION = (-3000, 40000)  # where a byline stands, relative to the headline's start / end
 MAX_AUTHOR_MARKS = 60
@@ -106,10 +108,13 @@ def _visible_lines(fragment: str) -> list[str]:
     return lines
 
 
-def _read_window(html: str, start: int, anchor: tuple[int, int], stop: int) -> tuple[list[tuple[int, str]],
-                                                                                    list[DateMark]]:
+def _read_window(html: str, start: int, anchor: tuple[int, int], stop: int, lines_stop: int = -1
+                 ) -> tuple[list[tuple[int, str]], list[DateMark]]:
     """Around the headline: the visible text lines, as (pos, line) where pos orders them by their
-    distance from the headline, and the elements whose markup says they hold a date."""
+    distance from the headline, and the elements whose markup says they hold a date (below the headline up to
+    `lines_stop`, when one is given)."""
+    if lines_stop >= 0:
+        stop = lines_stop
     before = _visible_lines(html[start:anchor[0]])
     after = _visible_lines(html[anchor[1]:stop])
     lines = [(anchor[0] - len(before) + i, line) for i, line in enumerate(before)]
@@ -186,13 +191,52 @@ _AUTHOR_HREF = re.compile(r"/(?:author|authors|autor|autoren|auteur|auteurs|auto
                           r"journalist|journalists|writer|writers|people|user|members?|team)/[^/?#\"']+", re.I)
 
 
-def read_headline_region(html: str, head_end: int, body: Body) -> None:
-    """Fill body.window and body.date_marks (read only when the bylines or the dates need them), once."""
+def read_headline_region(html: str, head_end: int, body: Body, blocks: Sequence[str] = ()) -> None:
+    """Fill body.window and body.date_marks (read only when the bylines or the dates need them), once. The lines
+    and date marks below the headline end where the story's first paragraph starts (`storystart`, round 25: they are
+    the story's, read as its blocks; the dates read on below it where nothing above states a day or a time)."""
     if body.anchor and not body.region_read:
         body.region_read = True
         anchor = body.anchor
-        body.window, body.date_marks = _read_window(html, max(head_end, anchor[0] - WINDOW_BEFORE), anchor,
-                                                    min(len(html), anchor[1] + WINDOW_AFTER))
+        stop = min(len(html), anchor[1] + WINDOW_AFTER)
+        body.lines_stop = story_start(html, anchor[1], stop, blocks)
+        body.window, body.date_marks = _read_window(html, max(head_end, anchor[0] - WINDOW_BEFORE), anchor, stop,
+                                                    body.lines_stop)
+
+
+def region_lines_below_story(html: str, body: Body) -> list[tuple[int, str]]:
+    """The lines of the headline's region below the story's start (left unread by `read_headline_region`), at the
+    places they have among its lines; none where the region's lines were not cut."""
+    anchor = body.anchor
+    if anchor is None or body.lines_stop < 0:
+        return []
+    below = sum(1 for pos, _text in body.window if pos >= anchor[1])
+    stop = min(len(html), anchor[1] + WINDOW_AFTER)
+    return [(anchor[1] + below + i, line) for i, line in enumerate(_visible_lines(html[body.lines_stop:stop]))]
+
+
+def region_marks_below_story(html: str, body: Body) -> list[DateMark]:
+    """The date marks of the headline's region below the story's start (left unread by `read_headline_region`),
+    added to `body.date_marks`; none where the region was not cut."""
+    anchor = body.anchor
+    if anchor is None or body.lines_stop < 0:
+        return []
+    marks = _date_marks(html, body.lines_stop, min(len(html), anchor[1] + WINDOW_AFTER))
+    body.date_marks = body.date_marks + marks
+    return marks
+
+
+def byline_lines(body: Body, limit: int) -> list[tuple[int, str]]:
+    """The `limit` lines of the headline's region nearest the headline (`nearest_lines`), where the lines below the
+    story's start, not read, count as lines of the story at their place: none is a byline (each an empty line)."""
+    anchor = body.anchor
+    if anchor is None:
+        return []
+    lines = body.window
+    if body.lines_stop >= 0:
+        below = sum(1 for pos, _text in lines if pos >= anchor[1])
+        lines = lines + [(anchor[1] + below + i, "") for i in range(limit)]
+    return nearest_lines(lines, anchor, limit)
 
 
 def lines_below(html: str, start: int, stop: int) -> list[str]:

@@ -11,7 +11,7 @@ from dedup.text.byline import (BYLINE_LINE_CHARS, WRITER_LABEL_WORDS, Byline, by
                                other_script_byline, parse_byline)
 from dedup.text.commentsections import CommentSections
 from dedup.text.dates import find_dates
-from dedup.text.headlineregion import HEADLINE_REGION, author_marks, nearest_lines, read_headline_region
+from dedup.text.headlineregion import HEADLINE_REGION, author_marks, byline_lines, read_headline_region
 from dedup.text.jsonld import JsonLd, ld_entities
 from dedup.text.metadatarecord import PageMetadata
 from dedup.text.normalise import caseless_prefix
@@ -256,8 +256,8 @@ def decide_authors(md: PageMetadata, html: str | None, head: Head, ld: JsonLd, b
     if html and headline is not None and not any(entry.people for entry in found.values()):
         # a byline line beside the headline that the main-content blocks left out ('06.11.2023 13:30 von
         # Olga' under a heading), the nearest first; the same region the dates read
-        read_headline_region(html, head.end, body)
-        for _pos, text in nearest_lines(body.window, headline, BYLINE_WINDOW_LINES):
+        read_headline_region(html, head.end, body, blocks)
+        for _pos, text in byline_lines(body, BYLINE_WINDOW_LINES):
             if len(text) > BYLINE_LINE_CHARS:
                 continue
             if not _HAS_EXPLICIT_BY(text):

@@ -12,14 +12,15 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 from functools import cached_property
-from typing import NamedTuple
+from typing import Iterator, NamedTuple
 
 from dedup.text.dateevidence import OTHER_YEARS, DateEvidence, date_evidence, find_page_dates
 from dedup.text.dates import (ZONED_TIME, ZONELESS_TIME, offset_minutes, parse_published,
                               same_time_at_coarser_precision, shown_time_in_stated_zone, shows_time_without_zone,
                               url_date)
 from dedup.text.headlineregion import (MODIFIED_ROLE, PUBLISHED_TIME_ROLE, WINDOW_AFTER, WINDOW_BEFORE, date_mark,
-                                       read_headline_region)
+                                       read_headline_region, region_lines_below_story,
+                                       region_marks_below_story)
 from dedup.text.jsonld import JsonLd
 from dedup.text.markup import first_str
 from dedup.text.normalise import fold_text
@@ -27,7 +28,7 @@ from dedup.text.pagedatelines import (BELOW_WINDOW_AFTER, BLOCK_LINE_POS, DATE_B
                                       MODIFIED_LINE, POST_HEADER_OPENINGS, PUBLISHED_LABEL, PUBLISHED_LINE,
                                       date_line_below, in_sentence, labelled_lines, post_header_date, year_lines)
 from dedup.text.pagehead import Head
-from dedup.text.pagescan import Body
+from dedup.text.pagescan import Body, DateMark
 from dedup.text.quotedposts import is_post_header
 from dedup.text.scripts import CJK
 
@@ -101,7 +102,7 @@ def decide_dates(html: str | None, head: Head, ld: JsonLd, body: Body, blocks: l
     # used, whether or not the authors have read it (they read it where no metadata names the author)
     settled = _settled(published, modified)
     if html and not settled:
-        read_headline_region(html, head.end, body)
+        read_headline_region(html, head.end, body, blocks)
     # <time> anywhere: its role from its attributes (pubdate, itemprop, class), else where it stands
     for pos, attrs, raw in body.times:
         role = " ".join((attrs.get("class", ""), attrs.get("itemprop", ""), attrs.get("id", ""))).lower()
@@ -112,7 +113,7 @@ def decide_dates(html: str | None, head: Head, ld: JsonLd, body: Body, blocks: l
         elif anchor is not None and anchor[0] - WINDOW_BEFORE <= pos <= anchor[1] + WINDOW_AFTER:
             add(published, "time_element", raw, pos)
     time_positions = {pos for pos, _attrs, _raw in body.times}
-    for mark in () if settled else body.date_marks:
+    for mark in () if settled else _marks_then_below_story(html or "", body, published):
         if mark.pos in time_positions:
             continue  # the <time> element itself, read above
         if mark.role == "published":
@@ -149,7 +150,8 @@ def decide_dates(html: str | None, head: Head, ld: JsonLd, body: Body, blocks: l
         headline = next((i for i, b in enumerate(blocks[:DATE_BLOCKS]) if title_key and _folds_to(b, title_key)), 0)
         lines += [(-1, "")] + [(BLOCK_LINE_POS + abs(i - headline), b) for i, b in enumerate(blocks[:DATE_BLOCKS])]
     previous = ""
-    for pos, line in lines:
+    # (the region's lines below the story's start only where nothing read before them states a day: round 25)
+    for pos, line in _then_below_story(lines, html or "", body, published, modified):
         if not line:
             previous = ""
             continue
@@ -206,6 +208,25 @@ def decide_dates(html: str | None, head: Head, ld: JsonLd, body: Body, blocks: l
     note = _SHOWN_IN_ZONE if published_at != chosen.at and chosen.kind not in _STATED_KINDS else ""
     return StatedTime(published_at, chosen.raw, chosen.kind + (f":{reason}" if reason else "") + note), \
         _update_time(chosen, published_at, modified, times)
+
+
+def _marks_then_below_story(html: str, body: Body, published: list[DateEvidence]) -> Iterator[DateMark]:
+    """The region's date marks, then, where it was read only down to the story's start (`storystart`) and no
+    published evidence read so far states a time of day, its marks below it (a dated aside under the lede)."""
+    yield from body.date_marks
+    if body.lines_stop >= 0 and not any(e.has_time for e in published):
+        yield from region_marks_below_story(html, body)
+
+
+def _then_below_story(lines: list[tuple[int, str]], html: str, body: Body, published: list[DateEvidence],
+                      modified: list[DateEvidence]) -> Iterator[tuple[int, str]]:
+    """`lines`, then, where the headline's region was read only down to the story's start (`storystart`) and none of
+    them (nor the page's markup) states a published or modified day, the region's lines below it (a post's date line
+    under a one-paragraph story), after an empty line."""
+    yield from lines
+    if lines and body.lines_stop >= 0 and not published and not modified:
+        yield -1, ""
+        yield from region_lines_below_story(html, body)
 
 
 def _update_time(published: DateEvidence, published_at: datetime, modified: list[DateEvidence],

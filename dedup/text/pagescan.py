@@ -194,6 +194,7 @@ class Body:
     anchor: tuple[int, int] | None                 # the headline's place (an <h1>, else the first block)
     region_read: bool = False                      # window and date_marks filled
     quotes: list[int] = field(default_factory=list)  # where each <blockquote> opens (`quotedposts`)
+    lines_stop: int = -1                           # where the window's lines end when the story's start cut them
 
 
 MAX_H1 = 4

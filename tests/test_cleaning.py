@@ -34,6 +34,7 @@ from dedup.text.lineguards import (_CONSENT_PHRASE, _CONSENT_VOICE, _NEWSLETTER_
 from dedup.text.extract import Extracted, extract_html, extract_plain
 from dedup.text.layout import Line, read_minimal_html
 from dedup.text.normalise import fold_line
+from dedup.text.uilabels import is_follow_prompt
 from dedup.text.titles import site_names
 
 HEADLINE = "County approves new flood barrier after three years of delays"
@@ -839,9 +840,10 @@ _LINE_TEXT = st.text(st.characters(codec=None), max_size=40) | st.text(
 @given(_LINE_TEXT)
 def test_line_guards_are_the_plain_rules(text):
     # the fast forms of the guards give what the plain rules give
-    assert fold_line(text) == re.sub(r"[\W_]+", " ", text.lower()).strip()
+    # (Turkish 'İ' folds to 'i', not to 'i' and a combining dot: round 33)
+    assert fold_line(text) == re.sub(r"[\W_]+", " ", text.replace("İ", "i").lower()).strip()
     plain = len(text.split()) <= 25 and (_SIGNUP_PROMO.search(text) is not None
-                                          or _NEWSLETTER_SIGNUP.search(text) is not None)
+                                          or _NEWSLETTER_SIGNUP.search(text) is not None or is_follow_prompt(text))
     assert is_signup_promo(text) == plain
     consent = len(text.split()) <= 80 and _CONSENT_PHRASE.search(text) is not None \
         and _CONSENT_VOICE.search(text) is not None

@@ -23,6 +23,7 @@ from dedup.text.layout import Line
 from dedup.text.wordcount import (CASELESS_END_PUNCT, SPACELESS_END_PUNCT, caseless_commas, caseless_sentence_starts,
                                   caseless_words, spaceless_commas, spaceless_words)
 from dedup.memory import memo
+from dedup.text.uilabels import CHROME_WORDS
 
 _END_PUNCT = tuple('.!?"”’\'»:;)')
 _WORD = re.compile(r"\w+")
@@ -66,7 +67,7 @@ condividi commenti commento leggi iscriviti accedi cerca contatti stampa seguici
 compartilhar partilhar comentários leia assine entrar pesquisar contato siga notícias
 delen reacties lees abonneer inloggen zoeken advertentie deel volg gerelateerd
 udostępnij komentarze komentarz czytaj zaloguj szukaj drukuj obserwuj powiązane polecane najnowsze popularne
-""".split())
+""".split()) | CHROME_WORDS  # and the other languages' (round 33)
 
 BASE_FEATURE_NAMES = (
     # the line itself

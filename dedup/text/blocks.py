@@ -25,6 +25,7 @@ from dedup.text.blockkeys import block_key, fold_digits, key_of_norm
 from dedup.text.cleaning import HEADLINE
 from dedup.text.dates import is_date_line
 from dedup.text.normalise import join_blocks, normalise_text, norms_hash, tidy_spaces
+from dedup.text.uilabels import is_metadata_label_line
 from dedup.text.serverpages import status_page_head
 from dedup.text.wordcount import comparable_tokens, spaceless_words, word_count
 from dedup.schema import frame
@@ -58,8 +59,9 @@ _LABEL = re.compile(r"^\s*(tags?|topics?|keywords?|filed under|categories|catego
 
 
 def is_label_line(block: str) -> bool:
-    """'Tags: a | b | c', 'Topics: ...', 'Filed under: ...': a labelled list of page metadata."""
-    return bool(_LABEL.match(block)) and len(block) < 400
+    """'Tags: a | b | c', 'Topics: ...', 'Filed under: ...': a labelled list of page metadata
+    (and 'Schlagworte:', 'Теги:', 'タグ：'... in other languages: `uilabels`)."""
+    return (_LABEL.match(block) is not None or is_metadata_label_line(block)) and len(block) < 400
 
 
 def _short_spaceless(norm: str) -> bool:

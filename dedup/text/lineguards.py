@@ -15,6 +15,7 @@ from dedup.memory import memo
 from dedup.text.byline import PICTURE_AGENCY, by_prefix_end
 from dedup.text.layout import Line
 from dedup.text.normalise import caseless_search, fold_line
+from dedup.text.uilabels import WIDGET_LABELS, is_counter_label, is_follow_prompt, is_other_language_consent
 
 MARKUP_LEAK = "markup_leak"  # HTML emitted as text (a `<noscript>` body, escaped markup)
 SCRIPT_LEAK = "script_leak"  # JavaScript emitted as text (`document.write(...)`)
@@ -88,7 +89,7 @@ puedes ver|te recomendamos|te puede interesar también|más noticias|otras notic
 ver también|ti potrebbe interessare|potrebbe interessarti anche|ti potrebbero interessare|vedi anche|
 você também pode gostar|veja também|leia mais sobre|dit vind je misschien ook leuk|ook interessant|
 może cię zainteresować|może cię też zainteresować|polecamy|читайте также|смотрите также|вам может понравиться
-""".replace("\n", "").split("|"))
+""".replace("\n", "").split("|")) | WIDGET_LABELS  # and the labels of the other languages (round 33)
 _MINUTES = (r"(?:ca )?\d+ (?:min|mins|minute|minutes|minuten|minutos|minuti|minuut|minuty|minut|минут|минуты|мин|хв|"
             r"dakika)")
 _READING_TIME = (r"(?:reading time|lesezeit|lesedauer|temps de lecture|tiempo de lectura|tempo di lettura|"
@@ -359,7 +360,7 @@ def is_signup_promo(text: str) -> bool:
     return len(text.split(None, SIGNUP_PROMO_MAX_WORDS)) <= SIGNUP_PROMO_MAX_WORDS and (
         _SIGNUP_PROMO.search(text) is not None or _NOTIFICATION_PROMPT.search(text) is not None
         or (caseless_search(text, _NEWSLETTER_WORD)
-            and _NEWSLETTER_SIGNUP.search(text) is not None))
+            and _NEWSLETTER_SIGNUP.search(text) is not None) or is_follow_prompt(text))
 
 
 def is_chrome_label(text: str) -> bool:
@@ -369,7 +370,8 @@ def is_chrome_label(text: str) -> bool:
 
 
 def _is_label(folded: str) -> bool:
-    return folded in _CHROME_LABELS or _CHROME_LABEL_PATTERN.match(folded) is not None
+    return folded in _CHROME_LABELS or _CHROME_LABEL_PATTERN.match(folded) is not None \
+        or is_counter_label(folded)  # (round 33: the counters and stamps of other scripts)
 
 
 def is_markup_leak(text: str) -> bool:
@@ -481,7 +483,7 @@ def _text_guard(text: str) -> tuple[str | None, str | None]:
         return folded, CHROME_LABEL
     if is_signup_promo(text):
         return folded, SIGNUP_PROMO
-    if is_consent_notice(text):
+    if is_consent_notice(text) or is_other_language_consent(text):
         return folded, CONSENT_NOTICE
     if is_file_link(text):
         return folded, FILE_LINK

@@ -621,4 +621,6 @@ def fold_line(text: str) -> str:
     """Lower case, every run of punctuation or space one space: the form labels are compared in."""
     # re.sub(r"[\W_]+", " ", text.lower()).strip(), by the faster word_runs (for ASCII text normalise_text's
     # path: NFKC leaves ASCII alone)
-    return normalise_text(text) if text.isascii() else word_runs(text.lower())
+    # Turkish 'İ' lower-cases to 'i' and a combining dot, which is no letter and would split the word ('İlgili
+    # Haberler' folded 'i lgili haberler'): folded to a plain 'i', as 'I' is (round 33)
+    return normalise_text(text) if text.isascii() else word_runs(text.replace("İ", "i").lower())

@@ -16,7 +16,7 @@ import polars as pl
 import pyarrow.parquet as pq
 import pytest
 from datasketch import MinHash
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from dedup.neardup.minhash import MinHasher, shingles
@@ -27,7 +27,7 @@ from dedup.text.extract import extract_html
 from dedup.text.pagechecks import decode_html
 from dedup.text.language import (CHAR_SHINGLE_LANGUAGES, IDENTIFY_CHARS, fold_shouting, identify, identify_each,
                                  shingle_unit, unit_language)
-from dedup.text import fastlid
+from dedup.text import fastlid, language as language_module
 from dedup.text.normalise import join_blocks
 
 from conftest import REPO, shared_path
@@ -85,6 +85,17 @@ def test_identify_each_is_identify_of_each_text():
                      "12 345", "", None, "12 345", pages[2].upper()]
     assert identify_each(texts) == [identify(t) for t in texts]
     assert identify_each([]) == []
+
+
+def test_identify_each_asks_the_model_a_few_lines_at_a_time(monkeypatch):
+    """The lines go to the model PREDICT_LINES at a time (speed round 20): each text still gets its own answer
+    when copies, texts without letters and the batches' ends fall anywhere."""
+    pages = [page_text(folder) for folder in ("heise", "gmw", "telegraph")]
+    texts = [pages[0], "12 345", pages[1], pages[0], None, pages[2], pages[1].upper(), pages[2], "", pages[0][:300]]
+    expected = [identify(t) for t in texts]
+    for size in (1, 2, 3):
+        monkeypatch.setattr(language_module, "PREDICT_LINES", size)
+        assert identify_each(texts) == expected
 
 
 def test_preliminary_unit_of_short_texts():
@@ -217,13 +228,15 @@ def _gold_texts() -> list[str]:
 def test_fastlid_gives_the_library_answer_to_the_bit_on_real_texts():
     """The same label and the same float32 probability as fastText's own predict, on the gold texts of three
     corpora (888 pages, English, German, French, Chinese...): as `identify` samples them, whole, and
-    upper-cased (text unlike the model's training, whose n-grams the pruning mostly dropped)."""
+    upper-cased (text unlike the model's training, whose n-grams the pruning mostly dropped). Asked in one
+    `predict_each`, as the sign stage asks them: a word's rows come from the kernel's word memo after its first line
+    (speed round 20), and must add up to fastText's sums all the same."""
     model, predictor = _library_model(), fastlid.predictor()
     lines = []
     for text in _gold_texts():
         lines += [" ".join(text[:IDENTIFY_CHARS].split()), " ".join(text.split()), " ".join(text[:300].split()).upper()]
     assert len(lines) >= 2600
-    ours = [predictor.predict(line) for line in lines]
+    ours = predictor.predict_each(lines)
     differ = [line[:60] for line, got in zip(lines, ours, strict=True) if got != _library_answer(model, line)]
     assert differ == []
     assert len({label for label, _ in ours}) >= 8
@@ -233,12 +246,27 @@ _EDGES = ["</s>", "__label__en", "__label__", "<", ">", "\0", "\t", "\r", "\v", 
           "a", "the", "ПРАВИТЕЛЬСТВО", "x" * 40]
 
 
+_LINES = st.lists(st.sampled_from(_EDGES) | st.text(st.characters(codec="utf-8", exclude_characters="\n"), max_size=12),
+                  max_size=30).map("".join)
+
+
 @settings(max_examples=400, deadline=None)
-@given(st.lists(st.sampled_from(_EDGES) | st.text(st.characters(codec="utf-8", exclude_characters="\n"), max_size=12),
-                max_size=30).map("".join))
+@given(_LINES)
 def test_fastlid_gives_the_library_answer_to_the_bit_on_any_line(line):
     """Any one line (every character but the newline, which fastText's predict refuses): fastText's word
     splitting (space, tab, CR, VT, FF, NUL), its end-of-line word read early ('</s>' written in the text ends
     the line), labels written in the text, n-grams of multi-byte characters, empty lines."""
     assert fastlid.predictor().predict(line) == _library_answer(_library_model(), line)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(_LINES, max_size=12))
+@example(["the news </s> after the end", "more news </s> again", "a __label__de b", "c __label__de d", "é中 é中 x"])
+def test_fastlid_lines_asked_together_get_each_lines_answer(lines):
+    """Lines asked in one call share the kernel's word memo: a word met again (an end-of-line word or a label
+    written in the text too) is read from it as it was the first time, so each line gets its own answer."""
+    model = _library_model()
+    assert fastlid.predictor().predict_each(lines) == [_library_answer(model, line) for line in lines]
+    with pytest.raises(ValueError, match="newline"):
+        fastlid.predictor().predict_each(["one line", "two\nlines"])
 

@@ -16,6 +16,12 @@ Three quirks of real markup, found by comparing dedup's kept text with trafilatu
   `<noscript>` holds the rest of the page, and the extractor, which skips `<noscript>`, reads nothing at all.
   Such a page, when every reading keeps (nearly) nothing, is read again with its `<noscript>` tags (not their
   contents) taken out, as a browser with scripting off shows it.
+- **Ruby readings** (round 34). Japanese and Chinese pages print a reading over hard characters as ruby:
+  `<ruby>漢字<rt>かんじ</rt></ruby>` (furigana; `<rp>` holds the parentheses a browser without ruby shows). A
+  reader sees the base text on the line and the reading above it; the line reader put the reading inside the
+  words ("漢字かんじ"), so no sentence of the story matched a copy or a reference. Each `<rt>`, `<rtc>` and `<rp>`
+  inside a `<ruby>` is taken out of the page before it is parsed, and the ruby's base joins the text around it
+  (with the soft hyphens: every reader sees the same page).
 """
 
 from __future__ import annotations
@@ -28,6 +34,16 @@ _NOSCRIPT_TAG = re.compile(r"</?noscript\b[^<>]*>", re.IGNORECASE)
 # a tag runs to its first '>' but never past a '<': `[^>]*?` alone read to the end of the markup from every
 # '<' of a `<noscript>` holding no '>' (quadratic: 19 s for 20,000 "<a ", in one C call no time budget stops)
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^<>]*?(/?)>")
+# a `<ruby>` element: its markup runs to its `</ruby>` and holds no other `<ruby>` (an unrolled loop: one way to match
+# each character, so a `<ruby>` with no end tag fails at the next one or the page's end, linear over the page), with
+# the inline element it is alone in when it has one (`without_ruby_readings`)
+_RUBY = re.compile(r"(?:(<(a|span|b|strong|em|i|u)\b[^<>]*>)\s*)?(<ruby\b[^<>]*>[^<]*(?:<(?!/?ruby\b)[^<]*)*</ruby\s*>)"
+                   r"(\s*</\2\s*>)?", re.IGNORECASE)
+# a reading inside it: to its end tag, or to the next reading or the ruby's end (HTML lets `</rt>` be left out)
+_READING = re.compile(r"<(?:rtc|rt|rp)\b[^<>]*>[^<]*(?:<(?!/?(?:rtc|rt|rp|ruby)\b)[^<]*)*(?:</(?:rtc|rt|rp)\s*>)?",
+                      re.IGNORECASE)
+_ANY_TAG = re.compile(r"<[^<>]*>")
+_RUBY_START = re.compile(r"<ruby\b", re.IGNORECASE)
 # elements that never take an end tag (HTML's void elements)
 _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
                    "track", "wbr"})
@@ -45,6 +61,25 @@ def without_soft_hyphens(html: str) -> str:
     words its lines hold (`as_shown`), e.g. `SiteLinks.copies` finding a line's text in the page. Composition (NFC)
     is left to the lines: checking a whole page costs ~3 ns a character (~0.5 ms for the corpora's pages)."""
     return html.replace(SOFT_HYPHEN, "") if SOFT_HYPHEN in html else html
+
+
+def without_ruby_readings(html: str) -> str:
+    """The page with each ruby element replaced by its base text (`<ruby>漢字<rt>かんじ</rt></ruby>` -> `漢字`),
+    as a reader reads the line (module doc). The base's own tags go too: resiliparse's main-content pass drops an element
+    or a text node holding one character of three UTF-8 bytes (its test for an icon font's glyph), which a ruby's base
+    often is ('子' in `<ruby>子<rt>こ</rt></ruby>ども`); as part of the text around it, it stays (and so does one
+    alone in an inline element: that element's tags go). A page with no `<ruby>` is returned as it is."""
+    if _RUBY_START.search(html) is None:
+        return html
+    return _RUBY.sub(_ruby_base, html)
+
+
+def _ruby_base(ruby: re.Match[str]) -> str:
+    base = _ANY_TAG.sub("", _READING.sub("", ruby.group(3)))
+    wrapper, end = ruby.group(1) or "", ruby.group(4) or ""
+    # a base of one character alone in an inline element (a word's gloss link `<a><ruby>親<rt>おや</rt></ruby></a>`)
+    # would still be that element's only text, which the main-content pass drops: the element's tags go too
+    return base if wrapper and end and len(base.strip()) == 1 else wrapper + base + end
 
 
 def opens_element(markup: str) -> bool:

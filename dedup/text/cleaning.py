@@ -20,8 +20,6 @@ from dedup.text.lineguards import (CAPTION, CHROME_LABEL, CONSENT_NOTICE, CREDIT
                                    is_link_bar, teaser_reason)
 from dedup.text.linkteasers import HEADLINE_MIN_WORDS, LINKED_TEASER, linked_teaser_lines
 from dedup.text.normalise import fold_text
-from dedup.text.orphanheadings import HEADING_TAGS, ORPHAN_HEADING, orphan_heading_lines
-from dedup.text.siblingparagraphs import sibling_paragraph_lines
 from dedup.text.titles import site_names
 from dedup.text.wordcount import line_words, word_count
 
@@ -139,15 +137,12 @@ def other_story_lines(lines: Sequence[Line], verdicts: Sequence[str | None], spa
 
 
 def choose_lines(lines: list[Line], probs: Sequence[float], threshold: float = KEEP_THRESHOLD,
-                 title: str | None = None, copies: Callable[[str], int] | None = None,
-                 html: str | None = None) -> LineChoice:
+                 title: str | None = None, copies: Callable[[str], int] | None = None) -> LineChoice:
     """Keep the lines the model calls story text (probability >= threshold; CONFIDENT_THRESHOLD outside a
     `sure_story`), except those a guard rejects (`is_link_bar`, `teaser_reason`, `guard_reason`; none inside
     `<pre>`) and, given the page's links (`copies`: `markup.SiteLinks.copies`), other stories' headlines
-    (`other_story_lines`). Given the page's markup (`html`), a prose line the model dropped that the markup sets
-    among the story's sure paragraphs is kept (`siblingparagraphs`); then a heading after the last kept line of text
-    goes (`orphanheadings`, round 32). A page the model would leave with under MIN_KEPT_CHARS keeps all its lines but
-    the guarded ones: short pages are often misjudged."""
+    (`other_story_lines`). A page the model would leave with under MIN_KEPT_CHARS keeps all its lines but the
+    guarded ones: short pages are often misjudged."""
     span = sure_story(lines, probs) if threshold < CONFIDENT_THRESHOLD else None
     limits = [threshold if span is None or span[0] < i < span[1] else CONFIDENT_THRESHOLD for i in range(len(lines))]
     names = site_names(title)
@@ -160,12 +155,6 @@ def choose_lines(lines: list[Line], probs: Sequence[float], threshold: float = K
             verdicts[i] = guards[i] = OTHER_STORY
         for i in linked_teaser_lines(lines, verdicts, copies):  # round 28
             verdicts[i] = guards[i] = LINKED_TEASER
-    if html is not None:  # the story's own paragraphs the model doubted, told by the page's markup (round 32)
-        dropped = [v == BLOCK_MODEL for v in verdicts]
-        for i in sibling_paragraph_lines(html, lines, probs, dropped, CONFIDENT_P):
-            verdicts[i] = None
-    for i in orphan_heading_lines(lines, verdicts):  # round 32
-        verdicts[i] = ORPHAN_HEADING
     if sum(len(ln.text) for ln, v in zip(lines, verdicts) if v is None) < MIN_KEPT_CHARS:
         verdicts = guards
     kept = [ln.text for ln, v in zip(lines, verdicts) if v is None]
@@ -177,6 +166,7 @@ def choose_lines(lines: list[Line], probs: Sequence[float], threshold: float = K
 
 ARTICLE_LINE_WORDS = 12  # a line of article text: this many words...
 ARTICLE_LINE_MAX_LINK_SHARE = 0.2  # ...and at most this share of link text
+HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 
 
 def section_headings(kept: Sequence[Line]) -> list[str]:

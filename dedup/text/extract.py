@@ -90,16 +90,14 @@ def extract_html(html: str | bytes, url: str | None = None, charset: str | None 
         # (a page nested too deeply for the main-content pass in reasonable time is taken whole)
         title = tree.title
         links = SiteLinks(html, url, domain)
-        choice = story_choice(tree, title, main_content=nesting_within(html), links=links, max_blocks=max_blocks,
-                              html=html)
+        choice = story_choice(tree, title, main_content=nesting_within(html), links=links, max_blocks=max_blocks)
         # nothing kept: a `<noscript>` that never closes may hold the whole page; read as a browser shows it (round 30)
         unwrapped = noscript_unwrapped(html) if sum(map(len, choice.kept)) < MIN_KEPT_CHARS else None
         if unwrapped is not None:
             del tree
             html, tree = unwrapped, HTMLTree.parse(unwrapped)
             links = SiteLinks(html, url, domain)
-            choice = story_choice(tree, title, main_content=nesting_within(html), links=links, max_blocks=max_blocks,
-                                  html=html)
+            choice = story_choice(tree, title, main_content=nesting_within(html), links=links, max_blocks=max_blocks)
         # lines beside the story that the page writes only inside its footer, navigation or side boxes (round 26)
         choice.remove(frame_lines(tree, choice.kept, html, beside_story(choice)), PAGE_FRAME)
         # lines of a box quoting the reader comments of the site's other pages (round 31)
@@ -166,7 +164,7 @@ def _prose_words(texts: Sequence[str]) -> float:
 
 def story_choice(tree: HTMLTree, title: str | None, main_content: bool = True,
                  whole_model: TreeModel | None = None, links: SiteLinks | None = None,
-                 max_blocks: int = MAX_BLOCKS, html: str | None = None) -> LineChoice:
+                 max_blocks: int = MAX_BLOCKS) -> LineChoice:
     """The page's story lines. resiliparse's main content judged line by line by the block model; where
     that pass may have missed the article (`main_pass_missed`: it kept nearly nothing, or little prose: a
     list of links, a teaser box) every line of the page is judged by the whole-page model too. That reading
@@ -176,14 +174,13 @@ def story_choice(tree: HTMLTree, title: str | None, main_content: bool = True,
     whole, guards aside. `main_content=False` skips the first pass (a page nested too deeply for it:
     `nesting_cost`). Pages over `max_blocks` lines: TooManyLines. `whole_model` replaces the shipped whole-page
     model (training's held-out checks). `links`, the page's links to its site's other pages, lets the choice
-    drop other stories' headlines (`cleaning.other_story_lines`); `html`, the page's markup, lets it keep a
-    paragraph the model doubted among the story's own (`siblingparagraphs`, round 32)."""
+    drop other stories' headlines (`cleaning.other_story_lines`)."""
     copies = links.copies if links is not None else None
     main = main_content_lines(tree, max_blocks) if main_content else []
     judged = None
     if sum(len(line.text) for line in main) >= MIN_MAIN_CHARS:
         judged = choose_lines(main, story_probabilities(block_features(main, title)).tolist(), title=title,
-                              copies=copies, html=html)
+                              copies=copies)
         if not main_pass_missed(main):
             return judged
     try:

@@ -32,7 +32,11 @@ HINTS = {
     "gzip_error": "a damaged or cut-short gzip file: download it again",
     "truncated_file": "a file cut short: download it again",
     "corrupt_file": "a damaged file: download it again",
-    "truncated_zstd": "a zstd file cut short: download it again",
+    "zstd_error": "a damaged or cut-short zstd file: download it again",
+    "empty_payload": "records with no body (or JSON rows with neither `html` nor `text`): an export that left the "
+                     "pages out; export them with their content",
+    "reserved_doc_id": "ids holding the marks dedup keeps for the ids it derives (each detail names the mark): "
+                       "rename them in the input",
     "content_length_mismatch": "WARC records whose Content-Length does not match: a damaged file, download it again",
     "file_changed": "a file that changed while it was read: build again once it is complete",
 }

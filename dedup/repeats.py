@@ -33,9 +33,12 @@ def _rows(release: Path, table: str, columns: list[str], ids: list[str]) -> pl.D
     files = sorted((release / table).rglob("*.parquet"))
     if not files:
         return pl.DataFrame()
-    found = ds.dataset([str(f) for f in files], format="parquet").to_table(
-        columns=columns, filter=ds.field("doc_id").isin(ids))
-    return pl.from_arrow(found)  # type: ignore[return-value]
+    dataset = ds.dataset([str(f) for f in files], format="parquet")
+    # a release written before documents schema 7 has no removed_reasons / removed_block_keys: read as unknown
+    have = [c for c in columns if c in dataset.schema.names]
+    found: pl.DataFrame = pl.from_arrow(dataset.to_table(columns=have, filter=ds.field("doc_id").isin(ids)))  # type: ignore[assignment]
+    return found.with_columns([pl.lit(None).alias(c) for c in columns if c not in have]
+                              + [pl.lit("removed_block_keys" in have).alias("keys_listed")])
 
 
 def _same_place(new: dict, old: dict) -> str:
@@ -56,6 +59,9 @@ def _said(new: dict, old: dict, table: str) -> str:
         kept = [b for b, k in zip(new["blocks"], new["block_keys"] or []) if k not in site]
         if text_hash(join_blocks(kept)) == old["content_sha256"]:
             return "the same text as the published record: this record read again" + _same_place(new, old)
+        if not old["keys_listed"]:
+            return ("its text may differ from the published record's (this release, made before data/ listed the "
+                    "blocks the site passes cut, cannot tell them apart): not published here" + _same_place(new, old))
         return ("its text differs from the published record's: another page under an id the release published, "
                 "not published here (give it its own id)" + _same_place(new, old))
     same_url, same_time = new["url"] == old["url"], new["fetched_at"] == old["fetched_at"]

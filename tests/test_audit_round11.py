@@ -140,3 +140,28 @@ def test_the_card_says_how_to_load_duplicates_with_datasets_and_it_works(sample_
     assert len(dups) == pl.read_parquet(out / "duplicates" / "*.parquet").height
     assert set(dups["canonical_doc_id"]) <= set(data["doc_id"])
     assert str(dups.features["fetched_at"]) == "Value('timestamp[us, tz=UTC]')"
+
+
+def test_a_repeat_against_a_release_made_before_its_removed_blocks_were_listed(tmp_path):
+    # review: a release written before documents schema 7 has no removed_reasons / removed_block_keys, and the
+    # write stage stopped with ArrowInvalid when a new record repeated one of its ids
+    from dedup.repeats import describe_repeats
+    (tmp_path / "data").mkdir()
+    pl.DataFrame({"doc_id": ["a"], "url": ["http://x.test/"], "fetched_at": ["2026-01-01"], "source_file": ["f"],
+                  "source_offset": [0], "content_sha256": ["00"]}).write_parquet(tmp_path / "data" / "part-0.parquet")
+    rejects = pl.DataFrame({"doc_id": ["#repeat-after-1.0.0:a"], "input_id": ["a"], "reason": ["repeated_doc_id"],
+                            "detail": ["doc_id a is already in the previous release"], "url": ["http://x.test/"],
+                            "fetched_at": ["2026-01-01"], "source_file": ["f"], "source_offset": [0],
+                            "blocks": [["hello"]], "block_keys": [[1]]})
+    detail = describe_repeats(rejects, tmp_path)["detail"][0]
+    assert "may differ" in detail and "cannot tell" in detail and "(at the same file and offset)" in detail
+
+
+def test_every_reject_hint_names_a_reason_the_readers_give():
+    # review: the hints had drifted from the reasons (`truncated_zstd` is none; `zstd_error`, `empty_payload` and
+    # `reserved_doc_id` had no hint): each key must be a reason some module of dedup writes
+    from dedup.reject_hints import HINTS
+    package = Path(__file__).resolve().parents[1] / "dedup"
+    code = "".join(p.read_text("utf-8") for p in package.rglob("*.py") if p.name != "reject_hints.py")
+    assert [r for r in HINTS if f'"{r}"' not in code] == []
+    assert {"zstd_error", "empty_payload", "reserved_doc_id"} <= set(HINTS)

@@ -28,7 +28,7 @@ from dedup.release.manifest import TMP
 from dedup.release.verify import verify
 from dedup.sources.inputs import expand_inputs
 from dedup.sources.read import read_input
-from dedup.text.normalise import refused_host, registered_domain
+from dedup.text.normalise import refused_host, registered_domain, without_userinfo
 from dedup.workdir import WORK, staging_folder
 from test_resume import Stop, StopAt
 
@@ -163,6 +163,17 @@ def test_credentials_a_browser_would_send_are_never_published(tmp_path):
         "at": "http://x.test\\@y.test/5", "plain": "https://a.test/6",
         "other": "foo://y.test/7"}   # (no special scheme: `\` is no delimiter there, browsers agree)
 
+
+
+def test_a_url_without_credentials_keeps_its_host_and_a_second_pass_changes_nothing():
+    # review of round 17: where the browser's reading found no credentials the generic pattern still ran and cut
+    # `https://example.com\@evil.test/` to `https://evil.test/`, and a second pass of a cleaned URL cut it again
+    for url in ("https://example.com\\@evil.test/", "http://x.test\\@y.test/5", "http://u:p@x.test\\@y.test/5",
+                "https://u:p@a.test/6", "foo://u:p@x.test\\@y.test/7", "mailto:a@b.test"):
+        once = without_userinfo(url)
+        assert without_userinfo(once) == once, url
+        assert registered_domain(once) == registered_domain(url), url
+    assert without_userinfo("https://example.com\\@evil.test/") == "https://example.com\\@evil.test/"
 
 def test_one_host_spelled_as_a_browser_reads_it_is_one_domain():
     # main: the full-width and ideographic spellings were sites of their own, the host after backslashes or without

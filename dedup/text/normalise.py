@@ -457,7 +457,9 @@ def without_userinfo(url: str) -> str:
     as it is (the same object)."""
     if "@" not in url:
         return url
-    m = _SPECIAL_USERINFO.match(url) or _USERINFO.match(url)
+    # a special scheme's authority is read the browser's way only: the generic pattern takes a backslash for an
+    # ordinary character and would cut `https://example.com\@evil.test/` to another host (review of round 17)
+    m = (_SPECIAL_USERINFO if _SPECIAL_START.match(url) else _USERINFO).match(url)
     return url if m is None else m.group(1) + url[m.end():]
 
 

@@ -209,3 +209,23 @@ def test_counters_and_stamps_of_other_scripts_are_labels():
         assert is_chrome_label(line), line
     assert not is_chrome_label("3年前、市は新しい図書館の建設を決めた。")
     assert not is_chrome_label("Sekitar 3 jam yang lalu ia tiba di kota.")
+
+
+NURSES = ("The union said on Monday that thousands of nurses would walk out next week after talks with the health "
+          "ministry collapsed over pay, staffing levels and the length of shifts in the country's largest hospitals.")
+
+
+def test_a_story_line_naming_a_network_word_in_passing_is_no_follow_prompt():
+    """Review 24: 'line', 'X', 'threads', 'channel' named in passing after the generic 'join us on' / 'join our' /
+    'like us' made a story's line a follow prompt (int26 dropped "Join us on the picket line." from the story). The
+    network must end the line (or, Turkish, the verb holding it must), X and LINE count only written so."""
+    for line in ("Join us on the picket line.", "Join our crew on the X-ray ward", "Like us, Threads was late to it",
+                 "Follow us on the picket line", "Follow us on x", "Follow us on channel 4 tonight"):
+        assert guard_reason(line) is None, line
+    for line in ("Follow us on X", "Follow us on Twitter and Facebook!", "公式Xをフォロー"):
+        assert guard_reason(line) == SIGNUP_PROMO, line
+    html = (f"<html><head><title>Nurses strike</title></head><body><article><h1>Nurses to strike next week</h1>"
+            f"<p>{NURSES}</p><p>{NURSES.replace('Monday', 'Tuesday')}</p><p>Join us on the picket line.</p>"
+            f"<p>{NURSES.replace('union', 'federation')}</p><p>{NURSES.replace('nurses', 'doctors')}</p>"
+            "</article></body></html>")
+    assert any("picket line" in block for block in extract_html(html, "https://news.example/a").blocks)

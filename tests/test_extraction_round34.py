@@ -70,3 +70,21 @@ def test_a_hindi_word_no_longer_folds_like_a_label():
     assert is_chrome_label("शेयर")
     assert is_chrome_label("ข่าวที่เกี่ยวข้อง")
     assert not is_chrome_label("शायर")
+
+
+def test_an_emoji_variation_selector_is_no_part_of_a_label():
+    """Review 24: fold_line kept every combining mark, the emoji variation selector U+FE0F too ('Teilen ❤️' folded
+    'teilen \\ufe0f'), so the label stayed in the story (round 33's list had it). A mark stays only after a letter, a
+    digit or a mark; variation selectors and a symbol's marks (the keycap of '1️⃣') never."""
+    assert fold_line("Teilen \u2764\ufe0f") == "teilen"
+    assert fold_line("1\ufe0f\u20e3 Read more") == "1 read more"
+    assert fold_line("\u0301cafe\u0301") == "cafe\u0301"
+    assert is_chrome_label("Teilen \u2764\ufe0f")
+    story = ("The union said on Monday that thousands of nurses would walk out next week after talks with the health "
+             "ministry collapsed over pay, staffing levels and the length of shifts in the country's largest "
+             "hospitals.")
+    html = (f"<html><head><title>Nurses strike</title></head><body><article><h1>Nurses to strike next week</h1>"
+            f"<p>{story}</p><p>{story.replace('Monday', 'Tuesday')}</p><p>Teilen \u2764\ufe0f</p>"
+            f"<p>{story.replace('union', 'federation')}</p><p>{story.replace('nurses', 'doctors')}</p>"
+            "</article></body></html>")
+    assert not any("Teilen" in block for block in extract_html(html, "https://news.example/a").blocks)

@@ -149,3 +149,22 @@ def test_writers_of_other_stories_teasers_are_not_the_storys():
             "</body></html>")
     md = page_metadata(html, "https://thescienceofsport.example/2009/07/pacing.html", [STORY])
     assert md.authors == ["Ross Tucker"]
+
+
+def test_a_feed_name_inside_a_title_word_or_a_section_is_no_site_name():
+    """Review 24: a feed's name was taken where it was a substring of the page's title ('Sport - RSS' named the site
+    'Sport' on 'Transport minister resigns'), and a section's feed ('World - RSS') made a headline's 'World:' the
+    site's name and was cut off the title. Now only a whole part of the title (2+ words before a colon), or a name
+    of the host, counts; a name of 1-2 characters only where it names the host."""
+    def feed_name(feed: str, title: str, host: str = "example.com") -> str | None:
+        head = f'<link rel="alternate" type="application/rss+xml" title="{feed}" href="/f" />'
+        return site_name_from_feeds(head, len(head), title, host)
+    assert feed_name("Sport - RSS", "Transport minister resigns") is None
+    assert feed_name("Sport - RSS", "Passport rules | Gov") is None
+    assert feed_name("A - Atom", "Bananas are great", "blog.test") is None
+    assert feed_name("World - RSS", "World: Leaders meet in Paris") is None
+    assert feed_name("Sport - RSS", "Cup final tonight | Sport") == "Sport"
+    assert feed_name("Science of Sport - Atom", "Science of Sport: Pacing in the marathon") == "Science of Sport"
+    html = _blogger_page("World: Leaders meet in Paris to talk about the climate", "World - RSS")
+    md = page_metadata(html, "https://news.example/2009/07/world.html", [STORY])
+    assert md.title == "World: Leaders meet in Paris to talk about the climate"

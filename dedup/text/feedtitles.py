@@ -4,7 +4,7 @@ A blog's head links its feeds, and the blog software titles them after the blog:
 Atom`, WordPress `Rand's Blog » Feed` and `Rand's Blog » <post> Comments Feed` (`» Flux`, `» Kommentar-Feed` in
 other languages), older themes `PsyBlog RSS Feed`, `RSS Feed for Tim Ferriss`. Many pages that state no
 `og:site_name` and no title part naming their host state one of these (183 of the text_quality corpora's pages,
-docs/metadata.md round 24). The name is taken only where the page's `<title>` holds it or it names the host, so a
+docs/metadata.md round 24). The name is taken only where the page's `<title>` holds it as a whole part or it names the host, so a
 feed of another site's (a partner's headlines) or a feed named after a section is not the site's name. Pure row
 logic: `site_name_from_feeds(html, head_end, html_title, host) -> str | None`.
 """
@@ -15,7 +15,7 @@ import re
 
 from dedup.text.markup import tag_attributes
 from dedup.text.normalise import clean_text, fold_text
-from dedup.text.titles import names_host
+from dedup.text.titles import TITLE_SEPARATOR, names_host
 
 _FEED_TYPE = re.compile(r"application/(?:rss|atom)\+xml", re.I)
 # what a feed's title adds to the site's name: at its end ('X - Atom', 'X - RSS 2.0', 'X RSS Feed', 'X Feed',
@@ -33,6 +33,21 @@ _WORDPRESS_SEPARATOR = re.compile(r"\s+»\s+")
 MAX_FEED_LINKS = 20    # feed links read in a head (a blog has 2-4)
 MAX_TAG_CHARS = 1000   # a <link> tag longer than this before its type is not read
 MAX_NAME_WORDS = 8
+MIN_TITLE_NAME_CHARS = 3  # a shorter name ('A - Atom') is taken only where it names the host
+_BEFORE_COLON = re.compile(r"^([^:]{2,60}?):\s+\S")  # Blogger's '<blog>: <post>' (no space before the colon)
+
+
+def _title_holds_name(name: str, html_title: str | None) -> bool:
+    """The page's `<title>` holds the name as a whole part at a spaced separator ('A post | Rand's Blog') or, of 2+
+    words, before its colon ('The Science of Sport: Pacing'); a name inside a word ('Sport' in 'Transport minister
+    resigns') or a section's one word before a headline's colon ('World: Leaders meet') does not (review 24)."""
+    key = fold_text(name)
+    if not html_title or len(key) < MIN_TITLE_NAME_CHARS:
+        return False
+    if any(fold_text(part) == key for part in TITLE_SEPARATOR.split(html_title)):
+        return True
+    before_colon = _BEFORE_COLON.match(html_title)
+    return before_colon is not None and len(name.split()) >= 2 and fold_text(before_colon[1]) == key
 
 
 def _name_in_feed_title(title: str) -> str | None:
@@ -75,6 +90,6 @@ def site_name_from_feeds(html: str, head_end: int, html_title: str | None, host:
         if "alternate" not in attrs.get("rel", "").lower():
             continue
         name = _name_in_feed_title(attrs.get("title", ""))
-        if name and (fold_text(name) in fold_text(html_title) or names_host(name, host)):
+        if name and (_title_holds_name(name, html_title) or names_host(name, host)):
             return name
     return None

@@ -376,7 +376,7 @@ def normalise_text(text: str) -> str:
 def word_runs(text: str, keep_marks: bool = False) -> str:
     """`_NOT_ALNUM.sub(" ", text).strip()`: every run of characters other than letters and digits one space.
     `keep_marks`: combining marks (Unicode category M: Indic and Thai vowel signs, Arabic harakat) stay, inside
-    their word, as `fold_line` wants them.
+    their word (right after a letter, a digit or a kept mark), as `fold_line` wants them.
 
     A regex sub pays for every space between words (~150 us for a 2,300-character story). Same result
     at ~40 %: the ASCII bytes of the UTF-8 folded in C (a multi-byte character's bytes are all >= 128,
@@ -386,10 +386,24 @@ def word_runs(text: str, keep_marks: bool = False) -> str:
     deleted (in C; a regex class tests every character in Python's engine, half the time of this)."""
     data = text.encode("utf-8", "surrogatepass")
     text = data.translate(_ASCII_FOLD).decode("utf-8", "surrogatepass")
+    marks = []
     for char in non_word_chars(data):
-        if not (keep_marks and unicodedata.category(char).startswith("M")):
+        if keep_marks and is_word_mark(char):
+            marks.append(char)
+        else:
             text = text.replace(char, " ")
+    if marks:  # a mark left after a space (its symbol or punctuation gone) or at the start belongs to no word
+        text = re.sub(f"(?:^| )[{re.escape(''.join(sorted(marks)))}]+", " ", text)
     return " ".join(text.split())
+
+
+def is_word_mark(char: str) -> bool:
+    """A combining mark (Unicode category M) that may belong to a word: not a variation selector (U+FE00-FE0F,
+    U+E0100-E01EF: the emoji presentation of '❤️') nor a mark for symbols (U+20D0-20FF: the keycap of '1️⃣'), which
+    only ever dress a symbol or an emoji (review 24: 'Teilen ❤️' folded 'teilen \ufe0f')."""
+    code = ord(char)
+    return unicodedata.category(char).startswith("M") and not (
+        0xFE00 <= code <= 0xFE0F or 0xE0100 <= code <= 0xE01EF or 0x20D0 <= code <= 0x20FF)
 
 
 def non_word_chars(data: bytes, high: set[str] | None = None) -> set[str]:

@@ -106,14 +106,16 @@ def is_metadata_label_line(block: str) -> bool:
 # Instagram", "Подписывайтесь на наш канал в Telegram", "Bizi Twitter'da takip edin", "公式Xをフォロー"): the site's
 # own imperative at the line's start (written with spaces) or anywhere (the verb-final scripts), and a network or a
 # channel named in the same line of at most FOLLOW_PROMPT_MAX_WORDS words. Someone else's account ("Follow John on
-# Twitter") is a story's author note, not the site's prompt.
+# Twitter") is a story's author note, not the site's prompt. The network ends the line, or the verb does (Turkish):
+# a story's "Join us on the picket line", "Like us, Threads was late" name a word of the list in passing (review 24:
+# the generic verbs 'join us on', 'join our', 'like us' are gone, and X and LINE count only written so).
 FOLLOW_PROMPT_MAX_WORDS = 12
 _NETWORK = (r"(?:telegram|whatsapp|youtube|facebook|instagram|twitter|tiktok|linkedin|threads|mastodon|bluesky|"
-            r"pinterest|x|vk|вконтакте|дзен|google news|channel|chaîne|canal|kanal\w*|канал\w*|каналі|телеграм\w*|"
-            r"ютуб\w*|قنات\w*|تويتر|فيسبوك|فيس بوك|إنستغرام|انستغرام|انستجرام|يوتيوب|تيليجرام|تلغرام|"
-            r"微信|公众号|公眾號|微博|频道|頻道|line|チャンネル|ツイッター|インスタグラム|インスタ|채널)")
+            r"pinterest|(?-i:X|LINE)|vk|вконтакте|дзен|google news|channel|chaîne|canal|kanal\w*|канал\w*|каналі|"
+            r"телеграм\w*|ютуб\w*|قنات\w*|تويتر|فيسبوك|فيس بوك|إنستغرام|انستغرام|انستجرام|يوتيوب|تيليجرام|تلغرام|"
+            r"微信|公众号|公眾號|微博|频道|頻道|チャンネル|ツイッター|インスタグラム|インスタ|채널)")
 _FOLLOW_VERB = re.compile(
-    r"^\W*(?:follow us|subscribe to (?:us|our)|join us on|join our|like us|"
+    r"^\W*(?:follow us|subscribe to (?:us|our)|"
     r"folgen sie uns|folge uns|folgt uns|abonnieren sie (?:uns|unseren?)|abonniere unseren?|"
     r"suivez[- ]nous|abonnez[- ]vous|rejoignez[- ]nous|síguenos|siguenos|suscríbete|suscribete|únete a|"
     r"seguici|iscriviti al|unisciti al|siga[- ]nos|inscreva[- ]se|volg ons|abonneer je|obserwuj nas|"
@@ -124,14 +126,21 @@ _FOLLOW_VERB = re.compile(
 _FOLLOW_VERB_ANYWHERE = re.compile(r"フォロー|チャンネル登録|友だち追加|关注我们|關注我們|扫码关注|掃碼關注|팔로우|구독하세요")
 _NETWORK_WORD = re.compile(_NETWORK, re.IGNORECASE)  # (inside a run of a script without spaces: "公式Xを")
 _NETWORK_WHOLE = re.compile(rf"(?<!\w){_NETWORK}(?!\w)", re.IGNORECASE)
+_NETWORK_ENDS_LINE = re.compile(rf"(?<!\w){_NETWORK}\W*$", re.IGNORECASE)
+_NOTHING_MORE = re.compile(r"\W*$")
 
 
 def is_follow_prompt(text: str) -> bool:
     """A short line asking the reader to follow the site on a network or to subscribe to its channel."""
     if len(text) > 200 or len(text.split(None, FOLLOW_PROMPT_MAX_WORDS)) > FOLLOW_PROMPT_MAX_WORDS:
         return False
-    if _FOLLOW_VERB.match(text):
-        return _NETWORK_WHOLE.search(text) is not None
+    verb = _FOLLOW_VERB.match(text)
+    if verb:
+        if _NETWORK_ENDS_LINE.search(text) is not None:
+            return True
+        # the verb ends the line, the network inside it: "Bizi Twitter'da takip edin"
+        return _NOTHING_MORE.match(text, verb.end()) is not None \
+            and _NETWORK_WHOLE.search(text, 0, verb.end()) is not None
     # the verb-final scripts (Japanese, Korean) and Chinese's prompts: the verb and the network anywhere
     return not text.isascii() and _FOLLOW_VERB_ANYWHERE.search(text) is not None \
         and _NETWORK_WORD.search(text) is not None

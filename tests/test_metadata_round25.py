@@ -168,3 +168,15 @@ def test_a_feed_name_inside_a_title_word_or_a_section_is_no_site_name():
     html = _blogger_page("World: Leaders meet in Paris to talk about the climate", "World - RSS")
     md = page_metadata(html, "https://news.example/2009/07/world.html", [STORY])
     assert md.title == "World: Leaders meet in Paris to talk about the climate"
+
+
+def test_a_bylines_writers_joined_past_a_beat_or_in_other_scripts():
+    # review 24: a writer's beat, agency or place before the joining word ended the byline at its first name, and
+    # the joining marks and words of Chinese / Japanese, Russian and Greek bylines were missing
+    for between in (", Health Reporter, and ", " (Reuters) and ", " in London and ", "、", "・", " и ", " και "):
+        md = page_metadata(_writers_page(between), "https://www.magazine.example/2012/11/sandy/", [STORY])
+        assert md.authors == ["Jane Doe", "John Roe"], between
+    # a sentence or a longer text between two writers is no joining text
+    for between in (" is a writer. And ", ", who covers health, schools and the city council for us, and "):
+        md = page_metadata(_writers_page(between), "https://www.magazine.example/2012/11/sandy/", [STORY])
+        assert md.authors == ["Jane Doe"], between

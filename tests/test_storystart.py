@@ -67,3 +67,16 @@ def test_the_dates_read_below_the_story_where_nothing_above_states_one():
                 "<aside><p class='meta__row'><span class='posted'>21.01.2022 - 13:30</span></p></aside>")
     md = page_metadata(html, URL, ["Storm hits coast", STORY])
     assert md.published_at is not None and md.published_at.isoformat().startswith("2022-01-21T13:30")
+
+
+def test_a_byline_under_a_standfirst_is_read():
+    # review 24: the standfirst (the summary right under the headline, as long as a paragraph) counted as the story's
+    # start, so the byline under it was cut from the lines read: the byline lines end at the next long block
+    stand = ("The county will rebuild the harbour road before winter after the storm washed out its eastern half, "
+             "a decision that pleased the fishermen who had campaigned for it and who now expect work within weeks.")
+    html = page(f"<p class='standfirst'>{stand}</p><div class='meta'><span>By Jane Doe</span></div>", "")
+    md = page_metadata(html, URL, ["Storm hits coast", stand, STORY])
+    assert md.authors == ["Jane Doe"]
+    # a block with text between it and the headline is no standfirst: the lines end at it, as before
+    html = page(f"<p>Coast desk</p><p>{stand}</p><div><span>By Jane Doe</span></div>", "")
+    assert page_metadata(html, URL, ["Storm hits coast", stand, STORY]).authors == []

@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from dedup.text.normalise import MARKUP_TAG, caseless_finder
 from dedup.text.pagescan import VOID_TAGS, AuthorMark, Body, DateMark, element_text, start_tag, text_lines
-from dedup.text.storystart import story_start
+from dedup.text.storystart import story_starts
 
 HEADLINE_REGION = (-3000, 40000)  # where a byline stands, relative to the headline's start / end
 MAX_AUTHOR_MARKS = 60
@@ -199,7 +199,7 @@ def read_headline_region(html: str, head_end: int, body: Body, blocks: Sequence[
         body.region_read = True
         anchor = body.anchor
         stop = min(len(html), anchor[1] + WINDOW_AFTER)
-        body.lines_stop = story_start(html, anchor[1], stop, blocks)
+        body.lines_stop, body.byline_stop = story_starts(html, anchor[1], stop, blocks)
         body.window, body.date_marks = _read_window(html, max(head_end, anchor[0] - WINDOW_BEFORE), anchor, stop,
                                                     body.lines_stop)
 
@@ -226,16 +226,18 @@ def region_marks_below_story(html: str, body: Body) -> list[DateMark]:
     return marks
 
 
-def byline_lines(body: Body, limit: int) -> list[tuple[int, str]]:
+def byline_lines(html: str, body: Body, limit: int) -> list[tuple[int, str]]:
     """The `limit` lines of the headline's region nearest the headline (`nearest_lines`), where the lines below the
-    story's start, not read, count as lines of the story at their place: none is a byline (each an empty line)."""
+    story's start, not read, count as lines of the story at their place: none is a byline (each an empty line); but
+    the lines between a standfirst and the story's next block (`body.byline_stop`) are read."""
     anchor = body.anchor
     if anchor is None:
         return []
     lines = body.window
     if body.lines_stop >= 0:
         below = sum(1 for pos, _text in lines if pos >= anchor[1])
-        lines = lines + [(anchor[1] + below + i, "") for i in range(limit)]
+        under = _visible_lines(html[body.lines_stop:body.byline_stop]) if body.byline_stop > body.lines_stop else []
+        lines = lines + [(anchor[1] + below + i, line) for i, line in enumerate(under + [""] * limit)]
     return nearest_lines(lines, anchor, limit)
 
 

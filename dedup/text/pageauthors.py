@@ -257,7 +257,7 @@ def decide_authors(md: PageMetadata, html: str | None, head: Head, ld: JsonLd, b
         # a byline line beside the headline that the main-content blocks left out ('06.11.2023 13:30 von
         # Olga' under a heading), the nearest first; the same region the dates read
         read_headline_region(html, head.end, body, blocks)
-        for _pos, text in byline_lines(body, BYLINE_WINDOW_LINES):
+        for _pos, text in byline_lines(html, body, BYLINE_WINDOW_LINES):
             if len(text) > BYLINE_LINE_CHARS:
                 continue
             if not _HAS_EXPLICIT_BY(text):

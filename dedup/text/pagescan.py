@@ -195,6 +195,7 @@ class Body:
     region_read: bool = False                      # window and date_marks filled
     quotes: list[int] = field(default_factory=list)  # where each <blockquote> opens (`quotedposts`)
     lines_stop: int = -1                           # where the window's lines end when the story's start cut them
+    byline_stop: int = -1                          # where the lines read for a byline end (`story_starts`)
 
 
 MAX_H1 = 4

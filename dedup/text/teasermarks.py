@@ -57,18 +57,29 @@ def teaser_mark_positions(html: str, marks: list[AuthorMark], headline: tuple[in
 
 
 _TAG = re.compile(r"<[^<>]*>")
-# what stands between two writers of one byline ('<a>X</a>, <a>Y</a> and <a>Z</a>', 'X | Y', 'X mit Y')
-_BYLINE_JOINERS = re.compile(r"(?:[\s,;&|/·•+]|\b(?:and|und|et|y|e|en|og|och|i|with|mit|avec|con|by|von|par|por)\b)*",
-                             re.I)
+# what stands between two writers of one byline ('<a>X</a>, <a>Y</a> and <a>Z</a>', 'X | Y', 'X mit Y', 'X、Y',
+# 'X и Y', 'X και Y')
+_JOINER = (r"[\s,;&|/·•+、・，＆]|\b(?:and|und|et|y|e|en|og|och|i|with|mit|avec|con|by|von|par|por|и|і|та|και)\b|"
+           r"[と和及및]")
+_BYLINE_JOINERS = re.compile(rf"(?:{_JOINER})*", re.I)
+_ENDS_IN_JOINER = re.compile(rf"(?:{_JOINER})*(?:(?![\s]){_JOINER})(?:{_JOINER})*$", re.I)
+SHORT_BETWEEN_WORDS = 4  # a writer's beat, agency or place between two writers ('Health Reporter', 'in London')
+_SENTENCE_END = re.compile(r"(?<=\w\w\w)[.!?](?=\s|$)|[。！？]")
 
 
 def continues_byline(html: str, previous: AuthorMark, following: AuthorMark) -> bool:
     """Whether `following` names another writer of `previous`'s byline: between them stands nothing but joining words
-    and marks, not a blurb or another entry's text (a list of the site's columnists, each with its beat: `<td><a
+    and marks, or a short text that ends in one ('Jane Doe, Health Reporter, and John Roe', 'X (Reuters) and Y'), not
+    a blurb or another entry's text (a list of the site's columnists, each with its beat: `<td><a
     rel="author">Yoni Appelbaum</a><span>History, politics</span></td><td><a rel="author">Jack M. Balkin</a>`)."""
     between = " ".join(html_lib.unescape(_TAG.sub(" ", html[previous.pos:following.pos])).split())
     own = " ".join(previous.text.split())
     at = between.find(own) if own else -1
     if at >= 0:
         between = between[:at] + between[at + len(own):]
-    return _BYLINE_JOINERS.fullmatch(between) is not None
+    if _BYLINE_JOINERS.fullmatch(between) is not None:
+        return True
+    if len(between.split()) > SHORT_BETWEEN_WORDS + 2 or _SENTENCE_END.search(between):
+        return False
+    tail = _ENDS_IN_JOINER.search(between)
+    return tail is not None and len(between[:tail.start()].split()) <= SHORT_BETWEEN_WORDS

@@ -142,7 +142,8 @@ class RunReport:
     # `c1_control_characters` (records whose text or extracted strings held U+0080-U+009F: read as the Windows-1252
     # or UTF-8 bytes they were, `normalise.c1_controls_read`), `url_host_refused` (records kept without a `domain`:
     # their URL's host is one the WHATWG host parser refuses, `normalise.refused_host`), `url_not_a_string` (JSONL
-    # and Parquet records whose `url` is a number, list, object or bool: kept without a URL; round 17)
+    # and Parquet records whose `url` is a number, list, object or bool: kept without a URL; round 17),
+    # `url_not_utf8` (JSONL and Parquet records whose `url` held bytes no UTF-8 holds: kept as their `%XX`; round 18)
     tolerated: dict[str, int] = field(default_factory=dict)
     files_not_read: list[FileNotRead] = field(default_factory=list)   # absent in builds before it was recorded
     finished_at: str = ""

@@ -151,8 +151,9 @@ STAGE_LINE = (
     ("write", ("dedup.write", "dedup.shards", "dedup.removals")),
     ("release", ("dedup.release", "dedup.stats", "dedup.rehydrate")),
 )
-# the leaf of text helpers the readers use too (encodings, surrogates, URLs' userinfo): below every stage
-BELOW_EVERY_STAGE = {"dedup.text.normalise"}
+# the leaf of text helpers the readers use too (encodings, surrogates, URLs' userinfo; a host spelled as a number,
+# `ipv4host`, which only the leaf imports): below every stage
+BELOW_EVERY_STAGE = {"dedup.text.normalise", "dedup.text.ipv4host"}
 
 
 def _stage_of(module: str) -> int | None:

@@ -10,6 +10,21 @@ import re
 from collections import Counter
 from datetime import date, datetime, timedelta, timezone
 
+_NO_TIME = timedelta(0)
+
+
+def without_leap_second(text: str) -> tuple[str, timedelta]:
+    """An ISO 8601 time of a leap second ('2016-12-31T23:59:60Z', what UTC inserts; a WARC date `...235960`) as its
+    :59 and the second to add: it is the next minute's first instant, which no datetime can be written as. Other
+    text as it is and no time. Until round 18 of the hostile inputs such a value was refused (a fetch time unknown,
+    and the date line reader took the published time's minute without its zone); `dates.parse_published` reads
+    it too."""
+    if text[16:19] == ":60" and text[13:14] == ":":
+        return f"{text[:17]}59{text[19:]}", timedelta(seconds=1)
+    if len(text) == 14 and text.endswith("60") and text.isdigit():
+        return f"{text[:12]}59", timedelta(seconds=1)
+    return text, _NO_TIME
+
 
 def parse_timestamp(value: object) -> datetime | None:
     """ISO 8601 (with Z or an offset) or WARC 14-digit dates -> aware UTC datetime; junk -> None.
@@ -31,12 +46,13 @@ def parse_timestamp(value: object) -> datetime | None:
         text = str(value).strip()
         if not text or len(text) > 64:
             return None
+        read, leap = without_leap_second(text)   # (a leap second: the next minute's :00)
         try:
-            if len(text) == 14 and text.isdigit():
-                dt = datetime.strptime(text, "%Y%m%d%H%M%S").replace(tzinfo=timezone.utc)
+            if len(read) == 14 and read.isdigit():
+                dt = datetime.strptime(read, "%Y%m%d%H%M%S").replace(tzinfo=timezone.utc) + leap
             else:
-                dt = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
-        except ValueError:
+                dt = datetime.fromisoformat(read.replace("Z", "+00:00").replace("z", "+00:00")) + leap
+        except (ValueError, OverflowError):
             # a number written as a string ("1700000000", "1700000000.5": a writer that quoted it) is the
             # epoch time that number is; 8 and 14 digits are dates (20240102, 20240102030405) when they read as one
             if _EPOCH_DIGITS.fullmatch(text):
@@ -86,7 +102,7 @@ def _warc_digits(value: int | float) -> bool:
     if not isinstance(value, int) or not 10**13 <= value < 10**14:
         return False
     try:
-        datetime.strptime(str(value), "%Y%m%d%H%M%S")
+        datetime.strptime(without_leap_second(str(value))[0], "%Y%m%d%H%M%S")
     except ValueError:
         return False
     return True

@@ -118,22 +118,23 @@ def _decode(data: bytes, offset: int, where: str, may_continue: bool) -> list[Pi
                              f"({sys.getrecursionlimit()} levels: {FIXED_LIMIT})")]
     if not isinstance(obj, dict):
         return [_bad(offset, f"{where}: not a JSON object")]
-    if isinstance(doc_id := obj.get("id"), str) and "\ufffd" in doc_id:
-        obj["id"] = _id_as_given(data, doc_id)
+    if "\ufffd" in text and any(isinstance(v := obj.get(k), str) and "\ufffd" in v for k in ("id", "url")):
+        obj.update(_as_given(data, obj))
     # a member named twice shows its name twice (outside strings: a quote inside one is escaped); one scan of
     # the bytes finds them all (five counts cost a third of the reading time of a file of pages)
     return [_checked(obj, text, _RECORD_FIELD_NAMES.findall(data), offset, where)]
 
 
-def _id_as_given(data: bytes, doc_id: str) -> str:
-    """The `id` of the line `data` with the bytes no UTF-8 holds as lone surrogates (`surrogateescape`), for the
-    row builder to keep as `\\xNN`: U+FFFD in their place made ids that differ there one (round 10)."""
+def _as_given(data: bytes, read: dict) -> dict:
+    """The `id` and `url` of the line `data` (`read` as decoded with U+FFFD) with the bytes no UTF-8 holds as lone
+    surrogates (`surrogateescape`), for the row builder to keep as `\\xNN` and `%XX`: U+FFFD in their place made ids
+    that differ there one (round 10), and URLs (round 18)."""
     try:
         obj = json.loads(data.decode("utf-8", errors="surrogateescape"))
     except (ValueError, RecursionError):
-        return doc_id
-    given = obj.get("id") if isinstance(obj, dict) else None
-    return given if isinstance(given, str) else doc_id
+        return {}
+    return {k: v for k in ("id", "url") if isinstance(obj, dict) and isinstance(v := obj.get(k), str)
+            and isinstance(read.get(k), str)}
 
 
 def _checked(obj: dict, text: str, named: list, offset: int, where: str) -> Piece:
@@ -180,7 +181,7 @@ def _members_given(text: str, names: list[str]) -> dict[str, list]:
 def _one_after_another(text: str, offset: int, where: str, as_given: str | None = None) -> list[Piece]:
     """The values of a text holding several (`{...}{...}`), each its own record at offset + k; what
     follows the last decodable one is one reject. `as_given`, the same bytes with those no UTF-8 holds as lone
-    surrogates, is decoded in step for the ids that hold U+FFFD (`_id_as_given`)."""
+    surrogates, is decoded in step for the ids and URLs that hold U+FFFD (`_as_given`)."""
     out: list[Piece] = []
     pos = _SPACE.match(text, 0).end()  # type: ignore[union-attr]
     given_pos = pos if as_given is None else _SPACE.match(as_given, 0).end()  # type: ignore[union-attr]
@@ -203,9 +204,10 @@ def _one_after_another(text: str, offset: int, where: str, as_given: str | None 
                 given_pos = _SPACE.match(as_given, given_pos).end()  # type: ignore[union-attr]
             except (ValueError, RecursionError):
                 given, as_given = None, None
-            if (isinstance(obj, dict) and isinstance(doc_id := obj.get("id"), str) and "\ufffd" in doc_id
-                    and isinstance(given, dict) and isinstance(given.get("id"), str)):
-                obj["id"] = given["id"]
+            for name in ("id", "url"):
+                if (isinstance(obj, dict) and isinstance(value := obj.get(name), str) and "\ufffd" in value
+                        and isinstance(given, dict) and isinstance(given.get(name), str)):
+                    obj[name] = given[name]
         # each object checked as a line's is: a member given twice in the second of `{...}{...}` was taken in silence
         out.append(_checked(obj, text[start:pos], _RECORD_FIELD_TEXT.findall(text, start, pos), offset + k,
                             f"{where}, value {k + 1}") if isinstance(obj, dict) else

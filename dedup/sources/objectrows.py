@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from dedup.sources import layouts
@@ -20,6 +21,20 @@ def valid_str(value: object) -> str | None:
     return without_lone_surrogates(value if isinstance(value, str) else str(value))
 
 
+def _storable_url(url: str, stats: Counter) -> str:
+    """A `url` as Arrow can store it: each byte no UTF-8 holds (read as a lone surrogate, `surrogateescape`) written
+    as its percent escape (`caf\\xe9` -> `caf%E9`, the byte a URL means there), a JSON escape of half a surrogate pair
+    as U+FFFD; counted in run.json's `tolerated.url_not_utf8`. Until round 18 of the hostile inputs such bytes were
+    U+FFFD, in silence (URLs that differ there were one)."""
+    if url.isascii() or valid_str(url) == url:
+        return url
+    stats["tolerated.url_not_utf8"] += 1
+    return without_lone_surrogates(_BYTE_ESCAPE.sub(lambda m: f"%{ord(m.group()) - 0xDC00:02X}", url))
+
+
+_BYTE_ESCAPE = re.compile("[\udc80-\udcff]")   # a byte no UTF-8 holds, as `errors="surrogateescape"` reads it
+
+
 def object_row(obj: dict, source_name: str, position: int, max_payload: int, stats: Counter,
                refused: tuple[str, str] | None = None) -> dict:
     """A JSONL object or Parquet row -> a `raw` row. `id` must be a string or an integer (without the field,
@@ -32,7 +47,7 @@ def object_row(obj: dict, source_name: str, position: int, max_payload: int, sta
     row: dict[str, object] = {"source_file": source_name, "source_offset": position}
     raw_id = obj.get("id")
     url = obj.get("url")
-    row["url"] = without_userinfo(valid_str(url)) if isinstance(url, str) else None  # type: ignore[arg-type]
+    row["url"] = without_userinfo(_storable_url(url, stats)) if isinstance(url, str) else None
     if url is not None and not isinstance(url, str):   # a number, list or object: no URL, said (round 17)
         stats["tolerated.url_not_a_string"] += 1
     row["fetched_at"] = fetch_time(obj.get("fetched_at"), stats)

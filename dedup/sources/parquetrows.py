@@ -86,8 +86,10 @@ def parquet_rows(batch: pa.RecordBatch, max_payload: int) -> Iterator[dict]:
                   or pa.types.is_fixed_size_binary(col.type))
         if name == "id" and getattr(col.type, "extension_name", None) == "arrow.uuid":   # the Parquet UUID type
             columns[name] = [None if v is None else str(v) for v in col.to_pylist()]
-        elif name == "id" and (pa.types.is_string(col.type) or pa.types.is_large_string(col.type) or stored):
-            # bytes that are no UTF-8 as lone surrogates, for `object_row` to keep as `\xNN` (U+FFFD made ids one)
+        elif name in ("id", "url") and (pa.types.is_string(col.type) or pa.types.is_large_string(col.type)
+                                        or stored):
+            # bytes that are no UTF-8 as lone surrogates, for `object_row` to keep as `\xNN` (U+FFFD made ids one),
+            # a URL's as its `%XX` (round 18)
             columns[name] = [None if v is None else v.decode("utf-8", errors="surrogateescape")
                              for v in col.cast(pa.large_binary()).to_pylist()]
         elif pa.types.is_string(col.type) or pa.types.is_large_string(col.type) or (

@@ -310,7 +310,10 @@ def frame_heads(head: bytes, limit: int) -> Iterator[bytes]:
             while sum(map(len, out)) < limit and at < len(head) and not obj.eof:
                 out.append(obj.decompress(head[at:at + 256]))
                 at += 256
-            pos = at - len(obj.unused_data) if obj.eof else len(head)
+            # a frame that does not end within `head` may be a damaged one that ran on into the next frames (a flipped
+            # size): the next frame is looked for in its bytes (round 18: until then the sniffing stopped there, and
+            # an ARC whose first frame was damaged so was read as no WARC or ARC, its intact records lost)
+            pos = at - len(obj.unused_data) if obj.eof else start + 1
         except zstandard.ZstdError:
             out = [salvage(io.BytesIO(head), start, at, 0, _decoder(dctx), 256, 256, limit)]
             pos = start + 1

@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
 from typing import NamedTuple
 
+from dedup.sources.fetchtime import without_leap_second
 from dedup.text.normalise import normalise_text
 
 
@@ -27,9 +28,10 @@ def parse_published(raw: str | None) -> datetime | None:
     # '2024-05-02T09:15:00+0200' -> '+02:00'
     if text[-5:-4] in ("+", "-"):
         text = _OFFSET_WITHOUT_COLON.sub(r"\1:\2", text)
+    text, leap = without_leap_second(text)
     try:
-        dt = datetime.fromisoformat(text)
-    except ValueError:
+        dt = datetime.fromisoformat(text) + leap
+    except (ValueError, OverflowError):
         return None
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=timezone.utc)
@@ -310,7 +312,7 @@ _US_ZONES = frozenset(("EST", "EDT", "CST", "CDT", "MST", "MDT", "PST", "PDT")) 
 # space runs can trade characters, so a failing match stays linear)
 _CLOCK_AFTER = re.compile(
     r"\s*(?:[,|/·•–—-]\s*)?(?:(?:at|um|à|a\s+las|alle|om|às|kl\.?)\s*)?"
-    r"(?P<h>[012]?\d)[:.hH](?P<mi>[0-5]\d)(?::(?P<s>[0-5]\d))?\s*(?P<ampm>[AaPp]\.?\s?[Mm]\.?)?"
+    r"(?P<h>[012]?\d)[:.hH](?P<mi>[0-5]\d)(?::(?P<s>[0-5]\d|60))?\s*(?P<ampm>[AaPp]\.?\s?[Mm]\.?)?"
     rf"(?:\s*(?:Uhr|h|hrs|Hrs)\b)?(?:\s*{_ZONE})?")
 # The patterns open with the first character they consume ('[0-3]?\d' written '\d(?:(?<=[0-3])\d)?', the
 # lookbehind on the character before moved after it: '(?<![\w.])\d' is '\d(?<![\w.].)'): `re` then skips
@@ -328,7 +330,7 @@ _NUM_DATE_DMY_SHORT = re.compile(r"(?<![\d.])(?P<d>[0-3]?\d)\.(?P<m>[01]?\d)\.(?
 _NUM_DATE_SLASH = re.compile(r"(?P<a>\d(?<![\d/].)(?:(?<=[0-3])\d)?)/(?P<b>[0-3]?\d)/(?P<y>(?:19|20)\d\d)(?![\d/])")
 _ISO_DATE = re.compile(
     r"(?P<y>(?:19|20)(?<![\d]..)\d\d)(?P<sep>[-/.])(?P<m>[01]\d)(?P=sep)(?P<d>[0-3]\d)"
-    r"(?:[T ](?P<h>[012]\d):(?P<mi>[0-5]\d)(?::(?P<s>[0-5]\d)(?:\.\d+)?)?\s*(?P<tz>Z|[+-]\d\d:?\d\d)?)?(?![\d])")
+    r"(?:[T ](?P<h>[012]\d):(?P<mi>[0-5]\d)(?::(?P<s>[0-5]\d|60)(?:\.\d+)?)?\s*(?P<tz>Z|[+-]\d\d:?\d\d)?)?(?![\d])")
 # Chinese and Japanese '2016年5月3日', Korean '2022년 5월 3일'
 _CJK_DATE = re.compile(r"(?P<y>(?:19|20)\d\d)\s*[年년]\s*(?P<m>[01]?\d)\s*[月월]\s*(?P<d>[0-3]?\d)\s*[日일]")
 
@@ -397,10 +399,11 @@ def _zone(hours: float) -> timezone:
 def _make_date(y: int, m: int, d: int, clock: re.Match | None, us_zone: str | None = None
                ) -> tuple[datetime, bool] | None:
     hour = minute = second = 0
-    offset = None
+    offset, leap = None, False
     if clock is not None:
         parts = clock.groupdict()
         hour, minute, second = int(parts["h"]), int(parts["mi"]), int(parts["s"] or 0)
+        leap, second = second == 60, min(second, 59)   # a leap second: the next minute's :00 (`parse_published`)
         if parts.get("ampm"):
             if hour > 12:
                 return None
@@ -409,7 +412,7 @@ def _make_date(y: int, m: int, d: int, clock: re.Match | None, us_zone: str | No
     try:
         if offset is None and us_zone is not None:
             offset = _us_offset_hours(us_zone, date(y, m, d))
-        local = datetime(y, m, d, hour, minute, second, tzinfo=_zone(offset or 0))
+        local = datetime(y, m, d, hour, minute, second, tzinfo=_zone(offset or 0)) + timedelta(seconds=leap)
     except (ValueError, OverflowError):
         return None
     if not 1990 <= local.year <= 2100:

@@ -14,6 +14,8 @@ import unicodedata
 from typing import Callable
 from urllib.parse import unquote, urlsplit
 
+from dedup.text.ipv4host import ipv4_address, might_be_number
+
 
 def join_blocks(blocks: list[str]) -> str:
     """Blocks -> text: one blank line between blocks."""
@@ -490,6 +492,8 @@ def _site_of(host: str) -> str | None:
     if _refused(host):
         return None
     key = site_host(host)
+    if key == "":   # ends in a number but is no IPv4 address (`1.2.3.4.5`, `a.0x1`): browsers refuse it (round 18)
+        return None
     mapped = not host.isascii() or "xn--" in host or "%" in host   # (what `_unicode_host`'s NFKC made is checked)
     return None if mapped and ":" not in host and _REFUSED_IN_HOST.search(key) else key
 
@@ -537,7 +541,8 @@ def refused_host(url: str | None) -> bool:
 def site_host(host: str) -> str:
     """A host as the site key every rule compares: lower case, without a trailing dot, its punycode labels
     decoded (`_unicode_host`), percent-decoded (`a%41.test`: aa.test), without a leading 'www.'
-    ('WWW.xn--mnchen-3ya.de.' -> 'münchen.de').
+    ('WWW.xn--mnchen-3ya.de.' -> 'münchen.de'); a host that ends in a number as its IPv4 address in dotted decimal
+    (`0x7f.1` -> '127.0.0.1'), '' when it is none (`ipv4host.ipv4_address`).
     The one place a host loses its 'www.': the release's `domain`, the site's own links (`markup.SiteLinks`),
     the host a site name is matched against (`metadata`) and an agency's own site (`rights.attribution`)."""
     if "%" in host:   # percent-decoded, as the WHATWG host parser does (`a%41.test` is aa.test)
@@ -546,6 +551,8 @@ def site_host(host: str) -> str:
     if not host.isascii() or "xn--" in host:
         host = _unicode_host(host)
     host = host.rstrip(".")
+    if might_be_number(host) and (address := ipv4_address(host)) is not None:
+        return address   # one spelling of an IPv4 address ('' for a host no browser reaches: `ipv4host`)
     return host[4:] if host.startswith("www.") else host
 
 

@@ -35,7 +35,7 @@ from dedup.words import counted
 # documents columns the decisions need about previous canonical records
 CANON_COLUMNS = ["doc_id", "cluster_id", "cluster_size", "canonical_reason", "url", "domain", "published_at", "fetched_at",
                  "n_chars", "content_sha256", "original_source", "licence_class", "licence_scope",
-                 "duplicate_doc_ids"]
+                 "duplicate_doc_ids", "licence_evidence", "copyright_holder", "copyright_year", "copyright_notice"]
 DUP_COLUMNS = ["doc_id", "cluster_id", "canonical_doc_id", "url", "domain", "match"]
 
 

@@ -200,31 +200,45 @@ WIRE_KEPT = "licence_kept"
 
 
 _NOTICE = ["wire_notice_doc_id", "cluster_copyright_holder", "cluster_copyright_year", "cluster_copyright_notice"]
+# the columns of a previous canonical's row that say whether its story carries the agency's notice (`published_notice`)
+NOTICE_COLUMNS = ["licence_evidence", "copyright_holder", "copyright_year", "copyright_notice"]
+_PUBLISHED = ["_notice_doc", "_notice_holder", "_notice_year", "_notice_text"]
+
+
+def published_notice(rows: pl.DataFrame) -> pl.DataFrame:
+    """Previous canonicals' rows (CANON_COLUMNS + NOTICE_COLUMNS) with NOTICE_COLUMNS turned into the notice their
+    story carries, null unless published with scope article_text: the copy its `cluster_wire_copyright` item names,
+    else its own doc_id, and the copyright of its row (`absorbed_notices` reads them; the evidence lists are not kept:
+    a quarter of a previous canonical's bytes in memory)."""
+    wire = pl.col("licence_scope") == "article_text"
+    named = pl.col("licence_evidence").list.eval(
+        pl.element().filter(pl.element().struct.field("kind") == "cluster_wire_copyright").struct.field("value")
+    ).list.first()
+    return rows.with_columns(
+        pl.when(wire).then(pl.coalesce(named, pl.col("doc_id"))).alias("_notice_doc"),
+        pl.when(wire).then(pl.col("copyright_holder")).alias("_notice_holder"),
+        pl.when(wire).then(pl.col("copyright_year")).alias("_notice_year"),
+        pl.when(wire).then(pl.col("copyright_notice")).alias("_notice_text"),
+    ).drop(NOTICE_COLUMNS)
 
 
 def absorbed_notices(decisions: pl.DataFrame, canon: pl.DataFrame) -> pl.DataFrame:
     """Decisions whose wire notice (`rights.merge.cluster_rights`: new copies only) also counts the clusters a merge
     absorbed: a demoted previous canonical published with scope article_text carries the agency's notice in its story,
-    its own or a copy's (the copy its `cluster_wire_copyright` item names), as one build of both crawls reads that
-    copy; the smallest doc_id wins, as there (until audit round 12 the absorbed clusters' notices were not read).
-    `canon`: the previous canonicals' rows (doc_id, licence_scope, licence_evidence, copyright_*)."""
+    its own or a copy's (`published_notice`), as one build of both crawls reads that copy; the smallest doc_id wins,
+    as there (until audit round 12 the absorbed clusters' notices were not read). `canon`: the previous canonicals'
+    rows (`Previous.canon`)."""
     demoted = decisions.filter(pl.col("is_previous").fill_null(False) & pl.col("was_canonical").fill_null(False)
                                & ~pl.col("is_canonical")).select("doc_id", "cluster_id")
-    rows = demoted.join(canon.filter(pl.col("licence_scope") == "article_text"), on="doc_id", how="inner")
-    if not rows.height:
+    found = demoted.join(canon.select("doc_id", *_PUBLISHED), on="doc_id", how="inner").drop_nulls("_notice_doc")
+    if not found.height:
         return decisions
-    named = [next((e["value"] for e in (ev or []) if e["kind"] == "cluster_wire_copyright"), doc)
-             for ev, doc in zip(rows["licence_evidence"].to_list(), rows["doc_id"].to_list())]
-    found = rows.select(
-        "cluster_id", pl.Series("_notice_doc", named, pl.String), pl.col("copyright_holder").alias("_holder"),
-        pl.col("copyright_year").alias("_year"), pl.col("copyright_notice").alias("_notice"),
-    ).sort("_notice_doc").group_by("cluster_id", maintain_order=True).first()
+    found = found.drop("doc_id").sort("_notice_doc").group_by("cluster_id", maintain_order=True).first()
     out = decisions.join(found, on="cluster_id", how="left", maintain_order="left")
     take = pl.col("_notice_doc").is_not_null() & (pl.col("wire_notice_doc_id").is_null()
                                                   | (pl.col("_notice_doc") < pl.col("wire_notice_doc_id")))
-    return out.with_columns(pl.when(take).then(pl.col(new)).otherwise(pl.col(old)).alias(old) for old, new in
-                            zip(_NOTICE, ["_notice_doc", "_holder", "_year", "_notice"])) \
-        .drop("_notice_doc", "_holder", "_year", "_notice")
+    return out.with_columns(pl.when(take).then(pl.col(new)).otherwise(pl.col(old)).alias(old)
+                            for old, new in zip(_NOTICE, _PUBLISHED)).drop(_PUBLISHED)
 
 
 def restate_wire_text(decisions: pl.DataFrame, canon: pl.DataFrame, config: BuildConfig) -> pl.DataFrame:

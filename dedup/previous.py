@@ -20,8 +20,8 @@ import pyarrow.parquet as pq
 
 from dedup.config import LICENCE_CLASSES
 from dedup.errors import ConfigError, InputError, ReleaseError
-from dedup.grown_clusters import (RESTATED_FROM, WIRE_KEPT, WIRE_RESTATED, absorbed_votes, later_reason, restate_votes,
-                                   wire_licence)
+from dedup.grown_clusters import (NOTICE_COLUMNS, RESTATED_FROM, WIRE_KEPT, WIRE_RESTATED, absorbed_votes, later_reason,
+                                   published_notice, restate_votes, wire_licence)
 from dedup.release.files import MANIFEST
 from dedup.release.manifest import load_manifest
 from dedup.release.verify import verify
@@ -35,7 +35,7 @@ from dedup.words import counted
 # documents columns the decisions need about previous canonical records
 CANON_COLUMNS = ["doc_id", "cluster_id", "cluster_size", "canonical_reason", "url", "domain", "published_at", "fetched_at",
                  "n_chars", "content_sha256", "original_source", "licence_class", "licence_scope",
-                 "duplicate_doc_ids", "licence_evidence", "copyright_holder", "copyright_year", "copyright_notice"]
+                 "duplicate_doc_ids"]
 DUP_COLUMNS = ["doc_id", "cluster_id", "canonical_doc_id", "url", "domain", "match"]
 
 
@@ -168,7 +168,7 @@ def load_previous(path: Path, params: dict, bands: int, rows: int, *, check: boo
     for f in sorted((path / "data").rglob("*.parquet")):
         cls = PurePosixPath(f.relative_to(path / "data").as_posix()).parts
         publish_class = cls[0] if len(cls) > 1 else _kv(f).get("dedup.licence_class", "noassertion")
-        frames.append(pl.read_parquet(f, columns=CANON_COLUMNS).with_columns(
+        frames.append(published_notice(pl.read_parquet(f, columns=CANON_COLUMNS + NOTICE_COLUMNS)).with_columns(
             pl.lit(publish_class).alias("publish_class")))
     canon = pl.concat(frames, how="vertical_relaxed").sort("doc_id")
     dup_files = sorted((path / "duplicates").glob("*.parquet"))

@@ -341,7 +341,7 @@ def release(
         "language and months fetched, e.g. news-en-2024-05]."), show_default=False)] = None,
     version: Annotated[Optional[str], typer.Option(
         metavar="X.Y.Z", help="Release version (semver x.y.z) [default: 1.0.0, or the previous release's version bumped: "
-             "major when records left data/, minor when records were added, else patch].",
+             "major when records left data/ or changed folder, minor when records were added, else patch].",
         show_default=False)] = None,
     url: Annotated[Optional[str], typer.Option(metavar="URL", help="Where the release will be published (for Croissant).")] = None,
 ) -> None:

@@ -27,7 +27,7 @@ import polars as pl
 
 from dedup.config import BuildConfig
 from dedup.policy import RULES, check_policy
-from dedup.rights.attribution import attribution_text
+from dedup.rights.attribution import row_attribution_text
 from dedup.rights.licence import ARR, licence_class
 from dedup.rights.merge import cluster_vote, conflict_vote, read_vote, wire_conflict, wire_copyright
 from dedup.select import on_agency_domain
@@ -199,12 +199,55 @@ RESTATED_FROM = "licence_restated_from"
 WIRE_KEPT = "licence_kept"
 
 
+_NOTICE = ["wire_notice_doc_id", "cluster_copyright_holder", "cluster_copyright_year", "cluster_copyright_notice"]
+# the columns of a previous canonical's row that say whether its story carries the agency's notice (`published_notice`)
+NOTICE_COLUMNS = ["licence_evidence", "copyright_holder", "copyright_year", "copyright_notice"]
+_PUBLISHED = ["_notice_doc", "_notice_holder", "_notice_year", "_notice_text"]
+
+
+def published_notice(rows: pl.DataFrame) -> pl.DataFrame:
+    """Previous canonicals' rows (CANON_COLUMNS + NOTICE_COLUMNS) with NOTICE_COLUMNS turned into the notice their
+    story carries, null unless published with scope article_text: the copy its `cluster_wire_copyright` item names,
+    else its own doc_id, and the copyright of its row (`absorbed_notices` reads them; the evidence lists are not kept:
+    a quarter of a previous canonical's bytes in memory)."""
+    wire = pl.col("licence_scope") == "article_text"
+    named = pl.col("licence_evidence").list.eval(
+        pl.element().filter(pl.element().struct.field("kind") == "cluster_wire_copyright").struct.field("value")
+    ).list.first()
+    return rows.with_columns(
+        pl.when(wire).then(pl.coalesce(named, pl.col("doc_id"))).alias("_notice_doc"),
+        pl.when(wire).then(pl.col("copyright_holder")).alias("_notice_holder"),
+        pl.when(wire).then(pl.col("copyright_year")).alias("_notice_year"),
+        pl.when(wire).then(pl.col("copyright_notice")).alias("_notice_text"),
+    ).drop(NOTICE_COLUMNS)
+
+
+def absorbed_notices(decisions: pl.DataFrame, canon: pl.DataFrame) -> pl.DataFrame:
+    """Decisions whose wire notice (`rights.merge.cluster_rights`: new copies only) also counts the clusters a merge
+    absorbed: a demoted previous canonical published with scope article_text carries the agency's notice in its story,
+    its own or a copy's (`published_notice`), as one build of both crawls reads that copy; the smallest doc_id wins,
+    as there (until audit round 12 the absorbed clusters' notices were not read). `canon`: the previous canonicals'
+    rows (`Previous.canon`)."""
+    demoted = decisions.filter(pl.col("is_previous").fill_null(False) & pl.col("was_canonical").fill_null(False)
+                               & ~pl.col("is_canonical")).select("doc_id", "cluster_id")
+    found = demoted.join(canon.select("doc_id", *_PUBLISHED), on="doc_id", how="inner").drop_nulls("_notice_doc")
+    if not found.height:
+        return decisions
+    found = found.drop("doc_id").sort("_notice_doc").group_by("cluster_id", maintain_order=True).first()
+    out = decisions.join(found, on="cluster_id", how="left", maintain_order="left")
+    take = pl.col("_notice_doc").is_not_null() & (pl.col("wire_notice_doc_id").is_null()
+                                                  | (pl.col("_notice_doc") < pl.col("wire_notice_doc_id")))
+    return out.with_columns(pl.when(take).then(pl.col(new)).otherwise(pl.col(old)).alias(old)
+                            for old, new in zip(_NOTICE, _PUBLISHED)).drop(_PUBLISHED)
+
+
 def restate_wire_text(decisions: pl.DataFrame, canon: pl.DataFrame, config: BuildConfig) -> pl.DataFrame:
     """Decisions (stage rights, after `rights.merge.cluster_rights`, whose `wire_notice_doc_id` is a new copy's: only
     this build's documents are read) with the previous clusters whose new copies carry the wire agency's notice in the
     story, where the carried canonical's published `licence_scope` is not article_text: `previous_class` becomes
     all-rights-reserved (the cluster's class; `WIRE_RESTATED` true) unless `--licence` leaves that class out
     (`WIRE_KEPT` true, the class as published). `canon`: the previous canonicals' rows (doc_id, licence_scope)."""
+    decisions = absorbed_notices(decisions, canon)
     grown = pl.col("previous_class").is_not_null()
     scope = canon.select(pl.col("doc_id").alias("canonical_doc_id"), pl.col("licence_scope").alias("_prev_scope"))
     fires = (grown & pl.col("wire_notice_doc_id").is_not_null()
@@ -233,8 +276,7 @@ def wire_licence(rows: pl.DataFrame) -> pl.DataFrame:
     evidence = [list(e or []) + [wire_copyright(doc)]
                 for e, doc in zip(restated["licence_evidence"].to_list(), restated["_wire_doc"].to_list())]
     conflicts = [wire_conflict(c, spdx) for c, spdx in zip(restated["licence_conflict"], restated["licence_spdx"])]
-    credit = [attribution_text(r["title"], r["authors"], r["original_source"], r["publisher"], r["url"], ARR)
-              for r in restated.iter_rows(named=True)]
+    credit = [row_attribution_text(r, r["original_source"], ARR) for r in restated.iter_rows(named=True)]
     restated = restated.with_columns(
         pl.lit(ARR).alias("licence_spdx"), pl.lit(licence_class(ARR)).alias("licence_class"),
         pl.lit("article_text").alias("licence_scope"), pl.lit(None, pl.String).alias("licence_url"),

@@ -20,8 +20,8 @@ import pyarrow.parquet as pq
 
 from dedup.config import LICENCE_CLASSES
 from dedup.errors import ConfigError, InputError, ReleaseError
-from dedup.grown_clusters import (RESTATED_FROM, WIRE_KEPT, WIRE_RESTATED, absorbed_votes, later_reason, restate_votes,
-                                   wire_licence)
+from dedup.grown_clusters import (NOTICE_COLUMNS, RESTATED_FROM, WIRE_KEPT, WIRE_RESTATED, absorbed_votes, later_reason,
+                                   published_notice, restate_votes, wire_licence)
 from dedup.release.files import MANIFEST
 from dedup.release.manifest import load_manifest
 from dedup.release.verify import verify
@@ -168,7 +168,7 @@ def load_previous(path: Path, params: dict, bands: int, rows: int, *, check: boo
     for f in sorted((path / "data").rglob("*.parquet")):
         cls = PurePosixPath(f.relative_to(path / "data").as_posix()).parts
         publish_class = cls[0] if len(cls) > 1 else _kv(f).get("dedup.licence_class", "noassertion")
-        frames.append(pl.read_parquet(f, columns=CANON_COLUMNS).with_columns(
+        frames.append(published_notice(pl.read_parquet(f, columns=CANON_COLUMNS + NOTICE_COLUMNS)).with_columns(
             pl.lit(publish_class).alias("publish_class")))
     canon = pl.concat(frames, how="vertical_relaxed").sort("doc_id")
     dup_files = sorted((path / "duplicates").glob("*.parquet"))

@@ -88,7 +88,11 @@ LOADERS = ("Load with polars (`pl.read_parquet(\"data/**/*.parquet\")`), pandas 
            "copy to its canonical record on `canonical_doc_id` = `doc_id`.")
 CITATION = (f"The same entry as `{CROISSANT}`'s `citeAs`. To name these exact files, add the release digest: the "
             f"sha256 of `{SUMS}`, which `dedup verify` prints (the card cannot hold it, since `{SUMS}` covers the "
-            "card).")
+            "card). To cite one record, its `attribution_text` is the credit line, in one form: `\"TITLE\" by "
+            "AUTHORS (AGENCY), published by PUBLISHER on YYYY-MM-DD (URL, fetched YYYY-MM-DD), LICENCE`: the day of "
+            "publication as the page states it (`published_at_raw`), the day the crawler fetched the page "
+            "(`fetched_at`, UTC) as the access date; a part the page does not give is left out (a record carried from "
+            "an earlier release keeps the line that release published, which may lack the two days).")
 MAINTENANCE = ("`doc_id` (the WARC-Record-ID or the input `id`; for a record without one, an id derived from its "
                "data, `urn:dedup:sha1:...`) is stable across releases; `cluster_id` is derived from the smallest "
                "member doc_id when the cluster is first published and kept by the releases that add copies to it "

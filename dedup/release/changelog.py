@@ -25,17 +25,51 @@ def semver_tuple(version: str) -> tuple[int, int, int]:
     return int(m.group(1)), int(m.group(2)), int(m.group(3))
 
 
+def moved_folders(prev: dict) -> int:
+    """Previous canonicals whose licence a new copy's wire notice restated out of their data/ folder (run.json
+    `previous.licence_restated_from`: the folders they were published in; all-rights-reserved ones stay put)."""
+    return sum(v for k, v in (prev.get("licence_restated_from") or {}).items() if k != "all-rights-reserved")
+
+
 def required_bump(run: RunReport) -> str | None:
     """The semver part a release following `run.previous` must bump (Croissant's rules): major when
-    records left data/ (a previous canonical became a duplicate), minor when records were added, patch
-    otherwise; None for a first release."""
+    records left data/ (a previous canonical became a duplicate) or moved to another data/ folder (its licence
+    restated: it leaves the config of the folder a user loaded, since audit round 12), minor when records were
+    added, patch otherwise; None for a first release."""
     prev = run.previous
     if not prev:
         return None
-    if prev.get("demoted_canonical", 0):
+    if prev.get("demoted_canonical", 0) or moved_folders(prev):
         return "major"
     added = run.counts.input_records - prev.get("counts", {}).get("input_records", 0)
     return "minor" if added > 0 else "patch"
+
+
+def bump_reason(run: RunReport) -> str:
+    """Why `required_bump` asks for its part, in words (the CHANGELOG's first line and a too-low version's error)."""
+    bump, prev = required_bump(run), run.previous or {}
+    if bump != "major":
+        return BUMP_REASONS.get(bump or "", "it is a first release")
+    why = []
+    if prev.get("demoted_canonical", 0):
+        why.append(f"{counted(prev['demoted_canonical'], 'record')} left data/, previous canonicals that became "
+                   "duplicates when clusters merged")
+    if moved_folders(prev):
+        why.append(f"{counted(moved_folders(prev), 'record')} moved to another data/ folder, previous canonicals "
+                   "whose licence a new copy's wire notice restated (the config of the folder they were in no longer "
+                   "holds them)")
+    return "; ".join(why)
+
+
+def previous_entry(run: RunReport) -> dict | None:
+    """manifest.json `previous`: the release this one follows (by name, version and digest) and the bump it took, with
+    the reason the CHANGELOG gives (since audit round 12); None for a first release."""
+    prev = run.previous
+    if not prev:
+        return None
+    return {"name": prev.get("name"), "version": prev.get("version"), "digest": prev.get("digest"),
+            "bump": required_bump(run), "why": bump_reason(run),
+            "left_data": int(prev.get("demoted_canonical", 0)), "moved_folder": moved_folders(prev)}
 
 
 def next_version(run: RunReport, version: str | None) -> str:
@@ -52,10 +86,8 @@ def next_version(run: RunReport, version: str | None) -> str:
     if version is None:
         return ".".join(map(str, want))
     if semver_tuple(version) < want:
-        demoted = counted(run.previous.get("demoted_canonical"), "record")
-        why = BUMP_REASONS.get(bump) or (f"{demoted} left data/ (previous canonicals that became duplicates when "
-                                         "clusters merged)")
-        raise ReleaseError(f"version {version} is too low: this release follows {prev} and {why}, so it needs a "
+        raise ReleaseError(f"version {version} is too low: this release follows {prev} and {bump_reason(run)}, so it "
+                           f"needs a "
                            f"{bump} bump (at least {'.'.join(map(str, want))}); omit --version to get it")
     return version
 
@@ -94,8 +126,8 @@ def _next_section(facts: ReleaseFacts) -> list[str]:
     """The section of a release that follows a previous one (run.json `previous`), then the older history."""
     run, rows, prev = facts.run, facts.rows, facts.run.previous
     s = [f"Next version of {inline(prev.get('name'))} {inline(prev.get('version'))}, {_built(facts)}: a {required_bump(run)} "
-         "version. Every record of the previous version is still here under the same `doc_id`; the new "
-         "crawl was deduplicated against it and within itself.", ""]
+         f"version: {inline(bump_reason(run))}. Every record of the previous version is still here under the same "
+         "`doc_id`; the new crawl was deduplicated against it and within itself.", ""]
     withheld = f" ({fmt(prev.get('new_withheld', 0))} with their text withheld)" if prev.get("new_withheld") else ""
     classes = prev.get("new_canonical_classes") or {}  # absent from a run.json written before 2026-12-07
     folders = "" if facts.flat_data or not classes else " (" + ", ".join(

@@ -39,7 +39,8 @@ MISSING_CREDIT = ("of them have no `attribution_text`: credit them "
 ALL_CREDITS = ("All credit lines: `pl.read_parquet(\"data/**/*.parquet\").filter(pl.col(\"licence_spdx\")"
                ".str.starts_with(\"CC-BY\")).select(\"doc_id\", \"attribution_text\")`.")
 NO_CC_BY = ("No document in `data/` is under a CC BY licence. Every record still has an `attribution_text` "
-            "credit line (title, author or agency, publisher, URL, licence) for citing it.")
+            "credit line (title, author or agency, publisher, day of publication, URL, day fetched, licence) for "
+            "citing it.")
 UNLICENSED = ("documents in `data/` are `all-rights-reserved` or `noassertion`. Their copyright "
               "stays with the publisher or wire agency (`copyright_holder`, `original_source`); check that "
               "your use is allowed where you are before using their text.")

@@ -13,7 +13,7 @@ from typing import Any, TypeGuard
 
 from dedup import __version__
 from dedup.errors import ReleaseError
-from dedup.release.changelog import SEMVER
+from dedup.release.changelog import SEMVER, previous_entry
 from dedup.release.facts import ReleaseFacts
 from dedup.release.files import MANIFEST, SUMS, TABLES, UNCHECKED, FileInfo, all_files, sha256_file
 from dedup.run_report import RunReport
@@ -143,6 +143,7 @@ def build_manifest(facts: ReleaseFacts, release_files: list[FileInfo]) -> dict[s
         "versions": versions(run),
         "minhash": facts.minhash,
         "counts": run.counts.to_dict(),
+        **({"previous": previous_entry(run)} if run.previous else {}),
         "rejects_by_reason": dict(run.rejects_by_reason),
         "licences": {"data": facts.spdx_data, "duplicates": facts.spdx_dups},
         "tables": {

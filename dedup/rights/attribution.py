@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from datetime import datetime
 from urllib.parse import urlsplit
 
 from dedup.text.jsonld import ARTICLE_TYPES, MAX_LD_NAMES, ld_types
@@ -516,14 +517,31 @@ def merge_cluster(agency_votes: list[str | None]) -> str | None:
     return sorted(a for a, c in counts.items() if c == best)[0]
 
 
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def credit_day(stated: str | None, utc: datetime | None) -> str | None:
+    """The calendar day a credit line gives (YYYY-MM-DD): the day the page states (`published_at_raw`, an ISO time
+    with its offset: a story of 23:30 -04:00 is of that day, not of the UTC one after), else the UTC day of the
+    time, else None."""
+    if stated and _ISO_DAY.match(stated):
+        return stated[:10]
+    return utc.date().isoformat() if utc is not None else None
+
+
 def attribution_text(title: str | None, authors: list[str] | None, original_source: str | None,
-                     publisher: str | None, url: str | None, licence_spdx: str | None) -> str:
-    """A ready credit line:
-    '"Kim talks stronger ties with Russia" by Reuters, published by Newsmax (https://...),
-    LicenseRef-all-rights-reserved' (one line).
+                     publisher: str | None, url: str | None, licence_spdx: str | None, *,
+                     published: str | None = None, fetched: str | None = None) -> str:
+    """A ready credit line, in one stated form (schemas/documents.json, `attribution_text`):
+    '"TITLE" by AUTHORS (AGENCY), published by PUBLISHER on PUBLISHED (URL, fetched FETCHED), LICENCE', e.g.
+    '"Kim talks stronger ties with Russia" by Reuters, published by Newsmax on 2023-09-04 (https://..., fetched
+    2023-09-05), LicenseRef-all-rights-reserved' (one line).
 
     Person authors come first, the agency after them in parentheses ('by Jane Doe (Reuters)'); an author
-    that is the agency itself is not repeated; no author and no agency -> no 'by' part.
+    that is the agency itself is not repeated; no author and no agency -> no 'by' part. `published` (the page's
+    day of publication, `credit_day`) and `fetched` (the crawl's day: when the page was accessed) are YYYY-MM-DD; a
+    part that is not known is left out (no publisher: 'published on DAY'; no URL: no fetch day). A citation
+    needs the date of the work and the date the page was read: the line had neither until audit round 12.
     """
     parts = [f'"{" ".join(title.split())}"' if title and title.strip() else '"Untitled"']
     people = [a for a in (authors or []) if a and _agency_name(a, allow_ap=True) is None
@@ -535,15 +553,21 @@ def attribution_text(title: str | None, authors: list[str] | None, original_sour
     elif original_source:
         parts.append(f"by {original_source}")
     text = " ".join(parts)
-    if publisher and url:
-        text += f", published by {publisher} ({url})"
-    elif publisher:
-        text += f", published by {publisher}"
-    elif url:
-        text += f" ({url})"
+    if publisher or published:
+        text += ", published" + (f" by {publisher}" if publisher else "") + (f" on {published}" if published else "")
+    if url:
+        text += f" ({url}" + (f", fetched {fetched}" if fetched else "") + ")"
     if licence_spdx:
         text += f", {licence_spdx}"
     return text
+
+
+def row_attribution_text(row: dict, original_source: str | None, licence_spdx: str | None) -> str:
+    """`attribution_text` of a data/ row (a dict with its title, authors, publisher, url, published_at(_raw) and
+    fetched_at) under the agency and licence it is published with."""
+    return attribution_text(row["title"], row["authors"], original_source, row["publisher"], row["url"], licence_spdx,
+                            published=credit_day(row.get("published_at_raw"), row.get("published_at")),
+                            fetched=credit_day(None, row.get("fetched_at")))
 
 
 def is_wire_notice(block: str) -> bool:

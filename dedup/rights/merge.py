@@ -19,7 +19,7 @@ import polars as pl
 import pyarrow as pa
 
 from dedup.config import BuildConfig
-from dedup.rights.attribution import attribution_text, merge_cluster
+from dedup.rights.attribution import merge_cluster, row_attribution_text
 from dedup.rights.licence import ARR, NOASSERTION, licence_class
 from dedup.schema import schema
 from dedup.text.pageauthors import AUTHOR_EVIDENCE_ORDER
@@ -157,7 +157,8 @@ def canonical_rights(canon: pl.DataFrame) -> pl.DataFrame:
         pl.when(from_copy).then(pl.col("cluster_authors")).otherwise(pl.col("authors")).alias("authors"),
         pl.when(from_copy).then(pl.format("{} from copy {}", "cluster_authors_source", "cluster_authors_doc_id"))
         .otherwise(pl.col("authors_source")).alias("authors_source"))
-    rows = canon.select("doc_id", "title", "url", "authors", "publisher", "licence_spdx", "licence_scope",
+    rows = canon.select("doc_id", "title", "url", "authors", "publisher", "published_at", "published_at_raw",
+                        "fetched_at", "licence_spdx", "licence_scope",
                         "licence_url", "licence_evidence", "licence_conflict", "attribution_evidence",
                         "cluster_agency", "agency_votes", "cluster_agencies", "cluster_size",
                         "wire_notice_doc_id", WIRE_TEXT, "dateline", "cluster_dateline",
@@ -189,8 +190,7 @@ def canonical_rights(canon: pl.DataFrame) -> pl.DataFrame:
         out["licence_evidence"].append(evidence)
         out["licence_conflict"].append(bool(conflict))
         out["attribution_evidence"].append(attribution)
-        out["attribution_text"].append(attribution_text(r["title"], r["authors"], r["cluster_agency"],
-                                                        r["publisher"], r["url"], spdx))
+        out["attribution_text"].append(row_attribution_text(r, r["cluster_agency"], spdx))
     sch = schema("documents")
     return canon.with_columns(
         [pl.Series(k, v, dtype=pl.Series(pa.array([], type=sch.field(k).type)).dtype) for k, v in out.items()]

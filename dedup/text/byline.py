@@ -168,6 +168,8 @@ _NOT_A_NAME = frozenset((
     "archives publisher register "
     # round 23: an author box's links to the writer's website and other articles ('Website | Other Articles')
     "other website "
+    # round 26: a blog's link list heading ('Blogroll') over its author box
+    "blogroll "
     "редакция редакція гость аноним admin 小编 编辑 編輯 管理员 匿名 佚名 网友 游客 المحرر التحرير زائر").split())
 # words that make a name an organisation's (a set lookup per word: a long alternation is slow in `re`)
 _ORG_WORDS = frozenset((
@@ -380,6 +382,18 @@ def _read_parts(parts: list[str], site_keys: frozenset[str], caseless_ok: bool, 
             continue
         if after_date:
             continue
+        outlet = _newsroom_staff(part)
+        if outlet:
+            if outlet not in organisations:
+                organisations.append(outlet)
+            other = True
+            continue
+        owner = _OUTLET_POSSESSIVE.match(part) if "'s " in part or "’s " in part else None
+        if owner is not None and " " in owner[2] and _is_person_name(owner[2]):
+            # "NBC's Kristen Welker": the person, and the outlet named before her (round 26)
+            if owner[1] not in organisations:
+                organisations.append(owner[1])
+            part, other = owner[2], True
         name = _strip_roles(part)
         if not name or _is_job_title(part, name) or (jobs_after_names and len(people) > people_before
                                                      and name != part and _opens_with_role(part)):
@@ -524,9 +538,48 @@ def _has_org_word(name: str) -> bool:
         ("." in low or "city" in low) and _ORG_ABBREVIATION.search(low) is not None)
 
 
+# words that open a desk's, a column's or a programme's name and never a person's: a beat ('Business Insider', 'Tech
+# Insider', 'Political Wire'), an ordinal, a time of day, a period ('First Read', 'Morning Brew', 'Daily Mail'; round
+# 26; not a job title, which may stand before a surname: 'Rechtsanwalt Müller')
+_DESK_OPENINGS = frozenset("business political politics science sports sport health tech technology national "
+                           "international foreign city news world money culture opinion "
+                           "first second third daily weekly monthly morning evening nightly tonight today "
+                           "breaking".split())
+
+
+def _opens_as_desk(name: str) -> bool:
+    """A name of several words opening with a beat ('Business Insider', 'Tech Insider', 'Political Wire') or a
+    column's word ('First Read') names a desk, a column or an outlet: no given name is one of those words (round 26:
+    before, a host naming it alike, firstread.msnbc.msn.com, kept it as a person's own site keeps its author)."""
+    first, _, rest = name.partition(" ")
+    return bool(rest) and first.lower().strip(".,") in _DESK_OPENINGS
+
+
+# an outlet's possessive before a name: "NBC's Kristen Welker", "The Daily Rundown's Chuck Todd"
+_OUTLET_POSSESSIVE = re.compile(r"((?:[A-Z][\w&.-]*\s){0,3}[A-Z][\w&.-]*)['’]s\s+(\S.*)")
+
+
+def _newsroom_staff(part: str) -> str | None:
+    """'Fox News Staff' -> 'Fox News', 'BI Staff' -> 'BI': a byline part closing with 'Staff' after an outlet's name (an
+    acronym, or a name closing with a beat or an organisation's word) names that outlet's newsroom, not a person
+    (round 26: the roles stripped from its end left 'Fox'); None for anything else ('Jörg Staff', 'Staff Writer')."""
+    head, _, last = part.rpartition(" ")
+    if not head or last.lower() != "staff":
+        return None
+    closing = head.rpartition(" ")[2]
+    if head.split(None, 1)[0].lower() in ("our", "unser", "unsere", "notre", "nuestro", "nostro"):
+        return None  # 'By Our Foreign Staff': the paper's own desk, named by no outlet's name
+    if (" " not in head and head.isupper() and len(head) >= 2) or (" " in head and (
+            closing.lower() in _ROLE_WORDS or closing.lower() in _ORG_WORDS) and not _opens_with_role(head)):
+        return head
+    return None
+
+
 def _is_organisation(name: str, site_keys: frozenset[str]) -> bool:
     if " " not in name and name.isupper() and len(name) >= 3:
         return True  # 'ARD', 'NDR': an acronym alone names an organisation, not a person
+    if _opens_as_desk(name):
+        return True
     article = _ARTICLE.match(name)  # (the pattern matches only at the start: `_ARTICLE.sub("", name)`)
     bare = name[article.end():] if article else name
     if article and bare and (name.startswith("The ") and " " in bare or name.startswith(_ORG_ARTICLES)):

@@ -113,6 +113,33 @@ def in_sentence(before: str, after: str) -> bool:
     return found > DATE_LINE_OTHER_WORDS and any(c in around for c in _SPACELESS_SENTENCE_MARKS)
 
 
+UPDATE_AFTER_DATE_CHARS = 40  # the text between a date line's date and an update's date after it on the line
+
+
+def update_label_after_date(line: str, date_end: int, start: int) -> str | None:
+    """The update label between a date line's date (ending at `date_end`) and the next date on the line (at `start`):
+    'Publié le 3 février 2020 à 10h00 Mis à jour le 5 février 2020 à 12h00', with or without a comma or a dash
+    between (round 26). The next date is read with it as if it opened its own line (counted from the line's
+    opening, its words made it a sentence and the page's update was lost); None when the text between is more than a
+    label or names no update ('3 février 2020 et 5 février 2020')."""
+    between = line[date_end:start]
+    if len(between) > UPDATE_AFTER_DATE_CHARS or not MODIFIED_LABEL(between):
+        return None
+    return between
+
+
+_TAG = re.compile(r"<[^<>]*>")
+
+
+def update_label_before(html: str, pos: int) -> bool:
+    """Whether the page's text just before a <time> element at `pos` ends with an update label (`MODIFIED_LABEL`):
+    'Mis à jour le <time …>', '<span>Updated</span> <time …>' (round 26: a <time> with no role in its attributes was
+    taken as the published time whatever its label said)."""
+    before = html[max(0, pos - UPDATE_AFTER_DATE_CHARS * 4):pos]
+    return MODIFIED_LABEL(_TAG.sub(" ", before[before.find(">") + 1:] if "<" in before else before)[
+        -UPDATE_AFTER_DATE_CHARS:])
+
+
 BELOW_WINDOW_AFTER = 15000  # how far below the headline a date line is looked for when nothing nearer states one
 # a year not inside a URL's path ('/2012/10/'): a piece of markup without one holds no date line to read
 # (opening with the digits it consumes, the look-behind after them: `re` skips to a '1' or '2' instead of trying the

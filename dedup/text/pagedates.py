@@ -26,7 +26,8 @@ from dedup.text.markup import first_str
 from dedup.text.normalise import fold_text
 from dedup.text.pagedatelines import (BELOW_WINDOW_AFTER, BLOCK_LINE_POS, DATE_BLOCKS, DATE_LINE_CHARS, MODIFIED_LABEL,
                                       MODIFIED_LINE, POST_HEADER_OPENINGS, PUBLISHED_LABEL, PUBLISHED_LINE,
-                                      date_line_below, in_sentence, labelled_lines, post_header_date, year_lines)
+                                      date_line_below, in_sentence, labelled_lines, post_header_date,
+                                      update_label_after_date, update_label_before, year_lines)
 from dedup.text.pagehead import Head
 from dedup.text.pagescan import Body, DateMark
 from dedup.text.quotedposts import is_post_header
@@ -111,7 +112,10 @@ def decide_dates(html: str | None, head: Head, ld: JsonLd, body: Body, blocks: l
         elif MODIFIED_ROLE.search(role):
             add(modified, "markup_modified", raw, pos)
         elif anchor is not None and anchor[0] - WINDOW_BEFORE <= pos <= anchor[1] + WINDOW_AFTER:
-            add(published, "time_element", raw, pos)
+            if update_label_before(html or "", pos):
+                add(modified, "markup_modified", raw, pos)  # ('Mis à jour le <time …>': round 26)
+            else:
+                add(published, "time_element", raw, pos)
     time_positions = {pos for pos, _attrs, _raw in body.times}
     for mark in () if settled else _marks_then_below_story(html or "", body, published):
         if mark.pos in time_positions:
@@ -163,11 +167,16 @@ def decide_dates(html: str | None, head: Head, ld: JsonLd, body: Body, blocks: l
             found = post_header_date(opening, day_first)
         if found and is_post_header(opening):
             found = []  # an embedded post's 'A post shared by Jane Doe (@jdoe) on Feb 20, 2017' without its markup
+        date_line_end = -1  # where the line's last date read as a date line ends
         for d in found:
             before = line[:d.start]
+            if date_line_end >= 0:
+                # ('Publié le 3 février 2020 à 10h00 Mis à jour le 5 février 2020': the update's own label)
+                before = update_label_after_date(line, date_line_end, d.start) or before
             # (the words before the date counted first: the words of the whole line only when there are several)
             if in_sentence(before, line[d.end:]):
                 continue  # a date inside a sentence or a headline, not a date line (one may open a paragraph)
+            date_line_end = d.end
             ev = DateEvidence("date_line", opening, d.at, d.day, pos, d.has_time)
             if MODIFIED_LABEL(before) if before.strip() else MODIFIED_LINE(previous):
                 ev.kind = "date_line_updated"

@@ -63,6 +63,8 @@ def decide_site_name(md: PageMetadata, head: Head, ld: JsonLd, url: str | None, 
             continue
         if _is_platform(value) and not fold_text(host).startswith(fold_text(value)):
             continue  # 'Blogger' on someblog.blogspot.com: the platform, not the blog
+        if source == "og_site_name" and is_section_name(value, host, head, ld):
+            continue  # 'Politics' on a paper's politics page: its section, not the site (round 26)
         names.append((source, value))
     if names:
         source, value = names[0]
@@ -98,6 +100,25 @@ def decide_site_name(md: PageMetadata, head: Head, ld: JsonLd, url: str | None, 
         publisher = article_publishers[0][0]
         md.publisher_is_person = article_publishers[0][1] == "person"
     md.publisher = publisher or md.site_name
+
+
+def is_section_name(value: str, host: str, head: Head, ld: JsonLd) -> bool:
+    """Whether a page's og:site_name is the section it belongs to, not the site: the section the page states
+    (`article:section`, the JSON-LD article's `articleSection`), or a part of its <title> that a later part naming the
+    host follows ('Headline | Politics | The Daily Paper'), and neither naming the host nor holding its name's word
+    (round 26)."""
+    label = site_label(host)
+    if names_host(value, host) or (label and any(fold_text(word) == label for word in value.split())):
+        return False  # ('Yle Uutiset' on yle.fi, whose <title> closes '| Yle Uutiset | yle.fi')
+    key = fold_text(value)
+    stated = ld.article.get("articleSection") if ld.article is not None else None
+    sections = [*head.meta.get("article:section", ()), *([stated] if isinstance(stated, str) else
+                                                          stated if isinstance(stated, list) else ())]
+    if any(isinstance(section, str) and fold_text(section) == key for section in sections):
+        return True
+    parts = [p for p in _SEPARATORS.split(head.html_title or "") if p]
+    return any(fold_text(part) == key and any(names_host(later, host) for later in parts[i + 1:])
+               for i, part in enumerate(parts[:-1]))
 
 
 def _site_name_core(value: str, host: str, html_title: str | None) -> str:

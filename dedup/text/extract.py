@@ -22,6 +22,8 @@ from dedup.rights.licence import copyright_fields, decide_licence, jsonld_licenc
 from dedup.rights.licence_html import html_licence_evidence
 from dedup.schema import schema
 from dedup.sources.textbytes import C1_CONTROLS, CONTROLS, REFUSED_HOST
+from dedup.text.asidecredits import parenthesised_credit_lines
+from dedup.text.lineguards import CREDIT_LINE
 from dedup.text.blockfeatures import block_features
 from dedup.text.blockmodel import (MIN_MAIN_CHARS, PROSE_LINE_WORDS, TooManyLines, TreeModel, comment_lines,
                                    load_models, main_content_lines, main_pass_missed, story_probabilities,
@@ -103,6 +105,8 @@ def extract_html(html: str | bytes, url: str | None = None, charset: str | None 
         choice.remove(frame_lines(tree, choice.kept, html, beside_story(choice)), PAGE_FRAME)
         # lines of a box quoting the reader comments of the site's other pages (round 31)
         choice.remove(other_page_comment_lines(choice.kept, html, links, beside_story(choice)), OTHER_PAGE_COMMENT)
+        # a picture's credit set in parentheses on a line of its own, whatever its label's word (round 35)
+        choice.remove(parenthesised_credit_lines(choice.kept), CREDIT_LINE)
         posts = embedded_posts(html, tree, choice, max_blocks)  # the social posts the story quotes (round 21)
     finally:
         # resiliparse trees must be freed by the thread that made them (a PyO3 'unsendable' object):

@@ -27,9 +27,7 @@ import polars as pl
 
 from dedup.config import BuildConfig
 from dedup.policy import RULES, check_policy
-from dedup.rights.attribution import row_attribution_text
-from dedup.rights.licence import ARR, licence_class
-from dedup.rights.merge import cluster_vote, conflict_vote, read_vote, wire_conflict, wire_copyright
+from dedup.rights.merge import WIRE_TEXT, cluster_vote, conflict_vote, published_licence, read_vote, wire_rule_fires
 from dedup.select import on_agency_domain
 
 # the reason of a canonical kept because the previous release published it, though a new copy beats or may beat it
@@ -250,8 +248,7 @@ def restate_wire_text(decisions: pl.DataFrame, canon: pl.DataFrame, config: Buil
     decisions = absorbed_notices(decisions, canon)
     grown = pl.col("previous_class").is_not_null()
     scope = canon.select(pl.col("doc_id").alias("canonical_doc_id"), pl.col("licence_scope").alias("_prev_scope"))
-    fires = (grown & pl.col("wire_notice_doc_id").is_not_null()
-             & (pl.col("_prev_scope").fill_null("") != "article_text"))
+    fires = grown & wire_rule_fires(pl.col("_prev_scope"))
     # (an all-rights-reserved canonical, by its site's notice, stays in its class: selected whatever --licence says)
     selected = pl.lit(not config.licence_classes or "all-rights-reserved" in config.licence_classes) \
         | (pl.col("previous_class") == "all-rights-reserved")
@@ -264,26 +261,13 @@ def restate_wire_text(decisions: pl.DataFrame, canon: pl.DataFrame, config: Buil
 
 
 def wire_licence(rows: pl.DataFrame) -> pl.DataFrame:
-    """Carried data/ rows (`previous.carry_previous`) whose cluster `restate_wire_text` restated (`_restated`, with the
-    cluster's `_wire_doc`, `_c_holder`, `_c_year`, `_c_notice` and `_withhold` joined) given the licence one build of
-    both crawls gives them (`rights.merge.canonical_rights`' wire rule): the text all-rights-reserved, scope
-    article_text, the copy's notice in `licence_evidence` (`cluster_wire_copyright`), a conflict when the page claimed
-    another licence, the copy's copyright, a credit line that says so, and no text when the class is withheld."""
-    hit = pl.col("_restated").fill_null(False)
+    """Carried data/ rows (`previous.carry_previous`) whose cluster `restate_wire_text` restated (`WIRE_TEXT`, with the
+    cluster's `wire_notice_doc_id`, `cluster_copyright_*` and `_withhold` joined) given the licence one build of both
+    crawls gives them (`rights.merge.published_licence`, the assembly `canonical_rights` uses too), and no text when
+    the class is withheld."""
+    hit = pl.col(WIRE_TEXT).fill_null(False)
     if not rows.filter(hit).height:
         return rows
-    restated = rows.filter(hit)
-    evidence = [list(e or []) + [wire_copyright(doc)]
-                for e, doc in zip(restated["licence_evidence"].to_list(), restated["_wire_doc"].to_list())]
-    conflicts = [wire_conflict(c, spdx) for c, spdx in zip(restated["licence_conflict"], restated["licence_spdx"])]
-    credit = [row_attribution_text(r, r["original_source"], ARR) for r in restated.iter_rows(named=True)]
-    restated = restated.with_columns(
-        pl.lit(ARR).alias("licence_spdx"), pl.lit(licence_class(ARR)).alias("licence_class"),
-        pl.lit("article_text").alias("licence_scope"), pl.lit(None, pl.String).alias("licence_url"),
-        pl.Series("licence_evidence", evidence, rows.schema["licence_evidence"]),
-        pl.Series("licence_conflict", conflicts, pl.Boolean),
-        pl.col("_c_holder").alias("copyright_holder"), pl.col("_c_year").alias("copyright_year"),
-        pl.col("_c_notice").alias("copyright_notice"),
-        pl.Series("attribution_text", credit, pl.String),
+    restated = published_licence(rows.filter(hit)).with_columns(
         pl.when(pl.col("_withhold").fill_null(False)).then(None).otherwise(pl.col("text")).alias("text"))
     return pl.concat([rows.filter(~hit), restated.select(rows.columns)], how="vertical_relaxed").sort("doc_id")

@@ -32,6 +32,8 @@ KEY_COLUMNS = ["doc_id", "url", "domain", "text_hash", "n_chars", "published_at"
                "source_file", "source_offset", "reject_reason", "reject_detail",
                "agency", "dateline", "licence_spdx", "licence_class", "licence_scope",
                "copyright_holder", "copyright_year", "copyright_notice", "authors", "authors_source"]
+# what a derived id holds when the previous release has its record's id (`repeat_mark`; `repeats.py` reads it)
+AFTER_PREVIOUS = f"{REPEAT_MARK}-after-"
 ROW_KEY = ["source_file", "source_offset"]  # the position of a row in its input: unique per input row
 
 
@@ -125,7 +127,7 @@ def repeat_mark(previous_version: str | None) -> str:
     """What joins a repeated record's doc_id to its position in the derived id. A build on a previous
     release names that release's version: re-reading a file of the same name and offsets (a crawl folder
     given again) must not derive an id the previous release already holds (its versions only grow)."""
-    return f"{REPEAT_MARK}:" if previous_version is None else f"{REPEAT_MARK}-after-{previous_version}:"
+    return f"{REPEAT_MARK}:" if previous_version is None else f"{AFTER_PREVIOUS}{previous_version}:"
 
 
 def resolve_repeated_ids(keys: pl.DataFrame, previous_ids: set[str] | None = None,

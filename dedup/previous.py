@@ -25,6 +25,7 @@ from dedup.grown_clusters import (NOTICE_COLUMNS, RESTATED_FROM, WIRE_KEPT, WIRE
 from dedup.release.files import MANIFEST
 from dedup.release.manifest import load_manifest
 from dedup.release.verify import verify
+from dedup.rights.merge import WIRE_TEXT
 from dedup.run_report import RunReport
 from dedup.schema import frame, schema
 from dedup.select import choose_canonical, on_agency_domain
@@ -366,9 +367,8 @@ def carry_previous(prev: Previous, decisions: pl.DataFrame, provenance: pl.DataF
         pl.col("cluster_agency").alias("_agency"), pl.col("agency_votes").alias("_votes"),
         pl.col("cluster_agencies").alias("_agencies"),
         # the wire rule's restatement of a grown cluster's carried canonical (`grown_clusters.wire_licence`)
-        (pl.col(WIRE_RESTATED) if WIRE_RESTATED in decisions.columns else pl.lit(False)).alias("_restated"),
-        pl.col("wire_notice_doc_id").alias("_wire_doc"), pl.col("cluster_copyright_holder").alias("_c_holder"),
-        pl.col("cluster_copyright_year").alias("_c_year"), pl.col("cluster_copyright_notice").alias("_c_notice"),
+        (pl.col(WIRE_RESTATED) if WIRE_RESTATED in decisions.columns else pl.lit(False)).alias(WIRE_TEXT),
+        "wire_notice_doc_id", "cluster_copyright_holder", "cluster_copyright_year", "cluster_copyright_notice",
         pl.col("withhold_text").alias("_withhold"))
     # a merge's winner counts the votes of the clusters it absorbed (their demoted canonicals' rows)
     changed = changed.join(absorbed_votes(prev.files("data"), decisions), on="_cluster", how="left")
@@ -386,7 +386,7 @@ def carry_previous(prev: Previous, decisions: pl.DataFrame, provenance: pl.DataF
                    pl.when(hit).then(pl.col("_size")).otherwise(pl.col("cluster_size")).alias("cluster_size"),
                    pl.when(hit).then(pl.col("_reason")).otherwise(pl.col("canonical_reason")).alias("canonical_reason")])
             stay = wire_licence(stay)
-            moved = pl.col("_restated").fill_null(False)
+            moved = pl.col(WIRE_TEXT).fill_null(False)
             data_spills[cls].add(to_schema(stay.filter(~moved), "documents"))
             if stay.filter(moved).height:
                 data_spills["all-rights-reserved"].add(to_schema(stay.filter(moved), "documents"))

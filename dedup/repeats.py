@@ -19,7 +19,7 @@ from pathlib import Path
 import polars as pl
 import pyarrow.dataset as ds
 
-from dedup.sources.rawrows import REPEAT_MARK
+from dedup.ingest import AFTER_PREVIOUS
 from dedup.text.blocks import SITE_CHROME, STORY_CHROME
 from dedup.text.normalise import join_blocks, text_hash
 
@@ -78,7 +78,7 @@ def describe_repeats(rejects: pl.DataFrame, previous: Path | None) -> pl.DataFra
     """Reject rows (with `input_id`, the record's own doc_id, and the docs columns url, fetched_at, source_file,
     source_offset, blocks, block_keys) whose id the previous release holds, with their `detail` saying how the
     record compares with the published row; the other rows unchanged."""
-    mark = f"{REPEAT_MARK}-after-"
+    mark = AFTER_PREVIOUS
     if previous is None or not rejects.height:
         return rejects
     hit = (pl.col("reason") == REPEATED) & pl.col("doc_id").str.contains(mark, literal=True)

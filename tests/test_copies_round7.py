@@ -14,15 +14,16 @@ import json
 from pathlib import Path
 
 import polars as pl
+import pyarrow.parquet as pq
 
+from conftest import SAMPLE_SMALL
 from test_copies_round6 import BRIEF, _page
 from test_passages import STORY, WIRE_LINES
 from dedup.config import BuildConfig
-from dedup.neardup.published import published_blocks, published_passages
+from dedup.neardup import sign
+from dedup.neardup.published import published_passages
 from dedup.pipeline import build
 from dedup.release.package import package
-from dedup.text.normalise import join_blocks
-from dedup.text.sentences import passages
 
 
 def _jsonl(path: Path, rows: list[tuple[str, str, list[str]]]) -> Path:
@@ -59,18 +60,31 @@ def test_a_trimmed_cut_in_the_new_crawl_joins_its_story_in_the_previous_release(
     assert dups.filter(pl.col("doc_id") == "cut")["canonical_doc_id"].to_list() == ["full"]
 
 
-def test_a_release_publishes_the_blocks_its_passages_were_cut_from(sample_build):
+def test_the_passages_rebuilt_from_a_release_are_the_passages_its_build_signed(tmp_path, monkeypatch):
     """The premise: a published text is its kept blocks joined by one blank line, and no block holds a blank line,
-    so the blocks the build cut its passages from come back whole (every canonical of the sample crawl); each
-    record's passages, site and server-page flag are read from its release's data/ files."""
-    data = pl.read_parquet(sample_build / "data" / "**" / "*.parquet", columns=["doc_id", "text"]).sort("doc_id")
-    texts = [t for t in data["text"].to_list() if t]
-    assert len(texts) >= 40
-    for text in texts:
-        blocks = published_blocks(text)
-        assert join_blocks(blocks) == text and all(b.strip() == b and b for b in blocks)
-    files = sorted((sample_build / "data").rglob("*.parquet"))
-    found, status, sites = published_passages(data["doc_id"].to_list(), files)
-    with_text = [i for i, t in enumerate(data["text"].to_list()) if t]
-    assert all(found[i].keys.tolist() == passages(published_blocks(data["text"][i])).keys.tolist() for i in with_text)
-    assert sum(found[i].total_words > 0 for i in with_text) >= 30 and not status.any() and (sites != 0).all()
+    so the passages, server-page flag and site rebuilt from a release's data/ files (`published_passages`) are
+    those its build signed (`sign.sign_slices`, seen as the build runs: the sample's small file, every record with
+    text). Fails if the two drift: another separator in `join_blocks`, a block split otherwise."""
+    from_build: dict[str, tuple[list, list, list, bool, int]] = {}
+    sign_slices = sign.sign_slices
+
+    def seen(part, params, chrome, with_hashes, *args, **kwargs):
+        ids = pq.read_table(part, columns=["doc_id"]).column("doc_id").to_pylist()
+        for rows in sign_slices(part, params, chrome, with_hashes, *args, **kwargs):
+            if with_hashes:  # the final pass: what the build's store holds
+                for at, found, status, site in zip(rows.at, rows.passages, rows.status, rows.sites):
+                    from_build[ids[at]] = (found.keys.tolist(), found.words.tolist(), found.blocks.tolist(),
+                                           bool(status), int(site))
+            yield rows
+
+    monkeypatch.setattr(sign, "sign_slices", seen)
+    out = tmp_path / "out"
+    build([str(SAMPLE_SMALL)], out, BuildConfig(), workers=1)
+    data = pl.read_parquet(out / "data" / "**" / "*.parquet", columns=["doc_id", "text"]).sort("doc_id")
+    ids = [i for i, t in data.select("doc_id", "text").iter_rows() if t]
+    found, status, sites = published_passages(data["doc_id"].to_list(), sorted((out / "data").rglob("*.parquet")))
+    rebuilt = {doc_id: (p.keys.tolist(), p.words.tolist(), p.blocks.tolist(), bool(s), int(k))
+               for doc_id, p, s, k in zip(data["doc_id"].to_list(), found, status, sites)}
+    assert len(ids) >= 15 and sum(len(from_build[i][0]) > 0 for i in ids) >= 10
+    assert sum(max(from_build[i][2], default=0) > 0 for i in ids) >= 5  # passages past the first paragraph
+    assert {i: rebuilt[i] for i in ids} == {i: from_build[i] for i in ids}

@@ -23,17 +23,16 @@ import numpy as np
 import pyarrow.parquet as pq
 
 from dedup.neardup.passages import site_key
+from dedup.text.normalise import BLOCK_BREAK
 from dedup.text.sentences import EMPTY, Passages, passages
 from dedup.text.serverpages import is_status_page
 
-# what a published paragraph is separated by (`normalise.join_blocks`)
-PARAGRAPH_BREAK = "\n\n"
 _COLUMNS = ("doc_id", "domain", "title", "html_title", "text")
 
 
 def published_blocks(text: str) -> list[str]:
     """A published text's blocks, as the build that published it kept them (`normalise.join_blocks` undone)."""
-    return [block for block in text.split(PARAGRAPH_BREAK) if block]
+    return [block for block in text.split(BLOCK_BREAK) if block]
 
 
 def published_passages(doc_ids: Sequence[str], data_files: Sequence[Path]

@@ -27,7 +27,7 @@ from dedup.neardup.published import published_passages
 from dedup.neardup.store import sig_table
 from dedup.text.blocks import blocks_hash, final_blocks
 from dedup.text.language import identify_each, shingle_unit, unit_language
-from dedup.text.normalise import fold_text, join_blocks
+from dedup.text.normalise import BLOCK_BREAK, fold_text, join_blocks
 from dedup.text.sentences import EMPTY, Passages, passages
 from dedup.text.serverpages import is_status_page
 from dedup.schema import frame
@@ -164,7 +164,7 @@ def signed_text(title: str | None, text: str, first_paragraph: str | None = None
     if not text or not title or title.isspace():
         return text
     if first_paragraph is None:
-        first_paragraph = text.split("\n\n", 1)[0]
+        first_paragraph = text.split(BLOCK_BREAK, 1)[0]
     words = len(title.split())
     if len(text) < len(title) or len(text.split(maxsplit=words)) < words:
         return text

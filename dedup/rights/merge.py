@@ -7,7 +7,9 @@ Apply (the `write` stage): `canonical_rights` puts the merged values on the cano
 
 One rule lives here and nowhere else: when a copy carries the wire agency's copyright notice inside
 the story and the canonical's own page does not, the story is still the agency's: its text is
-all-rights-reserved (`WIRE_TEXT` marks those canonicals).
+all-rights-reserved (`wire_rule_fires`; `WIRE_TEXT` marks those canonicals). `published_licence` assembles
+what the rule gives a canonical's row, for this build's canonicals (`canonical_rights`) and for a previous
+release's whose cluster new copies joined (`grown_clusters.wire_licence`, `--previous`).
 """
 
 from __future__ import annotations
@@ -26,7 +28,12 @@ from dedup.text.pageauthors import AUTHOR_EVIDENCE_ORDER
 
 # a copy's wire notice makes the canonical's text the agency's, unless its own page already says so
 WIRE_TEXT = "wire_text"
-_WIRE_TEXT_RULE = pl.col("wire_notice_doc_id").is_not_null() & (pl.col("licence_scope").fill_null("") != "article_text")
+
+
+def wire_rule_fires(scope: pl.Expr) -> pl.Expr:
+    """The wire rule's condition: a copy carries the agency's notice in the story (`wire_notice_doc_id`, by
+    `cluster_rights`) and the canonical's own page (its licence `scope`) does not."""
+    return pl.col("wire_notice_doc_id").is_not_null() & (scope.fill_null("") != "article_text")
 
 
 _VOTE = re.compile(r"(\d+) of (\d+) copies name it")
@@ -121,7 +128,7 @@ def licence_choices(decisions: pl.DataFrame, good: pl.DataFrame,
     own = good.select("doc_id", "licence_class", "licence_scope")
     canon = decisions.filter("is_canonical").select("doc_id", "cluster_id", "wire_notice_doc_id",
                                                     "previous_class").join(own, on="doc_id", how="left")
-    canon = canon.with_columns(_WIRE_TEXT_RULE.alias(WIRE_TEXT)).select(
+    canon = canon.with_columns(wire_rule_fires(pl.col("licence_scope")).alias(WIRE_TEXT)).select(
         "cluster_id", WIRE_TEXT,
         pl.coalesce("previous_class",
                     pl.when(pl.col(WIRE_TEXT)).then(pl.lit("all-rights-reserved"))
@@ -145,35 +152,20 @@ def canonical_rights(canon: pl.DataFrame) -> pl.DataFrame:
     - original_source: the cluster's agency; the vote is added to attribution_evidence;
     - authors: the cluster's (`cluster_authors`); when they come from another copy, authors_source
       names it ('jsonld from copy <doc_id>');
-    - dateline and copyright notice: the record's own, else a copy's (a copy's dateline is named in
-      attribution_evidence, kind `cluster_dateline`: '<dateline> from copy <doc_id>'; a copy's notice in
-      licence_evidence, `cluster_wire_copyright`);
-    - licence: when `wire_text` (a copy carries the agency's notice in the story and this page does
-      not), the story is still the agency's: all-rights-reserved, scope article_text, with the
-      evidence (and licence_conflict when the page itself claimed an open licence).
+    - dateline: the record's own, else a copy's (named in attribution_evidence, kind `cluster_dateline`:
+      '<dateline> from copy <doc_id>');
+    - licence, copyright and credit line: `published_licence` (the wire rule).
     """
     from_copy = pl.col("cluster_authors_doc_id").is_not_null() & (pl.col("cluster_authors_doc_id") != pl.col("doc_id"))
-    canon = canon.with_columns(
+    canon = published_licence(canon.with_columns(
         pl.when(from_copy).then(pl.col("cluster_authors")).otherwise(pl.col("authors")).alias("authors"),
         pl.when(from_copy).then(pl.format("{} from copy {}", "cluster_authors_source", "cluster_authors_doc_id"))
-        .otherwise(pl.col("authors_source")).alias("authors_source"))
-    rows = canon.select("doc_id", "title", "url", "authors", "publisher", "published_at", "published_at_raw",
-                        "fetched_at", "licence_spdx", "licence_scope",
-                        "licence_url", "licence_evidence", "licence_conflict", "attribution_evidence",
-                        "cluster_agency", "agency_votes", "cluster_agencies", "cluster_size",
-                        "wire_notice_doc_id", WIRE_TEXT, "dateline", "cluster_dateline",
-                        "cluster_dateline_doc_id").rows(named=True)
-    out: dict[str, list] = {k: [] for k in ("licence_spdx", "licence_class", "licence_scope", "licence_url",
-                                            "licence_evidence", "licence_conflict", "attribution_evidence",
-                                            "attribution_text")}
+        .otherwise(pl.col("authors_source")).alias("authors_source"),
+        pl.col("cluster_agency").alias("original_source")))
+    rows = canon.select("attribution_evidence", "cluster_agency", "agency_votes", "cluster_agencies", "cluster_size",
+                        "dateline", "cluster_dateline", "cluster_dateline_doc_id").rows(named=True)
+    attributions = []
     for r in rows:
-        spdx, scope, url, conflict = r["licence_spdx"], r["licence_scope"], r["licence_url"], r["licence_conflict"]
-        evidence = list(r["licence_evidence"] or [])
-        if r[WIRE_TEXT]:
-            evidence.append(wire_copyright(r["wire_notice_doc_id"]))
-            conflict = wire_conflict(conflict, spdx)
-            spdx, scope, url = ARR, "article_text", None
-        spdx = spdx or NOASSERTION
         attribution = list(r["attribution_evidence"] or [])
         if r["dateline"] is None and r["cluster_dateline"] is not None:  # a copy's dateline, the copy named
             attribution.append({"kind": "cluster_dateline", "agency": None,
@@ -183,20 +175,48 @@ def canonical_rights(canon: pl.DataFrame) -> pl.DataFrame:
             for other in r["cluster_agencies"] or ():
                 if other != r["cluster_agency"]:  # copies disagree: recorded, the majority stands
                     attribution.append(conflict_vote(other))
+        attributions.append(attribution)
+    return canon.with_columns(_documents_series("attribution_evidence", attributions),
+                              pl.coalesce("dateline", "cluster_dateline").alias("dateline"))
+
+
+def _documents_series(name: str, values: list) -> pl.Series:
+    """A column of documents/ rows, typed as schemas/documents.json types it."""
+    return pl.Series(name, values, dtype=pl.Series(pa.array([], type=schema("documents").field(name).type)).dtype)
+
+
+def published_licence(canon: pl.DataFrame) -> pl.DataFrame:
+    """Canonical rows with the licence their text is published under, its copyright and the credit line: the
+    page's own licence (NOASSERTION when it states none) and copyright (else a copy's notice), or, where `WIRE_TEXT`
+    (the wire rule: a copy carries the agency's notice in the story and this page does not), the story is still the
+    agency's: all-rights-reserved, scope article_text, no licence URL, the copy named in licence_evidence
+    (`cluster_wire_copyright`), licence_conflict when the page itself claimed another licence, and the copy's
+    copyright (the copyright of the TEXT: it beats this page's own site notice). The one assembly of the rule's
+    result, for this build's canonicals (`canonical_rights`) and for a carried canonical whose grown cluster it
+    restates (`grown_clusters.wire_licence`). Reads WIRE_TEXT, wire_notice_doc_id, the licence_* columns,
+    copyright_* and cluster_copyright_*, and the credit's title, authors, original_source, publisher, url,
+    published_at(_raw) and fetched_at."""
+    out: dict[str, list] = {k: [] for k in ("licence_spdx", "licence_class", "licence_scope", "licence_url",
+                                            "licence_evidence", "licence_conflict", "attribution_text")}
+    for r in canon.select(WIRE_TEXT, "wire_notice_doc_id", "licence_spdx", "licence_scope", "licence_url",
+                          "licence_evidence", "licence_conflict", "title", "authors", "original_source", "publisher",
+                          "url", "published_at", "published_at_raw", "fetched_at").iter_rows(named=True):
+        spdx, scope, url, conflict = r["licence_spdx"], r["licence_scope"], r["licence_url"], r["licence_conflict"]
+        evidence = list(r["licence_evidence"] or [])
+        if r[WIRE_TEXT]:
+            evidence.append(wire_copyright(r["wire_notice_doc_id"]))
+            conflict = wire_conflict(conflict, spdx)
+            spdx, scope, url = ARR, "article_text", None
+        spdx = spdx or NOASSERTION
         out["licence_spdx"].append(spdx)
         out["licence_class"].append(licence_class(spdx))
         out["licence_scope"].append(scope)
         out["licence_url"].append(url)
         out["licence_evidence"].append(evidence)
         out["licence_conflict"].append(bool(conflict))
-        out["attribution_evidence"].append(attribution)
-        out["attribution_text"].append(row_attribution_text(r, r["cluster_agency"], spdx))
-    sch = schema("documents")
+        out["attribution_text"].append(row_attribution_text(r, r["original_source"], spdx))
+    wire = pl.col(WIRE_TEXT).fill_null(False)
     return canon.with_columns(
-        [pl.Series(k, v, dtype=pl.Series(pa.array([], type=sch.field(k).type)).dtype) for k, v in out.items()]
-        + [pl.col("cluster_agency").alias("original_source"),
-           pl.coalesce("dateline", "cluster_dateline").alias("dateline")]
-        # the copyright of the TEXT: a copy's wire notice beats this page's own site notice
-        + [pl.when(pl.col(WIRE_TEXT)).then(pl.col(f"cluster_{c}")).otherwise(pl.coalesce(c, f"cluster_{c}")).alias(c)
-           for c in ("copyright_holder", "copyright_year", "copyright_notice")]
-    )
+        [_documents_series(k, v) for k, v in out.items()]
+        + [pl.when(wire).then(pl.col(f"cluster_{c}")).otherwise(pl.coalesce(c, f"cluster_{c}")).alias(c)
+           for c in ("copyright_holder", "copyright_year", "copyright_notice")])

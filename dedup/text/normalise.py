@@ -17,9 +17,13 @@ from urllib.parse import unquote, urlsplit
 from dedup.text.ipv4host import ipv4_address, might_be_number
 
 
+# what separates a text's blocks (paragraphs): one blank line, in every text a build signs and publishes
+BLOCK_BREAK = "\n\n"
+
+
 def join_blocks(blocks: list[str]) -> str:
     """Blocks -> text: one blank line between blocks."""
-    return "\n\n".join(blocks)
+    return BLOCK_BREAK.join(blocks)
 
 
 # byte order marks, and the encoding each one says (UTF-32's, which start like UTF-16's, first)

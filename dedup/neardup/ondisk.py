@@ -13,8 +13,8 @@ tests hold the two equal); only how they are fed changes:
 3. `guard_plan` (one task) and `guard_batch` (a task per batch): the chain guard
    (`lsh.drop_composite_edges`) over the accepted edges it can act on, in batches of whole connected
    pieces, each with its documents' signatures in memory;
-4. `kept_components` (the client): the accepted edges the guard kept, the previous release's
-   membership edges, and the engine's connected components.
+4. `kept_components` (the client): the accepted edges the guard kept but those between two previous
+   documents (the guard sees them), the previous release's membership edges, and the engine's connected components.
 
 Memory: a band group holds one band's keys and documents (16 bytes a document; of one key range) and
 its group's pairs;
@@ -183,7 +183,7 @@ def read_site_repeats(repeat_files: list[Path]) -> tuple[np.ndarray, np.ndarray]
 
 
 def verify_partition(edge_files: list[Path], partition: int, n: int, store_folder: Path, params: VerifyParams,
-                     previous_file: Path | None, target: Path, passage_files: list[Path] | None = None,
+                     target: Path, passage_files: list[Path] | None = None,
                      repeat_files: list[Path] | None = None) -> tuple[int, int]:
     """Round 2: one edge partition's candidate pairs (LSH's, and those long passages propose from
     `passage_files`) verified on their signatures (the passage rule with the sites' template of `repeat_files`
@@ -198,7 +198,6 @@ def verify_partition(edge_files: list[Path], partition: int, n: int, store_folde
     lo, hi = edges // n, edges % n
     del edges
     store = SignatureStore(store_folder)  # every per-document value read for a chunk's documents only
-    previous = np.load(previous_file, mmap_mode="r") if previous_file is not None else None
     keep_lo, keep_hi, keep_jac = [], [], []
     try:
         for start in range(0, len(lo), VERIFY_CHUNK):
@@ -224,8 +223,6 @@ def verify_partition(edge_files: list[Path], partition: int, n: int, store_folde
                     pages[at] = site_pages(local_passages[at], int(local_sites[at]), repeats)
             ok = verify_passages(ok, checks, ls, ld, local_passages, store.status_of(docs), local_sites, params,
                                  pages)
-            if previous is not None:
-                ok &= ~(previous[s] & previous[d])
             keep_lo.append(s[ok])
             keep_hi.append(d[ok])
             keep_jac.append(jac[ok])
@@ -339,14 +336,17 @@ def guard_batch(plan_files: list[Path], batch: int, store_folder: Path, params: 
 
 
 def kept_components(accepted_files: list[Path], dropped: np.ndarray, n: int, components: Components,
-                    membership: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, int]:
-    """The client's part: the accepted edges but those the guard dropped (and a previous release's
-    membership edges) -> the engine's connected components. Returns (labels, verified edges)."""
+                    membership: tuple[np.ndarray, np.ndarray] | None = None,
+                    previous_file: Path | None = None) -> tuple[np.ndarray, int]:
+    """The client's part: the accepted edges but those the guard dropped and those between two of a previous
+    release's documents (`previous_file`: the guard saw them, the release's clusters stay as published; its
+    membership edges join them) -> the engine's connected components. Returns (labels, verified edges)."""
     index = np.int32 if n < 2 ** 31 else np.int64
+    previous = np.load(previous_file, mmap_mode="r") if previous_file is not None else None
     los, his, position = [], [], 0
     for f in accepted_files:
         for lo, hi, _ in _accepted_batches(f, index):
-            keep = np.ones(len(lo), dtype=bool)
+            keep = np.ones(len(lo), dtype=bool) if previous is None else ~(previous[lo] & previous[hi])
             keep[dropped[(dropped >= position) & (dropped < position + len(lo))] - position] = False
             los.append(lo[keep])
             his.append(hi[keep])
@@ -395,7 +395,7 @@ def near_dup_components(run_map: TaskMap, band_files: list[Path], n: int, bands:
                                       for key_range, f, r in zip(passage_ranges, passage_files, repeat_files)])
     step("verify")
     accepted_files = [work / f"accepted-{p:05d}.arrow" for p in range(len(bounds) + 1)]
-    counts = run_map(verify_partition, [(edge_files, p, n, store_folder, params, previous_file, f, passage_files,
+    counts = run_map(verify_partition, [(edge_files, p, n, store_folder, params, f, passage_files,
                                          repeat_files) for p, f in enumerate(accepted_files)])
     for f in edge_files + passage_files + repeat_files:
         f.unlink(missing_ok=True)
@@ -405,7 +405,7 @@ def near_dup_components(run_map: TaskMap, band_files: list[Path], n: int, bands:
     dropped = np.sort(np.concatenate([d for d, _ in guarded])) if guarded else np.empty(0, np.int64)
     composites = sum(h for _, h in guarded)
     step("components")
-    labels, verified = kept_components(accepted_files, dropped, n, components, membership)
+    labels, verified = kept_components(accepted_files, dropped, n, components, membership, previous_file)
     report = {"candidate_edges": int(sum(c for c, _ in counts)), "verified_edges": int(verified),
               "buckets_with_copies": stats.buckets_multi, "largest_bucket": stats.largest_bucket,
               "hot_buckets": stats.hot_buckets[:20], "hot_bucket_count": len(stats.hot_buckets),

@@ -40,7 +40,8 @@ A cut of a story's first two paragraphs holds its passages in two paragraphs, un
 must share. Across sites two are enough when they are the longer page's lead, with its story going on after
 them, and cover the shorter page as above (`lead_cut`): what different stories share from two paragraphs (two wire
 lines or a comments notice at their ends, a teaser page's excerpt of a story's later paragraphs) is not the top of
-a longer story (docs/extraction.md, "Real copies round 6").
+a longer story (docs/extraction.md, "Real copies round 6"). A cut whose page keeps prose of its own (a bio, a blurb
+on no other page of its site) covers less of it: a longer shared lead suffices at a lower coverage (round 8).
 
 Server-generated pages (`serverpages.is_status_page`: a redirect, a "404 Not Found", a "Service Unavailable"
 page) are not stories: two sites' "Moved Permanently - The document has moved here" pages are alike word for
@@ -191,6 +192,21 @@ LEAD_CUT_PARAGRAPHS = 2
 LEAD_CUT_WINDOW = 6
 LEAD_CUT_MIN_WORDS = 40
 LEAD_CUT_REST = 0.5
+# a lead cut whose page keeps other prose (a bio, a blurb, a teaser on no other page of its site) covers less of it
+# (round 8): LEAD_CUT_LOW_COVERAGE times the rule's coverage suffices when the shared lead makes LEAD_CUT_LOW_MIN_WORDS
+# words or more, above the 48-word standing text (a comments note and a subscription blurb) two domains of one site
+# share at 0.32 on the copies bench's `tune` pairs (docs/extraction.md, "Real copies round 8")
+LEAD_CUT_LOW_COVERAGE = 0.6
+LEAD_CUT_LOW_MIN_WORDS = 50
+
+
+def lead_cut_covers(words: int, smaller: int, coverage: float) -> bool:
+    """Whether a lead cut's shared passage words cover enough of the shorter document's `smaller` passage words:
+    `coverage` of them and LEAD_CUT_MIN_WORDS or more, or LEAD_CUT_LOW_COVERAGE times that and
+    LEAD_CUT_LOW_MIN_WORDS or more (a cut whose page keeps other prose of its own)."""
+    if words >= LEAD_CUT_MIN_WORDS and words >= coverage * smaller:
+        return True
+    return words >= LEAD_CUT_LOW_MIN_WORDS and words >= LEAD_CUT_LOW_COVERAGE * coverage * smaller
 
 
 def lead_cut(a: Passages, b: Passages, coverage: float, counted: tuple[np.ndarray, np.ndarray] | None = None) -> bool:
@@ -213,7 +229,7 @@ def lead_cut(a: Passages, b: Passages, coverage: float, counted: tuple[np.ndarra
     at_a, at_b = at_a[both], at_b[both]
     words = int(a.words[at_a].sum())
     total_a, total_b = int(a.words[in_a].sum()), int(b.words[in_b].sum())
-    if words < LEAD_CUT_MIN_WORDS or words < coverage * min(total_a, total_b):
+    if not lead_cut_covers(words, min(total_a, total_b), coverage):
         return False
     if min(len(np.unique(a.blocks[at_a])), len(np.unique(b.blocks[at_b]))) < LEAD_CUT_PARAGRAPHS:
         return False

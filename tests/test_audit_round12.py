@@ -113,3 +113,22 @@ def test_a_merge_reads_the_wire_notice_of_the_cluster_it_absorbs(sample_build, t
     assert [e["value"] for e in x["licence_evidence"] if e["kind"] == "cluster_wire_copyright"] == ["y"]
     assert pl.read_parquet(v2 / "data" / "all-rights-reserved" / "*.parquet")["doc_id"].to_list() == ["x"]
     assert json.loads((v2 / "manifest.json").read_text("utf-8"))["version"] == "2.0.0"
+
+
+def test_the_credit_day_is_the_day_a_date_line_states_not_the_utc_one():
+    # review of round 12: a date line 'May 2, 2024 11:30 PM EDT' (03:30 UTC on the 3rd) gave a credit "on 2024-05-03",
+    # where the card says the day is the page's own; full-width digits passed as an ISO day
+    from datetime import datetime, timezone
+
+    from dedup.rights.attribution import credit_day
+    from dedup.text.metadata import page_metadata
+    prose = "The harbour board met on Tuesday and agreed the repairs to the north pier. " * 4
+    html = ("<html><head><title>Pier repairs</title></head><body><article><h1>Pier repairs</h1>"
+            f"<p>May 2, 2024 11:30 PM EDT</p><p>{prose}</p></article></body></html>")
+    md = page_metadata(html, "https://news.example/a/pier")
+    assert md.published_at == datetime(2024, 5, 3, 3, 30, tzinfo=timezone.utc)
+    assert credit_day(md.published_at_raw, md.published_at) == "2024-05-02"
+    assert credit_day("2024-05-02T23:30:00-04:00", datetime(2024, 5, 3, 3, 30, tzinfo=timezone.utc)) == "2024-05-02"
+    assert credit_day("２０２４-０５-０２T10:00", datetime(2024, 5, 2, 10, tzinfo=timezone.utc)) == "2024-05-02"
+    assert credit_day(None, datetime(2024, 5, 2, 10, tzinfo=timezone.utc)) == "2024-05-02"
+    assert credit_day(None, None) is None

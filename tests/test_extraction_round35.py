@@ -104,3 +104,14 @@ def test_the_rule_never_invents_text_and_is_idempotent(lines):
                                                            - without.removed_reasons.count(CREDIT_LINE))
     assert parenthesised_credit_lines(with_rule.blocks) == []
     assert HEADLINE not in with_rule.blocks
+
+
+def test_names_without_a_slash_are_a_source_a_reporters_credit_or_a_headline_not_a_pictures_credit():
+    # review of round 35: the shape fired on capitalised words alone; a picture's credit sets its maker and agency
+    # apart by a slash, a source line or an 'Additional reporting' line joins names by 'and' and stays
+    for line in ("(Sources: Reuters and AFP)", "(Additional reporting: Jane Doe and John Roe)",
+                 "(Update: Police Say Suspect Arrested)", "(Watch: Joe Biden And Kamala Harris)",
+                 "(Disclosure: Amazon And Google)"):
+        assert not parenthesised_credit(line), line
+    for line in ("(Credit: Clayton Aldern / Grist)", "(crédito: Minervino Júnior/CB/D.A.Press)"):
+        assert parenthesised_credit(line), line

@@ -98,15 +98,19 @@ def test_a_url_of_bytes_no_utf8_holds_keeps_them_as_percent_escapes_and_is_count
              b'{"id": "j2", "url": "https://j.test/caf\xe8", "text": "' + text + b'"}'
              b'{"id": "j3", "url": "https://j.test/\xff", "text": "' + text + b'"}',   # (two objects on one line)
              b'{"id": "j4", "url": "https://j.test/\\ud800", "text": "' + text + b'"}',
-             b'{"id": "j5", "url": "https://j.test/\xef\xbf\xbd", "text": "' + text + b'"}']
+             b'{"id": "j5", "url": "https://j.test/\xef\xbf\xbd", "text": "' + text + b'"}',
+             # a JSON escape of half a pair in the range `surrogateescape` uses for bytes: no byte of the file
+             # (int27: read as the byte 0xE9, `caf%E9`, and counted; the lead's review fix)
+             b'{"id": "j6", "url": "https://j.test/caf\\udce9", "text": "' + text + b'"}']
     (folder / "a.jsonl").write_bytes(b"\n".join(lines) + b"\n")
     rows, stats = _read_all(folder)
     assert {d: (r["url"], r["reject_reason"]) for d, r in rows.items()} == {
         "b1": ("https://a.test/caf%E9", None), "b2": ("https://a.test/caf%E8", None), "b3": ("https://a.test/ok", None),
         "s1": ("https://s.test/%FF%FE%FD", None), "j1": ("https://j.test/caf%E9", None),
         "j2": ("https://j.test/caf%E8", None), "j3": ("https://j.test/%FF", None),
-        "j4": ("https://j.test/\ufffd", None), "j5": ("https://j.test/\ufffd", None)}   # (j5: U+FFFD as written)
-    assert stats["tolerated.url_not_utf8"] == 7
+        "j4": ("https://j.test/\ufffd", None), "j5": ("https://j.test/\ufffd", None),   # (j5: U+FFFD as written)
+        "j6": ("https://j.test/caf\ufffd", None)}
+    assert stats["tolerated.url_not_utf8"] == 6   # the bytes; JSON escapes of half a pair are U+FFFD as in every field
 
 
 # ---------------------------------------------------------------- charsets

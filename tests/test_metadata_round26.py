@@ -136,3 +136,39 @@ def test_business_insider_is_no_author_on_a_real_page():
     md = page_metadata(decode_html(gzip.decompress(raw)), url, [])
     assert md.authors == ["Tanza Loudenback"]
     assert "Business Insider" in md.author_organisations
+
+
+def test_a_headline_ending_in_update_is_no_update_label_of_the_time_below_it():
+    # review of round 26: the text before a <time> was read across the headline's end tag, so '… Weekly Update</h1>'
+    # made the page's publication time an update time (and a date line the published one, its clock lost)
+    prose = "The harbour board met on Tuesday and agreed the repairs to the north pier. " * 4
+    for h1 in ("Harbour Works: Weekly Update", "Covid-19 update", "Mise à jour"):
+        html = (f'<html><head><title>{h1}</title></head><body><article><h1>{h1}</h1><time '
+                f'datetime="2020-02-03T10:00:00Z">3 Feb 2020</time><p>{prose}</p></article></body></html>')
+        md = page_metadata(html, "https://news.example/a/x")
+        assert (md.published_at, md.published_at_source) == (
+            datetime(2020, 2, 3, 10, tzinfo=timezone.utc), "time_element"), h1
+        assert md.modified_at is None, h1
+    # the label in the <time>'s own line still makes it the update
+    html = ('<html><head><title>Pier</title></head><body><article><h1>Pier</h1><p>Published 1 Feb 2020</p>'
+            '<p><span>Updated</span> <time datetime="2020-02-03T10:00:00Z">3 Feb 2020</time></p>'
+            f'<p>{prose}</p></article></body></html>')
+    md = page_metadata(html, "https://news.example/a/x")
+    assert md.modified_at == datetime(2020, 2, 3, 10, tzinfo=timezone.utc)
+
+
+def test_a_papers_name_the_host_spells_otherwise_is_no_section():
+    # review of round 26: '| Süddeutsche Zeitung | sueddeutsche.de' made the paper's og:site_name a section (its
+    # name does not fold to the host); a <title> part is a section only where it is a folder of the URL too
+    prose = "The harbour board met on Tuesday and agreed the repairs to the north pier. " * 4
+    for site, title, url in (
+            ("Süddeutsche Zeitung", "Klimagipfel | Süddeutsche Zeitung | sueddeutsche.de",
+             "https://www.sueddeutsche.de/politik/klimagipfel-1.123"),
+            ("Neue Zürcher Zeitung", "Klimagipfel | Neue Zürcher Zeitung | NZZ", "https://www.nzz.ch/klimagipfel")):
+        html = (f'<html><head><meta property="og:site_name" content="{site}"><title>{title}</title></head><body>'
+                f'<article><h1>Klimagipfel</h1><p>{prose}</p></article></body></html>')
+        md = page_metadata(html, url)
+        assert (md.site_name, md.site_name_source) == (site, "og_site_name")
+    html = ('<html><head><meta property="og:site_name" content="Danger Room"><title>Drones | Danger Room | Wired.com'
+            f'</title></head><body><article><h1>Drones</h1><p>{prose}</p></article></body></html>')
+    assert page_metadata(html, "https://www.wired.com/dangerroom/2012/11/drones/").site_name == "Wired.com"

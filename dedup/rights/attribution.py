@@ -31,6 +31,7 @@ from collections import Counter
 from datetime import datetime
 from urllib.parse import urlsplit
 
+from dedup.text.dates import find_dates
 from dedup.text.jsonld import ARTICLE_TYPES, MAX_LD_NAMES, ld_types
 from dedup.text.normalise import FOLDS_TO_ASCII, site_host
 from dedup.text.pagehead import AUTHOR_META_NAMES
@@ -517,15 +518,21 @@ def merge_cluster(agency_votes: list[str | None]) -> str | None:
     return sorted(a for a, c in counts.items() if c == best)[0]
 
 
-_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 
 
 def credit_day(stated: str | None, utc: datetime | None) -> str | None:
-    """The calendar day a credit line gives (YYYY-MM-DD): the day the page states (`published_at_raw`, an ISO time
-    with its offset: a story of 23:30 -04:00 is of that day, not of the UTC one after), else the UTC day of the
-    time, else None."""
+    """The calendar day a credit line gives (YYYY-MM-DD): the day the page states (`published_at_raw`: an ISO time
+    with its offset, or the wording of a date line, 'May 2, 2024 11:30 PM EDT': a story of 23:30 -04:00 is of that
+    day, not of the UTC one after), else the UTC day of the time, else None."""
     if stated and _ISO_DAY.match(stated):
         return stated[:10]
+    if stated and utc is not None:
+        # the stated date that gave this time (either reading of a numeric date: the page's choice is not known here)
+        for day_first in (True, False):
+            for found in find_dates(stated[:200], day_first=day_first):
+                if found.at == utc:
+                    return found.day.isoformat()
     return utc.date().isoformat() if utc is not None else None
 
 

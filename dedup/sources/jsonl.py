@@ -26,6 +26,7 @@ from dedup.config import FIXED_LIMIT
 from dedup.sources.fieldnames import FIELD_ORDER
 from dedup.sources.rawrows import RAISE_MAX_PAYLOAD
 from dedup.sources.streams import Gap, TruncatedInput
+from dedup.text.normalise import without_lone_surrogates
 
 
 @dataclass(slots=True)
@@ -118,8 +119,14 @@ def _decode(data: bytes, offset: int, where: str, may_continue: bool) -> list[Pi
                              f"({sys.getrecursionlimit()} levels: {FIXED_LIMIT})")]
     if not isinstance(obj, dict):
         return [_bad(offset, f"{where}: not a JSON object")]
+    given: dict = {}
     if "\ufffd" in text and any(isinstance(v := obj.get(k), str) and "\ufffd" in v for k in ("id", "url")):
-        obj.update(_as_given(data, obj))
+        given = _as_given(data, obj)
+        obj.update(given)
+    if "url" not in given and isinstance(url := obj.get("url"), str) and not url.isascii():
+        # a JSON escape of half a surrogate pair ('caf\udce9' written as an escape) is no byte of the file: U+FFFD, as
+        # `valid_str` makes it, not a byte's %XX (the row builder takes lone surrogates for bytes; lead's review fix)
+        obj["url"] = without_lone_surrogates(url)
     # a member named twice shows its name twice (outside strings: a quote inside one is escaped); one scan of
     # the bytes finds them all (five counts cost a third of the reading time of a file of pages)
     return [_checked(obj, text, _RECORD_FIELD_NAMES.findall(data), offset, where)]

@@ -4,9 +4,13 @@
 word "credit" on purpose: dragnet's gold keeps "Photo credit: ..." lines as story text (round 14). On unseen pages
 the credits it misses are written "(Credit: Clayton Aldern / Grist)", "(crédito: Minervino Júnior/CB/D.A.Press)":
 a line that is only an opening parenthesis, a one- or two-word label closed by ':', names, and the closing
-parenthesis. The shape is the evidence, not the label's word (any language): a story's sentence does not stand in
-parentheses on a line of its own as a label and a list of capitalised names (round 35). A single name after the
-label ("(Source: Reuters)") stays: a story's source line, as `credit_reason`'s unmarked-credit rule also keeps it.
+parenthesis. The shape is the evidence, not the label's word (any language written with capital letters): a story's
+sentence does not stand in parentheses on a line of its own as a label and a list of capitalised names, one of them
+set apart by a slash, as a picture's maker and agency are ("Name / Agency") (round 35). A single name after the
+label ("(Source: Reuters)") stays: a story's source line, as `credit_reason`'s unmarked-credit rule also keeps it; so
+do names joined only by commas or "and" ("(Sources: Reuters and AFP)", "(Additional reporting: Jane Doe and John
+Roe)", "(Watch: Joe Biden And Kamala Harris)": a source, a reporters' credit or a headline, no picture's credit; the
+lead's review fix of round 35).
 """
 
 from __future__ import annotations
@@ -28,9 +32,11 @@ MAX_CREDIT_CHARS = 200  # a credit is short; a longer parenthesised line is not 
 def parenthesised_credit(text: str) -> bool:
     """Is `text` a credit set in parentheses: "(Credit: Clayton Aldern / Grist)", "(crédito: Minervino
     Júnior/CB/D.A.Press)"? A label of one or two words and ':', then MIN_CREDIT_NAMES to CREDIT_MAX_NAMES words of
-    names and no year (a copyright notice is the licence reader's evidence, as in `lineguards`)."""
+    names and no year (a copyright notice is the licence reader's evidence, as in `lineguards`), a slash among them."""
     text = text.strip()
     if len(text) > MAX_CREDIT_CHARS or not text.startswith("(") or not text.endswith((")", ").")) or ":" not in text:
+        return False
+    if "/" not in text:
         return False
     m = _PARENTHESISED_CREDIT.fullmatch(text)
     return m is not None and MIN_CREDIT_NAMES <= _credit_words(m) <= CREDIT_MAX_NAMES

@@ -129,15 +129,22 @@ def update_label_after_date(line: str, date_end: int, start: int) -> str | None:
 
 
 _TAG = re.compile(r"<[^<>]*>")
+# a tag that ends a line of the page: the label of a <time> is in the line the <time> opens or continues, never in
+# the heading or paragraph closed before it ('<h1>Weekly Update</h1><time …>' is a headline, not a label)
+_LINE_BREAK_TAG = re.compile(r"</?(?:h[1-6]|p|div|li|ul|ol|dl|dt|dd|br|hr|header|footer|section|article|aside|nav|"
+                             r"figure|figcaption|table|tr|td|th|blockquote|main|address|form)\b[^<>]*>", re.I)
 
 
 def update_label_before(html: str, pos: int) -> bool:
-    """Whether the page's text just before a <time> element at `pos` ends with an update label (`MODIFIED_LABEL`):
-    'Mis à jour le <time …>', '<span>Updated</span> <time …>' (round 26: a <time> with no role in its attributes was
-    taken as the published time whatever its label said)."""
+    """Whether the page's text just before a <time> element at `pos`, in the same line, ends with an update label
+    (`MODIFIED_LABEL`): 'Mis à jour le <time …>', '<span>Updated</span> <time …>' (round 26: a <time> with no role
+    in its attributes was taken as the published time whatever its label said)."""
     before = html[max(0, pos - UPDATE_AFTER_DATE_CHARS * 4):pos]
-    return MODIFIED_LABEL(_TAG.sub(" ", before[before.find(">") + 1:] if "<" in before else before)[
-        -UPDATE_AFTER_DATE_CHARS:])
+    before = before[before.find(">") + 1:] if "<" in before else before
+    breaks = [m.end() for m in _LINE_BREAK_TAG.finditer(before)]
+    if breaks:
+        before = before[breaks[-1]:]
+    return MODIFIED_LABEL(_TAG.sub(" ", before)[-UPDATE_AFTER_DATE_CHARS:])
 
 
 BELOW_WINDOW_AFTER = 15000  # how far below the headline a date line is looked for when nothing nearer states one

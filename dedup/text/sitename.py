@@ -6,6 +6,7 @@ else the name the head's feed links are titled with (`feedtitles`, round 25), el
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 from dedup.text.feedtitles import site_name_from_feeds
 from dedup.text.jsonld import JsonLd, ld_entities
@@ -63,7 +64,7 @@ def decide_site_name(md: PageMetadata, head: Head, ld: JsonLd, url: str | None, 
             continue
         if _is_platform(value) and not fold_text(host).startswith(fold_text(value)):
             continue  # 'Blogger' on someblog.blogspot.com: the platform, not the blog
-        if source == "og_site_name" and is_section_name(value, host, head, ld):
+        if source == "og_site_name" and is_section_name(value, host, head, ld, url):
             continue  # 'Politics' on a paper's politics page: its section, not the site (round 26)
         names.append((source, value))
     if names:
@@ -102,11 +103,12 @@ def decide_site_name(md: PageMetadata, head: Head, ld: JsonLd, url: str | None, 
     md.publisher = publisher or md.site_name
 
 
-def is_section_name(value: str, host: str, head: Head, ld: JsonLd) -> bool:
+def is_section_name(value: str, host: str, head: Head, ld: JsonLd, url: str | None = None) -> bool:
     """Whether a page's og:site_name is the section it belongs to, not the site: the section the page states
     (`article:section`, the JSON-LD article's `articleSection`), or a part of its <title> that a later part naming the
-    host follows ('Headline | Politics | The Daily Paper'), and neither naming the host nor holding its name's word
-    (round 26)."""
+    host follows ('Headline | Danger Room | Wired.com') and that is a folder of the page's URL ('/dangerroom/'), and
+    neither naming the host nor holding its name's word (round 26; the URL's folder since the lead's review fix: a
+    paper's name the host spells otherwise, '| Süddeutsche Zeitung | sueddeutsche.de', is no section)."""
     label = site_label(host)
     if names_host(value, host) or (label and any(fold_text(word) == label for word in value.split())):
         return False  # ('Yle Uutiset' on yle.fi, whose <title> closes '| Yle Uutiset | yle.fi')
@@ -116,9 +118,27 @@ def is_section_name(value: str, host: str, head: Head, ld: JsonLd) -> bool:
                                                           stated if isinstance(stated, list) else ())]
     if any(isinstance(section, str) and fold_text(section) == key for section in sections):
         return True
+    if not url_folders(url, key):
+        return False
     parts = [p for p in _SEPARATORS.split(head.html_title or "") if p]
     return any(fold_text(part) == key and any(names_host(later, host) for later in parts[i + 1:])
                for i, part in enumerate(parts[:-1]))
+
+
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def url_folders(url: str | None, key: str) -> bool:
+    """Whether a folder of `url`'s path spells the folded name `key` (its words run together or joined by '-'/'_':
+    'danger room' in '/dangerroom/2012/11/…')."""
+    if not url:
+        return False
+    try:
+        path = urlsplit(url).path
+    except ValueError:  # ('http://[::1': urllib refuses a broken IPv6 host)
+        return False
+    want = _NOT_WORD.sub("", key)
+    return bool(want) and any(_NOT_WORD.sub("", fold_text(folder)) == want for folder in path.split("/")[:-1])
 
 
 def _site_name_core(value: str, host: str, html_title: str | None) -> str:

@@ -299,7 +299,8 @@ def parse_byline(text: str, site_names: tuple[str, ...] = (), structured: bool =
             line = _NUMERIC_DATE.sub(" | ", line)
         if _HAS_DANGLING_WORD(line):
             line = _DANGLING_WORD.sub(" | ", line)
-        if len(_NAME_WORD.findall(line)) > BYLINE_LINE_WORDS or _PICTURE_CREDIT(line) >= 0:
+        long_list = len(_NAME_WORD.findall(line)) > BYLINE_LINE_WORDS
+        if (long_list and not _names_list(line)) or _PICTURE_CREDIT(line) >= 0:
             continue  # a sentence or a picture credit, not a byline
         unprefixed = _without_prefixes(line)
         if not structured and len(unprefixed) == len(line) and line.rstrip().endswith(("...", "…")):
@@ -316,7 +317,11 @@ def parse_byline(text: str, site_names: tuple[str, ...] = (), structured: bool =
         # (a part opening with a role after a name on a line that joins no names with 'and' is the job and where it
         # is done, below; 'Attorney Ilona Bray & Attorney Richard A. Boswell' names two)
         jobs_after_names = "&" not in line and " and " not in line.lower()
-        _read_parts(parts, site_keys, caseless_ok, people, agencies, organisations, jobs_after_names)
+        every, _ = _read_parts(parts, site_keys, caseless_ok, people, agencies, organisations, jobs_after_names)
+        if long_list and (not every or len(people) - named < len(parts)):
+            # a line over the words' limit is read only as a list of people, each part one (round 27)
+            del people[named:], agencies[agencies_named:], organisations[organisations_named:]
+            continue
         if len(people) == named and _may_split_finer(line) and _FINER_SPLIT.search(line):
             # (the lists only grow: their first entries are what they held before this line)
             finer_parts = [q for p in parts for q in _FINER_SPLIT.split(p) if _HAS_LETTER.search(q)]
@@ -334,6 +339,15 @@ def parse_byline(text: str, site_names: tuple[str, ...] = (), structured: bool =
         # organisation, a single word is a section, a role or a place
         people = [p for p in people if " " in p]
     return Byline(people, agencies, organisations)
+
+
+def _names_list(line: str) -> bool:
+    """A byline over `BYLINE_LINE_WORDS` that is a list of names ('By NBC's Kristen Welker, Mark Murray, Carrie Dann
+    and Hannah Arnold'): 3+ parts joined by commas or 'and', each of 1-3 words opening with a capital (round 27; the
+    caller keeps it only where every part then reads as a person)."""
+    parts = _NAME_SPLIT.split(_without_prefixes(line).strip())
+    return 3 <= len(parts) <= BYLINE_PARTS and all(
+        0 < len(words := part.split()) <= 3 and all(w[:1].isupper() for w in words) for part in parts)
 
 
 _HANGUL_NAME = re.compile(r"[가-힣]{2,4}")
@@ -382,7 +396,7 @@ def _read_parts(parts: list[str], site_keys: frozenset[str], caseless_ok: bool, 
             continue
         if after_date:
             continue
-        outlet = _newsroom_staff(part)
+        outlet = _newsroom_staff(part, site_keys)
         if outlet:
             if outlet not in organisations:
                 organisations.append(outlet)
@@ -559,26 +573,45 @@ def _opens_as_desk(name: str) -> bool:
 _OUTLET_POSSESSIVE = re.compile(r"((?:[A-Z][\w&.-]*\s){0,3}[A-Z][\w&.-]*)['’]s\s+(\S.*)")
 
 
-def _newsroom_staff(part: str) -> str | None:
-    """'Fox News Staff' -> 'Fox News', 'BI Staff' -> 'BI': a byline part closing with 'Staff' after an outlet's name (an
-    acronym, or a name closing with a beat or an organisation's word) names that outlet's newsroom, not a person
-    (round 26: the roles stripped from its end left 'Fox'); None for anything else ('Jörg Staff', 'Staff Writer')."""
+# the words that close a newsroom's name after its outlet's ('Patch Staff', 'BI Team', 'CNBC Desk'; round 27)
+_NEWSROOM_CLOSINGS = frozenset("staff team desk newsroom editors".split())
+_CAMEL_CASE = re.compile(r"[a-z][A-Z]")  # a brand's word ('InvestorPlace', 'NewsNation'), never a name's ('McDonald')
+
+
+def _newsroom_staff(part: str, site_keys: frozenset[str] = frozenset()) -> str | None:
+    """'Fox News Staff' -> 'Fox News', 'BI Staff' -> 'BI': a byline part closing with a newsroom's word ('Staff',
+    'Team', 'Desk') after an outlet's name names that outlet's newsroom, not a person (round 26: the roles stripped
+    from its end left 'Fox'). The outlet's name is an acronym, a name closing with a beat or an organisation's word,
+    and since round 27 a brand's word (`_CAMEL_CASE`: 'InvestorPlace Research Staff') or the site's own name ('Patch
+    Staff' on patch.com); None for anything else ('Jörg Staff', 'Staff Writer')."""
     head, _, last = part.rpartition(" ")
-    if not head or last.lower() != "staff":
+    if not head or last.lower() not in _NEWSROOM_CLOSINGS:
         return None
     closing = head.rpartition(" ")[2]
     if head.split(None, 1)[0].lower() in ("our", "unser", "unsere", "notre", "nuestro", "nostro"):
         return None  # 'By Our Foreign Staff': the paper's own desk, named by no outlet's name
     if (" " not in head and head.isupper() and len(head) >= 2) or (" " in head and (
-            closing.lower() in _ROLE_WORDS or closing.lower() in _ORG_WORDS) and not _opens_with_role(head)):
-        return head
+            closing.lower() in _ROLE_WORDS or closing.lower() in _ORG_WORDS) and not _opens_with_role(head)) or (
+            _CAMEL_CASE.search(head) and not head.startswith(("Mc", "Mac", "O'")) or fold_text(head) in site_keys):
+        # ('Staff' is the outlet's people, and goes; 'Team', 'Desk' are of the newsroom's name: 'Teufel Editorial
+        # Team')
+        return head if last.lower() == "staff" else part
     return None
+
+
+def _opens_with_acronym(name: str) -> bool:
+    """'CNBC Make It', 'NBC Nightly News': a name opening with 3+ capitals and no vowel (an outlet's call letters;
+    a surname in capitals before the given name, 'DOE Jane', holds a vowel), then capitalised words only (not 'RSS
+    feed'), names an outlet's desk (round 27)."""
+    first, _, rest = name.partition(" ")
+    return bool(rest) and len(first) >= 3 and first.isalpha() and first.isupper() and not rest.isupper() \
+        and not any(vowel in first for vowel in "AEIOUY") and all(w[:1].isupper() for w in rest.split())
 
 
 def _is_organisation(name: str, site_keys: frozenset[str]) -> bool:
     if " " not in name and name.isupper() and len(name) >= 3:
         return True  # 'ARD', 'NDR': an acronym alone names an organisation, not a person
-    if _opens_as_desk(name):
+    if _opens_as_desk(name) or _opens_with_acronym(name):
         return True
     article = _ARTICLE.match(name)  # (the pattern matches only at the start: `_ARTICLE.sub("", name)`)
     bare = name[article.end():] if article else name

@@ -154,6 +154,26 @@ def _shown_byline(found: dict[str, Byline], blocks: list[str], parse) -> Byline 
     return None
 
 
+def _shown_markup_agrees(found: dict[str, Byline], html: str | None, start: int,
+                         headline: tuple[int, int] | None, parse) -> bool:
+    """The meta tags (`parsely-author`, `author`) name people none of whom the JSON-LD names, and the visible author
+    markup by the headline (`itemprop=author`, `rel=author`, a byline class) names one of them: two independent
+    places agree on the page's writers against one CMS field (Yoast's JSON-LD names the account that posted the
+    story: wsvn.com's 'Kathleen Ditton' against 'Jessica Holly, Gail Levy'; round 27). The body's marks are read
+    only on such a page (a disagreement between the JSON-LD and the meta tags)."""
+    ld, meta = found.get("jsonld"), found.get("meta")
+    if not html or ld is None or meta is None or not ld.people or not meta.people:
+        return False
+    named = {_fold_name(p) for p in meta.people}
+    if named & {_fold_name(p) for p in ld.people}:
+        return False
+    for mark in author_marks(html, start, headline):
+        if mark.kind in ("itemprop_author", "rel_author", "byline_class") and \
+                named & {_fold_name(p) for p in parse(mark.text, mark.kind in _AUTHOR_PLACES).people}:
+            return True
+    return False
+
+
 def decide_authors(md: PageMetadata, html: str | None, head: Head, ld: JsonLd, body: Body,
                     blocks: list[str]) -> None:
     """Fill `md.authors` and `md.authors_source` from the page's places, in AUTHOR_EVIDENCE_ORDER."""
@@ -201,6 +221,9 @@ def decide_authors(md: PageMetadata, html: str | None, head: Head, ld: JsonLd, b
             for data in head.meta.get(f"twitter:data{i + 1}", ()):
                 add("meta", data)
     headline = body.anchor
+    agreement = _shown_markup_agrees(found, html, head.end, headline, parse)
+    if agreement:  # the JSON-LD's people set aside, its organisations and agencies kept
+        found["jsonld"].people.clear()
     shown = _shown_byline(found, blocks, parse)
     if shown is not None:  # the page shows another writer than its metadata's (a CMS account): ':shown_byline'
         md.authors, md.authors_source = shown.people[:10], "byline_text:shown_byline"
@@ -308,7 +331,7 @@ def decide_authors(md: PageMetadata, html: str | None, head: Head, ld: JsonLd, b
     for kind in AUTHOR_EVIDENCE_ORDER:
         named = found.get(kind)
         if named and named.people:
-            md.authors, md.authors_source = named.people[:10], kind
+            md.authors, md.authors_source = named.people[:10], kind + (":agreement" if agreement else "")
             break
     for kind in AUTHOR_EVIDENCE_ORDER:
         named = found.get(kind)

@@ -26,22 +26,35 @@ _EXPLICIT_PUBLISHED_WORDS = (r"published|posted|publiziert|veröffentlicht|ersch
                              r"yay[ıi]n\s+tarihi|"
                              # (round 25: the Scandinavian languages, Finnish, Romanian, Indonesian; few alternatives,
                              # each tried at every place of a line: Hungarian's in the other list below)
-                             r"publi(?:cera[dt]|sert|ceret|cat)|offentliggjort|julkaistu|di(?:terbitkan|publikasikan)")
+                             r"publi(?:cera[dt]|sert|ceret|cat)|offentliggjort|julkaistu|di(?:terbitkan|publikasikan)|"
+                             # (round 27: Polish 'Dodano:', 'Data publikacji:', Czech 'Vydáno', 'Datum publikace',
+                             # Hungarian 'Megjelent', Turkish 'Eklenme tarihi')
+                             r"dodano|data\s+(?:publikacji|dodania)|vyd[aá]no|datum\s+publikace|megjelent|"
+                             r"eklenme\s+tarihi|yay[ıi]nland[ıi]")
 _PUBLISHED_WORDS = _EXPLICIT_PUBLISHED_WORDS + r"|date|datum|fecha|data"
 _MODIFIED_WORDS = (r"update|updated|last\s+updated|modified|last\s+modified|aktualisiert|geändert|zuletzt\s+geändert|"
                    r"letzte\s+änderung|mis\s+à\s+jour|actualizado|actualización|aggiornato|bijgewerkt|atualizado|"
                    r"edited|revised|zaktualizowano|aktualizacja|güncelleme|güncellendi|"
-                   r"uppdatera[dt]|op(?:pdatert|dateret)|actualizat|diperbarui")
+                   r"uppdatera[dt]|op(?:pdatert|dateret)|actualizat|diperbarui|"
+                   # (round 27: Polish 'Data aktualizacji:', Romanian 'Ultima actualizare')
+                   r"data\s+aktualizacji|actualizare")
 # the same labels in Russian, Ukrainian, Czech, Arabic, Chinese, Japanese, Hindi and Korean (and, round 25, the
 # Finnish, Hungarian and Romanian ones with a letter outside ASCII): none can match ASCII text, so ASCII text is
 # searched without them (`caseless_finder`'s `ascii_pattern`)
 _OTHER_PUBLISHED_WORDS = (r"опубликовано|дата\s+публикации|опубліковано|publikováno|zveřejněno|نشر\s+في|تاريخ\s+النشر|"
                           r"نشر|发布时间|发布日期|发表于|發布時間|發佈時間|發表於|公開日|投稿日|प्रकाशित|게시일|입력|"
                           r"δημοσίευση|δημοσιεύθηκε|פורסם|تاریخ\s+انتشار|配信|掲載|发布于|เผยแพร่|วันที่เผยแพร่|"
-                          r"منتشر\s+شده|انتشار|közzétéve|publicată")
+                          r"منتشر\s+شده|انتشار|közzétéve|publicată|"
+                          # (round 27: the Slovak, Hungarian, Romanian, Greek, Russian and Ukrainian forms missing)
+                          r"publikované|uverejnené|zverejnené|dátum\s+publikácie|publikálva|megjelenés(?:\s+dátuma)?|"
+                          r"data\s+publicării|δημοσιεύτηκε|ημερομηνία\s+δημοσίευσης|опубликован[аы]?|размещено|"
+                          r"добавлено|дата\s+публікації|додано|оприлюднено")
 _OTHER_MODIFIED_WORDS = (r"обновлено|оновлено|aktualizováno|آخر\s+تحديث|تحديث|更新时间|更新時間|更新於|更新日|अपडेट|"
                          r"अद्यतन|수정|ενημέρωση|ενημερώθηκε|עודכן|最終更新|最后更新|อัปเดต|อัพเดท|แก้ไขล่าสุด|"
-                         r"ปรับปรุงล่าสุด|به‌روزرسانی|بروزرسانی|به\s+روز\s+رسانی|päivitetty|frissítve")
+                         r"ปรับปรุงล่าสุด|به‌روزرسانی|بروزرسانی|به\s+روز\s+رسانی|päivitetty|frissítve|"
+                         # (round 27)
+                         r"aktualizované|módosítva|utolsó\s+módosítás|изменено|обновлен[аы]?|змінено|"
+                         r"güncellenme(?:\s+tarihi)?")
 _AFTER_LABEL = r"(?:\s+(?:am|on|le|el|il|em|at|op))?\W*$"
 
 

@@ -20,6 +20,9 @@ from dedup.policy import DEFAULT_POLICY, RULES, check_policy
 MiB = 1024 * 1024
 # Larger HTML is not extracted by default: `max_html_bytes` (dedup.text.extract, reject `html_too_large`).
 MAX_HTML_BYTES = 8 * MiB
+# Larger plain text (a JSONL or Parquet `text`, a WET record) neither: `max_text_bytes` (reject `text_too_large`). No
+# page's text is larger than the HTML a page may have; hostile round 19: a 50 MB `text` cost a build 1.3 GiB.
+MAX_TEXT_BYTES = 8 * MiB
 # A page of more text blocks (non-empty lines) than this is rejected by default (`too_many_blocks`; the setting
 # `max_blocks`): a listing or a dump, not an article, and every later stage works block by block (~40 us each in the
 # within-page pass alone). Articles have hundreds; a long book a few thousand paragraphs.
@@ -103,6 +106,10 @@ class BuildConfig:
     # `to_dict` and the config hash only when set to another value: builds that do not set it hash as before.
     max_html_bytes: int = field(default=MAX_HTML_BYTES, metadata=_range(
         1024, 1024 * MiB, "bytes of one HTML page; a larger page is also bounded by max_payload_bytes"))
+    # so is plain text over max_text_bytes (`text_too_large`, hostile round 19: a constant 50 MiB cap, the payload's,
+    # until then). Hashed only when set, as max_html_bytes
+    max_text_bytes: int = field(default=MAX_TEXT_BYTES, metadata=_range(
+        1024, 1024 * MiB, "bytes of one page's plain text (UTF-8); a larger text is also bounded by max_payload_bytes"))
     # a page of more text blocks is a `too_many_blocks` reject (hostile round 15b: a constant until then). Hashed
     # only when set, as max_html_bytes
     max_blocks: int = field(default=MAX_BLOCKS, metadata=_range(
@@ -139,7 +146,7 @@ class BuildConfig:
 
 
 # settings added after outputs existed: left out of `to_dict` (and so of the config hash) at their default
-_HASHED_WHEN_SET = ("max_html_bytes", "max_blocks")
+_HASHED_WHEN_SET = ("max_html_bytes", "max_blocks", "max_text_bytes")
 
 _TYPE_NAMES = {"int": "a whole number", "float": "a number", "bool": "true or false", "str": "a string",
                "tuple[str, ...]": "a list of strings"}

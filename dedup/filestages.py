@@ -56,7 +56,8 @@ def stage_ingest(b: Build) -> dict[str, Any]:
 
     b.files_reused = len(b.files) - len(todo)
     items = [(b.files[i], b.work.doc_part(i), b.config.max_payload_bytes) for i in todo]
-    task = partial(ingest_file, max_html=b.config.max_html_bytes, max_blocks=b.config.max_blocks)
+    task = partial(ingest_file, max_html=b.config.max_html_bytes, max_blocks=b.config.max_blocks,
+                   max_text=b.config.max_text_bytes)
     b.steps.map_files(task, items, finished, rows_read)
     return {"files": results}
 

@@ -18,7 +18,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from dedup.config import MAX_BLOCKS, MAX_HTML_BYTES
+from dedup.config import MAX_BLOCKS, MAX_HTML_BYTES, MAX_TEXT_BYTES
 from dedup.schema import frame, schema
 from dedup.sources import storage
 from dedup.sources.inputs import InputFile
@@ -39,7 +39,7 @@ ROW_KEY = ["source_file", "source_offset"]  # the position of a row in its input
 
 def ingest_file(inp: InputFile, target: Path, max_payload: int,
                 report: Callable[[int, int], None] | None = None, *, max_html: int = MAX_HTML_BYTES,
-                max_blocks: int = MAX_BLOCKS) -> dict:
+                max_blocks: int = MAX_BLOCKS, max_text: int = MAX_TEXT_BYTES) -> dict:
     """Read one input file and extract every record into a `docs` Parquet file (renamed into place when
     complete). Returns {"rows": n, "stats": reader counters}. `report(rows, input_bytes)` is called
     after each batch (input bytes: how far into a WARC/ARC file its records reach; 0 for the formats
@@ -57,7 +57,7 @@ def ingest_file(inp: InputFile, target: Path, max_payload: int,
                 raw = next(batches, None)
                 if raw is None:
                     break
-                docs = page_batch(extract_batch(raw, max_html, stats, max_blocks))
+                docs = page_batch(extract_batch(raw, max_html, stats, max_blocks, max_text))
             except Exception as exc:  # noqa: BLE001 - a bug on one file's data must not kill the run
                 # the rows written so far stay; the rest of the file is one reject row that says so
                 writer.write_table(_read_failed(inp, last_offset, exc, sch))

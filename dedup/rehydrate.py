@@ -22,7 +22,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from dedup.config import MAX_BLOCKS, MAX_HTML_BYTES
+from dedup.config import MAX_BLOCKS, MAX_HTML_BYTES, MAX_TEXT_BYTES
 from dedup.errors import InputError, OutputError
 from dedup.release.changelog import semver_tuple
 from dedup.run_report import RunReport
@@ -132,8 +132,8 @@ def chrome_lookups(out: Path) -> list[dict[str, set[int]]]:
 
 
 def restore_file(inp: InputFile, wanted: dict[int, str], ids: dict[int, str], lookups: list[dict[str, set[int]]],
-                 max_payload: int, max_html: int = MAX_HTML_BYTES, max_blocks: int = MAX_BLOCKS
-                 ) -> dict[int, tuple[str | None, str | None, str | None]]:
+                 max_payload: int, max_html: int = MAX_HTML_BYTES, max_blocks: int = MAX_BLOCKS,
+                 max_text: int = MAX_TEXT_BYTES) -> dict[int, tuple[str | None, str | None, str | None]]:
     """Read one crawl file and rebuild the final text of the records at the `wanted` offsets
     ({offset: content_sha256}, `ids`: {offset: doc_id}): {offset: (text, reason, detail)}, text None
     when not restored. A record at that offset with another id is not the record. The text is the page's
@@ -145,7 +145,8 @@ def restore_file(inp: InputFile, wanted: dict[int, str], ids: dict[int, str], lo
         keep = [o in wanted for o in offsets]
         if not any(keep):
             continue
-        docs = frame(page_batch(extract_batch(raw.filter(pa.array(keep)), max_html, max_blocks=max_blocks)))
+        docs = frame(page_batch(extract_batch(raw.filter(pa.array(keep)), max_html, max_blocks=max_blocks,
+                                            max_text=max_text)))
         for row in docs.iter_rows(named=True):
             offset = row["source_offset"]
             # a release built before hostile round 15b gave a WARC-Record-ID without angle brackets as it was given
@@ -190,6 +191,7 @@ def rehydrate(out: Path, crawl: list[str], to: Path, *, overwrite: bool = False)
     max_payload = int(run.config.get("max_payload_bytes", 50 * 1024 * 1024))
     max_html = int(run.config.get("max_html_bytes", MAX_HTML_BYTES))   # in run.json only when set
     max_blocks = int(run.config.get("max_blocks", MAX_BLOCKS))   # so too
+    max_text = int(run.config.get("max_text_bytes", MAX_TEXT_BYTES))   # so too
     files = match_files(rows["source_file"].unique().sort().to_list(), crawl) if rows.height else {}
     restored: dict[str, str] = {}
     failures: list[dict] = []
@@ -206,7 +208,8 @@ def rehydrate(out: Path, crawl: list[str], to: Path, *, overwrite: bool = False)
         best: dict[int, tuple[str | None, str]] = {}
         for inp in files[source]:
             report.crawl_files_read += 1
-            done = restore_file(inp, {o: wanted[o] for o in left}, ids, lookups, max_payload, max_html, max_blocks)
+            done = restore_file(inp, {o: wanted[o] for o in left}, ids, lookups, max_payload, max_html, max_blocks,
+                                max_text)
             for offset in sorted(left):
                 text, reason, detail = done.get(offset, (None, NOT_FOUND, f"{inp.path} has no page record "
                                                                           f"at offset {offset}"))

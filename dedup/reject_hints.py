@@ -26,6 +26,7 @@ HINTS = {
     "http_status": "responses other than 200 OK: expected in a crawl",
     "revisit_record": "WARC revisit records hold no page: give the crawl that holds the original records too",
     "payload_too_large": "records over `max_payload_bytes`: raise it in the build's config (docs/configuration.md)",
+    "text_too_large": "plain texts over `max_text_bytes`: raise it in the build's config (docs/configuration.md)",
     "html_too_large": "pages over `max_html_bytes`: raise it in the build's config (docs/configuration.md)",
     "too_many_blocks": "pages over `max_blocks`: raise it in the build's config (docs/configuration.md)",
     "licence_not_selected": "this build's `--licence` leaves these classes out: build without it to publish them",

@@ -41,7 +41,11 @@ class Piece:
 
 
 _STRINGS = re.compile(rb'"(?:[^"\\]|\\.)*"')
-_SPACE = re.compile(r"[ \t\n\r]*")
+# between values on one line: JSON's four spaces, and a form feed, a vertical tab or a byte order mark, which no JSON
+# string holds raw and so only stand between records (`{...}\f{...}`, files joined by `cat`; round 19)
+_SPACE = re.compile("[ \t\n\r\f\v\ufeff]*")
+# a line's edges that are no part of its record: spaces holding a form feed, a vertical tab or a byte order mark
+_ODD_LEAD = re.compile(rb"[ \t\r\f\v]*(?:\xef\xbb\xbf[ \t\r\f\v]*)*")
 _DECODER = json.JSONDecoder()
 
 
@@ -267,10 +271,8 @@ def jsonl_pieces(lines: Iterator[bytes | int], max_payload: int) -> Iterator[Pie
                         detail=f"{line.detail} (after line {line_no}): the lines it held are lost, how many is not "
                                "known; the lines after it were read; re-fetch or re-compress the file")
             continue
-        if isinstance(line, bytes) and line.startswith(b"\xef\xbb\xbf"):
-            # a UTF-8 byte order mark (Windows tools write one) is no part of a record: before the first line, or
-            # before a later one where `cat` of such files put it (round 11: that record was a `bad_json` reject)
-            line = line[3:]
+        if isinstance(line, bytes) and line and (line[0] in _ODD_FIRST or line[-1] in _ODD_LAST):
+            line = _trimmed(line)
         if run:
             if isinstance(line, bytes) and not _is_record(line):
                 run.append(line)
@@ -305,6 +307,27 @@ def jsonl_pieces(lines: Iterator[bytes | int], max_payload: int) -> Iterator[Pie
         shift += len(got) - 1
     if run:
         yield unfinished("does not end before the end of the file")
+
+
+_ODD_FIRST = frozenset(b" \t\r\f\v\xef")
+_ODD_LAST = frozenset(b"\f\v")
+
+
+def _trimmed(line: bytes) -> bytes:
+    """`line` without the edges no JSON reader takes and no record holds: a UTF-8 byte order mark (Windows tools write
+    one) before the first line, or before a later one where `cat` of such files put it, spaces before it included
+    (round 11: a BOM at a line's start was a `bad_json` reject; round 19: after spaces), and form feeds and vertical
+    tabs (a page break or a `\v` a tool wrote between records) with the spaces around them. Python's `json`, polars
+    and duckdb read only space, tab, CR and LF as JSON whitespace, but a raw control character or BOM is in no JSON
+    string, so cutting them off the edges changes no record (round 19: `{...}\f` and `\v{...}` were `bad_json`
+    rejects, the second holding a record). Leading plain spaces stay: a pretty-printed object's inner lines start so."""
+    lead = _ODD_LEAD.match(line).end()  # type: ignore[union-attr]
+    if lead and (b"\f" in line[:lead] or b"\v" in line[:lead] or b"\xef" in line[:lead]):
+        line = line[lead:]
+    bare = line.rstrip(b" \t\r\f\v")
+    if b"\f" in line[len(bare):] or b"\v" in line[len(bare):]:
+        line = bare
+    return line
 
 
 def _safe_decode(data: bytes, offset: int, where: str, may_continue: bool) -> list[Piece] | None:

@@ -16,7 +16,7 @@ import pyarrow as pa
 from resiliparse.parse.html import HTMLTree
 
 # larger HTML is not extracted (the setting `max_html_bytes`), a page of more blocks neither (`max_blocks`)
-from dedup.config import FIXED_LIMIT, MAX_BLOCKS, MAX_HTML_BYTES, raise_setting
+from dedup.config import FIXED_LIMIT, MAX_BLOCKS, MAX_HTML_BYTES, MAX_TEXT_BYTES, raise_setting
 from dedup.rights.attribution import attribution_evidence
 from dedup.rights.licence import copyright_fields, decide_licence, jsonld_licence_evidence, text_licence_evidence
 from dedup.rights.licence_html import html_licence_evidence
@@ -270,11 +270,12 @@ def extract_plain(text: str, url: str | None = None, wet: bool = False, max_bloc
 
 
 def extract_batch(batch: pa.RecordBatch, max_html: int = MAX_HTML_BYTES,
-                  stats: Counter | None = None, max_blocks: int = MAX_BLOCKS) -> pa.RecordBatch:
+                  stats: Counter | None = None, max_blocks: int = MAX_BLOCKS,
+                  max_text: int = MAX_TEXT_BYTES) -> pa.RecordBatch:
     """Stage function: a `raw` batch -> a `docs` batch with `blocks`, metadata and the page's own
     licence and attribution evidence (text columns are filled by the blocks stage); rejects carried
-    along, new ones added (HTML over `max_html` bytes: `html_too_large`; more than `max_blocks` text blocks:
-    `too_many_blocks`). Pages whose extracted strings held
+    along, new ones added (HTML over `max_html` bytes: `html_too_large`; plain text over `max_text` bytes:
+    `text_too_large`; more than `max_blocks` text blocks: `too_many_blocks`). Pages whose extracted strings held
     control characters (removed: `without_found_controls`) are counted in `stats` (run.json's `tolerated`)."""
     sch = schema("docs")
     # the raw columns a docs row keeps as they are pass through as Arrow arrays; only those read here
@@ -297,7 +298,7 @@ def extract_batch(batch: pa.RecordBatch, max_html: int = MAX_HTML_BYTES,
             # a WARC conversion record's text is a WET record's (`sources.read`), not a text/plain response's
             wet = raw["text"][i] is not None and raw["warc_type"][i] == "conversion"
             extracted = _extract_row(raw["html"][i], raw["text"][i], row["url"], raw["charset"][i], row["domain"],
-                                     max_html, wet, max_blocks)
+                                     max_html, wet, max_blocks, max_text)
             if extracted.get("reject_reason") is None and (found := without_found_controls(extracted)):
                 if stats is not None:
                     stats.update(found)
@@ -380,7 +381,13 @@ _PASSED_THROUGH = ("doc_id", "url", "fetched_at", "source_file", "source_offset"
 
 def _extract_row(html: bytes | None, text: str | None, url: str | None, charset: str | None,
                  domain: str | None, max_html: int = MAX_HTML_BYTES, wet: bool = False,
-                 max_blocks: int = MAX_BLOCKS) -> dict:
+                 max_blocks: int = MAX_BLOCKS, max_text: int = MAX_TEXT_BYTES) -> dict:
+    if html is None and text is not None and (size := _utf8_size_over(text, max_text)):
+        # not extracted: the extraction holds several copies of a text (lines, blocks, their keys) at once
+        return {"reject_reason": "text_too_large",
+                "reject_detail": f"plain text of {size} bytes (UTF-8): extraction reads at most max_text_bytes = "
+                                 f"{max_text} (a page's text is no larger than the HTML a page may have); "
+                                 f"{raise_setting('max_text_bytes')} to extract it"}
     if html is not None and len(html) > max_html:
         return {"reject_reason": "html_too_large",
                 "reject_detail": f"HTML of {len(html)} bytes: extraction reads at most max_html_bytes = {max_html} "
@@ -395,6 +402,15 @@ def _extract_row(html: bytes | None, text: str | None, url: str | None, charset:
                                  f"markup or size); it was stopped: the budget is {FIXED_LIMIT}"}
     except Exception as exc:  # a parser failure on one page must not stop the run
         return {"reject_reason": "extraction_failed", "reject_detail": f"{type(exc).__name__}: {exc}"[:500]}
+
+
+def _utf8_size_over(text: str, limit: int) -> int:
+    """The size of `text` in UTF-8 when it is over `limit` bytes, else 0 (a text of up to a quarter of `limit`
+    characters is not encoded to know)."""
+    if len(text) * 4 <= limit:
+        return 0
+    size = len(text.encode("utf-8", "surrogatepass"))
+    return size if size > limit else 0
 
 
 def _extracted_row(html: bytes | None, text: str | None, url: str | None, charset: str | None,

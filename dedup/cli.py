@@ -27,7 +27,9 @@ from dedup.config import load_config
 from dedup.errors import ConfigError, DedupError
 from dedup.neardup.explain import explain_pair, lookup
 from dedup.removals import describe as describe_removals
+from dedup.rights.credit_sources import credit_sources
 from dedup.release.files import SUMS, sha256_file
+from dedup.release.creator import NO_CREATOR, given_creator
 from dedup.release.package import package
 from dedup.release.verify import verify as verify_release
 from dedup.release.publish import parse_destination, publish_to_dir, publish_to_hub, publish_to_store
@@ -344,16 +346,24 @@ def release(
              "major when records left data/ or changed folder, minor when records were added, else patch].",
         show_default=False)] = None,
     url: Annotated[Optional[str], typer.Option(metavar="URL", help="Where the release will be published (for Croissant).")] = None,
+    creator: Annotated[Optional[str], typer.Option(metavar="NAME", help=(
+        "Who made the release (Croissant `creator`, the citation's author) [default: the previous release's].")
+    )] = None,
+    creator_type: Annotated[Optional[str], typer.Option(metavar="person|organization", help="What --creator is.")] = None,
+    creator_url: Annotated[Optional[str], typer.Option(metavar="URL", help="The creator's page (or ORCID / ROR id).")] = None,
 ) -> None:
     """Package a build as a release: dataset card, report.html (charts), Croissant metadata, manifest,
     licences, changelog, SHA256SUMS; then verify it."""
     try:
-        package(out, name=name, version=version, url=url)
+        manifest = package(out, name=name, version=version, url=url,
+                           creator=given_creator(creator, creator_type, creator_url))
     except DedupError as exc:
         print_error(str(exc))
         raise typer.Exit(exc.exit_code) from None
     _fail_on_problems(verify_release(out))
     typer.echo(f"packaged and verified {out}/ (README.md, report.html, croissant.json, manifest.json, SHA256SUMS)")
+    if "creator" not in manifest:
+        typer.echo(f"note: the release {NO_CREATOR}")
 
 
 @app.command(short_help="Re-check a release: checksums, manifest, schemas, counts.")
@@ -436,6 +446,9 @@ def explain(
             echo_safe(f"{'removed':>24}: {removed[0]}")
             for line in removed[1:]:
                 echo_safe(f"{'':>26}{line}")
+            if row["table"] in ("data", "duplicates") and "url" in row:  # each credit part's evidence (round 13)
+                for i, line in enumerate(credit_sources(row)):
+                    echo_safe(f"{'credit' if i == 0 else '':>24}{':' if i == 0 else ' '} {shown_name(line)}")
             if row["table"] == "duplicates" and row.get("canonical_doc_id"):
                 # "where it ended and why": a duplicate's why is its match with the canonical (the row alone
                 # gave a similarity, 0.34, under the 0.5 the card states: accepted by containment)

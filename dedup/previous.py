@@ -22,6 +22,7 @@ from dedup.config import LICENCE_CLASSES
 from dedup.errors import ConfigError, InputError, ReleaseError
 from dedup.grown_clusters import (NOTICE_COLUMNS, RESTATED_FROM, WIRE_KEPT, WIRE_RESTATED, absorbed_votes, later_reason,
                                    published_notice, restate_votes, wire_licence)
+from dedup.release.creator import manifest_creator
 from dedup.release.files import MANIFEST
 from dedup.release.manifest import load_manifest
 from dedup.release.verify import verify
@@ -54,6 +55,7 @@ class Previous:
     documents: int  # rows of data/, duplicates/ and rejects/ (each doc_id once)
     chrome: pl.DataFrame  # boilerplate/: domain, block_key, pages, stories, sample_text, chrome_since
     samples_left: int = 0  # its site rows whose sample_text is not carried (`_chrome_rows`: no sample rule stated)
+    creator: dict[str, str] | None = None  # its manifest.json `creator`, carried to the next release (audit round 13)
 
     @property
     def digest(self) -> str | None:
@@ -190,7 +192,7 @@ def load_previous(path: Path, params: dict, bands: int, rows: int, *, check: boo
                     report=report, changelog=changelog, canon=canon, dups=dups,
                     documents=canon.height + dups.height + rejected,
                     chrome=chrome.with_columns(pl.col("pages").cast(pl.UInt32), pl.col("stories").cast(pl.UInt32)),
-                    samples_left=samples_left)
+                    samples_left=samples_left, creator=manifest_creator(path))
 
 
 def _chrome_rows(path: Path) -> pl.DataFrame:
@@ -336,6 +338,7 @@ def previous_report(previous: Previous, parts: list[dict]) -> dict:
     return {
         # the release by its digest, not its folder's name: the same release in two folders is one previous
         "digest": previous.digest, "name": previous.name, "version": previous.version,
+        **({"creator": previous.creator} if previous.creator else {}),
         "documents": previous.documents,
         "new_canonical": total["new_canonical"], "new_canonical_classes": dict(sorted(classes.items())),
         "new_duplicates": total["new_duplicates"],

@@ -143,6 +143,7 @@ def write_tables(stage_dir: Path, spills: dict[str, BucketSpill], data_spills: d
                                                     signature_metadata(config, kv, char_unit_languages),
                                                     config.row_group_bytes)]
     rows = run_map(write_sorted, [t for _, t in plan])
+    plan, rows = drop_emptied_classes(plan, rows)
     outputs: Outputs = {"data": [], "duplicates": [], "rejects": []}
     for (table, task), n in zip(plan, rows):
         outputs.setdefault(table, []).append({"file": task[2].relative_to(stage_dir).as_posix(), "rows": n})
@@ -152,6 +153,23 @@ def write_tables(stage_dir: Path, spills: dict[str, BucketSpill], data_spills: d
     for spill_ in [*data_spills.values(), *spills.values()]:
         shutil.rmtree(spill_.folder, ignore_errors=True)
     return outputs, {"boilerplate_top": top}
+
+
+def drop_emptied_classes(plan: list[tuple[str, tuple]], rows: list[int]) -> tuple[list[tuple[str, tuple]], list[int]]:
+    """Remove a data/<class>/ folder none of whose files holds a row, and its files from the plan. A next release
+    plans its folders from the previous release's classes; when every record of one moved (the wire rule's
+    restatements), the folder kept a Parquet file of no rows, which the card listed as a config of 0 documents and a
+    user took for a folder with data (audit round 13). Without it the config is gone, as the major version and the
+    CHANGELOG say ("moved to another data/ folder"): loading it fails, where an empty file gave 0 rows silently."""
+    shards: dict[Path, list[int]] = {}
+    for (table, task), n in zip(plan, rows):
+        if table == "data":
+            shards.setdefault(task[2].parent, []).append(n)
+    emptied = {folder for folder, counts in shards.items() if not any(counts)}
+    for folder in sorted(emptied):
+        shutil.rmtree(folder)
+    kept = [(step, n) for step, n in zip(plan, rows) if not (step[0] == "data" and step[1][2].parent in emptied)]
+    return [step for step, _ in kept], [n for _, n in kept]
 
 
 def merge_samples(samples: dict[tuple[str, int], str], more: dict[tuple[str, int], str]) -> None:

@@ -7,6 +7,7 @@ import shutil
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from itertools import accumulate
 from pathlib import Path
 
 import pytest
@@ -258,3 +259,36 @@ def s3_endpoint(monkeypatch):
     finally:
         fsspec.filesystem("s3").invalidate_cache()
         server.stop()
+
+
+MERGE_PAGE = "<html><head><title>{title}</title></head><body><article><h1>{title}</h1>\n{body}\n</article></body></html>"
+
+
+def wire_merge_crawls(sample_build: Path, folder: Path) -> tuple[Path, Path]:
+    """Two JSON Lines crawls of one story (the sample's longest text), for a merge across releases (audit rounds
+    12-13): first.jsonl holds X, 70 % of the story with no licence statement, and Y, its last half with AFP's
+    notice in the story; second.jsonl holds Z, the whole story, which joins them in a next release."""
+    import polars as pl
+
+    text = pl.read_parquet(sample_build / "data" / "**" / "*.parquet").sort(
+        [pl.col("text").str.len_chars(), "doc_id"], descending=[True, False])["text"][0]
+    paragraphs = [p for p in text.split("\n") if p.strip()]
+    assert len(paragraphs) >= 8
+    total, ends = sum(map(len, paragraphs)), list(accumulate(map(len, paragraphs)))
+    cut_a = next(i for i, e in enumerate(ends) if e >= 0.7 * total) + 1
+    cut_b = next(i for i, e in enumerate(ends) if e >= 0.5 * total) + 1
+
+    def page(parts: list[str]) -> str:
+        return MERGE_PAGE.format(title="Harbour works", body="\n".join(f"<p>{p}</p>" for p in parts))
+
+    def jsonl(path: Path, rows: list[tuple]) -> Path:
+        path.write_text("".join(json.dumps({"id": i, "url": u, "html": h, "fetched_at": f}) + "\n"
+                                for i, u, h, f in rows))
+        return path
+
+    first = jsonl(folder / "first.jsonl", [
+        ("x", "https://one.example/a", page(paragraphs[:cut_a]), "2024-01-01T00:00:00Z"),
+        ("y", "https://two.example/b", page(paragraphs[cut_b:] + ["© 2024 AFP. All rights reserved."]),
+         "2024-01-02T00:00:00Z")])
+    second = jsonl(folder / "second.jsonl", [("z", "https://three.example/c", page(paragraphs), "2024-01-03T00:00:00Z")])
+    return first, second

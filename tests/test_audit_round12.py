@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import re
-from itertools import accumulate
 from pathlib import Path
 
 import polars as pl
 import pytest
 
+from conftest import wire_merge_crawls
 from dedup.config import BuildConfig
 from dedup.pipeline import build
 from dedup.release.package import package
@@ -63,36 +63,13 @@ def test_the_credit_line_gives_the_day_of_publication_and_the_day_fetched(sample
     assert "`attribution_text`" in citation and "fetched YYYY-MM-DD" in citation
 
 
-HTML = "<html><head><title>{title}</title></head><body><article><h1>{title}</h1>\n{body}\n</article></body></html>"
-
-
 @pytest.mark.slow
 def test_a_merge_reads_the_wire_notice_of_the_cluster_it_absorbs(sample_build, tmp_path):
     """X (70 % of a story, no licence statement) and Y (its last half, with AFP's notice in the story) are two stories
     of a first release; Z, the whole story, crawled later, joins them: the release merges Y's cluster into X's. One
     build of all three publishes the story as AFP's (all-rights-reserved, Y's notice), and the next release restated X
     only from new copies' notices: X stayed NOASSERTION in data/noassertion/."""
-    text = (_data(sample_build).sort([pl.col("text").str.len_chars(), "doc_id"], descending=[True, False])["text"][0])
-    paragraphs = [p for p in text.split("\n") if p.strip()]
-    assert len(paragraphs) >= 8
-    total, ends = sum(map(len, paragraphs)), list(accumulate(map(len, paragraphs)))
-    cut_a = next(i for i, e in enumerate(ends) if e >= 0.7 * total) + 1
-    cut_b = next(i for i, e in enumerate(ends) if e >= 0.5 * total) + 1
-    notice = "© 2024 AFP. All rights reserved."
-
-    def page(parts: list[str], extra: str = "") -> str:
-        return HTML.format(title="Harbour works", body="\n".join(f"<p>{p}</p>" for p in parts + ([extra] if extra else [])))
-
-    def jsonl(path: Path, rows: list[tuple]) -> Path:
-        path.write_text("".join(json.dumps({"id": i, "url": u, "html": h, "fetched_at": f}) + "\n"
-                                for i, u, h, f in rows))
-        return path
-
-    first = jsonl(tmp_path / "first.jsonl", [
-        ("x", "https://one.example/a", page(paragraphs[:cut_a]), "2024-01-01T00:00:00Z"),
-        ("y", "https://two.example/b", page(paragraphs[cut_b:], notice), "2024-01-02T00:00:00Z")])
-    second = jsonl(tmp_path / "second.jsonl", [
-        ("z", "https://three.example/c", page(paragraphs), "2024-01-03T00:00:00Z")])
+    first, second = wire_merge_crawls(sample_build, tmp_path)
     v1, v2, whole = tmp_path / "v1", tmp_path / "v2", tmp_path / "whole"
     build([str(first)], v1, BuildConfig(), workers=1)
     package(v1)

@@ -21,6 +21,7 @@ from dedup.release.facts import ReleaseFacts, count_values
 from dedup.release.licences import build_options
 from dedup.release.files import CHANGELOG, CROISSANT, LICENSES, MANIFEST, SUMS, UNCHECKED
 from dedup.release.citation import cite_as, date_published
+from dedup.release.creator import NO_CREATOR
 from dedup.release.markdown import code, code_block, fmt, inline, table, yaml_str
 from dedup.schema import definition, fingerprint, schema as table_schema
 from dedup.words import counted, plural
@@ -369,7 +370,8 @@ def _rebuild(facts: ReleaseFacts) -> list[str]:
     build = "dedup build CRAWL --out OUT --config RELEASE/run.json" + (" --previous PREVIOUS" if prev else "")
     release = (f"SOURCE_DATE_EPOCH={int(day.timestamp())} dedup release OUT"
                + (f" --name {shlex.quote(facts.name)}" if facts.name_given and not prev else "")
-               + f" --version {facts.version}" + (f" --url {shlex.quote(facts.url)}" if facts.url else ""))
+               + f" --version {facts.version}" + (f" --url {shlex.quote(facts.url)}" if facts.url else "")
+               + (facts.creator.option_text() if facts.creator and facts.creator.to_dict() != prev.get("creator") else ""))
     earlier = (f", `PREVIOUS` the folder of {inline(str(prev.get('name')))} {inline(str(prev.get('version')))} "
                f"(release digest `{prev.get('digest')}`)" if prev else "")
     versions = ", ".join(f"{k} {v}" for k, v in run.versions.items() if k != "dedup")
@@ -385,7 +387,11 @@ def _rebuild(facts: ReleaseFacts) -> list[str]:
 
 def _citation(facts: ReleaseFacts) -> list[str]:
     # the card had no way to cite the release (croissant.json's citeAs only) until audit round 6
-    return ["## Citation", "", CITATION, "", code_block(cite_as(facts), "bibtex"), ""]
+    # who made the release (audit round 13): without a creator the entry has no author, and the card says so
+    who = ([f"Made by {inline(facts.creator.name)} ({facts.creator.kind.lower()})"
+            + (f", {inline(facts.creator.url)}" if facts.creator.url else "") + "."] if facts.creator
+           else [f"This release {NO_CREATOR}."])
+    return ["## Citation", "", *who, "", CITATION, "", code_block(cite_as(facts), "bibtex"), ""]
 
 
 SECTIONS: list[Callable[[ReleaseFacts], list[str]]] = [

@@ -43,6 +43,7 @@ def cite_as(facts: ReleaseFacts) -> str:
     BibTeX styles print an entry without a year as "n.d.")."""
     name, version = facts.name, facts.version
     url = f"url = {{{bibtex(facts.url)}}}, " if facts.url else ""
+    author = f"author = {{{facts.creator.bibtex_author(bibtex)}}}, " if facts.creator else ""  # audit round 13
     return (f"@misc{{{re.sub(r'[^A-Za-z0-9]+', '_', name)}_{version.replace('.', '_')}, "
-            f"title = {{{bibtex(name)}}}, version = {{{version}}}, year = {{{date_published(facts)[:4]}}}, {url}"
+            f"{author}title = {{{bibtex(name)}}}, version = {{{version}}}, year = {{{date_published(facts)[:4]}}}, {url}"
             f"note = {{Deduplicated {facts.genre[0]} built with dedup, config sha256 {facts.config_sha256}}}}}")

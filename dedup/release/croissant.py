@@ -189,6 +189,7 @@ def render_croissant(facts: ReleaseFacts) -> dict[str, Any]:
         "license": croissant_license(facts.spdx_data),
         "datePublished": date_published(facts),
         "citeAs": cite_as(facts),
+        **({"creator": facts.creator.croissant()} if facts.creator else {}),  # required by 1.1
         "keywords": (["news"] if facts.genre[0] == "news articles" else []) + KEYWORDS,
         "isAccessibleForFree": True,
         "distribution": distribution,

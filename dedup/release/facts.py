@@ -18,6 +18,7 @@ from typing import Any
 import polars as pl
 
 from dedup.errors import ReleaseError
+from dedup.release.creator import Creator
 from dedup.release.describe import genre, languages
 from dedup.release.files import (RELEASE_FILES, TABLES, UNCHECKED, FileInfo, all_files, inspect_file, null_count,
                                  read_columns, readable)
@@ -104,6 +105,7 @@ class ReleaseFacts:
     languages: Mapping[str, int]  # documents per language ('und': none identified), most frequent first
     genre: tuple[str, float]  # ('news articles' or 'web pages', the share of records with a news signal)
     name_given: bool  # False when dedup chose the name from the records (`describe.default_name`)
+    creator: Creator | None = None  # who made the release (`--creator`, or the previous release's): release/creator.py
 
     @property
     def flat_data(self) -> bool:
@@ -182,7 +184,7 @@ def release_inputs(out: Path) -> list[FileInfo]:
 
 
 def collect_facts(out: Path, name: str, version: str, url: str | None, run: RunReport,
-                  files: list[FileInfo], *, name_given: bool = True) -> ReleaseFacts:
+                  files: list[FileInfo], *, name_given: bool = True, creator: Creator | None = None) -> ReleaseFacts:
     """The facts of the build folder `out` whose files (`release_inputs`) and run.json are given.
 
     Raises ReleaseError for an unreadable Parquet file or a folder without data/ files."""
@@ -250,6 +252,7 @@ def collect_facts(out: Path, name: str, version: str, url: str | None, run: RunR
         languages=languages(data),
         genre=genre(data),
         name_given=name_given,
+        creator=creator,
     )
 
 

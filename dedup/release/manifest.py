@@ -136,6 +136,7 @@ def build_manifest(facts: ReleaseFacts, release_files: list[FileInfo]) -> dict[s
         "manifest_version": MANIFEST_VERSION,
         "name": facts.name,
         "version": facts.version,
+        **({"creator": facts.creator.to_dict()} if facts.creator else {}),
         "packaged_by": f"dedup {__version__}",
         "config_sha256": facts.config_sha256,
         "config_sha256_in_files": facts.config_sha256_in_files,

@@ -21,6 +21,7 @@ from typing import Any
 from dedup.errors import OutputError, ReleaseError
 from dedup.release.card import render_card
 from dedup.release.changelog import SEMVER, next_version, render_changelog
+from dedup.release.creator import Creator, stored_creator
 from dedup.release.croissant import render_croissant
 from dedup.release.describe import NEWS_COLUMNS, default_name
 from dedup.release.facts import collect_facts, release_inputs
@@ -59,13 +60,14 @@ def default_name_of(out: Path) -> str:
 
 
 def package(out: Path, *, name: str | None = None, version: str | None = None,
-            url: str | None = None) -> dict[str, Any]:
+            url: str | None = None, creator: Creator | None = None) -> dict[str, Any]:
     """Write the release files into `out` (a `dedup build` output) and return the manifest.
 
     Writes README.md (dataset card), croissant.json, LICENSES.md, CHANGELOG.md, then manifest.json (every
     file but itself and SHA256SUMS) and, last, SHA256SUMS over every other file. Idempotent: the same
     folder gives the same bytes. `url` is where the release will be published (Croissant `url`); without
-    it the Croissant file says "./" (this folder).
+    it the Croissant file says "./" (this folder). `creator` (release/creator.py) defaults to the previous
+    release's; without one the card says how to add it.
     Raises ReleaseError when `out` is not a build output or `version` is not semantic (x.y.z).
     """
     out = Path(out)
@@ -77,7 +79,7 @@ def package(out: Path, *, name: str | None = None, version: str | None = None,
     refuse_empty(out, run)
     try:
         _drop_half_written(out)
-        return _package(out, run, name, version, url)
+        return _package(out, run, name, version, url, creator)
     except OSError as exc:
         _drop_half_written(out, quietly=True)
         error = unwritable(exc, out)
@@ -114,13 +116,15 @@ def unwritable(exc: OSError, out: Path) -> Exception:
     return exc
 
 
-def _package(out: Path, run: RunReport, name: str | None, version: str | None, url: str | None) -> dict[str, Any]:
+def _package(out: Path, run: RunReport, name: str | None, version: str | None, url: str | None,
+             creator: Creator | None = None) -> dict[str, Any]:
     """`package`'s writing, every file but SHA256SUMS first."""
     version = next_version(run, version)
     name_given = bool(name or run.previous.get("name"))
     name = name or run.previous.get("name") or default_name_of(out)
     write_report(out, name=name, run=run)  # report.html, before the manifest and SHA256SUMS so both cover it
-    facts = collect_facts(out, name, version, url, run, release_inputs(out), name_given=name_given)
+    creator = creator or stored_creator(run.previous.get("creator"))  # carried like the name (audit round 13)
+    facts = collect_facts(out, name, version, url, run, release_inputs(out), name_given=name_given, creator=creator)
     write_text(out / CROISSANT, dumps(render_croissant(facts)))
     write_text(out / CARD, render_card(facts))
     write_text(out / LICENSES, render_licenses(facts))

@@ -1,0 +1,72 @@
+"""Where each part of a record's credit line came from, and how to find its page again: `dedup explain OUT DOC_ID`.
+
+`attribution_text` (rights/attribution.py) is assembled from columns of the row, each with its evidence in another
+column: the title from `title_source`, the authors from `authors_source`, the agency from `attribution_evidence`, the
+day from `published_at_source`, the licence from `licence_evidence`. `dedup explain` printed every column one per
+line, so a researcher citing a record had to know which column backs which part; until audit round 13 nothing said
+where `publisher` came from (it has no source column) nor how the page is found again (URL and fetch time; the crawl
+file, offset and WARC-Record-ID that `dedup rehydrate` reads). Row logic only: a dict in, lines out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from dedup.rights.attribution import credit_day
+
+
+def _kinds(evidence: Any, field: str = "kind") -> str:
+    """The distinct kinds of an evidence list, in order ('dateline, copyright_line')."""
+    seen: list[str] = []
+    for item in evidence or []:
+        kind = item.get(field) if isinstance(item, Mapping) else None
+        if kind and kind not in seen:
+            seen.append(str(kind))
+    return ", ".join(seen)
+
+
+def publisher_source(row: Mapping[str, Any]) -> str:
+    """Where `publisher` came from. It is the article's JSON-LD publisher, else the site name, else an organisation
+    in an author position, else the URL's host (text/extract.py): no column records which, so it is told from the
+    values, and the wording says when two of them cannot be told apart."""
+    publisher, site, domain = row.get("publisher"), row.get("site_name"), row.get("domain")
+    if publisher is None:
+        return "none stated"
+    if publisher == site:
+        return (f"the page's JSON-LD publisher or its site_name (the same name; site_name from "
+                f"{row.get('site_name_source') or 'unknown evidence'})")
+    if publisher == domain:
+        return "the URL's host: the page states no publisher nor site name"
+    if site:
+        return "the article's JSON-LD publisher (it differs from site_name)"
+    return "the article's JSON-LD publisher, or an organisation named as its author"
+
+
+def credit_sources(row: Mapping[str, Any]) -> list[str]:
+    """One line per part of the credit line of a data/ or duplicates/ row: its value and the evidence it rests on;
+    then where the page can be found again. A part the row does not have says so."""
+    lines = [f"title: {row.get('title')!r} from {row.get('title_source') or 'no evidence recorded'}"]
+    if "authors" in row:
+        authors = row.get("authors") or []
+        lines.append(f"authors: {', '.join(authors) or 'none'}"
+                     + (f" from {row.get('authors_source')}" if authors and row.get("authors_source") else ""))
+    agency_kinds = _kinds(row.get("attribution_evidence"))
+    lines.append(f"agency: {row.get('original_source') or 'none (the site own reporting)'}"
+                 + (f" from attribution_evidence ({agency_kinds})" if row.get("original_source") and agency_kinds
+                    else " (the cluster's agency)" if row.get("original_source") else ""))
+    lines.append(f"publisher: {row.get('publisher')!r} from {publisher_source(row)}")
+    day = credit_day(row.get("published_at_raw"), row.get("published_at"))
+    if "published_at" in row:
+        lines.append(f"published: {day or 'unknown'}"
+                     + (f" from {row.get('published_at_source') or 'unknown evidence'} "
+                        f"(as stated: {row.get('published_at_raw')!r})" if day else ""))
+    lines.append(f"licence: {row.get('licence_spdx')}"
+                 + (f" from licence_evidence ({kinds})" if (kinds := _kinds(row.get("licence_evidence"))) else
+                    " (no licence evidence recorded)" if "licence_evidence" in row else " (this copy's own page)"))
+    fetched = row.get("fetched_at")
+    lines.append(f"find the page again: {row.get('url')} fetched {fetched.isoformat() if fetched else 'at an unknown time'};"
+                 f" crawl file {row.get('source_file')} at byte offset {row.get('source_offset')}"
+                 + (f", WARC-Record-ID {row['warc_record_id']}" if row.get("warc_record_id") else "")
+                 + " (the file under a crawl argument of run.json `inputs`; `dedup rehydrate` reads it there)")
+    return lines

@@ -10,7 +10,8 @@ from dedup.jit import jit
 from collections.abc import Sequence
 
 from dedup.neardup.lsh import (CandidateStats, VerifyParams, candidate_edges, drop_composite_edges, estimate, lsh_keys,
-                               passage_checks, passage_edges, verify, verify_passages, with_proposed)
+                               passage_checks, passage_edges, verify, verify_passages, with_proposed,
+                               drop_standing_text, standing_checks)
 from dedup.neardup.passages import CANDIDATE_MAX_PAGES, candidate_rows, site_pages, site_repeats, site_rows
 from dedup.text.sentences import Passages
 
@@ -85,6 +86,7 @@ def near_dup_labels(sigs: np.ndarray, sizes: np.ndarray, bands: int, rows: int, 
     jac, contain = estimate(sigs, sizes, src, dst)
     ok = verify(jac, contain, sizes, src, dst, params) & (sizes[src] > 0) & (sizes[dst] > 0)
     if passages is not None:
+        ok = drop_standing_text(ok, standing_checks(ok, jac, src, dst, sites, params), src, dst, passages, params)
         checks = passage_checks(ok, contain, params, proposed)
         checks = checks[(sizes[src[checks]] > 0) & (sizes[dst[checks]] > 0)]
         pages: list[np.ndarray | None] | None = None

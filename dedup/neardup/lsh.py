@@ -18,7 +18,7 @@ import numpy as np
 
 from dedup.jit import jit
 from dedup.neardup.minhash import band_keys
-from dedup.neardup.passages import SITE_MIN_SHARED_WORDS, copies_by_passages
+from dedup.neardup.passages import SITE_MIN_SHARED_WORDS, copies_by_passages, standing_text_only
 from dedup.text.sentences import Passages
 
 if TYPE_CHECKING:
@@ -230,6 +230,28 @@ def verify_passages(ok: np.ndarray, checks: np.ndarray, src: np.ndarray, dst: np
             ok[i] = True
     if status is not None and len(src):
         ok &= ~(status[src] | status[dst])
+    return ok
+
+
+def standing_checks(ok: np.ndarray, jac: np.ndarray, src: np.ndarray, dst: np.ndarray, sites: np.ndarray | None,
+                    p: VerifyParams) -> np.ndarray:
+    """Positions of the accepted edges `drop_standing_text` asks about: by containment alone (Jaccard under
+    `p.jaccard`), between two pages of one known site (none when the passage rule is off or sites are unknown)."""
+    if sites is None or p.passage_coverage > 1.0 or not p.passage_site_paragraphs or not len(src):
+        return np.empty(0, np.int64)
+    return np.flatnonzero(ok & (jac < p.jaccard) & (sites[src] == sites[dst]) & (sites[src] != 0))
+
+
+def drop_standing_text(ok: np.ndarray, asked: np.ndarray, src: np.ndarray, dst: np.ndarray,
+                       passages: Sequence[Passages], p: VerifyParams) -> np.ndarray:
+    """The accepted mask without the edges at `asked` (`standing_checks`) whose pages share only standing text of
+    their site (`passages.standing_text_only`): two short stories carrying the same bio or disclaimer."""
+    if not len(asked):
+        return ok
+    ok = ok.copy()
+    for i in asked.tolist():
+        if standing_text_only(passages[src[i]], passages[dst[i]], p.passage_site_paragraphs):
+            ok[i] = False
     return ok
 
 

@@ -37,7 +37,8 @@ import pyarrow as pa
 from dedup import spill
 from dedup.neardup.cluster import Components, flatten, union_edges
 from dedup.neardup.lsh import (BandFigures, CandidateStats, VerifyParams, add_band, bucket_edges,
-                               drop_composite_edges, estimate, passage_checks, passage_edges, verify, verify_passages)
+                               drop_composite_edges, drop_standing_text, estimate, passage_checks, passage_edges,
+                               standing_checks, verify, verify_passages)
 from dedup.neardup.passages import CANDIDATE_MAX_PAGES, site_pages, site_repeats
 from dedup.neardup.sign import read_band, read_passage_rows, read_site_rows
 from dedup.neardup.store import SignatureStore
@@ -208,18 +209,25 @@ def verify_partition(edge_files: list[Path], partition: int, n: int, store_folde
             local_sizes = store.sizes_of(docs)
             jac, contain = estimate(store[docs], local_sizes, ls, ld)
             ok = verify(jac, contain, local_sizes, ls, ld, params) & (local_sizes[ls] > 0) & (local_sizes[ld] > 0)
+            local_sites = store.sites_of(docs)
+            standing = standing_checks(ok, jac, ls, ld, local_sites, params)
             checks = passage_checks(ok, contain, params, chunk_proposed)
             checks = checks[(local_sizes[ls[checks]] > 0) & (local_sizes[ld[checks]] > 0)]
             # the passages of the documents some check needs, read from the store; the others stay empty
             local_passages = [EMPTY] * len(docs)
-            needed = np.unique(np.concatenate([ls[checks], ld[checks]])) if len(checks) else np.empty(0, np.int64)
+            asked = np.r_[checks, standing]
+            needed = np.unique(np.concatenate([ls[asked], ld[asked]])) if len(asked) else np.empty(0, np.int64)
             for at, found in zip(needed.tolist(), store.passages(docs[needed])):
                 local_passages[at] = found
-            local_sites = store.sites_of(docs)
+            # (as `cluster.near_dup_labels`: an edge dropped as standing text is then asked of the passage rule)
+            ok = drop_standing_text(ok, standing, ls, ld, local_passages, params)
+            checks = passage_checks(ok, contain, params, chunk_proposed)
+            checks = checks[(local_sizes[ls[checks]] > 0) & (local_sizes[ld[checks]] > 0)]
+            needed_checks = np.unique(np.concatenate([ls[checks], ld[checks]])) if len(checks) else needed[:0]
             pages: list[np.ndarray | None] | None = None
             if repeats is not None:
                 pages = [None] * len(docs)
-                for at in needed.tolist():
+                for at in needed_checks.tolist():
                     pages[at] = site_pages(local_passages[at], int(local_sites[at]), repeats)
             ok = verify_passages(ok, checks, ls, ld, local_passages, store.status_of(docs), local_sites, params,
                                  pages)

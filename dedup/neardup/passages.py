@@ -43,6 +43,15 @@ lines or a comments notice at their ends, a teaser page's excerpt of a story's l
 a longer story (docs/extraction.md, "Real copies round 6"). A cut whose page keeps prose of its own (a bio, a blurb
 on no other page of its site) covers less of it: a longer shared lead suffices at a lower coverage (round 8).
 
+Two pages of one site that MinHash accepts by containment alone can be two short stories carrying the same two or
+three standing paragraphs (a bio, a disclaimer, a newsletter blurb, a comments note: too few pages of the site for the
+site pass to count them), the standing text most of the shorter page's shingles. A paragraph two pages share while
+their OTHER text differs is no evidence of one story: such an edge stands only when their shared passages come from
+`verify_passage_site_paragraphs` paragraphs or make a story's worth of words (SITE_MIN_SHARED_WORDS), the longer
+page opens with them (a cut of its lead; standing text at the top of two stories has that shape too, and is left),
+or the shorter page keeps under STANDING_OWN_WORDS passage words of its own (`standing_text_only`; docs/extraction.md,
+"Real copies round 9").
+
 Server-generated pages (`serverpages.is_status_page`: a redirect, a "404 Not Found", a "Service Unavailable"
 page) are not stories: two sites' "Moved Permanently - The document has moved here" pages are alike word for
 word, and must never join each other or anything else.
@@ -55,7 +64,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from dedup.text.sentences import Passages
+from dedup.text.sentences import PASSAGE_MIN_WORDS, Passages
 
 # two pages of one site are copies by their passages only when these share at least this many words: the
 # standing text or kept teasers of two pages of one site measured 44-141 (docs/extraction.md, "Real copies:
@@ -272,3 +281,36 @@ def copies_by_passages(a: Passages, b: Passages, coverage: float, min_paragraphs
         return False
     cover, paragraphs, words = story_figures(a, b, pages[0], pages[1], one_site)
     return paragraphs >= min_paragraphs and cover >= coverage and words >= min_words
+
+
+# a one-site pair accepted by containment alone whose shared passages sit in fewer paragraphs than a story's worth
+# (`verify_passage_site_paragraphs`) and make fewer words than one (SITE_MIN_SHARED_WORDS), not at the top of the
+# longer page, is standing text when the page with fewer passage words keeps a passage of its own outside them (this
+# many words: a sentence of its own story; the short stories of the copies bench's merged `same_site_template` pairs
+# kept 13-44): docs/extraction.md, "Real copies round 9"
+STANDING_OWN_WORDS = PASSAGE_MIN_WORDS
+
+
+def standing_text_only(a: Passages, b: Passages, site_paragraphs: int) -> bool:
+    """Whether what two pages of one site share is standing text, not one story: their shared passages sit in
+    fewer than `site_paragraphs` paragraphs of either, make fewer than SITE_MIN_SHARED_WORDS words, and the page with
+    fewer passage words (either, when they hold as many) keeps STANDING_OWN_WORDS passage words or more outside
+    them: its own story. False when they share no passage (no evidence either way), and when the page with more
+    passage words opens with what they share: a cut of its story's lead (a mobile or AMP copy) has that shape, and so
+    has standing text at the top of two stories, which stays as MinHash has it."""
+    _, at_a, at_b = np.intersect1d(a.keys, b.keys, assume_unique=True, return_indices=True)
+    if not len(at_a) or min(len(np.unique(a.blocks[at_a])), len(np.unique(b.blocks[at_b]))) >= site_paragraphs:
+        return False
+    shared_words = int(a.words[at_a].sum())
+    if shared_words >= SITE_MIN_SHARED_WORDS:
+        return False
+    total_a, total_b = a.total_words, b.total_words
+    # (a page opening with what the pair shares: a cut of its lead is the same shape as standing text at the top of
+    # two stories, so such a pair stays as MinHash has it)
+    if (total_a >= total_b and int(a.blocks.min()) == int(a.blocks[at_a].min())) or \
+            (total_b >= total_a and int(b.blocks.min()) == int(b.blocks[at_b].min())):
+        return False
+    own_a, own_b = total_a - shared_words, total_b - int(b.words[at_b].sum())
+    if total_a == total_b:
+        return min(own_a, own_b) >= STANDING_OWN_WORDS
+    return (own_a if total_a < total_b else own_b) >= STANDING_OWN_WORDS

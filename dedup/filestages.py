@@ -71,13 +71,12 @@ def stage_write(b: Build) -> dict[str, Any]:
     class_bytes = Counter(counts["class_chars"])
     n_dups = counts["decisions"]
     sig_rows, sig_id_bytes = counts["signatures_new"], counts["signature_id_bytes_new"]
-    prev_sigs = None
     if previous is not None:
         class_bytes.update(dict(previous.canon.group_by("publish_class").agg(pl.col("n_chars").sum()).iter_rows()))
         n_dups += previous.dups.height + previous.canon.height
-        prev_sigs = previous.published_signatures()
-        sig_rows += prev_sigs.height
-        sig_id_bytes += int(prev_sigs["doc_id"].str.len_bytes().sum() or 0)
+        prev_sig_rows, prev_sig_id_bytes = previous.published_signature_counts()
+        sig_rows += prev_sig_rows
+        sig_id_bytes += prev_sig_id_bytes
     data_spills = {cls: BucketSpill(spill_root / "data" / cls, shard_count(int(n or 0), config.shard_bytes),
                                     "documents") for cls, n in sorted(class_bytes.items())}
     spills = {"duplicates": BucketSpill(spill_root / "duplicates", shard_count(n_dups * 300, config.shard_bytes),
@@ -113,8 +112,8 @@ def stage_write(b: Build) -> dict[str, Any]:
         prev_decisions = pl.concat([frame(spill.read_group(f, group)) for f in decided[0]], how="vertical_relaxed")
         prev_provenance = pl.concat([frame(spill.read_group(f, group)) for f in decided[2]], how="vertical_relaxed")
         carry_previous(previous, prev_decisions, prev_provenance, data_spills, spills["duplicates"], spills["rejects"])
-        assert prev_sigs is not None  # read above whenever there is a previous release
-        spills["signatures"].add(signature_rows(prev_sigs, prev_decisions))
+        for prev_sigs in previous.published_signature_batches():  # sorted by doc_id when written: any batches
+            spills["signatures"].add(signature_rows(prev_sigs, prev_decisions))
         merge_samples(samples, {(d, k): t for d, k, t in previous.chrome.select("domain", "block_key", "sample_text")
                                 .iter_rows() if t is not None})
     b.phase("shards")

@@ -24,10 +24,14 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from dedup.config import BuildConfig
 from dedup.policy import RULES, check_policy
 from dedup.rights.merge import WIRE_TEXT, cluster_vote, conflict_vote, published_licence, read_vote, wire_rule_fires
+from dedup.schema import frame
 from dedup.select import on_agency_domain
 
 # the reason of a canonical kept because the previous release published it, though a new copy beats or may beat it
@@ -173,8 +177,10 @@ def absorbed_votes(data_files: list[Path], decisions: pl.DataFrame) -> pl.DataFr
         "doc_id", pl.col("cluster_id").alias("_cluster"), pl.col("cluster_agency").alias("_agency"))
     if not demoted.height:
         return empty
-    rows = pl.concat([pl.read_parquet(f, columns=["doc_id", "cluster_size", "original_source", "attribution_evidence"])
-                      .join(demoted, on="doc_id", how="inner") for f in data_files], how="vertical_relaxed")
+    parts = [rows for f in data_files if (rows := demoted_rows(f, demoted)) is not None]
+    if not parts:
+        return empty
+    rows = pl.concat(parts, how="vertical_relaxed")
     found: dict[str, tuple[int, set[str]]] = {}
     for r in rows.iter_rows(named=True):
         votes, others = found.get(r["_cluster"], (0, set()))
@@ -187,6 +193,25 @@ def absorbed_votes(data_files: list[Path], decisions: pl.DataFrame) -> pl.DataFr
         return empty
     return pl.DataFrame({"_cluster": list(found), "_absorbed": [v for v, _ in found.values()],
                          "_absorbed_agencies": [sorted(o) for _, o in found.values()]}, schema=empty.schema)
+
+
+def demoted_rows(path: Path, demoted: pl.DataFrame) -> pl.DataFrame | None:
+    """One data/ file's vote columns of the `demoted` canonicals' rows, joined to `demoted`: the doc_ids are read
+    first, and only the row groups that hold one of them are read whole (a merge demotes a few canonicals of a
+    release of millions; reading every row's `attribution_evidence` held a file's column at once)."""
+    file = pq.ParquetFile(path)
+    wanted = pa.array(demoted["doc_id"].unique().to_list(), pa.string())
+    found = []
+    for group in range(file.num_row_groups):
+        ids = file.read_row_group(group, columns=["doc_id"]).column("doc_id")
+        if pc.any(pc.is_in(ids, value_set=wanted)).as_py():
+            rows = frame(file.read_row_group(group, columns=_VOTE_COLUMNS))
+            found.append(rows.join(demoted, on="doc_id", how="inner"))
+    return pl.concat(found, how="vertical_relaxed") if found else None
+
+
+# a demoted canonical's columns that `absorbed_votes` reads
+_VOTE_COLUMNS = ["doc_id", "cluster_size", "original_source", "attribution_evidence"]
 
 
 # a carried canonical whose new copies carry the agency's notice, restated all-rights-reserved (decisions column)

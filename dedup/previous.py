@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -73,11 +74,27 @@ class Previous:
         """Its run.json as a plain dict (the figures `pipeline` copies into the new run.json)."""
         return self.report.to_dict()
 
-    def published_signatures(self) -> pl.DataFrame:
-        """Its signatures/ rows that stay published (every one with text)."""
-        frames = [pl.read_parquet(f) for f in self.files("signatures")]
-        rows = pl.concat(frames) if frames else frame(schema("signatures").empty_table())
-        return rows.filter(pl.col("n_shingles").fill_null(0) > 0)
+    def published_signature_counts(self) -> tuple[int, int]:
+        """How many of its signatures/ rows stay published (every one with text) and their doc_ids' bytes: read from
+        two small columns, so that the write stage sizes its shards without holding the signatures."""
+        rows = id_bytes = 0
+        for batch in self.published_signature_batches(columns=["doc_id", "n_shingles"]):
+            rows += batch.height
+            id_bytes += int(batch["doc_id"].str.len_bytes().sum() or 0)
+        return rows, id_bytes
+
+    def published_signature_batches(self, columns: list[str] | None = None) -> Iterator[pl.DataFrame]:
+        """Its signatures/ rows that stay published (every one with text), batch by batch in file order: a
+        release's signatures are never held at once (10 M records: ~5 GB at 128 permutations)."""
+        for path in self.files("signatures"):
+            for batch in pq.ParquetFile(path).iter_batches(batch_size=_SIGNATURE_BATCH, columns=columns):
+                rows = frame(batch).filter(pl.col("n_shingles").fill_null(0) > 0)
+                if rows.height:
+                    yield rows
+
+
+# signatures/ rows per batch the write stage carries (~2 MiB at 128 permutations)
+_SIGNATURE_BATCH = 4096
 
 
 def _kv(path: Path, schema: pa.Schema | None = None) -> dict[str, str]:
@@ -416,7 +433,7 @@ def carry_previous(prev: Previous, decisions: pl.DataFrame, provenance: pl.DataF
 
 
 def signature_rows(rows: pl.DataFrame, decisions: pl.DataFrame) -> pa.Table:
-    """The previous release's signatures (`Previous.published_signatures`) with is_canonical as this build
+    """Previous release's signatures (`Previous.published_signature_batches`) with is_canonical as this build
     decided it (a merge can demote one)."""
     decided = decisions.select("doc_id", pl.col("is_canonical").alias("_now"))
     rows = rows.join(decided, on="doc_id", how="left").with_columns(

@@ -20,6 +20,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from dedup.neardup.passages import site_key
@@ -45,11 +47,17 @@ def published_passages(doc_ids: Sequence[str], data_files: Sequence[Path]
     status = np.zeros(n, dtype=bool)
     sites = np.zeros(n, dtype=np.uint64)
     row_of = {doc_id: i for i, doc_id in enumerate(doc_ids)}
+    wanted = pa.array(list(row_of), pa.string())
     for path in data_files:
         file = pq.ParquetFile(path)
         names = set(file.schema_arrow.names)
         # batch by batch: a data/ file's texts are never held at once
         for batch in file.iter_batches(batch_size=4096, columns=[c for c in _COLUMNS if c in names]):
+            # only the rows of this shard's doc_ids are turned into Python strings (a release's data/ is read once
+            # per signatures/ shard: every other row's text was converted for nothing)
+            batch = batch.filter(pc.is_in(batch.column("doc_id"), value_set=wanted))
+            if not batch.num_rows:
+                continue
             values = [batch.column(c).to_pylist() if c in names else [None] * batch.num_rows for c in _COLUMNS]
             for doc_id, domain, title, html_title, text in zip(*values):
                 i = row_of.get(doc_id)

@@ -141,3 +141,31 @@ def test_a_next_release_keeps_the_creator_and_drops_the_folder_its_moves_emptied
     assert manifest["creator"] == {"@type": "Person", "name": "Jane Doe", "url": "https://orcid.org/0000-0002-1825-0097"}
     assert croissant["creator"]["name"] == "Jane Doe" and "author = {Jane Doe}, " in croissant["citeAs"]
     assert _json(v2 / "run.json")["previous"]["creator"] == manifest["creator"]
+
+
+# ---------------------------------------------------------------- lead's review fixes
+
+def test_the_credit_lines_of_a_copy_and_of_a_json_lines_record_say_only_what_the_row_holds(sample_release):
+    """int27: every record's offset was a "byte offset" (a JSON Lines record's is its record index, a Parquet row's
+    its row), a duplicates/ row (no title nor site_name columns) printed "title: None from no evidence recorded" and
+    a publisher source told apart by a site_name it does not have, and "the site own reporting" was misspelt."""
+    out, _ = sample_release
+    data = pl.read_parquet(out / "data" / "**" / "*.parquet")
+    jsonl = data.filter(pl.col("source_file").str.contains(".jsonl")).sort("doc_id").row(0, named=True)
+    result = runner.invoke(app, ["explain", str(out), jsonl["doc_id"]])
+    assert result.exit_code == 0, result.output
+    credit = " ".join(result.output[result.output.index("credit: "):].split())
+    assert f"crawl file {jsonl['source_file']} at record {jsonl['source_offset']} (0-based" in credit, credit
+    assert "byte offset" not in credit
+    dups = pl.read_parquet(out / "duplicates" / "**" / "*.parquet")
+    dup = dups.filter(pl.col("original_source").is_null() & pl.col("publisher").is_not_null()
+                      & (pl.col("publisher") != pl.col("domain"))).sort("doc_id").row(0, named=True)
+    result = runner.invoke(app, ["explain", str(out), dup["doc_id"]])
+    assert result.exit_code == 0, result.output
+    credit = " ".join(result.output[result.output.index("credit: "):].split())
+    assert "title:" not in credit and "None from no evidence" not in credit, credit
+    assert "agency: none (the site's own reporting)" in credit, credit
+    assert "this row keeps no site_name to tell which" in credit and "differs from site_name" not in credit, credit
+    from dedup.rights.credit_sources import where_in_file
+    assert where_in_file({"source_file": "part-0.parquet", "source_offset": 7}) == "row 7 (0-based)"
+    assert where_in_file({"source_file": "x.warc.gz", "source_offset": 7}) == "byte offset 7"

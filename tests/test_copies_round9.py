@@ -72,3 +72,31 @@ def test_only_standing_text_with_a_story_of_its_own_on_the_shorter_page_is_set_a
     assert not standing_text_only(bridge, passages(OTHER), site_paragraphs)
     # standing text at the top of two stories is the shape of a cut of a story's lead: left to MinHash
     assert not standing_text_only(passages(STANDING + BRIDGE), passages(STANDING + OTHER), site_paragraphs)
+
+
+# ---------------------------------------------------------------- lead's review fixes
+
+def test_explain_says_a_pair_kept_apart_as_standing_text_was_dropped_and_traces_no_chain_through_it(tmp_path):
+    """int27: `dedup explain OUT bridge schools` said "edge accepted by containment" for the two short stories the
+    build kept apart, and `chain` would join them through that edge; now both ask `standing_text_only` as the build
+    does (both pages on one site, by containment alone, texts kept)."""
+    import json
+
+    import polars as pl
+    from dedup.neardup.explain import chain, explain_pair
+    rows = [("bridge", SITE + "bridge-closed", BRIDGE + STANDING),
+            ("schools", SITE + "schools-close", OTHER + STANDING),
+            ("blast", SITE + "house-blast", STORY + STANDING)]
+    out = tmp_path / "out"
+    build([str(_jsonl(tmp_path / "site.jsonl", rows))], out, BuildConfig(), workers=1)
+    result = explain_pair(out, "bridge", "schools")
+    assert not result["same_cluster"] and result["candidate"] and result["estimated_jaccard"] < PARAMS.jaccard
+    assert "dropped as standing text" in result["verdict"] and "Real copies round 9" in result["verdict"], result
+    # the two stories' rows put in one cluster (as a chain through other pages would): no edge joins them directly
+    for path in sorted((out / "data").rglob("*.parquet")):
+        frame = pl.read_parquet(path)
+        frame.with_columns(pl.when(pl.col("doc_id") == "schools").then(pl.lit(result["cluster_a"]))
+                           .otherwise(pl.col("cluster_id")).alias("cluster_id")).write_parquet(path)
+    config = json.loads((out / "run.json").read_text("utf-8"))["config"]
+    steps = chain(out, "bridge", "schools", result["cluster_a"], config, PARAMS)
+    assert len(steps) == 1 and steps[0].startswith("no chain of accepted MinHash edges"), steps

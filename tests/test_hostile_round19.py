@@ -97,3 +97,37 @@ def test_a_plain_text_over_max_text_bytes_is_a_text_too_large_reject(tmp_path):
     assert (row["doc_id"], row["reason"]) == ("long", "text_too_large"), row
     assert "max_text_bytes = 2048" in row["detail"], row["detail"]
     assert pq.read_table(out / "data").column("doc_id").to_pylist() == ["r1"]
+
+
+# ---------------------------------------------------------------- lead's review fixes
+
+def test_a_release_built_before_max_text_bytes_restores_its_withheld_texts(tmp_path, monkeypatch):
+    # int27: rehydrate read a run.json without `max_text_bytes` (every release built before round 19) as today's
+    # default cap, so a withheld text that build took (it capped plain text only at max_payload_bytes) became
+    # `record_unusable`, with advice to change a TOML rehydrate is not given; now such a release's own cap holds.
+    # (Today's default is set small here so that short texts stand for a 9 MB one.)
+    import dedup.rehydrate as rehydrate_module
+    from dedup.config import LICENCE_CLASSES
+    crawl = tmp_path / "crawl.jsonl"
+    long = " ".join(f"The council heard item {n} of the budget, on roads and schools, and agreed it." for n in range(60))
+    crawl.write_bytes(_record(1) + b"\n" + json.dumps(
+        {"id": "long", "url": "https://a.test/long", "text": long}).encode() + b"\n")
+    out = tmp_path / "out"
+    build([str(crawl)], out, BuildConfig(withhold_text=LICENCE_CLASSES), workers=1)
+    assert len(long) > 4096
+    assert "max_text_bytes" not in json.loads((out / "run.json").read_text("utf-8"))["config"]
+    monkeypatch.setattr(rehydrate_module, "MAX_TEXT_BYTES", 4096)
+    report = rehydrate_module.rehydrate(out, [str(crawl)], tmp_path / "r")
+    assert (report.withheld, report.restored, report.not_restored) == (2, 2, {}), report
+
+
+def test_a_cut_gzip_keeps_its_last_line_after_a_form_feed_or_a_spaced_byte_order_mark(tmp_path):
+    # int27: the last line of a gzip cut in its trailer lost only a leading BOM, so `\f {...}`, `\v{...}` and
+    # `  \ufeff{...}` there were dropped behind the `truncated_input` reject; now the same edges as any line
+    import gzip
+    for edge in (b"\f ", b"\v", b"  \xef\xbb\xbf", b"\xef\xbb\xbf"):
+        path = tmp_path / "cut.jsonl.gz"
+        path.write_bytes(gzip.compress(_record(1) + b"\n" + edge + _record(2) + b" \f")[:-4])
+        rows = _read(path)
+        assert [(r["doc_id"], r["reject_reason"]) for r in rows][:2] == [("r1", None), ("r2", None)], (edge, rows)
+        assert rows[-1]["reject_reason"] is not None and len(rows) == 3, (edge, rows)

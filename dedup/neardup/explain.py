@@ -21,8 +21,8 @@ from dedup.errors import InputError
 from dedup.neardup.minhash import shingles
 from dedup.text.language import shingle_unit
 from dedup.neardup.lsh import PASSAGE_MIN_CONTAINMENT, VerifyParams, estimate, lsh_keys, verify
-from dedup.neardup.passages import (CANDIDATE_MAX_PAGES, SITE_MIN_SHARED_WORDS, candidate_keys, copies_by_passages,
-                                   shared_figures)
+from dedup.neardup.passages import (CANDIDATE_MAX_PAGES, SITE_MIN_SHARED_WORDS, Passages, candidate_keys,
+                                   copies_by_passages, shared_figures, standing_text_only)
 from dedup.text.sentences import passages
 from dedup.text.normalise import split_blocks
 
@@ -50,7 +50,8 @@ def explain_pair(out: Path, a: str, b: str) -> dict:
     sig_rows = _scan(out, "signatures").filter(pl.col("doc_id").is_in([a, b])).collect()
     found = {r["doc_id"]: r for r in sig_rows.iter_rows(named=True)}
     for d in found:
-        found[d]["cluster_id"] = lookup(out, d).get("cluster_id")
+        row = lookup(out, d)
+        found[d]["cluster_id"], found[d]["domain"] = row.get("cluster_id"), row.get("domain")
     for d in (a, b):
         if d not in found:
             where = lookup(out, d)["table"]
@@ -66,6 +67,10 @@ def explain_pair(out: Path, a: str, b: str) -> dict:
                           config.get("verify_passage_coverage", 2.0), config.get("verify_passage_paragraphs", 3),
                           config.get("verify_passage_site_paragraphs", 0))
     accepted = bool(verify(jac, contain, sizes, src, dst, params)[0])
+    texts, languages = _texts(out, [a, b])
+    standing = accepted and len(texts) == 2 and _standing(
+        float(jac[0]), found[a]["domain"], found[b]["domain"], texts[a], texts[b], params)
+    accepted = accepted and not standing
     result = {
         "a": a, "b": b,
         "cluster_a": found[a]["cluster_id"], "cluster_b": found[b]["cluster_id"],
@@ -75,11 +80,11 @@ def explain_pair(out: Path, a: str, b: str) -> dict:
         "n_shingles": [int(sizes[0]), int(sizes[1])],
         "shared_bands": shared, "bands": config["bands"], "rows": config["rows"],
         "candidate": bool(shared),
-        "verdict": _verdict(bool(shared), accepted, float(jac[0]), float(contain[0]), params),
+        "verdict": STANDING_VERDICT if standing else _verdict(bool(shared), accepted, float(jac[0]),
+                                                              float(contain[0]), params),
     }
     if result["same_cluster"] and not (shared and accepted):
         result["chain"] = chain(out, a, b, found[a]["cluster_id"], config, params)
-    texts, languages = _texts(out, [a, b])
     if len(texts) == 2:
         sa = set(shingles(texts[a], config["ngram"], shingle_unit(languages[a], config["shingle_unit"])))
         sb = set(shingles(texts[b], config["ngram"], shingle_unit(languages[b], config["shingle_unit"])))
@@ -97,8 +102,9 @@ def explain_pair(out: Path, a: str, b: str) -> dict:
             result["verdict"] = (f"proposed by a long passage both share (if at most {CANDIDATE_MAX_PAGES} pages "
                                  "share it), not by LSH; " + _verdict(True, accepted, float(jac[0]), float(contain[0]),
                                                                        params))
+        # (a pair dropped as standing text shares too little to pass the one-site passage rule: its verdict stays)
         if ((shared and float(contain[0]) >= PASSAGE_MIN_CONTAINMENT) or proposed) and not accepted and \
-                copies_by_passages(pa_, pb_, params.passage_coverage, params.passage_paragraphs):
+                not standing and copies_by_passages(pa_, pb_, params.passage_coverage, params.passage_paragraphs):
             site_rule = params.passage_site_paragraphs
             one_site = site_rule and paragraphs >= site_rule and words >= SITE_MIN_SHARED_WORDS
             where = "" if one_site else ", if the two pages are on different sites"
@@ -107,6 +113,25 @@ def explain_pair(out: Path, a: str, b: str) -> dict:
     else:
         result["exact"] = "not computed: duplicate rows do not keep their text"
     return result
+
+
+STANDING_VERDICT = ("edge accepted by containment, then dropped as standing text: the two pages of one site share "
+                    "only a bio, disclaimer or notice, and the shorter keeps a story of its own (docs/extraction.md, "
+                    "Real copies round 9)")
+
+
+def _standing(jac: float, domain_a: str | None, domain_b: str | None, text_a: str, text_b: str,
+              p: VerifyParams) -> bool:
+    """Whether the build dropped this accepted edge as its site's standing text (`lsh.standing_checks` asks
+    about the pair, `passages.standing_text_only` answers): by containment alone, both pages on one site."""
+    if jac >= p.jaccard or not domain_a or domain_a != domain_b or p.passage_coverage > 1.0 or \
+            not p.passage_site_paragraphs:
+        return False
+    return standing_text_only(_passages(text_a), _passages(text_b), p.passage_site_paragraphs)
+
+
+def _passages(text: str) -> Passages:
+    return passages(split_blocks(text))
 
 
 def _verdict(candidate: bool, accepted: bool, jac: float, contain: float, p: VerifyParams) -> str:
@@ -131,9 +156,12 @@ def _texts(out: Path, ids: list[str]) -> tuple[dict[str, str], dict[str, str | N
 def chain(out: Path, a: str, b: str, cluster_id: str, config: dict, params: VerifyParams) -> list[str]:
     """How two documents of one cluster are joined through others: the shortest chain of accepted
     edges (pairs of the cluster that share an LSH band bucket and pass verification, recomputed from
-    signatures/), one line per edge."""
-    members = pl.concat([_scan(out, t).filter(pl.col("cluster_id") == cluster_id).select("doc_id").collect()
-                         for t in ("data", "duplicates")])["doc_id"].to_list()
+    signatures/; an edge the build dropped as its site's standing text is left out where both texts are kept),
+    one line per edge."""
+    member_rows = pl.concat([_scan(out, t).filter(pl.col("cluster_id") == cluster_id).select("doc_id", "domain")
+                             .collect() for t in ("data", "duplicates")])
+    members = member_rows["doc_id"].to_list()
+    domains = dict(member_rows.iter_rows())
     rows = _scan(out, "signatures").filter(pl.col("doc_id").is_in(members)).select(
         "doc_id", "n_shingles", "signature").collect().sort("doc_id")
     ids = rows["doc_id"].to_list()
@@ -147,6 +175,12 @@ def chain(out: Path, a: str, b: str, cluster_id: str, config: dict, params: Veri
     src, dst = src[shared], dst[shared]
     jac, contain = estimate(sigs, sizes, src, dst)
     ok = verify(jac, contain, sizes, src, dst, params)
+    texts, _ = _texts(out, members)
+    for i in np.flatnonzero(ok).tolist():
+        x, y = ids[src[i]], ids[dst[i]]
+        if x in texts and y in texts and _standing(float(jac[i]), domains.get(x), domains.get(y), texts[x], texts[y],
+                                                   params):
+            ok[i] = False
     graph: dict[int, list[tuple[int, float, float]]] = {}
     for s, d, j, c in zip(src[ok].tolist(), dst[ok].tolist(), jac[ok].tolist(), contain[ok].tolist()):
         graph.setdefault(s, []).append((d, j, c))

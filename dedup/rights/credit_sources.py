@@ -10,10 +10,12 @@ file, offset and WARC-Record-ID that `dedup rehydrate` reads). Row logic only: a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
 from dedup.rights.attribution import credit_day
+from dedup.sources.inputs import _JSONL_NAMES as JSONL_NAMES
 
 
 def _kinds(evidence: Any, field: str = "kind") -> str:
@@ -33,6 +35,11 @@ def publisher_source(row: Mapping[str, Any]) -> str:
     publisher, site, domain = row.get("publisher"), row.get("site_name"), row.get("domain")
     if publisher is None:
         return "none stated"
+    if "site_name" not in row:   # a duplicates/ row: no site_name to tell the sources apart
+        if publisher == domain:
+            return "the URL's host, it seems: the copy's page named no other publisher (this row keeps no site_name)"
+        return ("the page's JSON-LD publisher, its site name or an organisation named as its author (this row keeps "
+                "no site_name to tell which)")
     if publisher == site:
         return (f"the page's JSON-LD publisher or its site_name (the same name; site_name from "
                 f"{row.get('site_name_source') or 'unknown evidence'})")
@@ -43,16 +50,32 @@ def publisher_source(row: Mapping[str, Any]) -> str:
     return "the article's JSON-LD publisher, or an organisation named as its author"
 
 
+def where_in_file(row: Mapping[str, Any]) -> str:
+    """`source_offset` worded by the crawl file's format (schemas/documents.json): a byte offset in a WARC or ARC file,
+    a record index in JSON Lines (0-based: the line, or past it where a line held several records), a row in Parquet;
+    told from the file's name (a WARC-Record-ID says WARC), hedged when the name says none of them."""
+    offset, name = row.get("source_offset"), str(row.get("source_file") or "").lower()
+    if row.get("warc_record_id") or re.search(r"\.(?:warc|arc)(?:\.|$)", name):
+        return f"byte offset {offset}"
+    if name.endswith(JSONL_NAMES) or name.endswith(".json"):
+        return f"record {offset} (0-based; the line, unless a line before held several records)"
+    if name.endswith(".parquet"):
+        return f"row {offset} (0-based)"
+    return f"offset {offset} (bytes in a WARC or ARC file, a 0-based record in JSON Lines, a row in Parquet)"
+
+
 def credit_sources(row: Mapping[str, Any]) -> list[str]:
     """One line per part of the credit line of a data/ or duplicates/ row: its value and the evidence it rests on;
     then where the page can be found again. A part the row does not have says so."""
-    lines = [f"title: {row.get('title')!r} from {row.get('title_source') or 'no evidence recorded'}"]
+    lines = [f"title: {row.get('title')!r} from {row.get('title_source') or 'no evidence recorded'}"] \
+        if "title" in row else []
     if "authors" in row:
         authors = row.get("authors") or []
         lines.append(f"authors: {', '.join(authors) or 'none'}"
                      + (f" from {row.get('authors_source')}" if authors and row.get("authors_source") else ""))
     agency_kinds = _kinds(row.get("attribution_evidence"))
-    lines.append(f"agency: {row.get('original_source') or 'none (the site own reporting)'}"
+    own = "none (the site's own reporting)"
+    lines.append(f"agency: {row.get('original_source') or own}"
                  + (f" from attribution_evidence ({agency_kinds})" if row.get("original_source") and agency_kinds
                     else " (the cluster's agency)" if row.get("original_source") else ""))
     lines.append(f"publisher: {row.get('publisher')!r} from {publisher_source(row)}")
@@ -66,7 +89,7 @@ def credit_sources(row: Mapping[str, Any]) -> list[str]:
                     " (no licence evidence recorded)" if "licence_evidence" in row else " (this copy's own page)"))
     fetched = row.get("fetched_at")
     lines.append(f"find the page again: {row.get('url')} fetched {fetched.isoformat() if fetched else 'at an unknown time'};"
-                 f" crawl file {row.get('source_file')} at byte offset {row.get('source_offset')}"
+                 f" crawl file {row.get('source_file')} at {where_in_file(row)}"
                  + (f", WARC-Record-ID {row['warc_record_id']}" if row.get("warc_record_id") else "")
                  + " (the file under a crawl argument of run.json `inputs`; `dedup rehydrate` reads it there)")
     return lines

@@ -251,7 +251,7 @@ def jsonl_pieces(lines: Iterator[bytes | int], max_payload: int) -> Iterator[Pie
                 yield unfinished("is cut by the damage after it")
             elif exc.partial and exc.partial.rstrip().endswith(b"}"):
                 # the damage came right after a whole object (no LF yet): it is read (a reject until round 8)
-                partial = exc.partial[3:] if exc.partial.startswith(b"\xef\xbb\xbf") else exc.partial
+                partial = _trimmed(exc.partial)  # (the edges a whole line loses: a BOM, form feeds, vertical tabs)
                 whole = _safe_decode(partial, line_no + 1 + shift, f"line {line_no + 2}", False) or []
                 if whole and all(p.reason is None for p in whole):
                     yield from whole

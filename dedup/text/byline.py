@@ -264,7 +264,7 @@ BYLINE_PARTS = 5         # nor a line of more names and labels ('CSP / Internati
 
 
 def parse_byline(text: str, site_names: tuple[str, ...] = (), structured: bool = False,
-                 han_lists: bool = False) -> Byline:
+                 han_lists: bool = False, declared_person: bool = False) -> Byline:
     """'By Jane Doe and John Roe, Reuters' -> people ['Jane Doe', 'John Roe'], agency Reuters.
 
     Prefixes ('By', 'Von', 'Par', 'Posted by'), dates, times, e-mail addresses, URLs, bracketed
@@ -278,7 +278,8 @@ def parse_byline(text: str, site_names: tuple[str, ...] = (), structured: bool =
     ('بقلم', '作者：', 'By'): the capital test that keeps a line of free text from passing for a name cannot tell
     there. Korean names are written whole, so Hangul words of 2-4 syllables side by side are several people ('홍길동
     김철수 기자'); Chinese ones too, but a Japanese name puts a space between family and given name ('山田 太郎'):
-    Han words side by side are several people only with `han_lists` (the page is Chinese: '记者 李明 王芳')."""
+    Han words side by side are several people only with `han_lists` (the page is Chinese: '记者 李明 王芳').
+    `declared_person`: the place types the name a person (a JSON-LD Person): initials opening it are no outlet's."""
     people: list[str] = []
     agencies: list[tuple[str, str]] = []
     organisations: list[str] = []
@@ -317,7 +318,8 @@ def parse_byline(text: str, site_names: tuple[str, ...] = (), structured: bool =
         # (a part opening with a role after a name on a line that joins no names with 'and' is the job and where it
         # is done, below; 'Attorney Ilona Bray & Attorney Richard A. Boswell' names two)
         jobs_after_names = "&" not in line and " and " not in line.lower()
-        every, _ = _read_parts(parts, site_keys, caseless_ok, people, agencies, organisations, jobs_after_names)
+        every, _ = _read_parts(parts, site_keys, caseless_ok, people, agencies, organisations, jobs_after_names,
+                               declared_person)
         if long_list and (not every or len(people) - named < len(parts)):
             # a line over the words' limit is read only as a list of people, each part one (round 27)
             del people[named:], agencies[agencies_named:], organisations[organisations_named:]
@@ -327,7 +329,7 @@ def parse_byline(text: str, site_names: tuple[str, ...] = (), structured: bool =
             finer_parts = [q for p in parts for q in _FINER_SPLIT.split(p) if _HAS_LETTER.search(q)]
             before = (people[:], agencies[:agencies_named], organisations[:organisations_named])
             if len(finer_parts) <= BYLINE_PARTS and _read_parts(finer_parts, site_keys, caseless_ok, *before,
-                                                                jobs_after_names) == (True, True) \
+                                                                jobs_after_names, declared_person) == (True, True) \
                     and len(before[0]) > named:
                 people, agencies, organisations = before
         if len(people) > named and PICTURE_AGENCY.search(line) is not None:  # (asked of a line naming people only)
@@ -369,7 +371,7 @@ def _spaced_names_split(people: list[str], han_lists: bool) -> list[str]:
 
 def _read_parts(parts: list[str], site_keys: frozenset[str], caseless_ok: bool, people: list[str],
                 agencies: list[tuple[str, str]], organisations: list[str],
-                jobs_after_names: bool = False) -> tuple[bool, bool]:
+                jobs_after_names: bool = False, declared_person: bool = False) -> tuple[bool, bool]:
     """The parts of a byline line added to the people, agencies and organisations named so far. Whether each part
     was read as one of them or as a role, and whether one was read as an agency, a role or an organisation by its
     words (not only as a word in capitals)."""
@@ -424,7 +426,7 @@ def _read_parts(parts: list[str], site_keys: frozenset[str], caseless_ok: bool, 
                 if closing not in agencies:
                     agencies.append(closing)
                 name, other = person, True
-        if after_role or _is_organisation(name, site_keys):
+        if after_role or _is_organisation(name, site_keys, declared_person):
             if name not in organisations:
                 organisations.append(name)
             other = other or " " in name or not name.isupper()
@@ -575,15 +577,29 @@ _OUTLET_POSSESSIVE = re.compile(r"((?:[A-Z][\w&.-]*\s){0,3}[A-Z][\w&.-]*)['’]s
 
 # the words that close a newsroom's name after its outlet's ('Patch Staff', 'BI Team', 'CNBC Desk'; round 27)
 _NEWSROOM_CLOSINGS = frozenset("staff team desk newsroom editors".split())
-_CAMEL_CASE = re.compile(r"[a-z][A-Z]")  # a brand's word ('InvestorPlace', 'NewsNation'), never a name's ('McDonald')
+_CAMEL_CASE = re.compile(r"[a-z][A-Z]")
+# the prefixes of names written in camel case ('DeAndre', 'LeBron', 'DiCaprio', 'VanDyke', 'McDonald', 'MacLeod')
+_NAME_PREFIXES = frozenset("De Le La Di Du Van Von Mc Mac O'".split())
+
+
+def _is_brand_word(word: str) -> bool:
+    """'InvestorPlace', 'NewsNation': a word in camel case is a brand's, unless each capital inside it follows a
+    name's prefix ('DeAndre', 'McDonald', 'MacLeod', 'LaToya': given names and surnames; review of round 27)."""
+    start = 0
+    for hump in _CAMEL_CASE.finditer(word):
+        if word[start:hump.start() + 1] not in _NAME_PREFIXES:
+            return True
+        start = hump.start() + 1
+    return False
 
 
 def _newsroom_staff(part: str, site_keys: frozenset[str] = frozenset()) -> str | None:
     """'Fox News Staff' -> 'Fox News', 'BI Staff' -> 'BI': a byline part closing with a newsroom's word ('Staff',
     'Team', 'Desk') after an outlet's name names that outlet's newsroom, not a person (round 26: the roles stripped
     from its end left 'Fox'). The outlet's name is an acronym, a name closing with a beat or an organisation's word,
-    and since round 27 a brand's word (`_CAMEL_CASE`: 'InvestorPlace Research Staff') or the site's own name ('Patch
-    Staff' on patch.com); None for anything else ('Jörg Staff', 'Staff Writer')."""
+    and since round 27 a brand's word opening it (`_is_brand_word`: 'InvestorPlace Research Staff'; a name's camel case
+    is no brand's: 'DeAndre Staff', 'Ronald McDonald Staff') or the site's own name ('Patch Staff' on patch.com); None
+    for anything else ('Jörg Staff', 'Staff Writer')."""
     head, _, last = part.rpartition(" ")
     if not head or last.lower() not in _NEWSROOM_CLOSINGS:
         return None
@@ -592,26 +608,34 @@ def _newsroom_staff(part: str, site_keys: frozenset[str] = frozenset()) -> str |
         return None  # 'By Our Foreign Staff': the paper's own desk, named by no outlet's name
     if (" " not in head and head.isupper() and len(head) >= 2) or (" " in head and (
             closing.lower() in _ROLE_WORDS or closing.lower() in _ORG_WORDS) and not _opens_with_role(head)) or (
-            _CAMEL_CASE.search(head) and not head.startswith(("Mc", "Mac", "O'")) or fold_text(head) in site_keys):
+            _is_brand_word(head.split(None, 1)[0]) or fold_text(head) in site_keys):
         # ('Staff' is the outlet's people, and goes; 'Team', 'Desk' are of the newsroom's name: 'Teufel Editorial
         # Team')
         return head if last.lower() == "staff" else part
     return None
 
 
-def _opens_with_acronym(name: str) -> bool:
-    """'CNBC Make It', 'NBC Nightly News': a name opening with 3+ capitals and no vowel (an outlet's call letters;
-    a surname in capitals before the given name, 'DOE Jane', holds a vowel), then capitalised words only (not 'RSS
-    feed'), names an outlet's desk (round 27)."""
+def _opens_with_acronym(name: str, site_keys: frozenset[str]) -> bool:
+    """'CNBC Make It' on cnbc.com, 'NBC Nightly News': a name opening with 3+ capitals and no vowel (an outlet's call
+    letters; a surname in capitals before the given name, 'DOE Jane', holds a vowel), then capitalised words only (not
+    'RSS feed'), names an outlet's desk (round 27) when the letters are the site's or the publisher's name ('cnbc' of
+    cnbc.com, 'SWR Sport' the publisher) or an outlet's word follows them ('Nightly', 'Sport', 'Nieuws'): initials
+    open people's names too ('KVS Ramana', 'GVL Narasimha Rao', 'JRR Tolkien'; the lead's review of round 27)."""
     first, _, rest = name.partition(" ")
-    return bool(rest) and len(first) >= 3 and first.isalpha() and first.isupper() and not rest.isupper() \
-        and not any(vowel in first for vowel in "AEIOUY") and all(w[:1].isupper() for w in rest.split())
+    if not (rest and len(first) >= 3 and first.isalpha() and first.isupper() and not rest.isupper()
+            and not any(vowel in first for vowel in "AEIOUY") and all(w[:1].isupper() for w in rest.split())):
+        return False
+    letters = first.lower()
+    return any(key == letters or key.startswith((letters + ".", letters + " ")) for key in site_keys) or any(
+        word.lower() in _DESK_OPENINGS or word.lower() in _ORG_WORDS for word in rest.split())
 
 
-def _is_organisation(name: str, site_keys: frozenset[str]) -> bool:
+def _is_organisation(name: str, site_keys: frozenset[str], declared_person: bool = False) -> bool:
+    """Whether a byline's name is an organisation's; `declared_person`: the place types it a person (a JSON-LD
+    Person), whose call letters are initials ('KVS Ramana')."""
     if " " not in name and name.isupper() and len(name) >= 3:
         return True  # 'ARD', 'NDR': an acronym alone names an organisation, not a person
-    if _opens_as_desk(name) or _opens_with_acronym(name):
+    if _opens_as_desk(name) or (not declared_person and _opens_with_acronym(name, site_keys)):
         return True
     article = _ARTICLE.match(name)  # (the pattern matches only at the start: `_ARTICLE.sub("", name)`)
     bare = name[article.end():] if article else name

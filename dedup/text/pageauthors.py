@@ -186,17 +186,19 @@ def decide_authors(md: PageMetadata, html: str | None, head: Head, ld: JsonLd, b
     han_lists = lang.startswith("zh") or (not title.isascii() and not lang.startswith("ja") and _CJK.search(title)
                                           is not None and _KANA.search(title) is None and _HANGUL.search(title) is None)
     # a text read twice (two marks, a mark and a line) is parsed once; the key says whether it came from a
-    # place that states an author (`_AUTHOR_PLACES`), where a name without capitals is read
-    parsed_texts: dict[tuple[str, bool], Byline] = {}
+    # place that states an author (`_AUTHOR_PLACES`), where a name without capitals is read, and whether the place
+    # types it a person (a JSON-LD Person: its initials are no outlet's call letters, 'KVS Ramana')
+    parsed_texts: dict[tuple[str, bool, bool], Byline] = {}
 
-    def parse(text: str, structured: bool) -> Byline:  # the result is only read, never changed
-        parsed = parsed_texts.get((text, structured))
+    def parse(text: str, structured: bool, person: bool = False) -> Byline:  # the result is only read, never changed
+        parsed = parsed_texts.get((text, structured, person))
         if parsed is None:
-            parsed = parsed_texts[text, structured] = parse_byline(text, site_names, structured, han_lists)
+            parsed = parsed_texts[text, structured, person] = parse_byline(text, site_names, structured, han_lists,
+                                                                           person)
         return parsed
 
-    def add(kind: str, text: str) -> None:
-        _merge_byline(found.setdefault(kind, Byline([], [], [])), parse(text, kind in _AUTHOR_PLACES))
+    def add(kind: str, text: str, person: bool = False) -> None:
+        _merge_byline(found.setdefault(kind, Byline([], [], [])), parse(text, kind in _AUTHOR_PLACES, person))
 
     if ld.article is not None:
         for name, kind in ld_entities(ld.article.get("author"), ld.ids) + \
@@ -209,7 +211,7 @@ def decide_authors(md: PageMetadata, html: str | None, head: Head, ld: JsonLd, b
                 elif name not in entry.organisations:
                     entry.organisations.append(name)
             else:
-                add("jsonld", name)
+                add("jsonld", name, kind == "person")
     meta = head.meta
     for key in AUTHOR_META_NAMES:
         if key in meta:

@@ -289,7 +289,14 @@ _OTHER_MONTHS = (
         # round 20 of docs/extraction.md: Bengali (as Bangladeshi and West Bengal sites write them, with the
         # spellings 'আগষ্ট' / 'আগস্ট'; 'য়' in either of its Unicode forms, below)
         "জানুয়ারি জানুয়ারী", "ফেব্রুয়ারি ফেব্রুয়ারী", "মার্চ", "এপ্রিল", "মে", "জুন", "জুলাই", "আগস্ট আগষ্ট",
-        "সেপ্টেম্বর", "অক্টোবর", "নভেম্বর", "ডিসেম্বর")
+        "সেপ্টেম্বর", "অক্টোবর", "নভেম্বর", "ডিসেম্বর",
+        # round 28 of docs/metadata.md: Hungarian (with its abbreviations), Lithuanian (the genitive) and Latvian
+        # (nominative and the locative 'maijā'), the languages that write the year first (`_WORD_DATE_YEAR_FIRST`)
+        "január sausio janvāris janvārī", "február vasario februāris februārī", "március márc kovo marts martā",
+        "április ápr balandžio aprīlis aprīlī", "május máj gegužės maijs maijā", "június jún birželio jūnijs jūnijā",
+        "július júl liepos jūlijs jūlijā", "augusztus rugpjūčio augusts augustā",
+        "szeptember szept rugsėjo septembris septembrī", "október spalio oktobris oktobrī",
+        "lapkričio novembris novembrī", "gruodžio decembris decembrī")
 MONTHS: dict[str, int] = {}
 for _number, _names in enumerate(_LATIN_MONTHS + _OTHER_MONTHS):
     for _name in _names.split():
@@ -331,6 +338,14 @@ _NUM_DATE_SLASH = re.compile(r"(?P<a>\d(?<![\d/].)(?:(?<=[0-3])\d)?)/(?P<b>[0-3]
 _ISO_DATE = re.compile(
     r"(?P<y>(?:19|20)(?<![\d]..)\d\d)(?P<sep>[-/.])(?P<m>[01]\d)(?P=sep)(?P<d>[0-3]\d)"
     r"(?:[T ](?P<h>[012]\d):(?P<mi>[0-5]\d)(?::(?P<s>[0-5]\d|60)(?:\.\d+)?)?\s*(?P<tz>Z|[+-]\d\d:?\d\d)?)?(?![\d])")
+# the year first, marked so no bare year before a month reads as one: Hungarian '2022. május 12.' / '2022. máj.
+# 12-én', Lithuanian '2022 m. gegužės 12 d.', Latvian '2022. gada 12. maijā', and Hungarian and Korean numbers
+# '2022. 05. 12.' (a space after each dot: a version '2022.12.1' has none; '2022.05.12' is `_ISO_DATE`'s)
+_WORD_DATE_YEAR_FIRST = re.compile(
+    r"(?P<y>(?:19|20)(?<![\w.]..)\d\d)(?:"
+    r"\.\s+gada\s+(?P<gd>[0-3]?\d)\.\s+(?P<gmon>[^\W\d_]{3,11})"
+    r"|(?:\.|\s+m\.)\s+(?P<mon>[^\W\d_]{3,11})\.?\s+(?P<d>[0-3]?\d)(?:\.|-[^\W\d_]{1,4}|\s+d\.)"
+    r"|\.\s(?P<m>[01]?\d)\.\s(?P<md>[0-3]?\d)\.)(?![\w])")
 # Chinese and Japanese '2016年5月3日', Korean '2022년 5월 3일'
 _CJK_DATE = re.compile(r"(?P<y>(?:19|20)\d\d)\s*[年년]\s*(?P<m>[01]?\d)\s*[月월]\s*(?P<d>[0-3]?\d)\s*[日일]")
 
@@ -471,7 +486,8 @@ def find_dates(text: str, day_first: bool = True, limit: int = 8, short_years: b
         return []  # (no year: nothing to find)
     iso, word_dmy, word_mdy, dotted, slashed = _year_contexts(text)
     cjk = "年" in text or "년" in text
-    if not (iso or word_dmy or word_mdy or dotted or slashed or short_years or cjk):
+    year_first = iso or " m." in text  # ('2022. május 12.', '2022 m. gegužės 12 d.')
+    if not (iso or word_dmy or word_mdy or dotted or slashed or short_years or cjk or year_first):
         return []
     found: list[tuple[int, int, int, int, int, re.Match | None, tuple[int, int] | None]] = []
     if iso:
@@ -498,6 +514,8 @@ def find_dates(text: str, day_first: bool = True, limit: int = 8, short_years: b
             a, b = int(m["a"]), int(m["b"])
             day, month = (a, b) if (a > 12 or (day_first and b <= 12)) else (b, a)
             found.append((m.start(), m.end(), int(m["y"]), month, day, None, _both_ways(a, b)))
+    if year_first:
+        _year_first_dates(text, found)
     if cjk:
         for m in _CJK_DATE.finditer(text):
             found.append((m.start(), m.end(), int(m["y"]), int(m["m"]), int(m["d"]), None, None))
@@ -526,6 +544,17 @@ def find_dates(text: str, day_first: bool = True, limit: int = 8, short_years: b
         if len(out) >= limit:
             break
     return out
+
+
+def _year_first_dates(text: str, found: list) -> None:
+    """The dates `_WORD_DATE_YEAR_FIRST` reads, added to `found` as `find_dates` keeps them."""
+    for m in _WORD_DATE_YEAR_FIRST.finditer(text):
+        if m["m"]:
+            month, day = int(m["m"]), int(m["md"])
+        else:
+            month, day = MONTHS.get((m["mon"] or m["gmon"]).lower(), 0), int(m["d"] or m["gd"])
+        if month:
+            found.append((m.start(), m.end(), int(m["y"]), month, day, None, None))
 
 
 def _both_ways(first: int, second: int) -> tuple[int, int] | None:

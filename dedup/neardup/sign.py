@@ -273,24 +273,51 @@ def sign_part(part: Path, keys_file: Path, params: HasherParams, chrome: dict[st
 
 
 def sign_previous(shard: Path, keys_file: Path, num_perm: int, block_rows: int, bands: int, rows: int,
-                  sig_file: Path, band_file: Path, data_files: Sequence[Path] = ()) -> int:
+                  sig_file: Path, band_file: Path, data_files: Sequence[Path] = (), slice_rows: int = 0) -> int:
     """A previous release's signatures/ shard handed on as a signing task's files (its documents keep
     the MinHash they were published with; their index comes from the keys stage), with the passages, server-page
     flag and site of each record whose text the release's `data_files` publish (`published.published_passages`:
     its copies in the new crawl are then found as in one build of both, real copies round 7). Their (passage,
     site) rows are not counted: a previous page's pass-1 story is not known, and counted as a story of its own a
-    re-crawl of it in the new crawl would make the story's sentences look like its site's template."""
-    table = pq.read_table(shard, columns=["doc_id", "n_shingles", "signature"])
-    doc = spill.read_all(keys_file, ["doc"]).column("doc").to_numpy()
-    n = table.num_rows
-    flat = table.column("signature").combine_chunks().flatten().to_numpy(zero_copy_only=False) if n else np.empty(0)
-    sigs = np.ascontiguousarray(flat, dtype=np.uint32).reshape(n, num_perm)
-    sizes = table.column("n_shingles").fill_null(0).to_numpy().astype(np.int64)
-    if not data_files or not n:
-        return write_signed_part(doc, sigs, sizes, [None] * n, block_rows, bands, rows, sig_file, band_file)
-    found, status, sites = published_passages(table.column("doc_id").to_pylist(), data_files)
-    return write_signed_part(doc, sigs, sizes, [None] * n, block_rows, bands, rows, sig_file, band_file,
-                             found=found, status=status, sites=sites, count_sites=False)
+    re-crawl of it in the new crawl would make the story's sentences look like its site's template.
+
+    Read `slice_rows` (0: SIGN_SLICE_ROWS) records at a time, each slice turned into Arrow (`sig_table`) and band
+    keys as `sign_part` does a docs part's: the shard whole as Arrow and NumPy took ~4.4 KB a record (scale round
+    3); the signature table is still written whole (`sign_part`: the same bytes)."""
+    doc = spill.read_all(keys_file, ["doc"]).column("doc").to_numpy().astype(np.int64)
+    n = len(doc)
+    keys = np.empty((n, bands), np.uint64)
+    found: list[Passages] | None = None
+    status = sites = None
+    if data_files and n:
+        doc_ids = pq.read_table(shard, columns=["doc_id"]).column("doc_id").to_pylist()
+        found, status, sites = published_passages(doc_ids, data_files)
+        del doc_ids
+    tables: list[pa.Table] = []
+    done = 0
+    for batch in pq.ParquetFile(shard).iter_batches(batch_size=slice_rows or SIGN_SLICE_ROWS,
+                                                    columns=["n_shingles", "signature"]):
+        end = done + batch.num_rows
+        flat = batch.column("signature").flatten().to_numpy(zero_copy_only=False)
+        sigs = np.ascontiguousarray(flat, dtype=np.uint32).reshape(batch.num_rows, num_perm)
+        sizes = batch.column("n_shingles").fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64)
+        if end > done:
+            keys[done:end] = band_keys(sigs, bands, rows)
+        tables.append(sig_table(doc[done:end], sizes, sigs, [None] * batch.num_rows, None,
+                                found[done:end] if found is not None else None,
+                                status[done:end] if status is not None else None,
+                                sites[done:end] if sites is not None else None))
+        done = end
+    if done != n:
+        raise ValueError(f"{shard}: {done} records read of the {n} the keys stage indexed")
+    table = (pa.concat_tables(tables).combine_chunks() if len(tables) > 1 else tables[0] if tables
+             else sig_table(doc, np.zeros(0, np.int64), np.empty((0, num_perm), np.uint32), []))
+    del tables
+    spill.write_grouped(table, doc // block_rows, sig_file)
+    del table
+    passage_keys, at = candidate_rows(found, status) if found is not None else (np.empty(0, np.uint64), doc[:0])
+    write_band_file(doc, keys, passage_keys, at, None, None, band_file)
+    return n
 
 
 def write_signed_part(doc: np.ndarray, sigs: np.ndarray, sizes: np.ndarray, hashes: list[str | None],

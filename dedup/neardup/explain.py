@@ -20,7 +20,7 @@ import polars as pl
 from dedup.errors import InputError
 from dedup.neardup.minhash import shingles
 from dedup.text.language import shingle_unit
-from dedup.neardup.lsh import PASSAGE_MIN_CONTAINMENT, VerifyParams, estimate, lsh_keys, verify
+from dedup.neardup.lsh import PASSAGE_MIN_CONTAINMENT, VerifyParams, estimate, lsh_keys, standing_rule_on, verify
 from dedup.neardup.passages import (CANDIDATE_MAX_PAGES, SITE_MIN_SHARED_WORDS, Passages, candidate_keys,
                                    copies_by_passages, shared_figures, standing_text_only)
 from dedup.text.sentences import passages
@@ -124,8 +124,7 @@ def _standing(jac: float, domain_a: str | None, domain_b: str | None, text_a: st
               p: VerifyParams) -> bool:
     """Whether the build dropped this accepted edge as its site's standing text (`lsh.standing_checks` asks
     about the pair, `passages.standing_text_only` answers): by containment alone, both pages on one site."""
-    if jac >= p.jaccard or not domain_a or domain_a != domain_b or p.passage_coverage > 1.0 or \
-            not p.passage_site_paragraphs:
+    if jac >= p.jaccard or not domain_a or domain_a != domain_b or not standing_rule_on(p):
         return False
     return standing_text_only(_passages(text_a), _passages(text_b), p.passage_site_paragraphs)
 

@@ -233,11 +233,16 @@ def verify_passages(ok: np.ndarray, checks: np.ndarray, src: np.ndarray, dst: np
     return ok
 
 
+def standing_rule_on(p: VerifyParams) -> bool:
+    """Whether the standing-text rule runs: the passage rule is on, with its one-site paragraphs."""
+    return p.passage_coverage <= 1.0 and bool(p.passage_site_paragraphs)
+
+
 def standing_checks(ok: np.ndarray, jac: np.ndarray, src: np.ndarray, dst: np.ndarray, sites: np.ndarray | None,
                     p: VerifyParams) -> np.ndarray:
     """Positions of the accepted edges `drop_standing_text` asks about: by containment alone (Jaccard under
     `p.jaccard`), between two pages of one known site (none when the passage rule is off or sites are unknown)."""
-    if sites is None or p.passage_coverage > 1.0 or not p.passage_site_paragraphs or not len(src):
+    if sites is None or not standing_rule_on(p) or not len(src):
         return np.empty(0, np.int64)
     return np.flatnonzero(ok & (jac < p.jaccard) & (sites[src] == sites[dst]) & (sites[src] != 0))
 

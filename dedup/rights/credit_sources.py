@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from dedup.rights.attribution import credit_day
-from dedup.sources.inputs import _JSONL_NAMES as JSONL_NAMES
+from dedup.sources.inputs import JSONL_NAMES
 
 
 def _kinds(evidence: Any, field: str = "kind") -> str:

@@ -36,7 +36,7 @@ class InputFile:
     format: str  # warc | jsonl | parquet
 
 
-_JSONL_NAMES = (".jsonl", ".jsonl.gz", ".jsonl.zst", ".json.gz", ".json.zst", ".ndjson", ".ndjson.gz",
+JSONL_NAMES = (".jsonl", ".jsonl.gz", ".jsonl.zst", ".json.gz", ".json.zst", ".ndjson", ".ndjson.gz",
                 ".ndjson.zst")
 # Names of files that are meant as crawl data: in a folder, such a file whose content is not
 # recognised is read anyway (the reader reports `unknown_format`), never skipped in silence.
@@ -49,7 +49,7 @@ def detect_format(path: Path | str) -> str:
     looking past junk and damaged gzip members at the start; 'unknown' when nothing is found. A `.json`
     file is JSON Lines when its first line is a record (`json_lines_of_records`)."""
     name = storage.basename(path).lower()
-    if name.endswith(_JSONL_NAMES):
+    if name.endswith(JSONL_NAMES):
         return _by_content(path, "jsonl")
     if name.endswith(".parquet"):
         return _by_content(path, "parquet")
@@ -209,7 +209,7 @@ _RELEASE_ROW = re.compile(rb'\A\s*\{\s*"(?:doc_id|id)"\s*:\s*"(?:[^"\\]|\\.)*"\s
 def looks_like_crawl_name(name: str) -> bool:
     """Is this file name one of a crawl file (.warc, .arc.gz, .wet.gz, .jsonl.zst, .gz...)?"""
     low = name.lower()
-    return bool(_CRAWL_NAME.search(low)) or low.endswith(_JSONL_NAMES + (".parquet",))
+    return bool(_CRAWL_NAME.search(low)) or low.endswith(JSONL_NAMES + (".parquet",))
 
 
 def expand_inputs(args: list[str], not_read: list[FileNotRead] | None = None) -> list[InputFile]:

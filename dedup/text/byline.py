@@ -170,7 +170,8 @@ _NOT_A_NAME = frozenset((
     "other website "
     # round 26: a blog's link list heading ('Blogroll') over its author box
     "blogroll "
-    "редакция редакція гость аноним admin 小编 编辑 編輯 管理员 匿名 佚名 网友 游客 المحرر التحرير زائر").split())
+    "редакция редакція гость аноним admin 小编 编辑 編輯 管理员 匿名 佚名 网友 游客 المحرر التحرير زائر "
+    "입력 수정 등록 송고 기사입력 최종수정 업데이트").split())  # (round 29: a Korean date's label, '입력 2022. 5. 12.')
 # words that make a name an organisation's (a set lookup per word: a long alternation is slow in `re`)
 _ORG_WORDS = frozenset((
     "gmbh ag inc ltd llc plc sa ev verlag media medien news online magazin magazine zeitung redaktion "
@@ -187,6 +188,8 @@ _ORG_WORDS = frozenset((
     "times tribune herald gazette chronicle "
     # (round 24: more words a paper's title closes with, 'Sioux Falls Argus Leader')
     "journal sentinel inquirer examiner dispatch courier leader "
+    # (round 29: a Dutch, German or Nordic paper's title word, 'NRC Handelsblad' where no site name tells it)
+    "handelsblad dagblad nieuwsblad krant courant dagbladet aftonbladet handelsblatt tageblatt abendblatt tidning "
     "редакция агентство газета журнал новости вести вісті вiсті haber ajansı gazetesi "
     "وكالة صحيفة جريدة مجلة موقع قناة شبكة فريق").split())
 # Chinese and Japanese write no spaces: an organisation's name ends in the word for what it is (a news site, a
@@ -608,11 +611,22 @@ def _newsroom_staff(part: str, site_keys: frozenset[str] = frozenset()) -> str |
         return None  # 'By Our Foreign Staff': the paper's own desk, named by no outlet's name
     if (" " not in head and head.isupper() and len(head) >= 2) or (" " in head and (
             closing.lower() in _ROLE_WORDS or closing.lower() in _ORG_WORDS) and not _opens_with_role(head)) or (
-            _is_brand_word(head.split(None, 1)[0]) or fold_text(head) in site_keys):
+            _is_brand_word(head.split(None, 1)[0]) or fold_text(head) in site_keys) or (
+            last.lower() == "staff" and _names_a_desk_alone(head)):
         # ('Staff' is the outlet's people, and goes; 'Team', 'Desk' are of the newsroom's name: 'Teufel Editorial
         # Team')
         return head if last.lower() == "staff" else part
     return None
+
+
+def _names_a_desk_alone(head: str) -> bool:
+    """'Patch', 'Globe', 'The Patch' before 'Staff' off the outlet's site (round 29): one plain capitalised word (or
+    'The' and words) names the outlet whose staff signs; the given name it would be ('John Staff') is no person's
+    whole name either. A name's camel case or letters beyond ASCII keep a surname 'Staff' ('McKenzie', 'Jörg')."""
+    if head.startswith("The "):
+        return True
+    return " " not in head and head.isascii() and head.isalpha() and head[0].isupper() and head[1:].islower() and (
+        head.lower() not in _NOT_NAME_OR_ROLE and head.lower() not in _DESK_OPENINGS and head != "The")
 
 
 def _opens_with_acronym(name: str, site_keys: frozenset[str]) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
 from dedup.text.dates import DIGIT_TABLE, OTHER_DIGIT, TextDate, find_dates, parse_published
 
@@ -59,7 +59,8 @@ def find_page_dates(text: str, day_first: bool, limit: int, short_years: bool = 
         found = _with_other_calendars(scan, found, limit)
     if scan is not text:
         found = [d._replace(raw=text[d.start:d.end].strip()) for d in found]
-    return [d if d.has_time else _with_east_asian_clock(text, scan, d) for d in found]
+    return [_with_half_day_after(text, scan, d) if d.has_time else _with_east_asian_clock(text, scan, d)
+            for d in found]
 
 
 # Thai dates count years in the Buddhist era (543 years ahead: '5 มกราคม 2566', '5 ม.ค. 66' are 5 January 2023),
@@ -133,6 +134,24 @@ def _with_east_asian_clock(text: str, scan: str, d: TextDate) -> TextDate:
         return d
     at = d.at.replace(hour=hour, minute=minute)
     return TextDate(at, text[d.start:clock.end()].strip(), True, d.start, clock.end(), d.day)
+
+
+# the morning / afternoon word after a 12-hour clock ('2022.05.12 03:10 오후'), and the clock's hour before it
+_HALF_DAY_AFTER = re.compile(r"\s*(?P<ap>오전|오후|午前|午後|上午|下午)")
+_LAST_HOUR = re.compile(r"(?P<h>[012]?\d)[:時时시][0-5]\d(?::[0-5]\d)?\D*$")
+
+
+def _with_half_day_after(text: str, scan: str, d: TextDate) -> TextDate:
+    """A date whose clock a morning / afternoon word follows: '03:10 오후' is 15:10 (round 29: read as 03:10), '12:30
+    오전' 00:30; a 24-hour clock (13:10) keeps its hour."""
+    half = _HALF_DAY_AFTER.match(scan, d.end)
+    if half is None:
+        return d
+    hour = _LAST_HOUR.search(scan, d.start, d.end)
+    if hour is None or not 1 <= int(hour["h"]) <= 12:
+        return d
+    shift = (12 if half["ap"] in _AFTERNOON else 0) - (12 if int(hour["h"]) == 12 else 0)
+    return TextDate(d.at + timedelta(hours=shift), text[d.start:half.end()].strip(), True, d.start, half.end(), d.day)
 
 
 def date_evidence(kind: str, raw: object, day_first: bool, pos: int = -1, other_digits: bool = False

@@ -98,6 +98,7 @@ def parse_date_line(block: str) -> datetime | None:
 
 _MONTHS = ("january february march april may june july august september october november december "
            "jan feb mar apr jun jul aug sep sept oct nov dec")
+_ENGLISH_MONTHS = frozenset(_MONTHS.split())
 # the weekday names, Monday first, of the languages whose dates are read with the weekday before them: the one
 # list of them (`_WEEKDAY_INDEX`, the words of a date line, and `text/byline.py`'s weekday before a removed date)
 WEEKDAY_NAMES = {
@@ -336,7 +337,7 @@ _NUM_DATE_DMY = re.compile(r"(?P<d>\d(?<![\d.].)(?:(?<=[0-3])\d)?)\.\s?(?P<m>[01
 _NUM_DATE_DMY_SHORT = re.compile(r"(?<![\d.])(?P<d>[0-3]?\d)\.(?P<m>[01]?\d)\.(?P<y>\d\d)(?![\d.])")
 _NUM_DATE_SLASH = re.compile(r"(?P<a>\d(?<![\d/].)(?:(?<=[0-3])\d)?)/(?P<b>[0-3]?\d)/(?P<y>(?:19|20)\d\d)(?![\d/])")
 _ISO_DATE = re.compile(
-    r"(?P<y>(?:19|20)(?<![\d]..)\d\d)(?P<sep>[-/.])(?P<m>[01]\d)(?P=sep)(?P<d>[0-3]\d)"
+    r"(?P<y>(?:19|20)(?<![\dvV]..)\d\d)(?P<sep>[-/.])(?P<m>[01]\d)(?P=sep)(?P<d>[0-3]\d)"
     r"(?:[T ](?P<h>[012]\d):(?P<mi>[0-5]\d)(?::(?P<s>[0-5]\d|60)(?:\.\d+)?)?\s*(?P<tz>Z|[+-]\d\d:?\d\d)?)?(?![\d])")
 # the year first, marked so no bare year before a month reads as one: Hungarian '2022. május 12.' / '2022. máj.
 # 12-én', Lithuanian '2022 m. gegužės 12 d.', Latvian '2022. gada 12. maijā', and Hungarian and Korean numbers
@@ -551,6 +552,8 @@ def _year_first_dates(text: str, found: list) -> None:
     for m in _WORD_DATE_YEAR_FIRST.finditer(text):
         if m["m"]:
             month, day = int(m["m"]), int(m["md"])
+        elif (m["mon"] or "")[:1].isupper() and m["mon"].lower() in _ENGLISH_MONTHS:
+            continue  # 'in 2019. March 3. saw ...': a sentence's end, an English one's next (those months are lowercase)
         else:
             month, day = MONTHS.get((m["mon"] or m["gmon"]).lower(), 0), int(m["d"] or m["gd"])
         if month:

@@ -61,23 +61,50 @@ def write_groups(schema: pa.Schema, groups: list[int], tables: Iterable[pa.Table
     rows (none empty, as `write_grouped` writes no group of no rows) for each of `groups`, ascending. No sort
     of the whole nor its copies are held at once (a signing task's band file, 65 columns of its documents,
     sorted whole took 1.4 KB a document more)."""
-    if groups != sorted(set(groups)):
-        raise ValueError(f"groups {groups} are not ascending")
-    meta = dict(schema.metadata or {})
-    meta[GROUPS_KEY] = json.dumps(groups).encode()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    written = 0
-    with pa.OSFile(str(tmp), "wb") as sink, ipc.new_file(sink, schema.with_metadata(meta), options=_OPTIONS) as writer:
+    with GroupWriter(schema, groups, path) as writer:
         for table in tables:
-            if not table.num_rows or written == len(groups):
-                raise ValueError(f"group {groups[written] if written < len(groups) else 'beyond the list'}: "
-                                 f"{table.num_rows} rows")
-            writer.write_table(table.cast(schema).replace_schema_metadata(meta), max_chunksize=table.num_rows)
-            written += 1
-    if written != len(groups):
-        raise ValueError(f"{written} tables for {len(groups)} groups")
-    os.replace(tmp, path)
+            writer.write(table)
+
+
+class GroupWriter:
+    """`write_groups`' file written one table at a time (`write`), so that one pass can write two files.
+    `repeats`: a group may come in several tables, in any order (`read_group` gathers its batches in file order:
+    a signing task's slices, each its own batches, scale round 5). Under a temporary name until the last table."""
+
+    def __init__(self, schema: pa.Schema, groups: list[int], path: Path, repeats: bool = False) -> None:
+        if not repeats and groups != sorted(set(groups)):
+            raise ValueError(f"groups {groups} are not ascending")
+        self.groups, self.path, self.written = groups, path, 0
+        self.meta = dict(schema.metadata or {})
+        self.meta[GROUPS_KEY] = json.dumps(groups).encode()
+        self.schema = schema.with_metadata(self.meta)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.tmp = path.with_name(f".{path.name}.tmp")
+        self.sink = pa.OSFile(str(self.tmp), "wb")
+        self.writer = ipc.new_file(self.sink, self.schema, options=_OPTIONS)
+
+    def write(self, table: pa.Table) -> None:
+        """The rows of the next group of the list (none empty)."""
+        if not table.num_rows or self.written == len(self.groups):
+            group = self.groups[self.written] if self.written < len(self.groups) else "beyond the list"
+            raise ValueError(f"group {group}: {table.num_rows} rows")
+        self.writer.write_table(table.cast(self.schema).replace_schema_metadata(self.meta),
+                                max_chunksize=table.num_rows)
+        self.written += 1
+
+    def __enter__(self) -> GroupWriter:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        self.writer.close()
+        self.sink.close()
+        if kind is None and self.written != len(self.groups):
+            self.tmp.unlink()
+            raise ValueError(f"{self.written} tables for {len(self.groups)} groups")
+        if kind is None:
+            os.replace(self.tmp, self.path)
+        else:
+            self.tmp.unlink(missing_ok=True)
 
 
 def write_table(table: pa.Table, path: Path, batch_rows: int | None = None) -> None:

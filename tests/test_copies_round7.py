@@ -82,7 +82,8 @@ def test_the_passages_rebuilt_from_a_release_are_the_passages_its_build_signed(t
     build([str(SAMPLE_SMALL)], out, BuildConfig(), workers=1)
     data = pl.read_parquet(out / "data" / "**" / "*.parquet", columns=["doc_id", "text"]).sort("doc_id")
     ids = [i for i, t in data.select("doc_id", "text").iter_rows() if t]
-    found, status, sites = published_passages(data["doc_id"].to_list(), sorted((out / "data").rglob("*.parquet")))
+    published = published_passages(data["doc_id"].to_list(), sorted((out / "data").rglob("*.parquet")))
+    found, status, sites = published.passages_of(0, data.height), published.status, published.sites
     rebuilt = {doc_id: (p.keys.tolist(), p.words.tolist(), p.blocks.tolist(), bool(s), int(k))
                for doc_id, p, s, k in zip(data["doc_id"].to_list(), found, status, sites)}
     assert len(ids) >= 15 and sum(len(from_build[i][0]) > 0 for i in ids) >= 10

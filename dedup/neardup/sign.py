@@ -281,43 +281,77 @@ def sign_previous(shard: Path, keys_file: Path, num_perm: int, block_rows: int, 
     site) rows are not counted: a previous page's pass-1 story is not known, and counted as a story of its own a
     re-crawl of it in the new crawl would make the story's sentences look like its site's template.
 
-    Read `slice_rows` (0: SIGN_SLICE_ROWS) records at a time, each slice turned into Arrow (`sig_table`) and band
-    keys as `sign_part` does a docs part's: the shard whole as Arrow and NumPy took ~4.4 KB a record (scale round
-    3); the signature table is still written whole (`sign_part`: the same bytes)."""
+    Read `slice_rows` (0: SIGN_SLICE_ROWS) records at a time, each slice's signature table and band keys written
+    to both files as their own batches (`spill.GroupWriter`, a group in several batches: `read_group` gathers
+    them in order), so a task holds one slice's, not the shard's: the whole shard as Arrow and NumPy took ~4.4 KB
+    a record (scale round 3), its signature table, sorted copy and band keys ~2.6 KB (round 4). The passages of
+    the published texts are found for the whole shard in one read of data/, held flat (`PublishedPassages`)."""
     doc = spill.read_all(keys_file, ["doc"]).column("doc").to_numpy().astype(np.int64)
     n = len(doc)
-    keys = np.empty((n, bands), np.uint64)
-    found: list[Passages] | None = None
-    status = sites = None
+    size = slice_rows or SIGN_SLICE_ROWS
+    cuts = [(start, min(n, start + size)) for start in range(0, n, size)]
+    published = None
     if data_files and n:
-        doc_ids = pq.read_table(shard, columns=["doc_id"]).column("doc_id").to_pylist()
-        found, status, sites = published_passages(doc_ids, data_files)
+        doc_ids = pq.read_table(shard, columns=["doc_id"]).column("doc_id").combine_chunks()
+        published = published_passages(doc_ids, data_files)
         del doc_ids
-    tables: list[pa.Table] = []
+    # each slice's long-passage rows (a few per canonical), known before the files are opened: their groups are
+    # named in the files' schema
+    candidates = [candidate_rows(published.passages_of(start, end), published.status[start:end])
+                  if published is not None else (np.empty(0, np.uint64), np.empty(0, np.int64))
+                  for start, end in cuts]
+    sig_groups = [g for start, end in cuts for g in np.unique(doc[start:end] // block_rows).tolist()]
+    passage_groups = [{PASSAGE_KEYS_GROUP: key, PASSAGE_DOCS_GROUP: doc[start:end][at].astype(np.uint64)}
+                      for (start, end), (key, at) in zip(cuts, candidates)]
+    del candidates
+    slice_band_groups = [band_groups(end - start, {g: len(v) for g, v in groups.items()}, bands)
+                         for (start, end), groups in zip(cuts, passage_groups)]
+    empty = sig_table(doc[:0], np.zeros(0, np.int64), np.empty((0, num_perm), np.uint32), [])
     done = 0
-    for batch in pq.ParquetFile(shard).iter_batches(batch_size=slice_rows or SIGN_SLICE_ROWS,
-                                                    columns=["n_shingles", "signature"]):
-        end = done + batch.num_rows
-        flat = batch.column("signature").flatten().to_numpy(zero_copy_only=False)
-        sigs = np.ascontiguousarray(flat, dtype=np.uint32).reshape(batch.num_rows, num_perm)
-        sizes = batch.column("n_shingles").fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64)
-        if end > done:
-            keys[done:end] = band_keys(sigs, bands, rows)
-        tables.append(sig_table(doc[done:end], sizes, sigs, [None] * batch.num_rows, None,
-                                found[done:end] if found is not None else None,
-                                status[done:end] if status is not None else None,
-                                sites[done:end] if sites is not None else None))
-        done = end
-    if done != n:
-        raise ValueError(f"{shard}: {done} records read of the {n} the keys stage indexed")
-    table = (pa.concat_tables(tables).combine_chunks() if len(tables) > 1 else tables[0] if tables
-             else sig_table(doc, np.zeros(0, np.int64), np.empty((0, num_perm), np.uint32), []))
-    del tables
-    spill.write_grouped(table, doc // block_rows, sig_file)
-    del table
-    passage_keys, at = candidate_rows(found, status) if found is not None else (np.empty(0, np.uint64), doc[:0])
-    write_band_file(doc, keys, passage_keys, at, None, None, band_file)
+    with (spill.GroupWriter(empty.schema, sig_groups, sig_file, repeats=True) as sigs_out,
+          spill.GroupWriter(BAND_SCHEMA, [g for groups in slice_band_groups for g in groups], band_file,
+                            repeats=True) as bands_out):
+        columns = ["n_shingles", "signature"]
+        for i, batch in enumerate(_fixed_slices(pq.ParquetFile(shard).iter_batches(batch_size=size, columns=columns),
+                                                size)):
+            if i >= len(cuts) or cuts[i][1] - cuts[i][0] != batch.num_rows:
+                raise ValueError(f"{shard}: its records are not the {n} the keys stage indexed")
+            start, end = cuts[i]
+            flat = batch.column("signature").flatten().to_numpy(zero_copy_only=False)
+            sigs = np.ascontiguousarray(flat, dtype=np.uint32).reshape(batch.num_rows, num_perm)
+            sizes = batch.column("n_shingles").fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64)
+            table = sig_table(doc[start:end], sizes, sigs, [None] * batch.num_rows, None,
+                              published.passages_of(start, end) if published is not None else None,
+                              published.status[start:end] if published is not None else None,
+                              published.sites[start:end] if published is not None else None)
+            # write_grouped's order inside a slice: its rows by store block, in shard order inside each
+            group = doc[start:end] // block_rows
+            for g in np.unique(group).tolist():
+                sigs_out.write(table.take(pa.array(np.flatnonzero(group == g))))
+            for piece in band_tables(doc[start:end], band_keys(sigs, bands, rows), passage_groups[i],
+                                     slice_band_groups[i]):
+                bands_out.write(piece)
+            done = end
+        if done != n:
+            raise ValueError(f"{shard}: {done} records read of the {n} the keys stage indexed")
     return n
+
+
+def _fixed_slices(batches: Iterator[pa.RecordBatch], size: int) -> Iterator[pa.RecordBatch]:
+    """`batches` cut again into batches of exactly `size` rows (the last: the rest): Parquet gives a batch no
+    longer than a row group's rest."""
+    held: list[pa.RecordBatch] = []
+    rows = 0
+    for batch in batches:
+        held.append(batch)
+        rows += batch.num_rows
+        while rows >= size:
+            table = pa.Table.from_batches(held)
+            yield table.slice(0, size).combine_chunks().to_batches()[0]
+            rest = table.slice(size)
+            held, rows = rest.to_batches(), rest.num_rows
+    if rows:
+        yield pa.Table.from_batches(held).combine_chunks().to_batches()[0]
 
 
 def write_signed_part(doc: np.ndarray, sigs: np.ndarray, sizes: np.ndarray, hashes: list[str | None],
@@ -355,15 +389,24 @@ def write_band_file(doc: np.ndarray, keys: np.ndarray, passage_keys: np.ndarray,
     passage_groups = {SITE_PASSAGE_STORIES_GROUP: by_story, SITE_PASSAGE_KEYS_GROUP: by_site,
                       PASSAGE_KEYS_GROUP: passage_keys, PASSAGE_DOCS_GROUP: passage_docs}
 
-    def column(group: int) -> np.ndarray:
-        if group in passage_groups:
-            return passage_groups[group]
-        return doc.astype(np.uint64) if group == DOCS_GROUP else np.ascontiguousarray(keys[:, group])
+    groups = band_groups(len(doc), {g: len(rows) for g, rows in passage_groups.items()}, bands)
+    spill.write_groups(BAND_SCHEMA, groups, band_tables(doc, keys, passage_groups, groups), band_file)
 
-    groups = ([g for g in sorted(passage_groups) if len(passage_groups[g])]
-              + (list(range(DOCS_GROUP, bands)) if len(doc) else []))
-    spill.write_groups(BAND_SCHEMA, groups, (pa.table({"key": pa.array(column(g), pa.uint64())}) for g in groups),
-                       band_file)
+
+def band_groups(documents: int, passage_rows: dict[int, int], bands: int) -> list[int]:
+    """The groups of a band file of `documents` documents (`write_band_file`): each passage group that holds rows
+    (`passage_rows`: rows by group), then the documents' and one a band."""
+    return ([g for g in sorted(passage_rows) if passage_rows[g]]
+            + (list(range(DOCS_GROUP, bands)) if documents else []))
+
+
+def band_tables(doc: np.ndarray, keys: np.ndarray, passage_groups: dict[int, np.ndarray],
+                groups: list[int]) -> Iterator[pa.Table]:
+    """The tables of a band file's `groups`, one at a time (a band's keys copied when its turn comes)."""
+    for group in groups:
+        column = (passage_groups[group] if group in passage_groups else doc.astype(np.uint64)
+                  if group == DOCS_GROUP else np.ascontiguousarray(keys[:, group]))
+        yield pa.table({"key": pa.array(column, pa.uint64())})
 
 
 @dataclass

@@ -14,7 +14,13 @@ from dedup.release.facts import ReleaseFacts
 
 EPOCH_DATE = "1970-01-01"
 EPOCH_LIMIT = 253402300800  # 10000-01-01: a SOURCE_DATE_EPOCH from there on is no date (ignored)
-BIBTEX_ESCAPES = {"\\": "\\textbackslash{}", "{": "\\{", "}": "\\}"}
+# LaTeX's special characters as text commands: `\{` is no escape to BibTeX, which counts its brace (an unbalanced
+# `{Lab \}}` ended the field early), and `&` (Texas A&M University) is an alignment tab error in LaTeX (review 26)
+BIBTEX_ESCAPES = {"\\": "\\textbackslash{}", "{": "\\textbraceleft{}", "}": "\\textbraceright{}",
+                  "~": "\\textasciitilde{}", "^": "\\textasciicircum{}",
+                  **{c: "\\" + c for c in "&%#_$"}}
+# a URL field is read verbatim by biblatex and the url package: only what BibTeX itself reads is percent-encoded
+BIBTEX_URL_ESCAPES = {"\\": "%5C", "{": "%7B", "}": "%7D"}
 
 
 def date_published(facts: ReleaseFacts) -> str:
@@ -33,8 +39,13 @@ def date_published(facts: ReleaseFacts) -> str:
 
 
 def bibtex(value: str) -> str:
-    """Text inside a BibTeX braced field: backslashes and braces escaped, so the braces stay balanced."""
+    """Text inside a BibTeX braced field: LaTeX's special characters as text, so the braces stay balanced."""
     return "".join(BIBTEX_ESCAPES.get(c, c) for c in value)
+
+
+def bibtex_url(value: str) -> str:
+    """A URL inside a BibTeX braced `url` field (verbatim to biblatex): backslashes and braces percent-encoded."""
+    return "".join(BIBTEX_URL_ESCAPES.get(c, c) for c in value)
 
 
 def cite_as(facts: ReleaseFacts) -> str:
@@ -42,7 +53,7 @@ def cite_as(facts: ReleaseFacts) -> str:
     `datePublished` and its `url` the one given to `dedup release --url` (until audit round 6 it had neither, and
     BibTeX styles print an entry without a year as "n.d.")."""
     name, version = facts.name, facts.version
-    url = f"url = {{{bibtex(facts.url)}}}, " if facts.url else ""
+    url = f"url = {{{bibtex_url(facts.url)}}}, " if facts.url else ""
     author = f"author = {{{facts.creator.bibtex_author(bibtex)}}}, " if facts.creator else ""  # audit round 13
     return (f"@misc{{{re.sub(r'[^A-Za-z0-9]+', '_', name)}_{version.replace('.', '_')}, "
             f"{author}title = {{{bibtex(name)}}}, version = {{{version}}}, year = {{{date_published(facts)[:4]}}}, {url}"

@@ -18,6 +18,7 @@ from typing import Any, Mapping
 
 from dedup.errors import ReleaseError
 from dedup.release.files import MANIFEST
+from dedup.sources.objectrows import valid_str
 
 CREATOR_TYPES = {"person": "Person", "organization": "Organization"}  # option value -> schema.org type
 NO_CREATOR = ("names no creator: add one with `dedup release OUT --creator NAME --creator-type person|organization` "
@@ -55,7 +56,9 @@ class Creator:
 
 def given_creator(name: str | None, kind: str | None, url: str | None) -> Creator | None:
     """The creator `dedup release`'s options give, None without `--creator`. Raises ReleaseError for a type or URL
-    without a name, an empty name, or a type that is not `person` or `organization`."""
+    without a name, an empty name, a type that is not `person` or `organization`, or text that is not UTF-8."""
+    for option, value in (("--creator", name), ("--creator-type", kind), ("--creator-url", url)):
+        refuse_undecodable(option, value)
     if name is None:
         if kind is not None or url is not None:
             raise ReleaseError("--creator-type and --creator-url describe a creator: give its name with --creator NAME")
@@ -69,6 +72,16 @@ def given_creator(name: str | None, kind: str | None, url: str | None) -> Creato
     if url is not None and not url.startswith(("https://", "http://")):
         raise ReleaseError(f"--creator-url {url!r}: give an http(s) URL (the creator's page or ORCID/ROR id)")
     return Creator(name=name, kind=CREATOR_TYPES[kind.lower()], url=url)
+
+
+def refuse_undecodable(option: str, value: str | None) -> None:
+    """ReleaseError for an option's text holding bytes that are not UTF-8 (from argv in another encoding, read as
+    lone surrogates): every release file is UTF-8, and writing one crashed with a traceback and left its `.tmp`
+    (review round 26). `--creator`, `--creator-type`, `--creator-url`, `--name`, `--url`."""
+    if value is not None and valid_str(value) != value:
+        shown = value.encode("utf-8", errors="surrogateescape").decode("utf-8", errors="backslashreplace")
+        raise ReleaseError(f"{option} '{shown}' is not UTF-8 text: give it in UTF-8 (a terminal or script in another "
+                           "encoding passes its bytes as they are; e.g. `iconv -f latin1 -t utf-8`, or a UTF-8 locale)")
 
 
 def stored_creator(value: Mapping[str, Any] | None) -> Creator | None:

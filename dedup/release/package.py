@@ -21,7 +21,7 @@ from typing import Any
 from dedup.errors import OutputError, ReleaseError
 from dedup.release.card import render_card
 from dedup.release.changelog import SEMVER, next_version, render_changelog
-from dedup.release.creator import Creator, stored_creator
+from dedup.release.creator import Creator, refuse_undecodable, stored_creator
 from dedup.release.croissant import render_croissant
 from dedup.release.describe import NEWS_COLUMNS, default_name
 from dedup.release.facts import collect_facts, release_inputs
@@ -73,6 +73,8 @@ def package(out: Path, *, name: str | None = None, version: str | None = None,
     out = Path(out)
     if not out.is_dir():
         raise ReleaseError(f"{out}: not a folder; give the output folder of `dedup build`")
+    for option, value in (("--name", name), ("--url", url), ("--version", version)):
+        refuse_undecodable(option, value)
     if version is not None and not SEMVER.match(version):
         raise ReleaseError(f"version {version!r} is not a semantic version (MAJOR.MINOR.PATCH, e.g. 1.0.0)")
     run = RunReport.load(out)

@@ -137,15 +137,51 @@ def _decode(data: bytes, offset: int, where: str, may_continue: bool) -> list[Pi
 
 
 def _as_given(data: bytes, read: dict) -> dict:
-    """The `id` and `url` of the line `data` (`read` as decoded with U+FFFD) with the bytes no UTF-8 holds as lone
-    surrogates (`surrogateescape`), for the row builder to keep as `\\xNN` and `%XX`: U+FFFD in their place made ids
-    that differ there one (round 10), and URLs (round 18)."""
+    """The `id` and `url` of the line `data` (`read` as decoded with U+FFFD) that hold U+FFFD, with the bytes no
+    UTF-8 holds as lone surrogates (`surrogateescape`), for the row builder to keep as `\\xNN` and `%XX`: U+FFFD in
+    their place made ids that differ there one (round 10), and URLs (round 18). Only the U+FFFD of the value read
+    are taken as given (`_bytes_as_given`), so a URL's JSON escape of half a surrogate pair is U+FFFD whatever the
+    line holds elsewhere (review round 26)."""
     try:
         obj = json.loads(data.decode("utf-8", errors="surrogateescape"))
     except (ValueError, RecursionError):
         return {}
-    return {k: v for k in ("id", "url") if isinstance(obj, dict) and isinstance(v := obj.get(k), str)
-            and isinstance(read.get(k), str)}
+    return {k: _bytes_as_given(value, v, k == "url") for k in ("id", "url")
+            if isinstance(obj, dict) and isinstance(v := obj.get(k), str)
+            and isinstance(value := read.get(k), str) and "\ufffd" in value}
+
+
+def _bytes_as_given(read: str, given: str, escapes_replaced: bool) -> str:
+    """`read` (decoded with U+FFFD) with each U+FFFD that stands for bytes no UTF-8 holds as those bytes, from `given`
+    (the same JSON string decoded with `surrogateescape`: one lone surrogate U+DC80..U+DCFF a byte), character by
+    character; the rest as read, its lone surrogates (JSON escapes, no byte of the file) U+FFFD when
+    `escapes_replaced`. A U+FFFD stands for one or more bytes (a cut sequence `\\xe2\\x82` is one), as the UTF-8
+    decoder groups them (the longest run of bytes that lines up with what follows: an escape may follow them); when
+    the two do not line up, `read` with U+FFFD is the answer, as it was before round 18."""
+    as_read = without_lone_surrogates(read) if escapes_replaced else read
+    out: list[str] = []
+    i = j = 0
+    while i < len(read):
+        if read[i] != "\ufffd" or (j < len(given) and given[j] == "\ufffd"):
+            if j >= len(given) or given[j] != read[i]:
+                return as_read
+            out.append(as_read[i])
+            i, j = i + 1, j + 1
+            continue
+        run = j
+        while run < len(given) and "\udc80" <= given[run] <= "\udcff":
+            run += 1
+        for end in range(run, j, -1):   # the longest run of bytes that lines up (an escape may follow the bytes)
+            replaced = len(given[j:end].encode("utf-8", errors="surrogateescape").decode("utf-8", errors="replace"))
+            if read[i:i + replaced] == "\ufffd" * replaced and (
+                    read[i + replaced:i + replaced + 1] == given[end:end + 1]
+                    or read[i + replaced:i + replaced + 1] == "\ufffd" and "\udc80" <= given[end:end + 1] <= "\udcff"):
+                break
+        else:
+            return as_read
+        out.append(given[j:end])
+        i, j = i + replaced, end
+    return "".join(out) if j == len(given) else as_read
 
 
 def _checked(obj: dict, text: str, named: list, offset: int, where: str) -> Piece:
@@ -209,6 +245,7 @@ def _one_after_another(text: str, offset: int, where: str, as_given: str | None 
                                         f"({sys.getrecursionlimit()} levels: {FIXED_LIMIT}); the rest of the line is "
                                         "not read"))
             break
+        taken: set[str] = set()
         if as_given is not None:   # the same value, its strings holding lone surrogates where `text` has U+FFFD
             try:
                 given, given_pos = _LONG_INT_DECODER.raw_decode(as_given, given_pos)
@@ -218,7 +255,11 @@ def _one_after_another(text: str, offset: int, where: str, as_given: str | None 
             for name in ("id", "url"):
                 if (isinstance(obj, dict) and isinstance(value := obj.get(name), str) and "\ufffd" in value
                         and isinstance(given, dict) and isinstance(given.get(name), str)):
-                    obj[name] = given[name]
+                    obj[name] = _bytes_as_given(value, given[name], name == "url")
+                    taken.add(name)
+        if isinstance(obj, dict) and "url" not in taken and isinstance(url := obj.get("url"), str) \
+                and not url.isascii():
+            obj["url"] = without_lone_surrogates(url)   # an escaped half surrogate: U+FFFD, as `_decode` makes it
         # each object checked as a line's is: a member given twice in the second of `{...}{...}` was taken in silence
         out.append(_checked(obj, text[start:pos], _RECORD_FIELD_TEXT.findall(text, start, pos), offset + k,
                             f"{where}, value {k + 1}") if isinstance(obj, dict) else

@@ -196,6 +196,22 @@ def is_consent_notice(text: str) -> bool:
     return (len(text.split(None, CONSENT_NOTICE_MAX_WORDS)) <= CONSENT_NOTICE_MAX_WORDS
             and _CONSENT_PHRASE.search(text) is not None and _CONSENT_VOICE.search(text) is not None)
 
+def _capital_ranges() -> str:
+    """Every upper-case letter of the Basic Multilingual Plane (`str.isupper`) as a regex class's ranges."""
+    capitals = [c for c in map(chr, range(0x10000)) if c.isupper() and c.isalpha()]
+    ranges: list[list[str]] = []
+    for c in capitals:
+        if ranges and ord(c) == ord(ranges[-1][1]) + 1:
+            ranges[-1][1] = c
+        else:
+            ranges.append([c, c])
+    return "".join(re.escape(a) if a == b else f"{re.escape(a)}-{re.escape(b)}" for a, b in ranges)
+
+
+# a capital letter in any cased script (Latin with its extensions, Greek, Cyrillic, Armenian, Georgian, ...), which the
+# credit and caption rules take for a name's first letter: `[A-ZÀ-ÞА-ЯЁ]` until review round 26 missed "ČTK",
+# "Łukasz", "Şükrü", "Őri" and every Greek name (and took `×` for a capital)
+CAPITAL = _capital_ranges()
 
 # A picture's credit: a credit marker, then only names: "© Bundesrat | Frank Bräuer", "(C) Kab Niang", "Foto: dpa",
 # "Photo: Getty Images / AFP", "Bild: Keystone", "Bildnachweis: Stadt Trier". Markers: ©, (c), Copyright, and the words
@@ -212,7 +228,7 @@ _CREDIT_MARKER = (
 _CREDIT_NAMES = (
     r"(?:\s*(?:[|/,;&+·–—-]|\b(?:and|und|et|y|e|en|i|for|für|pour|para|per|voor|via|von|de|del|der|di|da|van|"
     r"dpa|afp|ap|epa|ddp|apa|ansa|efe|imago|istock|picture-alliance|picture\s+alliance)\b|"
-    r"[A-ZÀ-ÞА-ЯЁ][\w'’.-]*(?![\w'’.-])|(?:19|20)\d\d(?!\d)))")
+    rf"[{CAPITAL}][\w'’.-]*(?![\w'’.-])|(?:19|20)\d\d(?!\d)))")
 # (a name ends where its word ends: without the lookahead a long capitalised word could be split into names in
 # exponentially many ways before a failing match gives up, "© AAAAAAAAAAAAAAAAAAAAAA abc" took 1.5 s)
 CREDIT_MAX_NAMES = 8
@@ -226,7 +242,7 @@ CAPTION_MAX_WORDS = 30
 # "Enlarge this image Rescue workers...": the label, then a capital (the caption's first word)
 _ENLARGE_LABEL = re.compile(
     r"^(?:Vergrößern|Bild vergrößern|Enlarge(?: this image| image)?|Agrandir(?: l['’]image)?|Ampliar(?: imagen)?|"
-    r"Ingrandisci(?: immagine)?|Vergroten|Powiększ|Увеличить)\s+(?=[A-ZÀ-ÞА-ЯЁ\d„\"“«])")
+    rf"Ingrandisci(?: immagine)?|Vergroten|Powiększ|Увеличить)\s+(?=[{CAPITAL}\d„\"“«])")
 
 
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
@@ -240,8 +256,8 @@ _BARE_NAMES = re.compile(rf"\(?{_NAMES}\s*\)?\.?")
 _NAME_SEPARATOR = re.compile(r"[/|]|\s[–—-]\s")
 # a caption glued to its credit where the page set them in two boxes: a sentence's last word, its full stop, and at
 # once (no space) names joined by '/' ("... mit Wahlleiter Matthias Mitzscherlich.DCV / Oppitz")
-_GLUED_NAME = r"[A-ZÀ-ÞА-ЯЁ][\w'’-]*(?![\w'’-])(?: [A-ZÀ-ÞА-ЯЁ][\w'’-]*(?![\w'’-])){0,2}"  # up to three words
-_GLUED_CREDIT = re.compile(rf"[^\W\d_A-ZÀ-ÞА-ЯЁ]{{2}}[.!?](?P<credit>{_GLUED_NAME}(?:\s?/\s?{_GLUED_NAME}){{1,3}})$")
+_GLUED_NAME = rf"[{CAPITAL}][\w'’-]*(?![\w'’-])(?: [{CAPITAL}][\w'’-]*(?![\w'’-])){{0,2}}"  # up to three words
+_GLUED_CREDIT = re.compile(rf"[^\W\d_{CAPITAL}]{{2}}[.!?](?P<credit>{_GLUED_NAME}(?:\s?/\s?{_GLUED_NAME}){{1,3}})$")
 
 
 def _credit_words(m: re.Match) -> int:
@@ -257,7 +273,7 @@ def _credit_words(m: re.Match) -> int:
 
 _ENLARGE_INITIALS = "VBEAIPУ"
 _SENTENCE_BREAK = re.compile(r"[.!?…][\"”’)]*\s+\S")  # a sentence's end inside a line, another after it
-_DESCRIPTION_WORD = re.compile(r"\b[^\W\d_A-ZÀ-ÞА-ЯЁ]{3,}\b")  # a lower-case word of three letters or more
+_DESCRIPTION_WORD = re.compile(rf"\b[^\W\d_{CAPITAL}]{{3,}}\b")  # a lower-case word of three letters or more
 
 
 def credit_reason(text: str) -> str | None:
@@ -335,7 +351,7 @@ def _glued_caption(stripped: str) -> bool:
 
 
 # a sentence's end inside a line, not a name's initial ("Eva M. Welskop-Deffaa")
-_SENTENCE_END = re.compile(r"(?<!\b[A-ZÀ-ÞА-ЯЁ])[.!?…][\"”’)]*\s+\S")
+_SENTENCE_END = re.compile(rf"(?<!\b[{CAPITAL}])[.!?…][\"”’)]*\s+\S")
 
 
 # a file's type and size in brackets at a line's end: the line is (or ends with) a link to download a file, a

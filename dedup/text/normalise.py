@@ -546,7 +546,8 @@ def site_host(host: str) -> str:
     """A host as the site key every rule compares: lower case, without a trailing dot, its punycode labels
     decoded (`_unicode_host`), percent-decoded (`a%41.test`: aa.test), without a leading 'www.'
     ('WWW.xn--mnchen-3ya.de.' -> 'münchen.de'); a host that ends in a number as its IPv4 address in dotted decimal
-    (`0x7f.1` -> '127.0.0.1'), '' when it is none (`ipv4host.ipv4_address`).
+    (`0x7f.1` -> '127.0.0.1'), '' when it is none (`ipv4host.ipv4_address`); an IPv6 literal (a host holding
+    ':', `::ffff:1.2.3.4`) is never read as IPv4.
     The one place a host loses its 'www.': the release's `domain`, the site's own links (`markup.SiteLinks`),
     the host a site name is matched against (`metadata`) and an agency's own site (`rights.attribution`)."""
     if "%" in host:   # percent-decoded, as the WHATWG host parser does (`a%41.test` is aa.test)
@@ -555,8 +556,9 @@ def site_host(host: str) -> str:
     if not host.isascii() or "xn--" in host:
         host = _unicode_host(host)
     host = host.rstrip(".")
-    if might_be_number(host) and (address := ipv4_address(host)) is not None:
-        return address   # one spelling of an IPv4 address ('' for a host no browser reaches: `ipv4host`)
+    if ":" not in host and might_be_number(host) and (address := ipv4_address(host)) is not None:
+        return address   # one spelling of an IPv4 address ('' for a host no browser reaches: `ipv4host`);
+        # never an IPv6 literal's IPv4 tail (`::ffff:1.2.3.4` is an IPv6 address, kept as it is)
     return host[4:] if host.startswith("www.") else host
 
 

@@ -51,7 +51,7 @@ def ingest_file(inp: InputFile, target: Path, max_payload: int,
     rows = 0
     last_offset = -1
     with pq.ParquetWriter(tmp, sch, compression="zstd", compression_level=1) as writer:
-        batches = read_input(inp, stats, max_payload=max_payload)
+        batches = read_input(inp, stats, max_payload=max_payload, page_caps=(max_html, max_text))
         while True:
             try:
                 raw = next(batches, None)

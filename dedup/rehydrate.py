@@ -140,7 +140,7 @@ def restore_file(inp: InputFile, wanted: dict[int, str], ids: dict[int, str], lo
     kept blocks less the site chrome of the first of `lookups` whose text has the record's hash (a
     record carried from an earlier release lost that release's chrome only)."""
     done: dict[int, tuple[str | None, str | None, str | None]] = {}
-    for raw in read_input(inp, Counter(), max_payload=max_payload):
+    for raw in read_input(inp, Counter(), max_payload=max_payload, page_caps=(max_html, max_text)):
         offsets = raw.column("source_offset").to_pylist()
         keep = [o in wanted for o in offsets]
         if not any(keep):

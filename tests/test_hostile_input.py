@@ -173,6 +173,12 @@ def test_oversized_content_length_does_not_swallow_the_file(tmp_path: Path, layo
     path = tmp_path / ("x.warc" if layout == "plain" else "x.warc.gz")
     path.write_bytes(data)
     out = rows(path, max_payload=100_000)
+    if layout == "per-record":
+        # its gzip member ends the record, the next member starts one, and its HTTP body is whole by its own
+        # Content-Length: read, as warcio reads it (round 20; a `content_length_mismatch` reject until then)
+        assert kept(out) == [rid(1), rid(2), rid(3), rid(4)]
+        assert not [r for r in out if r["reject_reason"]]
+        return
     assert kept(out) == [rid(1), rid(3), rid(4)]
     # the file ends before the claimed length, within max_payload: a length that is wrong (round 10; it was
     # payload_too_large, which a record whose bytes there are whole, the last one, also was)
@@ -212,6 +218,9 @@ def test_too_large_content_length_cut_by_the_end_of_file_keeps_the_records_insid
     path.write_bytes(b"".join(recs) if layout == "plain" else
                      b"".join(gzip.compress(r, mtime=0) for r in recs))
     out = rows(path)
+    if layout == "per-record":   # its own gzip member ends it, its HTTP body is whole: read (round 20)
+        assert kept(out) == [rid(1), rid(2), rid(3), rid(4)]
+        return
     assert kept(out) == [rid(1), rid(3), rid(4)]
     assert [(r["doc_id"], r["reject_reason"]) for r in out if r["reject_reason"]] == [
         (rid(2), "content_length_mismatch")]

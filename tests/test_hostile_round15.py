@@ -67,10 +67,10 @@ def _ingest_while(folder: Path, tmp_path: Path, monkeypatch, before=None, after=
     writing the file at the same time does, in a fixed order."""
     real = dedup.ingest.read_input
 
-    def read_while_changed(inp, stats, max_payload):
+    def read_while_changed(inp, stats, max_payload, **kw):
         if before is not None:
             before()
-        yield from real(inp, stats, max_payload=max_payload)
+        yield from real(inp, stats, max_payload=max_payload, **kw)
         if after is not None:
             after()
 

@@ -87,7 +87,7 @@ class Source:
     __slots__ = ("_f", "gz", "buf", "pos", "base", "gap", "eof", "truncated_member", "last_member",
                  "_raw", "_mv", "_rpos", "_raw_off", "_z", "_member_off", "_member_out",
                  "_ustarts", "_moffs", "_resync_from", "_probing", "_pad_start", "_zs", "unit",
-                 "_starts_record")
+                 "_starts_record", "keep_marks_from")
 
     def __init__(self, f: BinaryIO, codec: str, starts_record: Callable[[bytes], bool]) -> None:
         self._f = f
@@ -116,6 +116,9 @@ class Source:
         self._resync_from = 0
         self._probing = False
         self._pad_start: int | None = None   # where a run of padding between members began
+        # member starts at or after this stream position are kept while a record's block is read (`warc`: where its
+        # own member ends); None: only from the member holding `base` on
+        self.keep_marks_from: int | None = None
 
     # -- public to the parsers --
 
@@ -273,7 +276,8 @@ class Source:
     # -- gzip internals --
 
     def _prune_marks(self) -> None:
-        i = bisect_right(self._ustarts, self.base) - 1
+        keep = self.base if self.keep_marks_from is None else min(self.base, self.keep_marks_from)
+        i = bisect_right(self._ustarts, keep) - 1
         if i > 0:
             del self._ustarts[:i]
             del self._moffs[:i]

@@ -268,10 +268,83 @@ def _one_after_another(text: str, offset: int, where: str, as_given: str | None 
     return out
 
 
-def jsonl_pieces(lines: Iterator[bytes | int], max_payload: int) -> Iterator[Piece]:
+def line_limit(max_payload: int, page_caps: tuple[int, int] | None) -> int:
+    """The longest JSONL line read (`streams.iter_lines` skips longer ones unread): twice `max_payload` (JSON escapes
+    may double a page), and, given the extraction's caps (max_html_bytes, max_text_bytes), twice the larger plus
+    1 MiB for the record's other fields: a longer line holds no page the extraction reads (round 20 of the hostile
+    inputs: a 50 MB `text` line cost the reader ~300 MiB before extraction rejected it as `text_too_large`)."""
+    limit = max(2 * max_payload, 1024)
+    return limit if page_caps is None else min(limit, 2 * max(page_caps) + _OTHER_FIELDS)
+
+
+_OTHER_FIELDS = 1024 * 1024
+
+
+def _long_line(size: int, line_no: int, offset: int, max_payload: int, page_caps: tuple[int, int] | None) -> Piece:
+    """The reject of a line `iter_lines` skipped unread, under the record's own id when the line names it before its
+    long value (`_leading_members`), else under its line number."""
+    members, long_field = _leading_members(getattr(size, "head", b""))
+    field = f" (its `{long_field}` runs past its first {len(getattr(size, 'head', b''))} bytes)" if long_field else ""
+    if size > 2 * max_payload or page_caps is None:
+        reason, detail = "payload_too_large", (
+            f"line {line_no + 1} is {size} bytes long{field}, more than twice max_payload_bytes ({max_payload}; JSON "
+            f"escapes may double a page): skipped unread; {RAISE_MAX_PAYLOAD}")
+    else:
+        max_html, max_text = page_caps
+        reason = "html_too_large" if (long_field or "").lower() == "html" else "text_too_large"
+        detail = (f"line {line_no + 1} is {size} bytes long{field}, more than a page the extraction reads can take "
+                  f"(twice the larger of max_html_bytes = {max_html} and max_text_bytes = {max_text}, JSON escapes "
+                  f"doubling a page, plus {_OTHER_FIELDS} bytes for its other fields): skipped unread; raise "
+                  "max_html_bytes or max_text_bytes in the build's TOML config (`--config`) to read it")
+    return Piece(offset, obj=members or None, reason=reason, detail=detail)
+
+
+def _leading_members(head: bytes) -> tuple[dict, str | None]:
+    """The members of the JSON object `head` starts, as far as they are whole in it (an id and a URL before a long
+    text), and the name of the member whose value `head` cuts. A name given twice with two values is left out."""
+    text = head.decode("utf-8", "replace")
+    at = _SPACE.match(text).end()  # type: ignore[union-attr]
+    if not text.startswith("{", at):
+        return {}, None
+    members: dict = {}
+    twice: set[str] = set()
+    at += 1
+    while True:
+        try:
+            name, at = _DECODER.raw_decode(text, _SPACE.match(text, at).end())  # type: ignore[union-attr]
+            at = _SPACE.match(text, at).end()  # type: ignore[union-attr]
+            if not isinstance(name, str) or not text.startswith(":", at):
+                break
+            at = _SPACE.match(text, at + 1).end()  # type: ignore[union-attr]
+        except (ValueError, RecursionError):
+            break
+        try:
+            value, at = _DECODER.raw_decode(text, at)
+        except (ValueError, RecursionError):   # cut by the head's end (or nested deeper than Python recurses)
+            return _once(members, twice), name
+        if name in members and members[name] != value:
+            twice.add(name)
+        members[name] = value
+        at = _SPACE.match(text, at).end()  # type: ignore[union-attr]
+        if not text.startswith(",", at):
+            break
+        at += 1
+    return _once(members, twice), None
+
+
+def _once(members: dict, twice: set[str]) -> dict:
+    """`members` without those given twice with two values, and without a value holding U+FFFD (bytes that are
+    no UTF-8, or a character the head cut): it is not the value as given."""
+    return {k: v for k, v in members.items()
+            if k not in twice and not (isinstance(v, str) and "\ufffd" in v) and "\ufffd" not in k}
+
+
+def jsonl_pieces(lines: Iterator[bytes | int], max_payload: int,
+                 page_caps: tuple[int, int] | None = None) -> Iterator[Piece]:
     """The records and rejects of a JSONL file's lines (`streams.iter_lines`: an int is the length of a
-    line too long to keep). Never raises for bad data: a TruncatedInput from `lines` becomes a last
-    `cut` reject for the unread rest of the file, a `Gap` (damage skipped) a `cut` reject in its place."""
+    line too long to keep, `line_limit(max_payload, page_caps)`). Never raises for bad data: a TruncatedInput from
+    `lines` becomes a last `cut` reject for the unread rest of the file, a `Gap` (damage skipped) a `cut` reject in
+    its place."""
     max_line = max(2 * max_payload, 1024)
     line_no = -1
     shift = 0                 # records before this line beyond one per line: offset = line_no + shift
@@ -333,10 +406,7 @@ def jsonl_pieces(lines: Iterator[bytes | int], max_payload: int) -> Iterator[Pie
             yield unfinished(f"does not end before line {line_no + 1}")
             run = []
         if isinstance(line, int):
-            yield Piece(line_no + shift, reason="payload_too_large",
-                        detail=f"line {line_no + 1} is {line} bytes long, more than twice "
-                               f"max_payload_bytes ({max_payload}; JSON escapes may double a page): skipped "
-                               f"unread; {RAISE_MAX_PAYLOAD}")
+            yield _long_line(line, line_no, line_no + shift, max_payload, page_caps)
             continue
         if not line.strip():
             continue

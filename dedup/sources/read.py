@@ -20,7 +20,7 @@ from dedup.sources import layouts, storage, warc
 from dedup.sources.fieldnames import TOLERATED as FIELD_CASE
 from dedup.sources.fieldnames import case_aliases, with_fields
 from dedup.sources.inputs import InputFile
-from dedup.sources.jsonl import jsonl_pieces
+from dedup.sources.jsonl import jsonl_pieces, line_limit
 from dedup.sources.objectrows import object_row
 from dedup.sources.parquetrows import PARQUET_BUFFER, parquet_row, parquet_rows
 from dedup.sources.rawrows import BatchBuilder, flushed, positional_id
@@ -63,18 +63,21 @@ def read_warc(path: Path | str, source_name: str, stats: Counter | None = None,
 
 
 def read_jsonl(path: Path | str, source_name: str, stats: Counter | None = None,
-               max_payload: int = 50 * 1024 * 1024) -> Iterator[pa.RecordBatch]:
+               max_payload: int = 50 * 1024 * 1024,
+               page_caps: tuple[int, int] | None = None) -> Iterator[pa.RecordBatch]:
     """JSON lines with `id`, `url`, `html` or `text`, optional `fetched_at` (plain, .gz or .zst).
 
     One row per record (`jsonl.jsonl_pieces`: a line, an object of a line holding several, an object
     spread over several lines), `source_offset` its line number (0-based) in a file of one object per
     line. A line longer than twice `max_payload` (JSON escapes may double a page) is skipped unread,
     and an `html` / `text` longer than `max_payload` bytes is not kept: both are `payload_too_large`,
-    as in WARC files.
+    as in WARC files. Given the extraction's caps (`page_caps`: max_html_bytes, max_text_bytes), a line too long
+    for any page they let through is skipped unread too (`jsonl.line_limit`), an `html_too_large` or
+    `text_too_large` reject under the id its first bytes give.
     """
     stats = stats if stats is not None else Counter()
     builder = BatchBuilder()
-    for piece in jsonl_pieces(iter_lines(path, max(2 * max_payload, 1024)), max_payload):
+    for piece in jsonl_pieces(iter_lines(path, line_limit(max_payload, page_caps)), max_payload, page_caps):
         stats["records.truncated" if piece.cut else "records.jsonl"] += 1
         base = {"source_file": source_name, "source_offset": piece.offset}
         if piece.obj is None:
@@ -190,11 +193,12 @@ def _unreadable_parquet(path: Path | str, exc: Exception) -> str:
     return f"a Parquet file that cannot be read {why}: its footer is damaged; re-fetch or re-write it"
 
 
-def read_input(inp: InputFile, stats: Counter | None = None,
-               max_payload: int = 50 * 1024 * 1024) -> Iterator[pa.RecordBatch]:
-    """Any supported input file -> `raw` batches."""
+def read_input(inp: InputFile, stats: Counter | None = None, max_payload: int = 50 * 1024 * 1024,
+               page_caps: tuple[int, int] | None = None) -> Iterator[pa.RecordBatch]:
+    """Any supported input file -> `raw` batches (`page_caps`: the extraction's max_html_bytes and max_text_bytes,
+    which bound the JSONL lines read: `read_jsonl`)."""
     if inp.format == "jsonl":
-        return read_jsonl(inp.path, inp.name, stats, max_payload=max_payload)
+        return read_jsonl(inp.path, inp.name, stats, max_payload=max_payload, page_caps=page_caps)
     if inp.format == "parquet":
         return read_parquet(inp.path, inp.name, stats, max_payload=max_payload)
     # WARC/WET/ARC, and a file whose content is not recognised: the WARC reader looks through

@@ -366,15 +366,38 @@ def lf_chunks(chunks: Iterator[bytes]) -> Iterator[bytes]:
         yield b"\n"
 
 
+class LongLine(int):
+    """A line too long to keep (`iter_lines`): its length, and `head`, its first `LONG_LINE_HEAD` bytes at most, where
+    a record's id is read from when it comes before the long value (`jsonl`; round 20 of the hostile inputs)."""
+    head: bytes
+
+    def __new__(cls, size: int, head: bytes) -> LongLine:
+        line = super().__new__(cls, size)
+        line.head = head[:LONG_LINE_HEAD]
+        return line
+
+
+LONG_LINE_HEAD = 64 * 1024
+
+
+def _head(parts: list[bytes], last: bytes = b"") -> bytes:
+    """The first `LONG_LINE_HEAD` bytes of the parts of a line, joined without joining it all."""
+    out = bytearray()
+    for part in [*parts, last]:
+        out += part[:LONG_LINE_HEAD - len(out)]
+        if len(out) >= LONG_LINE_HEAD:
+            break
+    return bytes(out)
+
+
 def iter_lines(path: Path | str, max_line: int) -> Iterator[bytes | int]:
     """The lines of a (compressed) text file without their LF (a lone CR ends a line too: `lf_chunks`); a
-    line longer than `max_line` bytes is skipped without being kept and comes out as its length (an int).
-    Memory stays bounded
-    by `max_line` plus one decompressed chunk, whatever the file holds (10 GiB without a newline).
-    A TruncatedInput from the decompressor comes after every complete line before the damage."""
+    line longer than `max_line` bytes is skipped without being kept and comes out as a `LongLine` (its length and
+    first bytes). Memory stays bounded by `max_line` plus one decompressed chunk, whatever the file holds (10 GiB
+    without a newline). A TruncatedInput from the decompressor comes after every complete line before the damage."""
     pending: list[bytes] = []
     size = 0
-    skipping = False
+    skipping: bytes | None = None   # the head of the line being skipped
     chunks = lf_chunks(utf8_chunks(decompressed_chunks(path)))
     while True:
         try:
@@ -382,35 +405,37 @@ def iter_lines(path: Path | str, max_line: int) -> Iterator[bytes | int]:
         except StopIteration:
             break
         except TruncatedInput as exc:
-            exc.partial = None if skipping else b"".join(pending)
+            exc.partial = None if skipping is not None else b"".join(pending)
             raise
         if isinstance(chunk, Gap):   # the line the damage cut is read as it is (a `bad_json` reject unless whole)
-            if skipping or pending:
-                yield size if skipping else b"".join(pending)
-            pending, size, skipping = [], 0, False
+            if skipping is not None or pending:
+                yield LongLine(size, skipping) if skipping is not None else b"".join(pending)
+            pending, size, skipping = [], 0, None
             yield chunk
             continue
         parts = chunk.split(b"\n")
         last = parts.pop()
         for i, part in enumerate(parts):
-            if i == 0 and (pending or skipping):
+            if i == 0 and (pending or skipping is not None):
                 size += len(part)
-                if skipping or size > max_line:
-                    yield size
+                if skipping is not None:
+                    yield LongLine(size, skipping)
+                elif size > max_line:
+                    yield LongLine(size, _head(pending, part))
                 else:
                     pending.append(part)
                     yield b"".join(pending)
-                pending, size, skipping = [], 0, False
+                pending, size, skipping = [], 0, None
             elif len(part) > max_line:
-                yield len(part)
+                yield LongLine(len(part), part)
             else:
                 yield part
         size += len(last)
-        if skipping or size > max_line:
-            skipping, pending = True, []
-        elif last:
+        if skipping is None and size > max_line:
+            skipping, pending = _head(pending, last), []
+        elif skipping is None and last:
             pending.append(last)
-    if skipping:
-        yield size
+    if skipping is not None:
+        yield LongLine(size, skipping)
     elif pending:
         yield b"".join(pending)

@@ -42,9 +42,11 @@ member or zstd frame into the next (a writer that cuts the stream into blocks of
 note ``record_spans_gzip_members: ...`` / ``record_spans_zstd_frames: ...`` in ``detail``), bodies stored already
 de-chunked or decompressed while the HTTP headers still say ``Transfer-Encoding: chunked`` /
 ``Content-Encoding: gzip`` (the body is used as stored), missing or extra blank lines between
-records, LF-only line ends, folded header lines, ``<...>`` around WARC-Target-URI and spaces in
-URLs (replaced by ``%20``, as browsers and warcio do). A WARC header line without a colon is kept
-aside (``headers[UNPARSED]``) for the row builder to judge, never dropped in silence.
+records, LF-only line ends, folded header lines, a Content-Length past the end of the gzip member (zstd
+frame) that the record fills when the next one starts a record and the HTTP body is whole by its own length
+(warcio reads the member's bytes; ``record_length_past_end: ...`` in ``detail``; round 20), ``<...>`` around
+WARC-Target-URI and spaces in URLs (replaced by ``%20``, as browsers and warcio do). A WARC header line
+without a colon is kept aside (``headers[UNPARSED]``) for the row builder to judge, never dropped in silence.
 
 Here: the container sniffed (`sniff_container`), the WARC record parser and the entry point. The byte stream
 (gzip members, zstd frames, resynchronising after damage) is `bytesource.Source`; ARC records are parsed by
@@ -56,6 +58,7 @@ from __future__ import annotations
 import os
 import re
 import zlib
+from bisect import bisect_right
 from itertools import islice
 from typing import BinaryIO, Iterator
 
@@ -297,8 +300,31 @@ def _iter_warc(src: Source, max_payload: int, unknown_start: bool) -> Iterator[R
             else:
                 yield RawRecord(offset, rtype, headers, None, None, buf[pos:end], None, "")
             continue
+        block_start = src.base + src.pos
+        src.keep_marks_from = start
         block, err, detail, cut = read_block(src, n, member)
-        if err not in DAMAGE and cut is None and not _trailer_ok(src, b"WARC/"):
+        src.keep_marks_from = None
+        ended = err not in DAMAGE and cut is None and _trailer_ok(src, b"WARC/")
+        if gz and not ended and err not in DAMAGE and (
+                member_end := _record_end_in_block(src, start, block_start, block)) is not None:
+            # the record's own member (frame) ends inside the length, and the next one starts a record (round 20);
+            # a length proved wrong all the same: the long ones after it are not read in full (see `distrust`)
+            distrust = True
+            src.unread(block[member_end:])
+            kept = block[:member_end]
+            kept = kept[:-4] if kept.endswith(b"\r\n\r\n") else kept
+            cut = (f"the {src.unit} the record fills ends after {member_end} of the {n} bytes its Content-Length "
+                   "gives, and the next one starts a record")
+            http = is_http_response(rtype, headers, kept, 0) and SEGMENT not in headers
+            rec = make_record(offset, rtype, headers, kept, http, None, "", cut, max_payload)
+            if rec.error == "truncated_record":   # nothing says the block is whole: a length that is wrong
+                rec.error, rec.detail = "content_length_mismatch", (
+                    f"{rec.detail}: the Content-Length is wrong or the record was cut short, and no HTTP body length "
+                    f"tells which (warcio reads the {len(kept)} bytes the {src.unit} holds); set the record's "
+                    f"Content-Length to {len(kept)} to read it")
+            yield rec
+            continue
+        if err not in DAMAGE and cut is None and not ended:
             distrust = True
             yield _mismatch(src, offset, rtype, headers, block, err, max_payload)
             scanning = True
@@ -312,6 +338,21 @@ def _iter_warc(src: Source, max_payload: int, unknown_start: bool) -> Iterator[R
             continue
         http = (block or rtype != "revisit") and is_http_response(rtype, headers, block, 0) and SEGMENT not in headers
         yield make_record(offset, rtype, headers, block, http, err, detail, cut, max_payload)
+
+
+def _record_end_in_block(src: Source, start: int, block_start: int, block: bytes) -> int | None:
+    """Where in `block` the gzip member (zstd frame) that the record at stream position `start` starts ends, when
+    the record starts a member and the next member, inside the block, starts another WARC record: a writer of one
+    record a member (the Common Crawl layout) ended the record there, whatever its Content-Length says (warcio and
+    browsers read a record's bytes from its member alone). None when no such member boundary is in the block."""
+    starts = src._ustarts
+    i = bisect_right(starts, start) - 1
+    if i < 0 or starts[i] != start or i + 1 >= len(starts):
+        return None
+    at = starts[i + 1] - block_start
+    if 0 < at < len(block) and block.startswith(b"WARC/1.", at):
+        return at
+    return None
 
 
 def _mismatch(src: Source, offset: int, rtype: str, headers: dict[str, str], block: bytes,

@@ -70,10 +70,31 @@ def _meta_or_detected(payload: bytes) -> str:
     in the bytes it is written in, so it cannot be true of ASCII markup: a browser reads UTF-8 there (the WHATWG
     prescan's rule); such a page was published as CJK mojibake ('㹬格慥㹤...') until round 18 of the hostile inputs."""
     encoding = detect_encoding(payload[:65536], from_html_meta=True) or "utf-8"
-    if encoding.lower().replace("_", "-").startswith(("utf-16", "utf-32")) and (
+    name = encoding.lower().replace("_", "-")
+    if name.startswith(("utf-16", "utf-32")) and (
             b"\0" not in payload[:1024] and _ASCII_MARKUP.match(payload[:1024].lstrip())):
         return "utf-8"
+    if name not in ("utf-8", "utf8") and _undeclared_utf8(payload[:65536]):
+        return "utf-8"
     return encoding
+
+
+_CHARSET_WORD = re.compile(rb"charset", re.I)
+
+
+def _undeclared_utf8(head: bytes) -> bool:
+    """Is `head` (a page's first bytes) UTF-8 holding non-ASCII characters, with no `charset` anywhere in it (no
+    `<meta>` that declares another encoding)? Detection guesses from letter frequencies, and on an English page with
+    one accented word it guessed windows-1250 ('cafĂ©' published for 'café'; round 20 of the hostile inputs); bytes
+    of a legacy 8-bit encoding are almost never valid UTF-8 once they hold a character beyond ASCII, and a browser
+    (Chrome's detector) reads them as UTF-8."""
+    if head.isascii() or _CHARSET_WORD.search(head):
+        return False
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:   # valid up to a character cut at the end of `head`
+        return exc.reason == "unexpected end of data" and exc.start >= len(head) - 3
+    return True
 
 
 _NESTING_TAG = re.compile(r"<(/?)(?:div|article)\b", re.I)

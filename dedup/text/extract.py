@@ -35,6 +35,7 @@ from dedup.text.commentwidgets import OTHER_PAGE_COMMENT, other_page_comment_lin
 from dedup.text.dates import is_date_line
 from dedup.text.titles import without_guessed_site
 from dedup.text.embeds import embedded_posts, put_back
+from dedup.text.headlinelead import put_back_lead
 from dedup.text.hiddenstory import (as_shown, noscript_unwrapped, without_lone_glyphs, without_ruby_readings,
                                     without_soft_hyphens)
 from dedup.text.storybody import DESCRIPTION_META, apply_article_body
@@ -109,6 +110,7 @@ def extract_html(html: str | bytes, url: str | None = None, charset: str | None 
         choice.remove(other_page_comment_lines(choice.kept, html, links, beside_story(choice)), OTHER_PAGE_COMMENT)
         # a picture's credit set in parentheses on a line of its own, whatever its label's word (round 35)
         choice.remove(parenthesised_credit_lines(choice.kept), CREDIT_LINE)
+        put_back_lead(choice, html)  # the lead paragraph the page sets under its headline, outside the region (round 39)
         posts = embedded_posts(html, tree, choice, max_blocks)  # the social posts the story quotes (round 21)
     finally:
         # resiliparse trees must be freed by the thread that made them (a PyO3 'unsendable' object):

@@ -48,9 +48,9 @@ three standing paragraphs (a bio, a disclaimer, a newsletter blurb, a comments n
 site pass to count them), the standing text most of the shorter page's shingles. A paragraph two pages share while
 their OTHER text differs is no evidence of one story: such an edge stands only when their shared passages come from
 `verify_passage_site_paragraphs` paragraphs or make a story's worth of words (SITE_MIN_SHARED_WORDS), the longer
-page opens with them (a cut of its lead; standing text at the top of two stories has that shape too, and is left),
-or the shorter page keeps under STANDING_OWN_WORDS passage words of its own (`standing_text_only`; docs/extraction.md,
-"Real copies round 9").
+page opens with them (a cut of its lead) unless each page holds text of its own between what they share (standing
+text at the top and at the end of two stories, `own_text_between`: round 10), or the shorter page keeps under
+STANDING_OWN_WORDS passage words of its own (`standing_text_only`; docs/extraction.md, "Real copies round 9").
 
 Server-generated pages (`serverpages.is_status_page`: a redirect, a "404 Not Found", a "Service Unavailable"
 page) are not stories: two sites' "Moved Permanently - The document has moved here" pages are alike word for
@@ -296,8 +296,8 @@ def standing_text_only(a: Passages, b: Passages, site_paragraphs: int) -> bool:
     fewer than `site_paragraphs` paragraphs of either, make fewer than SITE_MIN_SHARED_WORDS words, and the page with
     fewer passage words (either, when they hold as many) keeps STANDING_OWN_WORDS passage words or more outside
     them: its own story. False when they share no passage (no evidence either way), and when the page with more
-    passage words opens with what they share: a cut of its story's lead (a mobile or AMP copy) has that shape, and so
-    has standing text at the top of two stories, which stays as MinHash has it."""
+    passage words opens with what they share (a cut of its story's lead, a mobile or AMP copy, has that shape) but
+    for standing text at the top and at the end of two stories: each page's own text between (`own_text_between`)."""
     _, at_a, at_b = np.intersect1d(a.keys, b.keys, assume_unique=True, return_indices=True)
     if not len(at_a) or min(len(np.unique(a.blocks[at_a])), len(np.unique(b.blocks[at_b]))) >= site_paragraphs:
         return False
@@ -305,12 +305,26 @@ def standing_text_only(a: Passages, b: Passages, site_paragraphs: int) -> bool:
     if shared_words >= SITE_MIN_SHARED_WORDS:
         return False
     total_a, total_b = a.total_words, b.total_words
-    # (a page opening with what the pair shares: a cut of its lead is the same shape as standing text at the top of
-    # two stories, so such a pair stays as MinHash has it)
-    if (total_a >= total_b and int(a.blocks.min()) == int(a.blocks[at_a].min())) or \
-            (total_b >= total_a and int(b.blocks.min()) == int(b.blocks[at_b].min())):
+    # (a page opening with what the pair shares: a cut of its lead has that shape, and so has standing text at the top
+    # of two stories; told apart by the text between what they share: round 10, `own_text_between`)
+    if ((total_a >= total_b and int(a.blocks.min()) == int(a.blocks[at_a].min())) or
+            (total_b >= total_a and int(b.blocks.min()) == int(b.blocks[at_b].min()))) and \
+            not (own_text_between(a, at_a) and own_text_between(b, at_b)):
         return False
     own_a, own_b = total_a - shared_words, total_b - int(b.words[at_b].sum())
     if total_a == total_b:
         return min(own_a, own_b) >= STANDING_OWN_WORDS
     return (own_a if total_a < total_b else own_b) >= STANDING_OWN_WORDS
+
+
+def own_text_between(found: Passages, at: np.ndarray) -> bool:
+    """Whether a page's passages at `at` (those it shares with another page) sit in two runs or more, its own text
+    between them: STANDING_OWN_WORDS passage words or more in paragraphs after the first shared paragraph and before
+    the last one that hold no shared passage. Two stories under the same standing text at their top and at their end
+    have it on both pages; a site's cut of a story's lead (standing text and all) shares one run with the full story's
+    page (docs/extraction.md, "Real copies round 10")."""
+    shared_blocks = np.unique(found.blocks[at])
+    first, last = int(shared_blocks[0]), int(shared_blocks[-1])
+    between = (found.blocks > first) & (found.blocks < last) & ~np.isin(found.blocks, shared_blocks)
+    return int(found.words[between].sum()) >= STANDING_OWN_WORDS
+

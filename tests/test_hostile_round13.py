@@ -318,9 +318,11 @@ def test_a_step_whose_only_worker_dies_runs_again_from_a_fresh_scatter(one_worke
 
 @pytest.mark.slow
 def test_a_task_that_kills_its_worker_each_time_ends_in_worker_lost(one_worker):
-    # dask's KilledWorker reached the command line as a traceback, exit code 1 ("a bug"); it is exit 2 now
+    # dask's KilledWorker reached the command line as a traceback, exit code 1 ("a bug"); it is exit 2 now. Which of
+    # the two WorkerLost messages comes depends on the machine's load: dask gives the task up ("died each time"), or,
+    # on a loaded machine (load 14 seen), the nanny gives up restarting the worker first ("none could be started")
     from dedup.engine.dask_engine import map_files
     from dedup.errors import WorkerLost
 
-    with pytest.raises(WorkerLost, match="died each time"):
+    with pytest.raises(WorkerLost, match="died each time|died and none could be started again"):
         map_files(one_worker, _dies_always, [0, 1, 2])

@@ -612,21 +612,25 @@ def _newsroom_staff(part: str, site_keys: frozenset[str] = frozenset()) -> str |
     if (" " not in head and head.isupper() and len(head) >= 2) or (" " in head and (
             closing.lower() in _ROLE_WORDS or closing.lower() in _ORG_WORDS) and not _opens_with_role(head)) or (
             _is_brand_word(head.split(None, 1)[0]) or fold_text(head) in site_keys) or (
-            last.lower() == "staff" and _names_a_desk_alone(head)):
+            last.lower() == "staff" and _names_a_desk_alone(head, site_keys)):
         # ('Staff' is the outlet's people, and goes; 'Team', 'Desk' are of the newsroom's name: 'Teufel Editorial
         # Team')
         return head if last.lower() == "staff" else part
     return None
 
 
-def _names_a_desk_alone(head: str) -> bool:
-    """'Patch', 'Globe', 'The Patch' before 'Staff' off the outlet's site (round 29): one plain capitalised word (or
-    'The' and words) names the outlet whose staff signs; the given name it would be ('John Staff') is no person's
-    whole name either. A name's camel case or letters beyond ASCII keep a surname 'Staff' ('McKenzie', 'Jörg')."""
+def _names_a_desk_alone(head: str, site_keys: frozenset[str]) -> bool:
+    """'The Patch', 'Herald', 'Globe' on The Boston Globe's pages before 'Staff' (round 29; review round 27): one
+    plain capitalised word names the outlet whose staff signs only where something says it is an outlet's: an
+    organisation's word (`_ORG_WORDS`), or the site's name, publisher or host label is it or closes with it
+    ('thebostonglobe'); else it stays the given name it reads as ('Jane Staff' is 'Jane', as before round 29). No
+    person's name opens with 'The'. Camel case or letters beyond ASCII keep a surname 'Staff' ('McKenzie', 'Jörg')."""
     if head.startswith("The "):
         return True
+    word = head.lower()
     return " " not in head and head.isascii() and head.isalpha() and head[0].isupper() and head[1:].islower() and (
-        head.lower() not in _NOT_NAME_OR_ROLE and head.lower() not in _DESK_OPENINGS and head != "The")
+        word not in _NOT_NAME_OR_ROLE and word not in _DESK_OPENINGS) and (
+        word in _ORG_WORDS or any(key.endswith(word) for key in site_keys))
 
 
 def _opens_with_acronym(name: str, site_keys: frozenset[str]) -> bool:

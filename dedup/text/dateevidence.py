@@ -127,30 +127,41 @@ def _with_east_asian_clock(text: str, scan: str, d: TextDate) -> TextDate:
     if clock is None or (clock["mi"] is None and clock["ap"] is None and "時" not in clock[0]
                          and "时" not in clock[0] and "시" not in clock[0]):
         return d
-    hour, minute = int(clock["h"]), int(clock["mi"] or 0)
-    if clock["ap"] is not None and hour <= 12:
-        hour = hour % 12 + (12 if clock["ap"] in _AFTERNOON else 0)
+    half_day, end = clock["ap"], clock.end()
+    if half_day is None and (after := _HALF_DAY_AFTER.match(scan, end)) is not None:
+        half_day, end = after["ap"], after.end()  # '(목) 03:10 오후', '3시 10분 오후' (review round 27)
+    hour, minute = _in_half_day(int(clock["h"]), half_day), int(clock["mi"] or 0)
     if hour > 23:
         return d
-    at = d.at.replace(hour=hour, minute=minute)
-    return TextDate(at, text[d.start:clock.end()].strip(), True, d.start, clock.end(), d.day)
+    return TextDate(d.at.replace(hour=hour, minute=minute), text[d.start:end].strip(), True, d.start, end, d.day)
 
 
-# the morning / afternoon word after a 12-hour clock ('2022.05.12 03:10 오후'), and the clock's hour before it
+# the morning / afternoon word after a 12-hour clock ('2022.05.12 03:10 오후'), the clock's hour before it (and what
+# follows that hour, where `find_dates` may have read an AM / PM already: '3:10 PM 오후' is no 03:10 PM + 12 h)
 _HALF_DAY_AFTER = re.compile(r"\s*(?P<ap>오전|오후|午前|午後|上午|下午)")
-_LAST_HOUR = re.compile(r"(?P<h>[012]?\d)[:時时시][0-5]\d(?::[0-5]\d)?\D*$")
+_LAST_HOUR = re.compile(r"(?P<h>[012]?\d)(?::|\s*[時时시]\s*)[0-5]\d(?::[0-5]\d)?(?P<tail>\D*)$")
+_MERIDIEM = re.compile(r"(?<![A-Za-z])[AaPp]\.?\s?[Mm](?![A-Za-z])")
+
+
+def _in_half_day(hour: int, half_day: str | None) -> int:
+    """The hour of the day of a 12-hour clock's `hour` in the half of the day a morning / afternoon word names ('3'
+    오후 is 15, '12' 오전 0, '12' 오후 12): the one place of that arithmetic; a 24-hour clock's hour (0, 13-23) and an
+    hour without such a word stay."""
+    if half_day is None or not 1 <= hour <= 12:
+        return hour
+    return hour % 12 + (12 if half_day in _AFTERNOON else 0)
 
 
 def _with_half_day_after(text: str, scan: str, d: TextDate) -> TextDate:
-    """A date whose clock a morning / afternoon word follows: '03:10 오후' is 15:10 (round 29: read as 03:10), '12:30
-    오전' 00:30; a 24-hour clock (13:10) keeps its hour."""
+    """A date whose clock `find_dates` read and a morning / afternoon word follows: '03:10 오후' is 15:10 (round 29:
+    read as 03:10), '12:30 오전' 00:30; a 24-hour clock (13:10) and one whose AM / PM was read keep their hour."""
     half = _HALF_DAY_AFTER.match(scan, d.end)
     if half is None:
         return d
     hour = _LAST_HOUR.search(scan, d.start, d.end)
-    if hour is None or not 1 <= int(hour["h"]) <= 12:
+    if hour is None or not 1 <= int(hour["h"]) <= 12 or _MERIDIEM.search(hour["tail"]):
         return d
-    shift = (12 if half["ap"] in _AFTERNOON else 0) - (12 if int(hour["h"]) == 12 else 0)
+    shift = _in_half_day(int(hour["h"]), half["ap"]) - int(hour["h"])
     return TextDate(d.at + timedelta(hours=shift), text[d.start:half.end()].strip(), True, d.start, half.end(), d.day)
 
 

@@ -361,7 +361,8 @@ def release(
         print_error(str(exc))
         raise typer.Exit(exc.exit_code) from None
     _fail_on_problems(verify_release(out))
-    typer.echo(f"packaged and verified {out}/ (README.md, report.html, croissant.json, manifest.json, SHA256SUMS)")
+    cff = ", CITATION.cff" if "creator" in manifest else ""  # written only with a creator (audit round 14)
+    typer.echo(f"packaged and verified {out}/ (README.md, report.html, croissant.json{cff}, manifest.json, SHA256SUMS)")
     if "creator" not in manifest:
         typer.echo(f"note: the release {NO_CREATOR}")
 

@@ -22,7 +22,7 @@ from typing import Any
 
 from dedup import __version__
 from dedup.errors import OutputError
-from dedup.release.files import RELEASE_FILES, TABLES
+from dedup.release.files import OPTIONAL_RELEASE_FILES, RELEASE_FILES, TABLES
 from dedup.release.manifest import TMP
 from dedup.release.report import REPORT
 from dedup.run_report import RUN_JSON, TIMINGS_JSON
@@ -308,7 +308,8 @@ def check_output(out: Path, overwrite: bool, files: list[InputFile], previous: P
 
 # What a build and `dedup release` write at the top of OUT: the only entries `--overwrite` deletes (round 12)
 # (and the temporary names of a release killed before it renamed them: `README.md.tmp`)
-OUTPUT_NAMES = frozenset((*TABLES, RUN_JSON, TIMINGS_JSON, REPORT, *RELEASE_FILES, *(n + TMP for n in RELEASE_FILES)))
+WRITTEN = (*RELEASE_FILES, *OPTIONAL_RELEASE_FILES)
+OUTPUT_NAMES = frozenset((*TABLES, RUN_JSON, TIMINGS_JSON, REPORT, *WRITTEN, *(n + TMP for n in WRITTEN)))
 
 
 def refuse_foreign(folder: Path, option: str = "--out", names: frozenset[str] = OUTPUT_NAMES,

@@ -59,7 +59,7 @@ def test_a_build_resumed_within_ingest_gives_no_rate_either():
 def _facts(run: RunReport, rows: dict[str, int], spdx: dict[str, int] | None = None) -> SimpleNamespace:
     return SimpleNamespace(run=run, rows=rows, version="1.1.0", name="audit-news", config_sha256="0" * 64,
                            spdx_data=spdx or {"CC-BY-4.0": 1}, flat_data=True, data_folders={}, match={},
-                           reasons={}, genre=("news articles", 1.0), name_given=True)
+                           reasons={}, genre=("news articles", 1.0), name_given=True, creator=None)
 
 
 def test_the_changelog_of_a_next_version_says_1_new_row():

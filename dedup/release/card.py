@@ -19,7 +19,7 @@ import pyarrow as pa
 from dedup.grown_clusters import PREVIOUS_RELEASE
 from dedup.release.facts import ReleaseFacts, count_values
 from dedup.release.licences import build_options
-from dedup.release.files import CHANGELOG, CROISSANT, LICENSES, MANIFEST, SUMS, UNCHECKED
+from dedup.release.files import CHANGELOG, CITATION_CFF, CROISSANT, LICENSES, MANIFEST, SUMS, UNCHECKED
 from dedup.release.citation import cite_as, date_published
 from dedup.release.creator import NO_CREATOR
 from dedup.release.markdown import code, code_block, fmt, inline, table, yaml_str
@@ -52,7 +52,8 @@ FILES = ("Files: `data/` (the documents), `duplicates/` (one row per other copy,
          "clusters, sites, boilerplate, licences and rejects; one self-contained page), "
          f"`{MANIFEST}` (every other file but {SUMS}, with its size and hash; rows and schema of the Parquet "
          f"files), `{CROISSANT}` (Croissant 1.1), "
-         f"`{LICENSES}`, `{CHANGELOG}` and `{SUMS}`. Check the files with `sha256sum -c {SUMS}` inside "
+         f"`{LICENSES}`, `{CHANGELOG}`, `{CITATION_CFF}` when the release names a creator (see Citation) and "
+         f"`{SUMS}`. Check the files with `sha256sum -c {SUMS}` inside "
          f"this folder. `{UNCHECKED[0]}`, when present, is how the build ran (seconds and CPU seconds per stage, "
          f"workers, memory, when it finished): a measurement, not data, so it is outside `{MANIFEST}` and `{SUMS}`, and the only "
          "file in which two builds of the same input differ.")
@@ -93,7 +94,10 @@ CITATION = (f"The same entry as `{CROISSANT}`'s `citeAs`. To name these exact fi
             "AUTHORS (AGENCY), published by PUBLISHER on YYYY-MM-DD (URL, fetched YYYY-MM-DD), LICENCE`: the day of "
             "publication as the page states it (`published_at_raw`), the day the crawler fetched the page "
             "(`fetched_at`, UTC) as the access date; a part the page does not give is left out (a record carried from "
-            "an earlier release keeps the line that release published, which may lack the two days).")
+            "an earlier release keeps the line that release published, which may lack the two days). Each part "
+            "names its evidence in a column of the row: `title_source`, `authors_source`, `attribution_evidence` "
+            "(the agency), `publisher_source`, `published_at_source` and `licence_evidence`; `dedup explain OUT "
+            "DOC_ID` prints them with the credit line.")
 MAINTENANCE = ("`doc_id` (the WARC-Record-ID or the input `id`; for a record without one, an id derived from its "
                "data, `urn:dedup:sha1:...`) is stable across releases; `cluster_id` is derived from the smallest "
                "member doc_id when the cluster is first published and kept by the releases that add copies to it "
@@ -391,6 +395,11 @@ def _citation(facts: ReleaseFacts) -> list[str]:
     who = ([f"Made by {inline(facts.creator.name)} ({facts.creator.kind.lower()})"
             + (f", {inline(facts.creator.url)}" if facts.creator.url else "") + "."] if facts.creator
            else [f"This release {NO_CREATOR}."])
+    # CITATION.cff (audit round 14): the Citation File Format requires authors, so it exists only with a creator
+    cff = (f"`{CITATION_CFF}` holds the same citation in the Citation File Format (GitHub's \"Cite this repository\", "
+           "Zenodo)." if facts.creator else f"No `{CITATION_CFF}` is written: the Citation File Format requires "
+           "`authors`, and this release names none (`--creator` adds both).")
+    who = [f"{who[0]} {cff}"]
     return ["## Citation", "", *who, "", CITATION, "", code_block(cite_as(facts), "bibtex"), ""]
 
 

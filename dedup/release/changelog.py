@@ -6,6 +6,7 @@ import re
 from pathlib import PurePosixPath
 
 from dedup.errors import ReleaseError
+from dedup.release.creator import Creator
 from dedup.release.facts import ReleaseFacts
 from dedup.release.markdown import code, fmt, inline
 from dedup.run_report import RunReport
@@ -61,7 +62,15 @@ def bump_reason(run: RunReport) -> str:
     return "; ".join(why)
 
 
-def previous_entry(run: RunReport) -> dict | None:
+def creator_change(run: RunReport, creator: Creator | None) -> dict | None:
+    """{'from': ..., 'to': ...} when this release names another creator than the release it follows (run.json
+    `previous.creator`), else None: a changed credit is said in the CHANGELOG and manifest.json `previous` (until
+    audit round 14 a new `--creator` replaced the previous one without a word)."""
+    was, now = run.previous.get("creator"), creator.to_dict() if creator else None
+    return {"from": was, "to": now} if run.previous and was and now and was != now else None
+
+
+def previous_entry(run: RunReport, creator: Creator | None = None) -> dict | None:
     """manifest.json `previous`: the release this one follows (by name, version and digest) and the bump it took, with
     the reason the CHANGELOG gives (since audit round 12); None for a first release."""
     prev = run.previous
@@ -69,7 +78,8 @@ def previous_entry(run: RunReport) -> dict | None:
         return None
     return {"name": prev.get("name"), "version": prev.get("version"), "digest": prev.get("digest"),
             "bump": required_bump(run), "why": bump_reason(run),
-            "left_data": int(prev.get("demoted_canonical", 0)), "moved_folder": moved_folders(prev)}
+            "left_data": int(prev.get("demoted_canonical", 0)), "moved_folder": moved_folders(prev),
+            **({"creator_changed": changed} if (changed := creator_change(run, creator)) else {})}
 
 
 def next_version(run: RunReport, version: str | None) -> str:
@@ -118,6 +128,12 @@ def licence_lines(prev: dict) -> list[str]:
     return lines
 
 
+def creator_words(stored: dict) -> str:
+    """A stored creator (`@type`, `name`, `url`) in the CHANGELOG's words: 'Example Lab (organization, URL)'."""
+    url = f", {inline(stored['url'])}" if stored.get("url") else ""
+    return f"{inline(stored.get('name'))} ({str(stored.get('@type', '')).lower()}{url})"
+
+
 def _built(facts: ReleaseFacts) -> str:
     return f"built by dedup {inline(facts.run.dedup_version)} (config sha256 `{facts.config_sha256}`)"
 
@@ -152,6 +168,10 @@ def _next_section(facts: ReleaseFacts) -> list[str]:
     else:
         s.append("- Removed: none.")
     s += licence_lines(prev)
+    changed = creator_change(run, facts.creator)
+    if changed:
+        s.append(f"- Creator: {creator_words(changed['to'])}, where {inline(prev.get('name'))} "
+                 f"{inline(prev.get('version'))} named {creator_words(changed['from'])} (`dedup release --creator`).")
     s.append(f"- Totals: {fmt(rows['data'])} canonical, {counted(rows['duplicates'], 'duplicate')}, "
              f"{counted(rows['rejects'], 'reject')} from {counted(run.counts.input_records, 'input record')}.")
     s.append("")

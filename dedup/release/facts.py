@@ -20,8 +20,8 @@ import polars as pl
 from dedup.errors import ReleaseError
 from dedup.release.creator import Creator
 from dedup.release.describe import genre, languages
-from dedup.release.files import (RELEASE_FILES, TABLES, UNCHECKED, FileInfo, all_files, inspect_file, null_count,
-                                 read_columns, readable)
+from dedup.release.files import (OPTIONAL_RELEASE_FILES, RELEASE_FILES, TABLES, UNCHECKED, FileInfo, all_files,
+                                 inspect_file, null_count, read_columns, readable)
 from dedup.run_report import RunReport
 from dedup.text.blocks import CROSS_SITE, SITE_ACTIONS, site_rows
 from dedup.text.cleaning import HEADLINE
@@ -180,7 +180,8 @@ def _minhash(by_table: Mapping[str, list[FileInfo]], run: RunReport) -> dict[str
 def release_inputs(out: Path) -> list[FileInfo]:
     """Every file of the build folder `out` but the release files and the unchecked measurements (timings.json),
     inspected (hash and Parquet footer)."""
-    return [inspect_file(out, rel) for rel in all_files(out) if rel not in RELEASE_FILES and rel not in UNCHECKED]
+    return [inspect_file(out, rel) for rel in all_files(out) if rel not in (*RELEASE_FILES, *OPTIONAL_RELEASE_FILES)
+            and rel not in UNCHECKED]
 
 
 def collect_facts(out: Path, name: str, version: str, url: str | None, run: RunReport,

@@ -24,7 +24,12 @@ from dedup.schema import fingerprint
 # Files written by `package`; SHA256SUMS comes last and covers all the others.
 CARD, CROISSANT, MANIFEST, LICENSES, CHANGELOG, SUMS = (
     "README.md", "croissant.json", "manifest.json", "LICENSES.md", "CHANGELOG.md", "SHA256SUMS")
+# CITATION.cff (GitHub and Zenodo read it) is written only for a release that names a creator: the Citation File
+# Format requires `authors`, and none is made up (audit round 14). When there, it is listed in the manifest and
+# SHA256SUMS and checked like the listed release files; `verify` does not ask for it (older releases have none).
+CITATION_CFF = "CITATION.cff"
 RELEASE_FILES = (CARD, CROISSANT, MANIFEST, LICENSES, CHANGELOG, SUMS)
+OPTIONAL_RELEASE_FILES = (CITATION_CFF,)
 # The release files manifest.json lists, like every build file: all but the manifest itself and SHA256SUMS,
 # which hash the others. Older manifests list none of them (only the build's files); verify accepts both.
 LISTED_RELEASE_FILES = (CARD, CROISSANT, LICENSES, CHANGELOG)

@@ -144,7 +144,7 @@ def build_manifest(facts: ReleaseFacts, release_files: list[FileInfo]) -> dict[s
         "versions": versions(run),
         "minhash": facts.minhash,
         "counts": run.counts.to_dict(),
-        **({"previous": previous_entry(run)} if run.previous else {}),
+        **({"previous": previous_entry(run, facts.creator)} if run.previous else {}),
         "rejects_by_reason": dict(run.rejects_by_reason),
         "licences": {"data": facts.spdx_data, "duplicates": facts.spdx_dups},
         "tables": {

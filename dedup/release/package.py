@@ -21,16 +21,18 @@ from typing import Any
 from dedup.errors import OutputError, ReleaseError
 from dedup.release.card import render_card
 from dedup.release.changelog import SEMVER, next_version, render_changelog
+from dedup.release.cff import render_cff
 from dedup.release.creator import Creator, refuse_undecodable, stored_creator
 from dedup.release.croissant import render_croissant
 from dedup.release.describe import NEWS_COLUMNS, default_name
 from dedup.release.facts import collect_facts, release_inputs
-from dedup.release.files import (CARD, CHANGELOG, CROISSANT, LICENSES, LISTED_RELEASE_FILES, MANIFEST, RELEASE_FILES,
-                                 inspect_file, read_columns, readable)
+from dedup.release.files import (CARD, CHANGELOG, CITATION_CFF, CROISSANT, LICENSES, LISTED_RELEASE_FILES, MANIFEST,
+                                 OPTIONAL_RELEASE_FILES, RELEASE_FILES, inspect_file, read_columns, readable,
+                                 sha256_file)
 from dedup.release.licences import render_licenses
 from dedup.release.manifest import TMP, build_manifest, write_sums, write_text
 from dedup.release.report import write_report
-from dedup.run_report import RunReport
+from dedup.run_report import RUN_JSON, RunReport
 
 
 def dumps(obj: Any) -> str:
@@ -67,7 +69,8 @@ def package(out: Path, *, name: str | None = None, version: str | None = None,
     file but itself and SHA256SUMS) and, last, SHA256SUMS over every other file. Idempotent: the same
     folder gives the same bytes. `url` is where the release will be published (Croissant `url`); without
     it the Croissant file says "./" (this folder). `creator` (release/creator.py) defaults to the previous
-    release's; without one the card says how to add it.
+    release's; without one the card says how to add it, and no CITATION.cff is written. A release packaged again keeps
+    the name, version, URL and creator it was given (`packaged_before`).
     Raises ReleaseError when `out` is not a build output or `version` is not semantic (x.y.z).
     """
     out = Path(out)
@@ -93,7 +96,7 @@ def package(out: Path, *, name: str | None = None, version: str | None = None,
 def _drop_half_written(out: Path, quietly: bool = False) -> None:
     """The temporary files of a release killed before a rename (round 12: the file, half written, was listed in
     the manifest, then renamed away: unverifiable), or of one a full disk stopped (round 17)."""
-    for leftover in RELEASE_FILES:
+    for leftover in (*RELEASE_FILES, *OPTIONAL_RELEASE_FILES):
         try:
             (out / (leftover + TMP)).unlink(missing_ok=True)
         except OSError:
@@ -118,20 +121,50 @@ def unwritable(exc: OSError, out: Path) -> Exception:
     return exc
 
 
+def packaged_before(out: Path) -> dict[str, Any]:
+    """What `dedup release` was given when this same build was packaged before (its manifest.json lists the run.json
+    of these bytes): name, version, creator, and the URL croissant.json states. Packaging a release again without
+    the options keeps them; until audit round 14 it fell back to a made-up name, 1.0.0 and no creator, so
+    `dedup release OUT` on a release changed its name and dropped who made it. {} for a first packaging, or for a
+    folder built again since (another run.json)."""
+    try:
+        manifest = json.loads((out / MANIFEST).read_text("utf-8"))
+        listed = {f.get("path"): f.get("sha256") for f in manifest.get("files", []) if isinstance(f, dict)}
+        if listed.get(RUN_JSON) != sha256_file(out / RUN_JSON):
+            return {}
+        url = json.loads((out / CROISSANT).read_text("utf-8")).get("url")
+    except (OSError, ValueError, AttributeError):
+        return {}
+    named = {k: manifest.get(k) for k in ("name", "version") if isinstance(manifest.get(k), str)}
+    return {**named, "url": url if isinstance(url, str) and url != "./" else None,
+            "creator": stored_creator(manifest.get("creator"))}
+
+
 def _package(out: Path, run: RunReport, name: str | None, version: str | None, url: str | None,
              creator: Creator | None = None) -> dict[str, Any]:
     """`package`'s writing, every file but SHA256SUMS first."""
-    version = next_version(run, version)
-    name_given = bool(name or run.previous.get("name"))
-    name = name or run.previous.get("name") or default_name_of(out)
+    before = packaged_before(out)
+    version = next_version(run, version or before.get("version"))
+    made_up = default_name_of(out) if not (name or run.previous.get("name")) else None
+    carried = before.get("name") if before.get("name") != made_up else None  # a name given then, not made up
+    name_given = bool(name or carried or run.previous.get("name"))
+    name = str(name or carried or run.previous.get("name") or made_up)
+    url = url or before.get("url")
     write_report(out, name=name, run=run)  # report.html, before the manifest and SHA256SUMS so both cover it
-    creator = creator or stored_creator(run.previous.get("creator"))  # carried like the name (audit round 13)
+    # carried like the name: from this release packaged before (audit round 14), else the previous one (round 13)
+    creator = creator or before.get("creator") or stored_creator(run.previous.get("creator"))
     facts = collect_facts(out, name, version, url, run, release_inputs(out), name_given=name_given, creator=creator)
     write_text(out / CROISSANT, dumps(render_croissant(facts)))
     write_text(out / CARD, render_card(facts))
     write_text(out / LICENSES, render_licenses(facts))
     write_text(out / CHANGELOG, render_changelog(facts))
-    described = [inspect_file(out, rel) for rel in LISTED_RELEASE_FILES]  # listed in the manifest too
+    cff = render_cff(facts)
+    if cff is None:
+        (out / CITATION_CFF).unlink(missing_ok=True)  # no creator, no CFF (it requires authors): none is made up
+    else:
+        write_text(out / CITATION_CFF, cff)
+    # listed in the manifest too
+    described = [inspect_file(out, rel) for rel in (*LISTED_RELEASE_FILES, *([CITATION_CFF] if cff else []))]
     manifest = build_manifest(facts, described)
     write_text(out / MANIFEST, dumps(manifest))
     write_sums(out, {f.path: f.sha256 for f in [*facts.files, *described]})

@@ -28,8 +28,8 @@ import pyarrow as pa
 
 from dedup.errors import ReleaseError
 from dedup.release.facts import config_sha256
-from dedup.release.files import (CARD, CROISSANT, LISTED_RELEASE_FILES, MANIFEST, RELEASE_FILES, SUMS, TABLES,
-                                 UNCHECKED, FileInfo, inspect_file, read_columns, readable, sha256_file)
+from dedup.release.files import (CARD, CROISSANT, LISTED_RELEASE_FILES, MANIFEST, OPTIONAL_RELEASE_FILES, RELEASE_FILES,
+                                 SUMS, TABLES, UNCHECKED, FileInfo, inspect_file, read_columns, readable, sha256_file)
 from dedup.release.manifest import Manifest, parse_manifest, read_sums, repackage
 from dedup.rights.licence import licence_class
 from dedup.run_report import RUN_JSON, RunReport
@@ -171,7 +171,8 @@ def _check_files(out: Path, folder: Folder, sums: dict[str, str] | None, manifes
             continue
         entry = manifest.entries.get(rel) if manifest else None
         if manifest is not None and entry is None:
-            fix = repackage(out) if rel in LISTED_RELEASE_FILES else "remove it, or package again to include it"
+            fix = (repackage(out) if rel in (*LISTED_RELEASE_FILES, *OPTIONAL_RELEASE_FILES)
+                   else "remove it, or package again to include it")
             problems.append(f"{rel}: not listed in {MANIFEST}; {fix}")
             continue
         if entry is not None and (entry.sha256 != actual or entry.bytes != (out / rel).stat().st_size):

@@ -509,6 +509,20 @@ def attribution_evidence(blocks: list[str], jsonld: list[dict], meta: dict[str, 
     }
 
 
+def publisher_with_source(jsonld_publisher: str | None, site_name: str | None, author_organisations: list[str],
+                          domain: str | None) -> tuple[str | None, str | None]:
+    """(`publisher`, `publisher_source`): the article's JSON-LD publisher (`jsonld_publisher`), else the site's name
+    (`site_name`: its own evidence is `site_name_source`), else an organisation named where an author goes (a
+    newsroom, the site itself: `author_organisation`), else the URL's host (`url_host`). Until audit round 14 the
+    source was not recorded: `dedup explain` could only guess it from the values, and could not tell the first two
+    apart when they were the same name."""
+    for value, source in ((jsonld_publisher, "jsonld_publisher"), (site_name, "site_name"),
+                          (next(iter(author_organisations), None), "author_organisation"), (domain, "url_host")):
+        if value:
+            return value, source
+    return None, None
+
+
 def merge_cluster(agency_votes: list[str | None]) -> str | None:
     """The cluster's agency: the most frequent non-null vote of its copies (ties -> alphabetical)."""
     counts = Counter(v for v in agency_votes if v)

@@ -4,8 +4,9 @@
 column: the title from `title_source`, the authors from `authors_source`, the agency from `attribution_evidence`, the
 day from `published_at_source`, the licence from `licence_evidence`. `dedup explain` printed every column one per
 line, so a researcher citing a record had to know which column backs which part; until audit round 13 nothing said
-where `publisher` came from (it has no source column) nor how the page is found again (URL and fetch time; the crawl
-file, offset and WARC-Record-ID that `dedup rehydrate` reads). Row logic only: a dict in, lines out.
+where `publisher` came from nor how the page is found again (URL and fetch time; the crawl file, offset and
+WARC-Record-ID that `dedup rehydrate` reads); since audit round 14 a data/ row records it in `publisher_source`. Row
+logic only: a dict in, lines out.
 """
 
 from __future__ import annotations
@@ -28,6 +29,15 @@ def _kinds(evidence: Any, field: str = "kind") -> str:
     return ", ".join(seen)
 
 
+# `publisher_source` (rights.attribution.publisher_with_source) in explain's words
+RECORDED_PUBLISHER_SOURCES = {
+    "jsonld_publisher": "publisher_source jsonld_publisher (the article's JSON-LD publisher)",
+    "site_name": "publisher_source site_name (the page states no JSON-LD publisher; site_name from {site_source})",
+    "author_organisation": "publisher_source author_organisation (an organisation named where an author goes; the page "
+                           "states no publisher nor site name)",
+    "url_host": "publisher_source url_host (the URL's host: the page states no publisher nor site name)"}
+
+
 def publisher_source(row: Mapping[str, Any]) -> str:
     """Where `publisher` came from. It is the article's JSON-LD publisher, else the site name, else an organisation
     in an author position, else the URL's host (text/extract.py): no column records which, so it is told from the
@@ -35,6 +45,9 @@ def publisher_source(row: Mapping[str, Any]) -> str:
     publisher, site, domain = row.get("publisher"), row.get("site_name"), row.get("domain")
     if publisher is None:
         return "none stated"
+    recorded = RECORDED_PUBLISHER_SOURCES.get(row.get("publisher_source") or "")
+    if recorded:  # a data/ row since audit round 14 records it; older rows and duplicates/ are told from the values
+        return recorded.format(site_source=row.get("site_name_source") or "unknown evidence")
     if "site_name" not in row:   # a duplicates/ row: no site_name to tell the sources apart
         if publisher == domain:
             return "the URL's host, it seems: the copy's page named no other publisher (this row keeps no site_name)"

@@ -17,7 +17,7 @@ from resiliparse.parse.html import HTMLTree
 
 # larger HTML is not extracted (the setting `max_html_bytes`), a page of more blocks neither (`max_blocks`)
 from dedup.config import FIXED_LIMIT, MAX_BLOCKS, MAX_HTML_BYTES, MAX_TEXT_BYTES, raise_setting
-from dedup.rights.attribution import attribution_evidence
+from dedup.rights.attribution import attribution_evidence, publisher_with_source
 from dedup.rights.licence import copyright_fields, decide_licence, jsonld_licence_evidence, text_licence_evidence
 from dedup.rights.licence_html import html_licence_evidence
 from dedup.schema import schema
@@ -511,5 +511,6 @@ def page_rights(page: str | None, ex: Extracted, domain: str | None) -> dict:
     row["authors"] = md.authors
     row["authors_source"] = md.authors_source
     # organisations in author positions (a newsroom, the site itself) credit the publisher, not a person
-    row["publisher"] = attribution["publisher"] or md.site_name or next(iter(md.author_organisations), None) or domain
+    row["publisher"], row["publisher_source"] = publisher_with_source(attribution["publisher"], md.site_name,
+                                                                      md.author_organisations, domain)
     return row

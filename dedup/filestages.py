@@ -72,8 +72,9 @@ def stage_write(b: Build) -> dict[str, Any]:
     n_dups = counts["decisions"]
     sig_rows, sig_id_bytes = counts["signatures_new"], counts["signature_id_bytes_new"]
     if previous is not None:
-        class_bytes.update(dict(previous.canon.group_by("publish_class").agg(pl.col("n_chars").sum()).iter_rows()))
-        n_dups += previous.dups.height + previous.canon.height
+        class_bytes.update(dict(previous.canonical_rows(["doc_id", "publish_class", "n_chars"]).group_by(
+            "publish_class").agg(pl.col("n_chars").sum()).iter_rows()))
+        n_dups += previous.rows("duplicates") + previous.rows("data")
         prev_sig_rows, prev_sig_id_bytes = previous.published_signature_counts()
         sig_rows += prev_sig_rows
         sig_id_bytes += prev_sig_id_bytes

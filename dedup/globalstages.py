@@ -19,7 +19,8 @@ from dedup.neardup.lsh import VerifyParams
 from dedup.neardup.ondisk import BYTES_PER_BAND_ROW, BYTES_PER_EDGE_DOC, BYTES_PER_GUARD_EDGE, near_dup_components
 from dedup.neardup.sign import hasher_params, passage_rows_count, sign_part, sign_previous
 from dedup.neardup.store import assemble_block, n_blocks, write_meta
-from dedup.partitions import (BYTES_PER_MEMBER, merge_figures, rights_partition, scatter_members, scatter_previous,
+from dedup.partitions import (BYTES_PER_MEMBER, PREVIOUS_CANON, PREVIOUS_DUPS, merge_figures, previous_row_files,
+                              rights_partition, scatter_members, scatter_previous, scatter_previous_rows,
                               select_partition)
 from dedup.previous import previous_report
 from dedup.run_report import chrome_scope
@@ -138,10 +139,11 @@ def stage_select(b: Build) -> dict[str, Any]:
                             for i, (p, f) in enumerate(zip(parts, members))])
     previous_files = None
     if b.previous is not None:
-        previous_files = ([folder / "previous-canon.arrow"], [folder / "previous-dups.arrow"])
         members.append(folder / "members-previous.arrow")
-        scatter_previous(len(parts), _previous_docs(b), sig / "labels.npy", partitions, members[-1],
-                         b.previous.canon, b.previous.dups, previous_files[0][0], previous_files[1][0])
+        where = scatter_previous(len(parts), _previous_docs(b), sig / "labels.npy", partitions, members[-1])
+        previous_files = (
+            scatter_previous_rows(b.previous.canonical_files(), where, partitions, folder / PREVIOUS_CANON),
+            scatter_previous_rows(b.previous.duplicate_files(), where, partitions, folder / PREVIOUS_DUPS))
     b.phase("select")
     selected = [folder / f"selected-{k:05d}.arrow" for k in range(partitions)]
     b.map(select_partition, [(members, k, b.config.canonical_policy, sig, previous_files, f)
@@ -158,7 +160,7 @@ def stage_rights(b: Build) -> dict[str, Any]:
     members = sorted(folder.glob("members-*.arrow"))
     previous_files = None
     if b.previous is not None:
-        previous_files = ([folder / "previous-canon.arrow"], [folder / "previous-dups.arrow"])
+        previous_files = previous_row_files(folder)
     b.phase("rights")
     items = [(members, k, folder / f"selected-{k:05d}.arrow", b.config, previous_files, len(b.parts),
               tuple(out / f"{name}-{k:05d}.arrow" for name in ("decisions", "rejects", "provenance")))
@@ -233,7 +235,7 @@ def _previous_docs(b: Build) -> pl.DataFrame:
         frames.append(own.with_columns(read_keys(b.keys_file(first + j), ["doc"])["doc"]))
     docs = pl.concat(frames) if frames else pl.DataFrame(schema={"doc_id": pl.String, "n_shingles": pl.Int64,
                                                                  "doc": pl.Int64})
-    hashes = b.previous.canon.select("doc_id", pl.col("content_sha256").alias("hash"))
+    hashes = b.previous.canonical_rows(["doc_id", "content_sha256"]).rename({"content_sha256": "hash"})
     return docs.join(hashes, on="doc_id", how="left").sort("doc")
 
 
@@ -247,7 +249,7 @@ def _previous_index(b: Build) -> tuple[Path, tuple[np.ndarray, np.ndarray]]:
     path = b.work.folder("sig2") / "previous.npy"
     np.save(path, mask)
     index = docs.select("doc_id", "doc")
-    pairs = b.previous.dups.select("doc_id", "canonical_doc_id").join(index, on="doc_id").join(
+    pairs = b.previous.duplicate_rows(["doc_id", "canonical_doc_id"]).join(index, on="doc_id").join(
         index.rename({"doc_id": "canonical_doc_id", "doc": "canonical"}), on="canonical_doc_id")
     return path, (pairs["doc"].to_numpy().astype(np.int64), pairs["canonical"].to_numpy().astype(np.int64))
 

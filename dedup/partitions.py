@@ -19,6 +19,7 @@ Rounds (all tasks, both engines):
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -72,11 +73,10 @@ def scatter_members(number: int, part: Path, keys_file: Path, sig_file: Path, la
     return _write_members(members, partitions, target)
 
 
-def scatter_previous(number: int, docs: pl.DataFrame, labels_file: Path, partitions: int, target: Path,
-                     canon: pl.DataFrame, dups: pl.DataFrame, canon_target: Path, dups_target: Path) -> int:
+def scatter_previous(number: int, docs: pl.DataFrame, labels_file: Path, partitions: int, target: Path) -> pl.DataFrame:
     """Round 1 for the previous release's signed documents (docs: doc_id, doc, n_shingles; hash of the
-    canonicals' text): members without key columns, and their previous rows (CANON_COLUMNS +
-    publish_class, DUP_COLUMNS) grouped by the same partition, for `split_previous` and provenance."""
+    canonicals' text): members without key columns, grouped by partition. Returns each one's doc_id and label,
+    where `scatter_previous_rows` places its release rows."""
     labels = np.load(labels_file, mmap_mode="r")
     label = np.asarray(labels[docs["doc"].to_numpy()], dtype=np.int64)
     members = docs.with_columns(
@@ -86,11 +86,38 @@ def scatter_previous(number: int, docs: pl.DataFrame, labels_file: Path, partiti
     for c in KEY_COLUMNS:
         if c not in members.columns:
             members = members.with_columns(pl.lit(None).alias(c))
-    where = members.select("doc_id", "_label")
-    for rows, path in ((canon, canon_target), (dups, dups_target)):
+    _write_members(members, partitions, target)
+    return members.select("doc_id", "_label")
+
+
+def scatter_previous_rows(files: Iterable[pl.DataFrame], where: pl.DataFrame, partitions: int,
+                          stem: Path) -> list[Path]:
+    """The previous release's rows (`Previous.canonical_files`: CANON_COLUMNS + publish_class, or
+    `.duplicate_files`: DUP_COLUMNS) grouped by their members' partition (`where`: doc_id, _label), one work file
+    per release file (`stem`-00000.arrow...): no step holds the release's rows at once (scale round 6).
+    `read_previous_rows` gives a partition's rows in doc_id order, as from one file of every row."""
+    written = []
+    for i, rows in enumerate(files):
         placed = rows.join(where, on="doc_id", how="inner")
+        path = stem.with_name(f"{stem.name}-{i:05d}.arrow")
         spill.write_grouped(placed.drop("_label").to_arrow(), np.mod(placed["_label"].to_numpy(), partitions), path)
-    return _write_members(members, partitions, target)
+        written.append(path)
+    return written
+
+
+def previous_row_files(folder: Path) -> tuple[list[Path], list[Path]]:
+    """The work files `scatter_previous_rows` wrote into the select stage's `folder`: canonicals', duplicates'."""
+    return (sorted(folder.glob(f"{PREVIOUS_CANON}-*.arrow")), sorted(folder.glob(f"{PREVIOUS_DUPS}-*.arrow")))
+
+
+PREVIOUS_CANON, PREVIOUS_DUPS = "previous-canon", "previous-dups"  # stems of `scatter_previous_rows`' files
+
+
+def read_previous_rows(previous_files: tuple[list[Path], list[Path]], partition: int) -> tuple[pl.DataFrame,
+                                                                                                 pl.DataFrame]:
+    """One partition's previous canonical and duplicate rows, each in doc_id order."""
+    return (frame(spill.gather(previous_files[0], partition)).sort("doc_id"),
+            frame(spill.gather(previous_files[1], partition)).sort("doc_id"))
 
 
 def _write_members(members: pl.DataFrame, partitions: int, target: Path) -> int:
@@ -113,8 +140,7 @@ def select_partition(member_files: list[Path], partition: int, policy: tuple[str
     members = m.filter("_keep").select("doc_id", "_label", "_keep")
     touched = None
     if previous_files is not None:
-        canon = frame(spill.gather(previous_files[0], partition))
-        dups = frame(spill.gather(previous_files[1], partition))
+        canon, dups = read_previous_rows(previous_files, partition)
         members, touched = split_previous(members, canon, dups, policy)
     good = m.filter("is_new").select(KEY_COLUMNS)
     if touched is not None:  # what the carried canonicals' rows say of their grown clusters
@@ -145,8 +171,7 @@ def rights_partition(member_files: list[Path], partition: int, selected_file: Pa
     decisions = decisions.join(cluster_rights(decisions, good), on="cluster_id", how="left")
     canon = dups = None
     if previous_files is not None:
-        canon = frame(spill.gather(previous_files[0], partition))
-        dups = frame(spill.gather(previous_files[1], partition))
+        canon, dups = read_previous_rows(previous_files, partition)
         decisions = restate_wire_text(new_copies_votes(previous_rights(decisions), good), canon, config)
     decisions, not_selected, report = licence_choices(decisions, good, config)
     locations = good.select("doc_id", "url", "domain")

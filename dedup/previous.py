@@ -44,15 +44,14 @@ DUP_COLUMNS = ["doc_id", "cluster_id", "canonical_doc_id", "url", "domain", "mat
 
 @dataclass
 class Previous:
-    """What a build needs of the release it follows: its records' key columns, chrome, run.json (its
-    signatures and ids are read file by file by the build)."""
+    """What a build needs of the release it follows: its chrome and run.json. Its records' key columns
+    (`canonical_rows`, `duplicate_rows`), signatures and ids are read from its files where a stage uses them: a
+    build holds none of them for its whole length (scale round 6: ~0.2 KB a previous record, 2 GB at 10 M)."""
     path: Path
     name: str
     version: str
     report: RunReport  # its run.json
     changelog: str
-    canon: pl.DataFrame  # CANON_COLUMNS + publish_class (the data/<class>/ folder) per canonical
-    dups: pl.DataFrame  # DUP_COLUMNS per duplicate
     documents: int  # rows of data/, duplicates/ and rejects/ (each doc_id once)
     chrome: pl.DataFrame  # boilerplate/: domain, block_key, pages, stories, sample_text, chrome_since
     samples_left: int = 0  # its site rows whose sample_text is not carried (`_chrome_rows`: no sample rule stated)
@@ -68,6 +67,39 @@ class Previous:
     def files(self, table: str) -> list[Path]:
         """The Parquet files of one table of the previous release, sorted."""
         return sorted((self.path / table).rglob("*.parquet"))
+
+    def rows(self, table: str) -> int:
+        """How many rows one table of the previous release holds (from its files' footers)."""
+        return _rows(self.path, table)
+
+    def canonical_rows(self, columns: list[str] | None = None) -> pl.DataFrame:
+        """Every previous canonical's CANON_COLUMNS, the notice its story carries (`published_notice`) and
+        publish_class (its data/<class>/ folder), sorted by doc_id; `columns` (doc_id among them): only these, of
+        CANON_COLUMNS and publish_class. Read from data/ at each call, for the step that uses them."""
+        canon = pl.concat(list(self.canonical_files(columns)), how="vertical_relaxed").sort("doc_id")
+        return canon if columns is None else canon.select(columns)
+
+    def canonical_files(self, columns: list[str] | None = None) -> Iterator[pl.DataFrame]:
+        """`canonical_rows` one data/ file at a time, in file order (each file's rows in its order)."""
+        for f in self.files("data"):
+            if columns is None:
+                rows = published_notice(pl.read_parquet(f, columns=CANON_COLUMNS + NOTICE_COLUMNS))
+            else:
+                rows = pl.read_parquet(f, columns=[c for c in columns if c != "publish_class"])
+            yield rows.with_columns(pl.lit(_publish_class(self.path, f)).alias("publish_class"))
+
+    def duplicate_rows(self, columns: list[str] = DUP_COLUMNS) -> pl.DataFrame:
+        """Every previous duplicate's `columns` (of DUP_COLUMNS), sorted by doc_id, read from duplicates/ at each
+        call."""
+        return pl.concat(list(self.duplicate_files(columns)), how="vertical_relaxed").sort("doc_id")
+
+    def duplicate_files(self, columns: list[str] = DUP_COLUMNS) -> Iterator[pl.DataFrame]:
+        """`duplicate_rows` one duplicates/ file at a time, in file order (no file: one frame of no rows)."""
+        files = self.files("duplicates")
+        if not files:
+            yield pl.DataFrame(schema={c: pl.String for c in columns})
+        for f in files:
+            yield pl.read_parquet(f, columns=columns)
 
     @property
     def run(self) -> dict[str, Any]:
@@ -183,19 +215,8 @@ def load_previous(path: Path, params: dict, bands: int, rows: int, *, check: boo
 
     sig_files = sorted((path / "signatures").glob("*.parquet"))
     check_params(path, _kv(sig_files[0]), params, bands, rows)
-    # the signatures themselves are streamed by the build (stages keys and sign), not held here
-    frames = []
-    for f in sorted((path / "data").rglob("*.parquet")):
-        cls = PurePosixPath(f.relative_to(path / "data").as_posix()).parts
-        publish_class = cls[0] if len(cls) > 1 else _kv(f).get("dedup.licence_class", "noassertion")
-        frames.append(published_notice(pl.read_parquet(f, columns=CANON_COLUMNS + NOTICE_COLUMNS)).with_columns(
-            pl.lit(publish_class).alias("publish_class")))
-    canon = pl.concat(frames, how="vertical_relaxed").sort("doc_id")
-    dup_files = sorted((path / "duplicates").glob("*.parquet"))
-    dups = (pl.concat([pl.read_parquet(f, columns=DUP_COLUMNS) for f in dup_files], how="vertical_relaxed")
-            if dup_files else pl.DataFrame(schema={c: pl.String for c in DUP_COLUMNS})).sort("doc_id")
-    rej_files = sorted((path / "rejects").glob("*.parquet"))
-    rejected = sum(pq.read_metadata(f).num_rows for f in rej_files)
+    # the signatures themselves are streamed by the build (stages keys and sign), and its records' key columns read
+    # where they are used (`Previous.canonical_rows`, `.duplicate_rows`), not held here
     chrome_files = sorted((path / "boilerplate").glob("*.parquet"))
     # the site passes' rows (a page's own removals, boilerplate/'s other actions, are not site chrome)
     chrome = (pl.concat([_chrome_rows(f) for f in chrome_files]).pipe(site_rows).drop("action") if chrome_files else
@@ -205,11 +226,21 @@ def load_previous(path: Path, params: dict, bands: int, rows: int, *, check: boo
     chrome = chrome.with_columns(pl.col("chrome_since").fill_null(pl.lit(manifest.version)))
     samples_left = int(chrome["unsampled"].sum()) if "unsampled" in chrome.columns else 0
     chrome = chrome.drop("unsampled", strict=False)
-    return Previous(path=path, name=manifest.name, version=manifest.version,
-                    report=report, changelog=changelog, canon=canon, dups=dups,
-                    documents=canon.height + dups.height + rejected,
+    return Previous(path=path, name=manifest.name, version=manifest.version, report=report, changelog=changelog,
+                    documents=sum(_rows(path, table) for table in ("data", "duplicates", "rejects")),
                     chrome=chrome.with_columns(pl.col("pages").cast(pl.UInt32), pl.col("stories").cast(pl.UInt32)),
                     samples_left=samples_left, creator=manifest_creator(path))
+
+
+def _rows(release: Path, table: str) -> int:
+    """How many rows one table of a release holds (from its files' footers)."""
+    return sum(pq.read_metadata(f).num_rows for f in sorted((release / table).rglob("*.parquet")))
+
+
+def _publish_class(release: Path, path: Path) -> str:
+    """The data/<class>/ folder of one of a release's data/ files (its metadata's class for a flat data/)."""
+    parts = PurePosixPath(path.relative_to(release / "data").as_posix()).parts
+    return parts[0] if len(parts) > 1 else _kv(path).get("dedup.licence_class", "noassertion")
 
 
 def _chrome_rows(path: Path) -> pl.DataFrame:

@@ -25,7 +25,7 @@ from typing import Iterator
 from dedup.config import FIXED_LIMIT
 from dedup.sources.fieldnames import FIELD_ORDER
 from dedup.sources.rawrows import RAISE_MAX_PAYLOAD
-from dedup.sources.streams import Gap, TruncatedInput
+from dedup.sources.streams import Gap, LineCap, TruncatedInput
 from dedup.text.normalise import without_lone_surrogates
 
 
@@ -160,7 +160,7 @@ def _bytes_as_given(read: str, given: str, escapes_replaced: bool) -> str:
     the two do not line up, `read` with U+FFFD is the answer, as it was before round 18."""
     as_read = without_lone_surrogates(read) if escapes_replaced else read
     out: list[str] = []
-    i = j = 0
+    i = j = run_end = 0   # run_end: the end in `given` of the run of bytes `j` is in, found once a run
     while i < len(read):
         if read[i] != "\ufffd" or (j < len(given) and given[j] == "\ufffd"):
             if j >= len(given) or given[j] != read[i]:
@@ -168,20 +168,43 @@ def _bytes_as_given(read: str, given: str, escapes_replaced: bool) -> str:
             out.append(as_read[i])
             i, j = i + 1, j + 1
             continue
-        run = j
-        while run < len(given) and "\udc80" <= given[run] <= "\udcff":
-            run += 1
-        for end in range(run, j, -1):   # the longest run of bytes that lines up (an escape may follow the bytes)
-            replaced = len(given[j:end].encode("utf-8", errors="surrogateescape").decode("utf-8", errors="replace"))
-            if read[i:i + replaced] == "\ufffd" * replaced and (
+        ends: range | list[int] = range(min(run_end, j + _FEW_BYTES), j, -1)
+        if run_end <= j:   # a run of bytes first met: tried whole once, then a few bytes at a time
+            run_end = _run_end(given, j)
+            ends = range(run_end, j, -1) if run_end <= j + _FEW_BYTES + 1 else [
+                run_end, *range(j + _FEW_BYTES, j, -1)]
+        for end in ends:   # the longest run of bytes that lines up (an escape may follow the bytes)
+            replaced = len(decoded := _decoded(given, j, end))
+            # bytes that decode to U+FFFD alone (an escape `\\udc80` after `\\xe2\\x82` is no `€`), ending where the
+            # decoder ended a sequence (not inside `\\xf0\\x9f\\x98`): a lucky count lined up wrong bytes (round 27)
+            if decoded == "\ufffd" * replaced == read[i:i + replaced] and (
                     read[i + replaced:i + replaced + 1] == given[end:end + 1]
-                    or read[i + replaced:i + replaced + 1] == "\ufffd" and "\udc80" <= given[end:end + 1] <= "\udcff"):
+                    or read[i + replaced:i + replaced + 1] == "\ufffd" and "\udc80" <= given[end:end + 1] <= "\udcff"
+                    and len(_decoded(given, j, end + 1)) == replaced + 1):
                 break
         else:
             return as_read
         out.append(given[j:end])
         i, j = i + replaced, end
     return "".join(out) if j == len(given) else as_read
+
+
+# after a run of bytes is tried whole, the most bytes one U+FFFD is tried for: every end of every run was cubic time
+# (`b'\\xff\\\\udc80' * 2000` in an id: 42 CPU s; review round 27); a U+FFFD stands for 1 to 3 bytes
+_FEW_BYTES = 12
+
+
+def _decoded(given: str, start: int, end: int) -> str:
+    """What the UTF-8 decoder makes of the bytes `given[start:end]` (each U+FFFD one or more bytes)."""
+    return given[start:end].encode("utf-8", errors="surrogateescape").decode("utf-8", errors="replace")
+
+
+def _run_end(given: str, j: int) -> int:
+    """The end of the run of lone surrogates U+DC80..U+DCFF (bytes no UTF-8 holds) that starts at `j` in `given`."""
+    end = j
+    while end < len(given) and "\udc80" <= given[end] <= "\udcff":
+        end += 1
+    return end
 
 
 def _checked(obj: dict, text: str, named: list, offset: int, where: str) -> Piece:
@@ -192,7 +215,7 @@ def _checked(obj: dict, text: str, named: list, offset: int, where: str) -> Piec
         return Piece(offset, obj)
     twice = [n.decode() if isinstance(n, bytes) else n for n in set(named) if named.count(n) > 1]
     for name, copies in _members_given(text, twice).items():
-        if len({json.dumps(v, sort_keys=True) for v in copies}) == 1:
+        if _agree(copies):
             obj[name] = copies[0]   # copies that agree (a null one aside): that value, whichever came last
             continue
         shown = ", ".join(repr(v[:80] if isinstance(v, str) else v) for v in copies)[:300]
@@ -220,9 +243,18 @@ def _members_given(text: str, names: list[str]) -> dict[str, list]:
         return dict(items)
 
     json.loads(text, object_pairs_hook=pairs, parse_int=_int_or_digits)
-    outer = objects[-1]   # the outermost object closes last
+    return _copies(objects[-1], names)   # the outermost object closes last
+
+
+def _copies(pairs: list[tuple[str, object]], names: list[str]) -> dict[str, list]:
+    """The values (nulls left out) of each of `names` among the members `pairs` of an object, in FIELD_ORDER."""
     return {name: values for name in sorted(names, key=FIELD_ORDER.index)
-            if (values := [v for k, v in outer if k == name and v is not None])}
+            if (values := [v for k, v in pairs if k == name and v is not None])}
+
+
+def _agree(copies: list) -> bool:
+    """Whether the copies of a member given twice are one value (then the record's; else no value is)."""
+    return len({json.dumps(v, sort_keys=True) for v in copies}) == 1
 
 
 def _one_after_another(text: str, offset: int, where: str, as_given: str | None = None) -> list[Piece]:
@@ -270,44 +302,88 @@ def _one_after_another(text: str, offset: int, where: str, as_given: str | None 
 
 def line_limit(max_payload: int, page_caps: tuple[int, int] | None) -> int:
     """The longest JSONL line read (`streams.iter_lines` skips longer ones unread): twice `max_payload` (JSON escapes
-    may double a page), and, given the extraction's caps (max_html_bytes, max_text_bytes), twice the larger plus
-    1 MiB for the record's other fields: a longer line holds no page the extraction reads (round 20 of the hostile
-    inputs: a 50 MB `text` line cost the reader ~300 MiB before extraction rejected it as `text_too_large`)."""
-    limit = max(2 * max_payload, 1024)
-    return limit if page_caps is None else min(limit, 2 * max(page_caps) + _OTHER_FIELDS)
+    may double a page). `page_caps` (the extraction's max_html_bytes, max_text_bytes) lower it only for a line whose
+    long value is its page (`page_line_cap`): review round 27 found the round-20 limit of twice the larger cap plus
+    1 MiB for every line rejected pages under the caps (ensure_ascii JSON of Cyrillic is 3 times its UTF-8, an emoji
+    6), records with a big other field (a base64 `screenshot`) and the records of `{small}{huge}` lines."""
+    del page_caps   # kept for the callers that pass the build's caps (`read_jsonl`, `dedup rehydrate`)
+    return max(2 * max_payload, 1024)
+
+
+def page_line_cap(page_caps: tuple[int, int] | None) -> LineCap | None:
+    """The lower line limit the extraction's caps (max_html_bytes, max_text_bytes) allow (`streams.LineCap`): a line
+    whose first object's value cut by its first 64 KiB is `html` (`text`), longer than six times max_html_bytes
+    (max_text_bytes) plus 1 MiB for its other fields, holds no page the extraction reads (the worst JSON escape,
+    `\\u00XX`, is six bytes a byte) and is skipped unread (hostile round 20: a 50 MB `text` line cost the reader
+    ~300 MiB before extraction rejected it). A line whose first object closes in its head (`{small}{huge}`), or whose
+    long value is another field, is read up to `line_limit` (review round 27)."""
+    if page_caps is None:
+        return None
+    caps = {"html": page_caps[0], "text": page_caps[1]}
+
+    def limit(head: bytes) -> int:
+        long_field = _leading_members(head)[1]
+        cap = caps.get((long_field or "").lower())
+        return sys.maxsize if cap is None else _ESCAPED * cap + _OTHER_FIELDS
+
+    return LineCap(_ESCAPED * min(page_caps) + _OTHER_FIELDS, limit)
 
 
 _OTHER_FIELDS = 1024 * 1024
-
-
+_ESCAPED = 6   # the most bytes JSON writes for one byte of a value (`\u00e9` for the Latin-1 `é` of a page read so)
 def _long_line(size: int, line_no: int, offset: int, max_payload: int, page_caps: tuple[int, int] | None) -> Piece:
     """The reject of a line `iter_lines` skipped unread, under the record's own id when the line names it before its
     long value (`_leading_members`), else under its line number."""
     members, long_field = _leading_members(getattr(size, "head", b""))
     field = f" (its `{long_field}` runs past its first {len(getattr(size, 'head', b''))} bytes)" if long_field else ""
-    if size > 2 * max_payload or page_caps is None:
+    if size > line_limit(max_payload, page_caps) or page_caps is None:
         reason, detail = "payload_too_large", (
             f"line {line_no + 1} is {size} bytes long{field}, more than twice max_payload_bytes ({max_payload}; JSON "
             f"escapes may double a page): skipped unread; {RAISE_MAX_PAYLOAD}")
     else:
         max_html, max_text = page_caps
         reason = "html_too_large" if (long_field or "").lower() == "html" else "text_too_large"
+        key, cap = ("max_html_bytes", max_html) if reason == "html_too_large" else ("max_text_bytes", max_text)
         detail = (f"line {line_no + 1} is {size} bytes long{field}, more than a page the extraction reads can take "
-                  f"(twice the larger of max_html_bytes = {max_html} and max_text_bytes = {max_text}, JSON escapes "
-                  f"doubling a page, plus {_OTHER_FIELDS} bytes for its other fields): skipped unread; raise "
-                  "max_html_bytes or max_text_bytes in the build's TOML config (`--config`) to read it")
+                  f"(six times {key} = {cap}, JSON's `\\u00XX` escapes making a byte six, plus {_OTHER_FIELDS} "
+                  f"bytes for its other fields): skipped unread; raise {key} in the build's TOML config (`--config`) "
+                  "to read it")
     return Piece(offset, obj=members or None, reason=reason, detail=detail)
 
 
 def _leading_members(head: bytes) -> tuple[dict, str | None]:
     """The members of the JSON object `head` starts, as far as they are whole in it (an id and a URL before a long
-    text), and the name of the member whose value `head` cuts. A name given twice with two values is left out."""
-    text = head.decode("utf-8", "replace")
+    text), and the name of the member whose value `head` cuts. A member given twice is taken as `_checked` takes it
+    from a whole line (copies that agree, nulls aside: that value; else left out), and the `id` and `url` holding
+    U+FFFD as `_as_given` takes them (review round 27: the head's rules differed)."""
+    pairs, long_field = _leading_pairs(head.decode("utf-8", "replace"))
+    members = dict(pairs)
+    for name, copies in _copies(pairs, [k for k in members if k in FIELD_ORDER and
+                                        sum(n == k for n, _ in pairs) > 1]).items():
+        if _agree(copies):
+            members[name] = copies[0]
+        else:
+            del members[name]
+    as_given = dict(_leading_pairs(head.decode("utf-8", "surrogateescape"))[0]) if any(
+        isinstance(v := members.get(k), str) and "\ufffd" in v for k in ("id", "url")) else {}
+    for name in ("id", "url"):
+        value = members.get(name)
+        if isinstance(value, str) and "\ufffd" in value and isinstance(given := as_given.get(name), str):
+            members[name] = _bytes_as_given(value, given, name == "url")
+        elif name == "url" and isinstance(value, str) and not value.isascii():
+            members[name] = without_lone_surrogates(value)   # an escaped half surrogate: U+FFFD, as `_decode` has it
+    # a value holding U+FFFD other than an id's or URL's, or a name: not the value as given (or a character cut)
+    return {k: v for k, v in members.items() if "\ufffd" not in k and (
+        k in ("id", "url") or not (isinstance(v, str) and "\ufffd" in v))}, long_field
+
+
+def _leading_pairs(text: str) -> tuple[list[tuple[str, object]], str | None]:
+    """The members (name, value) of the JSON object `text` starts, as far as they are whole in it, in order, and the
+    name of the member whose value `text` cuts."""
     at = _SPACE.match(text).end()  # type: ignore[union-attr]
     if not text.startswith("{", at):
-        return {}, None
-    members: dict = {}
-    twice: set[str] = set()
+        return [], None
+    pairs: list[tuple[str, object]] = []
     at += 1
     while True:
         try:
@@ -321,22 +397,13 @@ def _leading_members(head: bytes) -> tuple[dict, str | None]:
         try:
             value, at = _DECODER.raw_decode(text, at)
         except (ValueError, RecursionError):   # cut by the head's end (or nested deeper than Python recurses)
-            return _once(members, twice), name
-        if name in members and members[name] != value:
-            twice.add(name)
-        members[name] = value
+            return pairs, name
+        pairs.append((name, value))
         at = _SPACE.match(text, at).end()  # type: ignore[union-attr]
         if not text.startswith(",", at):
             break
         at += 1
-    return _once(members, twice), None
-
-
-def _once(members: dict, twice: set[str]) -> dict:
-    """`members` without those given twice with two values, and without a value holding U+FFFD (bytes that are
-    no UTF-8, or a character the head cut): it is not the value as given."""
-    return {k: v for k, v in members.items()
-            if k not in twice and not (isinstance(v, str) and "\ufffd" in v) and "\ufffd" not in k}
+    return pairs, None
 
 
 def jsonl_pieces(lines: Iterator[bytes | int], max_payload: int,

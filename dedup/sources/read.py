@@ -20,7 +20,7 @@ from dedup.sources import layouts, storage, warc
 from dedup.sources.fieldnames import TOLERATED as FIELD_CASE
 from dedup.sources.fieldnames import case_aliases, with_fields
 from dedup.sources.inputs import InputFile
-from dedup.sources.jsonl import jsonl_pieces, line_limit
+from dedup.sources.jsonl import jsonl_pieces, line_limit, page_line_cap
 from dedup.sources.objectrows import object_row
 from dedup.sources.parquetrows import PARQUET_BUFFER, parquet_row, parquet_rows
 from dedup.sources.rawrows import BatchBuilder, flushed, positional_id
@@ -72,12 +72,13 @@ def read_jsonl(path: Path | str, source_name: str, stats: Counter | None = None,
     line. A line longer than twice `max_payload` (JSON escapes may double a page) is skipped unread,
     and an `html` / `text` longer than `max_payload` bytes is not kept: both are `payload_too_large`,
     as in WARC files. Given the extraction's caps (`page_caps`: max_html_bytes, max_text_bytes), a line too long
-    for any page they let through is skipped unread too (`jsonl.line_limit`), an `html_too_large` or
-    `text_too_large` reject under the id its first bytes give.
+    for any page they let through, its long value `html` or `text`, is skipped unread too (`jsonl.page_line_cap`),
+    an `html_too_large` or `text_too_large` reject under the id its first bytes give.
     """
     stats = stats if stats is not None else Counter()
     builder = BatchBuilder()
-    for piece in jsonl_pieces(iter_lines(path, line_limit(max_payload, page_caps)), max_payload, page_caps):
+    lines = iter_lines(path, line_limit(max_payload, page_caps), page_line_cap(page_caps))
+    for piece in jsonl_pieces(lines, max_payload, page_caps):
         stats["records.truncated" if piece.cut else "records.jsonl"] += 1
         base = {"source_file": source_name, "source_offset": piece.offset}
         if piece.obj is None:

@@ -9,9 +9,9 @@ import codecs
 import itertools
 import re
 import zlib
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 import zstandard
 
@@ -390,14 +390,30 @@ def _head(parts: list[bytes], last: bytes = b"") -> bytes:
     return bytes(out)
 
 
-def iter_lines(path: Path | str, max_line: int) -> Iterator[bytes | int]:
+class LineCap(NamedTuple):
+    """A lower limit than `max_line` for some lines (`iter_lines`): a line longer than `floor` bytes is skipped when
+    longer than `limit(head)`, asked once a line, `head` its first `LONG_LINE_HEAD` bytes (`floor` >= that)."""
+    floor: int
+    limit: Callable[[bytes], int]
+
+
+def iter_lines(path: Path | str, max_line: int, cap: LineCap | None = None) -> Iterator[bytes | int]:
     """The lines of a (compressed) text file without their LF (a lone CR ends a line too: `lf_chunks`); a
-    line longer than `max_line` bytes is skipped without being kept and comes out as a `LongLine` (its length and
-    first bytes). Memory stays bounded by `max_line` plus one decompressed chunk, whatever the file holds (10 GiB
-    without a newline). A TruncatedInput from the decompressor comes after every complete line before the damage."""
+    line longer than `max_line` bytes (or than `cap` lets its first bytes be) is skipped without being kept and comes
+    out as a `LongLine` (its length and first bytes). Memory stays bounded by `max_line` plus one decompressed chunk,
+    whatever the file holds (10 GiB without a newline). A TruncatedInput from the decompressor comes after every
+    complete line before the damage."""
     pending: list[bytes] = []
     size = 0
     skipping: bytes | None = None   # the head of the line being skipped
+    limit: int | None = None        # the current line's limit under `cap`, once it is longer than `cap.floor`
+
+    def too_long(length: int, head: Callable[[], bytes]) -> bool:
+        nonlocal limit
+        if cap is not None and limit is None and length > cap.floor:
+            limit = min(max_line, cap.limit(head()))
+        return length > (max_line if limit is None else limit)
+
     chunks = lf_chunks(utf8_chunks(decompressed_chunks(path)))
     while True:
         try:
@@ -410,7 +426,7 @@ def iter_lines(path: Path | str, max_line: int) -> Iterator[bytes | int]:
         if isinstance(chunk, Gap):   # the line the damage cut is read as it is (a `bad_json` reject unless whole)
             if skipping is not None or pending:
                 yield LongLine(size, skipping) if skipping is not None else b"".join(pending)
-            pending, size, skipping = [], 0, None
+            pending, size, skipping, limit = [], 0, None, None
             yield chunk
             continue
         parts = chunk.split(b"\n")
@@ -420,18 +436,19 @@ def iter_lines(path: Path | str, max_line: int) -> Iterator[bytes | int]:
                 size += len(part)
                 if skipping is not None:
                     yield LongLine(size, skipping)
-                elif size > max_line:
+                elif too_long(size, lambda: _head(pending, part)):
                     yield LongLine(size, _head(pending, part))
                 else:
                     pending.append(part)
                     yield b"".join(pending)
                 pending, size, skipping = [], 0, None
-            elif len(part) > max_line:
+            elif too_long(len(part), lambda: part[:LONG_LINE_HEAD]):
                 yield LongLine(len(part), part)
             else:
                 yield part
+            limit = None
         size += len(last)
-        if skipping is None and size > max_line:
+        if skipping is None and too_long(size, lambda: _head(pending, last)):
             skipping, pending = _head(pending, last), []
         elif skipping is None and last:
             pending.append(last)

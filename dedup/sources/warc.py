@@ -340,17 +340,24 @@ def _iter_warc(src: Source, max_payload: int, unknown_start: bool) -> Iterator[R
         yield make_record(offset, rtype, headers, block, http, err, detail, cut, max_payload)
 
 
+# a record's start inside a block: a line `WARC/1.0` or `WARC/1.1` (a writer may end the header lines with LF alone)
+_NEXT_RECORD = re.compile(rb"\nWARC/1\.[01]\r?\n")
+
+
 def _record_end_in_block(src: Source, start: int, block_start: int, block: bytes) -> int | None:
     """Where in `block` the gzip member (zstd frame) that the record at stream position `start` starts ends, when
-    the record starts a member and the next member, inside the block, starts another WARC record: a writer of one
-    record a member (the Common Crawl layout) ended the record there, whatever its Content-Length says (warcio and
-    browsers read a record's bytes from its member alone). None when no such member boundary is in the block."""
+    the record starts a member, the next member, inside the block, starts another WARC record, and no other record
+    starts in the block before that member's end: a writer of one record a member (the Common Crawl layout) ended
+    the record there, whatever its Content-Length says (warcio and browsers read a record's bytes from its member
+    alone). None when no such member boundary is in the block, or when the member holds another record's start
+    before it (a writer of several records a member: the records between would be lost; the block is rescanned
+    instead, review round 27)."""
     starts = src._ustarts
     i = bisect_right(starts, start) - 1
     if i < 0 or starts[i] != start or i + 1 >= len(starts):
         return None
     at = starts[i + 1] - block_start
-    if 0 < at < len(block) and block.startswith(b"WARC/1.", at):
+    if 0 < at < len(block) and block.startswith(b"WARC/1.", at) and _NEXT_RECORD.search(block, 0, at) is None:
         return at
     return None
 

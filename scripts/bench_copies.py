@@ -30,7 +30,9 @@ others with a generator of their own, so the pairs above do not change): `same_s
 site's later version at a new URL: a new top, the first two paragraphs and a fifth of the other sentences
 reworded, the tail cut), `same_site_trimmed` (a mobile or AMP cut, the first 30-50 % of the paragraphs), and
 the negative `same_site_template` (two or three different short stories carrying the same 2-3 standing
-paragraphs of the site: a bio, a disclaimer, a newsletter blurb, a comments note).
+paragraphs of the site: a bio, a disclaimer, a newsletter blurb, a comments note). Made after those (round 11),
+`same_site_update`: a short story and its later capture on one page of its site, the site's standing text on both,
+one paragraph rewritten, the headline changed, a correction appended, or a paragraph rewritten and the story grown.
 Chrome-heavy kinds (round 4; `make --chrome-heavy` writes a crawl of these only, every story free for them,
 since the kinds above use them all): each side on one of the split's chrome pages whose main-content pass
 keeps the most other text, two sites: `short_cut` (the first 2-4 paragraphs of a story of 8+), `ap_trimmed`
@@ -581,9 +583,12 @@ OTHER_SITES_NEGATIVE = ("template", "shared_quote", "wire_line", "same_event", "
                         "server_error")
 SAME_SITE_POSITIVE = ("same_site_write_thru", "same_site_trimmed")
 SAME_SITE_NEGATIVE = ("same_site_template",)
+# round 11: a short story captured twice on its site, the site's standing text on both (made last, from a generator
+# of its own, so every pair above stays as it was)
+SAME_SITE_UPDATE = ("same_site_update",)
 # round 4: the copies MinHash never proposes (a short text inside a long, chrome-heavy page)
 CHROME_HEAVY_POSITIVE = ("short_cut", "ap_trimmed", "write_thru_top")
-POSITIVE = OTHER_SITES_POSITIVE + SAME_SITE_POSITIVE + CHROME_HEAVY_POSITIVE
+POSITIVE = OTHER_SITES_POSITIVE + SAME_SITE_POSITIVE + CHROME_HEAVY_POSITIVE + SAME_SITE_UPDATE
 NEGATIVE = OTHER_SITES_NEGATIVE + SAME_SITE_NEGATIVE
 
 
@@ -770,6 +775,54 @@ def same_site_pairs(plan: Plan, split: str, pool: list[Story], spares: list[list
             if len(ids) == 3:
                 plan.pairs.append({"a": ids[1], "b": ids[2], "label": "different", **info})
                 counts[(split, kind)] += 1
+    return n_pair
+
+
+UPDATE_EDITS = ("paragraph_rewritten", "headline_changed", "correction_appended", "rewritten_and_added")
+
+
+def update_edit(edit: str, story: Story, kept: int, rng: random.Random) -> tuple[str, list[str], list[str]]:
+    """(later headline, first capture's paragraphs, later capture's paragraphs) of a short story captured twice:
+    one paragraph after the first rewritten, the headline changed, a correction appended, or a paragraph rewritten
+    and the next one or two of the story added (the story grew between the captures)."""
+    first = list(story.paragraphs[:kept])
+    later = list(first)
+    if edit in ("paragraph_rewritten", "rewritten_and_added"):
+        at = rng.randrange(1, len(later))
+        later[at] = " ".join(reword(t, rng) for t in sentences(later[at]))
+    if edit == "rewritten_and_added":
+        later += list(story.paragraphs[kept:kept + rng.choice([1, 2])])
+    if edit == "correction_appended":
+        later.append(f"Correction: An earlier version of this story misstated the day of the "
+                     f"{rng.choice(['meeting', 'hearing', 'vote', 'briefing'])}. It was {rng.choice(_DAYS)}.")
+    headline = reword(story.headline, rng) if edit == "headline_changed" else story.headline
+    return headline, first, later
+
+
+_DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
+
+
+def same_site_update_pairs(plan: Plan, split: str, sources: tuple[list[Story], ...], chromes: list[Chrome],
+                           per: int, n_pair: int, counts: Counter, rng: random.Random) -> int:
+    """`same_site_update` pairs of one split (round 11): a short story (2-4 paragraphs kept) and its later capture
+    on one chrome page of its site, one of UPDATE_EDITS, the site's standing text (`site_template`) on both pages:
+    the copies the standing-text rule must not take for two stories. Returns the last pair number used."""
+    for i in range(per):
+        story = take_from(sources, 4)
+        if story is None:
+            break
+        n_pair += 1
+        c = min(chromes, key=lambda ch: (ch.uses, chromes.index(ch)))
+        c.uses += 1
+        edit = UPDATE_EDITS[i % len(UPDATE_EDITS)]
+        before, after = site_template(c.host, rng)
+        headline, first, later = update_edit(edit, story, rng.randint(2, min(4, len(story.paragraphs) - 1)), rng)
+        a = plan.page(split, n_pair, "a", _url(c.host, story.headline, plan),
+                      render(c, story.headline, before + first + after), story=story.key, chrome=c.key)
+        b = plan.page(split, n_pair, "b", _url(c.host, headline + " update", plan),
+                      render(c, headline, before + later + after), story=story.key, chrome=c.key, edit=edit)
+        plan.pairs.append({"a": a, "b": b, "label": "same", "kind": "same_site_update", "split": split})
+        counts[(split, "same_site_update")] += 1
     return n_pair
 
 
@@ -992,6 +1045,10 @@ def make(shared: Path, out: Path, seed: int = 12, per_kind: int = 24, chrome_hea
         pool, spares, pool_chromes, per = states[split]
         n_pair = same_site_pairs(plan, split, pool, spares, pool_chromes, max(4, per // 2), n_pair, counts,
                                  random.Random(f"{seed}-{split}-same-site"))
+    for split in () if chrome_heavy else ("heldout", "tune"):
+        pool, spares, pool_chromes, per = states[split]
+        n_pair = same_site_update_pairs(plan, split, (pool, *spares), pool_chromes, max(4, per // 2), n_pair, counts,
+                                        random.Random(f"{seed}-{split}-same-site-update"))
     out.mkdir(parents=True, exist_ok=True)
     with gzip.open(out / "crawl.jsonl.gz", "wt", encoding="utf-8") as f:
         for p in plan.pages:

@@ -20,9 +20,10 @@ import polars as pl
 from dedup.errors import InputError
 from dedup.neardup.minhash import shingles
 from dedup.text.language import shingle_unit
-from dedup.neardup.lsh import PASSAGE_MIN_CONTAINMENT, VerifyParams, estimate, lsh_keys, standing_rule_on, verify
+from dedup.neardup.lsh import (PASSAGE_MIN_CONTAINMENT, VerifyParams, drop_standing_text, estimate, lsh_keys,
+                               standing_checks, verify)
 from dedup.neardup.passages import (CANDIDATE_MAX_PAGES, SITE_MIN_SHARED_WORDS, Passages, candidate_keys,
-                                   copies_by_passages, shared_figures, standing_text_only)
+                                   copies_by_passages, shared_figures, site_key)
 from dedup.text.sentences import passages
 from dedup.text.normalise import split_blocks
 
@@ -122,11 +123,14 @@ STANDING_VERDICT = ("edge accepted by containment, then dropped as standing text
 
 def _standing(jac: float, domain_a: str | None, domain_b: str | None, text_a: str, text_b: str,
               p: VerifyParams) -> bool:
-    """Whether the build dropped this accepted edge as its site's standing text (`lsh.standing_checks` asks
-    about the pair, `passages.standing_text_only` answers): by containment alone, both pages on one site."""
-    if jac >= p.jaccard or not domain_a or domain_a != domain_b or not standing_rule_on(p):
-        return False
-    return standing_text_only(_passages(text_a), _passages(text_b), p.passage_site_paragraphs)
+    """Whether the build dropped this accepted edge as its site's standing text: the build's own two steps on the one
+    edge (`lsh.standing_checks` picks it, `lsh.drop_standing_text` answers), with the sites `passages.site_key` gives
+    the signing pass."""
+    sites = np.asarray([site_key(domain_a), site_key(domain_b)], dtype=np.uint64)
+    src, dst, ok = np.asarray([0]), np.asarray([1]), np.asarray([True])
+    asked = standing_checks(ok, np.asarray([jac]), src, dst, sites, p)
+    return bool(len(asked)) and not drop_standing_text(ok, asked, src, dst, [_passages(text_a), _passages(text_b)],
+                                                       p)[0]
 
 
 def _passages(text: str) -> Passages:

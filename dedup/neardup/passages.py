@@ -297,7 +297,8 @@ def standing_text_only(a: Passages, b: Passages, site_paragraphs: int) -> bool:
     fewer passage words (either, when they hold as many) keeps STANDING_OWN_WORDS passage words or more outside
     them: its own story. False when they share no passage (no evidence either way), and when the page with more
     passage words opens with what they share (a cut of its story's lead, a mobile or AMP copy, has that shape) but
-    for standing text at the top and at the end of two stories: each page's own text between (`own_text_between`)."""
+    for standing text at the top and at the end of two stories: each page's own text between (`own_text_between`);
+    and when either page's own text comes in two runs or more, a story edited in places (`own_text_in_one_run`)."""
     _, at_a, at_b = np.intersect1d(a.keys, b.keys, assume_unique=True, return_indices=True)
     if not len(at_a) or min(len(np.unique(a.blocks[at_a])), len(np.unique(b.blocks[at_b]))) >= site_paragraphs:
         return False
@@ -310,6 +311,10 @@ def standing_text_only(a: Passages, b: Passages, site_paragraphs: int) -> bool:
     if ((total_a >= total_b and int(a.blocks.min()) == int(a.blocks[at_a].min())) or
             (total_b >= total_a and int(b.blocks.min()) == int(b.blocks[at_b].min()))) and \
             not (own_text_between(a, at_a) and own_text_between(b, at_b)):
+        return False
+    # (standing text sits around one story; a page whose own text is interleaved with what the pair shares is one
+    # story edited in places, a paragraph rewritten and another added: round 11, `own_text_in_one_run`)
+    if not (own_text_in_one_run(a, at_a) and own_text_in_one_run(b, at_b)):
         return False
     own_a, own_b = total_a - shared_words, total_b - int(b.words[at_b].sum())
     if total_a == total_b:
@@ -328,3 +333,18 @@ def own_text_between(found: Passages, at: np.ndarray) -> bool:
     between = (found.blocks > first) & (found.blocks < last) & ~np.isin(found.blocks, shared_blocks)
     return int(found.words[between].sum()) >= STANDING_OWN_WORDS
 
+
+
+def own_text_in_one_run(found: Passages, at: np.ndarray) -> bool:
+    """Whether a page's paragraphs holding passages of its own (none of those at `at`, the ones it shares with
+    another page) between its first and its last shared paragraph follow each other, with no shared paragraph
+    between them: one story, whatever standing text sits above and below it. A story re-crawled with a paragraph
+    rewritten and another added shares the paragraphs between its edits with its other capture, so its own text
+    there comes in two runs. Own text above the first or below the last shared paragraph is not counted: a chrome
+    page's print line or correction note after the site's standing text has that place (docs/extraction.md, "Real
+    copies round 11")."""
+    order = np.unique(found.blocks)  # the page's paragraphs holding a passage, in page order
+    shared = np.isin(order, found.blocks[at])
+    inner = order[shared.argmax():len(order) - shared[::-1].argmax()]
+    own = ~np.isin(inner, found.blocks[at])
+    return int((own[1:] & ~own[:-1]).sum()) <= 1

@@ -131,16 +131,51 @@ def chrome_lookups(out: Path) -> list[dict[str, set[int]]]:
     return lookups
 
 
+@dataclass(frozen=True)
+class Reading:
+    """The settings a crawl file is read and extracted with. `page_caps` (max_html_bytes, max_text_bytes) sets the
+    longest JSONL line read (`jsonl.line_limit`), and so the positions of the records after a longer line: a line
+    skipped unread is one record, a line read may hold several (`{...}{...}`)."""
+
+    max_payload: int
+    page_caps: tuple[int, int] | None
+    max_html: int = MAX_HTML_BYTES
+    max_blocks: int = MAX_BLOCKS
+    max_text: int = MAX_TEXT_BYTES
+
+
+def build_readings(config: dict) -> list[Reading]:
+    """How the build of run.json's `config` read its crawl, and how older builds may have: the readings to try in
+    turn. First today's build's: each setting run.json leaves out (max_html_bytes, max_text_bytes and max_blocks,
+    written only when set) at the default the build took (hostile round 21: rehydrate read a missing max_text_bytes
+    as max_payload_bytes, so its JSONL line limit was 100 MiB where the build's was 17 MiB, and a line between the two
+    holding several objects moved every later record's position: withheld records after it were lost). Then a
+    release's of before hostile round 20 (no line limit but twice max_payload_bytes) and 19 (plain text capped only
+    at max_payload_bytes), which run.json cannot tell from today's: tried on the records the first reading does not
+    restore (each restore is checked by id and hash, so a reading that is not the build's restores nothing wrong)."""
+    max_payload = int(config.get("max_payload_bytes", 50 * 1024 * 1024))
+    max_html = int(config.get("max_html_bytes", MAX_HTML_BYTES))
+    max_blocks = int(config.get("max_blocks", MAX_BLOCKS))
+    max_text = int(config.get("max_text_bytes", MAX_TEXT_BYTES))
+    today = Reading(max_payload, (max_html, max_text), max_html, max_blocks, max_text)
+    if "max_text_bytes" in config:   # set: a build of round 19 or later, which read it so
+        return [today]
+    return [today, Reading(max_payload, None, max_html, max_blocks, max_payload)]
+
+
 def restore_file(inp: InputFile, wanted: dict[int, str], ids: dict[int, str], lookups: list[dict[str, set[int]]],
-                 max_payload: int, max_html: int = MAX_HTML_BYTES, max_blocks: int = MAX_BLOCKS,
-                 max_text: int = MAX_TEXT_BYTES) -> dict[int, tuple[str | None, str | None, str | None]]:
-    """Read one crawl file and rebuild the final text of the records at the `wanted` offsets
+                 reading: Reading | int) -> dict[int, tuple[str | None, str | None, str | None]]:
+    """Read one crawl file as `reading` says (a number: a build's of that max_payload_bytes and the other settings
+    at their defaults) and rebuild the final text of the records at the `wanted` offsets
     ({offset: content_sha256}, `ids`: {offset: doc_id}): {offset: (text, reason, detail)}, text None
     when not restored. A record at that offset with another id is not the record. The text is the page's
     kept blocks less the site chrome of the first of `lookups` whose text has the record's hash (a
     record carried from an earlier release lost that release's chrome only)."""
+    if not isinstance(reading, Reading):
+        reading = build_readings({"max_payload_bytes": reading, "max_text_bytes": MAX_TEXT_BYTES})[0]
+    max_html, max_blocks, max_text = reading.max_html, reading.max_blocks, reading.max_text
     done: dict[int, tuple[str | None, str | None, str | None]] = {}
-    for raw in read_input(inp, Counter(), max_payload=max_payload, page_caps=(max_html, max_text)):
+    for raw in read_input(inp, Counter(), max_payload=reading.max_payload, page_caps=reading.page_caps):
         offsets = raw.column("source_offset").to_pylist()
         keep = [o in wanted for o in offsets]
         if not any(keep):
@@ -188,12 +223,7 @@ def rehydrate(out: Path, crawl: list[str], to: Path, *, overwrite: bool = False)
                               "rehydrated dataset to another folder")
     rows = withheld_rows(out)
     lookups = chrome_lookups(out)
-    max_payload = int(run.config.get("max_payload_bytes", 50 * 1024 * 1024))
-    max_html = int(run.config.get("max_html_bytes", MAX_HTML_BYTES))   # in run.json only when set
-    max_blocks = int(run.config.get("max_blocks", MAX_BLOCKS))   # so too
-    # in run.json since hostile round 19; a release built before capped plain text only at max_payload_bytes, and a
-    # withheld record fit under its own build's cap
-    max_text = int(run.config.get("max_text_bytes", max_payload))
+    readings = build_readings(run.config)
     files = match_files(rows["source_file"].unique().sort().to_list(), crawl) if rows.height else {}
     restored: dict[str, str] = {}
     failures: list[dict] = []
@@ -210,16 +240,20 @@ def rehydrate(out: Path, crawl: list[str], to: Path, *, overwrite: bool = False)
         best: dict[int, tuple[str | None, str]] = {}
         for inp in files[source]:
             report.crawl_files_read += 1
-            done = restore_file(inp, {o: wanted[o] for o in left}, ids, lookups, max_payload, max_html, max_blocks,
-                                max_text)
-            for offset in sorted(left):
-                text, reason, detail = done.get(offset, (None, NOT_FOUND, f"{inp.path} has no page record "
-                                                                          f"at offset {offset}"))
-                if text is not None:
-                    restored[ids[offset]] = text
-                    left.discard(offset)
-                elif offset not in best or best[offset][0] == NOT_FOUND != reason:   # the record found wins
-                    best[offset] = (reason, detail or "")
+            for n, reading in enumerate(readings):
+                # an older build's reading, for the records today's did not find or could not use (`build_readings`)
+                retry = {o for o in left if n == 0 or best.get(o, (NOT_FOUND,))[0] in (NOT_FOUND, UNUSABLE)}
+                if not retry:
+                    break
+                done = restore_file(inp, {o: wanted[o] for o in retry}, ids, lookups, reading)
+                for offset in sorted(retry):
+                    text, reason, detail = done.get(offset, (None, NOT_FOUND, f"{inp.path} has no page record "
+                                                                              f"at offset {offset}"))
+                    if text is not None:
+                        restored[ids[offset]] = text
+                        left.discard(offset)
+                    elif offset not in best or (best[offset][0] == NOT_FOUND != reason and n == 0):
+                        best[offset] = (reason, detail or "")   # the record found wins; today's reading's reason
             if not left:
                 break
         tried = f" ({len(files[source])} crawl files of that name tried)" if len(files[source]) > 1 else ""

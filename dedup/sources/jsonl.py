@@ -9,7 +9,8 @@ A line is one record in the common case. The exceptions, each still one row per 
   records the line held beyond its first (the file reads as if each object stood on its own line);
 * an object spread over several lines (pretty-printed) is one record at the offset of its first line,
   when its brackets close; lines that never complete it (the end of the file, a line that is a record on
-  its own, more than twice `max_payload` bytes) are one `bad_json` reject for the whole run.
+  its own, more than twice `max_payload` bytes) are one `bad_json` reject for the whole run; a line of it too long
+  to read (`line_limit`) makes the object one `text_too_large` / `html_too_large` reject, under its id.
 
 `source_offset` is thus the 0-based line number for a file of one object per line (blank lines counted),
 and stays deterministic for the others.
@@ -322,7 +323,9 @@ def page_line_cap(page_caps: tuple[int, int] | None) -> LineCap | None:
     caps = {"html": page_caps[0], "text": page_caps[1]}
 
     def limit(head: bytes) -> int:
-        long_field = _leading_members(head)[1]
+        # a member's line of a pretty-printed object (`  "text": "..."`) is read as the object it goes on with
+        member = head.lstrip(b" \t\r")
+        long_field = _leading_members(head if member.startswith(b"{") else b"{" + member)[1]
         cap = caps.get((long_field or "").lower())
         return sys.maxsize if cap is None else _ESCAPED * cap + _OTHER_FIELDS
 
@@ -331,21 +334,31 @@ def page_line_cap(page_caps: tuple[int, int] | None) -> LineCap | None:
 
 _OTHER_FIELDS = 1024 * 1024
 _ESCAPED = 6   # the most bytes JSON writes for one byte of a value (`\u00e9` for the Latin-1 `é` of a page read so)
-def _long_line(size: int, line_no: int, offset: int, max_payload: int, page_caps: tuple[int, int] | None) -> Piece:
+
+
+def _long_line(size: int, line_no: int, offset: int, max_payload: int, page_caps: tuple[int, int] | None,
+               before: bytes = b"", after: bytes = b"", where: str = "") -> Piece:
     """The reject of a line `iter_lines` skipped unread, under the record's own id when the line names it before its
-    long value (`_leading_members`), else under its line number."""
-    members, long_field = _leading_members(getattr(size, "head", b""))
-    field = f" (its `{long_field}` runs past its first {len(getattr(size, 'head', b''))} bytes)" if long_field else ""
+    long value (`_leading_members`), else under its line number. For a line inside an object spread over several
+    (`where` names them), `before` is the object's lines before it and `after` the members after it, whose id counts
+    too (round 21 of the hostile inputs)."""
+    head = getattr(size, "head", b"")
+    members, long_field = _leading_members(before + head)
+    if after:
+        later, _ = _leading_members(b"{" + after)
+        twice = {k for k, v in later.items() if k in members and members[k] != v}  # two values: neither is taken
+        members = {k: v for k, v in (members | later).items() if k not in twice}
+    field = f" (its `{long_field}` runs past its first {len(head)} bytes)" if long_field else ""
     if size > line_limit(max_payload, page_caps) or page_caps is None:
         reason, detail = "payload_too_large", (
-            f"line {line_no + 1} is {size} bytes long{field}, more than twice max_payload_bytes ({max_payload}; JSON "
-            f"escapes may double a page): skipped unread; {RAISE_MAX_PAYLOAD}")
+            f"{where}line {line_no + 1} is {size} bytes long{field}, more than twice max_payload_bytes ({max_payload}; "
+            f"JSON escapes may double a page): skipped unread; {RAISE_MAX_PAYLOAD}")
     else:
         max_html, max_text = page_caps
         reason = "html_too_large" if (long_field or "").lower() == "html" else "text_too_large"
         key, cap = ("max_html_bytes", max_html) if reason == "html_too_large" else ("max_text_bytes", max_text)
-        detail = (f"line {line_no + 1} is {size} bytes long{field}, more than a page the extraction reads can take "
-                  f"(six times {key} = {cap}, JSON's `\\u00XX` escapes making a byte six, plus {_OTHER_FIELDS} "
+        detail = (f"{where}line {line_no + 1} is {size} bytes long{field}, more than a page the extraction reads can "
+                  f"take (six times {key} = {cap}, JSON's `\\u00XX` escapes making a byte six, plus {_OTHER_FIELDS} "
                   f"bytes for its other fields): skipped unread; raise {key} in the build's TOML config (`--config`) "
                   "to read it")
     return Piece(offset, obj=members or None, reason=reason, detail=detail)
@@ -417,10 +430,13 @@ def jsonl_pieces(lines: Iterator[bytes | int], max_payload: int,
     shift = 0                 # records before this line beyond one per line: offset = line_no + shift
     run: list[bytes] = []     # the lines of an object spread over several, not closed yet
     run_start = run_depth = run_size = 0
+    run_long: tuple[int, int] | None = None   # (index in `run`, line) of a line of the run too long to keep
 
     def unfinished(why: str) -> Piece:
+        skipped = "" if run_long is None else f" (its line {run_start + run_long[0] + 1}, {run_long[1]} bytes, too " \
+                                              "long to read)"
         return _bad(run_start + shift, f"lines {run_start + 1}-{run_start + len(run)}: a JSON object that "
-                                       f"starts on line {run_start + 1} and {why}; not read")
+                                       f"starts on line {run_start + 1}{skipped} and {why}; not read")
 
     while True:
         try:
@@ -447,7 +463,7 @@ def jsonl_pieces(lines: Iterator[bytes | int], max_payload: int,
         if isinstance(line, Gap):   # damaged compressed data, skipped: one reject in the place of the lines it held
             if run:
                 yield unfinished("is cut by the damage after it")
-                run = []
+                run, run_long = [], None
             yield Piece(line_no + shift, reason=line.reason, cut=True,
                         detail=f"{line.detail} (after line {line_no}): the lines it held are lost, how many is not "
                                "known; the lines after it were read; re-fetch or re-compress the file")
@@ -455,6 +471,14 @@ def jsonl_pieces(lines: Iterator[bytes | int], max_payload: int,
         if isinstance(line, bytes) and line and (line[0] in _ODD_FIRST or line[-1] in _ODD_LAST):
             line = _trimmed(line)
         if run:
+            if isinstance(line, int) and run_long is None and not _trimmed(getattr(line, "head", b"")).startswith(b"{"):
+                # a long member of a pretty-printed object (`  "text": "..."`): the object's one reject, under its id
+                # (round 21 of the hostile inputs: it was three or more rejects, none under the id, and the lines
+                # after it `bad_json` rejects that moved the later records' offsets); its brackets are taken as
+                # balanced, as a string's are (if not, the run ends as an unfinished object: one reject still)
+                run_long = (len(run), line)
+                run_size += line
+                line = b""   # its place in the run
             if isinstance(line, bytes) and not _is_record(line):
                 run.append(line)
                 run_size += len(line) + 1
@@ -463,15 +487,20 @@ def jsonl_pieces(lines: Iterator[bytes | int], max_payload: int,
                     continue
                 if run_depth > 0:
                     pieces = [unfinished(f"goes on for more than {max_line} bytes")]
+                elif run_long is not None:
+                    at, long = run_long
+                    where = f"lines {run_start + 1}-{line_no + 1}, a JSON object spread over them: its "
+                    pieces = [_long_line(long, run_start + at, run_start + shift, max_payload, page_caps,
+                                         b"\n".join(run[:at]) + b"\n", b"\n".join(run[at + 1:]), where)]
                 else:
                     pieces = _safe_decode(b"\n".join(run), run_start + shift,
                                           f"lines {run_start + 1}-{line_no + 1}", False) or [unfinished("is empty")]
                 yield from pieces
                 shift += len(pieces) - 1
-                run = []
+                run, run_long = [], None
                 continue
             yield unfinished(f"does not end before line {line_no + 1}")
-            run = []
+            run, run_long = [], None
         if isinstance(line, int):
             yield _long_line(line, line_no, line_no + shift, max_payload, page_caps)
             continue

@@ -134,7 +134,7 @@ def chrome_lookups(out: Path) -> list[dict[str, set[int]]]:
 @dataclass(frozen=True)
 class Reading:
     """The settings a crawl file is read and extracted with. `page_caps` (max_html_bytes, max_text_bytes) sets the
-    longest JSONL line read (`jsonl.line_limit`), and so the positions of the records after a longer line: a line
+    longest JSONL line read (`jsonl.page_line_cap`), and so the positions of the records after a longer line: a line
     skipped unread is one record, a line read may hold several (`{...}{...}`)."""
 
     max_payload: int
@@ -164,15 +164,12 @@ def build_readings(config: dict) -> list[Reading]:
 
 
 def restore_file(inp: InputFile, wanted: dict[int, str], ids: dict[int, str], lookups: list[dict[str, set[int]]],
-                 reading: Reading | int) -> dict[int, tuple[str | None, str | None, str | None]]:
-    """Read one crawl file as `reading` says (a number: a build's of that max_payload_bytes and the other settings
-    at their defaults) and rebuild the final text of the records at the `wanted` offsets
-    ({offset: content_sha256}, `ids`: {offset: doc_id}): {offset: (text, reason, detail)}, text None
+                 reading: Reading) -> dict[int, tuple[str | None, str | None, str | None]]:
+    """Read one crawl file as `reading` says (`build_readings`) and rebuild the final text of the records at the
+    `wanted` offsets ({offset: content_sha256}, `ids`: {offset: doc_id}): {offset: (text, reason, detail)}, text None
     when not restored. A record at that offset with another id is not the record. The text is the page's
     kept blocks less the site chrome of the first of `lookups` whose text has the record's hash (a
     record carried from an earlier release lost that release's chrome only)."""
-    if not isinstance(reading, Reading):
-        reading = build_readings({"max_payload_bytes": reading, "max_text_bytes": MAX_TEXT_BYTES})[0]
     max_html, max_blocks, max_text = reading.max_html, reading.max_blocks, reading.max_text
     done: dict[int, tuple[str | None, str | None, str | None]] = {}
     for raw in read_input(inp, Counter(), max_payload=reading.max_payload, page_caps=reading.page_caps):

@@ -144,7 +144,7 @@ def test_stats_and_the_report_list_sites_of_one_chrome_count_in_one_order(sample
 
 def test_a_release_from_before_keeps_its_unbracketed_ids_rehydratable(tmp_path):
     # a release built before this round has doc_id `urn:uuid:2` for that field: its record must still be found
-    from dedup.rehydrate import NOT_FOUND, restore_file
+    from dedup.rehydrate import NOT_FOUND, Reading, restore_file
 
     crawl = tmp_path / "crawl"
     crawl.mkdir()
@@ -152,6 +152,6 @@ def test_a_release_from_before_keeps_its_unbracketed_ids_rehydratable(tmp_path):
     (inp,) = expand_inputs([str(crawl)], [])
     offsets = [r["source_offset"] for b in read_input(inp, Counter()) for r in b.to_pylist()]
     done = restore_file(inp, {o: "0" * 64 for o in offsets}, dict(zip(offsets, ["<urn:uuid:1>", "urn:uuid:2"])),
-                        [{}], 10 << 20)
+                        [{}], Reading(10 << 20, None))
     assert [done[o][1] != NOT_FOUND for o in offsets] == [True, True], done
     assert [done[o][1] for o in offsets] == [done[offsets[0]][1]] * 2

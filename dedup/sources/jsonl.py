@@ -10,7 +10,7 @@ A line is one record in the common case. The exceptions, each still one row per 
 * an object spread over several lines (pretty-printed) is one record at the offset of its first line,
   when its brackets close; lines that never complete it (the end of the file, a line that is a record on
   its own, more than twice `max_payload` bytes) are one `bad_json` reject for the whole run; a line of it too long
-  to read (`line_limit`) makes the object one `text_too_large` / `html_too_large` reject, under its id.
+  to read (`line_limit`, `page_line_cap`) makes the object one `text_too_large` / `html_too_large` reject, under its id.
 
 `source_offset` is thus the 0-based line number for a file of one object per line (blank lines counted),
 and stays deterministic for the others.
@@ -301,13 +301,12 @@ def _one_after_another(text: str, offset: int, where: str, as_given: str | None 
     return out
 
 
-def line_limit(max_payload: int, page_caps: tuple[int, int] | None) -> int:
+def line_limit(max_payload: int) -> int:
     """The longest JSONL line read (`streams.iter_lines` skips longer ones unread): twice `max_payload` (JSON escapes
-    may double a page). `page_caps` (the extraction's max_html_bytes, max_text_bytes) lower it only for a line whose
-    long value is its page (`page_line_cap`): review round 27 found the round-20 limit of twice the larger cap plus
-    1 MiB for every line rejected pages under the caps (ensure_ascii JSON of Cyrillic is 3 times its UTF-8, an emoji
-    6), records with a big other field (a base64 `screenshot`) and the records of `{small}{huge}` lines."""
-    del page_caps   # kept for the callers that pass the build's caps (`read_jsonl`, `dedup rehydrate`)
+    may double a page). The extraction's caps lower it only for a line whose long value is its page
+    (`page_line_cap`): review round 27 found the round-20 limit of twice the larger cap plus 1 MiB for every line
+    rejected pages under the caps (ensure_ascii JSON of Cyrillic is 3 times its UTF-8, an emoji 6), records with a big
+    other field (a base64 `screenshot`) and the records of `{small}{huge}` lines."""
     return max(2 * max_payload, 1024)
 
 
@@ -349,7 +348,7 @@ def _long_line(size: int, line_no: int, offset: int, max_payload: int, page_caps
         twice = {k for k, v in later.items() if k in members and members[k] != v}  # two values: neither is taken
         members = {k: v for k, v in (members | later).items() if k not in twice}
     field = f" (its `{long_field}` runs past its first {len(head)} bytes)" if long_field else ""
-    if size > line_limit(max_payload, page_caps) or page_caps is None:
+    if size > line_limit(max_payload) or page_caps is None:
         reason, detail = "payload_too_large", (
             f"{where}line {line_no + 1} is {size} bytes long{field}, more than twice max_payload_bytes ({max_payload}; "
             f"JSON escapes may double a page): skipped unread; {RAISE_MAX_PAYLOAD}")
@@ -421,11 +420,11 @@ def _leading_pairs(text: str) -> tuple[list[tuple[str, object]], str | None]:
 
 def jsonl_pieces(lines: Iterator[bytes | int], max_payload: int,
                  page_caps: tuple[int, int] | None = None) -> Iterator[Piece]:
-    """The records and rejects of a JSONL file's lines (`streams.iter_lines`: an int is the length of a
-    line too long to keep, `line_limit(max_payload, page_caps)`). Never raises for bad data: a TruncatedInput from
-    `lines` becomes a last `cut` reject for the unread rest of the file, a `Gap` (damage skipped) a `cut` reject in
-    its place."""
-    max_line = max(2 * max_payload, 1024)
+    """The records and rejects of a JSONL file's lines (`streams.iter_lines`: an int is the length of a line too long
+    to keep, `line_limit(max_payload)` or `page_line_cap(page_caps)`). Never raises for bad data: a TruncatedInput
+    from `lines` becomes a last `cut` reject for the unread rest of the file, a `Gap` (damage skipped) a `cut` reject
+    in its place."""
+    max_line = line_limit(max_payload)
     line_no = -1
     shift = 0                 # records before this line beyond one per line: offset = line_no + shift
     run: list[bytes] = []     # the lines of an object spread over several, not closed yet

@@ -77,7 +77,7 @@ def read_jsonl(path: Path | str, source_name: str, stats: Counter | None = None,
     """
     stats = stats if stats is not None else Counter()
     builder = BatchBuilder()
-    lines = iter_lines(path, line_limit(max_payload, page_caps), page_line_cap(page_caps))
+    lines = iter_lines(path, line_limit(max_payload), page_line_cap(page_caps))
     for piece in jsonl_pieces(lines, max_payload, page_caps):
         stats["records.truncated" if piece.cut else "records.jsonl"] += 1
         base = {"source_file": source_name, "source_offset": piece.offset}

@@ -8,9 +8,9 @@ header). The evidence is the markup's shape, not a word of any language: the pag
 text (none at all in round 39; since round 40 a wrapper's `<div>` or an icon's empty link: markup that only opens
 elements inside the headline's container, no list, table, box, script, picture or link around the paragraph), then
 a `<p>` that reads as prose (PROSE_LEAD_WORDS+ words, ended as a sentence, no link), whose text no line of the main
-reading holds. A byline or a date line under
-the headline is not prose of that length ended as a sentence, or carries its author's link; a guard's line (a label,
-a promo, a consent notice) stays out (`lineguards.guard_reason`). Rounds 39 and 40 in docs/extraction.md.
+reading holds. A byline or a date line under the headline is not prose of that length ended as a sentence, or carries
+its author's link; a guard's line (a label, a promo, a consent notice) stays out (`lineguards.guard_reason`). Rounds
+39 and 40 in docs/extraction.md.
 """
 
 from __future__ import annotations
@@ -30,9 +30,9 @@ _LEAD_ENDS = (".", "!", "?", "\"", "”", "’", "»", ")", *SPACELESS_END_PUNCT
 # the headline's end tag, then markup without text (blanks, comments, tags: round 40), then a `<p>` and its markup up
 # to its end tag. A comment or a tag is read up to MAX_COMMENT_CHARS, at most MAX_GAP_TAGS of them: a page that never
 # closes one is not scanned to its end again and again (and each reads one way only: a comment to its first end, never
-# as a tag, so a failed match does not try every grouping of the gap). The gap opens no list, table, form or box of another kind (a
-# list of teasers under a section's `<h1>`), no script or style (their text) and no picture or player (the paragraph
-# after one is its caption: ctvnews, cbsnews in the golds).
+# as a tag, so a failed match does not try every grouping of the gap). The gap opens no list, table, form or box of
+# another kind (a list of teasers under a section's `<h1>`), no script or style (their text) and no picture or player
+# (the paragraph after one is its caption: ctvnews, cbsnews in the golds).
 MAX_COMMENT_CHARS = 500
 MAX_GAP_TAGS = 40
 _GAP_TAG = (r"<(?!!|p[\s>]|/?(?:script|style|ul|ol|li|dl|table|form|nav|aside|footer|select|textarea|img|picture|figure|"

@@ -196,6 +196,7 @@ def is_consent_notice(text: str) -> bool:
     return (len(text.split(None, CONSENT_NOTICE_MAX_WORDS)) <= CONSENT_NOTICE_MAX_WORDS
             and _CONSENT_PHRASE.search(text) is not None and _CONSENT_VOICE.search(text) is not None)
 
+
 def _capital_ranges() -> str:
     """Every upper-case letter of the Basic Multilingual Plane (`str.isupper`) as a regex class's ranges."""
     capitals = [c for c in map(chr, range(0x10000)) if c.isupper() and c.isalpha()]

@@ -36,8 +36,8 @@ from dedup.text.dates import is_date_line
 from dedup.text.titles import without_guessed_site
 from dedup.text.embeds import embedded_posts, put_back
 from dedup.text.headlinelead import put_back_lead
-from dedup.text.hiddenstory import (as_shown, noscript_unwrapped, without_lone_glyphs, without_ruby_readings,
-                                    without_soft_hyphens)
+from dedup.text.hiddenstory import (as_shown, noscript_unwrapped, text_figures_as_boxes, without_lone_glyphs,
+                                    without_ruby_readings, without_soft_hyphens)
 from dedup.text.storybody import DESCRIPTION_META, apply_article_body
 from dedup.text.layout import Line
 from dedup.text.markup import SiteLinks, page_type
@@ -87,6 +87,7 @@ def extract_html(html: str | bytes, url: str | None = None, charset: str | None 
     html = without_soft_hyphens(html)  # every reader of the page finds the words its lines hold (round 30)
     html = without_ruby_readings(html)  # the base text of ruby, not its readings (`hiddenstory`, round 34)
     html = without_lone_glyphs(html)  # a letter alone in its element joins its text (`hiddenstory`, round 36)
+    html = text_figures_as_boxes(html)  # a table or a code listing in a `<figure>` is read (`hiddenstory`, round 42)
     if domain is None:
         domain = registered_domain(url)
     tree = HTMLTree.parse(html)

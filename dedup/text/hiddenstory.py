@@ -26,12 +26,19 @@ Quirks of real markup, found by comparing dedup's kept text with trafilatura's o
   holding a single character of three UTF-8 bytes (an icon font's glyph, to it), and with it a Chinese, Japanese,
   Korean or Thai word or particle written alone in a link or a bold, or between two links. Such a letter joins the
   text beside it before the page is parsed.
+- **A table or a code listing set in a `<figure>`** (round 42). resiliparse reading with `alt_texts=False` (as every
+  reading of `blockmodel` does) leaves out each `<figure>` with all it holds, as it leaves out pictures. HTML's
+  `<figure>` also frames a table (a fee table, a comparison) or a code listing (`<figure class="highlight"><pre>`,
+  as static-site generators write every listing), which are the story's own text. A `<figure>` whose markup holds
+  a `<table>` or a `<pre>` is read as a `<div>`; its `<figcaption>` stays out, as every caption does (a caption is
+  chrome on as many sites as it is story: docs/extraction.md, rounds 32, 40 and 42).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 
 SOFT_HYPHEN = "\xad"
 _NOSCRIPT_TAG = re.compile(r"</?noscript\b[^<>]*>", re.IGNORECASE)
@@ -169,3 +176,42 @@ def _glyph_before_end(m: re.Match[str]) -> str:
 
 def _glyph_after_start(m: re.Match[str]) -> str:
     return m.group(2) + m.group(1) if _is_letter(m.group(1)) else m.group(0)
+
+
+# a `<figure>`'s start or end tag (a tag runs to its first '>' and never past a '<': linear over any page)
+_FIGURE_TAG = re.compile(r"<(/?)figure\b[^<>]*>", re.IGNORECASE)
+# what makes a figure the story's text rather than a picture: a table or a preformatted listing inside it
+_FIGURE_TEXT = re.compile(r"<(?:table|pre)\b", re.IGNORECASE)
+
+
+def text_figures_as_boxes(html: str) -> str:
+    """The page with each `<figure>` whose markup holds a `<table>` or a `<pre>` read as a `<div>` (module doc): its
+    start and end tags renamed, its attributes and contents (a `<figcaption>` too) as they are. Figures pair by
+    nesting (a `</figure>` closes the latest open one); a start tag with no end tag, or an end tag with none open,
+    is left alone, as is a figure of pictures only. A page with no such figure is returned as it is. Each figure is
+    tested against the positions of the page's tables and listings found once (nested figures cost no rescan)."""
+    if _FIGURE_TAG.search(html) is None:
+        return html
+    inside = [m.start() for m in _FIGURE_TEXT.finditer(html)]
+    if not inside:
+        return html
+    open_tags: list[re.Match[str]] = []
+    renamed: list[tuple[int, int]] = []  # the spans of the tag names to rename ('figure' in `<figure` and `</figure`)
+    for tag in _FIGURE_TAG.finditer(html):
+        if not tag.group(1):
+            open_tags.append(tag)
+        elif open_tags:
+            start = open_tags.pop()
+            # the first table or listing after the start tag lies before the end tag
+            first = bisect_right(inside, start.end() - 1)
+            if first < len(inside) and inside[first] < tag.start():
+                renamed += [(start.start() + 1, start.start() + 7), (tag.start() + 2, tag.start() + 8)]
+    if not renamed:
+        return html
+    renamed.sort()
+    pieces, last = [], 0
+    for begin, end in renamed:
+        pieces += [html[last:begin], "div"]
+        last = end
+    pieces.append(html[last:])
+    return "".join(pieces)

@@ -106,3 +106,15 @@ def test_which_figures_are_renamed():
                  "<table><tr><td><figure><img></figure></td></tr></table>", "<figure><img></figure><pre>x</pre>",
                  "<p>no figure at all</p>"):
         assert text_figures_as_boxes(html) == html, html
+
+
+def test_a_wordpress_table_block_is_kept():
+    """WordPress's block editor writes every table as `<figure class="wp-block-table"><table>...` with an optional
+    `<figcaption>`: main read no cell of it."""
+    table = ('<figure class="wp-block-table is-style-stripes"><table><tbody>'
+             + "".join(f"<tr><td>{a}</td><td>{b}</td></tr>" for a, b in ROWS)
+             + '</tbody></table><figcaption class="wp-element-caption">Fees as of March 2022</figcaption></figure>')
+    ex = extract_html(page(table), URL)
+    assert "ACH Transfer Free" in ex.blocks
+    assert "SWIFT (GBP) Free deposit, 1 GBP withdrawal" in ex.blocks
+    assert "Fees as of March 2022" not in ex.blocks

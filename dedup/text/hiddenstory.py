@@ -188,30 +188,36 @@ def text_figures_as_boxes(html: str) -> str:
     """The page with each `<figure>` whose markup holds a `<table>` or a `<pre>` read as a `<div>` (module doc): its
     start and end tags renamed, its attributes and contents (a `<figcaption>` too) as they are. Figures pair by
     nesting (a `</figure>` closes the latest open one); a start tag with no end tag, or an end tag with none open,
-    is left alone, as is a figure of pictures only. A page with no such figure is returned as it is. Each figure is
-    tested against the positions of the page's tables and listings found once (nested figures cost no rescan)."""
+    is left alone, as is a figure of pictures only. A page with no such figure is returned as it is. Only the
+    outermost figures' markup is searched for tables and listings, once (a nested figure costs no rescan)."""
     if _FIGURE_TAG.search(html) is None:
         return html
-    inside = [m.start() for m in _FIGURE_TEXT.finditer(html)]
-    if not inside:
-        return html
     open_tags: list[re.Match[str]] = []
-    renamed: list[tuple[int, int]] = []  # the spans of the tag names to rename ('figure' in `<figure` and `</figure`)
+    pairs: list[tuple[re.Match[str], re.Match[str]]] = []
     for tag in _FIGURE_TAG.finditer(html):
         if not tag.group(1):
             open_tags.append(tag)
         elif open_tags:
-            start = open_tags.pop()
-            # the first table or listing after the start tag lies before the end tag
-            first = bisect_right(inside, start.end() - 1)
-            if first < len(inside) and inside[first] < tag.start():
-                renamed += [(start.start() + 1, start.start() + 7), (tag.start() + 2, tag.start() + 8)]
+            pairs.append((open_tags.pop(), tag))
+    # the outermost pairs end after every pair they hold, so their spans are disjoint: each is searched once
+    inside: list[int] = []
+    reach = -1
+    for start, end in sorted(pairs, key=lambda pair: pair[0].start()):
+        if end.start() > reach:
+            inside += [m.start() for m in _FIGURE_TEXT.finditer(html, start.end(), end.start())]
+            reach = end.start()
+    renamed: list[tuple[int, int]] = []  # the spans of the tag names to rename ('figure' in `<figure` and `</figure`)
+    for start, end in pairs:
+        # the first table or listing after the start tag lies before the end tag
+        first = bisect_right(inside, start.end() - 1)
+        if first < len(inside) and inside[first] < end.start():
+            renamed += [(start.start() + 1, start.start() + 7), (end.start() + 2, end.start() + 8)]
     if not renamed:
         return html
     renamed.sort()
     pieces, last = [], 0
-    for begin, end in renamed:
+    for begin, stop in renamed:
         pieces += [html[last:begin], "div"]
-        last = end
+        last = stop
     pieces.append(html[last:])
     return "".join(pieces)

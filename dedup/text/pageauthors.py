@@ -176,17 +176,18 @@ def _shown_markup_agrees(found: dict[str, Byline], html: str | None, start: int,
 
 
 def _meta_names_more(found: dict[str, Byline], html: str | None, start: int) -> bool:
-    """The JSON-LD names the people the meta tags (`author`, `article:author_name`, `parsely-author`) list,
-    first, and the meta tags name more after them, each a full name the page's body shows too: a CMS whose JSON-LD template writes its
-    story's first writer only (standard.co.uk's `"author": {"name": "April Roach"}` against the meta tags' `April
-    Roach, Daniel O'Mahony`, both linked under the headline; round 31). The body is asked for each extra name's last
-    word (an apostrophe in it is escaped in the markup: `O&#x27;Mahony`)."""
+    """The JSON-LD's people open the list the meta tags (`author`, `article:author_name`, `parsely-author`) give,
+    and the meta tags name more after them, each a full name the page's body shows too: a CMS whose JSON-LD template
+    writes a story's first writer only (standard.co.uk's `"author": {"name": "April Roach"}` against the meta tags'
+    `April Roach, Daniel O'Mahony`, both linked under the headline; round 31). In order, so that a group opening the
+    list ('Condé Nast, Fiona Bornhöft, ...') is not taken for a writer the JSON-LD left out. The body is asked for
+    each extra name's last word (an apostrophe in it is escaped in the markup: `O&#x27;Mahony`)."""
     ld, meta = found.get("jsonld"), found.get("meta")
     if not html or ld is None or meta is None or not ld.people or len(meta.people) <= len(ld.people):
         return False
     named = [_fold_name(p) for p in ld.people]
     if [_fold_name(p) for p in meta.people[:len(named)]] != named:
-        return False  # not the list's first writers ('Condé Nast', the group, opening a magazine's list)
+        return False
     for person in meta.people[len(named):]:
         last = _LAST_WORD.search(person)
         if " " not in person or last is None or html.find(last.group(), start) < 0:

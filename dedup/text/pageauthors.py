@@ -51,6 +51,7 @@ _LABELLED_BYLINE = caseless_prefix(
 _WRITTEN_BY = re.compile(r"written|verfasst|author|autor|auteur|escrito|scritto", re.I)
 _MID_BY = re.compile(r"\s(?:by|von|par|por|door)\s+(?=\S)", re.I)
 _BYLINE_DATE_SEPARATORS = "-–—|·•/"
+_LAST_WORD = re.compile(r"[^\W\d_]{2,}$")  # a name's last word, after an apostrophe or a hyphen
 _NAMES_JOINED = re.compile(r"\w\s*(?:,|&|\s(?:and|und|et|y|e)\s)\s*[A-ZÀ-ÖØ-Þ]")
 
 
@@ -174,6 +175,26 @@ def _shown_markup_agrees(found: dict[str, Byline], html: str | None, start: int,
     return False
 
 
+def _meta_names_more(found: dict[str, Byline], html: str | None, start: int) -> bool:
+    """The JSON-LD's people open the list the meta tags (`author`, `article:author_name`, `parsely-author`) give,
+    and the meta tags name more after them, each a full name the page's body shows too: a CMS whose JSON-LD template
+    writes a story's first writer only (standard.co.uk's `"author": {"name": "April Roach"}` against the meta tags'
+    `April Roach, Daniel O'Mahony`, both linked under the headline; round 31). In order, so that a group opening the
+    list ('Condé Nast, Fiona Bornhöft, ...') is not taken for a writer the JSON-LD left out. The body is asked for
+    each extra name's last word (an apostrophe in it is escaped in the markup: `O&#x27;Mahony`)."""
+    ld, meta = found.get("jsonld"), found.get("meta")
+    if not html or ld is None or meta is None or not ld.people or len(meta.people) <= len(ld.people):
+        return False
+    named = [_fold_name(p) for p in ld.people]
+    if [_fold_name(p) for p in meta.people[:len(named)]] != named:
+        return False
+    for person in meta.people[len(named):]:
+        last = _LAST_WORD.search(person)
+        if " " not in person or last is None or html.find(last.group(), start) < 0:
+            return False
+    return True
+
+
 def decide_authors(md: PageMetadata, html: str | None, head: Head, ld: JsonLd, body: Body,
                     blocks: list[str]) -> None:
     """Fill `md.authors` and `md.authors_source` from the page's places, in AUTHOR_EVIDENCE_ORDER."""
@@ -223,6 +244,9 @@ def decide_authors(md: PageMetadata, html: str | None, head: Head, ld: JsonLd, b
             for data in head.meta.get(f"twitter:data{i + 1}", ()):
                 add("meta", data)
     headline = body.anchor
+    fuller = _meta_names_more(found, html, head.end)
+    if fuller:  # the meta tags' list of writers wins over the JSON-LD's first of them
+        found["jsonld"].people.clear()
     agreement = _shown_markup_agrees(found, html, head.end, headline, parse)
     if agreement:  # the JSON-LD's people set aside, its organisations and agencies kept
         found["jsonld"].people.clear()

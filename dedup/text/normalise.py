@@ -602,6 +602,7 @@ def clean_text(text: str) -> str:
 
 
 _NOT_ALNUM = re.compile(r"[\W_]+")
+_ASCII_NOT_ALNUM = bytes(c for c in range(128) if not chr(c).isalnum())  # `_NOT_ALNUM`'s ASCII characters
 
 
 @functools.lru_cache(maxsize=4096)
@@ -609,6 +610,10 @@ def fold_text(text: str | None) -> str:
     """Comparison key: accents stripped, case folded, only letters and digits."""
     if not text:
         return ""
+    if text.isascii():
+        # NFKD leaves ASCII alone, its letters and digits are its word characters but '_', and casefold is lower:
+        # the same key with the other bytes deleted in C, ~5x the regex on a paragraph (speed round 22)
+        return text.encode("ascii").translate(None, _ASCII_NOT_ALNUM).decode("ascii").lower()
     # NFKD splits accents off as combining marks, which are not word characters: one substitution drops both
     return _NOT_ALNUM.sub("", unicodedata.normalize("NFKD", text)).casefold()
 

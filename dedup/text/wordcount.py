@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from dedup.memory import memo
 from dedup.text.scripts import BRAHMIC, CJK_PUNCT, HAN_KANA
 
 # Han ideographs and kana: characters per word. The People's Daily corpus of January 1998 (the PKU-segmented
@@ -55,7 +56,19 @@ def spaceless_words(text: str) -> float | None:
     its other words (runs between spaces and that punctuation) plus its Han / kana characters over
     HAN_KANA_CHARS_PER_WORD and its Thai-family characters over BRAHMIC_CHARS_PER_WORD. None for a text
     without such characters (the caller counts it by its spaces, as it always did)."""
-    if text.isascii() or not _SPACELESS.search(non_ascii(text)):
+    return None if text.isascii() else _spaceless_words(text)
+
+
+# Remembered for the lines seen last: three in four lines of an English page that are not ASCII (a curly
+# quote, a dash) are a site's chrome or a story's paragraph met before, and the answer is a pure function
+# of the text (docs/benchmarks.md, speed round 22)
+LINE_MEMO = 16384
+
+
+@memo(LINE_MEMO)
+def _spaceless_words(text: str) -> float | None:
+    """`spaceless_words` of a text that is not all ASCII."""
+    if not _SPACELESS.search(non_ascii(text)):
         return None
     han_kana = len(_HAN_KANA.findall(text))
     brahmic = len(_BRAHMIC.findall(text))

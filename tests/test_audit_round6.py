@@ -147,7 +147,9 @@ def test_stats_and_the_report_name_the_cross_site_chrome_row_as_no_site(sample_r
     result = CliRunner().invoke(app, ["stats", str(out)])
     assert result.exit_code == 0, result.output
     chrome = result.output.split("boilerplate:", 1)[1].split("licence classes", 1)[0]
-    assert "* (every site) 14 blocks" in chrome and not re.search(r"\* \d", chrome), chrome
+    # (13 since round 41: a sample page's "News" label at its story's edge goes as `section_label` before the
+    # cross-site pass sees it)
+    assert "* (every site) 13 blocks" in chrome and not re.search(r"\* \d", chrome), chrome
     report = (out / "report.html").read_text("utf-8")
     assert "<td>* (every site)</td>" in report and "<td>*</td>" not in report
 

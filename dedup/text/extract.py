@@ -48,6 +48,7 @@ from dedup.text.normalise import (binary_payload, binary_text, clean_text, contr
                                   url_without_controls)
 from dedup.text.pagechecks import MAX_ATTRIBUTE_COST, MAX_MARKUP_TAGS, attribute_cost, decode_html, nesting_within
 from dedup.text.pageframe import PAGE_FRAME, beside_story, frame_lines
+from dedup.text.sectionlabels import SECTION_LABEL, section_label_lines, stated_sections
 from dedup.text.timebudget import ExtractTimeout, time_budget
 from dedup.text.wordcount import word_count
 
@@ -120,6 +121,8 @@ def extract_html(html: str | bytes, url: str | None = None, charset: str | None 
     md = page_metadata(html, url, choice.evidence, host=url_host(url, domain))
     if md.title:  # the page's headline leaves its text: the title column holds it
         choice.remove(headline_lines(choice.kept, page_headlines(md)), HEADLINE)
+    # a label at the story's edge naming the section the page states it belongs to, or its URL's folder (round 41)
+    choice.remove(section_label_lines(choice.kept, stated_sections(md.meta, md.jsonld), url), SECTION_LABEL)
     # the story the page's JSON-LD states, as evidence per line (round 24)
     apply_article_body(choice, md.jsonld, [md.meta[k] for k in DESCRIPTION_META if isinstance(md.meta.get(k), str)],
                        html, [a for a in (url, md.canonical_url) if a],

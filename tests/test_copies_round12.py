@@ -95,3 +95,24 @@ def test_standing_text_below_two_stories_is_not_one_story_but_a_version_with_own
     # one paragraph of its own above (a reworded lead) on one page
     assert not stories_above_shared(passages(STORY[:1] + RESIDUE), second)
     assert not stories_above_shared(first, passages(OTHER))
+
+
+
+def test_a_build_keeps_the_two_cuts_apart_and_explain_says_no_passage_edge_joins_them(tmp_path):
+    """The two cuts as crawled, on one small site (its only two pages) under its standing prose: the build keeps them
+    apart (on main: one cluster, by the one-site passage rule), and `dedup explain` does not say their edge is
+    accepted by shared passages, as the build does not."""
+    from test_copies_round7 import _clusters, _jsonl
+
+    from dedup.config import BuildConfig
+    from dedup.neardup.explain import explain_pair
+    from dedup.pipeline import build
+    docs = _docs()
+    rows = [("blast-cut", "https://orleans-hub.example/news/blast", docs[1]),
+            ("schools-cut", "https://orleans-hub.example/news/schools", docs[3])]
+    out = tmp_path / "out"
+    build([str(_jsonl(tmp_path / "crawl.jsonl", rows))], out, BuildConfig(), workers=1)
+    assert _clusters(out)["blast-cut"] != _clusters(out)["schools-cut"]
+    result = explain_pair(out, "blast-cut", "schools-cut")
+    assert result["shared_passages"]["paragraphs"] >= PARAMS.passage_site_paragraphs  # (texts kept, figures shown)
+    assert "accepted" not in result["verdict"], result

@@ -23,7 +23,7 @@ from dedup.text.language import shingle_unit
 from dedup.neardup.lsh import (PASSAGE_MIN_CONTAINMENT, VerifyParams, drop_standing_text, estimate, lsh_keys,
                                standing_checks, verify)
 from dedup.neardup.passages import (CANDIDATE_MAX_PAGES, SITE_MIN_SHARED_WORDS, Passages, candidate_keys,
-                                   copies_by_passages, shared_figures, site_key)
+                                   copies_by_passages, shared_figures, site_key, stories_above_shared)
 from dedup.text.sentences import passages
 from dedup.text.normalise import split_blocks
 
@@ -104,8 +104,12 @@ def explain_pair(out: Path, a: str, b: str) -> dict:
                                  "share it), not by LSH; " + _verdict(True, accepted, float(jac[0]), float(contain[0]),
                                                                        params))
         # (a pair dropped as standing text shares too little to pass the one-site passage rule: its verdict stays)
+        # (two pages of one site whose own texts both sit above what they share are two stories, whatever the
+        # figures: the build's own rule, `stories_above_shared`, real copies round 12)
+        one_domain = bool(found[a]["domain"]) and found[a]["domain"] == found[b]["domain"]
         if ((shared and float(contain[0]) >= PASSAGE_MIN_CONTAINMENT) or proposed) and not accepted and \
-                not standing and copies_by_passages(pa_, pb_, params.passage_coverage, params.passage_paragraphs):
+                not standing and copies_by_passages(pa_, pb_, params.passage_coverage, params.passage_paragraphs) and \
+                not (one_domain and stories_above_shared(pa_, pb_)):
             site_rule = params.passage_site_paragraphs
             one_site = site_rule and paragraphs >= site_rule and words >= SITE_MIN_SHARED_WORDS
             where = "" if one_site else ", if the two pages are on different sites"

@@ -21,7 +21,8 @@ one story, so two pages of one site need shared passages from more paragraphs of
 (`verify_passage_site_paragraphs`, 4: one more than such standing text holds) at the same coverage, and
 a story's worth of them (SITE_MIN_SHARED_WORDS): a news site's write-thru or updated story at a new URL
 shares sentences all through, while its standing text, or the subheads and teasers two of its pages keep,
-are a few short paragraphs.
+are a few short paragraphs. Longer standing prose (an old story's residue in a small site's chrome) below two stories
+shares more; that each page's own text all sits above it tells the two stories apart (`stories_above_shared`).
 
 A copy that is a short text inside a long, chrome-heavy page (a cut of a story's first paragraphs, a
 wire story's trimmed copy) has a word 5-gram Jaccard far under what LSH proposes, so it is never checked.
@@ -261,9 +262,12 @@ def copies_by_passages(a: Passages, b: Passages, coverage: float, min_paragraphs
     words, from at least `min_paragraphs` paragraphs of each (and of at least `min_words` words); or,
     given how many pages of its site hold each passage of each (`pages`, `site_pages`), when they do so
     with their sites' template set aside (`story_figures`); or, on two different sites, when one is a cut of
-    the other's lead (`lead_cut`)."""
+    the other's lead (`lead_cut`). Never two pages of one site whose own texts both sit above what they share
+    (`stories_above_shared`)."""
     if coverage > 1.0 or len(a.keys) < min(min_paragraphs, LEAD_CUT_PARAGRAPHS) or \
             len(b.keys) < min(min_paragraphs, LEAD_CUT_PARAGRAPHS):
+        return False
+    if one_site and stories_above_shared(a, b):
         return False
     cover, paragraphs, words = shared_figures(a, b)
     if paragraphs >= min_paragraphs and cover >= coverage and words >= min_words:
@@ -348,3 +352,31 @@ def own_text_in_one_run(found: Passages, at: np.ndarray) -> bool:
     inner = order[shared.argmax():len(order) - shared[::-1].argmax()]
     own = ~np.isin(inner, found.blocks[at])
     return int((own[1:] & ~own[:-1]).sum()) <= 1
+
+
+# two pages of one site whose shared passages all sit below each page's own text, in two paragraphs or more of it,
+# are two stories above the site's standing text (an old story's residue or a long blurb in the chrome, on the two
+# pages of a site too few for the site pass to count it): docs/extraction.md, "Real copies round 12"
+STORY_ABOVE_PARAGRAPHS = 2
+
+
+def stories_above_shared(a: Passages, b: Passages) -> bool:
+    """Whether what two pages of one site share is standing text below two stories: on EACH page, every passage of
+    its own (none the other holds) sits above its first shared paragraph, in STORY_ABOVE_PARAGRAPHS paragraphs or more
+    and STANDING_OWN_WORDS words or more. A version of one story (a write-thru, an update, a mobile cut) shares its
+    story's body with the other page, and keeps own text below or between what they share (the end cut, the
+    sentences reworded in place) on one page at least; standing text after two stories is all below both.
+    False when they share nothing."""
+    _, at_a, at_b = np.intersect1d(a.keys, b.keys, assume_unique=True, return_indices=True)
+    if not len(at_a):
+        return False
+    return _story_above(a, at_a) and _story_above(b, at_b)
+
+
+def _story_above(found: Passages, at: np.ndarray) -> bool:
+    own = np.ones(len(found.keys), dtype=bool)
+    own[at] = False
+    first = int(found.blocks[at].min())
+    if (found.blocks[own] > first).any() or int(found.words[own].sum()) < STANDING_OWN_WORDS:
+        return False
+    return len(np.unique(found.blocks[own])) >= STORY_ABOVE_PARAGRAPHS

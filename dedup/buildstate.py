@@ -75,7 +75,8 @@ class Build:
 
     @property
     def parts(self) -> list[Path]:
-        return self.work.doc_parts()
+        """The docs parts the global stages and the write read: small input files gathered (stage ingest)."""
+        return self.work.doc_parts(self.figures("ingest")["parts"])
 
     def sources(self) -> list[Source]:
         """Where key rows come from: the docs parts, then the previous release's signatures (signed

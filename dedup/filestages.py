@@ -1,6 +1,6 @@
-"""The two stages that are a task per input file or docs part: `stage_ingest` (every input file -> one
-docs part) and `stage_write` (every docs part's rows applied and written into the output's shards), with the
-ingest's bookkeeping of the parts an interrupted run finished. The global stages between them are
+"""The two stages that are a task per input file or docs part: `stage_ingest` (every input file read, small
+files gathered into docs parts) and `stage_write` (every docs part's rows applied and written into the output's
+shards), with the ingest's bookkeeping of the files an interrupted run finished. The global stages between them are
 `dedup/globalstages.py`'s; `dedup/pipeline.py` runs them all in order."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import polars as pl
 
 from dedup import spill
 from dedup.buildstate import Build, fresh
-from dedup.ingest import ingest_file
+from dedup.ingest import gather_files, ingest_file, part_groups
 from dedup.previous import carry_previous, signature_rows, with_chrome_since
 from dedup.schema import frame
 from dedup.shards import BucketSpill, shard_count
@@ -26,13 +26,15 @@ from dedup.write import apply_part, merge_samples, signature_table_bytes, write_
 
 
 def stage_ingest(b: Build) -> dict[str, Any]:
-    """Every input file -> one `docs` part (read, extract, within-page blocks). Files whose part was
-    finished by an interrupted run are not read again."""
+    """Every input file -> its rows (read, extract, within-page blocks), then consecutive small files
+    gathered into one `docs` part (`ingest.part_groups`). Files whose rows an interrupted run finished are
+    not read again."""
     b.work.docs.mkdir(parents=True, exist_ok=True)
+    b.work.file_part(0).parent.mkdir(parents=True, exist_ok=True)
     results: list[dict | None] = [None] * len(b.files)
     todo = []
     for i, inp in enumerate(b.files):
-        done = _part_result(b.work.doc_part(i))
+        done = _part_result(b.work.file_part(i))
         if done is not None:
             results[i] = done
             b.progress.advance(b.input_bytes[i], done["rows"])
@@ -49,17 +51,23 @@ def stage_ingest(b: Build) -> dict[str, Any]:
 
     def finished(j: int, result: dict) -> None:
         i = todo[j]
-        _save_part_result(b.work.doc_part(i), result)
+        _save_part_result(b.work.file_part(i), result)
         results[i] = result
         b.progress.advance(b.input_bytes[i] - reported[i], 0)
         reported[i] = b.input_bytes[i]
 
     b.files_reused = len(b.files) - len(todo)
-    items = [(b.files[i], b.work.doc_part(i), b.config.max_payload_bytes) for i in todo]
+    items = [(b.files[i], b.work.file_part(i), b.config.max_payload_bytes) for i in todo]
     task = partial(ingest_file, max_html=b.config.max_html_bytes, max_blocks=b.config.max_blocks,
                    max_text=b.config.max_text_bytes)
     b.steps.map_files(task, items, finished, rows_read)
-    return {"files": results}
+    # every later stage runs a task per part: a crawl of many small files is read into few parts (scale round 7)
+    groups = part_groups([int(r["rows"]) if r is not None else 0 for r in results], b.input_bytes)
+    b.phase("gather")
+    gathered = [(k, g) for k, g in enumerate(groups) if len(g) > 1]
+    b.map(gather_files, [([b.work.file_part(i) for i in g], b.work.doc_part(k)) for k, g in gathered], "parts gathered")
+    b.phase(None)
+    return {"files": results, "parts": groups}
 
 
 def stage_write(b: Build) -> dict[str, Any]:

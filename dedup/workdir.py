@@ -48,13 +48,18 @@ class WorkDir:
     def docs(self) -> Path:
         return self.root / "docs"
 
-    def doc_part(self, i: int) -> Path:
-        """The docs part of input file i."""
-        return self.docs / f"part-{i:05d}.parquet"
+    def file_part(self, i: int) -> Path:
+        """The rows the ingest read from input file i (kept per file: an interrupted run resumes by file)."""
+        return self.root / "files" / f"file-{i:05d}.parquet"
 
-    def doc_parts(self) -> list[Path]:
-        """Every docs part, in input order."""
-        return sorted(self.docs.glob("part-*.parquet"))
+    def doc_part(self, k: int) -> Path:
+        """Docs part k: the rows of a group of consecutive small input files gathered into one
+        (`ingest.part_groups`); a group of one file is that file's own part (`file_part`)."""
+        return self.docs / f"part-{k:05d}.parquet"
+
+    def doc_parts(self, groups: list[list[int]]) -> list[Path]:
+        """Every docs part, in input order, from the ingest's groups of input files."""
+        return [self.file_part(g[0]) if len(g) == 1 else self.doc_part(k) for k, g in enumerate(groups)]
 
     def table(self, name: str) -> Path:
         """A stage's single-file output: keys, stories, chrome, signatures, clusters, decisions..."""

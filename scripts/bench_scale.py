@@ -226,8 +226,9 @@ def run(n: int, engine: str, workers: int, memory: str | None, keep: Path | None
                 np.save(root / f"plan-{k}.npy", v)
             del p
             parts = -(-n // PART_ROWS)
-            work.docs.mkdir(parents=True, exist_ok=True)
-            steps.map(write_part, [(root, i, n, seed, work.doc_part(i)) for i in range(parts)])
+            work.file_part(0).parent.mkdir(parents=True, exist_ok=True)
+            steps.map(write_part, [(root, i, n, seed, work.file_part(i)) for i in range(parts)])
+            work.mark_finished("ingest", "bench", {"parts": [[i] for i in range(parts)]})  # a part a file
             timings["generate"] = round(time.perf_counter() - t, 1)
             for name in ("keys", "sign", "cluster", "select", "rights"):
                 sampler.stage(name)

@@ -157,12 +157,12 @@ def test_sigkill_mid_ingest_leaves_no_worker_and_resumes(tmp_path, reference):
     out = tmp_path / "out"
     proc = subprocess.Popen(_dedup("build", str(crawl), "--out", str(out), "--workers", "2", "--no-progress"),
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    work = staging_folder(out) / "_work" / "docs"
+    work = staging_folder(out) / "_work" / "files"
     deadline = time.monotonic() + 120
     workers: list[int] = []
     while time.monotonic() < deadline and proc.poll() is None:
         workers = [c for c in _children_of(proc.pid)]
-        if len(workers) >= 2 and list(work.glob("part-*.json")):
+        if len(workers) >= 2 and list(work.glob("file-*.json")):
             break
         time.sleep(0.05)
     if proc.poll() is not None:

@@ -18,8 +18,41 @@ _STRING_BODY = re.compile(rb'[^"\\]*+(?:\\[\s\S][^"\\]*+)*+')
 _STRUCTURE = re.compile(rb'[^"{}\[\]]*+')
 _OPENS = frozenset(b"{[")
 TAIL = 64 * 1024
+_FEW_QUOTES = 10_000   # escaped quotes found one by one in a piece before the regular expression reads on
 # brackets and strings followed in one line's objects (~3 CPU s at most): a line of more holds no page records
 _STEPS = 3_000_000
+
+
+def _string_end(data: bytes, at: int) -> int:
+    """Where the string whose body goes on at `at` closes in `data` (its quote), else -1 (-2: `data` ends in the
+    middle of an escape). A quote is found with `bytes.find` (on a long value several times faster than the regular
+    expression), told escaped by the backslashes before it; after `_FEW_QUOTES` escaped quotes the expression reads
+    on (a value of nothing but `\\"` costs no more than it did)."""
+    start = at
+    for _ in range(_FEW_QUOTES):
+        quote = data.find(b'"', at)
+        if quote < 0:
+            return -2 if _odd_run(data, start, len(data)) else -1
+        if not _odd_run(data, start, quote):
+            return quote
+        at = quote + 1
+    at = _STRING_BODY.match(data, at).end()  # type: ignore[union-attr]
+    if at == len(data):
+        return -1
+    return -2 if data[at] == ord("\\") else at
+
+
+def _odd_run(data: bytes, start: int, end: int) -> bool:
+    """Whether an odd number of backslashes ends `data[start:end]` (the byte after them is escaped); the bytes looked
+    at grow with the run, not with `end - start`."""
+    size = 64
+    while True:
+        low = max(start, end - size)
+        tail = data[low:end]
+        run = len(tail) - len(tail.rstrip(b"\\"))
+        if run < len(tail) or low == start:
+            return run % 2 == 1
+        size *= 4
 
 
 class ObjectScan:
@@ -84,11 +117,9 @@ class ObjectScan:
                 if self.escaped:
                     self.escaped, at = False, at + 1
                     continue
-                at = _STRING_BODY.match(data, at).end()  # type: ignore[union-attr]
-                if at == end:
-                    return -1
-                if data[at] == ord("\\"):   # the last byte: what it escapes is in the next piece
-                    self.escaped = True
+                at = _string_end(data, at)
+                if at < 0:   # the string goes on in the next piece, its escape too if it ends in one
+                    self.escaped = at == -2
                     return -1
                 self.in_string, at = False, at + 1
                 if self.depth == 1 and (self.fed + at - self.string_at > TAIL or

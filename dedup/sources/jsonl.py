@@ -429,11 +429,11 @@ def jsonl_pieces(lines: Iterator[bytes | int], max_payload: int,
     shift = 0                 # records before this line beyond one per line: offset = line_no + shift
     run: list[bytes] = []     # the lines of an object spread over several, not closed yet
     run_start = run_depth = run_size = 0
-    run_long: tuple[int, int] | None = None   # (index in `run`, line) of a line of the run too long to keep
+    run_long: list[tuple[int, int]] = []   # (index in `run`, line) of each line of the run too long to keep
 
     def unfinished(why: str) -> Piece:
-        skipped = "" if run_long is None else f" (its line {run_start + run_long[0] + 1}, {run_long[1]} bytes, too " \
-                                              "long to read)"
+        skipped = "" if not run_long else f" (its line {run_start + run_long[0][0] + 1}, {run_long[0][1]} bytes, " \
+                                          "too long to read)"
         return _bad(run_start + shift, f"lines {run_start + 1}-{run_start + len(run)}: a JSON object that "
                                        f"starts on line {run_start + 1}{skipped} and {why}; not read")
 
@@ -462,7 +462,7 @@ def jsonl_pieces(lines: Iterator[bytes | int], max_payload: int,
         if isinstance(line, Gap):   # damaged compressed data, skipped: one reject in the place of the lines it held
             if run:
                 yield unfinished("is cut by the damage after it")
-                run, run_long = [], None
+                run, run_long = [], []
             yield Piece(line_no + shift, reason=line.reason, cut=True,
                         detail=f"{line.detail} (after line {line_no}): the lines it held are lost, how many is not "
                                "known; the lines after it were read; re-fetch or re-compress the file")
@@ -470,13 +470,14 @@ def jsonl_pieces(lines: Iterator[bytes | int], max_payload: int,
         if isinstance(line, bytes) and line and (line[0] in _ODD_FIRST or line[-1] in _ODD_LAST):
             line = _trimmed(line)
         if run:
-            if isinstance(line, int) and run_long is None and not _trimmed(getattr(line, "head", b"")).startswith(b"{"):
+            if isinstance(line, int) and not _trimmed(getattr(line, "head", b"")).startswith(b"{"):
                 # a long member of a pretty-printed object (`  "text": "..."`): the object's one reject, under its id
                 # (round 21 of the hostile inputs: it was three or more rejects, none under the id, and the lines
                 # after it `bad_json` rejects that moved the later records' offsets); its brackets are taken as
-                # balanced, as a string's are (if not, the run ends as an unfinished object: one reject still)
-                run_long = (len(run), line)
-                run_size += line
+                # balanced, as a string's are (if not, the run ends as an unfinished object: one reject still).
+                # Each such line (an `html` and a `text`), and one over `max_line` too: its bytes are not kept, so
+                # not counted in `run_size` (review round 28: either made the object two or more rejects again)
+                run_long.append((len(run), line))
                 line = b""   # its place in the run
             if isinstance(line, bytes) and not _is_record(line):
                 run.append(line)
@@ -486,8 +487,8 @@ def jsonl_pieces(lines: Iterator[bytes | int], max_payload: int,
                     continue
                 if run_depth > 0:
                     pieces = [unfinished(f"goes on for more than {max_line} bytes")]
-                elif run_long is not None:
-                    at, long = run_long
+                elif run_long:
+                    at, long = max(run_long, key=lambda a: a[1])   # the longest says the reason (over line_limit?)
                     where = f"lines {run_start + 1}-{line_no + 1}, a JSON object spread over them: its "
                     pieces = [_long_line(long, run_start + at, run_start + shift, max_payload, page_caps,
                                          b"\n".join(run[:at]) + b"\n", b"\n".join(run[at + 1:]), where)]
@@ -496,10 +497,10 @@ def jsonl_pieces(lines: Iterator[bytes | int], max_payload: int,
                                           f"lines {run_start + 1}-{line_no + 1}", False) or [unfinished("is empty")]
                 yield from pieces
                 shift += len(pieces) - 1
-                run, run_long = [], None
+                run, run_long = [], []
                 continue
             yield unfinished(f"does not end before line {line_no + 1}")
-            run, run_long = [], None
+            run, run_long = [], []
         if isinstance(line, int):
             yield _long_line(line, line_no, line_no + shift, max_payload, page_caps)
             continue

@@ -1,0 +1,58 @@
+"""Review round 28 (docs/architecture.md, "Review round 28"): the second wave of session 16 (7796bfd..19a4ef1) read
+adversarially. Short fixtures built here.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+from dedup.sources.inputs import expand_inputs
+from dedup.sources.read import read_input
+from dedup.text.dateevidence import find_page_dates
+
+_PROSE = "The harbour board met on Tuesday and agreed the repairs to the north pier. "
+
+
+def _record(rid: str, text: str = _PROSE * 3, **kw) -> dict:
+    return {"id": rid, "url": f"https://a.test/{rid}", "text": text, **kw}
+
+
+def _read(path: Path, **kw) -> list[tuple[str, int, str | None]]:
+    return [(r["doc_id"], r["source_offset"], r["reject_reason"])
+            for f in expand_inputs([str(path)], []) for b in read_input(f, Counter(), **kw) for r in b.to_pylist()]
+
+
+def _pretty(path: Path, records: list[dict]) -> Path:
+    path.write_bytes(b"".join(json.dumps(r, indent=2).encode() + b"\n" for r in records))
+    return path
+
+
+def test_a_pretty_printed_object_with_a_line_over_twice_max_payload_is_one_reject_under_its_id(tmp_path):
+    # hostile round 21 made such an object one reject only when its long line was under `line_limit` (skipped by the
+    # page cap): a line over twice max_payload_bytes still ended the object (its size counted in the run's), so the
+    # record was two `bad_json` rejects (its first lines, its closing brace), neither under its id
+    path = _pretty(tmp_path / "pretty.jsonl", [_record("r1"), _record("big", _PROSE * 20_000), _record("r4")])
+    want = [("r1", 0, None), ("big", 5, "payload_too_large"), ("r4", 10, None)]
+    assert _read(path, max_payload=100_000) == want
+    assert _read(path, max_payload=100_000, page_caps=(1024, 1024)) == want
+
+
+def test_a_pretty_printed_object_with_two_lines_too_long_to_read_is_one_reject_under_its_id(tmp_path):
+    # an `html` and a `text` each over the page cap: the second long line ended the object, three rejects
+    big = _PROSE * 20_000
+    two = {"id": "two", "url": "https://a.test/two", "html": f"<p>{big}</p>", "text": big}
+    path = _pretty(tmp_path / "two.jsonl", [_record("r1"), two, _record("r4")])
+    assert _read(path, page_caps=(1024, 1024)) == [("r1", 0, None), ("two", 5, "html_too_large"), ("r4", 11, None)]
+    assert [(i, o) for i, o, _ in _read(path)] == [("r1", 0), ("two", 5), ("r4", 11)]
+
+
+
+def test_noon_written_as_hour_zero_of_the_afternoon_is_noon():
+    # before (19a4ef1): 00:30, 00:10, 00:30 -- review round 27's `_in_half_day` took hour 0 for a 24-hour clock's, but
+    # Japanese and Korean write noon as 午後0時 / 오후 0시 (the rule before it read 12:30); the last two stay
+    cases = {"2023年1月5日 午後0時30分": (12, 30), "2022년 5월 12일 오후 0시 10분": (12, 10),
+             "2023年1月5日(木) 0:30 午後": (12, 30), "2023年1月5日 午前0時30分": (0, 30), "2023年1月5日 午後12時": (12, 0)}
+    read = {text: [(d.at.hour, d.at.minute) for d in find_page_dates(text, True, 8)] for text in cases}
+    assert read == {text: [at] for text, at in cases.items()}

@@ -4,9 +4,13 @@ adversarially. Short fixtures built here.
 
 from __future__ import annotations
 
+import gzip
 import json
 from collections import Counter
 from pathlib import Path
+
+import pytest
+import zstandard
 
 from dedup.sources.inputs import expand_inputs
 from dedup.sources.read import read_input
@@ -56,3 +60,31 @@ def test_noon_written_as_hour_zero_of_the_afternoon_is_noon():
              "2023年1月5日(木) 0:30 午後": (12, 30), "2023年1月5日 午前0時30分": (0, 30), "2023年1月5日 午後12時": (12, 0)}
     read = {text: [(d.at.hour, d.at.minute) for d in find_page_dates(text, True, 8)] for text in cases}
     assert read == {text: [at] for text, at in cases.items()}
+
+
+def _warc_record(rid: str, html: bytes, too_long: int = 0) -> bytes:
+    http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: %d\r\n\r\n" % len(html) + html
+    return (b"WARC/1.0\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:%s>\r\nWARC-Target-URI: https://a.test/%s\r\n"
+            b"WARC-Date: 2024-01-01T00:00:00Z\r\nContent-Type: application/http; msgtype=response\r\n"
+            b"Content-Length: %d\r\n\r\n" % (rid.encode(), rid.encode(), len(http) + too_long) + http + b"\r\n\r\n")
+
+
+@pytest.mark.parametrize("codec", ["gzip", "zstd"])
+def test_a_page_quoting_a_warc_header_in_its_own_member_is_read(tmp_path, codec):
+    # review round 27 took any `WARC/1.0` line inside a record's member for another record's start, and so refused
+    # hostile round 20's reading of a record a member whose Content-Length is too long: a page quoting a WARC header
+    # (a page about web archives) was a `content_length_mismatch` reject, and its quoted lines a `bad_warc_header` one
+    pack = (lambda b: gzip.compress(b, mtime=0)) if codec == "gzip" else zstandard.ZstdCompressor().compress
+    body = b"<html><body><article><p>" + _PROSE.encode() * 5 + b"</p>"
+    quoting = body + b"<pre>\nWARC/1.0\r\nWARC-Type: response\r\n</pre></article></body></html>"
+    plain = body + b"</article></body></html>"
+    path = tmp_path / ("q.warc.gz" if codec == "gzip" else "q.warc.zst")
+    path.write_bytes(pack(_warc_record("r1", quoting, too_long=40)) + pack(_warc_record("r2", plain))
+                     + pack(_warc_record("r3", plain)))
+    rows = [(i, reason) for i, _, reason in _read(path)]
+    assert rows == [("<urn:uuid:r1>", None), ("<urn:uuid:r2>", None), ("<urn:uuid:r3>", None)]
+    # a record after the page's HTTP body in the same member is still found (review round 27's case: the block is
+    # rescanned, where the quoted lines are still a reject of their own)
+    path.write_bytes(pack(_warc_record("r1", quoting, too_long=40) + _warc_record("r2", plain))
+                     + pack(_warc_record("r3", plain)))
+    assert {"<urn:uuid:r1>", "<urn:uuid:r2>", "<urn:uuid:r3>"} <= {i for i, _, _ in _read(path)}

@@ -53,6 +53,19 @@ def test_a_pretty_printed_object_with_two_lines_too_long_to_read_is_one_reject_u
 
 
 
+def test_a_long_line_whose_object_goes_on_on_the_next_line_is_one_reject_at_the_offsets_a_whole_read_gives(tmp_path):
+    # `{"id": "x", "text": "<long>",` then ` "url": "..."}`: the line after the skipped one was two `bad_json` rejects
+    # (`"url"`, then the rest), so the record after it was at offset 4 where a build reading the line whole has it at 3
+    path = tmp_path / "goes_on.jsonl"
+    path.write_bytes(json.dumps(_record("a")).encode() + b"\n" + b'{"id": "x", "text": "' + _PROSE.encode() * 20_000
+                     + b'",\n "url": "https://a.test/x"}\n' + json.dumps(_record("b")).encode() + b"\n")
+    assert _read(path, page_caps=(1024, 1024)) == [("a", 0, None), ("x", 1, "text_too_large"), ("b", 3, None)]
+    assert _read(path) == [("a", 0, None), ("x", 1, None), ("b", 3, None)]
+    # a long line whose object is whole, then a record: the long line's reject alone, as before
+    path.write_bytes(json.dumps(_record("x", _PROSE * 20_000)).encode() + b"\n\n" + json.dumps(_record("b")).encode())
+    assert _read(path, page_caps=(1024, 1024)) == [("x", 0, "text_too_large"), ("b", 2, None)]
+
+
 def test_noon_written_as_hour_zero_of_the_afternoon_is_noon():
     # before (19a4ef1): 00:30, 00:10, 00:30 -- review round 27's `_in_half_day` took hour 0 for a 24-hour clock's, but
     # Japanese and Korean write noon as 午後0時 / 오후 0시 (the rule before it read 12:30); the last two stay

@@ -430,6 +430,12 @@ def jsonl_pieces(lines: Iterator[bytes | int], max_payload: int,
     run: list[bytes] = []     # the lines of an object spread over several, not closed yet
     run_start = run_depth = run_size = 0
     run_long: list[tuple[int, int]] = []   # (index in `run`, line) of each line of the run too long to keep
+    # a line too long to keep that opens an object (`{"id": "x", "text": "<long>",`), and its line number: its object
+    # may go on on the next lines (its reject waits for the next line: review round 28)
+    held: tuple[int, int] | None = None
+
+    def held_reject(long: tuple[int, int]) -> Piece:   # the reject of a `held` line whose object did not go on
+        return _long_line(long[0], long[1], long[1] + shift, max_payload, page_caps)
 
     def unfinished(why: str) -> Piece:
         skipped = "" if not run_long else f" (its line {run_start + run_long[0][0] + 1}, {run_long[0][1]} bytes, " \
@@ -443,6 +449,8 @@ def jsonl_pieces(lines: Iterator[bytes | int], max_payload: int,
         except StopIteration:
             break
         except TruncatedInput as exc:
+            if held is not None:
+                yield held_reject(held)
             if run:
                 yield unfinished("is cut by the damage after it")
             elif exc.partial and exc.partial.rstrip().endswith(b"}"):
@@ -460,6 +468,9 @@ def jsonl_pieces(lines: Iterator[bytes | int], max_payload: int,
             return
         line_no += 1
         if isinstance(line, Gap):   # damaged compressed data, skipped: one reject in the place of the lines it held
+            if held is not None:
+                yield held_reject(held)
+                held = None
             if run:
                 yield unfinished("is cut by the damage after it")
                 run, run_long = [], []
@@ -469,6 +480,16 @@ def jsonl_pieces(lines: Iterator[bytes | int], max_payload: int,
             continue
         if isinstance(line, bytes) and line and (line[0] in _ODD_FIRST or line[-1] in _ODD_LAST):
             line = _trimmed(line)
+        if held is not None:
+            if isinstance(line, bytes) and line.lstrip()[:1] in (b'"', b"}"):
+                # the long line's object goes on (a member ` "url": "..."}` or its `}`): read as an object spread over
+                # lines whose first is the long one, its long value taken as a closed string (depth 1), as a line read
+                # whole would be (review round 28: each line after it was one or more `bad_json` rejects, and the
+                # records after them at other offsets than a build reading the long line had)
+                run, run_start, run_depth, run_size, run_long = [b""], held[1], 1, 0, [(0, held[0])]
+            else:
+                yield held_reject(held)
+            held = None
         if run:
             if isinstance(line, int) and not _trimmed(getattr(line, "head", b"")).startswith(b"{"):
                 # a long member of a pretty-printed object (`  "text": "..."`): the object's one reject, under its id
@@ -479,7 +500,9 @@ def jsonl_pieces(lines: Iterator[bytes | int], max_payload: int,
                 # not counted in `run_size` (review round 28: either made the object two or more rejects again)
                 run_long.append((len(run), line))
                 line = b""   # its place in the run
-            if isinstance(line, bytes) and not _is_record(line):
+            # (after a line it could not read, a line opening an object at its start is the next object's: the long
+            # line's brackets, taken as balanced, may have closed this one; review round 28)
+            if isinstance(line, bytes) and not _is_record(line) and not (run_long and line.startswith(b"{")):
                 run.append(line)
                 run_size += len(line) + 1
                 run_depth += _depth(line)
@@ -502,7 +525,10 @@ def jsonl_pieces(lines: Iterator[bytes | int], max_payload: int,
             yield unfinished(f"does not end before line {line_no + 1}")
             run, run_long = [], []
         if isinstance(line, int):
-            yield _long_line(line, line_no, line_no + shift, max_payload, page_caps)
+            if _trimmed(getattr(line, "head", b"")).startswith(b"{"):
+                held = (line, line_no)
+            else:
+                yield _long_line(line, line_no, line_no + shift, max_payload, page_caps)
             continue
         if not line.strip():
             continue
@@ -512,6 +538,8 @@ def jsonl_pieces(lines: Iterator[bytes | int], max_payload: int,
             continue
         yield from got
         shift += len(got) - 1
+    if held is not None:
+        yield held_reject(held)
     if run:
         yield unfinished("does not end before the end of the file")
 

@@ -10,7 +10,8 @@ A line is one record in the common case. The exceptions, each still one row per 
 * an object spread over several lines (pretty-printed) is one record at the offset of its first line,
   when its brackets close; lines that never complete it (the end of the file, a line that is a record on
   its own, more than twice `max_payload` bytes) are one `bad_json` reject for the whole run; a line of it too long
-  to read (`line_limit`, `page_line_cap`) makes the object one `text_too_large` / `html_too_large` reject, under its id.
+  to read (`line_limit`, `page_line_cap`) makes the object one `text_too_large` / `html_too_large` reject, under its id
+  (also when the long line opens the object, and the next line goes on with a member name or `}`: review round 28).
 
 `source_offset` is thus the 0-based line number for a file of one object per line (blank lines counted),
 and stays deterministic for the others.

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import fcntl
 import gc
 import hashlib
 import json
+import os
+import pickle
 import shutil
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from itertools import accumulate
 from pathlib import Path
@@ -49,6 +52,27 @@ def quick_and_full(quick: int, full: int):
     @settings(max_examples=examples)."""
     return pytest.mark.parametrize("examples", [pytest.param(quick, id="quick"),
                                                 pytest.param(full, id="full", marks=pytest.mark.slow)])
+
+
+def built_once(tmp_path_factory, name: str, make: Callable[[Path], object]) -> tuple[Path, object]:
+    """The folder `name`, filled by `make(folder)`, once per test run, and what `make` returned. The quick set
+    runs on pytest-xdist workers (pyproject addopts `-n`), each its own session: without this every worker
+    would build the sample crawl again. The first worker to ask builds it in the folder the run's workers
+    share, under a file lock, while the others wait for it; they get the same folder and a pickled copy of
+    the value `make` returned (package()'s manifest itself, not the manifest.json the tests compare it with).
+    Without xdist (`-n 0`), a session folder as before."""
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        folder = tmp_path_factory.mktemp(name)
+        return folder, make(folder)
+    root = tmp_path_factory.getbasetemp().parent  # the run's basetemp: every worker's is a folder in it
+    folder, done = root / name, root / f"{name}.pickle"
+    with open(root / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, also if make() raises
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)  # what a worker that failed half way left
+            folder.mkdir()
+            done.write_bytes(pickle.dumps(make(folder)))
+    return folder, pickle.loads(done.read_bytes())
 
 
 @pytest.fixture(scope="session")
@@ -98,8 +122,9 @@ def synd_build(bench_crawl, tmp_path_factory) -> Iterator[Path]:
     from dedup.config import BuildConfig
     from dedup.pipeline import build
 
-    out = tmp_path_factory.mktemp("synd") / "warc"
-    build([str(bench_crawl / "crawl")], out, BuildConfig(), workers=2)
+    folder, _ = built_once(tmp_path_factory, "synd",
+                           lambda f: build([str(bench_crawl / "crawl")], f / "warc", BuildConfig(), workers=2))
+    out = folder / "warc"
     with kept_read_only(out):
         yield out
 
@@ -109,8 +134,29 @@ def synd_release(synd_build, tmp_path_factory) -> Iterator[tuple[Path, dict]]:
     """`synd_build` packaged as the release `syndication-dev` (a copy), and its manifest. Read-only."""
     from dedup.release.package import package
 
-    out = copy_of(synd_build, tmp_path_factory.mktemp("synd-release") / "syndication-dev")
-    manifest = package(out, name="syndication-dev")
+    folder, manifest = built_once(tmp_path_factory, "synd-release", lambda f: package(
+        copy_of(synd_build, f / "syndication-dev"), name="syndication-dev"))
+    out = folder / "syndication-dev"
+    with kept_read_only(out):
+        yield out, manifest
+
+
+@pytest.fixture(scope="session")
+def synd_file_release(bench_crawl, tmp_path_factory) -> Iterator[tuple[Path, dict]]:
+    """The first of the syndication crawl's five WARC files (91 pages, publishers from JSON-LD and from the site
+    name) built and packaged as `syndication-dev`, and its manifest: the quick set's release of the bench pages,
+    a fifth of `synd_release`'s build, which only the slow set pays for. Read-only."""
+    from dedup.config import BuildConfig
+    from dedup.pipeline import build
+    from dedup.release.package import package
+
+    def make(folder: Path) -> dict:
+        out = folder / "syndication-dev"
+        build([str(min((bench_crawl / "crawl").glob("*.warc.gz")))], out, BuildConfig(), workers=1)
+        return package(out, name="syndication-dev")
+
+    folder, manifest = built_once(tmp_path_factory, "synd-file-release", make)
+    out = folder / "syndication-dev"
     with kept_read_only(out):
         yield out, manifest
 
@@ -121,8 +167,9 @@ def sample_build(tmp_path_factory) -> Iterator[Path]:
     from dedup.config import BuildConfig
     from dedup.pipeline import build
 
-    out = tmp_path_factory.mktemp("sample") / "out"
-    build([str(REPO / "samples" / "crawl")], out, BuildConfig(), workers=1)
+    folder, _ = built_once(tmp_path_factory, "sample",
+                           lambda f: build([str(REPO / "samples" / "crawl")], f / "out", BuildConfig(), workers=1))
+    out = folder / "out"
     with kept_read_only(out):
         yield out
 
@@ -135,8 +182,9 @@ def small_build(tmp_path_factory) -> Iterator[Path]:
     from dedup.config import BuildConfig
     from dedup.pipeline import build
 
-    out = tmp_path_factory.mktemp("small") / "out"
-    build([str(SAMPLE_SMALL)], out, BuildConfig(), workers=1)
+    folder, _ = built_once(tmp_path_factory, "small",
+                           lambda f: build([str(SAMPLE_SMALL)], f / "out", BuildConfig(), workers=1))
+    out = folder / "out"
     with kept_read_only(out):
         yield out
 
@@ -150,12 +198,16 @@ def sample_grown(small_build, tmp_path_factory) -> Iterator[dict[str, Path]]:
     from dedup.pipeline import build
     from dedup.release.package import package
 
-    root = tmp_path_factory.mktemp("grown")
-    old = copy_of(small_build, root / "old")
-    package(old, name="s")
-    nxt = root / "next"
-    build([str(REPO / "samples" / "crawl" / "sample-00000.warc.gz")], nxt, BuildConfig(), workers=1, previous=old)
-    package(nxt)
+    def make(root: Path) -> None:
+        old = copy_of(small_build, root / "old")
+        package(old, name="s")
+        nxt = root / "next"
+        build([str(REPO / "samples" / "crawl" / "sample-00000.warc.gz")], nxt, BuildConfig(), workers=1,
+              previous=old)
+        package(nxt)
+
+    root, _ = built_once(tmp_path_factory, "grown", make)
+    old, nxt = root / "old", root / "next"
     with kept_read_only(old), kept_read_only(nxt):
         yield {"old": old, "next": nxt}
 
@@ -170,8 +222,9 @@ def sample_build_elsewhere(tmp_path_factory) -> Iterator[Path]:
 
     files = sorted((REPO / "samples" / "crawl").iterdir())
     inputs = [f.as_uri() if f.name.endswith(".warc.gz") else str(f) for f in reversed(files)]
-    out = tmp_path_factory.mktemp("sample-elsewhere") / "out"
-    build(inputs, out, BuildConfig(), workers=2)
+    folder, _ = built_once(tmp_path_factory, "sample-elsewhere",
+                           lambda f: build(inputs, f / "out", BuildConfig(), workers=2))
+    out = folder / "out"
     with kept_read_only(out):
         yield out
 
@@ -181,8 +234,9 @@ def sample_release(sample_build, tmp_path_factory) -> Iterator[tuple[Path, dict]
     """`sample_build` packaged as the release `news-sample` 1.0.0 (a copy), and its manifest. Read-only."""
     from dedup.release.package import package
 
-    out = copy_of(sample_build, tmp_path_factory.mktemp("sample-release") / "news-sample")
-    manifest = package(out, name="news-sample", version="1.0.0")
+    folder, manifest = built_once(tmp_path_factory, "sample-release", lambda f: package(
+        copy_of(sample_build, f / "news-sample"), name="news-sample", version="1.0.0"))
+    out = folder / "news-sample"
     with kept_read_only(out):
         yield out, manifest
 
@@ -197,10 +251,14 @@ def sample_open_withheld_release(tmp_path_factory) -> Iterator[Path]:
     from dedup.pipeline import build
     from dedup.release.package import package
 
-    out = tmp_path_factory.mktemp("sample-open-withheld") / "open-withheld"
     config = BuildConfig(licence_classes=("open", "all-rights-reserved"), withhold_text=("all-rights-reserved",))
-    build([str(REPO / "samples" / "crawl")], out, config, workers=1)
-    package(out, name="news-open", version="1.0.0")
+
+    def make(folder: Path) -> None:
+        build([str(REPO / "samples" / "crawl")], folder / "open-withheld", config, workers=1)
+        package(folder / "open-withheld", name="news-open", version="1.0.0")
+
+    folder, _ = built_once(tmp_path_factory, "sample-open-withheld", make)
+    out = folder / "open-withheld"
     with kept_read_only(out):
         yield out
 

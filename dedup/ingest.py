@@ -187,10 +187,14 @@ def resolve_repeated_ids(keys: pl.DataFrame, previous_ids: set[str] | None = Non
     `<id>#repeat-after-<previous version>:<file>@<offset>`. Derived ids are distinct from every input id
     (the readers reject an id holding `REPEAT_MARK`) and from each other ((file, offset) is unique in a
     build; `repeat_mark` tells builds apart). Rows come back sorted by (file, offset)."""
+    # (a key table has the url and the text's hash; a bare frame of ids, a test's, compares as the same page)
+    keys = keys.with_columns(pl.lit(None, pl.String).alias(c) for c in ("url", "text_hash") if c not in keys.columns)
     keys = keys.sort([pl.col("reject_reason").is_not_null(), *ROW_KEY]).with_columns(
         pl.int_range(pl.len()).over("doc_id").alias("_seen"),
         pl.col("source_file").first().over("doc_id").alias("_keeper_file"),
-        pl.col("source_offset").first().over("doc_id").alias("_keeper_offset"))
+        pl.col("source_offset").first().over("doc_id").alias("_keeper_offset"),
+        pl.col("url").first().over("doc_id").alias("_keeper_url"),
+        pl.col("text_hash").first().over("doc_id").alias("_keeper_hash"))
     taken = keys["doc_id"].is_in(list(previous_ids or ()))
     keys = keys.with_columns((pl.col("_seen") + taken.cast(pl.Int64)).alias("_seen"), taken.alias("_taken"))
     repeated = pl.col("_seen") > 0
@@ -207,6 +211,21 @@ def resolve_repeated_ids(keys: pl.DataFrame, previous_ids: set[str] | None = Non
         pl.when(pl.col("_taken")).then(pl.concat_str(pl.format("doc_id {} is already in the previous release",
                                                                "doc_id"), own))
         .when(repeated).then(pl.concat_str(pl.format("doc_id {} is kept by the record at {}@{}", "doc_id",
-                                                     "_keeper_file", "_keeper_offset"), own))
+                                                     "_keeper_file", "_keeper_offset"), _repeat_kind(), own))
         .otherwise(pl.col("reject_detail")).alias("reject_detail"),
-    ).sort(ROW_KEY).drop("_seen", "_taken", "_keeper_file", "_keeper_offset")
+    ).sort(ROW_KEY).drop("_seen", "_taken", "_keeper_file", "_keeper_offset", "_keeper_url", "_keeper_hash")
+
+
+def _repeat_kind() -> pl.Expr:
+    """What a repeated copy is beside the record that keeps its id, from the url and the text's hash both already
+    hold (review round 28): a different page under the same id is a writer's fault (a WARC writer that repeated its
+    WARC-Record-IDs; the page is in no table but rejects/), the same page twice an input given twice."""
+    url, hash_ = pl.col("url"), pl.col("text_hash")
+    return (pl.when(url.ne_missing(pl.col("_keeper_url"))).then(pl.format(
+                ", a different page (url {}) under the same id: the writer repeated the id; give each record its "
+                "own id to keep both", url.fill_null("none")))
+            .when(pl.col("reject_reason").is_not_null()).then(pl.lit(""))  # (its text is not read: see its reason)
+            .when(hash_.ne_missing(pl.col("_keeper_hash"))).then(pl.lit(
+                ", the same url with a different text under the same id (a fetch again?): the writer repeated the "
+                "id; give each record its own id to keep both"))
+            .otherwise(pl.lit(", the same page given twice: an input read twice (a file listed or copied twice?)")))

@@ -143,7 +143,8 @@ class RunReport:
     # or UTF-8 bytes they were, `normalise.c1_controls_read`), `url_host_refused` (records kept without a `domain`:
     # their URL's host is one the WHATWG host parser refuses, `normalise.refused_host`), `url_not_a_string` (JSONL
     # and Parquet records whose `url` is a number, list, object or bool: kept without a URL; round 17),
-    # `url_not_utf8` (JSONL and Parquet records whose `url` held bytes no UTF-8 holds: kept as their `%XX`; round 18)
+    # `url_not_utf8` (JSONL and Parquet records whose `url` held bytes no UTF-8 holds: kept as their `%XX`; round 18),
+    # `id_float_whole` (JSONL and Parquet ids given as a whole float, pandas' `1.0`: read as the integer; round 22)
     tolerated: dict[str, int] = field(default_factory=dict)
     files_not_read: list[FileNotRead] = field(default_factory=list)   # absent in builds before it was recorded
     finished_at: str = ""

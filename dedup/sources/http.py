@@ -449,6 +449,18 @@ def http_payload(buf: bytes, start: int, end: int, headers: dict[str, str], max_
 _HTTP_CT: dict[tuple[str, str | None], bool | None] = {}
 
 
+def http_body_end(buf: bytes, start: int, end: int) -> int | None:
+    """Where the HTTP response in buf[start:end] ends by its own Content-Length (its head's end plus the length),
+    None when that is not known or not within `end` (no HTTP head, no length, a chunked body, a length past `end`)."""
+    parsed = _parse_http(buf, start, end)
+    if isinstance(parsed, str) or "transfer-encoding" in parsed[1]:
+        return None
+    cl = agreed_length(parsed[1].get("content-length"))
+    if not (cl and cl.isascii() and cl.isdigit()) or parsed[2] + int(cl) > end:
+        return None
+    return parsed[2] + int(cl)
+
+
 def is_http_response(record_type: str, headers: dict[str, str], buf: bytes, pos: int) -> bool:
     """Is the block at buf[pos:] an HTTP response? Decided by the Content-Type (memoised: a crawl
     has a handful of distinct values), and by the block itself when the type does not say."""

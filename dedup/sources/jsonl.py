@@ -10,7 +10,11 @@ A line is one record in the common case. The exceptions, each still one row per 
 * an object spread over several lines (pretty-printed) is one record at the offset of its first line,
   when its brackets close; lines that never complete it (the end of the file, a line that is a record on
   its own, more than twice `max_payload` bytes) are one `bad_json` reject for the whole run; a line of it too long
-  to read (`line_limit`, `page_line_cap`) makes the object one `text_too_large` / `html_too_large` reject, under its id.
+  to read (`line_limit`, `page_line_cap`) makes the object one `text_too_large` / `html_too_large` reject, under its id
+  (also when the object has two such lines, or one over twice `max_payload`: review round 28);
+* a line too long to read that holds several objects is read as its segments (`streams.LineRest`): an object too
+  long is one reject, under the id its head or the members after its long value give (`LongLine.tail`), and the
+  objects after it are read at the offsets reading the line whole gives them (hostile round 22).
 
 `source_offset` is thus the 0-based line number for a file of one object per line (blank lines counted),
 and stays deterministic for the others.
@@ -340,9 +344,12 @@ def _long_line(size: int, line_no: int, offset: int, max_payload: int, page_caps
     """The reject of a line `iter_lines` skipped unread, under the record's own id when the line names it before its
     long value (`_leading_members`), else under its line number. For a line inside an object spread over several
     (`where` names them), `before` is the object's lines before it and `after` the members after it, whose id counts
-    too (round 21 of the hostile inputs)."""
+    too (round 21 of the hostile inputs), as do those after its long value on the line itself (`LongLine.tail`: the
+    record's id written after its text, hostile round 22)."""
     head = getattr(size, "head", b"")
     members, long_field = _leading_members(before + head)
+    if tail := getattr(size, "tail", b""):   # `, "id": ...}`: the members after the long value's closing quote
+        after = tail.lstrip(b" \t\r").removeprefix(b",") + (b"\n" + after if after else b"")
     if after:
         later, _ = _leading_members(b"{" + after)
         twice = {k for k, v in later.items() if k in members and members[k] != v}  # two values: neither is taken
@@ -429,11 +436,11 @@ def jsonl_pieces(lines: Iterator[bytes | int], max_payload: int,
     shift = 0                 # records before this line beyond one per line: offset = line_no + shift
     run: list[bytes] = []     # the lines of an object spread over several, not closed yet
     run_start = run_depth = run_size = 0
-    run_long: tuple[int, int] | None = None   # (index in `run`, line) of a line of the run too long to keep
+    run_long: list[tuple[int, int]] = []   # (index in `run`, line) of each line of the run too long to keep
 
     def unfinished(why: str) -> Piece:
-        skipped = "" if run_long is None else f" (its line {run_start + run_long[0] + 1}, {run_long[1]} bytes, too " \
-                                              "long to read)"
+        skipped = "" if not run_long else f" (its line {run_start + run_long[0][0] + 1}, {run_long[0][1]} bytes, " \
+                                          "too long to read)"
         return _bad(run_start + shift, f"lines {run_start + 1}-{run_start + len(run)}: a JSON object that "
                                        f"starts on line {run_start + 1}{skipped} and {why}; not read")
 
@@ -458,11 +465,18 @@ def jsonl_pieces(lines: Iterator[bytes | int], max_payload: int,
                         f"{exc} (after line {line_no + 1}): the lines before were read, "
                         "the rest of the file cannot be; re-fetch or re-compress the file")
             return
-        line_no += 1
+        # the rest of a line too long to keep after an object that closed in it (`streams.LineRest`, a `LongLine`):
+        # its next record, as reading the line whole makes it (hostile round 22); inside an object spread over
+        # several lines, more of that object
+        continued = getattr(line, "continued", False)
+        if not continued:
+            line_no += 1
+        elif not run:
+            shift += 1
         if isinstance(line, Gap):   # damaged compressed data, skipped: one reject in the place of the lines it held
             if run:
                 yield unfinished("is cut by the damage after it")
-                run, run_long = [], None
+                run, run_long = [], []
             yield Piece(line_no + shift, reason=line.reason, cut=True,
                         detail=f"{line.detail} (after line {line_no}): the lines it held are lost, how many is not "
                                "known; the lines after it were read; re-fetch or re-compress the file")
@@ -470,15 +484,19 @@ def jsonl_pieces(lines: Iterator[bytes | int], max_payload: int,
         if isinstance(line, bytes) and line and (line[0] in _ODD_FIRST or line[-1] in _ODD_LAST):
             line = _trimmed(line)
         if run:
-            if isinstance(line, int) and run_long is None and not _trimmed(getattr(line, "head", b"")).startswith(b"{"):
+            if isinstance(line, int) and (continued or not _trimmed(getattr(line, "head", b"")).startswith(b"{")):
                 # a long member of a pretty-printed object (`  "text": "..."`): the object's one reject, under its id
                 # (round 21 of the hostile inputs: it was three or more rejects, none under the id, and the lines
                 # after it `bad_json` rejects that moved the later records' offsets); its brackets are taken as
-                # balanced, as a string's are (if not, the run ends as an unfinished object: one reject still)
-                run_long = (len(run), line)
-                run_size += line
-                line = b""   # its place in the run
-            if isinstance(line, bytes) and not _is_record(line):
+                # balanced, as a string's are (if not, the run ends as an unfinished object: one reject still).
+                # Each such line (an `html` and a `text`), and one over `max_line` too, is kept apart (review round 28:
+                # a second one, or one over twice `max_payload`, made the object two or more rejects again)
+                run_long.append((len(run), line))
+                line = b""   # its place in the run (its bytes are not kept: `run_size` does not count them)
+            # (after a line it could not read, a line opening an object at its start is the next object's: the long
+            # line's brackets, taken as balanced, may have closed this one; review round 28)
+            if isinstance(line, bytes) and (continued or (
+                    not _is_record(line) and not (run_long and line.startswith(b"{")))):
                 run.append(line)
                 run_size += len(line) + 1
                 run_depth += _depth(line)
@@ -486,8 +504,8 @@ def jsonl_pieces(lines: Iterator[bytes | int], max_payload: int,
                     continue
                 if run_depth > 0:
                     pieces = [unfinished(f"goes on for more than {max_line} bytes")]
-                elif run_long is not None:
-                    at, long = run_long
+                elif run_long:
+                    at, long = max(run_long, key=lambda a: a[1])   # the longest says the reason (over line_limit?)
                     where = f"lines {run_start + 1}-{line_no + 1}, a JSON object spread over them: its "
                     pieces = [_long_line(long, run_start + at, run_start + shift, max_payload, page_caps,
                                          b"\n".join(run[:at]) + b"\n", b"\n".join(run[at + 1:]), where)]
@@ -496,16 +514,23 @@ def jsonl_pieces(lines: Iterator[bytes | int], max_payload: int,
                                           f"lines {run_start + 1}-{line_no + 1}", False) or [unfinished("is empty")]
                 yield from pieces
                 shift += len(pieces) - 1
-                run, run_long = [], None
+                run, run_long = [], []
                 continue
             yield unfinished(f"does not end before line {line_no + 1}")
-            run, run_long = [], None
+            run, run_long = [], []
+            shift += continued   # the rest of a line the run took: its next record
         if isinstance(line, int):
+            if not continued and (still_open := getattr(line, "open_brackets", None)):
+                # the first line of a pretty-printed object, too long to keep (`{"id": ..., "text": "<long>",`):
+                # the object's one reject, under its id, once its brackets close (hostile round 22)
+                run, run_start, run_depth, run_size, run_long = [b""], line_no, still_open, 0, [(0, line)]
+                continue
             yield _long_line(line, line_no, line_no + shift, max_payload, page_caps)
             continue
         if not line.strip():
+            shift -= continued   # no record: `{huge}   ` is one
             continue
-        got = _safe_decode(line, line_no + shift, f"line {line_no + 1}", True)
+        got = _safe_decode(line, line_no + shift, f"line {line_no + 1}", not continued)
         if got is None:   # an object opened and not closed: the next lines may go on with it
             run, run_start, run_depth, run_size = [line], line_no, _depth(line), len(line)
             continue

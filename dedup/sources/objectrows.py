@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 
@@ -57,8 +58,13 @@ def object_row(obj: dict, source_name: str, position: int, max_payload: int, sta
                           "reject_detail": refused[1]}
         stats["tolerated.id_derived"] += 1
         return _payload_row(obj, row | {"doc_id": layouts.derived_id(obj, row["fetched_at"])}, max_payload)
+    if isinstance(raw_id, float) and (whole := _whole_float(raw_id)) is not None:
+        stats["tolerated.id_float_whole"] += 1   # pandas' integers beside a null: `1.0` is the id `1` (round 22)
+        raw_id = whole
     if isinstance(raw_id, bool) or not isinstance(raw_id, (str, int)):
         what = "record's `id` is null (a file that gives ids broke this one)" if raw_id is None else \
+            "`id` is NaN (pandas writes a missing integer so: a file that gives ids broke this one)" \
+            if isinstance(raw_id, float) and math.isnan(raw_id) else _float_id_detail(raw_id) if isinstance(raw_id, float) else \
             f"`id` is a {type(raw_id).__name__} value, not a string or an integer (JSONL and Parquet ids must be one)"
         return row | {"doc_id": positional_id(source_name, position), "reject_reason": "missing_id",
                       "reject_detail": what}
@@ -75,6 +81,24 @@ def object_row(obj: dict, source_name: str, position: int, max_payload: int, sta
     if refused is not None:
         return row | {"reject_reason": refused[0], "reject_detail": refused[1]}
     return _payload_row(obj, row, max_payload)
+
+
+# the largest integer every float below it stands for exactly: a float id beyond it may be another integer rounded
+_EXACT_FLOAT = 2 ** 53
+
+
+def _whole_float(value: float) -> int | None:
+    """The integer a float id stands for: a whole number within +-2**53 (pandas writes an integer column holding a
+    null as float64, `1.0`, `NaN`; the same ids must not change with the writer: hostile round 22), else None."""
+    return int(value) if math.isfinite(value) and abs(value) <= _EXACT_FLOAT and value.is_integer() else None
+
+
+def _float_id_detail(value: float) -> str:
+    """The reject detail of a float id that is no whole number `_whole_float` reads."""
+    why = "beyond 2**53, where a float no longer tells integers apart" if math.isfinite(value) and \
+        abs(value) > _EXACT_FLOAT else "not a whole number"
+    return (f"`id` is the float {value!r}, {why} (JSONL and Parquet ids must be a string or an integer; a whole float "
+            "such as pandas' `1.0` is read as that integer)")
 
 
 def _payload_row(obj: dict, row: dict, max_payload: int) -> dict:

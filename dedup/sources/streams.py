@@ -16,6 +16,7 @@ from typing import BinaryIO, NamedTuple
 import zstandard
 
 from dedup.sources import storage
+from dedup.sources.jsonscan import ObjectScan
 from dedup.sources.salvage import Decoder, gzip_decoder, salvage
 from dedup.sources.zstdframes import DICT_MAGIC, DICT_MAX, ZSTD_IN, ZSTD_MAGIC, load_dictionary, zstd_start
 
@@ -368,13 +369,30 @@ def lf_chunks(chunks: Iterator[bytes]) -> Iterator[bytes]:
 
 class LongLine(int):
     """A line too long to keep (`iter_lines`): its length, and `head`, its first `LONG_LINE_HEAD` bytes at most, where
-    a record's id is read from when it comes before the long value (`jsonl`; round 20 of the hostile inputs)."""
+    a record's id is read from when it comes before the long value (`jsonl`; round 20 of the hostile inputs).
+    `continued`: it is an object of a line after the line's first (`LineRest`); `open_brackets`: the brackets its
+    object leaves open at the line's end (`jsonscan.ObjectScan.open_brackets`), 0 when the object closed, None when
+    not known (no object, a line cut by damage); `tail`: the bytes after its object's long value
+    (`jsonscan.ObjectScan.tail`), where members written after it are read from (hostile round 22)."""
     head: bytes
+    continued: bool
+    open_brackets: int | None
+    tail: bytes
 
-    def __new__(cls, size: int, head: bytes) -> LongLine:
+    def __new__(cls, size: int, head: bytes, continued: bool = False, scan: ObjectScan | None = None,
+                closed: bool = False) -> LongLine:
         line = super().__new__(cls, size)
         line.head = head[:LONG_LINE_HEAD]
+        line.continued = continued
+        line.open_brackets = 0 if closed else None if scan is None else scan.open_brackets()
+        line.tail = b"" if scan is None or scan.tail is None else bytes(scan.tail)
         return line
+
+
+class LineRest(bytes):
+    """The rest of a line after an object that closed inside it, when the line was too long to keep whole
+    (`iter_lines`; hostile round 22: `{huge}{small}` lost `small`): its records come after that object's."""
+    continued = True
 
 
 LONG_LINE_HEAD = 64 * 1024
@@ -397,23 +415,131 @@ class LineCap(NamedTuple):
     limit: Callable[[bytes], int]
 
 
+def _cut(parts: list[bytes], at: int) -> tuple[list[bytes], list[bytes]]:
+    """`parts` (the pieces of a line) cut at `at` bytes from their start: the pieces before, the pieces after."""
+    before: list[bytes] = []
+    for i, part in enumerate(parts):
+        if at <= len(part):
+            return [*before, part[:at]], [part[at:], *parts[i + 1:]]
+        before.append(part)
+        at -= len(part)
+    return before, []
+
+
+def _first_end(scan: ObjectScan, parts: list[bytes], start: int = 0) -> int:
+    """`parts` from `start` fed to `scan`: where (from the start of `parts`) its first object ends, or -1."""
+    at = 0
+    for part in parts:
+        if at + len(part) <= start:
+            at += len(part)
+            continue
+        skip = max(0, start - at)
+        if (found := scan.feed(part[skip:] if skip else part)) >= 0:
+            return at + skip + found
+        at += len(part)
+    return -1
+
+
+class _Line:
+    """The line `iter_lines` is reading, when it is not a short line whole in one chunk: its parts kept (`pending`), or
+    its length and head once it is too long to keep (`skipping`), its first object then followed (`ObjectScan`) to
+    read what comes after that object as its own segment (`LineRest`), as long or short as it is."""
+
+    __slots__ = ("cap", "continued", "limit", "max_line", "pending", "scan", "size", "skipping")
+
+    def __init__(self, max_line: int, cap: LineCap | None) -> None:
+        self.max_line, self.cap = max_line, cap
+        self.reset(False)
+
+    def reset(self, continued: bool) -> None:
+        self.pending: list[bytes] = []
+        self.size = 0
+        self.skipping: bytes | None = None   # the head of the segment being skipped
+        self.limit: int | None = None        # the segment's limit under `cap`, once it is longer than `cap.floor`
+        self.scan: ObjectScan | None = None
+        self.continued = continued           # the segment comes after an object of the same line
+
+    @property
+    def idle(self) -> bool:
+        return not self.pending and self.skipping is None and not self.continued and not self.size
+
+    def too_long(self, length: int, head: Callable[[], bytes]) -> bool:
+        if self.cap is not None and self.limit is None and length > self.cap.floor:
+            self.limit = min(self.max_line, self.cap.limit(head()))
+        return length > (self.max_line if self.limit is None else self.limit)
+
+    def add(self, data: bytes) -> Iterator[bytes | int]:
+        """Take `data`, the next bytes of the line; the segments it completes come out."""
+        todo = [data]   # the bytes still to take, last first
+        while todo:
+            data = todo.pop()
+            if self.skipping is not None:
+                end = -1 if self.scan is None else self.scan.feed(data)
+                if end < 0:
+                    self.size += len(data)
+                    continue
+                self.size += end
+                yield LongLine(self.size, self.skipping, self.continued, self.scan, closed=True)
+                self.reset(True)
+                todo.append(data[end:])
+                continue
+            self.size += len(data)
+            if data:
+                self.pending.append(data)
+            if not self.too_long(self.size, lambda: _head(self.pending)):
+                continue
+            # too long to keep: cut after its first object, if that closes, and the objects after it within the limit
+            parts, head = self.pending, _head(self.pending)
+            scan = ObjectScan(len(head))
+            end = _first_end(scan, parts)
+            if end < 0:
+                self.skipping, self.pending, self.scan = head, [], scan
+                continue
+            limit = self.max_line if self.limit is None else self.limit
+            if end > limit:
+                out: bytes | int = LongLine(end, head[:end], self.continued, scan, closed=True)
+            else:
+                more = ObjectScan(many=True)
+                _first_end(more, _cut(parts, limit)[0], start=end)   # `{a}{b}{huge}`: `{a}{b}` one segment
+                if more.exhausted:   # millions of tiny values (`{}{}{}...`): no page records, skipped as before
+                    self.skipping, self.pending, self.scan = head, [], None
+                    continue
+                end += max(0, more.last_end)
+                first = b"".join(_cut(parts, end)[0])
+                out = LineRest(first) if self.continued else first
+            rest = _cut(parts, end)[1]
+            self.reset(True)
+            yield out
+            todo.extend(reversed(rest))
+
+    def end(self, cut: bool = False) -> Iterator[bytes | int]:
+        """The line ends (its LF; the end of the file or damage when `cut`): its last segment comes out."""
+        if self.skipping is not None:
+            long = LongLine(self.size, self.skipping, self.continued, self.scan)
+            if cut:   # a line the damage or the end of the file cut: no object that later lines go on with
+                long.open_brackets = None
+            yield long
+        elif self.pending or not (cut or self.continued):
+            line = b"".join(self.pending)
+            yield LineRest(line) if self.continued else line
+        self.reset(False)
+
+    def partial(self) -> bytes | None:
+        """The line as far as it was read, for a TruncatedInput (None when it was too long to keep)."""
+        return None if self.skipping is not None else b"".join(self.pending)
+
+
 def iter_lines(path: Path | str, max_line: int, cap: LineCap | None = None) -> Iterator[bytes | int]:
     """The lines of a (compressed) text file without their LF (a lone CR ends a line too: `lf_chunks`); a
     line longer than `max_line` bytes (or than `cap` lets its first bytes be) is skipped without being kept and comes
-    out as a `LongLine` (its length and first bytes). Memory stays bounded by `max_line` plus one decompressed chunk,
-    whatever the file holds (10 GiB without a newline). A TruncatedInput from the decompressor comes after every
-    complete line before the damage."""
-    pending: list[bytes] = []
-    size = 0
-    skipping: bytes | None = None   # the head of the line being skipped
-    limit: int | None = None        # the current line's limit under `cap`, once it is longer than `cap.floor`
-
-    def too_long(length: int, head: Callable[[], bytes]) -> bool:
-        nonlocal limit
-        if cap is not None and limit is None and length > cap.floor:
-            limit = min(max_line, cap.limit(head()))
-        return length > (max_line if limit is None else limit)
-
+    out as a `LongLine` (its length and first bytes). A line that long starting with a JSON object is followed to where
+    that object closes (`jsonscan.ObjectScan`): the object is one segment (a `LongLine`, or its bytes when they are
+    within the limit), and the rest of the line another (`LineRest`), itself kept or skipped as a line is (hostile
+    round 22). Memory stays bounded by `max_line` plus one decompressed chunk (twice that while a long line's first
+    object is cut from the rest), whatever the file holds (10 GiB without a newline). A TruncatedInput from the
+    decompressor comes after every complete line before the damage."""
+    line = _Line(max_line, cap)
+    floor = max_line if cap is None else min(max_line, cap.floor)   # a part no longer is never too long
     chunks = lf_chunks(utf8_chunks(decompressed_chunks(path)))
     while True:
         try:
@@ -421,38 +547,20 @@ def iter_lines(path: Path | str, max_line: int, cap: LineCap | None = None) -> I
         except StopIteration:
             break
         except TruncatedInput as exc:
-            exc.partial = None if skipping is not None else b"".join(pending)
+            exc.partial = line.partial()
             raise
         if isinstance(chunk, Gap):   # the line the damage cut is read as it is (a `bad_json` reject unless whole)
-            if skipping is not None or pending:
-                yield LongLine(size, skipping) if skipping is not None else b"".join(pending)
-            pending, size, skipping, limit = [], 0, None, None
+            yield from line.end(cut=True)
             yield chunk
             continue
         parts = chunk.split(b"\n")
         last = parts.pop()
-        for i, part in enumerate(parts):
-            if i == 0 and (pending or skipping is not None):
-                size += len(part)
-                if skipping is not None:
-                    yield LongLine(size, skipping)
-                elif too_long(size, lambda: _head(pending, part)):
-                    yield LongLine(size, _head(pending, part))
-                else:
-                    pending.append(part)
-                    yield b"".join(pending)
-                pending, size, skipping = [], 0, None
-            elif too_long(len(part), lambda: part[:LONG_LINE_HEAD]):
-                yield LongLine(len(part), part)
-            else:
-                yield part
-            limit = None
-        size += len(last)
-        if skipping is None and too_long(size, lambda: _head(pending, last)):
-            skipping, pending = _head(pending, last), []
-        elif skipping is None and last:
-            pending.append(last)
-    if skipping is not None:
-        yield LongLine(size, skipping)
-    elif pending:
-        yield b"".join(pending)
+        for part in parts:
+            if line.idle and len(part) <= floor:
+                yield part   # the common case: a short line whole in the chunk
+                continue
+            yield from line.add(part)
+            yield from line.end()
+        if last:
+            yield from line.add(last)
+    yield from line.end(cut=True)

@@ -67,7 +67,8 @@ from dedup.sources.arc import ARC_LINE_START, arc_fields, iter_arc
 from dedup.sources.bytesource import (DAMAGE, DISTRUST_MIN, GZIP_MAGIC3, WS_RUN, RawRecord, Source, end_of_run,
                                       error_record, make_record, read_block, skip_blank)
 from dedup.sources.http import (GZIP_MAGIC, MAX_HEADER, UNPARSED, agreed_length, clean_uri, find_blank_line,
-                                header_text, http_payload, is_http_response, parse_fields, preview, unparsed_note)
+                                header_text, http_body_end, http_payload, is_http_response, parse_fields, preview,
+                                unparsed_note)
 from dedup.sources.rawrows import over_payload_limit
 from dedup.sources.streams import (nested_compression, nested_compression_detail, unread_compression,
                                    unread_compression_detail)
@@ -357,9 +358,12 @@ def _record_end_in_block(src: Source, start: int, block_start: int, block: bytes
     if i < 0 or starts[i] != start or i + 1 >= len(starts):
         return None
     at = starts[i + 1] - block_start
-    if 0 < at < len(block) and block.startswith(b"WARC/1.", at) and _NEXT_RECORD.search(block, 0, at) is None:
-        return at
-    return None
+    if not (0 < at < len(block) and block.startswith(b"WARC/1.", at)):
+        return None
+    # a `WARC/1.0` line inside the record's HTTP body, by the body's own length, is the page's text (a page quoting a
+    # WARC header), no record: review round 28 (the record was a reject and its quoted lines a phantom record's)
+    body_end = http_body_end(block, 0, at)
+    return at if _NEXT_RECORD.search(block, body_end or 0, at) is None else None
 
 
 def _mismatch(src: Source, offset: int, rtype: str, headers: dict[str, str], block: bytes,

@@ -145,9 +145,10 @@ _MERIDIEM = re.compile(r"(?<![A-Za-z])[AaPp]\.?\s?[Mm](?![A-Za-z])")
 
 def _in_half_day(hour: int, half_day: str | None) -> int:
     """The hour of the day of a 12-hour clock's `hour` in the half of the day a morning / afternoon word names ('3'
-    오후 is 15, '12' 오전 0, '12' 오후 12): the one place of that arithmetic; a 24-hour clock's hour (0, 13-23) and an
-    hour without such a word stay."""
-    if half_day is None or not 1 <= hour <= 12:
+    오후 is 15, '12' 오전 0, '12' 오후 12, and '0' 오후 12: Japanese and Korean write noon 午後0時 / 오후 0시, as the
+    rule before review round 27 read it; review round 28): the one place of that arithmetic; a 24-hour clock's hour
+    (13-23) and an hour without such a word stay."""
+    if half_day is None or not 0 <= hour <= 12:
         return hour
     return hour % 12 + (12 if half_day in _AFTERNOON else 0)
 
@@ -159,7 +160,7 @@ def _with_half_day_after(text: str, scan: str, d: TextDate) -> TextDate:
     if half is None:
         return d
     hour = _LAST_HOUR.search(scan, d.start, d.end)
-    if hour is None or not 1 <= int(hour["h"]) <= 12 or _MERIDIEM.search(hour["tail"]):
+    if hour is None or not 0 <= int(hour["h"]) <= 12 or _MERIDIEM.search(hour["tail"]):   # as `_in_half_day`
         return d
     shift = _in_half_day(int(hour["h"]), half["ap"]) - int(hour["h"])
     return TextDate(d.at + timedelta(hours=shift), text[d.start:half.end()].strip(), True, d.start, half.end(), d.day)

@@ -1,8 +1,10 @@
 """Review round 29: defects found in the first wave's merge (int29). Copies round 12's `stories_above_shared` split a
 site's write-thru whose new top runs straight into the body it keeps, and `dedup explain` read "one site" otherwise
-than the build for two pages of no known site. docs/architecture.md, "Review round 29"."""
+than the build for two pages of no known site; text round 42's figure rule paired a picture figure's own end tag with
+a `<figure` in a script or a comment inside it, and the story under it was lost. docs/architecture.md, "Review round 29"."""
 from __future__ import annotations
 
+import pytest
 from test_copies_round4 import PARAMS, _labels, chrome_heavy
 from test_copies_round7 import _clusters, _jsonl
 from test_copies_round12 import _docs
@@ -16,6 +18,8 @@ from dedup.neardup.passages import (
     stories_above_shared,
 )
 from dedup.pipeline import build
+from dedup.text.extract import extract_html
+from dedup.text.hiddenstory import text_figures_as_boxes
 from dedup.text.sentences import passages
 
 # the story's top rewritten a day on (two paragraphs), the rest of it kept word for word
@@ -68,3 +72,40 @@ def test_explain_reads_two_pages_of_no_known_site_as_one_site_as_the_build_does(
     result = explain_pair(out, "blast-cut", "schools-cut")
     assert result["shared_passages"]["paragraphs"] >= PARAMS.passage_site_paragraphs  # (the figures are shown)
     assert "accepted" not in result["verdict"], result
+
+
+# ---------------------------------------------------------------- text42: a figure's tags in a script or a comment
+
+STORY_PARAGRAPHS = "".join(f"<p>Paragraph {i} of the council story says the budget vote was delayed again after a long "
+                           "and heated debate among its members.</p>" for i in range(8))
+
+
+def _figure_page(inner: str) -> str:
+    """A picture's figure holding `inner`, then the story, with no <div> around them (a `</div>` closes nothing)."""
+    return ("<html><head><title>Budget vote delayed</title></head><body><article><h1>Budget vote delayed</h1>"
+            f"<figure><img src=a.jpg alt=x>{inner}</figure>{STORY_PARAGRAPHS}</article></body></html>")
+
+
+@pytest.mark.parametrize("inner", [
+    "<script>var t = '<figure><pre>' + code + '</pre>';</script>",
+    "<!-- <figure><table><tr><td>x</td></tr></table> -->",
+    "<SCRIPT type='text/template'><figure class=x><table></table></SCRIPT>",
+])
+def test_a_figures_tags_in_a_script_or_a_comment_do_not_pair_with_the_pages_own(inner):
+    """int29 paired the picture figure's own `</figure>` with the `<figure` of the script (comment) inside it, found a
+    `<pre>` (`<table>`) between and renamed that `</figure>` to `</div>`: the picture's figure stayed open over the
+    story and the whole story went with it (19 characters kept of 950). The parser reads no markup there."""
+    html = _figure_page(inner)
+    assert text_figures_as_boxes(html) == html
+    text = extract_html(html, "https://example.com/news/budget").text
+    assert all(f"Paragraph {i} of the council story" in text for i in range(8)), text
+
+
+def test_a_table_in_a_figure_after_a_script_and_a_comment_is_still_read():
+    """The figures the rule is for are still read as boxes when a script or a comment stands before them or in them."""
+    html = ("<html><body><script>if (a < b) { x = '<figure>'; }</script><!-- <figure> -->"
+            "<figure class=wp-block-table><!-- wp:table --><table><tr><td>Fee</td><td>12 dollars</td></tr></table>"
+            "<figcaption>Fees</figcaption></figure><p>After.</p></body></html>")
+    out = text_figures_as_boxes(html)
+    assert out.count("<div class=wp-block-table>") == 1 and out.count("</div>") == 1
+    assert "'<figure>'" in out and "<!-- <figure> -->" in out  # (a script's and a comment's text as they are)

@@ -81,7 +81,8 @@ def test_standing_text_below_two_stories_is_not_one_story_but_a_version_with_own
     nothing; and the one-site rule then decides as before."""
     # (imported here: the test above runs on main too)
     from dedup.neardup.passages import stories_above_shared
-    first, second = passages(STORY[:3] + RESIDUE), passages(OTHER[:3] + RESIDUE)
+    between = chrome_heavy("Orleans Hub", 8, 5)[2:10]  # (the site's chrome between a story and the prose)
+    first, second = passages(STORY[:3] + between + RESIDUE), passages(OTHER[:3] + between + RESIDUE)
     assert stories_above_shared(first, second)
     assert not copies_by_passages(first, second, PARAMS.passage_coverage, PARAMS.passage_site_paragraphs,
                                   SITE_MIN_SHARED_WORDS, one_site=True)

@@ -105,8 +105,9 @@ def explain_pair(out: Path, a: str, b: str) -> dict:
                                                                        params))
         # (a pair dropped as standing text shares too little to pass the one-site passage rule: its verdict stays)
         # (two pages of one site whose own texts both sit above what they share are two stories, whatever the
-        # figures: the build's own rule, `stories_above_shared`, real copies round 12)
-        one_domain = bool(found[a]["domain"]) and found[a]["domain"] == found[b]["domain"]
+        # figures: the build's own rule, `stories_above_shared`, real copies round 12); one site as the build reads it,
+        # by `site_key`: two pages of no known site are one (review round 29)
+        one_domain = site_key(found[a]["domain"]) == site_key(found[b]["domain"])
         if ((shared and float(contain[0]) >= PASSAGE_MIN_CONTAINMENT) or proposed) and not accepted and \
                 not standing and copies_by_passages(pa_, pb_, params.passage_coverage, params.passage_paragraphs) and \
                 not (one_domain and stories_above_shared(pa_, pb_)):

@@ -358,15 +358,20 @@ def own_text_in_one_run(found: Passages, at: np.ndarray) -> bool:
 # are two stories above the site's standing text (an old story's residue or a long blurb in the chrome, on the two
 # pages of a site too few for the site pass to count it): docs/extraction.md, "Real copies round 12"
 STORY_ABOVE_PARAGRAPHS = 2
+# and with the site's chrome between the story and the standing text, this many blocks or more on each page: a site's
+# later version of one story whose new top runs straight into the body it keeps (at most an ad's line or a picture's
+# caption between) is that story's write-thru, not a second story (review round 29; H55's two pages: 17 blocks)
+STORY_GAP_BLOCKS = 4
 
 
 def stories_above_shared(a: Passages, b: Passages) -> bool:
     """Whether what two pages of one site share is standing text below two stories: on EACH page, every passage of
     its own (none the other holds) sits above its first shared paragraph, in STORY_ABOVE_PARAGRAPHS paragraphs or more
-    and STANDING_OWN_WORDS words or more. A version of one story (a write-thru, an update, a mobile cut) shares its
-    story's body with the other page, and keeps own text below or between what they share (the end cut, the
-    sentences reworded in place) on one page at least; standing text after two stories is all below both.
-    False when they share nothing."""
+    and STANDING_OWN_WORDS words or more, with STORY_GAP_BLOCKS blocks or more between (the site's chrome). A version
+    of one story (a write-thru, an update, a mobile cut) shares its story's body with the other page, and keeps own
+    text below or between what they share (the end cut, the sentences reworded in place) on one page at least, or
+    puts its new top straight above the body it keeps; standing text after two stories is all below both, under the
+    chrome. False when they share nothing."""
     _, at_a, at_b = np.intersect1d(a.keys, b.keys, assume_unique=True, return_indices=True)
     if not len(at_a):
         return False
@@ -378,5 +383,7 @@ def _story_above(found: Passages, at: np.ndarray) -> bool:
     own[at] = False
     first = int(found.blocks[at].min())
     if (found.blocks[own] > first).any() or int(found.words[own].sum()) < STANDING_OWN_WORDS:
+        return False
+    if first - int(found.blocks[own].max()) <= STORY_GAP_BLOCKS:  # (own words above: `own` holds a passage)
         return False
     return len(np.unique(found.blocks[own])) >= STORY_ABOVE_PARAGRAPHS

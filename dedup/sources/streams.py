@@ -452,7 +452,7 @@ class _Line:
         self.reset(False)
 
     def reset(self, continued: bool) -> None:
-        """Start the next segment: of a new line, or (`continued`) the rest of this one after an object closed in it."""
+        """A new segment starts (`continued`: after an object of the same line): nothing kept, no limit yet."""
         self.pending: list[bytes] = []
         self.size = 0
         self.skipping: bytes | None = None   # the head of the segment being skipped
@@ -465,7 +465,8 @@ class _Line:
         return not self.pending and self.skipping is None and not self.continued and not self.size
 
     def too_long(self, length: int, head: Callable[[], bytes]) -> bool:
-        """Whether a segment of `length` bytes is past its limit: `max_line`, or the page cap its `head` gives."""
+        """Whether a segment of `length` bytes is past its limit: `max_line`, or what `cap` makes of its `head` once
+        it is longer than `cap.floor` (asked once a segment)."""
         if self.cap is not None and self.limit is None and length > self.cap.floor:
             self.limit = min(self.max_line, self.cap.limit(head()))
         return length > (self.max_line if self.limit is None else self.limit)

@@ -182,6 +182,30 @@ def _glyph_after_start(m: re.Match[str]) -> str:
 _FIGURE_TAG = re.compile(r"<(/?)figure\b[^<>]*>", re.IGNORECASE)
 # what makes a figure the story's text rather than a picture: a table or a preformatted listing inside it
 _FIGURE_TEXT = re.compile(r"<(?:table|pre)\b", re.IGNORECASE)
+# where the parser reads no markup: a comment, and the text of a script, style or textarea (to its end tag)
+_NO_MARKUP = re.compile(r"<!--|<(script|style|textarea)(?=[\s/>])", re.IGNORECASE)
+_NO_MARKUP_END = {name: re.compile(rf"</{name}(?=[\s/>])", re.IGNORECASE) for name in ("script", "style", "textarea")}
+
+
+def _markup_only(html: str) -> str:
+    """`html` with its comments and the text of its scripts, styles and textareas blanked (spaces, the same length):
+    a `<figure>`, `</figure>`, `<table>` or `<pre>` there is none to the parser (review round 29: a picture's figure
+    holding a script's `'<figure><pre>'` had its own `</figure>` paired with the script's and renamed, and stayed open
+    over the story, which went with it). Linear: each such part is passed once, an unclosed one runs to the end."""
+    pieces, at = [], 0
+    while (m := _NO_MARKUP.search(html, at)) is not None:
+        if m.group(1) is None:
+            end = html.find("-->", m.end())
+            end = len(html) if end < 0 else end + 3
+        else:
+            close = _NO_MARKUP_END[m.group(1).lower()].search(html, m.end())
+            end = len(html) if close is None else close.start()
+        pieces += [html[at:m.start()], " " * (end - m.start())]
+        at = end
+    if not pieces:
+        return html
+    pieces.append(html[at:])
+    return "".join(pieces)
 
 
 def text_figures_as_boxes(html: str) -> str:
@@ -192,9 +216,10 @@ def text_figures_as_boxes(html: str) -> str:
     outermost figures' markup is searched for tables and listings, once (a nested figure costs no rescan)."""
     if _FIGURE_TAG.search(html) is None:
         return html
+    markup = _markup_only(html)  # the tags and their places as the parser reads them; renamed in `html`
     open_tags: list[re.Match[str]] = []
     pairs: list[tuple[re.Match[str], re.Match[str]]] = []
-    for tag in _FIGURE_TAG.finditer(html):
+    for tag in _FIGURE_TAG.finditer(markup):
         if not tag.group(1):
             open_tags.append(tag)
         elif open_tags:
@@ -204,7 +229,7 @@ def text_figures_as_boxes(html: str) -> str:
     reach = -1
     for start, end in sorted(pairs, key=lambda pair: pair[0].start()):
         if end.start() > reach:
-            inside += [m.start() for m in _FIGURE_TEXT.finditer(html, start.end(), end.start())]
+            inside += [m.start() for m in _FIGURE_TEXT.finditer(markup, start.end(), end.start())]
             reach = end.start()
     renamed: list[tuple[int, int]] = []  # the spans of the tag names to rename ('figure' in `<figure` and `</figure`)
     for start, end in pairs:

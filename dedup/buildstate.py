@@ -72,11 +72,14 @@ class Build:
     not_read: list[FileNotRead] = field(default_factory=list)  # files of the crawl folders not read (run.json)
     _step: tuple[str, str, float] | None = None
     _stage: str = ""
+    _parts: list[Path] | None = None  # `parts`, once the ingest recorded them (its marker is read once, not per call)
 
     @property
     def parts(self) -> list[Path]:
         """The docs parts the global stages and the write read: small input files gathered (stage ingest)."""
-        return self.work.doc_parts(self.figures("ingest")["parts"])
+        if self._parts is None:
+            self._parts = self.work.doc_parts(self.figures("ingest")["parts"])
+        return self._parts
 
     def sources(self) -> list[Source]:
         """Where key rows come from: the docs parts, then the previous release's signatures (signed

@@ -20,8 +20,8 @@ import numpy as np
 
 from dedup.jit import jit
 from dedup.text.layout import Line
-from dedup.text.wordcount import (CASELESS_END_PUNCT, SPACELESS_END_PUNCT, caseless_commas, caseless_sentence_starts,
-                                  caseless_words, spaceless_commas, spaceless_words)
+from dedup.text.wordcount import (CASELESS_END_PUNCT, LINE_MEMO, SPACELESS_END_PUNCT, caseless_commas,
+                                  caseless_sentence_starts, caseless_words, spaceless_commas, spaceless_words)
 from dedup.memory import memo
 from dedup.text.uilabels import CHROME_WORDS
 
@@ -116,8 +116,8 @@ def _has_separator(text: str) -> bool:
 
 
 # The columns of a line that depend on its text alone, remembered for the lines seen last: a site's chrome
-# lines stand on each of its pages and a story's paragraphs on each copy (pure: the same values)
-LINE_MEMO = 16384
+# lines stand on each of its pages and a story's paragraphs on each copy (pure: the same values); as many lines as
+# `wordcount` remembers (`LINE_MEMO`)
 
 
 @memo(LINE_MEMO)
